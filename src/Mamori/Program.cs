@@ -1,0 +1,3 @@
+using Mamori.Cli;
+
+return await MamoriCli.RunAsync(args);
