@@ -106,6 +106,7 @@ public static class MamoriServer
             {
                 404 => (ErrorCode.NotFound, "There is no such resource."),
                 405 => (ErrorCode.MethodNotAllowed, "This method is not allowed here."),
+                413 => (ErrorCode.BodyTooLarge, "The request body is larger than this endpoint accepts."),
                 415 => (ErrorCode.UnsupportedMediaType, "Send the body as application/json."),
                 _ => (ErrorCode.InvalidValue, "The request was not accepted."),
             };
@@ -129,7 +130,6 @@ public static class MamoriServer
         api.MapAuth();
         api.MapAdmin();
         api.MapAudit();
-        api.MapFallback(() => Problems.Result(ErrorCode.NotFound, 404, "There is no such API endpoint.")).AllowAnonymous();
 
         app.MapConsolePages();
         app.MapApiReference();

@@ -72,7 +72,7 @@ public static class Problems
                 (ErrorCode.UnsupportedMediaType, 415, "Send the body as application/json."),
             BadHttpRequestException b when b.Message.Contains("antiforgery", StringComparison.OrdinalIgnoreCase) =>
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
-            BadHttpRequestException b when b.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase) =>
+            BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 (ErrorCode.MissingField, 400, "The request needs a JSON body."),
             BadHttpRequestException b when b.InnerException is FormatException || b.Message.Contains("Failed to bind parameter", StringComparison.Ordinal) =>
                 (ErrorCode.WrongType, 400, "A route or query parameter has the wrong type."),
@@ -92,7 +92,7 @@ public static class Problems
                 return (ErrorCode.UnknownField, 400, $"The body has a field this endpoint does not know{path}.");
             if (m.Contains("missing required properties", StringComparison.Ordinal) || m.Contains("was missing required", StringComparison.Ordinal))
                 return (ErrorCode.MissingField, 400, "The body is missing a required field: " + RequiredNames(m) + ".");
-            if (m.Contains("could not be converted", StringComparison.Ordinal) || m.Contains("null", StringComparison.OrdinalIgnoreCase) && j.Path is not null)
+            if (m.Contains("could not be converted", StringComparison.Ordinal) || m.Contains("allow null", StringComparison.Ordinal))
                 return (ErrorCode.WrongType, 400, $"A field has the wrong type{path}.");
             return (ErrorCode.MalformedJson, 400, $"The body is not valid JSON{path}.");
         }
