@@ -39,11 +39,12 @@ public static class AuditChain
         p += WriteString(buffer[p..], e.TargetId);
         p += WriteString(buffer[p..], e.Purpose);
         p += WriteString(buffer[p..], e.ReasonCode);
+        p += WriteString(buffer[p..], e.Categories);
         return p;
     }
 
     public static int MaxEncodedLength(AuditEvent e) =>
-        1 + 8 + 8 + 16 + 4 + 1 + 1 + 5 * 4 + Utf8(e.ActorId) + Utf8(e.SubjectId) + Utf8(e.TargetId) + Utf8(e.Purpose) + Utf8(e.ReasonCode);
+        1 + 8 + 8 + 16 + 4 + 1 + 1 + 6 * 4 + Utf8(e.ActorId) + Utf8(e.SubjectId) + Utf8(e.TargetId) + Utf8(e.Purpose) + Utf8(e.ReasonCode) + Utf8(e.Categories);
 
     /// <summary>SHA-256(previous ‖ encoding(e)).</summary>
     public static byte[] ComputeHash(ReadOnlySpan<byte> previous, AuditEvent e)

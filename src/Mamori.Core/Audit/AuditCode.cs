@@ -32,6 +32,21 @@ public enum AuditCode
     // 1400 the audit chain itself
     AuditChainVerified = 1400,
     AuditChainBroken = 1401,
+
+    // 2000 policy
+    PolicyPublished = 2000,
+
+    // 3000 vault: subjects and their data
+    SubjectCreated = 3000,
+    SubjectCorrected = 3001,
+    SubjectErased = 3002,
+    SubjectImported = 3003,
+    RetentionDestroyed = 3004,
+    KeyRotated = 3005,
+
+    // 3100 access decisions: one event per decision; SubjectId, Purpose and Categories say what was read
+    AccessAllowed = 3100,
+    AccessDenied = 3101,
 }
 
 public enum ActorKind

@@ -20,6 +20,10 @@ public sealed class AuditEvent : ITenantOwned
     public string? SubjectId { get; set; }
     public string? TargetId { get; set; }
     public string? Purpose { get; set; }
+
+    /// <summary>Data-category ids the event touched, comma separated (ids from the policy, never values).</summary>
+    public string? Categories { get; set; }
+
     public AuditOutcome Outcome { get; set; }
     public string? ReasonCode { get; set; }
     public required byte[] PreviousHash { get; set; }
@@ -42,7 +46,8 @@ public sealed record AuditEntry(
     string? SubjectId = null,
     string? TargetId = null,
     string? Purpose = null,
-    string? ReasonCode = null);
+    string? ReasonCode = null,
+    string? Categories = null);
 
 /// <summary>Who acted. <see cref="Id"/> is a user id, an API key id, a subject id, or null.</summary>
 public sealed record Actor(ActorKind Kind, string? Id)

@@ -54,6 +54,7 @@ public sealed class AuditLog(TimeProvider clock)
                 Purpose = x.Purpose,
                 Outcome = x.Outcome,
                 ReasonCode = x.ReasonCode,
+                Categories = x.Categories,
                 PreviousHash = previous,
                 Hash = [],
             };

@@ -67,6 +67,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.Property(e => e.TargetId).HasMaxLength(64);
         b.Property(e => e.Purpose).HasMaxLength(64);
         b.Property(e => e.ReasonCode).HasMaxLength(64);
+        b.Property(e => e.Categories).HasMaxLength(1000);
         b.Property(e => e.PreviousHash).HasMaxLength(32);
         b.Property(e => e.Hash).HasMaxLength(32);
         b.HasIndex(e => new { e.TenantId, e.Time });

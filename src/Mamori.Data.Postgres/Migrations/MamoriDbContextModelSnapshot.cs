@@ -37,6 +37,10 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<int>("ActorKind")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Categories")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<int>("Code")
                         .HasColumnType("integer");
 

@@ -32,6 +32,10 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<int>("ActorKind")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Categories")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Code")
                         .HasColumnType("INTEGER");
 
