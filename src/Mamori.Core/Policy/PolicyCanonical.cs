@@ -134,6 +134,8 @@ public static class PolicyDiff
     {
         null => null,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => n.ToJsonString(),
+        _ => n.ToJsonString(TextOptions),
     };
+
+    private static readonly JsonSerializerOptions TextOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
