@@ -46,6 +46,11 @@ public enum ErrorCode
     UnknownTenant = 1302,
     InvalidArgument = 1303,
     PendingMigrations = 1304,
+
+    // 2000-2199 policy (validation diagnostics are listed in Policy/PolicyCodes.cs; these are operations)
+    PolicyInvalid = 2190,
+    PolicyUnchanged = 2191,
+    PolicyNotPublished = 2192,
 }
 
 public static class ErrorCodes

@@ -22,16 +22,18 @@ public enum Permission
     ManageApiKeys,
     ReadAudit,
     VerifyAudit,
+    ReadPolicy,
+    PublishPolicy,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit],
-        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit],
-        [Roles.Operator] = [Permission.Self],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy],
+        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

@@ -16,6 +16,9 @@ public static class DemoSeeder
     public const string TenantName = "株式会社サクラネット (demo)";
     public const string AdminEmail = "admin@demo.mamori.example";
 
+    /// <summary>The demo policy, copied next to the executable from policy/examples.</summary>
+    public static string PolicyDirectory => Path.Combine(AppContext.BaseDirectory, "policy", "examples");
+
     public sealed record Credentials(string Email, string Password);
 
     /// <summary>Returns the admin's credentials when they were created now, null when the demo already existed.</summary>
@@ -29,6 +32,8 @@ public static class DemoSeeder
         await sp.GetRequiredService<Tenants>().CreateAsync(TenantSlug, TenantName, ct);
         var password = PasswordHasher.Generate();
         await sp.GetRequiredService<StaffAccounts>().AddAsync(AdminEmail, [Roles.Admin, Roles.PrivacyOfficer], password, Actor.System, ct);
+        var store = sp.GetRequiredService<Policy.PolicyStore>();
+        await Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, PolicyDirectory, store.TodayJst(), store.TodayJst(), Actor.System, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.DemoDataLoaded, Actor.System), ct);

@@ -130,9 +130,11 @@ public static class MamoriServer
         api.MapAuth();
         api.MapAdmin();
         api.MapAudit();
+        api.MapPolicy();
 
         app.MapConsolePages();
         app.MapApiReference();
+        app.MapPrivacyPages();
         return app;
     }
 

@@ -26,6 +26,7 @@ public static class MamoriServices
         services.AddScoped<StaffAccounts>();
         services.AddScoped<SignIn>();
         services.AddScoped<ApiKeys>();
+        services.AddScoped<Policy.PolicyStore>();
         return services;
     }
 

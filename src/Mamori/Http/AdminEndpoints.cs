@@ -12,7 +12,7 @@ public static class AdminEndpoints
 
     public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
 
-    public sealed record CreateApiKeyRequest(string Name, string Role, int? ExpiresDays);
+    public sealed record CreateApiKeyRequest(string Name, string Role, int? ExpiresDays = null);
 
     public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);
 

@@ -36,6 +36,9 @@ public ref struct FormattableHtml
 
     public readonly void AppendFormatted<T>(T value) => _sb.Append(Html.Encode(value?.ToString()));
 
+    public readonly void AppendFormatted<T>(T value, string? format) where T : IFormattable =>
+        _sb.Append(Html.Encode(value.ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
+
     public readonly Html Build() => new(_sb.ToString());
 }
 

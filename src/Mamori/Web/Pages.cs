@@ -48,6 +48,34 @@ public static class Pages
             """);
     }
 
+    /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
+    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null)
+    {
+        var code = lang == Policy.NoticeLanguage.En ? "en" : "ja";
+        var path = http.Request.Path.Value ?? "/";
+        var other = code == "en" ? (path.StartsWith("/en/", StringComparison.Ordinal) ? path[3..] : path) : "/en" + path;
+        Html css = extraCss is null ? default : H.F($"""<link rel="stylesheet" href="{extraCss}">""");
+        return H.F($"""
+            <!DOCTYPE html>
+            <html lang="{code}">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{title}</title>
+            <link rel="stylesheet" href="/static/css/mamori.css">
+            {css}
+            </head>
+            <body>
+            <a class="skip" href="#main">{(code == "en" ? "Skip to content" : "本文へ移動")}</a>
+            <header class="site"><span class="brand">{title}</span><a class="lang" href="{other}" hreflang="{(code == "en" ? "ja" : "en")}" lang="{(code == "en" ? "ja" : "en")}">{(code == "en" ? "日本語" : "English")}</a></header>
+            <main id="main">
+            {body}
+            </main>
+            </body>
+            </html>
+            """);
+    }
+
     public static Html AntiforgeryField(HttpContext http)
     {
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);

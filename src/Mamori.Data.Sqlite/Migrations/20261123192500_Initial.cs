@@ -84,6 +84,25 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "PolicyVersion",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "TEXT", nullable: false),
+                    EffectiveFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AnnouncedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PublishedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PolicyVersion", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Sessions",
                 columns: table => new
                 {
@@ -176,6 +195,17 @@ namespace Mamori.Data.Sqlite.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersion_TenantId",
+                table: "PolicyVersion",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersion_TenantId_Number",
+                table: "PolicyVersion",
+                columns: new[] { "TenantId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Sessions_TenantId",
                 table: "Sessions",
                 column: "TenantId");
@@ -223,6 +253,9 @@ namespace Mamori.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "PolicyVersion");
 
             migrationBuilder.DropTable(
                 name: "Sessions");

@@ -85,6 +85,25 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "PolicyVersion",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    ContentHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "text", nullable: false),
+                    EffectiveFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    AnnouncedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    PublishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PublishedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PolicyVersion", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Sessions",
                 columns: table => new
                 {
@@ -177,6 +196,17 @@ namespace Mamori.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersion_TenantId",
+                table: "PolicyVersion",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersion_TenantId_Number",
+                table: "PolicyVersion",
+                columns: new[] { "TenantId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Sessions_TenantId",
                 table: "Sessions",
                 column: "TenantId");
@@ -224,6 +254,9 @@ namespace Mamori.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "PolicyVersion");
 
             migrationBuilder.DropTable(
                 name: "Sessions");
