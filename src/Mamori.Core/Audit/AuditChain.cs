@@ -56,12 +56,21 @@ public static class AuditChain
 
     public static void ComputeHash(ReadOnlySpan<byte> previous, AuditEvent e, Span<byte> destination)
     {
+        var scratch = Scratch ??= new byte[1024];
+        ComputeHash(previous, e, destination, ref scratch);
+        Scratch = scratch;
+    }
+
+    /// <summary>Per-thread encoding buffer: hashing runs on hot paths (append, verify) and must not allocate.</summary>
+    [ThreadStatic] private static byte[]? Scratch;
+
+    private static void ComputeHash(ReadOnlySpan<byte> previous, AuditEvent e, Span<byte> destination, ref byte[] scratch)
+    {
         var length = HashSize + MaxEncodedLength(e);
-        var rented = length <= 1024 ? null : new byte[length];
-        Span<byte> buffer = rented ?? stackalloc byte[1024];
-        previous.CopyTo(buffer);
-        var written = Encode(e, buffer[HashSize..]);
-        SHA256.HashData(buffer[..(HashSize + written)], destination);
+        if (scratch.Length < length) scratch = new byte[Math.Max(length, scratch.Length * 2)];
+        previous.CopyTo(scratch);
+        var written = Encode(e, scratch.AsSpan(HashSize));
+        SHA256.HashData(scratch.AsSpan(0, HashSize + written), destination);
     }
 
     private static int Utf8(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);
