@@ -12,6 +12,10 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     public void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name));
 
+    public string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
+
+    public object TimestampParameter(DateTimeOffset value) => value.ToUniversalTime();
+
     public string Describe(string connectionString)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);

@@ -27,6 +27,10 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 
     public string Describe(string connectionString) => $"SQLite {Path.GetFullPath(PathOf(connectionString))}";
 
+    public string SkipLockedClause => "";
+
+    public object TimestampParameter(DateTimeOffset value) => SqliteModelCustomizer.ToMicros(value);
+
     public static string PathOf(string connectionString) =>
         connectionString.Contains('=') ? new SqliteConnectionStringBuilder(connectionString).DataSource : connectionString;
 
@@ -62,8 +66,10 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 /// <summary>Applies SQLite-only storage conventions after the shared model is built.</summary>
 public sealed class SqliteModelCustomizer(ModelCustomizerDependencies dependencies) : RelationalModelCustomizer(dependencies)
 {
+    public static long ToMicros(DateTimeOffset v) => (v.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
     private static readonly ValueConverter<DateTimeOffset, long> Micros = new(
-        v => (v.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10,
+        v => ToMicros(v),
         v => new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + v * 10, TimeSpan.Zero));
 
     public override void Customize(ModelBuilder modelBuilder, DbContext context)

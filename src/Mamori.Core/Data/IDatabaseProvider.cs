@@ -16,6 +16,15 @@ public interface IDatabaseProvider
 
     /// <summary>A short description safe to print: never a password.</summary>
     string Describe(string connectionString);
+
+    /// <summary>
+    /// Appended to a claiming SELECT so concurrent workers take disjoint rows (<c>FOR UPDATE SKIP
+    /// LOCKED</c> on PostgreSQL; empty on SQLite, whose write transactions already exclude each other).
+    /// </summary>
+    string SkipLockedClause { get; }
+
+    /// <summary>A timestamp as a raw-SQL parameter in this provider's storage form.</summary>
+    object TimestampParameter(DateTimeOffset value);
 }
 
 /// <summary>A parsed Mamori connection string: <c>sqlite:PATH</c> or <c>postgres:&lt;Npgsql string&gt;</c>.</summary>

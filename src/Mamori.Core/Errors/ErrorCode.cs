@@ -51,6 +51,24 @@ public enum ErrorCode
     PolicyInvalid = 2190,
     PolicyUnchanged = 2191,
     PolicyNotPublished = 2192,
+
+    // 3000-3099 vault and access decisions
+    KeysMissing = 3000,
+    KeyInUse = 3001,
+    VaultCorrupt = 3002,
+    InvalidFieldValue = 3003,
+    UnknownSubjectType = 3004,
+    UnknownCategory = 3005,
+    UnknownPurpose = 3006,
+    SubjectNotFound = 3007,
+    SubjectErased = 3008,
+    UnknownService = 3009,
+    AccessDenied = 3010,
+    SpecialCareWithoutConsent = 3011,
+    MyNumberPurposeRequired = 3012,
+    UnknownAcquisitionMethod = 3013,
+    InvalidReason = 3014,
+    ImportFailed = 3015,
 }
 
 public static class ErrorCodes

@@ -24,16 +24,22 @@ public enum Permission
     VerifyAudit,
     ReadPolicy,
     PublishPolicy,
+    ReadSubjects,
+    WriteSubjects,
+    EraseSubjects,
+    Decide,
+    RunRetention,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy],
-        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy],
-        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide],
+        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

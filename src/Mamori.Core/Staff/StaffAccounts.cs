@@ -6,8 +6,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Mamori.Staff;
 
 /// <summary>Staff accounts of the current tenant: create, disable, enable, passwords.</summary>
-public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvider clock, Policy.PolicyStore policies)
 {
+    /// <summary>The built-in roles and those the policy in force names (e.g. a category's viewers).</summary>
+    public async Task<HashSet<string>> KnownRolesAsync(CancellationToken ct = default)
+    {
+        var known = new HashSet<string>(Roles.BuiltIn, StringComparer.Ordinal);
+        if (await policies.CurrentAsync(ct) is { } current)
+        {
+            foreach (var role in current.Model.DataCategories.SelectMany(c => c.Viewers)) known.Add(role);
+            foreach (var role in current.Model.Services.SelectMany(x => x.DataCategories).SelectMany(c => c.Viewers)) known.Add(role);
+        }
+        return known;
+    }
+
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
@@ -16,9 +28,10 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         if (email.Length is < 3 or > 254 || email.IndexOf('@') is <= 0 || email.EndsWith('@'))
             throw new MamoriException(ErrorCode.InvalidValue, "The email address is not valid.");
         if (roles.Count == 0) throw new MamoriException(ErrorCode.UnknownRole, "A user needs at least one role.");
+        var known = await KnownRolesAsync(ct);
         foreach (var role in roles)
-            if (!Roles.IsBuiltIn(role))
-                throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{role}'. Roles: {string.Join(", ", Roles.BuiltIn)}.");
+            if (!known.Contains(role))
+                throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{role}'. Roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
         PasswordHasher.EnsureStrong(password);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
             throw new MamoriException(ErrorCode.UserExists, "A user with that email already exists.", 409);

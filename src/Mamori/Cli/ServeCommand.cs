@@ -30,6 +30,16 @@ public static class ServeCommand
                     Demo = r.GetValue(demo),
                     Migrate = !r.GetValue(noMigrate),
                 });
+                var keys = app.Services.GetRequiredService<Vault.KeyRingProvider>();
+                if (!keys.Exists)
+                {
+                    if (!r.GetValue(demo))
+                        throw new MamoriException(ErrorCode.KeysMissing,
+                            $"No vault keys at {keys.FilePath}: the server will not start without them. Create them with 'mamori keys init' and back them up apart from the database.");
+                    keys.Save(Vault.KeyRing.Generate(TimeProvider.System));
+                    await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: WARNING: demo mode created vault keys in {keys.FilePath}; they protect the demo data only. Never use demo keys for real data.");
+                }
+                var primaryKey = keys.Current.Primary.Id;
                 if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
                 DemoSeeder.Credentials? credentials = null;
                 if (r.GetValue(demo)) credentials = await DemoSeeder.EnsureAsync(app.Services, ct);
@@ -37,6 +47,7 @@ public static class ServeCommand
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? listen[0];
                 await output.WriteLineAsync($"Mamori {MamoriCli.Version} is running on {settings.Provider.Describe(settings.Database.ConnectionString)}");
                 await output.WriteLineAsync($"  Open:    {address}/login");
+                await output.WriteLineAsync($"  Vault:   keys {keys.FilePath} (primary {primaryKey})");
                 if (credentials is not null)
                 {
                     await output.WriteLineAsync($"  Sign in: {credentials.Email}");

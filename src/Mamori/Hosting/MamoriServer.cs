@@ -94,6 +94,8 @@ public static class MamoriServer
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<VaultJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultJobs>());
         options.Configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -131,6 +133,7 @@ public static class MamoriServer
         api.MapAdmin();
         api.MapAudit();
         api.MapPolicy();
+        api.MapVault();
 
         app.MapConsolePages();
         app.MapApiReference();

@@ -27,6 +27,12 @@ public static class MamoriServices
         services.AddScoped<SignIn>();
         services.AddScoped<ApiKeys>();
         services.AddScoped<Policy.PolicyStore>();
+        services.TryAddSingleton(Vault.KeyRingOptions.From(settings.DataDir));
+        services.AddSingleton<Vault.KeyRingProvider>();
+        services.AddSingleton<AuditBatcher>();
+        services.AddScoped<Access.AccessDecisions>();
+        services.AddScoped<Vault.Subjects>();
+        services.AddScoped<Vault.VaultMaintenance>();
         return services;
     }
 
