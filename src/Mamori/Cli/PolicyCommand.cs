@@ -9,7 +9,7 @@ namespace Mamori.Cli;
 /// <summary>
 /// <c>mamori policy check|render</c>: validate a policy directory and render the public notice.
 /// Diagnostics read <c>file:line:column: MAMORI-nnnn message</c>; <c>check</c> exits 1 when there is
-/// any error (warnings do not fail). <c>publish</c> (database-backed) is added next to these.
+/// any error (warnings do not fail). <c>publish</c> (database-backed) lives in PolicyPublishCommand.
 /// </summary>
 public static class PolicyCommand
 {
@@ -18,7 +18,7 @@ public static class PolicyCommand
         var policy = new Command("policy", "Check, render and publish the privacy policy (policy/*.yaml).");
         policy.Subcommands.Add(CreateCheck());
         policy.Subcommands.Add(CreateRender());
-        // policy.Subcommands.Add(CreatePublish());  // issue 4, database part: `policy publish DIR --effective DATE [--announce DATE]`
+        policy.Subcommands.Add(PolicyPublishCommand.Create());
         return policy;
     }
 
@@ -104,7 +104,7 @@ public static class PolicyCommand
             if (result.Policy is null)
             {
                 foreach (var d in result.Diagnostics.Where(d => d.IsError)) error.WriteLine(d.ToString());
-                error.WriteLine($"mamori: {PolicyCodes.CliPolicyInvalid} the policy has errors; nothing rendered (see 'mamori policy check').");
+                error.WriteLine($"mamori: the policy has errors; nothing rendered (see 'mamori policy check') ({PolicyCodes.CliPolicyInvalid})");
                 return 1;
             }
             var language = r.GetValue(lang) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
@@ -112,7 +112,7 @@ public static class PolicyCommand
             var serviceId = r.GetValue(service);
             if (serviceId is not null && result.Policy.FindService(serviceId) is null)
             {
-                error.WriteLine($"mamori: {PolicyCodes.CliPolicyInvalid} no service '{serviceId}' in the policy (have: {string.Join(", ", result.Policy.Services.Select(s => s.Id))}).");
+                error.WriteLine($"mamori: no service '{serviceId}' in the policy (have: {string.Join(", ", result.Policy.Services.Select(s => s.Id))}) ({PolicyCodes.CliPolicyInvalid})");
                 return 1;
             }
             var text = serviceId is null
@@ -131,7 +131,7 @@ public static class PolicyCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"mamori: {PolicyCodes.CliOutputFailed} cannot write the output file ({ex.GetType().Name}).");
+                error.WriteLine($"mamori: cannot write the output file: {ex.GetType().Name} ({PolicyCodes.CliOutputFailed})");
                 return 1;
             }
         });
