@@ -8,7 +8,8 @@ namespace Mamori.Policy;
 /// The whole validated policy (プライバシーポリシー): the company-wide sections, each service's
 /// own sections and the My Number basic policy. Company-level sections already include what
 /// mynumber.yaml declares (it takes precedence). Use <see cref="Resolve"/> for the effective
-/// view of one service.
+/// view of one service. Lists do not compare by value: compare versions with
+/// <see cref="PolicyCanonical.ContentHash"/> and <see cref="PolicyDiff.Compare"/>.
 /// </summary>
 public sealed record PolicyModel : IPolicyScope
 {

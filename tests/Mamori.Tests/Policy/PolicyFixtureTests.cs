@@ -108,6 +108,35 @@ public sealed class PolicyFixtureTests
     }
 
     [Fact]
+    public void LoadDirectory_FileOverLimit_RejectedBeforeReading()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mamori-huge-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "company.yaml"), "# " + new string('x', 1024 * 1024 + 1));
+
+            var result = PolicyLoader.LoadDirectory(dir);
+
+            var d = result.Diagnostics.ShouldHaveSingleItem();
+            d.Code.ShouldBe(PolicyCodes.InputTooLarge);
+            (d.Line, d.Column).ShouldBe((1, 1));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadFiles_DeepFlowNesting_RejectedWithoutStackOverflow()
+    {
+        var result = PolicyLoader.LoadFiles(new Dictionary<string, string> { ["company.yaml"] = "a: " + new string('[', 400_000) });
+
+        result.Diagnostics.ShouldHaveSingleItem().Code.ShouldBe(PolicyCodes.NestingTooDeep);
+    }
+
+    [Fact]
     public void LoadFiles_BillionLaughs_RejectedAtFirstAlias()
     {
         var lines = new List<string> { "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]" };

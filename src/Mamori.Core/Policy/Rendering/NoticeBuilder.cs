@@ -539,12 +539,24 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
             subs.Add(Provision($"{id}-provision", ownRecipients, s.OptOut, scope, general: false) with { Heading = T("このサービスにおける第三者提供等", "Provision to others in this service") });
         if (s.ExternalTags.Count > 0 || s.Cookies is not null)
             subs.Add(Cookies($"{id}-cookies", s.Cookies, s.ExternalTags) with { Heading = T("このサービスにおけるCookie及び外部送信", "Cookies and external transmission in this service") });
-        if (eff is null && s.RequestProcedures is not null)
-            subs.Add(Requests($"{id}-requests", s.RequestProcedures) with { Heading = T("このサービスにおける開示等の請求の手続", "Requests about data in this service") });
+        if (eff is null && s.RequestProcedures is { } srp)
+        {
+            var requests = Requests($"{id}-requests", srp);
+            // In the full notice, a service that only changes fees shows only its fees.
+            if (p.RequestProcedures is { } crp && SameApartFromFees(srp, crp))
+                subs.Add(requests.Subsections.Single(x => x.Id == $"{id}-requests-fees") with { Heading = T("このサービスにおける開示等の請求の手数料", "Request fees in this service") });
+            else
+                subs.Add(requests with { Heading = T("このサービスにおける開示等の請求の手続", "Requests about data in this service") });
+        }
         if (eff is null && s.Contact is not null)
             subs.Add(ContactSection($"{id}-contact", scope.Contact, withAccreditedBody: false) with { Heading = T("このサービスに関するお問合せ窓口", "Contact for this service") });
         return new NoticeSection(id, X(s.Name), blocks, subs);
     }
+
+    private static bool SameApartFromFees(RequestProcedures a, RequestProcedures b) =>
+        PolicyCanonicalText(a with { Fees = [], PaymentMethod = null }) == PolicyCanonicalText(b with { Fees = [], PaymentMethod = null });
+
+    private static string PolicyCanonicalText(RequestProcedures r) => System.Text.Json.JsonSerializer.Serialize(r);
 
     private NoticeSection MyNumber()
     {

@@ -87,7 +87,7 @@ internal static class HtmlNoticeWriter
                     for (var i = 0; i < row.Count; i++)
                     {
                         sb.Append(i == 0 ? "<th scope=\"row\">" : "<td>");
-                        if (row[i].Length == 0) sb.Append("<span aria-label=\"-\">—</span>"); else Value(sb, row[i]);
+                        if (row[i].Length == 0) sb.Append("—"); else Value(sb, row[i]);
                         sb.Append(i == 0 ? "</th>" : "</td>");
                     }
                     sb.Append("</tr>\n");
