@@ -71,6 +71,28 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ConsentRecord",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Scope = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Granted = table.Column<bool>(type: "boolean", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "integer", nullable: false),
+                    Method = table.Column<int>(type: "integer", nullable: false),
+                    EvidenceRef = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    GuardianConsent = table.Column<bool>(type: "boolean", nullable: false),
+                    ForeignInfoShown = table.Column<bool>(type: "boolean", nullable: false),
+                    RecordedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentRecord", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -82,6 +104,69 @@ namespace Mamori.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataSubject",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ServiceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AcquisitionMethod = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PurposesShown = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    PolicyVersion = table.Column<int>(type: "integer", nullable: false),
+                    WrappedKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ErasedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    NextExpiry = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UseSuspended = table.Column<bool>(type: "boolean", nullable: false),
+                    ProvisionStopped = table.Column<bool>(type: "boolean", nullable: false),
+                    BirthDate = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataSubject", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DestructionCertificate",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    DestroyedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Destroyed = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Kept = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    DestroyedKeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DestructionCertificate", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExceptionRecord",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Basis = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Actor = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExceptionRecord", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -119,6 +204,39 @@ namespace Mamori.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SubjectField",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RetainUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    HeldUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    HoldBasis = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SubjectField", x => new { x.TenantId, x.SubjectId, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SubjectLookup",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Category = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SubjectLookup", x => new { x.TenantId, x.SubjectId, x.Category });
                 });
 
             migrationBuilder.CreateTable(
@@ -196,6 +314,51 @@ namespace Mamori.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecord_TenantId",
+                table: "ConsentRecord",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecord_TenantId_SubjectId_Scope_At",
+                table: "ConsentRecord",
+                columns: new[] { "TenantId", "SubjectId", "Scope", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubject_TenantId",
+                table: "DataSubject",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubject_TenantId_KeyId",
+                table: "DataSubject",
+                columns: new[] { "TenantId", "KeyId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubject_TenantId_NextExpiry",
+                table: "DataSubject",
+                columns: new[] { "TenantId", "NextExpiry" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DestructionCertificate_TenantId",
+                table: "DestructionCertificate",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DestructionCertificate_TenantId_SubjectId",
+                table: "DestructionCertificate",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExceptionRecord_TenantId",
+                table: "ExceptionRecord",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExceptionRecord_TenantId_SubjectId",
+                table: "ExceptionRecord",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PolicyVersion_TenantId",
                 table: "PolicyVersion",
                 column: "TenantId");
@@ -221,6 +384,21 @@ namespace Mamori.Data.Postgres.Migrations
                 table: "Sessions",
                 column: "TokenHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectField_TenantId",
+                table: "SubjectField",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectLookup_TenantId",
+                table: "SubjectLookup",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectLookup_TenantId_Kind_Hash",
+                table: "SubjectLookup",
+                columns: new[] { "TenantId", "Kind", "Hash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -253,13 +431,31 @@ namespace Mamori.Data.Postgres.Migrations
                 name: "AuditHeads");
 
             migrationBuilder.DropTable(
+                name: "ConsentRecord");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DataSubject");
+
+            migrationBuilder.DropTable(
+                name: "DestructionCertificate");
+
+            migrationBuilder.DropTable(
+                name: "ExceptionRecord");
 
             migrationBuilder.DropTable(
                 name: "PolicyVersion");
 
             migrationBuilder.DropTable(
                 name: "Sessions");
+
+            migrationBuilder.DropTable(
+                name: "SubjectField");
+
+            migrationBuilder.DropTable(
+                name: "SubjectLookup");
 
             migrationBuilder.DropTable(
                 name: "Tenants");
