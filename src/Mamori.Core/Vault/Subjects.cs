@@ -36,9 +36,32 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex ReasonPattern();
 
+    /// <summary>A validated, encrypted subject ready to be stored, with its audit entry.</summary>
+    public sealed record Prepared(DataSubject Subject, List<SubjectField> Fields, List<SubjectLookup> Lookups, List<ConsentRecord> Consents, AuditEntry Audit);
+
     public async Task<DataSubject> CreateAsync(CreateSubjectRequest request, Actor actor, CancellationToken ct = default)
     {
         var current = await policies.RequireCurrentAsync(ct);
+        var prepared = Prepare(request, current, actor);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        Add(prepared);
+        await audit.AppendAsync(db, prepared.Audit, ct);
+        await tx.CommitAsync(ct);
+        return prepared.Subject;
+    }
+
+    /// <summary>Adds a prepared subject to the unit of work; the caller saves it with its audit entry.</summary>
+    public void Add(Prepared p)
+    {
+        db.Add(p.Subject);
+        db.AddRange(p.Fields);
+        db.AddRange(p.Lookups);
+        db.AddRange(p.Consents);
+    }
+
+    /// <summary>Checks a new subject against the policy in force and encrypts it. Throws <see cref="MamoriException"/> for bad input.</summary>
+    public Prepared Prepare(CreateSubjectRequest request, PublishedPolicy current, Actor actor)
+    {
         var scope = PolicyScopes.For(current.Model, request.Service);
         if (scope.SubjectTypes.All(t => t.Id != request.Type))
             throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{request.Type}'.");
@@ -97,22 +120,15 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         }
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         CryptographicOperations.ZeroMemory(dataKey);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Add(subject);
-        db.AddRange(fields);
-        db.AddRange(lookups);
-        foreach (var scopeName in consents)
-            db.Add(new ConsentRecord
-            {
-                Id = Guid.CreateVersion7(now), SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
-                PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = request.EvidenceRef,
-                GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(),
-            });
-        await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
-            ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category))), ct);
-        await tx.CommitAsync(ct);
-        return subject;
+        var consentRows = consents.Select(scopeName => new ConsentRecord
+        {
+            Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
+            PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = request.EvidenceRef,
+            GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(),
+        }).ToList();
+        var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
+            ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));
+        return new Prepared(subject, fields, lookups, consentRows, entry);
     }
 
     private static DataCategory CheckCategory(IPolicyScope scope, string type, List<Purpose> purposes, string categoryId, string value, List<string> consents)

@@ -21,6 +21,9 @@ public static class MamoriCli
         root.Subcommands.Add(ApiKeyCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
         return root;
     }
 

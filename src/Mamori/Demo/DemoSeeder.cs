@@ -34,9 +34,11 @@ public static class DemoSeeder
         await sp.GetRequiredService<StaffAccounts>().AddAsync(AdminEmail, [Roles.Admin, Roles.PrivacyOfficer], password, Actor.System, ct);
         var store = sp.GetRequiredService<Policy.PolicyStore>();
         await Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, PolicyDirectory, store.TodayJst(), store.TodayJst(), Actor.System, ct);
+        var subjects = await DemoData.LoadAsync(sp, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.DemoDataLoaded, Actor.System), ct);
+            await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.DemoDataLoaded, Actor.System,
+                Categories: subjects.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
             await tx.CommitAsync(ct);
         }
         return new Credentials(AdminEmail, password);

@@ -33,6 +33,7 @@ public static class MamoriServices
         services.AddScoped<Access.AccessDecisions>();
         services.AddScoped<Vault.Subjects>();
         services.AddScoped<Vault.VaultMaintenance>();
+        services.AddScoped<Vault.SubjectImport>();
         return services;
     }
 

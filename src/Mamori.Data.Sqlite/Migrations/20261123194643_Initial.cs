@@ -169,6 +169,25 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportRun",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FileHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LastLine = table.Column<long>(type: "INTEGER", nullable: false),
+                    Imported = table.Column<long>(type: "INTEGER", nullable: false),
+                    Rejected = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportRun", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PolicyVersion",
                 columns: table => new
                 {
@@ -358,6 +377,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 columns: new[] { "TenantId", "SubjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ImportRun_TenantId",
+                table: "ImportRun",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRun_TenantId_FileHash",
+                table: "ImportRun",
+                columns: new[] { "TenantId", "FileHash" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PolicyVersion_TenantId",
                 table: "PolicyVersion",
                 column: "TenantId");
@@ -443,6 +472,9 @@ namespace Mamori.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "ExceptionRecord");
+
+            migrationBuilder.DropTable(
+                name: "ImportRun");
 
             migrationBuilder.DropTable(
                 name: "PolicyVersion");

@@ -170,6 +170,25 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportRun",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FileHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SubjectType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    LastLine = table.Column<long>(type: "bigint", nullable: false),
+                    Imported = table.Column<long>(type: "bigint", nullable: false),
+                    Rejected = table.Column<long>(type: "bigint", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportRun", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PolicyVersion",
                 columns: table => new
                 {
@@ -359,6 +378,16 @@ namespace Mamori.Data.Postgres.Migrations
                 columns: new[] { "TenantId", "SubjectId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ImportRun_TenantId",
+                table: "ImportRun",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRun_TenantId_FileHash",
+                table: "ImportRun",
+                columns: new[] { "TenantId", "FileHash" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PolicyVersion_TenantId",
                 table: "PolicyVersion",
                 column: "TenantId");
@@ -444,6 +473,9 @@ namespace Mamori.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ExceptionRecord");
+
+            migrationBuilder.DropTable(
+                name: "ImportRun");
 
             migrationBuilder.DropTable(
                 name: "PolicyVersion");
