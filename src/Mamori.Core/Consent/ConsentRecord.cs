@@ -54,6 +54,7 @@ internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<Cons
 {
     public void Configure(EntityTypeBuilder<ConsentRecord> b)
     {
+        b.ToTable("ConsentRecords");
         b.HasKey(c => c.Id);
         b.Property(c => c.Scope).HasMaxLength(120);
         b.Property(c => c.EvidenceRef).HasMaxLength(200);

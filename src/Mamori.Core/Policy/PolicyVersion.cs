@@ -34,6 +34,7 @@ internal sealed class PolicyVersionConfiguration : IEntityTypeConfiguration<Poli
 {
     public void Configure(EntityTypeBuilder<PolicyVersion> b)
     {
+        b.ToTable("PolicyVersions");
         b.HasKey(v => v.Id);
         b.HasIndex(v => new { v.TenantId, v.Number }).IsUnique();
         b.Property(v => v.ContentHash).HasMaxLength(64);

@@ -31,6 +31,7 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
 {
     public void Configure(EntityTypeBuilder<ImportRun> b)
     {
+        b.ToTable("ImportRuns");
         b.HasKey(r => r.Id);
         b.Property(r => r.FileHash).HasMaxLength(64);
         b.Property(r => r.SubjectType).HasMaxLength(64);

@@ -127,6 +127,7 @@ internal sealed class VaultConfigurations :
 {
     public void Configure(EntityTypeBuilder<DataSubject> b)
     {
+        b.ToTable("DataSubjects");
         b.HasKey(s => s.Id);
         b.Property(s => s.SubjectType).HasMaxLength(64);
         b.Property(s => s.ServiceId).HasMaxLength(64);
@@ -141,6 +142,7 @@ internal sealed class VaultConfigurations :
 
     public void Configure(EntityTypeBuilder<SubjectField> b)
     {
+        b.ToTable("SubjectFields");
         b.HasKey(f => new { f.TenantId, f.SubjectId, f.Category });
         b.Property(f => f.Category).HasMaxLength(64);
         b.Property(f => f.HoldBasis).HasMaxLength(200);
@@ -148,6 +150,7 @@ internal sealed class VaultConfigurations :
 
     public void Configure(EntityTypeBuilder<SubjectLookup> b)
     {
+        b.ToTable("SubjectLookups");
         b.HasKey(l => new { l.TenantId, l.SubjectId, l.Category });
         b.Property(l => l.Category).HasMaxLength(64);
         b.Property(l => l.Hash).HasMaxLength(32);
@@ -156,6 +159,7 @@ internal sealed class VaultConfigurations :
 
     public void Configure(EntityTypeBuilder<DestructionCertificate> b)
     {
+        b.ToTable("DestructionCertificates");
         b.HasKey(c => c.Id);
         b.Property(c => c.Actor).HasMaxLength(80);
         b.Property(c => c.Reason).HasMaxLength(200);
@@ -167,6 +171,7 @@ internal sealed class VaultConfigurations :
 
     public void Configure(EntityTypeBuilder<ExceptionRecord> b)
     {
+        b.ToTable("ExceptionRecords");
         b.HasKey(x => x.Id);
         b.Property(x => x.Basis).HasMaxLength(40);
         b.Property(x => x.Justification).HasMaxLength(2000);

@@ -159,7 +159,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "SubjectId", "Scope", "At");
 
-                    b.ToTable("ConsentRecord");
+                    b.ToTable("ConsentRecords", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Policy.PolicyVersion", b =>
@@ -203,7 +203,7 @@ namespace Mamori.Data.Postgres.Migrations
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
 
-                    b.ToTable("PolicyVersion");
+                    b.ToTable("PolicyVersions", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Staff.ApiKey", b =>
@@ -444,7 +444,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "NextExpiry");
 
-                    b.ToTable("DataSubject");
+                    b.ToTable("DataSubjects", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.DestructionCertificate", b =>
@@ -494,7 +494,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "SubjectId");
 
-                    b.ToTable("DestructionCertificate");
+                    b.ToTable("DestructionCertificates", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.ExceptionRecord", b =>
@@ -533,7 +533,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "SubjectId");
 
-                    b.ToTable("ExceptionRecord");
+                    b.ToTable("ExceptionRecords", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.ImportRun", b =>
@@ -576,7 +576,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "FileHash");
 
-                    b.ToTable("ImportRun");
+                    b.ToTable("ImportRuns", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.SubjectField", b =>
@@ -612,7 +612,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("SubjectField");
+                    b.ToTable("SubjectFields", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.SubjectLookup", b =>
@@ -641,7 +641,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "Kind", "Hash");
 
-                    b.ToTable("SubjectLookup");
+                    b.ToTable("SubjectLookups", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -154,7 +154,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "SubjectId", "Scope", "At");
 
-                    b.ToTable("ConsentRecord");
+                    b.ToTable("ConsentRecords", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Policy.PolicyVersion", b =>
@@ -198,7 +198,7 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
 
-                    b.ToTable("PolicyVersion");
+                    b.ToTable("PolicyVersions", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Staff.ApiKey", b =>
@@ -439,7 +439,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "NextExpiry");
 
-                    b.ToTable("DataSubject");
+                    b.ToTable("DataSubjects", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.DestructionCertificate", b =>
@@ -489,7 +489,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "SubjectId");
 
-                    b.ToTable("DestructionCertificate");
+                    b.ToTable("DestructionCertificates", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.ExceptionRecord", b =>
@@ -528,7 +528,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "SubjectId");
 
-                    b.ToTable("ExceptionRecord");
+                    b.ToTable("ExceptionRecords", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.ImportRun", b =>
@@ -571,7 +571,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "FileHash");
 
-                    b.ToTable("ImportRun");
+                    b.ToTable("ImportRuns", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.SubjectField", b =>
@@ -607,7 +607,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("SubjectField");
+                    b.ToTable("SubjectFields", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Vault.SubjectLookup", b =>
@@ -636,7 +636,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "Kind", "Hash");
 
-                    b.ToTable("SubjectLookup");
+                    b.ToTable("SubjectLookups", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

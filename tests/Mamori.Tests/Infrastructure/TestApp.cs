@@ -42,7 +42,7 @@ public sealed class TestApp : IAsyncDisposable
         var ct = TestContext.Current.CancellationToken;
         var db = await TestDatabase.CreateAsync(provider, cluster, ct);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
-        Vault.KeyRing.Generate(clock).Save(Path.Combine(db.DataDir, "keys.json"));
+        Mamori.Vault.KeyRing.Generate(clock).Save(Path.Combine(db.DataDir, "keys.json"));
         var app = MamoriServer.Build(new ServeOptions
         {
             Settings = db.Settings,
@@ -50,7 +50,7 @@ public sealed class TestApp : IAsyncDisposable
             Configure = b =>
             {
                 b.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
-                b.Services.Replace(ServiceDescriptor.Singleton(new Vault.KeyRingOptions(Path.Combine(db.DataDir, "keys.json"), null)));
+                b.Services.Replace(ServiceDescriptor.Singleton(new Mamori.Vault.KeyRingOptions(Path.Combine(db.DataDir, "keys.json"), null)));
                 b.Configuration["Mamori:Jobs:IntervalSeconds"] = "0";
                 b.Logging.SetMinimumLevel(LogLevel.Warning);
                 configure?.Invoke(b);

@@ -71,7 +71,7 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "ConsentRecord",
+                name: "ConsentRecords",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -89,7 +89,7 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ConsentRecord", x => x.Id);
+                    table.PrimaryKey("PK_ConsentRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -107,7 +107,7 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "DataSubject",
+                name: "DataSubjects",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -129,11 +129,11 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DataSubject", x => x.Id);
+                    table.PrimaryKey("PK_DataSubjects", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
-                name: "DestructionCertificate",
+                name: "DestructionCertificates",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -149,11 +149,11 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DestructionCertificate", x => x.Id);
+                    table.PrimaryKey("PK_DestructionCertificates", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
-                name: "ExceptionRecord",
+                name: "ExceptionRecords",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -166,11 +166,11 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ExceptionRecord", x => x.Id);
+                    table.PrimaryKey("PK_ExceptionRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
-                name: "ImportRun",
+                name: "ImportRuns",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -185,11 +185,11 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_ImportRun", x => x.Id);
+                    table.PrimaryKey("PK_ImportRuns", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
-                name: "PolicyVersion",
+                name: "PolicyVersions",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -204,7 +204,7 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_PolicyVersion", x => x.Id);
+                    table.PrimaryKey("PK_PolicyVersions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -226,7 +226,7 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "SubjectField",
+                name: "SubjectFields",
                 columns: table => new
                 {
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
@@ -240,11 +240,11 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_SubjectField", x => new { x.TenantId, x.SubjectId, x.Category });
+                    table.PrimaryKey("PK_SubjectFields", x => new { x.TenantId, x.SubjectId, x.Category });
                 });
 
             migrationBuilder.CreateTable(
-                name: "SubjectLookup",
+                name: "SubjectLookups",
                 columns: table => new
                 {
                     TenantId = table.Column<Guid>(type: "uuid", nullable: false),
@@ -255,7 +255,7 @@ namespace Mamori.Data.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_SubjectLookup", x => new { x.TenantId, x.SubjectId, x.Category });
+                    table.PrimaryKey("PK_SubjectLookups", x => new { x.TenantId, x.SubjectId, x.Category });
                 });
 
             migrationBuilder.CreateTable(
@@ -333,68 +333,68 @@ namespace Mamori.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ConsentRecord_TenantId",
-                table: "ConsentRecord",
+                name: "IX_ConsentRecords_TenantId",
+                table: "ConsentRecords",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ConsentRecord_TenantId_SubjectId_Scope_At",
-                table: "ConsentRecord",
+                name: "IX_ConsentRecords_TenantId_SubjectId_Scope_At",
+                table: "ConsentRecords",
                 columns: new[] { "TenantId", "SubjectId", "Scope", "At" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DataSubject_TenantId",
-                table: "DataSubject",
+                name: "IX_DataSubjects_TenantId",
+                table: "DataSubjects",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_DataSubject_TenantId_KeyId",
-                table: "DataSubject",
+                name: "IX_DataSubjects_TenantId_KeyId",
+                table: "DataSubjects",
                 columns: new[] { "TenantId", "KeyId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DataSubject_TenantId_NextExpiry",
-                table: "DataSubject",
+                name: "IX_DataSubjects_TenantId_NextExpiry",
+                table: "DataSubjects",
                 columns: new[] { "TenantId", "NextExpiry" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DestructionCertificate_TenantId",
-                table: "DestructionCertificate",
+                name: "IX_DestructionCertificates_TenantId",
+                table: "DestructionCertificates",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_DestructionCertificate_TenantId_SubjectId",
-                table: "DestructionCertificate",
+                name: "IX_DestructionCertificates_TenantId_SubjectId",
+                table: "DestructionCertificates",
                 columns: new[] { "TenantId", "SubjectId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ExceptionRecord_TenantId",
-                table: "ExceptionRecord",
+                name: "IX_ExceptionRecords_TenantId",
+                table: "ExceptionRecords",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ExceptionRecord_TenantId_SubjectId",
-                table: "ExceptionRecord",
+                name: "IX_ExceptionRecords_TenantId_SubjectId",
+                table: "ExceptionRecords",
                 columns: new[] { "TenantId", "SubjectId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRun_TenantId",
-                table: "ImportRun",
+                name: "IX_ImportRuns_TenantId",
+                table: "ImportRuns",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRun_TenantId_FileHash",
-                table: "ImportRun",
+                name: "IX_ImportRuns_TenantId_FileHash",
+                table: "ImportRuns",
                 columns: new[] { "TenantId", "FileHash" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_PolicyVersion_TenantId",
-                table: "PolicyVersion",
+                name: "IX_PolicyVersions_TenantId",
+                table: "PolicyVersions",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_PolicyVersion_TenantId_Number",
-                table: "PolicyVersion",
+                name: "IX_PolicyVersions_TenantId_Number",
+                table: "PolicyVersions",
                 columns: new[] { "TenantId", "Number" },
                 unique: true);
 
@@ -415,18 +415,18 @@ namespace Mamori.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_SubjectField_TenantId",
-                table: "SubjectField",
+                name: "IX_SubjectFields_TenantId",
+                table: "SubjectFields",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_SubjectLookup_TenantId",
-                table: "SubjectLookup",
+                name: "IX_SubjectLookups_TenantId",
+                table: "SubjectLookups",
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_SubjectLookup_TenantId_Kind_Hash",
-                table: "SubjectLookup",
+                name: "IX_SubjectLookups_TenantId_Kind_Hash",
+                table: "SubjectLookups",
                 columns: new[] { "TenantId", "Kind", "Hash" });
 
             migrationBuilder.CreateIndex(
@@ -460,34 +460,34 @@ namespace Mamori.Data.Postgres.Migrations
                 name: "AuditHeads");
 
             migrationBuilder.DropTable(
-                name: "ConsentRecord");
+                name: "ConsentRecords");
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
-                name: "DataSubject");
+                name: "DataSubjects");
 
             migrationBuilder.DropTable(
-                name: "DestructionCertificate");
+                name: "DestructionCertificates");
 
             migrationBuilder.DropTable(
-                name: "ExceptionRecord");
+                name: "ExceptionRecords");
 
             migrationBuilder.DropTable(
-                name: "ImportRun");
+                name: "ImportRuns");
 
             migrationBuilder.DropTable(
-                name: "PolicyVersion");
+                name: "PolicyVersions");
 
             migrationBuilder.DropTable(
                 name: "Sessions");
 
             migrationBuilder.DropTable(
-                name: "SubjectField");
+                name: "SubjectFields");
 
             migrationBuilder.DropTable(
-                name: "SubjectLookup");
+                name: "SubjectLookups");
 
             migrationBuilder.DropTable(
                 name: "Tenants");
