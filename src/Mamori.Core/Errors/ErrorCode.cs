@@ -46,6 +46,19 @@ public enum ErrorCode
     UnknownTenant = 1302,
     InvalidArgument = 1303,
     PendingMigrations = 1304,
+
+    // 6000-6099 incidents
+    IncidentInvalidFacts = 6000,
+    IncidentUnknownCause = 6001,
+    IncidentInvalidDate = 6002,
+    IncidentSettingsInvalid = 6003,
+    IncidentChainBroken = 6004,
+    IncidentInvalidWindow = 6005,
+    IncidentInvalidActor = 6006,
+    IncidentNotReportable = 6007,
+    IncidentInvalidDocument = 6008,
+    IncidentClosed = 6009,
+    IncidentInvalidStatus = 6010,
 }
 
 public static class ErrorCodes

@@ -22,6 +22,12 @@ public enum Permission
     ManageApiKeys,
     ReadAudit,
     VerifyAudit,
+
+    /// <summary>Open incidents, change their facts, compute the blast radius (reads the audit chain).</summary>
+    ManageIncidents,
+
+    /// <summary>Read incidents, their deadlines, draft reports and notices.</summary>
+    ReadIncidents,
 }
 
 public static class RolePermissions
@@ -29,9 +35,9 @@ public static class RolePermissions
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit],
-        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit],
+        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ManageIncidents, Permission.ReadIncidents],
         [Roles.Operator] = [Permission.Self],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadIncidents],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

@@ -20,6 +20,7 @@ public static class MamoriCli
         root.Subcommands.Add(UserCommand.Create());
         root.Subcommands.Add(ApiKeyCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(IncidentCommand.Create());
         return root;
     }
 
