@@ -59,6 +59,7 @@ public static class MamoriServer
         });
 
         builder.Services.AddMamoriCore(options.Settings);
+        builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -130,6 +131,7 @@ public static class MamoriServer
         api.MapAuth();
         api.MapAdmin();
         api.MapAudit();
+        api.MapIncidents();
 
         app.MapConsolePages();
         app.MapApiReference();

@@ -26,6 +26,8 @@ public static class MamoriServices
         services.AddScoped<StaffAccounts>();
         services.AddScoped<SignIn>();
         services.AddScoped<ApiKeys>();
+        services.AddOptions<Incidents.IncidentSettings>();
+        services.AddScoped<Incidents.IncidentRegistry>();
         return services;
     }
 
