@@ -47,6 +47,14 @@ public enum AuditCode
     // 3100 access decisions: one event per decision; SubjectId, Purpose and Categories say what was read
     AccessAllowed = 3100,
     AccessDenied = 3101,
+
+    // 6000 incidents (TargetId = incident id; ReasonCode = what changed)
+    IncidentCreated = 6000,
+    IncidentFactsUpdated = 6001,
+    IncidentTimelineEntryAdded = 6002,
+    IncidentStatusChanged = 6003,
+    IncidentBlastRadiusComputed = 6004,
+    IncidentBlastRadiusRefused = 6005,
 }
 
 public enum ActorKind

@@ -29,6 +29,9 @@ public class MamoriDbContext(DbContextOptions<MamoriDbContext> options, TenantCo
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
+    public DbSet<Incidents.Incident> Incidents => Set<Incidents.Incident>();
+    public DbSet<Incidents.IncidentSubject> IncidentSubjects => Set<Incidents.IncidentSubject>();
+    public DbSet<Incidents.IncidentTimelineEntry> IncidentTimeline => Set<Incidents.IncidentTimelineEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -69,6 +69,19 @@ public enum ErrorCode
     UnknownAcquisitionMethod = 3013,
     InvalidReason = 3014,
     ImportFailed = 3015,
+
+    // 6000-6099 incidents
+    IncidentInvalidFacts = 6000,
+    IncidentUnknownCause = 6001,
+    IncidentInvalidDate = 6002,
+    IncidentSettingsInvalid = 6003,
+    IncidentChainBroken = 6004,
+    IncidentInvalidWindow = 6005,
+    IncidentInvalidActor = 6006,
+    IncidentNotReportable = 6007,
+    IncidentInvalidDocument = 6008,
+    IncidentClosed = 6009,
+    IncidentInvalidStatus = 6010,
 }
 
 public static class ErrorCodes

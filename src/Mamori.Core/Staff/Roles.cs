@@ -29,6 +29,12 @@ public enum Permission
     EraseSubjects,
     Decide,
     RunRetention,
+
+    /// <summary>Open incidents, change their facts, compute the blast radius (reads the audit chain).</summary>
+    ManageIncidents,
+
+    /// <summary>Read incidents, their deadlines, draft reports and notices.</summary>
+    ReadIncidents,
 }
 
 public static class RolePermissions
@@ -37,9 +43,9 @@ public static class RolePermissions
     {
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
-            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention],
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

@@ -24,6 +24,7 @@ public static class MamoriCli
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(IncidentCommand.Create());
         return root;
     }
 

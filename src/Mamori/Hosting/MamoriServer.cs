@@ -59,6 +59,7 @@ public static class MamoriServer
         });
 
         builder.Services.AddMamoriCore(options.Settings);
+        builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -134,6 +135,7 @@ public static class MamoriServer
         api.MapAudit();
         api.MapPolicy();
         api.MapVault();
+        api.MapIncidents();
 
         app.MapConsolePages();
         app.MapApiReference();

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Mamori.Data.Sqlite.Migrations
 {
     [DbContext(typeof(MamoriDbContext))]
-    [Migration("20261123195200_Initial")]
+    [Migration("20261123195429_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -158,6 +158,239 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "SubjectId", "Scope", "At");
 
                     b.ToTable("ConsentRecords", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.Incident", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("AwareDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("BlastComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BlastEventsRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BlastFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BlastTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BlastVerifiedEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CauseDetails")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompromisedActorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CompromisedActorKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContactPoint")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DiscoveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EncryptedKeysSafe")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Exemption")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("FinalDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FinalPeriodDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinalReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measures")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MyNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OtherNotes")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PersonsKnown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PersonsResponse")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PersonsUpperBound")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("PreliminaryDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreliminaryReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("PreliminaryWarn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prevention")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PropertyDamageRisk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Publication")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PubliclyExposed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Reportable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecondaryDamage")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SpecialCare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Suspected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "Status", "FinalDue");
+
+                    b.ToTable("Incidents");
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.IncidentSubject", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "IncidentId", "SubjectId");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("IncidentSubjects");
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.IncidentTimelineEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "IncidentId", "Time");
+
+                    b.ToTable("IncidentTimeline");
                 });
 
             modelBuilder.Entity("Mamori.Policy.PolicyVersion", b =>
@@ -657,6 +890,24 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.IncidentSubject", b =>
+                {
+                    b.HasOne("Mamori.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.IncidentTimelineEntry", b =>
+                {
+                    b.HasOne("Mamori.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
