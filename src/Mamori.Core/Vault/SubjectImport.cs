@@ -80,6 +80,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         long line = rows.Current.Line;
         while (await rows.MoveNextAsync())
         {
+            ct.ThrowIfCancellationRequested();
             var row = rows.Current;
             line = row.Line;
             if (line <= resumeAfter) continue;
