@@ -72,14 +72,34 @@ public sealed partial class PiiAnalyzer
         hasNumber = false;
         var e = p;
         var lim = Math.Min(t.Length, p + 40);
+        var firstKana = -1;
+        var digitAfterKana = false;
         while (e < lim)
         {
             var c = t[e];
-            if (IsAddressChar(c)) { if (Chars.IsDigit(c) || "一二三四五六七八九十".Contains(c) && e + 1 < t.Length && t[e + 1] is '丁' or '番') hasNumber = true; e++; continue; }
+            if (Chars.IsHiragana(c) && c is not ('の' or 'が'))
+            {
+                if (firstKana < 0) firstKana = e;
+                e++;
+                continue;
+            }
+            if (IsAddressChar(c))
+            {
+                var number = Chars.IsDigit(c) || ("一二三四五六七八九十".Contains(c) && e + 1 < t.Length && t[e + 1] is '丁' or '番');
+                if (number) { hasNumber = true; if (firstKana >= 0) digitAfterKana = true; }
+                e++;
+                continue;
+            }
             if (Chars.IsSpace(c) && e + 1 < lim && Chars.IsDigit(t[e + 1]) && !hasNumber) { e++; continue; }
             break;
         }
-        while (e > p && t[e - 1] is '-' or '－' or 'ー' or '−' or 'の') e--;
+        if (firstKana >= 0 && !digitAfterKana)
+        {
+            e = firstKana;
+            hasNumber = false;
+            for (var k = p; k < e; k++) if (Chars.IsDigit(t[k])) { hasNumber = true; break; }
+        }
+        while (e > p && (t[e - 1] is '-' or '－' or 'ー' or '−' or 'の' || Chars.IsHiragana(t[e - 1]))) e--;
         return e;
     }
 
