@@ -65,7 +65,7 @@ public sealed partial class PiiAnalyzer
     }
 
     private static bool IsAddressChar(char c) =>
-        Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsDigit(c) || c is '-' or '－' or '‐' or 'ー' or '−' or 'の' or 'ノ' or 'が' or 'ケ' or 'ヶ' or '丁' or '番' or '号' or '#';
+        Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsDigit(c) || (c >= '\uFF21' && c <= '\uFF3A') || c is '-' or '－' or '‐' or 'ー' or '−' or 'の' or 'ノ' or 'が' or 'ケ' or 'ヶ' or '丁' or '番' or '号' or '#';
 
     private static int AddressTail(ReadOnlySpan<char> t, int p, out bool hasNumber)
     {
@@ -90,6 +90,7 @@ public sealed partial class PiiAnalyzer
                 e++;
                 continue;
             }
+            if (c == '\u3000' && e + 1 < lim && Chars.IsDigit(t[e + 1])) { e++; continue; }
             if (Chars.IsSpace(c) && e + 1 < lim && Chars.IsDigit(t[e + 1]) && !hasNumber) { e++; continue; }
             break;
         }
@@ -160,13 +161,33 @@ public sealed partial class PiiAnalyzer
         return e;
     }
 
+    private static bool IsNameChar(char c, bool hiragana) =>
+        c is not ('様' or '殿' or '氏' or '君') && (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || (hiragana && Chars.IsHiragana(c)));
+
     private static int HonorificName(ReadOnlySpan<char> t, int i, int hLen, List<Finding> o)
     {
+        // Written with a space between family and given name (山田 花子様, 小池 さだ子様): the whole run is the name.
+        var g = i;
+        while (g > 0 && i - g < 5 && IsNameChar(t[g - 1], hiragana: true)) g--;
+        if (g < i && g > 1 && Chars.IsSpace(t[g - 1]))
+        {
+            var f = g - 1;
+            var fs = f;
+            while (fs > 0 && f - fs < 4 && IsNameChar(t[fs - 1], hiragana: false)) fs--;
+            if (fs < f && !JapaneseDictionary.NotNameLookup.Contains(t[fs..f]) && !JapaneseDictionary.NotNameLookup.Contains(t[g..i]))
+            {
+                var known = false;
+                for (var len = Math.Min(4, f - fs); len >= 1 && !known; len--) known = JapaneseDictionary.SurnameLookup.Contains(t[fs..(fs + len)]) && len == f - fs;
+                Add(o, EntityTypes.Person, fs, i, known ? 0.85 : 0.75, "JpHonorificNameRecognizer");
+                return i + hLen;
+            }
+        }
         var j = i;
         var spaced = false;
         while (j > 0 && i - j < 8)
         {
             var c = t[j - 1];
+            if (c is '様' or '殿' or '氏' or '君') break;
             if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・')) { j--; continue; }
             if (!spaced && Chars.IsSpace(c) && j < i && j - 2 >= 0 && (Chars.IsKanji(t[j - 2]) || Chars.IsKatakana(t[j - 2]))) { spaced = true; j--; continue; }
             break;

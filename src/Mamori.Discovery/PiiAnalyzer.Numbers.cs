@@ -41,9 +41,10 @@ public sealed partial class PiiAnalyzer
             var c = Chars.Fold(t[j]);
             var skip = 0;
             char sc = c;
-            if (c is '-' or '.' or '/' or ' ')
+            if (c is '-' or '.' or '/' or ' ' or '_')
             {
                 if (j + 1 < n && Chars.IsDigit(t[j + 1])) skip = 1;
+                else if (c is '-' or '_' && j + 2 < n && Chars.Fold(t[j + 1]) == c && Chars.IsDigit(t[j + 2])) skip = 2;
                 else if (c == ' ' && j + 2 < n && Chars.Fold(t[j + 1]) == '(' && Chars.IsDigit(t[j + 2])) { skip = 2; sc = '('; }
                 else if (c == '-' && j + 2 < n && Chars.Fold(t[j + 1]) == ' ' && Chars.IsDigit(t[j + 2])) skip = 2;
             }
@@ -53,7 +54,7 @@ public sealed partial class PiiAnalyzer
                 else if (j + 2 < n && Chars.Fold(t[j + 1]) is ' ' or '-' && Chars.IsDigit(t[j + 2])) skip = 2;
             }
             if (skip == 0) break;
-            sep[tok.Count] = sc;
+            sep[tok.Count] = sc == '_' ? '-' : sc;
             j += skip;
         }
         var end = j;
