@@ -114,31 +114,26 @@ public sealed partial class PiiAnalyzer
         while (i < n)
         {
             var c = t[i];
+            int next;
             if (c < 0x80)
             {
-                if ((uint)(c - '0') <= 9) { i = ScanNumber(t, i, o); continue; }
-                switch (c)
-                {
-                    case '@': i = ScanEmail(t, i, o); continue;
-                    case ':': i = ScanColon(t, i, o); continue;
-                    case '.': i = ScanDot(t, i, o); continue;
-                    case 'w':
-                        if (i + 3 < n && t[i + 1] == 'w' && t[i + 2] == 'w' && t[i + 3] == '.' && (i == 0 || !Chars.IsWordChar(t[i - 1])))
-                        {
-                            i = ScanUrl(t, i, i, o, hasScheme: false);
-                            continue;
-                        }
-                        break;
-                    default:
-                        if ((uint)(c - 'A') <= 'Z' - 'A') { i = ScanUpper(t, i, o); continue; }
-                        break;
-                }
-                i++;
-                continue;
+                if ((uint)(c - '0') <= 9) next = ScanNumber(t, i, o);
+                else if (c == '@') next = ScanEmail(t, i, o);
+                else if (c == ':') next = ScanColon(t, i, o);
+                else if (c == '.') next = ScanDot(t, i, o);
+                else if (c == 'w' && i + 3 < n && t[i + 1] == 'w' && t[i + 2] == 'w' && t[i + 3] == '.' && (i == 0 || !Chars.IsWordChar(t[i - 1])))
+                    next = ScanUrl(t, i, i, o, hasScheme: false);
+                else if ((uint)(c - 'A') <= 'Z' - 'A') next = ScanUpper(t, i, o);
+                else { i++; continue; }
             }
-            var f = trig[c];
-            if (f == 0) { i++; continue; }
-            i = ScanTriggered(t, i, f, o);
+            else
+            {
+                var f = trig[c];
+                if (f == 0) { i++; continue; }
+                next = ScanTriggered(t, i, f, o);
+            }
+            // Every scanner looks at a bounded window; forcing progress keeps the whole pass linear.
+            i = next > i ? next : i + 1;
         }
     }
 

@@ -338,3 +338,17 @@ public sealed class AnalyzerBehaviourTests
         for (var k = 1; k < fs.Count; k++) fs[k].Start.ShouldBeGreaterThanOrEqualTo(fs[k - 1].End);
     }
 }
+
+/// <summary>Bug: a bare domain whose URL host failed validation sent the scanner backwards (endless loop on man pages).</summary>
+public sealed class Bug_BareDomainRescanLoopsTests
+{
+    [Theory]
+    [InlineData("see example.com'x end")]
+    [InlineData("from www.gnu.org\"> and gnu.org'</a>")]
+    public async Task Analyze_DomainFollowedByQuote_Terminates(string text)
+    {
+        var task = Task.Run(() => PiiAnalyzer.Default.Analyze(string.Concat(Enumerable.Repeat(text, 1000))), TestContext.Current.CancellationToken);
+        var done = await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        done.ShouldBe(task);
+    }
+}
