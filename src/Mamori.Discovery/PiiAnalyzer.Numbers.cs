@@ -59,6 +59,8 @@ public sealed partial class PiiAnalyzer
         }
         var end = j;
         if (totalDigits > MaxDigits * 4) return end; // a long run of digits: nothing here identifies a person
+        if (tok.Count == 1 && totalDigits < 6 && (end >= n || t[end] != '年')) return end; // short numbers: nothing to classify
+        if (totalDigits < 3) return end;
 
         var start = i;
         var prev = i > 0 ? Chars.Fold(t[i - 1]) : ' ';
@@ -286,7 +288,8 @@ public sealed partial class PiiAnalyzer
             }
             return false;
         }
-        var bankCtx = HasContext(t, start, end, JapaneseDictionary.BankContext);
+        if (nd < 6) return false;
+        var bankCtx = nd is 6 or 7 or 8 or 13 && HasContext(t, start, end, JapaneseDictionary.BankContext);
         if (nd == 12)
         {
             if (Ctx(t, start, end, JapaneseDictionary.LicenseContext))

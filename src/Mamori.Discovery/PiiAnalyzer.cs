@@ -161,8 +161,9 @@ public sealed partial class PiiAnalyzer
         var w2 = t[end..a];
         foreach (var w in words)
         {
-            if (w1.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0) return true;
-            if (w2.IndexOf(w, StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            // Japanese words compare ordinally (vectorized); ASCII words ignore case.
+            var cmp = w[0] < 0x80 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            if (w1.IndexOf(w, cmp) >= 0 || w2.IndexOf(w, cmp) >= 0) return true;
         }
         return false;
     }

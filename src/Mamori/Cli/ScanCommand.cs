@@ -82,6 +82,9 @@ public static class ScanCommand
         else if (s.Output is not null) throw new DiscoveryException(DiscoveryErrors.InvalidRedactMode, "--output needs --redact MODE.");
 
         var inputs = ExpandInputs(s.Paths);
+        // Console.Out flushes on every write; findings go through one buffered writer instead.
+        using var buffered = ReferenceEquals(stdout, Console.Out) ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) : null;
+        if (buffered is not null) stdout = buffered;
         var sink = FindingSink.Create(s.Format, stdout);
         var scanner = new StreamingScanner(analyzer);
         var showProgress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
