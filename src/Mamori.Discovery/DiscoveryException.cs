@@ -8,14 +8,13 @@ public static class DiscoveryErrors
     public const string HashKeyMissing = "MAMORI-7003";
     public const string TokenizerMissing = "MAMORI-7004";
     public const string InvalidOperator = "MAMORI-7005";
-    public const string InvalidFormat = "MAMORI-7006";
+    public const string InvalidOption = "MAMORI-7006";
     public const string OutputUnwritable = "MAMORI-7007";
     public const string InvalidRedactMode = "MAMORI-7008";
     public const string PresidioTextMissing = "MAMORI-7010";
     public const string PresidioLanguageUnsupported = "MAMORI-7011";
-    public const string PresidioEntityUnknown = "MAMORI-7012";
+    public const string UnknownEntity = "MAMORI-7012";
     public const string PresidioResultOutOfRange = "MAMORI-7013";
-    public const string PresidioInvalidJson = "MAMORI-7014";
     public const string PresidioThresholdInvalid = "MAMORI-7015";
     public const string TokenKeyInvalid = "MAMORI-7020";
     public const string TokenInvalid = "MAMORI-7021";

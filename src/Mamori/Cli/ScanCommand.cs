@@ -58,13 +58,13 @@ public static class ScanCommand
 
     internal static int Run(ScanSettings s, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (s.Threshold is < 0 or > 1) throw new DiscoveryException(DiscoveryErrors.InvalidFormat, "--threshold must be between 0 and 1.");
+        if (s.Threshold is < 0 or > 1) throw new DiscoveryException(DiscoveryErrors.InvalidOption, "--threshold must be between 0 and 1.");
         HashSet<string>? entitySet = null;
         if (!string.IsNullOrWhiteSpace(s.Entities))
         {
             entitySet = new HashSet<string>(s.Entities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
             foreach (var e in entitySet)
-                if (!EntityTypes.IsKnown(e)) throw new DiscoveryException(DiscoveryErrors.PresidioEntityUnknown, $"unknown entity '{e}'.");
+                if (!EntityTypes.IsKnown(e)) throw new DiscoveryException(DiscoveryErrors.UnknownEntity, $"unknown entity '{e}'.");
         }
         var regionList = new List<string> { "JP" };
         if (!string.IsNullOrWhiteSpace(s.PhoneRegions)) regionList.AddRange(s.PhoneRegions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
