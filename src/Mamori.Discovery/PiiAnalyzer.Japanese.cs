@@ -114,10 +114,20 @@ public sealed partial class PiiAnalyzer
                 if (!t[i..].StartsWith(label, StringComparison.Ordinal)) continue;
                 var p = i + label.Length;
                 var sepEnd = p;
-                while (sepEnd < t.Length && sepEnd - p < 3 && t[sepEnd] is ' ' or '\u3000' or ':' or '：' or '\t' or '=' or ',' or '、' or '」' or '】' or ']' or '"') sepEnd++;
+                var strong = false;
+                while (sepEnd < t.Length && sepEnd - p < 3 && t[sepEnd] is ' ' or '\u3000' or ':' or '：' or '\t' or '=' or ',' or '」' or '】' or ']' or '"')
+                {
+                    if (t[sepEnd] is not (' ' or '\u3000')) strong = true;
+                    sepEnd++;
+                }
                 if (sepEnd == p) break;
+                // A label followed only by a space counts at the start of a field ("氏名 山田太郎"), not inside prose ("ユーザの名前 または").
+                var before = i > 0 ? t[i - 1] : '\n';
+                if (!strong && (Chars.IsKanji(before) || Chars.IsHiragana(before) || Chars.IsKatakana(before) || Chars.IsHiragana(t[sepEnd]))) break;
                 var e = NameRun(t, sepEnd, 12);
-                if (e - sepEnd >= 2 && !JapaneseDictionary.NotNameLookup.Contains(t[sepEnd..e]))
+                var hiragana = 0;
+                foreach (var ch in t[sepEnd..e]) if (Chars.IsHiragana(ch)) hiragana++;
+                if (e - sepEnd >= 2 && hiragana <= 4 && !JapaneseDictionary.NotNameLookup.Contains(t[sepEnd..e]))
                 {
                     Add(o, EntityTypes.Person, sepEnd, e, 0.85, "JpNameLabelRecognizer");
                     return e;
@@ -150,7 +160,7 @@ public sealed partial class PiiAnalyzer
             if (c is '様' or '殿') break;
             if (c == 'さ' && e + 1 < t.Length && t[e + 1] is 'ん' or 'ま') break;
             if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsHiragana(c) || c == '・') { e++; continue; }
-            if (!spaced && Chars.IsSpace(c) && e > p && e + 1 < t.Length && (Chars.IsKanji(t[e + 1]) || Chars.IsKatakana(t[e + 1]) || Chars.IsHiragana(t[e + 1])))
+            if (!spaced && c is ' ' or '\u3000' && e > p && e + 1 < t.Length && (Chars.IsKanji(t[e + 1]) || Chars.IsKatakana(t[e + 1]) || Chars.IsHiragana(t[e + 1])))
             {
                 spaced = true;
                 e++;

@@ -289,7 +289,15 @@ public sealed partial class PiiAnalyzer
             return false;
         }
         if (nd < 6) return false;
+        // Identifiers of 12+ digits are written in a few wide groups (1234 5678 9012, 5-8356-7825-6246); dumps such as
+        // "00 11 22 33 44 55" or a number followed by "(32" are not.
+        var wideGroups = groups <= 5;
+        for (var k = ga; k < gb && wideGroups; k++)
+        {
+            if (k > ga && (gEnds[k] - gStarts[k] < 3 || tok.Sep[k] is '(' or ')')) wideGroups = false;
+        }
         var bankCtx = nd is 6 or 7 or 8 or 13 && HasContext(t, start, end, JapaneseDictionary.BankContext);
+        if (nd >= 12 && !wideGroups) return false;
         if (nd == 12)
         {
             if (Ctx(t, start, end, JapaneseDictionary.LicenseContext))
@@ -327,6 +335,7 @@ public sealed partial class PiiAnalyzer
             }
             return false;
         }
+        if (start >= 5 && t[(start - 5)..start].Contains("ISBN", StringComparison.OrdinalIgnoreCase)) return false;
         if (digits[0] == '0' && nd is 10 or 11 && IsPhone(digits, "JP", false))
         {
             Add(o, EntityTypes.PhoneNumber, start, end, Ctx(t, start, end, JapaneseDictionary.PhoneContext) ? 0.95 : 0.7, "JpPhoneRecognizer");

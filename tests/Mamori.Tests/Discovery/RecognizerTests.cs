@@ -352,3 +352,17 @@ public sealed class Bug_BareDomainRescanLoopsTests
         done.ShouldBe(task);
     }
 }
+
+/// <summary>Precision fixes found on the Japanese man-page corpus: hex dumps, prose after 名前, ISBNs.</summary>
+public sealed class CorpusFalsePositiveTests
+{
+    [Theory]
+    [InlineData("CDB:  35 00 00 00 00 00 00 00 00 0A 00 00 00 00 25 00 00 00", EntityTypes.JpMyNumber)]
+    [InlineData("11 12 13 14 15 16 17\n18 19 20", EntityTypes.JpMyNumber)]
+    [InlineData("ユーザーの名前 またはアドレスが不明", EntityTypes.Person)]
+    [InlineData("さらに、名前 と アドレス", EntityTypes.Person)]
+    [InlineData("(Prentice Hall 1992, ISBN 0139512942)", EntityTypes.PhoneNumber)]
+    [InlineData("これに伴う症状として", EntityTypes.SpecialCare)]
+    public void Analyze_CorpusLookalike_FindsNothing(string text, string entity) =>
+        Scan.For(text, entity).ShouldBeEmpty();
+}
