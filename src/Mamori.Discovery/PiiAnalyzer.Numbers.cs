@@ -59,6 +59,21 @@ public sealed partial class PiiAnalyzer
         }
         var end = j;
         if (totalDigits > MaxDigits * 4) return end; // a long run of digits: nothing here identifies a person
+        if (tok.Count == 1 && totalDigits <= 2 && end + 4 < n + 1 && end < n && t[end] == '-' && (i == 0 || !Chars.IsWordChar(t[i - 1])))
+        {
+            var me = MatchMonth(t, end + 1);
+            if (me > 0) // 21-May, 5-May-2021
+            {
+                var de = me;
+                if (de + 2 < n && t[de] == '-' && char.IsAsciiDigit(t[de + 1]) && char.IsAsciiDigit(t[de + 2]))
+                {
+                    var y = de + 1;
+                    while (y < n && char.IsAsciiDigit(t[y]) && y - de <= 4) y++;
+                    if (y - de - 1 is 2 or 4) de = y;
+                }
+                if (de >= n || !Chars.IsWordChar(t[de])) { AddDate(t, o, i, de, 0.45); return de; }
+            }
+        }
         if (tok.Count == 1 && totalDigits < 6 && (end >= n || t[end] != '年')) return end; // short numbers: nothing to classify
         if (totalDigits < 3) return end;
 
@@ -69,7 +84,8 @@ public sealed partial class PiiAnalyzer
         else if (prev == '(' && tok.Count > 1 && sep[1] == ')') { start = i - 1; prev = start > 0 ? Chars.Fold(t[start - 1]) : ' '; }
         var next = end < n ? Chars.Fold(t[end]) : ' ';
         var leftGlued = Chars.IsAsciiLetter(prev) || prev == '_' || (uint)(prev - '0') <= 9;
-        var rightGlued = Chars.IsAsciiLetter(next) || next == '_';
+        var isoT = next == 'T' && tok.Count == 3 && end + 1 < n && char.IsAsciiDigit(t[end + 1]);
+        var rightGlued = (Chars.IsAsciiLetter(next) && !isoT) || next == '_';
 
         // IPv4 (dotted quad, optional CIDR suffix); '@' may follow ("192.168.2.1@eth0").
         if (tok.Count >= 4 && sep[1] == '.' && sep[2] == '.' && sep[3] == '.')
@@ -91,7 +107,7 @@ public sealed partial class PiiAnalyzer
             var de = ParseKanjiDate(t, i);
             if (de > 0)
             {
-                AddDate(t, o, i, de, 0.6);
+                AddDate(t, o, i, de, 0.45);
                 return de;
             }
             return end;
@@ -124,6 +140,22 @@ public sealed partial class PiiAnalyzer
             if (!matched) a++;
         }
         return end;
+    }
+
+    private static readonly string[] Months =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+    /// <summary>End of an English month name or three-letter abbreviation at <paramref name="p"/>, or 0.</summary>
+    internal static int MatchMonth(ReadOnlySpan<char> t, int p)
+    {
+        if (p + 3 > t.Length) return 0;
+        foreach (var m in Months)
+        {
+            if (p + m.Length <= t.Length && t.Slice(p, m.Length).Equals(m, StringComparison.OrdinalIgnoreCase) &&
+                (p + m.Length == t.Length || !char.IsAsciiLetter(t[p + m.Length]))) return p + m.Length;
+            if (t.Slice(p, 3).Equals(m.AsSpan(0, 3), StringComparison.OrdinalIgnoreCase) && (p + 3 == t.Length || !char.IsAsciiLetter(t[p + 3]))) return p + 3;
+        }
+        return 0;
     }
 
     private static bool TryIpv4(ReadOnlySpan<char> t, ref NumberToken tok, out int end)
@@ -173,7 +205,7 @@ public sealed partial class PiiAnalyzer
             if (!ok) return false;
             end = tok.GroupEnd[2];
             if ((ends[0] - starts[0]) == 4 && end + 1 < t.Length && t[end] == 'T' && Chars.IsDigit(t[end + 1])) end = IsoTime(t, end + 1);
-            AddDate(t, o, s, end, 0.6);
+            AddDate(t, o, s, end, 0.45);
             return true;
         }
         if (tok.Sep[1] != '/') return false;
@@ -257,7 +289,7 @@ public sealed partial class PiiAnalyzer
         if (!ok) return i + 1;
         var e = ParseKanjiDate(t, SkipSpaces(t, i + 2), era: true);
         if (e < 0) return i + 1;
-        AddDate(t, o, i, e, 0.6);
+        AddDate(t, o, i, e, 0.45);
         return e;
     }
 

@@ -201,6 +201,29 @@ public sealed partial class PiiAnalyzer
             Add(o, EntityTypes.SpecialCare, i, i + 3, 0.5, "SpecialCareRecognizer");
             return i + 3;
         }
+        var me = MatchMonth(t, i);
+        if (me > 0 && me + 2 < n)
+        {
+            // May-21, May-2021, Jan 5 2013, January 5, 2013
+            var q = me;
+            if (t[q] == '-' && char.IsAsciiDigit(t[q + 1]))
+            {
+                var y = q + 1;
+                while (y < n && char.IsAsciiDigit(t[y]) && y - q <= 4) y++;
+                if (y - q - 1 is 2 or 4 && (y >= n || !Chars.IsWordChar(t[y]))) { AddDate(t, o, i, y, 0.45); return y; }
+            }
+            else if (t[q] == ' ' && char.IsAsciiDigit(t[q + 1]))
+            {
+                var d = q + 1;
+                while (d < n && char.IsAsciiDigit(t[d]) && d - q <= 2) d++;
+                var y = d;
+                if (y < n && t[y] == ',') y++;
+                if (y < n && t[y] == ' ') y++;
+                var ys = y;
+                while (y < n && char.IsAsciiDigit(t[y]) && y - ys < 4) y++;
+                if (d - q - 1 is 1 or 2 && y - ys == 4 && (y >= n || !Chars.IsWordChar(t[y]))) { AddDate(t, o, i, y, 0.45); return y; }
+            }
+        }
         if (t[i] == 'M' || t[i] == 'D' || t[i] == 'N') return ScanEnglishName(t, i, o);
         return SkipWord(t, i);
     }

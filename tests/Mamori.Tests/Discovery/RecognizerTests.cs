@@ -366,3 +366,20 @@ public sealed class CorpusFalsePositiveTests
     public void Analyze_CorpusLookalike_FindsNothing(string text, string entity) =>
         Scan.For(text, entity).ShouldBeEmpty();
 }
+
+public sealed class EnglishDateTests
+{
+    [Theory]
+    [InlineData("Today is 5-May-2021", "5-May-2021")]
+    [InlineData("Today is 21-May", "21-May")]
+    [InlineData("Today is May-2021", "May-2021")]
+    [InlineData("born January 5, 1985 in Osaka", "January 5, 1985")]
+    public void Analyze_MonthNameDate_FindsSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.DateTime, expected);
+
+    [Theory]
+    [InlineData("Mayday-21")]
+    [InlineData("March on")]
+    public void Analyze_MonthLikeWord_FindsNoDate(string text) =>
+        Scan.For(text, EntityTypes.DateTime).ShouldBeEmpty();
+}
