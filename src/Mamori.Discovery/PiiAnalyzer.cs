@@ -45,6 +45,24 @@ public sealed partial class PiiAnalyzer
         raw.Clear();
     }
 
+    /// <summary>
+    /// Analyzes the full NFKC form of <paramref name="text"/> (half-width katakana context words such as
+    /// ﾏｲﾅﾝﾊﾞｰ, compatibility characters) and maps every span back to the original text. Slower than
+    /// <see cref="Analyze(string)"/>, which already folds full-width forms without changing offsets.
+    /// </summary>
+    public IReadOnlyList<Finding> AnalyzeNormalized(string text)
+    {
+        var normalized = TextNormalizer.Nfkc(text);
+        var found = Analyze(normalized.Text);
+        var result = new List<Finding>(found.Count);
+        foreach (var f in found)
+        {
+            var (s, e) = normalized.ToOriginal(f.Start, f.End);
+            result.Add(f with { Start = s, End = e });
+        }
+        return result;
+    }
+
     [ThreadStatic] private static List<Finding>? scratch;
 
     private void Resolve(List<Finding> raw, List<Finding> results)

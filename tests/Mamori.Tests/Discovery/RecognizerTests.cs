@@ -383,3 +383,26 @@ public sealed class EnglishDateTests
     public void Analyze_MonthLikeWord_FindsNoDate(string text) =>
         Scan.For(text, EntityTypes.DateTime).ShouldBeEmpty();
 }
+
+public sealed class NormalizationTests
+{
+    [Fact]
+    public void AnalyzeNormalized_HalfWidthKatakanaContext_BoostsScoreAndKeepsOriginalOffsets()
+    {
+        const string text = "ﾏｲﾅﾝﾊﾞｰ：１２３４５６７８９０１８";
+        var plain = Scan.For(text, EntityTypes.JpMyNumber).Single();
+        var normalized = PiiAnalyzer.Default.AnalyzeNormalized(text).Single(f => f.Entity == EntityTypes.JpMyNumber);
+        text[normalized.Start..normalized.End].ShouldBe("１２３４５６７８９０１８");
+        (normalized.Start, normalized.End).ShouldBe((plain.Start, plain.End));
+        normalized.Score.ShouldBeGreaterThan(plain.Score);
+    }
+
+    [Fact]
+    public void Nfkc_VoicedHalfWidthKana_MapsComposedCharBackToBothSourceChars()
+    {
+        var n = TextNormalizer.Nfkc("aﾊﾞb");
+        n.Text.ShouldBe("aバb");
+        n.ToOriginal(1, 2).ShouldBe((1, 3));
+        n.ToOriginal(2, 3).ShouldBe((3, 4));
+    }
+}
