@@ -144,3 +144,21 @@ public sealed class RedactionTests
         record.Message.ShouldNotContain("5678");
     }
 }
+
+public sealed class ComplianceRedactionIntegrationTests
+{
+    private static readonly Microsoft.Extensions.Compliance.Classification.DataClassification Personal = new("MamoriTest", "Personal");
+
+    [Fact]
+    public void AddRedaction_PiiRedactorForPersonalClassification_RedactsThroughRedactorProvider()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.RedactionServiceCollectionExtensions.AddRedaction(services,
+            r => r.SetRedactor<PiiRedactor>(new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(Personal)));
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var redactors = (Microsoft.Extensions.Compliance.Redaction.IRedactorProvider)provider.GetService(typeof(Microsoft.Extensions.Compliance.Redaction.IRedactorProvider))!;
+        var redactor = redactors.GetRedactor(Personal);
+        redactor.ShouldBeOfType<PiiRedactor>();
+        redactor.Redact("連絡先 090-1234-5678 (携帯)").ShouldBe("連絡先 <PHONE_NUMBER> (携帯)");
+    }
+}
