@@ -46,7 +46,7 @@ public static class ScanCommand
             }
             catch (DiscoveryException e)
             {
-                stderr.WriteLine($"mamori scan: {e.Message}");
+                stderr.WriteLine($"mamori: scan: {e.Detail} ({e.Code})");
                 return Task.FromResult(e.Code is DiscoveryErrors.PathNotFound or DiscoveryErrors.FileUnreadable or DiscoveryErrors.OutputUnwritable ? ExitIo : ExitUsage);
             }
         });
@@ -116,7 +116,7 @@ public static class ScanCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 ioErrors++;
-                stderr.WriteLine($"mamori scan: {DiscoveryErrors.FileUnreadable}: cannot read '{display}' ({e.GetType().Name}).");
+                stderr.WriteLine($"mamori: scan: cannot read '{display}' ({e.GetType().Name}) ({DiscoveryErrors.FileUnreadable})");
             }
         }
         sink.Complete();
