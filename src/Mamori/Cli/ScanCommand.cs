@@ -28,10 +28,12 @@ public static class ScanCommand
         var entities = new Option<string?>("--entities") { Description = "Comma-separated entity names to report (default: all). / 対象エンティティ" };
         var keyFile = new Option<string?>("--key-file") { Description = "Key for hash/encrypt (≥32 bytes, raw or base64); or set MAMORI_DISCOVERY_KEY (base64). / 鍵ファイル" };
         var regions = new Option<string?>("--phone-regions") { Description = "Extra phone regions besides JP, e.g. US,GB. / 追加の電話番号地域" };
+        var encoding = new Option<string>("--encoding") { Description = "auto (UTF-8/UTF-16 by BOM, else Shift_JIS when the bytes are not UTF-8), utf-8, shift_jis or euc-jp. / 文字コード", DefaultValueFactory = _ => "auto" };
+        encoding.AcceptOnlyFromAmong("auto", "utf-8", "shift_jis", "euc-jp");
 
         var cmd = new Command("scan", "Find personal information in files (Japanese first) and optionally write redacted copies. / ファイル内の個人情報を検出・マスキングする")
         {
-            paths, format, redact, output, threshold, entities, keyFile, regions,
+            paths, format, redact, output, threshold, entities, keyFile, regions, encoding,
         };
         cmd.SetAction((ParseResult r, CancellationToken ct) =>
         {
@@ -41,7 +43,7 @@ public static class ScanCommand
             {
                 var settings = new ScanSettings(
                     r.GetValue(paths) ?? [], r.GetValue(format) ?? "table", r.GetValue(redact), r.GetValue(output), r.GetValue(threshold),
-                    r.GetValue(entities), r.GetValue(keyFile), r.GetValue(regions));
+                    r.GetValue(entities), r.GetValue(keyFile), r.GetValue(regions), r.GetValue(encoding) ?? "auto");
                 return Task.FromResult(Run(settings, stdout, stderr, ct));
             }
             catch (DiscoveryException e)
@@ -54,7 +56,7 @@ public static class ScanCommand
     }
 
     internal sealed record ScanSettings(string[] Paths, string Format, string? Redact, string? Output, double Threshold,
-        string? Entities, string? KeyFile, string? PhoneRegions);
+        string? Entities, string? KeyFile, string? PhoneRegions, string Encoding = "auto");
 
     internal static int Run(ScanSettings s, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -97,7 +99,7 @@ public static class ScanCommand
             {
                 using var stream = path == "-" ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
                 if (path != "-" && LooksBinary(stream)) continue;
-                using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+                using var reader = new StreamReader(stream, ChooseEncoding(s.Encoding, stream, path == "-"), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
                 using var redactedWriter = redactor is null ? null : OpenOutput(s.Output!, relative);
                 var length = path == "-" ? 0 : stream.Length;
                 var watch = Stopwatch.StartNew();
@@ -180,6 +182,32 @@ public static class ScanCommand
         {
             throw new DiscoveryException(DiscoveryErrors.OutputUnwritable, "a redacted file cannot be written.");
         }
+    }
+
+    private static Encoding ChooseEncoding(string name, Stream stream, bool isStdin)
+    {
+        System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        switch (name)
+        {
+            case "utf-8": return Encoding.UTF8;
+            case "shift_jis": return Encoding.GetEncoding(932);
+            case "euc-jp": return Encoding.GetEncoding(51932);
+        }
+        if (isStdin) return Encoding.UTF8;
+        // auto: a BOM wins (StreamReader detects it); otherwise bytes that are not valid UTF-8 are read as Shift_JIS (CP932).
+        Span<byte> head = stackalloc byte[65536];
+        var n = stream.Read(head);
+        stream.Position = 0;
+        var h = head[..n];
+        if (n == head.Length)
+        {
+            var cut = n;
+            var k = 0;
+            while (k < 3 && cut > 0 && (h[cut - 1] & 0xC0) == 0x80) { cut--; k++; }
+            if (cut > 0 && h[cut - 1] >= 0xC0) cut--;
+            h = h[..cut];
+        }
+        return System.Text.Unicode.Utf8.IsValid(h) ? Encoding.UTF8 : Encoding.GetEncoding(932);
     }
 
     private static bool LooksBinary(Stream stream)

@@ -406,3 +406,10 @@ public sealed class NormalizationTests
         n.ToOriginal(2, 3).ShouldBe((3, 4));
     }
 }
+
+public sealed class CsvHeaderTests
+{
+    [Fact]
+    public void Analyze_CsvHeaderAfterNameLabel_IsNotAName() =>
+        Scan.For("氏名,電話,住所\n", EntityTypes.Person).ShouldBeEmpty();
+}

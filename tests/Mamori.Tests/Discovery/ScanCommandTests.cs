@@ -111,3 +111,24 @@ public sealed class ScanCommandTests : IDisposable
         region.GetProperty("charOffset").GetInt32().ShouldBe(7);
     }
 }
+
+public sealed class ScanCommandEncodingTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("mamori-scan-enc-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public async Task Scan_ShiftJisFile_IsDetectedAndOffsetsAreCharacters()
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var path = Path.Combine(dir, "sjis.csv");
+        const string text = "氏名,電話\n山田,090-1234-5678\n";
+        await File.WriteAllBytesAsync(path, System.Text.Encoding.GetEncoding(932).GetBytes(text), TestContext.Current.CancellationToken);
+        var o = new StringWriter();
+        var code = await MamoriCli.RunAsync(["scan", path, "--format", "json"], o, new StringWriter());
+        code.ShouldBe(ScanCommand.ExitFindings);
+        using var doc = JsonDocument.Parse(o.ToString().Trim().Split('\n').Single());
+        text[doc.RootElement.GetProperty("start").GetInt32()..doc.RootElement.GetProperty("end").GetInt32()].ShouldBe("090-1234-5678");
+    }
+}
