@@ -35,16 +35,19 @@ public enum Permission
 
     /// <summary>Read incidents, their deadlines, draft reports and notices.</summary>
     ReadIncidents,
+
+    /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
+    Discover,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
-            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents],
-        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide],
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents],
     };
 
