@@ -11,7 +11,7 @@ public sealed record TransformationEvaluation(
     bool Feasible);
 
 /// <summary>How much work the search did.</summary>
-public sealed record SearchStatistics(int LatticeSize, int NodesChecked, int NodesTaggedInfeasible, int NodesPruned);
+public sealed record SearchStatistics(int LatticeSize, int NodesChecked, int NodesTaggedInfeasible, int NodesPruned, long ClassesRolledUp);
 
 /// <summary>The result of <see cref="Anonymizer.Anonymize"/>.</summary>
 public sealed record AnonymizationResult(
@@ -143,6 +143,66 @@ public static class Anonymizer
         var bestNode = -1;
         int checkedNodes = 0, processed = 0;
         var lastReport = 0;
+        var path = new List<int>();
+        var pathLevels = new int[data.D];
+
+        // Groups a node, classifies its classes and tags its generalizations or specializations.
+        (GroupTable Table, bool Feasible) Check(int x, int[] lv)
+        {
+            var g = cache.Get(x, lv);
+            if (outlier.Length < g.Count) outlier = new bool[Math.Max(g.Count, outlier.Length * 2)];
+            checkedNodes++;
+            // Stopping early is safe: a node past the limit is infeasible and its loss is never needed.
+            var feasible = Classify(data, g, outlier, data.MaxOutliers) <= data.MaxOutliers;
+            if (monotoneModels)
+            {
+                if (feasible) lattice.TagUp(flags, x, Feasible, stack);
+                else lattice.TagDown(flags, x, Infeasible, stack);
+            }
+            return (g, feasible);
+        }
+
+        // Flash-style: decide a node's feasibility by a binary search on a path from it to the top.
+        // An infeasible node high on the path tags every node below it in one go.
+        void Resolve(int x)
+        {
+            path.Clear();
+            lattice.Decode(x, pathLevels);
+            path.Add(x);
+            var cur = x;
+            while (true)
+            {
+                var pick = -1;
+                var lowest = double.MaxValue;
+                for (var j = 0; j < data.D; j++)
+                {
+                    var h = lattice.Heights[j] - 1;
+                    if (pathLevels[j] >= h) continue;
+                    var rel = (double)pathLevels[j] / h;
+                    if (rel < lowest) { lowest = rel; pick = j; }
+                }
+                if (pick < 0) break;
+                pathLevels[pick]++;
+                cur += lattice.Strides[pick];
+                path.Add(cur);
+            }
+            int lo = 0, hi = path.Count; // first feasible index in [lo, hi]; hi = none
+            while (lo < hi && (flags[x] & (Feasible | Infeasible)) == 0)
+            {
+                var mid = (lo + hi) / 2;
+                var y = path[mid];
+                bool feasible;
+                if ((flags[y] & Feasible) != 0) feasible = true;
+                else if ((flags[y] & Infeasible) != 0) feasible = false;
+                else
+                {
+                    lattice.Decode(y, pathLevels);
+                    feasible = Check(y, pathLevels).Feasible;
+                }
+                if (feasible) hi = mid;
+                else lo = mid + 1;
+            }
+        }
 
         foreach (var x in order)
         {
@@ -156,6 +216,11 @@ public static class Anonymizer
             var bound = bounds[x];
             if (best is not null && bound is not null && bound.CompareTo(best) >= 0) break;
             if ((flags[x] & (Infeasible | Pruned)) != 0) continue;
+            if (monotoneModels && (flags[x] & Feasible) == 0)
+            {
+                Resolve(x);
+                if ((flags[x] & Infeasible) != 0) continue;
+            }
             lattice.Decode(x, levels);
             if (levelsOnly && (flags[x] & Feasible) != 0)
             {
@@ -164,16 +229,8 @@ public static class Anonymizer
                 lattice.TagUp(flags, x, Pruned, stack);
                 continue;
             }
-            var g = cache.Get(x, levels);
-            if (outlier.Length < g.Count) outlier = new bool[Math.Max(g.Count, outlier.Length * 2)];
-            checkedNodes++;
-            var suppressed = Classify(data, g, outlier, levelsOnly ? data.MaxOutliers : int.MaxValue);
-            if (suppressed > data.MaxOutliers)
-            {
-                if (monotoneModels) lattice.TagDown(flags, x, Infeasible, stack);
-                continue;
-            }
-            if (monotoneModels) lattice.TagUp(flags, x, Feasible, stack);
+            var (g, ok) = Check(x, levels);
+            if (!ok) continue;
             var loss = levelsOnly ? bound! : metric.Evaluate(levels, g, outlier);
             if (best is null || loss.CompareTo(best) < 0)
             {
@@ -184,9 +241,7 @@ public static class Anonymizer
             if (dynamic is not null && dynamic.CompareTo(best) >= 0)
             {
                 // Every generalization has a loss of at least this bound: none can beat the best.
-                var keep = flags[x];
                 lattice.TagUp(flags, x, Pruned, stack);
-                flags[x] = (byte)(keep | Pruned);
             }
         }
         progress?.Report(1);
@@ -195,7 +250,7 @@ public static class Anonymizer
                 "no transformation satisfies the privacy models within the suppression limit");
         var infeasible = flags.Count(f => (f & Infeasible) != 0);
         var pruned = flags.Count(f => (f & Pruned) != 0);
-        return (bestNode, best, new SearchStatistics(n, checkedNodes, infeasible, pruned));
+        return (bestNode, best, new SearchStatistics(n, checkedNodes, infeasible, pruned, cache.ClassesRolledUp));
     }
 
     private static AnonymizationResult Apply(EncodedData data, int[] levels, InformationLoss loss, SearchStatistics stats)
@@ -248,12 +303,14 @@ public static class Anonymizer
     /// </summary>
     private sealed class TableCache(EncodedData data, Lattice lattice)
     {
-        private const int MaxEntries = 192;
+        private const int MaxEntries = 1024;
         private const long MaxClasses = 3_000_000;
         private readonly Dictionary<int, GroupTable> _tables = [];
         private readonly Queue<int> _fifo = new();
         private readonly Stack<GroupTable> _free = new();
         private GroupTable? _bottom;
+
+        public long ClassesRolledUp { get; private set; }
         private long _classes;
         private readonly int[] _scratch = new int[data.D];
 
@@ -284,6 +341,7 @@ public static class Anonymizer
                     if (below) source = t;
                 }
             }
+            ClassesRolledUp += source.Count;
             var table = GroupTable.RollUp(data, source, levels, _free.Count > 0 ? _free.Pop() : null);
             Add(node, table);
             return table;

@@ -14,6 +14,7 @@ internal sealed class GroupTable
     private readonly int _w;
     private int[] _slots = [];   // class index + 1, 0 = empty
     private int[] _hashes = [];
+    private long[] _packed = [];
     private int _mask;
 
     public GroupTable(int d, int histogramWidth, int capacity = 16)
@@ -24,6 +25,7 @@ internal sealed class GroupTable
         Sizes = new int[Math.Max(1, capacity)];
         Histograms = new int[Math.Max(1, capacity) * histogramWidth];
         _hashes = new int[Math.Max(1, capacity)];
+        _packed = new long[Math.Max(1, capacity)];
         Resize(TableSizeFor(capacity));
     }
 
@@ -37,7 +39,7 @@ internal sealed class GroupTable
 
     public ReadOnlySpan<int> Histogram(int c) => _w == 0 ? default : new(Histograms, c * _w, _w);
 
-    public void Clear(int expected)
+    public void Clear(int expected, bool usePacked = false)
     {
         Count = 0;
         var size = TableSizeFor(expected);
@@ -79,6 +81,9 @@ internal sealed class GroupTable
         var hashes = new int[cap];
         Array.Copy(_hashes, hashes, Count);
         _hashes = hashes;
+        var packed = new long[cap];
+        Array.Copy(_packed, packed, Count);
+        _packed = packed;
         if (_w > 0)
         {
             var hist = new int[cap * _w];
@@ -127,6 +132,59 @@ internal sealed class GroupTable
         return n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Hash(long packed)
+    {
+        var h = (ulong)packed * 0x9E3779B97F4A7C15UL;
+        return (int)((h ^ (h >> 29)) >> 1) & 0x7FFFFFFF;
+    }
+
+    /// <summary>
+    /// Like <see cref="FindOrAdd(ReadOnlySpan{int})"/> for a key also given as one mixed-radix long
+    /// (when the level cardinalities multiply to less than 2^62), which is cheaper to hash and compare.
+    /// </summary>
+    public int FindOrAdd(ReadOnlySpan<int> key, long packed)
+    {
+        var hash = Hash(packed);
+        var i = hash & _mask;
+        while (true)
+        {
+            var slot = _slots[i];
+            if (slot == 0) break;
+            var c = slot - 1;
+            if (_packed[c] == packed) return c;
+            i = (i + 1) & _mask;
+        }
+        if (Count + 1 > Sizes.Length) EnsureCapacity(Count + 1);
+        if ((Count + 1) * 2 > _slots.Length)
+        {
+            Resize(_slots.Length * 2);
+            i = hash & _mask;
+            while (_slots[i] != 0) i = (i + 1) & _mask;
+        }
+        var n = Count++;
+        key.CopyTo(new Span<int>(Keys, n * _d, _d));
+        Sizes[n] = 0;
+        _hashes[n] = hash;
+        _packed[n] = packed;
+        if (_w > 0) Array.Clear(Histograms, n * _w, _w);
+        _slots[i] = n + 1;
+        return n;
+    }
+
+    /// <summary>The radices of the mixed-radix packing at these levels, or null when the product overflows.</summary>
+    public static int[]? Radices(EncodedData data, int[] levels)
+    {
+        var radices = new int[data.D];
+        double product = 1;
+        for (var j = 0; j < data.D; j++)
+        {
+            radices[j] = data.Dimensions[j].Cardinality[levels[j]];
+            product *= radices[j];
+        }
+        return product < 4e18 ? radices : null;
+    }
+
     /// <summary>The class of the key, or -1.</summary>
     public int Find(ReadOnlySpan<int> key)
     {
@@ -147,7 +205,8 @@ internal sealed class GroupTable
     {
         var d = data.D;
         var t = reuse ?? new GroupTable(d, data.HistogramWidth, 1024);
-        t.Clear(1024);
+        var radices = Radices(data, levels);
+        t.Clear(1024, radices is not null);
         t.Levels = (int[])levels.Clone();
         var key = new int[d];
         var up = new int[d][];
@@ -157,8 +216,23 @@ internal sealed class GroupTable
         for (var r = 0; r < data.Rows; r++)
         {
             var b = r * d;
-            for (var j = 0; j < d; j++) key[j] = up[j][codes[b + j]];
-            var c = t.FindOrAdd(key);
+            int c;
+            if (radices is not null)
+            {
+                long packed = 0;
+                for (var j = 0; j < d; j++)
+                {
+                    var k = up[j][codes[b + j]];
+                    key[j] = k;
+                    packed = packed * radices[j] + k;
+                }
+                c = t.FindOrAdd(key, packed);
+            }
+            else
+            {
+                for (var j = 0; j < d; j++) key[j] = up[j][codes[b + j]];
+                c = t.FindOrAdd(key);
+            }
             t.Sizes[c]++;
             if (sens.Length > 0)
             {
@@ -175,7 +249,8 @@ internal sealed class GroupTable
     {
         var d = data.D;
         var t = reuse ?? new GroupTable(d, data.HistogramWidth, source.Count);
-        t.Clear(source.Count);
+        var radices = Radices(data, levels);
+        t.Clear(source.Count, radices is not null);
         t.Levels = (int[])levels.Clone();
         var maps = new int[d][];
         for (var j = 0; j < d; j++) maps[j] = data.Dimensions[j].RollUp[source.Levels[j]][levels[j]];
@@ -185,8 +260,23 @@ internal sealed class GroupTable
         for (var c = 0; c < source.Count; c++)
         {
             var b = c * d;
-            for (var j = 0; j < d; j++) key[j] = maps[j][sk[b + j]];
-            var n = t.FindOrAdd(key);
+            int n;
+            if (radices is not null)
+            {
+                long packed = 0;
+                for (var j = 0; j < d; j++)
+                {
+                    var k = maps[j][sk[b + j]];
+                    key[j] = k;
+                    packed = packed * radices[j] + k;
+                }
+                n = t.FindOrAdd(key, packed);
+            }
+            else
+            {
+                for (var j = 0; j < d; j++) key[j] = maps[j][sk[b + j]];
+                n = t.FindOrAdd(key);
+            }
             t.Sizes[n] += source.Sizes[c];
             if (w > 0)
             {
@@ -198,3 +288,4 @@ internal sealed class GroupTable
         return t;
     }
 }
+
