@@ -9,6 +9,7 @@ public static class MamoriCli
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("Mamori (守り): keep a privacy policy's promises and prove it under APPI.");
+        root.Subcommands.Add(AnonymizeCommand.Create());
         return root;
     }
 
