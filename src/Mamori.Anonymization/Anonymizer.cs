@@ -319,18 +319,15 @@ public static class Anonymizer
             _bottom ??= GroupTable.FromRows(data, new int[data.D]);
             if (node == 0) return _bottom;
             if (_tables.TryGetValue(node, out var hit)) return hit;
+            // The finest-grained information is not needed: any cached node below this one will do,
+            // and the one with the fewest classes is the cheapest to roll up.
             var source = _bottom;
-            var direct = false;
             for (var j = 0; j < data.D; j++)
             {
                 if (levels[j] == 0) continue;
-                if (_tables.TryGetValue(node - lattice.Strides[j], out var p))
-                {
-                    direct = true;
-                    if (p.Count < source.Count) source = p;
-                }
+                if (_tables.TryGetValue(node - lattice.Strides[j], out var p) && p.Count < source.Count) source = p;
             }
-            if (!direct)
+            if (ReferenceEquals(source, _bottom))
             {
                 foreach (var (key, t) in _tables)
                 {
