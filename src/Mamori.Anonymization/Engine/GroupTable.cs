@@ -248,9 +248,13 @@ internal sealed class GroupTable
     public static GroupTable RollUp(EncodedData data, GroupTable source, int[] levels, GroupTable? reuse = null)
     {
         var d = data.D;
-        var t = reuse ?? new GroupTable(d, data.HistogramWidth, source.Count);
+        // The product of the cardinalities bounds the number of classes; high nodes have few.
+        double bound = 1;
+        for (var j = 0; j < d && bound < source.Count; j++) bound *= data.Dimensions[j].Cardinality[levels[j]];
+        var expected = (int)Math.Min(source.Count, bound);
+        var t = reuse ?? new GroupTable(d, data.HistogramWidth, expected);
         var radices = Radices(data, levels);
-        t.Clear(source.Count, radices is not null);
+        t.Clear(expected, radices is not null);
         t.Levels = (int[])levels.Clone();
         var maps = new int[d][];
         for (var j = 0; j < d; j++) maps[j] = data.Dimensions[j].RollUp[source.Levels[j]][levels[j]];
