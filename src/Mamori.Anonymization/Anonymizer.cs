@@ -303,9 +303,11 @@ public static class Anonymizer
     /// </summary>
     private sealed class TableCache(EncodedData data, Lattice lattice)
     {
-        private const int MaxEntries = 1024;
-        private const long MaxClasses = 3_000_000;
+        private const int MaxEntries = 512;
+        private const long MaxClasses = 1_000_000;
         private readonly Dictionary<int, GroupTable> _tables = [];
+        private readonly Dictionary<int, GroupTable> _hubs = [];
+
         private readonly Queue<int> _fifo = new();
         private readonly Stack<GroupTable> _free = new();
         private GroupTable? _bottom;
@@ -336,6 +338,33 @@ public static class Anonymizer
                     var below = true;
                     for (var j = 0; j < data.D && below; j++) below = _scratch[j] <= levels[j];
                     if (below) source = t;
+                }
+            }
+            if (ReferenceEquals(source, _bottom))
+            {
+                // No cached node below this one: go through its hub, the node that caps every level
+                // of this one at 1. Hubs are few (at most 2^D) and stay cached, so the full class
+                // list of the bottom is rolled up once per hub rather than once per node. (Further
+                // tiers, capping at 2, 3, ..., were measured and cost more than they save.)
+                var hubLevels = new int[data.D];
+                var hub = 0;
+                for (var j = 0; j < data.D; j++)
+                {
+                    hubLevels[j] = Math.Min(levels[j], 1);
+                    hub += hubLevels[j] * lattice.Strides[j];
+                }
+                if (hub != node)
+                {
+                    if (!_hubs.TryGetValue(hub, out var h))
+                    {
+                        if (!_tables.TryGetValue(hub, out h))
+                        {
+                            ClassesRolledUp += source.Count;
+                            h = GroupTable.RollUp(data, source, hubLevels);
+                        }
+                        _hubs[hub] = h;
+                    }
+                    source = h;
                 }
             }
             ClassesRolledUp += source.Count;

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Mamori.Anonymization.Engine;
 
 /// <summary>One quasi-identifier, its hierarchy encoded as ints per level.</summary>
@@ -97,13 +99,13 @@ internal sealed class EncodedData
         for (var j = 0; j < d; j++)
         {
             var dim = dims[j];
-            var index = new Dictionary<string, int>(dim.Hierarchy.Count, StringComparer.Ordinal);
             var hrows = dim.Hierarchy.RowsInternal;
-            for (var i = 0; i < hrows.Length; i++) index[hrows[i][0]] = i;
+            var index = hrows.Select((row, i) => KeyValuePair.Create(row[0], i)).ToFrozenDictionary(StringComparer.Ordinal);
+            var column = dim.Column;
             var counts0 = new int[hrows.Length];
             for (var r = 0; r < rows; r++)
             {
-                if (!index.TryGetValue(table.Rows[r][dim.Column], out var id))
+                if (!index.TryGetValue(table.Rows[r][column], out var id))
                     throw AnonymizationException.Of(AnonymizationErrors.ValueNotInHierarchy,
                         $"row {r + 1}: the value of '{dim.Name}' is not in its hierarchy");
                 codes[r * d + j] = id;

@@ -251,7 +251,7 @@ internal sealed class GroupTable
         // The product of the cardinalities bounds the number of classes; high nodes have few.
         double bound = 1;
         for (var j = 0; j < d && bound < source.Count; j++) bound *= data.Dimensions[j].Cardinality[levels[j]];
-        var expected = (int)Math.Min(source.Count, bound);
+        var expected = (int)Math.Min(Math.Min(source.Count, bound), 256); // grows on demand
         var t = reuse ?? new GroupTable(d, data.HistogramWidth, expected);
         var radices = Radices(data, levels);
         t.Clear(expected, radices is not null);
