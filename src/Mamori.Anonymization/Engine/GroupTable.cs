@@ -185,21 +185,6 @@ internal sealed class GroupTable
         return product < 4e18 ? radices : null;
     }
 
-    /// <summary>The class of the key, or -1.</summary>
-    public int Find(ReadOnlySpan<int> key)
-    {
-        var hash = Hash(key);
-        var i = hash & _mask;
-        while (true)
-        {
-            var slot = _slots[i];
-            if (slot == 0) return -1;
-            var c = slot - 1;
-            if (_hashes[c] == hash && key.SequenceEqual(new ReadOnlySpan<int>(Keys, c * _d, _d))) return c;
-            i = (i + 1) & _mask;
-        }
-    }
-
     /// <summary>Groups the rows at the given levels (one pass over the data).</summary>
     public static GroupTable FromRows(EncodedData data, int[] levels, GroupTable? reuse = null, int[]? classOfRow = null)
     {
