@@ -96,26 +96,39 @@ internal sealed class EncodedData
 
         var d = dims.Count;
         var codes = new int[rows * d];
+        var indexes = new FrozenDictionary<string, int>[d];
+        var columns = new int[d];
+        var counts0 = new int[d][];
+        for (var j = 0; j < d; j++)
+        {
+            var hrows = dims[j].Hierarchy.RowsInternal;
+            indexes[j] = hrows.Select((row, i) => KeyValuePair.Create(row[0], i)).ToFrozenDictionary(StringComparer.Ordinal);
+            columns[j] = dims[j].Column;
+            counts0[j] = new int[hrows.Length];
+        }
+        // One pass over the rows (row-major), so each row's cells are read while they are in cache.
+        for (var r = 0; r < rows; r++)
+        {
+            var row = table.Rows[r];
+            var b = r * d;
+            for (var j = 0; j < d; j++)
+            {
+                if (!indexes[j].TryGetValue(row[columns[j]], out var id))
+                    throw AnonymizationException.Of(AnonymizationErrors.ValueNotInHierarchy,
+                        $"row {r + 1}: the value of '{dims[j].Name}' is not in its hierarchy");
+                codes[b + j] = id;
+                counts0[j][id]++;
+            }
+        }
         for (var j = 0; j < d; j++)
         {
             var dim = dims[j];
-            var hrows = dim.Hierarchy.RowsInternal;
-            var index = hrows.Select((row, i) => KeyValuePair.Create(row[0], i)).ToFrozenDictionary(StringComparer.Ordinal);
-            var column = dim.Column;
-            var counts0 = new int[hrows.Length];
-            for (var r = 0; r < rows; r++)
-            {
-                if (!index.TryGetValue(table.Rows[r][column], out var id))
-                    throw AnonymizationException.Of(AnonymizationErrors.ValueNotInHierarchy,
-                        $"row {r + 1}: the value of '{dim.Name}' is not in its hierarchy");
-                codes[r * d + j] = id;
-                counts0[id]++;
-            }
             for (var level = 0; level < dim.Levels; level++)
             {
                 var rc = dim.RecordCount[level];
                 var up = dim.Up[level];
-                for (var id = 0; id < counts0.Length; id++) rc[up[id]] += counts0[id];
+                var c0 = counts0[j];
+                for (var id = 0; id < c0.Length; id++) rc[up[id]] += c0[id];
             }
         }
 
