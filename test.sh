@@ -36,9 +36,20 @@ if ! dotnet build Mamori.slnx -c Release --nologo -clp:ErrorsOnly; then
 fi
 
 R=TestResults/run; rm -rf "$R"
-dotnet test --solution Mamori.slnx -c Release --no-build --no-ansi --no-progress \
-  --results-directory "$R" --report-xunit-trx --fail-skips on "$@"
-rc=$?
+projects=(tests/Mamori.Tests)
+[ -d tests/Mamori.Browser.Tests ] && projects+=(tests/Mamori.Browser.Tests)
+ref="${MAMORI_REFERENCE_DIR:-../shared/reference}"
+if [ -d "$ref" ]; then
+  export MAMORI_REFERENCE_DIR="$(cd "$ref" && pwd)"
+  projects+=(tests/Mamori.Reference.Tests)
+else
+  echo "test.sh: $ref not found: the reference suite (tests/Mamori.Reference.Tests) was NOT run"
+fi
+rc=0
+for p in "${projects[@]}"; do
+  dotnet test --project "$p" -c Release --no-build --no-ansi --no-progress \
+    --results-directory "$R" --report-xunit-trx --fail-skips on "$@" || rc=$?
+done
 if ls "$R"/*.trx >/dev/null 2>&1; then
   cat "$R"/*.trx | grep -o '<Counters [^>]*>' | awk '
     {for(i=1;i<=NF;i++) if(split($i,kv,"=")==2){gsub(/"/,"",kv[2]); c[kv[1]]+=kv[2]}}

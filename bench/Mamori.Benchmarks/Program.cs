@@ -1,5 +1,15 @@
 using BenchmarkDotNet.Running;
 
+if (args.Length > 0 && args[0] == "lookup-latency")
+{
+    await Mamori.Benchmarks.Vault.LookupLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+if (args.Length > 0 && args[0] == "bare-kestrel")
+{
+    await Mamori.Benchmarks.Vault.BareKestrel.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:5091");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Mamori.Benchmarks.BenchmarkMarker).Assembly).Run(args);
 
 namespace Mamori.Benchmarks

@@ -8,6 +8,9 @@ public sealed class AnonymizationException(string code, string message) : Except
 {
     public string Code { get; } = code;
 
+    /// <summary>The message without the code.</summary>
+    public string Detail { get; } = message;
+
     internal static AnonymizationException Of(string code, string message) => new(code, message);
 }
 

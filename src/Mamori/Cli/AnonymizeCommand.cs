@@ -50,7 +50,7 @@ public static class AnonymizeCommand
             }
             catch (AnonymizationException e)
             {
-                stderr.WriteLine($"mamori anonymize: {e.Message}");
+                stderr.WriteLine($"mamori: anonymize: {e.Detail} ({e.Code})");
                 return Task.FromResult(1);
             }
         });
@@ -277,7 +277,7 @@ internal sealed class AnonymizeConfigFile
         }
         catch (AnonymizationException e) when (e.Code == AnonymizationErrors.RuleInvalid)
         {
-            throw Error(v, e.Message);
+            throw Error(v, e.Detail);
         }
     }
 
@@ -353,7 +353,7 @@ internal sealed class AnonymizeConfigFile
             }
             catch (AnonymizationException e)
             {
-                throw Error(item, e.Message[(e.Code.Length + 2)..]);
+                throw Error(item, e.Detail);
             }
             if (model.Attribute is { } a && !_attributes.Any(x => x.Name == a && x.Kind == AttributeKind.Sensitive))
                 throw Error(item, $"'{a}' must be listed under attributes with kind: sensitive");

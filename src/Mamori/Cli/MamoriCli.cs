@@ -8,7 +8,24 @@ public static class MamoriCli
 {
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("Mamori (守り): keep a privacy policy's promises and prove it under APPI.");
+        var root = new RootCommand("Mamori (守り): keep a privacy policy's promises and prove it under APPI.")
+        {
+            CliSupport.Db,
+            CliSupport.DataDir,
+            CliSupport.Tenant,
+        };
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(TenantCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
+        root.Subcommands.Add(ApiKeyCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(PolicyCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(IncidentCommand.Create());
+        root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(AnonymizeCommand.Create());
         return root;
     }

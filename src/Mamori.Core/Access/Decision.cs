@@ -1,0 +1,116 @@
+using Mamori.Policy;
+
+namespace Mamori.Access;
+
+/// <summary>Legal exceptions to purpose limitation (S-20, L-02), each needing a written justification.</summary>
+public enum LegalException
+{
+    Law,
+    LifeBodyProperty,
+    PublicHealthChildren,
+    AuthorityCooperation,
+}
+
+/// <summary>What a caller asks to do: read <see cref="Fields"/> of a subject for a declared purpose.</summary>
+public sealed record DecisionRequest(
+    Guid SubjectId,
+    string Purpose,
+    IReadOnlyList<string>? Fields,
+    IReadOnlyList<string> Roles,
+    bool RequireUnmasked = false,
+    LegalException? Exception = null,
+    string? Justification = null);
+
+/// <summary>Per field: allowed, and whether the value is shown unmasked.</summary>
+public sealed record FieldDecision(string Category, bool Unmasked);
+
+/// <summary>The answer. <see cref="Reason"/> is a stable code (see docs/vault.md).</summary>
+public sealed record Decision(bool Allowed, string Reason, IReadOnlyList<FieldDecision> Fields, string? DeniedCategory = null)
+{
+    public static Decision Deny(string reason, string? category = null) => new(false, reason, [], category);
+}
+
+/// <summary>Stable reason codes of access decisions.</summary>
+public static class DecisionReasons
+{
+    public const string Allowed = "allowed";
+    public const string AllowedLegalException = "allowed-legal-exception";
+    public const string SubjectNotFound = "subject-not-found";
+    public const string SubjectErased = "subject-erased";
+    public const string PurposeUndeclared = "purpose-undeclared";
+    public const string PurposeNotForSubjectType = "purpose-not-for-subject-type";
+    public const string CategoryNotInPurpose = "category-not-in-purpose";
+    public const string ConsentMissing = "consent-missing";
+    public const string Suspended = "suspended";
+    public const string UnmaskNotAllowed = "unmask-not-allowed";
+    public const string MyNumberWrongPurpose = "mynumber-wrong-purpose";
+    public const string MyNumberRole = "mynumber-role";
+    public const string ExceptionWithoutJustification = "exception-without-justification";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        Allowed, AllowedLegalException, SubjectNotFound, SubjectErased, PurposeUndeclared, PurposeNotForSubjectType,
+        CategoryNotInPurpose, ConsentMissing, Suspended, UnmaskNotAllowed, MyNumberWrongPurpose, MyNumberRole, ExceptionWithoutJustification,
+    ];
+}
+
+/// <summary>
+/// The one decision function, pure: the policy in force, the subject's facts and the caller's roles in;
+/// allow or deny with a reason out. <see cref="AccessDecisions"/> feeds it and records every answer.
+/// </summary>
+public static class DecisionRules
+{
+    /// <summary>Built-in purpose for handling the person's own requests (開示等の請求); never suspended.</summary>
+    public const string RequestHandling = "request-handling";
+
+    public sealed record SubjectFacts(string SubjectType, bool Erased, bool UseSuspended, IReadOnlyCollection<string> StoredCategories);
+
+    public static Decision Decide(IPolicyScope policy, DecisionRequest request, SubjectFacts subject, Func<string, bool> consentHolds)
+    {
+        if (subject.Erased) return Decision.Deny(DecisionReasons.SubjectErased);
+        var categories = policy.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var fields = request.Fields is { Count: > 0 } f ? f.Distinct(StringComparer.Ordinal).ToList() : null;
+
+        var exception = request.Exception is not null;
+        if (exception && string.IsNullOrWhiteSpace(request.Justification))
+            return Decision.Deny(DecisionReasons.ExceptionWithoutJustification);
+
+        Purpose? purpose;
+        if (request.Purpose == RequestHandling)
+        {
+            purpose = new Purpose { Id = RequestHandling, Name = new LocalizedText("開示等の請求への対応", "Handling the person's requests"), Categories = [.. categories.Keys] };
+        }
+        else
+        {
+            purpose = policy.Purposes.FirstOrDefault(p => p.Id == request.Purpose);
+            if (purpose is null && !exception) return Decision.Deny(DecisionReasons.PurposeUndeclared);
+            if (purpose is not null && purpose.SubjectTypes.Count > 0 && !purpose.SubjectTypes.Contains(subject.SubjectType) && !exception)
+                return Decision.Deny(DecisionReasons.PurposeNotForSubjectType);
+            if (subject.UseSuspended && !exception) return Decision.Deny(DecisionReasons.Suspended);
+            if (purpose is { ConsentRequired: true } && !exception && !consentHolds(Consent.ConsentScopes.Purpose(purpose.Id)))
+                return Decision.Deny(DecisionReasons.ConsentMissing);
+        }
+
+        fields ??= purpose is null ? [.. subject.StoredCategories] : purpose.Categories.Where(subject.StoredCategories.Contains).ToList();
+        var result = new List<FieldDecision>(fields.Count);
+        foreach (var id in fields)
+        {
+            if (!categories.TryGetValue(id, out var category)) return Decision.Deny(DecisionReasons.CategoryNotInPurpose, id);
+            if (purpose is not null && !purpose.Categories.Contains(id) && !exception)
+                return Decision.Deny(DecisionReasons.CategoryNotInPurpose, id);
+            var viewer = category.Viewers.Count == 0 || category.Viewers.Any(request.Roles.Contains);
+            if (category.MyNumber)
+            {
+                // My Number Act Art.9/19/20: only tax, social-security and disaster affairs, only designated staff.
+                var kind = purpose?.Kind ?? PurposeKind.General;
+                if (kind == PurposeKind.General && request.Purpose != RequestHandling) return Decision.Deny(DecisionReasons.MyNumberWrongPurpose, id);
+                if (!viewer) return Decision.Deny(DecisionReasons.MyNumberRole, id);
+            }
+            if (!viewer && request.RequireUnmasked) return Decision.Deny(DecisionReasons.UnmaskNotAllowed, id);
+            result.Add(new FieldDecision(id, viewer));
+        }
+        var outOfPurpose = purpose is null || fields.Any(id => !purpose.Categories.Contains(id))
+                           || (purpose.SubjectTypes.Count > 0 && !purpose.SubjectTypes.Contains(subject.SubjectType));
+        return new Decision(true, exception && outOfPurpose ? DecisionReasons.AllowedLegalException : DecisionReasons.Allowed, result);
+    }
+}

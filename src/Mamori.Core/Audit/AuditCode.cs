@@ -1,0 +1,74 @@
+namespace Mamori.Audit;
+
+/// <summary>
+/// Audit event codes in blocks of 100 per area. Stable forever: never renumber, never reuse.
+/// Events carry ids only, never personal data.
+/// </summary>
+public enum AuditCode
+{
+    // 1000 staff sign-in
+    LoginSucceeded = 1000,
+    LoginFailed = 1001,
+    Logout = 1002,
+    SessionRevoked = 1003,
+    PasswordChanged = 1004,
+    LoginRateLimited = 1005,
+
+    // 1100 staff accounts
+    UserCreated = 1100,
+    UserDisabled = 1101,
+    UserEnabled = 1102,
+    UserRolesChanged = 1103,
+    UserPasswordReset = 1104,
+
+    // 1200 API keys
+    ApiKeyCreated = 1200,
+    ApiKeyRevoked = 1201,
+
+    // 1300 tenants and installation
+    TenantCreated = 1300,
+    DemoDataLoaded = 1301,
+
+    // 1400 the audit chain itself
+    AuditChainVerified = 1400,
+    AuditChainBroken = 1401,
+
+    // 2000 policy
+    PolicyPublished = 2000,
+
+    // 3000 vault: subjects and their data
+    SubjectCreated = 3000,
+    SubjectCorrected = 3001,
+    SubjectErased = 3002,
+    SubjectImported = 3003,
+    RetentionDestroyed = 3004,
+    KeyRotated = 3005,
+
+    // 3100 access decisions: one event per decision; SubjectId, Purpose and Categories say what was read
+    AccessAllowed = 3100,
+    AccessDenied = 3101,
+
+    // 6000 incidents (TargetId = incident id; ReasonCode = what changed)
+    IncidentCreated = 6000,
+    IncidentFactsUpdated = 6001,
+    IncidentTimelineEntryAdded = 6002,
+    IncidentStatusChanged = 6003,
+    IncidentBlastRadiusComputed = 6004,
+    IncidentBlastRadiusRefused = 6005,
+}
+
+public enum ActorKind
+{
+    System = 0,
+    User = 1,
+    ApiKey = 2,
+    DataSubject = 3,
+    Anonymous = 4,
+}
+
+public enum AuditOutcome
+{
+    Success = 0,
+    Denied = 1,
+    Failed = 2,
+}

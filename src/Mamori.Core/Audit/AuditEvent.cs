@@ -1,0 +1,63 @@
+using Mamori.Tenancy;
+
+namespace Mamori.Audit;
+
+/// <summary>
+/// One link of a tenant's hash chain. <see cref="Hash"/> = SHA-256(previous hash ‖ canonical
+/// encoding of this event), see <see cref="AuditChain"/>. Ids and codes only: never personal data.
+/// </summary>
+public sealed class AuditEvent : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public long Sequence { get; set; }
+
+    /// <summary>UTC, truncated to microseconds so every provider stores it exactly.</summary>
+    public DateTimeOffset Time { get; set; }
+
+    public AuditCode Code { get; set; }
+    public ActorKind ActorKind { get; set; }
+    public string? ActorId { get; set; }
+    public string? SubjectId { get; set; }
+    public string? TargetId { get; set; }
+    public string? Purpose { get; set; }
+
+    /// <summary>Data-category ids the event touched, comma separated (ids from the policy, never values).</summary>
+    public string? Categories { get; set; }
+
+    public AuditOutcome Outcome { get; set; }
+    public string? ReasonCode { get; set; }
+    public required byte[] PreviousHash { get; set; }
+    public required byte[] Hash { get; set; }
+}
+
+/// <summary>The newest link of a tenant's chain; appends lock this row, which serializes them.</summary>
+public sealed class AuditHead : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public long LastSequence { get; set; }
+    public required byte[] LastHash { get; set; }
+}
+
+/// <summary>What a feature records; the chain adds tenant, sequence, time and hashes.</summary>
+public sealed record AuditEntry(
+    AuditCode Code,
+    Actor Actor,
+    AuditOutcome Outcome = AuditOutcome.Success,
+    string? SubjectId = null,
+    string? TargetId = null,
+    string? Purpose = null,
+    string? ReasonCode = null,
+    string? Categories = null);
+
+/// <summary>Who acted. <see cref="Id"/> is a user id, an API key id, a subject id, or null.</summary>
+public sealed record Actor(ActorKind Kind, string? Id)
+{
+    public static readonly Actor System = new(ActorKind.System, null);
+    public static readonly Actor Anonymous = new(ActorKind.Anonymous, null);
+
+    public static Actor User(Guid id) => new(ActorKind.User, id.ToString());
+
+    public static Actor Key(Guid id) => new(ActorKind.ApiKey, id.ToString());
+
+    public override string ToString() => Id is null ? Kind.ToString() : $"{Kind}:{Id}";
+}

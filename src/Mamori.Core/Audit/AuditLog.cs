@@ -1,0 +1,106 @@
+using Mamori.Data;
+using Mamori.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Audit;
+
+/// <summary>
+/// Appends to the current tenant's chain inside the caller's transaction, so a change and the event
+/// that records it commit or roll back together. The head row is locked by an
+/// <c>UPDATE … RETURNING</c>, which serializes appends per tenant on PostgreSQL (row lock) and on
+/// SQLite (one writer), so sequences have no gaps.
+/// </summary>
+public sealed class AuditLog(TimeProvider clock)
+{
+    private sealed record HeadRow(long LastSequence, byte[] LastHash);
+
+    /// <summary>Appends one event and saves every pending change of <paramref name="db"/>.</summary>
+    public async Task<AuditEvent> AppendAsync(MamoriDbContext db, AuditEntry entry, CancellationToken ct = default) =>
+        (await AppendManyAsync(db, [entry], ct))[0];
+
+    /// <summary>Appends events in order and saves every pending change of <paramref name="db"/>.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> AppendManyAsync(MamoriDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new MamoriException(ErrorCode.AuditOutsideTransaction,
+                "An audit event must be appended inside the transaction of the change it records.", 500);
+        if (!db.Tenant.IsSet) throw new InvalidOperationException("Audit events need a tenant.");
+        if (entries.Count == 0) return [];
+
+        var tenantId = db.CurrentTenantId;
+        long n = entries.Count;
+        var rows = await db.Database.SqlQuery<HeadRow>(
+                $"""UPDATE "AuditHeads" SET "LastSequence" = "LastSequence" + {n} WHERE "TenantId" = {tenantId} RETURNING "LastSequence", "LastHash" """)
+            .ToListAsync(ct);
+        if (rows.Count != 1) throw new InvalidOperationException("The tenant has no audit chain head.");
+
+        var sequence = rows[0].LastSequence - n;
+        var previous = rows[0].LastHash;
+        var time = AuditChain.Normalize(clock.GetUtcNow());
+        var events = new AuditEvent[entries.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var x = entries[i];
+            var e = new AuditEvent
+            {
+                TenantId = tenantId,
+                Sequence = ++sequence,
+                Time = time,
+                Code = x.Code,
+                ActorKind = x.Actor.Kind,
+                ActorId = x.Actor.Id,
+                SubjectId = x.SubjectId,
+                TargetId = x.TargetId,
+                Purpose = x.Purpose,
+                Outcome = x.Outcome,
+                ReasonCode = x.ReasonCode,
+                Categories = x.Categories,
+                PreviousHash = previous,
+                Hash = [],
+            };
+            e.Hash = AuditChain.ComputeHash(previous, e);
+            previous = e.Hash;
+            events[i] = e;
+        }
+        db.AuditEvents.AddRange(events);
+        var last = events[^1].Hash;
+        await db.Database.ExecuteSqlAsync($"""UPDATE "AuditHeads" SET "LastHash" = {last} WHERE "TenantId" = {tenantId}""", ct);
+        await db.SaveChangesAsync(ct);
+        return events;
+    }
+}
+
+/// <summary>The result of checking one tenant's chain.</summary>
+public sealed record AuditVerification(Guid TenantId, string TenantSlug, long Verified, long? BrokenAt, string? Problem)
+{
+    public bool Intact => BrokenAt is null;
+}
+
+/// <summary>Reads chains back in sequence order and checks every link.</summary>
+public static class AuditVerify
+{
+    public static async Task<AuditVerification> VerifyTenantAsync(MamoriDbContext db, Guid tenantId, string slug, CancellationToken ct = default)
+    {
+        var verifier = new AuditChainVerifier();
+        var events = db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.TenantId == tenantId)
+            .OrderBy(e => e.Sequence)
+            .AsAsyncEnumerable();
+        await foreach (var e in events.WithCancellation(ct))
+            if (!verifier.Add(e)) break;
+        if (verifier.BrokenAt is null)
+        {
+            var head = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(h => h.TenantId == tenantId, ct);
+            verifier.Finish(head);
+        }
+        return new AuditVerification(tenantId, slug, verifier.Verified, verifier.BrokenAt, verifier.Problem);
+    }
+
+    public static async Task<IReadOnlyList<AuditVerification>> VerifyAllAsync(MamoriDbContext db, CancellationToken ct = default)
+    {
+        var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Slug).Select(t => new { t.Id, t.Slug }).ToListAsync(ct);
+        var results = new List<AuditVerification>();
+        foreach (var t in tenants) results.Add(await VerifyTenantAsync(db, t.Id, t.Slug, ct));
+        return results;
+    }
+}

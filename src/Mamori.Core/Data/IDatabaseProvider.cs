@@ -1,0 +1,51 @@
+using Mamori.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Data;
+
+/// <summary>
+/// The one storage seam: each provider project configures EF Core for its database, owns its
+/// migrations, and keeps its quirks to itself.
+/// </summary>
+public interface IDatabaseProvider
+{
+    /// <summary><c>sqlite</c> or <c>postgres</c>, the prefix of a Mamori connection string.</summary>
+    string Name { get; }
+
+    void Configure(DbContextOptionsBuilder options, string connectionString);
+
+    /// <summary>A short description safe to print: never a password.</summary>
+    string Describe(string connectionString);
+
+    /// <summary>
+    /// Appended to a claiming SELECT so concurrent workers take disjoint rows (<c>FOR UPDATE SKIP
+    /// LOCKED</c> on PostgreSQL; empty on SQLite, whose write transactions already exclude each other).
+    /// </summary>
+    string SkipLockedClause { get; }
+
+    /// <summary>A timestamp as a raw-SQL parameter in this provider's storage form.</summary>
+    object TimestampParameter(DateTimeOffset value);
+}
+
+/// <summary>A parsed Mamori connection string: <c>sqlite:PATH</c> or <c>postgres:&lt;Npgsql string&gt;</c>.</summary>
+public sealed record DatabaseTarget(string Provider, string ConnectionString)
+{
+    public static DatabaseTarget Parse(string value)
+    {
+        var colon = value.IndexOf(':');
+        if (colon <= 0)
+            throw new MamoriException(ErrorCode.InvalidConnectionString,
+                "A database must be given as sqlite:PATH or postgres:CONNECTION-STRING.");
+        var scheme = value[..colon].ToLowerInvariant();
+        var rest = value[(colon + 1)..];
+        if (rest.Length == 0)
+            throw new MamoriException(ErrorCode.InvalidConnectionString, $"The {scheme} database has no location after '{scheme}:'.");
+        return scheme switch
+        {
+            "sqlite" => new DatabaseTarget("sqlite", rest),
+            "postgres" or "postgresql" => new DatabaseTarget("postgres", rest),
+            _ => throw new MamoriException(ErrorCode.InvalidConnectionString,
+                $"Unknown database kind '{scheme}': use sqlite:PATH or postgres:CONNECTION-STRING."),
+        };
+    }
+}

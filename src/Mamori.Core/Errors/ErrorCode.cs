@@ -1,0 +1,90 @@
+namespace Mamori.Errors;
+
+/// <summary>
+/// Stable error codes, rendered as <c>MAMORI-nnnn</c>. Numbers are never reused or renumbered;
+/// each feature owns a block (see docs/errors.md). Tests assert on these, never on message text.
+/// </summary>
+public enum ErrorCode
+{
+    // 1000-1099 request shape and general HTTP
+    MalformedJson = 1001,
+    UnknownField = 1002,
+    WrongType = 1003,
+    BodyTooLarge = 1004,
+    MissingField = 1005,
+    InvalidValue = 1006,
+    NotFound = 1007,
+    UnsupportedMediaType = 1008,
+    TooManyRequests = 1009,
+    MethodNotAllowed = 1010,
+    Conflict = 1011,
+    AntiforgeryFailed = 1012,
+    InternalError = 1099,
+
+    // 1100-1199 authentication and authorization
+    Unauthenticated = 1100,
+    InvalidCredentials = 1101,
+    Forbidden = 1102,
+    SessionExpired = 1103,
+    ApiKeyInvalid = 1104,
+    ApiKeyExpired = 1105,
+    ApiKeyRevoked = 1106,
+    UserDisabled = 1107,
+    WeakPassword = 1108,
+    UnknownRole = 1109,
+    UserExists = 1110,
+    UnknownUser = 1111,
+    LoginRateLimited = 1112,
+
+    // 1200-1299 audit chain
+    AuditChainBroken = 1200,
+    AuditOutsideTransaction = 1201,
+
+    // 1300-1399 configuration, tenants and the command line
+    InvalidConnectionString = 1300,
+    DatabaseUnavailable = 1301,
+    UnknownTenant = 1302,
+    InvalidArgument = 1303,
+    PendingMigrations = 1304,
+
+    // 2000-2199 policy (validation diagnostics are listed in Policy/PolicyCodes.cs; these are operations)
+    PolicyInvalid = 2190,
+    PolicyUnchanged = 2191,
+    PolicyNotPublished = 2192,
+
+    // 3000-3099 vault and access decisions
+    KeysMissing = 3000,
+    KeyInUse = 3001,
+    VaultCorrupt = 3002,
+    InvalidFieldValue = 3003,
+    UnknownSubjectType = 3004,
+    UnknownCategory = 3005,
+    UnknownPurpose = 3006,
+    SubjectNotFound = 3007,
+    SubjectErased = 3008,
+    UnknownService = 3009,
+    AccessDenied = 3010,
+    SpecialCareWithoutConsent = 3011,
+    MyNumberPurposeRequired = 3012,
+    UnknownAcquisitionMethod = 3013,
+    InvalidReason = 3014,
+    ImportFailed = 3015,
+
+    // 6000-6099 incidents
+    IncidentInvalidFacts = 6000,
+    IncidentUnknownCause = 6001,
+    IncidentInvalidDate = 6002,
+    IncidentSettingsInvalid = 6003,
+    IncidentChainBroken = 6004,
+    IncidentInvalidWindow = 6005,
+    IncidentInvalidActor = 6006,
+    IncidentNotReportable = 6007,
+    IncidentInvalidDocument = 6008,
+    IncidentClosed = 6009,
+    IncidentInvalidStatus = 6010,
+}
+
+public static class ErrorCodes
+{
+    public static string Format(ErrorCode code) => $"MAMORI-{(int)code:D4}";
+}

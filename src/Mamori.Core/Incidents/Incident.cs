@@ -1,0 +1,202 @@
+using Mamori.Data;
+using Mamori.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Mamori.Incidents;
+
+public enum IncidentStatus
+{
+    Open,
+    PreliminaryReported,
+    FinalReported,
+    Closed,
+}
+
+/// <summary>
+/// 漏えい等事案: one leak, loss or damage of personal data, its facts, the reportability decision
+/// recomputed from them (a snapshot, so lists can filter on it), and the narrative the PPC report and
+/// the notice to persons are drafted from. Free-text fields are staff notes: they stay in this table
+/// and never go into audit events or logs.
+/// </summary>
+public sealed class Incident : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+
+    /// <summary>A short internal title (e.g. "CRM API key leak").</summary>
+    public required string Title { get; set; }
+
+    public IncidentKind Kind { get; set; }
+    public IncidentCause Cause { get; set; }
+
+    /// <summary>When the business (any department) became aware, UTC.</summary>
+    public DateTimeOffset DiscoveredAt { get; set; }
+
+    /// <summary>The JST day of <see cref="DiscoveredAt"/>: day 1 of the report periods.</summary>
+    public DateOnly AwareDate { get; set; }
+
+    /// <summary>Data-category ids from the policy (never values).</summary>
+    public List<string> Categories { get; set; } = [];
+
+    /// <summary>Persons established so far; null while to be determined.</summary>
+    public long? PersonsKnown { get; set; }
+
+    /// <summary>The upper bound while the count is not established (L-09: it decides the 1,000-person rule).</summary>
+    public long? PersonsUpperBound { get; set; }
+
+    public bool SpecialCare { get; set; }
+    public bool PropertyDamageRisk { get; set; }
+    public bool Suspected { get; set; }
+    public bool EncryptedKeysSafe { get; set; }
+    public bool MyNumber { get; set; }
+    public bool PubliclyExposed { get; set; }
+
+    /// <summary>(1) 概要.</summary>
+    public string? Summary { get; set; }
+
+    /// <summary>(4) 原因 in detail.</summary>
+    public string? CauseDetails { get; set; }
+
+    /// <summary>(5) 二次被害又はそのおそれの有無及びその内容.</summary>
+    public string? SecondaryDamage { get; set; }
+
+    /// <summary>(6) 本人への対応の実施状況.</summary>
+    public string? PersonsResponse { get; set; }
+
+    /// <summary>(7) 公表の実施状況.</summary>
+    public string? Publication { get; set; }
+
+    /// <summary>(8) 再発防止のための措置.</summary>
+    public string? Prevention { get; set; }
+
+    /// <summary>Measures taken so far (containment).</summary>
+    public string? Measures { get; set; }
+
+    /// <summary>(9) その他参考となる事項.</summary>
+    public string? OtherNotes { get; set; }
+
+    /// <summary>The inquiry desk named in notices (部署名・連絡先).</summary>
+    public string? ContactPoint { get; set; }
+
+    public Guid? OwnerUserId { get; set; }
+    public IncidentStatus Status { get; set; }
+
+    // The decision, recomputed whenever a fact changes.
+    public bool Reportable { get; set; }
+    public List<string> Reasons { get; set; } = [];
+    public string? Exemption { get; set; }
+    public DateOnly? PreliminaryWarn { get; set; }
+    public DateOnly? PreliminaryDue { get; set; }
+    public DateOnly? FinalDue { get; set; }
+    public int? FinalPeriodDays { get; set; }
+
+    public DateTimeOffset? PreliminaryReportedAt { get; set; }
+    public DateTimeOffset? FinalReportedAt { get; set; }
+
+    // The last blast-radius computation.
+    public ActorKindCode? CompromisedActorKind { get; set; }
+    public string? CompromisedActorId { get; set; }
+    public DateTimeOffset? BlastFrom { get; set; }
+    public DateTimeOffset? BlastTo { get; set; }
+    public DateTimeOffset? BlastComputedAt { get; set; }
+    public long? BlastEventsRead { get; set; }
+    public long? BlastVerifiedEvents { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public IncidentFacts Facts => new()
+    {
+        AwareDate = AwareDate,
+        Kind = Kind,
+        Cause = Cause,
+        PersonsKnown = PersonsKnown,
+        PersonsUpperBound = PersonsUpperBound,
+        SpecialCare = SpecialCare,
+        PropertyDamageRisk = PropertyDamageRisk,
+        Suspected = Suspected,
+        EncryptedKeysSafe = EncryptedKeysSafe,
+        MyNumber = MyNumber,
+        PubliclyExposed = PubliclyExposed,
+    };
+}
+
+/// <summary>The kinds of actor a blast radius can be computed for.</summary>
+public enum ActorKindCode
+{
+    User,
+    ApiKey,
+}
+
+/// <summary>A data subject an incident affects (from the blast radius): its id only.</summary>
+public sealed class IncidentSubject : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid IncidentId { get; set; }
+    public required string SubjectId { get; set; }
+}
+
+/// <summary>One entry of an incident's timeline: what was done or learnt, when, by whom.</summary>
+public sealed class IncidentTimelineEntry : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid IncidentId { get; set; }
+    public DateTimeOffset Time { get; set; }
+
+    /// <summary><c>Kind:Id</c> of the actor (see <see cref="Audit.Actor"/>).</summary>
+    public required string Actor { get; set; }
+
+    /// <summary><c>note</c>, <c>measure</c>, <c>contact</c>, <c>facts</c>, <c>status</c>, <c>blast-radius</c>…</summary>
+    public required string Kind { get; set; }
+
+    public required string Text { get; set; }
+}
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
+{
+    public void Configure(EntityTypeBuilder<Incident> b)
+    {
+        b.HasKey(i => i.Id);
+        b.Property(i => i.Title).HasMaxLength(200);
+        b.Property(i => i.Kind).HasConversion<string>().HasMaxLength(16);
+        b.Property(i => i.Cause).HasConversion<string>().HasMaxLength(32);
+        b.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
+        b.Property(i => i.CompromisedActorKind).HasConversion<string>().HasMaxLength(16);
+        b.Property(i => i.CompromisedActorId).HasMaxLength(64);
+        MamoriDbContext.CommaList(b, i => i.Categories);
+        b.Property(i => i.Categories).HasMaxLength(2000);
+        MamoriDbContext.CommaList(b, i => i.Reasons);
+        b.Property(i => i.Reasons).HasMaxLength(400);
+        b.Property(i => i.Exemption).HasMaxLength(64);
+        foreach (var text in new[] { nameof(Incident.Summary), nameof(Incident.CauseDetails), nameof(Incident.SecondaryDamage), nameof(Incident.PersonsResponse),
+                     nameof(Incident.Publication), nameof(Incident.Prevention), nameof(Incident.Measures), nameof(Incident.OtherNotes) })
+            b.Property<string?>(text).HasMaxLength(20000);
+        b.Property(i => i.ContactPoint).HasMaxLength(1000);
+        b.HasIndex(i => new { i.TenantId, i.Status, i.FinalDue });
+    }
+}
+
+internal sealed class IncidentSubjectConfiguration : IEntityTypeConfiguration<IncidentSubject>
+{
+    public void Configure(EntityTypeBuilder<IncidentSubject> b)
+    {
+        b.HasKey(s => new { s.TenantId, s.IncidentId, s.SubjectId });
+        b.Property(s => s.SubjectId).HasMaxLength(64);
+        b.HasOne<Incident>().WithMany().HasForeignKey(s => s.IncidentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IncidentTimelineEntryConfiguration : IEntityTypeConfiguration<IncidentTimelineEntry>
+{
+    public void Configure(EntityTypeBuilder<IncidentTimelineEntry> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Actor).HasMaxLength(100);
+        b.Property(t => t.Kind).HasMaxLength(32);
+        b.Property(t => t.Text).HasMaxLength(20000);
+        b.HasIndex(t => new { t.TenantId, t.IncidentId, t.Time });
+        b.HasOne<Incident>().WithMany().HasForeignKey(t => t.IncidentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

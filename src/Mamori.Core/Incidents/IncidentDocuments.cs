@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Mamori.Incidents;
+
+public enum ReportKind
+{
+    Preliminary,
+    Final,
+}
+
+/// <summary>The business that reports; address and representative come from the policy once it is published.</summary>
+public sealed record ReportingBusiness(string Name, string? Address = null, string? Representative = null);
+
+/// <summary>One numbered item of the PPC report (個人情報保護法施行規則8条1項各号).</summary>
+public sealed record ReportItem(int Number, string Key, string TitleJa, string TitleEn, string Content, bool Complete);
+
+/// <summary>A draft report to the PPC: every item of Rules Art. 8(1), in Japanese.</summary>
+public sealed record PpcReport(
+    string Kind,
+    string TitleJa,
+    string TitleEn,
+    bool Draft,
+    Guid IncidentId,
+    ReportingBusiness Business,
+    DateTimeOffset GeneratedAt,
+    DateOnly AwareDate,
+    DateOnly? PreliminaryDue,
+    DateOnly? FinalDue,
+    bool Suspected,
+    IReadOnlyList<ReasonInfo> Reasons,
+    IReadOnlyList<ReportItem> Items,
+    IReadOnlyList<string> Missing);
+
+/// <summary>A message ready for the outbox: subject and plain-text body (Japanese first, then English).</summary>
+public sealed record NoticeMessage(string Subject, string Body);
+
+/// <summary>
+/// Drafts the PPC report (L-10), the notice to persons (L-11: items (1), (2), (4), (5), (9)) and the
+/// public announcement used when notice is impracticable. Pure functions of the incident: the
+/// outbox sends the <see cref="NoticeMessage"/> once the requests feature provides it.
+/// </summary>
+public static class IncidentDocuments
+{
+    private static readonly CultureInfo Ja = CultureInfo.GetCultureInfo("ja-JP");
+
+    public static PpcReport Report(Incident incident, Reportability decision, ReportKind kind, ReportingBusiness business, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        if (!decision.Reportable)
+            throw new Errors.MamoriException(Errors.ErrorCode.IncidentNotReportable, "The incident is not reportable; there is no PPC report to draft.", 409);
+        var items = Items(incident, decision, zone);
+        var missing = kind == ReportKind.Final ? items.Where(i => !i.Complete).Select(i => i.Key).ToList() : [];
+        return new PpcReport(
+            kind == ReportKind.Final ? "final" : "preliminary",
+            kind == ReportKind.Final ? "個人データの漏えい等の報告（確報）" : "個人データの漏えい等の報告（速報）",
+            kind == ReportKind.Final ? "Report of a personal data breach (final report)" : "Report of a personal data breach (preliminary report)",
+            Draft: true,
+            incident.Id,
+            business,
+            TimeZoneInfo.ConvertTime(now, zone),
+            incident.AwareDate,
+            decision.Deadlines?.PreliminaryDue,
+            decision.Deadlines?.FinalDue,
+            incident.Suspected,
+            [.. decision.ReasonInfos],
+            items,
+            missing);
+    }
+
+    public static IReadOnlyList<ReportItem> Items(Incident i, Reportability decision, TimeZoneInfo zone)
+    {
+        var maybe = i.Suspected ? "したおそれがある" : "した";
+        var summary = new StringBuilder();
+        summary.Append(CultureInfo.InvariantCulture, $"{JaDate(i.AwareDate)}、{CauseJa(i.Cause)}により個人データの{KindJa(i.Kind)}が発生{maybe}ことを認識した");
+        summary.Append(CultureInfo.InvariantCulture, $"（認識した日時: {JaDateTime(i.DiscoveredAt, zone)}）。");
+        if (!string.IsNullOrWhiteSpace(i.Summary)) summary.Append('\n').Append(i.Summary.Trim());
+        if (!string.IsNullOrWhiteSpace(i.Measures)) summary.Append("\n講じた措置: ").Append(i.Measures.Trim());
+
+        var data = new List<string>();
+        if (i.Categories.Count > 0) data.Add("データ項目: " + string.Join("、", i.Categories));
+        if (i.SpecialCare) data.Add("要配慮個人情報を含む");
+        if (i.PropertyDamageRisk) data.Add("不正に利用されることにより財産的被害が生じるおそれがある情報（クレジットカード番号等）を含む");
+        if (i.MyNumber) data.Add("個人番号（特定個人情報）を含む");
+        if (i.EncryptedKeysSafe) data.Add("高度な暗号化が施され、鍵は漏えいしていない");
+
+        var determined = i.PersonsKnown is { } kn && (i.PersonsUpperBound is null || i.PersonsUpperBound <= kn);
+        string persons;
+        if (determined && i.PersonsKnown is { } known)
+            persons = $"{known.ToString("N0", Ja)}人";
+        else if (i.PersonsUpperBound is { } ub)
+            persons = $"最大{ub.ToString("N0", Ja)}人（調査中{(i.PersonsKnown is { } k ? $"、確認済み{k.ToString("N0", Ja)}人" : "")}）";
+        else persons = "";
+        if (persons.Length > 0 && i.BlastComputedAt is not null && i.CompromisedActorKind is { } ak)
+            persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）から、{(ak == ActorKindCode.ApiKey ? "APIキー" : "利用者アカウント")} {i.CompromisedActorId} が"
+                       + $" {JaDateTime(i.BlastFrom!.Value, zone)} から {JaDateTime(i.BlastTo!.Value, zone)} までに実際に閲覧した本人の数として算定。";
+
+        var cause = CauseJa(i.Cause) + (string.IsNullOrWhiteSpace(i.CauseDetails) ? "" : "\n" + i.CauseDetails.Trim());
+        var other = new StringBuilder();
+        other.Append("報告対象となる事由: ").Append(string.Join("、", decision.ReasonInfos.Select(r => $"{r.Letter} {r.NameJa}（{r.LawReference}）")));
+        if (i.Suspected) other.Append("\n漏えい等のおそれの段階での報告である。");
+        if (!string.IsNullOrWhiteSpace(i.OtherNotes)) other.Append('\n').Append(i.OtherNotes.Trim());
+
+        return
+        [
+            Item(1, "summary", "概要", "Summary", summary.ToString(), !string.IsNullOrWhiteSpace(i.Summary)),
+            Item(2, "dataItems", "漏えい等が発生し、又は発生したおそれがある個人データの項目", "Data items involved", string.Join("\n", data), i.Categories.Count > 0),
+            Item(3, "persons", "漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数", "Number of persons", persons, determined),
+            Item(4, "cause", "原因", "Cause", cause, !string.IsNullOrWhiteSpace(i.CauseDetails)),
+            Item(5, "secondaryDamage", "二次被害又はそのおそれの有無及びその内容", "Secondary damage or its risk", i.SecondaryDamage ?? "", !string.IsNullOrWhiteSpace(i.SecondaryDamage)),
+            Item(6, "personsResponse", "本人への対応の実施状況", "Response to the persons", i.PersonsResponse ?? "", !string.IsNullOrWhiteSpace(i.PersonsResponse)),
+            Item(7, "publication", "公表の実施状況", "Publication", i.Publication ?? "", !string.IsNullOrWhiteSpace(i.Publication)),
+            Item(8, "prevention", "再発防止のための措置", "Measures to prevent recurrence", i.Prevention ?? "", !string.IsNullOrWhiteSpace(i.Prevention)),
+            Item(9, "other", "その他参考となる事項", "Other relevant matters", other.ToString(), true),
+        ];
+    }
+
+    private static ReportItem Item(int n, string key, string ja, string en, string content, bool complete) =>
+        new(n, key, ja, en, content.Length == 0 ? "調査中" : content, complete && content.Length > 0);
+
+    public static string ReportHtml(PpcReport r)
+    {
+        var h = new StringBuilder();
+        h.Append("<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>").Append(E(r.TitleJa)).Append("</title>");
+        h.Append("<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.6}th{text-align:left;vertical-align:top;width:16rem}td,th{border-bottom:1px solid #ccc;padding:.4rem}td{white-space:pre-wrap}.draft{color:#a00}</style></head><body>\n");
+        h.Append("<p class=\"draft\">下書き（個人情報保護委員会への提出前に内容を確認してください） / Draft</p>\n");
+        h.Append("<h1>").Append(E(r.TitleJa)).Append("</h1>\n<p lang=\"en\">").Append(E(r.TitleEn)).Append("</p>\n");
+        h.Append("<table>\n");
+        Row(h, "報告者（事業者名）", r.Business.Name);
+        Row(h, "住所", r.Business.Address ?? "（ポリシーから補完）");
+        Row(h, "代表者", r.Business.Representative ?? "（ポリシーから補完）");
+        Row(h, "事案を認識した日", JaDate(r.AwareDate));
+        if (r.PreliminaryDue is { } p) Row(h, "速報の期限（目安）", JaDate(p));
+        if (r.FinalDue is { } f) Row(h, "確報の期限", JaDate(f));
+        Row(h, "作成日時", r.GeneratedAt.ToString("yyyy年M月d日 HH:mm", Ja) + "（日本時間）");
+        h.Append("</table>\n<h2>報告事項（個人情報保護法施行規則8条1項）</h2>\n<table>\n");
+        foreach (var item in r.Items)
+            h.Append("<tr><th>(").Append(item.Number).Append(") ").Append(E(item.TitleJa)).Append("<br><small lang=\"en\">").Append(E(item.TitleEn))
+                .Append("</small></th><td>").Append(E(item.Content)).Append("</td></tr>\n");
+        h.Append("</table>\n");
+        if (r.Missing.Count > 0)
+            h.Append("<p class=\"draft\">確報に必要な未記入の事項: ").Append(E(string.Join(", ", r.Missing))).Append("</p>\n");
+        h.Append("</body></html>\n");
+        return h.ToString();
+    }
+
+    /// <summary>The notice to each affected person (L-11): items (1), (2), (4), (5), (9) and the inquiry desk.</summary>
+    public static NoticeMessage PersonNotice(Incident i, Reportability decision, ReportingBusiness business, TimeZoneInfo zone)
+    {
+        var items = Items(i, decision, zone).ToDictionary(x => x.Number);
+        var b = new StringBuilder();
+        b.Append("お客様の個人情報に関するお詫びとお知らせ\n\n");
+        b.Append(business.Name).Append("において、お客様の個人データの").Append(KindJa(i.Kind)).Append(i.Suspected ? "が発生したおそれがあることが判明しました。" : "が発生したことが判明しました。")
+            .Append("ご迷惑とご心配をおかけしますことを深くお詫び申し上げます。\n\n");
+        foreach (var n in new[] { 1, 2, 4, 5, 9 })
+        {
+            var item = items[n];
+            b.Append("【").Append(NoticeTitle(n)).Append("】\n").Append(n == 9 ? NoticeOther(i) : item.Content).Append("\n\n");
+        }
+        b.Append("【お問い合わせ先】\n").Append(i.ContactPoint ?? "（お問い合わせ窓口を記入）").Append("\n\n");
+        b.Append("----\nNotice about your personal information\n\n");
+        b.Append(business.Name).Append(i.Suspected ? " has found that your personal data may have been affected by " : " has found that your personal data was affected by ")
+            .Append(KindEn(i.Kind)).Append(" (cause: ").Append(CauseEn(i.Cause)).Append("), of which we became aware on ").Append(i.AwareDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .Append(" (JST). We sincerely apologise. The Japanese text above gives the summary, the data items, the cause, any secondary damage and other matters. ")
+            .Append("Contact: ").Append(i.ContactPoint ?? "(inquiry desk)").Append('\n');
+        return new NoticeMessage($"【重要】個人情報の{KindJa(i.Kind)}に関するお詫びとお知らせ / Important notice about your personal information", b.ToString());
+    }
+
+    /// <summary>The public announcement where notice to each person is impracticable (L-11): same items plus the inquiry desk.</summary>
+    public static string AnnouncementHtml(Incident i, Reportability decision, ReportingBusiness business, TimeZoneInfo zone)
+    {
+        var notice = PersonNotice(i, decision, business, zone);
+        var items = Items(i, decision, zone).ToDictionary(x => x.Number);
+        var h = new StringBuilder();
+        var title = $"個人情報の{KindJa(i.Kind)}に関するお詫びとお知らせ";
+        h.Append("<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title></head><body>\n");
+        h.Append("<p><em>下書き / Draft</em></p>\n<h1>").Append(E(title)).Append("</h1>\n");
+        h.Append("<p>").Append(E(business.Name)).Append("において、個人データの").Append(E(KindJa(i.Kind)))
+            .Append(i.Suspected ? "が発生したおそれがあることが判明しました。" : "が発生したことが判明しました。")
+            .Append("関係するお客様に個別にご連絡することが困難なため、本ページにてお知らせいたします。ご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>\n");
+        foreach (var n in new[] { 1, 2, 4, 5, 9 })
+            h.Append("<h2>").Append(E(NoticeTitle(n))).Append("</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(n == 9 ? NoticeOther(i) : items[n].Content)).Append("</p>\n");
+        h.Append("<h2>お問い合わせ窓口</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(i.ContactPoint ?? "（お問い合わせ窓口を記入）")).Append("</p>\n");
+        h.Append("<section lang=\"en\"><h2>English</h2><p style=\"white-space:pre-wrap\">")
+            .Append(E(notice.Body[(notice.Body.IndexOf("----\n", StringComparison.Ordinal) + 5)..])).Append("</p></section>\n");
+        h.Append("</body></html>\n");
+        return h.ToString();
+    }
+
+    private static string NoticeTitle(int n) => n switch
+    {
+        1 => "概要",
+        2 => "漏えい等が発生し、又は発生したおそれがある個人データの項目",
+        4 => "原因",
+        5 => "二次被害又はそのおそれの有無及びその内容",
+        _ => "その他参考となる事項",
+    };
+
+    /// <summary>Item (9) for persons: what they can do; the legal grounds are for the PPC, not the notice.</summary>
+    private static string NoticeOther(Incident i)
+    {
+        var s = new StringBuilder();
+        if (i.PropertyDamageRisk) s.Append("クレジットカードのご利用明細に身に覚えのない請求がないかご確認ください。\n");
+        s.Append("当社を装った不審な電話・メール等にご注意ください。");
+        if (!string.IsNullOrWhiteSpace(i.PersonsResponse)) s.Append('\n').Append(i.PersonsResponse.Trim());
+        return s.ToString();
+    }
+
+    private static void Row(StringBuilder h, string th, string td) =>
+        h.Append("<tr><th>").Append(E(th)).Append("</th><td>").Append(E(td)).Append("</td></tr>\n");
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
+
+    public static string JaDate(DateOnly d) => d.ToString("yyyy年M月d日", Ja);
+
+    public static string JaDateTime(DateTimeOffset t, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy年M月d日 HH:mm", Ja) + "（日本時間）";
+
+    public static string KindJa(IncidentKind k) => k switch
+    {
+        IncidentKind.Leak => "漏えい",
+        IncidentKind.Loss => "滅失",
+        _ => "毀損",
+    };
+
+    private static string KindEn(IncidentKind k) => k switch
+    {
+        IncidentKind.Leak => "a leak",
+        IncidentKind.Loss => "a loss",
+        _ => "damage",
+    };
+
+    public static string CauseJa(IncidentCause c) => c switch
+    {
+        IncidentCause.UnauthorizedAccess => "外部からの不正アクセス",
+        IncidentCause.InsiderTheft => "内部の者による不正な持ち出し",
+        IncidentCause.Misdelivery => "誤送付・誤送信",
+        IncidentCause.Loss => "紛失",
+        _ => "その他の事由",
+    };
+
+    private static string CauseEn(IncidentCause c) => c switch
+    {
+        IncidentCause.UnauthorizedAccess => "unauthorized access",
+        IncidentCause.InsiderTheft => "theft by an insider",
+        IncidentCause.Misdelivery => "misdelivery",
+        IncidentCause.Loss => "loss",
+        _ => "other",
+    };
+}

@@ -1,0 +1,304 @@
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mamori.Incidents;
+
+/// <summary>The facts staff enter or correct. Null narrative fields mean "not written yet".</summary>
+public sealed record IncidentInput
+{
+    public required string Title { get; init; }
+    public IncidentKind Kind { get; init; } = IncidentKind.Leak;
+    public required IncidentCause Cause { get; init; }
+
+    /// <summary>When the business became aware (any offset; stored as UTC, counted in JST).</summary>
+    public required DateTimeOffset DiscoveredAt { get; init; }
+
+    public IReadOnlyList<string>? Categories { get; init; }
+    public long? PersonsKnown { get; init; }
+    public long? PersonsUpperBound { get; init; }
+    public bool SpecialCare { get; init; }
+    public bool PropertyDamageRisk { get; init; }
+    public bool Suspected { get; init; }
+    public bool EncryptedKeysSafe { get; init; }
+    public bool MyNumber { get; init; }
+    public bool PubliclyExposed { get; init; }
+    public string? Summary { get; init; }
+    public string? CauseDetails { get; init; }
+    public string? SecondaryDamage { get; init; }
+    public string? PersonsResponse { get; init; }
+    public string? Publication { get; init; }
+    public string? Prevention { get; init; }
+    public string? Measures { get; init; }
+    public string? OtherNotes { get; init; }
+    public string? ContactPoint { get; init; }
+    public Guid? OwnerUserId { get; init; }
+}
+
+/// <summary>Which incidents a list shows.</summary>
+public enum IncidentFilter
+{
+    All,
+    Open,
+    DueSoon,
+    Overdue,
+}
+
+/// <summary>An incident with its decision and where its deadlines stand today (JST).</summary>
+public sealed record IncidentView(Incident Incident, Reportability Decision, DeadlineState? State, DateOnly Today);
+
+/// <summary>
+/// Opens incidents, records fact changes (the decision is recomputed each time), timeline entries,
+/// status changes and blast-radius results. Each change and its audit event commit together.
+/// </summary>
+public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimeProvider clock, IOptions<IncidentSettings> options)
+{
+    private const int MaxCategories = 100;
+    private IncidentSettings Settings => options.Value;
+
+    public DateOnly Today => JapanTime.DayOf(clock.GetUtcNow(), Settings.TimeZone);
+
+    public async Task<Incident> CreateAsync(IncidentInput input, Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var incident = new Incident { Id = Guid.CreateVersion7(now), Title = "", Status = IncidentStatus.Open, CreatedAt = now };
+        Apply(incident, input, now);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Incidents.Add(incident);
+        db.IncidentTimeline.Add(Entry(incident, actor, "facts", $"Incident opened. {DecisionText(incident)}", now));
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentCreated, actor, TargetId: incident.Id.ToString(),
+            ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
+        await tx.CommitAsync(ct);
+        return incident;
+    }
+
+    public async Task<Incident> GetAsync(Guid id, CancellationToken ct = default) =>
+        await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw MamoriException.NotFound("The incident");
+
+    public IncidentView View(Incident incident)
+    {
+        var decision = Decide(incident.Facts);
+        var today = Today;
+        DeadlineState? state = decision.Deadlines is { } d && incident.Status != IncidentStatus.Closed
+            ? IncidentTriage.StateOn(d, today, incident.PreliminaryReportedAt is not null, incident.FinalReportedAt is not null, Settings)
+            : null;
+        return new IncidentView(incident, decision, state, today);
+    }
+
+    /// <summary>Incidents newest first; due-soon and overdue look at open reportable ones against today's JST date.</summary>
+    public async Task<List<IncidentView>> ListAsync(IncidentFilter filter, CancellationToken ct = default)
+    {
+        var q = db.Incidents.AsNoTracking();
+        if (filter != IncidentFilter.All) q = q.Where(i => i.Status != IncidentStatus.Closed);
+        if (filter is IncidentFilter.DueSoon or IncidentFilter.Overdue) q = q.Where(i => i.Reportable);
+        var views = (await q.ToListAsync(ct)).OrderByDescending(i => i.DiscoveredAt).Select(View);
+        return filter switch
+        {
+            IncidentFilter.DueSoon => views.Where(v => v.State == DeadlineState.DueSoon).ToList(),
+            IncidentFilter.Overdue => views.Where(v => v.State == DeadlineState.Overdue).ToList(),
+            _ => views.ToList(),
+        };
+    }
+
+    public async Task<Incident> UpdateFactsAsync(Guid id, IncidentInput input, Actor actor, CancellationToken ct = default)
+    {
+        var incident = await GetAsync(id, ct);
+        if (incident.Status == IncidentStatus.Closed) throw new MamoriException(ErrorCode.IncidentClosed, "The incident is closed; reopen it before changing its facts.", 409);
+        var before = (incident.Reportable, Reasons: string.Join(',', incident.Reasons), incident.FinalDue);
+        var now = clock.GetUtcNow();
+        Apply(incident, input, now);
+        var changed = before != (incident.Reportable, string.Join(',', incident.Reasons), incident.FinalDue);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.IncidentTimeline.Add(Entry(incident, actor, "facts", (changed ? "Facts changed; decision changed. " : "Facts changed. ") + DecisionText(incident), now));
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentFactsUpdated, actor, TargetId: incident.Id.ToString(),
+            ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
+        await tx.CommitAsync(ct);
+        return incident;
+    }
+
+    public async Task<IncidentTimelineEntry> AddTimelineEntryAsync(Guid id, string kind, string text, Actor actor, CancellationToken ct = default)
+    {
+        kind = (kind ?? "").Trim().ToLowerInvariant();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(kind, "^[a-z][a-z-]{0,31}$"))
+            throw MamoriException.Invalid("kind is 1-32 lower-case letters and hyphens, e.g. note, measure, contact.");
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 20000) throw MamoriException.Invalid("text is 1-20000 characters.");
+        var incident = await GetAsync(id, ct);
+        var entry = Entry(incident, actor, kind, text.Trim(), clock.GetUtcNow());
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.IncidentTimeline.Add(entry);
+        incident.UpdatedAt = entry.Time;
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentTimelineEntryAdded, actor, TargetId: incident.Id.ToString(), ReasonCode: kind), ct);
+        await tx.CommitAsync(ct);
+        return entry;
+    }
+
+    public async Task<Incident> SetStatusAsync(Guid id, IncidentStatus status, Actor actor, CancellationToken ct = default)
+    {
+        var incident = await GetAsync(id, ct);
+        if (!Enum.IsDefined(status)) throw new MamoriException(ErrorCode.IncidentInvalidStatus, "Unknown status.");
+        if (status is IncidentStatus.PreliminaryReported or IncidentStatus.FinalReported && !incident.Reportable)
+            throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; no PPC report is recorded for it.", 409);
+        var now = clock.GetUtcNow();
+        if (status == IncidentStatus.PreliminaryReported) incident.PreliminaryReportedAt ??= now;
+        if (status == IncidentStatus.FinalReported)
+        {
+            incident.PreliminaryReportedAt ??= now;
+            incident.FinalReportedAt ??= now;
+        }
+        var previous = incident.Status;
+        incident.Status = status;
+        incident.UpdatedAt = now;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.IncidentTimeline.Add(Entry(incident, actor, "status", $"Status {Kebab(previous)} → {Kebab(status)}.", now));
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentStatusChanged, actor, TargetId: incident.Id.ToString(), ReasonCode: Kebab(status)), ct);
+        await tx.CommitAsync(ct);
+        return incident;
+    }
+
+    public Task<List<IncidentTimelineEntry>> TimelineAsync(Guid id, CancellationToken ct = default) =>
+        db.IncidentTimeline.AsNoTracking().Where(t => t.IncidentId == id).OrderBy(t => t.Time).ThenBy(t => t.Id).ToListAsync(ct);
+
+    public Task<List<string>> SubjectsAsync(Guid id, CancellationToken ct = default) =>
+        db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == id).Select(s => s.SubjectId).OrderBy(s => s).ToListAsync(ct);
+
+    /// <summary>
+    /// Verifies the audit chain, then records the subjects and categories the actor read in the
+    /// window; the subject count becomes the known number of persons. A broken chain is recorded
+    /// (audit + timeline) and refused.
+    /// </summary>
+    public async Task<(Incident Incident, BlastRadiusResult Result)> ComputeBlastRadiusAsync(Guid id, BlastRadiusQuery query, Actor actor, CancellationToken ct = default)
+    {
+        query = query.Validated();
+        var incident = await GetAsync(id, ct);
+        BlastRadiusResult result;
+        try
+        {
+            result = await BlastRadius.ComputeAsync(db, query, ct);
+        }
+        catch (ChainBrokenException e)
+        {
+            var at = clock.GetUtcNow();
+            await using var refusal = await db.Database.BeginTransactionAsync(ct);
+            db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
+                $"Blast radius refused: the audit chain is broken at sequence {e.Verification.BrokenAt} ({e.Verification.Problem}).", at));
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
+                TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
+            await refusal.CommitAsync(ct);
+            throw;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.IncidentSubjects.Where(s => s.IncidentId == incident.Id).ExecuteDeleteAsync(ct);
+        db.IncidentSubjects.AddRange(result.Subjects.Select(s => new IncidentSubject { IncidentId = incident.Id, SubjectId = s }));
+        long count = result.Subjects.Count;
+        incident.PersonsKnown = count;
+        if (incident.PersonsUpperBound is { } ub && ub < count) incident.PersonsUpperBound = count;
+        incident.Categories = [.. incident.Categories.Union(result.Categories, StringComparer.Ordinal).Take(MaxCategories)];
+        incident.CompromisedActorKind = query.ActorKind;
+        incident.CompromisedActorId = query.ActorId;
+        incident.BlastFrom = query.From;
+        incident.BlastTo = query.To;
+        incident.BlastComputedAt = now;
+        incident.BlastEventsRead = result.EventsRead;
+        incident.BlastVerifiedEvents = result.VerifiedEvents;
+        Recompute(incident);
+        incident.UpdatedAt = now;
+        db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
+            $"Blast radius of {Kebab(query.ActorKind)} {query.ActorId} from {query.From:O} to {query.To:O}: {count} subjects, " +
+            $"{result.Categories.Count} categories, {result.EventsRead} reads, chain verified ({result.VerifiedEvents} events). {DecisionText(incident)}", now));
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
+            ReasonCode: $"subjects-{count}", Categories: JoinCategories(incident)), ct);
+        await tx.CommitAsync(ct);
+        return (incident, result);
+    }
+
+    public Reportability Decide(IncidentFacts facts) => IncidentTriage.Assess(facts, Settings);
+
+    private void Apply(Incident incident, IncidentInput input, DateTimeOffset now)
+    {
+        var title = input.Title?.Trim() ?? "";
+        if (title.Length is 0 or > 200) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "title is 1-200 characters.");
+        if (!Enum.IsDefined(input.Kind) || !Enum.IsDefined(input.Cause)) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "kind or cause is unknown.");
+        if (input.DiscoveredAt > now.AddMinutes(5)) throw new MamoriException(ErrorCode.IncidentInvalidDate, "discoveredAt must not be in the future.");
+        if (input.DiscoveredAt.Year < 2000) throw new MamoriException(ErrorCode.IncidentInvalidDate, "discoveredAt is before 2000.");
+        if (input.PersonsKnown is < 0 || input.PersonsUpperBound is < 0) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "The number of persons must not be negative.");
+        if (input.PersonsKnown is { } k && input.PersonsUpperBound is { } u && u < k)
+            throw new MamoriException(ErrorCode.IncidentInvalidFacts, "personsUpperBound must not be below personsKnown.");
+        var categories = (input.Categories ?? []).Select(c => c?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
+        if (categories.Count > MaxCategories || categories.Any(c => !System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")))
+            throw new MamoriException(ErrorCode.IncidentInvalidFacts, "categories are up to 100 category ids (letters, digits, '.', '_', '-').");
+        foreach (var (name, value, max) in new[] { ("summary", input.Summary, 20000), ("causeDetails", input.CauseDetails, 20000),
+                     ("secondaryDamage", input.SecondaryDamage, 20000), ("personsResponse", input.PersonsResponse, 20000),
+                     ("publication", input.Publication, 20000), ("prevention", input.Prevention, 20000), ("measures", input.Measures, 20000),
+                     ("otherNotes", input.OtherNotes, 20000), ("contactPoint", input.ContactPoint, 1000) })
+            if (value is { Length: var n } && n > max) throw new MamoriException(ErrorCode.IncidentInvalidFacts, $"{name} is at most {max} characters.");
+
+        incident.Title = title;
+        incident.Kind = input.Kind;
+        incident.Cause = input.Cause;
+        incident.DiscoveredAt = input.DiscoveredAt.ToUniversalTime();
+        incident.AwareDate = JapanTime.DayOf(input.DiscoveredAt, Settings.TimeZone);
+        incident.Categories = categories;
+        incident.PersonsKnown = input.PersonsKnown;
+        incident.PersonsUpperBound = input.PersonsUpperBound;
+        incident.SpecialCare = input.SpecialCare;
+        incident.PropertyDamageRisk = input.PropertyDamageRisk;
+        incident.Suspected = input.Suspected;
+        incident.EncryptedKeysSafe = input.EncryptedKeysSafe;
+        incident.MyNumber = input.MyNumber;
+        incident.PubliclyExposed = input.PubliclyExposed;
+        incident.Summary = input.Summary;
+        incident.CauseDetails = input.CauseDetails;
+        incident.SecondaryDamage = input.SecondaryDamage;
+        incident.PersonsResponse = input.PersonsResponse;
+        incident.Publication = input.Publication;
+        incident.Prevention = input.Prevention;
+        incident.Measures = input.Measures;
+        incident.OtherNotes = input.OtherNotes;
+        incident.ContactPoint = input.ContactPoint;
+        incident.OwnerUserId = input.OwnerUserId;
+        incident.UpdatedAt = now;
+        Recompute(incident);
+    }
+
+    /// <summary>Stores the decision's snapshot on the row so lists can filter on it.</summary>
+    private void Recompute(Incident incident)
+    {
+        var d = Decide(incident.Facts);
+        incident.Reportable = d.Reportable;
+        incident.Reasons = [.. d.Reasons.Select(r => r.Code())];
+        incident.Exemption = d.Exemption?.Code();
+        incident.PreliminaryWarn = d.Deadlines?.PreliminaryWarn;
+        incident.PreliminaryDue = d.Deadlines?.PreliminaryDue;
+        incident.FinalDue = d.Deadlines?.FinalDue;
+        incident.FinalPeriodDays = d.Deadlines?.FinalPeriodDays;
+    }
+
+    private static string DecisionText(Incident i) => i.Reportable
+        ? $"Reportable ({string.Join(", ", i.Reasons)}); preliminary report due {i.PreliminaryDue:yyyy-MM-dd}, final report due {i.FinalDue:yyyy-MM-dd} (JST)."
+        : i.Exemption is { } ex ? $"Not reportable (exempt: {ex})." : "Not reportable.";
+
+    private static IncidentTimelineEntry Entry(Incident incident, Actor actor, string kind, string text, DateTimeOffset at) => new()
+    {
+        Id = Guid.CreateVersion7(at),
+        TenantId = incident.TenantId,
+        IncidentId = incident.Id,
+        Time = at,
+        Actor = actor.ToString(),
+        Kind = kind,
+        Text = text,
+    };
+
+    private static string? JoinCategories(Incident incident)
+    {
+        if (incident.Categories.Count == 0) return null;
+        var joined = string.Join(',', incident.Categories);
+        return joined.Length <= 1000 ? joined : null;
+    }
+
+    public static string Kebab<T>(T value) where T : struct, Enum =>
+        System.Text.RegularExpressions.Regex.Replace(value.ToString(), "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant();
+}

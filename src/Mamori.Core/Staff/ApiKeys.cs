@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Staff;
+
+/// <summary>API keys for integrations: created once (the secret is shown once), listed, revoked.</summary>
+public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const string KeyPrefix = "mk_";
+
+    public sealed record Created(ApiKey Key, string Secret);
+
+    public async Task<Created> CreateAsync(string name, string role, int? expiresDays, Guid? ownerUserId, Actor actor, CancellationToken ct = default)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 100) throw new MamoriException(ErrorCode.InvalidValue, "A key name is 1-100 characters.");
+        if (!Roles.IsBuiltIn(role)) throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{role}'. Roles: {string.Join(", ", Roles.BuiltIn)}.");
+        if (expiresDays is <= 0 or > 3650) throw new MamoriException(ErrorCode.InvalidValue, "Expiry is 1-3650 days.");
+        var now = clock.GetUtcNow();
+        var prefix = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 12);
+        var secret = SecretTokens.New();
+        var key = new ApiKey
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = name,
+            Prefix = prefix,
+            SecretHash = SecretTokens.HashOf(secret),
+            Role = role,
+            OwnerUserId = ownerUserId,
+            CreatedAt = now,
+            ExpiresAt = expiresDays is { } d ? now.AddDays(d) : null,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.ApiKeys.Add(key);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.ApiKeyCreated, actor, TargetId: key.Id.ToString(), ReasonCode: role), ct);
+        await tx.CommitAsync(ct);
+        return new Created(key, $"{KeyPrefix}{prefix}_{secret}");
+    }
+
+    public Task<List<ApiKey>> ListAsync(CancellationToken ct = default) =>
+        db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(ct);
+
+    public async Task<ApiKey> FindAsync(string idOrPrefixOrName, CancellationToken ct = default)
+    {
+        var s = idOrPrefixOrName.Trim();
+        if (s.StartsWith(KeyPrefix, StringComparison.Ordinal)) s = s[KeyPrefix.Length..].Split('_')[0];
+        var byId = Guid.TryParse(s, out var id);
+        var matches = await db.ApiKeys.Where(k => (byId && k.Id == id) || k.Prefix == s || k.Name == s).ToListAsync(ct);
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw MamoriException.NotFound("The API key"),
+            _ => throw MamoriException.Conflict("Several keys have that name; give the key's id or prefix."),
+        };
+    }
+
+    public async Task RevokeAsync(ApiKey key, Actor actor, CancellationToken ct = default)
+    {
+        if (key.RevokedAt is not null) return;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        key.RevokedAt = clock.GetUtcNow();
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.ApiKeyRevoked, actor, TargetId: key.Id.ToString()), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public enum Failure { Malformed, Unknown, Revoked, Expired }
+
+    /// <summary>Checks a presented key across tenants (its prefix is unique) in fixed time on the secret.</summary>
+    public async Task<(StaffPrincipal? Principal, Failure? Failure)> ValidateAsync(string presented, CancellationToken ct = default)
+    {
+        if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || presented.Length > 100) return (null, Failure.Malformed);
+        var rest = presented.AsSpan(KeyPrefix.Length);
+        var sep = rest.IndexOf('_');
+        if (sep <= 0) return (null, Failure.Malformed);
+        var prefix = rest[..sep].ToString();
+        var secret = rest[(sep + 1)..].ToString();
+        var key = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, ct);
+        var expected = key?.SecretHash ?? new byte[32];
+        var matches = CryptographicOperations.FixedTimeEquals(SecretTokens.HashOf(secret), expected);
+        if (key is null || !matches) return (null, Failure.Unknown);
+        var now = clock.GetUtcNow();
+        if (key.RevokedAt is not null) return (null, Failure.Revoked);
+        if (key.ExpiresAt is { } exp && exp <= now) return (null, Failure.Expired);
+        if (key.LastUsedAt is null || now - key.LastUsedAt > TimeSpan.FromMinutes(1))
+        {
+            var id = key.Id;
+            await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), ct);
+        }
+        return (new StaffPrincipal(key.TenantId, Actor.Key(key.Id), [key.Role], null, null, null), null);
+    }
+}

@@ -1,0 +1,56 @@
+namespace Mamori.Staff;
+
+/// <summary>Built-in staff roles. The policy can add more later; these always exist.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string PrivacyOfficer = "privacy-officer";
+    public const string Operator = "operator";
+    public const string Auditor = "auditor";
+
+    public static readonly IReadOnlyList<string> BuiltIn = [Admin, PrivacyOfficer, Operator, Auditor];
+
+    public static bool IsBuiltIn(string role) => BuiltIn.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>What a caller may do. Endpoints require a permission; roles grant permissions.</summary>
+public enum Permission
+{
+    /// <summary>Read the caller's own account and sessions.</summary>
+    Self,
+    ManageUsers,
+    ManageApiKeys,
+    ReadAudit,
+    VerifyAudit,
+    ReadPolicy,
+    PublishPolicy,
+    ReadSubjects,
+    WriteSubjects,
+    EraseSubjects,
+    Decide,
+    RunRetention,
+
+    /// <summary>Open incidents, change their facts, compute the blast radius (reads the audit chain).</summary>
+    ManageIncidents,
+
+    /// <summary>Read incidents, their deadlines, draft reports and notices.</summary>
+    ReadIncidents,
+
+    /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
+    Discover,
+}
+
+public static class RolePermissions
+{
+    private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
+    {
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
+        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents],
+    };
+
+    public static bool Grants(IEnumerable<string> roles, Permission permission) =>
+        roles.Any(r => Map.TryGetValue(r, out var ps) && ps.Contains(permission));
+}

@@ -1,0 +1,116 @@
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Staff;
+
+/// <summary>Staff accounts of the current tenant: create, disable, enable, passwords.</summary>
+public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvider clock, Policy.PolicyStore policies)
+{
+    /// <summary>The built-in roles and those the policy in force names (e.g. a category's viewers).</summary>
+    public async Task<HashSet<string>> KnownRolesAsync(CancellationToken ct = default)
+    {
+        var known = new HashSet<string>(Roles.BuiltIn, StringComparer.Ordinal);
+        if (await policies.CurrentAsync(ct) is { } current)
+        {
+            foreach (var role in current.Model.DataCategories.SelectMany(c => c.Viewers)) known.Add(role);
+            foreach (var role in current.Model.Services.SelectMany(x => x.DataCategories).SelectMany(c => c.Viewers)) known.Add(role);
+        }
+        return known;
+    }
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
+    {
+        email = NormalizeEmail(email);
+        if (email.Length is < 3 or > 254 || email.IndexOf('@') is <= 0 || email.EndsWith('@'))
+            throw new MamoriException(ErrorCode.InvalidValue, "The email address is not valid.");
+        if (roles.Count == 0) throw new MamoriException(ErrorCode.UnknownRole, "A user needs at least one role.");
+        var known = await KnownRolesAsync(ct);
+        foreach (var role in roles)
+            if (!known.Contains(role))
+                throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{role}'. Roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+        PasswordHasher.EnsureStrong(password);
+        if (await db.Users.AnyAsync(u => u.Email == email, ct))
+            throw new MamoriException(ErrorCode.UserExists, "A user with that email already exists.", 409);
+
+        var now = clock.GetUtcNow();
+        var user = new StaffUser
+        {
+            Id = Guid.CreateVersion7(now),
+            Email = email,
+            PasswordHash = PasswordHasher.Hash(password),
+            Roles = roles.Distinct().Order(StringComparer.Ordinal).ToList(),
+            CreatedAt = now,
+            PasswordChangedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Users.Add(user);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.UserCreated, actor, TargetId: user.Id.ToString(), ReasonCode: string.Join('+', user.Roles)), ct);
+        await tx.CommitAsync(ct);
+        return user;
+    }
+
+    public async Task<StaffUser> FindAsync(string email, CancellationToken ct = default)
+    {
+        email = NormalizeEmail(email);
+        return await db.Users.FirstOrDefaultAsync(u => u.Email == email, ct)
+            ?? throw new MamoriException(ErrorCode.UnknownUser, "There is no user with that email.", 404);
+    }
+
+    public async Task<StaffUser> GetAsync(Guid id, CancellationToken ct = default) =>
+        await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct)
+        ?? throw new MamoriException(ErrorCode.UnknownUser, "There is no such user.", 404);
+
+    public Task<List<StaffUser>> ListAsync(CancellationToken ct = default) =>
+        db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
+
+    /// <summary>
+    /// Disables the account and, in the same transaction, revokes its sessions and the API keys it
+    /// owns: a person who left loses access at once (S-62).
+    /// </summary>
+    public async Task DisableAsync(StaffUser user, Actor actor, CancellationToken ct = default)
+    {
+        if (user.Disabled) return;
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        user.Disabled = true;
+        user.DisabledAt = now;
+        var sessions = await db.Sessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ToListAsync(ct);
+        foreach (var s in sessions) s.RevokedAt = now;
+        var keys = await db.ApiKeys.Where(k => k.OwnerUserId == user.Id && k.RevokedAt == null).ToListAsync(ct);
+        foreach (var k in keys) k.RevokedAt = now;
+        var entries = new List<AuditEntry> { new(AuditCode.UserDisabled, actor, TargetId: user.Id.ToString()) };
+        entries.AddRange(sessions.Select(s => new AuditEntry(AuditCode.SessionRevoked, actor, TargetId: s.Id.ToString(), ReasonCode: "user-disabled")));
+        entries.AddRange(keys.Select(k => new AuditEntry(AuditCode.ApiKeyRevoked, actor, TargetId: k.Id.ToString(), ReasonCode: "owner-disabled")));
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task EnableAsync(StaffUser user, Actor actor, CancellationToken ct = default)
+    {
+        if (!user.Disabled) return;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        user.Disabled = false;
+        user.DisabledAt = null;
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.UserEnabled, actor, TargetId: user.Id.ToString()), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Sets a new password and ends every other session of the user.</summary>
+    public async Task SetPasswordAsync(StaffUser user, string password, Actor actor, Guid? keepSession, CancellationToken ct = default)
+    {
+        PasswordHasher.EnsureStrong(password);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        user.PasswordHash = PasswordHasher.Hash(password);
+        user.PasswordChangedAt = now;
+        var sessions = await db.Sessions.Where(s => s.UserId == user.Id && s.RevokedAt == null && s.Id != keepSession).ToListAsync(ct);
+        foreach (var s in sessions) s.RevokedAt = now;
+        var self = actor.Kind == ActorKind.User && actor.Id == user.Id.ToString();
+        await audit.AppendAsync(db, new AuditEntry(self ? AuditCode.PasswordChanged : AuditCode.UserPasswordReset, actor, TargetId: user.Id.ToString()), ct);
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,39 @@
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Tenancy;
+
+/// <summary>Creates and finds tenants. A new tenant starts its audit chain with its creation.</summary>
+public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Tenant> CreateAsync(string slug, string name, CancellationToken ct = default)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(slug, "^[a-z0-9][a-z0-9-]{0,62}$"))
+            throw new MamoriException(ErrorCode.InvalidArgument, "A tenant slug is 1-63 lower-case letters, digits and hyphens.");
+        if (await db.Tenants.AnyAsync(t => t.Slug == slug, ct))
+            throw MamoriException.Conflict($"Tenant '{slug}' already exists.");
+        var tenant = new Tenant { Id = Guid.CreateVersion7(clock.GetUtcNow()), Slug = slug, Name = name, CreatedAt = clock.GetUtcNow() };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Tenants.Add(tenant);
+        db.Tenant.Set(tenant.Id);
+        db.AuditHeads.Add(new AuditHead { TenantId = tenant.Id, LastSequence = 0, LastHash = AuditChain.GenesisHash });
+        await db.SaveChangesAsync(ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.TenantCreated, Actor.System, TargetId: tenant.Id.ToString()), ct);
+        await tx.CommitAsync(ct);
+        return tenant;
+    }
+
+    public async Task<Tenant> GetAsync(string slug, CancellationToken ct = default) =>
+        await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct)
+        ?? throw new MamoriException(ErrorCode.UnknownTenant, $"There is no tenant '{slug}'.", 404);
+
+    /// <summary>Finds the tenant and makes it the unit of work's tenant.</summary>
+    public async Task<Tenant> UseAsync(string slug, CancellationToken ct = default)
+    {
+        var tenant = await GetAsync(slug, ct);
+        db.Tenant.Set(tenant.Id);
+        return tenant;
+    }
+}

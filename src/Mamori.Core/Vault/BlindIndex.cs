@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using Mamori.Errors;
+using Mamori.Policy;
+using PhoneNumbers;
+
+namespace Mamori.Vault;
+
+public enum LookupKind
+{
+    Email = 1,
+    Phone = 2,
+    MyNumber = 3,
+}
+
+/// <summary>
+/// Equality lookups without plaintext: HMAC-SHA256 under the ring's blind-index key over the tenant,
+/// the kind and the normalized value (NFKC; e-mail lower-cased; phone numbers in E.164 with Japan
+/// as the default region; My Number as its 12 digits).
+/// </summary>
+public static class BlindIndex
+{
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    public static LookupKind? KindOf(DataCategory category)
+    {
+        if (category.MyNumber) return LookupKind.MyNumber;
+        if (category.SmsPhone || category.Id.Contains("phone", StringComparison.Ordinal) || category.Id.Contains("tel", StringComparison.Ordinal)) return LookupKind.Phone;
+        if (category.Id.Contains("email", StringComparison.Ordinal) || category.Id.Contains("mail", StringComparison.Ordinal)) return LookupKind.Email;
+        return null;
+    }
+
+    public static string Normalize(LookupKind kind, string value)
+    {
+        var v = value.Normalize(NormalizationForm.FormKC).Trim();
+        switch (kind)
+        {
+            case LookupKind.Email:
+                v = v.ToLowerInvariant();
+                if (v.Length is < 3 or > 254 || v.IndexOf('@') <= 0 || v.EndsWith('@') || v.Contains(' '))
+                    throw new MamoriException(ErrorCode.InvalidFieldValue, "An email field is not a valid address.");
+                return v;
+            case LookupKind.Phone:
+                try
+                {
+                    var number = Phones.Parse(v, "JP");
+                    if (!Phones.IsPossibleNumber(number)) throw new NumberParseException(ErrorType.NOT_A_NUMBER, "not possible");
+                    return Phones.Format(number, PhoneNumberFormat.E164);
+                }
+                catch (NumberParseException)
+                {
+                    throw new MamoriException(ErrorCode.InvalidFieldValue, "A phone field is not a valid phone number.");
+                }
+            case LookupKind.MyNumber:
+                var digits = new string(v.Where(char.IsAsciiDigit).ToArray());
+                if (digits.Length != 12 || v.Any(c => !char.IsAsciiDigit(c) && c is not ' ' and not '-'))
+                    throw new MamoriException(ErrorCode.InvalidFieldValue, "A My Number field must be 12 digits.");
+                if (!MyNumberCheckDigitValid(digits))
+                    throw new MamoriException(ErrorCode.InvalidFieldValue, "A My Number field has a wrong check digit.");
+                return digits;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+    }
+
+    /// <summary>総務省令第85号 第5条: weights 6,5,4,3,2,7,6,5,4,3,2 from the left; remainder ≤ 1 gives 0.</summary>
+    public static bool MyNumberCheckDigitValid(string digits)
+    {
+        var sum = 0;
+        for (var n = 1; n <= 11; n++)
+        {
+            var p = digits[11 - n] - '0';
+            var q = n <= 6 ? n + 1 : n - 5;
+            sum += p * q;
+        }
+        var r = sum % 11;
+        var check = r <= 1 ? 0 : 11 - r;
+        return check == digits[11] - '0';
+    }
+
+    public static byte[] Compute(byte[] key, Guid tenant, LookupKind kind, string normalized)
+    {
+        var data = new byte[17 + Encoding.UTF8.GetByteCount(normalized)];
+        tenant.TryWriteBytes(data, bigEndian: true, out _);
+        data[16] = (byte)kind;
+        Encoding.UTF8.GetBytes(normalized, data.AsSpan(17));
+        return HMACSHA256.HashData(key, data);
+    }
+}

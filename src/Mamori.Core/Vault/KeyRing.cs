@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mamori.Errors;
+
+namespace Mamori.Vault;
+
+/// <summary>
+/// The vault's keys: versioned key-encryption keys (the newest wraps new data keys; older ones only
+/// unwrap until re-wrapping retires them) and a separate key for blind indexes. Loaded from a JSON
+/// file (<c>&lt;data-dir&gt;/keys.json</c>, <c>MAMORI_KEYS_FILE</c>) or the <c>MAMORI_KEYS</c>
+/// environment variable. Without keys the vault fails closed.
+/// </summary>
+public sealed class KeyRing
+{
+    private readonly Dictionary<string, byte[]> _keks;
+
+    public KeyRing(IReadOnlyList<KeyEntry> keks, byte[] blindIndexKey, string? source = null)
+    {
+        if (keks.Count == 0) throw new MamoriException(ErrorCode.KeysMissing, "The key ring has no key-encryption key.");
+        foreach (var k in keks)
+            if (k.Key.Length != 32) throw new MamoriException(ErrorCode.KeysMissing, $"Key '{k.Id}' is not 256 bits.");
+        if (blindIndexKey.Length != 32) throw new MamoriException(ErrorCode.KeysMissing, "The blind-index key is not 256 bits.");
+        Keks = keks;
+        _keks = keks.ToDictionary(k => k.Id, k => k.Key, StringComparer.Ordinal);
+        BlindIndexKey = blindIndexKey;
+        Source = source;
+    }
+
+    public IReadOnlyList<KeyEntry> Keks { get; }
+
+    /// <summary>The key that wraps new data keys: the last one added.</summary>
+    public KeyEntry Primary => Keks[^1];
+
+    public byte[] BlindIndexKey { get; }
+
+    /// <summary>Where the ring came from (a path or "environment"), for status output.</summary>
+    public string? Source { get; }
+
+    public byte[]? Find(string id) => _keks.GetValueOrDefault(id);
+
+    public sealed record KeyEntry(string Id, DateTimeOffset Created, byte[] Key);
+
+    private sealed record FileKey(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("created")] DateTimeOffset Created,
+        [property: JsonPropertyName("key")] string Key);
+
+    private sealed record FileFormat(
+        [property: JsonPropertyName("version")] int Version,
+        [property: JsonPropertyName("keyEncryptionKeys")] List<FileKey> Keks,
+        [property: JsonPropertyName("blindIndexKey")] string BlindIndexKey);
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static KeyRing Parse(string json, string source)
+    {
+        FileFormat? f;
+        try { f = JsonSerializer.Deserialize<FileFormat>(json, Json); }
+        catch (JsonException) { f = null; }
+        if (f is null || f.Keks is null || f.BlindIndexKey is null)
+            throw new MamoriException(ErrorCode.KeysMissing, $"The key ring in {source} is not valid.");
+        try
+        {
+            return new KeyRing(f.Keks.Select(k => new KeyEntry(k.Id, k.Created, Convert.FromBase64String(k.Key))).ToList(),
+                Convert.FromBase64String(f.BlindIndexKey), source);
+        }
+        catch (FormatException)
+        {
+            throw new MamoriException(ErrorCode.KeysMissing, $"The key ring in {source} has a key that is not base64.");
+        }
+    }
+
+    public string Serialize() => JsonSerializer.Serialize(new FileFormat(1,
+        Keks.Select(k => new FileKey(k.Id, k.Created, Convert.ToBase64String(k.Key))).ToList(),
+        Convert.ToBase64String(BlindIndexKey)), Json);
+
+    public static KeyRing Generate(TimeProvider clock) =>
+        new([NewKey(clock, 1)], RandomNumberGenerator.GetBytes(32));
+
+    public KeyRing WithNewKey(TimeProvider clock) => new([.. Keks, NewKey(clock, Keks.Count + 1)], BlindIndexKey, Source);
+
+    public KeyRing Without(string id)
+    {
+        if (Primary.Id == id) throw new MamoriException(ErrorCode.KeyInUse, "The primary key cannot be retired; rotate first.");
+        if (!_keks.ContainsKey(id)) throw new MamoriException(ErrorCode.KeysMissing, $"There is no key '{id}'.");
+        return new KeyRing(Keks.Where(k => k.Id != id).ToList(), BlindIndexKey, Source);
+    }
+
+    private static KeyEntry NewKey(TimeProvider clock, int n)
+    {
+        var now = clock.GetUtcNow();
+        return new KeyEntry($"k{n}-{now:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}", now, RandomNumberGenerator.GetBytes(32));
+    }
+
+    /// <summary>Writes the ring so only the owner can read it.</summary>
+    public void Save(string path)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, Serialize());
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(tmp, path, overwrite: true);
+    }
+}
+
+/// <summary>Finds and holds the key ring; reloads the file when it changes (rotation by another process).</summary>
+public sealed class KeyRingProvider(KeyRingOptions options)
+{
+    private KeyRing? _ring;
+    private DateTime _loadedStamp;
+
+    public string FilePath => options.FilePath;
+
+    public bool Exists => options.EnvironmentJson is not null || File.Exists(options.FilePath);
+
+    public KeyRing Current
+    {
+        get
+        {
+            if (options.EnvironmentJson is { } env) return _ring ??= KeyRing.Parse(env, "MAMORI_KEYS");
+            if (!File.Exists(options.FilePath))
+                throw new MamoriException(ErrorCode.KeysMissing,
+                    $"No vault keys: {options.FilePath} does not exist. Create them with 'mamori keys init' (or set MAMORI_KEYS).");
+            var stamp = File.GetLastWriteTimeUtc(options.FilePath);
+            if (_ring is null || stamp != _loadedStamp)
+            {
+                _ring = KeyRing.Parse(File.ReadAllText(options.FilePath), options.FilePath);
+                _loadedStamp = stamp;
+            }
+            return _ring;
+        }
+    }
+
+    public void Save(KeyRing ring)
+    {
+        if (options.EnvironmentJson is not null)
+            throw new MamoriException(ErrorCode.KeysMissing, "The keys come from MAMORI_KEYS; change that variable instead.");
+        ring.Save(options.FilePath);
+        _ring = null;
+    }
+}
+
+public sealed record KeyRingOptions(string FilePath, string? EnvironmentJson)
+{
+    public static KeyRingOptions From(string dataDir) => new(
+        Environment.GetEnvironmentVariable("MAMORI_KEYS_FILE") is { Length: > 0 } f ? f : Path.Combine(dataDir, "keys.json"),
+        Environment.GetEnvironmentVariable("MAMORI_KEYS") is { Length: > 0 } j ? j : null);
+}

@@ -1,0 +1,347 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Mamori.Access;
+using Mamori.Audit;
+using Mamori.Consent;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Vault;
+
+public sealed record CreateSubjectRequest(
+    string Type,
+    string Acquisition,
+    IReadOnlyList<string> PurposesShown,
+    IReadOnlyDictionary<string, string> Fields,
+    string? Service = null,
+    IReadOnlyList<string>? Consents = null,
+    ConsentMethod ConsentMethod = ConsentMethod.WebForm,
+    string? EvidenceRef = null,
+    bool GuardianConsent = false,
+    DateOnly? BirthDate = null);
+
+public sealed record ReadResult(Decision Decision, IReadOnlyDictionary<string, string> Values, IReadOnlyDictionary<string, bool> Masked);
+
+/// <summary>
+/// The vault's use cases: create, read through a decision, exact lookup, correct, erase. Personal
+/// values exist in plaintext only in memory, between a decision and the response.
+/// </summary>
+public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys,
+    AccessDecisions decisions, TimeProvider clock)
+{
+    public const int MaxValueLength = 10_000;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    private static partial Regex ReasonPattern();
+
+    /// <summary>A validated, encrypted subject ready to be stored, with its audit entry.</summary>
+    public sealed record Prepared(DataSubject Subject, List<SubjectField> Fields, List<SubjectLookup> Lookups, List<ConsentRecord> Consents, AuditEntry Audit);
+
+    public async Task<DataSubject> CreateAsync(CreateSubjectRequest request, Actor actor, CancellationToken ct = default)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        var prepared = Prepare(request, current, actor);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        Add(prepared);
+        await audit.AppendAsync(db, prepared.Audit, ct);
+        await tx.CommitAsync(ct);
+        return prepared.Subject;
+    }
+
+    /// <summary>Adds a prepared subject to the unit of work; the caller saves it with its audit entry.</summary>
+    public void Add(Prepared p)
+    {
+        db.Add(p.Subject);
+        db.AddRange(p.Fields);
+        db.AddRange(p.Lookups);
+        db.AddRange(p.Consents);
+    }
+
+    /// <summary>Checks a new subject against the policy in force and encrypts it. Throws <see cref="MamoriException"/> for bad input.</summary>
+    public Prepared Prepare(CreateSubjectRequest request, PublishedPolicy current, Actor actor)
+    {
+        var scope = PolicyScopes.For(current.Model, request.Service);
+        if (scope.SubjectTypes.All(t => t.Id != request.Type))
+            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{request.Type}'.");
+        if (scope.AcquisitionMethods.Count > 0 && scope.AcquisitionMethods.All(a => a.Id != request.Acquisition))
+            throw new MamoriException(ErrorCode.UnknownAcquisitionMethod, $"The policy declares no acquisition method '{request.Acquisition}'.");
+        var purposes = new List<Purpose>();
+        foreach (var id in request.PurposesShown.Distinct(StringComparer.Ordinal))
+        {
+            var p = scope.Purposes.FirstOrDefault(x => x.Id == id)
+                    ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{id}'.");
+            if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(request.Type))
+                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{id}' is not declared for subject type '{request.Type}'.");
+            purposes.Add(p);
+        }
+        if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (S-11).");
+        if (request.Fields.Count == 0) throw new MamoriException(ErrorCode.InvalidFieldValue, "A subject needs at least one field.");
+        var consents = (request.Consents ?? []).Distinct(StringComparer.Ordinal).ToList();
+
+        var ring = keys.Current;
+        var now = clock.GetUtcNow();
+        var subject = new DataSubject
+        {
+            Id = Guid.CreateVersion7(now),
+            TenantId = db.CurrentTenantId,
+            SubjectType = request.Type,
+            ServiceId = request.Service,
+            AcquisitionMethod = request.Acquisition,
+            PurposesShown = purposes.Select(p => p.Id).ToList(),
+            PolicyVersion = current.Version.Number,
+            CreatedAt = now,
+            UpdatedAt = now,
+            BirthDate = request.BirthDate,
+        };
+        var dataKey = VaultCrypto.NewDataKey();
+        subject.WrappedKey = VaultCrypto.Wrap(ring, subject.TenantId, subject.Id, dataKey);
+        subject.KeyId = ring.Primary.Id;
+
+        var fields = new List<SubjectField>();
+        var lookups = new List<SubjectLookup>();
+        foreach (var (categoryId, value) in request.Fields)
+        {
+            var category = CheckCategory(scope, request.Type, purposes, categoryId, value, consents);
+            var (retain, held, basis) = Retention(purposes, categoryId, now);
+            fields.Add(new SubjectField
+            {
+                TenantId = subject.TenantId, SubjectId = subject.Id, Category = categoryId, UpdatedAt = now,
+                Ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value),
+                RetainUntil = retain, HeldUntil = held, HoldBasis = basis,
+            });
+            if (BlindIndex.KindOf(category) is { } kind)
+                lookups.Add(new SubjectLookup
+                {
+                    TenantId = subject.TenantId, SubjectId = subject.Id, Kind = kind, Category = categoryId,
+                    Hash = BlindIndex.Compute(ring.BlindIndexKey, subject.TenantId, kind, BlindIndex.Normalize(kind, value)),
+                });
+        }
+        subject.NextExpiry = fields.Min(f => f.RetainUntil);
+        CryptographicOperations.ZeroMemory(dataKey);
+        var consentRows = consents.Select(scopeName => new ConsentRecord
+        {
+            Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
+            PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = request.EvidenceRef,
+            GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(),
+        }).ToList();
+        var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
+            ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));
+        return new Prepared(subject, fields, lookups, consentRows, entry);
+    }
+
+    private static DataCategory CheckCategory(IPolicyScope scope, string type, List<Purpose> purposes, string categoryId, string value, List<string> consents)
+    {
+        var category = scope.DataCategories.FirstOrDefault(c => c.Id == categoryId)
+                       ?? throw new MamoriException(ErrorCode.UnknownCategory, $"The policy declares no data category '{categoryId}'.");
+        if (!purposes.Any(p => p.Categories.Contains(categoryId)))
+            throw new MamoriException(ErrorCode.UnknownCategory, $"Category '{categoryId}' is used by none of the purposes shown, so it may not be collected (Art.17, 21).");
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxValueLength)
+            throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{categoryId}' is empty or longer than {MaxValueLength} characters.");
+        if (category.SpecialCare && !consents.Contains(ConsentScopes.SpecialCare))
+            throw new MamoriException(ErrorCode.SpecialCareWithoutConsent,
+                $"Category '{categoryId}' is special-care information: record the person's prior consent (consents: [\"special-care\"]) (Art.20(2), S-12).");
+        if (category.MyNumber && !purposes.Any(p => p.Kind != PurposeKind.General && p.Categories.Contains(categoryId)))
+            throw new MamoriException(ErrorCode.MyNumberPurposeRequired,
+                $"Category '{categoryId}' is My Number: it may be collected only for tax, social-security or disaster purposes (My Number Act Art.9, 20).");
+        return category;
+    }
+
+    /// <summary>
+    /// A field is kept while any purpose shown at acquisition that uses it is within its retention, and
+    /// at least as long as a legal hold requires (L-07: statutory holds win).
+    /// </summary>
+    internal static (DateTimeOffset Retain, DateTimeOffset? Held, string? Basis) Retention(IReadOnlyList<Purpose> purposes, string categoryId, DateTimeOffset from)
+    {
+        var start = DateOnly.FromDateTime(from.UtcDateTime);
+        var using_ = purposes.Where(p => p.Categories.Contains(categoryId)).ToList();
+        DateOnly retain = start;
+        DateOnly? held = null;
+        string? basis = null;
+        foreach (var p in using_)
+        {
+            if (p.Retention is null) continue;
+            var end = p.Retention.Period.AddTo(start);
+            if (end > retain) retain = end;
+            if (p.Retention.LegalHold is { } hold)
+            {
+                var h = hold.Period.AddTo(start);
+                if (held is null || h > held) { held = h; basis = hold.Law.Ja.Length <= 200 ? hold.Law.Ja : hold.Law.Ja[..200]; }
+            }
+        }
+        if (held > retain) retain = held.Value;
+        static DateTimeOffset At(DateOnly d, TimeSpan time) => new(d.ToDateTime(TimeOnly.FromTimeSpan(time)), TimeSpan.Zero);
+        return (At(retain, from.UtcDateTime.TimeOfDay), held is { } x ? At(x, from.UtcDateTime.TimeOfDay) : null, basis);
+    }
+
+    public async Task<ReadResult> ReadAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
+    {
+        var (decision, subject, scope) = await decisions.DecideAsync(request, actor, ct);
+        if (!decision.Allowed) throw Denied(decision);
+        var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var wanted = decision.Fields.Select(f => f.Category).ToList();
+        var fields = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject!.Id && wanted.Contains(f.Category)).ToListAsync(ct);
+        var dataKey = VaultCrypto.Unwrap(keys.Current, subject!.TenantId, subject.Id, subject.WrappedKey!);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var masked = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var f in decision.Fields)
+        {
+            var row = fields.FirstOrDefault(x => x.Category == f.Category);
+            if (row is null) continue;
+            var plain = VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, f.Category, row.Ciphertext);
+            values[f.Category] = f.Unmasked ? plain : Masking.Mask(categories[f.Category], plain);
+            masked[f.Category] = !f.Unmasked;
+        }
+        CryptographicOperations.ZeroMemory(dataKey);
+        return new ReadResult(decision, values, masked);
+    }
+
+    public static MamoriException Denied(Decision d) => d.Reason switch
+    {
+        DecisionReasons.SubjectNotFound => new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404),
+        DecisionReasons.SubjectErased => new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410),
+        _ => new MamoriException(ErrorCode.AccessDenied, $"Access denied: {d.Reason}" + (d.DeniedCategory is null ? "." : $" (category '{d.DeniedCategory}')."), 403),
+    };
+
+    /// <summary>Exact lookup by a blind index; returns the subjects the caller may use for the purpose.</summary>
+    public async Task<IReadOnlyList<Guid>> LookupAsync(LookupKind kind, string value, string purpose, IReadOnlyList<string> roles, Actor actor, CancellationToken ct = default)
+    {
+        var hash = BlindIndex.Compute(keys.Current.BlindIndexKey, db.CurrentTenantId, kind, BlindIndex.Normalize(kind, value));
+        var matches = await db.Set<SubjectLookup>().AsNoTracking().Where(l => l.Kind == kind && l.Hash == hash)
+            .Select(l => new { l.SubjectId, l.Category }).Take(100).ToListAsync(ct);
+        var allowed = new List<Guid>();
+        foreach (var m in matches)
+        {
+            var (d, _, _) = await decisions.DecideAsync(new DecisionRequest(m.SubjectId, purpose, [m.Category], roles), actor, ct);
+            if (d.Allowed) allowed.Add(m.SubjectId);
+        }
+        return allowed.Distinct().ToList();
+    }
+
+    /// <summary>Correction (訂正): replaces the given fields, re-indexes them; the reason is a short code.</summary>
+    public async Task CorrectAsync(Guid id, IReadOnlyDictionary<string, string> fields, string reason, Actor actor, CancellationToken ct = default)
+    {
+        if (!ReasonPattern().IsMatch(reason))
+            throw new MamoriException(ErrorCode.InvalidReason, "A reason is a short code: lower-case letters, digits and hyphens (e.g. data-subject-request).");
+        if (fields.Count == 0) throw new MamoriException(ErrorCode.InvalidFieldValue, "Name at least one field to correct.");
+        var current = await policies.RequireCurrentAsync(ct);
+        var subject = await LiveSubjectAsync(id, ct);
+        var scope = PolicyScopes.For(current.Model, subject.ServiceId);
+        var purposes = scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)).ToList();
+        var ring = keys.Current;
+        var dataKey = VaultCrypto.Unwrap(ring, subject.TenantId, subject.Id, subject.WrappedKey!);
+        var now = clock.GetUtcNow();
+        var consentsHeld = await new ConsentLedger(db).HoldsAsync(subject.Id, ConsentScopes.SpecialCare, now, ct) ? new List<string> { ConsentScopes.SpecialCare } : [];
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (categoryId, value) in fields)
+        {
+            var category = CheckCategory(scope, subject.SubjectType, purposes, categoryId, value, consentsHeld);
+            var row = await db.Set<SubjectField>().FirstOrDefaultAsync(f => f.SubjectId == id && f.Category == categoryId, ct);
+            var ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value);
+            if (row is null)
+            {
+                var (retain, held, basis) = Retention(purposes, categoryId, subject.CreatedAt);
+                db.Add(new SubjectField { TenantId = subject.TenantId, SubjectId = id, Category = categoryId, Ciphertext = ciphertext, UpdatedAt = now, RetainUntil = retain, HeldUntil = held, HoldBasis = basis });
+                if (subject.NextExpiry is null || retain < subject.NextExpiry) subject.NextExpiry = retain;
+            }
+            else
+            {
+                row.Ciphertext = ciphertext;
+                row.UpdatedAt = now;
+            }
+            if (BlindIndex.KindOf(category) is { } kind)
+            {
+                var hash = BlindIndex.Compute(ring.BlindIndexKey, subject.TenantId, kind, BlindIndex.Normalize(kind, value));
+                var lookup = await db.Set<SubjectLookup>().FirstOrDefaultAsync(l => l.SubjectId == id && l.Category == categoryId, ct);
+                if (lookup is null) db.Add(new SubjectLookup { TenantId = subject.TenantId, SubjectId = id, Kind = kind, Category = categoryId, Hash = hash });
+                else lookup.Hash = hash;
+            }
+        }
+        subject.UpdatedAt = now;
+        CryptographicOperations.ZeroMemory(dataKey);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectCorrected, actor, SubjectId: id.ToString(), ReasonCode: reason, Categories: string.Join(',', fields.Keys)), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<DataSubject> LiveSubjectAsync(Guid id, CancellationToken ct)
+    {
+        var subject = await db.Set<DataSubject>().FirstOrDefaultAsync(s => s.Id == id, ct)
+                      ?? throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
+        if (subject.WrappedKey is null) throw new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410);
+        return subject;
+    }
+
+    /// <summary>
+    /// Erasure (消去) by crypto-shredding: the data key is destroyed, so every copy of the ciphertext —
+    /// WAL, backups, replicas — is unreadable. Categories under a legal hold are kept, re-encrypted under
+    /// a fresh key, and the certificate says which and why (W-12).
+    /// </summary>
+    public async Task<DestructionCertificate> EraseAsync(Guid id, string reason, Actor actor, CancellationToken ct = default)
+    {
+        if (!ReasonPattern().IsMatch(reason))
+            throw new MamoriException(ErrorCode.InvalidReason, "A reason is a short code: lower-case letters, digits and hyphens (e.g. data-subject-request).");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var subject = await LiveSubjectAsync(id, ct);
+        var now = clock.GetUtcNow();
+        var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == id).ToListAsync(ct);
+        var keep = fields.Where(f => f.HeldUntil > now).ToList();
+        var certificate = await DestroyAsync(subject, fields.Except(keep).ToList(), keep, DestructionKind.Erasure, reason, actor, now, ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, actor, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
+            ReasonCode: reason, Categories: certificate.Destroyed), ct);
+        await tx.CommitAsync(ct);
+        return certificate;
+    }
+
+    /// <summary>Destroys <paramref name="destroy"/>; re-keys what is kept so the old key can go. Caller owns the transaction.</summary>
+    internal async Task<DestructionCertificate> DestroyAsync(DataSubject subject, IReadOnlyList<SubjectField> destroy, IReadOnlyList<SubjectField> keep,
+        DestructionKind kind, string reason, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var oldWrapped = subject.WrappedKey!;
+        var destroyed = destroy.Select(f => f.Category).ToHashSet(StringComparer.Ordinal);
+        db.RemoveRange(destroy);
+        var lookups = await db.Set<SubjectLookup>().Where(l => l.SubjectId == subject.Id).ToListAsync(ct);
+        db.RemoveRange(lookups.Where(l => destroyed.Contains(l.Category)));
+        if (keep.Count == 0)
+        {
+            subject.WrappedKey = null;
+            subject.KeyId = null;
+            subject.ErasedAt = now;
+            subject.NextExpiry = null;
+        }
+        else
+        {
+            var ring = keys.Current;
+            var oldKey = VaultCrypto.Unwrap(ring, subject.TenantId, subject.Id, oldWrapped);
+            var newKey = VaultCrypto.NewDataKey();
+            foreach (var f in keep)
+            {
+                var plain = VaultCrypto.DecryptField(oldKey, subject.TenantId, subject.Id, f.Category, f.Ciphertext);
+                f.Ciphertext = VaultCrypto.EncryptField(newKey, subject.TenantId, subject.Id, f.Category, plain);
+            }
+            subject.WrappedKey = VaultCrypto.Wrap(ring, subject.TenantId, subject.Id, newKey);
+            subject.KeyId = ring.Primary.Id;
+            subject.NextExpiry = keep.Min(f => f.RetainUntil);
+            CryptographicOperations.ZeroMemory(oldKey);
+            CryptographicOperations.ZeroMemory(newKey);
+        }
+        subject.UpdatedAt = now;
+        var certificate = new DestructionCertificate
+        {
+            Id = Guid.CreateVersion7(now),
+            SubjectId = subject.Id,
+            Kind = kind,
+            DestroyedAt = now,
+            Actor = actor.ToString(),
+            Reason = reason,
+            Destroyed = string.Join(',', destroyed.Order(StringComparer.Ordinal)),
+            Kept = keep.Count == 0 ? null : string.Join("; ", keep.Select(f => $"{f.Category} until {f.HeldUntil:yyyy-MM-dd} ({f.HoldBasis})")),
+            DestroyedKeyId = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(oldWrapped)))[..16],
+        };
+        db.Add(certificate);
+        return certificate;
+    }
+
+    public Task<List<DestructionCertificate>> CertificatesAsync(Guid subjectId, CancellationToken ct = default) =>
+        db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.SubjectId == subjectId).OrderBy(c => c.DestroyedAt).ToListAsync(ct);
+}

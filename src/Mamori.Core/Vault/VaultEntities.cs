@@ -1,0 +1,181 @@
+using Mamori.Data;
+using Mamori.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Mamori.Vault;
+
+/// <summary>
+/// A data subject (本人): a person whose data the company holds. Holds no plaintext: fields are
+/// ciphertext under <see cref="WrappedKey"/>; erasure destroys that key (crypto-shredding).
+/// </summary>
+public sealed class DataSubject : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+
+    /// <summary>Subject type id from the policy (customer, employee…).</summary>
+    public required string SubjectType { get; set; }
+
+    /// <summary>The service whose policy applies (its document wins over the company's, S-03); null = company-wide.</summary>
+    public string? ServiceId { get; set; }
+
+    /// <summary>How the data was acquired (S-10).</summary>
+    public required string AcquisitionMethod { get; set; }
+
+    /// <summary>Purposes shown to the person at acquisition (S-11), comma separated.</summary>
+    public List<string> PurposesShown { get; set; } = [];
+
+    /// <summary>The policy version in force at acquisition.</summary>
+    public int PolicyVersion { get; set; }
+
+    /// <summary><c>v1:&lt;keyId&gt;:…</c>; null once erased.</summary>
+    public string? WrappedKey { get; set; }
+
+    /// <summary>Id of the key-encryption key that wraps <see cref="WrappedKey"/> (for re-wrapping after rotation).</summary>
+    public string? KeyId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>The earliest retention end among its fields: the sweep's index.</summary>
+    public DateTimeOffset? NextExpiry { get; set; }
+
+    /// <summary>Use suspended by a request (利用停止, Art.35): every decision but request handling is denied.</summary>
+    public bool UseSuspended { get; set; }
+
+    /// <summary>Third-party provision stopped by a request or opt-out stop (Art.27(2), 35(3)).</summary>
+    public bool ProvisionStopped { get; set; }
+
+    /// <summary>Date of birth year-month-day if known, to tell minors (S-13); stored as a date, not personal text.</summary>
+    public DateOnly? BirthDate { get; set; }
+}
+
+/// <summary>One category of a subject's data, encrypted.</summary>
+public sealed class SubjectField : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid SubjectId { get; set; }
+    public required string Category { get; set; }
+    public required byte[] Ciphertext { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When every purpose that uses this category has passed its retention (S-50).</summary>
+    public DateTimeOffset RetainUntil { get; set; }
+
+    /// <summary>Until when a law requires keeping it (tax, My Number Act…): erasure keeps it until then (W-12).</summary>
+    public DateTimeOffset? HeldUntil { get; set; }
+    public string? HoldBasis { get; set; }
+}
+
+/// <summary>A blind index entry: HMAC of a normalized value, for exact lookups.</summary>
+public sealed class SubjectLookup : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid SubjectId { get; set; }
+    public LookupKind Kind { get; set; }
+    public required string Category { get; set; }
+    public required byte[] Hash { get; set; }
+}
+
+/// <summary>Proof of destruction (消去証明): kept after the data is gone. Ids and category names only.</summary>
+public sealed class DestructionCertificate : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid SubjectId { get; set; }
+    public DestructionKind Kind { get; set; }
+    public DateTimeOffset DestroyedAt { get; set; }
+    public required string Actor { get; set; }
+    public required string Reason { get; set; }
+
+    /// <summary>Categories destroyed, comma separated.</summary>
+    public required string Destroyed { get; set; }
+
+    /// <summary>Categories kept under a legal hold, with their basis: "tax-records until 2033-03-31 (法人税法)".</summary>
+    public string? Kept { get; set; }
+
+    /// <summary>The data key's id that was destroyed (the proof that remaining ciphertext is unreadable).</summary>
+    public string? DestroyedKeyId { get; set; }
+}
+
+public enum DestructionKind
+{
+    Erasure = 0,
+    Retention = 1,
+}
+
+/// <summary>
+/// A use outside the declared purposes under a legal exception (S-20, L-02), with its written
+/// justification. Kept apart from the audit chain, which carries ids only.
+/// </summary>
+public sealed class ExceptionRecord : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid SubjectId { get; set; }
+    public required string Basis { get; set; }
+    public required string Justification { get; set; }
+    public required string Actor { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+internal sealed class VaultConfigurations :
+    IEntityTypeConfiguration<DataSubject>, IEntityTypeConfiguration<SubjectField>, IEntityTypeConfiguration<SubjectLookup>,
+    IEntityTypeConfiguration<DestructionCertificate>, IEntityTypeConfiguration<ExceptionRecord>
+{
+    public void Configure(EntityTypeBuilder<DataSubject> b)
+    {
+        b.ToTable("DataSubjects");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.SubjectType).HasMaxLength(64);
+        b.Property(s => s.ServiceId).HasMaxLength(64);
+        b.Property(s => s.AcquisitionMethod).HasMaxLength(64);
+        MamoriDbContext.CommaList(b, s => s.PurposesShown);
+        b.Property(s => s.PurposesShown).HasMaxLength(1000);
+        b.Property(s => s.WrappedKey).HasMaxLength(200);
+        b.Property(s => s.KeyId).HasMaxLength(64);
+        b.HasIndex(s => new { s.TenantId, s.NextExpiry });
+        b.HasIndex(s => new { s.TenantId, s.KeyId });
+    }
+
+    public void Configure(EntityTypeBuilder<SubjectField> b)
+    {
+        b.ToTable("SubjectFields");
+        b.HasKey(f => new { f.TenantId, f.SubjectId, f.Category });
+        b.Property(f => f.Category).HasMaxLength(64);
+        b.Property(f => f.HoldBasis).HasMaxLength(200);
+    }
+
+    public void Configure(EntityTypeBuilder<SubjectLookup> b)
+    {
+        b.ToTable("SubjectLookups");
+        b.HasKey(l => new { l.TenantId, l.SubjectId, l.Category });
+        b.Property(l => l.Category).HasMaxLength(64);
+        b.Property(l => l.Hash).HasMaxLength(32);
+        b.HasIndex(l => new { l.TenantId, l.Kind, l.Hash });
+    }
+
+    public void Configure(EntityTypeBuilder<DestructionCertificate> b)
+    {
+        b.ToTable("DestructionCertificates");
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Actor).HasMaxLength(80);
+        b.Property(c => c.Reason).HasMaxLength(200);
+        b.Property(c => c.Destroyed).HasMaxLength(1000);
+        b.Property(c => c.Kept).HasMaxLength(2000);
+        b.Property(c => c.DestroyedKeyId).HasMaxLength(64);
+        b.HasIndex(c => new { c.TenantId, c.SubjectId });
+    }
+
+    public void Configure(EntityTypeBuilder<ExceptionRecord> b)
+    {
+        b.ToTable("ExceptionRecords");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Basis).HasMaxLength(40);
+        b.Property(x => x.Justification).HasMaxLength(2000);
+        b.Property(x => x.Actor).HasMaxLength(80);
+        b.HasIndex(x => new { x.TenantId, x.SubjectId });
+    }
+}

@@ -1,0 +1,35 @@
+using Mamori.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Mamori.Data.Postgres;
+
+/// <summary>The scale-out store: any number of stateless servers on one PostgreSQL (or Citus).</summary>
+public sealed class PostgresDatabaseProvider : IDatabaseProvider
+{
+    public string Name => "postgres";
+
+    public void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name));
+
+    public string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
+
+    public object TimestampParameter(DateTimeOffset value) => value.ToUniversalTime();
+
+    public string Describe(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the model for PostgreSQL (no server needed).</summary>
+public sealed class PostgresDesignTimeFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<MamoriDbContext>
+{
+    public MamoriDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<MamoriDbContext>();
+        new PostgresDatabaseProvider().Configure(options, "Host=127.0.0.1;Database=mamori_design");
+        return new MamoriDbContext(options.Options, new Tenancy.TenantContext());
+    }
+}

@@ -1,0 +1,639 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Mamori.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OwnerUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEvents",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Time = table.Column<long>(type: "INTEGER", nullable: false),
+                    Code = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActorKind = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Purpose = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Categories = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReasonCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PreviousHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEvents", x => new { x.TenantId, x.Sequence });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditHeads",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditHeads", x => x.TenantId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConsentRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Granted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    Method = table.Column<int>(type: "INTEGER", nullable: false),
+                    EvidenceRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    GuardianConsent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ForeignInfoShown = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsentRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataSubjects",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ServiceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AcquisitionMethod = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PurposesShown = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    WrappedKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ErasedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    NextExpiry = table.Column<long>(type: "INTEGER", nullable: true),
+                    UseSuspended = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ProvisionStopped = table.Column<bool>(type: "INTEGER", nullable: false),
+                    BirthDate = table.Column<DateOnly>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataSubjects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DestructionCertificates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DestroyedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Destroyed = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Kept = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    DestroyedKeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DestructionCertificates", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExceptionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Basis = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExceptionRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FileHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LastLine = table.Column<long>(type: "INTEGER", nullable: false),
+                    Imported = table.Column<long>(type: "INTEGER", nullable: false),
+                    Rejected = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Incidents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Cause = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DiscoveredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AwareDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Categories = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    PersonsKnown = table.Column<long>(type: "INTEGER", nullable: true),
+                    PersonsUpperBound = table.Column<long>(type: "INTEGER", nullable: true),
+                    SpecialCare = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PropertyDamageRisk = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Suspected = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EncryptedKeysSafe = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MyNumber = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PubliclyExposed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    CauseDetails = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    SecondaryDamage = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    PersonsResponse = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    Publication = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    Prevention = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    Measures = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    OtherNotes = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: true),
+                    ContactPoint = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    OwnerUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Reportable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Reasons = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Exemption = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PreliminaryWarn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PreliminaryDue = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    FinalDue = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    FinalPeriodDays = table.Column<int>(type: "INTEGER", nullable: true),
+                    PreliminaryReportedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinalReportedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CompromisedActorKind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    CompromisedActorId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    BlastFrom = table.Column<long>(type: "INTEGER", nullable: true),
+                    BlastTo = table.Column<long>(type: "INTEGER", nullable: true),
+                    BlastComputedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    BlastEventsRead = table.Column<long>(type: "INTEGER", nullable: true),
+                    BlastVerifiedEvents = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Incidents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PolicyVersions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContentHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CanonicalJson = table.Column<string>(type: "TEXT", nullable: false),
+                    EffectiveFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AnnouncedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PublishedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PolicyVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Sessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SubjectFields",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RetainUntil = table.Column<long>(type: "INTEGER", nullable: false),
+                    HeldUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    HoldBasis = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SubjectFields", x => new { x.TenantId, x.SubjectId, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SubjectLookups",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SubjectLookups", x => new { x.TenantId, x.SubjectId, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Tenants",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Slug = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Tenants", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Users",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Roles = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    Disabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DisabledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PasswordChangedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Users", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentSubjects",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IncidentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentSubjects", x => new { x.TenantId, x.IncidentId, x.SubjectId });
+                    table.ForeignKey(
+                        name: "FK_IncidentSubjects_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IncidentTimeline",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IncidentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Time = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IncidentTimeline", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IncidentTimeline_Incidents_IncidentId",
+                        column: x => x.IncidentId,
+                        principalTable: "Incidents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Prefix",
+                table: "ApiKeys",
+                column: "Prefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_TenantId",
+                table: "ApiKeys",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_TenantId_Name",
+                table: "ApiKeys",
+                columns: new[] { "TenantId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_TenantId",
+                table: "AuditEvents",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_TenantId_ActorId_Time",
+                table: "AuditEvents",
+                columns: new[] { "TenantId", "ActorId", "Time" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_TenantId_SubjectId_Time",
+                table: "AuditEvents",
+                columns: new[] { "TenantId", "SubjectId", "Time" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_TenantId_Time",
+                table: "AuditEvents",
+                columns: new[] { "TenantId", "Time" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditHeads_TenantId",
+                table: "AuditHeads",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecords_TenantId",
+                table: "ConsentRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecords_TenantId_SubjectId_Scope_At",
+                table: "ConsentRecords",
+                columns: new[] { "TenantId", "SubjectId", "Scope", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjects_TenantId",
+                table: "DataSubjects",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjects_TenantId_KeyId",
+                table: "DataSubjects",
+                columns: new[] { "TenantId", "KeyId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjects_TenantId_NextExpiry",
+                table: "DataSubjects",
+                columns: new[] { "TenantId", "NextExpiry" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DestructionCertificates_TenantId",
+                table: "DestructionCertificates",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DestructionCertificates_TenantId_SubjectId",
+                table: "DestructionCertificates",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExceptionRecords_TenantId",
+                table: "ExceptionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExceptionRecords_TenantId_SubjectId",
+                table: "ExceptionRecords",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRuns_TenantId",
+                table: "ImportRuns",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportRuns_TenantId_FileHash",
+                table: "ImportRuns",
+                columns: new[] { "TenantId", "FileHash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_TenantId",
+                table: "Incidents",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_TenantId_Status_FinalDue",
+                table: "Incidents",
+                columns: new[] { "TenantId", "Status", "FinalDue" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentSubjects_IncidentId",
+                table: "IncidentSubjects",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentSubjects_TenantId",
+                table: "IncidentSubjects",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentTimeline_IncidentId",
+                table: "IncidentTimeline",
+                column: "IncidentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentTimeline_TenantId",
+                table: "IncidentTimeline",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IncidentTimeline_TenantId_IncidentId_Time",
+                table: "IncidentTimeline",
+                columns: new[] { "TenantId", "IncidentId", "Time" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersions_TenantId",
+                table: "PolicyVersions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PolicyVersions_TenantId_Number",
+                table: "PolicyVersions",
+                columns: new[] { "TenantId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sessions_TenantId",
+                table: "Sessions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sessions_TenantId_UserId",
+                table: "Sessions",
+                columns: new[] { "TenantId", "UserId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sessions_TokenHash",
+                table: "Sessions",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectFields_TenantId",
+                table: "SubjectFields",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectLookups_TenantId",
+                table: "SubjectLookups",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubjectLookups_TenantId_Kind_Hash",
+                table: "SubjectLookups",
+                columns: new[] { "TenantId", "Kind", "Hash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Tenants_Slug",
+                table: "Tenants",
+                column: "Slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_TenantId",
+                table: "Users",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Users_TenantId_Email",
+                table: "Users",
+                columns: new[] { "TenantId", "Email" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "AuditHeads");
+
+            migrationBuilder.DropTable(
+                name: "ConsentRecords");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DataSubjects");
+
+            migrationBuilder.DropTable(
+                name: "DestructionCertificates");
+
+            migrationBuilder.DropTable(
+                name: "ExceptionRecords");
+
+            migrationBuilder.DropTable(
+                name: "ImportRuns");
+
+            migrationBuilder.DropTable(
+                name: "IncidentSubjects");
+
+            migrationBuilder.DropTable(
+                name: "IncidentTimeline");
+
+            migrationBuilder.DropTable(
+                name: "PolicyVersions");
+
+            migrationBuilder.DropTable(
+                name: "Sessions");
+
+            migrationBuilder.DropTable(
+                name: "SubjectFields");
+
+            migrationBuilder.DropTable(
+                name: "SubjectLookups");
+
+            migrationBuilder.DropTable(
+                name: "Tenants");
+
+            migrationBuilder.DropTable(
+                name: "Users");
+
+            migrationBuilder.DropTable(
+                name: "Incidents");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Data.Common;
+using System.Text.Json;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Hosting;
+using Mamori.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Cli;
+
+/// <summary>Options every database command shares, and the plumbing to run one.</summary>
+public static class CliSupport
+{
+    public static readonly Option<string?> Db = new("--db")
+    {
+        Description = "Database: sqlite:PATH or postgres:CONNECTION-STRING (default: MAMORI_DB, appsettings, then sqlite:<data-dir>/mamori.db)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Directory for the SQLite database, keys and outbox files (default: MAMORI_DATA_DIR or ./mamori-data)",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Tenant = new("--tenant")
+    {
+        Description = "Tenant slug (default: the only tenant, when there is one)",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON" };
+
+    public static readonly JsonSerializerOptions JsonOut = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    public static void WriteJson(ParseResult r, object value) =>
+        r.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(value, JsonOut));
+
+    /// <summary>
+    /// Runs a command body with a service scope on the chosen database. Expected failures become one
+    /// line on stderr with the error code and exit code 1.
+    /// </summary>
+    public static async Task<int> RunAsync(ParseResult r, CancellationToken ct, Func<IServiceProvider, Task<int>> body, bool requireMigrated = true)
+    {
+        var err = r.InvocationConfiguration.Error;
+        try
+        {
+            var settings = MamoriSettings.Resolve(r.GetValue(Db), r.GetValue(DataDir));
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddMamoriCore(settings);
+            await using var provider = services.BuildServiceProvider();
+            await using var scope = provider.CreateAsyncScope();
+            if (requireMigrated)
+            {
+                var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+                if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+                    throw new MamoriException(ErrorCode.PendingMigrations,
+                        $"The database ({settings.Provider.Describe(settings.Database.ConnectionString)}) is not up to date; run 'mamori migrate' first.");
+            }
+            return await body(scope.ServiceProvider);
+        }
+        catch (MamoriException e)
+        {
+            await err.WriteLineAsync($"mamori: {e.Message} ({ErrorCodes.Format(e.Code)})");
+            return 1;
+        }
+        catch (DbException e)
+        {
+            await err.WriteLineAsync($"mamori: the database failed: {e.GetType().Name} ({ErrorCodes.Format(ErrorCode.DatabaseUnavailable)})");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            await err.WriteLineAsync("mamori: cancelled");
+            return 130;
+        }
+    }
+
+    /// <summary>Picks the tenant named by --tenant, or the only one.</summary>
+    public static async Task<Tenant> UseTenantAsync(ParseResult r, IServiceProvider sp, CancellationToken ct)
+    {
+        var slug = r.GetValue(Tenant);
+        var tenants = sp.GetRequiredService<Tenants>();
+        if (!string.IsNullOrEmpty(slug)) return await tenants.UseAsync(slug, ct);
+        var db = sp.GetRequiredService<MamoriDbContext>();
+        var all = await db.Tenants.AsNoTracking().OrderBy(t => t.Slug).Take(3).ToListAsync(ct);
+        return all.Count switch
+        {
+            0 => throw new MamoriException(ErrorCode.UnknownTenant, "There is no tenant yet; create one with 'mamori tenant add' or start 'mamori serve --demo'."),
+            1 => await tenants.UseAsync(all[0].Slug, ct),
+            _ => throw new MamoriException(ErrorCode.UnknownTenant, "There are several tenants; name one with --tenant."),
+        };
+    }
+
+    public static string ReadSecretLine(TextReader input) =>
+        (input.ReadLine() ?? "").TrimEnd('\r', '\n');
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Mamori.Errors;
+using Mamori.Hosting;
+using Mamori.Vault;
+
+namespace Mamori.Cli;
+
+/// <summary><c>mamori keys init|status|rotate|retire</c>: the vault's key ring.</summary>
+public static class KeysCommand
+{
+    public static Command Create()
+    {
+        var init = new Command("init", "Create the vault key ring (keys.json in the data directory, or MAMORI_KEYS_FILE)");
+        init.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, _ =>
+        {
+            var keys = Provider(r);
+            if (keys.Exists) throw new MamoriException(ErrorCode.KeyInUse, $"A key ring already exists at {keys.FilePath}; it is never overwritten.");
+            keys.Save(KeyRing.Generate(TimeProvider.System));
+            r.InvocationConfiguration.Output.WriteLine($"Created {keys.FilePath} (mode 600). Back it up apart from the database: without it the data cannot be read.");
+            return Task.FromResult(0);
+        }, requireMigrated: false));
+
+        var statusJson = CliSupport.Json();
+        var status = new Command("status", "Show the keys and how many data keys each still wraps") { statusJson };
+        status.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var ring = Provider(r).Current;
+            var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
+            var rows = ring.Keks.Select(k => new { k.Id, k.Created, primary = k.Id == ring.Primary.Id, dataKeys = usage.GetValueOrDefault(k.Id) }).ToList();
+            if (r.GetValue(statusJson)) CliSupport.WriteJson(r, new { source = ring.Source, keys = rows });
+            else foreach (var k in rows) r.InvocationConfiguration.Output.WriteLine($"{k.Id}\t{k.Created:u}\t{(k.primary ? "primary" : "old")}\t{k.dataKeys} data keys");
+            return 0;
+        }));
+
+        var rotate = new Command("rotate", "Add a new primary key and re-wrap every data key with it (old keys stay until retired)");
+        rotate.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var keys = Provider(r);
+            var ring = keys.Current.WithNewKey(TimeProvider.System);
+            keys.Save(ring);
+            var total = 0;
+            foreach (var tenant in await AllTenantsAsync(sp, ct))
+            {
+                await using var scope = sp.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+                total += await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().RewrapAsync(ct);
+            }
+            r.InvocationConfiguration.Output.WriteLine($"New primary key {ring.Primary.Id}; re-wrapped {total} data keys. Retire old keys with 'mamori keys retire ID' once servers have reloaded.");
+            return 0;
+        }));
+
+        var id = new Argument<string>("id") { Description = "The key to remove" };
+        var retire = new Command("retire", "Remove an old key; refused while any data key is still wrapped by it") { id };
+        retire.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var keys = Provider(r);
+            var keyId = r.GetValue(id)!;
+            var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
+            if (usage.GetValueOrDefault(keyId) is > 0 and var n)
+                throw new MamoriException(ErrorCode.KeyInUse, $"Key {keyId} still wraps {n} data keys; run 'mamori keys rotate' (or wait for the servers' re-wrap job) first.");
+            keys.Save(keys.Current.Without(keyId));
+            r.InvocationConfiguration.Output.WriteLine($"Retired {keyId}.");
+            return 0;
+        }));
+        return new Command("keys", "The vault's key ring: create, rotate, retire") { init, status, rotate, retire };
+    }
+
+    private static KeyRingProvider Provider(ParseResult r) =>
+        new(KeyRingOptions.From(MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir)).DataDir));
+
+    internal static async Task<List<Guid>> AllTenantsAsync(IServiceProvider sp, CancellationToken ct) =>
+        await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            sp.GetRequiredService<Data.MamoriDbContext>().Tenants.Select(t => t.Id), ct);
+}
+
+public static class RetentionCommand
+{
+    public static Command Create()
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only count what has expired" };
+        var json = CliSupport.Json();
+        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates (S-50)") { dryRun, json };
+        sweep.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var reports = new List<object>();
+            foreach (var tenant in await KeysCommand.AllTenantsAsync(sp, ct))
+            {
+                await using var scope = sp.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+                var report = await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(r.GetValue(dryRun), ct);
+                reports.Add(new { tenant, report.Subjects, report.FieldsDestroyed, report.SubjectsErased, certificates = report.Certificates.Count, report.DryRun });
+                if (!r.GetValue(json))
+                    r.InvocationConfiguration.Output.WriteLine(report.DryRun
+                        ? $"{tenant}: {report.FieldsDestroyed} fields of {report.Subjects} subjects have expired (dry run: nothing destroyed)."
+                        : $"{tenant}: destroyed {report.FieldsDestroyed} fields of {report.Subjects} subjects ({report.SubjectsErased} fully erased), {report.Certificates.Count} certificates.");
+            }
+            if (r.GetValue(json)) CliSupport.WriteJson(r, reports);
+            return 0;
+        }));
+        return new Command("retention", "Retention periods from the policy") { sweep };
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Mamori.Audit;
+using Mamori.Errors;
+using Mamori.Policy;
+
+namespace Mamori.Cli;
+
+/// <summary><c>mamori policy publish DIR --effective DATE [--announce DATE]</c>: a new immutable version.</summary>
+public static class PolicyPublishCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string>("dir") { Description = "The policy directory (company.yaml, services/*.yaml, mynumber.yaml)" };
+        var effective = new Option<DateOnly>("--effective") { Description = "Date the version takes effect (YYYY-MM-DD, JST)", Required = true };
+        var announce = new Option<DateOnly?>("--announce") { Description = "Date the change was announced (YYYY-MM-DD)" };
+        var json = CliSupport.Json();
+        var cmd = new Command("publish", "Validate the policy and store it as a new immutable version") { dir, effective, announce, json };
+        cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var version = await PublishDirectoryAsync(sp, r.GetValue(dir)!, r.GetValue(effective), r.GetValue(announce), Actor.System, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { version.Number, version.ContentHash, version.EffectiveFrom, version.AnnouncedOn });
+            else r.InvocationConfiguration.Output.WriteLine($"Published version {version.Number} (effective {version.EffectiveFrom:yyyy-MM-dd}, {version.ContentHash[..12]}).");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Loads, validates and publishes; any validation error refuses the publication.</summary>
+    public static async Task<PolicyVersion> PublishDirectoryAsync(IServiceProvider sp, string dir, DateOnly effective, DateOnly? announce, Actor actor, CancellationToken ct)
+    {
+        var result = PolicyLoader.LoadDirectory(dir);
+        var errors = result.Diagnostics.Where(d => d.IsError).ToList();
+        if (result.Policy is null || errors.Count > 0)
+            throw new MamoriException(ErrorCode.PolicyInvalid,
+                $"The policy has {errors.Count} error(s), the first: {errors.FirstOrDefault()?.ToString() ?? "unreadable"}; run 'mamori policy check {dir}'.");
+        return await sp.GetRequiredService<PolicyStore>().PublishAsync(result.Policy, effective, announce, actor, ct);
+    }
+}

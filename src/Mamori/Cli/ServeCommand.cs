@@ -1,0 +1,114 @@
+using System.CommandLine;
+using Mamori.Demo;
+using Mamori.Errors;
+using Mamori.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Mamori.Cli;
+
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var demo = new Option<bool>("--demo") { Description = "Create (once) and serve a demo company with an admin account" };
+        var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on (default http://127.0.0.1:5080)", AllowMultipleArgumentsPerToken = true };
+        var noMigrate = new Option<bool>("--no-migrate") { Description = "Do not apply database migrations on start" };
+        var cmd = new Command("serve", "Run the Mamori server: API, staff console and public pages") { demo, urls, noMigrate };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            return await CliSupport.RunAsync(r, ct, async _ =>
+            {
+                var settings = MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir));
+                Directory.CreateDirectory(settings.DataDir);
+                var listen = r.GetValue(urls) is { Length: > 0 } u ? u : ["http://127.0.0.1:5080"];
+                var app = MamoriServer.Build(new ServeOptions
+                {
+                    Settings = settings,
+                    Urls = listen,
+                    Demo = r.GetValue(demo),
+                    Migrate = !r.GetValue(noMigrate),
+                });
+                var keys = app.Services.GetRequiredService<Vault.KeyRingProvider>();
+                if (!keys.Exists)
+                {
+                    if (!r.GetValue(demo))
+                        throw new MamoriException(ErrorCode.KeysMissing,
+                            $"No vault keys at {keys.FilePath}: the server will not start without them. Create them with 'mamori keys init' and back them up apart from the database.");
+                    keys.Save(Vault.KeyRing.Generate(TimeProvider.System));
+                    await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: WARNING: demo mode created vault keys in {keys.FilePath}; they protect the demo data only. Never use demo keys for real data.");
+                }
+                var primaryKey = keys.Current.Primary.Id;
+                if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
+                DemoSeeder.Credentials? credentials = null;
+                if (r.GetValue(demo)) credentials = await DemoSeeder.EnsureAsync(app.Services, ct);
+                await app.StartAsync(ct);
+                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? listen[0];
+                await output.WriteLineAsync($"Mamori {MamoriCli.Version} is running on {settings.Provider.Describe(settings.Database.ConnectionString)}");
+                await output.WriteLineAsync($"  Open:    {address}/login");
+                await output.WriteLineAsync($"  Vault:   keys {keys.FilePath} (primary {primaryKey})");
+                if (credentials is not null)
+                {
+                    await output.WriteLineAsync($"  Sign in: {credentials.Email}");
+                    await output.WriteLineAsync($"  Password (shown once, keep it): {credentials.Password}");
+                }
+                else if (r.GetValue(demo))
+                    await output.WriteLineAsync($"  Sign in: {DemoSeeder.AdminEmail} (password shown at first start; reset with 'mamori user reset-password --email {DemoSeeder.AdminEmail}')");
+                await output.WriteLineAsync("  Stop with Ctrl+C.");
+                await app.WaitForShutdownAsync(ct);
+                await app.DisposeAsync();
+                return 0;
+            }, requireMigrated: false);
+        });
+        return cmd;
+    }
+}
+
+public static class MigrateCommand
+{
+    public static Command Create()
+    {
+        var json = CliSupport.Json();
+        var cmd = new Command("migrate", "Create or update the database schema (idempotent)") { json };
+        cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var db = sp.GetRequiredService<Data.MamoriDbContext>();
+            var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).ToList();
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { applied = pending });
+            else r.InvocationConfiguration.Output.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
+            return 0;
+        }, requireMigrated: false));
+        return cmd;
+    }
+}
+
+public static class TenantCommand
+{
+    public static Command Create()
+    {
+        var slug = new Option<string>("--slug") { Description = "Short name, e.g. acme", Required = true };
+        var name = new Option<string>("--name") { Description = "Company name", Required = true };
+        var json = CliSupport.Json();
+        var add = new Command("add", "Create a tenant (a company)") { slug, name, json };
+        add.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var t = await sp.GetRequiredService<Tenancy.Tenants>().CreateAsync(r.GetValue(slug)!, r.GetValue(name)!, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { t.Id, t.Slug, t.Name });
+            else r.InvocationConfiguration.Output.WriteLine($"Created tenant {t.Slug} ({t.Id}).");
+            return 0;
+        }));
+        var listJson = CliSupport.Json();
+        var list = new Command("list", "List tenants") { listJson };
+        list.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var db = sp.GetRequiredService<Data.MamoriDbContext>();
+            var all = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Tenants.OrderBy(t => t.Slug), ct);
+            if (r.GetValue(listJson)) CliSupport.WriteJson(r, all.Select(t => new { t.Id, t.Slug, t.Name }));
+            else foreach (var t in all) r.InvocationConfiguration.Output.WriteLine($"{t.Slug}\t{t.Name}\t{t.Id}");
+            return 0;
+        }));
+        return new Command("tenant", "Manage tenants") { add, list };
+    }
+}

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using Mamori.Audit;
+using Mamori.Staff;
+
+namespace Mamori.Cli;
+
+public static class UserCommand
+{
+    public static Command Create()
+    {
+        var email = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
+        var role = new Option<string[]>("--role") { Description = $"Role(s): {string.Join(", ", Roles.BuiltIn)}", Required = true, AllowMultipleArgumentsPerToken = true };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (otherwise one is generated and printed once)" };
+        var json = CliSupport.Json();
+        var add = new Command("add", "Create a staff user") { email, role, passwordStdin, json };
+        add.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var generated = !r.GetValue(passwordStdin);
+            var password = generated ? PasswordHasher.Generate() : CliSupport.ReadSecretLine(Console.In);
+            var roles = r.GetValue(role)!.SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var user = await sp.GetRequiredService<StaffAccounts>().AddAsync(r.GetValue(email)!, roles, password, Actor.System, ct);
+            var o = r.InvocationConfiguration.Output;
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { user.Id, user.Email, user.Roles, password = generated ? password : null });
+            else
+            {
+                o.WriteLine($"Created {user.Email} ({string.Join(", ", user.Roles)}).");
+                if (generated) o.WriteLine($"Password (shown once): {password}");
+            }
+            return 0;
+        }));
+
+        var disableEmail = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
+        var disable = new Command("disable", "Disable a user; their sessions and API keys end at once") { disableEmail };
+        disable.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var accounts = sp.GetRequiredService<StaffAccounts>();
+            var user = await accounts.FindAsync(r.GetValue(disableEmail)!, ct);
+            await accounts.DisableAsync(user, Actor.System, ct);
+            r.InvocationConfiguration.Output.WriteLine($"Disabled {user.Email}.");
+            return 0;
+        }));
+
+        var enableEmail = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
+        var enable = new Command("enable", "Enable a disabled user") { enableEmail };
+        enable.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var accounts = sp.GetRequiredService<StaffAccounts>();
+            var user = await accounts.FindAsync(r.GetValue(enableEmail)!, ct);
+            await accounts.EnableAsync(user, Actor.System, ct);
+            r.InvocationConfiguration.Output.WriteLine($"Enabled {user.Email}.");
+            return 0;
+        }));
+
+        var resetEmail = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
+        var resetStdin = new Option<bool>("--password-stdin") { Description = "Read the new password from standard input (otherwise one is generated and printed once)" };
+        var reset = new Command("reset-password", "Set a new password; the user's sessions end") { resetEmail, resetStdin };
+        reset.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var accounts = sp.GetRequiredService<StaffAccounts>();
+            var user = await accounts.FindAsync(r.GetValue(resetEmail)!, ct);
+            var generated = !r.GetValue(resetStdin);
+            var password = generated ? PasswordHasher.Generate() : CliSupport.ReadSecretLine(Console.In);
+            await accounts.SetPasswordAsync(user, password, Actor.System, null, ct);
+            r.InvocationConfiguration.Output.WriteLine(generated ? $"New password for {user.Email} (shown once): {password}" : $"Password set for {user.Email}.");
+            return 0;
+        }));
+
+        var listJson = CliSupport.Json();
+        var list = new Command("list", "List staff users") { listJson };
+        list.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var users = await sp.GetRequiredService<StaffAccounts>().ListAsync(ct);
+            if (r.GetValue(listJson)) CliSupport.WriteJson(r, users.Select(u => new { u.Id, u.Email, u.Roles, u.Disabled, u.CreatedAt }));
+            else foreach (var u in users) r.InvocationConfiguration.Output.WriteLine($"{u.Email}\t{string.Join(",", u.Roles)}\t{(u.Disabled ? "disabled" : "active")}");
+            return 0;
+        }));
+        return new Command("user", "Manage staff users") { add, disable, enable, reset, list };
+    }
+}
+
+public static class ApiKeyCommand
+{
+    public static Command Create()
+    {
+        var name = new Option<string>("--name") { Description = "What the key is for, e.g. crm-sync", Required = true };
+        var role = new Option<string>("--role") { Description = $"Role: {string.Join(", ", Roles.BuiltIn)}", Required = true };
+        var expires = new Option<int?>("--expires") { Description = "Days until the key expires (default: never)" };
+        var json = CliSupport.Json();
+        var create = new Command("create", "Create an API key; the key is printed once") { name, role, expires, json };
+        create.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(r.GetValue(name)!, r.GetValue(role)!, r.GetValue(expires), null, Actor.System, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { created.Key.Id, created.Key.Name, created.Key.Prefix, created.Key.Role, created.Key.ExpiresAt, key = created.Secret });
+            else
+            {
+                r.InvocationConfiguration.Output.WriteLine($"Created API key {created.Key.Name} ({created.Key.Prefix}, {created.Key.Role}). Shown once:");
+                r.InvocationConfiguration.Output.WriteLine(created.Secret);
+            }
+            return 0;
+        }));
+
+        var listJson = CliSupport.Json();
+        var list = new Command("list", "List API keys (never their secrets)") { listJson };
+        list.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var keys = await sp.GetRequiredService<ApiKeys>().ListAsync(ct);
+            if (r.GetValue(listJson))
+                CliSupport.WriteJson(r, keys.Select(k => new { k.Id, k.Name, k.Prefix, k.Role, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt }));
+            else
+                foreach (var k in keys)
+                    r.InvocationConfiguration.Output.WriteLine($"{k.Prefix}\t{k.Name}\t{k.Role}\t{(k.RevokedAt is null ? "active" : "revoked")}\t{k.ExpiresAt?.ToString("u") ?? "no expiry"}");
+            return 0;
+        }));
+
+        var which = new Argument<string>("key") { Description = "The key's id, prefix or name" };
+        var revoke = new Command("revoke", "Revoke an API key") { which };
+        revoke.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var keys = sp.GetRequiredService<ApiKeys>();
+            var key = await keys.FindAsync(r.GetValue(which)!, ct);
+            await keys.RevokeAsync(key, Actor.System, ct);
+            r.InvocationConfiguration.Output.WriteLine($"Revoked {key.Name} ({key.Prefix}).");
+            return 0;
+        }));
+        return new Command("apikey", "Manage API keys for integrations") { create, list, revoke };
+    }
+}
+
+public static class AuditCommand
+{
+    public static Command Create()
+    {
+        var json = CliSupport.Json();
+        var verify = new Command("verify", "Check every link of the audit chain; exit 1 naming the first broken sequence") { json };
+        verify.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var db = sp.GetRequiredService<Data.MamoriDbContext>();
+            var slug = r.GetValue(CliSupport.Tenant);
+            IReadOnlyList<AuditVerification> results = string.IsNullOrEmpty(slug)
+                ? await AuditVerify.VerifyAllAsync(db, ct)
+                : [await AuditVerify.VerifyTenantAsync(db, (await sp.GetRequiredService<Tenancy.Tenants>().GetAsync(slug, ct)).Id, slug, ct)];
+            var intact = results.All(x => x.Intact);
+            if (r.GetValue(json))
+                CliSupport.WriteJson(r, new
+                {
+                    intact,
+                    events = results.Sum(x => x.Verified),
+                    tenants = results.Select(x => new { tenant = x.TenantSlug, x.Intact, x.Verified, x.BrokenAt, x.Problem }),
+                });
+            else
+            {
+                foreach (var x in results)
+                {
+                    if (x.Intact) r.InvocationConfiguration.Output.WriteLine($"{x.TenantSlug}: intact, {x.Verified} events");
+                    else r.InvocationConfiguration.Error.WriteLine($"mamori: audit chain of {x.TenantSlug} is broken at sequence {x.BrokenAt}: {x.Problem} (MAMORI-1200)");
+                }
+            }
+            return intact ? 0 : 1;
+        }));
+        return new Command("audit", "The tamper-evident audit chain") { verify };
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Policy;
+using Mamori.Vault;
+
+namespace Mamori.Demo;
+
+/// <summary>
+/// 500 generated, fictional subjects across the demo policy's subject types and services, so the
+/// console, the benchmarks and a new user have something to look at. Deterministic (seeded), with
+/// valid-looking Japanese names, addresses, phone numbers and My Numbers (check digit correct).
+/// </summary>
+public static class DemoData
+{
+    private static readonly (string Kanji, string Romaji)[] Family =
+    [
+        ("佐藤", "sato"), ("鈴木", "suzuki"), ("高橋", "takahashi"), ("田中", "tanaka"), ("伊藤", "ito"), ("渡辺", "watanabe"),
+        ("山本", "yamamoto"), ("中村", "nakamura"), ("小林", "kobayashi"), ("加藤", "kato"), ("吉田", "yoshida"), ("山田", "yamada"),
+        ("佐々木", "sasaki"), ("山口", "yamaguchi"), ("松本", "matsumoto"), ("井上", "inoue"), ("木村", "kimura"), ("林", "hayashi"),
+        ("斎藤", "saito"), ("清水", "shimizu"), ("山崎", "yamazaki"), ("森", "mori"), ("池田", "ikeda"), ("橋本", "hashimoto"),
+        ("阿部", "abe"), ("石川", "ishikawa"), ("山下", "yamashita"), ("中島", "nakajima"), ("石井", "ishii"), ("小川", "ogawa"),
+    ];
+
+    private static readonly (string Kanji, string Romaji)[] Given =
+    [
+        ("太郎", "taro"), ("花子", "hanako"), ("翔太", "shota"), ("陽菜", "hina"), ("大輝", "daiki"), ("結衣", "yui"),
+        ("蓮", "ren"), ("さくら", "sakura"), ("健太", "kenta"), ("美咲", "misaki"), ("拓海", "takumi"), ("葵", "aoi"),
+        ("悠真", "yuma"), ("愛", "ai"), ("直樹", "naoki"), ("由美", "yumi"), ("誠", "makoto"), ("恵子", "keiko"),
+        ("隆", "takashi"), ("真由美", "mayumi"), ("一郎", "ichiro"), ("優子", "yuko"), ("剛", "tsuyoshi"), ("彩", "aya"),
+    ];
+
+    private static readonly (string Prefecture, string City)[] Places =
+    [
+        ("東京都", "千代田区"), ("東京都", "新宿区"), ("東京都", "世田谷区"), ("神奈川県", "横浜市中区"), ("大阪府", "大阪市北区"),
+        ("愛知県", "名古屋市中区"), ("福岡県", "福岡市博多区"), ("北海道", "札幌市中央区"), ("京都府", "京都市左京区"), ("宮城県", "仙台市青葉区"),
+        ("広島県", "広島市中区"), ("埼玉県", "さいたま市浦和区"), ("千葉県", "千葉市中央区"), ("兵庫県", "神戸市中央区"), ("沖縄県", "那覇市"),
+    ];
+
+    private sealed record Kind(string Type, string? Service, string Acquisition, string[] Purposes, string[] Consents, int Count, Func<Random, Person, Dictionary<string, string>> Fields);
+
+    private sealed record Person(string Name, string Romaji, string Address, string Phone, string Email);
+
+    public static async Task<int> LoadAsync(IServiceProvider sp, CancellationToken ct)
+    {
+        var db = sp.GetRequiredService<MamoriDbContext>();
+        var subjects = sp.GetRequiredService<Subjects>();
+        var audit = sp.GetRequiredService<AuditLog>();
+        var current = await sp.GetRequiredService<PolicyStore>().RequireCurrentAsync(ct);
+        var random = new Random(20261123);
+        Kind[] kinds =
+        [
+            new("customer", "isp", "web-form", ["service-provision", "support"], [], 250,
+                (r, p) => new() { ["name"] = p.Name, ["address"] = p.Address, ["phone"] = p.Phone, ["email"] = p.Email, ["contract"] = Contract(r) }),
+            new("sms-user", "sms-verify", "self-input", ["verification", "coupon-management", "coupon-delivery"], ["purpose:coupon-delivery"], 100,
+                (r, p) => new() { ["sms-phone"] = p.Phone, ["verification-log"] = $"2026-{r.Next(1, 11):D2}-{r.Next(1, 28):D2} 認証成功 iOS 18" }),
+            new("inquirer", null, "web-form", ["inquiries"], [], 60,
+                (r, p) => new() { ["name"] = p.Name, ["email"] = p.Email, ["phone"] = p.Phone, ["inquiry"] = "料金プランの変更について問い合わせ" }),
+            new("employee", null, "paper", ["employment", "payroll-tax"], [], 50,
+                (r, p) => new()
+                {
+                    ["name"] = p.Name, ["address"] = p.Address, ["phone"] = p.Phone, ["email"] = $"{p.Romaji}@sakuranet.example",
+                    ["bank-account"] = $"サクラ銀行 本店 普通 {r.Next(1000000, 9999999)}", ["employment"] = $"技術部 {r.Next(2005, 2026)}年入社", ["my-number"] = MyNumber(r),
+                }),
+            new("shareholder", null, "shareholder-registry", ["shareholder-admin", "shareholder-tax"], [], 20,
+                (r, p) => new() { ["name"] = p.Name, ["address"] = p.Address, ["shareholding"] = $"{r.Next(1, 100) * 100}株 株主番号{r.Next(10000, 99999)}", ["my-number"] = MyNumber(r) }),
+            new("partner", null, "paper", ["partner-contract"], [], 20,
+                (r, p) => new()
+                {
+                    ["name"] = p.Name, ["email"] = p.Email, ["phone"] = p.Phone, ["organization"] = $"株式会社{Family[r.Next(Family.Length)].Kanji}商事",
+                    ["bank-account"] = $"みなと銀行 駅前支店 当座 {r.Next(1000000, 9999999)}",
+                }),
+        ];
+        var count = 0;
+        foreach (var kind in kinds)
+        {
+            var batch = new List<Subjects.Prepared>();
+            for (var i = 0; i < kind.Count; i++)
+            {
+                var person = NewPerson(random, count + i);
+                batch.Add(subjects.Prepare(new CreateSubjectRequest(kind.Type, kind.Acquisition, kind.Purposes, kind.Fields(random, person), kind.Service, kind.Consents),
+                    current, Actor.System));
+            }
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            foreach (var p in batch) subjects.Add(p);
+            await audit.AppendManyAsync(db, batch.Select(b => b.Audit with { Code = AuditCode.SubjectImported }).ToList(), ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            count += batch.Count;
+        }
+        return count;
+    }
+
+    private static Person NewPerson(Random r, int n)
+    {
+        var f = Family[r.Next(Family.Length)];
+        var g = Given[r.Next(Given.Length)];
+        var (pref, city) = Places[r.Next(Places.Length)];
+        var address = $"{pref}{city}{r.Next(1, 9)}丁目{r.Next(1, 30)}番{r.Next(1, 20)}号";
+        var phone = $"0{(r.Next(3) switch { 0 => "90", 1 => "80", _ => "70" })}-{r.Next(1000, 9999)}-{r.Next(1000, 9999)}";
+        var email = $"{g.Romaji}.{f.Romaji}{n}@example.jp";
+        return new Person($"{f.Kanji} {g.Kanji}", $"{g.Romaji}.{f.Romaji}", address, phone, email);
+    }
+
+    private static string Contract(Random r) =>
+        $"サクラ光 {(r.Next(2) == 0 ? "ホーム" : "マンション")}プラン 契約番号 SK{r.Next(100000, 999999)}";
+
+    /// <summary>11 random digits and the check digit of the My Number Act ordinance.</summary>
+    public static string MyNumber(Random r)
+    {
+        var digits = new int[12];
+        for (var i = 0; i < 11; i++) digits[i] = r.Next(10);
+        var sum = 0;
+        for (var n = 1; n <= 11; n++) sum += digits[11 - n] * (n <= 6 ? n + 1 : n - 5);
+        var rem = sum % 11;
+        digits[11] = rem <= 1 ? 0 : 11 - rem;
+        return string.Concat(digits.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+    }
+}

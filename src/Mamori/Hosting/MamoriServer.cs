@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Mamori.Auth;
+using Mamori.Errors;
+using Mamori.Discovery;
+using Mamori.Http;
+using Mamori.Logging;
+using Mamori.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Compliance.Classification;
+using Microsoft.Extensions.Compliance.Redaction;
+using Microsoft.Extensions.FileProviders;
+
+namespace Mamori.Hosting;
+
+public sealed record ServeOptions
+{
+    public required MamoriSettings Settings { get; init; }
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:5080"];
+    public bool Demo { get; init; }
+    public bool Migrate { get; init; } = true;
+
+    /// <summary>Extra configuration for tests and embedders (fake clock, log levels…).</summary>
+    public Action<WebApplicationBuilder>? Configure { get; init; }
+}
+
+/// <summary>Builds the HTTP server: API, console, public pages, with Mamori's conventions.</summary>
+public static class MamoriServer
+{
+    /// <summary>The largest body an endpoint takes unless it says otherwise.</summary>
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    public static WebApplication Build(ServeOptions options)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = MaxBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+        if (options.Demo) builder.Configuration["Mamori:DefaultTenant"] ??= Demo.DemoSeeder.TenantSlug;
+
+        // Logs: ASP.NET's request lines carry query strings, which may hold personal data, so they stay off.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.EnableRedaction();
+        builder.Services.AddRedaction(r =>
+        {
+            r.SetRedactor<ErasingRedactor>(new DataClassificationSet(MamoriTaxonomy.PersonalData), new DataClassificationSet(MamoriTaxonomy.Secret));
+            r.SetFallbackRedactor<ErasingRedactor>();
+        });
+
+        builder.Services.AddMamoriCore(options.Settings);
+        builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<PublicTenant>();
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<Problems.ExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddDataProtection().SetApplicationName("mamori").PersistKeysToDbContext<Data.MamoriDbContext>();
+        // Keys protect only antiforgery tokens, which hold no personal data; they live in the database so every server shares them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "mamori_af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__af";
+        });
+        builder.Services.AddAuthentication(MamoriAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, MamoriAuthenticationHandler>(MamoriAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(o =>
+        {
+            o.AddPermissionPolicies();
+            // Default deny: an endpoint that names no policy still needs a signed-in caller, and a
+            // test fails for any /api endpoint without an explicit permission or AllowAnonymous.
+            o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(MamoriAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser().Build();
+        });
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = 429;
+            o.OnRejected = (ctx, _) => new ValueTask(Problems.WriteAsync(ctx.HttpContext, ErrorCode.TooManyRequests, 429, "Too many requests; slow down."));
+            o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<VaultJobs>();
+        // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
+        builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
+            sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultJobs>());
+        options.Configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async ctx =>
+        {
+            var http = ctx.HttpContext;
+            if (!MamoriAuthenticationHandler.IsApi(http.Request) || http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            var (code, detail) = http.Response.StatusCode switch
+            {
+                404 => (ErrorCode.NotFound, "There is no such resource."),
+                405 => (ErrorCode.MethodNotAllowed, "This method is not allowed here."),
+                413 => (ErrorCode.BodyTooLarge, "The request body is larger than this endpoint accepts."),
+                415 => (ErrorCode.UnsupportedMediaType, "Send the body as application/json."),
+                _ => (ErrorCode.InvalidValue, "The request was not accepted."),
+            };
+            await Problems.WriteAsync(http, code, http.Response.StatusCode, detail);
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
+            RequestPath = "/static",
+        });
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/readyz", Health.ReadyAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+
+        var api = app.MapGroup("/api").DisableAntiforgery();
+        api.MapAuth();
+        api.MapAdmin();
+        api.MapAudit();
+        api.MapPolicy();
+        api.MapVault();
+        api.MapGroup("").WithTags("Discovery").RequirePermission(Staff.Permission.Discover).MapDiscovery();
+        api.MapIncidents();
+
+        app.MapConsolePages();
+        app.MapApiReference();
+        app.MapPrivacyPages();
+        return app;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions o)
+    {
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.RespectNullableAnnotations = true;
+        o.RespectRequiredConstructorParameters = true;
+        o.MaxDepth = 32;
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+    }
+}
+
+internal static class Health
+{
+    public static async Task<IResult> ReadyAsync(Data.MamoriDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            if (!await db.Database.CanConnectAsync(ct)) return TypedResults.Text("database unreachable", statusCode: 503);
+            var pending = await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct);
+            return pending.Any() ? TypedResults.Text("migrations pending", statusCode: 503) : TypedResults.Text("ready");
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return TypedResults.Text("database unreachable", statusCode: 503);
+        }
+    }
+}

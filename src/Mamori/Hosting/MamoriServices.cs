@@ -1,0 +1,49 @@
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Staff;
+using Mamori.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mamori.Hosting;
+
+/// <summary>The services shared by the server and the admin commands.</summary>
+public static class MamoriServices
+{
+    public static IServiceCollection AddMamoriCore(this IServiceCollection services, MamoriSettings settings)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Provider);
+        services.AddScoped<TenantContext>();
+        services.AddDbContext<MamoriDbContext>((sp, options) =>
+        {
+            sp.GetRequiredService<IDatabaseProvider>().Configure(options, settings.Database.ConnectionString);
+        });
+        services.AddSingleton<AuditLog>();
+        services.TryAddSingleton(new SessionSettings());
+        services.AddScoped<Tenants>();
+        services.AddScoped<StaffAccounts>();
+        services.AddScoped<SignIn>();
+        services.AddScoped<ApiKeys>();
+        services.AddScoped<Policy.PolicyStore>();
+        services.TryAddSingleton(Vault.KeyRingOptions.From(settings.DataDir));
+        services.AddSingleton<Vault.KeyRingProvider>();
+        services.AddSingleton<AuditBatcher>();
+        services.AddScoped<Access.AccessDecisions>();
+        services.AddScoped<Vault.Subjects>();
+        services.AddScoped<Vault.VaultMaintenance>();
+        services.AddScoped<Vault.SubjectImport>();
+        services.AddOptions<Incidents.IncidentSettings>();
+        services.AddScoped<Incidents.IncidentRegistry>();
+        return services;
+    }
+
+    /// <summary>Applies pending migrations. Idempotent; safe to run from several servers at once on PostgreSQL.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+        await db.Database.MigrateAsync(ct);
+    }
+}

@@ -1,0 +1,53 @@
+using Mamori.Data;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Hosting;
+
+/// <summary>
+/// Runs the vault's background work in every server: key re-wrapping after a rotation and the
+/// retention sweep, for each tenant, every <c>Mamori:Jobs:IntervalSeconds</c> (default 300).
+/// Several servers may run it at once: each batch claims rows with SKIP LOCKED.
+/// </summary>
+public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<VaultJobs> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(configuration.GetValue("Mamori:Jobs:IntervalSeconds", 300));
+        if (interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                JobFailed(logger, e.GetType().Name);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        List<Guid> tenants;
+        await using (var scope = scopes.CreateAsyncScope())
+            tenants = await scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Tenants.Select(t => t.Id).ToListAsync(ct);
+        foreach (var tenant in tenants)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Tenant.Set(tenant);
+            var maintenance = scope.ServiceProvider.GetRequiredService<VaultMaintenance>();
+            var rewrapped = await maintenance.RewrapAsync(ct);
+            var swept = await maintenance.SweepRetentionAsync(dryRun: false, ct);
+            if (rewrapped > 0 || swept.FieldsDestroyed > 0) JobRan(logger, tenant, rewrapped, swept.FieldsDestroyed, swept.SubjectsErased);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Rewrapped} keys re-wrapped, {Fields} fields destroyed by retention, {Erased} subjects fully erased")]
+    private static partial void JobRan(ILogger logger, Guid tenant, int rewrapped, int fields, int erased);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Vault job failed: {ExceptionType}")]
+    private static partial void JobFailed(ILogger logger, string exceptionType);
+}

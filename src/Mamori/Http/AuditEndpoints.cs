@@ -1,0 +1,48 @@
+using Mamori.Audit;
+using Mamori.Auth;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Http;
+
+public static class AuditEndpoints
+{
+    public sealed record AuditEventResponse(long Sequence, DateTimeOffset Time, int Code, string CodeName, string Actor,
+        string? SubjectId, string? TargetId, string? Purpose, string? Categories, string Outcome, string? ReasonCode, string Hash);
+
+    public sealed record AuditPage(IReadOnlyList<AuditEventResponse> Events, long? NextAfter);
+
+    public sealed record VerifyResponse(bool Intact, long Verified, long? BrokenAt, string? Problem);
+
+    public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/audit").WithTags("Audit");
+        g.MapGet("/", async (MamoriDbContext db, CancellationToken ct, long? after, int? limit, int? code, string? actor, string? subject,
+            DateTimeOffset? from, DateTimeOffset? to) =>
+        {
+            var take = limit ?? 100;
+            if (take is < 1 or > 1000) throw MamoriException.Invalid("limit is 1-1000.");
+            var q = db.AuditEvents.AsNoTracking().Where(e => e.Sequence > (after ?? 0));
+            if (code is { } c) q = q.Where(e => e.Code == (AuditCode)c);
+            if (!string.IsNullOrEmpty(actor)) q = q.Where(e => e.ActorId == actor);
+            if (!string.IsNullOrEmpty(subject)) q = q.Where(e => e.SubjectId == subject);
+            if (from is { } f) q = q.Where(e => e.Time >= f.ToUniversalTime());
+            if (to is { } t) q = q.Where(e => e.Time < t.ToUniversalTime());
+            var rows = await q.OrderBy(e => e.Sequence).Take(take + 1).ToListAsync(ct);
+            var page = rows.Take(take).Select(e => new AuditEventResponse(e.Sequence, e.Time, (int)e.Code, e.Code.ToString(),
+                new Actor(e.ActorKind, e.ActorId).ToString(), e.SubjectId, e.TargetId, e.Purpose, e.Categories, e.Outcome.ToString(), e.ReasonCode,
+                Convert.ToHexStringLower(e.Hash))).ToList();
+            return TypedResults.Ok(new AuditPage(page, rows.Count > take ? page[^1].Sequence : null));
+        }).RequirePermission(Permission.ReadAudit).WithSummary("Page through the tenant's audit events (ids only).");
+
+        g.MapGet("/verify", async (MamoriDbContext db, CancellationToken ct) =>
+        {
+            var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
+            var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
+            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem));
+        }).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain.");
+        return api;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Mamori.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Mamori.Http;
+
+/// <summary>
+/// RFC 9457 problem details with a stable <c>code</c> extension (<c>MAMORI-nnnn</c>). Messages name
+/// fields and ids, never values, so no personal data comes back in an error.
+/// </summary>
+public static class Problems
+{
+    public const string TypeBase = "https://mamori.dev/errors/";
+
+    public static ProblemDetails Create(ErrorCode code, int status, string detail, HttpContext? http = null)
+    {
+        var formatted = ErrorCodes.Format(code);
+        var problem = new ProblemDetails
+        {
+            Type = TypeBase + formatted,
+            Title = TitleOf(code),
+            Status = status,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = formatted;
+        if (http is not null) problem.Extensions["traceId"] = http.TraceIdentifier;
+        return problem;
+    }
+
+    public static ProblemHttpResult Result(ErrorCode code, int status, string detail) =>
+        TypedResults.Problem(Create(code, status, detail));
+
+    public static ProblemHttpResult From(MamoriException e) => Result(e.Code, e.Status, e.Message);
+
+    public static Task WriteAsync(HttpContext http, ErrorCode code, int status, string detail)
+    {
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(Create(code, status, detail, http), (JsonSerializerOptions?)null, "application/problem+json");
+    }
+
+    private static string TitleOf(ErrorCode code) =>
+        System.Text.RegularExpressions.Regex.Replace(code.ToString(), "(?<=[a-z])(?=[A-Z])", " ");
+
+    /// <summary>
+    /// Maps exceptions to problems: expected failures keep their code and status; bad request bodies
+    /// become 400/413/415 with a code; anything else is a 500 whose details stay in the log.
+    /// </summary>
+    public sealed class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+        {
+            var (code, status, detail) = Classify(exception);
+            if (status >= 500) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
+            if (http.Response.HasStarted) return false;
+            await WriteAsync(http, code, status, detail);
+            return true;
+        }
+
+        /// <summary>Exception types only: messages can quote stored values (a unique-key violation does).</summary>
+        internal static string Describe(Exception e) =>
+            e.InnerException is null ? e.GetType().FullName! : $"{e.GetType().FullName} <- {Describe(e.InnerException)}";
+
+        internal static (ErrorCode Code, int Status, string Detail) Classify(Exception exception) => exception switch
+        {
+            MamoriException m => (m.Code, m.Status, m.Message),
+            BadHttpRequestException { StatusCode: 413 } => (ErrorCode.BodyTooLarge, 413, "The request body is larger than this endpoint accepts."),
+            BadHttpRequestException { StatusCode: 415 } => (ErrorCode.UnsupportedMediaType, 415, "Send the body as application/json."),
+            BadHttpRequestException { InnerException: JsonException j } => FromJson(j),
+            BadHttpRequestException b when b.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) =>
+                (ErrorCode.UnsupportedMediaType, 415, "Send the body as application/json."),
+            BadHttpRequestException b when b.Message.Contains("antiforgery", StringComparison.OrdinalIgnoreCase) =>
+                (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
+            BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
+                (ErrorCode.MissingField, 400, "The request needs a JSON body."),
+            BadHttpRequestException b when b.InnerException is FormatException || b.Message.Contains("Failed to bind parameter", StringComparison.Ordinal) =>
+                (ErrorCode.WrongType, 400, "A route or query parameter has the wrong type."),
+            BadHttpRequestException b => (ErrorCode.MalformedJson, b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "The request could not be read."),
+            Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
+                (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
+            JsonException j => FromJson(j),
+            OperationCanceledException => (ErrorCode.InternalError, 499, "The request was cancelled."),
+            _ => (ErrorCode.InternalError, 500, "Something went wrong on our side. The trace id identifies it in the server log."),
+        };
+
+        private static (ErrorCode, int, string) FromJson(JsonException j)
+        {
+            var path = j.Path is { Length: > 0 } p ? $" at {p}" : "";
+            var m = j.Message;
+            if (m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+                return (ErrorCode.UnknownField, 400, $"The body has a field this endpoint does not know{path}.");
+            if (m.Contains("missing required properties", StringComparison.Ordinal) || m.Contains("was missing required", StringComparison.Ordinal))
+                return (ErrorCode.MissingField, 400, "The body is missing a required field: " + RequiredNames(m) + ".");
+            if (m.Contains("could not be converted", StringComparison.Ordinal) || m.Contains("allow null", StringComparison.Ordinal))
+                return (ErrorCode.WrongType, 400, $"A field has the wrong type{path}.");
+            return (ErrorCode.MalformedJson, 400, $"The body is not valid JSON{path}.");
+        }
+
+        private static string RequiredNames(string message)
+        {
+            // System.Text.Json lists the missing property names after a colon; names are schema, not data.
+            var i = message.LastIndexOf(':');
+            return i >= 0 ? message[(i + 1)..].Trim().TrimEnd('.') : "see the API reference";
+        }
+    }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} in request {TraceId}\n{StackTrace}")]
+    public static partial void Unhandled(ILogger logger, string exceptionType, string traceId, string stackTrace);
+}

@@ -1,0 +1,108 @@
+using Mamori.Access;
+using Mamori.Auth;
+using Mamori.Consent;
+using Mamori.Errors;
+using Mamori.Staff;
+using Mamori.Vault;
+
+namespace Mamori.Http;
+
+/// <summary>Subjects and their data, and access decisions for integrators.</summary>
+public static class VaultEndpoints
+{
+    public sealed record CreateSubjectBody(
+        string Type, string Acquisition, IReadOnlyList<string> PurposesShown, IReadOnlyDictionary<string, string> Fields,
+        string? Service = null, IReadOnlyList<string>? Consents = null, ConsentMethod ConsentMethod = ConsentMethod.WebForm,
+        string? EvidenceRef = null, bool GuardianConsent = false, DateOnly? BirthDate = null);
+
+    public sealed record SubjectCreated(Guid Id, string Type, string? Service, int PolicyVersion, IReadOnlyList<string> Categories);
+
+    public sealed record SubjectRead(Guid Id, string Purpose, string Reason, IReadOnlyDictionary<string, string> Fields, IReadOnlyDictionary<string, bool> Masked);
+
+    public sealed record ReadBody(string Purpose, IReadOnlyList<string>? Fields = null, bool Unmasked = false, LegalException? Exception = null, string? Justification = null);
+
+    public sealed record LookupBody(string Purpose, string? Email = null, string? Phone = null, string? MyNumber = null);
+
+    public sealed record LookupResult(IReadOnlyList<Guid> Subjects);
+
+    public sealed record CorrectBody(IReadOnlyDictionary<string, string> Fields, string Reason);
+
+    public sealed record DecisionBody(Guid SubjectId, string Purpose, IReadOnlyList<string>? Fields = null, IReadOnlyList<string>? Roles = null,
+        bool Unmasked = false, LegalException? Exception = null, string? Justification = null);
+
+    public sealed record DecisionResult(bool Allowed, string Reason, IReadOnlyList<FieldDecision> Fields, string? DeniedCategory);
+
+    public sealed record CertificateResponse(Guid Id, Guid SubjectId, string Kind, DateTimeOffset DestroyedAt, string Actor, string Reason,
+        IReadOnlyList<string> Destroyed, string? Kept, string? DestroyedKeyFingerprint);
+
+    internal static CertificateResponse ToResponse(DestructionCertificate c) => new(c.Id, c.SubjectId, c.Kind.ToString().ToLowerInvariant(),
+        c.DestroyedAt, c.Actor, c.Reason, c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries), c.Kept, c.DestroyedKeyId);
+
+    public static RouteGroupBuilder MapVault(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/subjects").WithTags("Subjects");
+
+        g.MapPost("/", async (CreateSubjectBody b, HttpContext http, Subjects subjects) =>
+        {
+            var s = await subjects.CreateAsync(new CreateSubjectRequest(b.Type, b.Acquisition, b.PurposesShown, b.Fields, b.Service, b.Consents,
+                b.ConsentMethod, b.EvidenceRef, b.GuardianConsent, b.BirthDate), http.Actor(), http.RequestAborted);
+            return TypedResults.Created($"/api/subjects/{s.Id}", new SubjectCreated(s.Id, s.SubjectType, s.ServiceId, s.PolicyVersion, [.. b.Fields.Keys]));
+        }).RequirePermission(Permission.WriteSubjects).WithSummary("Create a data subject with encrypted fields, the acquisition method and the purposes shown.");
+
+        g.MapGet("/{id:guid}", async (Guid id, string purpose, string? fields, bool? unmasked, HttpContext http, Subjects subjects) =>
+        {
+            var c = http.Caller();
+            var wanted = string.IsNullOrEmpty(fields) ? null : fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var r = await subjects.ReadAsync(new DecisionRequest(id, purpose, wanted, c.Roles, unmasked ?? false), c.Actor, http.RequestAborted);
+            return TypedResults.Ok(new SubjectRead(id, purpose, r.Decision.Reason, r.Values, r.Masked));
+        }).RequirePermission(Permission.ReadSubjects).WithSummary("Read a subject's fields for a declared purpose (masked unless your role may unmask).");
+
+        g.MapPost("/{id:guid}/read", async (Guid id, ReadBody b, HttpContext http, Subjects subjects) =>
+        {
+            var c = http.Caller();
+            var r = await subjects.ReadAsync(new DecisionRequest(id, b.Purpose, b.Fields, c.Roles, b.Unmasked, b.Exception, b.Justification), c.Actor, http.RequestAborted);
+            return TypedResults.Ok(new SubjectRead(id, b.Purpose, r.Decision.Reason, r.Values, r.Masked));
+        }).RequirePermission(Permission.ReadSubjects).WithSummary("Read with a body: for a legal exception with its written justification (S-20).");
+
+        g.MapPost("/lookup", async (LookupBody b, HttpContext http, Subjects subjects) =>
+        {
+            var (kind, value) = (b.Email, b.Phone, b.MyNumber) switch
+            {
+                ({ } e, null, null) => (LookupKind.Email, e),
+                (null, { } p, null) => (LookupKind.Phone, p),
+                (null, null, { } m) => (LookupKind.MyNumber, m),
+                _ => throw MamoriException.Invalid("Give exactly one of email, phone or myNumber."),
+            };
+            var c = http.Caller();
+            var ids = await subjects.LookupAsync(kind, value, b.Purpose, c.Roles, c.Actor, http.RequestAborted);
+            return TypedResults.Ok(new LookupResult(ids));
+        }).RequirePermission(Permission.ReadSubjects)
+          .WithSummary("Exact lookup by email, phone or My Number through blind indexes. A POST, so the value never appears in a URL or access log.");
+
+        g.MapPatch("/{id:guid}", async (Guid id, CorrectBody b, HttpContext http, Subjects subjects) =>
+        {
+            await subjects.CorrectAsync(id, b.Fields, b.Reason, http.Actor(), http.RequestAborted);
+            return TypedResults.NoContent();
+        }).RequirePermission(Permission.WriteSubjects).WithSummary("Correct fields (訂正), with a reason code.");
+
+        g.MapDelete("/{id:guid}", async (Guid id, string? reason, HttpContext http, Subjects subjects) =>
+        {
+            var certificate = await subjects.EraseAsync(id, reason ?? "erasure", http.Actor(), http.RequestAborted);
+            return TypedResults.Ok(ToResponse(certificate));
+        }).RequirePermission(Permission.EraseSubjects).WithSummary("Erase by crypto-shredding; legally held categories are kept and named in the certificate.");
+
+        g.MapGet("/{id:guid}/certificates", async (Guid id, Subjects subjects, CancellationToken ct) =>
+            TypedResults.Ok((await subjects.CertificatesAsync(id, ct)).Select(ToResponse).ToArray()))
+            .RequirePermission(Permission.EraseSubjects).WithSummary("Destruction certificates of a subject (erasure and retention).");
+
+        api.MapPost("/decisions", async (DecisionBody b, HttpContext http, AccessDecisions decisions) =>
+        {
+            var c = http.Caller();
+            var (d, _, _) = await decisions.DecideAsync(new DecisionRequest(b.SubjectId, b.Purpose, b.Fields, b.Roles ?? c.Roles, b.Unmasked, b.Exception, b.Justification),
+                c.Actor, http.RequestAborted);
+            return TypedResults.Ok(new DecisionResult(d.Allowed, d.Reason, d.Fields, d.DeniedCategory));
+        }).WithTags("Decisions").RequirePermission(Permission.Decide)
+          .WithSummary("Ask whether a use is allowed (purpose, subject, fields, roles); audited, returns no data.");
+        return api;
+    }
+}

@@ -1,0 +1,84 @@
+using Mamori.Auth;
+using Mamori.Errors;
+using Mamori.Http;
+using Mamori.Staff;
+using Microsoft.AspNetCore.Mvc;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>Sign-in, sign-out and the console's home page.</summary>
+public static class ConsolePages
+{
+    public static void MapConsolePages(this WebApplication app)
+    {
+        app.MapGet("/", () => Results.Redirect("/console")).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapGet("/login", (HttpContext http, string? returnUrl) => Result(LoginPage(http, returnUrl, null)))
+            .AllowAnonymous().ExcludeFromDescription();
+
+        app.MapPost("/login", async (HttpContext http, [FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl) =>
+        {
+            try
+            {
+                await AuthEndpoints.LoginAsync(http, email, password);
+                return Results.Redirect(SafeReturn(returnUrl));
+            }
+            catch (MamoriException e) when (e.Code is ErrorCode.InvalidCredentials or ErrorCode.LoginRateLimited)
+            {
+                var message = e.Code == ErrorCode.LoginRateLimited
+                    ? T(http, "ログインの失敗が続いたため、しばらくお待ちください。", "Too many failed sign-ins; please wait and try again.")
+                    : T(http, "メールアドレスまたはパスワードが違います。", "The email or password is wrong.");
+                return Result(LoginPage(http, returnUrl, message), e.Status);
+            }
+        }).AllowAnonymous().RequireRateLimiting("login").ExcludeFromDescription();
+
+        app.MapPost("/logout", async (HttpContext http, SignIn signIn) =>
+        {
+            var caller = http.Caller();
+            if (caller.SessionId is { } sid) await signIn.RevokeSessionAsync(sid, caller.Actor, isLogout: true, http.RequestAborted);
+            SessionCookies.Clear(http);
+            return Results.Redirect("/login");
+        }).RequirePermission(Permission.Self).ExcludeFromDescription();
+
+        app.MapGet("/console", (HttpContext http) => Result(Home(http)))
+            .RequirePermission(Permission.Self).ExcludeFromDescription();
+    }
+
+    /// <summary>Only local paths: an open redirect after sign-in would be a phishing aid.</summary>
+    internal static string SafeReturn(string? returnUrl) =>
+        returnUrl is { Length: > 1 } r && r[0] == '/' && r[1] != '/' && r[1] != '\\' ? r : "/console";
+
+    private static Html LoginPage(HttpContext http, string? returnUrl, string? error)
+    {
+        var title = T(http, "ログイン", "Sign in");
+        Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert">{error}</p>""");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            {errorBlock}
+            <form method="post" action="/login" class="stack">
+              {AntiforgeryField(http)}
+              <input type="hidden" name="returnUrl" value="{SafeReturn(returnUrl)}">
+              <label for="email">{T(http, "メールアドレス", "Email")}</label>
+              <input id="email" name="email" type="email" autocomplete="username" required autofocus>
+              <label for="password">{T(http, "パスワード", "Password")}</label>
+              <input id="password" name="password" type="password" autocomplete="current-password" required>
+              <button type="submit">{title}</button>
+            </form>
+            """));
+    }
+
+    private static Html Home(HttpContext http)
+    {
+        var c = http.Caller();
+        var roles = string.Join(", ", c.Roles);
+        return Layout(http, T(http, "ホーム", "Home"), H.F($"""
+            <h1>{T(http, "管理コンソール", "Console")}</h1>
+            <p>{T(http, "ログイン中", "Signed in as")}: <strong>{c.Email}</strong> ({roles})</p>
+            <ul>
+              <li><a href="/api-reference">{T(http, "API リファレンス", "API reference")}</a></li>
+              <li><a href="/openapi/v1.json">OpenAPI (JSON)</a></li>
+            </ul>
+            """));
+    }
+}

@@ -1,0 +1,211 @@
+using Mamori.Audit;
+using Mamori.Cli;
+using Mamori.Data;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+
+namespace Mamori.Tests.Backbone;
+
+/// <summary>Storage contract: the audit chain on every provider.</summary>
+public sealed class AuditChainStorageTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<Guid> SeedEventsAsync(TestApp app, int count)
+    {
+        var tenant = await app.CreateTenantAsync();
+        await app.InTenantAsync(tenant.Id, async (sp, db) =>
+        {
+            var audit = sp.GetRequiredService<AuditLog>();
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            var entries = Enumerable.Range(0, count - 1)
+                .Select(i => new AuditEntry(AuditCode.LoginFailed, Actor.Anonymous, AuditOutcome.Denied, TargetId: $"t{i}", ReasonCode: "wrong-password"))
+                .ToList();
+            await audit.AppendManyAsync(db, entries, Ct);
+            await tx.CommitAsync(Ct);
+            return 0;
+        });
+        return tenant.Id;
+    }
+
+    private static async Task<(int Code, string Out, string Err)> VerifyCliAsync(TestApp app)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await MamoriCli.RunAsync(["audit", "verify", "--db", app.Database.CliValue], stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static Task ExecAsync(TestApp app, string sql) =>
+        app.InTenantAsync(Guid.Empty, async (_, db) => await db.Database.ExecuteSqlRawAsync(sql, Ct));
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Verify_IntactChain_ExitsZeroWithCount(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        await SeedEventsAsync(app, 10);
+        var (code, stdout, _) = await VerifyCliAsync(app);
+        code.ShouldBe(0);
+        stdout.ShouldContain("intact, 10 events");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Verify_EditedRow_ExitsOneNamingSequence(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        await SeedEventsAsync(app, 10);
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "ReasonCode" = 'edited' WHERE "Sequence" = 4""");
+        var (code, _, stderr) = await VerifyCliAsync(app);
+        code.ShouldBe(1);
+        stderr.ShouldContain("broken at sequence 4");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Verify_DeletedRow_ExitsOneNamingSequence(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        await SeedEventsAsync(app, 10);
+        await ExecAsync(app, """DELETE FROM "AuditEvents" WHERE "Sequence" = 6""");
+        var (code, _, stderr) = await VerifyCliAsync(app);
+        code.ShouldBe(1);
+        stderr.ShouldContain("broken at sequence 6");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Verify_DeletedLastRow_ExitsOneNamingSequence(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        await SeedEventsAsync(app, 10);
+        await ExecAsync(app, """DELETE FROM "AuditEvents" WHERE "Sequence" = 10""");
+        var (code, _, stderr) = await VerifyCliAsync(app);
+        code.ShouldBe(1);
+        stderr.ShouldContain("broken at sequence 10");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Verify_ReorderedRows_ExitsOneNamingFirstSwapped(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        await SeedEventsAsync(app, 10);
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "Sequence" = -1 WHERE "Sequence" = 3""");
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "Sequence" = 3 WHERE "Sequence" = 7""");
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "Sequence" = 7 WHERE "Sequence" = -1""");
+        var (code, _, stderr) = await VerifyCliAsync(app);
+        code.ShouldBe(1);
+        stderr.ShouldContain("broken at sequence 3");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Append_ConcurrentWriters_NoGapsAndChainIntact(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 15; i++)
+            {
+                await app.InTenantAsync(tenant.Id, async (sp, db) =>
+                {
+                    await using var tx = await db.Database.BeginTransactionAsync(Ct);
+                    await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.Logout, Actor.System, TargetId: $"w{w}-{i}"), Ct);
+                    await tx.CommitAsync(Ct);
+                    return 0;
+                });
+            }
+        }, Ct)));
+        var result = await app.InTenantAsync(tenant.Id, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, Ct));
+        result.Intact.ShouldBeTrue(result.Problem);
+        result.Verified.ShouldBe(1 + 6 * 15);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Append_RolledBack_LeavesNoEventAndNoGap(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        await app.InTenantAsync(tenant.Id, async (sp, db) =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.Logout, Actor.System), Ct);
+            await tx.RollbackAsync(Ct);
+            return 0;
+        });
+        await app.InTenantAsync(tenant.Id, async (sp, db) =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.Logout, Actor.System), Ct);
+            await tx.CommitAsync(Ct);
+            return 0;
+        });
+        var result = await app.InTenantAsync(tenant.Id, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, Ct));
+        result.Intact.ShouldBeTrue(result.Problem);
+        result.Verified.ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Append_OutsideTransaction_Refused(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var e = await Should.ThrowAsync<Errors.MamoriException>(() => app.InTenantAsync(tenant.Id, (sp, db) =>
+            sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.Logout, Actor.System), Ct)));
+        e.Code.ShouldBe(Errors.ErrorCode.AuditOutsideTransaction);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Query_SecondTenant_SeesNothingOfFirst(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var first = await app.CreateTenantAsync("first");
+        var second = await app.CreateTenantAsync("second");
+        await app.UserAsync(first.Id, Roles.Admin);
+        await app.ApiKeyAsync(first.Id, Roles.Operator);
+        var seen = await app.InTenantAsync(second.Id, async (_, db) => new
+        {
+            Users = await db.Users.CountAsync(Ct),
+            Keys = await db.ApiKeys.CountAsync(Ct),
+            Events = await db.AuditEvents.Where(e => e.TenantId == first.Id).CountAsync(Ct),
+            AllEvents = await db.AuditEvents.CountAsync(Ct),
+        });
+        seen.Users.ShouldBe(0);
+        seen.Keys.ShouldBe(0);
+        seen.Events.ShouldBe(0);
+        seen.AllEvents.ShouldBe(1); // only the second tenant's own creation event
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Save_RowOfAnotherTenant_Refused(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var first = await app.CreateTenantAsync("first");
+        var second = await app.CreateTenantAsync("second");
+        await Should.ThrowAsync<InvalidOperationException>(() => app.InTenantAsync(second.Id, async (_, db) =>
+        {
+            db.Users.Add(new StaffUser { TenantId = first.Id, Email = "x@example.com", PasswordHash = "x" });
+            return await db.SaveChangesAsync(Ct);
+        }));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Model_MigrationsMatchModel_NoPendingChanges(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        await app.InTenantAsync(Guid.Empty, (_, db) =>
+        {
+            db.Database.HasPendingModelChanges().ShouldBeFalse("run scripts/add-migration.sh");
+            return Task.FromResult(0);
+        });
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrate_RunTwice_IsIdempotent(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var stdout = new StringWriter();
+        var code = await MamoriCli.RunAsync(["migrate", "--db", app.Database.CliValue], stdout, new StringWriter());
+        code.ShouldBe(0);
+        stdout.ToString().ShouldContain("up to date");
+    }
+}

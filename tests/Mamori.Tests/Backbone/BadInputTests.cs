@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Shouldly;
+
+namespace Mamori.Tests.Backbone;
+
+/// <summary>Bad input gets a 4xx problem with a stable code, never a 500, and changes nothing.</summary>
+public sealed class BadInputTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, string, string, int, string> Cases => new()
+    {
+        { "POST", "/api/users", "{\"email\": \"a@b.c\", ", 400, "MAMORI-1001" },
+        { "POST", "/api/users", "not json at all", 400, "MAMORI-1001" },
+        { "POST", "/api/users", "{\"email\":\"a@b.example\",\"roles\":[\"operator\"],\"password\":\"long enough password\",\"isRoot\":true}", 400, "MAMORI-1002" },
+        { "POST", "/api/users", "{\"email\":42,\"roles\":[\"operator\"],\"password\":\"long enough password\"}", 400, "MAMORI-1003" },
+        { "POST", "/api/users", "{\"email\":\"a@b.example\",\"roles\":\"operator\",\"password\":\"long enough password\"}", 400, "MAMORI-1003" },
+        { "POST", "/api/users", "{\"email\":null,\"roles\":[\"operator\"],\"password\":\"long enough password\"}", 400, "MAMORI-1003" },
+        { "POST", "/api/users", "{\"roles\":[\"operator\"]}", 400, "MAMORI-1005" },
+        { "POST", "/api/users", "{\"email\":\"a@b.example\",\"roles\":[\"root\"],\"password\":\"long enough password\"}", 400, "MAMORI-1109" },
+        { "POST", "/api/users", "{\"email\":\"a@b.example\",\"roles\":[\"operator\"],\"password\":\"short\"}", 400, "MAMORI-1108" },
+        { "POST", "/api/users", "[1,2,3]", 400, "MAMORI-1003" },
+        { "POST", "/api/users", "", 400, "MAMORI-1005" },
+        { "POST", "/api/apikeys", "{\"name\":\"x\",\"role\":\"operator\",\"expiresDays\":\"soon\"}", 400, "MAMORI-1003" },
+        { "POST", "/api/apikeys", "{\"name\":\"x\",\"role\":\"operator\",\"expiresDays\":99999999999}", 400, "MAMORI-1003" },
+        { "POST", "/api/apikeys", "{\"name\":\"x\",\"role\":\"operator\",\"expiresDays\":-5}", 400, "MAMORI-1006" },
+        { "GET", "/api/audit?limit=abc", "", 400, "MAMORI-1003" },
+        { "GET", "/api/audit?limit=100000", "", 400, "MAMORI-1006" },
+        { "GET", "/api/audit?from=yesterday", "", 400, "MAMORI-1003" },
+        { "POST", "/api/users/not-a-guid/disable", "", 404, "MAMORI-1007" },
+        { "GET", "/api/no-such-thing", "", 404, "MAMORI-1007" },
+        { "DELETE", "/api/audit", "", 405, "MAMORI-1010" },
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public async Task Request_BadInput_ProblemWithCodeNever500(string method, string path, string body, int status, string code)
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.Admin, Roles.Auditor);
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET" && method != "DELETE") request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        var response = await client.SendAsync(request, Ct);
+        await response.ShouldBeProblemAsync((HttpStatusCode)status, code);
+        var users = await app.InTenantAsync(tenant.Id, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Users, Ct));
+        users.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Request_BatchOfBadBodies_NeverServerError()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.Admin);
+        string[] bodies =
+        [
+            "{", "}", "[", "null", "true", "\"x\"", "{\"email\":{\"$ne\":1}}", new string('[', 5000) + new string(']', 5000),
+            "{\"email\":\"\\ud800\"}", "{\"roles\":[" + string.Join(",", Enumerable.Repeat("\"admin\"", 10000)) + "]}",
+            "{\"email\":\"a@b.example\",\"email\":\"c@d.example\"}", "\u0000\u0001\u0002", "{\"password\":" + new string('9', 400) + "}",
+        ];
+        foreach (var body in bodies)
+        {
+            var response = await client.PostAsync("/api/users", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+            ((int)response.StatusCode).ShouldBeInRange(400, 499, body.Length > 60 ? body[..60] : body);
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        }
+        var invalidUtf8 = new ByteArrayContent([0x7b, 0x22, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+        invalidUtf8.Headers.ContentType = new("application/json");
+        ((int)(await client.PostAsync("/api/users", invalidUtf8, Ct)).StatusCode).ShouldBeInRange(400, 499);
+    }
+
+    [Fact]
+    public async Task Request_OversizeBody_413Problem()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.Admin);
+        var huge = "{\"email\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
+        var response = await client.PostAsync("/api/users", new StringContent(huge, Encoding.UTF8, "application/json"), Ct);
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "MAMORI-1004");
+    }
+
+    [Fact]
+    public async Task Request_WrongContentType_415Problem()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.Admin);
+        var response = await client.PostAsync("/api/users", new StringContent("email=a", Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "MAMORI-1008");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Mamori.Cli;
+using Mamori.Tests.Infrastructure;
+using Shouldly;
+
+namespace Mamori.Tests.Backbone;
+
+public sealed class CliTests(PostgresCluster cluster)
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await MamoriCli.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Run_UnknownCommand_ExitsNonZeroWithOneLine()
+    {
+        var (code, _, err) = await RunAsync("no-such-command");
+        code.ShouldNotBe(0);
+        err.TrimEnd().Split('\n').Length.ShouldBe(1);
+        err.ShouldStartWith("mamori: ");
+    }
+
+    [Fact]
+    public async Task Run_Version_PrintsVersion()
+    {
+        var (code, stdout, _) = await RunAsync("--version");
+        code.ShouldBe(0);
+        stdout.ShouldStartWith("0.");
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("migrate")]
+    [InlineData("user", "add")]
+    [InlineData("apikey", "create")]
+    [InlineData("audit", "verify")]
+    public async Task Run_Help_DescribesCommand(params string[] command)
+    {
+        var (code, stdout, _) = await RunAsync([.. command, "--help"]);
+        code.ShouldBe(0);
+        stdout.ShouldContain("Usage:");
+    }
+
+    [Fact]
+    public async Task Run_BadConnectionString_OneLineWithCode()
+    {
+        var (code, _, err) = await RunAsync("migrate", "--db", "mysql:whatever");
+        code.ShouldBe(1);
+        err.Trim().ShouldBe("mamori: Unknown database kind 'mysql': use sqlite:PATH or postgres:CONNECTION-STRING. (MAMORI-1300)");
+    }
+
+    [Fact]
+    public async Task Run_UnreachablePostgres_OneLineNoStackTrace()
+    {
+        var (code, _, err) = await RunAsync("migrate", "--db", "postgres:Host=127.0.0.1;Port=1;Username=x;Timeout=2");
+        code.ShouldBe(1);
+        err.TrimEnd().Split('\n').Length.ShouldBe(1);
+        err.ShouldContain("MAMORI-1301");
+    }
+
+    [Fact]
+    public async Task Run_UnmigratedDatabase_TellsToMigrate()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        var (code, _, err) = await RunAsync("user", "list", "--db", $"sqlite:{dir}/m.db");
+        code.ShouldBe(1);
+        err.ShouldContain("mamori migrate");
+        err.ShouldContain("MAMORI-1304");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task UserAndApiKeyCommands_FullCycle_WorkAndAudit(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, cluster, TestContext.Current.CancellationToken);
+        var dbArg = db.CliValue;
+        (await RunAsync("migrate", "--db", dbArg)).Code.ShouldBe(0);
+        (await RunAsync("user", "add", "--email", "x@example.com", "--role", "admin", "--db", dbArg)).Err.ShouldContain("MAMORI-1302");
+        (await RunAsync("tenant", "add", "--slug", "acme", "--name", "Acme", "--db", dbArg)).Code.ShouldBe(0);
+
+        var add = await RunAsync("user", "add", "--email", "Officer@Example.com", "--role", "privacy-officer", "--json", "--db", dbArg);
+        add.Code.ShouldBe(0, add.Err);
+        var user = JsonDocument.Parse(add.Out).RootElement;
+        user.GetProperty("email").GetString().ShouldBe("officer@example.com");
+        user.GetProperty("password").GetString()!.Length.ShouldBe(20);
+
+        (await RunAsync("user", "add", "--email", "officer@example.com", "--role", "admin", "--db", dbArg)).Err.ShouldContain("MAMORI-1110");
+        (await RunAsync("user", "add", "--email", "y@example.com", "--role", "root", "--db", dbArg)).Err.ShouldContain("MAMORI-1109");
+
+        var key = await RunAsync("apikey", "create", "--name", "crm", "--role", "operator", "--expires", "30", "--json", "--db", dbArg);
+        key.Code.ShouldBe(0, key.Err);
+        var secret = JsonDocument.Parse(key.Out).RootElement.GetProperty("key").GetString()!;
+        secret.ShouldStartWith("mk_");
+        var list = await RunAsync("apikey", "list", "--db", dbArg);
+        list.Out.ShouldContain("crm");
+        list.Out.ShouldNotContain(secret);
+        (await RunAsync("apikey", "revoke", "crm", "--db", dbArg)).Code.ShouldBe(0);
+        (await RunAsync("apikey", "list", "--db", dbArg)).Out.ShouldContain("revoked");
+
+        (await RunAsync("user", "disable", "--email", "officer@example.com", "--db", dbArg)).Code.ShouldBe(0);
+        (await RunAsync("user", "list", "--db", dbArg)).Out.ShouldContain("disabled");
+
+        var verify = await RunAsync("audit", "verify", "--json", "--db", dbArg);
+        verify.Code.ShouldBe(0, verify.Err);
+        var v = JsonDocument.Parse(verify.Out).RootElement;
+        v.GetProperty("intact").GetBoolean().ShouldBeTrue();
+        v.GetProperty("events").GetInt64().ShouldBe(5); // tenant, user, key created, key revoked, user disabled
+    }
+}

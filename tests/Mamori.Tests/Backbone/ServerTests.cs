@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using Mamori.Demo;
+using Mamori.Errors;
+using Mamori.Logging;
+using Mamori.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Shouldly;
+
+namespace Mamori.Tests.Backbone;
+
+public sealed partial class ServerTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Demo_PrintedCredentials_SignIn(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster, b => b.Configuration["Mamori:DefaultTenant"] = DemoSeeder.TenantSlug);
+        var credentials = await DemoSeeder.EnsureAsync(app.App.Services, Ct);
+        credentials.ShouldNotBeNull();
+        (await DemoSeeder.EnsureAsync(app.App.Services, Ct)).ShouldBeNull("the demo is created once");
+        var (response, cookie) = await app.LoginAsync(credentials.Email, credentials.Password);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.Client(cookie).GetAsync("/console", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Health_Endpoints_Answer()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        (await app.Client().GetStringAsync("/healthz", Ct)).ShouldBe("ok");
+        (await app.Client().GetStringAsync("/readyz", Ct)).ShouldBe("ready");
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_ListsApiPaths()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var doc = JsonDocument.Parse(await app.Client().GetStringAsync("/openapi/v1.json", Ct)).RootElement;
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldContain("/api/audit");
+        paths.ShouldContain("/api/auth/login");
+        var page = await app.Client().GetStringAsync("/api-reference", Ct);
+        page.ShouldContain("/api/users");
+        page.ShouldContain("ManageUsers");
+    }
+
+    [Fact]
+    public async Task Console_Anonymous_RedirectsToLogin()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var response = await app.Client().GetAsync("/console", Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldStartWith("/login");
+    }
+
+    [Fact]
+    public async Task LoginForm_WithoutAntiforgeryToken_Rejected()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        await app.CreateTenantAsync();
+        var response = await app.Client().PostAsync("/login",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "a@b.example", ["password"] = "x" }), Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task LoginForm_WithToken_SignsInAndRedirects()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.UserAsync(tenant.Id, "operator");
+        var get = await app.Client().GetAsync("/login?returnUrl=%2Fapi-reference", Ct);
+        var html = await get.Content.ReadAsStringAsync(Ct);
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__af\" value=\"([^\"]+)\"").Groups[1].Value;
+        var afCookie = get.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("mamori_af=", StringComparison.Ordinal)).Split(';')[0];
+        html.ShouldContain("<html lang=\"ja\">");
+        var post = await app.Client(afCookie).PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = token, ["email"] = user.Email, ["password"] = TestApp.Password, ["returnUrl"] = "//evil.example/",
+        }), Ct);
+        post.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        post.Headers.Location!.ToString().ShouldBe("/console");
+    }
+
+    [Fact]
+    public void ErrorCatalog_EveryCode_DocumentedInErrorsMd()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "errors.md"));
+        var missing = Enum.GetValues<ErrorCode>().Select(ErrorCodes.Format).Where(c => !doc.Contains(c, StringComparison.Ordinal)).ToList();
+        missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Log_PersonalDataParameter_IsRedacted()
+    {
+        var collector = FakeLogCollector.Create(new FakeLogCollectorOptions());
+        using var provider = new ServiceCollection()
+            .AddLogging(b => b.EnableRedaction().AddProvider(new FakeLoggerProvider(collector)))
+            .AddRedaction(r => r.SetRedactor<Microsoft.Extensions.Compliance.Redaction.ErasingRedactor>(
+                new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(MamoriTaxonomy.PersonalData)))
+            .BuildServiceProvider();
+        var logger = provider.GetRequiredService<ILogger<ServerTests>>();
+        SubjectLooked(logger, "山田太郎 yamada@example.jp", "subject-42");
+        var line = collector.LatestRecord.Message;
+        line.ShouldNotContain("山田");
+        line.ShouldNotContain("yamada@example.jp");
+        line.ShouldContain("subject-42");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looked up {Query} for {SubjectId}")]
+    private static partial void SubjectLooked(ILogger logger, [PersonalData] string query, string subjectId);
+
+    internal static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Mamori.slnx"))) return d.FullName;
+        throw new InvalidOperationException("Repository root not found.");
+    }
+}

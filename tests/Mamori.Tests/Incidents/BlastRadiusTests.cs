@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Hosting;
+using Mamori.Incidents;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+
+namespace Mamori.Tests.Incidents;
+
+/// <summary>Blast radius from the audit chain, on every provider (issue 9 acceptance).</summary>
+public sealed class BlastRadiusTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task AppendAsync(TestApp app, Guid tenantId, IReadOnlyList<AuditEntry> entries)
+    {
+        foreach (var batch in entries.Chunk(1000))
+        {
+            await app.InTenantAsync(tenantId, async (sp, db) =>
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(Ct);
+                await sp.GetRequiredService<AuditLog>().AppendManyAsync(db, batch, Ct);
+                await tx.CommitAsync(Ct);
+                return 0;
+            });
+        }
+    }
+
+    private static AuditEntry Read(Actor actor, string subject, string categories, AuditOutcome outcome = AuditOutcome.Success) =>
+        new(outcome == AuditOutcome.Success ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor, outcome, SubjectId: subject, Purpose: "support", Categories: categories);
+
+    private sealed record Scenario(Guid TenantId, Guid KeyId, HashSet<string> Expected, DateTimeOffset From, DateTimeOffset To);
+
+    /// <summary>
+    /// 5,000 subjects read by a staff user (health data); a compromised API key reads 1,200 of them
+    /// over two days (some twice), is denied 300 more, and reads one subject just before and one just
+    /// after the window.
+    /// </summary>
+    private static async Task<Scenario> SeedAsync(TestApp app)
+    {
+        var tenant = await app.CreateTenantAsync();
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        var user = await app.UserAsync(tenant.Id, Roles.Operator);
+        var keyActor = Actor.Key(key.Key.Id);
+        var subjects = Enumerable.Range(0, 5000).Select(i => $"subj-{i:D5}").ToArray();
+        var random = new Random(20261123);
+        var chosen = subjects.OrderBy(_ => random.Next()).ToArray();
+        var read = chosen[..1200];
+        var denied = chosen[1200..1500];
+
+        var start = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await AppendAsync(app, tenant.Id, [Read(keyActor, chosen[4000], "email")]); // before the window
+        app.Clock.Advance(TimeSpan.FromMinutes(50));
+        var from = start.AddMinutes(30);
+        await AppendAsync(app, tenant.Id, [.. read[..700].Select(s => Read(keyActor, s, "email,name"))]);
+        await AppendAsync(app, tenant.Id, [.. subjects[..2500].Select(s => Read(Actor.User(user.Id), s, "health,name"))]);
+        app.Clock.Advance(TimeSpan.FromHours(20));
+        await AppendAsync(app, tenant.Id, [.. read[700..].Select(s => Read(keyActor, s, "email,phone")), .. read[..200].Select(s => Read(keyActor, s, "email"))]);
+        await AppendAsync(app, tenant.Id, [.. denied.Select(s => Read(keyActor, s, "bank-account", AuditOutcome.Denied))]);
+        await AppendAsync(app, tenant.Id, [.. subjects[2500..].Select(s => Read(Actor.User(user.Id), s, "health,name"))]);
+        app.Clock.Advance(TimeSpan.FromHours(27));
+        var to = start.AddDays(2);
+        await AppendAsync(app, tenant.Id, [Read(keyActor, chosen[4001], "address")]); // after the window
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        return new Scenario(tenant.Id, key.Key.Id, [.. read], from, to);
+    }
+
+    private static async Task<Guid> OpenIncidentAsync(TestApp app, HttpClient officer)
+    {
+        var created = await officer.PostAsJsonAsync("/api/incidents", new
+        {
+            title = "CRM API key leaked",
+            cause = "unauthorized-access",
+            discoveredAt = app.Clock.GetUtcNow(),
+        }, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadius_KeyRead1200Of5000OverTwoDays_ListsExactlyThoseAndReportable(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var s = await SeedAsync(app);
+        var officer = await app.SignedInAsync(s.TenantId, Roles.PrivacyOfficer);
+        var id = await OpenIncidentAsync(app, officer);
+
+        var response = await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius",
+            new { actorKind = "api-key", actorId = s.KeyId.ToString(), from = s.From, to = s.To }, Ct);
+
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var json = JsonDocument.Parse(body).RootElement;
+        json.GetProperty("subjectCount").GetInt32().ShouldBe(1200);
+        json.GetProperty("eventsRead").GetInt64().ShouldBe(1400);
+        json.GetProperty("categories").EnumerateArray().Select(c => c.GetString()).ShouldBe(["email", "name", "phone"]);
+        var decision = json.GetProperty("incident").GetProperty("decision");
+        decision.GetProperty("reportable").GetBoolean().ShouldBeTrue();
+        decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ShouldBe(["improper-purpose", "over-person-threshold"]);
+        // Aware 2026-11-25 (JST) is day 1: preliminary day 5, final day 60 for an improper purpose.
+        decision.GetProperty("awareDate").GetString().ShouldBe("2026-11-25");
+        decision.GetProperty("preliminaryDue").GetString().ShouldBe("2026-11-29");
+        decision.GetProperty("finalDue").GetString().ShouldBe("2027-01-23");
+        json.GetProperty("incident").GetProperty("personsKnown").GetInt64().ShouldBe(1200);
+
+        var listed = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct);
+        listed.GetProperty("subjectIds").EnumerateArray().Select(x => x.GetString()!).ToHashSet().SetEquals(s.Expected).ShouldBeTrue();
+        listed.GetProperty("count").GetInt32().ShouldBe(1200);
+
+        // A fresh process on the same database sees the same incident.
+        var services = new ServiceCollection().AddLogging().AddMamoriCore(app.Database.Settings);
+        await using var provider2 = services.BuildServiceProvider();
+        await using var scope = provider2.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+        db.Tenant.Set(s.TenantId);
+        var stored = await db.Incidents.SingleAsync(i => i.Id == id, Ct);
+        stored.Reportable.ShouldBeTrue();
+        stored.PersonsKnown.ShouldBe(1200);
+        stored.FinalDue.ShouldBe(new DateOnly(2027, 1, 23));
+        stored.PreliminaryDue.ShouldBe(new DateOnly(2026, 11, 29));
+        (await db.IncidentSubjects.Where(x => x.IncidentId == id).Select(x => x.SubjectId).ToListAsync(Ct)).ToHashSet().SetEquals(s.Expected).ShouldBeTrue();
+        var events = await db.AuditEvents.Where(e => e.TargetId == id.ToString()).Select(e => e.Code).ToListAsync(Ct);
+        events.ShouldBe([AuditCode.IncidentCreated, AuditCode.IncidentBlastRadiusComputed]);
+        var verification = await AuditVerify.VerifyTenantAsync(db, s.TenantId, "acme", Ct);
+        verification.Intact.ShouldBeTrue(verification.Problem);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadius_TamperedChain_RefusedWithCodeAndNothingRecorded(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await AppendAsync(app, tenant.Id, [.. Enumerable.Range(0, 20).Select(i => Read(Actor.Key(key.Key.Id), $"subj-{i}", "email"))]);
+        // Someone hides a read by pointing it at another subject.
+        await app.InTenantAsync(Guid.Empty, async (_, db) =>
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "SubjectId" = 'subj-0' WHERE "SubjectId" = 'subj-7'""", Ct));
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var id = await OpenIncidentAsync(app, officer);
+
+        var response = await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius",
+            new { actorKind = "api-key", actorId = key.Key.Id.ToString(), from, to = app.Clock.GetUtcNow() }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-6004");
+        problem.GetProperty("detail").GetString()!.ShouldContain("broken at sequence");
+        var incident = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
+        incident.GetProperty("personsKnown").ValueKind.ShouldBe(JsonValueKind.Null);
+        incident.GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct)).GetProperty("count").GetInt32().ShouldBe(0);
+        var refused = await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentBlastRadiusRefused, Ct));
+        refused.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task BlastRadiusQuery_Sqlite_UsesTenantActorTimeIndex()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var plan = await app.InTenantAsync(tenant.Id, async (_, db) =>
+        {
+            var query = new BlastRadiusQuery(ActorKindCode.ApiKey, Guid.NewGuid().ToString(), app.Clock.GetUtcNow().AddDays(-7), app.Clock.GetUtcNow());
+            var sql = BlastRadius.Events(db, query).Select(e => new { e.SubjectId, e.Categories }).ToQueryString();
+            var conn = db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(Ct);
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', sql.Split('\n').Where(l => !l.StartsWith(".param", StringComparison.Ordinal)));
+            var details = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct)) details.Add(reader.GetString(3));
+            return string.Join(" | ", details);
+        });
+        plan.ShouldContain("IX_AuditEvents_TenantId_ActorId_Time");
+        plan.ShouldNotContain("SCAN");
+    }
+}

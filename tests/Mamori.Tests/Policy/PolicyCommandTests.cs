@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Mamori.Cli;
+using Shouldly;
+
+namespace Mamori.Tests.Policy;
+
+public sealed class PolicyCommandTests
+{
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await MamoriCli.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Check_DemoPolicy_ExitsZero()
+    {
+        var (code, output, _) = await Run("policy", "check", PolicyRendererTests.DemoDir());
+
+        code.ShouldBe(0);
+        output.ShouldContain("policy ok: 3 services");
+    }
+
+    [Fact]
+    public async Task Check_RuleFixture_ExitsOneWithPositionedDiagnostic()
+    {
+        var dir = PolicyFixtureTests.FixtureDir("retention-missing");
+
+        var (code, output, _) = await Run("policy", "check", dir);
+
+        code.ShouldBe(1);
+        output.ShouldContain($"{Path.Join(dir, "company.yaml")}:19:5: MAMORI-2030 ");
+    }
+
+    [Fact]
+    public async Task Check_WarningsOnly_ExitsZero()
+    {
+        var (code, output, _) = await Run("policy", "check", PolicyFixtureTests.FixtureDir("english-missing"));
+
+        code.ShouldBe(0);
+        output.ShouldContain("MAMORI-2038 warning:");
+    }
+
+    [Fact]
+    public async Task Check_Json_ListsDiagnosticsWithPositions()
+    {
+        var (code, output, _) = await Run("policy", "check", PolicyFixtureTests.FixtureDir("foreign-basis-missing"), "--json");
+
+        code.ShouldBe(1);
+        using var doc = JsonDocument.Parse(output);
+        doc.RootElement.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        var d = doc.RootElement.GetProperty("diagnostics")[0];
+        d.GetProperty("code").GetString().ShouldBe("MAMORI-2034");
+        d.GetProperty("line").GetInt32().ShouldBe(38);
+        d.GetProperty("column").GetInt32().ShouldBe(7);
+        d.GetProperty("severity").GetString().ShouldBe("error");
+    }
+
+    [Fact]
+    public async Task Check_JsonValidPolicy_GivesContentHash()
+    {
+        var (code, output, _) = await Run("policy", "check", PolicyRendererTests.DemoDir(), "--json");
+
+        code.ShouldBe(0);
+        using var doc = JsonDocument.Parse(output);
+        doc.RootElement.GetProperty("contentHash").GetString()!.Length.ShouldBe(64);
+    }
+
+    [Fact]
+    public async Task Render_ToOutputFile_WritesHtml()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"mamori-notice-{Guid.NewGuid():N}.html");
+        try
+        {
+            var (code, _, _) = await Run("policy", "render", PolicyRendererTests.DemoDir(), "--lang", "en", "--format", "html", "--output", file);
+
+            code.ShouldBe(0);
+            var html = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken);
+            html.ShouldContain("<html lang=\"en\">");
+            html.ShouldContain("Sakura Net Inc.");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Render_MarkdownService_WritesServiceNotice()
+    {
+        var (code, output, _) = await Run("policy", "render", PolicyRendererTests.DemoDir(), "--format", "md", "--service", "sms-verify");
+
+        code.ShouldBe(0);
+        output.ShouldStartWith("# サクラSMS認証における個人情報の取扱い");
+    }
+
+    [Fact]
+    public async Task Render_InvalidPolicy_ExitsOneWithErrorsOnStderr()
+    {
+        var (code, output, err) = await Run("policy", "render", PolicyFixtureTests.FixtureDir("retention-missing"));
+
+        code.ShouldBe(1);
+        output.ShouldBeEmpty();
+        err.ShouldContain("MAMORI-2030");
+        err.ShouldContain("MAMORI-2101");
+    }
+
+    [Fact]
+    public async Task Render_UnknownLanguage_OneLineError()
+    {
+        var (code, _, err) = await Run("policy", "render", PolicyRendererTests.DemoDir(), "--lang", "fr");
+
+        code.ShouldNotBe(0);
+        err.TrimEnd().Split('\n').Length.ShouldBe(1);
+        err.ShouldContain("--lang must be ja or en");
+    }
+}

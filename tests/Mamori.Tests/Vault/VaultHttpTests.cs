@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Vault;
+
+public sealed class VaultHttpTests(PostgresCluster cluster)
+{
+    private static object CustomerBody(Person p) => new
+    {
+        type = "customer", service = "isp", acquisition = "web-form", purposesShown = new[] { "service-provision", "support" },
+        fields = new Dictionary<string, string> { ["name"] = p.Name, ["email"] = p.Email, ["phone"] = p.Phone },
+    };
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SubjectsApi_CreateReadLookupCorrectErase_RoundTrip(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var operatorClient = await app.SignedInAsync(tenant, Roles.Operator);
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var p = NewPerson();
+
+        var created = await operatorClient.PostAsJsonAsync("/api/subjects", CustomerBody(p), Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var read = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/subjects/{id}?purpose=support&fields=name,email", Ct);
+        read.GetProperty("fields").GetProperty("email").GetString().ShouldBe(p.Email);
+
+        var found = await operatorClient.PostAsJsonAsync("/api/subjects/lookup", new { purpose = "support", phone = p.Phone.Replace("-", "", StringComparison.Ordinal) }, Ct);
+        (await found.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("subjects")[0].GetGuid().ShouldBe(id);
+
+        var patch = await operatorClient.PatchAsJsonAsync($"/api/subjects/{id}", new { fields = new Dictionary<string, string> { ["phone"] = "03-1234-5678" }, reason = "customer-update" }, Ct);
+        patch.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await (await operatorClient.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        var erased = await officer.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct);
+        erased.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await erased.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("kept").GetString()!.ShouldContain("法人税法");
+        var certificates = await officer.GetFromJsonAsync<JsonElement>($"/api/subjects/{id}/certificates", Ct);
+        certificates.GetArrayLength().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task SubjectsApi_Denied_403ProblemWithReasonNoValues()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+        var p = NewPerson();
+        var id = await SmsUserAsync(app, tenant, p);
+        var denied = await client.GetAsync($"/api/subjects/{id}?purpose=verification&fields=sms-phone&unmasked=true", Ct);
+        var problem = await denied.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-3010");
+        problem.GetProperty("detail").GetString()!.ShouldContain("unmask-not-allowed");
+        problem.ToString().ShouldNotContain(p.Phone[^4..]);
+        var masked = await client.GetFromJsonAsync<JsonElement>($"/api/subjects/{id}?purpose=verification&fields=sms-phone", Ct);
+        masked.GetProperty("masked").GetProperty("sms-phone").GetBoolean().ShouldBeTrue();
+        masked.GetProperty("fields").GetProperty("sms-phone").GetString()!.ShouldContain("****");
+        await (await client.GetAsync($"/api/subjects/{Guid.NewGuid()}?purpose=support", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-3007");
+    }
+
+    [Fact]
+    public async Task SubjectsApi_BadFieldValues_400WithCodesNothingStored()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+        var bad = NewPerson() with { Email = "not-an-email" };
+        await (await client.PostAsJsonAsync("/api/subjects", CustomerBody(bad), Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3003");
+        await (await client.PostAsJsonAsync("/api/subjects", new { type = "alien", acquisition = "web-form", purposesShown = new[] { "support" }, fields = new { name = "x" } }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3004");
+        await (await client.PostAsJsonAsync("/api/subjects", new { type = "customer", service = "isp", acquisition = "web-form", purposesShown = new[] { "support" }, fields = new { favourite_color = "blue" } }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3005");
+        var count = await app.InTenantAsync(tenant, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<Mamori.Vault.DataSubject>(), Ct));
+        count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task DecisionsApi_IntegratorAsksForRole_AnswersWithoutData()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var key = await app.ApiKeyAsync(tenant, Roles.Operator);
+        var id = await SmsUserAsync(app, tenant, NewPerson());
+        var client = app.Client(apiKey: key.Secret);
+        var allowed = await client.PostAsJsonAsync("/api/decisions", new { subjectId = id, purpose = "verification", fields = new[] { "sms-phone" }, roles = new[] { "sms-manager" }, unmasked = true }, Ct);
+        var a = await allowed.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        a.GetProperty("allowed").GetBoolean().ShouldBeTrue();
+        a.GetProperty("fields")[0].GetProperty("unmasked").GetBoolean().ShouldBeTrue();
+        var denied = await (await client.PostAsJsonAsync("/api/decisions", new { subjectId = id, purpose = "marketing" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        denied.GetProperty("allowed").GetBoolean().ShouldBeFalse();
+        denied.GetProperty("reason").GetString().ShouldBe("purpose-not-for-subject-type");
+    }
+}

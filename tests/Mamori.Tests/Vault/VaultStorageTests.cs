@@ -1,0 +1,283 @@
+using System.Text;
+using Mamori.Access;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Vault;
+
+/// <summary>Storage contract for the vault: every test on SQLite and PostgreSQL.</summary>
+public sealed class VaultStorageTests(PostgresCluster cluster)
+{
+    private static Task<ReadResult> ReadAsync(TestApp app, Guid tenant, DecisionRequest request) =>
+        app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(request, Actor.System, Ct));
+
+    private static async Task<string> DenialAsync(TestApp app, Guid tenant, DecisionRequest request)
+    {
+        var (d, _, _) = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<AccessDecisions>().DecideAsync(request, Actor.System, Ct));
+        d.Allowed.ShouldBeFalse();
+        return d.Reason;
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_ReadByPurpose_DecryptsAllowedFieldsOnly(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var id = await IspCustomerAsync(app, tenant, p);
+        var r = await ReadAsync(app, tenant, new DecisionRequest(id, "support", null, [Roles.Operator]));
+        r.Values["name"].ShouldBe(p.Name);
+        r.Values["email"].ShouldBe(p.Email);
+        r.Values["inquiry"].ShouldBe("回線速度について");
+        r.Masked.Values.ShouldAllBe(m => !m);
+        var stored = await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().Where(f => f.SubjectId == id).ToListAsync(Ct));
+        stored.ShouldAllBe(f => !Encoding.UTF8.GetString(f.Ciphertext).Contains(p.Email));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Lookup_EachBlindIndex_FindsSubjectByNormalizedValue(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var customer = await IspCustomerAsync(app, tenant, p);
+        var employee = await EmployeeAsync(app, tenant, p);
+        async Task<IReadOnlyList<Guid>> Find(LookupKind kind, string value, string purpose, params string[] roles) =>
+            await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(kind, value, purpose, roles, Actor.System, Ct));
+
+        (await Find(LookupKind.Email, p.Email.ToUpperInvariant(), "support", Roles.Operator)).ShouldBe([customer]);
+        var fullWidthPhone = new string(p.Phone.Replace("-", "", StringComparison.Ordinal).Select(c => (char)(c - '0' + '０')).ToArray());
+        (await Find(LookupKind.Phone, fullWidthPhone, "support", Roles.Operator)).ShouldBe([customer]);
+        (await Find(LookupKind.Phone, "+81 " + p.Phone[1..], "support", Roles.Operator)).ShouldBe([customer]);
+        (await Find(LookupKind.MyNumber, p.MyNumber[..4] + "-" + p.MyNumber[4..8] + "-" + p.MyNumber[8..], "payroll-tax", "payroll-officer")).ShouldBe([employee]);
+        (await Find(LookupKind.Email, "nobody@example.jp", "support", Roles.Operator)).ShouldBeEmpty();
+        // A match the caller may not use for the purpose is not revealed.
+        (await Find(LookupKind.MyNumber, p.MyNumber, "payroll-tax", Roles.Operator)).ShouldBeEmpty();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Correct_NewValue_ReadAndLookupFollow(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var id = await IspCustomerAsync(app, tenant, p);
+        var newEmail = "corrected." + p.Email;
+        await app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            await sp.GetRequiredService<Subjects>().CorrectAsync(id, new Dictionary<string, string> { ["email"] = newEmail }, "data-subject-request", Actor.System, Ct);
+            return 0;
+        });
+        (await ReadAsync(app, tenant, new DecisionRequest(id, "support", ["email"], [Roles.Operator]))).Values["email"].ShouldBe(newEmail);
+        var found = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(LookupKind.Email, p.Email, "support", [Roles.Operator], Actor.System, Ct));
+        found.ShouldBeEmpty();
+        var e = await Should.ThrowAsync<MamoriException>(() => app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            await sp.GetRequiredService<Subjects>().CorrectAsync(id, new Dictionary<string, string> { ["email"] = "x@y.jp" }, "Because 山田 asked", Actor.System, Ct);
+            return 0;
+        }));
+        e.Code.ShouldBe(ErrorCode.InvalidReason);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Decide_EveryDenialReason_HasItsCode(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var customer = await IspCustomerAsync(app, tenant, p);
+        var employee = await EmployeeAsync(app, tenant, p);
+        var sms = await SmsUserAsync(app, tenant, p);
+
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "no-such-purpose", null, [Roles.Operator]))).ShouldBe(DecisionReasons.PurposeUndeclared);
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "support", ["address"], [Roles.Operator]))).ShouldBe(DecisionReasons.CategoryNotInPurpose);
+        (await DenialAsync(app, tenant, new DecisionRequest(employee, "inquiries", ["name"], [Roles.Operator]))).ShouldBe(DecisionReasons.PurposeNotForSubjectType);
+        (await DenialAsync(app, tenant, new DecisionRequest(sms, "verification", ["sms-phone"], [Roles.Operator], RequireUnmasked: true))).ShouldBe(DecisionReasons.UnmaskNotAllowed);
+        (await DenialAsync(app, tenant, new DecisionRequest(employee, "employment", ["my-number"], ["payroll-officer"]))).ShouldBe(DecisionReasons.CategoryNotInPurpose);
+        (await DenialAsync(app, tenant, new DecisionRequest(employee, "employment", ["my-number"], ["payroll-officer"], Exception: LegalException.Law, Justification: "税務署からの照会"))).ShouldBe(DecisionReasons.MyNumberWrongPurpose);
+        (await DenialAsync(app, tenant, new DecisionRequest(employee, "payroll-tax", ["my-number"], [Roles.Operator]))).ShouldBe(DecisionReasons.MyNumberRole);
+        (await DenialAsync(app, tenant, new DecisionRequest(sms, "coupon-delivery", ["sms-phone"], ["sms-manager"]))).ShouldBe(DecisionReasons.ConsentMissing);
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "recruitment", null, [Roles.Operator], Exception: LegalException.LifeBodyProperty, Justification: "  "))).ShouldBe(DecisionReasons.ExceptionWithoutJustification);
+        await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Where(s => s.Id == customer).ExecuteUpdateAsync(u => u.SetProperty(s => s.UseSuspended, true), Ct));
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "support", null, [Roles.Operator]))).ShouldBe(DecisionReasons.Suspended);
+        (await DenialAsync(app, tenant, new DecisionRequest(Guid.NewGuid(), "support", null, [Roles.Operator]))).ShouldBe(DecisionReasons.SubjectNotFound);
+
+        // The allowed counterparts: designated role unmasks; consent given; exception with justification.
+        var masked = await ReadAsync(app, tenant, new DecisionRequest(sms, "verification", ["sms-phone"], [Roles.Operator]));
+        masked.Masked["sms-phone"].ShouldBeTrue();
+        masked.Values["sms-phone"].ShouldBe(p.Phone[..4] + "****-" + p.Phone[^4..]);
+        (await ReadAsync(app, tenant, new DecisionRequest(sms, "verification", ["sms-phone"], ["sms-manager"], RequireUnmasked: true))).Values["sms-phone"].ShouldBe(p.Phone);
+        (await ReadAsync(app, tenant, new DecisionRequest(employee, "payroll-tax", ["my-number"], ["payroll-officer"]))).Values["my-number"].ShouldBe(p.MyNumber);
+        var exception = await ReadAsync(app, tenant, new DecisionRequest(employee, "inquiries", ["name"], [Roles.Operator], Exception: LegalException.LifeBodyProperty, Justification: "災害時の安否確認"));
+        exception.Decision.Reason.ShouldBe(DecisionReasons.AllowedLegalException);
+
+        var denied = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.AccessDenied, Ct));
+        denied.ShouldBe(11);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Decide_ConsentWithdrawn_NextDecisionDenied(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var sms = await SmsUserAsync(app, tenant, NewPerson(), couponConsent: true);
+        var request = new DecisionRequest(sms, "coupon-delivery", ["sms-phone"], ["sms-manager"]);
+        (await ReadAsync(app, tenant, request)).Decision.Allowed.ShouldBeTrue();
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            db.Add(new Mamori.Consent.ConsentRecord { Id = Guid.CreateVersion7(app.Clock.GetUtcNow()), SubjectId = sms, Scope = "purpose:coupon-delivery", Granted = false, At = app.Clock.GetUtcNow() });
+            return await db.SaveChangesAsync(Ct);
+        });
+        (await DenialAsync(app, tenant, request)).ShouldBe(DecisionReasons.ConsentMissing);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_SpecialCareWithoutConsent_RefusedNothingStored(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var e = await Should.ThrowAsync<MamoriException>(() => app.InTenantAsync(tenant, (sp, _) =>
+            sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("employee", "paper", ["health-management"],
+                new Dictionary<string, string> { ["name"] = "試験 太郎", ["health-check"] = "要再検査" }), Actor.System, Ct)));
+        e.Code.ShouldBe(ErrorCode.SpecialCareWithoutConsent);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(0);
+        var ok = await app.InTenantAsync(tenant, (sp, _) =>
+            sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("employee", "paper", ["health-management"],
+                new Dictionary<string, string> { ["name"] = "試験 太郎", ["health-check"] = "要再検査" }, Consents: ["special-care", "purpose:health-management"]), Actor.System, Ct));
+        ok.Id.ShouldNotBe(Guid.Empty);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_MyNumberOutsideItsPurposes_Refused(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var e = await Should.ThrowAsync<MamoriException>(() => app.InTenantAsync(tenant, (sp, _) =>
+            sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("employee", "paper", ["employment"],
+                new Dictionary<string, string> { ["name"] = "試験 太郎", ["my-number"] = NewPerson().MyNumber }), Actor.System, Ct)));
+        e.Code.ShouldBe(ErrorCode.UnknownCategory);
+        var bad = await Should.ThrowAsync<MamoriException>(() => EmployeeAsync(app, tenant, NewPerson() with { MyNumber = "123456789012" }));
+        bad.Code.ShouldBe(ErrorCode.InvalidFieldValue);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Erase_LegalHold_KeepsHeldCategoriesAndSaysWhy(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var id = await IspCustomerAsync(app, tenant, p);
+        var certificate = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        certificate.Destroyed.ShouldBe("inquiry");
+        certificate.Kept.ShouldNotBeNull();
+        certificate.Kept.ShouldContain("email until 2033-11-23 (法人税法（帳簿書類の保存）)");
+        var r = await ReadAsync(app, tenant, new DecisionRequest(id, "support", null, [Roles.Operator]));
+        r.Values.Keys.Order().ShouldBe(["email", "name", "phone"]);
+        r.Values["email"].ShouldBe(p.Email);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Erase_NoHold_KeyDestroyedReadDeniedAuditIntact(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var id = await SmsUserAsync(app, tenant, NewPerson());
+        var certificate = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        certificate.Kept.ShouldBeNull();
+        var subject = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().SingleAsync(s => s.Id == id, Ct));
+        subject.WrappedKey.ShouldBeNull();
+        subject.ErasedAt.ShouldNotBeNull();
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectLookup>().CountAsync(l => l.SubjectId == id, Ct))).ShouldBe(0);
+        (await DenialAsync(app, tenant, new DecisionRequest(id, "verification", null, ["sms-manager"]))).ShouldBe(DecisionReasons.SubjectErased);
+        var verify = await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct));
+        verify.Intact.ShouldBeTrue(verify.Problem);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task KeyRotation_RewrapThenRetireOldKey_AllDataStillReadable(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var people = Enumerable.Range(0, 5).Select(_ => NewPerson()).ToList();
+        var ids = new List<Guid>();
+        foreach (var p in people) ids.Add(await IspCustomerAsync(app, tenant, p));
+        var keys = app.App.Services.GetRequiredService<KeyRingProvider>();
+        var old = keys.Current.Primary.Id;
+        keys.Save(keys.Current.WithNewKey(app.Clock));
+        var rewrapped = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().RewrapAsync(Ct));
+        rewrapped.ShouldBe(5);
+        var usage = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(Ct));
+        usage.ContainsKey(old).ShouldBeFalse();
+        keys.Save(keys.Current.Without(old));
+        keys.Current.Find(old).ShouldBeNull();
+        for (var i = 0; i < ids.Count; i++)
+            (await ReadAsync(app, tenant, new DecisionRequest(ids[i], "support", ["email"], [Roles.Operator]))).Values["email"].ShouldBe(people[i].Email);
+        Should.Throw<MamoriException>(() => keys.Current.Without(keys.Current.Primary.Id)).Code.ShouldBe(ErrorCode.KeyInUse);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RetentionSweep_FakeClock_DestroysExpiredKeepsRestWritesCertificates(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var sms = await SmsUserAsync(app, tenant, NewPerson());            // verification-log P6M, sms-phone P1Y
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());   // inquiry: support P1Y; name/email/phone: 法人税法 hold P7Y
+        async Task<SweepReport> Sweep(bool dry = false) =>
+            await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(dry, Ct));
+
+        (await Sweep()).FieldsDestroyed.ShouldBe(0);
+        app.Clock.Advance(TimeSpan.FromDays(200));
+        (await Sweep(dry: true)).FieldsDestroyed.ShouldBe(1);
+        var first = await Sweep();
+        first.FieldsDestroyed.ShouldBe(1);
+        first.SubjectsErased.ShouldBe(0);
+        var read = await ReadAsync(app, tenant, new DecisionRequest(sms, "coupon-management", null, ["sms-manager"]));
+        read.Values.Keys.ShouldBe(["sms-phone"]);
+
+        app.Clock.Advance(TimeSpan.FromDays(200));
+        var second = await Sweep();
+        second.SubjectsErased.ShouldBe(1);
+        (await DenialAsync(app, tenant, new DecisionRequest(sms, "coupon-management", null, ["sms-manager"]))).ShouldBe(DecisionReasons.SubjectErased);
+        var held = await ReadAsync(app, tenant, new DecisionRequest(customer, "support", null, [Roles.Operator]));
+        held.Values.Keys.Order().ShouldBe(["email", "name", "phone"]);
+        var certificates = await app.InTenantAsync(tenant, (_, db) => db.Set<DestructionCertificate>().Where(c => c.Kind == DestructionKind.Retention).OrderBy(c => c.DestroyedAt).ToListAsync(Ct));
+        certificates.Select(c => (c.SubjectId, c.Destroyed)).ShouldBe([(sms, "verification-log"), (sms, "sms-phone"), (customer, "inquiry")], ignoreOrder: true);
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).Intact.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task RetentionSweep_TwoConcurrentSweepsOnPostgres_DestroyEachRecordOnce()
+    {
+        var (app, tenant) = await StartAsync(Providers.Postgres, cluster);
+        await using var _ = app;
+        const int n = 250;
+        await app.InTenantAsync(tenant, async (sp, db) =>
+        {
+            var subjects = sp.GetRequiredService<Subjects>();
+            var current = await sp.GetRequiredService<Mamori.Policy.PolicyStore>().RequireCurrentAsync(Ct);
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            var prepared = Enumerable.Range(0, n).Select(i => subjects.Prepare(new CreateSubjectRequest("sms-user", "self-input", ["verification"],
+                new Dictionary<string, string> { ["sms-phone"] = $"090-1234-{i:D4}", ["verification-log"] = "ok" }, "sms-verify"), current, Actor.System)).ToList();
+            foreach (var p in prepared) subjects.Add(p);
+            await sp.GetRequiredService<AuditLog>().AppendManyAsync(db, prepared.Select(p => p.Audit).ToList(), Ct);
+            await tx.CommitAsync(Ct);
+            return 0;
+        });
+        app.Clock.Advance(TimeSpan.FromDays(200));
+        var reports = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct)), Ct)));
+        reports.Sum(r => r.SubjectsErased).ShouldBe(n);
+        var certificates = await app.InTenantAsync(tenant, (_, db) => db.Set<DestructionCertificate>().Select(c => c.SubjectId).ToListAsync(Ct));
+        certificates.Count.ShouldBe(n);
+        certificates.Distinct().Count().ShouldBe(n);
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).Intact.ShouldBeTrue();
+    }
+}
