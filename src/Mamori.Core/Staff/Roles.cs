@@ -38,17 +38,20 @@ public enum Permission
 
     /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
     Discover,
+
+    /// <summary>See the dashboard's operational status: key ring use, subject counts, retention due and sweeps (counts and ids only).</summary>
+    ViewOperations,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
-            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover],
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover, Permission.ViewOperations],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents, Permission.ViewOperations],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

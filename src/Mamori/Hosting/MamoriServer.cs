@@ -94,9 +94,15 @@ public static class MamoriServer
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy("public", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
+        // Dashboard blocks contributed by features; request handling replaces RequestsNotInstalledPanel with its own.
+        builder.Services.AddScoped<IDashboardPanel, RequestsNotInstalledPanel>();
+        builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();
         // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
@@ -104,6 +110,7 @@ public static class MamoriServer
         options.Configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMamoriSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async ctx =>
         {
@@ -124,6 +131,7 @@ public static class MamoriServer
             FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
             RequestPath = "/static",
         });
+        app.UseLanguageSwitch();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -145,6 +153,7 @@ public static class MamoriServer
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
+        app.MapConsentPages();
         return app;
     }
 
