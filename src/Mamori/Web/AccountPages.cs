@@ -10,7 +10,7 @@ public static class AccountPages
 {
     public static void MapAccountPages(this WebApplication app)
     {
-        app.MapGet("/console/account", async (HttpContext http) => Result(await PageAsync(http, http.Request.Query["done"], null)))
+        app.MapGet("/console/account", async (HttpContext http) => { return Result(await PageAsync(http, http.Request.Query["done"], null)); })
             .RequirePermission(Permission.Self).ExcludeFromDescription();
 
         app.MapPost("/console/account/password", async (HttpContext http, StaffAccounts accounts) =>

@@ -10,7 +10,7 @@ public static class AdminPages
 {
     public static void MapAdminPages(this WebApplication app)
     {
-        app.MapGet("/console/users", async (HttpContext http) => Result(await UsersAsync(http, http.Request.Query["done"], null)))
+        app.MapGet("/console/users", async (HttpContext http) => { return Result(await UsersAsync(http, http.Request.Query["done"], null)); })
             .RequirePermission(Permission.ManageUsers).ExcludeFromDescription();
 
         app.MapPost("/console/users", async (HttpContext http, StaffAccounts accounts) =>
@@ -49,7 +49,7 @@ public static class AdminPages
             }).RequirePermission(Permission.ManageUsers).ExcludeFromDescription();
         }
 
-        app.MapGet("/console/apikeys", async (HttpContext http) => Result(await KeysAsync(http, http.Request.Query["done"], null, null)))
+        app.MapGet("/console/apikeys", async (HttpContext http) => { return Result(await KeysAsync(http, http.Request.Query["done"], null, null)); })
             .RequirePermission(Permission.ManageApiKeys).ExcludeFromDescription();
 
         app.MapPost("/console/apikeys", async (HttpContext http, ApiKeys keys) =>

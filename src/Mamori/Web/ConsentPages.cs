@@ -225,7 +225,7 @@ public static class ConsentPages
             <p>{model.Cookies?.Notice.Get(lang)}</p>
             {(gpc ? H.F($"""<p class="notice" role="status">{L(lang, "ブラウザの Global Privacy Control（GPC）を受け取りました。必須以外はすべて無効です。", "We received your browser's Global Privacy Control (GPC) signal: everything but essential is off.")}</p>""") : default)}
             {state}
-            <form method="post" action="{prefix}/privacy/cookies" class="stack wide">
+            <form method="post" action="{prefix}/privacy/cookies" class="stack wide" data-mamori-preferences="1">
               {AntiforgeryField(http)}
               {(token is null ? default : H.F($"""<input type="hidden" name="t" value="{token}">"""))}
               <fieldset><legend>{L(lang, "カテゴリごとの設定", "By category")}</legend>

@@ -29,7 +29,7 @@ public static class DashboardPage
 
     public static void MapDashboard(this WebApplication app)
     {
-        app.MapGet("/console", async (HttpContext http) => Result(await RenderAsync(http, http.Request.Query["done"])))
+        app.MapGet("/console", async (HttpContext http) => { return Result(await RenderAsync(http, http.Request.Query["done"])); })
             .RequirePermission(Permission.Self).ExcludeFromDescription();
 
         app.MapPost("/console/audit/verify", async (HttpContext http, MamoriDbContext db, AuditLog audit) =>
@@ -83,7 +83,7 @@ public static class DashboardPage
             <p class="muted">{T(http, "ログイン中", "Signed in as")}: <strong>{c.Email ?? c.Actor.ToString()}</strong> ({string.Join(", ", c.Roles)})</p>
             {Notice(notice)}
             <div class="cards">
-            {panels}
+            {Html.Join(panels)}
             {policy}
             {auditCard}
             {ops}

@@ -71,8 +71,10 @@ public static class Pages
     }
 
     /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
-    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null)
+    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null, bool bodyHasMain = false)
     {
+        // The notice fragment brings its own table of contents and <main>; one <main> per page.
+        var content = bodyHasMain ? body : H.F($"<main id=\"main\">\n{body}\n</main>");
         var code = lang == Policy.NoticeLanguage.En ? "en" : "ja";
         var path = http.Request.Path.Value ?? "/";
         var other = code == "en" ? (path.StartsWith("/en/", StringComparison.Ordinal) ? path[3..] : path) : "/en" + path;
@@ -92,9 +94,7 @@ public static class Pages
             <body>
             <a class="skip" href="#main">{(code == "en" ? "Skip to content" : "本文へ移動")}</a>
             <header class="site"><span class="brand">{title}</span><a class="lang" href="{other}" hreflang="{(code == "en" ? "ja" : "en")}" lang="{(code == "en" ? "ja" : "en")}">{(code == "en" ? "日本語" : "English")}</a></header>
-            <main id="main">
-            {body}
-            </main>
+            {content}
             <footer class="site"><a href="{(code == "en" ? "/en" : "")}/privacy/cookies">{(code == "en" ? "Cookie and external transmission settings" : "Cookie・外部送信の設定")}</a>
             · <a href="{(code == "en" ? "/en" : "")}/privacy">{(code == "en" ? "Privacy policy" : "プライバシーポリシー")}</a></footer>
             </body>

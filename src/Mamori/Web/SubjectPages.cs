@@ -56,7 +56,7 @@ public static class SubjectPages
             foreach (var id in ids.Take(MaxMatches)) results.Add(await SubjectCardAsync(http, subjects, db, id, purpose));
             Html found = ids.Count == 0
                 ? H.F($"""<p role="status">{T(http, "この利用目的で閲覧できる一致はありません。", "No match you may see for this purpose.")}</p>""")
-                : H.F($"""<p role="status">{T(http, $"{ids.Count}件見つかりました。閲覧は監査ログに記録されました。", $"{ids.Count} found. Each view was recorded in the audit log.")}</p>{results}""");
+                : H.F($"""<p role="status">{T(http, $"{ids.Count}件見つかりました。閲覧は監査ログに記録されました。", $"{ids.Count} found. Each view was recorded in the audit log.")}</p>{Html.Join(results)}""");
             return Result(await PageAsync(http, purpose, by == "id" ? value : null, null, found));
         }).RequirePermission(Permission.ReadSubjects).ExcludeFromDescription();
 
