@@ -23,7 +23,7 @@ public static class ConsentPages
 
     public sealed record Choice(int PolicyVersion, IReadOnlySet<TagCategory> Granted)
     {
-        public string Format() => $"m1.{PolicyVersion}.{(Granted.Count == 0 ? "none" : string.Join('-', Granted.Order().Select(CookieConsents.Id)))}";
+        public string Format() => $"m1.{PolicyVersion}.{(Granted.Count == 0 ? "none" : string.Join('-', Granted.Select(CookieConsents.Id).Order(StringComparer.Ordinal)))}";
 
         public static Choice? Parse(string? value)
         {

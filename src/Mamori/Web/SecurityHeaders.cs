@@ -18,19 +18,25 @@ public static class SecurityHeaders
     {
         http.Response.OnStarting(() =>
         {
-            var h = http.Response.Headers;
-            h.ContentSecurityPolicy = ContentSecurityPolicy;
-            h.XContentTypeOptions = "nosniff";
-            h.XFrameOptions = "DENY";
-            h["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            h["Permissions-Policy"] = PermissionsPolicy;
-            h["Cross-Origin-Opener-Policy"] = "same-origin";
-            if (http.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
-            // Pages for signed-in staff may show personal data: never keep them in a shared or disk cache.
-            if (http.Features.Get<Staff.StaffPrincipal>() is not null && !h.ContainsKey("Cache-Control"))
-                h.CacheControl = "no-store";
+            Apply(http);
             return Task.CompletedTask;
         });
         return next(http);
     });
+
+    /// <summary>Sets the headers on <paramref name="http"/>'s response (called as the response starts).</summary>
+    public static void Apply(HttpContext http)
+    {
+        var h = http.Response.Headers;
+        h.ContentSecurityPolicy = ContentSecurityPolicy;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        h["Permissions-Policy"] = PermissionsPolicy;
+        h["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (http.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        // Pages for signed-in staff may show personal data: never keep them in a shared or disk cache.
+        if (http.Features.Get<Staff.StaffPrincipal>() is not null && !h.ContainsKey("Cache-Control"))
+            h.CacheControl = "no-store";
+    }
 }

@@ -94,6 +94,7 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             if (!HtmlLang().IsMatch(html)) problems.Add($"{name}: no <html lang>");
             if (Regex.Count(html, "<main[ >]") != 1) problems.Add($"{name}: not exactly one <main>");
             foreach (Match m in InlineScript().Matches(html)) problems.Add($"{name}: inline script {m.Value}");
+            if (html.Contains("<style", StringComparison.OrdinalIgnoreCase)) problems.Add($"{name}: <style> element (CSP style-src 'self' blocks it)");
             foreach (Match m in InlineStyleOrHandler().Matches(html)) problems.Add($"{name}: inline style or handler {m.Value}");
             foreach (Match m in PostForm().Matches(html))
                 if (!m.Groups[1].Value.Contains("name=\"__af\"", StringComparison.Ordinal)) problems.Add($"{name}: POST form without antiforgery: {m.Value[..Math.Min(120, m.Value.Length)]}");
