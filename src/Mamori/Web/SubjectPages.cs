@@ -57,7 +57,7 @@ public static class SubjectPages
             Html found = ids.Count == 0
                 ? H.F($"""<p role="status">{T(http, "この利用目的で閲覧できる一致はありません。", "No match you may see for this purpose.")}</p>""")
                 : H.F($"""<p role="status">{T(http, $"{ids.Count}件見つかりました。閲覧は監査ログに記録されました。", $"{ids.Count} found. Each view was recorded in the audit log.")}</p>{Html.Join(results)}""");
-            return Result(await PageAsync(http, purpose, by == "id" ? value : null, null, found));
+            return Result(await PageAsync(http, purpose, by == "id" ? value : null, null, found, by));
         }).RequirePermission(Permission.ReadSubjects).ExcludeFromDescription();
 
         app.MapPost("/console/subjects/{id:guid}/link", async (Guid id, HttpContext http, MamoriDbContext db, SubjectLinks links, AuditLog audit) =>
@@ -97,8 +97,11 @@ public static class SubjectPages
         try
         {
             var r = await subjects.ReadAsync(new DecisionRequest(id, purpose, null, c.Roles), c.Actor, http.RequestAborted);
+            var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
+            var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+            var names = Access.PolicyScopes.For(current.Model, subject?.ServiceId).DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
             var rows = r.Values.Select(kv => H.F($"""
-                <tr><th scope="row">{kv.Key}</th><td class="value">{kv.Value}</td>
+                <tr><th scope="row">{names.GetValueOrDefault(kv.Key, kv.Key)} <code class="muted">{kv.Key}</code></th><td class="value">{kv.Value}</td>
                 <td>{(r.Masked.GetValueOrDefault(kv.Key) ? H.F($"<span class=\"badge\">{T(http, "マスク", "masked")}</span>") : H.F($"<span class=\"badge clear\">{T(http, "表示", "clear")}</span>"))}</td></tr>
                 """));
             body = H.F($"""
@@ -135,13 +138,13 @@ public static class SubjectPages
         return list;
     }
 
-    private static async Task<Html> PageAsync(HttpContext http, string? purpose, string? id, string? error, Html? results)
+    private static async Task<Html> PageAsync(HttpContext http, string? purpose, string? id, string? error, Html? results, string? by = null)
     {
         var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
         var options = Purposes(http, current?.Model).Select(p => p.Id == purpose
             ? H.F($"""<option value="{p.Id}" selected>{p.Label}</option>""")
             : H.F($"""<option value="{p.Id}">{p.Label}</option>"""));
-        var byId = id is not null;
+        by = id is not null ? "id" : by is "email" or "phone" or "mynumber" ? by : "email";
         Html radio(string value, string ja, string en, bool check) => check
             ? H.F($"""<label class="check"><input type="radio" name="by" value="{value}" checked> {T(http, ja, en)}</label>""")
             : H.F($"""<label class="check"><input type="radio" name="by" value="{value}"> {T(http, ja, en)}</label>""");
@@ -156,7 +159,7 @@ public static class SubjectPages
               <label for="purpose">{T(http, "利用目的", "Purpose")}</label>
               <select id="purpose" name="purpose" required><option value="">{T(http, "— 選択してください —", "— choose —")}</option>{options}</select>
               <fieldset><legend>{T(http, "検索する項目（完全一致）", "Search by (exact match)")}</legend>
-              {radio("email", "メールアドレス", "Email", !byId)}{radio("phone", "電話番号", "Phone", false)}{radio("mynumber", "個人番号", "My Number", false)}{radio("id", "ID", "Id", byId)}
+              {radio("email", "メールアドレス", "Email", by == "email")}{radio("phone", "電話番号", "Phone", by == "phone")}{radio("mynumber", "個人番号", "My Number", by == "mynumber")}{radio("id", "ID", "Id", by == "id")}
               </fieldset>
               <label for="value">{T(http, "値", "Value")}</label>
               <input id="value" name="value" required maxlength="254" spellcheck="false" value="{id ?? ""}">
