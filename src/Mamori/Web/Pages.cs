@@ -132,7 +132,10 @@ public static class Pages
     public static IApplicationBuilder UseLanguageSwitch(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         var q = http.Request.Query["lang"].ToString();
-        if (q is "en" or "ja" && !http.Request.Path.StartsWithSegments("/api") && http.Request.Cookies["mamori_lang"] != q)
+        // Staff pages only: public pages switch language by path (/en/…) and set no preference cookie.
+        var staffPage = http.Request.Path.StartsWithSegments("/console") || http.Request.Path.StartsWithSegments("/login")
+                        || http.Request.Path.StartsWithSegments("/api-reference");
+        if (q is "en" or "ja" && staffPage && http.Request.Cookies["mamori_lang"] != q)
             http.Response.Cookies.Append("mamori_lang", q, new CookieOptions
             {
                 HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/", MaxAge = TimeSpan.FromDays(365), IsEssential = true,

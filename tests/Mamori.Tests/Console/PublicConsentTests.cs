@@ -115,6 +115,19 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task PublicNoticePages_BeforeAnyChoice_SetNoCookieAtAll()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        foreach (var path in new[] { "/privacy", "/en/privacy", "/privacy/history", "/privacy/services/isp", "/privacy?lang=en", "/api/public/consent/config" })
+        {
+            var response = await app.Client().GetAsync(path, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+            response.Headers.Contains("Set-Cookie").ShouldBeFalse(path);
+        }
+    }
+
+    [Fact]
     public async Task PreferencesPage_NoChoiceYet_NoConsentCookieAndNothingChecked()
     {
         var (app, _, _) = await StartAsync(cluster);
