@@ -19,10 +19,15 @@ public static class Scenario
         throw new InvalidOperationException("Repository root not found.");
     }
 
-    /// <summary>Screenshots the tests take are committed under docs/screenshots and shown in the README.</summary>
+    /// <summary>
+    /// Where a test saves a screenshot: the test output folder on every run, and docs/screenshots (committed,
+    /// shown in the README) when MAMORI_UPDATE_SCREENSHOTS=1, so a normal run leaves the work tree clean.
+    /// </summary>
     public static string ScreenshotPath(string name)
     {
-        var dir = Path.Combine(RepoRoot(), "docs", "screenshots");
+        var dir = Environment.GetEnvironmentVariable("MAMORI_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepoRoot(), "docs", "screenshots")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name);
     }
