@@ -101,7 +101,7 @@ public static class AdminPages
             <tr><td>{u.Email}</td><td>{string.Join(", ", u.Roles)}</td>
             <td>{(u.Disabled ? H.F($"<span class=\"error\">{T(http, "無効", "Disabled")}</span> {Jst(u.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td>
             <td>{Jst(u.CreatedAt)}</td>
-            <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
+            <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
             """));
         var roleBoxes = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {RoleName(http, r)}</label>"""));
         var title = T(http, "ユーザー", "Users");
@@ -131,13 +131,14 @@ public static class AdminPages
             <section class="secret" role="status" aria-labelledby="secret-h">
             <h2 id="secret-h">{T(http, "新しい API キー", "New API key")}: {created.Key.Name}</h2>
             <p>{T(http, "このキーは今だけ表示されます。安全な場所に保存してください。Mamori はハッシュ値しか保持しません。", "This key is shown now only. Store it safely: Mamori keeps only its hash.")}</p>
-            <p><label for="secret">{T(http, "API キー", "API key")}</label><br><input id="secret" class="secret-value" type="text" readonly value="{created.Secret}" size="60"></p>
+            <p><label for="secret">{T(http, "API キー", "API key")}</label><br><input id="secret" class="secret-value" type="text" readonly value="{created.Secret}" size="60">
+            <button type="button" class="secondary" data-copy="secret" data-copied="{T(http, "コピーしました", "Copied")}" hidden>{T(http, "コピー", "Copy")}</button></p>
             </section>
             """);
         var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.") : null;
         var rows = keys.Select(k => H.F($"""
             <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{k.Role}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
-            <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
+            <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
         var roleOptions = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<option value="{r}">{RoleName(http, r)}</option>"""));
         var title = T(http, "API キー", "API keys");

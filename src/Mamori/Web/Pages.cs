@@ -27,6 +27,7 @@ public static class Pages
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{title} — Mamori</title>
             <link rel="stylesheet" href="/static/css/mamori.css">
+            <script src="/static/js/console.js" defer></script>
             </head>
             <body>
             <a class="skip" href="#main">{T(http, "本文へ移動", "Skip to content")}</a>

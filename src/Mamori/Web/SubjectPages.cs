@@ -76,7 +76,8 @@ public static class SubjectPages
             return Result(await PageAsync(http, null, null, null, H.F($"""
                 <section class="secret" role="status"><h2>{T(http, "Cookie 設定用の個人リンク", "Personal cookie-settings link")}</h2>
                 <p>{T(http, "本人だけに送ってください（30日間有効）。リンクには本人の ID は含まれず、改ざんできません。", "Send it to the person only (valid 30 days). It does not contain their id and cannot be altered.")}</p>
-                <p><label for="link">{T(http, "リンク", "Link")}</label><br><input id="link" type="text" readonly size="80" value="{url}"></p></section>
+                <p><label for="link">{T(http, "リンク", "Link")}</label><br><input id="link" type="text" readonly size="80" value="{url}">
+                <button type="button" class="secondary" data-copy="link" data-copied="{T(http, "コピーしました", "Copied")}" hidden>{T(http, "コピー", "Copy")}</button></p></section>
                 """)));
         }).RequirePermission(Permission.WriteSubjects).ExcludeFromDescription();
     }

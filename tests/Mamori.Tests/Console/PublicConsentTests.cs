@@ -39,10 +39,12 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         ads.GetProperty("recipient").GetString().ShouldBe("Example Ads LLC");
     }
 
-    [Fact]
-    public async Task Choice_ValidLink_LedgerEntriesPerCategoryAndAuditWithoutSubjectIdInToken()
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task Choice_ValidLink_LedgerEntriesPerCategoryAndAuditWithoutSubjectIdInToken(string provider)
     {
-        var (app, tenant, subject) = await StartAsync(cluster);
+        var (app, tenant, subject) = await StartAsync(cluster, provider);
         await using var __ = app;
         var token = Token(app, tenant, subject);
         token.ShouldNotContain(subject.ToString());
