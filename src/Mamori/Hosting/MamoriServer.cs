@@ -60,6 +60,8 @@ public static class MamoriServer
 
         builder.Services.AddMamoriCore(options.Settings);
         builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
+        builder.Services.AddOptions<Requests.RequestSettings>().Bind(builder.Configuration.GetSection(Requests.RequestSettings.Section)).Validate(r => r.Validate() is not null);
+        builder.Services.Configure<Notifications.MailSettings>(builder.Configuration.GetSection(Notifications.MailSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -97,6 +99,8 @@ public static class MamoriServer
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultJobs>());
+        builder.Services.AddSingleton<RequestJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestJobs>());
         options.Configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -136,10 +140,13 @@ public static class MamoriServer
         api.MapPolicy();
         api.MapVault();
         api.MapIncidents();
+        api.MapRequests();
 
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
+        app.MapRequestPages();
+        app.MapRequestConsolePages();
         return app;
     }
 
