@@ -38,8 +38,7 @@ public static class RequestPages
 
             app.MapPost(prefix + "/requests", async (HttpContext http, [FromForm] string kind, [FromForm] string? requesterRole, [FromForm] string? name,
                 [FromForm] string? email, [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details,
-                [FromForm] string? method, [FromForm] string? service, [FromForm] string? correctionItem, [FromForm] string? correctionValue,
-                [FromForm] string[]? categories) =>
+                [FromForm] string? method, [FromForm] string? service, [FromForm] string? correctionItem, [FromForm] string? correctionValue) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
@@ -55,7 +54,7 @@ public static class RequestPages
                         Language = lang == NoticeLanguage.En ? "en" : "ja",
                         Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
                         Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
-                        Categories = categories is { Length: > 0 } ? categories : null,
+                        Categories = http.Request.Form["categories"] is { Count: > 0 } cats ? cats.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList() : null,
                     };
                     var created = await http.RequestServices.GetRequiredService<DataSubjectRequests>().SubmitAsync(intake, Actor.Anonymous, http.RequestAborted);
                     var link = $"{prefix}/requests/status/{created.StatusToken}";
