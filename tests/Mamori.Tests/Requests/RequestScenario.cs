@@ -16,11 +16,24 @@ public sealed class RequestScenario(TestApp app, Guid tenant, HttpClient staff)
 {
     public TestApp App { get; } = app;
     public Guid Tenant { get; } = tenant;
-    public HttpClient Staff { get; } = staff;
+    public HttpClient Staff { get; private set; } = staff;
 
-    public static async Task<RequestScenario> StartAsync(string provider, PostgresCluster cluster)
+    /// <summary>Moves the fake clock and signs the handler in again (sessions expire after hours).</summary>
+    public async Task SetTimeAsync(DateTimeOffset t)
     {
-        var (app, tenant) = await Mamori.Tests.Vault.VaultScenario.StartAsync(provider, cluster);
+        App.Clock.SetUtcNow(t.ToUniversalTime());
+        Staff = await App.SignedInAsync(Tenant, Roles.PrivacyOfficer);
+    }
+
+    public static async Task<RequestScenario> StartAsync(string provider, PostgresCluster cluster, long? maxUploadBytes = null)
+    {
+        var app = await TestApp.StartAsync(provider, cluster, b =>
+        {
+            b.Configuration["Mamori:DefaultTenant"] = "acme";
+            if (maxUploadBytes is { } max) b.Configuration["Mamori:Requests:MaxUploadBytes"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        var tenant = (await app.CreateTenantAsync("acme")).Id;
+        await app.InTenantAsync(tenant, (sp, _) => Mamori.Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, ExamplesDir, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
         return new RequestScenario(app, tenant, await app.SignedInAsync(tenant, Roles.PrivacyOfficer));
     }
 
