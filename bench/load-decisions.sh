@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15}; CONN=${2:-32}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
-dotnet build -c Release src/Mamori bench/Mamori.Benchmarks -v q -nologo >/dev/null
+dotnet build -c Release src/Mamori -v q -nologo >/dev/null && dotnet build -c Release bench/Mamori.Benchmarks -v q -nologo >/dev/null
 DIR=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$DIR"' EXIT
 MAMORI=src/Mamori/bin/Release/net10.0/mamori
 BENCH=bench/Mamori.Benchmarks/bin/Release/net10.0/Mamori.Benchmarks

@@ -41,17 +41,20 @@ public enum Permission
 
     /// <summary>Read the request queue, deadlines and history (not the answer files).</summary>
     ReadRequests,
+
+    /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
+    Discover,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
-            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents,
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests],
-        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.HandleRequests, Permission.ReadRequests],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover, Permission.HandleRequests, Permission.ReadRequests],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents, Permission.ReadRequests],
     };
 

@@ -25,6 +25,8 @@ public static class MamoriCli
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(IncidentCommand.Create());
+        root.Subcommands.Add(ScanCommand.Create());
+        root.Subcommands.Add(AnonymizeCommand.Create());
         return root;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Mamori.Auth;
 using Mamori.Errors;
+using Mamori.Discovery;
 using Mamori.Http;
 using Mamori.Logging;
 using Mamori.Web;
@@ -98,6 +99,9 @@ public static class MamoriServer
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
+        // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
+        builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
+            sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultJobs>());
         builder.Services.AddSingleton<RequestJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestJobs>());
@@ -139,6 +143,7 @@ public static class MamoriServer
         api.MapAudit();
         api.MapPolicy();
         api.MapVault();
+        api.MapGroup("").WithTags("Discovery").RequirePermission(Staff.Permission.Discover).MapDiscovery();
         api.MapIncidents();
         api.MapRequests();
 

@@ -1,0 +1,164 @@
+using System.Text;
+
+namespace Mamori.Anonymization;
+
+/// <summary>Tabular data: a header and rows of string cells, all of the header's width.</summary>
+public sealed class Table
+{
+    public Table(IReadOnlyList<string> header, IReadOnlyList<string[]> rows)
+    {
+        Header = [.. header];
+        Rows = rows;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Length != Header.Count)
+                throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed,
+                    $"row {i + 1} has {rows[i].Length} fields, the header has {Header.Count}");
+        }
+    }
+
+    public IReadOnlyList<string> Header { get; }
+    public IReadOnlyList<string[]> Rows { get; }
+    public int RowCount => Rows.Count;
+
+    /// <summary>The index of a column, or -1.</summary>
+    public int IndexOf(string column)
+    {
+        for (var i = 0; i < Header.Count; i++)
+            if (string.Equals(Header[i], column, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    /// <summary>Reads delimiter-separated text with a header line. Quotes (") are honoured.</summary>
+    public static Table ReadCsv(TextReader reader, char delimiter = ';', string source = "input")
+    {
+        var records = Csv.Read(reader, delimiter, source);
+        if (records.Count == 0)
+            throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed, $"{source}: no header line");
+        var header = records[0];
+        var rows = records.GetRange(1, records.Count - 1);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Length != header.Length)
+                throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed,
+                    $"{source}: line {i + 2} has {rows[i].Length} fields, the header has {header.Length}");
+        }
+        return new Table(header, rows);
+    }
+
+    public static Table ReadCsv(string path, char delimiter = ';')
+    {
+        using var reader = Csv.Open(path);
+        return ReadCsv(reader, delimiter, path);
+    }
+
+    /// <summary>Writes the table with the delimiter, quoting cells that need it.</summary>
+    public void WriteCsv(TextWriter writer, char delimiter = ';')
+    {
+        Csv.WriteRecord(writer, Header, delimiter);
+        foreach (var row in Rows) Csv.WriteRecord(writer, row, delimiter);
+    }
+}
+
+internal static class Csv
+{
+    public static StreamReader Open(string path)
+    {
+        try
+        {
+            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AnonymizationException.Of(AnonymizationErrors.FileUnreadable, $"cannot read {path}: {e.GetType().Name}");
+        }
+    }
+
+    public static List<string[]> Read(TextReader reader, char delimiter, string source)
+    {
+        var result = new List<string[]>();
+        var fields = new List<string>();
+        var cell = new StringBuilder();
+        var line = 0;
+        string? text;
+        while ((text = reader.ReadLine()) is not null)
+        {
+            line++;
+            if (text.Length == 0) continue;
+            fields.Clear();
+            cell.Clear();
+            var quoted = false;
+            var i = 0;
+            while (true)
+            {
+                if (i >= text.Length)
+                {
+                    if (quoted)
+                    {
+                        // A quoted cell spans lines.
+                        var next = reader.ReadLine() ?? throw AnonymizationException.Of(
+                            AnonymizationErrors.CsvMalformed, $"{source}: line {line}: unterminated quote");
+                        line++;
+                        cell.Append('\n');
+                        text = next;
+                        i = 0;
+                        continue;
+                    }
+                    fields.Add(cell.ToString());
+                    break;
+                }
+                var c = text[i];
+                if (quoted)
+                {
+                    if (c == '"')
+                    {
+                        if (i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i += 2; continue; }
+                        quoted = false;
+                        i++;
+                        continue;
+                    }
+                    cell.Append(c);
+                    i++;
+                }
+                else if (c == '"' && cell.Length == 0)
+                {
+                    quoted = true;
+                    i++;
+                }
+                else if (c == delimiter)
+                {
+                    fields.Add(cell.ToString());
+                    cell.Clear();
+                    i++;
+                }
+                else
+                {
+                    cell.Append(c);
+                    i++;
+                }
+            }
+            result.Add([.. fields]);
+        }
+        return result;
+    }
+
+    public static void WriteRecord(TextWriter writer, IReadOnlyList<string> fields, char delimiter)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (i > 0) writer.Write(delimiter);
+            var f = fields[i];
+            if (f.Contains(delimiter) || f.Contains('"') || f.Contains('\n') || f.Contains('\r'))
+            {
+                writer.Write('"');
+                writer.Write(f.Replace("\"", "\"\"", StringComparison.Ordinal));
+                writer.Write('"');
+            }
+            else
+            {
+                writer.Write(f);
+            }
+        }
+        writer.Write('\n');
+    }
+}

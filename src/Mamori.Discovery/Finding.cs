@@ -1,0 +1,15 @@
+namespace Mamori.Discovery;
+
+/// <summary>
+/// One detected entity: <paramref name="Start"/> and <paramref name="End"/> are UTF-16 offsets into the
+/// analysed text (end exclusive), <paramref name="Score"/> is the confidence in [0, 1].
+/// </summary>
+public readonly record struct Finding(string Entity, int Start, int End, double Score, string Recognizer)
+{
+    public int Length => End - Start;
+
+    /// <summary>True for 要配慮個人情報 keywords, which flag a passage rather than identify a person.</summary>
+    public bool IsSpecialCare => Entity == EntityTypes.SpecialCare;
+
+    public Finding Shift(long offset) => this with { Start = checked((int)(Start + offset)), End = checked((int)(End + offset)) };
+}

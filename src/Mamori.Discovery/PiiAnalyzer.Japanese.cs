@@ -1,0 +1,240 @@
+namespace Mamori.Discovery;
+
+public sealed partial class PiiAnalyzer
+{
+    /// <summary>At a 都道府県 suffix: a prefecture name, then a municipality and the rest of the address.</summary>
+    private int ScanPrefecture(ReadOnlySpan<char> t, int i, List<Finding> o)
+    {
+        var s = -1;
+        for (var len = 3; len <= 4; len++)
+        {
+            var b = i - len + 1;
+            if (b < 0) break;
+            if (JapaneseDictionary.PrefectureLookup.Contains(t[b..(i + 1)])) { s = b; break; }
+        }
+        if (s < 0) return i + 1;
+        var p = i + 1;
+        while (p < t.Length && p - i <= 1 && Chars.IsSpace(t[p])) p++;
+        var m = MatchMunicipalityForward(t, p);
+        if (m < 0)
+        {
+            Add(o, EntityTypes.Location, s, i + 1, 0.3, "JpPrefectureRecognizer");
+            return i + 1;
+        }
+        var e = AddressTail(t, m, out var hasNumber);
+        Add(o, EntityTypes.JpAddress, s, e, hasNumber ? 0.9 : 0.75, "JpAddressRecognizer");
+        return e;
+    }
+
+    /// <summary>The end of the longest municipality name starting at <paramref name="p"/>, or -1.</summary>
+    private static int MatchMunicipalityForward(ReadOnlySpan<char> t, int p)
+    {
+        var best = -1;
+        var lim = Math.Min(t.Length, p + 14);
+        for (var q = p + 1; q < lim; q++)
+        {
+            var c = t[q];
+            if (c is not ('市' or '区' or '町' or '村')) { if (!(Chars.IsKanji(c) || Chars.IsKatakana(c) || Chars.IsHiragana(c))) break; continue; }
+            if (JapaneseDictionary.MunicipalityLookup.Contains(t[p..(q + 1)])) best = q + 1;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// At a 市/区/町/村 without a prefecture before it: a municipality name ending here, accepted only when
+    /// a street part with a number follows (横浜市中区山下町1-2).
+    /// </summary>
+    private int ScanMunicipality(ReadOnlySpan<char> t, int i, List<Finding> o)
+    {
+        if (t[i] is not ('市' or '区')) return i + 1;
+        var s = -1;
+        for (var len = 8; len >= 2; len--)
+        {
+            var b = i - len + 1;
+            if (b < 0) continue;
+            if (JapaneseDictionary.MunicipalityLookup.Contains(t[b..(i + 1)])) { s = b; break; }
+        }
+        if (s < 0) return i + 1;
+        var m = i + 1;
+        var more = MatchMunicipalityForward(t, m); // 横浜市 + 中区
+        if (more > 0) m = more;
+        var e = AddressTail(t, m, out var hasNumber);
+        if (!hasNumber) return i + 1;
+        Add(o, EntityTypes.JpAddress, s, e, 0.7, "JpAddressRecognizer");
+        return e;
+    }
+
+    private static bool IsAddressChar(char c) =>
+        Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsDigit(c) || (c >= '\uFF21' && c <= '\uFF3A') || c is '-' or '－' or '‐' or 'ー' or '−' or 'の' or 'ノ' or 'が' or 'ケ' or 'ヶ' or '丁' or '番' or '号' or '#';
+
+    private static int AddressTail(ReadOnlySpan<char> t, int p, out bool hasNumber)
+    {
+        hasNumber = false;
+        var e = p;
+        var lim = Math.Min(t.Length, p + 40);
+        var firstKana = -1;
+        var digitAfterKana = false;
+        while (e < lim)
+        {
+            var c = t[e];
+            if (Chars.IsHiragana(c) && c is not ('の' or 'が'))
+            {
+                if (firstKana < 0) firstKana = e;
+                e++;
+                continue;
+            }
+            if (IsAddressChar(c))
+            {
+                var number = Chars.IsDigit(c) || ("一二三四五六七八九十".Contains(c) && e + 1 < t.Length && t[e + 1] is '丁' or '番');
+                if (number) { hasNumber = true; if (firstKana >= 0) digitAfterKana = true; }
+                e++;
+                continue;
+            }
+            if (c == '\u3000' && e + 1 < lim && Chars.IsDigit(t[e + 1])) { e++; continue; }
+            if (Chars.IsSpace(c) && e + 1 < lim && Chars.IsDigit(t[e + 1]) && !hasNumber) { e++; continue; }
+            break;
+        }
+        if (firstKana >= 0 && !digitAfterKana)
+        {
+            e = firstKana;
+            hasNumber = false;
+            for (var k = p; k < e; k++) if (Chars.IsDigit(t[k])) { hasNumber = true; break; }
+        }
+        while (e > p && (t[e - 1] is '-' or '－' or 'ー' or '−' or 'の' || Chars.IsHiragana(t[e - 1]))) e--;
+        return e;
+    }
+
+    private int ScanName(ReadOnlySpan<char> t, int i, List<Finding> o)
+    {
+        var c = t[i];
+        if (LabelsByFirst.TryGetValue(c, out var labels))
+        {
+            foreach (var label in labels)
+            {
+                if (!t[i..].StartsWith(label, StringComparison.Ordinal)) continue;
+                var p = i + label.Length;
+                var sepEnd = p;
+                var strong = false;
+                while (sepEnd < t.Length && sepEnd - p < 3 && t[sepEnd] is ' ' or '\u3000' or ':' or '：' or '\t' or '=' or ',' or '」' or '】' or ']' or '"')
+                {
+                    if (t[sepEnd] is not (' ' or '\u3000')) strong = true;
+                    sepEnd++;
+                }
+                if (sepEnd == p) break;
+                // A label followed only by a space counts at the start of a field ("氏名 山田太郎"), not inside prose ("ユーザの名前 または").
+                var before = i > 0 ? t[i - 1] : '\n';
+                if (!strong && (Chars.IsKanji(before) || Chars.IsHiragana(before) || Chars.IsKatakana(before) || Chars.IsHiragana(t[sepEnd]))) break;
+                var e = NameRun(t, sepEnd, 12);
+                var hiragana = 0;
+                foreach (var ch in t[sepEnd..e]) if (Chars.IsHiragana(ch)) hiragana++;
+                if (e - sepEnd >= 2 && hiragana <= 4 && !JapaneseDictionary.NotNameLookup.Contains(t[sepEnd..e]))
+                {
+                    Add(o, EntityTypes.Person, sepEnd, e, 0.85, "JpNameLabelRecognizer");
+                    return e;
+                }
+                break;
+            }
+        }
+        if (HonorificsByFirst.TryGetValue(c, out var honorifics))
+        {
+            foreach (var h in honorifics)
+            {
+                if (!t[i..].StartsWith(h, StringComparison.Ordinal)) continue;
+                var after = i + h.Length < t.Length ? t[i + h.Length] : ' ';
+                if (h == "氏" && after is '名') break;
+                if (h == "様" && after is '々' or '式' or '子' or '相' or '態' or '変') break;
+                return HonorificName(t, i, h.Length, o);
+            }
+        }
+        return i + 1;
+    }
+
+    /// <summary>A run of kanji/kana with at most one inner space (山田 太郎), stopping at an honorific.</summary>
+    private static int NameRun(ReadOnlySpan<char> t, int p, int max)
+    {
+        var e = p;
+        var spaced = false;
+        while (e < t.Length && e - p < max)
+        {
+            var c = t[e];
+            if (c is '様' or '殿') break;
+            if (c == 'さ' && e + 1 < t.Length && t[e + 1] is 'ん' or 'ま') break;
+            if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsHiragana(c) || c == '・') { e++; continue; }
+            if (!spaced && c is ' ' or '\u3000' && e > p && e + 1 < t.Length && (Chars.IsKanji(t[e + 1]) || Chars.IsKatakana(t[e + 1]) || Chars.IsHiragana(t[e + 1])))
+            {
+                spaced = true;
+                e++;
+                continue;
+            }
+            break;
+        }
+        return e;
+    }
+
+    private static bool IsNameChar(char c, bool hiragana) =>
+        c is not ('様' or '殿' or '氏' or '君') && (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || (hiragana && Chars.IsHiragana(c)));
+
+    private static int HonorificName(ReadOnlySpan<char> t, int i, int hLen, List<Finding> o)
+    {
+        // Written with a space between family and given name (山田 花子様, 小池 さだ子様): the whole run is the name.
+        var g = i;
+        while (g > 0 && i - g < 5 && IsNameChar(t[g - 1], hiragana: true)) g--;
+        if (g < i && g > 1 && Chars.IsSpace(t[g - 1]))
+        {
+            var f = g - 1;
+            var fs = f;
+            while (fs > 0 && f - fs < 4 && IsNameChar(t[fs - 1], hiragana: false)) fs--;
+            if (fs < f && !JapaneseDictionary.NotNameLookup.Contains(t[fs..f]) && !JapaneseDictionary.NotNameLookup.Contains(t[g..i]))
+            {
+                var known = false;
+                for (var len = Math.Min(4, f - fs); len >= 1 && !known; len--) known = JapaneseDictionary.SurnameLookup.Contains(t[fs..(fs + len)]) && len == f - fs;
+                Add(o, EntityTypes.Person, fs, i, known ? 0.85 : 0.75, "JpHonorificNameRecognizer");
+                return i + hLen;
+            }
+        }
+        var j = i;
+        var spaced = false;
+        while (j > 0 && i - j < 8)
+        {
+            var c = t[j - 1];
+            if (c is '様' or '殿' or '氏' or '君') break;
+            if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・')) { j--; continue; }
+            if (!spaced && Chars.IsSpace(c) && j < i && j - 2 >= 0 && (Chars.IsKanji(t[j - 2]) || Chars.IsKatakana(t[j - 2]))) { spaced = true; j--; continue; }
+            break;
+        }
+        while (j < i && Chars.IsSpace(t[j])) j++;
+        var end = i;
+        while (end > j && Chars.IsSpace(t[end - 1])) end--;
+        if (end - j < 1) return i + hLen;
+        var run = t[j..end];
+        // The leftmost known surname in the run starts the name (営業部田中太郎様 → 田中太郎).
+        for (var p = j; p < end; p++)
+        {
+            if (end - p > 7) continue;
+            for (var len = Math.Min(4, end - p); len >= 1; len--)
+            {
+                if (!JapaneseDictionary.SurnameLookup.Contains(t[p..(p + len)])) continue;
+                if (JapaneseDictionary.NotNameLookup.Contains(t[p..end])) break;
+                Add(o, EntityTypes.Person, p, end, 0.85, "JpHonorificNameRecognizer");
+                return i + hLen;
+            }
+        }
+        if (run.Length < 2 || run.Length > 5 || JapaneseDictionary.NotNameLookup.Contains(run)) return i + hLen;
+        for (var p = 1; p < run.Length; p++)
+            if (JapaneseDictionary.NotNameLookup.Contains(run[p..])) return i + hLen;
+        Add(o, EntityTypes.Person, j, end, 0.5, "JpHonorificNameRecognizer");
+        return i + hLen;
+    }
+
+    private int ScanSpecialCare(ReadOnlySpan<char> t, int i, List<Finding> o)
+    {
+        if (!CareByFirst.TryGetValue(t[i], out var words)) return i + 1;
+        foreach (var w in words)
+        {
+            if (!t[i..].StartsWith(w, StringComparison.Ordinal)) continue;
+            Add(o, EntityTypes.SpecialCare, i, i + w.Length, 0.5, "SpecialCareRecognizer");
+            return i + w.Length;
+        }
+        return i + 1;
+    }
+}

@@ -1,0 +1,398 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Mamori.Anonymization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Mamori.Cli;
+
+/// <summary>
+/// <c>mamori anonymize INPUT.csv --config FILE.yaml --output OUT.csv [--json]</c>: k-anonymity,
+/// l-diversity and t-closeness by the globally optimal full-domain generalization (docs/anonymization.md).
+/// </summary>
+public static class AnonymizeCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<FileInfo>("INPUT") { Description = "Delimiter-separated input with a header line" };
+        var config = new Option<FileInfo>("--config") { Description = "YAML configuration (attributes, models, suppressionLimit, metric)", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "Where to write the anonymized table", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print {\"levels\", \"suppressed\", \"loss\", \"classes\"} as JSON" };
+        var cmd = new Command("anonymize", "Anonymize a table: optimal generalization with suppression (ARX-compatible)")
+        {
+            input, config, output, json,
+        };
+        cmd.SetAction((ParseResult r, CancellationToken ct) =>
+        {
+            var stdout = r.InvocationConfiguration.Output;
+            var stderr = r.InvocationConfiguration.Error;
+            try
+            {
+                var file = AnonymizeConfigFile.Load(r.GetValue(config)!.FullName);
+                var table = Table.ReadCsv(r.GetValue(input)!.FullName, file.Delimiter);
+                var interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+                var progress = interactive ? new TerminalProgress(stderr) : null;
+                var result = Anonymizer.Anonymize(table, file.ToEngineConfig(table), progress, ct);
+                progress?.Done();
+                WriteOutput(r.GetValue(output)!.FullName, result.Output, file.Delimiter);
+                if (r.GetValue(json))
+                {
+                    stdout.WriteLine(ToJson(result));
+                }
+                else
+                {
+                    var levels = string.Join(", ", result.LevelsByAttribute.Select(kv => $"{kv.Key}={kv.Value}"));
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"anonymized {table.RowCount} rows: levels {levels}; {result.Suppressed} suppressed; {result.Classes} classes; loss {result.Loss}"));
+                }
+                return Task.FromResult(0);
+            }
+            catch (AnonymizationException e)
+            {
+                stderr.WriteLine($"mamori: anonymize: {e.Detail} ({e.Code})");
+                return Task.FromResult(1);
+            }
+        });
+        return cmd;
+    }
+
+    internal static string ToJson(AnonymizationResult result)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("levels");
+            foreach (var (name, level) in result.LevelsByAttribute) w.WriteNumber(name, level);
+            w.WriteEndObject();
+            w.WriteNumber("suppressed", result.Suppressed);
+            w.WriteNumber("loss", result.Loss.Value);
+            w.WriteNumber("classes", result.Classes);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteOutput(string path, Table table, char delimiter)
+    {
+        try
+        {
+            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+            table.WriteCsv(writer, delimiter);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AnonymizationException(AnonymizationErrors.FileUnreadable, $"cannot write {path}: {e.GetType().Name}");
+        }
+    }
+
+    /// <summary>A one-line progress indicator, only used when stderr is a terminal.</summary>
+    private sealed class TerminalProgress(TextWriter stderr) : IProgress<double>
+    {
+        private int _last = -1;
+
+        public void Report(double value)
+        {
+            var percent = (int)(value * 100);
+            if (percent == _last) return;
+            _last = percent;
+            stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\rsearching the lattice: {percent,3}%"));
+        }
+
+        public void Done()
+        {
+            if (_last >= 0) stderr.WriteLine();
+        }
+    }
+}
+
+/// <summary>
+/// The anonymize configuration file (YAML). Every error names the file, line and column:
+/// <code>
+/// delimiter: ";"
+/// attributes:
+///   age:        { kind: quasi, hierarchy: adult_hierarchy_age.csv }
+///   zip:        { kind: quasi, hierarchy: { mask: { step: 1 } } }
+///   occupation: { kind: sensitive }
+///   name:       { kind: identifying }
+/// models:
+///   - k-anonymity: { k: 5 }
+///   - l-diversity: { attribute: occupation, l: 3, variant: distinct }
+/// suppressionLimit: 0.04
+/// metric: entropy
+/// </code>
+/// </summary>
+internal sealed class AnonymizeConfigFile
+{
+    private readonly List<(string Name, AttributeKind Kind, YamlNode? Hierarchy, double? Weight, Mark Where)> _attributes = [];
+    private readonly List<PrivacyModel> _models = [];
+    private string _path = "";
+
+    public char Delimiter { get; private set; } = ',';
+    public char HierarchyDelimiter { get; private set; } = ';';
+    public double SuppressionLimit { get; private set; }
+    public QualityMetric Metric { get; private set; } = QualityMetric.Entropy();
+
+    public static AnonymizeConfigFile Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AnonymizationException(AnonymizationErrors.FileUnreadable, $"cannot read {path}: {e.GetType().Name}");
+        }
+        return Parse(text, path);
+    }
+
+    public static AnonymizeConfigFile Parse(string text, string path)
+    {
+        var file = new AnonymizeConfigFile { _path = path };
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new AnonymizationException(AnonymizationErrors.ConfigInvalid,
+                $"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw file.Error(null, "the configuration must be a mapping");
+        var delimiterSeen = false;
+        foreach (var (k, v) in root.Children)
+        {
+            var key = file.Scalar(k);
+            switch (key)
+            {
+                case "delimiter":
+                    file.Delimiter = file.Char(v);
+                    if (!delimiterSeen) file.HierarchyDelimiter = file.Delimiter;
+                    break;
+                case "hierarchyDelimiter":
+                    file.HierarchyDelimiter = file.Char(v);
+                    delimiterSeen = true;
+                    break;
+                case "attributes":
+                    file.ReadAttributes(v);
+                    break;
+                case "models":
+                    file.ReadModels(v);
+                    break;
+                case "suppressionLimit":
+                    file.SuppressionLimit = file.Number(v);
+                    if (file.SuppressionLimit is < 0 or > 1) throw file.Error(v, "suppressionLimit must be in [0, 1]");
+                    break;
+                case "metric":
+                    file.Metric = file.Scalar(v) switch
+                    {
+                        "entropy" => QualityMetric.Entropy(),
+                        "loss" => QualityMetric.Loss(),
+                        "precision" => QualityMetric.Precision(),
+                        "discernibility" => QualityMetric.Discernibility(),
+                        "aecs" => QualityMetric.Aecs(),
+                        "height" => QualityMetric.Height(),
+                        _ => throw file.Error(v, "metric must be entropy, loss, precision, discernibility, aecs or height"),
+                    };
+                    break;
+                default:
+                    throw file.Error(k, $"unknown key '{key}'");
+            }
+        }
+        if (file._models.Count == 0) throw file.Error(root, "at least one privacy model is required under 'models'");
+        if (!file._attributes.Any(a => a.Kind == AttributeKind.QuasiIdentifying))
+            throw file.Error(root, "at least one attribute must have kind: quasi");
+        return file;
+    }
+
+    /// <summary>The engine configuration for this table; hierarchy files are read relative to the configuration file.</summary>
+    public AnonymizationConfig ToEngineConfig(Table table)
+    {
+        var config = new AnonymizationConfig { SuppressionLimit = SuppressionLimit, Metric = Metric };
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(_path)) ?? ".";
+        foreach (var (name, kind, hierarchy, weight, where) in _attributes)
+        {
+            var column = table.IndexOf(name);
+            if (column < 0) throw Error(where, $"attribute '{name}' is not in the input header");
+            config.Attributes[name] = kind;
+            if (weight is { } w) config.Weights[name] = w;
+            if (hierarchy is null) continue;
+            var values = table.Rows.Select(r => r[column]);
+            config.Hierarchies[name] = hierarchy switch
+            {
+                YamlScalarNode s => Hierarchy.ReadArxCsv(Path.Combine(baseDir, s.Value ?? ""), HierarchyDelimiter),
+                YamlMappingNode m => BuildRule(m, values),
+                _ => throw Error(hierarchy, "hierarchy must be a file name or a rule"),
+            };
+        }
+        config.Models.AddRange(_models);
+        return config;
+    }
+
+    private Hierarchy BuildRule(YamlMappingNode rule, IEnumerable<string> values)
+    {
+        if (rule.Children.Count != 1) throw Error(rule, "a hierarchy rule has exactly one of intervals, dates, mask");
+        var (k, v) = rule.Children.First();
+        try
+        {
+            switch (Scalar(k))
+            {
+                case "intervals":
+                    if (v is not YamlSequenceNode widths) throw Error(v, "intervals takes a list of widths");
+                    return HierarchyBuilder.Intervals(values, widths.Select(Number).ToList());
+                case "dates":
+                    if (v is not YamlSequenceNode steps) throw Error(v, "dates takes a list of month, year, decade");
+                    return HierarchyBuilder.Dates(values, steps.Select(s => Scalar(s) switch
+                    {
+                        "month" => DateStep.Month,
+                        "year" => DateStep.Year,
+                        "decade" => DateStep.Decade,
+                        _ => throw Error(s, "date steps are month, year, decade"),
+                    }).ToList());
+                case "mask":
+                {
+                    var step = 1;
+                    var keep = "-";
+                    if (v is YamlMappingNode options)
+                    {
+                        foreach (var (ok, ov) in options.Children)
+                        {
+                            switch (Scalar(ok))
+                            {
+                                case "step": step = (int)Number(ov); break;
+                                case "keep": keep = Scalar(ov); break;
+                                default: throw Error(ok, "mask options are step and keep");
+                            }
+                        }
+                    }
+                    return HierarchyBuilder.PrefixMask(values, step, '*', keep);
+                }
+                default:
+                    throw Error(k, "a hierarchy rule is intervals, dates or mask");
+            }
+        }
+        catch (AnonymizationException e) when (e.Code == AnonymizationErrors.RuleInvalid)
+        {
+            throw Error(v, e.Detail);
+        }
+    }
+
+    private void ReadAttributes(YamlNode node)
+    {
+        if (node is not YamlMappingNode map) throw Error(node, "attributes must be a mapping of column name to { kind: ... }");
+        foreach (var (k, v) in map.Children)
+        {
+            var name = Scalar(k);
+            if (v is not YamlMappingNode props) throw Error(v, $"attribute '{name}' must be a mapping such as {{ kind: quasi }}");
+            AttributeKind? kind = null;
+            YamlNode? hierarchy = null;
+            double? weight = null;
+            foreach (var (pk, pv) in props.Children)
+            {
+                switch (Scalar(pk))
+                {
+                    case "kind":
+                        kind = Scalar(pv) switch
+                        {
+                            "quasi" or "quasi-identifying" => AttributeKind.QuasiIdentifying,
+                            "sensitive" => AttributeKind.Sensitive,
+                            "identifying" => AttributeKind.Identifying,
+                            "insensitive" => AttributeKind.Insensitive,
+                            _ => throw Error(pv, "kind must be quasi, sensitive, identifying or insensitive"),
+                        };
+                        break;
+                    case "hierarchy":
+                        hierarchy = pv;
+                        break;
+                    case "weight":
+                        weight = Number(pv);
+                        if (weight < 0) throw Error(pv, "weight must not be negative");
+                        break;
+                    default:
+                        throw Error(pk, $"unknown attribute property '{Scalar(pk)}'");
+                }
+            }
+            if (kind is null) throw Error(v, $"attribute '{name}' needs a kind");
+            if (hierarchy is not null && kind != AttributeKind.QuasiIdentifying)
+                throw Error(hierarchy, "only quasi-identifiers take a hierarchy");
+            _attributes.Add((name, kind.Value, hierarchy, weight, k.Start));
+        }
+    }
+
+    private void ReadModels(YamlNode node)
+    {
+        if (node is not YamlSequenceNode list) throw Error(node, "models must be a list");
+        foreach (var item in list)
+        {
+            if (item is not YamlMappingNode m || m.Children.Count != 1)
+                throw Error(item, "each model is one of k-anonymity, l-diversity, t-closeness");
+            var (k, v) = m.Children.First();
+            if (v is not YamlMappingNode p) throw Error(v, "model parameters must be a mapping");
+            string Get(string name) =>
+                p.Children.TryGetValue(new YamlScalarNode(name), out var x) ? Scalar(x) : throw Error(v, $"missing '{name}'");
+            YamlNode At(string name) => p.Children[new YamlScalarNode(name)];
+            PrivacyModel model = Scalar(k) switch
+            {
+                "k-anonymity" => new KAnonymity(Integer(Get("k"), At("k"))),
+                "l-diversity" => (p.Children.TryGetValue(new YamlScalarNode("variant"), out var variant) ? Scalar(variant) : "distinct") switch
+                {
+                    "distinct" => new DistinctLDiversity(Get("attribute"), Integer(Get("l"), At("l"))),
+                    "entropy" => new EntropyLDiversity(Get("attribute"), Number(At("l"))),
+                    _ => throw Error(variant, "l-diversity variant must be distinct or entropy"),
+                },
+                "t-closeness" => new EqualDistanceTCloseness(Get("attribute"), Number(At("t"))),
+                _ => throw Error(k, "a model is k-anonymity, l-diversity or t-closeness"),
+            };
+            try
+            {
+                ValidateModel(model);
+            }
+            catch (AnonymizationException e)
+            {
+                throw Error(item, e.Detail);
+            }
+            if (model.Attribute is { } a && !_attributes.Any(x => x.Name == a && x.Kind == AttributeKind.Sensitive))
+                throw Error(item, $"'{a}' must be listed under attributes with kind: sensitive");
+            _models.Add(model);
+        }
+    }
+
+    private static void ValidateModel(PrivacyModel model)
+    {
+        // The engine validates again; this gives the error a position in the file.
+        switch (model)
+        {
+            case KAnonymity { K: < 1 }: throw new AnonymizationException(AnonymizationErrors.InvalidParameter, "k must be at least 1");
+            case DistinctLDiversity { L: < 1 }: throw new AnonymizationException(AnonymizationErrors.InvalidParameter, "l must be at least 1");
+            case EntropyLDiversity e when !(e.L >= 1): throw new AnonymizationException(AnonymizationErrors.InvalidParameter, "l must be at least 1");
+            case EqualDistanceTCloseness t when !(t.T is >= 0 and <= 1): throw new AnonymizationException(AnonymizationErrors.InvalidParameter, "t must be in [0, 1]");
+        }
+    }
+
+    private AnonymizationException Error(YamlNode? node, string message) => Error(node?.Start ?? Mark.Empty, message);
+
+    private AnonymizationException Error(Mark where, string message) =>
+        new(AnonymizationErrors.ConfigInvalid, $"{_path}:{where.Line}:{where.Column}: {message}");
+
+    private string Scalar(YamlNode node) =>
+        node is YamlScalarNode { Value: { } s } ? s : throw Error(node, "expected a single value");
+
+    private char Char(YamlNode node)
+    {
+        var s = Scalar(node);
+        if (s == "\\t" || s == "tab") return '\t';
+        return s.Length == 1 ? s[0] : throw Error(node, "delimiter must be one character");
+    }
+
+    private double Number(YamlNode node) =>
+        double.TryParse(Scalar(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsNaN(d)
+            ? d
+            : throw Error(node, "expected a number");
+
+    private int Integer(string text, YamlNode node) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw Error(node, "expected an integer");
+}

@@ -1,0 +1,415 @@
+using Mamori.Discovery;
+using Shouldly;
+
+namespace Mamori.Tests.Discovery;
+
+internal static class Scan
+{
+    public static Finding[] For(string text, string entity, AnalyzerOptions? options = null) =>
+        (options is null ? PiiAnalyzer.Default : new PiiAnalyzer(options)).Analyze(text).Where(f => f.Entity == entity).ToArray();
+
+    public static string Span(string text, Finding f) => text[f.Start..f.End];
+
+    public static void ShouldFindExactly(string text, string entity, params string[] expected)
+    {
+        var found = For(text, entity).Select(f => Span(text, f)).ToArray();
+        found.ShouldBe(expected, $"in: {text}");
+    }
+}
+
+public sealed class MyNumberRecognizerTests
+{
+    [Theory]
+    [InlineData("マイナンバー：123456789018", "123456789018")]
+    [InlineData("個人番号 9876 5432 1093 を提出", "9876 5432 1093")]
+    [InlineData("my number 3141-5926-5352.", "3141-5926-5352")]
+    [InlineData("個人番号は１２３４５６７８９０１８です", "１２３４５６７８９０１８")]
+    public void Analyze_ValidMyNumber_FindsExactSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.JpMyNumber, expected);
+
+    [Theory]
+    [InlineData("マイナンバー：123456789012")]
+    [InlineData("個人番号 9876 5432 1094")]
+    [InlineData("個人番号は１２３４５６７８９０１９です")]
+    [InlineData("314159265353")]
+    public void Analyze_InvalidCheckDigit_FindsNothing(string text) =>
+        PiiAnalyzer.Default.Analyze(text).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("A123456789018")]
+    [InlineData("1234567890180")]
+    [InlineData("12345678901")]
+    [InlineData("x123456789018y")]
+    public void Analyze_GluedOrWrongLength_FindsNoMyNumber(string text) =>
+        Scan.For(text, EntityTypes.JpMyNumber).ShouldBeEmpty();
+
+    [Fact]
+    public void Analyze_MyNumberWithContext_ScoresHigherThanWithout()
+    {
+        var with = Scan.For("個人番号: 123456789018", EntityTypes.JpMyNumber).Single();
+        var without = Scan.For("ref 123456789018", EntityTypes.JpMyNumber).Single();
+        with.Score.ShouldBeGreaterThan(without.Score);
+    }
+
+    [Theory]
+    [InlineData("123456789018", true)]
+    [InlineData("123456789012", false)]
+    [InlineData("12345678901", false)]
+    [InlineData("12345678901a", false)]
+    public void IsValidMyNumber_Vectors_MatchOrdinance(string digits, bool valid) =>
+        Checksums.IsValidMyNumber(digits).ShouldBe(valid);
+}
+
+public sealed class CorporateNumberRecognizerTests
+{
+    [Theory]
+    [InlineData("法人番号：5010401067252", "5010401067252")]
+    [InlineData("法人番号 ７１２３４５６７８９０１２", "７１２３４５６７８９０１２")]
+    [InlineData("corporate number 8-7001-1000-5901", "8-7001-1000-5901")]
+    public void Analyze_ValidCorporateNumber_FindsExactSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.JpCorporateNumber, expected);
+
+    [Theory]
+    [InlineData("法人番号：7010401067252")]
+    [InlineData("法人番号 1123456789012")]
+    public void Analyze_InvalidCheckDigit_FindsNothing(string text) =>
+        PiiAnalyzer.Default.Analyze(text).ShouldBeEmpty();
+
+    [Fact]
+    public void IsValidCorporateNumber_CheckDigitFirst_Validates()
+    {
+        Checksums.IsValidCorporateNumber("5010401067252").ShouldBeTrue();
+        Checksums.IsValidCorporateNumber("7010401067252").ShouldBeFalse();
+    }
+}
+
+public sealed class PhoneRecognizerTests
+{
+    [Theory]
+    [InlineData("電話：03-1234-5678", "03-1234-5678")]
+    [InlineData("携帯 090-1234-5678 まで", "090-1234-5678")]
+    [InlineData("TEL 09012345678", "09012345678")]
+    [InlineData("０９０ー１２３４ー５６７８に電話", "０９０ー１２３４ー５６７８")]
+    [InlineData("call +81 90-1234-5678 now", "+81 90-1234-5678")]
+    [InlineData("(03)1234-5678", "(03)1234-5678")]
+    [InlineData("0120-123-456 フリーダイヤル", "0120-123-456")]
+    [InlineData("IP 050-1234-5678", "050-1234-5678")]
+    public void Analyze_JapanesePhone_FindsExactSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.PhoneNumber, expected);
+
+    [Theory]
+    [InlineData("番号 110 に通報")]
+    [InlineData("00-0000-0000")]
+    [InlineData("091-1234-5678")]
+    [InlineData("abc09012345678")]
+    public void Analyze_NotASubscriberNumber_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.PhoneNumber).ShouldBeEmpty();
+
+    [Fact]
+    public void Analyze_OtherRegionConfigured_FindsUsNumber()
+    {
+        var opts = new AnalyzerOptions { PhoneRegions = ["JP", "US"] };
+        Scan.For("US: (415) 555-0132", EntityTypes.PhoneNumber, opts).Select(f => f.Start).ShouldBe([4]);
+        Scan.For("US: (415) 555-0132", EntityTypes.PhoneNumber).ShouldBeEmpty();
+    }
+}
+
+public sealed class PostalCodeRecognizerTests
+{
+    [Theory]
+    [InlineData("〒100-0001 東京都千代田区", "100-0001")]
+    [InlineData("〒 1000001", "1000001")]
+    [InlineData("〒１００－０００１", "１００－０００１")]
+    [InlineData("郵便番号 150-0002", "150-0002")]
+    public void Analyze_PostalCode_FindsDigits(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.JpPostalCode, expected);
+
+    [Theory]
+    [InlineData("〒100-00011")]
+    [InlineData("〒10-0001")]
+    [InlineData("1000001")]
+    public void Analyze_MalformedPostalCode_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.JpPostalCode).ShouldBeEmpty();
+}
+
+public sealed class AddressRecognizerTests
+{
+    [Theory]
+    [InlineData("住所：東京都千代田区千代田1-1 です", "東京都千代田区千代田1-1")]
+    [InlineData("神奈川県横浜市中区山下町２７９番地に", "神奈川県横浜市中区山下町２７９番地")]
+    [InlineData("北海道札幌市中央区北1条西2丁目", "北海道札幌市中央区北1条西2丁目")]
+    [InlineData("大阪府大阪市北区梅田3-1-3", "大阪府大阪市北区梅田3-1-3")]
+    [InlineData("送付先 横浜市西区みなとみらい2-2-1", "横浜市西区みなとみらい2-2-1")]
+    public void Analyze_Address_FindsSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.JpAddress, expected);
+
+    [Theory]
+    [InlineData("京都の市場で買った")]
+    [InlineData("政府の方針と報道された")]
+    [InlineData("区別がつかない")]
+    public void Analyze_NoAddress_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.JpAddress).ShouldBeEmpty();
+}
+
+public sealed class PersonRecognizerTests
+{
+    [Theory]
+    [InlineData("氏名：山田太郎", "山田太郎")]
+    [InlineData("お名前: 佐藤 花子\n", "佐藤 花子")]
+    [InlineData("田中一郎様へ", "田中一郎")]
+    [InlineData("営業部の鈴木さんが", "鈴木")]
+    [InlineData("フリガナ：ヤマダ タロウ", "ヤマダ タロウ")]
+    [InlineData("Dear Mr. John Smith,", "John Smith")]
+    public void Analyze_NameInContext_FindsSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.Person, expected);
+
+    [Theory]
+    [InlineData("お客様各位")]
+    [InlineData("皆様のご協力を")]
+    [InlineData("仕様と同様に様々な模様")]
+    [InlineData("ご担当者様")]
+    [InlineData("名前を入力してください")]
+    public void Analyze_HonorificWithoutName_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.Person).ShouldBeEmpty();
+}
+
+public sealed class EmailRecognizerTests
+{
+    [Theory]
+    [InlineData("連絡は taro.yamada+test@example.co.jp まで", "taro.yamada+test@example.co.jp")]
+    [InlineData("メール：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ")]
+    [InlineData("<a@xn--d1acufc.xn--p1ai>", "a@xn--d1acufc.xn--p1ai")]
+    public void Analyze_Email_FindsExactSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.EmailAddress, expected);
+
+    [Theory]
+    [InlineData("my email is info@presidio.")]
+    [InlineData("hello-world here @ home")]
+    [InlineData("user@localhost")]
+    public void Analyze_NotEmail_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.EmailAddress).ShouldBeEmpty();
+}
+
+public sealed class CreditCardRecognizerTests
+{
+    [Theory]
+    [InlineData("カード番号 4111 1111 1111 1111", "4111 1111 1111 1111")]
+    [InlineData("JCB 3530-1113-3330-0000", "3530-1113-3330-0000")]
+    [InlineData("５５５５５５５５５５５５４４４４", "５５５５５５５５５５５５４４４４")]
+    [InlineData("amex 371449635398431.", "371449635398431")]
+    public void Analyze_ValidCard_FindsExactSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.CreditCard, expected);
+
+    [Theory]
+    [InlineData("カード番号 4111 1111 1111 1112")]
+    [InlineData("4012-8888-8888-1882")]
+    [InlineData("9111111111111111")]
+    public void Analyze_InvalidLuhnOrIssuer_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.CreditCard).ShouldBeEmpty();
+}
+
+public sealed class IpAddressRecognizerTests
+{
+    [Theory]
+    [InlineData("from 192.168.1.1, ok", "192.168.1.1")]
+    [InlineData("net 10.0.0.0/8", "10.0.0.0/8")]
+    [InlineData("'2001:db8::1'", "2001:db8::1")]
+    [InlineData("64:ff9b::192.0.2.1", "64:ff9b::192.0.2.1")]
+    [InlineData("接続元：１９２．１６８．０．１", "１９２．１６８．０．１")]
+    public void Analyze_Ip_FindsExactSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.IpAddress, expected);
+
+    [Theory]
+    [InlineData("256.256.256.256")]
+    [InlineData("192.168.1")]
+    [InlineData("2001::db8::1")]
+    [InlineData("std::string at 12:30:45")]
+    public void Analyze_NotIp_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.IpAddress).ShouldBeEmpty();
+}
+
+public sealed class UrlRecognizerTests
+{
+    [Fact]
+    public void Analyze_UrlWithPersonalQuery_ScoresHigh()
+    {
+        const string text = "見る https://example.com/a?email=taro%40example.jp&x=1 です";
+        var f = Scan.For(text, EntityTypes.Url).Single();
+        Scan.Span(text, f).ShouldBe("https://example.com/a?email=taro%40example.jp&x=1");
+        f.Score.ShouldBeGreaterThanOrEqualTo(0.85);
+    }
+
+    [Fact]
+    public void Analyze_PlainUrl_ScoresLow()
+    {
+        var f = Scan.For("see http://www.microsoft.com/ now", EntityTypes.Url).Single();
+        f.Score.ShouldBeLessThan(0.85);
+    }
+
+    [Theory]
+    [InlineData("http://microsoft")]
+    [InlineData("www.microsoft")]
+    [InlineData("config.json and main.rs")]
+    public void Analyze_NotUrl_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.Url).ShouldBeEmpty();
+}
+
+public sealed class BankPassportLicenseRecognizerTests
+{
+    [Theory]
+    [InlineData("振込先：三菱銀行 本店 普通 1234567", EntityTypes.JpBankAccount, "1234567")]
+    [InlineData("ゆうちょ銀行 記号番号 12345-12345678", EntityTypes.JpBankAccount, "12345-12345678")]
+    [InlineData("旅券番号 TK1234567", EntityTypes.JpPassport, "TK1234567")]
+    [InlineData("運転免許証番号：123456789012", EntityTypes.JpDriverLicense, "123456789012")]
+    [InlineData("運転免許証 番号 １２３４５６７８９０１２", EntityTypes.JpDriverLicense, "１２３４５６７８９０１２")]
+    public void Analyze_IdentifierInContext_FindsExactSpan(string text, string entity, string expected) =>
+        Scan.ShouldFindExactly(text, entity, expected);
+
+    [Fact]
+    public void Analyze_SevenDigitsWithoutContext_FindsNoBankAccount() =>
+        Scan.For("在庫 1234567 個", EntityTypes.JpBankAccount).ShouldBeEmpty();
+
+    [Fact]
+    public void Analyze_PassportWithoutContext_ScoresLow() =>
+        Scan.For("code TK1234567", EntityTypes.JpPassport).Single().Score.ShouldBeLessThan(0.5);
+}
+
+public sealed class DateOfBirthRecognizerTests
+{
+    [Theory]
+    [InlineData("生年月日：1990年1月2日", "1990年1月2日")]
+    [InlineData("生年月日 昭和60年12月31日", "昭和60年12月31日")]
+    [InlineData("誕生日は平成元年５月１日", "平成元年５月１日")]
+    [InlineData("DOB: 1985-07-14", "1985-07-14")]
+    [InlineData("born 14/07/1985", "14/07/1985")]
+    public void Analyze_DateOfBirth_FindsSpanWithHighScore(string text, string expected)
+    {
+        var f = Scan.For(text, EntityTypes.DateTime).Single();
+        Scan.Span(text, f).ShouldBe(expected);
+        f.Score.ShouldBeGreaterThanOrEqualTo(0.85);
+    }
+
+    [Theory]
+    [InlineData("1990年13月2日")]
+    [InlineData("2021-13-45")]
+    public void Analyze_InvalidDate_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.DateTime).ShouldBeEmpty();
+}
+
+public sealed class SpecialCareRecognizerTests
+{
+    [Theory]
+    [InlineData("既往歴：糖尿病", "既往歴")]
+    [InlineData("本人に前科がある", "前科")]
+    [InlineData("障害者手帳を所持", "障害者手帳")]
+    public void Analyze_SpecialCareKeyword_IsFlagged(string text, string expected)
+    {
+        var f = Scan.For(text, EntityTypes.SpecialCare).Single();
+        Scan.Span(text, f).ShouldBe(expected);
+        f.IsSpecialCare.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Analyze_SystemFailureWording_IsNotSpecialCare() =>
+        Scan.For("サーバー障害が発生しました", EntityTypes.SpecialCare).ShouldBeEmpty();
+}
+
+public sealed class AnalyzerBehaviourTests
+{
+    [Fact]
+    public void Analyze_LongDigitRun_FindsNothingAndTerminates()
+    {
+        var text = new string('7', 200_000);
+        PiiAnalyzer.Default.Analyze(text).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Analyze_EntityFilter_ReturnsOnlyRequested()
+    {
+        var a = new PiiAnalyzer(new AnalyzerOptions { Entities = new HashSet<string> { EntityTypes.EmailAddress } });
+        a.Analyze("a@example.com 090-1234-5678").Select(f => f.Entity).ShouldBe([EntityTypes.EmailAddress]);
+    }
+
+    [Fact]
+    public void Analyze_MixedText_FindingsAreOrderedAndDisjoint()
+    {
+        var fs = PiiAnalyzer.Default.Analyze("山田太郎様 090-1234-5678 a@example.com 〒100-0001 東京都千代田区千代田1-1");
+        fs.Count.ShouldBeGreaterThanOrEqualTo(5);
+        for (var k = 1; k < fs.Count; k++) fs[k].Start.ShouldBeGreaterThanOrEqualTo(fs[k - 1].End);
+    }
+}
+
+/// <summary>Bug: a bare domain whose URL host failed validation sent the scanner backwards (endless loop on man pages).</summary>
+public sealed class Bug_BareDomainRescanLoopsTests
+{
+    [Theory]
+    [InlineData("see example.com'x end")]
+    [InlineData("from www.gnu.org\"> and gnu.org'</a>")]
+    public async Task Analyze_DomainFollowedByQuote_Terminates(string text)
+    {
+        var task = Task.Run(() => PiiAnalyzer.Default.Analyze(string.Concat(Enumerable.Repeat(text, 1000))), TestContext.Current.CancellationToken);
+        var done = await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        done.ShouldBe(task);
+    }
+}
+
+/// <summary>Precision fixes found on the Japanese man-page corpus: hex dumps, prose after 名前, ISBNs.</summary>
+public sealed class CorpusFalsePositiveTests
+{
+    [Theory]
+    [InlineData("CDB:  35 00 00 00 00 00 00 00 00 0A 00 00 00 00 25 00 00 00", EntityTypes.JpMyNumber)]
+    [InlineData("11 12 13 14 15 16 17\n18 19 20", EntityTypes.JpMyNumber)]
+    [InlineData("ユーザーの名前 またはアドレスが不明", EntityTypes.Person)]
+    [InlineData("さらに、名前 と アドレス", EntityTypes.Person)]
+    [InlineData("(Prentice Hall 1992, ISBN 0139512942)", EntityTypes.PhoneNumber)]
+    [InlineData("これに伴う症状として", EntityTypes.SpecialCare)]
+    public void Analyze_CorpusLookalike_FindsNothing(string text, string entity) =>
+        Scan.For(text, entity).ShouldBeEmpty();
+}
+
+public sealed class EnglishDateTests
+{
+    [Theory]
+    [InlineData("Today is 5-May-2021", "5-May-2021")]
+    [InlineData("Today is 21-May", "21-May")]
+    [InlineData("Today is May-2021", "May-2021")]
+    [InlineData("born January 5, 1985 in Osaka", "January 5, 1985")]
+    public void Analyze_MonthNameDate_FindsSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.DateTime, expected);
+
+    [Theory]
+    [InlineData("Mayday-21")]
+    [InlineData("March on")]
+    public void Analyze_MonthLikeWord_FindsNoDate(string text) =>
+        Scan.For(text, EntityTypes.DateTime).ShouldBeEmpty();
+}
+
+public sealed class NormalizationTests
+{
+    [Fact]
+    public void AnalyzeNormalized_HalfWidthKatakanaContext_BoostsScoreAndKeepsOriginalOffsets()
+    {
+        const string text = "ﾏｲﾅﾝﾊﾞｰ：１２３４５６７８９０１８";
+        var plain = Scan.For(text, EntityTypes.JpMyNumber).Single();
+        var normalized = PiiAnalyzer.Default.AnalyzeNormalized(text).Single(f => f.Entity == EntityTypes.JpMyNumber);
+        text[normalized.Start..normalized.End].ShouldBe("１２３４５６７８９０１８");
+        (normalized.Start, normalized.End).ShouldBe((plain.Start, plain.End));
+        normalized.Score.ShouldBeGreaterThan(plain.Score);
+    }
+
+    [Fact]
+    public void Nfkc_VoicedHalfWidthKana_MapsComposedCharBackToBothSourceChars()
+    {
+        var n = TextNormalizer.Nfkc("aﾊﾞb");
+        n.Text.ShouldBe("aバb");
+        n.ToOriginal(1, 2).ShouldBe((1, 3));
+        n.ToOriginal(2, 3).ShouldBe((3, 4));
+    }
+}
+
+public sealed class CsvHeaderTests
+{
+    [Fact]
+    public void Analyze_CsvHeaderAfterNameLabel_IsNotAName() =>
+        Scan.For("氏名,電話,住所\n", EntityTypes.Person).ShouldBeEmpty();
+}
