@@ -36,6 +36,12 @@ public enum Permission
     /// <summary>Read incidents, their deadlines, draft reports and notices.</summary>
     ReadIncidents,
 
+    /// <summary>Enter, verify, invoice, execute, answer and refuse data-subject requests (開示等の請求).</summary>
+    HandleRequests,
+
+    /// <summary>Read the request queue, deadlines and history (not the answer files).</summary>
+    ReadRequests,
+
     /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
     Discover,
 }
@@ -46,9 +52,10 @@ public static class RolePermissions
     {
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
-            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover],
-        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents],
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
+            Permission.HandleRequests, Permission.ReadRequests],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover, Permission.HandleRequests, Permission.ReadRequests],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents, Permission.ReadRequests],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

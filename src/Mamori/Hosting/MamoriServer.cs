@@ -61,6 +61,8 @@ public static class MamoriServer
 
         builder.Services.AddMamoriCore(options.Settings);
         builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
+        builder.Services.AddOptions<Requests.RequestSettings>().Bind(builder.Configuration.GetSection(Requests.RequestSettings.Section)).Validate(r => r.Validate() is not null);
+        builder.Services.Configure<Notifications.MailSettings>(builder.Configuration.GetSection(Notifications.MailSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -101,6 +103,8 @@ public static class MamoriServer
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultJobs>());
+        builder.Services.AddSingleton<RequestJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestJobs>());
         options.Configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -141,10 +145,13 @@ public static class MamoriServer
         api.MapVault();
         api.MapGroup("").WithTags("Discovery").RequirePermission(Staff.Permission.Discover).MapDiscovery();
         api.MapIncidents();
+        api.MapRequests();
 
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
+        app.MapRequestPages();
+        app.MapRequestConsolePages();
         return app;
     }
 

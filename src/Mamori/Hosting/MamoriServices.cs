@@ -36,6 +36,19 @@ public static class MamoriServices
         services.AddScoped<Vault.SubjectImport>();
         services.AddOptions<Incidents.IncidentSettings>();
         services.AddScoped<Incidents.IncidentRegistry>();
+        services.AddOptions<Requests.RequestSettings>();
+        services.AddOptions<Notifications.MailSettings>();
+        services.AddScoped<Notifications.Outbox>();
+        services.AddScoped<Notifications.OutboxDispatcher>();
+        services.TryAddSingleton<Notifications.IMailSink>(sp =>
+        {
+            var mail = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Notifications.MailSettings>>().Value;
+            return string.IsNullOrWhiteSpace(mail.SmtpHost)
+                ? new Notifications.FileMailSink(mail.OutboxDirectory ?? Path.Combine(settings.DataDir, "outbox"))
+                : new Notifications.SmtpMailSink(mail);
+        });
+        services.AddScoped<Requests.DisclosureBuilder>();
+        services.AddScoped<Requests.DataSubjectRequests>();
         return services;
     }
 

@@ -23,6 +23,7 @@ public static class Pages
             : H.F($"""
                 <nav aria-label="{T(http, "メインメニュー", "Main menu")}"><ul>
                   <li><a href="/console">{T(http, "ホーム", "Home")}</a></li>
+                  <li><a href="/console/requests">{T(http, "開示等の請求", "Requests")}</a></li>
                   <li><a href="/api-reference">{T(http, "API リファレンス", "API reference")}</a></li>
                 </ul>
                 <form method="post" action="/logout" class="inline">{AntiforgeryField(http)}<button type="submit">{T(http, "ログアウト", "Sign out")}</button></form>
