@@ -61,6 +61,8 @@ public static class MamoriServer
 
         builder.Services.AddMamoriCore(options.Settings);
         builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
+        builder.Services.Configure<Consent.ConsentSettings>(builder.Configuration.GetSection(Consent.ConsentSettings.Section));
+        builder.Services.Configure<Provision.ProvisionSettings>(builder.Configuration.GetSection(Provision.ProvisionSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -94,6 +96,10 @@ public static class MamoriServer
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Public forms that look a person up (opt-out stop): few per minute per address, against enumeration.
+            o.AddPolicy("public-form", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
@@ -141,10 +147,13 @@ public static class MamoriServer
         api.MapVault();
         api.MapGroup("").WithTags("Discovery").RequirePermission(Staff.Permission.Discover).MapDiscovery();
         api.MapIncidents();
+        api.MapConsents();
+        api.MapProvisions();
 
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
+        app.MapConsentPages();
         return app;
     }
 

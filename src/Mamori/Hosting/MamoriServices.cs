@@ -36,6 +36,13 @@ public static class MamoriServices
         services.AddScoped<Vault.SubjectImport>();
         services.AddOptions<Incidents.IncidentSettings>();
         services.AddScoped<Incidents.IncidentRegistry>();
+        services.AddOptions<Consent.ConsentSettings>();
+        services.AddOptions<Provision.ProvisionSettings>();
+        services.AddScoped<Consent.Consents>();
+        services.AddScoped<Provision.Provisions>();
+        services.AddScoped<Provision.ProvisionRecords>();
+        services.AddScoped<Provision.RecipientRegistry>();
+        services.AddScoped<Provision.OptOutStops>();
         return services;
     }
 
