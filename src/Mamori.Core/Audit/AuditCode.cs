@@ -70,6 +70,20 @@ public enum AuditCode
     NotificationSent = 5051,
     NotificationFailed = 5052,
 
+    // 4000 consent ledger (SubjectId = subject; TargetId = receipt id; ReasonCode = scope)
+    ConsentGranted = 4000,
+    ConsentWithdrawn = 4001,
+
+    // 4100 third-party provision and its records (TargetId = record id; ReasonCode = basis or refusal)
+    ProvisionMade = 4100,
+    ProvisionRefused = 4101,
+    ReceiptRecorded = 4102,
+    ProvisionStopRequested = 4103,
+    ProvisionRecordsSwept = 4104,
+    RecipientProfileSaved = 4105,
+    SupervisionRecorded = 4106,
+    SharedUseMemberSaved = 4107,
+
     // 6000 incidents (TargetId = incident id; ReasonCode = what changed)
     IncidentCreated = 6000,
     IncidentFactsUpdated = 6001,

@@ -98,6 +98,48 @@ public enum ErrorCode
     NotificationSendFailed = 5024,
     RequestFilesDestroyed = 5025,
 
+    // 4000-4099 consent ledger and third-party provision (docs/consent-provision.md)
+    // 4000-4019 consent
+    InvalidConsentScope = 4000,
+    GuardianConsentRequired = 4001,
+    ForeignInfoNotShown = 4002,
+    UnknownPolicyVersion = 4003,
+    ConsentTimeInFuture = 4004,
+    ConsentReceiptNotFound = 4005,
+
+    // 4020-4049 provision requests (the whole request is refused; nothing leaves)
+    UnknownRecipient = 4020,
+    BasisNotForRecipient = 4021,
+    CategoryNotForRecipient = 4022,
+    JustificationRequired = 4023,
+    OptOutNotAvailable = 4024,
+    OptOutSpecialCare = 4025,
+    EntrusteeContractMissing = 4026,
+    SharedUseItemsMissing = 4027,
+    PseudonymizedProvision = 4028,
+    PersonRelatedConfirmationMissing = 4029,
+    TooManySubjects = 4030,
+    InvalidExportFormat = 4031,
+    ReceiptItemsMissing = 4032,
+    InvalidRecipientProfile = 4033,
+    ProvisionRecordNotFound = 4034,
+    InvalidOptOutStop = 4035,
+
+    // 4050-4079 per-subject refusals of a provision (returned in the refused list, never thrown)
+    ProvisionSubjectNotFound = 4050,
+    ProvisionSubjectErased = 4051,
+    ProvisionStopped = 4052,
+    ProvisionUseSuspended = 4053,
+    ProvisionConsentMissing = 4054,
+    ForeignConsentMissing = 4055,
+    ForeignConsentInfoNotShown = 4056,
+    OptOutAcquiredData = 4057,
+    ProvisionNoData = 4058,
+    PersonRelatedUnconfirmed = 4059,
+    ProvisionDecisionDenied = 4060,
+    BasisNotDeclaredForSubject = 4061,
+    ProvisionSpecialCareHeld = 4062,
+
     // 6000-6099 incidents
     IncidentInvalidFacts = 6000,
     IncidentUnknownCause = 6001,

@@ -68,18 +68,16 @@ public sealed record DisclosurePackage(
 }
 
 /// <summary>Builds packages from the vault (through decisions), the policy and the ledgers.</summary>
-public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, PolicyStore policies, TimeProvider clock)
+public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, PolicyStore policies, TimeProvider clock, Provision.ProvisionRecords provisionRecords)
 {
     /// <summary>
-    /// Provision records (第三者提供記録, Art.29/30) come from the provision ledger, which is built in a
-    /// separate part of Mamori; until it is present this returns none and the package says so.
+    /// Provision and receipt records (第三者提供記録, Art.29/30, disclosed under Art.33(5)) that list the
+    /// subject. Other people on the same record are never named: only the record's own items.
     /// </summary>
-    internal static Task<(bool Available, IReadOnlyList<PackageProvision> Records)> ProvisionRecordsAsync(MamoriDbContext db, Guid subjectId, CancellationToken ct)
+    internal async Task<(bool Available, IReadOnlyList<PackageProvision> Records)> ProvisionRecordsAsync(Guid subjectId, CancellationToken ct)
     {
-        _ = db;
-        _ = subjectId;
-        _ = ct;
-        return Task.FromResult<(bool, IReadOnlyList<PackageProvision>)>((false, []));
+        var records = await provisionRecords.ForSubjectAsync(subjectId, ct);
+        return (true, records.Select(r => new PackageProvision(r.At, r.CounterpartyName, r.Direction, r.Items, r.Basis)).ToList());
     }
 
     public static PackageSections SectionsFor(RequestKind kind) => kind switch
@@ -127,7 +125,7 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             IReadOnlyList<PackageProvision> provisions = [];
             if (sections.HasFlag(PackageSections.ProvisionRecords))
             {
-                var (available, records) = await ProvisionRecordsAsync(db, id, ct);
+                var (available, records) = await ProvisionRecordsAsync(id, ct);
                 provisionAvailable |= available;
                 provisions = records;
             }

@@ -44,6 +44,21 @@ public enum Permission
 
     /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
     Discover,
+
+    /// <summary>Record consent grants and withdrawals in the ledger, issue receipts, record a stop of provision.</summary>
+    RecordConsent,
+
+    /// <summary>Read the consent ledger and receipts.</summary>
+    ReadConsents,
+
+    /// <summary>Provide personal data to a third party, entrustee or shared-use group; record data received (Art.29, 30).</summary>
+    ProvideData,
+
+    /// <summary>Keep the recipient registry: entrustee contracts, supervision records, shared-use members.</summary>
+    ManageRecipients,
+
+    /// <summary>Read provision and receipt records, recipients and supervision records.</summary>
+    ReadProvisions,
 }
 
 public static class RolePermissions
@@ -53,9 +68,12 @@ public static class RolePermissions
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
             Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
-            Permission.HandleRequests, Permission.ReadRequests],
-        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover, Permission.HandleRequests, Permission.ReadRequests],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents, Permission.ReadRequests],
+            Permission.HandleRequests, Permission.ReadRequests,
+            Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
+            Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
+            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

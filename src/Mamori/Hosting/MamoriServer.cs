@@ -63,6 +63,8 @@ public static class MamoriServer
         builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
         builder.Services.AddOptions<Requests.RequestSettings>().Bind(builder.Configuration.GetSection(Requests.RequestSettings.Section)).Validate(r => r.Validate() is not null);
         builder.Services.Configure<Notifications.MailSettings>(builder.Configuration.GetSection(Notifications.MailSettings.Section));
+        builder.Services.Configure<Consent.ConsentSettings>(builder.Configuration.GetSection(Consent.ConsentSettings.Section));
+        builder.Services.Configure<Provision.ProvisionSettings>(builder.Configuration.GetSection(Provision.ProvisionSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -96,6 +98,10 @@ public static class MamoriServer
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Public forms that look a person up (opt-out stop): few per minute per address, against enumeration.
+            o.AddPolicy("public-form", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
@@ -146,12 +152,15 @@ public static class MamoriServer
         api.MapGroup("").WithTags("Discovery").RequirePermission(Staff.Permission.Discover).MapDiscovery();
         api.MapIncidents();
         api.MapRequests();
+        api.MapConsents();
+        api.MapProvisions();
 
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
         app.MapRequestPages();
         app.MapRequestConsolePages();
+        app.MapConsentPages();
         return app;
     }
 

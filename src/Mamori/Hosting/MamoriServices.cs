@@ -49,6 +49,13 @@ public static class MamoriServices
         });
         services.AddScoped<Requests.DisclosureBuilder>();
         services.AddScoped<Requests.DataSubjectRequests>();
+        services.AddOptions<Consent.ConsentSettings>();
+        services.AddOptions<Provision.ProvisionSettings>();
+        services.AddScoped<Consent.Consents>();
+        services.AddScoped<Provision.Provisions>();
+        services.AddScoped<Provision.ProvisionRecords>();
+        services.AddScoped<Provision.RecipientRegistry>();
+        services.AddScoped<Provision.OptOutStops>();
         return services;
     }
 

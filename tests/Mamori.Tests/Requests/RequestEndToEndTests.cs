@@ -99,14 +99,15 @@ public sealed class RequestEndToEndTests(PostgresCluster cluster)
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task ProvisionRecords_NoFeeInPolicy_AnsweredWithLedgerNote(string provider)
+    public async Task ProvisionRecords_NoFeeInPolicy_AnsweredFromTheProvisionLedger(string provider)
     {
         var (s, id, _, _) = await VerifiedAsync(provider, cluster, "provision-records");
         await using var _ = s.App;
         await AnsweredAndChainVerifiesAsync(s, await s.PostAsync(id, "execute"));
         var json = RequestScenario.Json(Encoding.UTF8.GetString(await s.AnswerAsync(id, "json")));
         json.GetProperty("sections").GetString().ShouldBe("provision-records");
-        json.GetProperty("notes").EnumerateArray().ShouldContain(n => n.GetString()!.Contains("第三者提供記録"));
+        json.GetProperty("provisionRecordsAvailable").GetBoolean().ShouldBeTrue();
+        json.GetProperty("notes").EnumerateArray().ShouldNotContain(n => n.GetString()!.Contains("第三者提供記録"));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

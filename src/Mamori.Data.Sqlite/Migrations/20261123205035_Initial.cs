@@ -98,7 +98,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     EvidenceRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     GuardianConsent = table.Column<bool>(type: "INTEGER", nullable: false),
                     ForeignInfoShown = table.Column<bool>(type: "INTEGER", nullable: false),
-                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    ReceiptId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Seq = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -347,6 +349,93 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProvisionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Direction = table.Column<int>(type: "INTEGER", nullable: false),
+                    Basis = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    CounterpartyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CounterpartyName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    CounterpartyAddress = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    CounterpartyRepresentative = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Country = table.Column<string>(type: "TEXT", maxLength: 2, nullable: true),
+                    Items = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    SubjectCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    RefusedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConsentRef = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    OptOutFacts = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    LegalException = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AcquisitionHistory = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ContractRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ContractAsRecord = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastProvisionOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PersonRelatedConfirmation = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    StatutoryRecord = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeepThrough = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProvisionRecordSubjects",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionRecordSubjects", x => new { x.TenantId, x.RecordId, x.SubjectId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProvisionStopRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Stopped = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionStopRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecipientProfiles",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Representative = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Confidentiality = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AuditClause = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReEntrustmentClause = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ContractStart = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ContractEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ContractRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecipientProfiles", x => new { x.TenantId, x.RecipientId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RequestArtifacts",
                 columns: table => new
                 {
@@ -425,6 +514,24 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "SharedUseMembers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GroupId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Representative = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    JoinedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    LeftOn = table.Column<DateOnly>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SharedUseMembers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SubjectFields",
                 columns: table => new
                 {
@@ -455,6 +562,26 @@ namespace Mamori.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_SubjectLookups", x => new { x.TenantId, x.SubjectId, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupervisionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HeldOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Findings = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Actions = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    NextDue = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupervisionRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -582,6 +709,11 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "IX_ConsentRecords_TenantId",
                 table: "ConsentRecords",
                 column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecords_TenantId_ReceiptId",
+                table: "ConsentRecords",
+                columns: new[] { "TenantId", "ReceiptId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ConsentRecords_TenantId_SubjectId_Scope_At",
@@ -717,6 +849,46 @@ namespace Mamori.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId",
+                table: "ProvisionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId_At",
+                table: "ProvisionRecords",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId_KeepThrough",
+                table: "ProvisionRecords",
+                columns: new[] { "TenantId", "KeepThrough" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecordSubjects_TenantId",
+                table: "ProvisionRecordSubjects",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecordSubjects_TenantId_SubjectId",
+                table: "ProvisionRecordSubjects",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionStopRequests_TenantId",
+                table: "ProvisionStopRequests",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionStopRequests_TenantId_At",
+                table: "ProvisionStopRequests",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecipientProfiles_TenantId",
+                table: "RecipientProfiles",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_RequestArtifacts_TenantId",
                 table: "RequestArtifacts",
                 column: "TenantId");
@@ -763,6 +935,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SharedUseMembers_TenantId",
+                table: "SharedUseMembers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedUseMembers_TenantId_GroupId",
+                table: "SharedUseMembers",
+                columns: new[] { "TenantId", "GroupId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubjectFields_TenantId",
                 table: "SubjectFields",
                 column: "TenantId");
@@ -776,6 +958,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "IX_SubjectLookups_TenantId_Kind_Hash",
                 table: "SubjectLookups",
                 columns: new[] { "TenantId", "Kind", "Hash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupervisionRecords_TenantId",
+                table: "SupervisionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupervisionRecords_TenantId_RecipientId_HeldOn",
+                table: "SupervisionRecords",
+                columns: new[] { "TenantId", "RecipientId", "HeldOn" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -844,6 +1036,18 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "PolicyVersions");
 
             migrationBuilder.DropTable(
+                name: "ProvisionRecords");
+
+            migrationBuilder.DropTable(
+                name: "ProvisionRecordSubjects");
+
+            migrationBuilder.DropTable(
+                name: "ProvisionStopRequests");
+
+            migrationBuilder.DropTable(
+                name: "RecipientProfiles");
+
+            migrationBuilder.DropTable(
                 name: "RequestArtifacts");
 
             migrationBuilder.DropTable(
@@ -856,10 +1060,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "Sessions");
 
             migrationBuilder.DropTable(
+                name: "SharedUseMembers");
+
+            migrationBuilder.DropTable(
                 name: "SubjectFields");
 
             migrationBuilder.DropTable(
                 name: "SubjectLookups");
+
+            migrationBuilder.DropTable(
+                name: "SupervisionRecords");
 
             migrationBuilder.DropTable(
                 name: "Tenants");
