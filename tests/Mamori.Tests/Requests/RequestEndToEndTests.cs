@@ -73,7 +73,7 @@ public sealed class RequestEndToEndTests(PostgresCluster cluster)
         subj.GetProperty("subjectId").GetGuid().ShouldBe(subject);
         subj.GetProperty("fields").EnumerateArray().ShouldContain(f => f.GetProperty("value").GetString() == p.Email);
         subj.GetProperty("purposes").EnumerateArray().ShouldContain(x => x.GetProperty("id").GetString() == "inquiries");
-        json.GetProperty("provisionRecordsAvailable").GetBoolean().ShouldBeFalse();
+        json.GetProperty("provisionRecordsAvailable").GetBoolean().ShouldBeTrue();
         var html = Encoding.UTF8.GetString(await s.AnswerAsync(id, "html"));
         html.ShouldContain("<html lang=\"ja\">");
         html.ShouldContain("保有個人データ開示書");
