@@ -10,6 +10,11 @@ if (args.Length > 0 && args[0] == "bare-kestrel")
     await Mamori.Benchmarks.Vault.BareKestrel.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:5091");
     return;
 }
+if (args.Length > 1 && args[0] == "sample-disclosure")
+{
+    await Mamori.Benchmarks.Requests.DisclosurePackageBenchmark.WriteSampleAsync(args[1]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Mamori.Benchmarks.BenchmarkMarker).Assembly).Run(args);
 
 namespace Mamori.Benchmarks

@@ -16,6 +16,8 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser, PostgresCluster 
         await using var _ = app;
         for (var i = 0; i < 3; i++) await IspCustomerAsync(app, tenant, $"山田 太郎{i}", $"taro{i}@example.jp", $"090-1234-56{i:D2}");
         await SmsUserAsync(app, tenant, "080-2222-3333");
+        var reference = await LetterRequestAsync(app, tenant, "山田 太郎0", "taro0@example.jp");
+        await LetterRequestAsync(app, tenant, "山田 太郎1", "taro1@example.jp");
         var officer = await app.UserAsync(tenant, Roles.PrivacyOfficer, Roles.Admin);
         await using var context = await browser.NewContextAsync();
         var page = await SignInAsync(context, app, officer);
@@ -29,7 +31,9 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser, PostgresCluster 
         subjects.ShouldContain("4");
         var keys = await page.Locator("section[aria-labelledby=keys-h]").InnerTextAsync();
         keys.ShouldContain("現行");
-        (await page.Locator("section[aria-labelledby=requests-h]").InnerTextAsync()).ShouldContain("まだ導入されていません");
+        var requests = await page.Locator("section[aria-labelledby=requests-h]").InnerTextAsync();
+        requests.ShouldContain("2 件 対応中");
+        requests.ShouldContain(reference);
 
         await page.ClickAsync("form[action='/console/audit/verify'] button");
         await page.WaitForURLAsync("**/console?done=verified");

@@ -52,6 +52,13 @@ public static class Scenario
         (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input", ["verification", "coupon-management"],
             new Dictionary<string, string> { ["sms-phone"] = phone, ["verification-log"] = "2026-11-01 認証成功" }, "sms-verify"), Actor.System, Ct)).Id);
 
+    /// <summary>A disclosure request entered by staff from a certified letter.</summary>
+    public static Task<string> LetterRequestAsync(TestApp app, Guid tenant, string name, string email) => app.InTenantAsync(tenant, async (sp, _) =>
+        (await sp.GetRequiredService<Mamori.Requests.DataSubjectRequests>().SubmitAsync(new Mamori.Requests.RequestIntake
+        {
+            Kind = "disclosure", Channel = Mamori.Policy.RequestChannel.CertifiedMail, Name = name, Email = email, Address = "東京都千代田区1-2-3",
+        }, Actor.System, Ct)).Request.Reference);
+
     /// <summary>Signs in through the real form, by mouse-free clicks on the page's own controls.</summary>
     public static async Task<IPage> SignInAsync(IBrowserContext context, TestApp app, StaffUser user)
     {

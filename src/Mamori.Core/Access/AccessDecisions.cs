@@ -49,6 +49,57 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         return (decision, subject, scope);
     }
 
+    /// <summary>
+    /// Many decisions at once, for bulk work such as a provision: the facts of every subject are read in
+    /// a few queries and the same <see cref="DecisionRules"/> decide. Returns one audit entry per
+    /// decision, which the caller appends inside its own transaction (with the change they justify).
+    /// </summary>
+    public async Task<(IReadOnlyList<Decision> Decisions, IReadOnlyList<AuditEntry> Audit)> DecideManyAsync(
+        IReadOnlyList<DecisionRequest> requests, Actor actor, CancellationToken ct = default)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        var ids = requests.Select(r => r.SubjectId).Distinct().ToArray();
+        var subjects = new Dictionary<Guid, DataSubject>();
+        var stored = new Dictionary<Guid, List<string>>();
+        foreach (var chunk in ids.Chunk(5000))
+        {
+            foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
+            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId)).Select(f => new { f.SubjectId, f.Category }).ToListAsync(ct))
+            {
+                if (!stored.TryGetValue(f.SubjectId, out var list)) stored[f.SubjectId] = list = [];
+                list.Add(f.Category);
+            }
+        }
+        var now = clock.GetUtcNow();
+        var consentScopes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in requests)
+            if (subjects.TryGetValue(r.SubjectId, out var s) && PolicyScopes.For(current.Model, s.ServiceId).Purposes.FirstOrDefault(p => p.Id == r.Purpose) is { ConsentRequired: true })
+                consentScopes.Add(ConsentScopes.Purpose(r.Purpose));
+        var consents = await new ConsentLedger(db).LatestManyAsync(ids, consentScopes, now, ct);
+
+        var decisions = new Decision[requests.Count];
+        var entries = new AuditEntry[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            Decision decision;
+            if (!subjects.TryGetValue(request.SubjectId, out var subject)) decision = Decision.Deny(DecisionReasons.SubjectNotFound);
+            else
+            {
+                var erased = subject.ErasedAt is not null || subject.WrappedKey is null;
+                decision = DecisionRules.Decide(PolicyScopes.For(current.Model, subject.ServiceId), request,
+                    new DecisionRules.SubjectFacts(subject.SubjectType, erased, subject.UseSuspended, erased ? [] : stored.GetValueOrDefault(subject.Id) ?? []),
+                    scope => consents.TryGetValue((subject.Id, scope), out var e) && e.Granted);
+            }
+            decisions[i] = decision;
+            var categories = decision.Allowed ? string.Join(',', decision.Fields.Select(f => f.Category)) : decision.DeniedCategory;
+            entries[i] = new AuditEntry(decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
+                decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
+                SubjectId: request.SubjectId.ToString(), Purpose: Truncate(request.Purpose), ReasonCode: Truncate(decision.Reason), Categories: Truncate(categories, 1000));
+        }
+        return (decisions, entries);
+    }
+
     private static string? Truncate(string? s, int max = 64) => s is null || s.Length <= max ? s : s[..max];
 }
 

@@ -19,7 +19,15 @@ public sealed record DecisionRequest(
     IReadOnlyList<string> Roles,
     bool RequireUnmasked = false,
     LegalException? Exception = null,
-    string? Justification = null);
+    string? Justification = null,
+    ProvisionCheck? Provision = null);
+
+/// <summary>
+/// The context of a read for third-party provision (purpose <see cref="DecisionRules.ThirdPartyProvision"/>):
+/// the recipient, the items it may receive, and the verdict of the per-subject basis check
+/// (<c>null</c> = the basis holds, otherwise its refusal code). Built by <c>Mamori.Provision.Provisions</c>.
+/// </summary>
+public sealed record ProvisionCheck(string Recipient, IReadOnlyList<string> Categories, string? Refusal);
 
 /// <summary>Per field: allowed, and whether the value is shown unmasked.</summary>
 public sealed record FieldDecision(string Category, bool Unmasked);
@@ -47,10 +55,14 @@ public static class DecisionReasons
     public const string MyNumberRole = "mynumber-role";
     public const string ExceptionWithoutJustification = "exception-without-justification";
 
+    /// <summary>A read for third-party provision without a provision and its basis check.</summary>
+    public const string ProvisionBasisMissing = "provision-basis-missing";
+
     public static readonly IReadOnlyList<string> All =
     [
         Allowed, AllowedLegalException, SubjectNotFound, SubjectErased, PurposeUndeclared, PurposeNotForSubjectType,
         CategoryNotInPurpose, ConsentMissing, Suspended, UnmaskNotAllowed, MyNumberWrongPurpose, MyNumberRole, ExceptionWithoutJustification,
+        ProvisionBasisMissing,
     ];
 }
 
@@ -62,6 +74,13 @@ public static class DecisionRules
 {
     /// <summary>Built-in purpose for handling the person's own requests (開示等の請求); never suspended.</summary>
     public const string RequestHandling = "request-handling";
+
+    /// <summary>
+    /// Built-in purpose for providing data to a third party, entrustee or shared-use group: allowed only
+    /// with a <see cref="ProvisionCheck"/> whose basis holds, only for the recipient's items; denied with
+    /// the basis refusal code otherwise (docs/consent-provision.md).
+    /// </summary>
+    public const string ThirdPartyProvision = "third-party-provision";
 
     public sealed record SubjectFacts(string SubjectType, bool Erased, bool UseSuspended, IReadOnlyCollection<string> StoredCategories);
 
@@ -79,6 +98,13 @@ public static class DecisionRules
         if (request.Purpose == RequestHandling)
         {
             purpose = new Purpose { Id = RequestHandling, Name = new LocalizedText("開示等の請求への対応", "Handling the person's requests"), Categories = [.. categories.Keys] };
+        }
+        else if (request.Purpose == ThirdPartyProvision)
+        {
+            if (request.Provision is not { } provision) return Decision.Deny(DecisionReasons.ProvisionBasisMissing);
+            if (provision.Refusal is { } refusal) return Decision.Deny(refusal);
+            if (subject.UseSuspended && !exception) return Decision.Deny(DecisionReasons.Suspended);
+            purpose = new Purpose { Id = ThirdPartyProvision, Name = new LocalizedText("第三者提供", "Third-party provision"), Categories = provision.Categories };
         }
         else
         {

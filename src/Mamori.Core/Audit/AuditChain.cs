@@ -95,6 +95,17 @@ public sealed class AuditChainVerifier
     private readonly byte[] _scratch = new byte[AuditChain.HashSize];
     private long _expected = 1;
 
+    public AuditChainVerifier()
+    {
+    }
+
+    /// <summary>Continues a chain already verified up to <paramref name="sequence"/> (a checkpoint).</summary>
+    public AuditChainVerifier(long sequence, byte[] hash)
+    {
+        _expected = sequence + 1;
+        _previous = hash;
+    }
+
     public long Verified { get; private set; }
 
     /// <summary>The first sequence number where the chain breaks, or null while intact.</summary>

@@ -52,6 +52,42 @@ public enum AuditCode
     AccessAllowed = 3100,
     AccessDenied = 3101,
 
+    // 5000 data-subject requests (TargetId = request id; ReasonCode = transition or item; SubjectId where a subject is touched)
+    RequestReceived = 5000,
+    RequestStatusChanged = 5001,
+    RequestDocumentAdded = 5002,
+    RequestDocumentChecked = 5003,
+    RequestIdentityVerified = 5004,
+    RequestCodeSent = 5005,
+    RequestCodeRejected = 5006,
+    RequestInvoiced = 5007,
+    RequestPaymentConfirmed = 5008,
+    RequestFeeWaived = 5009,
+    RequestSubjectsMatched = 5010,
+    RequestExecuted = 5011,
+    RequestAnswerDownloaded = 5012,
+    RequestFilesDestroyed = 5013,
+    SubjectUseSuspended = 5014,
+    SubjectProvisionStopped = 5015,
+    RequestStatusLinkRejected = 5016,
+    NotificationQueued = 5050,
+    NotificationSent = 5051,
+    NotificationFailed = 5052,
+
+    // 4000 consent ledger (SubjectId = subject; TargetId = receipt id; ReasonCode = scope)
+    ConsentGranted = 4000,
+    ConsentWithdrawn = 4001,
+
+    // 4100 third-party provision and its records (TargetId = record id; ReasonCode = basis or refusal)
+    ProvisionMade = 4100,
+    ProvisionRefused = 4101,
+    ReceiptRecorded = 4102,
+    ProvisionStopRequested = 4103,
+    ProvisionRecordsSwept = 4104,
+    RecipientProfileSaved = 4105,
+    SupervisionRecorded = 4106,
+    SharedUseMemberSaved = 4107,
+
     // 6000 incidents (TargetId = incident id; ReasonCode = what changed)
     IncidentCreated = 6000,
     IncidentFactsUpdated = 6001,

@@ -61,3 +61,17 @@ public sealed record Actor(ActorKind Kind, string? Id)
 
     public override string ToString() => Id is null ? Kind.ToString() : $"{Kind}:{Id}";
 }
+
+/// <summary>
+/// A point up to which a tenant's chain was verified intact: later verifications (and the blast
+/// radius) continue from the newest checkpoint instead of from the first event. Export them with
+/// <c>mamori audit checkpoint</c> and keep them outside the database: an anchored checkpoint also
+/// defeats an attacker who can rewrite the database, hashes included.
+/// </summary>
+public sealed class AuditCheckpoint : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public long Sequence { get; set; }
+    public required byte[] Hash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -79,11 +79,30 @@ public sealed record AuditVerification(Guid TenantId, string TenantSlug, long Ve
 /// <summary>Reads chains back in sequence order and checks every link.</summary>
 public static class AuditVerify
 {
-    public static async Task<AuditVerification> VerifyTenantAsync(MamoriDbContext db, Guid tenantId, string slug, CancellationToken ct = default)
+    /// <summary>
+    /// Checks the tenant's chain. With <paramref name="fromCheckpoint"/> it continues from the newest
+    /// checkpoint (whose event must still carry the checkpointed hash) instead of the first event.
+    /// </summary>
+    public static async Task<AuditVerification> VerifyTenantAsync(MamoriDbContext db, Guid tenantId, string slug, CancellationToken ct = default, bool fromCheckpoint = false)
     {
         var verifier = new AuditChainVerifier();
+        long after = 0;
+        if (fromCheckpoint)
+        {
+            var cp = await db.Set<AuditCheckpoint>().IgnoreQueryFilters().AsNoTracking().Where(c => c.TenantId == tenantId)
+                .OrderByDescending(c => c.Sequence).FirstOrDefaultAsync(ct);
+            if (cp is not null)
+            {
+                var anchor = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
+                    .Where(e => e.TenantId == tenantId && e.Sequence == cp.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+                if (anchor is null || !anchor.AsSpan().SequenceEqual(cp.Hash))
+                    return new AuditVerification(tenantId, slug, 0, cp.Sequence, "event does not match its checkpoint");
+                verifier = new AuditChainVerifier(cp.Sequence, cp.Hash);
+                after = cp.Sequence;
+            }
+        }
         var events = db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => e.TenantId == tenantId)
+            .Where(e => e.TenantId == tenantId && e.Sequence > after)
             .OrderBy(e => e.Sequence)
             .AsAsyncEnumerable();
         await foreach (var e in events.WithCancellation(ct))
@@ -94,6 +113,22 @@ public static class AuditVerify
             verifier.Finish(head);
         }
         return new AuditVerification(tenantId, slug, verifier.Verified, verifier.BrokenAt, verifier.Problem);
+    }
+
+    /// <summary>Verifies from the newest checkpoint and, when intact, records a checkpoint at the chain's end.</summary>
+    public static async Task<(AuditVerification Result, AuditCheckpoint? Checkpoint)> CheckpointAsync(MamoriDbContext db, Guid tenantId, string slug, TimeProvider clock, CancellationToken ct = default)
+    {
+        var result = await VerifyTenantAsync(db, tenantId, slug, ct, fromCheckpoint: true);
+        if (!result.Intact) return (result, null);
+        var head = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(h => h.TenantId == tenantId, ct);
+        if (head is null || head.LastSequence == 0) return (result, null);
+        var existing = await db.Set<AuditCheckpoint>().IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Sequence == head.LastSequence, ct);
+        if (existing is not null) return (result, existing);
+        var checkpoint = new AuditCheckpoint { TenantId = tenantId, Sequence = head.LastSequence, Hash = head.LastHash, CreatedAt = clock.GetUtcNow() };
+        db.Add(checkpoint);
+        await db.SaveChangesAsync(ct);
+        return (result, checkpoint);
     }
 
     public static async Task<IReadOnlyList<AuditVerification>> VerifyAllAsync(MamoriDbContext db, CancellationToken ct = default)

@@ -32,6 +32,12 @@ public sealed class ConsentRecord : ITenantOwned
     public bool ForeignInfoShown { get; set; }
 
     public string? RecordedBy { get; set; }
+
+    /// <summary>The consent receipt this entry was issued with (one receipt may cover several scopes). Random, unguessable.</summary>
+    public Guid? ReceiptId { get; set; }
+
+    /// <summary>Order of entries for one subject and scope: at equal <see cref="At"/> the later-recorded entry wins.</summary>
+    public int Seq { get; set; }
 }
 
 public enum ConsentMethod
@@ -47,7 +53,21 @@ public static class ConsentScopes
 {
     public const string SpecialCare = "special-care";
 
-    public static string Purpose(string id) => "purpose:" + id;
+    public const string PurposePrefix = "purpose:";
+    public const string ProvisionPrefix = "provision:";
+    public const string ForeignPrefix = "foreign:";
+    public const string CookiesPrefix = "cookies:";
+
+    public static string Purpose(string id) => PurposePrefix + id;
+
+    /// <summary>Provision to a named recipient (Art.27(1)).</summary>
+    public static string Provision(string recipient) => ProvisionPrefix + recipient;
+
+    /// <summary>Provision to a named recipient in a foreign country, after the L-14 items were shown (Art.28).</summary>
+    public static string Foreign(string recipient) => ForeignPrefix + recipient;
+
+    /// <summary>Cookies and tags of a category (essential, functional, analytics, advertising).</summary>
+    public static string Cookies(string category) => CookiesPrefix + category;
 }
 
 internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>
@@ -60,6 +80,7 @@ internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<Cons
         b.Property(c => c.EvidenceRef).HasMaxLength(200);
         b.Property(c => c.RecordedBy).HasMaxLength(80);
         b.HasIndex(c => new { c.TenantId, c.SubjectId, c.Scope, c.At });
+                b.HasIndex(c => new { c.TenantId, c.ReceiptId });
     }
 }
 
@@ -70,8 +91,34 @@ public sealed class ConsentLedger(MamoriDbContext db)
     {
         var latest = await db.Set<ConsentRecord>().AsNoTracking()
             .Where(c => c.SubjectId == subjectId && c.Scope == scope && c.At <= at)
-            .OrderByDescending(c => c.At).ThenByDescending(c => c.Id)
+            .OrderByDescending(c => c.At).ThenByDescending(c => c.Seq).ThenByDescending(c => c.Id)
             .Select(c => (bool?)c.Granted).FirstOrDefaultAsync(ct);
         return latest == true;
     }
+
+    /// <summary>The latest entry per subject and scope at <paramref name="at"/>, for many subjects in one query (provision checks).</summary>
+    public async Task<Dictionary<(Guid Subject, string Scope), LedgerEntry>> LatestManyAsync(
+        IReadOnlyCollection<Guid> subjectIds, IReadOnlyCollection<string> scopes, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var result = new Dictionary<(Guid, string), LedgerEntry>();
+        if (subjectIds.Count == 0 || scopes.Count == 0) return result;
+        var ids = subjectIds as Guid[] ?? subjectIds.ToArray();
+        var names = scopes as string[] ?? scopes.ToArray();
+        var rows = await db.Set<ConsentRecord>().AsNoTracking()
+            .Where(c => names.Contains(c.Scope) && c.At <= at && ids.Contains(c.SubjectId))
+            .Select(c => new LedgerEntry(c.Id, c.SubjectId, c.Scope, c.Granted, c.At, c.Seq, c.ForeignInfoShown, c.PolicyVersion))
+            .ToListAsync(ct);
+        foreach (var r in rows)
+        {
+            var key = (r.SubjectId, r.Scope);
+            if (!result.TryGetValue(key, out var seen) || Later(r, seen)) result[key] = r;
+        }
+        return result;
+    }
+
+    private static bool Later(LedgerEntry a, LedgerEntry b) =>
+        a.At != b.At ? a.At > b.At : a.Seq != b.Seq ? a.Seq > b.Seq : a.Id.CompareTo(b.Id) > 0;
 }
+
+/// <summary>A ledger entry without its evidence, as the provision checks read it.</summary>
+public sealed record LedgerEntry(Guid Id, Guid SubjectId, string Scope, bool Granted, DateTimeOffset At, int Seq, bool ForeignInfoShown, int PolicyVersion);

@@ -84,3 +84,14 @@ internal sealed class AuditHeadConfiguration : IEntityTypeConfiguration<AuditHea
         b.Property(h => h.LastHash).HasMaxLength(32);
     }
 }
+
+internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<AuditCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<AuditCheckpoint> b)
+    {
+        b.ToTable("AuditCheckpoints");
+        b.HasKey(c => new { c.TenantId, c.Sequence });
+        b.Property(c => c.Sequence).ValueGeneratedNever();
+        b.Property(c => c.Hash).HasMaxLength(32);
+    }
+}

@@ -40,7 +40,7 @@ public static class BlastRadius
         var tenantId = db.CurrentTenantId;
         var slug = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).FirstOrDefaultAsync(ct)
                    ?? throw new MamoriException(ErrorCode.UnknownTenant, "The tenant does not exist.", 404);
-        var verification = await AuditVerify.VerifyTenantAsync(db, tenantId, slug, ct);
+        var verification = await AuditVerify.VerifyTenantAsync(db, tenantId, slug, ct, fromCheckpoint: true);
         if (!verification.Intact)
             throw new ChainBrokenException(verification);
         return await ReadAsync(db, query, verification.Verified, ct);

@@ -52,6 +52,13 @@ public sealed record PublishedPolicy(PolicyVersion Version, PolicyModel Model);
 public sealed class PolicyStore(MamoriDbContext db, AuditLog audit, TimeProvider clock)
 {
     private static readonly ConcurrentDictionary<string, PolicyModel> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The version in force per tenant, reused for a few seconds: every access decision needs it. A
+    /// publication in this process clears it at once; other servers see it within <see cref="CurrentTtl"/>.
+    /// </summary>
+    private static readonly ConcurrentDictionary<Guid, (DateTimeOffset At, DateOnly Today, PublishedPolicy Policy)> Current = new();
+    public static readonly TimeSpan CurrentTtl = TimeSpan.FromSeconds(5);
     public static readonly TimeZoneInfo Jst = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
     public DateOnly TodayJst() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Jst).DateTime);
@@ -82,6 +89,7 @@ public sealed class PolicyStore(MamoriDbContext db, AuditLog audit, TimeProvider
         await audit.AppendAsync(db, new AuditEntry(AuditCode.PolicyPublished, actor, TargetId: version.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), ReasonCode: hash[..16]), ct);
         await tx.CommitAsync(ct);
         Parsed[hash] = model;
+        Current.TryRemove(db.CurrentTenantId, out _);
         return version;
     }
 
@@ -98,9 +106,15 @@ public sealed class PolicyStore(MamoriDbContext db, AuditLog audit, TimeProvider
     public async Task<PublishedPolicy?> CurrentAsync(CancellationToken ct = default)
     {
         var today = TodayJst();
+        var now = clock.GetUtcNow();
+        if (Current.TryGetValue(db.CurrentTenantId, out var cached) && cached.Today == today && now - cached.At < CurrentTtl && now >= cached.At)
+            return cached.Policy;
         var v = await db.Set<PolicyVersion>().AsNoTracking().Where(x => x.EffectiveFrom <= today).OrderByDescending(x => x.Number).FirstOrDefaultAsync(ct)
                 ?? await db.Set<PolicyVersion>().AsNoTracking().OrderBy(x => x.Number).FirstOrDefaultAsync(ct);
-        return v is null ? null : new PublishedPolicy(v, Model(v));
+        if (v is null) return null;
+        var published = new PublishedPolicy(v, Model(v));
+        if (db.Tenant.IsSet) Current[db.CurrentTenantId] = (now, today, published);
+        return published;
     }
 
     /// <summary>The policy in force, or a clear error when none was published yet.</summary>

@@ -36,8 +36,29 @@ public enum Permission
     /// <summary>Read incidents, their deadlines, draft reports and notices.</summary>
     ReadIncidents,
 
+    /// <summary>Enter, verify, invoice, execute, answer and refuse data-subject requests (開示等の請求).</summary>
+    HandleRequests,
+
+    /// <summary>Read the request queue, deadlines and history (not the answer files).</summary>
+    ReadRequests,
+
     /// <summary>Find and redact personal information in text (Presidio-compatible analyze/anonymize).</summary>
     Discover,
+
+    /// <summary>Record consent grants and withdrawals in the ledger, issue receipts, record a stop of provision.</summary>
+    RecordConsent,
+
+    /// <summary>Read the consent ledger and receipts.</summary>
+    ReadConsents,
+
+    /// <summary>Provide personal data to a third party, entrustee or shared-use group; record data received (Art.29, 30).</summary>
+    ProvideData,
+
+    /// <summary>Keep the recipient registry: entrustee contracts, supervision records, shared-use members.</summary>
+    ManageRecipients,
+
+    /// <summary>Read provision and receipt records, recipients and supervision records.</summary>
+    ReadProvisions,
 
     /// <summary>See the dashboard's operational status: key ring use, subject counts, retention due and sweeps (counts and ids only).</summary>
     ViewOperations,
@@ -49,9 +70,13 @@ public static class RolePermissions
     {
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
-            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover, Permission.ViewOperations],
-        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover],
-        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents, Permission.ViewOperations],
+            Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
+            Permission.HandleRequests, Permission.ReadRequests,
+            Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations],
+        [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
+            Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents],
+        [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
+            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

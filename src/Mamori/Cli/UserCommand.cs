@@ -163,8 +163,37 @@ public static class AuditCommand
                     else r.InvocationConfiguration.Error.WriteLine($"mamori: audit chain of {x.TenantSlug} is broken at sequence {x.BrokenAt}: {x.Problem} (MAMORI-1200)");
                 }
             }
+            if (intact)
+            {
+                var clock = sp.GetRequiredService<TimeProvider>();
+                foreach (var x in results) await AuditVerify.CheckpointAsync(db, x.TenantId, x.TenantSlug, clock, ct);
+            }
             return intact ? 0 : 1;
         }));
-        return new Command("audit", "The tamper-evident audit chain") { verify };
+
+        var cpJson = CliSupport.Json();
+        var checkpoint = new Command("checkpoint", "Verify from the newest checkpoint, record a new one at the chain's end and print it for anchoring outside the database") { cpJson };
+        checkpoint.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var db = sp.GetRequiredService<Data.MamoriDbContext>();
+            var clock = sp.GetRequiredService<TimeProvider>();
+            var rows = new List<object>();
+            var intact = true;
+            foreach (var t in await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Tenants.OrderBy(t => t.Slug), ct))
+            {
+                var (result, cp) = await AuditVerify.CheckpointAsync(db, t.Id, t.Slug, clock, ct);
+                intact &= result.Intact;
+                if (!result.Intact)
+                    await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: audit chain of {t.Slug} is broken at sequence {result.BrokenAt}: {result.Problem} (MAMORI-1200)");
+                else if (cp is not null)
+                {
+                    rows.Add(new { tenant = t.Slug, tenantId = t.Id, sequence = cp.Sequence, hash = Convert.ToHexStringLower(cp.Hash), at = cp.CreatedAt });
+                    if (!r.GetValue(cpJson)) r.InvocationConfiguration.Output.WriteLine($"{t.Slug}\t{cp.Sequence}\t{Convert.ToHexStringLower(cp.Hash)}");
+                }
+            }
+            if (r.GetValue(cpJson)) CliSupport.WriteJson(r, rows);
+            return intact ? 0 : 1;
+        }));
+        return new Command("audit", "The tamper-evident audit chain") { verify, checkpoint };
     }
 }

@@ -61,6 +61,10 @@ public static class MamoriServer
 
         builder.Services.AddMamoriCore(options.Settings);
         builder.Services.Configure<Incidents.IncidentSettings>(builder.Configuration.GetSection(Incidents.IncidentSettings.Section));
+        builder.Services.AddOptions<Requests.RequestSettings>().Bind(builder.Configuration.GetSection(Requests.RequestSettings.Section)).Validate(r => r.Validate() is not null);
+        builder.Services.Configure<Notifications.MailSettings>(builder.Configuration.GetSection(Notifications.MailSettings.Section));
+        builder.Services.Configure<Consent.ConsentSettings>(builder.Configuration.GetSection(Consent.ConsentSettings.Section));
+        builder.Services.Configure<Provision.ProvisionSettings>(builder.Configuration.GetSection(Provision.ProvisionSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -97,16 +101,22 @@ public static class MamoriServer
             o.AddPolicy("public", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Public forms that look a person up (opt-out stop): few per minute per address, against enumeration.
+            o.AddPolicy("public-form", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
-        // Dashboard blocks contributed by features; request handling replaces RequestsNotInstalledPanel with its own.
-        builder.Services.AddScoped<IDashboardPanel, RequestsNotInstalledPanel>();
+        // Dashboard blocks contributed by features (Web/DashboardPage.cs).
+        builder.Services.AddScoped<IDashboardPanel, RequestsPanel>();
         builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();
         // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<VaultJobs>());
+        builder.Services.AddSingleton<RequestJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestJobs>());
         options.Configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -149,11 +159,17 @@ public static class MamoriServer
         api.MapVault();
         api.MapGroup("").WithTags("Discovery").RequirePermission(Staff.Permission.Discover).MapDiscovery();
         api.MapIncidents();
+        api.MapRequests();
+        api.MapConsents();
+        api.MapProvisions();
 
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
+        app.MapRequestPages();
+        app.MapRequestConsolePages();
         app.MapConsentPages();
+        app.MapCookiePages();
         return app;
     }
 

@@ -38,6 +38,26 @@ public static class MamoriServices
         services.AddScoped<Consent.CookieConsents>();
         services.AddOptions<Incidents.IncidentSettings>();
         services.AddScoped<Incidents.IncidentRegistry>();
+        services.AddOptions<Requests.RequestSettings>();
+        services.AddOptions<Notifications.MailSettings>();
+        services.AddScoped<Notifications.Outbox>();
+        services.AddScoped<Notifications.OutboxDispatcher>();
+        services.TryAddSingleton<Notifications.IMailSink>(sp =>
+        {
+            var mail = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Notifications.MailSettings>>().Value;
+            return string.IsNullOrWhiteSpace(mail.SmtpHost)
+                ? new Notifications.FileMailSink(mail.OutboxDirectory ?? Path.Combine(settings.DataDir, "outbox"))
+                : new Notifications.SmtpMailSink(mail);
+        });
+        services.AddScoped<Requests.DisclosureBuilder>();
+        services.AddScoped<Requests.DataSubjectRequests>();
+        services.AddOptions<Consent.ConsentSettings>();
+        services.AddOptions<Provision.ProvisionSettings>();
+        services.AddScoped<Consent.Consents>();
+        services.AddScoped<Provision.Provisions>();
+        services.AddScoped<Provision.ProvisionRecords>();
+        services.AddScoped<Provision.RecipientRegistry>();
+        services.AddScoped<Provision.OptOutStops>();
         return services;
     }
 

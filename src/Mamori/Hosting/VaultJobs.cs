@@ -38,6 +38,11 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Tenant.Set(tenant);
+            var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+            var slug = await db.Tenants.Where(t => t.Id == tenant).Select(t => t.Slug).FirstAsync(ct);
+            // Keeps checkpoints fresh, so the blast radius and later checks verify only recent events.
+            var (chain, _) = await Audit.AuditVerify.CheckpointAsync(db, tenant, slug, clock, ct);
+            if (!chain.Intact) ChainBroken(logger, tenant, chain.BrokenAt ?? 0);
             var maintenance = scope.ServiceProvider.GetRequiredService<VaultMaintenance>();
             var rewrapped = await maintenance.RewrapAsync(ct);
             var swept = await maintenance.SweepRetentionAsync(dryRun: false, ct);
@@ -47,6 +52,9 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Rewrapped} keys re-wrapped, {Fields} fields destroyed by retention, {Erased} subjects fully erased")]
     private static partial void JobRan(ILogger logger, Guid tenant, int rewrapped, int fields, int erased);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The audit chain of tenant {Tenant} is broken at sequence {Sequence}; run 'mamori audit verify'")]
+    private static partial void ChainBroken(ILogger logger, Guid tenant, long sequence);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Vault job failed: {ExceptionType}")]
     private static partial void JobFailed(ILogger logger, string exceptionType);

@@ -1,247 +1,156 @@
-using System.Text.Json.Serialization;
 using Mamori.Auth;
 using Mamori.Consent;
 using Mamori.Errors;
 using Mamori.Policy;
+using Mamori.Provision;
+using Mamori.Vault;
+using Microsoft.AspNetCore.Mvc;
 using static Mamori.Web.Pages;
 
 namespace Mamori.Web;
 
 /// <summary>
-/// Cookie and external-transmission (外部送信) choices, generated from the policy's external tags:
-/// the no-JavaScript preferences page (/privacy/cookies, /en/privacy/cookies), the JSON config the
-/// embeddable banner (/static/js/mamori-consent.js) reads, and the endpoint that records a known person's
-/// choice in the consent ledger. Nothing non-essential is set before a choice; Global Privacy Control
-/// (<c>Sec-GPC: 1</c>) turns every non-essential category off.
+/// Public pages of the consent ledger and opt-out provision: the consent receipt (by its random id,
+/// never by anything personal) and the form to stop opt-out provision (S-32), in Japanese and English.
 /// </summary>
 public static class ConsentPages
 {
-    /// <summary>First-party cookie holding the visitor's choice: <c>m1.&lt;policy version&gt;.&lt;granted categories joined by '-' or "none"&gt;</c>.</summary>
-    public const string ChoiceCookie = "mamori_consent";
-
-    public static readonly TimeSpan ChoiceLifetime = TimeSpan.FromDays(180);
-
-    public sealed record Choice(int PolicyVersion, IReadOnlySet<TagCategory> Granted)
-    {
-        public string Format() => $"m1.{PolicyVersion}.{(Granted.Count == 0 ? "none" : string.Join('-', Granted.Select(CookieConsents.Id).Order(StringComparer.Ordinal)))}";
-
-        public static Choice? Parse(string? value)
-        {
-            var parts = value?.Split('.');
-            if (parts is not { Length: 3 } || parts[0] != "m1" || !int.TryParse(parts[1], out var v)) return null;
-            var granted = new HashSet<TagCategory>();
-            if (parts[2] != "none")
-                foreach (var id in parts[2].Split('-'))
-                    if (CookieConsents.Parse(id) is { } c) granted.Add(c);
-                    else return null;
-            return new Choice(v, granted);
-        }
-    }
-
-    public sealed record ConfigCategory(string Id, string Name, string Description, bool Essential);
-
-    public sealed record ConfigTag(string Id, string Category, string Name, string Recipient, string InformationSent, string Purpose, string? OptOutUrl);
-
-    public sealed record ConsentConfig(
-        string Lang, int PolicyVersion, string Company, string Notice, string? SessionCookies, bool Gpc,
-        IReadOnlyList<ConfigCategory> Categories, IReadOnlyList<ConfigTag> Tags, string PreferencesUrl, string RecordUrl,
-        [property: JsonPropertyName("cookie")] string CookieName, int CookieMaxAgeSeconds, IReadOnlyDictionary<string, string> Texts);
-
-    public sealed record ChoiceBody(string Token, IReadOnlyList<string> Granted, IReadOnlyList<string> Refused, bool Gpc = false);
-
-    public sealed record ChoiceRecorded(int Recorded);
-
-    public static bool GpcHeader(HttpContext http) => http.Request.Headers["Sec-GPC"].ToString().Trim() == "1";
-
     public static void MapConsentPages(this WebApplication app)
     {
         foreach (var (prefix, lang) in new[] { ("", NoticeLanguage.Ja), ("/en", NoticeLanguage.En) })
         {
-            app.MapGet(prefix + "/privacy/cookies", async (HttpContext http, string? t, string? done) =>
+            app.MapGet(prefix + "/consent/receipts/{id:guid}", async (Guid id, HttpContext http) =>
             {
-                var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
-                var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
-                if (current is null) return Result(PublicLayout(http, lang, L(lang, "Cookie・外部送信の設定", "Cookies and external transmission"), H.F($"<p>{L(lang, "まだ公開されていません。", "Not published yet.")}</p>")), 404);
-                var linkOk = t is null || http.RequestServices.GetRequiredService<SubjectLinks>().TryOpen(t, tenant) is not null;
-                return Result(Page(http, lang, prefix, current, linkOk ? t : null, linkOk ? null : L(lang, "個人リンクが無効か期限切れです。選択はこのブラウザにだけ保存されます。",
-                    "The personal link is not valid or has expired; your choice is kept in this browser only."), done));
+                await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
+                Private(http);
+                try
+                {
+                    var receipt = await http.RequestServices.GetRequiredService<Consents>().ReceiptAsync(id, http.RequestAborted);
+                    return Result(ReceiptPage(http, lang, receipt));
+                }
+                catch (MamoriException e) when (e.Code is ErrorCode.ConsentReceiptNotFound)
+                {
+                    return Result(PublicLayout(http, lang, L(lang, "同意の控え", "Consent receipt"),
+                        H.F($"<h1>{L(lang, "同意の控えが見つかりません", "Consent receipt not found")}</h1>")), 404);
+                }
             }).AllowAnonymous().ExcludeFromDescription();
 
-            app.MapPost(prefix + "/privacy/cookies", async (HttpContext http) =>
+            app.MapGet(prefix + "/optout", async (HttpContext http) =>
             {
-                var form = await FormAsync(http);
-                var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
-                var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-                var choosable = CookieConsents.Choosable(current.Model);
-                var gpc = GpcHeader(http);
-                var action = form["action"].ToString();
-                var granted = gpc ? [] : action switch
+                await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
+                return Result(await OptOutPageAsync(http, lang, null));
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            app.MapPost(prefix + "/optout", async (HttpContext http, [FromForm] string kind, [FromForm] string value) =>
+            {
+                await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
+                Private(http);
+                var lookup = kind == "phone" ? LookupKind.Phone : kind == "email" ? LookupKind.Email : (LookupKind?)null;
+                try
                 {
-                    "accept-all" => choosable.ToHashSet(),
-                    "reject-all" => [],
-                    _ => form["granted"].Select(CookieConsents.Parse).OfType<TagCategory>().Where(choosable.Contains).ToHashSet(),
-                };
-                var choice = new Choice(current.Version.Number, granted);
-                SetChoiceCookie(http, choice);
-                var token = form["t"].ToString();
-                var recorded = false;
-                if (!string.IsNullOrEmpty(token) && http.RequestServices.GetRequiredService<SubjectLinks>().TryOpen(token, tenant) is { } holder)
-                {
-                    await http.RequestServices.GetRequiredService<CookieConsents>().RecordAsync(holder.SubjectId,
-                        choosable.ToDictionary(c => c, granted.Contains), gpc ? "gpc" : "cookie-page", http.RequestAborted);
-                    recorded = true;
+                    if (lookup is null || string.IsNullOrWhiteSpace(value)) throw new MamoriException(ErrorCode.InvalidOptOutStop, "kind");
+                    await http.RequestServices.GetRequiredService<OptOutStops>().RequestAsync(lookup.Value, value, "web", http.RequestAborted);
                 }
-                return Results.Redirect($"{prefix}/privacy/cookies?done={(recorded ? "recorded" : "saved")}");
-            }).AllowAnonymous().RequireRateLimiting("public").ExcludeFromDescription();
+                catch (MamoriException e) when (e.Code is ErrorCode.InvalidFieldValue or ErrorCode.InvalidOptOutStop)
+                {
+                    return Result(await OptOutPageAsync(http, lang, L(lang,
+                        "メールアドレス又は電話番号の形式を確認してください。", "Check the format of the e-mail address or phone number.")), 400);
+                }
+                // The same answer whether or not anything matched: the page must not tell who is in our data.
+                return Result(PublicLayout(http, lang, L(lang, "提供停止のお申し出", "Request to stop provision"), H.F($"""
+                    <h1>{L(lang, "お申し出を受け付けました", "We received your request")}</h1>
+                    <p>{L(lang, "ご入力の連絡先に該当する個人データを当社が保有している場合、第三者への提供を直ちに停止しました。該当の有無はお知らせしません。",
+                        "If we hold personal data matching the contact you entered, we have stopped providing it to third parties at once. We do not say whether anything matched.")}</p>
+                    <p><a href="{prefix}/privacy">{L(lang, "プライバシーポリシーへ", "To the privacy policy")}</a></p>
+                    """)));
+            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
         }
-
-        var api = app.MapGroup("/api/public/consent").WithTags("Public").DisableAntiforgery();
-        api.MapGet("/config", async (HttpContext http, string? lang, string? service) =>
-        {
-            AllowAnyOrigin(http);
-            await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
-            var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-            IPolicyScope scope = service is null ? current.Model : Access.PolicyScopes.For(current.Model, service);
-            http.Response.Headers.CacheControl = "public, max-age=300";
-            http.Response.Headers.Vary = "Sec-GPC";
-            return TypedResults.Ok(Config(http, lang == "en" ? NoticeLanguage.En : NoticeLanguage.Ja, current, scope));
-        }).AllowAnonymous().RequireRateLimiting("public")
-          .WithSummary("The cookie and external-transmission banner's configuration from the policy in force (public; any origin may read it).");
-
-        api.MapMethods("/choice", ["OPTIONS"], (HttpContext http) =>
-        {
-            AllowAnyOrigin(http);
-            http.Response.Headers.AccessControlAllowMethods = "POST";
-            http.Response.Headers.AccessControlAllowHeaders = "Content-Type";
-            http.Response.Headers.AccessControlMaxAge = "600";
-            return TypedResults.NoContent();
-        }).AllowAnonymous().ExcludeFromDescription();
-
-        api.MapPost("/choice", async (ChoiceBody body, HttpContext http) =>
-        {
-            AllowAnyOrigin(http);
-            var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
-            var holder = http.RequestServices.GetRequiredService<SubjectLinks>().Open(body.Token, tenant);
-            var gpc = body.Gpc || GpcHeader(http);
-            var choices = new Dictionary<TagCategory, bool>();
-            foreach (var id in body.Granted.Concat(body.Refused))
-            {
-                var c = CookieConsents.Parse(id) ?? throw new MamoriException(ErrorCode.UnknownCookieCategory, $"Unknown cookie category '{(id.Length <= 20 ? id : id[..20])}'.");
-                if (choices.ContainsKey(c)) throw new MamoriException(ErrorCode.CookieChoiceInvalid, $"Category '{CookieConsents.Id(c)}' is both granted and refused.");
-                choices[c] = !gpc && body.Granted.Contains(id);
-            }
-            var n = await http.RequestServices.GetRequiredService<CookieConsents>().RecordAsync(holder.SubjectId, choices, gpc ? "gpc" : "cookie-banner", http.RequestAborted);
-            return TypedResults.Ok(new ChoiceRecorded(n));
-        }).AllowAnonymous().RequireRateLimiting("public")
-          .WithSummary("Record a known person's cookie choice in the consent ledger; the person is identified by an opaque personal link token (mst1.…), never by id.");
     }
-
-    /// <summary>The config and the choice endpoint are meant for the company's other sites; they hold no credentials.</summary>
-    private static void AllowAnyOrigin(HttpContext http) => http.Response.Headers.AccessControlAllowOrigin = "*";
-
-    public static void SetChoiceCookie(HttpContext http, Choice choice) =>
-        http.Response.Cookies.Append(ChoiceCookie, choice.Format(), new CookieOptions
-        {
-            Path = "/", MaxAge = ChoiceLifetime, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, HttpOnly = false, IsEssential = true,
-        });
 
     private static string L(NoticeLanguage lang, string ja, string en) => lang == NoticeLanguage.En ? en : ja;
 
-    public static string CategoryName(TagCategory c, NoticeLanguage lang) => c switch
-    {
-        TagCategory.Essential => L(lang, "必須", "Essential"),
-        TagCategory.Functional => L(lang, "機能", "Functional"),
-        TagCategory.Analytics => L(lang, "アクセス解析", "Analytics"),
-        _ => L(lang, "広告", "Advertising"),
-    };
+    private static string T(LocalizedText? t, NoticeLanguage lang) => t?.Get(lang) ?? "";
 
-    public static string CategoryDescription(TagCategory c, NoticeLanguage lang) => c switch
+    /// <summary>Pages tied to one person: not cached, not sent as a referrer.</summary>
+    private static void Private(HttpContext http)
     {
-        TagCategory.Essential => L(lang, "サイトの動作とセキュリティに必要なため、常に有効です。", "Needed for the site to work and stay secure; always on."),
-        TagCategory.Functional => L(lang, "言語などの設定の記憶や、便利な機能のために使います。", "Remembers settings such as language and provides extra features."),
-        TagCategory.Analytics => L(lang, "サイトの利用状況を分析し、改善に役立てます。", "Measures how the site is used so we can improve it."),
-        _ => L(lang, "興味に合わせた広告の表示や効果測定に使います。", "Shows ads matched to your interests and measures them."),
-    };
-
-    private static ConsentConfig Config(HttpContext http, NoticeLanguage lang, PublishedPolicy current, IPolicyScope scope)
-    {
-        var origin = $"{http.Request.Scheme}://{http.Request.Host}";
-        var prefix = lang == NoticeLanguage.En ? "/en" : "";
-        var categories = new[] { TagCategory.Essential }.Concat(CookieConsents.Choosable(scope))
-            .Select(c => new ConfigCategory(CookieConsents.Id(c), CategoryName(c, lang), CategoryDescription(c, lang), c == TagCategory.Essential)).ToList();
-        var tags = scope.ExternalTags.Select(t => new ConfigTag(t.Id, CookieConsents.Id(t.Category), t.Name.Get(lang), t.Recipient.Get(lang),
-            t.InformationSent.Get(lang), t.Purpose.Get(lang), t.OptOutUrl)).ToList();
-        var texts = new Dictionary<string, string>
-        {
-            ["title"] = L(lang, "Cookie と外部送信について", "Cookies and external transmission"),
-            ["intro"] = L(lang, "このサイトでは、以下の事業者へ利用者の情報を送信するタグを使います。必須のもの以外は、同意いただくまで読み込みません。",
-                "This site uses tags that send information about you to the companies below. Only essential ones load before you agree."),
-            ["acceptAll"] = L(lang, "すべて許可", "Accept all"),
-            ["rejectAll"] = L(lang, "必須のみ", "Essential only"),
-            ["save"] = L(lang, "選択を保存", "Save choice"),
-            ["details"] = L(lang, "詳細を設定", "Choose by category"),
-            ["preferences"] = L(lang, "送信先の詳細と設定", "Recipients and settings"),
-            ["gpc"] = L(lang, "ブラウザの Global Privacy Control に従い、必須以外はすべて無効にしています。", "Following your browser's Global Privacy Control, everything but essential is off."),
-            ["recipient"] = L(lang, "送信先", "Recipient"),
-            ["sent"] = L(lang, "送信される情報", "Information sent"),
-            ["purpose"] = L(lang, "利用目的", "Purpose"),
-            ["saved"] = L(lang, "選択を保存しました。", "Your choice was saved."),
-        };
-        return new ConsentConfig(lang == NoticeLanguage.En ? "en" : "ja", current.Version.Number, current.Model.Company.LegalName?.Get(lang) ?? "",
-            (scope.Cookies ?? current.Model.Cookies)?.Notice.Get(lang) ?? "", (scope.Cookies ?? current.Model.Cookies)?.SessionCookies?.Get(lang),
-            GpcHeader(http), categories, tags, origin + prefix + "/privacy/cookies", origin + "/api/public/consent/choice",
-            ChoiceCookie, (int)ChoiceLifetime.TotalSeconds, texts);
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        http.Response.Headers["X-Robots-Tag"] = "noindex";
     }
 
-    private static Html Page(HttpContext http, NoticeLanguage lang, string prefix, PublishedPolicy current, string? token, string? error, string? done)
+    private static Html ReceiptPage(HttpContext http, NoticeLanguage lang, ConsentReceipt r)
     {
-        var model = current.Model;
-        var gpc = GpcHeader(http);
-        var stored = Choice.Parse(http.Request.Cookies[ChoiceCookie]);
-        var granted = gpc || stored is null ? new HashSet<TagCategory>() : stored.Granted;
-        var choosable = CookieConsents.Choosable(model);
-        var boxes = choosable.Select(c => H.F($"""
-            <div class="choice"><input type="checkbox" id="cat-{CookieConsents.Id(c)}" name="granted" value="{CookieConsents.Id(c)}"{(granted.Contains(c) ? Html.Raw(" checked") : default)}{(gpc ? Html.Raw(" disabled") : default)} aria-describedby="cat-{CookieConsents.Id(c)}-d">
-            <label for="cat-{CookieConsents.Id(c)}">{CategoryName(c, lang)}</label>
-            <p id="cat-{CookieConsents.Id(c)}-d" class="muted">{CategoryDescription(c, lang)}</p></div>
-            """));
-        var tags = model.ExternalTags.OrderBy(t => t.Category).Select(t => H.F($"""
-            <tr><th scope="row">{t.Name.Get(lang)}</th><td>{CategoryName(t.Category, lang)}</td><td>{t.Recipient.Get(lang)}</td><td>{t.InformationSent.Get(lang)}</td><td>{t.Purpose.Get(lang)}</td>
-            <td>{(t.OptOutUrl is { } u ? H.F($"""<a href="{u}" rel="noopener">{L(lang, "オプトアウト", "Opt out")}</a>""") : default)}</td></tr>
-            """));
-        var notice = done switch
+        var at = TimeZoneInfo.ConvertTime(r.At, PolicyStore.Jst);
+        var method = r.Method switch
         {
-            "recorded" => L(lang, "選択を保存し、同意の記録に登録しました。", "Your choice was saved and recorded in our consent records."),
-            "saved" => L(lang, "選択をこのブラウザに保存しました。", "Your choice was saved in this browser."),
-            _ => null,
+            ConsentMethod.WebForm => L(lang, "Webフォーム", "Web form"),
+            ConsentMethod.Paper => L(lang, "書面", "Paper"),
+            ConsentMethod.Oral => L(lang, "口頭", "Oral"),
+            ConsentMethod.ElectronicSignature => L(lang, "電子署名", "Electronic signature"),
+            _ => "API",
         };
-        Html state = stored is null
-            ? H.F($"<p>{L(lang, "まだ選択されていません。必須以外のタグは読み込まれていません。", "No choice yet: nothing but essential tags is loaded.")}</p>")
-            : H.F($"<p>{L(lang, "現在の選択", "Current choice")}: {(stored.Granted.Count == 0 ? L(lang, "必須のみ", "essential only") : string.Join(", ", stored.Granted.Order().Select(c => CategoryName(c, lang))))}</p>");
-        var title = L(lang, "Cookie・外部送信の設定", "Cookies and external transmission");
-        return PublicLayout(http, lang, title, H.F($"""
-            <h1>{title}</h1>
-            {Notice(notice)}{Error(error)}
-            <p>{model.Cookies?.Notice.Get(lang)}</p>
-            {(gpc ? H.F($"""<p class="notice" role="status">{L(lang, "ブラウザの Global Privacy Control（GPC）を受け取りました。必須以外はすべて無効です。", "We received your browser's Global Privacy Control (GPC) signal: everything but essential is off.")}</p>""") : default)}
-            {state}
-            <form method="post" action="{prefix}/privacy/cookies" class="stack wide" data-mamori-preferences="1">
+        var rows = r.Scopes.Select(s => H.F($"""
+            <tr><td>{(s.Granted ? L(lang, "同意", "Granted") : L(lang, "撤回", "Withdrawn"))}</td>
+            <td>{T(s.Description, lang)}{(s.Details.Count == 0 ? default : H.F($"<ul>{s.Details.Select(d => H.F($"<li>{T(d, lang)}</li>"))}</ul>"))}</td>
+            <td><code>{s.Scope}</code></td></tr>
+            """));
+        Html guardian = r.GuardianConsent ? H.F($"<dt>{L(lang, "法定代理人の同意", "Guardian's consent")}</dt><dd>{L(lang, "あり", "Given")}</dd>") : default;
+        Html foreign = r.ForeignInfoShown
+            ? H.F($"<dt>{L(lang, "外国にある第三者への提供", "Foreign provision")}</dt><dd>{L(lang, "国名・当該国の制度・提供先の措置を事前に提示", "Country, its system and the recipient's measures were shown beforehand")}</dd>")
+            : default;
+        return PublicLayout(http, lang, L(lang, "同意の控え", "Consent receipt"), H.F($"""
+            <h1>{L(lang, "同意の控え", "Consent receipt")}</h1>
+            <dl>
+              <dt>{L(lang, "控え番号", "Receipt number")}</dt><dd><code>{r.Id}</code></dd>
+              <dt>{L(lang, "事業者", "Business")}</dt><dd>{T(r.Controller, lang)}</dd>
+              <dt>{L(lang, "日時（日本時間）", "Date and time (JST)")}</dt><dd>{at.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)}</dd>
+              <dt>{L(lang, "提示したプライバシーポリシー", "Privacy policy shown")}</dt><dd>{L(lang, "第", "Version ")}{r.PolicyVersion}{L(lang, "版", "")}</dd>
+              <dt>{L(lang, "方法", "Method")}</dt><dd>{method}</dd>
+              {guardian}{foreign}
+            </dl>
+            <table><thead><tr><th>{L(lang, "内容", "Action")}</th><th>{L(lang, "対象", "Scope")}</th><th>{L(lang, "コード", "Code")}</th></tr></thead>
+            <tbody>{rows}</tbody></table>
+            <p>{L(lang, "同意はいつでも撤回できます。撤回は次回の利用・提供から直ちに反映されます。この控えには、お客さまを特定する情報は含まれていません。",
+                "You can withdraw consent at any time; a withdrawal applies from the very next use or provision. This receipt holds nothing that identifies you.")}</p>
+            """));
+    }
+
+    private static async Task<Html> OptOutPageAsync(HttpContext http, NoticeLanguage lang, string? error)
+    {
+        var prefix = lang == NoticeLanguage.En ? "/en" : "";
+        var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
+        var notices = current is null ? [] : OptOutNotices.From(current.Model);
+        var sections = notices.Select(n => H.F($"""
+            <section>
+            <h2>{(n.Service is { } s && current!.Model.FindService(s) is { } svc ? T(svc.Name, lang) : L(lang, "当社", "Company-wide"))}</h2>
+            <dl>
+              <dt>{L(lang, "第三者に提供される個人データの項目", "Items provided")}</dt><dd>{string.Join(L(lang, "、", ", "), n.Items.Select(i => i.Get(lang)))} {T(n.ItemsNote, lang)}</dd>
+              <dt>{L(lang, "提供先", "Recipients")}</dt><dd>{T(n.Recipients, lang)}</dd>
+              <dt>{L(lang, "取得の方法", "How we obtained it")}</dt><dd>{string.Join(L(lang, "、", ", "), n.AcquisitionMethods.Select(i => i.Get(lang)))}</dd>
+              <dt>{L(lang, "提供停止", "Stopping provision")}</dt><dd>{T(n.StopOnRequest, lang)}</dd>
+            </dl>
+            </section>
+            """));
+        Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert">{error}</p>""");
+        return PublicLayout(http, lang, L(lang, "第三者提供の停止のお申し出", "Stop provision to third parties"), H.F($"""
+            <h1>{L(lang, "第三者提供（オプトアウト）の停止のお申し出", "Ask us to stop providing your data to third parties (opt-out)")}</h1>
+            <p>{L(lang, "当社は、次のとおり個人データを第三者に提供しています（個人情報保護法第27条第2項）。ご本人のお申し出により、直ちに提供を停止します。",
+                "We provide personal data to third parties as follows (APPI Art. 27(2)). When you ask, we stop at once.")}</p>
+            {sections}
+            {errorBlock}
+            <form method="post" action="{prefix}/optout" class="stack">
               {AntiforgeryField(http)}
-              {(token is null ? default : H.F($"""<input type="hidden" name="t" value="{token}">"""))}
-              <fieldset><legend>{L(lang, "カテゴリごとの設定", "By category")}</legend>
-              <div class="choice"><input type="checkbox" id="cat-essential" checked disabled aria-describedby="cat-essential-d"><label for="cat-essential">{CategoryName(TagCategory.Essential, lang)}</label>
-              <p id="cat-essential-d" class="muted">{CategoryDescription(TagCategory.Essential, lang)}</p></div>
-              {boxes}
+              <fieldset><legend>{L(lang, "ご本人の確認に使う連絡先", "Contact we match you by")}</legend>
+                <label><input type="radio" name="kind" value="email" checked> {L(lang, "メールアドレス", "E-mail address")}</label>
+                <label><input type="radio" name="kind" value="phone"> {L(lang, "電話番号", "Phone number")}</label>
               </fieldset>
-              <div class="buttons">
-                <button type="submit" name="action" value="save">{L(lang, "選択を保存", "Save choice")}</button>
-                <button type="submit" name="action" value="accept-all" class="secondary">{L(lang, "すべて許可", "Accept all")}</button>
-                <button type="submit" name="action" value="reject-all" class="secondary">{L(lang, "必須のみ", "Essential only")}</button>
-              </div>
+              <label for="value">{L(lang, "メールアドレス又は電話番号", "E-mail address or phone number")}</label>
+              <input id="value" name="value" type="text" autocomplete="email" required maxlength="254">
+              <button type="submit">{L(lang, "提供の停止を申し出る", "Ask to stop provision")}</button>
             </form>
-            <h2>{L(lang, "外部送信の一覧（電気通信事業法第27条の12）", "External transmissions (Telecommunications Business Act Art.27-12)")}</h2>
-            <div class="table-wrap"><table><thead><tr><th scope="col">{L(lang, "タグ", "Tag")}</th><th scope="col">{L(lang, "区分", "Category")}</th><th scope="col">{L(lang, "送信先", "Recipient")}</th><th scope="col">{L(lang, "送信される情報", "Information sent")}</th><th scope="col">{L(lang, "利用目的", "Purpose")}</th><th scope="col">{L(lang, "オプトアウト", "Opt-out")}</th></tr></thead>
-            <tbody>{tags}</tbody></table></div>
+            <p>{L(lang, "入力された連絡先は照合にのみ使い、保存しません。該当の有無はお知らせしません。",
+                "We use the contact only to match it and do not store it. We do not say whether anything matched.")}</p>
             """));
     }
 }

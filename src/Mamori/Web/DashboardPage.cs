@@ -196,20 +196,61 @@ public static class DashboardPage
 }
 
 /// <summary>
-/// Stands where the requests queue goes until request handling (issue 7) registers its own panel in its
-/// place: says plainly that nothing is counted yet, rather than showing numbers that do not exist.
+/// Data-subject requests (開示等の請求) on the dashboard: overdue and due-soon counts, open requests by status
+/// and the next ones due, linking to the queue. Counts and references only, never requester details.
 /// </summary>
-public sealed class RequestsNotInstalledPanel : IDashboardPanel
+public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Microsoft.Extensions.Options.IOptions<Requests.RequestSettings> settings) : IDashboardPanel
 {
+    public const int NextDueShown = 5;
+
+    private static readonly Requests.RequestStatus[] Open =
+    [
+        Requests.RequestStatus.Received, Requests.RequestStatus.Verifying, Requests.RequestStatus.AwaitingDocuments,
+        Requests.RequestStatus.AwaitingPayment, Requests.RequestStatus.InProgress,
+    ];
+
     public int Order => 10;
 
-    public Permission Needs => Permission.Self;
+    public Permission Needs => Permission.ReadRequests;
 
-    public Task<Html> RenderAsync(HttpContext http, CancellationToken ct) => Task.FromResult(H.F($"""
-        <section class="card" aria-labelledby="requests-h"><h2 id="requests-h">{Pages.T(http, "開示等の請求", "Data-subject requests")}</h2>
-        <p class="muted">{Pages.T(http, "請求の受付・期限管理はまだ導入されていません。導入されると、期限の近い請求・期限超過・状態ごとの件数がここに表示されます。",
-            "Request handling is not installed yet. Once it is, requests due soon, overdue ones and counts by status appear here.")}</p></section>
-        """));
+    public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
+    {
+        var today = policies.TodayJst();
+        var soon = today.AddDays(settings.Value.DueSoonDays);
+        var open = db.Set<Requests.DataSubjectRequest>().AsNoTracking().Where(r => Open.Contains(r.Status));
+        var byStatus = await open.GroupBy(r => r.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var overdue = await open.CountAsync(r => r.DueOn != null && r.DueOn < today, ct);
+        var dueSoon = await open.CountAsync(r => r.DueOn != null && r.DueOn >= today && r.DueOn <= soon, ct);
+        var next = await open.Where(r => r.DueOn != null).OrderBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).Take(NextDueShown)
+            .Select(r => new { r.Id, r.Reference, r.Kind, r.DueOn }).ToListAsync(ct);
+        var total = byStatus.Sum(x => x.Count);
+        var statusRows = Open.Select(st => H.F($"<tr><td>{StatusName(http, st)}</td><td class=\"num\">{byStatus.FirstOrDefault(x => x.Status == st)?.Count ?? 0:N0}</td></tr>"));
+        var nextRows = next.Select(r => H.F($"""
+            <tr><td class="{(r.DueOn < today ? "error" : "")}">{r.DueOn!.Value:yyyy-MM-dd}</td><td><a href="/console/requests/{r.Id}">{r.Reference}</a></td><td>{r.Kind.ToString()}</td></tr>
+            """));
+        return H.F($"""
+            <section class="card wide" aria-labelledby="requests-h"><h2 id="requests-h">{Pages.T(http, "開示等の請求", "Data-subject requests")}</h2>
+            <p><span class="big">{total:N0}</span> {Pages.T(http, "件 対応中", "open")} ·
+            <a href="/console/requests?list=overdue" class="{(overdue > 0 ? "error" : "")}">{Pages.T(http, "期限超過", "Overdue")}: {overdue:N0}</a> ·
+            <a href="/console/requests?list=due-soon">{Pages.T(http, $"{settings.Value.DueSoonDays}日以内に期限", $"Due within {settings.Value.DueSoonDays} days")}: {dueSoon:N0}</a></p>
+            <table><caption class="sr-only">{Pages.T(http, "状態ごとの件数", "Open requests by status")}</caption>
+            <thead><tr><th scope="col">{Pages.T(http, "状態", "Status")}</th><th scope="col">{Pages.T(http, "件数", "Count")}</th></tr></thead><tbody>{statusRows}</tbody></table>
+            {(next.Count == 0 ? default : H.F($"""
+            <table><caption>{Pages.T(http, "期限の近い請求", "Due next")}</caption><thead><tr><th scope="col">{Pages.T(http, "回答期限", "Due")}</th><th scope="col">{Pages.T(http, "受付番号", "Reference")}</th><th scope="col">{Pages.T(http, "種類", "Kind")}</th></tr></thead><tbody>{nextRows}</tbody></table>
+            """))}
+            <p><a href="/console/requests">{Pages.T(http, "請求の一覧へ", "To the queue")}</a></p>
+            </section>
+            """);
+    }
+
+    private static string StatusName(HttpContext http, Requests.RequestStatus s) => s switch
+    {
+        Requests.RequestStatus.Received => Pages.T(http, "受付", "Received"),
+        Requests.RequestStatus.Verifying => Pages.T(http, "本人確認中", "Verifying"),
+        Requests.RequestStatus.AwaitingDocuments => Pages.T(http, "書類待ち（期限停止）", "Awaiting documents (paused)"),
+        Requests.RequestStatus.AwaitingPayment => Pages.T(http, "手数料待ち（期限停止）", "Awaiting payment (paused)"),
+        _ => Pages.T(http, "対応中", "In progress"),
+    };
 }
 
 /// <summary>Incidents (issue: incidents) on the dashboard: open ones and their PPC report deadlines.</summary>

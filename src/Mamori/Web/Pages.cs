@@ -49,6 +49,7 @@ public static class Pages
         var items = new List<(string Href, string Ja, string En, Staff.Permission Needs)>
         {
             ("/console", "ダッシュボード", "Dashboard", Staff.Permission.Self),
+            ("/console/requests", "開示等の請求", "Requests", Staff.Permission.ReadRequests),
             ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),

@@ -15,7 +15,7 @@ public sealed class AuditChainStorageTests(PostgresCluster cluster)
 
     private static async Task<Guid> SeedEventsAsync(TestApp app, int count)
     {
-        var tenant = await app.CreateTenantAsync();
+        var tenant = await app.CreateTenantAsync("acme");
         await app.InTenantAsync(tenant.Id, async (sp, db) =>
         {
             var audit = sp.GetRequiredService<AuditLog>();
@@ -207,5 +207,35 @@ public sealed class AuditChainStorageTests(PostgresCluster cluster)
         var code = await MamoriCli.RunAsync(["migrate", "--db", app.Database.CliValue], stdout, new StringWriter());
         code.ShouldBe(0);
         stdout.ToString().ShouldContain("up to date");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Checkpoint_IncrementalVerify_DetectsEditsAfterItAndFullVerifyDetectsEditsBefore(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await SeedEventsAsync(app, 10);
+        var clock = app.Clock;
+        var (first, checkpoint) = await app.InTenantAsync(tenant, (_, db) => AuditVerify.CheckpointAsync(db, tenant, "acme", clock, Ct));
+        first.Intact.ShouldBeTrue();
+        checkpoint!.Sequence.ShouldBe(10);
+        await app.InTenantAsync(tenant, async (sp, db) =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await sp.GetRequiredService<AuditLog>().AppendManyAsync(db, [new AuditEntry(AuditCode.Logout, Actor.System), new AuditEntry(AuditCode.Logout, Actor.System)], Ct);
+            await tx.CommitAsync(Ct);
+            return 0;
+        });
+        var incremental = await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct, fromCheckpoint: true));
+        incremental.Intact.ShouldBeTrue(incremental.Problem);
+        incremental.Verified.ShouldBe(2);
+
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "ReasonCode" = 'edited' WHERE "Sequence" = 11""");
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct, fromCheckpoint: true))).BrokenAt.ShouldBe(11);
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "ReasonCode" = NULL WHERE "Sequence" = 11""");
+
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "ReasonCode" = 'edited' WHERE "Sequence" = 3""");
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).BrokenAt.ShouldBe(3);
+        await ExecAsync(app, """UPDATE "AuditEvents" SET "Hash" = "PreviousHash" WHERE "Sequence" = 10""");
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct, fromCheckpoint: true))).Problem.ShouldBe("event does not match its checkpoint");
     }
 }

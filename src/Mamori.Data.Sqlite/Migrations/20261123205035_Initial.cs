@@ -33,6 +33,20 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => new { x.TenantId, x.Sequence });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEvents",
                 columns: table => new
                 {
@@ -84,7 +98,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     EvidenceRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     GuardianConsent = table.Column<bool>(type: "INTEGER", nullable: false),
                     ForeignInfoShown = table.Column<bool>(type: "INTEGER", nullable: false),
-                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true)
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    ReceiptId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Seq = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -103,6 +119,54 @@ namespace Mamori.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataSubjectRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
+                    RequesterRole = table.Column<int>(type: "INTEGER", nullable: false),
+                    Method = table.Column<int>(type: "INTEGER", nullable: false),
+                    ServiceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    StatusTokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    WrappedKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    SealedDetails = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    SuitPossibleFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PausedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PausedDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Verification = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerifiedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CodeHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: true),
+                    CodeExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CodeAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    FeeYen = table.Column<int>(type: "INTEGER", nullable: false),
+                    FeeWaived = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FeeWaiverReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    InvoicedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaidAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PaymentReference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    SubjectIds = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: false),
+                    RefusalReason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FilesDestroyedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataSubjectRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -243,6 +307,29 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "OutboxMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Topic = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
+                    Template = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    WrappedKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SealedEnvelope = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DeadAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PolicyVersions",
                 columns: table => new
                 {
@@ -262,6 +349,153 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProvisionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Direction = table.Column<int>(type: "INTEGER", nullable: false),
+                    Basis = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    CounterpartyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CounterpartyName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    CounterpartyAddress = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    CounterpartyRepresentative = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Country = table.Column<string>(type: "TEXT", maxLength: 2, nullable: true),
+                    Items = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    SubjectCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    RefusedCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConsentRef = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    OptOutFacts = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    LegalException = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AcquisitionHistory = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ContractRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ContractAsRecord = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastProvisionOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PersonRelatedConfirmation = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    StatutoryRecord = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeepThrough = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProvisionRecordSubjects",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionRecordSubjects", x => new { x.TenantId, x.RecordId, x.SubjectId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProvisionStopRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Stopped = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionStopRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecipientProfiles",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Representative = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Confidentiality = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AuditClause = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReEntrustmentClause = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ContractStart = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ContractEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ContractRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecipientProfiles", x => new { x.TenantId, x.RecipientId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestArtifacts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DestroyedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestArtifacts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestDocuments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Group = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    IssuedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    AddedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DestroyedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestDocuments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestTransitions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    From = table.Column<int>(type: "INTEGER", nullable: false),
+                    To = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestTransitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Sessions",
                 columns: table => new
                 {
@@ -277,6 +511,24 @@ namespace Mamori.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SharedUseMembers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    GroupId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Representative = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    JoinedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    LeftOn = table.Column<DateOnly>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SharedUseMembers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -310,6 +562,26 @@ namespace Mamori.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_SubjectLookups", x => new { x.TenantId, x.SubjectId, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupervisionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HeldOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Findings = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Actions = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    NextDue = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupervisionRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -404,6 +676,11 @@ namespace Mamori.Data.Sqlite.Migrations
                 columns: new[] { "TenantId", "Name" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditCheckpoints_TenantId",
+                table: "AuditCheckpoints",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEvents_TenantId",
                 table: "AuditEvents",
                 column: "TenantId");
@@ -434,9 +711,41 @@ namespace Mamori.Data.Sqlite.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecords_TenantId_ReceiptId",
+                table: "ConsentRecords",
+                columns: new[] { "TenantId", "ReceiptId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ConsentRecords_TenantId_SubjectId_Scope_At",
                 table: "ConsentRecords",
                 columns: new[] { "TenantId", "SubjectId", "Scope", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_StatusTokenHash",
+                table: "DataSubjectRequests",
+                column: "StatusTokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId",
+                table: "DataSubjectRequests",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId_ClosedAt",
+                table: "DataSubjectRequests",
+                columns: new[] { "TenantId", "ClosedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId_Reference",
+                table: "DataSubjectRequests",
+                columns: new[] { "TenantId", "Reference" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId_Status_DueOn",
+                table: "DataSubjectRequests",
+                columns: new[] { "TenantId", "Status", "DueOn" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DataSubjects_TenantId",
@@ -519,6 +828,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 columns: new[] { "TenantId", "IncidentId", "Time" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_TenantId",
+                table: "OutboxMessages",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_TenantId_SentAt_NextAttemptAt",
+                table: "OutboxMessages",
+                columns: new[] { "TenantId", "SentAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PolicyVersions_TenantId",
                 table: "PolicyVersions",
                 column: "TenantId");
@@ -528,6 +847,76 @@ namespace Mamori.Data.Sqlite.Migrations
                 table: "PolicyVersions",
                 columns: new[] { "TenantId", "Number" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId",
+                table: "ProvisionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId_At",
+                table: "ProvisionRecords",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId_KeepThrough",
+                table: "ProvisionRecords",
+                columns: new[] { "TenantId", "KeepThrough" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecordSubjects_TenantId",
+                table: "ProvisionRecordSubjects",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecordSubjects_TenantId_SubjectId",
+                table: "ProvisionRecordSubjects",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionStopRequests_TenantId",
+                table: "ProvisionStopRequests",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionStopRequests_TenantId_At",
+                table: "ProvisionStopRequests",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecipientProfiles_TenantId",
+                table: "RecipientProfiles",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestArtifacts_TenantId",
+                table: "RequestArtifacts",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestArtifacts_TenantId_RequestId",
+                table: "RequestArtifacts",
+                columns: new[] { "TenantId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestDocuments_TenantId",
+                table: "RequestDocuments",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestDocuments_TenantId_RequestId",
+                table: "RequestDocuments",
+                columns: new[] { "TenantId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestTransitions_TenantId",
+                table: "RequestTransitions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestTransitions_TenantId_RequestId_At",
+                table: "RequestTransitions",
+                columns: new[] { "TenantId", "RequestId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Sessions_TenantId",
@@ -546,6 +935,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SharedUseMembers_TenantId",
+                table: "SharedUseMembers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedUseMembers_TenantId_GroupId",
+                table: "SharedUseMembers",
+                columns: new[] { "TenantId", "GroupId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubjectFields_TenantId",
                 table: "SubjectFields",
                 column: "TenantId");
@@ -559,6 +958,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "IX_SubjectLookups_TenantId_Kind_Hash",
                 table: "SubjectLookups",
                 columns: new[] { "TenantId", "Kind", "Hash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupervisionRecords_TenantId",
+                table: "SupervisionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupervisionRecords_TenantId_RecipientId_HeldOn",
+                table: "SupervisionRecords",
+                columns: new[] { "TenantId", "RecipientId", "HeldOn" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -585,6 +994,9 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "ApiKeys");
 
             migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
@@ -595,6 +1007,9 @@ namespace Mamori.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DataSubjectRequests");
 
             migrationBuilder.DropTable(
                 name: "DataSubjects");
@@ -615,16 +1030,46 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "IncidentTimeline");
 
             migrationBuilder.DropTable(
+                name: "OutboxMessages");
+
+            migrationBuilder.DropTable(
                 name: "PolicyVersions");
 
             migrationBuilder.DropTable(
+                name: "ProvisionRecords");
+
+            migrationBuilder.DropTable(
+                name: "ProvisionRecordSubjects");
+
+            migrationBuilder.DropTable(
+                name: "ProvisionStopRequests");
+
+            migrationBuilder.DropTable(
+                name: "RecipientProfiles");
+
+            migrationBuilder.DropTable(
+                name: "RequestArtifacts");
+
+            migrationBuilder.DropTable(
+                name: "RequestDocuments");
+
+            migrationBuilder.DropTable(
+                name: "RequestTransitions");
+
+            migrationBuilder.DropTable(
                 name: "Sessions");
+
+            migrationBuilder.DropTable(
+                name: "SharedUseMembers");
 
             migrationBuilder.DropTable(
                 name: "SubjectFields");
 
             migrationBuilder.DropTable(
                 name: "SubjectLookups");
+
+            migrationBuilder.DropTable(
+                name: "SupervisionRecords");
 
             migrationBuilder.DropTable(
                 name: "Tenants");

@@ -34,6 +34,20 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
+                    Hash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => new { x.TenantId, x.Sequence });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AuditEvents",
                 columns: table => new
                 {
@@ -85,7 +99,9 @@ namespace Mamori.Data.Postgres.Migrations
                     EvidenceRef = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     GuardianConsent = table.Column<bool>(type: "boolean", nullable: false),
                     ForeignInfoShown = table.Column<bool>(type: "boolean", nullable: false),
-                    RecordedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true)
+                    RecordedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true),
+                    ReceiptId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Seq = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -104,6 +120,54 @@ namespace Mamori.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataSubjectRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Reference = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    RequesterRole = table.Column<int>(type: "integer", nullable: false),
+                    Method = table.Column<int>(type: "integer", nullable: false),
+                    ServiceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    PolicyVersion = table.Column<int>(type: "integer", nullable: false),
+                    StatusTokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
+                    WrappedKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    SealedDetails = table.Column<byte[]>(type: "bytea", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReceivedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    SuitPossibleFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    PausedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    PausedDays = table.Column<int>(type: "integer", nullable: false),
+                    Verification = table.Column<int>(type: "integer", nullable: false),
+                    VerifiedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CodeHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: true),
+                    CodeExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CodeAttempts = table.Column<int>(type: "integer", nullable: false),
+                    FeeYen = table.Column<int>(type: "integer", nullable: false),
+                    FeeWaived = table.Column<bool>(type: "boolean", nullable: false),
+                    FeeWaiverReason = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    InvoicedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PaidAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PaymentReference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    SubjectIds = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Outcome = table.Column<int>(type: "integer", nullable: false),
+                    RefusalReason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FilesDestroyedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataSubjectRequests", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -244,6 +308,29 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "OutboxMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Topic = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true),
+                    Template = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    WrappedKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SealedEnvelope = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DeadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PolicyVersions",
                 columns: table => new
                 {
@@ -263,6 +350,153 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProvisionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Direction = table.Column<int>(type: "integer", nullable: false),
+                    Basis = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CounterpartyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CounterpartyName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    CounterpartyAddress = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    CounterpartyRepresentative = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true),
+                    Items = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    SubjectCount = table.Column<int>(type: "integer", nullable: false),
+                    RefusedCount = table.Column<int>(type: "integer", nullable: false),
+                    ConsentRef = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    OptOutFacts = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    LegalException = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AcquisitionHistory = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ContractRef = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ContractAsRecord = table.Column<bool>(type: "boolean", nullable: false),
+                    LastProvisionOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    PersonRelatedConfirmation = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    StatutoryRecord = table.Column<bool>(type: "boolean", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "integer", nullable: false),
+                    KeepThrough = table.Column<DateOnly>(type: "date", nullable: false),
+                    RecordedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProvisionRecordSubjects",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecordId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectId = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionRecordSubjects", x => new { x.TenantId, x.RecordId, x.SubjectId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProvisionStopRequests",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Stopped = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProvisionStopRequests", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecipientProfiles",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecipientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Address = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    Representative = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Confidentiality = table.Column<bool>(type: "boolean", nullable: false),
+                    AuditClause = table.Column<bool>(type: "boolean", nullable: false),
+                    ReEntrustmentClause = table.Column<bool>(type: "boolean", nullable: false),
+                    ContractStart = table.Column<DateOnly>(type: "date", nullable: true),
+                    ContractEnd = table.Column<DateOnly>(type: "date", nullable: true),
+                    ContractRef = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecipientProfiles", x => new { x.TenantId, x.RecipientId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestArtifacts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DestroyedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestArtifacts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestDocuments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Group = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Source = table.Column<int>(type: "integer", nullable: false),
+                    IssuedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    ContentType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: true),
+                    AddedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DestroyedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestDocuments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RequestTransitions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RequestId = table.Column<Guid>(type: "uuid", nullable: false),
+                    From = table.Column<int>(type: "integer", nullable: false),
+                    To = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Actor = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RequestTransitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Sessions",
                 columns: table => new
                 {
@@ -278,6 +512,24 @@ namespace Mamori.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Sessions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SharedUseMembers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    GroupId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Address = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    Representative = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    JoinedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    LeftOn = table.Column<DateOnly>(type: "date", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SharedUseMembers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -311,6 +563,26 @@ namespace Mamori.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_SubjectLookups", x => new { x.TenantId, x.SubjectId, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SupervisionRecords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RecipientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    HeldOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Findings = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Actions = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    NextDue = table.Column<DateOnly>(type: "date", nullable: true),
+                    RecordedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SupervisionRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -405,6 +677,11 @@ namespace Mamori.Data.Postgres.Migrations
                 columns: new[] { "TenantId", "Name" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditCheckpoints_TenantId",
+                table: "AuditCheckpoints",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEvents_TenantId",
                 table: "AuditEvents",
                 column: "TenantId");
@@ -435,9 +712,41 @@ namespace Mamori.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ConsentRecords_TenantId_ReceiptId",
+                table: "ConsentRecords",
+                columns: new[] { "TenantId", "ReceiptId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ConsentRecords_TenantId_SubjectId_Scope_At",
                 table: "ConsentRecords",
                 columns: new[] { "TenantId", "SubjectId", "Scope", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_StatusTokenHash",
+                table: "DataSubjectRequests",
+                column: "StatusTokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId",
+                table: "DataSubjectRequests",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId_ClosedAt",
+                table: "DataSubjectRequests",
+                columns: new[] { "TenantId", "ClosedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId_Reference",
+                table: "DataSubjectRequests",
+                columns: new[] { "TenantId", "Reference" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSubjectRequests_TenantId_Status_DueOn",
+                table: "DataSubjectRequests",
+                columns: new[] { "TenantId", "Status", "DueOn" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DataSubjects_TenantId",
@@ -520,6 +829,16 @@ namespace Mamori.Data.Postgres.Migrations
                 columns: new[] { "TenantId", "IncidentId", "Time" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_TenantId",
+                table: "OutboxMessages",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxMessages_TenantId_SentAt_NextAttemptAt",
+                table: "OutboxMessages",
+                columns: new[] { "TenantId", "SentAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PolicyVersions_TenantId",
                 table: "PolicyVersions",
                 column: "TenantId");
@@ -529,6 +848,76 @@ namespace Mamori.Data.Postgres.Migrations
                 table: "PolicyVersions",
                 columns: new[] { "TenantId", "Number" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId",
+                table: "ProvisionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId_At",
+                table: "ProvisionRecords",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecords_TenantId_KeepThrough",
+                table: "ProvisionRecords",
+                columns: new[] { "TenantId", "KeepThrough" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecordSubjects_TenantId",
+                table: "ProvisionRecordSubjects",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionRecordSubjects_TenantId_SubjectId",
+                table: "ProvisionRecordSubjects",
+                columns: new[] { "TenantId", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionStopRequests_TenantId",
+                table: "ProvisionStopRequests",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProvisionStopRequests_TenantId_At",
+                table: "ProvisionStopRequests",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecipientProfiles_TenantId",
+                table: "RecipientProfiles",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestArtifacts_TenantId",
+                table: "RequestArtifacts",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestArtifacts_TenantId_RequestId",
+                table: "RequestArtifacts",
+                columns: new[] { "TenantId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestDocuments_TenantId",
+                table: "RequestDocuments",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestDocuments_TenantId_RequestId",
+                table: "RequestDocuments",
+                columns: new[] { "TenantId", "RequestId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestTransitions_TenantId",
+                table: "RequestTransitions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RequestTransitions_TenantId_RequestId_At",
+                table: "RequestTransitions",
+                columns: new[] { "TenantId", "RequestId", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Sessions_TenantId",
@@ -547,6 +936,16 @@ namespace Mamori.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SharedUseMembers_TenantId",
+                table: "SharedUseMembers",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedUseMembers_TenantId_GroupId",
+                table: "SharedUseMembers",
+                columns: new[] { "TenantId", "GroupId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubjectFields_TenantId",
                 table: "SubjectFields",
                 column: "TenantId");
@@ -560,6 +959,16 @@ namespace Mamori.Data.Postgres.Migrations
                 name: "IX_SubjectLookups_TenantId_Kind_Hash",
                 table: "SubjectLookups",
                 columns: new[] { "TenantId", "Kind", "Hash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupervisionRecords_TenantId",
+                table: "SupervisionRecords",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SupervisionRecords_TenantId_RecipientId_HeldOn",
+                table: "SupervisionRecords",
+                columns: new[] { "TenantId", "RecipientId", "HeldOn" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Tenants_Slug",
@@ -586,6 +995,9 @@ namespace Mamori.Data.Postgres.Migrations
                 name: "ApiKeys");
 
             migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
@@ -596,6 +1008,9 @@ namespace Mamori.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
+                name: "DataSubjectRequests");
 
             migrationBuilder.DropTable(
                 name: "DataSubjects");
@@ -616,16 +1031,46 @@ namespace Mamori.Data.Postgres.Migrations
                 name: "IncidentTimeline");
 
             migrationBuilder.DropTable(
+                name: "OutboxMessages");
+
+            migrationBuilder.DropTable(
                 name: "PolicyVersions");
 
             migrationBuilder.DropTable(
+                name: "ProvisionRecords");
+
+            migrationBuilder.DropTable(
+                name: "ProvisionRecordSubjects");
+
+            migrationBuilder.DropTable(
+                name: "ProvisionStopRequests");
+
+            migrationBuilder.DropTable(
+                name: "RecipientProfiles");
+
+            migrationBuilder.DropTable(
+                name: "RequestArtifacts");
+
+            migrationBuilder.DropTable(
+                name: "RequestDocuments");
+
+            migrationBuilder.DropTable(
+                name: "RequestTransitions");
+
+            migrationBuilder.DropTable(
                 name: "Sessions");
+
+            migrationBuilder.DropTable(
+                name: "SharedUseMembers");
 
             migrationBuilder.DropTable(
                 name: "SubjectFields");
 
             migrationBuilder.DropTable(
                 name: "SubjectLookups");
+
+            migrationBuilder.DropTable(
+                name: "SupervisionRecords");
 
             migrationBuilder.DropTable(
                 name: "Tenants");

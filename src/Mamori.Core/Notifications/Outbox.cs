@@ -1,0 +1,236 @@
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Tenancy;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Mamori.Notifications;
+
+/// <summary>
+/// A message waiting to be sent. The subject line is fixed text plus a reference (never personal
+/// data); the recipient and body are sealed under the message's own data key, wrapped by the key ring.
+/// </summary>
+public sealed class OutboxMessage : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+
+    /// <summary>What the message is about, e.g. <c>request:&lt;id&gt;</c>; an id, not content.</summary>
+    public string? Topic { get; set; }
+
+    /// <summary>Template name (e.g. <c>request-received</c>): for statistics and tests.</summary>
+    public required string Template { get; set; }
+
+    public required string Subject { get; set; }
+    public required string WrappedKey { get; set; }
+    public required byte[] SealedEnvelope { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>Given up after the last retry.</summary>
+    public DateTimeOffset? DeadAt { get; set; }
+
+    /// <summary>The failure's exception type, never its message (which may quote an address).</summary>
+    public string? LastError { get; set; }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("OutboxMessages");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Topic).HasMaxLength(80);
+        b.Property(m => m.Template).HasMaxLength(64);
+        b.Property(m => m.Subject).HasMaxLength(200);
+        b.Property(m => m.WrappedKey).HasMaxLength(200);
+        b.Property(m => m.LastError).HasMaxLength(200);
+        b.HasIndex(m => new { m.TenantId, m.SentAt, m.NextAttemptAt });
+    }
+}
+
+/// <summary>Mail settings, section <c>Mamori:Mail</c>. Without an SMTP host, messages go to <c>&lt;data-dir&gt;/outbox</c> as .eml files.</summary>
+public sealed class MailSettings
+{
+    public const string Section = "Mamori:Mail";
+
+    public string From { get; set; } = "privacy@localhost";
+    public string FromName { get; set; } = "Mamori";
+    public string? SmtpHost { get; set; }
+    public int SmtpPort { get; set; } = 587;
+    public bool SmtpStartTls { get; set; } = true;
+    public string? SmtpUser { get; set; }
+    public string? SmtpPassword { get; set; }
+
+    /// <summary>Where the file sink writes; default <c>&lt;data-dir&gt;/outbox</c>.</summary>
+    public string? OutboxDirectory { get; set; }
+
+    public int MaxAttempts { get; set; } = 8;
+    public int BackoffSeconds { get; set; } = 30;
+}
+
+/// <summary>The sealed part of a message.</summary>
+public sealed record MailEnvelope(string To, string Body);
+
+/// <summary>Puts messages into the outbox inside the caller's transaction (they are sent only if it commits).</summary>
+public sealed class Outbox(MamoriDbContext db, KeyRingProvider keys, TimeProvider clock)
+{
+    public OutboxMessage Enqueue(string template, string subject, string to, string body, string? topic)
+    {
+        if (subject.Contains('@') || subject.Length > 200)
+            throw new ArgumentException("A subject line is fixed text and a reference, never an address.", nameof(subject));
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var ring = keys.Current;
+        var dataKey = VaultCrypto.NewDataKey();
+        var message = new OutboxMessage
+        {
+            Id = id,
+            TenantId = db.CurrentTenantId,
+            Topic = topic,
+            Template = template,
+            Subject = subject,
+            WrappedKey = VaultCrypto.Wrap(ring, db.CurrentTenantId, id, dataKey),
+            SealedEnvelope = VaultCrypto.EncryptField(dataKey, db.CurrentTenantId, id, "envelope", JsonSerializer.Serialize(new MailEnvelope(to, body))),
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        db.Add(message);
+        return message;
+    }
+
+    public static MailEnvelope Open(KeyRing ring, OutboxMessage m)
+    {
+        var key = VaultCrypto.Unwrap(ring, m.TenantId, m.Id, m.WrappedKey);
+        try
+        {
+            return JsonSerializer.Deserialize<MailEnvelope>(VaultCrypto.DecryptField(key, m.TenantId, m.Id, "envelope", m.SealedEnvelope))!;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+    }
+}
+
+/// <summary>Where mail goes. Two implementations: files (default) and SMTP.</summary>
+public interface IMailSink
+{
+    Task SendAsync(MimeMessage message, CancellationToken ct);
+}
+
+/// <summary>One .eml file per message, named by the message id; for development and for a mail relay that picks up files.</summary>
+public sealed class FileMailSink(string directory) : IMailSink
+{
+    public string Directory { get; } = directory;
+
+    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, (message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0] + ".eml");
+        var temp = path + ".tmp";
+        await using (var stream = File.Create(temp))
+            await message.WriteToAsync(stream, ct);
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+/// <summary>SMTP through MailKit.</summary>
+public sealed class SmtpMailSink(MailSettings settings) : IMailSink
+{
+    public async Task SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        using var client = new MailKit.Net.Smtp.SmtpClient();
+        await client.ConnectAsync(settings.SmtpHost ?? throw new InvalidOperationException("No SMTP host."), settings.SmtpPort,
+            settings.SmtpStartTls ? MailKit.Security.SecureSocketOptions.StartTls : MailKit.Security.SecureSocketOptions.None, ct);
+        if (!string.IsNullOrEmpty(settings.SmtpUser)) await client.AuthenticateAsync(settings.SmtpUser, settings.SmtpPassword ?? "", ct);
+        await client.SendAsync(message, ct);
+        await client.DisconnectAsync(true, ct);
+    }
+}
+
+public sealed record DispatchReport(int Sent, int Retried, int Dead);
+
+/// <summary>
+/// Sends due messages of the current tenant. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> on
+/// PostgreSQL, so several servers never send the same message; a failure is retried with exponential
+/// backoff until <see cref="MailSettings.MaxAttempts"/>.
+/// </summary>
+public sealed class OutboxDispatcher(MamoriDbContext db, IDatabaseProvider provider, IMailSink sink, KeyRingProvider keys, AuditLog audit,
+    IOptions<MailSettings> options, TimeProvider clock)
+{
+    private const int Batch = 20;
+
+    public async Task<DispatchReport> DispatchAsync(CancellationToken ct = default)
+    {
+        var settings = options.Value;
+        int sent = 0, retried = 0, dead = 0;
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var sql = $"SELECT \"Id\" AS \"Value\" FROM \"OutboxMessages\" WHERE \"TenantId\" = {{0}} AND \"SentAt\" IS NULL AND \"DeadAt\" IS NULL AND \"NextAttemptAt\" <= {{1}} ORDER BY \"NextAttemptAt\" LIMIT {Batch} {provider.SkipLockedClause}";
+            var ids = await db.Database.SqlQueryRaw<Guid>(sql, db.CurrentTenantId, provider.TimestampParameter(now)).ToListAsync(ct);
+            if (ids.Count == 0) break;
+            var rows = await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).ToListAsync(ct);
+            var entries = new List<AuditEntry>();
+            foreach (var m in rows)
+            {
+                m.Attempts++;
+                try
+                {
+                    var envelope = Outbox.Open(keys.Current, m);
+                    await sink.SendAsync(ToMime(m, envelope, settings), ct);
+                    m.SentAt = now;
+                    m.LastError = null;
+                    sent++;
+                    entries.Add(new AuditEntry(AuditCode.NotificationSent, Actor.System, TargetId: m.Id.ToString(), ReasonCode: m.Template));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    m.LastError = e.GetType().FullName is { } n && n.Length > 200 ? n[..200] : e.GetType().FullName;
+                    if (m.Attempts >= settings.MaxAttempts)
+                    {
+                        m.DeadAt = now;
+                        dead++;
+                        entries.Add(new AuditEntry(AuditCode.NotificationFailed, Actor.System, AuditOutcome.Failed, TargetId: m.Id.ToString(), ReasonCode: m.Template));
+                    }
+                    else
+                    {
+                        m.NextAttemptAt = now + Backoff(settings.BackoffSeconds, m.Attempts);
+                        retried++;
+                    }
+                }
+            }
+            if (entries.Count > 0) await audit.AppendManyAsync(db, entries, ct);
+            else await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            if (rows.All(r => r.SentAt is null && r.DeadAt is null)) break; // all failed: wait for the backoff
+        }
+        return new DispatchReport(sent, retried, dead);
+    }
+
+    /// <summary>30 s, 1 min, 2 min… doubling, at most 6 hours.</summary>
+    public static TimeSpan Backoff(int baseSeconds, int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(6 * 3600, baseSeconds * Math.Pow(2, Math.Max(0, attempts - 1))));
+
+    public static MimeMessage ToMime(OutboxMessage m, MailEnvelope envelope, MailSettings settings)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(settings.FromName, settings.From));
+        message.To.Add(MailboxAddress.Parse(envelope.To));
+        message.Subject = m.Subject;
+        message.MessageId = $"{m.Id:N}@mamori";
+        message.Date = m.CreatedAt;
+        message.Body = new TextPart("plain") { Text = envelope.Body };
+        return message;
+    }
+}

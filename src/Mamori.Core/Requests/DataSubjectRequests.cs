@@ -1,0 +1,1004 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Mamori.Access;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Notifications;
+using Mamori.Policy;
+using Mamori.Staff;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mamori.Requests;
+
+public enum RequestFilter
+{
+    Open,
+    Overdue,
+    DueSoon,
+    Paused,
+    All,
+}
+
+/// <summary>
+/// The request workflow (開示等の請求, Art.32-40): intake, identity and proxy verification, fees, the
+/// deadline clock, execution against the vault and the answer. Every status change is a
+/// <see cref="RequestTransition"/> and an audit event in the same transaction.
+/// </summary>
+public sealed class DataSubjectRequests(
+    MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, Subjects subjects, DisclosureBuilder builder,
+    Outbox outbox, IOptions<RequestSettings> options, TimeProvider clock)
+{
+    public const int MaxTextLength = 2000;
+    public const int MaxDetailsLength = 10_000;
+    private const string Base32 = "ABCDEFGHJKMNPQRSTVWXYZ0123456789";
+
+    private static readonly Dictionary<RequestStatus, RequestStatus[]> Allowed = new()
+    {
+        [RequestStatus.Received] = [RequestStatus.Verifying, RequestStatus.AwaitingDocuments, RequestStatus.AwaitingPayment, RequestStatus.InProgress, RequestStatus.Answered, RequestStatus.Refused, RequestStatus.Withdrawn],
+        [RequestStatus.Verifying] = [RequestStatus.AwaitingDocuments, RequestStatus.AwaitingPayment, RequestStatus.InProgress, RequestStatus.Answered, RequestStatus.Refused, RequestStatus.Withdrawn],
+        [RequestStatus.AwaitingDocuments] = [RequestStatus.Verifying, RequestStatus.AwaitingPayment, RequestStatus.InProgress, RequestStatus.Answered, RequestStatus.Refused, RequestStatus.Withdrawn],
+        [RequestStatus.AwaitingPayment] = [RequestStatus.InProgress, RequestStatus.Refused, RequestStatus.Withdrawn],
+        [RequestStatus.InProgress] = [RequestStatus.Answered, RequestStatus.Refused, RequestStatus.Withdrawn],
+        [RequestStatus.Answered] = [],
+        [RequestStatus.Refused] = [],
+        [RequestStatus.Withdrawn] = [],
+    };
+
+    private RequestSettings Settings => options.Value;
+
+    private DateOnly Today => RequestClock.Day(clock.GetUtcNow());
+
+    // ---------------------------------------------------------------- intake
+
+    /// <summary>Validates and stores a new request; returns it with its private status token (shown once).</summary>
+    public async Task<RequestCreated> SubmitAsync(RequestIntake input, Actor actor, CancellationToken ct = default)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        var kind = RequestKinds.Parse(input.Kind) ?? throw new MamoriException(ErrorCode.RequestUnknownKind,
+            $"Unknown request kind; use one of: {string.Join(", ", RequestKinds.All.Select(RequestKinds.Id))}.");
+        if (input.Service is not null && current.Model.FindService(input.Service) is null)
+            throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{input.Service}'.");
+        var procedures = PolicyScopes.For(current.Model, input.Service).RequestProcedures ?? current.Model.RequestProcedures;
+        if (RequestKinds.PolicyType(kind) is { } type && procedures?.Types.Contains(type) != true)
+            throw new MamoriException(ErrorCode.RequestKindNotOffered, $"The policy in force offers no '{RequestKinds.Id(kind)}' procedure.");
+        if (kind != RequestKind.Complaint && procedures is not null)
+        {
+            if (procedures.NotAccepted.Contains(input.Channel) || (procedures.Channels.Count > 0 && !procedures.Channels.Contains(input.Channel)))
+                throw new MamoriException(ErrorCode.RequestChannelNotAccepted,
+                    $"The policy does not accept requests by {input.Channel}; accepted: {string.Join(", ", procedures.Channels)}.");
+        }
+        var details = Clean(input, kind);
+        var now = clock.GetUtcNow();
+        var today = RequestClock.Day(now);
+        var id = Guid.CreateVersion7(now);
+        var token = SecretTokens.New();
+        var ring = keys.Current;
+        var wrapped = RequestSealing.NewWrappedKey(ring, db.CurrentTenantId, id, out var dataKey);
+        var r = new DataSubjectRequest
+        {
+            Id = id,
+            TenantId = db.CurrentTenantId,
+            Reference = NewReference(),
+            Kind = kind,
+            Status = RequestStatus.Received,
+            Channel = input.Channel,
+            RequesterRole = input.RequesterRole,
+            Method = input.Method,
+            ServiceId = input.Service,
+            Language = input.Language == "en" ? "en" : "ja",
+            PolicyVersion = current.Version.Number,
+            StatusTokenHash = SecretTokens.HashOf(token),
+            WrappedKey = wrapped,
+            SealedDetails = RequestSealing.SealDetails(dataKey, db.CurrentTenantId, id, details),
+            ReceivedAt = now,
+            ReceivedOn = today,
+            DueOn = RequestClock.DueOn(today, Settings.ResponseDays, 0),
+            SuitPossibleFrom = RequestClock.SuitPossibleFrom(today),
+            Verification = RequestKinds.NeedsIdentity(kind) ? VerificationMethod.None : VerificationMethod.NotRequired,
+            UpdatedAt = now,
+        };
+        RequestSealing.Forget(dataKey);
+
+        // Match through the blind indexes before anything is written: the decisions are audited on their own.
+        var matched = RequestKinds.NeedsIdentity(kind) ? await MatchAsync(details, r.ServiceId, actor, ct) : null;
+        r.SubjectIds = matched?.Select(g => g.ToString()).ToList() ?? [];
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(r);
+        var entries = new List<AuditEntry>
+        {
+            new(AuditCode.RequestReceived, actor, TargetId: id.ToString(), ReasonCode: RequestKinds.Id(kind), Categories: input.Channel.ToString()),
+        };
+        if (matched is not null)
+            entries.Add(new(AuditCode.RequestSubjectsMatched, actor, TargetId: id.ToString(), ReasonCode: "intake", Categories: matched.Count.ToString(CultureInfo.InvariantCulture)));
+        Notify(r, details, "request-received", Subject(current.Model, r, "ご請求を受け付けました", "Request received"),
+            Body(current.Model, r, $"""
+                {RequestKinds.Name(kind).Ja}のご請求を受け付けました。受付番号：{r.Reference}
+                回答期限の目安：{r.DueOn:yyyy-MM-dd}（ご本人確認書類の提出待ち・手数料のお支払い待ちの間は期限の計算が止まります）
+                状況の確認・書類の提出はこちらの非公開リンクから行えます（他の方に知らせないでください）：
+                {StatusUrl(r, token)}
+                """, $"""
+                We received your request ({RequestKinds.Name(kind).En}). Reference: {r.Reference}
+                We aim to answer by {r.DueOn:yyyy-MM-dd} (the clock pauses while we wait for your documents or payment).
+                Check the status and upload documents through this private link (do not share it):
+                {StatusUrl(r, token)}
+                """));
+
+        // "No data held" is answered at once (S-44, L-19): nothing in the vault matches the contact data given.
+        if (matched is { Count: 0 } && (details.Email is not null || details.Phone is not null))
+            await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return new RequestCreated(await ViewAsync(r, ct), token);
+    }
+
+    private static RequesterDetails Clean(RequestIntake input, RequestKind kind)
+    {
+        static string? T(string? s, string field, int max = MaxTextLength)
+        {
+            if (string.IsNullOrWhiteSpace(s)) return null;
+            var v = s.Trim();
+            if (v.Length > max) throw new MamoriException(ErrorCode.RequestInvalidInput, $"The field '{field}' is longer than {max} characters.");
+            return v;
+        }
+        var email = T(input.Email, "email", 254);
+        var phone = T(input.Phone, "phone", 40);
+        try
+        {
+            if (email is not null) BlindIndex.Normalize(LookupKind.Email, email);
+            if (phone is not null) BlindIndex.Normalize(LookupKind.Phone, phone);
+        }
+        catch (MamoriException e)
+        {
+            throw new MamoriException(ErrorCode.RequestInvalidInput, e.Message);
+        }
+        var address = T(input.Address, "address");
+        if (email is null && address is null)
+            throw new MamoriException(ErrorCode.RequestContactMissing, "Give an email address or a postal address so that we can answer.");
+        var name = T(input.Name, "name", 200);
+        if (name is null && kind != RequestKind.Complaint)
+            throw new MamoriException(ErrorCode.RequestContactMissing, "Give the name of the person the request is about.");
+        if (input.RequesterRole != RequesterRole.Self && T(input.AgentName, "agentName", 200) is null)
+            throw new MamoriException(ErrorCode.RequestContactMissing, "An agent or statutory representative gives their own name (agentName).");
+        if (input.Language is not ("ja" or "en")) throw new MamoriException(ErrorCode.RequestInvalidInput, "language is 'ja' or 'en'.");
+        Dictionary<string, string>? corrections = null;
+        if (kind == RequestKind.Correction)
+        {
+            if (input.Corrections is not { Count: > 0 })
+                throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction request names at least one item and its correct content (corrections).");
+            corrections = input.Corrections.ToDictionary(kv => T(kv.Key, "corrections", 64) ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction names its item."),
+                kv => T(kv.Value, "corrections") ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction gives the correct content."), StringComparer.Ordinal);
+        }
+        List<string>? categories = null;
+        if (kind == RequestKind.Anonymization)
+        {
+            if (input.Categories is not { Count: > 0 })
+                throw new MamoriException(ErrorCode.RequestInvalidInput, "An anonymisation request names the items to process (categories).");
+            categories = input.Categories.Select(c => T(c, "categories", 64) ?? "").Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        }
+        var text = T(input.Details, "details", MaxDetailsLength);
+        if (kind == RequestKind.Complaint && text is null)
+            throw new MamoriException(ErrorCode.RequestInvalidInput, "Describe the complaint or inquiry (details).");
+        return new RequesterDetails
+        {
+            Name = name, Email = email, Phone = phone, Address = address, AgentName = T(input.AgentName, "agentName", 200),
+            Details = text, Corrections = corrections, Categories = categories,
+        };
+    }
+
+    private static string NewReference()
+    {
+        Span<char> c = stackalloc char[8];
+        for (var i = 0; i < c.Length; i++) c[i] = Base32[RandomNumberGenerator.GetInt32(Base32.Length)];
+        return $"R-{c[..4]}-{c[4..]}";
+    }
+
+    /// <summary>Finds the person's subjects by their email and phone through the blind indexes (decisions audited).</summary>
+    private async Task<List<Guid>> MatchAsync(RequesterDetails d, string? service, Actor actor, CancellationToken ct)
+    {
+        var found = new HashSet<Guid>();
+        if (d.Email is not null) found.UnionWith(await subjects.LookupAsync(LookupKind.Email, d.Email, DecisionRules.RequestHandling, [], actor, ct));
+        if (d.Phone is not null) found.UnionWith(await subjects.LookupAsync(LookupKind.Phone, d.Phone, DecisionRules.RequestHandling, [], actor, ct));
+        if (found.Count == 0) return [];
+        var ids = found.ToList();
+        var rows = await db.Set<DataSubject>().AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.ServiceId, s.CreatedAt }).ToListAsync(ct);
+        return rows.Where(s => service is null || s.ServiceId == service).OrderBy(s => s.CreatedAt).Select(s => s.Id).ToList();
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    public async Task<DataSubjectRequest> GetAsync(Guid id, CancellationToken ct = default) =>
+        await db.Set<DataSubjectRequest>().FirstOrDefaultAsync(r => r.Id == id, ct)
+        ?? throw new MamoriException(ErrorCode.RequestNotFound, "There is no such request.", 404);
+
+    /// <summary>The request behind a private status link; a forged or mistyped token gets one clear code.</summary>
+    public async Task<DataSubjectRequest> ByTokenAsync(string token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100)
+            throw new MamoriException(ErrorCode.RequestStatusLinkInvalid, "This status link is not valid. Use the link from the message we sent you.", 404);
+        var hash = SecretTokens.HashOf(token);
+        var r = await db.Set<DataSubjectRequest>().FirstOrDefaultAsync(x => x.StatusTokenHash == hash, ct);
+        if (r is null || !CryptographicOperations.FixedTimeEquals(r.StatusTokenHash, hash))
+            throw new MamoriException(ErrorCode.RequestStatusLinkInvalid, "This status link is not valid. Use the link from the message we sent you.", 404);
+        return r;
+    }
+
+    public async Task<List<RequestView>> ListAsync(RequestFilter filter, CancellationToken ct = default)
+    {
+        var today = Today;
+        var soon = today.AddDays(Settings.DueSoonDays);
+        var q = db.Set<DataSubjectRequest>().AsNoTracking();
+        var open = new[] { RequestStatus.Received, RequestStatus.Verifying, RequestStatus.AwaitingDocuments, RequestStatus.AwaitingPayment, RequestStatus.InProgress };
+        q = filter switch
+        {
+            RequestFilter.Open => q.Where(r => open.Contains(r.Status)),
+            RequestFilter.Overdue => q.Where(r => open.Contains(r.Status) && r.DueOn != null && r.DueOn < today),
+            RequestFilter.DueSoon => q.Where(r => open.Contains(r.Status) && r.DueOn != null && r.DueOn >= today && r.DueOn <= soon),
+            RequestFilter.Paused => q.Where(r => r.Status == RequestStatus.AwaitingDocuments || r.Status == RequestStatus.AwaitingPayment),
+            _ => q,
+        };
+        var rows = await q.OrderBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).Take(500).ToListAsync(ct);
+        return rows.Select(r => View(r, [], [], [], [])).ToList();
+    }
+
+    public async Task<RequestView> ViewAsync(Guid id, CancellationToken ct = default) => await ViewAsync(await GetAsync(id, ct), ct);
+
+    public async Task<RequestView> ViewAsync(DataSubjectRequest r, CancellationToken ct = default)
+    {
+        var docs = await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == r.Id).OrderBy(d => d.AddedAt).ToListAsync(ct);
+        var artifacts = await db.Set<RequestArtifact>().AsNoTracking().Where(a => a.RequestId == r.Id && a.Ciphertext != null).Select(a => a.Kind).ToListAsync(ct);
+        var history = await db.Set<RequestTransition>().AsNoTracking().Where(t => t.RequestId == r.Id).OrderBy(t => t.At).ThenBy(t => t.Id)
+            .Select(t => new TransitionView(t.From, t.To, t.At, t.Reason)).ToListAsync(ct);
+        var missing = RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null ? await MissingAsync(r, docs, ct) : [];
+        return View(r, docs, missing, artifacts, history);
+    }
+
+    private RequestView View(DataSubjectRequest r, List<RequestDocument> docs, IReadOnlyList<MissingDocument> missing, List<ArtifactKind> artifacts, List<TransitionView> history) =>
+        new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
+            RequestClock.ProjectedDue(r, Today, Settings.ResponseDays), r.SuitPossibleFrom, RequestClock.State(r, Today, Settings.DueSoonDays), r.PausedDays,
+            r.Verification, r.VerifiedAt, r.FeeYen, r.FeeWaived, r.InvoicedAt, r.PaidAt, r.SubjectIds.Select(Guid.Parse).ToList(), r.Outcome, r.RefusalReason,
+            r.AnsweredAt, docs.Select(d => new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, d.DestroyedAt is not null)).ToList(),
+            missing, artifacts.Distinct().Order().ToList(), r.FilesDestroyedAt is not null, history);
+
+    /// <summary>The requester's sealed details, for staff handling the request.</summary>
+    public RequesterDetails Details(DataSubjectRequest r)
+    {
+        var key = RequestSealing.Key(keys.Current, r);
+        try { return RequestSealing.OpenDetails(key, r); }
+        finally { RequestSealing.Forget(key); }
+    }
+
+    // ---------------------------------------------------------------- documents and identity
+
+    private async Task<RequestProcedures?> ProceduresAsync(DataSubjectRequest r, CancellationToken ct)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        return (r.ServiceId is null ? null : PolicyScopes.For(current.Model, r.ServiceId).RequestProcedures) ?? current.Model.RequestProcedures;
+    }
+
+    private static IEnumerable<(DocumentGroup Group, RequiredDocument Doc)> Required(RequestProcedures? p, RequesterRole role)
+    {
+        if (p is null) yield break;
+        foreach (var d in p.IdentityDocuments) yield return (DocumentGroup.Identity, d);
+        if (role == RequesterRole.Agent) foreach (var d in p.ProxyDocuments) yield return (DocumentGroup.Proxy, d);
+        if (role == RequesterRole.LegalRepresentative) foreach (var d in p.LegalRepresentativeDocuments) yield return (DocumentGroup.LegalRepresentative, d);
+    }
+
+    /// <summary>Per group: every "all" document, and one of the "one of" documents; each within its maximum age at arrival.</summary>
+    private async Task<IReadOnlyList<MissingDocument>> MissingAsync(DataSubjectRequest r, List<RequestDocument> docs, CancellationToken ct)
+    {
+        var required = Required(await ProceduresAsync(r, ct), r.RequesterRole).ToList();
+        bool Has(DocumentGroup g, RequiredDocument d) => docs.Any(x => x.Group == g && x.Name == d.Name.Ja && Fresh(d, x.IssuedOn, r.ReceivedOn));
+        var missing = new List<MissingDocument>();
+        foreach (var group in required.GroupBy(x => x.Group))
+        {
+            foreach (var (g, d) in group.Where(x => x.Doc.Requirement == DocumentRequirement.All))
+                if (!Has(g, d)) missing.Add(new MissingDocument(g, d.Name.Ja, d.Name.En, false, d.MaxAge?.ToString()));
+            var oneOf = group.Where(x => x.Doc.Requirement == DocumentRequirement.OneOf).ToList();
+            if (oneOf.Count > 0 && !oneOf.Any(x => Has(x.Group, x.Doc)))
+                missing.AddRange(oneOf.Select(x => new MissingDocument(x.Group, x.Doc.Name.Ja, x.Doc.Name.En, true, x.Doc.MaxAge?.ToString())));
+        }
+        return missing;
+    }
+
+    private static bool Fresh(RequiredDocument d, DateOnly? issued, DateOnly receivedOn) =>
+        d.MaxAge is null || (issued is { } i && i <= receivedOn && d.MaxAge.Value.AddTo(i) >= receivedOn);
+
+    private async Task<RequiredDocument> RequireDocumentAsync(DataSubjectRequest r, DocumentGroup group, string name, DateOnly? issuedOn, CancellationToken ct)
+    {
+        var doc = Required(await ProceduresAsync(r, ct), r.RequesterRole).FirstOrDefault(x => x.Group == group && x.Doc.Name.Ja == name).Doc
+                  ?? throw new MamoriException(ErrorCode.RequestUnknownDocument,
+                      $"The policy requires no document of that name in the {group} group for this requester; see missingDocuments for the accepted names.");
+        if (doc.MaxAge is not null)
+        {
+            if (issuedOn is null)
+                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge}: give its issue date (issuedOn).");
+            if (!Fresh(doc, issuedOn, r.ReceivedOn))
+                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge} before the request arrived ({r.ReceivedOn:yyyy-MM-dd}).");
+        }
+        return doc;
+    }
+
+    private static void RequireOpen(DataSubjectRequest r)
+    {
+        if (r.IsClosed) throw new MamoriException(ErrorCode.RequestClosed, $"The request is already {r.Status}.", 409);
+    }
+
+    /// <summary>An uploaded identity, proxy or representation document: image or PDF by content, within the size limit, sealed.</summary>
+    public async Task<DocumentView> AddDocumentAsync(DataSubjectRequest r, DocumentGroup group, string name, DateOnly? issuedOn, byte[] content, Actor actor, CancellationToken ct = default)
+    {
+        RequireOpen(r);
+        if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "This request needs no (more) identity documents.", 409);
+        if (content.Length == 0) throw new MamoriException(ErrorCode.RequestUploadType, "The upload is empty.", 415);
+        if (content.Length > Settings.MaxUploadBytes)
+            throw new MamoriException(ErrorCode.RequestUploadTooLarge, $"An upload may be at most {Settings.MaxUploadBytes / 1024} KiB.", 413);
+        var type = UploadSniffer.Sniff(content) ?? throw new MamoriException(ErrorCode.RequestUploadType,
+            "Only images (JPEG, PNG, GIF, WebP, TIFF, HEIC) and PDF files are accepted; the content is neither.", 415);
+        await RequireDocumentAsync(r, group, name, issuedOn, ct);
+        var now = clock.GetUtcNow();
+        var d = new RequestDocument
+        {
+            Id = Guid.CreateVersion7(now), TenantId = r.TenantId, RequestId = r.Id, Group = group, Name = name, Source = DocumentSource.Upload,
+            IssuedOn = issuedOn, ContentType = type, Size = content.Length, AddedBy = actor.ToString(), AddedAt = now,
+        };
+        var key = RequestSealing.Key(keys.Current, r);
+        d.Ciphertext = RequestSealing.SealBytes(key, r.TenantId, r.Id, "doc:" + d.Id.ToString("N"), content);
+        RequestSealing.Forget(key);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(d);
+        var entries = new List<AuditEntry> { new(AuditCode.RequestDocumentAdded, actor, TargetId: r.Id.ToString(), ReasonCode: group.ToString()) };
+        if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "document-uploaded", entries);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, false);
+    }
+
+    /// <summary>Staff saw the original on paper (a letter, a visit): recorded as checked, nothing stored.</summary>
+    public async Task<DocumentView> RecordCheckedAsync(Guid id, DocumentGroup group, string name, DateOnly? issuedOn, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        await RequireDocumentAsync(r, group, name, issuedOn, ct);
+        var now = clock.GetUtcNow();
+        var d = new RequestDocument
+        {
+            Id = Guid.CreateVersion7(now), TenantId = r.TenantId, RequestId = r.Id, Group = group, Name = name, Source = DocumentSource.CheckedByStaff,
+            IssuedOn = issuedOn, AddedBy = actor.ToString(), AddedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(d);
+        var entries = new List<AuditEntry> { new(AuditCode.RequestDocumentChecked, actor, TargetId: r.Id.ToString(), ReasonCode: group.ToString()) };
+        if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "document-checked", entries);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, null, 0, d.AddedAt, false);
+    }
+
+    /// <summary>Staff ask the person for the missing documents: the clock pauses until they arrive.</summary>
+    public async Task<RequestView> AskForDocumentsAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        var missing = await MissingAsync(r, await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == id).ToListAsync(ct), ct);
+        var current = await policies.RequireCurrentAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var entries = new List<AuditEntry>();
+        Move(r, RequestStatus.AwaitingDocuments, actor, "documents-requested", entries);
+        var list = string.Join("\n", missing.Select(m => "・" + m.Name + (m.OneOf ? "（いずれか1点）" : "") + (m.MaxAge is null ? "" : $"（{m.MaxAge}以内に発行されたもの）")));
+        Notify(r, Details(r), "documents-requested", Subject(current.Model, r, "本人確認書類のご提出のお願い", "Documents needed"),
+            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）の対応に、次の書類が必要です。受付時にお知らせした状況確認用リンクから提出するか、郵送してください。\n{list}",
+                $"To handle your request ({r.Reference}) we need the documents below. Upload them through the private status link or send them by mail.\n"
+                + string.Join("\n", missing.Select(m => "- " + (m.NameEn ?? m.Name) + (m.OneOf ? " (one of these)" : "")))));
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>Staff start checking a request (received → verifying).</summary>
+    public async Task<RequestView> StartVerificationAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var entries = new List<AuditEntry>();
+        Move(r, RequestKinds.NeedsIdentity(r.Kind) ? RequestStatus.Verifying : RequestStatus.InProgress, actor, "staff", entries);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>
+    /// Identity verified from the documents the policy requires (uploaded or checked by staff). Missing or
+    /// stale documents: a problem naming them, nothing changed. Then the subjects are matched, and the
+    /// request is invoiced (fee > 0) or goes to work.
+    /// </summary>
+    public async Task<RequestView> VerifyIdentityAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409);
+        if (r.Status is not (RequestStatus.Received or RequestStatus.Verifying or RequestStatus.AwaitingDocuments))
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be verified.", 409);
+        var missing = await MissingAsync(r, await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == id).ToListAsync(ct), ct);
+        if (missing.Count > 0)
+            throw new MamoriException(ErrorCode.RequestDocumentsMissing,
+                $"Identity cannot be verified: {missing.Count} required document(s) are missing or too old ({string.Join("; ", missing.Select(m => m.Group + ": " + (m.NameEn ?? m.Name)))}).", 422);
+        return await VerifiedAsync(r, VerificationMethod.Documents, actor, ct);
+    }
+
+    private async Task<RequestView> VerifiedAsync(DataSubjectRequest r, VerificationMethod method, Actor actor, CancellationToken ct)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        var details = Details(r);
+        var matched = await MatchAsync(details, r.ServiceId, actor, ct);
+        var known = r.SubjectIds.Select(Guid.Parse).Where(g => !matched.Contains(g)).ToList();
+        var all = matched.Concat(known).ToList();
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        r.Verification = method;
+        r.VerifiedAt = now;
+        r.CodeHash = null;
+        r.SubjectIds = all.Select(g => g.ToString()).ToList();
+        var entries = new List<AuditEntry>
+        {
+            new(AuditCode.RequestIdentityVerified, actor, TargetId: r.Id.ToString(), ReasonCode: method.ToString()),
+            new(AuditCode.RequestSubjectsMatched, actor, TargetId: r.Id.ToString(), ReasonCode: "verified", Categories: all.Count.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (all.Count == 0)
+        {
+            if (r.Status == RequestStatus.Received) Move(r, RequestStatus.Verifying, actor, method.ToString(), entries);
+            await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
+        }
+        else
+        {
+            r.FeeYen = await FeeAsync(r, all, current.Model, ct);
+            if (r.FeeYen > 0 && !r.FeeWaived)
+            {
+                Move(r, RequestStatus.AwaitingPayment, actor, "invoiced", entries);
+                r.InvoicedAt = now;
+                entries.Add(new(AuditCode.RequestInvoiced, actor, TargetId: r.Id.ToString(), ReasonCode: r.FeeYen.ToString(CultureInfo.InvariantCulture)));
+                var procedures = await ProceduresAsync(r, ct);
+                Notify(r, details, "invoice", Subject(current.Model, r, "手数料のご請求", "Invoice"),
+                    Body(current.Model, r, $"""
+                        ご本人確認が完了しました。ご請求（受付番号 {r.Reference}）の手数料は {r.FeeYen:N0} 円（税込）です。
+                        {procedures?.PaymentMethod?.Ja ?? "お支払い方法は別途ご案内します。"}
+                        お支払いの確認後に回答します。お支払いをお待ちする間は回答期限の計算が止まります。
+                        """, $"""
+                        Your identity is verified. The fee for request {r.Reference} is JPY {r.FeeYen:N0} (tax included).
+                        {procedures?.PaymentMethod?.En ?? "We will tell you how to pay."}
+                        We answer after payment is confirmed; the clock pauses while we wait for it.
+                        """));
+            }
+            else Move(r, RequestStatus.InProgress, actor, r.FeeWaived ? "fee-waived" : "no-fee", entries);
+        }
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>Fee per service the person has data in (S-43): the policy's fee for the kind, tax added when not included.</summary>
+    private async Task<int> FeeAsync(DataSubjectRequest r, List<Guid> subjectIds, PolicyModel model, CancellationToken ct)
+    {
+        if (RequestKinds.PolicyType(r.Kind) is not { } type) return 0;
+        var services = await db.Set<DataSubject>().AsNoTracking().Where(s => subjectIds.Contains(s.Id)).Select(s => s.ServiceId).Distinct().ToListAsync(ct);
+        if (services.Count == 0) services.Add(r.ServiceId);
+        var total = 0;
+        foreach (var service in services)
+        {
+            var procedures = (service is null ? null : PolicyScopes.For(model, service).RequestProcedures) ?? model.RequestProcedures;
+            if (procedures?.Fees.FirstOrDefault(f => f.Type == type) is not { } fee) continue;
+            total += fee.TaxIncluded ? fee.AmountYen : fee.AmountYen + fee.AmountYen / 10;
+        }
+        return total;
+    }
+
+    /// <summary>Online verification: a one-time code sent to the contact data the vault holds for the matched subjects.</summary>
+    public async Task<RequestView> SendCodeAsync(DataSubjectRequest r, Actor actor, CancellationToken ct = default)
+    {
+        RequireOpen(r);
+        if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409);
+        if (r.RequesterRole != RequesterRole.Self)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "An agent or representative proves the representation with documents; a code cannot do that.", 409);
+        if (r.Channel is not (RequestChannel.WebForm or RequestChannel.Email))
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409);
+        string? to = null;
+        foreach (var subjectId in r.SubjectIds.Select(Guid.Parse))
+        {
+            var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
+            if (subject?.WrappedKey is null) continue;
+            var current0 = await policies.RequireCurrentAsync(ct);
+            var scope = PolicyScopes.For(current0.Model, subject.ServiceId);
+            var emailCategories = scope.DataCategories.Where(c => BlindIndex.KindOf(c) == LookupKind.Email).Select(c => c.Id).ToList();
+            var stored = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subjectId && emailCategories.Contains(f.Category)).Select(f => f.Category).ToListAsync(ct);
+            if (stored.Count == 0) continue;
+            var read = await subjects.ReadAsync(new DecisionRequest(subjectId, DecisionRules.RequestHandling, stored, []), actor, ct);
+            to = read.Values.Values.FirstOrDefault();
+            if (to is not null) break;
+        }
+        if (to is null)
+            throw new MamoriException(ErrorCode.RequestNoVaultContact, "We hold no email address for the person to send a code to; verify with documents instead.", 409);
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        var now = clock.GetUtcNow();
+        var current = await policies.RequireCurrentAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        r.CodeHash = CodeHash(r, code);
+        r.CodeExpiresAt = now.AddMinutes(Settings.CodeMinutes);
+        r.CodeAttempts = 0;
+        var entries = new List<AuditEntry> { new(AuditCode.RequestCodeSent, actor, TargetId: r.Id.ToString(), ReasonCode: "vault-email") };
+        if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "code-sent", entries);
+        else r.UpdatedAt = now;
+        outbox.Enqueue("verification-code", Subject(current.Model, r, "確認コードのお知らせ", "Verification code"),
+            to, Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）の確認コードは {code} です。{Settings.CodeMinutes}分以内に状況確認ページで入力してください。心当たりがない場合は破棄してください。",
+                $"The verification code for request {r.Reference} is {code}. Enter it on the status page within {Settings.CodeMinutes} minutes. If you did not ask for it, ignore this message."),
+            "request:" + r.Id);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    private static byte[] CodeHash(DataSubjectRequest r, string code) =>
+        SHA256.HashData(Encoding.UTF8.GetBytes(r.Id.ToString("N") + ":" + code));
+
+    /// <summary>The person enters the code from the status page. Wrong codes count; too many need a new code.</summary>
+    public async Task<RequestView> VerifyCodeAsync(DataSubjectRequest r, string code, Actor actor, CancellationToken ct = default)
+    {
+        RequireOpen(r);
+        if (r.CodeHash is null) throw new MamoriException(ErrorCode.RequestCodeInvalid, "No code was sent for this request; ask for one first.", 400);
+        if (r.CodeExpiresAt <= clock.GetUtcNow()) throw new MamoriException(ErrorCode.RequestCodeExpired, "The code has expired; ask for a new one.", 400);
+        if (r.CodeAttempts >= Settings.CodeMaxAttempts) throw new MamoriException(ErrorCode.RequestCodeAttempts, "Too many wrong codes; ask for a new one.", 429);
+        var given = (code ?? "").Trim();
+        if (given.Length != 6 || !CryptographicOperations.FixedTimeEquals(CodeHash(r, given), r.CodeHash))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            r.CodeAttempts++;
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.RequestCodeRejected, actor, AuditOutcome.Denied, TargetId: r.Id.ToString(), ReasonCode: "wrong-code"), ct);
+            await tx.CommitAsync(ct);
+            throw new MamoriException(ErrorCode.RequestCodeInvalid, "The code is not correct.", 400);
+        }
+        return await VerifiedAsync(r, VerificationMethod.OneTimeCode, actor, ct);
+    }
+
+    // ---------------------------------------------------------------- fees
+
+    public async Task<RequestView> ConfirmPaymentAsync(Guid id, string? reference, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        if (r.Status != RequestStatus.AwaitingPayment)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "Only an invoiced request waits for payment.", 409);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        r.PaidAt = clock.GetUtcNow();
+        r.PaymentReference = reference is { Length: > 100 } ? reference[..100] : reference;
+        var entries = new List<AuditEntry> { new(AuditCode.RequestPaymentConfirmed, actor, TargetId: r.Id.ToString(), ReasonCode: r.FeeYen.ToString(CultureInfo.InvariantCulture)) };
+        Move(r, RequestStatus.InProgress, actor, "paid", entries);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>Waives the fee (the policy's or a staff decision, with a reason code).</summary>
+    public async Task<RequestView> WaiveFeeAsync(Guid id, string reason, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200) throw new MamoriException(ErrorCode.RequestInvalidInput, "Give a reason for the waiver (up to 200 characters).");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        r.FeeWaived = true;
+        r.FeeWaiverReason = reason.Trim();
+        var entries = new List<AuditEntry> { new(AuditCode.RequestFeeWaived, actor, TargetId: r.Id.ToString(), ReasonCode: "waived") };
+        if (r.Status == RequestStatus.AwaitingPayment) Move(r, RequestStatus.InProgress, actor, "fee-waived", entries);
+        else r.UpdatedAt = clock.GetUtcNow();
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    // ---------------------------------------------------------------- execution and answers
+
+    /// <summary>
+    /// Executes a verified, paid request against the vault and answers it. Vault changes (correction,
+    /// erasure) commit on their own and are idempotent, so a failure part-way can simply be retried;
+    /// the answer and the status change commit together afterwards.
+    /// </summary>
+    public async Task<RequestView> ExecuteAsync(Guid id, ExecuteOptions? execute, Actor actor, CancellationToken ct = default)
+    {
+        execute ??= new ExecuteOptions();
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        if (r.Status == RequestStatus.AwaitingPayment)
+            throw new MamoriException(ErrorCode.RequestPaymentRequired, "The fee is not paid yet; the answer is released only after payment is confirmed (or the fee is waived).", 409);
+        if (RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null)
+            throw new MamoriException(ErrorCode.RequestNotVerified, "The person's identity is not verified yet; no data leaves before that (L-22).", 409);
+        if (r.Status != RequestStatus.InProgress)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be executed.", 409);
+        if (r.Kind == RequestKind.Complaint && string.IsNullOrWhiteSpace(execute.AnswerText))
+            throw new MamoriException(ErrorCode.RequestInvalidInput, "A complaint is answered with a text (answerText).");
+        if (execute.AnswerText is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"answerText is longer than {MaxDetailsLength} characters.");
+        var current = await policies.RequireCurrentAsync(ct);
+        var details = Details(r);
+        var subjectIds = r.SubjectIds.Select(Guid.Parse).ToList();
+        var items = new List<string>();
+        var outcome = RequestOutcome.Executed;
+        var entries = new List<AuditEntry>();
+        var artifacts = new List<(ArtifactKind Kind, string Type, byte[] Bytes)>();
+        string? pdfProblem = null;
+        switch (r.Kind)
+        {
+            case RequestKind.Disclosure or RequestKind.PurposeNotification or RequestKind.ProvisionRecords or RequestKind.Portability:
+            {
+                var package = await builder.BuildAsync(r.Reference, r.Kind, subjectIds, actor, ct);
+                artifacts.Add((ArtifactKind.Json, "application/json", package.ToJson()));
+                if (r.Kind != RequestKind.Portability)
+                {
+                    artifacts.Add((ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(DisclosureHtml.Render(package))));
+                    var pdf = DisclosurePdf.Render(DisclosureHtml.Lines(package), DisclosureHtml.Title(r.Kind) + " " + r.Reference, Settings.PdfFont);
+                    if (pdf.Bytes is not null) artifacts.Add((ArtifactKind.Pdf, "application/pdf", pdf.Bytes));
+                    else pdfProblem = pdf.Problem;
+                }
+                items.Add($"{package.Subjects.Count} 件の記録について回答を作成しました（{package.RecordCount} 項目）。");
+                if (package.Subjects.Count == 0) outcome = RequestOutcome.NoDataHeld;
+                break;
+            }
+            case RequestKind.Correction:
+            {
+                var corrections = execute.Corrections ?? details.Corrections ?? new Dictionary<string, string>();
+                var changed = 0;
+                foreach (var subjectId in subjectIds)
+                {
+                    var applicable = await ApplicableAsync(subjectId, corrections.Keys, current.Model, ct);
+                    if (applicable.Count == 0) continue;
+                    try
+                    {
+                        await subjects.CorrectAsync(subjectId, corrections.Where(kv => applicable.Contains(kv.Key)).ToDictionary(), "data-subject-request", actor, ct);
+                    }
+                    catch (MamoriException e) when (e.Code is ErrorCode.InvalidFieldValue)
+                    {
+                        throw new MamoriException(ErrorCode.RequestInvalidInput, "A corrected value is not valid for its item: " + e.Message);
+                    }
+                    changed += applicable.Count;
+                    items.Add($"訂正：{string.Join("、", applicable)}");
+                }
+                if (changed == 0) { outcome = RequestOutcome.NoChange; items.Add("訂正の対象となる保有個人データはありませんでした（訂正なし）。"); }
+                break;
+            }
+            case RequestKind.Suspension or RequestKind.StopProvision:
+            {
+                var stop = r.Kind == RequestKind.StopProvision;
+                var rows = await db.Set<DataSubject>().Where(s => subjectIds.Contains(s.Id)).ToListAsync(ct);
+                foreach (var s in rows)
+                {
+                    if (stop) s.ProvisionStopped = true;
+                    else s.UseSuspended = true;
+                    s.UpdatedAt = clock.GetUtcNow();
+                    entries.Add(new(stop ? AuditCode.SubjectProvisionStopped : AuditCode.SubjectUseSuspended, actor, SubjectId: s.Id.ToString(), TargetId: r.Id.ToString(), ReasonCode: "data-subject-request"));
+                }
+                items.Add(stop ? $"{rows.Count} 件の記録について、第三者への提供を停止しました。" : $"{rows.Count} 件の記録について、利用を停止しました（ご請求への対応を除く）。");
+                break;
+            }
+            case RequestKind.Erasure:
+            {
+                foreach (var subjectId in subjectIds)
+                {
+                    try
+                    {
+                        var certificate = await subjects.EraseAsync(subjectId, "data-subject-request", actor, ct);
+                        items.Add("消去：" + (certificate.Destroyed.Length == 0 ? "なし" : certificate.Destroyed.Replace(",", "、", StringComparison.Ordinal)));
+                        if (certificate.Kept is not null)
+                            items.Add("法令により保存を続ける項目（保存期間の満了後に消去します）：" + certificate.Kept);
+                    }
+                    catch (MamoriException e) when (e.Code == ErrorCode.SubjectErased)
+                    {
+                        items.Add("消去：既に消去済みの記録がありました。");
+                    }
+                }
+                break;
+            }
+            case RequestKind.Anonymization:
+            {
+                var wanted = execute.Categories ?? details.Categories ?? [];
+                foreach (var subjectId in subjectIds)
+                {
+                    var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == subjectId, ct);
+                    if (subject.WrappedKey is null) continue;
+                    var scope = PolicyScopes.For(current.Model, subject.ServiceId);
+                    var stored = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subjectId).Select(f => f.Category).ToListAsync(ct);
+                    var targets = wanted.Where(stored.Contains).ToList();
+                    var indexed = targets.Where(c => scope.DataCategories.First(x => x.Id == c) is var cat && BlindIndex.KindOf(cat) is not null).ToList();
+                    var maskable = targets.Except(indexed).ToList();
+                    if (maskable.Count > 0)
+                    {
+                        var read = await subjects.ReadAsync(new DecisionRequest(subjectId, DecisionRules.RequestHandling, maskable, DisclosureBuilder.ViewerRoles(current.Model)), actor, ct);
+                        var masked = read.Values.ToDictionary(kv => kv.Key, kv => Masking.Mask(scope.DataCategories.First(c => c.Id == kv.Key), kv.Value));
+                        await subjects.CorrectAsync(subjectId, masked, "anonymisation-request", actor, ct);
+                        items.Add("匿名化：" + string.Join("、", maskable));
+                    }
+                    if (indexed.Count > 0)
+                        items.Add("連絡先・番号の項目は照合に使われるため加工できません。必要な場合は消去をご請求ください：" + string.Join("、", indexed));
+                }
+                if (items.Count == 0) { outcome = RequestOutcome.NoChange; items.Add("加工の対象となる項目はありませんでした。"); }
+                break;
+            }
+            case RequestKind.Complaint:
+                items.Add("苦情・お問合せに回答しました。");
+                break;
+        }
+        if (pdfProblem is not null) items.Add("PDF：" + pdfProblem);
+        var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, outcome, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            current.Model.Company?.LegalName?.Ja ?? "", items, execute.AnswerText, null, null, null, null);
+        if (artifacts.Count == 0)
+        {
+            artifacts.Add((ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)));
+            artifacts.Add((ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(AnswerHtml(answer))));
+        }
+        // Re-read: vault operations above committed their own transactions.
+        db.ChangeTracker.Clear();
+        var fresh = await GetAsync(id, ct);
+        if (r.Kind is RequestKind.Suspension or RequestKind.StopProvision)
+        {
+            var stop = r.Kind == RequestKind.StopProvision;
+            foreach (var s in await db.Set<DataSubject>().Where(s => subjectIds.Contains(s.Id)).ToListAsync(ct))
+            {
+                if (stop) s.ProvisionStopped = true;
+                else s.UseSuspended = true;
+                s.UpdatedAt = clock.GetUtcNow();
+            }
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        StoreArtifacts(fresh, artifacts);
+        entries.Add(new(AuditCode.RequestExecuted, actor, TargetId: r.Id.ToString(), ReasonCode: RequestKinds.Id(r.Kind), Categories: outcome.ToString()));
+        fresh.Outcome = outcome;
+        fresh.AnsweredAt = clock.GetUtcNow();
+        Move(fresh, RequestStatus.Answered, actor, outcome == RequestOutcome.NoDataHeld ? "no-data-held" : "answered", entries);
+        Notify(fresh, details, "answered", Subject(current.Model, fresh, "ご請求への回答", "Answer to your request"),
+            Body(current.Model, fresh, $"ご請求（受付番号 {fresh.Reference}）への回答をご用意しました。受付時にお知らせした状況確認用リンクからご確認ください。" + (fresh.Method == DisclosureMethod.Paper ? "書面での回答は郵送いたします。" : ""),
+                $"The answer to your request {fresh.Reference} is ready. Open it through the private status link we sent when we received it." + (fresh.Method == DisclosureMethod.Paper ? " A paper copy will be mailed to you." : "")));
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(fresh, ct);
+    }
+
+    private async Task<List<string>> ApplicableAsync(Guid subjectId, IEnumerable<string> categories, PolicyModel model, CancellationToken ct)
+    {
+        var s = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == subjectId, ct);
+        if (s?.WrappedKey is null) return [];
+        var scope = PolicyScopes.For(model, s.ServiceId);
+        var declared = scope.Purposes.Where(p => s.PurposesShown.Contains(p.Id)).SelectMany(p => p.Categories).ToHashSet(StringComparer.Ordinal);
+        return categories.Where(declared.Contains).ToList();
+    }
+
+    private static readonly JsonSerializerOptions AnswerJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static string AnswerHtml(RequestAnswer a)
+    {
+        static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>ご請求への回答 ").Append(E(a.Reference)).Append("</title>\n</head>\n<body>\n");
+        sb.Append("<h1>").Append(E(RequestKinds.Name(a.Kind).Ja)).Append("のご請求への回答</h1>\n");
+        sb.Append("<p>受付番号 ").Append(E(a.Reference)).Append("／回答日 ").Append(E(a.AnsweredOnJst)).Append("／").Append(E(a.Company)).Append("</p>\n");
+        if (a.RefusalCode is not null)
+            sb.Append("<p>誠に恐れ入りますが、次の理由により、ご請求に応じることができません（").Append(E(a.RefusalLaw)).Append("）。</p>\n<p><strong>")
+              .Append(E(a.RefusalJa)).Append("</strong></p>\n<p lang=\"en\">").Append(E(a.RefusalEn)).Append("</p>\n");
+        if (a.Items.Count > 0)
+        {
+            sb.Append("<ul>\n");
+            foreach (var i in a.Items) sb.Append("<li>").Append(E(i)).Append("</li>\n");
+            sb.Append("</ul>\n");
+        }
+        if (a.Note is not null) sb.Append("<p>").Append(E(a.Note).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</p>\n");
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    private void StoreArtifacts(DataSubjectRequest r, List<(ArtifactKind Kind, string Type, byte[] Bytes)> artifacts)
+    {
+        var key = RequestSealing.Key(keys.Current, r);
+        var now = clock.GetUtcNow();
+        foreach (var (kind, type, bytes) in artifacts)
+        {
+            var id = Guid.CreateVersion7(now);
+            db.Add(new RequestArtifact
+            {
+                Id = id, TenantId = r.TenantId, RequestId = r.Id, Kind = kind, ContentType = type, Size = bytes.Length, CreatedAt = now,
+                Ciphertext = RequestSealing.SealBytes(key, r.TenantId, r.Id, "artifact:" + id.ToString("N"), bytes),
+            });
+        }
+        RequestSealing.Forget(key);
+    }
+
+    private async Task AnswerNoDataHeldAsync(DataSubjectRequest r, RequesterDetails details, PolicyModel model, Actor actor, List<AuditEntry> entries, CancellationToken ct)
+    {
+        var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, RequestOutcome.NoDataHeld, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            model.Company?.LegalName?.Ja ?? "",
+            ["ご提示の連絡先（メールアドレス・電話番号）に該当する保有個人データを、当社は保有しておりません。他の連絡先でご登録の場合は、その連絡先を記載して改めてご請求ください。"],
+            null, null, null, null, null);
+        StoreArtifacts(r, [(ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)),
+            (ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(AnswerHtml(answer)))]);
+        r.Outcome = RequestOutcome.NoDataHeld;
+        r.AnsweredAt = clock.GetUtcNow();
+        Move(r, RequestStatus.Answered, actor, "no-data-held", entries);
+        entries.Add(new(AuditCode.RequestExecuted, actor, TargetId: r.Id.ToString(), ReasonCode: RequestKinds.Id(r.Kind), Categories: nameof(RequestOutcome.NoDataHeld)));
+        Notify(r, details, "no-data-held", Subject(model, r, "ご請求への回答", "Answer to your request"),
+            Body(model, r, $"ご請求（受付番号 {r.Reference}）について：ご提示の連絡先に該当する保有個人データを当社は保有しておりません。",
+                $"About your request {r.Reference}: we hold no personal data under the contact details you gave."));
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Staff answer "no data held" at once (S-44), e.g. for a letter with no contact data to match.</summary>
+    public async Task<RequestView> AnswerNoDataAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        if (r.Status is RequestStatus.AwaitingPayment or RequestStatus.InProgress)
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request already matched data; execute or refuse it.", 409);
+        var current = await policies.RequireCurrentAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var entries = new List<AuditEntry>();
+        await AnswerNoDataHeldAsync(r, Details(r), current.Model, actor, entries, ct);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>Refuses with a reason from the fixed list, explained to the person (S-45).</summary>
+    public async Task<RequestView> RefuseAsync(Guid id, string reasonCode, string? note, Actor actor, CancellationToken ct = default)
+    {
+        var reason = RefusalReasons.Find(reasonCode) ?? throw new MamoriException(ErrorCode.RequestUnknownRefusalReason,
+            $"Unknown refusal reason; use one of: {string.Join(", ", RefusalReasons.All.Select(x => x.Code))}.");
+        if (note is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"The note is longer than {MaxDetailsLength} characters.");
+        var r = await GetAsync(id, ct);
+        RequireOpen(r);
+        var current = await policies.RequireCurrentAsync(ct);
+        var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, RequestOutcome.Refused, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            current.Model.Company?.LegalName?.Ja ?? "", [], string.IsNullOrWhiteSpace(note) ? null : note.Trim(), reason.Code, reason.Law, reason.Ja, reason.En);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        StoreArtifacts(r, [(ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)),
+            (ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(AnswerHtml(answer)))]);
+        r.Outcome = RequestOutcome.Refused;
+        r.RefusalReason = reason.Code;
+        r.AnsweredAt = clock.GetUtcNow();
+        var entries = new List<AuditEntry>();
+        Move(r, RequestStatus.Refused, actor, reason.Code, entries);
+        Notify(r, Details(r), "refused", Subject(current.Model, r, "ご請求への回答", "Answer to your request"),
+            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）について、次の理由によりお応えできません（{reason.Law}）。\n{reason.Ja}",
+                $"We cannot comply with your request {r.Reference} for this reason ({reason.Law}):\n{reason.En}"));
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    public async Task<RequestView> WithdrawAsync(DataSubjectRequest r, Actor actor, CancellationToken ct = default)
+    {
+        RequireOpen(r);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        r.Outcome = RequestOutcome.Withdrawn;
+        var entries = new List<AuditEntry>();
+        Move(r, RequestStatus.Withdrawn, actor, "withdrawn", entries);
+        await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>An answer file, opened; only for answered or refused requests (after payment by construction).</summary>
+    public async Task<(string ContentType, byte[] Bytes)> AnswerAsync(DataSubjectRequest r, ArtifactKind kind, Actor actor, CancellationToken ct = default)
+    {
+        if (r.Status is not (RequestStatus.Answered or RequestStatus.Refused))
+            throw new MamoriException(ErrorCode.RequestAnswerNotReady, "The answer is not ready yet.", 409);
+        if (r.FeeYen > 0 && !r.FeeWaived && r.PaidAt is null && r.Outcome != RequestOutcome.Refused)
+            throw new MamoriException(ErrorCode.RequestPaymentRequired, "The answer is released after payment is confirmed.", 409);
+        if (r.FilesDestroyedAt is not null)
+            throw new MamoriException(ErrorCode.RequestFilesDestroyed, "The answer files were destroyed after the retention period; contact us for a new copy.", 410);
+        var a = await db.Set<RequestArtifact>().AsNoTracking().Where(x => x.RequestId == r.Id && x.Kind == kind).OrderByDescending(x => x.CreatedAt).FirstOrDefaultAsync(ct)
+                ?? throw new MamoriException(ErrorCode.RequestAnswerNotReady, $"The answer has no {kind} rendering" + (kind == ArtifactKind.Pdf ? " (no Japanese font was available when it was made)." : "."), 404);
+        var key = RequestSealing.Key(keys.Current, r);
+        var bytes = RequestSealing.OpenBytes(key, r.TenantId, r.Id, "artifact:" + a.Id.ToString("N"), a.Ciphertext!);
+        RequestSealing.Forget(key);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.RequestAnswerDownloaded, actor, TargetId: r.Id.ToString(), ReasonCode: kind.ToString()), ct);
+        await tx.CommitAsync(ct);
+        return (a.ContentType, bytes);
+    }
+
+    /// <summary>Opens an uploaded document for staff.</summary>
+    public async Task<(string ContentType, byte[] Bytes)> DocumentAsync(Guid requestId, Guid documentId, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(requestId, ct);
+        var d = await db.Set<RequestDocument>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == documentId && x.RequestId == requestId, ct)
+                ?? throw new MamoriException(ErrorCode.RequestNotFound, "There is no such document.", 404);
+        if (d.Ciphertext is null) throw new MamoriException(ErrorCode.RequestFilesDestroyed, "The document was checked on paper or has been destroyed.", 410);
+        var key = RequestSealing.Key(keys.Current, r);
+        var bytes = RequestSealing.OpenBytes(key, r.TenantId, r.Id, "doc:" + d.Id.ToString("N"), d.Ciphertext);
+        RequestSealing.Forget(key);
+        return (d.ContentType ?? "application/octet-stream", bytes);
+    }
+
+    // ---------------------------------------------------------------- retention of files
+
+    /// <summary>Destroys uploads and answer files of requests closed more than the configured days ago. Returns how many requests.</summary>
+    public async Task<int> DestroyExpiredFilesAsync(IDatabaseProvider provider, CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow().AddDays(-Settings.FileRetentionDays);
+        var total = 0;
+        while (true)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var sql = $"SELECT \"Id\" AS \"Value\" FROM \"DataSubjectRequests\" WHERE \"TenantId\" = {{0}} AND \"ClosedAt\" IS NOT NULL AND \"ClosedAt\" <= {{1}} AND \"FilesDestroyedAt\" IS NULL ORDER BY \"ClosedAt\" LIMIT 50 {provider.SkipLockedClause}";
+            var ids = await db.Database.SqlQueryRaw<Guid>(sql, db.CurrentTenantId, provider.TimestampParameter(cutoff)).ToListAsync(ct);
+            if (ids.Count == 0) break;
+            var now = clock.GetUtcNow();
+            var entries = new List<AuditEntry>();
+            foreach (var r in await db.Set<DataSubjectRequest>().Where(x => ids.Contains(x.Id)).ToListAsync(ct))
+            {
+                foreach (var d in await db.Set<RequestDocument>().Where(x => x.RequestId == r.Id && x.DestroyedAt == null).ToListAsync(ct)) { d.Ciphertext = null; d.DestroyedAt = now; }
+                foreach (var a in await db.Set<RequestArtifact>().Where(x => x.RequestId == r.Id && x.DestroyedAt == null).ToListAsync(ct)) { a.Ciphertext = null; a.DestroyedAt = now; }
+                r.FilesDestroyedAt = now;
+                entries.Add(new(AuditCode.RequestFilesDestroyed, Actor.System, TargetId: r.Id.ToString(), ReasonCode: "retention"));
+            }
+            await audit.AppendManyAsync(db, entries, ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            total += ids.Count;
+        }
+        return total;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /// <summary>One status change: checked against the allowed moves, pauses or resumes the clock, recorded and audited.</summary>
+    private void Move(DataSubjectRequest r, RequestStatus to, Actor actor, string reason, List<AuditEntry> entries)
+    {
+        if (!Allowed[r.Status].Contains(to))
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request cannot go from {r.Status} to {to}.", 409);
+        var now = clock.GetUtcNow();
+        var today = RequestClock.Day(now);
+        var from = r.Status;
+        var wasPaused = r.IsPaused;
+        r.Status = to;
+        if (r.IsPaused && !wasPaused) RequestClock.Pause(r, today);
+        else if (!r.IsPaused && wasPaused) RequestClock.Resume(r, today, Settings.ResponseDays);
+        if (r.IsClosed) r.ClosedAt = now;
+        r.UpdatedAt = now;
+        var reasonCode = reason.Length <= 64 ? reason : reason[..64];
+        db.Add(new RequestTransition { Id = Guid.CreateVersion7(now), TenantId = r.TenantId, RequestId = r.Id, From = from, To = to, At = now, Actor = actor.ToString(), Reason = reasonCode });
+        entries.Add(new(AuditCode.RequestStatusChanged, actor, TargetId: r.Id.ToString(), ReasonCode: $"{Kebab(from)}>{Kebab(to)}", Categories: reasonCode));
+    }
+
+    private static string Kebab(RequestStatus s) => JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString());
+
+    private string StatusUrl(DataSubjectRequest r, string token) =>
+        $"{Settings.PublicBaseUrl.TrimEnd('/')}{(r.Language == "en" ? "/en" : "")}/requests/status/{token}";
+
+    private static string Subject(PolicyModel model, DataSubjectRequest r, string ja, string en)
+    {
+        // Fixed text, the company and the reference: never personal data (a subject line is logged and shown everywhere).
+        var company = model.Company?.LegalName?.Ja ?? "Mamori";
+        return r.Language == "en" ? $"[{model.Company?.LegalName?.En ?? company}] {en} ({r.Reference})" : $"【{company}】{ja}（{r.Reference}）";
+    }
+
+    private static string Body(PolicyModel model, DataSubjectRequest r, string ja, string en)
+    {
+        var contact = model.Contact;
+        var footer = contact is null ? "" : $"\n\n{contact.Name?.Ja}\n{contact.Phone} {contact.Email}\n{contact.Hours?.Ja}";
+        return r.Language == "en" ? en + "\n\n---\n" + ja + footer : ja + "\n\n---\n" + en + footer;
+    }
+
+    /// <summary>Queues a message to the requester's email if they gave one (letters are answered by post).</summary>
+    private void Notify(DataSubjectRequest r, RequesterDetails details, string template, string subject, string body)
+    {
+        if (details.Email is null) return;
+        outbox.Enqueue(template, subject, details.Email, body, "request:" + r.Id);
+    }
+}

@@ -1,0 +1,125 @@
+using Mamori.Policy;
+
+namespace Mamori.Requests;
+
+/// <summary>What the person (or an integration) sends to open a request.</summary>
+public sealed record RequestIntake
+{
+    /// <summary>Kebab-case kind: purpose-notification, disclosure, provision-records, correction, suspension, erasure, stop-provision, anonymization, portability, complaint.</summary>
+    public required string Kind { get; init; }
+    public RequestChannel Channel { get; init; } = RequestChannel.WebForm;
+    public RequesterRole RequesterRole { get; init; } = RequesterRole.Self;
+    public DisclosureMethod Method { get; init; } = DisclosureMethod.Electronic;
+    public string? Service { get; init; }
+    public string Language { get; init; } = "ja";
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? Address { get; init; }
+    public string? AgentName { get; init; }
+    public string? Details { get; init; }
+    public IReadOnlyDictionary<string, string>? Corrections { get; init; }
+    public IReadOnlyList<string>? Categories { get; init; }
+}
+
+/// <summary>A document the policy requires and the request does not have yet.</summary>
+public sealed record MissingDocument(DocumentGroup Group, string Name, string? NameEn, bool OneOf, string? MaxAge);
+
+public sealed record DocumentView(Guid Id, DocumentGroup Group, string Name, DocumentSource Source, DateOnly? IssuedOn, string? ContentType, long Size,
+    DateTimeOffset AddedAt, bool Destroyed);
+
+public sealed record TransitionView(RequestStatus From, RequestStatus To, DateTimeOffset At, string? Reason);
+
+public sealed record RequestView(
+    Guid Id, string Reference, RequestKind Kind, RequestStatus Status, RequestChannel Channel, RequesterRole RequesterRole, DisclosureMethod Method,
+    string? Service, string Language, DateTimeOffset ReceivedAt, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn, DateOnly SuitPossibleFrom,
+    DeadlineState Deadline, int PausedDays, VerificationMethod Verification, DateTimeOffset? VerifiedAt, int FeeYen, bool FeeWaived,
+    DateTimeOffset? InvoicedAt, DateTimeOffset? PaidAt, IReadOnlyList<Guid> Subjects, RequestOutcome Outcome, string? RefusalReason,
+    DateTimeOffset? AnsweredAt, IReadOnlyList<DocumentView> Documents, IReadOnlyList<MissingDocument> MissingDocuments,
+    IReadOnlyList<ArtifactKind> Answers, bool FilesDestroyed, IReadOnlyList<TransitionView> History);
+
+/// <summary>Created: the reference, and the private status token (only returned once).</summary>
+public sealed record RequestCreated(RequestView Request, string StatusToken);
+
+/// <summary>What staff decide when executing (the person's own input is the default).</summary>
+public sealed record ExecuteOptions
+{
+    /// <summary>Correction: overrides the corrections the person asked for, after investigation.</summary>
+    public IReadOnlyDictionary<string, string>? Corrections { get; init; }
+
+    /// <summary>Anonymization: overrides the categories.</summary>
+    public IReadOnlyList<string>? Categories { get; init; }
+
+    /// <summary>Complaint: the answer; for other kinds an optional note to the person.</summary>
+    public string? AnswerText { get; init; }
+}
+
+/// <summary>The answer of a non-package request (correction, suspension, erasure…) as a document.</summary>
+public sealed record RequestAnswer(
+    string Format, string Reference, RequestKind Kind, RequestOutcome Outcome, string AnsweredOnJst, string Company,
+    IReadOnlyList<string> Items, string? Note, string? RefusalCode, string? RefusalLaw, string? RefusalJa, string? RefusalEn)
+{
+    public const string FormatId = "mamori.answer/1";
+}
+
+public static class RequestKinds
+{
+    public static readonly IReadOnlyList<RequestKind> All = Enum.GetValues<RequestKind>();
+
+    public static string Id(RequestKind k) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(k.ToString());
+
+    public static RequestKind? Parse(string? value) =>
+        All.Cast<RequestKind?>().FirstOrDefault(k => string.Equals(Id(k!.Value), value, StringComparison.Ordinal) || string.Equals(k!.Value.ToString(), value, StringComparison.Ordinal));
+
+    /// <summary>The policy's request type behind a kind; null = not a statutory procedure of the policy (always offered).</summary>
+    public static RequestType? PolicyType(RequestKind k) => k switch
+    {
+        RequestKind.PurposeNotification => RequestType.PurposeNotification,
+        RequestKind.Disclosure => RequestType.Disclosure,
+        RequestKind.ProvisionRecords => RequestType.ProvisionRecords,
+        RequestKind.Correction => RequestType.Correction,
+        RequestKind.Suspension or RequestKind.Erasure => RequestType.Suspension,
+        RequestKind.StopProvision => RequestType.StopProvision,
+        _ => null,
+    };
+
+    /// <summary>Kinds that act on the person's data and so need their identity verified (L-22).</summary>
+    public static bool NeedsIdentity(RequestKind k) => k != RequestKind.Complaint;
+
+    public static (string Ja, string En) Name(RequestKind k) => k switch
+    {
+        RequestKind.PurposeNotification => ("利用目的の通知", "Notification of the purpose of use"),
+        RequestKind.Disclosure => ("保有個人データの開示", "Disclosure of retained personal data"),
+        RequestKind.ProvisionRecords => ("第三者提供記録の開示", "Disclosure of third-party provision records"),
+        RequestKind.Correction => ("内容の訂正・追加・削除", "Correction, addition or deletion"),
+        RequestKind.Suspension => ("利用の停止", "Suspension of use"),
+        RequestKind.Erasure => ("消去", "Erasure"),
+        RequestKind.StopProvision => ("第三者への提供の停止", "Stopping provision to third parties"),
+        RequestKind.Anonymization => ("匿名化等の加工", "Anonymising processing"),
+        RequestKind.Portability => ("データの移行（ポータビリティ）", "Data portability export"),
+        _ => ("苦情・お問合せ", "Complaint or inquiry"),
+    };
+
+    public static (string Ja, string En) StatusName(RequestStatus s) => s switch
+    {
+        RequestStatus.Received => ("受付済み", "Received"),
+        RequestStatus.Verifying => ("本人確認中", "Verifying identity"),
+        RequestStatus.AwaitingDocuments => ("書類の提出待ち", "Awaiting documents"),
+        RequestStatus.AwaitingPayment => ("手数料のお支払い待ち", "Awaiting payment"),
+        RequestStatus.InProgress => ("対応中", "In progress"),
+        RequestStatus.Answered => ("回答済み", "Answered"),
+        RequestStatus.Refused => ("お断り（理由を通知済み）", "Refused (reason given)"),
+        _ => ("取下げ", "Withdrawn"),
+    };
+
+    public static (string Ja, string En) ChannelName(RequestChannel c) => c switch
+    {
+        RequestChannel.CertifiedMail => ("簡易書留等の郵送", "Certified mail"),
+        RequestChannel.Mail => ("郵送", "Mail"),
+        RequestChannel.InPerson => ("窓口", "In person"),
+        RequestChannel.WebForm => ("Webフォーム", "Web form"),
+        RequestChannel.Email => ("電子メール", "Email"),
+        RequestChannel.Phone => ("電話", "Phone"),
+        _ => ("FAX", "Fax"),
+    };
+}

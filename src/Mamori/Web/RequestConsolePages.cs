@@ -1,0 +1,246 @@
+using Mamori.Auth;
+using Mamori.Errors;
+using Mamori.Http;
+using Mamori.Policy;
+using Mamori.Requests;
+using Mamori.Staff;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>Staff side of requests: the queue with deadlines, entry of letters and visits, and each request's actions.</summary>
+public static class RequestConsolePages
+{
+    public static void MapRequestConsolePages(this WebApplication app)
+    {
+        app.MapGet("/console/requests", async (HttpContext http, string? list, DataSubjectRequests requests) =>
+        {
+            var filter = list switch { "overdue" => RequestFilter.Overdue, "due-soon" => RequestFilter.DueSoon, "paused" => RequestFilter.Paused, "all" => RequestFilter.All, _ => RequestFilter.Open };
+            return Result(Queue(http, filter, await requests.ListAsync(filter, http.RequestAborted)));
+        }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
+
+        app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null)))
+            .RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
+
+        app.MapPost("/console/requests/new", async (HttpContext http, DataSubjectRequests requests, IOptions<RequestSettings> settings,
+            [FromForm] string kind, [FromForm] string channel, [FromForm] string? requesterRole, [FromForm] string? name, [FromForm] string? email,
+            [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details, [FromForm] string? method,
+            [FromForm] string? language) =>
+        {
+            try
+            {
+                var created = await requests.SubmitAsync(new RequestIntake
+                {
+                    Kind = kind,
+                    Channel = Enum.TryParse<RequestChannel>(channel.Replace("-", "", StringComparison.Ordinal), true, out var c) ? c : throw new MamoriException(ErrorCode.RequestInvalidInput, "Choose a channel."),
+                    RequesterRole = requesterRole switch { "agent" => RequesterRole.Agent, "legal-representative" => RequesterRole.LegalRepresentative, _ => RequesterRole.Self },
+                    Method = method == "paper" ? DisclosureMethod.Paper : DisclosureMethod.Electronic,
+                    Language = language == "en" ? "en" : "ja",
+                    Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
+                }, http.Actor(), http.RequestAborted);
+                var url = RequestEndpoints.StatusUrl(settings.Value, created.Request, created.StatusToken);
+                return Result(Layout(http, T(http, "受付しました", "Request entered"), H.F($"""
+                    <h1>{T(http, "受付しました", "Request entered")}: {created.Request.Reference}</h1>
+                    <p>{T(http, "本人用の非公開の状況確認リンク（この画面でのみ表示されます。書面で本人へお知らせください）", "The person's private status link (shown only here; send it to the person in the reply letter)")}:</p>
+                    <p><code>{url}</code></p>
+                    <p><a href="/console/requests/{created.Request.Id}">{T(http, "請求の詳細へ", "Open the request")}</a></p>
+                    """)), 201);
+            }
+            catch (MamoriException e)
+            {
+                return Result(NewPage(http, e), e.Status is >= 400 and < 500 ? e.Status : 400);
+            }
+        }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
+
+        app.MapGet("/console/requests/{id:guid}", async (HttpContext http, Guid id, DataSubjectRequests requests) =>
+            Result(await DetailAsync(http, requests, id, null)))
+            .RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
+
+        app.MapPost("/console/requests/{id:guid}/action", async (HttpContext http, Guid id, DataSubjectRequests requests, [FromForm] string action,
+            [FromForm] string? group, [FromForm] string? document, [FromForm] string? issuedOn, [FromForm] string? reference, [FromForm] string? reason,
+            [FromForm] string? note, [FromForm] string? correctionItem, [FromForm] string? correctionValue) =>
+        {
+            var actor = http.Actor();
+            var ct = http.RequestAborted;
+            try
+            {
+                DateOnly? issued = string.IsNullOrEmpty(issuedOn) ? null
+                    : DateOnly.TryParseExact(issuedOn, "yyyy-MM-dd", out var d) ? d : throw new MamoriException(ErrorCode.RequestInvalidInput, "The issue date is yyyy-MM-dd.");
+                _ = action switch
+                {
+                    "start" => await requests.StartVerificationAsync(id, actor, ct),
+                    "checked" => await Checked(),
+                    "ask-documents" => await requests.AskForDocumentsAsync(id, actor, ct),
+                    "verify" => await requests.VerifyIdentityAsync(id, actor, ct),
+                    "send-code" => await requests.SendCodeAsync(await requests.GetAsync(id, ct), actor, ct),
+                    "payment" => await requests.ConfirmPaymentAsync(id, reference, actor, ct),
+                    "waive" => await requests.WaiveFeeAsync(id, reason ?? "", actor, ct),
+                    "execute" => await requests.ExecuteAsync(id, new ExecuteOptions
+                    {
+                        AnswerText = string.IsNullOrWhiteSpace(note) ? null : note,
+                        Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
+                    }, actor, ct),
+                    "no-data" => await requests.AnswerNoDataAsync(id, actor, ct),
+                    "refuse" => await requests.RefuseAsync(id, reason ?? "", note, actor, ct),
+                    "withdraw" => await requests.WithdrawAsync(await requests.GetAsync(id, ct), actor, ct),
+                    _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "Unknown action."),
+                };
+                return Results.Redirect($"/console/requests/{id}");
+
+                async Task<RequestView> Checked()
+                {
+                    var g = Enum.TryParse<DocumentGroup>((group ?? "").Replace("-", "", StringComparison.Ordinal), true, out var x) ? x : DocumentGroup.Identity;
+                    await requests.RecordCheckedAsync(id, g, document ?? "", issued, actor, ct);
+                    return await requests.ViewAsync(id, ct);
+                }
+            }
+            catch (MamoriException e)
+            {
+                return Result(await DetailAsync(http, requests, id, e), e.Status is >= 400 and < 500 ? e.Status : 400);
+            }
+        }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
+
+        app.MapGet("/console/requests/{id:guid}/answer", async (HttpContext http, Guid id, string? format, DataSubjectRequests requests) =>
+        {
+            var r = await requests.GetAsync(id, http.RequestAborted);
+            var kind = RequestEndpoints.Format(format);
+            var (type, bytes) = await requests.AnswerAsync(r, kind, http.Actor(), http.RequestAborted);
+            return Results.File(bytes, type, RequestEndpoints.FileName(r, kind));
+        }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
+    }
+
+    private static string Name(HttpContext http, (string Ja, string En) n) => T(http, n.Ja, n.En);
+
+    private static Html Queue(HttpContext http, RequestFilter filter, List<RequestView> list)
+    {
+        Html Tab(string id, string ja, string en) => H.F($"""<li><a href="/console/requests?list={id}"{(filter.ToString().Equals(id.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase) ? Html.Raw(" aria-current=\"page\"") : default)}>{T(http, ja, en)}</a></li>""");
+        Html Row(RequestView v) => H.F($"""
+            <tr class="{v.Deadline.ToString().ToLowerInvariant()}"><td><a href="/console/requests/{v.Id}">{v.Reference}</a></td><td>{Name(http, RequestKinds.Name(v.Kind))}</td>
+            <td>{Name(http, RequestKinds.StatusName(v.Status))}</td><td>{Name(http, RequestKinds.ChannelName(v.Channel))}</td><td>{v.ReceivedOn:yyyy-MM-dd}</td>
+            <td>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中", "paused"))}</td><td>{Deadline(http, v.Deadline)}</td></tr>
+            """);
+        return Layout(http, T(http, "開示等の請求", "Data-subject requests"), H.F($"""
+            <h1>{T(http, "開示等の請求", "Data-subject requests")}</h1>
+            <p><a href="/console/requests/new">{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</a></p>
+            <nav aria-label="{T(http, "絞り込み", "Filter")}"><ul>{Tab("open", "対応中", "Open")}{Tab("due-soon", "期限間近", "Due soon")}{Tab("overdue", "期限超過", "Overdue")}{Tab("paused", "停止中", "Paused")}{Tab("all", "すべて", "All")}</ul></nav>
+            <table><thead><tr><th>{T(http, "受付番号", "Reference")}</th><th>{T(http, "種類", "Kind")}</th><th>{T(http, "状況", "Status")}</th><th>{T(http, "受付方法", "Channel")}</th>
+            <th>{T(http, "受付日", "Received")}</th><th>{T(http, "期限", "Due")}</th><th>{T(http, "期限の状態", "Deadline")}</th></tr></thead>
+            <tbody>{list.Select(Row)}</tbody></table>
+            {(list.Count == 0 ? H.F($"<p>{T(http, "該当する請求はありません。", "No requests.")}</p>") : default)}
+            """));
+    }
+
+    private static string Deadline(HttpContext http, DeadlineState s) => s switch
+    {
+        DeadlineState.Overdue => T(http, "期限超過", "Overdue"),
+        DeadlineState.DueSoon => T(http, "期限間近", "Due soon"),
+        DeadlineState.Paused => T(http, "停止中", "Paused"),
+        DeadlineState.Closed => T(http, "完了", "Closed"),
+        _ => T(http, "期限内", "On track"),
+    };
+
+    private static Html NewPage(HttpContext http, MamoriException? error)
+    {
+        Html err = error is null ? default : H.F($"""<p class="error" role="alert">{error.Message} ({ErrorCodes.Format(error.Code)})</p>""");
+        return Layout(http, T(http, "請求の登録", "Enter a request"), H.F($"""
+            <h1>{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</h1>
+            {err}
+            <form method="post" action="/console/requests/new" class="stack">
+              {AntiforgeryField(http)}
+              <label for="kind">{T(http, "種類", "Kind")}</label>
+              <select id="kind" name="kind">{RequestKinds.All.Select(k => H.F($"""<option value="{RequestKinds.Id(k)}">{Name(http, RequestKinds.Name(k))}</option>"""))}</select>
+              <label for="channel">{T(http, "受付方法", "Channel")}</label>
+              <select id="channel" name="channel">{Enum.GetValues<RequestChannel>().Select(c => H.F($"""<option value="{c}">{Name(http, RequestKinds.ChannelName(c))}</option>"""))}</select>
+              <label for="requesterRole">{T(http, "請求者", "Requester")}</label>
+              <select id="requesterRole" name="requesterRole"><option value="self">{T(http, "本人", "The person")}</option><option value="agent">{T(http, "代理人", "Agent")}</option><option value="legal-representative">{T(http, "法定代理人", "Statutory representative")}</option></select>
+              <label for="agentName">{T(http, "代理人名", "Agent's name")}</label><input id="agentName" name="agentName" maxlength="200">
+              <label for="name">{T(http, "本人の氏名", "The person's name")}</label><input id="name" name="name" maxlength="200">
+              <label for="email">{T(http, "メールアドレス", "Email")}</label><input id="email" name="email" type="email" maxlength="254">
+              <label for="phone">{T(http, "電話番号", "Phone")}</label><input id="phone" name="phone" maxlength="40">
+              <label for="address">{T(http, "住所（回答送付先）", "Postal address (for the answer)")}</label><input id="address" name="address" maxlength="2000">
+              <label for="method">{T(http, "開示の方法", "Disclosure method")}</label>
+              <select id="method" name="method"><option value="paper">{T(http, "書面", "Paper")}</option><option value="electronic">{T(http, "電磁的記録", "Electronic")}</option></select>
+              <label for="language">{T(http, "回答の言語", "Answer language")}</label>
+              <select id="language" name="language"><option value="ja">日本語</option><option value="en">English</option></select>
+              <label for="details">{T(http, "請求の内容", "What is asked")}</label><textarea id="details" name="details" rows="4" maxlength="10000"></textarea>
+              <button type="submit">{T(http, "登録する", "Enter")}</button>
+            </form>
+            """));
+    }
+
+    private static async Task<Html> DetailAsync(HttpContext http, DataSubjectRequests requests, Guid id, MamoriException? error)
+    {
+        var r = await requests.GetAsync(id, http.RequestAborted);
+        var v = await requests.ViewAsync(r, http.RequestAborted);
+        var handles = RolePermissions.Grants(http.Caller().Roles, Permission.HandleRequests);
+        var details = handles ? requests.Details(r) : null;
+        Html err = error is null ? default : H.F($"""<p class="error" role="alert">{error.Message} ({ErrorCodes.Format(error.Code)})</p>""");
+        Html Button(string action, string ja, string en, Html extra = default) => H.F($"""
+            <form method="post" action="/console/requests/{id}/action" class="stack">{AntiforgeryField(http)}<input type="hidden" name="action" value="{action}">{extra}<button type="submit">{T(http, ja, en)}</button></form>
+            """);
+        Html actions = !handles || r.IsClosed ? default : H.F($"""
+            <h2>{T(http, "操作", "Actions")}</h2>
+            {(r.Status == RequestStatus.Received ? Button("start", "確認を開始する", "Start checking") : default)}
+            {(v.VerifiedAt is null && RequestKinds.NeedsIdentity(r.Kind) ? H.F($"""
+              {Button("checked", "書類を確認済みとして記録", "Record a document as checked", H.F($"""
+                <label for="group">{T(http, "区分", "Group")}</label><select id="group" name="group"><option value="identity">{T(http, "本人確認", "Identity")}</option><option value="proxy">{T(http, "代理人", "Agent")}</option><option value="legal-representative">{T(http, "法定代理人", "Statutory representative")}</option></select>
+                <label for="document">{T(http, "書類", "Document")}</label><select id="document" name="document">{v.MissingDocuments.Select(m => H.F($"""<option value="{m.Name}">{m.Name}</option>"""))}</select>
+                <label for="issuedOn">{T(http, "発行日", "Issue date")}</label><input id="issuedOn" name="issuedOn" type="date">
+                """))}
+              {Button("ask-documents", "不足書類の提出を依頼する（期限停止）", "Ask for missing documents (pauses the clock)")}
+              {Button("send-code", "確認コードを送る", "Send a one-time code")}
+              {Button("verify", "本人確認を完了する", "Identity verified")}
+              {Button("no-data", "保有個人データなしと回答する", "Answer: no data held")}
+              """) : default)}
+            {(r.Status == RequestStatus.AwaitingPayment ? Button("payment", "入金を確認した", "Payment confirmed", H.F($"""<label for="reference">{T(http, "振込の参照", "Payment reference")}</label><input id="reference" name="reference" maxlength="100">""")) : default)}
+            {(r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required>""")) : default)}
+            {(r.Status == RequestStatus.InProgress ? Button("execute", "実行して回答する", "Execute and answer", H.F($"""
+                <label for="correctionItem">{T(http, "訂正する項目（訂正の場合、本人の申出を上書き）", "Item to correct (overrides the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64">
+                <label for="correctionValue">{T(http, "正しい内容", "Correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000">
+                <label for="note">{T(http, "回答文（苦情・お問合せは必須）", "Answer text (required for complaints)")}</label><textarea id="note" name="note" rows="4" maxlength="10000"></textarea>
+                """)) : default)}
+            {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
+                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.All.Select(x => H.F($"""<option value="{x.Code}">{x.Law} {T(http, x.Ja, x.En)}</option>"""))}</select>
+                <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000"></textarea>
+                """))}
+            {Button("withdraw", "取下げを記録する", "Record withdrawal")}
+            """);
+        Html requester = details is null ? default : H.F($"""
+            <h2>{T(http, "請求者", "Requester")}</h2>
+            <dl><dt>{T(http, "氏名", "Name")}</dt><dd>{details.Name}</dd><dt>{T(http, "代理人", "Agent")}</dt><dd>{details.AgentName}</dd>
+            <dt>{T(http, "メール", "Email")}</dt><dd>{details.Email}</dd><dt>{T(http, "電話", "Phone")}</dt><dd>{details.Phone}</dd>
+            <dt>{T(http, "住所", "Address")}</dt><dd>{details.Address}</dd><dt>{T(http, "内容", "Details")}</dt><dd>{details.Details}</dd>
+            <dt>{T(http, "訂正の申出", "Corrections asked")}</dt><dd>{string.Join("; ", (details.Corrections ?? new Dictionary<string, string>()).Select(kv => kv.Key + " → " + kv.Value))}</dd>
+            <dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{string.Join(", ", details.Categories ?? [])}</dd></dl>
+            """);
+        Html answers = !handles || v.Answers.Count == 0 ? default : H.F($"""
+            <h2>{T(http, "回答", "Answer")}</h2><ul>{v.Answers.Select(a => H.F($"""<li><a href="/console/requests/{id}/answer?format={a.ToString().ToLowerInvariant()}">{a}</a></li>"""))}</ul>
+            """);
+        return Layout(http, v.Reference, H.F($"""
+            <h1>{v.Reference} — {Name(http, RequestKinds.Name(v.Kind))}</h1>
+            {err}
+            <dl>
+              <dt>{T(http, "状況", "Status")}</dt><dd>{Name(http, RequestKinds.StatusName(v.Status))}</dd>
+              <dt>{T(http, "受付方法", "Channel")}</dt><dd>{Name(http, RequestKinds.ChannelName(v.Channel))}</dd>
+              <dt>{T(http, "受付日", "Received")}</dt><dd>{v.ReceivedOn:yyyy-MM-dd}</dd>
+              <dt>{T(http, "回答期限", "Due")}</dt><dd>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中（再開時 ", "paused (if resumed today ") + v.ProjectedDueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")")} — {Deadline(http, v.Deadline)}</dd>
+              <dt>{T(http, "訴え提起が可能となる日（法39条）", "Suit possible from (Art.39)")}</dt><dd>{v.SuitPossibleFrom:yyyy-MM-dd}</dd>
+              <dt>{T(http, "停止日数", "Days paused")}</dt><dd>{v.PausedDays}</dd>
+              <dt>{T(http, "本人確認", "Verification")}</dt><dd>{v.Verification}</dd>
+              <dt>{T(http, "手数料", "Fee")}</dt><dd>{v.FeeYen:N0} {(v.FeeWaived ? T(http, "（免除）", "(waived)") : v.PaidAt is not null ? T(http, "（入金確認済み）", "(paid)") : "")}</dd>
+              <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
+              <dt>{T(http, "結果", "Outcome")}</dt><dd>{v.Outcome} {v.RefusalReason}</dd>
+            </dl>
+            {requester}
+            <h2>{T(http, "書類", "Documents")}</h2>
+            <ul>{v.Documents.Select(d => H.F($"<li>{d.Name} ({d.Group}, {d.Source}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? ", destroyed" : "")})</li>"))}</ul>
+            {(v.MissingDocuments.Count > 0 && v.VerifiedAt is null ? H.F($"<p>{T(http, "不足", "Missing")}: {string.Join("、", v.MissingDocuments.Select(m => m.Name))}</p>") : default)}
+            {answers}
+            {actions}
+            <h2>{T(http, "履歴", "History")}</h2>
+            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {t.From} → {t.To} ({t.Reason})</li>"))}</ol>
+            """));
+    }
+}

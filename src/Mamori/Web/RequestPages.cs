@@ -1,0 +1,313 @@
+using Mamori.Audit;
+using Mamori.Auth;
+using Mamori.Errors;
+using Mamori.Http;
+using Mamori.Policy;
+using Mamori.Requests;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>
+/// The person's side of requests (開示等の請求): the form built from the policy's procedures (JA /requests,
+/// EN /en/requests) and the private status page behind an unguessable link. No script; every form
+/// carries the anti-forgery field.
+/// </summary>
+public static class RequestPages
+{
+    private static string L(NoticeLanguage lang, string ja, string en) => lang == NoticeLanguage.En ? en : ja;
+
+    private static string Id(RequestKind k) => RequestKinds.Id(k);
+
+    public static void MapRequestPages(this WebApplication app)
+    {
+        foreach (var (prefix, lang) in new[] { ("", NoticeLanguage.Ja), ("/en", NoticeLanguage.En) })
+        {
+            app.MapGet(prefix + "/requests", async (HttpContext http) =>
+            {
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
+                if (current is null) return Result(PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"),
+                    H.F($"<h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1><p>{L(lang, "プライバシーポリシーがまだ公開されていません。", "No privacy policy is published yet.")}</p>")), 404);
+                return Result(FormPage(http, lang, prefix, current.Model, null));
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            app.MapPost(prefix + "/requests", async (HttpContext http, [FromForm] string kind, [FromForm] string? requesterRole, [FromForm] string? name,
+                [FromForm] string? email, [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details,
+                [FromForm] string? method, [FromForm] string? service, [FromForm] string? correctionItem, [FromForm] string? correctionValue) =>
+            {
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
+                try
+                {
+                    var intake = new RequestIntake
+                    {
+                        Kind = kind,
+                        Channel = RequestChannel.WebForm,
+                        RequesterRole = requesterRole switch { "agent" => RequesterRole.Agent, "legal-representative" => RequesterRole.LegalRepresentative, _ => RequesterRole.Self },
+                        Method = method switch { "paper" => DisclosureMethod.Paper, "other" => DisclosureMethod.Other, _ => DisclosureMethod.Electronic },
+                        Service = string.IsNullOrEmpty(service) ? null : service,
+                        Language = lang == NoticeLanguage.En ? "en" : "ja",
+                        Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
+                        Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
+                        Categories = http.Request.Form["categories"] is { Count: > 0 } cats ? cats.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList() : null,
+                    };
+                    var created = await http.RequestServices.GetRequiredService<DataSubjectRequests>().SubmitAsync(intake, Actor.Anonymous, http.RequestAborted);
+                    var link = $"{prefix}/requests/status/{created.StatusToken}";
+                    return Result(PublicLayout(http, lang, L(lang, "ご請求を受け付けました", "Request received"), H.F($"""
+                        <h1>{L(lang, "ご請求を受け付けました", "We received your request")}</h1>
+                        <p>{L(lang, "受付番号", "Reference")}: <strong>{created.Request.Reference}</strong></p>
+                        <p>{L(lang, "状況の確認・本人確認書類の提出は、次の非公開リンクから行えます。他の方に知らせないでください。", "Check the status and send identity documents through this private link. Do not share it.")}</p>
+                        <p><a href="{link}">{L(lang, "ご請求の状況を確認する", "Check your request")}</a></p>
+                        """)), 201);
+                }
+                catch (MamoriException e)
+                {
+                    return Result(FormPage(http, lang, prefix, current.Model, e), e.Status is >= 400 and < 500 ? e.Status : 400);
+                }
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            app.MapGet(prefix + "/requests/status/{token}", async (HttpContext http, string token) =>
+            {
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                return await WithRequestAsync(http, lang, token, async (requests, r) =>
+                    Result(StatusPage(http, lang, prefix, token, r, await requests.ViewAsync(r, http.RequestAborted), null)));
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            app.MapPost(prefix + "/requests/status/{token}/send-code", async (HttpContext http, string token, [FromForm] string? unused) =>
+            {
+                _ = unused;
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.SendCodeAsync(r, Subject(r), http.RequestAborted));
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            app.MapPost(prefix + "/requests/status/{token}/code", async (HttpContext http, string token, [FromForm] string code) =>
+            {
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.VerifyCodeAsync(r, code, Subject(r), http.RequestAborted));
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            app.MapPost(prefix + "/requests/status/{token}/withdraw", async (HttpContext http, string token, [FromForm] string? confirm) =>
+            {
+                _ = confirm;
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.WithdrawAsync(r, Subject(r), http.RequestAborted));
+            }).AllowAnonymous().ExcludeFromDescription();
+
+            // Multipart: the body limit must be raised before the form is read, so anti-forgery is validated by hand.
+            app.MapPost(prefix + "/requests/status/{token}/documents", async (HttpContext http, string token, IAntiforgery antiforgery, IOptions<RequestSettings> settings) =>
+            {
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+                if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = settings.Value.MaxUploadBytes * 2 + 64 * 1024;
+                if (http.Request.HasFormContentType) await antiforgery.ValidateRequestAsync(http);
+                return await ActAsync(http, lang, prefix, token, async (requests, r) =>
+                {
+                    var (group, name, issued, content) = await RequestEndpoints.ReadUploadAsync(http, settings.Value);
+                    await requests.AddDocumentAsync(r, group, name, issued, content, Subject(r), http.RequestAborted);
+                    return await requests.ViewAsync(r, http.RequestAborted);
+                });
+            }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+
+            app.MapGet(prefix + "/requests/status/{token}/answer", async (HttpContext http, string token, string? format) =>
+            {
+                await RequestEndpoints.UsePublicTenantAsync(http);
+                return await WithRequestAsync(http, lang, token, async (requests, r) =>
+                {
+                    var kind = RequestEndpoints.Format(format);
+                    var (type, bytes) = await requests.AnswerAsync(r, kind, Subject(r), http.RequestAborted);
+                    return Results.File(bytes, type, RequestEndpoints.FileName(r, kind));
+                });
+            }).AllowAnonymous().ExcludeFromDescription();
+        }
+    }
+
+    private static Actor Subject(DataSubjectRequest r) => new(ActorKind.DataSubject, r.Id.ToString());
+
+    private static async Task<IResult> WithRequestAsync(HttpContext http, NoticeLanguage lang, string token, Func<DataSubjectRequests, DataSubjectRequest, Task<IResult>> work)
+    {
+        var requests = http.RequestServices.GetRequiredService<DataSubjectRequests>();
+        try
+        {
+            return await work(requests, await requests.ByTokenAsync(token, http.RequestAborted));
+        }
+        catch (MamoriException e)
+        {
+            return Result(ErrorPage(http, lang, e), e.Status is >= 400 and < 600 ? e.Status : 400);
+        }
+    }
+
+    private static Task<IResult> ActAsync(HttpContext http, NoticeLanguage lang, string prefix, string token, Func<DataSubjectRequests, DataSubjectRequest, Task<RequestView>> action) =>
+        WithRequestAsync(http, lang, token, async (requests, r) =>
+        {
+            try
+            {
+                await action(requests, r);
+                return Results.Redirect($"{prefix}/requests/status/{token}");
+            }
+            catch (MamoriException e) when (e.Code != ErrorCode.RequestStatusLinkInvalid)
+            {
+                var fresh = await requests.ByTokenAsync(token, http.RequestAborted);
+                return Result(StatusPage(http, lang, prefix, token, fresh, await requests.ViewAsync(fresh, http.RequestAborted), e), e.Status is >= 400 and < 500 ? e.Status : 400);
+            }
+        });
+
+    private static Html ErrorPage(HttpContext http, NoticeLanguage lang, MamoriException e)
+    {
+        var title = e.Code == ErrorCode.RequestStatusLinkInvalid ? L(lang, "リンクが無効です", "This link is not valid") : L(lang, "エラー", "Error");
+        var text = e.Code == ErrorCode.RequestStatusLinkInvalid
+            ? L(lang, "この状況確認リンクは無効です。受付時にお送りしたメッセージのリンクをご利用ください。", "This status link is not valid. Use the link from the message we sent you.")
+            : e.Message;
+        return PublicLayout(http, lang, title, H.F($"""<h1>{title}</h1><p class="error" role="alert">{text} ({ErrorCodes.Format(e.Code)})</p>"""));
+    }
+
+    private static Html Error(MamoriException? e) => e is null ? default : H.F($"""<p class="error" role="alert">{e.Message} ({ErrorCodes.Format(e.Code)})</p>""");
+
+    private static Html FormPage(HttpContext http, NoticeLanguage lang, string prefix, PolicyModel model, MamoriException? error)
+    {
+        var p = model.RequestProcedures;
+        var online = p is null || p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm);
+        var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
+        Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}">{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
+        Html Doc(RequiredDocument d) => H.F($"<li>{d.Name.Get(lang)}{(d.Requirement == DocumentRequirement.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(d.MaxAge is { } a ? L(lang, $"（発行後{a}以内）", $" (issued within {a})") : "")}</li>");
+        Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja, RequestKinds.Name(Map(f.Type)).En)}: {f.AmountYen:N0} {L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? "yen incl. tax" : "yen plus tax")} {f.Per?.Get(lang)}</li>");
+        Html procedure = p is null ? default : H.F($"""
+            <section>
+            <h2>{L(lang, "手続", "Procedure")}</h2>
+            <p>{L(lang, "受付方法", "Accepted channels")}: {string.Join(L(lang, "、", ", "), p.Channels.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>
+            {(p.NotAccepted.Count > 0 ? H.F($"<p>{L(lang, "受け付けない方法", "Not accepted")}: {string.Join(L(lang, "、", ", "), p.NotAccepted.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>") : default)}
+            {(p.SendTo is not null ? H.F($"<p>{L(lang, "送付先", "Send to")}: {p.SendTo.Get(lang)}</p>") : default)}
+            <h3>{L(lang, "本人確認書類", "Identity documents")}</h3><ul>{p.IdentityDocuments.Select(Doc)}</ul>
+            <h3>{L(lang, "代理人の場合", "For an agent")}</h3><ul>{p.ProxyDocuments.Select(Doc)}</ul>
+            <h3>{L(lang, "法定代理人の場合", "For a statutory representative")}</h3><ul>{p.LegalRepresentativeDocuments.Select(Doc)}</ul>
+            <h3>{L(lang, "手数料", "Fees")}</h3><ul>{p.Fees.Select(Fee)}</ul>
+            {(p.PaymentMethod is not null ? H.F($"<p>{p.PaymentMethod.Get(lang)}</p>") : default)}
+            {(p.ResponseTime is not null ? H.F($"<p>{p.ResponseTime.Get(lang)}</p>") : default)}
+            </section>
+            """);
+        Html notice = online ? default : H.F($"""<p class="note">{L(lang, "開示等のご請求は、上記の方法（郵送）でのみお受けしています。このフォームからは苦情・お問合せのみお送りいただけます。", "Requests about your data are accepted only by the channels above (post). This form takes complaints and inquiries only.")}</p>""");
+        Html services = model.Services.Count == 0 ? default : H.F($"""
+            <label for="service">{L(lang, "対象のサービス（任意）", "Service (optional)")}</label>
+            <select id="service" name="service"><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}">{s.Name.Get(lang)}</option>"""))}</select>
+            """);
+        var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).DistinctBy(c => c.Id).ToList();
+        return PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"), H.F($"""
+            <h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1>
+            {Error(error)}
+            {procedure}
+            {notice}
+            <form method="post" action="{prefix}/requests" class="stack">
+              {AntiforgeryField(http)}
+              <label for="kind">{L(lang, "ご請求の種類", "Kind of request")}</label>
+              <select id="kind" name="kind" required>{kinds.Select(Option)}</select>
+              {services}
+              <fieldset><legend>{L(lang, "請求者", "Who is asking")}</legend>
+                <label><input type="radio" name="requesterRole" value="self" checked> {L(lang, "本人", "The person themself")}</label>
+                <label><input type="radio" name="requesterRole" value="agent"> {L(lang, "代理人", "An agent")}</label>
+                <label><input type="radio" name="requesterRole" value="legal-representative"> {L(lang, "法定代理人", "A statutory representative")}</label>
+              </fieldset>
+              <label for="agentName">{L(lang, "代理人のお名前（代理人の場合）", "Agent's name (for an agent)")}</label>
+              <input id="agentName" name="agentName" maxlength="200">
+              <label for="name">{L(lang, "ご本人のお名前", "The person's name")}</label>
+              <input id="name" name="name" maxlength="200" autocomplete="name">
+              <label for="email">{L(lang, "メールアドレス（ご登録のもの）", "Email address (the one you registered)")}</label>
+              <input id="email" name="email" type="email" maxlength="254" autocomplete="email">
+              <label for="phone">{L(lang, "電話番号（ご登録のもの、任意）", "Phone number (the one you registered, optional)")}</label>
+              <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel">
+              <label for="address">{L(lang, "ご住所（書面での回答を希望する場合）", "Postal address (for an answer on paper)")}</label>
+              <input id="address" name="address" maxlength="2000" autocomplete="street-address">
+              <fieldset><legend>{L(lang, "開示の方法（開示の場合）", "Disclosure method (for disclosure)")}</legend>
+                <label><input type="radio" name="method" value="electronic" checked> {L(lang, "電磁的記録（PDF・HTML・JSON）", "Electronic (PDF, HTML, JSON)")}</label>
+                <label><input type="radio" name="method" value="paper"> {L(lang, "書面（郵送）", "Paper (by post)")}</label>
+              </fieldset>
+              <label for="correctionItem">{L(lang, "訂正する項目（訂正の場合）", "Item to correct (for correction)")}</label>
+              <select id="correctionItem" name="correctionItem"><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}">{c.Name.Get(lang)}</option>"""))}</select>
+              <label for="correctionValue">{L(lang, "正しい内容", "Correct content")}</label>
+              <input id="correctionValue" name="correctionValue" maxlength="2000">
+              <fieldset><legend>{L(lang, "加工する項目（匿名化等の場合）", "Items to process (for anonymisation)")}</legend>
+                {categories.Select(c => H.F($"""<label><input type="checkbox" name="categories" value="{c.Id}"> {c.Name.Get(lang)}</label>"""))}
+              </fieldset>
+              <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}</label>
+              <textarea id="details" name="details" rows="6" maxlength="10000"></textarea>
+              <button type="submit">{L(lang, "送信する", "Send")}</button>
+            </form>
+            """));
+    }
+
+    private static RequestKind Map(RequestType t) => t switch
+    {
+        RequestType.PurposeNotification => RequestKind.PurposeNotification,
+        RequestType.Disclosure => RequestKind.Disclosure,
+        RequestType.ProvisionRecords => RequestKind.ProvisionRecords,
+        RequestType.Correction => RequestKind.Correction,
+        RequestType.StopProvision => RequestKind.StopProvision,
+        _ => RequestKind.Suspension,
+    };
+
+    private static Html StatusPage(HttpContext http, NoticeLanguage lang, string prefix, string token, DataSubjectRequest r, RequestView v, MamoriException? error)
+    {
+        var baseUrl = $"{prefix}/requests/status/{token}";
+        var (sja, sen) = RequestKinds.StatusName(v.Status);
+        var (kja, ken) = RequestKinds.Name(v.Kind);
+        Html due = v.Deadline == DeadlineState.Paused
+            ? H.F($"<p>{L(lang, "現在、書類またはお支払いをお待ちしているため、回答期限の計算を止めています。再開した場合の期限", "The clock is paused while we wait for your documents or payment. If it resumed today, the answer would be due by")}: {v.ProjectedDueOn:yyyy-MM-dd}</p>")
+            : r.IsClosed ? default : H.F($"<p>{L(lang, "回答期限の目安", "Answer due by")}: <strong>{v.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}</strong></p>");
+        Html fee = v.FeeYen > 0 ? H.F($"<p>{L(lang, "手数料", "Fee")}: {v.FeeYen:N0} {L(lang, "円（税込）", "yen incl. tax")} — {(v.FeeWaived ? L(lang, "免除", "waived") : v.PaidAt is not null ? L(lang, "お支払い確認済み", "paid") : L(lang, "お支払い待ち", "awaiting payment"))}</p>") : default;
+        Html missing = r.IsClosed || v.VerifiedAt is not null || v.MissingDocuments.Count == 0 ? default : H.F($"""
+            <h2>{L(lang, "本人確認", "Identity check")}</h2>
+            <p>{L(lang, "次の書類が必要です。", "We need these documents.")}</p>
+            <ul>{v.MissingDocuments.Select(m => H.F($"<li>{(lang == NoticeLanguage.En ? m.NameEn ?? m.Name : m.Name)}{(m.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}</li>"))}</ul>
+            <form method="post" action="{baseUrl}/documents" enctype="multipart/form-data" class="stack">
+              {AntiforgeryField(http)}
+              <label for="group">{L(lang, "書類の区分", "Group")}</label>
+              <select id="group" name="group"><option value="identity">{L(lang, "本人確認", "Identity")}</option><option value="proxy">{L(lang, "代理人", "Agent")}</option><option value="legal-representative">{L(lang, "法定代理人", "Statutory representative")}</option></select>
+              <label for="docname">{L(lang, "書類", "Document")}</label>
+              <select id="docname" name="name">{v.MissingDocuments.Select(m => H.F($"""<option value="{m.Name}">{(lang == NoticeLanguage.En ? m.NameEn ?? m.Name : m.Name)}</option>"""))}</select>
+              <label for="issuedOn">{L(lang, "発行日（住民票等）", "Issue date (residence certificate etc.)")}</label>
+              <input id="issuedOn" name="issuedOn" type="date">
+              <label for="file">{L(lang, "ファイル（画像またはPDF）", "File (image or PDF)")}</label>
+              <input id="file" name="file" type="file" accept="image/*,application/pdf" required>
+              <button type="submit">{L(lang, "提出する", "Upload")}</button>
+            </form>
+            """);
+        Html code = r.IsClosed || v.VerifiedAt is not null || r.RequesterRole != RequesterRole.Self || r.Channel is not (RequestChannel.WebForm or RequestChannel.Email) || v.Subjects.Count == 0 ? default : H.F($"""
+            <h2>{L(lang, "オンラインでの本人確認", "Verify online")}</h2>
+            <p>{L(lang, "当社がお預かりしているメールアドレスに確認コードをお送りします。", "We send a code to the email address we hold for you.")}</p>
+            <form method="post" action="{baseUrl}/send-code">{AntiforgeryField(http)}<button type="submit">{L(lang, "確認コードを送る", "Send me a code")}</button></form>
+            {(r.CodeHash is null ? default : H.F($"""
+            <form method="post" action="{baseUrl}/code" class="stack">{AntiforgeryField(http)}
+              <label for="code">{L(lang, "確認コード（6桁）", "Code (6 digits)")}</label>
+              <input id="code" name="code" inputmode="numeric" maxlength="6" required autocomplete="one-time-code">
+              <button type="submit">{L(lang, "確認する", "Verify")}</button>
+            </form>
+            """))}
+            """);
+        Html answers = v.Answers.Count == 0 ? default : H.F($"""
+            <h2>{L(lang, "回答", "Answer")}</h2>
+            <ul>{v.Answers.Select(a => H.F($"""<li><a href="{baseUrl}/answer?format={a.ToString().ToLowerInvariant()}">{a switch { ArtifactKind.Pdf => "PDF", ArtifactKind.Json => L(lang, "JSON（機械可読）", "JSON (machine-readable)"), _ => "HTML" }}</a></li>"""))}</ul>
+            """);
+        Html withdraw = r.IsClosed ? default : H.F($"""
+            <form method="post" action="{baseUrl}/withdraw">{AntiforgeryField(http)}<input type="hidden" name="confirm" value="yes"><button type="submit" class="secondary">{L(lang, "ご請求を取り下げる", "Withdraw the request")}</button></form>
+            """);
+        return PublicLayout(http, lang, L(lang, "ご請求の状況", "Your request"), H.F($"""
+            <h1>{L(lang, "ご請求の状況", "Your request")}</h1>
+            {Error(error)}
+            <dl>
+              <dt>{L(lang, "受付番号", "Reference")}</dt><dd>{v.Reference}</dd>
+              <dt>{L(lang, "種類", "Kind")}</dt><dd>{L(lang, kja, ken)}</dd>
+              <dt>{L(lang, "状況", "Status")}</dt><dd><strong>{L(lang, sja, sen)}</strong></dd>
+              <dt>{L(lang, "受付日", "Received")}</dt><dd>{v.ReceivedOn:yyyy-MM-dd}</dd>
+            </dl>
+            {due}
+            {fee}
+            {missing}
+            {code}
+            {answers}
+            {withdraw}
+            """));
+    }
+}

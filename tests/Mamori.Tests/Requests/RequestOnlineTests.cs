@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mamori.Audit;
+using Mamori.Notifications;
+using Mamori.Policy;
+using Mamori.Requests;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Requests;
+
+/// <summary>
+/// The online path: the public form (with a policy that accepts the web form), the acknowledgement in
+/// the outbox as an .eml file, a one-time code sent to the address the vault holds, the status page,
+/// and the answer released after payment. Plus the outbox's retries and the PDF's font subset.
+/// </summary>
+public sealed partial class RequestOnlineTests(PostgresCluster cluster)
+{
+    [GeneratedRegex("name=\"__af\" value=\"([^\"]+)\"")]
+    private static partial Regex Antiforgery();
+
+    [GeneratedRegex(@"/requests/status/([A-Za-z0-9_-]{20,})")]
+    private static partial Regex StatusLink();
+
+    [GeneratedRegex(@"コードは (\d{6}) です")]
+    private static partial Regex Code();
+
+    private static async Task PublishWebFormPolicyAsync(RequestScenario s)
+    {
+        var model = PolicyLoader.LoadDirectory(ExamplesDir).Policy!;
+        var web = model with { RequestProcedures = model.RequestProcedures! with { Channels = [RequestChannel.CertifiedMail, RequestChannel.WebForm] } };
+        await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<PolicyStore>().PublishAsync(web, new DateOnly(2026, 11, 1), null, Actor.System, Ct));
+    }
+
+    private static async Task<List<string>> DispatchAsync(RequestScenario s)
+    {
+        await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<OutboxDispatcher>().DispatchAsync(Ct));
+        var dir = Path.Combine(s.App.Database.DataDir, "outbox");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir, "*.eml").Select(File.ReadAllText).ToList() : [];
+    }
+
+    private static string Decode(string eml)
+    {
+        var message = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(eml)), TestContext.Current.CancellationToken);
+        return message.Subject + "\n" + message.TextBody;
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task PublicForm_CodeToVaultAddress_PaidAnswerOnStatusPage(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        await PublishWebFormPolicyAsync(s);
+        var p = NewPerson();
+        await s.InquirerAsync(p);
+        var client = s.App.Client();
+
+        var form = await client.GetAsync("/requests", Ct);
+        var html = await form.Content.ReadAsStringAsync(Ct);
+        form.StatusCode.ShouldBe(HttpStatusCode.OK);
+        html.ShouldContain("<html lang=\"ja\">");
+        html.ShouldContain("住民票の写し");
+        html.ShouldNotContain("<script");
+        var cookie = form.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("mamori_af", StringComparison.Ordinal)).Split(';')[0];
+        var af = Antiforgery().Match(html).Groups[1].Value;
+        var browser = s.App.Client(cookie: cookie);
+
+        // Without the anti-forgery field the form is refused.
+        var forged = await browser.PostAsync("/requests", new FormUrlEncodedContent(new Dictionary<string, string> { ["kind"] = "disclosure", ["name"] = p.Name, ["email"] = p.Email }), Ct);
+        forged.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        var posted = await browser.PostAsync("/requests", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = af, ["kind"] = "disclosure", ["requesterRole"] = "self", ["name"] = p.Name, ["email"] = p.Email.ToUpperInvariant(), ["method"] = "electronic",
+        }), Ct);
+        var confirmation = await posted.Content.ReadAsStringAsync(Ct);
+        posted.StatusCode.ShouldBe(HttpStatusCode.Created, confirmation);
+        var token = StatusLink().Match(confirmation).Groups[1].Value;
+        token.ShouldNotBeEmpty();
+
+        // The acknowledgement goes out as a file; its subject carries no personal data.
+        var mails = await DispatchAsync(s);
+        mails.Count.ShouldBe(1);
+        var ack = MimeKit.MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(mails[0])), Ct);
+        ack.Subject!.ShouldContain("R-");
+        ack.Subject!.ShouldNotContain(p.Email, Case.Insensitive);
+        ack.Subject!.ShouldNotContain(p.Name);
+        ack.TextBody!.ShouldContain(token);
+
+        // A code to the address the vault holds, entered on the status page.
+        var status = await browser.GetAsync($"/requests/status/{token}", Ct);
+        var statusHtml = await status.Content.ReadAsStringAsync(Ct);
+        status.StatusCode.ShouldBe(HttpStatusCode.OK, statusHtml);
+        statusHtml.ShouldContain("確認コードを送る");
+        af = Antiforgery().Match(statusHtml).Groups[1].Value;
+        (await browser.PostAsync($"/requests/status/{token}/send-code", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af }), Ct)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        mails = await DispatchAsync(s);
+        var codeMail = mails.Select(Decode).Single(m => Code().IsMatch(m));
+        codeMail.Split('\n')[0].ShouldNotContain(p.Email, Case.Insensitive);
+        var code = Code().Match(codeMail).Groups[1].Value;
+        var wrong = await browser.PostAsync($"/requests/status/{token}/code", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af, ["code"] = code == "000000" ? "111111" : "000000" }), Ct);
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await wrong.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-5012");
+        var right = await browser.PostAsync($"/requests/status/{token}/code", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af, ["code"] = code }), Ct);
+        right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var view = await s.OkAsync(await client.GetAsync($"/api/requests/status/{token}", Ct));
+        view.GetProperty("status").GetString().ShouldBe("awaiting-payment");
+        view.GetProperty("verified").GetBoolean().ShouldBeTrue();
+        var id = (await s.OkAsync(await s.Staff.GetAsync("/api/requests?list=paused", Ct)))[0].GetProperty("id").GetGuid();
+        await (await client.GetAsync($"/api/requests/status/{token}/answer?format=pdf", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-5019");
+        await s.PostAsync(id, "payment", new { reference = "furikomi-1" });
+        await s.PostAsync(id, "execute");
+
+        var pdf = await client.GetAsync($"/requests/status/{token}/answer?format=pdf", Ct);
+        pdf.StatusCode.ShouldBe(HttpStatusCode.OK);
+        pdf.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        var bytes = await pdf.Content.ReadAsByteArrayAsync(Ct);
+        bytes.Length.ShouldBeLessThan(150_000);
+        (await s.OkAsync(await client.GetAsync($"/api/requests/status/{token}", Ct))).GetProperty("answers").GetArrayLength().ShouldBe(3);
+        (await DispatchAsync(s)).Select(Decode).ShouldContain(m => m.Contains("回答をご用意しました"));
+        (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
+    }
+
+    private sealed class FailingSink : IMailSink
+    {
+        public int Calls;
+
+        public Task SendAsync(MimeKit.MimeMessage message, CancellationToken ct)
+        {
+            Calls++;
+            throw new IOException("relay down");
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Outbox_SinkFails_RetriesWithBackoffThenGivesUp(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+        var sink = new FailingSink();
+        async Task<DispatchReport> Run() => await s.App.InTenantAsync(s.Tenant, (sp, db) =>
+            new OutboxDispatcher(db, sp.GetRequiredService<Mamori.Data.IDatabaseProvider>(), sink, sp.GetRequiredService<Mamori.Vault.KeyRingProvider>(),
+                sp.GetRequiredService<AuditLog>(), Microsoft.Extensions.Options.Options.Create(new MailSettings { MaxAttempts = 3, BackoffSeconds = 30 }), s.App.Clock).DispatchAsync(Ct));
+        (await Run()).Retried.ShouldBe(1);
+        (await Run()).ShouldBe(new DispatchReport(0, 0, 0)); // not due before the backoff
+        s.App.Clock.Advance(TimeSpan.FromSeconds(31));
+        (await Run()).Retried.ShouldBe(1);
+        s.App.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await Run()).Dead.ShouldBe(1);
+        sink.Calls.ShouldBe(3);
+        var row = await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<OutboxMessage>().SingleAsync(Ct));
+        row.DeadAt.ShouldNotBeNull();
+        row.LastError.ShouldBe("System.IO.IOException");
+        OutboxDispatcher.Backoff(30, 1).ShouldBe(TimeSpan.FromSeconds(30));
+        OutboxDispatcher.Backoff(30, 20).ShouldBe(TimeSpan.FromHours(6));
+    }
+
+    [Fact]
+    public void Pdf_JapanesePackage_SubsetFontSmallAndRenders()
+    {
+        var (font, path, problem) = DisclosurePdf.FindFont(null);
+        font.ShouldNotBeNull(problem);
+        var full = new FileInfo(path!).Length;
+        var lines = new List<(PdfLineStyle, string)> { (PdfLineStyle.Title, "保有個人データ開示書"), (PdfLineStyle.Heading, "1. お問合せをされた方") };
+        for (var i = 0; i < 200; i++) lines.Add((PdfLineStyle.Body, $"同意の履歴 {i}：2026-06-01 10:00　purpose:events　同意　WebForm　東京都千代田区桜田町一丁目2番3号"));
+        var result = DisclosurePdf.Render(lines, "test", null);
+        result.Produced.ShouldBeTrue(result.Problem);
+        ((long)result.Bytes!.Length).ShouldBeLessThan(full / 20);
+        var dir = Directory.CreateTempSubdirectory("mamori-pdf-").FullName;
+        File.WriteAllBytes(Path.Combine(dir, "a.pdf"), result.Bytes);
+        var info = Process.Start(new ProcessStartInfo("pdffonts", Path.Combine(dir, "a.pdf")) { RedirectStandardOutput = true })!;
+        var fonts = info.StandardOutput.ReadToEnd();
+        info.WaitForExit();
+        fonts.ShouldContain("yes"); // embedded
+    }
+
+    [Fact]
+    public void Pdf_NoUsableFont_SaysSoAndProducesNothing()
+    {
+        var missing = DisclosurePdf.Render([(PdfLineStyle.Body, "テスト")], "x", "/nonexistent/font.ttf");
+        missing.Produced.ShouldBeFalse();
+        missing.Problem.ShouldNotBeNull();
+        missing.Problem.ShouldContain("HTML and JSON");
+        var notTrueType = Path.GetTempFileName();
+        File.WriteAllText(notTrueType, "OTTO not a font");
+        DisclosurePdf.Render([(PdfLineStyle.Body, "テスト")], "x", notTrueType).Produced.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Sniffer_Signatures_OnlyImagesAndPdf()
+    {
+        UploadSniffer.Sniff("%PDF-1.4"u8).ShouldBe("application/pdf");
+        UploadSniffer.Sniff([0xFF, 0xD8, 0xFF, 0xE0]).ShouldBe("image/jpeg");
+        UploadSniffer.Sniff("GIF89a.."u8).ShouldBe("image/gif");
+        UploadSniffer.Sniff("RIFF\0\0\0\0WEBPVP8 "u8).ShouldBe("image/webp");
+        UploadSniffer.Sniff("<svg xmlns"u8).ShouldBeNull();
+        UploadSniffer.Sniff("PK\u0003\u0004"u8).ShouldBeNull();
+        UploadSniffer.Sniff([]).ShouldBeNull();
+    }
+}
