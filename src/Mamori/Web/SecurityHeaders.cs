@@ -31,7 +31,8 @@ public static class SecurityHeaders
         h.ContentSecurityPolicy = ContentSecurityPolicy;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
-        h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        // A page may have chosen a stricter policy (private receipts and status links use no-referrer).
+        if (!h.ContainsKey("Referrer-Policy")) h["Referrer-Policy"] = "strict-origin-when-cross-origin";
         h["Permissions-Policy"] = PermissionsPolicy;
         h["Cross-Origin-Opener-Policy"] = "same-origin";
         if (http.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
