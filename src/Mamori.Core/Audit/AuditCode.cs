@@ -33,6 +33,10 @@ public enum AuditCode
     AuditChainVerified = 1400,
     AuditChainBroken = 1401,
 
+    // 1500 public pages and consent links (TargetId = the consent record or link purpose; Categories = cookie categories)
+    CookieChoiceRecorded = 1500,
+    SubjectLinkIssued = 1501,
+
     // 2000 policy
     PolicyPublished = 2000,
 

@@ -47,6 +47,11 @@ public enum ErrorCode
     InvalidArgument = 1303,
     PendingMigrations = 1304,
 
+    // 1400-1499 staff console and public pages
+    SubjectLinkInvalid = 1400,
+    UnknownCookieCategory = 1401,
+    CookieChoiceInvalid = 1402,
+
     // 2000-2199 policy (validation diagnostics are listed in Policy/PolicyCodes.cs; these are operations)
     PolicyInvalid = 2190,
     PolicyUnchanged = 2191,

@@ -59,21 +59,24 @@ public enum Permission
 
     /// <summary>Read provision and receipt records, recipients and supervision records.</summary>
     ReadProvisions,
+
+    /// <summary>See the dashboard's operational status: key ring use, subject counts, retention due and sweeps (counts and ids only).</summary>
+    ViewOperations,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
             Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests,
-            Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions],
+            Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
-            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions],
+            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

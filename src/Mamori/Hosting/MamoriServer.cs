@@ -98,6 +98,9 @@ public static class MamoriServer
             o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy("public", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             // Public forms that look a person up (opt-out stop): few per minute per address, against enumeration.
             o.AddPolicy("public-form", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
@@ -105,6 +108,9 @@ public static class MamoriServer
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
+        // Dashboard blocks contributed by features (Web/DashboardPage.cs).
+        builder.Services.AddScoped<IDashboardPanel, RequestsPanel>();
+        builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();
         // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
@@ -114,6 +120,7 @@ public static class MamoriServer
         options.Configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMamoriSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async ctx =>
         {
@@ -134,6 +141,7 @@ public static class MamoriServer
             FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
             RequestPath = "/static",
         });
+        app.UseLanguageSwitch();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -161,6 +169,7 @@ public static class MamoriServer
         app.MapRequestPages();
         app.MapRequestConsolePages();
         app.MapConsentPages();
+        app.MapCookiePages();
         return app;
     }
 

@@ -34,6 +34,8 @@ public static class MamoriServices
         services.AddScoped<Vault.Subjects>();
         services.AddScoped<Vault.VaultMaintenance>();
         services.AddScoped<Vault.SubjectImport>();
+        services.AddSingleton<Consent.SubjectLinks>();
+        services.AddScoped<Consent.CookieConsents>();
         services.AddOptions<Incidents.IncidentSettings>();
         services.AddScoped<Incidents.IncidentRegistry>();
         services.AddOptions<Requests.RequestSettings>();

@@ -41,8 +41,12 @@ public static class ConsolePages
             return Results.Redirect("/login");
         }).RequirePermission(Permission.Self).ExcludeFromDescription();
 
-        app.MapGet("/console", (HttpContext http) => Result(Home(http)))
-            .RequirePermission(Permission.Self).ExcludeFromDescription();
+        app.MapDashboard();
+        app.MapAccountPages();
+        app.MapAdminPages();
+        app.MapSubjectPages();
+        app.MapAuditPages();
+        app.MapPolicyConsolePages();
     }
 
     /// <summary>Only local paths: an open redirect after sign-in would be a phishing aid.</summary>
@@ -65,20 +69,6 @@ public static class ConsolePages
               <input id="password" name="password" type="password" autocomplete="current-password" required>
               <button type="submit">{title}</button>
             </form>
-            """));
-    }
-
-    private static Html Home(HttpContext http)
-    {
-        var c = http.Caller();
-        var roles = string.Join(", ", c.Roles);
-        return Layout(http, T(http, "ホーム", "Home"), H.F($"""
-            <h1>{T(http, "管理コンソール", "Console")}</h1>
-            <p>{T(http, "ログイン中", "Signed in as")}: <strong>{c.Email}</strong> ({roles})</p>
-            <ul>
-              <li><a href="/api-reference">{T(http, "API リファレンス", "API reference")}</a></li>
-              <li><a href="/openapi/v1.json">OpenAPI (JSON)</a></li>
-            </ul>
             """));
     }
 }

@@ -29,10 +29,17 @@ public ref struct FormattableHtml
 
     public readonly void AppendFormatted(Html h) => _sb.Append(h.Value);
 
+    public readonly void AppendFormatted(Html? h) => _sb.Append(h?.Value);
+
     public readonly void AppendFormatted(IEnumerable<Html> hs)
     {
         foreach (var h in hs) _sb.Append(h.Value);
     }
+
+    // Without these, a List<Html> or Html[] would bind to the generic overload and be encoded as text.
+    public readonly void AppendFormatted(List<Html> hs) => AppendFormatted((IEnumerable<Html>)hs);
+
+    public readonly void AppendFormatted(Html[] hs) => AppendFormatted((IEnumerable<Html>)hs);
 
     public readonly void AppendFormatted<T>(T value) => _sb.Append(Html.Encode(value?.ToString()));
 

@@ -18,17 +18,7 @@ public static class Pages
         var other = lang == "en" ? "ja" : "en";
         var switchLabel = lang == "en" ? "日本語" : "English";
         var path = http.Request.Path.Value ?? "/";
-        Html nav = caller is null
-            ? H.F($"")
-            : H.F($"""
-                <nav aria-label="{T(http, "メインメニュー", "Main menu")}"><ul>
-                  <li><a href="/console">{T(http, "ホーム", "Home")}</a></li>
-                  <li><a href="/console/requests">{T(http, "開示等の請求", "Requests")}</a></li>
-                  <li><a href="/api-reference">{T(http, "API リファレンス", "API reference")}</a></li>
-                </ul>
-                <form method="post" action="/logout" class="inline">{AntiforgeryField(http)}<button type="submit">{T(http, "ログアウト", "Sign out")}</button></form>
-                </nav>
-                """);
+        Html nav = caller is null ? default : ConsoleNav(http, path);
         return H.F($"""
             <!DOCTYPE html>
             <html lang="{lang}">
@@ -37,6 +27,7 @@ public static class Pages
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{title} — Mamori</title>
             <link rel="stylesheet" href="/static/css/mamori.css">
+            <script src="/static/js/console.js" defer></script>
             </head>
             <body>
             <a class="skip" href="#main">{T(http, "本文へ移動", "Skip to content")}</a>
@@ -49,9 +40,43 @@ public static class Pages
             """);
     }
 
-    /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
-    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null)
+    /// <summary>The caller may do <paramref name="permission"/> (pages hide what the role cannot use).</summary>
+    public static bool Can(HttpContext http, Staff.Permission permission) =>
+        http.Features.Get<Staff.StaffPrincipal>() is { } c && Staff.RolePermissions.Grants(c.Roles, permission);
+
+    private static Html ConsoleNav(HttpContext http, string path)
     {
+        var items = new List<(string Href, string Ja, string En, Staff.Permission Needs)>
+        {
+            ("/console", "ダッシュボード", "Dashboard", Staff.Permission.Self),
+            ("/console/requests", "開示等の請求", "Requests", Staff.Permission.ReadRequests),
+            ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
+            ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
+            ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
+            ("/console/users", "ユーザー", "Users", Staff.Permission.ManageUsers),
+            ("/console/apikeys", "API キー", "API keys", Staff.Permission.ManageApiKeys),
+            ("/console/account", "アカウント", "Account", Staff.Permission.Self),
+            ("/api-reference", "API リファレンス", "API reference", Staff.Permission.Self),
+        };
+        var links = items.Where(i => Can(http, i.Needs)).Select(i =>
+        {
+            var current = i.Href == "/console" ? path == "/console" : path.StartsWith(i.Href, StringComparison.Ordinal);
+            return current
+                ? H.F($"""<li><a href="{i.Href}" aria-current="page">{T(http, i.Ja, i.En)}</a></li>""")
+                : H.F($"""<li><a href="{i.Href}">{T(http, i.Ja, i.En)}</a></li>""");
+        });
+        return H.F($"""
+            <nav aria-label="{T(http, "メインメニュー", "Main menu")}"><ul>{links}</ul>
+            <form method="post" action="/logout" class="inline">{AntiforgeryField(http)}<button type="submit">{T(http, "ログアウト", "Sign out")}</button></form>
+            </nav>
+            """);
+    }
+
+    /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
+    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null, bool bodyHasMain = false)
+    {
+        // The notice fragment brings its own table of contents and <main>; one <main> per page.
+        var content = bodyHasMain ? body : H.F($"<main id=\"main\">\n{body}\n</main>");
         var code = lang == Policy.NoticeLanguage.En ? "en" : "ja";
         var path = http.Request.Path.Value ?? "/";
         var other = code == "en" ? (path.StartsWith("/en/", StringComparison.Ordinal) ? path[3..] : path) : "/en" + path;
@@ -65,13 +90,15 @@ public static class Pages
             <title>{title}</title>
             <link rel="stylesheet" href="/static/css/mamori.css">
             {css}
+            <link rel="stylesheet" href="/static/css/mamori-consent.css">
+            <script src="/static/js/mamori-consent.js" defer data-mamori-config="/api/public/consent/config?lang={code}"></script>
             </head>
             <body>
             <a class="skip" href="#main">{(code == "en" ? "Skip to content" : "本文へ移動")}</a>
             <header class="site"><span class="brand">{title}</span><a class="lang" href="{other}" hreflang="{(code == "en" ? "ja" : "en")}" lang="{(code == "en" ? "ja" : "en")}">{(code == "en" ? "日本語" : "English")}</a></header>
-            <main id="main">
-            {body}
-            </main>
+            {content}
+            <footer class="site"><a href="{(code == "en" ? "/en" : "")}/privacy/cookies">{(code == "en" ? "Cookie and external transmission settings" : "Cookie・外部送信の設定")}</a>
+            · <a href="{(code == "en" ? "/en" : "")}/privacy">{(code == "en" ? "Privacy policy" : "プライバシーポリシー")}</a></footer>
             </body>
             </html>
             """);
@@ -85,6 +112,38 @@ public static class Pages
 
     public static Html Forbidden(HttpContext http) => Layout(http, T(http, "権限がありません", "Not allowed"),
         H.F($"<h1>{T(http, "権限がありません", "Not allowed")}</h1><p>{T(http, "この操作はあなたの役割では許可されていません。", "Your role does not allow this.")}</p>"));
+
+    /// <summary>Reads a posted form after checking its anti-forgery token (throws when it is missing or wrong).</summary>
+    public static async Task<IFormCollection> FormAsync(HttpContext http)
+    {
+        await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
+        return await http.Request.ReadFormAsync(http.RequestAborted);
+    }
+
+    /// <summary>People see Japan time.</summary>
+    public static string Jst(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Jst(DateTimeOffset? t) => t is { } x ? Jst(x) : "—";
+
+    /// <summary>A short status line after a POST-redirect-GET (<c>?done=key</c>); keys, never values.</summary>
+    public static Html Notice(string? message) => message is null ? default : H.F($"""<p class="notice" role="status">{message}</p>""");
+
+    public static Html Error(string? message) => message is null ? default : H.F($"""<p class="error" role="alert">{message}</p>""");
+
+    /// <summary>Remembers an explicit language switch in the staff console (a preference the user asked for).</summary>
+    public static IApplicationBuilder UseLanguageSwitch(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        var q = http.Request.Query["lang"].ToString();
+        // Staff pages only: public pages switch language by path (/en/…) and set no preference cookie.
+        var staffPage = http.Request.Path.StartsWithSegments("/console") || http.Request.Path.StartsWithSegments("/login")
+                        || http.Request.Path.StartsWithSegments("/api-reference");
+        if (q is "en" or "ja" && staffPage && http.Request.Cookies["mamori_lang"] != q)
+            http.Response.Cookies.Append("mamori_lang", q, new CookieOptions
+            {
+                HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/", MaxAge = TimeSpan.FromDays(365), IsEssential = true,
+            });
+        return next(http);
+    });
 
     public static Task WriteAsync(HttpContext http, Html page)
     {

@@ -62,7 +62,7 @@ public static class PrivacyPages
             <p class="version-meta">{L(lang, "版", "Version")} {version.Number} · {L(lang, "施行日", "Effective")} {version.EffectiveFrom:yyyy-MM-dd} ·
             <a href="{prefix}/privacy/history">{L(lang, "改定履歴", "History")}</a></p>
             """);
-        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{meta}"), "/static/notice.css"));
+        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{meta}"), "/static/notice.css", bodyHasMain: true));
     }
 
     private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)?> DiffAsync(

@@ -106,7 +106,9 @@ public sealed class PolicyPublicationTests(PostgresCluster cluster)
             (await page.Content.ReadAsStringAsync(Ct)).ShouldContain(service.Name.Ja);
         }
         (await app.Client().GetAsync("/privacy/services/no-such-service", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        ja.ShouldNotContain("<script");
+        // No inline script: the only script is the vendored cookie banner.
+        System.Text.RegularExpressions.Regex.Matches(ja, "<script[^>]*>").Select(m => m.Value)
+            .ShouldAllBe(tag => tag.Contains("src=\"/static/js/mamori-consent.js\"", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,163 @@
+using Mamori.Auth;
+using Mamori.Errors;
+using Mamori.Staff;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>For admins: staff users (create, disable, enable) and API keys (create — the secret is shown once —, list, revoke).</summary>
+public static class AdminPages
+{
+    public static void MapAdminPages(this WebApplication app)
+    {
+        app.MapGet("/console/users", async (HttpContext http) => { return Result(await UsersAsync(http, http.Request.Query["done"], null)); })
+            .RequirePermission(Permission.ManageUsers).ExcludeFromDescription();
+
+        app.MapPost("/console/users", async (HttpContext http, StaffAccounts accounts) =>
+        {
+            var form = await FormAsync(http);
+            var roles = form["roles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!).ToList();
+            try
+            {
+                await accounts.AddAsync(form["email"].ToString(), roles, form["password"].ToString(), http.Actor(), http.RequestAborted);
+            }
+            catch (MamoriException e)
+            {
+                return Result(await UsersAsync(http, null, e.Code switch
+                {
+                    ErrorCode.UserExists => T(http, "そのメールアドレスのユーザーは既にいます。", "A user with that email already exists."),
+                    ErrorCode.WeakPassword => T(http, "初期パスワードが弱すぎます（12文字以上、種類の異なる文字）。", "The initial password is too weak (12+ characters, varied)."),
+                    ErrorCode.UnknownRole => T(http, "役割を1つ以上選んでください。", "Choose at least one known role."),
+                    _ => T(http, "ユーザーを作成できませんでした", "The user could not be created") + $" ({ErrorCodes.Format(e.Code)})",
+                }), e.Status);
+            }
+            return Results.Redirect("/console/users?done=created");
+        }).RequirePermission(Permission.ManageUsers).ExcludeFromDescription();
+
+        foreach (var action in new[] { "disable", "enable" })
+        {
+            app.MapPost($"/console/users/{{id:guid}}/{action}", async (Guid id, HttpContext http, StaffAccounts accounts) =>
+            {
+                await FormAsync(http);
+                var c = http.Caller();
+                if (action == "disable" && id == c.UserId)
+                    return Result(await UsersAsync(http, null, T(http, "自分自身は無効にできません。", "You cannot disable yourself.")), 400);
+                var user = await accounts.GetAsync(id, http.RequestAborted);
+                if (action == "disable") await accounts.DisableAsync(user, c.Actor, http.RequestAborted);
+                else await accounts.EnableAsync(user, c.Actor, http.RequestAborted);
+                return Results.Redirect("/console/users?done=" + action + "d");
+            }).RequirePermission(Permission.ManageUsers).ExcludeFromDescription();
+        }
+
+        app.MapGet("/console/apikeys", async (HttpContext http) => { return Result(await KeysAsync(http, http.Request.Query["done"], null, null)); })
+            .RequirePermission(Permission.ManageApiKeys).ExcludeFromDescription();
+
+        app.MapPost("/console/apikeys", async (HttpContext http, ApiKeys keys) =>
+        {
+            var form = await FormAsync(http);
+            int? days = int.TryParse(form["expiresDays"], out var d) && d > 0 ? d : null;
+            try
+            {
+                var created = await keys.CreateAsync(form["name"].ToString(), form["role"].ToString(), days, null, http.Actor(), http.RequestAborted);
+                // The secret is shown in this response only, never stored in clear and never put in a redirect URL.
+                return Result(await KeysAsync(http, null, null, created));
+            }
+            catch (MamoriException e)
+            {
+                return Result(await KeysAsync(http, null, T(http, "API キーを作成できませんでした", "The API key could not be created") + $" ({ErrorCodes.Format(e.Code)}): {e.Message}", null), e.Status);
+            }
+        }).RequirePermission(Permission.ManageApiKeys).ExcludeFromDescription();
+
+        app.MapPost("/console/apikeys/{id:guid}/revoke", async (Guid id, HttpContext http, ApiKeys keys) =>
+        {
+            await FormAsync(http);
+            var key = await keys.FindAsync(id.ToString(), http.RequestAborted);
+            await keys.RevokeAsync(key, http.Actor(), http.RequestAborted);
+            return Results.Redirect("/console/apikeys?done=revoked");
+        }).RequirePermission(Permission.ManageApiKeys).ExcludeFromDescription();
+    }
+
+    private static Html RoleName(HttpContext http, string role) => role switch
+    {
+        Roles.Admin => H.F($"{T(http, "管理者", "Administrator")} ({role})"),
+        Roles.PrivacyOfficer => H.F($"{T(http, "個人情報保護管理者", "Privacy officer")} ({role})"),
+        Roles.Operator => H.F($"{T(http, "担当者", "Operator")} ({role})"),
+        Roles.Auditor => H.F($"{T(http, "監査担当", "Auditor")} ({role})"),
+        _ => H.F($"{role}"),
+    };
+
+    private static async Task<Html> UsersAsync(HttpContext http, string? done, string? error)
+    {
+        var users = await http.RequestServices.GetRequiredService<StaffAccounts>().ListAsync(http.RequestAborted);
+        var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
+        var notice = done switch
+        {
+            "created" => T(http, "ユーザーを作成しました。", "User created."),
+            "disabled" => T(http, "ユーザーを無効にしました。セッションと API キーは直ちに終了しました。", "User disabled; their sessions and keys ended at once."),
+            "enabled" => T(http, "ユーザーを有効にしました。", "User enabled."),
+            _ => null,
+        };
+        var rows = users.Select(u => H.F($"""
+            <tr><td>{u.Email}</td><td>{string.Join(", ", u.Roles)}</td>
+            <td>{(u.Disabled ? H.F($"<span class=\"error\">{T(http, "無効", "Disabled")}</span> {Jst(u.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td>
+            <td>{Jst(u.CreatedAt)}</td>
+            <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
+            """));
+        var roleBoxes = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {RoleName(http, r)}</label>"""));
+        var title = T(http, "ユーザー", "Users");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            {Notice(notice)}{Error(error)}
+            <table><thead><tr><th scope="col">{T(http, "メールアドレス", "Email")}</th><th scope="col">{T(http, "役割", "Roles")}</th><th scope="col">{T(http, "状態", "Status")}</th><th scope="col">{T(http, "作成", "Created")}</th><th scope="col">{T(http, "操作", "Action")}</th></tr></thead>
+            <tbody>{rows}</tbody></table>
+            <h2 id="new-user-h">{T(http, "ユーザーの追加", "Add a user")}</h2>
+            <form method="post" action="/console/users" class="stack" aria-labelledby="new-user-h">
+              {AntiforgeryField(http)}
+              <label for="email">{T(http, "メールアドレス", "Email")}</label>
+              <input id="email" name="email" type="email" autocomplete="off" required>
+              <fieldset><legend>{T(http, "役割", "Roles")}</legend>{roleBoxes}</fieldset>
+              <label for="password">{T(http, "初期パスワード（12文字以上。本人に別経路で伝え、変更してもらいます）", "Initial password (12+ characters; hand it over separately and have it changed)")}</label>
+              <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required>
+              <button type="submit">{T(http, "追加する", "Add")}</button>
+            </form>
+            """));
+    }
+
+    private static async Task<Html> KeysAsync(HttpContext http, string? done, string? error, ApiKeys.Created? created)
+    {
+        var keys = await http.RequestServices.GetRequiredService<ApiKeys>().ListAsync(http.RequestAborted);
+        var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
+        Html secret = created is null ? default : H.F($"""
+            <section class="secret" role="status" aria-labelledby="secret-h">
+            <h2 id="secret-h">{T(http, "新しい API キー", "New API key")}: {created.Key.Name}</h2>
+            <p>{T(http, "このキーは今だけ表示されます。安全な場所に保存してください。Mamori はハッシュ値しか保持しません。", "This key is shown now only. Store it safely: Mamori keeps only its hash.")}</p>
+            <p><label for="secret">{T(http, "API キー", "API key")}</label><br><input id="secret" class="secret-value" type="text" readonly value="{created.Secret}" size="60">
+            <button type="button" class="secondary" data-copy="secret" data-copied="{T(http, "コピーしました", "Copied")}" hidden>{T(http, "コピー", "Copy")}</button></p>
+            </section>
+            """);
+        var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.") : null;
+        var rows = keys.Select(k => H.F($"""
+            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{k.Role}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
+            <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
+            """));
+        var roleOptions = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<option value="{r}">{RoleName(http, r)}</option>"""));
+        var title = T(http, "API キー", "API keys");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            {secret}{Notice(notice)}{Error(error)}
+            <table><thead><tr><th scope="col">{T(http, "名前", "Name")}</th><th scope="col">{T(http, "接頭辞", "Prefix")}</th><th scope="col">{T(http, "役割", "Role")}</th><th scope="col">{T(http, "作成", "Created")}</th><th scope="col">{T(http, "期限", "Expires")}</th><th scope="col">{T(http, "最終利用", "Last used")}</th><th scope="col">{T(http, "状態・操作", "Status")}</th></tr></thead>
+            <tbody>{rows}</tbody></table>
+            <h2 id="new-key-h">{T(http, "API キーの発行", "Create an API key")}</h2>
+            <form method="post" action="/console/apikeys" class="stack" aria-labelledby="new-key-h">
+              {AntiforgeryField(http)}
+              <label for="name">{T(http, "名前（用途が分かるもの）", "Name (say what it is for)")}</label>
+              <input id="name" name="name" required maxlength="80">
+              <label for="role">{T(http, "役割", "Role")}</label>
+              <select id="role" name="role">{roleOptions}</select>
+              <label for="expiresDays">{T(http, "有効日数（空欄は無期限）", "Valid for days (empty: no expiry)")}</label>
+              <input id="expiresDays" name="expiresDays" type="number" min="1" max="3650" inputmode="numeric">
+              <button type="submit">{T(http, "発行する", "Create")}</button>
+            </form>
+            """));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Mamori.Audit;
+using Mamori.Auth;
+using Mamori.Data;
+using Mamori.Staff;
+using Microsoft.EntityFrameworkCore;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>The audit log, newest first, filtered by actor, subject, code and a JST date range; paged by sequence.</summary>
+public static class AuditPages
+{
+    public const int PageSize = 50;
+
+    public static void MapAuditPages(this WebApplication app) =>
+        app.MapGet("/console/audit", async (HttpContext http, MamoriDbContext db, string? actor, string? subject, string? code,
+            string? from, string? to, long? before) =>
+        {
+            var ct = http.RequestAborted;
+            var q = db.AuditEvents.AsNoTracking().AsQueryable();
+            if (before is { } b) q = q.Where(e => e.Sequence < b);
+            AuditCode? codeValue = Enum.TryParse<AuditCode>(code, out var cv) && Enum.IsDefined(cv) ? cv : null;
+            if (codeValue is { } c) q = q.Where(e => e.Code == c);
+            if (!string.IsNullOrWhiteSpace(actor))
+            {
+                var a = actor.Trim();
+                var colon = a.IndexOf(':');
+                var id = colon >= 0 ? a[(colon + 1)..] : a;
+                q = q.Where(e => e.ActorId == id);
+            }
+            if (!string.IsNullOrWhiteSpace(subject)) { var s = subject.Trim(); q = q.Where(e => e.SubjectId == s); }
+            var fromDate = ParseDate(from);
+            var toDate = ParseDate(to);
+            if (fromDate is { } f) { var t = JstStart(f); q = q.Where(e => e.Time >= t); }
+            if (toDate is { } u) { var t = JstStart(u.AddDays(1)); q = q.Where(e => e.Time < t); }
+            var rows = await q.OrderByDescending(e => e.Sequence).Take(PageSize + 1).ToListAsync(ct);
+            var page = rows.Take(PageSize).ToList();
+            var filters = new Dictionary<string, string?> { ["actor"] = actor, ["subject"] = subject, ["code"] = codeValue?.ToString(), ["from"] = from, ["to"] = to };
+            string Query(long? beforeSeq) => "/console/audit?" + string.Join("&amp;", filters.Where(kv => !string.IsNullOrWhiteSpace(kv.Value))
+                .Select(kv => kv.Key + "=" + Uri.EscapeDataString(kv.Value!)).Append(beforeSeq is { } x ? "before=" + x.ToString(CultureInfo.InvariantCulture) : null).Where(x => x is not null));
+            var canSubjects = Can(http, Permission.ReadSubjects);
+            var list = page.Select(e => H.F($"""
+                <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td><code>{(int)e.Code}</code> {e.Code.ToString()}</td>
+                <td>{new Actor(e.ActorKind, e.ActorId).ToString()}</td>
+                <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
+                <td>{e.Purpose}</td><td>{e.Categories}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{e.Outcome.ToString()}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
+                """));
+            var codes = Enum.GetValues<AuditCode>().Select(x => x == codeValue
+                ? H.F($"""<option value="{x.ToString()}" selected>{(int)x} {x.ToString()}</option>""")
+                : H.F($"""<option value="{x.ToString()}">{(int)x} {x.ToString()}</option>"""));
+            Html older = rows.Count > PageSize ? H.F($"""<a href="{Html.Raw(Query(page[^1].Sequence))}" rel="next">{T(http, "さらに古いイベント →", "Older events →")}</a>""") : default;
+            Html newest = before is not null ? H.F($"""<a href="{Html.Raw(Query(null))}">{T(http, "← 最新へ", "← Newest")}</a> """) : default;
+            var title = T(http, "監査ログ", "Audit log");
+            return Result(Layout(http, title, H.F($"""
+                <h1>{title}</h1>
+                <p>{T(http, "監査ログは改ざん検出用のハッシュチェーンで、ID とコードだけを記録し、個人データの値は含みません。",
+                    "The audit log is a hash chain for tamper detection; it holds ids and codes, never personal values.")}</p>
+                <form method="get" action="/console/audit" class="filters">
+                  <div><label for="actor">{T(http, "実行者 ID", "Actor id")}</label><input id="actor" name="actor" value="{actor ?? ""}" size="38"></div>
+                  <div><label for="subject">{T(http, "本人 ID", "Subject id")}</label><input id="subject" name="subject" value="{subject ?? ""}" size="38"></div>
+                  <div><label for="code">{T(http, "コード", "Code")}</label><select id="code" name="code"><option value="">{T(http, "すべて", "All")}</option>{codes}</select></div>
+                  <div><label for="from">{T(http, "開始日（日本時間）", "From (JST)")}</label><input id="from" name="from" type="date" value="{fromDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""}"></div>
+                  <div><label for="to">{T(http, "終了日（日本時間）", "To (JST)")}</label><input id="to" name="to" type="date" value="{toDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""}"></div>
+                  <div><button type="submit">{T(http, "絞り込む", "Filter")}</button></div>
+                </form>
+                <div class="table-wrap"><table>
+                <thead><tr><th scope="col">#</th><th scope="col">{T(http, "日時", "Time")}</th><th scope="col">{T(http, "コード", "Code")}</th><th scope="col">{T(http, "実行者", "Actor")}</th><th scope="col">{T(http, "本人", "Subject")}</th><th scope="col">{T(http, "目的", "Purpose")}</th><th scope="col">{T(http, "項目", "Categories")}</th><th scope="col">{T(http, "結果", "Outcome")}</th><th scope="col">{T(http, "理由", "Reason")}</th><th scope="col">{T(http, "対象", "Target")}</th></tr></thead>
+                <tbody>{list}</tbody></table></div>
+                {(page.Count == 0 ? H.F($"<p>{T(http, "該当するイベントはありません。", "No events match.")}</p>") : default)}
+                <p class="pager">{newest}{older}</p>
+                """)));
+        }).RequirePermission(Permission.ReadAudit).ExcludeFromDescription();
+
+    private static DateOnly? ParseDate(string? s) =>
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    private static DateTimeOffset JstStart(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
+}

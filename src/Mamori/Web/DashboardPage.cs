@@ -1,0 +1,281 @@
+using Mamori.Audit;
+using Mamori.Auth;
+using Mamori.Data;
+using Mamori.Policy;
+using Mamori.Staff;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>
+/// A block of the dashboard that a feature contributes (requests, incidents…). Rendered from real data
+/// only, for callers whose role grants <see cref="Needs"/>; ordered by <see cref="Order"/>.
+/// </summary>
+public interface IDashboardPanel
+{
+    int Order { get; }
+
+    Permission Needs { get; }
+
+    Task<Html> RenderAsync(HttpContext http, CancellationToken ct);
+}
+
+/// <summary>What a privacy officer needs to see at a glance: what is due, and whether the system is sound.</summary>
+public static class DashboardPage
+{
+    public const int RetentionHorizonDays = 30;
+
+    public static void MapDashboard(this WebApplication app)
+    {
+        app.MapGet("/console", async (HttpContext http) => { return Result(await RenderAsync(http, http.Request.Query["done"])); })
+            .RequirePermission(Permission.Self).ExcludeFromDescription();
+
+        app.MapPost("/console/audit/verify", async (HttpContext http, MamoriDbContext db, AuditLog audit) =>
+        {
+            await FormAsync(http);
+            var ct = http.RequestAborted;
+            var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
+            var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await audit.AppendAsync(db, new AuditEntry(r.Intact ? AuditCode.AuditChainVerified : AuditCode.AuditChainBroken, http.Actor(),
+                    r.Intact ? AuditOutcome.Success : AuditOutcome.Failed, TargetId: (r.BrokenAt ?? r.Verified).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ReasonCode: r.Intact ? "intact" : "broken"), ct);
+                await tx.CommitAsync(ct);
+            }
+            return Results.Redirect("/console?done=" + (r.Intact ? "verified" : "broken"));
+        }).RequirePermission(Permission.VerifyAudit).ExcludeFromDescription();
+    }
+
+    public static async Task<Html> RenderAsync(HttpContext http, string? done)
+    {
+        var ct = http.RequestAborted;
+        var sp = http.RequestServices;
+        var db = sp.GetRequiredService<MamoriDbContext>();
+        var c = http.Caller();
+        var notice = done switch
+        {
+            "verified" => T(http, "監査ログのチェーンを検証しました。改ざんは見つかりませんでした。", "The audit chain was verified: no tampering found."),
+            "broken" => T(http, "監査ログのチェーンに不整合があります。直ちに調査してください。", "The audit chain is broken. Investigate now."),
+            _ => null,
+        };
+
+        var panels = new List<Html>();
+        foreach (var panel in sp.GetServices<IDashboardPanel>().OrderBy(p => p.Order))
+            if (Can(http, panel.Needs)) panels.Add(await panel.RenderAsync(http, ct));
+
+        var policy = await PolicyCard(http, sp.GetRequiredService<PolicyStore>(), ct);
+        var auditCard = await AuditCard(http, db, ct);
+        Html ops = default;
+        if (Can(http, Permission.ViewOperations))
+        {
+            var keys = await KeysCard(http, sp, ct);
+            var counts = await SubjectsCard(http, db, ct);
+            var retention = await RetentionCard(http, db, sp.GetRequiredService<TimeProvider>(), ct);
+            ops = H.F($"{keys}{counts}{retention}");
+        }
+
+        var title = T(http, "ダッシュボード", "Dashboard");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            <p class="muted">{T(http, "ログイン中", "Signed in as")}: <strong>{c.Email ?? c.Actor.ToString()}</strong> ({string.Join(", ", c.Roles)})</p>
+            {Notice(notice)}
+            <div class="cards">
+            {Html.Join(panels)}
+            {policy}
+            {auditCard}
+            {ops}
+            </div>
+            """));
+    }
+
+    private static async Task<Html> PolicyCard(HttpContext http, PolicyStore store, CancellationToken ct)
+    {
+        var current = await store.CurrentAsync(ct);
+        var body = current is null
+            ? H.F($"""<p class="error">{T(http, "ポリシーが公開されていません。本人データの登録・閲覧はできません。", "No policy is published: subjects can be neither created nor read.")}</p>""")
+            : H.F($"""
+                <p class="big">{T(http, "第", "Version ")}{current.Version.Number}{T(http, "版", "")}</p>
+                <dl><dt>{T(http, "施行日", "Effective")}</dt><dd>{current.Version.EffectiveFrom:yyyy-MM-dd}</dd>
+                <dt>{T(http, "内容ハッシュ", "Content hash")}</dt><dd><code>{current.Version.ContentHash[..16]}</code></dd></dl>
+                """);
+        Html link = Can(http, Permission.ReadPolicy) ? H.F($"""<p><a href="/console/policy">{T(http, "版の一覧と差分", "Versions and changes")}</a></p>""") : default;
+        return H.F($"""<section class="card" aria-labelledby="policy-h"><h2 id="policy-h">{T(http, "施行中のポリシー", "Policy in force")}</h2>{body}{link}</section>""");
+    }
+
+    private static async Task<Html> AuditCard(HttpContext http, MamoriDbContext db, CancellationToken ct)
+    {
+        var head = await db.AuditHeads.AsNoTracking().Select(h => (long?)h.LastSequence).FirstOrDefaultAsync(ct) ?? 0;
+        var last = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Code == AuditCode.AuditChainVerified || e.Code == AuditCode.AuditChainBroken)
+            .OrderByDescending(e => e.Sequence).Select(e => new { e.Code, e.Time }).FirstOrDefaultAsync(ct);
+        Html status = last is null
+            ? H.F($"""<p>{T(http, "まだ検証されていません。", "Not verified yet.")}</p>""")
+            : last.Code == AuditCode.AuditChainVerified
+                ? H.F($"""<p class="ok">✔ {T(http, "最終検証", "Last verified")} {Jst(last.Time)} — {T(http, "改ざんなし", "intact")}</p>""")
+                : H.F($"""<p class="error">✖ {T(http, "最終検証", "Last verified")} {Jst(last.Time)} — {T(http, "不整合あり", "broken")}</p>""");
+        Html verify = Can(http, Permission.VerifyAudit)
+            ? H.F($"""<form method="post" action="/console/audit/verify">{AntiforgeryField(http)}<button type="submit">{T(http, "今すぐ検証", "Verify now")}</button></form>""")
+            : default;
+        return H.F($"""
+            <section class="card" aria-labelledby="audit-h"><h2 id="audit-h">{T(http, "監査ログ", "Audit chain")}</h2>
+            <p class="big">{head:N0} <span class="unit">{T(http, "件", "events")}</span></p>
+            {status}{verify}</section>
+            """);
+    }
+
+    private static async Task<Html> KeysCard(HttpContext http, IServiceProvider sp, CancellationToken ct)
+    {
+        var provider = sp.GetRequiredService<KeyRingProvider>();
+        if (!provider.Exists)
+            return H.F($"""<section class="card"><h2>{T(http, "鍵", "Keys")}</h2><p class="error">{T(http, "鍵リングがありません。", "No key ring is configured.")}</p></section>""");
+        var ring = provider.Current;
+        var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
+        var rows = ring.Keks.Reverse().Select(k => H.F($"""
+            <tr><td><code>{k.Id}</code>{(k.Id == ring.Primary.Id ? H.F($" <strong>({T(http, "現行", "primary")})</strong>") : default)}</td>
+            <td>{Jst(k.Created)}</td><td class="num">{usage.GetValueOrDefault(k.Id):N0}</td></tr>
+            """));
+        var unknown = usage.Keys.Where(id => ring.Find(id) is null).ToList();
+        Html missing = unknown.Count == 0 ? default
+            : H.F($"""<p class="error">{T(http, "鍵リングにない鍵で包まれたデータ鍵があります", "Data keys are wrapped by keys missing from the ring")}: {string.Join(", ", unknown)}</p>""");
+        return H.F($"""
+            <section class="card wide" aria-labelledby="keys-h"><h2 id="keys-h">{T(http, "鍵リング", "Key ring")}</h2>
+            <table><caption class="sr-only">{T(http, "鍵暗号化鍵ごとのデータ鍵の数", "Data keys wrapped by each key-encryption key")}</caption>
+            <thead><tr><th scope="col">{T(http, "鍵暗号化鍵", "Key-encryption key")}</th><th scope="col">{T(http, "作成", "Created")}</th><th scope="col">{T(http, "包んでいるデータ鍵", "Data keys wrapped")}</th></tr></thead>
+            <tbody>{rows}</tbody></table>{missing}</section>
+            """);
+    }
+
+    private static async Task<Html> SubjectsCard(HttpContext http, MamoriDbContext db, CancellationToken ct)
+    {
+        var byType = await db.Set<DataSubject>().AsNoTracking().GroupBy(s => new { s.SubjectType, Erased = s.ErasedAt != null })
+            .Select(g => new { g.Key.SubjectType, g.Key.Erased, Count = g.Count() }).ToListAsync(ct);
+        var live = byType.Where(x => !x.Erased).Sum(x => x.Count);
+        var erased = byType.Where(x => x.Erased).Sum(x => x.Count);
+        var rows = byType.Where(x => !x.Erased).OrderByDescending(x => x.Count).Select(x => H.F($"<tr><td>{x.SubjectType}</td><td class=\"num\">{x.Count:N0}</td></tr>"));
+        return H.F($"""
+            <section class="card" aria-labelledby="subjects-h"><h2 id="subjects-h">{T(http, "本人データ", "Subjects")}</h2>
+            <p class="big">{live:N0} <span class="unit">{T(http, "人", "held")}</span></p>
+            <p class="muted">{T(http, "消去済み", "Erased")}: {erased:N0}</p>
+            <table><thead><tr><th scope="col">{T(http, "本人の種類", "Subject type")}</th><th scope="col">{T(http, "人数", "Count")}</th></tr></thead><tbody>{rows}</tbody></table>
+            </section>
+            """);
+    }
+
+    private static async Task<Html> RetentionCard(HttpContext http, MamoriDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var horizon = now.AddDays(RetentionHorizonDays);
+        var due = db.Set<DataSubject>().AsNoTracking().Where(s => s.ErasedAt == null && s.NextExpiry != null && s.NextExpiry <= horizon);
+        var dueCount = await due.CountAsync(ct);
+        var overdue = await due.CountAsync(s => s.NextExpiry <= now, ct);
+        var next = await due.OrderBy(s => s.NextExpiry).Take(5).Select(s => new { s.Id, s.SubjectType, s.NextExpiry }).ToListAsync(ct);
+        var sweeps = await db.AuditEvents.AsNoTracking().Where(e => e.Code == AuditCode.RetentionDestroyed)
+            .GroupBy(e => e.Time).Select(g => new { Time = g.Key, Count = g.Count() })
+            .OrderByDescending(g => g.Time).Take(5).ToListAsync(ct);
+        Html subjectLink(Guid id) => Can(http, Permission.ReadSubjects)
+            ? H.F($"""<a href="/console/subjects?id={id}"><code>{id.ToString()[..8]}…</code></a>""") : H.F($"<code>{id.ToString()[..8]}…</code>");
+        var nextRows = next.Select(s => H.F($"<tr><td>{Jst(s.NextExpiry)}</td><td>{s.SubjectType}</td><td>{subjectLink(s.Id)}</td></tr>"));
+        var sweepRows = sweeps.Select(s => H.F($"<tr><td>{Jst(s.Time)}</td><td class=\"num\">{s.Count:N0}</td></tr>"));
+        return H.F($"""
+            <section class="card wide" aria-labelledby="retention-h"><h2 id="retention-h">{T(http, "保存期間", "Retention")}</h2>
+            <p><span class="big">{dueCount:N0}</span> {T(http, $"人が{RetentionHorizonDays}日以内に保存期間満了", $"subjects reach the end of retention within {RetentionHorizonDays} days")}
+            {(overdue > 0 ? H.F($"""<span class="error">({T(http, "期限超過", "overdue")}: {overdue:N0})</span>""") : default)}</p>
+            {(next.Count == 0 ? default : H.F($"""
+            <table><caption>{T(http, "次に満了するもの", "Next to expire")}</caption><thead><tr><th scope="col">{T(http, "満了", "Expires")}</th><th scope="col">{T(http, "種類", "Type")}</th><th scope="col">ID</th></tr></thead><tbody>{nextRows}</tbody></table>
+            """))}
+            <h3>{T(http, "直近の消去（保存期間満了）", "Recent retention sweeps")}</h3>
+            {(sweeps.Count == 0 ? H.F($"<p class=\"muted\">{T(http, "まだ消去はありません。", "Nothing destroyed yet.")}</p>") : H.F($"""
+            <table><thead><tr><th scope="col">{T(http, "実行", "Run")}</th><th scope="col">{T(http, "消去した本人", "Subjects destroyed")}</th></tr></thead><tbody>{sweepRows}</tbody></table>
+            """))}
+            </section>
+            """);
+    }
+}
+
+/// <summary>
+/// Data-subject requests (開示等の請求) on the dashboard: overdue and due-soon counts, open requests by status
+/// and the next ones due, linking to the queue. Counts and references only, never requester details.
+/// </summary>
+public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Microsoft.Extensions.Options.IOptions<Requests.RequestSettings> settings) : IDashboardPanel
+{
+    public const int NextDueShown = 5;
+
+    private static readonly Requests.RequestStatus[] Open =
+    [
+        Requests.RequestStatus.Received, Requests.RequestStatus.Verifying, Requests.RequestStatus.AwaitingDocuments,
+        Requests.RequestStatus.AwaitingPayment, Requests.RequestStatus.InProgress,
+    ];
+
+    public int Order => 10;
+
+    public Permission Needs => Permission.ReadRequests;
+
+    public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
+    {
+        var today = policies.TodayJst();
+        var soon = today.AddDays(settings.Value.DueSoonDays);
+        var open = db.Set<Requests.DataSubjectRequest>().AsNoTracking().Where(r => Open.Contains(r.Status));
+        var byStatus = await open.GroupBy(r => r.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var overdue = await open.CountAsync(r => r.DueOn != null && r.DueOn < today, ct);
+        var dueSoon = await open.CountAsync(r => r.DueOn != null && r.DueOn >= today && r.DueOn <= soon, ct);
+        var next = await open.Where(r => r.DueOn != null).OrderBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).Take(NextDueShown)
+            .Select(r => new { r.Id, r.Reference, r.Kind, r.DueOn }).ToListAsync(ct);
+        var total = byStatus.Sum(x => x.Count);
+        var statusRows = Open.Select(st => H.F($"<tr><td>{StatusName(http, st)}</td><td class=\"num\">{byStatus.FirstOrDefault(x => x.Status == st)?.Count ?? 0:N0}</td></tr>"));
+        var nextRows = next.Select(r => H.F($"""
+            <tr><td class="{(r.DueOn < today ? "error" : "")}">{r.DueOn!.Value:yyyy-MM-dd}</td><td><a href="/console/requests/{r.Id}">{r.Reference}</a></td><td>{r.Kind.ToString()}</td></tr>
+            """));
+        return H.F($"""
+            <section class="card wide" aria-labelledby="requests-h"><h2 id="requests-h">{Pages.T(http, "開示等の請求", "Data-subject requests")}</h2>
+            <p><span class="big">{total:N0}</span> {Pages.T(http, "件 対応中", "open")} ·
+            <a href="/console/requests?list=overdue" class="{(overdue > 0 ? "error" : "")}">{Pages.T(http, "期限超過", "Overdue")}: {overdue:N0}</a> ·
+            <a href="/console/requests?list=due-soon">{Pages.T(http, $"{settings.Value.DueSoonDays}日以内に期限", $"Due within {settings.Value.DueSoonDays} days")}: {dueSoon:N0}</a></p>
+            <table><caption class="sr-only">{Pages.T(http, "状態ごとの件数", "Open requests by status")}</caption>
+            <thead><tr><th scope="col">{Pages.T(http, "状態", "Status")}</th><th scope="col">{Pages.T(http, "件数", "Count")}</th></tr></thead><tbody>{statusRows}</tbody></table>
+            {(next.Count == 0 ? default : H.F($"""
+            <table><caption>{Pages.T(http, "期限の近い請求", "Due next")}</caption><thead><tr><th scope="col">{Pages.T(http, "回答期限", "Due")}</th><th scope="col">{Pages.T(http, "受付番号", "Reference")}</th><th scope="col">{Pages.T(http, "種類", "Kind")}</th></tr></thead><tbody>{nextRows}</tbody></table>
+            """))}
+            <p><a href="/console/requests">{Pages.T(http, "請求の一覧へ", "To the queue")}</a></p>
+            </section>
+            """);
+    }
+
+    private static string StatusName(HttpContext http, Requests.RequestStatus s) => s switch
+    {
+        Requests.RequestStatus.Received => Pages.T(http, "受付", "Received"),
+        Requests.RequestStatus.Verifying => Pages.T(http, "本人確認中", "Verifying"),
+        Requests.RequestStatus.AwaitingDocuments => Pages.T(http, "書類待ち（期限停止）", "Awaiting documents (paused)"),
+        Requests.RequestStatus.AwaitingPayment => Pages.T(http, "手数料待ち（期限停止）", "Awaiting payment (paused)"),
+        _ => Pages.T(http, "対応中", "In progress"),
+    };
+}
+
+/// <summary>Incidents (issue: incidents) on the dashboard: open ones and their PPC report deadlines.</summary>
+public sealed class IncidentsPanel(MamoriDbContext db, PolicyStore policies) : IDashboardPanel
+{
+    public int Order => 20;
+
+    public Permission Needs => Permission.ReadIncidents;
+
+    public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
+    {
+        var today = policies.TodayJst();
+        var open = await db.Incidents.AsNoTracking().Where(i => i.Status != Incidents.IncidentStatus.Closed)
+            .Select(i => new { i.Id, i.Reportable, i.Status, i.PreliminaryDue, i.FinalDue, i.PreliminaryReportedAt, i.FinalReportedAt }).ToListAsync(ct);
+        var dues = open.Where(i => i.Reportable).Select(i =>
+            i.PreliminaryReportedAt is null ? i.PreliminaryDue : i.FinalReportedAt is null ? i.FinalDue : null).Where(d => d is not null).Select(d => d!.Value).ToList();
+        var overdue = dues.Count(d => d < today);
+        var soon = dues.Count(d => d >= today && d <= today.AddDays(7));
+        return H.F($"""
+            <section class="card" aria-labelledby="incidents-h"><h2 id="incidents-h">{Pages.T(http, "インシデント", "Incidents")}</h2>
+            <p class="big">{open.Count:N0} <span class="unit">{Pages.T(http, "件 対応中", "open")}</span></p>
+            <dl><dt>{Pages.T(http, "報告義務あり", "Reportable")}</dt><dd>{open.Count(i => i.Reportable):N0}</dd>
+            <dt>{Pages.T(http, "報告期限 7日以内", "Report due within 7 days")}</dt><dd>{soon:N0}</dd>
+            <dt>{Pages.T(http, "報告期限超過", "Report overdue")}</dt><dd class="{(overdue > 0 ? "error" : "")}">{overdue:N0}</dd></dl>
+            </section>
+            """);
+    }
+}

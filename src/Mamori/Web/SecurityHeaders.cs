@@ -1,0 +1,42 @@
+namespace Mamori.Web;
+
+/// <summary>
+/// Headers on every response (S-91): a Content-Security-Policy that allows no inline script or style and no
+/// framing, HSTS on HTTPS, no MIME sniffing, a strict referrer policy and no powerful browser features.
+/// The embeddable consent script and its config are the only resources meant for other sites' pages.
+/// </summary>
+public static class SecurityHeaders
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
+    public const string PermissionsPolicy =
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()";
+
+    public static IApplicationBuilder UseMamoriSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        http.Response.OnStarting(() =>
+        {
+            Apply(http);
+            return Task.CompletedTask;
+        });
+        return next(http);
+    });
+
+    /// <summary>Sets the headers on <paramref name="http"/>'s response (called as the response starts).</summary>
+    public static void Apply(HttpContext http)
+    {
+        var h = http.Response.Headers;
+        h.ContentSecurityPolicy = ContentSecurityPolicy;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        h["Permissions-Policy"] = PermissionsPolicy;
+        h["Cross-Origin-Opener-Policy"] = "same-origin";
+        if (http.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        // Pages for signed-in staff may show personal data: never keep them in a shared or disk cache.
+        if (http.Features.Get<Staff.StaffPrincipal>() is not null && !h.ContainsKey("Cache-Control"))
+            h.CacheControl = "no-store";
+    }
+}

@@ -1,0 +1,172 @@
+using Mamori.Access;
+using Mamori.Audit;
+using Mamori.Auth;
+using Mamori.Consent;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Policy;
+using Mamori.Staff;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>
+/// Finding a person: a purpose is chosen first, then an exact email, phone, My Number (posted, never in a
+/// URL) or an id. Every match is read through an access decision, which is audited; values are masked
+/// unless the caller's role may see them in clear.
+/// </summary>
+public static class SubjectPages
+{
+    public const int MaxMatches = 20;
+
+    public static void MapSubjectPages(this WebApplication app)
+    {
+        app.MapGet("/console/subjects", async (HttpContext http, Guid? id) => Result(await PageAsync(http, null, id?.ToString(), null, null)))
+            .RequirePermission(Permission.ReadSubjects).ExcludeFromDescription();
+
+        app.MapPost("/console/subjects/find", async (HttpContext http, Subjects subjects, MamoriDbContext db) =>
+        {
+            var form = await FormAsync(http);
+            var purpose = form["purpose"].ToString();
+            var by = form["by"].ToString();
+            var value = form["value"].ToString().Trim();
+            var c = http.Caller();
+            var ct = http.RequestAborted;
+            if (string.IsNullOrEmpty(purpose) || string.IsNullOrEmpty(value))
+                return Result(await PageAsync(http, purpose, null, T(http, "利用目的と検索する値を入力してください。", "Choose a purpose and enter a value."), null), 400);
+            List<Guid> ids;
+            try
+            {
+                ids = by switch
+                {
+                    "id" => Guid.TryParse(value, out var g) ? [g] : throw new MamoriException(ErrorCode.InvalidValue, "Not an id."),
+                    "email" => [.. await subjects.LookupAsync(LookupKind.Email, value, purpose, c.Roles, c.Actor, ct)],
+                    "phone" => [.. await subjects.LookupAsync(LookupKind.Phone, value, purpose, c.Roles, c.Actor, ct)],
+                    "mynumber" => [.. await subjects.LookupAsync(LookupKind.MyNumber, value, purpose, c.Roles, c.Actor, ct)],
+                    _ => throw new MamoriException(ErrorCode.InvalidValue, "Unknown search."),
+                };
+            }
+            catch (MamoriException e)
+            {
+                return Result(await PageAsync(http, purpose, null, Explain(http, e), null), 400);
+            }
+            var results = new List<Html>();
+            foreach (var id in ids.Take(MaxMatches)) results.Add(await SubjectCardAsync(http, subjects, db, id, purpose));
+            Html found = ids.Count == 0
+                ? H.F($"""<p role="status">{T(http, "この利用目的で閲覧できる一致はありません。", "No match you may see for this purpose.")}</p>""")
+                : H.F($"""<p role="status">{T(http, $"{ids.Count}件見つかりました。閲覧は監査ログに記録されました。", $"{ids.Count} found. Each view was recorded in the audit log.")}</p>{Html.Join(results)}""");
+            return Result(await PageAsync(http, purpose, by == "id" ? value : null, null, found, by));
+        }).RequirePermission(Permission.ReadSubjects).ExcludeFromDescription();
+
+        app.MapPost("/console/subjects/{id:guid}/link", async (Guid id, HttpContext http, MamoriDbContext db, SubjectLinks links, AuditLog audit) =>
+        {
+            await FormAsync(http);
+            var ct = http.RequestAborted;
+            var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ErasedAt == null, ct);
+            if (subject is null) return Result(await PageAsync(http, null, null, T(http, "その本人はいません。", "There is no such subject."), null), 404);
+            var token = links.Issue(db.CurrentTenantId, id);
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectLinkIssued, http.Actor(), SubjectId: id.ToString(), TargetId: "cookie-preferences"), ct);
+                await tx.CommitAsync(ct);
+            }
+            var url = $"{http.Request.Scheme}://{http.Request.Host}/privacy/cookies?t={token}";
+            return Result(await PageAsync(http, null, null, null, H.F($"""
+                <section class="secret" role="status"><h2>{T(http, "Cookie 設定用の個人リンク", "Personal cookie-settings link")}</h2>
+                <p>{T(http, "本人だけに送ってください（30日間有効）。リンクには本人の ID は含まれず、改ざんできません。", "Send it to the person only (valid 30 days). It does not contain their id and cannot be altered.")}</p>
+                <p><label for="link">{T(http, "リンク", "Link")}</label><br><input id="link" type="text" readonly size="80" value="{url}">
+                <button type="button" class="secondary" data-copy="link" data-copied="{T(http, "コピーしました", "Copied")}" hidden>{T(http, "コピー", "Copy")}</button></p></section>
+                """)));
+        }).RequirePermission(Permission.WriteSubjects).ExcludeFromDescription();
+    }
+
+    private static string Explain(HttpContext http, MamoriException e) => e.Code switch
+    {
+        ErrorCode.InvalidFieldValue => T(http, "値の形式が正しくありません。", "The value is not in a valid form."),
+        ErrorCode.InvalidValue => T(http, "ID の形式が正しくありません。", "That is not a valid id."),
+        ErrorCode.PolicyNotPublished => T(http, "ポリシーが公開されていません。", "No policy is published."),
+        _ => T(http, "検索できませんでした", "The search failed") + $" ({ErrorCodes.Format(e.Code)})",
+    } + $" [{ErrorCodes.Format(e.Code)}]";
+
+    private static async Task<Html> SubjectCardAsync(HttpContext http, Subjects subjects, MamoriDbContext db, Guid id, string purpose)
+    {
+        var c = http.Caller();
+        var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, http.RequestAborted);
+        Html body;
+        try
+        {
+            var r = await subjects.ReadAsync(new DecisionRequest(id, purpose, null, c.Roles), c.Actor, http.RequestAborted);
+            var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
+            var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+            var names = Access.PolicyScopes.For(current.Model, subject?.ServiceId).DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+            var rows = r.Values.Select(kv => H.F($"""
+                <tr><th scope="row">{names.GetValueOrDefault(kv.Key, kv.Key)} <code class="muted">{kv.Key}</code></th><td class="value">{kv.Value}</td>
+                <td>{(r.Masked.GetValueOrDefault(kv.Key) ? H.F($"<span class=\"badge\">{T(http, "マスク", "masked")}</span>") : H.F($"<span class=\"badge clear\">{T(http, "表示", "clear")}</span>"))}</td></tr>
+                """));
+            body = H.F($"""
+                <table><thead><tr><th scope="col">{T(http, "項目", "Category")}</th><th scope="col">{T(http, "値", "Value")}</th><th scope="col">{T(http, "表示", "Shown")}</th></tr></thead><tbody>{rows}</tbody></table>
+                """);
+        }
+        catch (MamoriException e)
+        {
+            body = H.F($"""<p class="error">{T(http, "閲覧できません", "Not allowed")}: {e.Message} [{ErrorCodes.Format(e.Code)}]</p>""");
+        }
+        Html link = Can(http, Permission.WriteSubjects) && subject is { ErasedAt: null }
+            ? H.F($"""<form method="post" action="/console/subjects/{id}/link" class="inline">{AntiforgeryField(http)}<button type="submit" class="secondary">{T(http, "Cookie 設定用リンクを発行", "Issue a cookie-settings link")}</button></form>""")
+            : default;
+        return H.F($"""
+            <article class="card subject" aria-label="{T(http, "本人", "Subject")} {id}">
+            <h2><code>{id}</code></h2>
+            <p class="muted">{T(http, "種類", "Type")}: {subject?.SubjectType ?? "—"} · {T(http, "サービス", "Service")}: {subject?.ServiceId ?? T(http, "全社", "company")} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
+            {(subject?.UseSuspended == true ? H.F($" · <strong class=\"error\">{T(http, "利用停止中", "Use suspended")}</strong>") : default)}
+            {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>") : default)}</p>
+            {body}{link}
+            </article>
+            """);
+    }
+
+    /// <summary>Every purpose a staff member may state: the company's, each service's, and request handling.</summary>
+    private static List<(string Id, string Label)> Purposes(HttpContext http, PolicyModel? model)
+    {
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        var list = new List<(string, string)> { (DecisionRules.RequestHandling, T(http, "開示等の請求への対応", "Handling the person's requests") + $" ({DecisionRules.RequestHandling})") };
+        if (model is null) return list;
+        var seen = new HashSet<string>(StringComparer.Ordinal) { DecisionRules.RequestHandling };
+        foreach (var p in model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)))
+            if (seen.Add(p.Id)) list.Add((p.Id, $"{p.Name.Get(lang)} ({p.Id})"));
+        return list;
+    }
+
+    private static async Task<Html> PageAsync(HttpContext http, string? purpose, string? id, string? error, Html? results, string? by = null)
+    {
+        var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
+        var options = Purposes(http, current?.Model).Select(p => p.Id == purpose
+            ? H.F($"""<option value="{p.Id}" selected>{p.Label}</option>""")
+            : H.F($"""<option value="{p.Id}">{p.Label}</option>"""));
+        by = id is not null ? "id" : by is "email" or "phone" or "mynumber" ? by : "email";
+        Html radio(string value, string ja, string en, bool check) => check
+            ? H.F($"""<label class="check"><input type="radio" name="by" value="{value}" checked> {T(http, ja, en)}</label>""")
+            : H.F($"""<label class="check"><input type="radio" name="by" value="{value}"> {T(http, ja, en)}</label>""");
+        var title = T(http, "本人データの検索", "Find a subject");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            <p>{T(http, "まず利用目的を選びます。閲覧はすべて利用目的とともに監査ログに記録され、役割で許された項目以外はマスクされます。",
+                "Choose the purpose first. Every view is recorded in the audit log with its purpose; values are masked unless your role may see them.")}</p>
+            {Error(error)}
+            <form method="post" action="/console/subjects/find" class="stack wide" autocomplete="off">
+              {AntiforgeryField(http)}
+              <label for="purpose">{T(http, "利用目的", "Purpose")}</label>
+              <select id="purpose" name="purpose" required><option value="">{T(http, "— 選択してください —", "— choose —")}</option>{options}</select>
+              <fieldset><legend>{T(http, "検索する項目（完全一致）", "Search by (exact match)")}</legend>
+              {radio("email", "メールアドレス", "Email", by == "email")}{radio("phone", "電話番号", "Phone", by == "phone")}{radio("mynumber", "個人番号", "My Number", by == "mynumber")}{radio("id", "ID", "Id", by == "id")}
+              </fieldset>
+              <label for="value">{T(http, "値", "Value")}</label>
+              <input id="value" name="value" required maxlength="254" spellcheck="false" value="{id ?? ""}">
+              <button type="submit">{T(http, "検索", "Search")}</button>
+            </form>
+            {results.GetValueOrDefault()}
+            """));
+    }
+}

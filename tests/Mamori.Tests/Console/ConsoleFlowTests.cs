@@ -1,0 +1,200 @@
+using System.Net;
+using Mamori.Audit;
+using Mamori.Consent;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Console.ConsoleScenario;
+
+namespace Mamori.Tests.Console;
+
+/// <summary>Console forms end to end over HTTP: what they change, what they audit, what they refuse.</summary>
+public sealed class ConsoleFlowTests(PostgresCluster cluster)
+{
+    private static KeyValuePair<string, string> F(string k, string v) => new(k, v);
+
+    [Fact]
+    public async Task PostForm_WithoutAntiforgeryToken_Refused()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var response = await s.PostAsync("/console/users", "/console/users",
+            [F("email", "new@test.example"), F("roles", Roles.Operator), F("password", "Another long passphrase 42")], withToken: false);
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1012");
+        (await app.InTenantAsync(tenant, (_, db) => db.Users.CountAsync(u => u.Email == "new@test.example", Ct))).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task Users_CreateThenDisable_SavedAndAudited(string provider)
+    {
+        var (app, tenant, _) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var created = await s.PostAsync("/console/users", "/console/users",
+            [F("email", "new@test.example"), F("roles", Roles.Operator), F("roles", Roles.Auditor), F("password", "Another long passphrase 42")]);
+        created.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var user = await app.InTenantAsync(tenant, (_, db) => db.Users.AsNoTracking().SingleAsync(u => u.Email == "new@test.example", Ct));
+        user.Roles.ShouldBe([Roles.Operator, Roles.Auditor], ignoreOrder: true);
+
+        var disabled = await s.PostAsync("/console/users", $"/console/users/{user.Id}/disable", []);
+        disabled.Headers.Location!.ToString().ShouldBe("/console/users?done=disabled");
+        var codes = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.TargetId == user.Id.ToString()).Select(e => e.Code).ToListAsync(Ct));
+        codes.ShouldBe([AuditCode.UserCreated, AuditCode.UserDisabled]);
+        (await s.GetStringAsync("/console/users")).ShouldContain("無効");
+    }
+
+    [Fact]
+    public async Task ApiKeys_Create_SecretShownOnceThenOnlyPrefix()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var response = await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "crm-sync"), F("role", Roles.Operator), F("expiresDays", "30")]);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        var secret = System.Text.RegularExpressions.Regex.Match(html, @"value=""(mk_[^""]+)""").Groups[1].Value;
+        secret.ShouldStartWith("mk_");
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+
+        var list = await s.GetStringAsync("/console/apikeys");
+        list.ShouldContain("crm-sync");
+        list.ShouldNotContain(secret);
+        var key = await app.InTenantAsync(tenant, (_, db) => db.ApiKeys.AsNoTracking().SingleAsync(k => k.Name == "crm-sync", Ct));
+        (await app.Client(apiKey: secret).GetAsync("/api/auth/me", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await s.PostAsync("/console/apikeys", $"/console/apikeys/{key.Id}/revoke", [])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await app.Client(apiKey: secret).GetAsync("/api/auth/me", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Account_PasswordChange_WrongCurrentRefusedRightOneWorks()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var user = await app.UserAsync(tenant, Roles.Operator);
+        var client = await app.SignedInAsync(user);
+        var s = new FormSession(app, client.DefaultRequestHeaders.GetValues("Cookie").Single());
+        var wrong = await s.PostAsync("/console/account", "/console/account/password",
+            [F("currentPassword", "not it at all"), F("newPassword", "A brand new passphrase 7"), F("confirmPassword", "A brand new passphrase 7")]);
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await wrong.Content.ReadAsStringAsync(Ct)).ShouldContain("現在のパスワードが違います");
+
+        var ok = await s.PostAsync("/console/account", "/console/account/password",
+            [F("currentPassword", TestApp.Password), F("newPassword", "A brand new passphrase 7"), F("confirmPassword", "A brand new passphrase 7")]);
+        ok.Headers.Location!.ToString().ShouldBe("/console/account?done=password");
+        (await app.LoginAsync(user.Email, "A brand new passphrase 7")).Response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Account_RevokeOtherSession_ItEnds()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var user = await app.UserAsync(tenant, Roles.Operator);
+        var other = await app.SignedInAsync(user);
+        var s = new FormSession(app, (await app.SignedInAsync(user)).DefaultRequestHeaders.GetValues("Cookie").Single());
+        var otherId = await app.InTenantAsync(tenant, (_, db) => db.Sessions.OrderBy(x => x.CreatedAt).Select(x => x.Id).FirstAsync(Ct));
+        (await s.PostAsync("/console/account", $"/console/account/sessions/{otherId}/revoke", [])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var sessions = await app.InTenantAsync(tenant, (_, db) => db.Sessions.Where(x => x.RevokedAt == null).CountAsync(Ct));
+        sessions.ShouldBe(1);
+        (await other.GetAsync("/console", Ct)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task SubjectSearch_ByEmailPosted_ValueNeverInUrlAndEachViewAudited()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        var response = await s.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "verification"), F("by", "phone"), F("value", "+81 80-2222-3333")]);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain(subject.ToString());
+        html.ShouldContain("080-****-3333");
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.SubjectId == subject.ToString() && e.Code == AuditCode.AccessAllowed)
+            .Select(e => e.Purpose).ToListAsync(Ct));
+        events.ShouldNotBeEmpty();
+        events.ShouldAllBe(p => p == "verification");
+
+        var denied = await s.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "payroll-tax"), F("by", "id"), F("value", subject.ToString())]);
+        (await denied.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-3010");
+    }
+
+    [Fact]
+    public async Task AuditLog_FilterByCodeAndSubject_OnlyMatchingRows()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+        var html = await s.GetStringAsync($"/console/audit?code=SubjectCreated&subject={subject}");
+        html.ShouldContain("SubjectCreated");
+        html.ShouldNotContain("PolicyPublished</td>");
+        var rows = System.Text.RegularExpressions.Regex.Count(html, "<tr><td class=\"num\">");
+        rows.ShouldBe(1);
+        var none = await s.GetStringAsync("/console/audit?from=2030-01-01");
+        none.ShouldContain("該当するイベントはありません");
+    }
+
+    [Fact]
+    public async Task Dashboard_VerifyNow_RecordsVerificationInChain()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+        var response = await s.PostAsync("/console", "/console/audit/verify", []);
+        response.Headers.Location!.ToString().ShouldBe("/console?done=verified");
+        var last = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.OrderByDescending(e => e.Sequence).FirstAsync(Ct));
+        last.Code.ShouldBe(AuditCode.AuditChainVerified);
+        (await s.GetStringAsync("/console")).ShouldContain("改ざんなし");
+    }
+
+    [Fact]
+    public async Task PolicyPublish_UploadCheckThenPublish_NewVersionWithDiff()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var dir = Path.Combine(Backbone.ServerTests.RepoRoot(), "policy", "examples");
+        var company = (await File.ReadAllTextAsync(Path.Combine(dir, "company.yaml"), Ct))
+            .Replace("category: analytics\n    optOutUrl: https://analytics.example/optout", "category: analytics\n    optOutUrl: https://analytics.example/stop", StringComparison.Ordinal);
+        company.ShouldContain("analytics.example/stop");
+
+        async Task<HttpResponseMessage> Upload(string action, string companyYaml)
+        {
+            var page = await s.GetStringAsync("/console/policy");
+            var token = System.Text.RegularExpressions.Regex.Match(page, @"name=""__af"" value=""([^""]+)""").Groups[1].Value;
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent(token), "__af" }, { new StringContent(action), "action" },
+                { new StringContent("2026-12-01"), "effective" }, { new StringContent("2026-11-23"), "announced" },
+                { new StringContent(companyYaml), "files", "company.yaml" },
+            };
+            foreach (var f in new[] { "mynumber.yaml" }.Concat(Directory.GetFiles(Path.Combine(dir, "services")).Select(x => Path.Combine("services", Path.GetFileName(x)))))
+                form.Add(new StringContent(await File.ReadAllTextAsync(Path.Combine(dir, f), Ct)), "files", Path.GetFileName(f));
+            var request = new HttpRequestMessage(HttpMethod.Post, "/console/policy/publish") { Content = form };
+            request.Headers.Add("Cookie", s.Cookie);
+            return await s.Client.SendAsync(request, Ct);
+        }
+
+        var broken = await Upload("check", company.Replace("externalTags:", "externalTagz:", StringComparison.Ordinal));
+        broken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await broken.Content.ReadAsStringAsync(Ct)).ShouldContain("company.yaml:");
+
+        var check = await Upload("check", company);
+        check.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var checkHtml = await check.Content.ReadAsStringAsync(Ct);
+        checkHtml.ShouldContain("externalTags.analytics.optOutUrl");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Policy.PolicyVersion>().CountAsync(Ct))).ShouldBe(1);
+
+        var publish = await Upload("publish", company);
+        publish.Headers.Location!.ToString().ShouldBe("/console/policy?done=published");
+        var versions = await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Policy.PolicyVersion>().OrderBy(v => v.Number).ToListAsync(Ct));
+        versions.Count.ShouldBe(2);
+        versions[1].EffectiveFrom.ShouldBe(new DateOnly(2026, 12, 1));
+        (await s.GetStringAsync("/console/policy?from=1&to=2")).ShouldContain("https://analytics.example/stop");
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Mamori.Auth;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Shouldly;
+using static Mamori.Tests.Console.ConsoleScenario;
+
+namespace Mamori.Tests.Console;
+
+/// <summary>
+/// Generated from the endpoint table: every HTML page (console and public) is crawled and checked for the
+/// rules CSP and accessibility rely on; every console page is closed to anonymous visitors and to roles
+/// without its permission.
+/// </summary>
+public sealed partial class ConsolePageTests(PostgresCluster cluster)
+{
+    private sealed record PageRoute(string Path, Permission? Permission, bool Anonymous);
+
+    /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
+    private static List<PageRoute> PageRoutes(TestApp app, Guid subject) =>
+        app.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
+            .Select(e => (Raw: e.RoutePattern.RawText!, e))
+            .Where(x => !x.Raw.StartsWith("/api", StringComparison.Ordinal) && !x.Raw.StartsWith("/openapi", StringComparison.Ordinal)
+                        && !x.Raw.StartsWith("/static", StringComparison.Ordinal) && x.Raw is not ("/healthz" or "/readyz" or "/"))
+            .Select(x => new PageRoute(Concrete(x.Raw, subject), x.e.Metadata.GetMetadata<RequiresPermission>()?.Permission,
+                x.e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null))
+            .ToList();
+
+    private static string Concrete(string pattern, Guid subject) =>
+        RouteParameter().Replace(pattern, m => m.Groups[1].Value == "id" && pattern.Contains("services", StringComparison.Ordinal) ? "isp" : subject.ToString());
+
+    [GeneratedRegex(@"\{([a-zA-Z]+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+
+    [GeneratedRegex(@"<script\b(?![^>]*\bsrc=)[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScript();
+
+    [GeneratedRegex(@"<[a-z][^>]*\s(style|on[a-z]+)\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineStyleOrHandler();
+
+    [GeneratedRegex(@"<form\b[^>]*method=""post""[^>]*>(.*?)</form>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex PostForm();
+
+    [GeneratedRegex(@"<html lang=""(ja|en)""")]
+    private static partial Regex HtmlLang();
+
+    /// <summary>Pages that only a POST renders, so the crawl sees their markup too.</summary>
+    private static async Task<List<(string Name, string Html)>> PostedPagesAsync(HttpClient client, string cookie)
+    {
+        var pages = new List<(string, string)>();
+        var get = new HttpRequestMessage(HttpMethod.Get, "/console/subjects");
+        get.Headers.Add("Cookie", cookie);
+        var form = await (await client.SendAsync(get, Ct)).Content.ReadAsStringAsync(Ct);
+        var token = Regex.Match(form, @"name=""__af"" value=""([^""]+)""").Groups[1].Value;
+        var search = new HttpRequestMessage(HttpMethod.Post, "/console/subjects/find")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token, ["purpose"] = "verification", ["by"] = "phone", ["value"] = "080-2222-3333" }),
+        };
+        search.Headers.Add("Cookie", cookie);
+        var response = await client.SendAsync(search, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        pages.Add(("POST /console/subjects/find", await response.Content.ReadAsStringAsync(Ct)));
+        return pages;
+    }
+
+    [Fact]
+    public async Task EveryPage_Crawled_NoInlineScriptOrStyleAntiforgeryOnPostFormsAndLang()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var _ = app;
+        var user = await app.UserAsync(tenant, Roles.Admin, Roles.PrivacyOfficer);
+        var client = await app.SignedInAsync(user);
+        var routes = PageRoutes(app, subject);
+        routes.Count.ShouldBeGreaterThan(12);
+        var pages = new List<(string Name, string Html)>();
+        foreach (var r in routes)
+        {
+            var response = await client.GetAsync(r.Path, Ct);
+            ((int)response.StatusCode).ShouldBeLessThan(400, r.Path);
+            response.Content.Headers.ContentType?.MediaType.ShouldBe("text/html", r.Path);
+            response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("script-src 'self'");
+            response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+            pages.Add(($"GET {r.Path}", await response.Content.ReadAsStringAsync(Ct)));
+        }
+        var cookie = client.DefaultRequestHeaders.GetValues("Cookie").Single();
+        pages.AddRange(await PostedPagesAsync(app.Client(), cookie + "; " + await AntiforgeryCookieAsync(client)));
+
+        var problems = new List<string>();
+        foreach (var (name, html) in pages)
+        {
+            if (!HtmlLang().IsMatch(html)) problems.Add($"{name}: no <html lang>");
+            if (Regex.Count(html, "<main[ >]") != 1) problems.Add($"{name}: not exactly one <main>");
+            foreach (Match m in InlineScript().Matches(html)) problems.Add($"{name}: inline script {m.Value}");
+            if (html.Contains("<style", StringComparison.OrdinalIgnoreCase)) problems.Add($"{name}: <style> element (CSP style-src 'self' blocks it)");
+            foreach (Match m in InlineStyleOrHandler().Matches(html)) problems.Add($"{name}: inline style or handler {m.Value}");
+            foreach (Match m in PostForm().Matches(html))
+                if (!m.Groups[1].Value.Contains("name=\"__af\"", StringComparison.Ordinal)) problems.Add($"{name}: POST form without antiforgery: {m.Value[..Math.Min(120, m.Value.Length)]}");
+        }
+        problems.ShouldBeEmpty();
+        pages.Count(p => p.Html.Contains("method=\"post\"", StringComparison.Ordinal)).ShouldBeGreaterThan(8);
+    }
+
+    private static async Task<string> AntiforgeryCookieAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/console/subjects", Ct);
+        return response.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith("mamori_af=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EveryConsolePage_Anonymous_RedirectsToLogin()
+    {
+        var (app, _, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var client = app.Client();
+        var consolePages = PageRoutes(app, subject).Where(r => !r.Anonymous).ToList();
+        consolePages.Count.ShouldBeGreaterThan(6);
+        foreach (var r in consolePages)
+        {
+            var response = await client.GetAsync(r.Path, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.Redirect, r.Path);
+            response.Headers.Location!.ToString().ShouldStartWith("/login?returnUrl=", customMessage: r.Path);
+        }
+    }
+
+    [Fact]
+    public async Task EveryConsolePage_RoleWithoutPermission_Forbidden403Page()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var _ = app;
+        var clients = new Dictionary<string, HttpClient>();
+        foreach (var role in Roles.BuiltIn) clients[role] = await app.SignedInAsync(tenant, role);
+        var routes = PageRoutes(app, subject).Where(r => !r.Anonymous).ToList();
+        routes.ShouldAllBe(r => r.Permission != null);
+        var checkedCount = 0;
+        foreach (var r in routes)
+            foreach (var role in Roles.BuiltIn)
+            {
+                var response = await clients[role].GetAsync(r.Path, Ct);
+                if (RolePermissions.Grants([role], r.Permission!.Value))
+                    ((int)response.StatusCode).ShouldBeLessThan(400, $"{role} {r.Path}");
+                else
+                {
+                    response.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"{role} {r.Path}");
+                    (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("<html lang=");
+                    checkedCount++;
+                }
+            }
+        checkedCount.ShouldBeGreaterThan(5);
+    }
+}

@@ -1,0 +1,69 @@
+using Mamori.Audit;
+using Mamori.Cli;
+using Mamori.Tests.Backbone;
+using Mamori.Tests.Infrastructure;
+using Mamori.Vault;
+
+namespace Mamori.Tests.Console;
+
+/// <summary>A company with the demo policy published and a few people in the vault, for console and public page tests.</summary>
+public static class ConsoleScenario
+{
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<(TestApp App, Guid Tenant, Guid Subject)> StartAsync(PostgresCluster cluster, string provider = Providers.Sqlite)
+    {
+        var app = await TestApp.StartAsync(provider, cluster, b => b.Configuration["Mamori:DefaultTenant"] = "acme");
+        var tenant = await app.CreateTenantAsync("acme");
+        await app.InTenantAsync(tenant.Id, (sp, _) => PolicyPublishCommand.PublishDirectoryAsync(sp,
+            Path.Combine(ServerTests.RepoRoot(), "policy", "examples"), new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+        var subject = await app.InTenantAsync(tenant.Id, async (sp, _) =>
+            (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input", ["verification", "coupon-management"],
+                new Dictionary<string, string> { ["sms-phone"] = "080-2222-3333", ["verification-log"] = "ok" }, "sms-verify"), Actor.System, Ct)).Id);
+        return (app, tenant.Id, subject);
+    }
+
+    /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
+    public sealed class FormSession(TestApp app, string sessionCookie)
+    {
+        private string? _afCookie;
+
+        public HttpClient Client { get; } = app.Client();
+
+        public string Cookie => _afCookie is null ? sessionCookie : $"{sessionCookie}; {_afCookie}";
+
+        public async Task<HttpResponseMessage> GetAsync(string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (Cookie.Length > 0) request.Headers.Add("Cookie", Cookie);
+            var response = await Client.SendAsync(request, Ct);
+            if (response.Headers.TryGetValues("Set-Cookie", out var set) &&
+                set.Select(v => v.Split(';')[0]).FirstOrDefault(v => v.StartsWith("mamori_af=", StringComparison.Ordinal)) is { } af)
+                _afCookie = af;
+            return response;
+        }
+
+        public async Task<string> GetStringAsync(string path) => await (await GetAsync(path)).Content.ReadAsStringAsync(Ct);
+
+        /// <summary>Loads <paramref name="formPage"/> for its anti-forgery token, then posts <paramref name="fields"/> to <paramref name="action"/>.</summary>
+        public async Task<HttpResponseMessage> PostAsync(string formPage, string action, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true,
+            Action<HttpRequestMessage>? configure = null)
+        {
+            var html = await GetStringAsync(formPage);
+            var token = System.Text.RegularExpressions.Regex.Match(html, @"name=""__af"" value=""([^""]+)""").Groups[1].Value;
+            var all = withToken ? fields.Append(new("__af", token)) : fields;
+            var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(all) };
+            request.Headers.Add("Cookie", Cookie);
+            configure?.Invoke(request);
+            return await Client.SendAsync(request, Ct);
+        }
+    }
+
+    public static async Task<FormSession> SessionAsync(TestApp app, Guid tenant, params string[] roles)
+    {
+        var client = await app.SignedInAsync(tenant, roles);
+        return new FormSession(app, client.DefaultRequestHeaders.GetValues("Cookie").Single());
+    }
+
+    public static FormSession Anonymous(TestApp app) => new(app, "");
+}

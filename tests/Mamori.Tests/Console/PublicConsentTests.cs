@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Consent;
+using Mamori.Tests.Infrastructure;
+using Mamori.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Console.ConsoleScenario;
+
+namespace Mamori.Tests.Console;
+
+/// <summary>The cookie banner's config, the choice endpoint with personal links, the no-JavaScript preferences page, and security headers.</summary>
+public sealed class PublicConsentTests(PostgresCluster cluster)
+{
+    private static string Token(TestApp app, Guid tenant, Guid subject) => app.App.Services.GetRequiredService<SubjectLinks>().Issue(tenant, subject);
+
+    private static Task<List<ConsentRecord>> LedgerAsync(TestApp app, Guid tenant, Guid subject) => app.InTenantAsync(tenant, (_, db) =>
+        db.Set<ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == subject).OrderBy(c => c.At).ThenBy(c => c.Scope).ToListAsync(Ct));
+
+    [Fact]
+    public async Task Config_FromPolicy_CategoriesTagsCorsAndGpc()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/public/consent/config?lang=en");
+        request.Headers.Add("Sec-GPC", "1");
+        var response = await app.Client().SendAsync(request, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("Access-Control-Allow-Origin").Single().ShouldBe("*");
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        json.GetProperty("gpc").GetBoolean().ShouldBeTrue();
+        json.GetProperty("policyVersion").GetInt32().ShouldBe(1);
+        json.GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ShouldBe(["essential", "analytics", "advertising"]);
+        var ads = json.GetProperty("tags").EnumerateArray().Single(t => t.GetProperty("id").GetString() == "ads");
+        ads.GetProperty("category").GetString().ShouldBe("advertising");
+        ads.GetProperty("recipient").GetString().ShouldBe("Example Ads LLC");
+    }
+
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task Choice_ValidLink_LedgerEntriesPerCategoryAndAuditWithoutSubjectIdInToken(string provider)
+    {
+        var (app, tenant, subject) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        token.ShouldNotContain(subject.ToString());
+        token.ShouldNotContain(subject.ToString("N"));
+        var response = await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "analytics" }, refused = new[] { "advertising" } }, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ledger = await LedgerAsync(app, tenant, subject);
+        ledger.Select(c => (c.Scope, c.Granted, c.Method, c.EvidenceRef, c.PolicyVersion)).ShouldBe([
+            ("cookies:advertising", false, ConsentMethod.WebForm, "cookie-banner", 1), ("cookies:analytics", true, ConsentMethod.WebForm, "cookie-banner", 1)]);
+        var audit = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.SingleAsync(e => e.Code == AuditCode.CookieChoiceRecorded, Ct));
+        audit.SubjectId.ShouldBe(subject.ToString());
+        audit.ActorKind.ShouldBe(ActorKind.DataSubject);
+
+        // GPC wins over what the page sent.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var gpc = new HttpRequestMessage(HttpMethod.Post, "/api/public/consent/choice") { Content = JsonContent.Create(new { token, granted = new[] { "analytics", "advertising" }, refused = Array.Empty<string>() }) };
+        gpc.Headers.Add("Sec-GPC", "1");
+        (await app.Client().SendAsync(gpc, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await LedgerAsync(app, tenant, subject)).TakeLast(2).ShouldAllBe(c => !c.Granted && c.EvidenceRef == "gpc");
+    }
+
+    [Fact]
+    public async Task Choice_ForgedExpiredOrForeignLink_Refused1400AndNothingStored()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var other = await app.CreateTenantAsync("other");
+        var good = Token(app, tenant, subject);
+        var raw = good.ToCharArray();
+        raw[20] = raw[20] == 'A' ? 'B' : 'A';
+        var cases = new[] { new string(raw), "mst1.AAAA", subject.ToString(), Token(app, other.Id, subject) };
+        foreach (var token in cases)
+        {
+            var response = await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "analytics" }, refused = Array.Empty<string>() }, Ct);
+            await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1400");
+        }
+        app.Clock.Advance(SubjectLinks.DefaultLifetime + TimeSpan.FromMinutes(1));
+        var expired = await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token = good, granted = new[] { "analytics" }, refused = Array.Empty<string>() }, Ct);
+        await expired.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1400");
+        (await LedgerAsync(app, tenant, subject)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Choice_UnknownOrContradictoryCategory_Refused()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var unknown = await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "tracking" }, refused = Array.Empty<string>() }, Ct);
+        await unknown.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1401");
+        var undeclared = await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "functional" }, refused = Array.Empty<string>() }, Ct);
+        await undeclared.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1401");
+        var both = await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "analytics" }, refused = new[] { "analytics" } }, Ct);
+        await both.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1402");
+        (await LedgerAsync(app, tenant, subject)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Choice_Preflight_AllowsAnyOriginPost()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var request = new HttpRequestMessage(HttpMethod.Options, "/api/public/consent/choice");
+        request.Headers.Add("Origin", "https://www.example.jp");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        var response = await app.Client().SendAsync(request, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        response.Headers.GetValues("Access-Control-Allow-Origin").Single().ShouldBe("*");
+        response.Headers.GetValues("Access-Control-Allow-Headers").Single().ShouldBe("Content-Type");
+    }
+
+    [Fact]
+    public async Task PublicNoticePages_BeforeAnyChoice_SetNoCookieAtAll()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        foreach (var path in new[] { "/privacy", "/en/privacy", "/privacy/history", "/privacy/services/isp", "/privacy?lang=en", "/api/public/consent/config" })
+        {
+            var response = await app.Client().GetAsync(path, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+            response.Headers.Contains("Set-Cookie").ShouldBeFalse(path);
+        }
+    }
+
+    [Fact]
+    public async Task PreferencesPage_NoChoiceYet_NoConsentCookieAndNothingChecked()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await app.Client().GetAsync("/privacy/cookies", Ct);
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(v => v.Split('=')[0]).ToList() : [];
+        cookies.ShouldBe(["mamori_af"]);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("Example Analytics株式会社");
+        html.ShouldNotContain("name=\"granted\" value=\"analytics\" checked");
+    }
+
+    [Fact]
+    public async Task PreferencesPage_PostWithLinkAcceptAll_CookieAndLedger()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var s = Anonymous(app);
+        var response = await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "accept-all"), new("t", token)]);
+        response.Headers.Location!.ToString().ShouldBe("/privacy/cookies?done=recorded");
+        response.Headers.GetValues("Set-Cookie").ShouldContain(v => v.StartsWith("mamori_consent=m1.1.advertising-analytics;", StringComparison.Ordinal));
+        (await LedgerAsync(app, tenant, subject)).Select(c => (c.Scope, c.Granted, c.EvidenceRef)).ShouldBe([
+            ("cookies:advertising", true, "cookie-page"), ("cookies:analytics", true, "cookie-page")]);
+    }
+
+    [Fact]
+    public async Task PreferencesPage_PostWithGpcHeader_EverythingOff()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = Anonymous(app);
+        var response = await s.PostAsync("/privacy/cookies", "/privacy/cookies", [new("action", "accept-all")], configure: r => r.Headers.Add("Sec-GPC", "1"));
+        response.Headers.GetValues("Set-Cookie").ShouldContain(v => v.StartsWith("mamori_consent=m1.1.none;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SecurityHeaders_Https_AddsHstsAndPolicies()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Scheme = "https";
+        SecurityHeaders.Apply(http);
+        http.Response.Headers.StrictTransportSecurity.ToString().ShouldStartWith("max-age=");
+        http.Response.Headers.ContentSecurityPolicy.ToString().ShouldContain("frame-ancestors 'none'");
+        http.Response.Headers["Permissions-Policy"].ToString().ShouldContain("camera=()");
+        var plain = new DefaultHttpContext();
+        SecurityHeaders.Apply(plain);
+        plain.Response.Headers.ContainsKey("Strict-Transport-Security").ShouldBeFalse();
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 200)]
+    public bool SubjectLink_AnyAlteredCharacter_Rejected(FsCheck.PositiveInt position, char replacement)
+    {
+        var ring = Mamori.Vault.KeyRing.Generate(TimeProvider.System);
+        var path = Path.Combine(Path.GetTempPath(), $"mamori-keys-{Guid.NewGuid():N}.json");
+        var links = new SubjectLinks(new Mamori.Vault.KeyRingProvider(new Mamori.Vault.KeyRingOptions(path, ring.Serialize())), TimeProvider.System);
+        var tenant = Guid.NewGuid();
+        var token = links.Issue(tenant, Guid.NewGuid());
+        var i = SubjectLinks.Prefix.Length + position.Get % (token.Length - SubjectLinks.Prefix.Length);
+        if (token[i] == replacement) return true;
+        var altered = token[..i] + replacement + token[(i + 1)..];
+        return links.TryOpen(token, tenant) is not null && links.TryOpen(altered, tenant) is null;
+    }
+}
