@@ -31,7 +31,8 @@ public static class SecurityHeaders
         h.ContentSecurityPolicy = ContentSecurityPolicy;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
-        h["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        // A page may be stricter (a receipt page sends no referrer at all); never loosen it here.
+        if (!h.ContainsKey("Referrer-Policy")) h["Referrer-Policy"] = "strict-origin-when-cross-origin";
         h["Permissions-Policy"] = PermissionsPolicy;
         h["Cross-Origin-Opener-Policy"] = "same-origin";
         if (http.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
