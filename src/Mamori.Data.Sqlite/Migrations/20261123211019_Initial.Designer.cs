@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Mamori.Data.Sqlite.Migrations
 {
     [DbContext(typeof(MamoriDbContext))]
-    [Migration("20261123205035_Initial")]
+    [Migration("20261123211019_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Mamori.Data.Postgres.Migrations
 {
     [DbContext(typeof(MamoriDbContext))]
-    [Migration("20261123205041_Initial")]
+    [Migration("20261123211026_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
