@@ -15,10 +15,10 @@ using Microsoft.Extensions.Logging;
 namespace Mamori.Benchmarks.StaffConsole;
 
 /// <summary>
-/// Server time of the console dashboard (GET /console, signed in as a privacy officer) over HTTP on loopback,
-/// with N subjects in the vault, an audit chain of more than N events (one per subject created, plus decisions),
-/// a tenth of the subjects due for retention within 30 days and earlier sweeps in the chain. Requests do not
-/// exist yet (issue 7), so "10,000 open requests" is stood in for by 10,000 subjects and their chain.
+/// Server time of the console dashboard (GET /console, signed in as a privacy officer and admin, so every card
+/// renders) over HTTP on loopback, with N open data-subject requests (each submitted through
+/// DataSubjectRequests, matched to a vault subject), N subjects in the vault, an audit chain of more than 2N
+/// events, a tenth of the subjects due for retention within 30 days and earlier sweeps in the chain.
 /// Baseline: the account page, which pays the same sign-in, session check and layout but no dashboard query.
 /// </summary>
 [MemoryDiagnoser]
@@ -52,6 +52,24 @@ public class DashboardBenchmark
                     new AuditEntry(AuditCode.RetentionDestroyed, Actor.System, SubjectId: _bench.SubjectIds[i].ToString(), ReasonCode: "retention")).ToList());
                 await tx.CommitAsync();
             }
+        }
+        // N open requests, each from a person the vault holds (so none is answered at once as "no data held").
+        for (var start = 0; start < Subjects; start += 200)
+        {
+            await using var scope = _bench.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Tenant.Set(_bench.Tenant);
+            var requests = scope.ServiceProvider.GetRequiredService<Mamori.Requests.DataSubjectRequests>();
+            for (var i = start; i < Math.Min(Subjects, start + 200); i++)
+                await requests.SubmitAsync(new Mamori.Requests.RequestIntake
+                {
+                    Kind = "disclosure", Channel = Mamori.Policy.RequestChannel.CertifiedMail,
+                    Name = $"試験 {i}", Email = $"user{i}@example.jp", Address = "東京都千代田区1-2-3",
+                }, Actor.System);
+        }
+        await using (var scope = _bench.Services.CreateAsyncScope())
+        {
+            var sp = scope.ServiceProvider;
+            sp.GetRequiredService<MamoriDbContext>().Tenant.Set(_bench.Tenant);
             await sp.GetRequiredService<StaffAccounts>().AddAsync("officer@bench.example", [Roles.PrivacyOfficer, Roles.Admin], "bench passphrase that is long 1", Actor.System);
             token = (await sp.GetRequiredService<SignIn>().PasswordAsync("officer@bench.example", "bench passphrase that is long 1")).Token;
         }
@@ -71,7 +89,8 @@ public class DashboardBenchmark
         _client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(address) };
         _client.DefaultRequestHeaders.Add("Cookie", $"mamori_session={token}");
         var check = await _client.GetStringAsync("/console");
-        if (!check.Contains("鍵リング", StringComparison.Ordinal) || !check.Contains("保存期間", StringComparison.Ordinal))
+        if (!check.Contains("鍵リング", StringComparison.Ordinal) || !check.Contains("保存期間", StringComparison.Ordinal)
+            || !check.Contains($"{Subjects:N0}</span> 件 対応中", StringComparison.Ordinal))
             throw new InvalidOperationException("The dashboard did not render its operational cards.");
         await Count();
     }
@@ -81,7 +100,8 @@ public class DashboardBenchmark
         await using var scope = _app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
         db.Tenant.Set(_bench.Tenant);
-        System.Console.WriteLine($"// subjects={await db.Set<Mamori.Vault.DataSubject>().CountAsync()} auditEvents={await db.AuditEvents.CountAsync()}");
+        System.Console.WriteLine($"// subjects={await db.Set<Mamori.Vault.DataSubject>().CountAsync()} auditEvents={await db.AuditEvents.CountAsync()} " +
+            $"openRequests={await db.Set<Mamori.Requests.DataSubjectRequest>().CountAsync(r => r.Status == Mamori.Requests.RequestStatus.Received)}");
     }
 
     [GlobalCleanup]

@@ -73,8 +73,14 @@ public static class Pages
     }
 
     /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
-    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null, bool bodyHasMain = false)
+    public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null, bool bodyHasMain = false,
+        bool consentBanner = false)
     {
+        // The cookie banner goes on the notice pages; private pages (status links, receipts, forms) carry no script.
+        Html banner = consentBanner ? H.F($"""
+            <link rel="stylesheet" href="/static/css/mamori-consent.css">
+            <script src="/static/js/mamori-consent.js" defer data-mamori-config="/api/public/consent/config?lang={(lang == Policy.NoticeLanguage.En ? "en" : "ja")}"></script>
+            """) : default;
         // The notice fragment brings its own table of contents and <main>; one <main> per page.
         var content = bodyHasMain ? body : H.F($"<main id=\"main\">\n{body}\n</main>");
         var code = lang == Policy.NoticeLanguage.En ? "en" : "ja";
@@ -90,8 +96,7 @@ public static class Pages
             <title>{title}</title>
             <link rel="stylesheet" href="/static/css/mamori.css">
             {css}
-            <link rel="stylesheet" href="/static/css/mamori-consent.css">
-            <script src="/static/js/mamori-consent.js" defer data-mamori-config="/api/public/consent/config?lang={code}"></script>
+            {banner}
             </head>
             <body>
             <a class="skip" href="#main">{(code == "en" ? "Skip to content" : "本文へ移動")}</a>

@@ -62,7 +62,7 @@ public static class PrivacyPages
             <p class="version-meta">{L(lang, "版", "Version")} {version.Number} · {L(lang, "施行日", "Effective")} {version.EffectiveFrom:yyyy-MM-dd} ·
             <a href="{prefix}/privacy/history">{L(lang, "改定履歴", "History")}</a></p>
             """);
-        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{meta}"), "/static/notice.css", bodyHasMain: true));
+        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{meta}"), "/static/notice.css", bodyHasMain: true, consentBanner: true));
     }
 
     private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)?> DiffAsync(
@@ -100,7 +100,7 @@ public static class PrivacyPages
                 """);
         }
         var title = L(lang, "プライバシーポリシー改定履歴", "Privacy policy history");
-        return PublicLayout(http, lang, title, H.F($"""
+        return PublicLayout(http, lang, title, consentBanner: true, body: H.F($"""
             <h1>{title}</h1>
             <p>{L(lang, "最新の版が適用されます。改定はこのページで告知します。", "The newest version applies. Changes are announced on this page.")}
             <a href="{prefix}/privacy">{L(lang, "現行のプライバシーポリシー", "Current privacy policy")}</a></p>

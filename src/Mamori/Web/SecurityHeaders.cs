@@ -31,7 +31,7 @@ public static class SecurityHeaders
         h.ContentSecurityPolicy = ContentSecurityPolicy;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
-        // A page may be stricter (a receipt page sends no referrer at all); never loosen it here.
+        // A page may have chosen a stricter policy (private receipts and status links use no-referrer).
         if (!h.ContainsKey("Referrer-Policy")) h["Referrer-Policy"] = "strict-origin-when-cross-origin";
         h["Permissions-Policy"] = PermissionsPolicy;
         h["Cross-Origin-Opener-Policy"] = "same-origin";

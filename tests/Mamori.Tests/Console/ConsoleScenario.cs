@@ -23,6 +23,16 @@ public static class ConsoleScenario
         return (app, tenant.Id, subject);
     }
 
+    /// <summary>A disclosure request from a certified letter: its id and private status token.</summary>
+    public static Task<(Guid Id, string Token)> RequestAsync(TestApp app, Guid tenant) => app.InTenantAsync(tenant, async (sp, _) =>
+    {
+        var created = await sp.GetRequiredService<Mamori.Requests.DataSubjectRequests>().SubmitAsync(new Mamori.Requests.RequestIntake
+        {
+            Kind = "disclosure", Channel = Mamori.Policy.RequestChannel.CertifiedMail, Name = "試験 花子", Email = "hanako@example.jp", Address = "東京都千代田区1-2-3",
+        }, Actor.System, Ct);
+        return (created.Request.Id, created.StatusToken);
+    });
+
     /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
     public sealed class FormSession(TestApp app, string sessionCookie)
     {
