@@ -20,13 +20,13 @@ public sealed record StaffPrincipal(Guid TenantId, Actor Actor, IReadOnlyList<st
 /// <summary>Password sign-in, opaque server-side sessions, and their validation on each request.</summary>
 public sealed class SignIn(MamoriDbContext db, AuditLog audit, TimeProvider clock, SessionSettings settings)
 {
-    public sealed record Result(StaffUser User, StaffSession Session, string Token);
+    public sealed record SignedIn(StaffUser User, StaffSession Session, string Token);
 
     /// <summary>
     /// Checks the password of a user of the current tenant. Every failure looks the same to the
     /// caller (unknown user, wrong password, disabled) and is audited with its reason.
     /// </summary>
-    public async Task<Result> PasswordAsync(string email, string password, CancellationToken ct = default)
+    public async Task<SignedIn> PasswordAsync(string email, string password, CancellationToken ct = default)
     {
         email = StaffAccounts.NormalizeEmail(email);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, ct);
@@ -62,7 +62,7 @@ public sealed class SignIn(MamoriDbContext db, AuditLog audit, TimeProvider cloc
         db.Sessions.Add(session);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.LoginSucceeded, Actor.User(user.Id), TargetId: session.Id.ToString()), ct);
         await tx.CommitAsync(ct);
-        return new Result(user, session, token);
+        return new SignedIn(user, session, token);
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ public static class AuthEndpoints
     }
 
     /// <summary>Shared by the JSON endpoint and the sign-in form.</summary>
-    public static async Task<SignIn.Result> LoginAsync(HttpContext http, string email, string password)
+    public static async Task<SignIn.SignedIn> LoginAsync(HttpContext http, string email, string password)
     {
         var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
         var throttle = http.RequestServices.GetRequiredService<LoginThrottle>();
