@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using Mamori.Audit;
 using Mamori.Data;
 using Mamori.Hosting;
@@ -181,8 +183,44 @@ public static class AuditFixture
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Makes the newest checkpoint the one a background job would have recorded <paramref name="tail"/> events
+    /// before the end: checkpoints above the fixture's base checkpoint (recorded by <see cref="AuditVerify.CheckpointAsync"/>
+    /// after a full verification) are removed, and the events from the base up to that point are verified link by
+    /// link with <see cref="AuditChainVerifier"/> before the checkpoint is stored, as the job would.
+    /// </summary>
+    public static async Task SetNewestCheckpointAsync(ServiceProvider sp, Guid tenantId, long tail)
+    {
+        await using var scope = sp.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+        db.Tenant.Set(tenantId);
+        var head = await db.AuditHeads.AsNoTracking().FirstAsync();
+        var target = head.LastSequence - tail;
+        var checkpoints = await db.Set<AuditCheckpoint>().OrderBy(c => c.Sequence).ToListAsync();
+        var baseline = checkpoints.First();
+        db.RemoveRange(checkpoints.Skip(1));
+        await db.SaveChangesAsync();
+        if (target <= baseline.Sequence) return;
+        var verifier = new AuditChainVerifier(baseline.Sequence, baseline.Hash);
+        await foreach (var e in db.AuditEvents.AsNoTracking().Where(e => e.Sequence > baseline.Sequence && e.Sequence <= target).OrderBy(e => e.Sequence).AsAsyncEnumerable())
+            if (!verifier.Add(e)) throw new InvalidOperationException($"The chain breaks at {verifier.BrokenAt}.");
+        var last = await db.AuditEvents.AsNoTracking().Where(e => e.Sequence == target).Select(e => e.Hash).FirstAsync();
+        db.Add(new AuditCheckpoint { TenantId = tenantId, Sequence = target, Hash = last, CreatedAt = DateTimeOffset.UnixEpoch });
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>The compromised key's one-week window in the middle of the 90 days.</summary>
     public static BlastRadiusQuery Week => new(ActorKindCode.ApiKey, KeyId(0).ToString(), Start.AddDays(40), Start.AddDays(47));
+}
+
+/// <summary>
+/// One short in-process job (Monitoring, 1 warm-up, 5 iterations): the fixture is a 5 GB database, so each
+/// iteration is a real cold-ish run; in-process so the shared machine builds nothing extra.
+/// </summary>
+public sealed class IncidentBenchConfig : ManualConfig
+{
+    public IncidentBenchConfig() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5)
+        .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance));
 }
 
 /// <summary>
@@ -190,7 +228,7 @@ public static class AuditFixture
 /// plain COUNT(*) of the same window as the baseline.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(IncidentBenchConfig))]
 public class BlastRadiusBenchmarks
 {
     private ServiceProvider _services = null!;
@@ -233,17 +271,25 @@ public class BlastRadiusBenchmarks
 /// against the query alone as the baseline.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(IncidentBenchConfig))]
 public class ChainVerifyBenchmarks
 {
     private ServiceProvider _services = null!;
     private Guid _tenant;
+
+    /// <summary>
+    /// Events after the newest checkpoint: 1,300 is one background-job interval (300 s) of this traffic,
+    /// 10,000 about 50 minutes of missed runs, 100,000 about 6.5 hours.
+    /// </summary>
+    [Params(1_300, 10_000, 100_000)]
+    public int TailEvents { get; set; }
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
         _tenant = await AuditFixture.EnsureAsync();
         _services = AuditFixture.Services();
+        await AuditFixture.SetNewestCheckpointAsync(_services, _tenant, TailEvents);
     }
 
     [GlobalCleanup]

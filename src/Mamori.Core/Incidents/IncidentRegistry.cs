@@ -163,6 +163,9 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     public Task<List<string>> SubjectsAsync(Guid id, CancellationToken ct = default) =>
         db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == id).Select(s => s.SubjectId).OrderBy(s => s).ToListAsync(ct);
 
+    public Task<int> NotifiedCountAsync(Guid id, CancellationToken ct = default) =>
+        db.IncidentSubjects.AsNoTracking().CountAsync(s => s.IncidentId == id && s.NotifiedAt != null, ct);
+
     /// <summary>
     /// Verifies the audit chain, then records the subjects and categories the actor read in the
     /// window; the subject count becomes the known number of persons. A broken chain is recorded
