@@ -27,10 +27,10 @@ public static class IncidentConsolePages
             return Result(ListPage(http, filter, await incidents.ListAsync(filter, http.RequestAborted)));
         }).RequirePermission(Permission.ReadIncidents).ExcludeFromDescription();
 
-        app.MapGet("/console/incidents/new", (HttpContext http, IncidentRegistry incidents) => Result(FactsPage(http, null, null, incidents.Today)))
+        app.MapGet("/console/incidents/new", (HttpContext http, TimeProvider clock) => Result(FactsPage(http, null, null, clock.GetUtcNow())))
             .RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
-        app.MapPost("/console/incidents/new", async (HttpContext http, IncidentRegistry incidents) =>
+        app.MapPost("/console/incidents/new", async (HttpContext http, IncidentRegistry incidents, TimeProvider clock) =>
         {
             var form = await FormAsync(http);
             try
@@ -40,7 +40,7 @@ public static class IncidentConsolePages
             }
             catch (MamoriException e)
             {
-                return Result(FactsPage(http, null, e, incidents.Today, form), Status(e));
+                return Result(FactsPage(http, null, e, clock.GetUtcNow(), form), Status(e));
             }
         }).RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
@@ -48,11 +48,11 @@ public static class IncidentConsolePages
             Result(await DetailAsync(http, incidents, id, done, null)))
             .RequirePermission(Permission.ReadIncidents).ExcludeFromDescription();
 
-        app.MapGet("/console/incidents/{id:guid}/edit", async (HttpContext http, Guid id, IncidentRegistry incidents) =>
-            Result(FactsPage(http, await incidents.GetAsync(id, http.RequestAborted), null, incidents.Today)))
+        app.MapGet("/console/incidents/{id:guid}/edit", async (HttpContext http, Guid id, IncidentRegistry incidents, TimeProvider clock) =>
+            Result(FactsPage(http, await incidents.GetAsync(id, http.RequestAborted), null, clock.GetUtcNow())))
             .RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
-        app.MapPost("/console/incidents/{id:guid}/edit", async (HttpContext http, Guid id, IncidentRegistry incidents) =>
+        app.MapPost("/console/incidents/{id:guid}/edit", async (HttpContext http, Guid id, IncidentRegistry incidents, TimeProvider clock) =>
         {
             var form = await FormAsync(http);
             try
@@ -62,7 +62,7 @@ public static class IncidentConsolePages
             }
             catch (MamoriException e) when (e.Code != ErrorCode.NotFound)
             {
-                return Result(FactsPage(http, await incidents.GetAsync(id, http.RequestAborted), e, incidents.Today, form), Status(e));
+                return Result(FactsPage(http, await incidents.GetAsync(id, http.RequestAborted), e, clock.GetUtcNow(), form), Status(e));
             }
         }).RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
@@ -291,7 +291,7 @@ public static class IncidentConsolePages
             """));
     }
 
-    private static Html FactsPage(HttpContext http, Incident? i, MamoriException? error, DateOnly today, IFormCollection? posted = null)
+    private static Html FactsPage(HttpContext http, Incident? i, MamoriException? error, DateTimeOffset now, IFormCollection? posted = null)
     {
         string V(string name, string? current) => posted is not null ? posted[name].ToString() : current ?? "";
         bool C(string name, bool current) => posted is not null ? posted[name].ToString() is "on" or "true" : current;
@@ -304,7 +304,7 @@ public static class IncidentConsolePages
         Html Area(string name, string ja, string en, string? value, int rows = 3) => H.F($"""
             <label for="{name}">{T(http, ja, en)}</label><textarea id="{name}" name="{name}" rows="{rows}" maxlength="20000">{V(name, value)}</textarea>
             """);
-        var discovered = i is null ? today.ToString("yyyy-MM-dd", Inv) + "T09:00" : Jst(i.DiscoveredAt).Replace(' ', 'T');
+        var discovered = Jst(i?.DiscoveredAt ?? now).Replace(' ', 'T');
         var kind = V("kind", i is null ? "leak" : IncidentRegistry.Kebab(i.Kind));
         var cause = V("cause", i?.Cause.Code() ?? "unauthorized-access");
         var action = i is null ? "/console/incidents/new" : $"/console/incidents/{i.Id}/edit";

@@ -247,4 +247,21 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         console.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
         (await officer.GetStringAsync($"/api/incidents/{incident.Id}/report?kind=final&format=html", Ct)).ShouldContain("代表取締役社長 桜井 花子");
     }
+
+    [Fact]
+    public async Task ReportPdf_NoJapaneseFont_503WithCodeAndHtmlStillWorks()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster, b => b.Configuration["Mamori:Requests:PdfFont"] = "/nonexistent/font.ttf");
+        await using var _ = app;
+        var incident = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().CreateAsync(new IncidentInput
+        {
+            Title = "Laptop with health data lost", Cause = IncidentCause.Loss, DiscoveredAt = app.Clock.GetUtcNow(), SpecialCare = true, PersonsKnown = 3,
+        }, Actor.System, Ct));
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        await (await officer.GetAsync($"/api/incidents/{incident.Id}/report?kind=preliminary&format=pdf", Ct)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "MAMORI-6050");
+        var page = await officer.GetAsync($"/console/incidents/{incident.Id}/notice.pdf", Ct);
+        page.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-6050");
+        (await officer.GetAsync($"/api/incidents/{incident.Id}/report?kind=preliminary&format=html", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }
