@@ -33,6 +33,9 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
 {
     public const int MaxFindingsListed = 50;
 
+    /// <summary>The year shown when none is asked for: the current one (JST), so far.</summary>
+    public int DefaultYear() => policies.TodayJst().Year;
+
     public static EvidencePeriod PeriodOf(int year, int startMonth)
     {
         if (year is < 2000 or > 2200) throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "year is 2000-2200.");
