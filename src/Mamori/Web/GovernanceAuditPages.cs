@@ -19,7 +19,8 @@ public static class GovernanceAuditPages
 
     public static void MapGovernanceAuditPages(this WebApplication app)
     {
-        app.MapGet(Base, async (HttpContext http) => Result(await IndexAsync(http, null)))
+        // Two parameters, so the lambda binds as a route handler (one HttpContext alone would bind as a RequestDelegate and drop the result).
+        app.MapGet(Base, async (HttpContext http, InternalAuditing _) => Result(await IndexAsync(http, null)))
             .RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
 
         app.MapPost(Base + "/plans", (HttpContext http, InternalAuditing audits) => PostAsync(http, async form =>

@@ -15,7 +15,7 @@ namespace Mamori.Governance.Reports;
 /// <summary>A period of JST days, both ends included.</summary>
 public readonly record struct EvidencePeriod(DateOnly From, DateOnly To)
 {
-    /// <summary>The first instant of <see cref="From"/> in Japan time.</summary>
+    /// <summary>The first instant of <see cref="From"/> in Japan time (as UTC: PostgreSQL stores UTC only).</summary>
     public DateTimeOffset Start => JstStart(From);
 
     /// <summary>The first instant after <see cref="To"/> in Japan time.</summary>
@@ -26,7 +26,7 @@ public readonly record struct EvidencePeriod(DateOnly From, DateOnly To)
     public bool Contains(DateTimeOffset t) => t >= Start && t < End;
 
     public static DateTimeOffset JstStart(DateOnly day) =>
-        new(day.ToDateTime(TimeOnly.MinValue), PolicyStore.Jst.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue)));
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), PolicyStore.Jst.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
 
     public static DateOnly Day(DateTimeOffset t) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(t, PolicyStore.Jst).DateTime);
 }
