@@ -59,6 +59,11 @@ public static class MamoriServices
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
         services.AddScoped<Provision.OptOutStops>();
+        services.AddScoped<Governance.Reports.GovernanceEvidence>();
+        services.AddScoped<Governance.InternalAudits.AuditChecklist>();
+        services.AddScoped<Governance.InternalAudits.InternalAuditing>();
+        services.AddScoped<Governance.Entrustees.EntrusteeSupervision>();
+        services.AddScoped<Governance.Reports.ManagementReview>();
         return services;
     }
 

@@ -46,6 +46,18 @@ public static class ConsoleScenario
         return created.Id;
     });
 
+    /// <summary>An internal audit plan with an audit in progress and a finding (governance pages).</summary>
+    public static Task<(Guid Plan, Guid Run, Guid Finding)> GovernanceAuditAsync(TestApp app, Guid tenant) => app.InTenantAsync(tenant, async (sp, _) =>
+    {
+        var audits = sp.GetRequiredService<Mamori.Governance.InternalAudits.InternalAuditing>();
+        var plan = await audits.CreatePlanAsync(new Mamori.Governance.InternalAudits.AuditPlanInput("年次内部監査", "全部門", "監査室", audits.Today,
+            Mamori.Governance.InternalAudits.AuditFrequency.Annual), Actor.System, Ct);
+        var run = await audits.StartRunAsync(plan.Id, Actor.System, Ct);
+        var finding = await audits.RaiseFindingAsync(new Mamori.Governance.InternalAudits.FindingInput("規程の改訂漏れ",
+            Mamori.Governance.InternalAudits.FindingSeverity.Minor, "総務部", audits.Today.AddDays(30), RunId: run.Id), Actor.System, Ct);
+        return (plan.Id, run.Id, finding.Id);
+    });
+
     /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
     public sealed class FormSession(TestApp app, string sessionCookie)
     {
