@@ -95,6 +95,15 @@ public enum AuditCode
     IncidentStatusChanged = 6003,
     IncidentBlastRadiusComputed = 6004,
     IncidentBlastRadiusRefused = 6005,
+
+    // 9000 governance: organisation, access reviews, training (TargetId = department, review, line, course or user id; ReasonCode = what)
+    OrganisationChanged = 9000,
+    AccessReviewStarted = 9010,
+    AccessReviewLineConfirmed = 9011,
+    AccessReviewLineRevoked = 9012,
+    AccessReviewCompleted = 9013,
+    TrainingCourseSaved = 9020,
+    TrainingCompletionRecorded = 9021,
 }
 
 public enum ActorKind

@@ -157,6 +157,17 @@ public enum ErrorCode
     IncidentInvalidDocument = 6008,
     IncidentClosed = 6009,
     IncidentInvalidStatus = 6010,
+
+    // 9000-9049 governance: organisation, access reviews, training (docs/governance.md)
+    UnknownDepartment = 9000,
+    NotDepartmentReviewer = 9001,
+    AccessReviewAlreadyOpen = 9002,
+    AccessReviewIncomplete = 9003,
+    AccessReviewClosed = 9004,
+    AccessReviewChainBroken = 9005,
+    UnknownTrainingCourse = 9006,
+    UnknownPolicyItem = 9007,
+    InvalidGovernanceSetting = 9008,
 }
 
 public static class ErrorCodes

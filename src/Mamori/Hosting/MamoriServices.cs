@@ -58,6 +58,11 @@ public static class MamoriServices
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
         services.AddScoped<Provision.OptOutStops>();
+        services.TryAddSingleton<Governance.Training.TrainingSuspensions>();
+        services.AddScoped<Governance.Organisation.Organisation>();
+        services.AddScoped<Governance.AccessReviews.AccessReviews>();
+        services.AddScoped<Governance.Training.TrainingRecords>();
+        services.AddScoped<Governance.Organisation.PeopleEvidence>();
         return services;
     }
 
