@@ -111,6 +111,7 @@ public static class MamoriServer
         // Dashboard blocks contributed by features (Web/DashboardPage.cs).
         builder.Services.AddScoped<IDashboardPanel, RequestsPanel>();
         builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();
+        builder.Services.AddScoped<IDashboardPanel, GovernancePeoplePanel>();
         // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
@@ -162,6 +163,7 @@ public static class MamoriServer
         api.MapRequests();
         api.MapConsents();
         api.MapProvisions();
+        api.MapGovernancePeople();
 
         app.MapConsolePages();
         app.MapApiReference();
@@ -170,6 +172,7 @@ public static class MamoriServer
         app.MapRequestConsolePages();
         app.MapConsentPages();
         app.MapCookiePages();
+        app.MapGovernancePeoplePages();
         return app;
     }
 

@@ -53,6 +53,7 @@ public static class Pages
             ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
+            ("/console/governance/organisation", "組織・教育", "Organisation", Staff.Permission.ReadGovernance),
             ("/console/users", "ユーザー", "Users", Staff.Permission.ManageUsers),
             ("/console/apikeys", "API キー", "API keys", Staff.Permission.ManageApiKeys),
             ("/console/account", "アカウント", "Account", Staff.Permission.Self),
