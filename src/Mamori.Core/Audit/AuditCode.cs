@@ -96,6 +96,15 @@ public enum AuditCode
     IncidentBlastRadiusComputed = 6004,
     IncidentBlastRadiusRefused = 6005,
 
+    // 9000 governance: organisation, access reviews, training (TargetId = department, review, line, course or user id; ReasonCode = what)
+    OrganisationChanged = 9000,
+    AccessReviewStarted = 9010,
+    AccessReviewLineConfirmed = 9011,
+    AccessReviewLineRevoked = 9012,
+    AccessReviewCompleted = 9013,
+    TrainingCourseSaved = 9020,
+    TrainingCompletionRecorded = 9021,
+
     // 9050 governance: internal audits and entrustee supervision (TargetId = plan, run, finding or recipient id; ReasonCode = what)
     AuditPlanSaved = 9050,
     AuditRunStarted = 9051,

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Mamori.Data.Sqlite.Migrations
 {
     [DbContext(typeof(MamoriDbContext))]
-    [Migration("20261123221547_GovernanceAudits")]
-    partial class GovernanceAudits
+    [Migration("20261123224041_GovernancePeople")]
+    partial class GovernancePeople
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -191,229 +191,43 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.ToTable("ConsentRecords", (string)null);
                 });
 
-            modelBuilder.Entity("Mamori.Governance.Entrustees.EntrusteeAssessment", b =>
+            modelBuilder.Entity("Mamori.Governance.AccessReviews.AccessReview", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Answers")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("AssessedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Assessor")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
+                    b.Property<long>("ChainVerifiedTo")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CompletedBy")
+                        .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("RecipientId")
+                    b.Property<string>("DepartmentId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Result")
+                    b.Property<long>("PeriodFrom")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
-
-                    b.HasIndex("TenantId", "RecipientId", "AssessedOn");
-
-                    b.ToTable("EntrusteeAssessments", (string)null);
-                });
-
-            modelBuilder.Entity("Mamori.Governance.Entrustees.EntrusteeContractCheck", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("AuditRights")
+                    b.Property<long>("PeriodTo")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateOnly>("CheckedOn")
+                    b.Property<DateOnly>("ScheduledOn")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Checker")
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(80)
                         .HasColumnType("TEXT");
-
-                    b.Property<bool>("Confidentiality")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ContractRef")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IncidentReporting")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("PurposeLimited")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("ReEntrustmentConditions")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RecipientId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("ReturnOrDeletion")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("SecurityMeasures")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
-
-                    b.HasIndex("TenantId", "RecipientId", "CheckedOn");
-
-                    b.ToTable("EntrusteeContractChecks", (string)null);
-                });
-
-            modelBuilder.Entity("Mamori.Governance.InternalAudits.AuditChecklistItem", b =>
-                {
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("RunId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Key")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Denominator")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("EvidenceEn")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EvidenceJa")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Numerator")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Order")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("QuestionEn")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("QuestionJa")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reference")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Result")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Suggested")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("TenantId", "RunId", "Key");
-
-                    b.HasIndex("TenantId");
-
-                    b.ToTable("AuditChecklistItems", (string)null);
-                });
-
-            modelBuilder.Entity("Mamori.Governance.InternalAudits.AuditFinding", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ChecklistKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("ClosedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClosureNote")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("DueOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("PlanId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("RaisedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RecipientId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reference")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("RunId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Severity")
-                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
@@ -425,14 +239,243 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "RunId");
+                    b.HasIndex("TenantId", "DepartmentId", "Status");
 
-                    b.HasIndex("TenantId", "Status", "DueOn");
-
-                    b.ToTable("AuditFindings", (string)null);
+                    b.ToTable("AccessReviews", (string)null);
                 });
 
-            modelBuilder.Entity("Mamori.Governance.InternalAudits.AuditPlan", b =>
+            modelBuilder.Entity("Mamori.Governance.AccessReviews.AccessReviewLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Decision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Flags")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LiveKeys")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LiveSessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReviewId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnmaskEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnmaskedCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "ReviewId");
+
+                    b.ToTable("AccessReviewLines", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Governance.Organisation.DataResponsibility", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DepartmentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "Kind", "ItemId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("DataResponsibilities", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Governance.Organisation.Department", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ManagerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameJa")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("NextReviewOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewEveryMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewGraceDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("Departments", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Governance.Organisation.GovernanceSettings", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("KeyMaxAgeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RepresentativeUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SuspendRolesWhileTrainingOverdue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UnusedAccessDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("GovernanceSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Governance.Organisation.StaffAssignment", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DepartmentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "UserId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "DepartmentId");
+
+                    b.ToTable("StaffAssignments", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Governance.Training.TrainingCompletion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("CompletedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CourseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "CourseId", "UserId");
+
+                    b.ToTable("TrainingCompletions", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Governance.Training.TrainingCourse", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -441,165 +484,46 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<bool>("Active")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Auditor")
+                    b.Property<string>("Code")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Frequency")
+                    b.Property<int>("EveryMonths")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("GraceDays")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly?>("LastHeldOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("NextDueOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RecipientId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Scope")
+                    b.Property<string>("Roles")
                         .IsRequired()
-                        .HasMaxLength(2000)
+                        .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Title")
+                    b.Property<string>("TitleEn")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
-
-                    b.HasIndex("TenantId", "NextDueOn");
-
-                    b.ToTable("AuditPlans", (string)null);
-                });
-
-            modelBuilder.Entity("Mamori.Governance.InternalAudits.AuditRun", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Auditor")
+                    b.Property<string>("TitleJa")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("CompletedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("EvidenceFrom")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("EvidenceTo")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Kind")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("PlanId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("PolicyVersion")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RecipientId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("ScheduledOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("StartedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Summary")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "CompletedOn");
+                    b.HasIndex("TenantId", "Code")
+                        .IsUnique();
 
-                    b.HasIndex("TenantId", "PlanId");
-
-                    b.ToTable("AuditRuns", (string)null);
-                });
-
-            modelBuilder.Entity("Mamori.Governance.InternalAudits.CorrectiveAction", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly?>("CompletedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("DueOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("FindingId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
-
-                    b.HasIndex("TenantId", "FindingId");
-
-                    b.ToTable("CorrectiveActions", (string)null);
+                    b.ToTable("TrainingCourses", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Incidents.Incident", b =>
