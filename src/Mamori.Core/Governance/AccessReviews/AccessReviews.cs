@@ -101,8 +101,8 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
     {
         var userIds = await db.Set<StaffAssignment>().AsNoTracking().Where(a => a.DepartmentId == departmentId).Select(a => a.UserId).ToListAsync(ct);
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToListAsync(ct);
-        var owners = await KeyOwnersAsync(db, ct);
-        var keyIds = owners.Where(o => userIds.Contains(o.Value)).Select(o => o.Key).ToList();
+        var owners = await KeyOwnersAsync(db, userIds, ct);
+        var keyIds = owners.Keys.ToList();
         var keys = await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id)).ToListAsync(ct);
         return new Scope(users, keys, owners);
     }
@@ -111,15 +111,19 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
     /// Who answers for each API key: its owner, or else the staff user who created it (from the chain's
     /// key-created event) — that person saw the secret once.
     /// </summary>
-    public static async Task<Dictionary<Guid, Guid>> KeyOwnersAsync(MamoriDbContext db, CancellationToken ct)
+    public static async Task<Dictionary<Guid, Guid>> KeyOwnersAsync(MamoriDbContext db, IReadOnlyCollection<Guid> users, CancellationToken ct)
     {
         var result = new Dictionary<Guid, Guid>();
-        foreach (var k in await db.ApiKeys.AsNoTracking().Where(k => k.OwnerUserId != null).Select(k => new { k.Id, k.OwnerUserId }).ToListAsync(ct))
-            result[k.Id] = k.OwnerUserId!.Value;
-        var created = await db.AuditEvents.AsNoTracking().Where(e => e.Code == AuditCode.ApiKeyCreated && e.ActorKind == ActorKind.User)
+        var owned = await db.ApiKeys.AsNoTracking().Select(k => new { k.Id, k.OwnerUserId }).ToListAsync(ct);
+        foreach (var k in owned.Where(k => k.OwnerUserId is { } o && users.Contains(o))) result[k.Id] = k.OwnerUserId!.Value;
+        // Read by actor (indexed), only for keys without an owner.
+        var unowned = owned.Where(k => k.OwnerUserId is null).Select(k => k.Id).ToHashSet();
+        var actorIds = users.Select(u => u.ToString()).ToList();
+        var created = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.ActorId != null && actorIds.Contains(e.ActorId) && e.Code == AuditCode.ApiKeyCreated && e.ActorKind == ActorKind.User)
             .Select(e => new { e.TargetId, e.ActorId }).ToListAsync(ct);
         foreach (var c in created)
-            if (Guid.TryParse(c.TargetId, out var key) && Guid.TryParse(c.ActorId, out var user)) result.TryAdd(key, user);
+            if (Guid.TryParse(c.TargetId, out var key) && unowned.Contains(key) && Guid.TryParse(c.ActorId, out var user)) result.TryAdd(key, user);
         return result;
     }
 
@@ -200,13 +204,13 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
     public async Task<IReadOnlyList<UnmaskEvent>> UnmaskEventsAsync(Guid reviewId, CancellationToken ct = default)
     {
         var review = await db.Set<AccessReview>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == reviewId, ct) ?? throw MamoriException.NotFound("The access review");
-        var scope = await ScopeAsync(review.DepartmentId, ct);
         // The review's own staff as they were: users with a line in it.
         var reviewed = await db.Set<AccessReviewLine>().AsNoTracking().Where(l => l.ReviewId == reviewId).Select(l => l.UserId).Distinct().ToListAsync(ct);
         var users = await db.Users.AsNoTracking().Where(u => reviewed.Contains(u.Id)).ToListAsync(ct);
-        var keyIds = scope.KeyOwner.Where(o => reviewed.Contains(o.Value)).Select(o => o.Key).ToList();
+        var owners = await KeyOwnersAsync(db, reviewed, ct);
+        var keyIds = owners.Keys.ToList();
         var keys = await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id)).ToListAsync(ct);
-        return await EventsAsync(new Scope(users, keys, scope.KeyOwner), review.PeriodFrom, review.PeriodTo, review.ChainVerifiedTo, ct);
+        return await EventsAsync(new Scope(users, keys, owners), review.PeriodFrom, review.PeriodTo, review.ChainVerifiedTo, ct);
     }
 
     private async Task<List<UnmaskEvent>> EventsAsync(Scope scope, DateTimeOffset from, DateTimeOffset to, long upTo, CancellationToken ct)
@@ -280,8 +284,7 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
                         s.RevokedAt = now;
                         entries.Add(new AuditEntry(AuditCode.SessionRevoked, actor, TargetId: s.Id.ToString(), ReasonCode: "access-review"));
                     }
-                    var owners = await KeyOwnersAsync(db, ct);
-                    var theirs = owners.Where(o => o.Value == line.UserId).Select(o => o.Key).ToList();
+                    var theirs = (await KeyOwnersAsync(db, [line.UserId], ct)).Keys.ToList();
                     foreach (var k in await db.ApiKeys.Where(k => theirs.Contains(k.Id) && k.RevokedAt == null).ToListAsync(ct))
                     {
                         k.RevokedAt = now;

@@ -32,6 +32,9 @@ public sealed class PeopleEvidence(MamoriDbContext db, Organisation organisation
 {
     public async Task<PeopleSummary> SummarizeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
+        if (to <= from) throw new Errors.MamoriException(Errors.ErrorCode.InvalidValue, "The period's end must be after its start.");
+        from = from.ToUniversalTime();
+        to = to.ToUniversalTime();
         var view = await organisation.ViewAsync(ct);
         var schedule = await reviews.ScheduleAsync(ct);
         var started = await db.Set<AccessReview>().AsNoTracking().Where(r => r.StartedAt >= from && r.StartedAt < to).Select(r => r.Id).ToListAsync(ct);
