@@ -102,6 +102,15 @@ public enum AuditCode
     ExportProduced = 6100,
     ExportSubjectIncluded = 6101,
 
+    // 9000 governance: organisation, access reviews, training (TargetId = department, review, line, course or user id; ReasonCode = what)
+    OrganisationChanged = 9000,
+    AccessReviewStarted = 9010,
+    AccessReviewLineConfirmed = 9011,
+    AccessReviewLineRevoked = 9012,
+    AccessReviewCompleted = 9013,
+    TrainingCourseSaved = 9020,
+    TrainingCompletionRecorded = 9021,
+
     // 9050 governance: internal audits and entrustee supervision (TargetId = plan, run, finding or recipient id; ReasonCode = what)
     AuditPlanSaved = 9050,
     AuditRunStarted = 9051,

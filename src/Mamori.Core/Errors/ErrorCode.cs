@@ -164,6 +164,17 @@ public enum ErrorCode
     IncidentInvalidExport = 6052,
     IncidentExportTraceMismatch = 6053,
     IncidentNoAffectedSubjects = 6054,
+    // 9000-9049 governance: organisation, access reviews, training (docs/governance.md)
+    UnknownDepartment = 9000,
+    NotDepartmentReviewer = 9001,
+    AccessReviewAlreadyOpen = 9002,
+    AccessReviewIncomplete = 9003,
+    AccessReviewClosed = 9004,
+    AccessReviewChainBroken = 9005,
+    UnknownTrainingCourse = 9006,
+    UnknownPolicyItem = 9007,
+    InvalidGovernanceSetting = 9008,
+
     // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)
     AuditPlanInvalid = 9050,
     AuditPlanNotFound = 9051,

@@ -64,6 +64,11 @@ public static class MamoriServices
         services.AddScoped<Governance.InternalAudits.InternalAuditing>();
         services.AddScoped<Governance.Entrustees.EntrusteeSupervision>();
         services.AddScoped<Governance.Reports.ManagementReview>();
+        services.TryAddSingleton<Governance.Training.TrainingSuspensions>();
+        services.AddScoped<Governance.Organisation.Organisation>();
+        services.AddScoped<Governance.AccessReviews.AccessReviews>();
+        services.AddScoped<Governance.Training.TrainingRecords>();
+        services.AddScoped<Governance.Organisation.PeopleEvidence>();
         return services;
     }
 

@@ -55,6 +55,7 @@ public static class Pages
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
             ("/console/governance/audits", "内部監査", "Internal audits", Staff.Permission.ReadInternalAudits),
+            ("/console/governance/organisation", "組織・教育", "Organisation", Staff.Permission.ReadGovernance),
             ("/console/users", "ユーザー", "Users", Staff.Permission.ManageUsers),
             ("/console/apikeys", "API キー", "API keys", Staff.Permission.ManageApiKeys),
             ("/console/account", "アカウント", "Account", Staff.Permission.Self),
