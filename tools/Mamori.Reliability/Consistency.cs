@@ -45,9 +45,22 @@ public static class Consistency
     }
 
     /// <summary>Every half-written thing in the database, as lines naming ids only.</summary>
-    public static async Task<List<string>> CheckAsync(Installation inst, CancellationToken ct)
+    public static async Task<List<string>> CheckAsync(Installation inst, CancellationToken ct) => Check(await ReadAsync(inst, ct));
+
+    /// <summary>The acknowledged writes the snapshot lacks (a subject must still have its key, fields and blind indexes).</summary>
+    public static List<string> Missing(Snapshot s, IEnumerable<AckedWrite> writes)
     {
-        var s = await ReadAsync(inst, ct);
+        var receipts = s.Consents.Select(x => x.Receipt).ToHashSet();
+        return writes.Where(w => w.Kind switch
+        {
+            WriteKind.Subject => !(s.Subjects.GetValueOrDefault(w.Id) && s.Fields.GetValueOrDefault(w.Id) > 0 && s.Lookups.GetValueOrDefault(w.Id) > 0),
+            WriteKind.Consent => !receipts.Contains(w.Id),
+            _ => !s.Requests.Contains(w.Id),
+        }).Select(w => $"{w.Kind.ToString().ToLowerInvariant()} {w.Id}").ToList();
+    }
+
+    public static List<string> Check(Snapshot s)
+    {
         var problems = new List<string>();
         var created = s.Events.Where(e => e.Code == SubjectCreated && e.Subject is not null).GroupBy(e => e.Subject!.Value).ToDictionary(g => g.Key, g => g.First().Categories);
         foreach (var (id, hasKey) in s.Subjects)

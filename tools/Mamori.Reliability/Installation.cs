@@ -64,6 +64,7 @@ public sealed class Installation : IAsyncDisposable
     public string DataDir { get; }
     public string ConnectionString { get; }
     public string DbArgument => $"{Provider}:{ConnectionString}";
+    /// <summary>A privacy officer's API key: writes subjects, consents and requests, reads them back, verifies the chain.</summary>
     public string ApiKey { get; private set; } = "";
 
     /// <summary>
@@ -98,7 +99,7 @@ public sealed class Installation : IAsyncDisposable
             await inst.CliOkAsync(ct, "migrate");
             await inst.CliOkAsync(ct, "tenant", "add", "--slug", TenantSlug, "--name", "Acme");
             await inst.CliOkAsync(ct, "policy", "publish", exe.PolicyDir, "--effective", "2026-04-01", "--tenant", TenantSlug);
-            var key = await inst.CliOkAsync(ct, "apikey", "create", "--name", "reliability", "--role", "operator", "--json", "--tenant", TenantSlug);
+            var key = await inst.CliOkAsync(ct, "apikey", "create", "--name", "reliability", "--role", "privacy-officer", "--json", "--tenant", TenantSlug);
             inst.ApiKey = JsonDocument.Parse(key).RootElement.GetProperty("key").GetString()!;
             return inst;
         }

@@ -14,8 +14,9 @@ public static class ReliabilityMain
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            await Console.Out.WriteLineAsync("usage: Mamori.Reliability crash [--provider sqlite|postgres|both] [--kills N] [--seed N] [--json FILE]\n" +
-                                             "       Mamori.Reliability scale [--seconds N] [--seed N] [--throughput-seconds N] [--connections N] [--json FILE]");
+            await Console.Out.WriteLineAsync("usage: Mamori.Reliability crash [--provider sqlite|postgres|both] [--kills N] [--seed N] [--min-up-ms N] [--max-up-ms N] [--rate N] [--pg CS] [--json FILE]\n" +
+                                             "       Mamori.Reliability scale [--seconds N] [--seed N] [--throughput-seconds N] [--connections N] [--rate N] [--pg CS] [--json FILE]\n" +
+                                             "--pg: an existing PostgreSQL database (Npgsql connection string); default: a throwaway cluster.");
             return 2;
         }
         var opts = Options(args[1..]);
@@ -30,7 +31,12 @@ public static class ReliabilityMain
                 var reports = new List<CrashReport>();
                 foreach (var p in providers)
                 {
-                    var report = await CrashTest.RunAsync(new CrashOptions { Provider = p, Kills = Int(opts, "kills", 20), Seed = seed, Progress = Console.Out }, cts.Token);
+                    var report = await CrashTest.RunAsync(new CrashOptions
+                    {
+                        Provider = p, Kills = Int(opts, "kills", 20), Seed = seed, Progress = Console.Out,
+                        MinUp = TimeSpan.FromMilliseconds(Int(opts, "min-up-ms", 500)), MaxUp = TimeSpan.FromMilliseconds(Int(opts, "max-up-ms", 3000)),
+                        Rate = Int(opts, "rate", 40), PostgresConnectionString = p == "postgres" ? opts.GetValueOrDefault("pg") : null,
+                    }, cts.Token);
                     reports.Add(report);
                     await Console.Out.WriteLineAsync(report.Summary());
                     foreach (var l in report.LostWrites.Take(20)) await Console.Out.WriteLineAsync("  LOST " + l);
@@ -48,10 +54,14 @@ public static class ReliabilityMain
                     Seed = seed,
                     ThroughputDuration = TimeSpan.FromSeconds(Int(opts, "throughput-seconds", 15)),
                     Connections = Int(opts, "connections", 32),
+                    Rate = Int(opts, "rate", 20),
+                    PostgresConnectionString = opts.GetValueOrDefault("pg"),
                     Progress = Console.Out,
                 }, cts.Token);
                 await Console.Out.WriteLineAsync(report.Summary());
                 foreach (var p in report.Problems.Take(20)) await Console.Out.WriteLineAsync("  PROBLEM " + p);
+                foreach (var w in report.Servers)
+                    foreach (var f in w.FailureLines) await Console.Out.WriteLineAsync($"  server :{w.Port} logged: {f}");
                 if (opts.TryGetValue("json", out var file)) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, Json), cts.Token);
                 return report.Problems.Count == 0 ? 0 : 1;
             }

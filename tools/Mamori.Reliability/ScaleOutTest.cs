@@ -19,7 +19,7 @@ public sealed record ScaleOptions
     public TextWriter? Progress { get; init; }
 }
 
-public sealed record ServerWork(int Port, long MessagesSent, long FieldsDestroyed, long SubjectsErased, long JobFailures);
+public sealed record ServerWork(int Port, long MessagesSent, long FieldsDestroyed, long SubjectsErased, long JobFailures, IReadOnlyList<string> FailureLines);
 
 public sealed record ScaleReport(
     double Seconds, long WritesAcknowledged, int OutboxMessages, int Deliveries, int MessagesDeliveredTwice, int MessagesNotDelivered,
@@ -86,6 +86,7 @@ public static partial class ScaleOutTest
             }
             await loadStop.CancelAsync();
             await loadTask;
+            var loadSeconds = run.Elapsed.TotalSeconds;
 
             // Let both servers drain the outbox and the sweeps.
             var drain = Stopwatch.StartNew();
@@ -102,7 +103,7 @@ public static partial class ScaleOutTest
             var ids = await OutboxIdsAsync(inst, ct);
             var twice = ids.Count(id => smtp.Deliveries.GetValueOrDefault(id.ToString("N")) > 1);
             var never = ids.Count(id => smtp.Deliveries.GetValueOrDefault(id.ToString("N")) == 0);
-            var strangers = smtp.Deliveries.Keys.Count(k => !Guid.TryParse(k.Split('@')[0], out var g) || !ids.Contains(g));
+            var strangers = smtp.Deliveries.Keys.Count(k => !Guid.TryParse(k, out var g) || !ids.Contains(g));
             if (twice > 0) problems.Add($"{twice} outbox messages were delivered more than once");
             if (never > 0) problems.Add($"{never} outbox messages were never delivered");
             if (strangers > 0) problems.Add($"{strangers} deliveries match no outbox message");
@@ -138,7 +139,7 @@ public static partial class ScaleOutTest
             foreach (var s in servers) await s.KillAsync();
             var work = servers.Select((s, i) => Work(s.Port, Path.Combine(inst.DataDir, $"serve-{i + 1}.log"))).ToList();
             if (work.Sum(w => w.MessagesSent) != ids.Count) problems.Add($"the servers report {work.Sum(w => w.MessagesSent)} messages sent for {ids.Count} in the outbox");
-            return new ScaleReport(run.Elapsed.TotalSeconds, load.Acknowledged.Count, ids.Count, smtp.Total, twice, never, expired.Count, snap.Certificates.Count, certTwice,
+            return new ScaleReport(loadSeconds, load.Acknowledged.Count, ids.Count, smtp.Total, twice, never, expired.Count, snap.Certificates.Count, certTwice,
                 work, code == 0, one, two, tool, problems);
         }
         finally
@@ -184,8 +185,8 @@ public static partial class ScaleOutTest
         var vault = Vault().Matches(text);
         long fields = vault.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         long erased = vault.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-        long failures = Failed().Matches(text).Count;
-        return new ServerWork(port, sent, fields, erased, failures);
+        var failures = Failed().Matches(text).Select(m => m.Value).ToList();
+        return new ServerWork(port, sent, fields, erased, failures.Count, failures.Distinct().ToList());
     }
 
     [GeneratedRegex(@"(\d+) messages sent")]
@@ -194,7 +195,7 @@ public static partial class ScaleOutTest
     [GeneratedRegex(@"(\d+) fields destroyed by retention, (\d+) subjects fully erased")]
     private static partial Regex Vault();
 
-    [GeneratedRegex(@"(Vault|Request) job failed")]
+    [GeneratedRegex(@"(Vault|Request) job failed: \w+")]
     private static partial Regex Failed();
 }
 

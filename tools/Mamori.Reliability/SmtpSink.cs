@@ -24,7 +24,7 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Deliveries per Message-Id (without angle brackets).</summary>
+    /// <summary>Deliveries per Message-Id (its local part: Mamori's outbox message id, 32 hex digits).</summary>
     public ConcurrentDictionary<string, int> Deliveries { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public int Total => Deliveries.Values.Sum();
@@ -74,7 +74,7 @@ public sealed class SmtpSink : IAsyncDisposable
                         {
                             if (data.Length == 0) inHeaders = false;
                             if (inHeaders && data.StartsWith("Message-Id:", StringComparison.OrdinalIgnoreCase))
-                                id = data["Message-Id:".Length..].Trim().Trim('<', '>');
+                                id = data["Message-Id:".Length..].Trim().Trim('<', '>').Split('@')[0];
                         }
                         Deliveries.AddOrUpdate(id ?? "(none)", 1, (_, n) => n + 1);
                         await writer.WriteLineAsync("250 OK queued");
