@@ -6,14 +6,14 @@ namespace Mamori.Tests.Reliability;
 
 /// <summary>
 /// Issue #13 part 6: two `mamori serve` processes on one PostgreSQL with the outbox and retention sweeps
-/// running; every message delivered once, every expired subject destroyed once. 40 s here, 10 minutes in the long run.
+/// running; every message delivered once, every expired subject destroyed once. 30 s here, 10 minutes in the long run.
 /// </summary>
 public sealed class ScaleOutTests(PostgresCluster cluster)
 {
     [Fact]
     public async Task TwoServers_OutboxAndRetentionJobs_EachJobExecutedExactlyOnce()
     {
-        var seconds = ReliabilityTool.Long ? "600" : "40";
+        var seconds = ReliabilityTool.Long ? "600" : "30";
         var throughput = ReliabilityTool.Long ? "15" : "0";
         var report = await ReliabilityTool.RunAsync(TimeSpan.FromMinutes(ReliabilityTool.Long ? 20 : 6),
             "scale", "--seconds", seconds, "--throughput-seconds", throughput, "--seed", "13", "--pg", await cluster.CreateDatabaseAsync(TestContext.Current.CancellationToken));
