@@ -17,9 +17,12 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 {
     public string Name => "sqlite";
 
+    // Resolved once: Configure runs for every DbContext (every request), and resolving creates the directory.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _resolved = new();
+
     public void Configure(DbContextOptionsBuilder options, string connectionString)
     {
-        options.UseSqlite(ToConnectionString(connectionString),
+        options.UseSqlite(_resolved.GetOrAdd(connectionString, ToConnectionString),
                 o => o.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name))
             .AddInterceptors(Pragmas.Instance)
             .ReplaceService<IModelCustomizer, SqliteModelCustomizer>();
@@ -42,23 +45,40 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         return new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
     }
 
+    /// <summary>
+    /// Sets the connection pragmas once per physical connection. EF opens a pooled connection for
+    /// every query; the native handle survives in the pool, so it identifies the physical connection.
+    /// </summary>
     private sealed class Pragmas : DbConnectionInterceptor
     {
         public static readonly Pragmas Instance = new();
         private const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+
+        private static bool FirstOpen(DbConnection connection) =>
+            connection is not SqliteConnection { Handle: { } handle } || Configured.TryAdd(handle, Sql);
+
+        private static void Forget(DbConnection connection)
+        {
+            if (connection is SqliteConnection { Handle: { } handle }) Configured.Remove(handle);
+        }
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
+            if (!FirstOpen(connection)) return;
             using var cmd = connection.CreateCommand();
             cmd.CommandText = Sql;
-            cmd.ExecuteNonQuery();
+            try { cmd.ExecuteNonQuery(); }
+            catch { Forget(connection); throw; }
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
+            if (!FirstOpen(connection)) return;
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = Sql;
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            try { await cmd.ExecuteNonQueryAsync(cancellationToken); }
+            catch { Forget(connection); throw; }
         }
     }
 }

@@ -27,6 +27,9 @@ public class VaultReadBenchmark
         _bench = await VaultBench.CreateAsync(1000);
         _plain = new SqliteConnection($"Data Source={_bench.DatabasePath}");
         _plain.Open();
+        using var init = _plain.CreateCommand();
+        init.CommandText = "PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS bench_events (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);";
+        init.ExecuteNonQuery();
     }
 
     [GlobalCleanup]
@@ -48,6 +51,21 @@ public class VaultReadBenchmark
         using var r = cmd.ExecuteReader();
         var n = 0;
         while (r.Read()) n += ((byte[])r[1]).Length;
+        return n;
+    }
+
+    /// <summary>The least a read that leaves durable evidence can cost: the same read plus one committed row.</summary>
+    [Benchmark(Description = "plain SQLite read + one durable insert")]
+    public int PlainReadWithDurableEvent()
+    {
+        var n = PlainRead();
+        using var tx = _plain.BeginTransaction();
+        using var cmd = _plain.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO bench_events (payload) VALUES ($p)";
+        cmd.Parameters.AddWithValue("$p", new byte[200]);
+        cmd.ExecuteNonQuery();
+        tx.Commit();
         return n;
     }
 

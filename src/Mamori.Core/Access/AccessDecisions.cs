@@ -18,16 +18,15 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
     public async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy)> DecideAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
     {
         var current = await policies.RequireCurrentAsync(ct);
-        var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.SubjectId, ct);
+        var facts = await SubjectWithCategories(db, request.SubjectId, ct);
+        var subject = facts?.Subject;
         IPolicyScope scope = current.Model;
         Decision decision;
         if (subject is null) decision = Decision.Deny(DecisionReasons.SubjectNotFound);
         else
         {
             scope = PolicyScopes.For(current.Model, subject.ServiceId);
-            var stored = subject.ErasedAt is null
-                ? await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id).Select(f => f.Category).ToListAsync(ct)
-                : [];
+            IReadOnlyList<string> stored = subject.ErasedAt is null ? facts!.Categories : [];
             var consentScopes = new Dictionary<string, bool>(StringComparer.Ordinal);
             var now = clock.GetUtcNow();
             var needsConsent = scope.Purposes.FirstOrDefault(p => p.Id == request.Purpose) is { ConsentRequired: true };
@@ -99,6 +98,16 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         }
         return (decisions, entries);
     }
+
+    private sealed record SubjectFacts(DataSubject Subject, List<string> Categories);
+
+    // The hot path of every read and of POST /api/decisions: the subject and the categories it holds
+    // in one round trip.
+    private static Task<SubjectFacts?> SubjectWithCategories(MamoriDbContext db, Guid id, CancellationToken ct) =>
+        db.Set<DataSubject>().AsNoTracking()
+            .Where(s => s.Id == id)
+            .Select(s => new SubjectFacts(s, db.Set<SubjectField>().Where(f => f.SubjectId == s.Id).Select(f => f.Category).ToList()))
+            .FirstOrDefaultAsync(ct);
 
     private static string? Truncate(string? s, int max = 64) => s is null || s.Length <= max ? s : s[..max];
 }

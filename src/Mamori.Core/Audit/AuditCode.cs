@@ -95,6 +95,12 @@ public enum AuditCode
     IncidentStatusChanged = 6003,
     IncidentBlastRadiusComputed = 6004,
     IncidentBlastRadiusRefused = 6005,
+    IncidentNoticesQueued = 6006,
+    IncidentExportBlastRadiusComputed = 6007,
+
+    // 6100 export traces: what a file with personal data contained (TargetId = export id; Purpose = export kind)
+    ExportProduced = 6100,
+    ExportSubjectIncluded = 6101,
 }
 
 public enum ActorKind

@@ -157,6 +157,13 @@ public enum ErrorCode
     IncidentInvalidDocument = 6008,
     IncidentClosed = 6009,
     IncidentInvalidStatus = 6010,
+
+    // 6050-6099 incidents: exports, notices, PDF
+    IncidentPdfUnavailable = 6050,
+    IncidentExportNotFound = 6051,
+    IncidentInvalidExport = 6052,
+    IncidentExportTraceMismatch = 6053,
+    IncidentNoAffectedSubjects = 6054,
 }
 
 public static class ErrorCodes

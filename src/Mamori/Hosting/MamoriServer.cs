@@ -168,6 +168,7 @@ public static class MamoriServer
         app.MapPrivacyPages();
         app.MapRequestPages();
         app.MapRequestConsolePages();
+        app.MapIncidentConsolePages();
         app.MapConsentPages();
         app.MapCookiePages();
         return app;

@@ -38,6 +38,7 @@ public static class MamoriServices
         services.AddScoped<Consent.CookieConsents>();
         services.AddOptions<Incidents.IncidentSettings>();
         services.AddScoped<Incidents.IncidentRegistry>();
+        services.AddScoped<Incidents.IncidentNotices>();
         services.AddOptions<Requests.RequestSettings>();
         services.AddOptions<Notifications.MailSettings>();
         services.AddScoped<Notifications.Outbox>();

@@ -21,6 +21,12 @@ public static class VaultEndpoints
 
     public sealed record ReadBody(string Purpose, IReadOnlyList<string>? Fields = null, bool Unmasked = false, LegalException? Exception = null, string? Justification = null);
 
+    public sealed record ReadManyBody(string Purpose, IReadOnlyList<Guid> SubjectIds, IReadOnlyList<string>? Fields = null, bool Unmasked = false);
+
+    public sealed record ReadManyItem(Guid Id, bool Allowed, string Reason, IReadOnlyDictionary<string, string> Fields, IReadOnlyDictionary<string, bool> Masked);
+
+    public sealed record ReadManyResult(string Purpose, IReadOnlyList<ReadManyItem> Subjects);
+
     public sealed record LookupBody(string Purpose, string? Email = null, string? Phone = null, string? MyNumber = null);
 
     public sealed record LookupResult(IReadOnlyList<Guid> Subjects);
@@ -63,6 +69,17 @@ public static class VaultEndpoints
             var r = await subjects.ReadAsync(new DecisionRequest(id, b.Purpose, b.Fields, c.Roles, b.Unmasked, b.Exception, b.Justification), c.Actor, http.RequestAborted);
             return TypedResults.Ok(new SubjectRead(id, b.Purpose, r.Decision.Reason, r.Values, r.Masked));
         }).RequirePermission(Permission.ReadSubjects).WithSummary("Read with a body: for a legal exception with its written justification (S-20).");
+
+        g.MapPost("/read-many", async (ReadManyBody b, HttpContext http, Subjects subjects) =>
+        {
+            if (b.SubjectIds is null || b.SubjectIds.Count == 0) throw MamoriException.Invalid("Give the subjectIds to read.");
+            var c = http.Caller();
+            var items = await subjects.ReadManyAsync(
+                [.. b.SubjectIds.Select(id => new DecisionRequest(id, b.Purpose, b.Fields, c.Roles, b.Unmasked))], c.Actor, http.RequestAborted);
+            return TypedResults.Ok(new ReadManyResult(b.Purpose,
+                [.. items.Select(i => new ReadManyItem(i.SubjectId, i.Decision.Allowed, i.Decision.Reason, i.Values, i.Masked))]));
+        }).RequirePermission(Permission.ReadSubjects)
+          .WithSummary($"Read up to {Subjects.MaxBatchRead} subjects for one purpose: one decision and one audit event per subject; denied subjects come back with their reason.");
 
         g.MapPost("/lookup", async (LookupBody b, HttpContext http, Subjects subjects) =>
         {

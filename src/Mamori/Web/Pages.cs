@@ -50,6 +50,7 @@ public static class Pages
         {
             ("/console", "ダッシュボード", "Dashboard", Staff.Permission.Self),
             ("/console/requests", "開示等の請求", "Requests", Staff.Permission.ReadRequests),
+            ("/console/incidents", "インシデント", "Incidents", Staff.Permission.ReadIncidents),
             ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),

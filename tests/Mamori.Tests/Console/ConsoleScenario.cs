@@ -33,6 +33,19 @@ public static class ConsoleScenario
         return (created.Request.Id, created.StatusToken);
     });
 
+    /// <summary>A reportable incident (unauthorized access, 1,200 persons) with a timeline entry: its id.</summary>
+    public static Task<Guid> IncidentAsync(TestApp app, Guid tenant) => app.InTenantAsync(tenant, async (sp, _) =>
+    {
+        var incidents = sp.GetRequiredService<Mamori.Incidents.IncidentRegistry>();
+        var created = await incidents.CreateAsync(new Mamori.Incidents.IncidentInput
+        {
+            Title = "API key leaked", Cause = Mamori.Incidents.IncidentCause.UnauthorizedAccess, DiscoveredAt = app.Clock.GetUtcNow(), PersonsKnown = 1200,
+            Categories = ["email"], Summary = "連携用APIキーが公開リポジトリに掲載された。",
+        }, Actor.System, Ct);
+        await incidents.AddTimelineEntryAsync(created.Id, "measure", "APIキーを失効させた。", Actor.System, Ct);
+        return created.Id;
+    });
+
     /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
     public sealed class FormSession(TestApp app, string sessionCookie)
     {

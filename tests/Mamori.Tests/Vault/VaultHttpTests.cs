@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mamori.Staff;
+using Microsoft.EntityFrameworkCore;
 using Mamori.Tests.Infrastructure;
 using Shouldly;
 using static Mamori.Tests.Vault.VaultScenario;
@@ -95,5 +96,54 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
         var denied = await (await client.PostAsJsonAsync("/api/decisions", new { subjectId = id, purpose = "marketing" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         denied.GetProperty("allowed").GetBoolean().ShouldBeFalse();
         denied.GetProperty("reason").GetString().ShouldBe("purpose-not-for-subject-type");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ReadManyApi_MixedSubjects_ValuesForAllowedReasonsForOthersOneEventEach(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+        var people = Enumerable.Range(0, 3).Select(_ => NewPerson()).ToList();
+        var ids = new List<Guid>();
+        foreach (var p in people) ids.Add(await IspCustomerAsync(app, tenant, p));
+        var sms = NewPerson();
+        var smsUser = await SmsUserAsync(app, tenant, sms);
+        var missing = Guid.NewGuid();
+        var before = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == Mamori.Audit.AuditCode.AccessAllowed || e.Code == Mamori.Audit.AuditCode.AccessDenied, Ct));
+
+        var response = await client.PostAsJsonAsync("/api/subjects/read-many",
+            new { purpose = "support", subjectIds = ids.Append(missing).Append(smsUser), fields = new[] { "name", "email" } }, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        var items = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("subjects").EnumerateArray().ToList();
+
+        items.Count.ShouldBe(5);
+        for (var i = 0; i < 3; i++)
+        {
+            items[i].GetProperty("id").GetGuid().ShouldBe(ids[i]);
+            items[i].GetProperty("allowed").GetBoolean().ShouldBeTrue();
+            items[i].GetProperty("fields").GetProperty("email").GetString().ShouldBe(people[i].Email);
+        }
+        items[3].GetProperty("allowed").GetBoolean().ShouldBeFalse();
+        items[3].GetProperty("reason").GetString().ShouldBe("subject-not-found");
+        items[4].GetProperty("allowed").GetBoolean().ShouldBeFalse();
+        items[4].GetProperty("fields").EnumerateObject().ShouldBeEmpty();
+        var after = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == Mamori.Audit.AuditCode.AccessAllowed || e.Code == Mamori.Audit.AuditCode.AccessDenied, Ct));
+        (after - before).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task ReadManyApi_TooManyOrNoSubjects_400NothingAudited()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+        var before = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(Ct));
+        var tooMany = Enumerable.Range(0, Mamori.Vault.Subjects.MaxBatchRead + 1).Select(_ => Guid.NewGuid()).ToArray();
+        await (await client.PostAsJsonAsync("/api/subjects/read-many", new { purpose = "support", subjectIds = tooMany }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1006");
+        await (await client.PostAsJsonAsync("/api/subjects/read-many", new { purpose = "support", subjectIds = Array.Empty<Guid>() }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1006");
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(Ct))).ShouldBe(before);
     }
 }
