@@ -79,11 +79,16 @@ public static class CrashTest
             loadTask = load.RunAsync(loadStop.Token);
             using var reader = WriteLoad.NewClient(inst.ApiKey);
             var verified = 0;
+            var ackedBeforeStart = 0;
             for (var kill = 1; kill <= o.Kills; kill++)
             {
+                // The kill falls at a random moment after the server acknowledged its first write since it
+                // (re)started, so every kill hits a server that is taking writes, however slow its start-up.
+                await FirstAcknowledgementAsync(load, ackedBeforeStart, server, ct);
                 var up = o.MinUp + (o.MaxUp - o.MinUp) * random.NextDouble();
                 await Task.Delay(up, ct);
                 await server.KillAsync();
+                ackedBeforeStart = load.Acknowledged.Count;
                 await server.DisposeAsync();
                 server = ServerProcess.Start(inst, port);
                 var ready = await server.WaitReadyAsync(TimeSpan.FromSeconds(120), ct);
@@ -136,6 +141,17 @@ public static class CrashTest
             await loadStop.CancelAsync();
             if (loadTask is not null) await loadTask;
             await server.DisposeAsync();
+        }
+    }
+
+    private static async Task FirstAcknowledgementAsync(WriteLoad load, int before, ServerProcess server, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (load.Acknowledged.Count <= before)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(120) || server.HasExited)
+                throw new TimeoutException("The server acknowledged no write within 120 s of starting.");
+            await Task.Delay(20, ct);
         }
     }
 
