@@ -57,6 +57,7 @@ public static class MamoriServices
         services.AddScoped<Provision.Provisions>();
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
+        services.AddScoped<Provision.RecordRegister>();
         services.AddScoped<Provision.OptOutStops>();
         return services;
     }
