@@ -153,6 +153,25 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Dashboard_RequestKindsAndSubjectTypes_ShownByTheirPolicyNames()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await RequestAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        var ja = await s.GetStringAsync("/console");
+        ja.ShouldContain("<td>SMS認証の利用者 <code class=\"muted\">sms-user</code></td>");
+        ja.ShouldNotContain("<td>sms-user</td>");
+        ja.ShouldContain("</a></td><td>保有個人データの開示</td></tr>");
+        ja.ShouldNotContain("<td>Disclosure</td>");
+
+        var en = await s.GetStringAsync("/console?lang=en");
+        en.ShouldContain("<td>Users of SMS verification <code class=\"muted\">sms-user</code></td>");
+        en.ShouldContain("</a></td><td>Disclosure of retained personal data</td></tr>");
+    }
+
+    [Fact]
     public async Task PolicyPublish_UploadCheckThenPublish_NewVersionWithDiff()
     {
         var (app, tenant, _) = await StartAsync(cluster);

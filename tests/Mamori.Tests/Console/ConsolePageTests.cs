@@ -20,12 +20,12 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
 
     /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
     /// <summary>Real ids for route parameters: the subject, a request and its status token; anything else stays a random id (404 page).</summary>
-    private sealed record Ids(Guid Subject, Guid Request, string StatusToken);
+    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Record);
 
     private static async Task<Ids> IdsAsync(TestApp app, Guid tenant, Guid subject)
     {
         var (request, token) = await RequestAsync(app, tenant);
-        return new Ids(subject, request, token);
+        return new Ids(subject, request, token, await ReceiptRecordAsync(app, tenant, subject));
     }
 
     private static List<PageRoute> PageRoutes(TestApp app, Ids ids) =>
@@ -45,6 +45,8 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             ("id", var p) when p.Contains("/requests/", StringComparison.Ordinal) => ids.Request.ToString(),
             ("token", var p) when p.Contains("/requests/", StringComparison.Ordinal) => ids.StatusToken,
             ("id", var p) when p.Contains("/subjects/", StringComparison.Ordinal) => ids.Subject.ToString(),
+            ("id", var p) when p.Contains("/provisions/records/", StringComparison.Ordinal) => ids.Record.ToString(),
+            ("recipient", _) => "carriers",
             _ => Guid.NewGuid().ToString(),
         });
 
