@@ -233,6 +233,7 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         var records = await page.Locator("section[aria-labelledby=rr-h]").InnerTextAsync();
         records.ShouldContain("本人の同意");
         records.ShouldContain("氏名");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("console-provisions.png"), FullPage = true });
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("section[aria-labelledby=rr-h] form button[type=submit]"));
         download.SuggestedFilename.ShouldStartWith("provision-records-recipient-");

@@ -232,21 +232,46 @@ public static class RequestConsolePages
               <dt>{T(http, "回答期限", "Due")}</dt><dd>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中（再開時 ", "paused (if resumed today ") + v.ProjectedDueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")")} — {Deadline(http, v.Deadline)}</dd>
               <dt>{T(http, "訴え提起が可能となる日（法39条）", "Suit possible from (Art.39)")}</dt><dd>{v.SuitPossibleFrom:yyyy-MM-dd}</dd>
               <dt>{T(http, "停止日数", "Days paused")}</dt><dd>{v.PausedDays}</dd>
-              <dt>{T(http, "本人確認", "Verification")}</dt><dd>{v.Verification}</dd>
+              <dt>{T(http, "本人確認", "Verification")}</dt><dd>{Verification(http, v.Verification)}</dd>
               <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
               <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
-              <dt>{T(http, "結果", "Outcome")}</dt><dd>{v.Outcome} {v.RefusalReason}</dd>
+              <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)} {v.RefusalReason}</dd>
             </dl>
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>
-            <ul>{v.Documents.Select(d => H.F($"<li>{d.Name} ({d.Group}, {d.Source}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? ", destroyed" : "")})</li>"))}</ul>
+            <ul>{v.Documents.Select(d => H.F($"<li>{d.Name} ({GroupName(http, d.Group)}, {(d.Source == DocumentSource.Upload ? T(http, "提出", "uploaded") : T(http, "職員が確認", "checked by staff"))}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? T(http, "、廃棄済み", ", destroyed") : "")})</li>"))}</ul>
             {(v.MissingDocuments.Count > 0 && v.VerifiedAt is null ? H.F($"<p>{T(http, "不足", "Missing")}: {string.Join("、", v.MissingDocuments.Select(m => m.Name))}</p>") : default)}
             {answers}
             {actions}
             <h2>{T(http, "履歴", "History")}</h2>
-            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {t.From} → {t.To} ({t.Reason})</li>"))}</ol>
+            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {Name(http, RequestKinds.StatusName(t.From))} → {Name(http, RequestKinds.StatusName(t.To))} <span class=\"muted\">({t.Reason})</span></li>"))}</ol>
             """));
     }
+
+    private static string GroupName(HttpContext http, DocumentGroup g) => g switch
+    {
+        DocumentGroup.Proxy => T(http, "代理人", "Agent"),
+        DocumentGroup.LegalRepresentative => T(http, "法定代理人", "Statutory representative"),
+        _ => T(http, "本人確認", "Identity"),
+    };
+
+    private static string Verification(HttpContext http, VerificationMethod m) => m switch
+    {
+        VerificationMethod.Documents => T(http, "書類で確認済み", "verified by documents"),
+        VerificationMethod.OneTimeCode => T(http, "確認コードで確認済み", "verified by one-time code"),
+        VerificationMethod.NotRequired => T(http, "不要", "not required"),
+        _ => T(http, "未了", "not yet"),
+    };
+
+    private static string Outcome(HttpContext http, RequestOutcome o) => o switch
+    {
+        RequestOutcome.Executed => T(http, "実施", "executed"),
+        RequestOutcome.NoDataHeld => T(http, "保有個人データなし", "no data held"),
+        RequestOutcome.NoChange => T(http, "変更なし", "no change"),
+        RequestOutcome.Refused => T(http, "お断り", "refused"),
+        RequestOutcome.Withdrawn => T(http, "取下げ", "withdrawn"),
+        _ => "—",
+    };
 
     /// <summary>The fee as the officer needs it: amount, and whether it is awaited, paid, waived or not charged.</summary>
     private static string FeeStatus(HttpContext http, RequestView v) =>
@@ -264,12 +289,7 @@ public static class RequestConsolePages
     {
         if (!RequestKinds.NeedsIdentity(r.Kind)) return default;
         var en = Lang(http) == "en";
-        string Group(DocumentGroup g) => g switch
-        {
-            DocumentGroup.Proxy => T(http, "代理人", "Agent"),
-            DocumentGroup.LegalRepresentative => T(http, "法定代理人", "Statutory representative"),
-            _ => T(http, "本人確認", "Identity"),
-        };
+        string Group(DocumentGroup g) => GroupName(http, g);
         var held = v.Documents.Where(d => !d.Destroyed).Select(d => H.F($"""
             <li class="done"><span aria-hidden="true">☑</span> {d.Name} <span class="muted">({Group(d.Group)}{(d.IssuedOn is { } i ? ", " + T(http, "発行日 ", "issued ") + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")})</span></li>
             """));
@@ -289,7 +309,7 @@ public static class RequestConsolePages
                 """);
         }).ToList();
         Html state = v.VerifiedAt is { } at
-            ? H.F($"""<p class="ok">✔ {T(http, "本人確認済み", "Identity verified")} {Jst(at)} ({v.Verification.ToString()})</p>""")
+            ? H.F($"""<p class="ok">✔ {T(http, "本人確認済み", "Identity verified")} {Jst(at)} ({Verification(http, v.Verification)})</p>""")
             : v.MissingDocuments.Count == 0
                 ? H.F($"""<p class="ok">{T(http, "必要な書類はそろっています。「本人確認を完了する」で確認を終えてください。", "Every required document is here: finish with “Identity verified”.")}</p>""")
                 : H.F($"""<p>{T(http, "不足している書類を確認したら、チェックを入れて記録してください。", "Tick each missing document once you have checked it.")}</p>""");
