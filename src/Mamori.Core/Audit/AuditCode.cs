@@ -78,6 +78,9 @@ public enum AuditCode
     ConsentGranted = 4000,
     ConsentWithdrawn = 4001,
 
+    /// <summary>Staff read a person's consent ledger (and provision records) in the console; ReasonCode says which.</summary>
+    ConsentLedgerViewed = 4002,
+
     // 4100 third-party provision and its records (TargetId = record id; ReasonCode = basis or refusal)
     ProvisionMade = 4100,
     ProvisionRefused = 4101,
@@ -87,6 +90,12 @@ public enum AuditCode
     RecipientProfileSaved = 4105,
     SupervisionRecorded = 4106,
     SharedUseMemberSaved = 4107,
+
+    /// <summary>Staff read a recipient's records or one record (TargetId = recipient or record id; Categories = records or subjects listed).</summary>
+    ProvisionRecordsViewed = 4108,
+
+    /// <summary>Provision records exported as CSV (ReasonCode = all, recipient or subject; Categories = number of records).</summary>
+    ProvisionRecordsExported = 4109,
 
     // 6000 incidents (TargetId = incident id; ReasonCode = what changed)
     IncidentCreated = 6000,

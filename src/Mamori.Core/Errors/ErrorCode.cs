@@ -52,6 +52,9 @@ public enum ErrorCode
     UnknownCookieCategory = 1401,
     CookieChoiceInvalid = 1402,
 
+    // 1450-1499 console: consents and provision records
+    RecordExportInvalidFilter = 1450,
+
     // 2000-2199 policy (validation diagnostics are listed in Policy/PolicyCodes.cs; these are operations)
     PolicyInvalid = 2190,
     PolicyUnchanged = 2191,

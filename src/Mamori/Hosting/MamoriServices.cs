@@ -58,6 +58,7 @@ public static class MamoriServices
         services.AddScoped<Provision.Provisions>();
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
+        services.AddScoped<Provision.RecordRegister>();
         services.AddScoped<Provision.OptOutStops>();
         services.AddScoped<Governance.Reports.GovernanceEvidence>();
         services.AddScoped<Governance.InternalAudits.AuditChecklist>();

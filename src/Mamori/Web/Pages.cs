@@ -52,6 +52,8 @@ public static class Pages
             ("/console/requests", "開示等の請求", "Requests", Staff.Permission.ReadRequests),
             ("/console/incidents", "インシデント", "Incidents", Staff.Permission.ReadIncidents),
             ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
+            ("/console/consents", "同意", "Consents", Staff.Permission.ReadConsents),
+            ("/console/provisions", "第三者提供", "Provisions", Staff.Permission.ReadProvisions),
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
             ("/console/governance/audits", "内部監査", "Internal audits", Staff.Permission.ReadInternalAudits),

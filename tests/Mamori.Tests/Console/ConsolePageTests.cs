@@ -20,14 +20,14 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
 
     /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
     /// <summary>Real ids for route parameters: the subject, a request and its status token; anything else stays a random id (404 page).</summary>
-    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding);
+    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding, Guid Record);
 
     private static async Task<Ids> IdsAsync(TestApp app, Guid tenant, Guid subject)
     {
         var (request, token) = await RequestAsync(app, tenant);
         var incident = await IncidentAsync(app, tenant);
         var (plan, run, finding) = await GovernanceAuditAsync(app, tenant);
-        return new Ids(subject, request, token, incident, await AccessReviewAsync(app, tenant), plan, run, finding);
+        return new Ids(subject, request, token, incident, await AccessReviewAsync(app, tenant), plan, run, finding, await ReceiptRecordAsync(app, tenant, subject));
     }
 
     /// <summary>An access review of the policy's "isp" department, started by the management representative.</summary>
@@ -65,6 +65,8 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             ("id", var p) when p.Contains("/governance/findings/", StringComparison.Ordinal) => ids.Finding.ToString(),
             ("id", var p) when p.Contains("/governance/entrustees/", StringComparison.Ordinal) => "payment-agent",
             ("id", var p) when p.Contains("/access-reviews/", StringComparison.Ordinal) => ids.AccessReview.ToString(),
+            ("id", var p) when p.Contains("/provisions/records/", StringComparison.Ordinal) => ids.Record.ToString(),
+            ("recipient", _) => "carriers",
             _ => Guid.NewGuid().ToString(),
         });
 
