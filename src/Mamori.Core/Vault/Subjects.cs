@@ -201,8 +201,16 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     {
         DecisionReasons.SubjectNotFound => new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404),
         DecisionReasons.SubjectErased => new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410),
-        _ => new MamoriException(ErrorCode.AccessDenied, $"Access denied: {d.Reason}" + (d.DeniedCategory is null ? "." : $" (category '{d.DeniedCategory}')."), 403),
+        _ => new MamoriException(ErrorCode.AccessDenied, $"Access denied: {d.Reason}" + d.DeniedCategory switch
+        {
+            null => ".",
+            var c when IdShaped(c) => $" (category '{c}').",
+            _ => " (a category name that is not an id).", // caller text, maybe personal data: never echoed
+        }, 403),
     };
+
+    private static bool IdShaped(string s) =>
+        s.Length is > 0 and <= 64 && char.IsAsciiLetterLower(s[0]) && s.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     /// <summary>Exact lookup by a blind index; returns the subjects the caller may use for the purpose.</summary>
     public async Task<IReadOnlyList<Guid>> LookupAsync(LookupKind kind, string value, string purpose, IReadOnlyList<string> roles, Actor actor, CancellationToken ct = default)

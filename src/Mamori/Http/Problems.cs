@@ -80,6 +80,9 @@ public static class Problems
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
             JsonException j => FromJson(j),
+            // "application/json; charset=bogus": the JSON reader wraps Encoding's ArgumentException (fuzzing found it as a 500).
+            InvalidOperationException { InnerException: ArgumentException } i when i.Message.Contains("charset", StringComparison.Ordinal) =>
+                (ErrorCode.UnsupportedMediaType, 415, "Send the body as UTF-8 JSON; the charset named in Content-Type is not one we read."),
             OperationCanceledException => (ErrorCode.InternalError, 499, "The request was cancelled."),
             _ => (ErrorCode.InternalError, 500, "Something went wrong on our side. The trace id identifies it in the server log."),
         };

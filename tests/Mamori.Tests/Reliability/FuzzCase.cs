@@ -39,7 +39,7 @@ public sealed record FuzzCase
 }
 
 /// <summary>The scenario's real values for a request: ids behind the placeholders, credentials and a form token.</summary>
-public sealed record FuzzContext(Guid Subject, Guid Request, string StatusToken, string SessionCookie, string ApiKey, string AfCookie, string AfToken)
+public sealed record FuzzContext(Uri BaseAddress, Guid Subject, Guid Request, string StatusToken, string SessionCookie, string ApiKey, string AfCookie, string AfToken)
 {
     public string Fill(string path) => path
         .Replace("{subject}", Subject.ToString(), StringComparison.Ordinal)
@@ -48,7 +48,8 @@ public sealed record FuzzContext(Guid Subject, Guid Request, string StatusToken,
 
     public HttpRequestMessage Materialize(FuzzCase c)
     {
-        var request = new HttpRequestMessage(new HttpMethod(c.Method), Fill(c.Path));
+        // Absolute, so a path starting with "//" stays a path (a relative "//x" would name a host).
+        var request = new HttpRequestMessage(new HttpMethod(c.Method), new Uri(BaseAddress.GetLeftPart(UriPartial.Authority) + Fill(c.Path)));
         var cookies = new List<string>();
         switch (c.Auth)
         {
@@ -59,7 +60,7 @@ public sealed record FuzzContext(Guid Subject, Guid Request, string StatusToken,
         foreach (var h in c.Headers)
         {
             if (h[0].Equals("Cookie", StringComparison.OrdinalIgnoreCase)) cookies.Add(h[1]);
-            else if (h[0].Equals("Host", StringComparison.OrdinalIgnoreCase)) request.Headers.Host = h[1];
+            else if (h[0].Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && c.BodyBase64 is null) continue; // HttpClient refuses to send it
             else request.Headers.TryAddWithoutValidation(h[0], h[1]);
         }
         if (cookies.Count > 0) request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies));

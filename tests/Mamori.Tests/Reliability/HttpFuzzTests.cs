@@ -33,7 +33,7 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
     public static string CorpusDir => Path.Combine(Backbone.ServerTests.RepoRoot(), "tests", "Mamori.Tests", "Reliability", "corpus");
 
     /// <summary>A server with the demo policy, a person, a request and its status link; rate limits raised so the handlers behind them are reached.</summary>
-    public static async Task<(TestApp App, FuzzContext Context)> StartAsync(PostgresCluster cluster)
+    public static async Task<(TestApp App, FuzzContext Context, StaffUser User)> StartAsync(PostgresCluster cluster)
     {
         var app = await TestApp.StartAsync(Providers.Sqlite, cluster, b =>
         {
@@ -48,10 +48,11 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         var person = Vault.VaultScenario.NewPerson();
         var subject = await Vault.VaultScenario.IspCustomerAsync(app, tenant.Id, person);
         var (request, token) = await Console.ConsoleScenario.RequestAsync(app, tenant.Id);
-        return (app, await ContextAsync(app, tenant.Id, subject, request, token));
+        var (context, user) = await ContextAsync(app, tenant.Id, subject, request, token);
+        return (app, context, user);
     }
 
-    private static async Task<FuzzContext> ContextAsync(TestApp app, Guid tenant, Guid subject, Guid request, string token)
+    private static async Task<(FuzzContext, StaffUser)> ContextAsync(TestApp app, Guid tenant, Guid subject, Guid request, string token)
     {
         var user = await app.UserAsync(tenant, [.. Roles.BuiltIn]);
         var session = (await app.SignedInAsync(user)).DefaultRequestHeaders.GetValues("Cookie").Single();
@@ -59,7 +60,7 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         var page = await app.Client(cookie: session).GetAsync("/console/subjects", Ct);
         var af = page.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith("mamori_af=", StringComparison.Ordinal));
         var afToken = AfToken().Match(await page.Content.ReadAsStringAsync(Ct)).Groups[1].Value;
-        return new FuzzContext(subject, request, token, session, key.Secret, af, System.Net.WebUtility.HtmlDecode(afToken));
+        return (new FuzzContext(app.BaseAddress, subject, request, token, session, key.Secret, af, System.Net.WebUtility.HtmlDecode(afToken)), user);
     }
 
     [GeneratedRegex(@"name=""__af"" value=""([^""]+)""")]
@@ -84,7 +85,9 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         {
             // The server closed the connection: Kestrel does that for requests it refuses at the protocol level
             // (headers beyond its limits, bad framing). Not a 5xx and no stack trace reaches the client.
-            return e.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse ? null : $"transport error {e.HttpRequestError}";
+            // Broken pipe: the server answered (413, 431) and closed while the client was still sending the body.
+            if (e.HttpRequestError is HttpRequestError.Unknown && e.InnerException is IOException) return null;
+            return e.HttpRequestError is HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse ? null : $"transport error {e.HttpRequestError}: {e.Message} {e.InnerException?.Message}";
         }
         using (response)
         {
@@ -103,7 +106,7 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
     [Fact]
     public async Task EveryEndpoint_GeneratedBadInput_No5xxNoStackTraceNoHangMemoryBounded()
     {
-        var (app, context) = await StartAsync(cluster);
+        var (app, context, user) = await StartAsync(cluster);
         await using var _ = app;
         var targets = FuzzTarget.All(app.App.Services);
         targets.Count.ShouldBeGreaterThan(90);
@@ -148,7 +151,7 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
                 // A case may sign the shared session out (logout, password change): a fresh session every 100 cases.
                 if (i % 100 == w)
                 {
-                    var session = (await app.SignedInAsync(await FirstUserAsync(app))).DefaultRequestHeaders.GetValues("Cookie").Single();
+                    var session = (await app.SignedInAsync(user)).DefaultRequestHeaders.GetValues("Cookie").Single();
                     contextRef = contextRef with { SessionCookie = session };
                 }
                 var c = generator.Generate(i);
@@ -174,7 +177,10 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         if (!failures.IsEmpty)
         {
             var dir = Path.Combine(AppContext.BaseDirectory, "fuzz-failures");
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             Directory.CreateDirectory(dir);
+            await File.WriteAllLinesAsync(Path.Combine(dir, "problems.txt"),
+                failures.OrderBy(f => f.Index).Select(f => $"#{f.Index} {f.Case.Method} {f.Case.Path[..Math.Min(f.Case.Path.Length, 160)]} [{f.Case.Name}]: {f.Problem}"), Ct);
             foreach (var f in failures.OrderBy(f => f.Index).Take(50))
                 await File.WriteAllTextAsync(Path.Combine(dir, $"case-{f.Index}.json"), f.Case.ToJson(), Ct);
             failures.OrderBy(f => f.Index).Take(15).Select(f => $"#{f.Index} {f.Case.Method} {f.Case.Path[..Math.Min(f.Case.Path.Length, 120)]}: {f.Problem}")
@@ -182,13 +188,6 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         }
         hit.Count.ShouldBeGreaterThan(targets.Count * 9 / 10, "the generator reaches nearly every endpoint");
         (peak - baseline).ShouldBeLessThan(MaxWorkingSetGrowthBytes, summary);
-    }
-
-    private static async Task<StaffUser> FirstUserAsync(TestApp app)
-    {
-        var tenant = (await app.InTenantAsync(Guid.Empty, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Tenants, Ct))).Id;
-        return await app.InTenantAsync(tenant, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.Users).Where(u => u.Roles.Count > 3), Ct));
     }
 
     public static TheoryData<string> Corpus()
@@ -202,8 +201,8 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
     public async Task Corpus_Replayed_No5xxNoStackTrace(string file)
     {
         var c = FuzzCase.FromJson(await File.ReadAllTextAsync(Path.Combine(CorpusDir, "http", file), Ct));
-        var (app, context) = await StartAsync(cluster);
-        await using var _ = app;
+        var (app, context, _) = await StartAsync(cluster);
+        await using var __ = app;
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
         (await CheckAsync(client, context, c)).ShouldBeNull(c.Name);
     }
