@@ -45,8 +45,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         await audit.AppendAsync(db.CurrentTenantId, new AuditEntry(
             decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
-            SubjectId: request.SubjectId.ToString(), Purpose: AuditIds.Declared(current.Model, request.Purpose), ReasonCode: decision.Reason,
-            Categories: Truncate(AuditIds.Declared(current.Model, categories), 1000)));
+            SubjectId: request.SubjectId.ToString(), Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: decision.Reason,
+            Categories: Truncate(AuditIds.Declared(current.Model, categories, decision.Allowed), 1000)));
         return (decision, subject, scope);
     }
 
@@ -96,8 +96,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
             var categories = decision.Allowed ? string.Join(',', decision.Fields.Select(f => f.Category)) : decision.DeniedCategory;
             entries[i] = new AuditEntry(decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
                 decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
-                SubjectId: request.SubjectId.ToString(), Purpose: AuditIds.Declared(current.Model, request.Purpose), ReasonCode: Truncate(decision.Reason),
-                Categories: Truncate(AuditIds.Declared(current.Model, categories), 1000));
+                SubjectId: request.SubjectId.ToString(), Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: Truncate(decision.Reason),
+                Categories: Truncate(AuditIds.Declared(current.Model, categories, decision.Allowed), 1000));
         }
         return (decisions, entries);
     }
@@ -115,10 +115,13 @@ public static class AuditIds
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyModel, HashSet<string>> Known = new();
 
-    /// <summary><paramref name="value"/> (one id or a comma-separated list) with every id the policy does not declare replaced.</summary>
-    public static string? Declared(PolicyModel model, string? value)
+    /// <summary>
+    /// <paramref name="value"/> (one id or a comma-separated list) with every id the policy does not declare replaced. An
+    /// allowed decision's ids passed the rules (built-in purposes such as <see cref="DecisionRules.RequestHandling"/> included), so they stay.
+    /// </summary>
+    public static string? Declared(PolicyModel model, string? value, bool allowed = false)
     {
-        if (value is null) return null;
+        if (value is null || allowed) return value;
         var known = Known.GetValue(model, m =>
         {
             var ids = new HashSet<string>(StringComparer.Ordinal);
