@@ -150,7 +150,7 @@ public static class PolicyScopes
             if (!perModel.TryGetValue(serviceId, out var effective))
             {
                 if (model.FindService(serviceId) is null)
-                    throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{serviceId}'.");
+                    throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{ErrorText.Id(serviceId)}'.");
                 perModel[serviceId] = effective = model.Resolve(serviceId);
             }
             return effective;

@@ -101,6 +101,7 @@ public sealed class CliFuzzTests(PostgresCluster cluster) : IDisposable
         var failures = new List<string>();
         var perCommand = new Dictionary<string, int>();
         var clock = Stopwatch.StartNew();
+        var slowest = TimeSpan.Zero;
         for (var i = 0; i < cases; i++)
         {
             var r = new Random(unchecked(Seed * 31 + i * 7919));
@@ -150,12 +151,15 @@ public sealed class CliFuzzTests(PostgresCluster cluster) : IDisposable
                     break;
             }
             perCommand[command] = perCommand.GetValueOrDefault(command) + 1;
+            var started = clock.Elapsed;
             var problem = await RunCaseAsync(args);
+            if (clock.Elapsed - started > slowest) slowest = clock.Elapsed - started;
             if (problem is not null) failures.Add($"#{i} {command}: {problem} (inputs kept in {Path.Combine(_dir, caseDir)})");
             else if (Directory.Exists(Path.Combine(_dir, caseDir))) Directory.Delete(Path.Combine(_dir, caseDir), recursive: true);
         }
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"CLI fuzz: {cases} cases (seed {Seed}) in {clock.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", perCommand.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}; failures {failures.Count}");
+        var summary = $"CLI fuzz: {cases} cases (seed {Seed}) in {clock.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", perCommand.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"))}; failures {failures.Count}; slowest case {slowest.TotalMilliseconds:0} ms";
+        TestContext.Current.TestOutputHelper?.WriteLine(summary);
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "cli-fuzz-summary.txt"), summary + "\n", Ct);
         _keep = failures.Count > 0;
         failures.ShouldBeEmpty();
         perCommand.Count.ShouldBe(6);

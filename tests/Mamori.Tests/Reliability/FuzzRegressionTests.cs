@@ -31,6 +31,37 @@ public sealed class FuzzRegressionTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Bug_UnterminatedMultipartUpload_Was500()
+    {
+        // A document upload whose multipart body stops before the closing boundary made the form reader throw
+        // IOException ("Unexpected end of Stream"), which became a 500.
+        var (app, tenant, _) = await Console.ConsoleScenario.StartAsync(cluster);
+        await using var _ = app;
+        var (_, token) = await Console.ConsoleScenario.RequestAsync(app, tenant);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("--XyZ\r\nContent-Disposition: form-data; name=\"group\"\r\n\r\nidentity\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 abc\r\n"));
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=XyZ");
+        var response = await app.Client().PostAsync($"/api/requests/status/{token}/documents", content, Ct);
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1001");
+    }
+
+    [Theory]
+    [InlineData("山田 太郎")]
+    [InlineData("taro@example.jp")]
+    public async Task Bug_UnknownIdEchoedInErrorMessage(string value)
+    {
+        // "The policy declares no service '…'", "Unknown role '…'", "… no data category '…'" quoted the caller's text;
+        // an import CSV without its header line made a person's name the category id, so the name reached stderr.
+        var (app, tenant) = await Vault.VaultScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var error = await Should.ThrowAsync<Errors.MamoriException>(app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Vault.Subjects>().CreateAsync(
+            new Mamori.Vault.CreateSubjectRequest("customer", "web-form", ["service-provision"], new Dictionary<string, string> { [value] = "x" }, "isp"), Actor.System, Ct)));
+        error.Message.ShouldNotContain(value);
+        error.Message.ShouldContain(Errors.ErrorText.NotAnId);
+        var role = await Should.ThrowAsync<Errors.MamoriException>(app.ApiKeyAsync(tenant, value));
+        role.Message.ShouldNotContain(value);
+    }
+
+    [Fact]
     public async Task Bug_UndeclaredPurposeText_WrittenToAuditChain()
     {
         // The decision recorded the caller's purpose and field names verbatim: free text (the fuzzer sent a
