@@ -26,6 +26,9 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
     /// <summary>Working-set growth the run may show over its warmed-up baseline.</summary>
     public const long MaxWorkingSetGrowthBytes = 1024L * 1024 * 1024;
 
+    /// <summary>What the run may leave on the managed heap after a full collection (a leak shows here).</summary>
+    public const long MaxRetainedHeapGrowthBytes = 256L * 1024 * 1024;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static bool Long => Environment.GetEnvironmentVariable("MAMORI_LONG_TESTS") == "1";
@@ -124,6 +127,7 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         var statuses = new ConcurrentDictionary<int, int>();
         var hit = new ConcurrentDictionary<string, int>();
         var process = Process.GetCurrentProcess();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         long baseline = 0, peak = 0;
         var done = 0;
         var contextRef = context;
@@ -168,9 +172,11 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         await sampler;
         process.Refresh();
         var final = process.WorkingSet64;
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
 
         var summary = $"HTTP fuzz: {cases} cases (seed {Seed}) over {hit.Count} of {targets.Count} endpoints in {clock.Elapsed.TotalSeconds:0.0} s; " +
-                      $"failures {failures.Count}; slowest {slowest.TotalMilliseconds:0} ms; working set baseline {baseline / 1048576} MB, peak {peak / 1048576} MB, end {final / 1048576} MB";
+                      $"failures {failures.Count}; slowest {slowest.TotalMilliseconds:0} ms; working set baseline {baseline / 1048576} MB, peak {peak / 1048576} MB, end {final / 1048576} MB; " +
+                      $"managed heap after a full GC {heapBefore / 1048576} MB before, {heapAfter / 1048576} MB after";
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "fuzz-summary.txt"), summary + "\n", Ct);
 
@@ -188,6 +194,7 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         }
         hit.Count.ShouldBeGreaterThan(targets.Count * 9 / 10, "the generator reaches nearly every endpoint");
         (peak - baseline).ShouldBeLessThan(MaxWorkingSetGrowthBytes, summary);
+        (heapAfter - heapBefore).ShouldBeLessThan(MaxRetainedHeapGrowthBytes, summary);
     }
 
     public static TheoryData<string> Corpus()
