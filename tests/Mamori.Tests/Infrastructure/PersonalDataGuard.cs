@@ -4,6 +4,7 @@ using Mamori.Errors;
 using Mamori.Requests;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(Mamori.Tests.Infrastructure.PersonalDataGuardReport))]
