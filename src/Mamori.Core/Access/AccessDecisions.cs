@@ -124,7 +124,7 @@ public static class AuditIds
         if (value is null || allowed) return value;
         var known = Known.GetValue(model, m =>
         {
-            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var ids = new HashSet<string>(StringComparer.Ordinal) { DecisionRules.RequestHandling, DecisionRules.ThirdPartyProvision }; // built-in purposes
             foreach (var scope in m.Services.Select(s => PolicyScopes.For(m, s.Id)).Prepend<IPolicyScope>(m))
             {
                 foreach (var p in scope.Purposes) ids.Add(p.Id);
