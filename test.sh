@@ -45,15 +45,23 @@ if [ -d "$ref" ]; then
 else
   echo "test.sh: $ref not found: the reference suite (tests/Mamori.Reference.Tests) was NOT run"
 fi
+# Dependency audit (docs/reliability.md): fails the run on a vulnerable package; says so loudly when the
+# NuGet source publishes no vulnerability data (MAMORI_REQUIRE_VULN_AUDIT=1 makes that a failure too).
+audit_msg=$(./scripts/vulnerability-audit.sh); audit_rc=$?
+echo "test.sh: $audit_msg"
+
 rc=0
 for p in "${projects[@]}"; do
   dotnet test --project "$p" -c Release --no-build --no-ansi --no-progress \
     --results-directory "$R" --report-xunit-trx --fail-skips on "$@" || rc=$?
 done
+audit_failed=0
+if [ $audit_rc -eq 1 ] || { [ $audit_rc -ne 0 ] && [ "${MAMORI_REQUIRE_VULN_AUDIT:-0}" = "1" ]; }; then audit_failed=1; rc=1; fi
+[ $audit_rc -ne 0 ] && echo "test.sh: $(echo "$audit_msg" | head -n 1)"
 if ls "$R"/*.trx >/dev/null 2>&1; then
-  cat "$R"/*.trx | grep -o '<Counters [^>]*>' | awk '
+  cat "$R"/*.trx | grep -o '<Counters [^>]*>' | awk -v extra=$audit_failed '
     {for(i=1;i<=NF;i++) if(split($i,kv,"=")==2){gsub(/"/,"",kv[2]); c[kv[1]]+=kv[2]}}
-    END{printf "%d passed, %d failed\n",c["passed"],c["failed"]+c["error"]+c["timeout"]+c["aborted"]+c["notExecuted"]}'
+    END{printf "%d passed, %d failed\n",c["passed"],c["failed"]+c["error"]+c["timeout"]+c["aborted"]+c["notExecuted"]+extra}'
 else
   echo "0 passed, 1 failed"
   [ $rc -eq 0 ] && rc=1

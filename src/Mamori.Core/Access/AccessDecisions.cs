@@ -44,7 +44,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         await audit.AppendAsync(db.CurrentTenantId, new AuditEntry(
             decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
-            SubjectId: request.SubjectId.ToString(), Purpose: Truncate(request.Purpose), ReasonCode: decision.Reason, Categories: Truncate(categories, 1000)));
+            SubjectId: request.SubjectId.ToString(), Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: decision.Reason,
+            Categories: Truncate(AuditIds.Declared(current.Model, categories, decision.Allowed), 1000)));
         return (decision, subject, scope);
     }
 
@@ -94,7 +95,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
             var categories = decision.AuditCategories();
             entries[i] = new AuditEntry(decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
                 decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
-                SubjectId: request.SubjectId.ToString(), Purpose: Truncate(request.Purpose), ReasonCode: Truncate(decision.Reason), Categories: Truncate(categories, 1000));
+                SubjectId: request.SubjectId.ToString(), Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: Truncate(decision.Reason),
+                Categories: Truncate(AuditIds.Declared(current.Model, categories, decision.Allowed), 1000));
         }
         return (decisions, entries);
     }
@@ -112,6 +114,37 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
     private static string? Truncate(string? s, int max = 64) => s is null || s.Length <= max ? s : s[..max];
 }
 
+/// <summary>
+/// Audit events carry ids, never values. A decision's purpose and categories come from the caller: one the policy
+/// does not declare may be any text (fuzzing put a person's name there), so it is recorded as <see cref="Undeclared"/>.
+/// </summary>
+public static class AuditIds
+{
+    public const string Undeclared = "undeclared";
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyModel, HashSet<string>> Known = new();
+
+    /// <summary>
+    /// <paramref name="value"/> (one id or a comma-separated list) with every id the policy does not declare replaced. An
+    /// allowed decision's ids passed the rules (built-in purposes such as <see cref="DecisionRules.RequestHandling"/> included), so they stay.
+    /// </summary>
+    public static string? Declared(PolicyModel model, string? value, bool allowed = false)
+    {
+        if (value is null || allowed) return value;
+        var known = Known.GetValue(model, m =>
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal) { DecisionRules.RequestHandling, DecisionRules.ThirdPartyProvision }; // built-in purposes
+            foreach (var scope in m.Services.Select(s => PolicyScopes.For(m, s.Id)).Prepend<IPolicyScope>(m))
+            {
+                foreach (var p in scope.Purposes) ids.Add(p.Id);
+                foreach (var c in scope.DataCategories) ids.Add(c.Id);
+            }
+            return ids;
+        });
+        return string.Join(',', value.Split(',').Select(v => known.Contains(v) ? v : Undeclared));
+    }
+}
+
 /// <summary>The policy view for a subject: its service's effective policy, or the company's.</summary>
 public static class PolicyScopes
 {
@@ -126,7 +159,7 @@ public static class PolicyScopes
             if (!perModel.TryGetValue(serviceId, out var effective))
             {
                 if (model.FindService(serviceId) is null)
-                    throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{serviceId}'.");
+                    throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{ErrorText.Id(serviceId)}'.");
                 perModel[serviceId] = effective = model.Resolve(serviceId);
             }
             return effective;

@@ -47,6 +47,9 @@ public enum ErrorCode
     InvalidArgument = 1303,
     PendingMigrations = 1304,
 
+    // 1375-1399 reliability (issue 13: fuzzing, rate limits)
+    UnexpectedCliFailure = 1375,
+
     // 1400-1499 staff console and public pages
     SubjectLinkInvalid = 1400,
     UnknownCookieCategory = 1401,

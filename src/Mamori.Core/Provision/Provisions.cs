@@ -287,7 +287,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
 
         var allCategories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         foreach (var c in categories)
-            if (!allCategories.ContainsKey(c)) throw new MamoriException(ErrorCode.CategoryNotForRecipient, $"The policy declares no data category '{c}'.");
+            if (!allCategories.ContainsKey(c)) throw new MamoriException(ErrorCode.CategoryNotForRecipient, $"The policy declares no data category '{ErrorText.Id(c)}'.");
 
         if (basis == ProvisionBasisKind.LegalException && (request.Exception is null || string.IsNullOrWhiteSpace(request.Justification)))
             throw new MamoriException(ErrorCode.JustificationRequired, "A legal-exception provision names the exception and a written justification (L-02, S-36).");
@@ -299,7 +299,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
         if (basis == ProvisionBasisKind.OptOut)
         {
             if (categories.FirstOrDefault(c => allCategories[c].SpecialCare) is { } special)
-                throw new MamoriException(ErrorCode.OptOutSpecialCare, $"Category '{special}' is special-care information: it is never provided by opt-out (Art.27(2), L-13).");
+                throw new MamoriException(ErrorCode.OptOutSpecialCare, $"Category '{ErrorText.Id(special)}' is special-care information: it is never provided by opt-out (Art.27(2), L-13).");
             var scopes = new IPolicyScope[] { model }.Concat(model.Services.Select(s => (IPolicyScope)model.Resolve(s.Id)));
             if (!scopes.Any(s => OptOutOpen(s, today) && categories.All(s.OptOut!.Categories.Contains)))
                 throw new MamoriException(ErrorCode.OptOutNotAvailable,
@@ -308,7 +308,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
         else if (basis != ProvisionBasisKind.BusinessSuccession && basis != ProvisionBasisKind.LegalException)
         {
             if (categories.FirstOrDefault(c => !recipient.Categories.Contains(c)) is { } outside)
-                throw new MamoriException(ErrorCode.CategoryNotForRecipient, $"The policy does not declare category '{outside}' for recipient '{recipient.Id}'.");
+                throw new MamoriException(ErrorCode.CategoryNotForRecipient, $"The policy does not declare category '{ErrorText.Id(outside)}' for recipient '{recipient.Id}'.");
         }
 
         if (basis == ProvisionBasisKind.Entrustment && recipient.Entrustee is { } e)

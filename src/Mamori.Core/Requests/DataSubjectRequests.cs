@@ -63,7 +63,7 @@ public sealed class DataSubjectRequests(
         var kind = RequestKinds.Parse(input.Kind) ?? throw new MamoriException(ErrorCode.RequestUnknownKind,
             $"Unknown request kind; use one of: {string.Join(", ", RequestKinds.All.Select(RequestKinds.Id))}.");
         if (input.Service is not null && current.Model.FindService(input.Service) is null)
-            throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{input.Service}'.");
+            throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{ErrorText.Id(input.Service)}'.");
         var procedures = PolicyScopes.For(current.Model, input.Service).RequestProcedures ?? current.Model.RequestProcedures;
         if (RequestKinds.PolicyType(kind) is { } type && procedures?.Types.Contains(type) != true)
             throw new MamoriException(ErrorCode.RequestKindNotOffered, $"The policy in force offers no '{RequestKinds.Id(kind)}' procedure.");

@@ -17,7 +17,7 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
     {
         name = name.Trim();
         if (name.Length is 0 or > 100) throw new MamoriException(ErrorCode.InvalidValue, "A key name is 1-100 characters.");
-        if (!Roles.IsBuiltIn(role)) throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{role}'. Roles: {string.Join(", ", Roles.BuiltIn)}.");
+        if (!Roles.IsBuiltIn(role)) throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{ErrorText.Id(role)}'. Roles: {string.Join(", ", Roles.BuiltIn)}.");
         if (expiresDays is <= 0 or > 3650) throw new MamoriException(ErrorCode.InvalidValue, "Expiry is 1-3650 days.");
         var now = clock.GetUtcNow();
         var prefix = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 12);

@@ -31,7 +31,7 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         var known = await KnownRolesAsync(ct);
         foreach (var role in roles)
             if (!known.Contains(role))
-                throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{role}'. Roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+                throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{ErrorText.Id(role)}'. Roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
         PasswordHasher.EnsureStrong(password);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
             throw new MamoriException(ErrorCode.UserExists, "A user with that email already exists.", 409);

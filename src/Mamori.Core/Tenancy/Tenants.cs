@@ -13,7 +13,7 @@ public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clo
         if (!System.Text.RegularExpressions.Regex.IsMatch(slug, "^[a-z0-9][a-z0-9-]{0,62}$"))
             throw new MamoriException(ErrorCode.InvalidArgument, "A tenant slug is 1-63 lower-case letters, digits and hyphens.");
         if (await db.Tenants.AnyAsync(t => t.Slug == slug, ct))
-            throw MamoriException.Conflict($"Tenant '{slug}' already exists.");
+            throw MamoriException.Conflict($"Tenant '{ErrorText.Id(slug)}' already exists.");
         var tenant = new Tenant { Id = Guid.CreateVersion7(clock.GetUtcNow()), Slug = slug, Name = name, CreatedAt = clock.GetUtcNow() };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Tenants.Add(tenant);
@@ -27,7 +27,7 @@ public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clo
 
     public async Task<Tenant> GetAsync(string slug, CancellationToken ct = default) =>
         await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct)
-        ?? throw new MamoriException(ErrorCode.UnknownTenant, $"There is no tenant '{slug}'.", 404);
+        ?? throw new MamoriException(ErrorCode.UnknownTenant, $"There is no tenant '{ErrorText.Id(slug)}'.", 404);
 
     /// <summary>Finds the tenant and makes it the unit of work's tenant.</summary>
     public async Task<Tenant> UseAsync(string slug, CancellationToken ct = default)

@@ -83,7 +83,7 @@ public sealed class KeyRing
     public KeyRing Without(string id)
     {
         if (Primary.Id == id) throw new MamoriException(ErrorCode.KeyInUse, "The primary key cannot be retired; rotate first.");
-        if (!_keks.ContainsKey(id)) throw new MamoriException(ErrorCode.KeysMissing, $"There is no key '{id}'.");
+        if (!_keks.ContainsKey(id)) throw new MamoriException(ErrorCode.KeysMissing, $"There is no key '{ErrorText.Id(id)}'.");
         return new KeyRing(Keks.Where(k => k.Id != id).ToList(), BlindIndexKey, Source);
     }
 

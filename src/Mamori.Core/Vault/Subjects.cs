@@ -64,16 +64,16 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     {
         var scope = PolicyScopes.For(current.Model, request.Service);
         if (scope.SubjectTypes.All(t => t.Id != request.Type))
-            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{request.Type}'.");
+            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{ErrorText.Id(request.Type)}'.");
         if (scope.AcquisitionMethods.Count > 0 && scope.AcquisitionMethods.All(a => a.Id != request.Acquisition))
-            throw new MamoriException(ErrorCode.UnknownAcquisitionMethod, $"The policy declares no acquisition method '{request.Acquisition}'.");
+            throw new MamoriException(ErrorCode.UnknownAcquisitionMethod, $"The policy declares no acquisition method '{ErrorText.Id(request.Acquisition)}'.");
         var purposes = new List<Purpose>();
         foreach (var id in request.PurposesShown.Distinct(StringComparer.Ordinal))
         {
             var p = scope.Purposes.FirstOrDefault(x => x.Id == id)
-                    ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{id}'.");
+                    ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{ErrorText.Id(id)}'.");
             if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(request.Type))
-                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{id}' is not declared for subject type '{request.Type}'.");
+                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(request.Type)}'.");
             purposes.Add(p);
         }
         if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (S-11).");
@@ -134,11 +134,11 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     private static DataCategory CheckCategory(IPolicyScope scope, string type, List<Purpose> purposes, string categoryId, string value, List<string> consents)
     {
         var category = scope.DataCategories.FirstOrDefault(c => c.Id == categoryId)
-                       ?? throw new MamoriException(ErrorCode.UnknownCategory, $"The policy declares no data category '{categoryId}'.");
+                       ?? throw new MamoriException(ErrorCode.UnknownCategory, $"The policy declares no data category '{ErrorText.Id(categoryId)}'.");
         if (!purposes.Any(p => p.Categories.Contains(categoryId)))
-            throw new MamoriException(ErrorCode.UnknownCategory, $"Category '{categoryId}' is used by none of the purposes shown, so it may not be collected (Art.17, 21).");
+            throw new MamoriException(ErrorCode.UnknownCategory, $"Category '{ErrorText.Id(categoryId)}' is used by none of the purposes shown, so it may not be collected (Art.17, 21).");
         if (string.IsNullOrWhiteSpace(value) || value.Length > MaxValueLength)
-            throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{categoryId}' is empty or longer than {MaxValueLength} characters.");
+            throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{ErrorText.Id(categoryId)}' is empty or longer than {MaxValueLength} characters.");
         if (category.SpecialCare && !consents.Contains(ConsentScopes.SpecialCare))
             throw new MamoriException(ErrorCode.SpecialCareWithoutConsent,
                 $"Category '{categoryId}' is special-care information: record the person's prior consent (consents: [\"special-care\"]) (Art.20(2), S-12).");
@@ -265,7 +265,11 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     {
         DecisionReasons.SubjectNotFound => new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404),
         DecisionReasons.SubjectErased => new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410),
-        _ => new MamoriException(ErrorCode.AccessDenied, $"Access denied: {d.Reason}" + (d.DeniedCategory is null ? "." : $" (category '{d.DeniedCategory}')."), 403),
+        _ => new MamoriException(ErrorCode.AccessDenied, $"Access denied: {d.Reason}" + d.DeniedCategory switch
+        {
+            null => ".",
+            var c => $" (category '{ErrorText.Id(c)}').", // caller text, maybe personal data: quoted only when id-shaped
+        }, 403),
     };
 
     /// <summary>Exact lookup by a blind index; returns the subjects the caller may use for the purpose.</summary>

@@ -148,18 +148,60 @@ internal sealed class AnonymizeConfigFile
         return Parse(text, path);
     }
 
+    /// <summary>Deepest nesting a configuration may have; real ones use four levels.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most YAML nodes a configuration may have (a hierarchy for every value of a large column fits).</summary>
+    public const int MaxNodes = 1_000_000;
+
+    /// <summary>
+    /// Streams the events once before the tree is built: YamlDotNet's tree loader recurses per level, so
+    /// deep nesting overflowed the stack and killed the process (fuzzing found it); aliases are refused so an
+    /// alias bomb cannot multiply the work of reading hierarchies.
+    /// </summary>
+    private static void CheckShape(string text, string path)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        var nodes = 0;
+        while (parser.MoveNext())
+        {
+            var ev = parser.Current!;
+            switch (ev)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias:
+                    throw new AnonymizationException(AnonymizationErrors.ConfigInvalid, $"{path}:{ev.Start.Line}:{ev.Start.Column}: YAML aliases (*name) are not allowed");
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                        throw new AnonymizationException(AnonymizationErrors.ConfigInvalid, $"{path}:{ev.Start.Line}:{ev.Start.Column}: nesting deeper than {MaxDepth} levels");
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+            if (ev is YamlDotNet.Core.Events.NodeEvent && ++nodes > MaxNodes)
+                throw new AnonymizationException(AnonymizationErrors.ConfigInvalid, $"{path}: more than {MaxNodes} YAML nodes");
+        }
+    }
+
     public static AnonymizeConfigFile Parse(string text, string path)
     {
         var file = new AnonymizeConfigFile { _path = path };
         var stream = new YamlStream();
         try
         {
+            CheckShape(text, path);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
             throw new AnonymizationException(AnonymizationErrors.ConfigInvalid,
                 $"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this for some broken flow collections (fuzzing found it).
+            throw new AnonymizationException(AnonymizationErrors.ConfigInvalid, $"{path}: not valid YAML (an unclosed flow collection or quoted scalar)");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw file.Error(null, "the configuration must be a mapping");

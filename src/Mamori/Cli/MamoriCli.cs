@@ -41,8 +41,22 @@ public static class MamoriCli
             (stderr ?? Console.Error).WriteLine($"mamori: {parse.Errors[0].Message} (see 'mamori --help')");
             return 2;
         }
-        var config = new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error };
-        return await parse.InvokeAsync(config);
+        // Our handler, not System.CommandLine's: an unexpected failure is one line without a stack trace.
+        var config = new InvocationConfiguration { Output = stdout ?? Console.Out, Error = stderr ?? Console.Error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(config);
+        }
+        catch (OperationCanceledException)
+        {
+            await config.Error.WriteLineAsync("mamori: cancelled");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            await config.Error.WriteLineAsync($"mamori: unexpected failure ({e.GetType().Name}); this is a bug, please report it with the command you ran ({Errors.ErrorCodes.Format(Errors.ErrorCode.UnexpectedCliFailure)})");
+            return 70;
+        }
     }
 
     public static string Version =>

@@ -91,20 +91,21 @@ public static class MamoriServer
             o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(MamoriAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser().Build();
         });
+        // Per client address and minute; Mamori:RateLimits:{Login,Public,PublicForm} override the defaults (read on first use).
+        var config = builder.Configuration;
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = 429;
-            o.OnRejected = (ctx, _) => new ValueTask(Problems.WriteAsync(ctx.HttpContext, ErrorCode.TooManyRequests, 429, "Too many requests; slow down."));
-            o.AddPolicy("login", http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.AddPolicy("public", http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 120, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            // Public forms that look a person up (opt-out stop): few per minute per address, against enumeration.
-            o.AddPolicy("public-form", http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = (ctx, _) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                return new ValueTask(Problems.WriteAsync(ctx.HttpContext, ErrorCode.TooManyRequests, 429, "Too many requests from this address; wait a minute and try again."));
+            };
+            o.AddPolicy("login", http => PerAddress(http, config, "Login", 20));
+            o.AddPolicy("public", http => PerAddress(http, config, "Public", 120));
+            // Public forms that write or look a person up (request form, status-link actions, opt-out stop):
+            // few per minute per address, against enumeration, code guessing and mail flooding.
+            o.AddPolicy("public-form", http => PerAddress(http, config, "PublicForm", 10));
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
@@ -179,6 +180,16 @@ public static class MamoriServer
         app.MapGovernancePeoplePages();
         return app;
     }
+
+    /// <summary>A fixed one-minute window per client address for the named policy.</summary>
+    private static RateLimitPartition<string> PerAddress(HttpContext http, IConfiguration config, string name, int defaultPermits) =>
+        RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = config.GetValue($"Mamori:RateLimits:{name}", defaultPermits),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
 
     public static void ConfigureJson(JsonSerializerOptions o)
     {

@@ -80,6 +80,14 @@ public static class Problems
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
             JsonException j => FromJson(j),
+            // "application/json; charset=bogus": the JSON reader wraps Encoding's ArgumentException (fuzzing found it as a 500).
+            InvalidOperationException { InnerException: ArgumentException } i when i.Message.Contains("charset", StringComparison.Ordinal) =>
+                (ErrorCode.UnsupportedMediaType, 415, "Send the body as UTF-8 JSON; the charset named in Content-Type is not one we read."),
+            // A multipart or form body that ends before its closing boundary, or breaks a form reader limit
+            // (fuzzing found it as a 500 on document uploads).
+            IOException io when io.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal) =>
+                (ErrorCode.MalformedJson, 400, "The request body ends early (an unterminated multipart or form body)."),
+            InvalidDataException => (ErrorCode.MalformedJson, 400, "The form body breaks a limit or is not valid multipart."),
             OperationCanceledException => (ErrorCode.InternalError, 499, "The request was cancelled."),
             _ => (ErrorCode.InternalError, 500, "Something went wrong on our side. The trace id identifies it in the server log."),
         };

@@ -188,7 +188,7 @@ public static class RequestEndpoints
             var r = await requests.ByTokenAsync(token, http.RequestAborted);
             var v = await requests.SendCodeAsync(r, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.RequestAborted);
             return TypedResults.Ok(ToPublic(r, v));
-        }).AllowAnonymous().WithSummary("Send a one-time code to the email address we hold for the person.");
+        }).AllowAnonymous().RequireRateLimiting("public-form").WithSummary("Send a one-time code to the email address we hold for the person.");
 
         s.MapPost("/code", async (string token, CodeBody body, HttpContext http, DataSubjectRequests requests) =>
         {
@@ -196,7 +196,7 @@ public static class RequestEndpoints
             var r = await requests.ByTokenAsync(token, http.RequestAborted);
             var v = await requests.VerifyCodeAsync(r, body.Code, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.RequestAborted);
             return TypedResults.Ok(ToPublic(r, v));
-        }).AllowAnonymous().WithSummary("Enter the one-time code.");
+        }).AllowAnonymous().RequireRateLimiting("public-form").WithSummary("Enter the one-time code.");
 
         s.MapPost("/documents", async (string token, HttpContext http, DataSubjectRequests requests, IOptions<RequestSettings> settings) =>
         {
@@ -204,7 +204,7 @@ public static class RequestEndpoints
             var r = await requests.ByTokenAsync(token, http.RequestAborted);
             var (group, name, issued, content) = await ReadUploadAsync(http, settings.Value);
             return TypedResults.Ok(await requests.AddDocumentAsync(r, group, name, issued, content, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.RequestAborted));
-        }).AllowAnonymous().DisableAntiforgery().WithSummary("Upload an identity/proxy document (multipart: group, name, issuedOn, file).");
+        }).AllowAnonymous().RequireRateLimiting("public-form").DisableAntiforgery().WithSummary("Upload an identity/proxy document (multipart: group, name, issuedOn, file).");
 
         s.MapPost("/withdraw", async (string token, HttpContext http, DataSubjectRequests requests) =>
         {
@@ -212,7 +212,7 @@ public static class RequestEndpoints
             var r = await requests.ByTokenAsync(token, http.RequestAborted);
             var v = await requests.WithdrawAsync(r, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.RequestAborted);
             return TypedResults.Ok(ToPublic(r, v));
-        }).AllowAnonymous().WithSummary("Withdraw the request.");
+        }).AllowAnonymous().RequireRateLimiting("public-form").WithSummary("Withdraw the request.");
 
         s.MapGet("/answer", async (string token, string? format, HttpContext http, DataSubjectRequests requests) =>
         {

@@ -69,7 +69,7 @@ public static class RequestPages
                 {
                     return Result(FormPage(http, lang, prefix, current.Model, e), e.Status is >= 400 and < 500 ? e.Status : 400);
                 }
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapGet(prefix + "/requests/status/{token}", async (HttpContext http, string token) =>
             {
@@ -83,20 +83,20 @@ public static class RequestPages
                 _ = unused;
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await ActAsync(http, lang, prefix, token, (requests, r) => requests.SendCodeAsync(r, Subject(r), http.RequestAborted));
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/code", async (HttpContext http, string token, [FromForm] string code) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await ActAsync(http, lang, prefix, token, (requests, r) => requests.VerifyCodeAsync(r, code, Subject(r), http.RequestAborted));
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/withdraw", async (HttpContext http, string token, [FromForm] string? confirm) =>
             {
                 _ = confirm;
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await ActAsync(http, lang, prefix, token, (requests, r) => requests.WithdrawAsync(r, Subject(r), http.RequestAborted));
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             // Multipart: the body limit must be raised before the form is read, so anti-forgery is validated by hand.
             app.MapPost(prefix + "/requests/status/{token}/documents", async (HttpContext http, string token, IAntiforgery antiforgery, IOptions<RequestSettings> settings) =>
@@ -111,7 +111,7 @@ public static class RequestPages
                     await requests.AddDocumentAsync(r, group, name, issued, content, Subject(r), http.RequestAborted);
                     return await requests.ViewAsync(r, http.RequestAborted);
                 });
-            }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+            }).AllowAnonymous().RequireRateLimiting("public-form").DisableAntiforgery().ExcludeFromDescription();
 
             app.MapGet(prefix + "/requests/status/{token}/answer", async (HttpContext http, string token, string? format) =>
             {

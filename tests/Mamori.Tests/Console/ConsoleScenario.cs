@@ -11,9 +11,14 @@ public static class ConsoleScenario
 {
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<(TestApp App, Guid Tenant, Guid Subject)> StartAsync(PostgresCluster cluster, string provider = Providers.Sqlite)
+    public static async Task<(TestApp App, Guid Tenant, Guid Subject)> StartAsync(PostgresCluster cluster, string provider = Providers.Sqlite,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
-        var app = await TestApp.StartAsync(provider, cluster, b => b.Configuration["Mamori:DefaultTenant"] = "acme");
+        var app = await TestApp.StartAsync(provider, cluster, b =>
+        {
+            b.Configuration["Mamori:DefaultTenant"] = "acme";
+            configure?.Invoke(b);
+        });
         var tenant = await app.CreateTenantAsync("acme");
         await app.InTenantAsync(tenant.Id, (sp, _) => PolicyPublishCommand.PublishDirectoryAsync(sp,
             Path.Combine(ServerTests.RepoRoot(), "policy", "examples"), new DateOnly(2026, 4, 1), null, Actor.System, Ct));

@@ -24,9 +24,10 @@ public sealed class TestApp : IAsyncDisposable
     public const string Password = "correct horse battery staple";
     private static readonly Lazy<string> PasswordHash = new(() => PasswordHasher.Hash(Password));
 
-    private TestApp(WebApplication app, TestDatabase db, FakeTimeProvider clock, Uri baseAddress)
+    private TestApp(WebApplication app, TestDatabase db, FakeTimeProvider clock, Uri baseAddress, PersonalDataGuard guard)
     {
         App = app;
+        Guard = guard;
         Database = db;
         Clock = clock;
         BaseAddress = baseAddress;
@@ -37,11 +38,15 @@ public sealed class TestApp : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public Uri BaseAddress { get; }
 
+    /// <summary>Records this server's logs; on dispose, a vault value found in them, in an exception message or in the audit chain fails the test.</summary>
+    public PersonalDataGuard Guard { get; }
+
     public static async Task<TestApp> StartAsync(string provider, PostgresCluster cluster, Action<WebApplicationBuilder>? configure = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var db = await TestDatabase.CreateAsync(provider, cluster, ct);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero));
+        PersonalDataGuard? guard = null;
         Mamori.Vault.KeyRing.Generate(clock).Save(Path.Combine(db.DataDir, "keys.json"));
         var app = MamoriServer.Build(new ServeOptions
         {
@@ -53,13 +58,14 @@ public sealed class TestApp : IAsyncDisposable
                 b.Services.Replace(ServiceDescriptor.Singleton(new Mamori.Vault.KeyRingOptions(Path.Combine(db.DataDir, "keys.json"), null)));
                 b.Configuration["Mamori:Jobs:IntervalSeconds"] = "0";
                 b.Logging.SetMinimumLevel(LogLevel.Warning);
+                guard = PersonalDataGuard.AddTo(b.Logging);
                 configure?.Invoke(b);
             },
         });
         await MamoriServices.MigrateAsync(app.Services, ct);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestApp(app, db, clock, new Uri(address));
+        return new TestApp(app, db, clock, new Uri(address), guard!);
     }
 
     public HttpClient Client(string? cookie = null, string? apiKey = null)
@@ -133,8 +139,21 @@ public sealed class TestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
-        await Database.DisposeAsync();
+        IReadOnlyList<string> leaks;
+        try
+        {
+            leaks = await Guard.ViolationsAsync(App.Services, CancellationToken.None);
+        }
+        finally
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+        if (leaks.Count > 0)
+            throw new PersonalDataLeakException($"Personal data from the vault leaked ({leaks.Count}):\n" + string.Join("\n", leaks.Take(20)));
     }
 }
+
+/// <summary>A vault value reached a log line, an exception message or an audit event (see <see cref="PersonalDataGuard"/>).</summary>
+public sealed class PersonalDataLeakException(string message) : Exception(message);

@@ -140,6 +140,14 @@ internal static partial class SafeYamlReader
             diags.Error(pos, PolicyCodes.YamlSyntax, "YAML syntax error: " + CleanMessage(ex));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) for some broken flow collections,
+            // e.g. an unclosed "{ a" followed by more lines; fuzzing found it.
+            var at = parser.Current?.Start;
+            diags.Error(new SourcePos(file, (int)(at?.Line ?? 1), (int)(at?.Column ?? 1)), PolicyCodes.YamlSyntax, "YAML syntax error: an unclosed flow collection or quoted scalar.");
+            return null;
+        }
         return root;
     }
 

@@ -1,0 +1,18 @@
+namespace Mamori.Errors;
+
+/// <summary>
+/// Helpers for error messages, which name fields and ids but never values. A caller's unknown "id" may be any
+/// text: a CSV whose header line is missing makes a person's name the category id, a form field can carry an
+/// address. Fuzzing with the part 5 guard found such messages; they now quote an input only when it is id-shaped.
+/// </summary>
+public static class ErrorText
+{
+    public const string NotAnId = "(a value that is not an id)";
+
+    /// <summary><paramref name="value"/> when it looks like a policy id, role or slug (lower-case ASCII letters, digits, '-', '_', '.', ':'); else a placeholder.</summary>
+    public static string Id(string? value) =>
+        value is { Length: > 0 and <= 64 } && char.IsAsciiLetterLower(value[0])
+        && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' or ':')
+            ? value
+            : NotAnId;
+}
