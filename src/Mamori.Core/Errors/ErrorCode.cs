@@ -47,6 +47,15 @@ public enum ErrorCode
     InvalidArgument = 1303,
     PendingMigrations = 1304,
 
+    // 1320-1349 backup, restore and the erasure ledger (issue #13, rel-backup)
+    BackupFailed = 1320,
+    BackupNotSupported = 1321,
+    RestoreTargetInUse = 1322,
+    RestoreTargetExists = 1323,
+    BackupInvalid = 1324,
+    ErasureLedgerInvalid = 1325,
+    ErasedKeyRestored = 1326,
+
     // 1400-1499 staff console and public pages
     SubjectLinkInvalid = 1400,
     UnknownCookieCategory = 1401,
