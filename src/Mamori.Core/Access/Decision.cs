@@ -82,6 +82,12 @@ public static class DecisionRules
     /// </summary>
     public const string ThirdPartyProvision = "third-party-provision";
 
+    /// <summary>
+    /// Built-in purpose for the notice to persons affected by a reportable leak (APPI 26(2)): a legal duty,
+    /// so never suspended; only the fields asked for (the contact address), never My Number.
+    /// </summary>
+    public const string IncidentNotice = "incident-notice";
+
     public sealed record SubjectFacts(string SubjectType, bool Erased, bool UseSuspended, IReadOnlyCollection<string> StoredCategories);
 
     public static Decision Decide(IPolicyScope policy, DecisionRequest request, SubjectFacts subject, Func<string, bool> consentHolds)
@@ -98,6 +104,11 @@ public static class DecisionRules
         if (request.Purpose == RequestHandling)
         {
             purpose = new Purpose { Id = RequestHandling, Name = new LocalizedText("開示等の請求への対応", "Handling the person's requests"), Categories = [.. categories.Keys] };
+        }
+        else if (request.Purpose == IncidentNotice)
+        {
+            if (request.Fields is not { Count: > 0 }) return Decision.Deny(DecisionReasons.CategoryNotInPurpose);
+            purpose = new Purpose { Id = IncidentNotice, Name = new LocalizedText("漏えい等の本人への通知", "Notice to persons affected by a leak"), Categories = [.. categories.Keys] };
         }
         else if (request.Purpose == ThirdPartyProvision)
         {

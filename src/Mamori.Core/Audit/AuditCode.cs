@@ -95,6 +95,23 @@ public enum AuditCode
     IncidentStatusChanged = 6003,
     IncidentBlastRadiusComputed = 6004,
     IncidentBlastRadiusRefused = 6005,
+    IncidentNoticesQueued = 6006,
+    IncidentExportBlastRadiusComputed = 6007,
+
+    // 6100 export traces: what a file with personal data contained (TargetId = export id; Purpose = export kind)
+    ExportProduced = 6100,
+    ExportSubjectIncluded = 6101,
+
+    // 9050 governance: internal audits and entrustee supervision (TargetId = plan, run, finding or recipient id; ReasonCode = what)
+    AuditPlanSaved = 9050,
+    AuditRunStarted = 9051,
+    ChecklistItemAnswered = 9052,
+    AuditRunCompleted = 9053,
+    FindingRaised = 9054,
+    FindingClosed = 9055,
+    CorrectiveActionSaved = 9056,
+    EntrusteeAssessed = 9057,
+    EntrusteeContractChecked = 9058,
 }
 
 public enum ActorKind

@@ -166,6 +166,32 @@ public enum ErrorCode
     IncidentInvalidDocument = 6008,
     IncidentClosed = 6009,
     IncidentInvalidStatus = 6010,
+
+    // 6050-6099 incidents: exports, notices, PDF
+    IncidentPdfUnavailable = 6050,
+    IncidentExportNotFound = 6051,
+    IncidentInvalidExport = 6052,
+    IncidentExportTraceMismatch = 6053,
+    IncidentNoAffectedSubjects = 6054,
+    // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)
+    AuditPlanInvalid = 9050,
+    AuditPlanNotFound = 9051,
+    AuditRunNotFound = 9052,
+    AuditRunCompleted = 9053,
+    ChecklistItemUnknown = 9054,
+    ChecklistIncomplete = 9055,
+    FindingInvalid = 9056,
+    FindingNotFound = 9057,
+    FindingActionsOpen = 9058,
+    CorrectiveActionInvalid = 9059,
+    CorrectiveActionNotFound = 9060,
+    EntrusteeNotFound = 9061,
+    AssessmentInvalid = 9062,
+    ContractCheckInvalid = 9063,
+    ReviewPeriodInvalid = 9064,
+    ReviewPdfUnavailable = 9065,
+    FindingClosed = 9066,
+    AuditRunOpen = 9067,
 }
 
 public static class ErrorCodes

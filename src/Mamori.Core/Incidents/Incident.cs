@@ -103,6 +103,9 @@ public sealed class Incident : ITenantOwned
     public long? BlastEventsRead { get; set; }
     public long? BlastVerifiedEvents { get; set; }
 
+    /// <summary>The leaked export the last blast radius traced (<c>kind:id</c>), when it came from a file rather than an actor.</summary>
+    public string? LeakedExport { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -135,6 +138,9 @@ public sealed class IncidentSubject : ITenantOwned
     public Guid TenantId { get; set; }
     public Guid IncidentId { get; set; }
     public required string SubjectId { get; set; }
+
+    /// <summary>When the notice to this person (L-11) was put in the outbox; null while not sent.</summary>
+    public DateTimeOffset? NotifiedAt { get; set; }
 }
 
 /// <summary>One entry of an incident's timeline: what was done or learnt, when, by whom.</summary>
@@ -165,6 +171,7 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
         b.Property(i => i.CompromisedActorKind).HasConversion<string>().HasMaxLength(16);
         b.Property(i => i.CompromisedActorId).HasMaxLength(64);
+        b.Property(i => i.LeakedExport).HasMaxLength(100);
         MamoriDbContext.CommaList(b, i => i.Categories);
         b.Property(i => i.Categories).HasMaxLength(2000);
         MamoriDbContext.CommaList(b, i => i.Reasons);

@@ -10,8 +10,24 @@ public enum ReportKind
     Final,
 }
 
-/// <summary>The business that reports; address and representative come from the policy once it is published.</summary>
-public sealed record ReportingBusiness(string Name, string? Address = null, string? Representative = null);
+/// <summary>The business that reports: name, address, representative and inquiry desk from the published policy.</summary>
+public sealed record ReportingBusiness(string Name, string? Address = null, string? Representative = null, string? Contact = null)
+{
+    /// <summary>From the policy in force (company section and 苦情・お問合せ窓口); the tenant's name when the policy names no company.</summary>
+    public static ReportingBusiness FromPolicy(Policy.PolicyModel? model, string tenantName)
+    {
+        var company = model?.Company;
+        string? Text(Policy.LocalizedText? t) => string.IsNullOrWhiteSpace(t?.Ja) ? null : t.Ja.Trim();
+        string? contact = null;
+        if (model?.Contact is { } c)
+        {
+            var parts = new[] { Text(c.Name), Text(c.Address), c.Phone is { Length: > 0 } p ? "電話 " + p : null, c.Email is { Length: > 0 } m ? "メール " + m : null,
+                Text(c.Hours) is { } h ? "受付時間 " + h : null, c.FormUrl }.Where(x => !string.IsNullOrWhiteSpace(x)).ToList();
+            if (parts.Count > 0) contact = string.Join("\n", parts);
+        }
+        return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), contact);
+    }
+}
 
 /// <summary>One numbered item of the PPC report (個人情報保護法施行規則8条1項各号).</summary>
 public sealed record ReportItem(int Number, string Key, string TitleJa, string TitleEn, string Content, bool Complete);
@@ -44,6 +60,15 @@ public sealed record NoticeMessage(string Subject, string Body);
 public static class IncidentDocuments
 {
     private static readonly CultureInfo Ja = CultureInfo.GetCultureInfo("ja-JP");
+
+    /// <summary>Shown where the published policy does not state an item (company.address, company.representative, contact).</summary>
+    public const string Unstated = "（プライバシーポリシーに未記載：company の address / representative を記載して公開してください）";
+
+    private const string NoContact = "（お問い合わせ窓口：プライバシーポリシーの contact またはインシデントの窓口を記載してください）";
+
+    /// <summary>The inquiry desk named in notices: the incident's own, else the policy's.</summary>
+    public static string ContactOf(Incident i, ReportingBusiness business) =>
+        !string.IsNullOrWhiteSpace(i.ContactPoint) ? i.ContactPoint.Trim() : business.Contact ?? NoContact;
 
     public static PpcReport Report(Incident incident, Reportability decision, ReportKind kind, ReportingBusiness business, DateTimeOffset now, TimeZoneInfo zone)
     {
@@ -95,6 +120,9 @@ public static class IncidentDocuments
             persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）から、{(ak == ActorKindCode.ApiKey ? "APIキー" : "利用者アカウント")} {i.CompromisedActorId} が"
                        + $" {JaDateTime(i.BlastFrom!.Value, zone)} から {JaDateTime(i.BlastTo!.Value, zone)} までに実際に閲覧した本人の数として算定。";
 
+        if (persons.Length > 0 && i.BlastComputedAt is not null && i.LeakedExport is { } leaked)
+            persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）に記録された、漏えいしたエクスポート {leaked} に含まれていた本人の数として算定。";
+
         var cause = CauseJa(i.Cause) + (string.IsNullOrWhiteSpace(i.CauseDetails) ? "" : "\n" + i.CauseDetails.Trim());
         var other = new StringBuilder();
         other.Append("報告対象となる事由: ").Append(string.Join("、", decision.ReasonInfos.Select(r => $"{r.Letter} {r.NameJa}（{r.LawReference}）")));
@@ -127,8 +155,8 @@ public static class IncidentDocuments
         h.Append("<h1>").Append(E(r.TitleJa)).Append("</h1>\n<p lang=\"en\">").Append(E(r.TitleEn)).Append("</p>\n");
         h.Append("<table>\n");
         Row(h, "報告者（事業者名）", r.Business.Name);
-        Row(h, "住所", r.Business.Address ?? "（ポリシーから補完）");
-        Row(h, "代表者", r.Business.Representative ?? "（ポリシーから補完）");
+        Row(h, "住所", r.Business.Address ?? Unstated);
+        Row(h, "代表者", r.Business.Representative ?? Unstated);
         Row(h, "事案を認識した日", JaDate(r.AwareDate));
         if (r.PreliminaryDue is { } p) Row(h, "速報の期限（目安）", JaDate(p));
         if (r.FinalDue is { } f) Row(h, "確報の期限", JaDate(f));
@@ -144,6 +172,37 @@ public static class IncidentDocuments
         return h.ToString();
     }
 
+    /// <summary>The report as lines for <see cref="Requests.DisclosurePdf"/>: the same content as <see cref="ReportHtml"/>.</summary>
+    public static IEnumerable<(Requests.PdfLineStyle Style, string Text)> ReportLines(PpcReport r)
+    {
+        yield return (Requests.PdfLineStyle.Meta, "下書き（個人情報保護委員会への提出前に内容を確認してください） / Draft");
+        yield return (Requests.PdfLineStyle.Title, r.TitleJa);
+        yield return (Requests.PdfLineStyle.Meta, r.TitleEn);
+        yield return (Requests.PdfLineStyle.Body, "報告者（事業者名）: " + r.Business.Name);
+        yield return (Requests.PdfLineStyle.Body, "住所: " + (r.Business.Address ?? Unstated));
+        yield return (Requests.PdfLineStyle.Body, "代表者: " + (r.Business.Representative ?? Unstated));
+        yield return (Requests.PdfLineStyle.Body, "事案を認識した日: " + JaDate(r.AwareDate));
+        if (r.PreliminaryDue is { } p) yield return (Requests.PdfLineStyle.Body, "速報の期限（目安）: " + JaDate(p));
+        if (r.FinalDue is { } f) yield return (Requests.PdfLineStyle.Body, "確報の期限: " + JaDate(f));
+        yield return (Requests.PdfLineStyle.Body, "作成日時: " + r.GeneratedAt.ToString("yyyy年M月d日 HH:mm", Ja) + "（日本時間）");
+        yield return (Requests.PdfLineStyle.Heading, "報告事項（個人情報保護法施行規則8条1項）");
+        foreach (var item in r.Items)
+        {
+            yield return (Requests.PdfLineStyle.Subheading, $"({item.Number}) {item.TitleJa} / {item.TitleEn}");
+            foreach (var line in item.Content.Split('\n')) yield return (Requests.PdfLineStyle.Body, line);
+        }
+        if (r.Missing.Count > 0) yield return (Requests.PdfLineStyle.Meta, "確報に必要な未記入の事項: " + string.Join(", ", r.Missing));
+    }
+
+    /// <summary>The notice to persons as PDF lines (for a letter where email is not possible).</summary>
+    public static IEnumerable<(Requests.PdfLineStyle Style, string Text)> NoticeLines(NoticeMessage notice)
+    {
+        var lines = notice.Body.Split('\n');
+        yield return (Requests.PdfLineStyle.Title, lines[0]);
+        foreach (var line in lines.Skip(1))
+            yield return line.StartsWith('【') ? (Requests.PdfLineStyle.Subheading, line) : (Requests.PdfLineStyle.Body, line);
+    }
+
     /// <summary>The notice to each affected person (L-11): items (1), (2), (4), (5), (9) and the inquiry desk.</summary>
     public static NoticeMessage PersonNotice(Incident i, Reportability decision, ReportingBusiness business, TimeZoneInfo zone)
     {
@@ -157,12 +216,12 @@ public static class IncidentDocuments
             var item = items[n];
             b.Append("【").Append(NoticeTitle(n)).Append("】\n").Append(n == 9 ? NoticeOther(i) : item.Content).Append("\n\n");
         }
-        b.Append("【お問い合わせ先】\n").Append(i.ContactPoint ?? "（お問い合わせ窓口を記入）").Append("\n\n");
+        b.Append("【お問い合わせ先】\n").Append(ContactOf(i, business)).Append("\n\n");
         b.Append("----\nNotice about your personal information\n\n");
         b.Append(business.Name).Append(i.Suspected ? " has found that your personal data may have been affected by " : " has found that your personal data was affected by ")
             .Append(KindEn(i.Kind)).Append(" (cause: ").Append(CauseEn(i.Cause)).Append("), of which we became aware on ").Append(i.AwareDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .Append(" (JST). We sincerely apologise. The Japanese text above gives the summary, the data items, the cause, any secondary damage and other matters. ")
-            .Append("Contact: ").Append(i.ContactPoint ?? "(inquiry desk)").Append('\n');
+            .Append("Contact: ").Append(ContactOf(i, business)).Append('\n');
         return new NoticeMessage($"【重要】個人情報の{KindJa(i.Kind)}に関するお詫びとお知らせ / Important notice about your personal information", b.ToString());
     }
 
@@ -180,7 +239,7 @@ public static class IncidentDocuments
             .Append("関係するお客様に個別にご連絡することが困難なため、本ページにてお知らせいたします。ご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>\n");
         foreach (var n in new[] { 1, 2, 4, 5, 9 })
             h.Append("<h2>").Append(E(NoticeTitle(n))).Append("</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(n == 9 ? NoticeOther(i) : items[n].Content)).Append("</p>\n");
-        h.Append("<h2>お問い合わせ窓口</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(i.ContactPoint ?? "（お問い合わせ窓口を記入）")).Append("</p>\n");
+        h.Append("<h2>お問い合わせ窓口</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(ContactOf(i, business))).Append("</p>\n");
         h.Append("<section lang=\"en\"><h2>English</h2><p style=\"white-space:pre-wrap\">")
             .Append(E(notice.Body[(notice.Body.IndexOf("----\n", StringComparison.Ordinal) + 5)..])).Append("</p></section>\n");
         h.Append("</body></html>\n");

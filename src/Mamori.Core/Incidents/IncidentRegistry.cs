@@ -163,6 +163,9 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     public Task<List<string>> SubjectsAsync(Guid id, CancellationToken ct = default) =>
         db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == id).Select(s => s.SubjectId).OrderBy(s => s).ToListAsync(ct);
 
+    public Task<int> NotifiedCountAsync(Guid id, CancellationToken ct = default) =>
+        db.IncidentSubjects.AsNoTracking().CountAsync(s => s.IncidentId == id && s.NotifiedAt != null, ct);
+
     /// <summary>
     /// Verifies the audit chain, then records the subjects and categories the actor read in the
     /// window; the subject count becomes the known number of persons. A broken chain is recorded
@@ -191,12 +194,9 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
 
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.IncidentSubjects.Where(s => s.IncidentId == incident.Id).ExecuteDeleteAsync(ct);
-        db.IncidentSubjects.AddRange(result.Subjects.Select(s => new IncidentSubject { IncidentId = incident.Id, SubjectId = s }));
+        await ReplaceSubjectsAsync(incident, result.Subjects, result.Categories, ct);
         long count = result.Subjects.Count;
-        incident.PersonsKnown = count;
-        if (incident.PersonsUpperBound is { } ub && ub < count) incident.PersonsUpperBound = count;
-        incident.Categories = [.. incident.Categories.Union(result.Categories, StringComparer.Ordinal).Take(MaxCategories)];
+        incident.LeakedExport = null;
         incident.CompromisedActorKind = query.ActorKind;
         incident.CompromisedActorId = query.ActorId;
         incident.BlastFrom = query.From;
@@ -213,6 +213,66 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             ReasonCode: $"subjects-{count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
         return (incident, result);
+    }
+
+    /// <summary>
+    /// The blast radius of a leaked export file: verifies the audit chain, reads the export's trace events
+    /// (who and which categories the file held) and records them as the affected subjects, like
+    /// <see cref="ComputeBlastRadiusAsync"/>. A broken chain is recorded and refused.
+    /// </summary>
+    public async Task<(Incident Incident, ExportContents Contents)> ComputeExportBlastRadiusAsync(Guid id, ExportQuery query, Actor actor, CancellationToken ct = default)
+    {
+        var incident = await GetAsync(id, ct);
+        ExportContents contents;
+        try
+        {
+            contents = await ExportTraces.ContentsAsync(db, query, ct);
+        }
+        catch (ChainBrokenException e)
+        {
+            var at = clock.GetUtcNow();
+            await using var refusal = await db.Database.BeginTransactionAsync(ct);
+            db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
+                $"Blast radius of a leaked export refused: the audit chain is broken at sequence {e.Verification.BrokenAt} ({e.Verification.Problem}).", at));
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
+                TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
+            await refusal.CommitAsync(ct);
+            throw;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ReplaceSubjectsAsync(incident, contents.Subjects, contents.Categories, ct);
+        incident.CompromisedActorKind = null;
+        incident.CompromisedActorId = null;
+        incident.BlastFrom = null;
+        incident.BlastTo = null;
+        incident.LeakedExport = $"{contents.ExportKind}:{contents.ExportId}";
+        incident.BlastComputedAt = now;
+        incident.BlastEventsRead = contents.LastSequence - contents.FirstSequence + 1;
+        incident.BlastVerifiedEvents = contents.VerifiedEvents;
+        Recompute(incident);
+        incident.UpdatedAt = now;
+        db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
+            $"Blast radius of leaked export {incident.LeakedExport} ({string.Join("/", contents.Formats)}; audit events {contents.FirstSequence}-{contents.LastSequence}): " +
+            $"{contents.Subjects.Count} subjects, {contents.Categories.Count} categories, chain verified ({contents.VerifiedEvents} events). {DecisionText(incident)}", now));
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentExportBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
+            ReasonCode: $"subjects-{contents.Subjects.Count}", Categories: JoinCategories(incident)), ct);
+        await tx.CommitAsync(ct);
+        return (incident, contents);
+    }
+
+    private async Task ReplaceSubjectsAsync(Incident incident, IReadOnlyList<string> subjects, IReadOnlyList<string> categories, CancellationToken ct)
+    {
+        // Persons already notified stay notified when the radius is recomputed.
+        var notified = await db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == incident.Id && s.NotifiedAt != null)
+            .Select(s => new { s.SubjectId, s.NotifiedAt }).ToDictionaryAsync(s => s.SubjectId, s => s.NotifiedAt, StringComparer.Ordinal, ct);
+        await db.IncidentSubjects.Where(s => s.IncidentId == incident.Id).ExecuteDeleteAsync(ct);
+        db.IncidentSubjects.AddRange(subjects.Select(s => new IncidentSubject { IncidentId = incident.Id, SubjectId = s, NotifiedAt = notified.GetValueOrDefault(s) }));
+        long count = subjects.Count;
+        incident.PersonsKnown = count;
+        if (incident.PersonsUpperBound is { } ub && ub < count) incident.PersonsUpperBound = count;
+        incident.Categories = [.. incident.Categories.Union(categories, StringComparer.Ordinal).Take(MaxCategories)];
     }
 
     public Reportability Decide(IncidentFacts facts) => IncidentTriage.Assess(facts, Settings);

@@ -231,9 +231,15 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
                 ReasonCode: Kebab(request.Basis), Categories: string.Join(',', categories)));
         }
         await audit.AppendManyAsync(db, all, ct);
+        var result = new ProvisionResult(recordId, provided, refused, categories, data);
+        if (recordId is { } rid)
+            // The trace lets an incident tell who and what a leaked copy of this export contained (docs/incidents.md).
+            await ExportTraces.RecordAsync(db, audit, actor, ExportTraces.Provision, rid.ToString(),
+                [.. data.Select(d => new ExportContent(d.Subject.ToString(), [.. d.Fields.Keys]))],
+                [new ExportFile("csv", Encoding.UTF8.GetBytes(result.ToCsv()))], now, ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return new ProvisionResult(recordId, provided, refused, categories, data);
+        return result;
     }
 
     private static IPolicyScope Scope(PolicyModel model, string? serviceId, Dictionary<string, IPolicyScope> cache)

@@ -6,6 +6,7 @@ using Mamori.Access;
 using Mamori.Audit;
 using Mamori.Data;
 using Mamori.Errors;
+using Mamori.Incidents;
 using Mamori.Notifications;
 using Mamori.Policy;
 using Mamori.Staff;
@@ -630,11 +631,13 @@ public sealed class DataSubjectRequests(
         var entries = new List<AuditEntry>();
         var artifacts = new List<(ArtifactKind Kind, string Type, byte[] Bytes)>();
         string? pdfProblem = null;
+        List<ExportContent>? traced = null;
         switch (r.Kind)
         {
             case RequestKind.Disclosure or RequestKind.PurposeNotification or RequestKind.ProvisionRecords or RequestKind.Portability:
             {
                 var package = await builder.BuildAsync(r.Reference, r.Kind, subjectIds, actor, ct);
+                traced = [.. package.Subjects.Select(s => new ExportContent(s.SubjectId.ToString(), [.. s.Fields.Select(f => f.Category).Distinct()]))];
                 artifacts.Add((ArtifactKind.Json, "application/json", package.ToJson()));
                 if (r.Kind != RequestKind.Portability)
                 {
@@ -761,6 +764,10 @@ public sealed class DataSubjectRequests(
             Body(current.Model, fresh, $"ご請求（受付番号 {fresh.Reference}）への回答をご用意しました。受付時にお知らせした状況確認用リンクからご確認ください。" + (fresh.Method == DisclosureMethod.Paper ? "書面での回答は郵送いたします。" : ""),
                 $"The answer to your request {fresh.Reference} is ready. Open it through the private status link we sent when we received it." + (fresh.Method == DisclosureMethod.Paper ? " A paper copy will be mailed to you." : "")));
         await audit.AppendManyAsync(db, entries, ct);
+        if (traced is { Count: > 0 })
+            // Answer files hold personal data: their trace lets an incident tell who a misdelivered answer exposed.
+            await ExportTraces.RecordAsync(db, audit, actor, ExportTraces.Disclosure, r.Id.ToString(), traced,
+                [.. artifacts.Select(a => new ExportFile(a.Kind.ToString().ToLowerInvariant(), a.Bytes))], clock.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
         return await ViewAsync(fresh, ct);
     }

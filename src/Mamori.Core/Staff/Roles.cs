@@ -62,6 +62,12 @@ public enum Permission
 
     /// <summary>See the dashboard's operational status: key ring use, subject counts, retention due and sweeps (counts and ids only).</summary>
     ViewOperations,
+
+    /// <summary>Plan and hold internal audits (PDCA, S-63), answer checklists, raise findings, plan and close corrective actions.</summary>
+    ManageInternalAudits,
+
+    /// <summary>Read audit plans, checklists, findings, corrective actions, entrustee supervision and the annual management review.</summary>
+    ReadInternalAudits,
 }
 
 public static class RolePermissions
@@ -72,11 +78,13 @@ public static class RolePermissions
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
             Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests,
-            Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations],
+            Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations,
+            Permission.ManageInternalAudits, Permission.ReadInternalAudits],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
-            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations],
+            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations,
+            Permission.ManageInternalAudits, Permission.ReadInternalAudits],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

@@ -113,6 +113,7 @@ public static class MamoriServer
         // Dashboard blocks contributed by features (Web/DashboardPage.cs).
         builder.Services.AddScoped<IDashboardPanel, RequestsPanel>();
         builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();
+        builder.Services.AddScoped<IDashboardPanel, GovernanceAuditsPanel>();
         // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
@@ -164,14 +165,17 @@ public static class MamoriServer
         api.MapRequests();
         api.MapConsents();
         api.MapProvisions();
+        api.MapGovernanceAudits();
 
         app.MapConsolePages();
         app.MapApiReference();
         app.MapPrivacyPages();
         app.MapRequestPages();
         app.MapRequestConsolePages();
+        app.MapIncidentConsolePages();
         app.MapConsentPages();
         app.MapCookiePages();
+        app.MapGovernanceAuditPages();
         return app;
     }
 

@@ -38,6 +38,7 @@ public static class MamoriServices
         services.AddScoped<Consent.CookieConsents>();
         services.AddOptions<Incidents.IncidentSettings>();
         services.AddScoped<Incidents.IncidentRegistry>();
+        services.AddScoped<Incidents.IncidentNotices>();
         services.AddOptions<Requests.RequestSettings>();
         services.AddOptions<Notifications.MailSettings>();
         services.AddScoped<Notifications.Outbox>();
@@ -58,6 +59,11 @@ public static class MamoriServices
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
         services.AddScoped<Provision.OptOutStops>();
+        services.AddScoped<Governance.Reports.GovernanceEvidence>();
+        services.AddScoped<Governance.InternalAudits.AuditChecklist>();
+        services.AddScoped<Governance.InternalAudits.InternalAuditing>();
+        services.AddScoped<Governance.Entrustees.EntrusteeSupervision>();
+        services.AddScoped<Governance.Reports.ManagementReview>();
         return services;
     }
 

@@ -40,6 +40,14 @@ public static class IncidentEndpoints
 
     public sealed record SubjectsResponse(Guid IncidentId, int Count, IReadOnlyList<string> SubjectIds);
 
+    /// <summary>A leaked export: the file's SHA-256 (hex), or the export's kind (<c>provision</c>, <c>disclosure</c>) and id.</summary>
+    public sealed record ExportBlastRadiusRequest(string? Sha256 = null, string? ExportKind = null, string? ExportId = null);
+
+    public sealed record ExportBlastRadiusResponse(IncidentResponse Incident, string ExportKind, string ExportId, IReadOnlyList<string> Formats, int SubjectCount,
+        IReadOnlyList<string> Categories, long FirstSequence, long LastSequence, long VerifiedEvents);
+
+    public sealed record NoticeRunResponse(int Queued, int AlreadyNotified, int Unreachable, int Total, bool AnnouncementAdvised);
+
     public static RouteGroupBuilder MapIncidents(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/incidents").WithTags("Incidents");
@@ -102,6 +110,21 @@ public static class IncidentEndpoints
         }).RequirePermission(Permission.ManageIncidents)
             .WithSummary("Verify the audit chain, then record the subjects and categories a compromised user or API key read in a window.");
 
+        g.MapPost("/{id:guid}/blast-radius/export", async (Guid id, ExportBlastRadiusRequest body, HttpContext http, IncidentRegistry incidents) =>
+        {
+            var (incident, c) = await incidents.ComputeExportBlastRadiusAsync(id, new ExportQuery(body.Sha256, body.ExportKind, body.ExportId), http.Actor(), http.RequestAborted);
+            return TypedResults.Ok(new ExportBlastRadiusResponse(ToResponse(incidents.View(incident), Zone(http)), c.ExportKind, c.ExportId, c.Formats,
+                c.Subjects.Count, c.Categories, c.FirstSequence, c.LastSequence, c.VerifiedEvents));
+        }).RequirePermission(Permission.ManageIncidents)
+            .WithSummary("Verify the audit chain, then record who and which categories a leaked export file contained (by its SHA-256, or by export kind and id).");
+
+        g.MapPost("/{id:guid}/notices", async (Guid id, HttpContext http, IncidentNotices notices) =>
+        {
+            var run = await notices.QueueAsync(id, http.Actor(), http.RequestAborted);
+            return TypedResults.Ok(new NoticeRunResponse(run.Queued, run.AlreadyNotified, run.Unreachable, run.Total, run.AnnouncementAdvised));
+        }).RequirePermission(Permission.ManageIncidents)
+            .WithSummary("Queue the notice to every affected person not yet notified (email from the vault) through the outbox.");
+
         g.MapGet("/{id:guid}/subjects", async (Guid id, IncidentRegistry incidents, HttpContext http) =>
         {
             await incidents.GetAsync(id, http.RequestAborted);
@@ -109,59 +132,60 @@ public static class IncidentEndpoints
             return TypedResults.Ok(new SubjectsResponse(id, ids.Count, ids));
         }).RequirePermission(Permission.ReadIncidents).WithSummary("The affected subjects' ids from the last blast radius.");
 
-        g.MapGet("/{id:guid}/report", async (Guid id, string? kind, string? format, HttpContext http, IncidentRegistry incidents, MamoriDbContext db) =>
+        g.MapGet("/{id:guid}/report", async (Guid id, string? kind, string? format, HttpContext http, IncidentRegistry incidents, IncidentNotices notices) =>
         {
-            var reportKind = kind switch
-            {
-                null or "" or "preliminary" => ReportKind.Preliminary,
-                "final" => ReportKind.Final,
-                _ => throw new MamoriException(ErrorCode.IncidentInvalidDocument, "kind is 'preliminary' or 'final'."),
-            };
-            var html = Format(format);
+            var reportKind = ReportKindOf(kind);
+            var f = format is null or "" ? "json" : format;
+            if (f is not ("json" or "html" or "pdf")) throw new MamoriException(ErrorCode.IncidentInvalidDocument, "format is 'json', 'html' or 'pdf'.");
             var incident = await incidents.GetAsync(id, http.RequestAborted);
-            var report = IncidentDocuments.Report(incident, incidents.Decide(incident.Facts), reportKind, await BusinessAsync(db, http.RequestAborted),
+            var report = IncidentDocuments.Report(incident, incidents.Decide(incident.Facts), reportKind, await notices.BusinessAsync(http.RequestAborted),
                 http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), Zone(http));
-            return html ? Results.Content(IncidentDocuments.ReportHtml(report), "text/html; charset=utf-8") : Results.Json(report);
-        }).RequirePermission(Permission.ReadIncidents).WithSummary("Draft PPC report (速報/確報) with every item of Rules Art. 8(1), in Japanese: ?kind=preliminary|final&format=json|html.");
+            return f switch
+            {
+                "html" => Results.Content(IncidentDocuments.ReportHtml(report), "text/html; charset=utf-8"),
+                "pdf" => Pdf(http, IncidentDocuments.ReportLines(report), report.TitleJa, $"incident-{id}-{report.Kind}-report.pdf"),
+                _ => Results.Json(report),
+            };
+        }).RequirePermission(Permission.ReadIncidents).WithSummary("Draft PPC report (速報/確報) with every item of Rules Art. 8(1), in Japanese: ?kind=preliminary|final&format=json|html|pdf.");
 
-        g.MapGet("/{id:guid}/notice", async (Guid id, string? format, HttpContext http, IncidentRegistry incidents, MamoriDbContext db) =>
+        g.MapGet("/{id:guid}/notice", async (Guid id, string? format, HttpContext http, IncidentRegistry incidents, IncidentNotices notices) =>
         {
             var incident = await incidents.GetAsync(id, http.RequestAborted);
-            var decision = incidents.Decide(incident.Facts);
-            if (!decision.NotifyPersons)
-                throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; the law requires no notice to persons.", 409);
-            var notice = IncidentDocuments.PersonNotice(incident, decision, await BusinessAsync(db, http.RequestAborted), Zone(http));
+            var notice = await notices.NoticeAsync(incident, http.RequestAborted);
             return format switch
             {
                 null or "" or "json" => Results.Json(notice),
                 "text" => Results.Text(notice.Subject + "\n\n" + notice.Body, "text/plain; charset=utf-8"),
-                _ => throw new MamoriException(ErrorCode.IncidentInvalidDocument, "format is 'json' or 'text'."),
+                "pdf" => Pdf(http, IncidentDocuments.NoticeLines(notice), notice.Subject, $"incident-{id}-notice.pdf"),
+                _ => throw new MamoriException(ErrorCode.IncidentInvalidDocument, "format is 'json', 'text' or 'pdf'."),
             };
-        }).RequirePermission(Permission.ReadIncidents).WithSummary("The notice to affected persons (L-11 items), ready for the outbox.");
+        }).RequirePermission(Permission.ReadIncidents).WithSummary("The notice to affected persons (L-11 items), as queued in the outbox; PDF for letters.");
 
-        g.MapGet("/{id:guid}/announcement", async (Guid id, HttpContext http, IncidentRegistry incidents, MamoriDbContext db) =>
+        g.MapGet("/{id:guid}/announcement", async (Guid id, HttpContext http, IncidentRegistry incidents, IncidentNotices notices) =>
         {
             var incident = await incidents.GetAsync(id, http.RequestAborted);
             var decision = incidents.Decide(incident.Facts);
             if (!decision.NotifyPersons)
                 throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; no announcement is required.", 409);
-            return Results.Content(IncidentDocuments.AnnouncementHtml(incident, decision, await BusinessAsync(db, http.RequestAborted), Zone(http)), "text/html; charset=utf-8");
+            return Results.Content(IncidentDocuments.AnnouncementHtml(incident, decision, await notices.BusinessAsync(http.RequestAborted), Zone(http)), "text/html; charset=utf-8");
         }).RequirePermission(Permission.ReadIncidents).WithSummary("Draft public announcement (HTML) for when notice to each person is impracticable.");
         return api;
     }
 
-    private static bool Format(string? format) => format switch
+    internal static ReportKind ReportKindOf(string? kind) => kind switch
     {
-        null or "" or "json" => false,
-        "html" => true,
-        _ => throw new MamoriException(ErrorCode.IncidentInvalidDocument, "format is 'json' or 'html'."),
+        null or "" or "preliminary" => ReportKind.Preliminary,
+        "final" => ReportKind.Final,
+        _ => throw new MamoriException(ErrorCode.IncidentInvalidDocument, "kind is 'preliminary' or 'final'."),
     };
 
-    private static async Task<ReportingBusiness> BusinessAsync(MamoriDbContext db, CancellationToken ct)
+    /// <summary>Renders lines with the requests feature's PDF writer (Japanese TrueType font, subset); 503 without a font.</summary>
+    internal static IResult Pdf(HttpContext http, IEnumerable<(Requests.PdfLineStyle Style, string Text)> lines, string title, string fileName)
     {
-        var tenantId = db.CurrentTenantId;
-        var name = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).FirstOrDefaultAsync(ct);
-        return new ReportingBusiness(name ?? "");
+        var font = http.RequestServices.GetRequiredService<IOptions<Requests.RequestSettings>>().Value.PdfFont;
+        var pdf = Requests.DisclosurePdf.Render(lines, title, font);
+        if (pdf.Bytes is null) throw new MamoriException(ErrorCode.IncidentPdfUnavailable, pdf.Problem ?? "The PDF could not be produced.", 503);
+        return Results.File(pdf.Bytes, "application/pdf", fileName);
     }
 
     private static TimeZoneInfo Zone(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<IncidentSettings>>().Value.TimeZone;

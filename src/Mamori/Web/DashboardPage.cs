@@ -255,28 +255,41 @@ public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Micr
     };
 }
 
-/// <summary>Incidents (issue: incidents) on the dashboard: open ones and their PPC report deadlines.</summary>
-public sealed class IncidentsPanel(MamoriDbContext db, PolicyStore policies) : IDashboardPanel
+/// <summary>
+/// Incidents on the dashboard: open ones, how many are reportable, and the PPC report deadlines that are
+/// overdue or due soon (the same rule as the incident list: preliminary warn day, final warn days), linking
+/// to the filtered lists and the next due. Dates in JST; titles and ids only.
+/// </summary>
+public sealed class IncidentsPanel(Incidents.IncidentRegistry incidents) : IDashboardPanel
 {
+    public const int NextDueShown = 5;
+
     public int Order => 20;
 
     public Permission Needs => Permission.ReadIncidents;
 
     public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
     {
-        var today = policies.TodayJst();
-        var open = await db.Incidents.AsNoTracking().Where(i => i.Status != Incidents.IncidentStatus.Closed)
-            .Select(i => new { i.Id, i.Reportable, i.Status, i.PreliminaryDue, i.FinalDue, i.PreliminaryReportedAt, i.FinalReportedAt }).ToListAsync(ct);
-        var dues = open.Where(i => i.Reportable).Select(i =>
-            i.PreliminaryReportedAt is null ? i.PreliminaryDue : i.FinalReportedAt is null ? i.FinalDue : null).Where(d => d is not null).Select(d => d!.Value).ToList();
-        var overdue = dues.Count(d => d < today);
-        var soon = dues.Count(d => d >= today && d <= today.AddDays(7));
+        var open = await incidents.ListAsync(Incidents.IncidentFilter.Open, ct);
+        var overdue = open.Count(v => v.State == Incidents.DeadlineState.Overdue);
+        var soon = open.Count(v => v.State == Incidents.DeadlineState.DueSoon);
+        static DateOnly? NextDue(Incidents.IncidentView v) =>
+            v.Incident.PreliminaryReportedAt is null ? v.Decision.Deadlines?.PreliminaryDue : v.Incident.FinalReportedAt is null ? v.Decision.Deadlines?.FinalDue : null;
+        var next = open.Where(v => v.Decision.Reportable && NextDue(v) is not null).OrderBy(v => NextDue(v)).Take(NextDueShown).ToList();
+        var rows = next.Select(v => H.F($"""
+            <tr><td class="{(v.State == Incidents.DeadlineState.Overdue ? "error" : "")}">{NextDue(v)!.Value:yyyy-MM-dd}</td><td>{(v.Incident.PreliminaryReportedAt is null ? Pages.T(http, "速報", "Preliminary") : Pages.T(http, "確報", "Final"))}</td>
+            <td><a href="/console/incidents/{v.Incident.Id}">{v.Incident.Title}</a></td></tr>
+            """));
         return H.F($"""
             <section class="card" aria-labelledby="incidents-h"><h2 id="incidents-h">{Pages.T(http, "インシデント", "Incidents")}</h2>
             <p class="big">{open.Count:N0} <span class="unit">{Pages.T(http, "件 対応中", "open")}</span></p>
-            <dl><dt>{Pages.T(http, "報告義務あり", "Reportable")}</dt><dd>{open.Count(i => i.Reportable):N0}</dd>
-            <dt>{Pages.T(http, "報告期限 7日以内", "Report due within 7 days")}</dt><dd>{soon:N0}</dd>
-            <dt>{Pages.T(http, "報告期限超過", "Report overdue")}</dt><dd class="{(overdue > 0 ? "error" : "")}">{overdue:N0}</dd></dl>
+            <dl><dt>{Pages.T(http, "報告義務あり", "Reportable")}</dt><dd>{open.Count(v => v.Decision.Reportable):N0}</dd>
+            <dt><a href="/console/incidents?list=due-soon">{Pages.T(http, "報告期限間近", "Report due soon")}</a></dt><dd class="{(soon > 0 ? "warning" : "")}">{soon:N0}</dd>
+            <dt><a href="/console/incidents?list=overdue">{Pages.T(http, "報告期限超過", "Report overdue")}</a></dt><dd class="{(overdue > 0 ? "error" : "")}">{overdue:N0}</dd></dl>
+            {(next.Count == 0 ? default : H.F($"""
+            <table><caption>{Pages.T(http, "次の報告期限（日本時間）", "Next report due (JST)")}</caption><thead><tr><th scope="col">{Pages.T(http, "期限", "Due")}</th><th scope="col">{Pages.T(http, "報告", "Report")}</th><th scope="col">{Pages.T(http, "件名", "Title")}</th></tr></thead><tbody>{rows}</tbody></table>
+            """))}
+            <p><a href="/console/incidents">{Pages.T(http, "インシデントの一覧へ", "To the incidents")}</a></p>
             </section>
             """);
     }

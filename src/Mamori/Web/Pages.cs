@@ -50,9 +50,11 @@ public static class Pages
         {
             ("/console", "ダッシュボード", "Dashboard", Staff.Permission.Self),
             ("/console/requests", "開示等の請求", "Requests", Staff.Permission.ReadRequests),
+            ("/console/incidents", "インシデント", "Incidents", Staff.Permission.ReadIncidents),
             ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
+            ("/console/governance/audits", "内部監査", "Internal audits", Staff.Permission.ReadInternalAudits),
             ("/console/users", "ユーザー", "Users", Staff.Permission.ManageUsers),
             ("/console/apikeys", "API キー", "API keys", Staff.Permission.ManageApiKeys),
             ("/console/account", "アカウント", "Account", Staff.Permission.Self),

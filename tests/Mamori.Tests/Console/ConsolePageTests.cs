@@ -20,12 +20,14 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
 
     /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
     /// <summary>Real ids for route parameters: the subject, a request and its status token; anything else stays a random id (404 page).</summary>
-    private sealed record Ids(Guid Subject, Guid Request, string StatusToken);
+    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid AuditPlan, Guid AuditRun, Guid Finding);
 
     private static async Task<Ids> IdsAsync(TestApp app, Guid tenant, Guid subject)
     {
         var (request, token) = await RequestAsync(app, tenant);
-        return new Ids(subject, request, token);
+        var incident = await IncidentAsync(app, tenant);
+        var (plan, run, finding) = await GovernanceAuditAsync(app, tenant);
+        return new Ids(subject, request, token, incident, plan, run, finding);
     }
 
     private static List<PageRoute> PageRoutes(TestApp app, Ids ids) =>
@@ -45,6 +47,11 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             ("id", var p) when p.Contains("/requests/", StringComparison.Ordinal) => ids.Request.ToString(),
             ("token", var p) when p.Contains("/requests/", StringComparison.Ordinal) => ids.StatusToken,
             ("id", var p) when p.Contains("/subjects/", StringComparison.Ordinal) => ids.Subject.ToString(),
+            ("id", var p) when p.Contains("/incidents/", StringComparison.Ordinal) => ids.Incident.ToString(),
+            ("id", var p) when p.Contains("/governance/audits/plans/", StringComparison.Ordinal) => ids.AuditPlan.ToString(),
+            ("id", var p) when p.Contains("/governance/audits/runs/", StringComparison.Ordinal) => ids.AuditRun.ToString(),
+            ("id", var p) when p.Contains("/governance/findings/", StringComparison.Ordinal) => ids.Finding.ToString(),
+            ("id", var p) when p.Contains("/governance/entrustees/", StringComparison.Ordinal) => "payment-agent",
             _ => Guid.NewGuid().ToString(),
         });
 

@@ -33,6 +33,31 @@ public static class ConsoleScenario
         return (created.Request.Id, created.StatusToken);
     });
 
+    /// <summary>A reportable incident (unauthorized access, 1,200 persons) with a timeline entry: its id.</summary>
+    public static Task<Guid> IncidentAsync(TestApp app, Guid tenant) => app.InTenantAsync(tenant, async (sp, _) =>
+    {
+        var incidents = sp.GetRequiredService<Mamori.Incidents.IncidentRegistry>();
+        var created = await incidents.CreateAsync(new Mamori.Incidents.IncidentInput
+        {
+            Title = "API key leaked", Cause = Mamori.Incidents.IncidentCause.UnauthorizedAccess, DiscoveredAt = app.Clock.GetUtcNow(), PersonsKnown = 1200,
+            Categories = ["email"], Summary = "連携用APIキーが公開リポジトリに掲載された。",
+        }, Actor.System, Ct);
+        await incidents.AddTimelineEntryAsync(created.Id, "measure", "APIキーを失効させた。", Actor.System, Ct);
+        return created.Id;
+    });
+
+    /// <summary>An internal audit plan with an audit in progress and a finding (governance pages).</summary>
+    public static Task<(Guid Plan, Guid Run, Guid Finding)> GovernanceAuditAsync(TestApp app, Guid tenant) => app.InTenantAsync(tenant, async (sp, _) =>
+    {
+        var audits = sp.GetRequiredService<Mamori.Governance.InternalAudits.InternalAuditing>();
+        var plan = await audits.CreatePlanAsync(new Mamori.Governance.InternalAudits.AuditPlanInput("年次内部監査", "全部門", "監査室", audits.Today,
+            Mamori.Governance.InternalAudits.AuditFrequency.Annual), Actor.System, Ct);
+        var run = await audits.StartRunAsync(plan.Id, Actor.System, Ct);
+        var finding = await audits.RaiseFindingAsync(new Mamori.Governance.InternalAudits.FindingInput("規程の改訂漏れ",
+            Mamori.Governance.InternalAudits.FindingSeverity.Minor, "総務部", audits.Today.AddDays(30), RunId: run.Id), Actor.System, Ct);
+        return (plan.Id, run.Id, finding.Id);
+    });
+
     /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
     public sealed class FormSession(TestApp app, string sessionCookie)
     {

@@ -167,9 +167,15 @@ public sealed class IncidentApiTests(PostgresCluster cluster)
         { "POST", "/status", """{"status":"final-reported"}""", 409, "MAMORI-6007" },
         { "POST", "/timeline", """{"kind":"Bad Kind","text":"x"}""", 400, "MAMORI-1006" },
         { "GET", "/report?kind=weekly", "", 400, "MAMORI-6008" },
-        { "GET", "/report?format=pdf", "", 400, "MAMORI-6008" },
+        { "GET", "/report?format=docx", "", 400, "MAMORI-6008" },
         { "GET", "/report", "", 409, "MAMORI-6007" },
         { "GET", "/notice", "", 409, "MAMORI-6007" },
+        { "GET", "/notice?format=docx", "", 409, "MAMORI-6007" },
+        { "POST", "/notices", "", 409, "MAMORI-6007" },
+        { "POST", "/blast-radius/export", "{}", 400, "MAMORI-6052" },
+        { "POST", "/blast-radius/export", """{"sha256":"abc"}""", 400, "MAMORI-6052" },
+        { "POST", "/blast-radius/export", $$"""{"sha256":"{{new string('0', 64)}}"}""", 404, "MAMORI-6051" },
+        { "POST", "/blast-radius/export", """{"exportKind":"provision","exportId":"nope"}""", 404, "MAMORI-6051" },
     };
 
     [Theory, MemberData(nameof(BadCases))]

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Governance.InternalAudits;
+using Mamori.Governance.Reports;
+using Mamori.Policy;
+using Mamori.Provision;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Governance.Entrustees;
+
+/// <summary>A selection criterion (GL 3-4-4): required ones decide approval; optional ones make it conditional.</summary>
+public sealed record SelectionCriterion(string Key, string Reference, bool Required, string Ja, string En);
+
+public sealed record AssessmentInput(DateOnly AssessedOn, string Assessor, IReadOnlyList<CriterionAnswer> Answers, string? Note = null);
+
+public sealed record ContractCheckInput(DateOnly CheckedOn, string Checker, bool Confidentiality, bool AuditRights, bool ReEntrustmentConditions,
+    bool ReturnOrDeletion, bool SecurityMeasures = false, bool IncidentReporting = false, bool PurposeLimited = false, string? ContractRef = null, string? Note = null);
+
+/// <summary>What was provided to an entrustee (entrustment provision records, S-35).</summary>
+public sealed record EntrusteeProvisions(int Records, int Subjects, DateTimeOffset? Last, IReadOnlyList<string> Categories,
+    int RecordsBeforeApproval, int RecordsWithoutContractCheck);
+
+/// <summary>One entrustee with its supervision: selection, contract, audits, findings and what was provided.</summary>
+public sealed record EntrusteeView(string Id, string Name, bool DeclaredInPolicy, bool Foreign, IReadOnlyList<string> Categories,
+    EntrusteeAssessment? Assessment, EntrusteeContractCheck? ContractCheck, RecipientProfile? Profile, DateOnly? LastAudit,
+    IReadOnlyList<PlanView> Plans, int OpenFindings, int OverdueFindings, EntrusteeProvisions Provisions);
+
+/// <summary>
+/// Supervision of entrustees (委託先の監督, Art.25, L-08, S-35, S-64): selection assessments, contract
+/// checks, periodic audits (audit plans of kind entrustee) and findings, linked to the entrustment
+/// provision records of each entrustee. Builds on the provision registry (<see cref="RecipientRegistry"/>).
+/// </summary>
+public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, PolicyStore policies, GovernanceEvidence evidence, InternalAuditing audits, TimeProvider clock)
+{
+    public static readonly IReadOnlyList<SelectionCriterion> Criteria =
+    [
+        new("organizational", "L-08", true, "組織的安全管理措置（責任者の設置、規程、取扱状況の記録）", "Organisational measures (a responsible person, rules, records of handling)"),
+        new("human", "L-08", true, "人的安全管理措置（従業者の教育、秘密保持の誓約）", "Human measures (staff training, confidentiality undertakings)"),
+        new("physical", "L-08", true, "物理的安全管理措置（入退室管理、機器・媒体の盗難防止、確実な廃棄）", "Physical measures (entry control, theft prevention, secure disposal)"),
+        new("technical", "L-08", true, "技術的安全管理措置（アクセス制御、不正アクセス対策、暗号化）", "Technical measures (access control, protection from intrusion, encryption)"),
+        new("rules", "L-08, S-35", true, "個人情報の取扱規程が整備され、当社と同等以上の保護水準であること", "Handling rules in place, protecting at least as well as the company's own"),
+        new("track-record", "S-35", true, "業務の実績と、過去の漏えい等事案への対応", "Track record, and how past incidents were handled"),
+        new("certification", "S-35", false, "第三者認証（プライバシーマーク、ISMS 等）", "Third-party certification (PrivacyMark, ISMS…)"),
+        new("re-entrustment", "S-35, L-28", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed"),
+        new("foreign-environment", "L-08, L-14", false, "外国で取り扱う場合、その国の個人情報保護制度の把握", "Where handled abroad, the foreign country's protection system is known"),
+        new("financial", "S-35", false, "経営の安定性（業務の継続性）", "Financial stability (continuity of the service)"),
+    ];
+
+    public static AssessmentResult Decide(IReadOnlyList<CriterionAnswer> answers)
+    {
+        bool Met(string key) => answers.Any(a => a.Key == key && a.Met);
+        if (Criteria.Any(c => c.Required && !Met(c.Key))) return AssessmentResult.Rejected;
+        return Criteria.All(c => Met(c.Key)) ? AssessmentResult.Approved : AssessmentResult.Conditional;
+    }
+
+    public static IReadOnlyList<CriterionAnswer> ReadAnswers(EntrusteeAssessment a) =>
+        JsonSerializer.Deserialize<List<CriterionAnswer>>(a.Answers) ?? [];
+
+    private async Task RequireEntrusteeAsync(string recipientId, CancellationToken ct)
+    {
+        if (!(await evidence.EntrusteeIdsAsync(ct)).Contains(recipientId))
+            throw new MamoriException(ErrorCode.EntrusteeNotFound, $"There is no entrustee '{(recipientId.Length <= 64 ? recipientId : recipientId[..64])}'.", 404);
+    }
+
+    public async Task<EntrusteeAssessment> AssessAsync(string recipientId, AssessmentInput input, Actor actor, CancellationToken ct = default)
+    {
+        await RequireEntrusteeAsync(recipientId, ct);
+        var assessor = (input.Assessor ?? "").Trim();
+        if (assessor.Length is 0 or > 200) throw new MamoriException(ErrorCode.AssessmentInvalid, "An assessment needs an assessor (at most 200 characters).");
+        if (input.Note is { Length: > 2000 }) throw new MamoriException(ErrorCode.AssessmentInvalid, "A note is at most 2000 characters.");
+        if (input.AssessedOn > policies.TodayJst()) throw new MamoriException(ErrorCode.AssessmentInvalid, "The assessment date is in the future.");
+        var answers = input.Answers ?? [];
+        if (answers.FirstOrDefault(a => Criteria.All(c => c.Key != a.Key)) is { } unknown)
+            throw new MamoriException(ErrorCode.AssessmentInvalid, $"Unknown criterion '{(unknown.Key.Length <= 40 ? unknown.Key : unknown.Key[..40])}'.");
+        if (answers.GroupBy(a => a.Key).Any(g => g.Count() > 1)) throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion is answered twice.");
+        if (answers.Any(a => a.Note is { Length: > 500 })) throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion's note is at most 500 characters.");
+        var missing = Criteria.Where(c => c.Required && answers.All(a => a.Key != c.Key)).Select(c => c.Key).ToList();
+        if (missing.Count > 0) throw new MamoriException(ErrorCode.AssessmentInvalid, $"Every required criterion needs an answer: {string.Join(", ", missing)}.");
+        var ordered = Criteria.Select(c => answers.FirstOrDefault(a => a.Key == c.Key)).Where(a => a is not null).Select(a => a!).ToList();
+        var now = clock.GetUtcNow();
+        var assessment = new EntrusteeAssessment
+        {
+            Id = Guid.CreateVersion7(now), RecipientId = recipientId, AssessedOn = input.AssessedOn, Assessor = assessor,
+            Answers = JsonSerializer.Serialize(ordered), Result = Decide(ordered), Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(), CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(assessment);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.EntrusteeAssessed, actor, TargetId: recipientId, ReasonCode: assessment.Result.ToString()), ct);
+        await tx.CommitAsync(ct);
+        return assessment;
+    }
+
+    public async Task<EntrusteeContractCheck> CheckContractAsync(string recipientId, ContractCheckInput input, Actor actor, CancellationToken ct = default)
+    {
+        await RequireEntrusteeAsync(recipientId, ct);
+        var checker = (input.Checker ?? "").Trim();
+        if (checker.Length is 0 or > 200) throw new MamoriException(ErrorCode.ContractCheckInvalid, "A contract check needs a checker (at most 200 characters).");
+        if (input.ContractRef is { Length: > 200 } || input.Note is { Length: > 2000 })
+            throw new MamoriException(ErrorCode.ContractCheckInvalid, "A contract reference is at most 200 characters, a note 2000.");
+        if (input.CheckedOn > policies.TodayJst()) throw new MamoriException(ErrorCode.ContractCheckInvalid, "The check date is in the future.");
+        var now = clock.GetUtcNow();
+        var check = new EntrusteeContractCheck
+        {
+            Id = Guid.CreateVersion7(now), RecipientId = recipientId, CheckedOn = input.CheckedOn, Checker = checker,
+            ContractRef = string.IsNullOrWhiteSpace(input.ContractRef) ? null : input.ContractRef.Trim(),
+            Confidentiality = input.Confidentiality, AuditRights = input.AuditRights, ReEntrustmentConditions = input.ReEntrustmentConditions,
+            ReturnOrDeletion = input.ReturnOrDeletion, SecurityMeasures = input.SecurityMeasures, IncidentReporting = input.IncidentReporting,
+            PurposeLimited = input.PurposeLimited, Note = string.IsNullOrWhiteSpace(input.Note) ? null : input.Note.Trim(), CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(check);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.EntrusteeContractChecked, actor, TargetId: recipientId, ReasonCode: check.Complete ? "complete" : "incomplete"), ct);
+        await tx.CommitAsync(ct);
+        return check;
+    }
+
+    public async Task<List<EntrusteeView>> ListAsync(CancellationToken ct = default)
+    {
+        var ids = await evidence.EntrusteeIdsAsync(ct);
+        var result = new List<EntrusteeView>();
+        foreach (var id in ids) result.Add(await ViewAsync(id, ct));
+        return result;
+    }
+
+    public async Task<EntrusteeView> GetAsync(string recipientId, CancellationToken ct = default)
+    {
+        await RequireEntrusteeAsync(recipientId, ct);
+        return await ViewAsync(recipientId, ct);
+    }
+
+    public Task<List<EntrusteeAssessment>> AssessmentsAsync(string recipientId, CancellationToken ct = default) =>
+        db.Set<EntrusteeAssessment>().AsNoTracking().Where(a => a.RecipientId == recipientId).OrderByDescending(a => a.AssessedOn).ThenByDescending(a => a.CreatedAt).ToListAsync(ct);
+
+    public Task<List<EntrusteeContractCheck>> ContractChecksAsync(string recipientId, CancellationToken ct = default) =>
+        db.Set<EntrusteeContractCheck>().AsNoTracking().Where(c => c.RecipientId == recipientId).OrderByDescending(c => c.CheckedOn).ThenByDescending(c => c.CreatedAt).ToListAsync(ct);
+
+    /// <summary>The entrustment provision records of an entrustee, newest first (ids, dates, items and counts only).</summary>
+    public Task<List<ProvisionRecord>> ProvisionRecordsAsync(string recipientId, int take, CancellationToken ct = default) =>
+        db.Set<ProvisionRecord>().AsNoTracking().Where(r => r.CounterpartyId == recipientId && r.Direction == RecordDirection.Provided)
+            .OrderByDescending(r => r.At).Take(take).ToListAsync(ct);
+
+    private async Task<EntrusteeView> ViewAsync(string id, CancellationToken ct)
+    {
+        var current = await policies.CurrentAsync(ct);
+        var declared = current is null ? default : RecipientRegistry.Declared(current.Model).FirstOrDefault(d => d.Id == id);
+        var profile = await db.Set<RecipientProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.RecipientId == id, ct);
+        var assessments = await AssessmentsAsync(id, ct);
+        var checks = await ContractChecksAsync(id, ct);
+        var lastSupervision = await db.Set<SupervisionRecord>().AsNoTracking().Where(s => s.RecipientId == id).MaxAsync(s => (DateOnly?)s.HeldOn, ct);
+        var lastRun = await db.Set<AuditRun>().AsNoTracking().Where(r => r.RecipientId == id && r.CompletedOn != null).MaxAsync(r => r.CompletedOn, ct);
+        var last = new[] { lastSupervision, lastRun }.Max();
+        var plans = (await audits.ListPlansAsync(false, ct)).Where(p => p.Plan.RecipientId == id).ToList();
+        var today = policies.TodayJst();
+        var findings = await db.Set<AuditFinding>().AsNoTracking().Where(f => f.RecipientId == id && f.Status == FindingStatus.Open).Select(f => f.DueOn).ToListAsync(ct);
+
+        var records = await db.Set<ProvisionRecord>().AsNoTracking().Where(r => r.CounterpartyId == id && r.Direction == RecordDirection.Provided)
+            .Select(r => new { r.At, r.SubjectCount, r.Items }).ToListAsync(ct);
+        // Entrusted before the entrustee was first approved, or before any contract check: evidence an auditor asks about (S-35).
+        var firstApproval = assessments.Where(a => a.Result != AssessmentResult.Rejected).Select(a => (DateOnly?)a.AssessedOn).Min();
+        var firstCheck = checks.Where(c => c.Complete).Select(c => (DateOnly?)c.CheckedOn).Min();
+        var provisions = new EntrusteeProvisions(records.Count, records.Sum(r => r.SubjectCount), records.Count == 0 ? null : records.Max(r => r.At),
+            [.. records.SelectMany(r => r.Items).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            records.Count(r => firstApproval is null || EvidencePeriod.Day(r.At) < firstApproval),
+            records.Count(r => firstCheck is null || EvidencePeriod.Day(r.At) < firstCheck));
+        var name = declared.Id is not null ? declared.Name.Ja : profile?.Name ?? id;
+        return new EntrusteeView(id, name, declared.Id is not null, declared.Kind == RecipientKind.Foreign, declared.Categories ?? [],
+            assessments.FirstOrDefault(), checks.FirstOrDefault(), profile, last, plans, findings.Count, findings.Count(d => d < today), provisions);
+    }
+}

@@ -1,0 +1,337 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Mamori.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Release02 : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "NotifiedAt",
+                table: "IncidentSubjects",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LeakedExport",
+                table: "Incidents",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "AuditChecklistItems",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    QuestionJa = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    QuestionEn = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    EvidenceJa = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    EvidenceEn = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Numerator = table.Column<int>(type: "INTEGER", nullable: true),
+                    Denominator = table.Column<int>(type: "INTEGER", nullable: true),
+                    Suggested = table.Column<int>(type: "INTEGER", nullable: false),
+                    Result = table.Column<int>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditChecklistItems", x => new { x.TenantId, x.RunId, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditFindings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RunId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    PlanId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ChecklistKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RaisedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClosedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ClosureNote = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditFindings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditPlans",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Auditor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Frequency = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextDueOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    GraceDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastHeldOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditPlans", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PlanId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ScheduledOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    StartedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    CompletedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Auditor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    EvidenceFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    EvidenceTo = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PolicyVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CorrectiveActions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FindingId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompletedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CorrectiveActions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EntrusteeAssessments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AssessedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Assessor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Answers = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    Result = table.Column<int>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EntrusteeAssessments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EntrusteeContractChecks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RecipientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CheckedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Checker = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ContractRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Confidentiality = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AuditRights = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReEntrustmentConditions = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReturnOrDeletion = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SecurityMeasures = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IncidentReporting = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PurposeLimited = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EntrusteeContractChecks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExportTraces",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ExportKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ExportId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    FirstSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    SubjectCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExportTraces", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditChecklistItems_TenantId",
+                table: "AuditChecklistItems",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditFindings_TenantId",
+                table: "AuditFindings",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditFindings_TenantId_RunId",
+                table: "AuditFindings",
+                columns: new[] { "TenantId", "RunId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditFindings_TenantId_Status_DueOn",
+                table: "AuditFindings",
+                columns: new[] { "TenantId", "Status", "DueOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditPlans_TenantId",
+                table: "AuditPlans",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditPlans_TenantId_NextDueOn",
+                table: "AuditPlans",
+                columns: new[] { "TenantId", "NextDueOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditRuns_TenantId",
+                table: "AuditRuns",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditRuns_TenantId_CompletedOn",
+                table: "AuditRuns",
+                columns: new[] { "TenantId", "CompletedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditRuns_TenantId_PlanId",
+                table: "AuditRuns",
+                columns: new[] { "TenantId", "PlanId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CorrectiveActions_TenantId",
+                table: "CorrectiveActions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CorrectiveActions_TenantId_FindingId",
+                table: "CorrectiveActions",
+                columns: new[] { "TenantId", "FindingId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EntrusteeAssessments_TenantId",
+                table: "EntrusteeAssessments",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EntrusteeAssessments_TenantId_RecipientId_AssessedOn",
+                table: "EntrusteeAssessments",
+                columns: new[] { "TenantId", "RecipientId", "AssessedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EntrusteeContractChecks_TenantId",
+                table: "EntrusteeContractChecks",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EntrusteeContractChecks_TenantId_RecipientId_CheckedOn",
+                table: "EntrusteeContractChecks",
+                columns: new[] { "TenantId", "RecipientId", "CheckedOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExportTraces_TenantId",
+                table: "ExportTraces",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExportTraces_TenantId_ExportKind_ExportId",
+                table: "ExportTraces",
+                columns: new[] { "TenantId", "ExportKind", "ExportId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ExportTraces_TenantId_Sha256",
+                table: "ExportTraces",
+                columns: new[] { "TenantId", "Sha256" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AuditChecklistItems");
+
+            migrationBuilder.DropTable(
+                name: "AuditFindings");
+
+            migrationBuilder.DropTable(
+                name: "AuditPlans");
+
+            migrationBuilder.DropTable(
+                name: "AuditRuns");
+
+            migrationBuilder.DropTable(
+                name: "CorrectiveActions");
+
+            migrationBuilder.DropTable(
+                name: "EntrusteeAssessments");
+
+            migrationBuilder.DropTable(
+                name: "EntrusteeContractChecks");
+
+            migrationBuilder.DropTable(
+                name: "ExportTraces");
+
+            migrationBuilder.DropColumn(
+                name: "NotifiedAt",
+                table: "IncidentSubjects");
+
+            migrationBuilder.DropColumn(
+                name: "LeakedExport",
+                table: "Incidents");
+        }
+    }
+}

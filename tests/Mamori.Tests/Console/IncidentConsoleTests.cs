@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mamori.Audit;
+using Mamori.Incidents;
+using Mamori.Notifications;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Console.ConsoleScenario;
+
+namespace Mamori.Tests.Console;
+
+/// <summary>The incident screens: plain forms with anti-forgery, Japanese with an English switch, dates in JST.</summary>
+public sealed class IncidentConsoleTests(PostgresCluster cluster)
+{
+    private static KeyValuePair<string, string> F(string k, string v) => new(k, v);
+
+    private static string JstLocal(DateTimeOffset t) => t.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+
+    private static DateOnly JstDay(DateTimeOffset t) => DateOnly.FromDateTime(t.ToOffset(TimeSpan.FromHours(9)).DateTime);
+
+    [Fact]
+    public async Task CreateIncident_ByForm_DetailShowsReasonsLawReferencesAndJstDueDates()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var aware = app.Clock.GetUtcNow().AddHours(-2);
+        var created = await s.PostAsync("/console/incidents/new", "/console/incidents/new",
+        [
+            F("title", "CRM連携キーの漏えい"), F("kind", "leak"), F("cause", "unauthorized-access"), F("discoveredAt", JstLocal(aware)),
+            F("personsUpperBound", "1,500"), F("categories", "email, name"), F("summary", "公開リポジトリにAPIキーが掲載された。"),
+        ]);
+        created.StatusCode.ShouldBe(HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var location = created.Headers.Location!.ToString();
+        location.ShouldEndWith("?done=created");
+        var id = Guid.Parse(Regex.Match(location, "/console/incidents/([0-9a-f-]{36})").Groups[1].Value);
+
+        var day = JstDay(aware);
+        var detail = await s.GetStringAsync($"/console/incidents/{id}");
+        detail.ShouldContain("<html lang=\"ja\"");
+        detail.ShouldContain("個人情報保護委員会への報告・本人への通知が必要です");
+        detail.ShouldContain("施行規則7条3号");
+        detail.ShouldContain("施行規則7条4号");
+        detail.ShouldContain(day.AddDays(4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));  // preliminary: day 5
+        detail.ShouldContain(day.AddDays(59).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); // final: day 60 (improper purpose)
+        detail.ShouldContain("日本時間");
+
+        // Timeline entry, then an edit that changes the decision (encrypted with the key safe: exempt).
+        (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/timeline", [F("kind", "measure"), F("text", "APIキーを失効させた。")]))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await s.GetStringAsync($"/console/incidents/{id}")).ShouldContain("APIキーを失効させた。");
+        var edit = await s.GetStringAsync($"/console/incidents/{id}/edit");
+        edit.ShouldContain("value=\"CRM連携キーの漏えい\"");
+        (await s.PostAsync($"/console/incidents/{id}/edit", $"/console/incidents/{id}/edit",
+        [
+            F("title", "CRM連携キーの漏えい"), F("kind", "leak"), F("cause", "unauthorized-access"), F("discoveredAt", JstLocal(aware)),
+            F("personsUpperBound", "1500"), F("categories", "email"), F("encryptedKeysSafe", "on"),
+        ])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var exempt = await s.GetStringAsync($"/console/incidents/{id}?lang=en");
+        exempt.ShouldContain("<html lang=\"en\"");
+        exempt.ShouldContain("Not reportable");
+        exempt.ShouldContain("improper-purpose");
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.TargetId == id.ToString() && e.Code == AuditCode.IncidentFactsUpdated, TestContext.Current.CancellationToken)))
+            .ShouldBe(1);
+
+        // Bad input comes back as the form with the error, not a 500.
+        var bad = await s.PostAsync("/console/incidents/new", "/console/incidents/new", [F("title", ""), F("cause", "unauthorized-access"), F("discoveredAt", JstLocal(aware))]);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("MAMORI-6000");
+        // Without the anti-forgery token nothing is saved.
+        (await s.PostAsync("/console/incidents/new", "/console/incidents/new", [F("title", "x"), F("cause", "loss"), F("discoveredAt", JstLocal(aware))], withToken: false))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await app.InTenantAsync(tenant, (_, db) => db.Incidents.CountAsync(TestContext.Current.CancellationToken))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task DueSoonThenOverdue_ListAndDashboardShowIt()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var id = await IncidentAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        (await s.GetStringAsync("/console/incidents?list=open")).ShouldContain("API key leaked");
+        (await s.GetStringAsync("/console/incidents?list=overdue")).ShouldNotContain("API key leaked");
+        app.Clock.Advance(TimeSpan.FromDays(3)); // day 4: past the preliminary warn day (day 3)
+        s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        (await s.GetStringAsync("/console/incidents?list=due-soon")).ShouldContain("API key leaked");
+        var dashboard = await s.GetStringAsync("/console");
+        dashboard.ShouldContain("/console/incidents?list=due-soon");
+        Regex.IsMatch(dashboard, @"報告期限間近</a></dt><dd class=""warning"">1</dd>").ShouldBeTrue();
+
+        app.Clock.Advance(TimeSpan.FromDays(3)); // day 7: the preliminary report (day 5) is overdue
+        s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        (await s.GetStringAsync("/console/incidents?list=overdue")).ShouldContain("API key leaked");
+        Regex.IsMatch(await s.GetStringAsync("/console"), @"報告期限超過</a></dt><dd class=""error"">1</dd>").ShouldBeTrue();
+
+        // Recording the preliminary report moves it out of the overdue list.
+        (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/status", [F("status", "preliminary-reported")])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await s.GetStringAsync("/console/incidents?list=overdue")).ShouldNotContain("API key leaked");
+        (await s.GetStringAsync($"/console/incidents/{id}")).ShouldContain("速報済み");
+    }
+
+    [Fact]
+    public async Task LeakedExportUpload_TracedFromAuditChainThenPersonsNotified()
+    {
+        var (app, tenant) = await Provision.ProvisionScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var __ = app;
+        var people = new[] { Vault.VaultScenario.NewPerson(), Vault.VaultScenario.NewPerson() };
+        var ids = new List<Guid>();
+        foreach (var p in people) ids.Add(await Vault.VaultScenario.IspCustomerAsync(app, tenant, p));
+        foreach (var id0 in ids) await Provision.ProvisionScenario.GrantAsync(app, tenant, id0, "provision:carriers");
+        var provided = await Provision.ProvisionScenario.ProvideAsync(app, tenant, Provision.ProvisionScenario.ToCarriers([.. ids]));
+        var csv = Encoding.UTF8.GetBytes(provided.ToCsv());
+        var id = await IncidentAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        var page = await s.GetStringAsync($"/console/incidents/{id}");
+        page.ShouldContain("enctype=\"multipart/form-data\"");
+        var token = Regex.Match(page, @"name=""__af"" value=""([^""]+)""").Groups[1].Value;
+        var upload = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__af" },
+            { new ByteArrayContent(csv), "file", "carriers-export.csv" },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/console/incidents/{id}/blast-radius/export") { Content = upload };
+        request.Headers.Add("Cookie", s.Cookie);
+        var response = await s.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var detail = await s.GetStringAsync($"/console/incidents/{id}");
+        detail.ShouldContain($"provision:{provided.RecordId}");
+        detail.ShouldContain("<dd class=\"big\">2</dd>");
+        detail.ShouldContain(ids[0].ToString());
+
+        var notified = await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/notices", []);
+        notified.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        notified.Headers.Location!.ToString().ShouldContain("queued=2");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<OutboxMessage>().CountAsync(m => m.Template == IncidentNotices.Template, TestContext.Current.CancellationToken))).ShouldBe(2);
+
+        // The documents: report and notice pages render in the frame, without inline styles.
+        var report = await s.GetStringAsync($"/console/incidents/{id}/report?kind=final");
+        report.ShouldContain("個人データの漏えい等の報告（確報）");
+        report.ShouldContain("東京都千代田区桜田町一丁目2番3号");
+        report.ShouldNotContain("style=");
+        (await s.GetStringAsync($"/console/incidents/{id}/notice")).ShouldContain("【お問い合わせ先】");
+        (await s.GetStringAsync($"/console/incidents/{id}/announcement")).ShouldContain("本ページにてお知らせいたします");
+
+        // An auditor reads but cannot act.
+        var auditor = await SessionAsync(app, tenant, Roles.Auditor);
+        var readOnly = await auditor.GetStringAsync($"/console/incidents/{id}");
+        readOnly.ShouldNotContain($"/console/incidents/{id}/notices");
+        (await auditor.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/notices", [])).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+}

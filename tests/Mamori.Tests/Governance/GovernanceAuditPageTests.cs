@@ -1,0 +1,85 @@
+using System.Net;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+
+namespace Mamori.Tests.Governance;
+
+/// <summary>The governance console screens: Japanese first with an English switch, forms with anti-forgery, no inline script.</summary>
+public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Pages_JapaneseAndEnglish_RenderWithoutInlineScript()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var plan = await s.CreatePlanAsync("2026-11-23", kind: "entrustee", recipientId: "payment-agent");
+        var run = await s.PostAsync($"/api/governance/audits/plans/{plan.GetProperty("id").GetGuid()}/runs", new { }, HttpStatusCode.Created);
+        var finding = await s.PostAsync("/api/governance/findings", new { description = "再委託先の一覧が古い", severity = "minor", owner = "購買部", dueOn = "2026-12-31", recipientId = "payment-agent" },
+            HttpStatusCode.Created);
+        var pages = new (string Url, string Ja, string En)[]
+        {
+            ("/console/governance/audits", "監査計画", "Audit plans"),
+            ($"/console/governance/audits/plans/{plan.GetProperty("id").GetGuid()}", "次回の実施予定日", "Next scheduled"),
+            ($"/console/governance/audits/runs/{run.GetProperty("id").GetGuid()}", "チェックリスト", "Checklist"),
+            ($"/console/governance/findings/{finding.GetProperty("id").GetGuid()}", "是正処置", "Corrective actions"),
+            ("/console/governance/entrustees", "委託先の監督", "Entrustee supervision"),
+            ("/console/governance/entrustees/payment-agent", "選定評価", "Selection assessments"),
+            ("/console/governance/review", "個人情報保護マネジメントレビュー報告書", "Management review"),
+        };
+        foreach (var (url, ja, en) in pages)
+        {
+            var html = await s.Officer.GetStringAsync(url, Ct);
+            html.ShouldContain("<html lang=\"ja\">", customMessage: url);
+            html.ShouldContain(ja, customMessage: url);
+            html.ShouldNotContain("<script>", customMessage: url);
+            html.ShouldNotContain(" style=", customMessage: url);
+            (await s.Officer.GetStringAsync(url + "?lang=en", Ct)).ShouldContain(en, customMessage: url);
+        }
+        var run2 = await s.Officer.GetStringAsync($"/console/governance/audits/runs/{run.GetProperty("id").GetGuid()}", Ct);
+        run2.ShouldContain("S-35");
+        run2.ShouldContain("name=\"__af\"");
+        (await s.Officer.GetStringAsync("/console", Ct)).ShouldContain("gov-audits-h");
+    }
+
+    [Fact]
+    public async Task PlanForm_WithToken_CreatesAndRedirects_WithoutToken_Refused()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var form = s.Form();
+        var fields = new Dictionary<string, string>
+        {
+            ["title"] = "上期内部監査", ["scope"] = "お客様窓口", ["auditor"] = "監査室", ["scheduledOn"] = "2027-01-15", ["frequency"] = "semi-annual", ["graceDays"] = "10",
+            ["kind"] = "internal",
+        };
+        var created = await form.PostAsync("/console/governance/audits", "/console/governance/audits/plans", fields);
+        created.StatusCode.ShouldBe(HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync(Ct));
+        created.Headers.Location!.ToString().ShouldStartWith("/console/governance/audits/plans/");
+        var plans = await s.GetAsync("/api/governance/audits/plans");
+        plans.EnumerateArray().Single().GetProperty("frequency").GetString().ShouldBe("semi-annual");
+        plans.EnumerateArray().Single().GetProperty("overdueAfter").GetString().ShouldBe("2027-01-25");
+
+        var bad = await form.PostAsync("/console/governance/audits", "/console/governance/audits/plans", fields, withToken: false);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var invalid = await form.PostAsync("/console/governance/audits", "/console/governance/audits/plans", new Dictionary<string, string>(fields) { ["title"] = "" });
+        invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await invalid.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-9050");
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<Mamori.Governance.InternalAudits.AuditPlan>().CountAsync(Ct))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Roles_OperatorCannotOpen_AuditorReadsAndAudits_ButCannotAssessEntrustees()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var operatorClient = await s.App.SignedInAsync(s.Tenant, Roles.Operator);
+        (await operatorClient.GetAsync("/console/governance/audits", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await operatorClient.GetStringAsync("/console", Ct)).ShouldNotContain("gov-audits-h");
+        var auditor = await s.App.SignedInAsync(s.Tenant, Roles.Auditor);
+        (await auditor.GetAsync("/console/governance/entrustees/payment-agent", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await auditor.GetStringAsync("/console/governance/entrustees/payment-agent", Ct);
+        html.ShouldNotContain("/contract-checks\"");
+        (await auditor.GetStringAsync("/console/governance/audits", Ct)).ShouldContain("/console/governance/audits/plans\"");
+    }
+}

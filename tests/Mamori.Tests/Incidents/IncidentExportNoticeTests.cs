@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Errors;
+using Mamori.Incidents;
+using Mamori.Notifications;
+using Mamori.Provision;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Provision.ProvisionScenario;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Incidents;
+
+/// <summary>
+/// The blast radius of a leaked export (from its trace in the audit chain), the notice to persons through
+/// the outbox, and the reports and notice as PDF with the business's details from the policy.
+/// </summary>
+public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
+{
+    private sealed record Leak(TestApp App, Guid Tenant, Guid A, Guid B, Guid Refused, ProvisionResult Provision, string Csv, Person PersonA, Person PersonB);
+
+    /// <summary>Three ISP customers; two consented to provision to the carriers and are exported as CSV, the third is refused.</summary>
+    private async Task<Leak> LeakAsync(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        var pa = NewPerson();
+        var pb = NewPerson();
+        var a = await IspCustomerAsync(app, tenant, pa);
+        var b = await IspCustomerAsync(app, tenant, pb);
+        var refused = await IspCustomerAsync(app, tenant, NewPerson());
+        foreach (var s in new[] { a, b }) await GrantAsync(app, tenant, s, "provision:carriers");
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var result = await Mamori.Tests.Provision.ProvisionScenario.ProvideAsync(app, tenant, ToCarriers(a, b, refused));
+        result.Provided.Count.ShouldBe(2);
+        return new Leak(app, tenant, a, b, refused, result, result.ToCsv(), pa, pb);
+    }
+
+    private static Task<Incident> OpenAsync(Leak l, IncidentCause cause = IncidentCause.UnauthorizedAccess) =>
+        l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().CreateAsync(new IncidentInput
+        {
+            Title = "Carrier CSV stolen", Cause = cause, DiscoveredAt = l.App.Clock.GetUtcNow(), Summary = "提供先へ送付したCSVファイルが外部に流出した。",
+            CauseDetails = "送付用サーバーへの不正アクセス", SecondaryDamage = "現時点で二次被害は確認されていない。",
+        }, Actor.System, Ct));
+
+    private static Task<(Incident Incident, ExportContents Contents)> TraceAsync(Leak l, Guid incident, ExportQuery query) =>
+        l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().ComputeExportBlastRadiusAsync(incident, query, Actor.System, Ct));
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ExportBlastRadius_LeakedProvisionCsv_ListsExactlyItsSubjectsAndCategories(string provider)
+    {
+        var l = await LeakAsync(provider);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+
+        var (updated, contents) = await TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
+
+        contents.Subjects.ShouldBe(new[] { l.A.ToString(), l.B.ToString() }.Order(StringComparer.Ordinal).ToArray());
+        contents.Categories.ShouldBe(["name", "phone"]);
+        contents.ExportKind.ShouldBe(ExportTraces.Provision);
+        contents.ExportId.ShouldBe(l.Provision.RecordId!.Value.ToString());
+        contents.Formats.ShouldBe(["csv"]);
+        updated.PersonsKnown.ShouldBe(2);
+        updated.LeakedExport.ShouldBe($"provision:{l.Provision.RecordId}");
+        updated.Categories.ShouldBe(["name", "phone"]);
+        updated.Reportable.ShouldBeTrue(); // improper purpose
+        var stored = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().SubjectsAsync(incident.Id, Ct));
+        stored.ShouldNotContain(l.Refused.ToString());
+        stored.Count.ShouldBe(2);
+
+        // The same answer by the export's id, and the audit event for the computation.
+        var byId = await TraceAsync(l, incident.Id, new ExportQuery(null, "provision", l.Provision.RecordId.ToString()));
+        byId.Contents.Subjects.ShouldBe(contents.Subjects);
+        var codes = await l.App.InTenantAsync(l.Tenant, (_, db) => db.AuditEvents.Where(e => e.TargetId == incident.Id.ToString()).Select(e => e.Code).ToListAsync(Ct));
+        codes.Count(c => c == AuditCode.IncidentExportBlastRadiusComputed).ShouldBe(2);
+
+        // A file Mamori never produced (or an edited copy) is not guessed at.
+        var other = await Should.ThrowAsync<MamoriException>(() => TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv + "x"))));
+        other.Code.ShouldBe(ErrorCode.IncidentExportNotFound);
+        (await Should.ThrowAsync<MamoriException>(() => TraceAsync(l, incident.Id, new ExportQuery("nothex")))).Code.ShouldBe(ErrorCode.IncidentInvalidExport);
+    }
+
+    [Fact]
+    public async Task ExportBlastRadius_OverHttpByDigest_SameSubjects()
+    {
+        var l = await LeakAsync(Providers.Sqlite);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        var officer = await l.App.SignedInAsync(l.Tenant, Roles.PrivacyOfficer);
+        var sha = ExportTraces.Digest(Encoding.UTF8.GetBytes(l.Csv));
+        var response = await officer.PostAsJsonAsync($"/api/incidents/{incident.Id}/blast-radius/export", new { sha256 = sha.ToUpperInvariant() }, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        body.GetProperty("subjectCount").GetInt32().ShouldBe(2);
+        body.GetProperty("exportKind").GetString().ShouldBe("provision");
+        var auditor = await l.App.SignedInAsync(l.Tenant, Roles.Auditor);
+        (await auditor.PostAsJsonAsync($"/api/incidents/{incident.Id}/blast-radius/export", new { sha256 = sha }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ExportBlastRadius_TamperedTraceEvent_RefusedChainBroken(string provider)
+    {
+        var l = await LeakAsync(provider);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        // Someone removes a person from the evidence by rewriting the trace event.
+        await l.App.InTenantAsync(l.Tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.ExportSubjectIncluded && e.SubjectId == l.B.ToString())
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.SubjectId, l.A.ToString()), Ct));
+        var e = await Should.ThrowAsync<ChainBrokenException>(() => TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv))));
+        e.Code.ShouldBe(ErrorCode.IncidentChainBroken);
+        var after = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().GetAsync(incident.Id, Ct));
+        after.PersonsKnown.ShouldBeNull();
+        after.LeakedExport.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ExportBlastRadius_IndexRowPointsElsewhere_RefusedMismatch()
+    {
+        var l = await LeakAsync(Providers.Sqlite);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        // The index (not the chain) is edited to cover only part of the trace.
+        await l.App.InTenantAsync(l.Tenant, (_, db) => db.Set<ExportTrace>().ExecuteUpdateAsync(u => u.SetProperty(t => t.FirstSequence, t => t.FirstSequence + 1), Ct));
+        var e = await Should.ThrowAsync<MamoriException>(() => TraceAsync(l, incident.Id, new ExportQuery(null, "provision", l.Provision.RecordId.ToString())));
+        e.Code.ShouldBe(ErrorCode.IncidentExportTraceMismatch);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Notices_AfterExportBlastRadius_QueuedOncePerPersonWithLawItemsAndPolicyContact(string provider)
+    {
+        var l = await LeakAsync(provider);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        await TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
+        // A person without an email address in the vault (reached by letter or the announcement).
+        var sms = await SmsUserAsync(l.App, l.Tenant, NewPerson());
+        await l.App.InTenantAsync(l.Tenant, async (_, db) =>
+        {
+            db.IncidentSubjects.Add(new IncidentSubject { IncidentId = incident.Id, SubjectId = sms.ToString() });
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var run = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentNotices>().QueueAsync(incident.Id, Actor.System, Ct));
+        run.ShouldBe(new NoticeRun(2, 0, 1, 3));
+        run.AnnouncementAdvised.ShouldBeTrue();
+
+        var (ring, messages) = await l.App.InTenantAsync(l.Tenant, async (sp, db) =>
+            (sp.GetRequiredService<KeyRingProvider>().Current, await db.Set<OutboxMessage>().Where(m => m.Template == IncidentNotices.Template).ToListAsync(Ct)));
+        messages.Count.ShouldBe(2);
+        messages.ShouldAllBe(m => m.Topic == "incident:" + incident.Id && !m.Subject.Contains('@'));
+        var envelopes = messages.Select(m => Outbox.Open(ring, m)).ToList();
+        envelopes.Select(e => e.To).Order().ShouldBe(new[] { l.PersonA.Email, l.PersonB.Email }.Order());
+        var body = envelopes[0].Body;
+        foreach (var item in new[] { "【概要】", "【漏えい等が発生し、又は発生したおそれがある個人データの項目】", "【原因】", "【二次被害又はそのおそれの有無及びその内容】", "【その他参考となる事項】", "【お問い合わせ先】" })
+            body.ShouldContain(item);
+        body.ShouldContain("株式会社サクラネット");                 // the business from the policy, not the tenant slug
+        body.ShouldContain("サクラネット 個人情報お問合せ窓口");       // the policy's inquiry desk (the incident names none)
+        body.ShouldContain("外部からの不正アクセス");
+        body.ShouldContain("name、phone");
+        body.ShouldNotContain(l.PersonA.Name);
+
+        // Each address read is an audited access decision with the built-in purpose; a second run sends nothing new.
+        var reads = await l.App.InTenantAsync(l.Tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.AccessAllowed && e.Purpose == Mamori.Access.DecisionRules.IncidentNotice, Ct));
+        reads.ShouldBe(2);
+        var again = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentNotices>().QueueAsync(incident.Id, Actor.System, Ct));
+        again.ShouldBe(new NoticeRun(0, 2, 1, 3));
+        (await l.App.InTenantAsync(l.Tenant, (_, db) => db.Set<OutboxMessage>().CountAsync(m => m.Template == IncidentNotices.Template, Ct))).ShouldBe(2);
+        var events = await l.App.InTenantAsync(l.Tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.IncidentNoticesQueued).Select(e => e.ReasonCode).ToListAsync(Ct));
+        events.ShouldBe(["queued-2-unreachable-1", "queued-0-unreachable-1"]);
+        // Recomputing the radius keeps who was already told.
+        await TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
+        (await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().NotifiedCountAsync(incident.Id, Ct))).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Notices_NotReportableOrNoSubjects_Refused()
+    {
+        var l = await LeakAsync(Providers.Sqlite);
+        await using var _ = l.App;
+        var reportable = await OpenAsync(l);
+        var none = await Should.ThrowAsync<MamoriException>(() => l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentNotices>().QueueAsync(reportable.Id, Actor.System, Ct)));
+        none.Code.ShouldBe(ErrorCode.IncidentNoAffectedSubjects);
+        var minor = await OpenAsync(l, IncidentCause.Misdelivery);
+        await TraceAsync(l, minor.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
+        var notReportable = await Should.ThrowAsync<MamoriException>(() => l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentNotices>().QueueAsync(minor.Id, Actor.System, Ct)));
+        notReportable.Code.ShouldBe(ErrorCode.IncidentNotReportable);
+    }
+
+    private static string PdfText(byte[] pdf)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mamori-incident-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, pdf);
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo("pdftotext", [path, "-"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var text = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            p.ExitCode.ShouldBe(0);
+            return text;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task ReportAndNoticePdf_RenderJapaneseWithBusinessFromPolicy()
+    {
+        var l = await LeakAsync(Providers.Sqlite);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        await TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
+        var officer = await l.App.SignedInAsync(l.Tenant, Roles.PrivacyOfficer);
+
+        foreach (var (kind, title) in new[] { ("preliminary", "個人データの漏えい等の報告（速報）"), ("final", "個人データの漏えい等の報告（確報）") })
+        {
+            var response = await officer.GetAsync($"/api/incidents/{incident.Id}/report?kind={kind}&format=pdf", Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+            var text = PdfText(await response.Content.ReadAsByteArrayAsync(Ct));
+            text.ShouldContain(title);
+            text.ShouldContain("株式会社サクラネット");
+            text.ShouldContain("東京都千代田区桜田町一丁目2番3号");
+            text.ShouldContain("代表取締役社長 桜井 花子");
+            text.ShouldContain("原因");
+            text.ShouldContain("2人");
+            text.ShouldNotContain("ポリシーに未記載");
+        }
+        var notice = await officer.GetAsync($"/api/incidents/{incident.Id}/notice?format=pdf", Ct);
+        notice.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var noticeText = PdfText(await notice.Content.ReadAsByteArrayAsync(Ct));
+        noticeText.ShouldContain("お客様の個人情報に関するお詫びとお知らせ");
+        noticeText.ShouldContain("お問い合わせ先");
+
+        // The console serves the same PDFs; the HTML report shows the policy's address too.
+        var console = await officer.GetAsync($"/console/incidents/{incident.Id}/report.pdf?kind=final", Ct);
+        console.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        (await officer.GetStringAsync($"/api/incidents/{incident.Id}/report?kind=final&format=html", Ct)).ShouldContain("代表取締役社長 桜井 花子");
+    }
+
+    [Fact]
+    public async Task ReportPdf_NoJapaneseFont_503WithCodeAndHtmlStillWorks()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster, b => b.Configuration["Mamori:Requests:PdfFont"] = "/nonexistent/font.ttf");
+        await using var _ = app;
+        var incident = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().CreateAsync(new IncidentInput
+        {
+            Title = "Laptop with health data lost", Cause = IncidentCause.Loss, DiscoveredAt = app.Clock.GetUtcNow(), SpecialCare = true, PersonsKnown = 3,
+        }, Actor.System, Ct));
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        await (await officer.GetAsync($"/api/incidents/{incident.Id}/report?kind=preliminary&format=pdf", Ct)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "MAMORI-6050");
+        var page = await officer.GetAsync($"/console/incidents/{incident.Id}/notice.pdf", Ct);
+        page.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-6050");
+        (await officer.GetAsync($"/api/incidents/{incident.Id}/report?kind=preliminary&format=html", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+}
