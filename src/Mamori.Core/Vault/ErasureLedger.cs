@@ -77,9 +77,9 @@ public sealed class ErasureLedger(string path)
             if (fresh.Count == 0) return 0;
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
             var created = !File.Exists(Path);
-            using (var s = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read))
+            using (var s = OpenForAppend())
             {
-                if (s.Length > 0 && LastByte() != (byte)'\n') s.WriteByte((byte)'\n'); // after a torn line
+                TrimTornTail(s);
                 foreach (var e in fresh)
                 {
                     s.Write(JsonSerializer.SerializeToUtf8Bytes(e));
@@ -94,11 +94,43 @@ public sealed class ErasureLedger(string path)
         }
     }
 
-    private byte LastByte()
+    /// <summary>Opens the file exclusively for writing; another process appending at the same moment is waited for (up to about a second).</summary>
+    private FileStream OpenForAppend()
     {
-        using var r = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        r.Seek(-1, SeekOrigin.End);
-        return (byte)r.ReadByte();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            }
+            catch (IOException) when (attempt < 100)
+            {
+                SpinWait.SpinUntil(() => false, 10);
+            }
+        }
+    }
+
+    /// <summary>Cuts a torn last line (a crash in the middle of an append) so the next line starts clean.</summary>
+    private static void TrimTornTail(FileStream s)
+    {
+        if (s.Length == 0) return;
+        var buffer = new byte[Math.Min(s.Length, 64 * 1024)];
+        var end = s.Length;
+        while (end > 0)
+        {
+            var start = Math.Max(0, end - buffer.Length);
+            s.Seek(start, SeekOrigin.Begin);
+            s.ReadExactly(buffer, 0, (int)(end - start));
+            var nl = Array.LastIndexOf(buffer, (byte)'\n', (int)(end - start) - 1);
+            if (nl >= 0)
+            {
+                s.SetLength(start + nl + 1);
+                break;
+            }
+            end = start;
+            if (end == 0) s.SetLength(0);
+        }
+        s.Seek(0, SeekOrigin.End);
     }
 
     private void Refresh()
@@ -112,22 +144,18 @@ public sealed class ErasureLedger(string path)
         }
         var info = new FileInfo(Path);
         if (info.Length == _length && info.LastWriteTimeUtc == _stamp) return;
+        var text = File.ReadAllText(Path);
+        var lines = text.Split('\n');
         var entries = new List<Entry>();
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(Path))
+        // The last segment is empty after a complete line, or a torn line (never acknowledged): ignored.
+        for (var i = 0; i < lines.Length - 1; i++)
         {
-            lineNo++;
-            if (line.Length == 0) continue;
+            if (lines[i].Length == 0) continue;
             Entry? e;
-            try { e = JsonSerializer.Deserialize<Entry>(line); }
+            try { e = JsonSerializer.Deserialize<Entry>(lines[i]); }
             catch (JsonException) { e = null; }
-            if (e is null || !e.Key.StartsWith(FingerprintPrefix, StringComparison.Ordinal))
-            {
-                // A torn last line (a crash during append) is ignored; anything else is corruption.
-                if (lineNo > 0 && File.ReadLines(Path).Skip(lineNo).Any(l => l.Length > 0))
-                    throw new MamoriException(ErrorCode.ErasureLedgerInvalid, $"The erasure ledger {Path} is malformed at line {lineNo}.", 500);
-                continue;
-            }
+            if (e?.Key is null || !e.Key.StartsWith(FingerprintPrefix, StringComparison.Ordinal))
+                throw new MamoriException(ErrorCode.ErasureLedgerInvalid, $"The erasure ledger {Path} is malformed at line {i + 1}.", 500);
             entries.Add(e);
         }
         _entries = entries;

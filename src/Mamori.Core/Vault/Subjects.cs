@@ -363,9 +363,19 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     /// restored older backup cannot bring them back. A crash before this line is repaired by
     /// <see cref="VaultMaintenance.ReapplyErasuresAsync"/>, which rebuilds the ledger from the certificates.
     /// </summary>
-    internal void RecordErased(IEnumerable<DestructionCertificate> certificates) =>
-        keys.Ledger.Append(certificates.Where(c => c.DestroyedKeyId?.StartsWith(ErasureLedger.FingerprintPrefix, StringComparison.Ordinal) == true)
-            .Select(c => new ErasureLedger.Entry(c.TenantId == Guid.Empty ? db.CurrentTenantId : c.TenantId, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt)));
+    internal void RecordErased(IEnumerable<DestructionCertificate> certificates)
+    {
+        try
+        {
+            keys.Ledger.Append(certificates.Where(c => c.DestroyedKeyId?.StartsWith(ErasureLedger.FingerprintPrefix, StringComparison.Ordinal) == true)
+                .Select(c => new ErasureLedger.Entry(c.TenantId == Guid.Empty ? db.CurrentTenantId : c.TenantId, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt)));
+        }
+        catch (IOException)
+        {
+            // The erasure is committed; the ledger line is rebuilt from its certificate by the next
+            // ReapplyErasuresAsync (server start, background job, restore). Failing the request would not undo it.
+        }
+    }
 
     /// <summary>Destroys <paramref name="destroy"/>; re-keys what is kept so the old key can go. Caller owns the transaction.</summary>
     internal async Task<DestructionCertificate> DestroyAsync(DataSubject subject, IReadOnlyList<SubjectField> destroy, IReadOnlyList<SubjectField> keep,
