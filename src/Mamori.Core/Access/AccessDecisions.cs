@@ -40,7 +40,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                 s => consentScopes.GetValueOrDefault(s));
         }
 
-        var categories = decision.Allowed ? string.Join(',', decision.Fields.Select(f => f.Category)) : decision.DeniedCategory;
+        var categories = decision.AuditCategories();
         await audit.AppendAsync(db.CurrentTenantId, new AuditEntry(
             decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
@@ -91,7 +91,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                     scope => consents.TryGetValue((subject.Id, scope), out var e) && e.Granted);
             }
             decisions[i] = decision;
-            var categories = decision.Allowed ? string.Join(',', decision.Fields.Select(f => f.Category)) : decision.DeniedCategory;
+            var categories = decision.AuditCategories();
             entries[i] = new AuditEntry(decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
                 decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
                 SubjectId: request.SubjectId.ToString(), Purpose: Truncate(request.Purpose), ReasonCode: Truncate(decision.Reason), Categories: Truncate(categories, 1000));

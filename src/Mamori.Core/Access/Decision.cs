@@ -35,7 +35,17 @@ public sealed record FieldDecision(string Category, bool Unmasked);
 /// <summary>The answer. <see cref="Reason"/> is a stable code (see docs/vault.md).</summary>
 public sealed record Decision(bool Allowed, string Reason, IReadOnlyList<FieldDecision> Fields, string? DeniedCategory = null)
 {
+    /// <summary>Marks a category that was decided masked in an audit event's category list (<c>name,~phone</c>).</summary>
+    public const char MaskedMarker = '~';
+
     public static Decision Deny(string reason, string? category = null) => new(false, reason, [], category);
+
+    /// <summary>
+    /// The categories an audit event records: allowed fields, masked ones prefixed with <see cref="MaskedMarker"/>
+    /// so that access reviews read from the chain exactly what each caller unmasked; for a denial, the denied category.
+    /// </summary>
+    public string? AuditCategories() =>
+        Allowed ? string.Join(',', Fields.Select(f => f.Unmasked ? f.Category : MaskedMarker + f.Category)) : DeniedCategory;
 }
 
 /// <summary>Stable reason codes of access decisions.</summary>

@@ -78,6 +78,9 @@ public enum AuditCode
     ConsentGranted = 4000,
     ConsentWithdrawn = 4001,
 
+    /// <summary>Staff read a person's consent ledger (and provision records) in the console; ReasonCode says which.</summary>
+    ConsentLedgerViewed = 4002,
+
     // 4100 third-party provision and its records (TargetId = record id; ReasonCode = basis or refusal)
     ProvisionMade = 4100,
     ProvisionRefused = 4101,
@@ -87,6 +90,12 @@ public enum AuditCode
     RecipientProfileSaved = 4105,
     SupervisionRecorded = 4106,
     SharedUseMemberSaved = 4107,
+
+    /// <summary>Staff read a recipient's records or one record (TargetId = recipient or record id; Categories = records or subjects listed).</summary>
+    ProvisionRecordsViewed = 4108,
+
+    /// <summary>Provision records exported as CSV (ReasonCode = all, recipient or subject; Categories = number of records).</summary>
+    ProvisionRecordsExported = 4109,
 
     // 6000 incidents (TargetId = incident id; ReasonCode = what changed)
     IncidentCreated = 6000,
@@ -101,6 +110,15 @@ public enum AuditCode
     // 6100 export traces: what a file with personal data contained (TargetId = export id; Purpose = export kind)
     ExportProduced = 6100,
     ExportSubjectIncluded = 6101,
+
+    // 9000 governance: organisation, access reviews, training (TargetId = department, review, line, course or user id; ReasonCode = what)
+    OrganisationChanged = 9000,
+    AccessReviewStarted = 9010,
+    AccessReviewLineConfirmed = 9011,
+    AccessReviewLineRevoked = 9012,
+    AccessReviewCompleted = 9013,
+    TrainingCourseSaved = 9020,
+    TrainingCompletionRecorded = 9021,
 
     // 9050 governance: internal audits and entrustee supervision (TargetId = plan, run, finding or recipient id; ReasonCode = what)
     AuditPlanSaved = 9050,

@@ -101,16 +101,24 @@ public static class AuditVerify
                 after = cp.Sequence;
             }
         }
+        // The head is read first: an event and the head update that counts it commit together, so every
+        // event up to this head is visible now, and events appended while we read (by a running server)
+        // lie beyond it and are left for the next check instead of looking like a gap.
+        var head = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(h => h.TenantId == tenantId, ct);
+        var last = head?.LastSequence ?? 0;
         var events = db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => e.TenantId == tenantId && e.Sequence > after)
+            .Where(e => e.TenantId == tenantId && e.Sequence > after && e.Sequence <= last)
             .OrderBy(e => e.Sequence)
             .AsAsyncEnumerable();
         await foreach (var e in events.WithCancellation(ct))
             if (!verifier.Add(e)) break;
-        if (verifier.BrokenAt is null)
+        if (verifier.BrokenAt is null && verifier.Finish(head))
         {
-            var head = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(h => h.TenantId == tenantId, ct);
-            verifier.Finish(head);
+            // Events past the head: the newest event is read before the head again, so a legitimately
+            // appended event is always counted by the head read after it; one that is not was inserted.
+            var newest = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking().Where(e => e.TenantId == tenantId).MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+            var now = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().Where(h => h.TenantId == tenantId).Select(h => (long?)h.LastSequence).FirstOrDefaultAsync(ct) ?? 0;
+            if (newest > now) return new AuditVerification(tenantId, slug, verifier.Verified, now + 1, "events beyond the chain head");
         }
         return new AuditVerification(tenantId, slug, verifier.Verified, verifier.BrokenAt, verifier.Problem);
     }

@@ -61,6 +61,9 @@ public enum ErrorCode
     UnknownCookieCategory = 1401,
     CookieChoiceInvalid = 1402,
 
+    // 1450-1499 console: consents and provision records
+    RecordExportInvalidFilter = 1450,
+
     // 2000-2199 policy (validation diagnostics are listed in Policy/PolicyCodes.cs; these are operations)
     PolicyInvalid = 2190,
     PolicyUnchanged = 2191,
@@ -173,6 +176,17 @@ public enum ErrorCode
     IncidentInvalidExport = 6052,
     IncidentExportTraceMismatch = 6053,
     IncidentNoAffectedSubjects = 6054,
+    // 9000-9049 governance: organisation, access reviews, training (docs/governance.md)
+    UnknownDepartment = 9000,
+    NotDepartmentReviewer = 9001,
+    AccessReviewAlreadyOpen = 9002,
+    AccessReviewIncomplete = 9003,
+    AccessReviewClosed = 9004,
+    AccessReviewChainBroken = 9005,
+    UnknownTrainingCourse = 9006,
+    UnknownPolicyItem = 9007,
+    InvalidGovernanceSetting = 9008,
+
     // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)
     AuditPlanInvalid = 9050,
     AuditPlanNotFound = 9051,

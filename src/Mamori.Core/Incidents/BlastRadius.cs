@@ -71,7 +71,7 @@ public static class BlastRadius
             if (row.SubjectId is { Length: > 0 } s) subjects.Add(s);
             if (row.Categories is { Length: > 0 } c)
                 foreach (var id in c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    categories.Add(id);
+                    categories.Add(id.TrimStart(Access.Decision.MaskedMarker)); // a masked read still touched the category
         }
         return new BlastRadiusResult(
             [.. subjects.Order(StringComparer.Ordinal)],

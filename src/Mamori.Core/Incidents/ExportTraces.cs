@@ -115,7 +115,10 @@ public static class ExportTraces
     private static string? Join(IEnumerable<string> categories)
     {
         var s = string.Join(',', categories);
-        return s.Length == 0 ? null : s.Length <= 1000 ? s : s[..s.LastIndexOf(',', 1000)];
+        if (s.Length == 0) return null;
+        if (s.Length <= 1000) return s;
+        var cut = s.LastIndexOf(',', 1000);
+        return cut > 0 ? s[..cut] : null;
     }
 
     /// <summary>The traces a query names (one export may have several files).</summary>

@@ -85,7 +85,7 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         (await db.Set<ProvisionRecord>().AsNoTracking().OrderByDescending(r => r.At).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(ct))
         .Select(r => View(r, [])).ToList();
 
-    private static ProvisionRecordView View(ProvisionRecord r, IReadOnlyList<Guid> subjects) => new(
+    internal static ProvisionRecordView View(ProvisionRecord r, IReadOnlyList<Guid> subjects) => new(
         r.Id, r.Direction == RecordDirection.Provided ? "provided" : "received", Provisions.Kebab(r.Basis), r.At, r.CounterpartyId,
         r.CounterpartyName, r.CounterpartyAddress, r.CounterpartyRepresentative, r.Country, r.Items, r.SubjectCount, subjects,
         r.ConsentRef, r.OptOutFacts, r.LegalException, r.Justification, r.AcquisitionHistory, r.ContractRef, r.ContractAsRecord,

@@ -145,7 +145,7 @@ public sealed partial class RecipientRegistry(MamoriDbContext db, AuditLog audit
     };
 
     /// <summary>Every recipient the policy declares, company-wide and per service, once each.</summary>
-    internal static IEnumerable<(string Id, RecipientKind Kind, LocalizedText Name, IReadOnlyList<string> Categories)> Declared(PolicyModel model)
+    public static IEnumerable<(string Id, RecipientKind Kind, LocalizedText Name, IReadOnlyList<string> Categories)> Declared(PolicyModel model)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in new[] { model.Recipients }.Concat(model.Services.Select(s => s.Recipients)))

@@ -68,23 +68,38 @@ public enum Permission
 
     /// <summary>Read audit plans, checklists, findings, corrective actions, entrustee supervision and the annual management review.</summary>
     ReadInternalAudits,
+
+    /// <summary>Read the organisation (representative, departments, staff, responsibilities), access-review schedule and training status.</summary>
+    ReadGovernance,
+
+    /// <summary>Name the management representative and department managers, assign staff, responsibilities and governance settings (S-08).</summary>
+    ManageOrganisation,
+
+    /// <summary>See access reviews; start, decide and complete them where the caller is the department's manager or the representative (S-62).</summary>
+    ReviewAccess,
+
+    /// <summary>Keep training courses and record completions (S-63).</summary>
+    ManageTraining,
 }
 
 public static class RolePermissions
 {
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
-        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations],
+        [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations,
+            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining],
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
             Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests,
             Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations,
-            Permission.ManageInternalAudits, Permission.ReadInternalAudits],
+            Permission.ManageInternalAudits, Permission.ReadInternalAudits,
+            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
-            Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents],
+            Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents, Permission.ReviewAccess],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
             Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations,
-            Permission.ManageInternalAudits, Permission.ReadInternalAudits],
+            Permission.ManageInternalAudits, Permission.ReadInternalAudits,
+            Permission.ReadGovernance, Permission.ReviewAccess],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

@@ -69,7 +69,7 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
 
     /// <summary>
     /// Disables the account and, in the same transaction, revokes its sessions and the API keys it
-    /// owns: a person who left loses access at once (S-62).
+    /// owns or created: a person who left loses access at once (S-62).
     /// </summary>
     public async Task DisableAsync(StaffUser user, Actor actor, CancellationToken ct = default)
     {
@@ -80,7 +80,13 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         user.DisabledAt = now;
         var sessions = await db.Sessions.Where(s => s.UserId == user.Id && s.RevokedAt == null).ToListAsync(ct);
         foreach (var s in sessions) s.RevokedAt = now;
-        var keys = await db.ApiKeys.Where(k => k.OwnerUserId == user.Id && k.RevokedAt == null).ToListAsync(ct);
+        // Keys the user owns, and keys they created (they saw the secret once): the chain names the creator.
+        var uid = user.Id.ToString();
+        var created = (await db.AuditEvents.AsNoTracking()
+                .Where(e => e.Code == AuditCode.ApiKeyCreated && e.ActorKind == ActorKind.User && e.ActorId == uid)
+                .Select(e => e.TargetId).ToListAsync(ct))
+            .Select(t => Guid.TryParse(t, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList();
+        var keys = await db.ApiKeys.Where(k => (k.OwnerUserId == user.Id || created.Contains(k.Id)) && k.RevokedAt == null).ToListAsync(ct);
         foreach (var k in keys) k.RevokedAt = now;
         var entries = new List<AuditEntry> { new(AuditCode.UserDisabled, actor, TargetId: user.Id.ToString()) };
         entries.AddRange(sessions.Select(s => new AuditEntry(AuditCode.SessionRevoked, actor, TargetId: s.Id.ToString(), ReasonCode: "user-disabled")));

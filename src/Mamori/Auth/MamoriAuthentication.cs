@@ -61,6 +61,13 @@ public sealed class MamoriAuthenticationHandler(
         }
 
         http.RequestServices.GetRequiredService<TenantContext>().Set(principal.TenantId);
+        if (principal.UserId is { } uid)
+        {
+            // A role whose holder's training for it is overdue grants nothing while the setting is on (S-63).
+            var suspended = await http.RequestServices.GetRequiredService<Governance.Training.TrainingSuspensions>()
+                .SuspendedRolesAsync(http.RequestServices.GetRequiredService<Data.MamoriDbContext>(), uid, http.RequestAborted);
+            if (suspended.Count > 0) principal = principal with { Roles = [.. principal.Roles.Where(r => !suspended.Contains(r))] };
+        }
         http.Features.Set(principal);
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.NameIdentifier, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, principal.Actor.ToString()));
@@ -120,7 +127,7 @@ public static class PermissionPolicies
             options.AddPolicy(Name(p), b => b
                 .AddAuthenticationSchemes(MamoriAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireAssertion(ctx => RolePermissions.Grants(
+                .RequireAssertion(ctx => p == Permission.Self || RolePermissions.Grants(
                     ctx.User.FindAll(ClaimTypes.Role).Select(c => c.Value), p)));
         }
     }

@@ -31,9 +31,13 @@ public static class DemoSeeder
 
         await sp.GetRequiredService<Tenants>().CreateAsync(TenantSlug, TenantName, ct);
         var password = PasswordHasher.Generate();
-        await sp.GetRequiredService<StaffAccounts>().AddAsync(AdminEmail, [Roles.Admin, Roles.PrivacyOfficer], password, Actor.System, ct);
+        var admin = await sp.GetRequiredService<StaffAccounts>().AddAsync(AdminEmail, [Roles.Admin, Roles.PrivacyOfficer], password, Actor.System, ct);
         var store = sp.GetRequiredService<Policy.PolicyStore>();
         await Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, PolicyDirectory, store.TodayJst(), store.TodayJst(), Actor.System, ct);
+        // Governance: the admin is the management representative; one annual course for all staff.
+        await sp.GetRequiredService<Governance.Organisation.Organisation>().SetRepresentativeAsync(admin.Id, Actor.System, ct);
+        await sp.GetRequiredService<Governance.Training.TrainingRecords>().SaveCourseAsync("privacy-basics",
+            new Governance.Training.CourseChange("個人情報保護の基礎研修", "Privacy basics", 12, 30, []), Actor.System, ct);
         var subjects = await DemoData.LoadAsync(sp, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {

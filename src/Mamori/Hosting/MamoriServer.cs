@@ -114,6 +114,7 @@ public static class MamoriServer
         builder.Services.AddScoped<IDashboardPanel, RequestsPanel>();
         builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();
         builder.Services.AddScoped<IDashboardPanel, GovernanceAuditsPanel>();
+        builder.Services.AddScoped<IDashboardPanel, GovernancePeoplePanel>();
         // Presidio-compatible hashing uses a key derived from the blind-index key: stable pseudonyms per installation.
         builder.Services.AddSingleton(sp => new Discovery.Presidio.PresidioApi(System.Security.Cryptography.HMACSHA256.HashData(
             sp.GetRequiredService<Vault.KeyRingProvider>().Current.BlindIndexKey, "mamori-discovery-hash"u8)));
@@ -166,6 +167,7 @@ public static class MamoriServer
         api.MapConsents();
         api.MapProvisions();
         api.MapGovernanceAudits();
+        api.MapGovernancePeople();
 
         app.MapConsolePages();
         app.MapApiReference();
@@ -176,6 +178,7 @@ public static class MamoriServer
         app.MapConsentPages();
         app.MapCookiePages();
         app.MapGovernanceAuditPages();
+        app.MapGovernancePeoplePages();
         return app;
     }
 

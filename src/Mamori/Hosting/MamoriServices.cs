@@ -58,12 +58,18 @@ public static class MamoriServices
         services.AddScoped<Provision.Provisions>();
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
+        services.AddScoped<Provision.RecordRegister>();
         services.AddScoped<Provision.OptOutStops>();
         services.AddScoped<Governance.Reports.GovernanceEvidence>();
         services.AddScoped<Governance.InternalAudits.AuditChecklist>();
         services.AddScoped<Governance.InternalAudits.InternalAuditing>();
         services.AddScoped<Governance.Entrustees.EntrusteeSupervision>();
         services.AddScoped<Governance.Reports.ManagementReview>();
+        services.TryAddSingleton<Governance.Training.TrainingSuspensions>();
+        services.AddScoped<Governance.Organisation.Organisation>();
+        services.AddScoped<Governance.AccessReviews.AccessReviews>();
+        services.AddScoped<Governance.Training.TrainingRecords>();
+        services.AddScoped<Governance.Organisation.PeopleEvidence>();
         return services;
     }
 

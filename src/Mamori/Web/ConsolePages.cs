@@ -47,6 +47,7 @@ public static class ConsolePages
         app.MapSubjectPages();
         app.MapAuditPages();
         app.MapPolicyConsolePages();
+        app.MapRecordPages();
     }
 
     /// <summary>Only local paths: an open redirect after sign-in would be a phishing aid.</summary>

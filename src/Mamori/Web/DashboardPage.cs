@@ -72,8 +72,9 @@ public static class DashboardPage
         if (Can(http, Permission.ViewOperations))
         {
             var keys = await KeysCard(http, sp, ct);
-            var counts = await SubjectsCard(http, db, ct);
-            var retention = await RetentionCard(http, db, sp.GetRequiredService<TimeProvider>(), ct);
+            var types = SubjectTypeNames(http, (await sp.GetRequiredService<PolicyStore>().CurrentAsync(ct))?.Model);
+            var counts = await SubjectsCard(http, db, types, ct);
+            var retention = await RetentionCard(http, db, sp.GetRequiredService<TimeProvider>(), types, ct);
             ops = H.F($"{keys}{counts}{retention}");
         }
 
@@ -148,13 +149,29 @@ public static class DashboardPage
             """);
     }
 
-    private static async Task<Html> SubjectsCard(HttpContext http, MamoriDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Subject types by id with their name in the page's language, from the company and every service of the
+    /// policy in force; an id the policy no longer declares shows as itself.
+    /// </summary>
+    internal static Func<string, Html> SubjectTypeNames(HttpContext http, PolicyModel? model)
+    {
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (model is not null)
+            foreach (var t in model.SubjectTypes.Concat(model.Services.SelectMany(s => s.SubjectTypes)))
+                names.TryAdd(t.Id, t.Name.Get(lang));
+        return id => names.TryGetValue(id, out var name)
+            ? H.F($"""{name} <code class="muted">{id}</code>""")
+            : H.F($"<code>{id}</code>");
+    }
+
+    private static async Task<Html> SubjectsCard(HttpContext http, MamoriDbContext db, Func<string, Html> typeName, CancellationToken ct)
     {
         var byType = await db.Set<DataSubject>().AsNoTracking().GroupBy(s => new { s.SubjectType, Erased = s.ErasedAt != null })
             .Select(g => new { g.Key.SubjectType, g.Key.Erased, Count = g.Count() }).ToListAsync(ct);
         var live = byType.Where(x => !x.Erased).Sum(x => x.Count);
         var erased = byType.Where(x => x.Erased).Sum(x => x.Count);
-        var rows = byType.Where(x => !x.Erased).OrderByDescending(x => x.Count).Select(x => H.F($"<tr><td>{x.SubjectType}</td><td class=\"num\">{x.Count:N0}</td></tr>"));
+        var rows = byType.Where(x => !x.Erased).OrderByDescending(x => x.Count).Select(x => H.F($"<tr><td>{typeName(x.SubjectType)}</td><td class=\"num\">{x.Count:N0}</td></tr>"));
         return H.F($"""
             <section class="card" aria-labelledby="subjects-h"><h2 id="subjects-h">{T(http, "本人データ", "Subjects")}</h2>
             <p class="big">{live:N0} <span class="unit">{T(http, "人", "held")}</span></p>
@@ -164,7 +181,7 @@ public static class DashboardPage
             """);
     }
 
-    private static async Task<Html> RetentionCard(HttpContext http, MamoriDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Html> RetentionCard(HttpContext http, MamoriDbContext db, TimeProvider clock, Func<string, Html> typeName, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var horizon = now.AddDays(RetentionHorizonDays);
@@ -177,7 +194,7 @@ public static class DashboardPage
             .OrderByDescending(g => g.Time).Take(5).ToListAsync(ct);
         Html subjectLink(Guid id) => Can(http, Permission.ReadSubjects)
             ? H.F($"""<a href="/console/subjects?id={id}"><code>{id.ToString()[..8]}…</code></a>""") : H.F($"<code>{id.ToString()[..8]}…</code>");
-        var nextRows = next.Select(s => H.F($"<tr><td>{Jst(s.NextExpiry)}</td><td>{s.SubjectType}</td><td>{subjectLink(s.Id)}</td></tr>"));
+        var nextRows = next.Select(s => H.F($"<tr><td>{Jst(s.NextExpiry)}</td><td>{typeName(s.SubjectType)}</td><td>{subjectLink(s.Id)}</td></tr>"));
         var sweepRows = sweeps.Select(s => H.F($"<tr><td>{Jst(s.Time)}</td><td class=\"num\">{s.Count:N0}</td></tr>"));
         return H.F($"""
             <section class="card wide" aria-labelledby="retention-h"><h2 id="retention-h">{T(http, "保存期間", "Retention")}</h2>
@@ -228,7 +245,7 @@ public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Micr
         var total = byStatus.Sum(x => x.Count);
         var statusRows = Open.Select(st => H.F($"<tr><td>{StatusName(http, st)}</td><td class=\"num\">{byStatus.FirstOrDefault(x => x.Status == st)?.Count ?? 0:N0}</td></tr>"));
         var nextRows = next.Select(r => H.F($"""
-            <tr><td class="{(r.DueOn < today ? "error" : "")}">{r.DueOn!.Value:yyyy-MM-dd}</td><td><a href="/console/requests/{r.Id}">{r.Reference}</a></td><td>{r.Kind.ToString()}</td></tr>
+            <tr><td class="{(r.DueOn < today ? "error" : "")}">{r.DueOn!.Value:yyyy-MM-dd}</td><td><a href="/console/requests/{r.Id}">{r.Reference}</a></td><td>{Pages.T(http, Requests.RequestKinds.Name(r.Kind).Ja, Requests.RequestKinds.Name(r.Kind).En)}</td></tr>
             """));
         return H.F($"""
             <section class="card wide" aria-labelledby="requests-h"><h2 id="requests-h">{Pages.T(http, "開示等の請求", "Data-subject requests")}</h2>

@@ -186,7 +186,8 @@ public static class IncidentConsolePages
     private static DateTimeOffset LocalJst(string value, string name)
     {
         if (!DateTime.TryParseExact(value, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"], Inv, DateTimeStyles.None, out var local))
-            throw new MamoriException(ErrorCode.IncidentInvalidWindow, $"'{name}' is a date and time (Japan time), e.g. 2026-04-01T09:00.");
+            throw new MamoriException(name == "discoveredAt" ? ErrorCode.IncidentInvalidDate : ErrorCode.IncidentInvalidWindow,
+                $"'{name}' is a date and time (Japan time), e.g. 2026-04-01T09:00.");
         return new DateTimeOffset(local, TimeSpan.FromHours(9));
     }
 

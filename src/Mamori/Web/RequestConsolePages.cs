@@ -60,7 +60,7 @@ public static class RequestConsolePages
 
         app.MapPost("/console/requests/{id:guid}/action", async (HttpContext http, Guid id, DataSubjectRequests requests, [FromForm] string action,
             [FromForm] string? group, [FromForm] string? document, [FromForm] string? issuedOn, [FromForm] string? reference, [FromForm] string? reason,
-            [FromForm] string? note, [FromForm] string? correctionItem, [FromForm] string? correctionValue) =>
+            [FromForm] string? note, [FromForm] string? correctionItem, [FromForm] string? correctionValue, [FromForm] string? confirm) =>
         {
             var actor = http.Actor();
             var ct = http.RequestAborted;
@@ -91,6 +91,8 @@ public static class RequestConsolePages
 
                 async Task<RequestView> Checked()
                 {
+                    if (confirm != "yes")
+                        throw new MamoriException(ErrorCode.RequestInvalidInput, "Tick the box to confirm that the document was checked.");
                     var g = Enum.TryParse<DocumentGroup>((group ?? "").Replace("-", "", StringComparison.Ordinal), true, out var x) ? x : DocumentGroup.Identity;
                     await requests.RecordCheckedAsync(id, g, document ?? "", issued, actor, ct);
                     return await requests.ViewAsync(id, ct);
@@ -101,6 +103,10 @@ public static class RequestConsolePages
                 return Result(await DetailAsync(http, requests, id, e), e.Status is >= 400 and < 500 ? e.Status : 400);
             }
         }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
+
+        app.MapGet("/console/requests/{id:guid}/preview", async (HttpContext http, Guid id, DataSubjectRequests requests) =>
+            Result(await PreviewAsync(http, requests, id)))
+            .RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
         app.MapGet("/console/requests/{id:guid}/answer", async (HttpContext http, Guid id, string? format, DataSubjectRequests requests) =>
         {
@@ -181,14 +187,10 @@ public static class RequestConsolePages
             <form method="post" action="/console/requests/{id}/action" class="stack">{AntiforgeryField(http)}<input type="hidden" name="action" value="{action}">{extra}<button type="submit">{T(http, ja, en)}</button></form>
             """);
         Html actions = !handles || r.IsClosed ? default : H.F($"""
+            {Checklist(http, id, r, v)}
             <h2>{T(http, "操作", "Actions")}</h2>
             {(r.Status == RequestStatus.Received ? Button("start", "確認を開始する", "Start checking") : default)}
             {(v.VerifiedAt is null && RequestKinds.NeedsIdentity(r.Kind) ? H.F($"""
-              {Button("checked", "書類を確認済みとして記録", "Record a document as checked", H.F($"""
-                <label for="group">{T(http, "区分", "Group")}</label><select id="group" name="group"><option value="identity">{T(http, "本人確認", "Identity")}</option><option value="proxy">{T(http, "代理人", "Agent")}</option><option value="legal-representative">{T(http, "法定代理人", "Statutory representative")}</option></select>
-                <label for="document">{T(http, "書類", "Document")}</label><select id="document" name="document">{v.MissingDocuments.Select(m => H.F($"""<option value="{m.Name}">{m.Name}</option>"""))}</select>
-                <label for="issuedOn">{T(http, "発行日", "Issue date")}</label><input id="issuedOn" name="issuedOn" type="date">
-                """))}
               {Button("ask-documents", "不足書類の提出を依頼する（期限停止）", "Ask for missing documents (pauses the clock)")}
               {Button("send-code", "確認コードを送る", "Send a one-time code")}
               {Button("verify", "本人確認を完了する", "Identity verified")}
@@ -216,7 +218,9 @@ public static class RequestConsolePages
             <dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{string.Join(", ", details.Categories ?? [])}</dd></dl>
             """);
         Html answers = !handles || v.Answers.Count == 0 ? default : H.F($"""
-            <h2>{T(http, "回答", "Answer")}</h2><ul>{v.Answers.Select(a => H.F($"""<li><a href="/console/requests/{id}/answer?format={a.ToString().ToLowerInvariant()}">{a}</a></li>"""))}</ul>
+            <h2>{T(http, "回答", "Answer")}</h2>
+            {(v.Answers.Contains(ArtifactKind.Html) ? H.F($"""<p><a href="/console/requests/{id}/preview">{T(http, "回答をプレビューする", "Preview the answer")}</a></p>""") : default)}
+            <ul>{v.Answers.Select(a => H.F($"""<li><a href="/console/requests/{id}/answer?format={a.ToString().ToLowerInvariant()}">{a}</a></li>"""))}</ul>
             """);
         return Layout(http, v.Reference, H.F($"""
             <h1>{v.Reference} — {Name(http, RequestKinds.Name(v.Kind))}</h1>
@@ -228,19 +232,123 @@ public static class RequestConsolePages
               <dt>{T(http, "回答期限", "Due")}</dt><dd>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中（再開時 ", "paused (if resumed today ") + v.ProjectedDueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")")} — {Deadline(http, v.Deadline)}</dd>
               <dt>{T(http, "訴え提起が可能となる日（法39条）", "Suit possible from (Art.39)")}</dt><dd>{v.SuitPossibleFrom:yyyy-MM-dd}</dd>
               <dt>{T(http, "停止日数", "Days paused")}</dt><dd>{v.PausedDays}</dd>
-              <dt>{T(http, "本人確認", "Verification")}</dt><dd>{v.Verification}</dd>
-              <dt>{T(http, "手数料", "Fee")}</dt><dd>{v.FeeYen:N0} {(v.FeeWaived ? T(http, "（免除）", "(waived)") : v.PaidAt is not null ? T(http, "（入金確認済み）", "(paid)") : "")}</dd>
+              <dt>{T(http, "本人確認", "Verification")}</dt><dd>{Verification(http, v.Verification)}</dd>
+              <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
               <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
-              <dt>{T(http, "結果", "Outcome")}</dt><dd>{v.Outcome} {v.RefusalReason}</dd>
+              <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)} {v.RefusalReason}</dd>
             </dl>
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>
-            <ul>{v.Documents.Select(d => H.F($"<li>{d.Name} ({d.Group}, {d.Source}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? ", destroyed" : "")})</li>"))}</ul>
+            <ul>{v.Documents.Select(d => H.F($"<li>{d.Name} ({GroupName(http, d.Group)}, {(d.Source == DocumentSource.Upload ? T(http, "提出", "uploaded") : T(http, "職員が確認", "checked by staff"))}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? T(http, "、廃棄済み", ", destroyed") : "")})</li>"))}</ul>
             {(v.MissingDocuments.Count > 0 && v.VerifiedAt is null ? H.F($"<p>{T(http, "不足", "Missing")}: {string.Join("、", v.MissingDocuments.Select(m => m.Name))}</p>") : default)}
             {answers}
             {actions}
             <h2>{T(http, "履歴", "History")}</h2>
-            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {t.From} → {t.To} ({t.Reason})</li>"))}</ol>
+            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {Name(http, RequestKinds.StatusName(t.From))} → {Name(http, RequestKinds.StatusName(t.To))} <span class=\"muted\">({t.Reason})</span></li>"))}</ol>
+            """));
+    }
+
+    private static string GroupName(HttpContext http, DocumentGroup g) => g switch
+    {
+        DocumentGroup.Proxy => T(http, "代理人", "Agent"),
+        DocumentGroup.LegalRepresentative => T(http, "法定代理人", "Statutory representative"),
+        _ => T(http, "本人確認", "Identity"),
+    };
+
+    private static string Verification(HttpContext http, VerificationMethod m) => m switch
+    {
+        VerificationMethod.Documents => T(http, "書類で確認済み", "verified by documents"),
+        VerificationMethod.OneTimeCode => T(http, "確認コードで確認済み", "verified by one-time code"),
+        VerificationMethod.NotRequired => T(http, "不要", "not required"),
+        _ => T(http, "未了", "not yet"),
+    };
+
+    private static string Outcome(HttpContext http, RequestOutcome o) => o switch
+    {
+        RequestOutcome.Executed => T(http, "実施", "executed"),
+        RequestOutcome.NoDataHeld => T(http, "保有個人データなし", "no data held"),
+        RequestOutcome.NoChange => T(http, "変更なし", "no change"),
+        RequestOutcome.Refused => T(http, "お断り", "refused"),
+        RequestOutcome.Withdrawn => T(http, "取下げ", "withdrawn"),
+        _ => "—",
+    };
+
+    /// <summary>The fee as the officer needs it: amount, and whether it is awaited, paid, waived or not charged.</summary>
+    private static string FeeStatus(HttpContext http, RequestView v) =>
+        v.FeeYen == 0 && !v.FeeWaived ? T(http, "なし（または本人確認後に確定）", "none (or set after verification)")
+        : $"{v.FeeYen:N0} {T(http, "円", "yen")} — " + (v.FeeWaived ? T(http, "免除", "waived")
+            : v.PaidAt is { } paid ? T(http, "入金確認済み", "paid") + " " + Jst(paid)
+            : v.InvoicedAt is not null ? T(http, "入金待ち（期限停止中）", "awaiting payment (clock paused)")
+            : T(http, "未請求", "not invoiced yet"));
+
+    /// <summary>
+    /// The verification checklist: every document the policy requires for this requester, ticked when held, with
+    /// a form per missing one that staff tick after checking the original or copy (letters, visits).
+    /// </summary>
+    private static Html Checklist(HttpContext http, Guid id, DataSubjectRequest r, RequestView v)
+    {
+        if (!RequestKinds.NeedsIdentity(r.Kind)) return default;
+        var en = Lang(http) == "en";
+        string Group(DocumentGroup g) => GroupName(http, g);
+        var held = v.Documents.Where(d => !d.Destroyed).Select(d => H.F($"""
+            <li class="done"><span aria-hidden="true">☑</span> {d.Name} <span class="muted">({Group(d.Group)}{(d.IssuedOn is { } i ? ", " + T(http, "発行日 ", "issued ") + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")})</span></li>
+            """));
+        var n = 0;
+        var missing = v.VerifiedAt is not null ? [] : v.MissingDocuments.Select(m =>
+        {
+            n++;
+            var name = en ? m.NameEn ?? m.Name : m.Name;
+            Html date = m.MaxAge is null ? default : H.F($"""
+                <label for="issued-{n}">{T(http, "発行日", "Issue date")}</label><input id="issued-{n}" name="issuedOn" type="date" required>
+                """);
+            return H.F($"""
+                <li><form method="post" action="/console/requests/{id}/action" class="check-item">{AntiforgeryField(http)}
+                <input type="hidden" name="action" value="checked"><input type="hidden" name="group" value="{m.Group.ToString()}"><input type="hidden" name="document" value="{m.Name}">
+                <label class="check"><input type="checkbox" name="confirm" value="yes" required> {name} <span class="muted">({Group(m.Group)}{(m.OneOf ? T(http, "・いずれか1点", ", one of these") : "")}{(m.MaxAge is { } a ? T(http, $"・{a}以内に発行", $", issued within {a}") : "")})</span></label>
+                {date}<button type="submit" class="secondary">{T(http, "確認済みにする", "Mark as checked")}</button></form></li>
+                """);
+        }).ToList();
+        Html state = v.VerifiedAt is { } at
+            ? H.F($"""<p class="ok">✔ {T(http, "本人確認済み", "Identity verified")} {Jst(at)} ({Verification(http, v.Verification)})</p>""")
+            : v.MissingDocuments.Count == 0
+                ? H.F($"""<p class="ok">{T(http, "必要な書類はそろっています。「本人確認を完了する」で確認を終えてください。", "Every required document is here: finish with “Identity verified”.")}</p>""")
+                : H.F($"""<p>{T(http, "不足している書類を確認したら、チェックを入れて記録してください。", "Tick each missing document once you have checked it.")}</p>""");
+        return H.F($"""
+            <section aria-labelledby="checklist-h"><h2 id="checklist-h">{T(http, "本人確認チェックリスト", "Verification checklist")}</h2>
+            {state}
+            <ul class="checklist">{held}{missing}</ul>
+            </section>
+            """);
+    }
+
+    /// <summary>The HTML answer inside the console frame (its own styles dropped: CSP allows no inline style). Reading it is audited.</summary>
+    private static async Task<Html> PreviewAsync(HttpContext http, DataSubjectRequests requests, Guid id)
+    {
+        var r = await requests.GetAsync(id, http.RequestAborted);
+        var title = T(http, "回答のプレビュー", "Answer preview") + " " + r.Reference;
+        Html body;
+        try
+        {
+            var (_, bytes) = await requests.AnswerAsync(r, ArtifactKind.Html, http.Actor(), http.RequestAborted);
+            var html = System.Text.Encoding.UTF8.GetString(bytes);
+            var start = html.IndexOf("<body>", StringComparison.Ordinal);
+            var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
+            // The answer is Mamori's own rendering, every value in it HTML-encoded; only its frame is dropped.
+            var inner = start >= 0 && end > start ? html[(start + 6)..end] : "";
+            inner = inner.Replace("<h1>", "<h2>", StringComparison.Ordinal).Replace("</h1>", "</h2>", StringComparison.Ordinal);
+            body = H.F($"""
+                <p role="status">{T(http, "本人に届く回答（HTML）と同じ内容です。この閲覧は監査ログに記録されました。", "The same answer (HTML) the person receives. This view was recorded in the audit log.")}</p>
+                <article class="answer-preview card" lang="ja">{Html.Raw(inner)}</article>
+                """);
+        }
+        catch (MamoriException e) when (e.Code is ErrorCode.RequestAnswerNotReady or ErrorCode.RequestPaymentRequired or ErrorCode.RequestFilesDestroyed)
+        {
+            body = H.F($"""<p class="notice" role="status">{T(http, "表示できる回答はまだありません", "There is no answer to show yet")} [{ErrorCodes.Format(e.Code)}]</p>""");
+        }
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            {body}
+            <p><a href="/console/requests/{id}">{T(http, "請求の詳細へ戻る", "Back to the request")}</a></p>
             """));
     }
 }

@@ -116,13 +116,16 @@ public static class SubjectPages
         Html link = Can(http, Permission.WriteSubjects) && subject is { ErasedAt: null }
             ? H.F($"""<form method="post" action="/console/subjects/{id}/link" class="inline">{AntiforgeryField(http)}<button type="submit" class="secondary">{T(http, "Cookie 設定用リンクを発行", "Issue a cookie-settings link")}</button></form>""")
             : default;
+        Html records = Can(http, Permission.ReadConsents)
+            ? H.F($"""<p><a href="/console/consents/subjects/{id}">{T(http, "同意・提供の記録", "Consents and provision records")}</a></p>""")
+            : default;
         return H.F($"""
             <article class="card subject" aria-label="{T(http, "本人", "Subject")} {id}">
             <h2><code>{id}</code></h2>
             <p class="muted">{T(http, "種類", "Type")}: {subject?.SubjectType ?? "—"} · {T(http, "サービス", "Service")}: {subject?.ServiceId ?? T(http, "全社", "company")} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
             {(subject?.UseSuspended == true ? H.F($" · <strong class=\"error\">{T(http, "利用停止中", "Use suspended")}</strong>") : default)}
             {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>") : default)}</p>
-            {body}{link}
+            {body}{records}{link}
             </article>
             """);
     }

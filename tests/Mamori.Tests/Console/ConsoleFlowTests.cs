@@ -153,6 +153,28 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Dashboard_RequestKindsAndSubjectTypes_ShownByTheirPolicyNames()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        // The letter names a person we hold (a request with no match is answered "no data" at once and closed).
+        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        await RequestAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        var ja = await s.GetStringAsync("/console");
+        ja.ShouldContain("<td>SMS認証の利用者 <code class=\"muted\">sms-user</code></td>");
+        ja.ShouldNotContain("<td>sms-user</td>");
+        var panel = System.Text.RegularExpressions.Regex.Match(ja, "aria-labelledby=\"requests-h\">.*?</section>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        panel.ShouldContain("</a></td><td>保有個人データの開示</td></tr>", customMessage: panel);
+        ja.ShouldNotContain("<td>Disclosure</td>");
+
+        var en = await s.GetStringAsync("/console?lang=en");
+        en.ShouldContain("<td>Users of SMS verification <code class=\"muted\">sms-user</code></td>");
+        en.ShouldContain("</a></td><td>Disclosure of retained personal data</td></tr>");
+    }
+
+    [Fact]
     public async Task PolicyPublish_UploadCheckThenPublish_NewVersionWithDiff()
     {
         var (app, tenant, _) = await StartAsync(cluster);

@@ -20,14 +20,26 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
 
     /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
     /// <summary>Real ids for route parameters: the subject, a request and its status token; anything else stays a random id (404 page).</summary>
-    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid AuditPlan, Guid AuditRun, Guid Finding);
+    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding, Guid Record);
 
     private static async Task<Ids> IdsAsync(TestApp app, Guid tenant, Guid subject)
     {
         var (request, token) = await RequestAsync(app, tenant);
         var incident = await IncidentAsync(app, tenant);
         var (plan, run, finding) = await GovernanceAuditAsync(app, tenant);
-        return new Ids(subject, request, token, incident, plan, run, finding);
+        return new Ids(subject, request, token, incident, await AccessReviewAsync(app, tenant), plan, run, finding, await ReceiptRecordAsync(app, tenant, subject));
+    }
+
+    /// <summary>An access review of the policy's "isp" department, started by the management representative.</summary>
+    private static async Task<Guid> AccessReviewAsync(TestApp app, Guid tenant)
+    {
+        var representative = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        return await app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            await sp.GetRequiredService<Mamori.Governance.Organisation.Organisation>().SetRepresentativeAsync(representative.Id, Mamori.Audit.Actor.System, Ct);
+            var principal = new StaffPrincipal(tenant, Mamori.Audit.Actor.User(representative.Id), representative.Roles, representative.Id, null, representative.Email);
+            return (await sp.GetRequiredService<Mamori.Governance.AccessReviews.AccessReviews>().StartAsync("isp", principal, Ct)).Review.Id;
+        });
     }
 
     private static List<PageRoute> PageRoutes(TestApp app, Ids ids) =>
@@ -52,6 +64,9 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             ("id", var p) when p.Contains("/governance/audits/runs/", StringComparison.Ordinal) => ids.AuditRun.ToString(),
             ("id", var p) when p.Contains("/governance/findings/", StringComparison.Ordinal) => ids.Finding.ToString(),
             ("id", var p) when p.Contains("/governance/entrustees/", StringComparison.Ordinal) => "payment-agent",
+            ("id", var p) when p.Contains("/access-reviews/", StringComparison.Ordinal) => ids.AccessReview.ToString(),
+            ("id", var p) when p.Contains("/provisions/records/", StringComparison.Ordinal) => ids.Record.ToString(),
+            ("recipient", _) => "carriers",
             _ => Guid.NewGuid().ToString(),
         });
 

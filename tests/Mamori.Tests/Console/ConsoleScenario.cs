@@ -58,6 +58,12 @@ public static class ConsoleScenario
         return (plan.Id, run.Id, finding.Id);
     });
 
+    /// <summary>A receipt record (Art.30) listing the subject: the record pages and the export have something to show.</summary>
+    public static Task<Guid> ReceiptRecordAsync(TestApp app, Guid tenant, Guid subject) => app.InTenantAsync(tenant, async (sp, _) =>
+        (await sp.GetRequiredService<Mamori.Provision.ProvisionRecords>().RecordReceiptAsync(new Mamori.Provision.ReceiptRequest("名簿販売株式会社", "大阪府大阪市北区1-1",
+            "代表取締役 名簿 一郎", "同社がオプトアウト手続により取得", Mamori.Provision.ProvisionBasisKind.OptOut, ["携帯電話番号"], new DateOnly(2026, 11, 1), [subject],
+            PpcPublication: "個人情報保護委員会 公表 2026-06-01"), Actor.System, Ct)).Id);
+
     /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
     public sealed class FormSession(TestApp app, string sessionCookie)
     {

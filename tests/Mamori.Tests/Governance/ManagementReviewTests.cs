@@ -28,6 +28,7 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         var t = r.GetProperty("retention");
         var a = r.GetProperty("audits");
         var e = r.GetProperty("entrustees");
+        var h = r.GetProperty("people");
         var answered = (q.GetProperty("answeredOnTime").GetInt32() + q.GetProperty("answeredLate").GetInt32()).ToString("N0", CultureInfo.InvariantCulture);
         return
         [
@@ -48,6 +49,12 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
             ("実施した内部監査", N(a, "runsCompleted") + "回"),
             ("委託先", N(e, "entrustees") + "社"),
             ("委託による提供の記録", N(e, "provisionRecords") + "件"),
+            ("部門", N(h, "departments") + "部門"),
+            ("完了した見直し", N(h, "accessReviewsCompleted") + "件"),
+            ("取り消した権限", N(h, "reviewLinesRevoked") + "件"),
+            ("教育コース", N(h, "trainingCourses") + "件"),
+            ("受講記録", N(h, "trainingCompletions") + "件"),
+            ("受講期限を過ぎた従業者（作成時点）", N(h, "staffWithTrainingOverdueNow") + "人"),
         ];
     }
 
@@ -69,6 +76,14 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         // Retention: an SMS verification kept six months, swept in August.
         await s.App.InTenantAsync(s.Tenant, async (sp, _) => (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input", ["verification"],
             new Dictionary<string, string> { ["sms-phone"] = "090-5555-0101", ["verification-log"] = "ok" }, "sms-verify"), Actor.System, Ct)).Id);
+        // Training (from the organisation side of governance): one course, one completion in the year.
+        await s.App.InTenantAsync(s.Tenant, async (sp, _) =>
+        {
+            var training = sp.GetRequiredService<Mamori.Governance.Training.TrainingRecords>();
+            await training.SaveCourseAsync("privacy-basics", new Mamori.Governance.Training.CourseChange("個人情報保護の基礎", "Privacy basics", 12, 30, null), Actor.System, Ct);
+            var trainee = await s.App.UserAsync(s.Tenant, Mamori.Staff.Roles.Operator);
+            return await training.RecordAsync("privacy-basics", trainee.Id, new DateOnly(2027, 1, 25), Actor.System, Ct);
+        });
         // An internal finding, left open past its due date.
         await s.PostAsync("/api/governance/findings", new { description = "委託先の選定記録が未整備", severity = "major", owner = "個人情報保護管理者", dueOn = "2027-03-31" },
             HttpStatusCode.Created);
@@ -95,7 +110,10 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         json.GetProperty("audits").GetProperty("findingsRaised").GetInt32().ShouldBe(1);
         json.GetProperty("audits").GetProperty("findingsOverdue").GetInt32().ShouldBe(1);
         json.GetProperty("openFindings").EnumerateArray().Single().GetProperty("overdue").GetBoolean().ShouldBeTrue();
-        json.GetProperty("sections").EnumerateArray().Select(x => x.GetString()).ShouldBe(["requests", "incidents", "provisions", "retention", "internal-audits", "entrustees"]);
+        json.GetProperty("sections").EnumerateArray().Select(x => x.GetString())
+            .ShouldBe(["requests", "incidents", "provisions", "retention", "internal-audits", "entrustees", "access-reviews", "training"]);
+        json.GetProperty("people").GetProperty("trainingCourses").GetInt32().ShouldBe(1);
+        json.GetProperty("people").GetProperty("trainingCompletions").GetInt32().ShouldBe(1);
         var rows = ExpectedRows(json);
 
         var html = await (await s.Officer.GetAsync("/api/governance/management-review?year=2027&format=html", Ct)).Content.ReadAsStringAsync(Ct);

@@ -264,4 +264,40 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-6050");
         (await officer.GetAsync($"/api/incidents/{incident.Id}/report?kind=preliminary&format=html", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task ExportBlastRadius_MisdeliveredDisclosureAnswerPdf_TracesThePerson()
+    {
+        var s = await Mamori.Tests.Requests.RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        var p = NewPerson();
+        var subject = await s.InquirerAsync(p);
+        var (id, _, _) = await s.LetterAsync("disclosure", p);
+        await s.PostAsync(id, "start");
+        await s.CheckIdentityDocumentsAsync(id, Mamori.Tests.Requests.RequestScenario.Today(s.App));
+        await s.PostAsync(id, "verify");
+        await s.PostAsync(id, "payment", new { reference = "bank-0001" });
+        await s.PostAsync(id, "execute");
+        var pdf = await s.AnswerAsync(id, "pdf");
+
+        var incident = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().CreateAsync(new IncidentInput
+        {
+            Title = "Disclosure answer sent to the wrong address", Cause = IncidentCause.Misdelivery, DiscoveredAt = s.App.Clock.GetUtcNow(),
+        }, Actor.System, Ct));
+        var (updated, contents) = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>()
+            .ComputeExportBlastRadiusAsync(incident.Id, ExportQuery.ForFile(pdf), Actor.System, Ct));
+        contents.ExportKind.ShouldBe(ExportTraces.Disclosure);
+        contents.ExportId.ShouldBe(id.ToString());
+        contents.Subjects.ShouldBe([subject.ToString()]);
+        contents.Formats.ShouldBe(["pdf"]); // the file that leaked
+        var byId = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>()
+            .ComputeExportBlastRadiusAsync(incident.Id, new ExportQuery(null, ExportTraces.Disclosure, id.ToString()), Actor.System, Ct));
+        byId.Contents.Formats.ShouldBe(["html", "json", "pdf"]); // every rendering of the answer
+        byId.Contents.Subjects.ShouldBe(contents.Subjects);
+        contents.Categories.ShouldContain("email");
+        contents.Categories.ShouldContain("name");
+        updated.PersonsKnown.ShouldBe(1);
+        updated.Reportable.ShouldBeFalse(); // one person, no special-care data, no improper purpose
+        (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
+    }
 }

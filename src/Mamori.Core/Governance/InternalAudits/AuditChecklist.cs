@@ -2,6 +2,7 @@ using System.Globalization;
 using Mamori.Audit;
 using Mamori.Data;
 using Mamori.Governance.Entrustees;
+using Mamori.Governance.Organisation;
 using Mamori.Governance.Reports;
 using Mamori.Policy;
 using Mamori.Provision;
@@ -18,7 +19,7 @@ public sealed record ChecklistDraft(string Key, string Reference, string Questio
 /// policy in force, each item with the evidence Mamori itself holds for the period ("42/43").
 /// Internal audits cover the company's handling (L-08, S-63); entrustee audits cover one entrustee (S-35, S-64).
 /// </summary>
-public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, GovernanceEvidence evidence)
+public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, GovernanceEvidence evidence, PeopleEvidence people)
 {
     private static string N(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -105,6 +106,18 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
             $"期限を過ぎた未完了の指摘: {N(a.FindingsOverdue)}件（未完了 {N(a.FindingsOpenAtEnd)}件中）、期限を過ぎた是正処置: {N(a.ActionsOverdue)}件",
             $"Open findings past due: {N(a.FindingsOverdue)} (of {N(a.FindingsOpenAtEnd)} open); corrective actions past due: {N(a.ActionsOverdue)}",
             a.FindingsOverdue, a.FindingsOpenAtEnd, NoneOf(a.FindingsOverdue + a.ActionsOverdue)));
+
+        var h = await people.SummarizeAsync(period.Start, period.End, ct);
+        items.Add(new("access-reviews", "L-08, S-62", "部門ごとにアクセス権を定期的に見直し、退職者等の認証情報を無効にしているか",
+            "Is access reviewed periodically per department, and are leavers' credentials disabled?",
+            $"完了した見直し: {N(h.AccessReviewsCompleted)}件、期限を過ぎた見直し: {N(h.AccessReviewsOverdueNow)}件、有効なアクセスが残っていた退職者等: {N(h.LeaversWithLiveAccess)}/{N(h.LeaversChecked)}人",
+            $"Reviews completed: {N(h.AccessReviewsCompleted)}; reviews overdue: {N(h.AccessReviewsOverdueNow)}; leavers with live access: {N(h.LeaversWithLiveAccess)}/{N(h.LeaversChecked)}",
+            h.AccessReviewsCompleted, null,
+            h.AccessReviewsCompleted == 0 && h.AccessReviewsOverdueNow == 0 && h.Departments > 0 ? ChecklistResult.NonConforming : NoneOf(h.AccessReviewsOverdueNow + h.LeaversWithLiveAccess)));
+        items.Add(new("training", "L-08, S-63", "従業者に定期的な教育を行い、受講期限を守っているか", "Is staff trained periodically, within the required frequency?",
+            $"教育コース: {N(h.TrainingCourses)}件、期間中の受講: {N(h.TrainingCompletions)}件、受講期限を過ぎた従業者: {N(h.StaffWithTrainingOverdueNow)}人",
+            $"Courses: {N(h.TrainingCourses)}; completions in the period: {N(h.TrainingCompletions)}; staff with training overdue: {N(h.StaffWithTrainingOverdueNow)}",
+            h.StaffWithTrainingOverdueNow, null, h.TrainingCourses == 0 ? ChecklistResult.NonConforming : NoneOf(h.StaffWithTrainingOverdueNow)));
 
         var start = period.Start;
         var end = period.End;

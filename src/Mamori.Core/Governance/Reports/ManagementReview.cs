@@ -4,6 +4,7 @@ using System.Text;
 using Mamori.Data;
 using Mamori.Errors;
 using Mamori.Governance.InternalAudits;
+using Mamori.Governance.Organisation;
 using Mamori.Policy;
 using Mamori.Requests;
 using Microsoft.EntityFrameworkCore;
@@ -20,16 +21,17 @@ public sealed record ReviewFinding(Guid Id, string Reference, FindingSeverity Se
 public sealed record ManagementReviewReport(
     int Year, int StartMonth, DateOnly From, DateOnly To, DateOnly Cutoff, string Company, int? PolicyVersion, DateTimeOffset GeneratedAt,
     RequestFigures Requests, IncidentFigures Incidents, ProvisionFigures Provisions, RetentionFigures Retention,
-    AuditFigures Audits, EntrusteeFigures Entrustees, IReadOnlyList<ReviewFinding> OpenFindings)
+    AuditFigures Audits, EntrusteeFigures Entrustees, PeopleSummary People, IReadOnlyList<ReviewFinding> OpenFindings)
 {
     /// <summary>The sections this report contains, in order (the console and tests read them).</summary>
-    public IReadOnlyList<string> Sections { get; init; } = ["requests", "incidents", "provisions", "retention", "internal-audits", "entrustees"];
+    public IReadOnlyList<string> Sections { get; init; } =
+        ["requests", "incidents", "provisions", "retention", "internal-audits", "entrustees", "access-reviews", "training"];
 
     public string PeriodLabelJa => StartMonth == 1 ? $"{Year}年" : $"{Year}年度";
 }
 
 /// <summary>Assembles and renders the management review (JA; HTML and PDF through the Requests PDF writer).</summary>
-public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, GovernanceEvidence evidence, TimeProvider clock)
+public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, GovernanceEvidence evidence, PeopleEvidence people, TimeProvider clock)
 {
     public const int MaxFindingsListed = 50;
 
@@ -59,6 +61,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         return new ManagementReviewReport(year, startMonth, period.From, period.To, cutoff, company, current?.Version.Number, clock.GetUtcNow(),
             await evidence.RequestsAsync(period, ct), await evidence.IncidentsAsync(period, ct), await evidence.ProvisionsAsync(period, ct),
             await evidence.RetentionAsync(period, ct), await evidence.AuditsAsync(period, ct), await evidence.EntrusteesAsync(period, ct),
+            await people.SummarizeAsync(period.Start, period.End, ct),
             [.. findings.Select(f => new ReviewFinding(f.Id, f.Reference, f.Severity, f.Description, f.Owner, f.DueOn, f.DueOn < cutoff, f.RecipientId))]);
     }
 
@@ -123,6 +126,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         var t = r.Retention;
         var a = r.Audits;
         var e = r.Entrustees;
+        var h = r.People;
         return
         [
             ("1. 開示等の請求への対応", "法32条〜39条（appi.md L-18〜L-23）、S-40〜S-44", requestRows),
@@ -166,6 +170,26 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
                 ("期間中に監査した委託先", Ratio(e.Audited, e.Entrustees) + "社"),
                 ("委託による提供の記録", N(e.ProvisionRecords) + "件"),
             ]),
+            ("7. アクセス権の見直し", "法23条（L-08）、S-08、S-62",
+            [
+                ("部門", N(h.Departments) + "部門"),
+                ("個人情報保護管理者を置いた部門", Ratio(h.DepartmentsWithManager, h.Departments) + "部門"),
+                ("個人情報保護責任者（管理責任者）", h.RepresentativeNamed ? "任命済み" : "未任命"),
+                ("開始した見直し", N(h.AccessReviewsStarted) + "件"),
+                ("完了した見直し", N(h.AccessReviewsCompleted) + "件"),
+                ("期限を過ぎた見直し（作成時点）", N(h.AccessReviewsOverdueNow) + "件"),
+                ("確認した権限", N(h.ReviewLinesConfirmed) + "件"),
+                ("取り消した権限", N(h.ReviewLinesRevoked) + "件"),
+                ("確認した退職者等", N(h.LeaversChecked) + "人"),
+                ("有効なアクセスが残っていた退職者等", N(h.LeaversWithLiveAccess) + "人"),
+            ]),
+            ("8. 教育", "法24条（L-08）、S-63",
+            [
+                ("教育コース", N(h.TrainingCourses) + "件"),
+                ("受講記録", N(h.TrainingCompletions) + "件"),
+                ("受講期限を過ぎた従業者（作成時点）", N(h.StaffWithTrainingOverdueNow) + "人"),
+                ("受講期限を過ぎた受講（作成時点）", N(h.TrainingOverdueNow) + "件"),
+            ]),
         ];
     }
 
@@ -183,7 +207,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         h.Append("<p>").Append(E(r.Company)).Append("</p>\n<p>").Append(E(PeriodText(r))).Append("</p>\n");
         h.Append("<p class=\"muted\">作成: ").Append(E(TimeZoneInfo.ConvertTime(r.GeneratedAt, PolicyStore.Jst).ToString("yyyy年M月d日 HH:mm", Ja)))
             .Append("（日本時間）").Append(r.PolicyVersion is { } v ? $"、ポリシー第{v}版" : "")
-            .Append("。数値はすべて本システムの記録（請求、事案、提供記録、消去証明、監査）から集計しました。</p>\n");
+            .Append("。数値はすべて本システムの記録（請求、事案、提供記録、消去証明、監査、アクセス権の見直し、教育）から集計しました。</p>\n");
         foreach (var (heading, law, rows) in Tables(r))
         {
             h.Append("<section>\n<h2>").Append(E(heading)).Append("</h2>\n<p class=\"muted\">根拠: ").Append(E(law)).Append("</p>\n<table>\n<tbody>\n");
@@ -191,7 +215,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
                 h.Append("<tr><th scope=\"row\">").Append(E(label)).Append("</th><td class=\"num\">").Append(E(value)).Append("</td></tr>\n");
             h.Append("</tbody>\n</table>\n</section>\n");
         }
-        h.Append("<section>\n<h2>7. 未完了の指摘事項</h2>\n");
+        h.Append("<section>\n<h2>9. 未完了の指摘事項</h2>\n");
         if (r.OpenFindings.Count == 0) h.Append("<p>未完了の指摘事項はありません。</p>\n");
         else
         {
@@ -225,7 +249,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
             yield return (PdfLineStyle.Meta, "根拠: " + law);
             foreach (var (label, value) in rows) yield return (PdfLineStyle.Body, $"{label}: {value}");
         }
-        yield return (PdfLineStyle.Heading, "7. 未完了の指摘事項");
+        yield return (PdfLineStyle.Heading, "9. 未完了の指摘事項");
         if (r.OpenFindings.Count == 0) yield return (PdfLineStyle.Body, "未完了の指摘事項はありません。");
         foreach (var f in r.OpenFindings)
             yield return (PdfLineStyle.Body, $"[{f.Reference}] {SeverityJa(f.Severity)}: {f.Description}（担当: {f.Owner}、期限: {f.DueOn:yyyy-MM-dd}{(f.Overdue ? "、期限超過" : "")}）");

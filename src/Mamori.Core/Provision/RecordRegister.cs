@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using Mamori.Audit;
+using Mamori.Consent;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Incidents;
+using Mamori.Policy;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Provision;
+
+/// <summary>One entry of a person's consent ledger, as staff read it (ids and scope codes, no personal values).</summary>
+public sealed record ConsentHistoryEntry(Guid Id, string Scope, bool Granted, DateTimeOffset At, int PolicyVersion, ConsentMethod Method,
+    bool GuardianConsent, bool ForeignInfoShown, Guid? ReceiptId, string? EvidenceRef, string? RecordedBy);
+
+/// <summary>A person's consents and provisions: what holds now, every ledger entry, and the records that list them.</summary>
+public sealed record SubjectRegister(Guid SubjectId, string SubjectType, string? ServiceId, bool Erased, bool ProvisionStopped,
+    IReadOnlyList<ConsentState> Current, IReadOnlyList<ConsentHistoryEntry> History, IReadOnlyList<ProvisionRecordView>? Provisions);
+
+/// <summary>How many persons' latest ledger entry for a recipient's scope (provision:/foreign:) grants or withdraws it.</summary>
+public sealed record RecipientConsentCount(string Scope, int Granted, int Withdrawn);
+
+/// <summary>A recipient's page: the registry entry, the consents given for it, its records (newest first) and their total.</summary>
+public sealed record RecipientRegister(RecipientView Recipient, IReadOnlyList<RecipientConsentCount> Consents, IReadOnlyList<ProvisionRecordView> Records,
+    int TotalRecords, IReadOnlyList<SupervisionRecord> Supervision);
+
+/// <summary>Which provision records an export holds; every filter is optional.</summary>
+public sealed record RecordExportFilter(string? Recipient = null, Guid? Subject = null, DateOnly? From = null, DateOnly? To = null)
+{
+    public string Scope => Subject is not null ? "subject" : Recipient is not null ? "recipient" : "all";
+}
+
+/// <summary>
+/// The register staff read in the console: a person's consents and provisions, a recipient's records and
+/// consents, one record, and the CSV export of the records Art.29/30 require to be kept (L-15, L-16).
+/// Every read is audited and committed before its data is returned (ADR 0001), like the subject pages.
+/// </summary>
+public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents consents, ProvisionRecords records, RecipientRegistry recipients,
+    TimeProvider clock)
+{
+    /// <summary>The most records a recipient page lists; the export has them all.</summary>
+    public const int PageRecords = 200;
+
+    public async Task<SubjectRegister> ForSubjectAsync(Guid subjectId, bool withProvisions, Actor actor, CancellationToken ct = default)
+    {
+        var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct)
+                      ?? throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
+        var current = await consents.AtAsync(subjectId, clock.GetUtcNow(), ct);
+        var history = await db.Set<ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == subjectId).ToListAsync(ct);
+        var entries = history.OrderByDescending(c => c.At).ThenByDescending(c => c.Seq).ThenBy(c => c.Scope, StringComparer.Ordinal)
+            .Select(c => new ConsentHistoryEntry(c.Id, c.Scope, c.Granted, c.At, c.PolicyVersion, c.Method, c.GuardianConsent, c.ForeignInfoShown,
+                c.ReceiptId, c.EvidenceRef, c.RecordedBy)).ToList();
+        var provisions = withProvisions ? await records.ForSubjectAsync(subjectId, ct) : null;
+        await AuditedAsync(new AuditEntry(AuditCode.ConsentLedgerViewed, actor, SubjectId: subjectId.ToString(),
+            ReasonCode: withProvisions ? "consents+provisions" : "consents"), ct);
+        return new SubjectRegister(subject.Id, subject.SubjectType, subject.ServiceId, subject.ErasedAt is not null, subject.ProvisionStopped,
+            current, entries, provisions);
+    }
+
+    public async Task<IReadOnlyList<RecipientView>> RecipientsAsync(CancellationToken ct = default) => await recipients.ListAsync(ct);
+
+    public async Task<RecipientRegister> ForRecipientAsync(string recipientId, Actor actor, CancellationToken ct = default)
+    {
+        var recipient = (await recipients.ListAsync(ct)).FirstOrDefault(r => r.Id == recipientId)
+                        ?? throw new MamoriException(ErrorCode.UnknownRecipient, "The policy and the registry know no such recipient.", 404);
+        var scopes = new[] { ConsentScopes.Provision(recipientId), ConsentScopes.Foreign(recipientId) };
+        var ledger = await db.Set<ConsentRecord>().AsNoTracking().Where(c => scopes.Contains(c.Scope))
+            .Select(c => new { c.SubjectId, c.Scope, c.Granted, c.At, c.Seq }).ToListAsync(ct);
+        var counts = ledger.GroupBy(c => c.Scope, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var latest = g.GroupBy(c => c.SubjectId).Select(s => s.OrderByDescending(c => c.At).ThenByDescending(c => c.Seq).First()).ToList();
+            return new RecipientConsentCount(g.Key, latest.Count(c => c.Granted), latest.Count(c => !c.Granted));
+        }).ToList();
+        var query = db.Set<ProvisionRecord>().AsNoTracking().Where(r => r.CounterpartyId == recipientId);
+        var total = await query.CountAsync(ct);
+        var views = (await query.OrderByDescending(r => r.At).Take(PageRecords).ToListAsync(ct)).Select(r => ProvisionRecords.View(r, [])).ToList();
+        var supervision = await recipients.SupervisionAsync(recipientId, ct);
+        await AuditedAsync(new AuditEntry(AuditCode.ProvisionRecordsViewed, actor, TargetId: recipientId, ReasonCode: "recipient",
+            Categories: total.ToString(CultureInfo.InvariantCulture)), ct);
+        return new RecipientRegister(recipient, counts, views, total, supervision);
+    }
+
+    /// <summary>One record with every Art.29/30 item and the subjects it lists (by id).</summary>
+    public async Task<ProvisionRecordView> RecordAsync(Guid recordId, Actor actor, CancellationToken ct = default)
+    {
+        var view = await records.GetAsync(recordId, ct);
+        await AuditedAsync(new AuditEntry(AuditCode.ProvisionRecordsViewed, actor, TargetId: recordId.ToString(), ReasonCode: "record",
+            Categories: view.SubjectCount.ToString(CultureInfo.InvariantCulture)), ct);
+        return view;
+    }
+
+    /// <summary>
+    /// The records the filter selects, oldest first, as CSV (RFC 4180, UTF-8 with a byte-order mark so
+    /// spreadsheet software reads the Japanese names): one line per record with every L-15/L-16 item and the
+    /// subjects it lists by id. One audit event names the filter and the number of records.
+    /// </summary>
+    public async Task<(string Csv, int Count)> ExportCsvAsync(RecordExportFilter filter, Actor actor, CancellationToken ct = default)
+    {
+        if (filter.From is { } f && filter.To is { } t && f > t)
+            throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "The export's start day is after its end day.");
+        if (filter.Recipient is { Length: > 64 })
+            throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "A recipient id is at most 64 characters.");
+        var query = db.Set<ProvisionRecord>().AsNoTracking();
+        if (filter.Recipient is { } r) query = query.Where(x => x.CounterpartyId == r);
+        if (filter.Subject is { } s)
+        {
+            var ids = db.Set<ProvisionRecordSubject>().Where(x => x.SubjectId == s).Select(x => x.RecordId);
+            query = query.Where(x => ids.Contains(x.Id));
+        }
+        if (filter.From is { } from)
+        {
+            var start = JapanTime.StartOf(from, PolicyStore.Jst);
+            query = query.Where(x => x.At >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = JapanTime.StartOf(to.AddDays(1), PolicyStore.Jst);
+            query = query.Where(x => x.At < end);
+        }
+        var rows = (await query.ToListAsync(ct)).OrderBy(x => x.At).ThenBy(x => x.Id).ToList();
+        var subjects = new Dictionary<Guid, List<Guid>>();
+        foreach (var chunk in rows.Select(x => x.Id).Chunk(500))
+            foreach (var link in await db.Set<ProvisionRecordSubject>().AsNoTracking().Where(x => chunk.Contains(x.RecordId)).ToListAsync(ct))
+            {
+                if (!subjects.TryGetValue(link.RecordId, out var l)) subjects[link.RecordId] = l = [];
+                l.Add(link.SubjectId);
+            }
+
+        var sb = new StringBuilder();
+        sb.Append('\uFEFF').AppendJoin(',', Header).Append("\r\n");
+        foreach (var x in rows)
+        {
+            var listed = subjects.TryGetValue(x.Id, out var l) ? l.Order().Select(g => g.ToString()) : [];
+            string[] cells =
+            [
+                x.Id.ToString(), x.Direction == RecordDirection.Provided ? "provided" : "received", Provisions.Kebab(x.Basis),
+                TimeZoneInfo.ConvertTime(x.At, PolicyStore.Jst).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+                x.CounterpartyId ?? "", x.CounterpartyName, x.CounterpartyAddress ?? "", x.CounterpartyRepresentative ?? "", x.Country ?? "",
+                string.Join(' ', x.Items), x.SubjectCount.ToString(CultureInfo.InvariantCulture), string.Join(' ', listed),
+                x.ConsentRef ?? "", x.OptOutFacts ?? "", x.LegalException ?? "", x.Justification ?? "", x.AcquisitionHistory ?? "",
+                x.ContractRef ?? "", x.ContractAsRecord ? "true" : "false", x.LastProvisionOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+                x.PersonRelatedConfirmation ?? "", x.StatutoryRecord ? "true" : "false", x.PolicyVersion.ToString(CultureInfo.InvariantCulture),
+                x.KeepThrough.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), x.RecordedBy,
+            ];
+            sb.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+        }
+        await AuditedAsync(new AuditEntry(AuditCode.ProvisionRecordsExported, actor, SubjectId: filter.Subject?.ToString(),
+            TargetId: filter.Recipient ?? filter.Subject?.ToString(), ReasonCode: filter.Scope, Categories: rows.Count.ToString(CultureInfo.InvariantCulture)), ct);
+        return (sb.ToString(), rows.Count);
+    }
+
+    /// <summary>The export's columns, in order (documented in docs/consent-provision.md).</summary>
+    public static readonly IReadOnlyList<string> Header =
+    [
+        "record_id", "direction", "basis", "at_jst", "recipient_id", "counterparty_name", "counterparty_address", "counterparty_representative",
+        "country", "items", "subject_count", "subject_ids", "consent_ref", "opt_out_facts", "legal_exception", "justification", "acquisition_history",
+        "contract_ref", "contract_as_record", "last_provision_on", "person_related_confirmation", "statutory_record", "policy_version", "keep_through",
+        "recorded_by",
+    ];
+
+    /// <summary>RFC 4180 quoting, and a leading quote mark on text a spreadsheet would run as a formula.</summary>
+    public static string Cell(string v)
+    {
+        var formula = v.Length > 0 && "=+-@\t\r".Contains(v[0]);
+        if (!formula && v.AsSpan().IndexOfAny(",\"\r\n") < 0) return v;
+        return "\"" + (formula ? "'" : "") + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    private async Task AuditedAsync(AuditEntry entry, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, entry, ct);
+        await tx.CommitAsync(ct);
+    }
+}

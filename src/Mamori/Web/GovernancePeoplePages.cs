@@ -1,0 +1,359 @@
+using Mamori.Auth;
+using Mamori.Errors;
+using Mamori.Governance.AccessReviews;
+using Mamori.Governance.Organisation;
+using Mamori.Governance.Training;
+using Mamori.Staff;
+using static Mamori.Web.Pages;
+
+namespace Mamori.Web;
+
+/// <summary>Console screens of the people side of the PMS: organisation (S-08), access reviews (S-62), training (S-63).</summary>
+public static class GovernancePeoplePages
+{
+    private const string Base = "/console/governance";
+
+    public static void MapGovernancePeoplePages(this WebApplication app)
+    {
+        app.MapGet(Base + "/organisation", async (HttpContext http) => Result(await OrganisationAsync(http)))
+            .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
+        app.MapGet(Base + "/access-reviews", async (HttpContext http) => Result(await ReviewsAsync(http)))
+            .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
+        app.MapGet(Base + "/access-reviews/{id:guid}", async (Guid id, HttpContext http) => Result(await ReviewAsync(http, id)))
+            .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
+        app.MapGet(Base + "/training", async (HttpContext http) => Result(await TrainingAsync(http)))
+            .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
+
+        Post(app, "/organisation/representative", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+            await Svc<Organisation>(http).SetRepresentativeAsync(Guid.TryParse(f["userId"], out var u) ? u : null, http.Actor(), http.RequestAborted));
+        Post(app, "/organisation/department", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+            await Svc<Organisation>(http).SaveDepartmentAsync(f["id"].ToString(), new DepartmentChange(
+                NullIfEmpty(f["nameJa"]), NullIfEmpty(f["nameEn"]), Guid.TryParse(f["managerUserId"], out var m) ? m : null, f["managerUserId"] == "none",
+                int.TryParse(f["everyMonths"], out var e) ? e : null, int.TryParse(f["graceDays"], out var g) ? g : null,
+                DateOnly.TryParse(f["nextReviewOn"], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null), http.Actor(), http.RequestAborted));
+        Post(app, "/organisation/staff", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+            await Svc<Organisation>(http).AssignAsync(Guid.Parse(f["userId"].ToString()), NullIfEmpty(f["departmentId"]), NullIfEmpty(f["title"]), http.Actor(), http.RequestAborted));
+        Post(app, "/organisation/responsibility", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+        {
+            var item = f["item"].ToString().Split(':', 2);
+            await Svc<Organisation>(http).SetResponsibilityAsync(item[0] == "purpose" ? ResponsibilityKind.Purpose : ResponsibilityKind.Category, item.Length > 1 ? item[1] : "",
+                f["departmentId"].ToString(), Guid.TryParse(f["userId"], out var u) ? u : null, http.Actor(), http.RequestAborted);
+        });
+        Post(app, "/organisation/settings", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+            await Svc<Organisation>(http).SaveSettingsAsync(new SettingsChange(int.TryParse(f["unusedDays"], out var u) ? u : null,
+                int.TryParse(f["keyMaxAgeDays"], out var k) ? k : null, f["suspend"] == "on"), http.Actor(), http.RequestAborted));
+
+        app.MapPost(Base + "/access-reviews", async (HttpContext http) =>
+        {
+            var f = await FormAsync(http);
+            try
+            {
+                var d = await Svc<AccessReviews>(http).StartAsync(f["departmentId"].ToString(), http.Caller(), http.RequestAborted);
+                return Results.Redirect($"{Base}/access-reviews/{d.Review.Id}");
+            }
+            catch (MamoriException e)
+            {
+                return Results.Redirect($"{Base}/access-reviews?error={ErrorCodes.Format(e.Code)}");
+            }
+        }).RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
+        app.MapPost(Base + "/access-reviews/{id:guid}/lines/{lineId:guid}", async (Guid id, Guid lineId, HttpContext http) =>
+        {
+            var f = await FormAsync(http);
+            var decision = f["decision"] == "revoked" ? AccessReviewDecision.Revoked : AccessReviewDecision.Confirmed;
+            return await Try(http, $"{Base}/access-reviews/{id}", () => Svc<AccessReviews>(http).DecideAsync(id, lineId, decision, http.Caller(), http.RequestAborted));
+        }).RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
+        app.MapPost(Base + "/access-reviews/{id:guid}/complete", async (Guid id, HttpContext http) =>
+        {
+            await FormAsync(http);
+            return await Try(http, $"{Base}/access-reviews/{id}", () => Svc<AccessReviews>(http).CompleteAsync(id, http.Caller(), http.RequestAborted));
+        }).RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
+
+        Post(app, "/training/course", Permission.ManageTraining, "/training", async (http, f) =>
+            await Svc<TrainingRecords>(http).SaveCourseAsync(f["code"].ToString(), new CourseChange(f["titleJa"].ToString(), NullIfEmpty(f["titleEn"]),
+                int.TryParse(f["everyMonths"], out var e) ? e : 12, int.TryParse(f["graceDays"], out var g) ? g : 30,
+                [.. f["roles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)]), http.Actor(), http.RequestAborted));
+        Post(app, "/training/completion", Permission.ManageTraining, "/training", async (http, f) =>
+            await Svc<TrainingRecords>(http).RecordAsync(f["course"].ToString(), Guid.Parse(f["userId"].ToString()),
+                DateOnly.Parse(f["completedOn"].ToString(), System.Globalization.CultureInfo.InvariantCulture), http.Actor(), http.RequestAborted));
+    }
+
+    private static T Svc<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues v) => string.IsNullOrWhiteSpace(v) ? null : v.ToString();
+
+    private static void Post(WebApplication app, string path, Permission needs, string back, Func<HttpContext, IFormCollection, Task> work) =>
+        app.MapPost(Base + path, async (HttpContext http) =>
+        {
+            var f = await FormAsync(http);
+            return await Try(http, Base + back, () => work(http, f));
+        }).RequirePermission(needs).ExcludeFromDescription();
+
+    private static async Task<IResult> Try(HttpContext http, string back, Func<Task> work)
+    {
+        try
+        {
+            await work();
+            return Results.Redirect(back + "?done=saved");
+        }
+        catch (Exception e) when (e is MamoriException or FormatException)
+        {
+            var code = e is MamoriException m ? m.Code : ErrorCode.InvalidValue;
+            return Results.Redirect(back + "?error=" + ErrorCodes.Format(code));
+        }
+    }
+
+    private static Html Status(HttpContext http)
+    {
+        var error = http.Request.Query["error"].ToString();
+        return H.F($"""
+            {Notice(http.Request.Query["done"] == "saved" ? T(http, "保存しました。", "Saved.") : null)}
+            {Error(error is { Length: > 0 } && error.StartsWith("MAMORI-", StringComparison.Ordinal) && error.Length <= 11
+                ? T(http, "操作できませんでした", "The change was refused") + $" ({error}). " + T(http, "docs/errors.md を参照してください。", "See docs/errors.md.") : null)}
+            """);
+    }
+
+    private static Html StateBadge(HttpContext http, DueState s) => s switch
+    {
+        DueState.Overdue => H.F($"""<span class="error">{T(http, "期限超過", "Overdue")}</span>"""),
+        DueState.Due => H.F($"""<strong>{T(http, "実施時期", "Due")}</strong>"""),
+        DueState.Done => H.F($"""<span class="ok">{T(http, "受講済み", "Done")}</span>"""),
+        _ => H.F($"""{T(http, "予定", "Upcoming")}"""),
+    };
+
+    private static Html SubNav(HttpContext http) => H.F($"""
+        <p><a href="{Base}/organisation">{T(http, "組織", "Organisation")}</a> · <a href="{Base}/access-reviews">{T(http, "アクセス権の棚卸し", "Access reviews")}</a> · <a href="{Base}/training">{T(http, "教育", "Training")}</a></p>
+        """);
+
+    private static Html UserOptions(IEnumerable<StaffView> staff, Guid? selected, bool allowNone) => H.F($"""
+        {(allowNone ? H.F($"""<option value="none">—</option>""") : default)}
+        {staff.Where(s => !s.Disabled).Select(s => s.UserId == selected
+            ? H.F($"""<option value="{s.UserId}" selected>{s.Email}</option>""")
+            : H.F($"""<option value="{s.UserId}">{s.Email}</option>"""))}
+        """);
+
+    private static async Task<Html> OrganisationAsync(HttpContext http)
+    {
+        var view = await Svc<Organisation>(http).ViewAsync(http.RequestAborted);
+        var emails = view.Staff.ToDictionary(s => s.UserId, s => s.Email);
+        var canManage = Can(http, Permission.ManageOrganisation);
+        var en = Lang(http) == "en";
+        var depts = view.Departments.Select(d => H.F($"""
+            <tr><td><code>{d.Id}</code></td><td>{(en ? d.NameEn : d.NameJa)}{(d.InPolicy ? default : H.F($" <span class=\"muted\">({T(http, "ポリシー外", "not in policy")})</span>"))}</td>
+            <td>{d.ManagerTitleJa ?? "—"}</td><td>{d.ManagerEmail ?? "—"}</td><td class="num">{d.Staff.Count:N0}</td>
+            <td>{d.ReviewEveryMonths}{T(http, "か月ごと", " months")}</td><td>{d.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, d.ReviewState)}</td></tr>
+            """));
+        var staff = view.Staff.Select(s => H.F($"""
+            <tr><td>{s.Email}</td><td>{string.Join(", ", s.Roles)}</td><td>{s.DepartmentId ?? "—"}</td><td>{s.Title ?? ""}</td>
+            <td>{(s.Disabled ? H.F($"<span class=\"error\">{T(http, "無効（退職等）", "Disabled (leaver)")}</span> {Jst(s.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td></tr>
+            """));
+        var resp = view.Responsibilities.Select(r => H.F($"""
+            <tr><td>{(r.Kind == ResponsibilityKind.Category ? T(http, "データ項目", "Category") : T(http, "利用目的", "Purpose"))}</td><td><code>{r.ItemId}</code> {r.NameJa}</td>
+            <td>{r.DepartmentId ?? "—"}</td><td>{(r.UserId is { } u ? emails.GetValueOrDefault(u) : null) ?? "—"}</td></tr>
+            """));
+        Html forms = default;
+        if (canManage)
+        {
+            var deptOptions = view.Departments.Select(d => H.F($"""<option value="{d.Id}">{d.Id} — {(en ? d.NameEn : d.NameJa)}</option>"""));
+            var items = view.Responsibilities.Select(r => H.F($"""<option value="{(r.Kind == ResponsibilityKind.Category ? "category" : "purpose")}:{r.ItemId}">{(r.Kind == ResponsibilityKind.Category ? T(http, "項目", "category") : T(http, "目的", "purpose"))}: {r.ItemId}</option>"""));
+            var allStaff = view.Staff.Select(s => H.F($"""<option value="{s.UserId}">{s.Email}</option>"""));
+            forms = H.F($"""
+                <h2 id="rep-form-h">{T(http, "個人情報保護管理者（管理責任者）の指名", "Name the management representative")}</h2>
+                <form method="post" action="{Base}/organisation/representative" class="stack" aria-labelledby="rep-form-h">{AntiforgeryField(http)}
+                <label for="rep-user">{T(http, "スタッフ", "Staff member")}</label><select id="rep-user" name="userId">{UserOptions(view.Staff, view.RepresentativeUserId, true)}</select>
+                <button type="submit">{T(http, "保存", "Save")}</button></form>
+                <h2 id="dept-form-h">{T(http, "部門の管理者と棚卸しの周期", "Department manager and review schedule")}</h2>
+                <form method="post" action="{Base}/organisation/department" class="stack" aria-labelledby="dept-form-h">{AntiforgeryField(http)}
+                <label for="dept-id">{T(http, "部門 ID（ポリシーにない部門は名称も入力）", "Department id (give a name for one the policy does not declare)")}</label><input id="dept-id" name="id" required maxlength="64" list="dept-list">
+                <datalist id="dept-list">{deptOptions}</datalist>
+                <label for="dept-ja">{T(http, "名称（日本語、任意）", "Name (Japanese, optional)")}</label><input id="dept-ja" name="nameJa" maxlength="200">
+                <label for="dept-en">{T(http, "名称（英語、任意）", "Name (English, optional)")}</label><input id="dept-en" name="nameEn" maxlength="200">
+                <label for="dept-mgr">{T(http, "部門の個人情報管理者", "Department's personal-information manager")}</label><select id="dept-mgr" name="managerUserId"><option value="">{T(http, "（変更しない）", "(unchanged)")}</option>{UserOptions(view.Staff, null, true)}</select>
+                <label for="dept-every">{T(http, "棚卸しの周期（月）", "Review every (months)")}</label><input id="dept-every" name="everyMonths" type="number" min="1" max="60">
+                <label for="dept-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="dept-grace" name="graceDays" type="number" min="0" max="180">
+                <label for="dept-next">{T(http, "次回の実施日", "Next review on")}</label><input id="dept-next" name="nextReviewOn" type="date">
+                <button type="submit">{T(http, "保存", "Save")}</button></form>
+                <h2 id="staff-form-h">{T(http, "スタッフの所属", "Staff department")}</h2>
+                <form method="post" action="{Base}/organisation/staff" class="stack" aria-labelledby="staff-form-h">{AntiforgeryField(http)}
+                <label for="staff-user">{T(http, "スタッフ", "Staff member")}</label><select id="staff-user" name="userId">{allStaff}</select>
+                <label for="staff-dept">{T(http, "部門", "Department")}</label><select id="staff-dept" name="departmentId"><option value="">{T(http, "（所属なし）", "(none)")}</option>{deptOptions}</select>
+                <label for="staff-title">{T(http, "役職（任意）", "Title (optional)")}</label><input id="staff-title" name="title" maxlength="200">
+                <button type="submit">{T(http, "保存", "Save")}</button></form>
+                <h2 id="resp-form-h">{T(http, "データ項目・利用目的の責任部門", "Responsible department for a category or purpose")}</h2>
+                <form method="post" action="{Base}/organisation/responsibility" class="stack" aria-labelledby="resp-form-h">{AntiforgeryField(http)}
+                <label for="resp-item">{T(http, "対象", "Item")}</label><select id="resp-item" name="item">{items}</select>
+                <label for="resp-dept">{T(http, "部門", "Department")}</label><select id="resp-dept" name="departmentId">{deptOptions}</select>
+                <label for="resp-user">{T(http, "担当者（任意）", "Person (optional)")}</label><select id="resp-user" name="userId"><option value="">—</option>{UserOptions(view.Staff, null, false)}</select>
+                <button type="submit">{T(http, "保存", "Save")}</button></form>
+                <h2 id="settings-form-h">{T(http, "設定", "Settings")}</h2>
+                <form method="post" action="{Base}/organisation/settings" class="stack" aria-labelledby="settings-form-h">{AntiforgeryField(http)}
+                <label for="set-unused">{T(http, "未使用とみなす日数", "Flag access unused for (days)")}</label><input id="set-unused" name="unusedDays" type="number" min="1" max="3650" value="{view.Settings.UnusedAccessDays}">
+                <label for="set-keyage">{T(http, "API キーの使用期限の目安（日）", "Flag API keys older than (days)")}</label><input id="set-keyage" name="keyMaxAgeDays" type="number" min="1" max="3650" value="{view.Settings.KeyMaxAgeDays}">
+                <label class="check"><input type="checkbox" name="suspend"{(view.Settings.SuspendRolesWhileTrainingOverdue ? H.F($" checked") : default)}> {T(http, "教育の受講期限を過ぎた人の該当役割を停止する", "Suspend a role while its holder's training is overdue")}</label>
+                <button type="submit">{T(http, "保存", "Save")}</button></form>
+                """);
+        }
+        var title = T(http, "個人情報保護の組織", "Privacy organisation");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <dl><dt>{T(http, "個人情報保護管理者（ポリシー上の役職）", "Management representative (policy title)")}</dt><dd>{(en ? view.RepresentativeTitleEn : view.RepresentativeTitleJa) ?? "—"}</dd>
+            <dt>{T(http, "指名されたスタッフ", "Named staff member")}</dt><dd>{view.RepresentativeEmail ?? T(http, "未指名", "not named")}</dd></dl>
+            <h2>{T(http, "部門", "Departments")}</h2>
+            <table><thead><tr><th scope="col">ID</th><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "管理者の役職", "Manager title")}</th><th scope="col">{T(http, "管理者", "Manager")}</th><th scope="col">{T(http, "人数", "Staff")}</th><th scope="col">{T(http, "棚卸し周期", "Review")}</th><th scope="col">{T(http, "次回", "Next")}</th><th scope="col">{T(http, "状態", "State")}</th></tr></thead><tbody>{depts}</tbody></table>
+            <h2>{T(http, "スタッフ", "Staff")}</h2>
+            <table><thead><tr><th scope="col">{T(http, "メールアドレス", "Email")}</th><th scope="col">{T(http, "役割", "Roles")}</th><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "役職", "Title")}</th><th scope="col">{T(http, "状態", "Status")}</th></tr></thead><tbody>{staff}</tbody></table>
+            <h2>{T(http, "責任の所在", "Who answers for what")}</h2>
+            <table><thead><tr><th scope="col">{T(http, "種類", "Kind")}</th><th scope="col">{T(http, "対象", "Item")}</th><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "担当者", "Person")}</th></tr></thead><tbody>{resp}</tbody></table>
+            {forms}
+            """));
+    }
+
+    private static async Task<Html> ReviewsAsync(HttpContext http)
+    {
+        var reviews = Svc<AccessReviews>(http);
+        var schedule = await reviews.ScheduleAsync(http.RequestAborted);
+        var list = await reviews.ListAsync(http.RequestAborted);
+        var en = Lang(http) == "en";
+        var rows = schedule.Select(s => H.F($"""
+            <tr><td>{(en ? s.NameEn : s.NameJa)} (<code>{s.DepartmentId}</code>)</td><td>{s.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, s.State)}</td><td>{Jst(s.LastCompletedAt)}</td>
+            <td>{(s.OpenReviewId is { } open
+                ? H.F($"""<a href="{Base}/access-reviews/{open}">{T(http, "実施中の棚卸し", "Open review")}</a>""")
+                : H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>"""))}</td></tr>
+            """));
+        var past = list.Select(r => H.F($"""
+            <tr><td><a href="{Base}/access-reviews/{r.Id}">{r.DepartmentId}</a></td><td>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</td>
+            <td>{(r.Status == AccessReviewStatus.Completed ? T(http, "完了", "Completed") : T(http, "実施中", "Open"))}</td><td>{Jst(r.CompletedAt)}</td></tr>
+            """));
+        var title = T(http, "アクセス権の棚卸し", "Access reviews");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <p class="muted">{T(http, "部門の個人情報管理者または個人情報保護管理者が開始し、各行を承認または取消します。取消すと役割の削除・API キーの失効が直ちに行われます。",
+                "The department's manager or the management representative starts a review and confirms or revokes each line; a revoke removes the role or revokes the key at once.")}</p>
+            <table><thead><tr><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "予定日", "Due")}</th><th scope="col">{T(http, "状態", "State")}</th><th scope="col">{T(http, "前回完了", "Last completed")}</th><th scope="col">{T(http, "操作", "Action")}</th></tr></thead><tbody>{rows}</tbody></table>
+            <h2>{T(http, "棚卸しの記録", "Reviews")}</h2>
+            <table><thead><tr><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "対象期間", "Period")}</th><th scope="col">{T(http, "状態", "Status")}</th><th scope="col">{T(http, "完了", "Completed")}</th></tr></thead><tbody>{past}</tbody></table>
+            """));
+    }
+
+    private static async Task<Html> ReviewAsync(HttpContext http, Guid id)
+    {
+        var detail = await Svc<AccessReviews>(http).GetAsync(id, http.RequestAborted);
+        var events = await Svc<AccessReviews>(http).UnmaskEventsAsync(id, http.RequestAborted);
+        var emails = (await Svc<StaffAccounts>(http).ListAsync(http.RequestAborted)).ToDictionary(u => u.Id, u => u.Email);
+        var r = detail.Review;
+        var open = r.Status == AccessReviewStatus.Open;
+        Html Kind(AccessReviewLine l) => l.Kind switch
+        {
+            AccessReviewLineKind.Role => H.F($"{T(http, "役割", "Role")}: <code>{l.Item}</code>"),
+            AccessReviewLineKind.ApiKey => H.F($"{T(http, "API キー", "API key")}: {l.ItemName} ({Jst(l.CreatedAt)})"),
+            _ => H.F($"""<span class="error">{T(http, "退職者等（無効）", "Leaver (disabled)")}</span> {Jst(l.DisabledAt)}<br>{T(http, "有効なセッション", "Live sessions")}: {l.LiveSessions} · {T(http, "有効な API キー", "Live keys")}: {l.LiveKeys}"""),
+        };
+        Html Decision(AccessReviewLine l) => l.Decision switch
+        {
+            AccessReviewDecision.Confirmed => H.F($"""<span class="ok">{T(http, "承認", "Confirmed")}</span> {Jst(l.DecidedAt)}"""),
+            AccessReviewDecision.Revoked => H.F($"""<span class="error">{T(http, "取消", "Revoked")}</span> {Jst(l.DecidedAt)}"""),
+            _ when !open => H.F($"—"),
+            _ => H.F($"""
+                <form method="post" action="{Base}/access-reviews/{r.Id}/lines/{l.Id}" class="inline">{AntiforgeryField(http)}<input type="hidden" name="decision" value="confirmed"><button type="submit" class="secondary">{T(http, "承認", "Confirm")}</button></form>
+                <form method="post" action="{Base}/access-reviews/{r.Id}/lines/{l.Id}" class="inline" data-confirm="{T(http, "取り消しますか？直ちに反映されます。", "Revoke? It takes effect at once.")}">{AntiforgeryField(http)}<input type="hidden" name="decision" value="revoked"><button type="submit">{T(http, "取消", "Revoke")}</button></form>
+                """),
+        };
+        var rows = detail.Lines.Select(l => H.F($"""
+            <tr><td>{emails.GetValueOrDefault(l.UserId) ?? l.UserId.ToString()}</td><td>{Kind(l)}</td><td>{Jst(l.LastUsedAt)}</td>
+            <td>{string.Join(", ", l.UnmaskedCategories)}</td><td class="num">{l.UnmaskEvents:N0}</td>
+            <td>{(l.Flags.Count == 0 ? H.F($"—") : H.F($"""<span class="error">{string.Join(", ", l.Flags)}</span>"""))}</td><td>{Decision(l)}</td></tr>
+            """));
+        Html complete = open
+            ? H.F($"""<form method="post" action="{Base}/access-reviews/{r.Id}/complete">{AntiforgeryField(http)}<button type="submit">{T(http, "棚卸しを完了する", "Complete the review")}</button></form>""")
+            : default;
+        var title = T(http, "アクセス権の棚卸し", "Access review") + ": " + r.DepartmentId;
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <dl><dt>{T(http, "対象期間", "Period")}</dt><dd>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</dd>
+            <dt>{T(http, "監査ログ（検証済み）", "Audit chain (verified) up to")}</dt><dd>#{r.ChainVerifiedTo:N0}</dd>
+            <dt>{T(http, "期間中の閲覧（マスクなし）イベント", "Unmask events in the period")}</dt><dd>{events.Count:N0}</dd>
+            <dt>{T(http, "状態", "Status")}</dt><dd>{(open ? T(http, "実施中", "Open") : T(http, "完了", "Completed") + " " + Jst(r.CompletedAt))}</dd></dl>
+            <table><thead><tr><th scope="col">{T(http, "スタッフ", "Staff")}</th><th scope="col">{T(http, "権限", "Access")}</th><th scope="col">{T(http, "最終使用", "Last used")}</th><th scope="col">{T(http, "閲覧した項目", "Categories unmasked")}</th><th scope="col">{T(http, "件数", "Events")}</th><th scope="col">{T(http, "指摘", "Flags")}</th><th scope="col">{T(http, "判断", "Decision")}</th></tr></thead><tbody>{rows}</tbody></table>
+            {complete}
+            """));
+    }
+
+    private static async Task<Html> TrainingAsync(HttpContext http)
+    {
+        var training = Svc<TrainingRecords>(http);
+        var courses = await training.CoursesAsync(http.RequestAborted);
+        var status = await training.StatusAsync(null, http.RequestAborted);
+        var en = Lang(http) == "en";
+        var courseRows = courses.Select(c => H.F($"""
+            <tr><td><code>{c.Code}</code></td><td>{(en ? c.TitleEn : c.TitleJa)}</td><td>{(c.EveryMonths == 0 ? T(http, "1回", "Once") : $"{c.EveryMonths}" + T(http, "か月ごと", " months"))}</td>
+            <td>{c.GraceDays}</td><td>{(c.Roles.Count == 0 ? T(http, "全スタッフ", "All staff") : string.Join(", ", c.Roles))}</td><td>{(c.Active ? "✔" : "—")}</td></tr>
+            """));
+        var codes = courses.ToDictionary(c => c.Id, c => c.Code);
+        var statusRows = status.OrderByDescending(s => s.State == DueState.Overdue).ThenBy(s => s.DueOn).Select(s => H.F($"""
+            <tr><td>{s.Email}</td><td><code>{s.CourseCode}</code></td><td>{(s.LastCompletedOn is { } l ? l.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td>
+            <td>{(s.DueOn is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td><td>{StateBadge(http, s.State)}</td>
+            <td>{(s.SuspendedRoles.Count == 0 ? "" : string.Join(", ", s.SuspendedRoles))}</td></tr>
+            """));
+        Html forms = default;
+        if (Can(http, Permission.ManageTraining))
+        {
+            var known = await Svc<StaffAccounts>(http).KnownRolesAsync(http.RequestAborted);
+            var users = (await Svc<StaffAccounts>(http).ListAsync(http.RequestAborted)).Where(u => !u.Disabled);
+            forms = H.F($"""
+                <h2 id="course-form-h">{T(http, "講座の登録・変更", "Add or change a course")}</h2>
+                <form method="post" action="{Base}/training/course" class="stack" aria-labelledby="course-form-h">{AntiforgeryField(http)}
+                <label for="c-code">{T(http, "コード", "Code")}</label><input id="c-code" name="code" required maxlength="64" pattern="[A-Za-z0-9_-]+">
+                <label for="c-ja">{T(http, "名称（日本語）", "Title (Japanese)")}</label><input id="c-ja" name="titleJa" required maxlength="200">
+                <label for="c-en">{T(http, "名称（英語）", "Title (English)")}</label><input id="c-en" name="titleEn" maxlength="200">
+                <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" value="12">
+                <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" value="30">
+                <fieldset><legend>{T(http, "対象の役割（なし = 全スタッフ）", "Roles that must take it (none = all staff)")}</legend>
+                {known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {r}</label>"""))}</fieldset>
+                <button type="submit">{T(http, "保存", "Save")}</button></form>
+                <h2 id="done-form-h">{T(http, "受講の記録", "Record a completion")}</h2>
+                <form method="post" action="{Base}/training/completion" class="stack" aria-labelledby="done-form-h">{AntiforgeryField(http)}
+                <label for="d-course">{T(http, "講座", "Course")}</label><select id="d-course" name="course">{courses.Select(c => H.F($"""<option value="{c.Code}">{c.Code}</option>"""))}</select>
+                <label for="d-user">{T(http, "スタッフ", "Staff member")}</label><select id="d-user" name="userId">{users.Select(u => H.F($"""<option value="{u.Id}">{u.Email}</option>"""))}</select>
+                <label for="d-on">{T(http, "受講日", "Completed on")}</label><input id="d-on" name="completedOn" type="date" required>
+                <button type="submit">{T(http, "記録", "Record")}</button></form>
+                """);
+        }
+        _ = codes;
+        var title = T(http, "教育・研修", "Training");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <h2>{T(http, "講座", "Courses")}</h2>
+            <table><thead><tr><th scope="col">{T(http, "コード", "Code")}</th><th scope="col">{T(http, "名称", "Title")}</th><th scope="col">{T(http, "周期", "Frequency")}</th><th scope="col">{T(http, "猶予（日）", "Grace (days)")}</th><th scope="col">{T(http, "対象", "Who")}</th><th scope="col">{T(http, "有効", "Active")}</th></tr></thead><tbody>{courseRows}</tbody></table>
+            <h2>{T(http, "受講状況（期限超過が先頭）", "Standing (overdue first)")}</h2>
+            <table><thead><tr><th scope="col">{T(http, "スタッフ", "Staff")}</th><th scope="col">{T(http, "講座", "Course")}</th><th scope="col">{T(http, "最終受講", "Last completed")}</th><th scope="col">{T(http, "期限", "Due")}</th><th scope="col">{T(http, "状態", "State")}</th><th scope="col">{T(http, "停止中の役割", "Suspended roles")}</th></tr></thead><tbody>{statusRows}</tbody></table>
+            {forms}
+            """));
+    }
+}
+
+/// <summary>Dashboard tile: access reviews and training that are due or overdue.</summary>
+public sealed class GovernancePeoplePanel(AccessReviews reviews, TrainingRecords training) : IDashboardPanel
+{
+    public int Order => 40;
+
+    public Permission Needs => Permission.ReviewAccess;
+
+    public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
+    {
+        var schedule = await reviews.ScheduleAsync(ct);
+        var overdue = schedule.Count(s => s.State == DueState.Overdue);
+        var due = schedule.Count(s => s.State == DueState.Due);
+        Html trainingLine = default;
+        if (Pages.Can(http, Permission.ReadGovernance))
+        {
+            var status = await training.StatusAsync(null, ct);
+            var late = status.Count(s => s.State == DueState.Overdue);
+            trainingLine = H.F($"""<dt>{Pages.T(http, "教育の受講期限超過", "Training overdue")}</dt><dd class="{(late > 0 ? "error" : "")}">{late:N0}</dd>""");
+        }
+        return H.F($"""
+            <section class="card" aria-labelledby="gov-people-h"><h2 id="gov-people-h"><a href="/console/governance/access-reviews">{Pages.T(http, "棚卸し・教育", "Reviews and training")}</a></h2>
+            <dl><dt>{Pages.T(http, "アクセス権の棚卸し 実施時期", "Access reviews due")}</dt><dd>{due:N0}</dd>
+            <dt>{Pages.T(http, "アクセス権の棚卸し 期限超過", "Access reviews overdue")}</dt><dd class="{(overdue > 0 ? "error" : "")}">{overdue:N0}</dd>
+            {trainingLine}</dl></section>
+            """);
+    }
+}

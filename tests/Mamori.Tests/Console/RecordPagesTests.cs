@@ -1,0 +1,200 @@
+using System.Net;
+using Mamori.Audit;
+using Mamori.Provision;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Mamori.Tests.Provision;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Provision.ProvisionScenario;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Console;
+
+/// <summary>
+/// The console's consent and provision pages: a person's ledger and records, a recipient's consents and
+/// records, one record, and the CSV export of the Art.29/30 records, each view audited; on every provider.
+/// </summary>
+public sealed class RecordPagesTests(PostgresCluster cluster)
+{
+    private const string CarriersJa = "不払者情報交換に参加する電気通信事業者";
+    private const string CarriersEn = "Telecommunications carriers taking part in the non-payment exchange";
+
+    private static Task<List<AuditEvent>> EventsAsync(TestApp app, Guid tenant, AuditCode code) =>
+        app.InTenantAsync(tenant, (_, db) => db.AuditEvents.AsNoTracking().Where(e => e.Code == code).OrderBy(e => e.Sequence).ToListAsync(Ct));
+
+    private static Task<ProvisionRecordView> ReceiptAsync(TestApp app, Guid tenant, params Guid[] subjects) =>
+        In(app, tenant, sp => sp.GetRequiredService<ProvisionRecords>().RecordReceiptAsync(new ReceiptRequest("名簿販売株式会社", "大阪府大阪市北区1-1",
+            "代表取締役 名簿 一郎", "同社がオプトアウト手続により第三者提供を受けて取得", ProvisionBasisKind.OptOut, ["携帯電話番号", "=認証履歴"],
+            new DateOnly(2026, 11, 1), subjects, PpcPublication: "個人情報保護委員会 公表 2026-06-01"), Actor.System, Ct));
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SubjectPage_ConsentAndProvision_ShowsLedgerAndRecordsAndAuditsView(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var person = await IspCustomerAsync(app, tenant, NewPerson());
+        await GrantAsync(app, tenant, person, "provision:carriers");
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await GrantAsync(app, tenant, person, "cookies:analytics");
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await WithdrawAsync(app, tenant, person, "cookies:analytics");
+        var provided = await ProvideAsync(app, tenant, ToCarriers(person));
+        var officer = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var client = await app.SignedInAsync(officer);
+
+        var response = await client.GetAsync($"/console/consents/subjects/{person}", Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("<html lang=\"ja\">");
+        html.ShouldContain("第三者提供: " + CarriersJa);
+        html.ShouldContain("Cookie・外部送信: analytics <code class=\"muted\">cookies:analytics</code>");
+        html.ShouldContain("撤回");
+        html.ShouldContain($"/console/provisions/records/{provided.RecordId}");
+        html.ShouldContain($"/console/provisions/export?subject={person}");
+        var viewed = (await EventsAsync(app, tenant, AuditCode.ConsentLedgerViewed)).ShouldHaveSingleItem();
+        viewed.SubjectId.ShouldBe(person.ToString());
+        viewed.ActorId.ShouldBe(officer.Id.ToString());
+        viewed.ReasonCode.ShouldBe("consents+provisions");
+
+        var en = await (await client.GetAsync($"/console/consents/subjects/{person}?lang=en", Ct)).Content.ReadAsStringAsync(Ct);
+        en.ShouldContain("<html lang=\"en\">");
+        en.ShouldContain("Provision to: " + CarriersEn);
+
+        // An operator may read consents but not provision records: the page leaves them out, and says so in the audit event.
+        var operatorClient = await app.SignedInAsync(tenant, Roles.Operator);
+        var op = await (await operatorClient.GetAsync($"/console/consents/subjects/{person}", Ct)).Content.ReadAsStringAsync(Ct);
+        op.ShouldContain(CarriersJa);
+        op.ShouldNotContain("/console/provisions/records/");
+        (await EventsAsync(app, tenant, AuditCode.ConsentLedgerViewed)).Last().ReasonCode.ShouldBe("consents");
+
+        (await client.GetAsync($"/console/consents/subjects/{Guid.NewGuid()}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var redirect = await app.Client(cookie: client.DefaultRequestHeaders.GetValues("Cookie").Single()).GetAsync($"/console/consents?subject={person}", Ct);
+        redirect.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        redirect.Headers.Location!.ToString().ShouldBe($"/console/consents/subjects/{person}");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecipientPage_Carriers_CountsLatestConsentsListsRecordsAndAuditsView(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var granting = await IspCustomerAsync(app, tenant, NewPerson());
+        var withdrew = await IspCustomerAsync(app, tenant, NewPerson());
+        foreach (var s in new[] { granting, withdrew }) await GrantAsync(app, tenant, s, "provision:carriers");
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await WithdrawAsync(app, tenant, withdrew, "provision:carriers");
+        var provided = await ProvideAsync(app, tenant, ToCarriers(granting, withdrew));
+        provided.Provided.ShouldBe([granting]);
+        var client = await app.SignedInAsync(tenant, Roles.Auditor);
+
+        var index = await (await client.GetAsync("/console/provisions", Ct)).Content.ReadAsStringAsync(Ct);
+        index.ShouldContain("/console/provisions/recipients/carriers");
+        index.ShouldContain(CarriersJa);
+        index.ShouldContain("委託先");
+
+        var response = await client.GetAsync("/console/provisions/recipients/carriers", Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain($"<h1>{CarriersJa} <code class=\"muted\">carriers</code></h1>");
+        // One person grants now, one withdrew: counted by each person's latest entry.
+        html.ShouldContain("<td class=\"num\">1</td><td class=\"num\">1</td>");
+        html.ShouldContain($"/console/provisions/records/{provided.RecordId}");
+        html.ShouldContain("本人の同意");
+        var viewed = (await EventsAsync(app, tenant, AuditCode.ProvisionRecordsViewed)).ShouldHaveSingleItem();
+        viewed.TargetId.ShouldBe("carriers");
+        viewed.Categories.ShouldBe("1");
+
+        (await client.GetAsync("/console/provisions/recipients/nobody", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await (await client.GetAsync("/console/provisions/recipients/carriers?lang=en", Ct)).Content.ReadAsStringAsync(Ct)).ShouldContain(CarriersEn);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordPage_Receipt_ShowsArt30ItemsAndListedPersonsAndAuditsView(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var person = await IspCustomerAsync(app, tenant, NewPerson());
+        var receipt = await ReceiptAsync(app, tenant, person);
+        var client = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+
+        var html = await (await client.GetAsync($"/console/provisions/records/{receipt.Id}", Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("受領（法30条）");
+        html.ShouldContain("名簿販売株式会社");
+        html.ShouldContain("大阪府大阪市北区1-1");
+        html.ShouldContain("同社がオプトアウト手続により第三者提供を受けて取得");
+        html.ShouldContain("個人情報保護委員会 公表 2026-06-01");
+        html.ShouldContain($"/console/consents/subjects/{person}");
+        var viewed = (await EventsAsync(app, tenant, AuditCode.ProvisionRecordsViewed)).ShouldHaveSingleItem();
+        viewed.TargetId.ShouldBe(receipt.Id.ToString());
+        (await client.GetAsync($"/console/provisions/records/{Guid.NewGuid()}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Export_Filters_CsvHoldsEveryRequiredItemAndIsAudited(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var person = await IspCustomerAsync(app, tenant, NewPerson());
+        var other = await IspCustomerAsync(app, tenant, NewPerson());
+        await GrantAsync(app, tenant, person, "provision:carriers");
+        var provided = await ProvideAsync(app, tenant, ToCarriers(person));
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var receipt = await ReceiptAsync(app, tenant, other);
+        var client = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+
+        var all = await client.GetAsync("/console/provisions/export", Ct);
+        all.StatusCode.ShouldBe(HttpStatusCode.OK);
+        all.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        all.Content.Headers.ContentDisposition!.FileName!.Trim('"').ShouldStartWith("provision-records-all-");
+        var bytes = await all.Content.ReadAsByteArrayAsync(Ct);
+        bytes[..3].ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF }, "a byte-order mark, so spreadsheets read the Japanese");
+        var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe(string.Join(',', RecordRegister.Header));
+        lines.Length.ShouldBe(3);
+        // Oldest first: the receipt (received 2026-11-01) before the provision (2026-11-23).
+        var receiptLine = lines[1];
+        receiptLine.ShouldStartWith($"{receipt.Id},received,opt-out,2026-11-01T00:00:00+09:00,,名簿販売株式会社,大阪府大阪市北区1-1,代表取締役 名簿 一郎,,携帯電話番号 =認証履歴,1,{other},");
+        receiptLine.ShouldContain("個人情報保護委員会 公表 2026-06-01");
+        receiptLine.ShouldContain("同社がオプトアウト手続により第三者提供を受けて取得");
+        var providedLine = lines[2];
+        providedLine.ShouldStartWith($"{provided.RecordId},provided,consent,2026-11-2");
+        providedLine.ShouldContain($",carriers,{CarriersJa},");
+        providedLine.ShouldContain($",name phone,1,{person},");
+        providedLine.ShouldEndWith(",System");
+        var byRecipient = await (await client.GetAsync("/console/provisions/export?recipient=carriers", Ct)).Content.ReadAsStringAsync(Ct);
+        byRecipient.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        byRecipient.ShouldContain(provided.RecordId!.Value.ToString());
+        var bySubject = await (await client.GetAsync($"/console/provisions/export?subject={other}", Ct)).Content.ReadAsStringAsync(Ct);
+        bySubject.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        bySubject.ShouldContain(receipt.Id.ToString());
+        var byDay = await (await client.GetAsync("/console/provisions/export?from=2026-11-01&to=2026-11-01", Ct)).Content.ReadAsStringAsync(Ct);
+        byDay.ShouldContain(receipt.Id.ToString());
+        byDay.ShouldNotContain(provided.RecordId!.Value.ToString());
+
+        var exports = await EventsAsync(app, tenant, AuditCode.ProvisionRecordsExported);
+        exports.Select(e => (e.ReasonCode, e.Categories)).ShouldBe([("all", "2"), ("recipient", "1"), ("subject", "1"), ("all", "1")]);
+        exports[2].SubjectId.ShouldBe(other.ToString());
+
+        var bad = await client.GetAsync("/console/provisions/export?from=2026-11-02&to=2026-11-01", Ct);
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-1450");
+        (await client.GetAsync("/console/provisions/export?from=11/01/2026", Ct)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await EventsAsync(app, tenant, AuditCode.ProvisionRecordsExported)).Count.ShouldBe(4, "a refused export writes nothing");
+
+        var operatorClient = await app.SignedInAsync(tenant, Roles.Operator);
+        (await operatorClient.GetAsync("/console/provisions/export", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
+    [InlineData("+81", "\"'+81\"")]
+    [InlineData("@SUM", "\"'@SUM\"")]
+    [InlineData("line\nbreak", "\"line\nbreak\"")]
+    [InlineData("", "")]
+    public void Cell_TextOrFormula_QuotedSoSpreadsheetsShowIt(string value, string expected) =>
+        RecordRegister.Cell(value).ShouldBe(expected);
+}

@@ -1,0 +1,364 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Governance.AccessReviews;
+using Mamori.Governance.Organisation;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Governance;
+
+/// <summary>Organisation, access reviews from the audit chain, leavers (S-62), training and role suspension (S-63).</summary>
+public sealed class GovernancePeopleTests(PostgresCluster cluster)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero); // 09:00 JST, the TestApp clock's start
+
+    private static async Task Put(HttpClient c, string url, object body)
+    {
+        var r = await c.PutAsJsonAsync(url, body, Ct);
+        r.IsSuccessStatusCode.ShouldBeTrue(await r.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static async Task<JsonElement> Post(HttpClient c, string url, object body)
+    {
+        var r = await c.PostAsJsonAsync(url, body, Ct);
+        r.IsSuccessStatusCode.ShouldBeTrue(await r.Content.ReadAsStringAsync(Ct));
+        return await r.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    private static async Task<JsonElement> Schedule(HttpClient c, string department)
+    {
+        var all = await c.GetFromJsonAsync<JsonElement>("/api/governance/access-reviews", Ct);
+        return all.GetProperty("schedule").EnumerateArray().Single(s => s.GetProperty("departmentId").GetString() == department);
+    }
+
+    [Fact]
+    public async Task AccessReviewSchedule_FakeClock_DueOnDateOverdueAfterGrace()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        await Put(await app.SignedInAsync(officerUser), "/api/governance/departments/isp", new { reviewEveryMonths = 6, reviewGraceDays = 14, nextReviewOn = "2026-12-01" });
+
+        async Task<string> StateOn(DateTimeOffset utc)
+        {
+            app.Clock.SetUtcNow(utc);
+            return (await Schedule(await app.SignedInAsync(officerUser), "isp")).GetProperty("state").GetString()!;
+        }
+
+        // JST dates: 2026-11-30 23:59 JST is still the day before; 2026-12-01 00:00 JST is 2026-11-30 15:00 UTC.
+        (await StateOn(new DateTimeOffset(2026, 11, 30, 14, 59, 0, TimeSpan.Zero))).ShouldBe("upcoming");
+        (await StateOn(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero))).ShouldBe("due");
+        (await StateOn(new DateTimeOffset(2026, 12, 15, 14, 59, 0, TimeSpan.Zero))).ShouldBe("due"); // 12-15 JST = 12-01 + 14
+        (await StateOn(new DateTimeOffset(2026, 12, 15, 15, 0, 0, TimeSpan.Zero))).ShouldBe("overdue"); // 12-16 JST
+    }
+
+    [Fact]
+    public void GovernanceDue_Boundaries_MatchRule()
+    {
+        var d = new DateOnly(2027, 3, 31);
+        GovernanceDue.StateOf(d, 10, d.AddDays(-1)).ShouldBe(DueState.Upcoming);
+        GovernanceDue.StateOf(d, 10, d).ShouldBe(DueState.Due);
+        GovernanceDue.StateOf(d, 10, d.AddDays(10)).ShouldBe(DueState.Due);
+        GovernanceDue.StateOf(d, 10, d.AddDays(11)).ShouldBe(DueState.Overdue);
+        GovernanceDue.NextAfter(d, 6, new DateOnly(2027, 4, 20)).ShouldBe(new DateOnly(2027, 9, 30));
+        GovernanceDue.NextAfter(d, 6, new DateOnly(2027, 10, 5)).ShouldBe(new DateOnly(2028, 3, 31));
+        AccessReviews.UnmaskedOf("name,~phone,email").ShouldBe(["name", "email"]);
+        AccessReviews.UnmaskedOf("~phone").ShouldBeEmpty();
+        AccessReviews.UnmaskedOf(null).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Training_FakeClock_DueAtStartOverdueAfterGraceThenDueAgainAfterFrequency()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(officerUser);
+        var op = await app.UserAsync(tenant, Roles.Operator);
+        await Put(officer, "/api/governance/training/courses/privacy-basics", new { titleJa = "個人情報保護の基礎", everyMonths = 12, graceDays = 30, roles = new[] { Roles.Operator } });
+
+        async Task<JsonElement> StatusOn(DateTimeOffset utc)
+        {
+            app.Clock.SetUtcNow(utc);
+            officer = await app.SignedInAsync(officerUser);
+            var all = await officer.GetFromJsonAsync<JsonElement>("/api/governance/training/status", Ct);
+            return all.EnumerateArray().Single(s => s.GetProperty("userId").GetGuid() == op.Id);
+        }
+
+        var s = await StatusOn(T0);
+        s.GetProperty("state").GetString().ShouldBe("due");
+        s.GetProperty("dueOn").GetString().ShouldBe("2026-11-23");
+        (await StatusOn(new DateTimeOffset(2026, 12, 23, 14, 59, 0, TimeSpan.Zero))).GetProperty("state").GetString().ShouldBe("due"); // 12-23 JST = +30
+        (await StatusOn(new DateTimeOffset(2026, 12, 23, 15, 0, 0, TimeSpan.Zero))).GetProperty("state").GetString().ShouldBe("overdue"); // 12-24 JST
+        var overdue = await officer.GetFromJsonAsync<JsonElement>("/api/governance/training/status?list=overdue", Ct);
+        overdue.EnumerateArray().Select(x => x.GetProperty("userId").GetGuid()).ShouldContain(op.Id);
+
+        await Post(officer, "/api/governance/training/completions", new { course = "privacy-basics", userId = op.Id, completedOn = "2026-12-24" });
+        s = await StatusOn(new DateTimeOffset(2026, 12, 24, 3, 0, 0, TimeSpan.Zero));
+        s.GetProperty("state").GetString().ShouldBe("upcoming");
+        s.GetProperty("dueOn").GetString().ShouldBe("2027-12-24");
+        (await StatusOn(new DateTimeOffset(2027, 12, 23, 15, 0, 0, TimeSpan.Zero))).GetProperty("state").GetString().ShouldBe("due");
+        (await StatusOn(new DateTimeOffset(2028, 1, 23, 15, 0, 0, TimeSpan.Zero))).GetProperty("state").GetString().ShouldBe("overdue"); // 2028-01-24 JST
+    }
+
+    [Fact]
+    public async Task TrainingSuspension_SettingOn_RoleGrantsNothingWhileOverdueAndReturnsOnCompletion()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(officerUser);
+        var op = await app.UserAsync(tenant, Roles.Operator);
+        await Put(officer, "/api/governance/training/courses/handling", new { titleJa = "取扱い研修", everyMonths = 12, graceDays = 0, roles = new[] { Roles.Operator } });
+        (await (await app.SignedInAsync(op)).GetAsync("/api/requests", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Overdue from the next JST day; with the setting off nothing is suspended.
+        app.Clock.SetUtcNow(T0.AddDays(1));
+        officer = await app.SignedInAsync(officerUser);
+        var opClient = await app.SignedInAsync(op);
+        (await opClient.GetAsync("/api/requests", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await Put(officer, "/api/governance/settings", new { suspendRolesWhileTrainingOverdue = true });
+        await (await opClient.GetAsync("/api/requests", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        // The account itself still works (Self), showing no role.
+        (await opClient.GetAsync("/api/auth/me", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // Another role of someone else is not touched.
+        (await officer.GetAsync("/api/requests", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await Post(officer, "/api/governance/training/completions", new { course = "handling", userId = op.Id, completedOn = "2026-11-24" });
+        (await opClient.GetAsync("/api/requests", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// The acceptance test: a department's review lists exactly the unmask events of its staff (and their keys)
+    /// in the period, as read straight from the chain; masked reads, other departments and events outside the
+    /// period are not in it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AccessReview_Department_ListsExactlyItsStaffsUnmaskEventsInPeriod(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(officerUser);
+        var a = await app.UserAsync(tenant, Roles.Operator);
+        var b = await app.UserAsync(tenant, Roles.Operator);
+        var other = await app.UserAsync(tenant, Roles.Operator);
+        var manager = await app.UserAsync(tenant, Roles.Operator);
+        var aKey = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("a-batch", Roles.Operator, null, a.Id, Actor.System, Ct));
+        foreach (var u in new[] { a, b, manager }) await Put(officer, $"/api/governance/staff/{u.Id}", new { departmentId = "isp" });
+        await Put(officer, $"/api/governance/staff/{other.Id}", new { departmentId = "hr" });
+        await Put(officer, "/api/governance/departments/isp", new { managerUserId = manager.Id, reviewEveryMonths = 6 });
+
+        var aClient = await app.SignedInAsync(a);
+        var bClient = await app.SignedInAsync(b);
+        var otherClient = await app.SignedInAsync(other);
+        var keyClient = app.Client(apiKey: aKey.Secret);
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var sms = await SmsUserAsync(app, tenant, NewPerson());
+
+        async Task Read(HttpClient c, string query) => (await c.GetAsync($"/api/subjects/{query}", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Before the period (7 months before the review): not listed.
+        await Read(aClient, $"{customer}?purpose=support");
+        app.Clock.SetUtcNow(T0.AddMonths(7));
+        aClient = await app.SignedInAsync(a);
+        bClient = await app.SignedInAsync(b);
+        otherClient = await app.SignedInAsync(other);
+        // In the period.
+        await Read(aClient, $"{customer}?purpose=support");
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Read(aClient, $"{customer}?purpose=support&fields=name");
+        await Read(bClient, $"{customer}?purpose=support&fields=email");
+        await Read(bClient, $"{sms}?purpose=verification&fields=sms-phone"); // masked only: not an unmask
+        await Read(keyClient, $"{customer}?purpose=service-provision&fields=name");
+        await Read(otherClient, $"{customer}?purpose=support"); // another department
+        await (await aClient.GetAsync($"/api/subjects/{sms}?purpose=verification&fields=sms-phone&unmasked=true", Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-3010"); // denied: not an unmask
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var managerClient = await app.SignedInAsync(manager);
+        var started = await Post(managerClient, "/api/governance/access-reviews", new { departmentId = "isp" });
+        var reviewId = started.GetProperty("review").GetProperty("id").GetGuid();
+        var from = started.GetProperty("review").GetProperty("periodFrom").GetDateTimeOffset();
+        var to = started.GetProperty("review").GetProperty("periodTo").GetDateTimeOffset();
+        // After the review was taken: not in it.
+        await Read(aClient, $"{customer}?purpose=support");
+
+        // Straight from the chain: every access-allowed event in the period by a, b, manager or a's key, with an unmasked category.
+        var staffActors = new HashSet<string> { a.Id.ToString(), b.Id.ToString(), manager.Id.ToString(), aKey.Key.Id.ToString() };
+        var expected = await app.InTenantAsync(tenant, async (_, db) =>
+            (await db.AuditEvents.AsNoTracking().Where(e => e.Code == AuditCode.AccessAllowed).OrderBy(e => e.Sequence).ToListAsync(Ct))
+            .Where(e => e.Time >= from && e.Time < to && staffActors.Contains(e.ActorId!)
+                        && e.Categories!.Split(',').Any(c => !c.StartsWith('~')))
+            .Select(e => e.Sequence).ToList());
+        expected.Count.ShouldBe(4); // a twice, b once (email), a's key once
+
+        var events = await managerClient.GetFromJsonAsync<JsonElement>($"/api/governance/access-reviews/{reviewId}/events", Ct);
+        events.EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList().ShouldBe(expected);
+
+        var lines = started.GetProperty("lines").EnumerateArray().ToList();
+        JsonElement LineOf(Guid user, string kind) => lines.Single(l => l.GetProperty("userId").GetGuid() == user && l.GetProperty("kind").GetString() == kind);
+        var aRole = LineOf(a.Id, "role");
+        aRole.GetProperty("unmaskEvents").GetInt32().ShouldBe(2);
+        aRole.GetProperty("unmaskedCategories").EnumerateArray().Select(x => x.GetString()).ShouldBe(["email", "inquiry", "name", "phone"], ignoreOrder: true);
+        var aKeyLine = LineOf(a.Id, "api-key");
+        aKeyLine.GetProperty("item").GetString().ShouldBe(aKey.Key.Id.ToString());
+        aKeyLine.GetProperty("unmaskEvents").GetInt32().ShouldBe(1);
+        aKeyLine.GetProperty("unmaskedCategories").EnumerateArray().Select(x => x.GetString()).ShouldBe(["name"]);
+        var bRole = LineOf(b.Id, "role");
+        bRole.GetProperty("unmaskEvents").GetInt32().ShouldBe(1);
+        bRole.GetProperty("unmaskedCategories").EnumerateArray().Select(x => x.GetString()).ShouldBe(["email"]);
+        lines.ShouldNotContain(l => l.GetProperty("userId").GetGuid() == other.Id);
+        LineOf(manager.Id, "role").GetProperty("unmaskEvents").GetInt32().ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task DisableUser_SessionsAndKeysRevokedAtOnce_NextReviewProvesIt(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var admin = await app.SignedInAsync(tenant, Roles.Admin);
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var leaver = await app.UserAsync(tenant, Roles.Admin);
+        var manager = await app.UserAsync(tenant, Roles.Operator);
+        var leaverClient = await app.SignedInAsync(leaver);
+        // A key the leaver owns, and one they created for an integration (no owner: the chain names them as creator).
+        var owned = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("owned", Roles.Operator, null, leaver.Id, Actor.System, Ct));
+        var created = await Post(leaverClient, "/api/apikeys", new { name = "integration", role = Roles.Auditor });
+        var createdSecret = created.GetProperty("secret").GetString()!;
+        foreach (var u in new[] { leaver, manager }) await Put(officer, $"/api/governance/staff/{u.Id}", new { departmentId = "hr" });
+        await Put(officer, "/api/governance/departments/hr", new { managerUserId = manager.Id });
+        (await app.Client(apiKey: owned.Secret).GetAsync("/api/requests", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await admin.PostAsync($"/api/users/{leaver.Id}/disable", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // At once: the session and both keys stop working.
+        await (await leaverClient.GetAsync("/api/auth/me", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "MAMORI-1103");
+        await (await app.Client(apiKey: owned.Secret).GetAsync("/api/requests", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "MAMORI-1106");
+        await (await app.Client(apiKey: createdSecret).GetAsync("/api/audit", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "MAMORI-1106");
+        var live = await app.InTenantAsync(tenant, async (_, db) =>
+            (await db.Sessions.CountAsync(s => s.UserId == leaver.Id && s.RevokedAt == null, Ct), await db.ApiKeys.CountAsync(k => k.RevokedAt == null, Ct)));
+        live.ShouldBe((0, 0));
+
+        // The next review shows the leaver with proof of no live session or key, and no key lines.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var review = await Post(await app.SignedInAsync(manager), "/api/governance/access-reviews", new { departmentId = "hr" });
+        var lines = review.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("userId").GetGuid() == leaver.Id).ToList();
+        lines.Count.ShouldBe(1);
+        lines[0].GetProperty("kind").GetString().ShouldBe("leaver");
+        lines[0].GetProperty("liveSessions").GetInt32().ShouldBe(0);
+        lines[0].GetProperty("liveKeys").GetInt32().ShouldBe(0);
+        lines[0].GetProperty("flags").GetArrayLength().ShouldBe(0);
+        lines[0].GetProperty("disabledAt").ValueKind.ShouldBe(JsonValueKind.String);
+    }
+
+    [Fact]
+    public async Task AccessReview_RevokeLines_RemovesRoleAndKeyAtOnceAuditedAndCompletes()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var staff = await app.UserAsync(tenant, Roles.Operator, Roles.Auditor);
+        var manager = await app.UserAsync(tenant, Roles.Operator);
+        var outsider = await app.UserAsync(tenant, Roles.Operator);
+        var key = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("old-key", Roles.Operator, null, staff.Id, Actor.System, Ct));
+        foreach (var u in new[] { staff, manager }) await Put(officer, $"/api/governance/staff/{u.Id}", new { departmentId = "sms" });
+        await Put(officer, "/api/governance/departments/sms", new { managerUserId = manager.Id });
+        await Put(officer, "/api/governance/settings", new { keyMaxAgeDays = 30, unusedAccessDays = 20 });
+        app.Clock.Advance(TimeSpan.FromDays(40));
+        var staffClient = await app.SignedInAsync(staff);
+        var managerClient = await app.SignedInAsync(manager);
+
+        await (await (await app.SignedInAsync(outsider)).PostAsJsonAsync("/api/governance/access-reviews", new { departmentId = "sms" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-9001");
+        var review = await Post(managerClient, "/api/governance/access-reviews", new { departmentId = "sms" });
+        await (await managerClient.PostAsJsonAsync("/api/governance/access-reviews", new { departmentId = "sms" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-9002");
+        var id = review.GetProperty("review").GetProperty("id").GetGuid();
+        var lines = review.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("userId").GetGuid() == staff.Id).ToList();
+        var auditorLine = lines.Single(l => l.GetProperty("item").GetString() == Roles.Auditor);
+        var keyLine = lines.Single(l => l.GetProperty("kind").GetString() == "api-key");
+        keyLine.GetProperty("flags").EnumerateArray().Select(f => f.GetString()).ShouldBe(["unused", "key-old"], ignoreOrder: true);
+
+        await (await managerClient.PostAsync($"/api/governance/access-reviews/{id}/complete", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-9003");
+        (await staffClient.GetAsync("/api/audit", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK); // auditor grants ReadAudit
+        await Post(managerClient, $"/api/governance/access-reviews/{id}/lines/{auditorLine.GetProperty("id").GetGuid()}", new { decision = "revoked" });
+        await Post(managerClient, $"/api/governance/access-reviews/{id}/lines/{keyLine.GetProperty("id").GetGuid()}", new { decision = "revoked" });
+        await (await staffClient.GetAsync("/api/audit", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        await (await app.Client(apiKey: key.Secret).GetAsync("/api/requests", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "MAMORI-1106");
+        await (await managerClient.PostAsJsonAsync($"/api/governance/access-reviews/{id}/lines/{keyLine.GetProperty("id").GetGuid()}", new { decision = "confirmed" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-9004");
+
+        foreach (var l in review.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("decision").GetString() == "pending"
+                     && l.GetProperty("id").GetGuid() != auditorLine.GetProperty("id").GetGuid() && l.GetProperty("id").GetGuid() != keyLine.GetProperty("id").GetGuid()))
+            await Post(managerClient, $"/api/governance/access-reviews/{id}/lines/{l.GetProperty("id").GetGuid()}", new { decision = "confirmed" });
+        var done = await Post(managerClient, $"/api/governance/access-reviews/{id}/complete", new { });
+        done.GetProperty("status").GetString().ShouldBe("completed");
+        (await Schedule(managerClient, "sms")).GetProperty("nextReviewOn").GetString().ShouldBe("2027-05-23"); // scheduled 2026-11-23 + 6 months
+
+        var codes = await app.InTenantAsync(tenant, async (_, db) => await db.AuditEvents.AsNoTracking().Select(e => new { e.Code, e.ReasonCode, e.TargetId }).ToListAsync(Ct));
+        codes.ShouldContain(e => e.Code == AuditCode.UserRolesChanged && e.TargetId == staff.Id.ToString() && e.ReasonCode == Roles.Operator);
+        codes.ShouldContain(e => e.Code == AuditCode.ApiKeyRevoked && e.TargetId == key.Key.Id.ToString() && e.ReasonCode == "access-review");
+        codes.Count(e => e.Code == AuditCode.AccessReviewLineRevoked).ShouldBe(2);
+        codes.ShouldContain(e => e.Code == AuditCode.AccessReviewCompleted);
+    }
+
+    [Fact]
+    public async Task Organisation_FromPolicyAndUsers_ResponsibilitiesValidatedAgainstPolicy()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(officerUser);
+        await Put(officer, "/api/governance/organisation/representative", new { userId = officerUser.Id });
+        await Put(officer, "/api/governance/responsibilities", new { kind = "category", itemId = "my-number", departmentId = "hr", userId = officerUser.Id });
+        await (await officer.PutAsJsonAsync("/api/governance/responsibilities", new { kind = "purpose", itemId = "no-such-purpose", departmentId = "hr" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9007");
+        await (await officer.PutAsJsonAsync("/api/governance/departments/nowhere", new { reviewEveryMonths = 3 }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-9000");
+        await (await officer.PutAsJsonAsync("/api/governance/departments/isp", new { reviewEveryMonths = 0 }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9008");
+
+        var org = await officer.GetFromJsonAsync<JsonElement>("/api/governance/organisation", Ct);
+        org.GetProperty("representativeUserId").GetGuid().ShouldBe(officerUser.Id);
+        org.GetProperty("representativeTitleJa").GetString()!.ShouldContain("個人情報保護管理者");
+        org.GetProperty("departments").EnumerateArray().Select(d => d.GetProperty("id").GetString()).ShouldBe(["hr", "isp", "registry", "sms"]);
+        var myNumber = org.GetProperty("responsibilities").EnumerateArray().Single(r => r.GetProperty("itemId").GetString() == "my-number");
+        myNumber.GetProperty("departmentId").GetString().ShouldBe("hr");
+        org.GetProperty("staff").EnumerateArray().ShouldContain(s => s.GetProperty("userId").GetGuid() == officerUser.Id);
+
+        var summary = await officer.GetFromJsonAsync<JsonElement>("/api/governance/people-summary?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z", Ct);
+        summary.GetProperty("departments").GetInt32().ShouldBe(4);
+        summary.GetProperty("representativeNamed").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task GovernancePages_Render_ForOfficerAndDashboardTile()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(officerUser);
+        await Put(officer, "/api/governance/organisation/representative", new { userId = officerUser.Id });
+        await Put(officer, $"/api/governance/staff/{officerUser.Id}", new { departmentId = "isp" });
+        var review = await Post(officer, "/api/governance/access-reviews", new { departmentId = "isp" });
+        foreach (var path in new[] { "/console/governance/organisation", "/console/governance/access-reviews", "/console/governance/training",
+                     $"/console/governance/access-reviews/{review.GetProperty("review").GetProperty("id").GetGuid()}" })
+        {
+            var r = await officer.GetAsync(path, Ct);
+            r.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+        }
+        var dashboard = await officer.GetStringAsync("/console", Ct);
+        dashboard.ShouldContain("棚卸し・教育");
+        (await (await app.SignedInAsync(tenant, Roles.Operator)).GetAsync("/console/governance/organisation", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+}
