@@ -49,6 +49,14 @@ public enum ErrorCode
 
     // 1375-1399 reliability (issue 13: fuzzing, rate limits)
     UnexpectedCliFailure = 1375,
+    // 1320-1349 backup, restore and the erasure ledger (issue #13, rel-backup)
+    BackupFailed = 1320,
+    BackupNotSupported = 1321,
+    RestoreTargetInUse = 1322,
+    RestoreTargetExists = 1323,
+    BackupInvalid = 1324,
+    ErasureLedgerInvalid = 1325,
+    ErasedKeyRestored = 1326,
 
     // 1400-1499 staff console and public pages
     SubjectLinkInvalid = 1400,

@@ -39,6 +39,9 @@ public sealed class KeyRing
 
     public byte[]? Find(string id) => _keks.GetValueOrDefault(id);
 
+    /// <summary>Data keys destroyed by erasures; <see cref="VaultCrypto.Unwrap"/> refuses them (set by <see cref="KeyRingProvider"/>).</summary>
+    public ErasureLedger? Erased { get; internal set; }
+
     public sealed record KeyEntry(string Id, DateTimeOffset Created, byte[] Key);
 
     private sealed record FileKey(
@@ -109,6 +112,9 @@ public sealed class KeyRing
 public sealed class KeyRingProvider(KeyRingOptions options)
 {
     private KeyRing? _ring;
+
+    /// <summary>The erasure ledger kept beside the ring (see <see cref="ErasureLedger"/>).</summary>
+    public ErasureLedger Ledger { get; } = new(options.ErasureLedgerPath);
     private DateTime _loadedStamp;
 
     public string FilePath => options.FilePath;
@@ -119,18 +125,24 @@ public sealed class KeyRingProvider(KeyRingOptions options)
     {
         get
         {
-            if (options.EnvironmentJson is { } env) return _ring ??= KeyRing.Parse(env, "MAMORI_KEYS");
+            if (options.EnvironmentJson is { } env) return _ring ??= Attach(KeyRing.Parse(env, "MAMORI_KEYS"));
             if (!File.Exists(options.FilePath))
                 throw new MamoriException(ErrorCode.KeysMissing,
                     $"No vault keys: {options.FilePath} does not exist. Create them with 'mamori keys init' (or set MAMORI_KEYS).");
             var stamp = File.GetLastWriteTimeUtc(options.FilePath);
             if (_ring is null || stamp != _loadedStamp)
             {
-                _ring = KeyRing.Parse(File.ReadAllText(options.FilePath), options.FilePath);
+                _ring = Attach(KeyRing.Parse(File.ReadAllText(options.FilePath), options.FilePath));
                 _loadedStamp = stamp;
             }
             return _ring;
         }
+    }
+
+    private KeyRing Attach(KeyRing ring)
+    {
+        ring.Erased = Ledger;
+        return ring;
     }
 
     public void Save(KeyRing ring)
@@ -144,6 +156,11 @@ public sealed class KeyRingProvider(KeyRingOptions options)
 
 public sealed record KeyRingOptions(string FilePath, string? EnvironmentJson)
 {
+    /// <summary><c>MAMORI_ERASURES_FILE</c>, else <c>erasures.jsonl</c> in the key ring's directory: backed up with the keys, never with the database.</summary>
+    public string ErasureLedgerPath { get; init; } =
+        Environment.GetEnvironmentVariable("MAMORI_ERASURES_FILE") is { Length: > 0 } e ? e
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(FilePath))!, "erasures.jsonl");
+
     public static KeyRingOptions From(string dataDir) => new(
         Environment.GetEnvironmentVariable("MAMORI_KEYS_FILE") is { Length: > 0 } f ? f : Path.Combine(dataDir, "keys.json"),
         Environment.GetEnvironmentVariable("MAMORI_KEYS") is { Length: > 0 } j ? j : null);

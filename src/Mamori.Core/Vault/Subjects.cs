@@ -358,7 +358,27 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, actor, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
             ReasonCode: reason, Categories: certificate.Destroyed), ct);
         await tx.CommitAsync(ct);
+        RecordErased([certificate]);
         return certificate;
+    }
+
+    /// <summary>
+    /// After the commit: lists the destroyed data keys in the erasure ledger outside the database, so a
+    /// restored older backup cannot bring them back. A crash before this line is repaired by
+    /// <see cref="VaultMaintenance.ReapplyErasuresAsync"/>, which rebuilds the ledger from the certificates.
+    /// </summary>
+    internal void RecordErased(IEnumerable<DestructionCertificate> certificates)
+    {
+        try
+        {
+            keys.Ledger.Append(certificates.Where(c => c.DestroyedKeyId?.StartsWith(ErasureLedger.FingerprintPrefix, StringComparison.Ordinal) == true)
+                .Select(c => new ErasureLedger.Entry(c.TenantId == Guid.Empty ? db.CurrentTenantId : c.TenantId, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt)));
+        }
+        catch (IOException)
+        {
+            // The erasure is committed; the ledger line is rebuilt from its certificate by the next
+            // ReapplyErasuresAsync (server start, background job, restore). Failing the request would not undo it.
+        }
     }
 
     /// <summary>Destroys <paramref name="destroy"/>; re-keys what is kept so the old key can go. Caller owns the transaction.</summary>
@@ -366,6 +386,9 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         DestructionKind kind, string reason, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
         var oldWrapped = subject.WrappedKey!;
+        var ring = keys.Current;
+        var oldKey = VaultCrypto.UnwrapIgnoringLedger(ring, subject.TenantId, subject.Id, oldWrapped);
+        var destroyedKeyId = ErasureLedger.Fingerprint(oldKey);
         var destroyed = destroy.Select(f => f.Category).ToHashSet(StringComparer.Ordinal);
         db.RemoveRange(destroy);
         var lookups = await db.Set<SubjectLookup>().Where(l => l.SubjectId == subject.Id).ToListAsync(ct);
@@ -379,8 +402,6 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         }
         else
         {
-            var ring = keys.Current;
-            var oldKey = VaultCrypto.Unwrap(ring, subject.TenantId, subject.Id, oldWrapped);
             var newKey = VaultCrypto.NewDataKey();
             foreach (var f in keep)
             {
@@ -390,13 +411,14 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             subject.WrappedKey = VaultCrypto.Wrap(ring, subject.TenantId, subject.Id, newKey);
             subject.KeyId = ring.Primary.Id;
             subject.NextExpiry = keep.Min(f => f.RetainUntil);
-            CryptographicOperations.ZeroMemory(oldKey);
             CryptographicOperations.ZeroMemory(newKey);
         }
+        CryptographicOperations.ZeroMemory(oldKey);
         subject.UpdatedAt = now;
         var certificate = new DestructionCertificate
         {
             Id = Guid.CreateVersion7(now),
+            TenantId = subject.TenantId,
             SubjectId = subject.Id,
             Kind = kind,
             DestroyedAt = now,
@@ -404,7 +426,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             Reason = reason,
             Destroyed = string.Join(',', destroyed.Order(StringComparer.Ordinal)),
             Kept = keep.Count == 0 ? null : string.Join("; ", keep.Select(f => $"{f.Category} until {f.HeldUntil:yyyy-MM-dd} ({f.HoldBasis})")),
-            DestroyedKeyId = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(oldWrapped)))[..16],
+            // One-way fingerprint of the destroyed data key: the erasure ledger's entry, rebuilt from here after a crash.
+            DestroyedKeyId = destroyedKeyId,
         };
         db.Add(certificate);
         return certificate;

@@ -24,7 +24,24 @@ public static class VaultCrypto
         return $"v1:{kek.Id}:{Convert.ToBase64String(Seal(kek.Key, dataKey, WrapAad(tenant, subject)))}";
     }
 
+    /// <summary>
+    /// Unwraps a data key. A key listed in the erasure ledger (destroyed by an erasure, back from a
+    /// restored backup) is refused with <see cref="ErrorCode.ErasedKeyRestored"/>.
+    /// </summary>
     public static byte[] Unwrap(KeyRing ring, Guid tenant, Guid subject, string wrapped)
+    {
+        var key = UnwrapIgnoringLedger(ring, tenant, subject, wrapped);
+        if (ring.Erased is { } ledger && ledger.Contains(ErasureLedger.Fingerprint(key)))
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw new MamoriException(ErrorCode.ErasedKeyRestored,
+                "This subject's data key was destroyed by an erasure; the copy in this database comes from an older backup and is refused.", 410);
+        }
+        return key;
+    }
+
+    /// <summary>Unwraps without consulting the erasure ledger: only for destroying a key or checking it against the ledger.</summary>
+    internal static byte[] UnwrapIgnoringLedger(KeyRing ring, Guid tenant, Guid subject, string wrapped)
     {
         var parts = wrapped.Split(':', 3);
         if (parts.Length != 3 || parts[0] != "v1")

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Vault;
 
+public sealed record ReapplyReport(int LedgerLinesAdded, int SubjectsReshredded);
+
 public sealed record SweepReport(int Subjects, int FieldsDestroyed, int SubjectsErased, IReadOnlyList<Guid> Certificates, bool DryRun);
 
 /// <summary>
@@ -23,6 +25,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         var now = clock.GetUtcNow();
         int subjectsSeen = 0, fields = 0, erased = 0;
         var certificates = new List<Guid>();
+        var written = new List<DestructionCertificate>();
         if (dryRun)
         {
             var due = await db.Set<SubjectField>().AsNoTracking().Where(f => f.RetainUntil <= now)
@@ -50,12 +53,15 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 fields += expired.Count;
                 if (subject.WrappedKey is null) erased++;
                 certificates.Add(certificate.Id);
+                written.Add(certificate);
                 entries.Add(new AuditEntry(AuditCode.RetentionDestroyed, Actor.System, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
                     ReasonCode: "retention-expired", Categories: certificate.Destroyed));
             }
             if (entries.Count > 0) await audit.AppendManyAsync(db, entries, ct);
             else await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            subjects.RecordErased(written);
+            written.Clear();
             db.ChangeTracker.Clear();
         }
         return new SweepReport(subjectsSeen, fields, erased, certificates, false);
@@ -78,7 +84,8 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
             var rows = await db.Set<DataSubject>().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
             foreach (var s in rows)
             {
-                var dataKey = VaultCrypto.Unwrap(ring, s.TenantId, s.Id, s.WrappedKey!);
+                // A key listed in the erasure ledger stays listed under its new wrapping (the fingerprint is of the data key).
+                var dataKey = VaultCrypto.UnwrapIgnoringLedger(ring, s.TenantId, s.Id, s.WrappedKey!);
                 s.WrappedKey = VaultCrypto.Wrap(ring, s.TenantId, s.Id, dataKey);
                 s.KeyId = primary;
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
@@ -89,6 +96,55 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
             total += rows.Count;
         }
         return total;
+    }
+
+    /// <summary>
+    /// Keeps the erasure ledger and this tenant's database in agreement (run at server start, by the
+    /// background job and after <c>mamori restore</c> / <c>pg_restore</c>): (1) every destruction
+    /// certificate's key fingerprint is in the ledger; (2) every subject whose live data key is listed —
+    /// it came back from a backup taken before its erasure — is shredded again: the categories destroyed
+    /// from that key onwards are deleted, the rest (legal holds) re-encrypted under a fresh key.
+    /// </summary>
+    public async Task<ReapplyReport> ReapplyErasuresAsync(CancellationToken ct = default)
+    {
+        var ledger = keys.Ledger;
+        var tenant = db.CurrentTenantId;
+        var known = ledger.Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var missing = await db.Set<DestructionCertificate>().AsNoTracking()
+            .Where(c => c.DestroyedKeyId != null && c.DestroyedKeyId.StartsWith(ErasureLedger.FingerprintPrefix)).ToListAsync(ct);
+        var added = ledger.Append(missing.Where(c => !known.Contains(c.DestroyedKeyId!))
+            .Select(c => new ErasureLedger.Entry(c.TenantId, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt)));
+
+        var bySubject = ledger.Entries.Where(e => e.Tenant == tenant).GroupBy(e => e.Subject)
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.At).ToList());
+        var reshredded = 0;
+        foreach (var chunk in bySubject.Keys.Chunk(500))
+        {
+            var live = await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id) && s.WrappedKey != null).ToListAsync(ct);
+            foreach (var candidate in live)
+            {
+                var dataKey = VaultCrypto.UnwrapIgnoringLedger(keys.Current, candidate.TenantId, candidate.Id, candidate.WrappedKey!);
+                var fingerprint = ErasureLedger.Fingerprint(dataKey);
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+                var history = bySubject[candidate.Id];
+                var from = history.FindIndex(e => e.Key == fingerprint);
+                if (from < 0) continue;
+                var gone = history.Skip(from).SelectMany(e => e.Categories.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+                var now = clock.GetUtcNow();
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var subject = await db.Set<DataSubject>().FirstAsync(s => s.Id == candidate.Id, ct);
+                var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
+                var destroy = fields.Where(f => gone.Contains(f.Category)).ToList();
+                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), DestructionKind.Erasure, "erasure-reapplied", Actor.System, now, ct);
+                await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, Actor.System, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
+                    ReasonCode: "erasure-reapplied", Categories: certificate.Destroyed), ct);
+                await tx.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                subjects.RecordErased([certificate]);
+                reshredded++;
+            }
+        }
+        return new ReapplyReport(added, reshredded);
     }
 
     /// <summary>How many data keys each key-encryption key still wraps (for retiring old keys).</summary>

@@ -29,6 +29,9 @@ public static class MamoriCli
         root.Subcommands.Add(AnonymizeCommand.Create());
         root.Subcommands.Add(ProvisionsCommand.Create());
         root.Subcommands.Add(OptOutCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
+        root.Subcommands.Add(ErasuresCommand.Create());
         return root;
     }
 

@@ -41,6 +41,13 @@ public static class ServeCommand
                 }
                 var primaryKey = keys.Current.Primary.Id;
                 if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
+                // Before serving: subjects erased after the backup this database came from stay erased.
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var reapplied = await ErasuresCommand.ReapplyAllAsync(scope.ServiceProvider, ct);
+                    if (reapplied.SubjectsReshredded > 0)
+                        await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: {reapplied.SubjectsReshredded} subject(s) came back from a backup taken before their erasure and were shredded again.");
+                }
                 DemoSeeder.Credentials? credentials = null;
                 if (r.GetValue(demo)) credentials = await DemoSeeder.EnsureAsync(app.Services, ct);
                 await app.StartAsync(ct);

@@ -109,6 +109,8 @@ public static class MamoriServer
         });
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<VaultJobs>();
+        // First hosted service: a SQLite database is held by one server at a time, and restore refuses while it is.
+        builder.Services.AddHostedService<ServerLock>();
         // Dashboard blocks contributed by features (Web/DashboardPage.cs).
         builder.Services.AddScoped<IDashboardPanel, RequestsPanel>();
         builder.Services.AddScoped<IDashboardPanel, IncidentsPanel>();

@@ -44,6 +44,8 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
             var (chain, _) = await Audit.AuditVerify.CheckpointAsync(db, tenant, slug, clock, ct);
             if (!chain.Intact) ChainBroken(logger, tenant, chain.BrokenAt ?? 0);
             var maintenance = scope.ServiceProvider.GetRequiredService<VaultMaintenance>();
+            var reapplied = await maintenance.ReapplyErasuresAsync(ct);
+            if (reapplied.SubjectsReshredded > 0) ErasuresReapplied(logger, tenant, reapplied.SubjectsReshredded);
             var rewrapped = await maintenance.RewrapAsync(ct);
             var swept = await maintenance.SweepRetentionAsync(dryRun: false, ct);
             if (rewrapped > 0 || swept.FieldsDestroyed > 0) JobRan(logger, tenant, rewrapped, swept.FieldsDestroyed, swept.SubjectsErased);
@@ -52,6 +54,9 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Rewrapped} keys re-wrapped, {Fields} fields destroyed by retention, {Erased} subjects fully erased")]
     private static partial void JobRan(ILogger logger, Guid tenant, int rewrapped, int fields, int erased);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Tenant}: {Count} subjects came back from a backup taken before their erasure and were shredded again")]
+    private static partial void ErasuresReapplied(ILogger logger, Guid tenant, int count);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The audit chain of tenant {Tenant} is broken at sequence {Sequence}; run 'mamori audit verify'")]
     private static partial void ChainBroken(ILogger logger, Guid tenant, long sequence);

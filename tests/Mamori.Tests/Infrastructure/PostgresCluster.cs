@@ -25,6 +25,18 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>The PostgreSQL binaries' directory (pg_dump, pg_restore), for backup tests.</summary>
+    public string Bin => _server?.Bin ?? throw new InvalidOperationException("PostgreSQL is not started.");
+
+    /// <summary>An empty database with no schema (for pg_restore and migration tests); starts the cluster if needed.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync(CancellationToken ct = default)
+    {
+        await CreateDatabaseAsync(ct); // starts the cluster and the template on first use
+        var name = "e_" + Guid.NewGuid().ToString("N");
+        await ExecuteAsync(_server!, $"CREATE DATABASE {name} TEMPLATE template0", ct);
+        return _server!.ConnectionString(name);
+    }
+
     /// <summary>Creates an empty migrated database for one test and returns its Npgsql connection string.</summary>
     public async Task<string> CreateDatabaseAsync(CancellationToken ct = default)
     {

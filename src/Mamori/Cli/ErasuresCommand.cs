@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Mamori.Vault;
+
+namespace Mamori.Cli;
+
+/// <summary>
+/// <c>mamori erasures reapply</c>: after a PostgreSQL <c>pg_restore</c> (or any restore done by hand),
+/// shreds again every subject whose data key the erasure ledger lists as destroyed. <c>mamori restore</c>
+/// and <c>mamori serve</c> do this themselves.
+/// </summary>
+public static class ErasuresCommand
+{
+    public static Command Create()
+    {
+        var json = CliSupport.Json();
+        var reapply = new Command("reapply", "Shred again subjects erased after the backup this database was restored from (reads the erasure ledger beside the keys)") { json };
+        reapply.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var report = await ReapplyAllAsync(sp, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { ledgerLinesAdded = report.LedgerLinesAdded, subjectsReshredded = report.SubjectsReshredded });
+            else r.InvocationConfiguration.Output.WriteLine($"Erasure ledger: {report.LedgerLinesAdded} lines added from certificates; {report.SubjectsReshredded} restored subjects shredded again.");
+            return 0;
+        }));
+        return new Command("erasures", "The erasure ledger kept beside the key ring (makes restored pre-erasure backups unreadable)") { reapply };
+    }
+
+    /// <summary>Runs <see cref="VaultMaintenance.ReapplyErasuresAsync"/> for every tenant.</summary>
+    public static async Task<ReapplyReport> ReapplyAllAsync(IServiceProvider sp, CancellationToken ct)
+    {
+        int added = 0, reshredded = 0;
+        foreach (var tenant in await KeysCommand.AllTenantsAsync(sp, ct))
+        {
+            await using var scope = sp.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+            var report = await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().ReapplyErasuresAsync(ct);
+            added += report.LedgerLinesAdded;
+            reshredded += report.SubjectsReshredded;
+        }
+        return new ReapplyReport(added, reshredded);
+    }
+}
