@@ -68,6 +68,12 @@ public enum Permission
 
     /// <summary>Read audit plans, checklists, findings, corrective actions, entrustee supervision and the annual management review.</summary>
     ReadInternalAudits,
+
+    /// <summary>Pseudonymize data, register anonymized datasets, delete pseudonymization keys (仮名加工情報・匿名加工情報, L-25, L-26).</summary>
+    ManageDatasets,
+
+    /// <summary>Read the registered pseudonymized and anonymized datasets (items, purposes, measures, key ids).</summary>
+    ReadDatasets,
 }
 
 public static class RolePermissions
@@ -79,12 +85,12 @@ public static class RolePermissions
             Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests,
             Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations,
-            Permission.ManageInternalAudits, Permission.ReadInternalAudits],
+            Permission.ManageInternalAudits, Permission.ReadInternalAudits, Permission.ManageDatasets, Permission.ReadDatasets],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
             Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations,
-            Permission.ManageInternalAudits, Permission.ReadInternalAudits],
+            Permission.ManageInternalAudits, Permission.ReadInternalAudits, Permission.ReadDatasets],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>
