@@ -25,12 +25,22 @@ public sealed record PseudonymizeRequest(
     Table Input,
     Guid? SameKeyAs = null);
 
-/// <summary>Register an anonymized dataset produced by <c>mamori anonymize</c> or the engine.</summary>
+/// <summary>The configurable figures of processed datasets (appi.md §3), bound from <c>Mamori:Datasets</c>.</summary>
+public sealed class DatasetSettings
+{
+    public const string Section = "Mamori:Datasets";
+
+    /// <summary>The least k of the k-anonymity an anonymized dataset must have to be registered (appi.md §3 <c>anonymizationMinK</c>; Rules 34 set none).</summary>
+    public int AnonymizationMinK { get; set; } = 5;
+}
+
+/// <summary>Register an anonymized dataset produced by <c>mamori anonymize</c> or the engine; <see cref="K"/> is its k-anonymity.</summary>
 public sealed record AnonymizedRegistration(
     string Name,
     IReadOnlyList<string> Items,
     string SafetyMeasures,
     int RowCount,
+    int K,
     IReadOnlyList<string>? Deleted = null,
     string? ProvisionMethod = null);
 
@@ -65,7 +75,7 @@ public sealed record PublishedDataset(DatasetKind Kind, string Name, IReadOnlyLi
 /// the dataset id, key id and items, never a value.
 /// </summary>
 public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, Provisions provisions,
-    TimeProvider clock, IOptions<ProvisionSettings> options)
+    TimeProvider clock, IOptions<ProvisionSettings> options, IOptions<DatasetSettings> settings)
 {
     private const int MaxItems = 200;
 
@@ -178,6 +188,9 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         if (request.SafetyMeasures.Length > 4000) throw new MamoriException(ErrorCode.DatasetInvalid, "The safety measures are longer than 4000 characters.");
         if (request.ProvisionMethod is { Length: > 500 }) throw new MamoriException(ErrorCode.DatasetInvalid, "The method of provision is longer than 500 characters.");
         if (request.RowCount < 0) throw new MamoriException(ErrorCode.DatasetInvalid, "The row count is negative.");
+        if (request.K < settings.Value.AnonymizationMinK)
+            throw new MamoriException(ErrorCode.DatasetInvalid,
+                $"Anonymized information needs k-anonymity with k of at least {settings.Value.AnonymizationMinK} (anonymizationMinK); this dataset has k = {request.K}.");
         var now = clock.GetUtcNow();
         var dataset = new ProcessedDataset
         {
@@ -186,7 +199,8 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             Name = name,
             Items = items,
             Deleted = Items(request.Deleted ?? [], "deleted"),
-            SafetyMeasures = request.SafetyMeasures.Trim(),
+            SafetyMeasures = request.SafetyMeasures.Trim().Contains($"k = {request.K}", StringComparison.Ordinal)
+                ? request.SafetyMeasures.Trim() : Cut($"k-anonymity (k = {request.K}); " + request.SafetyMeasures.Trim(), 4000),
             ProvisionMethod = string.IsNullOrWhiteSpace(request.ProvisionMethod) ? null : request.ProvisionMethod.Trim(),
             RowCount = request.RowCount,
             CreatedAt = now,

@@ -59,6 +59,7 @@ public static class MamoriServices
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();
         services.AddScoped<Provision.OptOutStops>();
+        services.AddOptions<Datasets.DatasetSettings>();
         services.AddScoped<Datasets.ProcessedDatasets>();
         services.AddScoped<Governance.Reports.GovernanceEvidence>();
         services.AddScoped<Governance.InternalAudits.AuditChecklist>();
