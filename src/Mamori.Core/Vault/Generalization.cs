@@ -7,7 +7,7 @@ namespace Mamori.Vault;
 /// <summary>
 /// Generalizes one stored value on request (S-40): keeps a coarser but still true value, where
 /// <see cref="Masking"/> hides characters. Dates become their year, postal codes their first three
-/// digits, addresses their prefecture, numbers their decade; a value with no coarser form is masked.
+/// digits, addresses their prefecture, numbers their band of one significant figure (37 → 30-39); a value with no coarser form is masked.
 /// </summary>
 public static partial class Generalization
 {
@@ -29,8 +29,11 @@ public static partial class Generalization
         }
         if (long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && !id.Contains("phone", StringComparison.Ordinal))
         {
-            var lo = n >= 0 ? n / 10 * 10 : (n - 9) / 10 * 10;
-            return string.Create(CultureInfo.InvariantCulture, $"{lo}-{lo + 9}");
+            // One significant figure: 37 → 30-39, 5280 → 5000-5999.
+            var width = 10L;
+            while (width <= long.MaxValue / 10 && Math.Abs(n) >= width * 10) width *= 10;
+            var lo = n >= 0 ? n / width * width : -((-n + width - 1) / width * width);
+            return string.Create(CultureInfo.InvariantCulture, $"{lo}-{lo + width - 1}");
         }
         return Masking.Mask(category, value);
     }
