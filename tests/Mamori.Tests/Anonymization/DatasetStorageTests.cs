@@ -134,7 +134,7 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         await using var _ = app;
         var d = (await PseudonymizeAsync(app, tenant, Sample)).Dataset;
 
-        var export = await FailsAsync(() => In(app, tenant, x => x.ExportKeyAsync(d.Id, Actor.System, Ct).ContinueWith(_ => 0, Ct)));
+        var export = await FailsAsync(() => In(app, tenant, async x => { await x.ExportKeyAsync(d.Id, Actor.System, Ct); return 0; }));
         export.Code.ShouldBe(ErrorCode.PseudonymizationKeyNotExportable);
         export.Status.ShouldBe(403);
 
