@@ -120,6 +120,19 @@ public enum AuditCode
     TrainingCourseSaved = 9020,
     TrainingCompletionRecorded = 9021,
 
+    // 8000 pseudonymized and anonymized datasets (TargetId = dataset id; ReasonCode = key id or purpose; Categories = the items, never values)
+    DatasetPseudonymized = 8000,
+    DatasetAnonymizedRegistered = 8001,
+    DatasetKeyDeleted = 8002,
+    DatasetKeyExportRefused = 8003,
+    DatasetUsed = 8004,
+    DatasetUseRefused = 8005,
+    DatasetProvided = 8006,
+    DatasetProvisionRefused = 8007,
+
+    // 8050 processing of a subject's stored fields on request (S-40; SubjectId = subject, TargetId = request id, ReasonCode = method)
+    SubjectFieldsProcessed = 8050,
+
     // 9050 governance: internal audits and entrustee supervision (TargetId = plan, run, finding or recipient id; ReasonCode = what)
     AuditPlanSaved = 9050,
     AuditRunStarted = 9051,

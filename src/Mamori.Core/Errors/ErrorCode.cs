@@ -188,6 +188,17 @@ public enum ErrorCode
     UnknownTrainingCourse = 9006,
     UnknownPolicyItem = 9007,
     InvalidGovernanceSetting = 9008,
+    // 8050-8099 pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報; docs/anonymization.md).
+    // 8000-8049 belong to the engine (Mamori.Anonymization.AnonymizationErrors).
+    DatasetNotFound = 8050,
+    DatasetInvalid = 8051,
+    PseudonymizationKeyNotExportable = 8052,
+    PseudonymizationKeyDeleted = 8053,
+    DatasetPurposeNotDeclared = 8054,
+    PseudonymizedContactItem = 8055,
+    DatasetContactRefused = 8056,
+    DatasetProcessingFailed = 8057,
+    DatasetKindMismatch = 8058,
 
     // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)
     AuditPlanInvalid = 9050,

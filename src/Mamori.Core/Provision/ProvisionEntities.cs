@@ -25,6 +25,12 @@ public enum ProvisionBasisKind
 
     /// <summary>事業承継 (Art.27(5)(ii)): merger or business transfer.</summary>
     BusinessSuccession,
+
+    /// <summary>
+    /// 匿名加工情報の提供 (Art.44, L-26): not personal data, so no consent; the items and the method of
+    /// provision are published beforehand and the recipient is told that it is anonymized information.
+    /// </summary>
+    AnonymizedInformation,
 }
 
 public enum RecordDirection
@@ -111,6 +117,12 @@ public sealed class ProvisionRecord : ITenantOwned
     public DateOnly KeepThrough { get; set; }
 
     public required string RecordedBy { get; set; }
+
+    /// <summary>A provision of a registered pseudonymized or anonymized dataset (docs/anonymization.md): its id.</summary>
+    public Guid? DatasetId { get; set; }
+
+    /// <summary>What the recipient was told with the dataset (Art.44: that it is anonymized information, and its items).</summary>
+    public string? RecipientNotice { get; set; }
 }
 
 /// <summary>A subject listed on a record.</summary>
@@ -215,6 +227,7 @@ internal sealed class ProvisionConfigurations :
         b.Property(r => r.ContractRef).HasMaxLength(200);
         b.Property(r => r.PersonRelatedConfirmation).HasMaxLength(500);
         b.Property(r => r.RecordedBy).HasMaxLength(80);
+        b.Property(r => r.RecipientNotice).HasMaxLength(4000);
         b.HasIndex(r => new { r.TenantId, r.KeepThrough });
         b.HasIndex(r => new { r.TenantId, r.At });
     }

@@ -37,7 +37,9 @@ public sealed record ProvisionRecordView(
     bool StatutoryRecord,
     int PolicyVersion,
     DateOnly KeepThrough,
-    string RecordedBy);
+    string RecordedBy,
+    Guid? DatasetId = null,
+    string? RecipientNotice = null);
 
 /// <summary>Data received from a third party, with the Art.30 items (L-16).</summary>
 public sealed record ReceiptRequest(
@@ -89,7 +91,8 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         r.Id, r.Direction == RecordDirection.Provided ? "provided" : "received", Provisions.Kebab(r.Basis), r.At, r.CounterpartyId,
         r.CounterpartyName, r.CounterpartyAddress, r.CounterpartyRepresentative, r.Country, r.Items, r.SubjectCount, subjects,
         r.ConsentRef, r.OptOutFacts, r.LegalException, r.Justification, r.AcquisitionHistory, r.ContractRef, r.ContractAsRecord,
-        r.LastProvisionOn, r.PersonRelatedConfirmation, r.StatutoryRecord, r.PolicyVersion, r.KeepThrough, r.RecordedBy);
+        r.LastProvisionOn, r.PersonRelatedConfirmation, r.StatutoryRecord, r.PolicyVersion, r.KeepThrough, r.RecordedBy,
+        r.DatasetId, r.RecipientNotice);
 
     /// <summary>Records data received from a third party after the Art.30 checks; throws when an item is missing.</summary>
     public async Task<ProvisionRecordView> RecordReceiptAsync(ReceiptRequest request, Actor actor, CancellationToken ct = default)

@@ -464,6 +464,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
         ProvisionBasisKind.LegalException => "legal-exception",
         ProvisionBasisKind.Entrustment => "entrustment",
         ProvisionBasisKind.SharedUse => "shared-use",
+        ProvisionBasisKind.AnonymizedInformation => "anonymized-information",
         _ => "business-succession",
     };
 }

@@ -176,11 +176,13 @@ public sealed class DataSubjectRequests(
                 kv => T(kv.Value, "corrections") ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction gives the correct content."), StringComparer.Ordinal);
         }
         List<string>? categories = null;
+        string? processing = null;
         if (kind == RequestKind.Anonymization)
         {
             if (input.Categories is not { Count: > 0 })
                 throw new MamoriException(ErrorCode.RequestInvalidInput, "An anonymisation request names the items to process (categories).");
             categories = input.Categories.Select(c => T(c, "categories", 64) ?? "").Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            processing = ProcessingOf(input.Processing);
         }
         var text = T(input.Details, "details", MaxDetailsLength);
         if (kind == RequestKind.Complaint && text is null)
@@ -188,9 +190,17 @@ public sealed class DataSubjectRequests(
         return new RequesterDetails
         {
             Name = name, Email = email, Phone = phone, Address = address, AgentName = T(input.AgentName, "agentName", 200),
-            Details = text, Corrections = corrections, Categories = categories,
+            Details = text, Corrections = corrections, Categories = categories, Processing = processing,
         };
     }
+
+    /// <summary>How an anonymisation request processes the items (S-40): <c>mask</c> (default) or <c>generalize</c>.</summary>
+    private static string ProcessingOf(string? processing) => processing?.Trim() switch
+    {
+        null or "" or "mask" => "mask",
+        "generalize" => "generalize",
+        _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "processing is 'mask' or 'generalize'."),
+    };
 
     private static string NewReference()
     {
@@ -707,6 +717,7 @@ public sealed class DataSubjectRequests(
             case RequestKind.Anonymization:
             {
                 var wanted = execute.Categories ?? details.Categories ?? [];
+                var generalize = ProcessingOf(execute.Processing ?? details.Processing) == "generalize";
                 foreach (var subjectId in subjectIds)
                 {
                     var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == subjectId, ct);
@@ -719,9 +730,13 @@ public sealed class DataSubjectRequests(
                     if (maskable.Count > 0)
                     {
                         var read = await subjects.ReadAsync(new DecisionRequest(subjectId, DecisionRules.RequestHandling, maskable, DisclosureBuilder.ViewerRoles(current.Model)), actor, ct);
-                        var masked = read.Values.ToDictionary(kv => kv.Key, kv => Masking.Mask(scope.DataCategories.First(c => c.Id == kv.Key), kv.Value));
+                        var masked = read.Values.ToDictionary(kv => kv.Key, kv => generalize
+                            ? Generalization.Generalize(scope.DataCategories.First(c => c.Id == kv.Key), kv.Value)
+                            : Masking.Mask(scope.DataCategories.First(c => c.Id == kv.Key), kv.Value));
                         await subjects.CorrectAsync(subjectId, masked, "anonymisation-request", actor, ct);
-                        items.Add("匿名化：" + string.Join("、", maskable));
+                        entries.Add(new(AuditCode.SubjectFieldsProcessed, actor, SubjectId: subjectId.ToString(), TargetId: r.Id.ToString(),
+                            ReasonCode: generalize ? "generalize" : "mask", Categories: string.Join(',', masked.Keys.Order(StringComparer.Ordinal))));
+                        items.Add((generalize ? "一般化：" : "匿名化：") + string.Join("、", maskable));
                     }
                     if (indexed.Count > 0)
                         items.Add("連絡先・番号の項目は照合に使われるため加工できません。必要な場合は消去をご請求ください：" + string.Join("、", indexed));

@@ -204,6 +204,9 @@ public sealed record RequesterDetails
     /// <summary>Anonymization: the categories to process.</summary>
     public IReadOnlyList<string>? Categories { get; init; }
 
+    /// <summary>Anonymization: <c>mask</c> (default) or <c>generalize</c> (S-40).</summary>
+    public string? Processing { get; init; }
+
     /// <summary>Staff's answer text (complaints, notes for the person), sealed with the rest.</summary>
     public string? AnswerText { get; init; }
 }

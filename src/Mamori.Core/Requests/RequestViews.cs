@@ -20,6 +20,9 @@ public sealed record RequestIntake
     public string? Details { get; init; }
     public IReadOnlyDictionary<string, string>? Corrections { get; init; }
     public IReadOnlyList<string>? Categories { get; init; }
+
+    /// <summary>Anonymization: <c>mask</c> (default: hide characters) or <c>generalize</c> (keep a coarser value: year, prefecture, decade).</summary>
+    public string? Processing { get; init; }
 }
 
 /// <summary>A document the policy requires and the request does not have yet.</summary>
@@ -49,6 +52,9 @@ public sealed record ExecuteOptions
 
     /// <summary>Anonymization: overrides the categories.</summary>
     public IReadOnlyList<string>? Categories { get; init; }
+
+    /// <summary>Anonymization: overrides the processing, <c>mask</c> or <c>generalize</c>.</summary>
+    public string? Processing { get; init; }
 
     /// <summary>Complaint: the answer; for other kinds an optional note to the person.</summary>
     public string? AnswerText { get; init; }

@@ -80,6 +80,12 @@ public enum Permission
 
     /// <summary>Keep training courses and record completions (S-63).</summary>
     ManageTraining,
+
+    /// <summary>Pseudonymize data, register anonymized datasets, delete pseudonymization keys (仮名加工情報・匿名加工情報, L-25, L-26).</summary>
+    ManageDatasets,
+
+    /// <summary>Read the registered pseudonymized and anonymized datasets (items, purposes, measures, key ids).</summary>
+    ReadDatasets,
 }
 
 public static class RolePermissions
@@ -93,13 +99,13 @@ public static class RolePermissions
             Permission.HandleRequests, Permission.ReadRequests,
             Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations,
             Permission.ManageInternalAudits, Permission.ReadInternalAudits,
-            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining],
+            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining, Permission.ManageDatasets, Permission.ReadDatasets],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents, Permission.ReviewAccess],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
             Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations,
             Permission.ManageInternalAudits, Permission.ReadInternalAudits,
-            Permission.ReadGovernance, Permission.ReviewAccess],
+            Permission.ReadGovernance, Permission.ReviewAccess, Permission.ReadDatasets],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

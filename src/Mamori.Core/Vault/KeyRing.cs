@@ -15,7 +15,7 @@ public sealed class KeyRing
 {
     private readonly Dictionary<string, byte[]> _keks;
 
-    public KeyRing(IReadOnlyList<KeyEntry> keks, byte[] blindIndexKey, string? source = null)
+    public KeyRing(IReadOnlyList<KeyEntry> keks, byte[] blindIndexKey, string? source = null, IReadOnlyList<KeyEntry>? pseudonymizationKeys = null)
     {
         if (keks.Count == 0) throw new MamoriException(ErrorCode.KeysMissing, "The key ring has no key-encryption key.");
         foreach (var k in keks)
@@ -25,6 +25,34 @@ public sealed class KeyRing
         _keks = keks.ToDictionary(k => k.Id, k => k.Key, StringComparer.Ordinal);
         BlindIndexKey = blindIndexKey;
         Source = source;
+        PseudonymizationKeys = pseudonymizationKeys ?? [];
+        foreach (var k in PseudonymizationKeys)
+            if (k.Key.Length != 32) throw new MamoriException(ErrorCode.KeysMissing, $"Pseudonymization key '{k.Id}' is not 256 bits.");
+    }
+
+    /// <summary>
+    /// Keys of pseudonymized datasets (仮名加工情報の削除情報等, L-25): one per dataset, kept apart from the
+    /// database and never exported; removing one makes that dataset's pseudonyms unlinkable for good.
+    /// </summary>
+    public IReadOnlyList<KeyEntry> PseudonymizationKeys { get; }
+
+    public byte[]? FindPseudonymizationKey(string id) => PseudonymizationKeys.FirstOrDefault(k => k.Id == id)?.Key;
+
+    /// <summary>A ring with one more pseudonymization key, and the new key's id.</summary>
+    public (KeyRing Ring, string KeyId) WithPseudonymizationKey(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var entry = new KeyEntry($"p-{now:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}", now, RandomNumberGenerator.GetBytes(32));
+        return (new KeyRing(Keks, BlindIndexKey, Source, [.. PseudonymizationKeys, entry]), entry.Id);
+    }
+
+    /// <summary>A ring without the pseudonymization key; the caller saves it.</summary>
+    public KeyRing WithoutPseudonymizationKey(string id)
+    {
+        if (PseudonymizationKeys.FirstOrDefault(k => k.Id == id) is not { } entry)
+            throw new MamoriException(ErrorCode.KeysMissing, $"There is no pseudonymization key '{id}'.");
+        var ring = new KeyRing(Keks, BlindIndexKey, Source, PseudonymizationKeys.Where(k => k.Id != id).ToList());
+        return ring;
     }
 
     public IReadOnlyList<KeyEntry> Keks { get; }
@@ -52,7 +80,8 @@ public sealed class KeyRing
     private sealed record FileFormat(
         [property: JsonPropertyName("version")] int Version,
         [property: JsonPropertyName("keyEncryptionKeys")] List<FileKey> Keks,
-        [property: JsonPropertyName("blindIndexKey")] string BlindIndexKey);
+        [property: JsonPropertyName("blindIndexKey")] string BlindIndexKey,
+        [property: JsonPropertyName("pseudonymizationKeys"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<FileKey>? PseudonymizationKeys = null);
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -66,7 +95,8 @@ public sealed class KeyRing
         try
         {
             return new KeyRing(f.Keks.Select(k => new KeyEntry(k.Id, k.Created, Convert.FromBase64String(k.Key))).ToList(),
-                Convert.FromBase64String(f.BlindIndexKey), source);
+                Convert.FromBase64String(f.BlindIndexKey), source,
+                f.PseudonymizationKeys?.Select(k => new KeyEntry(k.Id, k.Created, Convert.FromBase64String(k.Key))).ToList());
         }
         catch (FormatException)
         {
@@ -76,18 +106,19 @@ public sealed class KeyRing
 
     public string Serialize() => JsonSerializer.Serialize(new FileFormat(1,
         Keks.Select(k => new FileKey(k.Id, k.Created, Convert.ToBase64String(k.Key))).ToList(),
-        Convert.ToBase64String(BlindIndexKey)), Json);
+        Convert.ToBase64String(BlindIndexKey),
+        PseudonymizationKeys.Count == 0 ? null : PseudonymizationKeys.Select(k => new FileKey(k.Id, k.Created, Convert.ToBase64String(k.Key))).ToList()), Json);
 
     public static KeyRing Generate(TimeProvider clock) =>
         new([NewKey(clock, 1)], RandomNumberGenerator.GetBytes(32));
 
-    public KeyRing WithNewKey(TimeProvider clock) => new([.. Keks, NewKey(clock, Keks.Count + 1)], BlindIndexKey, Source);
+    public KeyRing WithNewKey(TimeProvider clock) => new([.. Keks, NewKey(clock, Keks.Count + 1)], BlindIndexKey, Source, PseudonymizationKeys);
 
     public KeyRing Without(string id)
     {
         if (Primary.Id == id) throw new MamoriException(ErrorCode.KeyInUse, "The primary key cannot be retired; rotate first.");
         if (!_keks.ContainsKey(id)) throw new MamoriException(ErrorCode.KeysMissing, $"There is no key '{ErrorText.Id(id)}'.");
-        return new KeyRing(Keks.Where(k => k.Id != id).ToList(), BlindIndexKey, Source);
+        return new KeyRing(Keks.Where(k => k.Id != id).ToList(), BlindIndexKey, Source, PseudonymizationKeys);
     }
 
     private static KeyEntry NewKey(TimeProvider clock, int n)

@@ -19,11 +19,19 @@ public static class AnonymizeCommand
         var config = new Option<FileInfo>("--config") { Description = "YAML configuration (attributes, models, suppressionLimit, metric)", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the anonymized table", Required = true };
         var json = new Option<bool>("--json") { Description = "Print {\"levels\", \"suppressed\", \"loss\", \"classes\"} as JSON" };
+        var register = new Option<string?>("--register")
+        {
+            Description = "Register the output as anonymized information (匿名加工情報, L-26) under this name: its items are published on the privacy notice",
+        };
+        var provisionMethod = new Option<string?>("--provision-method")
+        {
+            Description = "With --register: how the dataset is provided to third parties (published with the items before any provision, Art.44)",
+        };
         var cmd = new Command("anonymize", "Anonymize a table: optimal generalization with suppression (ARX-compatible)")
         {
-            input, config, output, json,
+            input, config, output, json, register, provisionMethod,
         };
-        cmd.SetAction((ParseResult r, CancellationToken ct) =>
+        cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             var stdout = r.InvocationConfiguration.Output;
             var stderr = r.InvocationConfiguration.Error;
@@ -36,6 +44,21 @@ public static class AnonymizeCommand
                 var result = Anonymizer.Anonymize(table, file.ToEngineConfig(table), progress, ct);
                 progress?.Done();
                 WriteOutput(r.GetValue(output)!.FullName, result.Output, file.Delimiter);
+                if (r.GetValue(register) is { } name)
+                {
+                    var engine = file.ToEngineConfig(table);
+                    var code = await CliSupport.RunAsync(r, ct, async sp =>
+                    {
+                        await CliSupport.UseTenantAsync(r, sp, ct);
+                        var settings = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Datasets.DatasetSettings>>().Value;
+                        Hosting.MamoriSettings.LoadConfiguration().GetSection(Datasets.DatasetSettings.Section).Bind(settings);
+                        var view = await sp.GetRequiredService<Datasets.ProcessedDatasets>().RegisterAnonymizedAsync(
+                            Registration(name, r.GetValue(provisionMethod), engine, table, result), Audit.Actor.System, ct);
+                        stderr.WriteLine($"registered anonymized dataset {view.Id} ({view.Items.Count} items)");
+                        return 0;
+                    });
+                    if (code != 0) return code;
+                }
                 if (r.GetValue(json))
                 {
                     stdout.WriteLine(ToJson(result));
@@ -46,15 +69,34 @@ public static class AnonymizeCommand
                     stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"anonymized {table.RowCount} rows: levels {levels}; {result.Suppressed} suppressed; {result.Classes} classes; loss {result.Loss}"));
                 }
-                return Task.FromResult(0);
+                return 0;
             }
             catch (AnonymizationException e)
             {
                 stderr.WriteLine($"mamori: anonymize: {e.Detail} ({e.Code})");
-                return Task.FromResult(1);
+                return 1;
             }
         });
         return cmd;
+    }
+
+    /// <summary>The registration of an anonymized output: its items and the method's safety measures (Art.43(1), Rules 34), no values.</summary>
+    internal static Datasets.AnonymizedRegistration Registration(string name, string? provisionMethod, AnonymizationConfig config, Table input, AnonymizationResult result)
+    {
+        var k = config.Models.OfType<KAnonymity>().Select(m => m.K).DefaultIfEmpty(0).Max();
+        var models = string.Join("; ", config.Models.Select(m => m switch
+        {
+            KAnonymity x => string.Create(CultureInfo.InvariantCulture, $"k-anonymity (k = {x.K})"),
+            DistinctLDiversity x => string.Create(CultureInfo.InvariantCulture, $"distinct l-diversity of {x.SensitiveAttribute} (l = {x.L})"),
+            EntropyLDiversity x => string.Create(CultureInfo.InvariantCulture, $"entropy l-diversity of {x.SensitiveAttribute} (l = {x.L})"),
+            EqualDistanceTCloseness x => string.Create(CultureInfo.InvariantCulture, $"t-closeness of {x.SensitiveAttribute} (t = {x.T})"),
+            _ => m.GetType().Name,
+        }));
+        var removed = config.Attributes.Where(a => a.Value == AttributeKind.Identifying).Select(a => a.Key).Where(a => input.IndexOf(a) >= 0).ToList();
+        var levels = string.Join(", ", result.LevelsByAttribute.Select(kv => $"{kv.Key} level {kv.Value}"));
+        var measures = string.Create(CultureInfo.InvariantCulture,
+            $"{models}; globally optimal full-domain generalization of the quasi-identifiers ({levels}); record suppression limit {config.SuppressionLimit:0.####} ({result.Suppressed} of {input.RowCount} records suppressed); identifying columns removed: {(removed.Count == 0 ? "none" : string.Join(", ", removed))}");
+        return new Datasets.AnonymizedRegistration(name, [.. result.Output.Header], measures, input.RowCount - result.Suppressed, k, removed, provisionMethod);
     }
 
     internal static string ToJson(AnonymizationResult result)

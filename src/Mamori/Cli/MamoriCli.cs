@@ -27,6 +27,8 @@ public static class MamoriCli
         root.Subcommands.Add(IncidentCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
         root.Subcommands.Add(AnonymizeCommand.Create());
+        root.Subcommands.Add(PseudonymizeCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(ProvisionsCommand.Create());
         root.Subcommands.Add(OptOutCommand.Create());
         root.Subcommands.Add(BackupCommand.Create());

@@ -65,6 +65,7 @@ public static class MamoriServer
         builder.Services.Configure<Notifications.MailSettings>(builder.Configuration.GetSection(Notifications.MailSettings.Section));
         builder.Services.Configure<Consent.ConsentSettings>(builder.Configuration.GetSection(Consent.ConsentSettings.Section));
         builder.Services.Configure<Provision.ProvisionSettings>(builder.Configuration.GetSection(Provision.ProvisionSettings.Section));
+        builder.Services.Configure<Datasets.DatasetSettings>(builder.Configuration.GetSection(Datasets.DatasetSettings.Section));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -167,6 +168,7 @@ public static class MamoriServer
         api.MapRequests();
         api.MapConsents();
         api.MapProvisions();
+        api.MapDatasets();
         api.MapGovernanceAudits();
         api.MapGovernancePeople();
 

@@ -60,6 +60,8 @@ public static class MamoriServices
         services.AddScoped<Provision.RecipientRegistry>();
         services.AddScoped<Provision.RecordRegister>();
         services.AddScoped<Provision.OptOutStops>();
+        services.AddOptions<Datasets.DatasetSettings>();
+        services.AddScoped<Datasets.ProcessedDatasets>();
         services.AddScoped<Governance.Reports.GovernanceEvidence>();
         services.AddScoped<Governance.InternalAudits.AuditChecklist>();
         services.AddScoped<Governance.InternalAudits.InternalAuditing>();

@@ -1,4 +1,5 @@
 using Mamori.Auth;
+using Mamori.Datasets;
 using Mamori.Policy;
 using Mamori.Policy.Rendering;
 using static Mamori.Web.Pages;
@@ -20,7 +21,9 @@ public static class PrivacyPages
             {
                 var current = await CurrentAsync(http);
                 if (current is null) return NotPublished(http, lang);
-                return Notice(http, lang, PolicyRenderer.Render(current.Model, lang, NoticeFormat.Html, htmlFragment: true), current.Version);
+                var datasets = await http.RequestServices.GetRequiredService<ProcessedDatasets>().PublishedAsync(http.RequestAborted);
+                return Notice(http, lang, PolicyRenderer.Render(current.Model, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
+                    DatasetsSection(lang, current.Model, datasets));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapGet(prefix + "/privacy/services/{id}", async (HttpContext http, string id) =>
@@ -55,14 +58,50 @@ public static class PrivacyPages
         Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"),
             H.F($"<h1>{L(lang, "プライバシーポリシー", "Privacy policy")}</h1><p>{L(lang, "まだ公開されていません。", "Not published yet.")}</p>")), 404);
 
-    private static IResult Notice(HttpContext http, NoticeLanguage lang, string fragment, PolicyVersion version)
+    /// <summary>
+    /// 匿名加工情報 (Art.43(3), 44): the items of each anonymized dataset and how it is provided; 仮名加工情報
+    /// (Art.41(4)): each pseudonymized dataset's purposes. Empty when none is registered.
+    /// </summary>
+    private static Html DatasetsSection(NoticeLanguage lang, PolicyModel model, IReadOnlyList<PublishedDataset> datasets)
+    {
+        if (datasets.Count == 0) return default;
+        var purposeNames = model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).GroupBy(p => p.Id)
+            .ToDictionary(g => g.Key, g => g.First().Name.Get(lang), StringComparer.Ordinal);
+        var anonymized = datasets.Where(d => d.Kind == DatasetKind.Anonymized).Select(d => H.F($"""
+            <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Items)}</td><td>{d.ProvisionMethod ?? L(lang, "第三者に提供していません", "Not provided to third parties")}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
+            """)).ToList();
+        var pseudonymized = datasets.Where(d => d.Kind == DatasetKind.Pseudonymized).Select(d => H.F($"""
+            <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Purposes.Select(p => purposeNames.GetValueOrDefault(p, p)))}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
+            """)).ToList();
+        return H.F($"""
+            <section id="processed-information">
+            <h2>{L(lang, "匿名加工情報・仮名加工情報", "Anonymized and pseudonymized information")}</h2>
+            {(anonymized.Count == 0 ? default : H.F($"""
+            <h3>{L(lang, "匿名加工情報", "Anonymized information")}</h3>
+            <p>{L(lang, "当社は次の匿名加工情報を作成しました。含まれる個人に関する情報の項目と、第三者に提供する場合の方法は次のとおりです（個人情報保護法第43条第3項、第44条）。",
+                "We have created the following anonymized information. The items of information about individuals it contains, and how it is provided to third parties, are (APPI Art.43(3), 44):")}</p>
+            <table><thead><tr><th scope="col">{L(lang, "名称", "Name")}</th><th scope="col">{L(lang, "項目", "Items")}</th><th scope="col">{L(lang, "第三者提供の方法", "Method of provision")}</th><th scope="col">{L(lang, "作成日", "Created")}</th></tr></thead>
+            <tbody>{anonymized}</tbody></table>
+            """))}
+            {(pseudonymized.Count == 0 ? default : H.F($"""
+            <h3>{L(lang, "仮名加工情報", "Pseudonymized information")}</h3>
+            <p>{L(lang, "当社は次の仮名加工情報を作成し、次の目的にのみ利用します（個人情報保護法第41条第4項）。本人への連絡には利用せず、第三者には提供しません。",
+                "We have created the following pseudonymized information and use it only for these purposes (APPI Art.41(4)). It is never used to contact individuals and never provided to third parties.")}</p>
+            <table><thead><tr><th scope="col">{L(lang, "名称", "Name")}</th><th scope="col">{L(lang, "利用目的", "Purposes")}</th><th scope="col">{L(lang, "作成日", "Created")}</th></tr></thead>
+            <tbody>{pseudonymized}</tbody></table>
+            """))}
+            </section>
+            """);
+    }
+
+    private static IResult Notice(HttpContext http, NoticeLanguage lang, string fragment, PolicyVersion version, Html extra = default)
     {
         var prefix = lang == NoticeLanguage.En ? "/en" : "";
         var meta = H.F($"""
             <p class="version-meta">{L(lang, "版", "Version")} {version.Number} · {L(lang, "施行日", "Effective")} {version.EffectiveFrom:yyyy-MM-dd} ·
             <a href="{prefix}/privacy/history">{L(lang, "改定履歴", "History")}</a></p>
             """);
-        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{meta}"), "/static/notice.css", bodyHasMain: true, consentBanner: true));
+        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{extra}{meta}"), "/static/notice.css", bodyHasMain: true, consentBanner: true));
     }
 
     private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)?> DiffAsync(

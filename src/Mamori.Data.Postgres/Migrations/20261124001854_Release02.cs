@@ -11,6 +11,19 @@ namespace Mamori.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<Guid>(
+                name: "DatasetId",
+                table: "ProvisionRecords",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RecipientNotice",
+                table: "ProvisionRecords",
+                type: "character varying(4000)",
+                maxLength: 4000,
+                nullable: true);
+
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "NotifiedAt",
                 table: "IncidentSubjects",
@@ -308,6 +321,31 @@ namespace Mamori.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProcessedDatasets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Items = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Replaced = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Deleted = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Purposes = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SafetyMeasures = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    ProvisionMethod = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    RowCount = table.Column<int>(type: "integer", nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    KeyDeletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedDatasets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StaffAssignments",
                 columns: table => new
                 {
@@ -484,6 +522,16 @@ namespace Mamori.Data.Postgres.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProcessedDatasets_TenantId",
+                table: "ProcessedDatasets",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProcessedDatasets_TenantId_CreatedAt",
+                table: "ProcessedDatasets",
+                columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StaffAssignments_TenantId",
                 table: "StaffAssignments",
                 column: "TenantId");
@@ -558,6 +606,9 @@ namespace Mamori.Data.Postgres.Migrations
                 name: "GovernanceSettings");
 
             migrationBuilder.DropTable(
+                name: "ProcessedDatasets");
+
+            migrationBuilder.DropTable(
                 name: "StaffAssignments");
 
             migrationBuilder.DropTable(
@@ -565,6 +616,14 @@ namespace Mamori.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "TrainingCourses");
+
+            migrationBuilder.DropColumn(
+                name: "DatasetId",
+                table: "ProvisionRecords");
+
+            migrationBuilder.DropColumn(
+                name: "RecipientNotice",
+                table: "ProvisionRecords");
 
             migrationBuilder.DropColumn(
                 name: "NotifiedAt",

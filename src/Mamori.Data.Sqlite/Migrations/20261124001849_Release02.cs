@@ -11,6 +11,19 @@ namespace Mamori.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<Guid>(
+                name: "DatasetId",
+                table: "ProvisionRecords",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "RecipientNotice",
+                table: "ProvisionRecords",
+                type: "TEXT",
+                maxLength: 4000,
+                nullable: true);
+
             migrationBuilder.AddColumn<long>(
                 name: "NotifiedAt",
                 table: "IncidentSubjects",
@@ -308,6 +321,31 @@ namespace Mamori.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProcessedDatasets",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Items = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Replaced = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Deleted = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Purposes = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SafetyMeasures = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    ProvisionMethod = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    RowCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    KeyDeletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedDatasets", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StaffAssignments",
                 columns: table => new
                 {
@@ -484,6 +522,16 @@ namespace Mamori.Data.Sqlite.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProcessedDatasets_TenantId",
+                table: "ProcessedDatasets",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProcessedDatasets_TenantId_CreatedAt",
+                table: "ProcessedDatasets",
+                columns: new[] { "TenantId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StaffAssignments_TenantId",
                 table: "StaffAssignments",
                 column: "TenantId");
@@ -558,6 +606,9 @@ namespace Mamori.Data.Sqlite.Migrations
                 name: "GovernanceSettings");
 
             migrationBuilder.DropTable(
+                name: "ProcessedDatasets");
+
+            migrationBuilder.DropTable(
                 name: "StaffAssignments");
 
             migrationBuilder.DropTable(
@@ -565,6 +616,14 @@ namespace Mamori.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "TrainingCourses");
+
+            migrationBuilder.DropColumn(
+                name: "DatasetId",
+                table: "ProvisionRecords");
+
+            migrationBuilder.DropColumn(
+                name: "RecipientNotice",
+                table: "ProvisionRecords");
 
             migrationBuilder.DropColumn(
                 name: "NotifiedAt",

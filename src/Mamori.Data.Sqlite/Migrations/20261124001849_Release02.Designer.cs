@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Mamori.Data.Sqlite.Migrations
 {
     [DbContext(typeof(MamoriDbContext))]
-    [Migration("20261123234851_Release02")]
+    [Migration("20261124001849_Release02")]
     partial class Release02
     {
         /// <inheritdoc />
@@ -189,6 +189,79 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "SubjectId", "Scope", "At");
 
                     b.ToTable("ConsentRecords", (string)null);
+                });
+
+            modelBuilder.Entity("Mamori.Datasets.ProcessedDataset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Deleted")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Items")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("KeyDeletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvisionMethod")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Purposes")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Replaced")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SafetyMeasures")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("ProcessedDatasets", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Governance.AccessReviews.AccessReview", b =>
@@ -1381,6 +1454,9 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DatasetId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Direction")
                         .HasColumnType("INTEGER");
 
@@ -1413,6 +1489,10 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.Property<int>("PolicyVersion")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecipientNotice")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RecordedBy")
                         .IsRequired()

@@ -1,0 +1,459 @@
+using Mamori.Anonymization;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Incidents;
+using Mamori.Policy;
+using Mamori.Provision;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mamori.Datasets;
+
+/// <summary>How one column is pseudonymized; <see cref="Category"/> names the policy data category (default: the column name if it is one).</summary>
+public sealed record PseudonymColumnSpec(PseudonymColumnKind Kind, string? Domain = null, string? Category = null);
+
+/// <summary>
+/// Pseudonymize a table and register the result. <see cref="SameKeyAs"/> reuses the key of an earlier
+/// dataset (pseudonyms link across both, e.g. monthly batches for one purpose); otherwise a new key is made.
+/// </summary>
+public sealed record PseudonymizeRequest(
+    string Name,
+    IReadOnlyList<string> Purposes,
+    IReadOnlyDictionary<string, PseudonymColumnSpec> Columns,
+    Table Input,
+    Guid? SameKeyAs = null);
+
+/// <summary>The configurable figures of processed datasets (appi.md §3), bound from <c>Mamori:Datasets</c>.</summary>
+public sealed class DatasetSettings
+{
+    public const string Section = "Mamori:Datasets";
+
+    /// <summary>The least k of the k-anonymity an anonymized dataset must have to be registered (appi.md §3 <c>anonymizationMinK</c>; Rules 34 set none).</summary>
+    public int AnonymizationMinK { get; set; } = 5;
+}
+
+/// <summary>Register an anonymized dataset produced by <c>mamori anonymize</c> or the engine; <see cref="K"/> is its k-anonymity.</summary>
+public sealed record AnonymizedRegistration(
+    string Name,
+    IReadOnlyList<string> Items,
+    string SafetyMeasures,
+    int RowCount,
+    int K,
+    IReadOnlyList<string>? Deleted = null,
+    string? ProvisionMethod = null);
+
+/// <summary>Provide a registered dataset. Pseudonymized: entrustment, shared use or succession only. Anonymized: any recipient, told what it is.</summary>
+public sealed record DatasetProvisionRequest(
+    ProvisionBasisKind? Basis = null,
+    string? Recipient = null,
+    string? RecipientName = null,
+    string? RecipientAddress = null);
+
+public sealed record DatasetView(
+    Guid Id, string Kind, string Name, IReadOnlyList<string> Items, IReadOnlyList<string> Replaced, IReadOnlyList<string> Deleted,
+    IReadOnlyList<string> Purposes, string SafetyMeasures, string? ProvisionMethod, int RowCount, string? KeyId, bool KeyDeleted,
+    DateTimeOffset? KeyDeletedAt, DateTimeOffset CreatedAt, string CreatedBy)
+{
+    internal static DatasetView Of(ProcessedDataset d) => new(d.Id, d.Kind == DatasetKind.Pseudonymized ? "pseudonymized" : "anonymized", d.Name,
+        d.Items, d.Replaced, d.Deleted, d.Purposes, d.SafetyMeasures, d.ProvisionMethod, d.RowCount, d.KeyId, d.KeyDeletedAt is not null,
+        d.KeyDeletedAt, d.CreatedAt, d.CreatedBy);
+}
+
+public sealed record PseudonymizeResult(DatasetView Dataset, Table Output);
+
+/// <summary>What the public notice lists (L-25 purposes, L-26 items and method of provision).</summary>
+public sealed record PublishedDataset(DatasetKind Kind, string Name, IReadOnlyList<string> Items, IReadOnlyList<string> Purposes,
+    string? ProvisionMethod, DateOnly CreatedOn);
+
+/// <summary>
+/// Pseudonymized information (仮名加工情報, L-25) and anonymized information (匿名加工情報, L-26):
+/// making and registering datasets, their keys in the key ring, and the use limits Mamori can enforce
+/// (purposes, no contact with the persons, no third-party provision of pseudonymized information,
+/// the recipient of anonymized information told what it gets). Every step is in the audit chain with
+/// the dataset id, key id and items, never a value.
+/// </summary>
+public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, Provisions provisions,
+    TimeProvider clock, IOptions<ProvisionSettings> options, IOptions<DatasetSettings> settings)
+{
+    private const int MaxItems = 200;
+
+    public async Task<PseudonymizeResult> PseudonymizeAsync(PseudonymizeRequest request, Actor actor, CancellationToken ct = default)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        var model = current.Model;
+        var name = RequireName(request.Name);
+        var purposes = request.Purposes.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (purposes.Count == 0)
+            throw new MamoriException(ErrorCode.DatasetInvalid, "Name the purposes the pseudonymized information is used for (Art.41(3)).");
+        var declared = AllPurposes(model);
+        if (purposes.FirstOrDefault(p => !declared.Contains(p)) is { } unknown)
+            throw new MamoriException(ErrorCode.DatasetInvalid, $"The policy declares no purpose '{Cut(unknown, 64)}'; pseudonymized information is used only for published purposes.");
+        CheckColumns(model, request.Columns, request.Input);
+
+        ProcessedDataset? earlier = null;
+        if (request.SameKeyAs is { } sameKey)
+        {
+            earlier = await db.Set<ProcessedDataset>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == sameKey, ct)
+                      ?? throw new MamoriException(ErrorCode.DatasetNotFound, "There is no such dataset.", 404);
+            if (earlier.Kind != DatasetKind.Pseudonymized)
+                throw new MamoriException(ErrorCode.DatasetKindMismatch, "Only a pseudonymized dataset has a key to share.", 409);
+            if (earlier.KeyDeletedAt is not null)
+                throw new MamoriException(ErrorCode.PseudonymizationKeyDeleted, "That dataset's pseudonymization key has been deleted; its pseudonyms can no longer be linked.", 409);
+        }
+
+        // The key: a new one per dataset, saved to the key ring (not the database) before any data is written.
+        var ring = keys.Current;
+        string keyId;
+        var created = false;
+        if (earlier is not null) keyId = earlier.KeyId!;
+        else
+        {
+            (ring, keyId) = ring.WithPseudonymizationKey(clock);
+            keys.Save(ring);
+            ring = keys.Current;
+            created = true;
+        }
+        var key = ring.FindPseudonymizationKey(keyId)
+                  ?? throw new MamoriException(ErrorCode.PseudonymizationKeyDeleted, "The dataset's pseudonymization key is not in the key ring.", 409);
+
+        Table output;
+        PseudonymizationReport report;
+        try
+        {
+            using var pseudonymizer = new Pseudonymizer(key, keyId);
+            (output, report) = pseudonymizer.Apply(request.Input, request.Columns.ToDictionary(kv => kv.Key, kv => new PseudonymColumn(kv.Value.Kind, kv.Value.Domain), StringComparer.Ordinal));
+        }
+        catch (AnonymizationException e)
+        {
+            if (created) RemoveKey(keyId);
+            throw new MamoriException(ErrorCode.DatasetProcessingFailed, $"{e.Detail} ({e.Code})");
+        }
+
+        var now = clock.GetUtcNow();
+        var dataset = new ProcessedDataset
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = DatasetKind.Pseudonymized,
+            Name = name,
+            Items = [.. output.Header],
+            Replaced = [.. report.Replaced],
+            Deleted = [.. report.Deleted],
+            Purposes = purposes,
+            SafetyMeasures = Cut("HMAC-SHA256 keyed pseudonyms (128 bits) of " + (report.Replaced.Count == 0 ? "no column" : string.Join(", ", report.Replaced))
+                + "; deleted: " + (report.Deleted.Count == 0 ? "none" : string.Join(", ", report.Deleted))
+                + $"; key {keyId} kept in the key ring apart from the data, never exported"
+                + (earlier is not null ? $"; same key as dataset {earlier.Id}" : ""), 4000),
+            RowCount = report.Rows,
+            KeyId = keyId,
+            CreatedAt = now,
+            CreatedBy = actor.ToString(),
+        };
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Add(dataset);
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.DatasetPseudonymized, actor, TargetId: dataset.Id.ToString(), ReasonCode: keyId,
+                Purpose: Cut(string.Join(',', purposes), 200), Categories: Cut(string.Join(',', dataset.Items), 1000)), ct);
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            if (created) RemoveKey(keyId);
+            throw;
+        }
+        db.ChangeTracker.Clear();
+        return new PseudonymizeResult(DatasetView.Of(dataset), output);
+    }
+
+    /// <summary>The pseudonyms of values under a dataset's key (for linking new records by the same rule; the key itself never leaves).</summary>
+    public async Task<IReadOnlyList<string>> PseudonymsAsync(Guid id, string domain, IReadOnlyList<string> values, CancellationToken ct = default)
+    {
+        var d = await FindAsync(id, ct);
+        if (d.Kind != DatasetKind.Pseudonymized) throw new MamoriException(ErrorCode.DatasetKindMismatch, "Only a pseudonymized dataset has a key.", 409);
+        var key = d.KeyDeletedAt is null ? keys.Current.FindPseudonymizationKey(d.KeyId!) : null;
+        if (key is null) throw new MamoriException(ErrorCode.PseudonymizationKeyDeleted, "The dataset's pseudonymization key has been deleted.", 409);
+        using var p = new Pseudonymizer(key, d.KeyId!);
+        return values.Select(v => v.Length == 0 ? v : p.Pseudonym(domain, v)).ToList();
+    }
+
+    public async Task<DatasetView> RegisterAnonymizedAsync(AnonymizedRegistration request, Actor actor, CancellationToken ct = default)
+    {
+        var name = RequireName(request.Name);
+        var items = Items(request.Items, "items");
+        if (items.Count == 0) throw new MamoriException(ErrorCode.DatasetInvalid, "Name the items (columns) the anonymized information contains (Art.43(3)).");
+        if (string.IsNullOrWhiteSpace(request.SafetyMeasures))
+            throw new MamoriException(ErrorCode.DatasetInvalid, "Describe the method and its safety measures (Art.43(1), Rules 34).");
+        if (request.SafetyMeasures.Length > 4000) throw new MamoriException(ErrorCode.DatasetInvalid, "The safety measures are longer than 4000 characters.");
+        if (request.ProvisionMethod is { Length: > 500 }) throw new MamoriException(ErrorCode.DatasetInvalid, "The method of provision is longer than 500 characters.");
+        if (request.RowCount < 0) throw new MamoriException(ErrorCode.DatasetInvalid, "The row count is negative.");
+        if (request.K < settings.Value.AnonymizationMinK)
+            throw new MamoriException(ErrorCode.DatasetInvalid,
+                $"Anonymized information needs k-anonymity with k of at least {settings.Value.AnonymizationMinK} (anonymizationMinK); this dataset has k = {request.K}.");
+        var now = clock.GetUtcNow();
+        var dataset = new ProcessedDataset
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = DatasetKind.Anonymized,
+            Name = name,
+            Items = items,
+            Deleted = Items(request.Deleted ?? [], "deleted"),
+            SafetyMeasures = request.SafetyMeasures.Trim().Contains($"k = {request.K}", StringComparison.Ordinal)
+                ? request.SafetyMeasures.Trim() : Cut($"k-anonymity (k = {request.K}); " + request.SafetyMeasures.Trim(), 4000),
+            ProvisionMethod = string.IsNullOrWhiteSpace(request.ProvisionMethod) ? null : request.ProvisionMethod.Trim(),
+            RowCount = request.RowCount,
+            CreatedAt = now,
+            CreatedBy = actor.ToString(),
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(dataset);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.DatasetAnonymizedRegistered, actor, TargetId: dataset.Id.ToString(),
+            Categories: Cut(string.Join(',', items), 1000)), ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return DatasetView.Of(dataset);
+    }
+
+    public async Task<IReadOnlyList<DatasetView>> ListAsync(CancellationToken ct = default) =>
+        (await db.Set<ProcessedDataset>().AsNoTracking().ToListAsync(ct)).OrderByDescending(d => d.CreatedAt).Select(DatasetView.Of).ToList();
+
+    public async Task<DatasetView> GetAsync(Guid id, CancellationToken ct = default) => DatasetView.Of(await FindAsync(id, ct));
+
+    /// <summary>For the public notice: anonymized datasets' items and method of provision (Art.43(3), 44), pseudonymized datasets' purposes (Art.41(4)).</summary>
+    public async Task<IReadOnlyList<PublishedDataset>> PublishedAsync(CancellationToken ct = default) =>
+        (await db.Set<ProcessedDataset>().AsNoTracking().ToListAsync(ct)).OrderBy(d => d.Kind).ThenBy(d => d.CreatedAt)
+        .Select(d => new PublishedDataset(d.Kind, d.Name, d.Items, d.Purposes, d.ProvisionMethod, JapanTime.DayOf(d.CreatedAt, PolicyStore.Jst))).ToList();
+
+    /// <summary>
+    /// Deletes a pseudonymized dataset's key from the key ring (削除情報等の削除, Art.41(5) endeavour).
+    /// The pseudonyms stay in the data but can no longer be linked to anyone or to new data.
+    /// </summary>
+    public async Task<DatasetView> DeleteKeyAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var d = await db.Set<ProcessedDataset>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw NotFound();
+        if (d.Kind != DatasetKind.Pseudonymized) throw new MamoriException(ErrorCode.DatasetKindMismatch, "Only a pseudonymized dataset has a key.", 409);
+        if (d.KeyDeletedAt is not null) throw new MamoriException(ErrorCode.PseudonymizationKeyDeleted, "The key has already been deleted.", 409);
+        var keyId = d.KeyId!;
+        // Other datasets made under the same key lose it too: say so in the record of each.
+        var sharing = await db.Set<ProcessedDataset>().Where(x => x.KeyId == keyId && x.KeyDeletedAt == null).ToListAsync(ct);
+        if (keys.Current.FindPseudonymizationKey(keyId) is not null) RemoveKey(keyId);
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var s in sharing) s.KeyDeletedAt = now;
+        await audit.AppendManyAsync(db, sharing.Select(s => new AuditEntry(AuditCode.DatasetKeyDeleted, actor, TargetId: s.Id.ToString(), ReasonCode: keyId)).ToList(), ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return DatasetView.Of(d);
+    }
+
+    /// <summary>Always refused (and recorded): the key of pseudonymized information never leaves Mamori (Art.41(2), Rules 32).</summary>
+    public async Task ExportKeyAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var d = await FindAsync(id, ct);
+        await RecordAsync(new AuditEntry(AuditCode.DatasetKeyExportRefused, actor, AuditOutcome.Denied, TargetId: d.Id.ToString(), ReasonCode: d.KeyId), ct);
+        throw new MamoriException(ErrorCode.PseudonymizationKeyNotExportable,
+            "The pseudonymization key (削除情報等) is never exported: it stays in the key ring, apart from the data (Art.41(2), L-25). Delete it when it is no longer needed.", 403);
+    }
+
+    /// <summary>
+    /// Checks and records one use of a dataset. Pseudonymized information is used only for the purposes
+    /// registered with it (Art.41(3)) and never to contact the persons (Art.41(8)); a refusal is recorded too.
+    /// </summary>
+    public async Task<DatasetView> UseAsync(Guid id, string purpose, bool contactsPersons, Actor actor, CancellationToken ct = default)
+    {
+        var d = await FindAsync(id, ct);
+        var p = (purpose ?? "").Trim();
+        if (p.Length is 0 or > 64) throw new MamoriException(ErrorCode.DatasetInvalid, "Name the purpose of the use (a policy purpose id).");
+        if (d.Kind == DatasetKind.Pseudonymized)
+        {
+            MamoriException? refusal = null;
+            if (contactsPersons)
+                refusal = new MamoriException(ErrorCode.DatasetContactRefused,
+                    "Pseudonymized information is never used to call, write to, email, fax or visit the persons (Art.41(8), L-25).", 403);
+            else if (!d.Purposes.Contains(p, StringComparer.Ordinal))
+                refusal = new MamoriException(ErrorCode.DatasetPurposeNotDeclared,
+                    $"Purpose '{p}' is not registered for this pseudonymized dataset; it is used only for its registered purposes (Art.41(3)).", 403);
+            if (refusal is not null)
+            {
+                await RecordAsync(new AuditEntry(AuditCode.DatasetUseRefused, actor, AuditOutcome.Denied, TargetId: d.Id.ToString(), Purpose: p,
+                    ReasonCode: ErrorCodes.Format(refusal.Code)), ct);
+                throw refusal;
+            }
+        }
+        await RecordAsync(new AuditEntry(AuditCode.DatasetUsed, actor, TargetId: d.Id.ToString(), Purpose: p), ct);
+        return DatasetView.Of(d);
+    }
+
+    /// <summary>
+    /// Provides a dataset and writes the provision record. Pseudonymized information goes only to an
+    /// entrustee, a shared-use group or a successor (Art.41(6), 42(1)(2)); anonymized information goes to
+    /// anyone once its items and method of provision are published, and the record keeps what the
+    /// recipient was told (Art.44).
+    /// </summary>
+    public async Task<ProvisionRecordView> ProvideAsync(Guid id, DatasetProvisionRequest request, Actor actor, CancellationToken ct = default)
+    {
+        var d = await FindAsync(id, ct);
+        var current = await policies.RequireCurrentAsync(ct);
+        var now = clock.GetUtcNow();
+        var today = JapanTime.DayOf(now, PolicyStore.Jst);
+        string counterpartyId;
+        string counterpartyName;
+        string? address = null, representative = null, country = null;
+        ProvisionBasisKind basis;
+        string notice;
+        if (d.Kind == DatasetKind.Pseudonymized)
+        {
+            basis = request.Basis ?? ProvisionBasisKind.Consent;
+            if (basis is not (ProvisionBasisKind.Entrustment or ProvisionBasisKind.SharedUse or ProvisionBasisKind.BusinessSuccession))
+            {
+                await RecordAsync(new AuditEntry(AuditCode.DatasetProvisionRefused, actor, AuditOutcome.Denied, TargetId: d.Id.ToString(),
+                    ReasonCode: Provisions.Kebab(basis)), ct);
+                throw new MamoriException(ErrorCode.PseudonymizedProvision,
+                    "Pseudonymized information is never provided to a third party; only entrustment, succession and shared use are allowed (Art.41(6), L-25).");
+            }
+            if (string.IsNullOrWhiteSpace(request.Recipient))
+                throw new MamoriException(ErrorCode.UnknownRecipient, "Name the entrustee, shared-use group or successor (recipient).", 404);
+            var r = await provisions.ResolveAsync(current.Model, request.Recipient, ct);
+            var fits = basis switch
+            {
+                ProvisionBasisKind.Entrustment => r.Kind == RecipientKind.Entrustee || r.Foreign is { Task: not null },
+                ProvisionBasisKind.SharedUse => r.Kind == RecipientKind.SharedUse,
+                _ => r.Kind == RecipientKind.Successor,
+            };
+            if (!fits)
+                throw new MamoriException(ErrorCode.BasisNotForRecipient, $"Basis '{Provisions.Kebab(basis)}' does not apply to recipient '{r.Id}' ({r.Kind}).");
+            counterpartyId = r.Id;
+            counterpartyName = r.Profile?.Name ?? r.Group?.ResponsibleParty?.Name?.Ja ?? r.Name.Ja;
+            address = r.Profile?.Address ?? r.Group?.ResponsibleParty?.Address?.Ja;
+            representative = r.Profile?.Representative ?? r.Group?.ResponsibleParty?.Representative?.Ja;
+            country = r.Foreign?.Country?.Code;
+            notice = "提供するデータは仮名加工情報です。本人を識別すること、本人への連絡等に用いることは禁止されています（個人情報保護法第42条第3項、第41条第7項・第8項）。"
+                     + " The data is pseudonymized information: identifying or contacting the persons is prohibited (APPI Art.42(3), 41(7)(8)). 項目 / Items: "
+                     + string.Join(", ", d.Items);
+        }
+        else
+        {
+            if (request.Basis is { } b && b != ProvisionBasisKind.AnonymizedInformation)
+                throw new MamoriException(ErrorCode.DatasetKindMismatch, "Anonymized information is provided as such (basis anonymized-information), not on a personal-data basis.", 409);
+            basis = ProvisionBasisKind.AnonymizedInformation;
+            if (d.ProvisionMethod is null)
+                throw new MamoriException(ErrorCode.DatasetInvalid,
+                    "Register the method of provision first: it is published with the items before anonymized information is provided (Art.44).");
+            if (!string.IsNullOrWhiteSpace(request.Recipient))
+            {
+                var r = await provisions.ResolveAsync(current.Model, request.Recipient, ct);
+                counterpartyId = r.Id;
+                counterpartyName = r.Profile?.Name ?? r.Name.Ja;
+                address = r.Profile?.Address;
+                representative = r.Profile?.Representative;
+                country = r.Foreign?.Country?.Code;
+            }
+            else if (!string.IsNullOrWhiteSpace(request.RecipientName) && request.RecipientName.Length <= 300 && request.RecipientAddress is null or { Length: <= 300 })
+            {
+                counterpartyId = "";
+                counterpartyName = request.RecipientName.Trim();
+                address = request.RecipientAddress?.Trim();
+            }
+            else throw new MamoriException(ErrorCode.UnknownRecipient, "Name the recipient: a recipient id, or recipientName (at most 300 characters).", 404);
+            notice = "提供するデータは匿名加工情報です（個人情報保護法第2条第6項、第44条）。本人を識別するために他の情報と照合することは禁止されています（第45条）。"
+                     + " The data is anonymized information (APPI Art.2(6), 44); re-identifying the persons is prohibited (Art.45). 項目 / Items: "
+                     + string.Join(", ", d.Items) + ". 提供の方法 / Method of provision: " + d.ProvisionMethod;
+        }
+        var record = new ProvisionRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            Direction = RecordDirection.Provided,
+            Basis = basis,
+            At = now,
+            CounterpartyId = counterpartyId.Length == 0 ? null : counterpartyId,
+            CounterpartyName = Cut(counterpartyName, 300),
+            CounterpartyAddress = address is null ? null : Cut(address, 300),
+            CounterpartyRepresentative = representative is null ? null : Cut(representative, 200),
+            Country = country,
+            Items = [.. d.Items],
+            SubjectCount = 0,
+            RefusedCount = 0,
+            StatutoryRecord = false,
+            PolicyVersion = current.Version.Number,
+            KeepThrough = today.AddYears(options.Value.ProvisionRecordRetentionYears),
+            RecordedBy = actor.ToString(),
+            DatasetId = d.Id,
+            RecipientNotice = Cut(notice, 4000),
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(record);
+        await audit.AppendManyAsync(db, [
+            new AuditEntry(AuditCode.DatasetProvided, actor, TargetId: d.Id.ToString(), ReasonCode: Provisions.Kebab(basis), Categories: Cut(string.Join(',', d.Items), 1000)),
+            new AuditEntry(AuditCode.ProvisionMade, actor, TargetId: record.Id.ToString(), ReasonCode: Provisions.Kebab(basis), Categories: Cut(string.Join(',', d.Items), 1000)),
+        ], ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return await new ProvisionRecords(db, audit, policies, clock, options).GetAsync(record.Id, ct);
+    }
+
+    private async Task<ProcessedDataset> FindAsync(Guid id, CancellationToken ct) =>
+        await db.Set<ProcessedDataset>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound();
+
+    private async Task RecordAsync(AuditEntry entry, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, entry, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static MamoriException NotFound() => new(ErrorCode.DatasetNotFound, "There is no such dataset.", 404);
+
+    private void RemoveKey(string keyId) => keys.Save(keys.Current.WithoutPseudonymizationKey(keyId));
+
+    private static HashSet<string> AllPurposes(PolicyModel model) =>
+        model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Rules 31 and Art.41(8) where the columns say what they hold: identification codes (My Number) and
+    /// payment cards must be deleted, contact items (email, phone, fax, address) may not stay readable.
+    /// </summary>
+    private static void CheckColumns(PolicyModel model, IReadOnlyDictionary<string, PseudonymColumnSpec> plan, Table input)
+    {
+        if (input.Header.Count > MaxItems) throw new MamoriException(ErrorCode.DatasetInvalid, $"The data has more than {MaxItems} columns.");
+        foreach (var h in input.Header)
+            if (h.Length is 0 or > 100 || h.Contains(',', StringComparison.Ordinal))
+                throw new MamoriException(ErrorCode.DatasetInvalid, "Every column needs a name of at most 100 characters without a comma.");
+        var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories))
+            .GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        foreach (var column in input.Header)
+        {
+            var spec = plan.GetValueOrDefault(column);
+            var kind = spec?.Kind ?? PseudonymColumnKind.Keep;
+            var categoryId = spec?.Category ?? column;
+            if (spec?.Category is { } named && !categories.ContainsKey(named))
+                throw new MamoriException(ErrorCode.DatasetInvalid, $"Column '{Cut(column, 100)}' names category '{Cut(named, 64)}', which the policy does not declare.");
+            if (!categories.TryGetValue(categoryId, out var category)) continue;
+            if ((category.MyNumber || category.PaymentCard) && kind is not (PseudonymColumnKind.IdentificationCode or PseudonymColumnKind.PropertyDamageItem))
+                throw new MamoriException(ErrorCode.DatasetInvalid,
+                    $"Column '{column}' holds {(category.MyNumber ? "an identification code (My Number)" : "a payment card number")}: it is deleted from pseudonymized information (Rules 31(ii)(iii)).");
+            var contact = BlindIndex.KindOf(category) is LookupKind.Email or LookupKind.Phone
+                          || category.Id.Contains("address", StringComparison.Ordinal) || category.Id.Contains("fax", StringComparison.Ordinal);
+            if (contact && kind == PseudonymColumnKind.Keep)
+                throw new MamoriException(ErrorCode.PseudonymizedContactItem,
+                    $"Column '{column}' is a contact item ({category.Id}): replace or delete it; pseudonymized information is never used to contact the persons (Art.41(8)).");
+        }
+    }
+
+    private static string RequireName(string? name)
+    {
+        var n = (name ?? "").Trim();
+        if (n.Length is 0 or > 200) throw new MamoriException(ErrorCode.DatasetInvalid, "Give the dataset a name of at most 200 characters.");
+        return n;
+    }
+
+    private static List<string> Items(IReadOnlyList<string> items, string field)
+    {
+        var list = items.Select(i => (i ?? "").Trim()).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (list.Count > MaxItems || list.Any(i => i.Length > 100 || i.Contains(',', StringComparison.Ordinal)))
+            throw new MamoriException(ErrorCode.DatasetInvalid, $"{field}: at most {MaxItems} names of at most 100 characters, without commas.");
+        return list;
+    }
+
+    private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
+}

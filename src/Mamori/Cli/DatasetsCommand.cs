@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Mamori.Audit;
+using Mamori.Datasets;
+
+namespace Mamori.Cli;
+
+/// <summary><c>mamori datasets list|delete-key|export-key</c>: registered pseudonymized and anonymized datasets (L-25, L-26).</summary>
+public static class DatasetsCommand
+{
+    public static Command Create()
+    {
+        var listJson = CliSupport.Json();
+        var list = new Command("list", "Registered datasets: kind, name, items, purposes, key id (never the key)") { listJson };
+        list.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var all = await sp.GetRequiredService<ProcessedDatasets>().ListAsync(ct);
+            if (r.GetValue(listJson)) CliSupport.WriteJson(r, all);
+            else foreach (var d in all)
+                r.InvocationConfiguration.Output.WriteLine($"{d.Id}\t{d.Kind}\t{d.Name}\t{string.Join(",", d.Items)}\t{(d.KeyId is null ? "" : d.KeyDeleted ? "key deleted" : "key " + d.KeyId)}");
+            return 0;
+        }));
+
+        var deleteId = new Argument<Guid>("id") { Description = "The pseudonymized dataset" };
+        var deleteKey = new Command("delete-key", "Delete a pseudonymized dataset's key from the key ring: its pseudonyms become unlinkable for good") { deleteId };
+        deleteKey.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var d = await sp.GetRequiredService<ProcessedDatasets>().DeleteKeyAsync(r.GetValue(deleteId), Actor.System, ct);
+            r.InvocationConfiguration.Output.WriteLine($"Deleted key {d.KeyId} of dataset {d.Id}; its pseudonyms can no longer be linked.");
+            return 0;
+        }));
+
+        var exportId = new Argument<Guid>("id") { Description = "The pseudonymized dataset" };
+        var exportKey = new Command("export-key", "Always refused (MAMORI-8052): the pseudonymization key never leaves the key ring") { exportId };
+        exportKey.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            await sp.GetRequiredService<ProcessedDatasets>().ExportKeyAsync(r.GetValue(exportId), Actor.System, ct);
+            return 0;
+        }));
+        return new Command("datasets", "Pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報)") { list, deleteKey, exportKey };
+    }
+}

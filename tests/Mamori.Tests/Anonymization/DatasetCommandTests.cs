@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Cli;
+using Mamori.Datasets;
+using Mamori.Tests.Infrastructure;
+using Mamori.Tests.Provision;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+
+namespace Mamori.Tests.Anonymization;
+
+/// <summary><c>mamori pseudonymize</c>, <c>mamori anonymize --register</c> and <c>mamori datasets</c> against a real database.</summary>
+public sealed class DatasetCommandTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = await MamoriCli.RunAsync(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_Cli_RegistersDatasetKeyInRingExportRefused(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var dir = app.Database.DataDir;
+        var input = Path.Combine(dir, "orders.csv");
+        await File.WriteAllTextAsync(input, "customer_id,email,my_number,plan\nC-1,taro@example.jp,123456789012,fiber\nC-2,hanako@example.jp,123456789013,mobile\nC-1,taro@example.jp,123456789012,mobile\n", Ct);
+        var config = Path.Combine(dir, "p.yaml");
+        await File.WriteAllTextAsync(config, """
+            name: 購買分析
+            purposes: [marketing]
+            columns:
+              customer_id: { kind: identifier, domain: customer }
+              email:       identifier
+              my_number:   { kind: identification-code }
+            """, Ct);
+        var output = Path.Combine(dir, "out.csv");
+        var env = new[] { "--db", app.Database.CliValue, "--data-dir", dir, "--tenant", "acme" };
+
+        var run = await RunAsync(["pseudonymize", input, "--config", config, "--output", output, "--json", .. env]);
+        run.Code.ShouldBe(0, run.Err);
+        var dataset = JsonDocument.Parse(run.Out).RootElement;
+        var id = dataset.GetProperty("id").GetGuid();
+        var keyId = dataset.GetProperty("keyId").GetString()!;
+        var lines = await File.ReadAllLinesAsync(output, Ct);
+        lines[0].ShouldBe("customer_id,email,plan");
+        lines[1].Split(',')[0].ShouldBe(lines[3].Split(',')[0]);
+        string.Join("\n", lines).ShouldNotContain("taro");
+        string.Join("\n", lines).ShouldNotContain("123456789012");
+        KeyRing.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "keys.json"), Ct), "t").FindPseudonymizationKey(keyId).ShouldNotBeNull();
+
+        var export = await RunAsync(["datasets", "export-key", id.ToString(), .. env]);
+        export.Code.ShouldBe(1);
+        export.Err.ShouldContain("(MAMORI-8052)");
+        var list = await RunAsync(["datasets", "list", "--json", .. env]);
+        list.Out.ShouldContain(id.ToString());
+
+        await File.WriteAllTextAsync(config, "name: x\npurposes: [marketing]\ncolumns:\n  email: keep\n", Ct);
+        var contact = await RunAsync(["pseudonymize", input, "--config", config, "--output", output, .. env]);
+        contact.Code.ShouldBe(1);
+        contact.Err.ShouldContain("(MAMORI-8055)");
+        await File.WriteAllTextAsync(config, "name: x\npurposes: [marketing]\ncolumns:\n  email: { kind: shuffle }\n", Ct);
+        var bad = await RunAsync(["pseudonymize", input, "--config", config, "--output", output, .. env]);
+        bad.Code.ShouldBe(1);
+        bad.Err.ShouldContain("p.yaml:4:");
+        bad.Err.ShouldContain("(MAMORI-8051)");
+
+        var deleted = await RunAsync(["datasets", "delete-key", id.ToString(), .. env]);
+        deleted.Code.ShouldBe(0, deleted.Err);
+        KeyRing.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "keys.json"), Ct), "t").FindPseudonymizationKey(keyId).ShouldBeNull();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Anonymize_Register_ItemsAndMeasuresRegisteredAndPublished(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var dir = app.Database.DataDir;
+        var input = Path.Combine(dir, "in.csv");
+        await File.WriteAllTextAsync(input, "name;age;disease\n" + string.Join("\n",
+            Enumerable.Range(0, 40).Select(i => $"p{i};{20 + i % 10};{(i % 2 == 0 ? "flu" : "cold")}")) + "\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(dir, "age.csv"), string.Join("\n", Enumerable.Range(20, 10).Select(a => $"{a};{a / 5 * 5}-{a / 5 * 5 + 4};*")) + "\n", Ct);
+        var config = Path.Combine(dir, "a.yaml");
+        await File.WriteAllTextAsync(config, """
+            delimiter: ";"
+            attributes:
+              name:    { kind: identifying }
+              age:     { kind: quasi, hierarchy: age.csv }
+              disease: { kind: sensitive }
+            models:
+              - k-anonymity: { k: 5 }
+            suppressionLimit: 0
+            metric: loss
+            """, Ct);
+        var env = new[] { "--db", app.Database.CliValue, "--data-dir", dir, "--tenant", "acme" };
+        var run = await RunAsync(["anonymize", input, "--config", config, "--output", Path.Combine(dir, "out.csv"), "--json",
+            "--register", "年代別傾向", "--provision-method", "暗号化したファイルの送付", .. env]);
+        run.Code.ShouldBe(0, run.Err);
+        JsonDocument.Parse(run.Out).RootElement.GetProperty("levels").GetProperty("age").GetInt32().ShouldBeGreaterThanOrEqualTo(0);
+        run.Err.ShouldContain("registered anonymized dataset");
+
+        var all = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().ListAsync(Ct));
+        var d = all.ShouldHaveSingleItem();
+        d.Kind.ShouldBe("anonymized");
+        d.Items.ShouldBe(["age", "disease"]);
+        d.Deleted.ShouldBe(["name"]);
+        d.RowCount.ShouldBe(40);
+        d.SafetyMeasures.ShouldContain("k-anonymity (k = 5)");
+        d.SafetyMeasures.ShouldContain("identifying columns removed: name");
+        d.ProvisionMethod.ShouldBe("暗号化したファイルの送付");
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.DatasetAnonymizedRegistered, Ct))).ShouldBe(1);
+        var page = await app.Client().GetStringAsync("/privacy", Ct);
+        page.ShouldContain("年代別傾向");
+        page.ShouldContain("age、disease");
+
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config, Ct)).Replace("k: 5", "k: 2", StringComparison.Ordinal), Ct);
+        var weak = await RunAsync(["anonymize", input, "--config", config, "--output", Path.Combine(dir, "out2.csv"), "--register", "弱い", .. env]);
+        weak.Code.ShouldBe(1);
+        weak.Err.ShouldContain("(MAMORI-8051)");
+    }
+}

@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Anonymization;
+using Mamori.Audit;
+using Mamori.Datasets;
+using Mamori.Errors;
+using Mamori.Provision;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Mamori.Tests.Provision;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+
+namespace Mamori.Tests.Anonymization;
+
+/// <summary>
+/// Pseudonymized (L-25) and anonymized (L-26) datasets on SQLite and PostgreSQL: keys in the key ring,
+/// the processing in the audit chain without values, the use limits, provision records, the public notice.
+/// </summary>
+public sealed class DatasetStorageTests(PostgresCluster cluster)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly string[] Header = ["customer_id", "name", "email", "my_number", "card", "plan", "amount"];
+
+    private static Table Customers(params (string Id, string Name, string Email)[] rows) => new(Header,
+        rows.Select((r, i) => new[] { r.Id, r.Name, r.Email, "12345678901" + (i % 10), "4111-1111-1111-111" + (i % 10), "fiber", (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList());
+
+    private static readonly Table Sample = Customers(("C-001", "山田 太郎", "taro@example.jp"), ("C-002", "佐藤 花子", "hanako@example.jp"), ("C-001", "山田 太郎", "taro@example.jp"));
+
+    private static Dictionary<string, PseudonymColumnSpec> Plan() => new()
+    {
+        ["customer_id"] = new(PseudonymColumnKind.Identifier, "customer"),
+        ["name"] = new(PseudonymColumnKind.Identifier),
+        ["email"] = new(PseudonymColumnKind.Identifier),
+        ["my_number"] = new(PseudonymColumnKind.IdentificationCode),
+        ["card"] = new(PseudonymColumnKind.PropertyDamageItem, Category: "payment-card"),
+    };
+
+    private static Task<T> In<T>(TestApp app, Guid tenant, Func<ProcessedDatasets, Task<T>> work) =>
+        app.InTenantAsync(tenant, (sp, _) => work(sp.GetRequiredService<ProcessedDatasets>()));
+
+    private static Task<PseudonymizeResult> PseudonymizeAsync(TestApp app, Guid tenant, Table table, Guid? sameKeyAs = null, string[]? purposes = null) =>
+        In(app, tenant, d => d.PseudonymizeAsync(new PseudonymizeRequest("購買分析", purposes ?? ["marketing"], Plan(), table, sameKeyAs), Actor.System, Ct));
+
+    private static KeyRing Ring(TestApp app) => KeyRing.Parse(File.ReadAllText(Path.Combine(app.Database.DataDir, "keys.json")), "test");
+
+    private static async Task<MamoriException> FailsAsync(Func<Task> work) => await Should.ThrowAsync<MamoriException>(work);
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_Table_IdentifiersReplacedCodesDeletedKeyInRingAuditedWithoutValues(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var result = await PseudonymizeAsync(app, tenant, Sample);
+
+        result.Output.Header.ShouldBe(["customer_id", "name", "email", "plan", "amount"]);
+        var rows = result.Output.Rows;
+        rows[0][0].ShouldMatch("^[0-9a-f]{32}$");
+        rows[0][0].ShouldBe(rows[2][0]);
+        rows[0][0].ShouldNotBe(rows[1][0]);
+        rows.ShouldAllBe(r => r[3] == "fiber");
+        var d = result.Dataset;
+        d.Kind.ShouldBe("pseudonymized");
+        d.Replaced.ShouldBe(["customer_id", "name", "email"]);
+        d.Deleted.ShouldBe(["my_number", "card"]);
+        d.Purposes.ShouldBe(["marketing"]);
+        d.RowCount.ShouldBe(3);
+        Ring(app).PseudonymizationKeys.Select(k => k.Id).ShouldBe([d.KeyId!]);
+
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.DatasetPseudonymized).ToListAsync(Ct));
+        events.Count.ShouldBe(1);
+        events[0].TargetId.ShouldBe(d.Id.ToString());
+        events[0].ReasonCode.ShouldBe(d.KeyId);
+        events[0].Categories.ShouldBe("customer_id,name,email,plan,amount");
+        var all = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.ToListAsync(Ct));
+        var text = string.Join("|", all.Select(e => $"{e.SubjectId}{e.TargetId}{e.Purpose}{e.ReasonCode}{e.Categories}"));
+        foreach (var value in new[] { "C-001", "山田", "taro@example.jp", "4111", "123456789012" }) text.ShouldNotContain(value);
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).Intact.ShouldBeTrue();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_ContactKeptCardReplacedUnknownPurpose_RefusedNoKeyLeft(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var keep = Plan();
+        keep["email"] = new(PseudonymColumnKind.Keep);
+        (await FailsAsync(() => In(app, tenant, d => d.PseudonymizeAsync(new("x", ["marketing"], keep, Sample), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizedContactItem);
+        var card = Plan();
+        card["card"] = new(PseudonymColumnKind.Identifier, Category: "payment-card");
+        (await FailsAsync(() => In(app, tenant, d => d.PseudonymizeAsync(new("x", ["marketing"], card, Sample), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetInvalid);
+        (await FailsAsync(() => PseudonymizeAsync(app, tenant, Sample, purposes: ["no-such-purpose"]))).Code.ShouldBe(ErrorCode.DatasetInvalid);
+        var unknownColumn = Plan();
+        unknownColumn["nope"] = new(PseudonymColumnKind.Identifier);
+        (await FailsAsync(() => In(app, tenant, d => d.PseudonymizeAsync(new("x", ["marketing"], unknownColumn, Sample), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetProcessingFailed);
+        Ring(app).PseudonymizationKeys.ShouldBeEmpty();
+        (await In(app, tenant, d => d.ListAsync(Ct))).ShouldBeEmpty();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task DeleteKey_SharedKeyDatasets_PseudonymsUnlinkableAndKeyGone(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var first = await PseudonymizeAsync(app, tenant, Sample);
+        var batch = Customers(("C-001", "山田 太郎", "taro@example.jp"));
+        var second = await PseudonymizeAsync(app, tenant, batch, sameKeyAs: first.Dataset.Id);
+        second.Dataset.KeyId.ShouldBe(first.Dataset.KeyId);
+        second.Output.Rows[0][0].ShouldBe(first.Output.Rows[0][0]);
+        (await In(app, tenant, d => d.PseudonymsAsync(first.Dataset.Id, "customer", ["C-001"], Ct))).ShouldBe([first.Output.Rows[0][0]]);
+        var other = await PseudonymizeAsync(app, tenant, batch);
+        other.Dataset.KeyId.ShouldNotBe(first.Dataset.KeyId);
+        other.Output.Rows[0][0].ShouldNotBe(first.Output.Rows[0][0]);
+
+        var deleted = await In(app, tenant, d => d.DeleteKeyAsync(first.Dataset.Id, Actor.System, Ct));
+        deleted.KeyDeleted.ShouldBeTrue();
+        Ring(app).PseudonymizationKeys.Select(k => k.Id).ShouldBe([other.Dataset.KeyId!]);
+        File.ReadAllText(Path.Combine(app.Database.DataDir, "keys.json")).ShouldNotContain(first.Dataset.KeyId!);
+        (await In(app, tenant, d => d.GetAsync(second.Dataset.Id, Ct))).KeyDeleted.ShouldBeTrue();
+        (await FailsAsync(() => In(app, tenant, d => d.PseudonymsAsync(first.Dataset.Id, "customer", ["C-001"], Ct)))).Code.ShouldBe(ErrorCode.PseudonymizationKeyDeleted);
+        (await FailsAsync(() => PseudonymizeAsync(app, tenant, batch, sameKeyAs: second.Dataset.Id))).Code.ShouldBe(ErrorCode.PseudonymizationKeyDeleted);
+        (await FailsAsync(() => In(app, tenant, d => d.DeleteKeyAsync(first.Dataset.Id, Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizationKeyDeleted);
+        var codes = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.DatasetKeyDeleted).Select(e => e.TargetId).ToListAsync(Ct));
+        codes.Order().ShouldBe(new[] { first.Dataset.Id.ToString(), second.Dataset.Id.ToString() }.Order());
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ExportKeyUseProvide_PseudonymizedLimits_EnforcedAndRecorded(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var d = (await PseudonymizeAsync(app, tenant, Sample)).Dataset;
+
+        var export = await FailsAsync(() => In(app, tenant, async x => { await x.ExportKeyAsync(d.Id, Actor.System, Ct); return 0; }));
+        export.Code.ShouldBe(ErrorCode.PseudonymizationKeyNotExportable);
+        export.Status.ShouldBe(403);
+
+        (await In(app, tenant, x => x.UseAsync(d.Id, "marketing", false, Actor.System, Ct))).Id.ShouldBe(d.Id);
+        (await FailsAsync(() => In(app, tenant, x => x.UseAsync(d.Id, "inquiries", false, Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetPurposeNotDeclared);
+        (await FailsAsync(() => In(app, tenant, x => x.UseAsync(d.Id, "marketing", true, Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetContactRefused);
+
+        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.Consent, "authorities"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizedProvision);
+        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.LegalException, "authorities"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizedProvision);
+        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.SharedUse, "payment-agent"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.BasisNotForRecipient);
+        var record = await In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.Entrustment, "payment-agent"), Actor.System, Ct));
+        record.Basis.ShouldBe("entrustment");
+        record.DatasetId.ShouldBe(d.Id);
+        record.Items.ShouldBe(d.Items);
+        record.SubjectCount.ShouldBe(0);
+        record.RecipientNotice!.ShouldContain("仮名加工情報");
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProvisionRecords>().GetAsync(record.Id, Ct))).DatasetId.ShouldBe(d.Id);
+
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.TargetId == d.Id.ToString()).Select(e => new { e.Code, e.Outcome, e.Purpose }).ToListAsync(Ct));
+        events.ShouldContain(e => e.Code == AuditCode.DatasetKeyExportRefused && e.Outcome == AuditOutcome.Denied);
+        events.ShouldContain(e => e.Code == AuditCode.DatasetUsed && e.Purpose == "marketing");
+        events.Count(e => e.Code == AuditCode.DatasetUseRefused).ShouldBe(2);
+        events.Count(e => e.Code == AuditCode.DatasetProvisionRefused).ShouldBe(2);
+        events.Count(e => e.Code == AuditCode.DatasetProvided).ShouldBe(1);
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).Intact.ShouldBeTrue();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Anonymized_RegisteredPublishedProvided_NoticeAndRecordCarryItems(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        (await FailsAsync(() => In(app, tenant, x => x.RegisterAnonymizedAsync(new("低k", ["age"], "generalized", 100, 3), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetInvalid);
+        var plain = await In(app, tenant, x => x.RegisterAnonymizedAsync(new("利用統計 2026", ["age", "prefecture", "plan"], "age in decades", 1000, 5), Actor.System, Ct));
+        plain.SafetyMeasures.ShouldStartWith("k-anonymity (k = 5)");
+        var d = await In(app, tenant, x => x.RegisterAnonymizedAsync(
+            new("年代別利用傾向", ["age-band", "region", "monthly-fee"], "k-anonymity (k = 10); region to prefecture", 5000, 10, ["name"], "CSVファイルを暗号化して送付"), Actor.System, Ct));
+
+        var ja = await app.Client().GetStringAsync("/privacy", Ct);
+        ja.ShouldContain("匿名加工情報");
+        ja.ShouldContain("年代別利用傾向");
+        ja.ShouldContain("age-band、region、monthly-fee");
+        ja.ShouldContain("CSVファイルを暗号化して送付");
+        ja.ShouldContain("第三者に提供していません");
+        var en = await app.Client().GetStringAsync("/en/privacy", Ct);
+        en.ShouldContain("Anonymized information");
+        en.ShouldContain("age-band, region, monthly-fee");
+
+        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(plain.Id, new(RecipientName: "統計研究所"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetInvalid);
+        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.Consent, RecipientName: "統計研究所"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetKindMismatch);
+        var record = await In(app, tenant, x => x.ProvideAsync(d.Id, new(RecipientName: "一般財団法人 統計研究所", RecipientAddress: "東京都港区1-1"), Actor.System, Ct));
+        record.Basis.ShouldBe("anonymized-information");
+        record.CounterpartyName.ShouldBe("一般財団法人 統計研究所");
+        record.Items.ShouldBe(["age-band", "region", "monthly-fee"]);
+        record.RecipientNotice!.ShouldContain("匿名加工情報です");
+        record.RecipientNotice!.ShouldContain("age-band, region, monthly-fee");
+        record.RecipientNotice!.ShouldContain("CSVファイルを暗号化して送付");
+        var listed = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProvisionRecords>().ListAsync(10, Ct));
+        listed.ShouldContain(r => r.Id == record.Id && r.DatasetId == d.Id);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Http_PseudonymizeExportKeyDelete_CodesAndPermissions(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var body = new
+        {
+            name = "分析用", purposes = new[] { "marketing" }, csv = "customer_id;name;card;plan\nC-1;山田 太郎;4111111111111111;fiber\n", delimiter = ";",
+            columns = new Dictionary<string, object>
+            {
+                ["customer_id"] = new { kind = "identifier", domain = "customer" },
+                ["name"] = new { kind = "identifier" },
+                ["card"] = new { kind = "property-damage-item" },
+            },
+        };
+        var created = await officer.PostAsJsonAsync("/api/datasets/pseudonymize", body, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement;
+        var csv = json.GetProperty("csv").GetString()!;
+        csv.ShouldStartWith("customer_id;name;plan");
+        csv.ShouldNotContain("山田");
+        csv.ShouldNotContain("4111");
+        var id = json.GetProperty("dataset").GetProperty("id").GetGuid();
+
+        var export = await officer.PostAsync($"/api/datasets/{id}/key/export", null, Ct);
+        await export.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-8052");
+        var auditor = await app.SignedInAsync(tenant, Roles.Auditor);
+        (await auditor.GetFromJsonAsync<JsonElement>("/api/datasets", Ct)).GetArrayLength().ShouldBe(1);
+        await (await auditor.DeleteAsync($"/api/datasets/{id}/key", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        var provide = await officer.PostAsJsonAsync($"/api/datasets/{id}/provide", new { basis = "consent", recipient = "authorities" }, Ct);
+        await provide.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4028");
+        var use = await officer.PostAsJsonAsync($"/api/datasets/{id}/use", new { purpose = "marketing", contactsPersons = true }, Ct);
+        await use.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-8056");
+        (await officer.DeleteAsync($"/api/datasets/{id}/key", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await officer.GetAsync($"/api/datasets/{Guid.NewGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-8050");
+    }
+}
