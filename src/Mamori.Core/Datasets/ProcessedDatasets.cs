@@ -110,8 +110,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         if (earlier is not null) keyId = earlier.KeyId!;
         else
         {
-            (ring, keyId) = ring.WithPseudonymizationKey(clock);
-            keys.Save(ring);
+            keyId = keys.Update(r => r.WithPseudonymizationKey(clock));
             ring = keys.Current;
             created = true;
         }
@@ -404,7 +403,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
 
     private static MamoriException NotFound() => new(ErrorCode.DatasetNotFound, "There is no such dataset.", 404);
 
-    private void RemoveKey(string keyId) => keys.Save(keys.Current.WithoutPseudonymizationKey(keyId));
+    private void RemoveKey(string keyId) => keys.Update(r => (r.FindPseudonymizationKey(keyId) is null ? r : r.WithoutPseudonymizationKey(keyId), 0));
 
     private static HashSet<string> AllPurposes(PolicyModel model) =>
         model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);

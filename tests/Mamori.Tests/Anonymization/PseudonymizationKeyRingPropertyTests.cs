@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using Mamori.Anonymization;
 using Mamori.Vault;
 using Microsoft.Extensions.Time.Testing;
+using Shouldly;
 
 namespace Mamori.Tests.Anonymization;
 
@@ -75,5 +76,25 @@ public sealed class PseudonymizationKeyRingPropertyTests
         var applied = p.Apply(table, new Dictionary<string, PseudonymColumn> { ["c"] = new(PseudonymColumnKind.Identifier, domain.Get) }).Table.Rows[0][0];
         var expected = v.Length == 0 ? v : Definition(key, domain.Get, v);
         return p.Pseudonym(domain.Get, v) == Definition(key, domain.Get, v) && applied == expected;
+    }
+
+    [Fact]
+    public async Task Update_ParallelNewKeys_NoKeyLost()
+    {
+        var dir = Directory.CreateTempSubdirectory("mamori-keys-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "keys.json");
+            KeyRing.Generate(Clock).Save(path);
+            var provider = new KeyRingProvider(new KeyRingOptions(path, null));
+            var ids = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => provider.Update(r => r.WithPseudonymizationKey(Clock)), TestContext.Current.CancellationToken)));
+            var saved = KeyRing.Parse(File.ReadAllText(path), path);
+            saved.PseudonymizationKeys.Select(k => k.Id).Order().ShouldBe(ids.Order());
+            saved.Keks.Count.ShouldBe(1);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
