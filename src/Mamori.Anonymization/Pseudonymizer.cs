@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -60,16 +61,30 @@ public sealed class Pseudonymizer : IDisposable
     public string Pseudonym(string domain, string value)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var normalized = value.Normalize(NormalizationForm.FormKC);
-        var domainBytes = Encoding.UTF8.GetBytes(domain);
-        var valueBytes = Encoding.UTF8.GetBytes(normalized);
+        return Pseudonym(Encoding.UTF8.GetBytes(domain), value);
+    }
+
+    private string Pseudonym(ReadOnlySpan<byte> domainBytes, string value)
+    {
+        string normalized;
+        try
+        {
+            normalized = value.IsNormalized(NormalizationForm.FormKC) ? value : value.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed, "a value is not valid Unicode (a lone surrogate)");
+        }
         // Length-prefixed domain, so that ("ab","c") and ("a","bc") differ.
-        var message = new byte[4 + domainBytes.Length + valueBytes.Length];
-        BitConverter.TryWriteBytes(message.AsSpan(0, 4), domainBytes.Length);
-        domainBytes.CopyTo(message, 4);
-        valueBytes.CopyTo(message, 4 + domainBytes.Length);
+        var total = 4 + domainBytes.Length + Encoding.UTF8.GetByteCount(normalized);
+        byte[]? rented = null;
+        var message = total <= 512 ? stackalloc byte[total] : (rented = ArrayPool<byte>.Shared.Rent(total)).AsSpan(0, total);
+        BitConverter.TryWriteBytes(message[..4], domainBytes.Length);
+        domainBytes.CopyTo(message[4..]);
+        Encoding.UTF8.GetBytes(normalized, message[(4 + domainBytes.Length)..]);
         Span<byte> mac = stackalloc byte[32];
         _hmac.TryComputeHash(message, mac, out _);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         return Convert.ToHexStringLower(mac[..16]);
     }
 
@@ -86,7 +101,7 @@ public sealed class Pseudonymizer : IDisposable
                 throw AnonymizationException.Of(AnonymizationErrors.PseudonymColumnUnknown, $"column '{name}' is not in the data header");
         }
         var keep = new List<int>();
-        var domains = new List<string?>();
+        var domains = new List<byte[]?>();
         var replaced = new List<string>();
         var deleted = new List<string>();
         var kept = new List<string>();
@@ -102,7 +117,7 @@ public sealed class Pseudonymizer : IDisposable
                     continue;
                 case PseudonymColumnKind.Identifier:
                     replaced.Add(name);
-                    domains.Add(col!.Domain ?? name);
+                    domains.Add(Encoding.UTF8.GetBytes(col!.Domain ?? name));
                     break;
                 default:
                     kept.Add(name);

@@ -110,8 +110,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         if (earlier is not null) keyId = earlier.KeyId!;
         else
         {
-            (ring, keyId) = ring.WithPseudonymizationKey(clock);
-            keys.Save(ring);
+            keyId = keys.Update(r => r.WithPseudonymizationKey(clock));
             ring = keys.Current;
             created = true;
         }
@@ -233,14 +232,16 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
     {
         var d = await db.Set<ProcessedDataset>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw NotFound();
         if (d.Kind != DatasetKind.Pseudonymized) throw new MamoriException(ErrorCode.DatasetKindMismatch, "Only a pseudonymized dataset has a key.", 409);
-        if (d.KeyDeletedAt is not null) throw new MamoriException(ErrorCode.PseudonymizationKeyDeleted, "The key has already been deleted.", 409);
         var keyId = d.KeyId!;
+        // Marked deleted but back in the ring (an old keys.json restored from a backup): delete it again.
+        if (d.KeyDeletedAt is not null && keys.Current.FindPseudonymizationKey(keyId) is null)
+            throw new MamoriException(ErrorCode.PseudonymizationKeyDeleted, "The key has already been deleted.", 409);
         // Other datasets made under the same key lose it too: say so in the record of each.
-        var sharing = await db.Set<ProcessedDataset>().Where(x => x.KeyId == keyId && x.KeyDeletedAt == null).ToListAsync(ct);
+        var sharing = await db.Set<ProcessedDataset>().Where(x => x.KeyId == keyId).ToListAsync(ct);
         if (keys.Current.FindPseudonymizationKey(keyId) is not null) RemoveKey(keyId);
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var s in sharing) s.KeyDeletedAt = now;
+        foreach (var s in sharing) s.KeyDeletedAt ??= now;
         await audit.AppendManyAsync(db, sharing.Select(s => new AuditEntry(AuditCode.DatasetKeyDeleted, actor, TargetId: s.Id.ToString(), ReasonCode: keyId)).ToList(), ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
@@ -404,7 +405,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
 
     private static MamoriException NotFound() => new(ErrorCode.DatasetNotFound, "There is no such dataset.", 404);
 
-    private void RemoveKey(string keyId) => keys.Save(keys.Current.WithoutPseudonymizationKey(keyId));
+    private void RemoveKey(string keyId) => keys.Update(r => (r.FindPseudonymizationKey(keyId) is null ? r : r.WithoutPseudonymizationKey(keyId), 0));
 
     private static HashSet<string> AllPurposes(PolicyModel model) =>
         model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);

@@ -176,6 +176,23 @@ public sealed class KeyRingProvider(KeyRingOptions options)
         return ring;
     }
 
+    private static readonly Lock UpdateLock = new();
+
+    /// <summary>
+    /// Reads the ring afresh, changes it and saves it under one lock, so that two changes in this process
+    /// (two datasets pseudonymized at once) never lose each other's key.
+    /// </summary>
+    public T Update<T>(Func<KeyRing, (KeyRing Ring, T Result)> change)
+    {
+        lock (UpdateLock)
+        {
+            _ring = null;
+            var (ring, result) = change(Current);
+            Save(ring);
+            return result;
+        }
+    }
+
     public void Save(KeyRing ring)
     {
         if (options.EnvironmentJson is not null)

@@ -115,6 +115,8 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         other.Dataset.KeyId.ShouldNotBe(first.Dataset.KeyId);
         other.Output.Rows[0][0].ShouldNotBe(first.Output.Rows[0][0]);
 
+        var keysPath = Path.Combine(app.Database.DataDir, "keys.json");
+        var backup = await File.ReadAllTextAsync(keysPath, Ct);
         var deleted = await In(app, tenant, d => d.DeleteKeyAsync(first.Dataset.Id, Actor.System, Ct));
         deleted.KeyDeleted.ShouldBeTrue();
         Ring(app).PseudonymizationKeys.Select(k => k.Id).ShouldBe([other.Dataset.KeyId!]);
@@ -123,8 +125,14 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         (await FailsAsync(() => In(app, tenant, d => d.PseudonymsAsync(first.Dataset.Id, "customer", ["C-001"], Ct)))).Code.ShouldBe(ErrorCode.PseudonymizationKeyDeleted);
         (await FailsAsync(() => PseudonymizeAsync(app, tenant, batch, sameKeyAs: second.Dataset.Id))).Code.ShouldBe(ErrorCode.PseudonymizationKeyDeleted);
         (await FailsAsync(() => In(app, tenant, d => d.DeleteKeyAsync(first.Dataset.Id, Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizationKeyDeleted);
+        // An old keys.json restored from a backup brings the key back: deleting again removes it.
+        await File.WriteAllTextAsync(keysPath, backup, Ct);
+        Ring(app).FindPseudonymizationKey(first.Dataset.KeyId!).ShouldNotBeNull();
+        (await In(app, tenant, d => d.DeleteKeyAsync(second.Dataset.Id, Actor.System, Ct))).KeyDeletedAt.ShouldBe(deleted.KeyDeletedAt);
+        Ring(app).FindPseudonymizationKey(first.Dataset.KeyId!).ShouldBeNull();
+        Ring(app).FindPseudonymizationKey(other.Dataset.KeyId!).ShouldNotBeNull();
         var codes = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.DatasetKeyDeleted).Select(e => e.TargetId).ToListAsync(Ct));
-        codes.Order().ShouldBe(new[] { first.Dataset.Id.ToString(), second.Dataset.Id.ToString() }.Order());
+        codes.Order().ShouldBe(new[] { first.Dataset.Id.ToString(), second.Dataset.Id.ToString(), first.Dataset.Id.ToString(), second.Dataset.Id.ToString() }.Order());
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
