@@ -24,6 +24,9 @@ wrk.body   = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
+# Warm-up first (JIT tiering, connection pools, the policy cache): only the second run of each is reported.
+wrk -t2 -c"$CONN" -d5s -s "$DIR/post.lua" http://127.0.0.1:5091/api/decisions >/dev/null
+wrk -t2 -c"$CONN" -d5s -s "$DIR/post.lua" http://127.0.0.1:5092/api/decisions >/dev/null
 echo "## bare Kestrel (baseline)"; wrk -t2 -c"$CONN" -d"${DURATION}s" -s "$DIR/post.lua" http://127.0.0.1:5091/api/decisions
 echo "## mamori POST /api/decisions (SQLite, decision + durable audit event per request)"; wrk -t2 -c"$CONN" -d"${DURATION}s" -s "$DIR/post.lua" http://127.0.0.1:5092/api/decisions
 curl -s -o /dev/null -w "last decision status: %{http_code}\n" -X POST http://127.0.0.1:5092/api/decisions -H 'content-type: application/json' -H "Authorization: Bearer $KEY" -d "$BODY"

@@ -105,10 +105,40 @@ public sealed class WriteLoad
 
     public static HttpClient NewClient(string apiKey)
     {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30), ConnectTimeout = TimeSpan.FromSeconds(2) };
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromSeconds(30),
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            ConnectCallback = ConnectAsync,
+        };
         var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         return http;
+    }
+
+    // The server is SIGKILLed at random moments. A socket that connects just before a kill can fail
+    // getpeername (ENOTCONN), and .NET's connection pool asked for the peer outside its own error handling:
+    // the exception ended this whole tool (exit 134). Asked here first, the failure is an ordinary failed
+    // connection, and on success the socket keeps the answer for the pool.
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, ct);
+            _ = socket.RemoteEndPoint;
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            socket.Dispose();
+            throw new HttpRequestException($"connecting failed: {e.SocketErrorCode}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private async Task WriteOnceAsync(HttpClient http, Uri server, Random random, CancellationToken ct)

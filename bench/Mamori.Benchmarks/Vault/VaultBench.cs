@@ -59,6 +59,8 @@ public sealed class VaultBench : IAsyncDisposable
                 db.ChangeTracker.Clear();
                 ids.AddRange(batch.Select(b => b.Subject.Id));
             }
+            // As `mamori import` does after loading: the planner needs statistics for batch reads by id.
+            await DatabaseStatistics.RefreshAsync(db);
         }
         return new VaultBench(sp, tenant, dir, ids);
     }

@@ -62,9 +62,11 @@ public sealed class AuditLog(TimeProvider clock)
             previous = e.Hash;
             events[i] = e;
         }
-        db.AuditEvents.AddRange(events);
         var last = events[^1].Hash;
         await db.Database.ExecuteSqlAsync($"""UPDATE "AuditHeads" SET "LastHash" = {last} WHERE "TenantId" = {tenantId}""", ct);
+        // Events are never tracked: they are only ever inserted, and a tracked event would be saved again
+        // (or changed) by a later SaveChanges of the same context.
+        await AppendOnlyInsert.InsertAsync(db, events, ct);
         await db.SaveChangesAsync(ct);
         return events;
     }

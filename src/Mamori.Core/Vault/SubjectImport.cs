@@ -114,6 +114,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         }
         imported += await CommitAsync(run, batch, Math.Max(run.LastLine, line), rejectedBefore + rejected.Count, actor, ct, finished: true);
         progress?.Invoke(stream.Length, stream.Length);
+        if (imported > 0) await DatabaseStatistics.RefreshAsync(db, ct);
         return new ImportResult(imported, rejected.Count, resumeAfter, rejected);
     }
 

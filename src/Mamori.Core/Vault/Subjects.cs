@@ -213,46 +213,38 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         if (requests.Count > MaxBatchRead)
             throw MamoriException.Invalid($"A batch read takes at most {MaxBatchRead} subjects.");
         var current = await policies.RequireCurrentAsync(ct);
-        var (verdicts, entries) = await decisions.DecideManyAsync(requests, actor, ct);
+        var (verdicts, entries, facts) = await decisions.DecideManyAsync(requests, actor, withCiphertext: true, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await audit.AppendManyAsync(db, entries, ct);
             await tx.CommitAsync(ct);
         }
 
-        var allowedIds = requests.Select((r, i) => (r.SubjectId, Verdict: verdicts[i])).Where(x => x.Verdict.Allowed && x.Verdict.Fields.Count > 0)
-            .Select(x => x.SubjectId).Distinct().ToArray();
-        var subjects = new Dictionary<Guid, DataSubject>(allowedIds.Length);
-        var fields = new Dictionary<Guid, Dictionary<string, byte[]>>(allowedIds.Length);
-        foreach (var chunk in allowedIds.Chunk(500))
-        {
-            foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
-            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId))
-                         .Select(f => new { f.SubjectId, f.Category, f.Ciphertext }).ToListAsync(ct))
-            {
-                if (!fields.TryGetValue(f.SubjectId, out var own)) fields[f.SubjectId] = own = new(StringComparer.Ordinal);
-                own[f.Category] = f.Ciphertext;
-            }
-        }
-
         var ring = keys.Current;
+        var categoriesByScope = new Dictionary<string, Dictionary<string, DataCategory>>(StringComparer.Ordinal);
         var results = new BatchReadItem[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
             var d = verdicts[i];
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            var masked = new Dictionary<string, bool>(StringComparer.Ordinal);
-            if (d.Allowed && subjects.TryGetValue(requests[i].SubjectId, out var subject) && subject.WrappedKey is not null
-                && fields.TryGetValue(subject.Id, out var own))
+            var values = new Dictionary<string, string>(d.Fields.Count, StringComparer.Ordinal);
+            var masked = new Dictionary<string, bool>(d.Fields.Count, StringComparer.Ordinal);
+            if (d.Allowed && d.Fields.Count > 0 && facts.Subjects.TryGetValue(requests[i].SubjectId, out var subject) && subject.WrappedKey is not null
+                && facts.Fields.TryGetValue(subject.Id, out var own))
             {
-                var categories = PolicyScopes.For(current.Model, subject.ServiceId).DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
+                var service = subject.ServiceId ?? "";
+                if (!categoriesByScope.TryGetValue(service, out var categories))
+                    categoriesByScope[service] = categories = PolicyScopes.For(current.Model, subject.ServiceId).DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
                 var dataKey = VaultCrypto.Unwrap(ring, subject.TenantId, subject.Id, subject.WrappedKey);
-                foreach (var f in d.Fields)
+                using (var fieldKey = VaultCrypto.FieldKey(dataKey, subject.TenantId, subject.Id))
                 {
-                    if (!own.TryGetValue(f.Category, out var cipher)) continue;
-                    var plain = VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, f.Category, cipher);
-                    values[f.Category] = f.Unmasked ? plain : Masking.Mask(categories[f.Category], plain);
-                    masked[f.Category] = !f.Unmasked;
+                    foreach (var f in d.Fields)
+                    {
+                        var cipher = own.Find(x => x.Category == f.Category).Ciphertext;
+                        if (cipher is null) continue;
+                        var plain = fieldKey.Decrypt(f.Category, cipher);
+                        values[f.Category] = f.Unmasked ? plain : Masking.Mask(categories[f.Category], plain);
+                        masked[f.Category] = !f.Unmasked;
+                    }
                 }
                 CryptographicOperations.ZeroMemory(dataKey);
             }

@@ -33,7 +33,11 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
     {
         List<Guid> tenants;
         await using (var scope = scopes.CreateAsyncScope())
-            tenants = await scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Tenants.Select(t => t.Id).ToListAsync(ct);
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+            tenants = await db.Tenants.Select(t => t.Id).ToListAsync(ct);
+            await DatabaseStatistics.OptimizeAsync(db, ct);
+        }
         foreach (var tenant in tenants)
         {
             await using var scope = scopes.CreateAsyncScope();

@@ -41,6 +41,51 @@ public sealed class AuditChainStorageTests(PostgresCluster cluster)
     private static Task ExecAsync(TestApp app, string sql) =>
         app.InTenantAsync(Guid.Empty, async (_, db) => await db.Database.ExecuteSqlRawAsync(sql, Ct));
 
+    // Events are written by a multi-row INSERT (PostgreSQL) or a prepared per-row statement (SQLite), not by
+    // SaveChanges: each must be stored exactly as EF stores and queries it, and more than one chunk is written.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AppendMany_EventsOfEveryShape_ReadBackByEfQueriesExactly(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync("acme");
+        app.Clock.Advance(TimeSpan.FromTicks(1_234_567)); // a time with sub-microsecond ticks, which every provider cuts the same way
+        var now = app.Clock.GetUtcNow();
+        var subject = Guid.NewGuid().ToString();
+        var written = await app.InTenantAsync(tenant.Id, async (sp, db) =>
+        {
+            var renamed = await db.Tenants.SingleAsync(t => t.Id == tenant.Id, Ct);
+            renamed.Name = "Acme renamed"; // a pending change of the caller: saved with the events
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            var entries = Enumerable.Range(0, 1200).Select(i => i % 3 == 0
+                ? new AuditEntry(AuditCode.AccessAllowed, Actor.Key(Guid.NewGuid()), AuditOutcome.Success, subject, $"target-{i}", "support", "allowed", "name,email")
+                : new AuditEntry(AuditCode.AccessDenied, Actor.Anonymous, AuditOutcome.Denied)).ToList();
+            var events = await sp.GetRequiredService<AuditLog>().AppendManyAsync(db, entries, Ct);
+            await tx.CommitAsync(Ct);
+            return events;
+        });
+
+        var first = written[0].Sequence; // after the tenant's own creation event
+        var read = await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.AsNoTracking().Where(e => e.Sequence >= first).OrderBy(e => e.Sequence).ToListAsync(Ct));
+        read.Count.ShouldBe(1200);
+        for (var i = 0; i < read.Count; i++)
+        {
+            var (w, r) = (written[i], read[i]);
+            (r.TenantId, r.Sequence, r.Time, r.Code, r.ActorKind, r.ActorId, r.SubjectId, r.TargetId, r.Purpose, r.Categories, r.Outcome, r.ReasonCode)
+                .ShouldBe((w.TenantId, w.Sequence, w.Time, w.Code, w.ActorKind, w.ActorId, w.SubjectId, w.TargetId, w.Purpose, w.Categories, w.Outcome, w.ReasonCode));
+            r.Hash.ShouldBe(w.Hash);
+            r.PreviousHash.ShouldBe(w.PreviousHash);
+        }
+        read[0].Time.ShouldBe(new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero));
+        // EF's own parameters (tenant filter, Guid and time formats) find the rows.
+        var bySubject = await app.InTenantAsync(tenant.Id, (_, db) =>
+            db.AuditEvents.AsNoTracking().CountAsync(e => e.SubjectId == subject && e.Time >= read[0].Time && e.Code == AuditCode.AccessAllowed, Ct));
+        bySubject.ShouldBe(400);
+        (await app.InTenantAsync(tenant.Id, (_, db) => db.Tenants.AsNoTracking().Where(t => t.Id == tenant.Id).Select(t => t.Name).SingleAsync(Ct))).ShouldBe("Acme renamed");
+        var (code, stdout, _) = await VerifyCliAsync(app);
+        code.ShouldBe(0);
+        stdout.ShouldContain("intact, 1201 events"); // 1,200 plus the tenant's creation
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Verify_IntactChain_ExitsZeroWithCount(string provider)
     {
