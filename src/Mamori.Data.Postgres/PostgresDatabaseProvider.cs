@@ -16,6 +16,13 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 
     public object TimestampParameter(DateTimeOffset value) => value.ToUniversalTime();
 
+    public int InsertRowsPerStatement(int columns) => Math.Max(1, 2000 / columns);
+
+    public string AnalyzeVaultSql => """ANALYZE "DataSubjects", "SubjectFields", "SubjectLookups";""";
+
+    // Autovacuum analyzes on its own.
+    public string? PeriodicOptimizeSql => null;
+
     public string Describe(string connectionString)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);

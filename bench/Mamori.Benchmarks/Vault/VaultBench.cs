@@ -60,7 +60,7 @@ public sealed class VaultBench : IAsyncDisposable
                 ids.AddRange(batch.Select(b => b.Subject.Id));
             }
             // As `mamori import` does after loading: the planner needs statistics for batch reads by id.
-            await DatabaseStatistics.RefreshAsync(db);
+            await DatabaseStatistics.RefreshAsync(db, scope.ServiceProvider.GetRequiredService<IDatabaseProvider>());
         }
         return new VaultBench(sp, tenant, dir, ids);
     }

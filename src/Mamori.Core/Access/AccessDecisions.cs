@@ -78,10 +78,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         foreach (var chunk in ids.Chunk(500))
         {
             foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
-            var rows = withCiphertext
-                ? await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId)).Select(f => new { f.SubjectId, f.Category, Ciphertext = (byte[]?)f.Ciphertext }).ToListAsync(ct)
-                : await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId)).Select(f => new { f.SubjectId, f.Category, Ciphertext = (byte[]?)null }).ToListAsync(ct);
-            foreach (var f in rows)
+            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId))
+                         .Select(f => new { f.SubjectId, f.Category, Ciphertext = withCiphertext ? f.Ciphertext : null }).ToListAsync(ct))
             {
                 if (!fields.TryGetValue(f.SubjectId, out var list)) fields[f.SubjectId] = list = new(4);
                 list.Add((f.Category, f.Ciphertext));

@@ -10,7 +10,7 @@ namespace Mamori.Audit;
 /// <c>UPDATE … RETURNING</c>, which serializes appends per tenant on PostgreSQL (row lock) and on
 /// SQLite (one writer), so sequences have no gaps.
 /// </summary>
-public sealed class AuditLog(TimeProvider clock)
+public sealed class AuditLog(TimeProvider clock, IDatabaseProvider provider)
 {
     private sealed record HeadRow(long LastSequence, byte[] LastHash);
 
@@ -66,7 +66,7 @@ public sealed class AuditLog(TimeProvider clock)
         await db.Database.ExecuteSqlAsync($"""UPDATE "AuditHeads" SET "LastHash" = {last} WHERE "TenantId" = {tenantId}""", ct);
         // Events are never tracked: they are only ever inserted, and a tracked event would be saved again
         // (or changed) by a later SaveChanges of the same context.
-        await AppendOnlyInsert.InsertAsync(db, events, ct);
+        await AppendOnlyInsert.InsertAsync(db, provider, events, ct);
         await db.SaveChangesAsync(ct);
         return events;
     }

@@ -10,31 +10,28 @@ namespace Mamori.Data;
 /// <summary>
 /// Inserts rows that are never tracked, updated or read back by the change tracker (audit events) inside
 /// the caller's transaction, without the change tracker and the per-row SQL generation of <c>SaveChanges</c>
-/// (together about as much CPU as the rest of an access decision). SQLite runs in process, so one prepared
-/// single-row statement executed per row is cheapest there (it binds parameters by name with a linear search:
-/// a statement with thousands of them is slower, not faster). PostgreSQL gets one multi-row <c>INSERT</c> per
-/// chunk: one round trip instead of one per row.
+/// (together about as much CPU as the rest of an access decision). How many rows go in one statement is the
+/// provider's call (<see cref="IDatabaseProvider.InsertRowsPerStatement"/>); a single-row statement is prepared
+/// once and executed per row.
 /// Parameters are made by the model's own type mappings (<see cref="RelationalTypeMapping.CreateParameter"/>),
 /// value converters included, so a row is stored exactly as <c>SaveChanges</c> would store it on every
 /// provider.
 /// </summary>
 internal static class AppendOnlyInsert
 {
-    private const int MaxParameters = 2000;
-
     private sealed record Column(string Name, IProperty Property, RelationalTypeMapping Mapping);
 
     private sealed record Table(string Name, Column[] Columns);
 
     private static readonly ConditionalWeakTable<IModel, Dictionary<Type, Table>> Tables = new();
 
-    public static async Task InsertAsync<T>(MamoriDbContext db, IReadOnlyList<T> rows, CancellationToken ct) where T : class
+    public static async Task InsertAsync<T>(MamoriDbContext db, IDatabaseProvider provider, IReadOnlyList<T> rows, CancellationToken ct) where T : class
     {
         if (rows.Count == 0) return;
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("An append-only insert runs inside the caller's transaction.");
         var table = TableOf<T>(db.Model);
-        var perChunk = db.IsSqlite() ? 1 : Math.Max(1, MaxParameters / table.Columns.Length);
+        var perChunk = provider.InsertRowsPerStatement(table.Columns.Length);
         if (perChunk == 1)
         {
             await using var single = transaction.Connection!.CreateCommand();

@@ -52,7 +52,7 @@ public sealed record ImportResult(long Imported, long Rejected, long ResumedAfte
 /// transaction: a row is either fully imported or not at all, and a rerun of the same file resumes
 /// after the last committed line.
 /// </summary>
-public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyStore policies, AuditLog audit, TimeProvider clock)
+public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyStore policies, AuditLog audit, TimeProvider clock, IDatabaseProvider provider)
 {
     public async Task<ImportResult> RunAsync(string path, ImportOptions options, Actor actor, Action<long, long>? progress = null, CancellationToken ct = default)
     {
@@ -114,7 +114,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         }
         imported += await CommitAsync(run, batch, Math.Max(run.LastLine, line), rejectedBefore + rejected.Count, actor, ct, finished: true);
         progress?.Invoke(stream.Length, stream.Length);
-        if (imported > 0) await DatabaseStatistics.RefreshAsync(db, ct);
+        if (imported > 0) await DatabaseStatistics.RefreshAsync(db, provider, ct);
         return new ImportResult(imported, rejected.Count, resumeAfter, rejected);
     }
 

@@ -56,8 +56,11 @@ public static class VaultCrypto
     public static byte[] EncryptField(byte[] dataKey, Guid tenant, Guid subject, string category, string value) =>
         Seal(dataKey, Encoding.UTF8.GetBytes(value), FieldAad(tenant, subject, category));
 
-    public static string DecryptField(byte[] dataKey, Guid tenant, Guid subject, string category, byte[] ciphertext) =>
-        Encoding.UTF8.GetString(Open(dataKey, ciphertext, FieldAad(tenant, subject, category)));
+    public static string DecryptField(byte[] dataKey, Guid tenant, Guid subject, string category, byte[] ciphertext)
+    {
+        using var key = FieldKey(dataKey, tenant, subject);
+        return key.Decrypt(category, ciphertext);
+    }
 
     /// <summary>
     /// One subject's data key set up once for several fields (a batch read decrypts three or more per

@@ -39,7 +39,7 @@ public static class DemoSeeder
         await sp.GetRequiredService<Governance.Training.TrainingRecords>().SaveCourseAsync("privacy-basics",
             new Governance.Training.CourseChange("個人情報保護の基礎研修", "Privacy basics", 12, 30, []), Actor.System, ct);
         var subjects = await DemoData.LoadAsync(sp, ct);
-        await DatabaseStatistics.RefreshAsync(db, ct);
+        await DatabaseStatistics.RefreshAsync(db, sp.GetRequiredService<IDatabaseProvider>(), ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.DemoDataLoaded, Actor.System,

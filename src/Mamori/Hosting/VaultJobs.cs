@@ -36,7 +36,7 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
         {
             var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
             tenants = await db.Tenants.Select(t => t.Id).ToListAsync(ct);
-            await DatabaseStatistics.OptimizeAsync(db, ct);
+            await DatabaseStatistics.OptimizeAsync(db, scope.ServiceProvider.GetRequiredService<IDatabaseProvider>(), ct);
         }
         foreach (var tenant in tenants)
         {
