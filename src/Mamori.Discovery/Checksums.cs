@@ -7,19 +7,22 @@ public static class Checksums
     /// 個人番号: 総務省令第85号 (平成26年) 第5条. Check digit = 11 − (Σ Pn×Qn mod 11), 0 when the remainder
     /// is ≤ 1; Pn counted from the lowest base digit, Qn = n+1 (n ≤ 6) or n−5 (n ≥ 7).
     /// </summary>
-    public static bool IsValidMyNumber(ReadOnlySpan<char> digits)
+    public static bool IsValidMyNumber(ReadOnlySpan<char> digits) =>
+        digits.Length == 12 && AllDigits(digits) && digits[11] - '0' == MyNumberCheckDigit(digits[..11]);
+
+    /// <summary>The check digit of an 11-digit 個人番号 base (the rule above); makes valid numbers for demo data.</summary>
+    public static int MyNumberCheckDigit(ReadOnlySpan<char> base11)
     {
-        if (digits.Length != 12 || !AllDigits(digits)) return false;
+        if (base11.Length != 11 || !AllDigits(base11)) throw new ArgumentException("The base of a My Number is 11 digits.", nameof(base11));
         var sum = 0;
         for (var n = 1; n <= 11; n++)
         {
-            var p = digits[11 - n] - '0';
+            var p = base11[11 - n] - '0';
             var q = n <= 6 ? n + 1 : n - 5;
             sum += p * q;
         }
         var r = sum % 11;
-        var check = r <= 1 ? 0 : 11 - r;
-        return digits[11] - '0' == check;
+        return r <= 1 ? 0 : 11 - r;
     }
 
     /// <summary>

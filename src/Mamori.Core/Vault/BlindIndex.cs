@@ -55,27 +55,12 @@ public static class BlindIndex
                 var digits = new string(v.Where(char.IsAsciiDigit).ToArray());
                 if (digits.Length != 12 || v.Any(c => !char.IsAsciiDigit(c) && c is not ' ' and not '-'))
                     throw new MamoriException(ErrorCode.InvalidFieldValue, "A My Number field must be 12 digits.");
-                if (!MyNumberCheckDigitValid(digits))
+                if (!Mamori.Discovery.Checksums.IsValidMyNumber(digits))
                     throw new MamoriException(ErrorCode.InvalidFieldValue, "A My Number field has a wrong check digit.");
                 return digits;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
-    }
-
-    /// <summary>総務省令第85号 第5条: weights 6,5,4,3,2,7,6,5,4,3,2 from the left; remainder ≤ 1 gives 0.</summary>
-    public static bool MyNumberCheckDigitValid(string digits)
-    {
-        var sum = 0;
-        for (var n = 1; n <= 11; n++)
-        {
-            var p = digits[11 - n] - '0';
-            var q = n <= 6 ? n + 1 : n - 5;
-            sum += p * q;
-        }
-        var r = sum % 11;
-        var check = r <= 1 ? 0 : 11 - r;
-        return check == digits[11] - '0';
     }
 
     public static byte[] Compute(byte[] key, Guid tenant, LookupKind kind, string normalized)

@@ -108,12 +108,7 @@ public static class DemoData
     /// <summary>11 random digits and the check digit of the My Number Act ordinance.</summary>
     public static string MyNumber(Random r)
     {
-        var digits = new int[12];
-        for (var i = 0; i < 11; i++) digits[i] = r.Next(10);
-        var sum = 0;
-        for (var n = 1; n <= 11; n++) sum += digits[11 - n] * (n <= 6 ? n + 1 : n - 5);
-        var rem = sum % 11;
-        digits[11] = rem <= 1 ? 0 : 11 - rem;
-        return string.Concat(digits.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+        var base11 = string.Concat(Enumerable.Range(0, 11).Select(_ => (char)('0' + r.Next(10))));
+        return base11 + Mamori.Discovery.Checksums.MyNumberCheckDigit(base11).ToString(CultureInfo.InvariantCulture);
     }
 }

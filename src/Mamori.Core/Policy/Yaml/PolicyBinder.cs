@@ -289,7 +289,7 @@ internal static class PolicyBinder
             body = ab.Finish(n is null ? null : new AccreditedBody(n, c));
         }
         var number = r.Str("corporateNumber");
-        if (number is not null && !IsValidCorporateNumber(number))
+        if (number is not null && !Mamori.Discovery.Checksums.IsValidCorporateNumber(number))
             r.Diags.Error(r.FieldPos("corporateNumber"), PolicyCodes.InvalidCorporateNumber,
                 "'corporateNumber' must be a 13-digit corporate number (法人番号) with a valid check digit.");
         return r.Finish(new Company
@@ -302,20 +302,6 @@ internal static class PolicyBinder
             AccreditedBody = body,
             GuardianConsentUnderAge = r.Int("guardianConsentUnderAge"),
         });
-    }
-
-    /// <summary>法人番号: 13 digits, the first being a check digit over the other 12 (NTA rule).</summary>
-    public static bool IsValidCorporateNumber(string s)
-    {
-        if (s.Length != 13 || !s.All(char.IsAsciiDigit)) return false;
-        var sum = 0;
-        for (var i = 0; i < 12; i++)
-        {
-            var digit = s[12 - i] - '0'; // P_n counted from the lowest digit, n = 1..12
-            sum += digit * ((i + 1) % 2 == 1 ? 1 : 2);
-        }
-        var check = 9 - (sum % 9);
-        return s[0] - '0' == check;
     }
 
     public static PrivacyManagers? BindManagers(MapReader r)
