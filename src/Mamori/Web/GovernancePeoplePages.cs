@@ -15,13 +15,15 @@ public static class GovernancePeoplePages
 
     public static void MapGovernancePeoplePages(this WebApplication app)
     {
-        app.MapGet(Base + "/organisation", async (HttpContext http) => Result(await OrganisationAsync(http)))
+        // The return type is spelled out: an expression-bodied `async (HttpContext http) => Result(…)` binds to the
+        // RequestDelegate overload, which drops the IResult and answers 200 with an empty body.
+        app.MapGet(Base + "/organisation", async Task<IResult> (HttpContext http) => Result(await OrganisationAsync(http)))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
-        app.MapGet(Base + "/access-reviews", async (HttpContext http) => Result(await ReviewsAsync(http)))
+        app.MapGet(Base + "/access-reviews", async Task<IResult> (HttpContext http) => Result(await ReviewsAsync(http)))
             .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
         app.MapGet(Base + "/access-reviews/{id:guid}", async (Guid id, HttpContext http) => Result(await ReviewAsync(http, id)))
             .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
-        app.MapGet(Base + "/training", async (HttpContext http) => Result(await TrainingAsync(http)))
+        app.MapGet(Base + "/training", async Task<IResult> (HttpContext http) => Result(await TrainingAsync(http)))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
 
         Post(app, "/organisation/representative", Permission.ManageOrganisation, "/organisation", async (http, f) =>

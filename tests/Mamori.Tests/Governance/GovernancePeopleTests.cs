@@ -351,14 +351,54 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         await Put(officer, "/api/governance/organisation/representative", new { userId = officerUser.Id });
         await Put(officer, $"/api/governance/staff/{officerUser.Id}", new { departmentId = "isp" });
         var review = await Post(officer, "/api/governance/access-reviews", new { departmentId = "isp" });
-        foreach (var path in new[] { "/console/governance/organisation", "/console/governance/access-reviews", "/console/governance/training",
-                     $"/console/governance/access-reviews/{review.GetProperty("review").GetProperty("id").GetGuid()}" })
+        foreach (var (path, title) in new[] { ("/console/governance/organisation", "個人情報保護の組織"), ("/console/governance/access-reviews", "<h1"),
+                     ("/console/governance/training", "<h1"), ($"/console/governance/access-reviews/{review.GetProperty("review").GetProperty("id").GetGuid()}", "<h1") })
         {
             var r = await officer.GetAsync(path, Ct);
             r.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+            // Regression: three of these pages answered 200 with an empty body (the handler's IResult was dropped).
+            r.Content.Headers.ContentType!.MediaType.ShouldBe("text/html", path);
+            (await r.Content.ReadAsStringAsync(Ct)).ShouldContain(title, customMessage: path);
         }
         var dashboard = await officer.GetStringAsync("/console", Ct);
         dashboard.ShouldContain("棚卸し・教育");
         (await (await app.SignedInAsync(tenant, Roles.Operator)).GetAsync("/console/governance/organisation", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ConsoleForms_OrganiseThenReviewByManager_RevokesAndCompletes()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officer = await Console.ConsoleScenario.SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var staff = await app.UserAsync(tenant, Roles.Operator, Roles.Auditor);
+        var manager = await app.UserAsync(tenant, Roles.Operator);
+        const string org = "/console/governance/organisation";
+        static KeyValuePair<string, string> F(string k, string v) => new(k, v);
+        foreach (var u in new[] { staff, manager })
+            (await officer.PostAsync(org, org + "/staff", [F("userId", u.Id.ToString()), F("departmentId", "registry")])).Headers.Location!.ToString()
+                .ShouldBe(org + "?done=saved");
+        (await officer.PostAsync(org, org + "/department", [F("id", "registry"), F("managerUserId", manager.Id.ToString()), F("everyMonths", "3")]))
+            .Headers.Location!.ToString().ShouldBe(org + "?done=saved");
+        (await officer.PostAsync(org, org + "/department", [F("id", "registry"), F("everyMonths", "99")]))
+            .Headers.Location!.ToString().ShouldBe(org + "?error=MAMORI-9008");
+        (await officer.GetStringAsync(org + "?error=MAMORI-9008")).ShouldContain("MAMORI-9008");
+
+        var cookie = (await app.SignedInAsync(manager)).DefaultRequestHeaders.GetValues("Cookie").Single();
+        var m = new Console.ConsoleScenario.FormSession(app, cookie);
+        const string list = "/console/governance/access-reviews";
+        var started = await m.PostAsync(list, list, [F("departmentId", "registry")]);
+        var reviewPage = started.Headers.Location!.ToString();
+        reviewPage.ShouldStartWith(list + "/");
+        var html = await m.GetStringAsync(reviewPage);
+        var lines = await app.InTenantAsync(tenant, (_, db) => db.Set<AccessReviewLine>().AsNoTracking().ToListAsync(Ct));
+        lines.Count.ShouldBe(3); // staff: operator, auditor; manager: operator
+        foreach (var l in lines) html.ShouldContain($"/lines/{l.Id}");
+        foreach (var l in lines)
+            (await m.PostAsync(reviewPage, $"{reviewPage}/lines/{l.Id}", [F("decision", l.Item == Roles.Auditor ? "revoked" : "confirmed")]))
+                .Headers.Location!.ToString().ShouldBe(reviewPage + "?done=saved");
+        (await m.PostAsync(reviewPage, reviewPage + "/complete", [])).Headers.Location!.ToString().ShouldBe(reviewPage + "?done=saved");
+        (await app.InTenantAsync(tenant, (_, db) => db.Users.AsNoTracking().SingleAsync(u => u.Id == staff.Id, Ct))).Roles.ShouldBe([Roles.Operator]);
+        (await m.GetStringAsync(list)).ShouldContain("2027-02-23"); // next review: 2026-11-23 + 3 months
     }
 }
