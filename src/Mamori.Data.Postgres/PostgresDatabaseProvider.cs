@@ -37,6 +37,6 @@ public sealed class PostgresDesignTimeFactory : Microsoft.EntityFrameworkCore.De
     {
         var options = new DbContextOptionsBuilder<MamoriDbContext>();
         new PostgresDatabaseProvider().Configure(options, "Host=127.0.0.1;Database=mamori_design");
-        return new MamoriDbContext(options.Options, new Tenancy.TenantContext());
+        return new MamoriDbContext(options.Options);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Mamori.Data.Sqlite;
@@ -22,10 +23,13 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 
     public void Configure(DbContextOptionsBuilder options, string connectionString)
     {
+#pragma warning disable EF1001 // an internal EF service is replaced: see PlainSqliteRelationalConnection
         options.UseSqlite(_resolved.GetOrAdd(connectionString, ToConnectionString),
                 o => o.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name))
             .AddInterceptors(Pragmas.Instance)
-            .ReplaceService<IModelCustomizer, SqliteModelCustomizer>();
+            .ReplaceService<IModelCustomizer, SqliteModelCustomizer>()
+            .ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, PlainSqliteRelationalConnection>();
+#pragma warning restore EF1001
     }
 
     public string Describe(string connectionString) => $"SQLite {Path.GetFullPath(PathOf(connectionString))}";
@@ -117,6 +121,26 @@ public sealed class SqliteDesignTimeFactory : Microsoft.EntityFrameworkCore.Desi
     {
         var options = new DbContextOptionsBuilder<MamoriDbContext>();
         new SqliteDatabaseProvider().Configure(options, Path.Combine(Path.GetTempPath(), "mamori-design.db"));
-        return new MamoriDbContext(options.Options, new Tenancy.TenantContext());
+        return new MamoriDbContext(options.Options);
     }
 }
+
+/// <summary>
+/// EF Core registers its decimal arithmetic and <c>regexp</c> functions on every SQLite connection it creates, and
+/// Microsoft.Data.Sqlite applies them again to the native connection on every open (and undoes them on close):
+/// thirteen native registrations, each with a delegate and a GC handle, for every query. Without them
+/// <c>POST /api/decisions</c> served about 25 % more requests per second (bench/results/vault/decisions-load.md).
+/// Mamori's model has no decimal property (a test holds that) and no query uses a regular expression, so the
+/// connection is created without them. This subclasses an internal EF type (EF1001): the package version is pinned, and the
+/// SQLite contract suite fails at once if an upgrade changes it.
+/// </summary>
+#pragma warning disable EF1001
+public sealed class PlainSqliteRelationalConnection(
+    RelationalConnectionDependencies dependencies,
+    Microsoft.EntityFrameworkCore.Storage.IRawSqlCommandBuilder rawSqlCommandBuilder,
+    Microsoft.EntityFrameworkCore.Diagnostics.IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
+    : Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
+{
+    protected override DbConnection CreateDbConnection() => new SqliteConnection(GetValidatedConnectionString());
+}
+#pragma warning restore EF1001

@@ -5,6 +5,7 @@ using Mamori.Tenancy;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mamori.Data;
 
@@ -13,8 +14,39 @@ namespace Mamori.Data;
 /// <see cref="IEntityTypeConfiguration{TEntity}"/> classes in its folder. Every
 /// <see cref="ITenantOwned"/> entity is filtered by the current tenant.
 /// </summary>
-public class MamoriDbContext(DbContextOptions<MamoriDbContext> options, TenantContext tenant) : DbContext(options), IDataProtectionKeyContext
+public class MamoriDbContext(DbContextOptions<MamoriDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    // Contexts are pooled (see AddMamoriDbContext): a leased context is bound to its unit of work's
+    // tenant, and a returned one is unbound before anything else can lease it.
+    private TenantContext tenant = new();
+
+    /// <summary>
+    /// Registers the context as a scoped service leased from a pool: building a context (its
+    /// options, its internal service scope) was the largest allocation of an API request.
+    /// </summary>
+    public static void AddPooled(IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configure)
+    {
+        services.AddPooledDbContextFactory<MamoriDbContext>(configure);
+        services.AddScoped(sp =>
+        {
+            var db = sp.GetRequiredService<IDbContextFactory<MamoriDbContext>>().CreateDbContext();
+            db.tenant = sp.GetRequiredService<TenantContext>();
+            return db;
+        });
+    }
+
+    public override void Dispose()
+    {
+        tenant = new TenantContext();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        tenant = new TenantContext();
+        return base.DisposeAsync();
+    }
+
     /// <summary>ASP.NET data-protection keys (antiforgery), shared by every server on one database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

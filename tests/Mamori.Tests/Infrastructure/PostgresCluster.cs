@@ -55,7 +55,7 @@ public sealed class PostgresCluster : IAsyncLifetime
                 await ExecuteAsync(server, "CREATE DATABASE mamori_template", ct);
                 var options = new DbContextOptionsBuilder<MamoriDbContext>();
                 new PostgresDatabaseProvider().Configure(options, server.ConnectionString("mamori_template"));
-                await using (var db = new MamoriDbContext(options.Options, new TenantContext()))
+                await using (var db = new MamoriDbContext(options.Options))
                     await db.Database.MigrateAsync(ct);
                 NpgsqlConnection.ClearAllPools();
                 _templateReady = true;

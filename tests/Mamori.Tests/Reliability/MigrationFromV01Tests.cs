@@ -88,7 +88,7 @@ public sealed class MigrationFromV01Tests(PostgresCluster cluster)
     {
         var options = new DbContextOptionsBuilder<MamoriDbContext>();
         MamoriSettings.ProviderFor(target).Configure(options, target.ConnectionString);
-        return new MamoriDbContext(options.Options, new TenantContext());
+        return new MamoriDbContext(options.Options);
     }
 
     /// <summary>Copies the columns both schemas have, table by table, with foreign keys off during the copy.</summary>
