@@ -17,8 +17,16 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
 {
     public async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy)> DecideAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
     {
+        var (decision, subject, scope, _) = await DecideWithFieldsAsync(request, actor, ct);
+        return (decision, subject, scope);
+    }
+
+    /// <summary>The decision, plus the subject's encrypted fields it read, so a read decrypts without reading them again.</summary>
+    internal async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy, IReadOnlyList<AccessDecisions.StoredField> Fields)> DecideWithFieldsAsync(
+        DecisionRequest request, Actor actor, CancellationToken ct = default)
+    {
         var current = await policies.RequireCurrentAsync(ct);
-        var facts = await SubjectWithCategories(db, request.SubjectId, ct);
+        var facts = await SubjectWithFields(db, request.SubjectId, ct);
         var subject = facts?.Subject;
         IPolicyScope scope = current.Model;
         Decision decision;
@@ -26,7 +34,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         else
         {
             scope = PolicyScopes.For(current.Model, subject.ServiceId);
-            IReadOnlyList<string> stored = subject.ErasedAt is null ? facts!.Categories : [];
+            IReadOnlyList<string> stored = subject.ErasedAt is null ? facts!.Fields.Select(f => f.Category).ToList() : [];
             var consentScopes = new Dictionary<string, bool>(StringComparer.Ordinal);
             var now = clock.GetUtcNow();
             var needsConsent = scope.Purposes.FirstOrDefault(p => p.Id == request.Purpose) is { ConsentRequired: true };
@@ -46,7 +54,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
             SubjectId: request.SubjectId.ToString(), Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: decision.Reason,
             Categories: Truncate(AuditIds.Declared(current.Model, categories, decision.Allowed), 1000)));
-        return (decision, subject, scope);
+        return (decision, subject, scope, facts?.Fields ?? []);
     }
 
     /// <summary>
@@ -117,18 +125,30 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         return (decisions, entries, new BatchFacts(subjects, fields));
     }
 
-    private sealed record SubjectFacts(DataSubject Subject, List<string> Categories);
+    private sealed record SubjectFacts(DataSubject Subject, List<StoredField> Fields);
+
+    internal sealed record StoredField(string Category, byte[] Ciphertext);
 
     // The hot path of every read and of POST /api/decisions: two primary-key lookups. One query with a
     // correlated collection made SQLite sort through a temporary B-tree on every call, which cost more
     // than the second round trip does.
-    private static async Task<SubjectFacts?> SubjectWithCategories(MamoriDbContext db, Guid id, CancellationToken ct)
+    // Both queries are compiled once: translating their LINQ trees again on every decision cost more than running them.
+    // The fields come with their ciphertext (a few hundred bytes) so that a read needs no third query.
+    private static async Task<SubjectFacts?> SubjectWithFields(MamoriDbContext db, Guid id, CancellationToken ct)
     {
-        var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+        var subject = await SubjectById.For(db)(db, id, ct);
         if (subject is null) return null;
-        var categories = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == id).Select(f => f.Category).ToListAsync(ct);
-        return new SubjectFacts(subject, categories);
+        var fields = new List<StoredField>();
+        await foreach (var f in FieldsOf.For(db)(db, id).WithCancellation(ct)) fields.Add(f);
+        return new SubjectFacts(subject, fields);
     }
+
+    private static readonly PerModel<Func<MamoriDbContext, Guid, CancellationToken, Task<DataSubject?>>> SubjectById = new(() =>
+        EF.CompileAsyncQuery((MamoriDbContext db, Guid id, CancellationToken ct) => db.Set<DataSubject>().AsNoTracking().FirstOrDefault(s => s.Id == id)));
+
+    private static readonly PerModel<Func<MamoriDbContext, Guid, IAsyncEnumerable<StoredField>>> FieldsOf = new(() =>
+        EF.CompileAsyncQuery((MamoriDbContext db, Guid id) => db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == id)
+            .Select(f => new StoredField(f.Category, f.Ciphertext))));
 
     private static string? Truncate(string? s, int max = 64) => s is null || s.Length <= max ? s : s[..max];
 }

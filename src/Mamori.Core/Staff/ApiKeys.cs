@@ -68,6 +68,10 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
 
     public enum Failure { Malformed, Unknown, Revoked, Expired }
 
+    // Every API request runs this query; compiled once instead of translated per request.
+    private static readonly PerModel<Func<MamoriDbContext, string, CancellationToken, Task<ApiKey?>>> ByPrefix = new(() =>
+        EF.CompileAsyncQuery((MamoriDbContext db, string prefix, CancellationToken ct) => db.ApiKeys.IgnoreQueryFilters().AsNoTracking().FirstOrDefault(k => k.Prefix == prefix)));
+
     /// <summary>Checks a presented key across tenants (its prefix is unique) in fixed time on the secret.</summary>
     public async Task<(StaffPrincipal? Principal, Failure? Failure)> ValidateAsync(string presented, CancellationToken ct = default)
     {
@@ -77,7 +81,7 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
         if (sep <= 0) return (null, Failure.Malformed);
         var prefix = rest[..sep].ToString();
         var secret = rest[(sep + 1)..].ToString();
-        var key = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.Prefix == prefix, ct);
+        var key = await ByPrefix.For(db)(db, prefix, ct);
         var expected = key?.SecretHash ?? new byte[32];
         var matches = CryptographicOperations.FixedTimeEquals(SecretTokens.HashOf(secret), expected);
         if (key is null || !matches) return (null, Failure.Unknown);

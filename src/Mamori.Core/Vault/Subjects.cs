@@ -177,11 +177,9 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
 
     public async Task<ReadResult> ReadAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
     {
-        var (decision, subject, scope) = await decisions.DecideAsync(request, actor, ct);
+        var (decision, subject, scope, fields) = await decisions.DecideWithFieldsAsync(request, actor, ct);
         if (!decision.Allowed) throw Denied(decision);
         var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        var wanted = decision.Fields.Select(f => f.Category).ToList();
-        var fields = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject!.Id && wanted.Contains(f.Category)).ToListAsync(ct);
         var dataKey = VaultCrypto.Unwrap(keys.Current, subject!.TenantId, subject.Id, subject.WrappedKey!);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var masked = new Dictionary<string, bool>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Text;
 using Mamori.Access;
 using Mamori.Audit;
+using Mamori.Cli;
 using Mamori.Data;
 using Mamori.Errors;
 using Mamori.Staff;
@@ -120,6 +121,27 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
 
         var denied = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.AccessDenied, Ct));
         denied.ShouldBe(11);
+    }
+
+    // The decision's queries are compiled once and run on pooled contexts: the tenant filter must take each
+    // context's tenant at execution, not the first one it saw. Decided in the owner's tenant before and after.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Decide_SubjectOfAnotherTenant_DeniedAsNotFound(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var other = (await app.CreateTenantAsync("other")).Id;
+        await app.InTenantAsync(other, (sp, _) => PolicyPublishCommand.PublishDirectoryAsync(sp, ExamplesDir, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var request = new DecisionRequest(customer, "support", ["name"], [Roles.Operator]);
+        Task<Decision> DecideIn(Guid t) => app.InTenantAsync(t, async (sp, _) => (await sp.GetRequiredService<AccessDecisions>().DecideAsync(request, Actor.System, Ct)).Decision);
+
+        (await DecideIn(tenant)).Allowed.ShouldBeTrue();
+        var foreign = await DecideIn(other);
+        foreign.Allowed.ShouldBeFalse();
+        foreign.Reason.ShouldBe(DecisionReasons.SubjectNotFound);
+        (await DecideIn(tenant)).Allowed.ShouldBeTrue();
+        (await Should.ThrowAsync<MamoriException>(() => ReadAsync(app, other, request))).Code.ShouldBe(ErrorCode.SubjectNotFound);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
