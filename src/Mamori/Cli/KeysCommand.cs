@@ -21,14 +21,29 @@ public static class KeysCommand
         }, requireMigrated: false));
 
         var statusJson = CliSupport.Json();
-        var status = new Command("status", "Show the keys and how many data keys each still wraps") { statusJson };
+        var status = new Command("status", "Show the keys, how many data keys each still wraps, and the pseudonymization keys with their datasets") { statusJson };
         status.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var ring = Provider(r).Current;
             var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
             var rows = ring.Keks.Select(k => new { k.Id, k.Created, primary = k.Id == ring.Primary.Id, dataKeys = usage.GetValueOrDefault(k.Id) }).ToList();
-            if (r.GetValue(statusJson)) CliSupport.WriteJson(r, new { source = ring.Source, keys = rows });
-            else foreach (var k in rows) r.InvocationConfiguration.Output.WriteLine($"{k.Id}\t{k.Created:u}\t{(k.primary ? "primary" : "old")}\t{k.dataKeys} data keys");
+            // A pseudonymization key belongs to one pseudonymized dataset (across tenants: the ring is the server's).
+            var datasets = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(sp.GetRequiredService<Data.MamoriDbContext>().Set<Datasets.ProcessedDataset>())
+                    .Where(d => d.KeyId != null && d.KeyDeletedAt == null).Select(d => new { d.KeyId, d.Id, d.Name }), ct);
+            var pseudonymization = ring.PseudonymizationKeys.Select(k => new
+            {
+                k.Id, k.Created,
+                datasets = datasets.Where(d => d.KeyId == k.Id).Select(d => new { d.Id, d.Name }).ToList(),
+            }).ToList();
+            if (r.GetValue(statusJson)) CliSupport.WriteJson(r, new { source = ring.Source, keys = rows, pseudonymizationKeys = pseudonymization });
+            else
+            {
+                var output = r.InvocationConfiguration.Output;
+                foreach (var k in rows) output.WriteLine($"{k.Id}\t{k.Created:u}\t{(k.primary ? "primary" : "old")}\t{k.dataKeys} data keys");
+                foreach (var k in pseudonymization)
+                    output.WriteLine($"{k.Id}\t{k.Created:u}\tpseudonymization\t{(k.datasets.Count == 0 ? "no dataset" : string.Join(", ", k.datasets.Select(d => $"{d.Name} ({d.Id})")))}");
+            }
             return 0;
         }));
 

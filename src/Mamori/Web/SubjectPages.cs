@@ -94,12 +94,15 @@ public static class SubjectPages
     {
         var c = http.Caller();
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, http.RequestAborted);
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
+        var typeName = subject is null || policy is null ? null
+            : Access.PolicyScopes.For(policy.Model, subject.ServiceId).SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name.Get(lang);
         Html body;
         try
         {
             var r = await subjects.ReadAsync(new DecisionRequest(id, purpose, null, c.Roles), c.Actor, http.RequestAborted);
             var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-            var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
             var names = Access.PolicyScopes.For(current.Model, subject?.ServiceId).DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
             var rows = r.Values.Select(kv => H.F($"""
                 <tr><th scope="row">{names.GetValueOrDefault(kv.Key, kv.Key)} <code class="muted">{kv.Key}</code></th><td class="value">{kv.Value}</td>
@@ -122,7 +125,7 @@ public static class SubjectPages
         return H.F($"""
             <article class="card subject" aria-label="{T(http, "本人", "Subject")} {id}">
             <h2><code>{id}</code></h2>
-            <p class="muted">{T(http, "種類", "Type")}: {subject?.SubjectType ?? "—"} · {T(http, "サービス", "Service")}: {subject?.ServiceId ?? T(http, "全社", "company")} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
+            <p class="muted">{T(http, "種類", "Type")}: {(typeName is null ? H.F($"{subject?.SubjectType ?? "—"}") : H.F($"{typeName} <code class=\"muted\">{subject!.SubjectType}</code>"))} · {T(http, "サービス", "Service")}: {subject?.ServiceId ?? T(http, "全社", "company")} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
             {(subject?.UseSuspended == true ? H.F($" · <strong class=\"error\">{T(http, "利用停止中", "Use suspended")}</strong>") : default)}
             {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>") : default)}</p>
             {body}{records}{link}

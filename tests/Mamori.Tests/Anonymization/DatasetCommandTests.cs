@@ -60,6 +60,11 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         export.Err.ShouldContain("(MAMORI-8052)");
         var list = await RunAsync(["datasets", "list", "--json", .. env]);
         list.Out.ShouldContain(id.ToString());
+        var status = await RunAsync(["keys", "status", "--json", .. env]);
+        status.Code.ShouldBe(0, status.Err);
+        var pseudonymizationKey = JsonDocument.Parse(status.Out).RootElement.GetProperty("pseudonymizationKeys").EnumerateArray().Single();
+        pseudonymizationKey.GetProperty("id").GetString().ShouldBe(keyId);
+        pseudonymizationKey.GetProperty("datasets").EnumerateArray().Single().GetProperty("id").GetGuid().ShouldBe(id);
 
         await File.WriteAllTextAsync(config, "name: x\npurposes: [marketing]\ncolumns:\n  email: keep\n", Ct);
         var contact = await RunAsync(["pseudonymize", input, "--config", config, "--output", output, .. env]);
@@ -74,6 +79,9 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         var deleted = await RunAsync(["datasets", "delete-key", id.ToString(), .. env]);
         deleted.Code.ShouldBe(0, deleted.Err);
         KeyRing.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "keys.json"), Ct), "t").FindPseudonymizationKey(keyId).ShouldBeNull();
+        var after = await RunAsync(["keys", "status", .. env]);
+        after.Out.ShouldNotContain(keyId);
+        after.Out.ShouldNotContain("pseudonymization");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -115,6 +115,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var html = await response.Content.ReadAsStringAsync(Ct);
         html.ShouldContain(subject.ToString());
         html.ShouldContain("080-****-3333");
+        html.ShouldContain("SMS認証の利用者 <code class=\"muted\">sms-user</code>"); // the type by its policy name, id beside it
         var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.SubjectId == subject.ToString() && e.Code == AuditCode.AccessAllowed)
             .Select(e => e.Purpose).ToListAsync(Ct));
         events.ShouldNotBeEmpty();
