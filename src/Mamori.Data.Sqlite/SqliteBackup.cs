@@ -106,6 +106,10 @@ public static class SqliteBackup
     {
         var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = 30 }.ToString());
         c.Open();
+        // Microsoft.Data.Sqlite retries busy commands itself but sets no busy handler, and the backup API is no
+        // command: a lock it meets (another connection recovering or checkpointing the WAL) fails it at once. A backup
+        // beside a writing server failed that way once in a full test run under load; with a busy handler SQLite waits.
+        Execute(c, "PRAGMA busy_timeout=30000;");
         return c;
     }
 

@@ -129,7 +129,7 @@ public sealed class SqliteDesignTimeFactory : Microsoft.EntityFrameworkCore.Desi
 /// EF Core registers its decimal arithmetic and <c>regexp</c> functions on every SQLite connection it creates, and
 /// Microsoft.Data.Sqlite applies them again to the native connection on every open (and undoes them on close):
 /// thirteen native registrations, each with a delegate and a GC handle, for every query. Without them
-/// <c>POST /api/decisions</c> served about 25 % more requests per second (bench/results/vault/decisions-load.md).
+/// <c>POST /api/decisions</c> served at least a quarter more requests per second (bench/results/vault/decisions-load.md).
 /// Mamori's model has no decimal property (a test holds that) and no query uses a regular expression, so the
 /// connection is created without them. This subclasses an internal EF type (EF1001): the package version is pinned, and the
 /// SQLite contract suite fails at once if an upgrade changes it.

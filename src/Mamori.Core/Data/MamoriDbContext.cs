@@ -16,7 +16,7 @@ namespace Mamori.Data;
 /// </summary>
 public class MamoriDbContext(DbContextOptions<MamoriDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
-    // Contexts are pooled (see AddMamoriDbContext): a leased context is bound to its unit of work's
+    // Contexts are pooled (see AddPooled): a leased context is bound to its unit of work's
     // tenant, and a returned one is unbound before anything else can lease it.
     private TenantContext tenant = new();
 

@@ -68,7 +68,8 @@ public static class CliSupport
         }
         catch (DbException e)
         {
-            await err.WriteLineAsync($"mamori: the database failed: {e.GetType().Name} ({ErrorCodes.Format(ErrorCode.DatabaseUnavailable)})");
+            // The provider's code (SQLite result code, PostgreSQL SQLSTATE) says what failed; its message may quote data, so it stays out.
+            await err.WriteLineAsync($"mamori: the database failed: {e.GetType().Name} {e.SqlState ?? e.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({ErrorCodes.Format(ErrorCode.DatabaseUnavailable)})");
             return 1;
         }
         catch (OperationCanceledException)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Mamori.Errors;
 using Mamori.Hosting;
 using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Cli;
 
@@ -28,9 +29,8 @@ public static class KeysCommand
             var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
             var rows = ring.Keks.Select(k => new { k.Id, k.Created, primary = k.Id == ring.Primary.Id, dataKeys = usage.GetValueOrDefault(k.Id) }).ToList();
             // A pseudonymization key belongs to one pseudonymized dataset (across tenants: the ring is the server's).
-            var datasets = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(sp.GetRequiredService<Data.MamoriDbContext>().Set<Datasets.ProcessedDataset>())
-                    .Where(d => d.KeyId != null && d.KeyDeletedAt == null).Select(d => new { d.KeyId, d.Id, d.Name }), ct);
+            var datasets = await sp.GetRequiredService<Data.MamoriDbContext>().Set<Datasets.ProcessedDataset>().IgnoreQueryFilters()
+                .Where(d => d.KeyId != null && d.KeyDeletedAt == null).Select(d => new { d.KeyId, d.Id, d.Name }).ToListAsync(ct);
             var pseudonymization = ring.PseudonymizationKeys.Select(k => new
             {
                 k.Id, k.Created,
@@ -84,8 +84,7 @@ public static class KeysCommand
         new(KeyRingOptions.From(MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir)).DataDir));
 
     internal static async Task<List<Guid>> AllTenantsAsync(IServiceProvider sp, CancellationToken ct) =>
-        await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            sp.GetRequiredService<Data.MamoriDbContext>().Tenants.Select(t => t.Id), ct);
+        await sp.GetRequiredService<Data.MamoriDbContext>().Tenants.Select(t => t.Id).ToListAsync(ct);
 }
 
 public static class RetentionCommand
