@@ -69,7 +69,13 @@ public static class CliSupport
         catch (DbException e)
         {
             // The provider's code (SQLite result code, PostgreSQL SQLSTATE) says what failed; its message may quote data, so it stays out.
-            await err.WriteLineAsync($"mamori: the database failed: {e.GetType().Name} {e.SqlState ?? e.ErrorCode.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({ErrorCodes.Format(ErrorCode.DatabaseUnavailable)})");
+            var code = e switch
+            {
+                Microsoft.Data.Sqlite.SqliteException s => $", SQLite error {s.SqliteExtendedErrorCode}",
+                { SqlState: { } state } => $", SQLSTATE {state}",
+                _ => "",
+            };
+            await err.WriteLineAsync($"mamori: the database failed: {e.GetType().Name}{code} ({ErrorCodes.Format(ErrorCode.DatabaseUnavailable)})");
             return 1;
         }
         catch (OperationCanceledException)

@@ -63,6 +63,16 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Run_FileIsNotADatabase_OneLineWithSqliteCode()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "m.db"), new string('x', 4096), TestContext.Current.CancellationToken);
+        var (code, _, err) = await RunAsync("audit", "verify", "--db", $"sqlite:{dir}/m.db", "--data-dir", dir);
+        code.ShouldBe(1);
+        err.Trim().ShouldBe("mamori: the database failed: SqliteException, SQLite error 26 (MAMORI-1301)"); // SQLITE_NOTADB
+    }
+
+    [Fact]
     public async Task Run_UnmigratedDatabase_TellsToMigrate()
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
