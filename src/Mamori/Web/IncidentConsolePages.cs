@@ -374,6 +374,7 @@ public static class IncidentConsolePages
         var d = v.Decision;
         var manage = Can(http, Permission.ManageIncidents);
         var timeline = await incidents.TimelineAsync(id, ct);
+        var actorName = await ActorNamesAsync(http, timeline.Select(t => t.Actor));
         var subjects = await incidents.SubjectsAsync(id, ct);
         var notified = await incidents.NotifiedCountAsync(id, ct);
         Html err = error is null ? default : Error($"{error.Message} ({ErrorCodes.Format(error.Code)})");
@@ -488,7 +489,7 @@ public static class IncidentConsolePages
             <section aria-labelledby="blast-h"><h2 id="blast-h">{T(http, "影響範囲（監査ログから）", "Blast radius (from the audit chain)")}</h2>{blast}{blastForms}</section>
             <section aria-labelledby="docs-h"><h2 id="docs-h">{T(http, "報告書・通知", "Reports and notices")}</h2>{documents}</section>
             <section aria-labelledby="tl-h"><h2 id="tl-h">{T(http, "経過", "Timeline")}</h2>
-            <ol>{timeline.Select(t => H.F($"<li><time datetime=\"{t.Time.ToString("O", Inv)}\">{Jst(t.Time)}</time> [{t.Kind}] <span class=\"pre\">{t.Text}</span> <span class=\"muted\">{t.Actor}</span></li>"))}</ol>
+            <ol>{timeline.Select(t => H.F($"<li><time datetime=\"{t.Time.ToString("O", Inv)}\">{Jst(t.Time)}</time> [{t.Kind}] <span class=\"pre\">{t.Text}</span> <span class=\"muted\" title=\"{t.Actor}\">{actorName(t.Actor)}</span></li>"))}</ol>
             {timelineForm}</section>
             <p><a href="/console/incidents">{T(http, "一覧へ", "To the list")}</a></p>
             """));

@@ -1,5 +1,6 @@
 using Mamori.Auth;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Web;
 
@@ -131,6 +132,26 @@ public static class Pages
     }
 
     /// <summary>People see Japan time.</summary>
+    /// <summary>
+    /// Staff-facing names for actors recorded as <c>User:id</c> or <c>ApiKey:id</c>: the user's sign-in address or the
+    /// key's name, read in the caller's tenant. Anything else (System, a removed user) keeps its recorded form.
+    /// </summary>
+    public static async Task<Func<string, string>> ActorNamesAsync(HttpContext http, IEnumerable<string> actors)
+    {
+        var ids = actors.Select(a => a.Split(':', 2)).Where(p => p.Length == 2 && Guid.TryParse(p[1], out _)).ToList();
+        var userIds = ids.Where(p => p[0] == nameof(Audit.ActorKind.User)).Select(p => Guid.Parse(p[1])).Distinct().ToList();
+        var keyIds = ids.Where(p => p[0] == nameof(Audit.ActorKind.ApiKey)).Select(p => Guid.Parse(p[1])).Distinct().ToList();
+        var db = http.RequestServices.GetRequiredService<Data.MamoriDbContext>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (userIds.Count > 0)
+            foreach (var u in await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(http.RequestAborted))
+                names[Audit.Actor.User(u.Id).ToString()] = u.Email;
+        if (keyIds.Count > 0)
+            foreach (var k in await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id)).Select(k => new { k.Id, k.Name }).ToListAsync(http.RequestAborted))
+                names[Audit.Actor.Key(k.Id).ToString()] = T(http, "APIキー ", "API key ") + k.Name;
+        return a => names.GetValueOrDefault(a, a);
+    }
+
     public static string Jst(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Jst(DateTimeOffset? t) => t is { } x ? Jst(x) : "—";

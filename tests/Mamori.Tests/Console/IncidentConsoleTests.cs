@@ -52,7 +52,10 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         // Timeline entry, then an edit that changes the decision (encrypted with the key safe: exempt).
         (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/timeline", [F("kind", "measure"), F("text", "APIキーを失効させた。")]))
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        (await s.GetStringAsync($"/console/incidents/{id}")).ShouldContain("APIキーを失効させた。");
+        var withEntry = await s.GetStringAsync($"/console/incidents/{id}");
+        withEntry.ShouldContain("APIキーを失効させた。");
+        // Who wrote it, by sign-in address (the recorded actor id stays in the title).
+        withEntry.ShouldMatch(@"title=""User:[0-9a-f-]{36}"">privacy-officer-[0-9a-f]{32}@test\.example</span>");
         var edit = await s.GetStringAsync($"/console/incidents/{id}/edit");
         edit.ShouldContain("value=\"CRM連携キーの漏えい\"");
         (await s.PostAsync($"/console/incidents/{id}/edit", $"/console/incidents/{id}/edit",
