@@ -131,7 +131,6 @@ public static class Pages
         return await http.Request.ReadFormAsync(http.RequestAborted);
     }
 
-    /// <summary>People see Japan time.</summary>
     /// <summary>
     /// Staff-facing names for actors recorded as <c>User:id</c> or <c>ApiKey:id</c>: the user's sign-in address or the
     /// key's name, read in the caller's tenant. Anything else (System, a removed user) keeps its recorded form.
@@ -152,6 +151,7 @@ public static class Pages
         return a => names.GetValueOrDefault(a, a);
     }
 
+    /// <summary>People see Japan time.</summary>
     public static string Jst(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Jst(DateTimeOffset? t) => t is { } x ? Jst(x) : "—";

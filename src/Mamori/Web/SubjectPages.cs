@@ -102,8 +102,8 @@ public static class SubjectPages
         try
         {
             var r = await subjects.ReadAsync(new DecisionRequest(id, purpose, null, c.Roles), c.Actor, http.RequestAborted);
-            var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-            var names = Access.PolicyScopes.For(current.Model, subject?.ServiceId).DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+            // The read succeeded, so a policy is in force.
+            var names = Access.PolicyScopes.For(policy!.Model, subject?.ServiceId).DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
             var rows = r.Values.Select(kv => H.F($"""
                 <tr><th scope="row">{names.GetValueOrDefault(kv.Key, kv.Key)} <code class="muted">{kv.Key}</code></th><td class="value">{kv.Value}</td>
                 <td>{(r.Masked.GetValueOrDefault(kv.Key) ? H.F($"<span class=\"badge\">{T(http, "マスク", "masked")}</span>") : H.F($"<span class=\"badge clear\">{T(http, "表示", "clear")}</span>"))}</td></tr>
