@@ -40,9 +40,17 @@ public static class AuditPages
             string Query(long? beforeSeq) => "/console/audit?" + string.Join("&amp;", filters.Where(kv => !string.IsNullOrWhiteSpace(kv.Value))
                 .Select(kv => kv.Key + "=" + Uri.EscapeDataString(kv.Value!)).Append(beforeSeq is { } x ? "before=" + x.ToString(CultureInfo.InvariantCulture) : null).Where(x => x is not null));
             var canSubjects = Can(http, Permission.ReadSubjects);
+            var actorName = await ActorNamesAsync(http, page.Select(e => new Actor(e.ActorKind, e.ActorId).ToString()));
+            Html ActorCell(AuditEvent e)
+            {
+                var recorded = new Actor(e.ActorKind, e.ActorId).ToString();
+                var name = actorName(recorded);
+                // The recorded id stays visible: it is what the filter above and the blast-radius forms take.
+                return name == recorded ? H.F($"<code>{recorded}</code>") : H.F($"{name}<br><code class=\"muted\">{recorded}</code>");
+            }
             var list = page.Select(e => H.F($"""
                 <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td><code>{(int)e.Code}</code> {e.Code.ToString()}</td>
-                <td>{new Actor(e.ActorKind, e.ActorId).ToString()}</td>
+                <td>{ActorCell(e)}</td>
                 <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
                 <td>{e.Purpose}</td><td>{e.Categories}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{e.Outcome.ToString()}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
                 """));

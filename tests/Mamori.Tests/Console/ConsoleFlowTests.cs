@@ -151,6 +151,10 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var last = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.OrderByDescending(e => e.Sequence).FirstAsync(Ct));
         last.Code.ShouldBe(AuditCode.AuditChainVerified);
         (await s.GetStringAsync("/console")).ShouldContain("改ざんなし");
+
+        // The audit log names the auditor by sign-in address and keeps the recorded actor id beside it.
+        var log = await s.GetStringAsync("/console/audit?code=AuditChainVerified");
+        log.ShouldMatch(@"<td>auditor-[0-9a-f]{32}@test\.example<br><code class=""muted"">User:" + last.ActorId + "</code></td>");
     }
 
     [Fact]
