@@ -9,8 +9,10 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 {
     public string Name => "postgres";
 
+    // A list in a query (Contains) goes as one array parameter (= ANY), as on SQLite: one plan whatever its length.
     public void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name));
+        options.UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name)
+            .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
 
     public string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
 

@@ -83,12 +83,10 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         var ids = requests.Select(r => r.SubjectId).Distinct().ToArray();
         var subjects = new Dictionary<Guid, DataSubject>(ids.Length);
         var fields = new Dictionary<Guid, List<(string Category, byte[]? Ciphertext)>>(ids.Length);
-        // One array parameter per chunk (json_each on SQLite, = ANY on PostgreSQL). EF's default, one parameter per
-        // id, is slow on SQLite: Microsoft.Data.Sqlite binds each of the 500 parameters by a linear search by name.
         foreach (var chunk in ids.Chunk(500))
         {
-            foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
-            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => EF.Parameter(chunk).Contains(f.SubjectId))
+            foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
+            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId))
                          .Select(f => new { f.SubjectId, f.Category, Ciphertext = withCiphertext ? f.Ciphertext : null }).ToListAsync(ct))
             {
                 if (!fields.TryGetValue(f.SubjectId, out var list)) fields[f.SubjectId] = list = new(4);

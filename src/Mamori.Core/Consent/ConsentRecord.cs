@@ -105,7 +105,7 @@ public sealed class ConsentLedger(MamoriDbContext db)
         var ids = subjectIds as Guid[] ?? subjectIds.ToArray();
         var names = scopes as string[] ?? scopes.ToArray();
         var rows = await db.Set<ConsentRecord>().AsNoTracking()
-            .Where(c => names.Contains(c.Scope) && c.At <= at && EF.Parameter(ids).Contains(c.SubjectId))
+            .Where(c => names.Contains(c.Scope) && c.At <= at && ids.Contains(c.SubjectId))
             .Select(c => new LedgerEntry(c.Id, c.SubjectId, c.Scope, c.Granted, c.At, c.Seq, c.ForeignInfoShown, c.PolicyVersion))
             .ToListAsync(ct);
         foreach (var r in rows)

@@ -92,7 +92,7 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
         {
             var ids = addresses.Keys.ToList();
             foreach (var chunk in ids.Chunk(1000))
-                await db.IncidentSubjects.Where(s => s.IncidentId == id && EF.Parameter(chunk).Contains(s.SubjectId))
+                await db.IncidentSubjects.Where(s => s.IncidentId == id && chunk.Contains(s.SubjectId))
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.NotifiedAt, now), ct);
         }
         var already = rows.Count - pending.Count;

@@ -116,7 +116,7 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         if (subjects.Length > options.Value.MaxSubjects)
             throw new MamoriException(ErrorCode.TooManySubjects, $"One record may list at most {options.Value.MaxSubjects} subjects.");
         var known = 0;
-        foreach (var chunk in subjects.Chunk(5000)) known += await db.Set<DataSubject>().CountAsync(s => EF.Parameter(chunk).Contains(s.Id), ct);
+        foreach (var chunk in subjects.Chunk(5000)) known += await db.Set<DataSubject>().CountAsync(s => chunk.Contains(s.Id), ct);
         if (known != subjects.Length) throw new MamoriException(ErrorCode.SubjectNotFound, "A listed subject does not exist.", 404);
 
         var now = clock.GetUtcNow();
@@ -169,8 +169,8 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         if (ids.Count == 0) return new RecordSweepReport(0, today, false);
         foreach (var chunk in ids.Chunk(1000))
         {
-            await db.Set<ProvisionRecordSubject>().Where(s => EF.Parameter(chunk).Contains(s.RecordId)).ExecuteDeleteAsync(ct);
-            await db.Set<ProvisionRecord>().Where(r => EF.Parameter(chunk).Contains(r.Id)).ExecuteDeleteAsync(ct);
+            await db.Set<ProvisionRecordSubject>().Where(s => chunk.Contains(s.RecordId)).ExecuteDeleteAsync(ct);
+            await db.Set<ProvisionRecord>().Where(r => chunk.Contains(r.Id)).ExecuteDeleteAsync(ct);
         }
         await audit.AppendAsync(db, new AuditEntry(AuditCode.ProvisionRecordsSwept, actor, ReasonCode: "retention-expired",
             Categories: ids.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);

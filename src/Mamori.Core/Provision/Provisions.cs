@@ -163,15 +163,15 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
         var optOutReceived = new HashSet<Guid>();
         foreach (var chunk in ids.Chunk(5000))
         {
-            foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
-            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => EF.Parameter(chunk).Contains(f.SubjectId) && categories.Contains(f.Category))
+            foreach (var s in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct)) subjects[s.Id] = s;
+            foreach (var f in await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId) && categories.Contains(f.Category))
                          .Select(f => new { f.SubjectId, f.Category }).ToListAsync(ct))
             {
                 if (!stored.TryGetValue(f.SubjectId, out var set)) stored[f.SubjectId] = set = new HashSet<string>(StringComparer.Ordinal);
                 set.Add(f.Category);
             }
             if (request.Basis == ProvisionBasisKind.OptOut)
-                optOutReceived.UnionWith(await db.Set<ProvisionRecordSubject>().AsNoTracking().Where(l => EF.Parameter(chunk).Contains(l.SubjectId))
+                optOutReceived.UnionWith(await db.Set<ProvisionRecordSubject>().AsNoTracking().Where(l => chunk.Contains(l.SubjectId))
                     .Join(db.Set<ProvisionRecord>().Where(r => r.Direction == RecordDirection.Received && r.Basis == ProvisionBasisKind.OptOut),
                         l => l.RecordId, r => r.Id, (l, r) => l.SubjectId).ToListAsync(ct));
         }
@@ -389,7 +389,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
         var rows = new List<ProvidedRow>(provided.Count);
         foreach (var chunk in provided.Chunk(5000))
         {
-            var fields = (await db.Set<SubjectField>().AsNoTracking().Where(f => EF.Parameter(chunk).Contains(f.SubjectId)).ToListAsync(ct))
+            var fields = (await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId)).ToListAsync(ct))
                 .GroupBy(f => f.SubjectId).ToDictionary(g => g.Key, g => g.ToDictionary(f => f.Category, StringComparer.Ordinal));
             foreach (var id in chunk)
             {

@@ -122,7 +122,7 @@ public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents 
         var rows = (await query.ToListAsync(ct)).OrderBy(x => x.At).ThenBy(x => x.Id).ToList();
         var subjects = new Dictionary<Guid, List<Guid>>();
         foreach (var chunk in rows.Select(x => x.Id).Chunk(500))
-            foreach (var link in await db.Set<ProvisionRecordSubject>().AsNoTracking().Where(x => EF.Parameter(chunk).Contains(x.RecordId)).ToListAsync(ct))
+            foreach (var link in await db.Set<ProvisionRecordSubject>().AsNoTracking().Where(x => chunk.Contains(x.RecordId)).ToListAsync(ct))
             {
                 if (!subjects.TryGetValue(link.RecordId, out var l)) subjects[link.RecordId] = l = [];
                 l.Add(link.SubjectId);

@@ -120,7 +120,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         var reshredded = 0;
         foreach (var chunk in bySubject.Keys.Chunk(500))
         {
-            var live = await db.Set<DataSubject>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.Id) && s.WrappedKey != null).ToListAsync(ct);
+            var live = await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id) && s.WrappedKey != null).ToListAsync(ct);
             foreach (var candidate in live)
             {
                 var dataKey = VaultCrypto.UnwrapIgnoringLedger(keys.Current, candidate.TenantId, candidate.Id, candidate.WrappedKey!);
