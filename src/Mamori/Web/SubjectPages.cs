@@ -96,14 +96,14 @@ public static class SubjectPages
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, http.RequestAborted);
         var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
         var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
-        var typeName = subject is null || policy is null ? null
-            : Access.PolicyScopes.For(policy.Model, subject.ServiceId).SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name.Get(lang);
+        var scope = policy is null ? null : Access.PolicyScopes.For(policy.Model, subject?.ServiceId);
+        var typeName = subject is null ? null : scope?.SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name.Get(lang);
         Html body;
         try
         {
             var r = await subjects.ReadAsync(new DecisionRequest(id, purpose, null, c.Roles), c.Actor, http.RequestAborted);
             // The read succeeded, so a policy is in force.
-            var names = Access.PolicyScopes.For(policy!.Model, subject?.ServiceId).DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+            var names = scope!.DataCategories.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
             var rows = r.Values.Select(kv => H.F($"""
                 <tr><th scope="row">{names.GetValueOrDefault(kv.Key, kv.Key)} <code class="muted">{kv.Key}</code></th><td class="value">{kv.Value}</td>
                 <td>{(r.Masked.GetValueOrDefault(kv.Key) ? H.F($"<span class=\"badge\">{T(http, "マスク", "masked")}</span>") : H.F($"<span class=\"badge clear\">{T(http, "表示", "clear")}</span>"))}</td></tr>
