@@ -157,7 +157,14 @@ public sealed class IncidentTimelineEntry : ITenantOwned
     /// <summary><c>note</c>, <c>measure</c>, <c>contact</c>, <c>facts</c>, <c>status</c>, <c>blast-radius</c>…</summary>
     public required string Kind { get; set; }
 
+    /// <summary>In Japanese for what Mamori writes; what people write, in their words.</summary>
     public required string Text { get; set; }
+
+    /// <summary>
+    /// The English rendering of an entry Mamori wrote; null for what people write, and for entries written
+    /// before 2026-12-07, which Mamori wrote in English only (in <see cref="Text"/>).
+    /// </summary>
+    public string? TextEn { get; set; }
 }
 
 internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
@@ -203,6 +210,7 @@ internal sealed class IncidentTimelineEntryConfiguration : IEntityTypeConfigurat
         b.Property(t => t.Actor).HasMaxLength(100);
         b.Property(t => t.Kind).HasMaxLength(32);
         b.Property(t => t.Text).HasMaxLength(20000);
+        b.Property(t => t.TextEn).HasMaxLength(20000);
         b.HasIndex(t => new { t.TenantId, t.IncidentId, t.Time });
         b.HasOne<Incident>().WithMany().HasForeignKey(t => t.IncidentId).OnDelete(DeleteBehavior.Cascade);
     }

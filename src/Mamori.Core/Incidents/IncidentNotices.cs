@@ -99,11 +99,11 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
         var unreachable = pending.Count - queued;
         var tracked = await incidents.GetAsync(id, ct);
         tracked.UpdatedAt = now;
+        var text = IncidentTexts.NoticesQueued(queued, already, unreachable);
         db.IncidentTimeline.Add(new IncidentTimelineEntry
         {
             Id = Guid.CreateVersion7(now), IncidentId = id, Time = now, Actor = actor.ToString(), Kind = "notice",
-            Text = $"Notice to persons queued in the outbox for {queued} persons ({already} notified before). " +
-                   (unreachable > 0 ? $"{unreachable} persons have no usable email address in the vault: send the notice by letter (notice PDF) or publish the announcement." : "Every affected person with an address has been notified."),
+            Text = text.Ja, TextEn = text.En,
         });
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentNoticesQueued, actor, TargetId: id.ToString(), ReasonCode: $"queued-{queued}-unreachable-{unreachable}"), ct);
         await tx.CommitAsync(ct);

@@ -67,7 +67,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         Apply(incident, input, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Incidents.Add(incident);
-        db.IncidentTimeline.Add(Entry(incident, actor, "facts", $"Incident opened. {DecisionText(incident)}", now));
+        db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.Opened(incident), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentCreated, actor, TargetId: incident.Id.ToString(),
             ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -111,7 +111,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         Apply(incident, input, now);
         var changed = before != (incident.Reportable, string.Join(',', incident.Reasons), incident.FinalDue);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.IncidentTimeline.Add(Entry(incident, actor, "facts", (changed ? "Facts changed; decision changed. " : "Facts changed. ") + DecisionText(incident), now));
+        db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.FactsChanged(incident, changed), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentFactsUpdated, actor, TargetId: incident.Id.ToString(),
             ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -125,7 +125,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             throw MamoriException.Invalid("kind is 1-32 lower-case letters and hyphens, e.g. note, measure, contact.");
         if (string.IsNullOrWhiteSpace(text) || text.Length > 20000) throw MamoriException.Invalid("text is 1-20000 characters.");
         var incident = await GetAsync(id, ct);
-        var entry = Entry(incident, actor, kind, text.Trim(), clock.GetUtcNow());
+        var entry = Entry(incident, actor, kind, (text.Trim(), null), clock.GetUtcNow());
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IncidentTimeline.Add(entry);
         incident.UpdatedAt = entry.Time;
@@ -151,7 +151,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         incident.Status = status;
         incident.UpdatedAt = now;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.IncidentTimeline.Add(Entry(incident, actor, "status", $"Status {Kebab(previous)} → {Kebab(status)}.", now));
+        db.IncidentTimeline.Add(Entry(incident, actor, "status", IncidentTexts.StatusChanged(previous, status), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentStatusChanged, actor, TargetId: incident.Id.ToString(), ReasonCode: Kebab(status)), ct);
         await tx.CommitAsync(ct);
         return incident;
@@ -185,7 +185,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             var at = clock.GetUtcNow();
             await using var refusal = await db.Database.BeginTransactionAsync(ct);
             db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-                $"Blast radius refused: the audit chain is broken at sequence {e.Verification.BrokenAt} ({e.Verification.Problem}).", at));
+                IncidentTexts.ChainBroken(e.Verification.BrokenAt, e.Verification.Problem, export: false), at));
             await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
                 TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
             await refusal.CommitAsync(ct);
@@ -207,8 +207,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         Recompute(incident);
         incident.UpdatedAt = now;
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-            $"Blast radius of {Kebab(query.ActorKind)} {query.ActorId} from {query.From:O} to {query.To:O}: {count} subjects, " +
-            $"{result.Categories.Count} categories, {result.EventsRead} reads, chain verified ({result.VerifiedEvents} events). {DecisionText(incident)}", now));
+            IncidentTexts.BlastRadius(incident, Kebab(query.ActorKind), query.ActorId, query.From, query.To, Settings.TimeZone,
+                result.Subjects.Count, result.Categories.Count, result.EventsRead, result.VerifiedEvents), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
             ReasonCode: $"subjects-{count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -233,7 +233,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             var at = clock.GetUtcNow();
             await using var refusal = await db.Database.BeginTransactionAsync(ct);
             db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-                $"Blast radius of a leaked export refused: the audit chain is broken at sequence {e.Verification.BrokenAt} ({e.Verification.Problem}).", at));
+                IncidentTexts.ChainBroken(e.Verification.BrokenAt, e.Verification.Problem, export: true), at));
             await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
                 TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
             await refusal.CommitAsync(ct);
@@ -254,8 +254,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         Recompute(incident);
         incident.UpdatedAt = now;
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-            $"Blast radius of leaked export {incident.LeakedExport} ({string.Join("/", contents.Formats)}; audit events {contents.FirstSequence}-{contents.LastSequence}): " +
-            $"{contents.Subjects.Count} subjects, {contents.Categories.Count} categories, chain verified ({contents.VerifiedEvents} events). {DecisionText(incident)}", now));
+            IncidentTexts.ExportBlastRadius(incident, incident.LeakedExport, contents.Formats, contents.FirstSequence, contents.LastSequence,
+                contents.Subjects.Count, contents.Categories.Count, contents.VerifiedEvents), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentExportBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
             ReasonCode: $"subjects-{contents.Subjects.Count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -337,11 +337,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         incident.FinalPeriodDays = d.Deadlines?.FinalPeriodDays;
     }
 
-    private static string DecisionText(Incident i) => i.Reportable
-        ? $"Reportable ({string.Join(", ", i.Reasons)}); preliminary report due {i.PreliminaryDue:yyyy-MM-dd}, final report due {i.FinalDue:yyyy-MM-dd} (JST)."
-        : i.Exemption is { } ex ? $"Not reportable (exempt: {ex})." : "Not reportable.";
-
-    private static IncidentTimelineEntry Entry(Incident incident, Actor actor, string kind, string text, DateTimeOffset at) => new()
+    /// <summary>A timeline entry; <c>En</c> is null for what people write (kept in their words).</summary>
+    private static IncidentTimelineEntry Entry(Incident incident, Actor actor, string kind, (string Ja, string? En) text, DateTimeOffset at) => new()
     {
         Id = Guid.CreateVersion7(at),
         TenantId = incident.TenantId,
@@ -349,7 +346,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         Time = at,
         Actor = actor.ToString(),
         Kind = kind,
-        Text = text,
+        Text = text.Ja,
+        TextEn = text.En,
     };
 
     private static string? JoinCategories(Incident incident)

@@ -1285,6 +1285,10 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TextEn")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 

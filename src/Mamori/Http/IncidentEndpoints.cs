@@ -28,7 +28,8 @@ public static class IncidentEndpoints
         DateTimeOffset? PreliminaryReportedAt, DateTimeOffset? FinalReportedAt, DecisionResponse Decision, BlastRadiusSummary? BlastRadius,
         DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-    public sealed record TimelineEntryResponse(Guid Id, DateTimeOffset Time, string TimeJst, string Actor, string Kind, string Text);
+    /// <summary><c>text</c> is Japanese for entries Mamori wrote (<c>textEn</c> their English rendering), and as written for people's entries.</summary>
+    public sealed record TimelineEntryResponse(Guid Id, DateTimeOffset Time, string TimeJst, string Actor, string Kind, string Text, string? TextEn);
 
     public sealed record AddTimelineEntryRequest(string Kind, string Text);
 
@@ -192,7 +193,7 @@ public static class IncidentEndpoints
 
     private static string Jst(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static TimelineEntryResponse ToResponse(IncidentTimelineEntry t, TimeZoneInfo zone) => new(t.Id, t.Time, Jst(t.Time, zone), t.Actor, t.Kind, t.Text);
+    private static TimelineEntryResponse ToResponse(IncidentTimelineEntry t, TimeZoneInfo zone) => new(t.Id, t.Time, Jst(t.Time, zone), t.Actor, t.Kind, t.Text, t.TextEn);
 
     internal static IncidentResponse ToResponse(IncidentView v, TimeZoneInfo zone)
     {

@@ -246,13 +246,9 @@ public static class IncidentConsolePages
         _ => T(http, "漏えい", "Leak"),
     };
 
-    private static string StatusName(HttpContext http, IncidentStatus s) => s switch
-    {
-        IncidentStatus.PreliminaryReported => T(http, "速報済み", "Preliminary report sent"),
-        IncidentStatus.FinalReported => T(http, "確報済み", "Final report sent"),
-        IncidentStatus.Closed => T(http, "終了", "Closed"),
-        _ => T(http, "対応中", "Open"),
-    };
+    private static string StatusName(HttpContext http, IncidentStatus s) => Name(http, IncidentTexts.StatusName(s));
+
+    private static string Name(HttpContext http, (string Ja, string En) n) => T(http, n.Ja, n.En);
 
     private static Html State(HttpContext http, Incidents.DeadlineState? s) => s switch
     {
@@ -489,7 +485,7 @@ public static class IncidentConsolePages
             <section aria-labelledby="blast-h"><h2 id="blast-h">{T(http, "影響範囲（監査ログから）", "Blast radius (from the audit chain)")}</h2>{blast}{blastForms}</section>
             <section aria-labelledby="docs-h"><h2 id="docs-h">{T(http, "報告書・通知", "Reports and notices")}</h2>{documents}</section>
             <section aria-labelledby="tl-h"><h2 id="tl-h">{T(http, "経過", "Timeline")}</h2>
-            <ol>{timeline.Select(t => H.F($"<li><time datetime=\"{t.Time.ToString("O", Inv)}\">{Jst(t.Time)}</time> [{t.Kind}] <span class=\"pre\">{t.Text}</span> <span class=\"muted\" title=\"{t.Actor}\">{actorName(t.Actor)}</span></li>"))}</ol>
+            <ol>{timeline.Select(t => H.F($"<li><time datetime=\"{t.Time.ToString("O", Inv)}\">{Jst(t.Time)}</time> [{Name(http, IncidentTexts.TimelineKindName(t.Kind))}] <span class=\"pre\">{T(http, t.Text, t.TextEn ?? t.Text)}</span> <span class=\"muted\" title=\"{t.Actor}\">{actorName(t.Actor)}</span></li>"))}</ol>
             {timelineForm}</section>
             <p><a href="/console/incidents">{T(http, "一覧へ", "To the list")}</a></p>
             """));

@@ -54,6 +54,10 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var withEntry = await s.GetStringAsync($"/console/incidents/{id}");
         withEntry.ShouldContain("APIキーを失効させた。");
+        // The kind by its name; what Mamori wrote in Japanese, what people wrote in their words.
+        withEntry.ShouldContain("[措置] <span class=\"pre\">APIキーを失効させた。</span>");
+        withEntry.ShouldContain("[事実・判定] <span class=\"pre\">インシデントを登録しました。報告対象（");
+        withEntry.ShouldNotContain("Incident opened");
         // Who wrote it, by sign-in address (the recorded actor id stays in the title).
         withEntry.ShouldMatch(@"title=""User:[0-9a-f-]{36}"">privacy-officer-[0-9a-f]{32}@test\.example</span>");
         var edit = await s.GetStringAsync($"/console/incidents/{id}/edit");
@@ -66,6 +70,8 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         var exempt = await s.GetStringAsync($"/console/incidents/{id}?lang=en");
         exempt.ShouldContain("<html lang=\"en\"");
         exempt.ShouldContain("Not reportable");
+        exempt.ShouldContain("[Facts] <span class=\"pre\">Facts changed; decision changed. Not reportable (exempt: ");
+        exempt.ShouldContain("[Measure] <span class=\"pre\">APIキーを失効させた。</span>");
         exempt.ShouldContain("improper-purpose");
         (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.TargetId == id.ToString() && e.Code == AuditCode.IncidentFactsUpdated, TestContext.Current.CancellationToken)))
             .ShouldBe(1);

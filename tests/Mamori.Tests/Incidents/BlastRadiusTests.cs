@@ -127,6 +127,12 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         (await db.IncidentSubjects.Where(x => x.IncidentId == id).Select(x => x.SubjectId).ToListAsync(Ct)).ToHashSet().SetEquals(s.Expected).ShouldBeTrue();
         var events = await db.AuditEvents.Where(e => e.TargetId == id.ToString()).Select(e => e.Code).ToListAsync(Ct);
         events.ShouldBe([AuditCode.IncidentCreated, AuditCode.IncidentBlastRadiusComputed]);
+        // The timeline records it in Japanese (window in Japan time) with an English rendering.
+        var entry = await db.IncidentTimeline.SingleAsync(t => t.IncidentId == id && t.Kind == "blast-radius", Ct);
+        static string Jst(DateTimeOffset t) => t.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture);
+        entry.Text.ShouldStartWith($"api-key {s.KeyId} の {Jst(s.From)} から {Jst(s.To)} までの影響範囲: 本人 1200 名、データ項目 3 種、閲覧 1400 件。監査ログの連鎖を検証済み（");
+        entry.Text.ShouldContain("報告対象（improper-purpose, over-person-threshold）。速報期限 2026-11-29、確報期限 2027-01-23。");
+        entry.TextEn.ShouldStartWith($"Blast radius of api-key {s.KeyId} from {Jst(s.From)} to {Jst(s.To)}: 1200 subjects, 3 categories, 1400 reads, chain verified (");
         var verification = await AuditVerify.VerifyTenantAsync(db, s.TenantId, "acme", Ct);
         verification.Intact.ShouldBeTrue(verification.Problem);
     }

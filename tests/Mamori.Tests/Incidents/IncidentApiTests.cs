@@ -69,7 +69,13 @@ public sealed class IncidentApiTests(PostgresCluster cluster)
         codes.Select(c => (c.Code, c.ReasonCode)).ShouldBe([(AuditCode.IncidentCreated, "not-reportable"), (AuditCode.IncidentFactsUpdated, "reportable")]);
         var timeline = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/timeline", Ct);
         timeline.GetArrayLength().ShouldBe(2);
-        timeline[1].GetProperty("text").GetString()!.ShouldContain("decision changed");
+        // What Mamori writes is Japanese (the record's language) with an English rendering.
+        timeline[0].GetProperty("text").GetString().ShouldBe("インシデントを登録しました。報告対象外。");
+        timeline[0].GetProperty("textEn").GetString().ShouldBe("Incident opened. Not reportable.");
+        timeline[1].GetProperty("text").GetString().ShouldBe(
+            "事実を更新しました。判定が変わりました。報告対象（over-person-threshold）。速報期限 2026-06-14、確報期限 2026-07-09。");
+        timeline[1].GetProperty("textEn").GetString().ShouldBe(
+            "Facts changed; decision changed. Reportable (over-person-threshold); preliminary report due 2026-06-14, final report due 2026-07-09.");
     }
 
     [Fact]

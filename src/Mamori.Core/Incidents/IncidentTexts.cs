@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace Mamori.Incidents;
+
+/// <summary>
+/// What Mamori itself writes about an incident, in Japanese (the record's language, which prevails) with an
+/// English rendering. Timeline entries keep both as written, so the record does not change when this code does.
+/// </summary>
+public static class IncidentTexts
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static (string Ja, string En) StatusName(IncidentStatus s) => s switch
+    {
+        IncidentStatus.PreliminaryReported => ("速報済み", "Preliminary report sent"),
+        IncidentStatus.FinalReported => ("確報済み", "Final report sent"),
+        IncidentStatus.Closed => ("終了", "Closed"),
+        _ => ("対応中", "Open"),
+    };
+
+    /// <summary>The timeline's kinds; an unknown kind (written by a newer version) shows as its code.</summary>
+    public static (string Ja, string En) TimelineKindName(string kind) => kind switch
+    {
+        "note" => ("メモ", "Note"),
+        "measure" => ("措置", "Measure"),
+        "contact" => ("連絡", "Contact"),
+        "finding" => ("判明した事実", "Finding"),
+        "facts" => ("事実・判定", "Facts"),
+        "status" => ("状況", "Status"),
+        "blast-radius" => ("影響範囲", "Blast radius"),
+        "notice" => ("本人への通知", "Notice to persons"),
+        _ => (kind, kind),
+    };
+
+    public static (string Ja, string En) Opened(Incident i) => Join(("インシデントを登録しました。", "Incident opened."), Decision(i));
+
+    public static (string Ja, string En) FactsChanged(Incident i, bool decisionChanged) => Join(decisionChanged
+        ? ("事実を更新しました。判定が変わりました。", "Facts changed; decision changed.")
+        : ("事実を更新しました。", "Facts changed."), Decision(i));
+
+    public static (string Ja, string En) StatusChanged(IncidentStatus from, IncidentStatus to)
+    {
+        var (fj, fe) = StatusName(from);
+        var (tj, te) = StatusName(to);
+        return ($"状況を「{fj}」から「{tj}」に変更しました。", $"Status changed from {fe} to {te}.");
+    }
+
+    public static (string Ja, string En) ChainBroken(long? brokenAt, string? problem, bool export) => (
+        $"{(export ? "漏えいしたエクスポートの" : "")}影響範囲を算定しませんでした: 監査ログの連鎖が {brokenAt} 番で壊れています（{problem}）。",
+        $"Blast radius{(export ? " of a leaked export" : "")} refused: the audit chain is broken at sequence {brokenAt} ({problem}).");
+
+    public static (string Ja, string En) BlastRadius(Incident i, string actorKind, string actorId, DateTimeOffset from, DateTimeOffset to,
+        TimeZoneInfo zone, int subjects, int categories, long reads, long verified) => Join((
+            $"{actorKind} {actorId} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
+            $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{verified} 件）。",
+            $"Blast radius of {actorKind} {actorId} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
+            $"{reads} reads, chain verified ({verified} events)."), Decision(i));
+
+    public static (string Ja, string En) ExportBlastRadius(Incident i, string export, IEnumerable<string> formats, long first, long last,
+        int subjects, int categories, long verified)
+    {
+        var f = string.Join("/", formats);
+        return Join((
+            $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{verified} 件）。",
+            $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({verified} events)."),
+            Decision(i));
+    }
+
+    public static (string Ja, string En) NoticesQueued(int queued, int already, int unreachable) => (
+        $"本人への通知 {queued} 名分を送信待ちに入れました（既に通知済み {already} 名）。" +
+        (unreachable > 0 ? $"{unreachable} 名は本人データに使えるメールアドレスがありません。通知書（PDF）を郵送するか、公表してください。" : "アドレスのある本人には全員通知しました。"),
+        $"Notice to persons queued in the outbox for {queued} persons ({already} notified before). " +
+        (unreachable > 0 ? $"{unreachable} persons have no usable email address in the vault: send the notice by letter (notice PDF) or publish the announcement." : "Every affected person with an address has been notified."));
+
+    /// <summary>The reportability decision in one sentence; deadlines are days in the configured zone (Japan).</summary>
+    public static (string Ja, string En) Decision(Incident i)
+    {
+        if (i.Reportable)
+        {
+            var reasons = string.Join(", ", i.Reasons);
+            return ($"報告対象（{reasons}）。速報期限 {Day(i.PreliminaryDue)}、確報期限 {Day(i.FinalDue)}。",
+                $"Reportable ({reasons}); preliminary report due {Day(i.PreliminaryDue)}, final report due {Day(i.FinalDue)}.");
+        }
+        return i.Exemption is { } ex ? ($"報告対象外（適用除外: {ex}）。", $"Not reportable (exempt: {ex}).") : ("報告対象外。", "Not reportable.");
+    }
+
+    private static (string Ja, string En) Join((string Ja, string En) a, (string Ja, string En) b) => (a.Ja + b.Ja, a.En + " " + b.En);
+
+    private static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", Inv) ?? "—";
+
+    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm zzz", Inv);
+}

@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Mamori.Data.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class IncidentTimelineEnglish : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "TextEn",
+                table: "IncidentTimeline",
+                type: "TEXT",
+                maxLength: 20000,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "TextEn",
+                table: "IncidentTimeline");
+        }
+    }
+}
