@@ -13,6 +13,13 @@ public enum ReportKind
 /// <summary>The business that reports: name, address, representative and inquiry desk from the published policy.</summary>
 public sealed record ReportingBusiness(string Name, string? Address = null, string? Representative = null, string? Contact = null)
 {
+    /// <summary>The policy's data categories by their Japanese names, so the documents name items as the policy does.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, string> CategoryNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>A category's Japanese name; an id the policy does not declare (typed on the incident) as written.</summary>
+    public string CategoryName(string id) => CategoryNames.GetValueOrDefault(id) ?? id;
+
     /// <summary>From the policy in force (company section and 苦情・お問合せ窓口); the tenant's name when the policy names no company.</summary>
     public static ReportingBusiness FromPolicy(Policy.PolicyModel? model, string tenantName)
     {
@@ -25,7 +32,11 @@ public sealed record ReportingBusiness(string Name, string? Address = null, stri
                 Text(c.Hours) is { } h ? "受付時間 " + h : null, c.FormUrl }.Where(x => !string.IsNullOrWhiteSpace(x)).ToList();
             if (parts.Count > 0) contact = string.Join("\n", parts);
         }
-        return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), contact);
+        return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), contact)
+        {
+            CategoryNames = model?.DataCategories.ToDictionary(c => c.Id, c => c.Name.Ja, StringComparer.Ordinal)
+                            ?? new Dictionary<string, string>(StringComparer.Ordinal),
+        };
     }
 }
 
@@ -74,7 +85,7 @@ public static class IncidentDocuments
     {
         if (!decision.Reportable)
             throw new Errors.MamoriException(Errors.ErrorCode.IncidentNotReportable, "The incident is not reportable; there is no PPC report to draft.", 409);
-        var items = Items(incident, decision, zone);
+        var items = Items(incident, decision, zone, business);
         var missing = kind == ReportKind.Final ? items.Where(i => !i.Complete).Select(i => i.Key).ToList() : [];
         return new PpcReport(
             kind == ReportKind.Final ? "final" : "preliminary",
@@ -93,7 +104,7 @@ public static class IncidentDocuments
             missing);
     }
 
-    public static IReadOnlyList<ReportItem> Items(Incident i, Reportability decision, TimeZoneInfo zone)
+    public static IReadOnlyList<ReportItem> Items(Incident i, Reportability decision, TimeZoneInfo zone, ReportingBusiness business)
     {
         var maybe = i.Suspected ? "したおそれがある" : "した";
         var summary = new StringBuilder();
@@ -103,7 +114,7 @@ public static class IncidentDocuments
         if (!string.IsNullOrWhiteSpace(i.Measures)) summary.Append("\n講じた措置: ").Append(i.Measures.Trim());
 
         var data = new List<string>();
-        if (i.Categories.Count > 0) data.Add("データ項目: " + string.Join("、", i.Categories));
+        if (i.Categories.Count > 0) data.Add("データ項目: " + string.Join("、", i.Categories.Select(business.CategoryName)));
         if (i.SpecialCare) data.Add("要配慮個人情報を含む");
         if (i.PropertyDamageRisk) data.Add("不正に利用されることにより財産的被害が生じるおそれがある情報（クレジットカード番号等）を含む");
         if (i.MyNumber) data.Add("個人番号（特定個人情報）を含む");
@@ -206,7 +217,7 @@ public static class IncidentDocuments
     /// <summary>The notice to each affected person (L-11): items (1), (2), (4), (5), (9) and the inquiry desk.</summary>
     public static NoticeMessage PersonNotice(Incident i, Reportability decision, ReportingBusiness business, TimeZoneInfo zone)
     {
-        var items = Items(i, decision, zone).ToDictionary(x => x.Number);
+        var items = Items(i, decision, zone, business).ToDictionary(x => x.Number);
         var b = new StringBuilder();
         b.Append("お客様の個人情報に関するお詫びとお知らせ\n\n");
         b.Append(business.Name).Append("において、お客様の個人データの").Append(KindJa(i.Kind)).Append(i.Suspected ? "が発生したおそれがあることが判明しました。" : "が発生したことが判明しました。")
@@ -229,7 +240,7 @@ public static class IncidentDocuments
     public static string AnnouncementHtml(Incident i, Reportability decision, ReportingBusiness business, TimeZoneInfo zone)
     {
         var notice = PersonNotice(i, decision, business, zone);
-        var items = Items(i, decision, zone).ToDictionary(x => x.Number);
+        var items = Items(i, decision, zone, business).ToDictionary(x => x.Number);
         var h = new StringBuilder();
         var title = $"個人情報の{KindJa(i.Kind)}に関するお詫びとお知らせ";
         h.Append("<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title></head><body>\n");

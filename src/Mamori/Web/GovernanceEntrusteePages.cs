@@ -85,6 +85,7 @@ public static class GovernanceEntrusteePages
         var records = await entrustees.ProvisionRecordsAsync(id, 20, ct);
         var findings = await sp.GetRequiredService<InternalAuditing>().ListFindingsAsync(false, id, ct);
         var en = Lang(http) == "en";
+        var categories = await CategoryNamesAsync(http);
         string CriterionName(string key) => EntrusteeSupervision.Criteria.FirstOrDefault(c => c.Key == key) is { } c ? (en ? c.En : c.Ja) : key;
         var assessmentRows = assessments.Select(a => H.F($"""
             <tr><td>{a.AssessedOn:yyyy-MM-dd}</td><td>{a.Assessor}</td><td class="{(a.Result == AssessmentResult.Rejected ? "error" : "")}">{AssessmentName(http, a.Result)}</td>
@@ -98,7 +99,7 @@ public static class GovernanceEntrusteePages
             <td class="{(c.Complete ? "ok" : "error")}">{(c.Complete ? T(http, "そろっている", "Complete") : T(http, "不足", "Incomplete"))}</td></tr>
             """));
         var recordRows = records.Select(r => H.F($"""
-            <tr><td>{Jst(r.At)}</td><td>{Incidents.IncidentRegistry.Kebab(r.Basis)}</td><td>{string.Join(", ", r.Items)}</td><td class="num">{r.SubjectCount:N0}</td></tr>
+            <tr><td>{Jst(r.At)}</td><td>{RecordPages.Basis(http, Incidents.IncidentRegistry.Kebab(r.Basis))}</td><td>{categories(r.Items)}</td><td class="num">{r.SubjectCount:N0}</td></tr>
             """));
         var planRows = e.Plans.Select(p => H.F($"""
             <tr><td><a href="{GovernanceAuditPages.Base}/plans/{p.Plan.Id}">{p.Plan.Title}</a></td><td>{p.Plan.NextDueOn:yyyy-MM-dd}</td><td class="{StateClass(p.State)}">{StateName(http, p.State)}</td></tr>
@@ -146,12 +147,12 @@ public static class GovernanceEntrusteePages
             {SubNav(http)}
             {Error(error)}
             <p><code>{e.Id}</code> · {(e.DeclaredInPolicy ? T(http, "ポリシーで宣言", "Declared in the policy") : T(http, "台帳のみ", "Registry only"))}{(e.Foreign ? " · " + T(http, "外国", "Abroad") : "")}
-            · {T(http, "委託する項目", "Categories")}: {string.Join(", ", e.Categories)}</p>
+            · {T(http, "委託する項目", "Categories")}: {categories(e.Categories)}</p>
             <h2>{T(http, "委託による提供", "What was entrusted")}</h2>
             <dl><dt>{T(http, "提供記録", "Provision records")}</dt><dd>{p.Records:N0}</dd>
             <dt>{T(http, "本人の延べ人数", "Subjects (total)")}</dt><dd>{p.Subjects:N0}</dd>
             <dt>{T(http, "最後の提供", "Last provided")}</dt><dd>{Jst(p.Last)}</dd>
-            <dt>{T(http, "提供した項目", "Categories provided")}</dt><dd>{string.Join(", ", p.Categories)}</dd>
+            <dt>{T(http, "提供した項目", "Categories provided")}</dt><dd>{categories(p.Categories)}</dd>
             <dt>{T(http, "選定評価の承認前の提供", "Provided before approval")}</dt><dd class="{(p.RecordsBeforeApproval > 0 ? "error" : "")}">{p.RecordsBeforeApproval:N0}</dd>
             <dt>{T(http, "契約確認の前の提供", "Provided before a complete contract check")}</dt><dd class="{(p.RecordsWithoutContractCheck > 0 ? "error" : "")}">{p.RecordsWithoutContractCheck:N0}</dd></dl>
             {(records.Count == 0 ? default : H.F($"""

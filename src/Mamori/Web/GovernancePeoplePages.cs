@@ -241,6 +241,7 @@ public static class GovernancePeoplePages
         var detail = await Svc<AccessReviews>(http).GetAsync(id, http.RequestAborted);
         var events = await Svc<AccessReviews>(http).UnmaskEventsAsync(id, http.RequestAborted);
         var emails = (await Svc<StaffAccounts>(http).ListAsync(http.RequestAborted)).ToDictionary(u => u.Id, u => u.Email);
+        var categories = await CategoryNamesAsync(http);
         var r = detail.Review;
         var open = r.Status == AccessReviewStatus.Open;
         Html Kind(AccessReviewLine l) => l.Kind switch
@@ -261,7 +262,7 @@ public static class GovernancePeoplePages
         };
         var rows = detail.Lines.Select(l => H.F($"""
             <tr><td>{emails.GetValueOrDefault(l.UserId) ?? l.UserId.ToString()}</td><td>{Kind(l)}</td><td>{Jst(l.LastUsedAt)}</td>
-            <td>{string.Join(", ", l.UnmaskedCategories)}</td><td class="num">{l.UnmaskEvents:N0}</td>
+            <td>{categories(l.UnmaskedCategories)}</td><td class="num">{l.UnmaskEvents:N0}</td>
             <td>{(l.Flags.Count == 0 ? H.F($"—") : H.F($"""<span class="error">{string.Join(", ", l.Flags)}</span>"""))}</td><td>{Decision(l)}</td></tr>
             """));
         Html complete = open

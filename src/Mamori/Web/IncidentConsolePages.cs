@@ -371,6 +371,7 @@ public static class IncidentConsolePages
         var manage = Can(http, Permission.ManageIncidents);
         var timeline = await incidents.TimelineAsync(id, ct);
         var actorName = await ActorNamesAsync(http, timeline.Select(t => t.Actor));
+        var categories = await CategoryNamesAsync(http);
         var subjects = await incidents.SubjectsAsync(id, ct);
         var notified = await incidents.NotifiedCountAsync(id, ct);
         Html err = error is null ? default : Error($"{error.Message} ({ErrorCodes.Format(error.Code)})");
@@ -401,7 +402,7 @@ public static class IncidentConsolePages
                   : $"{(incident.CompromisedActorKind == ActorKindCode.User ? T(http, "利用者", "User") : T(http, "APIキー", "API key"))} {incident.CompromisedActorId} ({Jst(incident.BlastFrom)} – {Jst(incident.BlastTo)} JST)")}</dd>
               <dt>{T(http, "影響を受けた本人", "Affected persons")}</dt><dd class="big">{subjects.Count:N0}</dd>
               <dt>{T(http, "通知済み", "Notified")}</dt><dd>{notified:N0}</dd>
-              <dt>{T(http, "データ項目", "Categories")}</dt><dd>{string.Join(", ", incident.Categories)}</dd>
+              <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
               <dt>{T(http, "算定日時", "Computed")}</dt><dd>{Jst(at)} JST — {T(http, "監査ログ検証済み", "audit chain verified")} ({(incident.BlastVerifiedEvents ?? 0):N0} {T(http, "件", "events")})</dd>
             </dl>
             {(subjects.Count == 0 ? default : H.F($"""<details><summary>{T(http, "本人ID（最初の100件）", "Subject ids (first 100)")}</summary><ul>{subjects.Take(100).Select(s => H.F($"<li><code>{s}</code></li>"))}</ul></details>"""))}
@@ -471,7 +472,7 @@ public static class IncidentConsolePages
               <dt>{T(http, "事態・原因", "Kind / cause")}</dt><dd>{KindName(http, incident.Kind)} / {CauseName(http, incident.Cause)}</dd>
               <dt>{T(http, "認識した日時", "Became aware")}</dt><dd>{Jst(incident.DiscoveredAt)} JST</dd>
               <dt>{T(http, "本人の数", "Persons")}</dt><dd>{(incident.PersonsKnown?.ToString("N0", Inv) ?? T(http, "調査中", "to be determined"))}{(incident.PersonsUpperBound is { } ub ? $" ({T(http, "上限", "upper bound")} {ub.ToString("N0", Inv)})" : "")}</dd>
-              <dt>{T(http, "データ項目", "Categories")}</dt><dd>{string.Join(", ", incident.Categories)}</dd>
+              <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
               <dt>{T(http, "事実", "Facts")}</dt><dd>{string.Join(", ", new[] { (incident.SpecialCare, T(http, "要配慮", "special care")), (incident.PropertyDamageRisk, T(http, "財産的被害のおそれ", "property damage risk")),
                   (incident.Suspected, T(http, "おそれ", "suspected")), (incident.EncryptedKeysSafe, T(http, "暗号化・鍵安全", "encrypted, key safe")), (incident.MyNumber, T(http, "個人番号", "My Number")),
                   (incident.PubliclyExposed, T(http, "公開", "publicly exposed")) }.Where(x => x.Item1).Select(x => x.Item2))}</dd>

@@ -132,6 +132,19 @@ public static class Pages
     }
 
     /// <summary>
+    /// Data categories by their names in the policy in force, in the page's language ("氏名" for <c>name</c>). An id the
+    /// policy does not declare (typed on an incident, or dropped since) keeps its recorded form.
+    /// </summary>
+    public static async Task<Func<IEnumerable<string>, string>> CategoryNamesAsync(HttpContext http)
+    {
+        var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
+        var lang = Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
+        var names = policy?.Model.DataCategories.ToDictionary(c => c.Id, c => c.Name.Get(lang), StringComparer.Ordinal)
+                    ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        return ids => string.Join(T(http, "、", ", "), ids.Select(id => names.GetValueOrDefault(id, id)));
+    }
+
+    /// <summary>
     /// Staff-facing names for actors recorded as <c>User:id</c> or <c>ApiKey:id</c>: the user's sign-in address or the
     /// key's name, read in the caller's tenant. Anything else (System, a removed user) keeps its recorded form.
     /// </summary>

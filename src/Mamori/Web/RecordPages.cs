@@ -163,7 +163,7 @@ public static class RecordPages
         _ => T(http, "事業承継先", "Successor"),
     };
 
-    private static string Basis(HttpContext http, string basis) => basis switch
+    internal static string Basis(HttpContext http, string basis) => basis switch
     {
         "consent" => T(http, "本人の同意", "Consent"),
         "opt-out" => T(http, "オプトアウト", "Opt-out"),

@@ -182,6 +182,7 @@ public static class RequestConsolePages
         var v = await requests.ViewAsync(r, http.RequestAborted);
         var handles = RolePermissions.Grants(http.Caller().Roles, Permission.HandleRequests);
         var details = handles ? requests.Details(r) : null;
+        var categories = await CategoryNamesAsync(http);
         Html err = error is null ? default : H.F($"""<p class="error" role="alert">{error.Message} ({ErrorCodes.Format(error.Code)})</p>""");
         Html Button(string action, string ja, string en, Html extra = default) => H.F($"""
             <form method="post" action="/console/requests/{id}/action" class="stack">{AntiforgeryField(http)}<input type="hidden" name="action" value="{action}">{extra}<button type="submit">{T(http, ja, en)}</button></form>
@@ -215,7 +216,7 @@ public static class RequestConsolePages
             <dt>{T(http, "メール", "Email")}</dt><dd>{details.Email}</dd><dt>{T(http, "電話", "Phone")}</dt><dd>{details.Phone}</dd>
             <dt>{T(http, "住所", "Address")}</dt><dd>{details.Address}</dd><dt>{T(http, "内容", "Details")}</dt><dd>{details.Details}</dd>
             <dt>{T(http, "訂正の申出", "Corrections asked")}</dt><dd>{string.Join("; ", (details.Corrections ?? new Dictionary<string, string>()).Select(kv => kv.Key + " → " + kv.Value))}</dd>
-            <dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{string.Join(", ", details.Categories ?? [])}</dd></dl>
+            <dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{categories(details.Categories ?? [])}</dd></dl>
             """);
         Html answers = !handles || v.Answers.Count == 0 ? default : H.F($"""
             <h2>{T(http, "回答", "Answer")}</h2>

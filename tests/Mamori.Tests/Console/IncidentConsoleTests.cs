@@ -48,6 +48,7 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         detail.ShouldContain(day.AddDays(4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));  // preliminary: day 5
         detail.ShouldContain(day.AddDays(59).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); // final: day 60 (improper purpose)
         detail.ShouldContain("日本時間");
+        detail.ShouldContain("<dd>電子メールアドレス、氏名</dd>"); // categories by their policy names
 
         // Timeline entry, then an edit that changes the decision (encrypted with the key safe: exempt).
         (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/timeline", [F("kind", "measure"), F("text", "APIキーを失効させた。")]))

@@ -80,6 +80,9 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
         (await auditor.GetAsync("/console/governance/entrustees/payment-agent", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var html = await auditor.GetStringAsync("/console/governance/entrustees/payment-agent", Ct);
         html.ShouldNotContain("/contract-checks\"");
+        // Categories by their policy names, not their ids.
+        html.ShouldContain("委託する項目: 氏名、クレジットカード情報（お支払に必要な場合）</p>");
+        (await auditor.GetStringAsync("/console/governance/entrustees/payment-agent?lang=en", Ct)).ShouldContain("Categories: Name, Credit card data (when paying)</p>");
         (await auditor.GetStringAsync("/console/governance/audits", Ct)).ShouldContain("/console/governance/audits/plans\"");
     }
 }

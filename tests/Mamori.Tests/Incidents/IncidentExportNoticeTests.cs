@@ -165,7 +165,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         body.ShouldContain("株式会社サクラネット");                 // the business from the policy, not the tenant slug
         body.ShouldContain("サクラネット 個人情報お問合せ窓口");       // the policy's inquiry desk (the incident names none)
         body.ShouldContain("外部からの不正アクセス");
-        body.ShouldContain("name、phone");
+        body.ShouldContain("データ項目: 氏名、電話番号");          // the policy's names, not the category ids
         body.ShouldNotContain(l.PersonA.Name);
 
         // Each address read is an audited access decision with the built-in purpose; a second run sends nothing new.
@@ -245,7 +245,9 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         // The console serves the same PDFs; the HTML report shows the policy's address too.
         var console = await officer.GetAsync($"/console/incidents/{incident.Id}/report.pdf?kind=final", Ct);
         console.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
-        (await officer.GetStringAsync($"/api/incidents/{incident.Id}/report?kind=final&format=html", Ct)).ShouldContain("代表取締役社長 桜井 花子");
+        var html = await officer.GetStringAsync($"/api/incidents/{incident.Id}/report?kind=final&format=html", Ct);
+        html.ShouldContain("代表取締役社長 桜井 花子");
+        html.ShouldContain("データ項目: 氏名、電話番号"); // the policy's names for name and phone, not the ids
     }
 
     [Fact]
