@@ -24,7 +24,7 @@ public sealed class OptOutStops(MamoriDbContext db, AuditLog audit, KeyRingProvi
         var hash = BlindIndex.Compute(keys.Current.BlindIndexKey, db.CurrentTenantId, kind, normalized);
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ids = await db.Set<SubjectLookup>().Where(l => l.Kind == kind && l.Hash == hash).Select(l => l.SubjectId).Distinct().Take(100).ToListAsync(ct);
+        var ids = await db.Set<SubjectLookup>().Where(l => l.Kind == kind && l.Hash == hash).Select(l => l.SubjectId).Distinct().OrderBy(id => id).Take(100).ToListAsync(ct);
         var stopped = ids.Count == 0 ? 0 : await db.Set<DataSubject>().Where(s => ids.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.ProvisionStopped, true), ct);
         var request = new ProvisionStopRequest { Id = Guid.CreateVersion7(now), At = now, Channel = channel, Stopped = stopped };
         db.Add(request);

@@ -267,7 +267,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     {
         var hash = BlindIndex.Compute(keys.Current.BlindIndexKey, db.CurrentTenantId, kind, BlindIndex.Normalize(kind, value));
         var matches = await db.Set<SubjectLookup>().AsNoTracking().Where(l => l.Kind == kind && l.Hash == hash)
-            .Select(l => new { l.SubjectId, l.Category }).Take(100).ToListAsync(ct);
+            .OrderBy(l => l.SubjectId).Select(l => new { l.SubjectId, l.Category }).Take(100).ToListAsync(ct);
         var allowed = new List<Guid>();
         foreach (var m in matches)
         {

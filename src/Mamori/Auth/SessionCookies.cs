@@ -79,7 +79,7 @@ public sealed class PublicTenant(IConfiguration configuration)
             id = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).FirstOrDefaultAsync(ct);
         else
         {
-            var ids = await db.Tenants.Select(t => t.Id).Take(2).ToListAsync(ct);
+            var ids = await db.Tenants.OrderBy(t => t.Id).Select(t => t.Id).Take(2).ToListAsync(ct);
             id = ids.Count == 1 ? ids[0] : Guid.Empty;
         }
         if (id == Guid.Empty)
