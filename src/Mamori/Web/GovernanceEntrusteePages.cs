@@ -53,7 +53,7 @@ public static class GovernanceEntrusteePages
     {
         var list = await entrustees.ListAsync(http.RequestAborted);
         var rows = list.Select(e => H.F($"""
-            <tr><td><a href="{Base}/{e.Id}">{e.Name}</a><br><code>{e.Id}</code></td>
+            <tr><td><a href="{Base}/{e.Id}">{T(http, e.Name, e.NameEn)}</a><br><code>{e.Id}</code></td>
             <td class="{(e.Assessment?.Result is AssessmentResult.Approved or AssessmentResult.Conditional ? "" : "error")}">{AssessmentName(http, e.Assessment?.Result)}</td>
             <td class="{(e.ContractCheck?.Complete == true ? "" : "error")}">{(e.ContractCheck is null ? T(http, "未確認", "Not checked") : e.ContractCheck.Complete ? T(http, "条項あり", "Complete") : T(http, "条項不足", "Incomplete"))}</td>
             <td>{(e.LastAudit is { } l ? l.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—")}</td>
@@ -142,8 +142,8 @@ public static class GovernanceEntrusteePages
         Html planLink = Can(http, Permission.ManageInternalAudits)
             ? H.F($"<p><a href=\"{GovernanceAuditPages.Base}#new-plan\">{T(http, "委託先監査を計画する", "Plan an entrustee audit")}</a></p>") : default;
         var p = e.Provisions;
-        return Layout(http, e.Name, H.F($"""
-            <h1>{e.Name}</h1>
+        return Layout(http, T(http, e.Name, e.NameEn), H.F($"""
+            <h1>{T(http, e.Name, e.NameEn)}</h1>
             {SubNav(http)}
             {Error(error)}
             <p><code>{e.Id}</code> · {(e.DeclaredInPolicy ? T(http, "ポリシーで宣言", "Declared in the policy") : T(http, "台帳のみ", "Registry only"))}{(e.Foreign ? " · " + T(http, "外国", "Abroad") : "")}

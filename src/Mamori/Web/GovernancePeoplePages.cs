@@ -141,7 +141,7 @@ public static class GovernancePeoplePages
         var en = Lang(http) == "en";
         var depts = view.Departments.Select(d => H.F($"""
             <tr><td><code>{d.Id}</code></td><td>{(en ? d.NameEn : d.NameJa)}{(d.InPolicy ? default : H.F($" <span class=\"muted\">({T(http, "ポリシー外", "not in policy")})</span>"))}</td>
-            <td>{d.ManagerTitleJa ?? "—"}</td><td>{d.ManagerEmail ?? "—"}</td><td class="num">{d.Staff.Count:N0}</td>
+            <td>{(en ? d.ManagerTitleEn : d.ManagerTitleJa) ?? "—"}</td><td>{d.ManagerEmail ?? "—"}</td><td class="num">{d.Staff.Count:N0}</td>
             <td>{d.ReviewEveryMonths}{T(http, "か月ごと", " months")}</td><td>{d.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, d.ReviewState)}</td></tr>
             """));
         var staff = view.Staff.Select(s => H.F($"""
@@ -149,7 +149,7 @@ public static class GovernancePeoplePages
             <td>{(s.Disabled ? H.F($"<span class=\"error\">{T(http, "無効（退職等）", "Disabled (leaver)")}</span> {Jst(s.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td></tr>
             """));
         var resp = view.Responsibilities.Select(r => H.F($"""
-            <tr><td>{(r.Kind == ResponsibilityKind.Category ? T(http, "データ項目", "Category") : T(http, "利用目的", "Purpose"))}</td><td><code>{r.ItemId}</code> {r.NameJa}</td>
+            <tr><td>{(r.Kind == ResponsibilityKind.Category ? T(http, "データ項目", "Category") : T(http, "利用目的", "Purpose"))}</td><td><code>{r.ItemId}</code> {(en ? r.NameEn : r.NameJa)}</td>
             <td>{r.DepartmentId ?? "—"}</td><td>{(r.UserId is { } u ? emails.GetValueOrDefault(u) : null) ?? "—"}</td></tr>
             """));
         Html forms = default;

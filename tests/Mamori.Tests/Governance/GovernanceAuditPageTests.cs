@@ -82,7 +82,10 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
         html.ShouldNotContain("/contract-checks\"");
         // Categories by their policy names, not their ids.
         html.ShouldContain("委託する項目: 氏名、クレジットカード情報（お支払に必要な場合）</p>");
-        (await auditor.GetStringAsync("/console/governance/entrustees/payment-agent?lang=en", Ct)).ShouldContain("Categories: Name, Credit card data (when paying)</p>");
+        var english = await auditor.GetStringAsync("/console/governance/entrustees/payment-agent?lang=en", Ct);
+        english.ShouldContain("Categories: Name, Credit card data (when paying)</p>");
+        english.ShouldContain("<h1>Sakura Payment Services K.K. (payment processor)</h1>");
+        html.ShouldContain("<h1>さくら決済サービス株式会社（決済代行）</h1>");
         (await auditor.GetStringAsync("/console/governance/audits", Ct)).ShouldContain("/console/governance/audits/plans\"");
     }
 }

@@ -360,6 +360,12 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
             r.Content.Headers.ContentType!.MediaType.ShouldBe("text/html", path);
             (await r.Content.ReadAsStringAsync(Ct)).ShouldContain(title, customMessage: path);
         }
+        // In English, the policy's English names: titles, categories and purposes.
+        var english = await officer.GetStringAsync("/console/governance/organisation?lang=en", Ct);
+        english.ShouldContain("<td>Division Head</td>");
+        english.ShouldContain("<code>name</code> Name</td>");
+        english.ShouldNotContain("事業部長");
+        (await officer.GetStringAsync("/console/governance/organisation", Ct)).ShouldContain("<code>name</code> 氏名</td>");
         var dashboard = await officer.GetStringAsync("/console", Ct);
         dashboard.ShouldContain("棚卸し・教育");
         (await (await app.SignedInAsync(tenant, Roles.Operator)).GetAsync("/console/governance/organisation", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -23,7 +23,8 @@ public sealed record EntrusteeProvisions(int Records, int Subjects, DateTimeOffs
     int RecordsBeforeApproval, int RecordsWithoutContractCheck);
 
 /// <summary>One entrustee with its supervision: selection, contract, audits, findings and what was provided.</summary>
-public sealed record EntrusteeView(string Id, string Name, bool DeclaredInPolicy, bool Foreign, IReadOnlyList<string> Categories,
+/// <param name="Name">Japanese; <paramref name="NameEn"/> its English rendering (the same where the policy gives none).</param>
+public sealed record EntrusteeView(string Id, string Name, string NameEn, bool DeclaredInPolicy, bool Foreign, IReadOnlyList<string> Categories,
     EntrusteeAssessment? Assessment, EntrusteeContractCheck? ContractCheck, RecipientProfile? Profile, DateOnly? LastAudit,
     IReadOnlyList<PlanView> Plans, int OpenFindings, int OverdueFindings, EntrusteeProvisions Provisions);
 
@@ -165,7 +166,8 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
             records.Count(r => firstApproval is null || EvidencePeriod.Day(r.At) < firstApproval),
             records.Count(r => firstCheck is null || EvidencePeriod.Day(r.At) < firstCheck));
         var name = declared.Id is not null ? declared.Name.Ja : profile?.Name ?? id;
-        return new EntrusteeView(id, name, declared.Id is not null, declared.Kind == RecipientKind.Foreign, declared.Categories ?? [],
+        var nameEn = declared.Id is not null ? declared.Name.Get(NoticeLanguage.En) : name;
+        return new EntrusteeView(id, name, nameEn, declared.Id is not null, declared.Kind == RecipientKind.Foreign, declared.Categories ?? [],
             assessments.FirstOrDefault(), checks.FirstOrDefault(), profile, last, plans, findings.Count, findings.Count(d => d < today), provisions);
     }
 }

@@ -8,14 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Mamori.Governance.Organisation;
 
 /// <summary>A department as the console and API show it: the policy's declaration merged with what was saved here.</summary>
-public sealed record DepartmentView(string Id, string NameJa, string NameEn, string? ManagerTitleJa, bool InPolicy, bool Saved,
+public sealed record DepartmentView(string Id, string NameJa, string NameEn, string? ManagerTitleJa, string? ManagerTitleEn, bool InPolicy, bool Saved,
     Guid? ManagerUserId, string? ManagerEmail, int ReviewEveryMonths, int ReviewGraceDays, DateOnly NextReviewOn, DueState ReviewState,
     IReadOnlyList<Guid> Staff);
 
 public sealed record StaffView(Guid UserId, string Email, IReadOnlyList<string> Roles, bool Disabled, DateTimeOffset? DisabledAt, string? DepartmentId, string? Title);
 
 /// <summary>A category or purpose of the policy and who answers for it (null when nobody has been named yet).</summary>
-public sealed record ResponsibilityView(ResponsibilityKind Kind, string ItemId, string NameJa, string? DepartmentId, Guid? UserId);
+public sealed record ResponsibilityView(ResponsibilityKind Kind, string ItemId, string NameJa, string NameEn, string? DepartmentId, Guid? UserId);
 
 public sealed record OrganisationView(string? RepresentativeTitleJa, string? RepresentativeTitleEn, Guid? RepresentativeUserId, string? RepresentativeEmail,
     IReadOnlyList<DepartmentView> Departments, IReadOnlyList<StaffView> Staff, IReadOnlyList<ResponsibilityView> Responsibilities, GovernanceSettings Settings);
@@ -48,7 +48,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         var byUser = assignments.ToDictionary(a => a.UserId);
         var departments = await DepartmentsAsync(model, ct);
         var today = Today();
-        var deptViews = departments.Select(d => new DepartmentView(d.Row.Id, d.Row.NameJa, d.Row.NameEn, d.ManagerTitleJa, d.InPolicy, d.Saved,
+        var deptViews = departments.Select(d => new DepartmentView(d.Row.Id, d.Row.NameJa, d.Row.NameEn, d.ManagerTitle?.Ja, d.ManagerTitle is { } t ? t.En ?? t.Ja : null, d.InPolicy, d.Saved,
             d.Row.ManagerUserId, d.Row.ManagerUserId is { } m ? emails.GetValueOrDefault(m) : null, d.Row.ReviewEveryMonths, d.Row.ReviewGraceDays,
             d.Row.NextReviewOn, GovernanceDue.StateOf(d.Row.NextReviewOn, d.Row.ReviewGraceDays, today),
             [.. assignments.Where(a => a.DepartmentId == d.Row.Id).Select(a => a.UserId)])).ToList();
@@ -61,19 +61,19 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
             foreach (var (id, name) in Categories(model))
             {
                 var r = saved.FirstOrDefault(x => x.Kind == ResponsibilityKind.Category && x.ItemId == id);
-                responsibilities.Add(new ResponsibilityView(ResponsibilityKind.Category, id, name, r?.DepartmentId, r?.UserId));
+                responsibilities.Add(new ResponsibilityView(ResponsibilityKind.Category, id, name.Ja, name.En ?? name.Ja, r?.DepartmentId, r?.UserId));
             }
             foreach (var (id, name) in Purposes(model))
             {
                 var r = saved.FirstOrDefault(x => x.Kind == ResponsibilityKind.Purpose && x.ItemId == id);
-                responsibilities.Add(new ResponsibilityView(ResponsibilityKind.Purpose, id, name, r?.DepartmentId, r?.UserId));
+                responsibilities.Add(new ResponsibilityView(ResponsibilityKind.Purpose, id, name.Ja, name.En ?? name.Ja, r?.DepartmentId, r?.UserId));
             }
         }
         return new OrganisationView(model?.PrivacyManagers?.Overall.Title.Ja, model?.PrivacyManagers?.Overall.Title.En, settings.RepresentativeUserId,
             settings.RepresentativeUserId is { } rep ? emails.GetValueOrDefault(rep) : null, deptViews, staff, responsibilities, settings);
     }
 
-    internal sealed record DepartmentRow(Department Row, bool InPolicy, bool Saved, string? ManagerTitleJa);
+    internal sealed record DepartmentRow(Department Row, bool InPolicy, bool Saved, LocalizedText? ManagerTitle);
 
     /// <summary>Saved departments and those the policy declares (an unsaved one is due for its first review today).</summary>
     internal async Task<List<DepartmentRow>> DepartmentsAsync(PolicyModel? model, CancellationToken ct)
@@ -84,7 +84,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         foreach (var d in declared)
         {
             var row = rows.FirstOrDefault(r => r.Id == d.Id);
-            result.Add(new DepartmentRow(row ?? NewDepartment(d.Id, d.Department.Ja, d.Department.En ?? d.Department.Ja), true, row is not null, d.Title.Ja));
+            result.Add(new DepartmentRow(row ?? NewDepartment(d.Id, d.Department.Ja, d.Department.En ?? d.Department.Ja), true, row is not null, d.Title));
         }
         foreach (var row in rows.Where(r => declared.All(d => d.Id != r.Id)))
             result.Add(new DepartmentRow(row, false, true, null));
@@ -222,13 +222,13 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     }
 
     /// <summary>Every data category of the company and its services, once each.</summary>
-    public static IEnumerable<(string Id, string Name)> Categories(PolicyModel model) =>
+    public static IEnumerable<(string Id, LocalizedText Name)> Categories(PolicyModel model) =>
         model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories))
-            .GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => (g.Key, g.First().Name.Ja));
+            .GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => (g.Key, g.First().Name));
 
-    public static IEnumerable<(string Id, string Name)> Purposes(PolicyModel model) =>
+    public static IEnumerable<(string Id, LocalizedText Name)> Purposes(PolicyModel model) =>
         model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes))
-            .GroupBy(p => p.Id, StringComparer.Ordinal).Select(g => (g.Key, g.First().Name.Ja));
+            .GroupBy(p => p.Id, StringComparer.Ordinal).Select(g => (g.Key, g.First().Name));
 
     private static string Limit(string s, int max) => s.Trim().Length <= max ? s.Trim() : s.Trim()[..max];
 
