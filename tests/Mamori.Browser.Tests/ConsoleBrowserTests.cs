@@ -36,7 +36,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser, PostgresCluster 
         requests.ShouldContain(reference);
 
         await page.ClickAsync("form[action='/console/audit/verify'] button");
-        await page.WaitForURLAsync("**/console?done=verified");
+        await page.ShouldBeAtAsync(@"/console\?done=verified$");
         (await page.Locator("section[aria-labelledby=audit-h]").InnerTextAsync()).ShouldContain("改ざんなし");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("console-dashboard.png"), FullPage = true });
 
@@ -96,7 +96,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser, PostgresCluster 
         await page.Keyboard.PressAsync("Tab");
         (await page.EvaluateAsync<string>("document.activeElement.tagName + ':' + document.activeElement.type")).ShouldBe("BUTTON:submit");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/console");
+        await page.ShouldBeAtAsync("/console$");
         (await page.Locator("h1").InnerTextAsync()).ShouldBe("ダッシュボード");
 
         // From the top of the page, the first Tab reaches the skip link, which moves focus to the content.

@@ -30,7 +30,7 @@ public sealed class IncidentBrowserTests(BrowserFixture browser, PostgresCluster
         await page.CheckAsync("#specialCare");
         await page.FillAsync("#summary", "従業員1名の健康診断結果を別の従業員に誤って送付した。");
         await page.ClickAsync("form[action='/console/incidents/new'] button[type=submit]");
-        await page.WaitForURLAsync("**/console/incidents/*?done=created");
+        await page.ShouldBeAtAsync(@"/console/incidents/[0-9a-f-]{36}\?done=created$");
 
         var decision = await page.Locator("section[aria-labelledby=decision-h]").InnerTextAsync();
         decision.ShouldContain("個人情報保護委員会への報告・本人への通知が必要です");
@@ -41,7 +41,7 @@ public sealed class IncidentBrowserTests(BrowserFixture browser, PostgresCluster
         await page.FillAsync("#tl-text", "送付先に連絡し、書類の返送を依頼した。");
         await page.SelectOptionAsync("#tl-kind", "contact");
         await page.ClickAsync("form[action$='/timeline'] button[type=submit]");
-        await page.WaitForURLAsync("**?done=timeline");
+        await page.ShouldBeAtAsync(@"\?done=timeline$");
         (await page.Locator("section[aria-labelledby=tl-h]").InnerTextAsync()).ShouldContain("書類の返送を依頼した");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("console-incident.png"), FullPage = true });
 

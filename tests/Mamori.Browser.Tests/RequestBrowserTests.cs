@@ -26,7 +26,8 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
     private static async Task SubmitAsync(IPage page, ILocator button)
     {
         await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.ResourceType == "document" && r.Status is < 300 or >= 400);
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // The document that answered has loaded (not WaitForLoadStateAsync: see Scenario.ShouldBeAtAsync).
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
     }
 
     private static async Task<string> DetailAsync(IPage page) => await page.Locator("main dl").First.InnerTextAsync();
@@ -129,7 +130,7 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         var reference = await page.Locator("main strong").InnerTextAsync();
         reference.ShouldNotBeNullOrWhiteSpace();
         await page.ClickAsync("a:text-is('ご請求の状況を確認する')");
-        await page.WaitForURLAsync("**/requests/status/*");
+        await page.ShouldBeAtAsync("/requests/status/[^/]+$");
         (await page.Locator("h1").InnerTextAsync()).ShouldBe("ご請求の状況");
         var status = await page.Locator("main dl").InnerTextAsync();
         status.ShouldContain(reference);
@@ -203,7 +204,7 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         // On to the status page by keyboard as well.
         await TabToAsync(page, "main a[href*='/requests/status/']", visited);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/requests/status/*");
+        await page.ShouldBeAtAsync("/requests/status/[^/]+$");
         var status = await page.Locator("main dl").InnerTextAsync();
         status.ShouldContain(reference);
         status.ShouldContain("利用目的の通知");
@@ -247,7 +248,7 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         await page.ClickAsync("nav a[href='/console/consents']");
         await page.FillAsync("#subject", person.ToString());
         await SubmitAsync(page, page.Locator("form[action='/console/consents'] button[type=submit]"));
-        await page.WaitForURLAsync($"**/console/consents/subjects/{person}");
+        await page.ShouldBeAtAsync($"/console/consents/subjects/{person}$");
         (await page.Locator("section[aria-labelledby=now-h]").InnerTextAsync()).ShouldContain("第三者提供: 不払者情報交換に参加する電気通信事業者");
         await page.ClickAsync("a[hreflang=en]");
         (await page.Locator("section[aria-labelledby=now-h]").InnerTextAsync()).ShouldContain("Provision to: Telecommunications carriers");
