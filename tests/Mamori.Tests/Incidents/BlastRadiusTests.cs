@@ -163,6 +163,11 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct)).GetProperty("count").GetInt32().ShouldBe(0);
         var refused = await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentBlastRadiusRefused, Ct));
         refused.ShouldBe(1);
+        // The timeline records the refusal, the verifier's finding in Japanese too.
+        var entry = await app.InTenantAsync(tenant.Id, (_, db) => db.IncidentTimeline.SingleAsync(t => t.IncidentId == id && t.Kind == "blast-radius", Ct));
+        entry.Text.ShouldStartWith("影響範囲を算定しませんでした: 監査ログの連鎖が ");
+        entry.Text.ShouldContain("（記録の内容がハッシュ値と一致しない（改ざん））。");
+        entry.TextEn!.ShouldContain("(event content does not match its hash).");
     }
 
     [Fact]
