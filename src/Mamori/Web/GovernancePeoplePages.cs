@@ -122,9 +122,17 @@ public static class GovernancePeoplePages
         _ => H.F($"""{T(http, "予定", "Upcoming")}"""),
     };
 
-    private static Html SubNav(HttpContext http) => H.F($"""
-        <p><a href="{Base}/organisation">{T(http, "組織", "Organisation")}</a> · <a href="{Base}/access-reviews">{T(http, "アクセス権の棚卸し", "Access reviews")}</a> · <a href="{Base}/training">{T(http, "教育", "Training")}</a></p>
-        """);
+    /// <summary>Links to the pages of this area the caller may open (an operator reviewing access sees no organisation link).</summary>
+    private static Html SubNav(HttpContext http)
+    {
+        var links = new (string Path, string Ja, string En, Permission Needs)[]
+        {
+            ("/organisation", "組織", "Organisation", Permission.ReadGovernance),
+            ("/access-reviews", "アクセス権の棚卸し", "Access reviews", Permission.ReviewAccess),
+            ("/training", "教育", "Training", Permission.ReadGovernance),
+        };
+        return H.F($"""<p>{Html.Join(links.Where(l => Can(http, l.Needs)).Select((l, i) => H.F($"""{(i > 0 ? " · " : "")}<a href="{Base}{l.Path}">{T(http, l.Ja, l.En)}</a>""")))}</p>""");
+    }
 
     private static Html UserOptions(IEnumerable<StaffView> staff, Guid? selected, bool allowNone) => H.F($"""
         {(allowNone ? H.F($"""<option value="none">—</option>""") : default)}

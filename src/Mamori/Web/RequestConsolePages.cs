@@ -129,7 +129,7 @@ public static class RequestConsolePages
             """);
         return Layout(http, T(http, "開示等の請求", "Data-subject requests"), H.F($"""
             <h1>{T(http, "開示等の請求", "Data-subject requests")}</h1>
-            <p><a href="/console/requests/new">{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</a></p>
+            {(Can(http, Permission.HandleRequests) ? H.F($"""<p><a href="/console/requests/new">{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</a></p>""") : default)}
             <nav aria-label="{T(http, "絞り込み", "Filter")}"><ul>{Tab("open", "対応中", "Open")}{Tab("due-soon", "期限間近", "Due soon")}{Tab("overdue", "期限超過", "Overdue")}{Tab("paused", "停止中", "Paused")}{Tab("all", "すべて", "All")}</ul></nav>
             <table><thead><tr><th>{T(http, "受付番号", "Reference")}</th><th>{T(http, "種類", "Kind")}</th><th>{T(http, "状況", "Status")}</th><th>{T(http, "受付方法", "Channel")}</th>
             <th>{T(http, "受付日", "Received")}</th><th>{T(http, "期限", "Due")}</th><th>{T(http, "期限の状態", "Deadline")}</th></tr></thead>

@@ -168,6 +168,37 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task EveryConsolePage_EachRole_LinksOnlyToPagesItMayOpen()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var _ = app;
+        var routes = PageRoutes(app, await IdsAsync(app, tenant, subject)).Where(r => !r.Anonymous).ToList();
+        var problems = new List<string>();
+        var followed = 0;
+        foreach (var role in Roles.BuiltIn)
+        {
+            var client = await app.SignedInAsync(tenant, role);
+            var links = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in routes.Where(r => RolePermissions.Grants([role], r.Permission!.Value)))
+            {
+                var response = await client.GetAsync(r.Path, Ct);
+                if (response.Content.Headers.ContentType?.MediaType != "text/html") continue;
+                foreach (Match m in ConsoleLink().Matches(await response.Content.ReadAsStringAsync(Ct)))
+                    links.TryAdd(System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), r.Path);
+            }
+            foreach (var (link, from) in links)
+            {
+                var response = await client.GetAsync(link, Ct);
+                followed++;
+                if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound || (int)response.StatusCode >= 500)
+                    problems.Add($"{role}: {from} links to {link}, which answers {(int)response.StatusCode}");
+            }
+        }
+        problems.ShouldBeEmpty();
+        followed.ShouldBeGreaterThan(100);
+    }
+
+    [Fact]
     public async Task EveryConsolePage_RoleWithoutPermission_Forbidden403Page()
     {
         var (app, tenant, subject) = await StartAsync(cluster);
@@ -192,4 +223,7 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             }
         checkedCount.ShouldBeGreaterThan(5);
     }
+
+    [GeneratedRegex("href=\"(/console[^\"#]*)\"")]
+    private static partial Regex ConsoleLink();
 }
