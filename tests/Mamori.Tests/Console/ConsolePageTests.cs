@@ -199,6 +199,42 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task EveryConsolePage_EachRole_ShowsOnlyFormsItMaySubmit()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var _ = app;
+        var routes = PageRoutes(app, await IdsAsync(app, tenant, subject)).Where(r => !r.Anonymous).ToList();
+        var posts = app.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
+            .Select(e => (Pattern: new Regex("^" + RouteParameter().Replace(e.RoutePattern.RawText!, "[^/]+") + "$"),
+                Permission: e.Metadata.GetMetadata<RequiresPermission>()?.Permission,
+                Anonymous: e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null))
+            .ToList();
+        var problems = new List<string>();
+        var forms = 0;
+        foreach (var role in Roles.BuiltIn)
+        {
+            var client = await app.SignedInAsync(tenant, role);
+            foreach (var r in routes.Where(r => RolePermissions.Grants([role], r.Permission!.Value)))
+            {
+                var response = await client.GetAsync(r.Path, Ct);
+                if (response.Content.Headers.ContentType?.MediaType != "text/html") continue;
+                foreach (Match m in PostFormAction().Matches(await response.Content.ReadAsStringAsync(Ct)))
+                {
+                    var action = System.Net.WebUtility.HtmlDecode(m.Groups[m.Groups[1].Success ? 1 : 2].Value).Split('?')[0];
+                    forms++;
+                    var target = posts.FirstOrDefault(p => p.Pattern.IsMatch(action));
+                    if (target.Pattern is null) problems.Add($"{role}: {r.Path} posts to {action}, which has no POST endpoint");
+                    else if (!target.Anonymous && (target.Permission is not { } needs || !RolePermissions.Grants([role], needs)))
+                        problems.Add($"{role}: {r.Path} shows a form to {action}, which needs {target.Permission}");
+                }
+            }
+        }
+        problems.Distinct().ShouldBeEmpty();
+        forms.ShouldBeGreaterThan(30);
+    }
+
+    [Fact]
     public async Task EveryConsolePage_RoleWithoutPermission_Forbidden403Page()
     {
         var (app, tenant, subject) = await StartAsync(cluster);
@@ -223,6 +259,9 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             }
         checkedCount.ShouldBeGreaterThan(5);
     }
+
+    [GeneratedRegex("<form[^>]*method=\"post\"[^>]*action=\"([^\"]+)\"|<form[^>]*action=\"([^\"]+)\"[^>]*method=\"post\"")]
+    private static partial Regex PostFormAction();
 
     [GeneratedRegex("href=\"(/console[^\"#]*)\"")]
     private static partial Regex ConsoleLink();
