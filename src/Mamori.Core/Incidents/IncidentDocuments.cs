@@ -13,7 +13,7 @@ public enum ReportKind
 /// <summary>The business that reports: name, address, representative and inquiry desk from the published policy.</summary>
 public sealed record ReportingBusiness(string Name, string? Address = null, string? Representative = null, string? Contact = null)
 {
-    /// <summary>The policy's data categories by their Japanese names, so the documents name items as the policy does.</summary>
+    /// <summary>The policy's data categories (the company's and its services') by their Japanese names, so the documents name items as the policy does.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, string> CategoryNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -34,8 +34,8 @@ public sealed record ReportingBusiness(string Name, string? Address = null, stri
         }
         return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), contact)
         {
-            CategoryNames = model?.DataCategories.ToDictionary(c => c.Id, c => c.Name.Ja, StringComparer.Ordinal)
-                            ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            CategoryNames = model is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+                : Governance.Organisation.Organisation.Categories(model).ToDictionary(c => c.Id, c => c.Name.Ja, StringComparer.Ordinal),
         };
     }
 }

@@ -132,15 +132,15 @@ public static class Pages
     }
 
     /// <summary>
-    /// Data categories by their names in the policy in force, in the page's language ("氏名" for <c>name</c>). An id the
+    /// Data categories (the company's and its services') by their names in the policy in force, in the page's language ("氏名" for <c>name</c>). An id the
     /// policy does not declare (typed on an incident, or dropped since) keeps its recorded form.
     /// </summary>
     public static async Task<Func<IEnumerable<string>, string>> CategoryNamesAsync(HttpContext http)
     {
         var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
         var lang = Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
-        var names = policy?.Model.DataCategories.ToDictionary(c => c.Id, c => c.Name.Get(lang), StringComparer.Ordinal)
-                    ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = policy is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : Governance.Organisation.Organisation.Categories(policy.Model).ToDictionary(c => c.Id, c => c.Name.Get(lang), StringComparer.Ordinal);
         return ids => string.Join(T(http, "、", ", "), ids.Select(id => names.GetValueOrDefault(id, id)));
     }
 

@@ -32,7 +32,7 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         var created = await s.PostAsync("/console/incidents/new", "/console/incidents/new",
         [
             F("title", "CRM連携キーの漏えい"), F("kind", "leak"), F("cause", "unauthorized-access"), F("discoveredAt", JstLocal(aware)),
-            F("personsUpperBound", "1,500"), F("categories", "email, name"), F("summary", "公開リポジトリにAPIキーが掲載された。"),
+            F("personsUpperBound", "1,500"), F("categories", "email, name, sms-phone"), F("summary", "公開リポジトリにAPIキーが掲載された。"),
         ]);
         created.StatusCode.ShouldBe(HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var location = created.Headers.Location!.ToString();
@@ -48,7 +48,7 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         detail.ShouldContain(day.AddDays(4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));  // preliminary: day 5
         detail.ShouldContain(day.AddDays(59).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); // final: day 60 (improper purpose)
         detail.ShouldContain("日本時間");
-        detail.ShouldContain("<dd>電子メールアドレス、氏名</dd>"); // categories by their policy names
+        detail.ShouldContain("<dd>電子メールアドレス、氏名、SMS認証に使用した携帯電話番号</dd>"); // by their policy names (sms-phone: a service's)
 
         // Timeline entry, then an edit that changes the decision (encrypted with the key safe: exempt).
         (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/timeline", [F("kind", "measure"), F("text", "APIキーを失効させた。")]))
