@@ -170,6 +170,72 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         entry.TextEn!.ShouldContain("(event content does not match its hash).");
     }
 
+    private static async Task<(int Code, string Out, string Err)> CliAsync(TestApp app, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await Mamori.Cli.MamoriCli.RunAsync(["incident", "blast-radius", .. args, "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir], stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadiusCli_KeyWindow_RecordsTheSameSubjectsAsTheApi(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var s = await SeedAsync(app);
+        var officer = await app.SignedInAsync(s.TenantId, Roles.PrivacyOfficer);
+        var id = await OpenIncidentAsync(app, officer);
+
+        var (code, stdout, stderr) = await CliAsync(app, id.ToString(), "--api-key", s.KeyId.ToString(),
+            "--from", s.From.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture),
+            "--to", s.To.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--json");
+
+        code.ShouldBe(0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        json.GetProperty("subjectCount").GetInt32().ShouldBe(1200);
+        json.GetProperty("eventsRead").GetInt64().ShouldBe(1400);
+        json.GetProperty("categories").EnumerateArray().Select(c => c.GetString()).ShouldBe(["email", "name", "phone"]);
+        json.GetProperty("reportable").GetBoolean().ShouldBeTrue();
+        json.GetProperty("finalDue").GetString().ShouldBe("2027-01-23");
+        var listed = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct);
+        listed.GetProperty("subjectIds").EnumerateArray().Select(x => x.GetString()!).ToHashSet().SetEquals(s.Expected).ShouldBeTrue();
+        (await app.InTenantAsync(s.TenantId, (_, db) => db.AuditEvents.CountAsync(e => e.TargetId == id.ToString() && e.Code == AuditCode.IncidentBlastRadiusComputed, Ct)))
+            .ShouldBe(1);
+
+        var (text, textOut, textErr) = await CliAsync(app, id.ToString(), "--api-key", s.KeyId.ToString(),
+            "--from", s.From.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--to", s.To.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        text.ShouldBe(0, textErr);
+        textOut.ShouldContain("1,200 persons affected, categories email, name, phone; 1,400 reads by api-key");
+        textOut.ShouldContain("final report due 2027-01-23");
+    }
+
+    [Fact]
+    public async Task BlastRadiusCli_BadArguments_OneLineWithCodeAndNothingRecorded()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var id = (await OpenIncidentAsync(app, officer)).ToString();
+        foreach (var (args, errorCode) in new (string[], string)[]
+        {
+            ([id], "MAMORI-6052"),                                                                              // neither actor nor export
+            ([id, "--api-key", "k", "--export", "leak.csv"], "MAMORI-6052"),                                    // both
+            ([id, "--api-key", "k", "--from", "2026-11-20", "--to", "2026-11-21T00:00+09:00"], "MAMORI-6005"), // no time, no offset
+            ([id, "--api-key", "k", "--from", "2026-11-20T00:00", "--to", "2026-11-21T00:00+09:00"], "MAMORI-6005"),
+            ([id, "--export", "/nonexistent/leak.csv"], "MAMORI-6052"),
+            (["not-an-id", "--api-key", "k", "--from", "2026-11-20T00:00Z", "--to", "2026-11-21T00:00Z"], "MAMORI-1007"),
+            ([Guid.NewGuid().ToString(), "--api-key", "k", "--from", "2026-11-20T00:00Z", "--to", "2026-11-21T00:00Z"], "MAMORI-1007"),
+        })
+        {
+            var (code, stdout, stderr) = await CliAsync(app, args);
+            code.ShouldBe(1, string.Join(' ', args));
+            stdout.ShouldBeEmpty();
+            stderr.Trim().Split('\n').Length.ShouldBe(1, stderr);
+            stderr.ShouldContain(errorCode, customMessage: string.Join(' ', args));
+        }
+        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
     [Fact]
     public async Task BlastRadiusQuery_Sqlite_UsesTenantActorTimeIndex()
     {

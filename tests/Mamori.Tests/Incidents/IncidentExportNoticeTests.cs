@@ -88,6 +88,26 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task BlastRadiusCli_LeakedCsvFile_ListsItsSubjects()
+    {
+        var l = await LeakAsync(Providers.Sqlite);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        var file = Path.Combine(l.App.Database.DataDir, "leaked.csv");
+        await File.WriteAllTextAsync(file, l.Csv, Ct);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = await Mamori.Cli.MamoriCli.RunAsync(["incident", "blast-radius", incident.Id.ToString(), "--export", file,
+            "--db", l.App.Database.CliValue, "--data-dir", l.App.Database.DataDir], stdout, stderr);
+
+        code.ShouldBe(0, stderr.ToString());
+        stdout.ToString().ShouldContain($"the provision export {l.Provision.RecordId} (csv) held 2 persons, categories name, phone; audit chain verified");
+        var stored = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().SubjectsAsync(incident.Id, Ct));
+        stored.Order(StringComparer.Ordinal).ShouldBe(new[] { l.A.ToString(), l.B.ToString() }.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ExportBlastRadius_OverHttpByDigest_SameSubjects()
     {
         var l = await LeakAsync(Providers.Sqlite);
