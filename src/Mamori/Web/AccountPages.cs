@@ -71,7 +71,7 @@ public static class AccountPages
         var title = T(http, "アカウント", "Account");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
-            <p>{c.Email} ({string.Join(", ", c.Roles)})</p>
+            <p>{c.Email} ({RoleNames(http, c.Roles)})</p>
             {Notice(notice)}{Error(error)}
             <h2 id="pw-h">{T(http, "パスワードの変更", "Change password")}</h2>
             <form method="post" action="/console/account/password" class="stack" aria-labelledby="pw-h">

@@ -98,7 +98,7 @@ public static class AdminPages
             _ => null,
         };
         var rows = users.Select(u => H.F($"""
-            <tr><td>{u.Email}</td><td>{string.Join(", ", u.Roles)}</td>
+            <tr><td>{u.Email}</td><td>{RoleNames(http, u.Roles)}</td>
             <td>{(u.Disabled ? H.F($"<span class=\"error\">{T(http, "無効", "Disabled")}</span> {Jst(u.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td>
             <td>{Jst(u.CreatedAt)}</td>
             <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>

@@ -153,7 +153,7 @@ public static class GovernancePeoplePages
             <td>{d.ReviewEveryMonths}{T(http, "か月ごと", " months")}</td><td>{d.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, d.ReviewState)}</td></tr>
             """));
         var staff = view.Staff.Select(s => H.F($"""
-            <tr><td>{s.Email}</td><td>{string.Join(", ", s.Roles)}</td><td>{s.DepartmentId ?? "—"}</td><td>{s.Title ?? ""}</td>
+            <tr><td>{s.Email}</td><td>{RoleNames(http, s.Roles)}</td><td>{s.DepartmentId ?? "—"}</td><td>{s.Title ?? ""}</td>
             <td>{(s.Disabled ? H.F($"<span class=\"error\">{T(http, "無効（退職等）", "Disabled (leaver)")}</span> {Jst(s.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td></tr>
             """));
         var resp = view.Responsibilities.Select(r => H.F($"""
@@ -296,13 +296,13 @@ public static class GovernancePeoplePages
         var en = Lang(http) == "en";
         var courseRows = courses.Select(c => H.F($"""
             <tr><td><code>{c.Code}</code></td><td>{(en ? c.TitleEn : c.TitleJa)}</td><td>{(c.EveryMonths == 0 ? T(http, "1回", "Once") : $"{c.EveryMonths}" + T(http, "か月ごと", " months"))}</td>
-            <td>{c.GraceDays}</td><td>{(c.Roles.Count == 0 ? T(http, "全スタッフ", "All staff") : string.Join(", ", c.Roles))}</td><td>{(c.Active ? "✔" : "—")}</td></tr>
+            <td>{c.GraceDays}</td><td>{(c.Roles.Count == 0 ? T(http, "全スタッフ", "All staff") : RoleNames(http, c.Roles))}</td><td>{(c.Active ? "✔" : "—")}</td></tr>
             """));
         var codes = courses.ToDictionary(c => c.Id, c => c.Code);
         var statusRows = status.OrderByDescending(s => s.State == DueState.Overdue).ThenBy(s => s.DueOn).Select(s => H.F($"""
             <tr><td>{s.Email}</td><td><code>{s.CourseCode}</code></td><td>{(s.LastCompletedOn is { } l ? l.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td>
             <td>{(s.DueOn is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td><td>{StateBadge(http, s.State)}</td>
-            <td>{(s.SuspendedRoles.Count == 0 ? "" : string.Join(", ", s.SuspendedRoles))}</td></tr>
+            <td>{(s.SuspendedRoles.Count == 0 ? "" : RoleNames(http, s.SuspendedRoles))}</td></tr>
             """));
         Html forms = default;
         if (Can(http, Permission.ManageTraining))

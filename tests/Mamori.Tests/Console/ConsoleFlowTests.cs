@@ -177,6 +177,9 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var en = await s.GetStringAsync("/console?lang=en");
         en.ShouldContain("<td>Users of SMS verification <code class=\"muted\">sms-user</code></td>");
         en.ShouldContain("</a></td><td>Disclosure of retained personal data</td></tr>");
+        // The signed-in user's roles by name, not by id.
+        ja.ShouldContain("</strong> (個人情報保護管理者)</p>");
+        en.ShouldContain("</strong> (Privacy officer)</p>");
     }
 
     [Fact]
