@@ -1,6 +1,8 @@
 using Mamori.Data;
 using Mamori.Errors;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using IDatabaseProvider = Mamori.Data.IDatabaseProvider;
 
 namespace Mamori.Audit;
 
@@ -29,13 +31,10 @@ public sealed class AuditLog(TimeProvider clock, IDatabaseProvider provider)
 
         var tenantId = db.CurrentTenantId;
         long n = entries.Count;
-        var rows = await db.Database.SqlQuery<HeadRow>(
-                $"""UPDATE "AuditHeads" SET "LastSequence" = "LastSequence" + {n} WHERE "TenantId" = {tenantId} RETURNING "LastSequence", "LastHash" """)
-            .ToListAsync(ct);
-        if (rows.Count != 1) throw new InvalidOperationException("The tenant has no audit chain head.");
+        var head = await ReserveAsync(db, tenantId, n, ct) ?? throw new InvalidOperationException("The tenant has no audit chain head.");
 
-        var sequence = rows[0].LastSequence - n;
-        var previous = rows[0].LastHash;
+        var sequence = head.LastSequence - n;
+        var previous = head.LastHash;
         var time = AuditChain.Normalize(clock.GetUtcNow());
         var events = new AuditEvent[entries.Count];
         for (var i = 0; i < events.Length; i++)
@@ -69,6 +68,28 @@ public sealed class AuditLog(TimeProvider clock, IDatabaseProvider provider)
         await AppendOnlyInsert.InsertAsync(db, provider, events, ct);
         await db.SaveChangesAsync(ct);
         return events;
+    }
+
+    /// <summary>
+    /// Moves the tenant's head on by <paramref name="n"/> and returns it, locking it until the transaction ends. One fixed
+    /// statement, run as a plain command: EF's <c>SqlQuery</c> builds its query pipeline on every call, which measured 43 µs
+    /// of a 390 µs vault read (against 9 µs for the plain statement that sets the head's hash). Parameters come from the
+    /// model's own type mappings, so the tenant id is compared in its stored form on every provider.
+    /// </summary>
+    private static async Task<HeadRow?> ReserveAsync(MamoriDbContext db, Guid tenantId, long n, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """UPDATE "AuditHeads" SET "LastSequence" = "LastSequence" + @n WHERE "TenantId" = @t RETURNING "LastSequence", "LastHash" """;
+        var entity = db.Model.FindEntityType(typeof(AuditHead))!;
+        RelationalTypeMapping Mapping(string property) => (RelationalTypeMapping)entity.FindProperty(property)!.GetTypeMapping();
+        command.Parameters.Add(Mapping(nameof(AuditHead.LastSequence)).CreateParameter(command, "@n", n, nullable: false));
+        command.Parameters.Add(Mapping(nameof(AuditHead.TenantId)).CreateParameter(command, "@t", tenantId, nullable: false));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var head = new HeadRow(reader.GetInt64(0), (byte[])reader.GetValue(1));
+        return await reader.ReadAsync(ct) ? throw new InvalidOperationException("The tenant has two audit chain heads.") : head;
     }
 }
 
