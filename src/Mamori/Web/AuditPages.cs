@@ -52,7 +52,7 @@ public static class AuditPages
                 <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td><code>{(int)e.Code}</code> {e.Code.ToString()}</td>
                 <td>{ActorCell(e)}</td>
                 <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
-                <td>{e.Purpose}</td><td>{e.Categories}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{e.Outcome.ToString()}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
+                <td>{e.Purpose}</td><td>{e.Categories}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
                 """));
             var codes = Enum.GetValues<AuditCode>().Select(x => x == codeValue
                 ? H.F($"""<option value="{x.ToString()}" selected>{(int)x} {x.ToString()}</option>""")
@@ -84,4 +84,13 @@ public static class AuditPages
         DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 
     private static DateTimeOffset JstStart(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
+
+    /// <summary>The outcome by name in the page's language; the filter and the API keep the enum names.</summary>
+    private static string OutcomeName(HttpContext http, AuditOutcome outcome) => outcome switch
+    {
+        AuditOutcome.Success => T(http, "成功", "Success"),
+        AuditOutcome.Denied => T(http, "拒否", "Denied"),
+        AuditOutcome.Failed => T(http, "失敗", "Failed"),
+        _ => outcome.ToString(),
+    };
 }

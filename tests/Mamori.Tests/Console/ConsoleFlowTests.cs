@@ -136,6 +136,8 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         html.ShouldNotContain("PolicyPublished</td>");
         var rows = System.Text.RegularExpressions.Regex.Count(html, "<tr><td class=\"num\">");
         rows.ShouldBe(1);
+        html.ShouldContain(">成功</td>"); // the outcome by name
+        (await s.GetStringAsync($"/console/audit?code=SubjectCreated&subject={subject}&lang=en")).ShouldContain(">Success</td>");
         var none = await s.GetStringAsync("/console/audit?from=2030-01-01");
         none.ShouldContain("該当するイベントはありません");
     }
