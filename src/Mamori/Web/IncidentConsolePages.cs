@@ -459,7 +459,7 @@ public static class IncidentConsolePages
             <form method="post" action="/console/incidents/{id}/timeline" class="stack">
               {AntiforgeryField(http)}
               <label for="tl-kind">{T(http, "種類", "Kind")}</label>
-              <select id="tl-kind" name="kind"><option value="note">{T(http, "メモ", "Note")}</option><option value="measure">{T(http, "措置", "Measure")}</option><option value="contact">{T(http, "連絡", "Contact")}</option><option value="finding">{T(http, "判明した事実", "Finding")}</option></select>
+              <select id="tl-kind" name="kind">{Html.Join(new[] { "note", "measure", "contact", "finding" }.Select(k => H.F($"<option value=\"{k}\">{Name(http, IncidentTexts.TimelineKindName(k))}</option>")))}</select>
               <label for="tl-text">{T(http, "内容", "Text")}</label><textarea id="tl-text" name="text" rows="3" required maxlength="20000"></textarea>
               <button type="submit">{T(http, "記録する", "Add")}</button>
             </form>

@@ -131,15 +131,17 @@ public static class Pages
         return await http.Request.ReadFormAsync(http.RequestAborted);
     }
 
-    /// <summary>A staff member's roles by name in the page's language; a custom role keeps its id.</summary>
-    public static string RoleNames(HttpContext http, IEnumerable<string> roles) => string.Join(T(http, "、", ", "), roles.Select(r => r switch
+    /// <summary>A role by name in the page's language; a custom role keeps its id.</summary>
+    public static string RoleName(HttpContext http, string role) => role switch
     {
         Staff.Roles.Admin => T(http, "管理者", "Administrator"),
         Staff.Roles.PrivacyOfficer => T(http, "個人情報保護管理者", "Privacy officer"),
         Staff.Roles.Operator => T(http, "担当者", "Operator"),
         Staff.Roles.Auditor => T(http, "監査担当", "Auditor"),
-        _ => r,
-    }));
+        _ => role,
+    };
+
+    public static string RoleNames(HttpContext http, IEnumerable<string> roles) => string.Join(T(http, "、", ", "), roles.Select(r => RoleName(http, r)));
 
     /// <summary>
     /// Data categories (the company's and its services') by their names in the policy in force, in the page's language ("氏名" for <c>name</c>). An id the
