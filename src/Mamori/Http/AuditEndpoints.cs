@@ -9,7 +9,7 @@ namespace Mamori.Http;
 
 public static class AuditEndpoints
 {
-    public sealed record AuditEventResponse(long Sequence, DateTimeOffset Time, int Code, string CodeName, string Actor,
+    public sealed record AuditEventResponse(long Sequence, DateTimeOffset Time, int Code, string CodeName, string Title, string TitleEn, string Actor,
         string? SubjectId, string? TargetId, string? Purpose, string? Categories, string Outcome, string? ReasonCode, string Hash);
 
     public sealed record AuditPage(IReadOnlyList<AuditEventResponse> Events, long? NextAfter);
@@ -31,9 +31,13 @@ public static class AuditEndpoints
             if (from is { } f) q = q.Where(e => e.Time >= f.ToUniversalTime());
             if (to is { } t) q = q.Where(e => e.Time < t.ToUniversalTime());
             var rows = await q.OrderBy(e => e.Sequence).Take(take + 1).ToListAsync(ct);
-            var page = rows.Take(take).Select(e => new AuditEventResponse(e.Sequence, e.Time, (int)e.Code, e.Code.ToString(),
-                new Actor(e.ActorKind, e.ActorId).ToString(), e.SubjectId, e.TargetId, e.Purpose, e.Categories, e.Outcome.ToString(), e.ReasonCode,
-                Convert.ToHexStringLower(e.Hash))).ToList();
+            var page = rows.Take(take).Select(e =>
+            {
+                var (title, titleEn) = AuditCodeNames.Of(e.Code);
+                return new AuditEventResponse(e.Sequence, e.Time, (int)e.Code, e.Code.ToString(), title, titleEn,
+                    new Actor(e.ActorKind, e.ActorId).ToString(), e.SubjectId, e.TargetId, e.Purpose, e.Categories, e.Outcome.ToString(), e.ReasonCode,
+                    Convert.ToHexStringLower(e.Hash));
+            }).ToList();
             return TypedResults.Ok(new AuditPage(page, rows.Count > take ? page[^1].Sequence : null));
         }).RequirePermission(Permission.ReadAudit).WithSummary("Page through the tenant's audit events (ids only).");
 

@@ -49,14 +49,14 @@ public static class AuditPages
                 return name == recorded ? H.F($"<code>{recorded}</code>") : H.F($"{name}<br><code class=\"muted\">{recorded}</code>");
             }
             var list = page.Select(e => H.F($"""
-                <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td><code>{(int)e.Code}</code> {e.Code.ToString()}</td>
+                <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td>{CodeCell(http, e.Code)}</td>
                 <td>{ActorCell(e)}</td>
                 <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
                 <td>{e.Purpose}</td><td>{e.Categories}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
                 """));
             var codes = Enum.GetValues<AuditCode>().Select(x => x == codeValue
-                ? H.F($"""<option value="{x.ToString()}" selected>{(int)x} {x.ToString()}</option>""")
-                : H.F($"""<option value="{x.ToString()}">{(int)x} {x.ToString()}</option>"""));
+                ? H.F($"""<option value="{x.ToString()}" selected>{(int)x} {CodeName(http, x)}</option>""")
+                : H.F($"""<option value="{x.ToString()}">{(int)x} {CodeName(http, x)}</option>"""));
             Html older = rows.Count > PageSize ? H.F($"""<a href="{Html.Raw(Query(page[^1].Sequence))}" rel="next">{T(http, "さらに古いイベント →", "Older events →")}</a>""") : default;
             Html newest = before is not null ? H.F($"""<a href="{Html.Raw(Query(null))}">{T(http, "← 最新へ", "← Newest")}</a> """) : default;
             var title = T(http, "監査ログ", "Audit log");
@@ -84,6 +84,16 @@ public static class AuditPages
         DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 
     private static DateTimeOffset JstStart(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
+
+    private static string CodeName(HttpContext http, AuditCode code)
+    {
+        var (ja, en) = AuditCodeNames.Of(code);
+        return T(http, ja, en);
+    }
+
+    /// <summary>The code by name in the page's language; the number and the enum name stay beside it, as the API and the docs use them.</summary>
+    private static Html CodeCell(HttpContext http, AuditCode code) =>
+        H.F($"""<code>{(int)code}</code> {CodeName(http, code)}<br><code class="muted">{code.ToString()}</code>""");
 
     /// <summary>The outcome by name in the page's language; the filter and the API keep the enum names.</summary>
     private static string OutcomeName(HttpContext http, AuditOutcome outcome) => outcome switch

@@ -89,5 +89,9 @@ public sealed class AuthorizationMatrixTests(PostgresCluster cluster)
         var page = await app.Client(apiKey: key.Secret).GetStringAsync("/api/audit", Ct);
         page.ShouldNotContain(first.Id.ToString());
         page.ShouldContain(second.Id.ToString()); // its own TenantCreated event
+        var created = System.Text.Json.JsonDocument.Parse(page).RootElement.GetProperty("events").EnumerateArray()
+            .Single(e => e.GetProperty("codeName").GetString() == "TenantCreated");
+        created.GetProperty("title").GetString().ShouldBe("テナントの作成");
+        created.GetProperty("titleEn").GetString().ShouldBe("Tenant created");
     }
 }

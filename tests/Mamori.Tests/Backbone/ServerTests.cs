@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mamori.Audit;
 using Mamori.Demo;
 using Mamori.Errors;
 using Mamori.Logging;
@@ -83,6 +84,22 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         }), Ct);
         post.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         post.Headers.Location!.ToString().ShouldBe("/console");
+    }
+
+    [Fact]
+    public void AuditCodeNames_EveryCode_NamedAndListedInAuditCodesMd()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "audit-codes.md"));
+        var codes = Enum.GetValues<AuditCode>();
+        var missing = codes.Select(c => (Code: c, Names: AuditCodeNames.Of(c)))
+            .Select(x => $"| {(int)x.Code} | `{x.Code}` | {x.Names.Ja} | {x.Names.En} |")
+            .Where(row => !doc.Contains(row, StringComparison.Ordinal)).ToList();
+        missing.ShouldBeEmpty();
+        // Each name says something different: two codes with one name would make the log ambiguous.
+        codes.Select(c => AuditCodeNames.Of(c).Ja).Distinct().Count().ShouldBe(codes.Length);
+        codes.Select(c => AuditCodeNames.Of(c).En).Distinct().Count().ShouldBe(codes.Length);
+        // A number written by a newer server is shown as the number, not thrown on.
+        AuditCodeNames.Of((AuditCode)7777).ShouldBe(("7777", "7777"));
     }
 
     [Fact]

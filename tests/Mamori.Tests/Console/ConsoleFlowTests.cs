@@ -132,12 +132,16 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         await using var __ = app;
         var s = await SessionAsync(app, tenant, Roles.Auditor);
         var html = await s.GetStringAsync($"/console/audit?code=SubjectCreated&subject={subject}");
-        html.ShouldContain("SubjectCreated");
+        // The code by name in Japanese, with the number and the enum name (what the filter and the API take) beside it.
+        html.ShouldContain("""<td><code>3000</code> 本人データの登録<br><code class="muted">SubjectCreated</code></td>""");
+        html.ShouldContain("""<option value="SubjectCreated" selected>3000 本人データの登録</option>""");
         html.ShouldNotContain("PolicyPublished</td>");
         var rows = System.Text.RegularExpressions.Regex.Count(html, "<tr><td class=\"num\">");
         rows.ShouldBe(1);
         html.ShouldContain(">成功</td>"); // the outcome by name
-        (await s.GetStringAsync($"/console/audit?code=SubjectCreated&subject={subject}&lang=en")).ShouldContain(">Success</td>");
+        var en = await s.GetStringAsync($"/console/audit?code=SubjectCreated&subject={subject}&lang=en");
+        en.ShouldContain(">Success</td>");
+        en.ShouldContain("<code>3000</code> Person&#39;s data stored<br>");
         var none = await s.GetStringAsync("/console/audit?from=2030-01-01");
         none.ShouldContain("該当するイベントはありません");
     }
