@@ -89,7 +89,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             throw new MamoriException(ErrorCode.DatasetInvalid, "Name the purposes the pseudonymized information is used for (Art.41(3)).");
         var declared = AllPurposes(model);
         if (purposes.FirstOrDefault(p => !declared.Contains(p)) is { } unknown)
-            throw new MamoriException(ErrorCode.DatasetInvalid, $"The policy declares no purpose '{Cut(unknown, 64)}'; pseudonymized information is used only for published purposes.");
+            throw new MamoriException(ErrorCode.DatasetInvalid, $"The policy declares no purpose '{ErrorText.Id(unknown)}'; pseudonymized information is used only for published purposes.");
         CheckColumns(model, request.Columns, request.Input);
 
         ProcessedDataset? earlier = null;

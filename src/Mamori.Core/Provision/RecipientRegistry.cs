@@ -95,7 +95,7 @@ public sealed partial class RecipientRegistry(MamoriDbContext db, AuditLog audit
         var current = await policies.RequireCurrentAsync(ct);
         if (!Declared(current.Model).Any(d => d.Id == recipientId && d.Kind is RecipientKind.Entrustee or RecipientKind.Foreign)
             && !await db.Set<RecipientProfile>().AnyAsync(p => p.RecipientId == recipientId, ct))
-            throw new MamoriException(ErrorCode.UnknownRecipient, $"There is no entrustee '{(recipientId.Length <= 64 ? recipientId : recipientId[..64])}'.", 404);
+            throw new MamoriException(ErrorCode.UnknownRecipient, $"There is no entrustee '{ErrorText.Id(recipientId)}'.", 404);
         var now = clock.GetUtcNow();
         var record = new SupervisionRecord
         {
@@ -118,7 +118,7 @@ public sealed partial class RecipientRegistry(MamoriDbContext db, AuditLog audit
             throw new MamoriException(ErrorCode.InvalidRecipientProfile, "A member needs a name (at most 300 characters); address 300, representative 200.");
         var current = await policies.RequireCurrentAsync(ct);
         if (!Declared(current.Model).Any(d => d.Id == groupId && d.Kind == RecipientKind.SharedUse))
-            throw new MamoriException(ErrorCode.UnknownRecipient, $"The policy declares no shared-use group '{(groupId.Length <= 64 ? groupId : groupId[..64])}'.", 404);
+            throw new MamoriException(ErrorCode.UnknownRecipient, $"The policy declares no shared-use group '{ErrorText.Id(groupId)}'.", 404);
         var member = new SharedUseMember
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()), GroupId = groupId, Name = request.Name.Trim(), Address = request.Address?.Trim(),

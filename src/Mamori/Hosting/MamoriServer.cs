@@ -152,6 +152,7 @@ public static class MamoriServer
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseNulTextRefusal();
 
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/readyz", Health.ReadyAsync).AllowAnonymous().ExcludeFromDescription();
@@ -202,6 +203,7 @@ public static class MamoriServer
         o.RespectRequiredConstructorParameters = true;
         o.MaxDepth = 32;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        o.Converters.Add(new NulText.JsonConverter());
     }
 }
 

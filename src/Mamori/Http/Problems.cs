@@ -77,6 +77,10 @@ public static class Problems
             BadHttpRequestException b when b.InnerException is FormatException || b.Message.Contains("Failed to bind parameter", StringComparison.Ordinal) =>
                 (ErrorCode.WrongType, 400, "A route or query parameter has the wrong type."),
             BadHttpRequestException b => (ErrorCode.MalformedJson, b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "The request could not be read."),
+            // The anti-forgery check reads the form first; a form the reader refuses (a NUL in a value, a broken multipart
+            // body) is not a token problem.
+            Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException { InnerException: InvalidDataException } =>
+                (ErrorCode.MalformedJson, 400, "The form body breaks a limit or is not valid multipart."),
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
             JsonException j => FromJson(j),
@@ -96,6 +100,7 @@ public static class Problems
         {
             var path = j.Path is { Length: > 0 } p ? $" at {p}" : "";
             var m = j.Message;
+            if (m.StartsWith(NulText.Detail, StringComparison.Ordinal)) return (ErrorCode.InvalidValue, 400, NulText.Detail.TrimEnd('.') + path + ".");
             if (m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
                 return (ErrorCode.UnknownField, 400, $"The body has a field this endpoint does not know{path}.");
             if (m.Contains("missing required properties", StringComparison.Ordinal) || m.Contains("was missing required", StringComparison.Ordinal))

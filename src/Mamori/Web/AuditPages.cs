@@ -80,8 +80,10 @@ public static class AuditPages
                 """)));
         }).RequirePermission(Permission.ReadAudit).ExcludeFromDescription();
 
+    // The first and last days are refused like any other unreadable date: their JST bounds fall outside DateTimeOffset
+    // (fuzzing found from=0001-01-01 and to=9999-12-31 as 500s).
     private static DateOnly? ParseDate(string? s) =>
-        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d > DateOnly.MinValue && d < DateOnly.MaxValue ? d : null;
 
     private static DateTimeOffset JstStart(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
 

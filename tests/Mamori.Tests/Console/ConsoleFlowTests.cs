@@ -146,6 +146,19 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         none.ShouldContain("該当するイベントはありません");
     }
 
+    // Regression: the JST bounds of the calendar's first and last days fall outside DateTimeOffset (fuzzing found both as 500s).
+    [Fact]
+    public async Task AuditLog_DatesAtTheEdgesOfTheCalendar_IgnoredLikeUnreadableDates()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+        var all = await s.GetStringAsync("/console/audit");
+        var edges = await s.GetStringAsync("/console/audit?from=0001-01-01&to=9999-12-31");
+        System.Text.RegularExpressions.Regex.Count(edges, "<tr><td class=\"num\">").ShouldBe(System.Text.RegularExpressions.Regex.Count(all, "<tr><td class=\"num\">"));
+        edges.ShouldContain("""<input id="from" name="from" type="date" value="">""");
+    }
+
     [Fact]
     public async Task Dashboard_VerifyNow_RecordsVerificationInChain()
     {

@@ -62,7 +62,7 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
     private async Task RequireEntrusteeAsync(string recipientId, CancellationToken ct)
     {
         if (!(await evidence.EntrusteeIdsAsync(ct)).Contains(recipientId))
-            throw new MamoriException(ErrorCode.EntrusteeNotFound, $"There is no entrustee '{(recipientId.Length <= 64 ? recipientId : recipientId[..64])}'.", 404);
+            throw new MamoriException(ErrorCode.EntrusteeNotFound, $"There is no entrustee '{ErrorText.Id(recipientId)}'.", 404);
     }
 
     public async Task<EntrusteeAssessment> AssessAsync(string recipientId, AssessmentInput input, Actor actor, CancellationToken ct = default)
@@ -74,7 +74,7 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
         if (input.AssessedOn > policies.TodayJst()) throw new MamoriException(ErrorCode.AssessmentInvalid, "The assessment date is in the future.");
         var answers = input.Answers ?? [];
         if (answers.FirstOrDefault(a => Criteria.All(c => c.Key != a.Key)) is { } unknown)
-            throw new MamoriException(ErrorCode.AssessmentInvalid, $"Unknown criterion '{(unknown.Key.Length <= 40 ? unknown.Key : unknown.Key[..40])}'.");
+            throw new MamoriException(ErrorCode.AssessmentInvalid, $"Unknown criterion '{ErrorText.Id(unknown.Key)}'.");
         if (answers.GroupBy(a => a.Key).Any(g => g.Count() > 1)) throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion is answered twice.");
         if (answers.Any(a => a.Note is { Length: > 500 })) throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion's note is at most 500 characters.");
         var missing = Criteria.Where(c => c.Required && answers.All(a => a.Key != c.Key)).Select(c => c.Key).ToList();

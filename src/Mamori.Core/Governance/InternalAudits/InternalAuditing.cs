@@ -87,7 +87,7 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
             recipient = Clean(input.RecipientId);
             Require(recipient.Length > 0, ErrorCode.AuditPlanInvalid, "An entrustee audit names the entrustee (recipientId).");
             if (!(await evidence.EntrusteeIdsAsync(ct)).Contains(recipient))
-                throw new MamoriException(ErrorCode.EntrusteeNotFound, $"There is no entrustee '{(recipient.Length <= 64 ? recipient : recipient[..64])}'.", 404);
+                throw new MamoriException(ErrorCode.EntrusteeNotFound, $"There is no entrustee '{ErrorText.Id(recipient)}'.", 404);
         }
         else Require(string.IsNullOrWhiteSpace(input.RecipientId), ErrorCode.AuditPlanInvalid, "Only an entrustee audit names a recipient.");
         plan.Title = title;

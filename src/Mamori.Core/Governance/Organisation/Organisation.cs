@@ -101,7 +101,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     {
         var all = await DepartmentsAsync((await policies.CurrentAsync(ct))?.Model, ct);
         return all.FirstOrDefault(d => d.Row.Id == id)?.Row
-            ?? throw new MamoriException(ErrorCode.UnknownDepartment, $"There is no department '{Truncate(id)}'.", 404);
+            ?? throw new MamoriException(ErrorCode.UnknownDepartment, $"There is no department '{ErrorText.Id(id)}'.", 404);
     }
 
     public async Task<Department> SaveDepartmentAsync(string id, DepartmentChange change, Actor actor, CancellationToken ct = default)
@@ -112,7 +112,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         var existing = await db.Set<Department>().FirstOrDefaultAsync(d => d.Id == id, ct);
         var declared = model?.PrivacyManagers?.Departments.FirstOrDefault(d => d.Id == id);
         if (existing is null && declared is null && string.IsNullOrWhiteSpace(change.NameJa))
-            throw new MamoriException(ErrorCode.UnknownDepartment, $"The policy declares no department '{Truncate(id)}'; give it a name to add it.", 404);
+            throw new MamoriException(ErrorCode.UnknownDepartment, $"The policy declares no department '{ErrorText.Id(id)}'; give it a name to add it.", 404);
         var row = existing ?? NewDepartment(id, declared?.Department.Ja ?? change.NameJa!.Trim(), declared?.Department.En ?? change.NameEn?.Trim() ?? change.NameJa!.Trim());
         if (!string.IsNullOrWhiteSpace(change.NameJa)) row.NameJa = Limit(change.NameJa, 200);
         if (!string.IsNullOrWhiteSpace(change.NameEn)) row.NameEn = Limit(change.NameEn, 200);
@@ -198,7 +198,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         var model = (await policies.RequireCurrentAsync(ct)).Model;
         var known = kind == ResponsibilityKind.Category ? Categories(model).Select(c => c.Id) : Purposes(model).Select(p => p.Id);
         if (!known.Contains(itemId, StringComparer.Ordinal))
-            throw new MamoriException(ErrorCode.UnknownPolicyItem, $"The policy in force declares no {kind.ToString().ToLowerInvariant()} '{Truncate(itemId)}'.");
+            throw new MamoriException(ErrorCode.UnknownPolicyItem, $"The policy in force declares no {kind.ToString().ToLowerInvariant()} '{ErrorText.Id(itemId)}'.");
         await DepartmentAsync(departmentId, ct);
         if (userId is { } u) await ActiveUserAsync(u, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

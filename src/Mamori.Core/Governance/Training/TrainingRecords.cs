@@ -43,7 +43,7 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
         var roles = (change.Roles ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var known = await accounts.KnownRolesAsync(ct);
         if (roles.FirstOrDefault(r => !known.Contains(r)) is { } unknown)
-            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, $"Unknown role '{(unknown.Length > 64 ? unknown[..64] : unknown)}'.");
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, $"Unknown role '{ErrorText.Id(unknown)}'.");
 
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
