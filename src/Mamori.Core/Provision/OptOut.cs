@@ -25,8 +25,11 @@ public sealed class OptOutStops(MamoriDbContext db, AuditLog audit, KeyRingProvi
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var ids = await db.Set<SubjectLookup>().Where(l => l.Kind == kind && l.Hash == hash).Select(l => l.SubjectId).Distinct().OrderBy(id => id).Take(100).ToListAsync(ct);
-        var stopped = ids.Count == 0 ? 0 : await db.Set<DataSubject>().Where(s => ids.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.ProvisionStopped, true), ct);
-        var request = new ProvisionStopRequest { Id = Guid.CreateVersion7(now), At = now, Channel = channel, Stopped = stopped };
+        // Tracked, not ExecuteUpdate: the rows are written after the audit append has locked the chain head, the order
+        // every other audited change keeps (see StopSubjectAsync).
+        var subjects = ids.Count == 0 ? [] : await db.Set<DataSubject>().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
+        foreach (var subject in subjects) subject.ProvisionStopped = true;
+        var request = new ProvisionStopRequest { Id = Guid.CreateVersion7(now), At = now, Channel = channel, Stopped = subjects.Count };
         db.Add(request);
         var entries = ids.Select(id => new AuditEntry(AuditCode.ProvisionStopRequested, Actor.Anonymous, SubjectId: id.ToString(), TargetId: request.Id.ToString(), ReasonCode: channel)).ToList();
         if (entries.Count == 0) entries.Add(new AuditEntry(AuditCode.ProvisionStopRequested, Actor.Anonymous, TargetId: request.Id.ToString(), ReasonCode: channel));
@@ -39,9 +42,13 @@ public sealed class OptOutStops(MamoriDbContext db, AuditLog audit, KeyRingProvi
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var n = await db.Set<DataSubject>().Where(s => s.Id == subjectId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ProvisionStopped, true), ct);
-        if (n == 0) throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
-        var request = new ProvisionStopRequest { Id = Guid.CreateVersion7(now), At = now, Channel = "staff", Stopped = n };
+        // The subject's row is written by the audit append after it has locked the chain head, as a correction or an
+        // erasure does. Updating it first (ExecuteUpdate) locked the two in the other order: on PostgreSQL a stop and a
+        // correction of the same person at the same moment could deadlock (the fuzzer's one 500 on provision-stop).
+        var subject = await db.Set<DataSubject>().FirstOrDefaultAsync(s => s.Id == subjectId, ct)
+                      ?? throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
+        subject.ProvisionStopped = true;
+        var request = new ProvisionStopRequest { Id = Guid.CreateVersion7(now), At = now, Channel = "staff", Stopped = 1 };
         db.Add(request);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.ProvisionStopRequested, actor, SubjectId: subjectId.ToString(), TargetId: request.Id.ToString(), ReasonCode: "staff"), ct);
         await tx.CommitAsync(ct);
