@@ -26,7 +26,9 @@ public static class NulText
         }
         // A form is checked when its endpoint reads it, not here: reading it here would run ahead of the anti-forgery
         // check (which ASP.NET refuses) and of an upload endpoint's raised body limit.
-        http.Features.Set<IFormFeature>(new CheckedForm(http.Features.Get<IFormFeature>() ?? new FormFeature(request)));
+        var inner = http.Features.Get<IFormFeature>()
+            ?? ((http as DefaultHttpContext)?.FormOptions is { } options ? new FormFeature(request, options) : new FormFeature(request));
+        http.Features.Set<IFormFeature>(new CheckedForm(inner));
         await next(http);
     });
 

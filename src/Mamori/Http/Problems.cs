@@ -80,7 +80,7 @@ public static class Problems
             // The anti-forgery check reads the form first; a form the reader refuses (a NUL in a value, a broken multipart
             // body) is not a token problem.
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException { InnerException: InvalidDataException } =>
-                (ErrorCode.MalformedJson, 400, "The form body breaks a limit or is not valid multipart."),
+                (ErrorCode.MalformedJson, 400, "The form body could not be read: it breaks a limit, holds a character a form may not (%00) or is not valid multipart."),
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException =>
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
             JsonException j => FromJson(j),
