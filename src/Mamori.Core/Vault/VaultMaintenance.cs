@@ -35,6 +35,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         while (true)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await audit.LockHeadAsync(db, ct);
             var ids = await ClaimAsync("\"NextExpiry\" IS NOT NULL AND \"NextExpiry\" <= {1}", "\"NextExpiry\"", now, ct);
             if (ids.Count == 0) break;
             var entries = new List<AuditEntry>();
@@ -79,6 +80,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         while (true)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await audit.LockHeadAsync(db, ct);
             var ids = await ClaimAsync("\"KeyId\" IS NOT NULL AND \"KeyId\" <> {1}", "\"Id\"", primary, ct);
             if (ids.Count == 0) break;
             var rows = await db.Set<DataSubject>().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
