@@ -7,7 +7,7 @@ namespace Mamori.Hosting;
 /// <summary>
 /// Runs the vault's background work in every server: key re-wrapping after a rotation and the
 /// retention sweep, for each tenant, every <c>Mamori:Jobs:IntervalSeconds</c> (default 300).
-/// Several servers may run it at once: each batch claims rows with SKIP LOCKED.
+/// Several servers may run it at once: each batch locks the tenant's audit head, then claims rows with SKIP LOCKED.
 /// </summary>
 public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<VaultJobs> logger) : BackgroundService
 {
