@@ -957,6 +957,7 @@ public sealed class DataSubjectRequests(
         while (true)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await audit.LockHeadAsync(db, ct); // the head before the claimed rows, as every audited change (AuditLog.LockHeadAsync)
             var sql = $"SELECT \"Id\" AS \"Value\" FROM \"DataSubjectRequests\" WHERE \"TenantId\" = {{0}} AND \"ClosedAt\" IS NOT NULL AND \"ClosedAt\" <= {{1}} AND \"FilesDestroyedAt\" IS NULL ORDER BY \"ClosedAt\" LIMIT 50 {provider.SkipLockedClause}";
             var ids = await db.Database.SqlQueryRaw<Guid>(sql, db.CurrentTenantId, provider.TimestampParameter(cutoff)).ToListAsync(ct);
             if (ids.Count == 0) break;
