@@ -161,6 +161,9 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     private async Task SaveSettingsAsync(Action<GovernanceSettings> change, string what, string? target, Actor actor, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The head first: two first saves of a tenant would otherwise both find no row and both insert one (a duplicate
+        // key on PostgreSQL, found by the fuzzer as a 500).
+        await audit.LockHeadAsync(db, ct);
         var row = await db.Set<GovernanceSettings>().FirstOrDefaultAsync(ct);
         if (row is null) db.Add(row = new GovernanceSettings { TenantId = db.CurrentTenantId });
         change(row);
