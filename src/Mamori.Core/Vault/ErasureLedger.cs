@@ -94,16 +94,31 @@ public sealed class ErasureLedger(string path)
         }
     }
 
-    /// <summary>Opens the file exclusively for writing; another process appending at the same moment is waited for (up to about a second).</summary>
-    private FileStream OpenForAppend()
+    /// <summary>
+    /// Opens the file exclusively for writing; another process appending or reading at the same moment is waited for
+    /// (up to about a second). On Linux only <see cref="FileShare.None"/> takes an exclusive lock (flock): with
+    /// <see cref="FileShare.Read"/> two servers sharing the file both appended at once and overwrote each other's lines.
+    /// </summary>
+    private FileStream OpenForAppend() =>
+        Retrying(() => new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+
+    /// <summary>Reads the whole file under a shared lock, so a line is never read while another process writes it.</summary>
+    private string ReadAll() => Retrying(() =>
+    {
+        using var s = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var reader = new StreamReader(s);
+        return reader.ReadToEnd();
+    });
+
+    private static T Retrying<T>(Func<T> open)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+                return open();
             }
-            catch (IOException) when (attempt < 100)
+            catch (IOException e) when (attempt < 100 && e is not FileNotFoundException)
             {
                 SpinWait.SpinUntil(() => false, 10);
             }
@@ -144,7 +159,7 @@ public sealed class ErasureLedger(string path)
         }
         var info = new FileInfo(Path);
         if (info.Length == _length && info.LastWriteTimeUtc == _stamp) return;
-        var text = File.ReadAllText(Path);
+        var text = ReadAll();
         var lines = text.Split('\n');
         var entries = new List<Entry>();
         // The last segment is empty after a complete line, or a torn line (never acknowledged): ignored.

@@ -36,6 +36,31 @@ public sealed class ErasureLedgerTests
         if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(path).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
+    // Regression: two servers sharing the file (the scale-out test) both appended at once and left a malformed line,
+    // after which every vault job and every read of the ledger failed. An instance per writer stands for a process:
+    // the file lock, not the instance's own lock, must keep them apart.
+    [Fact]
+    public async Task Append_FromTwoInstancesAtOnce_EveryEntryKeptNoLineTorn()
+    {
+        var path = NewPath();
+        var writers = new[] { new ErasureLedger(path), new ErasureLedger(path) };
+        var reader = new ErasureLedger(path);
+        var appended = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var batch = Enumerable.Range(0, 3).Select(_ => Entry(VaultCrypto.NewDataKey())).ToList();
+                writers[t % 2].Append(batch);
+                foreach (var e in batch) appended.Add(e.Key);
+                if (i % 5 == 0) reader.Entries.Count.ShouldBeGreaterThan(0); // reading while others write
+            }
+        }, TestContext.Current.CancellationToken)));
+        var keys = new ErasureLedger(path).Entries.Select(e => e.Key).ToHashSet();
+        keys.Count.ShouldBe(appended.Count);
+        keys.SetEquals(appended).ShouldBeTrue();
+    }
+
     [Fact]
     public void Append_AfterTornLastLine_KeepsEveryCompleteEntry()
     {
