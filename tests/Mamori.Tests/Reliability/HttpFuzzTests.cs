@@ -117,7 +117,10 @@ public sealed partial class HttpFuzzTests(PostgresCluster cluster)
         targets.Count.ShouldBeGreaterThan(90);
         var generator = new FuzzGenerator(targets, Seed);
         var cases = Long ? 100_000 : 5_000;
-        const int workers = 4;
+        // Four workers at once also find races between requests, which PostgreSQL exposes and SQLite's single writer hides
+        // (the long runs found two). Those belong to the long run and to tests of their own; the short run on PostgreSQL is
+        // sequential, so what it finds is the input's fault and a failure is never a matter of timing.
+        var workers = provider == Providers.Postgres && !Long ? 1 : 4;
         using var client = new HttpClient(new SocketsHttpHandler
         {
             UseCookies = false,
