@@ -48,6 +48,16 @@ public sealed class TestDatabase : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Target.Provider == "postgres")
+        {
+            // Npgsql keeps a pool per connection string for the life of the process: without this, every test database's
+            // idle connections stayed open and a full run could reach the cluster's max_connections (53300).
+            foreach (var cs in new[] { Target.ConnectionString, Mamori.Data.Postgres.PostgresDatabaseProvider.WithDefaults(Target.ConnectionString) })
+            {
+                using var connection = new Npgsql.NpgsqlConnection(cs);
+                Npgsql.NpgsqlConnection.ClearPool(connection);
+            }
+        }
         if (_tempDir is not null)
         {
             try { Directory.Delete(_tempDir, recursive: true); }
