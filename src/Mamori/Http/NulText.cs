@@ -24,11 +24,15 @@ public static class NulText
             await Problems.WriteAsync(http, ErrorCode.InvalidValue, 400, Detail);
             return;
         }
-        // A form is checked when its endpoint reads it, not here: reading it here would run ahead of the anti-forgery
-        // check (which ASP.NET refuses) and of an upload endpoint's raised body limit.
-        var inner = http.Features.Get<IFormFeature>()
-            ?? ((http as DefaultHttpContext)?.FormOptions is { } options ? new FormFeature(request, options) : new FormFeature(request));
-        http.Features.Set<IFormFeature>(new CheckedForm(inner));
+        // A multipart form is checked when its endpoint reads it, not here: reading it here would run ahead of the
+        // anti-forgery check (which ASP.NET refuses) and of an upload endpoint's raised body limit. Only multipart bodies
+        // get the wrapper (urlencoded ones are refused by ASP.NET's decoder), so a JSON request allocates nothing here.
+        if (request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var inner = http.Features.Get<IFormFeature>()
+                ?? ((http as DefaultHttpContext)?.FormOptions is { } options ? new FormFeature(request, options) : new FormFeature(request));
+            http.Features.Set<IFormFeature>(new CheckedForm(inner));
+        }
         await next(http);
     });
 
