@@ -158,6 +158,8 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
     /// <summary>
     /// Deletes records whose retention has ended: a record is kept through <see cref="ProvisionRecord.KeepThrough"/>
     /// (JST) and swept from the next day. One audit event per sweep carries the count.
+    /// Every server's background jobs run it: the chain head is locked before the records are read, so two sweeps of
+    /// one tenant run one after the other and the second finds nothing left (no second event claiming the same count).
     /// </summary>
     public async Task<RecordSweepReport> SweepAsync(bool dryRun, Actor actor, CancellationToken ct = default)
     {
@@ -165,6 +167,7 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         var due = db.Set<ProvisionRecord>().Where(r => r.KeepThrough < today);
         if (dryRun) return new RecordSweepReport(await due.CountAsync(ct), today, true);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.LockHeadAsync(db, ct);
         var ids = await due.Select(r => r.Id).ToListAsync(ct);
         if (ids.Count == 0) return new RecordSweepReport(0, today, false);
         foreach (var chunk in ids.Chunk(1000))

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Mamori.Hosting;
 
 /// <summary>
-/// Runs the vault's background work in every server: key re-wrapping after a rotation and the
-/// retention sweep, for each tenant, every <c>Mamori:Jobs:IntervalSeconds</c> (default 300).
+/// Runs the retention and key work in every server: key re-wrapping after a rotation, the vault's
+/// retention sweep and the sweep of provision and receipt records past their retention (L-15, L-16), for each tenant, every <c>Mamori:Jobs:IntervalSeconds</c> (default 300).
 /// Several servers may run it at once: each batch locks the tenant's audit head, then claims rows with SKIP LOCKED.
 /// </summary>
 public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<VaultJobs> logger) : BackgroundService
@@ -53,11 +53,16 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
             var rewrapped = await maintenance.RewrapAsync(ct);
             var swept = await maintenance.SweepRetentionAsync(dryRun: false, ct);
             if (rewrapped > 0 || swept.FieldsDestroyed > 0) JobRan(logger, tenant, rewrapped, swept.FieldsDestroyed, swept.SubjectsErased);
+            var records = await scope.ServiceProvider.GetRequiredService<Provision.ProvisionRecords>().SweepAsync(dryRun: false, Audit.Actor.System, ct);
+            if (records.Swept > 0) RecordsSwept(logger, tenant, records.Swept);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Rewrapped} keys re-wrapped, {Fields} fields destroyed by retention, {Erased} subjects fully erased")]
     private static partial void JobRan(ILogger logger, Guid tenant, int rewrapped, int fields, int erased);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant}: {Count} provision and receipt records deleted at the end of their retention")]
+    private static partial void RecordsSwept(ILogger logger, Guid tenant, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Tenant}: {Count} subjects came back from a backup taken before their erasure and were shredded again")]
     private static partial void ErasuresReapplied(ILogger logger, Guid tenant, int count);

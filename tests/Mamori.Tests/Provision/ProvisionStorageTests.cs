@@ -236,6 +236,48 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Sweep_SixAtOnce_EachRecordDeletedAndCountedOnce(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var a = await IspCustomerAsync(app, tenant, NewPerson());
+        await GrantAsync(app, tenant, a, "provision:carriers");
+        for (var i = 0; i < 5; i++) await ProvideAsync(app, tenant, ToCarriers(a));
+        app.Clock.SetUtcNow(new DateTimeOffset(2029, 11, 23, 15, 0, 0, TimeSpan.Zero)); // 2029-11-24 JST: all five past their three years
+
+        // Six servers' jobs at once, each in its own scope and transaction.
+        var reports = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            In(app, tenant, sp => sp.GetRequiredService<ProvisionRecords>().SweepAsync(false, Actor.System, Ct))));
+
+        reports.Sum(r => r.Swept).ShouldBe(5);
+        reports.Count(r => r.Swept > 0).ShouldBe(1);
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.ProvisionRecordsSwept).Select(e => e.Categories).ToListAsync(Ct));
+        events.ShouldBe(["5"]);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ProvisionRecord>().CountAsync(Ct))).ShouldBe(0);
+        (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).Intact.ShouldBeTrue();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BackgroundJobs_RecordPastRetention_Deleted(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var a = await IspCustomerAsync(app, tenant, NewPerson());
+        await GrantAsync(app, tenant, a, "provision:carriers");
+        await ProvideAsync(app, tenant, ToCarriers(a));
+        var jobs = app.App.Services.GetRequiredService<Mamori.Hosting.VaultJobs>();
+
+        app.Clock.SetUtcNow(new DateTimeOffset(2029, 11, 23, 14, 59, 0, TimeSpan.Zero)); // 2029-11-23 23:59 JST: the last day it is kept
+        await jobs.RunOnceAsync(Ct);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ProvisionRecord>().CountAsync(Ct))).ShouldBe(1);
+
+        app.Clock.SetUtcNow(new DateTimeOffset(2029, 11, 23, 15, 0, 0, TimeSpan.Zero));
+        await jobs.RunOnceAsync(Ct);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ProvisionRecord>().CountAsync(Ct))).ShouldBe(0);
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.ProvisionRecordsSwept, Ct))).ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Receipt_MissingArt30Items_RefusedWithCode(string provider)
     {
         var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
