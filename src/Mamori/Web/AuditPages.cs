@@ -1,7 +1,11 @@
 using System.Globalization;
+using Mamori.Access;
 using Mamori.Audit;
 using Mamori.Auth;
 using Mamori.Data;
+using Mamori.Governance.Organisation;
+using Mamori.Incidents;
+using Mamori.Policy;
 using Mamori.Staff;
 using Microsoft.EntityFrameworkCore;
 using static Mamori.Web.Pages;
@@ -32,8 +36,8 @@ public static class AuditPages
             if (!string.IsNullOrWhiteSpace(subject)) { var s = subject.Trim(); q = q.Where(e => e.SubjectId == s); }
             var fromDate = ParseDate(from);
             var toDate = ParseDate(to);
-            if (fromDate is { } f) { var t = JstStart(f); q = q.Where(e => e.Time >= t); }
-            if (toDate is { } u) { var t = JstStart(u.AddDays(1)); q = q.Where(e => e.Time < t); }
+            if (fromDate is { } f) { var t = JapanTime.StartOf(f, PolicyStore.Jst); q = q.Where(e => e.Time >= t); }
+            if (toDate is { } u) { var t = JapanTime.StartOf(u.AddDays(1), PolicyStore.Jst); q = q.Where(e => e.Time < t); }
             var rows = await q.OrderByDescending(e => e.Sequence).Take(PageSize + 1).ToListAsync(ct);
             var page = rows.Take(PageSize).ToList();
             var filters = new Dictionary<string, string?> { ["actor"] = actor, ["subject"] = subject, ["code"] = codeValue?.ToString(), ["from"] = from, ["to"] = to };
@@ -41,6 +45,7 @@ public static class AuditPages
                 .Select(kv => kv.Key + "=" + Uri.EscapeDataString(kv.Value!)).Append(beforeSeq is { } x ? "before=" + x.ToString(CultureInfo.InvariantCulture) : null).Where(x => x is not null));
             var canSubjects = Can(http, Permission.ReadSubjects);
             var actorName = await ActorNamesAsync(http, page.Select(e => new Actor(e.ActorKind, e.ActorId).ToString()));
+            var names = await PolicyNamesAsync(http);
             Html ActorCell(AuditEvent e)
             {
                 var recorded = new Actor(e.ActorKind, e.ActorId).ToString();
@@ -52,7 +57,7 @@ public static class AuditPages
                 <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td>{CodeCell(http, e.Code)}</td>
                 <td>{ActorCell(e)}</td>
                 <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
-                <td>{e.Purpose}</td><td>{e.Categories}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
+                <td>{names.PurposeCell(e.Purpose)}</td><td>{names.CategoriesCell(e.Categories)}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
                 """));
             var codes = Enum.GetValues<AuditCode>().Select(x => x == codeValue
                 ? H.F($"""<option value="{x.ToString()}" selected>{(int)x} {CodeName(http, x)}</option>""")
@@ -85,7 +90,36 @@ public static class AuditPages
     private static DateOnly? ParseDate(string? s) =>
         DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d > DateOnly.MinValue && d < DateOnly.MaxValue ? d : null;
 
-    private static DateTimeOffset JstStart(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
+    /// <summary>
+    /// Purposes and data categories by their names in the policy in force, in the page's language, with the recorded ids
+    /// beside them (the ids are the record, and what an auditor compares with the policy file). The categories column
+    /// also carries counts and channel names for some events; a token the policy does not declare keeps its recorded form.
+    /// </summary>
+    private sealed class PolicyNames(Dictionary<string, string> purposes, Dictionary<string, string> categories, string separator, string masked)
+    {
+        public Html PurposeCell(string? id) =>
+            id is not null && purposes.TryGetValue(id, out var name) ? H.F($"""{name}<br><code class="muted">{id}</code>""") : H.F($"{id}");
+
+        public Html CategoriesCell(string? recorded)
+        {
+            if (string.IsNullOrEmpty(recorded)) return default;
+            // A field seen masked is recorded with a marker before its id (Decision.MaskedMarker).
+            var ids = recorded.Split(',').Select(t => (Id: t.TrimStart(Decision.MaskedMarker), Masked: t.StartsWith(Decision.MaskedMarker))).ToList();
+            if (!ids.Any(t => categories.ContainsKey(t.Id))) return H.F($"{recorded}");
+            var shown = ids.Select(t => categories.TryGetValue(t.Id, out var name) ? (t.Masked ? name + masked : name) : (t.Masked ? Decision.MaskedMarker + t.Id : t.Id));
+            return H.F($"""{string.Join(separator, shown)}<br><code class="muted">{recorded}</code>""");
+        }
+    }
+
+    private static async Task<PolicyNames> PolicyNamesAsync(HttpContext http)
+    {
+        var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        Dictionary<string, string> Names(IEnumerable<(string Id, LocalizedText Name)> items) => items.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+        return policy is null
+            ? new PolicyNames(new(StringComparer.Ordinal), new(StringComparer.Ordinal), "、", "")
+            : new PolicyNames(Names(Organisation.Purposes(policy.Model)), Names(Organisation.Categories(policy.Model)), T(http, "、", ", "), T(http, "（マスク表示）", " (masked)"));
+    }
 
     private static string CodeName(HttpContext http, AuditCode code)
     {

@@ -146,6 +146,28 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         none.ShouldContain("該当するイベントはありません");
     }
 
+    [Fact]
+    public async Task AuditLog_PurposeAndCategories_ShownByPolicyNamesWithRecordedIds()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var operatorSession = await SessionAsync(app, tenant, Roles.Operator);
+        (await operatorSession.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "verification"), F("by", "id"), F("value", subject.ToString())]))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var recorded = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.SubjectId == subject.ToString() && e.Code == AuditCode.AccessAllowed)
+            .Select(e => e.Categories).FirstAsync(Ct));
+        recorded.ShouldNotBeNull().Split(',').ShouldContain("~sms-phone"); // an operator sees the SMS number masked (S-61)
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+
+        var html = await s.GetStringAsync($"/console/audit?code=AccessAllowed&subject={subject}");
+        html.ShouldContain("""<td>本人認証サービスの提供及びそれに付随する本人確認・認証<br><code class="muted">verification</code></td>""");
+        html.ShouldMatch($"""<td>[^<]*SMS認証に使用した携帯電話番号（マスク表示）[^<]*<br><code class="muted">{recorded}</code></td>""");
+        html.ShouldNotContain("<td>verification</td>");
+        var en = await s.GetStringAsync($"/console/audit?code=AccessAllowed&subject={subject}&lang=en");
+        en.ShouldContain("""<td>Providing the verification service and the identity checks it needs<br><code class="muted">verification</code></td>""");
+        en.ShouldContain("Mobile number used for SMS verification (masked)");
+    }
+
     // Regression: the JST bounds of the calendar's first and last days fall outside DateTimeOffset (fuzzing found both as 500s).
     [Fact]
     public async Task AuditLog_DatesAtTheEdgesOfTheCalendar_IgnoredLikeUnreadableDates()

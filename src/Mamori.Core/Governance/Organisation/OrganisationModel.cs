@@ -141,7 +141,7 @@ public static class GovernanceDue
     public static DateOnly JstDate(DateTimeOffset t) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).DateTime);
 
     /// <summary>The instant a JST day starts.</summary>
-    public static DateTimeOffset JstStart(DateOnly d) => new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(9)).ToUniversalTime();
+    public static DateTimeOffset JstStart(DateOnly d) => Incidents.JapanTime.StartOf(d, Policy.PolicyStore.Jst);
 }
 
 public enum DueState
