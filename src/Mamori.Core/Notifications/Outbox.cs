@@ -73,6 +73,12 @@ public sealed class MailSettings
 
     public int MaxAttempts { get; set; } = 8;
     public int BackoffSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How long a claimed message is left to the server that claimed it (at least 60). If that server stops before it
+    /// records the result, another server sends the message when this time has passed.
+    /// </summary>
+    public int ClaimSeconds { get; set; } = 600;
 }
 
 /// <summary>The sealed part of a message.</summary>
@@ -159,63 +165,119 @@ public sealed class SmtpMailSink(MailSettings settings) : IMailSink
 public sealed record DispatchReport(int Sent, int Retried, int Dead);
 
 /// <summary>
-/// Sends due messages of the current tenant. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> on
-/// PostgreSQL, so several servers never send the same message; a failure is retried with exponential
-/// backoff until <see cref="MailSettings.MaxAttempts"/>.
+/// Sends due messages of the current tenant, outside any database transaction: a relay that answers slowly (or not at
+/// all) must not hold locks, least of all SQLite's single write lock, which every audited change needs.
+/// <list type="number">
+/// <item>Claim: a short transaction takes a batch of due messages (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL), counts
+/// the attempt and moves each message's next attempt past a lease (<see cref="MailSettings.ClaimSeconds"/>), so no other
+/// server takes it meanwhile.</item>
+/// <item>Send each message.</item>
+/// <item>Record: one short transaction per message, chain head first like every audited change: sent (with its audit
+/// event), or failed and due again after an exponential backoff, or given up after <see cref="MailSettings.MaxAttempts"/>.</item>
+/// </list>
+/// A server that stops between sending and recording leaves the message claimed; it is sent again when the lease ends,
+/// with the same Message-ID. Delivery is at least once, as with any outbox.
 /// </summary>
 public sealed class OutboxDispatcher(MamoriDbContext db, IDatabaseProvider provider, IMailSink sink, KeyRingProvider keys, AuditLog audit,
     IOptions<MailSettings> options, TimeProvider clock)
 {
     private const int Batch = 20;
 
+    private enum Outcome { Sent, Retried, Dead, AlreadyDone }
+
     public async Task<DispatchReport> DispatchAsync(CancellationToken ct = default)
     {
         var settings = options.Value;
+        var lease = TimeSpan.FromSeconds(Math.Max(60, settings.ClaimSeconds));
         int sent = 0, retried = 0, dead = 0;
         while (true)
         {
-            var now = clock.GetUtcNow();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var sql = $"SELECT \"Id\" AS \"Value\" FROM \"OutboxMessages\" WHERE \"TenantId\" = {{0}} AND \"SentAt\" IS NULL AND \"DeadAt\" IS NULL AND \"NextAttemptAt\" <= {{1}} ORDER BY \"NextAttemptAt\" LIMIT {Batch} {provider.SkipLockedClause}";
-            var ids = await db.Database.SqlQueryRaw<Guid>(sql, db.CurrentTenantId, provider.TimestampParameter(now)).ToListAsync(ct);
-            if (ids.Count == 0) break;
-            var rows = await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).ToListAsync(ct);
-            var entries = new List<AuditEntry>();
-            foreach (var m in rows)
+            var claimedAt = clock.GetUtcNow();
+            var claimed = await ClaimAsync(claimedAt + lease, ct);
+            if (claimed.Count == 0) break;
+            var finished = 0;
+            foreach (var m in claimed)
             {
-                m.Attempts++;
+                // Past half the lease another server may soon claim the rest; they wait for that rather than go out twice.
+                if (clock.GetUtcNow() >= claimedAt + lease / 2) break;
+                Exception? failure = null;
                 try
                 {
-                    var envelope = Outbox.Open(keys.Current, m);
-                    await sink.SendAsync(ToMime(m, envelope, settings), ct);
-                    m.SentAt = now;
-                    m.LastError = null;
-                    sent++;
-                    entries.Add(new AuditEntry(AuditCode.NotificationSent, Actor.System, TargetId: m.Id.ToString(), ReasonCode: m.Template));
+                    await sink.SendAsync(ToMime(m, Outbox.Open(keys.Current, m), settings), ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    m.LastError = e.GetType().FullName is { } n && n.Length > 200 ? n[..200] : e.GetType().FullName;
-                    if (m.Attempts >= settings.MaxAttempts)
-                    {
-                        m.DeadAt = now;
-                        dead++;
-                        entries.Add(new AuditEntry(AuditCode.NotificationFailed, Actor.System, AuditOutcome.Failed, TargetId: m.Id.ToString(), ReasonCode: m.Template));
-                    }
-                    else
-                    {
-                        m.NextAttemptAt = now + Backoff(settings.BackoffSeconds, m.Attempts);
-                        retried++;
-                    }
+                    failure = e;
+                }
+                switch (await RecordAsync(m.Id, failure, settings, ct))
+                {
+                    case Outcome.Sent: sent++; finished++; break;
+                    case Outcome.Dead: dead++; finished++; break;
+                    case Outcome.Retried: retried++; break;
                 }
             }
-            if (entries.Count > 0) await audit.AppendManyAsync(db, entries, ct);
-            else await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            if (rows.All(r => r.SentAt is null && r.DeadAt is null)) break; // all failed: wait for the backoff
+            if (finished == 0) break; // every attempt failed (or the lease ran short): the rest waits for its next attempt
         }
         return new DispatchReport(sent, retried, dead);
+    }
+
+    private async Task<List<OutboxMessage>> ClaimAsync(DateTimeOffset leaseEnds, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var sql = $"SELECT \"Id\" AS \"Value\" FROM \"OutboxMessages\" WHERE \"TenantId\" = {{0}} AND \"SentAt\" IS NULL AND \"DeadAt\" IS NULL AND \"NextAttemptAt\" <= {{1}} ORDER BY \"NextAttemptAt\" LIMIT {Batch} {provider.SkipLockedClause}";
+        var ids = await db.Database.SqlQueryRaw<Guid>(sql, db.CurrentTenantId, provider.TimestampParameter(now)).ToListAsync(ct);
+        if (ids.Count == 0) return [];
+        var rows = await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).OrderBy(m => m.NextAttemptAt).ToListAsync(ct);
+        foreach (var m in rows)
+        {
+            m.Attempts++;
+            m.NextAttemptAt = leaseEnds;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return rows;
+    }
+
+    private async Task<Outcome> RecordAsync(Guid id, Exception? failure, MailSettings settings, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.LockHeadAsync(db, ct);
+        var m = await db.Set<OutboxMessage>().SingleAsync(x => x.Id == id, ct);
+        Outcome outcome;
+        AuditEntry? entry = null;
+        if (m.SentAt is not null || m.DeadAt is not null)
+            outcome = Outcome.AlreadyDone; // another server took it over after this one's lease ran out, and finished first
+        else if (failure is null)
+        {
+            m.SentAt = now;
+            m.LastError = null;
+            outcome = Outcome.Sent;
+            entry = new AuditEntry(AuditCode.NotificationSent, Actor.System, TargetId: m.Id.ToString(), ReasonCode: m.Template);
+        }
+        else
+        {
+            // The exception's type only: its message may quote an address.
+            m.LastError = failure.GetType().FullName is { } n && n.Length > 200 ? n[..200] : failure.GetType().FullName;
+            if (m.Attempts >= settings.MaxAttempts)
+            {
+                m.DeadAt = now;
+                outcome = Outcome.Dead;
+                entry = new AuditEntry(AuditCode.NotificationFailed, Actor.System, AuditOutcome.Failed, TargetId: m.Id.ToString(), ReasonCode: m.Template);
+            }
+            else
+            {
+                m.NextAttemptAt = now + Backoff(settings.BackoffSeconds, m.Attempts);
+                outcome = Outcome.Retried;
+            }
+        }
+        if (entry is not null) await audit.AppendAsync(db, entry, ct);
+        else await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return outcome;
     }
 
     /// <summary>30 s, 1 min, 2 min… doubling, at most 6 hours.</summary>

@@ -138,6 +138,93 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         }
     }
 
+    /// <summary>Holds every send until released, as a relay that does not answer; records the Message-IDs it was given.</summary>
+    private sealed class HangingSink : IMailSink
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public System.Collections.Concurrent.ConcurrentQueue<string> Sent { get; } = new();
+
+        public async Task SendAsync(MimeKit.MimeMessage message, CancellationToken ct)
+        {
+            Entered.TrySetResult();
+            await Release.Task.WaitAsync(ct);
+            Sent.Enqueue(message.MessageId ?? "");
+        }
+    }
+
+    private static Task<DispatchReport> DispatchWithAsync(RequestScenario s, IMailSink sink, CancellationToken ct) => s.App.InTenantAsync(s.Tenant, (sp, db) =>
+        new OutboxDispatcher(db, sp.GetRequiredService<Mamori.Data.IDatabaseProvider>(), sink, sp.GetRequiredService<Mamori.Vault.KeyRingProvider>(),
+            sp.GetRequiredService<AuditLog>(), Microsoft.Extensions.Options.Options.Create(new MailSettings()), s.App.Clock).DispatchAsync(ct));
+
+    // Regression: the dispatcher sent mail inside its claiming transaction. On SQLite that held the database's one write lock
+    // for as long as the relay took, so every audited change waited (and failed after the 30-second busy timeout).
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Outbox_RelayHangs_OtherWritesGoOnMeanwhile(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+        var sink = new HangingSink();
+        var dispatch = DispatchWithAsync(s, sink, Ct);
+        await Task.WhenAny(sink.Entered.Task, dispatch);
+        sink.Entered.Task.IsCompleted.ShouldBeTrue();
+
+        // While the relay hangs, staff register another letter: an audited write that queues its own acknowledgement.
+        await s.LetterAsync("complaint", NewPerson(), new { details = "y" });
+        sink.Sent.ShouldBeEmpty();
+
+        sink.Release.SetResult();
+        (await dispatch).Sent.ShouldBe(2);
+        sink.Sent.Distinct().Count().ShouldBe(2);
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.NotificationSent, Ct))).ShouldBe(2);
+        (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Outbox_ServerStopsWhileSending_MessageSentAgainOnlyAfterTheClaimEnds(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+        var hanging = new HangingSink();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var dispatch = DispatchWithAsync(s, hanging, stop.Token);
+        await Task.WhenAny(hanging.Entered.Task, dispatch);
+        await stop.CancelAsync(); // the server shuts down mid-send: the claim stays, nothing is recorded
+        await Should.ThrowAsync<OperationCanceledException>(() => dispatch);
+
+        var other = new HangingSink();
+        other.Release.SetResult();
+        (await DispatchWithAsync(s, other, Ct)).Sent.ShouldBe(0); // still claimed by the stopped server
+        s.App.Clock.Advance(TimeSpan.FromSeconds(new MailSettings().ClaimSeconds));
+        (await DispatchWithAsync(s, other, Ct)).Sent.ShouldBe(1);
+        (await DispatchWithAsync(s, other, Ct)).Sent.ShouldBe(0);
+        other.Sent.Count.ShouldBe(1);
+        var row = await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<OutboxMessage>().SingleAsync(Ct));
+        row.Attempts.ShouldBe(2);
+        row.SentAt.ShouldNotBeNull();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Outbox_ThreeServersDispatchAtOnce_EachMessageSentOnce(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        for (var i = 0; i < 8; i++) await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+        var sink = new HangingSink();
+        var servers = Enumerable.Range(0, 3).Select(_ => DispatchWithAsync(s, sink, Ct)).ToList();
+        await Task.WhenAny(sink.Entered.Task, Task.WhenAll(servers));
+        sink.Release.SetResult();
+        var reports = await Task.WhenAll(servers);
+
+        reports.Sum(r => r.Sent).ShouldBe(8);
+        sink.Sent.Count.ShouldBe(8);
+        sink.Sent.Distinct().Count().ShouldBe(8);
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.NotificationSent, Ct))).ShouldBe(8);
+        (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Outbox_SinkFails_RetriesWithBackoffThenGivesUp(string provider)
     {
