@@ -28,7 +28,10 @@ public sealed class RequestSettings
     /// <summary>Wrong codes allowed before a new one must be sent.</summary>
     public int CodeMaxAttempts { get; set; } = 5;
 
-    /// <summary>The public base URL used in status links sent to the person (e.g. https://privacy.example.jp).</summary>
+    /// <summary>
+    /// The public base URL used in status links sent to the person (e.g. https://privacy.example.jp). <c>mamori serve</c>
+    /// defaults it to the first address it serves; behind a proxy, set it to the address people use.
+    /// </summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
 
     /// <summary>A TrueType font with Japanese glyphs for PDFs; empty = look in the usual places.</summary>

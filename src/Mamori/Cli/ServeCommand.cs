@@ -4,6 +4,7 @@ using Mamori.Errors;
 using Mamori.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace Mamori.Cli;
 
@@ -55,6 +56,7 @@ public static class ServeCommand
                 await output.WriteLineAsync($"Mamori {MamoriCli.Version} is running on {settings.Provider.Describe(settings.Database.ConnectionString)}");
                 await output.WriteLineAsync($"  Open:    {address}/login");
                 await output.WriteLineAsync($"  Vault:   keys {keys.FilePath} (primary {primaryKey})");
+                await output.WriteLineAsync($"  Links:   status links in messages to people start with {app.Services.GetRequiredService<IOptions<Requests.RequestSettings>>().Value.PublicBaseUrl} (Mamori:Requests:PublicBaseUrl)");
                 if (credentials is not null)
                 {
                     await output.WriteLineAsync($"  Sign in: {credentials.Email}");

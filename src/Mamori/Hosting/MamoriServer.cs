@@ -33,6 +33,20 @@ public static class MamoriServer
     /// <summary>The largest body an endpoint takes unless it says otherwise.</summary>
     public const long MaxBodyBytes = 1024 * 1024;
 
+    /// <summary>
+    /// The first address served, as a base for links to people; a wildcard host (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>,
+    /// <c>[::]</c>) becomes <c>localhost</c>. Null for a port chosen by the system (tests): no link could name it.
+    /// </summary>
+    public static string? PublicBaseUrlFrom(IReadOnlyList<string> urls)
+    {
+        if (urls.Count == 0) return null;
+        var url = urls[0].Split(';')[0].Trim();
+        var wildcard = System.Text.RegularExpressions.Regex.Match(url, @"^(https?)://(\*|\+|0\.0\.0\.0|\[::\])(:\d+)?/?$");
+        if (wildcard.Success) url = $"{wildcard.Groups[1].Value}://localhost{wildcard.Groups[3].Value}";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Port == 0) return null;
+        return uri.GetLeftPart(UriPartial.Authority);
+    }
+
     public static WebApplication Build(ServeOptions options)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -124,6 +138,10 @@ public static class MamoriServer
         builder.Services.AddSingleton<RequestJobs>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestJobs>());
         options.Configure?.Invoke(builder);
+        // Status links in messages to people need an address they can open. Unless it is set, it is the address served
+        // (a user walkthrough found links to the default port on a server started with another --urls).
+        if (PublicBaseUrlFrom(options.Urls) is { } served)
+            builder.Configuration[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] ??= served;
 
         var app = builder.Build();
         app.UseMamoriSecurityHeaders();

@@ -27,6 +27,45 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         (await app.Client(cookie).GetAsync("/console", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5099", "http://127.0.0.1:5099")]
+    [InlineData("http://0.0.0.0:8080", "http://localhost:8080")]
+    [InlineData("https://*:8443", "https://localhost:8443")]
+    [InlineData("http://+:8080;http://127.0.0.1:9", "http://localhost:8080")]
+    [InlineData("http://[::]:80", "http://localhost")]
+    [InlineData("http://privacy.example.jp:5080/", "http://privacy.example.jp:5080")]
+    [InlineData("http://127.0.0.1:0", null)]
+    public void PublicBaseUrlFrom_ServedAddress_BaseForLinksToPeople(string served, string? expected) =>
+        Mamori.Hosting.MamoriServer.PublicBaseUrlFrom([served]).ShouldBe(expected);
+
+    // Regression: a server started with --urls on another port sent status links to the default port 5080, where nothing listened.
+    [Fact]
+    public async Task Build_UrlsWithoutPublicBaseUrl_StatusLinksUseTheServedAddress()
+    {
+        var dir = Directory.CreateTempSubdirectory("mamori-base-url").FullName;
+        try
+        {
+            await using var app = Mamori.Hosting.MamoriServer.Build(new Mamori.Hosting.ServeOptions
+            {
+                Settings = Mamori.Hosting.MamoriSettings.Resolve(null, dir),
+                Urls = ["http://127.0.0.1:5099"],
+            });
+            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Mamori.Requests.RequestSettings>>().Value.PublicBaseUrl.ShouldBe("http://127.0.0.1:5099");
+
+            await using var configured = Mamori.Hosting.MamoriServer.Build(new Mamori.Hosting.ServeOptions
+            {
+                Settings = Mamori.Hosting.MamoriSettings.Resolve(null, dir),
+                Urls = ["http://0.0.0.0:5099"],
+                Configure = b => b.Configuration["Mamori:Requests:PublicBaseUrl"] = "https://privacy.example.jp",
+            });
+            configured.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Mamori.Requests.RequestSettings>>().Value.PublicBaseUrl.ShouldBe("https://privacy.example.jp");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Health_Endpoints_Answer()
     {
