@@ -70,6 +70,7 @@ public enum AuditCode
     SubjectUseSuspended = 5014,
     SubjectProvisionStopped = 5015,
     RequestStatusLinkRejected = 5016,
+    RequestDocumentOpened = 5017,
     NotificationQueued = 5050,
     NotificationSent = 5051,
     NotificationFailed = 5052,

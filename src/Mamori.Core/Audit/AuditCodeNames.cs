@@ -70,6 +70,7 @@ public static class AuditCodeNames
         AuditCode.SubjectUseSuspended => ("利用停止", "Use suspended"),
         AuditCode.SubjectProvisionStopped => ("第三者提供の停止", "Third-party provision stopped"),
         AuditCode.RequestStatusLinkRejected => ("状況確認リンクの拒否", "Status link refused"),
+        AuditCode.RequestDocumentOpened => ("提出書類の閲覧", "Uploaded document opened"),
         AuditCode.NotificationQueued => ("通知の送信待ち", "Notification queued"),
         AuditCode.NotificationSent => ("通知の送信", "Notification sent"),
         AuditCode.NotificationFailed => ("通知の送信失敗", "Notification failed"),

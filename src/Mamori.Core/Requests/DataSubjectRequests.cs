@@ -944,6 +944,10 @@ public sealed class DataSubjectRequests(
         var key = RequestSealing.Key(keys.Current, r);
         var bytes = RequestSealing.OpenBytes(key, r.TenantId, r.Id, "doc:" + d.Id.ToString("N"), d.Ciphertext);
         RequestSealing.Forget(key);
+        // An identity document is personal data: who opened it is on the record, like an answer's download.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.RequestDocumentOpened, actor, TargetId: r.Id.ToString(), ReasonCode: d.Id.ToString()), ct);
+        await tx.CommitAsync(ct);
         return (d.ContentType ?? "application/octet-stream", bytes);
     }
 

@@ -115,6 +115,16 @@ public static class RequestConsolePages
             var (type, bytes) = await requests.AnswerAsync(r, kind, http.Actor(), http.RequestAborted);
             return Results.File(bytes, type, RequestEndpoints.FileName(r, kind));
         }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
+
+        // An uploaded identity document, opened in the browser for staff to check it (audited as 5017). It is the person's
+        // file: the sandbox policy keeps a crafted PDF or image from running anything in the console's origin.
+        app.MapGet("/console/requests/{id:guid}/documents/{documentId:guid}", async (HttpContext http, Guid id, Guid documentId, DataSubjectRequests requests) =>
+        {
+            var (type, bytes) = await requests.DocumentAsync(id, documentId, http.Actor(), http.RequestAborted);
+            http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'";
+            http.Response.Headers.ContentDisposition = "inline";
+            return Results.File(bytes, type);
+        }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
     }
 
     private static string Name(HttpContext http, (string Ja, string En) n) => T(http, n.Ja, n.En);
@@ -240,7 +250,7 @@ public static class RequestConsolePages
             </dl>
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>
-            <ul>{v.Documents.Select(d => H.F($"<li>{d.Name} ({GroupName(http, d.Group)}, {(d.Source == DocumentSource.Upload ? T(http, "提出", "uploaded") : T(http, "職員が確認", "checked by staff"))}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? T(http, "、廃棄済み", ", destroyed") : "")})</li>"))}</ul>
+            <ul>{v.Documents.Select(d => H.F($"<li>{DocumentName(http, v, d)} ({GroupName(http, d.Group)}, {(d.Source == DocumentSource.Upload ? T(http, "提出", "uploaded") : T(http, "職員が確認", "checked by staff"))}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? T(http, "、廃棄済み", ", destroyed") : "")})</li>"))}</ul>
             {(v.MissingDocuments.Count > 0 && v.VerifiedAt is null ? H.F($"<p>{T(http, "不足", "Missing")}: {string.Join("、", v.MissingDocuments.Select(m => m.Name))}</p>") : default)}
             {answers}
             {actions}
@@ -248,6 +258,12 @@ public static class RequestConsolePages
             <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {Name(http, RequestKinds.StatusName(t.From))} → {Name(http, RequestKinds.StatusName(t.To))} <span class=\"muted\">({t.Reason})</span></li>"))}</ol>
             """));
     }
+
+    /// <summary>An uploaded file is a link for staff who handle requests (they must see it to check it); paper checks and destroyed files are plain text.</summary>
+    private static Html DocumentName(HttpContext http, RequestView v, DocumentView d) =>
+        d.Source == DocumentSource.Upload && !d.Destroyed && Can(http, Permission.HandleRequests)
+            ? H.F($"""<a href="/console/requests/{v.Id}/documents/{d.Id}" target="_blank" rel="noopener">{d.Name}</a>""")
+            : H.F($"{d.Name}");
 
     private static string GroupName(HttpContext http, DocumentGroup g) => g switch
     {

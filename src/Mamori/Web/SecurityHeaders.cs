@@ -28,7 +28,8 @@ public static class SecurityHeaders
     public static void Apply(HttpContext http)
     {
         var h = http.Response.Headers;
-        h.ContentSecurityPolicy = ContentSecurityPolicy;
+        // A response may have chosen a stricter policy (an uploaded document is served sandboxed).
+        if (!h.ContainsKey("Content-Security-Policy")) h.ContentSecurityPolicy = ContentSecurityPolicy;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
         // A page may have chosen a stricter policy (private receipts and status links use no-referrer).

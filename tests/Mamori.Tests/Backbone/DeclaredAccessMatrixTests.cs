@@ -454,6 +454,7 @@ internal static class DeclaredAccess
         ["GET /console/requests/new"] = Allow(PO, Op),
         ["GET /console/requests/{id:guid}"] = Allow(PO, Op, Au),
         ["GET /console/requests/{id:guid}/answer"] = Allow(PO, Op),
+        ["GET /console/requests/{id:guid}/documents/{documentId:guid}"] = Allow(PO, Op),
         ["GET /console/incidents"] = Allow(PO, Au),
         ["GET /console/incidents/new"] = Allow(PO),
         ["GET /console/incidents/{id:guid}"] = Allow(PO, Au),

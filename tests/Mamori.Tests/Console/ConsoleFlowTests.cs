@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Mamori.Audit;
 using Mamori.Consent;
 using Mamori.Staff;
@@ -144,6 +145,49 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         en.ShouldContain("<code>3000</code> Person&#39;s data stored<br>");
         var none = await s.GetStringAsync("/console/audit?from=2030-01-01");
         none.ShouldContain("該当するイベントはありません");
+    }
+
+    // Regression: staff could tick a person's uploaded identity document as held, verify identity and answer, without any
+    // way to open the file from the console.
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task RequestPage_UploadedDocument_LinkOpensItForHandlersAndIsAudited(string provider)
+    {
+        var (app, tenant, _) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        // The letter names a person we hold (a request with no match is answered "no data" at once and closed).
+        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        var (request, token) = await RequestAsync(app, tenant);
+        byte[] pdf = [.. "%PDF-1.4\n%test document\n"u8];
+        var upload = new MultipartFormDataContent
+        {
+            { new StringContent("identity"), "group" },
+            { new StringContent("運転免許証の写し"), "name" },
+            { new ByteArrayContent(pdf) { Headers = { ContentType = new("application/pdf") } }, "file", "licence.pdf" },
+        };
+        var uploaded = await app.Client().PostAsync($"/api/requests/status/{token}/documents", upload, Ct);
+        uploaded.IsSuccessStatusCode.ShouldBeTrue(await uploaded.Content.ReadAsStringAsync(Ct));
+
+        var handler = await SessionAsync(app, tenant, Roles.Operator);
+        var page = await handler.GetStringAsync($"/console/requests/{request}");
+        var link = Regex.Match(page, $$"""<a href="(/console/requests/{{request}}/documents/[0-9a-f-]{36})" target="_blank" rel="noopener">運転免許証の写し</a>""");
+        link.Success.ShouldBeTrue(page);
+        var opened = await handler.GetAsync(link.Groups[1].Value);
+        opened.StatusCode.ShouldBe(HttpStatusCode.OK);
+        opened.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
+        (await opened.Content.ReadAsByteArrayAsync(Ct)).ShouldBe(pdf);
+        opened.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("sandbox");
+        opened.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.RequestDocumentOpened).ToListAsync(Ct));
+        events.Count.ShouldBe(1);
+        events[0].TargetId.ShouldBe(request.ToString());
+        events[0].ActorKind.ShouldBe(ActorKind.User);
+
+        // An auditor reads the request but does not handle it: no link, and the file is refused.
+        var auditor = await SessionAsync(app, tenant, Roles.Auditor);
+        (await auditor.GetStringAsync($"/console/requests/{request}")).ShouldNotContain("/documents/");
+        (await auditor.GetAsync(link.Groups[1].Value)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]
