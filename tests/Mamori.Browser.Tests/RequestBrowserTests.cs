@@ -83,7 +83,17 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         (await DetailAsync(page)).ShouldContain(Status(RequestStatus.InProgress));
         (await page.Locator("#fee-status").InnerTextAsync()).ShouldStartWith("1,100 円 — 入金確認済み");
 
+        // Answering asks first; the answer goes only once staff accept.
+        string? asked = null;
+        EventHandler<IDialog> Accept = (_, dialog) =>
+        {
+            asked = dialog.Message;
+            _ = dialog.AcceptAsync(); // the click waits for the navigation the accepted dialog lets through
+        };
+        page.Dialog += Accept;
         await SubmitAsync(page, Action(page, "execute"));
+        page.Dialog -= Accept;
+        asked.ShouldBe("実行して本人に回答します。送った回答は取り消せません。よろしいですか？");
         (await DetailAsync(page)).ShouldContain(Status(RequestStatus.Answered));
         (await page.Locator("main").InnerTextAsync()).ShouldNotContain("操作");
 

@@ -194,9 +194,15 @@ public static class RequestConsolePages
         var details = handles ? requests.Details(r) : null;
         var categories = await CategoryNamesAsync(http);
         Html err = error is null ? default : H.F($"""<p class="error" role="alert">{error.Message} ({ErrorCodes.Format(error.Code)})</p>""");
-        Html Button(string action, string ja, string en, Html extra = default) => H.F($"""
+        Html Button(string action, string ja, string en, Html extra = default, string? confirm = null) => confirm is null ? H.F($"""
             <form method="post" action="/console/requests/{id}/action" class="stack">{AntiforgeryField(http)}<input type="hidden" name="action" value="{action}">{extra}<button type="submit">{T(http, ja, en)}</button></form>
+            """) : H.F($"""
+            <form method="post" action="/console/requests/{id}/action" class="stack" data-confirm="{confirm}">{AntiforgeryField(http)}<input type="hidden" name="action" value="{action}">{extra}<button type="submit">{T(http, ja, en)}</button></form>
             """);
+        // The actions that answer the person and close the request (and, for an erasure, destroy data) ask first.
+        var executeConfirm = r.Kind == RequestKind.Erasure
+            ? T(http, "消去を実行して本人に回答します。消去したデータは元に戻せません。よろしいですか？", "Erase and answer the person? Erased data cannot be restored.")
+            : T(http, "実行して本人に回答します。送った回答は取り消せません。よろしいですか？", "Carry out the request and answer the person? An answer sent cannot be recalled.");
         Html actions = !handles || r.IsClosed ? default : H.F($"""
             {Checklist(http, id, r, v)}
             <h2>{T(http, "操作", "Actions")}</h2>
@@ -205,7 +211,7 @@ public static class RequestConsolePages
               {Button("ask-documents", "不足書類の提出を依頼する（期限停止）", "Ask for missing documents (pauses the clock)")}
               {Button("send-code", "確認コードを送る", "Send a one-time code")}
               {Button("verify", "本人確認を完了する", "Identity verified")}
-              {Button("no-data", "保有個人データなしと回答する", "Answer: no data held")}
+              {Button("no-data", "保有個人データなしと回答する", "Answer: no data held", confirm: T(http, "保有個人データなしと本人に回答し、請求を終了します。よろしいですか？", "Answer the person that no data is held and close the request?"))}
               """) : default)}
             {(r.Status == RequestStatus.AwaitingPayment ? Button("payment", "入金を確認した", "Payment confirmed", H.F($"""<label for="reference">{T(http, "振込の参照", "Payment reference")}</label><input id="reference" name="reference" maxlength="100">""")) : default)}
             {(r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required>""")) : default)}
@@ -213,12 +219,12 @@ public static class RequestConsolePages
                 <label for="correctionItem">{T(http, "訂正する項目（訂正の場合、本人の申出を上書き）", "Item to correct (overrides the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64">
                 <label for="correctionValue">{T(http, "正しい内容", "Correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000">
                 <label for="note">{T(http, "回答文（苦情・お問合せは必須）", "Answer text (required for complaints)")}</label><textarea id="note" name="note" rows="4" maxlength="10000"></textarea>
-                """)) : default)}
+                """), executeConfirm) : default)}
             {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
                 <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.All.Select(x => H.F($"""<option value="{x.Code}">{x.Law} {T(http, x.Ja, x.En)}</option>"""))}</select>
                 <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000"></textarea>
-                """))}
-            {Button("withdraw", "取下げを記録する", "Record withdrawal")}
+                """), T(http, "お断りの回答を本人に送り、請求を終了します。よろしいですか？", "Send the refusal to the person and close the request?"))}
+            {Button("withdraw", "取下げを記録する", "Record withdrawal", confirm: T(http, "取下げを記録し、請求を終了します。よろしいですか？", "Record the withdrawal and close the request?"))}
             """);
         Html requester = details is null ? default : H.F($"""
             <h2>{T(http, "請求者", "Requester")}</h2>

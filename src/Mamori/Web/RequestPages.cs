@@ -93,9 +93,11 @@ public static class RequestPages
 
             app.MapPost(prefix + "/requests/status/{token}/withdraw", async (HttpContext http, string token, [FromForm] string? confirm) =>
             {
-                _ = confirm;
                 await RequestEndpoints.UsePublicTenantAsync(http);
-                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.WithdrawAsync(r, Subject(r), http.RequestAborted));
+                // A withdrawal cannot be undone: the person ticks the box first (the page has no script to ask).
+                return await ActAsync(http, lang, prefix, token, (requests, r) => confirm == "yes"
+                    ? requests.WithdrawAsync(r, Subject(r), http.RequestAborted)
+                    : throw new MamoriException(ErrorCode.MissingField, L(lang, "取り下げる場合は、確認の欄にチェックを入れてください。", "To withdraw, tick the box to confirm.")));
             }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             // Multipart: the body limit must be raised before the form is read, so anti-forgery is validated by hand.
@@ -291,7 +293,9 @@ public static class RequestPages
             <ul>{v.Answers.Select(a => H.F($"""<li><a href="{baseUrl}/answer?format={a.ToString().ToLowerInvariant()}">{a switch { ArtifactKind.Pdf => "PDF", ArtifactKind.Json => L(lang, "JSON（機械可読）", "JSON (machine-readable)"), _ => "HTML" }}</a></li>"""))}</ul>
             """);
         Html withdraw = r.IsClosed ? default : H.F($"""
-            <form method="post" action="{baseUrl}/withdraw">{AntiforgeryField(http)}<input type="hidden" name="confirm" value="yes"><button type="submit" class="secondary">{L(lang, "ご請求を取り下げる", "Withdraw the request")}</button></form>
+            <form method="post" action="{baseUrl}/withdraw">{AntiforgeryField(http)}
+              <p><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required><label for="withdraw-confirm">{L(lang, "このご請求を取り下げます（取り下げたご請求は再開できません）", "I withdraw this request (a withdrawn request cannot be reopened)")}</label></p>
+              <button type="submit" class="secondary">{L(lang, "ご請求を取り下げる", "Withdraw the request")}</button></form>
             """);
         return PublicLayout(http, lang, L(lang, "ご請求の状況", "Your request"), H.F($"""
             <h1>{L(lang, "ご請求の状況", "Your request")}</h1>

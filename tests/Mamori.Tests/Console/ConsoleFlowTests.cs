@@ -191,6 +191,22 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task RequestPage_ClosingActions_AskForConfirmation()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        var (request, _) = await RequestAsync(app, tenant);
+        var page = await (await SessionAsync(app, tenant, Roles.Operator)).GetStringAsync($"/console/requests/{request}");
+        string? ConfirmOf(string action) => Regex.Match(page, $"""<form method="post" action="/console/requests/{request}/action" class="stack"(?: data-confirm="([^"]*)")?>[^\n]*?name="action" value="{action}">""") is { Success: true } m
+            ? (m.Groups[1].Success ? m.Groups[1].Value : null) : throw new ShouldAssertException($"no {action} form");
+        ConfirmOf("no-data").ShouldBe("保有個人データなしと本人に回答し、請求を終了します。よろしいですか？");
+        ConfirmOf("refuse").ShouldBe("お断りの回答を本人に送り、請求を終了します。よろしいですか？");
+        ConfirmOf("withdraw").ShouldBe("取下げを記録し、請求を終了します。よろしいですか？");
+        ConfirmOf("start").ShouldBeNull(); // a step that only moves the request on does not ask
+    }
+
+    [Fact]
     public async Task AuditLog_PurposeAndCategories_ShownByPolicyNamesWithRecordedIds()
     {
         var (app, tenant, subject) = await StartAsync(cluster);

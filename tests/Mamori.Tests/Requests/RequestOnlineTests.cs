@@ -138,6 +138,31 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         }
     }
 
+    // Regression: the status page withdrew the request in one click (a hidden confirm=yes, no script to ask).
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task StatusPage_WithdrawWithoutTickingTheBox_RefusedAndRequestKept(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        var (id, token, _) = await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+        var page = await s.App.Client().GetAsync($"/requests/status/{token}", Ct);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("""<input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required>""");
+        var browser = s.App.Client(cookie: page.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("mamori_af", StringComparison.Ordinal)).Split(';')[0]);
+        var af = Antiforgery().Match(html).Groups[1].Value;
+
+        var unticked = await browser.PostAsync($"/requests/status/{token}/withdraw", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af }), Ct);
+        unticked.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var refusal = await unticked.Content.ReadAsStringAsync(Ct);
+        refusal.ShouldContain("取り下げる場合は、確認の欄にチェックを入れてください。");
+        refusal.ShouldContain("MAMORI-1005");
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<DataSubjectRequest>().SingleAsync(r => r.Id == id, Ct))).Status.ShouldNotBe(RequestStatus.Withdrawn);
+
+        var ticked = await browser.PostAsync($"/requests/status/{token}/withdraw", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af, ["confirm"] = "yes" }), Ct);
+        ticked.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<DataSubjectRequest>().SingleAsync(r => r.Id == id, Ct))).Status.ShouldBe(RequestStatus.Withdrawn);
+    }
+
     /// <summary>Holds every send until released, as a relay that does not answer; records the Message-IDs it was given.</summary>
     private sealed class HangingSink : IMailSink
     {
