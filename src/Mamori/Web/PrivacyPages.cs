@@ -23,7 +23,7 @@ public static class PrivacyPages
                 if (current is null) return NotPublished(http, lang);
                 var datasets = await http.RequestServices.GetRequiredService<ProcessedDatasets>().PublishedAsync(http.RequestAborted);
                 return Notice(http, lang, PolicyRenderer.Render(current.Model, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
-                    DatasetsSection(lang, current.Model, datasets));
+                    H.F($"{OnlineSection(lang, current.Model)}{DatasetsSection(lang, current.Model, datasets)}"));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapGet(prefix + "/privacy/services/{id}", async (HttpContext http, string id) =>
@@ -33,7 +33,8 @@ public static class PrivacyPages
                 if (current.Model.FindService(id) is null)
                     return Result(PublicLayout(http, lang, L(lang, "ページが見つかりません", "Not found"),
                         H.F($"<h1>{L(lang, "ページが見つかりません", "Not found")}</h1><p><a href=\"{prefix}/privacy\">{L(lang, "プライバシーポリシーへ", "To the privacy policy")}</a></p>")), 404);
-                return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true), current.Version);
+                return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
+                    OnlineSection(lang, current.Model));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapGet(prefix + "/privacy/history", async (HttpContext http, int? from, int? to) =>
@@ -57,6 +58,28 @@ public static class PrivacyPages
     private static IResult NotPublished(HttpContext http, NoticeLanguage lang) =>
         Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"),
             H.F($"<h1>{L(lang, "プライバシーポリシー", "Privacy policy")}</h1><p>{L(lang, "まだ公開されていません。", "Not published yet.")}</p>")), 404);
+
+    /// <summary>
+    /// Where a person can act online: the request form (開示等の請求, complaints) and, where the policy provides to third
+    /// parties by opt-out, the page that stops it (S-32). The notice itself names the contact desk; without these links the
+    /// working self-service pages could only be found by typing their addresses.
+    /// </summary>
+    private static Html OnlineSection(NoticeLanguage lang, PolicyModel model)
+    {
+        var prefix = lang == NoticeLanguage.En ? "/en" : "";
+        var requests = model.RequestProcedures is not null || model.Services.Any(s => s.RequestProcedures is not null);
+        var optOut = model.OptOut is not null || model.Services.Any(s => s.OptOut is not null);
+        if (!requests && !optOut) return default;
+        return H.F($"""
+            <section id="online">
+            <h2>{L(lang, "オンラインでのお手続き", "Online forms")}</h2>
+            <ul>
+            {(requests ? H.F($"""<li><a href="{prefix}/requests">{L(lang, "開示等の請求・苦情のお申出", "Requests for disclosure and other rights, and complaints")}</a></li>""") : default)}
+            {(optOut ? H.F($"""<li><a href="{prefix}/optout">{L(lang, "第三者提供の停止（オプトアウト）のお申出", "Stopping provision to third parties (opt-out)")}</a></li>""") : default)}
+            </ul>
+            </section>
+            """);
+    }
 
     /// <summary>
     /// 匿名加工情報 (Art.43(3), 44): the items of each anonymized dataset and how it is provided; 仮名加工情報

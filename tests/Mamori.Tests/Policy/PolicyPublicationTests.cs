@@ -98,6 +98,11 @@ public sealed class PolicyPublicationTests(PostgresCluster cluster)
         var en = await app.Client().GetStringAsync("/en/privacy", Ct);
         en.ShouldContain("<html lang=\"en\">");
         en.ShouldContain("Japanese");
+        // The self-service pages are reachable from the notice (the demo policy has request procedures and an opt-out).
+        ja.ShouldContain("""<li><a href="/requests">開示等の請求・苦情のお申出</a></li>""");
+        ja.ShouldContain("""<li><a href="/optout">第三者提供の停止（オプトアウト）のお申出</a></li>""");
+        en.ShouldContain("""<a href="/en/requests">""");
+        en.ShouldContain("""<a href="/en/optout">""");
         var model = await app.InTenantAsync(tenant, async (sp, _) => (await sp.GetRequiredService<PolicyStore>().RequireCurrentAsync(Ct)).Model);
         foreach (var service in model.Services)
         {
