@@ -46,7 +46,7 @@ public static class PolicyConsolePages
                 <tbody>{rows}</tbody></table>
                 {(versions.Count == 0 ? H.F($"<p>{T(http, "まだ公開された版はありません。", "No version has been published.")}</p>") : default)}
                 {diff}
-                {(Can(http, Permission.PublishPolicy) ? PublishForm(http, store.TodayJst()) : default)}
+                {(Can(http, Permission.PublishPolicy) ? PublishForm(http, store.TodayJst(), store.TodayJst()) : default)}
                 """)));
         }).RequirePermission(Permission.ReadPolicy).ExcludeFromDescription();
 
@@ -57,7 +57,7 @@ public static class PolicyConsolePages
             var files = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in form.Files)
             {
-                if (file.Length > MaxUploadBytes) return Result(Outcome(http, store, T(http, $"{file.FileName} が大きすぎます。", $"{file.FileName} is too large."), null), 400);
+                if (file.Length > MaxUploadBytes) return Result(Outcome(http, store, form, T(http, $"{file.FileName} が大きすぎます。", $"{file.FileName} is too large."), null), 400);
                 var name = Path.GetFileName(file.FileName);
                 if (!name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) continue;
                 var path = name is PolicyLoader.CompanyFile or PolicyLoader.MyNumberFile ? name : $"{PolicyLoader.ServicesDir}/{name}";
@@ -65,24 +65,24 @@ public static class PolicyConsolePages
                 files[path] = await reader.ReadToEndAsync(ct);
             }
             if (!files.ContainsKey(PolicyLoader.CompanyFile))
-                return Result(Outcome(http, store, T(http, "company.yaml を含めてください（サービスごとのファイルと個人番号の基本方針は任意）。",
+                return Result(Outcome(http, store, form, T(http, "company.yaml を含めてください（サービスごとのファイルと個人番号の基本方針は任意）。",
                     "Include company.yaml (service files and mynumber.yaml are optional)."), null), 400);
             var result = PolicyLoader.LoadFiles(files);
             var diagnostics = result.Diagnostics.Select(d => H.F($"""<li class="{(d.IsError ? "error" : "warning")}"><code>{d.ToString()}</code></li>"""));
             Html diagnosticsBlock = result.Diagnostics.Count == 0 ? default : H.F($"""<h2>{T(http, "検査結果", "Diagnostics")}</h2><ul class="diagnostics">{diagnostics}</ul>""");
             if (result.Policy is null || result.HasErrors)
-                return Result(Outcome(http, store, T(http, "ポリシーに誤りがあります。修正してからもう一度アップロードしてください。", "The policy has errors; fix them and upload again."), diagnosticsBlock), 400);
+                return Result(Outcome(http, store, form, T(http, "ポリシーに誤りがあります。修正してからもう一度アップロードしてください。", "The policy has errors; fix them and upload again."), diagnosticsBlock), 400);
 
             var current = await store.CurrentAsync(ct);
             var changes = current is null ? default : Changes(http, T(http, $"施行中の第{current.Version.Number}版からの変更", $"Changes from version {current.Version.Number} in force"),
                 PolicyDiff.Compare(current.Model, result.Policy));
             if (form["action"] != "publish")
-                return Result(Outcome(http, store, null, H.F($"""
+                return Result(Outcome(http, store, form, null, H.F($"""
                     <p class="ok" role="status">{T(http, $"誤りはありません（{files.Count}ファイル）。内容を確認し、ファイルをもう一度選んで「公開」を押してください。", $"No errors ({files.Count} files). Review the changes, select the files again and press Publish.")}</p>
                     {diagnosticsBlock}{changes}
                     """)));
             if (!DateOnly.TryParseExact(form["effective"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var effective))
-                return Result(Outcome(http, store, T(http, "施行日を入力してください。", "Enter the effective date."), null), 400);
+                return Result(Outcome(http, store, form, T(http, "施行日を入力してください。", "Enter the effective date."), null), 400);
             DateOnly? announced = DateOnly.TryParseExact(form["announced"], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var an) ? an : null;
             try
             {
@@ -90,7 +90,7 @@ public static class PolicyConsolePages
             }
             catch (MamoriException e)
             {
-                return Result(Outcome(http, store, e.Code == ErrorCode.PolicyUnchanged
+                return Result(Outcome(http, store, form, e.Code == ErrorCode.PolicyUnchanged
                     ? T(http, "前の版と内容が同じため、公開しませんでした。", "The content is the same as the latest version; nothing was published.")
                     : $"{e.Message} [{ErrorCodes.Format(e.Code)}]", null), e.Status);
             }
@@ -98,17 +98,20 @@ public static class PolicyConsolePages
         }).RequirePermission(Permission.PublishPolicy).ExcludeFromDescription();
     }
 
-    private static Html Outcome(HttpContext http, PolicyStore store, string? error, Html? body)
+    /// <summary>The result of a check or publish, above the form again with the dates as they were typed (a check used to reset them to today).</summary>
+    private static Html Outcome(HttpContext http, PolicyStore store, IFormCollection form, string? error, Html? body)
     {
         var title = T(http, "ポリシーの公開", "Publish the policy");
+        var today = store.TodayJst();
+        DateOnly? Typed(string field) => DateOnly.TryParseExact(form[field], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>{Error(error)}{body.GetValueOrDefault()}
-            {PublishForm(http, store.TodayJst())}
+            {PublishForm(http, Typed("effective") ?? today, form.ContainsKey("announced") ? Typed("announced") : today)}
             <p><a href="/console/policy">{T(http, "版の一覧へ戻る", "Back to versions")}</a></p>
             """));
     }
 
-    private static Html PublishForm(HttpContext http, DateOnly today) => H.F($"""
+    private static Html PublishForm(HttpContext http, DateOnly effective, DateOnly? announced) => H.F($"""
         <h2 id="publish-h">{T(http, "新しい版の公開", "Publish a new version")}</h2>
         <p>{T(http, "ポリシーのフォルダにある YAML ファイル（company.yaml、mynumber.yaml、services/ の各ファイル）をまとめて選びます。まず「検査」で誤りと変更点を確認してから「公開」します。公開した版は変更できません。",
             "Select the YAML files of your policy folder (company.yaml, mynumber.yaml and each file in services/). Check first for errors and the changes, then publish. A published version cannot be changed.")}</p>
@@ -117,9 +120,9 @@ public static class PolicyConsolePages
           <label for="files">{T(http, "ポリシーファイル（複数選択可）", "Policy files (select several)")}</label>
           <input id="files" name="files" type="file" multiple accept=".yaml,.yml" required>
           <label for="effective">{T(http, "施行日", "Effective date")}</label>
-          <input id="effective" name="effective" type="date" value="{today:yyyy-MM-dd}">
+          <input id="effective" name="effective" type="date" value="{effective:yyyy-MM-dd}">
           <label for="announced">{T(http, "告知日（任意）", "Announced on (optional)")}</label>
-          <input id="announced" name="announced" type="date" value="{today:yyyy-MM-dd}">
+          <input id="announced" name="announced" type="date" value="{announced?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""}">
           <div class="buttons"><button type="submit" name="action" value="check" class="secondary">{T(http, "検査", "Check")}</button>
           <button type="submit" name="action" value="publish">{T(http, "公開", "Publish")}</button></div>
         </form>

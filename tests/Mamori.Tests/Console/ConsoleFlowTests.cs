@@ -319,6 +319,9 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         check.StatusCode.ShouldBe(HttpStatusCode.OK);
         var checkHtml = await check.Content.ReadAsStringAsync(Ct);
         checkHtml.ShouldContain("externalTags.analytics.optOutUrl");
+        // The dates typed before the check are still there for the publish (a check reset them to today).
+        checkHtml.ShouldContain("""<input id="effective" name="effective" type="date" value="2026-12-01">""");
+        checkHtml.ShouldContain("""<input id="announced" name="announced" type="date" value="2026-11-23">""");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Policy.PolicyVersion>().CountAsync(Ct))).ShouldBe(1);
 
         var publish = await Upload("publish", company);
