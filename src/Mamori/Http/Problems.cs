@@ -10,7 +10,7 @@ namespace Mamori.Http;
 /// RFC 9457 problem details with a stable <c>code</c> extension (<c>MAMORI-nnnn</c>). Messages name
 /// fields and ids, never values, so no personal data comes back in an error.
 /// </summary>
-public static class Problems
+public static partial class Problems
 {
     public const string TypeBase = "https://mamori.dev/errors/";
 
@@ -47,8 +47,11 @@ public static class Problems
     /// Maps exceptions to problems: expected failures keep their code and status; bad request bodies
     /// become 400/413/415 with a code; anything else is a 500 whose details stay in the log.
     /// </summary>
-    public sealed class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
+    public sealed partial class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
+        [System.Text.RegularExpressions.GeneratedRegex(@"^Required parameter ""(?:\S+ )?(\w+)"" was not provided from ([a-z ]+)\.?")]
+        private static partial System.Text.RegularExpressions.Regex RequiredParameter();
+
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             var (code, status, detail) = Classify(exception);
@@ -74,6 +77,9 @@ public static class Problems
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
             BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 (ErrorCode.MissingField, 400, "The request needs a JSON body."),
+            // ASP.NET: Required parameter "string purpose" was not provided from query string. (A walkthrough saw it called malformed JSON.)
+            BadHttpRequestException b when RequiredParameter().Match(b.Message) is { Success: true } r =>
+                (ErrorCode.MissingField, 400, $"The {(r.Groups[2].Value.StartsWith("query", StringComparison.Ordinal) ? "query parameter" : "parameter")} '{r.Groups[1].Value}' is required."),
             BadHttpRequestException b when b.InnerException is FormatException || b.Message.Contains("Failed to bind parameter", StringComparison.Ordinal) =>
                 (ErrorCode.WrongType, 400, "A route or query parameter has the wrong type."),
             BadHttpRequestException b => (ErrorCode.MalformedJson, b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "The request could not be read."),

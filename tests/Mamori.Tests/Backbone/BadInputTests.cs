@@ -49,6 +49,18 @@ public sealed class BadInputTests(PostgresCluster cluster)
         users.ShouldBe(1);
     }
 
+    // Regression: a GET without a required query parameter was answered "Malformed Json" (MAMORI-1001).
+    [Fact]
+    public async Task Request_RequiredQueryParameterMissing_MissingFieldNamingIt()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var response = await client.GetAsync($"/api/subjects/{Guid.NewGuid()}", Ct);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1005");
+        problem.GetProperty("detail").GetString().ShouldBe("The query parameter 'purpose' is required.");
+    }
+
     [Fact]
     public async Task Request_BatchOfBadBodies_NeverServerError()
     {
