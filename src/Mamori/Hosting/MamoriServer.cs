@@ -149,7 +149,13 @@ public static class MamoriServer
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
-            if (!MamoriAuthenticationHandler.IsApi(http.Request) || http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            if (http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            if (http.Response.StatusCode == 404 && Web.Pages.IsConsolePage(http.Request))
+            {
+                await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.NotFound, 404, "There is no such page.");
+                return;
+            }
+            if (!MamoriAuthenticationHandler.IsApi(http.Request)) return;
             var (code, detail) = http.Response.StatusCode switch
             {
                 404 => (ErrorCode.NotFound, "There is no such resource."),

@@ -57,7 +57,8 @@ public static partial class Problems
             var (code, status, detail) = Classify(exception);
             if (status >= 500) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
             if (http.Response.HasStarted) return false;
-            await WriteAsync(http, code, status, detail);
+            if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail);
+            else await WriteAsync(http, code, status, detail);
             return true;
         }
 

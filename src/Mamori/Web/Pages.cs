@@ -201,6 +201,27 @@ public static class Pages
         return next(http);
     });
 
+    /// <summary>
+    /// A console page that cannot be shown (an unknown id, an unknown path, a query of the wrong type): a page in the console's
+    /// layout with the stable code, where a browser would otherwise show problem JSON or nothing. The API keeps problem details.
+    /// </summary>
+    public static bool IsConsolePage(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/console", StringComparison.Ordinal);
+
+    public static Task WriteConsoleErrorAsync(HttpContext http, Errors.ErrorCode code, int status, string detail)
+    {
+        var title = status == 404 ? T(http, "見つかりません", "Not found") : T(http, "表示できません", "Cannot be shown");
+        var text = status == 404 && code == Errors.ErrorCode.NotFound
+            ? T(http, "このページはありません。", "There is no such page.")
+            : detail;
+        http.Response.StatusCode = status;
+        return WriteAsync(http, Layout(http, title, H.F($"""
+            <h1>{title}</h1>
+            <p class="error" role="alert">{text} ({Errors.ErrorCodes.Format(code)})</p>
+            <p><a href="/console">{T(http, "ダッシュボードへ戻る", "Back to the dashboard")}</a></p>
+            """)));
+    }
+
     public static Task WriteAsync(HttpContext http, Html page)
     {
         http.Response.ContentType = "text/html; charset=utf-8";

@@ -206,6 +206,32 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         ConfirmOf("start").ShouldBeNull(); // a step that only moves the request on does not ask
     }
 
+    // Regression: a console link to a missing object showed problem JSON in the browser, and an unknown console path an empty page.
+    [Fact]
+    public async Task ConsolePage_MissingObjectOrPath_HtmlPageWithCodeApiStaysJson()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        foreach (var (path, code) in new[]
+        {
+            ($"/console/requests/{Guid.Empty}", "MAMORI-5004"),
+            ($"/console/incidents/{Guid.Empty}", "MAMORI-1007"),
+            ("/console/no-such-page", "MAMORI-1007"),
+            ("/console/audit?before=abc", "MAMORI-1003"),
+        })
+        {
+            var response = await s.GetAsync(path);
+            ((int)response.StatusCode).ShouldBeInRange(400, 404, path);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html", path);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            html.ShouldContain($"({code})", customMessage: path);
+            html.ShouldContain("""<a href="/console">ダッシュボードへ戻る</a>""");
+        }
+        var api = await app.Client(apiKey: (await app.ApiKeyAsync(tenant, Roles.PrivacyOfficer)).Secret).GetAsync($"/api/requests/{Guid.Empty}", Ct);
+        await api.ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-5004");
+    }
+
     [Fact]
     public async Task AuditLog_PurposeAndCategories_ShownByPolicyNamesWithRecordedIds()
     {

@@ -20,14 +20,24 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
 
     /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
     /// <summary>Real ids for route parameters: the subject, a request and its status token; anything else stays a random id (404 page).</summary>
-    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding, Guid Record);
+    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid OpenRequest, Guid Document, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding, Guid Record);
 
     private static async Task<Ids> IdsAsync(TestApp app, Guid tenant, Guid subject)
     {
+        // A letter naming nobody we hold is answered at once ("no data"): its answer files exist.
         var (request, token) = await RequestAsync(app, tenant);
+        // A second letter names a person we hold, so it stays open and takes an uploaded identity document.
+        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        var (open, _) = await RequestAsync(app, tenant);
+        var document = await app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            var requests = sp.GetRequiredService<Mamori.Requests.DataSubjectRequests>();
+            return (await requests.AddDocumentAsync(await requests.GetAsync(open, Ct), Mamori.Requests.DocumentGroup.Identity, "運転免許証の写し", null,
+                [.. "%PDF-1.4\n"u8], Mamori.Audit.Actor.System, Ct)).Id;
+        });
         var incident = await IncidentAsync(app, tenant);
         var (plan, run, finding) = await GovernanceAuditAsync(app, tenant);
-        return new Ids(subject, request, token, incident, await AccessReviewAsync(app, tenant), plan, run, finding, await ReceiptRecordAsync(app, tenant, subject));
+        return new Ids(subject, request, token, open, document, incident, await AccessReviewAsync(app, tenant), plan, run, finding, await ReceiptRecordAsync(app, tenant, subject));
     }
 
     /// <summary>An access review of the policy's "isp" department, started by the management representative.</summary>
@@ -56,8 +66,10 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
         RouteParameter().Replace(pattern, m => (m.Groups[1].Value, pattern) switch
         {
             ("id", var p) when p.Contains("/services/", StringComparison.Ordinal) => "isp",
+            ("id", var p) when p.Contains("/requests/", StringComparison.Ordinal) && p.Contains("/documents/", StringComparison.Ordinal) => ids.OpenRequest.ToString(),
             ("id", var p) when p.Contains("/requests/", StringComparison.Ordinal) => ids.Request.ToString(),
             ("token", var p) when p.Contains("/requests/", StringComparison.Ordinal) => ids.StatusToken,
+            ("documentId", _) => ids.Document.ToString(),
             ("id", var p) when p.Contains("/subjects/", StringComparison.Ordinal) => ids.Subject.ToString(),
             ("id", var p) when p.Contains("/incidents/", StringComparison.Ordinal) => ids.Incident.ToString(),
             ("id", var p) when p.Contains("/governance/audits/plans/", StringComparison.Ordinal) => ids.AuditPlan.ToString(),
