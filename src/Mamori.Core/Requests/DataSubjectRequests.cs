@@ -328,9 +328,9 @@ public sealed class DataSubjectRequests(
         if (doc.MaxAge is not null)
         {
             if (issuedOn is null)
-                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge}: give its issue date (issuedOn).");
+                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge.Value.ToDisplay(NoticeLanguage.En)}: give its issue date (issuedOn).");
             if (!Fresh(doc, issuedOn, r.ReceivedOn))
-                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge} before the request arrived ({r.ReceivedOn:yyyy-MM-dd}).");
+                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge.Value.ToDisplay(NoticeLanguage.En)} before the request arrived ({r.ReceivedOn:yyyy-MM-dd}).");
         }
         return doc;
     }
@@ -401,11 +401,11 @@ public sealed class DataSubjectRequests(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var entries = new List<AuditEntry>();
         Move(r, RequestStatus.AwaitingDocuments, actor, "documents-requested", entries);
-        var list = string.Join("\n", missing.Select(m => "・" + m.Name + (m.OneOf ? "（いずれか1点）" : "") + (m.MaxAge is null ? "" : $"（{m.MaxAge}以内に発行されたもの）")));
+        var list = string.Join("\n", missing.Select(m => "・" + m.Name + (m.OneOf ? "（いずれか1点）" : "") + (m.IssuedWithin(NoticeLanguage.Ja) is { } age ? $"（{age}）" : "")));
         Notify(r, Details(r), "documents-requested", Subject(current.Model, r, "本人確認書類のご提出のお願い", "Documents needed"),
             Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）の対応に、次の書類が必要です。受付時にお知らせした状況確認用リンクから提出するか、郵送してください。\n{list}",
                 $"To handle your request ({r.Reference}) we need the documents below. Upload them through the private status link or send them by mail.\n"
-                + string.Join("\n", missing.Select(m => "- " + (m.NameEn ?? m.Name) + (m.OneOf ? " (one of these)" : "")))));
+                + string.Join("\n", missing.Select(m => "- " + (m.NameEn ?? m.Name) + (m.OneOf ? " (one of these)" : "") + (m.IssuedWithin(NoticeLanguage.En) is { } age ? $" ({age})" : "")))));
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
         return await ViewAsync(r, ct);
@@ -637,6 +637,7 @@ public sealed class DataSubjectRequests(
         var details = Details(r);
         var subjectIds = r.SubjectIds.Select(Guid.Parse).ToList();
         var items = new List<string>();
+        var itemsEn = new List<string>(); // the English rendering, for the kinds that have one (erasure)
         var outcome = RequestOutcome.Executed;
         var entries = new List<AuditEntry>();
         var artifacts = new List<(ArtifactKind Kind, string Type, byte[] Bytes)>();
@@ -703,13 +704,20 @@ public sealed class DataSubjectRequests(
                     try
                     {
                         var certificate = await subjects.EraseAsync(subjectId, "data-subject-request", actor, ct);
-                        items.Add("消去：" + (certificate.Destroyed.Length == 0 ? "なし" : certificate.Destroyed.Replace(",", "、", StringComparison.Ordinal)));
-                        if (certificate.Kept is not null)
-                            items.Add("法令により保存を続ける項目（保存期間の満了後に消去します）：" + certificate.Kept);
+                        var destroyed = certificate.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries);
+                        // Items by their names in the policy, the end of a legal hold as a day in Japan time (the person's calendar).
+                        items.Add("消去：" + (destroyed.Length == 0 ? "なし" : HeldCategories.Names(destroyed, current.Model, NoticeLanguage.Ja)));
+                        itemsEn.Add("Erased: " + (destroyed.Length == 0 ? "none" : HeldCategories.Names(destroyed, current.Model, NoticeLanguage.En)));
+                        if (HeldCategories.Text(certificate, current.Model, NoticeLanguage.Ja) is { } kept)
+                        {
+                            items.Add("法令により保存を続ける項目（保存期間の満了後に消去します）：" + kept);
+                            itemsEn.Add("Kept as the law requires (erased when the period ends): " + HeldCategories.Text(certificate, current.Model, NoticeLanguage.En));
+                        }
                     }
                     catch (MamoriException e) when (e.Code == ErrorCode.SubjectErased)
                     {
                         items.Add("消去：既に消去済みの記録がありました。");
+                        itemsEn.Add("Erased: some records had already been erased.");
                     }
                 }
                 break;
@@ -750,7 +758,7 @@ public sealed class DataSubjectRequests(
         }
         if (pdfProblem is not null) items.Add("PDF：" + pdfProblem);
         var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, outcome, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            current.Model.Company?.LegalName?.Ja ?? "", items, execute.AnswerText, null, null, null, null);
+            current.Model.Company?.LegalName?.Ja ?? "", items, execute.AnswerText, null, null, null, null, itemsEn.Count > 0 ? itemsEn : null);
         if (artifacts.Count == 0)
         {
             artifacts.Add((ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)));
@@ -818,6 +826,12 @@ public sealed class DataSubjectRequests(
         {
             sb.Append("<ul>\n");
             foreach (var i in a.Items) sb.Append("<li>").Append(E(i)).Append("</li>\n");
+            sb.Append("</ul>\n");
+        }
+        if (a.ItemsEn is { Count: > 0 })
+        {
+            sb.Append("<ul lang=\"en\">\n");
+            foreach (var i in a.ItemsEn) sb.Append("<li>").Append(E(i)).Append("</li>\n");
             sb.Append("</ul>\n");
         }
         if (a.Note is not null) sb.Append("<p>").Append(E(a.Note).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</p>\n");

@@ -7,6 +7,7 @@ using Mamori.Audit;
 using Mamori.Consent;
 using Mamori.Data;
 using Mamori.Policy;
+using Mamori.Policy.Rendering;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,13 +28,22 @@ public enum PackageSections
 
 public sealed record PackageField(string Category, string Name, string Value);
 
-public sealed record PackagePurpose(string Id, string Name, string? Retention, IReadOnlyList<string> Categories);
+/// <summary>
+/// A purpose. <paramref name="Retention"/> is the machine form kept for integrators ("P7Y（起算：契約終了日）／法定保存：… P7Y");
+/// <paramref name="RetentionText"/> is what the person reads, in the privacy notice's words (「契約終了日から7年…」).
+/// </summary>
+public sealed record PackagePurpose(string Id, string Name, string? Retention, IReadOnlyList<string> Categories, LocalizedText? RetentionText = null);
 
 public sealed record PackageConsent(string Scope, bool Granted, DateTimeOffset At, int PolicyVersion, string Method, bool GuardianConsent);
 
 public sealed record PackageProvision(DateTimeOffset At, string Recipient, string Kind, IReadOnlyList<string> Categories, string? Basis);
 
-public sealed record PackageDestruction(DateTimeOffset At, string Kind, IReadOnlyList<string> Destroyed, string? Kept);
+/// <summary>
+/// A destruction certificate. <paramref name="Destroyed"/> and <paramref name="Kept"/> as recorded (category ids; "email until
+/// 2033-12-06 (…)"); <paramref name="DestroyedNames"/> and <paramref name="KeptText"/> as the person reads them (policy names, days in JST).
+/// </summary>
+public sealed record PackageDestruction(DateTimeOffset At, string Kind, IReadOnlyList<string> Destroyed, string? Kept,
+    LocalizedText? DestroyedNames = null, LocalizedText? KeptText = null, IReadOnlyList<HeldCategory>? KeptItems = null);
 
 public sealed record PackageSubject(
     Guid SubjectId, string SubjectType, string? Service, string Acquisition, DateTimeOffset Since, int PolicyVersion,
@@ -116,7 +126,8 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             var purposes = new List<PackagePurpose>();
             if (sections.HasFlag(PackageSections.Purposes))
                 foreach (var p in scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)))
-                    purposes.Add(new PackagePurpose(p.Id, p.Name.Ja, p.Retention is null ? null : Retention(p.Retention), p.Categories));
+                    purposes.Add(new PackagePurpose(p.Id, p.Name.Ja, p.Retention is null ? null : Retention(p.Retention), p.Categories,
+                        p.Retention is null ? null : new LocalizedText(NoticePhrases.Retention(p.Retention, NoticeLanguage.Ja), NoticePhrases.Retention(p.Retention, NoticeLanguage.En))));
             var consents = new List<PackageConsent>();
             if (sections.HasFlag(PackageSections.Consents))
                 consents = (await db.Set<ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == id).ToListAsync(ct))
@@ -133,7 +144,7 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             if (sections.HasFlag(PackageSections.Destructions))
                 destructions = (await db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.SubjectId == id).ToListAsync(ct))
                     .OrderBy(c => c.DestroyedAt)
-                    .Select(c => new PackageDestruction(c.DestroyedAt, c.Kind.ToString(), c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries), c.Kept)).ToList();
+                    .Select(c => Destruction(c, model)).ToList();
             var type = scope.SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name.Ja ?? subject.SubjectType;
             var service = subject.ServiceId is null ? null : model.FindService(subject.ServiceId)?.Name.Ja ?? subject.ServiceId;
             var acquisition = scope.AcquisitionMethods.FirstOrDefault(a => a.Id == subject.AcquisitionMethod)?.Name.Ja ?? subject.AcquisitionMethod;
@@ -156,6 +167,16 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             .Concat(model.MyNumber?.DesignatedRoles ?? [])
             .Distinct(StringComparer.Ordinal)];
 
+    private static PackageDestruction Destruction(DestructionCertificate c, PolicyModel model)
+    {
+        var destroyed = c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        LocalizedText? Localized(Func<NoticeLanguage, string?> text) => text(NoticeLanguage.Ja) is { } ja ? new LocalizedText(ja, text(NoticeLanguage.En)) : null;
+        return new PackageDestruction(c.DestroyedAt, c.Kind.ToString(), destroyed, c.Kept,
+            Localized(lang => destroyed.Length == 0 ? null : HeldCategories.Names(destroyed, model, lang)),
+            Localized(lang => HeldCategories.Text(c, model, lang)), HeldCategories.Of(c));
+    }
+
+    /// <summary>The machine form of a retention rule in the JSON answer, unchanged for integrators; people read <see cref="NoticePhrases.Retention"/>.</summary>
     private static string Retention(Retention r)
     {
         var s = r.Period.ToString();
@@ -209,7 +230,7 @@ public static class DisclosureHtml
             if (p.Sections.HasFlag(PackageSections.Purposes))
             {
                 sb.Append("<h3>利用目的</h3>\n<table><tr><th>利用目的</th><th>保存期間</th></tr>\n");
-                foreach (var x in s.Purposes) sb.Append("<tr><td>").Append(E(x.Name)).Append("</td><td>").Append(E(x.Retention ?? "—")).Append("</td></tr>\n");
+                foreach (var x in s.Purposes) sb.Append("<tr><td>").Append(E(x.Name)).Append("</td><td>").Append(E(x.RetentionText?.Ja ?? "—")).Append("</td></tr>\n");
                 sb.Append("</table>\n");
             }
             if (p.Sections.HasFlag(PackageSections.Consents))
@@ -234,7 +255,7 @@ public static class DisclosureHtml
             {
                 sb.Append("<h3>消去の記録</h3>\n<table><tr><th>日時</th><th>消去した項目</th><th>法令により保存している項目</th></tr>\n");
                 foreach (var d in s.Destructions)
-                    sb.Append("<tr><td>").Append(E(Jst(d.At))).Append("</td><td>").Append(E(string.Join("、", d.Destroyed))).Append("</td><td>").Append(E(d.Kept ?? "—")).Append("</td></tr>\n");
+                    sb.Append("<tr><td>").Append(E(Jst(d.At))).Append("</td><td>").Append(E(d.DestroyedNames?.Ja ?? "—")).Append("</td><td>").Append(E(d.KeptText?.Ja ?? "—")).Append("</td></tr>\n");
                 sb.Append("</table>\n");
             }
         }
@@ -265,7 +286,7 @@ public static class DisclosureHtml
             if (p.Sections.HasFlag(PackageSections.Purposes))
             {
                 yield return (PdfLineStyle.Subheading, "利用目的");
-                foreach (var x in s.Purposes) yield return (PdfLineStyle.Body, $"・{x.Name}（保存期間：{x.Retention ?? "—"}）");
+                foreach (var x in s.Purposes) yield return (PdfLineStyle.Body, $"・{x.Name}（保存期間：{x.RetentionText?.Ja ?? "—"}）");
             }
             if (p.Sections.HasFlag(PackageSections.Consents))
             {
@@ -282,7 +303,7 @@ public static class DisclosureHtml
             if (p.Sections.HasFlag(PackageSections.Destructions) && s.Destructions.Count > 0)
             {
                 yield return (PdfLineStyle.Subheading, "消去の記録");
-                foreach (var d in s.Destructions) yield return (PdfLineStyle.Body, $"{Jst(d.At)}　消去：{string.Join("、", d.Destroyed)}　保存：{d.Kept ?? "—"}");
+                foreach (var d in s.Destructions) yield return (PdfLineStyle.Body, $"{Jst(d.At)}　消去：{d.DestroyedNames?.Ja ?? "—"}　保存：{d.KeptText?.Ja ?? "—"}");
             }
         }
         if (p.ContactPoint is not null) yield return (PdfLineStyle.Body, "お問合せ先：" + p.ContactPoint);

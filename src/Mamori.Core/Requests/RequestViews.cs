@@ -26,7 +26,13 @@ public sealed record RequestIntake
 }
 
 /// <summary>A document the policy requires and the request does not have yet.</summary>
-public sealed record MissingDocument(DocumentGroup Group, string Name, string? NameEn, bool OneOf, string? MaxAge);
+/// <summary>A document still missing; <paramref name="MaxAge"/> the policy's ISO-8601 period (P1M) for integrators.</summary>
+public sealed record MissingDocument(DocumentGroup Group, string Name, string? NameEn, bool OneOf, string? MaxAge)
+{
+    /// <summary>The age limit in the privacy notice's words: 「発行から1か月以内のもの」 / "issued within 1 month"; null when there is none.</summary>
+    public string? IssuedWithin(NoticeLanguage lang) =>
+        IsoPeriod.TryParse(MaxAge, out var age) ? Policy.Rendering.NoticePhrases.IssuedWithin(age, lang) : MaxAge;
+}
 
 public sealed record DocumentView(Guid Id, DocumentGroup Group, string Name, DocumentSource Source, DateOnly? IssuedOn, string? ContentType, long Size,
     DateTimeOffset AddedAt, bool Destroyed);
@@ -60,10 +66,14 @@ public sealed record ExecuteOptions
     public string? AnswerText { get; init; }
 }
 
-/// <summary>The answer of a non-package request (correction, suspension, erasure…) as a document.</summary>
+/// <summary>
+/// The answer of a non-package request (correction, suspension, erasure…) as a document. <paramref name="Items"/> in Japanese
+/// (it prevails); <paramref name="ItemsEn"/> their English rendering, where the kind has one (erasure).
+/// </summary>
 public sealed record RequestAnswer(
     string Format, string Reference, RequestKind Kind, RequestOutcome Outcome, string AnsweredOnJst, string Company,
-    IReadOnlyList<string> Items, string? Note, string? RefusalCode, string? RefusalLaw, string? RefusalJa, string? RefusalEn)
+    IReadOnlyList<string> Items, string? Note, string? RefusalCode, string? RefusalLaw, string? RefusalJa, string? RefusalEn,
+    IReadOnlyList<string>? ItemsEn = null)
 {
     public const string FormatId = "mamori.answer/1";
 }

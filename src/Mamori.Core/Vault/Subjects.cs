@@ -416,6 +416,9 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             Reason = reason,
             Destroyed = string.Join(',', destroyed.Order(StringComparer.Ordinal)),
             Kept = keep.Count == 0 ? null : string.Join("; ", keep.Select(f => $"{f.Category} until {f.HeldUntil:yyyy-MM-dd} ({f.HoldBasis})")),
+            KeptItems = keep.Count == 0 ? null : HeldCategories.Serialize(keep.Select(f => f.HeldUntil > now
+                ? new HeldCategory(f.Category, f.HeldUntil.Value.ToUniversalTime(), f.HoldBasis)
+                : new HeldCategory(f.Category, f.RetainUntil.ToUniversalTime(), null))),
             // One-way fingerprint of the destroyed data key: the erasure ledger's entry, rebuilt from here after a crash.
             DestroyedKeyId = destroyedKeyId,
         };

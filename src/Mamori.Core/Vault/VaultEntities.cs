@@ -93,8 +93,15 @@ public sealed class DestructionCertificate : ITenantOwned
     /// <summary>Categories destroyed, comma separated.</summary>
     public required string Destroyed { get; set; }
 
-    /// <summary>Categories kept under a legal hold, with their basis: "tax-records until 2033-03-31 (法人税法)".</summary>
+    /// <summary>
+    /// Categories kept under a legal hold, with their basis: "tax-records until 2033-03-31 (法人税法)", the date the UTC day
+    /// of the hold's end. Kept in this form for the records written before <see cref="KeptItems"/>; people are shown
+    /// <see cref="HeldCategories.Text"/> instead.
+    /// </summary>
     public string? Kept { get; set; }
+
+    /// <summary>The same as <see cref="Kept"/>, structured (JSON of <see cref="HeldCategory"/>: category id, end of the hold as a UTC instant, law); null on older records.</summary>
+    public string? KeptItems { get; set; }
 
     /// <summary>The data key's id that was destroyed (the proof that remaining ciphertext is unreadable).</summary>
     public string? DestroyedKeyId { get; set; }
@@ -165,6 +172,7 @@ internal sealed class VaultConfigurations :
         b.Property(c => c.Reason).HasMaxLength(200);
         b.Property(c => c.Destroyed).HasMaxLength(1000);
         b.Property(c => c.Kept).HasMaxLength(2000);
+        b.Property(c => c.KeptItems).HasMaxLength(8000);
         b.Property(c => c.DestroyedKeyId).HasMaxLength(64);
         b.HasIndex(c => new { c.TenantId, c.SubjectId });
     }

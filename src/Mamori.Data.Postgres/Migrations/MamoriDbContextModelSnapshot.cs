@@ -2275,6 +2275,10 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<string>("KeptItems")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 

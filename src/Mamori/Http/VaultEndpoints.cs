@@ -2,6 +2,7 @@ using Mamori.Access;
 using Mamori.Auth;
 using Mamori.Consent;
 using Mamori.Errors;
+using Mamori.Policy;
 using Mamori.Staff;
 using Mamori.Vault;
 
@@ -38,11 +39,22 @@ public static class VaultEndpoints
 
     public sealed record DecisionResult(bool Allowed, string Reason, IReadOnlyList<FieldDecision> Fields, string? DeniedCategory);
 
+    /// <summary>
+    /// A destruction certificate. <c>kept</c> is the recorded string ("email until 2033-12-06 (…)", the UTC day), unchanged;
+    /// <c>keptItems</c> the same as data (category, end of the hold as a UTC instant, law; null on certificates recorded before
+    /// it existed); <c>keptText</c> the sentence the person reads, in Japanese (it prevails) and English: category names from the
+    /// policy in force, the day in Japan time.
+    /// </summary>
     public sealed record CertificateResponse(Guid Id, Guid SubjectId, string Kind, DateTimeOffset DestroyedAt, string Actor, string Reason,
-        IReadOnlyList<string> Destroyed, string? Kept, string? DestroyedKeyFingerprint);
+        IReadOnlyList<string> Destroyed, string? Kept, string? DestroyedKeyFingerprint, IReadOnlyList<KeptItem>? KeptItems = null, LocalizedText? KeptText = null);
 
-    internal static CertificateResponse ToResponse(DestructionCertificate c) => new(c.Id, c.SubjectId, c.Kind.ToString().ToLowerInvariant(),
-        c.DestroyedAt, c.Actor, c.Reason, c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries), c.Kept, c.DestroyedKeyId);
+    /// <summary>A category kept under a legal hold (or, on a retention certificate, still within its own retention: no law).</summary>
+    public sealed record KeptItem(string Category, DateTimeOffset KeepUntil, string? Law);
+
+    internal static CertificateResponse ToResponse(DestructionCertificate c, PolicyModel? model) => new(c.Id, c.SubjectId, c.Kind.ToString().ToLowerInvariant(),
+        c.DestroyedAt, c.Actor, c.Reason, c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries), c.Kept, c.DestroyedKeyId,
+        HeldCategories.Of(c)?.Select(i => new KeptItem(i.Category, i.KeepUntil, i.Law)).ToList(),
+        HeldCategories.Text(c, model, NoticeLanguage.Ja) is { } ja ? new LocalizedText(ja, HeldCategories.Text(c, model, NoticeLanguage.En)) : null);
 
     public static RouteGroupBuilder MapVault(this RouteGroupBuilder api)
     {
@@ -102,14 +114,17 @@ public static class VaultEndpoints
             return TypedResults.NoContent();
         }).RequirePermission(Permission.WriteSubjects).WithSummary("Correct fields (訂正), with a reason code.");
 
-        g.MapDelete("/{id:guid}", async (Guid id, string? reason, HttpContext http, Subjects subjects) =>
+        g.MapDelete("/{id:guid}", async (Guid id, string? reason, HttpContext http, Subjects subjects, PolicyStore policies) =>
         {
             var certificate = await subjects.EraseAsync(id, reason ?? "erasure", http.Actor(), http.RequestAborted);
-            return TypedResults.Ok(ToResponse(certificate));
+            return TypedResults.Ok(ToResponse(certificate, (await policies.CurrentAsync(http.RequestAborted))?.Model));
         }).RequirePermission(Permission.EraseSubjects).WithSummary("Erase by crypto-shredding; legally held categories are kept and named in the certificate.");
 
-        g.MapGet("/{id:guid}/certificates", async (Guid id, Subjects subjects, CancellationToken ct) =>
-            TypedResults.Ok((await subjects.CertificatesAsync(id, ct)).Select(ToResponse).ToArray()))
+        g.MapGet("/{id:guid}/certificates", async (Guid id, Subjects subjects, PolicyStore policies, CancellationToken ct) =>
+        {
+            var model = (await policies.CurrentAsync(ct))?.Model;
+            return TypedResults.Ok((await subjects.CertificatesAsync(id, ct)).Select(c => ToResponse(c, model)).ToArray());
+        })
             .RequirePermission(Permission.EraseSubjects).WithSummary("Destruction certificates of a subject (erasure and retention).");
 
         api.MapPost("/decisions", async (DecisionBody b, HttpContext http, AccessDecisions decisions) =>

@@ -327,7 +327,7 @@ public static class RequestConsolePages
             return H.F($"""
                 <li><form method="post" action="/console/requests/{id}/action" class="check-item">{AntiforgeryField(http)}
                 <input type="hidden" name="action" value="checked"><input type="hidden" name="group" value="{m.Group.ToString()}"><input type="hidden" name="document" value="{m.Name}">
-                <label class="check"><input type="checkbox" name="confirm" value="yes" required> {name} <span class="muted">({Group(m.Group)}{(m.OneOf ? T(http, "・いずれか1点", ", one of these") : "")}{(m.MaxAge is { } a ? T(http, $"・{a}以内に発行", $", issued within {a}") : "")})</span></label>
+                <label class="check"><input type="checkbox" name="confirm" value="yes" required> {name} <span class="muted">({Group(m.Group)}{(m.OneOf ? T(http, "・いずれか1点", ", one of these") : "")}{(m.MaxAge is not null ? T(http, $"・{m.IssuedWithin(NoticeLanguage.Ja)}", $", {m.IssuedWithin(NoticeLanguage.En)}") : "")})</span></label>
                 {date}<button type="submit" class="secondary">{T(http, "確認済みにする", "Mark as checked")}</button></form></li>
                 """);
         }).ToList();

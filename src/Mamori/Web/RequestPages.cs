@@ -3,6 +3,7 @@ using Mamori.Auth;
 using Mamori.Errors;
 using Mamori.Http;
 using Mamori.Policy;
+using Mamori.Policy.Rendering;
 using Mamori.Requests;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
@@ -175,7 +176,7 @@ public static class RequestPages
         var online = p is null || p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm);
         var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
         Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}">{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
-        Html Doc(RequiredDocument d) => H.F($"<li>{d.Name.Get(lang)}{(d.Requirement == DocumentRequirement.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(d.MaxAge is { } a ? L(lang, $"（発行後{a}以内）", $" (issued within {a})") : "")}</li>");
+        Html Doc(RequiredDocument d) => H.F($"<li>{d.Name.Get(lang)}{(d.Requirement == DocumentRequirement.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(d.MaxAge is { } a ? L(lang, $"（{NoticePhrases.IssuedWithin(a, lang)}）", $" ({NoticePhrases.IssuedWithin(a, lang)})") : "")}</li>");
         Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja, RequestKinds.Name(Map(f.Type)).En)}: {f.AmountYen:N0} {L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? "yen incl. tax" : "yen plus tax")} {f.Per?.Get(lang)}</li>");
         Html procedure = p is null ? default : H.F($"""
             <section>
@@ -262,7 +263,7 @@ public static class RequestPages
         Html missing = r.IsClosed || v.VerifiedAt is not null || v.MissingDocuments.Count == 0 ? default : H.F($"""
             <h2>{L(lang, "本人確認", "Identity check")}</h2>
             <p>{L(lang, "次の書類が必要です。", "We need these documents.")}</p>
-            <ul>{v.MissingDocuments.Select(m => H.F($"<li>{(lang == NoticeLanguage.En ? m.NameEn ?? m.Name : m.Name)}{(m.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}</li>"))}</ul>
+            <ul>{v.MissingDocuments.Select(m => H.F($"<li>{(lang == NoticeLanguage.En ? m.NameEn ?? m.Name : m.Name)}{(m.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(m.IssuedWithin(lang) is { } age ? L(lang, $"（{age}）", $" ({age})") : "")}</li>"))}</ul>
             <form method="post" action="{baseUrl}/documents" enctype="multipart/form-data" class="stack">
               {AntiforgeryField(http)}
               <label for="group">{L(lang, "書類の区分", "Group")}</label>

@@ -88,9 +88,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
         return blocks;
     }
 
-    private string Date(DateOnly d) => lang == NoticeLanguage.Ja
-        ? d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)
-        : d.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+    private string Date(DateOnly d) => NoticePhrases.Date(d, lang);
 
     private string Yen(int amount) => lang == NoticeLanguage.Ja
         ? amount.ToString("#,0", CultureInfo.InvariantCulture) + "円"
@@ -171,15 +169,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
         return new NoticeSection("acquisition", T("取得方法", "How we acquire personal information"), blocks);
     }
 
-    private string Retention(Retention? r)
-    {
-        if (r is null) return "";
-        var text = r.Period.ToDisplay(lang);
-        if (r.From is not null) text = T($"{X(r.From)}から{text}", $"{text} from {X(r.From)}");
-        if (r.LegalHold is { } h)
-            text += T($"（{X(h.Law)}により{h.Period.ToDisplay(lang)}は保存します）", $" (kept at least {h.Period.ToDisplay(lang)} under the {X(h.Law)})");
-        return text;
-    }
+    private string Retention(Retention? r) => r is null ? "" : NoticePhrases.Retention(r, lang);
 
     private string Names(IEnumerable<string> ids, IReadOnlyList<DataCategory> cats) =>
         string.Join(Sep, ids.Select(id => cats.FirstOrDefault(c => c.Id == id) is { } c ? X(c.Name) : id));
@@ -426,7 +416,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
     };
 
     private string Doc(RequiredDocument d) =>
-        X(d.Name) + (d.MaxAge is { } age ? T($"（発行から{age.ToDisplay(lang)}以内のもの）", $" (issued within {age.ToDisplay(lang)})") : "");
+        X(d.Name) + (d.MaxAge is { } age ? T($"（{NoticePhrases.IssuedWithin(age, lang)}）", $" ({NoticePhrases.IssuedWithin(age, lang)})") : "");
 
     private NoticeSection Requests(string id, RequestProcedures r)
     {

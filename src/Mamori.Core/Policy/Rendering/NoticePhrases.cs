@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Mamori.Policy.Rendering;
+
+/// <summary>
+/// The notice's wording for periods, retention and dates, shared with every other document that states the same
+/// facts to the person (request pages, answers, the console), so a rule reads the same wherever it appears:
+/// 「契約終了日から7年」, 「発行から1か月以内のもの」, 「2033年12月7日」.
+/// </summary>
+public static class NoticePhrases
+{
+    private static string T(NoticeLanguage lang, string ja, string en) => lang == NoticeLanguage.Ja ? ja : en;
+
+    /// <summary>A retention rule: 「契約終了日から7年（法人税法（帳簿書類の保存）により7年は保存します）」 / "7 years from the end of the contract (kept at least 7 years under the …)".</summary>
+    public static string Retention(Retention r, NoticeLanguage lang)
+    {
+        var text = r.Period.ToDisplay(lang);
+        if (r.From is not null) text = T(lang, $"{r.From.Get(lang)}から{text}", $"{text} from {r.From.Get(lang)}");
+        if (r.LegalHold is { } h)
+            text += T(lang, $"（{h.Law.Get(lang)}により{h.Period.ToDisplay(lang)}は保存します）", $" (kept at least {h.Period.ToDisplay(lang)} under the {h.Law.Get(lang)})");
+        return text;
+    }
+
+    /// <summary>The age limit of a document: 「発行から1か月以内のもの」 / "issued within 1 month".</summary>
+    public static string IssuedWithin(IsoPeriod maxAge, NoticeLanguage lang) =>
+        T(lang, $"発行から{maxAge.ToDisplay(lang)}以内のもの", $"issued within {maxAge.ToDisplay(lang)}");
+
+    /// <summary>A calendar day: 「2033年12月7日」 / "7 December 2033".</summary>
+    public static string Date(DateOnly d, NoticeLanguage lang) => lang == NoticeLanguage.Ja
+        ? d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)
+        : d.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Mamori.Incidents;
+using Mamori.Policy;
+using Mamori.Policy.Rendering;
+
+namespace Mamori.Vault;
+
+/// <summary>A category a destruction kept: until when (UTC) and, for a legal hold, under which law (the policy's Japanese name).</summary>
+public sealed record HeldCategory(string Category, DateTimeOffset KeepUntil, string? Law);
+
+/// <summary>
+/// The categories a destruction certificate kept, as data and as the sentence a person reads:
+/// 「住所、氏名：2033年12月7日まで保存（法人税法（帳簿書類の保存））」 — category names from the policy, grouped by
+/// day and law, the day in Japan time.
+/// </summary>
+public static partial class HeldCategories
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string Serialize(IEnumerable<HeldCategory> items) =>
+        JsonSerializer.Serialize(items.OrderBy(i => i.Category, StringComparer.Ordinal).ToList(), Json);
+
+    /// <summary>The structured items; null for certificates written before they were recorded (only <see cref="DestructionCertificate.Kept"/>).</summary>
+    public static IReadOnlyList<HeldCategory>? Of(DestructionCertificate c) =>
+        c.KeptItems is null ? null : JsonSerializer.Deserialize<List<HeldCategory>>(c.KeptItems, Json);
+
+    /// <summary>The sentence for the certificate's kept categories in <paramref name="lang"/>; null when nothing was kept.</summary>
+    public static string? Text(DestructionCertificate c, PolicyModel? model, NoticeLanguage lang)
+    {
+        if (Of(c) is { } items)
+            return items.Count == 0 ? null : Text(items.Select(i => (i.Category, JapanTime.DayOf(i.KeepUntil, PolicyStore.Jst), i.Law)), model, lang);
+        if (string.IsNullOrEmpty(c.Kept)) return null;
+        // Older records hold only "category until yyyy-MM-dd (law)": the day as recorded (UTC), no time to place it in Japan time.
+        var legacy = c.Kept.Split("; ", StringSplitOptions.RemoveEmptyEntries).Select(part => LegacyItem().Match(part)).ToList();
+        if (legacy.Any(m => !m.Success)) return c.Kept;
+        return Text(legacy.Select(m => (m.Groups[1].Value, DateOnly.ParseExact(m.Groups[2].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            m.Groups[3].Value is { Length: > 0 } law ? law : null)), model, lang);
+    }
+
+    /// <summary>Category ids by their names in the policy, in <paramref name="lang"/>; an id the policy does not declare as recorded.</summary>
+    public static string Names(IEnumerable<string> ids, PolicyModel? model, NoticeLanguage lang)
+    {
+        var names = model is null ? new Dictionary<string, LocalizedText>(StringComparer.Ordinal)
+            : Governance.Organisation.Organisation.Categories(model).ToDictionary(x => x.Id, x => x.Name, StringComparer.Ordinal);
+        return string.Join(lang == NoticeLanguage.Ja ? "、" : ", ", ids.Select(id => names.TryGetValue(id, out var n) ? n.Get(lang) : id));
+    }
+
+    private static string Text(IEnumerable<(string Category, DateOnly Day, string? Law)> items, PolicyModel? model, NoticeLanguage lang)
+    {
+        var groups = items.GroupBy(i => (i.Day, i.Law)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Law, StringComparer.Ordinal).Select(g =>
+        {
+            var names = Names(g.Select(i => i.Category).Distinct().Order(StringComparer.Ordinal), model, lang);
+            var day = NoticePhrases.Date(g.Key.Day, lang);
+            var law = g.Key.Law is { } l ? LawName(l, model, lang) : null;
+            return lang == NoticeLanguage.Ja
+                ? $"{names}：{day}まで保存" + (law is null ? "" : $"（{law}）")
+                : $"{names}: kept until {day}" + (law is null ? "" : $" ({law})");
+        });
+        return string.Join(lang == NoticeLanguage.Ja ? "／" : "; ", groups);
+    }
+
+    /// <summary>The law as the policy names it in <paramref name="lang"/>; the recorded (Japanese) name when the policy no longer declares it.</summary>
+    private static string LawName(string ja, PolicyModel? model, NoticeLanguage lang)
+    {
+        if (lang == NoticeLanguage.Ja || model is null) return ja;
+        var hold = model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).Select(p => p.Retention?.LegalHold)
+            .FirstOrDefault(h => h is not null && string.Equals(h.Law.Ja, ja, StringComparison.Ordinal));
+        return hold?.Law.Get(lang) ?? ja;
+    }
+
+    [GeneratedRegex(@"^(\S+) until (\d{4}-\d{2}-\d{2}) \((.*)\)$")]
+    private static partial Regex LegacyItem();
+}
