@@ -3,6 +3,7 @@ using Mamori.Auth;
 using Mamori.Errors;
 using Mamori.Requests;
 using Mamori.Staff;
+using Mamori.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -173,7 +174,7 @@ public static class RequestEndpoints
         }).RequirePermission(Permission.HandleRequests).WithSummary("The answer: ?format=html|json|pdf.");
 
         // The person's private status link: the token is the credential.
-        var s = g.MapGroup("/status/{token}");
+        var s = g.MapGroup("/status/{token}").PrivateLink();
 
         s.MapGet("/", async (string token, HttpContext http, DataSubjectRequests requests) =>
         {

@@ -33,7 +33,7 @@ public static class ConsentPages
                     return Result(PublicLayout(http, lang, L(lang, "同意の控え", "Consent receipt"),
                         H.F($"<h1>{L(lang, "同意の控えが見つかりません", "Consent receipt not found")}</h1>")), 404);
                 }
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().ExcludeFromDescription();
 
             app.MapGet(prefix + "/optout", async (HttpContext http) =>
             {
@@ -72,12 +72,7 @@ public static class ConsentPages
     private static string T(LocalizedText? t, NoticeLanguage lang) => t?.Get(lang) ?? "";
 
     /// <summary>Pages tied to one person: not cached, not sent as a referrer.</summary>
-    private static void Private(HttpContext http)
-    {
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        http.Response.Headers["X-Robots-Tag"] = "noindex";
-    }
+    private static void Private(HttpContext http) => SecurityHeaders.Private(http);
 
     private static Html ReceiptPage(HttpContext http, NoticeLanguage lang, ConsentReceipt r)
     {

@@ -59,6 +59,8 @@ public static class CookiePages
         {
             app.MapGet(prefix + "/privacy/cookies", async (HttpContext http, string? t, string? done) =>
             {
+                // A personal link (?t=mst1.…) is a secret in the URL: its page never sends the URL as a referrer.
+                if (t is not null) SecurityHeaders.Private(http);
                 var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
                 if (current is null) return Result(PublicLayout(http, lang, L(lang, "Cookie・外部送信の設定", "Cookies and external transmission"), H.F($"<p>{L(lang, "まだ公開されていません。", "Not published yet.")}</p>")), 404);

@@ -77,20 +77,20 @@ public static class RequestPages
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await WithRequestAsync(http, lang, token, async (requests, r) =>
                     Result(StatusPage(http, lang, prefix, token, r, await requests.ViewAsync(r, http.RequestAborted), null)));
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/send-code", async (HttpContext http, string token, [FromForm] string? unused) =>
             {
                 _ = unused;
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await ActAsync(http, lang, prefix, token, (requests, r) => requests.SendCodeAsync(r, Subject(r), http.RequestAborted));
-            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/code", async (HttpContext http, string token, [FromForm] string code) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await ActAsync(http, lang, prefix, token, (requests, r) => requests.VerifyCodeAsync(r, code, Subject(r), http.RequestAborted));
-            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/withdraw", async (HttpContext http, string token, [FromForm] string? confirm) =>
             {
@@ -99,7 +99,7 @@ public static class RequestPages
                 return await ActAsync(http, lang, prefix, token, (requests, r) => confirm == "yes"
                     ? requests.WithdrawAsync(r, Subject(r), http.RequestAborted)
                     : throw new MamoriException(ErrorCode.MissingField, L(lang, "取り下げる場合は、確認の欄にチェックを入れてください。", "To withdraw, tick the box to confirm.")));
-            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             // Multipart: the body limit must be raised before the form is read, so anti-forgery is validated by hand.
             app.MapPost(prefix + "/requests/status/{token}/documents", async (HttpContext http, string token, IAntiforgery antiforgery, IOptions<RequestSettings> settings) =>
@@ -114,7 +114,7 @@ public static class RequestPages
                     await requests.AddDocumentAsync(r, group, name, issued, content, Subject(r), http.RequestAborted);
                     return await requests.ViewAsync(r, http.RequestAborted);
                 });
-            }).AllowAnonymous().RequireRateLimiting("public-form").DisableAntiforgery().ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").DisableAntiforgery().ExcludeFromDescription();
 
             app.MapGet(prefix + "/requests/status/{token}/answer", async (HttpContext http, string token, string? format) =>
             {
@@ -125,7 +125,7 @@ public static class RequestPages
                     var (type, bytes) = await requests.AnswerAsync(r, kind, Subject(r), http.RequestAborted);
                     return Results.File(bytes, type, RequestEndpoints.FileName(r, kind));
                 });
-            }).AllowAnonymous().ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().ExcludeFromDescription();
         }
     }
 

@@ -16,13 +16,33 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseMamoriSecurityHeaders(this IApplicationBuilder app) => app.Use((http, next) =>
     {
+        // Read before the handler runs: the exception handler clears the endpoint (and the headers) when it re-executes,
+        // and a forged or expired token in the URL must not leak as a referrer either.
+        var privateLink = http.GetEndpoint()?.Metadata.GetMetadata<PrivateLinkMetadata>() is not null;
         http.Response.OnStarting(() =>
         {
+            if (privateLink) Private(http);
             Apply(http);
             return Task.CompletedTask;
         });
         return next(http);
     });
+
+    /// <summary>
+    /// Marks endpoints whose URL carries a personal secret (a request's status token, a consent receipt's id): their
+    /// responses are never cached, never indexed, and never send their URL as a referrer, whatever their status.
+    /// </summary>
+    public static TBuilder PrivateLink<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(PrivateLinkMetadata.Instance);
+
+    /// <summary>A response tied to one person (a private link, a form that echoes what was typed): not cached, not sent as a referrer, not indexed.</summary>
+    public static void Private(HttpContext http)
+    {
+        var h = http.Response.Headers;
+        h.CacheControl = "no-store";
+        h["Referrer-Policy"] = "no-referrer";
+        h["X-Robots-Tag"] = "noindex";
+    }
 
     /// <summary>Sets the headers on <paramref name="http"/>'s response (called as the response starts).</summary>
     public static void Apply(HttpContext http)
@@ -40,5 +60,15 @@ public static class SecurityHeaders
         // Pages for signed-in staff may show personal data: never keep them in a shared or disk cache.
         if (http.Features.Get<Staff.StaffPrincipal>() is not null && !h.ContainsKey("Cache-Control"))
             h.CacheControl = "no-store";
+    }
+}
+
+/// <summary>Endpoint metadata set by <see cref="SecurityHeaders.PrivateLink{TBuilder}"/>.</summary>
+public sealed class PrivateLinkMetadata
+{
+    public static readonly PrivateLinkMetadata Instance = new();
+
+    private PrivateLinkMetadata()
+    {
     }
 }

@@ -159,6 +159,50 @@ public sealed partial class SecurityHeaderTests(PostgresCluster cluster)
         problems.ShouldBeEmpty();
     }
 
+    /// <summary>
+    /// Regression (walkthrough): the status page /requests/status/{token} answered with strict-origin-when-cross-origin, so its
+    /// footer links sent the token URL as Referer. Every route whose URL carries a personal secret — a status token, a consent
+    /// receipt id, a personal cookie link — answers no-referrer, for every method, with a valid or a forged secret.
+    /// </summary>
+    [Fact]
+    public async Task PrivateLinkRoutes_EveryMethodValidOrForged_NoReferrer()
+    {
+        var (app, tenant, subject, _, token) = await StartAsync(cluster, https: false);
+        await using var _ = app;
+        var client = Client(app);
+        var routes = app.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.Contains("{token}", StringComparison.Ordinal) || raw.Contains("/consent/receipts/", StringComparison.Ordinal)))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Route: e.RoutePattern.RawText!)))
+            .ToList();
+        // Both languages of the status page and its actions, the status API, the receipt pages.
+        routes.Count(r => r.Route.StartsWith("/requests/status/", StringComparison.Ordinal)).ShouldBe(6);
+        routes.Count(r => r.Route.StartsWith("/en/requests/status/", StringComparison.Ordinal)).ShouldBe(6);
+        routes.ShouldContain(r => r.Route.StartsWith("/api/requests/status/", StringComparison.Ordinal));
+        routes.Count(r => r.Route.Contains("/consent/receipts/", StringComparison.Ordinal)).ShouldBe(2);
+
+        var leaks = new List<string>();
+        async Task CheckAsync(string method, string path)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(method), path);
+            // The API takes JSON (a form body there matches no endpoint and answers 415 without any page); pages take forms.
+            if (method != "GET") request.Content = path.StartsWith("/api/", StringComparison.Ordinal) ? JsonContent.Create(new { }) : new FormUrlEncodedContent([]);
+            var response = await client.SendAsync(request, Ct);
+            ((int)response.StatusCode).ShouldBeLessThan(500, $"{method} {path}");
+            var policy = response.Headers.TryGetValues("Referrer-Policy", out var v) ? v.Single() : "(none)";
+            if (policy != "no-referrer") leaks.Add($"{method} {path} ({(int)response.StatusCode}): {policy}");
+        }
+        foreach (var (method, route) in routes)
+            foreach (var secret in new[] { token, "forged" + token[6..] })
+                await CheckAsync(method, RouteParameter().Replace(route, m => m.Groups[1].Value == "token" ? secret : Guid.NewGuid().ToString()));
+        var link = app.App.Services.GetRequiredService<Mamori.Consent.SubjectLinks>().Issue(tenant, subject);
+        await CheckAsync("GET", "/privacy/cookies?t=" + Uri.EscapeDataString(link));
+        await CheckAsync("GET", "/en/privacy/cookies?t=" + Uri.EscapeDataString(link));
+        leaks.ShouldBeEmpty();
+
+        // Pages without a secret keep the default.
+        (await client.GetAsync("/privacy/cookies", Ct)).Headers.GetValues("Referrer-Policy").Single().ShouldBe("strict-origin-when-cross-origin");
+    }
+
     [Fact]
     public async Task ConsentChoiceCookie_SetByForm_SameSiteAndSecureOnHttps()
     {
