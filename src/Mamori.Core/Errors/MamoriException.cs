@@ -11,6 +11,15 @@ public class MamoriException(ErrorCode code, string message, int status = 400) :
     /// <summary>The HTTP status this failure maps to.</summary>
     public int Status { get; } = status;
 
+    /// <summary>
+    /// Which rule failed, when one code covers several (<c>email</c>, <c>too-long</c>, <c>contact</c>): a stable key that lets a
+    /// page say it in the reader's language (<c>Web/FormErrors.cs</c>). Never a value the caller sent.
+    /// </summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Ids that complete <see cref="Reason"/>: a field name, a limit, a channel or kind id. Never a value the caller sent.</summary>
+    public IReadOnlyList<string> ReasonArgs { get; init; } = [];
+
     public static MamoriException NotFound(string what) => new(ErrorCode.NotFound, $"{what} was not found.", 404);
 
     public static MamoriException Invalid(string message) => new(ErrorCode.InvalidValue, message);

@@ -66,12 +66,15 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{ErrorText.Id(input.Service)}'.");
         var procedures = PolicyScopes.For(current.Model, input.Service).RequestProcedures ?? current.Model.RequestProcedures;
         if (RequestKinds.PolicyType(kind) is { } type && procedures?.Types.Contains(type) != true)
-            throw new MamoriException(ErrorCode.RequestKindNotOffered, $"The policy in force offers no '{RequestKinds.Id(kind)}' procedure.");
+            throw new MamoriException(ErrorCode.RequestKindNotOffered, $"The policy in force offers no '{RequestKinds.Id(kind)}' procedure.") { Reason = "kind", ReasonArgs = [RequestKinds.Id(kind)] };
         if (kind != RequestKind.Complaint && procedures is not null)
         {
             if (procedures.NotAccepted.Contains(input.Channel) || (procedures.Channels.Count > 0 && !procedures.Channels.Contains(input.Channel)))
                 throw new MamoriException(ErrorCode.RequestChannelNotAccepted,
-                    $"The policy does not accept requests by {input.Channel}; accepted: {string.Join(", ", procedures.Channels)}.");
+                    $"The policy does not accept requests by {input.Channel}; accepted: {string.Join(", ", procedures.Channels)}.")
+                {
+                    Reason = "channel", ReasonArgs = [input.Channel.ToString(), .. procedures.Channels.Select(c => c.ToString())],
+                };
         }
         var details = Clean(input, kind);
         var now = clock.GetUtcNow();
@@ -144,49 +147,48 @@ public sealed class DataSubjectRequests(
         {
             if (string.IsNullOrWhiteSpace(s)) return null;
             var v = s.Trim();
-            if (v.Length > max) throw new MamoriException(ErrorCode.RequestInvalidInput, $"The field '{field}' is longer than {max} characters.");
+            if (v.Length > max)
+                throw new MamoriException(ErrorCode.RequestInvalidInput, $"The field '{field}' is longer than {max} characters.")
+                {
+                    Reason = "too-long", ReasonArgs = [field, max.ToString(CultureInfo.InvariantCulture)],
+                };
             return v;
         }
         var email = T(input.Email, "email", 254);
         var phone = T(input.Phone, "phone", 40);
-        try
-        {
-            if (email is not null) BlindIndex.Normalize(LookupKind.Email, email);
-            if (phone is not null) BlindIndex.Normalize(LookupKind.Phone, phone);
-        }
-        catch (MamoriException e)
-        {
-            throw new MamoriException(ErrorCode.RequestInvalidInput, e.Message);
-        }
+        Check(LookupKind.Email, email, "email");
+        Check(LookupKind.Phone, phone, "phone");
         var address = T(input.Address, "address");
         if (email is null && address is null)
-            throw new MamoriException(ErrorCode.RequestContactMissing, "Give an email address or a postal address so that we can answer.");
+            throw new MamoriException(ErrorCode.RequestContactMissing, "Give an email address or a postal address so that we can answer.") { Reason = "contact" };
         var name = T(input.Name, "name", 200);
         if (name is null && kind != RequestKind.Complaint)
-            throw new MamoriException(ErrorCode.RequestContactMissing, "Give the name of the person the request is about.");
+            throw new MamoriException(ErrorCode.RequestContactMissing, "Give the name of the person the request is about.") { Reason = "name" };
         if (input.RequesterRole != RequesterRole.Self && T(input.AgentName, "agentName", 200) is null)
-            throw new MamoriException(ErrorCode.RequestContactMissing, "An agent or statutory representative gives their own name (agentName).");
-        if (input.Language is not ("ja" or "en")) throw new MamoriException(ErrorCode.RequestInvalidInput, "language is 'ja' or 'en'.");
+            throw new MamoriException(ErrorCode.RequestContactMissing, "An agent or statutory representative gives their own name (agentName).") { Reason = "agent-name" };
+        if (input.Language is not ("ja" or "en")) throw new MamoriException(ErrorCode.RequestInvalidInput, "language is 'ja' or 'en'.") { Reason = "language" };
         Dictionary<string, string>? corrections = null;
         if (kind == RequestKind.Correction)
         {
             if (input.Corrections is not { Count: > 0 })
-                throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction request names at least one item and its correct content (corrections).");
-            corrections = input.Corrections.ToDictionary(kv => T(kv.Key, "corrections", 64) ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction names its item."),
-                kv => T(kv.Value, "corrections") ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction gives the correct content."), StringComparer.Ordinal);
+                throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction request names at least one item and its correct content (corrections).") { Reason = "corrections" };
+            corrections = input.Corrections.ToDictionary(
+                kv => T(kv.Key, "corrections", 64) ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction names its item.") { Reason = "corrections" },
+                kv => T(kv.Value, "corrections") ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction gives the correct content.") { Reason = "corrections" },
+                StringComparer.Ordinal);
         }
         List<string>? categories = null;
         string? processing = null;
         if (kind == RequestKind.Anonymization)
         {
             if (input.Categories is not { Count: > 0 })
-                throw new MamoriException(ErrorCode.RequestInvalidInput, "An anonymisation request names the items to process (categories).");
+                throw new MamoriException(ErrorCode.RequestInvalidInput, "An anonymisation request names the items to process (categories).") { Reason = "categories" };
             categories = input.Categories.Select(c => T(c, "categories", 64) ?? "").Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             processing = ProcessingOf(input.Processing);
         }
         var text = T(input.Details, "details", MaxDetailsLength);
         if (kind == RequestKind.Complaint && text is null)
-            throw new MamoriException(ErrorCode.RequestInvalidInput, "Describe the complaint or inquiry (details).");
+            throw new MamoriException(ErrorCode.RequestInvalidInput, "Describe the complaint or inquiry (details).") { Reason = "details" };
         return new RequesterDetails
         {
             Name = name, Email = email, Phone = phone, Address = address, AgentName = T(input.AgentName, "agentName", 200),
@@ -194,12 +196,26 @@ public sealed class DataSubjectRequests(
         };
     }
 
+    /// <summary>An email or phone the vault could not match: refused at intake, with the field as the reason (never the value).</summary>
+    private static void Check(LookupKind kind, string? value, string field)
+    {
+        if (value is null) return;
+        try
+        {
+            BlindIndex.Normalize(kind, value);
+        }
+        catch (MamoriException e)
+        {
+            throw new MamoriException(ErrorCode.RequestInvalidInput, e.Message) { Reason = field };
+        }
+    }
+
     /// <summary>How an anonymisation request processes the items (S-40): <c>mask</c> (default) or <c>generalize</c>.</summary>
     private static string ProcessingOf(string? processing) => processing?.Trim() switch
     {
         null or "" or "mask" => "mask",
         "generalize" => "generalize",
-        _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "processing is 'mask' or 'generalize'."),
+        _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "processing is 'mask' or 'generalize'.") { Reason = "processing" },
     };
 
     private static string NewReference()

@@ -21,7 +21,7 @@ public static class RequestConsolePages
             return Result(Queue(http, filter, await requests.ListAsync(filter, http.RequestAborted)));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
-        app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null)))
+        app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
             .RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
         app.MapPost("/console/requests/new", async (HttpContext http, DataSubjectRequests requests, IOptions<RequestSettings> settings,
@@ -29,12 +29,14 @@ public static class RequestConsolePages
             [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details, [FromForm] string? method,
             [FromForm] string? language) =>
         {
+            var typed = new NewInput(kind, channel, requesterRole, name, email, phone, address, agentName, details, method, language);
             try
             {
                 var created = await requests.SubmitAsync(new RequestIntake
                 {
                     Kind = kind,
-                    Channel = Enum.TryParse<RequestChannel>(channel.Replace("-", "", StringComparison.Ordinal), true, out var c) ? c : throw new MamoriException(ErrorCode.RequestInvalidInput, "Choose a channel."),
+                    Channel = Enum.TryParse<RequestChannel>(channel.Replace("-", "", StringComparison.Ordinal), true, out var c)
+                        ? c : throw new MamoriException(ErrorCode.RequestInvalidInput, "Choose a channel.") { Reason = "channel" },
                     RequesterRole = requesterRole switch { "agent" => RequesterRole.Agent, "legal-representative" => RequesterRole.LegalRepresentative, _ => RequesterRole.Self },
                     Method = method == "paper" ? DisclosureMethod.Paper : DisclosureMethod.Electronic,
                     Language = language == "en" ? "en" : "ja",
@@ -50,7 +52,8 @@ public static class RequestConsolePages
             }
             catch (MamoriException e)
             {
-                return Result(NewPage(http, e), e.Status is >= 400 and < 500 ? e.Status : 400);
+                // The form comes back with what was typed, in this response's body only (console pages are never cached).
+                return Result(NewPage(http, e, typed), e.Status is >= 400 and < 500 ? e.Status : 400);
             }
         }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
@@ -157,30 +160,39 @@ public static class RequestConsolePages
         _ => T(http, "期限内", "On track"),
     };
 
-    private static Html NewPage(HttpContext http, MamoriException? error)
+    /// <summary>What staff typed into the entry form, to show it again when the form is refused.</summary>
+    private sealed record NewInput(string? Kind, string? Channel, string? RequesterRole, string? Name, string? Email, string? Phone, string? Address,
+        string? AgentName, string? Details, string? Method, string? Language);
+
+    private static Html Selected(bool on) => on ? Html.Raw(" selected") : default;
+
+    private static Html NewPage(HttpContext http, MamoriException? error, NewInput? typed)
     {
-        Html err = error is null ? default : H.F($"""<p class="error" role="alert">{error.Message} ({ErrorCodes.Format(error.Code)})</p>""");
+        Html err = error is null ? default : H.F($"""<p class="error" role="alert">{FormErrors.Text(http, error)}</p>""");
+        // The channel is posted as its enum name; the API's kebab-case id is accepted too.
+        var channel = typed?.Channel?.Replace("-", "", StringComparison.Ordinal);
+        Html Option(string value, string? chosen, string ja, string en) => H.F($"""<option value="{value}"{Selected(value == chosen)}>{T(http, ja, en)}</option>""");
         return Layout(http, T(http, "請求の登録", "Enter a request"), H.F($"""
             <h1>{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</h1>
             {err}
             <form method="post" action="/console/requests/new" class="stack">
               {AntiforgeryField(http)}
               <label for="kind">{T(http, "種類", "Kind")}</label>
-              <select id="kind" name="kind">{RequestKinds.All.Select(k => H.F($"""<option value="{RequestKinds.Id(k)}">{Name(http, RequestKinds.Name(k))}</option>"""))}</select>
+              <select id="kind" name="kind">{RequestKinds.All.Select(k => H.F($"""<option value="{RequestKinds.Id(k)}"{Selected(typed?.Kind == RequestKinds.Id(k))}>{Name(http, RequestKinds.Name(k))}</option>"""))}</select>
               <label for="channel">{T(http, "受付方法", "Channel")}</label>
-              <select id="channel" name="channel">{Enum.GetValues<RequestChannel>().Select(c => H.F($"""<option value="{c}">{Name(http, RequestKinds.ChannelName(c))}</option>"""))}</select>
+              <select id="channel" name="channel">{Enum.GetValues<RequestChannel>().Select(c => H.F($"""<option value="{c}"{Selected(string.Equals(channel, c.ToString(), StringComparison.OrdinalIgnoreCase))}>{Name(http, RequestKinds.ChannelName(c))}</option>"""))}</select>
               <label for="requesterRole">{T(http, "請求者", "Requester")}</label>
-              <select id="requesterRole" name="requesterRole"><option value="self">{T(http, "本人", "The person")}</option><option value="agent">{T(http, "代理人", "Agent")}</option><option value="legal-representative">{T(http, "法定代理人", "Statutory representative")}</option></select>
-              <label for="agentName">{T(http, "代理人名", "Agent's name")}</label><input id="agentName" name="agentName" maxlength="200">
-              <label for="name">{T(http, "本人の氏名", "The person's name")}</label><input id="name" name="name" maxlength="200">
-              <label for="email">{T(http, "メールアドレス", "Email")}</label><input id="email" name="email" type="email" maxlength="254">
-              <label for="phone">{T(http, "電話番号", "Phone")}</label><input id="phone" name="phone" maxlength="40">
-              <label for="address">{T(http, "住所（回答送付先）", "Postal address (for the answer)")}</label><input id="address" name="address" maxlength="2000">
+              <select id="requesterRole" name="requesterRole">{Option("self", typed?.RequesterRole, "本人", "The person")}{Option("agent", typed?.RequesterRole, "代理人", "Agent")}{Option("legal-representative", typed?.RequesterRole, "法定代理人", "Statutory representative")}</select>
+              <label for="agentName">{T(http, "代理人名", "Agent's name")}</label><input id="agentName" name="agentName" maxlength="200" value="{typed?.AgentName}">
+              <label for="name">{T(http, "本人の氏名", "The person's name")}</label><input id="name" name="name" maxlength="200" value="{typed?.Name}">
+              <label for="email">{T(http, "メールアドレス", "Email")}</label><input id="email" name="email" type="email" maxlength="254" value="{typed?.Email}">
+              <label for="phone">{T(http, "電話番号", "Phone")}</label><input id="phone" name="phone" maxlength="40" value="{typed?.Phone}">
+              <label for="address">{T(http, "住所（回答送付先）", "Postal address (for the answer)")}</label><input id="address" name="address" maxlength="2000" value="{typed?.Address}">
               <label for="method">{T(http, "開示の方法", "Disclosure method")}</label>
-              <select id="method" name="method"><option value="paper">{T(http, "書面", "Paper")}</option><option value="electronic">{T(http, "電磁的記録", "Electronic")}</option></select>
+              <select id="method" name="method">{Option("paper", typed?.Method, "書面", "Paper")}{Option("electronic", typed?.Method, "電磁的記録", "Electronic")}</select>
               <label for="language">{T(http, "回答の言語", "Answer language")}</label>
-              <select id="language" name="language"><option value="ja">日本語</option><option value="en">English</option></select>
-              <label for="details">{T(http, "請求の内容", "What is asked")}</label><textarea id="details" name="details" rows="4" maxlength="10000"></textarea>
+              <select id="language" name="language"><option value="ja">日本語</option><option value="en"{Selected(typed?.Language == "en")}>English</option></select>
+              <label for="details">{T(http, "請求の内容", "What is asked")}</label><textarea id="details" name="details" rows="4" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
               <button type="submit">{T(http, "登録する", "Enter")}</button>
             </form>
             """));

@@ -34,7 +34,7 @@ public static class RequestPages
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
                 if (current is null) return Result(PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"),
                     H.F($"<h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1><p>{L(lang, "プライバシーポリシーがまだ公開されていません。", "No privacy policy is published yet.")}</p>")), 404);
-                return Result(FormPage(http, lang, prefix, current.Model, null));
+                return Result(FormPage(http, lang, prefix, current.Model, null, null));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests", async (HttpContext http, [FromForm] string kind, [FromForm] string? requesterRole, [FromForm] string? name,
@@ -43,6 +43,8 @@ public static class RequestPages
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
+                var typed = new FormInput(kind, requesterRole, name, email, phone, address, agentName, details, method, service, correctionItem, correctionValue,
+                    http.Request.Form["categories"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList());
                 try
                 {
                     var intake = new RequestIntake
@@ -55,7 +57,7 @@ public static class RequestPages
                         Language = lang == NoticeLanguage.En ? "en" : "ja",
                         Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
                         Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
-                        Categories = http.Request.Form["categories"] is { Count: > 0 } cats ? cats.Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList() : null,
+                        Categories = typed.Categories.Count > 0 ? [.. typed.Categories] : null,
                     };
                     var created = await http.RequestServices.GetRequiredService<DataSubjectRequests>().SubmitAsync(intake, Actor.Anonymous, http.RequestAborted);
                     var link = $"{prefix}/requests/status/{created.StatusToken}";
@@ -68,7 +70,9 @@ public static class RequestPages
                 }
                 catch (MamoriException e)
                 {
-                    return Result(FormPage(http, lang, prefix, current.Model, e), e.Status is >= 400 and < 500 ? e.Status : 400);
+                    // The form comes back with what the person typed, in this response's body only (never in a URL), and uncached.
+                    SecurityHeaders.Private(http);
+                    return Result(FormPage(http, lang, prefix, current.Model, e, typed), e.Status is >= 400 and < 500 ? e.Status : 400);
                 }
             }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
@@ -170,12 +174,22 @@ public static class RequestPages
 
     private static Html Error(MamoriException? e) => e is null ? default : H.F($"""<p class="error" role="alert">{e.Message} ({ErrorCodes.Format(e.Code)})</p>""");
 
-    private static Html FormPage(HttpContext http, NoticeLanguage lang, string prefix, PolicyModel model, MamoriException? error)
+    /// <summary>What the person typed into the request form, to show it again when the form is refused (file inputs excepted).</summary>
+    private sealed record FormInput(string? Kind, string? RequesterRole, string? Name, string? Email, string? Phone, string? Address, string? AgentName,
+        string? Details, string? Method, string? Service, string? CorrectionItem, string? CorrectionValue, IReadOnlyList<string> Categories);
+
+    private static Html Selected(bool on) => on ? Html.Raw(" selected") : default;
+
+    private static Html Checked(bool on) => on ? Html.Raw(" checked") : default;
+
+    private static Html FormPage(HttpContext http, NoticeLanguage lang, string prefix, PolicyModel model, MamoriException? error, FormInput? typed)
     {
+        var role = typed?.RequesterRole is "agent" or "legal-representative" ? typed.RequesterRole : "self";
+        var method = typed?.Method == "paper" ? "paper" : "electronic";
         var p = model.RequestProcedures;
         var online = p is null || p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm);
         var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
-        Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}">{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
+        Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}"{Selected(typed?.Kind == Id(k))}>{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
         Html Doc(RequiredDocument d) => H.F($"<li>{d.Name.Get(lang)}{(d.Requirement == DocumentRequirement.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(d.MaxAge is { } a ? L(lang, $"（{NoticePhrases.IssuedWithin(a, lang)}）", $" ({NoticePhrases.IssuedWithin(a, lang)})") : "")}</li>");
         Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja, RequestKinds.Name(Map(f.Type)).En)}: {f.AmountYen:N0} {L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? "yen incl. tax" : "yen plus tax")} {f.Per?.Get(lang)}</li>");
         Html procedure = p is null ? default : H.F($"""
@@ -195,12 +209,12 @@ public static class RequestPages
         Html notice = online ? default : H.F($"""<p class="note">{L(lang, "開示等のご請求は、上記の方法（郵送）でのみお受けしています。このフォームからは苦情・お問合せのみお送りいただけます。", "Requests about your data are accepted only by the channels above (post). This form takes complaints and inquiries only.")}</p>""");
         Html services = model.Services.Count == 0 ? default : H.F($"""
             <label for="service">{L(lang, "対象のサービス（任意）", "Service (optional)")}</label>
-            <select id="service" name="service"><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}">{s.Name.Get(lang)}</option>"""))}</select>
+            <select id="service" name="service"><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}"{Selected(typed?.Service == s.Id)}>{s.Name.Get(lang)}</option>"""))}</select>
             """);
         var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).DistinctBy(c => c.Id).ToList();
         return PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"), H.F($"""
             <h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1>
-            {Error(error)}
+            {FormErrors.Block(error, lang)}
             {procedure}
             {notice}
             <form method="post" action="{prefix}/requests" class="stack">
@@ -209,33 +223,33 @@ public static class RequestPages
               <select id="kind" name="kind" required>{kinds.Select(Option)}</select>
               {services}
               <fieldset><legend>{L(lang, "請求者", "Who is asking")}</legend>
-                <label><input type="radio" name="requesterRole" value="self" checked> {L(lang, "本人", "The person themself")}</label>
-                <label><input type="radio" name="requesterRole" value="agent"> {L(lang, "代理人", "An agent")}</label>
-                <label><input type="radio" name="requesterRole" value="legal-representative"> {L(lang, "法定代理人", "A statutory representative")}</label>
+                <label><input type="radio" name="requesterRole" value="self"{Checked(role == "self")}> {L(lang, "本人", "The person themself")}</label>
+                <label><input type="radio" name="requesterRole" value="agent"{Checked(role == "agent")}> {L(lang, "代理人", "An agent")}</label>
+                <label><input type="radio" name="requesterRole" value="legal-representative"{Checked(role == "legal-representative")}> {L(lang, "法定代理人", "A statutory representative")}</label>
               </fieldset>
               <label for="agentName">{L(lang, "代理人のお名前（代理人の場合）", "Agent's name (for an agent)")}</label>
-              <input id="agentName" name="agentName" maxlength="200">
+              <input id="agentName" name="agentName" maxlength="200" value="{typed?.AgentName}">
               <label for="name">{L(lang, "ご本人のお名前", "The person's name")}</label>
-              <input id="name" name="name" maxlength="200" autocomplete="name">
+              <input id="name" name="name" maxlength="200" autocomplete="name" value="{typed?.Name}">
               <label for="email">{L(lang, "メールアドレス（ご登録のもの）", "Email address (the one you registered)")}</label>
-              <input id="email" name="email" type="email" maxlength="254" autocomplete="email">
+              <input id="email" name="email" type="email" maxlength="254" autocomplete="email" value="{typed?.Email}">
               <label for="phone">{L(lang, "電話番号（ご登録のもの、任意）", "Phone number (the one you registered, optional)")}</label>
-              <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel">
+              <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel" value="{typed?.Phone}">
               <label for="address">{L(lang, "ご住所（書面での回答を希望する場合）", "Postal address (for an answer on paper)")}</label>
-              <input id="address" name="address" maxlength="2000" autocomplete="street-address">
+              <input id="address" name="address" maxlength="2000" autocomplete="street-address" value="{typed?.Address}">
               <fieldset><legend>{L(lang, "開示の方法（開示の場合）", "Disclosure method (for disclosure)")}</legend>
-                <label><input type="radio" name="method" value="electronic" checked> {L(lang, "電磁的記録（PDF・HTML・JSON）", "Electronic (PDF, HTML, JSON)")}</label>
-                <label><input type="radio" name="method" value="paper"> {L(lang, "書面（郵送）", "Paper (by post)")}</label>
+                <label><input type="radio" name="method" value="electronic"{Checked(method == "electronic")}> {L(lang, "電磁的記録（PDF・HTML・JSON）", "Electronic (PDF, HTML, JSON)")}</label>
+                <label><input type="radio" name="method" value="paper"{Checked(method == "paper")}> {L(lang, "書面（郵送）", "Paper (by post)")}</label>
               </fieldset>
               <label for="correctionItem">{L(lang, "訂正する項目（訂正の場合）", "Item to correct (for correction)")}</label>
-              <select id="correctionItem" name="correctionItem"><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}">{c.Name.Get(lang)}</option>"""))}</select>
+              <select id="correctionItem" name="correctionItem"><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}"{Selected(typed?.CorrectionItem == c.Id)}>{c.Name.Get(lang)}</option>"""))}</select>
               <label for="correctionValue">{L(lang, "正しい内容", "Correct content")}</label>
-              <input id="correctionValue" name="correctionValue" maxlength="2000">
+              <input id="correctionValue" name="correctionValue" maxlength="2000" value="{typed?.CorrectionValue}">
               <fieldset><legend>{L(lang, "加工する項目（匿名化等の場合）", "Items to process (for anonymisation)")}</legend>
-                {categories.Select(c => H.F($"""<label><input type="checkbox" name="categories" value="{c.Id}"> {c.Name.Get(lang)}</label>"""))}
+                {categories.Select(c => H.F($"""<label><input type="checkbox" name="categories" value="{c.Id}"{Checked(typed?.Categories.Contains(c.Id) == true)}> {c.Name.Get(lang)}</label>"""))}
               </fieldset>
               <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}</label>
-              <textarea id="details" name="details" rows="6" maxlength="10000"></textarea>
+              <textarea id="details" name="details" rows="6" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
               <button type="submit">{L(lang, "送信する", "Send")}</button>
             </form>
             """));
