@@ -23,13 +23,14 @@ public static class AdminPages
             }
             catch (MamoriException e)
             {
+                // The form comes back with the e-mail and the ticked roles (never the password).
                 return Result(await UsersAsync(http, null, e.Code switch
                 {
                     ErrorCode.UserExists => T(http, "そのメールアドレスのユーザーは既にいます。", "A user with that email already exists."),
                     ErrorCode.WeakPassword => T(http, "初期パスワードが弱すぎます（12文字以上、種類の異なる文字）。", "The initial password is too weak (12+ characters, varied)."),
                     ErrorCode.UnknownRole => T(http, "役割を1つ以上選んでください。", "Choose at least one known role."),
-                    _ => T(http, "ユーザーを作成できませんでした", "The user could not be created") + $" ({ErrorCodes.Format(e.Code)})",
-                }), e.Status);
+                    _ => T(http, "ユーザーを作成できませんでした。", "The user could not be created."),
+                } + $" ({ErrorCodes.Format(e.Code)})", (form["email"].ToString(), roles)), e.Status);
             }
             return Results.Redirect("/console/users?done=created");
         }).RequirePermission(Permission.ManageUsers).ExcludeFromDescription();
@@ -81,7 +82,7 @@ public static class AdminPages
     private static Html RoleChoice(HttpContext http, string role) =>
         Roles.BuiltIn.Contains(role) ? H.F($"{RoleName(http, role)} ({role})") : H.F($"{role}");
 
-    private static async Task<Html> UsersAsync(HttpContext http, string? done, string? error)
+    private static async Task<Html> UsersAsync(HttpContext http, string? done, string? error, (string Email, List<string> Roles)? typed = null)
     {
         var users = await http.RequestServices.GetRequiredService<StaffAccounts>().ListAsync(http.RequestAborted);
         var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
@@ -98,7 +99,7 @@ public static class AdminPages
             <td>{Jst(u.CreatedAt)}</td>
             <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
             """));
-        var roleBoxes = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {RoleChoice(http, r)}</label>"""));
+        var roleBoxes = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {RoleChoice(http, r)}</label>"""));
         var title = T(http, "ユーザー", "Users");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
@@ -109,7 +110,7 @@ public static class AdminPages
             <form method="post" action="/console/users" class="stack" aria-labelledby="new-user-h">
               {AntiforgeryField(http)}
               <label for="email">{T(http, "メールアドレス", "Email")}</label>
-              <input id="email" name="email" type="email" autocomplete="off" required>
+              <input id="email" name="email" type="email" autocomplete="off" required value="{typed?.Email}">
               <fieldset><legend>{T(http, "役割", "Roles")}</legend>{roleBoxes}</fieldset>
               <label for="password">{T(http, "初期パスワード（12文字以上。本人に別経路で伝え、変更してもらいます）", "Initial password (12+ characters; hand it over separately and have it changed)")}</label>
               <input id="password" name="password" type="password" autocomplete="new-password" minlength="12" required>

@@ -38,7 +38,7 @@ public static class ConsentPages
             app.MapGet(prefix + "/optout", async (HttpContext http) =>
             {
                 await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
-                return Result(await OptOutPageAsync(http, lang, null));
+                return Result(await OptOutPageAsync(http, lang, null, null, null));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapPost(prefix + "/optout", async (HttpContext http, [FromForm] string kind, [FromForm] string value) =>
@@ -53,8 +53,9 @@ public static class ConsentPages
                 }
                 catch (MamoriException e) when (e.Code is ErrorCode.InvalidFieldValue or ErrorCode.InvalidOptOutStop)
                 {
+                    // The contact comes back in the form, in this response's body only (Private: uncached, no referrer).
                     return Result(await OptOutPageAsync(http, lang, L(lang,
-                        "メールアドレス又は電話番号の形式を確認してください。", "Check the format of the e-mail address or phone number.")), 400);
+                        "メールアドレス又は電話番号の形式を確認してください。", "Check the format of the e-mail address or phone number.") + $" ({ErrorCodes.Format(e.Code)})", kind, value), 400);
                 }
                 // The same answer whether or not anything matched: the page must not tell who is in our data.
                 return Result(PublicLayout(http, lang, L(lang, "提供停止のお申し出", "Request to stop provision"), H.F($"""
@@ -111,8 +112,9 @@ public static class ConsentPages
             """));
     }
 
-    private static async Task<Html> OptOutPageAsync(HttpContext http, NoticeLanguage lang, string? error)
+    private static async Task<Html> OptOutPageAsync(HttpContext http, NoticeLanguage lang, string? error, string? kind, string? value)
     {
+        var phone = kind == "phone";
         var prefix = lang == NoticeLanguage.En ? "/en" : "";
         var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
         var notices = current is null ? [] : OptOutNotices.From(current.Model);
@@ -137,11 +139,11 @@ public static class ConsentPages
             <form method="post" action="{prefix}/optout" class="stack">
               {AntiforgeryField(http)}
               <fieldset><legend>{L(lang, "ご本人の確認に使う連絡先", "Contact we match you by")}</legend>
-                <label><input type="radio" name="kind" value="email" checked> {L(lang, "メールアドレス", "E-mail address")}</label>
-                <label><input type="radio" name="kind" value="phone"> {L(lang, "電話番号", "Phone number")}</label>
+                <label><input type="radio" name="kind" value="email"{(phone ? default : Html.Raw(" checked"))}> {L(lang, "メールアドレス", "E-mail address")}</label>
+                <label><input type="radio" name="kind" value="phone"{(phone ? Html.Raw(" checked") : default)}> {L(lang, "電話番号", "Phone number")}</label>
               </fieldset>
               <label for="value">{L(lang, "メールアドレス又は電話番号", "E-mail address or phone number")}</label>
-              <input id="value" name="value" type="text" autocomplete="email" required maxlength="254">
+              <input id="value" name="value" type="text" autocomplete="email" required maxlength="254" value="{value}">
               <button type="submit">{L(lang, "提供の停止を申し出る", "Ask to stop provision")}</button>
             </form>
             <p>{L(lang, "入力された連絡先は照合にのみ使い、保存しません。該当の有無はお知らせしません。",

@@ -14,7 +14,7 @@ public static class ConsolePages
     {
         app.MapGet("/", () => Results.Redirect("/console")).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapGet("/login", (HttpContext http, string? returnUrl) => Result(LoginPage(http, returnUrl, null)))
+        app.MapGet("/login", (HttpContext http, string? returnUrl) => Result(LoginPage(http, returnUrl, null, null)))
             .AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/login", async (HttpContext http, [FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl) =>
@@ -26,10 +26,12 @@ public static class ConsolePages
             }
             catch (MamoriException e) when (e.Code is ErrorCode.InvalidCredentials or ErrorCode.LoginRateLimited)
             {
-                var message = e.Code == ErrorCode.LoginRateLimited
+                var message = (e.Code == ErrorCode.LoginRateLimited
                     ? T(http, "ログインの失敗が続いたため、しばらくお待ちください。", "Too many failed sign-ins; please wait and try again.")
-                    : T(http, "メールアドレスまたはパスワードが違います。", "The email or password is wrong.");
-                return Result(LoginPage(http, returnUrl, message), e.Status);
+                    : T(http, "メールアドレスまたはパスワードが違います。", "The email or password is wrong.")) + $" ({ErrorCodes.Format(e.Code)})";
+                // The e-mail comes back in the form (never the password), in this response's body only, uncached.
+                SecurityHeaders.Private(http);
+                return Result(LoginPage(http, returnUrl, message, email), e.Status);
             }
         }).AllowAnonymous().RequireRateLimiting("login").ExcludeFromDescription();
 
@@ -54,7 +56,7 @@ public static class ConsolePages
     internal static string SafeReturn(string? returnUrl) =>
         returnUrl is { Length: > 1 } r && r[0] == '/' && r[1] != '/' && r[1] != '\\' ? r : "/console";
 
-    private static Html LoginPage(HttpContext http, string? returnUrl, string? error)
+    private static Html LoginPage(HttpContext http, string? returnUrl, string? error, string? email)
     {
         var title = T(http, "ログイン", "Sign in");
         Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert">{error}</p>""");
@@ -65,9 +67,9 @@ public static class ConsolePages
               {AntiforgeryField(http)}
               <input type="hidden" name="returnUrl" value="{SafeReturn(returnUrl)}">
               <label for="email">{T(http, "メールアドレス", "Email")}</label>
-              <input id="email" name="email" type="email" autocomplete="username" required autofocus>
+              <input id="email" name="email" type="email" autocomplete="username" required{(email is null ? Html.Raw(" autofocus") : default)} value="{email}">
               <label for="password">{T(http, "パスワード", "Password")}</label>
-              <input id="password" name="password" type="password" autocomplete="current-password" required>
+              <input id="password" name="password" type="password" autocomplete="current-password" required{(email is null ? default : Html.Raw(" autofocus"))}>
               <button type="submit">{title}</button>
             </form>
             """));
