@@ -57,8 +57,8 @@ public static class RequestConsolePages
             }
         }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
-        app.MapGet("/console/requests/{id:guid}", async (HttpContext http, Guid id, DataSubjectRequests requests) =>
-            Result(await DetailAsync(http, requests, id, null)))
+        app.MapGet("/console/requests/{id:guid}", async (HttpContext http, Guid id, string? done, DataSubjectRequests requests) =>
+            Result(await DetailAsync(http, requests, id, null, done)))
             .RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
         app.MapPost("/console/requests/{id:guid}/action", async (HttpContext http, Guid id, DataSubjectRequests requests, [FromForm] string action,
@@ -90,7 +90,7 @@ public static class RequestConsolePages
                     "withdraw" => await requests.WithdrawAsync(await requests.GetAsync(id, ct), actor, ct),
                     _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "Unknown action."),
                 };
-                return Results.Redirect($"/console/requests/{id}");
+                return Results.Redirect($"/console/requests/{id}?done={Uri.EscapeDataString(action)}");
 
                 async Task<RequestView> Checked()
                 {
@@ -198,7 +198,45 @@ public static class RequestConsolePages
             """));
     }
 
-    private static async Task<Html> DetailAsync(HttpContext http, DataSubjectRequests requests, Guid id, MamoriException? error)
+    /// <summary>What the page says after an action went through (<c>?done=action</c>); an unknown key says nothing.</summary>
+    private static string? DoneMessage(HttpContext http, string? done) => done switch
+    {
+        "start" => T(http, "確認を開始しました。", "Checking started."),
+        "checked" => T(http, "書類の確認を記録しました。", "The document check is recorded."),
+        "ask-documents" => T(http, "不足書類の提出を依頼しました。回答期限は書類が届くまで停止します。", "The person is asked for the missing documents; the clock is paused until they arrive."),
+        "verify" => T(http, "本人確認を完了しました。", "Identity verified."),
+        "send-code" => T(http, "確認コードを送りました。", "A one-time code was sent."),
+        "payment" => T(http, "入金を記録しました。", "The payment is recorded."),
+        "waive" => T(http, "手数料を免除しました。", "The fee is waived."),
+        "execute" => T(http, "実行し、本人に回答しました。", "Carried out; the person is answered."),
+        "no-data" => T(http, "保有個人データなしと回答しました。", "Answered: no data held."),
+        "refuse" => T(http, "お断りの回答をしました。", "The refusal is sent."),
+        "withdraw" => T(http, "取下げを記録しました。", "The withdrawal is recorded."),
+        _ => null,
+    };
+
+    /// <summary>Why the request moved, as staff read it; the history records stable codes (audit reason codes).</summary>
+    private static string ReasonName(HttpContext http, string? reason) => reason switch
+    {
+        null or "" => "",
+        "staff" => T(http, "職員が確認を開始", "checking started by staff"),
+        "document-uploaded" => T(http, "書類の提出", "document uploaded"),
+        "document-checked" => T(http, "書類の確認", "document checked"),
+        "documents-requested" => T(http, "不足書類の依頼", "documents requested"),
+        "code-sent" => T(http, "確認コードの送信", "code sent"),
+        "invoiced" => T(http, "手数料の請求", "fee invoiced"),
+        "paid" => T(http, "入金の確認", "payment confirmed"),
+        "fee-waived" => T(http, "手数料の免除", "fee waived"),
+        "no-fee" => T(http, "手数料なし", "no fee"),
+        "no-data-held" => T(http, "保有個人データなし", "no data held"),
+        "answered" => T(http, "回答", "answered"),
+        "withdrawn" => T(http, "取下げ", "withdrawn"),
+        _ when RefusalReasons.All.FirstOrDefault(x => x.Code == reason) is { } refusal => T(http, "お断り：", "refused: ") + T(http, refusal.Ja, refusal.En),
+        _ when Enum.TryParse<VerificationMethod>(reason, out var method) && Enum.IsDefined(method) => Verification(http, method),
+        _ => reason,
+    };
+
+    private static async Task<Html> DetailAsync(HttpContext http, DataSubjectRequests requests, Guid id, MamoriException? error, string? done = null)
     {
         var r = await requests.GetAsync(id, http.RequestAborted);
         var v = await requests.ViewAsync(r, http.RequestAborted);
@@ -253,6 +291,7 @@ public static class RequestConsolePages
             """);
         return Layout(http, v.Reference, H.F($"""
             <h1>{v.Reference} — {Name(http, RequestKinds.Name(v.Kind))}</h1>
+            {(error is null ? Notice(DoneMessage(http, done)) : default)}
             {err}
             <dl>
               <dt>{T(http, "状況", "Status")}</dt><dd>{Name(http, RequestKinds.StatusName(v.Status))}</dd>
@@ -273,7 +312,7 @@ public static class RequestConsolePages
             {answers}
             {actions}
             <h2>{T(http, "履歴", "History")}</h2>
-            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {Name(http, RequestKinds.StatusName(t.From))} → {Name(http, RequestKinds.StatusName(t.To))} <span class=\"muted\">({t.Reason})</span></li>"))}</ol>
+            <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {Name(http, RequestKinds.StatusName(t.From))} → {Name(http, RequestKinds.StatusName(t.To))} <span class=\"muted\">({ReasonName(http, t.Reason)})</span></li>"))}</ol>
             """));
     }
 

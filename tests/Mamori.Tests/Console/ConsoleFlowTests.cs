@@ -190,6 +190,25 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         (await auditor.GetAsync(link.Groups[1].Value)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    // Regression: request actions redirected back without a word, and the history showed reason codes ("(staff)").
+    [Fact]
+    public async Task RequestPage_ActionDone_StatusMessageAndHistoryReasonByName()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        var (request, _) = await RequestAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        var started = await s.PostAsync($"/console/requests/{request}", $"/console/requests/{request}/action", [F("action", "start")]);
+        started.Headers.Location!.ToString().ShouldBe($"/console/requests/{request}?done=start");
+        var page = await s.GetStringAsync(started.Headers.Location.ToString());
+        page.ShouldContain("""<p class="notice" role="status">確認を開始しました。</p>""");
+        page.ShouldContain("""<span class="muted">(職員が確認を開始)</span>""");
+        page.ShouldNotContain("(staff)");
+        (await s.GetStringAsync($"/console/requests/{request}?done=<b>x</b>")).ShouldNotContain("class=\"notice\"");
+        (await s.GetStringAsync($"/console/requests/{request}?lang=en")).ShouldContain("(checking started by staff)");
+    }
+
     [Fact]
     public async Task RequestPage_ClosingActions_AskForConfirmation()
     {
