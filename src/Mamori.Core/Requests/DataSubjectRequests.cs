@@ -496,10 +496,16 @@ public sealed class DataSubjectRequests(
                     Body(current.Model, r, $"""
                         ご本人確認が完了しました。ご請求（受付番号 {r.Reference}）の手数料は {r.FeeYen:N0} 円（税込）です。
                         {procedures?.PaymentMethod?.Ja ?? "お支払い方法は別途ご案内します。"}
+                        {(Settings.PaymentAccountFor(english: false) is { } account
+                            ? $"お振込先：{account}\nお振込みの際は、振込依頼人名の前に受付番号 {r.Reference} を付けてください。"
+                            : "お振込先は別途ご案内します。")}
                         お支払いの確認後に回答します。お支払いをお待ちする間は回答期限の計算が止まります。
                         """, $"""
                         Your identity is verified. The fee for request {r.Reference} is JPY {r.FeeYen:N0} (tax included).
                         {procedures?.PaymentMethod?.En ?? "We will tell you how to pay."}
+                        {(Settings.PaymentAccountFor(english: true) is { } accountEn
+                            ? $"Pay to: {accountEn}\nPut the reference {r.Reference} before your name as the remitter."
+                            : "We will send you the account to pay to separately.")}
                         We answer after payment is confirmed; the clock pauses while we wait for it.
                         """));
             }

@@ -22,6 +22,20 @@ public sealed class RequestSettings
     /// <summary>Uploads and answer files are destroyed this many days after the request closed.</summary>
     public int FileRetentionDays { get; set; } = 90;
 
+    /// <summary>
+    /// Where a fee is paid, as the person should copy it (bank, branch, account type and number, holder), in Japanese; the
+    /// invoice message and the status page show it with the request's reference. Unset, they say the account follows
+    /// separately, and staff must send it themselves.
+    /// </summary>
+    public string? PaymentAccount { get; set; }
+
+    /// <summary>The same in English for requests answered in English; unset, the Japanese text is shown.</summary>
+    public string? PaymentAccountEn { get; set; }
+
+    /// <summary>The payment details for a person reading <paramref name="english"/>; null when none are set.</summary>
+    public string? PaymentAccountFor(bool english) => string.IsNullOrWhiteSpace(PaymentAccount) ? null
+        : english && !string.IsNullOrWhiteSpace(PaymentAccountEn) ? PaymentAccountEn : PaymentAccount;
+
     /// <summary>How long a one-time code is valid.</summary>
     public int CodeMinutes { get; set; } = 30;
 

@@ -61,7 +61,13 @@ public static class MamoriServer
             k.Limits.MaxRequestBodySize = MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        if (options.Demo) builder.Configuration["Mamori:DefaultTenant"] ??= Demo.DemoSeeder.TenantSlug;
+        if (options.Demo)
+        {
+            builder.Configuration["Mamori:DefaultTenant"] ??= Demo.DemoSeeder.TenantSlug;
+            // A fictional account, so the demo's invoice says where to pay as a configured server's does.
+            builder.Configuration["Mamori:Requests:PaymentAccount"] ??= "デモ銀行 本店営業部 普通預金 1234567 カ）サクラネット（デモ用の架空の口座です）";
+            builder.Configuration["Mamori:Requests:PaymentAccountEn"] ??= "Demo Bank, head office, ordinary account 1234567, Sakuranet K.K. (a fictional demo account)";
+        }
 
         // Logs: ASP.NET's request lines carry query strings, which may hold personal data, so they stay off.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -274,6 +274,10 @@ public static class RequestPages
             ? H.F($"<p>{L(lang, "現在、書類またはお支払いをお待ちしているため、回答期限の計算を止めています。再開した場合の期限", "The clock is paused while we wait for your documents or payment. If it resumed today, the answer would be due by")}: {v.ProjectedDueOn:yyyy-MM-dd}</p>")
             : r.IsClosed ? default : H.F($"<p>{L(lang, "回答期限の目安", "Answer due by")}: <strong>{v.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}</strong></p>");
         Html fee = v.FeeYen > 0 ? H.F($"<p>{L(lang, "手数料", "Fee")}: {v.FeeYen:N0} {L(lang, "円（税込）", "yen incl. tax")} — {(v.FeeWaived ? L(lang, "免除", "waived") : v.PaidAt is not null ? L(lang, "お支払い確認済み", "paid") : L(lang, "お支払い待ち", "awaiting payment"))}</p>") : default;
+        var account = http.RequestServices.GetRequiredService<IOptions<RequestSettings>>().Value.PaymentAccountFor(lang == NoticeLanguage.En);
+        Html payTo = v.Status == RequestStatus.AwaitingPayment && !v.FeeWaived && account is not null
+            ? H.F($"<p>{L(lang, "お振込先", "Pay to")}: {account}<br>{L(lang, $"振込依頼人名の前に受付番号 {v.Reference} を付けてください。", $"Put the reference {v.Reference} before your name as the remitter.")}</p>")
+            : default;
         Html missing = r.IsClosed || v.VerifiedAt is not null || v.MissingDocuments.Count == 0 ? default : H.F($"""
             <h2>{L(lang, "本人確認", "Identity check")}</h2>
             <p>{L(lang, "次の書類が必要です。", "We need these documents.")}</p>
@@ -322,7 +326,7 @@ public static class RequestPages
               <dt>{L(lang, "受付日", "Received")}</dt><dd>{v.ReceivedOn:yyyy-MM-dd}</dd>
             </dl>
             {due}
-            {fee}
+            {fee}{payTo}
             {missing}
             {code}
             {answers}

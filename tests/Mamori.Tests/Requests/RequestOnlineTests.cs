@@ -138,6 +138,46 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         }
     }
 
+    // Regression: the invoice said to pay "to the account on the invoice", and no message ever named an account.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Invoice_PaymentAccountSet_MessageAndStatusPageSayWhereToPay(string provider)
+    {
+        const string account = "テスト銀行 本店営業部 普通預金 7654321 カ）テスト";
+        var s = await RequestScenario.StartAsync(provider, cluster, configure: b => b.Configuration["Mamori:Requests:PaymentAccount"] = account);
+        await using var _ = s.App;
+        var p = NewPerson();
+        await s.InquirerAsync(p);
+        var (id, token, request) = await s.LetterAsync("disclosure", p);
+        var reference = request.GetProperty("reference").GetString()!;
+        await s.PostAsync(id, "start");
+        await s.CheckIdentityDocumentsAsync(id, RequestScenario.Today(s.App));
+        (await s.PostAsync(id, "verify")).GetProperty("status").GetString().ShouldBe("awaiting-payment");
+
+        var invoice = (await DispatchAsync(s)).Select(Decode).Single(m => m.Contains("手数料は", StringComparison.Ordinal));
+        invoice.ShouldContain($"お振込先：{account}");
+        invoice.ShouldContain($"振込依頼人名の前に受付番号 {reference} を付けてください。");
+        invoice.ShouldNotContain("お振込先は別途ご案内します。");
+        var status = await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct);
+        status.ShouldContain($"お振込先: {account}");
+
+        (await s.PostAsync(id, "payment", new { reference = "bank-0001" })).GetProperty("status").GetString().ShouldBe("in-progress");
+        (await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct)).ShouldNotContain("お振込先");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Invoice_NoPaymentAccount_MessageSaysItFollows(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        var p = NewPerson();
+        await s.InquirerAsync(p);
+        var (id, _, _) = await s.LetterAsync("disclosure", p);
+        await s.PostAsync(id, "start");
+        await s.CheckIdentityDocumentsAsync(id, RequestScenario.Today(s.App));
+        await s.PostAsync(id, "verify");
+        (await DispatchAsync(s)).Select(Decode).Single(m => m.Contains("手数料は", StringComparison.Ordinal)).ShouldContain("お振込先は別途ご案内します。");
+    }
+
     // Regression: the status page withdrew the request in one click (a hidden confirm=yes, no script to ask).
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task StatusPage_WithdrawWithoutTickingTheBox_RefusedAndRequestKept(string provider)

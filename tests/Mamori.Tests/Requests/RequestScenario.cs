@@ -25,12 +25,14 @@ public sealed class RequestScenario(TestApp app, Guid tenant, HttpClient staff)
         Staff = await App.SignedInAsync(Tenant, Roles.PrivacyOfficer);
     }
 
-    public static async Task<RequestScenario> StartAsync(string provider, PostgresCluster cluster, long? maxUploadBytes = null)
+    public static async Task<RequestScenario> StartAsync(string provider, PostgresCluster cluster, long? maxUploadBytes = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var app = await TestApp.StartAsync(provider, cluster, b =>
         {
             b.Configuration["Mamori:DefaultTenant"] = "acme";
             if (maxUploadBytes is { } max) b.Configuration["Mamori:Requests:MaxUploadBytes"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            configure?.Invoke(b);
         });
         var tenant = (await app.CreateTenantAsync("acme")).Id;
         await app.InTenantAsync(tenant, (sp, _) => Mamori.Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, ExamplesDir, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
