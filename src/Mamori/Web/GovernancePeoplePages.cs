@@ -109,10 +109,28 @@ public static class GovernancePeoplePages
         var error = http.Request.Query["error"].ToString();
         return H.F($"""
             {Notice(http.Request.Query["done"] == "saved" ? T(http, "保存しました。", "Saved.") : null)}
-            {Error(error is { Length: > 0 } && error.StartsWith("MAMORI-", StringComparison.Ordinal) && error.Length <= 11
-                ? T(http, "操作できませんでした", "The change was refused") + $" ({error}). " + T(http, "docs/errors.md を参照してください。", "See docs/errors.md.") : null)}
+            {Error(error is { Length: > 0 } && error.StartsWith("MAMORI-", StringComparison.Ordinal) && error.Length <= 11 ? Refusal(http, error) + $" ({error})" : null)}
             """);
     }
+
+    /// <summary>Why a governance change was refused, in the page's language (the redirect carries only the code).</summary>
+    private static string Refusal(HttpContext http, string code) => code switch
+    {
+        "MAMORI-9000" => T(http, "その部門（またはユーザー）はありません。", "There is no such department (or user)."),
+        "MAMORI-9001" => T(http, "この部門の棚卸しを開始・記録できるのは、部門の個人情報管理者と管理責任者だけです。担当は「組織」のページで指名します。",
+            "Only the department's personal-information manager or the management representative may act on its access review; they are named on the Organisation page."),
+        "MAMORI-9002" => T(http, "この部門には実施中の棚卸しがあります。", "The department already has an open access review."),
+        "MAMORI-9003" => T(http, "判断していない行が残っています。すべての行を判断してから完了してください。", "Some lines are not decided yet; decide every line, then complete the review."),
+        "MAMORI-9004" => T(http, "この棚卸しはすでに完了しています。", "The review is already completed."),
+        "MAMORI-9005" => T(http, "監査ログのハッシュチェーンが破損しているため、棚卸しを作成しませんでした。「mamori audit verify」で確認してください。",
+            "The audit chain is broken, so the review was not computed; run 'mamori audit verify'."),
+        "MAMORI-9006" => T(http, "その研修はありません。", "There is no such training course."),
+        "MAMORI-9007" => T(http, "施行中のポリシーにその項目はありません。", "The policy in force has no such item."),
+        "MAMORI-9008" => T(http, "入力が設定できる範囲を外れています（期間、日数、コードや名称の長さ、無効なユーザーなど）。",
+            "A value is outside what the setting allows (a period, a number of days, a code or name length, a disabled user…)."),
+        "MAMORI-1006" or "MAMORI-1003" => T(http, "入力の形式が正しくありません。", "A value is not in the expected form."),
+        _ => T(http, "操作できませんでした。", "The change was refused."),
+    };
 
     private static Html StateBadge(HttpContext http, DueState s) => s switch
     {
