@@ -31,6 +31,12 @@ public static class AuditPages
                 var a = actor.Trim();
                 var colon = a.IndexOf(':');
                 var id = colon >= 0 ? a[(colon + 1)..] : a;
+                // The log shows staff by sign-in address, so the filter takes one too (a staff address, not a data subject's).
+                if (a.Contains('@', StringComparison.Ordinal))
+                {
+                    var email = StaffAccounts.NormalizeEmail(a);
+                    id = (await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct))?.ToString() ?? a;
+                }
                 q = q.Where(e => e.ActorId == id);
             }
             if (!string.IsNullOrWhiteSpace(subject)) { var s = subject.Trim(); q = q.Where(e => e.SubjectId == s); }
@@ -70,7 +76,7 @@ public static class AuditPages
                 <p>{T(http, "監査ログは改ざん検出用のハッシュチェーンで、ID とコードだけを記録し、個人データの値は含みません。",
                     "The audit log is a hash chain for tamper detection; it holds ids and codes, never personal values.")}</p>
                 <form method="get" action="/console/audit" class="filters">
-                  <div><label for="actor">{T(http, "実行者 ID", "Actor id")}</label><input id="actor" name="actor" value="{actor ?? ""}" size="38"></div>
+                  <div><label for="actor">{T(http, "実行者（ID またはメールアドレス）", "Actor (id or sign-in address)")}</label><input id="actor" name="actor" value="{actor ?? ""}" size="38"></div>
                   <div><label for="subject">{T(http, "本人 ID", "Subject id")}</label><input id="subject" name="subject" value="{subject ?? ""}" size="38"></div>
                   <div><label for="code">{T(http, "コード", "Code")}</label><select id="code" name="code"><option value="">{T(http, "すべて", "All")}</option>{codes}</select></div>
                   <div><label for="from">{T(http, "開始日（日本時間）", "From (JST)")}</label><input id="from" name="from" type="date" value="{fromDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""}"></div>

@@ -316,6 +316,11 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         // The audit log names the auditor by sign-in address and keeps the recorded actor id beside it.
         var log = await s.GetStringAsync("/console/audit?code=AuditChainVerified");
         log.ShouldMatch(@"<td>auditor-[0-9a-f]{32}@test\.example<br><code class=""muted"">User:" + last.ActorId + "</code></td>");
+        // The filter takes the address the log shows, as well as the id.
+        var email = await app.InTenantAsync(tenant, (_, db) => db.Users.Where(u => u.Id == Guid.Parse(last.ActorId!)).Select(u => u.Email).SingleAsync(Ct));
+        var byEmail = await s.GetStringAsync($"/console/audit?code=AuditChainVerified&actor={Uri.EscapeDataString(email.ToUpperInvariant())}");
+        System.Text.RegularExpressions.Regex.Count(byEmail, "<tr><td class=\"num\">").ShouldBe(1);
+        (await s.GetStringAsync("/console/audit?code=AuditChainVerified&actor=nobody%40test.example")).ShouldContain("該当するイベントはありません");
     }
 
     [Fact]
