@@ -26,7 +26,8 @@ public sealed class IncidentBrowserTests(BrowserFixture browser, PostgresCluster
         await page.FillAsync("#title", "健康診断結果の誤送付");
         await page.SelectOptionAsync("#cause", "misdelivery");
         await page.FillAsync("#personsKnown", "1");
-        await page.FillAsync("#categories", "name, health-check");
+        await page.CheckAsync("#categories input[value=name]");
+        await page.CheckAsync("#categories input[value=health-check]");
         await page.CheckAsync("#specialCare");
         await page.FillAsync("#summary", "従業員1名の健康診断結果を別の従業員に誤って送付した。");
         await page.ClickAsync("form[action='/console/incidents/new'] button[type=submit]");

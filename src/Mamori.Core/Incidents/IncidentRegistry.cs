@@ -280,21 +280,21 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     private void Apply(Incident incident, IncidentInput input, DateTimeOffset now)
     {
         var title = input.Title?.Trim() ?? "";
-        if (title.Length is 0 or > 200) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "title is 1-200 characters.");
-        if (!Enum.IsDefined(input.Kind) || !Enum.IsDefined(input.Cause)) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "kind or cause is unknown.");
-        if (input.DiscoveredAt > now.AddMinutes(5)) throw new MamoriException(ErrorCode.IncidentInvalidDate, "discoveredAt must not be in the future.");
-        if (input.DiscoveredAt.Year < 2000) throw new MamoriException(ErrorCode.IncidentInvalidDate, "discoveredAt is before 2000.");
-        if (input.PersonsKnown is < 0 || input.PersonsUpperBound is < 0) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "The number of persons must not be negative.");
+        if (title.Length is 0 or > 200) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "title is 1-200 characters.") { Reason = "title" };
+        if (!Enum.IsDefined(input.Kind) || !Enum.IsDefined(input.Cause)) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "kind or cause is unknown.") { Reason = "kind" };
+        if (input.DiscoveredAt > now.AddMinutes(5)) throw new MamoriException(ErrorCode.IncidentInvalidDate, "discoveredAt must not be in the future.") { Reason = "future" };
+        if (input.DiscoveredAt.Year < 2000) throw new MamoriException(ErrorCode.IncidentInvalidDate, "discoveredAt is before 2000.") { Reason = "before-2000" };
+        if (input.PersonsKnown is < 0 || input.PersonsUpperBound is < 0) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "The number of persons must not be negative.") { Reason = "persons-negative" };
         if (input.PersonsKnown is { } k && input.PersonsUpperBound is { } u && u < k)
-            throw new MamoriException(ErrorCode.IncidentInvalidFacts, "personsUpperBound must not be below personsKnown.");
+            throw new MamoriException(ErrorCode.IncidentInvalidFacts, "personsUpperBound must not be below personsKnown.") { Reason = "upper-bound" };
         var categories = (input.Categories ?? []).Select(c => c?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (categories.Count > MaxCategories || categories.Any(c => !System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")))
-            throw new MamoriException(ErrorCode.IncidentInvalidFacts, "categories are up to 100 category ids (letters, digits, '.', '_', '-').");
+            throw new MamoriException(ErrorCode.IncidentInvalidFacts, "categories are up to 100 category ids (letters, digits, '.', '_', '-').") { Reason = "categories" };
         foreach (var (name, value, max) in new[] { ("summary", input.Summary, 20000), ("causeDetails", input.CauseDetails, 20000),
                      ("secondaryDamage", input.SecondaryDamage, 20000), ("personsResponse", input.PersonsResponse, 20000),
                      ("publication", input.Publication, 20000), ("prevention", input.Prevention, 20000), ("measures", input.Measures, 20000),
                      ("otherNotes", input.OtherNotes, 20000), ("contactPoint", input.ContactPoint, 1000) })
-            if (value is { Length: var n } && n > max) throw new MamoriException(ErrorCode.IncidentInvalidFacts, $"{name} is at most {max} characters.");
+            if (value is { Length: var n } && n > max) throw new MamoriException(ErrorCode.IncidentInvalidFacts, $"{name} is at most {max} characters.") { Reason = "too-long", ReasonArgs = [name, max.ToString(System.Globalization.CultureInfo.InvariantCulture)] };
 
         incident.Title = title;
         incident.Kind = input.Kind;

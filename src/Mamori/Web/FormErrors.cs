@@ -57,7 +57,44 @@ public static class FormErrors
         },
         ErrorCode.UnknownService => ("選択されたサービスは、当社のプライバシーポリシーにありません。", "The service chosen is not in our privacy policy."),
         ErrorCode.PolicyNotPublished => ("プライバシーポリシーがまだ公開されていないため、お受けできません。", "No privacy policy is published yet, so we cannot take this."),
+        ErrorCode.IncidentInvalidFacts => e.Reason switch
+        {
+            "title" => ("件名を200文字以内で入力してください。", "Give a title of at most 200 characters."),
+            "kind" => ("事態と原因を選んでください。", "Choose what happened and the cause."),
+            "persons-negative" => ("本人の数は0以上の整数で入力してください。", "The number of persons must not be negative."),
+            "upper-bound" => ("本人の数の上限は、確認済みの本人の数以上にしてください。", "The upper bound must not be below the persons established."),
+            "number" when e.ReasonArgs is [var field] => ($"{IncidentField(field).Ja}は整数で入力してください。", $"{IncidentField(field).En} is a whole number."),
+            "categories" => ("データ項目は、ポリシーのデータ項目から100件まで選んでください。", "Choose up to 100 data categories from the policy."),
+            "too-long" when e.ReasonArgs is [var field, var max] =>
+                ($"{IncidentField(field).Ja}は{max}文字以内で入力してください。", $"{IncidentField(field).En} may be at most {max} characters."),
+            _ => ("入力内容を確認してください。", e.Message),
+        },
+        ErrorCode.IncidentInvalidDate => e.Reason switch
+        {
+            "future" => ("認識した日時に未来の日時は指定できません。", "The time of awareness must not be in the future."),
+            "before-2000" => ("認識した日時は2000年以降で入力してください。", "The time of awareness must be in 2000 or later."),
+            _ => ("認識した日時を日本時間で入力してください（例: 2026-04-01T09:00）。", "Give the time of awareness in Japan time, e.g. 2026-04-01T09:00."),
+        },
+        ErrorCode.IncidentUnknownCause => ("原因を選んでください。", "Choose the cause."),
+        ErrorCode.IncidentClosed => ("終了したインシデントです。事実を変更するには再開してください。", "The incident is closed; reopen it before changing its facts."),
         _ => ("入力内容を確認してください。", e.Message),
+    };
+
+    /// <summary>A field of the incident facts form by its label.</summary>
+    private static (string Ja, string En) IncidentField(string field) => field switch
+    {
+        "personsKnown" => ("確認済みの本人の数", "Persons established"),
+        "personsUpperBound" => ("本人の数の上限", "The upper bound"),
+        "summary" => ("(1) 概要", "(1) Summary"),
+        "causeDetails" => ("(4) 原因の詳細", "(4) Cause in detail"),
+        "secondaryDamage" => ("(5) 二次被害又はそのおそれ", "(5) Secondary damage or its risk"),
+        "personsResponse" => ("(6) 本人への対応", "(6) Response to the persons"),
+        "publication" => ("(7) 公表の実施状況", "(7) Publication"),
+        "prevention" => ("(8) 再発防止策", "(8) Prevention of recurrence"),
+        "measures" => ("講じた措置", "Measures taken"),
+        "otherNotes" => ("(9) その他", "(9) Other"),
+        "contactPoint" => ("お問い合わせ窓口", "The inquiry desk"),
+        _ => (field, field),
     };
 
     private static RequestKind? Kind(MamoriException e) => e.ReasonArgs is [var id] ? RequestKinds.Parse(id) : null;

@@ -27,7 +27,7 @@ public static class IncidentConsolePages
             return Result(ListPage(http, filter, await incidents.ListAsync(filter, http.RequestAborted)));
         }).RequirePermission(Permission.ReadIncidents).ExcludeFromDescription();
 
-        app.MapGet("/console/incidents/new", (HttpContext http, TimeProvider clock) => Result(FactsPage(http, null, null, clock.GetUtcNow())))
+        app.MapGet("/console/incidents/new", async (HttpContext http, TimeProvider clock) => Result(FactsPage(http, await DeclaredCategoriesAsync(http), null, null, clock.GetUtcNow())))
             .RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
         app.MapPost("/console/incidents/new", async (HttpContext http, IncidentRegistry incidents, TimeProvider clock) =>
@@ -40,7 +40,7 @@ public static class IncidentConsolePages
             }
             catch (MamoriException e)
             {
-                return Result(FactsPage(http, null, e, clock.GetUtcNow(), form), Status(e));
+                return Result(FactsPage(http, await DeclaredCategoriesAsync(http), null, e, clock.GetUtcNow(), form), Status(e));
             }
         }).RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
@@ -49,7 +49,7 @@ public static class IncidentConsolePages
             .RequirePermission(Permission.ReadIncidents).ExcludeFromDescription();
 
         app.MapGet("/console/incidents/{id:guid}/edit", async (HttpContext http, Guid id, IncidentRegistry incidents, TimeProvider clock) =>
-            Result(FactsPage(http, await incidents.GetAsync(id, http.RequestAborted), null, clock.GetUtcNow())))
+            Result(FactsPage(http, await DeclaredCategoriesAsync(http), await incidents.GetAsync(id, http.RequestAborted), null, clock.GetUtcNow())))
             .RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
         app.MapPost("/console/incidents/{id:guid}/edit", async (HttpContext http, Guid id, IncidentRegistry incidents, TimeProvider clock) =>
@@ -62,7 +62,7 @@ public static class IncidentConsolePages
             }
             catch (MamoriException e) when (e.Code != ErrorCode.NotFound)
             {
-                return Result(FactsPage(http, await incidents.GetAsync(id, http.RequestAborted), e, clock.GetUtcNow(), form), Status(e));
+                return Result(FactsPage(http, await DeclaredCategoriesAsync(http), await incidents.GetAsync(id, http.RequestAborted), e, clock.GetUtcNow(), form), Status(e));
             }
         }).RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
@@ -196,7 +196,7 @@ public static class IncidentConsolePages
         string? Text(string name) => f[name].ToString() is { Length: > 0 } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
         long? Number(string name) => Text(name) is { } v
             ? long.TryParse(v.Replace(",", "", StringComparison.Ordinal), NumberStyles.Integer, Inv, out var n) ? n
-                : throw new MamoriException(ErrorCode.IncidentInvalidFacts, $"{name} is a whole number.")
+                : throw new MamoriException(ErrorCode.IncidentInvalidFacts, $"{name} is a whole number.") { Reason = "number", ReasonArgs = [name] }
             : null;
         bool Flag(string name) => f[name].ToString() is "on" or "true";
         var kind = f["kind"].ToString() switch { "loss" => IncidentKind.Loss, "damage" => IncidentKind.Damage, _ => IncidentKind.Leak };
@@ -207,7 +207,7 @@ public static class IncidentConsolePages
             Kind = kind,
             Cause = cause,
             DiscoveredAt = LocalJst(f["discoveredAt"].ToString(), "discoveredAt"),
-            Categories = (Text("categories") ?? "").Split([',', '、', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Categories = PostedCategories(f),
             PersonsKnown = Number("personsKnown"),
             PersonsUpperBound = Number("personsUpperBound"),
             SpecialCare = Flag("specialCare"),
@@ -226,6 +226,22 @@ public static class IncidentConsolePages
             OtherNotes = Text("otherNotes"),
             ContactPoint = Text("contactPoint"),
         };
+    }
+
+    /// <summary>
+    /// The category ids a form posted: one per ticked checkbox (<c>categories</c>, repeated), each also read as a list
+    /// (「email, name」, as the API and older forms send it).
+    /// </summary>
+    private static List<string> PostedCategories(IFormCollection f) =>
+        [.. f["categories"].SelectMany(v => (v ?? "").Split([',', '、', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The data categories the policy in force declares (company and services), by name in the page's language, in the policy's order.</summary>
+    private static async Task<IReadOnlyList<(string Id, string Name)>> DeclaredCategoriesAsync(HttpContext http)
+    {
+        var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
+        var lang = Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
+        return policy is null ? [] : [.. Governance.Organisation.Organisation.Categories(policy.Model).Select(c => (c.Id, c.Name.Get(lang)))];
     }
 
     // ------------------------------------------------------------------ names
@@ -288,7 +304,8 @@ public static class IncidentConsolePages
             """));
     }
 
-    private static Html FactsPage(HttpContext http, Incident? i, MamoriException? error, DateTimeOffset now, IFormCollection? posted = null)
+    private static Html FactsPage(HttpContext http, IReadOnlyList<(string Id, string Name)> declared, Incident? i, MamoriException? error, DateTimeOffset now,
+        IFormCollection? posted = null)
     {
         string V(string name, string? current) => posted is not null ? posted[name].ToString() : current ?? "";
         bool C(string name, bool current) => posted is not null ? posted[name].ToString() is "on" or "true" : current;
@@ -306,7 +323,22 @@ public static class IncidentConsolePages
         var cause = V("cause", i?.Cause.Code() ?? "unauthorized-access");
         var action = i is null ? "/console/incidents/new" : $"/console/incidents/{i.Id}/edit";
         var title = i is null ? T(http, "インシデントの登録", "Record an incident") : T(http, "事実の編集", "Edit the facts");
-        Html err = error is null ? default : Error($"{error.Message} ({ErrorCodes.Format(error.Code)})");
+        Html err = error is null ? default : Error(FormErrors.Text(http, error));
+        // The policy's categories by name with the id beside it; ids already on the incident (or just posted) that the policy no longer
+        // declares stay as choices, ticked, by id, so saving the form never drops them.
+        var ticked = posted is not null ? PostedCategories(posted) : i?.Categories ?? [];
+        var choices = declared.Select(c => (c.Id, Name: (string?)c.Name))
+            .Concat(ticked.Where(t => !declared.Any(c => c.Id == t)).Select(t => (Id: t, Name: (string?)null))).ToList();
+        Html Checked(bool on) => on ? Html.Raw(" checked") : default;
+        Html Category((string Id, string? Name) c) => c.Name is { } name
+            ? H.F($"""<label class="check"><input type="checkbox" name="categories" value="{c.Id}"{Checked(ticked.Contains(c.Id))}> {name} <code class="muted">{c.Id}</code></label>""")
+            : H.F($"""<label class="check"><input type="checkbox" name="categories" value="{c.Id}"{Checked(ticked.Contains(c.Id))}> <code>{c.Id}</code> <span class="muted">{T(http, "（現在のポリシーにない項目）", "(not in the policy in force)")}</span></label>""");
+        Html categories = H.F($"""
+            <fieldset id="categories"><legend>{T(http, "データ項目（漏えい等が発生し、又は発生したおそれがある個人データの項目）", "Data categories involved")}</legend>
+            {(choices.Count == 0 ? H.F($"""<p class="muted">{T(http, "公開中のポリシーにデータ項目がありません。ポリシーを公開すると選べます。", "The policy in force declares no data categories; publish a policy to choose them.")}</p>""") : default)}
+            {Html.Join(choices.Select(Category))}
+            </fieldset>
+            """);
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
             {err}
@@ -320,8 +352,7 @@ public static class IncidentConsolePages
               <select id="cause" name="cause">{Enum.GetValues<IncidentCause>().Select(c => Option(c.Code(), CauseName(http, c), cause))}</select>
               <label for="discoveredAt">{T(http, "認識した日時（日本時間）", "Became aware (Japan time)")}</label>
               <input id="discoveredAt" name="discoveredAt" type="datetime-local" required value="{V("discoveredAt", discovered)}">
-              <label for="categories">{T(http, "データ項目（カテゴリIDをカンマ区切り）", "Data categories (ids, comma separated)")}</label>
-              <input id="categories" name="categories" maxlength="2000" value="{V("categories", i is null ? null : string.Join(", ", i.Categories))}">
+              {categories}
               <label for="personsKnown">{T(http, "確認済みの本人の数", "Persons established")}</label>
               <input id="personsKnown" name="personsKnown" inputmode="numeric" value="{V("personsKnown", i?.PersonsKnown?.ToString(Inv))}">
               <label for="personsUpperBound">{T(http, "本人の数の上限（調査中の場合）", "Upper bound while unknown")}</label>

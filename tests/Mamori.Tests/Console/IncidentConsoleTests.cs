@@ -88,6 +88,71 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task IncidentForm_PolicyCategories_ChosenByNameWithIdAndRefusalInJapanese()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var aware = JstLocal(app.Clock.GetUtcNow().AddHours(-1));
+
+        // The policy's categories (company and services) by name with the id beside them, in a fieldset: nothing to type.
+        var form = await s.GetStringAsync("/console/incidents/new");
+        form.ShouldNotContain("カテゴリID");
+        form.ShouldContain("<fieldset id=\"categories\"><legend>");
+        form.ShouldContain("<input type=\"checkbox\" name=\"categories\" value=\"health-check\"> 健康診断結果 <code class=\"muted\">health-check</code>");
+        form.ShouldContain("value=\"sms-phone\"> SMS認証に使用した携帯電話番号 <code class=\"muted\">sms-phone</code>"); // a service's
+        (await s.GetStringAsync("/console/incidents/new?lang=en")).ShouldContain("value=\"health-check\"> Health-check results <code class=\"muted\">health-check</code>");
+
+        // Ticked boxes post one value each.
+        var created = await s.PostAsync("/console/incidents/new", "/console/incidents/new",
+        [
+            F("title", "健康診断結果の誤送付"), F("kind", "leak"), F("cause", "misdelivery"), F("discoveredAt", aware), F("personsKnown", "1"),
+            F("categories", "name"), F("categories", "health-check"), F("specialCare", "on"),
+        ]);
+        created.StatusCode.ShouldBe(HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var id = Guid.Parse(Regex.Match(created.Headers.Location!.ToString(), "/console/incidents/([0-9a-f-]{36})").Groups[1].Value);
+        (await s.GetStringAsync($"/console/incidents/{id}")).ShouldContain("<dd>氏名、健康診断結果</dd>");
+        var edit = await s.GetStringAsync($"/console/incidents/{id}/edit");
+        edit.ShouldContain("value=\"health-check\" checked> 健康診断結果");
+        edit.ShouldContain("value=\"name\" checked> 氏名");
+        edit.ShouldContain("value=\"email\"> 電子メールアドレス");
+
+        // An id the policy does not declare that is already on the incident stays a choice, ticked, by id.
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            var row = await db.Incidents.SingleAsync(i => i.Id == id, TestContext.Current.CancellationToken);
+            row.Categories = ["name", "legacy-card"];
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+            return 0;
+        });
+        var stale = await s.GetStringAsync($"/console/incidents/{id}/edit");
+        stale.ShouldContain("value=\"legacy-card\" checked> <code>legacy-card</code>");
+        (await s.PostAsync($"/console/incidents/{id}/edit", $"/console/incidents/{id}/edit",
+        [
+            F("title", "健康診断結果の誤送付"), F("kind", "leak"), F("cause", "misdelivery"), F("discoveredAt", aware), F("personsKnown", "1"),
+            F("categories", "name"), F("categories", "legacy-card"), F("specialCare", "on"),
+        ])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await app.InTenantAsync(tenant, (_, db) => db.Incidents.Where(i => i.Id == id).Select(i => i.Categories).SingleAsync(TestContext.Current.CancellationToken)))
+            .ShouldBe(["name", "legacy-card"]);
+
+        // A refused value (typed names instead of ids) answers in Japanese with the code, and the form keeps what was entered.
+        var refused = await s.PostAsync("/console/incidents/new", "/console/incidents/new",
+        [
+            F("title", "カード情報の漏えい"), F("kind", "leak"), F("cause", "unauthorized-access"), F("discoveredAt", aware), F("summary", "決済画面の改ざん"),
+            F("categories", "氏名, クレジットカード"),
+        ]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var page = await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        page.ShouldContain("<p class=\"error\" role=\"alert\">データ項目は、ポリシーのデータ項目から100件まで選んでください。 (MAMORI-6000)</p>");
+        page.ShouldNotContain("categories are up to");
+        page.ShouldContain("value=\"カード情報の漏えい\"");
+        page.ShouldContain(">決済画面の改ざん</textarea>");
+        var english = await s.PostAsync("/console/incidents/new?lang=en", "/console/incidents/new?lang=en",
+            [F("title", "x"), F("cause", "loss"), F("discoveredAt", aware), F("personsKnown", "many")]);
+        (await english.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Persons established is a whole number. (MAMORI-6000)");
+    }
+
+    [Fact]
     public async Task DueSoonThenOverdue_ListAndDashboardShowIt()
     {
         var (app, tenant, _) = await StartAsync(cluster);
