@@ -85,16 +85,21 @@ public static class IncidentTexts
         _ => problem,
     };
 
-    /// <summary>The reportability decision in one sentence; deadlines are days in the configured zone (Japan).</summary>
+    /// <summary>
+    /// The reportability decision in one sentence, the grounds and the exemption by name (the names of the decision's Grounds table,
+    /// <see cref="IncidentTriage.Describe"/>); a code this version does not know as stored. Deadlines are days in the configured zone (Japan).
+    /// </summary>
     public static (string Ja, string En) Decision(Incident i)
     {
         if (i.Reportable)
         {
-            var reasons = string.Join(", ", i.Reasons);
-            return ($"報告対象（{reasons}）。速報期限 {Day(i.PreliminaryDue)}、確報期限 {Day(i.FinalDue)}。",
-                $"Reportable ({reasons}); preliminary report due {Day(i.PreliminaryDue)}, final report due {Day(i.FinalDue)}.");
+            var grounds = i.Reasons.Select(code => IncidentTriage.DescribeCode(code) is { } r ? (Ja: $"{r.Letter} {r.NameJa}", En: $"{r.Letter} {r.NameEn}") : (Ja: code, En: code)).ToList();
+            return ($"報告対象（{string.Join("、", grounds.Select(g => g.Ja))}）。速報期限 {Day(i.PreliminaryDue)}、確報期限 {Day(i.FinalDue)}。",
+                $"Reportable ({string.Join("; ", grounds.Select(g => g.En))}); preliminary report due {Day(i.PreliminaryDue)}, final report due {Day(i.FinalDue)}.");
         }
-        return i.Exemption is { } ex ? ($"報告対象外（適用除外: {ex}）。", $"Not reportable (exempt: {ex}).") : ("報告対象外。", "Not reportable.");
+        if (i.Exemption is not { } ex) return ("報告対象外。", "Not reportable.");
+        var (ja, en) = IncidentTriage.ParseExemption(ex) is { } known ? known.Name() : (ex, ex);
+        return ($"報告対象外（適用除外: {ja}）。", $"Not reportable (exempt: {en}).");
     }
 
     private static (string Ja, string En) Join((string Ja, string En) a, (string Ja, string En) b) => (a.Ja + b.Ja, a.En + " " + b.En);

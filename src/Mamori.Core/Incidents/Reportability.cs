@@ -192,6 +192,22 @@ public static class IncidentTriage
 
     public static string Code(this ReportabilityReason reason) => Describe(reason).Code;
 
+    /// <summary>A ground by its stored code (<c>improper-purpose</c>); null for a code this version does not know.</summary>
+    public static ReasonInfo? DescribeCode(string code) =>
+        Enum.GetValues<ReportabilityReason>().Select(Describe).FirstOrDefault(r => r.Code == code);
+
+    /// <summary>An exemption by name, as the report's item (2) words it.</summary>
+    public static (string Ja, string En) Name(this ReportabilityExemption exemption) => exemption switch
+    {
+        ReportabilityExemption.EncryptedKeysSafe => ("高度な暗号化が施され、鍵は漏えいしていない（施行規則7条1号括弧書き）",
+            "advanced encryption with the key safe (Rules Art. 7(i))"),
+        _ => throw new ArgumentOutOfRangeException(nameof(exemption)),
+    };
+
+    /// <summary>An exemption by its stored code (<c>encrypted-keys-safe</c>); null for a code this version does not know.</summary>
+    public static ReportabilityExemption? ParseExemption(string code) =>
+        Enum.GetValues<ReportabilityExemption>().Cast<ReportabilityExemption?>().FirstOrDefault(e => e!.Value.Code() == code);
+
     public static string Code(this ReportabilityExemption exemption) => exemption switch
     {
         ReportabilityExemption.EncryptedKeysSafe => "encrypted-keys-safe",

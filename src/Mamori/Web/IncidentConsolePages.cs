@@ -417,7 +417,7 @@ public static class IncidentConsolePages
             <tbody>{d.ReasonInfos.Select(r => H.F($"<tr><td>{r.Letter}</td><td>{T(http, r.NameJa, r.NameEn)}</td><td>{r.LawReference}</td></tr>"))}</tbody></table>
             """);
         Html exemption = d.Exemption is null ? default : H.F($"""
-            <p class="notice">{T(http, "高度な暗号化により報告対象外（規則7条1号括弧書き）。除外された事由", "Exempt: advanced encryption with the key safe (Rules 7(i)). Grounds set aside")}: {string.Join(", ", d.SetAside.Select(r => r.Code()))}</p>
+            <p class="notice">{T(http, "高度な暗号化により報告対象外（規則7条1号括弧書き）。除外された事由", "Exempt: advanced encryption with the key safe (Rules 7(i)). Grounds set aside")}: {string.Join(T(http, "、", "; "), d.SetAside.Select(IncidentTriage.Describe).Select(r => $"{r.Letter} {T(http, r.NameJa, r.NameEn)}"))}</p>
             """);
         Html deadlines = d.Deadlines is not { } dl ? default : H.F($"""
             <dl>

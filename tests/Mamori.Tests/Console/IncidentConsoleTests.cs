@@ -57,7 +57,8 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         withEntry.ShouldContain("APIキーを失効させた。");
         // The kind by its name; what Mamori wrote in Japanese, what people wrote in their words.
         withEntry.ShouldContain("[措置] <span class=\"pre\">APIキーを失効させた。</span>");
-        withEntry.ShouldContain("[事実・判定] <span class=\"pre\">インシデントを登録しました。報告対象（");
+        withEntry.ShouldContain("[事実・判定] <span class=\"pre\">インシデントを登録しました。報告対象（(c) 不正の目的をもって行われたおそれがある行為による個人データの漏えい等、(d) 本人の数が1,000人を超える個人データの漏えい等）。");
+        withEntry.ShouldNotContain("improper-purpose");
         withEntry.ShouldNotContain("Incident opened");
         // Who wrote it, by sign-in address (the recorded actor id stays in the title).
         withEntry.ShouldMatch(@"title=""User:[0-9a-f-]{36}"">privacy-officer-[0-9a-f]{32}@test\.example</span>");
@@ -71,9 +72,14 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         var exempt = await s.GetStringAsync($"/console/incidents/{id}?lang=en");
         exempt.ShouldContain("<html lang=\"en\"");
         exempt.ShouldContain("Not reportable");
-        exempt.ShouldContain("[Facts] <span class=\"pre\">Facts changed; decision changed. Not reportable (exempt: ");
+        exempt.ShouldContain("[Facts] <span class=\"pre\">Facts changed; decision changed. Not reportable (exempt: advanced encryption with the key safe (Rules Art. 7(i))).");
         exempt.ShouldContain("[Measure] <span class=\"pre\">APIキーを失効させた。</span>");
-        exempt.ShouldContain("improper-purpose");
+        // The grounds set aside by name, not by code.
+        exempt.ShouldContain("Grounds set aside: (c) A possible act with an improper purpose");
+        exempt.ShouldNotContain("improper-purpose");
+        var exemptJa = await s.GetStringAsync($"/console/incidents/{id}?lang=ja");
+        exemptJa.ShouldContain("報告対象外（適用除外: 高度な暗号化が施され、鍵は漏えいしていない（施行規則7条1号括弧書き））。");
+        exemptJa.ShouldContain("除外された事由: (c) 不正の目的をもって行われたおそれがある行為による個人データの漏えい等");
         (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.TargetId == id.ToString() && e.Code == AuditCode.IncidentFactsUpdated, TestContext.Current.CancellationToken)))
             .ShouldBe(1);
 

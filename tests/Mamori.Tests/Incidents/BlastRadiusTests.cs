@@ -131,7 +131,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         var entry = await db.IncidentTimeline.SingleAsync(t => t.IncidentId == id && t.Kind == "blast-radius", Ct);
         static string Jst(DateTimeOffset t) => t.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture);
         entry.Text.ShouldStartWith($"api-key {s.KeyId} の {Jst(s.From)} から {Jst(s.To)} までの影響範囲: 本人 1200 名、データ項目 3 種、閲覧 1400 件。監査ログの連鎖を検証済み（");
-        entry.Text.ShouldContain("報告対象（improper-purpose, over-person-threshold）。速報期限 2026-11-29、確報期限 2027-01-23。");
+        entry.Text.ShouldContain("報告対象（(c) 不正の目的をもって行われたおそれがある行為による個人データの漏えい等、(d) 本人の数が1,000人を超える個人データの漏えい等）。速報期限 2026-11-29、確報期限 2027-01-23。");
         entry.TextEn.ShouldStartWith($"Blast radius of api-key {s.KeyId} from {Jst(s.From)} to {Jst(s.To)}: 1200 subjects, 3 categories, 1400 reads, chain verified (");
         var verification = await AuditVerify.VerifyTenantAsync(db, s.TenantId, "acme", Ct);
         verification.Intact.ShouldBeTrue(verification.Problem);

@@ -73,9 +73,9 @@ public sealed class IncidentApiTests(PostgresCluster cluster)
         timeline[0].GetProperty("text").GetString().ShouldBe("インシデントを登録しました。報告対象外。");
         timeline[0].GetProperty("textEn").GetString().ShouldBe("Incident opened. Not reportable.");
         timeline[1].GetProperty("text").GetString().ShouldBe(
-            "事実を更新しました。判定が変わりました。報告対象（over-person-threshold）。速報期限 2026-06-14、確報期限 2026-07-09。");
+            "事実を更新しました。判定が変わりました。報告対象（(d) 本人の数が1,000人を超える個人データの漏えい等）。速報期限 2026-06-14、確報期限 2026-07-09。");
         timeline[1].GetProperty("textEn").GetString().ShouldBe(
-            "Facts changed; decision changed. Reportable (over-person-threshold); preliminary report due 2026-06-14, final report due 2026-07-09.");
+            "Facts changed; decision changed. Reportable ((d) More than 1,000 persons affected (APPI Art. 26(1), Rules Art. 7(iv))); preliminary report due 2026-06-14, final report due 2026-07-09.");
     }
 
     [Fact]
