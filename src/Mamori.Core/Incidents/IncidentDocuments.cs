@@ -154,6 +154,22 @@ public static class IncidentDocuments
         ];
     }
 
+    /// <summary>
+    /// What an incomplete item still lacks, by the report's own item name and number, naming the part that is empty: item (4) always
+    /// states the cause chosen (「外部からの不正アクセス」), so what it lacks is 原因の詳細; item (3) may show an upper bound while
+    /// the established number is missing.
+    /// </summary>
+    public static (string Ja, string En) MissingName(ReportItem item) => item.Key switch
+    {
+        "cause" => ($"({item.Number}) 原因の詳細", $"({item.Number}) Cause in detail"),
+        "persons" => ($"({item.Number}) {item.TitleJa}（確定した数）", $"({item.Number}) {item.TitleEn} (established)"),
+        _ => ($"({item.Number}) {item.TitleJa}", $"({item.Number}) {item.TitleEn}"),
+    };
+
+    /// <summary>The report's <see cref="PpcReport.Missing"/> keys by name, in item order.</summary>
+    public static IReadOnlyList<(string Ja, string En)> MissingNames(PpcReport r) =>
+        [.. r.Items.Where(i => r.Missing.Contains(i.Key)).Select(MissingName)];
+
     private static ReportItem Item(int n, string key, string ja, string en, string content, bool complete) =>
         new(n, key, ja, en, content.Length == 0 ? "調査中" : content, complete && content.Length > 0);
 
@@ -178,7 +194,7 @@ public static class IncidentDocuments
                 .Append("</small></th><td>").Append(E(item.Content)).Append("</td></tr>\n");
         h.Append("</table>\n");
         if (r.Missing.Count > 0)
-            h.Append("<p class=\"draft\">確報に必要な未記入の事項: ").Append(E(string.Join(", ", r.Missing))).Append("</p>\n");
+            h.Append("<p class=\"draft\">確報に必要な未記入の事項: ").Append(E(string.Join("、", MissingNames(r).Select(m => m.Ja)))).Append("</p>\n");
         h.Append("</body></html>\n");
         return h.ToString();
     }
@@ -202,7 +218,7 @@ public static class IncidentDocuments
             yield return (Requests.PdfLineStyle.Subheading, $"({item.Number}) {item.TitleJa} / {item.TitleEn}");
             foreach (var line in item.Content.Split('\n')) yield return (Requests.PdfLineStyle.Body, line);
         }
-        if (r.Missing.Count > 0) yield return (Requests.PdfLineStyle.Meta, "確報に必要な未記入の事項: " + string.Join(", ", r.Missing));
+        if (r.Missing.Count > 0) yield return (Requests.PdfLineStyle.Meta, "確報に必要な未記入の事項: " + string.Join("、", MissingNames(r).Select(m => m.Ja)));
     }
 
     /// <summary>The notice to persons as PDF lines (for a letter where email is not possible).</summary>

@@ -540,7 +540,11 @@ public static class IncidentConsolePages
         <table lang="ja"><tbody>
         {r.Items.Select(item => H.F($"""<tr><th scope="row">({item.Number}) {item.TitleJa}<br><small lang="en">{item.TitleEn}</small></th><td class="pre">{item.Content}</td></tr>"""))}
         </tbody></table>
-        {(r.Missing.Count > 0 ? H.F($"""<p class="warning">確報に必要な未記入の事項 / Items still missing: {string.Join(", ", r.Missing)}</p>""") : default)}
+        {(r.Missing.Count > 0 ? H.F($"""
+            <p class="warning">確報に必要な未記入の事項 / Items still missing</p>
+            <ul class="warning" lang="ja">{IncidentDocuments.MissingNames(r).Select(m => H.F($"""<li>{m.Ja} <small lang="en">{m.En}</small></li>"""))}</ul>
+            {(Can(http, Permission.ManageIncidents) ? H.F($"""<p><a href="/console/incidents/{incident.Id}/edit">{T(http, "事実を編集して記入する", "Fill them in: edit the facts")}</a></p>""") : default)}
+            """) : default)}
         <p><a href="/console/incidents/{incident.Id}/report.pdf?kind={r.Kind}">PDF</a> · <a href="/api/incidents/{incident.Id}/report?kind={r.Kind}&amp;format=json">JSON</a> · <a href="/console/incidents/{incident.Id}">{T(http, "インシデントへ戻る", "Back to the incident")}</a></p>
         """));
 

@@ -159,6 +159,30 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task FinalReportDraft_ItemsMissing_ListedByReportItemNamesNotKeys()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var id = await IncidentAsync(app, tenant); // cause chosen (unauthorized access), no cause details, items (5)-(8) empty
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        var report = await s.GetStringAsync($"/console/incidents/{id}/report?kind=final");
+        report.ShouldContain("<td class=\"pre\">外部からの不正アクセス</td>"); // item (4) states the cause chosen…
+        report.ShouldContain("<li>(4) 原因の詳細 <small lang=\"en\">(4) Cause in detail</small></li>"); // …what it lacks is the detail
+        report.ShouldContain("<li>(5) 二次被害又はそのおそれの有無及びその内容 <small lang=\"en\">(5) Secondary damage or its risk</small></li>");
+        report.ShouldContain("<li>(8) 再発防止のための措置");
+        report.ShouldNotContain("cause, secondaryDamage");
+        report.ShouldNotContain("personsResponse");
+        report.ShouldContain($"<a href=\"/console/incidents/{id}/edit\">事実を編集して記入する</a>");
+
+        // The API keeps the stable keys; its HTML draft names the items like the page.
+        var json = await s.GetStringAsync($"/api/incidents/{id}/report?kind=final&format=json");
+        json.ShouldContain("\"missing\":[\"cause\",\"secondaryDamage\",\"personsResponse\",\"publication\",\"prevention\"]");
+        (await s.GetStringAsync($"/api/incidents/{id}/report?kind=final&format=html"))
+            .ShouldContain("確報に必要な未記入の事項: (4) 原因の詳細、(5) 二次被害又はそのおそれの有無及びその内容、(6) 本人への対応の実施状況、(7) 公表の実施状況、(8) 再発防止のための措置</p>");
+    }
+
+    [Fact]
     public async Task DueSoonThenOverdue_ListAndDashboardShowIt()
     {
         var (app, tenant, _) = await StartAsync(cluster);
