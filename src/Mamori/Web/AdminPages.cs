@@ -78,10 +78,6 @@ public static class AdminPages
         }).RequirePermission(Permission.ManageApiKeys).ExcludeFromDescription();
     }
 
-    /// <summary>A role to choose: its name with its id beside it (a custom role by its id alone).</summary>
-    private static Html RoleChoice(HttpContext http, string role) =>
-        Roles.BuiltIn.Contains(role) ? H.F($"{RoleName(http, role)} ({role})") : H.F($"{role}");
-
     private static async Task<Html> UsersAsync(HttpContext http, string? done, string? error, (string Email, List<string> Roles)? typed = null)
     {
         var users = await http.RequestServices.GetRequiredService<StaffAccounts>().ListAsync(http.RequestAborted);
@@ -99,7 +95,7 @@ public static class AdminPages
             <td>{Jst(u.CreatedAt)}</td>
             <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
             """));
-        var roleBoxes = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {RoleChoice(http, r)}</label>"""));
+        var roleBoxes = RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {RoleChoice(http, r)}</label>"""));
         var title = T(http, "ユーザー", "Users");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
@@ -133,10 +129,10 @@ public static class AdminPages
             """);
         var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.") : null;
         var rows = keys.Select(k => H.F($"""
-            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{k.Role}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
+            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{RoleCell(http, k.Role)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
             <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
-        var roleOptions = known.Order(StringComparer.Ordinal).Select(r => H.F($"""<option value="{r}">{RoleChoice(http, r)}</option>"""));
+        var roleOptions = RoleOrder(known).Select(r => H.F($"""<option value="{r}">{RoleChoice(http, r)}</option>"""));
         var title = T(http, "API キー", "API keys");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>

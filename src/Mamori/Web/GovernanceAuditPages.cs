@@ -4,6 +4,7 @@ using Mamori.Errors;
 using Mamori.Governance.InternalAudits;
 using Mamori.Governance.Reports;
 using Mamori.Staff;
+using Microsoft.EntityFrameworkCore;
 using static Mamori.Web.Pages;
 
 namespace Mamori.Web;
@@ -212,6 +213,21 @@ public static class GovernanceAuditPages
             <tbody>{FindingRows(http, findings)}</tbody></table>
             """);
 
+    /// <summary>
+    /// Recipients by name in the page's language: the policy's name for a declared one, else the registry's; <c>null</c> for an id neither names.
+    /// </summary>
+    private static async Task<Func<string, string?>> RecipientNamesAsync(HttpContext http)
+    {
+        var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
+        var lang = Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
+        var declared = policy is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : Provision.RecipientRegistry.Declared(policy.Model).ToDictionary(d => d.Id, d => d.Name.Get(lang), StringComparer.Ordinal);
+        var registry = await http.RequestServices.GetRequiredService<Data.MamoriDbContext>().Set<Provision.RecipientProfile>().AsNoTracking()
+            .Select(r => new { r.RecipientId, r.Name }).ToListAsync(http.RequestAborted);
+        var profiles = registry.GroupBy(r => r.RecipientId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        return id => declared.GetValueOrDefault(id) ?? profiles.GetValueOrDefault(id);
+    }
+
     private static async Task<Html> IndexAsync(HttpContext http, string? error)
     {
         var sp = http.RequestServices;
@@ -220,9 +236,12 @@ public static class GovernanceAuditPages
         var plans = await audits.ListPlansAsync(false, ct);
         var findings = await audits.ListFindingsAsync(true, null, ct);
         var entrustees = await sp.GetRequiredService<GovernanceEvidence>().EntrusteeIdsAsync(ct);
+        var recipientName = await RecipientNamesAsync(http);
+        // An entrustee by its name with the id beside it (the id is what the registry and the API take); an unnamed one by its id.
+        string RecipientLabel(string id) => recipientName(id) is { } n && n != id ? $"{n} ({id})" : id;
         var rows = plans.Select(p => H.F($"""
             <tr class="{StateClass(p.State)}"><td><a href="{Base}/plans/{p.Plan.Id}">{p.Plan.Title}</a></td>
-            <td>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先", "Entrustee") + ": " + p.Plan.RecipientId : T(http, "内部", "Internal"))}</td>
+            <td>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先", "Entrustee") + ": " + (p.Plan.RecipientId is { } rid ? RecipientLabel(rid) : "—") : T(http, "内部", "Internal"))}</td>
             <td>{p.Plan.Auditor}</td><td>{FrequencyName(http, p.Plan.Frequency)}</td><td>{p.Plan.NextDueOn:yyyy-MM-dd}</td><td>{p.OverdueAfter:yyyy-MM-dd}</td>
             <td class="{StateClass(p.State)}">{StateName(http, p.State)}</td></tr>
             """));
@@ -245,7 +264,7 @@ public static class GovernanceAuditPages
               <label for="kind">{T(http, "種類", "Kind")}</label>
               <select id="kind" name="kind"><option value="internal">{T(http, "内部監査", "Internal audit")}</option><option value="entrustee">{T(http, "委託先監査", "Entrustee audit")}</option></select>
               <label for="recipientId">{T(http, "委託先（委託先監査のみ）", "Entrustee (entrustee audits only)")}</label>
-              <select id="recipientId" name="recipientId"><option value="">—</option>{Html.Join(entrustees.Select(id => H.F($"<option value=\"{id}\">{id}</option>")))}</select>
+              <select id="recipientId" name="recipientId"><option value="">—</option>{Html.Join(entrustees.Select(id => H.F($"<option value=\"{id}\">{RecipientLabel(id)}</option>")))}</select>
               <button type="submit">{T(http, "作成", "Create")}</button>
             </form>
             """);

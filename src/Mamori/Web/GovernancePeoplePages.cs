@@ -182,7 +182,9 @@ public static class GovernancePeoplePages
         if (canManage)
         {
             var deptOptions = view.Departments.Select(d => H.F($"""<option value="{d.Id}">{d.Id} — {(en ? d.NameEn : d.NameJa)}</option>"""));
-            var items = view.Responsibilities.Select(r => H.F($"""<option value="{(r.Kind == ResponsibilityKind.Category ? "category" : "purpose")}:{r.ItemId}">{(r.Kind == ResponsibilityKind.Category ? T(http, "項目", "category") : T(http, "目的", "purpose"))}: {r.ItemId}</option>"""));
+            // An item by its name as the table above shows it, with the id beside (an option holds text only).
+            string ItemLabel(ResponsibilityView r) => (en ? r.NameEn : r.NameJa) is { Length: > 0 } n && n != r.ItemId ? $"{n} ({r.ItemId})" : r.ItemId;
+            var items = view.Responsibilities.Select(r => H.F($"""<option value="{(r.Kind == ResponsibilityKind.Category ? "category" : "purpose")}:{r.ItemId}">{(r.Kind == ResponsibilityKind.Category ? T(http, "項目", "category") : T(http, "目的", "purpose"))}: {ItemLabel(r)}</option>"""));
             var allStaff = view.Staff.Select(s => H.F($"""<option value="{s.UserId}">{s.Email}</option>"""));
             forms = H.F($"""
                 <h2 id="rep-form-h">{T(http, "個人情報保護管理者（管理責任者）の指名", "Name the management representative")}</h2>
@@ -247,8 +249,9 @@ public static class GovernancePeoplePages
                 ? H.F($"""<a href="{Base}/access-reviews/{open}">{T(http, "実施中の棚卸し", "Open review")}</a>""")
                 : H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>"""))}</td></tr>
             """));
+        string DeptName(string id) => schedule.FirstOrDefault(s => s.DepartmentId == id) is { } d && (en ? d.NameEn : d.NameJa) is { Length: > 0 } n ? n : id;
         var past = list.Select(r => H.F($"""
-            <tr><td><a href="{Base}/access-reviews/{r.Id}">{r.DepartmentId}</a></td><td>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</td>
+            <tr><td><a href="{Base}/access-reviews/{r.Id}">{DeptName(r.DepartmentId)}</a> <code class="muted">{r.DepartmentId}</code></td><td>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</td>
             <td>{(r.Status == AccessReviewStatus.Completed ? T(http, "完了", "Completed") : T(http, "実施中", "Open"))}</td><td>{Jst(r.CompletedAt)}</td></tr>
             """));
         var title = T(http, "アクセス権の棚卸し", "Access reviews");
@@ -272,7 +275,7 @@ public static class GovernancePeoplePages
         var open = r.Status == AccessReviewStatus.Open;
         Html Kind(AccessReviewLine l) => l.Kind switch
         {
-            AccessReviewLineKind.Role => H.F($"{T(http, "役割", "Role")}: <code>{l.Item}</code>"),
+            AccessReviewLineKind.Role => H.F($"{T(http, "役割", "Role")}: {(Roles.IsBuiltIn(l.Item) ? RoleCell(http, l.Item) : H.F($"<code>{l.Item}</code>"))}"),
             AccessReviewLineKind.ApiKey => H.F($"{T(http, "API キー", "API key")}: {l.ItemName} ({Jst(l.CreatedAt)})"),
             _ => H.F($"""<span class="error">{T(http, "退職者等（無効）", "Leaver (disabled)")}</span> {Jst(l.DisabledAt)}<br>{T(http, "有効なセッション", "Live sessions")}: {l.LiveSessions} · {T(http, "有効な API キー", "Live keys")}: {l.LiveKeys}"""),
         };
@@ -294,10 +297,14 @@ public static class GovernancePeoplePages
         Html complete = open
             ? H.F($"""<form method="post" action="{Base}/access-reviews/{r.Id}/complete">{AntiforgeryField(http)}<button type="submit">{T(http, "棚卸しを完了する", "Complete the review")}</button></form>""")
             : default;
-        var title = T(http, "アクセス権の棚卸し", "Access review") + ": " + r.DepartmentId;
+        // The department by its name (ISP事業部), not its id; a department no longer scheduled keeps its id.
+        var dept = (await Svc<AccessReviews>(http).ScheduleAsync(http.RequestAborted)).FirstOrDefault(s => s.DepartmentId == r.DepartmentId);
+        var deptName = dept is null ? null : Lang(http) == "en" ? dept.NameEn : dept.NameJa;
+        var title = T(http, "アクセス権の棚卸し", "Access review") + ": " + (deptName is { Length: > 0 } ? deptName : r.DepartmentId);
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>{SubNav(http)}{Status(http)}
-            <dl><dt>{T(http, "対象期間", "Period")}</dt><dd>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</dd>
+            <dl><dt>{T(http, "部門", "Department")}</dt><dd>{(deptName is { Length: > 0 } ? H.F($"""{deptName} <code class="muted">{r.DepartmentId}</code>""") : H.F($"<code>{r.DepartmentId}</code>"))}</dd>
+            <dt>{T(http, "対象期間", "Period")}</dt><dd>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</dd>
             <dt>{T(http, "監査ログ（検証済み）", "Audit chain (verified) up to")}</dt><dd>#{r.ChainVerifiedTo:N0}</dd>
             <dt>{T(http, "期間中の閲覧（マスクなし）イベント", "Unmask events in the period")}</dt><dd>{events.Count:N0}</dd>
             <dt>{T(http, "状態", "Status")}</dt><dd>{(open ? T(http, "実施中", "Open") : T(http, "完了", "Completed") + " " + Jst(r.CompletedAt))}</dd></dl>
@@ -316,9 +323,12 @@ public static class GovernancePeoplePages
             <tr><td><code>{c.Code}</code></td><td>{(en ? c.TitleEn : c.TitleJa)}</td><td>{(c.EveryMonths == 0 ? T(http, "1回", "Once") : $"{c.EveryMonths}" + T(http, "か月ごと", " months"))}</td>
             <td>{c.GraceDays}</td><td>{(c.Roles.Count == 0 ? T(http, "全スタッフ", "All staff") : RoleNames(http, c.Roles))}</td><td>{(c.Active ? "✔" : "—")}</td></tr>
             """));
-        var codes = courses.ToDictionary(c => c.Id, c => c.Code);
+        // A course by its configured title with its code beside it (the code is what the API and the forms take).
+        var titles = courses.ToDictionary(c => c.Id, c => en && c.TitleEn is { Length: > 0 } t ? t : c.TitleJa);
+        Html CourseCell(TrainingStatus s) => titles.GetValueOrDefault(s.CourseId) is { Length: > 0 } t && t != s.CourseCode
+            ? H.F($"""{t} <code class="muted">{s.CourseCode}</code>""") : H.F($"<code>{s.CourseCode}</code>");
         var statusRows = status.OrderByDescending(s => s.State == DueState.Overdue).ThenBy(s => s.DueOn).Select(s => H.F($"""
-            <tr><td>{s.Email}</td><td><code>{s.CourseCode}</code></td><td>{(s.LastCompletedOn is { } l ? l.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td>
+            <tr><td>{s.Email}</td><td>{CourseCell(s)}</td><td>{(s.LastCompletedOn is { } l ? l.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td>
             <td>{(s.DueOn is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td><td>{StateBadge(http, s.State)}</td>
             <td>{(s.SuspendedRoles.Count == 0 ? "" : RoleNames(http, s.SuspendedRoles))}</td></tr>
             """));
@@ -336,17 +346,16 @@ public static class GovernancePeoplePages
                 <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" value="12">
                 <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" value="30">
                 <fieldset><legend>{T(http, "対象の役割（なし = 全スタッフ）", "Roles that must take it (none = all staff)")}</legend>
-                {known.Order(StringComparer.Ordinal).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {r}</label>"""))}</fieldset>
+                {RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {RoleChoice(http, r)}</label>"""))}</fieldset>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="done-form-h">{T(http, "受講の記録", "Record a completion")}</h2>
                 <form method="post" action="{Base}/training/completion" class="stack" aria-labelledby="done-form-h">{AntiforgeryField(http)}
-                <label for="d-course">{T(http, "講座", "Course")}</label><select id="d-course" name="course">{courses.Select(c => H.F($"""<option value="{c.Code}">{c.Code}</option>"""))}</select>
+                <label for="d-course">{T(http, "講座", "Course")}</label><select id="d-course" name="course">{courses.Select(c => H.F($"""<option value="{c.Code}">{(titles[c.Id] is { Length: > 0 } t && t != c.Code ? $"{t} ({c.Code})" : c.Code)}</option>"""))}</select>
                 <label for="d-user">{T(http, "スタッフ", "Staff member")}</label><select id="d-user" name="userId">{users.Select(u => H.F($"""<option value="{u.Id}">{u.Email}</option>"""))}</select>
                 <label for="d-on">{T(http, "受講日", "Completed on")}</label><input id="d-on" name="completedOn" type="date" required>
                 <button type="submit">{T(http, "記録", "Record")}</button></form>
                 """);
         }
-        _ = codes;
         var title = T(http, "教育・研修", "Training");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>{SubNav(http)}{Status(http)}

@@ -141,6 +141,23 @@ public static class Pages
         _ => role,
     };
 
+    /// <summary>
+    /// A role to choose (an option or a check box, text only): a built-in role by name with its id beside it, 「管理者 (admin)」. The policy declares
+    /// its other roles by id alone (category <c>viewers</c>, My Number <c>designatedRoles</c>), so those keep their id.
+    /// </summary>
+    public static string RoleChoice(HttpContext http, string role) => Staff.Roles.IsBuiltIn(role) ? $"{RoleName(http, role)} ({role})" : role;
+
+    /// <summary>A role in a table: a built-in role by name with its id beside it; a role the policy declares by id alone keeps its id.</summary>
+    public static Html RoleCell(HttpContext http, string role) =>
+        Staff.Roles.IsBuiltIn(role) ? H.F($"{RoleName(http, role)} <code class=\"muted\">{role}</code>") : H.F($"{role}");
+
+    /// <summary>Roles to choose from: the built-in ones first (in their usual order), then the policy's roles by id.</summary>
+    public static IEnumerable<string> RoleOrder(IEnumerable<string> roles)
+    {
+        var all = roles.ToHashSet(StringComparer.Ordinal);
+        return Staff.Roles.BuiltIn.Where(all.Contains).Concat(all.Where(r => !Staff.Roles.IsBuiltIn(r)).Order(StringComparer.Ordinal));
+    }
+
     public static string RoleNames(HttpContext http, IEnumerable<string> roles) => string.Join(T(http, "、", ", "), roles.Select(r => RoleName(http, r)));
 
     /// <summary>
@@ -158,7 +175,8 @@ public static class Pages
 
     /// <summary>
     /// Staff-facing names for actors recorded as <c>User:id</c> or <c>ApiKey:id</c>: the user's sign-in address or the
-    /// key's name, read in the caller's tenant. Anything else (System, a removed user) keeps its recorded form.
+    /// key's name, read in the caller's tenant; the system actor as 「システム」 on Japanese pages. Anything else (a removed user) keeps its
+    /// recorded form.
     /// </summary>
     public static async Task<Func<string, string>> ActorNamesAsync(HttpContext http, IEnumerable<string> actors)
     {
@@ -166,7 +184,7 @@ public static class Pages
         var userIds = ids.Where(p => p[0] == nameof(Audit.ActorKind.User)).Select(p => Guid.Parse(p[1])).Distinct().ToList();
         var keyIds = ids.Where(p => p[0] == nameof(Audit.ActorKind.ApiKey)).Select(p => Guid.Parse(p[1])).Distinct().ToList();
         var db = http.RequestServices.GetRequiredService<Data.MamoriDbContext>();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { [Audit.Actor.System.ToString()] = T(http, "システム", "System") };
         if (userIds.Count > 0)
             foreach (var u in await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(http.RequestAborted))
                 names[Audit.Actor.User(u.Id).ToString()] = u.Email;

@@ -31,9 +31,11 @@ public static class PolicyConsolePages
                 if (older < newer && await store.GetAsync(older, ct) is { } a && await store.GetAsync(newer, ct) is { } b)
                     diff = Changes(http, T(http, $"第{older}版 → 第{newer}版の変更", $"Changes from version {older} to {newer}"), PolicyDiff.Compare(a.Model, b.Model));
             }
+            // The publisher by sign-in address (or 「システム」), as the audit page names actors.
+            var actorName = await ActorNamesAsync(http, versions.Where(v => v.PublishedBy is not null).Select(v => v.PublishedBy!));
             var rows = versions.OrderByDescending(v => v.Number).Select(v => H.F($"""
                 <tr><td>{v.Number}{(v.Number == current?.Version.Number ? H.F($" <strong>({T(http, "施行中", "in force")})</strong>") : default)}</td>
-                <td>{v.EffectiveFrom:yyyy-MM-dd}</td><td>{v.AnnouncedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—"}</td><td>{Jst(v.PublishedAt)}</td><td>{v.PublishedBy}</td>
+                <td>{v.EffectiveFrom:yyyy-MM-dd}</td><td>{v.AnnouncedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "—"}</td><td>{Jst(v.PublishedAt)}</td><td>{(v.PublishedBy is { } by ? actorName(by) : "—")}</td>
                 <td><code>{v.ContentHash[..12]}</code></td>
                 <td>{(v.Number > 1 ? H.F($"""<a href="/console/policy?from={v.Number - 1}&amp;to={v.Number}">{T(http, "前版との差分", "Changes")}</a>""") : default)}</td></tr>
                 """));

@@ -98,6 +98,10 @@ public static class SubjectPages
         var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
         var scope = policy is null ? null : Access.PolicyScopes.For(policy.Model, subject?.ServiceId);
         var typeName = subject is null ? null : scope?.SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name.Get(lang);
+        // The service by its name in the policy, with the id staff type elsewhere beside it; an id the policy no longer declares keeps its recorded form.
+        var serviceName = subject?.ServiceId is { } sid ? policy?.Model.Services.FirstOrDefault(x => x.Id == sid)?.Name.Get(lang) : null;
+        Html Service() => subject?.ServiceId is not { } serviceId ? H.F($"{T(http, "全社", "company")}")
+            : serviceName is null ? H.F($"{serviceId}") : H.F($"{serviceName} <code class=\"muted\">{serviceId}</code>");
         Html body;
         try
         {
@@ -125,7 +129,7 @@ public static class SubjectPages
         return H.F($"""
             <article class="card subject" aria-label="{T(http, "本人", "Subject")} {id}">
             <h2><code>{id}</code></h2>
-            <p class="muted">{T(http, "種類", "Type")}: {(typeName is null ? H.F($"{subject?.SubjectType ?? "—"}") : H.F($"{typeName} <code class=\"muted\">{subject!.SubjectType}</code>"))} · {T(http, "サービス", "Service")}: {subject?.ServiceId ?? T(http, "全社", "company")} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
+            <p class="muted">{T(http, "種類", "Type")}: {(typeName is null ? H.F($"{subject?.SubjectType ?? "—"}") : H.F($"{typeName} <code class=\"muted\">{subject!.SubjectType}</code>"))} · {T(http, "サービス", "Service")}: {Service()} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
             {(subject?.UseSuspended == true ? H.F($" · <strong class=\"error\">{T(http, "利用停止中", "Use suspended")}</strong>") : default)}
             {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>") : default)}</p>
             {body}{records}{link}
