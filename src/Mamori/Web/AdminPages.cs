@@ -118,7 +118,6 @@ public static class AdminPages
     private static async Task<Html> KeysAsync(HttpContext http, string? done, string? error, ApiKeys.Created? created)
     {
         var keys = await http.RequestServices.GetRequiredService<ApiKeys>().ListAsync(http.RequestAborted);
-        var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
         Html secret = created is null ? default : H.F($"""
             <section class="secret" role="status" aria-labelledby="secret-h">
             <h2 id="secret-h">{T(http, "新しい API キー", "New API key")}: {created.Key.Name}</h2>
@@ -132,7 +131,8 @@ public static class AdminPages
             <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{RoleCell(http, k.Role)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
             <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
-        var roleOptions = RoleOrder(known).Select(r => H.F($"""<option value="{r}">{RoleChoice(http, r)}</option>"""));
+        // A key takes one built-in role (ApiKeys refuses the policy's roles, MAMORI-1109), so only those are offered.
+        var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}">{RoleChoice(http, r)}</option>"""));
         var title = T(http, "API キー", "API keys");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>

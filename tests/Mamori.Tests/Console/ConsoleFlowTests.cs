@@ -72,6 +72,69 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task ApiKeysAndUsers_Roles_BuiltInByNameWithIdBesidePolicyRolesById()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        (await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "dpo-export"), F("role", Roles.PrivacyOfficer)])).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The key list names a built-in role (id beside it).
+        var keys = await s.GetStringAsync("/console/apikeys");
+        keys.ShouldContain("<td>個人情報保護管理者 <code class=\"muted\">privacy-officer</code></td>");
+        keys.ShouldNotContain("<td>privacy-officer</td>");
+        keys.ShouldContain("<option value=\"privacy-officer\">個人情報保護管理者 (privacy-officer)</option>");
+        // A key takes a built-in role only, so the form offers no role it would refuse.
+        keys.ShouldNotContain("<option value=\"sms-manager\">");
+        (await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "sms-desk"), F("role", "sms-manager")])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await s.GetStringAsync("/console/apikeys?lang=en")).ShouldContain("<td>Privacy officer <code class=\"muted\">privacy-officer</code></td>");
+
+        // The roles to choose: the four built-in ones by name first, then the policy's, which it declares by id only (category viewers).
+        var users = await s.GetStringAsync("/console/users");
+        users.ShouldContain("value=\"admin\"> 管理者 (admin)</label>");
+        users.ShouldContain("value=\"payroll-officer\"> payroll-officer</label>");
+        var boxes = System.Text.RegularExpressions.Regex.Matches(users, "name=\"roles\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        boxes.Take(4).ShouldBe([Roles.Admin, Roles.PrivacyOfficer, Roles.Operator, Roles.Auditor]);
+        boxes.Skip(4).ShouldBe(boxes.Skip(4).Order(StringComparer.Ordinal).ToList());
+        boxes.ShouldContain("sms-manager");
+    }
+
+    [Fact]
+    public async Task SubjectCard_Service_ShownByItsPolicyNameWithIdBeside()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        var ja = await (await s.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "verification"), F("by", "id"), F("value", subject.ToString())]))
+            .Content.ReadAsStringAsync(Ct);
+        ja.ShouldContain("サービス: サクラSMS認証 <code class=\"muted\">sms-verify</code>");
+        ja.ShouldNotContain("サービス: sms-verify");
+        var en = await (await s.PostAsync("/console/subjects?lang=en", "/console/subjects/find?lang=en", [F("purpose", "verification"), F("by", "id"), F("value", subject.ToString())]))
+            .Content.ReadAsStringAsync(Ct);
+        en.ShouldContain("Service: Sakura SMS Verification <code class=\"muted\">sms-verify</code>");
+    }
+
+    [Fact]
+    public async Task PolicyVersions_Publisher_SystemInJapaneseAndUserByEmail()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var publisher = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        await app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            var model = Mamori.Policy.PolicyLoader.LoadDirectory(Path.Combine(Backbone.ServerTests.RepoRoot(), "policy", "examples")).Policy!;
+            return await sp.GetRequiredService<Mamori.Policy.PolicyStore>().PublishAsync(model with { ExternalTags = [] }, new DateOnly(2026, 5, 1), null, Actor.User(publisher.Id), Ct);
+        });
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var ja = await s.GetStringAsync("/console/policy");
+        ja.ShouldContain("<td>システム</td>");
+        ja.ShouldNotContain("<td>System</td>");
+        ja.ShouldContain($"<td>{publisher.Email}</td>");
+        ja.ShouldNotContain($"User:{publisher.Id}");
+        (await s.GetStringAsync("/console/policy?lang=en")).ShouldContain("<td>System</td>");
+    }
+
+    [Fact]
     public async Task Account_PasswordChange_WrongCurrentRefusedRightOneWorks()
     {
         var (app, tenant, _) = await StartAsync(cluster);

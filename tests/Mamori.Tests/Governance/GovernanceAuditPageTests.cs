@@ -88,4 +88,20 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
         html.ShouldContain("<h1>さくら決済サービス株式会社（決済代行）</h1>");
         (await auditor.GetStringAsync("/console/governance/audits", Ct)).ShouldContain("/console/governance/audits/plans\"");
     }
+
+    [Fact]
+    public async Task AuditsPage_Entrustees_ShownByTheirPolicyNamesWithIdBeside()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        await s.CreatePlanAsync("2026-11-23", kind: "entrustee", recipientId: "payment-agent");
+        var ja = await s.Officer.GetStringAsync("/console/governance/audits", Ct);
+        // The entrustee to audit, by its name in the policy with the id the API takes beside it.
+        ja.ShouldContain("<option value=\"payment-agent\">さくら決済サービス株式会社（決済代行） (payment-agent)</option>");
+        ja.ShouldContain("<option value=\"payroll-outsourcer\">さくら給与計算センター株式会社 (payroll-outsourcer)</option>");
+        ja.ShouldNotContain("<option value=\"payment-agent\">payment-agent</option>");
+        // The plan list names it too.
+        ja.ShouldContain("委託先: さくら決済サービス株式会社（決済代行） (payment-agent)</td>");
+        var en = await s.Officer.GetStringAsync("/console/governance/audits?lang=en", Ct);
+        en.ShouldContain("<option value=\"payment-agent\">Sakura Payment Services K.K. (payment processor) (payment-agent)</option>");
+    }
 }

@@ -407,4 +407,47 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         (await app.InTenantAsync(tenant, (_, db) => db.Users.AsNoTracking().SingleAsync(u => u.Id == staff.Id, Ct))).Roles.ShouldBe([Roles.Operator]);
         (await m.GetStringAsync(list)).ShouldContain("2027-02-23"); // next review: 2026-11-23 + 3 months
     }
+
+    [Fact]
+    public async Task GovernancePages_PolicyIdsInFormsAndHeadings_ShownByNameWithIdBeside()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(officerUser);
+        await Put(officer, "/api/governance/organisation/representative", new { userId = officerUser.Id });
+        await Put(officer, $"/api/governance/staff/{officerUser.Id}", new { departmentId = "isp" });
+        await app.UserAsync(tenant, Roles.Operator);
+        await Put(officer, "/api/governance/training/courses/privacy-basics", new { titleJa = "個人情報保護の基礎", titleEn = "Privacy basics", everyMonths = 12, graceDays = 30, roles = new[] { Roles.Operator } });
+        var review = await Post(officer, "/api/governance/access-reviews", new { departmentId = "isp" });
+        var reviewPage = $"/console/governance/access-reviews/{review.GetProperty("review").GetProperty("id").GetGuid()}";
+
+        // Organisation: the responsibility form names categories and purposes as the table beside it does.
+        var org = await officer.GetStringAsync("/console/governance/organisation", Ct);
+        org.ShouldContain(">項目: クレジットカード情報（お支払に必要な場合） (payment-card)</option>");
+        org.ShouldContain(">目的: Webサイトの運営・不正アクセスの防止 (site-operation)</option>");
+        org.ShouldNotContain(">項目: payment-card</option>");
+        (await officer.GetStringAsync("/console/governance/organisation?lang=en", Ct)).ShouldContain(">category: Credit card data (when paying) (payment-card)</option>");
+
+        // Access review: the department by name, its id beside; a role line by the role's name.
+        var ja = await officer.GetStringAsync(reviewPage, Ct);
+        ja.ShouldContain("<h1>アクセス権の棚卸し: ISP事業部</h1>");
+        ja.ShouldContain("<dd>ISP事業部 <code class=\"muted\">isp</code></dd>");
+        ja.ShouldContain("役割: 個人情報保護管理者 <code class=\"muted\">privacy-officer</code>");
+        (await officer.GetStringAsync(reviewPage + "?lang=en", Ct)).ShouldContain("<h1>Access review: ISP Division</h1>");
+        (await officer.GetStringAsync("/console/governance/access-reviews", Ct)).ShouldContain(">ISP事業部</a> <code class=\"muted\">isp</code></td>");
+
+        // Training: the course by its title (code beside); the roles to choose, built-in ones by name first, the policy's by id.
+        var training = await officer.GetStringAsync("/console/governance/training", Ct);
+        training.ShouldContain("<td>個人情報保護の基礎 <code class=\"muted\">privacy-basics</code></td>");
+        training.ShouldNotContain("<td><code>privacy-basics</code></td><td>—</td>");
+        training.ShouldContain("<option value=\"privacy-basics\">個人情報保護の基礎 (privacy-basics)</option>");
+        training.ShouldContain("name=\"roles\" value=\"admin\"> 管理者 (admin)</label>");
+        training.ShouldContain("name=\"roles\" value=\"auditor\"> 監査担当 (auditor)</label>");
+        training.ShouldContain("name=\"roles\" value=\"billing\"> billing</label>");
+        training.IndexOf("value=\"auditor\"", StringComparison.Ordinal).ShouldBeLessThan(training.IndexOf("value=\"billing\"", StringComparison.Ordinal));
+        var en = await officer.GetStringAsync("/console/governance/training?lang=en", Ct);
+        en.ShouldContain("<td>Privacy basics <code class=\"muted\">privacy-basics</code></td>");
+        en.ShouldContain("name=\"roles\" value=\"admin\"> Administrator (admin)</label>");
+    }
 }
