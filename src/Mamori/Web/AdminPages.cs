@@ -56,7 +56,16 @@ public static class AdminPages
         app.MapPost("/console/apikeys", async (HttpContext http, ApiKeys keys) =>
         {
             var form = await FormAsync(http);
-            int? days = int.TryParse(form["expiresDays"], out var d) && d > 0 ? d : null;
+            // Empty means no expiry; anything else must be a number of days (an unreadable value made a key that never expired).
+            var raw = form["expiresDays"].ToString().Trim();
+            int? days = null;
+            if (raw.Length > 0)
+            {
+                if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d))
+                    return Result(await KeysAsync(http, null, T(http, "有効日数は 1〜3650 の整数で入力してください（空欄は無期限）", "Valid for days is a whole number from 1 to 3650 (empty: no expiry)")
+                        + $" ({ErrorCodes.Format(ErrorCode.InvalidValue)})", null), 400);
+                days = d;
+            }
             try
             {
                 var created = await keys.CreateAsync(form["name"].ToString(), form["role"].ToString(), days, null, http.Actor(), http.RequestAborted);

@@ -71,6 +71,23 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         (await app.Client(apiKey: secret).GetAsync("/api/auth/me", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    // Regression: an unreadable expiry ("abc") created a key that never expired, without a word.
+    [Theory]
+    [InlineData("abc", "MAMORI-1006")]
+    [InlineData("-5", "MAMORI-1006")]
+    [InlineData("0", "MAMORI-1006")]
+    [InlineData("99999", "MAMORI-1006")]
+    public async Task ApiKeys_UnreadableOrOutOfRangeExpiry_RefusedNoKeyCreated(string expiresDays, string code)
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var response = await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "crm-sync"), F("role", Roles.Operator), F("expiresDays", expiresDays)]);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain(code);
+        (await app.InTenantAsync(tenant, (_, db) => db.ApiKeys.CountAsync(k => k.Name == "crm-sync", Ct))).ShouldBe(0);
+    }
+
     [Fact]
     public async Task ApiKeysAndUsers_Roles_BuiltInByNameWithIdBesidePolicyRolesById()
     {
