@@ -125,6 +125,9 @@ public static class RequestConsolePages
         {
             var (type, bytes) = await requests.DocumentAsync(id, documentId, http.Actor(), http.RequestAborted);
             http.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'";
+            // An image opens in the tab; a PDF is downloaded and opened by the staff member's reader (browsers' built-in
+            // PDF viewers do not run in a sandboxed document).
+            if (type == "application/pdf") return Results.File(bytes, type, $"document-{documentId:N}.pdf");
             http.Response.Headers.ContentDisposition = "inline";
             return Results.File(bytes, type);
         }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();

@@ -258,6 +258,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         opened.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
         (await opened.Content.ReadAsByteArrayAsync(Ct)).ShouldBe(pdf);
         opened.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("sandbox");
+        opened.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("attachment"); // a PDF is downloaded: built-in viewers do not run sandboxed
         opened.Headers.CacheControl!.NoStore.ShouldBeTrue();
         var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.RequestDocumentOpened).ToListAsync(Ct));
         events.Count.ShouldBe(1);
