@@ -842,7 +842,7 @@ public sealed class DataSubjectRequests(
         sb.Append("<h1>").Append(E(RequestKinds.Name(a.Kind).Ja)).Append("のご請求への回答</h1>\n");
         sb.Append("<p>受付番号 ").Append(E(a.Reference)).Append("／回答日 ").Append(E(a.AnsweredOnJst)).Append("／").Append(E(a.Company)).Append("</p>\n");
         if (a.RefusalCode is not null)
-            sb.Append("<p>誠に恐れ入りますが、次の理由により、ご請求に応じることができません（").Append(E(a.RefusalLaw)).Append("）。</p>\n<p><strong>")
+            sb.Append("<p>誠に恐れ入りますが、次の理由により、ご請求に応じることができません（").Append(E(a.RefusalLawJa ?? a.RefusalLaw)).Append("）。</p>\n<p><strong>")
               .Append(E(a.RefusalJa)).Append("</strong></p>\n<p lang=\"en\">").Append(E(a.RefusalEn)).Append("</p>\n");
         if (a.Items.Count > 0)
         {
@@ -919,9 +919,13 @@ public sealed class DataSubjectRequests(
         if (note is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"The note is longer than {MaxDetailsLength} characters.");
         var r = await GetAsync(id, ct);
         RequireOpen(r);
+        if (!reason.AppliesTo(r.Kind))
+            throw new MamoriException(ErrorCode.RequestUnknownRefusalReason,
+                $"The reason '{reason.Code}' ({reason.Law}) does not apply to this kind of request; use one of: {string.Join(", ", RefusalReasons.For(r.Kind).Select(x => x.Code))}.");
         var current = await policies.RequireCurrentAsync(ct);
         var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, RequestOutcome.Refused, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            current.Model.Company?.LegalName?.Ja ?? "", [], string.IsNullOrWhiteSpace(note) ? null : note.Trim(), reason.Code, reason.Law, reason.Ja, reason.En);
+            current.Model.Company?.LegalName?.Ja ?? "", [], string.IsNullOrWhiteSpace(note) ? null : note.Trim(), reason.Code, reason.Law, reason.Ja, reason.En,
+            RefusalLawJa: reason.LawJa);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         StoreArtifacts(r, [(ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)),
             (ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(AnswerHtml(answer)))]);
@@ -931,7 +935,7 @@ public sealed class DataSubjectRequests(
         var entries = new List<AuditEntry>();
         Move(r, RequestStatus.Refused, actor, reason.Code, entries);
         Notify(r, Details(r), "refused", Subject(current.Model, r, "ご請求への回答", "Answer to your request"),
-            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）について、次の理由によりお応えできません（{reason.Law}）。\n{reason.Ja}",
+            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）について、次の理由によりお応えできません（{reason.LawJa}）。\n{reason.Ja}",
                 $"We cannot comply with your request {r.Reference} for this reason ({reason.Law}):\n{reason.En}"));
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);

@@ -73,7 +73,7 @@ public sealed record ExecuteOptions
 public sealed record RequestAnswer(
     string Format, string Reference, RequestKind Kind, RequestOutcome Outcome, string AnsweredOnJst, string Company,
     IReadOnlyList<string> Items, string? Note, string? RefusalCode, string? RefusalLaw, string? RefusalJa, string? RefusalEn,
-    IReadOnlyList<string>? ItemsEn = null)
+    IReadOnlyList<string>? ItemsEn = null, string? RefusalLawJa = null)
 {
     public const string FormatId = "mamori.answer/1";
 }

@@ -274,7 +274,7 @@ public static class RequestConsolePages
                 <label for="note">{T(http, "回答文（苦情・お問合せは必須）", "Answer text (required for complaints)")}</label><textarea id="note" name="note" rows="4" maxlength="10000"></textarea>
                 """), executeConfirm) : default)}
             {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
-                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.All.Select(x => H.F($"""<option value="{x.Code}">{x.Law} {T(http, x.Ja, x.En)}</option>"""))}</select>
+                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}">{T(http, x.LawJa.Replace("個人情報保護法", "法", StringComparison.Ordinal), x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
                 <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000"></textarea>
                 """), T(http, "お断りの回答を本人に送り、請求を終了します。よろしいですか？", "Send the refusal to the person and close the request?"))}
             {Button("withdraw", "取下げを記録する", "Record withdrawal", confirm: T(http, "取下げを記録し、請求を終了します。よろしいですか？", "Record the withdrawal and close the request?"))}

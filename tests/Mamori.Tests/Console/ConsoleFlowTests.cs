@@ -319,6 +319,10 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         ConfirmOf("refuse").ShouldBe("お断りの回答を本人に送り、請求を終了します。よろしいですか？");
         ConfirmOf("withdraw").ShouldBe("取下げを記録し、請求を終了します。よろしいですか？");
         ConfirmOf("start").ShouldBeNull(); // a step that only moves the request on does not ask
+        // A disclosure can be refused only on the grounds its articles allow, cited in Japanese.
+        var reasons = Regex.Matches(page, """<option value="([a-z-]+)">法第""").Select(m => m.Groups[1].Value).ToList();
+        reasons.ShouldBe(["harm-to-person", "business-impediment", "violates-law", "identity-not-verified", "fee-not-paid", "unjustified"]);
+        page.ShouldContain("""<option value="harm-to-person">法第33条第2項第1号 開示することにより""");
     }
 
     // Regression: a console link to a missing object showed problem JSON in the browser, and an unknown console path an empty page.

@@ -218,11 +218,15 @@ public sealed class RequestEndToEndTests(PostgresCluster cluster)
     {
         var (s, id, _, _) = await VerifiedAsync(provider, cluster, "erasure");
         await using var _ = s.App;
+        // A reason of another article is refused: "the data is accurate" answers a correction, not an erasure.
+        await (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(s.Staff, $"/api/requests/{id}/refuse", new { reason = "data-accurate" }, Ct)).ShouldBeProblemAsync(System.Net.HttpStatusCode.BadRequest, "MAMORI-5017");
         var refused = await s.PostAsync(id, "refuse", new { reason = "no-grounds", note = "ご契約が継続中のため、利用の必要がなくなったとは認められません。" });
         refused.GetProperty("status").GetString().ShouldBe("refused");
         refused.GetProperty("refusalReason").GetString().ShouldBe("no-grounds");
         var html = Encoding.UTF8.GetString(await s.AnswerAsync(id, "html"));
-        html.ShouldContain("Art.35");
+        // The Japanese answer cites the article in Japanese (it said "Art.35(1)(3)(5)").
+        html.ShouldContain("ご請求に応じることができません（個人情報保護法第35条第1項・第3項・第5項）");
+        html.ShouldNotContain("Art.35");
         html.ShouldContain("ご契約が継続中のため");
         (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
     }
