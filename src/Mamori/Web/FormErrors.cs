@@ -57,6 +57,19 @@ public static class FormErrors
         },
         ErrorCode.UnknownService => ("選択されたサービスは、当社のプライバシーポリシーにありません。", "The service chosen is not in our privacy policy."),
         ErrorCode.PolicyNotPublished => ("プライバシーポリシーがまだ公開されていないため、お受けできません。", "No privacy policy is published yet, so we cannot take this."),
+        // The person's status page: codes, uploads, withdrawal.
+        ErrorCode.RequestCodeInvalid => ("確認コードが正しくないか、まだお送りしていません。メールでお送りした6桁のコードをご入力ください。", "The code is not correct, or none was sent yet; enter the 6-digit code from our e-mail."),
+        ErrorCode.RequestCodeExpired => ("確認コードの有効期限が切れました。新しいコードをお受け取りください。", "The code has expired; ask for a new one."),
+        ErrorCode.RequestCodeAttempts => ("確認コードの入力誤りが上限に達しました。新しいコードをお受け取りください。", "Too many wrong codes; ask for a new one."),
+        ErrorCode.RequestNoVaultContact => ("確認コードをお送りできるメールアドレスがありません。書類で本人確認をお願いします。", "We hold no e-mail address to send a code to; please verify with documents."),
+        ErrorCode.RequestUploadTooLarge => ("ファイルが大きすぎます。サイズを小さくしてお送りください。", e.Message),
+        ErrorCode.RequestUploadType => ("お送りいただけるのは画像（JPEG、PNG、GIF、WebP、TIFF、HEIC）と PDF のファイルだけです。", "Only images (JPEG, PNG, GIF, WebP, TIFF, HEIC) and PDF files are accepted."),
+        ErrorCode.RequestUnknownDocument => ("その書類は、このご請求に必要な書類にありません。一覧からお選びください。", "That document is not one this request needs; choose one from the list."),
+        ErrorCode.RequestDocumentTooOld => ("この書類は発行からの期間が長すぎるか、発行日が入力されていません。有効期間内に発行された書類を、発行日とともにお送りください。",
+            "The document is too old, or its issue date is missing: send one issued within the period, with its issue date."),
+        ErrorCode.RequestInvalidTransition => ("このご請求では、現在その操作はできません。", "This cannot be done for the request at this stage."),
+        ErrorCode.RequestClosed => ("このご請求はすでに終了しています。", "This request is already closed."),
+        ErrorCode.MissingField when e.Reason == "withdraw-confirm" => ("取り下げる場合は、確認の欄にチェックを入れてください。", "To withdraw, tick the box to confirm."),
         ErrorCode.IncidentInvalidFacts => e.Reason switch
         {
             "title" => ("件名を200文字以内で入力してください。", "Give a title of at most 200 characters."),

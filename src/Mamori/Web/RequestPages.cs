@@ -102,7 +102,7 @@ public static class RequestPages
                 // A withdrawal cannot be undone: the person ticks the box first (the page has no script to ask).
                 return await ActAsync(http, lang, prefix, token, (requests, r) => confirm == "yes"
                     ? requests.WithdrawAsync(r, Subject(r), http.RequestAborted)
-                    : throw new MamoriException(ErrorCode.MissingField, L(lang, "取り下げる場合は、確認の欄にチェックを入れてください。", "To withdraw, tick the box to confirm.")));
+                    : throw new MamoriException(ErrorCode.MissingField, "Tick the box to confirm the withdrawal.") { Reason = "withdraw-confirm" });
             }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             // Multipart: the body limit must be raised before the form is read, so anti-forgery is validated by hand.
@@ -168,11 +168,10 @@ public static class RequestPages
         var title = e.Code == ErrorCode.RequestStatusLinkInvalid ? L(lang, "リンクが無効です", "This link is not valid") : L(lang, "エラー", "Error");
         var text = e.Code == ErrorCode.RequestStatusLinkInvalid
             ? L(lang, "この状況確認リンクは無効です。受付時にお送りしたメッセージのリンクをご利用ください。", "This status link is not valid. Use the link from the message we sent you.")
-            : e.Message;
+            : lang == NoticeLanguage.En ? FormErrors.Explain(e).En : FormErrors.Explain(e).Ja;
         return PublicLayout(http, lang, title, H.F($"""<h1>{title}</h1><p class="error" role="alert">{text} ({ErrorCodes.Format(e.Code)})</p>"""));
     }
 
-    private static Html Error(MamoriException? e) => e is null ? default : H.F($"""<p class="error" role="alert">{e.Message} ({ErrorCodes.Format(e.Code)})</p>""");
 
     /// <summary>What the person typed into the request form, to show it again when the form is refused (file inputs excepted).</summary>
     private sealed record FormInput(string? Kind, string? RequesterRole, string? Name, string? Email, string? Phone, string? Address, string? AgentName,
@@ -318,7 +317,7 @@ public static class RequestPages
             """);
         return PublicLayout(http, lang, L(lang, "ご請求の状況", "Your request"), H.F($"""
             <h1>{L(lang, "ご請求の状況", "Your request")}</h1>
-            {Error(error)}
+            {FormErrors.Block(error, lang)}
             <dl>
               <dt>{L(lang, "受付番号", "Reference")}</dt><dd>{v.Reference}</dd>
               <dt>{L(lang, "種類", "Kind")}</dt><dd>{L(lang, kja, ken)}</dd>

@@ -105,7 +105,8 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         var code = Code().Match(codeMail).Groups[1].Value;
         var wrong = await browser.PostAsync($"/requests/status/{token}/code", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af, ["code"] = code == "000000" ? "111111" : "000000" }), Ct);
         wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await wrong.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-5012");
+        // In the page's language (it showed "The code is not correct." on the Japanese page).
+        (await wrong.Content.ReadAsStringAsync(Ct)).ShouldContain("確認コードが正しくないか、まだお送りしていません。メールでお送りした6桁のコードをご入力ください。 (MAMORI-5012)");
         var right = await browser.PostAsync($"/requests/status/{token}/code", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af, ["code"] = code }), Ct);
         right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
