@@ -352,7 +352,10 @@ public static class RequestConsolePages
 
     /// <summary>The fee as the officer needs it: amount, and whether it is awaited, paid, waived or not charged.</summary>
     private static string FeeStatus(HttpContext http, RequestView v) =>
-        v.FeeYen == 0 && !v.FeeWaived ? T(http, "なし（または本人確認後に確定）", "none (or set after verification)")
+        v.FeeYen == 0 && !v.FeeWaived
+            ? (v.VerifiedAt is not null || v.Status is RequestStatus.InProgress or RequestStatus.Answered or RequestStatus.Refused or RequestStatus.Withdrawn
+                ? T(http, "なし", "none")
+                : T(http, "なし（または本人確認後に確定）", "none (or set after verification)"))
         : $"{v.FeeYen:N0} {T(http, "円", "yen")} — " + (v.FeeWaived ? T(http, "免除", "waived")
             : v.PaidAt is { } paid ? T(http, "入金確認済み", "paid") + " " + Jst(paid)
             : v.InvoicedAt is not null ? T(http, "入金待ち（期限停止中）", "awaiting payment (clock paused)")

@@ -286,6 +286,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         page.ShouldContain("""<p class="notice" role="status">確認を開始しました。</p>""");
         page.ShouldContain("""<span class="muted">(職員が確認を開始)</span>""");
         page.ShouldNotContain("(staff)");
+        page.ShouldContain("""<dd id="fee-status">なし（または本人確認後に確定）</dd>"""); // a disclosure's fee is set once identity is verified
         (await s.GetStringAsync($"/console/requests/{request}?done=<b>x</b>")).ShouldNotContain("class=\"notice\"");
         (await s.GetStringAsync($"/console/requests/{request}?lang=en")).ShouldContain("(checking started by staff)");
     }
@@ -303,6 +304,17 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var page = await s.GetStringAsync(location);
         page.ShouldContain("この部門の棚卸しを開始・記録できるのは、部門の個人情報管理者と管理責任者だけです。担当は「組織」のページで指名します。 (MAMORI-9001)");
         page.ShouldNotContain("docs/errors.md");
+    }
+
+    // Regression: an answered request without a fee still said 「なし（または本人確認後に確定）」.
+    [Fact]
+    public async Task RequestPage_AnsweredWithoutFee_FeeSaysNone()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var (request, _) = await RequestAsync(app, tenant); // names nobody we hold: answered "no data" at once
+        var page = await (await SessionAsync(app, tenant, Roles.Operator)).GetStringAsync($"/console/requests/{request}");
+        page.ShouldContain("""<dd id="fee-status">なし</dd>""");
     }
 
     [Fact]
