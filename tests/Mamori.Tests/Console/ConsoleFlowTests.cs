@@ -236,8 +236,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     {
         var (app, tenant, _) = await StartAsync(cluster, provider);
         await using var __ = app;
-        // The letter names a person we hold (a request with no match is answered "no data" at once and closed).
-        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        await RequesterHeldAsync(app, tenant);
         var (request, token) = await RequestAsync(app, tenant);
         byte[] pdf = [.. "%PDF-1.4\n%test document\n"u8];
         var upload = new MultipartFormDataContent
@@ -277,7 +276,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     {
         var (app, tenant, _) = await StartAsync(cluster);
         await using var __ = app;
-        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        await RequesterHeldAsync(app, tenant);
         var (request, _) = await RequestAsync(app, tenant);
         var s = await SessionAsync(app, tenant, Roles.Operator);
         var started = await s.PostAsync($"/console/requests/{request}", $"/console/requests/{request}/action", [F("action", "start")]);
@@ -322,7 +321,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     {
         var (app, tenant, _) = await StartAsync(cluster);
         await using var __ = app;
-        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        await RequesterHeldAsync(app, tenant);
         var (request, _) = await RequestAsync(app, tenant);
         var page = await (await SessionAsync(app, tenant, Roles.Operator)).GetStringAsync($"/console/requests/{request}");
         string? ConfirmOf(string action) => Regex.Match(page, $"""<form method="post" action="/console/requests/{request}/action" class="stack"(?: data-confirm="([^"]*)")?>[^\n]*?name="action" value="{action}">""") is { Success: true } m
@@ -425,8 +424,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     {
         var (app, tenant, _) = await StartAsync(cluster);
         await using var __ = app;
-        // The letter names a person we hold (a request with no match is answered "no data" at once and closed).
-        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        await RequesterHeldAsync(app, tenant);
         await RequestAsync(app, tenant);
         var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
 

@@ -27,7 +27,7 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
         // A letter naming nobody we hold is answered at once ("no data"): its answer files exist.
         var (request, token) = await RequestAsync(app, tenant);
         // A second letter names a person we hold, so it stays open and takes an uploaded identity document.
-        await Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+        await RequesterHeldAsync(app, tenant);
         var (open, _) = await RequestAsync(app, tenant);
         var document = await app.InTenantAsync(tenant, async (sp, _) =>
         {

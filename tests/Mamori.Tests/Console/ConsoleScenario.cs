@@ -28,6 +28,13 @@ public static class ConsoleScenario
         return (app, tenant.Id, subject);
     }
 
+    /// <summary>
+    /// Stores the person <see cref="RequestAsync"/>'s letter names as an ISP customer, so a request made after it matches
+    /// someone we hold and stays open (a letter naming nobody is answered "no data" at once and closed).
+    /// </summary>
+    public static Task<Guid> RequesterHeldAsync(TestApp app, Guid tenant) =>
+        Vault.VaultScenario.IspCustomerAsync(app, tenant, new Vault.VaultScenario.Person("試験 花子", "hanako@example.jp", "090-1111-2222", "東京都千代田区1-2-3", ""));
+
     /// <summary>A disclosure request from a certified letter: its id and private status token.</summary>
     public static Task<(Guid Id, string Token)> RequestAsync(TestApp app, Guid tenant) => app.InTenantAsync(tenant, async (sp, _) =>
     {
