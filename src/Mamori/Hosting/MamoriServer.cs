@@ -128,7 +128,7 @@ public static class MamoriServer
             // few per minute per address, against enumeration, code guessing and mail flooding.
             o.AddPolicy("public-form", http => PerAddress(http, config, "PublicForm", 10));
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiSetup.Configure);
         builder.Services.AddSingleton<VaultJobs>();
         // First hosted service: a SQLite database is held by one server at a time, and restore refuses while it is.
         builder.Services.AddHostedService<ServerLock>();

@@ -88,6 +88,52 @@ public sealed partial class ServerTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task OpenApi_Document_TypesEveryStringAndDeclaresApiKeyAuth()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var json = await app.Client().GetStringAsync("/openapi/v1.json", Ct);
+        var doc = JsonDocument.Parse(json).RootElement;
+
+        // Every JSON string passes a custom converter (NUL refusal); without a schema transformer each one came out as
+        // an empty schema ("anything"): 37 parameters and most body properties.
+        var untyped = new List<string>();
+        void Walk(JsonElement e, string path)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in e.EnumerateObject())
+                {
+                    var here = path + "/" + p.Name;
+                    var isSchema = p.Name == "schema" || path.EndsWith("/properties", StringComparison.Ordinal);
+                    if (isSchema && p.Value.ValueKind == JsonValueKind.Object && !p.Value.EnumerateObject().Any()) untyped.Add(here);
+                    Walk(p.Value, here);
+                }
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in e.EnumerateArray()) Walk(item, path + "/" + i++);
+            }
+        }
+        Walk(doc, "");
+        untyped.ShouldBeEmpty();
+        var lookup = doc.GetProperty("components").GetProperty("schemas").GetProperty("LookupBody").GetProperty("properties");
+        lookup.GetProperty("purpose").GetProperty("type").GetString().ShouldBe("string");
+        lookup.GetProperty("email").GetProperty("type").EnumerateArray().Select(t => t.GetString()).ShouldBe(["null", "string"], ignoreOrder: true);
+
+        var schemes = doc.GetProperty("components").GetProperty("securitySchemes");
+        schemes.GetProperty("bearer").GetProperty("scheme").GetString().ShouldBe("bearer");
+        schemes.GetProperty("apiKey").GetProperty("name").GetString().ShouldBe("X-Api-Key");
+        var read = doc.GetProperty("paths").GetProperty("/api/subjects/{id}").GetProperty("get");
+        read.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).ShouldBe(["bearer", "apiKey"]);
+        read.GetProperty("description").GetString()!.ShouldContain("ReadSubjects");
+        doc.GetProperty("paths").GetProperty("/api/requests/status/{token}").GetProperty("get").TryGetProperty("security", out _).ShouldBeFalse();
+
+        var parsed = Microsoft.OpenApi.OpenApiDocument.Parse(json, "json");
+        parsed.Diagnostic!.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Console_Anonymous_RedirectsToLogin()
     {
         await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
