@@ -71,7 +71,7 @@ public sealed class DataSubjectRequests(
         {
             if (procedures.NotAccepted.Contains(input.Channel) || (procedures.Channels.Count > 0 && !procedures.Channels.Contains(input.Channel)))
                 throw new MamoriException(ErrorCode.RequestChannelNotAccepted,
-                    $"The policy does not accept requests by {input.Channel}; accepted: {string.Join(", ", procedures.Channels)}.")
+                    $"The policy does not accept requests by {Kebab(input.Channel)}; accepted: {string.Join(", ", procedures.Channels.Select(c => Kebab(c)))}.")
                 {
                     Reason = "channel", ReasonArgs = [input.Channel.ToString(), .. procedures.Channels.Select(c => c.ToString())],
                 };
@@ -1043,7 +1043,8 @@ public sealed class DataSubjectRequests(
         entries.Add(new(AuditCode.RequestStatusChanged, actor, TargetId: r.Id.ToString(), ReasonCode: $"{Kebab(from)}>{Kebab(to)}", Categories: reasonCode));
     }
 
-    private static string Kebab(RequestStatus s) => JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString());
+    /// <summary>An enum value as the API spells it (JSON enums are kebab-case).</summary>
+    private static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     private string StatusUrl(DataSubjectRequest r, string token) =>
         $"{Settings.PublicBaseUrl.TrimEnd('/')}{(r.Language == "en" ? "/en" : "")}/requests/status/{token}";

@@ -35,6 +35,18 @@ public sealed class RequestBadInputTests(PostgresCluster cluster)
         (await CountAsync(s)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task Intake_ChannelNotAccepted_DetailSpellsChannelsAsTheApi()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        var p = NewPerson();
+        var response = await s.Staff.PostAsJsonAsync("/api/requests", new { kind = "disclosure", channel = "web-form", name = p.Name, email = p.Email }, Ct);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-5002");
+        // The detail named the enum members ("WebForm", "CertifiedMail"), which the API never accepts or returns.
+        problem.GetProperty("detail").GetString().ShouldBe("The policy does not accept requests by web-form; accepted: certified-mail.");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Documents_MissingStaleOrBadUpload_ProblemCodesNothingStored(string provider)
     {
