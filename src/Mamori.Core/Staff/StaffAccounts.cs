@@ -25,7 +25,7 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
     {
         email = NormalizeEmail(email);
-        if (email.Length is < 3 or > 254 || email.IndexOf('@') is <= 0 || email.EndsWith('@'))
+        if (!Vault.EmailAddress.IsValid(email))
             throw new MamoriException(ErrorCode.InvalidValue, "The email address is not valid.");
         if (roles.Count == 0) throw new MamoriException(ErrorCode.UnknownRole, "A user needs at least one role.");
         var known = await KnownRolesAsync(ct);

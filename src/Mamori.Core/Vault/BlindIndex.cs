@@ -37,7 +37,7 @@ public static class BlindIndex
         {
             case LookupKind.Email:
                 v = v.ToLowerInvariant();
-                if (v.Length is < 3 or > 254 || v.IndexOf('@') <= 0 || v.EndsWith('@') || v.Contains(' '))
+                if (!EmailAddress.IsValid(v))
                     throw new MamoriException(ErrorCode.InvalidFieldValue, "An email field is not a valid address.");
                 return v;
             case LookupKind.Phone:
