@@ -53,6 +53,8 @@ public static class PolicyCodes
     public const string MyNumberProvisionNotAllowed = "MAMORI-2052";
     public const string SubjectTypeWithoutPurpose = "MAMORI-2053";
     public const string MyNumberViewerNotDesignated = "MAMORI-2054";
+    public const string RoleBuiltIn = "MAMORI-2055";
+    public const string RoleUnnamed = "MAMORI-2056";
 
     // 2100-2119: command line
     public const string CliOutputFailed = "MAMORI-2100";

@@ -141,6 +141,7 @@ public static class PolicyLoader
         var companyReader = top.Map("company", "company", required: true);
         var companyValue = companyReader is null ? new Company() : PolicyBinder.BindCompany(companyReader);
         var managers = top.Map("privacyManagers", "privacyManagers") is { } pm ? PolicyBinder.BindManagers(pm) : null;
+        var roles = PolicyBinder.BindRoles(top);
         var security = top.Map("securityMeasures", "securityMeasures") is { } sm ? PolicyBinder.BindSecurity(sm) : null;
         var established = top.Date("established");
         var amendments = PolicyBinder.BindAmendments(top);
@@ -214,6 +215,7 @@ public static class PolicyLoader
             Company = companyValue,
             Contact = scope.Contact,
             PrivacyManagers = managers,
+            Roles = roles,
             SubjectTypes = scope.SubjectTypes,
             DataCategories = scope.DataCategories,
             AcquisitionMethods = scope.AcquisitionMethods,

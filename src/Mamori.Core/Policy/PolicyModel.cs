@@ -18,6 +18,8 @@ public sealed record PolicyModel : IPolicyScope
     public required Company Company { get; init; }
     public Contact? Contact { get; init; }
     public PrivacyManagers? PrivacyManagers { get; init; }
+    /// <summary>Names of the staff roles the policy refers to (<c>viewers</c>, <c>designatedRoles</c>); null when the policy declares none.</summary>
+    public IReadOnlyList<StaffRole>? Roles { get; init; }
     public IReadOnlyList<SubjectType> SubjectTypes { get; init; } = [];
     public IReadOnlyList<DataCategory> DataCategories { get; init; } = [];
     public IReadOnlyList<AcquisitionMethod> AcquisitionMethods { get; init; } = [];
@@ -178,6 +180,12 @@ public sealed record PrivacyManagers
 public sealed record Manager(LocalizedText Title, LocalizedText? Name = null);
 
 public sealed record DepartmentManager(string Id, LocalizedText Department, LocalizedText Title);
+
+/// <summary>
+/// A staff role the policy refers to by id (who may unmask a category, who handles My Number), with the name people read.
+/// The four built-in roles (admin, privacy-officer, operator, auditor) are named by Mamori and cannot be declared.
+/// </summary>
+public sealed record StaffRole(string Id, LocalizedText Name, LocalizedText? Description = null);
 
 /// <summary>A kind of person whose data is handled (customer, employee, shareholder…), S-02.</summary>
 public sealed record SubjectType(string Id, LocalizedText Name);

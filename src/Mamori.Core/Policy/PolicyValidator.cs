@@ -24,6 +24,7 @@ public static class PolicyValidator
         v.CheckScope(p, "company policy");
         foreach (var s in p.Services) v.CheckScope(p.Resolve(s.Id), $"service '{s.Id}'");
         v.CheckGlobal();
+        v.CheckRoles();
     }
 
     private sealed class Checker(PolicyModel p, SourceMap map, DiagnosticBag diags, SourcePos fallback)
@@ -245,6 +246,31 @@ public static class PolicyValidator
                 if (cats.TryGetValue(categories[i], out var c) && c.MyNumber)
                     Error(owner, $"categories[{i}]", PolicyCodes.MyNumberProvisionNotAllowed,
                         $"My Number category '{c.Id}' may not be provided to {name} (MNA Art.19, L-28).");
+        }
+
+        /// <summary>
+        /// Roles: a built-in role cannot be renamed; a role the policy refers to without a name is warned once, at its first
+        /// reference, since staff would otherwise choose among bare ids (「sms-manager」) on the users and training pages.
+        /// </summary>
+        public void CheckRoles()
+        {
+            var declared = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in p.Roles ?? [])
+            {
+                declared.Add(r.Id);
+                if (Staff.Roles.IsBuiltIn(r.Id))
+                    Error(r, null, PolicyCodes.RoleBuiltIn, $"Role '{r.Id}' is built in and named by Mamori; declare only the policy's own roles.");
+            }
+            var warned = new HashSet<string>(StringComparer.Ordinal);
+            void Referenced(object owner, string field, IReadOnlyList<string> roles)
+            {
+                for (var i = 0; i < roles.Count; i++)
+                    if (!Staff.Roles.IsBuiltIn(roles[i]) && !declared.Contains(roles[i]) && warned.Add(roles[i]))
+                        diags.Warning(At(owner, $"{field}[{i}]"), PolicyCodes.RoleUnnamed,
+                            $"Role '{roles[i]}' has no name: declare it under 'roles' in company.yaml with name {{ja, en}}.");
+            }
+            foreach (var c in p.DataCategories.Concat(p.Services.SelectMany(s => s.DataCategories))) Referenced(c, "viewers", c.Viewers);
+            if (p.MyNumber is { } mn) Referenced(mn, "designatedRoles", mn.DesignatedRoles);
         }
 
         /// <summary>Hygiene across all scopes: unused categories and subject types without purposes are warned.</summary>

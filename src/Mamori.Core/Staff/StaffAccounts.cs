@@ -16,6 +16,8 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         {
             foreach (var role in current.Model.DataCategories.SelectMany(c => c.Viewers)) known.Add(role);
             foreach (var role in current.Model.Services.SelectMany(x => x.DataCategories).SelectMany(c => c.Viewers)) known.Add(role);
+            foreach (var role in current.Model.MyNumber?.DesignatedRoles ?? []) known.Add(role);
+            foreach (var role in current.Model.Roles ?? []) known.Add(role.Id);
         }
         return known;
     }

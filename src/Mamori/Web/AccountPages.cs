@@ -56,6 +56,7 @@ public static class AccountPages
     private static async Task<Html> PageAsync(HttpContext http, string? done, string? error)
     {
         var c = http.Caller();
+        var roleLabels = await RoleLabelsAsync(http);
         var sessions = c.UserId is { } uid ? await http.RequestServices.GetRequiredService<SignIn>().ActiveSessionsAsync(uid, http.RequestAborted) : [];
         var notice = done switch
         {
@@ -71,7 +72,7 @@ public static class AccountPages
         var title = T(http, "アカウント", "Account");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
-            <p>{c.Email} ({RoleNames(http, c.Roles)})</p>
+            <p>{c.Email} ({roleLabels.Names(c.Roles)})</p>
             {Notice(notice)}{Error(error)}
             <h2 id="pw-h">{T(http, "パスワードの変更", "Change password")}</h2>
             <form method="post" action="/console/account/password" class="stack" aria-labelledby="pw-h">

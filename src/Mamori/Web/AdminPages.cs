@@ -91,6 +91,7 @@ public static class AdminPages
     {
         var users = await http.RequestServices.GetRequiredService<StaffAccounts>().ListAsync(http.RequestAborted);
         var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
+        var roleLabels = await RoleLabelsAsync(http);
         var notice = done switch
         {
             "created" => T(http, "ユーザーを作成しました。", "User created."),
@@ -99,12 +100,12 @@ public static class AdminPages
             _ => null,
         };
         var rows = users.Select(u => H.F($"""
-            <tr><td>{u.Email}</td><td>{RoleNames(http, u.Roles)}</td>
+            <tr><td>{u.Email}</td><td>{roleLabels.Names(u.Roles)}</td>
             <td>{(u.Disabled ? H.F($"<span class=\"error\">{T(http, "無効", "Disabled")}</span> {Jst(u.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td>
             <td>{Jst(u.CreatedAt)}</td>
             <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
             """));
-        var roleBoxes = RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {RoleChoice(http, r)}</label>"""));
+        var roleBoxes = RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>"""));
         var title = T(http, "ユーザー", "Users");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
@@ -127,6 +128,7 @@ public static class AdminPages
     private static async Task<Html> KeysAsync(HttpContext http, string? done, string? error, ApiKeys.Created? created)
     {
         var keys = await http.RequestServices.GetRequiredService<ApiKeys>().ListAsync(http.RequestAborted);
+        var roleLabels = await RoleLabelsAsync(http);
         Html secret = created is null ? default : H.F($"""
             <section class="secret" role="status" aria-labelledby="secret-h">
             <h2 id="secret-h">{T(http, "新しい API キー", "New API key")}: {created.Key.Name}</h2>
@@ -137,11 +139,11 @@ public static class AdminPages
             """);
         var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.") : null;
         var rows = keys.Select(k => H.F($"""
-            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{RoleCell(http, k.Role)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
+            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{roleLabels.Cell(k.Role)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
             <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
         // A key takes one built-in role (ApiKeys refuses the policy's roles, MAMORI-1109), so only those are offered.
-        var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}">{RoleChoice(http, r)}</option>"""));
+        var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}">{roleLabels.Choice(r)}</option>"""));
         var title = T(http, "API キー", "API keys");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>

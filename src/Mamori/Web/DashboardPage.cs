@@ -78,10 +78,11 @@ public static class DashboardPage
             ops = H.F($"{keys}{counts}{retention}");
         }
 
+        var roleLabels = await RoleLabelsAsync(http);
         var title = T(http, "ダッシュボード", "Dashboard");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
-            <p class="muted">{T(http, "ログイン中", "Signed in as")}: <strong>{c.Email ?? c.Actor.ToString()}</strong> ({RoleNames(http, c.Roles)})</p>
+            <p class="muted">{T(http, "ログイン中", "Signed in as")}: <strong>{c.Email ?? c.Actor.ToString()}</strong> ({roleLabels.Names(c.Roles)})</p>
             {Notice(notice)}
             <div class="cards">
             {Html.Join(panels)}

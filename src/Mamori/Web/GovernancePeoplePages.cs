@@ -164,6 +164,7 @@ public static class GovernancePeoplePages
         var view = await Svc<Organisation>(http).ViewAsync(http.RequestAborted);
         var emails = view.Staff.ToDictionary(s => s.UserId, s => s.Email);
         var canManage = Can(http, Permission.ManageOrganisation);
+        var roleLabels = await RoleLabelsAsync(http);
         var en = Lang(http) == "en";
         var depts = view.Departments.Select(d => H.F($"""
             <tr><td><code>{d.Id}</code></td><td>{(en ? d.NameEn : d.NameJa)}{(d.InPolicy ? default : H.F($" <span class=\"muted\">({T(http, "ポリシー外", "not in policy")})</span>"))}</td>
@@ -171,7 +172,7 @@ public static class GovernancePeoplePages
             <td>{d.ReviewEveryMonths}{T(http, "か月ごと", " months")}</td><td>{d.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, d.ReviewState)}</td></tr>
             """));
         var staff = view.Staff.Select(s => H.F($"""
-            <tr><td>{s.Email}</td><td>{RoleNames(http, s.Roles)}</td><td>{s.DepartmentId ?? "—"}</td><td>{s.Title ?? ""}</td>
+            <tr><td>{s.Email}</td><td>{roleLabels.Names(s.Roles)}</td><td>{s.DepartmentId ?? "—"}</td><td>{s.Title ?? ""}</td>
             <td>{(s.Disabled ? H.F($"<span class=\"error\">{T(http, "無効（退職等）", "Disabled (leaver)")}</span> {Jst(s.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td></tr>
             """));
         var resp = view.Responsibilities.Select(r => H.F($"""
@@ -271,11 +272,12 @@ public static class GovernancePeoplePages
         var events = await Svc<AccessReviews>(http).UnmaskEventsAsync(id, http.RequestAborted);
         var emails = (await Svc<StaffAccounts>(http).ListAsync(http.RequestAborted)).ToDictionary(u => u.Id, u => u.Email);
         var categories = await CategoryNamesAsync(http);
+        var roleLabels = await RoleLabelsAsync(http);
         var r = detail.Review;
         var open = r.Status == AccessReviewStatus.Open;
         Html Kind(AccessReviewLine l) => l.Kind switch
         {
-            AccessReviewLineKind.Role => H.F($"{T(http, "役割", "Role")}: {(Roles.IsBuiltIn(l.Item) ? RoleCell(http, l.Item) : H.F($"<code>{l.Item}</code>"))}"),
+            AccessReviewLineKind.Role => H.F($"{T(http, "役割", "Role")}: {roleLabels.Cell(l.Item)}"),
             AccessReviewLineKind.ApiKey => H.F($"{T(http, "API キー", "API key")}: {l.ItemName} ({Jst(l.CreatedAt)})"),
             _ => H.F($"""<span class="error">{T(http, "退職者等（無効）", "Leaver (disabled)")}</span> {Jst(l.DisabledAt)}<br>{T(http, "有効なセッション", "Live sessions")}: {l.LiveSessions} · {T(http, "有効な API キー", "Live keys")}: {l.LiveKeys}"""),
         };
@@ -318,10 +320,11 @@ public static class GovernancePeoplePages
         var training = Svc<TrainingRecords>(http);
         var courses = await training.CoursesAsync(http.RequestAborted);
         var status = await training.StatusAsync(null, http.RequestAborted);
+        var roleLabels = await RoleLabelsAsync(http);
         var en = Lang(http) == "en";
         var courseRows = courses.Select(c => H.F($"""
             <tr><td><code>{c.Code}</code></td><td>{(en ? c.TitleEn : c.TitleJa)}</td><td>{(c.EveryMonths == 0 ? T(http, "1回", "Once") : $"{c.EveryMonths}" + T(http, "か月ごと", " months"))}</td>
-            <td>{c.GraceDays}</td><td>{(c.Roles.Count == 0 ? T(http, "全スタッフ", "All staff") : RoleNames(http, c.Roles))}</td><td>{(c.Active ? "✔" : "—")}</td></tr>
+            <td>{c.GraceDays}</td><td>{(c.Roles.Count == 0 ? T(http, "全スタッフ", "All staff") : roleLabels.Names(c.Roles))}</td><td>{(c.Active ? "✔" : "—")}</td></tr>
             """));
         // A course by its configured title with its code beside it (the code is what the API and the forms take).
         var titles = courses.ToDictionary(c => c.Id, c => en && c.TitleEn is { Length: > 0 } t ? t : c.TitleJa);
@@ -330,7 +333,7 @@ public static class GovernancePeoplePages
         var statusRows = status.OrderByDescending(s => s.State == DueState.Overdue).ThenBy(s => s.DueOn).Select(s => H.F($"""
             <tr><td>{s.Email}</td><td>{CourseCell(s)}</td><td>{(s.LastCompletedOn is { } l ? l.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td>
             <td>{(s.DueOn is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—")}</td><td>{StateBadge(http, s.State)}</td>
-            <td>{(s.SuspendedRoles.Count == 0 ? "" : RoleNames(http, s.SuspendedRoles))}</td></tr>
+            <td>{(s.SuspendedRoles.Count == 0 ? "" : roleLabels.Names(s.SuspendedRoles))}</td></tr>
             """));
         Html forms = default;
         if (Can(http, Permission.ManageTraining))
@@ -346,7 +349,7 @@ public static class GovernancePeoplePages
                 <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" value="12">
                 <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" value="30">
                 <fieldset><legend>{T(http, "対象の役割（なし = 全スタッフ）", "Roles that must take it (none = all staff)")}</legend>
-                {RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {RoleChoice(http, r)}</label>"""))}</fieldset>
+                {RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {roleLabels.Choice(r)}</label>"""))}</fieldset>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="done-form-h">{T(http, "受講の記録", "Record a completion")}</h2>
                 <form method="post" action="{Base}/training/completion" class="stack" aria-labelledby="done-form-h">{AntiforgeryField(http)}

@@ -131,26 +131,6 @@ public static class Pages
         return await http.Request.ReadFormAsync(http.RequestAborted);
     }
 
-    /// <summary>A role by name in the page's language; a custom role keeps its id.</summary>
-    public static string RoleName(HttpContext http, string role) => role switch
-    {
-        Staff.Roles.Admin => T(http, "管理者", "Administrator"),
-        Staff.Roles.PrivacyOfficer => T(http, "個人情報保護管理者", "Privacy officer"),
-        Staff.Roles.Operator => T(http, "担当者", "Operator"),
-        Staff.Roles.Auditor => T(http, "監査担当", "Auditor"),
-        _ => role,
-    };
-
-    /// <summary>
-    /// A role to choose (an option or a check box, text only): a built-in role by name with its id beside it, 「管理者 (admin)」. The policy declares
-    /// its other roles by id alone (category <c>viewers</c>, My Number <c>designatedRoles</c>), so those keep their id.
-    /// </summary>
-    public static string RoleChoice(HttpContext http, string role) => Staff.Roles.IsBuiltIn(role) ? $"{RoleName(http, role)} ({role})" : role;
-
-    /// <summary>A role in a table: a built-in role by name with its id beside it; a role the policy declares by id alone keeps its id.</summary>
-    public static Html RoleCell(HttpContext http, string role) =>
-        Staff.Roles.IsBuiltIn(role) ? H.F($"{RoleName(http, role)} <code class=\"muted\">{role}</code>") : H.F($"{role}");
-
     /// <summary>Roles to choose from: the built-in ones first (in their usual order), then the policy's roles by id.</summary>
     public static IEnumerable<string> RoleOrder(IEnumerable<string> roles)
     {
@@ -158,7 +138,39 @@ public static class Pages
         return Staff.Roles.BuiltIn.Where(all.Contains).Concat(all.Where(r => !Staff.Roles.IsBuiltIn(r)).Order(StringComparer.Ordinal));
     }
 
-    public static string RoleNames(HttpContext http, IEnumerable<string> roles) => string.Join(T(http, "、", ", "), roles.Select(r => RoleName(http, r)));
+    /// <summary>Role names for a page, from Mamori (built-in roles) and from the policy in force (its <c>roles</c> section).</summary>
+    public static async Task<RoleLabels> RoleLabelsAsync(HttpContext http)
+    {
+        var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
+        var declared = (policy?.Model.Roles ?? []).ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+        return new RoleLabels(http, declared);
+    }
+
+    /// <summary>
+    /// A role in the page's language: a built-in role by Mamori's name, a role the policy declares under <c>roles</c> by that
+    /// name; a role the policy uses without naming it keeps its id (the policy check warns of it, MAMORI-2056).
+    /// </summary>
+    public sealed class RoleLabels(HttpContext http, IReadOnlyDictionary<string, Policy.LocalizedText> declared)
+    {
+        public string Name(string role) => role switch
+        {
+            Staff.Roles.Admin => T(http, "管理者", "Administrator"),
+            Staff.Roles.PrivacyOfficer => T(http, "個人情報保護管理者", "Privacy officer"),
+            Staff.Roles.Operator => T(http, "担当者", "Operator"),
+            Staff.Roles.Auditor => T(http, "監査担当", "Auditor"),
+            _ => declared.TryGetValue(role, out var name) ? name.Get(Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja) : role,
+        };
+
+        /// <summary>A role to choose (an option or a check box, text only): its name with its id beside it, 「管理者 (admin)」.</summary>
+        public string Choice(string role) => IsNamed(role) ? $"{Name(role)} ({role})" : role;
+
+        /// <summary>A role in a table: its name with its id beside it.</summary>
+        public Html Cell(string role) => IsNamed(role) ? H.F($"{Name(role)} <code class=\"muted\">{role}</code>") : H.F($"<code>{role}</code>");
+
+        public string Names(IEnumerable<string> roles) => string.Join(T(http, "、", ", "), roles.Select(Name));
+
+        private bool IsNamed(string role) => Staff.Roles.IsBuiltIn(role) || declared.ContainsKey(role);
+    }
 
     /// <summary>
     /// Data categories (the company's and its services') by their names in the policy in force, in the page's language ("氏名" for <c>name</c>). An id the

@@ -89,7 +89,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task ApiKeysAndUsers_Roles_BuiltInByNameWithIdBesidePolicyRolesById()
+    public async Task ApiKeysAndUsers_Roles_ByNameWithIdBeside()
     {
         var (app, tenant, _) = await StartAsync(cluster);
         await using var __ = app;
@@ -106,10 +106,10 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         (await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "sms-desk"), F("role", "sms-manager")])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await s.GetStringAsync("/console/apikeys?lang=en")).ShouldContain("<td>Privacy officer <code class=\"muted\">privacy-officer</code></td>");
 
-        // The roles to choose: the four built-in ones by name first, then the policy's, which it declares by id only (category viewers).
+        // The roles to choose: the four built-in ones by name first, then the policy's by the names its `roles` section gives.
         var users = await s.GetStringAsync("/console/users");
         users.ShouldContain("value=\"admin\"> 管理者 (admin)</label>");
-        users.ShouldContain("value=\"payroll-officer\"> payroll-officer</label>");
+        users.ShouldContain("value=\"payroll-officer\"> 給与・社会保険事務担当（個人番号事務取扱担当者） (payroll-officer)</label>");
         var boxes = System.Text.RegularExpressions.Regex.Matches(users, "name=\"roles\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         boxes.Take(4).ShouldBe([Roles.Admin, Roles.PrivacyOfficer, Roles.Operator, Roles.Auditor]);
         boxes.Skip(4).ShouldBe(boxes.Skip(4).Order(StringComparer.Ordinal).ToList());

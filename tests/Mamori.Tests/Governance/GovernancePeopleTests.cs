@@ -437,17 +437,19 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         (await officer.GetStringAsync(reviewPage + "?lang=en", Ct)).ShouldContain("<h1>Access review: ISP Division</h1>");
         (await officer.GetStringAsync("/console/governance/access-reviews", Ct)).ShouldContain(">ISP事業部</a> <code class=\"muted\">isp</code></td>");
 
-        // Training: the course by its title (code beside); the roles to choose, built-in ones by name first, the policy's by id.
+        // Training: the course by its title (code beside); the roles to choose, built-in ones first, each by name with its id.
         var training = await officer.GetStringAsync("/console/governance/training", Ct);
         training.ShouldContain("<td>個人情報保護の基礎 <code class=\"muted\">privacy-basics</code></td>");
         training.ShouldNotContain("<td><code>privacy-basics</code></td><td>—</td>");
         training.ShouldContain("<option value=\"privacy-basics\">個人情報保護の基礎 (privacy-basics)</option>");
         training.ShouldContain("name=\"roles\" value=\"admin\"> 管理者 (admin)</label>");
         training.ShouldContain("name=\"roles\" value=\"auditor\"> 監査担当 (auditor)</label>");
-        training.ShouldContain("name=\"roles\" value=\"billing\"> billing</label>");
+        // The policy's own roles by the names its `roles` section gives them (they were bare ids: 「billing」).
+        training.ShouldContain("name=\"roles\" value=\"billing\"> 料金・決済担当 (billing)</label>");
         training.IndexOf("value=\"auditor\"", StringComparison.Ordinal).ShouldBeLessThan(training.IndexOf("value=\"billing\"", StringComparison.Ordinal));
         var en = await officer.GetStringAsync("/console/governance/training?lang=en", Ct);
         en.ShouldContain("<td>Privacy basics <code class=\"muted\">privacy-basics</code></td>");
         en.ShouldContain("name=\"roles\" value=\"admin\"> Administrator (admin)</label>");
+        en.ShouldContain("name=\"roles\" value=\"sms-manager\"> SMS verification manager (sms-manager)</label>");
     }
 }

@@ -47,6 +47,7 @@ public sealed class PolicyFixtureTests
     [InlineData("mynumber-policy-missing", "MAMORI-2051", "company.yaml", 15, 14)]
     [InlineData("mynumber-provision", "MAMORI-2052", "company.yaml", 40, 26)]
     [InlineData("mynumber-viewer-not-designated", "MAMORI-2054", "mynumber.yaml", 5, 91)]
+    [InlineData("role-built-in", "MAMORI-2055", "company.yaml", 8, 10)]
     public void LoadDirectory_RuleFixture_FailsWithCodeAtPosition(string fixture, string code, string file, int line, int column)
     {
         var dir = FixtureDir(fixture);
@@ -65,6 +66,7 @@ public sealed class PolicyFixtureTests
     [InlineData("english-missing", "MAMORI-2038", 7, 9)]
     [InlineData("category-unused", "MAMORI-2050", 15, 8)]
     [InlineData("subject-type-without-purpose", "MAMORI-2053", 12, 13)]
+    [InlineData("role-unnamed", "MAMORI-2056", 15, 80)]
     public void LoadDirectory_WarningFixture_LoadsWithWarningAtPosition(string fixture, string code, int line, int column)
     {
         var result = PolicyLoader.LoadDirectory(FixtureDir(fixture));
@@ -75,6 +77,20 @@ public sealed class PolicyFixtureTests
         hit.Severity.ShouldBe(DiagnosticSeverity.Warning);
         (hit.Line, hit.Column).ShouldBe((line, column));
         hit.ToString().ShouldContain($"{code} warning: ");
+    }
+
+    [Fact]
+    public void LoadDirectory_RolesSection_NamesTheRolesAndLeavesOtherPoliciesUnchanged()
+    {
+        var demo = PolicyRendererTests.Demo();
+        demo.Roles.ShouldNotBeNull();
+        var sms = demo.Roles.Single(r => r.Id == "sms-manager");
+        (sms.Name.Ja, sms.Name.En).ShouldBe(("SMS認証の管理責任者", "SMS verification manager"));
+
+        // A policy without the section keeps its canonical form, and so the content hash of every version already published.
+        var minimal = PolicyLoader.LoadDirectory(FixtureDir("valid-minimal")).Policy!;
+        minimal.Roles.ShouldBeNull();
+        PolicyCanonical.ToJson(minimal).ShouldNotContain("\"roles\"");
     }
 
     [Fact]

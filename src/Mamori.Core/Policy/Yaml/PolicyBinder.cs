@@ -24,7 +24,7 @@ internal static class PolicyBinder
     public static readonly string[] RecipientGroups = ["entrustees", "sharedUse", "thirdParties", "foreign"];
     public static readonly string[] SingleSections = ["contact", "optOut", "requestProcedures", "cookies"];
     public static readonly string[] ScopeKeys = [.. KeyedSections, .. SingleSections, "recipients"];
-    public static readonly string[] CompanyOnlyKeys = ["formatVersion", "company", "privacyManagers", "securityMeasures", "established", "amendments"];
+    public static readonly string[] CompanyOnlyKeys = ["formatVersion", "company", "privacyManagers", "roles", "securityMeasures", "established", "amendments"];
     public static readonly string[] MyNumberScopeKeys = ["dataCategories", "purposes", "recipients"];
 
     public static ScopeSections BindScope(MapReader top)
@@ -302,6 +302,13 @@ internal static class PolicyBinder
             AccreditedBody = body,
             GuardianConsentUnderAge = r.Int("guardianConsentUnderAge"),
         });
+    }
+
+    /// <summary>The company's <c>roles</c> section; null when absent, so a policy without one keeps its canonical form and hash.</summary>
+    public static IReadOnlyList<StaffRole>? BindRoles(MapReader top)
+    {
+        var roles = top.Keyed("roles", "role", (id, r) => r.Finish(new StaffRole(id, r.Text("name", true) ?? Empty, r.Text("description"))));
+        return roles.Count == 0 ? null : roles;
     }
 
     public static PrivacyManagers? BindManagers(MapReader r)
