@@ -139,6 +139,10 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             throw new MamoriException(ErrorCode.UnknownCategory, $"Category '{ErrorText.Id(categoryId)}' is used by none of the purposes shown, so it may not be collected (Art.17, 21).");
         if (string.IsNullOrWhiteSpace(value) || value.Length > MaxValueLength)
             throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{ErrorText.Id(categoryId)}' is empty or longer than {MaxValueLength} characters.");
+        // Line breaks and tabs belong to addresses and notes; any other control character (NUL above all, which the HTTP
+        // door refuses but a CSV import carried in) is corruption that would reach answers, PDFs and mails.
+        if (value.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+            throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{ErrorText.Id(categoryId)}' contains a control character.");
         if (category.SpecialCare && !consents.Contains(ConsentScopes.SpecialCare))
             throw new MamoriException(ErrorCode.SpecialCareWithoutConsent,
                 $"Category '{categoryId}' is special-care information: record the person's prior consent (consents: [\"special-care\"]) (Art.20(2), S-12).");

@@ -131,7 +131,7 @@ public static class Pages
         return await http.Request.ReadFormAsync(http.RequestAborted);
     }
 
-    /// <summary>Roles to choose from: the built-in ones first (in their usual order), then the policy's roles by id.</summary>
+    /// <summary>Roles to choose from: the built-in ones first (in their usual order), then the policy's roles in id order.</summary>
     public static IEnumerable<string> RoleOrder(IEnumerable<string> roles)
     {
         var all = roles.ToHashSet(StringComparer.Ordinal);

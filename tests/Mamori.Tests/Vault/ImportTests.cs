@@ -30,14 +30,16 @@ public sealed class ImportTests(PostgresCluster cluster)
             "佐藤 花子,not-an-email,090-3333-4444",
             "\"鈴木\n一郎\",ichiro@example.jp,03-1234-5678",
             "田中 次郎,jiro@example.jp",
-            "高橋 三郎,saburo@example.jp,080-5555-6666") + "\n", Ct);
+            "高橋 三郎,saburo@example.jp,080-5555-6666",
+            // Regression: a NUL inside a name was imported (the HTTP door refuses it; the CSV path did not).
+            "伊藤\0四郎,shiro@example.jp,090-7777-8888") + "\n", Ct);
         var env = new[] { "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme" };
         var first = await RunAsync(["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "paper", "--json", .. env]);
         first.Code.ShouldBe(3, first.Err);
         var result = JsonDocument.Parse(first.Out).RootElement;
         result.GetProperty("imported").GetInt64().ShouldBe(3);
         var rejected = result.GetProperty("rejectedRows").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("code").GetString())).ToList();
-        rejected.ShouldBe([(3L, "MAMORI-3003"), (6L, "MAMORI-3015")]);
+        rejected.ShouldBe([(3L, "MAMORI-3003"), (6L, "MAMORI-3015"), (8L, "MAMORI-3003")]);
         first.Out.ShouldNotContain("not-an-email");
 
         var second = await RunAsync(["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "paper", "--json", .. env]);
