@@ -84,13 +84,13 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
             // L-06/W-09: age on the day of consent, in Japan.
             if (subject.BirthDate is { } born && AgeOn(born, JapanTime.DayOf(at, PolicyStore.Jst)) < settings.Value.MinorAge && !request.GuardianConsent)
                 throw new MamoriException(ErrorCode.GuardianConsentRequired,
-                    $"The person is under {settings.Value.MinorAge} on the day of consent: record the guardian's consent (guardianConsent) (S-13).");
+                    $"The person is under {settings.Value.MinorAge} on the day of consent: record the guardian's consent (guardianConsent).");
             foreach (var s in scopes.Where(s => s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal)))
             {
                 var recipient = scope.Recipients.Foreign.First(f => f.Id == s[ConsentScopes.ForeignPrefix.Length..]);
                 if (request.ForeignInfoShown is not { All: true })
                     throw new MamoriException(ErrorCode.ForeignInfoNotShown,
-                        $"Consent to '{s}' needs the country, its protection system and the recipient's measures shown first (foreignInfoShown) (Art.28(2), L-14).");
+                        $"Consent to '{s}' needs the country, its protection system and the recipient's measures shown first (foreignInfoShown) (Art.28(2)).");
                 if (recipient.Country is null || recipient.CountrySystem is null || recipient.RecipientMeasures is null)
                     throw new MamoriException(ErrorCode.ForeignInfoNotShown,
                         $"Policy version {shown.Version.Number} does not state the country, its system and the measures of '{recipient.Id}', so they cannot have been shown.");

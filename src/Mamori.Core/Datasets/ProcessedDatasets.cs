@@ -254,7 +254,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         var d = await FindAsync(id, ct);
         await RecordAsync(new AuditEntry(AuditCode.DatasetKeyExportRefused, actor, AuditOutcome.Denied, TargetId: d.Id.ToString(), ReasonCode: d.KeyId), ct);
         throw new MamoriException(ErrorCode.PseudonymizationKeyNotExportable,
-            "The pseudonymization key (削除情報等) is never exported: it stays in the key ring, apart from the data (Art.41(2), L-25). Delete it when it is no longer needed.", 403);
+            "The pseudonymization key (削除情報等) is never exported: it stays in the key ring, apart from the data (Art.41(2)). Delete it when it is no longer needed.", 403);
     }
 
     /// <summary>
@@ -271,7 +271,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             MamoriException? refusal = null;
             if (contactsPersons)
                 refusal = new MamoriException(ErrorCode.DatasetContactRefused,
-                    "Pseudonymized information is never used to call, write to, email, fax or visit the persons (Art.41(8), L-25).", 403);
+                    "Pseudonymized information is never used to call, write to, email, fax or visit the persons (Art.41(8)).", 403);
             else if (!d.Purposes.Contains(p, StringComparer.Ordinal))
                 refusal = new MamoriException(ErrorCode.DatasetPurposeNotDeclared,
                     $"Purpose '{p}' is not registered for this pseudonymized dataset; it is used only for its registered purposes (Art.41(3)).", 403);
@@ -311,7 +311,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
                 await RecordAsync(new AuditEntry(AuditCode.DatasetProvisionRefused, actor, AuditOutcome.Denied, TargetId: d.Id.ToString(),
                     ReasonCode: Provisions.Kebab(basis)), ct);
                 throw new MamoriException(ErrorCode.PseudonymizedProvision,
-                    "Pseudonymized information is never provided to a third party; only entrustment, succession and shared use are allowed (Art.41(6), L-25).");
+                    "Pseudonymized information is never provided to a third party; only entrustment, succession and shared use are allowed (Art.41(6)).");
             }
             if (string.IsNullOrWhiteSpace(request.Recipient))
                 throw new MamoriException(ErrorCode.UnknownRecipient, "Name the entrustee, shared-use group or successor (recipient).", 404);

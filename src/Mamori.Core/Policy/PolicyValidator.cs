@@ -43,7 +43,7 @@ public static class PolicyValidator
             if (c.Address is null) missing.Add("address");
             if (c.Representative is null) missing.Add("representative");
             if (missing.Count > 0)
-                Error(c, null, PolicyCodes.PublicMatterMissing, $"Art.32(1)(i) requires the company's {string.Join(", ", missing)} (L-18(1)).");
+                Error(c, null, PolicyCodes.PublicMatterMissing, $"Art.32(1)(i) requires the company's {string.Join(", ", missing)}.");
             if (p.Purposes.Count == 0 && p.Services.All(s => s.Purposes.Count == 0))
                 Error(null, null, PolicyCodes.PublicMatterMissing, "Art.32(1)(ii) requires the purposes of use of all retained personal data; no purpose is declared.");
             if (p.RequestProcedures is null)
@@ -96,13 +96,13 @@ public static class PolicyValidator
             foreach (var c in s.DataCategories)
             {
                 if (c.SmsPhone && c.Viewers.Count == 0)
-                    Error(c, null, PolicyCodes.SmsPhoneViewersMissing, $"SMS phone category '{c.Id}' must name the roles allowed to view numbers in 'viewers' (S-61).");
+                    Error(c, null, PolicyCodes.SmsPhoneViewersMissing, $"SMS phone category '{c.Id}' must name the roles allowed to view numbers in 'viewers'.");
                 if (c.MyNumber)
                 {
                     if (c.Viewers.Count == 0)
-                        Error(c, null, PolicyCodes.MyNumberViewersMissing, $"My Number category '{c.Id}' must name the designated staff roles in 'viewers' (MNA, L-28).");
+                        Error(c, null, PolicyCodes.MyNumberViewersMissing, $"My Number category '{c.Id}' must name the designated staff roles in 'viewers' (My Number Act Art.12).");
                     if (p.MyNumber is null)
-                        Error(c, null, PolicyCodes.MyNumberPolicyMissing, $"My Number category '{c.Id}' requires the basic policy in mynumber.yaml (S-04).");
+                        Error(c, null, PolicyCodes.MyNumberPolicyMissing, $"My Number category '{c.Id}' requires the basic policy in mynumber.yaml.");
                     else
                         for (var i = 0; i < c.Viewers.Count; i++)
                             if (!p.MyNumber.DesignatedRoles.Contains(c.Viewers[i]))
@@ -118,7 +118,7 @@ public static class PolicyValidator
                 Refs(pu, "categories", pu.Categories, catIds, "data category", name);
                 Refs(pu, "acquisitionMethods", pu.AcquisitionMethods, methods, "acquisition method", name);
                 if (pu.Retention is null)
-                    Error(pu, null, PolicyCodes.RetentionMissing, $"Purpose '{pu.Id}' has no 'retention' (S-50, L-07).");
+                    Error(pu, null, PolicyCodes.RetentionMissing, $"Purpose '{pu.Id}' has no 'retention' (Art.22).");
                 var hasBrowsing = false;
                 for (var i = 0; i < pu.Categories.Count; i++)
                 {
@@ -126,14 +126,14 @@ public static class PolicyValidator
                     hasBrowsing |= c.Browsing;
                     if (c.SpecialCare && !pu.ConsentRequired)
                         Error(pu, $"categories[{i}]", PolicyCodes.SpecialCareWithoutConsent,
-                            $"Special-care category '{c.Id}' is used by purpose '{pu.Id}', which does not set consentRequired: true (Art.20(2), L-05).");
+                            $"Special-care category '{c.Id}' is used by purpose '{pu.Id}', which does not set consentRequired: true (Art.20(2)).");
                     if (c.MyNumber && pu.Kind == PurposeKind.General)
                         Error(pu, $"categories[{i}]", PolicyCodes.MyNumberPurposeNotAllowed,
-                            $"My Number category '{c.Id}' is used by purpose '{pu.Id}', whose kind is not tax, socialSecurity or disaster (MNA Art.9, L-28).");
+                            $"My Number category '{c.Id}' is used by purpose '{pu.Id}', whose kind is not tax, socialSecurity or disaster (My Number Act Art.9).");
                 }
                 if (pu.CombinesBrowsing && !hasBrowsing)
                     Error(pu, "combinesBrowsing", PolicyCodes.BrowsingNotDeclared,
-                        $"Purpose '{pu.Id}' combines browsing data but uses no category with browsing: true (S-21).");
+                        $"Purpose '{pu.Id}' combines browsing data but uses no category with browsing: true.");
             }
 
             foreach (var e in s.Recipients.Entrustees)
@@ -147,10 +147,10 @@ public static class PolicyValidator
                 if (!k.AuditRights) missing.Add("auditRights");
                 if (!k.SafeguardsAtLeastOwn) missing.Add("safeguardsAtLeastOwn");
                 if (!k.SubEntrustmentRequiresPermission && e.Categories.Any(id => cats.TryGetValue(id, out var c) && c.MyNumber))
-                    missing.Add("subEntrustmentRequiresPermission (My Number, MNA Art.10)");
+                    missing.Add("subEntrustmentRequiresPermission (My Number Act Art.10)");
                 if (missing.Count > 0)
                     Error(e, "contract", PolicyCodes.EntrustmentContractIncomplete,
-                        $"Entrustee '{e.Id}' contract must state {string.Join(", ", missing)} (S-35, L-08).");
+                        $"Entrustee '{e.Id}' contract must state {string.Join(", ", missing)} (Art.25).");
             }
 
             foreach (var su in s.Recipients.SharedUse)
@@ -165,7 +165,7 @@ public static class PolicyValidator
                 if (su.ResponsibleParty?.Representative is null) missing.Add("responsibleParty.representative");
                 if (missing.Count > 0)
                     Error(su, null, PolicyCodes.SharedUseItemMissing,
-                        $"Shared use '{su.Id}' must publish {string.Join(", ", missing)} (Art.27(5)(iii), L-12, S-34).");
+                        $"Shared use '{su.Id}' must publish {string.Join(", ", missing)} (Art.27(5)(iii)).");
                 MyNumberNotProvided(su, su.Categories, cats, $"shared use '{su.Id}'");
             }
 
@@ -182,7 +182,7 @@ public static class PolicyValidator
                 Refs(f, "purposes", f.Purposes, purposes, "purpose", name);
                 if (f.Basis is null)
                     Error(f, null, PolicyCodes.ForeignBasisMissing,
-                        $"Foreign recipient '{f.Id}' must state its 'basis': consent, equivalentMeasures, adequateCountry or lawException (Art.28, L-14, S-33).");
+                        $"Foreign recipient '{f.Id}' must state its 'basis': consent, equivalentMeasures, adequateCountry or lawException (Art.28).");
                 else if (f.Basis == ForeignProvisionBasis.Consent)
                 {
                     var missing = new List<string>();
@@ -191,11 +191,11 @@ public static class PolicyValidator
                     if (f.RecipientMeasures is null) missing.Add("recipientMeasures");
                     if (missing.Count > 0)
                         Error(f, null, PolicyCodes.ForeignConsentInfoMissing,
-                            $"Consent to foreign provision needs the person told {string.Join(", ", missing)} (Art.28(2), Rules 17, L-14).");
+                            $"Consent to foreign provision needs the person told {string.Join(", ", missing)} (Art.28(2), Rules Art.17).");
                 }
                 else if (f.Basis == ForeignProvisionBasis.EquivalentMeasures && (f.Country is null || f.RecipientMeasures is null))
                     Error(f, null, PolicyCodes.ForeignConsentInfoMissing,
-                        $"Foreign recipient '{f.Id}' with equivalent measures must state 'country' and 'recipientMeasures' (Art.28(3), Rules 18, L-14).");
+                        $"Foreign recipient '{f.Id}' with equivalent measures must state 'country' and 'recipientMeasures' (Art.28(3), Rules Art.18).");
                 MyNumberNotProvided(f, f.Categories, cats, name);
             }
 
@@ -208,7 +208,7 @@ public static class PolicyValidator
                 for (var i = 0; i < o.Categories.Count; i++)
                     if (cats.TryGetValue(o.Categories[i], out var c) && (c.SpecialCare || c.MyNumber))
                         Error(o, $"categories[{i}]", PolicyCodes.OptOutForbiddenCategory,
-                            $"Category '{c.Id}' is {(c.SpecialCare ? "special-care" : "My Number")} data and can never be provided by opt-out (Art.27(2), L-13{(c.MyNumber ? ", MNA Art.19" : "")}).");
+                            $"Category '{c.Id}' is {(c.SpecialCare ? "special-care" : "My Number")} data and can never be provided by opt-out (Art.27(2){(c.MyNumber ? ", My Number Act Art.19" : "")}).");
                 var missing = new List<string>();
                 if (o.Purpose is null) missing.Add("purpose");
                 if (o.Categories.Count == 0) missing.Add("categories");
@@ -220,7 +220,7 @@ public static class PolicyValidator
                 if (o.StartDate is null) missing.Add("startDate");
                 if (o.PpcNotifiedOn is null) missing.Add("ppcNotifiedOn");
                 if (missing.Count > 0)
-                    Error(o, null, PolicyCodes.OptOutItemMissing, $"Opt-out provision lacks {string.Join(", ", missing)} (Art.27(2), Rules 11, L-13, S-32).");
+                    Error(o, null, PolicyCodes.OptOutItemMissing, $"Opt-out provision lacks {string.Join(", ", missing)} (Art.27(2), Rules Art.11).");
                 if (o is { PpcNotifiedOn: { } n, StartDate: { } sd } && n > sd)
                     Error(o, "ppcNotifiedOn", PolicyCodes.OptOutNotNotifiedBeforeStart,
                         "Opt-out provision must be notified to the PPC before its start date (Art.27(2)).");
@@ -232,11 +232,11 @@ public static class PolicyValidator
                 var missing = required.Where(t => !rp.Types.Contains(t)).Select(t => MapReader.CamelCase(t.ToString())).ToList();
                 if (missing.Count > 0)
                     Error(rp, "types", PolicyCodes.RequestTypeMissing,
-                        $"Request procedures must accept {string.Join(", ", missing)} (Art.32-35, S-40).");
+                        $"Request procedures must accept {string.Join(", ", missing)} (Art.32-35).");
                 foreach (var fee in rp.Fees)
                     if (fee.Type is not (RequestType.PurposeNotification or RequestType.Disclosure or RequestType.ProvisionRecords))
                         Error(fee, null, PolicyCodes.FeeNotAllowed,
-                            $"A fee may be charged only for purpose notification and disclosure, not for {MapReader.CamelCase(fee.Type.ToString())} (Art.38, L-22).");
+                            $"A fee may be charged only for purpose notification and disclosure, not for {MapReader.CamelCase(fee.Type.ToString())} (Art.38).");
             }
         }
 
@@ -245,7 +245,7 @@ public static class PolicyValidator
             for (var i = 0; i < categories.Count; i++)
                 if (cats.TryGetValue(categories[i], out var c) && c.MyNumber)
                     Error(owner, $"categories[{i}]", PolicyCodes.MyNumberProvisionNotAllowed,
-                        $"My Number category '{c.Id}' may not be provided to {name} (MNA Art.19, L-28).");
+                        $"My Number category '{c.Id}' may not be provided to {name} (My Number Act Art.19).");
         }
 
         /// <summary>
@@ -284,7 +284,7 @@ public static class PolicyValidator
             var subjects = allPurposes.SelectMany(x => x.SubjectTypes).ToHashSet(StringComparer.Ordinal);
             foreach (var st in p.SubjectTypes.Concat(p.Services.SelectMany(s => s.SubjectTypes)))
                 if (!subjects.Contains(st.Id))
-                    diags.Warning(At(st), PolicyCodes.SubjectTypeWithoutPurpose, $"Subject type '{st.Id}' has no purpose (Art.21, S-02).");
+                    diags.Warning(At(st), PolicyCodes.SubjectTypeWithoutPurpose, $"Subject type '{st.Id}' has no purpose (Art.21).");
         }
     }
 }

@@ -107,7 +107,7 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         if (request.Basis == ProvisionBasisKind.Consent && Missing(request.ConsentRef)) missing.Add("consentRef");
         if (request.Basis == ProvisionBasisKind.OptOut && Missing(request.PpcPublication)) missing.Add("ppcPublication");
         if (missing.Count > 0)
-            throw new MamoriException(ErrorCode.ReceiptItemsMissing, $"A receipt record needs these Art.30 items: {string.Join(", ", missing)} (L-16).");
+            throw new MamoriException(ErrorCode.ReceiptItemsMissing, $"A receipt record needs these Art.30 items: {string.Join(", ", missing)}.");
         if (request.Items.Count > 50 || request.Items.Any(i => i.Length > 100) || request.ProviderName.Length > 300 || request.ProviderAddress!.Length > 300
             || request.ProviderRepresentative is { Length: > 200 } || request.AcquisitionHistory.Length > 2000 || request.ConsentRef is { Length: > 300 }
             || request.PpcPublication is { Length: > 300 } || request.ContractRef is { Length: > 200 } || request.Items.Any(i => i.Contains(',')))

@@ -290,20 +290,20 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
             if (!allCategories.ContainsKey(c)) throw new MamoriException(ErrorCode.CategoryNotForRecipient, $"The policy declares no data category '{ErrorText.Id(c)}'.");
 
         if (basis == ProvisionBasisKind.LegalException && (request.Exception is null || string.IsNullOrWhiteSpace(request.Justification)))
-            throw new MamoriException(ErrorCode.JustificationRequired, "A legal-exception provision names the exception and a written justification (L-02, S-36).");
+            throw new MamoriException(ErrorCode.JustificationRequired, "A legal-exception provision names the exception and a written justification (Art.27(1)).");
         if (request.Justification is { Length: > 2000 }) throw MamoriException.Invalid("The justification is longer than 2000 characters.");
         if (request.Pseudonymized && basis is not (ProvisionBasisKind.Entrustment or ProvisionBasisKind.SharedUse or ProvisionBasisKind.BusinessSuccession))
             throw new MamoriException(ErrorCode.PseudonymizedProvision,
-                "Pseudonymized information is never provided to a third party; only entrustment, succession and shared use are allowed (Art.41(6), L-25).");
+                "Pseudonymized information is never provided to a third party; only entrustment, succession and shared use are allowed (Art.41(6)).");
 
         if (basis == ProvisionBasisKind.OptOut)
         {
             if (categories.FirstOrDefault(c => allCategories[c].SpecialCare) is { } special)
-                throw new MamoriException(ErrorCode.OptOutSpecialCare, $"Category '{ErrorText.Id(special)}' is special-care information: it is never provided by opt-out (Art.27(2), L-13).");
+                throw new MamoriException(ErrorCode.OptOutSpecialCare, $"Category '{ErrorText.Id(special)}' is special-care information: it is never provided by opt-out (Art.27(2)).");
             var scopes = new IPolicyScope[] { model }.Concat(model.Services.Select(s => (IPolicyScope)model.Resolve(s.Id)));
             if (!scopes.Any(s => OptOutOpen(s, today) && categories.All(s.OptOut!.Categories.Contains)))
                 throw new MamoriException(ErrorCode.OptOutNotAvailable,
-                    $"No opt-out notice covers these categories and has been filed with the PPC at least {Settings.OptOutLeadDays} days ago and started (L-13, W-08).");
+                    $"No opt-out notice covers these categories and has been filed with the PPC at least {Settings.OptOutLeadDays} days ago and started (Art.27(2)).");
         }
         else if (basis != ProvisionBasisKind.BusinessSuccession && basis != ProvisionBasisKind.LegalException)
         {
@@ -318,21 +318,21 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
             var inForce = p is null || ((p.ContractStart is null || p.ContractStart <= today) && (p.ContractEnd is null || p.ContractEnd >= today));
             if (!clauses || !inForce)
                 throw new MamoriException(ErrorCode.EntrusteeContractMissing,
-                    $"Entrustee '{recipient.Id}' has no contract in force with confidentiality and audit clauses (S-35).");
+                    $"Entrustee '{recipient.Id}' has no contract in force with confidentiality and audit clauses (Art.25).");
         }
         if (basis == ProvisionBasisKind.SharedUse && recipient.Group is { } g
             && (g.Categories.Count == 0 || g.Scope is null || g.Purposes is null || g.ResponsibleParty?.Name is null || g.ResponsibleParty.Address is null || g.ResponsibleParty.Representative is null))
             throw new MamoriException(ErrorCode.SharedUseItemsMissing,
-                $"Shared use '{recipient.Id}' does not publish every S-34 item (items, sharers, purposes, responsible party's name, address, representative) (Art.27(5)(iii)).");
+                $"Shared use '{recipient.Id}' does not publish every item of shared use (items, sharers, purposes, responsible party's name, address, representative) (Art.27(5)(iii)).");
 
         if (request.RecipientLinks && categories.Any(c => allCategories[c].Browsing))
         {
             if (request.Confirmation is not { } c || string.IsNullOrWhiteSpace(c.Reference))
                 throw new MamoriException(ErrorCode.PersonRelatedConfirmationMissing,
-                    "The recipient will link person-related information to persons: record its confirmation that they consented (Art.31, L-17).");
+                    "The recipient will link person-related information to persons: record its confirmation that they consented (Art.31).");
             if (recipient.Foreign is not null && !c.ForeignInfoGiven)
                 throw new MamoriException(ErrorCode.PersonRelatedConfirmationMissing,
-                    "The recipient is abroad: confirm that the persons were also given the L-14 information (Art.31(1)(ii)).");
+                    "The recipient is abroad: confirm that the persons were also given the information on the foreign country (Art.28(2), Art.31(1)(ii)).");
             if (c.Reference.Length > 200) throw MamoriException.Invalid("The confirmation reference is longer than 200 characters.");
         }
         if (request.Contract is { } contract && (basis != ProvisionBasisKind.Consent || string.IsNullOrWhiteSpace(contract.Reference) || contract.Reference.Length > 200))
@@ -430,7 +430,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
             RefusedCount = refused,
             ConsentRef = request.Basis == ProvisionBasisKind.Consent
                 ? $"consent ledger: {ConsentScopes.Provision(recipient.Id)} or {ConsentScopes.Foreign(recipient.Id)} held for each subject at {now:yyyy-MM-ddTHH:mm:ss.ffffffZ}"
-                : recipient.Foreign is { Basis: ForeignProvisionBasis.Consent or null } ? $"consent ledger: {ConsentScopes.Foreign(recipient.Id)} with the L-14 items shown, at {now:yyyy-MM-ddTHH:mm:ssZ}" : null,
+                : recipient.Foreign is { Basis: ForeignProvisionBasis.Consent or null } ? $"consent ledger: {ConsentScopes.Foreign(recipient.Id)} with the Art.28(2) information shown, at {now:yyyy-MM-ddTHH:mm:ssZ}" : null,
             OptOutFacts = opt is null ? null
                 : $"PPC filing {opt.PpcNotifiedOn:yyyy-MM-dd}; opt-out provision since {opt.StartDate:yyyy-MM-dd}; notice items per policy version {current.Version.Number}",
             LegalException = request.Basis == ProvisionBasisKind.LegalException ? request.Exception?.ToString() : null,
@@ -439,7 +439,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
             ContractAsRecord = contract is not null,
             LastProvisionOn = contract?.LastProvisionOn,
             PersonRelatedConfirmation = request.RecipientLinks && request.Confirmation is { } c
-                ? Cut($"{c.Reference} (confirmed {c.ConfirmedOn:yyyy-MM-dd}{(c.ForeignInfoGiven ? "; L-14 information given" : "")})", 500) : null,
+                ? Cut($"{c.Reference} (confirmed {c.ConfirmedOn:yyyy-MM-dd}{(c.ForeignInfoGiven ? "; Art.28(2) information given" : "")})", 500) : null,
             StatutoryRecord = request.Basis is ProvisionBasisKind.Consent or ProvisionBasisKind.OptOut || (request.RecipientLinks && request.Confirmation is not null),
             PolicyVersion = current.Version.Number,
             KeepThrough = contract is not null

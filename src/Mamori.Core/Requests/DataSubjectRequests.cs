@@ -649,7 +649,7 @@ public sealed class DataSubjectRequests(
         if (r.Status == RequestStatus.AwaitingPayment)
             throw new MamoriException(ErrorCode.RequestPaymentRequired, "The fee is not paid yet; the answer is released only after payment is confirmed (or the fee is waived).", 409);
         if (RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null)
-            throw new MamoriException(ErrorCode.RequestNotVerified, "The person's identity is not verified yet; no data leaves before that (L-22).", 409);
+            throw new MamoriException(ErrorCode.RequestNotVerified, "The person's identity is not verified yet; no data leaves before that.", 409);
         if (r.Status != RequestStatus.InProgress)
             throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be executed.", 409);
         if (r.Kind == RequestKind.Complaint && string.IsNullOrWhiteSpace(execute.AnswerText))

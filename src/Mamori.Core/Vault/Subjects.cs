@@ -76,7 +76,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
                 throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(request.Type)}'.");
             purposes.Add(p);
         }
-        if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (S-11).");
+        if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (Art.21(2)).");
         if (request.Fields.Count == 0) throw new MamoriException(ErrorCode.InvalidFieldValue, "A subject needs at least one field.");
         var consents = (request.Consents ?? []).Distinct(StringComparer.Ordinal).ToList();
 
@@ -145,7 +145,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{ErrorText.Id(categoryId)}' contains a control character.");
         if (category.SpecialCare && !consents.Contains(ConsentScopes.SpecialCare))
             throw new MamoriException(ErrorCode.SpecialCareWithoutConsent,
-                $"Category '{categoryId}' is special-care information: record the person's prior consent (consents: [\"special-care\"]) (Art.20(2), S-12).");
+                $"Category '{categoryId}' is special-care information: record the person's prior consent (consents: [\"special-care\"]) (Art.20(2)).");
         if (category.MyNumber && !purposes.Any(p => p.Kind != PurposeKind.General && p.Categories.Contains(categoryId)))
             throw new MamoriException(ErrorCode.MyNumberPurposeRequired,
                 $"Category '{categoryId}' is My Number: it may be collected only for tax, social-security or disaster purposes (My Number Act Art.9, 20).");

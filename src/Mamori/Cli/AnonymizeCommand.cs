@@ -21,7 +21,7 @@ public static class AnonymizeCommand
         var json = new Option<bool>("--json") { Description = "Print {\"levels\", \"suppressed\", \"loss\", \"classes\"} as JSON" };
         var register = new Option<string?>("--register")
         {
-            Description = "Register the output as anonymized information (匿名加工情報, L-26) under this name: its items are published on the privacy notice",
+            Description = "Register the output as anonymized information (匿名加工情報, Art.43) under this name: its items are published on the privacy notice",
         };
         var provisionMethod = new Option<string?>("--provision-method")
         {

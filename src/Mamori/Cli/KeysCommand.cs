@@ -93,7 +93,7 @@ public static class RetentionCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only count what has expired" };
         var json = CliSupport.Json();
-        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates (S-50)") { dryRun, json };
+        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates") { dryRun, json };
         sweep.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var reports = new List<object>();

@@ -39,6 +39,6 @@ public static class OptOutCommand
             }
             return 0;
         }));
-        return new Command("optout", "Opt-out provision (S-32, L-13)") { notice };
+        return new Command("optout", "Opt-out provision (Art.27(2))") { notice };
     }
 }

@@ -22,7 +22,7 @@ public static class PseudonymizeCommand
         var config = new Option<FileInfo>("--config") { Description = "YAML: name, purposes, delimiter, columns (identifier | identification-code | property-damage | keep)", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the pseudonymized table", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the registered dataset as JSON" };
-        var cmd = new Command("pseudonymize", "Pseudonymize a table with a key from the key ring and register it as pseudonymized information (L-25)")
+        var cmd = new Command("pseudonymize", "Pseudonymize a table with a key from the key ring and register it as pseudonymized information (Art.41)")
         {
             input, config, output, json,
         };

@@ -160,7 +160,7 @@ public static class IncidentEndpoints
                 "pdf" => Pdf(http, IncidentDocuments.NoticeLines(notice), notice.Subject, $"incident-{id}-notice.pdf"),
                 _ => throw new MamoriException(ErrorCode.IncidentInvalidDocument, "format is 'json', 'text' or 'pdf'."),
             };
-        }).RequirePermission(Permission.ReadIncidents).WithSummary("The notice to affected persons (L-11 items), as queued in the outbox; PDF for letters.");
+        }).RequirePermission(Permission.ReadIncidents).WithSummary("The notice to affected persons (Art.26(2), Rules Art.10), as queued in the outbox; PDF for letters.");
 
         g.MapGet("/{id:guid}/announcement", async (Guid id, HttpContext http, IncidentRegistry incidents, IncidentNotices notices) =>
         {

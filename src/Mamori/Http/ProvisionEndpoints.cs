@@ -63,14 +63,14 @@ public static class ProvisionEndpoints
         {
             ConsentEndpoints.RequireId(id);
             return TypedResults.Ok(await recipients.SaveProfileAsync(id, b, http.Actor(), http.RequestAborted));
-        }).RequirePermission(Permission.ManageRecipients).WithSummary("Save a recipient's name, address, representative and contract facts (S-35).");
+        }).RequirePermission(Permission.ManageRecipients).WithSummary("Save a recipient's name, address, representative and contract facts (Art.25).");
 
         g.MapPost("/recipients/{id}/supervision", async (string id, SupervisionRequest b, HttpContext http, RecipientRegistry recipients) =>
         {
             ConsentEndpoints.RequireId(id);
             var r = await recipients.AddSupervisionAsync(id, b, http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/recipients/{id}/supervision", r);
-        }).RequirePermission(Permission.ManageRecipients).WithSummary("Record a supervision of an entrustee: audit held, findings, actions (S-35, S-64).");
+        }).RequirePermission(Permission.ManageRecipients).WithSummary("Record a supervision of an entrustee: audit held, findings, actions (Art.25).");
 
         g.MapGet("/recipients/{id}/supervision", async (string id, HttpContext http, RecipientRegistry recipients) =>
         {
@@ -83,7 +83,7 @@ public static class ProvisionEndpoints
             ConsentEndpoints.RequireId(group);
             var m = await recipients.AddMemberAsync(group, b, http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/shared-use/{group}/members", m);
-        }).RequirePermission(Permission.ManageRecipients).WithSummary("Add a member to a shared-use group the policy declares (S-34).");
+        }).RequirePermission(Permission.ManageRecipients).WithSummary("Add a member to a shared-use group the policy declares (Art.27(5)(iii)).");
 
         g.MapGet("/shared-use/{group}/members", async (string group, HttpContext http, RecipientRegistry recipients) =>
         {
@@ -99,7 +99,7 @@ public static class ProvisionEndpoints
 
         g.MapGet("/optout/notice", async (HttpContext http, PolicyStore policies) =>
             TypedResults.Ok(OptOutNotices.From((await policies.RequireCurrentAsync(http.RequestAborted)).Model)))
-            .RequirePermission(Permission.ReadPolicy).WithSummary("The L-13 items of each opt-out notice, as filed with the PPC.");
+            .RequirePermission(Permission.ReadPolicy).WithSummary("The items of each opt-out notice, as filed with the PPC (Art.27(2)).");
 
         g.MapPost("/optout/stop", async (StopBody b, HttpContext http, PublicTenant publicTenant) =>
         {

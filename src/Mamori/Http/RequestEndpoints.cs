@@ -155,7 +155,7 @@ public static class RequestEndpoints
 
         g.MapPost("/{id:guid}/no-data", async (Guid id, DataSubjectRequests requests, HttpContext http) =>
             TypedResults.Ok(await requests.AnswerNoDataAsync(id, http.Actor(), http.RequestAborted)))
-            .RequirePermission(Permission.HandleRequests).WithSummary("Answer at once that no data is held (S-44).");
+            .RequirePermission(Permission.HandleRequests).WithSummary("Answer at once that no data is held (Art.33(3)).");
 
         g.MapPost("/{id:guid}/refuse", async (Guid id, RefuseBody body, DataSubjectRequests requests, HttpContext http) =>
             TypedResults.Ok(await requests.RefuseAsync(id, body.Reason, body.Note, http.Actor(), http.RequestAborted)))

@@ -80,7 +80,7 @@ public static class VaultEndpoints
             var c = http.Caller();
             var r = await subjects.ReadAsync(new DecisionRequest(id, b.Purpose, b.Fields, c.Roles, b.Unmasked, b.Exception, b.Justification), c.Actor, http.RequestAborted);
             return TypedResults.Ok(new SubjectRead(id, b.Purpose, r.Decision.Reason, r.Values, r.Masked));
-        }).RequirePermission(Permission.ReadSubjects).WithSummary("Read with a body: for a legal exception with its written justification (S-20).");
+        }).RequirePermission(Permission.ReadSubjects).WithSummary("Read with a body: for a legal exception with its written justification (Art.18(3)).");
 
         g.MapPost("/read-many", async (ReadManyBody b, HttpContext http, Subjects subjects) =>
         {

@@ -305,7 +305,7 @@ public static class GovernanceAuditPages
             {SubNav(http)}
             {Error(error)}
             <dl>
-            <dt>{T(http, "種類", "Kind")}</dt><dd>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先監査", "Entrustee audit") + " (S-64): " + p.Plan.RecipientId : T(http, "内部監査", "Internal audit") + " (S-63)")}</dd>
+            <dt>{T(http, "種類", "Kind")}</dt><dd>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先監査", "Entrustee audit") + ": " + p.Plan.RecipientId : T(http, "内部監査", "Internal audit"))}</dd>
             <dt>{T(http, "範囲", "Scope")}</dt><dd>{p.Plan.Scope}</dd>
             <dt>{T(http, "監査責任者", "Auditor")}</dt><dd>{p.Plan.Auditor}</dd>
             <dt>{T(http, "頻度", "Frequency")}</dt><dd>{FrequencyName(http, p.Plan.Frequency)}</dd>

@@ -65,7 +65,7 @@ public static class GovernanceEntrusteePages
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
             {SubNav(http)}
-            <p class="muted">{T(http, "委託先は当社と同等以上の保護水準で選定し、秘密保持・監査条項を含む契約を結び、監督します（S-35、S-64、法25条）。", "Entrustees are chosen for protection at least as good as ours, bound by a contract with confidentiality and audit clauses, and supervised (S-35, S-64, Art.25).")}</p>
+            <p class="muted">{T(http, "委託先は当社と同等以上の保護水準で選定し、秘密保持・監査条項を含む契約を結び、監督します（個人情報保護法第25条）。", "Entrustees are chosen for protection at least as good as ours, bound by a contract with confidentiality and audit clauses, and supervised (Art.25 APPI).")}</p>
             {(list.Count == 0 ? H.F($"<p class=\"muted\">{T(http, "委託先はありません。", "No entrustees.")}</p>") : H.F($"""
             <table><thead><tr><th scope="col">{T(http, "委託先", "Entrustee")}</th><th scope="col">{T(http, "選定評価", "Selection")}</th><th scope="col">{T(http, "契約", "Contract")}</th>
             <th scope="col">{T(http, "前回の監査", "Last audit")}</th><th scope="col">{T(http, "次回の監査", "Next audit")}</th><th scope="col">{T(http, "未完了の指摘", "Open findings")}</th>
@@ -112,7 +112,7 @@ public static class GovernanceEntrusteePages
               <label for="assessedOn">{T(http, "評価日", "Assessed on")}</label><input id="assessedOn" name="assessedOn" type="date" required value="{today:yyyy-MM-dd}">
               <label for="assessor">{T(http, "評価者", "Assessor")}</label><input id="assessor" name="assessor" required maxlength="200">
               {Html.Join(EntrusteeSupervision.Criteria.Select(c => H.F($"""
-              <fieldset><legend>{(en ? c.En : c.Ja)} ({c.Reference}){(c.Required ? " *" : "")}</legend>
+              <fieldset><legend>{(en ? c.En : c.Ja)}{(c.Required ? " *" : "")}</legend>
               <label><input type="radio" name="met-{c.Key}" value="yes"> {T(http, "満たす", "Met")}</label>
               <label><input type="radio" name="met-{c.Key}" value="no"> {T(http, "満たさない", "Not met")}</label>
               <label for="note-{c.Key}" class="sr-only">{T(http, "メモ", "Note")}</label><input id="note-{c.Key}" name="note-{c.Key}" maxlength="500">

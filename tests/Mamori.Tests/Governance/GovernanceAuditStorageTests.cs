@@ -75,10 +75,9 @@ public sealed class GovernanceAuditStorageTests(PostgresCluster cluster)
         run.GetProperty("evidenceTo").GetString().ShouldBe("2027-02-10");
         var items = run.GetProperty("checklist").EnumerateArray().ToList();
         items.Count.ShouldBeGreaterThanOrEqualTo(12);
-        foreach (var item in items) item.GetProperty("reference").GetString()!.ShouldMatch(@"^(L|S)-\d\d(, (L|S)-\d\d)*$");
-        items.Select(i => i.GetProperty("reference").GetString()).ShouldContain(r => r!.Contains("L-08"));
-        items.Select(i => i.GetProperty("reference").GetString()).ShouldContain(r => r!.Contains("L-15"));
-        items.Select(i => i.GetProperty("reference").GetString()).ShouldContain(r => r!.Contains("L-18"));
+        foreach (var item in items) item.GetProperty("reference").GetString()!.ShouldMatch(@"^(個人情報保護法|番号法)第\d+条");
+        items.Single(i => i.GetProperty("key").GetString() == "security-measures").GetProperty("reference").GetString().ShouldBe("個人情報保護法第23条、第32条");
+        items.Single(i => i.GetProperty("key").GetString() == "provision-records").GetProperty("reference").GetString().ShouldBe("個人情報保護法第29条、第30条");
         var requests = items.Single(i => i.GetProperty("key").GetString() == "requests-on-time");
         requests.GetProperty("evidenceJa").GetString().ShouldBe("期限内に回答: 1/2件");
         requests.GetProperty("numerator").GetInt32().ShouldBe(1);
@@ -176,7 +175,7 @@ public sealed class GovernanceAuditStorageTests(PostgresCluster cluster)
         items["contract"].GetProperty("evidenceJa").GetString().ShouldBe("2027-03-01 の確認: 必須条項 4/4");
         items["provisions"].GetProperty("numerator").GetInt32().ShouldBe(1);
         items["provisions"].GetProperty("suggested").GetString().ShouldBe("conforming");
-        items["re-entrustment"].GetProperty("reference").GetString().ShouldBe("S-35, L-28");
+        items["re-entrustment"].GetProperty("reference").GetString().ShouldBe("個人情報保護法第25条、番号法第10条");
         await s.AnswerAllAsync(Id(run), asSuggested: false);
         await s.PostAsync($"/api/governance/audits/runs/{Id(run)}/complete", new { summary = "実地監査。指摘なし。" });
 

@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Mamori.Governance.Entrustees;
 
 /// <summary>A selection criterion (GL 3-4-4): required ones decide approval; optional ones make it conditional.</summary>
+/// <param name="Reference">Its legal basis as cited to staff, e.g. 「個人情報保護法第25条」.</param>
 public sealed record SelectionCriterion(string Key, string Reference, bool Required, string Ja, string En);
 
 public sealed record AssessmentInput(DateOnly AssessedOn, string Assessor, IReadOnlyList<CriterionAnswer> Answers, string? Note = null);
@@ -37,16 +38,16 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
 {
     public static readonly IReadOnlyList<SelectionCriterion> Criteria =
     [
-        new("organizational", "L-08", true, "組織的安全管理措置（責任者の設置、規程、取扱状況の記録）", "Organisational measures (a responsible person, rules, records of handling)"),
-        new("human", "L-08", true, "人的安全管理措置（従業者の教育、秘密保持の誓約）", "Human measures (staff training, confidentiality undertakings)"),
-        new("physical", "L-08", true, "物理的安全管理措置（入退室管理、機器・媒体の盗難防止、確実な廃棄）", "Physical measures (entry control, theft prevention, secure disposal)"),
-        new("technical", "L-08", true, "技術的安全管理措置（アクセス制御、不正アクセス対策、暗号化）", "Technical measures (access control, protection from intrusion, encryption)"),
-        new("rules", "L-08, S-35", true, "個人情報の取扱規程が整備され、当社と同等以上の保護水準であること", "Handling rules in place, protecting at least as well as the company's own"),
-        new("track-record", "S-35", true, "業務の実績と、過去の漏えい等事案への対応", "Track record, and how past incidents were handled"),
-        new("certification", "S-35", false, "第三者認証（プライバシーマーク、ISMS 等）", "Third-party certification (PrivacyMark, ISMS…)"),
-        new("re-entrustment", "S-35, L-28", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed"),
-        new("foreign-environment", "L-08, L-14", false, "外国で取り扱う場合、その国の個人情報保護制度の把握", "Where handled abroad, the foreign country's protection system is known"),
-        new("financial", "S-35", false, "経営の安定性（業務の継続性）", "Financial stability (continuity of the service)"),
+        new("organizational", "個人情報保護法第23条、第25条", true, "組織的安全管理措置（責任者の設置、規程、取扱状況の記録）", "Organisational measures (a responsible person, rules, records of handling)"),
+        new("human", "個人情報保護法第23条、第25条", true, "人的安全管理措置（従業者の教育、秘密保持の誓約）", "Human measures (staff training, confidentiality undertakings)"),
+        new("physical", "個人情報保護法第23条、第25条", true, "物理的安全管理措置（入退室管理、機器・媒体の盗難防止、確実な廃棄）", "Physical measures (entry control, theft prevention, secure disposal)"),
+        new("technical", "個人情報保護法第23条、第25条", true, "技術的安全管理措置（アクセス制御、不正アクセス対策、暗号化）", "Technical measures (access control, protection from intrusion, encryption)"),
+        new("rules", "個人情報保護法第25条", true, "個人情報の取扱規程が整備され、当社と同等以上の保護水準であること", "Handling rules in place, protecting at least as well as the company's own"),
+        new("track-record", "個人情報保護法第25条", true, "業務の実績と、過去の漏えい等事案への対応", "Track record, and how past incidents were handled"),
+        new("certification", "個人情報保護法第25条", false, "第三者認証（プライバシーマーク、ISMS 等）", "Third-party certification (PrivacyMark, ISMS…)"),
+        new("re-entrustment", "個人情報保護法第25条、番号法第10条", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed"),
+        new("foreign-environment", "個人情報保護法第23条、第25条", false, "外国で取り扱う場合、その国の個人情報保護制度の把握", "Where handled abroad, the foreign country's protection system is known"),
+        new("financial", "個人情報保護法第25条", false, "経営の安定性（業務の継続性）", "Financial stability (continuity of the service)"),
     ];
 
     public static AssessmentResult Decide(IReadOnlyList<CriterionAnswer> answers)

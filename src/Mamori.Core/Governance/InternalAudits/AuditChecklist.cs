@@ -35,10 +35,10 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         var model = current?.Model;
 
         items.Add(current is null
-            ? new("policy-published", "L-18, S-01, S-06", "公表事項（名称・利用目的・請求手続・安全管理措置・苦情窓口）を記載したプライバシーポリシーを公表しているか",
+            ? new("policy-published", "個人情報保護法第21条、第32条", "公表事項（名称・利用目的・請求手続・安全管理措置・苦情窓口）を記載したプライバシーポリシーを公表しているか",
                 "Is a privacy policy with the public matters (name, purposes, request procedures, security measures, complaint contact) published?",
                 "公開されたポリシーがありません", "No policy is published", null, null, ChecklistResult.NonConforming)
-            : new("policy-published", "L-18, S-01, S-06", "公表事項（名称・利用目的・請求手続・安全管理措置・苦情窓口）を記載したプライバシーポリシーを公表しているか",
+            : new("policy-published", "個人情報保護法第21条、第32条", "公表事項（名称・利用目的・請求手続・安全管理措置・苦情窓口）を記載したプライバシーポリシーを公表しているか",
                 "Is a privacy policy with the public matters (name, purposes, request procedures, security measures, complaint contact) published?",
                 $"第{current.Version.Number}版（施行日 {current.Version.EffectiveFrom:yyyy-MM-dd}）、公表前に法定の記載事項を検査済み",
                 $"Version {current.Version.Number} (effective {current.Version.EffectiveFrom:yyyy-MM-dd}), checked for the statutory items before publication",
@@ -46,11 +46,11 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
 
         var sm = model?.SecurityMeasures;
         var kinds = sm is null ? 0 : new[] { sm.Organizational.Count, sm.Human.Count, sm.Physical.Count, sm.Technical.Count }.Count(c => c > 0);
-        items.Add(new("security-measures", "L-08, L-18, S-60", "組織的・人的・物理的・技術的安全管理措置を定め、公表しているか",
+        items.Add(new("security-measures", "個人情報保護法第23条、第32条", "組織的・人的・物理的・技術的安全管理措置を定め、公表しているか",
             "Are organisational, human, physical and technical security measures set and published?",
             $"ポリシーに定めのある措置の区分: {kinds}/4", $"Kinds of measures the policy sets: {kinds}/4", kinds, 4, AllOf(kinds, 4)));
 
-        items.Add(new("privacy-managers", "S-08, S-63", "個人情報保護管理者（責任者）と部門ごとの管理者を定めているか",
+        items.Add(new("privacy-managers", "個人情報保護法第23条", "個人情報保護管理者（責任者）と部門ごとの管理者を定めているか",
             "Are the overall personal-information manager and a manager per department named?",
             model?.PrivacyManagers is { } pm ? $"責任者: {pm.Overall.Title.Ja}、部門の管理者: {N(pm.Departments.Count)}名" : "ポリシーに定めがありません",
             model?.PrivacyManagers is { } pm2 ? $"Overall: {pm2.Overall.Title.En ?? pm2.Overall.Title.Ja}; department managers: {N(pm2.Departments.Count)}" : "The policy names none",
@@ -58,63 +58,63 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
 
         var r = await evidence.RequestsAsync(period, ct);
         var answered = r.AnsweredOnTime + r.AnsweredLate;
-        items.Add(new("requests-on-time", "L-19, L-20, L-21, L-23, S-44", "開示等の請求に期限内に回答しているか",
+        items.Add(new("requests-on-time", "個人情報保護法第33条〜第35条", "開示等の請求に期限内に回答しているか",
             "Are data-subject requests answered within the deadline?",
             $"期限内に回答: {N(r.AnsweredOnTime)}/{N(answered)}件", $"Answered within the deadline: {N(r.AnsweredOnTime)}/{N(answered)}",
             r.AnsweredOnTime, answered, AllOf(r.AnsweredOnTime, answered)));
-        items.Add(new("requests-overdue", "L-23, S-44", "回答期限を過ぎた未完了の請求がないか", "Are there no open requests past their deadline?",
+        items.Add(new("requests-overdue", "個人情報保護法第33条〜第35条", "回答期限を過ぎた未完了の請求がないか", "Are there no open requests past their deadline?",
             $"期限超過の未完了請求: {N(r.OverdueAtEnd)}件（未完了 {N(r.OpenAtEnd)}件中）", $"Open requests past their deadline: {N(r.OverdueAtEnd)} (of {N(r.OpenAtEnd)} open)",
             r.OverdueAtEnd, r.OpenAtEnd, NoneOf(r.OverdueAtEnd)));
 
         var i = await evidence.IncidentsAsync(period, ct);
         var reportsDue = i.PreliminaryDue + i.FinalDue;
         var reportsOnTime = i.PreliminaryOnTime + i.FinalOnTime;
-        items.Add(new("incident-reports", "L-09, L-10, L-11, S-70", "報告対象の漏えい等について、速報・確報を期限内に個人情報保護委員会へ提出しているか",
+        items.Add(new("incident-reports", "個人情報保護法第26条、同法施行規則第7条〜第10条", "報告対象の漏えい等について、速報・確報を期限内に個人情報保護委員会へ提出しているか",
             "Are preliminary and final reports of reportable incidents sent to the PPC on time?",
             $"期限内の報告: {N(reportsOnTime)}/{N(reportsDue)}件（期間中の事案 {N(i.Opened)}件、うち報告対象 {N(i.Reportable)}件）",
             $"Reports on time: {N(reportsOnTime)}/{N(reportsDue)} ({N(i.Opened)} incidents in the period, {N(i.Reportable)} reportable)",
             reportsOnTime, reportsDue, AllOf(reportsOnTime, reportsDue)));
 
         var p = await evidence.ProvisionsAsync(period, ct);
-        items.Add(new("provision-records", "L-15, L-16, S-36", "第三者提供の記録を作成し、法定の保存期間が過ぎたものを廃棄しているか",
+        items.Add(new("provision-records", "個人情報保護法第29条、第30条", "第三者提供の記録を作成し、法定の保存期間が過ぎたものを廃棄しているか",
             "Are provision records made, and those past their statutory retention disposed of?",
             $"期間中の提供記録: {N(p.Records)}件、受領記録: {N(p.Receipts)}件、保存期間を過ぎて残る記録: {N(p.RecordsPastRetention)}件",
             $"Provision records in the period: {N(p.Records)}; receipt records: {N(p.Receipts)}; records kept past their retention: {N(p.RecordsPastRetention)}",
             p.RecordsPastRetention, null, NoneOf(p.RecordsPastRetention)));
 
         var ret = await evidence.RetentionAsync(period, ct);
-        items.Add(new("retention", "L-07, S-50", "保存期間を過ぎた個人データを遅滞なく消去しているか", "Is personal data past its retention erased without delay?",
+        items.Add(new("retention", "個人情報保護法第22条", "保存期間を過ぎた個人データを遅滞なく消去しているか", "Is personal data past its retention erased without delay?",
             $"消去証明: {N(ret.SubjectsDestroyed)}件（{N(ret.Sweeps)}回の消去処理）、保存期間を過ぎて残る本人: {N(ret.SubjectsPastRetention)}人",
             $"Destruction certificates: {N(ret.SubjectsDestroyed)} ({N(ret.Sweeps)} sweeps); subjects held past their retention: {N(ret.SubjectsPastRetention)}",
             ret.SubjectsPastRetention, null, NoneOf(ret.SubjectsPastRetention)));
 
         var e = await evidence.EntrusteesAsync(period, ct);
-        items.Add(new("entrustee-selection", "L-08, S-35", "委託先を選定基準（安全管理措置・実績等）で評価し、承認しているか",
+        items.Add(new("entrustee-selection", "個人情報保護法第25条", "委託先を選定基準（安全管理措置・実績等）で評価し、承認しているか",
             "Are entrustees assessed against the selection criteria (security measures, track record…) and approved?",
             $"評価で承認された委託先: {N(e.Approved)}/{N(e.Entrustees)}社", $"Entrustees approved by an assessment: {N(e.Approved)}/{N(e.Entrustees)}",
             e.Approved, e.Entrustees, AllOf(e.Approved, e.Entrustees)));
-        items.Add(new("entrustee-contracts", "S-35, L-28", "委託契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
+        items.Add(new("entrustee-contracts", "個人情報保護法第25条、番号法第10条・第11条", "委託契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
             "Do entrustment contracts have confidentiality, audit, re-entrustment and return/deletion clauses?",
             $"条項がそろった契約: {N(e.ContractsComplete)}/{N(e.Entrustees)}社", $"Contracts with every clause: {N(e.ContractsComplete)}/{N(e.Entrustees)}",
             e.ContractsComplete, e.Entrustees, AllOf(e.ContractsComplete, e.Entrustees)));
-        items.Add(new("entrustee-audits", "L-08, S-64", "委託先の取扱いを定期的に監査しているか", "Is each entrustee's handling audited periodically?",
+        items.Add(new("entrustee-audits", "個人情報保護法第25条", "委託先の取扱いを定期的に監査しているか", "Is each entrustee's handling audited periodically?",
             $"期間中に監査した委託先: {N(e.Audited)}/{N(e.Entrustees)}社", $"Entrustees audited in the period: {N(e.Audited)}/{N(e.Entrustees)}",
             e.Audited, e.Entrustees, AllOf(e.Audited, e.Entrustees)));
 
         var a = await evidence.AuditsAsync(period, ct);
-        items.Add(new("findings-closed", "S-63", "指摘事項の是正処置を期限内に完了しているか（PDCA）", "Are corrective actions on findings completed by their due dates (PDCA)?",
+        items.Add(new("findings-closed", "個人情報保護法第23条、JIS Q 15001", "指摘事項の是正処置を期限内に完了しているか（PDCA）", "Are corrective actions on findings completed by their due dates (PDCA)?",
             $"期限を過ぎた未完了の指摘: {N(a.FindingsOverdue)}件（未完了 {N(a.FindingsOpenAtEnd)}件中）、期限を過ぎた是正処置: {N(a.ActionsOverdue)}件",
             $"Open findings past due: {N(a.FindingsOverdue)} (of {N(a.FindingsOpenAtEnd)} open); corrective actions past due: {N(a.ActionsOverdue)}",
             a.FindingsOverdue, a.FindingsOpenAtEnd, NoneOf(a.FindingsOverdue + a.ActionsOverdue)));
 
         var h = await people.SummarizeAsync(period.Start, period.End, ct);
-        items.Add(new("access-reviews", "L-08, S-62", "部門ごとにアクセス権を定期的に見直し、退職者等の認証情報を無効にしているか",
+        items.Add(new("access-reviews", "個人情報保護法第23条", "部門ごとにアクセス権を定期的に見直し、退職者等の認証情報を無効にしているか",
             "Is access reviewed periodically per department, and are leavers' credentials disabled?",
             $"完了した見直し: {N(h.AccessReviewsCompleted)}件、期限を過ぎた見直し: {N(h.AccessReviewsOverdueNow)}件、有効なアクセスが残っていた退職者等: {N(h.LeaversWithLiveAccess)}/{N(h.LeaversChecked)}人",
             $"Reviews completed: {N(h.AccessReviewsCompleted)}; reviews overdue: {N(h.AccessReviewsOverdueNow)}; leavers with live access: {N(h.LeaversWithLiveAccess)}/{N(h.LeaversChecked)}",
             h.AccessReviewsCompleted, null,
             h.AccessReviewsCompleted == 0 && h.AccessReviewsOverdueNow == 0 && h.Departments > 0 ? ChecklistResult.NonConforming : NoneOf(h.AccessReviewsOverdueNow + h.LeaversWithLiveAccess)));
-        items.Add(new("training", "L-08, S-63", "従業者に定期的な教育を行い、受講期限を守っているか", "Is staff trained periodically, within the required frequency?",
+        items.Add(new("training", "個人情報保護法第24条", "従業者に定期的な教育を行い、受講期限を守っているか", "Is staff trained periodically, within the required frequency?",
             $"教育コース: {N(h.TrainingCourses)}件、期間中の受講: {N(h.TrainingCompletions)}件、受講期限を過ぎた従業者: {N(h.StaffWithTrainingOverdueNow)}人",
             $"Courses: {N(h.TrainingCourses)}; completions in the period: {N(h.TrainingCompletions)}; staff with training overdue: {N(h.StaffWithTrainingOverdueNow)}",
             h.StaffWithTrainingOverdueNow, null, h.TrainingCourses == 0 ? ChecklistResult.NonConforming : NoneOf(h.StaffWithTrainingOverdueNow)));
@@ -125,14 +125,14 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
             .Where(x => (x.Code == AuditCode.AuditChainVerified || x.Code == AuditCode.AuditChainBroken) && x.Time >= start && x.Time < end)
             .Select(x => x.Code).ToListAsync(ct);
         var broken = verifications.Count(c => c == AuditCode.AuditChainBroken);
-        items.Add(new("audit-chain", "L-08", "アクセス記録（監査ログ）の改ざん検知を定期的に行い、不整合がないか",
+        items.Add(new("audit-chain", "個人情報保護法第23条", "アクセス記録（監査ログ）の改ざん検知を定期的に行い、不整合がないか",
             "Is the audit log checked for tampering periodically, without breaks?",
             $"期間中の検証: {N(verifications.Count)}回、不整合: {N(broken)}回", $"Verifications in the period: {N(verifications.Count)}; broken: {N(broken)}",
             verifications.Count - broken, verifications.Count,
             verifications.Count == 0 ? ChecklistResult.NonConforming : NoneOf(broken)));
 
         if (model?.MyNumber is { } mn)
-            items.Add(new("my-number", "L-28, S-04", "特定個人情報の事務取扱担当者を指定し、その者に限って取り扱わせているか",
+            items.Add(new("my-number", "番号法第12条", "特定個人情報の事務取扱担当者を指定し、その者に限って取り扱わせているか",
                 "Are designated staff named for My Number, and only they handle it?",
                 $"指定された役割: {string.Join("、", mn.DesignatedRoles)}", $"Designated roles: {string.Join(", ", mn.DesignatedRoles)}",
                 null, null, mn.DesignatedRoles.Count > 0 ? ChecklistResult.Conforming : ChecklistResult.NonConforming));
@@ -144,7 +144,7 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         var items = new List<ChecklistDraft>();
         var assessment = await db.Set<EntrusteeAssessment>().AsNoTracking().Where(a => a.RecipientId == recipientId)
             .OrderByDescending(a => a.AssessedOn).ThenByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
-        items.Add(new("selection", "S-35, L-08", "選定基準による評価で承認されているか（当社と同等以上の保護水準）",
+        items.Add(new("selection", "個人情報保護法第25条", "選定基準による評価で承認されているか（当社と同等以上の保護水準）",
             "Was the entrustee approved by a selection assessment (protection at least as good as ours)?",
             assessment is null ? "評価の記録がありません" : $"{assessment.AssessedOn:yyyy-MM-dd} の評価: {ResultJa(assessment.Result)}",
             assessment is null ? "No assessment on record" : $"Assessment of {assessment.AssessedOn:yyyy-MM-dd}: {assessment.Result}",
@@ -154,7 +154,7 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         var check = await db.Set<EntrusteeContractCheck>().AsNoTracking().Where(c => c.RecipientId == recipientId)
             .OrderByDescending(c => c.CheckedOn).ThenByDescending(c => c.CreatedAt).FirstOrDefaultAsync(ct);
         var clauses = check is null ? 0 : new[] { check.Confidentiality, check.AuditRights, check.ReEntrustmentConditions, check.ReturnOrDeletion }.Count(x => x);
-        items.Add(new("contract", "S-35", "契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
+        items.Add(new("contract", "個人情報保護法第25条", "契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
             "Does the contract have confidentiality, audit, re-entrustment and return/deletion clauses?",
             check is null ? "契約確認の記録がありません" : $"{check.CheckedOn:yyyy-MM-dd} の確認: 必須条項 {clauses}/4",
             check is null ? "No contract check on record" : $"Check of {check.CheckedOn:yyyy-MM-dd}: required clauses {clauses}/4",
@@ -168,26 +168,26 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         var current = await policies.CurrentAsync(ct);
         var declared = current is null ? [] : RecipientRegistry.Declared(current.Model).Where(d => d.Id == recipientId).SelectMany(d => d.Categories).ToHashSet(StringComparer.Ordinal);
         var outside = records.SelectMany(x => x.Items).Where(c => !declared.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
-        items.Add(new("provisions", "L-08, S-35", "委託した個人データが委託業務に必要な範囲（ポリシーで宣言した項目）に限られているか",
+        items.Add(new("provisions", "個人情報保護法第25条、第27条第5項第1号", "委託した個人データが委託業務に必要な範囲（ポリシーで宣言した項目）に限られているか",
             "Is the data entrusted limited to what the task needs (the categories the policy declares)?",
             $"期間中の提供記録: {N(records.Count)}件（本人 {N(records.Sum(x => x.SubjectCount))}人）、宣言外の項目: {(outside.Count == 0 ? "なし" : string.Join("、", outside))}",
             $"Provision records in the period: {N(records.Count)} ({N(records.Sum(x => x.SubjectCount))} subjects); categories not declared: {(outside.Count == 0 ? "none" : string.Join(", ", outside))}",
             records.Count, null, NoneOf(outside.Count)));
 
-        items.Add(new("security-measures", "L-08", "委託先の安全管理措置（組織的・人的・物理的・技術的）が契約どおり実施されているか",
+        items.Add(new("security-measures", "個人情報保護法第25条", "委託先の安全管理措置（組織的・人的・物理的・技術的）が契約どおり実施されているか",
             "Does the entrustee keep the organisational, human, physical and technical measures the contract requires?", null, null, null, null, ChecklistResult.Unanswered));
-        items.Add(new("re-entrustment", "S-35, L-28", "再委託は当社の許諾を得て、同等の義務を課して行われているか",
+        items.Add(new("re-entrustment", "個人情報保護法第25条、番号法第10条", "再委託は当社の許諾を得て、同等の義務を課して行われているか",
             "Is any re-entrustment made only with our permission and under the same duties?", null, null, null, null, ChecklistResult.Unanswered));
-        items.Add(new("return-deletion", "S-35, L-07", "不要になった個人データが返却または削除され、その証跡があるか",
+        items.Add(new("return-deletion", "個人情報保護法第22条、第25条", "不要になった個人データが返却または削除され、その証跡があるか",
             "Is data no longer needed returned or deleted, with evidence?", null, null, null, null, ChecklistResult.Unanswered));
-        items.Add(new("incident-reporting", "L-09", "漏えい等が発生した場合に直ちに当社へ報告する体制があるか",
+        items.Add(new("incident-reporting", "個人情報保護法第26条第1項", "漏えい等が発生した場合に直ちに当社へ報告する体制があるか",
             "Would the entrustee report an incident to us at once?", null, null, null, null, ChecklistResult.Unanswered));
 
         var today = policies.TodayJst();
         var openFindings = await db.Set<AuditFinding>().AsNoTracking().Where(f => f.RecipientId == recipientId && f.Status == FindingStatus.Open)
             .Select(f => f.DueOn).ToListAsync(ct);
         var overdue = openFindings.Count(d => d < today);
-        items.Add(new("previous-findings", "S-64, S-63", "前回までの指摘事項が期限内に是正されているか", "Were previous findings corrected by their due dates?",
+        items.Add(new("previous-findings", "個人情報保護法第25条", "前回までの指摘事項が期限内に是正されているか", "Were previous findings corrected by their due dates?",
             $"未完了の指摘: {N(openFindings.Count)}件、うち期限超過: {N(overdue)}件", $"Open findings: {N(openFindings.Count)}; past due: {N(overdue)}",
             overdue, openFindings.Count, NoneOf(overdue)));
         return items;

@@ -135,7 +135,7 @@ public sealed class AuditChecklistItem : ITenantOwned
     public required string Key { get; set; }
     public int Order { get; set; }
 
-    /// <summary>Law or seed references, e.g. "L-23, S-44".</summary>
+    /// <summary>The legal basis as cited to staff, e.g. "個人情報保護法第33条〜第35条".</summary>
     public required string Reference { get; set; }
     public required string QuestionJa { get; set; }
     public required string QuestionEn { get; set; }

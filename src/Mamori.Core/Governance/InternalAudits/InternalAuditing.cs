@@ -260,7 +260,7 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
         else Require(input.ChecklistKey is null, ErrorCode.FindingInvalid, "A checklist item is named only with its audit (runId).");
         if (recipient is not null && !(await evidence.EntrusteeIdsAsync(ct)).Contains(recipient))
             throw new MamoriException(ErrorCode.EntrusteeNotFound, "There is no such entrustee.", 404);
-        if (reference.Length == 0) reference = recipient is null ? "S-63" : "S-64";
+        if (reference.Length == 0) reference = recipient is null ? "個人情報保護法第23条" : "個人情報保護法第25条";
         Require(reference.Length <= 100, ErrorCode.FindingInvalid, "A reference is at most 100 characters.");
         var now = clock.GetUtcNow();
         var finding = new AuditFinding

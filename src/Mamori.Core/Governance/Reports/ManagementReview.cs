@@ -129,8 +129,8 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         var h = r.People;
         return
         [
-            ("1. 開示等の請求への対応", "法32条〜39条（appi.md L-18〜L-23）、S-40〜S-44", requestRows),
-            ("2. 漏えい等事案", "法26条、規則7条〜10条（L-09〜L-11）、S-70",
+            ("1. 開示等の請求への対応", "個人情報保護法第32条〜第39条", requestRows),
+            ("2. 漏えい等事案", "個人情報保護法第26条、同法施行規則第7条〜第10条",
             [
                 ("認識した事案", N(i.Opened) + "件"),
                 ("個人情報保護委員会への報告対象", N(i.Reportable) + "件"),
@@ -138,15 +138,15 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
                 ("期限内の確報", Ratio(i.FinalOnTime, i.FinalDue) + "件"),
                 ("対応中の事案", N(i.OpenAtEnd) + "件"),
             ]),
-            ("3. 第三者提供・委託・共同利用", "法27条〜30条（L-12〜L-16）、S-30〜S-36", provisionRows),
-            ("4. 保存期間と消去", "法22条（L-07）、S-50",
+            ("3. 第三者提供・委託・共同利用", "個人情報保護法第27条〜第30条", provisionRows),
+            ("4. 保存期間と消去", "個人情報保護法第22条",
             [
                 ("保存期間満了による消去処理", N(t.Sweeps) + "回"),
                 ("消去証明（保存期間満了）", N(t.SubjectsDestroyed) + "件"),
                 ("消去証明（本人の請求等による消去）", N(t.ErasureCertificates) + "件"),
                 ("保存期間を過ぎて残る本人", N(t.SubjectsPastRetention) + "人"),
             ]),
-            ("5. 内部監査と是正処置", "法23条（L-08）、S-63（JIS Q 15001）",
+            ("5. 内部監査と是正処置", "個人情報保護法第23条、JIS Q 15001",
             [
                 ("有効な監査計画", N(a.PlansActive) + "件"),
                 ("期限を過ぎた監査計画", N(a.PlansOverdue) + "件"),
@@ -162,7 +162,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
                 ("完了した是正処置", N(a.ActionsCompleted) + "件"),
                 ("期限を過ぎた是正処置", N(a.ActionsOverdue) + "件"),
             ]),
-            ("6. 委託先の監督", "法25条（L-08）、S-35、S-64",
+            ("6. 委託先の監督", "個人情報保護法第25条",
             [
                 ("委託先", N(e.Entrustees) + "社"),
                 ("選定基準による評価で承認", Ratio(e.Approved, e.Entrustees) + "社"),
@@ -170,7 +170,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
                 ("期間中に監査した委託先", Ratio(e.Audited, e.Entrustees) + "社"),
                 ("委託による提供の記録", N(e.ProvisionRecords) + "件"),
             ]),
-            ("7. アクセス権の見直し", "法23条（L-08）、S-08、S-62",
+            ("7. アクセス権の見直し", "個人情報保護法第23条",
             [
                 ("部門", N(h.Departments) + "部門"),
                 ("個人情報保護管理者を置いた部門", Ratio(h.DepartmentsWithManager, h.Departments) + "部門"),
@@ -183,7 +183,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
                 ("確認した退職者等", N(h.LeaversChecked) + "人"),
                 ("有効なアクセスが残っていた退職者等", N(h.LeaversWithLiveAccess) + "人"),
             ]),
-            ("8. 教育", "法24条（L-08）、S-63",
+            ("8. 教育", "個人情報保護法第24条",
             [
                 ("教育コース", N(h.TrainingCourses) + "件"),
                 ("受講記録", N(h.TrainingCompletions) + "件"),
