@@ -1,4 +1,6 @@
 using Mamori.Data;
+using Mamori.Policy;
+using Mamori.Provision;
 using Mamori.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -49,6 +51,19 @@ public enum ConsentMethod
     Api = 4,
 }
 
+public static class ConsentMethods
+{
+    /// <summary>How the consent was given, as the person reads it.</summary>
+    public static LocalizedText Name(ConsentMethod m) => m switch
+    {
+        ConsentMethod.WebForm => new("Webフォーム", "Web form"),
+        ConsentMethod.Paper => new("書面", "Paper"),
+        ConsentMethod.Oral => new("口頭", "Oral"),
+        ConsentMethod.ElectronicSignature => new("電子署名", "Electronic signature"),
+        _ => new("API", "API"),
+    };
+}
+
 public static class ConsentScopes
 {
     public const string SpecialCare = "special-care";
@@ -68,6 +83,44 @@ public static class ConsentScopes
 
     /// <summary>Cookies and tags of a category (essential, functional, analytics, advertising).</summary>
     public static string Cookies(string category) => CookiesPrefix + category;
+
+    /// <summary>A cookie category as people read it.</summary>
+    public static LocalizedText CookieCategoryName(TagCategory category) => category switch
+    {
+        TagCategory.Essential => new("必須", "essential"),
+        TagCategory.Functional => new("機能", "functional"),
+        TagCategory.Analytics => new("分析", "analytics"),
+        _ => new("広告", "advertising"),
+    };
+
+    /// <summary>
+    /// A recorded scope as the person reads it, with the names the policy gives (「利用目的：メールマガジンの配信」);
+    /// an id the policy no longer declares (a consent given under an older version) stays as recorded.
+    /// </summary>
+    public static LocalizedText Name(string scope, PolicyModel model)
+    {
+        if (scope == SpecialCare) return new("要配慮個人情報の取得", "Acquisition of special-care personal information");
+        var colon = scope.IndexOf(':');
+        var id = colon < 0 ? scope : scope[(colon + 1)..];
+        LocalizedText Recipient() => RecipientRegistry.Declared(model).Where(r => r.Id == id).Select(r => r.Name).FirstOrDefault() ?? new(id, id);
+        switch (colon < 0 ? "" : scope[..(colon + 1)])
+        {
+            case PurposePrefix:
+                var purpose = model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).FirstOrDefault(p => p.Id == id)?.Name ?? new(id, id);
+                return new("利用目的：" + purpose.Ja, "Purpose: " + purpose.Get(NoticeLanguage.En));
+            case ProvisionPrefix:
+                var third = Recipient();
+                return new("第三者提供：" + third.Ja, "Provision to a third party: " + third.Get(NoticeLanguage.En));
+            case ForeignPrefix:
+                var foreign = Recipient();
+                return new("外国にある第三者への提供：" + foreign.Ja, "Provision to a third party in a foreign country: " + foreign.Get(NoticeLanguage.En));
+            case CookiesPrefix when Enum.TryParse<TagCategory>(id, ignoreCase: true, out var category):
+                var c = CookieCategoryName(category);
+                return new($"Cookie・外部送信（{c.Ja}）", $"Cookies and tags ({c.En})");
+            default:
+                return new(scope, scope);
+        }
+    }
 }
 
 internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>

@@ -185,13 +185,7 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
             case ConsentScopes.CookiesPrefix:
                 if (!Enum.TryParse<TagCategory>(id, ignoreCase: true, out var category) || !id.All(char.IsAsciiLetterLower))
                     throw Unknown("the cookie categories are essential, functional, analytics and advertising.");
-                var (ja, en) = category switch
-                {
-                    TagCategory.Essential => ("必須", "essential"),
-                    TagCategory.Functional => ("機能", "functional"),
-                    TagCategory.Analytics => ("分析", "analytics"),
-                    _ => ("広告", "advertising"),
-                };
+                var (ja, en) = ConsentScopes.CookieCategoryName(category);
                 var tags = scope.ExternalTags.Where(t => t.Category == category)
                     .Select(t => new LocalizedText($"{t.Name.Ja}（{t.Recipient.Ja}）：{t.InformationSent.Ja}", $"{t.Name.Get(NoticeLanguage.En)} ({t.Recipient.Get(NoticeLanguage.En)}): {t.InformationSent.Get(NoticeLanguage.En)}")).ToList();
                 return (new LocalizedText($"Cookie・外部送信（{ja}）", $"Cookies and tags ({en})"), tags);

@@ -467,4 +467,17 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
         ProvisionBasisKind.AnonymizedInformation => "anonymized-information",
         _ => "business-succession",
     };
+
+    /// <summary>A basis (its <see cref="Kebab"/> form, as records carry it) as people read it; an unknown one as recorded.</summary>
+    public static LocalizedText BasisName(string basis) => basis switch
+    {
+        "consent" => new("本人の同意", "Consent"),
+        "opt-out" => new("オプトアウト", "Opt-out"),
+        "legal-exception" => new("法令に基づく場合等（例外）", "Legal exception"),
+        "entrustment" => new("委託", "Entrustment"),
+        "shared-use" => new("共同利用", "Shared use"),
+        "business-succession" => new("事業承継", "Business succession"),
+        "anonymized-information" => new("匿名加工情報の提供", "Provision of anonymized information"),
+        _ => new(basis, basis),
+    };
 }

@@ -674,8 +674,10 @@ public sealed class DataSubjectRequests(
                 artifacts.Add((ArtifactKind.Json, "application/json", package.ToJson()));
                 if (r.Kind != RequestKind.Portability)
                 {
-                    artifacts.Add((ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(DisclosureHtml.Render(package))));
-                    var pdf = DisclosurePdf.Render(DisclosureHtml.Lines(package), DisclosureHtml.Title(r.Kind) + " " + r.Reference, Settings.PdfFont);
+                    // Japanese prevails; a person who wrote in English also gets the English rendering after it.
+                    var english = r.Language == "en";
+                    artifacts.Add((ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(DisclosureHtml.Render(package, english))));
+                    var pdf = DisclosurePdf.Render(DisclosureHtml.Lines(package, english), DisclosureHtml.Title(r.Kind) + " " + r.Reference, Settings.PdfFont);
                     if (pdf.Bytes is not null) artifacts.Add((ArtifactKind.Pdf, "application/pdf", pdf.Bytes));
                     else pdfProblem = pdf.Problem;
                 }

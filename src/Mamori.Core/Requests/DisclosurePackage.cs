@@ -26,17 +26,25 @@ public enum PackageSections
     Disclosure = Fields | Purposes | Consents | ProvisionRecords | Destructions,
 }
 
-public sealed record PackageField(string Category, string Name, string Value);
+/// <summary>A field: <paramref name="Name"/> the policy's Japanese name, <paramref name="NameEn"/> its English one.</summary>
+public sealed record PackageField(string Category, string Name, string Value, string? NameEn = null);
 
 /// <summary>
 /// A purpose. <paramref name="Retention"/> is the machine form kept for integrators ("P7Y（起算：契約終了日）／法定保存：… P7Y");
 /// <paramref name="RetentionText"/> is what the person reads, in the privacy notice's words (「契約終了日から7年…」).
 /// </summary>
-public sealed record PackagePurpose(string Id, string Name, string? Retention, IReadOnlyList<string> Categories, LocalizedText? RetentionText = null);
+public sealed record PackagePurpose(string Id, string Name, string? Retention, IReadOnlyList<string> Categories, LocalizedText? RetentionText = null, string? NameEn = null);
 
-public sealed record PackageConsent(string Scope, bool Granted, DateTimeOffset At, int PolicyVersion, string Method, bool GuardianConsent);
+/// <summary>
+/// A consent. <paramref name="Scope"/> and <paramref name="Method"/> as recorded ("provision:carriers", "WebForm"), for integrators;
+/// <paramref name="ScopeName"/> and <paramref name="MethodName"/> as the person reads them (「第三者提供：…」, 「Webフォーム」).
+/// </summary>
+public sealed record PackageConsent(string Scope, bool Granted, DateTimeOffset At, int PolicyVersion, string Method, bool GuardianConsent,
+    LocalizedText? ScopeName = null, LocalizedText? MethodName = null);
 
-public sealed record PackageProvision(DateTimeOffset At, string Recipient, string Kind, IReadOnlyList<string> Categories, string? Basis);
+/// <summary>A provision record: <paramref name="Categories"/> and <paramref name="Basis"/> as recorded; <paramref name="CategoryNames"/> and <paramref name="BasisName"/> as the person reads them.</summary>
+public sealed record PackageProvision(DateTimeOffset At, string Recipient, string Kind, IReadOnlyList<string> Categories, string? Basis,
+    LocalizedText? CategoryNames = null, LocalizedText? BasisName = null);
 
 /// <summary>
 /// A destruction certificate. <paramref name="Destroyed"/> and <paramref name="Kept"/> as recorded (category ids; "email until
@@ -49,18 +57,21 @@ public sealed record PackageSubject(
     Guid SubjectId, string SubjectType, string? Service, string Acquisition, DateTimeOffset Since, int PolicyVersion,
     bool UseSuspended, bool ProvisionStopped, bool Erased,
     IReadOnlyList<PackageField> Fields, IReadOnlyList<PackagePurpose> Purposes, IReadOnlyList<PackageConsent> Consents,
-    IReadOnlyList<PackageProvision> ProvisionRecords, IReadOnlyList<PackageDestruction> Destructions);
+    IReadOnlyList<PackageProvision> ProvisionRecords, IReadOnlyList<PackageDestruction> Destructions,
+    string? SubjectTypeEn = null, string? ServiceEn = null, string? AcquisitionEn = null);
 
 /// <summary>
 /// The answer to a disclosure (and purpose-notification, provision-record, portability) request: every
 /// matched subject's data read through access decisions with purpose <c>request-handling</c>, the
 /// purposes, the consent history and the provision records. Rendered as JSON (machine-readable), a
-/// Japanese HTML document and a PDF.
+/// Japanese HTML document and a PDF (with an English rendering for a request made in English).
+/// <paramref name="Notes"/> are "Japanese/ English" lines, kept for integrators; <paramref name="NotesText"/> the same by language.
 /// </summary>
 public sealed record DisclosurePackage(
     string Format, string Reference, RequestKind Kind, DateTimeOffset GeneratedAt, string GeneratedOnJst,
     string Company, string? CompanyAddress, string? ContactPoint, PackageSections Sections,
-    bool ProvisionRecordsAvailable, IReadOnlyList<PackageSubject> Subjects, IReadOnlyList<string> Notes)
+    bool ProvisionRecordsAvailable, IReadOnlyList<PackageSubject> Subjects, IReadOnlyList<string> Notes,
+    string? CompanyEn = null, string? ContactPointEn = null, IReadOnlyList<LocalizedText>? NotesText = null)
 {
     public const string FormatId = "mamori.disclosure/1";
 
@@ -84,10 +95,12 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
     /// Provision and receipt records (第三者提供記録, Art.29/30, disclosed under Art.33(5)) that list the
     /// subject. Other people on the same record are never named: only the record's own items.
     /// </summary>
-    internal async Task<(bool Available, IReadOnlyList<PackageProvision> Records)> ProvisionRecordsAsync(Guid subjectId, CancellationToken ct)
+    private async Task<IReadOnlyList<PackageProvision>> ProvisionRecordsAsync(Guid subjectId, PolicyModel model, CancellationToken ct)
     {
         var records = await provisionRecords.ForSubjectAsync(subjectId, ct);
-        return (true, records.Select(r => new PackageProvision(r.At, r.CounterpartyName, r.Direction, r.Items, r.Basis)).ToList());
+        return records.Select(r => new PackageProvision(r.At, r.CounterpartyName, r.Direction, r.Items, r.Basis,
+            new LocalizedText(HeldCategories.Names(r.Items, model, NoticeLanguage.Ja), HeldCategories.Names(r.Items, model, NoticeLanguage.En)),
+            r.Basis is null ? null : Provision.Provisions.BasisName(r.Basis))).ToList();
     }
 
     public static PackageSections SectionsFor(RequestKind kind) => kind switch
@@ -106,7 +119,6 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
         var sections = SectionsFor(kind);
         var viewerRoles = ViewerRoles(model);
         var list = new List<PackageSubject>();
-        var provisionAvailable = false;
         foreach (var id in subjectIds)
         {
             var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
@@ -121,44 +133,41 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
                 // purpose with the designated viewers' roles, and is recorded like every other decision.
                 var read = await subjects.ReadAsync(new DecisionRequest(id, DecisionRules.RequestHandling, null, viewerRoles, RequireUnmasked: false), actor, ct);
                 foreach (var (category, value) in read.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
-                    fields.Add(new PackageField(category, categories.TryGetValue(category, out var c) ? c.Name.Ja : category, value));
+                    fields.Add(categories.TryGetValue(category, out var c)
+                        ? new PackageField(category, c.Name.Ja, value, c.Name.Get(NoticeLanguage.En))
+                        : new PackageField(category, category, value, category));
             }
             var purposes = new List<PackagePurpose>();
             if (sections.HasFlag(PackageSections.Purposes))
                 foreach (var p in scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)))
                     purposes.Add(new PackagePurpose(p.Id, p.Name.Ja, p.Retention is null ? null : Retention(p.Retention), p.Categories,
-                        p.Retention is null ? null : new LocalizedText(NoticePhrases.Retention(p.Retention, NoticeLanguage.Ja), NoticePhrases.Retention(p.Retention, NoticeLanguage.En))));
+                        p.Retention is null ? null : new LocalizedText(NoticePhrases.Retention(p.Retention, NoticeLanguage.Ja), NoticePhrases.Retention(p.Retention, NoticeLanguage.En)),
+                        p.Name.Get(NoticeLanguage.En)));
             var consents = new List<PackageConsent>();
             if (sections.HasFlag(PackageSections.Consents))
                 consents = (await db.Set<ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == id).ToListAsync(ct))
                     .OrderBy(c => c.At).ThenBy(c => c.Id)
-                    .Select(c => new PackageConsent(c.Scope, c.Granted, c.At, c.PolicyVersion, c.Method.ToString(), c.GuardianConsent)).ToList();
-            IReadOnlyList<PackageProvision> provisions = [];
-            if (sections.HasFlag(PackageSections.ProvisionRecords))
-            {
-                var (available, records) = await ProvisionRecordsAsync(id, ct);
-                provisionAvailable |= available;
-                provisions = records;
-            }
+                    .Select(c => new PackageConsent(c.Scope, c.Granted, c.At, c.PolicyVersion, c.Method.ToString(), c.GuardianConsent,
+                        ConsentScopes.Name(c.Scope, model), ConsentMethods.Name(c.Method))).ToList();
+            var provisions = sections.HasFlag(PackageSections.ProvisionRecords) ? await ProvisionRecordsAsync(id, model, ct) : [];
             var destructions = new List<PackageDestruction>();
             if (sections.HasFlag(PackageSections.Destructions))
                 destructions = (await db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.SubjectId == id).ToListAsync(ct))
                     .OrderBy(c => c.DestroyedAt)
                     .Select(c => Destruction(c, model)).ToList();
-            var type = scope.SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name.Ja ?? subject.SubjectType;
-            var service = subject.ServiceId is null ? null : model.FindService(subject.ServiceId)?.Name.Ja ?? subject.ServiceId;
-            var acquisition = scope.AcquisitionMethods.FirstOrDefault(a => a.Id == subject.AcquisitionMethod)?.Name.Ja ?? subject.AcquisitionMethod;
-            list.Add(new PackageSubject(id, type, service, acquisition, subject.CreatedAt, subject.PolicyVersion, subject.UseSuspended, subject.ProvisionStopped,
-                erased, fields, purposes, consents, provisions, destructions));
+            var type = scope.SubjectTypes.FirstOrDefault(t => t.Id == subject.SubjectType)?.Name ?? new LocalizedText(subject.SubjectType);
+            var service = subject.ServiceId is null ? null : model.FindService(subject.ServiceId)?.Name ?? new LocalizedText(subject.ServiceId);
+            var acquisition = scope.AcquisitionMethods.FirstOrDefault(a => a.Id == subject.AcquisitionMethod)?.Name ?? new LocalizedText(subject.AcquisitionMethod);
+            list.Add(new PackageSubject(id, type.Ja, service?.Ja, acquisition.Ja, subject.CreatedAt, subject.PolicyVersion, subject.UseSuspended, subject.ProvisionStopped,
+                erased, fields, purposes, consents, provisions, destructions, type.Get(NoticeLanguage.En), service?.Get(NoticeLanguage.En), acquisition.Get(NoticeLanguage.En)));
         }
         var now = clock.GetUtcNow();
-        var notes = new List<string>();
-        if (sections.HasFlag(PackageSections.ProvisionRecords) && !provisionAvailable)
-            notes.Add("第三者提供記録：この環境では第三者提供記録の台帳が未導入のため、記録はありません。/ Provision records: this installation has no provision ledger yet, so none are listed.");
+        var notes = new List<LocalizedText>();
         if (list.Count == 0)
-            notes.Add("当社は、ご請求に係る保有個人データを保有しておりません。/ We hold no retained personal data about you.");
+            notes.Add(new LocalizedText("当社は、ご請求に係る保有個人データを保有しておりません。", "We hold no retained personal data about you."));
         return new DisclosurePackage(DisclosurePackage.FormatId, reference, kind, now, RequestClock.Day(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            model.Company?.LegalName?.Ja ?? "", model.Company?.Address?.Ja, model.Contact?.Name?.Ja, sections, provisionAvailable, list, notes);
+            model.Company?.LegalName?.Ja ?? "", model.Company?.Address?.Ja, model.Contact?.Name?.Ja, sections, sections.HasFlag(PackageSections.ProvisionRecords), list,
+            [.. notes.Select(n => n.Ja + "/ " + n.En)], model.Company?.LegalName?.Get(NoticeLanguage.En), model.Contact?.Name?.Get(NoticeLanguage.En), notes);
     }
 
     internal static string[] ViewerRoles(PolicyModel model) =>
@@ -186,126 +195,204 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
     }
 }
 
-/// <summary>The readable Japanese document (HTML) of a package: standalone, no script.</summary>
+/// <summary>
+/// The readable document (HTML, and lines for the PDF) of a package: standalone, no script. Japanese, which prevails; for a
+/// request made in English an English rendering follows it, saying that the Japanese text prevails (as the privacy notice does).
+/// </summary>
 public static class DisclosureHtml
 {
     private static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
 
     private static string Jst(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, RequestClock.Zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    public static string Title(RequestKind kind) => kind switch
+    public static string Title(RequestKind kind) => Title(kind, NoticeLanguage.Ja);
+
+    private static string Title(RequestKind kind, NoticeLanguage lang) => kind switch
     {
-        RequestKind.PurposeNotification => "利用目的の通知書",
-        RequestKind.ProvisionRecords => "第三者提供記録の開示書",
-        RequestKind.Portability => "保有個人データの移行用データ",
-        _ => "保有個人データ開示書",
+        RequestKind.PurposeNotification => L(lang, "利用目的の通知書", "Notice of the purposes of use"),
+        RequestKind.ProvisionRecords => L(lang, "第三者提供記録の開示書", "Disclosure of third-party provision records"),
+        RequestKind.Portability => L(lang, "保有個人データの移行用データ", "Retained personal data for transfer"),
+        _ => L(lang, "保有個人データ開示書", "Disclosure of retained personal data"),
     };
 
-    public static string Render(DisclosurePackage p)
+    private static string L(NoticeLanguage lang, string ja, string en) => lang == NoticeLanguage.En ? en : ja;
+
+    private static string T(LocalizedText? text, NoticeLanguage lang) => text?.Get(lang) ?? "—";
+
+    private const string EnglishHeading = "English rendering";
+
+    private const string Prevails = "This English rendering is provided for convenience only. The Japanese text above is authoritative: if the two differ, the Japanese text prevails.";
+
+    /// <param name="english">The request was made in English: add the English rendering after the Japanese.</param>
+    public static string Render(DisclosurePackage p, bool english = false)
     {
-        var sb = new StringBuilder(4096 + p.RecordCount * 160);
+        var sb = new StringBuilder(4096 + p.RecordCount * (english ? 320 : 160));
         sb.Append("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(Title(p.Kind))).Append(' ').Append(E(p.Reference)).Append("</title>\n");
         sb.Append("<style>body{font-family:'IPAGothic','Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;line-height:1.6;padding:0 1rem}")
           .Append("table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}")
           .Append("th{background:#eee}h2{border-bottom:2px solid #333;margin-top:2rem}.meta{color:#333}</style>\n</head>\n<body>\n");
-        sb.Append("<h1>").Append(E(Title(p.Kind))).Append("</h1>\n<p class=\"meta\">受付番号 ").Append(E(p.Reference)).Append("／作成日 ").Append(E(p.GeneratedOnJst))
-          .Append("／").Append(E(p.Company)).Append("</p>\n");
-        sb.Append("<p>個人情報の保護に関する法律に基づくご請求について、当社が保有する保有個人データを以下のとおりお知らせします。</p>\n");
-        foreach (var note in p.Notes) sb.Append("<p class=\"note\">").Append(E(note)).Append("</p>\n");
-        var n = 0;
-        foreach (var s in p.Subjects)
+        Body(sb, p, NoticeLanguage.Ja);
+        if (english)
         {
-            n++;
-            sb.Append("<h2>").Append(n).Append(". ").Append(E(s.SubjectType)).Append(s.Service is null ? "" : "（" + E(s.Service) + "）").Append("</h2>\n");
-            sb.Append("<table><tr><th>取得方法</th><td>").Append(E(s.Acquisition)).Append("</td></tr><tr><th>取得日</th><td>").Append(E(Jst(s.Since)))
-              .Append("</td></tr><tr><th>状態</th><td>").Append(s.Erased ? "消去済み" : s.UseSuspended ? "利用停止中" : "利用中")
-              .Append(s.ProvisionStopped ? "・第三者提供停止中" : "").Append("</td></tr></table>\n");
-            if (p.Sections.HasFlag(PackageSections.Fields))
-            {
-                sb.Append("<h3>保有個人データ</h3>\n<table><tr><th>項目</th><th>内容</th></tr>\n");
-                foreach (var f in s.Fields) sb.Append("<tr><td>").Append(E(f.Name)).Append("</td><td>").Append(E(f.Value)).Append("</td></tr>\n");
-                if (s.Fields.Count == 0) sb.Append("<tr><td colspan=\"2\">なし</td></tr>\n");
-                sb.Append("</table>\n");
-            }
-            if (p.Sections.HasFlag(PackageSections.Purposes))
-            {
-                sb.Append("<h3>利用目的</h3>\n<table><tr><th>利用目的</th><th>保存期間</th></tr>\n");
-                foreach (var x in s.Purposes) sb.Append("<tr><td>").Append(E(x.Name)).Append("</td><td>").Append(E(x.RetentionText?.Ja ?? "—")).Append("</td></tr>\n");
-                sb.Append("</table>\n");
-            }
-            if (p.Sections.HasFlag(PackageSections.Consents))
-            {
-                sb.Append("<h3>同意の履歴</h3>\n<table><tr><th>日時</th><th>対象</th><th>内容</th><th>方法</th></tr>\n");
-                foreach (var c in s.Consents)
-                    sb.Append("<tr><td>").Append(E(Jst(c.At))).Append("</td><td>").Append(E(c.Scope)).Append("</td><td>").Append(c.Granted ? "同意" : "撤回")
-                      .Append("</td><td>").Append(E(c.Method)).Append("</td></tr>\n");
-                if (s.Consents.Count == 0) sb.Append("<tr><td colspan=\"4\">なし</td></tr>\n");
-                sb.Append("</table>\n");
-            }
-            if (p.Sections.HasFlag(PackageSections.ProvisionRecords))
-            {
-                sb.Append("<h3>第三者提供記録</h3>\n<table><tr><th>日時</th><th>提供先</th><th>項目</th><th>根拠</th></tr>\n");
-                foreach (var r in s.ProvisionRecords)
-                    sb.Append("<tr><td>").Append(E(Jst(r.At))).Append("</td><td>").Append(E(r.Recipient)).Append("</td><td>").Append(E(string.Join("、", r.Categories)))
-                      .Append("</td><td>").Append(E(r.Basis)).Append("</td></tr>\n");
-                if (s.ProvisionRecords.Count == 0) sb.Append("<tr><td colspan=\"4\">なし</td></tr>\n");
-                sb.Append("</table>\n");
-            }
-            if (p.Sections.HasFlag(PackageSections.Destructions) && s.Destructions.Count > 0)
-            {
-                sb.Append("<h3>消去の記録</h3>\n<table><tr><th>日時</th><th>消去した項目</th><th>法令により保存している項目</th></tr>\n");
-                foreach (var d in s.Destructions)
-                    sb.Append("<tr><td>").Append(E(Jst(d.At))).Append("</td><td>").Append(E(d.DestroyedNames?.Ja ?? "—")).Append("</td><td>").Append(E(d.KeptText?.Ja ?? "—")).Append("</td></tr>\n");
-                sb.Append("</table>\n");
-            }
+            sb.Append("<section lang=\"en\">\n<hr>\n<p class=\"meta\"><strong>").Append(EnglishHeading).Append("</strong></p>\n<p class=\"note\">").Append(E(Prevails)).Append("</p>\n");
+            Body(sb, p, NoticeLanguage.En);
+            sb.Append("</section>\n");
         }
-        if (p.ContactPoint is not null) sb.Append("<p>お問合せ先：").Append(E(p.ContactPoint)).Append("</p>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
     }
 
-    /// <summary>The same content as plain lines for the PDF writer: (style, text).</summary>
-    public static IEnumerable<(PdfLineStyle Style, string Text)> Lines(DisclosurePackage p)
+    private static void Body(StringBuilder sb, DisclosurePackage p, NoticeLanguage lang)
     {
-        yield return (PdfLineStyle.Title, Title(p.Kind));
-        yield return (PdfLineStyle.Meta, $"受付番号 {p.Reference}　作成日 {p.GeneratedOnJst}　{p.Company}");
-        yield return (PdfLineStyle.Body, "個人情報の保護に関する法律に基づくご請求について、当社が保有する保有個人データを以下のとおりお知らせします。");
-        foreach (var note in p.Notes) yield return (PdfLineStyle.Body, note);
+        var en = lang == NoticeLanguage.En;
+        string Sub(string ja, string? english) => en ? english ?? ja : ja;
+        sb.Append("<h1>").Append(E(Title(p.Kind, lang))).Append("</h1>\n<p class=\"meta\">").Append(L(lang, "受付番号 ", "Reference ")).Append(E(p.Reference))
+          .Append(L(lang, "／作成日 ", " / Prepared on ")).Append(E(p.GeneratedOnJst)).Append(L(lang, "／", " / ")).Append(E(Sub(p.Company, p.CompanyEn))).Append("</p>\n");
+        sb.Append("<p>").Append(E(Intro(lang))).Append("</p>\n");
+        foreach (var note in Notes(p, lang)) sb.Append("<p class=\"note\">").Append(E(note)).Append("</p>\n");
         var n = 0;
         foreach (var s in p.Subjects)
         {
             n++;
-            yield return (PdfLineStyle.Heading, $"{n}. {s.SubjectType}{(s.Service is null ? "" : "（" + s.Service + "）")}");
-            yield return (PdfLineStyle.Body, $"取得方法：{s.Acquisition}　取得日：{Jst(s.Since)}　状態：{(s.Erased ? "消去済み" : s.UseSuspended ? "利用停止中" : "利用中")}{(s.ProvisionStopped ? "・第三者提供停止中" : "")}");
+            var service = Sub(s.Service ?? "", s.ServiceEn);
+            sb.Append("<h2>").Append(n).Append(". ").Append(E(Sub(s.SubjectType, s.SubjectTypeEn))).Append(s.Service is null ? "" : L(lang, "（" + E(service) + "）", " (" + E(service) + ")")).Append("</h2>\n");
+            sb.Append("<table><tr><th>").Append(L(lang, "取得方法", "Acquired by")).Append("</th><td>").Append(E(Sub(s.Acquisition, s.AcquisitionEn)))
+              .Append("</td></tr><tr><th>").Append(L(lang, "取得日", "Acquired on (JST)")).Append("</th><td>").Append(E(Jst(s.Since)))
+              .Append("</td></tr><tr><th>").Append(L(lang, "状態", "Status")).Append("</th><td>").Append(E(State(s, lang))).Append("</td></tr></table>\n");
             if (p.Sections.HasFlag(PackageSections.Fields))
             {
-                yield return (PdfLineStyle.Subheading, "保有個人データ");
-                foreach (var f in s.Fields) yield return (PdfLineStyle.Body, $"{f.Name}：{f.Value}");
-                if (s.Fields.Count == 0) yield return (PdfLineStyle.Body, "なし");
+                sb.Append("<h3>").Append(L(lang, "保有個人データ", "Retained personal data")).Append("</h3>\n<table><tr><th>").Append(L(lang, "項目", "Item"))
+                  .Append("</th><th>").Append(L(lang, "内容", "Content")).Append("</th></tr>\n");
+                foreach (var f in s.Fields) sb.Append("<tr><td>").Append(E(Sub(f.Name, f.NameEn))).Append("</td><td>").Append(E(f.Value)).Append("</td></tr>\n");
+                if (s.Fields.Count == 0) sb.Append("<tr><td colspan=\"2\">").Append(None(lang)).Append("</td></tr>\n");
+                sb.Append("</table>\n");
             }
             if (p.Sections.HasFlag(PackageSections.Purposes))
             {
-                yield return (PdfLineStyle.Subheading, "利用目的");
-                foreach (var x in s.Purposes) yield return (PdfLineStyle.Body, $"・{x.Name}（保存期間：{x.RetentionText?.Ja ?? "—"}）");
+                sb.Append("<h3>").Append(L(lang, "利用目的", "Purposes of use")).Append("</h3>\n<table><tr><th>").Append(L(lang, "利用目的", "Purpose"))
+                  .Append("</th><th>").Append(L(lang, "保存期間", "Retention")).Append("</th></tr>\n");
+                foreach (var x in s.Purposes) sb.Append("<tr><td>").Append(E(Sub(x.Name, x.NameEn))).Append("</td><td>").Append(E(T(x.RetentionText, lang))).Append("</td></tr>\n");
+                sb.Append("</table>\n");
             }
             if (p.Sections.HasFlag(PackageSections.Consents))
             {
-                yield return (PdfLineStyle.Subheading, "同意の履歴");
-                foreach (var c in s.Consents) yield return (PdfLineStyle.Body, $"{Jst(c.At)}　{c.Scope}　{(c.Granted ? "同意" : "撤回")}　{c.Method}");
-                if (s.Consents.Count == 0) yield return (PdfLineStyle.Body, "なし");
+                sb.Append("<h3>").Append(L(lang, "同意の履歴", "Consent history")).Append("</h3>\n<table><tr><th>").Append(L(lang, "日時", "Date and time (JST)"))
+                  .Append("</th><th>").Append(L(lang, "対象", "Consent to")).Append("</th><th>").Append(L(lang, "内容", "Given or withdrawn"))
+                  .Append("</th><th>").Append(L(lang, "方法", "Method")).Append("</th></tr>\n");
+                foreach (var c in s.Consents)
+                    sb.Append("<tr><td>").Append(E(Jst(c.At))).Append("</td><td>").Append(E(ScopeName(c, lang))).Append("</td><td>").Append(Granted(c, lang))
+                      .Append("</td><td>").Append(E(MethodName(c, lang))).Append("</td></tr>\n");
+                if (s.Consents.Count == 0) sb.Append("<tr><td colspan=\"4\">").Append(None(lang)).Append("</td></tr>\n");
+                sb.Append("</table>\n");
             }
             if (p.Sections.HasFlag(PackageSections.ProvisionRecords))
             {
-                yield return (PdfLineStyle.Subheading, "第三者提供記録");
-                foreach (var r in s.ProvisionRecords) yield return (PdfLineStyle.Body, $"{Jst(r.At)}　{r.Recipient}　{string.Join("、", r.Categories)}　{r.Basis}");
-                if (s.ProvisionRecords.Count == 0) yield return (PdfLineStyle.Body, "なし");
+                sb.Append("<h3>").Append(L(lang, "第三者提供記録", "Third-party provision records")).Append("</h3>\n<table><tr><th>").Append(L(lang, "日時", "Date and time (JST)"))
+                  .Append("</th><th>").Append(L(lang, "提供先", "Recipient")).Append("</th><th>").Append(L(lang, "項目", "Items")).Append("</th><th>").Append(L(lang, "根拠", "Basis")).Append("</th></tr>\n");
+                foreach (var r in s.ProvisionRecords)
+                    sb.Append("<tr><td>").Append(E(Jst(r.At))).Append("</td><td>").Append(E(r.Recipient)).Append("</td><td>").Append(E(Categories(r, lang)))
+                      .Append("</td><td>").Append(E(BasisName(r, lang))).Append("</td></tr>\n");
+                if (s.ProvisionRecords.Count == 0) sb.Append("<tr><td colspan=\"4\">").Append(None(lang)).Append("</td></tr>\n");
+                sb.Append("</table>\n");
             }
             if (p.Sections.HasFlag(PackageSections.Destructions) && s.Destructions.Count > 0)
             {
-                yield return (PdfLineStyle.Subheading, "消去の記録");
-                foreach (var d in s.Destructions) yield return (PdfLineStyle.Body, $"{Jst(d.At)}　消去：{d.DestroyedNames?.Ja ?? "—"}　保存：{d.KeptText?.Ja ?? "—"}");
+                sb.Append("<h3>").Append(L(lang, "消去の記録", "Erasure records")).Append("</h3>\n<table><tr><th>").Append(L(lang, "日時", "Date and time (JST)"))
+                  .Append("</th><th>").Append(L(lang, "消去した項目", "Erased")).Append("</th><th>").Append(L(lang, "法令により保存している項目", "Kept as the law requires")).Append("</th></tr>\n");
+                foreach (var d in s.Destructions)
+                    sb.Append("<tr><td>").Append(E(Jst(d.At))).Append("</td><td>").Append(E(T(d.DestroyedNames, lang))).Append("</td><td>").Append(E(T(d.KeptText, lang))).Append("</td></tr>\n");
+                sb.Append("</table>\n");
             }
         }
-        if (p.ContactPoint is not null) yield return (PdfLineStyle.Body, "お問合せ先：" + p.ContactPoint);
+        if (Contact(p, lang) is { } contact) sb.Append("<p>").Append(E(contact)).Append("</p>\n");
+    }
+
+    private static string Intro(NoticeLanguage lang) => L(lang,
+        "個人情報の保護に関する法律に基づくご請求について、当社が保有する保有個人データを以下のとおりお知らせします。",
+        "In answer to your request under the Act on the Protection of Personal Information, we set out below the retained personal data we hold about you.");
+
+    private static IEnumerable<string> Notes(DisclosurePackage p, NoticeLanguage lang) =>
+        p.NotesText?.Select(n => n.Get(lang)) ?? (lang == NoticeLanguage.Ja ? p.Notes : []);
+
+    private static string None(NoticeLanguage lang) => L(lang, "なし", "None");
+
+    private static string State(PackageSubject s, NoticeLanguage lang) =>
+        (s.Erased ? L(lang, "消去済み", "Erased") : s.UseSuspended ? L(lang, "利用停止中", "Use suspended") : L(lang, "利用中", "In use"))
+        + (s.ProvisionStopped ? L(lang, "・第三者提供停止中", "; provision to third parties stopped") : "");
+
+    private static string Granted(PackageConsent c, NoticeLanguage lang) => c.Granted ? L(lang, "同意", "Given") : L(lang, "撤回", "Withdrawn");
+
+    private static string ScopeName(PackageConsent c, NoticeLanguage lang) => c.ScopeName?.Get(lang) ?? c.Scope;
+
+    private static string MethodName(PackageConsent c, NoticeLanguage lang) => c.MethodName?.Get(lang) ?? c.Method;
+
+    private static string Categories(PackageProvision r, NoticeLanguage lang) => r.CategoryNames?.Get(lang) ?? string.Join(L(lang, "、", ", "), r.Categories);
+
+    private static string BasisName(PackageProvision r, NoticeLanguage lang) => r.BasisName?.Get(lang) ?? r.Basis ?? "";
+
+    private static string? Contact(DisclosurePackage p, NoticeLanguage lang) =>
+        p.ContactPoint is null ? null : L(lang, "お問合せ先：" + p.ContactPoint, "Contact: " + (p.ContactPointEn ?? p.ContactPoint));
+
+    /// <summary>The same content as plain lines for the PDF writer: (style, text).</summary>
+    /// <param name="english">The request was made in English: add the English rendering after the Japanese.</param>
+    public static IEnumerable<(PdfLineStyle Style, string Text)> Lines(DisclosurePackage p, bool english = false)
+    {
+        foreach (var line in Lines(p, NoticeLanguage.Ja)) yield return line;
+        if (!english) yield break;
+        yield return (PdfLineStyle.Heading, EnglishHeading);
+        yield return (PdfLineStyle.Body, Prevails);
+        foreach (var line in Lines(p, NoticeLanguage.En)) yield return line;
+    }
+
+    private static IEnumerable<(PdfLineStyle Style, string Text)> Lines(DisclosurePackage p, NoticeLanguage lang)
+    {
+        var en = lang == NoticeLanguage.En;
+        string Sub(string ja, string? english) => en ? english ?? ja : ja;
+        var gap = L(lang, "　", "  ");
+        yield return (PdfLineStyle.Title, Title(p.Kind, lang));
+        yield return (PdfLineStyle.Meta, L(lang, $"受付番号 {p.Reference}　作成日 {p.GeneratedOnJst}　{p.Company}", $"Reference {p.Reference}  Prepared on {p.GeneratedOnJst}  {Sub(p.Company, p.CompanyEn)}"));
+        yield return (PdfLineStyle.Body, Intro(lang));
+        foreach (var note in Notes(p, lang)) yield return (PdfLineStyle.Body, note);
+        var n = 0;
+        foreach (var s in p.Subjects)
+        {
+            n++;
+            var service = s.Service is null ? "" : L(lang, "（" + s.Service + "）", " (" + Sub(s.Service, s.ServiceEn) + ")");
+            yield return (PdfLineStyle.Heading, $"{n}. {Sub(s.SubjectType, s.SubjectTypeEn)}{service}");
+            yield return (PdfLineStyle.Body, L(lang, $"取得方法：{s.Acquisition}　取得日：{Jst(s.Since)}　状態：{State(s, lang)}",
+                $"Acquired by: {Sub(s.Acquisition, s.AcquisitionEn)}  Acquired on: {Jst(s.Since)} (JST)  Status: {State(s, lang)}"));
+            if (p.Sections.HasFlag(PackageSections.Fields))
+            {
+                yield return (PdfLineStyle.Subheading, L(lang, "保有個人データ", "Retained personal data"));
+                foreach (var f in s.Fields) yield return (PdfLineStyle.Body, $"{Sub(f.Name, f.NameEn)}{L(lang, "：", ": ")}{f.Value}");
+                if (s.Fields.Count == 0) yield return (PdfLineStyle.Body, None(lang));
+            }
+            if (p.Sections.HasFlag(PackageSections.Purposes))
+            {
+                yield return (PdfLineStyle.Subheading, L(lang, "利用目的", "Purposes of use"));
+                foreach (var x in s.Purposes)
+                    yield return (PdfLineStyle.Body, L(lang, $"・{x.Name}（保存期間：{T(x.RetentionText, lang)}）", $"- {Sub(x.Name, x.NameEn)} (retention: {T(x.RetentionText, lang)})"));
+            }
+            if (p.Sections.HasFlag(PackageSections.Consents))
+            {
+                yield return (PdfLineStyle.Subheading, L(lang, "同意の履歴", "Consent history (JST)"));
+                foreach (var c in s.Consents) yield return (PdfLineStyle.Body, $"{Jst(c.At)}{gap}{ScopeName(c, lang)}{gap}{Granted(c, lang)}{gap}{MethodName(c, lang)}");
+                if (s.Consents.Count == 0) yield return (PdfLineStyle.Body, None(lang));
+            }
+            if (p.Sections.HasFlag(PackageSections.ProvisionRecords))
+            {
+                yield return (PdfLineStyle.Subheading, L(lang, "第三者提供記録", "Third-party provision records (JST)"));
+                foreach (var r in s.ProvisionRecords) yield return (PdfLineStyle.Body, $"{Jst(r.At)}{gap}{r.Recipient}{gap}{Categories(r, lang)}{gap}{BasisName(r, lang)}");
+                if (s.ProvisionRecords.Count == 0) yield return (PdfLineStyle.Body, None(lang));
+            }
+            if (p.Sections.HasFlag(PackageSections.Destructions) && s.Destructions.Count > 0)
+            {
+                yield return (PdfLineStyle.Subheading, L(lang, "消去の記録", "Erasure records (JST)"));
+                foreach (var d in s.Destructions)
+                    yield return (PdfLineStyle.Body, L(lang, $"{Jst(d.At)}　消去：{T(d.DestroyedNames, lang)}　保存：{T(d.KeptText, lang)}",
+                        $"{Jst(d.At)}  Erased: {T(d.DestroyedNames, lang)}  Kept: {T(d.KeptText, lang)}"));
+            }
+        }
+        if (Contact(p, lang) is { } contact) yield return (PdfLineStyle.Body, contact);
     }
 }

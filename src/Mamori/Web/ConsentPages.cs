@@ -78,14 +78,7 @@ public static class ConsentPages
     private static Html ReceiptPage(HttpContext http, NoticeLanguage lang, ConsentReceipt r)
     {
         var at = TimeZoneInfo.ConvertTime(r.At, PolicyStore.Jst);
-        var method = r.Method switch
-        {
-            ConsentMethod.WebForm => L(lang, "Webフォーム", "Web form"),
-            ConsentMethod.Paper => L(lang, "書面", "Paper"),
-            ConsentMethod.Oral => L(lang, "口頭", "Oral"),
-            ConsentMethod.ElectronicSignature => L(lang, "電子署名", "Electronic signature"),
-            _ => "API",
-        };
+        var method = ConsentMethods.Name(r.Method).Get(lang);
         var rows = r.Scopes.Select(s => H.F($"""
             <tr><td>{(s.Granted ? L(lang, "同意", "Granted") : L(lang, "撤回", "Withdrawn"))}</td>
             <td>{T(s.Description, lang)}{(s.Details.Count == 0 ? default : H.F($"<ul>{s.Details.Select(d => H.F($"<li>{T(d, lang)}</li>"))}</ul>"))}</td>

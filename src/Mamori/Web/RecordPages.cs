@@ -144,14 +144,7 @@ public static class RecordPages
         }
     }
 
-    private static string Method(HttpContext http, ConsentMethod m) => m switch
-    {
-        ConsentMethod.WebForm => T(http, "Webフォーム", "Web form"),
-        ConsentMethod.Paper => T(http, "書面", "Paper"),
-        ConsentMethod.Oral => T(http, "口頭", "Oral"),
-        ConsentMethod.ElectronicSignature => T(http, "電子署名", "Electronic signature"),
-        _ => "API",
-    };
+    private static string Method(HttpContext http, ConsentMethod m) => T(http, ConsentMethods.Name(m).Ja, ConsentMethods.Name(m).Get(NoticeLanguage.En));
 
     private static string Kind(HttpContext http, string kind) => kind switch
     {
@@ -163,16 +156,7 @@ public static class RecordPages
         _ => T(http, "事業承継先", "Successor"),
     };
 
-    internal static string Basis(HttpContext http, string basis) => basis switch
-    {
-        "consent" => T(http, "本人の同意", "Consent"),
-        "opt-out" => T(http, "オプトアウト", "Opt-out"),
-        "legal-exception" => T(http, "法令に基づく場合等（例外）", "Legal exception"),
-        "entrustment" => T(http, "委託", "Entrustment"),
-        "shared-use" => T(http, "共同利用", "Shared use"),
-        "business-succession" => T(http, "事業承継", "Business succession"),
-        _ => basis,
-    };
+    internal static string Basis(HttpContext http, string basis) => T(http, Provisions.BasisName(basis).Ja, Provisions.BasisName(basis).Get(NoticeLanguage.En));
 
     private static string Direction(HttpContext http, string d) => d == "provided" ? T(http, "提供（法29条）", "Provided (Art.29)") : T(http, "受領（法30条）", "Received (Art.30)");
 

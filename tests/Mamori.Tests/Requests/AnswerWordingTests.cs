@@ -1,10 +1,15 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Mamori.Consent;
 using Mamori.Policy;
 using Mamori.Policy.Rendering;
+using Mamori.Provision;
 using Mamori.Requests;
+using Mamori.Audit;
+using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 using static Mamori.Tests.Vault.VaultScenario;
 
@@ -20,13 +25,14 @@ public sealed class AnswerWordingTests(PostgresCluster cluster)
     // 18:48 UTC is 03:48 the next day in Japan: a hold computed from here ends on a different day in UTC and in JST.
     private static readonly DateTimeOffset LateUtcEvening = new(2026, 12, 6, 18, 48, 0, TimeSpan.Zero);
 
-    private static async Task<(RequestScenario S, Guid Request, Guid Subject)> VerifiedIspCustomerAsync(string provider, PostgresCluster cluster, string kind)
+    private static async Task<(RequestScenario S, Guid Request, Guid Subject)> VerifiedIspCustomerAsync(string provider, PostgresCluster cluster, string kind,
+        string language = "ja")
     {
         var s = await RequestScenario.StartAsync(provider, cluster);
         await s.SetTimeAsync(LateUtcEvening);
         var p = NewPerson();
         var subject = await IspCustomerAsync(s.App, s.Tenant, p);   // name/email/phone held P7Y under 法人税法; inquiry P1Y
-        var (id, _, _) = await s.LetterAsync(kind, p);
+        var (id, _, _) = await s.LetterAsync(kind, p, new { language });
         await s.PostAsync(id, "start");
         await s.CheckIdentityDocumentsAsync(id, RequestScenario.Today(s.App));
         var verified = await s.PostAsync(id, "verify");
@@ -68,6 +74,89 @@ public sealed class AnswerWordingTests(PostgresCluster cluster)
         purpose.GetProperty("retention").GetString().ShouldBe("P7Y（起算：契約終了日）／法定保存：法人税法（帳簿書類の保存） P7Y");
         purpose.GetProperty("retentionText").GetProperty("ja").GetString().ShouldBe(contract);
         purpose.GetProperty("retentionText").GetProperty("en").GetString().ShouldBe("7 years from the end of the contract (kept at least 7 years under the Corporation Tax Act (keeping books))");
+    }
+
+    /// <summary>The person consented on a web form to support and on paper to the non-payment exchange, which then received their name and phone.</summary>
+    private static Task ConsentedAndProvidedAsync(RequestScenario s, Guid subject) => s.App.InTenantAsync(s.Tenant, async (sp, _) =>
+    {
+        var consents = sp.GetRequiredService<Consents>();
+        await consents.RecordAsync(subject, new RecordConsentRequest(["purpose:support"], true, ConsentMethod.WebForm), Actor.System, Ct);
+        await consents.RecordAsync(subject, new RecordConsentRequest(["provision:carriers"], true, ConsentMethod.Paper), Actor.System, Ct);
+        (await sp.GetRequiredService<Provisions>().ProvideAsync(new ProvisionRequest("carriers", ProvisionBasisKind.Consent, ["name", "phone"], [subject]),
+            [Roles.PrivacyOfficer], Actor.System, Ct)).Provided.ShouldBe([subject]);
+        return true;
+    });
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Disclosure_ConsentsAndProvisions_ByNameNotScopeOrEnumIds(string provider)
+    {
+        var (s, id, subject) = await VerifiedIspCustomerAsync(provider, cluster, "disclosure");
+        await using var _ = s.App;
+        await ConsentedAndProvidedAsync(s, subject);
+        await s.PostAsync(id, "execute");
+
+        var html = Encoding.UTF8.GetString(await s.AnswerAsync(id, "html"));
+        html.ShouldContain("<td>利用目的：保守・サポートの提供及びお問合せへの回答（通話録音によるオペレーター教育を含む）</td><td>同意</td><td>Webフォーム</td>");
+        html.ShouldContain("<td>第三者提供：不払者情報交換に参加する電気通信事業者</td><td>同意</td><td>書面</td>");
+        html.ShouldContain("<td>氏名、電話番号</td><td>本人の同意</td>");
+        foreach (var raw in new[] { "purpose:support", "provision:carriers", "WebForm", ">Paper<", ">consent<", ">name, phone<" }) html.ShouldNotContain(raw, Case.Sensitive);
+        html.ShouldNotContain("English rendering"); // a request made in Japanese is answered in Japanese
+
+        var preview = await PageAsync(s.Staff, $"/console/requests/{id}/preview");
+        preview.ShouldContain("第三者提供：不払者情報交換に参加する電気通信事業者");
+        preview.ShouldNotContain("provision:carriers");
+
+        // JSON: the recorded scope and method stay for integrators; the names beside them.
+        var json = RequestScenario.Json(Encoding.UTF8.GetString(await s.AnswerAsync(id, "json")));
+        var consent = json.GetProperty("subjects")[0].GetProperty("consents").EnumerateArray().Single(c => c.GetProperty("scope").GetString() == "provision:carriers");
+        consent.GetProperty("method").GetString().ShouldBe("Paper");
+        consent.GetProperty("scopeName").GetProperty("ja").GetString().ShouldBe("第三者提供：不払者情報交換に参加する電気通信事業者");
+        consent.GetProperty("methodName").GetProperty("en").GetString().ShouldBe("Paper");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Disclosure_RequestMadeInEnglish_EnglishRenderingFollowsTheJapanese(string provider)
+    {
+        var (s, id, subject) = await VerifiedIspCustomerAsync(provider, cluster, "disclosure", language: "en");
+        await using var _ = s.App;
+        await ConsentedAndProvidedAsync(s, subject);
+        await s.PostAsync(id, "execute");
+
+        var html = Encoding.UTF8.GetString(await s.AnswerAsync(id, "html"));
+        var english = html.IndexOf("<section lang=\"en\">", StringComparison.Ordinal);
+        english.ShouldBeGreaterThan(html.IndexOf("<h1>保有個人データ開示書</h1>", StringComparison.Ordinal));
+        html.IndexOf("<h1>保有個人データ開示書</h1>", StringComparison.Ordinal).ShouldBeGreaterThan(0);
+        var en = html[english..];
+        en.ShouldContain("the Japanese text prevails");
+        en.ShouldContain("<h1>Disclosure of retained personal data</h1>");
+        en.ShouldContain("<td>Provision to a third party: Telecommunications carriers taking part in the non-payment exchange</td><td>Given</td><td>Paper</td>");
+        en.ShouldContain("<td>Name, Phone number</td><td>Consent</td>");
+        en.ShouldContain("<td>7 years from the end of the contract (kept at least 7 years under the Corporation Tax Act (keeping books))</td>");
+        en.ShouldContain("<td>Email address</td>");
+        en.ShouldNotContain("保有個人データ開示書");
+    }
+
+    [Fact]
+    public void DisclosureLines_RequestMadeInEnglish_PdfHasTheEnglishRenderingAfterTheJapanese()
+    {
+        var consent = new PackageConsent("provision:carriers", true, LateUtcEvening, 1, "Paper", false,
+            new LocalizedText("第三者提供：通信事業者", "Provision to a third party: Carriers"), ConsentMethods.Name(ConsentMethod.Paper));
+        var record = new PackageProvision(LateUtcEvening, "通信事業者", "provided", ["name"], "consent", new LocalizedText("氏名", "Name"), Provisions.BasisName("consent"));
+        var subject = new PackageSubject(Guid.NewGuid(), "お客さま", null, "Webフォーム", LateUtcEvening, 1, false, false, false, [], [], [consent], [record], [],
+            "Customer", null, "Web form");
+        var package = new DisclosurePackage(DisclosurePackage.FormatId, "R-TEST-0001", RequestKind.Disclosure, LateUtcEvening, "2026-12-07", "テスト株式会社",
+            null, null, PackageSections.Consents | PackageSections.ProvisionRecords, true, [subject], [], "Test Inc.");
+
+        var japanese = DisclosureHtml.Lines(package).Select(l => l.Text).ToList();
+        japanese.ShouldContain("2026-12-07 03:48　第三者提供：通信事業者　同意　書面");
+        japanese.ShouldContain("2026-12-07 03:48　通信事業者　氏名　本人の同意");
+        japanese.ShouldNotContain(l => l.Contains("Paper") || l.Contains("provision:"));
+
+        var both = DisclosureHtml.Lines(package, english: true).Select(l => l.Text).ToList();
+        both.Take(japanese.Count).ShouldBe(japanese);
+        both.ShouldContain("2026-12-07 03:48  Provision to a third party: Carriers  Given  Paper");
+        both.ShouldContain("2026-12-07 03:48  通信事業者  Name  Consent");
+        both.ShouldContain(l => l.Contains("the Japanese text prevails"));
     }
 
     [Fact]
