@@ -298,7 +298,7 @@ public static class DisclosureHtml
             if (p.Sections.HasFlag(PackageSections.Destructions) && s.Destructions.Count > 0)
             {
                 sb.Append("<h3>").Append(L(lang, "消去の記録", "Erasure records")).Append("</h3>\n<table><tr><th>").Append(L(lang, "日時", "Date and time (JST)"))
-                  .Append("</th><th>").Append(L(lang, "消去した項目", "Erased")).Append("</th><th>").Append(L(lang, "法令により保存している項目", "Kept as the law requires")).Append("</th></tr>\n");
+                  .Append("</th><th>").Append(L(lang, "消去した項目", "Erased")).Append("</th><th>").Append(L(lang, "保存を続けている項目", "Still kept")).Append("</th></tr>\n");
                 foreach (var d in s.Destructions)
                     sb.Append("<tr><td>").Append(E(Jst(d.At))).Append("</td><td>").Append(E(T(d.DestroyedNames, lang))).Append("</td><td>").Append(E(T(d.KeptText, lang))).Append("</td></tr>\n");
                 sb.Append("</table>\n");

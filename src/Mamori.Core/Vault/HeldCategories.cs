@@ -22,6 +22,14 @@ public static partial class HeldCategories
     public static string Serialize(IEnumerable<HeldCategory> items) =>
         JsonSerializer.Serialize(items.OrderBy(i => i.Category, StringComparer.Ordinal).ToList(), Json);
 
+    /// <summary>
+    /// The certificate's recorded form (<see cref="DestructionCertificate.Kept"/>), unchanged for integrators:
+    /// "email until 2033-12-06 (法人税法…); sms-phone until 2027-06-24", the day in UTC, the law only for a legal hold.
+    /// </summary>
+    public static string Recorded(IEnumerable<HeldCategory> items) =>
+        string.Join("; ", items.OrderBy(i => i.Category, StringComparer.Ordinal).Select(i =>
+            $"{i.Category} until {i.KeepUntil.UtcDateTime:yyyy-MM-dd}" + (string.IsNullOrEmpty(i.Law) ? "" : $" ({i.Law})")));
+
     /// <summary>The structured items; null for certificates written before they were recorded (only <see cref="DestructionCertificate.Kept"/>).</summary>
     public static IReadOnlyList<HeldCategory>? Of(DestructionCertificate c) =>
         c.KeptItems is null ? null : JsonSerializer.Deserialize<List<HeldCategory>>(c.KeptItems, Json);
@@ -30,12 +38,14 @@ public static partial class HeldCategories
     public static string? Text(DestructionCertificate c, PolicyModel? model, NoticeLanguage lang)
     {
         if (Of(c) is { } items)
-            return items.Count == 0 ? null : Text(items.Select(i => (i.Category, JapanTime.DayOf(i.KeepUntil, PolicyStore.Jst), i.Law)), model, lang);
+            return items.Count == 0 ? null : Text(items.Select(i => (i.Category, (DateOnly?)JapanTime.DayOf(i.KeepUntil, PolicyStore.Jst), i.Law)), model, lang);
         if (string.IsNullOrEmpty(c.Kept)) return null;
         // Older records hold only "category until yyyy-MM-dd (law)": the day as recorded (UTC), no time to place it in Japan time.
+        // Retention sweeps wrote "category until  ()" for what they kept without a hold: neither day nor law was recorded.
         var legacy = c.Kept.Split("; ", StringSplitOptions.RemoveEmptyEntries).Select(part => LegacyItem().Match(part)).ToList();
         if (legacy.Any(m => !m.Success)) return c.Kept;
-        return Text(legacy.Select(m => (m.Groups[1].Value, DateOnly.ParseExact(m.Groups[2].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        return Text(legacy.Select(m => (m.Groups[1].Value,
+            m.Groups[2].Value is { Length: > 0 } day ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null,
             m.Groups[3].Value is { Length: > 0 } law ? law : null)), model, lang);
     }
 
@@ -47,16 +57,18 @@ public static partial class HeldCategories
         return string.Join(lang == NoticeLanguage.Ja ? "、" : ", ", ids.Select(id => names.TryGetValue(id, out var n) ? n.Get(lang) : id));
     }
 
-    private static string Text(IEnumerable<(string Category, DateOnly Day, string? Law)> items, PolicyModel? model, NoticeLanguage lang)
+    private static string Text(IEnumerable<(string Category, DateOnly? Day, string? Law)> items, PolicyModel? model, NoticeLanguage lang)
     {
-        var groups = items.GroupBy(i => (i.Day, i.Law)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Law, StringComparer.Ordinal).Select(g =>
+        var groups = items.GroupBy(i => (i.Day, i.Law)).OrderBy(g => g.Key.Day ?? DateOnly.MaxValue).ThenBy(g => g.Key.Law, StringComparer.Ordinal).Select(g =>
         {
             var names = Names(g.Select(i => i.Category).Distinct().Order(StringComparer.Ordinal), model, lang);
-            var day = NoticePhrases.Date(g.Key.Day, lang);
             var law = g.Key.Law is { } l ? LawName(l, model, lang) : null;
+            var until = g.Key.Day is { } d
+                ? (lang == NoticeLanguage.Ja ? $"{NoticePhrases.Date(d, lang)}まで保存" : $"kept until {NoticePhrases.Date(d, lang)}")
+                : (lang == NoticeLanguage.Ja ? "保存期間の満了まで保存" : "kept until its retention period ends");
             return lang == NoticeLanguage.Ja
-                ? $"{names}：{day}まで保存" + (law is null ? "" : $"（{law}）")
-                : $"{names}: kept until {day}" + (law is null ? "" : $" ({law})");
+                ? $"{names}：{until}" + (law is null ? "" : $"（{law}）")
+                : $"{names}: {until}" + (law is null ? "" : $" ({law})");
         });
         return string.Join(lang == NoticeLanguage.Ja ? "／" : "; ", groups);
     }
@@ -70,6 +82,6 @@ public static partial class HeldCategories
         return hold?.Law.Get(lang) ?? ja;
     }
 
-    [GeneratedRegex(@"^(\S+) until (\d{4}-\d{2}-\d{2}) \((.*)\)$")]
+    [GeneratedRegex(@"^(\S+) until (\d{4}-\d{2}-\d{2})? ?(?:\((.*)\))?$")]
     private static partial Regex LegacyItem();
 }

@@ -409,6 +409,10 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         }
         CryptographicOperations.ZeroMemory(oldKey);
         subject.UpdatedAt = now;
+        // What is kept and until when: a legal hold still running, or else the field's own retention (a sweep keeps what has not expired yet).
+        var kept = keep.Select(f => f.HeldUntil > now
+            ? new HeldCategory(f.Category, f.HeldUntil.Value.ToUniversalTime(), f.HoldBasis)
+            : new HeldCategory(f.Category, f.RetainUntil.ToUniversalTime(), null)).ToList();
         var certificate = new DestructionCertificate
         {
             Id = Guid.CreateVersion7(now),
@@ -419,10 +423,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             Actor = actor.ToString(),
             Reason = reason,
             Destroyed = string.Join(',', destroyed.Order(StringComparer.Ordinal)),
-            Kept = keep.Count == 0 ? null : string.Join("; ", keep.Select(f => $"{f.Category} until {f.HeldUntil:yyyy-MM-dd} ({f.HoldBasis})")),
-            KeptItems = keep.Count == 0 ? null : HeldCategories.Serialize(keep.Select(f => f.HeldUntil > now
-                ? new HeldCategory(f.Category, f.HeldUntil.Value.ToUniversalTime(), f.HoldBasis)
-                : new HeldCategory(f.Category, f.RetainUntil.ToUniversalTime(), null))),
+            Kept = kept.Count == 0 ? null : HeldCategories.Recorded(kept),
+            KeptItems = kept.Count == 0 ? null : HeldCategories.Serialize(kept),
             // One-way fingerprint of the destroyed data key: the erasure ledger's entry, rebuilt from here after a crash.
             DestroyedKeyId = destroyedKeyId,
         };

@@ -94,13 +94,13 @@ public sealed class DestructionCertificate : ITenantOwned
     public required string Destroyed { get; set; }
 
     /// <summary>
-    /// Categories kept under a legal hold, with their basis: "tax-records until 2033-03-31 (法人税法)", the date the UTC day
-    /// of the hold's end. Kept in this form for the records written before <see cref="KeptItems"/>; people are shown
-    /// <see cref="HeldCategories.Text"/> instead.
+    /// Categories kept and until when: "tax-records until 2033-03-31 (法人税法)" under a legal hold, "sms-phone until 2027-06-24"
+    /// for what a retention sweep kept because its own period has not ended; the date the UTC day (<see cref="HeldCategories.Recorded"/>).
+    /// Kept in this form for the records written before <see cref="KeptItems"/>; people are shown <see cref="HeldCategories.Text"/> instead.
     /// </summary>
     public string? Kept { get; set; }
 
-    /// <summary>The same as <see cref="Kept"/>, structured (JSON of <see cref="HeldCategory"/>: category id, end of the hold as a UTC instant, law); null on older records.</summary>
+    /// <summary>The same as <see cref="Kept"/>, structured (JSON of <see cref="HeldCategory"/>: category id, end of the hold or retention as a UTC instant, law for a hold); null on older records.</summary>
     public string? KeptItems { get; set; }
 
     /// <summary>The data key's id that was destroyed (the proof that remaining ciphertext is unreadable).</summary>

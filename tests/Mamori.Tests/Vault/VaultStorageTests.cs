@@ -275,6 +275,50 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct))).Intact.ShouldBeTrue();
     }
 
+    /// <summary>
+    /// Regression: a sweep recorded what it kept without a legal hold as "sms-phone until  ()" (no day, no law), and the person's
+    /// disclosure showed that string. It records the day the field's retention ends, the same way an erasure records a hold.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RetentionSweep_KeptItems_RecordedLikeAnErasure(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var sms = await SmsUserAsync(app, tenant, NewPerson());            // verification-log P6M, sms-phone P1Y, no hold
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());   // inquiry P1Y; name/email/phone under 法人税法 P7Y
+        var fields = await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == sms || f.SubjectId == customer).ToListAsync(Ct));
+        var phoneUntil = fields.Single(f => f.SubjectId == sms && f.Category == "sms-phone").RetainUntil;
+        var emailHeld = fields.Single(f => f.SubjectId == customer && f.Category == "email").HeldUntil!.Value;
+        async Task Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+        app.Clock.Advance(TimeSpan.FromDays(200));
+        await Sweep();
+        app.Clock.Advance(TimeSpan.FromDays(200));
+        await Sweep();
+        var model = (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Policy.PolicyStore>().RequireCurrentAsync(Ct))).Model;
+        var certificates = await app.InTenantAsync(tenant, (_, db) => db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.Kind == DestructionKind.Retention).ToListAsync(Ct));
+
+        var phoneKept = certificates.Single(c => c.SubjectId == sms && c.Destroyed == "verification-log");
+        phoneKept.Kept.ShouldBe($"sms-phone until {phoneUntil.UtcDateTime:yyyy-MM-dd}");
+        HeldCategories.Of(phoneKept).ShouldBe([new HeldCategory("sms-phone", phoneUntil.ToUniversalTime(), null)]);
+        var day = Mamori.Policy.Rendering.NoticePhrases.Date(Mamori.Incidents.JapanTime.DayOf(phoneUntil, Mamori.Policy.PolicyStore.Jst), Mamori.Policy.NoticeLanguage.Ja);
+        HeldCategories.Text(phoneKept, model, Mamori.Policy.NoticeLanguage.Ja).ShouldBe($"SMS認証に使用した携帯電話番号：{day}まで保存");
+
+        // The customer's inquiry expired while the tax law still holds the rest: recorded as an erasure records a hold.
+        var held = certificates.Single(c => c.SubjectId == customer);
+        held.Kept!.ShouldContain($"email until {emailHeld.UtcDateTime:yyyy-MM-dd} (法人税法（帳簿書類の保存）)");
+        held.Kept.ShouldBe(HeldCategories.Recorded(HeldCategories.Of(held)!));
+        certificates.ShouldAllBe(c => c.Kept == null || !c.Kept.Contains("()"));
+    }
+
+    [Fact]
+    public void HeldCategoriesText_SweepCertificateWithoutDayOrLaw_SaysKeptUntilItsPeriodEnds()
+    {
+        // Written by sweeps before the day was recorded: the person reads neither the raw string nor an invented day.
+        var certificate = new DestructionCertificate { Actor = "system", Reason = "retention-expired", Destroyed = "verification-log", Kept = "sms-phone until  ()" };
+        HeldCategories.Text(certificate, null, Mamori.Policy.NoticeLanguage.Ja).ShouldBe("sms-phone：保存期間の満了まで保存");
+        HeldCategories.Text(certificate, null, Mamori.Policy.NoticeLanguage.En).ShouldBe("sms-phone: kept until its retention period ends");
+    }
+
     [Fact]
     public async Task RetentionSweep_TwoConcurrentSweepsOnPostgres_DestroyEachRecordOnce()
     {
