@@ -187,8 +187,10 @@ public static class IncidentCommand
     {
         if (!result.Reportable)
         {
+            // By name, as the console and the report word it (the codes are the flags' and the JSON's business).
             await o.WriteLineAsync(result.Exemption is { } ex
-                ? $"Not reportable: exempt ({ex.Code()}); grounds set aside: {string.Join(", ", result.SetAside.Select(x => x.Code()))}."
+                ? $"Not reportable: exempt: {ex.Name().En}." + (result.SetAside.Count == 0 ? ""
+                    : $" Grounds set aside: {string.Join("; ", result.SetAside.Select(IncidentTriage.Describe).Select(x => $"{x.Letter} {x.NameEn}"))}.")
                 : "Not reportable: none of the grounds of APPI Rules Art. 7 applies.");
             return;
         }

@@ -46,6 +46,18 @@ public sealed class IncidentAssessCliTests
     }
 
     [Fact]
+    public async Task Assess_EncryptedKeysSafeText_NamesTheExemptionAndTheGroundsSetAside()
+    {
+        var (code, stdout, stderr) = await RunAsync("--discovered", "2026-05-11", "--persons", "3", "--cause", "unauthorized-access", "--special-care", "--encrypted-keys-safe");
+        code.ShouldBe(0, stderr);
+        stdout.Trim().ShouldBe("Not reportable: exempt: advanced encryption with the key safe (Rules Art. 7(i)). Grounds set aside: " +
+                               "(a) Personal data including special-care personal information (APPI Art. 26(1), Rules Art. 7(i)); " +
+                               "(c) A possible act with an improper purpose, e.g. unauthorized access or theft (APPI Art. 26(1), Rules Art. 7(iii)).");
+        stdout.ShouldNotContain("encrypted-keys-safe");
+        stdout.ShouldNotContain("improper-purpose");
+    }
+
+    [Fact]
     public async Task Assess_SpecialCareRolled_W05Final20270104()
     {
         var (code, stdout, _) = await RunAsync("--discovered", "2026-12-01", "--persons", "1", "--cause", "other", "--special-care",
