@@ -11,6 +11,27 @@ public enum LegalException
     AuthorityCooperation,
 }
 
+/// <summary>The legal exceptions as the API spells them (kebab-case) and as people read them (Art.18(3), 27(1)).</summary>
+public static class LegalExceptions
+{
+    public static string Id(LegalException e) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString());
+
+    /// <summary>A stored exception in either form: records before 2026-12-07 kept the enum member ("Law"), later ones the API id ("law").</summary>
+    public static LegalException? Parse(string? stored) =>
+        stored is null ? null : Enum.GetValues<LegalException>().Cast<LegalException?>().FirstOrDefault(e => Id(e!.Value) == stored || e.ToString() == stored);
+
+    public static (string Ja, string En) Name(LegalException e) => e switch
+    {
+        LegalException.Law => ("法令に基づく場合", "Required by law"),
+        LegalException.LifeBodyProperty => ("人の生命、身体又は財産の保護のために必要がある場合（本人の同意を得ることが困難なとき）",
+            "To protect a person's life, body or property (when consent is hard to obtain)"),
+        LegalException.PublicHealthChildren => ("公衆衛生の向上又は児童の健全な育成の推進のために特に必要がある場合（本人の同意を得ることが困難なとき）",
+            "Specially needed for public health or the sound growth of children (when consent is hard to obtain)"),
+        _ => ("国の機関等が法令の定める事務を遂行することに協力する必要がある場合",
+            "Cooperating with a public authority carrying out duties set by law"),
+    };
+}
+
 /// <summary>What a caller asks to do: read <see cref="Fields"/> of a subject for a declared purpose.</summary>
 public sealed record DecisionRequest(
     Guid SubjectId,

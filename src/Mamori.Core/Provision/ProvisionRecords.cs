@@ -1,3 +1,4 @@
+using Mamori.Access;
 using Mamori.Audit;
 using Mamori.Data;
 using Mamori.Errors;
@@ -90,7 +91,7 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
     internal static ProvisionRecordView View(ProvisionRecord r, IReadOnlyList<Guid> subjects) => new(
         r.Id, r.Direction == RecordDirection.Provided ? "provided" : "received", Provisions.Kebab(r.Basis), r.At, r.CounterpartyId,
         r.CounterpartyName, r.CounterpartyAddress, r.CounterpartyRepresentative, r.Country, r.Items, r.SubjectCount, subjects,
-        r.ConsentRef, r.OptOutFacts, r.LegalException, r.Justification, r.AcquisitionHistory, r.ContractRef, r.ContractAsRecord,
+        r.ConsentRef, r.OptOutFacts, LegalExceptions.Parse(r.LegalException) is { } e ? LegalExceptions.Id(e) : r.LegalException, r.Justification, r.AcquisitionHistory, r.ContractRef, r.ContractAsRecord,
         r.LastProvisionOn, r.PersonRelatedConfirmation, r.StatutoryRecord, r.PolicyVersion, r.KeepThrough, r.RecordedBy,
         r.DatasetId, r.RecipientNotice);
 

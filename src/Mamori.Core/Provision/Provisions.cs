@@ -428,18 +428,20 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
             Items = categories,
             SubjectCount = provided,
             RefusedCount = refused,
+            // The statutory record is read by the PPC and by staff: Japanese, with the time in JST (its stored instant is At).
             ConsentRef = request.Basis == ProvisionBasisKind.Consent
-                ? $"consent ledger: {ConsentScopes.Provision(recipient.Id)} or {ConsentScopes.Foreign(recipient.Id)} held for each subject at {now:yyyy-MM-ddTHH:mm:ss.ffffffZ}"
-                : recipient.Foreign is { Basis: ForeignProvisionBasis.Consent or null } ? $"consent ledger: {ConsentScopes.Foreign(recipient.Id)} with the Art.28(2) information shown, at {now:yyyy-MM-ddTHH:mm:ssZ}" : null,
+                ? $"同意台帳により、提供時点（{Jst(now)}）に各本人の同意（{ConsentScopes.Provision(recipient.Id)}{(recipient.Foreign is null ? "" : $" または {ConsentScopes.Foreign(recipient.Id)}")}）があることを確認"
+                : recipient.Foreign is { Basis: ForeignProvisionBasis.Consent or null }
+                    ? $"同意台帳により、提供時点（{Jst(now)}）に各本人の外国にある第三者への提供の同意（{ConsentScopes.Foreign(recipient.Id)}、法第28条第2項の情報提供済み）があることを確認" : null,
             OptOutFacts = opt is null ? null
-                : $"PPC filing {opt.PpcNotifiedOn:yyyy-MM-dd}; opt-out provision since {opt.StartDate:yyyy-MM-dd}; notice items per policy version {current.Version.Number}",
-            LegalException = request.Basis == ProvisionBasisKind.LegalException ? request.Exception?.ToString() : null,
+                : $"個人情報保護委員会への届出 {opt.PpcNotifiedOn:yyyy-MM-dd}、オプトアウトによる提供の開始 {opt.StartDate:yyyy-MM-dd}、本人に通知等した事項はプライバシーポリシー第{current.Version.Number}版による",
+            LegalException = request.Basis == ProvisionBasisKind.LegalException && request.Exception is { } exception ? LegalExceptions.Id(exception) : null,
             Justification = request.Basis == ProvisionBasisKind.LegalException ? request.Justification : null,
             ContractRef = contract?.Reference,
             ContractAsRecord = contract is not null,
             LastProvisionOn = contract?.LastProvisionOn,
             PersonRelatedConfirmation = request.RecipientLinks && request.Confirmation is { } c
-                ? Cut($"{c.Reference} (confirmed {c.ConfirmedOn:yyyy-MM-dd}{(c.ForeignInfoGiven ? "; Art.28(2) information given" : "")})", 500) : null,
+                ? Cut($"{c.Reference}（{c.ConfirmedOn:yyyy-MM-dd} 確認{(c.ForeignInfoGiven ? "、法第28条第2項の情報提供済み" : "")}）", 500) : null,
             StatutoryRecord = request.Basis is ProvisionBasisKind.Consent or ProvisionBasisKind.OptOut || (request.RecipientLinks && request.Confirmation is not null),
             PolicyVersion = current.Version.Number,
             KeepThrough = contract is not null
@@ -456,6 +458,9 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
     }
 
     private static string? Cut(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    private static string Jst(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " JST";
 
     public static string Kebab(ProvisionBasisKind basis) => basis switch
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Mamori.Access;
 using Mamori.Audit;
 using Mamori.Consent;
 using Mamori.Data;
@@ -139,7 +140,7 @@ public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents 
                 TimeZoneInfo.ConvertTime(x.At, PolicyStore.Jst).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
                 x.CounterpartyId ?? "", x.CounterpartyName, x.CounterpartyAddress ?? "", x.CounterpartyRepresentative ?? "", x.Country ?? "",
                 string.Join(' ', x.Items), x.SubjectCount.ToString(CultureInfo.InvariantCulture), string.Join(' ', listed),
-                x.ConsentRef ?? "", x.OptOutFacts ?? "", x.LegalException ?? "", x.Justification ?? "", x.AcquisitionHistory ?? "",
+                x.ConsentRef ?? "", x.OptOutFacts ?? "", (LegalExceptions.Parse(x.LegalException) is { } e ? LegalExceptions.Id(e) : x.LegalException ?? ""), x.Justification ?? "", x.AcquisitionHistory ?? "",
                 x.ContractRef ?? "", x.ContractAsRecord ? "true" : "false", x.LastProvisionOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
                 x.PersonRelatedConfirmation ?? "", x.StatutoryRecord ? "true" : "false", x.PolicyVersion.ToString(CultureInfo.InvariantCulture),
                 x.KeepThrough.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), x.RecordedBy,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mamori.Access;
 using Mamori.Auth;
 using Mamori.Consent;
 using Mamori.Errors;
@@ -32,7 +33,8 @@ public static class RecordPages
             try
             {
                 var r = await register.ForSubjectAsync(id, Can(http, Permission.ReadProvisions), http.Actor(), http.RequestAborted);
-                return Result(SubjectPage(http, r, Names.Of(http, (await policies.CurrentAsync(http.RequestAborted))?.Model)));
+                return Result(SubjectPage(http, r, Names.Of(http, (await policies.CurrentAsync(http.RequestAborted))?.Model),
+                    await ActorNamesAsync(http, r.History.Select(c => c.RecordedBy).OfType<string>())));
             }
             catch (MamoriException e) when (e.Code == ErrorCode.SubjectNotFound)
             {
@@ -67,7 +69,8 @@ public static class RecordPages
             var names = Names.Of(http, (await policies.CurrentAsync(http.RequestAborted))?.Model);
             try
             {
-                return Result(RecordPage(http, names, await register.RecordAsync(id, http.Actor(), http.RequestAborted)));
+                var record = await register.RecordAsync(id, http.Actor(), http.RequestAborted);
+                return Result(RecordPage(http, names, record, await ActorNamesAsync(http, [record.RecordedBy])));
             }
             catch (MamoriException e) when (e.Code == ErrorCode.ProvisionRecordNotFound)
             {
@@ -189,7 +192,7 @@ public static class RecordPages
 
     private static Html Yes(HttpContext http, bool b) => b ? H.F($"{T(http, "あり", "yes")}") : H.F($"{T(http, "—", "—")}");
 
-    private static Html SubjectPage(HttpContext http, SubjectRegister r, Names names)
+    private static Html SubjectPage(HttpContext http, SubjectRegister r, Names names, Func<string, string> actorName)
     {
         var title = T(http, "本人の同意と提供記録", "A person's consents and provisions");
         var current = r.Current.Select(c => H.F($"""
@@ -201,7 +204,7 @@ public static class RecordPages
         var history = r.History.Select(c => H.F($"""
             <tr><td>{Jst(c.At)}</td><td>{(c.Granted ? T(http, "同意", "Granted") : T(http, "撤回", "Withdrawn"))}</td><td>{names.Scope(c.Scope)}</td>
             <td>{T(http, "第", "v")}{c.PolicyVersion}{T(http, "版", "")}</td><td>{Method(http, c.Method)}</td><td>{Yes(http, c.GuardianConsent)}</td><td>{Yes(http, c.ForeignInfoShown)}</td>
-            <td>{c.EvidenceRef}</td><td><code>{c.RecordedBy}</code></td></tr>
+            <td>{c.EvidenceRef}</td><td>{(c.RecordedBy is { } by ? actorName(by) : "")}</td></tr>
             """));
         Html provisions = r.Provisions is null ? default : H.F($"""
             <section aria-labelledby="prov-h"><h2 id="prov-h">{T(http, "この本人が記載された提供・受領の記録", "Provision and receipt records that list this person")}</h2>
@@ -327,7 +330,7 @@ public static class RecordPages
             """));
     }
 
-    private static Html RecordPage(HttpContext http, Names names, ProvisionRecordView x)
+    private static Html RecordPage(HttpContext http, Names names, ProvisionRecordView x, Func<string, string> actorName)
     {
         var title = T(http, "提供・受領の記録", "Provision record");
         Html Row(string ja, string en, string? value) => value is null or "" ? default : H.F($"<dt>{T(http, ja, en)}</dt><dd>{value}</dd>");
@@ -352,7 +355,7 @@ public static class RecordPages
               {Row("本人の数", "Persons", x.SubjectCount.ToString("N0", CultureInfo.InvariantCulture))}
               {Row("同意の確認", "Consent", x.ConsentRef)}
               {Row("オプトアウトの届出等", "Opt-out facts", x.OptOutFacts)}
-              {Row("例外の種類", "Legal exception", x.LegalException)}
+              {Row("例外の種類", "Legal exception", LegalExceptions.Parse(x.LegalException) is { } exception ? T(http, LegalExceptions.Name(exception).Ja, LegalExceptions.Name(exception).En) : x.LegalException)}
               {Row("理由", "Justification", x.Justification)}
               {Row("取得の経緯", "How the provider obtained it", x.AcquisitionHistory)}
               {Row("契約書等（記録に代える）", "Contract serving as the record", x.ContractRef)}
@@ -361,7 +364,7 @@ public static class RecordPages
               {Row("法定の記録", "Required by law", x.StatutoryRecord ? T(http, "はい", "yes") : T(http, "いいえ（任意に保存）", "no (kept voluntarily)"))}
               {Row("ポリシーの版", "Policy version", x.PolicyVersion.ToString(CultureInfo.InvariantCulture))}
               {Row("保存期限", "Kept through", x.KeepThrough.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}
-              {Row("記録者", "Recorded by", x.RecordedBy)}
+              {Row("記録者", "Recorded by", actorName(x.RecordedBy))}
             </dl>
             <h2>{T(http, "記載された本人", "Persons listed")}</h2>
             <ul>{subjects}</ul>

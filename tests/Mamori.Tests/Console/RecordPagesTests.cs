@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Mamori.Audit;
 using Mamori.Provision;
 using Mamori.Staff;
@@ -128,6 +129,36 @@ public sealed class RecordPagesTests(PostgresCluster cluster)
         var viewed = (await EventsAsync(app, tenant, AuditCode.ProvisionRecordsViewed)).ShouldHaveSingleItem();
         viewed.TargetId.ShouldBe(receipt.Id.ToString());
         (await client.GetAsync($"/console/provisions/records/{Guid.NewGuid()}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordPage_ConsentAndLegalException_ReadInJapaneseWithApiIds(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var person = await IspCustomerAsync(app, tenant, NewPerson());
+        await GrantAsync(app, tenant, person, "provision:carriers");
+        var consent = await ProvideAsync(app, tenant, ToCarriers(person));
+        var law = await ProvideAsync(app, tenant, new ProvisionRequest("authorities", ProvisionBasisKind.LegalException, ["name"], [person],
+            Mamori.Access.LegalException.Law, "刑事訴訟法第197条第2項に基づく照会"));
+        // A record written before the API's ids were stored kept the enum member.
+        await app.InTenantAsync(tenant, (_, db) => db.Set<ProvisionRecord>().Where(r => r.Id == law.RecordId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LegalException, "Law"), Ct));
+        var client = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+
+        // Regression: the record read 「consent ledger: provision:carriers or foreign:carriers held for each subject at 2026-…Z」
+        // (English, UTC, and a foreign scope for a recipient in Japan), 「例外の種類 Law」 and 「記録者 System」.
+        var jst = TimeZoneInfo.ConvertTime(app.Clock.GetUtcNow(), Mamori.Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var html = await (await client.GetAsync($"/console/provisions/records/{consent.RecordId}", Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain($"<dd>同意台帳により、提供時点（{jst} JST）に各本人の同意（provision:carriers）があることを確認</dd>");
+        html.ShouldContain("<dt>記録者</dt><dd>システム</dd>");
+        var exception = await (await client.GetAsync($"/console/provisions/records/{law.RecordId}", Ct)).Content.ReadAsStringAsync(Ct);
+        exception.ShouldContain("<dt>例外の種類</dt><dd>法令に基づく場合</dd>");
+        (await (await client.GetAsync($"/console/provisions/records/{law.RecordId}?lang=en", Ct)).Content.ReadAsStringAsync(Ct)).ShouldContain("<dd>Required by law</dd>");
+
+        var record = await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/provisions/records/{law.RecordId}", Ct);
+        record.GetProperty("legalException").GetString().ShouldBe("law");
+        var csv = await (await client.GetAsync($"/console/provisions/export?subject={person}", Ct)).Content.ReadAsStringAsync(Ct);
+        csv.ShouldContain(",law,刑事訴訟法第197条第2項に基づく照会,");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

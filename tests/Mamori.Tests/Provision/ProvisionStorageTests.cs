@@ -152,7 +152,7 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
         ReasonOf(r, erased).ShouldBe(ProvisionRefusals.SubjectErased);
         ReasonOf(r, customer).ShouldBe(ProvisionRefusals.BasisNotDeclared);
         var record = await In(app, tenant, sp => sp.GetRequiredService<ProvisionRecords>().GetAsync(r.RecordId!.Value, Ct));
-        record.OptOutFacts!.ShouldContain("PPC filing 2025-08-20");
+        record.OptOutFacts!.ShouldContain("個人情報保護委員会への届出 2025-08-20");
         record.CounterpartyAddress.ShouldBe("東京都港区芝一丁目1番1号");
         record.At.ShouldBe(app.Clock.GetUtcNow());
     }
@@ -171,7 +171,7 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
         ReasonOf(r, unconfirmed).ShouldBe(ProvisionRefusals.PersonRelatedUnconfirmed);
         r.Refused.Single().Code.ShouldBe("MAMORI-4059");
         var record = await In(app, tenant, sp => sp.GetRequiredService<ProvisionRecords>().GetAsync(r.RecordId!.Value, Ct));
-        record.PersonRelatedConfirmation!.ShouldStartWith("AP-2026-11-confirmation (confirmed 2026-11-20");
+        record.PersonRelatedConfirmation!.ShouldStartWith("AP-2026-11-confirmation（2026-11-20 確認");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -191,7 +191,7 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
         law.Provided.ShouldBe([customer]);
         var lawRecord = await In(app, tenant, sp => sp.GetRequiredService<ProvisionRecords>().GetAsync(law.RecordId!.Value, Ct));
         lawRecord.Justification.ShouldStartWith("刑事訴訟法");
-        lawRecord.LegalException.ShouldBe("Law");
+        lawRecord.LegalException.ShouldBe("law");
 
         // Payment card data is exported only by the designated role (viewers: billing).
         var card = await In(app, tenant, sp => sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("customer", "web-form", ["service-provision"],
