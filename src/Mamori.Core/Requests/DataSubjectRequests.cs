@@ -255,8 +255,14 @@ public sealed class DataSubjectRequests(
         return r;
     }
 
-    public async Task<List<RequestView>> ListAsync(RequestFilter filter, CancellationToken ct = default)
+    /// <summary>
+    /// One page of the queue, earliest due first (paused requests, which have no due day, last; ties by receipt), and how
+    /// many requests the filter holds in all. The queue once stopped at 500 without saying so, hiding requests and their deadlines.
+    /// </summary>
+    public async Task<RequestPage> ListAsync(RequestFilter filter, int offset, int limit, CancellationToken ct = default)
     {
+        if (offset < 0) throw MamoriException.Invalid("offset is 0 or more.");
+        if (limit is < 1 or > MaxPage) throw MamoriException.Invalid($"limit is 1-{MaxPage}.");
         var today = Today;
         var soon = today.AddDays(Settings.DueSoonDays);
         var q = db.Set<DataSubjectRequest>().AsNoTracking();
@@ -269,9 +275,14 @@ public sealed class DataSubjectRequests(
             RequestFilter.Paused => q.Where(r => r.Status == RequestStatus.AwaitingDocuments || r.Status == RequestStatus.AwaitingPayment),
             _ => q,
         };
-        var rows = await q.OrderBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).Take(500).ToListAsync(ct);
-        return rows.Select(r => View(r, [], [], [], [])).ToList();
+        var total = await q.CountAsync(ct);
+        // Nulls sort first on SQLite and last on PostgreSQL: the explicit key gives both stores the same pages.
+        var rows = await q.OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
+            .Skip(offset).Take(limit).ToListAsync(ct);
+        return new RequestPage(rows.Select(r => View(r, [], [], [], [])).ToList(), total);
     }
+
+    public const int MaxPage = 500;
 
     public async Task<RequestView> ViewAsync(Guid id, CancellationToken ct = default) => await ViewAsync(await GetAsync(id, ct), ct);
 

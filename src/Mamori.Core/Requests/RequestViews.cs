@@ -39,6 +39,9 @@ public sealed record DocumentView(Guid Id, DocumentGroup Group, string Name, Doc
 
 public sealed record TransitionView(RequestStatus From, RequestStatus To, DateTimeOffset At, string? Reason);
 
+/// <summary>A page of the queue and the number of requests the filter holds in all.</summary>
+public sealed record RequestPage(List<RequestView> Items, int Total);
+
 public sealed record RequestView(
     Guid Id, string Reference, RequestKind Kind, RequestStatus Status, RequestChannel Channel, RequesterRole RequesterRole, DisclosureMethod Method,
     string? Service, string Language, DateTimeOffset ReceivedAt, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn, DateOnly SuitPossibleFrom,

@@ -83,7 +83,7 @@ public static class RequestEndpoints
         }).RequirePermission(Permission.HandleRequests)
             .WithSummary("Open a request (letter, visit, integration): the reference and the person's private status link come back once.");
 
-        g.MapGet("/", async (string? list, DataSubjectRequests requests, HttpContext http) =>
+        g.MapGet("/", async (string? list, int? offset, int? limit, DataSubjectRequests requests, HttpContext http) =>
         {
             var filter = list switch
             {
@@ -94,8 +94,16 @@ public static class RequestEndpoints
                 "all" => RequestFilter.All,
                 _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "list is 'open', 'overdue', 'due-soon', 'paused' or 'all'."),
             };
-            return TypedResults.Ok(await requests.ListAsync(filter, http.RequestAborted));
-        }).RequirePermission(Permission.ReadRequests).WithSummary("The queue: ?list=open|overdue|due-soon|paused|all, earliest due first.");
+            var from = offset ?? 0;
+            var take = limit ?? DataSubjectRequests.MaxPage;
+            var page = await requests.ListAsync(filter, from, take, http.RequestAborted);
+            // The body stays the array it always was; the total and the next page travel in headers (RFC 8288 Link).
+            http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (from + page.Items.Count < page.Total)
+                http.Response.Headers.Link = $"</api/requests?list={Uri.EscapeDataString(list ?? "open")}&offset={from + page.Items.Count}&limit={take}>; rel=\"next\"";
+            return TypedResults.Ok(page.Items);
+        }).RequirePermission(Permission.ReadRequests)
+            .WithSummary("The queue: ?list=open|overdue|due-soon|paused|all, earliest due first; ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page.");
 
         g.MapGet("/refusal-reasons", () => TypedResults.Ok(RefusalReasons.All))
             .RequirePermission(Permission.ReadRequests).WithSummary("The fixed list of refusal reasons with their articles and explanations.");

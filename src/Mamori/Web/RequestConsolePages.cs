@@ -15,10 +15,12 @@ public static class RequestConsolePages
 {
     public static void MapRequestConsolePages(this WebApplication app)
     {
-        app.MapGet("/console/requests", async (HttpContext http, string? list, DataSubjectRequests requests) =>
+        app.MapGet("/console/requests", async (HttpContext http, string? list, int? page, DataSubjectRequests requests) =>
         {
             var filter = list switch { "overdue" => RequestFilter.Overdue, "due-soon" => RequestFilter.DueSoon, "paused" => RequestFilter.Paused, "all" => RequestFilter.All, _ => RequestFilter.Open };
-            return Result(Queue(http, filter, await requests.ListAsync(filter, http.RequestAborted)));
+            var number = Math.Max(page ?? 1, 1);
+            var found = await requests.ListAsync(filter, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
+            return Result(Queue(http, filter, list, number, found));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
         app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
@@ -135,8 +137,18 @@ public static class RequestConsolePages
 
     private static string Name(HttpContext http, (string Ja, string En) n) => T(http, n.Ja, n.En);
 
-    private static Html Queue(HttpContext http, RequestFilter filter, List<RequestView> list)
+    private const int QueuePageSize = 100;
+
+    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, int number, RequestPage page)
     {
+        var list = page.Items;
+        var first = (number - 1L) * QueuePageSize;
+        string PageLink(int n) => $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}&page={n}";
+        Html pager = page.Total <= QueuePageSize && number == 1 ? default : H.F($"""
+            <nav aria-label="{T(http, "ページ", "Pages")}"><p>{T(http, $"{page.Total:N0}件中 {Math.Min(first + 1, page.Total):N0}〜{first + list.Count:N0}件", $"{Math.Min(first + 1, page.Total):N0}–{first + list.Count:N0} of {page.Total:N0}")}
+            {(number > 1 ? H.F($"""<a href="{PageLink(number - 1)}" rel="prev">{T(http, "前へ", "Previous")}</a>""") : default)}
+            {(first + list.Count < page.Total ? H.F($"""<a href="{PageLink(number + 1)}" rel="next">{T(http, "次へ", "Next")}</a>""") : default)}</p></nav>
+            """);
         Html Tab(string id, string ja, string en) => H.F($"""<li><a href="/console/requests?list={id}"{(filter.ToString().Equals(id.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase) ? Html.Raw(" aria-current=\"page\"") : default)}>{T(http, ja, en)}</a></li>""");
         Html Row(RequestView v) => H.F($"""
             <tr class="{v.Deadline.ToString().ToLowerInvariant()}"><td><a href="/console/requests/{v.Id}">{v.Reference}</a></td><td>{Name(http, RequestKinds.Name(v.Kind))}</td>
@@ -151,6 +163,7 @@ public static class RequestConsolePages
             <th>{T(http, "受付日", "Received")}</th><th>{T(http, "期限", "Due")}</th><th>{T(http, "期限の状態", "Deadline")}</th></tr></thead>
             <tbody>{list.Select(Row)}</tbody></table>
             {(list.Count == 0 ? H.F($"<p>{T(http, "該当する請求はありません。", "No requests.")}</p>") : default)}
+            {pager}
             """));
     }
 
