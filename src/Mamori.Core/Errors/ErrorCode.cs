@@ -46,6 +46,7 @@ public enum ErrorCode
     UnknownTenant = 1302,
     InvalidArgument = 1303,
     PendingMigrations = 1304,
+    DatabaseMissing = 1305,
 
     // 1375-1399 reliability (issue 13: fuzzing, rate limits)
     UnexpectedCliFailure = 1375,

@@ -47,6 +47,12 @@ public static class CliSupport
         try
         {
             var settings = MamoriSettings.Resolve(r.GetValue(Db), r.GetValue(DataDir));
+            // A mistyped --data-dir used to create that directory and then ask for 'mamori migrate', which would have made a
+            // new, empty database in the wrong place.
+            if (requireMigrated && settings.Database.Provider == "sqlite"
+                && !File.Exists(Mamori.Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString)))
+                throw new MamoriException(ErrorCode.DatabaseMissing,
+                    $"There is no Mamori database at {Path.GetFullPath(Mamori.Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString))}; check --data-dir or --db ('mamori migrate' creates a new one).");
             var services = new ServiceCollection();
             services.AddLogging();
             services.AddMamoriCore(settings);

@@ -43,7 +43,7 @@ public static class MamoriCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            (stderr ?? Console.Error).WriteLine($"mamori: {parse.Errors[0].Message} (see 'mamori --help')");
+            (stderr ?? Console.Error).WriteLine($"mamori: {UsageProblem(parse)} ({Errors.ErrorCodes.Format(Errors.ErrorCode.InvalidArgument)}; see 'mamori --help')");
             return 2;
         }
         // Our handler, not System.CommandLine's: an unexpected failure is one line without a stack trace.
@@ -62,6 +62,54 @@ public static class MamoriCli
             await config.Error.WriteLineAsync($"mamori: unexpected failure ({e.GetType().Name}); this is a bug, please report it with the command you ran ({Errors.ErrorCodes.Format(Errors.ErrorCode.UnexpectedCliFailure)})");
             return 70;
         }
+    }
+
+    /// <summary>
+    /// Every usage error on one line, a mistyped command first and by name. System.CommandLine lists "Required command was
+    /// not provided." before "Unrecognized command or argument 'polcy'.", which left the typing slip unsaid.
+    /// </summary>
+    private static string UsageProblem(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var unknown = parse.UnmatchedTokens.FirstOrDefault();
+        var messages = new List<string>();
+        if (unknown is not null && command.Subcommands.Count > 0 && !unknown.StartsWith('-'))
+        {
+            var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+            var closest = names.Select(n => (Name: n, Distance: Distance(n, unknown))).OrderBy(x => x.Distance).FirstOrDefault();
+            var path = command.Parents.Any() ? $"{command.Name} " : "";
+            messages.Add(closest.Name is not null && closest.Distance <= Math.Max(2, unknown.Length / 3)
+                ? $"unknown command '{path}{unknown}'; did you mean '{path}{closest.Name}'?"
+                : $"unknown command '{path}{unknown}'; commands: {string.Join(", ", names)}");
+        }
+        // After a mistyped command, the words that followed it are not errors of their own.
+        if (messages.Count > 0) return messages[0];
+        foreach (var e in parse.Errors)
+        {
+            var message = e.Message.StartsWith("Required command was not provided", StringComparison.Ordinal) && command.Subcommands.Count > 0
+                ? $"'{(command.Parents.Any() ? command.Name : "mamori")}' needs a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}."
+                : e.Message;
+            if (!messages.Contains(message)) messages.Add(message);
+        }
+        return string.Join(" ", messages);
+    }
+
+    /// <summary>Levenshtein distance, for suggesting the command meant.</summary>
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
     }
 
     public static string Version =>

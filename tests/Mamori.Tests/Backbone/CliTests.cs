@@ -76,10 +76,43 @@ public sealed class CliTests(PostgresCluster cluster)
     public async Task Run_UnmigratedDatabase_TellsToMigrate()
     {
         var dir = Directory.CreateTempSubdirectory().FullName;
+        (await RunAsync("migrate", "--db", $"sqlite:{dir}/m.db")).Code.ShouldBe(0);
+        await using (var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dir}/m.db;Pooling=false"))
+        {
+            await sqlite.OpenAsync(TestContext.Current.CancellationToken);
+            await using var forget = sqlite.CreateCommand();
+            // As if this build brought a migration the database has not had yet.
+            forget.CommandText = "DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = (SELECT MAX(\"MigrationId\") FROM \"__EFMigrationsHistory\")";
+            await forget.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
         var (code, _, err) = await RunAsync("user", "list", "--db", $"sqlite:{dir}/m.db");
         code.ShouldBe(1);
         err.ShouldContain("mamori migrate");
         err.ShouldContain("MAMORI-1304");
+    }
+
+    [Fact]
+    public async Task Run_NoDatabaseAtDataDir_SaysSoAndCreatesNothing()
+    {
+        // Regression: a mistyped --data-dir was created and reported as an out-of-date schema ("run 'mamori migrate'").
+        var dir = Path.Combine(Path.GetTempPath(), "mamori-missing-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = await RunAsync("audit", "verify", "--data-dir", dir);
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: There is no Mamori database at {Path.Combine(dir, "mamori.db")}; check --data-dir or --db ('mamori migrate' creates a new one). (MAMORI-1305)");
+        Directory.Exists(dir).ShouldBeFalse();
+    }
+
+    [Theory]
+    // Regression: each printed "Required command was not provided.", which hid the typing slip.
+    [InlineData("polcy check x", "unknown command 'polcy'; did you mean 'policy'?")]
+    [InlineData("audit verfy", "unknown command 'audit verfy'; did you mean 'audit verify'?")]
+    [InlineData("policy", "'policy' needs a command: check, render, publish.")]
+    [InlineData("policy render x --lang fr", "--lang must be ja or en, not 'fr'.")]
+    public async Task Run_UsageError_OneLineNamingTheSlipWithCode(string args, string message)
+    {
+        var (code, _, err) = await RunAsync(args.Split(' '));
+        code.ShouldBe(2);
+        err.Trim().ShouldBe($"mamori: {message} (MAMORI-1303; see 'mamori --help')");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
