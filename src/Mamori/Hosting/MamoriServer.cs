@@ -150,6 +150,14 @@ public static class MamoriServer
             builder.Configuration[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] ??= served;
 
         var app = builder.Build();
+        // Pages answer HEAD as they answer GET (link checkers and monitors ask HEAD); routing alone would match no page
+        // and answer with the sign-in redirect. Kestrel still sends no body. The API keeps the methods it declares.
+        app.Use((http, next) =>
+        {
+            if (HttpMethods.IsHead(http.Request.Method) && !MamoriAuthenticationHandler.IsApi(http.Request)) http.Request.Method = HttpMethods.Get;
+            return next(http);
+        });
+        app.UseRouting();
         app.UseMamoriSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async ctx =>
@@ -177,6 +185,7 @@ public static class MamoriServer
             FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
             RequestPath = "/static",
         });
+        app.UsePublicNotFound();
         app.UseLanguageSwitch();
         app.UseRateLimiter();
         app.UseAuthentication();

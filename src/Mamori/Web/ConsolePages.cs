@@ -12,8 +12,6 @@ public static class ConsolePages
 {
     public static void MapConsolePages(this WebApplication app)
     {
-        app.MapGet("/", () => Results.Redirect("/console")).AllowAnonymous().ExcludeFromDescription();
-
         app.MapGet("/login", (HttpContext http, string? returnUrl) => Result(LoginPage(http, returnUrl, null, null)))
             .AllowAnonymous().ExcludeFromDescription();
 

@@ -15,6 +15,10 @@ public static class PrivacyPages
     public static void MapPrivacyPages(this WebApplication app)
     {
         app.MapGet("/static/notice.css", () => Results.Text(PolicyRenderer.Css, "text/css")).AllowAnonymous().ExcludeFromDescription();
+        // The server's root is where a person lands who types the address: the notice. Signed-in staff go on to the console.
+        app.MapGet("/", (HttpContext http) => Results.Redirect(http.Features.Get<Staff.StaffPrincipal>() is null ? "/privacy" : "/console"))
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/en", () => Results.Redirect("/en/privacy")).AllowAnonymous().ExcludeFromDescription();
         foreach (var (prefix, lang) in new[] { ("", NoticeLanguage.Ja), ("/en", NoticeLanguage.En) })
         {
             app.MapGet(prefix + "/privacy", async (HttpContext http) =>
@@ -30,9 +34,7 @@ public static class PrivacyPages
             {
                 var current = await CurrentAsync(http);
                 if (current is null) return NotPublished(http, lang);
-                if (current.Model.FindService(id) is null)
-                    return Result(PublicLayout(http, lang, L(lang, "ページが見つかりません", "Not found"),
-                        H.F($"<h1>{L(lang, "ページが見つかりません", "Not found")}</h1><p><a href=\"{prefix}/privacy\">{L(lang, "プライバシーポリシーへ", "To the privacy policy")}</a></p>")), 404);
+                if (current.Model.FindService(id) is null) return Result(NotFoundPage(http, lang), 404);
                 return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
                     OnlineSection(lang, current.Model));
             }).AllowAnonymous().ExcludeFromDescription();
@@ -48,6 +50,44 @@ public static class PrivacyPages
     }
 
     private static string L(NoticeLanguage lang, string ja, string en) => lang == NoticeLanguage.En ? en : ja;
+
+    /// <summary>
+    /// A public address no page answers (mistyped, or a form's address opened as a link) gets the public not-found page in the
+    /// address's language, with the ways on. Without this the default-deny policy sent the person to the staff sign-in page.
+    /// The console keeps its own page (behind sign-in), the API its problem details; a missing asset under /static gets a bare 404.
+    /// </summary>
+    public static IApplicationBuilder UsePublicNotFound(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var endpoint = http.GetEndpoint();
+        if (endpoint is RouteEndpoint || http.Request.Path.StartsWithSegments("/console") || MamoriAuthenticationHandler.IsApi(http.Request))
+        {
+            await next(http);
+            return;
+        }
+        // Not a route endpoint: routing's answer to a method the address does not take (it sets 405 and Allow).
+        if (endpoint?.RequestDelegate is { } methodNotAllowed) await methodNotAllowed(http);
+        else http.Response.StatusCode = 404;
+        if (http.Request.Path.StartsWithSegments("/static")) return;
+        var path = http.Request.Path.Value ?? "/";
+        var en = path == "/en" || path.StartsWith("/en/", StringComparison.Ordinal);
+        await WriteAsync(http, NotFoundPage(http, en ? NoticeLanguage.En : NoticeLanguage.Ja));
+    });
+
+    /// <summary>The public not-found page: the notice, the request form and the opt-out page, which every installation serves.</summary>
+    public static Html NotFoundPage(HttpContext http, NoticeLanguage lang)
+    {
+        var prefix = lang == NoticeLanguage.En ? "/en" : "";
+        var title = L(lang, "ページが見つかりません", "Page not found");
+        return PublicLayout(http, lang, title, H.F($"""
+            <h1>{title}</h1>
+            <p>{L(lang, "お探しのページはありません。アドレスをお確かめください。", "There is no page at this address. Please check it.")}</p>
+            <ul>
+            <li><a href="{prefix}/privacy">{L(lang, "プライバシーポリシー", "Privacy policy")}</a></li>
+            <li><a href="{prefix}/requests">{L(lang, "開示等の請求・苦情のお申出", "Requests for disclosure and other rights, and complaints")}</a></li>
+            <li><a href="{prefix}/optout">{L(lang, "第三者提供の停止（オプトアウト）のお申出", "Stopping provision to third parties (opt-out)")}</a></li>
+            </ul>
+            """));
+    }
 
     private static async Task<PublishedPolicy?> CurrentAsync(HttpContext http)
     {

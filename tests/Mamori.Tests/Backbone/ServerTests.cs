@@ -4,6 +4,7 @@ using Mamori.Audit;
 using Mamori.Demo;
 using Mamori.Errors;
 using Mamori.Logging;
+using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -140,6 +141,57 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         var response = await app.Client().GetAsync("/console", Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().ShouldStartWith("/login");
+    }
+
+    // Regression (walkthrough L11): a person who opened the server's root or mistyped a public address landed on the staff
+    // sign-in page, and HEAD on any public page did too.
+    [Fact]
+    public async Task PublicAddress_RootUnknownOrHead_NoticeOrPublicNotFoundNeverSignIn()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var anonymous = app.Client();
+        async Task<HttpResponseMessage> Send(HttpMethod method, string path, HttpClient? client = null) =>
+            await (client ?? anonymous).SendAsync(new HttpRequestMessage(method, path), Ct);
+
+        foreach (var (method, path, target) in new[] { (HttpMethod.Get, "/", "/privacy"), (HttpMethod.Head, "/", "/privacy"), (HttpMethod.Get, "/en", "/en/privacy"), (HttpMethod.Get, "/en/", "/en/privacy") })
+        {
+            var response = await Send(method, path);
+            response.StatusCode.ShouldBe(HttpStatusCode.Redirect, $"{method} {path}");
+            response.Headers.Location!.ToString().ShouldBe(target, $"{method} {path}");
+        }
+        (await Send(HttpMethod.Get, "/", await app.SignedInAsync(tenant.Id, Roles.Operator))).Headers.Location!.ToString().ShouldBe("/console");
+
+        foreach (var (path, lang, prefix) in new[] { ("/nope", "ja", ""), ("/requests/nope", "ja", ""), ("/en/nope", "en", "/en"), ("/en/requests/nope", "en", "/en") })
+        {
+            var response = await Send(HttpMethod.Get, path);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            html.ShouldContain($"<html lang=\"{lang}\">", customMessage: path);
+            html.ShouldContain(lang == "en" ? "<h1>Page not found</h1>" : "<h1>ページが見つかりません</h1>", customMessage: path);
+            foreach (var link in new[] { "/privacy", "/requests", "/optout" }) html.ShouldContain($"<a href=\"{prefix}{link}\">", customMessage: path);
+            (await Send(HttpMethod.Head, path)).StatusCode.ShouldBe(HttpStatusCode.NotFound, "HEAD " + path);
+        }
+
+        // A form's address opened as a link: the same page, with routing's 405 and the method it takes.
+        var formAddress = await Send(HttpMethod.Get, "/requests/status/x/withdraw");
+        formAddress.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        formAddress.Content.Headers.Allow.ShouldBe(["POST"]);
+        (await formAddress.Content.ReadAsStringAsync(Ct)).ShouldContain("<a href=\"/privacy\">");
+
+        // A page answers HEAD as it answers GET, without a body.
+        var head = await Send(HttpMethod.Head, "/login");
+        head.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await head.Content.ReadAsByteArrayAsync(Ct)).ShouldBeEmpty();
+        head.Content.Headers.ContentLength.ShouldBe((await Send(HttpMethod.Get, "/login")).Content.Headers.ContentLength);
+
+        // A missing asset: a bare 404. The console still signs in first, the API keeps its problem details.
+        var asset = await Send(HttpMethod.Get, "/static/css/nope.css");
+        asset.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        asset.Content.Headers.ContentLength.ShouldBe(0);
+        (await Send(HttpMethod.Get, "/console/nope")).Headers.Location!.ToString().ShouldStartWith("/login");
+        (await Send(HttpMethod.Head, "/console/nope")).Headers.Location!.ToString().ShouldStartWith("/login");
+        await (await Send(HttpMethod.Get, "/api/nope", await app.SignedInAsync(tenant.Id, Roles.Operator))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-1007");
     }
 
     [Fact]
