@@ -159,6 +159,45 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         details.Details.ShouldBe("登録されている情報の開示をお願いします。");
     }
 
+    // Regression (walkthrough L7): the form showed the disclosure method, the correction and 23 items to process whatever kind was
+    // chosen. Each kind's fields now show only while that kind is chosen: by the stylesheet alone, the page has no script.
+    [Fact]
+    public async Task PublicForm_KindChosen_OnlyItsFieldsShown()
+    {
+        var (app, tenant) = await StartAsync(cluster);
+        await using var _ = app;
+        await PublishWebFormPolicyAsync(app, tenant);
+        await IspCustomerAsync(app, tenant, "伊藤 三郎", "saburo@example.jp", "090-4444-5555");
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, "/requests").ToString());
+        (await page.Locator("script").CountAsync()).ShouldBe(0);
+
+        var fields = new[] { "input[name=method][value=paper]", "#correctionItem", "#correctionValue", "input[name=categories][value=email]" };
+        foreach (var (kind, shown) in new (string, string[])[]
+        {
+            ("purpose-notification", []), ("disclosure", ["input[name=method][value=paper]"]), ("provision-records", ["input[name=method][value=paper]"]),
+            ("correction", ["#correctionItem", "#correctionValue"]), ("erasure", []), ("anonymization", ["input[name=categories][value=email]"]), ("complaint", []),
+        })
+        {
+            await page.SelectOptionAsync("#kind", kind);
+            foreach (var field in fields) (await page.Locator(field).IsVisibleAsync()).ShouldBe(shown.Contains(field), $"{kind}: {field}");
+        }
+
+        // A correction sent by the browser's own form submission: the hidden fields of other kinds change nothing.
+        await page.SelectOptionAsync("#kind", "correction");
+        await page.FillAsync("#name", "伊藤 三郎");
+        await page.FillAsync("#email", "saburo@example.jp");
+        await page.SelectOptionAsync("#correctionItem", "phone");
+        await page.FillAsync("#correctionValue", "090-9999-0000");
+        await SubmitAsync(page, page.Locator("form[action='/requests'] button[type=submit]"));
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("ご請求を受け付けました");
+        var details = await app.InTenantAsync(tenant, async (sp, db) =>
+            sp.GetRequiredService<DataSubjectRequests>().Details(await Task.FromResult(db.Set<DataSubjectRequest>().Single(r => r.Kind == RequestKind.Correction))));
+        details.Corrections.ShouldBe(new Dictionary<string, string> { ["phone"] = "090-9999-0000" });
+        details.Categories.ShouldBeNull();
+    }
+
     /// <summary>Presses Tab until <paramref name="selector"/> has focus, checking that every element reached shows a visible focus ring.</summary>
     private static async Task TabToAsync(IPage page, string selector, List<string> visited)
     {
@@ -193,7 +232,8 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         await TabToAsync(page, "a.skip", visited);
         (await page.Locator("a.skip").IsVisibleAsync()).ShouldBeTrue();
         await TabToAsync(page, "#kind", visited);
-        // Space opens nothing to click through: keep the first kind (purpose notification) and move on.
+        // The arrow keys choose a kind without opening the list: on to anonymisation, whose items to process then show.
+        while (await page.InputValueAsync("#kind") != "anonymization") await page.Keyboard.PressAsync("ArrowDown");
         await TabToAsync(page, "#name", visited);
         await page.Keyboard.TypeAsync("鈴木 一郎");
         await TabToAsync(page, "#email", visited);
@@ -204,8 +244,9 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         (await page.Locator("input[name=categories][value=email]").IsCheckedAsync()).ShouldBeTrue();
         await page.Keyboard.PressAsync("Space");
         (await page.Locator("input[name=categories][value=email]").IsCheckedAsync()).ShouldBeFalse();
+        await page.Keyboard.PressAsync("Space");
         await TabToAsync(page, "#details", visited);
-        await page.Keyboard.TypeAsync("利用目的を教えてください。");
+        await page.Keyboard.TypeAsync("メールアドレスを伏せてください。");
         await TabToAsync(page, "form[action='/requests'] button[type=submit]", visited);
         await page.Keyboard.PressAsync("Enter");
 
@@ -217,7 +258,7 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         await page.ShouldBeAtAsync("/requests/status/[^/]+$");
         var status = await page.Locator("main dl").InnerTextAsync();
         status.ShouldContain(reference);
-        status.ShouldContain("利用目的の通知");
+        status.ShouldContain("匿名化等の加工");
         visited.Count.ShouldBeGreaterThan(8);
     }
 

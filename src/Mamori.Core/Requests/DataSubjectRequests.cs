@@ -92,7 +92,7 @@ public sealed class DataSubjectRequests(
             Status = RequestStatus.Received,
             Channel = input.Channel,
             RequesterRole = input.RequesterRole,
-            Method = input.Method,
+            Method = RequestKinds.TakesMethod(kind) ? input.Method : DisclosureMethod.Electronic,
             ServiceId = input.Service,
             Language = input.Language == "en" ? "en" : "ja",
             PolicyVersion = current.Version.Number,
@@ -168,7 +168,7 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.RequestContactMissing, "An agent or statutory representative gives their own name (agentName).") { Reason = "agent-name" };
         if (input.Language is not ("ja" or "en")) throw new MamoriException(ErrorCode.RequestInvalidInput, "language is 'ja' or 'en'.") { Reason = "language" };
         Dictionary<string, string>? corrections = null;
-        if (kind == RequestKind.Correction)
+        if (RequestKinds.TakesCorrections(kind))
         {
             if (input.Corrections is not { Count: > 0 })
                 throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction request names at least one item and its correct content (corrections).") { Reason = "corrections" };
@@ -179,7 +179,7 @@ public sealed class DataSubjectRequests(
         }
         List<string>? categories = null;
         string? processing = null;
-        if (kind == RequestKind.Anonymization)
+        if (RequestKinds.TakesCategories(kind))
         {
             if (input.Categories is not { Count: > 0 })
                 throw new MamoriException(ErrorCode.RequestInvalidInput, "An anonymisation request names the items to process (categories).") { Reason = "categories" };

@@ -102,6 +102,18 @@ public static class RequestKinds
         _ => null,
     };
 
+    /// <summary>
+    /// The person chooses how the answer is disclosed (電磁的記録・書面, Art.33(1), applied to provision records by Art.33(5)).
+    /// Other kinds take no method: intake ignores one given.
+    /// </summary>
+    public static bool TakesMethod(RequestKind k) => k is RequestKind.Disclosure or RequestKind.ProvisionRecords;
+
+    /// <summary>The person names items and their correct content (<see cref="RequestIntake.Corrections"/>); other kinds ignore them.</summary>
+    public static bool TakesCorrections(RequestKind k) => k == RequestKind.Correction;
+
+    /// <summary>The person names the items to process (<see cref="RequestIntake.Categories"/>, <see cref="RequestIntake.Processing"/>); other kinds ignore them.</summary>
+    public static bool TakesCategories(RequestKind k) => k == RequestKind.Anonymization;
+
     /// <summary>Kinds that act on the person's data and so need their identity verified (L-22).</summary>
     public static bool NeedsIdentity(RequestKind k) => k != RequestKind.Complaint;
 

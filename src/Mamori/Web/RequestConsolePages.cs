@@ -204,8 +204,10 @@ public static class RequestConsolePages
               <label for="email">{T(http, "メールアドレス", "Email")}</label><input id="email" name="email" type="email" maxlength="254" value="{typed?.Email}">
               <label for="phone">{T(http, "電話番号", "Phone")}</label><input id="phone" name="phone" maxlength="40" value="{typed?.Phone}">
               <label for="address">{T(http, "住所（回答送付先）", "Postal address (for the answer)")}</label><input id="address" name="address" maxlength="2000" value="{typed?.Address}">
-              <label for="method">{T(http, "開示の方法", "Disclosure method")}</label>
-              <select id="method" name="method">{Option("paper", typed?.Method, "書面", "Paper")}{Option("electronic", typed?.Method, "電磁的記録", "Electronic")}</select>
+              <div class="stack" data-kinds="{string.Join(' ', RequestKinds.All.Where(RequestKinds.TakesMethod).Select(RequestKinds.Id))}">
+                <label for="method">{T(http, "開示の方法", "Disclosure method")}</label>
+                <select id="method" name="method">{Option("paper", typed?.Method, "書面", "Paper")}{Option("electronic", typed?.Method, "電磁的記録", "Electronic")}</select>
+              </div>
               <label for="language">{T(http, "回答の言語", "Answer language")}</label>
               <select id="language" name="language"><option value="ja">日本語</option><option value="en"{Selected(typed?.Language == "en")}>English</option></select>
               <label for="details">{T(http, "請求の内容", "What is asked")}</label><textarea id="details" name="details" rows="4" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
@@ -282,9 +284,13 @@ public static class RequestConsolePages
             {(r.Status == RequestStatus.AwaitingPayment ? Button("payment", "入金を確認した", "Payment confirmed", H.F($"""<label for="reference">{T(http, "振込の参照", "Payment reference")}</label><input id="reference" name="reference" maxlength="100">""")) : default)}
             {(r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required>""")) : default)}
             {(r.Status == RequestStatus.InProgress ? Button("execute", "実行して回答する", "Execute and answer", H.F($"""
-                <label for="correctionItem">{T(http, "訂正する項目（訂正の場合、本人の申出を上書き）", "Item to correct (overrides the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64">
+                {(RequestKinds.TakesCorrections(r.Kind) ? H.F($"""
+                <label for="correctionItem">{T(http, "訂正する項目（本人の申出を上書きする場合）", "Item to correct (to override the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64">
                 <label for="correctionValue">{T(http, "正しい内容", "Correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000">
-                <label for="note">{T(http, "回答文（苦情・お問合せは必須）", "Answer text (required for complaints)")}</label><textarea id="note" name="note" rows="4" maxlength="10000"></textarea>
+                """) : default)}
+                {(r.Kind == RequestKind.Complaint
+                    ? H.F($"""<label for="note">{T(http, "回答文", "Answer text")}</label><textarea id="note" name="note" rows="4" maxlength="10000" required></textarea>""")
+                    : H.F($"""<label for="note">{T(http, "本人への補足（任意）", "Note to the person (optional)")}</label><textarea id="note" name="note" rows="4" maxlength="10000"></textarea>"""))}
                 """), executeConfirm) : default)}
             {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
                 <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}">{T(http, x.LawJa.Replace("個人情報保護法", "法", StringComparison.Ordinal), x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
@@ -297,8 +303,9 @@ public static class RequestConsolePages
             <dl><dt>{T(http, "氏名", "Name")}</dt><dd>{details.Name}</dd><dt>{T(http, "代理人", "Agent")}</dt><dd>{details.AgentName}</dd>
             <dt>{T(http, "メール", "Email")}</dt><dd>{details.Email}</dd><dt>{T(http, "電話", "Phone")}</dt><dd>{details.Phone}</dd>
             <dt>{T(http, "住所", "Address")}</dt><dd>{details.Address}</dd><dt>{T(http, "内容", "Details")}</dt><dd>{details.Details}</dd>
-            <dt>{T(http, "訂正の申出", "Corrections asked")}</dt><dd>{string.Join("; ", (details.Corrections ?? new Dictionary<string, string>()).Select(kv => kv.Key + " → " + kv.Value))}</dd>
-            <dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{categories(details.Categories ?? [])}</dd></dl>
+            {(RequestKinds.TakesMethod(r.Kind) ? H.F($"""<dt>{T(http, "開示の方法", "Disclosure method")}</dt><dd>{v.Method switch { DisclosureMethod.Paper => T(http, "書面", "paper"), DisclosureMethod.Other => T(http, "その他", "other"), _ => T(http, "電磁的記録", "electronic") }}</dd>""") : default)}
+            {(RequestKinds.TakesCorrections(r.Kind) ? H.F($"""<dt>{T(http, "訂正の申出", "Corrections asked")}</dt><dd>{string.Join("; ", (details.Corrections ?? new Dictionary<string, string>()).Select(kv => kv.Key + " → " + kv.Value))}</dd>""") : default)}
+            {(RequestKinds.TakesCategories(r.Kind) ? H.F($"""<dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{categories(details.Categories ?? [])}</dd>""") : default)}</dl>
             """);
         Html answers = !handles || v.Answers.Count == 0 ? default : H.F($"""
             <h2>{T(http, "回答", "Answer")}</h2>

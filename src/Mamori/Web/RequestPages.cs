@@ -211,6 +211,10 @@ public static class RequestPages
             <select id="service" name="service"><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}"{Selected(typed?.Service == s.Id)}>{s.Name.Get(lang)}</option>"""))}</select>
             """);
         var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).DistinctBy(c => c.Id).ToList();
+        // Fields that only some kinds take (intake ignores them for the others): shown only when the form offers such a kind, and
+        // marked with those kinds so that the stylesheet hides them while another kind is chosen (CSS :has(), the page has no script).
+        Html ForKinds(Func<RequestKind, bool> takes, Func<string, Html> fields) =>
+            kinds.Where(takes).Select(Id).ToList() is { Count: > 0 } ids ? fields(string.Join(' ', ids)) : default;
         return PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"), H.F($"""
             <h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1>
             {FormErrors.Block(error, lang)}
@@ -236,17 +240,25 @@ public static class RequestPages
               <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel" value="{typed?.Phone}">
               <label for="address">{L(lang, "ご住所（書面での回答を希望する場合）", "Postal address (for an answer on paper)")}</label>
               <input id="address" name="address" maxlength="2000" autocomplete="street-address" value="{typed?.Address}">
-              <fieldset><legend>{L(lang, "開示の方法（開示の場合）", "Disclosure method (for disclosure)")}</legend>
+              {ForKinds(RequestKinds.TakesMethod, ids => H.F($"""
+              <fieldset data-kinds="{ids}"><legend>{L(lang, "開示の方法（開示の場合）", "Disclosure method (for disclosure)")}</legend>
                 <label><input type="radio" name="method" value="electronic"{Checked(method == "electronic")}> {L(lang, "電磁的記録（PDF・HTML・JSON）", "Electronic (PDF, HTML, JSON)")}</label>
                 <label><input type="radio" name="method" value="paper"{Checked(method == "paper")}> {L(lang, "書面（郵送）", "Paper (by post)")}</label>
               </fieldset>
-              <label for="correctionItem">{L(lang, "訂正する項目（訂正の場合）", "Item to correct (for correction)")}</label>
-              <select id="correctionItem" name="correctionItem"><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}"{Selected(typed?.CorrectionItem == c.Id)}>{c.Name.Get(lang)}</option>"""))}</select>
-              <label for="correctionValue">{L(lang, "正しい内容", "Correct content")}</label>
-              <input id="correctionValue" name="correctionValue" maxlength="2000" value="{typed?.CorrectionValue}">
-              <fieldset><legend>{L(lang, "加工する項目（匿名化等の場合）", "Items to process (for anonymisation)")}</legend>
+              """))}
+              {ForKinds(RequestKinds.TakesCorrections, ids => H.F($"""
+              <fieldset data-kinds="{ids}" class="stack"><legend>{L(lang, "訂正の内容（訂正の場合）", "The correction (for correction)")}</legend>
+                <label for="correctionItem">{L(lang, "訂正する項目", "Item to correct")}</label>
+                <select id="correctionItem" name="correctionItem"><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}"{Selected(typed?.CorrectionItem == c.Id)}>{c.Name.Get(lang)}</option>"""))}</select>
+                <label for="correctionValue">{L(lang, "正しい内容", "Correct content")}</label>
+                <input id="correctionValue" name="correctionValue" maxlength="2000" value="{typed?.CorrectionValue}">
+              </fieldset>
+              """))}
+              {ForKinds(RequestKinds.TakesCategories, ids => H.F($"""
+              <fieldset data-kinds="{ids}"><legend>{L(lang, "加工する項目（匿名化等の場合）", "Items to process (for anonymisation)")}</legend>
                 {categories.Select(c => H.F($"""<label><input type="checkbox" name="categories" value="{c.Id}"{Checked(typed?.Categories.Contains(c.Id) == true)}> {c.Name.Get(lang)}</label>"""))}
               </fieldset>
+              """))}
               <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}</label>
               <textarea id="details" name="details" rows="6" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
               <button type="submit">{L(lang, "送信する", "Send")}</button>

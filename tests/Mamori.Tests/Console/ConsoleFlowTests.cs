@@ -316,6 +316,50 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         page.ShouldContain("""<dd id="fee-status">なし</dd>""");
     }
 
+    // Regression (walkthrough L7): the execute form of a disclosure or erasure request offered 訂正する項目 / 正しい内容, and the
+    // requester's details listed corrections and items to process for every kind.
+    [Fact]
+    public async Task RequestPage_InProgress_OnlyTheFieldsOfItsKind()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await RequesterHeldAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        foreach (var kind in new[] { "disclosure", "erasure", "correction", "complaint" })
+        {
+            var id = await InProgressAsync(app, tenant, kind);
+            var page = await s.GetStringAsync($"/console/requests/{id}");
+            var execute = Regex.Match(page, """<form [^>]*><input[^>]*><input type="hidden" name="action" value="execute">.*?</form>""", RegexOptions.Singleline).Value;
+            execute.ShouldNotBeEmpty(kind);
+            Regex.Matches(execute, """name="([a-zA-Z]+)""").Select(m => m.Groups[1].Value).Where(n => n is not ("__af" or "action")).ShouldBe(
+                kind == "correction" ? ["correctionItem", "correctionValue", "note"] : ["note"], kind);
+            execute.Contains("required></textarea>", StringComparison.Ordinal).ShouldBe(kind == "complaint", kind);
+            page.Contains("<dt>訂正の申出</dt>", StringComparison.Ordinal).ShouldBe(kind == "correction", kind);
+            page.Contains("<dt>加工の対象</dt>", StringComparison.Ordinal).ShouldBeFalse(kind);
+            page.Contains("<dt>開示の方法</dt><dd>書面</dd>", StringComparison.Ordinal).ShouldBe(kind == "disclosure", kind);
+        }
+    }
+
+    /// <summary>A letter of <paramref name="kind"/> from the held requester, asking for a paper answer, verified and (fee waived) in progress.</summary>
+    private static Task<Guid> InProgressAsync(TestApp app, Guid tenant, string kind) => app.InTenantAsync(tenant, async (sp, _) =>
+    {
+        var requests = sp.GetRequiredService<Mamori.Requests.DataSubjectRequests>();
+        var id = (await requests.SubmitAsync(new Mamori.Requests.RequestIntake
+        {
+            Kind = kind, Channel = Mamori.Policy.RequestChannel.CertifiedMail, Method = Mamori.Requests.DisclosureMethod.Paper,
+            Name = "試験 花子", Email = "hanako@example.jp", Address = "東京都千代田区1-2-3", Details = "お願いします。",
+            Corrections = new Dictionary<string, string> { ["address"] = "東京都港区1-1" },
+        }, Actor.System, Ct)).Request.Id;
+        if (kind == "complaint") return (await requests.StartVerificationAsync(id, Actor.System, Ct)).Id;
+        var today = Mamori.Requests.RequestClock.Day(app.Clock.GetUtcNow());
+        await requests.RecordCheckedAsync(id, Mamori.Requests.DocumentGroup.Identity, "住民票の写し", today.AddDays(-5), Actor.System, Ct);
+        await requests.RecordCheckedAsync(id, Mamori.Requests.DocumentGroup.Identity, "運転免許証の写し", null, Actor.System, Ct);
+        var verified = await requests.VerifyIdentityAsync(id, Actor.System, Ct);
+        if (verified.Status == Mamori.Requests.RequestStatus.AwaitingPayment) verified = await requests.WaiveFeeAsync(id, "テスト", Actor.System, Ct);
+        verified.Status.ShouldBe(Mamori.Requests.RequestStatus.InProgress, kind);
+        return id;
+    });
+
     [Fact]
     public async Task RequestPage_ClosingActions_AskForConfirmation()
     {

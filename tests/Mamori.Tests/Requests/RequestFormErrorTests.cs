@@ -32,7 +32,7 @@ public sealed class RequestFormErrorTests(PostgresCluster cluster)
         var html = await RefusedAsync(await Anonymous(app).PostAsync("/requests", "/requests",
         [
             F("kind", "complaint"), F("service", "isp"), F("requesterRole", "agent"), F("agentName", "代理 次郎"), F("name", "試験 太郎"),
-            F("email", "taro.example.jp"), F("phone", "090-1234-5678"), F("address", "東京都千代田区1-2-3"), F("method", "paper"),
+            F("email", "taro.example.jp"), F("phone", "090-1234-5678"), F("address", "東京都千代田区1-2-3"),
             F("details", "請求書の金額が違います。\n確認してください。"),
         ]));
         html.ShouldContain("メールアドレスの形式が正しくありません。 (MAMORI-5022)");
@@ -41,7 +41,6 @@ public sealed class RequestFormErrorTests(PostgresCluster cluster)
         html.ShouldContain("""<option value="isp" selected>""");
         html.ShouldContain("""value="agent" checked>""");
         html.ShouldNotContain("""value="self" checked>""");
-        html.ShouldContain("""value="paper" checked>""");
         html.ShouldContain("""value="代理 次郎">""");
         html.ShouldContain("""value="試験 太郎">""");
         html.ShouldContain("""value="taro.example.jp">""");

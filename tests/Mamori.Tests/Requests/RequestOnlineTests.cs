@@ -139,6 +139,73 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         }
     }
 
+    // Regression (walkthrough L7): the form offering complaints only showed 開示の方法, 訂正する項目, 正しい内容 and a fieldset of 23
+    // 加工する項目. Each kind's fields now come only with a kind that takes them, marked for the stylesheet that hides the others.
+    [Fact]
+    public async Task PublicForm_KindsOffered_OnlyTheirFieldsMarkedWithTheirKinds()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        var complaintsOnly = await s.App.Client().GetStringAsync("/requests", Ct);
+        complaintsOnly.ShouldContain("""<select id="kind" name="kind" required><option value="complaint">""");
+        foreach (var field in new[] { "name=\"method\"", "name=\"correctionItem\"", "name=\"correctionValue\"", "name=\"categories\"", "data-kinds" })
+            complaintsOnly.ShouldNotContain(field);
+
+        await PublishWebFormPolicyAsync(s);
+        foreach (var path in new[] { "/requests", "/en/requests" })
+        {
+            var html = await s.App.Client().GetStringAsync(path, Ct);
+            Regex.Matches(html, """<fieldset data-kinds="([^"]+)"[^>]*>(.*?)</fieldset>""", RegexOptions.Singleline)
+                .Select(m => (m.Groups[1].Value, string.Join(' ', Regex.Matches(m.Groups[2].Value, """name="([a-zA-Z]+)""").Select(n => n.Groups[1].Value).Distinct())))
+                .ShouldBe([("disclosure provision-records", "method"), ("correction", "correctionItem correctionValue"), ("anonymization", "categories")], path);
+            // Nothing of them outside their fieldsets.
+            Regex.Replace(html, "<fieldset data-kinds=.*?</fieldset>", "", RegexOptions.Singleline).ShouldNotMatch("""name="(method|correctionItem|correctionValue|categories)""", path);
+        }
+        // The stylesheet hides a field while the kind select names any kind the field is not for, with one rule per kind.
+        var css = await s.App.Client().GetStringAsync("/static/css/mamori.css", Ct);
+        foreach (var kind in RequestKinds.All.Select(RequestKinds.Id))
+            css.ShouldContain($"""form:has(select[name=kind] option[value="{kind}"]:checked) [data-kinds]:not([data-kinds~="{kind}"])""");
+    }
+
+    // Regression (walkthrough L7): intake kept the disclosure method on any kind. Every kind now ignores the fields it does not take.
+    [Fact]
+    public async Task PublicForm_FieldsTheKindDoesNotTake_Ignored()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        await PublishWebFormPolicyAsync(s);
+        var p = NewPerson();
+        await s.InquirerAsync(p);
+        async Task<(DisclosureMethod Method, RequesterDetails Details)> SendAsync(string kind, params KeyValuePair<string, string>[] extra)
+        {
+            var response = await Mamori.Tests.Console.ConsoleScenario.Anonymous(s.App).PostAsync("/requests", "/requests",
+                [new("kind", kind), new("name", p.Name), new("email", p.Email), new("details", "よろしくお願いします。"), new("method", "paper"),
+                 new("correctionItem", "name"), new("correctionValue", "別の名前"), new("categories", "email"), .. extra]);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Ct));
+            return await s.App.InTenantAsync(s.Tenant, async (sp, db) =>
+            {
+                var k = RequestKinds.Parse(kind)!.Value;
+                var r = await db.Set<DataSubjectRequest>().SingleAsync(x => x.Kind == k, Ct);
+                return (r.Method, sp.GetRequiredService<DataSubjectRequests>().Details(r));
+            });
+        }
+
+        var erasure = await SendAsync("erasure");
+        erasure.Method.ShouldBe(DisclosureMethod.Electronic);
+        erasure.Details.Corrections.ShouldBeNull();
+        erasure.Details.Categories.ShouldBeNull();
+        var disclosure = await SendAsync("disclosure");
+        disclosure.Method.ShouldBe(DisclosureMethod.Paper);
+        disclosure.Details.Corrections.ShouldBeNull();
+        var correction = await SendAsync("correction");
+        correction.Method.ShouldBe(DisclosureMethod.Electronic);
+        correction.Details.Corrections.ShouldBe(new Dictionary<string, string> { ["name"] = "別の名前" });
+        correction.Details.Categories.ShouldBeNull();
+        var anonymization = await SendAsync("anonymization");
+        anonymization.Details.Categories.ShouldBe(["email"]);
+        anonymization.Details.Corrections.ShouldBeNull();
+    }
+
     // Regression: the invoice said to pay "to the account on the invoice", and no message ever named an account.
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Invoice_PaymentAccountSet_MessageAndStatusPageSayWhereToPay(string provider)
