@@ -336,10 +336,10 @@ public sealed class DataSubjectRequests(
         foreach (var group in required.GroupBy(x => x.Group))
         {
             foreach (var (g, d) in group.Where(x => x.Doc.Requirement == DocumentRequirement.All))
-                if (!Has(g, d)) missing.Add(new MissingDocument(g, d.Name.Ja, d.Name.En, false, d.MaxAge?.ToString()));
+                if (!Has(g, d)) missing.Add(MissingDocument.Of(g, d));
             var oneOf = group.Where(x => x.Doc.Requirement == DocumentRequirement.OneOf).ToList();
             if (oneOf.Count > 0 && !oneOf.Any(x => Has(x.Group, x.Doc)))
-                missing.AddRange(oneOf.Select(x => new MissingDocument(x.Group, x.Doc.Name.Ja, x.Doc.Name.En, true, x.Doc.MaxAge?.ToString())));
+                missing.AddRange(oneOf.Select(x => MissingDocument.Of(x.Group, x.Doc)));
         }
         return missing;
     }
@@ -428,11 +428,9 @@ public sealed class DataSubjectRequests(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var entries = new List<AuditEntry>();
         Move(r, RequestStatus.AwaitingDocuments, actor, "documents-requested", entries);
-        var list = string.Join("\n", missing.Select(m => "・" + m.Name + (m.OneOf ? "（いずれか1点）" : "") + (m.IssuedWithin(NoticeLanguage.Ja) is { } age ? $"（{age}）" : "")));
         Notify(r, Details(r), "documents-requested", Subject(current.Model, r, "本人確認書類のご提出のお願い", "Documents needed"),
-            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）の対応に、次の書類が必要です。受付時にお知らせした状況確認用リンクから提出するか、郵送してください。\n{list}",
-                $"To handle your request ({r.Reference}) we need the documents below. Upload them through the private status link or send them by mail.\n"
-                + string.Join("\n", missing.Select(m => "- " + (m.NameEn ?? m.Name) + (m.OneOf ? " (one of these)" : "") + (m.IssuedWithin(NoticeLanguage.En) is { } age ? $" ({age})" : "")))));
+            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）の対応に、次の書類が必要です。受付時にお知らせした状況確認用リンクから提出するか、郵送してください。\n{DocumentList.Lines(missing, NoticeLanguage.Ja)}",
+                $"To handle your request ({r.Reference}) we need the documents below. Upload them through the private status link or send them by mail.\n{DocumentList.Lines(missing, NoticeLanguage.En)}"));
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
         return await ViewAsync(r, ct);

@@ -25,10 +25,15 @@ public sealed record RequestIntake
     public string? Processing { get; init; }
 }
 
-/// <summary>A document the policy requires and the request does not have yet.</summary>
-/// <summary>A document still missing; <paramref name="MaxAge"/> the policy's ISO-8601 period (P1M) for integrators.</summary>
+/// <summary>
+/// A document the policy requires (for a request: one it does not have yet); <paramref name="OneOf"/> one of the alternatives of
+/// its group; <paramref name="MaxAge"/> the policy's ISO-8601 period (P1M) for integrators.
+/// </summary>
 public sealed record MissingDocument(DocumentGroup Group, string Name, string? NameEn, bool OneOf, string? MaxAge)
 {
+    public static MissingDocument Of(DocumentGroup group, RequiredDocument d) =>
+        new(group, d.Name.Ja, d.Name.En, d.Requirement == DocumentRequirement.OneOf, d.MaxAge?.ToString());
+
     /// <summary>The age limit in the privacy notice's words: 「発行から1か月以内のもの」 / "issued within 1 month"; null when there is none.</summary>
     public string? IssuedWithin(NoticeLanguage lang) =>
         IsoPeriod.TryParse(MaxAge, out var age) ? Policy.Rendering.NoticePhrases.IssuedWithin(age, lang) : MaxAge;

@@ -2,6 +2,7 @@ using Mamori.Auth;
 using Mamori.Errors;
 using Mamori.Http;
 using Mamori.Policy;
+using Mamori.Policy.Rendering;
 using Mamori.Requests;
 using Mamori.Staff;
 using Microsoft.AspNetCore.Mvc;
@@ -331,7 +332,7 @@ public static class RequestConsolePages
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>
             <ul>{v.Documents.Select(d => H.F($"<li>{DocumentName(http, v, d)} ({GroupName(http, d.Group)}, {(d.Source == DocumentSource.Upload ? T(http, "提出", "uploaded") : T(http, "職員が確認", "checked by staff"))}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? T(http, "、廃棄済み", ", destroyed") : "")})</li>"))}</ul>
-            {(v.MissingDocuments.Count > 0 && v.VerifiedAt is null ? H.F($"<p>{T(http, "不足", "Missing")}: {string.Join("、", v.MissingDocuments.Select(m => m.Name))}</p>") : default)}
+            {(v.MissingDocuments.Count > 0 && v.VerifiedAt is null ? H.F($"<p>{T(http, "不足", "Missing")}: {DocumentList.Inline(v.MissingDocuments, Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja)}</p>") : default)}
             {answers}
             {actions}
             <h2>{T(http, "履歴", "History")}</h2>
@@ -394,17 +395,23 @@ public static class RequestConsolePages
             <li class="done"><span aria-hidden="true">☑</span> {d.Name} <span class="muted">({Group(d.Group)}{(d.IssuedOn is { } i ? ", " + T(http, "発行日 ", "issued ") + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")})</span></li>
             """));
         var n = 0;
+        var lang = en ? NoticeLanguage.En : NoticeLanguage.Ja;
+        // The alternatives of a group come after the notice's lead line (「上記に加え、次のいずれか1点：」), as in DocumentList.
+        var firstAlternatives = v.MissingDocuments.GroupBy(m => m.Group).Where(g => g.Count(m => m.OneOf) > 1).Select(g => g.First(m => m.OneOf)).ToList();
         var missing = v.VerifiedAt is not null ? [] : v.MissingDocuments.Select(m =>
         {
             n++;
+            Html lead = firstAlternatives.Contains(m)
+                ? H.F($"""<li>{NoticePhrases.OneOfLead(v.MissingDocuments.Any(x => x.Group == m.Group && !x.OneOf), lang)}</li>""")
+                : default;
             var name = en ? m.NameEn ?? m.Name : m.Name;
             Html date = m.MaxAge is null ? default : H.F($"""
                 <label for="issued-{n}">{T(http, "発行日", "Issue date")}</label><input id="issued-{n}" name="issuedOn" type="date" required>
                 """);
             return H.F($"""
-                <li><form method="post" action="/console/requests/{id}/action" class="check-item">{AntiforgeryField(http)}
+                {lead}<li><form method="post" action="/console/requests/{id}/action" class="check-item">{AntiforgeryField(http)}
                 <input type="hidden" name="action" value="checked"><input type="hidden" name="group" value="{m.Group.ToString()}"><input type="hidden" name="document" value="{m.Name}">
-                <label class="check"><input type="checkbox" name="confirm" value="yes" required> {name} <span class="muted">({Group(m.Group)}{(m.OneOf ? T(http, "・いずれか1点", ", one of these") : "")}{(m.MaxAge is not null ? T(http, $"・{m.IssuedWithin(NoticeLanguage.Ja)}", $", {m.IssuedWithin(NoticeLanguage.En)}") : "")})</span></label>
+                <label class="check"><input type="checkbox" name="confirm" value="yes" required> {name} <span class="muted">({Group(m.Group)}{(m.MaxAge is not null ? T(http, $"・{m.IssuedWithin(NoticeLanguage.Ja)}", $", {m.IssuedWithin(NoticeLanguage.En)}") : "")})</span></label>
                 {date}<button type="submit" class="secondary">{T(http, "確認済みにする", "Mark as checked")}</button></form></li>
                 """);
         }).ToList();

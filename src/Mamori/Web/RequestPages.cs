@@ -189,7 +189,7 @@ public static class RequestPages
         var online = p is null || p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm);
         var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
         Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}"{Selected(typed?.Kind == Id(k))}>{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
-        Html Doc(RequiredDocument d) => H.F($"<li>{d.Name.Get(lang)}{(d.Requirement == DocumentRequirement.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(d.MaxAge is { } a ? L(lang, $"（{NoticePhrases.IssuedWithin(a, lang)}）", $" ({NoticePhrases.IssuedWithin(a, lang)})") : "")}</li>");
+        Html Docs(DocumentGroup group, IEnumerable<RequiredDocument> docs) => Documents(docs.Select(d => MissingDocument.Of(group, d)), lang);
         Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja, RequestKinds.Name(Map(f.Type)).En)}: {f.AmountYen:N0} {L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? "yen incl. tax" : "yen plus tax")} {f.Per?.Get(lang)}</li>");
         Html procedure = p is null ? default : H.F($"""
             <section>
@@ -197,9 +197,9 @@ public static class RequestPages
             <p>{L(lang, "受付方法", "Accepted channels")}: {string.Join(L(lang, "、", ", "), p.Channels.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>
             {(p.NotAccepted.Count > 0 ? H.F($"<p>{L(lang, "受け付けない方法", "Not accepted")}: {string.Join(L(lang, "、", ", "), p.NotAccepted.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>") : default)}
             {(p.SendTo is not null ? H.F($"<p>{L(lang, "送付先", "Send to")}: {p.SendTo.Get(lang)}</p>") : default)}
-            <h3>{L(lang, "本人確認書類", "Identity documents")}</h3><ul>{p.IdentityDocuments.Select(Doc)}</ul>
-            <h3>{L(lang, "代理人の場合", "For an agent")}</h3><ul>{p.ProxyDocuments.Select(Doc)}</ul>
-            <h3>{L(lang, "法定代理人の場合", "For a statutory representative")}</h3><ul>{p.LegalRepresentativeDocuments.Select(Doc)}</ul>
+            <h3>{L(lang, "本人確認書類", "Identity documents")}</h3>{Docs(DocumentGroup.Identity, p.IdentityDocuments)}
+            <h3>{L(lang, "代理人の場合", "For an agent")}</h3>{Docs(DocumentGroup.Proxy, p.ProxyDocuments)}
+            <h3>{L(lang, "法定代理人の場合", "For a statutory representative")}</h3>{Docs(DocumentGroup.LegalRepresentative, p.LegalRepresentativeDocuments)}
             <h3>{L(lang, "手数料", "Fees")}</h3><ul>{p.Fees.Select(Fee)}</ul>
             {(p.PaymentMethod is not null ? H.F($"<p>{p.PaymentMethod.Get(lang)}</p>") : default)}
             {(p.ResponseTime is not null ? H.F($"<p>{p.ResponseTime.Get(lang)}</p>") : default)}
@@ -266,6 +266,20 @@ public static class RequestPages
             """));
     }
 
+    /// <summary>
+    /// Documents as the notice lists them (<see cref="DocumentList"/>): those all needed, then 「上記に加え、次のいずれか1点：」 and the
+    /// alternatives; a heading per group when there are several.
+    /// </summary>
+    private static Html Documents(IEnumerable<MissingDocument> documents, NoticeLanguage lang)
+    {
+        var parts = DocumentList.Parts(documents, lang);
+        return Html.Join(parts.Select(p => H.F($"""
+            {(parts.Count > 1 ? H.F($"<h3>{DocumentList.GroupName(p.Group, lang)}</h3>") : default)}
+            {(p.All.Count > 0 ? H.F($"<ul>{p.All.Select(n => H.F($"<li>{n}</li>"))}</ul>") : default)}
+            {(p.OneOf.Count > 0 ? H.F($"<p>{NoticePhrases.OneOfLead(p.All.Count > 0, lang)}</p><ul>{p.OneOf.Select(n => H.F($"<li>{n}</li>"))}</ul>") : default)}
+            """)));
+    }
+
     private static RequestKind Map(RequestType t) => t switch
     {
         RequestType.PurposeNotification => RequestKind.PurposeNotification,
@@ -292,7 +306,7 @@ public static class RequestPages
         Html missing = r.IsClosed || v.VerifiedAt is not null || v.MissingDocuments.Count == 0 ? default : H.F($"""
             <h2>{L(lang, "本人確認", "Identity check")}</h2>
             <p>{L(lang, "次の書類が必要です。", "We need these documents.")}</p>
-            <ul>{v.MissingDocuments.Select(m => H.F($"<li>{(lang == NoticeLanguage.En ? m.NameEn ?? m.Name : m.Name)}{(m.OneOf ? L(lang, "（いずれか1点）", " (one of these)") : "")}{(m.IssuedWithin(lang) is { } age ? L(lang, $"（{age}）", $" ({age})") : "")}</li>"))}</ul>
+            {Documents(v.MissingDocuments, lang)}
             <form method="post" action="{baseUrl}/documents" enctype="multipart/form-data" class="stack">
               {AntiforgeryField(http)}
               <label for="group">{L(lang, "書類の区分", "Group")}</label>

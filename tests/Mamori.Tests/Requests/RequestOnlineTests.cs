@@ -206,6 +206,38 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         anonymization.Details.Corrections.ShouldBeNull();
     }
 
+    // Regression (walkthrough L6): the console said 「不足: 住民票の写し、運転免許証の写し、旅券（パスポート）の写し、…」 and the status
+    // page and the message listed each alternative 「…（いずれか1点）」, as though every one were needed. All three now group the
+    // alternatives as the notice does: 「上記に加え、次のいずれか1点」.
+    [Fact]
+    public async Task MissingDocuments_ConsoleStatusPageAndMessage_AlternativesAsOneGroup()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        var p = NewPerson();
+        await s.InquirerAsync(p);
+        var (id, token, _) = await s.LetterAsync("disclosure", p);
+        await s.PostAsync(id, "ask-documents");
+
+        var console = await s.Staff.GetStringAsync($"/console/requests/{id}", Ct);
+        console.ShouldContain("<p>不足: 住民票の写し（発行から1か月以内のもの）、および次のいずれか1点（運転免許証の写し、旅券（パスポート）の写し、健康保険証の写し、年金手帳の写し、在留カードの写し）</p>");
+        console.ShouldContain("</li><li>上記に加え、次のいずれか1点：</li><li><form");
+        (await s.Staff.GetStringAsync($"/console/requests/{id}?lang=en", Ct)).ShouldContain(
+            "<p>Missing: Copy of the residence certificate (juminhyo) (issued within 1 month), and one of: Copy of driving licence / Copy of passport / Copy of health insurance card / Copy of pension book / Copy of residence card</p>");
+
+        var status = await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct);
+        status.ShouldContain("<ul><li>住民票の写し（発行から1か月以内のもの）</li></ul>\n<p>上記に加え、次のいずれか1点：</p><ul><li>運転免許証の写し</li><li>旅券（パスポート）の写し</li>");
+        status.ShouldNotContain("いずれか1点）");
+        (await s.App.Client().GetStringAsync($"/en/requests/status/{token}", Ct)).ShouldContain(
+            "<ul><li>Copy of the residence certificate (juminhyo) (issued within 1 month)</li></ul>\n<p>and one of the following:</p><ul><li>Copy of driving licence</li>");
+
+        var message = (await DispatchAsync(s)).Select(Decode).Single(m => m.Contains("次の書類が必要です", StringComparison.Ordinal));
+        message.ShouldContain("・住民票の写し（発行から1か月以内のもの）\n上記に加え、次のいずれか1点：\n・運転免許証の写し\n・旅券（パスポート）の写し\n");
+        message.ShouldContain("- Copy of the residence certificate (juminhyo) (issued within 1 month)\nand one of the following:\n- Copy of driving licence\n");
+        message.ShouldNotContain("いずれか1点）");
+        message.ShouldNotContain("(one of these)");
+    }
+
     // Regression: the invoice said to pay "to the account on the invoice", and no message ever named an account.
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Invoice_PaymentAccountSet_MessageAndStatusPageSayWhereToPay(string provider)

@@ -442,7 +442,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
         if (all.Count > 0) idBlocks.Add(new ListBlock(all.Select(Doc).ToList()));
         if (oneOf.Count > 0)
         {
-            idBlocks.Add(new ParagraphBlock(all.Count > 0 ? T("上記に加え、次のいずれか1点：", "and one of the following:") : T("次のいずれか1点：", "One of the following:")));
+            idBlocks.Add(new ParagraphBlock(NoticePhrases.OneOfLead(all.Count > 0, lang)));
             idBlocks.Add(new ListBlock(oneOf.Select(Doc).ToList()));
         }
         subs.Add(new NoticeSection($"{id}-identity", T("ご本人確認のための書類", "Documents to verify your identity"), idBlocks));

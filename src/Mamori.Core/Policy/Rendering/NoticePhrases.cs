@@ -25,6 +25,11 @@ public static class NoticePhrases
     public static string IssuedWithin(IsoPeriod maxAge, NoticeLanguage lang) =>
         T(lang, $"発行から{maxAge.ToDisplay(lang)}以内のもの", $"issued within {maxAge.ToDisplay(lang)}");
 
+    /// <summary>What introduces alternative documents: 「上記に加え、次のいずれか1点：」 after documents all needed, else 「次のいずれか1点：」.</summary>
+    public static string OneOfLead(bool afterAll, NoticeLanguage lang) => afterAll
+        ? T(lang, "上記に加え、次のいずれか1点：", "and one of the following:")
+        : T(lang, "次のいずれか1点：", "One of the following:");
+
     /// <summary>A calendar day: 「2033年12月7日」 / "7 December 2033".</summary>
     public static string Date(DateOnly d, NoticeLanguage lang) => lang == NoticeLanguage.Ja
         ? d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)
