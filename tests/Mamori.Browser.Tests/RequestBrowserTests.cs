@@ -198,6 +198,37 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         details.Categories.ShouldBeNull();
     }
 
+    // Regression (walkthrough L15): the upload form on the status page offered 代理人 and 法定代理人 to anyone, with one list of
+    // documents whatever group was chosen. An agent now chooses from the documents of the person's and the agent's groups only.
+    [Fact]
+    public async Task StatusPage_AgentUploads_DocumentChosenWithinItsGroup()
+    {
+        var (app, tenant) = await StartAsync(cluster);
+        await using var _ = app;
+        await IspCustomerAsync(app, tenant, "中村 四郎", "shiro@example.jp", "090-6666-7777");
+        var token = await app.InTenantAsync(tenant, async (sp, _) => (await sp.GetRequiredService<DataSubjectRequests>().SubmitAsync(new RequestIntake
+        {
+            Kind = "disclosure", Channel = RequestChannel.CertifiedMail, RequesterRole = RequesterRole.Agent, AgentName = "中村 一子",
+            Name = "中村 四郎", Email = "shiro@example.jp", Address = "東京都千代田区1-2-3",
+        }, Actor.System, Ct)).StatusToken);
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, $"/requests/status/{token}").ToString());
+
+        (await page.Locator("#document optgroup").EvaluateAllAsync<string[]>("gs => gs.map(g => g.label)")).ShouldBe(["ご本人確認の書類", "代理人の書類"]);
+        (await page.Locator("#document optgroup[label='代理人の書類'] option").AllInnerTextsAsync())
+            .ShouldBe(["委任状（実印を押印したもの）", "委任状に押印した印鑑の印鑑登録証明書（発行から3か月以内のもの）", "代理人の運転免許証・旅券等の写し"]);
+        await page.SelectOptionAsync("#document", new SelectOptionValue { Label = "委任状（実印を押印したもの）" });
+        await page.SetInputFilesAsync("#file", new FilePayload { Name = "proxy.pdf", MimeType = "application/pdf", Buffer = [.. "%PDF-1.4\n%test\n"u8] });
+        await SubmitAsync(page, page.Locator("form[action$='/documents'] button[type=submit]"));
+
+        await page.ShouldBeAtAsync("/requests/status/[^/]+$");
+        (await page.Locator("#document optgroup[label='代理人の書類'] option").AllInnerTextsAsync()).ShouldNotContain("委任状（実印を押印したもの）");
+        (await page.Locator("main").InnerTextAsync()).ShouldContain("代理人の運転免許証・旅券等の写し");
+        var held = await app.InTenantAsync(tenant, (_, db) => Task.FromResult(db.Set<RequestDocument>().Single()));
+        (held.Group, held.Name).ShouldBe((DocumentGroup.Proxy, "委任状（実印を押印したもの）"));
+    }
+
     /// <summary>Presses Tab until <paramref name="selector"/> has focus, checking that every element reached shows a visible focus ring.</summary>
     private static async Task TabToAsync(IPage page, string selector, List<string> visited)
     {

@@ -31,6 +31,9 @@ public static class DocumentList
         return d.IssuedWithin(lang) is { } age ? name + T(lang, $"（{age}）", $" ({age})") : name;
     }
 
+    /// <summary>A group's id in forms and the API: identity, proxy, legal-representative.</summary>
+    public static string GroupId(DocumentGroup group) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(group.ToString());
+
     /// <summary>The group's heading: 「ご本人確認の書類」 / "Documents to verify your identity".</summary>
     public static string GroupName(DocumentGroup group, NoticeLanguage lang) => group switch
     {

@@ -50,7 +50,12 @@ public static class RequestEndpoints
     public static string FileName(DataSubjectRequest r, ArtifactKind kind) => $"{r.Reference}.{kind.ToString().ToLowerInvariant()}";
 
     /// <summary>Reads a multipart upload with the request-size limit raised to the upload limit (the default is 1 MiB).</summary>
-    public static async Task<(DocumentGroup Group, string Name, DateOnly? IssuedOn, byte[] Content)> ReadUploadAsync(HttpContext http, RequestSettings settings)
+    /// <summary>
+    /// Reads an uploaded document: the file, its issue date, and which document it is — by default the fields group and name;
+    /// <paramref name="document"/> reads them otherwise (the status page posts both in one choice).
+    /// </summary>
+    public static async Task<(DocumentGroup Group, string Name, DateOnly? IssuedOn, byte[] Content)> ReadUploadAsync(HttpContext http, RequestSettings settings,
+        Func<IFormCollection, (DocumentGroup Group, string Name)>? document = null)
     {
         var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = settings.MaxUploadBytes * 2 + 64 * 1024;
@@ -58,9 +63,7 @@ public static class RequestEndpoints
             throw new MamoriException(ErrorCode.UnsupportedMediaType, "Send the document as multipart/form-data (fields: group, name, issuedOn, file).", 415);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var file = form.Files.GetFile("file") ?? throw new MamoriException(ErrorCode.RequestInvalidInput, "The form has no file (field 'file').");
-        if (!Enum.TryParse<DocumentGroup>(form["group"].ToString().Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var group))
-            throw new MamoriException(ErrorCode.RequestInvalidInput, "group is 'identity', 'proxy' or 'legal-representative'.");
-        var name = form["name"].ToString();
+        var (group, name) = document is null ? (Group(form["group"].ToString()), form["name"].ToString()) : document(form);
         DateOnly? issued = null;
         if (form["issuedOn"].ToString() is { Length: > 0 } s)
             issued = DateOnly.TryParseExact(s, "yyyy-MM-dd", out var d) ? d : throw new MamoriException(ErrorCode.RequestInvalidInput, "issuedOn is a date (yyyy-MM-dd).");
@@ -70,6 +73,11 @@ public static class RequestEndpoints
         await file.CopyToAsync(ms, http.RequestAborted);
         return (group, name, issued, ms.ToArray());
     }
+
+    /// <summary>A document group by its id: identity, proxy or legal-representative.</summary>
+    public static DocumentGroup Group(string id) =>
+        Enum.TryParse<DocumentGroup>(id.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var group) && Enum.IsDefined(group)
+            ? group : throw new MamoriException(ErrorCode.RequestInvalidInput, "group is 'identity', 'proxy' or 'legal-representative'.");
 
     public static RouteGroupBuilder MapRequests(this RouteGroupBuilder api)
     {

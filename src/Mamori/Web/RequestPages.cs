@@ -114,7 +114,10 @@ public static class RequestPages
                 if (http.Request.HasFormContentType) await antiforgery.ValidateRequestAsync(http);
                 return await ActAsync(http, lang, prefix, token, async (requests, r) =>
                 {
-                    var (group, name, issued, content) = await RequestEndpoints.ReadUploadAsync(http, settings.Value);
+                    var (group, name, issued, content) = await RequestEndpoints.ReadUploadAsync(http, settings.Value, form =>
+                        form["document"].ToString().Split('/', 2) is [var g, var n]
+                            ? (RequestEndpoints.Group(g), n)
+                            : throw new MamoriException(ErrorCode.RequestUnknownDocument, "Choose the document from the list."));
                     await requests.AddDocumentAsync(r, group, name, issued, content, Subject(r), http.RequestAborted);
                     return await requests.ViewAsync(r, http.RequestAborted);
                 });
@@ -280,6 +283,20 @@ public static class RequestPages
             """)));
     }
 
+    /// <summary>
+    /// The documents the request still needs, each posted as <c>group/name</c>: only the groups of this requester (the person; an
+    /// agent or a statutory representative as well), one option group each when there are several. One select, no script.
+    /// </summary>
+    private static Html DocumentOptions(IReadOnlyList<MissingDocument> missing, NoticeLanguage lang)
+    {
+        Html Option(MissingDocument m) =>
+            H.F($"""<option value="{DocumentList.GroupId(m.Group)}/{m.Name}">{DocumentList.Name(m, lang)}</option>""");
+        var groups = missing.GroupBy(m => m.Group).OrderBy(g => g.Key).ToList();
+        return groups.Count == 1
+            ? Html.Join(groups[0].Select(Option))
+            : Html.Join(groups.Select(g => H.F($"""<optgroup label="{DocumentList.GroupName(g.Key, lang)}">{g.Select(Option)}</optgroup>""")));
+    }
+
     private static RequestKind Map(RequestType t) => t switch
     {
         RequestType.PurposeNotification => RequestKind.PurposeNotification,
@@ -309,10 +326,8 @@ public static class RequestPages
             {Documents(v.MissingDocuments, lang)}
             <form method="post" action="{baseUrl}/documents" enctype="multipart/form-data" class="stack">
               {AntiforgeryField(http)}
-              <label for="group">{L(lang, "書類の区分", "Group")}</label>
-              <select id="group" name="group"><option value="identity">{L(lang, "本人確認", "Identity")}</option><option value="proxy">{L(lang, "代理人", "Agent")}</option><option value="legal-representative">{L(lang, "法定代理人", "Statutory representative")}</option></select>
-              <label for="docname">{L(lang, "書類", "Document")}</label>
-              <select id="docname" name="name">{v.MissingDocuments.Select(m => H.F($"""<option value="{m.Name}">{(lang == NoticeLanguage.En ? m.NameEn ?? m.Name : m.Name)}</option>"""))}</select>
+              <label for="document">{L(lang, "書類", "Document")}</label>
+              <select id="document" name="document" required>{DocumentOptions(v.MissingDocuments, lang)}</select>
               <label for="issuedOn">{L(lang, "発行日（住民票等）", "Issue date (residence certificate etc.)")}</label>
               <input id="issuedOn" name="issuedOn" type="date">
               <label for="file">{L(lang, "ファイル（画像またはPDF）", "File (image or PDF)")}</label>

@@ -238,6 +238,60 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         message.ShouldNotContain("(one of these)");
     }
 
+    // Regression (walkthrough L15): the status page's upload form offered 代理人 and 法定代理人 on a request the person filed
+    // themself, and its list of documents did not follow the group chosen. One choice now names the group and the document,
+    // from the requester's groups only; the server refuses a document of another group.
+    [Fact]
+    public async Task StatusPage_UploadForm_OnlyTheRequestersGroupsAndTheirDocuments()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        async Task<string> TokenAsync(object? extra)
+        {
+            var p = NewPerson();
+            await s.InquirerAsync(p);
+            return (await s.LetterAsync("disclosure", p, extra)).Token;
+        }
+        static List<string> Values(string html) => [.. Regex.Matches(html, """<option value="([^"]+)">""").Select(m => m.Groups[1].Value)];
+        static List<string> Groups(string html) => [.. Regex.Matches(html, """<optgroup label="([^"]+)">""").Select(m => m.Groups[1].Value)];
+        static string Select(string html) => Regex.Match(html, """<select id="document" name="document" required>.*?</select>""").Value;
+
+        var self = await TokenAsync(null);
+        var selfForm = Select(await s.App.Client().GetStringAsync($"/requests/status/{self}", Ct));
+        Values(selfForm).ShouldBe(["identity/住民票の写し", "identity/運転免許証の写し", "identity/旅券（パスポート）の写し", "identity/健康保険証の写し", "identity/年金手帳の写し", "identity/在留カードの写し"]);
+        Groups(selfForm).ShouldBeEmpty();
+        selfForm.ShouldContain(">住民票の写し（発行から1か月以内のもの）</option>");
+
+        var agent = await TokenAsync(new { requesterRole = "agent", agentName = "代理 次郎" });
+        var agentPage = await s.App.Client().GetAsync($"/requests/status/{agent}", Ct);
+        var agentHtml = await agentPage.Content.ReadAsStringAsync(Ct);
+        agentHtml.ShouldNotContain("name=\"group\"");
+        Groups(Select(agentHtml)).ShouldBe(["ご本人確認の書類", "代理人の書類"]);
+        Values(Select(agentHtml)).Select(v => v.Split('/')[0]).Distinct().ShouldBe(["identity", "proxy"]);
+        Groups(Select(await s.App.Client().GetStringAsync($"/en/requests/status/{agent}", Ct))).ShouldBe(["Documents to verify your identity", "Documents of the agent"]);
+
+        // Sent as the page sends it: the document lands in its group.
+        var browser = s.App.Client(cookie: agentPage.Headers.GetValues("Set-Cookie").First(c => c.StartsWith("mamori_af", StringComparison.Ordinal)).Split(';')[0]);
+        var af = Antiforgery().Match(agentHtml).Groups[1].Value;
+        Task<HttpResponseMessage> Upload(string token, string document) => browser.PostAsync($"/requests/status/{token}/documents", new MultipartFormDataContent
+        {
+            { new StringContent(af), "__af" }, { new StringContent(document), "document" },
+            { new ByteArrayContent([.. "%PDF-1.4\n%test\n"u8]) { Headers = { ContentType = new("application/pdf") } }, "file", "doc.pdf" },
+        }, Ct);
+        (await Upload(agent, "proxy/委任状（実印を押印したもの）")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<RequestDocument>().SingleAsync(Ct))).Group.ShouldBe(DocumentGroup.Proxy);
+        Select(await s.App.Client().GetStringAsync($"/requests/status/{agent}", Ct)).ShouldNotContain("委任状（実印を押印したもの）");
+
+        // Another group's document, or no choice from the list: refused in the page's language.
+        foreach (var document in new[] { "proxy/委任状（実印を押印したもの）", "委任状（実印を押印したもの）" })
+        {
+            var refused = await Upload(self, document);
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, document);
+            (await refused.Content.ReadAsStringAsync(Ct)).ShouldContain("その書類は、このご請求に必要な書類にありません。一覧からお選びください。 (MAMORI-5011)");
+        }
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<RequestDocument>().CountAsync(Ct))).ShouldBe(1);
+    }
+
     // Regression: the invoice said to pay "to the account on the invoice", and no message ever named an account.
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Invoice_PaymentAccountSet_MessageAndStatusPageSayWhereToPay(string provider)
