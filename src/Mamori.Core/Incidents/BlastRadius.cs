@@ -15,8 +15,12 @@ public sealed record BlastRadiusQuery(ActorKindCode ActorKind, string ActorId, D
     {
         if (string.IsNullOrWhiteSpace(ActorId) || ActorId.Length > 64)
             throw new MamoriException(ErrorCode.IncidentInvalidActor, "actorId must be the id (1-64 characters) of a user or an API key.");
-        if (From >= To) throw new MamoriException(ErrorCode.IncidentInvalidWindow, "The window's 'from' must be before its 'to'.");
-        if (To - From > MaxWindow) throw new MamoriException(ErrorCode.IncidentInvalidWindow, $"The window is at most {MaxWindow.TotalDays:0} days.");
+        if (From >= To) throw new MamoriException(ErrorCode.IncidentInvalidWindow, "The window's 'from' must be before its 'to'.") { Reason = "order" };
+        if (To - From > MaxWindow)
+            throw new MamoriException(ErrorCode.IncidentInvalidWindow, $"The window is at most {MaxWindow.TotalDays:0} days.")
+            {
+                Reason = "too-long", ReasonArgs = [MaxWindow.TotalDays.ToString("0", System.Globalization.CultureInfo.InvariantCulture)],
+            };
         return this with { ActorId = ActorId.Trim(), From = From.ToUniversalTime(), To = To.ToUniversalTime() };
     }
 

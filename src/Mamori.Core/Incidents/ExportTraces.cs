@@ -129,7 +129,7 @@ public static class ExportTraces
         {
             var sha = query.Sha256.Trim().ToLowerInvariant();
             if (sha.Length != 64 || !sha.All(Uri.IsHexDigit))
-                throw new MamoriException(ErrorCode.IncidentInvalidExport, "sha256 is the file's SHA-256 as 64 hexadecimal digits.");
+                throw new MamoriException(ErrorCode.IncidentInvalidExport, "sha256 is the file's SHA-256 as 64 hexadecimal digits.") { Reason = "sha256" };
             q = q.Where(t => t.Sha256 == sha);
         }
         else if (!string.IsNullOrWhiteSpace(query.ExportKind) && !string.IsNullOrWhiteSpace(query.ExportId))
@@ -138,7 +138,7 @@ public static class ExportTraces
             var id = query.ExportId.Trim();
             q = q.Where(t => t.ExportKind == kind && t.ExportId == id);
         }
-        else throw new MamoriException(ErrorCode.IncidentInvalidExport, "Name the leaked export by its file (or SHA-256), or by its kind and id.");
+        else throw new MamoriException(ErrorCode.IncidentInvalidExport, "Name the leaked export by its file (or SHA-256), or by its kind and id.") { Reason = "missing" };
         return await q.OrderBy(t => t.FirstSequence).ToListAsync(ct);
     }
 

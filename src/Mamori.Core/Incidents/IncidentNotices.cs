@@ -41,7 +41,7 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
     {
         var decision = incidents.Decide(incident.Facts);
         if (!decision.NotifyPersons)
-            throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; the law requires no notice to persons.", 409);
+            throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; the law requires no notice to persons.", 409) { Reason = "notice" };
         return IncidentDocuments.PersonNotice(incident, decision, await BusinessAsync(ct), options.Value.TimeZone);
     }
 

@@ -122,8 +122,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     {
         kind = (kind ?? "").Trim().ToLowerInvariant();
         if (!System.Text.RegularExpressions.Regex.IsMatch(kind, "^[a-z][a-z-]{0,31}$"))
-            throw MamoriException.Invalid("kind is 1-32 lower-case letters and hyphens, e.g. note, measure, contact.");
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 20000) throw MamoriException.Invalid("text is 1-20000 characters.");
+            throw new MamoriException(ErrorCode.InvalidValue, "kind is 1-32 lower-case letters and hyphens, e.g. note, measure, contact.") { Reason = "timeline-kind" };
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 20000) throw new MamoriException(ErrorCode.InvalidValue, "text is 1-20000 characters.") { Reason = "timeline-text" };
         var incident = await GetAsync(id, ct);
         var entry = Entry(incident, actor, kind, (text.Trim(), null), clock.GetUtcNow());
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -139,7 +139,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         var incident = await GetAsync(id, ct);
         if (!Enum.IsDefined(status)) throw new MamoriException(ErrorCode.IncidentInvalidStatus, "Unknown status.");
         if (status is IncidentStatus.PreliminaryReported or IncidentStatus.FinalReported && !incident.Reportable)
-            throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; no PPC report is recorded for it.", 409);
+            throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; no PPC report is recorded for it.", 409) { Reason = "report" };
         var now = clock.GetUtcNow();
         if (status == IncidentStatus.PreliminaryReported) incident.PreliminaryReportedAt ??= now;
         if (status == IncidentStatus.FinalReported)

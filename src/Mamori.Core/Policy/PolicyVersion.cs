@@ -73,7 +73,11 @@ public sealed class PolicyStore(MamoriDbContext db, AuditLog audit, TimeProvider
             throw new MamoriException(ErrorCode.PolicyUnchanged,
                 $"The policy is unchanged since version {latest.Number} (same content hash); nothing was published.", 409);
         if (latest is not null && effective < latest.EffectiveFrom)
-            throw MamoriException.Invalid($"The effective date comes before version {latest.Number}'s ({latest.EffectiveFrom:yyyy-MM-dd}).");
+            throw new MamoriException(ErrorCode.InvalidValue, $"The effective date comes before version {latest.Number}'s ({latest.EffectiveFrom:yyyy-MM-dd}).")
+            {
+                Reason = "effective-before",
+                ReasonArgs = [latest.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), latest.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
+            };
         var version = new PolicyVersion
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()),

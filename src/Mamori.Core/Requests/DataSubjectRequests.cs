@@ -355,9 +355,15 @@ public sealed class DataSubjectRequests(
         if (doc.MaxAge is not null)
         {
             if (issuedOn is null)
-                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge.Value.ToDisplay(NoticeLanguage.En)}: give its issue date (issuedOn).");
+                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge.Value.ToDisplay(NoticeLanguage.En)}: give its issue date (issuedOn).")
+                {
+                    Reason = "issue-date-missing", ReasonArgs = [doc.MaxAge.Value.ToString()],
+                };
             if (!Fresh(doc, issuedOn, r.ReceivedOn))
-                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge.Value.ToDisplay(NoticeLanguage.En)} before the request arrived ({r.ReceivedOn:yyyy-MM-dd}).");
+                throw new MamoriException(ErrorCode.RequestDocumentTooOld, $"This document must be issued within {doc.MaxAge.Value.ToDisplay(NoticeLanguage.En)} before the request arrived ({r.ReceivedOn:yyyy-MM-dd}).")
+                {
+                    Reason = "too-old", ReasonArgs = [doc.MaxAge.Value.ToString(), r.ReceivedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)],
+                };
         }
         return doc;
     }
@@ -372,7 +378,7 @@ public sealed class DataSubjectRequests(
     {
         RequireOpen(r);
         if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "This request needs no (more) identity documents.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "This request needs no (more) identity documents.", 409) { Reason = "no-documents-needed" };
         if (content.Length == 0) throw new MamoriException(ErrorCode.RequestUploadType, "The upload is empty.", 415);
         if (content.Length > Settings.MaxUploadBytes)
             throw new MamoriException(ErrorCode.RequestUploadTooLarge, $"An upload may be at most {Settings.MaxUploadBytes / 1024} KiB.", 413);
@@ -459,9 +465,9 @@ public sealed class DataSubjectRequests(
         var r = await GetAsync(id, ct);
         RequireOpen(r);
         if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409) { Reason = "already-verified" };
         if (r.Status is not (RequestStatus.Received or RequestStatus.Verifying or RequestStatus.AwaitingDocuments))
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be verified.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be verified.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
         var missing = await MissingAsync(r, await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == id).ToListAsync(ct), ct);
         if (missing.Count > 0)
             throw new MamoriException(ErrorCode.RequestDocumentsMissing,
@@ -546,11 +552,11 @@ public sealed class DataSubjectRequests(
     {
         RequireOpen(r);
         if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409) { Reason = "already-verified" };
         if (r.RequesterRole != RequesterRole.Self)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "An agent or representative proves the representation with documents; a code cannot do that.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "An agent or representative proves the representation with documents; a code cannot do that.", 409) { Reason = "code-agent" };
         if (r.Channel is not (RequestChannel.WebForm or RequestChannel.Email))
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409) { Reason = "code-channel" };
         string? to = null;
         foreach (var subjectId in r.SubjectIds.Select(Guid.Parse))
         {
@@ -615,7 +621,7 @@ public sealed class DataSubjectRequests(
         var r = await GetAsync(id, ct);
         RequireOpen(r);
         if (r.Status != RequestStatus.AwaitingPayment)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "Only an invoiced request waits for payment.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "Only an invoiced request waits for payment.", 409) { Reason = "not-invoiced" };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.PaidAt = clock.GetUtcNow();
         r.PaymentReference = reference is { Length: > 100 } ? reference[..100] : reference;
@@ -631,7 +637,7 @@ public sealed class DataSubjectRequests(
     {
         var r = await GetAsync(id, ct);
         RequireOpen(r);
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200) throw new MamoriException(ErrorCode.RequestInvalidInput, "Give a reason for the waiver (up to 200 characters).");
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200) throw new MamoriException(ErrorCode.RequestInvalidInput, "Give a reason for the waiver (up to 200 characters).") { Reason = "waive-reason" };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.FeeWaived = true;
         r.FeeWaiverReason = reason.Trim();
@@ -656,14 +662,17 @@ public sealed class DataSubjectRequests(
         var r = await GetAsync(id, ct);
         RequireOpen(r);
         if (r.Status == RequestStatus.AwaitingPayment)
-            throw new MamoriException(ErrorCode.RequestPaymentRequired, "The fee is not paid yet; the answer is released only after payment is confirmed (or the fee is waived).", 409);
+            throw new MamoriException(ErrorCode.RequestPaymentRequired, "The fee is not paid yet; the answer is released only after payment is confirmed (or the fee is waived).", 409) { Reason = "execute" };
         if (RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null)
             throw new MamoriException(ErrorCode.RequestNotVerified, "The person's identity is not verified yet; no data leaves before that.", 409);
         if (r.Status != RequestStatus.InProgress)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be executed.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be executed.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
         if (r.Kind == RequestKind.Complaint && string.IsNullOrWhiteSpace(execute.AnswerText))
-            throw new MamoriException(ErrorCode.RequestInvalidInput, "A complaint is answered with a text (answerText).");
-        if (execute.AnswerText is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"answerText is longer than {MaxDetailsLength} characters.");
+            throw new MamoriException(ErrorCode.RequestInvalidInput, "A complaint is answered with a text (answerText).") { Reason = "answer-text" };
+        if (execute.AnswerText is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"answerText is longer than {MaxDetailsLength} characters.")
+        {
+            Reason = "too-long", ReasonArgs = ["answerText", MaxDetailsLength.ToString(CultureInfo.InvariantCulture)],
+        };
         var current = await policies.RequireCurrentAsync(ct);
         var details = Details(r);
         var subjectIds = r.SubjectIds.Select(Guid.Parse).ToList();
@@ -708,7 +717,7 @@ public sealed class DataSubjectRequests(
                     }
                     catch (MamoriException e) when (e.Code is ErrorCode.InvalidFieldValue)
                     {
-                        throw new MamoriException(ErrorCode.RequestInvalidInput, "A corrected value is not valid for its item: " + e.Message);
+                        throw new MamoriException(ErrorCode.RequestInvalidInput, "A corrected value is not valid for its item: " + e.Message) { Reason = "correction-value" };
                     }
                     changed += applicable.Count;
                     items.Add($"訂正：{string.Join("、", applicable)}");
@@ -912,7 +921,7 @@ public sealed class DataSubjectRequests(
         var r = await GetAsync(id, ct);
         RequireOpen(r);
         if (r.Status is RequestStatus.AwaitingPayment or RequestStatus.InProgress)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request already matched data; execute or refuse it.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request already matched data; execute or refuse it.", 409) { Reason = "data-matched" };
         var current = await policies.RequireCurrentAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var entries = new List<AuditEntry>();
@@ -927,12 +936,18 @@ public sealed class DataSubjectRequests(
     {
         var reason = RefusalReasons.Find(reasonCode) ?? throw new MamoriException(ErrorCode.RequestUnknownRefusalReason,
             $"Unknown refusal reason; use one of: {string.Join(", ", RefusalReasons.All.Select(x => x.Code))}.");
-        if (note is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"The note is longer than {MaxDetailsLength} characters.");
+        if (note is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"The note is longer than {MaxDetailsLength} characters.")
+        {
+            Reason = "too-long", ReasonArgs = ["note", MaxDetailsLength.ToString(CultureInfo.InvariantCulture)],
+        };
         var r = await GetAsync(id, ct);
         RequireOpen(r);
         if (!reason.AppliesTo(r.Kind))
             throw new MamoriException(ErrorCode.RequestUnknownRefusalReason,
-                $"The reason '{reason.Code}' ({reason.Law}) does not apply to this kind of request; use one of: {string.Join(", ", RefusalReasons.For(r.Kind).Select(x => x.Code))}.");
+                $"The reason '{reason.Code}' ({reason.Law}) does not apply to this kind of request; use one of: {string.Join(", ", RefusalReasons.For(r.Kind).Select(x => x.Code))}.")
+            {
+                Reason = "kind",
+            };
         var current = await policies.RequireCurrentAsync(ct);
         var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, RequestOutcome.Refused, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             current.Model.Company?.LegalName?.Ja ?? "", [], string.IsNullOrWhiteSpace(note) ? null : note.Trim(), reason.Code, reason.Law, reason.Ja, reason.En,
@@ -1039,7 +1054,7 @@ public sealed class DataSubjectRequests(
     private void Move(DataSubjectRequest r, RequestStatus to, Actor actor, string reason, List<AuditEntry> entries)
     {
         if (!Allowed[r.Status].Contains(to))
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request cannot go from {r.Status} to {to}.", 409);
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request cannot go from {r.Status} to {to}.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
         var now = clock.GetUtcNow();
         var today = RequestClock.Day(now);
         var from = r.Status;

@@ -16,9 +16,9 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
     public async Task<Created> CreateAsync(string name, string role, int? expiresDays, Guid? ownerUserId, Actor actor, CancellationToken ct = default)
     {
         name = name.Trim();
-        if (name.Length is 0 or > 100) throw new MamoriException(ErrorCode.InvalidValue, "A key name is 1-100 characters.");
+        if (name.Length is 0 or > 100) throw new MamoriException(ErrorCode.InvalidValue, "A key name is 1-100 characters.") { Reason = "key-name" };
         if (!Roles.IsBuiltIn(role)) throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{ErrorText.Id(role)}'. Roles: {string.Join(", ", Roles.BuiltIn)}.");
-        if (expiresDays is <= 0 or > 3650) throw new MamoriException(ErrorCode.InvalidValue, "Expiry is 1-3650 days.");
+        if (expiresDays is <= 0 or > 3650) throw new MamoriException(ErrorCode.InvalidValue, "Expiry is 1-3650 days.") { Reason = "key-expiry" };
         var now = clock.GetUtcNow();
         var prefix = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 12);
         var secret = SecretTokens.New();

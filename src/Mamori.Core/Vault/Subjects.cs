@@ -263,7 +263,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         {
             null => ".",
             var c => $" (category '{ErrorText.Id(c)}').", // caller text, maybe personal data: quoted only when id-shaped
-        }, 403),
+        }, 403) { Reason = d.Reason },
     };
 
     /// <summary>Exact lookup by a blind index; returns the subjects the caller may use for the purpose.</summary>

@@ -59,22 +59,19 @@ public static class AdminPages
             // Empty means no expiry; anything else must be a number of days (an unreadable value made a key that never expired).
             var raw = form["expiresDays"].ToString().Trim();
             int? days = null;
-            if (raw.Length > 0)
-            {
-                if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d))
-                    return Result(await KeysAsync(http, null, T(http, "有効日数は 1〜3650 の整数で入力してください（空欄は無期限）", "Valid for days is a whole number from 1 to 3650 (empty: no expiry)")
-                        + $" ({ErrorCodes.Format(ErrorCode.InvalidValue)})", null), 400);
-                days = d;
-            }
             try
             {
+                if (raw.Length > 0)
+                    days = int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+                        : throw new MamoriException(ErrorCode.InvalidValue, "Valid for days is a whole number from 1 to 3650.") { Reason = "key-expiry" };
                 var created = await keys.CreateAsync(form["name"].ToString(), form["role"].ToString(), days, null, http.Actor(), http.RequestAborted);
                 // The secret is shown in this response only, never stored in clear and never put in a redirect URL.
                 return Result(await KeysAsync(http, null, null, created));
             }
             catch (MamoriException e)
             {
-                return Result(await KeysAsync(http, null, T(http, "API キーを作成できませんでした", "The API key could not be created") + $" ({ErrorCodes.Format(e.Code)}): {e.Message}", null), e.Status);
+                // The form comes back with what was typed, and the refusal in the page's language.
+                return Result(await KeysAsync(http, null, FormErrors.Text(http, e), null), e.Status);
             }
         }).RequirePermission(Permission.ManageApiKeys).ExcludeFromDescription();
 
@@ -143,7 +140,8 @@ public static class AdminPages
             <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
         // A key takes one built-in role (ApiKeys refuses the policy's roles, MAMORI-1109), so only those are offered.
-        var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}">{roleLabels.Choice(r)}</option>"""));
+        string? Typed(string field) => Pages.Typed(http, "/console/apikeys", field);
+        var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}"{(Typed("role") == r ? Html.Raw(" selected") : default)}>{roleLabels.Choice(r)}</option>"""));
         var title = T(http, "API キー", "API keys");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
@@ -154,11 +152,11 @@ public static class AdminPages
             <form method="post" action="/console/apikeys" class="stack" aria-labelledby="new-key-h">
               {AntiforgeryField(http)}
               <label for="name">{T(http, "名前（用途が分かるもの）", "Name (say what it is for)")}</label>
-              <input id="name" name="name" required maxlength="80">
+              <input id="name" name="name" required maxlength="80" value="{(created is null ? Typed("name") : null)}">
               <label for="role">{T(http, "役割", "Role")}</label>
               <select id="role" name="role">{roleOptions}</select>
               <label for="expiresDays">{T(http, "有効日数（空欄は無期限）", "Valid for days (empty: no expiry)")}</label>
-              <input id="expiresDays" name="expiresDays" type="number" min="1" max="3650" inputmode="numeric">
+              <input id="expiresDays" name="expiresDays" type="number" min="1" max="3650" inputmode="numeric" value="{(created is null ? Typed("expiresDays") : null)}">
               <button type="submit">{T(http, "発行する", "Create")}</button>
             </form>
             """));

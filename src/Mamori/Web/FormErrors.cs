@@ -1,17 +1,21 @@
+using System.Globalization;
 using Mamori.Errors;
 using Mamori.Policy;
+using Mamori.Policy.Rendering;
 using Mamori.Requests;
 
 namespace Mamori.Web;
 
 /// <summary>
 /// What a form says when the domain refuses its input: the message in the page's language followed by the stable code
-/// (「メールアドレスの形式が正しくありません。(MAMORI-5022)」). The API keeps the exception's English message; pages say it as
-/// the login, user and opt-out pages do, by code, with <see cref="MamoriException.Reason"/> choosing the sentence where one
-/// code covers several rules. Every code request intake can produce has an entry; any other code falls back to a generic
-/// Japanese sentence (and the exception's English message, which names fields and ids only, on English pages).
+/// (「メールアドレスの形式が正しくありません。(MAMORI-5022)」). The API keeps the exception's English message; pages say it by
+/// code, with <see cref="MamoriException.Reason"/> choosing the sentence where one code covers several rules and
+/// <see cref="MamoriException.ReasonArgs"/> completing it (a field, a limit, a period). Every code a public form or a console
+/// form can produce has an entry (this file: the person's request and status pages; FormErrors.Console.cs: the staff console);
+/// any other code falls back to a generic Japanese sentence (and the exception's English message, which names fields and ids
+/// only, on English pages).
 /// </summary>
-public static class FormErrors
+public static partial class FormErrors
 {
     /// <summary>The message and code for a page in <paramref name="lang"/>.</summary>
     public static string Text(MamoriException e, NoticeLanguage lang)
@@ -21,14 +25,22 @@ public static class FormErrors
     }
 
     /// <summary>The message and code in the staff console's language.</summary>
-    public static string Text(HttpContext http, MamoriException e) =>
-        Text(e, Pages.Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja);
+    public static string Text(HttpContext http, MamoriException e) => Text(e, Lang(http));
 
     /// <summary>The error block of a form (role=alert), or nothing.</summary>
     public static Html Block(MamoriException? e, NoticeLanguage lang) =>
         e is null ? default : H.F($"""<p class="error" role="alert">{Text(e, lang)}</p>""");
 
-    public static (string Ja, string En) Explain(MamoriException e) => e.Code switch
+    /// <summary>The error block of a console form in the console's language, or nothing.</summary>
+    public static Html Block(HttpContext http, MamoriException? e) => Block(e, Lang(http));
+
+    public static (string Ja, string En) Explain(MamoriException e) =>
+        Requests(e) ?? Staff(e) ?? Fields(e) ?? ("入力内容を確認してください。", e.Message);
+
+    private static NoticeLanguage Lang(HttpContext http) => Pages.Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+
+    /// <summary>Request intake and the person's status page (codes, uploads, withdrawal); the staff request page shares them.</summary>
+    private static (string Ja, string En)? Requests(MamoriException e) => e.Code switch
     {
         ErrorCode.RequestUnknownKind => ("ご請求の種類を選んでください。", "Choose the kind of request."),
         ErrorCode.RequestKindNotOffered when Kind(e) is { } k =>
@@ -53,11 +65,17 @@ public static class FormErrors
             "channel" => ("受付方法を選んでください。", "Choose the channel."),
             "language" => ("回答の言語は日本語または英語から選んでください。", "Choose Japanese or English for the answer."),
             "processing" => ("加工の方法はマスクまたは一般化から選んでください。", "Choose masking or generalisation."),
+            // The staff request page's actions.
+            "issue-date" => ("発行日を年月日で入力してください（例: 2026-04-01）。", "Give the issue date as a date, e.g. 2026-04-01."),
+            "checked-confirm" => ("書類を確認したら、チェックを入れてから記録してください。", "Tick the box to confirm that you checked the document."),
+            "waive-reason" => ("免除の理由を200文字以内で入力してください。", "Give a reason for the waiver (at most 200 characters)."),
+            "answer-text" => ("苦情・お問合せには回答文を入力してください。", "A complaint or inquiry is answered with a text."),
+            "correction-value" => ("訂正後の内容が、その項目の形式に合っていません。", "The corrected content is not valid for its item."),
+            "action" => ("その操作はありません。", "There is no such action."),
             _ => ("入力内容に誤りがあります。ご確認ください。", "A field is not valid; please check your input."),
         },
         ErrorCode.UnknownService => ("選択されたサービスは、当社のプライバシーポリシーにありません。", "The service chosen is not in our privacy policy."),
         ErrorCode.PolicyNotPublished => ("プライバシーポリシーがまだ公開されていないため、お受けできません。", "No privacy policy is published yet, so we cannot take this."),
-        // The person's status page: codes, uploads, withdrawal.
         ErrorCode.RequestCodeInvalid => ("確認コードが正しくないか、まだお送りしていません。メールでお送りした6桁のコードをご入力ください。", "The code is not correct, or none was sent yet; enter the 6-digit code from our e-mail."),
         ErrorCode.RequestCodeExpired => ("確認コードの有効期限が切れました。新しいコードをお受け取りください。", "The code has expired; ask for a new one."),
         ErrorCode.RequestCodeAttempts => ("確認コードの入力誤りが上限に達しました。新しいコードをお受け取りください。", "Too many wrong codes; ask for a new one."),
@@ -65,54 +83,62 @@ public static class FormErrors
         ErrorCode.RequestUploadTooLarge => ("ファイルが大きすぎます。サイズを小さくしてお送りください。", e.Message),
         ErrorCode.RequestUploadType => ("お送りいただけるのは画像（JPEG、PNG、GIF、WebP、TIFF、HEIC）と PDF のファイルだけです。", "Only images (JPEG, PNG, GIF, WebP, TIFF, HEIC) and PDF files are accepted."),
         ErrorCode.RequestUnknownDocument => ("その書類は、このご請求に必要な書類にありません。一覧からお選びください。", "That document is not one this request needs; choose one from the list."),
-        ErrorCode.RequestDocumentTooOld => ("この書類は発行からの期間が長すぎるか、発行日が入力されていません。有効期間内に発行された書類を、発行日とともにお送りください。",
-            "The document is too old, or its issue date is missing: send one issued within the period, with its issue date."),
-        ErrorCode.RequestInvalidTransition => ("このご請求では、現在その操作はできません。", "This cannot be done for the request at this stage."),
+        ErrorCode.RequestDocumentTooOld => e.Reason switch
+        {
+            "issue-date-missing" when e.ReasonArgs is [var age] && Within(age) is { } w =>
+                ($"この書類は{w.Ja}に限ります。発行日を入力してください。", $"This document must be {w.En}: give its issue date."),
+            "too-old" when e.ReasonArgs is [var age, var received] && Within(age) is { } w && Day(received) is { } day =>
+                ($"ご請求の受付日（{day.Ja}）の時点で{w.Ja}に限ります。", $"The document must be {w.En} of the day the request arrived ({day.En})."),
+            _ => ("この書類は発行からの期間が長すぎるか、発行日が入力されていません。有効期間内に発行された書類を、発行日とともにお送りください。",
+                "The document is too old, or its issue date is missing: send one issued within the period, with its issue date."),
+        },
+        ErrorCode.RequestInvalidTransition => e.Reason switch
+        {
+            "already-verified" => ("本人確認はすでに完了しているか、このご請求には不要です。", "Identity is already verified, or this request needs no verification."),
+            "no-documents-needed" => ("このご請求には、これ以上の本人確認書類は必要ありません。", "This request needs no more identity documents."),
+            "status" when e.ReasonArgs is [var s] && Enum.TryParse<RequestStatus>(s, out var status) && Enum.IsDefined(status) =>
+                ($"現在の状況（{RequestKinds.StatusName(status).Ja}）では、この操作はできません。", $"This cannot be done while the request is {Lower(RequestKinds.StatusName(status).En)}."),
+            "code-agent" => ("代理人・法定代理人による請求は、確認コードではなく書類で本人確認します。", "A request by an agent or representative is verified with documents, not a code."),
+            "code-channel" => ("確認コードはオンラインの請求（ウェブフォーム・メール）にだけ使えます。郵送・窓口の請求は書類で確認してください。",
+                "A one-time code verifies online requests only (web form, e-mail); verify letters and visits with documents."),
+            "not-invoiced" => ("手数料の入金を待っている請求ではないため、入金は記録できません。", "The request is not awaiting its fee, so no payment is recorded."),
+            "data-matched" => ("保有個人データが照合されているため、「保有個人データなし」とは回答できません。実行するか、理由を付してお断りしてください。",
+                "The request matched data we hold: carry it out or refuse it with a reason."),
+            _ => ("このご請求では、現在その操作はできません。", "This cannot be done for the request at this stage."),
+        },
+        ErrorCode.RequestDocumentsMissing => ("必要な書類がそろっていないため、本人確認を完了できません。本人確認チェックリストで不足している書類を確認してください。",
+            "Identity cannot be verified: required documents are missing or too old; see the verification checklist."),
+        ErrorCode.RequestPaymentRequired => e.Reason == "execute"
+            ? ("手数料の入金がまだ確認されていません。入金を確認するか、手数料を免除してから回答してください。", "The fee is not paid yet: confirm the payment or waive the fee before answering.")
+            : ("手数料のお支払いを確認した後に回答をお渡しします。", "The answer is released once the fee is paid."),
+        ErrorCode.RequestNotVerified => ("本人確認が完了していないため、実行できません（本人確認の前にデータは開示・処理しません）。",
+            "Identity is not verified yet; nothing is disclosed or processed before that."),
+        ErrorCode.RequestUnknownRefusalReason => e.Reason == "kind"
+            ? ("その理由は、この種類の請求には使えません。一覧から選んでください。", "That reason does not apply to this kind of request; choose one from the list.")
+            : ("お断りの理由を一覧から選んでください。", "Choose the reason from the list."),
+        ErrorCode.RequestAnswerNotReady => ("回答はまだできていません。", "The answer is not ready yet."),
+        ErrorCode.RequestFilesDestroyed => ("回答のファイルは保存期間の満了により廃棄しました。お手数ですが、改めてお問い合わせください。",
+            "The answer files were destroyed after the retention period; please contact us for a new copy."),
+        ErrorCode.RequestNotFound => ("その請求はありません。", "There is no such request."),
         ErrorCode.RequestClosed => ("このご請求はすでに終了しています。", "This request is already closed."),
         ErrorCode.MissingField when e.Reason == "withdraw-confirm" => ("取り下げる場合は、確認の欄にチェックを入れてください。", "To withdraw, tick the box to confirm."),
-        ErrorCode.IncidentInvalidFacts => e.Reason switch
-        {
-            "title" => ("件名を200文字以内で入力してください。", "Give a title of at most 200 characters."),
-            "kind" => ("事態と原因を選んでください。", "Choose what happened and the cause."),
-            "persons-negative" => ("本人の数は0以上の整数で入力してください。", "The number of persons must not be negative."),
-            "upper-bound" => ("本人の数の上限は、確認済みの本人の数以上にしてください。", "The upper bound must not be below the persons established."),
-            "number" when e.ReasonArgs is [var field] => ($"{IncidentField(field).Ja}は整数で入力してください。", $"{IncidentField(field).En} is a whole number."),
-            "categories" => ("データ項目は、ポリシーのデータ項目から100件まで選んでください。", "Choose up to 100 data categories from the policy."),
-            "too-long" when e.ReasonArgs is [var field, var max] =>
-                ($"{IncidentField(field).Ja}は{max}文字以内で入力してください。", $"{IncidentField(field).En} may be at most {max} characters."),
-            _ => ("入力内容を確認してください。", e.Message),
-        },
-        ErrorCode.IncidentInvalidDate => e.Reason switch
-        {
-            "future" => ("認識した日時に未来の日時は指定できません。", "The time of awareness must not be in the future."),
-            "before-2000" => ("認識した日時は2000年以降で入力してください。", "The time of awareness must be in 2000 or later."),
-            _ => ("認識した日時を日本時間で入力してください（例: 2026-04-01T09:00）。", "Give the time of awareness in Japan time, e.g. 2026-04-01T09:00."),
-        },
-        ErrorCode.IncidentUnknownCause => ("原因を選んでください。", "Choose the cause."),
-        ErrorCode.IncidentClosed => ("終了したインシデントです。事実を変更するには再開してください。", "The incident is closed; reopen it before changing its facts."),
-        _ => ("入力内容を確認してください。", e.Message),
-    };
-
-    /// <summary>A field of the incident facts form by its label.</summary>
-    private static (string Ja, string En) IncidentField(string field) => field switch
-    {
-        "personsKnown" => ("確認済みの本人の数", "Persons established"),
-        "personsUpperBound" => ("本人の数の上限", "The upper bound"),
-        "summary" => ("(1) 概要", "(1) Summary"),
-        "causeDetails" => ("(4) 原因の詳細", "(4) Cause in detail"),
-        "secondaryDamage" => ("(5) 二次被害又はそのおそれ", "(5) Secondary damage or its risk"),
-        "personsResponse" => ("(6) 本人への対応", "(6) Response to the persons"),
-        "publication" => ("(7) 公表の実施状況", "(7) Publication"),
-        "prevention" => ("(8) 再発防止策", "(8) Prevention of recurrence"),
-        "measures" => ("講じた措置", "Measures taken"),
-        "otherNotes" => ("(9) その他", "(9) Other"),
-        "contactPoint" => ("お問い合わせ窓口", "The inquiry desk"),
-        _ => (field, field),
+        _ => null,
     };
 
     private static RequestKind? Kind(MamoriException e) => e.ReasonArgs is [var id] ? RequestKinds.Parse(id) : null;
 
     private static string Lower(string s) => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..];
+
+    /// <summary>A document's age limit (an ISO-8601 period in the reason) in the notice's words: 「発行から1か月以内のもの」.</summary>
+    private static (string Ja, string En)? Within(string period) => IsoPeriod.TryParse(period, out var p)
+        ? (NoticePhrases.IssuedWithin(p, NoticeLanguage.Ja), NoticePhrases.IssuedWithin(p, NoticeLanguage.En))
+        : null;
+
+    /// <summary>A day (yyyy-MM-dd in the reason) as people read it: 「2026年12月7日」.</summary>
+    private static (string Ja, string En)? Day(string day) =>
+        DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? (NoticePhrases.Date(d, NoticeLanguage.Ja), NoticePhrases.Date(d, NoticeLanguage.En))
+            : null;
 
     private static (string Ja, string En) Channels(MamoriException e)
     {
@@ -136,6 +162,8 @@ public static class FormErrors
         "details" => ("ご請求の内容", "The description"),
         "corrections" => ("訂正の内容", "The correction"),
         "categories" => ("加工する項目", "An item to process"),
+        "answerText" => ("回答文", "The answer text"),
+        "note" => ("補足", "The note"),
         _ => (field, field),
     };
 }

@@ -87,7 +87,7 @@ public static class GovernanceAuditPages
                 "in-progress" => CorrectiveActionStatus.InProgress,
                 "done" => CorrectiveActionStatus.Done,
                 "planned" => CorrectiveActionStatus.Planned,
-                _ => throw new MamoriException(ErrorCode.CorrectiveActionInvalid, "status is planned, in-progress or done."),
+                _ => throw new MamoriException(ErrorCode.CorrectiveActionInvalid, "status is planned, in-progress or done.") { Reason = "action-status" },
             };
             await audits.SetActionStatusAsync(id, actionId, status, http.Actor(), http.RequestAborted);
             return $"/console/governance/findings/{id}";
@@ -103,8 +103,11 @@ public static class GovernanceAuditPages
         app.MapGovernanceReviewPages();
     }
 
-    /// <summary>Validates the form's anti-forgery token, runs the action and redirects; a Mamori error re-renders the page with its message.</summary>
-    internal static async Task<IResult> PostAsync(HttpContext http, Func<IFormCollection, Task<string>> action, Func<string, Task<Html>> rerender)
+    /// <summary>
+    /// Validates the form's anti-forgery token, runs the action and redirects; a Mamori error re-renders the page with the refusal in
+    /// the page's language (<see cref="FormErrors"/>), the refused form keeping what was typed (<see cref="Pages.Typed"/>).
+    /// </summary>
+    internal static async Task<IResult> PostAsync(HttpContext http, Func<IFormCollection, Task<string>> action, Func<MamoriException, Task<Html>> rerender)
     {
         var form = await FormAsync(http);
         try
@@ -113,22 +116,24 @@ public static class GovernanceAuditPages
         }
         catch (MamoriException e)
         {
-            return Result(await rerender($"{e.Message} ({ErrorCodes.Format(e.Code)})"), e.Status is >= 400 and < 500 ? e.Status : 400);
+            return Result(await rerender(e), e.Status is >= 400 and < 500 ? e.Status : 400);
         }
     }
+
+    internal static Html Selected(bool on) => on ? Html.Raw(" selected") : default;
 
     internal static string? Optional(IFormCollection form, string name) => string.IsNullOrWhiteSpace(form[name]) ? null : form[name].ToString();
 
     internal static DateOnly Date(IFormCollection form, string name, ErrorCode code) =>
         DateOnly.TryParseExact(form[name].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d : throw new MamoriException(code, $"{name} is a date (yyyy-MM-dd).");
+            ? d : throw new MamoriException(code, $"{name} is a date (yyyy-MM-dd).") { Reason = "date", ReasonArgs = [name] };
 
     private static FindingSeverity Severity(string s) => s switch
     {
         "major" => FindingSeverity.Major,
         "minor" => FindingSeverity.Minor,
         "observation" => FindingSeverity.Observation,
-        _ => throw new MamoriException(ErrorCode.FindingInvalid, "severity is major, minor or observation."),
+        _ => throw new MamoriException(ErrorCode.FindingInvalid, "severity is major, minor or observation.") { Reason = "severity" },
     };
 
     private static AuditPlanInput PlanInput(IFormCollection form)
@@ -140,7 +145,7 @@ public static class GovernanceAuditPages
             "quarterly" => AuditFrequency.Quarterly,
             "semi-annual" => AuditFrequency.SemiAnnual,
             "annual" => AuditFrequency.Annual,
-            _ => throw new MamoriException(ErrorCode.AuditPlanInvalid, "frequency is once, monthly, quarterly, semi-annual or annual."),
+            _ => throw new MamoriException(ErrorCode.AuditPlanInvalid, "frequency is once, monthly, quarterly, semi-annual or annual.") { Reason = "frequency" },
         };
         var kind = form["kind"] == "entrustee" ? AuditPlanKind.Entrustee : AuditPlanKind.Internal;
         int? grace = int.TryParse(form["graceDays"], NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : null;
@@ -228,7 +233,7 @@ public static class GovernanceAuditPages
         return id => declared.GetValueOrDefault(id) ?? profiles.GetValueOrDefault(id);
     }
 
-    private static async Task<Html> IndexAsync(HttpContext http, string? error)
+    private static async Task<Html> IndexAsync(HttpContext http, MamoriException? error)
     {
         var sp = http.RequestServices;
         var ct = http.RequestAborted;
@@ -245,26 +250,29 @@ public static class GovernanceAuditPages
             <td>{p.Plan.Auditor}</td><td>{FrequencyName(http, p.Plan.Frequency)}</td><td>{p.Plan.NextDueOn:yyyy-MM-dd}</td><td>{p.OverdueAfter:yyyy-MM-dd}</td>
             <td class="{StateClass(p.State)}">{StateName(http, p.State)}</td></tr>
             """));
+        // A refused plan keeps what was typed.
+        string? Typed(string field, string? current = null) => Pages.Typed(http, Base + "/plans", field, current);
+        Html Option(string field, string value, string label) => H.F($"""<option value="{value}"{Selected(Typed(field) == value)}>{label}</option>""");
         Html form = !Can(http, Permission.ManageInternalAudits) ? default : H.F($"""
             <h2 id="new-plan">{T(http, "監査計画を作成", "Plan an audit")}</h2>
             <form method="post" action="{Base}/plans" class="stack">
               {AntiforgeryField(http)}
-              <label for="title">{T(http, "名称", "Title")}</label><input id="title" name="title" required maxlength="200">
-              <label for="scope">{T(http, "範囲", "Scope")}</label><textarea id="scope" name="scope" required maxlength="2000" rows="3"></textarea>
-              <label for="auditor">{T(http, "監査責任者", "Auditor")}</label><input id="auditor" name="auditor" required maxlength="200">
-              <label for="scheduledOn">{T(http, "実施予定日", "Scheduled date")}</label><input id="scheduledOn" name="scheduledOn" type="date" required>
+              <label for="title">{T(http, "名称", "Title")}</label><input id="title" name="title" required maxlength="200" value="{Typed("title")}">
+              <label for="scope">{T(http, "範囲", "Scope")}</label><textarea id="scope" name="scope" required maxlength="2000" rows="3">{TextareaValue(Typed("scope"))}</textarea>
+              <label for="auditor">{T(http, "監査責任者", "Auditor")}</label><input id="auditor" name="auditor" required maxlength="200" value="{Typed("auditor")}">
+              <label for="scheduledOn">{T(http, "実施予定日", "Scheduled date")}</label><input id="scheduledOn" name="scheduledOn" type="date" required value="{Typed("scheduledOn")}">
               <label for="frequency">{T(http, "頻度", "Frequency")}</label>
               <select id="frequency" name="frequency">
-                <option value="annual">{T(http, "毎年", "Annual")}</option><option value="semi-annual">{T(http, "半年ごと", "Every six months")}</option>
-                <option value="quarterly">{T(http, "四半期ごと", "Quarterly")}</option><option value="monthly">{T(http, "毎月", "Monthly")}</option>
-                <option value="once">{T(http, "1回のみ", "Once")}</option>
+                {Option("frequency", "annual", T(http, "毎年", "Annual"))}{Option("frequency", "semi-annual", T(http, "半年ごと", "Every six months"))}
+                {Option("frequency", "quarterly", T(http, "四半期ごと", "Quarterly"))}{Option("frequency", "monthly", T(http, "毎月", "Monthly"))}
+                {Option("frequency", "once", T(http, "1回のみ", "Once"))}
               </select>
               <label for="graceDays">{T(http, "猶予日数（この日数を過ぎると期限超過）", "Grace days (overdue after these)")}</label>
-              <input id="graceDays" name="graceDays" type="number" min="0" max="{AuditSchedule.MaxGraceDays}" value="{AuditSchedule.DefaultGraceDays}">
+              <input id="graceDays" name="graceDays" type="number" min="0" max="{AuditSchedule.MaxGraceDays}" value="{Typed("graceDays", AuditSchedule.DefaultGraceDays.ToString(CultureInfo.InvariantCulture))}">
               <label for="kind">{T(http, "種類", "Kind")}</label>
-              <select id="kind" name="kind"><option value="internal">{T(http, "内部監査", "Internal audit")}</option><option value="entrustee">{T(http, "委託先監査", "Entrustee audit")}</option></select>
+              <select id="kind" name="kind">{Option("kind", "internal", T(http, "内部監査", "Internal audit"))}{Option("kind", "entrustee", T(http, "委託先監査", "Entrustee audit"))}</select>
               <label for="recipientId">{T(http, "委託先（委託先監査のみ）", "Entrustee (entrustee audits only)")}</label>
-              <select id="recipientId" name="recipientId"><option value="">—</option>{Html.Join(entrustees.Select(id => H.F($"<option value=\"{id}\">{RecipientLabel(id)}</option>")))}</select>
+              <select id="recipientId" name="recipientId"><option value="">—</option>{Html.Join(entrustees.Select(id => Option("recipientId", id, RecipientLabel(id))))}</select>
               <button type="submit">{T(http, "作成", "Create")}</button>
             </form>
             """);
@@ -272,7 +280,7 @@ public static class GovernanceAuditPages
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
             {SubNav(http)}
-            {Error(error)}
+            {FormErrors.Block(http, error)}
             <h2>{T(http, "監査計画", "Audit plans")}</h2>
             {(plans.Count == 0 ? H.F($"<p class=\"muted\">{T(http, "監査計画はまだありません。", "No audit plans yet.")}</p>") : H.F($"""
             <table><thead><tr><th scope="col">{T(http, "名称", "Title")}</th><th scope="col">{T(http, "種類", "Kind")}</th><th scope="col">{T(http, "監査責任者", "Auditor")}</th>
@@ -285,7 +293,7 @@ public static class GovernanceAuditPages
             """));
     }
 
-    private static async Task<Html> PlanAsync(HttpContext http, Guid id, string? error)
+    private static async Task<Html> PlanAsync(HttpContext http, Guid id, MamoriException? error)
     {
         var audits = http.RequestServices.GetRequiredService<InternalAuditing>();
         var ct = http.RequestAborted;
@@ -303,7 +311,7 @@ public static class GovernanceAuditPages
         return Layout(http, p.Plan.Title, H.F($"""
             <h1>{p.Plan.Title}</h1>
             {SubNav(http)}
-            {Error(error)}
+            {FormErrors.Block(http, error)}
             <dl>
             <dt>{T(http, "種類", "Kind")}</dt><dd>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先監査", "Entrustee audit") + ": " + p.Plan.RecipientId : T(http, "内部監査", "Internal audit"))}</dd>
             <dt>{T(http, "範囲", "Scope")}</dt><dd>{p.Plan.Scope}</dd>
@@ -322,7 +330,7 @@ public static class GovernanceAuditPages
             """));
     }
 
-    private static async Task<Html> RunAsync(HttpContext http, Guid id, string? error)
+    private static async Task<Html> RunAsync(HttpContext http, Guid id, MamoriException? error)
     {
         var audits = http.RequestServices.GetRequiredService<InternalAuditing>();
         var v = await audits.GetRunAsync(id, http.RequestAborted);
@@ -335,31 +343,33 @@ public static class GovernanceAuditPages
             {(!open ? default : H.F($"""
               <form method="post" action="{Base}/runs/{id}/items/{i.Key}" class="stack">{AntiforgeryField(http)}
               <label for="r-{i.Key}" class="sr-only">{T(http, "判定", "Result")}</label><select id="r-{i.Key}" name="result">{OptionsFor(i)}</select>
-              <label for="n-{i.Key}" class="sr-only">{T(http, "メモ", "Note")}</label><input id="n-{i.Key}" name="note" maxlength="2000" value="{i.Note ?? ""}">
+              <label for="n-{i.Key}" class="sr-only">{T(http, "メモ", "Note")}</label><input id="n-{i.Key}" name="note" maxlength="2000" value="{Typed(http, $"{Base}/runs/{id}/items/{i.Key}", "note", i.Note)}">
               <button type="submit">{T(http, "記録", "Record")}</button></form>
               """))}</td></tr>
             """));
 
         Html OptionsFor(AuditChecklistItem i) => Html.Join(new[] { ChecklistResult.Conforming, ChecklistResult.NonConforming, ChecklistResult.Observation, ChecklistResult.NotApplicable }
-            .Select(r => H.F($"""<option value="{Incidents.IncidentRegistry.Kebab(r)}"{(r == (i.Result == ChecklistResult.Unanswered ? i.Suggested : i.Result) ? Html.Raw(" selected") : default)}>{ResultName(http, r)}</option>""")));
+            .Select(r => H.F($"""<option value="{Incidents.IncidentRegistry.Kebab(r)}"{Selected(Typed(http, $"{Base}/runs/{id}/items/{i.Key}", "result") is { } typed ? typed == Incidents.IncidentRegistry.Kebab(r) : r == (i.Result == ChecklistResult.Unanswered ? i.Suggested : i.Result))}>{ResultName(http, r)}</option>""")));
 
         var today = audits.Today;
         var findings = v.Findings.Select(f => new FindingView(f, [], AuditSchedule.IsOverdue(f, today), today)).ToList();
+        string? Finding(string field) => Typed(http, $"{Base}/runs/{id}/findings", field);
+        Html Option(string field, string value, string label) => H.F($"""<option value="{value}"{Selected(Finding(field) == value)}>{label}</option>""");
         Html forms = !open ? default : H.F($"""
             <h2>{T(http, "指摘事項を登録", "Raise a finding")}</h2>
             <form method="post" action="{Base}/runs/{id}/findings" class="stack">{AntiforgeryField(http)}
               <label for="checklistKey">{T(http, "チェック項目", "Checklist item")}</label>
-              <select id="checklistKey" name="checklistKey"><option value="">—</option>{Html.Join(v.Items.Select(i => H.F($"<option value=\"{i.Key}\">{i.Key} ({i.Reference})</option>")))}</select>
-              <label for="description">{T(http, "内容", "Description")}</label><textarea id="description" name="description" required maxlength="4000" rows="3"></textarea>
+              <select id="checklistKey" name="checklistKey"><option value="">—</option>{Html.Join(v.Items.Select(i => Option("checklistKey", i.Key, $"{i.Key} ({i.Reference})")))}</select>
+              <label for="description">{T(http, "内容", "Description")}</label><textarea id="description" name="description" required maxlength="4000" rows="3">{TextareaValue(Finding("description"))}</textarea>
               <label for="severity">{T(http, "区分", "Severity")}</label>
-              <select id="severity" name="severity"><option value="minor">{SeverityName(http, FindingSeverity.Minor)}</option><option value="major">{SeverityName(http, FindingSeverity.Major)}</option><option value="observation">{SeverityName(http, FindingSeverity.Observation)}</option></select>
-              <label for="owner">{T(http, "担当", "Owner")}</label><input id="owner" name="owner" required maxlength="200">
-              <label for="dueOn">{T(http, "期限", "Due date")}</label><input id="dueOn" name="dueOn" type="date" required>
+              <select id="severity" name="severity">{Option("severity", "minor", SeverityName(http, FindingSeverity.Minor))}{Option("severity", "major", SeverityName(http, FindingSeverity.Major))}{Option("severity", "observation", SeverityName(http, FindingSeverity.Observation))}</select>
+              <label for="owner">{T(http, "担当", "Owner")}</label><input id="owner" name="owner" required maxlength="200" value="{Finding("owner")}">
+              <label for="dueOn">{T(http, "期限", "Due date")}</label><input id="dueOn" name="dueOn" type="date" required value="{Finding("dueOn")}">
               <button type="submit">{T(http, "登録", "Raise")}</button>
             </form>
             <h2>{T(http, "監査を完了", "Complete the audit")}</h2>
             <form method="post" action="{Base}/runs/{id}/complete" class="stack">{AntiforgeryField(http)}
-              <label for="summary">{T(http, "総括", "Summary")}</label><textarea id="summary" name="summary" maxlength="4000" rows="3"></textarea>
+              <label for="summary">{T(http, "総括", "Summary")}</label><textarea id="summary" name="summary" maxlength="4000" rows="3">{TextareaValue(Typed(http, $"{Base}/runs/{id}/complete", "summary"))}</textarea>
               <button type="submit">{T(http, "完了", "Complete")}</button>
             </form>
             """);
@@ -367,7 +377,7 @@ public static class GovernanceAuditPages
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
             {SubNav(http)}
-            {Error(error)}
+            {FormErrors.Block(http, error)}
             <p>{T(http, "証跡の対象期間", "Evidence period")}: {v.Run.EvidenceFrom:yyyy-MM-dd} – {v.Run.EvidenceTo:yyyy-MM-dd} · {T(http, "監査責任者", "Auditor")}: {v.Run.Auditor} ·
             {(v.Run.CompletedOn is { } c ? T(http, "完了", "Completed") + " " + c.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : T(http, "実施中", "In progress"))}</p>
             {(v.Run.Summary is null ? default : H.F($"<p>{v.Run.Summary}</p>"))}
@@ -380,12 +390,13 @@ public static class GovernanceAuditPages
             """));
     }
 
-    private static async Task<Html> FindingAsync(HttpContext http, Guid id, string? error)
+    private static async Task<Html> FindingAsync(HttpContext http, Guid id, MamoriException? error)
     {
         var audits = http.RequestServices.GetRequiredService<InternalAuditing>();
         var v = await audits.GetFindingAsync(id, http.RequestAborted);
         var f = v.Finding;
         var manage = f.Status == FindingStatus.Open && Can(http, Permission.ManageInternalAudits);
+        string? Action(string field, string? current = null) => Typed(http, $"/console/governance/findings/{id}/actions", field, current);
         var rows = v.Actions.Select(a => H.F($"""
             <tr><td>{a.Description}</td><td>{a.Owner}</td><td class="{(AuditSchedule.IsOverdue(a, v.Today) ? "error" : "")}">{a.DueOn:yyyy-MM-dd}</td>
             <td>{ActionStatusName(http, a.Status)}{(a.CompletedOn is { } c ? " " + c.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}
@@ -398,14 +409,14 @@ public static class GovernanceAuditPages
         Html forms = !manage ? default : H.F($"""
             <h2>{T(http, "是正処置を追加", "Add a corrective action")}</h2>
             <form method="post" action="/console/governance/findings/{id}/actions" class="stack">{AntiforgeryField(http)}
-              <label for="description">{T(http, "内容", "Description")}</label><textarea id="description" name="description" required maxlength="2000" rows="2"></textarea>
-              <label for="owner">{T(http, "担当", "Owner")}</label><input id="owner" name="owner" required maxlength="200" value="{f.Owner}">
-              <label for="dueOn">{T(http, "期限", "Due date")}</label><input id="dueOn" name="dueOn" type="date" required value="{f.DueOn:yyyy-MM-dd}">
+              <label for="description">{T(http, "内容", "Description")}</label><textarea id="description" name="description" required maxlength="2000" rows="2">{TextareaValue(Action("description"))}</textarea>
+              <label for="owner">{T(http, "担当", "Owner")}</label><input id="owner" name="owner" required maxlength="200" value="{Action("owner", f.Owner)}">
+              <label for="dueOn">{T(http, "期限", "Due date")}</label><input id="dueOn" name="dueOn" type="date" required value="{Action("dueOn", f.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}">
               <button type="submit">{T(http, "追加", "Add")}</button>
             </form>
             <h2>{T(http, "指摘事項を完了", "Close the finding")}</h2>
             <form method="post" action="/console/governance/findings/{id}/close" class="stack">{AntiforgeryField(http)}
-              <label for="note">{T(http, "有効性の確認", "Effectiveness check")}</label><textarea id="note" name="note" maxlength="2000" rows="2"></textarea>
+              <label for="note">{T(http, "有効性の確認", "Effectiveness check")}</label><textarea id="note" name="note" maxlength="2000" rows="2">{TextareaValue(Typed(http, $"/console/governance/findings/{id}/close", "note"))}</textarea>
               <button type="submit">{T(http, "完了", "Close")}</button>
             </form>
             """);
@@ -413,7 +424,7 @@ public static class GovernanceAuditPages
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
             {SubNav(http)}
-            {Error(error)}
+            {FormErrors.Block(http, error)}
             <dl>
             <dt>{T(http, "区分", "Severity")}</dt><dd>{SeverityName(http, f.Severity)}</dd>
             <dt>{T(http, "内容", "Description")}</dt><dd>{f.Description}</dd>

@@ -74,7 +74,7 @@ public static class GovernanceEntrusteePages
             """));
     }
 
-    private static async Task<Html> DetailAsync(HttpContext http, string id, string? error)
+    private static async Task<Html> DetailAsync(HttpContext http, string id, MamoriException? error)
     {
         var sp = http.RequestServices;
         var ct = http.RequestAborted;
@@ -106,36 +106,41 @@ public static class GovernanceEntrusteePages
             """));
         var manage = Can(http, Permission.ManageRecipients);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(sp.GetRequiredService<TimeProvider>().GetUtcNow(), Policy.PolicyStore.Jst).DateTime);
+        // A refused form keeps what was typed.
+        string? Assessment(string field, string? current = null) => Typed(http, $"{Base}/{id}/assessments", field, current);
+        string? Check(string field, string? current = null) => Typed(http, $"{Base}/{id}/contract-checks", field, current);
+        Html Checked(bool on) => on ? Html.Raw(" checked") : default;
+        Html Box(string field, string ja, string en) => H.F($"""<label><input type="checkbox" name="{field}"{Checked(Check(field) == "on")}> {T(http, ja, en)}</label>""");
         Html assessmentForm = !manage ? default : H.F($"""
             <h3>{T(http, "選定評価を記録", "Record a selection assessment")}</h3>
             <form method="post" action="{Base}/{id}/assessments" class="stack">{AntiforgeryField(http)}
-              <label for="assessedOn">{T(http, "評価日", "Assessed on")}</label><input id="assessedOn" name="assessedOn" type="date" required value="{today:yyyy-MM-dd}">
-              <label for="assessor">{T(http, "評価者", "Assessor")}</label><input id="assessor" name="assessor" required maxlength="200">
+              <label for="assessedOn">{T(http, "評価日", "Assessed on")}</label><input id="assessedOn" name="assessedOn" type="date" required value="{Assessment("assessedOn", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}">
+              <label for="assessor">{T(http, "評価者", "Assessor")}</label><input id="assessor" name="assessor" required maxlength="200" value="{Assessment("assessor")}">
               {Html.Join(EntrusteeSupervision.Criteria.Select(c => H.F($"""
               <fieldset><legend>{(en ? c.En : c.Ja)}{(c.Required ? " *" : "")}</legend>
-              <label><input type="radio" name="met-{c.Key}" value="yes"> {T(http, "満たす", "Met")}</label>
-              <label><input type="radio" name="met-{c.Key}" value="no"> {T(http, "満たさない", "Not met")}</label>
-              <label for="note-{c.Key}" class="sr-only">{T(http, "メモ", "Note")}</label><input id="note-{c.Key}" name="note-{c.Key}" maxlength="500">
+              <label><input type="radio" name="met-{c.Key}" value="yes"{Checked(Assessment("met-" + c.Key) == "yes")}> {T(http, "満たす", "Met")}</label>
+              <label><input type="radio" name="met-{c.Key}" value="no"{Checked(Assessment("met-" + c.Key) == "no")}> {T(http, "満たさない", "Not met")}</label>
+              <label for="note-{c.Key}" class="sr-only">{T(http, "メモ", "Note")}</label><input id="note-{c.Key}" name="note-{c.Key}" maxlength="500" value="{Assessment("note-" + c.Key)}">
               </fieldset>
               """)))}
-              <label for="a-note">{T(http, "所見", "Note")}</label><textarea id="a-note" name="note" maxlength="2000" rows="2"></textarea>
+              <label for="a-note">{T(http, "所見", "Note")}</label><textarea id="a-note" name="note" maxlength="2000" rows="2">{TextareaValue(Assessment("note"))}</textarea>
               <button type="submit">{T(http, "記録", "Record")}</button>
             </form>
             """);
         Html checkForm = !manage ? default : H.F($"""
             <h3>{T(http, "契約の確認を記録", "Record a contract check")}</h3>
             <form method="post" action="{Base}/{id}/contract-checks" class="stack">{AntiforgeryField(http)}
-              <label for="checkedOn">{T(http, "確認日", "Checked on")}</label><input id="checkedOn" name="checkedOn" type="date" required value="{today:yyyy-MM-dd}">
-              <label for="checker">{T(http, "確認者", "Checker")}</label><input id="checker" name="checker" required maxlength="200">
-              <label for="contractRef">{T(http, "契約の参照番号", "Contract reference")}</label><input id="contractRef" name="contractRef" maxlength="200">
-              <label><input type="checkbox" name="confidentiality"> {T(http, "秘密保持 *", "Confidentiality *")}</label>
-              <label><input type="checkbox" name="auditRights"> {T(http, "監査・報告を求める権利 *", "Audit rights *")}</label>
-              <label><input type="checkbox" name="reEntrustmentConditions"> {T(http, "再委託の条件（許諾制・同等の義務） *", "Re-entrustment conditions (permission, same duties) *")}</label>
-              <label><input type="checkbox" name="returnOrDeletion"> {T(http, "契約終了時の返却・削除 *", "Return or deletion at the end *")}</label>
-              <label><input type="checkbox" name="securityMeasures"> {T(http, "安全管理措置の内容", "Security measures")}</label>
-              <label><input type="checkbox" name="incidentReporting"> {T(http, "漏えい等の報告", "Incident reporting")}</label>
-              <label><input type="checkbox" name="purposeLimited"> {T(http, "委託業務以外での利用禁止", "Use limited to the entrusted task")}</label>
-              <label for="c-note">{T(http, "メモ", "Note")}</label><textarea id="c-note" name="note" maxlength="2000" rows="2"></textarea>
+              <label for="checkedOn">{T(http, "確認日", "Checked on")}</label><input id="checkedOn" name="checkedOn" type="date" required value="{Check("checkedOn", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}">
+              <label for="checker">{T(http, "確認者", "Checker")}</label><input id="checker" name="checker" required maxlength="200" value="{Check("checker")}">
+              <label for="contractRef">{T(http, "契約の参照番号", "Contract reference")}</label><input id="contractRef" name="contractRef" maxlength="200" value="{Check("contractRef")}">
+              {Box("confidentiality", "秘密保持 *", "Confidentiality *")}
+              {Box("auditRights", "監査・報告を求める権利 *", "Audit rights *")}
+              {Box("reEntrustmentConditions", "再委託の条件（許諾制・同等の義務） *", "Re-entrustment conditions (permission, same duties) *")}
+              {Box("returnOrDeletion", "契約終了時の返却・削除 *", "Return or deletion at the end *")}
+              {Box("securityMeasures", "安全管理措置の内容", "Security measures")}
+              {Box("incidentReporting", "漏えい等の報告", "Incident reporting")}
+              {Box("purposeLimited", "委託業務以外での利用禁止", "Use limited to the entrusted task")}
+              <label for="c-note">{T(http, "メモ", "Note")}</label><textarea id="c-note" name="note" maxlength="2000" rows="2">{TextareaValue(Check("note"))}</textarea>
               <button type="submit">{T(http, "記録", "Record")}</button>
             </form>
             """);
@@ -145,7 +150,7 @@ public static class GovernanceEntrusteePages
         return Layout(http, T(http, e.Name, e.NameEn), H.F($"""
             <h1>{T(http, e.Name, e.NameEn)}</h1>
             {SubNav(http)}
-            {Error(error)}
+            {FormErrors.Block(http, error)}
             <p><code>{e.Id}</code> · {(e.DeclaredInPolicy ? T(http, "ポリシーで宣言", "Declared in the policy") : T(http, "台帳のみ", "Registry only"))}{(e.Foreign ? " · " + T(http, "外国", "Abroad") : "")}
             · {T(http, "委託する項目", "Categories")}: {categories(e.Categories)}</p>
             <h2>{T(http, "委託による提供", "What was entrusted")}</h2>

@@ -17,31 +17,31 @@ public static class GovernancePeoplePages
     {
         // The return type is spelled out: an expression-bodied `async (HttpContext http) => Result(…)` binds to the
         // RequestDelegate overload, which drops the IResult and answers 200 with an empty body.
-        app.MapGet(Base + "/organisation", async Task<IResult> (HttpContext http) => Result(await OrganisationAsync(http)))
+        app.MapGet(Base + "/organisation", async Task<IResult> (HttpContext http) => Result(await OrganisationAsync(http, null)))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
-        app.MapGet(Base + "/access-reviews", async Task<IResult> (HttpContext http) => Result(await ReviewsAsync(http)))
+        app.MapGet(Base + "/access-reviews", async Task<IResult> (HttpContext http) => Result(await ReviewsAsync(http, null)))
             .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
-        app.MapGet(Base + "/access-reviews/{id:guid}", async (Guid id, HttpContext http) => Result(await ReviewAsync(http, id)))
+        app.MapGet(Base + "/access-reviews/{id:guid}", async (Guid id, HttpContext http) => Result(await ReviewAsync(http, id, null)))
             .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
-        app.MapGet(Base + "/training", async Task<IResult> (HttpContext http) => Result(await TrainingAsync(http)))
+        app.MapGet(Base + "/training", async Task<IResult> (HttpContext http) => Result(await TrainingAsync(http, null)))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
 
-        Post(app, "/organisation/representative", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+        Post(app, "/organisation/representative", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
             await Svc<Organisation>(http).SetRepresentativeAsync(Guid.TryParse(f["userId"], out var u) ? u : null, http.Actor(), http.RequestAborted));
-        Post(app, "/organisation/department", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+        Post(app, "/organisation/department", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
             await Svc<Organisation>(http).SaveDepartmentAsync(f["id"].ToString(), new DepartmentChange(
                 NullIfEmpty(f["nameJa"]), NullIfEmpty(f["nameEn"]), Guid.TryParse(f["managerUserId"], out var m) ? m : null, f["managerUserId"] == "none",
                 int.TryParse(f["everyMonths"], out var e) ? e : null, int.TryParse(f["graceDays"], out var g) ? g : null,
                 DateOnly.TryParse(f["nextReviewOn"], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null), http.Actor(), http.RequestAborted));
-        Post(app, "/organisation/staff", Permission.ManageOrganisation, "/organisation", async (http, f) =>
-            await Svc<Organisation>(http).AssignAsync(Guid.Parse(f["userId"].ToString()), NullIfEmpty(f["departmentId"]), NullIfEmpty(f["title"]), http.Actor(), http.RequestAborted));
-        Post(app, "/organisation/responsibility", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+        Post(app, "/organisation/staff", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
+            await Svc<Organisation>(http).AssignAsync(UserId(f), NullIfEmpty(f["departmentId"]), NullIfEmpty(f["title"]), http.Actor(), http.RequestAborted));
+        Post(app, "/organisation/responsibility", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
         {
             var item = f["item"].ToString().Split(':', 2);
             await Svc<Organisation>(http).SetResponsibilityAsync(item[0] == "purpose" ? ResponsibilityKind.Purpose : ResponsibilityKind.Category, item.Length > 1 ? item[1] : "",
                 f["departmentId"].ToString(), Guid.TryParse(f["userId"], out var u) ? u : null, http.Actor(), http.RequestAborted);
         });
-        Post(app, "/organisation/settings", Permission.ManageOrganisation, "/organisation", async (http, f) =>
+        Post(app, "/organisation/settings", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
             await Svc<Organisation>(http).SaveSettingsAsync(new SettingsChange(int.TryParse(f["unusedDays"], out var u) ? u : null,
                 int.TryParse(f["keyMaxAgeDays"], out var k) ? k : null, f["suspend"] == "on"), http.Actor(), http.RequestAborted));
 
@@ -55,82 +55,68 @@ public static class GovernancePeoplePages
             }
             catch (MamoriException e)
             {
-                return Results.Redirect($"{Base}/access-reviews?error={ErrorCodes.Format(e.Code)}");
+                return Result(await ReviewsAsync(http, e), Status(e));
             }
         }).RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
         app.MapPost(Base + "/access-reviews/{id:guid}/lines/{lineId:guid}", async (Guid id, Guid lineId, HttpContext http) =>
         {
             var f = await FormAsync(http);
             var decision = f["decision"] == "revoked" ? AccessReviewDecision.Revoked : AccessReviewDecision.Confirmed;
-            return await Try(http, $"{Base}/access-reviews/{id}", () => Svc<AccessReviews>(http).DecideAsync(id, lineId, decision, http.Caller(), http.RequestAborted));
+            return await Try(http, $"{Base}/access-reviews/{id}", e => ReviewAsync(http, id, e),
+                () => Svc<AccessReviews>(http).DecideAsync(id, lineId, decision, http.Caller(), http.RequestAborted));
         }).RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
         app.MapPost(Base + "/access-reviews/{id:guid}/complete", async (Guid id, HttpContext http) =>
         {
             await FormAsync(http);
-            return await Try(http, $"{Base}/access-reviews/{id}", () => Svc<AccessReviews>(http).CompleteAsync(id, http.Caller(), http.RequestAborted));
+            return await Try(http, $"{Base}/access-reviews/{id}", e => ReviewAsync(http, id, e),
+                () => Svc<AccessReviews>(http).CompleteAsync(id, http.Caller(), http.RequestAborted));
         }).RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
 
-        Post(app, "/training/course", Permission.ManageTraining, "/training", async (http, f) =>
+        Post(app, "/training/course", Permission.ManageTraining, "/training", TrainingAsync, async (http, f) =>
             await Svc<TrainingRecords>(http).SaveCourseAsync(f["code"].ToString(), new CourseChange(f["titleJa"].ToString(), NullIfEmpty(f["titleEn"]),
                 int.TryParse(f["everyMonths"], out var e) ? e : 12, int.TryParse(f["graceDays"], out var g) ? g : 30,
                 [.. f["roles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)]), http.Actor(), http.RequestAborted));
-        Post(app, "/training/completion", Permission.ManageTraining, "/training", async (http, f) =>
-            await Svc<TrainingRecords>(http).RecordAsync(f["course"].ToString(), Guid.Parse(f["userId"].ToString()),
-                DateOnly.Parse(f["completedOn"].ToString(), System.Globalization.CultureInfo.InvariantCulture), http.Actor(), http.RequestAborted));
+        Post(app, "/training/completion", Permission.ManageTraining, "/training", TrainingAsync, async (http, f) =>
+            await Svc<TrainingRecords>(http).RecordAsync(f["course"].ToString(), UserId(f),
+                GovernanceAuditPages.Date(f, "completedOn", ErrorCode.InvalidValue), http.Actor(), http.RequestAborted));
     }
+
+    /// <summary>The staff member a form chose.</summary>
+    private static Guid UserId(IFormCollection f) => Guid.TryParse(f["userId"], out var u) ? u
+        : throw new MamoriException(ErrorCode.InvalidValue, "Choose a staff member (userId).") { Reason = "choose-user" };
 
     private static T Svc<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues v) => string.IsNullOrWhiteSpace(v) ? null : v.ToString();
 
-    private static void Post(WebApplication app, string path, Permission needs, string back, Func<HttpContext, IFormCollection, Task> work) =>
+    private static void Post(WebApplication app, string path, Permission needs, string back, Func<HttpContext, MamoriException, Task<Html>> page,
+        Func<HttpContext, IFormCollection, Task> work) =>
         app.MapPost(Base + path, async (HttpContext http) =>
         {
             var f = await FormAsync(http);
-            return await Try(http, Base + back, () => work(http, f));
+            return await Try(http, Base + back, e => page(http, e), () => work(http, f));
         }).RequirePermission(needs).ExcludeFromDescription();
 
-    private static async Task<IResult> Try(HttpContext http, string back, Func<Task> work)
+    /// <summary>Saves and redirects back; a refusal shows the page again with the reason in its language, the form keeping what was typed.</summary>
+    private static async Task<IResult> Try(HttpContext http, string back, Func<MamoriException, Task<Html>> page, Func<Task> work)
     {
         try
         {
             await work();
             return Results.Redirect(back + "?done=saved");
         }
-        catch (Exception e) when (e is MamoriException or FormatException)
+        catch (MamoriException e) when (e.Code != ErrorCode.NotFound) // a missing review has no page to show again
         {
-            var code = e is MamoriException m ? m.Code : ErrorCode.InvalidValue;
-            return Results.Redirect(back + "?error=" + ErrorCodes.Format(code));
+            return Result(await page(e), Status(e));
         }
     }
 
-    private static Html Status(HttpContext http)
-    {
-        var error = http.Request.Query["error"].ToString();
-        return H.F($"""
-            {Notice(http.Request.Query["done"] == "saved" ? T(http, "保存しました。", "Saved.") : null)}
-            {Error(error is { Length: > 0 } && error.StartsWith("MAMORI-", StringComparison.Ordinal) && error.Length <= 11 ? Refusal(http, error) + $" ({error})" : null)}
-            """);
-    }
+    private static int Status(MamoriException e) => e.Status is >= 400 and < 500 ? e.Status : 400;
 
-    /// <summary>Why a governance change was refused, in the page's language (the redirect carries only the code).</summary>
-    private static string Refusal(HttpContext http, string code) => code switch
-    {
-        "MAMORI-9000" => T(http, "その部門（またはユーザー）はありません。", "There is no such department (or user)."),
-        "MAMORI-9001" => T(http, "この部門の棚卸しを開始・記録できるのは、部門の個人情報管理者と管理責任者だけです。担当は「組織」のページで指名します。",
-            "Only the department's personal-information manager or the management representative may act on its access review; they are named on the Organisation page."),
-        "MAMORI-9002" => T(http, "この部門には実施中の棚卸しがあります。", "The department already has an open access review."),
-        "MAMORI-9003" => T(http, "判断していない行が残っています。すべての行を判断してから完了してください。", "Some lines are not decided yet; decide every line, then complete the review."),
-        "MAMORI-9004" => T(http, "この棚卸しはすでに完了しています。", "The review is already completed."),
-        "MAMORI-9005" => T(http, "監査ログのハッシュチェーンが破損しているため、棚卸しを作成しませんでした。「mamori audit verify」で確認してください。",
-            "The audit chain is broken, so the review was not computed; run 'mamori audit verify'."),
-        "MAMORI-9006" => T(http, "その研修はありません。", "There is no such training course."),
-        "MAMORI-9007" => T(http, "施行中のポリシーにその項目はありません。", "The policy in force has no such item."),
-        "MAMORI-9008" => T(http, "入力が設定できる範囲を外れています（期間、日数、コードや名称の長さ、無効なユーザーなど）。",
-            "A value is outside what the setting allows (a period, a number of days, a code or name length, a disabled user…)."),
-        "MAMORI-1006" or "MAMORI-1003" => T(http, "入力の形式が正しくありません。", "A value is not in the expected form."),
-        _ => T(http, "操作できませんでした。", "The change was refused."),
-    };
+    private static Html Status(HttpContext http, MamoriException? error) => H.F($"""
+        {Notice(error is null && http.Request.Query["done"] == "saved" ? T(http, "保存しました。", "Saved.") : null)}
+        {FormErrors.Block(http, error)}
+        """);
 
     private static Html StateBadge(HttpContext http, DueState s) => s switch
     {
@@ -159,7 +145,7 @@ public static class GovernancePeoplePages
             : H.F($"""<option value="{s.UserId}">{s.Email}</option>"""))}
         """);
 
-    private static async Task<Html> OrganisationAsync(HttpContext http)
+    private static async Task<Html> OrganisationAsync(HttpContext http, MamoriException? error)
     {
         var view = await Svc<Organisation>(http).ViewAsync(http.RequestAborted);
         var emails = view.Staff.ToDictionary(s => s.UserId, s => s.Email);
@@ -182,50 +168,56 @@ public static class GovernancePeoplePages
         Html forms = default;
         if (canManage)
         {
-            var deptOptions = view.Departments.Select(d => H.F($"""<option value="{d.Id}">{d.Id} — {(en ? d.NameEn : d.NameJa)}</option>"""));
+            // A refused form keeps what was typed.
+            string? Typed(string form, string field, string? current = null) => Pages.Typed(http, $"{Base}/organisation/{form}", field, current);
+            Guid? TypedUser(string form, Guid? current) => Posted(http, $"{Base}/organisation/{form}") is { } f ? Guid.TryParse(f["userId"], out var u) ? u : null : current;
+            Html Selected(bool on) => on ? Html.Raw(" selected") : default;
+            Html DeptOptions(string? selected) => Html.Join(view.Departments.Select(d => H.F($"""<option value="{d.Id}"{Selected(d.Id == selected)}>{d.Id} — {(en ? d.NameEn : d.NameJa)}</option>""")));
             // An item by its name as the table above shows it, with the id beside (an option holds text only).
             string ItemLabel(ResponsibilityView r) => (en ? r.NameEn : r.NameJa) is { Length: > 0 } n && n != r.ItemId ? $"{n} ({r.ItemId})" : r.ItemId;
-            var items = view.Responsibilities.Select(r => H.F($"""<option value="{(r.Kind == ResponsibilityKind.Category ? "category" : "purpose")}:{r.ItemId}">{(r.Kind == ResponsibilityKind.Category ? T(http, "項目", "category") : T(http, "目的", "purpose"))}: {ItemLabel(r)}</option>"""));
-            var allStaff = view.Staff.Select(s => H.F($"""<option value="{s.UserId}">{s.Email}</option>"""));
+            string ItemValue(ResponsibilityView r) => $"{(r.Kind == ResponsibilityKind.Category ? "category" : "purpose")}:{r.ItemId}";
+            var items = view.Responsibilities.Select(r => H.F($"""<option value="{ItemValue(r)}"{Selected(Typed("responsibility", "item") == ItemValue(r))}>{(r.Kind == ResponsibilityKind.Category ? T(http, "項目", "category") : T(http, "目的", "purpose"))}: {ItemLabel(r)}</option>"""));
+            var staffUser = TypedUser("staff", null);
+            var allStaff = view.Staff.Select(s => H.F($"""<option value="{s.UserId}"{Selected(s.UserId == staffUser)}>{s.Email}</option>"""));
             forms = H.F($"""
                 <h2 id="rep-form-h">{T(http, "個人情報保護管理者（管理責任者）の指名", "Name the management representative")}</h2>
                 <form method="post" action="{Base}/organisation/representative" class="stack" aria-labelledby="rep-form-h">{AntiforgeryField(http)}
-                <label for="rep-user">{T(http, "スタッフ", "Staff member")}</label><select id="rep-user" name="userId">{UserOptions(view.Staff, view.RepresentativeUserId, true)}</select>
+                <label for="rep-user">{T(http, "スタッフ", "Staff member")}</label><select id="rep-user" name="userId">{UserOptions(view.Staff, TypedUser("representative", view.RepresentativeUserId), true)}</select>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="dept-form-h">{T(http, "部門の管理者と棚卸しの周期", "Department manager and review schedule")}</h2>
                 <form method="post" action="{Base}/organisation/department" class="stack" aria-labelledby="dept-form-h">{AntiforgeryField(http)}
-                <label for="dept-id">{T(http, "部門 ID（ポリシーにない部門は名称も入力）", "Department id (give a name for one the policy does not declare)")}</label><input id="dept-id" name="id" required maxlength="64" list="dept-list">
-                <datalist id="dept-list">{deptOptions}</datalist>
-                <label for="dept-ja">{T(http, "名称（日本語、任意）", "Name (Japanese, optional)")}</label><input id="dept-ja" name="nameJa" maxlength="200">
-                <label for="dept-en">{T(http, "名称（英語、任意）", "Name (English, optional)")}</label><input id="dept-en" name="nameEn" maxlength="200">
-                <label for="dept-mgr">{T(http, "部門の個人情報管理者", "Department's personal-information manager")}</label><select id="dept-mgr" name="managerUserId"><option value="">{T(http, "（変更しない）", "(unchanged)")}</option>{UserOptions(view.Staff, null, true)}</select>
-                <label for="dept-every">{T(http, "棚卸しの周期（月）", "Review every (months)")}</label><input id="dept-every" name="everyMonths" type="number" min="1" max="60">
-                <label for="dept-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="dept-grace" name="graceDays" type="number" min="0" max="180">
-                <label for="dept-next">{T(http, "次回の実施日", "Next review on")}</label><input id="dept-next" name="nextReviewOn" type="date">
+                <label for="dept-id">{T(http, "部門 ID（ポリシーにない部門は名称も入力）", "Department id (give a name for one the policy does not declare)")}</label><input id="dept-id" name="id" required maxlength="64" list="dept-list" value="{Typed("department", "id")}">
+                <datalist id="dept-list">{DeptOptions(null)}</datalist>
+                <label for="dept-ja">{T(http, "名称（日本語、任意）", "Name (Japanese, optional)")}</label><input id="dept-ja" name="nameJa" maxlength="200" value="{Typed("department", "nameJa")}">
+                <label for="dept-en">{T(http, "名称（英語、任意）", "Name (English, optional)")}</label><input id="dept-en" name="nameEn" maxlength="200" value="{Typed("department", "nameEn")}">
+                <label for="dept-mgr">{T(http, "部門の個人情報管理者", "Department's personal-information manager")}</label><select id="dept-mgr" name="managerUserId"><option value="">{T(http, "（変更しない）", "(unchanged)")}</option>{UserOptions(view.Staff, Guid.TryParse(Typed("department", "managerUserId"), out var manager) ? manager : null, true)}</select>
+                <label for="dept-every">{T(http, "棚卸しの周期（月）", "Review every (months)")}</label><input id="dept-every" name="everyMonths" type="number" min="1" max="60" value="{Typed("department", "everyMonths")}">
+                <label for="dept-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="dept-grace" name="graceDays" type="number" min="0" max="180" value="{Typed("department", "graceDays")}">
+                <label for="dept-next">{T(http, "次回の実施日", "Next review on")}</label><input id="dept-next" name="nextReviewOn" type="date" value="{Typed("department", "nextReviewOn")}">
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="staff-form-h">{T(http, "スタッフの所属", "Staff department")}</h2>
                 <form method="post" action="{Base}/organisation/staff" class="stack" aria-labelledby="staff-form-h">{AntiforgeryField(http)}
                 <label for="staff-user">{T(http, "スタッフ", "Staff member")}</label><select id="staff-user" name="userId">{allStaff}</select>
-                <label for="staff-dept">{T(http, "部門", "Department")}</label><select id="staff-dept" name="departmentId"><option value="">{T(http, "（所属なし）", "(none)")}</option>{deptOptions}</select>
-                <label for="staff-title">{T(http, "役職（任意）", "Title (optional)")}</label><input id="staff-title" name="title" maxlength="200">
+                <label for="staff-dept">{T(http, "部門", "Department")}</label><select id="staff-dept" name="departmentId"><option value="">{T(http, "（所属なし）", "(none)")}</option>{DeptOptions(Typed("staff", "departmentId"))}</select>
+                <label for="staff-title">{T(http, "役職（任意）", "Title (optional)")}</label><input id="staff-title" name="title" maxlength="200" value="{Typed("staff", "title")}">
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="resp-form-h">{T(http, "データ項目・利用目的の責任部門", "Responsible department for a category or purpose")}</h2>
                 <form method="post" action="{Base}/organisation/responsibility" class="stack" aria-labelledby="resp-form-h">{AntiforgeryField(http)}
                 <label for="resp-item">{T(http, "対象", "Item")}</label><select id="resp-item" name="item">{items}</select>
-                <label for="resp-dept">{T(http, "部門", "Department")}</label><select id="resp-dept" name="departmentId">{deptOptions}</select>
-                <label for="resp-user">{T(http, "担当者（任意）", "Person (optional)")}</label><select id="resp-user" name="userId"><option value="">—</option>{UserOptions(view.Staff, null, false)}</select>
+                <label for="resp-dept">{T(http, "部門", "Department")}</label><select id="resp-dept" name="departmentId">{DeptOptions(Typed("responsibility", "departmentId"))}</select>
+                <label for="resp-user">{T(http, "担当者（任意）", "Person (optional)")}</label><select id="resp-user" name="userId"><option value="">—</option>{UserOptions(view.Staff, TypedUser("responsibility", null), false)}</select>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="settings-form-h">{T(http, "設定", "Settings")}</h2>
                 <form method="post" action="{Base}/organisation/settings" class="stack" aria-labelledby="settings-form-h">{AntiforgeryField(http)}
-                <label for="set-unused">{T(http, "未使用とみなす日数", "Flag access unused for (days)")}</label><input id="set-unused" name="unusedDays" type="number" min="1" max="3650" value="{view.Settings.UnusedAccessDays}">
-                <label for="set-keyage">{T(http, "API キーの使用期限の目安（日）", "Flag API keys older than (days)")}</label><input id="set-keyage" name="keyMaxAgeDays" type="number" min="1" max="3650" value="{view.Settings.KeyMaxAgeDays}">
-                <label class="check"><input type="checkbox" name="suspend"{(view.Settings.SuspendRolesWhileTrainingOverdue ? H.F($" checked") : default)}> {T(http, "教育の受講期限を過ぎた人の該当役割を停止する", "Suspend a role while its holder's training is overdue")}</label>
+                <label for="set-unused">{T(http, "未使用とみなす日数", "Flag access unused for (days)")}</label><input id="set-unused" name="unusedDays" type="number" min="1" max="3650" value="{Typed("settings", "unusedDays", view.Settings.UnusedAccessDays.ToString(System.Globalization.CultureInfo.InvariantCulture))}">
+                <label for="set-keyage">{T(http, "API キーの使用期限の目安（日）", "Flag API keys older than (days)")}</label><input id="set-keyage" name="keyMaxAgeDays" type="number" min="1" max="3650" value="{Typed("settings", "keyMaxAgeDays", view.Settings.KeyMaxAgeDays.ToString(System.Globalization.CultureInfo.InvariantCulture))}">
+                <label class="check"><input type="checkbox" name="suspend"{((Posted(http, $"{Base}/organisation/settings") is { } settings ? settings["suspend"] == "on" : view.Settings.SuspendRolesWhileTrainingOverdue) ? H.F($" checked") : default)}> {T(http, "教育の受講期限を過ぎた人の該当役割を停止する", "Suspend a role while its holder's training is overdue")}</label>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 """);
         }
         var title = T(http, "個人情報保護の組織", "Privacy organisation");
         return Layout(http, title, H.F($"""
-            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <h1>{title}</h1>{SubNav(http)}{Status(http, error)}
             <dl><dt>{T(http, "個人情報保護管理者（ポリシー上の役職）", "Management representative (policy title)")}</dt><dd>{(en ? view.RepresentativeTitleEn : view.RepresentativeTitleJa) ?? "—"}</dd>
             <dt>{T(http, "指名されたスタッフ", "Named staff member")}</dt><dd>{view.RepresentativeEmail ?? T(http, "未指名", "not named")}</dd></dl>
             <h2>{T(http, "部門", "Departments")}</h2>
@@ -238,7 +230,7 @@ public static class GovernancePeoplePages
             """));
     }
 
-    private static async Task<Html> ReviewsAsync(HttpContext http)
+    private static async Task<Html> ReviewsAsync(HttpContext http, MamoriException? error)
     {
         var reviews = Svc<AccessReviews>(http);
         var schedule = await reviews.ScheduleAsync(http.RequestAborted);
@@ -257,7 +249,7 @@ public static class GovernancePeoplePages
             """));
         var title = T(http, "アクセス権の棚卸し", "Access reviews");
         return Layout(http, title, H.F($"""
-            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <h1>{title}</h1>{SubNav(http)}{Status(http, error)}
             <p class="muted">{T(http, "部門の個人情報管理者または個人情報保護管理者が開始し、各行を承認または取消します。取消すと役割の削除・API キーの失効が直ちに行われます。",
                 "The department's manager or the management representative starts a review and confirms or revokes each line; a revoke removes the role or revokes the key at once.")}</p>
             <table><thead><tr><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "予定日", "Due")}</th><th scope="col">{T(http, "状態", "State")}</th><th scope="col">{T(http, "前回完了", "Last completed")}</th><th scope="col">{T(http, "操作", "Action")}</th></tr></thead><tbody>{rows}</tbody></table>
@@ -266,7 +258,7 @@ public static class GovernancePeoplePages
             """));
     }
 
-    private static async Task<Html> ReviewAsync(HttpContext http, Guid id)
+    private static async Task<Html> ReviewAsync(HttpContext http, Guid id, MamoriException? error)
     {
         var detail = await Svc<AccessReviews>(http).GetAsync(id, http.RequestAborted);
         var events = await Svc<AccessReviews>(http).UnmaskEventsAsync(id, http.RequestAborted);
@@ -304,7 +296,7 @@ public static class GovernancePeoplePages
         var deptName = dept is null ? null : Lang(http) == "en" ? dept.NameEn : dept.NameJa;
         var title = T(http, "アクセス権の棚卸し", "Access review") + ": " + (deptName is { Length: > 0 } ? deptName : r.DepartmentId);
         return Layout(http, title, H.F($"""
-            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <h1>{title}</h1>{SubNav(http)}{Status(http, error)}
             <dl><dt>{T(http, "部門", "Department")}</dt><dd>{(deptName is { Length: > 0 } ? H.F($"""{deptName} <code class="muted">{r.DepartmentId}</code>""") : H.F($"<code>{r.DepartmentId}</code>"))}</dd>
             <dt>{T(http, "対象期間", "Period")}</dt><dd>{Jst(r.PeriodFrom)} – {Jst(r.PeriodTo)}</dd>
             <dt>{T(http, "監査ログ（検証済み）", "Audit chain (verified) up to")}</dt><dd>#{r.ChainVerifiedTo:N0}</dd>
@@ -315,7 +307,7 @@ public static class GovernancePeoplePages
             """));
     }
 
-    private static async Task<Html> TrainingAsync(HttpContext http)
+    private static async Task<Html> TrainingAsync(HttpContext http, MamoriException? error)
     {
         var training = Svc<TrainingRecords>(http);
         var courses = await training.CoursesAsync(http.RequestAborted);
@@ -340,28 +332,32 @@ public static class GovernancePeoplePages
         {
             var known = await Svc<StaffAccounts>(http).KnownRolesAsync(http.RequestAborted);
             var users = (await Svc<StaffAccounts>(http).ListAsync(http.RequestAborted)).Where(u => !u.Disabled);
+            string? Course(string field, string? current = null) => Typed(http, $"{Base}/training/course", field, current);
+            string? Done(string field) => Typed(http, $"{Base}/training/completion", field);
+            var roles = Posted(http, $"{Base}/training/course")?["roles"].ToArray() ?? [];
+            Html Selected(bool on) => on ? Html.Raw(" selected") : default;
             forms = H.F($"""
                 <h2 id="course-form-h">{T(http, "講座の登録・変更", "Add or change a course")}</h2>
                 <form method="post" action="{Base}/training/course" class="stack" aria-labelledby="course-form-h">{AntiforgeryField(http)}
-                <label for="c-code">{T(http, "コード", "Code")}</label><input id="c-code" name="code" required maxlength="64" pattern="[A-Za-z0-9_-]+">
-                <label for="c-ja">{T(http, "名称（日本語）", "Title (Japanese)")}</label><input id="c-ja" name="titleJa" required maxlength="200">
-                <label for="c-en">{T(http, "名称（英語）", "Title (English)")}</label><input id="c-en" name="titleEn" maxlength="200">
-                <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" value="12">
-                <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" value="30">
+                <label for="c-code">{T(http, "コード", "Code")}</label><input id="c-code" name="code" required maxlength="64" pattern="[A-Za-z0-9_-]+" value="{Course("code")}">
+                <label for="c-ja">{T(http, "名称（日本語）", "Title (Japanese)")}</label><input id="c-ja" name="titleJa" required maxlength="200" value="{Course("titleJa")}">
+                <label for="c-en">{T(http, "名称（英語）", "Title (English)")}</label><input id="c-en" name="titleEn" maxlength="200" value="{Course("titleEn")}">
+                <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" value="{Course("everyMonths", "12")}">
+                <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" value="{Course("graceDays", "30")}">
                 <fieldset><legend>{T(http, "対象の役割（なし = 全スタッフ）", "Roles that must take it (none = all staff)")}</legend>
-                {RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"> {roleLabels.Choice(r)}</label>"""))}</fieldset>
+                {RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(roles.Contains(r) ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>"""))}</fieldset>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>
                 <h2 id="done-form-h">{T(http, "受講の記録", "Record a completion")}</h2>
                 <form method="post" action="{Base}/training/completion" class="stack" aria-labelledby="done-form-h">{AntiforgeryField(http)}
-                <label for="d-course">{T(http, "講座", "Course")}</label><select id="d-course" name="course">{courses.Select(c => H.F($"""<option value="{c.Code}">{(titles[c.Id] is { Length: > 0 } t && t != c.Code ? $"{t} ({c.Code})" : c.Code)}</option>"""))}</select>
-                <label for="d-user">{T(http, "スタッフ", "Staff member")}</label><select id="d-user" name="userId">{users.Select(u => H.F($"""<option value="{u.Id}">{u.Email}</option>"""))}</select>
-                <label for="d-on">{T(http, "受講日", "Completed on")}</label><input id="d-on" name="completedOn" type="date" required>
+                <label for="d-course">{T(http, "講座", "Course")}</label><select id="d-course" name="course">{courses.Select(c => H.F($"""<option value="{c.Code}"{Selected(Done("course") == c.Code)}>{(titles[c.Id] is { Length: > 0 } t && t != c.Code ? $"{t} ({c.Code})" : c.Code)}</option>"""))}</select>
+                <label for="d-user">{T(http, "スタッフ", "Staff member")}</label><select id="d-user" name="userId">{users.Select(u => H.F($"""<option value="{u.Id}"{Selected(Done("userId") == u.Id.ToString())}>{u.Email}</option>"""))}</select>
+                <label for="d-on">{T(http, "受講日", "Completed on")}</label><input id="d-on" name="completedOn" type="date" required value="{Done("completedOn")}">
                 <button type="submit">{T(http, "記録", "Record")}</button></form>
                 """);
         }
         var title = T(http, "教育・研修", "Training");
         return Layout(http, title, H.F($"""
-            <h1>{title}</h1>{SubNav(http)}{Status(http)}
+            <h1>{title}</h1>{SubNav(http)}{Status(http, error)}
             <h2>{T(http, "講座", "Courses")}</h2>
             <table><thead><tr><th scope="col">{T(http, "コード", "Code")}</th><th scope="col">{T(http, "名称", "Title")}</th><th scope="col">{T(http, "周期", "Frequency")}</th><th scope="col">{T(http, "猶予（日）", "Grace (days)")}</th><th scope="col">{T(http, "対象", "Who")}</th><th scope="col">{T(http, "有効", "Active")}</th></tr></thead><tbody>{courseRows}</tbody></table>
             <h2>{T(http, "受講状況（期限超過が先頭）", "Standing (overdue first)")}</h2>

@@ -25,7 +25,14 @@ public static class GovernanceReviewPages
             }
             catch (MamoriException e) when (e.Code == ErrorCode.ReviewPeriodInvalid)
             {
-                return Result(Layout(http, T(http, "マネジメントレビュー", "Management review"), H.F($"<h1>{T(http, "マネジメントレビュー", "Management review")}</h1>{SubNav(http)}{Error(e.Message)}")), 400);
+                // The period form comes back with what was typed, and the refusal in the page's language.
+                var title = T(http, "マネジメントレビュー", "Management review");
+                return Result(Layout(http, title, H.F($"""
+                    <h1>{title}</h1>
+                    {SubNav(http)}
+                    {FormErrors.Block(http, e)}
+                    {PeriodForm(http, http.Request.Query["year"].ToString(), http.Request.Query["startMonth"].ToString())}
+                    """)), 400);
             }
         }).RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
 
@@ -45,6 +52,14 @@ public static class GovernanceReviewPages
         }).RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
     }
 
+    private static Html PeriodForm(HttpContext http, string year, string startMonth) => H.F($"""
+        <form method="get" action="{Base}" class="inline">
+          <label for="year">{T(http, "年", "Year")}</label><input id="year" name="year" type="number" min="2000" max="2200" value="{year}">
+          <label for="startMonth">{T(http, "開始月", "Starting month")}</label><input id="startMonth" name="startMonth" type="number" min="1" max="12" value="{startMonth}">
+          <button type="submit">{T(http, "表示", "Show")}</button>
+        </form>
+        """);
+
     private static Html Page(HttpContext http, ManagementReviewReport report, string? error)
     {
         var q = $"year={report.Year.ToString(CultureInfo.InvariantCulture)}&startMonth={report.StartMonth.ToString(CultureInfo.InvariantCulture)}";
@@ -52,11 +67,7 @@ public static class GovernanceReviewPages
         return Layout(http, title, H.F($"""
             {SubNav(http)}
             {Error(error)}
-            <form method="get" action="{Base}" class="inline">
-              <label for="year">{T(http, "年", "Year")}</label><input id="year" name="year" type="number" min="2000" max="2200" value="{report.Year}">
-              <label for="startMonth">{T(http, "開始月", "Starting month")}</label><input id="startMonth" name="startMonth" type="number" min="1" max="12" value="{report.StartMonth}">
-              <button type="submit">{T(http, "表示", "Show")}</button>
-            </form>
+            {PeriodForm(http, report.Year.ToString(CultureInfo.InvariantCulture), report.StartMonth.ToString(CultureInfo.InvariantCulture))}
             <p><a href="{Base}/pdf?{q}">PDF</a> · <a href="{Base}/html?{q}">HTML</a> · <a href="/api/governance/management-review?{q}">JSON</a></p>
             {(Lang(http) == "en" ? H.F($"<p class=\"muted\">The report itself is in Japanese, the language of record.</p>") : default)}
             {Html.Raw(ManagementReview.Fragment(report))}

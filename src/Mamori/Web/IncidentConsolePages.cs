@@ -101,7 +101,10 @@ public static class IncidentConsolePages
             if (form.Files.GetFile("file") is { Length: > 0 } file)
             {
                 if (file.Length > MaxLeakedFileBytes)
-                    throw new MamoriException(ErrorCode.IncidentInvalidExport, $"The file is larger than {MaxLeakedFileBytes / 1_000_000} MB; give its SHA-256 instead (sha256sum FILE).");
+                    throw new MamoriException(ErrorCode.IncidentInvalidExport, $"The file is larger than {MaxLeakedFileBytes / 1_000_000} MB; give its SHA-256 instead (sha256sum FILE).")
+                    {
+                        Reason = "too-large", ReasonArgs = [(MaxLeakedFileBytes / 1_000_000).ToString(Inv)],
+                    };
                 await using var stream = file.OpenReadStream();
                 query = new ExportQuery(Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, http.RequestAborted)));
             }
@@ -187,7 +190,7 @@ public static class IncidentConsolePages
     {
         if (!DateTime.TryParseExact(value, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd"], Inv, DateTimeStyles.None, out var local))
             throw new MamoriException(name == "discoveredAt" ? ErrorCode.IncidentInvalidDate : ErrorCode.IncidentInvalidWindow,
-                $"'{name}' is a date and time (Japan time), e.g. 2026-04-01T09:00.");
+                $"'{name}' is a date and time (Japan time), e.g. 2026-04-01T09:00.") { Reason = "format" };
         return new DateTimeOffset(local, TimeSpan.FromHours(9));
     }
 
@@ -405,7 +408,10 @@ public static class IncidentConsolePages
         var categories = await CategoryNamesAsync(http);
         var subjects = await incidents.SubjectsAsync(id, ct);
         var notified = await incidents.NotifiedCountAsync(id, ct);
-        Html err = error is null ? default : Error($"{error.Message} ({ErrorCodes.Format(error.Code)})");
+        Html err = FormErrors.Block(http, error);
+        // A refused form keeps what was typed into it.
+        string? Typed(string form, string field, string? current = null) => Pages.Typed(http, $"/console/incidents/{id}/{form}", field, current);
+        Html Selected(bool on) => on ? Html.Raw(" selected") : default;
         var doneText = DoneText(http, done);
         if (done == "notices")
             doneText += " " + T(http, $"キュー: {http.Request.Query["queued"]}件、メールアドレスなし: {http.Request.Query["unreachable"]}件（書面で通知するか公表してください）。",
@@ -445,10 +451,10 @@ public static class IncidentConsolePages
             <form method="post" action="/console/incidents/{id}/blast-radius" class="stack">
               {AntiforgeryField(http)}
               <label for="actorKind">{T(http, "種類", "Kind")}</label>
-              <select id="actorKind" name="actorKind"><option value="api-key">{T(http, "APIキー", "API key")}</option><option value="user">{T(http, "利用者", "User")}</option></select>
-              <label for="actorId">{T(http, "ID", "Id")}</label><input id="actorId" name="actorId" required maxlength="64">
-              <label for="from">{T(http, "開始（日本時間）", "From (Japan time)")}</label><input id="from" name="from" type="datetime-local" required value="{weekAgo}">
-              <label for="to">{T(http, "終了（日本時間）", "To (Japan time)")}</label><input id="to" name="to" type="datetime-local" required value="{now}">
+              <select id="actorKind" name="actorKind"><option value="api-key">{T(http, "APIキー", "API key")}</option><option value="user"{Selected(Typed("blast-radius", "actorKind") == "user")}>{T(http, "利用者", "User")}</option></select>
+              <label for="actorId">{T(http, "ID", "Id")}</label><input id="actorId" name="actorId" required maxlength="64" value="{Typed("blast-radius", "actorId")}">
+              <label for="from">{T(http, "開始（日本時間）", "From (Japan time)")}</label><input id="from" name="from" type="datetime-local" required value="{Typed("blast-radius", "from", weekAgo)}">
+              <label for="to">{T(http, "終了（日本時間）", "To (Japan time)")}</label><input id="to" name="to" type="datetime-local" required value="{Typed("blast-radius", "to", now)}">
               <button type="submit">{T(http, "監査ログを検証して算定する", "Verify the audit chain and compute")}</button>
             </form>
             <h3>{T(http, "漏えいしたエクスポートから算定", "From a leaked export")}</h3>
@@ -456,10 +462,10 @@ public static class IncidentConsolePages
             <form method="post" action="/console/incidents/{id}/blast-radius/export" class="stack" enctype="multipart/form-data">
               {AntiforgeryField(http)}
               <label for="file">{T(http, "ファイル", "File")}</label><input id="file" name="file" type="file">
-              <label for="sha256">{T(http, "またはSHA-256", "or its SHA-256")}</label><input id="sha256" name="sha256" maxlength="64" minlength="64">
+              <label for="sha256">{T(http, "またはSHA-256", "or its SHA-256")}</label><input id="sha256" name="sha256" maxlength="64" minlength="64" value="{Typed("blast-radius/export", "sha256")}">
               <label for="exportKind">{T(http, "または種類", "or the kind")}</label>
-              <select id="exportKind" name="exportKind"><option value="provision">{T(http, "第三者提供", "Provision")}</option><option value="disclosure">{T(http, "開示の回答", "Disclosure answer")}</option></select>
-              <label for="exportId">{T(http, "とID（提供記録ID・請求ID）", "and id (provision record id, request id)")}</label><input id="exportId" name="exportId" maxlength="64">
+              <select id="exportKind" name="exportKind"><option value="provision">{T(http, "第三者提供", "Provision")}</option><option value="disclosure"{Selected(Typed("blast-radius/export", "exportKind") == "disclosure")}>{T(http, "開示の回答", "Disclosure answer")}</option></select>
+              <label for="exportId">{T(http, "とID（提供記録ID・請求ID）", "and id (provision record id, request id)")}</label><input id="exportId" name="exportId" maxlength="64" value="{Typed("blast-radius/export", "exportId")}">
               <button type="submit">{T(http, "監査ログを検証して特定する", "Verify the audit chain and trace")}</button>
             </form>
             """);
@@ -490,8 +496,8 @@ public static class IncidentConsolePages
             <form method="post" action="/console/incidents/{id}/timeline" class="stack">
               {AntiforgeryField(http)}
               <label for="tl-kind">{T(http, "種類", "Kind")}</label>
-              <select id="tl-kind" name="kind">{Html.Join(new[] { "note", "measure", "contact", "finding" }.Select(k => H.F($"<option value=\"{k}\">{Name(http, IncidentTexts.TimelineKindName(k))}</option>")))}</select>
-              <label for="tl-text">{T(http, "内容", "Text")}</label><textarea id="tl-text" name="text" rows="3" required maxlength="20000"></textarea>
+              <select id="tl-kind" name="kind">{Html.Join(new[] { "note", "measure", "contact", "finding" }.Select(k => H.F($"<option value=\"{k}\"{Selected(Typed("timeline", "kind") == k)}>{Name(http, IncidentTexts.TimelineKindName(k))}</option>")))}</select>
+              <label for="tl-text">{T(http, "内容", "Text")}</label><textarea id="tl-text" name="text" rows="3" required maxlength="20000">{TextareaValue(Typed("timeline", "text"))}</textarea>
               <button type="submit">{T(http, "記録する", "Add")}</button>
             </form>
             """);

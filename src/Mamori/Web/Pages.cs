@@ -216,6 +216,22 @@ public static class Pages
 
     public static Html Error(string? message) => message is null ? default : H.F($"""<p class="error" role="alert">{message}</p>""");
 
+    /// <summary>
+    /// What a refused form posted to <paramref name="action"/>, when the page is rendered again in the answer to that POST (so the
+    /// form keeps what was typed, in this response's body only: console pages are never cached); null on a GET, or when the page's
+    /// other forms were posted. The form was read already (the handler checked its anti-forgery token).
+    /// </summary>
+    public static IFormCollection? Posted(HttpContext http, string action) =>
+        HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(action, StringComparison.Ordinal)
+            ? http.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form : null;
+
+    /// <summary>A textarea's content: an HTML parser drops one newline right after the start tag, so a value is preceded by one.</summary>
+    public static string TextareaValue(string? value) => string.IsNullOrEmpty(value) ? "" : "\n" + value;
+
+    /// <summary>The value of <paramref name="field"/> a refused form posted to <paramref name="action"/>; else <paramref name="current"/>.</summary>
+    public static string? Typed(HttpContext http, string action, string field, string? current = null) =>
+        Posted(http, action) is { } form ? form[field].ToString() : current;
+
     /// <summary>Remembers an explicit language switch in the staff console (a preference the user asked for).</summary>
     public static IApplicationBuilder UseLanguageSwitch(this IApplicationBuilder app) => app.Use((http, next) =>
     {

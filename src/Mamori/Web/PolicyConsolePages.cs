@@ -94,7 +94,7 @@ public static class PolicyConsolePages
             {
                 return Result(Outcome(http, store, form, e.Code == ErrorCode.PolicyUnchanged
                     ? T(http, "前の版と内容が同じため、公開しませんでした。", "The content is the same as the latest version; nothing was published.")
-                    : $"{e.Message} [{ErrorCodes.Format(e.Code)}]", null), e.Status);
+                    : FormErrors.Text(http, e), null), e.Status);
             }
             return Results.Redirect("/console/policy?done=published");
         }).RequirePermission(Permission.PublishPolicy).ExcludeFromDescription();

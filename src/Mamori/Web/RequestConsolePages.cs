@@ -73,7 +73,8 @@ public static class RequestConsolePages
             try
             {
                 DateOnly? issued = string.IsNullOrEmpty(issuedOn) ? null
-                    : DateOnly.TryParseExact(issuedOn, "yyyy-MM-dd", out var d) ? d : throw new MamoriException(ErrorCode.RequestInvalidInput, "The issue date is yyyy-MM-dd.");
+                    : DateOnly.TryParseExact(issuedOn, "yyyy-MM-dd", out var d) ? d
+                    : throw new MamoriException(ErrorCode.RequestInvalidInput, "The issue date is yyyy-MM-dd.") { Reason = "issue-date" };
                 _ = action switch
                 {
                     "start" => await requests.StartVerificationAsync(id, actor, ct),
@@ -91,14 +92,14 @@ public static class RequestConsolePages
                     "no-data" => await requests.AnswerNoDataAsync(id, actor, ct),
                     "refuse" => await requests.RefuseAsync(id, reason ?? "", note, actor, ct),
                     "withdraw" => await requests.WithdrawAsync(await requests.GetAsync(id, ct), actor, ct),
-                    _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "Unknown action."),
+                    _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "Unknown action.") { Reason = "action" },
                 };
                 return Results.Redirect($"/console/requests/{id}?done={Uri.EscapeDataString(action)}");
 
                 async Task<RequestView> Checked()
                 {
                     if (confirm != "yes")
-                        throw new MamoriException(ErrorCode.RequestInvalidInput, "Tick the box to confirm that the document was checked.");
+                        throw new MamoriException(ErrorCode.RequestInvalidInput, "Tick the box to confirm that the document was checked.") { Reason = "checked-confirm" };
                     var g = Enum.TryParse<DocumentGroup>((group ?? "").Replace("-", "", StringComparison.Ordinal), true, out var x) ? x : DocumentGroup.Identity;
                     await requests.RecordCheckedAsync(id, g, document ?? "", issued, actor, ct);
                     return await requests.ViewAsync(id, ct);
@@ -262,7 +263,10 @@ public static class RequestConsolePages
         var handles = RolePermissions.Grants(http.Caller().Roles, Permission.HandleRequests);
         var details = handles ? requests.Details(r) : null;
         var categories = await CategoryNamesAsync(http);
-        Html err = error is null ? default : H.F($"""<p class="error" role="alert">{error.Message} ({ErrorCodes.Format(error.Code)})</p>""");
+        Html err = FormErrors.Block(http, error);
+        // A refused action's form keeps what was typed into it.
+        var posted = Posted(http, $"/console/requests/{id}/action");
+        string? Typed(string action, string field) => posted is not null && posted["action"] == action ? posted[field].ToString() : null;
         Html Button(string action, string ja, string en, Html extra = default, string? confirm = null) => confirm is null ? H.F($"""
             <form method="post" action="/console/requests/{id}/action" class="stack">{AntiforgeryField(http)}<input type="hidden" name="action" value="{action}">{extra}<button type="submit">{T(http, ja, en)}</button></form>
             """) : H.F($"""
@@ -282,20 +286,20 @@ public static class RequestConsolePages
               {Button("verify", "本人確認を完了する", "Identity verified")}
               {Button("no-data", "保有個人データなしと回答する", "Answer: no data held", confirm: T(http, "保有個人データなしと本人に回答し、請求を終了します。よろしいですか？", "Answer the person that no data is held and close the request?"))}
               """) : default)}
-            {(r.Status == RequestStatus.AwaitingPayment ? Button("payment", "入金を確認した", "Payment confirmed", H.F($"""<label for="reference">{T(http, "振込の参照", "Payment reference")}</label><input id="reference" name="reference" maxlength="100">""")) : default)}
-            {(r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required>""")) : default)}
+            {(r.Status == RequestStatus.AwaitingPayment ? Button("payment", "入金を確認した", "Payment confirmed", H.F($"""<label for="reference">{T(http, "振込の参照", "Payment reference")}</label><input id="reference" name="reference" maxlength="100" value="{Typed("payment", "reference")}">""")) : default)}
+            {(r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required value="{Typed("waive", "reason")}">""")) : default)}
             {(r.Status == RequestStatus.InProgress ? Button("execute", "実行して回答する", "Execute and answer", H.F($"""
                 {(RequestKinds.TakesCorrections(r.Kind) ? H.F($"""
-                <label for="correctionItem">{T(http, "訂正する項目（本人の申出を上書きする場合）", "Item to correct (to override the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64">
-                <label for="correctionValue">{T(http, "正しい内容", "Correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000">
+                <label for="correctionItem">{T(http, "訂正する項目（本人の申出を上書きする場合）", "Item to correct (to override the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64" value="{Typed("execute", "correctionItem")}">
+                <label for="correctionValue">{T(http, "正しい内容", "Correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000" value="{Typed("execute", "correctionValue")}">
                 """) : default)}
                 {(r.Kind == RequestKind.Complaint
-                    ? H.F($"""<label for="note">{T(http, "回答文", "Answer text")}</label><textarea id="note" name="note" rows="4" maxlength="10000" required></textarea>""")
-                    : H.F($"""<label for="note">{T(http, "本人への補足（任意）", "Note to the person (optional)")}</label><textarea id="note" name="note" rows="4" maxlength="10000"></textarea>"""))}
+                    ? H.F($"""<label for="note">{T(http, "回答文", "Answer text")}</label><textarea id="note" name="note" rows="4" maxlength="10000" required>{TextareaValue(Typed("execute", "note"))}</textarea>""")
+                    : H.F($"""<label for="note">{T(http, "本人への補足（任意）", "Note to the person (optional)")}</label><textarea id="note" name="note" rows="4" maxlength="10000">{TextareaValue(Typed("execute", "note"))}</textarea>"""))}
                 """), executeConfirm) : default)}
             {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
-                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}">{T(http, x.LawJa.Replace("個人情報保護法", "法", StringComparison.Ordinal), x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
-                <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000"></textarea>
+                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}"{Selected(Typed("refuse", "reason") == x.Code)}>{T(http, x.LawJa.Replace("個人情報保護法", "法", StringComparison.Ordinal), x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
+                <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000">{TextareaValue(Typed("refuse", "note"))}</textarea>
                 """), T(http, "お断りの回答を本人に送り、請求を終了します。よろしいですか？", "Send the refusal to the person and close the request?"))}
             {Button("withdraw", "取下げを記録する", "Record withdrawal", confirm: T(http, "取下げを記録し、請求を終了します。よろしいですか？", "Record the withdrawal and close the request?"))}
             """);
@@ -398,6 +402,8 @@ public static class RequestConsolePages
         var lang = en ? NoticeLanguage.En : NoticeLanguage.Ja;
         // The alternatives of a group come after the notice's lead line (「上記に加え、次のいずれか1点：」), as in DocumentList.
         var firstAlternatives = v.MissingDocuments.GroupBy(m => m.Group).Where(g => g.Count(m => m.OneOf) > 1).Select(g => g.First(m => m.OneOf)).ToList();
+        // The document whose check was refused keeps its tick and issue date.
+        var posted = Posted(http, $"/console/requests/{id}/action") is { } f && f["action"] == "checked" ? f : null;
         var missing = v.VerifiedAt is not null ? [] : v.MissingDocuments.Select(m =>
         {
             n++;
@@ -405,13 +411,14 @@ public static class RequestConsolePages
                 ? H.F($"""<li>{NoticePhrases.OneOfLead(v.MissingDocuments.Any(x => x.Group == m.Group && !x.OneOf), lang)}</li>""")
                 : default;
             var name = en ? m.NameEn ?? m.Name : m.Name;
+            var typed = posted is not null && posted["document"] == m.Name && posted["group"] == m.Group.ToString() ? posted : null;
             Html date = m.MaxAge is null ? default : H.F($"""
-                <label for="issued-{n}">{T(http, "発行日", "Issue date")}</label><input id="issued-{n}" name="issuedOn" type="date" required>
+                <label for="issued-{n}">{T(http, "発行日", "Issue date")}</label><input id="issued-{n}" name="issuedOn" type="date" required value="{typed?["issuedOn"].ToString()}">
                 """);
             return H.F($"""
                 {lead}<li><form method="post" action="/console/requests/{id}/action" class="check-item">{AntiforgeryField(http)}
                 <input type="hidden" name="action" value="checked"><input type="hidden" name="group" value="{m.Group.ToString()}"><input type="hidden" name="document" value="{m.Name}">
-                <label class="check"><input type="checkbox" name="confirm" value="yes" required> {name} <span class="muted">({Group(m.Group)}{(m.MaxAge is not null ? T(http, $"・{m.IssuedWithin(NoticeLanguage.Ja)}", $", {m.IssuedWithin(NoticeLanguage.En)}") : "")})</span></label>
+                <label class="check"><input type="checkbox" name="confirm" value="yes" required{(typed is not null && typed["confirm"] == "yes" ? Html.Raw(" checked") : default)}> {name} <span class="muted">({Group(m.Group)}{(m.MaxAge is not null ? T(http, $"・{m.IssuedWithin(NoticeLanguage.Ja)}", $", {m.IssuedWithin(NoticeLanguage.En)}") : "")})</span></label>
                 {date}<button type="submit" class="secondary">{T(http, "確認済みにする", "Mark as checked")}</button></form></li>
                 """);
         }).ToList();

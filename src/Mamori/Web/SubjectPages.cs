@@ -41,16 +41,16 @@ public static class SubjectPages
             {
                 ids = by switch
                 {
-                    "id" => Guid.TryParse(value, out var g) ? [g] : throw new MamoriException(ErrorCode.InvalidValue, "Not an id."),
+                    "id" => Guid.TryParse(value, out var g) ? [g] : throw new MamoriException(ErrorCode.InvalidValue, "Not an id.") { Reason = "subject-id" },
                     "email" => [.. await subjects.LookupAsync(LookupKind.Email, value, purpose, c.Roles, c.Actor, ct)],
                     "phone" => [.. await subjects.LookupAsync(LookupKind.Phone, value, purpose, c.Roles, c.Actor, ct)],
                     "mynumber" => [.. await subjects.LookupAsync(LookupKind.MyNumber, value, purpose, c.Roles, c.Actor, ct)],
-                    _ => throw new MamoriException(ErrorCode.InvalidValue, "Unknown search."),
+                    _ => throw new MamoriException(ErrorCode.InvalidValue, "Unknown search.") { Reason = "search" },
                 };
             }
             catch (MamoriException e)
             {
-                return Result(await PageAsync(http, purpose, null, Explain(http, e), null), 400);
+                return Result(await PageAsync(http, purpose, null, FormErrors.Text(http, e), null), 400);
             }
             var results = new List<Html>();
             foreach (var id in ids.Take(MaxMatches)) results.Add(await SubjectCardAsync(http, subjects, db, id, purpose));
@@ -82,14 +82,6 @@ public static class SubjectPages
         }).RequirePermission(Permission.WriteSubjects).ExcludeFromDescription();
     }
 
-    private static string Explain(HttpContext http, MamoriException e) => e.Code switch
-    {
-        ErrorCode.InvalidFieldValue => T(http, "値の形式が正しくありません。", "The value is not in a valid form."),
-        ErrorCode.InvalidValue => T(http, "ID の形式が正しくありません。", "That is not a valid id."),
-        ErrorCode.PolicyNotPublished => T(http, "ポリシーが公開されていません。", "No policy is published."),
-        _ => T(http, "検索できませんでした", "The search failed") + $" ({ErrorCodes.Format(e.Code)})",
-    } + $" [{ErrorCodes.Format(e.Code)}]";
-
     private static async Task<Html> SubjectCardAsync(HttpContext http, Subjects subjects, MamoriDbContext db, Guid id, string purpose)
     {
         var c = http.Caller();
@@ -118,7 +110,7 @@ public static class SubjectPages
         }
         catch (MamoriException e)
         {
-            body = H.F($"""<p class="error">{T(http, "閲覧できません", "Not allowed")}: {e.Message} [{ErrorCodes.Format(e.Code)}]</p>""");
+            body = H.F($"""<p class="error">{T(http, "閲覧できません", "Not allowed")}: {FormErrors.Text(http, e)}</p>""");
         }
         Html link = Can(http, Permission.WriteSubjects) && subject is { ErasedAt: null }
             ? H.F($"""<form method="post" action="/console/subjects/{id}/link" class="inline">{AntiforgeryField(http)}<button type="submit" class="secondary">{T(http, "Cookie 設定用リンクを発行", "Issue a cookie-settings link")}</button></form>""")

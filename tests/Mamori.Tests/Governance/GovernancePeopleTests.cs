@@ -386,9 +386,12 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
                 .ShouldBe(org + "?done=saved");
         (await officer.PostAsync(org, org + "/department", [F("id", "registry"), F("managerUserId", manager.Id.ToString()), F("everyMonths", "3")]))
             .Headers.Location!.ToString().ShouldBe(org + "?done=saved");
-        (await officer.PostAsync(org, org + "/department", [F("id", "registry"), F("everyMonths", "99")]))
-            .Headers.Location!.ToString().ShouldBe(org + "?error=MAMORI-9008");
-        (await officer.GetStringAsync(org + "?error=MAMORI-9008")).ShouldContain("MAMORI-9008");
+        // A refusal comes back on the page, in Japanese, with what was typed.
+        var refused = await officer.PostAsync(org, org + "/department", [F("id", "registry"), F("everyMonths", "99")]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var refusedHtml = await refused.Content.ReadAsStringAsync(Ct);
+        refusedHtml.ShouldContain("棚卸しの周期は1〜60か月で入力してください。 (MAMORI-9008)");
+        refusedHtml.ShouldContain("""name="everyMonths" type="number" min="1" max="60" value="99">""");
 
         var cookie = (await app.SignedInAsync(manager)).DefaultRequestHeaders.GetValues("Cookie").Single();
         var m = new Console.ConsoleScenario.FormSession(app, cookie);

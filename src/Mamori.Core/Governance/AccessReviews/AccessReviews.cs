@@ -251,7 +251,7 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
         EnsureReviewer(await organisation.DepartmentAsync(review.DepartmentId, ct), await organisation.SettingsAsync(ct), caller);
         if (review.Status != AccessReviewStatus.Open) throw new MamoriException(ErrorCode.AccessReviewClosed, "The review is completed.", 409);
         var line = await db.Set<AccessReviewLine>().FirstOrDefaultAsync(l => l.Id == lineId && l.ReviewId == reviewId, ct) ?? throw MamoriException.NotFound("The review line");
-        if (line.Decision != AccessReviewDecision.Pending) throw new MamoriException(ErrorCode.AccessReviewClosed, "The line was already decided.", 409);
+        if (line.Decision != AccessReviewDecision.Pending) throw new MamoriException(ErrorCode.AccessReviewClosed, "The line was already decided.", 409) { Reason = "decided" };
 
         var now = clock.GetUtcNow();
         var actor = caller.Actor;
@@ -311,7 +311,11 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
         EnsureReviewer(department, await organisation.SettingsAsync(ct), caller);
         if (review.Status != AccessReviewStatus.Open) throw new MamoriException(ErrorCode.AccessReviewClosed, "The review is already completed.", 409);
         var pending = await db.Set<AccessReviewLine>().CountAsync(l => l.ReviewId == reviewId && l.Decision == AccessReviewDecision.Pending, ct);
-        if (pending > 0) throw new MamoriException(ErrorCode.AccessReviewIncomplete, $"{pending} line(s) are not decided yet.", 409);
+        if (pending > 0)
+            throw new MamoriException(ErrorCode.AccessReviewIncomplete, $"{pending} line(s) are not decided yet.", 409)
+            {
+                Reason = "pending", ReasonArgs = [pending.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            };
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         review.Status = AccessReviewStatus.Completed;

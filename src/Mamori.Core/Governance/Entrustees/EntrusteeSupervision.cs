@@ -70,16 +70,22 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
     {
         await RequireEntrusteeAsync(recipientId, ct);
         var assessor = (input.Assessor ?? "").Trim();
-        if (assessor.Length is 0 or > 200) throw new MamoriException(ErrorCode.AssessmentInvalid, "An assessment needs an assessor (at most 200 characters).");
-        if (input.Note is { Length: > 2000 }) throw new MamoriException(ErrorCode.AssessmentInvalid, "A note is at most 2000 characters.");
-        if (input.AssessedOn > policies.TodayJst()) throw new MamoriException(ErrorCode.AssessmentInvalid, "The assessment date is in the future.");
+        if (assessor.Length is 0 or > 200)
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "An assessment needs an assessor (at most 200 characters).") { Reason = "required", ReasonArgs = ["assessor", "200"] };
+        if (input.Note is { Length: > 2000 })
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "A note is at most 2000 characters.") { Reason = "too-long", ReasonArgs = ["assessmentNote", "2000"] };
+        if (input.AssessedOn > policies.TodayJst())
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "The assessment date is in the future.") { Reason = "not-future", ReasonArgs = ["assessedOn"] };
         var answers = input.Answers ?? [];
         if (answers.FirstOrDefault(a => Criteria.All(c => c.Key != a.Key)) is { } unknown)
-            throw new MamoriException(ErrorCode.AssessmentInvalid, $"Unknown criterion '{ErrorText.Id(unknown.Key)}'.");
-        if (answers.GroupBy(a => a.Key).Any(g => g.Count() > 1)) throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion is answered twice.");
-        if (answers.Any(a => a.Note is { Length: > 500 })) throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion's note is at most 500 characters.");
+            throw new MamoriException(ErrorCode.AssessmentInvalid, $"Unknown criterion '{ErrorText.Id(unknown.Key)}'.") { Reason = "criterion" };
+        if (answers.GroupBy(a => a.Key).Any(g => g.Count() > 1))
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion is answered twice.") { Reason = "criterion-twice" };
+        if (answers.Any(a => a.Note is { Length: > 500 }))
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion's note is at most 500 characters.") { Reason = "too-long", ReasonArgs = ["criterionNote", "500"] };
         var missing = Criteria.Where(c => c.Required && answers.All(a => a.Key != c.Key)).Select(c => c.Key).ToList();
-        if (missing.Count > 0) throw new MamoriException(ErrorCode.AssessmentInvalid, $"Every required criterion needs an answer: {string.Join(", ", missing)}.");
+        if (missing.Count > 0)
+            throw new MamoriException(ErrorCode.AssessmentInvalid, $"Every required criterion needs an answer: {string.Join(", ", missing)}.") { Reason = "criteria-required" };
         var ordered = Criteria.Select(c => answers.FirstOrDefault(a => a.Key == c.Key)).Where(a => a is not null).Select(a => a!).ToList();
         var now = clock.GetUtcNow();
         var assessment = new EntrusteeAssessment
@@ -98,10 +104,14 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
     {
         await RequireEntrusteeAsync(recipientId, ct);
         var checker = (input.Checker ?? "").Trim();
-        if (checker.Length is 0 or > 200) throw new MamoriException(ErrorCode.ContractCheckInvalid, "A contract check needs a checker (at most 200 characters).");
-        if (input.ContractRef is { Length: > 200 } || input.Note is { Length: > 2000 })
-            throw new MamoriException(ErrorCode.ContractCheckInvalid, "A contract reference is at most 200 characters, a note 2000.");
-        if (input.CheckedOn > policies.TodayJst()) throw new MamoriException(ErrorCode.ContractCheckInvalid, "The check date is in the future.");
+        if (checker.Length is 0 or > 200)
+            throw new MamoriException(ErrorCode.ContractCheckInvalid, "A contract check needs a checker (at most 200 characters).") { Reason = "required", ReasonArgs = ["checker", "200"] };
+        if (input.ContractRef is { Length: > 200 })
+            throw new MamoriException(ErrorCode.ContractCheckInvalid, "A contract reference is at most 200 characters.") { Reason = "too-long", ReasonArgs = ["contractRef", "200"] };
+        if (input.Note is { Length: > 2000 })
+            throw new MamoriException(ErrorCode.ContractCheckInvalid, "A note is at most 2000 characters.") { Reason = "too-long", ReasonArgs = ["note", "2000"] };
+        if (input.CheckedOn > policies.TodayJst())
+            throw new MamoriException(ErrorCode.ContractCheckInvalid, "The check date is in the future.") { Reason = "not-future", ReasonArgs = ["checkedOn"] };
         var now = clock.GetUtcNow();
         var check = new EntrusteeContractCheck
         {

@@ -34,9 +34,10 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
 {
     public DateOnly Today => policies.TodayJst();
 
-    private static void Require(bool ok, ErrorCode code, string message)
+    /// <summary>Refuses with <paramref name="code"/>; <paramref name="reason"/> and <paramref name="args"/> let the console say which rule in the page's language.</summary>
+    private static void Require(bool ok, ErrorCode code, string message, string reason, params string[] args)
     {
-        if (!ok) throw new MamoriException(code, message);
+        if (!ok) throw new MamoriException(code, message) { Reason = reason, ReasonArgs = args };
     }
 
     private static string Clean(string? s) => (s ?? "").Trim();
@@ -73,23 +74,24 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
         var title = Clean(input.Title);
         var scope = Clean(input.Scope);
         var auditor = Clean(input.Auditor);
-        Require(title.Length is > 0 and <= 200, ErrorCode.AuditPlanInvalid, "A plan needs a title (at most 200 characters).");
-        Require(scope.Length is > 0 and <= 2000, ErrorCode.AuditPlanInvalid, "A plan needs a scope (at most 2000 characters).");
-        Require(auditor.Length is > 0 and <= 200, ErrorCode.AuditPlanInvalid, "A plan needs an auditor (at most 200 characters).");
-        Require(Enum.IsDefined(input.Frequency), ErrorCode.AuditPlanInvalid, "frequency is once, monthly, quarterly, semi-annual or annual.");
-        Require(Enum.IsDefined(input.Kind), ErrorCode.AuditPlanInvalid, "kind is internal or entrustee.");
+        Require(title.Length is > 0 and <= 200, ErrorCode.AuditPlanInvalid, "A plan needs a title (at most 200 characters).", "required", "title", "200");
+        Require(scope.Length is > 0 and <= 2000, ErrorCode.AuditPlanInvalid, "A plan needs a scope (at most 2000 characters).", "required", "scope", "2000");
+        Require(auditor.Length is > 0 and <= 200, ErrorCode.AuditPlanInvalid, "A plan needs an auditor (at most 200 characters).", "required", "auditor", "200");
+        Require(Enum.IsDefined(input.Frequency), ErrorCode.AuditPlanInvalid, "frequency is once, monthly, quarterly, semi-annual or annual.", "frequency");
+        Require(Enum.IsDefined(input.Kind), ErrorCode.AuditPlanInvalid, "kind is internal or entrustee.", "kind");
         var grace = input.GraceDays ?? AuditSchedule.DefaultGraceDays;
-        Require(grace is >= 0 and <= AuditSchedule.MaxGraceDays, ErrorCode.AuditPlanInvalid, $"graceDays is 0-{AuditSchedule.MaxGraceDays}.");
-        Require(input.ScheduledOn.Year is >= 2000 and <= 2200, ErrorCode.AuditPlanInvalid, "The scheduled date is out of range.");
+        Require(grace is >= 0 and <= AuditSchedule.MaxGraceDays, ErrorCode.AuditPlanInvalid, $"graceDays is 0-{AuditSchedule.MaxGraceDays}.",
+            "grace-days", AuditSchedule.MaxGraceDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Require(input.ScheduledOn.Year is >= 2000 and <= 2200, ErrorCode.AuditPlanInvalid, "The scheduled date is out of range.", "scheduled-on");
         string? recipient = null;
         if (input.Kind == AuditPlanKind.Entrustee)
         {
             recipient = Clean(input.RecipientId);
-            Require(recipient.Length > 0, ErrorCode.AuditPlanInvalid, "An entrustee audit names the entrustee (recipientId).");
+            Require(recipient.Length > 0, ErrorCode.AuditPlanInvalid, "An entrustee audit names the entrustee (recipientId).", "recipient-missing");
             if (!(await evidence.EntrusteeIdsAsync(ct)).Contains(recipient))
                 throw new MamoriException(ErrorCode.EntrusteeNotFound, $"There is no entrustee '{ErrorText.Id(recipient)}'.", 404);
         }
-        else Require(string.IsNullOrWhiteSpace(input.RecipientId), ErrorCode.AuditPlanInvalid, "Only an entrustee audit names a recipient.");
+        else Require(string.IsNullOrWhiteSpace(input.RecipientId), ErrorCode.AuditPlanInvalid, "Only an entrustee audit names a recipient.", "recipient-internal");
         plan.Title = title;
         plan.Scope = scope;
         plan.Auditor = auditor;
@@ -121,7 +123,7 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
     public async Task<AuditRun> StartRunAsync(Guid planId, Actor actor, CancellationToken ct = default)
     {
         var plan = await db.Set<AuditPlan>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) ?? throw PlanNotFound();
-        Require(plan.Active, ErrorCode.AuditPlanInvalid, "The plan is stopped or its one audit was held; start a new plan.");
+        Require(plan.Active, ErrorCode.AuditPlanInvalid, "The plan is stopped or its one audit was held; start a new plan.", "stopped");
         if (await db.Set<AuditRun>().AnyAsync(r => r.PlanId == planId && r.Status == AuditRunStatus.InProgress, ct))
             throw new MamoriException(ErrorCode.AuditRunOpen, "An audit of this plan is in progress; complete it first.", 409);
         var today = Today;
@@ -168,8 +170,8 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
     public async Task<AuditChecklistItem> AnswerAsync(Guid runId, string key, ChecklistAnswer answer, Actor actor, CancellationToken ct = default)
     {
         Require(Enum.IsDefined(answer.Result) && answer.Result != ChecklistResult.Unanswered, ErrorCode.InvalidValue,
-            "result is conforming, non-conforming, observation or not-applicable.");
-        Require(answer.Note is null || answer.Note.Length <= 2000, ErrorCode.InvalidValue, "A note is at most 2000 characters.");
+            "result is conforming, non-conforming, observation or not-applicable.", "checklist-result");
+        Require(answer.Note is null || answer.Note.Length <= 2000, ErrorCode.InvalidValue, "A note is at most 2000 characters.", "too-long", "note", "2000");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = await OpenRunAsync(runId, ct);
         var item = await db.Set<AuditChecklistItem>().FirstOrDefaultAsync(i => i.RunId == runId && i.Key == key, ct)
@@ -187,16 +189,23 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
     /// </summary>
     public async Task<AuditRun> CompleteRunAsync(Guid runId, string? summary, Actor actor, CancellationToken ct = default)
     {
-        Require(summary is null || summary.Length <= 4000, ErrorCode.InvalidValue, "A summary is at most 4000 characters.");
+        Require(summary is null || summary.Length <= 4000, ErrorCode.InvalidValue, "A summary is at most 4000 characters.", "too-long", "summary", "4000");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = await OpenRunAsync(runId, ct);
         var items = await db.Set<AuditChecklistItem>().Where(i => i.RunId == runId).ToListAsync(ct);
         var unanswered = items.Count(i => i.Result == ChecklistResult.Unanswered);
-        if (unanswered > 0) throw new MamoriException(ErrorCode.ChecklistIncomplete, $"{unanswered} checklist item(s) are not answered yet.", 409);
+        if (unanswered > 0)
+            throw new MamoriException(ErrorCode.ChecklistIncomplete, $"{unanswered} checklist item(s) are not answered yet.", 409)
+            {
+                Reason = "unanswered", ReasonArgs = [unanswered.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            };
         var withFinding = await db.Set<AuditFinding>().Where(f => f.RunId == runId && f.ChecklistKey != null).Select(f => f.ChecklistKey!).ToListAsync(ct);
         var missing = items.Where(i => i.Result == ChecklistResult.NonConforming && !withFinding.Contains(i.Key)).Select(i => i.Key).ToList();
         if (missing.Count > 0)
-            throw new MamoriException(ErrorCode.ChecklistIncomplete, $"Non-conforming items need a finding first: {string.Join(", ", missing)}.", 409);
+            throw new MamoriException(ErrorCode.ChecklistIncomplete, $"Non-conforming items need a finding first: {string.Join(", ", missing)}.", 409)
+            {
+                Reason = "finding-missing", ReasonArgs = missing,
+            };
         var today = Today;
         run.Status = AuditRunStatus.Completed;
         run.CompletedOn = today;
@@ -236,11 +245,11 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
     {
         var description = Clean(input.Description);
         var owner = Clean(input.Owner);
-        Require(description.Length is > 0 and <= 4000, ErrorCode.FindingInvalid, "A finding needs a description (at most 4000 characters).");
-        Require(owner.Length is > 0 and <= 200, ErrorCode.FindingInvalid, "A finding needs an owner (at most 200 characters).");
-        Require(Enum.IsDefined(input.Severity), ErrorCode.FindingInvalid, "severity is major, minor or observation.");
+        Require(description.Length is > 0 and <= 4000, ErrorCode.FindingInvalid, "A finding needs a description (at most 4000 characters).", "required", "description", "4000");
+        Require(owner.Length is > 0 and <= 200, ErrorCode.FindingInvalid, "A finding needs an owner (at most 200 characters).", "required", "owner", "200");
+        Require(Enum.IsDefined(input.Severity), ErrorCode.FindingInvalid, "severity is major, minor or observation.", "severity");
         var today = Today;
-        Require(input.DueOn >= today, ErrorCode.FindingInvalid, "The due date is today or later.");
+        Require(input.DueOn >= today, ErrorCode.FindingInvalid, "The due date is today or later.", "today-or-later", "dueOn");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         string reference = Clean(input.Reference);
         string? recipient = string.IsNullOrWhiteSpace(input.RecipientId) ? null : input.RecipientId.Trim();
@@ -257,11 +266,11 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
                 if (reference.Length == 0) reference = item.Reference;
             }
         }
-        else Require(input.ChecklistKey is null, ErrorCode.FindingInvalid, "A checklist item is named only with its audit (runId).");
+        else Require(input.ChecklistKey is null, ErrorCode.FindingInvalid, "A checklist item is named only with its audit (runId).", "checklist-without-run");
         if (recipient is not null && !(await evidence.EntrusteeIdsAsync(ct)).Contains(recipient))
             throw new MamoriException(ErrorCode.EntrusteeNotFound, "There is no such entrustee.", 404);
         if (reference.Length == 0) reference = recipient is null ? "個人情報保護法第23条" : "個人情報保護法第25条";
-        Require(reference.Length <= 100, ErrorCode.FindingInvalid, "A reference is at most 100 characters.");
+        Require(reference.Length <= 100, ErrorCode.FindingInvalid, "A reference is at most 100 characters.", "too-long", "reference", "100");
         var now = clock.GetUtcNow();
         var finding = new AuditFinding
         {
@@ -298,9 +307,9 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
     {
         var description = Clean(input.Description);
         var owner = Clean(input.Owner);
-        Require(description.Length is > 0 and <= 2000, ErrorCode.CorrectiveActionInvalid, "An action needs a description (at most 2000 characters).");
-        Require(owner.Length is > 0 and <= 200, ErrorCode.CorrectiveActionInvalid, "An action needs an owner (at most 200 characters).");
-        Require(input.DueOn >= Today, ErrorCode.CorrectiveActionInvalid, "The due date is today or later.");
+        Require(description.Length is > 0 and <= 2000, ErrorCode.CorrectiveActionInvalid, "An action needs a description (at most 2000 characters).", "required", "description", "2000");
+        Require(owner.Length is > 0 and <= 200, ErrorCode.CorrectiveActionInvalid, "An action needs an owner (at most 200 characters).", "required", "owner", "200");
+        Require(input.DueOn >= Today, ErrorCode.CorrectiveActionInvalid, "The due date is today or later.", "today-or-later", "dueOn");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var finding = await db.Set<AuditFinding>().FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
         if (finding.Status == FindingStatus.Closed) throw new MamoriException(ErrorCode.FindingClosed, "The finding is closed.", 409);
@@ -318,7 +327,7 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
 
     public async Task<CorrectiveAction> SetActionStatusAsync(Guid findingId, Guid actionId, CorrectiveActionStatus status, Actor actor, CancellationToken ct = default)
     {
-        Require(Enum.IsDefined(status), ErrorCode.CorrectiveActionInvalid, "status is planned, in-progress or done.");
+        Require(Enum.IsDefined(status), ErrorCode.CorrectiveActionInvalid, "status is planned, in-progress or done.", "action-status");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var finding = await db.Set<AuditFinding>().AsNoTracking().FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
         if (finding.Status == FindingStatus.Closed) throw new MamoriException(ErrorCode.FindingClosed, "The finding is closed.", 409);
@@ -336,15 +345,15 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
     /// <summary>Closes a finding once its corrective actions are done (an observation may close without any).</summary>
     public async Task<AuditFinding> CloseFindingAsync(Guid findingId, string? note, Actor actor, CancellationToken ct = default)
     {
-        Require(note is null || note.Length <= 2000, ErrorCode.FindingInvalid, "A closure note is at most 2000 characters.");
+        Require(note is null || note.Length <= 2000, ErrorCode.FindingInvalid, "A closure note is at most 2000 characters.", "too-long", "closureNote", "2000");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var finding = await db.Set<AuditFinding>().FirstOrDefaultAsync(f => f.Id == findingId, ct) ?? throw FindingNotFound();
         if (finding.Status == FindingStatus.Closed) throw new MamoriException(ErrorCode.FindingClosed, "The finding is closed.", 409);
         var actions = await db.Set<CorrectiveAction>().AsNoTracking().Where(a => a.FindingId == findingId).Select(a => a.Status).ToListAsync(ct);
         if (actions.Any(s => s != CorrectiveActionStatus.Done))
-            throw new MamoriException(ErrorCode.FindingActionsOpen, "Every corrective action must be done before the finding closes.", 409);
+            throw new MamoriException(ErrorCode.FindingActionsOpen, "Every corrective action must be done before the finding closes.", 409) { Reason = "actions-open" };
         if (actions.Count == 0 && finding.Severity != FindingSeverity.Observation)
-            throw new MamoriException(ErrorCode.FindingActionsOpen, "A nonconformity closes only after a corrective action is done.", 409);
+            throw new MamoriException(ErrorCode.FindingActionsOpen, "A nonconformity closes only after a corrective action is done.", 409) { Reason = "no-action" };
         finding.Status = FindingStatus.Closed;
         finding.ClosedOn = Today;
         finding.ClosureNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();

@@ -101,18 +101,21 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     {
         var all = await DepartmentsAsync((await policies.CurrentAsync(ct))?.Model, ct);
         return all.FirstOrDefault(d => d.Row.Id == id)?.Row
-            ?? throw new MamoriException(ErrorCode.UnknownDepartment, $"There is no department '{ErrorText.Id(id)}'.", 404);
+            ?? throw new MamoriException(ErrorCode.UnknownDepartment, $"There is no department '{ErrorText.Id(id)}'.", 404) { Reason = "department" };
     }
 
     public async Task<Department> SaveDepartmentAsync(string id, DepartmentChange change, Actor actor, CancellationToken ct = default)
     {
         id = id.Trim();
-        if (id.Length is 0 or > 64) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A department id is 1-64 characters.");
+        if (id.Length is 0 or > 64) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A department id is 1-64 characters.") { Reason = "department-id" };
         var model = (await policies.CurrentAsync(ct))?.Model;
         var existing = await db.Set<Department>().FirstOrDefaultAsync(d => d.Id == id, ct);
         var declared = model?.PrivacyManagers?.Departments.FirstOrDefault(d => d.Id == id);
         if (existing is null && declared is null && string.IsNullOrWhiteSpace(change.NameJa))
-            throw new MamoriException(ErrorCode.UnknownDepartment, $"The policy declares no department '{ErrorText.Id(id)}'; give it a name to add it.", 404);
+            throw new MamoriException(ErrorCode.UnknownDepartment, $"The policy declares no department '{ErrorText.Id(id)}'; give it a name to add it.", 404)
+            {
+                Reason = "undeclared-department",
+            };
         var row = existing ?? NewDepartment(id, declared?.Department.Ja ?? change.NameJa!.Trim(), declared?.Department.En ?? change.NameEn?.Trim() ?? change.NameJa!.Trim());
         if (!string.IsNullOrWhiteSpace(change.NameJa)) row.NameJa = Limit(change.NameJa, 200);
         if (!string.IsNullOrWhiteSpace(change.NameEn)) row.NameEn = Limit(change.NameEn, 200);
@@ -124,12 +127,12 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         }
         if (change.ReviewEveryMonths is { } every)
         {
-            if (every is < 1 or > 60) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A review frequency is 1-60 months.");
+            if (every is < 1 or > 60) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A review frequency is 1-60 months.") { Reason = "review-every" };
             row.ReviewEveryMonths = every;
         }
         if (change.ReviewGraceDays is { } grace)
         {
-            if (grace is < 0 or > 180) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A grace period is 0-180 days.");
+            if (grace is < 0 or > 180) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A grace period is 0-180 days.") { Reason = "grace-days", ReasonArgs = ["180"] };
             row.ReviewGraceDays = grace;
         }
         if (change.NextReviewOn is { } next) row.NextReviewOn = next;
@@ -149,7 +152,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     public Task SaveSettingsAsync(SettingsChange change, Actor actor, CancellationToken ct = default)
     {
         if (change.UnusedAccessDays is < 1 or > 3650 || change.KeyMaxAgeDays is < 1 or > 3650)
-            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "Thresholds are 1-3650 days.");
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "Thresholds are 1-3650 days.") { Reason = "thresholds" };
         return SaveSettingsAsync(s =>
         {
             if (change.UnusedAccessDays is { } u) s.UnusedAccessDays = u;
@@ -177,7 +180,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     public async Task AssignAsync(Guid userId, string? departmentId, string? title, Actor actor, CancellationToken ct = default)
     {
         _ = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct)
-            ?? throw new MamoriException(ErrorCode.UnknownDepartment, "There is no such staff user.", 404);
+            ?? throw new MamoriException(ErrorCode.UnknownDepartment, "There is no such staff user.", 404) { Reason = "user" };
         if (departmentId is not null) await DepartmentAsync(departmentId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var row = await db.Set<StaffAssignment>().FirstOrDefaultAsync(a => a.UserId == userId, ct);
@@ -219,8 +222,8 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     private async Task<StaffUser> ActiveUserAsync(Guid id, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
-            ?? throw new MamoriException(ErrorCode.UnknownDepartment, "There is no such staff user.", 404);
-        if (user.Disabled) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A disabled user cannot be given a governance duty.");
+            ?? throw new MamoriException(ErrorCode.UnknownDepartment, "There is no such staff user.", 404) { Reason = "user" };
+        if (user.Disabled) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A disabled user cannot be given a governance duty.") { Reason = "disabled-user" };
         return user;
     }
 

@@ -40,8 +40,8 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
 
     public static EvidencePeriod PeriodOf(int year, int startMonth)
     {
-        if (year is < 2000 or > 2200) throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "year is 2000-2200.");
-        if (startMonth is < 1 or > 12) throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "startMonth is 1-12 (4 for a fiscal year from April).");
+        if (year is < 2000 or > 2200) throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "year is 2000-2200.") { Reason = "year" };
+        if (startMonth is < 1 or > 12) throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "startMonth is 1-12 (4 for a fiscal year from April).") { Reason = "start-month" };
         var from = new DateOnly(year, startMonth, 1);
         return new EvidencePeriod(from, from.AddYears(1).AddDays(-1));
     }
@@ -50,7 +50,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
     {
         var period = PeriodOf(year, startMonth);
         if (period.From > policies.TodayJst())
-            throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "The period has not started yet.");
+            throw new MamoriException(ErrorCode.ReviewPeriodInvalid, "The period has not started yet.") { Reason = "not-started" };
         var tenantId = db.CurrentTenantId;
         var company = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).FirstOrDefaultAsync(ct) ?? "";
         var current = await policies.CurrentAsync(ct);

@@ -35,15 +35,17 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
     {
         code = code.Trim();
         if (code.Length is 0 or > 64 || !code.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
-            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A course code is 1-64 letters, digits, '-' or '_'.");
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A course code is 1-64 letters, digits, '-' or '_'.") { Reason = "course-code" };
         if (string.IsNullOrWhiteSpace(change.TitleJa) || change.TitleJa.Length > 200 || change.TitleEn?.Length > 200)
-            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A course title is 1-200 characters.");
-        if (change.EveryMonths is < 0 or > 60) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A course frequency is 0 (once) to 60 months.");
-        if (change.GraceDays is < 0 or > 180) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A grace period is 0-180 days.");
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A course title is 1-200 characters.") { Reason = "course-title" };
+        if (change.EveryMonths is < 0 or > 60)
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A course frequency is 0 (once) to 60 months.") { Reason = "course-every" };
+        if (change.GraceDays is < 0 or > 180)
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A grace period is 0-180 days.") { Reason = "grace-days", ReasonArgs = ["180"] };
         var roles = (change.Roles ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var known = await accounts.KnownRolesAsync(ct);
         if (roles.FirstOrDefault(r => !known.Contains(r)) is { } unknown)
-            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, $"Unknown role '{ErrorText.Id(unknown)}'.");
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, $"Unknown role '{ErrorText.Id(unknown)}'.") { Reason = "unknown-role" };
 
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -67,7 +69,8 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
         var c = await CourseAsync(course, ct);
         var user = await accounts.GetAsync(userId, ct);
         var now = clock.GetUtcNow();
-        if (completedOn > GovernanceDue.JstDate(now)) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A completion date cannot be in the future.");
+        if (completedOn > GovernanceDue.JstDate(now))
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A completion date cannot be in the future.") { Reason = "not-future", ReasonArgs = ["completedOn"] };
         var row = new TrainingCompletion
         {
             Id = Guid.CreateVersion7(now), TenantId = db.CurrentTenantId, CourseId = c.Id, UserId = user.Id, CompletedOn = completedOn,
