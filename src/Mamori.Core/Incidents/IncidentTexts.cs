@@ -93,7 +93,7 @@ public static class IncidentTexts
     {
         if (i.Reportable)
         {
-            var grounds = i.Reasons.Select(code => IncidentTriage.DescribeCode(code) is { } r ? (Ja: $"{r.Letter} {r.NameJa}", En: $"{r.Letter} {r.NameEn}") : (Ja: code, En: code)).ToList();
+            var grounds = i.Reasons.Select(code => IncidentTriage.DescribeCode(code) is { } r ? (Ja: $"{r.Letter} {r.NameJa}", En: $"{r.Letter} {r.NameEn} ({r.LawReferenceEn})") : (Ja: code, En: code)).ToList();
             return ($"報告対象（{string.Join("、", grounds.Select(g => g.Ja))}）。速報期限 {Day(i.PreliminaryDue)}、確報期限 {Day(i.FinalDue)}。",
                 $"Reportable ({string.Join("; ", grounds.Select(g => g.En))}); preliminary report due {Day(i.PreliminaryDue)}, final report due {Day(i.FinalDue)}.");
         }

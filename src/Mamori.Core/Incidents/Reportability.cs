@@ -80,7 +80,8 @@ public sealed record IncidentFacts
 }
 
 /// <summary>A ground with its stable code and the law it comes from.</summary>
-public sealed record ReasonInfo(ReportabilityReason Reason, string Code, string Letter, string LawReference, string NameJa, string NameEn);
+/// <summary>A reportable ground: its letter, its name and the provisions it rests on, in Japanese and in English.</summary>
+public sealed record ReasonInfo(ReportabilityReason Reason, string Code, string Letter, string LawReference, string NameJa, string NameEn, string LawReferenceEn);
 
 /// <summary>The due dates of the two PPC reports, as JST calendar days.</summary>
 public sealed record IncidentDeadlines(
@@ -168,25 +169,25 @@ public static class IncidentTriage
     {
         ReportabilityReason.SpecialCare => new(reason, "special-care", "(a)",
             "個人情報保護法26条1項, 施行規則7条1号", "要配慮個人情報が含まれる個人データの漏えい等（そのおそれを含む）",
-            "Personal data including special-care personal information (APPI Art. 26(1), Rules Art. 7(i))"),
+            "Personal data including special-care personal information", "APPI Art. 26(1), Rules Art. 7(i)"),
         ReportabilityReason.PropertyDamageRisk => new(reason, "property-damage-risk", "(b)",
             "個人情報保護法26条1項, 施行規則7条2号", "不正に利用されることにより財産的被害が生じるおそれがある個人データの漏えい等",
-            "Personal data whose misuse may cause property damage (APPI Art. 26(1), Rules Art. 7(ii))"),
+            "Personal data whose misuse may cause property damage", "APPI Art. 26(1), Rules Art. 7(ii)"),
         ReportabilityReason.ImproperPurpose => new(reason, "improper-purpose", "(c)",
             "個人情報保護法26条1項, 施行規則7条3号", "不正の目的をもって行われたおそれがある行為による個人データの漏えい等",
-            "A possible act with an improper purpose, e.g. unauthorized access or theft (APPI Art. 26(1), Rules Art. 7(iii))"),
+            "A possible act with an improper purpose, e.g. unauthorized access or theft", "APPI Art. 26(1), Rules Art. 7(iii)"),
         ReportabilityReason.OverPersonThreshold => new(reason, "over-person-threshold", "(d)",
             "個人情報保護法26条1項, 施行規則7条4号", "本人の数が1,000人を超える個人データの漏えい等",
-            "More than 1,000 persons affected (APPI Art. 26(1), Rules Art. 7(iv))"),
+            "More than 1,000 persons affected", "APPI Art. 26(1), Rules Art. 7(iv)"),
         ReportabilityReason.MyNumberOverPersonThreshold => new(reason, "my-number-over-person-threshold", "MNA",
             "番号法29条の4, 特定個人情報の漏えい等に関する報告等に関する規則2条4号", "特定個人情報に係る本人の数が100人を超える漏えい等",
-            "My Number data of more than 100 persons (My Number Act Art. 29-4)"),
+            "My Number data of more than 100 persons", "My Number Act Art. 29-4, Rules on Reports of Leaks of Specific Personal Information Art. 2(iv)"),
         ReportabilityReason.MyNumberImproperPurpose => new(reason, "my-number-improper-purpose", "MNA",
             "番号法29条の4, 特定個人情報の漏えい等に関する報告等に関する規則2条2号", "不正の目的をもって行われたおそれがある特定個人情報の漏えい等",
-            "My Number data and an act with an improper purpose (My Number Act Art. 29-4)"),
+            "My Number data and an act with an improper purpose", "My Number Act Art. 29-4, Rules on Reports of Leaks of Specific Personal Information Art. 2(ii)"),
         ReportabilityReason.MyNumberPubliclyExposed => new(reason, "my-number-publicly-exposed", "MNA",
             "番号法29条の4, 特定個人情報の漏えい等に関する報告等に関する規則2条3号", "特定個人情報が不特定多数の者に閲覧されたおそれ",
-            "My Number data exposed to an unspecified number of people (My Number Act Art. 29-4)"),
+            "My Number data exposed to an unspecified number of people", "My Number Act Art. 29-4, Rules on Reports of Leaks of Specific Personal Information Art. 2(iii)"),
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 

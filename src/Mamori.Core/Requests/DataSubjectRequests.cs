@@ -293,14 +293,22 @@ public sealed class DataSubjectRequests(
         var history = await db.Set<RequestTransition>().AsNoTracking().Where(t => t.RequestId == r.Id).OrderBy(t => t.At).ThenBy(t => t.Id)
             .Select(t => new TransitionView(t.From, t.To, t.At, t.Reason)).ToListAsync(ct);
         var missing = RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null ? await MissingAsync(r, docs, ct) : [];
-        return View(r, docs, missing, artifacts, history);
+        // Documents are recorded by their Japanese name; the policy in force gives the English one.
+        var current = docs.Count == 0 ? null : await policies.CurrentAsync(ct);
+        var english = new Dictionary<(DocumentGroup, string), string>();
+        if (current is not null)
+            foreach (var (group, doc) in Required(Procedures(current.Model, r), r.RequesterRole))
+                if (doc.Name.En is { Length: > 0 } en) english.TryAdd((group, doc.Name.Ja), en);
+        return View(r, docs, missing, artifacts, history, english);
     }
 
-    private RequestView View(DataSubjectRequest r, List<RequestDocument> docs, IReadOnlyList<MissingDocument> missing, List<ArtifactKind> artifacts, List<TransitionView> history) =>
+    private RequestView View(DataSubjectRequest r, List<RequestDocument> docs, IReadOnlyList<MissingDocument> missing, List<ArtifactKind> artifacts, List<TransitionView> history,
+        IReadOnlyDictionary<(DocumentGroup, string), string>? english = null) =>
         new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
             RequestClock.ProjectedDue(r, Today, Settings.ResponseDays), r.SuitPossibleFrom, RequestClock.State(r, Today, Settings.DueSoonDays), r.PausedDays,
             r.Verification, r.VerifiedAt, r.FeeYen, r.FeeWaived, r.InvoicedAt, r.PaidAt, r.SubjectIds.Select(Guid.Parse).ToList(), r.Outcome, r.RefusalReason,
-            r.AnsweredAt, docs.Select(d => new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, d.DestroyedAt is not null)).ToList(),
+            r.AnsweredAt, docs.Select(d => new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, d.DestroyedAt is not null,
+                english?.GetValueOrDefault((d.Group, d.Name)))).ToList(),
             missing, artifacts.Distinct().Order().ToList(), r.FilesDestroyedAt is not null, history);
 
     /// <summary>The requester's sealed details, for staff handling the request.</summary>
@@ -313,11 +321,10 @@ public sealed class DataSubjectRequests(
 
     // ---------------------------------------------------------------- documents and identity
 
-    private async Task<RequestProcedures?> ProceduresAsync(DataSubjectRequest r, CancellationToken ct)
-    {
-        var current = await policies.RequireCurrentAsync(ct);
-        return (r.ServiceId is null ? null : PolicyScopes.For(current.Model, r.ServiceId).RequestProcedures) ?? current.Model.RequestProcedures;
-    }
+    private async Task<RequestProcedures?> ProceduresAsync(DataSubjectRequest r, CancellationToken ct) => Procedures((await policies.RequireCurrentAsync(ct)).Model, r);
+
+    private static RequestProcedures? Procedures(PolicyModel model, DataSubjectRequest r) =>
+        (r.ServiceId is null ? null : PolicyScopes.For(model, r.ServiceId).RequestProcedures) ?? model.RequestProcedures;
 
     private static IEnumerable<(DocumentGroup Group, RequiredDocument Doc)> Required(RequestProcedures? p, RequesterRole role)
     {
@@ -384,7 +391,7 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.RequestUploadTooLarge, $"An upload may be at most {Settings.MaxUploadBytes / 1024} KiB.", 413);
         var type = UploadSniffer.Sniff(content) ?? throw new MamoriException(ErrorCode.RequestUploadType,
             "Only images (JPEG, PNG, GIF, WebP, TIFF, HEIC) and PDF files are accepted; the content is neither.", 415);
-        await RequireDocumentAsync(r, group, name, issuedOn, ct);
+        var doc = await RequireDocumentAsync(r, group, name, issuedOn, ct);
         var now = clock.GetUtcNow();
         var d = new RequestDocument
         {
@@ -400,7 +407,7 @@ public sealed class DataSubjectRequests(
         if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "document-uploaded", entries);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
-        return new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, false);
+        return new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, false, doc.Name.En);
     }
 
     /// <summary>Staff saw the original on paper (a letter, a visit): recorded as checked, nothing stored.</summary>
@@ -408,7 +415,7 @@ public sealed class DataSubjectRequests(
     {
         var r = await GetAsync(id, ct);
         RequireOpen(r);
-        await RequireDocumentAsync(r, group, name, issuedOn, ct);
+        var doc = await RequireDocumentAsync(r, group, name, issuedOn, ct);
         var now = clock.GetUtcNow();
         var d = new RequestDocument
         {
@@ -421,7 +428,7 @@ public sealed class DataSubjectRequests(
         if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "document-checked", entries);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
-        return new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, null, 0, d.AddedAt, false);
+        return new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, null, 0, d.AddedAt, false, doc.Name.En);
     }
 
     /// <summary>Staff ask the person for the missing documents: the clock pauses until they arrive.</summary>

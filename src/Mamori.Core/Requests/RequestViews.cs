@@ -39,8 +39,9 @@ public sealed record MissingDocument(DocumentGroup Group, string Name, string? N
         IsoPeriod.TryParse(MaxAge, out var age) ? Policy.Rendering.NoticePhrases.IssuedWithin(age, lang) : MaxAge;
 }
 
+/// <summary>A document held for a request; <paramref name="NameEn"/> the policy's English name for it (null when the policy gives none).</summary>
 public sealed record DocumentView(Guid Id, DocumentGroup Group, string Name, DocumentSource Source, DateOnly? IssuedOn, string? ContentType, long Size,
-    DateTimeOffset AddedAt, bool Destroyed);
+    DateTimeOffset AddedAt, bool Destroyed, string? NameEn = null);
 
 public sealed record TransitionView(RequestStatus From, RequestStatus To, DateTimeOffset At, string? Reason);
 

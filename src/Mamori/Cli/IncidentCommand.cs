@@ -195,7 +195,7 @@ public static class IncidentCommand
             return;
         }
         await o.WriteLineAsync($"Reportable{(result.Suspected ? " (suspected)" : "")}. Notify the persons affected.");
-        foreach (var x in result.ReasonInfos) await o.WriteLineAsync($"  {x.Letter} {x.Code}: {x.NameEn}");
+        foreach (var x in result.ReasonInfos) await o.WriteLineAsync($"  {x.Letter} {x.Code}: {x.NameEn} ({x.LawReferenceEn})");
         var d = result.Deadlines!;
         await o.WriteLineAsync($"  Preliminary report (速報): warn {d.PreliminaryWarn:yyyy-MM-dd}, due {d.PreliminaryDue:yyyy-MM-dd}");
         await o.WriteLineAsync($"  Final report (確報, {d.FinalPeriodDays} days): due {d.FinalDue:yyyy-MM-dd}{(d.FinalRolled ? $" (rolled from {d.FinalDueUnrolled:yyyy-MM-dd})" : "")}");

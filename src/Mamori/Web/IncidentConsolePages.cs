@@ -420,7 +420,7 @@ public static class IncidentConsolePages
 
         Html reasons = d.Reasons.Count == 0 ? H.F($"<p>{T(http, "報告対象となる事由はありません。", "No reportable ground applies.")}</p>") : H.F($"""
             <table><caption>{T(http, "報告対象となる事由", "Grounds")}</caption><thead><tr><th scope="col">{T(http, "区分", "Case")}</th><th scope="col">{T(http, "事由", "Ground")}</th><th scope="col">{T(http, "根拠", "Law")}</th></tr></thead>
-            <tbody>{d.ReasonInfos.Select(r => H.F($"<tr><td>{r.Letter}</td><td>{T(http, r.NameJa, r.NameEn)}</td><td>{r.LawReference}</td></tr>"))}</tbody></table>
+            <tbody>{d.ReasonInfos.Select(r => H.F($"<tr><td>{r.Letter}</td><td>{T(http, r.NameJa, r.NameEn)}</td><td>{T(http, r.LawReference, r.LawReferenceEn)}</td></tr>"))}</tbody></table>
             """);
         Html exemption = d.Exemption is null ? default : H.F($"""
             <p class="notice">{T(http, "高度な暗号化により報告対象外（規則7条1号括弧書き）。除外された事由", "Exempt: advanced encryption with the key safe (Rules 7(i)). Grounds set aside")}: {string.Join(T(http, "、", "; "), d.SetAside.Select(IncidentTriage.Describe).Select(r => $"{r.Letter} {T(http, r.NameJa, r.NameEn)}"))}</p>

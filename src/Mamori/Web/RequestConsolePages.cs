@@ -347,8 +347,11 @@ public static class RequestConsolePages
     /// <summary>An uploaded file is a link for staff who handle requests (they must see it to check it); paper checks and destroyed files are plain text.</summary>
     private static Html DocumentName(HttpContext http, RequestView v, DocumentView d) =>
         d.Source == DocumentSource.Upload && !d.Destroyed && Can(http, Permission.HandleRequests)
-            ? H.F($"""<a href="/console/requests/{v.Id}/documents/{d.Id}" target="_blank" rel="noopener">{d.Name}</a>""")
-            : H.F($"{d.Name}");
+            ? H.F($"""<a href="/console/requests/{v.Id}/documents/{d.Id}" target="_blank" rel="noopener">{Name(http, d)}</a>""")
+            : H.F($"{Name(http, d)}");
+
+    /// <summary>A document by the policy's name for it in the page's language (recorded in Japanese).</summary>
+    private static string Name(HttpContext http, DocumentView d) => T(http, d.Name, d.NameEn ?? d.Name);
 
     private static string GroupName(HttpContext http, DocumentGroup g) => g switch
     {
@@ -396,7 +399,7 @@ public static class RequestConsolePages
         var en = Lang(http) == "en";
         string Group(DocumentGroup g) => GroupName(http, g);
         var held = v.Documents.Where(d => !d.Destroyed).Select(d => H.F($"""
-            <li class="done"><span aria-hidden="true">☑</span> {d.Name} <span class="muted">({Group(d.Group)}{(d.IssuedOn is { } i ? ", " + T(http, "発行日 ", "issued ") + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")})</span></li>
+            <li class="done"><span aria-hidden="true">☑</span> {Name(http, d)} <span class="muted">({Group(d.Group)}{(d.IssuedOn is { } i ? ", " + T(http, "発行日 ", "issued ") + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")})</span></li>
             """));
         var n = 0;
         var lang = en ? NoticeLanguage.En : NoticeLanguage.Ja;

@@ -290,6 +290,33 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         (await s.GetStringAsync($"/console/requests/{request}?lang=en")).ShouldContain("(checking started by staff)");
     }
 
+    // Regression (L9): the English request page listed documents by their Japanese names (「住民票の写し (Identity, checked by staff…)」,
+    // 「Missing: 運転免許証の写し、…」) although the policy names them in English.
+    [Fact]
+    public async Task RequestPage_English_DocumentsByThePolicysEnglishNames()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await RequesterHeldAsync(app, tenant);
+        var (request, _) = await RequestAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        var page = $"/console/requests/{request}";
+        (await s.PostAsync(page, page + "/action", [F("action", "checked"), F("group", "Identity"), F("document", "住民票の写し"), F("confirm", "yes"), F("issuedOn", "2026-11-20")]))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var en = await s.GetStringAsync(page + "?lang=en");
+        en.ShouldContain("<li>Copy of the residence certificate (juminhyo) (Identity, checked by staff, 2026-11-20)</li>");
+        en.ShouldContain("<p>Missing: Copy of driving licence, Copy of passport, Copy of health insurance card, Copy of pension book, Copy of residence card</p>");
+        en.ShouldContain("""<span aria-hidden="true">☑</span> Copy of the residence certificate (juminhyo) <span class="muted">""");
+        en.ShouldNotContain("住民票の写し (");
+        en.ShouldNotContain("運転免許証の写し、");
+        // The form still posts the recorded (Japanese) name; the label is English.
+        en.ShouldContain("""name="document" value="運転免許証の写し">""");
+        var ja = await s.GetStringAsync(page + "?lang=ja");
+        ja.ShouldContain("<li>住民票の写し (本人確認, 職員が確認, 2026-11-20)</li>");
+        ja.ShouldContain("<p>不足: 運転免許証の写し、旅券（パスポート）の写し、");
+    }
+
     // Regression: the page said only 「操作できませんでした (MAMORI-9001). docs/errors.md を参照してください。」
     [Fact]
     public async Task AccessReviewStart_NotTheDepartmentsReviewer_ReasonInJapanese()

@@ -158,6 +158,25 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         (await english.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Persons established is a whole number. (MAMORI-6000)");
     }
 
+    // Regression (L9): the English page's Grounds table had a "Law" column in Japanese (「個人情報保護法26条1項, 施行規則7条3号」).
+    [Fact]
+    public async Task IncidentPage_English_GroundsCiteTheLawInEnglish()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var id = await IncidentAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var en = await s.GetStringAsync($"/console/incidents/{id}?lang=en");
+        en.ShouldContain("<tr><td>(c)</td><td>A possible act with an improper purpose, e.g. unauthorized access or theft</td><td>APPI Art. 26(1), Rules Art. 7(iii)</td></tr>");
+        en.ShouldContain("<tr><td>(d)</td><td>More than 1,000 persons affected</td><td>APPI Art. 26(1), Rules Art. 7(iv)</td></tr>");
+        en.ShouldNotContain("施行規則");
+        var ja = await s.GetStringAsync($"/console/incidents/{id}?lang=ja");
+        ja.ShouldContain("<td>個人情報保護法26条1項, 施行規則7条4号</td>");
+        // The API gives both citations.
+        var api = await (await app.SignedInAsync(tenant, Roles.PrivacyOfficer)).GetStringAsync($"/api/incidents/{id}", Ct);
+        api.ShouldContain("\"lawReferenceEn\":\"APPI Art. 26(1), Rules Art. 7(iv)\"");
+    }
+
     [Fact]
     public async Task FinalReportDraft_ItemsMissing_ListedByReportItemNamesNotKeys()
     {
