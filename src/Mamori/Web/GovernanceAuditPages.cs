@@ -233,6 +233,9 @@ public static class GovernanceAuditPages
         return id => declared.GetValueOrDefault(id) ?? profiles.GetValueOrDefault(id);
     }
 
+    /// <summary>An entrustee by its name with the id beside it (the id is what the registry and the API take); an unnamed one by its id.</summary>
+    private static string RecipientLabel(Func<string, string?> names, string id) => names(id) is { } n && n != id ? $"{n} ({id})" : id;
+
     private static async Task<Html> IndexAsync(HttpContext http, MamoriException? error)
     {
         var sp = http.RequestServices;
@@ -242,8 +245,7 @@ public static class GovernanceAuditPages
         var findings = await audits.ListFindingsAsync(true, null, ct);
         var entrustees = await sp.GetRequiredService<GovernanceEvidence>().EntrusteeIdsAsync(ct);
         var recipientName = await RecipientNamesAsync(http);
-        // An entrustee by its name with the id beside it (the id is what the registry and the API take); an unnamed one by its id.
-        string RecipientLabel(string id) => recipientName(id) is { } n && n != id ? $"{n} ({id})" : id;
+        string RecipientLabel(string id) => GovernanceAuditPages.RecipientLabel(recipientName, id);
         var rows = plans.Select(p => H.F($"""
             <tr class="{StateClass(p.State)}"><td><a href="{Base}/plans/{p.Plan.Id}">{p.Plan.Title}</a></td>
             <td>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先", "Entrustee") + ": " + (p.Plan.RecipientId is { } rid ? RecipientLabel(rid) : "—") : T(http, "内部", "Internal"))}</td>
@@ -299,6 +301,7 @@ public static class GovernanceAuditPages
         var ct = http.RequestAborted;
         var p = await audits.GetPlanAsync(id, ct);
         var runs = await audits.RunsOfAsync(id, ct);
+        var recipientName = await RecipientNamesAsync(http);
         var runRows = runs.Select(r => H.F($"""
             <tr><td><a href="{Base}/runs/{r.Id}">{r.StartedOn:yyyy-MM-dd}</a></td><td>{r.ScheduledOn:yyyy-MM-dd}</td>
             <td>{(r.CompletedOn is { } c ? c.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : T(http, "実施中", "In progress"))}</td></tr>
@@ -313,7 +316,7 @@ public static class GovernanceAuditPages
             {SubNav(http)}
             {FormErrors.Block(http, error)}
             <dl>
-            <dt>{T(http, "種類", "Kind")}</dt><dd>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先監査", "Entrustee audit") + ": " + p.Plan.RecipientId : T(http, "内部監査", "Internal audit"))}</dd>
+            <dt>{T(http, "種類", "Kind")}</dt><dd>{(p.Plan.Kind == AuditPlanKind.Entrustee ? T(http, "委託先監査", "Entrustee audit") + ": " + (p.Plan.RecipientId is { } rid ? RecipientLabel(recipientName, rid) : "—") : T(http, "内部監査", "Internal audit"))}</dd>
             <dt>{T(http, "範囲", "Scope")}</dt><dd>{p.Plan.Scope}</dd>
             <dt>{T(http, "監査責任者", "Auditor")}</dt><dd>{p.Plan.Auditor}</dd>
             <dt>{T(http, "頻度", "Frequency")}</dt><dd>{FrequencyName(http, p.Plan.Frequency)}</dd>
@@ -395,6 +398,9 @@ public static class GovernanceAuditPages
         var audits = http.RequestServices.GetRequiredService<InternalAuditing>();
         var v = await audits.GetFindingAsync(id, http.RequestAborted);
         var f = v.Finding;
+        // The audit by its plan's title and the entrustee by its name, not by their ids.
+        var planTitle = f.PlanId is { } planId ? (await audits.GetPlanAsync(planId, http.RequestAborted)).Plan.Title : null;
+        var recipientName = await RecipientNamesAsync(http);
         var manage = f.Status == FindingStatus.Open && Can(http, Permission.ManageInternalAudits);
         string? Action(string field, string? current = null) => Typed(http, $"/console/governance/findings/{id}/actions", field, current);
         var rows = v.Actions.Select(a => H.F($"""
@@ -432,8 +438,8 @@ public static class GovernanceAuditPages
             <dt>{T(http, "登録日", "Raised")}</dt><dd>{f.RaisedOn:yyyy-MM-dd}</dd>
             <dt>{T(http, "期限", "Due")}</dt><dd class="{(v.Overdue ? "error" : "")}">{f.DueOn:yyyy-MM-dd}{(v.Overdue ? " " + T(http, "（期限超過）", "(overdue)") : "")}</dd>
             <dt>{T(http, "状態", "Status")}</dt><dd>{(f.Status == FindingStatus.Open ? T(http, "未完了", "Open") : T(http, "完了", "Closed") + " " + f.ClosedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}</dd>
-            {(f.RunId is { } run ? H.F($"<dt>{T(http, "監査", "Audit")}</dt><dd><a href=\"{Base}/runs/{run}\">{run.ToString()[..8]}</a></dd>") : default)}
-            {(f.RecipientId is { } r ? H.F($"<dt>{T(http, "委託先", "Entrustee")}</dt><dd><a href=\"/console/governance/entrustees/{r}\">{r}</a></dd>") : default)}
+            {(f.RunId is { } run ? H.F($"<dt>{T(http, "監査", "Audit")}</dt><dd><a href=\"{Base}/runs/{run}\">{planTitle ?? run.ToString()}</a></dd>") : default)}
+            {(f.RecipientId is { } r ? H.F($"<dt>{T(http, "委託先", "Entrustee")}</dt><dd><a href=\"/console/governance/entrustees/{r}\">{RecipientLabel(recipientName, r)}</a></dd>") : default)}
             {(f.ClosureNote is { } n ? H.F($"<dt>{T(http, "有効性の確認", "Effectiveness check")}</dt><dd>{n}</dd>") : default)}
             </dl>
             <h2>{T(http, "是正処置", "Corrective actions")}</h2>

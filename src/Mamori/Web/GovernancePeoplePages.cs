@@ -118,6 +118,16 @@ public static class GovernancePeoplePages
         {FormErrors.Block(http, error)}
         """);
 
+    /// <summary>Why a review line needs attention (<see cref="AccessReviewFlags"/>), as the reviewer reads it.</summary>
+    private static string FlagName(HttpContext http, string flag) => flag switch
+    {
+        AccessReviewFlags.Unused => T(http, "期間中の使用なし", "unused in the period"),
+        AccessReviewFlags.KeyOld => T(http, "発行から長期間経過したキー", "key older than the limit"),
+        AccessReviewFlags.LiveSession => T(http, "有効なセッションが残っている", "live session left"),
+        AccessReviewFlags.LiveKey => T(http, "有効な API キーが残っている", "live API key left"),
+        _ => flag,
+    };
+
     private static Html StateBadge(HttpContext http, DueState s) => s switch
     {
         DueState.Overdue => H.F($"""<span class="error">{T(http, "期限超過", "Overdue")}</span>"""),
@@ -152,18 +162,22 @@ public static class GovernancePeoplePages
         var canManage = Can(http, Permission.ManageOrganisation);
         var roleLabels = await RoleLabelsAsync(http);
         var en = Lang(http) == "en";
+        // A department by its name with its id beside it, as the table of departments shows both; an id no longer known as recorded.
+        var deptNames = view.Departments.ToDictionary(d => d.Id, d => en ? d.NameEn : d.NameJa, StringComparer.Ordinal);
+        Html Dept(string? id) => id is null ? H.F($"—")
+            : deptNames.GetValueOrDefault(id) is { Length: > 0 } n && n != id ? H.F($"""{n} <code class="muted">{id}</code>""") : H.F($"<code>{id}</code>");
         var depts = view.Departments.Select(d => H.F($"""
             <tr><td><code>{d.Id}</code></td><td>{(en ? d.NameEn : d.NameJa)}{(d.InPolicy ? default : H.F($" <span class=\"muted\">({T(http, "ポリシー外", "not in policy")})</span>"))}</td>
             <td>{(en ? d.ManagerTitleEn : d.ManagerTitleJa) ?? "—"}</td><td>{d.ManagerEmail ?? "—"}</td><td class="num">{d.Staff.Count:N0}</td>
             <td>{d.ReviewEveryMonths}{T(http, "か月ごと", " months")}</td><td>{d.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, d.ReviewState)}</td></tr>
             """));
         var staff = view.Staff.Select(s => H.F($"""
-            <tr><td>{s.Email}</td><td>{roleLabels.Names(s.Roles)}</td><td>{s.DepartmentId ?? "—"}</td><td>{s.Title ?? ""}</td>
+            <tr><td>{s.Email}</td><td>{roleLabels.Names(s.Roles)}</td><td>{Dept(s.DepartmentId)}</td><td>{s.Title ?? ""}</td>
             <td>{(s.Disabled ? H.F($"<span class=\"error\">{T(http, "無効（退職等）", "Disabled (leaver)")}</span> {Jst(s.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td></tr>
             """));
         var resp = view.Responsibilities.Select(r => H.F($"""
             <tr><td>{(r.Kind == ResponsibilityKind.Category ? T(http, "データ項目", "Category") : T(http, "利用目的", "Purpose"))}</td><td><code>{r.ItemId}</code> {(en ? r.NameEn : r.NameJa)}</td>
-            <td>{r.DepartmentId ?? "—"}</td><td>{(r.UserId is { } u ? emails.GetValueOrDefault(u) : null) ?? "—"}</td></tr>
+            <td>{Dept(r.DepartmentId)}</td><td>{(r.UserId is { } u ? emails.GetValueOrDefault(u) : null) ?? "—"}</td></tr>
             """));
         Html forms = default;
         if (canManage)
@@ -172,7 +186,7 @@ public static class GovernancePeoplePages
             string? Typed(string form, string field, string? current = null) => Pages.Typed(http, $"{Base}/organisation/{form}", field, current);
             Guid? TypedUser(string form, Guid? current) => Posted(http, $"{Base}/organisation/{form}") is { } f ? Guid.TryParse(f["userId"], out var u) ? u : null : current;
             Html Selected(bool on) => on ? Html.Raw(" selected") : default;
-            Html DeptOptions(string? selected) => Html.Join(view.Departments.Select(d => H.F($"""<option value="{d.Id}"{Selected(d.Id == selected)}>{d.Id} — {(en ? d.NameEn : d.NameJa)}</option>""")));
+            Html DeptOptions(string? selected) => Html.Join(view.Departments.Select(d => H.F($"""<option value="{d.Id}"{Selected(d.Id == selected)}>{(en ? d.NameEn : d.NameJa)} ({d.Id})</option>""")));
             // An item by its name as the table above shows it, with the id beside (an option holds text only).
             string ItemLabel(ResponsibilityView r) => (en ? r.NameEn : r.NameJa) is { Length: > 0 } n && n != r.ItemId ? $"{n} ({r.ItemId})" : r.ItemId;
             string ItemValue(ResponsibilityView r) => $"{(r.Kind == ResponsibilityKind.Category ? "category" : "purpose")}:{r.ItemId}";
@@ -286,7 +300,7 @@ public static class GovernancePeoplePages
         var rows = detail.Lines.Select(l => H.F($"""
             <tr><td>{emails.GetValueOrDefault(l.UserId) ?? l.UserId.ToString()}</td><td>{Kind(l)}</td><td>{Jst(l.LastUsedAt)}</td>
             <td>{categories(l.UnmaskedCategories)}</td><td class="num">{l.UnmaskEvents:N0}</td>
-            <td>{(l.Flags.Count == 0 ? H.F($"—") : H.F($"""<span class="error">{string.Join(", ", l.Flags)}</span>"""))}</td><td>{Decision(l)}</td></tr>
+            <td>{(l.Flags.Count == 0 ? H.F($"—") : H.F($"""<span class="error">{string.Join(T(http, "、", ", "), l.Flags.Select(f => FlagName(http, f)))}</span>"""))}</td><td>{Decision(l)}</td></tr>
             """));
         Html complete = open
             ? H.F($"""<form method="post" action="{Base}/access-reviews/{r.Id}/complete">{AntiforgeryField(http)}<button type="submit">{T(http, "棚卸しを完了する", "Complete the review")}</button></form>""")

@@ -187,8 +187,8 @@ public static class Pages
 
     /// <summary>
     /// Staff-facing names for actors recorded as <c>User:id</c> or <c>ApiKey:id</c>: the user's sign-in address or the
-    /// key's name, read in the caller's tenant; the system actor as 「システム」 on Japanese pages. Anything else (a removed user) keeps its
-    /// recorded form.
+    /// key's name, read in the caller's tenant; the system actor as 「システム」, an anonymous one as 「匿名（本人・外部）」 and a data
+    /// subject as 「本人」 on Japanese pages. Anything else (a removed user) keeps its recorded form.
     /// </summary>
     public static async Task<Func<string, string>> ActorNamesAsync(HttpContext http, IEnumerable<string> actors)
     {
@@ -196,14 +196,20 @@ public static class Pages
         var userIds = ids.Where(p => p[0] == nameof(Audit.ActorKind.User)).Select(p => Guid.Parse(p[1])).Distinct().ToList();
         var keyIds = ids.Where(p => p[0] == nameof(Audit.ActorKind.ApiKey)).Select(p => Guid.Parse(p[1])).Distinct().ToList();
         var db = http.RequestServices.GetRequiredService<Data.MamoriDbContext>();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal) { [Audit.Actor.System.ToString()] = T(http, "システム", "System") };
+        var names = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Audit.Actor.System.ToString()] = T(http, "システム", "System"),
+            // Someone not signed in: a person on the public pages (a request, an opt-out, a cookie choice) or any visitor.
+            [Audit.Actor.Anonymous.ToString()] = T(http, "匿名（本人・外部）", "Anonymous (person or visitor)"),
+        };
         if (userIds.Count > 0)
             foreach (var u in await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(http.RequestAborted))
                 names[Audit.Actor.User(u.Id).ToString()] = u.Email;
         if (keyIds.Count > 0)
             foreach (var k in await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id)).Select(k => new { k.Id, k.Name }).ToListAsync(http.RequestAborted))
                 names[Audit.Actor.Key(k.Id).ToString()] = T(http, "APIキー ", "API key ") + k.Name;
-        return a => names.GetValueOrDefault(a, a);
+        // The person acting through their private link (status page, cookie settings), recorded with the request's or their own id.
+        return a => names.GetValueOrDefault(a) ?? (a.StartsWith(nameof(Audit.ActorKind.DataSubject) + ":", StringComparison.Ordinal) ? T(http, "本人", "The person") : a);
     }
 
     /// <summary>People see Japan time.</summary>

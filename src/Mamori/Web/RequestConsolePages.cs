@@ -331,7 +331,7 @@ public static class RequestConsolePages
               <dt>{T(http, "本人確認", "Verification")}</dt><dd>{Verification(http, v.Verification)}</dd>
               <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
               <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
-              <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)} {v.RefusalReason}</dd>
+              <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)}{(RefusalReasons.Find(v.RefusalReason) is { } refusal ? T(http, $"（{refusal.LawJa}）", $" ({refusal.Law})") : "")}</dd>
             </dl>
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>

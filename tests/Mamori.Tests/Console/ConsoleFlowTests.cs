@@ -317,6 +317,64 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         ja.ShouldContain("<p>不足: 運転免許証の写し、旅券（パスポート）の写し、");
     }
 
+    // Regression: governance pages showed ids where names exist: the organisation page's department columns (「isp」), a finding's
+    // entrustee (「payment-agent」) and audit (「01a24d50」), an entrustee plan's entrustee; the audit log showed 「Anonymous」.
+    [Fact]
+    public async Task GovernanceAndAuditPages_IdsWithNames_ShownByName()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var staff = await app.UserAsync(tenant, Roles.Operator);
+        var (_, run, finding) = await GovernanceAuditAsync(app, tenant);
+        var (entrusteeFinding, entrusteePlan) = await app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            var organisation = sp.GetRequiredService<Mamori.Governance.Organisation.Organisation>();
+            await organisation.AssignAsync(staff.Id, "isp", null, Actor.System, Ct);
+            await organisation.SetResponsibilityAsync(Mamori.Governance.Organisation.ResponsibilityKind.Category, "email", "isp", null, Actor.System, Ct);
+            var audits = sp.GetRequiredService<Mamori.Governance.InternalAudits.InternalAuditing>();
+            var f = await audits.RaiseFindingAsync(new Mamori.Governance.InternalAudits.FindingInput("再委託先の一覧が古い",
+                Mamori.Governance.InternalAudits.FindingSeverity.Minor, "購買部", audits.Today.AddDays(30), RecipientId: "payment-agent"), Actor.System, Ct);
+            var p = await audits.CreatePlanAsync(new Mamori.Governance.InternalAudits.AuditPlanInput("決済代行の監査", "委託業務", "監査室", audits.Today,
+                Mamori.Governance.InternalAudits.AuditFrequency.Annual, Mamori.Governance.InternalAudits.AuditPlanKind.Entrustee, "payment-agent"), Actor.System, Ct);
+            return (f.Id, p.Id);
+        });
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        var org = await s.GetStringAsync("/console/governance/organisation");
+        org.ShouldContain($"""<tr><td>{staff.Email}</td><td>担当者</td><td>ISP事業部 <code class="muted">isp</code></td>""");
+        org.ShouldContain("""<td>ISP事業部 <code class="muted">isp</code></td><td>—</td></tr>"""); // the responsibility for email
+        org.ShouldContain(""">ISP事業部 (isp)</option>""");
+        org.ShouldNotContain("<td>isp</td>");
+
+        var entrustee = await s.GetStringAsync($"/console/governance/findings/{entrusteeFinding}");
+        entrustee.ShouldContain("""<a href="/console/governance/entrustees/payment-agent">さくら決済サービス株式会社（決済代行） (payment-agent)</a>""");
+        var ofRun = await s.GetStringAsync($"/console/governance/findings/{finding}");
+        ofRun.ShouldContain($"""<a href="/console/governance/audits/runs/{run}">年次内部監査</a>""");
+        (await s.GetStringAsync($"/console/governance/audits/plans/{entrusteePlan}")).ShouldContain("委託先監査 (S-64): さくら決済サービス株式会社（決済代行） (payment-agent)");
+
+        (await Anonymous(app).PostAsync("/login", "/login", [F("email", "nobody@test.example"), F("password", "Wrong passphrase 1234")])).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var auditor = await SessionAsync(app, tenant, Roles.Auditor);
+        (await auditor.GetStringAsync("/console/audit?code=LoginFailed")).ShouldContain("""<td>匿名（本人・外部）<br><code class="muted">Anonymous</code></td>""");
+        (await auditor.GetStringAsync("/console/audit?code=LoginFailed&lang=en")).ShouldContain("""<td>Anonymous (person or visitor)<br><code class="muted">Anonymous</code></td>""");
+    }
+
+    // Regression: a refused request's outcome showed the reason's code (「お断り harm-to-person」).
+    [Fact]
+    public async Task RequestPage_Refused_OutcomeCitesTheArticle()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await RequesterHeldAsync(app, tenant);
+        var (request, _) = await RequestAsync(app, tenant);
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        (await s.PostAsync($"/console/requests/{request}", $"/console/requests/{request}/action", [F("action", "refuse"), F("reason", "harm-to-person")]))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = await s.GetStringAsync($"/console/requests/{request}");
+        page.ShouldContain("<dd>お断り（個人情報保護法第33条第2項第1号）</dd>");
+        page.ShouldNotContain("harm-to-person</dd>");
+        (await s.GetStringAsync($"/console/requests/{request}?lang=en")).ShouldContain("<dd>refused (Art.33(2)(i))</dd>");
+    }
+
     // Regression: the page said only 「操作できませんでした (MAMORI-9001). docs/errors.md を参照してください。」
     [Fact]
     public async Task AccessReviewStart_NotTheDepartmentsReviewer_ReasonInJapanese()

@@ -403,6 +403,9 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         var lines = await app.InTenantAsync(tenant, (_, db) => db.Set<AccessReviewLine>().AsNoTracking().ToListAsync(Ct));
         lines.Count.ShouldBe(3); // staff: operator, auditor; manager: operator
         foreach (var l in lines) html.ShouldContain($"/lines/{l.Id}");
+        // Flags by name (they showed as 「unused」).
+        html.ShouldContain("期間中の使用なし");
+        html.ShouldNotContain(">unused");
         foreach (var l in lines)
             (await m.PostAsync(reviewPage, $"{reviewPage}/lines/{l.Id}", [F("decision", l.Item == Roles.Auditor ? "revoked" : "confirmed")]))
                 .Headers.Location!.ToString().ShouldBe(reviewPage + "?done=saved");
