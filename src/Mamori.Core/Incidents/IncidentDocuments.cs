@@ -13,12 +13,12 @@ public enum ReportKind
 /// <summary>The business that reports: name, address, representative and inquiry desk from the published policy.</summary>
 public sealed record ReportingBusiness(string Name, string? Address = null, string? Representative = null, string? Contact = null)
 {
-    /// <summary>The policy's data categories (the company's and its services') by their Japanese names, so the documents name items as the policy does.</summary>
+    /// <summary>The policy's data categories, so the documents name items as the policy does.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyDictionary<string, string> CategoryNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public Policy.PolicyCategories Categories { get; init; } = Policy.PolicyCategories.Of(null);
 
-    /// <summary>A category's Japanese name; an id the policy does not declare (typed on the incident) as written.</summary>
-    public string CategoryName(string id) => CategoryNames.GetValueOrDefault(id) ?? id;
+    /// <summary>A category's Japanese name; an id the policy does not declare (recorded before a policy change) as written.</summary>
+    public string CategoryName(string id) => Categories.Name(id, Policy.NoticeLanguage.Ja);
 
     /// <summary>From the policy in force (company section and 苦情・お問合せ窓口); the tenant's name when the policy names no company.</summary>
     public static ReportingBusiness FromPolicy(Policy.PolicyModel? model, string tenantName)
@@ -34,8 +34,7 @@ public sealed record ReportingBusiness(string Name, string? Address = null, stri
         }
         return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), contact)
         {
-            CategoryNames = model is null ? new Dictionary<string, string>(StringComparer.Ordinal)
-                : Governance.Organisation.Organisation.Categories(model).ToDictionary(c => c.Id, c => c.Name.Ja, StringComparer.Ordinal),
+            Categories = Policy.PolicyCategories.Of(model),
         };
     }
 }

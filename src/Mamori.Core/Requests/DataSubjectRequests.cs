@@ -755,8 +755,8 @@ public sealed class DataSubjectRequests(
                         var certificate = await subjects.EraseAsync(subjectId, "data-subject-request", actor, ct);
                         var destroyed = certificate.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries);
                         // Items by their names in the policy, the end of a legal hold as a day in Japan time (the person's calendar).
-                        items.Add("消去：" + (destroyed.Length == 0 ? "なし" : HeldCategories.Names(destroyed, current.Model, NoticeLanguage.Ja)));
-                        itemsEn.Add("Erased: " + (destroyed.Length == 0 ? "none" : HeldCategories.Names(destroyed, current.Model, NoticeLanguage.En)));
+                        items.Add("消去：" + (destroyed.Length == 0 ? "なし" : PolicyCategories.Of(current.Model).Names(destroyed, NoticeLanguage.Ja)));
+                        itemsEn.Add("Erased: " + (destroyed.Length == 0 ? "none" : PolicyCategories.Of(current.Model).Names(destroyed, NoticeLanguage.En)));
                         if (HeldCategories.Text(certificate, current.Model, NoticeLanguage.Ja) is { } kept)
                         {
                             items.Add("法令により保存を続ける項目（保存期間の満了後に消去します）：" + kept);

@@ -181,7 +181,7 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
         var destroyed = c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries);
         LocalizedText? Localized(Func<NoticeLanguage, string?> text) => text(NoticeLanguage.Ja) is { } ja ? new LocalizedText(ja, text(NoticeLanguage.En)) : null;
         return new PackageDestruction(c.DestroyedAt, c.Kind.ToString(), destroyed, c.Kept,
-            Localized(lang => destroyed.Length == 0 ? null : HeldCategories.Names(destroyed, model, lang)),
+            Localized(lang => destroyed.Length == 0 ? null : PolicyCategories.Of(model).Names(destroyed, lang)),
             Localized(lang => HeldCategories.Text(c, model, lang)), HeldCategories.Of(c));
     }
 

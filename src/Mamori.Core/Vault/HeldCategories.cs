@@ -50,18 +50,13 @@ public static partial class HeldCategories
     }
 
     /// <summary>Category ids by their names in the policy, in <paramref name="lang"/>; an id the policy does not declare as recorded.</summary>
-    public static string Names(IEnumerable<string> ids, PolicyModel? model, NoticeLanguage lang)
-    {
-        var names = model is null ? new Dictionary<string, LocalizedText>(StringComparer.Ordinal)
-            : Governance.Organisation.Organisation.Categories(model).ToDictionary(x => x.Id, x => x.Name, StringComparer.Ordinal);
-        return string.Join(lang == NoticeLanguage.Ja ? "、" : ", ", ids.Select(id => names.TryGetValue(id, out var n) ? n.Get(lang) : id));
-    }
+    public static string Names(IEnumerable<string> ids, PolicyModel? model, NoticeLanguage lang) => PolicyCategories.Of(model).Names(ids, lang);
 
     private static string Text(IEnumerable<(string Category, DateOnly? Day, string? Law)> items, PolicyModel? model, NoticeLanguage lang)
     {
         var groups = items.GroupBy(i => (i.Day, i.Law)).OrderBy(g => g.Key.Day ?? DateOnly.MaxValue).ThenBy(g => g.Key.Law, StringComparer.Ordinal).Select(g =>
         {
-            var names = Names(g.Select(i => i.Category).Distinct().Order(StringComparer.Ordinal), model, lang);
+            var names = PolicyCategories.Of(model).Names(g.Select(i => i.Category).Distinct().Order(StringComparer.Ordinal), lang);
             var law = g.Key.Law is { } l ? LawName(l, model, lang) : null;
             var until = g.Key.Day is { } d
                 ? (lang == NoticeLanguage.Ja ? $"{NoticePhrases.Date(d, lang)}まで保存" : $"kept until {NoticePhrases.Date(d, lang)}")

@@ -101,7 +101,7 @@ public static class AuditPages
     /// beside them (the ids are the record, and what an auditor compares with the policy file). The categories column
     /// also carries counts and channel names for some events; a token the policy does not declare keeps its recorded form.
     /// </summary>
-    private sealed class PolicyNames(Dictionary<string, string> purposes, Dictionary<string, string> categories, string separator, string masked)
+    private sealed class PolicyNames(Dictionary<string, string> purposes, PolicyCategories categories, NoticeLanguage lang, string masked)
     {
         public Html PurposeCell(string? id) =>
             id is not null && purposes.TryGetValue(id, out var name) ? H.F($"""{name}<br><code class="muted">{id}</code>""") : H.F($"{id}");
@@ -111,9 +111,9 @@ public static class AuditPages
             if (string.IsNullOrEmpty(recorded)) return default;
             // A field seen masked is recorded with a marker before its id (Decision.MaskedMarker).
             var ids = recorded.Split(',').Select(t => (Id: t.TrimStart(Decision.MaskedMarker), Masked: t.StartsWith(Decision.MaskedMarker))).ToList();
-            if (!ids.Any(t => categories.ContainsKey(t.Id))) return H.F($"{recorded}");
-            var shown = ids.Select(t => categories.TryGetValue(t.Id, out var name) ? (t.Masked ? name + masked : name) : (t.Masked ? Decision.MaskedMarker + t.Id : t.Id));
-            return H.F($"""{string.Join(separator, shown)}<br><code class="muted">{recorded}</code>""");
+            if (!ids.Any(t => categories.Declares(t.Id))) return H.F($"{recorded}");
+            var shown = ids.Select(t => categories.Declares(t.Id) ? categories.Name(t.Id, lang) + (t.Masked ? masked : "") : (t.Masked ? Decision.MaskedMarker + t.Id : t.Id));
+            return H.F($"""{string.Join(lang == NoticeLanguage.Ja ? "、" : ", ", shown)}<br><code class="muted">{recorded}</code>""");
         }
     }
 
@@ -121,10 +121,9 @@ public static class AuditPages
     {
         var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
         var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
-        Dictionary<string, string> Names(IEnumerable<(string Id, LocalizedText Name)> items) => items.ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
-        return policy is null
-            ? new PolicyNames(new(StringComparer.Ordinal), new(StringComparer.Ordinal), "、", "")
-            : new PolicyNames(Names(Organisation.Purposes(policy.Model)), Names(Organisation.Categories(policy.Model)), T(http, "、", ", "), T(http, "（マスク表示）", " (masked)"));
+        var purposes = policy is null ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : Organisation.Purposes(policy.Model).ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+        return new PolicyNames(purposes, PolicyCategories.Of(policy?.Model), lang, T(http, "（マスク表示）", " (masked)"));
     }
 
     private static string CodeName(HttpContext http, AuditCode code)

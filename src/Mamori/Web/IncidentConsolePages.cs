@@ -244,7 +244,7 @@ public static class IncidentConsolePages
     {
         var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
         var lang = Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
-        return policy is null ? [] : [.. Governance.Organisation.Organisation.Categories(policy.Model).Select(c => (c.Id, c.Name.Get(lang)))];
+        return [.. Policy.PolicyCategories.Of(policy?.Model).All.Select(c => (c.Id, c.Name.Get(lang)))];
     }
 
     // ------------------------------------------------------------------ names

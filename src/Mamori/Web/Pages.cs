@@ -180,9 +180,8 @@ public static class Pages
     {
         var policy = await http.RequestServices.GetRequiredService<Policy.PolicyStore>().CurrentAsync(http.RequestAborted);
         var lang = Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
-        var names = policy is null ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : Governance.Organisation.Organisation.Categories(policy.Model).ToDictionary(c => c.Id, c => c.Name.Get(lang), StringComparer.Ordinal);
-        return ids => string.Join(T(http, "、", ", "), ids.Select(id => names.GetValueOrDefault(id, id)));
+        var categories = Policy.PolicyCategories.Of(policy?.Model);
+        return ids => categories.Names(ids, lang);
     }
 
     /// <summary>

@@ -108,7 +108,8 @@ public static class RecordPages
     {
         private readonly Dictionary<string, string> _purposes = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _recipients = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _categories = new(StringComparer.Ordinal);
+        private PolicyCategories _categories = PolicyCategories.Of(null);
+        private NoticeLanguage _lang;
         private readonly Dictionary<string, string> _types = new(StringComparer.Ordinal);
         private HttpContext _http = null!;
 
@@ -118,7 +119,8 @@ public static class RecordPages
             if (model is null) return n;
             var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
             foreach (var p in model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes))) n._purposes.TryAdd(p.Id, p.Name.Get(lang));
-            foreach (var c in model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories))) n._categories.TryAdd(c.Id, c.Name.Get(lang));
+            n._categories = PolicyCategories.Of(model);
+            n._lang = lang;
             foreach (var t in model.SubjectTypes.Concat(model.Services.SelectMany(s => s.SubjectTypes))) n._types.TryAdd(t.Id, t.Name.Get(lang));
             foreach (var r in RecipientRegistry.Declared(model)) n._recipients.TryAdd(r.Id, r.Name.Get(lang));
             return n;
@@ -126,7 +128,7 @@ public static class RecordPages
 
         public string Recipient(string id, string fallback) => _recipients.GetValueOrDefault(id, fallback);
 
-        public string Category(string id) => _categories.GetValueOrDefault(id, id);
+        public string Category(string id) => _categories.Name(id, _lang);
 
         public string Type(string id) => _types.GetValueOrDefault(id, id);
 

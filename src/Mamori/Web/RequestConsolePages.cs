@@ -298,7 +298,7 @@ public static class RequestConsolePages
                     : H.F($"""<label for="note">{T(http, "本人への補足（任意）", "Note to the person (optional)")}</label><textarea id="note" name="note" rows="4" maxlength="10000">{TextareaValue(Typed("execute", "note"))}</textarea>"""))}
                 """), executeConfirm) : default)}
             {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
-                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}"{Selected(Typed("refuse", "reason") == x.Code)}>{T(http, x.LawJa.Replace("個人情報保護法", "法", StringComparison.Ordinal), x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
+                <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}"{Selected(Typed("refuse", "reason") == x.Code)}>{T(http, x.LawShortJa, x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
                 <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000">{TextareaValue(Typed("refuse", "note"))}</textarea>
                 """), T(http, "お断りの回答を本人に送り、請求を終了します。よろしいですか？", "Send the refusal to the person and close the request?"))}
             {Button("withdraw", "取下げを記録する", "Record withdrawal", confirm: T(http, "取下げを記録し、請求を終了します。よろしいですか？", "Record the withdrawal and close the request?"))}
@@ -331,7 +331,7 @@ public static class RequestConsolePages
               <dt>{T(http, "本人確認", "Verification")}</dt><dd>{Verification(http, v.Verification)}</dd>
               <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
               <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
-              <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)}{(RefusalReasons.Find(v.RefusalReason) is { } refusal ? T(http, $"（{refusal.LawJa}）", $" ({refusal.Law})") : "")}</dd>
+              <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)}{(RefusalReasons.Find(v.RefusalReason) is { } refusal ? T(http, $"（{refusal.LawShortJa}）", $" ({refusal.Law})") : "")}</dd>
             </dl>
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>

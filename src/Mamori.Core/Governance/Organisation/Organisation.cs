@@ -58,7 +58,7 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         var responsibilities = new List<ResponsibilityView>();
         if (model is not null)
         {
-            foreach (var (id, name) in Categories(model))
+            foreach (var (id, name) in PolicyCategories.Of(model).All)
             {
                 var r = saved.FirstOrDefault(x => x.Kind == ResponsibilityKind.Category && x.ItemId == id);
                 responsibilities.Add(new ResponsibilityView(ResponsibilityKind.Category, id, name.Ja, name.En ?? name.Ja, r?.DepartmentId, r?.UserId));
@@ -202,8 +202,8 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     public async Task SetResponsibilityAsync(ResponsibilityKind kind, string itemId, string departmentId, Guid? userId, Actor actor, CancellationToken ct = default)
     {
         var model = (await policies.RequireCurrentAsync(ct)).Model;
-        var known = kind == ResponsibilityKind.Category ? Categories(model).Select(c => c.Id) : Purposes(model).Select(p => p.Id);
-        if (!known.Contains(itemId, StringComparer.Ordinal))
+        var known = kind == ResponsibilityKind.Category ? PolicyCategories.Of(model).Declares(itemId) : Purposes(model).Any(p => p.Id == itemId);
+        if (!known)
             throw new MamoriException(ErrorCode.UnknownPolicyItem, $"The policy in force declares no {kind.ToString().ToLowerInvariant()} '{ErrorText.Id(itemId)}'.");
         await DepartmentAsync(departmentId, ct);
         if (userId is { } u) await ActiveUserAsync(u, ct);
@@ -226,11 +226,6 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         if (user.Disabled) throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A disabled user cannot be given a governance duty.") { Reason = "disabled-user" };
         return user;
     }
-
-    /// <summary>Every data category of the company and its services, once each.</summary>
-    public static IEnumerable<(string Id, LocalizedText Name)> Categories(PolicyModel model) =>
-        model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories))
-            .GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => (g.Key, g.First().Name));
 
     public static IEnumerable<(string Id, LocalizedText Name)> Purposes(PolicyModel model) =>
         model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes))
