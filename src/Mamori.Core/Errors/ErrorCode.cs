@@ -172,6 +172,7 @@ public enum ErrorCode
     IncidentInvalidDocument = 6008,
     IncidentClosed = 6009,
     IncidentInvalidStatus = 6010,
+    IncidentUnknownCategory = 6011,
 
     // 6050-6099 incidents: exports, notices, PDF
     IncidentPdfUnavailable = 6050,

@@ -53,7 +53,7 @@ public sealed record IncidentView(Incident Incident, Reportability Decision, Dea
 /// Opens incidents, records fact changes (the decision is recomputed each time), timeline entries,
 /// status changes and blast-radius results. Each change and its audit event commit together.
 /// </summary>
-public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimeProvider clock, IOptions<IncidentSettings> options)
+public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimeProvider clock, IOptions<IncidentSettings> options, Policy.PolicyStore policies)
 {
     private const int MaxCategories = 100;
     private IncidentSettings Settings => options.Value;
@@ -64,7 +64,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     {
         var now = clock.GetUtcNow();
         var incident = new Incident { Id = Guid.CreateVersion7(now), Title = "", Status = IncidentStatus.Open, CreatedAt = now };
-        Apply(incident, input, now);
+        Apply(incident, input, now, await DeclaredAsync(ct));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Incidents.Add(incident);
         db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.Opened(incident), now));
@@ -108,7 +108,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         if (incident.Status == IncidentStatus.Closed) throw new MamoriException(ErrorCode.IncidentClosed, "The incident is closed; reopen it before changing its facts.", 409);
         var before = (incident.Reportable, Reasons: string.Join(',', incident.Reasons), incident.FinalDue);
         var now = clock.GetUtcNow();
-        Apply(incident, input, now);
+        Apply(incident, input, now, await DeclaredAsync(ct));
         var changed = before != (incident.Reportable, string.Join(',', incident.Reasons), incident.FinalDue);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.FactsChanged(incident, changed), now));
@@ -277,7 +277,11 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
 
     public Reportability Decide(IncidentFacts facts) => IncidentTriage.Assess(facts, Settings);
 
-    private void Apply(Incident incident, IncidentInput input, DateTimeOffset now)
+    /// <summary>The data categories of the policy in force; null when none was published yet (nothing to check against).</summary>
+    private async Task<Policy.PolicyCategories?> DeclaredAsync(CancellationToken ct) =>
+        await policies.CurrentAsync(ct) is { } current ? Policy.PolicyCategories.Of(current.Model) : null;
+
+    private void Apply(Incident incident, IncidentInput input, DateTimeOffset now, Policy.PolicyCategories? declared)
     {
         var title = input.Title?.Trim() ?? "";
         if (title.Length is 0 or > 200) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "title is 1-200 characters.") { Reason = "title" };
@@ -290,6 +294,11 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         var categories = (input.Categories ?? []).Select(c => c?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (categories.Count > MaxCategories || categories.Any(c => !System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")))
             throw new MamoriException(ErrorCode.IncidentInvalidFacts, "categories are up to 100 category ids (letters, digits, '.', '_', '-').") { Reason = "categories" };
+        // A category must be one the policy declares; one already on the incident stays (the policy may have dropped it since).
+        var unknown = declared is null ? [] : categories.Where(c => !declared.Declares(c) && !incident.Categories.Contains(c, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+            throw new MamoriException(ErrorCode.IncidentUnknownCategory,
+                $"The policy in force declares no data categor{(unknown.Count == 1 ? "y" : "ies")} {string.Join(", ", unknown.Select(c => $"'{ErrorText.Id(c)}'"))}; use the ids of its data categories (GET /api/policy).");
         foreach (var (name, value, max) in new[] { ("summary", input.Summary, 20000), ("causeDetails", input.CauseDetails, 20000),
                      ("secondaryDamage", input.SecondaryDamage, 20000), ("personsResponse", input.PersonsResponse, 20000),
                      ("publication", input.Publication, 20000), ("prevention", input.Prevention, 20000), ("measures", input.Measures, 20000),

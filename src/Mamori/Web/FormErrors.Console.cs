@@ -27,6 +27,7 @@ public static partial class FormErrors
             "before-2000" => ("認識した日時は2000年以降で入力してください。", "The time of awareness must be in 2000 or later."),
             _ => ("認識した日時を日本時間で入力してください（例: 2026-04-01T09:00）。", "Give the time of awareness in Japan time, e.g. 2026-04-01T09:00."),
         },
+        ErrorCode.IncidentUnknownCategory => ("現在のポリシーにないデータ項目は選べません。ポリシーのデータ項目から選んでください。", "Choose data categories the policy in force declares."),
         ErrorCode.IncidentUnknownCause => ("原因を選んでください。", "Choose the cause."),
         ErrorCode.IncidentClosed => ("終了したインシデントです。事実を変更するには再開してください。", "The incident is closed; reopen it before changing its facts."),
         ErrorCode.InvalidValue when e.Reason == "timeline-kind" => ("経過の種類を選んでください。", "Choose the kind of entry."),

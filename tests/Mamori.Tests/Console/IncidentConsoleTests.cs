@@ -158,6 +158,26 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         (await english.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Persons established is a whole number. (MAMORI-6000)");
     }
 
+    // Regression: the form took a category id the policy in force does not declare (typed into an older form or a crafted post).
+    [Fact]
+    public async Task IncidentForm_CategoryNotInPolicy_RefusedInJapaneseKeptTickedByItsId()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var refused = await s.PostAsync("/console/incidents/new", "/console/incidents/new",
+        [
+            F("title", "カード情報の漏えい"), F("kind", "leak"), F("cause", "unauthorized-access"), F("discoveredAt", JstLocal(app.Clock.GetUtcNow().AddHours(-1))),
+            F("categories", "name"), F("categories", "card-number"),
+        ]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var page = await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        page.ShouldContain("<p class=\"error\" role=\"alert\">現在のポリシーにないデータ項目は選べません。ポリシーのデータ項目から選んでください。 (MAMORI-6011)</p>");
+        page.ShouldContain("value=\"card-number\" checked> <code>card-number</code> <span class=\"muted\">（現在のポリシーにない項目）</span>");
+        page.ShouldContain("value=\"name\" checked> 氏名");
+        (await app.InTenantAsync(tenant, (_, db) => db.Incidents.CountAsync(TestContext.Current.CancellationToken))).ShouldBe(0);
+    }
+
     // Regression (L9): the English page's Grounds table had a "Law" column in Japanese (「個人情報保護法26条1項, 施行規則7条3号」).
     [Fact]
     public async Task IncidentPage_English_GroundsCiteTheLawInEnglish()

@@ -209,4 +209,34 @@ public sealed class IncidentApiTests(PostgresCluster cluster)
         await (await other.GetAsync($"/api/incidents/{incident.GetProperty("id").GetGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-1007");
         (await other.GetFromJsonAsync<JsonElement>("/api/incidents", Ct)).GetArrayLength().ShouldBe(0);
     }
+
+    // Regression: an incident took any id-shaped category ("card-number") although the policy in force declares none such.
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task CreateAndUpdate_CategoryNotInPolicy_RefusedExistingOneKept(string provider)
+    {
+        var (app, tenant, _) = await Console.ConsoleScenario.StartAsync(cluster, provider); // the example policy is in force
+        await using var __ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var body = new { title = "決済画面の改ざん", cause = "unauthorized-access", discoveredAt = "2026-11-20T10:00:00Z", categories = new[] { "name", "card-number" } };
+        var refused = await (await officer.PostAsJsonAsync("/api/incidents", body, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-6011");
+        refused.GetProperty("detail").GetString()!.ShouldContain("'card-number'");
+        (await app.InTenantAsync(tenant, (_, db) => db.Incidents.CountAsync(Ct))).ShouldBe(0);
+
+        var created = await CreateAsync(officer, body with { categories = new[] { "name", "payment-card", "sms-phone" } }); // a service's category too
+        var id = created.GetProperty("id").GetGuid();
+        await (await officer.PutAsJsonAsync($"/api/incidents/{id}", body with { categories = new[] { "name", "card-number" } }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-6011");
+
+        // A category the policy no longer declares, already on the incident, may stay.
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            var row = await db.Incidents.SingleAsync(i => i.Id == id, Ct);
+            row.Categories = ["name", "legacy-card"];
+            return await db.SaveChangesAsync(Ct);
+        });
+        (await officer.PutAsJsonAsync($"/api/incidents/{id}", body with { categories = new[] { "legacy-card", "email" } }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.InTenantAsync(tenant, (_, db) => db.Incidents.Where(i => i.Id == id).Select(i => i.Categories).SingleAsync(Ct))).ShouldBe(["legacy-card", "email"]);
+    }
 }
