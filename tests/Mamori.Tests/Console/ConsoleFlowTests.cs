@@ -306,7 +306,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
 
         var en = await s.GetStringAsync(page + "?lang=en");
         en.ShouldContain("<li>Copy of the residence certificate (juminhyo) (Identity, checked by staff, 2026-11-20)</li>");
-        en.ShouldContain("<p>Missing: Copy of driving licence, Copy of passport, Copy of health insurance card, Copy of pension book, Copy of residence card</p>");
+        en.ShouldContain("<p>Missing: one of: Copy of driving licence / Copy of passport / Copy of health insurance card / Copy of pension book / Copy of residence card</p>");
         en.ShouldContain("""<span aria-hidden="true">☑</span> Copy of the residence certificate (juminhyo) <span class="muted">""");
         en.ShouldNotContain("住民票の写し (");
         en.ShouldNotContain("運転免許証の写し、");
@@ -314,7 +314,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         en.ShouldContain("""name="document" value="運転免許証の写し">""");
         var ja = await s.GetStringAsync(page + "?lang=ja");
         ja.ShouldContain("<li>住民票の写し (本人確認, 職員が確認, 2026-11-20)</li>");
-        ja.ShouldContain("<p>不足: 運転免許証の写し、旅券（パスポート）の写し、");
+        ja.ShouldContain("<p>不足: 次のいずれか1点（運転免許証の写し、旅券（パスポート）の写し、");
     }
 
     // Regression: governance pages showed ids where names exist: the organisation page's department columns (「isp」), a finding's
@@ -350,7 +350,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         entrustee.ShouldContain("""<a href="/console/governance/entrustees/payment-agent">さくら決済サービス株式会社（決済代行） (payment-agent)</a>""");
         var ofRun = await s.GetStringAsync($"/console/governance/findings/{finding}");
         ofRun.ShouldContain($"""<a href="/console/governance/audits/runs/{run}">年次内部監査</a>""");
-        (await s.GetStringAsync($"/console/governance/audits/plans/{entrusteePlan}")).ShouldContain("委託先監査 (S-64): さくら決済サービス株式会社（決済代行） (payment-agent)");
+        (await s.GetStringAsync($"/console/governance/audits/plans/{entrusteePlan}")).ShouldContain("委託先監査: さくら決済サービス株式会社（決済代行） (payment-agent)");
 
         (await Anonymous(app).PostAsync("/login", "/login", [F("email", "nobody@test.example"), F("password", "Wrong passphrase 1234")])).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         var auditor = await SessionAsync(app, tenant, Roles.Auditor);
