@@ -89,6 +89,7 @@ public enum ErrorCode
     UnknownAcquisitionMethod = 3013,
     InvalidReason = 3014,
     ImportFailed = 3015,
+    DuplicateSubject = 3016,
 
     // 5000-5099 data-subject requests (開示等の請求) and notifications
     RequestUnknownKind = 5000,

@@ -16,7 +16,7 @@ public sealed class ImportRun : ITenantOwned
     public Guid Id { get; set; }
     public Guid TenantId { get; set; }
 
-    /// <summary>SHA-256 of the file: the same file resumes, a changed file starts over.</summary>
+    /// <summary>SHA-256 of the file: the same file resumes (or, once finished, reports again), a changed file is a new import.</summary>
     public required string FileHash { get; set; }
 
     public required string SubjectType { get; set; }
@@ -25,6 +25,21 @@ public sealed class ImportRun : ITenantOwned
     public long Rejected { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+}
+
+/// <summary>
+/// A row of an import run that was not imported, kept with the run so that a rerun of the same file lists it
+/// again and the rejected-rows file can be written after an interruption. Codes and field names, never the row's values.
+/// </summary>
+public sealed class ImportRejection : ITenantOwned
+{
+    public const int MaxReasonLength = 500;
+
+    public Guid TenantId { get; set; }
+    public Guid RunId { get; set; }
+    public long Line { get; set; }
+    public required string Code { get; set; }
+    public required string Reason { get; set; }
 }
 
 internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
@@ -39,18 +54,44 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
     }
 }
 
-public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, string Acquisition, string? Service = null, int BatchSize = 200);
+internal sealed class ImportRejectionConfiguration : IEntityTypeConfiguration<ImportRejection>
+{
+    public void Configure(EntityTypeBuilder<ImportRejection> b)
+    {
+        b.ToTable("ImportRejections");
+        b.HasKey(r => new { r.RunId, r.Line });
+        b.Property(r => r.Code).HasMaxLength(16);
+        b.Property(r => r.Reason).HasMaxLength(ImportRejection.MaxReasonLength);
+        b.HasOne<ImportRun>().WithMany().HasForeignKey(r => r.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>What to import. <paramref name="AllowDuplicates"/> imports rows whose e-mail, phone or My Number the vault already holds.</summary>
+public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, string Acquisition, string? Service = null, int BatchSize = 200,
+    bool AllowDuplicates = false);
 
 /// <summary>A rejected row: its line number and why (codes and field names, never the row's values).</summary>
 public sealed record RejectedRow(long Line, string Code, string Reason);
 
-public sealed record ImportResult(long Imported, long Rejected, long ResumedAfterLine, IReadOnlyList<RejectedRow> RejectedRows);
+/// <param name="Imported">Subjects imported by this run of the command.</param>
+/// <param name="Retried">Rows rejected before as duplicates and tried again (<see cref="ImportOptions.AllowDuplicates"/>).</param>
+/// <param name="ImportedBefore">True when an earlier run had already gone through the whole file, so nothing was read again.</param>
+/// <param name="RejectedRows">Every row of the file not imported, by line, including those rejected by earlier runs of the same file.</param>
+/// <param name="RejectedFile">The CSV holding the header and the rejected rows to correct and import (duplicates excepted); null when there are none.</param>
+public sealed record ImportResult(long Imported, long ResumedAfterLine, long Retried, bool ImportedBefore, IReadOnlyList<RejectedRow> RejectedRows, string? RejectedFile)
+{
+    public long Rejected => RejectedRows.Count;
+}
 
 /// <summary>
 /// <c>mamori import</c>: streams a CSV whose header names data categories, one subject per row.
-/// Rows are committed in batches, each batch with its audit events and the run's checkpoint in one
-/// transaction: a row is either fully imported or not at all, and a rerun of the same file resumes
-/// after the last committed line.
+/// Rows are committed in batches, each batch with its audit events, its rejected lines and the run's
+/// checkpoint in one transaction: a row is either fully imported or not at all, and a rerun of the
+/// same file resumes after the last committed line, or lists the rejected rows again once the whole file was read. A row whose e-mail, phone or My Number the vault
+/// already holds for a subject of the same type and service is rejected as a duplicate unless asked
+/// otherwise, so a corrected file imported again does not create a second subject. The other rejected
+/// rows are written, with the header, to <c>NAME.rejected.csv</c> beside the file: the operator corrects
+/// that file and imports it, instead of editing and re-importing the whole file.
 /// </summary>
 public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyStore policies, AuditLog audit, TimeProvider clock, IDatabaseProvider provider)
 {
@@ -58,7 +99,22 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
     {
         var hash = await HashFileAsync(path, ct);
         var current = await policies.RequireCurrentAsync(ct);
+        // A wrong --type, --purpose or --acquisition is one error, not every row of the file rejected.
+        Subjects.Resolve(new CreateSubjectRequest(options.Type, options.Acquisition, options.Purposes, new Dictionary<string, string>(), options.Service), current);
         var run = await db.Set<ImportRun>().FirstOrDefaultAsync(r => r.FileHash == hash && r.SubjectType == options.Type, ct);
+        // With --allow-duplicates, a rerun of the same file tries again the rows it rejected as duplicates, and only those.
+        var duplicateCode = ErrorCodes.Format(ErrorCode.DuplicateSubject);
+        var retry = run is not null && options.AllowDuplicates
+            ? (await db.Set<ImportRejection>().Where(r => r.RunId == run.Id && r.Code == duplicateCode).Select(r => r.Line).ToListAsync(ct)).ToHashSet()
+            : [];
+        if (run?.FinishedAt is not null && retry.Count == 0)
+        {
+            // Nothing is read again. The rejected-rows file is written only when it is missing: the operator may be correcting it.
+            var earlier = await RejectionsAsync(run, ct);
+            string? file = null;
+            if (ToCorrect(earlier) is { Count: > 0 } toCorrect) file = File.Exists(RejectedPath(path)) ? RejectedPath(path) : await WriteRejectedAsync(path, toCorrect, ct);
+            return new ImportResult(0, run.LastLine, 0, true, earlier, file);
+        }
         if (run is null)
         {
             run = new ImportRun { Id = Guid.CreateVersion7(clock.GetUtcNow()), FileHash = hash, SubjectType = options.Type, StartedAt = clock.GetUtcNow() };
@@ -66,8 +122,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             await db.SaveChangesAsync(ct);
         }
         var resumeAfter = run.LastLine;
-        var rejectedBefore = run.Rejected;
-        var rejected = new List<RejectedRow>();
+        var rejected = new List<ImportRejection>();
         long imported = 0;
 
         await using var stream = File.OpenRead(path);
@@ -83,14 +138,14 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             ct.ThrowIfCancellationRequested();
             var row = rows.Current;
             line = row.Line;
-            if (line <= resumeAfter) continue;
+            if (line <= resumeAfter && !retry.Contains(line)) continue;
             if (row.Error is { } error)
             {
-                rejected.Add(new RejectedRow(line, ErrorCodes.Format(ErrorCode.ImportFailed), error));
+                rejected.Add(Rejection(run, line, ErrorCode.ImportFailed, error));
             }
             else if (row.Fields.Length != header.Length)
             {
-                rejected.Add(new RejectedRow(line, ErrorCodes.Format(ErrorCode.ImportFailed), $"expected {header.Length} columns, found {row.Fields.Length}"));
+                rejected.Add(Rejection(run, line, ErrorCode.ImportFailed, $"expected {header.Length} columns, found {row.Fields.Length}"));
             }
             else
             {
@@ -103,30 +158,49 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
                 }
                 catch (MamoriException e)
                 {
-                    rejected.Add(new RejectedRow(line, ErrorCodes.Format(e.Code), e.Message));
+                    rejected.Add(Rejection(run, line, e.Code, e.Message));
                 }
             }
             if (batch.Count >= options.BatchSize || (batch.Count == 0 && line - run.LastLine >= options.BatchSize))
             {
-                imported += await CommitAsync(run, batch, line, rejectedBefore + rejected.Count, actor, ct);
+                imported += await CommitAsync(run, batch, rejected, retry, line, options, actor, ct);
                 progress?.Invoke(stream.Position, stream.Length);
             }
         }
-        imported += await CommitAsync(run, batch, Math.Max(run.LastLine, line), rejectedBefore + rejected.Count, actor, ct, finished: true);
+        imported += await CommitAsync(run, batch, rejected, retry, line, options, actor, ct, finished: true);
         progress?.Invoke(stream.Length, stream.Length);
         if (imported > 0) await DatabaseStatistics.RefreshAsync(db, provider, ct);
-        return new ImportResult(imported, rejected.Count, resumeAfter, rejected);
+        var all = await RejectionsAsync(run, ct);
+        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, correct, ct) : null);
     }
 
-    private async Task<int> CommitAsync(ImportRun run, List<(long Line, Subjects.Prepared Prepared)> batch, long lastLine, long rejectedTotal, Actor actor,
-        CancellationToken ct, bool finished = false)
+    /// <summary>The rejected rows to correct: a duplicate needs no correction (it is in the vault, or is imported with --allow-duplicates).</summary>
+    private static List<RejectedRow> ToCorrect(List<RejectedRow> rejected) =>
+        rejected.Where(r => r.Code != ErrorCodes.Format(ErrorCode.DuplicateSubject)).ToList();
+
+    private static ImportRejection Rejection(ImportRun run, long line, ErrorCode code, string reason) => new()
     {
+        RunId = run.Id, Line = line, Code = ErrorCodes.Format(code),
+        Reason = reason.Length <= ImportRejection.MaxReasonLength ? reason : reason[..ImportRejection.MaxReasonLength],
+    };
+
+    private async Task<List<RejectedRow>> RejectionsAsync(ImportRun run, CancellationToken ct) =>
+        await db.Set<ImportRejection>().AsNoTracking().Where(r => r.RunId == run.Id).OrderBy(r => r.Line)
+            .Select(r => new RejectedRow(r.Line, r.Code, r.Reason)).ToListAsync(ct);
+
+    private async Task<int> CommitAsync(ImportRun run, List<(long Line, Subjects.Prepared Prepared)> batch, List<ImportRejection> rejected,
+        HashSet<long> retry, long line, ImportOptions options, Actor actor, CancellationToken ct, bool finished = false)
+    {
+        if (!options.AllowDuplicates) await RejectDuplicatesAsync(run, batch, rejected, options, ct);
         var n = batch.Count;
+        var retried = batch.Select(b => b.Line).Concat(rejected.Select(r => r.Line)).Where(retry.Contains).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (retried.Count > 0) await db.Set<ImportRejection>().Where(r => r.RunId == run.Id && retried.Contains(r.Line)).ExecuteDeleteAsync(ct);
         foreach (var (_, p) in batch) subjects.Add(p);
-        run.LastLine = lastLine;
+        db.AddRange(rejected);
+        run.LastLine = Math.Max(run.LastLine, line);
         run.Imported += n;
-        run.Rejected = rejectedTotal;
+        run.Rejected += rejected.Count - retried.Count;
         if (finished) run.FinishedAt = clock.GetUtcNow();
         var entries = batch.Select(b => b.Prepared.Audit with { Code = AuditCode.SubjectImported }).ToList();
         if (entries.Count > 0) await audit.AppendManyAsync(db, entries, ct);
@@ -135,7 +209,72 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         db.ChangeTracker.Clear();
         db.Attach(run);
         batch.Clear();
+        rejected.Clear();
         return n;
+    }
+
+    /// <summary>
+    /// Moves from the batch to the rejected rows every row whose e-mail, phone or My Number (by blind index) a subject
+    /// of the same type and service already has, or an earlier row of the same batch.
+    /// </summary>
+    private async Task RejectDuplicatesAsync(ImportRun run, List<(long Line, Subjects.Prepared Prepared)> batch, List<ImportRejection> rejected,
+        ImportOptions options, CancellationToken ct)
+    {
+        var hashes = batch.SelectMany(b => b.Prepared.Lookups).Select(l => l.Hash).ToList();
+        if (hashes.Count == 0) return;
+        var stored = await (from l in db.Set<SubjectLookup>()
+                            join s in db.Set<DataSubject>() on l.SubjectId equals s.Id
+                            where hashes.Contains(l.Hash) && s.SubjectType == options.Type && s.ServiceId == options.Service
+                            select new { l.Hash, l.SubjectId }).ToListAsync(ct);
+        var known = new Dictionary<string, (long Line, Guid Subject)>(StringComparer.Ordinal);
+        foreach (var s in stored.OrderBy(s => s.SubjectId)) known.TryAdd(Convert.ToHexString(s.Hash), (0, s.SubjectId));
+        foreach (var item in batch.ToList())
+        {
+            var match = item.Prepared.Lookups.Select(l => (l.Category, Found: known.GetValueOrDefault(Convert.ToHexString(l.Hash))))
+                .FirstOrDefault(m => m.Found.Subject != Guid.Empty);
+            if (match.Category is null)
+            {
+                foreach (var l in item.Prepared.Lookups) known.TryAdd(Convert.ToHexString(l.Hash), (item.Line, item.Prepared.Subject.Id));
+                continue;
+            }
+            batch.Remove(item);
+            rejected.Add(Rejection(run, item.Line, ErrorCode.DuplicateSubject, match.Found.Line == 0
+                ? $"The vault already holds subject {match.Found.Subject} of this type with the same '{match.Category}'."
+                : $"Line {match.Found.Line} has the same '{match.Category}'."));
+        }
+    }
+
+    /// <summary>Where the rejected rows of <paramref name="path"/> go: <c>customers.csv</c> → <c>customers.rejected.csv</c>, beside it.</summary>
+    public static string RejectedPath(string path)
+    {
+        var extension = Path.GetExtension(path);
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!,
+            Path.GetFileNameWithoutExtension(path) + ".rejected" + (extension.Length > 0 ? extension : ".csv"));
+    }
+
+    /// <summary>
+    /// Writes the header and the rejected rows, as the file has them, for the operator to correct and import. The file holds
+    /// personal data like its source, so it is readable by its owner only.
+    /// </summary>
+    private static async Task<string> WriteRejectedAsync(string path, IReadOnlyList<RejectedRow> rejected, CancellationToken ct)
+    {
+        var target = RejectedPath(path);
+        var lines = rejected.Select(r => r.Line).ToHashSet();
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var input = File.OpenRead(path);
+        using var reader = new StreamReader(input, detectEncodingFromByteOrderMarks: true);
+        await using var output = new StreamWriter(target, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), options);
+        var first = true;
+        await foreach (var row in CsvReader.ReadAsync(reader, ct))
+        {
+            if (!first && !lines.Contains(row.Line)) continue;
+            first = false;
+            await output.WriteAsync(string.Join(',', row.Fields.Select(Quote)) + "\r\n");
+        }
+        return target;
+
+        static string Quote(string v) => v.AsSpan().IndexOfAny(",\"\r\n") < 0 ? v : "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken ct)

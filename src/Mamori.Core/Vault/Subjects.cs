@@ -62,21 +62,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     /// <summary>Checks a new subject against the policy in force and encrypts it. Throws <see cref="MamoriException"/> for bad input.</summary>
     public Prepared Prepare(CreateSubjectRequest request, PublishedPolicy current, Actor actor)
     {
-        var scope = PolicyScopes.For(current.Model, request.Service);
-        if (scope.SubjectTypes.All(t => t.Id != request.Type))
-            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{ErrorText.Id(request.Type)}'.");
-        if (scope.AcquisitionMethods.Count > 0 && scope.AcquisitionMethods.All(a => a.Id != request.Acquisition))
-            throw new MamoriException(ErrorCode.UnknownAcquisitionMethod, $"The policy declares no acquisition method '{ErrorText.Id(request.Acquisition)}'.");
-        var purposes = new List<Purpose>();
-        foreach (var id in request.PurposesShown.Distinct(StringComparer.Ordinal))
-        {
-            var p = scope.Purposes.FirstOrDefault(x => x.Id == id)
-                    ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{ErrorText.Id(id)}'.");
-            if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(request.Type))
-                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(request.Type)}'.");
-            purposes.Add(p);
-        }
-        if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (Art.21(2)).");
+        var (scope, purposes) = Resolve(request, current);
         if (request.Fields.Count == 0) throw new MamoriException(ErrorCode.InvalidFieldValue, "A subject needs at least one field.");
         var consents = (request.Consents ?? []).Distinct(StringComparer.Ordinal).ToList();
 
@@ -129,6 +115,27 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
             ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));
         return new Prepared(subject, fields, lookups, consentRows, entry);
+    }
+
+    /// <summary>Checks the subject type, acquisition method and purposes shown against the policy in force (the service's scope).</summary>
+    internal static (IPolicyScope Scope, List<Purpose> Purposes) Resolve(CreateSubjectRequest request, PublishedPolicy current)
+    {
+        var scope = PolicyScopes.For(current.Model, request.Service);
+        if (scope.SubjectTypes.All(t => t.Id != request.Type))
+            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{ErrorText.Id(request.Type)}'.");
+        if (scope.AcquisitionMethods.Count > 0 && scope.AcquisitionMethods.All(a => a.Id != request.Acquisition))
+            throw new MamoriException(ErrorCode.UnknownAcquisitionMethod, $"The policy declares no acquisition method '{ErrorText.Id(request.Acquisition)}'.");
+        var purposes = new List<Purpose>();
+        foreach (var id in request.PurposesShown.Distinct(StringComparer.Ordinal))
+        {
+            var p = scope.Purposes.FirstOrDefault(x => x.Id == id)
+                    ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{ErrorText.Id(id)}'.");
+            if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(request.Type))
+                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(request.Type)}'.");
+            purposes.Add(p);
+        }
+        if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (Art.21(2)).");
+        return (scope, purposes);
     }
 
     private static DataCategory CheckCategory(IPolicyScope scope, string type, List<Purpose> purposes, string categoryId, string value, List<string> consents)

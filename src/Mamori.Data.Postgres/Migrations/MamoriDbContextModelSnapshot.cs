@@ -2341,6 +2341,34 @@ namespace Mamori.Data.Postgres.Migrations
                     b.ToTable("ExceptionRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Mamori.Vault.ImportRejection", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Line")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("RunId", "Line");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("ImportRejections", (string)null);
+                });
+
             modelBuilder.Entity("Mamori.Vault.ImportRun", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2482,6 +2510,15 @@ namespace Mamori.Data.Postgres.Migrations
                     b.HasOne("Mamori.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mamori.Vault.ImportRejection", b =>
+                {
+                    b.HasOne("Mamori.Vault.ImportRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

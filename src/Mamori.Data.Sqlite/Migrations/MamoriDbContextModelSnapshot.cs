@@ -2336,6 +2336,34 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.ToTable("ExceptionRecords", (string)null);
                 });
 
+            modelBuilder.Entity("Mamori.Vault.ImportRejection", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "Line");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("ImportRejections", (string)null);
+                });
+
             modelBuilder.Entity("Mamori.Vault.ImportRun", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2475,6 +2503,15 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.HasOne("Mamori.Incidents.Incident", null)
                         .WithMany()
                         .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mamori.Vault.ImportRejection", b =>
+                {
+                    b.HasOne("Mamori.Vault.ImportRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -14,8 +14,16 @@ public static class ImportCommand
         var purpose = new Option<string[]>("--purpose") { Description = "Purpose id(s) shown at acquisition", Required = true, AllowMultipleArgumentsPerToken = true };
         var acquisition = new Option<string>("--acquisition") { Description = "Acquisition method id (default: the policy's first)" };
         var service = new Option<string?>("--service") { Description = "Service id whose policy applies" };
+        var allowDuplicates = new Option<bool>("--allow-duplicates")
+        {
+            Description = "Import rows whose email, phone or My Number the vault already holds for a subject of the same type (different people sharing one)",
+        };
         var json = CliSupport.Json();
-        var cmd = new Command("import", "Import subjects from a CSV file: streaming, resumable, bad rows reported by line") { file, type, purpose, acquisition, service, json };
+        var cmd = new Command("import",
+            "Import subjects from a CSV file: streaming, resumable; rejected rows are reported by line and written to FILE.rejected.csv to correct and import; exit 3 when a row was rejected")
+        {
+            file, type, purpose, acquisition, service, allowDuplicates, json,
+        };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
@@ -25,17 +33,34 @@ public static class ImportCommand
             var err = r.InvocationConfiguration.Error;
             var terminal = !Console.IsErrorRedirected && !r.GetValue(json);
             var result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
-                new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), method, r.GetValue(service)),
+                new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), method, r.GetValue(service),
+                    AllowDuplicates: r.GetValue(allowDuplicates)),
                 Actor.System,
                 terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);
             if (terminal) await err.WriteLineAsync();
-            if (r.GetValue(json)) CliSupport.WriteJson(r, new { result.Imported, result.Rejected, result.ResumedAfterLine, rejectedRows = result.RejectedRows });
+            if (r.GetValue(json))
+            {
+                CliSupport.WriteJson(r, new
+                {
+                    result.Imported, result.Rejected, result.ResumedAfterLine, result.Retried, result.ImportedBefore, rejectedRows = result.RejectedRows, result.RejectedFile,
+                });
+            }
             else
             {
                 var o = r.InvocationConfiguration.Output;
-                if (result.ResumedAfterLine > 0) o.WriteLine($"Resumed after line {result.ResumedAfterLine}.");
+                if (result.Retried > 0)
+                    o.WriteLine($"Tried again the {result.Retried} rows an earlier run of this file rejected as already in the vault.");
+                else if (result.ImportedBefore)
+                    o.WriteLine($"This file was imported before (through line {result.ResumedAfterLine}); nothing was imported again.");
+                else if (result.ResumedAfterLine > 0)
+                    o.WriteLine($"Resumed after line {result.ResumedAfterLine}, where an earlier run of this file stopped.");
                 o.WriteLine($"Imported {result.Imported} subjects; rejected {result.Rejected} rows.");
                 foreach (var row in result.RejectedRows.Take(1000)) o.WriteLine($"  line {row.Line}: {row.Reason} ({row.Code})");
+                if (result.RejectedRows.Count > 1000) o.WriteLine($"  … and {result.RejectedRows.Count - 1000} more (--json lists them all).");
+                if (result.RejectedFile is { } rejectedFile)
+                    o.WriteLine($"The header and the rows to correct are in {rejectedFile}: correct them there and import that file with the same options.");
+                if (result.RejectedRows.Any(x => x.Code == Errors.ErrorCodes.Format(Errors.ErrorCode.DuplicateSubject)))
+                    o.WriteLine("Rows already in the vault (MAMORI-3016) were not imported; if they are different people, run the same command again with --allow-duplicates.");
             }
             return result.Rejected > 0 ? 3 : 0;
         }));

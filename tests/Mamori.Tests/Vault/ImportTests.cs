@@ -42,14 +42,133 @@ public sealed class ImportTests(PostgresCluster cluster)
         rejected.ShouldBe([(3L, "MAMORI-3003"), (6L, "MAMORI-3015"), (8L, "MAMORI-3003")]);
         first.Out.ShouldNotContain("not-an-email");
 
-        var second = await RunAsync(["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "paper", "--json", .. env]);
-        JsonDocument.Parse(second.Out).RootElement.GetProperty("imported").GetInt64().ShouldBe(0);
+        // Regression: a rerun of the unchanged file said "rejected 0 rows" and exited 0, and the rejected rows were no longer mentioned.
+        var second = await RunAsync(["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "paper", .. env]);
+        second.Code.ShouldBe(3, second.Err);
+        second.Out.ShouldContain("This file was imported before");
+        second.Out.ShouldContain("Imported 0 subjects; rejected 3 rows.");
+        second.Out.ShouldContain("line 3: An email field is not a valid address. (MAMORI-3003)");
+        second.Out.ShouldContain("line 8:");
+        second.Out.ShouldContain(Path.Combine(app.Database.DataDir, "customers.rejected.csv"));
         var subjects = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct));
         subjects.ShouldBe(3);
         var found = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(LookupKind.Email, "ichiro@example.jp", "service-provision", ["operator"], Mamori.Audit.Actor.System, Ct));
         found.Count.ShouldBe(1);
         var name = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(new Mamori.Access.DecisionRequest(found[0], "service-provision", ["name"], ["operator"]), Mamori.Audit.Actor.System, Ct));
         name.Values["name"].ShouldBe("鈴木\n一郎");
+    }
+
+    private static string[] Import(TestApp app, string csv, params string[] more) =>
+        ["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "paper",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme", .. more];
+
+    private static Task<IReadOnlyList<Guid>> LookupEmailAsync(TestApp app, Guid tenant, string email) => app.InTenantAsync(tenant, (sp, _) =>
+        sp.GetRequiredService<Subjects>().LookupAsync(LookupKind.Email, email, "service-provision", ["operator"], Mamori.Audit.Actor.System, Ct));
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_RejectedRowsFileCorrectedAndImported_ImportsOnlyThoseRows(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "imp.csv");
+        await File.WriteAllTextAsync(csv, "name,email,phone\n山田 太郎,taro@example.jp,090-1111-2222\n佐藤 花子,hanako-at-example.jp,090-3333-4444\n"
+            + "\"鈴木, 一郎\",ichiro.example.jp,03-1234-5678\n高橋 三郎,saburo@example.jp,080-5555-6666\n", Ct);
+        var first = await RunAsync(Import(app, csv));
+        first.Code.ShouldBe(3, first.Err);
+        var rejectedFile = Path.Combine(app.Database.DataDir, "imp.rejected.csv");
+        first.Out.ShouldContain($"The header and the rows to correct are in {rejectedFile}: correct them there and import that file with the same options.");
+        (await File.ReadAllTextAsync(rejectedFile, Ct)).ShouldBe("name,email,phone\r\n佐藤 花子,hanako-at-example.jp,090-3333-4444\r\n\"鈴木, 一郎\",ichiro.example.jp,03-1234-5678\r\n");
+        if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(rejectedFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var corrected = (await File.ReadAllTextAsync(rejectedFile, Ct)).Replace("hanako-at-example.jp", "hanako@example.jp", StringComparison.Ordinal)
+            .Replace("ichiro.example.jp,", "ichiro@example.jp,", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(rejectedFile, corrected, Ct);
+        var second = await RunAsync(Import(app, rejectedFile));
+        second.Code.ShouldBe(0, second.Out + second.Err);
+        second.Out.ShouldContain("Imported 2 subjects; rejected 0 rows.");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(4);
+        (await LookupEmailAsync(app, tenant, "ichiro@example.jp")).Count.ShouldBe(1);
+        File.Exists(Path.Combine(app.Database.DataDir, "imp.rejected.rejected.csv")).ShouldBeFalse();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_OriginalFileCorrectedAndImportedAgain_RowsAlreadyImportedRejectedAsDuplicates(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "imp.csv");
+        await File.WriteAllTextAsync(csv, "name,email,phone\n山田 太郎,taro@example.jp,090-1111-2222\n鈴木 一郎,ichiro.example.jp,03-1234-5678\n", Ct);
+        (await RunAsync(Import(app, csv))).Code.ShouldBe(3);
+        var taro = (await LookupEmailAsync(app, tenant, "taro@example.jp")).ShouldHaveSingleItem();
+
+        // Regression: the corrected file was a new import, and 山田 was imported a second time.
+        await File.WriteAllTextAsync(csv, "name,email,phone\n山田 太郎,TARO@example.jp,090-1111-2222\n鈴木 一郎,ichiro@example.jp,03-1234-5678\n", Ct);
+        var second = await RunAsync(Import(app, csv, "--json"));
+        second.Code.ShouldBe(3, second.Err);
+        var result = JsonDocument.Parse(second.Out).RootElement;
+        result.GetProperty("imported").GetInt64().ShouldBe(1);
+        var row = result.GetProperty("rejectedRows").EnumerateArray().ShouldHaveSingleItem();
+        row.GetProperty("line").GetInt64().ShouldBe(2);
+        row.GetProperty("code").GetString().ShouldBe("MAMORI-3016");
+        row.GetProperty("reason").GetString().ShouldBe($"The vault already holds subject {taro} of this type with the same 'email'.");
+        (await LookupEmailAsync(app, tenant, "taro@example.jp")).ShouldBe([taro]);
+        (await LookupEmailAsync(app, tenant, "ichiro@example.jp")).Count.ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_PhoneAlreadyInVaultOrEarlierRow_RejectedUnlessAllowDuplicates(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var existing = await IspCustomerAsync(app, tenant, NewPerson() with { Phone = "03-1234-5678" });
+        var csv = Path.Combine(app.Database.DataDir, "family.csv");
+        await File.WriteAllTextAsync(csv, "name,phone\n鈴木 一郎,0312345678\n鈴木 二郎,090-2222-3333\n鈴木 三郎,09022223333\n", Ct);
+        var first = await RunAsync(Import(app, csv));
+        first.Code.ShouldBe(3, first.Err);
+        first.Out.ShouldContain("Imported 1 subjects; rejected 2 rows.");
+        first.Out.ShouldContain($"line 2: The vault already holds subject {existing} of this type with the same 'phone'. (MAMORI-3016)");
+        first.Out.ShouldContain("line 4: Line 3 has the same 'phone'. (MAMORI-3016)");
+        first.Out.ShouldContain("if they are different people, run the same command again with --allow-duplicates.");
+        File.Exists(Path.Combine(app.Database.DataDir, "family.rejected.csv")).ShouldBeFalse("a duplicate needs no correction");
+
+        // Different people sharing a home phone: the operator says so, and only the rows rejected as duplicates are tried again.
+        var second = await RunAsync(Import(app, csv, "--allow-duplicates"));
+        second.Code.ShouldBe(0, second.Out + second.Err);
+        second.Out.ShouldContain("Tried again the 2 rows");
+        second.Out.ShouldContain("Imported 2 subjects; rejected 0 rows.");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(4);
+        var third = await RunAsync(Import(app, csv, "--allow-duplicates"));
+        third.Code.ShouldBe(0);
+        third.Out.ShouldContain("Imported 0 subjects; rejected 0 rows.");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(4);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_EmailInVaultForAnotherSubjectType_Imported(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var person = NewPerson();
+        await IspCustomerAsync(app, tenant, person);
+        var csv = Path.Combine(app.Database.DataDir, "inquirers.csv");
+        await File.WriteAllTextAsync(csv, $"name,email\n{person.Name},{person.Email}\n", Ct);
+        var run = await RunAsync(["import", csv, "--type", "inquirer", "--purpose", "inquiries", "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        run.Code.ShouldBe(0, run.Out + run.Err);
+        run.Out.ShouldContain("Imported 1 subjects; rejected 0 rows.");
+    }
+
+    [Fact]
+    public async Task Import_UnknownSubjectType_OneErrorNoRowRead()
+    {
+        var (app, _) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "imp.csv");
+        await File.WriteAllTextAsync(csv, "name,email\n山田 太郎,taro@example.jp\n", Ct);
+        var run = await RunAsync(["import", csv, "--type", "custmer", "--purpose", "service-provision", "--service", "isp",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        run.Code.ShouldBe(1);
+        run.Err.ShouldContain("MAMORI-3004");
+        File.Exists(Path.Combine(app.Database.DataDir, "imp.rejected.csv")).ShouldBeFalse();
     }
 
     [Fact]
