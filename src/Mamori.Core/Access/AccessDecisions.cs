@@ -21,6 +21,21 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         return (decision, subject, scope);
     }
 
+    /// <summary>
+    /// Refuses a purpose that neither the company's policy nor any of its services declares, and records the denial as every
+    /// other denied use is recorded. A lookup decides per matching subject, so without this a misspelt purpose answered "no
+    /// match" and left no trace, while a read of one subject for the same purpose is refused.
+    /// </summary>
+    public async Task RequireDeclaredPurposeAsync(string purpose, Actor actor, CancellationToken ct = default)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        if (PolicyScopes.DeclaresPurpose(current.Model, purpose)) return;
+        var decision = Decision.Deny(DecisionReasons.PurposeUndeclared);
+        await audit.AppendAsync(db.CurrentTenantId, new AuditEntry(AuditCode.AccessDenied, actor, AuditOutcome.Denied,
+            Purpose: AuditIds.Undeclared, ReasonCode: decision.Reason));
+        throw Subjects.Denied(decision);
+    }
+
     /// <summary>The decision, plus the subject's encrypted fields it read, so a read decrypts without reading them again.</summary>
     internal async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy, IReadOnlyList<AccessDecisions.StoredField> Fields)> DecideWithFieldsAsync(
         DecisionRequest request, Actor actor, CancellationToken ct = default)
@@ -188,6 +203,11 @@ public static class AuditIds
 public static class PolicyScopes
 {
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyModel, Dictionary<string, EffectivePolicy>> Cache = new();
+
+    /// <summary>Whether the company's policy or one of its services declares the purpose, or it is a built-in one.</summary>
+    public static bool DeclaresPurpose(PolicyModel model, string purpose) =>
+        purpose is DecisionRules.RequestHandling or DecisionRules.ThirdPartyProvision or DecisionRules.IncidentNotice
+        || model.Services.Select(s => For(model, s.Id)).Prepend<IPolicyScope>(model).Any(scope => scope.Purposes.Any(p => p.Id == purpose));
 
     public static IPolicyScope For(PolicyModel model, string? serviceId)
     {

@@ -273,9 +273,13 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         }, 403) { Reason = d.Reason },
     };
 
-    /// <summary>Exact lookup by a blind index; returns the subjects the caller may use for the purpose.</summary>
+    /// <summary>
+    /// Exact lookup by a blind index; returns the subjects the caller may use for the purpose. A purpose the policy does not
+    /// declare is refused (403, purpose-undeclared) as a read is, instead of answering that nobody matches.
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> LookupAsync(LookupKind kind, string value, string purpose, IReadOnlyList<string> roles, Actor actor, CancellationToken ct = default)
     {
+        await decisions.RequireDeclaredPurposeAsync(purpose, actor, ct);
         var hash = BlindIndex.Compute(keys.Current.BlindIndexKey, db.CurrentTenantId, kind, BlindIndex.Normalize(kind, value));
         var matches = await db.Set<SubjectLookup>().AsNoTracking().Where(l => l.Kind == kind && l.Hash == hash)
             .OrderBy(l => l.SubjectId).Select(l => new { l.SubjectId, l.Category }).Take(100).ToListAsync(ct);

@@ -65,6 +65,32 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
         await (await client.GetAsync($"/api/subjects/{Guid.NewGuid()}?purpose=support", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-3007");
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task LookupApi_UndeclaredPurpose_403PurposeUndeclaredAndAudited(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+        var p = NewPerson();
+        var id = await IspCustomerAsync(app, tenant, p);
+        var found = await client.PostAsJsonAsync("/api/subjects/lookup", new { purpose = "support", email = p.Email }, Ct);
+        (await found.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("subjects")[0].GetGuid().ShouldBe(id);
+
+        // Regression: a misspelt purpose answered 200 {"subjects":[]}, as if the person were not in the vault, and left no audit event.
+        foreach (var purpose in new[] { "suport", "nope" })
+        {
+            var denied = await client.PostAsJsonAsync("/api/subjects/lookup", new { purpose, email = p.Email }, Ct);
+            (await denied.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-3010")).GetProperty("detail").GetString().ShouldBe("Access denied: purpose-undeclared.");
+        }
+        var read = await client.GetAsync($"/api/subjects/{id}?purpose=nope", Ct);
+        await read.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-3010");
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents
+            .Where(e => e.Code == Mamori.Audit.AuditCode.AccessDenied && e.ReasonCode == "purpose-undeclared" && e.SubjectId == null)
+            .Select(e => new { e.Purpose, e.Outcome }).ToListAsync(Ct));
+        events.Count.ShouldBe(2);
+        events.ShouldAllBe(e => e.Purpose == "undeclared" && e.Outcome == Mamori.Audit.AuditOutcome.Denied);
+    }
+
     [Fact]
     public async Task SubjectsApi_BadFieldValues_400WithCodesNothingStored()
     {
