@@ -130,7 +130,7 @@ internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<Cons
         b.ToTable("ConsentRecords");
         b.HasKey(c => c.Id);
         b.Property(c => c.Scope).HasMaxLength(120);
-        b.Property(c => c.EvidenceRef).HasMaxLength(200);
+        b.Property(c => c.EvidenceRef).HasMaxLength(EvidenceRefs.MaxLength);
         b.Property(c => c.RecordedBy).HasMaxLength(80);
         b.HasIndex(c => new { c.TenantId, c.SubjectId, c.Scope, c.At });
                 b.HasIndex(c => new { c.TenantId, c.ReceiptId });

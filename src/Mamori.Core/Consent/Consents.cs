@@ -37,6 +37,30 @@ public sealed record RecordConsentRequest(
     ForeignItemsShown? ForeignInfoShown = null,
     DateTimeOffset? At = null);
 
+/// <summary>
+/// The reference to a consent's evidence (a form submission id, a scan's path in the document store): an id, never the
+/// evidence's content. It is stored outside the vault and shown in clear on receipts and the console, so free text such as
+/// 「山田太郎 090-… の申込書」 is refused instead of being kept unencrypted.
+/// </summary>
+public static partial class EvidenceRefs
+{
+    public const int MaxLength = 200;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._:/#-]{1,200}$")]
+    private static partial System.Text.RegularExpressions.Regex Shape();
+
+    /// <summary>The reference, or null when none was given (an empty string included). Throws MAMORI-4006 when it is not id-shaped.</summary>
+    public static string? Check(string? evidenceRef)
+    {
+        if (string.IsNullOrEmpty(evidenceRef)) return null;
+        if (!Shape().IsMatch(evidenceRef))
+            throw new MamoriException(ErrorCode.InvalidEvidenceRef,
+                $"evidenceRef is the id of the evidence, never its content: ASCII letters, digits and - _ . / : # only, at most {MaxLength} characters (e.g. form-2026-11-0042).")
+            { Reason = "evidence-ref" };
+        return evidenceRef;
+    }
+}
+
 /// <summary>What held for one scope at a moment: the latest ledger entry at or before it.</summary>
 public sealed record ConsentState(string Scope, bool Granted, DateTimeOffset At, int PolicyVersion, ConsentMethod Method,
     bool GuardianConsent, bool ForeignInfoShown, Guid? ReceiptId, string? EvidenceRef);
@@ -67,7 +91,7 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
         var scopes = request.Scopes.Distinct(StringComparer.Ordinal).ToList();
         if (scopes.Count == 0 || scopes.Count > MaxScopes)
             throw new MamoriException(ErrorCode.InvalidConsentScope, $"Name between 1 and {MaxScopes} scopes.");
-        if (request.EvidenceRef is { Length: > 200 }) throw MamoriException.Invalid("evidenceRef is longer than 200 characters.");
+        var evidenceRef = EvidenceRefs.Check(request.EvidenceRef);
 
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct)
                       ?? throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
@@ -104,7 +128,7 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
         var rows = scopes.Select(s => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), SubjectId = subjectId, Scope = s, Granted = request.Granted, At = at,
-            PolicyVersion = shown.Version.Number, Method = request.Method, EvidenceRef = request.EvidenceRef,
+            PolicyVersion = shown.Version.Number, Method = request.Method, EvidenceRef = evidenceRef,
             GuardianConsent = request.GuardianConsent, ForeignInfoShown = foreignShown && s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal),
             RecordedBy = actor.ToString(), ReceiptId = receiptId, Seq = last.TryGetValue(s, out var seq) ? seq + 1 : 1,
         }).ToList();

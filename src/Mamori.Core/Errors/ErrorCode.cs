@@ -127,6 +127,7 @@ public enum ErrorCode
     UnknownPolicyVersion = 4003,
     ConsentTimeInFuture = 4004,
     ConsentReceiptNotFound = 4005,
+    InvalidEvidenceRef = 4006,
 
     // 4020-4049 provision requests (the whole request is refused; nothing leaves)
     UnknownRecipient = 4020,

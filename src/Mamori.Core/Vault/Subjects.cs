@@ -65,6 +65,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var (scope, purposes) = Resolve(request, current);
         if (request.Fields.Count == 0) throw new MamoriException(ErrorCode.InvalidFieldValue, "A subject needs at least one field.");
         var consents = (request.Consents ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var evidenceRef = EvidenceRefs.Check(request.EvidenceRef);
 
         var ring = keys.Current;
         var now = clock.GetUtcNow();
@@ -109,7 +110,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var consentRows = consents.Select(scopeName => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
-            PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = request.EvidenceRef,
+            PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = evidenceRef,
             GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(),
         }).ToList();
         var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using static Mamori.Tests.Provision.ProvisionScenario;
 using static Mamori.Tests.Vault.VaultScenario;
@@ -13,6 +14,41 @@ namespace Mamori.Tests.Provision;
 
 public sealed class ProvisionHttpTests(PostgresCluster cluster)
 {
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsentApi_EvidenceRefFreeText_400NothingRecorded(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+        var p = NewPerson();
+        var id = await IspCustomerAsync(app, tenant, p);
+
+        // Regression: personal data in the evidence reference was recorded outside the vault and shown in clear on the receipt.
+        foreach (var evidenceRef in new[] { "山田太郎 090-1234-5678 の申込書", "form 42", p.Email, new string('a', 201) })
+        {
+            var refused = await client.PostAsJsonAsync($"/api/subjects/{id}/consents",
+                new { scopes = new[] { "provision:carriers" }, action = "grant", method = "paper", evidenceRef }, Ct);
+            var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4006");
+            problem.ToString().ShouldNotContain("山田");
+            problem.ToString().ShouldNotContain(p.Email);
+        }
+        var created = await client.PostAsJsonAsync("/api/subjects", new
+        {
+            type = "customer", service = "isp", acquisition = "web-form", purposesShown = new[] { "service-provision" },
+            fields = new Dictionary<string, string> { ["name"] = p.Name }, consents = new[] { "provision:carriers" }, evidenceRef = "山田太郎の申込書",
+        }, Ct);
+        await created.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4006");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Consent.ConsentRecord>().CountAsync(c => c.SubjectId == id, Ct))).ShouldBe(0);
+
+        foreach (var evidenceRef in new[] { "form-2026-11-0042", "dms:/scans/2026/11/0042.pdf#p2", "paper_2026.11" })
+        {
+            var granted = await client.PostAsJsonAsync($"/api/subjects/{id}/consents",
+                new { scopes = new[] { "provision:carriers" }, action = "grant", method = "paper", evidenceRef }, Ct);
+            granted.StatusCode.ShouldBe(HttpStatusCode.Created, await granted.Content.ReadAsStringAsync(Ct));
+            (await granted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("receipt").GetProperty("evidenceRef").GetString().ShouldBe(evidenceRef);
+        }
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ConsentApi_GrantReceiptWithdraw_NextProvisionRefused(string provider)
     {
