@@ -205,7 +205,9 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var denied = await s.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "payroll-tax"), F("by", "id"), F("value", subject.ToString())]);
         (await denied.Content.ReadAsStringAsync(Ct)).ShouldContain("MAMORI-3010");
         var undeclared = await s.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "verificaton"), F("by", "phone"), F("value", "+81 80-2222-3333")]);
-        (await undeclared.Content.ReadAsStringAsync(Ct)).ShouldContain("その利用目的はポリシーで定められていません。 (MAMORI-3010)");
+        var undeclaredPage = await undeclared.Content.ReadAsStringAsync(Ct);
+        undeclaredPage.ShouldContain("その利用目的はポリシーにありません。");
+        undeclaredPage.ShouldContain("MAMORI-3010");
     }
 
     [Fact]
