@@ -323,7 +323,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
                 _ => r.Kind == RecipientKind.Successor,
             };
             if (!fits)
-                throw new MamoriException(ErrorCode.BasisNotForRecipient, $"Basis '{Provisions.Kebab(basis)}' does not apply to recipient '{r.Id}' ({r.Kind}).");
+                throw new MamoriException(ErrorCode.BasisNotForRecipient, $"Basis '{Provisions.Kebab(basis)}' does not apply to recipient '{r.Id}' (kind: {ErrorText.Enum(r.Kind)}).");
             counterpartyId = r.Id;
             counterpartyName = r.Profile?.Name ?? r.Group?.ResponsibleParty?.Name?.Ja ?? r.Name.Ja;
             address = r.Profile?.Address ?? r.Group?.ResponsibleParty?.Address?.Ja;

@@ -15,4 +15,8 @@ public static class ErrorText
         && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' or ':')
             ? value
             : NotAnId;
+
+    /// <summary>An enum value as the API spells it in JSON (kebab-case: <c>third-party</c>, <c>awaiting-documents</c>), never the C# name.</summary>
+    public static string Enum<T>(T value) where T : struct, System.Enum =>
+        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

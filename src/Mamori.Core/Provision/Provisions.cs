@@ -281,7 +281,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
             _ => false,
         };
         if (!kindFits)
-            throw new MamoriException(ErrorCode.BasisNotForRecipient, $"Basis '{Kebab(basis)}' does not apply to recipient '{recipient.Id}' ({recipient.Kind}).");
+            throw new MamoriException(ErrorCode.BasisNotForRecipient, $"Basis '{Kebab(basis)}' does not apply to recipient '{recipient.Id}' (kind: {ErrorText.Enum(recipient.Kind)}).");
         if (recipient.Foreign is { Basis: ForeignProvisionBasis.LawException } && basis != ProvisionBasisKind.LegalException)
             throw new MamoriException(ErrorCode.BasisNotForRecipient, $"The policy allows provision to '{recipient.Id}' only under a legal exception.");
 

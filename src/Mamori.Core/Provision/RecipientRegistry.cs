@@ -48,7 +48,7 @@ public sealed partial class RecipientRegistry(MamoriDbContext db, AuditLog audit
         var current = await policies.RequireCurrentAsync(ct);
         var declared = Declared(current.Model).FirstOrDefault(d => d.Id == recipientId);
         if (declared.Id is not null && declared.Kind != request.Kind)
-            throw new MamoriException(ErrorCode.InvalidRecipientProfile, $"The policy declares '{ErrorText.Id(recipientId)}' as {declared.Kind}, not {request.Kind}.");
+            throw new MamoriException(ErrorCode.InvalidRecipientProfile, $"The policy declares '{ErrorText.Id(recipientId)}' as {ErrorText.Enum(declared.Kind)}, not {ErrorText.Enum(request.Kind)}.");
         if (declared.Id is null && request.Kind is not (RecipientKind.OptOut or RecipientKind.Successor))
             throw new MamoriException(ErrorCode.UnknownRecipient, $"The policy declares no recipient '{ErrorText.Id(recipientId)}'; only opt-out recipients and successors are registered without one.", 404);
 

@@ -71,7 +71,7 @@ public sealed class DataSubjectRequests(
         {
             if (procedures.NotAccepted.Contains(input.Channel) || (procedures.Channels.Count > 0 && !procedures.Channels.Contains(input.Channel)))
                 throw new MamoriException(ErrorCode.RequestChannelNotAccepted,
-                    $"The policy does not accept requests by {Kebab(input.Channel)}; accepted: {string.Join(", ", procedures.Channels.Select(c => Kebab(c)))}.")
+                    $"The policy does not accept requests by {ErrorText.Enum(input.Channel)}; accepted: {string.Join(", ", procedures.Channels.Select(c => ErrorText.Enum(c)))}.")
                 {
                     Reason = "channel", ReasonArgs = [input.Channel.ToString(), .. procedures.Channels.Select(c => c.ToString())],
                 };
@@ -358,7 +358,7 @@ public sealed class DataSubjectRequests(
     {
         var doc = Required(await ProceduresAsync(r, ct), r.RequesterRole).FirstOrDefault(x => x.Group == group && x.Doc.Name.Ja == name).Doc
                   ?? throw new MamoriException(ErrorCode.RequestUnknownDocument,
-                      $"The policy requires no document of that name in the {group} group for this requester; see missingDocuments for the accepted names.");
+                      $"The policy requires no document of that name in the {ErrorText.Enum(group)} group for this requester; see missingDocuments for the accepted names.");
         if (doc.MaxAge is not null)
         {
             if (issuedOn is null)
@@ -377,7 +377,7 @@ public sealed class DataSubjectRequests(
 
     private static void RequireOpen(DataSubjectRequest r)
     {
-        if (r.IsClosed) throw new MamoriException(ErrorCode.RequestClosed, $"The request is already {r.Status}.", 409);
+        if (r.IsClosed) throw new MamoriException(ErrorCode.RequestClosed, $"The request is already {ErrorText.Enum(r.Status)}.", 409);
     }
 
     /// <summary>An uploaded identity, proxy or representation document: image or PDF by content, within the size limit, sealed.</summary>
@@ -474,7 +474,7 @@ public sealed class DataSubjectRequests(
         if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409) { Reason = "already-verified" };
         if (r.Status is not (RequestStatus.Received or RequestStatus.Verifying or RequestStatus.AwaitingDocuments))
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be verified.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {ErrorText.Enum(r.Status)} cannot be verified.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
         var missing = await MissingAsync(r, await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == id).ToListAsync(ct), ct);
         if (missing.Count > 0)
             throw new MamoriException(ErrorCode.RequestDocumentsMissing,
@@ -673,7 +673,7 @@ public sealed class DataSubjectRequests(
         if (RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null)
             throw new MamoriException(ErrorCode.RequestNotVerified, "The person's identity is not verified yet; no data leaves before that.", 409);
         if (r.Status != RequestStatus.InProgress)
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {r.Status} cannot be executed.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request that is {ErrorText.Enum(r.Status)} cannot be executed.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
         if (r.Kind == RequestKind.Complaint && string.IsNullOrWhiteSpace(execute.AnswerText))
             throw new MamoriException(ErrorCode.RequestInvalidInput, "A complaint is answered with a text (answerText).") { Reason = "answer-text" };
         if (execute.AnswerText is { Length: > MaxDetailsLength }) throw new MamoriException(ErrorCode.RequestInvalidInput, $"answerText is longer than {MaxDetailsLength} characters.")
@@ -997,7 +997,7 @@ public sealed class DataSubjectRequests(
         if (r.FilesDestroyedAt is not null)
             throw new MamoriException(ErrorCode.RequestFilesDestroyed, "The answer files were destroyed after the retention period; contact us for a new copy.", 410);
         var a = await db.Set<RequestArtifact>().AsNoTracking().Where(x => x.RequestId == r.Id && x.Kind == kind).OrderByDescending(x => x.CreatedAt).FirstOrDefaultAsync(ct)
-                ?? throw new MamoriException(ErrorCode.RequestAnswerNotReady, $"The answer has no {kind} rendering" + (kind == ArtifactKind.Pdf ? " (no Japanese font was available when it was made)." : "."), 404);
+                ?? throw new MamoriException(ErrorCode.RequestAnswerNotReady, $"The answer has no {ErrorText.Enum(kind)} rendering" + (kind == ArtifactKind.Pdf ? " (no Japanese font was available when it was made)." : "."), 404);
         var key = RequestSealing.Key(keys.Current, r);
         var bytes = RequestSealing.OpenBytes(key, r.TenantId, r.Id, "artifact:" + a.Id.ToString("N"), a.Ciphertext!);
         RequestSealing.Forget(key);
@@ -1061,7 +1061,7 @@ public sealed class DataSubjectRequests(
     private void Move(DataSubjectRequest r, RequestStatus to, Actor actor, string reason, List<AuditEntry> entries)
     {
         if (!Allowed[r.Status].Contains(to))
-            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request cannot go from {r.Status} to {to}.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A request cannot go from {ErrorText.Enum(r.Status)} to {ErrorText.Enum(to)}.", 409) { Reason = "status", ReasonArgs = [r.Status.ToString()] };
         var now = clock.GetUtcNow();
         var today = RequestClock.Day(now);
         var from = r.Status;
@@ -1073,11 +1073,8 @@ public sealed class DataSubjectRequests(
         r.UpdatedAt = now;
         var reasonCode = reason.Length <= 64 ? reason : reason[..64];
         db.Add(new RequestTransition { Id = Guid.CreateVersion7(now), TenantId = r.TenantId, RequestId = r.Id, From = from, To = to, At = now, Actor = actor.ToString(), Reason = reasonCode });
-        entries.Add(new(AuditCode.RequestStatusChanged, actor, TargetId: r.Id.ToString(), ReasonCode: $"{Kebab(from)}>{Kebab(to)}", Categories: reasonCode));
+        entries.Add(new(AuditCode.RequestStatusChanged, actor, TargetId: r.Id.ToString(), ReasonCode: $"{ErrorText.Enum(from)}>{ErrorText.Enum(to)}", Categories: reasonCode));
     }
-
-    /// <summary>An enum value as the API spells it (JSON enums are kebab-case).</summary>
-    private static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     private string StatusUrl(DataSubjectRequest r, string token) =>
         $"{Settings.PublicBaseUrl.TrimEnd('/')}{(r.Language == "en" ? "/en" : "")}/requests/status/{token}";

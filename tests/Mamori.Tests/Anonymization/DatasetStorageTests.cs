@@ -152,7 +152,9 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
 
         (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.Consent, "authorities"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizedProvision);
         (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.LegalException, "authorities"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.PseudonymizedProvision);
-        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.SharedUse, "payment-agent"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.BasisNotForRecipient);
+        var sharedUse = await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.SharedUse, "payment-agent"), Actor.System, Ct)));
+        sharedUse.Code.ShouldBe(ErrorCode.BasisNotForRecipient);
+        sharedUse.Message.ShouldBe("Basis 'shared-use' does not apply to recipient 'payment-agent' (kind: entrustee).");
         var record = await In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.Entrustment, "payment-agent"), Actor.System, Ct));
         record.Basis.ShouldBe("entrustment");
         record.DatasetId.ShouldBe(d.Id);

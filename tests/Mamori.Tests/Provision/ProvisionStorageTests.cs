@@ -80,7 +80,10 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
         await GrantAsync(app, tenant, customer, "provision:carriers");
 
         (await RefusedAsync(app, tenant, ToCarriers(customer) with { Recipient = "nobody" })).Code.ShouldBe(ErrorCode.UnknownRecipient);
-        (await RefusedAsync(app, tenant, ToCarriers(customer) with { Basis = ProvisionBasisKind.OptOut })).Code.ShouldBe(ErrorCode.BasisNotForRecipient);
+        var optOut = await RefusedAsync(app, tenant, ToCarriers(customer) with { Basis = ProvisionBasisKind.OptOut });
+        optOut.Code.ShouldBe(ErrorCode.BasisNotForRecipient);
+        // Regression: the detail said "(ThirdParty)", the C# name, where the API says third-party.
+        optOut.Message.ShouldBe("Basis 'opt-out' does not apply to recipient 'carriers' (kind: third-party).");
         (await RefusedAsync(app, tenant, ToCarriers(customer) with { Basis = ProvisionBasisKind.Entrustment })).Code.ShouldBe(ErrorCode.BasisNotForRecipient);
         (await RefusedAsync(app, tenant, ToCarriers(customer) with { Categories = ["name", "email"] })).Code.ShouldBe(ErrorCode.CategoryNotForRecipient);
         (await RefusedAsync(app, tenant, ToCarriers(customer) with { Pseudonymized = true })).Code.ShouldBe(ErrorCode.PseudonymizedProvision);
@@ -305,8 +308,10 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
         agent.Profile!.AuditClause.ShouldBeTrue();
         list.Single(r => r.Id == OptOutRecipient).DeclaredInPolicy.ShouldBeFalse();
         (await In(app, tenant, sp => sp.GetRequiredService<RecipientRegistry>().MembersAsync("sakura-group", Ct))).Single().Name.ShouldBe("サクラデータセンター株式会社");
-        (await Should.ThrowAsync<MamoriException>(() => In(app, tenant, sp => sp.GetRequiredService<RecipientRegistry>().SaveProfileAsync("carriers",
-            new RecipientProfileRequest(RecipientKind.Entrustee, "x"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.InvalidRecipientProfile);
+        var kind = await Should.ThrowAsync<MamoriException>(() => In(app, tenant, sp => sp.GetRequiredService<RecipientRegistry>().SaveProfileAsync("carriers",
+            new RecipientProfileRequest(RecipientKind.Entrustee, "x"), Actor.System, Ct)));
+        kind.Code.ShouldBe(ErrorCode.InvalidRecipientProfile);
+        kind.Message.ShouldBe("The policy declares 'carriers' as third-party, not entrustee."); // not "as ThirdParty, not Entrustee"
         (await Should.ThrowAsync<MamoriException>(() => In(app, tenant, sp => sp.GetRequiredService<RecipientRegistry>().AddMemberAsync("no-group",
             new SharedUseMemberRequest("x"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.UnknownRecipient);
         // The entrustee with a contract in force now takes entrusted data.

@@ -135,7 +135,8 @@ public sealed class RequestBadInputTests(PostgresCluster cluster)
         await (await s.Staff.PostAsJsonAsync($"/api/requests/{id}/refuse", new { reason = "because" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-5017");
         await (await s.Staff.GetAsync($"/api/requests/{id}/answer?format=json", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-5019");
         await s.PostAsync(id, "withdraw");
-        await (await s.Staff.PostAsJsonAsync($"/api/requests/{id}/start", new { }, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-5021");
+        (await (await s.Staff.PostAsJsonAsync($"/api/requests/{id}/start", new { }, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-5021"))
+            .GetProperty("detail").GetString().ShouldBe("The request is already withdrawn."); // the API's status value, not the C# name Withdrawn
         await (await s.Staff.GetAsync($"/api/requests/{Guid.NewGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-5004");
         // An auditor reads the queue but cannot act.
         var auditor = await s.App.SignedInAsync(s.Tenant, Mamori.Staff.Roles.Auditor);
