@@ -241,7 +241,8 @@ public static class MamoriServer
         o.RespectNullableAnnotations = true;
         o.RespectRequiredConstructorParameters = true;
         o.MaxDepth = 32;
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        // Enums are their kebab-case names only: a number such as "method": 42 was stored as a value no enum declares.
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         o.Converters.Add(new NulText.JsonConverter());
     }
 }

@@ -52,9 +52,17 @@ public static partial class Problems
         [System.Text.RegularExpressions.GeneratedRegex(@"^Required parameter ""(?:\S+ )?(\w+)"" was not provided from ([a-z ]+)\.?")]
         private static partial System.Text.RegularExpressions.Regex RequiredParameter();
 
+        // ASP.NET: Failed to bind parameter "Nullable<DateTimeOffset> at" from "yesterday". Only the name is taken: the value is the caller's.
+        [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to bind parameter ""(?:[^""]* )?(\w+)"" from")]
+        private static partial System.Text.RegularExpressions.Regex UnboundParameter();
+
+        // System.Text.Json: The JSON value could not be converted to System.Nullable`1[[Mamori.Access.LegalException, Mamori.Core, …]]. Path: …
+        [System.Text.RegularExpressions.GeneratedRegex(@"could not be converted to (?:System\.Nullable`1\[\[?)?([\w.+]+)")]
+        private static partial System.Text.RegularExpressions.Regex ConvertedTo();
+
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
-            var (code, status, detail) = Classify(exception);
+            var (code, status, detail) = Classify(exception, http);
             if (status >= 500) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
             if (http.Response.HasStarted) return false;
             if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail);
@@ -66,7 +74,7 @@ public static partial class Problems
         internal static string Describe(Exception e) =>
             e.InnerException is null ? e.GetType().FullName! : $"{e.GetType().FullName} <- {Describe(e.InnerException)}";
 
-        internal static (ErrorCode Code, int Status, string Detail) Classify(Exception exception) => exception switch
+        internal static (ErrorCode Code, int Status, string Detail) Classify(Exception exception, HttpContext? http = null) => exception switch
         {
             MamoriException m => (m.Code, m.Status, m.Message),
             BadHttpRequestException { StatusCode: 413 } => (ErrorCode.BodyTooLarge, 413, "The request body is larger than this endpoint accepts."),
@@ -81,6 +89,8 @@ public static partial class Problems
             // ASP.NET: Required parameter "string purpose" was not provided from query string. (A walkthrough saw it called malformed JSON.)
             BadHttpRequestException b when RequiredParameter().Match(b.Message) is { Success: true } r =>
                 (ErrorCode.MissingField, 400, $"The {(r.Groups[2].Value.StartsWith("query", StringComparison.Ordinal) ? "query parameter" : "parameter")} '{r.Groups[1].Value}' is required."),
+            BadHttpRequestException b when UnboundParameter().Match(b.Message) is { Success: true } u =>
+                (ErrorCode.WrongType, 400, WrongParameter(u.Groups[1].Value, http)),
             BadHttpRequestException b when b.InnerException is FormatException || b.Message.Contains("Failed to bind parameter", StringComparison.Ordinal) =>
                 (ErrorCode.WrongType, 400, "A route or query parameter has the wrong type."),
             BadHttpRequestException b => (ErrorCode.MalformedJson, b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "The request could not be read."),
@@ -113,8 +123,52 @@ public static partial class Problems
             if (m.Contains("missing required properties", StringComparison.Ordinal) || m.Contains("was missing required", StringComparison.Ordinal))
                 return (ErrorCode.MissingField, 400, "The body is missing a required field: " + RequiredNames(m) + ".");
             if (m.Contains("could not be converted", StringComparison.Ordinal) || m.Contains("allow null", StringComparison.Ordinal))
-                return (ErrorCode.WrongType, 400, $"A field has the wrong type{path}.");
+                return (ErrorCode.WrongType, 400, $"A field has the wrong type{path}{Expected(FieldType(m, j.Path))}.");
             return (ErrorCode.MalformedJson, 400, $"The body is not valid JSON{path}.");
+        }
+
+        /// <summary>Names the route or query parameter that did not bind, and what it takes, from the endpoint's own signature.</summary>
+        private static string WrongParameter(string name, HttpContext? http)
+        {
+            // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
+            var endpoint = http?.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http?.GetEndpoint();
+            var parameter = endpoint?.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.GetParameters().FirstOrDefault(p => p.Name == name);
+            var where = (endpoint as RouteEndpoint)?.RoutePattern.GetParameter(name) is not null ? "route" : "query";
+            var type = parameter is null ? null : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+            return $"The {where} parameter '{name}' has the wrong type{Expected(type)}.";
+        }
+
+        /// <summary>What a value of <paramref name="type"/> looks like, as the API takes it; empty when there is nothing useful to say.</summary>
+        private static string Expected(Type? type) => type switch
+        {
+            null => "",
+            _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => ": expected a date and time with its offset (ISO 8601, e.g. 2026-12-07T09:00:00+09:00)",
+            _ when type == typeof(DateOnly) => ": expected a date (YYYY-MM-DD)",
+            _ when type == typeof(Guid) => ": expected an id (UUID)",
+            _ when type == typeof(int) || type == typeof(long) => ": expected a whole number",
+            _ when type == typeof(bool) => ": expected true or false",
+            { IsEnum: true } => $": expected one of {string.Join(", ", Enum.GetValues(type).Cast<Enum>().Select(v => JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString())))}",
+            _ => "",
+        };
+
+        /// <summary>
+        /// The type of the field that did not convert, when it is one of Mamori's enums. System.Text.Json names either the
+        /// enum itself (an array element) or the record whose constructor takes the field; the path's last name picks the
+        /// record's property then.
+        /// </summary>
+        private static Type? FieldType(string message, string? path)
+        {
+            if (ConvertedTo().Match(message) is not { Success: true } m || !m.Groups[1].Value.StartsWith("Mamori.", StringComparison.Ordinal)) return null;
+            var name = m.Groups[1].Value.TrimEnd('.'); // the sentence's full stop
+            var named = new[] { typeof(Problems).Assembly, typeof(MamoriException).Assembly }.Select(a => a.GetType(name)).FirstOrDefault(t => t is not null);
+            if (named is null || named.IsEnum) return named;
+            var field = path?.Split('.')[^1].Split('[')[0];
+            var type = named.GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase))?.PropertyType;
+            if (type is null) return null;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type.IsArray) type = type.GetElementType();
+            else if (type.IsGenericType && type.GetGenericArguments() is [var element]) type = Nullable.GetUnderlyingType(element) ?? element;
+            return type is { IsEnum: true } ? type : null;
         }
 
         private static string RequiredNames(string message)

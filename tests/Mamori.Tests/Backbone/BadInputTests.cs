@@ -61,6 +61,46 @@ public sealed class BadInputTests(PostgresCluster cluster)
         problem.GetProperty("detail").GetString().ShouldBe("The query parameter 'purpose' is required.");
     }
 
+    // Regression: both answered "A route or query parameter has the wrong type." without naming the parameter.
+    [Fact]
+    public async Task Request_QueryParameterOfWrongType_WrongTypeNamingItAndWhatItTakes()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var at = await client.GetAsync($"/api/subjects/{Guid.NewGuid()}/consents?at=yesterday", Ct);
+        (await at.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("The query parameter 'at' has the wrong type: expected a date and time with its offset (ISO 8601, e.g. 2026-12-07T09:00:00+09:00).");
+        var subject = await client.GetAsync("/api/provisions/records?subject=taro@example.jp", Ct);
+        var detail = (await subject.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString();
+        detail.ShouldBe("The query parameter 'subject' has the wrong type: expected an id (UUID).");
+        var limit = await client.GetAsync("/api/provisions/records?limit=all", Ct);
+        (await limit.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("The query parameter 'limit' has the wrong type: expected a whole number.");
+    }
+
+    // Regression: an unknown enum value said only "A field has the wrong type at $.exception.", unlike MAMORI-5000 for a request kind.
+    [Fact]
+    public async Task Request_UnknownEnumValueInBody_WrongTypeListingTheValues()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var read = await client.PostAsync($"/api/subjects/{Guid.NewGuid()}/read",
+            new StringContent("{\"purpose\":\"support\",\"exception\":\"bogus\"}", Encoding.UTF8, "application/json"), Ct);
+        (await read.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("A field has the wrong type at $.exception: expected one of law, life-body-property, public-health-children, authority-cooperation.");
+        var consent = await client.PostAsync($"/api/subjects/{Guid.NewGuid()}/consents",
+            new StringContent("{\"scopes\":[\"provision:carriers\"],\"action\":\"maybe\",\"method\":\"paper\"}", Encoding.UTF8, "application/json"), Ct);
+        (await consent.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("A field has the wrong type at $.action: expected one of grant, withdraw.");
+        // Regression: a number was taken for an enum and stored as a method no enum declares (42).
+        var number = await client.PostAsync($"/api/subjects/{Guid.NewGuid()}/consents",
+            new StringContent("{\"scopes\":[\"provision:carriers\"],\"action\":\"grant\",\"method\":42}", Encoding.UTF8, "application/json"), Ct);
+        (await number.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("A field has the wrong type at $.method: expected one of web-form, paper, oral, electronic-signature, api.");
+    }
+
     [Fact]
     public async Task Request_BatchOfBadBodies_NeverServerError()
     {
