@@ -190,7 +190,7 @@ public static class IncidentCommand
             // By name, as the console and the report word it (the codes are the flags' and the JSON's business).
             await o.WriteLineAsync(result.Exemption is { } ex
                 ? $"Not reportable: exempt: {ex.Name().En}." + (result.SetAside.Count == 0 ? ""
-                    : $" Grounds set aside: {string.Join("; ", result.SetAside.Select(IncidentTriage.Describe).Select(x => $"{x.Letter} {x.NameEn}"))}.")
+                    : $" Grounds set aside: {string.Join("; ", result.SetAside.Select(IncidentTriage.Describe).Select(x => $"{x.Letter} {x.NameEn} ({x.LawReferenceEn})"))}.")
                 : "Not reportable: none of the grounds of APPI Rules Art. 7 applies.");
             return;
         }
