@@ -52,6 +52,12 @@ public sealed class Incident : ITenantOwned
     public bool MyNumber { get; set; }
     public bool PubliclyExposed { get; set; }
 
+    // Which of the incident's categories the policy marks special-care, My Number or payment-card data, as it did when the
+    // categories were recorded: each is a ground by itself, beside the flags staff set above (see IncidentCategories).
+    public List<string> SpecialCareCategories { get; set; } = [];
+    public List<string> MyNumberCategories { get; set; } = [];
+    public List<string> PaymentCardCategories { get; set; } = [];
+
     /// <summary>(1) 概要.</summary>
     public string? Summary { get; set; }
 
@@ -122,6 +128,9 @@ public sealed class Incident : ITenantOwned
         EncryptedKeysSafe = EncryptedKeysSafe,
         MyNumber = MyNumber,
         PubliclyExposed = PubliclyExposed,
+        SpecialCareCategories = SpecialCareCategories,
+        MyNumberCategories = MyNumberCategories,
+        PaymentCardCategories = PaymentCardCategories,
     };
 }
 
@@ -181,6 +190,12 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.Property(i => i.LeakedExport).HasMaxLength(100);
         MamoriDbContext.CommaList(b, i => i.Categories);
         b.Property(i => i.Categories).HasMaxLength(2000);
+        MamoriDbContext.CommaList(b, i => i.SpecialCareCategories);
+        b.Property(i => i.SpecialCareCategories).HasMaxLength(2000);
+        MamoriDbContext.CommaList(b, i => i.MyNumberCategories);
+        b.Property(i => i.MyNumberCategories).HasMaxLength(2000);
+        MamoriDbContext.CommaList(b, i => i.PaymentCardCategories);
+        b.Property(i => i.PaymentCardCategories).HasMaxLength(2000);
         MamoriDbContext.CommaList(b, i => i.Reasons);
         b.Property(i => i.Reasons).HasMaxLength(400);
         b.Property(i => i.Exemption).HasMaxLength(64);

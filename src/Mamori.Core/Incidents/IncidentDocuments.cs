@@ -114,9 +114,10 @@ public static class IncidentDocuments
 
         var data = new List<string>();
         if (i.Categories.Count > 0) data.Add("データ項目: " + string.Join("、", i.Categories.Select(business.CategoryName)));
-        if (i.SpecialCare) data.Add("要配慮個人情報を含む");
-        if (i.PropertyDamageRisk) data.Add("不正に利用されることにより財産的被害が生じるおそれがある情報（クレジットカード番号等）を含む");
-        if (i.MyNumber) data.Add("個人番号（特定個人情報）を含む");
+        var facts = i.Facts;
+        if (facts.InvolvesSpecialCare) data.Add("要配慮個人情報を含む");
+        if (facts.InvolvesPropertyDamageRisk) data.Add("不正に利用されることにより財産的被害が生じるおそれがある情報（クレジットカード番号等）を含む");
+        if (facts.InvolvesMyNumber) data.Add("個人番号（特定個人情報）を含む");
         if (i.EncryptedKeysSafe) data.Add("高度な暗号化が施され、鍵は漏えいしていない");
 
         var determined = i.PersonsKnown is { } kn && (i.PersonsUpperBound is null || i.PersonsUpperBound <= kn);
@@ -135,7 +136,8 @@ public static class IncidentDocuments
 
         var cause = CauseJa(i.Cause) + (string.IsNullOrWhiteSpace(i.CauseDetails) ? "" : "\n" + i.CauseDetails.Trim());
         var other = new StringBuilder();
-        other.Append("報告対象となる事由: ").Append(string.Join("、", decision.ReasonInfos.Select(r => $"{r.Letter} {r.NameJa}（{r.LawReference}）")));
+        other.Append("報告対象となる事由: ").Append(string.Join("、", decision.ReasonInfos.Select(r => $"{r.Letter} {r.NameJa}（{r.LawReference}）"
+            + (facts.CategoriesFor(r.Reason) is { Count: > 0 } via ? $"（データ項目: {string.Join("、", via.Select(business.CategoryName))}）" : ""))));
         if (i.Suspected) other.Append("\n漏えい等のおそれの段階での報告である。");
         if (!string.IsNullOrWhiteSpace(i.OtherNotes)) other.Append('\n').Append(i.OtherNotes.Trim());
 
@@ -285,7 +287,7 @@ public static class IncidentDocuments
     private static string NoticeOther(Incident i)
     {
         var s = new StringBuilder();
-        if (i.PropertyDamageRisk) s.Append("クレジットカードのご利用明細に身に覚えのない請求がないかご確認ください。\n");
+        if (i.Facts.InvolvesPropertyDamageRisk) s.Append("クレジットカードのご利用明細に身に覚えのない請求がないかご確認ください。\n");
         s.Append("当社を装った不審な電話・メール等にご注意ください。");
         if (!string.IsNullOrWhiteSpace(i.PersonsResponse)) s.Append('\n').Append(i.PersonsResponse.Trim());
         return s.ToString();

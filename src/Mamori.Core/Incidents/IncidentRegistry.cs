@@ -64,10 +64,11 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     {
         var now = clock.GetUtcNow();
         var incident = new Incident { Id = Guid.CreateVersion7(now), Title = "", Status = IncidentStatus.Open, CreatedAt = now };
-        Apply(incident, input, now, await DeclaredAsync(ct));
+        var policyCategories = await CategoriesAsync(ct);
+        Apply(incident, input, now, policyCategories);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Incidents.Add(incident);
-        db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.Opened(incident), now));
+        db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.Opened(incident, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentCreated, actor, TargetId: incident.Id.ToString(),
             ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -108,10 +109,11 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         if (incident.Status == IncidentStatus.Closed) throw new MamoriException(ErrorCode.IncidentClosed, "The incident is closed; reopen it before changing its facts.", 409);
         var before = (incident.Reportable, Reasons: string.Join(',', incident.Reasons), incident.FinalDue);
         var now = clock.GetUtcNow();
-        Apply(incident, input, now, await DeclaredAsync(ct));
+        var policyCategories = await CategoriesAsync(ct);
+        Apply(incident, input, now, policyCategories);
         var changed = before != (incident.Reportable, string.Join(',', incident.Reasons), incident.FinalDue);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.FactsChanged(incident, changed), now));
+        db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.FactsChanged(incident, changed, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentFactsUpdated, actor, TargetId: incident.Id.ToString(),
             ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -192,9 +194,10 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             throw;
         }
 
+        var policyCategories = await CategoriesAsync(ct);
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ReplaceSubjectsAsync(incident, result.Subjects, result.Categories, ct);
+        await ReplaceSubjectsAsync(incident, result.Subjects, result.Categories, policyCategories, ct);
         long count = result.Subjects.Count;
         incident.LeakedExport = null;
         incident.CompromisedActorKind = query.ActorKind;
@@ -208,7 +211,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         incident.UpdatedAt = now;
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
             IncidentTexts.BlastRadius(incident, Kebab(query.ActorKind), query.ActorId, query.From, query.To, Settings.TimeZone,
-                result.Subjects.Count, result.Categories.Count, result.EventsRead, result.VerifiedEvents), now));
+                result.Subjects.Count, result.Categories.Count, result.EventsRead, result.VerifiedEvents, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
             ReasonCode: $"subjects-{count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
@@ -240,9 +243,10 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             throw;
         }
 
+        var policyCategories = await CategoriesAsync(ct);
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ReplaceSubjectsAsync(incident, contents.Subjects, contents.Categories, ct);
+        await ReplaceSubjectsAsync(incident, contents.Subjects, contents.Categories, policyCategories, ct);
         incident.CompromisedActorKind = null;
         incident.CompromisedActorId = null;
         incident.BlastFrom = null;
@@ -255,14 +259,15 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         incident.UpdatedAt = now;
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
             IncidentTexts.ExportBlastRadius(incident, incident.LeakedExport, contents.Formats, contents.FirstSequence, contents.LastSequence,
-                contents.Subjects.Count, contents.Categories.Count, contents.VerifiedEvents), now));
+                contents.Subjects.Count, contents.Categories.Count, contents.VerifiedEvents, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentExportBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
             ReasonCode: $"subjects-{contents.Subjects.Count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
         return (incident, contents);
     }
 
-    private async Task ReplaceSubjectsAsync(Incident incident, IReadOnlyList<string> subjects, IReadOnlyList<string> categories, CancellationToken ct)
+    private async Task ReplaceSubjectsAsync(Incident incident, IReadOnlyList<string> subjects, IReadOnlyList<string> categories, IncidentCategories policyCategories,
+        CancellationToken ct)
     {
         // Persons already notified stay notified when the radius is recomputed.
         var notified = await db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == incident.Id && s.NotifiedAt != null)
@@ -273,15 +278,15 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         incident.PersonsKnown = count;
         if (incident.PersonsUpperBound is { } ub && ub < count) incident.PersonsUpperBound = count;
         incident.Categories = [.. incident.Categories.Union(categories, StringComparer.Ordinal).Take(MaxCategories)];
+        policyCategories.Apply(incident);
     }
 
     public Reportability Decide(IncidentFacts facts) => IncidentTriage.Assess(facts, Settings);
 
-    /// <summary>The data categories of the policy in force; null when none was published yet (nothing to check against).</summary>
-    private async Task<Policy.PolicyCategories?> DeclaredAsync(CancellationToken ct) =>
-        await policies.CurrentAsync(ct) is { } current ? Policy.PolicyCategories.Of(current.Model) : null;
+    /// <summary>The categories of the policy in force: declared ids, names, and which are special-care, My Number or payment-card data.</summary>
+    private async Task<IncidentCategories> CategoriesAsync(CancellationToken ct) => IncidentCategories.Of((await policies.CurrentAsync(ct))?.Model);
 
-    private void Apply(Incident incident, IncidentInput input, DateTimeOffset now, Policy.PolicyCategories? declared)
+    private void Apply(Incident incident, IncidentInput input, DateTimeOffset now, IncidentCategories policyCategories)
     {
         var title = input.Title?.Trim() ?? "";
         if (title.Length is 0 or > 200) throw new MamoriException(ErrorCode.IncidentInvalidFacts, "title is 1-200 characters.") { Reason = "title" };
@@ -295,7 +300,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         if (categories.Count > MaxCategories || categories.Any(c => !System.Text.RegularExpressions.Regex.IsMatch(c, "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")))
             throw new MamoriException(ErrorCode.IncidentInvalidFacts, "categories are up to 100 category ids (letters, digits, '.', '_', '-').") { Reason = "categories" };
         // A category must be one the policy declares; one already on the incident stays (the policy may have dropped it since).
-        var unknown = declared is null ? [] : categories.Where(c => !declared.Declares(c) && !incident.Categories.Contains(c, StringComparer.Ordinal)).ToList();
+        var unknown = policyCategories.Declared is not { } declared ? []
+            : categories.Where(c => !declared.Declares(c) && !incident.Categories.Contains(c, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
             throw new MamoriException(ErrorCode.IncidentUnknownCategory,
                 $"The policy in force declares no data categor{(unknown.Count == 1 ? "y" : "ies")} {string.Join(", ", unknown.Select(c => $"'{ErrorText.Id(c)}'"))}; use the ids of its data categories (GET /api/policy).");
@@ -311,6 +317,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         incident.DiscoveredAt = input.DiscoveredAt.ToUniversalTime();
         incident.AwareDate = JapanTime.DayOf(input.DiscoveredAt, Settings.TimeZone);
         incident.Categories = categories;
+        policyCategories.Apply(incident);
         incident.PersonsKnown = input.PersonsKnown;
         incident.PersonsUpperBound = input.PersonsUpperBound;
         incident.SpecialCare = input.SpecialCare;

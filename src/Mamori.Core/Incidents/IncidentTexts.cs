@@ -32,11 +32,11 @@ public static class IncidentTexts
         _ => (kind, kind),
     };
 
-    public static (string Ja, string En) Opened(Incident i) => Join(("インシデントを登録しました。", "Incident opened."), Decision(i));
+    public static (string Ja, string En) Opened(Incident i, CategoryName name) => Join(("インシデントを登録しました。", "Incident opened."), Decision(i, name));
 
-    public static (string Ja, string En) FactsChanged(Incident i, bool decisionChanged) => Join(decisionChanged
+    public static (string Ja, string En) FactsChanged(Incident i, bool decisionChanged, CategoryName name) => Join(decisionChanged
         ? ("事実を更新しました。判定が変わりました。", "Facts changed; decision changed.")
-        : ("事実を更新しました。", "Facts changed."), Decision(i));
+        : ("事実を更新しました。", "Facts changed."), Decision(i, name));
 
     public static (string Ja, string En) StatusChanged(IncidentStatus from, IncidentStatus to)
     {
@@ -50,20 +50,20 @@ public static class IncidentTexts
         $"Blast radius{(export ? " of a leaked export" : "")} refused: the audit chain is broken at sequence {brokenAt} ({problem}).");
 
     public static (string Ja, string En) BlastRadius(Incident i, string actorKind, string actorId, DateTimeOffset from, DateTimeOffset to,
-        TimeZoneInfo zone, int subjects, int categories, long reads, long verified) => Join((
+        TimeZoneInfo zone, int subjects, int categories, long reads, long verified, CategoryName name) => Join((
             $"{actorKind} {actorId} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
             $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{verified} 件）。",
             $"Blast radius of {actorKind} {actorId} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
-            $"{reads} reads, chain verified ({verified} events)."), Decision(i));
+            $"{reads} reads, chain verified ({verified} events)."), Decision(i, name));
 
     public static (string Ja, string En) ExportBlastRadius(Incident i, string export, IEnumerable<string> formats, long first, long last,
-        int subjects, int categories, long verified)
+        int subjects, int categories, long verified, CategoryName name)
     {
         var f = string.Join("/", formats);
         return Join((
             $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{verified} 件）。",
             $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({verified} events)."),
-            Decision(i));
+            Decision(i, name));
     }
 
     public static (string Ja, string En) NoticesQueued(int queued, int already, int unreachable) => (
@@ -85,15 +85,22 @@ public static class IncidentTexts
         _ => problem,
     };
 
+    /// <summary>A data category's name in Japanese and English, by id.</summary>
+    public delegate (string Ja, string En) CategoryName(string id);
+
     /// <summary>
     /// The reportability decision in one sentence, the grounds and the exemption by name (the names of the decision's Grounds table,
-    /// <see cref="IncidentTriage.Describe"/>); a code this version does not know as stored. Deadlines are days in the configured zone (Japan).
+    /// <see cref="IncidentTriage.Describe"/>), each ground with the data categories that brought it (「データ項目「健康診断結果」」);
+    /// a code this version does not know as stored. Deadlines are days in the configured zone (Japan).
     /// </summary>
-    public static (string Ja, string En) Decision(Incident i)
+    public static (string Ja, string En) Decision(Incident i, CategoryName name)
     {
         if (i.Reportable)
         {
-            var grounds = i.Reasons.Select(code => IncidentTriage.DescribeCode(code) is { } r ? (Ja: $"{r.Letter} {r.NameJa}", En: $"{r.Letter} {r.NameEn} ({r.LawReferenceEn})") : (Ja: code, En: code)).ToList();
+            var facts = i.Facts;
+            var grounds = i.Reasons.Select(code => IncidentTriage.DescribeCode(code) is { } r
+                ? Because((Ja: $"{r.Letter} {r.NameJa}", En: $"{r.Letter} {r.NameEn} ({r.LawReferenceEn})"), facts.CategoriesFor(r.Reason), name)
+                : (Ja: code, En: code)).ToList();
             return ($"報告対象（{string.Join("、", grounds.Select(g => g.Ja))}）。速報期限 {Day(i.PreliminaryDue)}、確報期限 {Day(i.FinalDue)}。",
                 $"Reportable ({string.Join("; ", grounds.Select(g => g.En))}); preliminary report due {Day(i.PreliminaryDue)}, final report due {Day(i.FinalDue)}.");
         }
@@ -103,6 +110,15 @@ public static class IncidentTexts
     }
 
     private static (string Ja, string En) Join((string Ja, string En) a, (string Ja, string En) b) => (a.Ja + b.Ja, a.En + " " + b.En);
+
+    /// <summary>A ground followed by the categories that brought it: 「…: データ項目「健康診断結果」」, "…: category 'Health-check results'".</summary>
+    private static (string Ja, string En) Because((string Ja, string En) ground, IReadOnlyList<string> categories, CategoryName name)
+    {
+        if (categories.Count == 0) return ground;
+        var names = categories.Select(id => name(id)).ToList();
+        return ($"{ground.Ja}: データ項目{string.Concat(names.Select(n => $"「{n.Ja}」"))}",
+            $"{ground.En}: {(names.Count == 1 ? "category" : "categories")} {string.Join(", ", names.Select(n => $"'{n.En}'"))}");
+    }
 
     private static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", Inv) ?? "—";
 

@@ -73,6 +73,33 @@ public sealed record IncidentFacts
     public bool MyNumber { get; init; }
     public bool PubliclyExposed { get; init; }
 
+    /// <summary>The incident's categories the policy marks special-care (要配慮個人情報): each is ground (a) by itself.</summary>
+    public IReadOnlyList<string> SpecialCareCategories { get; init; } = [];
+
+    /// <summary>The incident's categories the policy marks My Number (個人番号): the My Number grounds apply.</summary>
+    public IReadOnlyList<string> MyNumberCategories { get; init; } = [];
+
+    /// <summary>The incident's categories the policy marks payment-card data: a risk of property damage, ground (b).</summary>
+    public IReadOnlyList<string> PaymentCardCategories { get; init; } = [];
+
+    /// <summary>Special-care data is involved: staff said so, or a category the policy marks special-care is.</summary>
+    public bool InvolvesSpecialCare => SpecialCare || SpecialCareCategories.Count > 0;
+
+    /// <summary>Misuse may cause property damage: staff said so, or payment-card data is involved.</summary>
+    public bool InvolvesPropertyDamageRisk => PropertyDamageRisk || PaymentCardCategories.Count > 0;
+
+    /// <summary>My Number data is involved: staff said so, or a category the policy marks My Number is.</summary>
+    public bool InvolvesMyNumber => MyNumber || MyNumberCategories.Count > 0;
+
+    /// <summary>The policy categories that make <paramref name="reason"/> apply; empty for a ground that comes from staff's flag, the count or the cause.</summary>
+    public IReadOnlyList<string> CategoriesFor(ReportabilityReason reason) => reason switch
+    {
+        ReportabilityReason.SpecialCare => SpecialCareCategories,
+        ReportabilityReason.PropertyDamageRisk => PaymentCardCategories,
+        ReportabilityReason.MyNumberOverPersonThreshold or ReportabilityReason.MyNumberImproperPurpose or ReportabilityReason.MyNumberPubliclyExposed => MyNumberCategories,
+        _ => [],
+    };
+
     /// <summary>The number the 1,000-person rule uses: the larger of the known count and the upper bound.</summary>
     public long PersonsForThreshold => Math.Max(PersonsKnown ?? 0, PersonsUpperBound ?? 0);
 
@@ -122,11 +149,11 @@ public static class IncidentTriage
             throw new Errors.MamoriException(Errors.ErrorCode.IncidentInvalidFacts, "The number of persons must not be negative.");
 
         var grounds = new List<ReportabilityReason>();
-        if (facts.SpecialCare) grounds.Add(ReportabilityReason.SpecialCare);
-        if (facts.PropertyDamageRisk) grounds.Add(ReportabilityReason.PropertyDamageRisk);
+        if (facts.InvolvesSpecialCare) grounds.Add(ReportabilityReason.SpecialCare);
+        if (facts.InvolvesPropertyDamageRisk) grounds.Add(ReportabilityReason.PropertyDamageRisk);
         if (facts.ImproperPurpose) grounds.Add(ReportabilityReason.ImproperPurpose);
         if (facts.PersonsForThreshold > settings.ReportablePersonThreshold) grounds.Add(ReportabilityReason.OverPersonThreshold);
-        if (facts.MyNumber)
+        if (facts.InvolvesMyNumber)
         {
             if (facts.PersonsForThreshold > settings.MyNumberReportablePersonThreshold) grounds.Add(ReportabilityReason.MyNumberOverPersonThreshold);
             if (facts.ImproperPurpose) grounds.Add(ReportabilityReason.MyNumberImproperPurpose);

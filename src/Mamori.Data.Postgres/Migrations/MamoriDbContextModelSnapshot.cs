@@ -1152,12 +1152,22 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<bool>("MyNumber")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("MyNumberCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("OtherNotes")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
 
                     b.Property<Guid?>("OwnerUserId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("PaymentCardCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<long?>("PersonsKnown")
                         .HasColumnType("bigint");
@@ -1206,6 +1216,11 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.Property<bool>("SpecialCare")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("SpecialCareCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Status")
                         .IsRequired()

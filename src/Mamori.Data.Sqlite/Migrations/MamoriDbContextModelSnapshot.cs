@@ -1147,11 +1147,21 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<bool>("MyNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("MyNumberCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OtherNotes")
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentCardCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("PersonsKnown")
@@ -1201,6 +1211,11 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.Property<bool>("SpecialCare")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SpecialCareCategories")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -11,7 +11,8 @@ namespace Mamori.Http;
 /// <summary>/api/incidents: 漏えい等 records, their reportability and deadlines, blast radius, draft reports and notices.</summary>
 public static class IncidentEndpoints
 {
-    public sealed record ReasonResponse(string Code, string Letter, string LawReference, string NameJa, string NameEn, string LawReferenceEn);
+    /// <summary>A ground; <c>categories</c> are the incident's data categories that bring it (the policy marks them special-care, My Number or payment-card data).</summary>
+    public sealed record ReasonResponse(string Code, string Letter, string LawReference, string NameJa, string NameEn, string LawReferenceEn, IReadOnlyList<string> Categories);
 
     public sealed record DecisionResponse(
         bool Reportable, IReadOnlyList<ReasonResponse> Reasons, string? Exemption, IReadOnlyList<string> SetAside, bool NotifyPersons, bool Suspected,
@@ -199,8 +200,9 @@ public static class IncidentEndpoints
     {
         var i = v.Incident;
         var d = v.Decision;
+        var facts = i.Facts;
         var decision = new DecisionResponse(d.Reportable,
-            [.. d.ReasonInfos.Select(r => new ReasonResponse(r.Code, r.Letter, r.LawReference, r.NameJa, r.NameEn, r.LawReferenceEn))],
+            [.. d.ReasonInfos.Select(r => new ReasonResponse(r.Code, r.Letter, r.LawReference, r.NameJa, r.NameEn, r.LawReferenceEn, facts.CategoriesFor(r.Reason)))],
             d.Exemption?.Code(), [.. d.SetAside.Select(r => r.Code())], d.NotifyPersons, d.Suspected, i.AwareDate,
             d.Deadlines?.PreliminaryWarn, d.Deadlines?.PreliminaryDue, d.Deadlines?.FinalPeriodDays, d.Deadlines?.FinalDue, d.Deadlines?.FinalDueUnrolled,
             v.State is { } s ? IncidentRegistry.Kebab(s) : null, v.Today);

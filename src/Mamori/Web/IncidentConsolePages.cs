@@ -361,6 +361,8 @@ public static class IncidentConsolePages
               <label for="personsUpperBound">{T(http, "本人の数の上限（調査中の場合）", "Upper bound while unknown")}</label>
               <input id="personsUpperBound" name="personsUpperBound" inputmode="numeric" value="{V("personsUpperBound", i?.PersonsUpperBound?.ToString(Inv))}">
               <fieldset><legend>{T(http, "事実", "Facts")}</legend>
+              <p class="muted">{T(http, "ポリシーで要配慮個人情報・個人番号・クレジットカード情報とされたデータ項目は、選ぶだけで判定に入ります。ここでは、それ以外のデータについて該当するものを選んでください。",
+                  "Categories the policy marks special-care, My Number or payment-card data count by themselves; tick these for other data they apply to.")}</p>
               {Check("specialCare", C("specialCare", i?.SpecialCare ?? false), "要配慮個人情報を含む", "Special-care data involved")}
               {Check("propertyDamageRisk", C("propertyDamageRisk", i?.PropertyDamageRisk ?? false), "財産的被害のおそれ（カード番号等）", "Risk of property damage (card numbers…)")}
               {Check("suspected", C("suspected", i?.Suspected ?? false), "おそれの段階（確定していない）", "Suspected, not confirmed")}
@@ -418,9 +420,12 @@ public static class IncidentConsolePages
                 $"Queued: {http.Request.Query["queued"]}; no email address: {http.Request.Query["unreachable"]} (send a letter or publish the announcement).");
         Html notice = Notice(doneText.Length == 0 ? null : doneText);
 
+        var facts = incident.Facts;
+        // A ground a policy category brings names it: staff see why 健康診断結果 made the incident reportable.
+        string Via(IReadOnlyList<string> ids) => ids.Count == 0 ? "" : T(http, $"（データ項目: {categories(ids)}）", $" (categories: {categories(ids)})");
         Html reasons = d.Reasons.Count == 0 ? H.F($"<p>{T(http, "報告対象となる事由はありません。", "No reportable ground applies.")}</p>") : H.F($"""
             <table><caption>{T(http, "報告対象となる事由", "Grounds")}</caption><thead><tr><th scope="col">{T(http, "区分", "Case")}</th><th scope="col">{T(http, "事由", "Ground")}</th><th scope="col">{T(http, "根拠", "Law")}</th></tr></thead>
-            <tbody>{d.ReasonInfos.Select(r => H.F($"<tr><td>{r.Letter}</td><td>{T(http, r.NameJa, r.NameEn)}</td><td>{T(http, r.LawReference, r.LawReferenceEn)}</td></tr>"))}</tbody></table>
+            <tbody>{d.ReasonInfos.Select(r => H.F($"<tr><td>{r.Letter}</td><td>{T(http, r.NameJa, r.NameEn)}{Via(facts.CategoriesFor(r.Reason))}</td><td>{T(http, r.LawReference, r.LawReferenceEn)}</td></tr>"))}</tbody></table>
             """);
         Html exemption = d.Exemption is null ? default : H.F($"""
             <p class="notice">{T(http, "高度な暗号化により報告対象外（規則7条1号括弧書き）。除外された事由", "Exempt: advanced encryption with the key safe (Rules 7(i)). Grounds set aside")}: {string.Join(T(http, "、", "; "), d.SetAside.Select(IncidentTriage.Describe).Select(r => $"{r.Letter} {T(http, r.NameJa, r.NameEn)}"))}</p>
@@ -510,8 +515,10 @@ public static class IncidentConsolePages
               <dt>{T(http, "認識した日時", "Became aware")}</dt><dd>{Jst(incident.DiscoveredAt)} JST</dd>
               <dt>{T(http, "本人の数", "Persons")}</dt><dd>{(incident.PersonsKnown?.ToString("N0", Inv) ?? T(http, "調査中", "to be determined"))}{(incident.PersonsUpperBound is { } ub ? $" ({T(http, "上限", "upper bound")} {ub.ToString("N0", Inv)})" : "")}</dd>
               <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
-              <dt>{T(http, "事実", "Facts")}</dt><dd>{string.Join(", ", new[] { (incident.SpecialCare, T(http, "要配慮", "special care")), (incident.PropertyDamageRisk, T(http, "財産的被害のおそれ", "property damage risk")),
-                  (incident.Suspected, T(http, "おそれ", "suspected")), (incident.EncryptedKeysSafe, T(http, "暗号化・鍵安全", "encrypted, key safe")), (incident.MyNumber, T(http, "個人番号", "My Number")),
+              <dt>{T(http, "事実", "Facts")}</dt><dd>{string.Join(", ", new[] { (facts.InvolvesSpecialCare, T(http, "要配慮", "special care") + Via(facts.SpecialCareCategories)),
+                  (facts.InvolvesPropertyDamageRisk, T(http, "財産的被害のおそれ", "property damage risk") + Via(facts.PaymentCardCategories)),
+                  (incident.Suspected, T(http, "おそれ", "suspected")), (incident.EncryptedKeysSafe, T(http, "暗号化・鍵安全", "encrypted, key safe")),
+                  (facts.InvolvesMyNumber, T(http, "個人番号", "My Number") + Via(facts.MyNumberCategories)),
                   (incident.PubliclyExposed, T(http, "公開", "publicly exposed")) }.Where(x => x.Item1).Select(x => x.Item2))}</dd>
             </dl>
             {(manage ? H.F($"""<p><a href="/console/incidents/{id}/edit">{T(http, "事実を編集する", "Edit the facts")}</a></p>""") : default)}

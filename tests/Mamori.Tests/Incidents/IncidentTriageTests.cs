@@ -133,6 +133,47 @@ public sealed class IncidentTriageTests
     }
 
     [Fact]
+    public void Assess_SpecialCareCategoryWithoutFlag_ReportableAByTheCategory()
+    {
+        var facts = Facts("2026-11-20", IncidentCause.Misdelivery, 1) with { SpecialCareCategories = ["health-check"] };
+        var r = IncidentTriage.Assess(facts, Defaults);
+        r.Reasons.ShouldBe([ReportabilityReason.SpecialCare]);
+        facts.CategoriesFor(ReportabilityReason.SpecialCare).ShouldBe(["health-check"]);
+        r.Deadlines!.PreliminaryDue.ShouldBe(D("2026-11-24"));
+        r.Deadlines.FinalDue.ShouldBe(D("2026-12-19"));
+        // Staff's own flag still counts without any category, and names none.
+        var flagged = Facts("2026-11-20", IncidentCause.Misdelivery, 1) with { SpecialCare = true };
+        IncidentTriage.Assess(flagged, Defaults).Reasons.ShouldBe([ReportabilityReason.SpecialCare]);
+        flagged.CategoriesFor(ReportabilityReason.SpecialCare).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Assess_PaymentCardCategory_ReportableBPropertyDamage()
+    {
+        var r = IncidentTriage.Assess(Facts("2026-11-20", IncidentCause.Loss, 3) with { PaymentCardCategories = ["payment-card"] }, Defaults);
+        r.Reasons.ShouldBe([ReportabilityReason.PropertyDamageRisk]);
+    }
+
+    [Theory]
+    [InlineData(100, false, IncidentCause.Misdelivery, new string[0])]
+    [InlineData(101, false, IncidentCause.Misdelivery, new[] { "my-number-over-person-threshold" })]
+    [InlineData(3, true, IncidentCause.Misdelivery, new[] { "my-number-publicly-exposed" })]
+    [InlineData(3, false, IncidentCause.UnauthorizedAccess, new[] { "improper-purpose", "my-number-improper-purpose" })]
+    public void Assess_MyNumberCategory_MyNumberActGrounds(long persons, bool exposed, IncidentCause cause, string[] reasons)
+    {
+        var facts = Facts("2026-11-20", cause, persons) with { MyNumberCategories = ["my-number"], PubliclyExposed = exposed };
+        IncidentTriage.Assess(facts, Defaults).Reasons.Select(r => r.Code()).ShouldBe(reasons);
+    }
+
+    [Fact]
+    public void Assess_SpecialCareCategoryEncryptedKeySafe_ExemptAndSetAside()
+    {
+        var r = IncidentTriage.Assess(Facts("2026-11-20", IncidentCause.Loss, 3) with { SpecialCareCategories = ["health-check"], EncryptedKeysSafe = true }, Defaults);
+        r.Reportable.ShouldBeFalse();
+        r.SetAside.ShouldBe([ReportabilityReason.SpecialCare]);
+    }
+
+    [Fact]
     public void Assess_NegativePersons_RefusedWithCode()
     {
         var e = Should.Throw<Errors.MamoriException>(() => IncidentTriage.Assess(Facts("2026-03-02", IncidentCause.Other, -1), Defaults));
