@@ -39,7 +39,7 @@ public sealed class Incident : ITenantOwned
     /// <summary>Data-category ids from the policy (never values).</summary>
     public List<string> Categories { get; set; } = [];
 
-    /// <summary>Persons established so far; null while to be determined.</summary>
+    /// <summary>Persons staff established so far; null while to be determined. A blast radius never changes it.</summary>
     public long? PersonsKnown { get; set; }
 
     /// <summary>The upper bound while the count is not established (L-09: it decides the 1,000-person rule).</summary>
@@ -109,6 +109,9 @@ public sealed class Incident : ITenantOwned
     public long? BlastEventsRead { get; set; }
     public long? BlastVerifiedEvents { get; set; }
 
+    /// <summary>The distinct persons the last blast radius found (its subjects); the decision uses the larger of this and <see cref="PersonsKnown"/>.</summary>
+    public long? BlastPersons { get; set; }
+
     /// <summary>The leaked export the last blast radius traced (<c>kind:id</c>), when it came from a file rather than an actor.</summary>
     public string? LeakedExport { get; set; }
 
@@ -122,6 +125,7 @@ public sealed class Incident : ITenantOwned
         Cause = Cause,
         PersonsKnown = PersonsKnown,
         PersonsUpperBound = PersonsUpperBound,
+        PersonsFromBlastRadius = BlastPersons,
         SpecialCare = SpecialCare,
         PropertyDamageRisk = PropertyDamageRisk,
         Suspected = Suspected,

@@ -120,19 +120,24 @@ public static class IncidentDocuments
         if (facts.InvolvesMyNumber) data.Add("個人番号（特定個人情報）を含む");
         if (i.EncryptedKeysSafe) data.Add("高度な暗号化が施され、鍵は漏えいしていない");
 
-        var determined = i.PersonsKnown is { } kn && (i.PersonsUpperBound is null || i.PersonsUpperBound <= kn);
+        // The number reported is the larger of staff's count and the blast radius's; both sources are stated.
+        var established = i.Facts.PersonsEstablished;
+        var determined = established is { } est && (i.PersonsUpperBound is null || i.PersonsUpperBound <= est);
         string persons;
-        if (determined && i.PersonsKnown is { } known)
+        if (determined && established is { } known)
             persons = $"{known.ToString("N0", Ja)}人";
         else if (i.PersonsUpperBound is { } ub)
-            persons = $"最大{ub.ToString("N0", Ja)}人（調査中{(i.PersonsKnown is { } k ? $"、確認済み{k.ToString("N0", Ja)}人" : "")}）";
+            persons = $"最大{ub.ToString("N0", Ja)}人（調査中{(established is { } k ? $"、確認済み{k.ToString("N0", Ja)}人" : "")}）";
         else persons = "";
-        if (persons.Length > 0 && i.BlastComputedAt is not null && i.CompromisedActorKind is { } ak)
-            persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）から、{(ak == ActorKindCode.ApiKey ? "APIキー" : "利用者アカウント")} {i.CompromisedActorId} が"
-                       + $" {JaDateTime(i.BlastFrom!.Value, zone)} から {JaDateTime(i.BlastTo!.Value, zone)} までに実際に閲覧した本人の数として算定。";
-
-        if (persons.Length > 0 && i.BlastComputedAt is not null && i.LeakedExport is { } leaked)
-            persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）に記録された、漏えいしたエクスポート {leaked} に含まれていた本人の数として算定。";
+        if (persons.Length > 0 && i.BlastComputedAt is not null && i.BlastPersons is { } found)
+        {
+            var source = i.LeakedExport is { } leaked ? $"に記録された、漏えいしたエクスポート {leaked} に含まれていた本人"
+                : $"から、{(i.CompromisedActorKind == ActorKindCode.ApiKey ? "APIキー" : "利用者アカウント")} {i.CompromisedActorId} が"
+                  + $" {JaDateTime(i.BlastFrom!.Value, zone)} から {JaDateTime(i.BlastTo!.Value, zone)} までに実際に閲覧した本人";
+            persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）{source}の数: {found.ToString("N0", Ja)}人。";
+            if (i.PersonsKnown is { } staff && staff != found)
+                persons += $"\n調査により確認した本人の数: {staff.ToString("N0", Ja)}人（多い方を本人の数とする）。";
+        }
 
         var cause = CauseJa(i.Cause) + (string.IsNullOrWhiteSpace(i.CauseDetails) ? "" : "\n" + i.CauseDetails.Trim());
         var other = new StringBuilder();

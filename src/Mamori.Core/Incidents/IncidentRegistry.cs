@@ -170,8 +170,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
 
     /// <summary>
     /// Verifies the audit chain, then records the subjects and categories the actor read in the
-    /// window; the subject count becomes the known number of persons. A broken chain is recorded
-    /// (audit + timeline) and refused.
+    /// window; the subject count is recorded beside the count staff entered, and the larger decides.
+    /// A broken chain is recorded (audit + timeline) and refused.
     /// </summary>
     public async Task<(Incident Incident, BlastRadiusResult Result)> ComputeBlastRadiusAsync(Guid id, BlastRadiusQuery query, Actor actor, CancellationToken ct = default)
     {
@@ -274,9 +274,8 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             .Select(s => new { s.SubjectId, s.NotifiedAt }).ToDictionaryAsync(s => s.SubjectId, s => s.NotifiedAt, StringComparer.Ordinal, ct);
         await db.IncidentSubjects.Where(s => s.IncidentId == incident.Id).ExecuteDeleteAsync(ct);
         db.IncidentSubjects.AddRange(subjects.Select(s => new IncidentSubject { IncidentId = incident.Id, SubjectId = s, NotifiedAt = notified.GetValueOrDefault(s) }));
-        long count = subjects.Count;
-        incident.PersonsKnown = count;
-        if (incident.PersonsUpperBound is { } ub && ub < count) incident.PersonsUpperBound = count;
+        // Evidence of who was affected, not a correction of staff's count: a lost laptop's 2,000 customers stay 2,000 when a key read 0.
+        incident.BlastPersons = subjects.Count;
         incident.Categories = [.. incident.Categories.Union(categories, StringComparer.Ordinal).Take(MaxCategories)];
         policyCategories.Apply(incident);
     }

@@ -52,17 +52,17 @@ public static class IncidentTexts
     public static (string Ja, string En) BlastRadius(Incident i, string actorKind, string actorId, DateTimeOffset from, DateTimeOffset to,
         TimeZoneInfo zone, int subjects, int categories, long reads, long verified, CategoryName name) => Join((
             $"{actorKind} {actorId} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
-            $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{verified} 件）。",
+            $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{verified} 件）。{Kept(i, subjects).Ja}",
             $"Blast radius of {actorKind} {actorId} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
-            $"{reads} reads, chain verified ({verified} events)."), Decision(i, name));
+            $"{reads} reads, chain verified ({verified} events).{Kept(i, subjects).En}"), Decision(i, name));
 
     public static (string Ja, string En) ExportBlastRadius(Incident i, string export, IEnumerable<string> formats, long first, long last,
         int subjects, int categories, long verified, CategoryName name)
     {
         var f = string.Join("/", formats);
         return Join((
-            $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{verified} 件）。",
-            $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({verified} events)."),
+            $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{verified} 件）。{Kept(i, subjects).Ja}",
+            $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({verified} events).{Kept(i, subjects).En}"),
             Decision(i, name));
     }
 
@@ -110,6 +110,18 @@ public static class IncidentTexts
     }
 
     private static (string Ja, string En) Join((string Ja, string En) a, (string Ja, string En) b) => (a.Ja + b.Ja, a.En + " " + b.En);
+
+    /// <summary>After a blast radius, that the persons staff entered stand and the larger number decides; empty when they entered none.</summary>
+    private static (string Ja, string En) Kept(Incident i, int found)
+    {
+        var ja = new List<string>();
+        var en = new List<string>();
+        if (i.PersonsKnown is { } k) { ja.Add($"確認済みの本人の数 {k} 名"); en.Add($"{k} established"); }
+        if (i.PersonsUpperBound is { } u) { ja.Add($"上限 {u} 名"); en.Add($"upper bound {u}"); }
+        return ja.Count == 0 ? ("", "") : (
+            $"入力済みの{string.Join("、", ja)}はそのままとし、影響範囲の {found} 名と比べて多い方で判定します。",
+            $" The persons entered ({string.Join(", ", en)}) stand; the larger of them and the {found} found decides.");
+    }
 
     /// <summary>A ground followed by the categories that brought it: 「…: データ項目「健康診断結果」」, "…: category 'Health-check results'".</summary>
     private static (string Ja, string En) Because((string Ja, string En) ground, IReadOnlyList<string> categories, CategoryName name)

@@ -51,8 +51,9 @@ public enum ReportabilityExemption
 }
 
 /// <summary>
-/// The facts the decision rests on. <see cref="PersonsKnown"/> is the count established so far,
-/// <see cref="PersonsUpperBound"/> the upper bound while it is not (L-09: use the upper bound).
+/// The facts the decision rests on. <see cref="PersonsKnown"/> is the count staff established so far,
+/// <see cref="PersonsUpperBound"/> the upper bound while it is not (L-09: use the upper bound), and
+/// <see cref="PersonsFromBlastRadius"/> the persons the audit chain shows were affected.
 /// </summary>
 public sealed record IncidentFacts
 {
@@ -63,6 +64,10 @@ public sealed record IncidentFacts
     public IncidentCause Cause { get; init; } = IncidentCause.Other;
     public long? PersonsKnown { get; init; }
     public long? PersonsUpperBound { get; init; }
+
+    /// <summary>The distinct persons the last blast radius found: evidence beside staff's count, never in place of it.</summary>
+    public long? PersonsFromBlastRadius { get; init; }
+
     public bool SpecialCare { get; init; }
     public bool PropertyDamageRisk { get; init; }
 
@@ -100,8 +105,14 @@ public sealed record IncidentFacts
         _ => [],
     };
 
-    /// <summary>The number the 1,000-person rule uses: the larger of the known count and the upper bound.</summary>
-    public long PersonsForThreshold => Math.Max(PersonsKnown ?? 0, PersonsUpperBound ?? 0);
+    /// <summary>
+    /// The persons established: the larger of staff's count and the blast radius's (a blast radius finds those the audit chain
+    /// shows, which can be fewer than a lost device held); null while neither is known.
+    /// </summary>
+    public long? PersonsEstablished => PersonsKnown is null && PersonsFromBlastRadius is null ? null : Math.Max(PersonsKnown ?? 0, PersonsFromBlastRadius ?? 0);
+
+    /// <summary>The number the person thresholds use: the largest of staff's count, the upper bound and the blast radius's count.</summary>
+    public long PersonsForThreshold => Math.Max(PersonsEstablished ?? 0, PersonsUpperBound ?? 0);
 
     public bool ImproperPurpose => Cause is IncidentCause.UnauthorizedAccess or IncidentCause.InsiderTheft;
 }

@@ -1082,6 +1082,9 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("BlastFrom")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("BlastPersons")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("BlastTo")
                         .HasColumnType("timestamp with time zone");
 

@@ -1077,6 +1077,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<long?>("BlastFrom")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BlastPersons")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("BlastTo")
                         .HasColumnType("INTEGER");
 

@@ -14,16 +14,21 @@ public static class IncidentEndpoints
     /// <summary>A ground; <c>categories</c> are the incident's data categories that bring it (the policy marks them special-care, My Number or payment-card data).</summary>
     public sealed record ReasonResponse(string Code, string Letter, string LawReference, string NameJa, string NameEn, string LawReferenceEn, IReadOnlyList<string> Categories);
 
+    /// <summary><c>personsAssessed</c>: the number the person thresholds used, the largest of personsKnown, personsUpperBound and personsFromBlastRadius.</summary>
     public sealed record DecisionResponse(
-        bool Reportable, IReadOnlyList<ReasonResponse> Reasons, string? Exemption, IReadOnlyList<string> SetAside, bool NotifyPersons, bool Suspected,
+        bool Reportable, IReadOnlyList<ReasonResponse> Reasons, string? Exemption, IReadOnlyList<string> SetAside, bool NotifyPersons, bool Suspected, long PersonsAssessed,
         DateOnly AwareDate, DateOnly? PreliminaryWarn, DateOnly? PreliminaryDue, int? FinalPeriodDays, DateOnly? FinalDue, DateOnly? FinalDueUnrolled,
         string? DeadlineState, DateOnly Today);
 
     public sealed record BlastRadiusSummary(string ActorKind, string ActorId, DateTimeOffset From, DateTimeOffset To, DateTimeOffset ComputedAt, long EventsRead, long VerifiedEvents);
 
+    /// <summary>
+    /// <c>personsKnown</c> and <c>personsUpperBound</c> are what staff entered; <c>personsFromBlastRadius</c> the persons the last blast radius
+    /// found, kept beside them (a blast radius never lowers staff's count).
+    /// </summary>
     public sealed record IncidentResponse(
         Guid Id, string Title, IncidentKind Kind, IncidentCause Cause, DateTimeOffset DiscoveredAt, string DiscoveredAtJst, IReadOnlyList<string> Categories,
-        long? PersonsKnown, long? PersonsUpperBound, bool SpecialCare, bool PropertyDamageRisk, bool Suspected, bool EncryptedKeysSafe, bool MyNumber,
+        long? PersonsKnown, long? PersonsUpperBound, long? PersonsFromBlastRadius, bool SpecialCare, bool PropertyDamageRisk, bool Suspected, bool EncryptedKeysSafe, bool MyNumber,
         bool PubliclyExposed, string? Summary, string? CauseDetails, string? SecondaryDamage, string? PersonsResponse, string? Publication,
         string? Prevention, string? Measures, string? OtherNotes, string? ContactPoint, Guid? OwnerUserId, IncidentStatus Status,
         DateTimeOffset? PreliminaryReportedAt, DateTimeOffset? FinalReportedAt, DecisionResponse Decision, BlastRadiusSummary? BlastRadius,
@@ -203,13 +208,13 @@ public static class IncidentEndpoints
         var facts = i.Facts;
         var decision = new DecisionResponse(d.Reportable,
             [.. d.ReasonInfos.Select(r => new ReasonResponse(r.Code, r.Letter, r.LawReference, r.NameJa, r.NameEn, r.LawReferenceEn, facts.CategoriesFor(r.Reason)))],
-            d.Exemption?.Code(), [.. d.SetAside.Select(r => r.Code())], d.NotifyPersons, d.Suspected, i.AwareDate,
+            d.Exemption?.Code(), [.. d.SetAside.Select(r => r.Code())], d.NotifyPersons, d.Suspected, facts.PersonsForThreshold, i.AwareDate,
             d.Deadlines?.PreliminaryWarn, d.Deadlines?.PreliminaryDue, d.Deadlines?.FinalPeriodDays, d.Deadlines?.FinalDue, d.Deadlines?.FinalDueUnrolled,
             v.State is { } s ? IncidentRegistry.Kebab(s) : null, v.Today);
         var blast = i.BlastComputedAt is { } at && i.CompromisedActorKind is { } kind
             ? new BlastRadiusSummary(IncidentRegistry.Kebab(kind), i.CompromisedActorId!, i.BlastFrom!.Value, i.BlastTo!.Value, at, i.BlastEventsRead ?? 0, i.BlastVerifiedEvents ?? 0)
             : null;
-        return new IncidentResponse(i.Id, i.Title, i.Kind, i.Cause, i.DiscoveredAt, Jst(i.DiscoveredAt, zone), i.Categories, i.PersonsKnown, i.PersonsUpperBound,
+        return new IncidentResponse(i.Id, i.Title, i.Kind, i.Cause, i.DiscoveredAt, Jst(i.DiscoveredAt, zone), i.Categories, i.PersonsKnown, i.PersonsUpperBound, i.BlastPersons,
             i.SpecialCare, i.PropertyDamageRisk, i.Suspected, i.EncryptedKeysSafe, i.MyNumber, i.PubliclyExposed, i.Summary, i.CauseDetails,
             i.SecondaryDamage, i.PersonsResponse, i.Publication, i.Prevention, i.Measures, i.OtherNotes, i.ContactPoint, i.OwnerUserId, i.Status,
             i.PreliminaryReportedAt, i.FinalReportedAt, decision, blast, i.CreatedAt, i.UpdatedAt);

@@ -513,7 +513,8 @@ public static class IncidentConsolePages
               <dt>{T(http, "状況", "Status")}</dt><dd>{StatusName(http, incident.Status)}</dd>
               <dt>{T(http, "事態・原因", "Kind / cause")}</dt><dd>{KindName(http, incident.Kind)} / {CauseName(http, incident.Cause)}</dd>
               <dt>{T(http, "認識した日時", "Became aware")}</dt><dd>{Jst(incident.DiscoveredAt)} JST</dd>
-              <dt>{T(http, "本人の数", "Persons")}</dt><dd>{(incident.PersonsKnown?.ToString("N0", Inv) ?? T(http, "調査中", "to be determined"))}{(incident.PersonsUpperBound is { } ub ? $" ({T(http, "上限", "upper bound")} {ub.ToString("N0", Inv)})" : "")}</dd>
+              <dt>{T(http, "本人の数（確認済み）", "Persons (established)")}</dt><dd>{(incident.PersonsKnown?.ToString("N0", Inv) ?? T(http, "調査中", "to be determined"))}{(incident.PersonsUpperBound is { } ub ? $" ({T(http, "上限", "upper bound")} {ub.ToString("N0", Inv)})" : "")}</dd>
+              {(incident.BlastPersons is not { } found ? default : H.F($"""<dt>{T(http, "本人の数（影響範囲の算定）", "Persons (blast radius)")}</dt><dd>{found.ToString("N0", Inv)} — {T(http, $"判定には多い方の {facts.PersonsForThreshold.ToString("N0", Inv)} 人を用います", $"the decision uses the larger, {facts.PersonsForThreshold.ToString("N0", Inv)}")}</dd>"""))}
               <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
               <dt>{T(http, "事実", "Facts")}</dt><dd>{string.Join(", ", new[] { (facts.InvolvesSpecialCare, T(http, "要配慮", "special care") + Via(facts.SpecialCareCategories)),
                   (facts.InvolvesPropertyDamageRisk, T(http, "財産的被害のおそれ", "property damage risk") + Via(facts.PaymentCardCategories)),

@@ -107,7 +107,9 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         decision.GetProperty("awareDate").GetString().ShouldBe("2026-11-25");
         decision.GetProperty("preliminaryDue").GetString().ShouldBe("2026-11-29");
         decision.GetProperty("finalDue").GetString().ShouldBe("2027-01-23");
-        json.GetProperty("incident").GetProperty("personsKnown").GetInt64().ShouldBe(1200);
+        json.GetProperty("incident").GetProperty("personsFromBlastRadius").GetInt64().ShouldBe(1200);
+        json.GetProperty("incident").GetProperty("personsKnown").ValueKind.ShouldBe(JsonValueKind.Null); // staff entered none
+        decision.GetProperty("personsAssessed").GetInt64().ShouldBe(1200);
 
         var listed = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct);
         listed.GetProperty("subjectIds").EnumerateArray().Select(x => x.GetString()!).ToHashSet().SetEquals(s.Expected).ShouldBeTrue();
@@ -121,7 +123,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         db.Tenant.Set(s.TenantId);
         var stored = await db.Incidents.SingleAsync(i => i.Id == id, Ct);
         stored.Reportable.ShouldBeTrue();
-        stored.PersonsKnown.ShouldBe(1200);
+        stored.BlastPersons.ShouldBe(1200);
         stored.FinalDue.ShouldBe(new DateOnly(2027, 1, 23));
         stored.PreliminaryDue.ShouldBe(new DateOnly(2026, 11, 29));
         (await db.IncidentSubjects.Where(x => x.IncidentId == id).Select(x => x.SubjectId).ToListAsync(Ct)).ToHashSet().SetEquals(s.Expected).ShouldBeTrue();
@@ -135,6 +137,73 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         entry.TextEn.ShouldStartWith($"Blast radius of api-key {s.KeyId} from {Jst(s.From)} to {Jst(s.To)}: 1200 subjects, 3 categories, 1400 reads, chain verified (");
         var verification = await AuditVerify.VerifyTenantAsync(db, s.TenantId, "acme", Ct);
         verification.Intact.ShouldBeTrue(verification.Problem);
+    }
+
+    /// <summary>UX report 2, H2: a blast radius is evidence and never lowers the count staff entered (a lost USB stick's 2,000 customers).</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadius_StaffCounted2000KeyReadFewer_CountKeptStillReportableWithDeadlines(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster); // 2026-11-23 09:00 JST
+        var tenant = await app.CreateTenantAsync();
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await AppendAsync(app, tenant.Id, [Read(Actor.Key(key.Key.Id), "subj-1", "email")]);
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var created = await officer.PostAsJsonAsync("/api/incidents", new
+        {
+            title = "紛失2", kind = "loss", cause = "loss", discoveredAt = "2026-11-21T10:00:00+09:00", personsKnown = 2000,
+        }, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // A window in which the key read nothing.
+        var none = await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius", new
+        {
+            actorKind = "api-key", actorId = key.Key.Id.ToString(), from = "2026-11-01T00:00:00+09:00", to = "2026-11-02T00:00:00+09:00",
+        }, Ct);
+
+        var body = await none.Content.ReadAsStringAsync(Ct);
+        none.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var incident = JsonDocument.Parse(body).RootElement.GetProperty("incident");
+        incident.GetProperty("personsKnown").GetInt64().ShouldBe(2000);
+        incident.GetProperty("personsFromBlastRadius").GetInt64().ShouldBe(0);
+        var decision = incident.GetProperty("decision");
+        decision.GetProperty("reportable").GetBoolean().ShouldBeTrue();
+        decision.GetProperty("personsAssessed").GetInt64().ShouldBe(2000);
+        decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ShouldBe(["over-person-threshold"]);
+        decision.GetProperty("preliminaryDue").GetString().ShouldBe("2026-11-25");
+        decision.GetProperty("finalDue").GetString().ShouldBe("2026-12-20");
+        var timeline = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/timeline", Ct);
+        var entry = timeline[timeline.GetArrayLength() - 1];
+        entry.GetProperty("text").GetString()!.ShouldContain("本人 0 名");
+        entry.GetProperty("text").GetString()!.ShouldEndWith("入力済みの確認済みの本人の数 2000 名はそのままとし、影響範囲の 0 名と比べて多い方で判定します。" +
+            "報告対象（(d) 本人の数が1,000人を超える個人データの漏えい等）。速報期限 2026-11-25、確報期限 2026-12-20。");
+        entry.GetProperty("textEn").GetString()!.ShouldContain("The persons entered (2000 established) stand; the larger of them and the 0 found decides. Reportable");
+
+        // The console's form over the window in which it read one person: both counts shown, the larger decides.
+        var session = await Mamori.Tests.Console.ConsoleScenario.SessionAsync(app, tenant.Id, Roles.PrivacyOfficer);
+        (await session.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/blast-radius",
+        [
+            new("actorKind", "api-key"), new("actorId", key.Key.Id.ToString()), new("from", "2026-11-23T09:00"), new("to", "2026-11-23T09:20"),
+        ])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = await session.GetStringAsync($"/console/incidents/{id}");
+        page.ShouldContain("<dt>本人の数（確認済み）</dt><dd>2,000</dd>");
+        page.ShouldContain("<dt>本人の数（影響範囲の算定）</dt><dd>1 — 判定には多い方の 2,000 人を用います</dd>");
+        page.ShouldContain("個人情報保護委員会への報告・本人への通知が必要です");
+        page.ShouldContain("<strong>2026-11-25</strong>");
+        var report = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/report?kind=final", Ct);
+        var persons = report.GetProperty("items")[2].GetProperty("content").GetString()!;
+        persons.ShouldStartWith("2,000人\n監査ログ（ハッシュチェーン検証済み、");
+        persons.ShouldEndWith("までに実際に閲覧した本人の数: 1人。\n調査により確認した本人の数: 2,000人（多い方を本人の数とする）。");
+
+        // Staff correct their own count; the blast radius's 1 stays beside it.
+        var edited = await officer.PutAsJsonAsync($"/api/incidents/{id}", new { title = "紛失2", kind = "loss", cause = "loss", discoveredAt = "2026-11-21T10:00:00+09:00", personsKnown = 900 }, Ct);
+        var after = await edited.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        edited.StatusCode.ShouldBe(HttpStatusCode.OK, after.ToString());
+        after.GetProperty("personsFromBlastRadius").GetInt64().ShouldBe(1);
+        after.GetProperty("decision").GetProperty("reportable").GetBoolean().ShouldBeFalse();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -158,7 +227,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-6004");
         problem.GetProperty("detail").GetString()!.ShouldContain("broken at sequence");
         var incident = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
-        incident.GetProperty("personsKnown").ValueKind.ShouldBe(JsonValueKind.Null);
+        incident.GetProperty("personsFromBlastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
         incident.GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
         (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct)).GetProperty("count").GetInt32().ShouldBe(0);
         var refused = await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentBlastRadiusRefused, Ct));

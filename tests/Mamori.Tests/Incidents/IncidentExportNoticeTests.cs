@@ -67,7 +67,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         contents.ExportKind.ShouldBe(ExportTraces.Provision);
         contents.ExportId.ShouldBe(l.Provision.RecordId!.Value.ToString());
         contents.Formats.ShouldBe(["csv"]);
-        updated.PersonsKnown.ShouldBe(2);
+        updated.BlastPersons.ShouldBe(2);
         updated.LeakedExport.ShouldBe($"provision:{l.Provision.RecordId}");
         updated.Categories.ShouldBe(["name", "phone"]);
         updated.Reportable.ShouldBeTrue(); // improper purpose
@@ -137,7 +137,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         var e = await Should.ThrowAsync<ChainBrokenException>(() => TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv))));
         e.Code.ShouldBe(ErrorCode.IncidentChainBroken);
         var after = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().GetAsync(incident.Id, Ct));
-        after.PersonsKnown.ShouldBeNull();
+        after.BlastPersons.ShouldBeNull();
         after.LeakedExport.ShouldBeNull();
     }
 
@@ -318,7 +318,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         byId.Contents.Subjects.ShouldBe(contents.Subjects);
         contents.Categories.ShouldContain("email");
         contents.Categories.ShouldContain("name");
-        updated.PersonsKnown.ShouldBe(1);
+        updated.BlastPersons.ShouldBe(1);
         updated.Reportable.ShouldBeFalse(); // one person, no special-care data, no improper purpose
         (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
     }
