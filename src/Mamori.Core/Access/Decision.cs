@@ -14,7 +14,7 @@ public enum LegalException
 /// <summary>The legal exceptions as the API spells them (kebab-case) and as people read them (Art.18(3), 27(1)).</summary>
 public static class LegalExceptions
 {
-    public static string Id(LegalException e) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString());
+    public static string Id(LegalException e) => Errors.ErrorText.Enum(e);
 
     /// <summary>A stored exception in either form: records before 2026-12-07 kept the enum member ("Law"), later ones the API id ("law").</summary>
     public static LegalException? Parse(string? stored) =>

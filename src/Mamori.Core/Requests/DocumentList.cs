@@ -32,7 +32,7 @@ public static class DocumentList
     }
 
     /// <summary>A group's id in forms and the API: identity, proxy, legal-representative.</summary>
-    public static string GroupId(DocumentGroup group) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(group.ToString());
+    public static string GroupId(DocumentGroup group) => Errors.ErrorText.Enum(group);
 
     /// <summary>The group's heading: 「ご本人確認の書類」 / "Documents to verify your identity".</summary>
     public static string GroupName(DocumentGroup group, NoticeLanguage lang) => group switch

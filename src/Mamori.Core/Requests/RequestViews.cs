@@ -91,7 +91,7 @@ public static class RequestKinds
 {
     public static readonly IReadOnlyList<RequestKind> All = Enum.GetValues<RequestKind>();
 
-    public static string Id(RequestKind k) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(k.ToString());
+    public static string Id(RequestKind k) => Errors.ErrorText.Enum(k);
 
     public static RequestKind? Parse(string? value) =>
         All.Cast<RequestKind?>().FirstOrDefault(k => string.Equals(Id(k!.Value), value, StringComparison.Ordinal) || string.Equals(k!.Value.ToString(), value, StringComparison.Ordinal));
