@@ -15,8 +15,10 @@ public static class DiscoveryEndpoints
 {
     public static RouteGroupBuilder MapDiscovery(this RouteGroupBuilder api)
     {
-        api.MapPost("/analyze", Analyze).WithName("DiscoveryAnalyze");
-        api.MapPost("/anonymize", Anonymize).WithName("DiscoveryAnonymize");
+        api.MapPost("/analyze", Analyze).WithName("DiscoveryAnalyze")
+            .WithSummary("Find personal data in a text (Presidio analyzer shape): entity type, offsets and score per finding, never the matched text.");
+        api.MapPost("/anonymize", Anonymize).WithName("DiscoveryAnonymize")
+            .WithSummary("Redact a text with the given findings and operators (Presidio anonymizer shape; operators replace, redact, keep, mask, hash, encrypt).");
         return api;
     }
 

@@ -1,6 +1,7 @@
 using Mamori.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using static Mamori.Web.Pages;
 
 namespace Mamori.Web;
@@ -16,10 +17,11 @@ public static class ApiReferencePage
         app.MapGet("/api-reference", (HttpContext http, EndpointDataSource endpoints) =>
         {
             var rows = endpoints.Endpoints.OfType<RouteEndpoint>()
-                .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+                .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true
+                    && e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
                 .Select(e => new
                 {
-                    Route = e.RoutePattern.RawText!,
+                    Route = OpenApiPath(e.RoutePattern),
                     Methods = string.Join(" ", e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []),
                     Summary = e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IEndpointSummaryMetadata>()?.Summary ?? "",
                     Access = e.Metadata.GetMetadata<IAllowAnonymous>() is not null ? "public"
@@ -38,4 +40,17 @@ public static class ApiReferencePage
                 """)));
         }).AllowAnonymous().ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// The path as the OpenAPI document spells it (<c>/api/apikeys/{id}</c>), not as the route table does
+    /// (<c>/api/apikeys/{id:guid}</c>, and <c>/api/apikeys/</c> for a group's root), so the two can be read side by side.
+    /// </summary>
+    internal static string OpenApiPath(RoutePattern pattern) =>
+        "/" + string.Join("/", pattern.PathSegments.Where(s => s.Parts.Count > 0).Select(s => string.Concat(s.Parts.Select(p => p switch
+        {
+            RoutePatternLiteralPart l => l.Content,
+            RoutePatternSeparatorPart sep => sep.Content,
+            RoutePatternParameterPart parameter => "{" + parameter.Name + "}",
+            _ => "",
+        }))));
 }

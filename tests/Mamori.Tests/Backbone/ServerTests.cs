@@ -134,6 +134,39 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         parsed.Diagnostic!.Errors.ShouldBeEmpty();
     }
 
+    // Regression (walkthrough L10): the reference page showed route constraints and group slashes (/api/apikeys/,
+    // {id:guid}) where OpenAPI says /api/apikeys and {id}, two operations had no summary, and OpenAPI listed only success
+    // responses although every error is problem details.
+    [Fact]
+    public async Task ApiReference_EveryOperation_SameAsOpenApiWithSummaryAndProblemResponses()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var doc = JsonDocument.Parse(await app.Client().GetStringAsync("/openapi/v1.json", Ct)).RootElement;
+        var operations = doc.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Name != "parameters").Select(o => (Path: p.Name, Method: o.Name.ToUpperInvariant(), Op: o.Value)))
+            .ToList();
+        operations.Count.ShouldBeGreaterThan(100);
+        operations.Where(o => !o.Op.TryGetProperty("summary", out var s) || string.IsNullOrWhiteSpace(s.GetString()))
+            .Select(o => $"{o.Method} {o.Path}").ShouldBeEmpty();
+
+        var page = await app.Client().GetStringAsync("/api-reference", Ct);
+        var rows = System.Text.RegularExpressions.Regex.Matches(page, "<tr><td><code>([A-Z ]+)</code></td><td><code>([^<]+)</code></td>")
+            .SelectMany(m => m.Groups[1].Value.Split(' ').Select(method => $"{method} {m.Groups[2].Value}"))
+            .ToHashSet();
+        rows.ShouldBe(operations.Select(o => $"{o.Method} {o.Path}").ToHashSet(), ignoreOrder: true);
+        rows.ShouldContain("DELETE /api/apikeys/{id}");
+
+        var problem = doc.GetProperty("components").GetProperty("schemas").GetProperty("Problem");
+        problem.GetProperty("properties").GetProperty("code").GetProperty("pattern").GetString().ShouldBe("^MAMORI-[0-9]{4}$");
+        var read = doc.GetProperty("paths").GetProperty("/api/subjects/{id}").GetProperty("get").GetProperty("responses");
+        foreach (var status in new[] { "400", "401", "403", "4XX" })
+            read.GetProperty(status).GetProperty("content").GetProperty("application/problem+json").GetProperty("schema")
+                .GetProperty("$ref").GetString().ShouldBe("#/components/schemas/Problem");
+        var status200 = doc.GetProperty("paths").GetProperty("/api/requests/status/{token}").GetProperty("get").GetProperty("responses");
+        status200.TryGetProperty("401", out _).ShouldBeFalse(); // public: no sign-in to fail
+        status200.TryGetProperty("4XX", out _).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task Console_Anonymous_RedirectsToLogin()
     {
