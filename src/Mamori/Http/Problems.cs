@@ -66,6 +66,7 @@ public static partial class Problems
             if (status >= 500) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
             if (http.Response.HasStarted) return false;
             if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail);
+            else if (status is >= 400 and < 500 && Web.Pages.IsPageForm(http.Request)) await Web.Pages.WriteFormErrorAsync(http, code, status);
             else await WriteAsync(http, code, status, detail);
             return true;
         }
@@ -82,7 +83,9 @@ public static partial class Problems
             BadHttpRequestException { InnerException: JsonException j } => FromJson(j),
             BadHttpRequestException b when b.Message.Contains("Content-Type", StringComparison.OrdinalIgnoreCase) =>
                 (ErrorCode.UnsupportedMediaType, 415, "Send the body as application/json."),
-            BadHttpRequestException b when b.Message.Contains("antiforgery", StringComparison.OrdinalIgnoreCase) =>
+            // "Invalid anti-forgery token found when reading parameter …": a [FromForm] endpoint's own check.
+            BadHttpRequestException b when b.InnerException is Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException
+                || b.Message.Contains("antiforgery", StringComparison.OrdinalIgnoreCase) =>
                 (ErrorCode.AntiforgeryFailed, 400, "The form's anti-forgery token is missing or invalid; reload the page and try again."),
             BadHttpRequestException b when b.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase) =>
                 (ErrorCode.MissingField, 400, "The request needs a JSON body."),

@@ -259,6 +259,46 @@ public static class Pages
     public static bool IsConsolePage(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/console", StringComparison.Ordinal);
 
+    /// <summary>A browser's form post to a page (not the API): its errors are pages too, not JSON.</summary>
+    public static bool IsPageForm(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && !request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+        // Not request.HasFormContentType: after a failed anti-forgery check the form feature throws on any use.
+        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && (type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A form the server could not take before its handler ran: most often an expired anti-forgery token (the page was
+    /// open overnight, or the browser refuses cookies), else a body the form reader refuses. A customer on a public form
+    /// used to get problem JSON; they get the page's frame, in its language, and a way back to the form.
+    /// </summary>
+    public static Task WriteFormErrorAsync(HttpContext http, Errors.ErrorCode code, int status)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        // Staff pages follow the console's language preference; public pages are in the language of their address (/en/…).
+        var staff = http.Request.Path.StartsWithSegments("/console", StringComparison.Ordinal) || path is "/login" or "/logout";
+        var english = staff ? Lang(http) == "en" : path.StartsWith("/en/", StringComparison.Ordinal);
+        string Say(string ja, string en) => english ? en : ja;
+        var title = Say("送信できませんでした", "The form could not be sent");
+        var text = code == Errors.ErrorCode.AntiforgeryFailed
+            ? Say("フォームの有効期限が切れたか、ブラウザが Cookie を受け付けていません。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
+                "The form has expired, or the browser does not accept cookies. Nothing was sent. Open the page again and send the form once more.")
+            : Say("送信された内容を読み取れませんでした。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
+                "The form could not be read. Nothing was sent. Open the page again and send the form once more.");
+        // Back to the page the form was on when the browser says so (same site only), else to the form's own address.
+        var back = http.Request.Headers.Referer.ToString() is { Length: > 0 } referer
+            && Uri.TryCreate(referer, UriKind.Absolute, out var from) && from.Authority == http.Request.Host.Value
+            ? from.PathAndQuery : path;
+        var body = H.F($"""
+            <h1>{title}</h1>
+            <p class="error" role="alert">{text} ({Errors.ErrorCodes.Format(code)})</p>
+            <p><a href="{back}">{Say("フォームに戻る", "Back to the form")}</a></p>
+            """);
+        http.Response.StatusCode = status;
+        return WriteAsync(http, staff ? Layout(http, title, body)
+            : PublicLayout(http, english ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja, title, body));
+    }
+
     public static Task WriteConsoleErrorAsync(HttpContext http, Errors.ErrorCode code, int status, string detail)
     {
         var title = status == 404 ? T(http, "見つかりません", "Not found") : T(http, "表示できません", "Cannot be shown");

@@ -66,4 +66,51 @@ public sealed class FormErrorTests(PostgresCluster cluster)
         html.ShouldNotContain("""value="email" checked>""");
         response.Headers.CacheControl!.NoStore.ShouldBeTrue();
     }
+
+    // Regression: a customer whose form had expired (the page left open overnight) or whose browser refuses cookies posted a
+    // public form without a valid anti-forgery token and got problem JSON.
+    [Theory]
+    [InlineData("/privacy/cookies", "フォームの有効期限が切れたか", "lang=\"ja\"")]
+    [InlineData("/en/optout", "The form has expired", "lang=\"en\"")]
+    [InlineData("/requests", "フォームの有効期限が切れたか", "lang=\"ja\"")]
+    public async Task PublicForm_NoAntiforgeryToken_PageInItsLanguageWithWayBack(string path, string message, string lang)
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await app.Client().PostAsync(path, new FormUrlEncodedContent([F("kind", "email"), F("value", "taro@example.jp")]), Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        html.ShouldContain(message);
+        html.ShouldContain("(MAMORI-1012)");
+        html.ShouldContain(lang);
+        html.ShouldContain($"""href="{path}">""");
+        html.ShouldNotContain("taro@example.jp");
+        html.ShouldNotContain("ダッシュボード"); // the customer's frame, not the console's
+    }
+
+    [Fact]
+    public async Task ConsoleForm_NoAntiforgeryToken_ConsolePageBackToReferer()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Admin);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/console/users") { Content = new FormUrlEncodedContent([F("email", "x@test.example")]) };
+        request.Headers.Referrer = new Uri(client.BaseAddress!, "/console/users?lang=en");
+        var response = await client.SendAsync(request, Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        html.ShouldContain("フォームの有効期限が切れたか");
+        html.ShouldContain("""href="/console/users?lang=en">""");
+        html.ShouldContain("""aria-label="メインメニュー">""");
+    }
+
+    [Fact]
+    public async Task ApiJson_NoAntiforgeryNeeded_StillProblemDetails()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await app.Client().PostAsync("/api/public/consent/choice", new StringContent("{", System.Text.Encoding.UTF8, "application/json"), Ct);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
 }
