@@ -68,6 +68,12 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     {
         public static readonly Pragmas Instance = new();
         private const string Sql = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+        // EF opens a read-only connection to ask whether the database exists. Switching a rollback-journal file (one
+        // Mamori did not create) to WAL is a write, and failed there with SQLITE_READONLY before any useful message.
+        private const string ReadOnlySql = "PRAGMA foreign_keys=ON;";
+
+        private static string SqlFor(DbConnection connection) =>
+            new SqliteConnectionStringBuilder(connection.ConnectionString).Mode == SqliteOpenMode.ReadOnly ? ReadOnlySql : Sql;
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
 
         private static bool FirstOpen(DbConnection connection) =>
@@ -82,7 +88,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         {
             if (!FirstOpen(connection)) return;
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = Sql;
+            cmd.CommandText = SqlFor(connection);
             try { cmd.ExecuteNonQuery(); }
             catch { Forget(connection); throw; }
         }
@@ -91,7 +97,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         {
             if (!FirstOpen(connection)) return;
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = Sql;
+            cmd.CommandText = SqlFor(connection);
             try { await cmd.ExecuteNonQueryAsync(cancellationToken); }
             catch { Forget(connection); throw; }
         }

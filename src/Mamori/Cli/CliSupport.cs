@@ -61,6 +61,11 @@ public static class CliSupport
             if (requireMigrated)
             {
                 var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+                // Some other application's SQLite file: the advice to run 'mamori migrate' would add Mamori's tables into it.
+                if (settings.Database.Provider == "sqlite" && !(await db.Database.GetAppliedMigrationsAsync(ct)).Any()
+                    && await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table'").SingleAsync(ct) > 0)
+                    throw new MamoriException(ErrorCode.DatabaseMissing,
+                        $"{Path.GetFullPath(Mamori.Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString))} is not a Mamori database; check --data-dir or --db.");
                 if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
                     throw new MamoriException(ErrorCode.PendingMigrations,
                         $"The database ({settings.Provider.Describe(settings.Database.ConnectionString)}) is not up to date; run 'mamori migrate' first.");

@@ -103,6 +103,40 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Theory]
+    [InlineData("DELETE")]
+    [InlineData("WAL")]
+    public async Task Run_OtherApplicationsSqliteFile_SaysNotMamoriAndChangesNothing(string journal)
+    {
+        // Regression: a rollback-journal SQLite file of another application gave "the database failed: SqliteException,
+        // SQLite error 8" (EF's read-only existence check tried to switch it to WAL); a WAL one was "not up to date; run
+        // 'mamori migrate'", which would have added Mamori's tables into it.
+        var dir = Path.Combine(Path.GetTempPath(), "mamori-foreign-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "mamori.db");
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await c.OpenAsync(TestContext.Current.CancellationToken);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = $"PRAGMA journal_mode={journal}; CREATE TABLE orders(id INTEGER PRIMARY KEY, total INTEGER);";
+            await cmd.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        foreach (var command in new[] { new[] { "audit", "verify" }, ["user", "list"] })
+        {
+            var (code, _, err) = await RunAsync([.. command, "--data-dir", dir]);
+            code.ShouldBe(1);
+            err.Trim().ShouldBe($"mamori: {file} is not a Mamori database; check --data-dir or --db. (MAMORI-1305)");
+        }
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False"))
+        {
+            await c.OpenAsync(TestContext.Current.CancellationToken);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
+            (await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBe("orders");
+        }
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Theory]
     // Regression: each printed "Required command was not provided.", which hid the typing slip.
     [InlineData("polcy check x", "unknown command 'polcy'; did you mean 'policy'?")]
     [InlineData("audit verfy", "unknown command 'audit verfy'; did you mean 'audit verify'?")]
