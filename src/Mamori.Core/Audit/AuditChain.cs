@@ -142,6 +142,19 @@ public sealed class AuditChainVerifier
         return true;
     }
 
+    /// <summary>The verifier's findings (<see cref="Problem"/>) in Japanese; an unknown one as it is.</summary>
+    public static string? ProblemJa(string? problem) => problem switch
+    {
+        "missing event" => "記録の欠落",
+        "sequence out of order" => "順序の乱れ",
+        "previous hash does not match" => "直前の記録のハッシュ値が一致しない",
+        "event content does not match its hash" => "記録の内容がハッシュ値と一致しない（改ざん）",
+        "events beyond the chain head" => "連鎖の末尾より後の記録",
+        "chain head does not match the last event" => "連鎖の末尾が最後の記録と一致しない",
+        "event does not match its checkpoint" => "記録がチェックポイントと一致しない",
+        _ => problem,
+    };
+
     private bool Break(long sequence, string problem)
     {
         BrokenAt = sequence;

@@ -46,7 +46,7 @@ public static class IncidentTexts
     }
 
     public static (string Ja, string En) ChainBroken(long? brokenAt, string? problem, bool export) => (
-        $"{(export ? "漏えいしたエクスポートの" : "")}影響範囲を算定しませんでした: 監査ログの連鎖が {brokenAt} 番で壊れています（{ChainProblemJa(problem)}）。",
+        $"{(export ? "漏えいしたエクスポートの" : "")}影響範囲を算定しませんでした: 監査ログの連鎖が {brokenAt} 番で壊れています（{Audit.AuditChainVerifier.ProblemJa(problem)}）。",
         $"Blast radius{(export ? " of a leaked export" : "")} refused: the audit chain is broken at sequence {brokenAt} ({problem}).");
 
     public static (string Ja, string En) BlastRadius(Incident i, string actorKind, string actorId, DateTimeOffset from, DateTimeOffset to,
@@ -71,19 +71,6 @@ public static class IncidentTexts
         (unreachable > 0 ? $"{unreachable} 名は本人データに使えるメールアドレスがありません。通知書（PDF）を郵送するか、公表してください。" : "アドレスのある本人には全員通知しました。"),
         $"Notice to persons queued in the outbox for {queued} persons ({already} notified before). " +
         (unreachable > 0 ? $"{unreachable} persons have no usable email address in the vault: send the notice by letter (notice PDF) or publish the announcement." : "Every affected person with an address has been notified."));
-
-    /// <summary>The verifier's findings (<see cref="Audit.AuditChainVerifier"/>) in Japanese; an unknown one as it is.</summary>
-    private static string? ChainProblemJa(string? problem) => problem switch
-    {
-        "missing event" => "記録の欠落",
-        "sequence out of order" => "順序の乱れ",
-        "previous hash does not match" => "直前の記録のハッシュ値が一致しない",
-        "event content does not match its hash" => "記録の内容がハッシュ値と一致しない（改ざん）",
-        "events beyond the chain head" => "連鎖の末尾より後の記録",
-        "chain head does not match the last event" => "連鎖の末尾が最後の記録と一致しない",
-        "event does not match its checkpoint" => "記録がチェックポイントと一致しない",
-        _ => problem,
-    };
 
     /// <summary>A data category's name in Japanese and English, by id.</summary>
     public delegate (string Ja, string En) CategoryName(string id);

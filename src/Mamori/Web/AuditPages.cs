@@ -59,8 +59,12 @@ public static class AuditPages
                 // The recorded id stays visible: it is what the filter above and the blast-radius forms take.
                 return name == recorded ? H.F($"<code>{recorded}</code>") : H.F($"{name}<br><code class=\"muted\">{recorded}</code>");
             }
+            // The first event the last "verify now" could not verify is marked where it is listed (the dashboard links here).
+            var brokenAt = (await DashboardPage.LastVerificationAsync(db, ct))?.BrokenAt;
+            Html Mark(AuditEvent e) => e.Sequence == brokenAt
+                ? H.F($"""<br><strong class="error">{T(http, "検証できません", "Does not verify")}</strong>""") : default;
             var list = page.Select(e => H.F($"""
-                <tr><td class="num">{e.Sequence}</td><td>{Jst(e.Time)}</td><td>{CodeCell(http, e.Code)}</td>
+                <tr id="e{e.Sequence}"><td class="num">{e.Sequence}{Mark(e)}</td><td>{Jst(e.Time)}</td><td>{CodeCell(http, e.Code)}</td>
                 <td>{ActorCell(e)}</td>
                 <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
                 <td>{names.PurposeCell(e.Purpose)}</td><td>{names.CategoriesCell(e.Categories)}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>

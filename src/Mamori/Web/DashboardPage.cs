@@ -42,7 +42,7 @@ public static class DashboardPage
             {
                 await audit.AppendAsync(db, new AuditEntry(r.Intact ? AuditCode.AuditChainVerified : AuditCode.AuditChainBroken, http.Actor(),
                     r.Intact ? AuditOutcome.Success : AuditOutcome.Failed, TargetId: (r.BrokenAt ?? r.Verified).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ReasonCode: r.Intact ? "intact" : "broken"), ct);
+                    ReasonCode: r.Intact ? "intact" : ProblemCode(r.Problem)), ct);
                 await tx.CommitAsync(ct);
             }
             return Results.Redirect("/console?done=" + (r.Intact ? "verified" : "broken"));
@@ -110,14 +110,16 @@ public static class DashboardPage
     private static async Task<Html> AuditCard(HttpContext http, MamoriDbContext db, CancellationToken ct)
     {
         var head = await db.AuditHeads.AsNoTracking().Select(h => (long?)h.LastSequence).FirstOrDefaultAsync(ct) ?? 0;
-        var last = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.Code == AuditCode.AuditChainVerified || e.Code == AuditCode.AuditChainBroken)
-            .OrderByDescending(e => e.Sequence).Select(e => new { e.Code, e.Time }).FirstOrDefaultAsync(ct);
+        var last = await LastVerificationAsync(db, ct);
         Html status = last is null
             ? H.F($"""<p>{T(http, "まだ検証されていません。", "Not verified yet.")}</p>""")
-            : last.Code == AuditCode.AuditChainVerified
+            : last.BrokenAt is not { } at
                 ? H.F($"""<p class="ok">✔ {T(http, "最終検証", "Last verified")} {Jst(last.Time)} — {T(http, "改ざんなし", "intact")}</p>""")
-                : H.F($"""<p class="error">✖ {T(http, "最終検証", "Last verified")} {Jst(last.Time)} — {T(http, "不整合あり", "broken")}</p>""");
+                : H.F($"""
+                    <p class="error">✖ {T(http, "最終検証", "Last verified")} {Jst(last.Time)} — {T(http, "不整合あり", "broken")}:
+                    {T(http, $"#{at} 以降を検証できません（{AuditChainVerifier.ProblemJa(last.Problem)}）。", $"the chain cannot be verified from #{at} on ({last.Problem}).")}
+                    {(Can(http, Permission.ReadAudit) ? H.F($"""<a href="/console/audit?before={at + 1}#e{at}">{T(http, $"#{at} を見る", $"Show #{at}")}</a>""") : default)}</p>
+                    """);
         Html verify = Can(http, Permission.VerifyAudit)
             ? H.F($"""<form method="post" action="/console/audit/verify">{AntiforgeryField(http)}<button type="submit">{T(http, "今すぐ検証", "Verify now")}</button></form>""")
             : default;
@@ -127,6 +129,24 @@ public static class DashboardPage
             {status}{verify}</section>
             """);
     }
+
+    /// <summary>The newest "verify now" result: when it found the chain broken, where and why (kept in the event's target and reason).</summary>
+    public sealed record Verification(DateTimeOffset Time, long? BrokenAt, string? Problem);
+
+    public static async Task<Verification?> LastVerificationAsync(MamoriDbContext db, CancellationToken ct)
+    {
+        var last = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Code == AuditCode.AuditChainVerified || e.Code == AuditCode.AuditChainBroken)
+            .OrderByDescending(e => e.Sequence).Select(e => new { e.Code, e.Time, e.TargetId, e.ReasonCode }).FirstOrDefaultAsync(ct);
+        if (last is null) return null;
+        if (last.Code == AuditCode.AuditChainVerified) return new Verification(last.Time, null, null);
+        // Events recorded before the finding was kept say only "broken".
+        var problem = last.ReasonCode is null or "broken" ? null : last.ReasonCode.Replace('-', ' ');
+        return new Verification(last.Time, long.TryParse(last.TargetId, System.Globalization.CultureInfo.InvariantCulture, out var at) ? at : 0, problem);
+    }
+
+    /// <summary>The verifier's finding as a reason code: "event content does not match its hash" → event-content-does-not-match-its-hash.</summary>
+    private static string ProblemCode(string? problem) => problem is null ? "broken" : problem.Replace(' ', '-');
 
     private static async Task<Html> KeysCard(HttpContext http, IServiceProvider sp, CancellationToken ct)
     {

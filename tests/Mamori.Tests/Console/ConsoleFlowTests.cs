@@ -223,7 +223,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         html.ShouldContain("""<td><code>3000</code> 本人データの登録<br><code class="muted">SubjectCreated</code></td>""");
         html.ShouldContain("""<option value="SubjectCreated" selected>3000 本人データの登録</option>""");
         html.ShouldNotContain("PolicyPublished</td>");
-        var rows = System.Text.RegularExpressions.Regex.Count(html, "<tr><td class=\"num\">");
+        var rows = System.Text.RegularExpressions.Regex.Count(html, "<tr id=\"e\\d+\"><td class=\"num\">");
         rows.ShouldBe(1);
         html.ShouldContain(">成功</td>"); // the outcome by name
         var en = await s.GetStringAsync($"/console/audit?code=SubjectCreated&subject={subject}&lang=en");
@@ -528,7 +528,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var s = await SessionAsync(app, tenant, Roles.Auditor);
         var all = await s.GetStringAsync("/console/audit");
         var edges = await s.GetStringAsync("/console/audit?from=0001-01-01&to=9999-12-31");
-        System.Text.RegularExpressions.Regex.Count(edges, "<tr><td class=\"num\">").ShouldBe(System.Text.RegularExpressions.Regex.Count(all, "<tr><td class=\"num\">"));
+        System.Text.RegularExpressions.Regex.Count(edges, "<tr id=\"e\\d+\"><td class=\"num\">").ShouldBe(System.Text.RegularExpressions.Regex.Count(all, "<tr id=\"e\\d+\"><td class=\"num\">"));
         edges.ShouldContain("""<input id="from" name="from" type="date" value="">""");
     }
 
@@ -550,8 +550,33 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         // The filter takes the address the log shows, as well as the id.
         var email = await app.InTenantAsync(tenant, (_, db) => db.Users.Where(u => u.Id == Guid.Parse(last.ActorId!)).Select(u => u.Email).SingleAsync(Ct));
         var byEmail = await s.GetStringAsync($"/console/audit?code=AuditChainVerified&actor={Uri.EscapeDataString(email.ToUpperInvariant())}");
-        System.Text.RegularExpressions.Regex.Count(byEmail, "<tr><td class=\"num\">").ShouldBe(1);
+        System.Text.RegularExpressions.Regex.Count(byEmail, "<tr id=\"e\\d+\"><td class=\"num\">").ShouldBe(1);
         (await s.GetStringAsync("/console/audit?code=AuditChainVerified&actor=nobody%40test.example")).ShouldContain("該当するイベントはありません");
+    }
+
+    // Regression (walkthrough 3, M6): a broken chain was reported as 「不整合あり」 with no word of where; only the API named
+    // the event, so an auditor in the console could not tell what to investigate.
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task Dashboard_VerifyNowOnTamperedEvent_NamesAndMarksTheEvent(string provider)
+    {
+        var (app, tenant, _) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+        var target = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.SubjectCreated).MinAsync(e => e.Sequence, Ct));
+        await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Sequence == target)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.ReasonCode, "tampered"), Ct));
+
+        var response = await s.PostAsync("/console", "/console/audit/verify", []);
+        response.Headers.Location!.ToString().ShouldBe("/console?done=broken");
+        var dashboard = await s.GetStringAsync("/console");
+        dashboard.ShouldContain($"#{target} 以降を検証できません（記録の内容がハッシュ値と一致しない（改ざん））。");
+        dashboard.ShouldContain($"""<a href="/console/audit?before={target + 1}#e{target}">#{target} を見る</a>""");
+        (await s.GetStringAsync("/console?lang=en")).ShouldContain($"the chain cannot be verified from #{target} on (event content does not match its hash).");
+        var log = await s.GetStringAsync($"/console/audit?before={target + 1}");
+        log.ShouldContain($"""<tr id="e{target}"><td class="num">{target}<br><strong class="error">検証できません</strong></td>""");
+        System.Text.RegularExpressions.Regex.Count(log, "検証できません").ShouldBe(1);
     }
 
     [Fact]
