@@ -192,6 +192,7 @@ public enum ErrorCode
     UnknownTrainingCourse = 9006,
     UnknownPolicyItem = 9007,
     InvalidGovernanceSetting = 9008,
+    AccessReviewOwnLine = 9009,
     // 8050-8099 pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報; docs/anonymization.md).
     // 8000-8049 belong to the engine (Mamori.Anonymization.AnonymizationErrors).
     DatasetNotFound = 8050,

@@ -293,7 +293,9 @@ public static class GovernancePeoplePages
             AccessReviewDecision.Revoked => H.F($"""<span class="error">{T(http, "取消", "Revoked")}</span> {Jst(l.DecidedAt)}"""),
             _ when !open => H.F($"—"),
             _ => H.F($"""
-                <form method="post" action="{Base}/access-reviews/{r.Id}/lines/{l.Id}" class="inline">{AntiforgeryField(http)}<input type="hidden" name="decision" value="confirmed"><button type="submit" class="secondary">{T(http, "承認", "Confirm")}</button></form>
+                {(l.UserId == http.Caller().UserId
+                    ? H.F($"""<span class="muted">{T(http, "ご自身の権限は管理責任者が承認します", "Your own access is confirmed by the management representative")}</span>""")
+                    : H.F($"""<form method="post" action="{Base}/access-reviews/{r.Id}/lines/{l.Id}" class="inline">{AntiforgeryField(http)}<input type="hidden" name="decision" value="confirmed"><button type="submit" class="secondary">{T(http, "承認", "Confirm")}</button></form>"""))}
                 <form method="post" action="{Base}/access-reviews/{r.Id}/lines/{l.Id}" class="inline" data-confirm="{T(http, "取り消しますか？直ちに反映されます。", "Revoke? It takes effect at once.")}">{AntiforgeryField(http)}<input type="hidden" name="decision" value="revoked"><button type="submit">{T(http, "取消", "Revoke")}</button></form>
                 """),
         };

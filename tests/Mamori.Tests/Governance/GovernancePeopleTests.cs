@@ -298,9 +298,17 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         await (await managerClient.PostAsJsonAsync($"/api/governance/access-reviews/{id}/lines/{keyLine.GetProperty("id").GetGuid()}", new { decision = "confirmed" }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-9004");
 
-        foreach (var l in review.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("decision").GetString() == "pending"
-                     && l.GetProperty("id").GetGuid() != auditorLine.GetProperty("id").GetGuid() && l.GetProperty("id").GetGuid() != keyLine.GetProperty("id").GetGuid()))
+        var pending = review.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("decision").GetString() == "pending"
+            && l.GetProperty("id").GetGuid() != auditorLine.GetProperty("id").GetGuid() && l.GetProperty("id").GetGuid() != keyLine.GetProperty("id").GetGuid()).ToList();
+        foreach (var l in pending.Where(l => l.GetProperty("userId").GetGuid() != manager.Id))
             await Post(managerClient, $"/api/governance/access-reviews/{id}/lines/{l.GetProperty("id").GetGuid()}", new { decision = "confirmed" });
+        // Regression (walkthrough 3, M5): the manager confirmed their own access. The representative does that.
+        var own = pending.Single(l => l.GetProperty("userId").GetGuid() == manager.Id).GetProperty("id").GetGuid();
+        await (await managerClient.PostAsJsonAsync($"/api/governance/access-reviews/{id}/lines/{own}", new { decision = "confirmed" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-9009");
+        var representative = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        await Put(await app.SignedInAsync(tenant, Roles.PrivacyOfficer), "/api/governance/organisation/representative", new { userId = representative.Id });
+        await Post(await app.SignedInAsync(representative), $"/api/governance/access-reviews/{id}/lines/{own}", new { decision = "confirmed" });
         var done = await Post(managerClient, $"/api/governance/access-reviews/{id}/complete", new { });
         done.GetProperty("status").GetString().ShouldBe("completed");
         (await Schedule(managerClient, "sms")).GetProperty("nextReviewOn").GetString().ShouldBe("2027-05-23"); // scheduled 2026-11-23 + 6 months
@@ -406,9 +414,21 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         // Flags by name (they showed as 「unused」).
         html.ShouldContain("期間中の使用なし");
         html.ShouldNotContain(">unused");
-        foreach (var l in lines)
+        foreach (var l in lines.Where(l => l.UserId != manager.Id))
             (await m.PostAsync(reviewPage, $"{reviewPage}/lines/{l.Id}", [F("decision", l.Item == Roles.Auditor ? "revoked" : "confirmed")]))
                 .Headers.Location!.ToString().ShouldBe(reviewPage + "?done=saved");
+        // The manager's own line offers no 承認 to them (walkthrough 3, M5), and a forged post is refused on the page.
+        var own = lines.Single(l => l.UserId == manager.Id);
+        html.ShouldContain("ご自身の権限は管理責任者が承認します");
+        html.ShouldNotContain($"""action="{reviewPage}/lines/{own.Id}" class="inline"><input type="hidden" name="__af" value=""");
+        html.ShouldContain($"""action="{reviewPage}/lines/{own.Id}" class="inline" data-confirm="""); // revoking one's own access stays possible
+        var refusedOwn = await m.PostAsync(reviewPage, $"{reviewPage}/lines/{own.Id}", [F("decision", "confirmed")]);
+        refusedOwn.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await refusedOwn.Content.ReadAsStringAsync(Ct)).ShouldContain("ご自身の権限は承認できません。");
+        var representative = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        (await officer.PostAsync(org, org + "/representative", [F("userId", representative.Id.ToString())])).Headers.Location!.ToString().ShouldBe(org + "?done=saved");
+        var rep = new Console.ConsoleScenario.FormSession(app, (await app.SignedInAsync(representative)).DefaultRequestHeaders.GetValues("Cookie").Single());
+        (await rep.PostAsync(reviewPage, $"{reviewPage}/lines/{own.Id}", [F("decision", "confirmed")])).Headers.Location!.ToString().ShouldBe(reviewPage + "?done=saved");
         (await m.PostAsync(reviewPage, reviewPage + "/complete", [])).Headers.Location!.ToString().ShouldBe(reviewPage + "?done=saved");
         (await app.InTenantAsync(tenant, (_, db) => db.Users.AsNoTracking().SingleAsync(u => u.Id == staff.Id, Ct))).Roles.ShouldBe([Roles.Operator]);
         (await m.GetStringAsync(list)).ShouldContain("2027-02-23"); // next review: 2026-11-23 + 3 months

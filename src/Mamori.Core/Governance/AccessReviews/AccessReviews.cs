@@ -252,6 +252,11 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
         if (review.Status != AccessReviewStatus.Open) throw new MamoriException(ErrorCode.AccessReviewClosed, "The review is completed.", 409);
         var line = await db.Set<AccessReviewLine>().FirstOrDefaultAsync(l => l.Id == lineId && l.ReviewId == reviewId, ct) ?? throw MamoriException.NotFound("The review line");
         if (line.Decision != AccessReviewDecision.Pending) throw new MamoriException(ErrorCode.AccessReviewClosed, "The line was already decided.", 409) { Reason = "decided" };
+        // A review is a second pair of eyes: the manager who is also a member of the department does not vouch for their own
+        // access. Giving it up needs no second opinion.
+        if (decision == AccessReviewDecision.Confirmed && caller.UserId == line.UserId)
+            throw new MamoriException(ErrorCode.AccessReviewOwnLine,
+                "You may not confirm your own access; the management representative (or the department's manager, when the representative is you) confirms it.", 403);
 
         var now = clock.GetUtcNow();
         var actor = caller.Actor;
