@@ -49,6 +49,10 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
             ("実施した内部監査", N(a, "runsCompleted") + "回"),
             ("委託先", N(e, "entrustees") + "社"),
             ("委託による提供の記録", N(e, "provisionRecords") + "件"),
+            // Regression (walkthrough 3, M12): conditional approvals were counted as 承認, and the two governance titles were swapped.
+            ("選定基準による評価", $"承認 {e.GetProperty("approved").GetInt32() - e.GetProperty("conditional").GetInt32()}社・条件付き承認 {N(e, "conditional")}社（{N(e, "entrustees")}社中）"),
+            ("部門の個人情報管理者を置いた部門", $"{N(h, "departmentsWithManager")}/{N(h, "departments")}部門"),
+            ("個人情報保護管理者（管理責任者）", h.GetProperty("representativeNamed").GetBoolean() ? "任命済み" : "未任命"),
             ("部門", N(h, "departments") + "部門"),
             ("完了した見直し", N(h, "accessReviewsCompleted") + "件"),
             ("取り消した権限", N(h, "reviewLinesRevoked") + "件"),
@@ -87,6 +91,13 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         // An internal finding, left open past its due date.
         await s.PostAsync("/api/governance/findings", new { description = "委託先の選定記録が未整備", severity = "major", owner = "個人情報保護管理者", dueOn = "2027-03-31" },
             HttpStatusCode.Created);
+        // An entrustee assessed with a criterion unmet: a conditional approval.
+        var required = new[] { "organizational", "human", "physical", "technical", "rules", "track-record" };
+        (await s.PostAsync("/api/governance/entrustees/payment-agent/assessments", new
+        {
+            assessedOn = "2027-01-25", assessor = "個人情報保護管理者",
+            answers = required.Select(k => new { key = k, met = true }).Append(new { key = "certification", met = false }),
+        }, HttpStatusCode.Created)).GetProperty("result").GetString().ShouldBe("conditional");
         await s.SetJstAsync(new DateOnly(2027, 8, 1));
         var sweep = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
         sweep.Subjects.ShouldBeGreaterThanOrEqualTo(1);
@@ -105,6 +116,8 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         json.GetProperty("provisions").GetProperty("records").GetInt32().ShouldBe(2);
         json.GetProperty("provisions").GetProperty("recordsByBasis").GetProperty("entrustment").GetInt32().ShouldBe(1);
         json.GetProperty("entrustees").GetProperty("provisionRecords").GetInt32().ShouldBe(1);
+        json.GetProperty("entrustees").GetProperty("approved").GetInt32().ShouldBe(1);
+        json.GetProperty("entrustees").GetProperty("conditional").GetInt32().ShouldBe(1);
         json.GetProperty("retention").GetProperty("subjectsDestroyed").GetInt32().ShouldBe(sweep.Subjects);
         json.GetProperty("retention").GetProperty("sweeps").GetInt32().ShouldBe(1);
         json.GetProperty("audits").GetProperty("findingsRaised").GetInt32().ShouldBe(1);

@@ -44,7 +44,8 @@ public sealed record RetentionFigures(int Sweeps, int SubjectsDestroyed, int Era
 public sealed record AuditFigures(int PlansActive, int PlansOverdue, int RunsCompleted, int EntrusteeRunsCompleted, int FindingsRaised, int FindingsMajor,
     int FindingsMinor, int FindingsObservation, int FindingsClosed, int FindingsOpenAtEnd, int FindingsOverdue, int ActionsCompleted, int ActionsOverdue);
 
-public sealed record EntrusteeFigures(int Entrustees, int Approved, int ContractsComplete, int Audited, int ProvisionRecords);
+/// <summary>Entrustee supervision figures. <see cref="Approved"/> counts conditional approvals too; <see cref="Conditional"/> is that part.</summary>
+public sealed record EntrusteeFigures(int Entrustees, int Approved, int Conditional, int ContractsComplete, int Audited, int ProvisionRecords);
 
 /// <summary>
 /// The system's own evidence for a period, read from the features' tables (requests, incidents,
@@ -164,8 +165,9 @@ public sealed class GovernanceEvidence(MamoriDbContext db, PolicyStore policies,
         var cutoff = Cutoff(p);
         var assessments = await db.Set<EntrusteeAssessment>().AsNoTracking().Where(a => a.AssessedOn <= cutoff)
             .Select(a => new { a.RecipientId, a.AssessedOn, a.CreatedAt, a.Result }).ToListAsync(ct);
-        var approved = ids.Count(id => assessments.Where(a => a.RecipientId == id).OrderBy(a => a.AssessedOn).ThenBy(a => a.CreatedAt).LastOrDefault()?.Result
-            is AssessmentResult.Approved or AssessmentResult.Conditional);
+        var latest = ids.Select(id => assessments.Where(a => a.RecipientId == id).OrderBy(a => a.AssessedOn).ThenBy(a => a.CreatedAt).LastOrDefault()?.Result).ToList();
+        var approved = latest.Count(r => r is AssessmentResult.Approved or AssessmentResult.Conditional);
+        var conditional = latest.Count(r => r is AssessmentResult.Conditional);
         var checks = await db.Set<EntrusteeContractCheck>().AsNoTracking().Where(c => c.CheckedOn <= cutoff).ToListAsync(ct);
         var complete = ids.Count(id => checks.Where(c => c.RecipientId == id).OrderBy(c => c.CheckedOn).ThenBy(c => c.CreatedAt).LastOrDefault()?.Complete == true);
         var audited = await AuditedEntrusteesAsync(p, ct);
@@ -173,7 +175,7 @@ public sealed class GovernanceEvidence(MamoriDbContext db, PolicyStore policies,
         var end = p.End;
         var records = await db.Set<ProvisionRecord>().AsNoTracking()
             .CountAsync(r => r.Direction == RecordDirection.Provided && r.Basis == ProvisionBasisKind.Entrustment && r.At >= start && r.At < end, ct);
-        return new EntrusteeFigures(ids.Count, approved, complete, ids.Count(audited.Contains), records);
+        return new EntrusteeFigures(ids.Count, approved, conditional, complete, ids.Count(audited.Contains), records);
     }
 
     /// <summary>Entrustees audited in the period: a completed entrustee audit or a supervision record of the registry (S-64).</summary>

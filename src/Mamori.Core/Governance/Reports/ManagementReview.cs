@@ -165,7 +165,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
             ("6. 委託先の監督", "個人情報保護法第25条",
             [
                 ("委託先", N(e.Entrustees) + "社"),
-                ("選定基準による評価で承認", Ratio(e.Approved, e.Entrustees) + "社"),
+                ("選定基準による評価", $"承認 {N(e.Approved - e.Conditional)}社・条件付き承認 {N(e.Conditional)}社（{N(e.Entrustees)}社中）"),
                 ("必須条項がそろった契約", Ratio(e.ContractsComplete, e.Entrustees) + "社"),
                 ("期間中に監査した委託先", Ratio(e.Audited, e.Entrustees) + "社"),
                 ("委託による提供の記録", N(e.ProvisionRecords) + "件"),
@@ -173,8 +173,8 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
             ("7. アクセス権の見直し", "個人情報保護法第23条",
             [
                 ("部門", N(h.Departments) + "部門"),
-                ("個人情報保護管理者を置いた部門", Ratio(h.DepartmentsWithManager, h.Departments) + "部門"),
-                ("個人情報保護責任者（管理責任者）", h.RepresentativeNamed ? "任命済み" : "未任命"),
+                ("部門の個人情報管理者を置いた部門", Ratio(h.DepartmentsWithManager, h.Departments) + "部門"),
+                ("個人情報保護管理者（管理責任者）", h.RepresentativeNamed ? "任命済み" : "未任命"),
                 ("開始した見直し", N(h.AccessReviewsStarted) + "件"),
                 ("完了した見直し", N(h.AccessReviewsCompleted) + "件"),
                 ("期限を過ぎた見直し（作成時点）", N(h.AccessReviewsOverdueNow) + "件"),
