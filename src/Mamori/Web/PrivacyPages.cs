@@ -27,7 +27,7 @@ public static class PrivacyPages
                 if (current is null) return NotPublished(http, lang);
                 var datasets = await http.RequestServices.GetRequiredService<ProcessedDatasets>().PublishedAsync(http.RequestAborted);
                 return Notice(http, lang, PolicyRenderer.Render(current.Model, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
-                    H.F($"{OnlineSection(lang, current.Model)}{DatasetsSection(lang, current.Model, datasets)}"));
+                    H.F($"{OnlineSection(lang, current.Model)}{DatasetsSection(lang, current.Model, datasets)}"), await UpcomingAsync(http, current.Version));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapGet(prefix + "/privacy/services/{id}", async (HttpContext http, string id) =>
@@ -36,15 +36,22 @@ public static class PrivacyPages
                 if (current is null) return NotPublished(http, lang);
                 if (current.Model.FindService(id) is null) return Result(NotFoundPage(http, lang), 404);
                 return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
-                    OnlineSection(lang, current.Model));
+                    OnlineSection(lang, current.Model), await UpcomingAsync(http, current.Version));
             }).AllowAnonymous().ExcludeFromDescription();
 
-            app.MapGet(prefix + "/privacy/history", async (HttpContext http, int? from, int? to) =>
+            // from/to are read as text: a mistyped link (?from=abc) got problem JSON on this public page.
+            app.MapGet(prefix + "/privacy/history", async (HttpContext http, string? from, string? to) =>
             {
                 await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
                 var store = http.RequestServices.GetRequiredService<PolicyStore>();
                 var versions = await store.VersionsAsync(http.RequestAborted);
-                return Result(History(http, lang, prefix, versions, await DiffAsync(store, versions, from, to, http.RequestAborted)));
+                var current = await store.CurrentAsync(http.RequestAborted);
+                int? Number(string? v) => int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+                var asked = from is not null || to is not null;
+                var diff = (from is null || Number(from) is not null) && (to is null || Number(to) is not null)
+                    ? await DiffAsync(store, versions, Number(from), Number(to), http.RequestAborted) : null;
+                var refused = asked && diff is null;
+                return Result(History(http, lang, prefix, versions, current?.Version.Number, store.TodayJst(), diff, refused), refused ? 400 : 200);
             }).AllowAnonymous().ExcludeFromDescription();
         }
     }
@@ -157,14 +164,29 @@ public static class PrivacyPages
             """);
     }
 
-    private static IResult Notice(HttpContext http, NoticeLanguage lang, string fragment, PolicyVersion version, Html extra = default)
+    /// <summary>Versions published with a later effective date than the one in force: the notice announces them (the policies promise
+    /// to announce a change on the website before it applies).</summary>
+    private static async Task<List<PolicyVersion>> UpcomingAsync(HttpContext http, PolicyVersion inForce)
+    {
+        var store = http.RequestServices.GetRequiredService<PolicyStore>();
+        var today = store.TodayJst();
+        return [.. (await store.VersionsAsync(http.RequestAborted)).Where(v => v.Number > inForce.Number && v.EffectiveFrom > today).OrderBy(v => v.Number)];
+    }
+
+    private static IResult Notice(HttpContext http, NoticeLanguage lang, string fragment, PolicyVersion version, Html extra, List<PolicyVersion> upcoming)
     {
         var prefix = lang == NoticeLanguage.En ? "/en" : "";
         var meta = H.F($"""
             <p class="version-meta">{L(lang, "版", "Version")} {version.Number} · {L(lang, "施行日", "Effective")} {version.EffectiveFrom:yyyy-MM-dd} ·
             <a href="{prefix}/privacy/history">{L(lang, "改定履歴", "History")}</a></p>
             """);
-        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Raw(fragment)}{extra}{meta}"), "/static/notice.css", bodyHasMain: true, consentBanner: true));
+        var announcements = upcoming.Select(v => H.F($"""
+            <p class="notice" role="status">{L(lang, $"このプライバシーポリシーを改定します。第{v.Number}版を{v.EffectiveFrom:yyyy年M月d日}から施行します。",
+                $"This privacy policy will change: version {v.Number} applies from {v.EffectiveFrom:yyyy-MM-dd}.")}
+            <a href="{prefix}/privacy/history?from={version.Number}&amp;to={v.Number}">{L(lang, "変更点を見る", "See what changes")}</a></p>
+            """));
+        return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Join(announcements)}{Html.Raw(fragment)}{extra}{meta}"),
+            "/static/notice.css", bodyHasMain: true, consentBanner: true));
     }
 
     private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)?> DiffAsync(
@@ -179,11 +201,13 @@ public static class PrivacyPages
         return (a.Version, b.Version, PolicyDiff.Compare(a.Model, b.Model));
     }
 
-    private static Html History(HttpContext http, NoticeLanguage lang, string prefix, List<PolicyVersion> versions,
-        (PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)? diff)
+    private static Html History(HttpContext http, NoticeLanguage lang, string prefix, List<PolicyVersion> versions, int? inForce, DateOnly today,
+        (PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)? diff, bool refused)
     {
+        string State(PolicyVersion v) => v.Number == inForce ? L(lang, "施行中", "In force")
+            : v.EffectiveFrom > today ? L(lang, "施行予定", "Upcoming") : L(lang, "旧版", "Superseded");
         var rows = versions.OrderByDescending(v => v.Number).Select(v => H.F($"""
-            <tr><td>{v.Number}</td><td>{v.EffectiveFrom:yyyy-MM-dd}</td><td>{v.AnnouncedOn?.ToString("yyyy-MM-dd") ?? "—"}</td>
+            <tr><td>{v.Number}</td><td>{State(v)}</td><td>{v.EffectiveFrom:yyyy-MM-dd}</td><td>{v.AnnouncedOn?.ToString("yyyy-MM-dd") ?? "—"}</td>
             <td><code>{v.ContentHash[..12]}</code></td>
             <td>{(v.Number > 1 ? H.F($"<a href=\"{prefix}/privacy/history?from={v.Number - 1}&amp;to={v.Number}\">{L(lang, "前版との差分", "Changes from previous")}</a>") : default)}</td></tr>
             """));
@@ -204,9 +228,12 @@ public static class PrivacyPages
         var title = L(lang, "プライバシーポリシー改定履歴", "Privacy policy history");
         return PublicLayout(http, lang, title, consentBanner: true, body: H.F($"""
             <h1>{title}</h1>
-            <p>{L(lang, "最新の版が適用されます。改定はこのページで告知します。", "The newest version applies. Changes are announced on this page.")}
+            <p>{L(lang, "施行日を迎えた最も新しい版が適用されます。施行予定の版は、施行日まで適用されません。改定はこのページとプライバシーポリシーのページで告知します。",
+                "The newest version whose effective date has come applies; an upcoming version applies only from its effective date. Changes are announced on this page and on the privacy policy page.")}
             <a href="{prefix}/privacy">{L(lang, "現行のプライバシーポリシー", "Current privacy policy")}</a></p>
-            <table><thead><tr><th scope="col">{L(lang, "版", "Version")}</th><th scope="col">{L(lang, "施行日", "Effective")}</th><th scope="col">{L(lang, "告知日", "Announced")}</th><th scope="col">{L(lang, "内容ハッシュ", "Content hash")}</th><th scope="col"></th></tr></thead>
+            {(refused ? H.F($"""<p class="error" role="alert">{L(lang, "指定された版の組み合わせでは差分を表示できません。下の一覧から「前版との差分」を選んでください。",
+                "No changes can be shown for the versions in this address. Choose “Changes from previous” in the list below.")}</p>""") : default)}
+            <table><thead><tr><th scope="col">{L(lang, "版", "Version")}</th><th scope="col">{L(lang, "状態", "Status")}</th><th scope="col">{L(lang, "施行日", "Effective")}</th><th scope="col">{L(lang, "告知日", "Announced")}</th><th scope="col">{L(lang, "内容ハッシュ", "Content hash")}</th><th scope="col"></th></tr></thead>
             <tbody>{rows}</tbody></table>
             {diffBlock}
             """));

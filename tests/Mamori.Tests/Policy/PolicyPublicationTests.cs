@@ -60,11 +60,45 @@ public sealed class PolicyPublicationTests(PostgresCluster cluster)
         history.ShouldContain("03-0000-0000");
         (await app.Client().GetAsync("/privacy/history", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        // Version 2 takes effect on 2027-01-15 JST: before that the first version is still in force.
+        // Version 2 takes effect on 2027-01-15 JST: before that the first version is still in force, and the notice announces
+        // the change (regression, walkthrough 3 M2: nothing on /privacy said a new version was coming, and the history said
+        // "the newest version applies").
         app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 14, 14, 59, 0, TimeSpan.Zero));
-        (await app.Client().GetStringAsync("/privacy", Ct)).ShouldContain("版 1");
+        var before = await app.Client().GetStringAsync("/privacy", Ct);
+        before.ShouldContain("版 1");
+        before.ShouldContain("このプライバシーポリシーを改定します。第2版を2027年1月15日から施行します。");
+        before.ShouldContain("""<a href="/privacy/history?from=1&amp;to=2">変更点を見る</a>""");
+        (await app.Client().GetStringAsync("/en/privacy", Ct)).ShouldContain("This privacy policy will change: version 2 applies from 2027-01-15.");
+        var pending = await app.Client().GetStringAsync("/privacy/history", Ct);
+        pending.ShouldMatch(@"<tr><td>2</td><td>施行予定</td><td>2027-01-15</td>");
+        pending.ShouldMatch(@"<tr><td>1</td><td>施行中</td>");
+        pending.ShouldNotContain("最新の版が適用されます");
         app.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 14, 15, 0, 0, TimeSpan.Zero));
-        (await app.Client().GetStringAsync("/privacy", Ct)).ShouldContain("版 2");
+        var after = await app.Client().GetStringAsync("/privacy", Ct);
+        after.ShouldContain("版 2");
+        after.ShouldNotContain("このプライバシーポリシーを改定します");
+        var inForce = await app.Client().GetStringAsync("/privacy/history", Ct);
+        inForce.ShouldMatch(@"<tr><td>2</td><td>施行中</td>");
+        inForce.ShouldMatch(@"<tr><td>1</td><td>旧版</td>");
+    }
+
+    // Regression (walkthrough 3, L7): ?from=abc answered problem JSON on this public page, and a reversed range showed nothing.
+    [Theory]
+    [InlineData("/privacy/history?from=abc", "指定された版の組み合わせでは差分を表示できません。")]
+    [InlineData("/privacy/history?from=2&to=1", "指定された版の組み合わせでは差分を表示できません。")]
+    [InlineData("/en/privacy/history?to=x", "No changes can be shown for the versions in this address.")]
+    [InlineData("/privacy/history?from=1&to=9", "指定された版の組み合わせでは差分を表示できません。")]
+    public async Task History_BadOrReversedVersions_PageSaysSo(string path, string message)
+    {
+        var (app, tenant) = await StartWithPolicyAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        (await officer.PostAsJsonAsync("/api/policy/versions", new { files = ChangeFirstPhone(ExampleFiles()), effective = "2027-01-15" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var response = await app.Client().GetAsync(path, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain(message);
+        (await app.Client().GetAsync("/privacy/history?from=1&to=2", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     private static Dictionary<string, string> ChangeFirstPhone(Dictionary<string, string> files)
