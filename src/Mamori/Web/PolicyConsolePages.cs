@@ -29,7 +29,7 @@ public static class PolicyConsolePages
                 var newer = to ?? versions[^1].Number;
                 var older = from ?? newer - 1;
                 if (older < newer && await store.GetAsync(older, ct) is { } a && await store.GetAsync(newer, ct) is { } b)
-                    diff = Changes(http, T(http, $"第{older}版 → 第{newer}版の変更", $"Changes from version {older} to {newer}"), PolicyDiff.Compare(a.Model, b.Model));
+                    diff = Changes(http, T(http, $"第{older}版 → 第{newer}版の変更", $"Changes from version {older} to {newer}"), PolicyChangeText.Describe(a.Model, b.Model, Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja));
             }
             // The publisher by sign-in address (or 「システム」), as the audit page names actors.
             var actorName = await ActorNamesAsync(http, versions.Where(v => v.PublishedBy is not null).Select(v => v.PublishedBy!));
@@ -77,7 +77,7 @@ public static class PolicyConsolePages
 
             var current = await store.CurrentAsync(ct);
             var changes = current is null ? default : Changes(http, T(http, $"施行中の第{current.Version.Number}版からの変更", $"Changes from version {current.Version.Number} in force"),
-                PolicyDiff.Compare(current.Model, result.Policy));
+                PolicyChangeText.Describe(current.Model, result.Policy, Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja));
             if (form["action"] != "publish")
                 return Result(Outcome(http, store, form, null, H.F($"""
                     <p class="ok" role="status">{T(http, $"誤りはありません（{files.Count}ファイル）。内容を確認し、ファイルをもう一度選んで「公開」を押してください。", $"No errors ({files.Count} files). Review the changes, select the files again and press Publish.")}</p>
@@ -130,11 +130,12 @@ public static class PolicyConsolePages
         </form>
         """);
 
-    private static Html Changes(HttpContext http, string heading, IReadOnlyList<PolicyChange> changes)
+    // Staff see the item in words and, beside it, the path in the policy files they edit.
+    private static Html Changes(HttpContext http, string heading, IReadOnlyList<ReadableChange> changes)
     {
         var rows = changes.Select(c => H.F($"""
-            <tr><td><code>{c.Path}</code></td><td>{c.Kind switch { PolicyChangeKind.Added => T(http, "追加", "Added"), PolicyChangeKind.Removed => T(http, "削除", "Removed"), _ => T(http, "変更", "Changed") }}</td>
-            <td>{c.OldValue ?? "—"}</td><td>{c.NewValue ?? "—"}</td></tr>
+            <tr><td>{c.Item}<br><code class="muted">{c.Path}</code></td><td>{c.Kind switch { PolicyChangeKind.Added => T(http, "追加", "Added"), PolicyChangeKind.Removed => T(http, "削除", "Removed"), _ => T(http, "変更", "Changed") }}</td>
+            <td>{c.Before ?? "—"}</td><td>{c.After ?? "—"}</td></tr>
             """));
         return H.F($"""
             <h2>{heading}</h2>

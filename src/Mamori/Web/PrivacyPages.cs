@@ -49,7 +49,7 @@ public static class PrivacyPages
                 int? Number(string? v) => int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
                 var asked = from is not null || to is not null;
                 var diff = (from is null || Number(from) is not null) && (to is null || Number(to) is not null)
-                    ? await DiffAsync(store, versions, Number(from), Number(to), http.RequestAborted) : null;
+                    ? await DiffAsync(store, versions, Number(from), Number(to), lang, http.RequestAborted) : null;
                 var refused = asked && diff is null;
                 return Result(History(http, lang, prefix, versions, current?.Version.Number, store.TodayJst(), diff, refused), refused ? 400 : 200);
             }).AllowAnonymous().ExcludeFromDescription();
@@ -189,8 +189,8 @@ public static class PrivacyPages
             "/static/notice.css", bodyHasMain: true, consentBanner: true));
     }
 
-    private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)?> DiffAsync(
-        PolicyStore store, List<PolicyVersion> versions, int? from, int? to, CancellationToken ct)
+    private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<ReadableChange> Changes)?> DiffAsync(
+        PolicyStore store, List<PolicyVersion> versions, int? from, int? to, NoticeLanguage lang, CancellationToken ct)
     {
         if (versions.Count < 2) return null;
         var newer = to ?? versions[^1].Number;
@@ -198,11 +198,11 @@ public static class PrivacyPages
         var a = await store.GetAsync(older, ct);
         var b = await store.GetAsync(newer, ct);
         if (a is null || b is null || older >= newer) return null;
-        return (a.Version, b.Version, PolicyDiff.Compare(a.Model, b.Model));
+        return (a.Version, b.Version, PolicyChangeText.Describe(a.Model, b.Model, lang));
     }
 
     private static Html History(HttpContext http, NoticeLanguage lang, string prefix, List<PolicyVersion> versions, int? inForce, DateOnly today,
-        (PolicyVersion From, PolicyVersion To, IReadOnlyList<PolicyChange> Changes)? diff, bool refused)
+        (PolicyVersion From, PolicyVersion To, IReadOnlyList<ReadableChange> Changes)? diff, bool refused)
     {
         string State(PolicyVersion v) => v.Number == inForce ? L(lang, "施行中", "In force")
             : v.EffectiveFrom > today ? L(lang, "施行予定", "Upcoming") : L(lang, "旧版", "Superseded");
@@ -215,7 +215,7 @@ public static class PrivacyPages
         if (diff is { } d)
         {
             var items = d.Changes.Select(c => H.F($"""
-                <tr><td><code>{c.Path}</code></td><td>{KindLabel(lang, c.Kind)}</td><td>{c.OldValue ?? "—"}</td><td>{c.NewValue ?? "—"}</td></tr>
+                <tr><td>{c.Item}</td><td>{KindLabel(lang, c.Kind)}</td><td>{c.Before ?? "—"}</td><td>{c.After ?? "—"}</td></tr>
                 """));
             diffBlock = H.F($"""
                 <h2>{L(lang, $"第{d.From.Number}版から第{d.To.Number}版への変更", $"Changes from version {d.From.Number} to {d.To.Number}")}</h2>

@@ -137,6 +137,43 @@ public sealed class PolicyCanonicalTests
         }
     }
 
+    // Regression (walkthrough 3, M3): the public change history showed `contact.phone`, `P3Y → P2Y` and whole JSON objects for an
+    // added entrustee or tag: the page data subjects read to learn what changed.
+    [Fact]
+    public void Describe_PhoneRetentionAndNewEntrustee_InTheNoticesWords()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mamori-policy-" + Guid.NewGuid().ToString("N"));
+        CopyDir(PolicyRendererTests.DemoDir(), dir);
+        try
+        {
+            var before = PolicyLoader.LoadDirectory(dir).Policy.ShouldNotBeNull();
+            var file = Path.Combine(dir, "company.yaml");
+            var yaml = File.ReadAllText(file)
+                .Replace("phone: 03-0000-1234", "phone: 03-0000-5678", StringComparison.Ordinal)
+                .Replace("retention: {period: P3Y, from: {ja: 対応完了日", "retention: {period: P2Y, from: {ja: 対応完了日", StringComparison.Ordinal)
+                .Replace("  entrustees:\n", "  entrustees:\n    call-center:\n      name: {ja: さくらコールセンター株式会社（電話受付業務）, en: Sakura Call Center K.K.}\n      task: {ja: お問合せの電話受付, en: Answering calls}\n      categories: [name, phone]\n      contract: {confidentiality: true, auditRights: true, safeguardsAtLeastOwn: true}\n", StringComparison.Ordinal);
+            File.WriteAllText(file, yaml);
+            var after = PolicyLoader.LoadDirectory(dir).Policy.ShouldNotBeNull();
+
+            var ja = PolicyChangeText.Describe(before, after, NoticeLanguage.Ja);
+            ja.ShouldContain(c => c.Item == "お問合せ窓口 › 電話番号" && c.Before == "03-0000-1234" && c.After == "03-0000-5678");
+            ja.ShouldContain(c => c.Item == "利用目的「お問合せ・苦情への対応」 › 保存期間 › 期間" && c.Before == "3年" && c.After == "2年", string.Join("\n", ja));
+            var added = ja.Single(c => c.Path == "recipients.entrustees.call-center");
+            added.Kind.ShouldBe(PolicyChangeKind.Added);
+            added.Item.ShouldBe("提供先 › 委託先「さくらコールセンター株式会社（電話受付業務）」");
+            added.After.ShouldBe("さくらコールセンター株式会社（電話受付業務）");
+            ja.ShouldAllBe(c => !c.Item.Contains('{') && (c.After == null || !c.After.Contains('{')));
+
+            var en = PolicyChangeText.Describe(before, after, NoticeLanguage.En);
+            en.ShouldContain(c => c.Before == "3 years" && c.After == "2 years" && c.Item.EndsWith("Retention › Period", StringComparison.Ordinal));
+            en.Single(c => c.Path == "recipients.entrustees.call-center").After.ShouldBe("Sakura Call Center K.K.");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     internal static void CopyDir(string from, string to)
     {
         foreach (var d in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))

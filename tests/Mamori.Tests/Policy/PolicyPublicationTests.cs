@@ -56,8 +56,9 @@ public sealed class PolicyPublicationTests(PostgresCluster cluster)
         var versions = await officer.GetFromJsonAsync<JsonElement>("/api/policy/versions", Ct);
         versions.GetArrayLength().ShouldBe(2);
         var history = await app.Client().GetStringAsync("/privacy/history?from=1&to=2", Ct);
-        history.ShouldContain("phone");
+        history.ShouldContain("<tr><td>お問合せ窓口 › 電話番号</td><td>変更</td>");
         history.ShouldContain("03-0000-0000");
+        history.ShouldNotContain("contact.phone"); // the file's path is for staff (the console shows it beside the item)
         (await app.Client().GetAsync("/privacy/history", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // Version 2 takes effect on 2027-01-15 JST: before that the first version is still in force, and the notice announces
