@@ -27,6 +27,14 @@ public sealed class CookieConsents(MamoriDbContext db, PolicyStore policies, Aud
     public static IReadOnlyList<TagCategory> Choosable(IPolicyScope scope) =>
         scope.ExternalTags.Select(t => t.Category).Where(c => c != TagCategory.Essential).Distinct().Order().ToList();
 
+    /// <summary>The person a personal link names: the service whose tags they choose among (null for the company's own).</summary>
+    public sealed record Person(string? ServiceId);
+
+    /// <summary>The person behind a personal link, or null when they are no longer held (erased): the link is then as good as invalid.</summary>
+    public async Task<Person?> PersonAsync(Guid subjectId, CancellationToken ct = default) =>
+        await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == subjectId && s.ErasedAt == null)
+            .Select(s => new Person(s.ServiceId)).FirstOrDefaultAsync(ct);
+
     /// <summary>
     /// Appends one ledger entry per category for <paramref name="subjectId"/> with its audit event, in one
     /// transaction. <paramref name="evidence"/> says where the choice was made (banner, page, gpc).

@@ -57,16 +57,16 @@ public static class CookiePages
     {
         foreach (var (prefix, lang) in new[] { ("", NoticeLanguage.Ja), ("/en", NoticeLanguage.En) })
         {
-            app.MapGet(prefix + "/privacy/cookies", async (HttpContext http, string? t, string? done) =>
+            app.MapGet(prefix + "/privacy/cookies", async (HttpContext http, string? t, string? service, string? done) =>
             {
                 // A personal link (?t=mst1.…) is a secret in the URL: its page never sends the URL as a referrer.
                 if (t is not null) SecurityHeaders.Private(http);
                 var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
-                if (current is null) return Result(PublicLayout(http, lang, L(lang, "Cookie・外部送信の設定", "Cookies and external transmission"), H.F($"<p>{L(lang, "まだ公開されていません。", "Not published yet.")}</p>")), 404);
-                var linkOk = t is null || http.RequestServices.GetRequiredService<SubjectLinks>().TryOpen(t, tenant) is not null;
-                return Result(Page(http, lang, prefix, current, linkOk ? t : null, linkOk ? null : L(lang, "個人リンクが無効か期限切れです。選択はこのブラウザにだけ保存されます。",
-                    "The personal link is not valid or has expired; your choice is kept in this browser only."), done));
+                if (current is null) return NotFound(http, lang, L(lang, "まだ公開されていません。", "Not published yet."));
+                var target = await TargetAsync(http, current.Model, tenant, t, service);
+                if (target is null) return NotFound(http, lang, L(lang, "指定されたサービスはありません。", "There is no such service."));
+                return Result(Page(http, lang, prefix, current, target, target.Holder is null ? null : t, done));
             }).AllowAnonymous().ExcludeFromDescription();
 
             app.MapPost(prefix + "/privacy/cookies", async (HttpContext http) =>
@@ -74,7 +74,9 @@ public static class CookiePages
                 var form = await FormAsync(http);
                 var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-                var choosable = CookieConsents.Choosable(current.Model);
+                var target = await TargetAsync(http, current.Model, tenant, form["t"].ToString(), form["service"].ToString());
+                if (target is null) return NotFound(http, lang, L(lang, "指定されたサービスはありません。", "There is no such service."));
+                var choosable = CookieConsents.Choosable(target.Scope);
                 var gpc = GpcHeader(http);
                 var action = form["action"].ToString();
                 var granted = gpc ? [] : action switch
@@ -85,15 +87,15 @@ public static class CookiePages
                 };
                 var choice = new Choice(current.Version.Number, granted);
                 SetChoiceCookie(http, choice);
-                var token = form["t"].ToString();
                 var recorded = false;
-                if (!string.IsNullOrEmpty(token) && http.RequestServices.GetRequiredService<SubjectLinks>().TryOpen(token, tenant) is { } holder)
+                if (target.Holder is { } holder)
                 {
                     await http.RequestServices.GetRequiredService<CookieConsents>().RecordAsync(holder.SubjectId,
                         choosable.ToDictionary(c => c, granted.Contains), gpc ? "gpc" : "cookie-page", http.RequestAborted);
                     recorded = true;
                 }
-                return Results.Redirect($"{prefix}/privacy/cookies?done={(recorded ? "recorded" : "saved")}");
+                var service = target.Service is { } id ? $"service={Uri.EscapeDataString(id)}&" : "";
+                return Results.Redirect($"{prefix}/privacy/cookies?{service}done={(recorded ? "recorded" : "saved")}");
             }).AllowAnonymous().RequireRateLimiting("public").ExcludeFromDescription();
         }
 
@@ -106,7 +108,7 @@ public static class CookiePages
             IPolicyScope scope = service is null ? current.Model : Access.PolicyScopes.For(current.Model, service);
             http.Response.Headers.CacheControl = "public, max-age=300";
             http.Response.Headers.Vary = "Sec-GPC";
-            return TypedResults.Ok(Config(http, lang == "en" ? NoticeLanguage.En : NoticeLanguage.Ja, current, scope));
+            return TypedResults.Ok(Config(http, lang == "en" ? NoticeLanguage.En : NoticeLanguage.Ja, current, scope, service));
         }).AllowAnonymous().RequireRateLimiting("public")
           .WithSummary("The cookie and external-transmission banner's configuration from the policy in force (public; any origin may read it).");
 
@@ -138,6 +140,30 @@ public static class CookiePages
           .WithSummary("Record a known person's cookie choice in the consent ledger; the person is identified by an opaque personal link token (mst1.…), never by id.");
     }
 
+    /// <summary>
+    /// Whose choice a preferences page is about: the person of a valid personal link, among the tags of their service; else a
+    /// visitor choosing for one service (<c>?service=isp</c>, the banner's preferencesUrl) or for the company's own sites.
+    /// </summary>
+    private sealed record Target(IPolicyScope Scope, string? Service, SubjectLinks.Holder? Holder, bool LinkInvalid);
+
+    /// <summary>Null when <paramref name="service"/> names no service of the policy.</summary>
+    private static async Task<Target?> TargetAsync(HttpContext http, PolicyModel model, Guid tenant, string? token, string? service)
+    {
+        var linkInvalid = false;
+        if (!string.IsNullOrEmpty(token))
+        {
+            if (http.RequestServices.GetRequiredService<SubjectLinks>().TryOpen(token, tenant) is { } holder
+                && await http.RequestServices.GetRequiredService<CookieConsents>().PersonAsync(holder.SubjectId, http.RequestAborted) is { } person)
+                return new Target(Access.PolicyScopes.For(model, person.ServiceId), null, holder, false);
+            linkInvalid = true;
+        }
+        if (string.IsNullOrEmpty(service)) return new Target(model, null, null, linkInvalid);
+        return model.FindService(service) is null ? null : new Target(Access.PolicyScopes.For(model, service), service, null, linkInvalid);
+    }
+
+    private static IResult NotFound(HttpContext http, NoticeLanguage lang, string message) =>
+        Result(PublicLayout(http, lang, L(lang, "Cookie・外部送信の設定", "Cookies and external transmission"), H.F($"<p>{message}</p>")), 404);
+
     /// <summary>The config and the choice endpoint are meant for the company's other sites; they hold no credentials.</summary>
     private static void AllowAnyOrigin(HttpContext http) => http.Response.Headers.AccessControlAllowOrigin = "*";
 
@@ -165,7 +191,7 @@ public static class CookiePages
         _ => L(lang, "興味に合わせた広告の表示や効果測定に使います。", "Shows ads matched to your interests and measures them."),
     };
 
-    private static ConsentConfig Config(HttpContext http, NoticeLanguage lang, PublishedPolicy current, IPolicyScope scope)
+    private static ConsentConfig Config(HttpContext http, NoticeLanguage lang, PublishedPolicy current, IPolicyScope scope, string? service)
     {
         var origin = $"{http.Request.Scheme}://{http.Request.Host}";
         var prefix = lang == NoticeLanguage.En ? "/en" : "";
@@ -191,23 +217,27 @@ public static class CookiePages
         };
         return new ConsentConfig(lang == NoticeLanguage.En ? "en" : "ja", current.Version.Number, current.Model.Company.LegalName?.Get(lang) ?? "",
             (scope.Cookies ?? current.Model.Cookies)?.Notice.Get(lang) ?? "", (scope.Cookies ?? current.Model.Cookies)?.SessionCookies?.Get(lang),
-            GpcHeader(http), categories, tags, origin + prefix + "/privacy/cookies", origin + "/api/public/consent/choice",
+            GpcHeader(http), categories, tags,
+            origin + prefix + "/privacy/cookies" + (service is null ? "" : "?service=" + Uri.EscapeDataString(service)), origin + "/api/public/consent/choice",
             ChoiceCookie, (int)ChoiceLifetime.TotalSeconds, texts);
     }
 
-    private static Html Page(HttpContext http, NoticeLanguage lang, string prefix, PublishedPolicy current, string? token, string? error, string? done)
+    private static Html Page(HttpContext http, NoticeLanguage lang, string prefix, PublishedPolicy current, Target target, string? token, string? done)
     {
         var model = current.Model;
+        var error = target.LinkInvalid
+            ? L(lang, "個人リンクが無効か期限切れです。選択はこのブラウザにだけ保存されます。", "The personal link is not valid or has expired; your choice is kept in this browser only.")
+            : null;
         var gpc = GpcHeader(http);
         var stored = Choice.Parse(http.Request.Cookies[ChoiceCookie]);
         var granted = gpc || stored is null ? new HashSet<TagCategory>() : stored.Granted;
-        var choosable = CookieConsents.Choosable(model);
+        var choosable = CookieConsents.Choosable(target.Scope);
         var boxes = choosable.Select(c => H.F($"""
             <div class="choice"><input type="checkbox" id="cat-{CookieConsents.Id(c)}" name="granted" value="{CookieConsents.Id(c)}"{(granted.Contains(c) ? Html.Raw(" checked") : default)}{(gpc ? Html.Raw(" disabled") : default)} aria-describedby="cat-{CookieConsents.Id(c)}-d">
             <label for="cat-{CookieConsents.Id(c)}">{CategoryName(c, lang)}</label>
             <p id="cat-{CookieConsents.Id(c)}-d" class="muted">{CategoryDescription(c, lang)}</p></div>
             """));
-        var tags = model.ExternalTags.OrderBy(t => t.Category).Select(t => H.F($"""
+        var tags = target.Scope.ExternalTags.OrderBy(t => t.Category).Select(t => H.F($"""
             <tr><th scope="row">{t.Name.Get(lang)}</th><td>{CategoryName(t.Category, lang)}</td><td>{t.Recipient.Get(lang)}</td><td>{t.InformationSent.Get(lang)}</td><td>{t.Purpose.Get(lang)}</td>
             <td>{(t.OptOutUrl is { } u ? H.F($"""<a href="{u}" rel="noopener">{L(lang, "オプトアウト", "Opt out")}</a>""") : default)}</td></tr>
             """));
@@ -224,12 +254,13 @@ public static class CookiePages
         return PublicLayout(http, lang, title, H.F($"""
             <h1>{title}</h1>
             {Notice(notice)}{Error(error)}
-            <p>{model.Cookies?.Notice.Get(lang)}</p>
+            <p>{(target.Scope.Cookies ?? model.Cookies)?.Notice.Get(lang)}</p>
             {(gpc ? H.F($"""<p class="notice" role="status">{L(lang, "ブラウザの Global Privacy Control（GPC）を受け取りました。必須以外はすべて無効です。", "We received your browser's Global Privacy Control (GPC) signal: everything but essential is off.")}</p>""") : default)}
             {state}
             <form method="post" action="{prefix}/privacy/cookies" class="stack wide" data-mamori-preferences="1">
               {AntiforgeryField(http)}
               {(token is null ? default : H.F($"""<input type="hidden" name="t" value="{token}">"""))}
+              {(target.Service is null ? default : H.F($"""<input type="hidden" name="service" value="{target.Service}">"""))}
               <fieldset><legend>{L(lang, "カテゴリごとの設定", "By category")}</legend>
               <div class="choice"><input type="checkbox" id="cat-essential" checked disabled aria-describedby="cat-essential-d"><label for="cat-essential">{CategoryName(TagCategory.Essential, lang)}</label>
               <p id="cat-essential-d" class="muted">{CategoryDescription(TagCategory.Essential, lang)}</p></div>

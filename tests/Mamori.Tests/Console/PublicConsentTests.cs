@@ -156,6 +156,66 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
             ("cookies:advertising", true, "cookie-page"), ("cookies:analytics", true, "cookie-page")]);
     }
 
+    /// <summary>The non-essential category ids of the page's checkboxes and the names in its 外部送信 table, in page order.</summary>
+    private static (string[] Categories, string[] Tags) PageChoices(string html) => (
+        [.. System.Text.RegularExpressions.Regex.Matches(html, @"name=""granted"" value=""([a-z]+)""").Select(m => m.Groups[1].Value)],
+        [.. System.Text.RegularExpressions.Regex.Matches(html, @"<th scope=""row"">([^<]+)</th>").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))]);
+
+    [Theory]
+    [InlineData("ja", null)]
+    [InlineData("ja", "isp")]
+    [InlineData("en", "isp")]
+    public async Task PreferencesPage_BannersPreferencesUrl_SameCategoriesAndTagsAsBanner(string lang, string? service)
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var config = JsonDocument.Parse(await app.Client().GetStringAsync($"/api/public/consent/config?lang={lang}{(service is null ? "" : "&service=" + service)}", Ct)).RootElement;
+        var url = new Uri(config.GetProperty("preferencesUrl").GetString()!);
+        url.PathAndQuery.ShouldBe((lang == "en" ? "/en" : "") + "/privacy/cookies" + (service is null ? "" : "?service=" + service));
+        var (categories, tags) = PageChoices(await Anonymous(app).GetStringAsync(url.PathAndQuery));
+        categories.ShouldBe(config.GetProperty("categories").EnumerateArray().Where(c => !c.GetProperty("essential").GetBoolean()).Select(c => c.GetProperty("id").GetString()!), ignoreOrder: true);
+        tags.ShouldBe(config.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()!), ignoreOrder: true);
+        if (service == "isp") tags.ShouldContain(lang == "en" ? "Web beacons and personalised URLs (mail)" : "Webビーコン・個別URL（メール）");
+    }
+
+    [Fact]
+    public async Task PreferencesPage_UnknownService_NotFoundPage()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await app.Client().GetAsync("/privacy/cookies?service=nosuch", Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("サービスはありません");
+    }
+
+    [Fact]
+    public async Task PreferencesPage_ServicePagePostAcceptAll_CookieHoldsServiceCategoriesAndRedirectKeepsService()
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await Anonymous(app).PostAsync("/privacy/cookies?service=isp", "/privacy/cookies", [new("action", "accept-all"), new("service", "isp")]);
+        response.Headers.Location!.ToString().ShouldBe("/privacy/cookies?service=isp&done=saved");
+        response.Headers.GetValues("Set-Cookie").ShouldContain(v => v.StartsWith("mamori_consent=m1.1.advertising-analytics-functional;", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task PreferencesPage_PersonalLinkOfIspCustomer_ServiceCategoriesShownAndAcceptAllRecordsFunctional(string provider)
+    {
+        var (app, tenant, _) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var customer = await Vault.VaultScenario.IspCustomerAsync(app, tenant, Vault.VaultScenario.NewPerson());
+        var token = Token(app, tenant, customer);
+        var s = Anonymous(app);
+        var (categories, tags) = PageChoices(await s.GetStringAsync($"/privacy/cookies?t={token}"));
+        categories.ShouldBe(["functional", "analytics", "advertising"]);
+        tags.ShouldContain("Webビーコン・個別URL（メール）");
+        await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "accept-all"), new("t", token)]);
+        (await LedgerAsync(app, tenant, customer)).Select(c => (c.Scope, c.Granted)).ShouldBe([
+            ("cookies:advertising", true), ("cookies:analytics", true), ("cookies:functional", true)]);
+    }
+
     [Fact]
     public async Task PreferencesPage_PostWithGpcHeader_EverythingOff()
     {
