@@ -53,10 +53,15 @@ public sealed class CookieConsents(MamoriDbContext db, PolicyStore policies, Aud
         if (choices.Count == 0) throw new MamoriException(ErrorCode.CookieChoiceInvalid, "Name at least one category.");
         var now = clock.GetUtcNow();
         var actor = new Actor(ActorKind.DataSubject, subjectId.ToString());
+        // A change of mind within the same instant (a quick second click) must win: the ledger orders equal times by Seq.
+        var scopes = choices.Keys.Select(Scope).ToList();
+        var last = await db.Set<ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == subjectId && scopes.Contains(c.Scope))
+            .GroupBy(c => c.Scope).Select(g => new { g.Key, Seq = g.Max(c => c.Seq) }).ToDictionaryAsync(x => x.Key, x => x.Seq, ct);
         var rows = choices.OrderBy(kv => kv.Key).Select(kv => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = db.CurrentTenantId, SubjectId = subjectId, Scope = Scope(kv.Key), Granted = kv.Value,
             At = now, PolicyVersion = current.Version.Number, Method = ConsentMethod.WebForm, EvidenceRef = evidence, RecordedBy = actor.ToString(),
+            Seq = last.TryGetValue(Scope(kv.Key), out var seq) ? seq + 1 : 1,
         }).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.AddRange(rows);

@@ -66,6 +66,21 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         (await LedgerAsync(app, tenant, subject)).TakeLast(2).ShouldAllBe(c => !c.Granted && c.EvidenceRef == "gpc");
     }
 
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task Choice_WithdrawnAtTheSameInstantAsGranted_WithdrawalHolds(string provider)
+    {
+        var (app, tenant, subject) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        foreach (var (granted, refused) in new[] { (new[] { "analytics" }, Array.Empty<string>()), ([], ["analytics"]) })
+            (await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted, refused }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // The clock did not move: only the entries' order in the ledger says which choice came last.
+        (await LedgerAsync(app, tenant, subject)).Select(c => (c.Granted, c.Seq)).ShouldBe([(true, 1), (false, 2)], ignoreOrder: true);
+        (await app.InTenantAsync(tenant, (_, db) => new ConsentLedger(db).HoldsAsync(subject, "cookies:analytics", app.Clock.GetUtcNow(), Ct))).ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Choice_ForgedExpiredOrForeignLink_Refused1400AndNothingStored()
     {
