@@ -27,13 +27,23 @@ public sealed class CookieConsents(MamoriDbContext db, PolicyStore policies, Aud
     public static IReadOnlyList<TagCategory> Choosable(IPolicyScope scope) =>
         scope.ExternalTags.Select(t => t.Category).Where(c => c != TagCategory.Essential).Distinct().Order().ToList();
 
-    /// <summary>The person a personal link names: the service whose tags they choose among (null for the company's own).</summary>
-    public sealed record Person(string? ServiceId);
+    /// <summary>
+    /// The person a personal link names: the service whose tags they choose among (null for the company's own), and what the
+    /// ledger holds now for each category they ever chose (granted or withdrawn).
+    /// </summary>
+    public sealed record Person(string? ServiceId, IReadOnlyDictionary<TagCategory, bool> Held);
 
     /// <summary>The person behind a personal link, or null when they are no longer held (erased): the link is then as good as invalid.</summary>
-    public async Task<Person?> PersonAsync(Guid subjectId, CancellationToken ct = default) =>
-        await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == subjectId && s.ErasedAt == null)
-            .Select(s => new Person(s.ServiceId)).FirstOrDefaultAsync(ct);
+    public async Task<Person?> PersonAsync(Guid subjectId, CancellationToken ct = default)
+    {
+        var subject = await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == subjectId && s.ErasedAt == null)
+            .Select(s => new { s.ServiceId }).FirstOrDefaultAsync(ct);
+        if (subject is null) return null;
+        var categories = Enum.GetValues<TagCategory>().Where(c => c != TagCategory.Essential).ToList();
+        var latest = await new ConsentLedger(db).LatestManyAsync([subjectId], categories.Select(Scope).ToList(), clock.GetUtcNow(), ct);
+        var held = categories.Where(c => latest.ContainsKey((subjectId, Scope(c)))).ToDictionary(c => c, c => latest[(subjectId, Scope(c))].Granted);
+        return new Person(subject.ServiceId, held);
+    }
 
     /// <summary>
     /// Appends one ledger entry per category for <paramref name="subjectId"/> with its audit event, in one

@@ -74,7 +74,11 @@ public static class CookiePages
                 var form = await FormAsync(http);
                 var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-                var target = await TargetAsync(http, current.Model, tenant, form["t"].ToString(), form["service"].ToString());
+                var token = form["t"].ToString();
+                // The redirect keeps the personal link (so the next choice is recorded too, and an expired link says so): the same secret
+                // as in the page's address, kept out of referrers and caches like it.
+                if (token.Length > 0) SecurityHeaders.Private(http);
+                var target = await TargetAsync(http, current.Model, tenant, token, form["service"].ToString());
                 if (target is null) return NotFound(http, lang, L(lang, "指定されたサービスはありません。", "There is no such service."));
                 var choosable = CookieConsents.Choosable(target.Scope);
                 var gpc = GpcHeader(http);
@@ -94,8 +98,8 @@ public static class CookiePages
                         choosable.ToDictionary(c => c, granted.Contains), gpc ? "gpc" : "cookie-page", http.RequestAborted);
                     recorded = true;
                 }
-                var service = target.Service is { } id ? $"service={Uri.EscapeDataString(id)}&" : "";
-                return Results.Redirect($"{prefix}/privacy/cookies?{service}done={(recorded ? "recorded" : "saved")}");
+                var kept = Keep(token, target.Service);
+                return Results.Redirect($"{prefix}/privacy/cookies?{kept}{(kept.Length > 0 ? "&" : "")}done={(recorded ? "recorded" : "saved")}");
             }).AllowAnonymous().RequireRateLimiting("public").ExcludeFromDescription();
         }
 
@@ -144,7 +148,7 @@ public static class CookiePages
     /// Whose choice a preferences page is about: the person of a valid personal link, among the tags of their service; else a
     /// visitor choosing for one service (<c>?service=isp</c>, the banner's preferencesUrl) or for the company's own sites.
     /// </summary>
-    private sealed record Target(IPolicyScope Scope, string? Service, SubjectLinks.Holder? Holder, bool LinkInvalid);
+    private sealed record Target(IPolicyScope Scope, string? Service, SubjectLinks.Holder? Holder, CookieConsents.Person? Person, bool LinkInvalid);
 
     /// <summary>Null when <paramref name="service"/> names no service of the policy.</summary>
     private static async Task<Target?> TargetAsync(HttpContext http, PolicyModel model, Guid tenant, string? token, string? service)
@@ -154,12 +158,16 @@ public static class CookiePages
         {
             if (http.RequestServices.GetRequiredService<SubjectLinks>().TryOpen(token, tenant) is { } holder
                 && await http.RequestServices.GetRequiredService<CookieConsents>().PersonAsync(holder.SubjectId, http.RequestAborted) is { } person)
-                return new Target(Access.PolicyScopes.For(model, person.ServiceId), null, holder, false);
+                return new Target(Access.PolicyScopes.For(model, person.ServiceId), null, holder, person, false);
             linkInvalid = true;
         }
-        if (string.IsNullOrEmpty(service)) return new Target(model, null, null, linkInvalid);
-        return model.FindService(service) is null ? null : new Target(Access.PolicyScopes.For(model, service), service, null, linkInvalid);
+        if (string.IsNullOrEmpty(service)) return new Target(model, null, null, null, linkInvalid);
+        return model.FindService(service) is null ? null : new Target(Access.PolicyScopes.For(model, service), service, null, null, linkInvalid);
     }
+
+    /// <summary>The query a page's redirect and language switch keep: the personal link, else the service (without '?').</summary>
+    private static string Keep(string? token, string? service) =>
+        !string.IsNullOrEmpty(token) ? "t=" + Uri.EscapeDataString(token) : service is null ? "" : "service=" + Uri.EscapeDataString(service);
 
     private static IResult NotFound(HttpContext http, NoticeLanguage lang, string message) =>
         Result(PublicLayout(http, lang, L(lang, "Cookie・外部送信の設定", "Cookies and external transmission"), H.F($"<p>{message}</p>")), 404);
@@ -230,7 +238,10 @@ public static class CookiePages
             : null;
         var gpc = GpcHeader(http);
         var stored = Choice.Parse(http.Request.Cookies[ChoiceCookie]);
-        var granted = gpc || stored is null ? new HashSet<TagCategory>() : stored.Granted;
+        // A personal page shows (and saving changes) what the consent ledger holds for the person, whatever this browser chose.
+        var person = target.Person;
+        var recorded = person?.Held.Where(kv => kv.Value).Select(kv => kv.Key).ToHashSet();
+        IReadOnlySet<TagCategory> granted = gpc ? new HashSet<TagCategory>() : recorded ?? stored?.Granted ?? new HashSet<TagCategory>();
         var choosable = CookieConsents.Choosable(target.Scope);
         var boxes = choosable.Select(c => H.F($"""
             <div class="choice"><input type="checkbox" id="cat-{CookieConsents.Id(c)}" name="granted" value="{CookieConsents.Id(c)}"{(granted.Contains(c) ? Html.Raw(" checked") : default)}{(gpc ? Html.Raw(" disabled") : default)} aria-describedby="cat-{CookieConsents.Id(c)}-d">
@@ -247,10 +258,17 @@ public static class CookiePages
             "saved" => L(lang, "選択をこのブラウザに保存しました。", "Your choice was saved in this browser."),
             _ => null,
         };
-        Html state = stored is null
-            ? H.F($"<p>{L(lang, "まだ選択されていません。必須以外のタグは読み込まれていません。", "No choice yet: nothing but essential tags is loaded.")}</p>")
-            : H.F($"<p>{L(lang, "現在の選択", "Current choice")}: {(stored.Granted.Count == 0 ? L(lang, "必須のみ", "essential only") : string.Join(", ", stored.Granted.Order().Select(c => CategoryName(c, lang))))}</p>");
+        string Names(IReadOnlySet<TagCategory> chosen) =>
+            chosen.Count == 0 ? L(lang, "必須のみ", "essential only") : string.Join(", ", chosen.Order().Select(c => CategoryName(c, lang)));
+        Html state = person is not null
+            ? person.Held.Count == 0
+                ? H.F($"<p>{L(lang, "同意の記録には、まだ選択がありません。", "Our consent records hold no choice from you yet.")}</p>")
+                : H.F($"<p>{L(lang, "現在の選択（同意の記録）", "Current choice (our consent records)")}: {Names(recorded!)}</p>")
+            : stored is null
+                ? H.F($"<p>{L(lang, "まだ選択されていません。必須以外のタグは読み込まれていません。", "No choice yet: nothing but essential tags is loaded.")}</p>")
+                : H.F($"<p>{L(lang, "現在の選択", "Current choice")}: {Names(stored.Granted)}</p>");
         var title = L(lang, "Cookie・外部送信の設定", "Cookies and external transmission");
+        var kept = Keep(token, target.Service);
         return PublicLayout(http, lang, title, H.F($"""
             <h1>{title}</h1>
             {Notice(notice)}{Error(error)}
@@ -275,6 +293,6 @@ public static class CookiePages
             <h2>{L(lang, "外部送信の一覧（電気通信事業法第27条の12）", "External transmissions (Telecommunications Business Act Art.27-12)")}</h2>
             <div class="table-wrap"><table><thead><tr><th scope="col">{L(lang, "タグ", "Tag")}</th><th scope="col">{L(lang, "区分", "Category")}</th><th scope="col">{L(lang, "送信先", "Recipient")}</th><th scope="col">{L(lang, "送信される情報", "Information sent")}</th><th scope="col">{L(lang, "利用目的", "Purpose")}</th><th scope="col">{L(lang, "オプトアウト", "Opt-out")}</th></tr></thead>
             <tbody>{tags}</tbody></table></div>
-            """));
+            """), languageSwitchQuery: kept.Length > 0 ? "?" + kept : "");
     }
 }

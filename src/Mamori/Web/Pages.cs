@@ -80,7 +80,7 @@ public static class Pages
 
     /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
     public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null, bool bodyHasMain = false,
-        bool consentBanner = false)
+        bool consentBanner = false, string languageSwitchQuery = "")
     {
         // The cookie banner goes on the notice pages; private pages (status links, receipts, forms) carry no script.
         Html banner = consentBanner ? H.F($"""
@@ -91,7 +91,8 @@ public static class Pages
         var content = bodyHasMain ? body : H.F($"<main id=\"main\">\n{body}\n</main>");
         var code = lang == Policy.NoticeLanguage.En ? "en" : "ja";
         var path = http.Request.Path.Value ?? "/";
-        var other = code == "en" ? (path.StartsWith("/en/", StringComparison.Ordinal) ? path[3..] : path) : "/en" + path;
+        // The query is dropped (it may say ?lang=en or done=…) unless the page names what must survive the switch (a personal link).
+        var other = (code == "en" ? (path.StartsWith("/en/", StringComparison.Ordinal) ? path[3..] : path) : "/en" + path) + languageSwitchQuery;
         Html css = extraCss is null ? default : H.F($"""<link rel="stylesheet" href="{extraCss}">""");
         return H.F($"""
             <!DOCTYPE html>

@@ -165,7 +165,7 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         var token = Token(app, tenant, subject);
         var s = Anonymous(app);
         var response = await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "accept-all"), new("t", token)]);
-        response.Headers.Location!.ToString().ShouldBe("/privacy/cookies?done=recorded");
+        response.Headers.Location!.ToString().ShouldBe($"/privacy/cookies?t={token}&done=recorded");
         response.Headers.GetValues("Set-Cookie").ShouldContain(v => v.StartsWith("mamori_consent=m1.1.advertising-analytics;", StringComparison.Ordinal));
         (await LedgerAsync(app, tenant, subject)).Select(c => (c.Scope, c.Granted, c.EvidenceRef)).ShouldBe([
             ("cookies:advertising", true, "cookie-page"), ("cookies:analytics", true, "cookie-page")]);
@@ -229,6 +229,86 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "accept-all"), new("t", token)]);
         (await LedgerAsync(app, tenant, customer)).Select(c => (c.Scope, c.Granted)).ShouldBe([
             ("cookies:advertising", true), ("cookies:analytics", true), ("cookies:functional", true)]);
+    }
+
+    private static string HiddenToken(string html) => System.Text.RegularExpressions.Regex.Match(html, @"name=""t"" value=""([^""]+)""").Groups[1].Value;
+
+    private static string LanguageLink(string html) =>
+        System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, @"class=""lang"" href=""([^""]+)""").Groups[1].Value);
+
+    [Fact]
+    public async Task PreferencesPage_PersonalLinkAfterSaving_TokenStaysSoTheNextChoiceIsRecordedToo()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var s = Anonymous(app);
+        var saved = await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "accept-all"), new("t", token)]);
+        var location = saved.Headers.Location!.ToString();
+        location.ShouldBe($"/privacy/cookies?t={token}&done=recorded");
+        saved.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
+        var page = await s.GetAsync(location);
+        page.Headers.GetValues("Referrer-Policy").Single().ShouldBe("no-referrer");
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("選択を保存し、同意の記録に登録しました。");
+
+        // 必須のみ on the page the redirect led to withdraws in the ledger, not only in the browser.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var again = await s.PostAsync(location, "/privacy/cookies", [new("action", "reject-all"), new("t", HiddenToken(html))]);
+        again.Headers.Location!.ToString().ShouldBe($"/privacy/cookies?t={token}&done=recorded");
+        foreach (var scope in new[] { "cookies:analytics", "cookies:advertising" })
+            (await app.InTenantAsync(tenant, (_, db) => new ConsentLedger(db).HoldsAsync(subject, scope, app.Clock.GetUtcNow(), Ct))).ShouldBeFalse(scope);
+    }
+
+    [Fact]
+    public async Task PreferencesPage_PersonalLinkExpiredBeforeSaving_SavedInBrowserAndSaysTheLinkIsInvalid()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var s = Anonymous(app);
+        await s.GetAsync($"/privacy/cookies?t={token}");
+        app.Clock.Advance(SubjectLinks.DefaultLifetime + TimeSpan.FromMinutes(1));
+        var saved = await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "accept-all"), new("t", token)]);
+        var html = await s.GetStringAsync(saved.Headers.Location!.ToString());
+        html.ShouldContain("選択をこのブラウザに保存しました。");
+        html.ShouldContain("個人リンクが無効か期限切れです。");
+        html.ShouldNotContain("name=\"t\"");
+        (await LedgerAsync(app, tenant, subject)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PreferencesPage_PersonalLinkInAnotherBrowser_ShowsWhatTheLedgerHolds()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var s = Anonymous(app);
+        (await s.GetStringAsync($"/privacy/cookies?t={token}")).ShouldContain("同意の記録には、まだ選択がありません。");
+        (await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "analytics" }, refused = new[] { "advertising" } }, Ct))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // This browser chose essential only for itself; the personal page shows the person's record, which saving changes.
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/privacy/cookies?t={token}");
+        request.Headers.Add("Cookie", "mamori_consent=m1.1.none");
+        var html = await (await app.Client().SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldNotContain("まだ選択されていません");
+        html.ShouldContain("現在の選択（同意の記録）: アクセス解析");
+        html.ShouldContain("name=\"granted\" value=\"analytics\" checked");
+        html.ShouldNotContain("name=\"granted\" value=\"advertising\" checked");
+    }
+
+    [Fact]
+    public async Task PreferencesPage_LanguageSwitch_KeepsThePersonalLinkAndTheService()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var s = Anonymous(app);
+        LanguageLink(await s.GetStringAsync($"/privacy/cookies?t={token}&done=recorded")).ShouldBe($"/en/privacy/cookies?t={token}");
+        LanguageLink(await s.GetStringAsync($"/en/privacy/cookies?t={token}")).ShouldBe($"/privacy/cookies?t={token}");
+        LanguageLink(await s.GetStringAsync("/privacy/cookies?service=isp")).ShouldBe("/en/privacy/cookies?service=isp");
+        LanguageLink(await s.GetStringAsync("/en/privacy/cookies")).ShouldBe("/privacy/cookies");
     }
 
     [Fact]
