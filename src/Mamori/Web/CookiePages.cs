@@ -260,10 +260,17 @@ public static class CookiePages
         };
         string Names(IReadOnlySet<TagCategory> chosen) =>
             chosen.Count == 0 ? L(lang, "必須のみ", "essential only") : string.Join(", ", chosen.Order().Select(c => CategoryName(c, lang)));
-        Html state = person is not null
-            ? person.Held.Count == 0
-                ? H.F($"<p>{L(lang, "同意の記録には、まだ選択がありません。", "Our consent records hold no choice from you yet.")}</p>")
-                : H.F($"<p>{L(lang, "現在の選択（同意の記録）", "Current choice (our consent records)")}: {Names(recorded!)}</p>")
+        // GPC prevails as in the banner: whatever this browser or the ledger holds, only essential tags load. A personal page says what
+        // saving does to the record, since under GPC every button records essential only.
+        Html state = gpc
+            ? H.F($"""
+                <p>{L(lang, "現在の選択", "Current choice")}: {L(lang, "必須のみ（GPC）", "essential only (GPC)")}</p>
+                {(recorded is { Count: > 0 } ? H.F($"<p>{L(lang, $"同意の記録では「{Names(recorded)}」を許可したままです。いずれかのボタンで保存すると、記録も必須のみになります。", $"Our consent records still show {Names(recorded)} as allowed; saving with any button records essential only.")}</p>") : default)}
+                """)
+            : person is not null
+                ? person.Held.Count == 0
+                    ? H.F($"<p>{L(lang, "同意の記録には、まだ選択がありません。", "Our consent records hold no choice from you yet.")}</p>")
+                    : H.F($"<p>{L(lang, "現在の選択（同意の記録）", "Current choice (our consent records)")}: {Names(recorded!)}</p>")
             : stored is null
                 ? H.F($"<p>{L(lang, "まだ選択されていません。必須以外のタグは読み込まれていません。", "No choice yet: nothing but essential tags is loaded.")}</p>")
                 : H.F($"<p>{L(lang, "現在の選択", "Current choice")}: {Names(stored.Granted)}</p>");

@@ -321,6 +321,44 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         response.Headers.GetValues("Set-Cookie").ShouldContain(v => v.StartsWith("mamori_consent=m1.1.none;", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/privacy/cookies", "必須以外はすべて無効です。", "現在の選択: 必須のみ（GPC）", "現在の選択: アクセス解析")]
+    [InlineData("/en/privacy/cookies", "everything but essential is off.", "Current choice: essential only (GPC)", "Current choice: Analytics")]
+    public async Task PreferencesPage_GpcAndAnEarlierChoiceInThisBrowser_GpcPrevailsInWhatThePageSays(string path, string notice, string says, string saidBefore)
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Sec-GPC", "1");
+        request.Headers.Add("Cookie", "mamori_consent=m1.1.analytics");
+        var html = await (await app.Client().SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain(notice);
+        html.ShouldContain(says);
+        html.ShouldNotContain(saidBefore);
+        System.Text.RegularExpressions.Regex.IsMatch(html, @"name=""granted"" value=""[a-z]+"" checked").ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task PreferencesPage_GpcOnAPersonalLinkWithGrantsInTheLedger_SaysEssentialOnlyAndThatSavingRecordsIt()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        (await app.Client().PostAsJsonAsync("/api/public/consent/choice", new { token, granted = new[] { "analytics" }, refused = new[] { "advertising" } }, Ct))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var s = Anonymous(app);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/privacy/cookies?t={token}");
+        request.Headers.Add("Sec-GPC", "1");
+        var html = await (await app.Client().SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("現在の選択: 必須のみ（GPC）");
+        html.ShouldContain("同意の記録では「アクセス解析」を許可したままです。いずれかのボタンで保存すると、記録も必須のみになります。");
+        html.ShouldNotContain("現在の選択（同意の記録）");
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await s.PostAsync($"/privacy/cookies?t={token}", "/privacy/cookies", [new("action", "save"), new("t", token)], configure: r => r.Headers.Add("Sec-GPC", "1"));
+        (await LedgerAsync(app, tenant, subject)).TakeLast(2).ShouldAllBe(c => !c.Granted && c.EvidenceRef == "gpc");
+    }
+
     [Fact]
     public void SecurityHeaders_Https_AddsHstsAndPolicies()
     {
