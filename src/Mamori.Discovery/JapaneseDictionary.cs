@@ -68,6 +68,19 @@ internal static class JapaneseDictionary
         "宛名", "署名", "担当者名", "担当者", "担当", "申込者", "依頼者", "保護者", "受取人", "差出人", "送り主", "氏　名",
     ];
 
+    /// <summary>
+    /// Form field labels. A labelled value written on one line with the next field (山田太郎電話：…) ends
+    /// where one of these starts; after a space any word followed by ：/: ends it. Longest first.
+    /// </summary>
+    public static readonly string[] FieldLabels =
+    [
+        .. new[]
+        {
+            "電話", "電話番号", "携帯", "携帯電話", "連絡先", "住所", "所在地", "メール", "メールアドレス", "年齢", "性別", "生年月日",
+            "備考", "会社名", "勤務先", "部署", "所属", "役職", "郵便番号", "職業", "国籍", "カナ",
+        }.Concat(NameLabels).Distinct().OrderByDescending(w => w.Length),
+    ];
+
     public static readonly string[] Honorifics = ["様", "さま", "さん", "殿", "氏", "くん", "君", "ちゃん", "先生"];
 
     /// <summary>要配慮個人情報 keywords (個人情報保護法 2条3項, 施行令2条): medical, criminal, disability, creed, race, victimhood.</summary>

@@ -125,6 +125,7 @@ public sealed partial class PiiAnalyzer
                 var before = i > 0 ? t[i - 1] : '\n';
                 if (!strong && (Chars.IsKanji(before) || Chars.IsHiragana(before) || Chars.IsKatakana(before) || Chars.IsHiragana(t[sepEnd]))) break;
                 var e = NameRun(t, sepEnd, 12);
+                if (e < t.Length && t[e] is ':' or '：') e = KnownLabelStart(t, sepEnd + 2, e) is var k and >= 0 ? k : e; // 山田太郎電話：
                 var hiragana = 0;
                 foreach (var ch in t[sepEnd..e]) if (Chars.IsHiragana(ch)) hiragana++;
                 if (e - sepEnd >= 2 && hiragana <= 4 && !JapaneseDictionary.NotNameLookup.Contains(t[sepEnd..e]))
@@ -149,7 +150,10 @@ public sealed partial class PiiAnalyzer
         return i + 1;
     }
 
-    /// <summary>A run of kanji/kana with at most one inner space (山田 太郎), stopping at an honorific.</summary>
+    /// <summary>
+    /// A run of kanji/kana with at most one inner space (山田 太郎), stopping at an honorific and at a space
+    /// before the next field's label (山田太郎　電話：).
+    /// </summary>
     private static int NameRun(ReadOnlySpan<char> t, int p, int max)
     {
         var e = p;
@@ -160,7 +164,8 @@ public sealed partial class PiiAnalyzer
             if (c is '様' or '殿') break;
             if (c == 'さ' && e + 1 < t.Length && t[e + 1] is 'ん' or 'ま') break;
             if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsHiragana(c) || c == '・') { e++; continue; }
-            if (!spaced && c is ' ' or '\u3000' && e > p && e + 1 < t.Length && (Chars.IsKanji(t[e + 1]) || Chars.IsKatakana(t[e + 1]) || Chars.IsHiragana(t[e + 1])))
+            if (!spaced && c is ' ' or '\u3000' && e > p && e + 1 < t.Length && (Chars.IsKanji(t[e + 1]) || Chars.IsKatakana(t[e + 1]) || Chars.IsHiragana(t[e + 1]))
+                && !IsLabelAt(t, e + 1))
             {
                 spaced = true;
                 e++;
@@ -169,6 +174,26 @@ public sealed partial class PiiAnalyzer
             break;
         }
         return e;
+    }
+
+    private const int MaxLabelLength = 16;
+
+    private static bool IsLabelChar(char c) => Chars.IsKanji(c) || Chars.IsKatakana(c) || Chars.IsHiragana(c) || Chars.IsAsciiLetter(Chars.Fold(c));
+
+    /// <summary>True when a field label starts at <paramref name="p"/>: a word followed by ：/: (電話：, TEL:).</summary>
+    private static bool IsLabelAt(ReadOnlySpan<char> t, int p)
+    {
+        var q = p;
+        while (q < t.Length && q - p < MaxLabelLength && IsLabelChar(t[q])) q++;
+        return q > p && q < t.Length && t[q] is ':' or '：';
+    }
+
+    /// <summary>Where a known field label ending at <paramref name="end"/> starts (山田太郎|電話：), if it starts at or after <paramref name="min"/>; else -1.</summary>
+    private static int KnownLabelStart(ReadOnlySpan<char> t, int min, int end)
+    {
+        foreach (var label in JapaneseDictionary.FieldLabels)
+            if (end - label.Length >= min && t[..end].EndsWith(label, StringComparison.Ordinal)) return end - label.Length;
+        return -1;
     }
 
     private static bool IsNameChar(char c, bool hiragana) =>

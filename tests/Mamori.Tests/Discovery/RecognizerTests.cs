@@ -173,6 +173,25 @@ public sealed class PersonRecognizerTests
         Scan.For(text, EntityTypes.Person).ShouldBeEmpty();
 }
 
+/// <summary>Bug L7: a labelled name ran on into the next field's label (「氏名：山田太郎　電話：…」 gave PERSON 「山田太郎　電話」).</summary>
+public sealed class Bug_LabelledNameRunsIntoNextLabelTests
+{
+    [Theory]
+    [InlineData("氏名：山田太郎　電話：090-1234-5678", "山田太郎")]
+    [InlineData("氏名：山田太郎　住所：東京都千代田区丸の内1-2-3", "山田太郎")]
+    [InlineData("氏名：山田太郎 電話番号: 090-1234-5678", "山田太郎")]
+    [InlineData("氏名：山田太郎電話：090-1234-5678", "山田太郎")]
+    [InlineData("氏名：山田 太郎　メールアドレス：taro@example.jp", "山田 太郎")]
+    [InlineData("お名前: 佐藤 花子\n電話：0312345678", "佐藤 花子")]
+    public void Analyze_NameFollowedByNextLabel_StopsBeforeTheLabel(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.Person, expected);
+
+    [Fact]
+    public void Redact_NameThenPhoneLabel_NextLabelStaysReadable() =>
+        new Mamori.Discovery.Redaction.TextRedactor(new() { Default = Mamori.Discovery.Redaction.RedactionOperator.Mask() })
+            .Redact("氏名：山田太郎　電話：090-1234-5678").ShouldBe("氏名：****　電話：***-****-5678");
+}
+
 public sealed class EmailRecognizerTests
 {
     [Theory]
