@@ -23,7 +23,10 @@ public static class EntityTypes
     public const string JpBankAccount = "JP_BANK_ACCOUNT";
     public const string JpPassport = "JP_PASSPORT";
     public const string JpDriverLicense = "JP_DRIVER_LICENSE";
-    /// <summary>要配慮個人情報 keyword (medical, criminal record, disability, creed…): a flag, not an identifier.</summary>
+    /// <summary>
+    /// 要配慮個人情報 (medical, criminal record, disability, creed…): the value after a label (既往歴：高血圧), or a
+    /// keyword in running text. Marks information to protect, not an identifier.
+    /// </summary>
     public const string SpecialCare = "SPECIAL_CARE";
 
     /// <summary>Every entity this library can report.</summary>

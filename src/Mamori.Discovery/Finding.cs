@@ -8,7 +8,7 @@ public readonly record struct Finding(string Entity, int Start, int End, double 
 {
     public int Length => End - Start;
 
-    /// <summary>True for 要配慮個人情報 keywords, which flag a passage rather than identify a person.</summary>
+    /// <summary>True for 要配慮個人情報 (a labelled value or a keyword), which marks a passage rather than identifying a person.</summary>
     public bool IsSpecialCare => Entity == EntityTypes.SpecialCare;
 
     public Finding Shift(long offset) => this with { Start = checked((int)(Start + offset)), End = checked((int)(End + offset)) };

@@ -68,19 +68,6 @@ internal static class JapaneseDictionary
         "宛名", "署名", "担当者名", "担当者", "担当", "申込者", "依頼者", "保護者", "受取人", "差出人", "送り主", "氏　名",
     ];
 
-    /// <summary>
-    /// Form field labels. A labelled value written on one line with the next field (山田太郎電話：…) ends
-    /// where one of these starts; after a space any word followed by ：/: ends it. Longest first.
-    /// </summary>
-    public static readonly string[] FieldLabels =
-    [
-        .. new[]
-        {
-            "電話", "電話番号", "携帯", "携帯電話", "連絡先", "住所", "所在地", "メール", "メールアドレス", "年齢", "性別", "生年月日",
-            "備考", "会社名", "勤務先", "部署", "所属", "役職", "郵便番号", "職業", "国籍", "カナ",
-        }.Concat(NameLabels).Distinct().OrderByDescending(w => w.Length),
-    ];
-
     public static readonly string[] Honorifics = ["様", "さま", "さん", "殿", "氏", "くん", "君", "ちゃん", "先生"];
 
     /// <summary>要配慮個人情報 keywords (個人情報保護法 2条3項, 施行令2条): medical, criminal, disability, creed, race, victimhood.</summary>
@@ -92,6 +79,25 @@ internal static class JapaneseDictionary
         "要介護", "介護認定", "難病", "HIV", "エイズ", "がん患者", "癌", "妊娠", "不妊治療", "犯罪歴", "前科", "前歴", "逮捕歴",
         "逮捕", "起訴", "有罪判決", "刑事事件", "服役", "犯罪被害", "被害者", "信条", "宗教", "信仰", "人種", "民族", "社会的身分",
         "門地", "本籍", "性的指向", "労働組合", "政党",
+    ];
+
+    /// <summary>
+    /// Words that introduce special-care information only as a label followed by ：/: (診断：…); alone they are
+    /// ordinary words (自己診断). 障害 and 症状 are left out: in technical writing they are faults and symptoms of systems.
+    /// </summary>
+    public static readonly string[] SpecialCareLabelsOnly = ["診断", "病状", "疾患", "疾病", "治療歴", "服用薬", "罪名"];
+
+    /// <summary>
+    /// Form field labels. A labelled value written on one line with the next field (山田太郎電話：…) ends
+    /// where one of these starts; after a space any word followed by ：/: ends it. Longest first.
+    /// </summary>
+    public static readonly string[] FieldLabels =
+    [
+        .. new[]
+        {
+            "電話", "電話番号", "携帯", "携帯電話", "連絡先", "住所", "所在地", "メール", "メールアドレス", "年齢", "性別", "生年月日",
+            "備考", "会社名", "勤務先", "部署", "所属", "役職", "郵便番号", "職業", "国籍", "カナ",
+        }.Concat(NameLabels).Concat(SpecialCareKeywords).Concat(SpecialCareLabelsOnly).Distinct().OrderByDescending(w => w.Length),
     ];
 
     public static readonly string[] PhoneContext = ["電話", "TEL", "携帯", "連絡先", "phone", "FAX", "ファックス", "☎", "call", "mobile", "cell"];

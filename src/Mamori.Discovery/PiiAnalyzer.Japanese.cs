@@ -251,15 +251,65 @@ public sealed partial class PiiAnalyzer
         return i + hLen;
     }
 
+    /// <summary>
+    /// At a 要配慮個人情報 word. As a label followed by ：/: (既往歴：高血圧、うつ病) the value after it is the finding
+    /// and the label stays readable, as for labelled names; a label with no value (病歴：) and a keyword in running
+    /// text (前科がある) flag the keyword itself. Label-only words (診断) need the separator.
+    /// </summary>
     private int ScanSpecialCare(ReadOnlySpan<char> t, int i, List<Finding> o)
     {
         if (!CareByFirst.TryGetValue(t[i], out var words)) return i + 1;
         foreach (var w in words)
         {
             if (!t[i..].StartsWith(w, StringComparison.Ordinal)) continue;
-            Add(o, EntityTypes.SpecialCare, i, i + w.Length, 0.5, "SpecialCareRecognizer");
-            return i + w.Length;
+            var end = i + w.Length;
+            if (LabelValueStart(t, end) is var v and >= 0 && LabelledValueEnd(t, v) is var e && e > v)
+            {
+                Add(o, EntityTypes.SpecialCare, v, e, 0.85, "SpecialCareLabelRecognizer");
+                return e;
+            }
+            if (CareLabelsOnly.Contains(w)) continue;
+            Add(o, EntityTypes.SpecialCare, i, end, 0.5, "SpecialCareRecognizer");
+            return end;
         }
         return i + 1;
+    }
+
+    /// <summary>After a label ending at <paramref name="p"/>: where its value starts when a ：/: follows (spaces allowed around it), else -1.</summary>
+    private static int LabelValueStart(ReadOnlySpan<char> t, int p)
+    {
+        var q = p;
+        while (q < t.Length && q - p < 2 && t[q] is ' ' or '\u3000') q++;
+        if (q >= t.Length || t[q] is not (':' or '：')) return -1;
+        q++;
+        var s = q;
+        while (q < t.Length && q - s < 3 && t[q] is ' ' or '\u3000') q++;
+        return q;
+    }
+
+    /// <summary>
+    /// The end of a labelled value starting at <paramref name="v"/>: the end of the line or sentence, a tab, a CSV
+    /// comma (one not followed by a space), or the next field's label (高血圧　電話：, 高血圧電話：). A colon that
+    /// follows no label (10:30) or an unknown word glued to the value is part of it: a value cut short would
+    /// leave the rest of a diagnosis readable. At most 256 characters.
+    /// </summary>
+    private static int LabelledValueEnd(ReadOnlySpan<char> t, int v)
+    {
+        var lim = Math.Min(t.Length, v + 256);
+        var e = v;
+        for (; e < lim; e++)
+        {
+            var c = t[e];
+            if (c is '\n' or '\r' or '\t' or '。' or '"' or '|') break;
+            if (c == ',' && (e + 1 >= t.Length || t[e + 1] != ' ')) break;
+            if (c is not (':' or '：')) continue;
+            var w = e;
+            while (w > v && e - w < MaxLabelLength && IsLabelChar(t[w - 1])) w--;
+            if (w == e) continue;
+            if (w > v && Chars.IsSpace(t[w - 1])) { e = w; break; }
+            if (KnownLabelStart(t, v, e) is var k and >= 0) { e = k; break; }
+        }
+        while (e > v && (Chars.IsSpace(t[e - 1]) || t[e - 1] is '、' or '，' or ',' or '・')) e--;
+        return e;
     }
 }

@@ -104,7 +104,9 @@ public sealed partial class PiiAnalyzer
     private static readonly byte[] Triggers = BuildTriggers();
     private static readonly Dictionary<char, string[]> LabelsByFirst = GroupByFirst(JapaneseDictionary.NameLabels);
     private static readonly Dictionary<char, string[]> HonorificsByFirst = GroupByFirst(JapaneseDictionary.Honorifics);
-    private static readonly Dictionary<char, string[]> CareByFirst = GroupByFirst(JapaneseDictionary.SpecialCareKeywords.Where(k => k[0] >= 0x80));
+    private static readonly Dictionary<char, string[]> CareByFirst =
+        GroupByFirst(JapaneseDictionary.SpecialCareKeywords.Concat(JapaneseDictionary.SpecialCareLabelsOnly).Where(k => k[0] >= 0x80));
+    private static readonly HashSet<string> CareLabelsOnly = new(JapaneseDictionary.SpecialCareLabelsOnly, StringComparer.Ordinal);
 
     private static Dictionary<char, string[]> GroupByFirst(IEnumerable<string> words) =>
         words.GroupBy(w => w[0]).ToDictionary(g => g.Key, g => g.OrderByDescending(w => w.Length).ToArray());
@@ -119,7 +121,7 @@ public sealed partial class PiiAnalyzer
         foreach (var c in "市区町村") t[c] |= TCity;
         foreach (var w in JapaneseDictionary.NameLabels) t[w[0]] |= TName;
         foreach (var w in JapaneseDictionary.Honorifics) t[w[0]] |= TName;
-        foreach (var w in JapaneseDictionary.SpecialCareKeywords) if (w[0] >= 0x80) t[w[0]] |= TCare;
+        foreach (var w in JapaneseDictionary.SpecialCareKeywords.Concat(JapaneseDictionary.SpecialCareLabelsOnly)) if (w[0] >= 0x80) t[w[0]] |= TCare;
         foreach (var c in "昭平令大明") t[c] |= TEra;
         return t;
     }

@@ -311,7 +311,7 @@ public static class ScanCommand
                     json.WriteStartObject();
                     json.WriteString("id", e);
                     json.WriteStartObject("shortDescription");
-                    json.WriteString("text", e == EntityTypes.SpecialCare ? "Special-care personal information keyword (要配慮個人情報)" : $"Personal information: {e}");
+                    json.WriteString("text", e == EntityTypes.SpecialCare ? "Special-care personal information (要配慮個人情報): a labelled value such as a diagnosis, or a keyword" : $"Personal information: {e}");
                     json.WriteEndObject();
                     json.WriteEndObject();
                 }

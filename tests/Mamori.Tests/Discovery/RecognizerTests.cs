@@ -318,7 +318,8 @@ public sealed class DateOfBirthRecognizerTests
 public sealed class SpecialCareRecognizerTests
 {
     [Theory]
-    [InlineData("既往歴：糖尿病", "既往歴")]
+    [InlineData("既往歴を確認する", "既往歴")]
+    [InlineData("うつ病の治療中", "うつ病")]
     [InlineData("本人に前科がある", "前科")]
     [InlineData("障害者手帳を所持", "障害者手帳")]
     public void Analyze_SpecialCareKeyword_IsFlagged(string text, string expected)
@@ -331,6 +332,52 @@ public sealed class SpecialCareRecognizerTests
     [Fact]
     public void Analyze_SystemFailureWording_IsNotSpecialCare() =>
         Scan.For("サーバー障害が発生しました", EntityTypes.SpecialCare).ShouldBeEmpty();
+}
+
+/// <summary>
+/// Bug M7: 「病歴: 糖尿病」 was flagged only at the keyword, so `scan --redact` masked the label and left the
+/// diagnosis readable (「**: 糖尿病」, 「<SPECIAL_CARE>：高血圧、<SPECIAL_CARE>」). The value after a special-care label is the finding.
+/// </summary>
+public sealed class Bug_SpecialCareValueLeftReadableTests
+{
+    [Theory]
+    [InlineData("病歴: 糖尿病", "糖尿病")]
+    [InlineData("既往歴：高血圧、うつ病", "高血圧、うつ病")]
+    [InlineData("診断：2型糖尿病\n次回受診 5月", "2型糖尿病")]
+    [InlineData("犯罪歴 ： 窃盗（2019年）。以上", "窃盗（2019年）")]
+    [InlineData("既往歴：高血圧　電話：090-1234-5678", "高血圧")]
+    [InlineData("病名：高血圧電話：090-1234-5678", "高血圧")]
+    [InlineData("既往歴：高血圧,090-1234-5678", "高血圧")]
+    [InlineData("通院歴：2024-01-05 10:30 内科", "2024-01-05 10:30 内科")]
+    public void Analyze_SpecialCareLabel_ValueIsTheFinding(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.SpecialCare, expected);
+
+    [Fact]
+    public void Analyze_SpecialCareLabelWithoutValue_FlagsTheKeyword() =>
+        Scan.ShouldFindExactly("病歴：\n氏名：", EntityTypes.SpecialCare, "病歴");
+
+    [Theory]
+    [InlineData("自己診断を実行します")]
+    [InlineData("診断機能の説明")]
+    public void Analyze_LabelOnlyWordWithoutSeparator_IsNotSpecialCare(string text) =>
+        Scan.For(text, EntityTypes.SpecialCare).ShouldBeEmpty();
+
+    [Fact]
+    public void Analyze_NameThenSpecialCareLabel_BothFoundLabelsReadable()
+    {
+        const string text = "氏名：山田太郎　既往歴：高血圧";
+        Scan.ShouldFindExactly(text, EntityTypes.Person, "山田太郎");
+        Scan.ShouldFindExactly(text, EntityTypes.SpecialCare, "高血圧");
+    }
+
+    [Theory]
+    [InlineData("mask", "病歴: 糖尿病", "病歴: ***")]
+    [InlineData("replace", "既往歴：高血圧、うつ病", "既往歴：<SPECIAL_CARE>")]
+    public void Redact_SpecialCareLabel_DiagnosisNotReadable(string mode, string text, string expected) =>
+        new Mamori.Discovery.Redaction.TextRedactor(new()
+        {
+            Default = mode == "mask" ? Mamori.Discovery.Redaction.RedactionOperator.Mask() : Mamori.Discovery.Redaction.RedactionOperator.Replace(),
+        }).Redact(text).ShouldBe(expected);
 }
 
 public sealed class AnalyzerBehaviourTests

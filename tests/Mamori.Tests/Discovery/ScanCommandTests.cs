@@ -84,6 +84,20 @@ public sealed class ScanCommandTests : IDisposable
         redacted.ShouldBe("card=************1111 ok\n");
     }
 
+    // Bug M7: the redacted copy kept the diagnosis and masked only the keyword (「<SPECIAL_CARE>：高血圧、<SPECIAL_CARE>」).
+    [Fact]
+    public async Task Scan_RedactReplace_SpecialCareValueReplacedLabelKept()
+    {
+        var src = Path.Combine(dir, "karte");
+        Directory.CreateDirectory(src);
+        await File.WriteAllTextAsync(Path.Combine(src, "k.txt"), "病歴: 糖尿病\n既往歴：高血圧、うつ病\n", TestContext.Current.CancellationToken);
+        var outDir = Path.Combine(dir, "out");
+        var (code, _, _) = await Run("scan", src, "--redact", "replace", "--output", outDir);
+        code.ShouldBe(ScanCommand.ExitFindings);
+        var redacted = await File.ReadAllTextAsync(Path.Combine(outDir, "karte", "k.txt"), TestContext.Current.CancellationToken);
+        redacted.ShouldBe("病歴: <SPECIAL_CARE>\n既往歴：<SPECIAL_CARE>\n");
+    }
+
     [Fact]
     public async Task Scan_HashWithoutKey_IsUsageError()
     {
