@@ -412,7 +412,8 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
 
     /// <summary>
     /// Rules 31 and Art.41(8) where the columns say what they hold: identification codes (My Number) and
-    /// payment cards must be deleted, contact items (email, phone, fax, address) may not stay readable.
+    /// payment cards must be deleted, contact items (email, phone, fax, address) may not stay readable; and
+    /// where the values say it: no kept column may hold e-mail addresses, phone numbers, My Numbers or cards.
     /// </summary>
     private static void CheckColumns(PolicyModel model, IReadOnlyDictionary<string, PseudonymColumnSpec> plan, Table input)
     {
@@ -439,6 +440,12 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
                 throw new MamoriException(ErrorCode.PseudonymizedContactItem,
                     $"Column '{column}' is a contact item ({category.Id}): replace or delete it; pseudonymized information is never used to contact the persons (Art.41(8)).");
         }
+        // Column names say little (mail, e_mail, tel, phone_no): what the kept values hold decides.
+        var kept = input.Header.Where(h => (plan.GetValueOrDefault(h)?.Kind ?? PseudonymColumnKind.Keep) == PseudonymColumnKind.Keep);
+        if (DirectIdentifiers.Find(input, kept) is { Count: > 0 } found)
+            throw new MamoriException(ErrorCode.DatasetIdentifiersInValues,
+                $"Kept columns hold direct identifiers in their values: {string.Join(", ", found)}. Replace or delete them (kind identifier, "
+                + "identification-code or property-damage): pseudonymized information keeps no contact item or identification code (Art.41(8), Rules 31).");
     }
 
     private static string RequireName(string? name)

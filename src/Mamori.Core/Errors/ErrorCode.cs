@@ -204,6 +204,7 @@ public enum ErrorCode
     DatasetContactRefused = 8056,
     DatasetProcessingFailed = 8057,
     DatasetKindMismatch = 8058,
+    DatasetIdentifiersInValues = 8059,
 
     // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)
     AuditPlanInvalid = 9050,

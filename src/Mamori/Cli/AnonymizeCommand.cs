@@ -43,6 +43,13 @@ public static class AnonymizeCommand
                 var progress = interactive ? new TerminalProgress(stderr) : null;
                 var result = Anonymizer.Anonymize(table, file.ToEngineConfig(table), progress, ct);
                 progress?.Done();
+                // Columns the configuration does not name are kept as they are: an e-mail column would go out "anonymized".
+                if (Datasets.DirectIdentifiers.Find(result.Output, result.Output.Header) is { Count: > 0 } found)
+                {
+                    stderr.WriteLine($"mamori: anonymize: columns of the output hold direct identifiers in their values: {string.Join(", ", found)}. "
+                        + $"Mark them kind: identifying to remove them, or generalize them as quasi-identifiers; anonymized information keeps no identifier (Rules 34). Nothing was written. ({Errors.ErrorCodes.Format(Errors.ErrorCode.DatasetIdentifiersInValues)})");
+                    return 1;
+                }
                 WriteOutput(r.GetValue(output)!.FullName, result.Output, file.Delimiter);
                 if (r.GetValue(register) is { } name)
                 {

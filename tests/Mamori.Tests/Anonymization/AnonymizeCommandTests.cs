@@ -25,6 +25,38 @@ public sealed class AnonymizeCommandTests : IDisposable
         Write("h/age.csv", string.Join("\n", Enumerable.Range(20, 10).Select(a => $"{a};{a / 5 * 5}-{a / 5 * 5 + 4};*")) + "\n");
     }
 
+    // Bug M6 for anonymize: columns the configuration does not name are kept as they are, so an e-mail column
+    // went into the "anonymized" output unchanged.
+    [Fact]
+    public async Task Anonymize_UnlistedContactColumn_RefusedNamingColumnOutputNotWritten()
+    {
+        Write("c.csv", "name;age;contact;amount\n" + string.Join("\n",
+            Enumerable.Range(0, 30).Select(i => $"p{i};{20 + i % 10};user{i}@example.jp;{1000 * i}")) + "\n");
+        Write("h/age.csv", string.Join("\n", Enumerable.Range(20, 10).Select(a => $"{a};{a / 5 * 5}-{a / 5 * 5 + 4};*")) + "\n");
+        var config = Write("c.yaml", """
+            delimiter: ";"
+            attributes:
+              name: { kind: identifying }
+              age:  { kind: quasi, hierarchy: h/age.csv }
+            models:
+              - k-anonymity: { k: 5 }
+            """);
+        var output = Path.Combine(_dir, "c-out.csv");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = await MamoriCli.RunAsync(["anonymize", Path.Combine(_dir, "c.csv"), "--config", config, "--output", output], o, e);
+        code.ShouldBe(1);
+        e.ToString().ShouldContain("(MAMORI-8059)");
+        e.ToString().ShouldContain("'contact' (e-mail addresses)");
+        e.ToString().ShouldNotContain("amount");
+        e.ToString().ShouldNotContain("example.jp");
+        File.Exists(output).ShouldBeFalse();
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("  age:", "  contact: { kind: identifying }\n  age:", StringComparison.Ordinal));
+        (await MamoriCli.RunAsync(["anonymize", Path.Combine(_dir, "c.csv"), "--config", config, "--output", output], o, e)).ShouldBe(0, e.ToString());
+        File.ReadAllLines(output)[0].ShouldBe("age;amount");
+    }
+
     [Fact]
     public async Task Anonymize_ValidConfig_WritesOutputAndJson()
     {

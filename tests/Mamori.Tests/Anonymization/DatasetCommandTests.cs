@@ -84,6 +84,29 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         after.Out.ShouldNotContain("pseudonymization");
     }
 
+    // Bug M6, as the user saw it: exit 0, 「replaced customer_id; deleted nothing」 and the mail and phone number in the output.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_Cli_ContactColumnNotInConfig_RefusedNothingWritten(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var dir = app.Database.DataDir;
+        var input = Path.Combine(dir, "q.csv");
+        await File.WriteAllTextAsync(input, "customer_id,mail,tel,amount\nC-1,taro@example.jp,090-1234-5678,1200\n", Ct);
+        var config = Path.Combine(dir, "q.yaml");
+        await File.WriteAllTextAsync(config, "name: 分析\npurposes: [marketing]\ncolumns:\n  customer_id: { kind: identifier, domain: customer }\n", Ct);
+        var output = Path.Combine(dir, "qo.csv");
+
+        var run = await RunAsync("pseudonymize", input, "--config", config, "--output", output, "--db", app.Database.CliValue, "--data-dir", dir, "--tenant", "acme");
+        run.Code.ShouldBe(1);
+        run.Err.ShouldContain("(MAMORI-8059)");
+        run.Err.ShouldContain("'mail' (e-mail addresses)");
+        run.Err.ShouldContain("'tel' (phone numbers)");
+        run.Err.ShouldNotContain("taro");
+        File.Exists(output).ShouldBeFalse();
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().ListAsync(Ct))).ShouldBeEmpty();
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Anonymize_Register_ItemsAndMeasuresRegisteredAndPublished(string provider)
     {

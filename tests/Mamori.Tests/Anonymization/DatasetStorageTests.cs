@@ -100,6 +100,64 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         (await In(app, tenant, d => d.ListAsync(Ct))).ShouldBeEmpty();
     }
 
+    // Bug M6: a contact column the configuration did not name was kept readable and registered as 仮名加工情報
+    // (「replaced customer_id; deleted nothing」); only a column called email was refused.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_IdentifiersInUnlistedColumns_RefusedNamingColumnsNotValues(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var idOnly = new Dictionary<string, PseudonymColumnSpec> { ["customer_id"] = new(PseudonymColumnKind.Identifier, "customer") };
+        Task<PseudonymizeResult> Run(Table t, Dictionary<string, PseudonymColumnSpec> plan) =>
+            In(app, tenant, d => d.PseudonymizeAsync(new("購買分析", ["marketing"], plan, t), Actor.System, Ct));
+
+        var contact = await FailsAsync(() => Run(new(["customer_id", "mail", "tel", "amount"],
+            [["C-1", "taro@example.jp", "090-1234-5678", "1200"], ["C-2", "hanako@example.jp", "03-1234-5678", "98000"]]), idOnly));
+        contact.Code.ShouldBe(ErrorCode.DatasetIdentifiersInValues);
+        contact.Message.ShouldContain("'mail' (e-mail addresses)");
+        contact.Message.ShouldContain("'tel' (phone numbers)");
+        contact.Message.ShouldNotContain("amount");
+        foreach (var value in new[] { "taro", "example.jp", "090-1234-5678", "03-1234" }) contact.Message.ShouldNotContain(value);
+
+        var renamed = await FailsAsync(() => Run(new(["cid", "phone_no", "e_mail"], [["C-1", "09012345678", "taro@example.jp"]]),
+            new() { ["cid"] = new(PseudonymColumnKind.Identifier) }));
+        renamed.Code.ShouldBe(ErrorCode.DatasetIdentifiersInValues);
+        renamed.Message.ShouldContain("'phone_no' (phone numbers)");
+        renamed.Message.ShouldContain("'e_mail' (e-mail addresses)");
+
+        // Kept on purpose is kept all the same: kind keep does not make a My Number column safe.
+        var myNumbers = await FailsAsync(() => Run(new(["customer_id", "mn"], [["C-1", "123456789018"], ["C-2", "9876 5432 1093"]]),
+            new() { ["customer_id"] = new(PseudonymColumnKind.Identifier), ["mn"] = new(PseudonymColumnKind.Keep) }));
+        myNumbers.Code.ShouldBe(ErrorCode.DatasetIdentifiersInValues);
+        myNumbers.Message.ShouldContain("'mn' (My Numbers)");
+
+        var memo = await FailsAsync(() => Run(new(["customer_id", "memo"], [["C-1", "折り返し希望"], ["C-2", "連絡先 090-1234-5678 まで"], ["C-3", ""]]), idOnly));
+        memo.Message.ShouldContain("'memo' (phone numbers)");
+
+        Ring(app).PseudonymizationKeys.ShouldBeEmpty();
+        (await In(app, tenant, d => d.ListAsync(Ct))).ShouldBeEmpty();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_AmountsDatesAndCodesKept_NotMistakenForIdentifiers(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        // 123456789018 passes the My Number check digit, as one 12-digit number in ten does: one amount in five is not a My Number column.
+        var table = new Table(["customer_id", "amount", "ordered", "plan", "zip", "order_no"],
+        [
+            ["C-1", "1200", "2026-11-02", "fiber", "100-0001", "202611020001"],
+            ["C-2", "98000", "2026-11-03", "mobile", "150-0002", "202611030002"],
+            ["C-3", "123456789018", "2026-11-04", "fiber", "530-0001", "202611040003"],
+            ["C-4", "0", "2026-11-05", "fiber", "060-0001", "202611050004"],
+            ["C-5", "45000", "2026-11-06", "mobile", "980-0811", "202611060005"],
+        ]);
+        var result = await In(app, tenant, d => d.PseudonymizeAsync(new("購買分析", ["marketing"],
+            new Dictionary<string, PseudonymColumnSpec> { ["customer_id"] = new(PseudonymColumnKind.Identifier) }, table), Actor.System, Ct));
+        result.Output.Header.ShouldBe(["customer_id", "amount", "ordered", "plan", "zip", "order_no"]);
+        result.Output.Rows[2][1].ShouldBe("123456789018");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task DeleteKey_SharedKeyDatasets_PseudonymsUnlinkableAndKeyGone(string provider)
     {
