@@ -1,6 +1,9 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Mamori.Data;
 using Mamori.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Mamori.Datasets;
@@ -27,6 +30,12 @@ public sealed class ProcessedDataset : ITenantOwned
 
     /// <summary>The items (columns) the dataset contains; for an anonymized dataset these are published (Art.43(3)).</summary>
     public List<string> Items { get; set; } = [];
+
+    /// <summary>
+    /// Anonymized: each item in words for the public notice (年齢（20歳刻み）, Art.43(3)). Datasets registered
+    /// before labels existed have none; the notice then shows the column name.
+    /// </summary>
+    public List<ItemLabel> ItemLabels { get; set; } = [];
 
     /// <summary>Pseudonymized: the columns replaced by pseudonyms.</summary>
     public List<string> Replaced { get; set; } = [];
@@ -55,8 +64,17 @@ public sealed class ProcessedDataset : ITenantOwned
     public required string CreatedBy { get; set; }
 }
 
+/// <summary>An item (column) of a dataset in words: Japanese, and English for the English notice (falls back to the Japanese).</summary>
+public sealed record ItemLabel(string Item, string Ja, string? En = null);
+
 public sealed class ProcessedDatasetConfiguration : IEntityTypeConfiguration<ProcessedDataset>
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string ToJson(List<ItemLabel> labels) => labels.Count == 0 ? "" : JsonSerializer.Serialize(labels, Json);
+
+    private static List<ItemLabel> FromJson(string json) => json.Length == 0 ? [] : JsonSerializer.Deserialize<List<ItemLabel>>(json, Json) ?? [];
+
     public void Configure(EntityTypeBuilder<ProcessedDataset> b)
     {
         b.ToTable("ProcessedDatasets");
@@ -64,6 +82,9 @@ public sealed class ProcessedDatasetConfiguration : IEntityTypeConfiguration<Pro
         b.Property(d => d.Name).HasMaxLength(200);
         MamoriDbContext.CommaList(b, d => d.Items);
         b.Property(d => d.Items).HasMaxLength(4000);
+        // JSON, because a label may hold a comma; "" (the value rows made before labels get) is no labels.
+        b.Property(d => d.ItemLabels).HasConversion(v => ToJson(v), v => FromJson(v),
+            new ValueComparer<List<ItemLabel>>((a, c) => a!.SequenceEqual(c!), v => v.Aggregate(0, (h, l) => HashCode.Combine(h, l.GetHashCode())), v => v.ToList()));
         MamoriDbContext.CommaList(b, d => d.Replaced);
         b.Property(d => d.Replaced).HasMaxLength(4000);
         MamoriDbContext.CommaList(b, d => d.Deleted);

@@ -34,7 +34,10 @@ public sealed class DatasetSettings
     public int AnonymizationMinK { get; set; } = 5;
 }
 
-/// <summary>Register an anonymized dataset produced by <c>mamori anonymize</c> or the engine; <see cref="K"/> is its k-anonymity.</summary>
+/// <summary>
+/// Register an anonymized dataset produced by <c>mamori anonymize</c> or the engine; <see cref="K"/> is its k-anonymity.
+/// <see cref="Labels"/> gives every item in words for the public notice (item → 年齢（20歳刻み） / Age (20-year bands)).
+/// </summary>
 public sealed record AnonymizedRegistration(
     string Name,
     IReadOnlyList<string> Items,
@@ -42,7 +45,8 @@ public sealed record AnonymizedRegistration(
     int RowCount,
     int K,
     IReadOnlyList<string>? Deleted = null,
-    string? ProvisionMethod = null);
+    string? ProvisionMethod = null,
+    IReadOnlyDictionary<string, LocalizedText>? Labels = null);
 
 /// <summary>Provide a registered dataset. Pseudonymized: entrustment, shared use or succession only. Anonymized: any recipient, told what it is.</summary>
 public sealed record DatasetProvisionRequest(
@@ -52,19 +56,22 @@ public sealed record DatasetProvisionRequest(
     string? RecipientAddress = null);
 
 public sealed record DatasetView(
-    Guid Id, string Kind, string Name, IReadOnlyList<string> Items, IReadOnlyList<string> Replaced, IReadOnlyList<string> Deleted,
-    IReadOnlyList<string> Purposes, string SafetyMeasures, string? ProvisionMethod, int RowCount, string? KeyId, bool KeyDeleted,
-    DateTimeOffset? KeyDeletedAt, DateTimeOffset CreatedAt, string CreatedBy)
+    Guid Id, string Kind, string Name, IReadOnlyList<string> Items, IReadOnlyDictionary<string, LocalizedText> Labels, IReadOnlyList<string> Replaced,
+    IReadOnlyList<string> Deleted, IReadOnlyList<string> Purposes, string SafetyMeasures, string? ProvisionMethod, int RowCount, string? KeyId,
+    bool KeyDeleted, DateTimeOffset? KeyDeletedAt, DateTimeOffset CreatedAt, string CreatedBy)
 {
     internal static DatasetView Of(ProcessedDataset d) => new(d.Id, d.Kind == DatasetKind.Pseudonymized ? "pseudonymized" : "anonymized", d.Name,
-        d.Items, d.Replaced, d.Deleted, d.Purposes, d.SafetyMeasures, d.ProvisionMethod, d.RowCount, d.KeyId, d.KeyDeletedAt is not null,
-        d.KeyDeletedAt, d.CreatedAt, d.CreatedBy);
+        d.Items, d.ItemLabels.ToDictionary(l => l.Item, l => new LocalizedText(l.Ja, l.En), StringComparer.Ordinal), d.Replaced, d.Deleted,
+        d.Purposes, d.SafetyMeasures, d.ProvisionMethod, d.RowCount, d.KeyId, d.KeyDeletedAt is not null, d.KeyDeletedAt, d.CreatedAt, d.CreatedBy);
 }
 
 public sealed record PseudonymizeResult(DatasetView Dataset, Table Output);
 
-/// <summary>What the public notice lists (L-25 purposes, L-26 items and method of provision).</summary>
-public sealed record PublishedDataset(DatasetKind Kind, string Name, IReadOnlyList<string> Items, IReadOnlyList<string> Purposes,
+/// <summary>
+/// What the public notice lists (L-25 purposes, L-26 items and method of provision). <see cref="Items"/> are in words,
+/// or the column name for a dataset registered before labels existed.
+/// </summary>
+public sealed record PublishedDataset(DatasetKind Kind, string Name, IReadOnlyList<LocalizedText> Items, IReadOnlyList<string> Purposes,
     string? ProvisionMethod, DateOnly CreatedOn);
 
 /// <summary>
@@ -182,6 +189,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         var name = RequireName(request.Name);
         var items = Items(request.Items, "items");
         if (items.Count == 0) throw new MamoriException(ErrorCode.DatasetInvalid, "Name the items (columns) the anonymized information contains (Art.43(3)).");
+        var labels = ItemLabels(items, request.Labels);
         if (string.IsNullOrWhiteSpace(request.SafetyMeasures))
             throw new MamoriException(ErrorCode.DatasetInvalid, "Describe the method and its safety measures (Art.43(1), Rules 34).");
         if (request.SafetyMeasures.Length > 4000) throw new MamoriException(ErrorCode.DatasetInvalid, "The safety measures are longer than 4000 characters.");
@@ -197,6 +205,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             Kind = DatasetKind.Anonymized,
             Name = name,
             Items = items,
+            ItemLabels = labels,
             Deleted = Items(request.Deleted ?? [], "deleted"),
             SafetyMeasures = request.SafetyMeasures.Trim().Contains($"k = {request.K}", StringComparison.Ordinal)
                 ? request.SafetyMeasures.Trim() : Cut($"k-anonymity (k = {request.K}); " + request.SafetyMeasures.Trim(), 4000),
@@ -222,7 +231,9 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
     /// <summary>For the public notice: anonymized datasets' items and method of provision (Art.43(3), 44), pseudonymized datasets' purposes (Art.41(4)).</summary>
     public async Task<IReadOnlyList<PublishedDataset>> PublishedAsync(CancellationToken ct = default) =>
         (await db.Set<ProcessedDataset>().AsNoTracking().ToListAsync(ct)).OrderBy(d => d.Kind).ThenBy(d => d.CreatedAt)
-        .Select(d => new PublishedDataset(d.Kind, d.Name, d.Items, d.Purposes, d.ProvisionMethod, JapanTime.DayOf(d.CreatedAt, PolicyStore.Jst))).ToList();
+        .Select(d => new PublishedDataset(d.Kind, d.Name,
+            d.Items.Select(i => d.ItemLabels.FirstOrDefault(l => l.Item == i) is { } l ? new LocalizedText(l.Ja, l.En) : new LocalizedText(i)).ToList(),
+            d.Purposes, d.ProvisionMethod, JapanTime.DayOf(d.CreatedAt, PolicyStore.Jst))).ToList();
 
     /// <summary>
     /// Deletes a pseudonymized dataset's key from the key ring (削除情報等の削除, Art.41(5) endeavour).
@@ -461,6 +472,29 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         if (list.Count > MaxItems || list.Any(i => i.Length > 100 || i.Contains(',', StringComparison.Ordinal)))
             throw new MamoriException(ErrorCode.DatasetInvalid, $"{field}: at most {MaxItems} names of at most 100 characters, without commas.");
         return list;
+    }
+
+    /// <summary>
+    /// Every item of anonymized information in words, as the notice publishes it (Art.43(3)): 「age、zip」 tells the
+    /// public nothing. A Japanese label of at most 100 characters, an English one of at most 200, on one line.
+    /// </summary>
+    private static List<ItemLabel> ItemLabels(List<string> items, IReadOnlyDictionary<string, LocalizedText>? labels)
+    {
+        labels ??= new Dictionary<string, LocalizedText>();
+        if (labels.Keys.FirstOrDefault(k => !items.Contains(k, StringComparer.Ordinal)) is { } unknown)
+            throw new MamoriException(ErrorCode.DatasetInvalid, $"labels: '{Cut(unknown, 100)}' is not one of the items.");
+        var missing = items.Where(i => string.IsNullOrWhiteSpace(labels.GetValueOrDefault(i)?.Ja)).ToList();
+        if (missing.Count > 0)
+            throw new MamoriException(ErrorCode.DatasetInvalid,
+                $"Give every item a label in words for the privacy notice (Art.43(3)), such as 年齢（20歳刻み）; without one: {string.Join(", ", missing)}.");
+        return items.Select(i =>
+        {
+            var ja = labels[i].Ja.Trim();
+            var en = string.IsNullOrWhiteSpace(labels[i].En) ? null : labels[i].En!.Trim();
+            if (ja.Length > 100 || en is { Length: > 200 } || ja.Any(char.IsControl) || (en?.Any(char.IsControl) ?? false))
+                throw new MamoriException(ErrorCode.DatasetInvalid, $"The label of item '{i}' is too long (100 characters, English 200) or spans lines.");
+            return new ItemLabel(i, ja, en);
+        }).ToList();
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];

@@ -212,6 +212,10 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("ItemLabels")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Items")
                         .IsRequired()
                         .HasMaxLength(4000)

@@ -207,6 +207,10 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ItemLabels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Items")
                         .IsRequired()
                         .HasMaxLength(4000)

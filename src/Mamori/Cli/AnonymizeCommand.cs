@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Mamori.Anonymization;
+using Mamori.Errors;
+using Mamori.Policy;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -21,7 +23,7 @@ public static class AnonymizeCommand
         var json = new Option<bool>("--json") { Description = "Print {\"levels\", \"suppressed\", \"loss\", \"classes\"} as JSON" };
         var register = new Option<string?>("--register")
         {
-            Description = "Register the output as anonymized information (匿名加工情報, Art.43) under this name: its items are published on the privacy notice",
+            Description = "Register the output as anonymized information (匿名加工情報, Art.43) under this name: its items are published on the privacy notice by their labels (every kept column needs label: in the configuration)",
         };
         var provisionMethod = new Option<string?>("--provision-method")
         {
@@ -39,19 +41,19 @@ public static class AnonymizeCommand
             {
                 var file = AnonymizeConfigFile.Load(r.GetValue(config)!.FullName);
                 var table = Table.ReadCsv(r.GetValue(input)!.FullName, file.Delimiter);
+                var name = r.GetValue(register);
+                var labels = name is null ? null : file.RequireLabels(table);
                 var interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
                 var progress = interactive ? new TerminalProgress(stderr) : null;
                 var result = Anonymizer.Anonymize(table, file.ToEngineConfig(table), progress, ct);
                 progress?.Done();
                 // Columns the configuration does not name are kept as they are: an e-mail column would go out "anonymized".
                 if (Datasets.DirectIdentifiers.Find(result.Output, result.Output.Header) is { Count: > 0 } found)
-                {
-                    stderr.WriteLine($"mamori: anonymize: columns of the output hold direct identifiers in their values: {string.Join(", ", found)}. "
-                        + $"Mark them kind: identifying to remove them, or generalize them as quasi-identifiers; anonymized information keeps no identifier (Rules 34). Nothing was written. ({Errors.ErrorCodes.Format(Errors.ErrorCode.DatasetIdentifiersInValues)})");
-                    return 1;
-                }
+                    throw new MamoriException(ErrorCode.DatasetIdentifiersInValues,
+                        $"columns of the output hold direct identifiers in their values: {string.Join(", ", found)}. Mark them kind: identifying "
+                        + "to remove them, or generalize them as quasi-identifiers; anonymized information keeps no identifier (Rules 34). Nothing was written.");
                 WriteOutput(r.GetValue(output)!.FullName, result.Output, file.Delimiter);
-                if (r.GetValue(register) is { } name)
+                if (name is not null)
                 {
                     var engine = file.ToEngineConfig(table);
                     var code = await CliSupport.RunAsync(r, ct, async sp =>
@@ -60,7 +62,7 @@ public static class AnonymizeCommand
                         var settings = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Datasets.DatasetSettings>>().Value;
                         Hosting.MamoriSettings.LoadConfiguration().GetSection(Datasets.DatasetSettings.Section).Bind(settings);
                         var view = await sp.GetRequiredService<Datasets.ProcessedDatasets>().RegisterAnonymizedAsync(
-                            Registration(name, r.GetValue(provisionMethod), engine, table, result), Audit.Actor.System, ct);
+                            Registration(name, r.GetValue(provisionMethod), engine, table, result, labels), Audit.Actor.System, ct);
                         stderr.WriteLine($"registered anonymized dataset {view.Id} ({view.Items.Count} items)");
                         return 0;
                     });
@@ -83,12 +85,18 @@ public static class AnonymizeCommand
                 stderr.WriteLine($"mamori: anonymize: {e.Detail} ({e.Code})");
                 return 1;
             }
+            catch (MamoriException e)
+            {
+                stderr.WriteLine($"mamori: anonymize: {e.Message} ({ErrorCodes.Format(e.Code)})");
+                return 1;
+            }
         });
         return cmd;
     }
 
     /// <summary>The registration of an anonymized output: its items and the method's safety measures (Art.43(1), Rules 34), no values.</summary>
-    internal static Datasets.AnonymizedRegistration Registration(string name, string? provisionMethod, AnonymizationConfig config, Table input, AnonymizationResult result)
+    internal static Datasets.AnonymizedRegistration Registration(string name, string? provisionMethod, AnonymizationConfig config, Table input,
+        AnonymizationResult result, IReadOnlyDictionary<string, LocalizedText>? labels)
     {
         var k = config.Models.OfType<KAnonymity>().Select(m => m.K).DefaultIfEmpty(0).Max();
         var models = string.Join("; ", config.Models.Select(m => m switch
@@ -103,7 +111,7 @@ public static class AnonymizeCommand
         var levels = string.Join(", ", result.LevelsByAttribute.Select(kv => $"{kv.Key} level {kv.Value}"));
         var measures = string.Create(CultureInfo.InvariantCulture,
             $"{models}; globally optimal full-domain generalization of the quasi-identifiers ({levels}); record suppression limit {config.SuppressionLimit:0.####} ({result.Suppressed} of {input.RowCount} records suppressed); identifying columns removed: {(removed.Count == 0 ? "none" : string.Join(", ", removed))}");
-        return new Datasets.AnonymizedRegistration(name, [.. result.Output.Header], measures, input.RowCount - result.Suppressed, k, removed, provisionMethod);
+        return new Datasets.AnonymizedRegistration(name, [.. result.Output.Header], measures, input.RowCount - result.Suppressed, k, removed, provisionMethod, labels);
     }
 
     internal static string ToJson(AnonymizationResult result)
@@ -163,7 +171,7 @@ public static class AnonymizeCommand
 /// attributes:
 ///   age:        { kind: quasi, hierarchy: adult_hierarchy_age.csv }
 ///   zip:        { kind: quasi, hierarchy: { mask: { step: 1 } } }
-///   occupation: { kind: sensitive }
+///   occupation: { kind: sensitive, label: 職業 }
 ///   name:       { kind: identifying }
 /// models:
 ///   - k-anonymity: { k: 5 }
@@ -175,6 +183,8 @@ public static class AnonymizeCommand
 internal sealed class AnonymizeConfigFile
 {
     private readonly List<(string Name, AttributeKind Kind, YamlNode? Hierarchy, double? Weight, Mark Where)> _attributes = [];
+    private readonly Dictionary<string, LocalizedText> _labels = new(StringComparer.Ordinal);
+    private Mark _attributesAt = Mark.Empty;
     private readonly List<PrivacyModel> _models = [];
     private string _path = "";
 
@@ -372,9 +382,50 @@ internal sealed class AnonymizeConfigFile
         }
     }
 
+    /// <summary>
+    /// For <c>--register</c>: the label of every column the output keeps (the input's columns but the identifying
+    /// ones), which the privacy notice publishes in words (Art.43(3)). Refused, naming the columns, when one has none.
+    /// </summary>
+    public IReadOnlyDictionary<string, LocalizedText> RequireLabels(Table table)
+    {
+        var identifying = _attributes.Where(a => a.Kind == AttributeKind.Identifying).Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var items = table.Header.Where(h => !identifying.Contains(h)).ToList();
+        var missing = items.Where(i => !_labels.ContainsKey(i)).ToList();
+        if (missing.Count == 0) return items.ToDictionary(i => i, i => _labels[i], StringComparer.Ordinal);
+        var unlisted = missing.Where(m => !_attributes.Any(a => a.Name == m)).ToList();
+        var where = _attributes.FirstOrDefault(a => missing.Contains(a.Name)) is { Name: not null } first ? first.Where : _attributesAt;
+        throw new MamoriException(ErrorCode.DatasetInvalid,
+            $"{_path}:{where.Line}:{where.Column}: --register publishes every item in words on the privacy notice (Art.43(3)); give "
+            + $"{string.Join(", ", missing)} a label (label: 年齢（20歳刻み）, or label: {{ja: 年齢（20歳刻み）, en: Age (20-year bands)}})"
+            + (unlisted.Count == 0 ? "" : $"; {string.Join(", ", unlisted)} {(unlisted.Count == 1 ? "is" : "are")} not under attributes: add {(unlisted.Count == 1 ? "it" : "them")} with kind: insensitive and a label"));
+    }
+
+    private LocalizedText Label(YamlNode node)
+    {
+        string? ja = null, en = null;
+        if (node is YamlScalarNode) ja = Scalar(node);
+        else if (node is YamlMappingNode m)
+        {
+            foreach (var (k, v) in m.Children)
+            {
+                switch (Scalar(k))
+                {
+                    case "ja": ja = Scalar(v); break;
+                    case "en": en = Scalar(v); break;
+                    default: throw Error(k, "a label is text, or {ja: …, en: …}");
+                }
+            }
+        }
+        else throw Error(node, "a label is text, or {ja: …, en: …}");
+        if (string.IsNullOrWhiteSpace(ja)) throw Error(node, "a label needs its Japanese text");
+        if (ja.Trim().Length > 100 || en?.Trim().Length > 200) throw Error(node, "a label has at most 100 characters (English 200)");
+        return new LocalizedText(ja.Trim(), string.IsNullOrWhiteSpace(en) ? null : en.Trim());
+    }
+
     private void ReadAttributes(YamlNode node)
     {
         if (node is not YamlMappingNode map) throw Error(node, "attributes must be a mapping of column name to { kind: ... }");
+        _attributesAt = node.Start;
         foreach (var (k, v) in map.Children)
         {
             var name = Scalar(k);
@@ -402,6 +453,9 @@ internal sealed class AnonymizeConfigFile
                     case "weight":
                         weight = Number(pv);
                         if (weight < 0) throw Error(pv, "weight must not be negative");
+                        break;
+                    case "label":
+                        _labels[name] = Label(pv);
                         break;
                     default:
                         throw Error(pk, $"unknown attribute property '{Scalar(pk)}'");

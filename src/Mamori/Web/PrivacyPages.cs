@@ -138,7 +138,7 @@ public static class PrivacyPages
         var purposeNames = model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).GroupBy(p => p.Id)
             .ToDictionary(g => g.Key, g => g.First().Name.Get(lang), StringComparer.Ordinal);
         var anonymized = datasets.Where(d => d.Kind == DatasetKind.Anonymized).Select(d => H.F($"""
-            <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Items)}</td><td>{d.ProvisionMethod ?? L(lang, "第三者に提供していません", "Not provided to third parties")}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
+            <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Items.Select(i => i.Get(lang)))}</td><td>{d.ProvisionMethod ?? L(lang, "第三者に提供していません", "Not provided to third parties")}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
             """)).ToList();
         var pseudonymized = datasets.Where(d => d.Kind == DatasetKind.Pseudonymized).Select(d => H.F($"""
             <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Purposes.Select(p => purposeNames.GetValueOrDefault(p, p)))}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>

@@ -107,6 +107,42 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().ListAsync(Ct))).ShouldBeEmpty();
     }
 
+    // Bug M10: --register published 「age、zip、pref、disease」 on the notice; a published column now needs a label.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Anonymize_RegisterWithoutLabels_RefusedNamingColumnsAndPosition(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var dir = app.Database.DataDir;
+        var input = Path.Combine(dir, "in.csv");
+        await File.WriteAllTextAsync(input, "name,age,zip,pref,disease,visits\n" + string.Join("\n",
+            Enumerable.Range(0, 40).Select(i => $"p{i},{20 + i % 10},100-000{i % 3},東京都,{(i % 2 == 0 ? "糖尿病" : "高血圧")},{i % 4}")) + "\n", Ct);
+        var config = Path.Combine(dir, "cfg.yaml");
+        await File.WriteAllTextAsync(config, """
+            attributes:
+              name:    { kind: identifying }
+              age:     { kind: quasi, hierarchy: { intervals: [20] }, label: 年齢（20歳刻み） }
+              zip:     { kind: quasi, hierarchy: { mask: { step: 1 } } }
+              pref:    { kind: quasi }
+              disease: { kind: sensitive }
+            models:
+              - k-anonymity: { k: 5 }
+            """, Ct);
+        var output = Path.Combine(dir, "out.csv");
+        var env = new[] { "--db", app.Database.CliValue, "--data-dir", dir, "--tenant", "acme" };
+        var run = await RunAsync(["anonymize", input, "--config", config, "--output", output, "--register", "健康診断分析 2026", .. env]);
+        run.Code.ShouldBe(1);
+        run.Err.ShouldContain("cfg.yaml:4:3:");
+        run.Err.ShouldContain("give zip, pref, disease, visits a label");
+        run.Err.ShouldContain("visits is not under attributes");
+        run.Err.ShouldContain("(MAMORI-8051)");
+        File.Exists(output).ShouldBeFalse();
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().ListAsync(Ct))).ShouldBeEmpty();
+
+        // Without --register nothing is published, so no label is needed.
+        (await RunAsync(["anonymize", input, "--config", config, "--output", output, .. env])).Code.ShouldBe(0);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Anonymize_Register_ItemsAndMeasuresRegisteredAndPublished(string provider)
     {
@@ -122,8 +158,8 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
             delimiter: ";"
             attributes:
               name:    { kind: identifying }
-              age:     { kind: quasi, hierarchy: age.csv }
-              disease: { kind: sensitive }
+              age:     { kind: quasi, hierarchy: age.csv, label: {ja: 年齢（5歳刻み）, en: Age (5-year bands)} }
+              disease: { kind: sensitive, label: 病名 }
             models:
               - k-anonymity: { k: 5 }
             suppressionLimit: 0
@@ -148,7 +184,8 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.DatasetAnonymizedRegistered, Ct))).ShouldBe(1);
         var page = await app.Client().GetStringAsync("/privacy", Ct);
         page.ShouldContain("年代別傾向");
-        page.ShouldContain("age、disease");
+        page.ShouldContain("年齢（5歳刻み）、病名");
+        d.Labels["age"].En.ShouldBe("Age (5-year bands)");
 
         await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config, Ct)).Replace("k: 5", "k: 2", StringComparison.Ordinal), Ct);
         var weak = await RunAsync(["anonymize", input, "--config", config, "--output", Path.Combine(dir, "out2.csv"), "--register", "弱い", .. env]);

@@ -12,6 +12,7 @@ using Mamori.Tests.Provision;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
 using Shouldly;
+using LocalizedText = Mamori.Policy.LocalizedText;
 
 namespace Mamori.Tests.Anonymization;
 
@@ -44,6 +45,9 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
 
     private static Task<PseudonymizeResult> PseudonymizeAsync(TestApp app, Guid tenant, Table table, Guid? sameKeyAs = null, string[]? purposes = null) =>
         In(app, tenant, d => d.PseudonymizeAsync(new PseudonymizeRequest("購買分析", purposes ?? ["marketing"], Plan(), table, sameKeyAs), Actor.System, Ct));
+
+    private static Dictionary<string, LocalizedText> Labels(params (string Item, string Ja, string? En)[] labels) =>
+        labels.ToDictionary(l => l.Item, l => new LocalizedText(l.Ja, l.En));
 
     private static KeyRing Ring(TestApp app) => KeyRing.Parse(File.ReadAllText(Path.Combine(app.Database.DataDir, "keys.json")), "test");
 
@@ -235,21 +239,25 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
     {
         var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
         await using var _ = app;
-        (await FailsAsync(() => In(app, tenant, x => x.RegisterAnonymizedAsync(new("低k", ["age"], "generalized", 100, 3), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetInvalid);
-        var plain = await In(app, tenant, x => x.RegisterAnonymizedAsync(new("利用統計 2026", ["age", "prefecture", "plan"], "age in decades", 1000, 5), Actor.System, Ct));
+        var lowK = await FailsAsync(() => In(app, tenant, x => x.RegisterAnonymizedAsync(new("低k", ["age"], "generalized", 100, 3, Labels: Labels(("age", "年齢", null))), Actor.System, Ct)));
+        lowK.Code.ShouldBe(ErrorCode.DatasetInvalid);
+        lowK.Message.ShouldContain("k = 3");
+        var plain = await In(app, tenant, x => x.RegisterAnonymizedAsync(new("利用統計 2026", ["age", "prefecture", "plan"], "age in decades", 1000, 5,
+            Labels: Labels(("age", "年齢（10歳刻み）", "Age (10-year bands)"), ("prefecture", "都道府県", "Prefecture"), ("plan", "契約プラン", "Plan"))), Actor.System, Ct));
         plain.SafetyMeasures.ShouldStartWith("k-anonymity (k = 5)");
         var d = await In(app, tenant, x => x.RegisterAnonymizedAsync(
-            new("年代別利用傾向", ["age-band", "region", "monthly-fee"], "k-anonymity (k = 10); region to prefecture", 5000, 10, ["name"], "CSVファイルを暗号化して送付"), Actor.System, Ct));
+            new("年代別利用傾向", ["age-band", "region", "monthly-fee"], "k-anonymity (k = 10); region to prefecture", 5000, 10, ["name"], "CSVファイルを暗号化して送付",
+                Labels(("age-band", "年代", "Age band"), ("region", "地域（都道府県）", "Region (prefecture)"), ("monthly-fee", "月額料金", "Monthly fee"))), Actor.System, Ct));
 
         var ja = await app.Client().GetStringAsync("/privacy", Ct);
         ja.ShouldContain("匿名加工情報");
         ja.ShouldContain("年代別利用傾向");
-        ja.ShouldContain("age-band、region、monthly-fee");
+        ja.ShouldContain("年代、地域（都道府県）、月額料金");
         ja.ShouldContain("CSVファイルを暗号化して送付");
         ja.ShouldContain("第三者に提供していません");
         var en = await app.Client().GetStringAsync("/en/privacy", Ct);
         en.ShouldContain("Anonymized information");
-        en.ShouldContain("age-band, region, monthly-fee");
+        en.ShouldContain("Age band, Region (prefecture), Monthly fee");
 
         (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(plain.Id, new(RecipientName: "統計研究所"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetInvalid);
         (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(ProvisionBasisKind.Consent, RecipientName: "統計研究所"), Actor.System, Ct)))).Code.ShouldBe(ErrorCode.DatasetKindMismatch);
@@ -262,6 +270,58 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         record.RecipientNotice!.ShouldContain("CSVファイルを暗号化して送付");
         var listed = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProvisionRecords>().ListAsync(10, Ct));
         listed.ShouldContain(r => r.Id == record.Id && r.DatasetId == d.Id);
+    }
+
+    // Bug M10: the notice published the items of anonymized information as raw column names (「age、zip、pref、disease」).
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RegisterAnonymized_ItemLabels_NoticeInWordsUnlabelledRefusedOldRowsShowColumnNames(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var unlabelled = await FailsAsync(() => In(app, tenant, x => x.RegisterAnonymizedAsync(
+            new("健康診断分析 2026", ["age", "zip", "pref", "disease"], "generalized", 100, 5, Labels: Labels(("age", "年齢（20歳刻み）", null))), Actor.System, Ct)));
+        unlabelled.Code.ShouldBe(ErrorCode.DatasetInvalid);
+        unlabelled.Message.ShouldContain("without one: zip, pref, disease.");
+        (await FailsAsync(() => In(app, tenant, x => x.RegisterAnonymizedAsync(new("x", ["age"], "generalized", 100, 5,
+            Labels: Labels(("age", "年齢", null), ("name", "氏名", null))), Actor.System, Ct)))).Message.ShouldContain("'name' is not one of the items");
+        (await In(app, tenant, x => x.ListAsync(Ct))).ShouldBeEmpty();
+
+        // A dataset registered before labels existed (the migration leaves its labels empty) still renders, with its column names.
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            db.Add(new ProcessedDataset
+            {
+                Id = Guid.CreateVersion7(), Kind = DatasetKind.Anonymized, Name = "旧データセット", Items = ["age_band", "plan"],
+                SafetyMeasures = "k-anonymity (k = 5)", CreatedAt = DateTimeOffset.UnixEpoch, CreatedBy = "system",
+            });
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var created = await officer.PostAsJsonAsync("/api/datasets/anonymized", new
+        {
+            name = "健康診断分析 2026", items = new[] { "age", "zip", "pref", "disease" }, safetyMeasures = "k-anonymity (k = 5)", rowCount = 40, k = 5,
+            labels = new Dictionary<string, object>
+            {
+                ["age"] = new { ja = "年齢（20歳刻み）", en = "Age (20-year bands)" },
+                ["zip"] = new { ja = "郵便番号（マスク）", en = "Postal code (masked)" },
+                ["pref"] = new { ja = "都道府県" },
+                ["disease"] = new { ja = "病名", en = "Disease" },
+            },
+        }, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var view = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement;
+        view.GetProperty("labels").GetProperty("zip").GetProperty("ja").GetString().ShouldBe("郵便番号（マスク）");
+        var stored = (await In(app, tenant, x => x.ListAsync(Ct))).Single(v => v.Name == "健康診断分析 2026");
+        stored.Labels["age"].ShouldBe(new LocalizedText("年齢（20歳刻み）", "Age (20-year bands)"));
+        stored.Labels["pref"].En.ShouldBeNull();
+
+        var ja = await app.Client().GetStringAsync("/privacy", Ct);
+        ja.ShouldContain("<td>健康診断分析 2026</td><td>年齢（20歳刻み）、郵便番号（マスク）、都道府県、病名</td>");
+        ja.ShouldContain("<td>旧データセット</td><td>age_band、plan</td>");
+        var en = await app.Client().GetStringAsync("/en/privacy", Ct);
+        en.ShouldContain("<td>Age (20-year bands), Postal code (masked), 都道府県, Disease</td>");
+        en.ShouldContain("<td>age_band, plan</td>");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
