@@ -28,7 +28,7 @@ public static class ErasuresCommand
     public static async Task<ReapplyReport> ReapplyAllAsync(IServiceProvider sp, CancellationToken ct)
     {
         int added = 0, reshredded = 0;
-        foreach (var tenant in await KeysCommand.AllTenantsAsync(sp, ct))
+        foreach (var (tenant, _) in await KeysCommand.AllTenantsAsync(sp, ct))
         {
             await using var scope = sp.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);

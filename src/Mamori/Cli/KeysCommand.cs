@@ -54,7 +54,7 @@ public static class KeysCommand
             var ring = keys.Current.WithNewKey(TimeProvider.System);
             keys.Save(ring);
             var total = 0;
-            foreach (var tenant in await AllTenantsAsync(sp, ct))
+            foreach (var (tenant, _) in await AllTenantsAsync(sp, ct))
             {
                 await using var scope = sp.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
@@ -83,8 +83,10 @@ public static class KeysCommand
     private static KeyRingProvider Provider(ParseResult r) =>
         new(KeyRingOptions.From(MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir)).DataDir));
 
-    internal static async Task<List<Guid>> AllTenantsAsync(IServiceProvider sp, CancellationToken ct) =>
-        await sp.GetRequiredService<Data.MamoriDbContext>().Tenants.Select(t => t.Id).ToListAsync(ct);
+    /// <summary>Every tenant, by slug: commands name a tenant by its slug, as <c>audit verify</c> does (the id only in JSON, beside it).</summary>
+    internal static async Task<List<(Guid Id, string Slug)>> AllTenantsAsync(IServiceProvider sp, CancellationToken ct) =>
+        (await sp.GetRequiredService<Data.MamoriDbContext>().Tenants.AsNoTracking().OrderBy(t => t.Slug).Select(t => new { t.Id, t.Slug }).ToListAsync(ct))
+        .Select(t => (t.Id, t.Slug)).ToList();
 }
 
 public static class RetentionCommand
@@ -97,12 +99,12 @@ public static class RetentionCommand
         sweep.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var reports = new List<object>();
-            foreach (var tenant in await KeysCommand.AllTenantsAsync(sp, ct))
+            foreach (var (tenantId, tenant) in await KeysCommand.AllTenantsAsync(sp, ct))
             {
                 await using var scope = sp.CreateAsyncScope();
-                scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+                scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenantId);
                 var report = await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(r.GetValue(dryRun), ct);
-                reports.Add(new { tenant, report.Subjects, report.FieldsDestroyed, report.SubjectsErased, certificates = report.Certificates.Count, report.DryRun });
+                reports.Add(new { tenant, tenantId, report.Subjects, report.FieldsDestroyed, report.SubjectsErased, certificates = report.Certificates.Count, report.DryRun });
                 if (!r.GetValue(json))
                     r.InvocationConfiguration.Output.WriteLine(report.DryRun
                         ? $"{tenant}: {report.FieldsDestroyed} fields of {report.Subjects} subjects have expired (dry run: nothing destroyed)."

@@ -19,15 +19,15 @@ public static class ProvisionsCommand
             var settings = new ProvisionSettings();
             MamoriSettings.LoadConfiguration().GetSection(ProvisionSettings.Section).Bind(settings);
             var reports = new List<object>();
-            foreach (var tenant in await KeysCommand.AllTenantsAsync(sp, ct))
+            foreach (var (tenantId, tenant) in await KeysCommand.AllTenantsAsync(sp, ct))
             {
                 await using var scope = sp.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>();
-                db.Tenant.Set(tenant);
+                db.Tenant.Set(tenantId);
                 var records = new ProvisionRecords(db, scope.ServiceProvider.GetRequiredService<AuditLog>(), scope.ServiceProvider.GetRequiredService<Policy.PolicyStore>(),
                     scope.ServiceProvider.GetRequiredService<TimeProvider>(), Options.Create(settings));
                 var report = await records.SweepAsync(r.GetValue(dryRun), Actor.System, ct);
-                reports.Add(new { tenant, report.Swept, today = report.Today, report.DryRun });
+                reports.Add(new { tenant, tenantId, report.Swept, today = report.Today, report.DryRun });
                 if (!r.GetValue(json))
                     r.InvocationConfiguration.Output.WriteLine(report.DryRun
                         ? $"{tenant}: {report.Swept} records are past their retention (dry run: nothing deleted)."

@@ -186,4 +186,30 @@ public sealed class CliTests(PostgresCluster cluster)
         v.GetProperty("intact").GetBoolean().ShouldBeTrue();
         v.GetProperty("events").GetInt64().ShouldBe(5); // tenant, user, key created, key revoked, user disabled
     }
+
+    /// <summary>The sweeps go through every tenant and name each as audit verify does, by slug: 「acme: 0 records …」, not its id.</summary>
+    [Fact]
+    public async Task Sweeps_DryRun_NameEachTenantBySlug()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct);
+        string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
+        (await RunAsync(["migrate", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "acme", "--name", "Acme", .. env])).Code.ShouldBe(0);
+
+        var retention = await RunAsync(["retention", "sweep", "--dry-run", .. env]);
+        retention.Code.ShouldBe(0, retention.Err);
+        retention.Out.Trim().ShouldBe("acme: 0 fields of 0 subjects have expired (dry run: nothing destroyed).");
+        var provisions = await RunAsync(["provisions", "sweep", "--dry-run", .. env]);
+        provisions.Code.ShouldBe(0, provisions.Err);
+        provisions.Out.Trim().ShouldBe("acme: 0 records are past their retention (dry run: nothing deleted).");
+
+        var json = JsonDocument.Parse((await RunAsync(["provisions", "sweep", "--dry-run", "--json", .. env])).Out).RootElement.EnumerateArray().Single();
+        json.GetProperty("tenant").GetString().ShouldBe("acme");
+        json.GetProperty("tenantId").GetGuid().ShouldNotBe(Guid.Empty);
+        json = JsonDocument.Parse((await RunAsync(["retention", "sweep", "--dry-run", "--json", .. env])).Out).RootElement.EnumerateArray().Single();
+        json.GetProperty("tenant").GetString().ShouldBe("acme");
+        json.GetProperty("tenantId").GetGuid().ShouldNotBe(Guid.Empty);
+    }
 }
