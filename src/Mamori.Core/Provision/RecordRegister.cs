@@ -100,9 +100,9 @@ public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents 
     public async Task<(string Csv, int Count)> ExportCsvAsync(RecordExportFilter filter, Actor actor, CancellationToken ct = default)
     {
         if (filter.From is { } f && filter.To is { } t && f > t)
-            throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "The export's start day is after its end day.");
+            throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "The export's start day is after its end day.") { Reason = "order" };
         if (filter.Recipient is { Length: > 64 })
-            throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "A recipient id is at most 64 characters.");
+            throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "A recipient id is at most 64 characters.") { Reason = "too-long", ReasonArgs = ["recipient", "64"] };
         var query = db.Set<ProvisionRecord>().AsNoTracking();
         if (filter.Recipient is { } r) query = query.Where(x => x.CounterpartyId == r);
         if (filter.Subject is { } s)

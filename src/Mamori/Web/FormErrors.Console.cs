@@ -95,6 +95,8 @@ public static partial class FormErrors
         ErrorCode.CorrectiveActionInvalid when e.Reason == "action-status" => ("状態の指定が正しくありません。", "Unknown status."),
         ErrorCode.CorrectiveActionNotFound => ("その是正処置はありません。", "The finding has no such corrective action."),
         ErrorCode.EntrusteeNotFound => ("その委託先はありません。", "There is no such entrustee."),
+        ErrorCode.RecordExportInvalidFilter when e.Reason == "order" =>
+            ("開始日が終了日より後になっています。開始日は終了日と同じか、それより前の日にしてください。", "The start day is after the end day; choose a start on or before the end."),
         ErrorCode.AssessmentInvalid when e.Reason == "criterion" => ("評価基準の指定が正しくありません。", "Unknown criterion."),
         ErrorCode.AssessmentInvalid when e.Reason == "criterion-twice" => ("同じ基準に2回回答しています。", "A criterion is answered twice."),
         ErrorCode.AssessmentInvalid when e.Reason == "criteria-required" => ("必須（*）の基準すべてに「満たす」か「満たさない」を選んでください。", "Answer every required (*) criterion: met or not met."),
@@ -214,6 +216,9 @@ public static partial class FormErrors
         "checkedOn" => ("確認日", "The check date"),
         "contractRef" => ("契約の参照番号", "The contract reference"),
         "completedOn" => ("受講日", "The completion date"),
+        "from" => ("開始日", "The start day"),
+        "to" => ("終了日", "The end day"),
+        "recipient" => ("提供先 ID", "The recipient id"),
         _ => (field, field),
     };
 

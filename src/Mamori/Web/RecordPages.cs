@@ -84,7 +84,7 @@ public static class RecordPages
         {
             try
             {
-                var filter = new RecordExportFilter(string.IsNullOrWhiteSpace(recipient) ? null : recipient.Trim(), subject, Day(from), Day(to));
+                var filter = new RecordExportFilter(string.IsNullOrWhiteSpace(recipient) ? null : recipient.Trim(), subject, Day(from, "from"), Day(to, "to"));
                 var (csv, _) = await register.ExportCsvAsync(filter, http.Actor(), http.RequestAborted);
                 var name = $"provision-records-{filter.Scope}-{policies.TodayJst():yyyyMMdd}.csv";
                 return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", name);
@@ -92,16 +92,20 @@ public static class RecordPages
             catch (MamoriException e) when (e.Code == ErrorCode.RecordExportInvalidFilter)
             {
                 var names = Names.Of(http, (await policies.CurrentAsync(http.RequestAborted))?.Model);
+                // The refusal in the page's language, and the form again with the period typed, to correct it.
                 return Result(ProvisionIndex(http, names, await register.RecipientsAsync(http.RequestAborted), await records.ListAsync(20, http.RequestAborted),
-                    $"{T(http, "出力の条件が正しくありません", "The export filter is not valid")} [{ErrorCodes.Format(e.Code)}]"), 400);
+                    FormErrors.Text(http, e), new ExportTyped(recipient, from, to)), 400);
             }
         }).RequirePermission(Permission.ReadProvisions).ExcludeFromDescription();
     }
 
-    private static DateOnly? Day(string? s) =>
+    private static DateOnly? Day(string? s, string field) =>
         string.IsNullOrWhiteSpace(s) ? null
         : DateOnly.TryParseExact(s.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "A day is yyyy-MM-dd.");
+        : throw new MamoriException(ErrorCode.RecordExportInvalidFilter, $"The '{field}' day is yyyy-MM-dd.") { Reason = "date", ReasonArgs = [field] };
+
+    /// <summary>What a refused export asked for, so that its form comes back filled in.</summary>
+    private sealed record ExportTyped(string? Recipient, string? From, string? To);
 
     /// <summary>Names from the policy in force, in the page's language; an id the policy does not know shows as itself.</summary>
     private sealed class Names
@@ -256,18 +260,19 @@ public static class RecordPages
             """))}</tbody></table>
         """);
 
-    private static Html ExportForm(HttpContext http, string? recipient) => H.F($"""
+    private static Html ExportForm(HttpContext http, string? recipient, string? from = null, string? to = null) => H.F($"""
         <form method="get" action="/console/provisions/export" class="stack">
-          {(recipient is null ? default : H.F($"""<input type="hidden" name="recipient" value="{recipient}">"""))}
+          {(string.IsNullOrWhiteSpace(recipient) ? default : H.F($"""<input type="hidden" name="recipient" value="{recipient}">"""))}
           <fieldset><legend>{T(http, "期間（日本時間、任意）", "Period (JST, optional)")}</legend>
-          <label for="from">{T(http, "開始日", "From")}</label><input id="from" name="from" type="date">
-          <label for="to">{T(http, "終了日", "To")}</label><input id="to" name="to" type="date">
+          <label for="from">{T(http, "開始日", "From")}</label><input id="from" name="from" type="date" value="{from}">
+          <label for="to">{T(http, "終了日", "To")}</label><input id="to" name="to" type="date" value="{to}">
           </fieldset>
           <button type="submit">{T(http, "CSV で出力", "Export CSV")}</button>
         </form>
         """);
 
-    private static Html ProvisionIndex(HttpContext http, Names names, IReadOnlyList<RecipientView> recipients, IReadOnlyList<ProvisionRecordView> newest, string? error)
+    private static Html ProvisionIndex(HttpContext http, Names names, IReadOnlyList<RecipientView> recipients, IReadOnlyList<ProvisionRecordView> newest, string? error,
+        ExportTyped? typed = null)
     {
         var title = T(http, "第三者提供の記録", "Provision records");
         var rows = recipients.Select(r => H.F($"""
@@ -287,7 +292,7 @@ public static class RecordPages
             <section aria-labelledby="export-h"><h2 id="export-h">{T(http, "記録の出力（法29条・30条、保存期間中のすべて）", "Export records (Art.29/30, all still kept)")}</h2>
             <p>{T(http, "提供・受領の記録を、法が求める項目（年月日、提供先・提供元の氏名等、本人、項目、同意・オプトアウト・取得経緯等）とともに CSV で出力します。出力は監査ログに記録されます。",
                 "Exports provision and receipt records with the items the law requires (date, counterparty, persons, items, consent, opt-out or acquisition facts) as CSV. The export is recorded in the audit log.")}</p>
-            {ExportForm(http, null)}
+            {ExportForm(http, typed?.Recipient, typed?.From, typed?.To)}
             </section>
             <section aria-labelledby="newest-h"><h2 id="newest-h">{T(http, "最新の記録", "Newest records")}</h2>
             {(newest.Count == 0 ? H.F($"<p>{T(http, "記録はありません。", "No records.")}</p>") : RecordTable(http, names, newest))}

@@ -217,6 +217,29 @@ public sealed class RecordPagesTests(PostgresCluster cluster)
         (await operatorClient.GetAsync("/console/provisions/export", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    /// <summary>A refused export says what is wrong in the page's language, with the code as other console forms give it, and keeps the period typed.</summary>
+    [Theory]
+    [InlineData("from=2026-12-08&to=2026-12-01", "開始日が終了日より後になっています。開始日は終了日と同じか、それより前の日にしてください。 (MAMORI-1450)")]
+    [InlineData("from=2026-12-08&to=2026-12-01&lang=en", "The start day is after the end day; choose a start on or before the end. (MAMORI-1450)")]
+    [InlineData("from=12/08/2026", "開始日を年月日で入力してください（例: 2026-04-01）。 (MAMORI-1450)")]
+    [InlineData("to=2026-12-32&lang=en", "The end day is a date, e.g. 2026-04-01. (MAMORI-1450)")]
+    public async Task Export_InvalidFilter_SaysWhyInPageLanguageWithCode(string query, string message)
+    {
+        var (app, tenant, _) = await ConsoleScenario.StartAsync(cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var response = await client.GetAsync("/console/provisions/export?" + query, Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        html.ShouldContain($"<p class=\"error\" role=\"alert\">{message}</p>");
+        html.ShouldNotContain("[MAMORI-");
+        if (query.StartsWith("from=2026-12-08", StringComparison.Ordinal))
+        {
+            html.ShouldContain("""name="from" type="date" value="2026-12-08">""");
+            html.ShouldContain("""name="to" type="date" value="2026-12-01">""");
+        }
+    }
+
     [Theory]
     [InlineData("plain", "plain")]
     [InlineData("a,b", "\"a,b\"")]
