@@ -313,10 +313,7 @@ public sealed class Provisions(MamoriDbContext db, AuditLog audit, PolicyStore p
 
         if (basis == ProvisionBasisKind.Entrustment && recipient.Entrustee is { } e)
         {
-            var p = recipient.Profile;
-            var clauses = p is not null ? p.Confidentiality && p.AuditClause : e.Contract.Confidentiality && e.Contract.AuditRights;
-            var inForce = p is null || ((p.ContractStart is null || p.ContractStart <= today) && (p.ContractEnd is null || p.ContractEnd >= today));
-            if (!clauses || !inForce)
+            if (ContractInUse.Of(e, recipient.Profile)?.Sufficient(today) != true)
                 throw new MamoriException(ErrorCode.EntrusteeContractMissing,
                     $"Entrustee '{recipient.Id}' has no contract in force with confidentiality and audit clauses (Art.25).");
         }

@@ -23,9 +23,12 @@ public sealed record SupervisionRequest(DateOnly HeldOn, SupervisionKind Kind, s
 
 public sealed record SharedUseMemberRequest(string Name, string? Address = null, string? Representative = null, DateOnly? JoinedOn = null, DateOnly? LeftOn = null);
 
-/// <summary>A recipient as the registry lists it: what the policy declares plus the registry's facts.</summary>
+/// <summary>
+/// A recipient as the registry lists it: what the policy declares plus the registry's facts. <see cref="Contract"/> is an
+/// entrustee's contract that provisions are checked against (the registry's, else the policy's); null for other recipients.
+/// </summary>
 public sealed record RecipientView(string Id, string Kind, string Name, bool DeclaredInPolicy, IReadOnlyList<string> Categories, RecipientProfile? Profile,
-    DateOnly? LastSupervision);
+    DateOnly? LastSupervision, ContractInUse? Contract = null);
 
 /// <summary>
 /// The recipient registry: entrustee contracts and their supervision (S-35, S-64), shared-use members
@@ -81,8 +84,11 @@ public sealed partial class RecipientRegistry(MamoriDbContext db, AuditLog audit
         var profiles = await db.Set<RecipientProfile>().AsNoTracking().ToDictionaryAsync(p => p.RecipientId, ct);
         var last = await db.Set<SupervisionRecord>().AsNoTracking().GroupBy(s => s.RecipientId).Select(g => new { g.Key, Last = g.Max(s => s.HeldOn) })
             .ToDictionaryAsync(x => x.Key, x => x.Last, ct);
+        var entrustees = new[] { current.Model.Recipients }.Concat(current.Model.Services.Select(s => s.Recipients)).SelectMany(r => r.Entrustees)
+            .DistinctBy(e => e.Id).ToDictionary(e => e.Id, StringComparer.Ordinal);
         var result = Declared(current.Model).Select(d => new RecipientView(d.Id, Kind(d.Kind), d.Name.Ja, true, d.Categories, profiles.GetValueOrDefault(d.Id),
-            last.TryGetValue(d.Id, out var l) ? l : null)).ToList();
+            last.TryGetValue(d.Id, out var l) ? l : null,
+            d.Kind == RecipientKind.Entrustee ? ContractInUse.Of(entrustees.GetValueOrDefault(d.Id), profiles.GetValueOrDefault(d.Id)) : null)).ToList();
         result.AddRange(profiles.Values.Where(p => result.All(r => r.Id != p.RecipientId))
             .Select(p => new RecipientView(p.RecipientId, Kind(p.Kind), p.Name, false, [], p, last.TryGetValue(p.RecipientId, out var l) ? l : null)));
         return result;

@@ -56,7 +56,7 @@ public static class RecordPages
             try
             {
                 if (recipient.Length > 64) throw new MamoriException(ErrorCode.UnknownRecipient, "No such recipient.", 404);
-                return Result(RecipientPage(http, names, await register.ForRecipientAsync(recipient, http.Actor(), http.RequestAborted)));
+                return Result(RecipientPage(http, names, await register.ForRecipientAsync(recipient, http.Actor(), http.RequestAborted), policies.TodayJst()));
             }
             catch (MamoriException e) when (e.Code == ErrorCode.UnknownRecipient)
             {
@@ -300,7 +300,44 @@ public static class RecordPages
             """));
     }
 
-    private static Html RecipientPage(HttpContext http, Names names, RecipientRegister r)
+    /// <summary>
+    /// An entrustee's contract as the provision check reads it, saying whether it comes from the registry or the policy and
+    /// whether it allows an entrustment today; any other recipient's contract as the registry records it.
+    /// </summary>
+    private static Html ContractCell(HttpContext http, RecipientView v, DateOnly today)
+    {
+        var p = v.Profile;
+        if (v.Contract is not { } c)
+            return H.F($"""{p?.ContractRef ?? "—"} {(p?.ContractStart is { } cs ? $"{cs:yyyy-MM-dd}" : "")}{(p?.ContractEnd is { } ce ? $" – {ce:yyyy-MM-dd}" : "")}""");
+        string Mark(bool b) => b ? "✔" : "✖";
+        var source = c.Source == ContractSource.Registry ? T(http, "台帳", "Registry") : T(http, "ポリシー（台帳に登録なし）", "Policy (not in the registry)");
+        // The separator is markup: interpolated text would encode "·" as &#183;.
+        static Html Joined(IEnumerable<string> parts) => Html.Join(parts.Select((x, i) => i == 0 ? H.F($"{x}") : H.F($" · {x}")));
+        var clauses = Joined(new[]
+        {
+            $"{T(http, "秘密保持", "Confidentiality")} {Mark(c.Confidentiality)}",
+            $"{T(http, "監査", "Audit rights")} {Mark(c.AuditRights)}",
+            $"{T(http, "再委託は許諾制", "Re-entrustment only with permission")} {Mark(c.ReEntrustmentLimited)}",
+        });
+        var terms = new List<string>();
+        if (c.Reference is { } reference) terms.Add($"{T(http, "参照番号", "Reference")} {reference}");
+        if (c.SignedOn is { } signed) terms.Add($"{T(http, "契約日", "Signed on")} {signed:yyyy-MM-dd}");
+        var term = (c.Start, c.End) switch
+        {
+            ({ } s, { } e) => $"{s:yyyy-MM-dd} – {e:yyyy-MM-dd}",
+            ({ } s, null) => T(http, $"{s:yyyy-MM-dd}から", $"from {s:yyyy-MM-dd}"),
+            (null, { } e) => T(http, $"{e:yyyy-MM-dd}まで", $"until {e:yyyy-MM-dd}"),
+            _ => null,
+        };
+        if (term is not null) terms.Add($"{T(http, "契約期間", "Term")} {term}");
+        var verdict = c.Sufficient(today)
+            ? H.F($"""<span class="ok">{T(http, "委託による提供はこの契約で確認します。秘密保持と監査の条項があり、有効です。", "Entrustment is checked against this contract: it has confidentiality and audit clauses and is in force.")}</span>""")
+            : H.F($"""<strong class="error">{T(http, "委託による提供はこの契約で確認します。秘密保持と監査の条項のある有効な契約ではないため、委託による提供はできません。",
+                "Entrustment is checked against this contract: without confidentiality and audit clauses in force, nothing is provided by entrustment.")}</strong>""");
+        return H.F($"""{T(http, "出典", "Source")}: {source} — {clauses}{(terms.Count == 0 ? default : H.F($" — {Joined(terms)}"))}<br>{verdict}""");
+    }
+
+    private static Html RecipientPage(HttpContext http, Names names, RecipientRegister r, DateOnly today)
     {
         var v = r.Recipient;
         var title = names.Recipient(v.Id, v.Name);
@@ -316,7 +353,7 @@ public static class RecordPages
               <dt>{T(http, "名称（台帳）", "Name (registry)")}</dt><dd>{p?.Name ?? "—"}</dd>
               <dt>{T(http, "住所", "Address")}</dt><dd>{p?.Address ?? "—"}</dd>
               <dt>{T(http, "代表者", "Representative")}</dt><dd>{p?.Representative ?? "—"}</dd>
-              <dt>{T(http, "契約", "Contract")}</dt><dd>{p?.ContractRef ?? "—"} {(p?.ContractStart is { } cs ? $"{cs:yyyy-MM-dd}" : "")}{(p?.ContractEnd is { } ce ? $" – {ce:yyyy-MM-dd}" : "")}</dd>
+              <dt>{T(http, "契約", "Contract")}</dt><dd>{ContractCell(http, v, today)}</dd>
             </dl>
             <section aria-labelledby="rc-h"><h2 id="rc-h">{T(http, "この提供先への提供に対する同意", "Consents to provision to this recipient")}</h2>
             {(r.Consents.Count == 0 ? H.F($"<p>{T(http, "同意・撤回の記録はありません。", "No consent has been recorded.")}</p>") : H.F($"""

@@ -110,6 +110,56 @@ public sealed class RecordPagesTests(PostgresCluster cluster)
         (await (await client.GetAsync("/console/provisions/recipients/carriers?lang=en", Ct)).Content.ReadAsStringAsync(Ct)).ShouldContain(CarriersEn);
     }
 
+    /// <summary>
+    /// Regression: the entrustee pages showed 「契約 —」 (only the registry's contract) while the provision check accepted the
+    /// policy's. The page shows the contract the check reads, and where it comes from.
+    /// </summary>
+    [Fact]
+    public async Task RecipientPage_EntrusteeWithoutRegistryEntry_ShowsThePolicysContract()
+    {
+        var (app, tenant, _) = await ConsoleScenario.StartAsync(cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+
+        var html = await (await client.GetAsync("/console/provisions/recipients/payment-agent", Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("<dt>契約</dt><dd>出典: ポリシー（台帳に登録なし） — 秘密保持 ✔ · 監査 ✔ · 再委託は許諾制 ✔ — 契約日 2023-04-01<br>"
+            + "<span class=\"ok\">委託による提供はこの契約で確認します。秘密保持と監査の条項があり、有効です。</span></dd>");
+        var payroll = await (await client.GetAsync("/console/provisions/recipients/payroll-outsourcer?lang=en", Ct)).Content.ReadAsStringAsync(Ct);
+        payroll.ShouldContain("<dt>Contract</dt><dd>Source: Policy (not in the registry) — Confidentiality ✔ · Audit rights ✔ · Re-entrustment only with permission ✔<br>"
+            + "<span class=\"ok\">Entrustment is checked against this contract");
+
+        var recipients = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/recipients", Ct);
+        var contract = recipients.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "payment-agent").GetProperty("contract");
+        contract.GetProperty("source").GetString().ShouldBe("policy");
+        contract.GetProperty("signedOn").GetString().ShouldBe("2023-04-01");
+    }
+
+    /// <summary>Once the registry has an entry, its contract decides: the page says so, and says when it allows no entrustment.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecipientPage_EntrusteeInRegistry_ShowsTheRegistrysContractAndWhetherItAllowsEntrustment(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var client = await app.SignedInAsync(tenant, Roles.Auditor);
+        Task<ProvisionResult> Entrust() => ProvideAsync(app, tenant, new ProvisionRequest("payment-agent", ProvisionBasisKind.Entrustment, ["name"], [customer]));
+
+        await In(app, tenant, sp => sp.GetRequiredService<RecipientRegistry>().SaveProfileAsync("payment-agent",
+            new RecipientProfileRequest(RecipientKind.Entrustee, "さくら決済サービス株式会社", "東京都千代田区", "代表取締役 佐藤", Confidentiality: true, AuditClause: false,
+                ContractStart: new DateOnly(2024, 4, 1), ContractRef: "委-2024-07"), Actor.System, Ct));
+        var html = await (await client.GetAsync("/console/provisions/recipients/payment-agent", Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("<dt>契約</dt><dd>出典: 台帳 — 秘密保持 ✔ · 監査 ✖ · 再委託は許諾制 ✖ — 参照番号 委-2024-07 · 契約期間 2024-04-01から<br><strong class=\"error\">");
+        html.ShouldContain("委託による提供はできません。");
+        (await Should.ThrowAsync<Mamori.Errors.MamoriException>(Entrust())).Code.ShouldBe(Mamori.Errors.ErrorCode.EntrusteeContractMissing);
+
+        await In(app, tenant, sp => sp.GetRequiredService<RecipientRegistry>().SaveProfileAsync("payment-agent",
+            new RecipientProfileRequest(RecipientKind.Entrustee, "さくら決済サービス株式会社", "東京都千代田区", "代表取締役 佐藤", Confidentiality: true, AuditClause: true,
+                ContractStart: new DateOnly(2024, 4, 1), ContractRef: "委-2024-07"), Actor.System, Ct));
+        html = await (await client.GetAsync("/console/provisions/recipients/payment-agent", Ct)).Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("<dt>契約</dt><dd>出典: 台帳 — 秘密保持 ✔ · 監査 ✔ · 再委託は許諾制 ✖ — 参照番号 委-2024-07 · 契約期間 2024-04-01から<br><span class=\"ok\">");
+        (await Entrust()).Provided.ShouldBe([customer]);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RecordPage_Receipt_ShowsArt30ItemsAndListedPersonsAndAuditsView(string provider)
     {
