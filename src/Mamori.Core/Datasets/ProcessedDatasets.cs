@@ -69,9 +69,9 @@ public sealed record PseudonymizeResult(DatasetView Dataset, Table Output);
 
 /// <summary>
 /// What the public notice lists (L-25 purposes, L-26 items and method of provision). <see cref="Items"/> are in words,
-/// or the column name for a dataset registered before labels existed.
+/// or the column name for a dataset registered before labels existed; <see cref="Id"/> lets the console show it beside the dataset.
 /// </summary>
-public sealed record PublishedDataset(DatasetKind Kind, string Name, IReadOnlyList<LocalizedText> Items, IReadOnlyList<string> Purposes,
+public sealed record PublishedDataset(Guid Id, DatasetKind Kind, string Name, IReadOnlyList<LocalizedText> Items, IReadOnlyList<string> Purposes,
     string? ProvisionMethod, DateOnly CreatedOn);
 
 /// <summary>
@@ -231,9 +231,40 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
     /// <summary>For the public notice: anonymized datasets' items and method of provision (Art.43(3), 44), pseudonymized datasets' purposes (Art.41(4)).</summary>
     public async Task<IReadOnlyList<PublishedDataset>> PublishedAsync(CancellationToken ct = default) =>
         (await db.Set<ProcessedDataset>().AsNoTracking().ToListAsync(ct)).OrderBy(d => d.Kind).ThenBy(d => d.CreatedAt)
-        .Select(d => new PublishedDataset(d.Kind, d.Name,
+        .Select(d => new PublishedDataset(d.Id, d.Kind, d.Name,
             d.Items.Select(i => d.ItemLabels.FirstOrDefault(l => l.Item == i) is { } l ? new LocalizedText(l.Ja, l.En) : new LocalizedText(i)).ToList(),
             d.Purposes, d.ProvisionMethod, JapanTime.DayOf(d.CreatedAt, PolicyStore.Jst))).ToList();
+
+    /// <summary>
+    /// Whether the key ring holds the key now. The database says when a key was deleted; the ring is the truth: a deleted key
+    /// is back after an old keys.json was restored (delete it again), a kept one is gone if the ring was replaced.
+    /// </summary>
+    public bool KeyInRing(string keyId) => keys.Current.FindPseudonymizationKey(keyId) is not null;
+
+    /// <summary>How many provision records each dataset has (datasets never provided are absent).</summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> ProvisionCountsAsync(CancellationToken ct = default) =>
+        await db.Set<ProvisionRecord>().AsNoTracking().Where(r => r.DatasetId != null).GroupBy(r => r.DatasetId!.Value)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+
+    /// <summary>The dataset's provision records (Art.29 and Art.44), newest first.</summary>
+    public async Task<IReadOnlyList<ProvisionRecordView>> ProvisionsAsync(Guid id, int take, CancellationToken ct = default) =>
+        (await db.Set<ProvisionRecord>().AsNoTracking().Where(r => r.DatasetId == id).OrderByDescending(r => r.At).Take(take).ToListAsync(ct))
+        .Select(r => ProvisionRecords.View(r, [])).ToList();
+
+    /// <summary>
+    /// The dataset's events in the audit chain, newest first: registration, uses and refused uses, provisions and refusals,
+    /// key deletion and refused exports. The chain is where uses are kept; only events since the dataset was made are read.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditEvent>> HistoryAsync(Guid id, int take, CancellationToken ct = default)
+    {
+        var d = await FindAsync(id, ct);
+        var target = d.Id.ToString();
+        // The bound only narrows the scan (the chain has no index on the target); a minute's margin covers the chain's truncated times.
+        var since = d.CreatedAt.AddMinutes(-1);
+        return await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Time >= since && e.TargetId == target && e.Code >= AuditCode.DatasetPseudonymized && e.Code < AuditCode.SubjectFieldsProcessed)
+            .OrderByDescending(e => e.Sequence).Take(take).ToListAsync(ct);
+    }
 
     /// <summary>
     /// Deletes a pseudonymized dataset's key from the key ring (削除情報等の削除, Art.41(5) endeavour).

@@ -130,7 +130,7 @@ public static class AuditPages
         return new PolicyNames(purposes, PolicyCategories.Of(policy?.Model), lang, T(http, "（マスク表示）", " (masked)"));
     }
 
-    private static string CodeName(HttpContext http, AuditCode code)
+    internal static string CodeName(HttpContext http, AuditCode code)
     {
         var (ja, en) = AuditCodeNames.Of(code);
         return T(http, ja, en);
@@ -141,7 +141,7 @@ public static class AuditPages
         H.F($"""<code>{(int)code}</code> {CodeName(http, code)}<br><code class="muted">{code.ToString()}</code>""");
 
     /// <summary>The outcome by name in the page's language; the filter and the API keep the enum names.</summary>
-    private static string OutcomeName(HttpContext http, AuditOutcome outcome) => outcome switch
+    internal static string OutcomeName(HttpContext http, AuditOutcome outcome) => outcome switch
     {
         AuditOutcome.Success => T(http, "成功", "Success"),
         AuditOutcome.Denied => T(http, "拒否", "Denied"),

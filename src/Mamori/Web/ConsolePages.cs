@@ -48,6 +48,7 @@ public static class ConsolePages
         app.MapAuditPages();
         app.MapPolicyConsolePages();
         app.MapRecordPages();
+        app.MapDatasetPages();
     }
 
     /// <summary>Only local paths: an open redirect after sign-in would be a phishing aid.</summary>

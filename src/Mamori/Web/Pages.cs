@@ -55,6 +55,7 @@ public static class Pages
             ("/console/subjects", "本人データ", "Subjects", Staff.Permission.ReadSubjects),
             ("/console/consents", "同意", "Consents", Staff.Permission.ReadConsents),
             ("/console/provisions", "第三者提供", "Provisions", Staff.Permission.ReadProvisions),
+            ("/console/datasets", "仮名・匿名加工情報", "Datasets", Staff.Permission.ReadDatasets),
             ("/console/audit", "監査ログ", "Audit log", Staff.Permission.ReadAudit),
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
             ("/console/governance/audits", "内部監査", "Internal audits", Staff.Permission.ReadInternalAudits),

@@ -135,13 +135,12 @@ public static class PrivacyPages
     private static Html DatasetsSection(NoticeLanguage lang, PolicyModel model, IReadOnlyList<PublishedDataset> datasets)
     {
         if (datasets.Count == 0) return default;
-        var purposeNames = model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)).GroupBy(p => p.Id)
-            .ToDictionary(g => g.Key, g => g.First().Name.Get(lang), StringComparer.Ordinal);
+        var words = new PublishedWords(lang, model);
         var anonymized = datasets.Where(d => d.Kind == DatasetKind.Anonymized).Select(d => H.F($"""
-            <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Items.Select(i => i.Get(lang)))}</td><td>{d.ProvisionMethod ?? L(lang, "第三者に提供していません", "Not provided to third parties")}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
+            <tr><td>{d.Name}</td><td>{words.Items(d)}</td><td>{words.ProvisionMethod(d)}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
             """)).ToList();
         var pseudonymized = datasets.Where(d => d.Kind == DatasetKind.Pseudonymized).Select(d => H.F($"""
-            <tr><td>{d.Name}</td><td>{string.Join(L(lang, "、", ", "), d.Purposes.Select(p => purposeNames.GetValueOrDefault(p, p)))}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
+            <tr><td>{d.Name}</td><td>{words.Purposes(d)}</td><td>{d.CreatedOn:yyyy-MM-dd}</td></tr>
             """)).ToList();
         return H.F($"""
             <section id="processed-information">
@@ -162,6 +161,25 @@ public static class PrivacyPages
             """))}
             </section>
             """);
+    }
+
+    /// <summary>
+    /// The notice's words for a registered dataset: an anonymized dataset's items and method of provision (Art.43(3), 44), a
+    /// pseudonymized dataset's purposes by their names in the policy (Art.41(4)). The console's dataset pages show the same words.
+    /// </summary>
+    internal sealed class PublishedWords(NoticeLanguage lang, PolicyModel? model)
+    {
+        private readonly Dictionary<string, string> _purposes = (model is null ? [] : model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)))
+            .GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First().Name.Get(lang), StringComparer.Ordinal);
+
+        public string Items(PublishedDataset d) => string.Join(L(lang, "、", ", "), d.Items.Select(i => i.Get(lang)));
+
+        public string ProvisionMethod(PublishedDataset d) => d.ProvisionMethod ?? L(lang, "第三者に提供していません", "Not provided to third parties");
+
+        public string Purposes(PublishedDataset d) => string.Join(L(lang, "、", ", "), d.Purposes.Select(Purpose));
+
+        /// <summary>A purpose by its name in the policy; an id the policy no longer declares keeps its recorded form.</summary>
+        public string Purpose(string id) => _purposes.GetValueOrDefault(id, id);
     }
 
     /// <summary>Versions published with a later effective date than the one in force: the notice announces them (the policies promise

@@ -22,11 +22,12 @@ namespace Mamori.Tests.Backbone;
 public sealed partial class DeclaredAccessMatrixTests(PostgresCluster cluster)
 {
     /// <summary>The first tenant's seeded resources, and the strings that must never reach the other tenant.</summary>
-    private sealed record Victim(Guid Tenant, Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid Plan, Guid Run, Guid Finding, Guid User, Guid ApiKey)
+    private sealed record Victim(Guid Tenant, Guid Subject, Guid Request, string StatusToken, Guid Incident, Guid Plan, Guid Run, Guid Finding, Guid User, Guid ApiKey,
+        Guid Dataset)
     {
-        public IEnumerable<Guid> Ids => [Tenant, Subject, Request, Incident, Plan, Run, Finding, User, ApiKey];
+        public IEnumerable<Guid> Ids => [Tenant, Subject, Request, Incident, Plan, Run, Finding, User, ApiKey, Dataset];
 
-        public IEnumerable<string> Markers => Ids.Select(i => i.ToString()).Concat([StatusToken, "080-2222-3333", "08022223333", "acme Inc.", "hanako@example.jp", "試験 花子"]);
+        public IEnumerable<string> Markers => Ids.Select(i => i.ToString()).Concat([StatusToken, "080-2222-3333", "08022223333", "acme Inc.", "hanako@example.jp", "試験 花子", "購買分析"]);
     }
 
     private static async Task<Victim> SeedVictimAsync(TestApp app, Guid tenant, Guid subject)
@@ -36,7 +37,7 @@ public sealed partial class DeclaredAccessMatrixTests(PostgresCluster cluster)
         var (plan, run, finding) = await GovernanceAuditAsync(app, tenant);
         var user = await app.UserAsync(tenant, Roles.Admin);
         var key = await app.ApiKeyAsync(tenant, Roles.Auditor);
-        return new Victim(tenant, subject, request, token, incident, plan, run, finding, user.Id, key.Key.Id);
+        return new Victim(tenant, subject, request, token, incident, plan, run, finding, user.Id, key.Key.Id, await PseudonymizedDatasetAsync(app, tenant));
     }
 
     private sealed record Route(string Method, string Pattern, bool Anonymous);
@@ -86,6 +87,7 @@ public sealed partial class DeclaredAccessMatrixTests(PostgresCluster cluster)
         : pattern.Contains("/findings/", StringComparison.Ordinal) ? v.Finding.ToString()
         : pattern.Contains("/users/", StringComparison.Ordinal) ? v.User.ToString()
         : pattern.Contains("/apikeys/", StringComparison.Ordinal) ? v.ApiKey.ToString()
+        : pattern.Contains("/datasets/", StringComparison.Ordinal) ? v.Dataset.ToString()
         : Guid.NewGuid().ToString();
 
     private static HttpRequestMessage Request(string method, string path) => new(new HttpMethod(method), path)
@@ -479,6 +481,8 @@ internal static class DeclaredAccess
         ["GET /console/provisions/recipients/{recipient}"] = Allow(PO, Au),
         ["GET /console/provisions/records/{id:guid}"] = Allow(PO, Au),
         ["GET /console/provisions/export"] = Allow(PO, Au),
+        ["GET /console/datasets"] = Allow(PO, Au),
+        ["GET /console/datasets/{id:guid}"] = Allow(PO, Au),
         ["GET /console/requests/{id:guid}/preview"] = Allow(PO, Op),
         ["GET /console/governance/organisation"] = Allow(Ad, PO, Au),
         ["GET /console/governance/access-reviews"] = All,

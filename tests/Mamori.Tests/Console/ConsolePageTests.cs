@@ -20,7 +20,7 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
 
     /// <summary>GET routes that render HTML: not the API, OpenAPI, health checks or static files.</summary>
     /// <summary>Real ids for route parameters: the subject, a request and its status token; anything else stays a random id (404 page).</summary>
-    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid OpenRequest, Guid Document, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding, Guid Record);
+    private sealed record Ids(Guid Subject, Guid Request, string StatusToken, Guid OpenRequest, Guid Document, Guid Incident, Guid AccessReview, Guid AuditPlan, Guid AuditRun, Guid Finding, Guid Record, Guid Dataset);
 
     private static async Task<Ids> IdsAsync(TestApp app, Guid tenant, Guid subject)
     {
@@ -37,7 +37,8 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
         });
         var incident = await IncidentAsync(app, tenant);
         var (plan, run, finding) = await GovernanceAuditAsync(app, tenant);
-        return new Ids(subject, request, token, open, document, incident, await AccessReviewAsync(app, tenant), plan, run, finding, await ReceiptRecordAsync(app, tenant, subject));
+        return new Ids(subject, request, token, open, document, incident, await AccessReviewAsync(app, tenant), plan, run, finding, await ReceiptRecordAsync(app, tenant, subject),
+            await PseudonymizedDatasetAsync(app, tenant));
     }
 
     /// <summary>An access review of the policy's "isp" department, started by the management representative.</summary>
@@ -78,6 +79,7 @@ public sealed partial class ConsolePageTests(PostgresCluster cluster)
             ("id", var p) when p.Contains("/governance/entrustees/", StringComparison.Ordinal) => "payment-agent",
             ("id", var p) when p.Contains("/access-reviews/", StringComparison.Ordinal) => ids.AccessReview.ToString(),
             ("id", var p) when p.Contains("/provisions/records/", StringComparison.Ordinal) => ids.Record.ToString(),
+            ("id", var p) when p.Contains("/datasets/", StringComparison.Ordinal) => ids.Dataset.ToString(),
             ("recipient", _) => "carriers",
             _ => Guid.NewGuid().ToString(),
         });

@@ -76,6 +76,12 @@ public static class ConsoleScenario
             "代表取締役 名簿 一郎", "同社がオプトアウト手続により取得", Mamori.Provision.ProvisionBasisKind.OptOut, ["携帯電話番号"], new DateOnly(2026, 11, 1), [subject],
             PpcPublication: "個人情報保護委員会 公表 2026-06-01"), Actor.System, Ct)).Id);
 
+    /// <summary>A pseudonymized dataset (customer ids replaced, for the "marketing" purpose) whose key is in the ring: its id.</summary>
+    public static Task<Guid> PseudonymizedDatasetAsync(TestApp app, Guid tenant, string name = "購買分析", Guid? sameKeyAs = null) => app.InTenantAsync(tenant, async (sp, _) =>
+        (await sp.GetRequiredService<Mamori.Datasets.ProcessedDatasets>().PseudonymizeAsync(new Mamori.Datasets.PseudonymizeRequest(name, ["marketing"],
+            new Dictionary<string, Mamori.Datasets.PseudonymColumnSpec> { ["customer_id"] = new(Mamori.Anonymization.PseudonymColumnKind.Identifier, "customer") },
+            new Mamori.Anonymization.Table(["customer_id", "plan"], [["C-001", "fiber"], ["C-002", "mobile"], ["C-001", "mobile"]]), sameKeyAs), Actor.System, Ct)).Dataset.Id);
+
     /// <summary>A browser-like session: the session cookie plus the anti-forgery cookie and token of a form page.</summary>
     public sealed class FormSession(TestApp app, string sessionCookie)
     {
