@@ -54,6 +54,9 @@ public sealed class ProcessedDataset : ITenantOwned
 
     public int RowCount { get; set; }
 
+    /// <summary>Anonymized: the k of its k-anonymity, as registered (the largest k of its models); null for pseudonymized data and for datasets registered before it was kept.</summary>
+    public int? K { get; set; }
+
     /// <summary>Pseudonymized: the id of its key in the key ring; never the key.</summary>
     public string? KeyId { get; set; }
 

@@ -58,11 +58,11 @@ public sealed record DatasetProvisionRequest(
 public sealed record DatasetView(
     Guid Id, string Kind, string Name, IReadOnlyList<string> Items, IReadOnlyDictionary<string, LocalizedText> Labels, IReadOnlyList<string> Replaced,
     IReadOnlyList<string> Deleted, IReadOnlyList<string> Purposes, string SafetyMeasures, string? ProvisionMethod, int RowCount, string? KeyId,
-    bool KeyDeleted, DateTimeOffset? KeyDeletedAt, DateTimeOffset CreatedAt, string CreatedBy)
+    bool KeyDeleted, DateTimeOffset? KeyDeletedAt, DateTimeOffset CreatedAt, string CreatedBy, int? K)
 {
     internal static DatasetView Of(ProcessedDataset d) => new(d.Id, d.Kind == DatasetKind.Pseudonymized ? "pseudonymized" : "anonymized", d.Name,
         d.Items, d.ItemLabels.ToDictionary(l => l.Item, l => new LocalizedText(l.Ja, l.En), StringComparer.Ordinal), d.Replaced, d.Deleted,
-        d.Purposes, d.SafetyMeasures, d.ProvisionMethod, d.RowCount, d.KeyId, d.KeyDeletedAt is not null, d.KeyDeletedAt, d.CreatedAt, d.CreatedBy);
+        d.Purposes, d.SafetyMeasures, d.ProvisionMethod, d.RowCount, d.KeyId, d.KeyDeletedAt is not null, d.KeyDeletedAt, d.CreatedAt, d.CreatedBy, d.K);
 }
 
 public sealed record PseudonymizeResult(DatasetView Dataset, Table Output);
@@ -211,6 +211,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
                 ? request.SafetyMeasures.Trim() : Cut($"k-anonymity (k = {request.K}); " + request.SafetyMeasures.Trim(), 4000),
             ProvisionMethod = string.IsNullOrWhiteSpace(request.ProvisionMethod) ? null : request.ProvisionMethod.Trim(),
             RowCount = request.RowCount,
+            K = request.K,
             CreatedAt = now,
             CreatedBy = actor.ToString(),
         };

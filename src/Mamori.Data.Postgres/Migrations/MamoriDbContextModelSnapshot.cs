@@ -221,6 +221,9 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<int?>("K")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("KeyDeletedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -216,6 +216,9 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("K")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("KeyDeletedAt")
                         .HasColumnType("INTEGER");
 

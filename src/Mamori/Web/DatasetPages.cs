@@ -72,6 +72,9 @@ public static class DatasetPages
         _ => H.F($"""<strong class="error">{T(http, "鍵リングにありません（削除の記録はありません）。", "Not in the key ring, and no deletion is recorded.")}</strong>"""),
     };
 
+    /// <summary>An anonymized dataset's k (k-anonymity); "—" for pseudonymized data and for datasets registered before k was kept (their safety measures state it).</summary>
+    private static string K(DatasetView d) => d.K is { } k ? k.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "—";
+
     private static async Task<Html> ListAsync(HttpContext http, ProcessedDatasets datasets)
     {
         var ct = http.RequestAborted;
@@ -80,7 +83,7 @@ public static class DatasetPages
         var provisions = await datasets.ProvisionCountsAsync(ct);
         var words = await WordsAsync(http);
         var rows = all.Select(d => H.F($"""
-            <tr><td>{KindName(http, d.Kind)}</td><td><a href="{Base}/{d.Id}">{d.Name}</a></td><td>{Jst(d.CreatedAt)}</td><td class="num">{d.RowCount:N0}</td>
+            <tr><td>{KindName(http, d.Kind)}</td><td><a href="{Base}/{d.Id}">{d.Name}</a></td><td>{Jst(d.CreatedAt)}</td><td class="num">{d.RowCount:N0}</td><td class="num">{K(d)}</td>
             <td>{Published(http, words, published.GetValueOrDefault(d.Id))}</td>
             <td>{(d.KeyId is { } key ? H.F($"""{KeyState(http, d, datasets.KeyInRing(key))}<br><code class="muted">{key}</code>""") : H.F($"—"))}</td>
             <td class="num">{provisions.GetValueOrDefault(d.Id):N0}</td></tr>
@@ -93,7 +96,7 @@ public static class DatasetPages
             {(all.Count == 0 ? H.F($"""<p class="muted">{T(http, "登録されたデータセットはありません。「mamori pseudonymize」「mamori anonymize --register」または API で登録します。",
                 "No dataset is registered. Register one with 'mamori pseudonymize', 'mamori anonymize --register' or the API.")}</p>""") : H.F($"""
             <div class="table-wrap"><table><thead><tr><th scope="col">{T(http, "種類", "Kind")}</th><th scope="col">{T(http, "名称", "Name")}</th><th scope="col">{T(http, "作成（日本時間）", "Created (JST)")}</th>
-            <th scope="col">{T(http, "件数", "Rows")}</th><th scope="col">{T(http, "公表している内容", "Published on the notice")}</th><th scope="col">{T(http, "仮名加工の鍵", "Pseudonymization key")}</th>
+            <th scope="col">{T(http, "件数", "Rows")}</th><th scope="col">k</th><th scope="col">{T(http, "公表している内容", "Published on the notice")}</th><th scope="col">{T(http, "仮名加工の鍵", "Pseudonymization key")}</th>
             <th scope="col">{T(http, "提供の記録", "Provision records")}</th></tr></thead><tbody>{rows}</tbody></table></div>
             """))}
             """));
@@ -187,6 +190,7 @@ public static class DatasetPages
               <dt>ID</dt><dd><code>{d.Id}</code></dd>
               <dt>{T(http, "作成（日本時間）", "Created (JST)")}</dt><dd>{Jst(d.CreatedAt)} {actorName(d.CreatedBy)}</dd>
               <dt>{T(http, "件数", "Rows")}</dt><dd>{d.RowCount:N0}</dd>
+              {(pseudonymized ? default : H.F($"""<dt>{T(http, "k（k-匿名性）", "k (k-anonymity)")}</dt><dd>{K(d)}</dd>"""))}
               <dt>{T(http, "項目（列）", "Items (columns)")}</dt><dd>{List(d.Items)}</dd>
               {(pseudonymized ? H.F($"""
               <dt>{T(http, "仮名に置き換えた項目", "Replaced by pseudonyms")}</dt><dd>{List(d.Replaced)}</dd>

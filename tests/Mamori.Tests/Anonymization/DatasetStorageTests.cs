@@ -72,6 +72,7 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         d.Deleted.ShouldBe(["my_number", "card"]);
         d.Purposes.ShouldBe(["marketing"]);
         d.RowCount.ShouldBe(3);
+        d.K.ShouldBeNull();
         Ring(app).PseudonymizationKeys.Select(k => k.Id).ShouldBe([d.KeyId!]);
 
         var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.DatasetPseudonymized).ToListAsync(Ct));
@@ -248,6 +249,10 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         var d = await In(app, tenant, x => x.RegisterAnonymizedAsync(
             new("年代別利用傾向", ["age-band", "region", "monthly-fee"], "k-anonymity (k = 10); region to prefecture", 5000, 10, ["name"], "CSVファイルを暗号化して送付",
                 Labels(("age-band", "年代", "Age band"), ("region", "地域（都道府県）", "Region (prefecture)"), ("monthly-fee", "月額料金", "Monthly fee"))), Actor.System, Ct));
+        // The k is kept as a value (it was only in the safety measures' text), for the API and the console.
+        (await In(app, tenant, x => x.GetAsync(d.Id, Ct))).K.ShouldBe(10);
+        var api = await (await app.SignedInAsync(tenant, Roles.Auditor)).GetFromJsonAsync<JsonElement>($"/api/datasets/{plain.Id}", Ct);
+        api.GetProperty("k").GetInt32().ShouldBe(5);
 
         var ja = await app.Client().GetStringAsync("/privacy", Ct);
         ja.ShouldContain("匿名加工情報");

@@ -53,7 +53,8 @@ public sealed class DatasetPagesTests(PostgresCluster cluster)
         notice.ShouldContain("<td>年代別傾向</td><td>age、disease</td><td>暗号化したファイルの送付</td>");
         notice.ShouldContain($"<td>購買分析</td><td>{Marketing}</td>");
         html.ShouldContain($"""<td>あり（鍵リング）<br><code class="muted">{keyId}</code></td>""");
-        html.ShouldContain("""<td class="num">40</td>""");
+        html.ShouldContain("""<td class="num">40</td><td class="num">5</td>""");
+        html.ShouldContain("""<td class="num">3</td><td class="num">—</td>""");
         html.ShouldContain("<td>—</td>\n<td class=\"num\">1</td></tr>");
 
         var en = await client.GetStringAsync("/console/datasets?lang=en", Ct);
@@ -106,6 +107,7 @@ public sealed class DatasetPagesTests(PostgresCluster cluster)
 
         var html = await client.GetStringAsync($"/console/datasets/{anonymized.Id}", Ct);
         html.ShouldContain("<dt>種類</dt><dd>匿名加工情報</dd>");
+        html.ShouldContain("<dt>k（k-匿名性）</dt><dd>5</dd>");
         html.ShouldContain("<dt>第三者提供の方法</dt><dd>暗号化したファイルの送付</dd>");
         html.ShouldContain("<p>項目: age、disease<br>第三者提供の方法: 暗号化したファイルの送付</p>");
         html.ShouldContain("""<a href="/privacy#processed-information">""");
