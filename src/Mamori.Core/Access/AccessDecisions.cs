@@ -59,7 +59,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                 consentScopes[key] = await new ConsentLedger(db).HoldsAsync(subject.Id, key, now, ct);
             }
             decision = DecisionRules.Decide(scope, request,
-                new DecisionRules.SubjectFacts(subject.SubjectType, subject.ErasedAt is not null || subject.WrappedKey is null, subject.UseSuspended, stored),
+                new DecisionRules.SubjectFacts(subject.SubjectType, subject.ErasedAt is not null || subject.WrappedKey is null, subject.UseSuspended, stored,
+                    subject.ErasedWithHoldAt is not null, subject.PurposesShown),
                 s => consentScopes.GetValueOrDefault(s));
         }
 
@@ -127,7 +128,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                 var erased = subject.ErasedAt is not null || subject.WrappedKey is null;
                 IReadOnlyList<string> stored = erased || !fields.TryGetValue(subject.Id, out var own) ? [] : own.ConvertAll(f => f.Category);
                 decision = DecisionRules.Decide(PolicyScopes.For(current.Model, subject.ServiceId), request,
-                    new DecisionRules.SubjectFacts(subject.SubjectType, erased, subject.UseSuspended, stored),
+                    new DecisionRules.SubjectFacts(subject.SubjectType, erased, subject.UseSuspended, stored, subject.ErasedWithHoldAt is not null, subject.PurposesShown),
                     scope => consents.TryGetValue((subject.Id, scope), out var e) && e.Granted);
             }
             decisions[i] = decision;

@@ -86,6 +86,12 @@ public static class DecisionReasons
     public const string MyNumberRole = "mynumber-role";
     public const string ExceptionWithoutJustification = "exception-without-justification";
 
+    /// <summary>
+    /// The subject was erased (Art.35) and what is left is kept only because a law requires it: no use but that law's
+    /// (see <see cref="DecisionRules.KeepsFor"/>), the person's own requests and the notice of a leak.
+    /// </summary>
+    public const string ErasedLegalHold = "erased-legal-hold";
+
     /// <summary>A read for third-party provision without a provision and its basis check.</summary>
     public const string ProvisionBasisMissing = "provision-basis-missing";
 
@@ -93,7 +99,7 @@ public static class DecisionReasons
     [
         Allowed, AllowedLegalException, SubjectNotFound, SubjectErased, PurposeUndeclared, PurposeNotForSubjectType,
         CategoryNotInPurpose, ConsentMissing, Suspended, UnmaskNotAllowed, MyNumberWrongPurpose, MyNumberRole, ExceptionWithoutJustification,
-        ProvisionBasisMissing,
+        ProvisionBasisMissing, ErasedLegalHold,
     ];
 }
 
@@ -119,7 +125,21 @@ public static class DecisionRules
     /// </summary>
     public const string IncidentNotice = "incident-notice";
 
-    public sealed record SubjectFacts(string SubjectType, bool Erased, bool UseSuspended, IReadOnlyCollection<string> StoredCategories);
+    /// <param name="ErasedWithHold">An erasure kept categories under a legal hold (<c>DataSubject.ErasedWithHoldAt</c>).</param>
+    /// <param name="PurposesShown">The purposes shown at acquisition: the holds that keep the data are theirs.</param>
+    public sealed record SubjectFacts(string SubjectType, bool Erased, bool UseSuspended, IReadOnlyCollection<string> StoredCategories,
+        bool ErasedWithHold, IReadOnlyCollection<string> PurposesShown);
+
+    /// <summary>
+    /// Whether <paramref name="purpose"/> is one for which a legal hold keeps an erased subject's data: a purpose shown at
+    /// acquisition that declares the hold and is itself statutory work (<see cref="PurposeKind.Tax"/>, social security…), such
+    /// as payroll-tax under the Income Tax Act. A hold declared by a general purpose (partner-contract, service-provision) names
+    /// no purpose of its own: that purpose is the use the person asked to end, so the data serves only the law, through the
+    /// <see cref="LegalException.Law"/> exception with its written justification (a tax audit).
+    /// </summary>
+    public static bool KeepsFor(IPolicyScope policy, SubjectFacts subject, string purpose) =>
+        subject.PurposesShown.Contains(purpose)
+        && policy.Purposes.FirstOrDefault(p => p.Id == purpose) is { Kind: not PurposeKind.General, Retention.LegalHold: not null };
 
     public static Decision Decide(IPolicyScope policy, DecisionRequest request, SubjectFacts subject, Func<string, bool> consentHolds)
     {
@@ -130,6 +150,11 @@ public static class DecisionRules
         var exception = request.Exception is not null;
         if (exception && string.IsNullOrWhiteSpace(request.Justification))
             return Decision.Deny(DecisionReasons.ExceptionWithoutJustification);
+
+        // Erased, with data kept only for a law (Art.35): the person's own requests and a leak notice are duties owed to them;
+        // anything else is that law's statutory purpose, or a use under the law exception (recorded as such below).
+        var heldForLaw = subject.ErasedWithHold && request.Purpose is not (RequestHandling or IncidentNotice) && !KeepsFor(policy, subject, request.Purpose);
+        if (heldForLaw && request.Exception != LegalException.Law) return Decision.Deny(DecisionReasons.ErasedLegalHold);
 
         Purpose? purpose;
         if (request.Purpose == RequestHandling)
@@ -177,7 +202,7 @@ public static class DecisionRules
             if (!viewer && request.RequireUnmasked) return Decision.Deny(DecisionReasons.UnmaskNotAllowed, id);
             result.Add(new FieldDecision(id, viewer));
         }
-        var outOfPurpose = purpose is null || fields.Any(id => !purpose.Categories.Contains(id))
+        var outOfPurpose = heldForLaw || purpose is null || fields.Any(id => !purpose.Categories.Contains(id))
                            || (purpose.SubjectTypes.Count > 0 && !purpose.SubjectTypes.Contains(subject.SubjectType));
         return new Decision(true, exception && outOfPurpose ? DecisionReasons.AllowedLegalException : DecisionReasons.Allowed, result);
     }

@@ -37,8 +37,7 @@ public static partial class HeldCategories
     /// <summary>The sentence for the certificate's kept categories in <paramref name="lang"/>; null when nothing was kept.</summary>
     public static string? Text(DestructionCertificate c, PolicyModel? model, NoticeLanguage lang)
     {
-        if (Of(c) is { } items)
-            return items.Count == 0 ? null : Text(items.Select(i => (i.Category, (DateOnly?)JapanTime.DayOf(i.KeepUntil, PolicyStore.Jst), i.Law)), model, lang);
+        if (Of(c) is { } items) return Text(items, model, lang);
         if (string.IsNullOrEmpty(c.Kept)) return null;
         // Older records hold only "category until yyyy-MM-dd (law)": the day as recorded (UTC), no time to place it in Japan time.
         // Retention sweeps wrote "category until  ()" for what they kept without a hold: neither day nor law was recorded.
@@ -48,6 +47,10 @@ public static partial class HeldCategories
             m.Groups[2].Value is { Length: > 0 } day ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : (DateOnly?)null,
             m.Groups[3].Value is { Length: > 0 } law ? law : null)), model, lang);
     }
+
+    /// <summary>The sentence for <paramref name="items"/> (a certificate's, or what a subject's fields keep now); null when there are none.</summary>
+    public static string? Text(IReadOnlyCollection<HeldCategory> items, PolicyModel? model, NoticeLanguage lang) =>
+        items.Count == 0 ? null : Text(items.Select(i => (i.Category, (DateOnly?)JapanTime.DayOf(i.KeepUntil, PolicyStore.Jst), i.Law)), model, lang);
 
     /// <summary>Category ids by their names in the policy, in <paramref name="lang"/>; an id the policy does not declare as recorded.</summary>
     public static string Names(IEnumerable<string> ids, PolicyModel? model, NoticeLanguage lang) => PolicyCategories.Of(model).Names(ids, lang);

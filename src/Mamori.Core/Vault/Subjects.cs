@@ -360,7 +360,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var now = clock.GetUtcNow();
         var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == id).ToListAsync(ct);
         var keep = fields.Where(f => f.HeldUntil > now).ToList();
-        var certificate = await DestroyAsync(subject, fields.Except(keep).ToList(), keep, DestructionKind.Erasure, reason, actor, now, ct);
+        var certificate = await DestroyAsync(subject, fields.Except(keep).ToList(), keep, DestructionKind.Erasure, reason, actor, now, heldOnly: true, ct);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, actor, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
             ReasonCode: reason, Categories: certificate.Destroyed), ct);
         await tx.CommitAsync(ct);
@@ -388,8 +388,13 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     }
 
     /// <summary>Destroys <paramref name="destroy"/>; re-keys what is kept so the old key can go. Caller owns the transaction.</summary>
+    /// <param name="heldOnly">
+    /// An erasure: what is kept stays only because a law holds it. The subject is marked <see cref="DataSubject.ErasedWithHoldAt"/>
+    /// (its use is then that law's only) and a kept field's retention ends with its hold, so the sweep destroys it then and
+    /// not when the purposes the person asked to end would have let it go.
+    /// </param>
     internal async Task<DestructionCertificate> DestroyAsync(DataSubject subject, IReadOnlyList<SubjectField> destroy, IReadOnlyList<SubjectField> keep,
-        DestructionKind kind, string reason, Actor actor, DateTimeOffset now, CancellationToken ct)
+        DestructionKind kind, string reason, Actor actor, DateTimeOffset now, bool heldOnly, CancellationToken ct)
     {
         var oldWrapped = subject.WrappedKey!;
         var ring = keys.Current;
@@ -416,6 +421,12 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             }
             subject.WrappedKey = VaultCrypto.Wrap(ring, subject.TenantId, subject.Id, newKey);
             subject.KeyId = ring.Primary.Id;
+            if (heldOnly)
+            {
+                subject.ErasedWithHoldAt ??= now;
+                foreach (var f in keep)
+                    if (f.HeldUntil is { } until && until < f.RetainUntil) f.RetainUntil = until;
+            }
             subject.NextExpiry = keep.Min(f => f.RetainUntil);
             CryptographicOperations.ZeroMemory(newKey);
         }

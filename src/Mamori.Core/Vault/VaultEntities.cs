@@ -39,6 +39,13 @@ public sealed class DataSubject : ITenantOwned
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ErasedAt { get; set; }
 
+    /// <summary>
+    /// When an erasure (消去) ended with categories kept under a legal hold (消去請求済み・法定保存のみ): from then on they
+    /// serve only the law that keeps them (<see cref="Access.DecisionReasons.ErasedLegalHold"/>), until the sweep destroys
+    /// them at the hold's end and sets <see cref="ErasedAt"/>.
+    /// </summary>
+    public DateTimeOffset? ErasedWithHoldAt { get; set; }
+
     /// <summary>The earliest retention end among its fields: the sweep's index.</summary>
     public DateTimeOffset? NextExpiry { get; set; }
 

@@ -49,7 +49,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                     subject.NextExpiry = all.Count == 0 ? null : all.Min(f => f.RetainUntil);
                     continue;
                 }
-                var certificate = await subjects.DestroyAsync(subject, expired, all.Except(expired).ToList(), DestructionKind.Retention, "retention-expired", Actor.System, now, ct);
+                var certificate = await subjects.DestroyAsync(subject, expired, all.Except(expired).ToList(), DestructionKind.Retention, "retention-expired", Actor.System, now, heldOnly: false, ct);
                 subjectsSeen++;
                 fields += expired.Count;
                 if (subject.WrappedKey is null) erased++;
@@ -137,7 +137,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 var subject = await db.Set<DataSubject>().FirstAsync(s => s.Id == candidate.Id, ct);
                 var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
                 var destroy = fields.Where(f => gone.Contains(f.Category)).ToList();
-                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), DestructionKind.Erasure, "erasure-reapplied", Actor.System, now, ct);
+                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), DestructionKind.Erasure, "erasure-reapplied", Actor.System, now, heldOnly: false, ct);
                 await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, Actor.System, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
                     ReasonCode: "erasure-reapplied", Categories: certificate.Destroyed), ct);
                 await tx.CommitAsync(ct);

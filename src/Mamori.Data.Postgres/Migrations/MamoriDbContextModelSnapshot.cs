@@ -2222,6 +2222,9 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("ErasedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("ErasedWithHoldAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("KeyId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -2217,6 +2217,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<long?>("ErasedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ErasedWithHoldAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("KeyId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

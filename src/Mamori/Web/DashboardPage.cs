@@ -188,15 +188,20 @@ public static class DashboardPage
 
     private static async Task<Html> SubjectsCard(HttpContext http, MamoriDbContext db, Func<string, Html> typeName, CancellationToken ct)
     {
-        var byType = await db.Set<DataSubject>().AsNoTracking().GroupBy(s => new { s.SubjectType, Erased = s.ErasedAt != null })
-            .Select(g => new { g.Key.SubjectType, g.Key.Erased, Count = g.Count() }).ToListAsync(ct);
-        var live = byType.Where(x => !x.Erased).Sum(x => x.Count);
-        var erased = byType.Where(x => x.Erased).Sum(x => x.Count);
-        var rows = byType.Where(x => !x.Erased).OrderByDescending(x => x.Count).Select(x => H.F($"<tr><td>{typeName(x.SubjectType)}</td><td class=\"num\">{x.Count:N0}</td></tr>"));
+        // Persons, all time: erased on request or at the end of retention, and those an erasure left with data kept only under a legal
+        // hold (erased as far as use goes). The management review counts something else: erasure certificates issued in its period.
+        var byType = await db.Set<DataSubject>().AsNoTracking().GroupBy(s => new { s.SubjectType, Erased = s.ErasedAt != null, Held = s.ErasedAt == null && s.ErasedWithHoldAt != null })
+            .Select(g => new { g.Key.SubjectType, g.Key.Erased, g.Key.Held, Count = g.Count() }).ToListAsync(ct);
+        var inUse = byType.Where(x => !x.Erased && !x.Held).ToList();
+        var live = inUse.Sum(x => x.Count);
+        var erased = byType.Where(x => x.Erased || x.Held).Sum(x => x.Count);
+        var held = byType.Where(x => x.Held).Sum(x => x.Count);
+        var rows = inUse.OrderByDescending(x => x.Count).Select(x => H.F($"<tr><td>{typeName(x.SubjectType)}</td><td class=\"num\">{x.Count:N0}</td></tr>"));
         return H.F($"""
             <section class="card" aria-labelledby="subjects-h"><h2 id="subjects-h">{T(http, "本人データ", "Subjects")}</h2>
             <p class="big">{live:N0} <span class="unit">{T(http, "人", "held")}</span></p>
-            <p class="muted">{T(http, "消去済み", "Erased")}: {erased:N0}</p>
+            <p class="muted">{T(http, $"消去済みの本人（請求・保存期間満了による、累計）: {erased:N0}人（うち法定保存のみ残る: {held:N0}人）",
+                $"Persons erased (on request or at the end of retention, all time): {erased:N0} ({held:N0} with data kept only under a statutory hold)")}</p>
             <table><thead><tr><th scope="col">{T(http, "本人の種類", "Subject type")}</th><th scope="col">{T(http, "人数", "Count")}</th></tr></thead><tbody>{rows}</tbody></table>
             </section>
             """);

@@ -182,6 +182,8 @@ public static partial class FormErrors
         DecisionReasons.MyNumberWrongPurpose => ("個人番号は、番号法で定められた事務の目的でのみ利用できます。", "My Number is used only for the purposes the My Number Act allows."),
         DecisionReasons.MyNumberRole => ("個人番号を扱えるのは、指定された役割の担当者だけです。", "Only the designated roles may handle My Number."),
         DecisionReasons.ExceptionWithoutJustification => ("法令に基づく例外による利用には、その根拠の記載が必要です。", "A use under a legal exception needs its justification."),
+        DecisionReasons.ErasedLegalHold => ("消去請求済み（法定保存のみ）です。残る項目は法令で保存しているだけで、その法令のための利用（法令に基づく例外、根拠の記載が必要）と本人の請求への対応にしか使えません。",
+            "Erased on request (statutory retention only): what remains is kept only because a law requires it, and serves only that law (the legal exception 'law', with its justification) and the person's own requests."),
         DecisionReasons.ProvisionBasisMissing => ("第三者提供のための閲覧は、提供の記録と根拠の確認を経て行ってください。", "A read for third-party provision goes through a provision and its basis check."),
         _ => ("この閲覧は許可されていません。", "This read is not allowed."),
     };

@@ -64,7 +64,7 @@ public static class SubjectPages
         {
             await FormAsync(http);
             var ct = http.RequestAborted;
-            var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ErasedAt == null, ct);
+            var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ErasedAt == null && s.ErasedWithHoldAt == null, ct);
             if (subject is null) return Result(await PageAsync(http, null, null, T(http, "その本人はいません。", "There is no such subject."), null), 404);
             var token = links.Issue(db.CurrentTenantId, id);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -112,7 +112,16 @@ public static class SubjectPages
         {
             body = H.F($"""<p class="error">{T(http, "閲覧できません", "Not allowed")}: {FormErrors.Text(http, e)}</p>""");
         }
-        Html link = Can(http, Permission.WriteSubjects) && subject is { ErasedAt: null }
+        // Erased with categories kept only for a law: say so, and what is kept until when under which law, before anything else.
+        Html held = default;
+        if (subject is { ErasedAt: null, ErasedWithHoldAt: not null })
+        {
+            var kept = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == id)
+                .Select(f => new { f.Category, f.HeldUntil, f.RetainUntil, f.HoldBasis }).ToListAsync(http.RequestAborted);
+            var text = HeldCategories.Text([.. kept.Select(f => new HeldCategory(f.Category, f.HeldUntil ?? f.RetainUntil, f.HoldBasis))], policy?.Model, lang);
+            held = H.F($"""<p class="notice">{T(http, "法令により保存を続ける項目（保存期間の満了後に消去します）：", "Kept as the law requires (erased when the period ends): ")}{text ?? "—"}</p>""");
+        }
+        Html link = Can(http, Permission.WriteSubjects) && subject is { ErasedAt: null, ErasedWithHoldAt: null }
             ? H.F($"""<form method="post" action="/console/subjects/{id}/link" class="inline">{AntiforgeryField(http)}<button type="submit" class="secondary">{T(http, "Cookie 設定用リンクを発行", "Issue a cookie-settings link")}</button></form>""")
             : default;
         Html records = Can(http, Permission.ReadConsents)
@@ -123,8 +132,10 @@ public static class SubjectPages
             <h2><code>{id}</code></h2>
             <p class="muted">{T(http, "種類", "Type")}: {(typeName is null ? H.F($"{subject?.SubjectType ?? "—"}") : H.F($"{typeName} <code class=\"muted\">{subject!.SubjectType}</code>"))} · {T(http, "サービス", "Service")}: {Service()} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
             {(subject?.UseSuspended == true ? H.F($" · <strong class=\"error\">{T(http, "利用停止中", "Use suspended")}</strong>") : default)}
-            {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>") : default)}</p>
-            {body}{records}{link}
+            {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>")
+                : subject?.ErasedWithHoldAt is { } requested ? H.F($" · <strong class=\"error\">{T(http, "消去請求済み（法定保存のみ）", "Erased on request (statutory retention only)")} {Jst(requested)}</strong>")
+                : default)}</p>
+            {held}{body}{records}{link}
             </article>
             """);
     }

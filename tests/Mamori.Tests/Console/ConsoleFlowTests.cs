@@ -212,6 +212,56 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         undeclaredPage.ShouldContain("MAMORI-3010");
     }
 
+    /// <summary>
+    /// Regression (H3): a customer erased on request, whose name, email and phone the Corporation Tax Act keeps, came up in the
+    /// search under 保守・サポート like anyone else, and the dashboard said 「消去済み: 0」. The search finds them only for what the
+    /// law allows, the card says they were erased and what is kept until when under which law, and the dashboard counts them.
+    /// </summary>
+    [Theory]
+    [InlineData(Providers.Sqlite)]
+    [InlineData(Providers.Postgres)]
+    public async Task SubjectSearch_ErasedWithLegalHold_HiddenFromOrdinaryPurposesAndMarked(string provider)
+    {
+        var (app, tenant, _) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var p = new Vault.VaultScenario.Person("試験 消去", "erased.customer@example.jp", "090-3333-4444", "東京都千代田区1-2-3", "");
+        var id = await Vault.VaultScenario.IspCustomerAsync(app, tenant, p);
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Vault.Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        async Task<string> FindAsync(string purpose, string by, string value, string lang = "") => await (await s.PostAsync("/console/subjects" + lang,
+            "/console/subjects/find" + lang, [F("purpose", purpose), F("by", by), F("value", value)])).Content.ReadAsStringAsync(Ct);
+
+        var support = await FindAsync("support", "email", p.Email);
+        support.ShouldContain("この利用目的で閲覧できる一致はありません。");
+        support.ShouldNotContain(id.ToString());
+
+        const string Mark = "消去請求済み（法定保存のみ）";
+        const string Kept = "法令により保存を続ける項目（保存期間の満了後に消去します）：電子メールアドレス、氏名、電話番号：";
+        var byId = await FindAsync("support", "id", id.ToString());
+        byId.ShouldContain(Mark);
+        byId.ShouldContain(Kept);
+        byId.ShouldContain("まで保存（法人税法（帳簿書類の保存））");
+        byId.ShouldContain("消去請求済み（法定保存のみ）です。");
+        byId.ShouldContain("MAMORI-3010");
+        byId.ShouldNotContain(p.Phone);
+        byId.ShouldNotContain("Cookie 設定用リンクを発行");
+
+        var request = await FindAsync(Mamori.Access.DecisionRules.RequestHandling, "email", p.Email);
+        request.ShouldContain(id.ToString());
+        request.ShouldContain(Mark);
+        request.ShouldContain(Kept);
+        request.ShouldContain(p.Phone);
+
+        var en = await FindAsync("support", "id", id.ToString(), "?lang=en");
+        en.ShouldContain("Erased on request (statutory retention only)");
+        en.ShouldContain("Kept as the law requires (erased when the period ends): Email address, Name, Phone number: kept until ");
+        en.ShouldContain("(Corporation Tax Act (keeping books))");
+
+        var admin = await SessionAsync(app, tenant, Roles.Admin);
+        (await admin.GetStringAsync("/console")).ShouldContain("消去済みの本人（請求・保存期間満了による、累計）: 1人（うち法定保存のみ残る: 1人）");
+        (await admin.GetStringAsync("/console?lang=en")).ShouldContain("Persons erased (on request or at the end of retention, all time): 1 (1 with data kept only under a statutory hold)");
+    }
+
     [Fact]
     public async Task AuditLog_FilterByCodeAndSubject_OnlyMatchingRows()
     {

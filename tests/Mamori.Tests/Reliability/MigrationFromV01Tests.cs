@@ -43,6 +43,8 @@ public sealed class MigrationFromV01Tests(PostgresCluster cluster)
         var sms = await SmsUserAsync(app, tenant, people[2], couponConsent: true);
         var erased = await SmsUserAsync(app, tenant, NewPerson());
         await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(erased, "data-subject-request", Actor.System, Ct));
+        var heldErased = await IspCustomerAsync(app, tenant, NewPerson());
+        var heldCertificate = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(heldErased, "data-subject-request", Actor.System, Ct));
 
         // The v0.1.0 database.
         var target = provider == Providers.Sqlite
@@ -57,7 +59,7 @@ public sealed class MigrationFromV01Tests(PostgresCluster cluster)
             ? await CopySqliteAsync(app.Database.SqlitePath, target.ConnectionString)
             : await CopyPostgresAsync(app.Database.Target.ConnectionString, target.ConnectionString);
         copied.ShouldContainKey("DataSubjects");
-        copied["DataSubjects"].ShouldBe(4);
+        copied["DataSubjects"].ShouldBe(5);
         copied.ShouldContainKey("AuditEvents");
         copied.ShouldContainKey("ConsentRecords");
         copied.Values.Sum().ShouldBeGreaterThan(20);
@@ -77,6 +79,15 @@ public sealed class MigrationFromV01Tests(PostgresCluster cluster)
         (await DecryptAsync(sp, tenant, employee))!["my-number"].ShouldBe(people[1].MyNumber);
         (await DecryptAsync(sp, tenant, sms))!["sms-phone"].ShouldBe(people[2].Phone);
         (await DecryptAsync(sp, tenant, erased)).ShouldBeNull();
+        // Erased before the column existed with data under a legal hold: the upgrade marks it, so its use is the law's only.
+        (await DecryptAsync(sp, tenant, heldErased))!.Keys.Order().ShouldBe(["email", "name", "phone"]);
+        await using (var scope = sp.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+            db.Tenant.Set(tenant);
+            var marks = await db.Set<DataSubject>().AsNoTracking().Where(s => s.ErasedWithHoldAt != null).Select(s => new { s.Id, s.ErasedWithHoldAt }).ToListAsync(Ct);
+            marks.ShouldHaveSingleItem().ShouldBe(new { Id = heldErased, ErasedWithHoldAt = (DateTimeOffset?)heldCertificate.DestroyedAt });
+        }
         var chains = await VerifyAuditAsync(sp);
         chains.ShouldAllBe(c => c.Intact);
         chains.Sum(c => c.Verified).ShouldBe(copied["AuditEvents"]);

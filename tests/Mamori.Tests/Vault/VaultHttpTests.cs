@@ -47,6 +47,50 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
         certificates.GetArrayLength().ShouldBe(1);
     }
 
+    /// <summary>
+    /// Regression (H3): after DELETE ?reason=data-subject-request the certificate said the data was kept for the Corporation Tax
+    /// Act, and every read path still served it for support and for the service. Each refuses now with erased-legal-hold; the
+    /// law exception with its justification reads what the law keeps.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SubjectsApi_ErasedWithLegalHold_EveryReadPathServesOnlyTheLaw(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var operatorClient = await app.SignedInAsync(tenant, Roles.Operator);
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var p = NewPerson();
+        var created = await operatorClient.PostAsJsonAsync("/api/subjects", CustomerBody(p), Ct);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var certificate = await (await officer.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        certificate.GetProperty("destroyed").GetArrayLength().ShouldBe(0);
+
+        foreach (var purpose in new[] { "support", "service-provision" })
+        {
+            var read = await operatorClient.GetAsync($"/api/subjects/{id}?purpose={purpose}", Ct);
+            var problem = await read.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-3010");
+            problem.GetProperty("detail").GetString().ShouldBe("Access denied: erased-legal-hold.");
+            problem.ToString().ShouldNotContain(p.Email);
+
+            var many = await (await operatorClient.PostAsJsonAsync("/api/subjects/read-many", new { purpose, subjectIds = new[] { id } }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var item = many.GetProperty("subjects")[0];
+            (item.GetProperty("allowed").GetBoolean(), item.GetProperty("reason").GetString()).ShouldBe((false, "erased-legal-hold"));
+            item.GetProperty("fields").EnumerateObject().ShouldBeEmpty();
+
+            var found = await (await operatorClient.PostAsJsonAsync("/api/subjects/lookup", new { purpose, email = p.Email }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            found.GetProperty("subjects").GetArrayLength().ShouldBe(0);
+
+            var decision = await (await operatorClient.PostAsJsonAsync("/api/decisions", new { subjectId = id, purpose }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            (decision.GetProperty("allowed").GetBoolean(), decision.GetProperty("reason").GetString()).ShouldBe((false, "erased-legal-hold"));
+        }
+
+        var law = await operatorClient.PostAsJsonAsync($"/api/subjects/{id}/read",
+            new { purpose = "service-provision", fields = new[] { "email" }, exception = "law", justification = "税務調査（法人税法）" }, Ct);
+        law.StatusCode.ShouldBe(HttpStatusCode.OK, await law.Content.ReadAsStringAsync(Ct));
+        var body = await law.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        (body.GetProperty("reason").GetString(), body.GetProperty("fields").GetProperty("email").GetString()).ShouldBe(("allowed-legal-exception", p.Email));
+    }
+
     [Fact]
     public async Task SubjectsApi_Denied_403ProblemWithReasonNoValues()
     {

@@ -201,9 +201,93 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         certificate.Destroyed.ShouldBe("inquiry");
         certificate.Kept.ShouldNotBeNull();
         certificate.Kept.ShouldContain("email until 2033-11-23 (法人税法（帳簿書類の保存）)");
-        var r = await ReadAsync(app, tenant, new DecisionRequest(id, "support", null, [Roles.Operator]));
+        var r = await ReadAsync(app, tenant, new DecisionRequest(id, "service-provision", null, [Roles.Operator], Exception: LegalException.Law, Justification: "税務調査（法人税法）"));
         r.Values.Keys.Order().ShouldBe(["email", "name", "phone"]);
         r.Values["email"].ShouldBe(p.Email);
+    }
+
+    /// <summary>
+    /// Regression (H3): a person erased on request whose data a legal hold keeps stayed readable and findable for support,
+    /// marketing and the service itself, as if nothing had happened. What the hold keeps serves that law only: its statutory
+    /// purpose (payroll-tax under the Income Tax Act), or the law exception with a justification when the hold was declared by
+    /// an ordinary purpose (the ISP's service-provision under the Corporation Tax Act); the person's own requests still read it.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Erase_LegalHold_OrdinaryPurposesDeniedOnlyTheLawReads(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var worker = NewPerson();
+        var customer = await IspCustomerAsync(app, tenant, p);
+        var employee = await EmployeeAsync(app, tenant, worker);
+        foreach (var id in new[] { customer, employee })
+            await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        var subject = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == customer, Ct));
+        subject.ErasedWithHoldAt.ShouldBe(app.Clock.GetUtcNow());
+        subject.ErasedAt.ShouldBeNull();
+
+        // Every ordinary purpose, the one that declares the hold included, and every exception but the law's.
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "support", null, [Roles.Operator]))).ShouldBe(DecisionReasons.ErasedLegalHold);
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "service-provision", null, [Roles.Operator]))).ShouldBe(DecisionReasons.ErasedLegalHold);
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, "support", null, [Roles.Operator], Exception: LegalException.LifeBodyProperty, Justification: "安否確認")))
+            .ShouldBe(DecisionReasons.ErasedLegalHold);
+        (await DenialAsync(app, tenant, new DecisionRequest(employee, "employment", ["name"], [Roles.Operator]))).ShouldBe(DecisionReasons.ErasedLegalHold);
+        var read = await Should.ThrowAsync<MamoriException>(() => ReadAsync(app, tenant, new DecisionRequest(customer, "support", ["email"], [Roles.Operator])));
+        (read.Code, read.Reason).ShouldBe((ErrorCode.AccessDenied, DecisionReasons.ErasedLegalHold));
+        var many = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadManyAsync(
+            [new DecisionRequest(customer, "support", null, [Roles.Operator]), new DecisionRequest(customer, "service-provision", null, [Roles.Operator])], Actor.System, Ct));
+        many.ShouldAllBe(i => i.Decision.Reason == DecisionReasons.ErasedLegalHold && i.Values.Count == 0);
+        async Task<IReadOnlyList<Guid>> Find(LookupKind kind, string value, string purpose, params string[] roles) =>
+            await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(kind, value, purpose, roles, Actor.System, Ct));
+        (await Find(LookupKind.Email, p.Email, "support", Roles.Operator)).ShouldBeEmpty();
+        (await Find(LookupKind.Phone, p.Phone, "service-provision", Roles.Operator)).ShouldBeEmpty();
+
+        // The law, with its justification; the statutory purpose whose hold keeps the data; the person's own requests.
+        var law = await ReadAsync(app, tenant, new DecisionRequest(customer, "service-provision", ["email"], [Roles.Operator], Exception: LegalException.Law, Justification: "税務調査（法人税法）"));
+        (law.Decision.Reason, law.Values["email"]).ShouldBe((DecisionReasons.AllowedLegalException, p.Email));
+        var tax = await ReadAsync(app, tenant, new DecisionRequest(employee, "payroll-tax", ["my-number"], ["payroll-officer"]));
+        (tax.Decision.Reason, tax.Values["my-number"]).ShouldBe((DecisionReasons.Allowed, worker.MyNumber));
+        (await Find(LookupKind.MyNumber, worker.MyNumber, "payroll-tax", "payroll-officer")).ShouldBe([employee]);
+        (await ReadAsync(app, tenant, new DecisionRequest(customer, DecisionRules.RequestHandling, null, [Roles.Operator]))).Values["email"].ShouldBe(p.Email);
+        (await Find(LookupKind.Email, p.Email, DecisionRules.RequestHandling, Roles.Operator)).ShouldBe([customer]);
+    }
+
+    /// <summary>
+    /// After an erasure the hold is the only reason to keep a field, so it goes when the hold ends, even where the purposes the
+    /// person asked to end would have kept it longer; then the subject is fully erased.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RetentionSweep_ErasedWithHold_DestroysTheRestWhenTheHoldEnds(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());   // name/email/phone under 法人税法 P7Y, inquiry P1Y
+        var heldUntil = await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            // A purpose's own retention three years past the hold, as a policy may declare it.
+            var held = await db.Set<SubjectField>().Where(f => f.SubjectId == customer && f.HeldUntil != null).ToListAsync(Ct);
+            foreach (var f in held) f.RetainUntil = f.HeldUntil!.Value.AddYears(3);
+            await db.SaveChangesAsync(Ct);
+            return held.Max(f => f.HeldUntil!.Value);
+        });
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(customer, "data-subject-request", Actor.System, Ct));
+        async Task<SweepReport> Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+
+        app.Clock.Advance(heldUntil - app.Clock.GetUtcNow() - TimeSpan.FromDays(1));
+        (await Sweep()).FieldsDestroyed.ShouldBe(0);
+        (await ReadAsync(app, tenant, new DecisionRequest(customer, DecisionRules.RequestHandling, null, [Roles.Operator]))).Values.Count.ShouldBe(3);
+
+        app.Clock.Advance(TimeSpan.FromDays(2));
+        var swept = await Sweep();
+        (swept.FieldsDestroyed, swept.SubjectsErased).ShouldBe((3, 1));
+        var subject = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == customer, Ct));
+        subject.WrappedKey.ShouldBeNull();
+        subject.ErasedAt.ShouldBe(app.Clock.GetUtcNow());
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectLookup>().CountAsync(l => l.SubjectId == customer, Ct))).ShouldBe(0);
+        (await DenialAsync(app, tenant, new DecisionRequest(customer, DecisionRules.RequestHandling, null, [Roles.Operator]))).ShouldBe(DecisionReasons.SubjectErased);
+        var last = await app.InTenantAsync(tenant, (_, db) => db.Set<DestructionCertificate>().Where(c => c.SubjectId == customer && c.Kind == DestructionKind.Retention).SingleAsync(Ct));
+        (last.Destroyed, last.Kept).ShouldBe(("email,name,phone", null));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
