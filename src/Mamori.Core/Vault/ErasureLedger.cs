@@ -26,13 +26,25 @@ public sealed class ErasureLedger(string path)
 
     public string Path { get; } = path;
 
-    /// <summary>One destroyed data key. <see cref="Categories"/> are those destroyed with it (comma-separated).</summary>
+    /// <summary>
+    /// One destroyed data key. <see cref="Categories"/> are those destroyed with it (comma-separated); <see cref="Kind"/> what
+    /// destroyed it, <see cref="Erasure"/> or <see cref="Retention"/> (null on lines written before it was recorded), so that a
+    /// re-shred after a restore knows whether what it keeps again is kept only for a law.
+    /// </summary>
     public sealed record Entry(
         [property: JsonPropertyName("tenant")] Guid Tenant,
         [property: JsonPropertyName("subject")] Guid Subject,
         [property: JsonPropertyName("key")] string Key,
         [property: JsonPropertyName("categories")] string Categories,
-        [property: JsonPropertyName("at")] DateTimeOffset At);
+        [property: JsonPropertyName("at")] DateTimeOffset At,
+        [property: JsonPropertyName("kind"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Kind = null);
+
+    public const string Erasure = "erasure";
+    public const string Retention = "retention";
+
+    /// <summary>The line for a destruction certificate.</summary>
+    public static Entry EntryOf(DestructionCertificate c, Guid tenant) =>
+        new(tenant, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt, c.Kind == DestructionKind.Erasure ? Erasure : Retention);
 
     /// <summary>The prefix of a fingerprint as stored in a destruction certificate's <c>DestroyedKeyId</c>.</summary>
     public const string FingerprintPrefix = "dk1:";

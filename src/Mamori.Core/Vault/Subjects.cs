@@ -378,7 +378,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         try
         {
             keys.Ledger.Append(certificates.Where(c => c.DestroyedKeyId?.StartsWith(ErasureLedger.FingerprintPrefix, StringComparison.Ordinal) == true)
-                .Select(c => new ErasureLedger.Entry(c.TenantId == Guid.Empty ? db.CurrentTenantId : c.TenantId, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt)));
+                .Select(c => ErasureLedger.EntryOf(c, c.TenantId == Guid.Empty ? db.CurrentTenantId : c.TenantId)));
         }
         catch (IOException)
         {

@@ -115,7 +115,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         var missing = await db.Set<DestructionCertificate>().AsNoTracking()
             .Where(c => c.DestroyedKeyId != null && c.DestroyedKeyId.StartsWith(ErasureLedger.FingerprintPrefix)).ToListAsync(ct);
         var added = ledger.Append(missing.Where(c => !known.Contains(c.DestroyedKeyId!))
-            .Select(c => new ErasureLedger.Entry(c.TenantId, c.SubjectId, c.DestroyedKeyId!, c.Destroyed, c.DestroyedAt)));
+            .Select(c => ErasureLedger.EntryOf(c, c.TenantId)));
 
         var bySubject = ledger.Entries.Where(e => e.Tenant == tenant).GroupBy(e => e.Subject)
             .ToDictionary(g => g.Key, g => g.OrderBy(e => e.At).ToList());
@@ -131,13 +131,18 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 var history = bySubject[candidate.Id];
                 var from = history.FindIndex(e => e.Key == fingerprint);
                 if (from < 0) continue;
-                var gone = history.Skip(from).SelectMany(e => e.Categories.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+                var reapplied = history.Skip(from).ToList();
+                var gone = reapplied.SelectMany(e => e.Categories.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+                // An erasure among them makes the re-shred one, and what it keeps serves only its law again, as after the erasure
+                // itself. Sweeps alone are a retention destruction. A line too old to say which stays an erasure, unmarked, as before.
+                var erasure = reapplied.Any(e => e.Kind == ErasureLedger.Erasure);
+                var kind = erasure || reapplied.Any(e => e.Kind is null) ? DestructionKind.Erasure : DestructionKind.Retention;
                 var now = clock.GetUtcNow();
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var subject = await db.Set<DataSubject>().FirstAsync(s => s.Id == candidate.Id, ct);
                 var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
                 var destroy = fields.Where(f => gone.Contains(f.Category)).ToList();
-                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), DestructionKind.Erasure, "erasure-reapplied", Actor.System, now, heldOnly: false, ct);
+                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), kind, "erasure-reapplied", Actor.System, now, heldOnly: erasure, ct);
                 await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, Actor.System, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
                     ReasonCode: "erasure-reapplied", Categories: certificate.Destroyed), ct);
                 await tx.CommitAsync(ct);

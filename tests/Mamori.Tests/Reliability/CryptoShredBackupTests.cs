@@ -119,6 +119,42 @@ public sealed class CryptoShredBackupTests(PostgresCluster cluster)
         var values = (await DecryptAsync(sp, tenant, id))!;
         values.Keys.Order().ShouldBe(["email", "name", "phone"]);
         values["email"].ShouldBe(p.Email);
+
+        // Regression (H3): the backup predates the erasure's mark, so the re-shredded customer was usable for support again.
+        // The ledger line says an erasure destroyed the key: what the re-shred keeps serves only the law, as after the erasure.
+        await using var scope = sp.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Tenant.Set(tenant);
+        var denied = await Should.ThrowAsync<MamoriException>(() => scope.ServiceProvider.GetRequiredService<Subjects>()
+            .ReadAsync(new Access.DecisionRequest(id, "support", null, [Staff.Roles.Operator]), Actor.System, Ct));
+        denied.Reason.ShouldBe(Access.DecisionReasons.ErasedLegalHold);
+        (await scope.ServiceProvider.GetRequiredService<MamoriDbContext>().Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == id, Ct))
+            .ErasedWithHoldAt.ShouldNotBeNull();
+    }
+
+    /// <summary>A sweep re-applied after a restore is no erasure: what it keeps stays in use for its purposes.</summary>
+    [Fact]
+    public async Task BackupBeforeRetentionSweep_Restored_KeptCategoriesStayInUse()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var owned = app;
+        var p = NewPerson();
+        var id = await SmsUserAsync(app, tenant, p);             // verification-log P6M, sms-phone P1Y
+        var backup = Path.Combine(TempDir(), "before.db");
+        (await CliAsync("backup", "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--output", backup)).Code.ShouldBe(0);
+        app.Clock.Advance(TimeSpan.FromDays(200));
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct))).FieldsDestroyed.ShouldBe(1);
+
+        var restoredDb = Path.Combine(TempDir(), "restored.db");
+        var (code, stdout, err) = await CliAsync("restore", backup, "--db", "sqlite:" + restoredDb, "--data-dir", app.Database.DataDir, "--json");
+        code.ShouldBe(0, err);
+        JsonDocument.Parse(stdout).RootElement.GetProperty("subjectsReshredded").GetInt32().ShouldBe(1);
+        await using var sp = Services(new DatabaseTarget("sqlite", restoredDb), app.Database.DataDir);
+        (await DecryptAsync(sp, tenant, id))!.Keys.ShouldBe(["sms-phone"]);
+        await using var scope = sp.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
+        db.Tenant.Set(tenant);
+        (await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == id, Ct)).ErasedWithHoldAt.ShouldBeNull();
+        (await db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.SubjectId == id).Select(c => c.Kind).ToListAsync(Ct)).ShouldBe([DestructionKind.Retention]);
     }
 
     [Fact]
