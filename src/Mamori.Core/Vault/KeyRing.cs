@@ -150,6 +150,9 @@ public sealed class KeyRingProvider(KeyRingOptions options)
 
     public string FilePath => options.FilePath;
 
+    /// <inheritdoc cref="KeyRingOptions.InitCommand"/>
+    public string InitCommand => options.InitCommand;
+
     public bool Exists => options.EnvironmentJson is not null || File.Exists(options.FilePath);
 
     public KeyRing Current
@@ -158,8 +161,7 @@ public sealed class KeyRingProvider(KeyRingOptions options)
         {
             if (options.EnvironmentJson is { } env) return _ring ??= Attach(KeyRing.Parse(env, "MAMORI_KEYS"));
             if (!File.Exists(options.FilePath))
-                throw new MamoriException(ErrorCode.KeysMissing,
-                    $"No vault keys: {options.FilePath} does not exist. Create them with 'mamori keys init' (or set MAMORI_KEYS).");
+                throw new MamoriException(ErrorCode.KeysMissing, $"No vault keys: {options.FilePath} does not exist. {KeyRingOptions.NameExistingKeys}");
             var stamp = File.GetLastWriteTimeUtc(options.FilePath);
             if (_ring is null || stamp != _loadedStamp)
             {
@@ -204,12 +206,37 @@ public sealed class KeyRingProvider(KeyRingOptions options)
 
 public sealed record KeyRingOptions(string FilePath, string? EnvironmentJson)
 {
+    /// <summary>
+    /// The command that creates this key ring, with the option or variable that chose <see cref="FilePath"/>: a bare
+    /// 'mamori keys init' put the keys in ./mamori-data while the server looked in its --data-dir.
+    /// </summary>
+    public string InitCommand { get; init; } = $"mamori keys init --data-dir {Shell.Quote(Path.GetDirectoryName(Path.GetFullPath(FilePath))!)}";
+
+    /// <summary>
+    /// What to do when the keys of a database are not found. Never "create keys": new keys cannot read data sealed
+    /// under the old ones, and a restore run with them mixes two key rings.
+    /// </summary>
+    public const string NameExistingKeys =
+        "Name the key ring this database was encrypted with: --data-dir DIR (the directory of its keys.json, restored from the key backup) or MAMORI_KEYS_FILE.";
+
     /// <summary><c>MAMORI_ERASURES_FILE</c>, else <c>erasures.jsonl</c> in the key ring's directory: backed up with the keys, never with the database.</summary>
     public string ErasureLedgerPath { get; init; } =
         Environment.GetEnvironmentVariable("MAMORI_ERASURES_FILE") is { Length: > 0 } e ? e
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(FilePath))!, "erasures.jsonl");
 
-    public static KeyRingOptions From(string dataDir) => new(
-        Environment.GetEnvironmentVariable("MAMORI_KEYS_FILE") is { Length: > 0 } f ? f : Path.Combine(dataDir, "keys.json"),
-        Environment.GetEnvironmentVariable("MAMORI_KEYS") is { Length: > 0 } j ? j : null);
+    public static KeyRingOptions From(string dataDir)
+    {
+        var json = Environment.GetEnvironmentVariable("MAMORI_KEYS") is { Length: > 0 } j ? j : null;
+        return Environment.GetEnvironmentVariable("MAMORI_KEYS_FILE") is { Length: > 0 } f
+            ? new(f, json) { InitCommand = $"MAMORI_KEYS_FILE={Shell.Quote(f)} mamori keys init" }
+            : new(Path.Combine(dataDir, "keys.json"), json);
+    }
+}
+
+/// <summary>Paths in commands printed for the operator to copy.</summary>
+public static class Shell
+{
+    /// <summary>The text as one POSIX shell word: unchanged when it is plain, else in single quotes.</summary>
+    public static string Quote(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:=@,".Contains(c)) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

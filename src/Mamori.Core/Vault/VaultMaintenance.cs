@@ -109,6 +109,8 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// </summary>
     public async Task<ReapplyReport> ReapplyErasuresAsync(CancellationToken ct = default)
     {
+        // The keys first: without them a restore by hand wrote a ledger into whatever directory was current.
+        _ = keys.Current;
         var ledger = keys.Ledger;
         var tenant = db.CurrentTenantId;
         var known = ledger.Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);

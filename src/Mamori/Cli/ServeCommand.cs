@@ -22,7 +22,6 @@ public static class ServeCommand
             return await CliSupport.RunAsync(r, ct, async _ =>
             {
                 var settings = MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir));
-                Directory.CreateDirectory(settings.DataDir);
                 var listen = r.GetValue(urls) is { Length: > 0 } u ? u : ["http://127.0.0.1:5080"];
                 var app = MamoriServer.Build(new ServeOptions
                 {
@@ -35,11 +34,14 @@ public static class ServeCommand
                 if (!keys.Exists)
                 {
                     if (!r.GetValue(demo))
-                        throw new MamoriException(ErrorCode.KeysMissing,
-                            $"No vault keys at {keys.FilePath}: the server will not start without them. Create them with 'mamori keys init' and back them up apart from the database.");
+                        throw new MamoriException(ErrorCode.KeysMissing, await HoldsDataKeysAsync(app.Services, settings, ct)
+                            ? $"No vault keys at {keys.FilePath}, and the database already holds data sealed under a key ring: the server will not start. {Vault.KeyRingOptions.NameExistingKeys} New keys could not read this data."
+                            : $"No vault keys at {keys.FilePath}: the server will not start without them. Create them with '{keys.InitCommand}' and back them up apart from the database.");
                     keys.Save(Vault.KeyRing.Generate(TimeProvider.System));
                     await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: WARNING: demo mode created vault keys in {keys.FilePath}; they protect the demo data only. Never use demo keys for real data.");
                 }
+                // After the key check: a mistyped --data-dir is not left behind as an empty directory.
+                Directory.CreateDirectory(settings.DataDir);
                 var primaryKey = keys.Current.Primary.Id;
                 if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
                 // Before serving: subjects erased after the backup this database came from stay erased.
@@ -71,6 +73,16 @@ public static class ServeCommand
             }, requireMigrated: false);
         });
         return cmd;
+    }
+
+    /// <summary>Whether the database (if it exists yet) holds data keys, which only the key ring that wrapped them can open.</summary>
+    private static async Task<bool> HoldsDataKeysAsync(IServiceProvider services, MamoriSettings settings, CancellationToken ct)
+    {
+        if (settings.Database.Provider == "sqlite" && !File.Exists(Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString))) return false;
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>();
+        if (!(await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetAppliedMigrationsAsync(db.Database, ct)).Any()) return false;
+        return (await scope.ServiceProvider.GetRequiredService<Vault.VaultMaintenance>().KeyUsageAsync(ct)).Count > 0;
     }
 }
 

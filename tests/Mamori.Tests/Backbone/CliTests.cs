@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Mamori.Audit;
 using Mamori.Cli;
 using Mamori.Tests.Infrastructure;
+using Mamori.Vault;
 using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
 
 namespace Mamori.Tests.Backbone;
 
@@ -134,6 +137,47 @@ public sealed class CliTests(PostgresCluster cluster)
             (await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken)).ShouldBe("orders");
         }
         Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Serve_NoKeysForNewInstallation_NamesInitWithItsDataDir()
+    {
+        // Regression: "Create them with 'mamori keys init'" put the keys in ./mamori-data, and the server, started with
+        // --data-dir, kept refusing with the same message.
+        var dir = Path.Combine(Path.GetTempPath(), "mamori-nokeys-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = await RunAsync("serve", "--data-dir", dir, "--urls", "http://127.0.0.1:0");
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: No vault keys at {dir}/keys.json: the server will not start without them. Create them with 'mamori keys init --data-dir {dir}' and back them up apart from the database. (MAMORI-3000)");
+        Directory.Exists(dir).ShouldBeFalse();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Serve_NoKeysForDatabaseWithData_AsksForItsKeysNotNewOnes(string provider)
+    {
+        // Regression: the advice to create keys, followed for a restored database, made a key ring that cannot read it.
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var owned = app;
+        await SmsUserAsync(app, tenant, NewPerson());
+        var elsewhere = Path.Combine(Path.GetTempPath(), "mamori-nokeys-" + Guid.NewGuid().ToString("N"));
+        var (code, _, err) = await RunAsync("serve", "--db", app.Database.CliValue, "--data-dir", elsewhere, "--urls", "http://127.0.0.1:0");
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: No vault keys at {elsewhere}/keys.json, and the database already holds data sealed under a key ring: the server will not start. {KeyRingOptions.NameExistingKeys} New keys could not read this data. (MAMORI-3000)");
+    }
+
+    [Fact]
+    public async Task ErasuresReapply_NoKeys_WritesNoLedgerAndAsksForTheDatabasesKeys()
+    {
+        // Regression: run without --data-dir as docs/backup.md showed, it first wrote a ledger into ./mamori-data, then
+        // advised 'mamori keys init', which during a restore makes keys that cannot read the restored data.
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var owned = app;
+        var id = await SmsUserAsync(app, tenant, NewPerson());
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        var elsewhere = Directory.CreateTempSubdirectory().FullName;
+        var (code, _, err) = await RunAsync("erasures", "reapply", "--db", app.Database.CliValue, "--data-dir", elsewhere);
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: No vault keys: {elsewhere}/keys.json does not exist. {KeyRingOptions.NameExistingKeys} (MAMORI-3000)");
+        Directory.EnumerateFileSystemEntries(elsewhere).ShouldBeEmpty();
     }
 
     [Theory]
