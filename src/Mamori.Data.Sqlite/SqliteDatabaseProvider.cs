@@ -38,6 +38,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 
     public string Describe(string connectionString) => $"SQLite {Path.GetFullPath(PathOf(connectionString))}";
 
+    // The SQLite result code the CLI prints is the whole story (the file is checked before it is opened).
+    public Mamori.Errors.MamoriException? Explain(System.Data.Common.DbException failure, string connectionString) => null;
+
     public string SkipLockedClause => "";
 
     public object TimestampParameter(DateTimeOffset value) => SqliteModelCustomizer.ToMicros(value);

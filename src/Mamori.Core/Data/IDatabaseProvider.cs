@@ -18,6 +18,13 @@ public interface IDatabaseProvider
     string Describe(string connectionString);
 
     /// <summary>
+    /// What the operator can act on when the database refused or failed (connection refused, authentication failed, no
+    /// such database), naming the server, the user and the database but never the password; null when the provider's
+    /// code says nothing more than the exception's type.
+    /// </summary>
+    MamoriException? Explain(System.Data.Common.DbException failure, string connectionString);
+
+    /// <summary>
     /// Appended to a claiming SELECT so concurrent workers take disjoint rows (<c>FOR UPDATE SKIP
     /// LOCKED</c> on PostgreSQL; empty on SQLite, whose write transactions already exclude each other).
     /// </summary>

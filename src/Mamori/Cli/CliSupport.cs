@@ -44,9 +44,10 @@ public static class CliSupport
     public static async Task<int> RunAsync(ParseResult r, CancellationToken ct, Func<IServiceProvider, Task<int>> body, bool requireMigrated = true)
     {
         var err = r.InvocationConfiguration.Error;
+        MamoriSettings? settings = null;
         try
         {
-            var settings = MamoriSettings.Resolve(r.GetValue(Db), r.GetValue(DataDir));
+            settings = MamoriSettings.Resolve(r.GetValue(Db), r.GetValue(DataDir));
             // A mistyped --data-dir used to create that directory and then ask for 'mamori migrate', which would have made a
             // new, empty database in the wrong place.
             if (requireMigrated && settings.Database.Provider == "sqlite"
@@ -66,6 +67,10 @@ public static class CliSupport
                     && await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table'").SingleAsync(ct) > 0)
                     throw new MamoriException(ErrorCode.DatabaseMissing,
                         $"{Path.GetFullPath(Mamori.Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString))} is not a Mamori database; check --data-dir or --db.");
+                // A connection first: Npgsql's migration history check takes a missing PostgreSQL database for an empty one,
+                // and 'run mamori migrate' cannot help where the role may not create databases.
+                await db.Database.OpenConnectionAsync(ct);
+                await db.Database.CloseConnectionAsync();
                 if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
                     throw new MamoriException(ErrorCode.PendingMigrations,
                         $"The database ({settings.Provider.Describe(settings.Database.ConnectionString)}) is not up to date; run 'mamori migrate' first.");
@@ -75,6 +80,11 @@ public static class CliSupport
         catch (MamoriException e)
         {
             await err.WriteLineAsync($"mamori: {e.Message} ({ErrorCodes.Format(e.Code)})");
+            return 1;
+        }
+        catch (DbException e) when (settings?.Provider.Explain(e, settings.Database.ConnectionString) is { } explained)
+        {
+            await err.WriteLineAsync($"mamori: {explained.Message} ({ErrorCodes.Format(explained.Code)})");
             return 1;
         }
         catch (DbException e)

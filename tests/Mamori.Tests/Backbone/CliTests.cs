@@ -1,8 +1,12 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Mamori.Audit;
 using Mamori.Cli;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
+using Npgsql;
 using Shouldly;
 using static Mamori.Tests.Vault.VaultScenario;
 
@@ -57,12 +61,110 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Fact]
-    public async Task Run_UnreachablePostgres_OneLineNoStackTrace()
+    public async Task Run_UnreachablePostgres_OneLineNamingServerAndPort()
     {
+        // Regression: "the database failed: NpgsqlException (MAMORI-1301)" said neither where nor what.
         var (code, _, err) = await RunAsync("migrate", "--db", "postgres:Host=127.0.0.1;Port=1;Username=x;Timeout=2");
         code.ShouldBe(1);
-        err.TrimEnd().Split('\n').Length.ShouldBe(1);
-        err.ShouldContain("MAMORI-1301");
+        err.Trim().ShouldBe("mamori: Cannot connect to PostgreSQL at 127.0.0.1:1 (connection refused): is PostgreSQL running there, on that port? Give the port as Port= in --db or PGPORT. (MAMORI-1301)");
+    }
+
+    [Fact]
+    public async Task Run_PostgresRefusesPassword_NamesUserNeverPassword()
+    {
+        // Regression: "the database failed: PostgresException, SQLSTATE 28P01".
+        using var server = RefusingPostgres.Start(PostgresErrorCodes.InvalidPassword);
+        var (code, _, err) = await RunAsync("audit", "verify", "--db", $"postgres:Host=127.0.0.1;Port={server.Port};Username=mamori;Password=hunter2-secret;Database=mamori;Pooling=false");
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: PostgreSQL at 127.0.0.1:{server.Port} refused user mamori: password authentication failed. Check Password= in --db, PGPASSWORD or ~/.pgpass. (MAMORI-1301)");
+    }
+
+    [Fact]
+    public async Task Run_PostgresDatabaseMissing_SaysSoInsteadOfMigrate()
+    {
+        // Regression: a mistyped database name was "not up to date; run 'mamori migrate' first".
+        var cs = new NpgsqlConnectionStringBuilder(await cluster.CreateEmptyDatabaseAsync(TestContext.Current.CancellationToken)) { Database = "absent_" + Guid.NewGuid().ToString("N")[..8] };
+        var (code, _, err) = await RunAsync("audit", "verify", "--db", "postgres:" + cs.ConnectionString);
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: There is no database {cs.Database} on PostgreSQL at 127.0.0.1:{cs.Port} (user postgres): create it (createdb -h 127.0.0.1 -p {cs.Port} -O postgres {cs.Database}), then run 'mamori migrate'. (MAMORI-1305)");
+    }
+
+    [Fact]
+    public async Task Migrate_PostgresDatabaseMissingAndRoleMayNotCreateIt_SaysCreateIt()
+    {
+        // An application role without CREATEDB: EF's attempt to create the database failed as "SQLSTATE 42501".
+        var admin = new NpgsqlConnectionStringBuilder(await cluster.CreateEmptyDatabaseAsync(TestContext.Current.CancellationToken));
+        var role = "app_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var c = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await c.OpenAsync(TestContext.Current.CancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", c);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        var cs = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Username = role, Database = role + "_db" };
+        var (code, _, err) = await RunAsync("migrate", "--db", "postgres:" + cs.ConnectionString);
+        code.ShouldBe(1);
+        err.Trim().ShouldBe($"mamori: There is no database {role}_db on PostgreSQL at 127.0.0.1:{cs.Port}, and user {role} may not create it: create it as a role that may (createdb -h 127.0.0.1 -p {cs.Port} -O {role} {role}_db), then run 'mamori migrate' again. (MAMORI-1305)");
+    }
+
+    /// <summary>Answers every PostgreSQL start-up with an error of the given SQLSTATE, as a server refusing a password does.</summary>
+    private sealed class RefusingPostgres : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public static RefusingPostgres Start(string sqlState)
+        {
+            var server = new RefusingPostgres();
+            server._listener.Start();
+            _ = server.ServeAsync(sqlState);
+            return server;
+        }
+
+        private async Task ServeAsync(string sqlState)
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    var stream = client.GetStream();
+                    while (true)
+                    {
+                        var header = new byte[8];
+                        await stream.ReadExactlyAsync(header, _stop.Token);
+                        var length = BinaryPrimitives.ReadInt32BigEndian(header);
+                        if (length > 8) await stream.ReadExactlyAsync(new byte[length - 8], _stop.Token);
+                        // SSLRequest or GSSENCRequest: "not here", and the client goes on in plain text.
+                        if (BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4)) is 80877103 or 80877104)
+                        {
+                            await stream.WriteAsync("N"u8.ToArray(), _stop.Token);
+                            continue;
+                        }
+                        var fields = System.Text.Encoding.UTF8.GetBytes($"SFATAL\0VFATAL\0C{sqlState}\0Mrefused\0\0");
+                        var message = new byte[5 + fields.Length];
+                        message[0] = (byte)'E';
+                        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(1), 4 + fields.Length);
+                        fields.CopyTo(message, 5);
+                        await stream.WriteAsync(message, _stop.Token);
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+            {
+                // stopped, or the client hung up
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+        }
     }
 
     [Fact]

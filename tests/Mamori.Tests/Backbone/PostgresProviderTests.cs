@@ -30,6 +30,17 @@ public sealed class PostgresProviderTests(PostgresCluster cluster)
         b.MaxAutoPrepare.ShouldBe(0);
     }
 
+    [Fact]
+    public void WithDefaults_PgEnvironment_FillsWhatTheStringLeavesOut()
+    {
+        // Regression: PGPORT, which pg_dump and pg_restore honour in the same restore recipe, was ignored: "connection refused" on 5432.
+        var env = new Dictionary<string, string> { ["PGHOST"] = "db.internal", ["PGPORT"] = "5464", ["PGDATABASE"] = "mamori_restored" };
+        var filled = new NpgsqlConnectionStringBuilder(PostgresDatabaseProvider.WithDefaults("Username=app", k => env.GetValueOrDefault(k)));
+        (filled.Host, filled.Port, filled.Database).ShouldBe(("db.internal", 5464, "mamori_restored"));
+        var given = new NpgsqlConnectionStringBuilder(PostgresDatabaseProvider.WithDefaults("Host=h;Port=5432;Database=d", k => env.GetValueOrDefault(k)));
+        (given.Host, given.Port, given.Database).ShouldBe(("h", 5432, "d"));
+    }
+
     // The settings reach the server: the app's connections carry them, and with them a statement run again and again
     // on one connection is prepared there (Auto Prepare Min Usages is 5).
     [Fact]
