@@ -83,6 +83,10 @@ public sealed class AuditLog(TimeProvider clock, IDatabaseProvider provider)
         _ = await ReserveAsync(db, db.CurrentTenantId, 0, ct) ?? throw new InvalidOperationException("The tenant has no audit chain head.");
     }
 
+    /// <summary>Locks <paramref name="tenantId"/>'s chain head until the transaction ends and returns its sequence and hash; null without a head.</summary>
+    internal static async Task<(long Sequence, byte[] Hash)?> LockedHeadAsync(MamoriDbContext db, Guid tenantId, CancellationToken ct) =>
+        await ReserveAsync(db, tenantId, 0, ct) is { } head ? (head.LastSequence, head.LastHash) : null;
+
     /// <summary>
     /// Moves the tenant's head on by <paramref name="n"/> and returns it, locking it until the transaction ends. One fixed
     /// statement, run as a plain command: EF's <c>SqlQuery</c> builds its query pipeline on every call, which measured 43 µs
@@ -164,14 +168,19 @@ public static class AuditVerify
     {
         var result = await VerifyTenantAsync(db, tenantId, slug, ct, fromCheckpoint: true);
         if (!result.Intact) return (result, null);
-        var head = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(h => h.TenantId == tenantId, ct);
-        if (head is null || head.LastSequence == 0) return (result, null);
-        var existing = await db.Set<AuditCheckpoint>().IgnoreQueryFilters().AsNoTracking()
-            .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Sequence == head.LastSequence, ct);
-        if (existing is not null) return (result, existing);
-        var checkpoint = new AuditCheckpoint { TenantId = tenantId, Sequence = head.LastSequence, Hash = head.LastHash, CreatedAt = clock.GetUtcNow() };
-        db.Add(checkpoint);
-        await db.SaveChangesAsync(ct);
+        // Under the head's lock: two servers starting together both found no checkpoint at the head, both inserted it, and
+        // the second failed (23505 on PK_AuditCheckpoints) and skipped its vault job. Now the second waits, then finds it.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await AuditLog.LockedHeadAsync(db, tenantId, ct) is not { Sequence: > 0 } head) return (result, null);
+        var checkpoint = await db.Set<AuditCheckpoint>().IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Sequence == head.Sequence, ct);
+        if (checkpoint is null)
+        {
+            checkpoint = new AuditCheckpoint { TenantId = tenantId, Sequence = head.Sequence, Hash = head.Hash, CreatedAt = clock.GetUtcNow() };
+            db.Add(checkpoint);
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
         return (result, checkpoint);
     }
 

@@ -283,4 +283,34 @@ public sealed class AuditChainStorageTests(PostgresCluster cluster)
         await ExecAsync(app, """UPDATE "AuditEvents" SET "Hash" = "PreviousHash" WHERE "Sequence" = 10""");
         (await app.InTenantAsync(tenant, (_, db) => AuditVerify.VerifyTenantAsync(db, tenant, "acme", Ct, fromCheckpoint: true))).Problem.ShouldBe("event does not match its checkpoint");
     }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Checkpoint_TwoServersAtOnce_BothSucceedWithOneCheckpoint(string provider)
+    {
+        // Regression: two servers starting together on one PostgreSQL database both found no checkpoint at the head and
+        // both inserted one; the second failed with 23505 on PK_AuditCheckpoints and skipped that run of its vault job.
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await SeedEventsAsync(app, 3);
+        const int rounds = 15;
+        for (var round = 0; round < rounds; round++)
+        {
+            await app.InTenantAsync(tenant, async (sp, db) =>
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(Ct);
+                await sp.GetRequiredService<AuditLog>().AppendAsync(db, new AuditEntry(AuditCode.Logout, Actor.System), Ct);
+                await tx.CommitAsync(Ct);
+                return 0;
+            });
+            using var start = new Barrier(2);
+            var both = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => app.InTenantAsync(tenant, (_, db) =>
+            {
+                start.SignalAndWait(Ct);
+                return AuditVerify.CheckpointAsync(db, tenant, "acme", app.Clock, Ct);
+            }))));
+            both.ShouldAllBe(x => x.Result.Intact && x.Checkpoint != null);
+            both[0].Checkpoint!.Sequence.ShouldBe(3 + round + 1);
+            both[1].Checkpoint!.Sequence.ShouldBe(both[0].Checkpoint!.Sequence);
+        }
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<AuditCheckpoint>().CountAsync(Ct))).ShouldBe(rounds);
+    }
 }
