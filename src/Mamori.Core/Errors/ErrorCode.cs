@@ -47,6 +47,7 @@ public enum ErrorCode
     InvalidArgument = 1303,
     PendingMigrations = 1304,
     DatabaseMissing = 1305,
+    NotSetUp = 1306,
 
     // 1375-1399 reliability (issue 13: fuzzing, rate limits)
     UnexpectedCliFailure = 1375,

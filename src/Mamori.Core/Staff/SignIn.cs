@@ -23,21 +23,43 @@ public sealed class SignIn(MamoriDbContext db, AuditLog audit, TimeProvider cloc
     public sealed record SignedIn(StaffUser User, StaffSession Session, string Token);
 
     /// <summary>
-    /// Checks the password of a user of the current tenant. Every failure looks the same to the
-    /// caller (unknown user, wrong password, disabled) and is audited with its reason.
+    /// Checks the password of the staff member with this address, in whichever company (tenant) they work for: staff of
+    /// every company sign in at the same /login, and the unit of work is then bound to their company. When the address has
+    /// accounts in several companies, the one whose password matches is taken (<paramref name="preferredTenant"/>, the
+    /// server's own company, first). A unit of work already bound to a tenant looks only there. Every failure looks the
+    /// same to the caller (unknown user, wrong password, disabled) and is audited with its reason in the company of the
+    /// account tried, or of <paramref name="preferredTenant"/> for an unknown address.
     /// </summary>
-    public async Task<SignedIn> PasswordAsync(string email, string password, CancellationToken ct = default)
+    public async Task<SignedIn> PasswordAsync(string email, string password, Guid? preferredTenant = null, CancellationToken ct = default)
     {
         email = StaffAccounts.NormalizeEmail(email);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, ct);
+        var accounts = db.Tenant.IsSet ? db.Users : db.Users.IgnoreQueryFilters();
+        var candidates = (await accounts.Where(u => u.Email == email).ToListAsync(ct))
+            .OrderBy(u => u.Disabled).ThenBy(u => u.TenantId == preferredTenant ? 0 : 1).ThenBy(u => u.CreatedAt).ToList();
+        StaffUser? user = null;
         string? failure = null;
-        if (user is null)
+        if (candidates.Count == 0)
         {
             PasswordHasher.Verify(password, PasswordHasher.Decoy);
             failure = "unknown-user";
         }
-        else if (!PasswordHasher.Verify(password, user.PasswordHash)) failure = "wrong-password";
-        else if (user.Disabled) failure = "user-disabled";
+        else
+        {
+            user = candidates.FirstOrDefault(u => PasswordHasher.Verify(password, u.PasswordHash));
+            if (user is null)
+            {
+                user = candidates[0];
+                failure = "wrong-password";
+            }
+            else if (user.Disabled) failure = "user-disabled";
+        }
+        if (!db.Tenant.IsSet)
+        {
+            // An address no company knows, on a server with no company yet: there is no chain to record the attempt in.
+            if ((user?.TenantId ?? preferredTenant) is not { } tenant)
+                throw new MamoriException(ErrorCode.InvalidCredentials, "The email or password is wrong.", 401);
+            db.Tenant.Set(tenant);
+        }
 
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);

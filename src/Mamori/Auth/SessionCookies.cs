@@ -30,7 +30,7 @@ public static class SessionCookies
 
 /// <summary>
 /// Slows password guessing per account: after <see cref="MaxFailures"/> failures within
-/// <see cref="Window"/> further attempts for that account are refused until the window passes.
+/// <see cref="Window"/> further attempts for that address are refused until the window passes.
 /// Per-address limits come from the rate limiter. Kept in memory: per process, by design.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider clock)
@@ -39,11 +39,12 @@ public sealed class LoginThrottle(TimeProvider clock)
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
     private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _failures = new();
 
-    private static string Key(Guid tenant, string email) => tenant + "|" + StaffAccounts.NormalizeEmail(email);
+    // By address alone: sign-in finds the company from the address.
+    private static string Key(string email) => StaffAccounts.NormalizeEmail(email);
 
-    public void EnsureAllowed(Guid tenant, string email)
+    public void EnsureAllowed(string email)
     {
-        if (!_failures.TryGetValue(Key(tenant, email), out var list)) return;
+        if (!_failures.TryGetValue(Key(email), out var list)) return;
         var now = clock.GetUtcNow();
         lock (list)
         {
@@ -53,39 +54,48 @@ public sealed class LoginThrottle(TimeProvider clock)
         }
     }
 
-    public void Failed(Guid tenant, string email)
+    public void Failed(string email)
     {
-        var list = _failures.GetOrAdd(Key(tenant, email), _ => []);
+        var list = _failures.GetOrAdd(Key(email), _ => []);
         lock (list) list.Add(clock.GetUtcNow());
     }
 
-    public void Succeeded(Guid tenant, string email) => _failures.TryRemove(Key(tenant, email), out _);
+    public void Succeeded(string email) => _failures.TryRemove(Key(email), out _);
 }
 
 /// <summary>
-/// The tenant that anonymous visitors (sign-in page, public pages) belong to: the configured
-/// <c>Mamori:DefaultTenant</c>, or the only tenant when there is just one.
+/// The company whose public pages this server shows (the privacy notice, the request and opt-out forms, the cookie
+/// banner): the tenant named by <c>mamori serve --tenant</c> or <c>Mamori:DefaultTenant</c>, else the first company
+/// created. Adding a company therefore never takes the first one's notice down; each further company's pages are served
+/// by a server started with its <c>--tenant</c> (on the same database). Staff of every company sign in at any server's
+/// /login: sign-in finds the company from the address (<see cref="SignIn.PasswordAsync"/>).
 /// </summary>
 public sealed class PublicTenant(IConfiguration configuration)
 {
+    public const string Setting = "Mamori:DefaultTenant";
     private Guid _cached;
+
+    /// <summary>The slug configured for this server, if any.</summary>
+    public string? ConfiguredSlug => configuration[Setting] is { Length: > 0 } slug ? slug : null;
+
+    /// <summary>The public company, or null while there is none (no tenant yet, or the configured one does not exist).</summary>
+    public async Task<Tenant?> FindAsync(MamoriDbContext db, CancellationToken ct)
+    {
+        var tenants = db.Tenants.AsNoTracking();
+        if (_cached != Guid.Empty) return await tenants.FirstOrDefaultAsync(t => t.Id == _cached, ct);
+        var tenant = ConfiguredSlug is { } slug
+            ? await tenants.FirstOrDefaultAsync(t => t.Slug == slug, ct)
+            : await tenants.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).FirstOrDefaultAsync(ct);
+        if (tenant is not null) _cached = tenant.Id;
+        return tenant;
+    }
 
     public async Task<Guid> ResolveAsync(MamoriDbContext db, CancellationToken ct)
     {
         if (_cached != Guid.Empty) return _cached;
-        var slug = configuration["Mamori:DefaultTenant"];
-        Guid id;
-        if (!string.IsNullOrEmpty(slug))
-            id = await db.Tenants.Where(t => t.Slug == slug).Select(t => t.Id).FirstOrDefaultAsync(ct);
-        else
-        {
-            var ids = await db.Tenants.OrderBy(t => t.Id).Select(t => t.Id).Take(2).ToListAsync(ct);
-            id = ids.Count == 1 ? ids[0] : Guid.Empty;
-        }
-        if (id == Guid.Empty)
-            throw new MamoriException(ErrorCode.UnknownTenant, "This server has no default tenant; set Mamori:DefaultTenant.", 404);
-        _cached = id;
-        return id;
+        return (await FindAsync(db, ct))?.Id ?? throw new MamoriException(ErrorCode.NotSetUp, ConfiguredSlug is { } slug
+            ? $"There is no tenant '{ErrorText.Id(slug)}' ({Setting}); create it with 'mamori tenant add'."
+            : "This server serves no company yet; create one with 'mamori tenant add'.", 503);
     }
 
     /// <summary>Binds the request to the public tenant.</summary>

@@ -4,6 +4,7 @@ using Mamori.Errors;
 using Mamori.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Mamori.Cli;
@@ -29,6 +30,7 @@ public static class ServeCommand
                     Urls = listen,
                     Demo = r.GetValue(demo),
                     Migrate = !r.GetValue(noMigrate),
+                    Tenant = r.GetValue(CliSupport.Tenant),
                 });
                 var keys = app.Services.GetRequiredService<Vault.KeyRingProvider>();
                 if (!keys.Exists)
@@ -53,10 +55,14 @@ public static class ServeCommand
                 }
                 DemoSeeder.Credentials? credentials = null;
                 if (r.GetValue(demo)) credentials = await DemoSeeder.EnsureAsync(app.Services, ct);
+                IReadOnlyList<string> setup;
+                await using (var scope = app.Services.CreateAsyncScope())
+                    setup = await SetupAsync(scope.ServiceProvider, ct);
                 await app.StartAsync(ct);
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? listen[0];
                 await output.WriteLineAsync($"Mamori {MamoriCli.Version} is running on {settings.Provider.Describe(settings.Database.ConnectionString)}");
                 await output.WriteLineAsync($"  Open:    {address}/login");
+                foreach (var line in setup) await output.WriteLineAsync(line);
                 await output.WriteLineAsync($"  Vault:   keys {keys.FilePath} (primary {primaryKey})");
                 await output.WriteLineAsync($"  Links:   status links in messages to people start with {app.Services.GetRequiredService<IOptions<Requests.RequestSettings>>().Value.PublicBaseUrl} (Mamori:Requests:PublicBaseUrl)");
                 if (credentials is not null)
@@ -75,13 +81,56 @@ public static class ServeCommand
         return cmd;
     }
 
+    /// <summary>
+    /// The start banner's lines on the companies served: whose public pages this server shows, and for a fresh
+    /// installation what is still missing with the commands that add it (a walkthrough started a production server per the
+    /// README and was told to open /login, with no company, policy or user to sign in with). Refuses a --tenant or
+    /// Mamori:DefaultTenant that names no company.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SetupAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<Data.MamoriDbContext>();
+        var publicTenant = services.GetRequiredService<Auth.PublicTenant>();
+        var tenants = await db.Tenants.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).ToListAsync(ct);
+        if (publicTenant.ConfiguredSlug is { } slug && tenants.All(t => t.Slug != slug))
+            throw new MamoriException(ErrorCode.UnknownTenant, tenants.Count == 0
+                ? $"--tenant (or {Auth.PublicTenant.Setting}) names '{ErrorText.Id(slug)}', and there is no tenant yet; create it with 'mamori tenant add --slug {ErrorText.Id(slug)} --name NAME'."
+                : $"--tenant (or {Auth.PublicTenant.Setting}) names '{ErrorText.Id(slug)}', which is not a tenant here; tenants: {string.Join(", ", tenants.Select(t => t.Slug))}.");
+        const string indent = "             ";
+        if (tenants.Count == 0)
+            return
+            [
+                "  Setup:   there is no company yet: public pages say \"not open yet\" and nobody can sign in. Run, with this server's --db and --data-dir:",
+                indent + "mamori tenant add --slug SLUG --name \"COMPANY NAME\"",
+                indent + "mamori policy publish POLICY-DIR --effective YYYY-MM-DD     (start from policy/examples; docs/policy-reference.md)",
+                indent + "mamori user add --email EMAIL --role admin                  (prints the password once)",
+                indent + "No restart is needed.",
+            ];
+        var shown = await publicTenant.FindAsync(db, ct) ?? tenants[0];
+        var lines = new List<string>
+        {
+            $"  Public:  /privacy, /requests, /optout and the cookie banner are {shown.Slug}'s ({shown.Name})"
+            + (tenants.Count > 1 && publicTenant.ConfiguredSlug is null ? $", the first company; another company's pages need a server started with --tenant SLUG" : ""),
+        };
+        if (tenants.Count > 1) lines.Add($"  Sign-in: staff of {string.Join(", ", tenants.Select(t => t.Slug))} sign in at /login");
+        foreach (var t in tenants)
+        {
+            var option = tenants.Count > 1 ? $" --tenant {t.Slug}" : "";
+            if (!await db.Set<Policy.PolicyVersion>().IgnoreQueryFilters().AnyAsync(v => v.TenantId == t.Id, ct))
+                lines.Add($"  Setup:   {t.Slug} has no published policy; /privacy says \"not published yet\": mamori policy publish POLICY-DIR --effective YYYY-MM-DD{option}");
+            if (!await db.Users.IgnoreQueryFilters().AnyAsync(u => u.TenantId == t.Id && !u.Disabled, ct))
+                lines.Add($"  Setup:   {t.Slug} has no staff user to sign in with: mamori user add --email EMAIL --role admin{option}");
+        }
+        return lines;
+    }
+
     /// <summary>Whether the database (if it exists yet) holds data keys, which only the key ring that wrapped them can open.</summary>
     private static async Task<bool> HoldsDataKeysAsync(IServiceProvider services, MamoriSettings settings, CancellationToken ct)
     {
         if (settings.Database.Provider == "sqlite" && !File.Exists(Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString))) return false;
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>();
-        if (!(await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetAppliedMigrationsAsync(db.Database, ct)).Any()) return false;
+        if (!(await db.Database.GetAppliedMigrationsAsync(ct)).Any()) return false;
         return (await scope.ServiceProvider.GetRequiredService<Vault.VaultMaintenance>().KeyUsageAsync(ct)).Count > 0;
     }
 }
@@ -116,8 +165,24 @@ public static class TenantCommand
         add.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var t = await sp.GetRequiredService<Tenancy.Tenants>().CreateAsync(r.GetValue(slug)!, r.GetValue(name)!, ct);
-            if (r.GetValue(json)) CliSupport.WriteJson(r, new { t.Id, t.Slug, t.Name });
-            else r.InvocationConfiguration.Output.WriteLine($"Created tenant {t.Slug} ({t.Id}).");
+            if (r.GetValue(json))
+            {
+                CliSupport.WriteJson(r, new { t.Id, t.Slug, t.Name });
+                return 0;
+            }
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine($"Created tenant {t.Slug} ({t.Id}).");
+            // What a second company means was said nowhere; a walkthrough lost sign-in and the first company's notice.
+            var db = sp.GetRequiredService<Data.MamoriDbContext>();
+            var first = await db.Tenants.OrderBy(x => x.CreatedAt).ThenBy(x => x.Id).FirstAsync(ct);
+            if (first.Id == t.Id)
+                output.WriteLine("Next: mamori policy publish POLICY-DIR --effective YYYY-MM-DD, then mamori user add --email EMAIL --role admin.");
+            else
+            {
+                output.WriteLine("Its staff sign in at /login on any server. A server shows one company's public pages (/privacy, /requests, /optout,");
+                output.WriteLine($"the cookie banner): without --tenant it stays {first.Slug}. Serve {t.Slug}'s with 'mamori serve --tenant {t.Slug}' on its own address.");
+                output.WriteLine($"Next: mamori policy publish POLICY-DIR --effective YYYY-MM-DD --tenant {t.Slug}, then mamori user add --email EMAIL --role admin --tenant {t.Slug}.");
+            }
             return 0;
         }));
         var listJson = CliSupport.Json();

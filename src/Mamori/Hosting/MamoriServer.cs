@@ -23,6 +23,9 @@ public sealed record ServeOptions
     public bool Demo { get; init; }
     public bool Migrate { get; init; } = true;
 
+    /// <summary>The company whose public pages this server shows (<c>--tenant</c>); overrides <c>Mamori:DefaultTenant</c>.</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>Extra configuration for tests and embedders (fake clock, log levels…).</summary>
     public Action<WebApplicationBuilder>? Configure { get; init; }
 }
@@ -61,9 +64,10 @@ public static class MamoriServer
             k.Limits.MaxRequestBodySize = MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
+        if (options.Tenant is { Length: > 0 } tenant) builder.Configuration[PublicTenant.Setting] = tenant;
         if (options.Demo)
         {
-            builder.Configuration["Mamori:DefaultTenant"] ??= Demo.DemoSeeder.TenantSlug;
+            builder.Configuration[PublicTenant.Setting] ??= Demo.DemoSeeder.TenantSlug;
             // A fictional account, so the demo's invoice says where to pay as a configured server's does.
             builder.Configuration["Mamori:Requests:PaymentAccount"] ??= "デモ銀行 本店営業部 普通預金 1234567 カ）サクラネット（デモ用の架空の口座です）";
             builder.Configuration["Mamori:Requests:PaymentAccountEn"] ??= "Demo Bank, head office, ordinary account 1234567, Sakuranet K.K. (a fictional demo account)";

@@ -73,20 +73,21 @@ public static class AuthEndpoints
     /// <summary>Shared by the JSON endpoint and the sign-in form.</summary>
     public static async Task<SignIn.SignedIn> LoginAsync(HttpContext http, string email, string password)
     {
-        var tenant = await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
+        var db = http.RequestServices.GetRequiredService<Data.MamoriDbContext>();
+        var serverTenant = await http.RequestServices.GetRequiredService<PublicTenant>().FindAsync(db, http.RequestAborted);
         var throttle = http.RequestServices.GetRequiredService<LoginThrottle>();
-        throttle.EnsureAllowed(tenant, email);
+        throttle.EnsureAllowed(email);
         try
         {
-            var result = await http.RequestServices.GetRequiredService<SignIn>().PasswordAsync(email, password, http.RequestAborted);
-            throttle.Succeeded(tenant, email);
+            var result = await http.RequestServices.GetRequiredService<SignIn>().PasswordAsync(email, password, serverTenant?.Id, http.RequestAborted);
+            throttle.Succeeded(email);
             SessionCookies.Issue(http, result.Token, result.Session.ExpiresAt);
-            http.Features.Set(new StaffPrincipal(tenant, Audit.Actor.User(result.User.Id), result.User.Roles, result.User.Id, result.Session.Id, result.User.Email));
+            http.Features.Set(new StaffPrincipal(result.User.TenantId, Audit.Actor.User(result.User.Id), result.User.Roles, result.User.Id, result.Session.Id, result.User.Email));
             return result;
         }
         catch (MamoriException e) when (e.Code == ErrorCode.InvalidCredentials)
         {
-            throttle.Failed(tenant, email);
+            throttle.Failed(email);
             throw;
         }
     }

@@ -63,9 +63,11 @@ public static partial class Problems
         public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
         {
             var (code, status, detail) = Classify(exception, http);
-            if (status >= 500) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
+            // A server with no company yet answers 503 by design; the start banner already says what to do.
+            if (status >= 500 && code != ErrorCode.NotSetUp) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
             if (http.Response.HasStarted) return false;
             if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail);
+            else if (code == ErrorCode.NotSetUp && !Auth.MamoriAuthenticationHandler.IsApi(http.Request)) await Web.Pages.WriteNotSetUpAsync(http, status);
             else if (status is >= 400 and < 500 && Web.Pages.IsPageForm(http.Request)) await Web.Pages.WriteFormErrorAsync(http, code, status);
             else await WriteAsync(http, code, status, detail);
             return true;

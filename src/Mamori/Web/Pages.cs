@@ -301,6 +301,24 @@ public static class Pages
             : PublicLayout(http, english ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja, title, body));
     }
 
+    /// <summary>
+    /// A public page on a server that serves no company yet (a fresh installation before 'mamori tenant add'): the person
+    /// gets a page in the address's language, not the problem JSON the API would answer. What the operator must do is in
+    /// the start banner, not here.
+    /// </summary>
+    public static Task WriteNotSetUpAsync(HttpContext http, int status)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        var lang = path == "/en" || path.StartsWith("/en/", StringComparison.Ordinal) ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja;
+        string Say(string ja, string en) => lang == Policy.NoticeLanguage.En ? en : ja;
+        var title = Say("準備中です", "Not available yet");
+        http.Response.StatusCode = status;
+        return WriteAsync(http, PublicLayout(http, lang, title, H.F($"""
+            <h1>{title}</h1>
+            <p>{Say("このサイトはまだ公開の準備中です。しばらくしてから、もう一度お越しください。", "This site is not open yet. Please come back later.")} ({Errors.ErrorCodes.Format(Errors.ErrorCode.NotSetUp)})</p>
+            """)));
+    }
+
     public static Task WriteConsoleErrorAsync(HttpContext http, Errors.ErrorCode code, int status, string detail)
     {
         var title = status == 404 ? T(http, "見つかりません", "Not found") : T(http, "表示できません", "Cannot be shown");

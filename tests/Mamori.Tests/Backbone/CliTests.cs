@@ -282,6 +282,34 @@ public sealed class CliTests(PostgresCluster cluster)
         Directory.EnumerateFileSystemEntries(elsewhere).ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task TenantAdd_SecondCompany_SaysWhatItMeansForPublicPages()
+    {
+        // Regression: 'tenant add' for a second company said only "Created tenant"; at the next restart the first company's
+        // notice and every sign-in answered a JSON 404 asking for an undocumented setting.
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        (await RunAsync("migrate", "--data-dir", dir)).Code.ShouldBe(0);
+        var first = await RunAsync("tenant", "add", "--slug", "sakura", "--name", "Sakura", "--data-dir", dir);
+        first.Code.ShouldBe(0, first.Err);
+        first.Out.ShouldContain("Next: mamori policy publish POLICY-DIR --effective YYYY-MM-DD, then mamori user add --email EMAIL --role admin.");
+        var second = await RunAsync("tenant", "add", "--slug", "sakura-sol", "--name", "Sakura Sol", "--data-dir", dir);
+        second.Code.ShouldBe(0, second.Err);
+        second.Out.ShouldContain("Its staff sign in at /login on any server.");
+        second.Out.ShouldContain("without --tenant it stays sakura. Serve sakura-sol's with 'mamori serve --tenant sakura-sol' on its own address.");
+    }
+
+    [Fact]
+    public async Task Serve_TenantThatDoesNotExist_RefusesToStartInOneLine()
+    {
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        (await RunAsync("keys", "init", "--data-dir", dir)).Code.ShouldBe(0);
+        (await RunAsync("migrate", "--data-dir", dir)).Code.ShouldBe(0);
+        (await RunAsync("tenant", "add", "--slug", "sakura", "--name", "Sakura", "--data-dir", dir)).Code.ShouldBe(0);
+        var (code, _, err) = await RunAsync("serve", "--data-dir", dir, "--tenant", "sakura-sl", "--urls", "http://127.0.0.1:0");
+        code.ShouldBe(1);
+        err.Trim().ShouldBe("mamori: --tenant (or Mamori:DefaultTenant) names 'sakura-sl', which is not a tenant here; tenants: sakura. (MAMORI-1302)");
+    }
+
     [Theory]
     // Regression: each printed "Required command was not provided.", which hid the typing slip.
     [InlineData("polcy check x", "unknown command 'polcy'; did you mean 'policy'?")]

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Cli;
+using Mamori.Errors;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Backbone;
+
+/// <summary>
+/// An installation serving several companies, and one serving none yet. A walkthrough added a second company with
+/// 'mamori tenant add' and, at the next restart, lost /privacy, /requests and /login to a JSON 404 ("set
+/// Mamori:DefaultTenant", documented nowhere); the second company could never sign in.
+/// </summary>
+public sealed class SeveralCompaniesTests(PostgresCluster cluster)
+{
+    private static Task PublishAsync(TestApp app, Guid tenant) =>
+        app.InTenantAsync(tenant, (sp, _) => PolicyPublishCommand.PublishDirectoryAsync(sp, ExamplesDir, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task PublicPages_SecondCompanyAdded_FirstCompanysPagesStay(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var first = await app.CreateTenantAsync("sakura");
+        await PublishAsync(app, first.Id);
+        app.Clock.Advance(TimeSpan.FromDays(30));
+        var second = await app.CreateTenantAsync("sakura-sol");
+        await PublishAsync(app, second.Id);
+        foreach (var path in new[] { "/privacy", "/en/privacy", "/requests", "/optout" })
+        {
+            var response = await app.Client().GetAsync(path, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html", path);
+        }
+        // Without --tenant or Mamori:DefaultTenant, the first company created.
+        var shown = await app.InTenantAsync(Guid.Empty, (sp, db) => sp.GetRequiredService<Mamori.Auth.PublicTenant>().FindAsync(db, Ct));
+        shown!.Id.ShouldBe(first.Id);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Login_StaffOfEachCompany_SignInToTheirOwn(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var first = await app.CreateTenantAsync("sakura");
+        var second = await app.CreateTenantAsync("sakura-sol");
+        foreach (var tenant in new[] { first, second })
+        {
+            var user = await app.UserAsync(tenant.Id, Roles.Admin);
+            var (response, cookie) = await app.LoginAsync(user.Email, TestApp.Password);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, tenant.Slug);
+            var me = await app.Client(cookie).GetFromJsonAsync<JsonElement>("/api/auth/me", Ct);
+            me.GetProperty("tenantId").GetGuid().ShouldBe(tenant.Id);
+            // The failed attempt goes to the chain of the company whose account was tried.
+            (await app.LoginAsync(user.Email, "not the password at all")).Response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            (await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.LoginFailed && e.TargetId == user.Id.ToString(), Ct)))
+                .ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task Login_SameAddressInTwoCompanies_ThePasswordDecides()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var first = await app.CreateTenantAsync("sakura");
+        var second = await app.CreateTenantAsync("sakura-sol");
+        const string email = "consultant@example.jp";
+        await app.InTenantAsync(first.Id, (sp, _) => sp.GetRequiredService<StaffAccounts>().AddAsync(email, [Roles.Auditor], "first company passphrase 1", Actor.System, Ct));
+        await app.InTenantAsync(second.Id, (sp, _) => sp.GetRequiredService<StaffAccounts>().AddAsync(email, [Roles.Auditor], "second company passphrase 2", Actor.System, Ct));
+        foreach (var (password, tenant) in new[] { ("second company passphrase 2", second.Id), ("first company passphrase 1", first.Id) })
+        {
+            var (response, cookie) = await app.LoginAsync(email, password);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await app.Client(cookie).GetFromJsonAsync<JsonElement>("/api/auth/me", Ct)).GetProperty("tenantId").GetGuid().ShouldBe(tenant);
+        }
+    }
+
+    [Fact]
+    public async Task PublicPages_NoCompanyYet_NotOpenYetPageNotJson()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        foreach (var (path, text) in new[] { ("/privacy", "準備中です"), ("/requests", "準備中です"), ("/en/privacy", "Not available yet"), ("/privacy/cookies", "準備中です") })
+        {
+            var response = await app.Client().GetAsync(path, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, path);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html", path);
+            (await response.Content.ReadAsStringAsync(Ct)).ShouldContain(text);
+        }
+        // The sign-in page opens; signing in fails as for any unknown address.
+        (await app.Client().GetAsync("/login", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await app.LoginAsync("nobody@example.jp", "some passphrase")).Response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "MAMORI-1101");
+        // The API keeps its problem details.
+        await (await app.Client().GetAsync("/api/public/consent/config", Ct)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "MAMORI-1306");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Setup_FreshInstallation_BannerNamesWhatIsMissingAndTheCommands(string provider)
+    {
+        // Regression: a production server started per the README printed only "Open: …/login", with no company, policy or user.
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var lines = await SetupAsync(app);
+        lines[0].ShouldStartWith("  Setup:   there is no company yet");
+        lines.ShouldContain(l => l.Trim().StartsWith("mamori tenant add --slug SLUG", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Trim().StartsWith("mamori policy publish POLICY-DIR --effective YYYY-MM-DD", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Trim().StartsWith("mamori user add --email EMAIL --role admin", StringComparison.Ordinal));
+
+        var tenant = await app.CreateTenantAsync("sakura");
+        (await SetupAsync(app)).ShouldBe([
+            "  Public:  /privacy, /requests, /optout and the cookie banner are sakura's (sakura Inc.)",
+            "  Setup:   sakura has no published policy; /privacy says \"not published yet\": mamori policy publish POLICY-DIR --effective YYYY-MM-DD",
+            "  Setup:   sakura has no staff user to sign in with: mamori user add --email EMAIL --role admin",
+        ]);
+
+        await PublishAsync(app, tenant.Id);
+        await app.UserAsync(tenant.Id, Roles.Admin);
+        app.Clock.Advance(TimeSpan.FromDays(30));
+        var second = await app.CreateTenantAsync("sakura-sol");
+        await PublishAsync(app, second.Id);
+        (await SetupAsync(app)).ShouldBe([
+            "  Public:  /privacy, /requests, /optout and the cookie banner are sakura's (sakura Inc.), the first company; another company's pages need a server started with --tenant SLUG",
+            "  Sign-in: staff of sakura, sakura-sol sign in at /login",
+            "  Setup:   sakura-sol has no staff user to sign in with: mamori user add --email EMAIL --role admin --tenant sakura-sol",
+        ]);
+    }
+
+    [Fact]
+    public async Task Setup_TenantOptionNamesNoCompany_RefusedInOneLine()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster, b => b.Configuration["Mamori:DefaultTenant"] = "sakura-sl");
+        await app.CreateTenantAsync("sakura");
+        var refused = await Should.ThrowAsync<MamoriException>(() => SetupAsync(app));
+        refused.Code.ShouldBe(ErrorCode.UnknownTenant);
+        refused.Message.ShouldBe("--tenant (or Mamori:DefaultTenant) names 'sakura-sl', which is not a tenant here; tenants: sakura.");
+    }
+
+    private static async Task<IReadOnlyList<string>> SetupAsync(TestApp app)
+    {
+        await using var scope = app.App.Services.CreateAsyncScope();
+        return await ServeCommand.SetupAsync(scope.ServiceProvider, Ct);
+    }
+}
