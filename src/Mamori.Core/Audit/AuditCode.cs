@@ -74,6 +74,8 @@ public enum AuditCode
     NotificationQueued = 5050,
     NotificationSent = 5051,
     NotificationFailed = 5052,
+    /// <summary>The file transport (no SMTP host) wrote the message to the outbox directory: nobody has received it.</summary>
+    NotificationWritten = 5053,
 
     // 4000 consent ledger (SubjectId = subject; TargetId = receipt id; ReasonCode = scope)
     ConsentGranted = 4000,

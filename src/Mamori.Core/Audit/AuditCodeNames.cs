@@ -74,6 +74,7 @@ public static class AuditCodeNames
         AuditCode.NotificationQueued => ("通知の送信待ち", "Notification queued"),
         AuditCode.NotificationSent => ("通知の送信", "Notification sent"),
         AuditCode.NotificationFailed => ("通知の送信失敗", "Notification failed"),
+        AuditCode.NotificationWritten => ("通知のファイル出力（未送信）", "Notification written to a file, not sent"),
 
         AuditCode.ConsentGranted => ("同意の取得", "Consent given"),
         AuditCode.ConsentWithdrawn => ("同意の撤回", "Consent withdrawn"),

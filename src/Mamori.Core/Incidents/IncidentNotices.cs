@@ -25,7 +25,7 @@ public sealed record NoticeRun(int Queued, int AlreadyNotified, int Unreachable,
 /// commit together. Persons already notified are skipped, so a run can be repeated after a new blast radius.
 /// </summary>
 public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects subjects, PolicyStore policies, Outbox outbox,
-    IncidentRegistry incidents, IOptions<IncidentSettings> options, TimeProvider clock)
+    IncidentRegistry incidents, IMailSink mail, IOptions<IncidentSettings> options, TimeProvider clock)
 {
     public const string Template = "incident-notice";
 
@@ -99,7 +99,7 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
         var unreachable = pending.Count - queued;
         var tracked = await incidents.GetAsync(id, ct);
         tracked.UpdatedAt = now;
-        var text = IncidentTexts.NoticesQueued(queued, already, unreachable);
+        var text = IncidentTexts.NoticesQueued(queued, already, unreachable, mail.Sends);
         db.IncidentTimeline.Add(new IncidentTimelineEntry
         {
             Id = Guid.CreateVersion7(now), IncidentId = id, Time = now, Actor = actor.ToString(), Kind = "notice",

@@ -66,11 +66,16 @@ public static class IncidentTexts
             Decision(i, name));
     }
 
-    public static (string Ja, string En) NoticesQueued(int queued, int already, int unreachable) => (
-        $"本人への通知 {queued} 名分を送信待ちに入れました（既に通知済み {already} 名）。" +
-        (unreachable > 0 ? $"{unreachable} 名は本人データに使えるメールアドレスがありません。通知書（PDF）を郵送するか、公表してください。" : "アドレスのある本人には全員通知しました。"),
-        $"Notice to persons queued in the outbox for {queued} persons ({already} notified before). " +
-        (unreachable > 0 ? $"{unreachable} persons have no usable email address in the vault: send the notice by letter (notice PDF) or publish the announcement." : "Every affected person with an address has been notified."));
+    /// <param name="sends">False for the file transport (no SMTP host): the notices are written to files and nobody is told.</param>
+    public static (string Ja, string En) NoticesQueued(int queued, int already, int unreachable, bool sends) => sends
+        ? ($"本人への通知 {queued} 名分を送信待ちに入れました（既に通知済み {already} 名）。" +
+           (unreachable > 0 ? $"{unreachable} 名は本人データに使えるメールアドレスがありません。通知書（PDF）を郵送するか、公表してください。" : "アドレスのある本人には全員通知しました。"),
+           $"Notice to persons queued in the outbox for {queued} persons ({already} notified before). " +
+           (unreachable > 0 ? $"{unreachable} persons have no usable email address in the vault: send the notice by letter (notice PDF) or publish the announcement." : "Every affected person with an address has been notified."))
+        : ($"本人への通知 {queued} 名分をファイルに出力します（既に出力済み {already} 名）。SMTP が設定されていないため、メールは送信されません。出力されたファイルを送るか、通知書（PDF）を郵送してください。" +
+           (unreachable > 0 ? $"{unreachable} 名は本人データに使えるメールアドレスがありません。通知書を郵送するか、公表してください。" : ""),
+           $"Notice to persons written to the outbox directory for {queued} persons ({already} written before). No SMTP host is set, so no email is sent: send the files, or the notice PDF by letter." +
+           (unreachable > 0 ? $" {unreachable} persons have no usable email address in the vault: send the notice by letter or publish the announcement." : ""));
 
     /// <summary>A data category's name in Japanese and English, by id.</summary>
     public delegate (string Ja, string En) CategoryName(string id);

@@ -130,19 +130,43 @@ public sealed class Outbox(MamoriDbContext db, KeyRingProvider keys, TimeProvide
 public interface IMailSink
 {
     Task SendAsync(MimeMessage message, CancellationToken ct);
+
+    /// <summary>
+    /// Whether a message handed over reaches a mail system (an SMTP relay). The file transport only writes it down: nobody
+    /// has been told, and the audit trail, the log and the incident page say so.
+    /// </summary>
+    bool Sends => true;
+
+    /// <summary>The start banner's line: where messages to people go (never a password).</summary>
+    string Describe() => GetType().Name;
 }
 
-/// <summary>One .eml file per message, named by the message id; for development and for a mail relay that picks up files.</summary>
+/// <summary>
+/// One .eml file per message, named by the message id; for development and for a mail relay that picks up files. The
+/// files hold a person's address and the text sent to them, so only the server's user may read them (directory 700,
+/// files 600, as keys.json).
+/// </summary>
 public sealed class FileMailSink(string directory) : IMailSink
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     public string Directory { get; } = directory;
+
+    public bool Sends => false;
+
+    public string Describe() =>
+        $"no SMTP host (Mamori:Mail:SmtpHost): messages to people are NOT sent; they are written to {Path.GetFullPath(Directory)} as .eml files (mode 600)";
 
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        // An existing directory keeps its mode: a relay that picks the files up may share it through its group.
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Directory);
+        else System.IO.Directory.CreateDirectory(Directory, OwnerOnly | UnixFileMode.UserExecute);
         var path = Path.Combine(Directory, (message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0] + ".eml");
         var temp = path + ".tmp";
-        await using (var stream = File.Create(temp))
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
+        await using (var stream = new FileStream(temp, options))
             await message.WriteToAsync(stream, ct);
         File.Move(temp, path, overwrite: true);
     }
@@ -151,6 +175,9 @@ public sealed class FileMailSink(string directory) : IMailSink
 /// <summary>SMTP through MailKit.</summary>
 public sealed class SmtpMailSink(MailSettings settings) : IMailSink
 {
+    public string Describe() =>
+        $"SMTP {settings.SmtpHost}:{settings.SmtpPort}{(settings.SmtpStartTls ? " with STARTTLS" : " without TLS")}{(string.IsNullOrEmpty(settings.SmtpUser) ? "" : $" as {settings.SmtpUser}")}, from {settings.From}";
+
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
         using var client = new MailKit.Net.Smtp.SmtpClient();
@@ -255,7 +282,7 @@ public sealed class OutboxDispatcher(MamoriDbContext db, IDatabaseProvider provi
             m.SentAt = now;
             m.LastError = null;
             outcome = Outcome.Sent;
-            entry = new AuditEntry(AuditCode.NotificationSent, Actor.System, TargetId: m.Id.ToString(), ReasonCode: m.Template);
+            entry = new AuditEntry(sink.Sends ? AuditCode.NotificationSent : AuditCode.NotificationWritten, Actor.System, TargetId: m.Id.ToString(), ReasonCode: m.Template);
         }
         else
         {

@@ -64,6 +64,7 @@ public static class ServeCommand
                 await output.WriteLineAsync($"  Open:    {address}/login");
                 foreach (var line in setup) await output.WriteLineAsync(line);
                 await output.WriteLineAsync($"  Vault:   keys {keys.FilePath} (primary {primaryKey})");
+                await output.WriteLineAsync($"  Mail:    {app.Services.GetRequiredService<Notifications.IMailSink>().Describe()}");
                 await output.WriteLineAsync($"  Links:   status links in messages to people start with {app.Services.GetRequiredService<IOptions<Requests.RequestSettings>>().Value.PublicBaseUrl} (Mamori:Requests:PublicBaseUrl)");
                 if (credentials is not null)
                 {

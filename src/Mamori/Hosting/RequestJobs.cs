@@ -10,7 +10,7 @@ namespace Mamori.Hosting;
 /// default 15) and destroys uploads and answer files past their retention. Off when
 /// <c>Mamori:Jobs:IntervalSeconds</c> is 0 (tests). Batches are claimed with SKIP LOCKED.
 /// </summary>
-public sealed partial class RequestJobs(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<RequestJobs> logger) : BackgroundService
+public sealed partial class RequestJobs(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, IMailSink sink, ILogger<RequestJobs> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,12 +43,18 @@ public sealed partial class RequestJobs(IServiceScopeFactory scopes, IConfigurat
             var report = await scope.ServiceProvider.GetRequiredService<OutboxDispatcher>().DispatchAsync(ct);
             var destroyed = await scope.ServiceProvider.GetRequiredService<DataSubjectRequests>()
                 .DestroyExpiredFilesAsync(scope.ServiceProvider.GetRequiredService<IDatabaseProvider>(), ct);
-            if (report.Sent + report.Retried + report.Dead + destroyed > 0) JobRan(logger, tenant, report.Sent, report.Retried, report.Dead, destroyed);
+            if (report.Sent + report.Retried + report.Dead + destroyed == 0) continue;
+            // Without an SMTP host the messages only went to files; the log said "sent" although nobody was told.
+            if (sink.Sends) JobRan(logger, tenant, report.Sent, report.Retried, report.Dead, destroyed);
+            else JobRanToFiles(logger, tenant, report.Sent, report.Retried, report.Dead, destroyed);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request jobs for tenant {Tenant}: {Sent} messages sent, {Retried} to retry, {Dead} given up; files of {Destroyed} closed requests destroyed")]
     private static partial void JobRan(ILogger logger, Guid tenant, int sent, int retried, int dead, int destroyed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request jobs for tenant {Tenant}: {Written} messages written to the outbox directory and NOT sent (no SMTP host), {Retried} to retry, {Dead} given up; files of {Destroyed} closed requests destroyed")]
+    private static partial void JobRanToFiles(ILogger logger, Guid tenant, int written, int retried, int dead, int destroyed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request job failed: {ExceptionType}")]
     private static partial void JobFailed(ILogger logger, string exceptionType);

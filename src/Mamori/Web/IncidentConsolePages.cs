@@ -410,6 +410,8 @@ public static class IncidentConsolePages
         var categories = await CategoryNamesAsync(http);
         var subjects = await incidents.SubjectsAsync(id, ct);
         var notified = await incidents.NotifiedCountAsync(id, ct);
+        // Without an SMTP host the notices only go to files: "notified" would claim persons were told (Art.26(2)).
+        var sends = http.RequestServices.GetRequiredService<Notifications.IMailSink>().Sends;
         Html err = FormErrors.Block(http, error);
         // A refused form keeps what was typed into it.
         string? Typed(string form, string field, string? current = null) => Pages.Typed(http, $"/console/incidents/{id}/{form}", field, current);
@@ -443,7 +445,7 @@ public static class IncidentConsolePages
               <dt>{T(http, "対象", "Source")}</dt><dd>{(incident.LeakedExport is { } ex ? T(http, "漏えいしたエクスポート ", "Leaked export ") + ex
                   : $"{(incident.CompromisedActorKind == ActorKindCode.User ? T(http, "利用者", "User") : T(http, "APIキー", "API key"))} {incident.CompromisedActorId} ({Jst(incident.BlastFrom)} – {Jst(incident.BlastTo)} JST)")}</dd>
               <dt>{T(http, "影響を受けた本人", "Affected persons")}</dt><dd class="big">{subjects.Count:N0}</dd>
-              <dt>{T(http, "通知済み", "Notified")}</dt><dd>{notified:N0}</dd>
+              <dt>{(sends ? T(http, "通知済み", "Notified") : T(http, "通知文をファイルに出力済み（SMTP 未設定のため未送信）", "Notice written to a file (not sent: no SMTP host)"))}</dt><dd>{notified:N0}</dd>
               <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
               <dt>{T(http, "算定日時", "Computed")}</dt><dd>{Jst(at)} JST — {T(http, "監査ログ検証済み", "audit chain verified")} ({(incident.BlastVerifiedEvents ?? 0):N0} {T(http, "件", "events")})</dd>
             </dl>
@@ -483,7 +485,9 @@ public static class IncidentConsolePages
             </ul>
             {(manage && subjects.Count > 0 ? H.F($"""
             <form method="post" action="/console/incidents/{id}/notices" class="stack">{AntiforgeryField(http)}
-            <p>{T(http, $"未通知の本人 {subjects.Count - notified:N0} 人に、保管中のメールアドレスへ通知を送ります（送信キュー経由）。", $"Send the notice to the {subjects.Count - notified:N0} persons not yet notified, at their stored email addresses (through the outbox).")}</p>
+            <p>{(sends
+                ? T(http, $"未通知の本人 {subjects.Count - notified:N0} 人に、保管中のメールアドレスへ通知を送ります（送信キュー経由）。", $"Send the notice to the {subjects.Count - notified:N0} persons not yet notified, at their stored email addresses (through the outbox).")
+                : T(http, $"未通知の本人 {subjects.Count - notified:N0} 人宛ての通知を、保管中のメールアドレス宛てのファイルとして出力します。SMTP が設定されていないため、メールは送信されません。", $"Write the notice for the {subjects.Count - notified:N0} persons not yet notified as files addressed to their stored email addresses. No SMTP host is set, so no email is sent."))}</p>
             <button type="submit">{T(http, "本人へ通知する", "Notify the persons")}</button></form>
             """) : default)}
             """);

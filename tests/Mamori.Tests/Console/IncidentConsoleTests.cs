@@ -285,6 +285,11 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         notified.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         notified.Headers.Location!.ToString().ShouldContain("queued=2");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<OutboxMessage>().CountAsync(m => m.Template == IncidentNotices.Template, TestContext.Current.CancellationToken))).ShouldBe(2);
+        // Regression: with no SMTP host (the default) the page said 「通知済み 2」 although the notices only went to files.
+        var afterNotices = await s.GetStringAsync($"/console/incidents/{id}");
+        afterNotices.ShouldContain("<dt>通知文をファイルに出力済み（SMTP 未設定のため未送信）</dt><dd>2</dd>");
+        afterNotices.ShouldNotContain("<dt>通知済み</dt>");
+        afterNotices.ShouldContain("本人への通知 2 名分をファイルに出力します（既に出力済み 0 名）。SMTP が設定されていないため、メールは送信されません。");
 
         // The documents: report and notice pages render in the frame, without inline styles.
         var report = await s.GetStringAsync($"/console/incidents/{id}/report?kind=final");

@@ -8,6 +8,8 @@ using Mamori.Policy;
 using Mamori.Requests;
 using Mamori.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Shouldly;
 using static Mamori.Tests.Vault.VaultScenario;
 
@@ -378,6 +380,46 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
 
     // Regression: the dispatcher sent mail inside its claiming transaction. On SQLite that held the database's one write lock
     // for as long as the relay took, so every audited change waited (and failed after the 30-second busy timeout).
+    [Fact]
+    public async Task Outbox_NoSmtpHost_OwnerOnlyFilesLoggedAndAuditedAsWrittenNotSent()
+    {
+        // Regression: without Mamori:Mail:SmtpHost (the default) a complaint's receipt, address and text included, went to a
+        // 644 file in a 755 directory, and the log ("1 messages sent") and the audit chain (NotificationSent) said it was sent.
+        var collector = FakeLogCollector.Create(new FakeLogCollectorOptions());
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster, configure: b =>
+        {
+            b.Logging.AddFilter("Mamori.Hosting.RequestJobs", LogLevel.Information);
+            b.Logging.AddProvider(new FakeLoggerProvider(collector));
+        });
+        await using var _ = s.App;
+        await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+        await s.App.App.Services.GetRequiredService<Mamori.Hosting.RequestJobs>().RunOnceAsync(Ct);
+
+        var dir = Path.Combine(s.App.Database.DataDir, "outbox");
+        var file = Directory.GetFiles(dir, "*.eml").ShouldHaveSingleItem();
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(dir).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.GetUnixFileMode(file).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var codes = await s.App.InTenantAsync(s.Tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.NotificationSent || e.Code == AuditCode.NotificationWritten).Select(e => e.Code).ToListAsync(Ct));
+        codes.ShouldBe([AuditCode.NotificationWritten]);
+        var logged = collector.GetSnapshot().Select(r => r.Message).ToList();
+        logged.ShouldContain(m => m.Contains(": 1 messages written to the outbox directory and NOT sent (no SMTP host)", StringComparison.Ordinal));
+        logged.ShouldNotContain(m => m.Contains("messages sent", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MailTransport_Described_SaysWhetherPeopleAreToldAndNeverThePassword()
+    {
+        var files = new FileMailSink("/srv/mamori/outbox");
+        files.Sends.ShouldBeFalse();
+        files.Describe().ShouldBe("no SMTP host (Mamori:Mail:SmtpHost): messages to people are NOT sent; they are written to /srv/mamori/outbox as .eml files (mode 600)");
+        var smtp = new SmtpMailSink(new MailSettings { SmtpHost = "smtp.example.jp", SmtpUser = "mamori", SmtpPassword = "relay-secret-1", From = "privacy@example.jp" });
+        ((IMailSink)smtp).Sends.ShouldBeTrue();
+        smtp.Describe().ShouldBe("SMTP smtp.example.jp:587 with STARTTLS as mamori, from privacy@example.jp");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Outbox_RelayHangs_OtherWritesGoOnMeanwhile(string provider)
     {
