@@ -155,6 +155,20 @@ public sealed class KeyRingProvider(KeyRingOptions options)
 
     public bool Exists => options.EnvironmentJson is not null || File.Exists(options.FilePath);
 
+    /// <summary>
+    /// A warning when other users may read the key file (keys.json made 644 by a copy or a restore from backup): whoever
+    /// reads it, with a database backup, reads every person's data. Null when only the owner can (as keys init makes it).
+    /// </summary>
+    public string? ReadableByOthersWarning()
+    {
+        if (options.EnvironmentJson is not null || OperatingSystem.IsWindows() || !File.Exists(options.FilePath)) return null;
+        var mode = File.GetUnixFileMode(options.FilePath);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        return (mode & others) == 0 ? null
+            : $"WARNING: {options.FilePath} can be read by other users (mode {Convert.ToString((int)mode, 8)}); run 'chmod 600 {Shell.Quote(options.FilePath)}'.";
+    }
+
     public KeyRing Current
     {
         get

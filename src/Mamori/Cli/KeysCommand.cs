@@ -25,7 +25,9 @@ public static class KeysCommand
         var status = new Command("status", "Show the keys, how many data keys each still wraps, and the pseudonymization keys with their datasets") { statusJson };
         status.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
-            var ring = Provider(r).Current;
+            var keys = Provider(r);
+            var ring = keys.Current;
+            if (keys.ReadableByOthersWarning() is { } loose) await r.InvocationConfiguration.Error.WriteLineAsync("mamori: " + loose);
             var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
             var rows = ring.Keks.Select(k => new { k.Id, k.Created, primary = k.Id == ring.Primary.Id, dataKeys = usage.GetValueOrDefault(k.Id) }).ToList();
             // A pseudonymization key belongs to one pseudonymized dataset (across tenants: the ring is the server's).
@@ -40,9 +42,11 @@ public static class KeysCommand
             else
             {
                 var output = r.InvocationConfiguration.Output;
-                foreach (var k in rows) output.WriteLine($"{k.Id}\t{k.Created:u}\t{(k.primary ? "primary" : "old")}\t{k.dataKeys} data keys");
+                // Japan time, as the console shows it (the JSON keeps the instant).
+                static string Jst(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm:ss 'JST'", System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var k in rows) output.WriteLine($"{k.Id}\t{Jst(k.Created)}\t{(k.primary ? "primary" : "old")}\t{k.dataKeys} data keys");
                 foreach (var k in pseudonymization)
-                    output.WriteLine($"{k.Id}\t{k.Created:u}\tpseudonymization\t{(k.datasets.Count == 0 ? "no dataset" : string.Join(", ", k.datasets.Select(d => $"{d.Name} ({d.Id})")))}");
+                    output.WriteLine($"{k.Id}\t{Jst(k.Created)}\tpseudonymization\t{(k.datasets.Count == 0 ? "no dataset" : string.Join(", ", k.datasets.Select(d => $"{d.Name} ({d.Id})")))}");
             }
             return 0;
         }));

@@ -42,6 +42,7 @@ public static class ServeCommand
                     keys.Save(Vault.KeyRing.Generate(TimeProvider.System));
                     await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: WARNING: demo mode created vault keys in {keys.FilePath}; they protect the demo data only. Never use demo keys for real data.");
                 }
+                if (keys.ReadableByOthersWarning() is { } loose) await r.InvocationConfiguration.Error.WriteLineAsync("mamori: " + loose);
                 // After the key check: a mistyped --data-dir is not left behind as an empty directory.
                 Directory.CreateDirectory(settings.DataDir);
                 var primaryKey = keys.Current.Primary.Id;

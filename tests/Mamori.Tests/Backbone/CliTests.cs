@@ -283,6 +283,24 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task KeysStatus_KeyFileReadableByOthers_WarnsAndShowsJapanTime()
+    {
+        // Regression: a keys.json made 644 was used without a word, and key times were UTC where the console shows JST.
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        (await RunAsync("keys", "init", "--data-dir", dir)).Code.ShouldBe(0);
+        (await RunAsync("migrate", "--data-dir", dir)).Code.ShouldBe(0);
+        var file = Path.Combine(dir, "keys.json");
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var (code, stdout, err) = await RunAsync("keys", "status", "--data-dir", dir);
+        code.ShouldBe(0, err);
+        err.Trim().ShouldBe($"mamori: WARNING: {file} can be read by other users (mode 644); run 'chmod 600 {file}'.");
+        stdout.ShouldMatch(@"^k1-\d{8}-[0-9a-f]{6}\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST\tprimary\t0 data keys");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        (await RunAsync("keys", "status", "--data-dir", dir)).Err.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task TenantAdd_SecondCompany_SaysWhatItMeansForPublicPages()
     {
         // Regression: 'tenant add' for a second company said only "Created tenant"; at the next restart the first company's
