@@ -159,7 +159,7 @@ public sealed class FileMailSink(string directory) : IMailSink
 
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
-        // An existing directory keeps its mode: a relay that picks the files up may share it through its group.
+        // Created owner-only; an existing directory (Mamori:Mail:OutboxDirectory) keeps the mode its operator gave it.
         if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Directory);
         else System.IO.Directory.CreateDirectory(Directory, OwnerOnly | UnixFileMode.UserExecute);
         var path = Path.Combine(Directory, (message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0] + ".eml");

@@ -112,7 +112,7 @@ public static class ServeCommand
         var lines = new List<string>
         {
             $"  Public:  /privacy, /requests, /optout and the cookie banner are {shown.Slug}'s ({shown.Name})"
-            + (tenants.Count > 1 && publicTenant.ConfiguredSlug is null ? $", the first company; another company's pages need a server started with --tenant SLUG" : ""),
+            + (tenants.Count > 1 && publicTenant.ConfiguredSlug is null ? ", the first company; another company's pages need a server started with --tenant SLUG" : ""),
         };
         if (tenants.Count > 1) lines.Add($"  Sign-in: staff of {string.Join(", ", tenants.Select(t => t.Slug))} sign in at /login");
         foreach (var t in tenants)
