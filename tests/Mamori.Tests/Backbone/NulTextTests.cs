@@ -50,7 +50,9 @@ public sealed class NulTextTests(PostgresCluster cluster)
         // A urlencoded form: ASP.NET's URL decoder refuses %00 itself, before the anti-forgery token is read.
         var s = await ConsoleScenario.SessionAsync(app, tenant.Id, Roles.Operator);
         var find = await s.PostAsync("/console/subjects", "/console/subjects/find", [new("purpose", "support"), new("by", "email"), new("value", "a\0b@example.jp")]);
-        await find.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1001");
+        find.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        find.Content.Headers.ContentType!.MediaType.ShouldBe("text/html"); // a browser's form gets a page, not problem JSON
+        (await find.Content.ReadAsStringAsync(Ct)).ShouldContain("(MAMORI-1001)");
 
         // A multipart form is not URL-decoded: its fields are checked when the endpoint reads them.
         var (request, _) = await ConsoleScenario.RequestAsync(app, tenant.Id);
