@@ -176,6 +176,7 @@ public enum ErrorCode
     IncidentClosed = 6009,
     IncidentInvalidStatus = 6010,
     IncidentUnknownCategory = 6011,
+    IncidentUnknownActor = 6012,
 
     // 6050-6099 incidents: exports, notices, PDF
     IncidentPdfUnavailable = 6050,

@@ -171,12 +171,17 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     /// <summary>
     /// Verifies the audit chain, then records the subjects and categories the actor read in the
     /// window; the subject count is recorded beside the count staff entered, and the larger decides.
+    /// The actor must be a user or API key of the tenant (<see cref="CompromisedActors.ResolveAsync"/>); the query's id may be a
+    /// key's prefix or a user's sign-in address, and the result names the actor by its id.
     /// A broken chain is recorded (audit + timeline) and refused.
     /// </summary>
-    public async Task<(Incident Incident, BlastRadiusResult Result)> ComputeBlastRadiusAsync(Guid id, BlastRadiusQuery query, Actor actor, CancellationToken ct = default)
+    public async Task<(Incident Incident, BlastRadiusResult Result, CompromisedActor Actor)> ComputeBlastRadiusAsync(Guid id, BlastRadiusQuery query, Actor actor,
+        CancellationToken ct = default)
     {
         query = query.Validated();
         var incident = await GetAsync(id, ct);
+        var compromised = await CompromisedActors.ResolveAsync(db, query.ActorKind, query.ActorId, ct);
+        query = query with { ActorId = compromised.Id };
         BlastRadiusResult result;
         try
         {
@@ -210,12 +215,12 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         Recompute(incident);
         incident.UpdatedAt = now;
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-            IncidentTexts.BlastRadius(incident, Kebab(query.ActorKind), query.ActorId, query.From, query.To, Settings.TimeZone,
+            IncidentTexts.BlastRadius(incident, compromised.Label, query.From, query.To, Settings.TimeZone,
                 result.Subjects.Count, result.Categories.Count, result.EventsRead, result.VerifiedEvents, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
             ReasonCode: $"subjects-{count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
-        return (incident, result);
+        return (incident, result, compromised);
     }
 
     /// <summary>

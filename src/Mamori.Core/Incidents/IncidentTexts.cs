@@ -49,11 +49,12 @@ public static class IncidentTexts
         $"{(export ? "漏えいしたエクスポートの" : "")}影響範囲を算定しませんでした: 監査ログの連鎖が {brokenAt} 番で壊れています（{Audit.AuditChainVerifier.ProblemJa(problem)}）。",
         $"Blast radius{(export ? " of a leaked export" : "")} refused: the audit chain is broken at sequence {brokenAt} ({problem}).");
 
-    public static (string Ja, string En) BlastRadius(Incident i, string actorKind, string actorId, DateTimeOffset from, DateTimeOffset to,
+    /// <summary>The actor by name (<see cref="CompromisedActor.Label"/>): staff know a key as 「crm-sync（mk_…_）」, not by its id.</summary>
+    public static (string Ja, string En) BlastRadius(Incident i, (string Ja, string En) actor, DateTimeOffset from, DateTimeOffset to,
         TimeZoneInfo zone, int subjects, int categories, long reads, long verified, CategoryName name) => Join((
-            $"{actorKind} {actorId} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
+            $"{actor.Ja} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
             $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{verified} 件）。{Kept(i, subjects).Ja}",
-            $"Blast radius of {actorKind} {actorId} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
+            $"Blast radius of {actor.En} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
             $"{reads} reads, chain verified ({verified} events).{Kept(i, subjects).En}"), Decision(i, name));
 
     public static (string Ja, string En) ExportBlastRadius(Incident i, string export, IEnumerable<string> formats, long first, long last,

@@ -88,8 +88,8 @@ public static class IncidentCommand
     private static Command BlastRadius()
     {
         var incidentId = new Argument<string>("incident") { Description = "The incident's id (console or GET /api/incidents)" };
-        var apiKey = new Option<string?>("--api-key") { Description = "A compromised API key, by id: what it read in the window" };
-        var user = new Option<string?>("--user") { Description = "A compromised staff account, by user id: what it read in the window" };
+        var apiKey = new Option<string?>("--api-key") { Description = "A compromised API key, by its prefix (mk_xxxx_, as 'mamori apikey list' prints it) or id: what it read in the window" };
+        var user = new Option<string?>("--user") { Description = "A compromised staff account, by sign-in address or user id: what it read in the window" };
         var from = new Option<string?>("--from") { Description = "Start of the window, ISO 8601 with offset (2026-11-20T00:00+09:00)" };
         var to = new Option<string?>("--to") { Description = "End of the window, ISO 8601 with offset" };
         var export = new Option<FileInfo?>("--export") { Description = "A leaked file that Mamori produced (provision CSV, disclosure answer): who and what it held" };
@@ -119,18 +119,18 @@ public static class IncidentCommand
                     throw new MamoriException(ErrorCode.IncidentInvalidActor, "Name one actor: --api-key or --user.");
                 var query = new BlastRadiusQuery(r.GetValue(apiKey) is not null ? ActorKindCode.ApiKey : ActorKindCode.User,
                     (r.GetValue(apiKey) ?? r.GetValue(user))!, Instant(r.GetValue(from), "--from"), Instant(r.GetValue(to), "--to"));
-                var (incident, result) = await incidents.ComputeBlastRadiusAsync(id, query, Actor.System, ct);
+                var (incident, result, compromised) = await incidents.ComputeBlastRadiusAsync(id, query, Actor.System, ct);
                 var d = incidents.View(incident).Decision;
                 if (r.GetValue(json))
                     CliSupport.WriteJson(r, new
                     {
-                        incident = incident.Id, subjectCount = result.Subjects.Count, categories = result.Categories, eventsRead = result.EventsRead,
+                        incident = incident.Id, actorId = compromised.Id, subjectCount = result.Subjects.Count, categories = result.Categories, eventsRead = result.EventsRead,
                         verifiedEvents = result.VerifiedEvents, reportable = d.Reportable, preliminaryDue = d.Deadlines?.PreliminaryDue, finalDue = d.Deadlines?.FinalDue,
                     });
                 else
                 {
                     await o.WriteLineAsync($"{incident.Title} ({incident.Id}): {result.Subjects.Count:N0} persons affected, categories {Join(result.Categories)}; " +
-                                           $"{result.EventsRead:N0} reads by {Incidents.IncidentRegistry.Kebab(query.ActorKind)} {query.ActorId}; audit chain verified ({result.VerifiedEvents:N0} events).");
+                                           $"{result.EventsRead:N0} reads by {compromised.Label.En} (id {compromised.Id}); audit chain verified ({result.VerifiedEvents:N0} events).");
                     await WriteDecisionAsync(o, d);
                 }
             }

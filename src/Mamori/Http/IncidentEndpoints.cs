@@ -110,12 +110,13 @@ public static class IncidentEndpoints
 
         g.MapPost("/{id:guid}/blast-radius", async (Guid id, BlastRadiusRequest body, HttpContext http, IncidentRegistry incidents) =>
         {
-            var (incident, result) = await incidents.ComputeBlastRadiusAsync(id,
+            var (incident, result, _) = await incidents.ComputeBlastRadiusAsync(id,
                 new BlastRadiusQuery(body.ActorKind, body.ActorId, body.From, body.To), http.Actor(), http.RequestAborted);
             return TypedResults.Ok(new BlastRadiusResponse(ToResponse(incidents.View(incident), Zone(http)), result.Subjects.Count, result.Categories,
                 result.EventsRead, result.VerifiedEvents));
         }).RequirePermission(Permission.ManageIncidents)
-            .WithSummary("Verify the audit chain, then record the subjects and categories a compromised user or API key read in a window.");
+            .WithSummary("Verify the audit chain, then record the subjects and categories a compromised user or API key read in a window. " +
+                         "actorId: a key's id or prefix (mk_xxxx_), a user's id or sign-in address; one the tenant does not have is refused (MAMORI-6012).");
 
         g.MapPost("/{id:guid}/blast-radius/export", async (Guid id, ExportBlastRadiusRequest body, HttpContext http, IncidentRegistry incidents) =>
         {

@@ -56,7 +56,7 @@ public static class AuditPages
             {
                 var recorded = new Actor(e.ActorKind, e.ActorId).ToString();
                 var name = actorName(recorded);
-                // The recorded id stays visible: it is what the filter above and the blast-radius forms take.
+                // The recorded id stays visible: it is what the filter above and the API's blast radius take.
                 return name == recorded ? H.F($"<code>{recorded}</code>") : H.F($"{name}<br><code class=\"muted\">{recorded}</code>");
             }
             // The first event the last "verify now" could not verify is marked where it is listed (the dashboard links here).

@@ -39,7 +39,10 @@ public static partial class FormErrors
             "notice" => ("報告義務のないインシデントのため、本人への通知は不要です。", "The incident is not reportable, so no notice to the persons is required."),
             _ => ("報告義務のないインシデントです。", "The incident is not reportable."),
         },
-        ErrorCode.IncidentInvalidActor => ("利用者またはAPIキーのID（1〜64文字）を入力してください。", "Give the id (1-64 characters) of a user or an API key."),
+        ErrorCode.IncidentInvalidActor => ("対象のAPIキーまたは利用者を選んでください。", "Choose the API key or user."),
+        ErrorCode.IncidentUnknownActor => e.Reason == "user"
+            ? ("その利用者はこの事業者に登録されていません。一覧から選んでください。", "That user is not registered for this business; choose one from the list.")
+            : ("そのAPIキーはこの事業者に登録されていません。一覧から選んでください。", "That API key is not registered for this business; choose one from the list."),
         ErrorCode.IncidentInvalidWindow => e.Reason switch
         {
             "order" => ("開始は終了より前の日時にしてください。", "The start must be before the end."),

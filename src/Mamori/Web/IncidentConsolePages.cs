@@ -88,10 +88,16 @@ public static class IncidentConsolePages
 
         app.MapPost("/console/incidents/{id:guid}/blast-radius", (HttpContext http, Guid id, IncidentRegistry incidents) => ActAsync(http, id, incidents, async form =>
         {
-            var kind = form["actorKind"].ToString() == "user" ? ActorKindCode.User : ActorKindCode.ApiKey;
+            // The key or user chosen from the tenant's list (ActorOption); nothing chosen is refused as an empty id.
+            var (kind, actorId) = form["actor"].ToString().Split(':', 2) switch
+            {
+                ["user", var i] => (ActorKindCode.User, i),
+                ["api-key", var i] => (ActorKindCode.ApiKey, i),
+                _ => (ActorKindCode.ApiKey, ""),
+            };
             var from = LocalJst(form["from"].ToString(), "from");
             var to = LocalJst(form["to"].ToString(), "to");
-            await incidents.ComputeBlastRadiusAsync(id, new BlastRadiusQuery(kind, form["actorId"].ToString().Trim(), from, to), http.Actor(), http.RequestAborted);
+            await incidents.ComputeBlastRadiusAsync(id, new BlastRadiusQuery(kind, actorId, from, to), http.Actor(), http.RequestAborted);
             return "blast-radius";
         })).RequirePermission(Permission.ManageIncidents).ExcludeFromDescription();
 
@@ -406,7 +412,9 @@ public static class IncidentConsolePages
         var d = v.Decision;
         var manage = Can(http, Permission.ManageIncidents);
         var timeline = await incidents.TimelineAsync(id, ct);
-        var actorName = await ActorNamesAsync(http, timeline.Select(t => t.Actor));
+        var compromised = incident.CompromisedActorId is { } cid
+            ? $"{(incident.CompromisedActorKind == ActorKindCode.User ? nameof(ActorKind.User) : nameof(ActorKind.ApiKey))}:{cid}" : null;
+        var actorName = await ActorNamesAsync(http, [.. timeline.Select(t => t.Actor), .. compromised is null ? [] : new[] { compromised }]);
         var categories = await CategoryNamesAsync(http);
         var subjects = await incidents.SubjectsAsync(id, ct);
         var notified = await incidents.NotifiedCountAsync(id, ct);
@@ -443,7 +451,7 @@ public static class IncidentConsolePages
         Html blast = incident.BlastComputedAt is not { } at ? H.F($"<p>{T(http, "まだ算定していません。", "Not computed yet.")}</p>") : H.F($"""
             <dl>
               <dt>{T(http, "対象", "Source")}</dt><dd>{(incident.LeakedExport is { } ex ? T(http, "漏えいしたエクスポート ", "Leaked export ") + ex
-                  : $"{(incident.CompromisedActorKind == ActorKindCode.User ? T(http, "利用者", "User") : T(http, "APIキー", "API key"))} {incident.CompromisedActorId} ({Jst(incident.BlastFrom)} – {Jst(incident.BlastTo)} JST)")}</dd>
+                  : $"{(incident.CompromisedActorKind == ActorKindCode.User ? T(http, "利用者 ", "User ") : "")}{actorName(compromised!)} ({Jst(incident.BlastFrom)} – {Jst(incident.BlastTo)} JST)")}</dd>
               <dt>{T(http, "影響を受けた本人", "Affected persons")}</dt><dd class="big">{subjects.Count:N0}</dd>
               <dt>{(sends ? T(http, "通知済み", "Notified") : T(http, "通知文をファイルに出力済み（SMTP 未設定のため未送信）", "Notice written to a file (not sent: no SMTP host)"))}</dt><dd>{notified:N0}</dd>
               <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
@@ -453,13 +461,28 @@ public static class IncidentConsolePages
             """);
         var now = Jst(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).Replace(' ', 'T');
         var weekAgo = Jst(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-7)).Replace(' ', 'T');
+        // The tenant's keys (revoked ones too: a stolen key is revoked first) and users, by name and prefix: staff never see a key's id.
+        var choices = manage ? await CompromisedActors.ListAsync(http.RequestServices.GetRequiredService<Data.MamoriDbContext>(), ct) : [];
+        var chosen = Typed("blast-radius", "actor");
+        Html ActorOption(CompromisedActor a)
+        {
+            var value = $"{(a.Kind == ActorKindCode.User ? "user" : "api-key")}:{a.Id}";
+            var label = a.Kind == ActorKindCode.ApiKey ? $"{a.Name}（{a.Prefix}）" : a.Name;
+            var ended = !a.Ended ? "" : a.Kind == ActorKindCode.ApiKey
+                ? $" — {T(http, "失効", "revoked")} {Jst(a.EndedAt)}"
+                : $" — {T(http, "無効", "disabled")}";
+            return H.F($"""<option value="{value}"{Selected(chosen == value)}>{label}{ended}</option>""");
+        }
+        Html ActorGroup(ActorKindCode kind, string ja, string en) => choices.Any(a => a.Kind == kind)
+            ? H.F($"""<optgroup label="{T(http, ja, en)}">{Html.Join(choices.Where(a => a.Kind == kind).Select(ActorOption))}</optgroup>""")
+            : default;
         Html blastForms = !manage ? default : H.F($"""
             <h3>{T(http, "漏えいした認証情報から算定", "From a compromised user or API key")}</h3>
             <form method="post" action="/console/incidents/{id}/blast-radius" class="stack">
               {AntiforgeryField(http)}
-              <label for="actorKind">{T(http, "種類", "Kind")}</label>
-              <select id="actorKind" name="actorKind"><option value="api-key">{T(http, "APIキー", "API key")}</option><option value="user"{Selected(Typed("blast-radius", "actorKind") == "user")}>{T(http, "利用者", "User")}</option></select>
-              <label for="actorId">{T(http, "ID", "Id")}</label><input id="actorId" name="actorId" required maxlength="64" value="{Typed("blast-radius", "actorId")}">
+              <label for="actor">{T(http, "対象のAPIキー・利用者", "The API key or user")}</label>
+              <select id="actor" name="actor" required aria-describedby="actor-hint"><option value="">{T(http, "選んでください", "Choose")}</option>{ActorGroup(ActorKindCode.ApiKey, "APIキー", "API keys")}{ActorGroup(ActorKindCode.User, "利用者", "Users")}</select>
+              <p id="actor-hint" class="muted">{T(http, "失効したAPIキー・無効にした利用者も選べます。", "Revoked keys and disabled users can be chosen too.")}</p>
               <label for="from">{T(http, "開始（日本時間）", "From (Japan time)")}</label><input id="from" name="from" type="datetime-local" required value="{Typed("blast-radius", "from", weekAgo)}">
               <label for="to">{T(http, "終了（日本時間）", "To (Japan time)")}</label><input id="to" name="to" type="datetime-local" required value="{Typed("blast-radius", "to", now)}">
               <button type="submit">{T(http, "監査ログを検証して算定する", "Verify the audit chain and compute")}</button>

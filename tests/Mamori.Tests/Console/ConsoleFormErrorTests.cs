@@ -78,14 +78,16 @@ public sealed class ConsoleFormErrorTests(PostgresCluster cluster)
         html.ShouldContain("経過の内容を20,000文字以内で入力してください。 (MAMORI-1006)");
         html.ShouldContain("""<option value="contact" selected>""");
 
+        var key = await app.ApiKeyAsync(tenant, Roles.Operator);
         var window = await BodyAsync(await s.PostAsync(page, page + "/blast-radius",
-            [F("actorKind", "user"), F("actorId", "user-42"), F("from", "2026-11-20T10:00"), F("to", "2026-11-10T10:00")]));
+            [F("actor", $"api-key:{key.Key.Id}"), F("from", "2026-11-20T10:00"), F("to", "2026-11-10T10:00")]));
         window.ShouldContain("開始は終了より前の日時にしてください。 (MAMORI-6005)");
-        window.ShouldContain("""name="actorId" required maxlength="64" value="user-42">""");
-        window.ShouldContain("""<option value="user" selected>""");
+        window.ShouldContain($"""<option value="api-key:{key.Key.Id}" selected>{key.Key.Name}（mk_{key.Key.Prefix}_）</option>""");
         window.ShouldContain("""name="from" type="datetime-local" required value="2026-11-20T10:00">""");
-        (await BodyAsync(await s.PostAsync(page, page + "/blast-radius", [F("actorKind", "user"), F("actorId", "x"), F("from", "yesterday"), F("to", "2026-11-10T10:00")])))
+        (await BodyAsync(await s.PostAsync(page, page + "/blast-radius", [F("actor", $"api-key:{key.Key.Id}"), F("from", "yesterday"), F("to", "2026-11-10T10:00")])))
             .ShouldContain("開始と終了の日時を日本時間で入力してください（例: 2026-04-01T09:00）。 (MAMORI-6005)");
+        (await BodyAsync(await s.PostAsync(page, page + "/blast-radius", [F("actor", ""), F("from", "2026-11-10T10:00"), F("to", "2026-11-20T10:00")])))
+            .ShouldContain("対象のAPIキーまたは利用者を選んでください。 (MAMORI-6006)");
 
         var export = await BodyAsync(await s.PostAsync(page, page + "/blast-radius/export", [F("sha256", "abc"), F("exportKind", "disclosure"), F("exportId", "")]));
         export.ShouldContain("SHA-256は16進数64桁で入力してください。 (MAMORI-6052)");

@@ -197,6 +197,62 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         api.ShouldContain("\"lawReferenceEn\":\"APPI Art. 26(1), Rules Art. 7(iv)\"");
     }
 
+    /// <summary>
+    /// UX report 3, H1: the form took any text as the actor's id (the key's name, its prefix) and recorded 「影響を受けた本人 0…監査ログ検証済み」;
+    /// the id it needed appeared nowhere a privacy officer looks. The tenant's keys (a revoked one too) and users are now chosen by name.
+    /// </summary>
+    [Fact]
+    public async Task BlastRadiusForm_KeysAndUsersChosenByName_RevokedKeyIncludedUnknownRefusedInPageLanguage()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var id = await IncidentAsync(app, tenant);
+        var stolen = await app.ApiKeyAsync(tenant, Roles.Operator);
+        var other = await app.ApiKeyAsync(tenant, Roles.Operator);
+        var from = JstLocal(app.Clock.GetUtcNow());
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await app.InTenantAsync(tenant, async (sp, db) =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+            await sp.GetRequiredService<AuditLog>().AppendManyAsync(db, [.. Enumerable.Range(0, 3).Select(i =>
+                new AuditEntry(AuditCode.AccessAllowed, Actor.Key(stolen.Key.Id), SubjectId: $"subj-{i}", Purpose: "support", Categories: "email"))], TestContext.Current.CancellationToken);
+            await tx.CommitAsync(TestContext.Current.CancellationToken);
+            await sp.GetRequiredService<ApiKeys>().RevokeAsync(await db.ApiKeys.SingleAsync(k => k.Id == stolen.Key.Id, TestContext.Current.CancellationToken),
+                Actor.System, TestContext.Current.CancellationToken);
+            return 0;
+        });
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var to = JstLocal(app.Clock.GetUtcNow());
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        (await s.GetAsync("/console/apikeys")).StatusCode.ShouldBe(HttpStatusCode.Forbidden); // the officer cannot see the keys page
+
+        var page = await s.GetStringAsync($"/console/incidents/{id}");
+        page.ShouldContain("""<select id="actor" name="actor" required aria-describedby="actor-hint"><option value="">選んでください</option><optgroup label="APIキー">""");
+        page.ShouldMatch($"""<option value="api-key:{stolen.Key.Id}">{stolen.Key.Name}（mk_{stolen.Key.Prefix}_） — 失効 \d\d\d\d-\d\d-\d\d \d\d:\d\d</option>""");
+        page.ShouldContain($"""<option value="api-key:{other.Key.Id}">{other.Key.Name}（mk_{other.Key.Prefix}_）</option>""");
+        page.ShouldMatch("""<optgroup label="利用者"><option value="user:[0-9a-f-]{36}">privacy-officer-[0-9a-f]{32}@test\.example</option>""");
+        page.ShouldNotContain("name=\"actorId\"");
+
+        // A key that is not the tenant's (a crafted post, or one chosen from another tab): refused in the page's language, the window kept.
+        var unknown = await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/blast-radius", [F("actor", $"api-key:{Guid.NewGuid()}"), F("from", from), F("to", to)]);
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var refused = await unknown.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        refused.ShouldContain("そのAPIキーはこの事業者に登録されていません。一覧から選んでください。 (MAMORI-6012)");
+        refused.ShouldContain($"""name="from" type="datetime-local" required value="{from}">""");
+        (await (await s.PostAsync($"/console/incidents/{id}?lang=en", $"/console/incidents/{id}/blast-radius?lang=en",
+                [F("actor", $"user:{Guid.NewGuid()}"), F("from", from), F("to", to)])).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+            .ShouldContain("That user is not registered for this business; choose one from the list. (MAMORI-6012)");
+        (await app.InTenantAsync(tenant, (_, db) => db.IncidentTimeline.CountAsync(t => t.IncidentId == id && t.Kind == "blast-radius", TestContext.Current.CancellationToken))).ShouldBe(0);
+
+        // The revoked key, chosen by name: its three persons, and the page names it as staff know it.
+        (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/blast-radius", [F("actor", $"api-key:{stolen.Key.Id}"), F("from", from), F("to", to)]))
+            .StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var after = await s.GetStringAsync($"/console/incidents/{id}");
+        after.ShouldContain($"<dd>APIキー {stolen.Key.Name} (");
+        after.ShouldContain("<dd class=\"big\">3</dd>");
+        after.ShouldContain($"APIキー {stolen.Key.Name}（mk_{stolen.Key.Prefix}_） の ");
+    }
+
     [Fact]
     public async Task FinalReportDraft_ItemsMissing_ListedByReportItemNamesNotKeys()
     {

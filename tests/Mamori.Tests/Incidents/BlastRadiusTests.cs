@@ -34,7 +34,10 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
     private static AuditEntry Read(Actor actor, string subject, string categories, AuditOutcome outcome = AuditOutcome.Success) =>
         new(outcome == AuditOutcome.Success ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor, outcome, SubjectId: subject, Purpose: "support", Categories: categories);
 
-    private sealed record Scenario(Guid TenantId, Guid KeyId, HashSet<string> Expected, DateTimeOffset From, DateTimeOffset To);
+    private sealed record Scenario(Guid TenantId, ApiKey Key, HashSet<string> Expected, DateTimeOffset From, DateTimeOffset To)
+    {
+        public Guid KeyId => Key.Id;
+    }
 
     /// <summary>
     /// 5,000 subjects read by a staff user (health data); a compromised API key reads 1,200 of them
@@ -68,7 +71,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         var to = start.AddDays(2);
         await AppendAsync(app, tenant.Id, [Read(keyActor, chosen[4001], "address")]); // after the window
         app.Clock.Advance(TimeSpan.FromHours(1));
-        return new Scenario(tenant.Id, key.Key.Id, [.. read], from, to);
+        return new Scenario(tenant.Id, key.Key, [.. read], from, to);
     }
 
     private static async Task<Guid> OpenIncidentAsync(TestApp app, HttpClient officer)
@@ -132,9 +135,10 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         // The timeline records it in Japanese (window in Japan time) with an English rendering.
         var entry = await db.IncidentTimeline.SingleAsync(t => t.IncidentId == id && t.Kind == "blast-radius", Ct);
         static string Jst(DateTimeOffset t) => t.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm zzz", System.Globalization.CultureInfo.InvariantCulture);
-        entry.Text.ShouldStartWith($"api-key {s.KeyId} の {Jst(s.From)} から {Jst(s.To)} までの影響範囲: 本人 1200 名、データ項目 3 種、閲覧 1400 件。監査ログの連鎖を検証済み（");
+        // The key by its name and prefix, as staff know it.
+        entry.Text.ShouldStartWith($"APIキー {s.Key.Name}（mk_{s.Key.Prefix}_） の {Jst(s.From)} から {Jst(s.To)} までの影響範囲: 本人 1200 名、データ項目 3 種、閲覧 1400 件。監査ログの連鎖を検証済み（");
         entry.Text.ShouldContain("報告対象（(c) 不正の目的をもって行われたおそれがある行為による個人データの漏えい等、(d) 本人の数が1,000人を超える個人データの漏えい等）。速報期限 2026-11-29、確報期限 2027-01-23。");
-        entry.TextEn.ShouldStartWith($"Blast radius of api-key {s.KeyId} from {Jst(s.From)} to {Jst(s.To)}: 1200 subjects, 3 categories, 1400 reads, chain verified (");
+        entry.TextEn.ShouldStartWith($"Blast radius of API key {s.Key.Name} (mk_{s.Key.Prefix}_) from {Jst(s.From)} to {Jst(s.To)}: 1200 subjects, 3 categories, 1400 reads, chain verified (");
         var verification = await AuditVerify.VerifyTenantAsync(db, s.TenantId, "acme", Ct);
         verification.Intact.ShouldBeTrue(verification.Problem);
     }
@@ -186,7 +190,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         var session = await Mamori.Tests.Console.ConsoleScenario.SessionAsync(app, tenant.Id, Roles.PrivacyOfficer);
         (await session.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/blast-radius",
         [
-            new("actorKind", "api-key"), new("actorId", key.Key.Id.ToString()), new("from", "2026-11-23T09:00"), new("to", "2026-11-23T09:20"),
+            new("actor", $"api-key:{key.Key.Id}"), new("from", "2026-11-23T09:00"), new("to", "2026-11-23T09:20"),
         ])).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var page = await session.GetStringAsync($"/console/incidents/{id}");
         page.ShouldContain("<dt>本人の数（確認済み）</dt><dd>2,000</dd>");
@@ -204,6 +208,52 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         edited.StatusCode.ShouldBe(HttpStatusCode.OK, after.ToString());
         after.GetProperty("personsFromBlastRadius").GetInt64().ShouldBe(1);
         after.GetProperty("decision").GetProperty("reportable").GetBoolean().ShouldBeFalse();
+    }
+
+    /// <summary>
+    /// UX report 3, H1: a key's name, a made-up id, another tenant's key or an unknown address was taken as the actor and recorded as
+    /// 「本人 0 名…監査ログの連鎖を検証済み」. Only an actor of the tenant is accepted; a key by its prefix (what staff see) works.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadius_ActorNotInTenant_RefusedWithCodeAndNothingRecorded(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var other = await app.CreateTenantAsync("other");
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        var otherKey = await app.ApiKeyAsync(other.Id, Roles.Operator);
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await AppendAsync(app, tenant.Id, [.. Enumerable.Range(0, 30).Select(i => Read(Actor.Key(key.Key.Id), $"subj-{i}", "email"))]);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var id = await OpenIncidentAsync(app, officer);
+        var to = app.Clock.GetUtcNow();
+
+        foreach (var (kind, actorId) in new[]
+        {
+            ("api-key", key.Key.Name), ("api-key", "nonexistent-key"), ("api-key", Guid.Empty.ToString()), ("api-key", otherKey.Key.Id.ToString()),
+            ("api-key", $"mk_{otherKey.Key.Prefix}_"), ("user", "admin@demo.mamori.example"), ("user", key.Key.Id.ToString()),
+        })
+        {
+            var refused = await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius", new { actorKind = kind, actorId, from, to }, Ct);
+            var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-6012");
+            problem.GetProperty("detail").GetString()!.ShouldNotContain(actorId); // what was typed may be an address: never echoed
+        }
+        var untouched = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
+        untouched.GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        untouched.GetProperty("personsFromBlastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await app.InTenantAsync(tenant.Id, (_, db) => db.IncidentTimeline.CountAsync(t => t.IncidentId == id && t.Kind == "blast-radius", Ct))).ShouldBe(0);
+        (await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentBlastRadiusComputed, Ct))).ShouldBe(0);
+
+        // The key by the prefix the console and 'mamori apikey list' show; the incident records its id.
+        var byPrefix = await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius",
+            new { actorKind = "api-key", actorId = $"mk_{key.Key.Prefix}_", from, to }, Ct);
+        var body = await byPrefix.Content.ReadAsStringAsync(Ct);
+        byPrefix.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var json = JsonDocument.Parse(body).RootElement;
+        json.GetProperty("subjectCount").GetInt32().ShouldBe(30);
+        json.GetProperty("incident").GetProperty("blastRadius").GetProperty("actorId").GetString().ShouldBe(key.Key.Id.ToString());
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -274,7 +324,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         var (text, textOut, textErr) = await CliAsync(app, id.ToString(), "--api-key", s.KeyId.ToString(),
             "--from", s.From.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--to", s.To.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         text.ShouldBe(0, textErr);
-        textOut.ShouldContain("1,200 persons affected, categories email, name, phone; 1,400 reads by api-key");
+        textOut.ShouldContain($"1,200 persons affected, categories email, name, phone; 1,400 reads by API key {s.Key.Name} (mk_{s.Key.Prefix}_) (id {s.KeyId})");
         textOut.ShouldContain("final report due 2027-01-23");
     }
 
@@ -303,6 +353,34 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
             stderr.ShouldContain(errorCode, customMessage: string.Join(' ', args));
         }
         (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    /// <summary>UX report 3, H1: 'mamori incident blast-radius --api-key crm-sync' said "0 persons affected … audit chain verified" and exited 0.</summary>
+    [Fact]
+    public async Task BlastRadiusCli_KeyByNameOrPrefix_NameRefusedPrefixComputes()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await AppendAsync(app, tenant.Id, [.. Enumerable.Range(0, 3).Select(i => Read(Actor.Key(key.Key.Id), $"subj-{i}", "email"))]);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var id = (await OpenIncidentAsync(app, officer)).ToString();
+        string[] window = ["--from", from.ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--to", app.Clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)];
+
+        var (code, stdout, stderr) = await CliAsync(app, [id, "--api-key", key.Key.Name, .. window]);
+        code.ShouldBe(1, stdout);
+        stdout.ShouldBeEmpty();
+        stderr.ShouldContain("MAMORI-6012");
+        stderr.ShouldContain("prefix (mk_xxxx_");
+        (await CliAsync(app, [id, "--user", "nobody@example.jp", .. window])).Err.ShouldContain("MAMORI-6012");
+        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        var (ok, text, err) = await CliAsync(app, [id, "--api-key", $"mk_{key.Key.Prefix}_", .. window]);
+        ok.ShouldBe(0, err);
+        text.ShouldContain($"3 persons affected, categories email; 3 reads by API key {key.Key.Name} (mk_{key.Key.Prefix}_) (id {key.Key.Id}); audit chain verified");
     }
 
     [Fact]
