@@ -127,14 +127,16 @@ public static class IncidentDocuments
         if (determined && established is { } known)
             persons = $"{known.ToString("N0", Ja)}人";
         else if (i.PersonsUpperBound is { } ub)
-            persons = $"最大{ub.ToString("N0", Ja)}人（調査中{(established is { } k ? $"、確認済み{k.ToString("N0", Ja)}人" : "")}）";
+            // 確認済み is staff's count only: the blast radius's is stated below as what the audit log shows.
+            persons = $"最大{ub.ToString("N0", Ja)}人（調査中{(i.PersonsKnown is { } k ? $"、確認済み{k.ToString("N0", Ja)}人" : "")}）";
         else persons = "";
         if (persons.Length > 0 && i.BlastComputedAt is not null && i.BlastPersons is { } found)
         {
             var source = i.LeakedExport is { } leaked ? $"に記録された、漏えいしたエクスポート {leaked} に含まれていた本人"
                 : $"から、{(i.CompromisedActorKind == ActorKindCode.ApiKey ? "APIキー" : "利用者アカウント")} {i.CompromisedActorId} が"
                   + $" {JaDateTime(i.BlastFrom!.Value, zone)} から {JaDateTime(i.BlastTo!.Value, zone)} までに実際に閲覧した本人";
-            persons += $"\n監査ログ（ハッシュチェーン検証済み、{i.BlastVerifiedEvents?.ToString("N0", Ja)}件）{source}の数: {found.ToString("N0", Ja)}人。";
+            // No event count: the blast radius checks the events since the newest checkpoint, which a reader would take for the log's size.
+            persons += $"\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）{source}の数: {found.ToString("N0", Ja)}人。";
             if (i.PersonsKnown is { } staff && staff != found)
                 persons += $"\n調査により確認した本人の数: {staff.ToString("N0", Ja)}人（多い方を本人の数とする）。";
         }

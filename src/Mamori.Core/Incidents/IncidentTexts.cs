@@ -53,17 +53,17 @@ public static class IncidentTexts
     public static (string Ja, string En) BlastRadius(Incident i, (string Ja, string En) actor, DateTimeOffset from, DateTimeOffset to,
         TimeZoneInfo zone, int subjects, int categories, long reads, long verified, CategoryName name) => Join((
             $"{actor.Ja} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
-            $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{verified} 件）。{Kept(i, subjects).Ja}",
+            $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{Checked(verified).Ja}）。{Kept(i, subjects).Ja}",
             $"Blast radius of {actor.En} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
-            $"{reads} reads, chain verified ({verified} events).{Kept(i, subjects).En}"), Decision(i, name));
+            $"{reads} reads, chain verified ({Checked(verified).En}).{Kept(i, subjects).En}"), Decision(i, name));
 
     public static (string Ja, string En) ExportBlastRadius(Incident i, string export, IEnumerable<string> formats, long first, long last,
         int subjects, int categories, long verified, CategoryName name)
     {
         var f = string.Join("/", formats);
         return Join((
-            $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{verified} 件）。{Kept(i, subjects).Ja}",
-            $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({verified} events).{Kept(i, subjects).En}"),
+            $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{Checked(verified).Ja}）。{Kept(i, subjects).Ja}",
+            $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({Checked(verified).En}).{Kept(i, subjects).En}"),
             Decision(i, name));
     }
 
@@ -77,6 +77,13 @@ public static class IncidentTexts
            (unreachable > 0 ? $"{unreachable} 名は本人データに使えるメールアドレスがありません。通知書を郵送するか、公表してください。" : ""),
            $"Notice to persons written to the outbox directory for {queued} persons ({already} written before). No SMTP host is set, so no email is sent: send the files, or the notice PDF by letter." +
            (unreachable > 0 ? $" {unreachable} persons have no usable email address in the vault: send the notice by letter or publish the announcement." : ""));
+
+    /// <summary>
+    /// What a verification checked: the events since the newest checkpoint (earlier ones were verified when it was taken), said so,
+    /// so that the figure is not read as the size of the log.
+    /// </summary>
+    public static (string Ja, string En) Checked(long verified) =>
+        ($"直近のチェックポイント以降の {verified.ToString("N0", Inv)} 件を照合", $"{verified.ToString("N0", Inv)} events checked since the newest checkpoint");
 
     /// <summary>A data category's name in Japanese and English, by id.</summary>
     public delegate (string Ja, string En) CategoryName(string id);

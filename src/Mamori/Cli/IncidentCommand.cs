@@ -130,7 +130,7 @@ public static class IncidentCommand
                 else
                 {
                     await o.WriteLineAsync($"{incident.Title} ({incident.Id}): {result.Subjects.Count:N0} persons affected, categories {Join(result.Categories)}; " +
-                                           $"{result.EventsRead:N0} reads by {compromised.Label.En} (id {compromised.Id}); audit chain verified ({result.VerifiedEvents:N0} events).");
+                                           $"{result.EventsRead:N0} reads by {compromised.Label.En} (id {compromised.Id}); audit chain verified ({IncidentTexts.Checked(result.VerifiedEvents).En}).");
                     await WriteDecisionAsync(o, d);
                 }
             }
@@ -152,7 +152,7 @@ public static class IncidentCommand
                 else
                 {
                     await o.WriteLineAsync($"{incident.Title} ({incident.Id}): the {c.ExportKind} export {c.ExportId} ({string.Join("/", c.Formats)}) held " +
-                                           $"{c.Subjects.Count:N0} persons, categories {Join(c.Categories)}; audit chain verified ({c.VerifiedEvents:N0} events).");
+                                           $"{c.Subjects.Count:N0} persons, categories {Join(c.Categories)}; audit chain verified ({IncidentTexts.Checked(c.VerifiedEvents).En}).");
                     await WriteDecisionAsync(o, d);
                 }
             }

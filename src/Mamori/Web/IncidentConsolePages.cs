@@ -455,7 +455,7 @@ public static class IncidentConsolePages
               <dt>{T(http, "影響を受けた本人", "Affected persons")}</dt><dd class="big">{subjects.Count:N0}</dd>
               <dt>{(sends ? T(http, "通知済み", "Notified") : T(http, "通知文をファイルに出力済み（SMTP 未設定のため未送信）", "Notice written to a file (not sent: no SMTP host)"))}</dt><dd>{notified:N0}</dd>
               <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
-              <dt>{T(http, "算定日時", "Computed")}</dt><dd>{Jst(at)} JST — {T(http, "監査ログ検証済み", "audit chain verified")} ({(incident.BlastVerifiedEvents ?? 0):N0} {T(http, "件", "events")})</dd>
+              <dt>{T(http, "算定日時", "Computed")}</dt><dd>{Jst(at)} JST — {T(http, $"監査ログ検証済み（{IncidentTexts.Checked(incident.BlastVerifiedEvents ?? 0).Ja}）", $"audit chain verified ({IncidentTexts.Checked(incident.BlastVerifiedEvents ?? 0).En})")}</dd>
             </dl>
             {(subjects.Count == 0 ? default : H.F($"""<details><summary>{T(http, "本人ID（最初の100件）", "Subject ids (first 100)")}</summary><ul>{subjects.Take(100).Select(s => H.F($"<li><code>{s}</code></li>"))}</ul></details>"""))}
             """);

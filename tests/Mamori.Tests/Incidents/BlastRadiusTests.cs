@@ -199,7 +199,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         page.ShouldContain("<strong>2026-11-25</strong>");
         var report = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/report?kind=final", Ct);
         var persons = report.GetProperty("items")[2].GetProperty("content").GetString()!;
-        persons.ShouldStartWith("2,000人\n監査ログ（ハッシュチェーン検証済み、");
+        persons.ShouldStartWith("2,000人\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）から、APIキー ");
         persons.ShouldEndWith("までに実際に閲覧した本人の数: 1人。\n調査により確認した本人の数: 2,000人（多い方を本人の数とする）。");
 
         // Staff correct their own count; the blast radius's 1 stays beside it.
@@ -254,6 +254,48 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         var json = JsonDocument.Parse(body).RootElement;
         json.GetProperty("subjectCount").GetInt32().ShouldBe(30);
         json.GetProperty("incident").GetProperty("blastRadius").GetProperty("actorId").GetString().ShouldBe(key.Key.Id.ToString());
+    }
+
+    /// <summary>
+    /// UX report 3, L5: while staff had established no count, report item (3) said 「最大1,500人（調査中、確認済み30人）」, the 30 being the blast
+    /// radius's; and 「監査ログ（ハッシュチェーン検証済み、56件）」 gave the events checked since the newest checkpoint as if they were the whole log.
+    /// </summary>
+    [Fact]
+    public async Task Report_UpperBoundAndBlastRadius_EstablishedCountIsStaffsAndNoEventCountClaimed()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await AppendAsync(app, tenant.Id, [.. Enumerable.Range(0, 30).Select(i => Read(Actor.Key(key.Key.Id), $"subj-{i}", "email"))]);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        object Facts(long? known) => new { title = "CRM", cause = "unauthorized-access", discoveredAt = from, personsKnown = known, personsUpperBound = 1500 };
+        var created = await officer.PostAsJsonAsync("/api/incidents", Facts(null), Ct);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        (await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius", new { actorKind = "api-key", actorId = key.Key.Id, from, to = app.Clock.GetUtcNow() }, Ct))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        async Task<string> PersonsAsync() =>
+            (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/report?kind=final", Ct)).GetProperty("items")[2].GetProperty("content").GetString()!;
+
+        var persons = await PersonsAsync();
+        persons.ShouldStartWith("最大1,500人（調査中）\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）から、APIキー ");
+        persons.ShouldEndWith("までに実際に閲覧した本人の数: 30人。");
+        persons.ShouldNotContain("確認済み30人");
+        persons.ShouldNotMatch(@"検証済み、[\d,]+件");
+
+        // Once staff establish a count, that is the one called 確認済み; the audit log's stays beside it.
+        (await officer.PutAsJsonAsync($"/api/incidents/{id}", Facts(12), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        persons = await PersonsAsync();
+        persons.ShouldStartWith("最大1,500人（調査中、確認済み12人）\n");
+        persons.ShouldEndWith("の数: 30人。\n調査により確認した本人の数: 12人（多い方を本人の数とする）。");
+
+        // The console and the timeline say what the figure is.
+        var session = await Mamori.Tests.Console.ConsoleScenario.SessionAsync(app, tenant.Id, Roles.PrivacyOfficer);
+        var page = await session.GetStringAsync($"/console/incidents/{id}");
+        page.ShouldMatch(@"監査ログ検証済み（直近のチェックポイント以降の [\d,]+ 件を照合）</dd>");
+        page.ShouldMatch(@"監査ログの連鎖を検証済み（直近のチェックポイント以降の [\d,]+ 件を照合）。");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
