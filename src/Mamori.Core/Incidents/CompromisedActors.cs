@@ -11,13 +11,7 @@ namespace Mamori.Incidents;
 /// sign-in address. <see cref="Ended"/>: the key was revoked or the user disabled, at <see cref="EndedAt"/>; a stolen key is usually
 /// revoked before anyone asks what it read.
 /// </summary>
-public sealed record CompromisedActor(ActorKindCode Kind, string Id, string Name, string? Prefix, bool Ended, DateTimeOffset? EndedAt)
-{
-    /// <summary>「APIキー crm-sync（mk_sxhsd98iagyc_）」, "API key crm-sync (mk_sxhsd98iagyc_)"; 「利用者 a@example.jp」.</summary>
-    public (string Ja, string En) Label => Kind == ActorKindCode.ApiKey
-        ? ($"APIキー {Name}（{Prefix}）", $"API key {Name} ({Prefix})")
-        : ($"利用者 {Name}", $"user {Name}");
-}
+public sealed record CompromisedActor(ActorKindCode Kind, string Id, string Name, string? Prefix, bool Ended, DateTimeOffset? EndedAt);
 
 /// <summary>
 /// Finds the actor a blast radius names. Only a user or key that exists in the tenant is accepted: the audit chain of a made-up id

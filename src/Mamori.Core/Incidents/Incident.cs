@@ -100,20 +100,14 @@ public sealed class Incident : ITenantOwned
     public DateTimeOffset? PreliminaryReportedAt { get; set; }
     public DateTimeOffset? FinalReportedAt { get; set; }
 
-    // The last blast-radius computation.
-    public ActorKindCode? CompromisedActorKind { get; set; }
-    public string? CompromisedActorId { get; set; }
-    public DateTimeOffset? BlastFrom { get; set; }
-    public DateTimeOffset? BlastTo { get; set; }
-    public DateTimeOffset? BlastComputedAt { get; set; }
-    public long? BlastEventsRead { get; set; }
-    public long? BlastVerifiedEvents { get; set; }
+    /// <summary>Every blast-radius computation, in order (<see cref="IncidentBlastRadius.Number"/>) when loaded by <see cref="IncidentRegistry"/>.</summary>
+    public List<IncidentBlastRadius> BlastRadii { get; set; } = [];
 
-    /// <summary>The distinct persons the last blast radius found (its subjects); the decision uses the larger of this and <see cref="PersonsKnown"/>.</summary>
+    /// <summary>
+    /// The distinct persons every blast radius together found (the incident's <see cref="IncidentSubject"/>s); null before the first.
+    /// The decision uses the larger of this and <see cref="PersonsKnown"/>.
+    /// </summary>
     public long? BlastPersons { get; set; }
-
-    /// <summary>The leaked export the last blast radius traced (<c>kind:id</c>), when it came from a file rather than an actor.</summary>
-    public string? LeakedExport { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -145,7 +139,11 @@ public enum ActorKindCode
     ApiKey,
 }
 
-/// <summary>A data subject an incident affects (from the blast radius): its id only.</summary>
+/// <summary>
+/// A data subject an incident affects: its id only. The affected persons are the union of every blast radius of the incident
+/// (two stolen keys, or a key and a leaked file), so a row is never removed by a later computation, and <see cref="NotifiedAt"/>
+/// belongs to the person and the incident: a person is told once.
+/// </summary>
 public sealed class IncidentSubject : ITenantOwned
 {
     public Guid TenantId { get; set; }
@@ -154,6 +152,64 @@ public sealed class IncidentSubject : ITenantOwned
 
     /// <summary>When the notice to this person (L-11) was put in the outbox; null while not sent.</summary>
     public DateTimeOffset? NotifiedAt { get; set; }
+}
+
+/// <summary>
+/// One blast-radius computation of an incident: what a compromised user or API key read in a window (<see cref="ActorId"/>,
+/// <see cref="From"/>, <see cref="To"/>), or what a leaked export held (<see cref="LeakedExport"/>). Each keeps its own count;
+/// the incident's affected persons are the union of all of them.
+/// </summary>
+public sealed class IncidentBlastRadius : ITenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid IncidentId { get; set; }
+
+    /// <summary>1 for the incident's first computation, 2 for the next…: their order.</summary>
+    public int Number { get; set; }
+
+    public DateTimeOffset ComputedAt { get; set; }
+
+    public ActorKindCode? ActorKind { get; set; }
+
+    /// <summary>The id the audit chain records for the actor.</summary>
+    public string? ActorId { get; set; }
+
+    /// <summary>How staff knew the actor when it was computed: a key's name, a user's sign-in address; null for rows from before 2026-12-07.</summary>
+    public string? ActorName { get; set; }
+
+    /// <summary>A key's public prefix, <c>mk_xxxx_</c>.</summary>
+    public string? ActorPrefix { get; set; }
+
+    public DateTimeOffset? From { get; set; }
+    public DateTimeOffset? To { get; set; }
+
+    /// <summary>The leaked export (<c>kind:id</c>), when the computation traced a file rather than an actor.</summary>
+    public string? LeakedExport { get; set; }
+
+    /// <summary>Reads by the actor in the window, or the export's trace events.</summary>
+    public long EventsRead { get; set; }
+
+    /// <summary>Audit events checked since the newest checkpoint before the computation (not the size of the log).</summary>
+    public long VerifiedEvents { get; set; }
+
+    /// <summary>The distinct persons this computation found.</summary>
+    public long Persons { get; set; }
+
+    /// <summary>Of those, the persons no earlier computation of the incident had found.</summary>
+    public long NewPersons { get; set; }
+
+    /// <summary>「APIキー crm-sync（mk_…_）」, 「利用者 a@example.jp」, 「漏えいしたエクスポート provision:…」; the recorded id when no name was kept.</summary>
+    public (string Ja, string En) Source
+    {
+        get
+        {
+            if (LeakedExport is { } export) return ($"漏えいしたエクスポート {export}", $"leaked export {export}");
+            var name = ActorName ?? ActorId;
+            if (ActorKind == ActorKindCode.User) return ($"利用者 {name}", $"user {name}");
+            return ActorPrefix is { } prefix ? ($"APIキー {name}（{prefix}）", $"API key {name} ({prefix})") : ($"APIキー {name}", $"API key {name}");
+        }
+    }
 }
 
 /// <summary>One entry of an incident's timeline: what was done or learnt, when, by whom.</summary>
@@ -189,9 +245,6 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
         b.Property(i => i.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(i => i.Cause).HasConversion<string>().HasMaxLength(32);
         b.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
-        b.Property(i => i.CompromisedActorKind).HasConversion<string>().HasMaxLength(16);
-        b.Property(i => i.CompromisedActorId).HasMaxLength(64);
-        b.Property(i => i.LeakedExport).HasMaxLength(100);
         MamoriDbContext.CommaList(b, i => i.Categories);
         b.Property(i => i.Categories).HasMaxLength(2000);
         MamoriDbContext.CommaList(b, i => i.SpecialCareCategories);
@@ -208,6 +261,22 @@ internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Incident>
             b.Property<string?>(text).HasMaxLength(20000);
         b.Property(i => i.ContactPoint).HasMaxLength(1000);
         b.HasIndex(i => new { i.TenantId, i.Status, i.FinalDue });
+        b.HasMany(i => i.BlastRadii).WithOne().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class IncidentBlastRadiusConfiguration : IEntityTypeConfiguration<IncidentBlastRadius>
+{
+    public void Configure(EntityTypeBuilder<IncidentBlastRadius> b)
+    {
+        b.ToTable("IncidentBlastRadii");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.ActorKind).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.ActorId).HasMaxLength(64);
+        b.Property(r => r.ActorName).HasMaxLength(254);
+        b.Property(r => r.ActorPrefix).HasMaxLength(32);
+        b.Property(r => r.LeakedExport).HasMaxLength(100);
+        b.HasIndex(r => new { r.TenantId, r.IncidentId, r.Number }).IsUnique();
     }
 }
 

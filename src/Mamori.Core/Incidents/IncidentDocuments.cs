@@ -130,13 +130,18 @@ public static class IncidentDocuments
             // 確認済み is staff's count only: the blast radius's is stated below as what the audit log shows.
             persons = $"最大{ub.ToString("N0", Ja)}人（調査中{(i.PersonsKnown is { } k ? $"、確認済み{k.ToString("N0", Ja)}人" : "")}）";
         else persons = "";
-        if (persons.Length > 0 && i.BlastComputedAt is not null && i.BlastPersons is { } found)
+        if (persons.Length > 0 && i.BlastRadii.Count > 0 && i.BlastPersons is { } found)
         {
-            var source = i.LeakedExport is { } leaked ? $"に記録された、漏えいしたエクスポート {leaked} に含まれていた本人"
-                : $"から、{(i.CompromisedActorKind == ActorKindCode.ApiKey ? "APIキー" : "利用者アカウント")} {i.CompromisedActorId} が"
-                  + $" {JaDateTime(i.BlastFrom!.Value, zone)} から {JaDateTime(i.BlastTo!.Value, zone)} までに実際に閲覧した本人";
             // No event count: the blast radius checks the events since the newest checkpoint, which a reader would take for the log's size.
-            persons += $"\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）{source}の数: {found.ToString("N0", Ja)}人。";
+            const string log = "監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）から";
+            if (i.BlastRadii is [var only])
+                persons += $"\n{log}、{Found(only, zone)}の数: {found.ToString("N0", Ja)}人。";
+            else
+            {
+                // Two stolen keys, or a key and a leaked file: the persons are the union, each computation's own count beside it.
+                persons += $"\n{log}特定した本人の数: {found.ToString("N0", Ja)}人（次の{i.BlastRadii.Count}件の算定の合計。重複を除く）。";
+                foreach (var r in i.BlastRadii) persons += $"\n・{Found(r, zone)}: {r.Persons.ToString("N0", Ja)}人";
+            }
             if (i.PersonsKnown is { } staff && staff != found)
                 persons += $"\n調査により確認した本人の数: {staff.ToString("N0", Ja)}人（多い方を本人の数とする）。";
         }
@@ -161,6 +166,11 @@ public static class IncidentDocuments
             Item(9, "other", "その他参考となる事項", "Other relevant matters", other.ToString(), true),
         ];
     }
+
+    /// <summary>Who one computation found: 「APIキー crm-sync（mk_…_） が 2026年… から … までに実際に閲覧した本人」.</summary>
+    private static string Found(IncidentBlastRadius r, TimeZoneInfo zone) => r.LeakedExport is not null
+        ? $"{r.Source.Ja} に含まれていた本人"
+        : $"{r.Source.Ja} が {JaDateTime(r.From!.Value, zone)} から {JaDateTime(r.To!.Value, zone)} までに実際に閲覧した本人";
 
     /// <summary>
     /// What an incomplete item still lacks, by the report's own item name and number, naming the part that is empty: item (4) always

@@ -22,7 +22,8 @@ public sealed record NoticeRun(int Queued, int AlreadyNotified, int Unreachable,
 /// to every affected subject of a reportable incident through the outbox. Each address is read from
 /// the vault through an access decision with the built-in purpose <see cref="DecisionRules.IncidentNotice"/>
 /// (so every read is audited); the messages, the "notified" marks, a timeline entry and the audit event
-/// commit together. Persons already notified are skipped, so a run can be repeated after a new blast radius.
+/// commit together. Persons already notified are skipped, so a run can be repeated after a new blast radius: it tells only the
+/// persons that computation added.
 /// </summary>
 public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects subjects, PolicyStore policies, Outbox outbox,
     IncidentRegistry incidents, IMailSink mail, IOptions<IncidentSettings> options, TimeProvider clock)
@@ -83,20 +84,23 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var queued = 0;
+        var toldMeanwhile = 0;
         foreach (var (subjectId, to) in addresses)
         {
+            // A person is told once per incident: the mark is claimed only while still unset, so a run that overlaps this one
+            // (a second click, another server) waits for it and then finds the person notified.
+            var claimed = await db.IncidentSubjects.Where(s => s.IncidentId == id && s.SubjectId == subjectId && s.NotifiedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.NotifiedAt, now), ct);
+            if (claimed == 0)
+            {
+                toldMeanwhile++;
+                continue;
+            }
             outbox.Enqueue(Template, notice.Subject, to, notice.Body, "incident:" + id);
             queued++;
         }
-        if (addresses.Count > 0)
-        {
-            var ids = addresses.Keys.ToList();
-            foreach (var chunk in ids.Chunk(1000))
-                await db.IncidentSubjects.Where(s => s.IncidentId == id && chunk.Contains(s.SubjectId))
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.NotifiedAt, now), ct);
-        }
-        var already = rows.Count - pending.Count;
-        var unreachable = pending.Count - queued;
+        var already = rows.Count - pending.Count + toldMeanwhile;
+        var unreachable = pending.Count - queued - toldMeanwhile;
         var tracked = await incidents.GetAsync(id, ct);
         tracked.UpdatedAt = now;
         var text = IncidentTexts.NoticesQueued(queued, already, unreachable, mail.Sends);

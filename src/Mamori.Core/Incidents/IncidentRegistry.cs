@@ -76,7 +76,10 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     }
 
     public async Task<Incident> GetAsync(Guid id, CancellationToken ct = default) =>
-        await db.Incidents.FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw MamoriException.NotFound("The incident");
+        await WithBlastRadii(db.Incidents).FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw MamoriException.NotFound("The incident");
+
+    private static IQueryable<Incident> WithBlastRadii(IQueryable<Incident> incidents) =>
+        incidents.Include(i => i.BlastRadii.OrderBy(r => r.Number));
 
     public IncidentView View(Incident incident)
     {
@@ -91,7 +94,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     /// <summary>Incidents newest first; due-soon and overdue look at open reportable ones against today's JST date.</summary>
     public async Task<List<IncidentView>> ListAsync(IncidentFilter filter, CancellationToken ct = default)
     {
-        var q = db.Incidents.AsNoTracking();
+        var q = WithBlastRadii(db.Incidents.AsNoTracking());
         if (filter != IncidentFilter.All) q = q.Where(i => i.Status != IncidentStatus.Closed);
         if (filter is IncidentFilter.DueSoon or IncidentFilter.Overdue) q = q.Where(i => i.Reportable);
         var views = (await q.ToListAsync(ct)).OrderByDescending(i => i.DiscoveredAt).Select(View);
@@ -169,14 +172,13 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         db.IncidentSubjects.AsNoTracking().CountAsync(s => s.IncidentId == id && s.NotifiedAt != null, ct);
 
     /// <summary>
-    /// Verifies the audit chain, then records the subjects and categories the actor read in the
-    /// window; the subject count is recorded beside the count staff entered, and the larger decides.
-    /// The actor must be a user or API key of the tenant (<see cref="CompromisedActors.ResolveAsync"/>); the query's id may be a
-    /// key's prefix or a user's sign-in address, and the result names the actor by its id.
-    /// A broken chain is recorded (audit + timeline) and refused.
+    /// Verifies the audit chain, then records the subjects and categories the actor read in the window. The actor must be a user or
+    /// API key of the tenant (<see cref="CompromisedActors.ResolveAsync"/>); the query may name a key by its prefix or a user by sign-in
+    /// address, and the computation records the actor's id and name. The persons found join those of earlier computations (see
+    /// <see cref="AddComputationAsync"/>). A broken chain is recorded (audit + timeline) and refused.
     /// </summary>
-    public async Task<(Incident Incident, BlastRadiusResult Result, CompromisedActor Actor)> ComputeBlastRadiusAsync(Guid id, BlastRadiusQuery query, Actor actor,
-        CancellationToken ct = default)
+    public async Task<(Incident Incident, BlastRadiusResult Result, IncidentBlastRadius Computation)> ComputeBlastRadiusAsync(Guid id, BlastRadiusQuery query,
+        Actor actor, CancellationToken ct = default)
     {
         query = query.Validated();
         var incident = await GetAsync(id, ct);
@@ -189,43 +191,31 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         }
         catch (ChainBrokenException e)
         {
-            var at = clock.GetUtcNow();
-            await using var refusal = await db.Database.BeginTransactionAsync(ct);
-            db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-                IncidentTexts.ChainBroken(e.Verification.BrokenAt, e.Verification.Problem, export: false), at));
-            await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
-                TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
-            await refusal.CommitAsync(ct);
+            await RefuseAsync(incident, actor, e, export: false, ct);
             throw;
         }
 
         var policyCategories = await CategoriesAsync(ct);
         var now = clock.GetUtcNow();
+        var computation = new IncidentBlastRadius
+        {
+            Id = Guid.CreateVersion7(now), IncidentId = incident.Id, ComputedAt = now,
+            ActorKind = query.ActorKind, ActorId = compromised.Id, ActorName = compromised.Name, ActorPrefix = compromised.Prefix, From = query.From, To = query.To,
+            EventsRead = result.EventsRead, VerifiedEvents = result.VerifiedEvents,
+        };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ReplaceSubjectsAsync(incident, result.Subjects, result.Categories, policyCategories, ct);
-        long count = result.Subjects.Count;
-        incident.LeakedExport = null;
-        incident.CompromisedActorKind = query.ActorKind;
-        incident.CompromisedActorId = query.ActorId;
-        incident.BlastFrom = query.From;
-        incident.BlastTo = query.To;
-        incident.BlastComputedAt = now;
-        incident.BlastEventsRead = result.EventsRead;
-        incident.BlastVerifiedEvents = result.VerifiedEvents;
-        Recompute(incident);
-        incident.UpdatedAt = now;
+        await AddComputationAsync(incident, computation, result.Subjects, result.Categories, policyCategories, ct);
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-            IncidentTexts.BlastRadius(incident, compromised.Label, query.From, query.To, Settings.TimeZone,
-                result.Subjects.Count, result.Categories.Count, result.EventsRead, result.VerifiedEvents, policyCategories.Name), now));
+            IncidentTexts.BlastRadius(incident, computation, Settings.TimeZone, result.Categories.Count, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
-            ReasonCode: $"subjects-{count}", Categories: JoinCategories(incident)), ct);
+            ReasonCode: $"subjects-{result.Subjects.Count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
-        return (incident, result, compromised);
+        return (incident, result, computation);
     }
 
     /// <summary>
     /// The blast radius of a leaked export file: verifies the audit chain, reads the export's trace events
-    /// (who and which categories the file held) and records them as the affected subjects, like
+    /// (who and which categories the file held) and records them as affected subjects, like
     /// <see cref="ComputeBlastRadiusAsync"/>. A broken chain is recorded and refused.
     /// </summary>
     public async Task<(Incident Incident, ExportContents Contents)> ComputeExportBlastRadiusAsync(Guid id, ExportQuery query, Actor actor, CancellationToken ct = default)
@@ -238,51 +228,61 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         }
         catch (ChainBrokenException e)
         {
-            var at = clock.GetUtcNow();
-            await using var refusal = await db.Database.BeginTransactionAsync(ct);
-            db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-                IncidentTexts.ChainBroken(e.Verification.BrokenAt, e.Verification.Problem, export: true), at));
-            await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
-                TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
-            await refusal.CommitAsync(ct);
+            await RefuseAsync(incident, actor, e, export: true, ct);
             throw;
         }
 
         var policyCategories = await CategoriesAsync(ct);
         var now = clock.GetUtcNow();
+        var computation = new IncidentBlastRadius
+        {
+            Id = Guid.CreateVersion7(now), IncidentId = incident.Id, ComputedAt = now, LeakedExport = $"{contents.ExportKind}:{contents.ExportId}",
+            EventsRead = contents.LastSequence - contents.FirstSequence + 1, VerifiedEvents = contents.VerifiedEvents,
+        };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ReplaceSubjectsAsync(incident, contents.Subjects, contents.Categories, policyCategories, ct);
-        incident.CompromisedActorKind = null;
-        incident.CompromisedActorId = null;
-        incident.BlastFrom = null;
-        incident.BlastTo = null;
-        incident.LeakedExport = $"{contents.ExportKind}:{contents.ExportId}";
-        incident.BlastComputedAt = now;
-        incident.BlastEventsRead = contents.LastSequence - contents.FirstSequence + 1;
-        incident.BlastVerifiedEvents = contents.VerifiedEvents;
-        Recompute(incident);
-        incident.UpdatedAt = now;
+        await AddComputationAsync(incident, computation, contents.Subjects, contents.Categories, policyCategories, ct);
         db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius",
-            IncidentTexts.ExportBlastRadius(incident, incident.LeakedExport, contents.Formats, contents.FirstSequence, contents.LastSequence,
-                contents.Subjects.Count, contents.Categories.Count, contents.VerifiedEvents, policyCategories.Name), now));
+            IncidentTexts.ExportBlastRadius(incident, computation, contents.Formats, contents.FirstSequence, contents.LastSequence, contents.Categories.Count,
+                policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentExportBlastRadiusComputed, actor, TargetId: incident.Id.ToString(),
             ReasonCode: $"subjects-{contents.Subjects.Count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
         return (incident, contents);
     }
 
-    private async Task ReplaceSubjectsAsync(Incident incident, IReadOnlyList<string> subjects, IReadOnlyList<string> categories, IncidentCategories policyCategories,
-        CancellationToken ct)
+    private async Task RefuseAsync(Incident incident, Actor actor, ChainBrokenException e, bool export, CancellationToken ct)
     {
-        // Persons already notified stay notified when the radius is recomputed.
-        var notified = await db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == incident.Id && s.NotifiedAt != null)
-            .Select(s => new { s.SubjectId, s.NotifiedAt }).ToDictionaryAsync(s => s.SubjectId, s => s.NotifiedAt, StringComparer.Ordinal, ct);
-        await db.IncidentSubjects.Where(s => s.IncidentId == incident.Id).ExecuteDeleteAsync(ct);
-        db.IncidentSubjects.AddRange(subjects.Select(s => new IncidentSubject { IncidentId = incident.Id, SubjectId = s, NotifiedAt = notified.GetValueOrDefault(s) }));
-        // Evidence of who was affected, not a correction of staff's count: a lost laptop's 2,000 customers stay 2,000 when a key read 0.
-        incident.BlastPersons = subjects.Count;
+        await using var refusal = await db.Database.BeginTransactionAsync(ct);
+        db.IncidentTimeline.Add(Entry(incident, actor, "blast-radius", IncidentTexts.ChainBroken(e.Verification.BrokenAt, e.Verification.Problem, export), clock.GetUtcNow()));
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentBlastRadiusRefused, actor, AuditOutcome.Failed,
+            TargetId: incident.Id.ToString(), ReasonCode: $"chain-broken-at-{e.Verification.BrokenAt}"), ct);
+        await refusal.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Records one computation. The persons it found join the incident's affected persons: a second stolen key's victims are added to the
+    /// first's, a person found before stays affected whatever a later computation finds, and who was notified is kept. The categories
+    /// join the incident's. The union's size is recorded beside the count staff entered (evidence, not a correction: a lost laptop's
+    /// 2,000 customers stay 2,000 when a key read 0), and the decision is recomputed.
+    /// </summary>
+    private async Task AddComputationAsync(Incident incident, IncidentBlastRadius computation, IReadOnlyList<string> subjects, IReadOnlyList<string> categories,
+        IncidentCategories policyCategories, CancellationToken ct)
+    {
+        var affected = (await db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == incident.Id).Select(s => s.SubjectId).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
+        var added = subjects.Where(affected.Add).ToList();
+        db.IncidentSubjects.AddRange(added.Select(s => new IncidentSubject { IncidentId = incident.Id, SubjectId = s }));
+        computation.Persons = subjects.Count;
+        computation.NewPersons = added.Count;
+        computation.Number = incident.BlastRadii.Count + 1;
+        // Added explicitly (a new row with its id set, found only through the navigation, would be taken for an update); tracking it puts
+        // it in incident.BlastRadii.
+        db.Add(computation);
+        incident.BlastPersons = affected.Count;
         incident.Categories = [.. incident.Categories.Union(categories, StringComparer.Ordinal).Take(MaxCategories)];
         policyCategories.Apply(incident);
+        Recompute(incident);
+        incident.UpdatedAt = computation.ComputedAt;
     }
 
     public Reportability Decide(IncidentFacts facts) => IncidentTriage.Assess(facts, Settings);

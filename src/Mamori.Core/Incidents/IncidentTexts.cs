@@ -49,23 +49,27 @@ public static class IncidentTexts
         $"{(export ? "漏えいしたエクスポートの" : "")}影響範囲を算定しませんでした: 監査ログの連鎖が {brokenAt} 番で壊れています（{Audit.AuditChainVerifier.ProblemJa(problem)}）。",
         $"Blast radius{(export ? " of a leaked export" : "")} refused: the audit chain is broken at sequence {brokenAt} ({problem}).");
 
-    /// <summary>The actor by name (<see cref="CompromisedActor.Label"/>): staff know a key as 「crm-sync（mk_…_）」, not by its id.</summary>
-    public static (string Ja, string En) BlastRadius(Incident i, (string Ja, string En) actor, DateTimeOffset from, DateTimeOffset to,
-        TimeZoneInfo zone, int subjects, int categories, long reads, long verified, CategoryName name) => Join((
-            $"{actor.Ja} の {Local(from, zone)} から {Local(to, zone)} までの影響範囲: 本人 {subjects} 名、データ項目 {categories} 種、" +
-            $"閲覧 {reads} 件。監査ログの連鎖を検証済み（{Checked(verified).Ja}）。{Kept(i, subjects).Ja}",
-            $"Blast radius of {actor.En} from {Local(from, zone)} to {Local(to, zone)}: {subjects} subjects, {categories} categories, " +
-            $"{reads} reads, chain verified ({Checked(verified).En}).{Kept(i, subjects).En}"), Decision(i, name));
+    /// <summary>The actor by name (<see cref="IncidentBlastRadius.Source"/>): staff know a key as 「crm-sync（mk_…_）」, not by its id.</summary>
+    public static (string Ja, string En) BlastRadius(Incident i, IncidentBlastRadius c, TimeZoneInfo zone, int categories, CategoryName name) => Join((
+            $"{c.Source.Ja} の {Local(c.From!.Value, zone)} から {Local(c.To!.Value, zone)} までの影響範囲: 本人 {c.Persons} 名{Union(i, c).Ja}、データ項目 {categories} 種、" +
+            $"閲覧 {c.EventsRead} 件。監査ログの連鎖を検証済み（{Checked(c.VerifiedEvents).Ja}）。{Kept(i).Ja}",
+            $"Blast radius of {c.Source.En} from {Local(c.From!.Value, zone)} to {Local(c.To!.Value, zone)}: {c.Persons} subjects{Union(i, c).En}, {categories} categories, " +
+            $"{c.EventsRead} reads, chain verified ({Checked(c.VerifiedEvents).En}).{Kept(i).En}"), Decision(i, name));
 
-    public static (string Ja, string En) ExportBlastRadius(Incident i, string export, IEnumerable<string> formats, long first, long last,
-        int subjects, int categories, long verified, CategoryName name)
+    public static (string Ja, string En) ExportBlastRadius(Incident i, IncidentBlastRadius c, IEnumerable<string> formats, long first, long last, int categories,
+        CategoryName name)
     {
         var f = string.Join("/", formats);
         return Join((
-            $"漏えいしたエクスポート {export}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {subjects} 名、データ項目 {categories} 種。監査ログの連鎖を検証済み（{Checked(verified).Ja}）。{Kept(i, subjects).Ja}",
-            $"Blast radius of leaked export {export} ({f}; audit events {first}-{last}): {subjects} subjects, {categories} categories, chain verified ({Checked(verified).En}).{Kept(i, subjects).En}"),
+            $"{c.Source.Ja}（{f}、監査ログ {first}〜{last} 番）の影響範囲: 本人 {c.Persons} 名{Union(i, c).Ja}、データ項目 {categories} 種。監査ログの連鎖を検証済み（{Checked(c.VerifiedEvents).Ja}）。{Kept(i).Ja}",
+            $"Blast radius of {c.Source.En} ({f}; audit events {first}-{last}): {c.Persons} subjects{Union(i, c).En}, {categories} categories, chain verified ({Checked(c.VerifiedEvents).En}).{Kept(i).En}"),
             Decision(i, name));
     }
+
+    /// <summary>After a second computation: how many persons it added to the incident's, and their total (the union of every computation).</summary>
+    private static (string Ja, string En) Union(Incident i, IncidentBlastRadius c) => i.BlastRadii.Count <= 1 ? ("", "") : (
+        $"（うち新たに {c.NewPersons} 名。この事案で影響を受けた本人は計 {i.BlastPersons} 名）",
+        $" ({c.NewPersons} new; {i.BlastPersons} affected by the incident in all)");
 
     /// <param name="sends">False for the file transport (no SMTP host): the notices are written to files and nobody is told.</param>
     public static (string Ja, string En) NoticesQueued(int queued, int already, int unreachable, bool sends) => sends
@@ -112,8 +116,9 @@ public static class IncidentTexts
     private static (string Ja, string En) Join((string Ja, string En) a, (string Ja, string En) b) => (a.Ja + b.Ja, a.En + " " + b.En);
 
     /// <summary>After a blast radius, that the persons staff entered stand and the larger number decides; empty when they entered none.</summary>
-    private static (string Ja, string En) Kept(Incident i, int found)
+    private static (string Ja, string En) Kept(Incident i)
     {
+        var found = i.BlastPersons ?? 0;
         var ja = new List<string>();
         var en = new List<string>();
         if (i.PersonsKnown is { } k) { ja.Add($"確認済みの本人の数 {k} 名"); en.Add($"{k} established"); }

@@ -1080,22 +1080,7 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<DateOnly>("AwareDate")
                         .HasColumnType("date");
 
-                    b.Property<DateTimeOffset?>("BlastComputedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("BlastEventsRead")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset?>("BlastFrom")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<long?>("BlastPersons")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset?>("BlastTo")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("BlastVerifiedEvents")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Categories")
@@ -1111,14 +1096,6 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<string>("CauseDetails")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
-
-                    b.Property<string>("CompromisedActorId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("CompromisedActorKind")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("ContactPoint")
                         .HasMaxLength(1000)
@@ -1150,10 +1127,6 @@ namespace Mamori.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
-
-                    b.Property<string>("LeakedExport")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Measures")
                         .HasMaxLength(20000)
@@ -1262,6 +1235,74 @@ namespace Mamori.Data.Postgres.Migrations
                     b.HasIndex("TenantId", "Status", "FinalDue");
 
                     b.ToTable("Incidents");
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.IncidentBlastRadius", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("ActorPrefix")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EventsRead")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LeakedExport")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("NewPersons")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Persons")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("VerifiedEvents")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "IncidentId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("IncidentBlastRadii", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Incidents.IncidentSubject", b =>
@@ -2524,6 +2565,15 @@ namespace Mamori.Data.Postgres.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("Mamori.Incidents.IncidentBlastRadius", b =>
+                {
+                    b.HasOne("Mamori.Incidents.Incident", null)
+                        .WithMany("BlastRadii")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Mamori.Incidents.IncidentSubject", b =>
                 {
                     b.HasOne("Mamori.Incidents.Incident", null)
@@ -2549,6 +2599,11 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.Incident", b =>
+                {
+                    b.Navigation("BlastRadii");
                 });
 #pragma warning restore 612, 618
         }

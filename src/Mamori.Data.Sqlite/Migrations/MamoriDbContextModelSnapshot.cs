@@ -1075,22 +1075,7 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<DateOnly>("AwareDate")
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("BlastComputedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("BlastEventsRead")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("BlastFrom")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("BlastPersons")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("BlastTo")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("BlastVerifiedEvents")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Categories")
@@ -1105,14 +1090,6 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.Property<string>("CauseDetails")
                         .HasMaxLength(20000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CompromisedActorId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CompromisedActorKind")
-                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContactPoint")
@@ -1144,10 +1121,6 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LeakedExport")
-                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Measures")
@@ -1257,6 +1230,74 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.HasIndex("TenantId", "Status", "FinalDue");
 
                     b.ToTable("Incidents");
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.IncidentBlastRadius", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorKind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorPrefix")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventsRead")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeakedExport")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NewPersons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Persons")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VerifiedEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "IncidentId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("IncidentBlastRadii", (string)null);
                 });
 
             modelBuilder.Entity("Mamori.Incidents.IncidentSubject", b =>
@@ -2517,6 +2558,15 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
+            modelBuilder.Entity("Mamori.Incidents.IncidentBlastRadius", b =>
+                {
+                    b.HasOne("Mamori.Incidents.Incident", null)
+                        .WithMany("BlastRadii")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Mamori.Incidents.IncidentSubject", b =>
                 {
                     b.HasOne("Mamori.Incidents.Incident", null)
@@ -2542,6 +2592,11 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Mamori.Incidents.Incident", b =>
+                {
+                    b.Navigation("BlastRadii");
                 });
 #pragma warning restore 612, 618
         }

@@ -119,18 +119,19 @@ public static class IncidentCommand
                     throw new MamoriException(ErrorCode.IncidentInvalidActor, "Name one actor: --api-key or --user.");
                 var query = new BlastRadiusQuery(r.GetValue(apiKey) is not null ? ActorKindCode.ApiKey : ActorKindCode.User,
                     (r.GetValue(apiKey) ?? r.GetValue(user))!, Instant(r.GetValue(from), "--from"), Instant(r.GetValue(to), "--to"));
-                var (incident, result, compromised) = await incidents.ComputeBlastRadiusAsync(id, query, Actor.System, ct);
+                var (incident, result, computation) = await incidents.ComputeBlastRadiusAsync(id, query, Actor.System, ct);
                 var d = incidents.View(incident).Decision;
                 if (r.GetValue(json))
                     CliSupport.WriteJson(r, new
                     {
-                        incident = incident.Id, actorId = compromised.Id, subjectCount = result.Subjects.Count, categories = result.Categories, eventsRead = result.EventsRead,
+                        incident = incident.Id, actorId = computation.ActorId, subjectCount = result.Subjects.Count, affectedInAll = incident.BlastPersons, categories = result.Categories, eventsRead = result.EventsRead,
                         verifiedEvents = result.VerifiedEvents, reportable = d.Reportable, preliminaryDue = d.Deadlines?.PreliminaryDue, finalDue = d.Deadlines?.FinalDue,
                     });
                 else
                 {
                     await o.WriteLineAsync($"{incident.Title} ({incident.Id}): {result.Subjects.Count:N0} persons affected, categories {Join(result.Categories)}; " +
-                                           $"{result.EventsRead:N0} reads by {compromised.Label.En} (id {compromised.Id}); audit chain verified ({IncidentTexts.Checked(result.VerifiedEvents).En}).");
+                                           $"{result.EventsRead:N0} reads by {computation.Source.En} (id {computation.ActorId}); audit chain verified ({IncidentTexts.Checked(result.VerifiedEvents).En}).");
+                    await WriteUnionAsync(o, incident);
                     await WriteDecisionAsync(o, d);
                 }
             }
@@ -145,7 +146,7 @@ public static class IncidentCommand
                 if (r.GetValue(json))
                     CliSupport.WriteJson(r, new
                     {
-                        incident = incident.Id, exportKind = c.ExportKind, exportId = c.ExportId, formats = c.Formats, subjectCount = c.Subjects.Count, categories = c.Categories,
+                        incident = incident.Id, exportKind = c.ExportKind, exportId = c.ExportId, formats = c.Formats, subjectCount = c.Subjects.Count, affectedInAll = incident.BlastPersons, categories = c.Categories,
                         firstSequence = c.FirstSequence, lastSequence = c.LastSequence, verifiedEvents = c.VerifiedEvents, reportable = d.Reportable,
                         preliminaryDue = d.Deadlines?.PreliminaryDue, finalDue = d.Deadlines?.FinalDue,
                     });
@@ -153,6 +154,7 @@ public static class IncidentCommand
                 {
                     await o.WriteLineAsync($"{incident.Title} ({incident.Id}): the {c.ExportKind} export {c.ExportId} ({string.Join("/", c.Formats)}) held " +
                                            $"{c.Subjects.Count:N0} persons, categories {Join(c.Categories)}; audit chain verified ({IncidentTexts.Checked(c.VerifiedEvents).En}).");
+                    await WriteUnionAsync(o, incident);
                     await WriteDecisionAsync(o, d);
                 }
             }
@@ -169,6 +171,13 @@ public static class IncidentCommand
             && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
             ? t
             : throw new MamoriException(ErrorCode.IncidentInvalidWindow, $"{option} must be a time with its offset, e.g. 2026-11-20T00:00+09:00.");
+
+    /// <summary>After an incident's second computation: the persons affected by all of them together (the union).</summary>
+    private static async Task WriteUnionAsync(TextWriter o, Incident incident)
+    {
+        if (incident.BlastRadii.Count > 1)
+            await o.WriteLineAsync($"  {incident.BlastRadii[^1].NewPersons:N0} of them new: {incident.BlastPersons:N0} persons affected by the incident's {incident.BlastRadii.Count} computations in all.");
+    }
 
     private static async Task WriteDecisionAsync(TextWriter o, Reportability d) =>
         await o.WriteLineAsync(d.Reportable

@@ -20,18 +20,24 @@ public static class IncidentEndpoints
         DateOnly AwareDate, DateOnly? PreliminaryWarn, DateOnly? PreliminaryDue, int? FinalPeriodDays, DateOnly? FinalDue, DateOnly? FinalDueUnrolled,
         string? DeadlineState, DateOnly Today);
 
-    public sealed record BlastRadiusSummary(string ActorKind, string ActorId, DateTimeOffset From, DateTimeOffset To, DateTimeOffset ComputedAt, long EventsRead, long VerifiedEvents);
+    /// <summary>
+    /// One computation: a compromised actor (<c>actorKind</c>, <c>actorId</c>, <c>actorName</c> and a key's <c>actorPrefix</c>) and its window, or a
+    /// <c>leakedExport</c> (<c>kind:id</c>). <c>persons</c> it found, <c>newPersons</c> of them not found by an earlier one; <c>verifiedEvents</c>
+    /// are the audit events checked since the newest checkpoint.
+    /// </summary>
+    public sealed record BlastRadiusSummary(string? ActorKind, string? ActorId, string? ActorName, string? ActorPrefix, DateTimeOffset? From, DateTimeOffset? To,
+        string? LeakedExport, DateTimeOffset ComputedAt, long EventsRead, long VerifiedEvents, long Persons, long NewPersons);
 
     /// <summary>
-    /// <c>personsKnown</c> and <c>personsUpperBound</c> are what staff entered; <c>personsFromBlastRadius</c> the persons the last blast radius
-    /// found, kept beside them (a blast radius never lowers staff's count).
+    /// <c>personsKnown</c> and <c>personsUpperBound</c> are what staff entered; <c>personsFromBlastRadius</c> the persons every blast radius together
+    /// found (the union, <c>GET …/subjects</c>), kept beside them (a blast radius never lowers staff's count); <c>blastRadii</c> the computations, oldest first.
     /// </summary>
     public sealed record IncidentResponse(
         Guid Id, string Title, IncidentKind Kind, IncidentCause Cause, DateTimeOffset DiscoveredAt, string DiscoveredAtJst, IReadOnlyList<string> Categories,
         long? PersonsKnown, long? PersonsUpperBound, long? PersonsFromBlastRadius, bool SpecialCare, bool PropertyDamageRisk, bool Suspected, bool EncryptedKeysSafe, bool MyNumber,
         bool PubliclyExposed, string? Summary, string? CauseDetails, string? SecondaryDamage, string? PersonsResponse, string? Publication,
         string? Prevention, string? Measures, string? OtherNotes, string? ContactPoint, Guid? OwnerUserId, IncidentStatus Status,
-        DateTimeOffset? PreliminaryReportedAt, DateTimeOffset? FinalReportedAt, DecisionResponse Decision, BlastRadiusSummary? BlastRadius,
+        DateTimeOffset? PreliminaryReportedAt, DateTimeOffset? FinalReportedAt, DecisionResponse Decision, IReadOnlyList<BlastRadiusSummary> BlastRadii,
         DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     /// <summary><c>text</c> is Japanese for entries Mamori wrote (<c>textEn</c> their English rendering), and as written for people's entries.</summary>
@@ -138,7 +144,7 @@ public static class IncidentEndpoints
             await incidents.GetAsync(id, http.RequestAborted);
             var ids = await incidents.SubjectsAsync(id, http.RequestAborted);
             return TypedResults.Ok(new SubjectsResponse(id, ids.Count, ids));
-        }).RequirePermission(Permission.ReadIncidents).WithSummary("The affected subjects' ids from the last blast radius.");
+        }).RequirePermission(Permission.ReadIncidents).WithSummary("The affected subjects' ids: every blast radius of the incident together.");
 
         g.MapGet("/{id:guid}/report", async (Guid id, string? kind, string? format, HttpContext http, IncidentRegistry incidents, IncidentNotices notices) =>
         {
@@ -212,9 +218,8 @@ public static class IncidentEndpoints
             d.Exemption?.Code(), [.. d.SetAside.Select(r => r.Code())], d.NotifyPersons, d.Suspected, facts.PersonsForThreshold, i.AwareDate,
             d.Deadlines?.PreliminaryWarn, d.Deadlines?.PreliminaryDue, d.Deadlines?.FinalPeriodDays, d.Deadlines?.FinalDue, d.Deadlines?.FinalDueUnrolled,
             v.State is { } s ? IncidentRegistry.Kebab(s) : null, v.Today);
-        var blast = i.BlastComputedAt is { } at && i.CompromisedActorKind is { } kind
-            ? new BlastRadiusSummary(IncidentRegistry.Kebab(kind), i.CompromisedActorId!, i.BlastFrom!.Value, i.BlastTo!.Value, at, i.BlastEventsRead ?? 0, i.BlastVerifiedEvents ?? 0)
-            : null;
+        var blast = i.BlastRadii.Select(r => new BlastRadiusSummary(r.ActorKind is { } kind ? IncidentRegistry.Kebab(kind) : null, r.ActorId, r.ActorName, r.ActorPrefix,
+            r.From, r.To, r.LeakedExport, r.ComputedAt, r.EventsRead, r.VerifiedEvents, r.Persons, r.NewPersons)).ToList();
         return new IncidentResponse(i.Id, i.Title, i.Kind, i.Cause, i.DiscoveredAt, Jst(i.DiscoveredAt, zone), i.Categories, i.PersonsKnown, i.PersonsUpperBound, i.BlastPersons,
             i.SpecialCare, i.PropertyDamageRisk, i.Suspected, i.EncryptedKeysSafe, i.MyNumber, i.PubliclyExposed, i.Summary, i.CauseDetails,
             i.SecondaryDamage, i.PersonsResponse, i.Publication, i.Prevention, i.Measures, i.OtherNotes, i.ContactPoint, i.OwnerUserId, i.Status,

@@ -412,9 +412,7 @@ public static class IncidentConsolePages
         var d = v.Decision;
         var manage = Can(http, Permission.ManageIncidents);
         var timeline = await incidents.TimelineAsync(id, ct);
-        var compromised = incident.CompromisedActorId is { } cid
-            ? $"{(incident.CompromisedActorKind == ActorKindCode.User ? nameof(ActorKind.User) : nameof(ActorKind.ApiKey))}:{cid}" : null;
-        var actorName = await ActorNamesAsync(http, [.. timeline.Select(t => t.Actor), .. compromised is null ? [] : new[] { compromised }]);
+        var actorName = await ActorNamesAsync(http, timeline.Select(t => t.Actor));
         var categories = await CategoryNamesAsync(http);
         var subjects = await incidents.SubjectsAsync(id, ct);
         var notified = await incidents.NotifiedCountAsync(id, ct);
@@ -448,14 +446,19 @@ public static class IncidentConsolePages
               <dt>{T(http, "期限の状態（本日 ", "Deadline state (today ")}{Day(v.Today)})</dt><dd>{State(http, v.State)}</dd>
             </dl>
             """);
-        Html blast = incident.BlastComputedAt is not { } at ? H.F($"<p>{T(http, "まだ算定していません。", "Not computed yet.")}</p>") : H.F($"""
+        Html Computation(IncidentBlastRadius r) => H.F($"""
+            <tr><td>{T(http, r.Source.Ja, r.Source.En)}</td><td>{(r.From is { } f && r.To is { } t ? $"{Jst(f)} – {Jst(t)}" : "—")}</td><td class="num">{r.Persons:N0}</td><td class="num">{r.NewPersons:N0}</td>
+            <td>{Jst(r.ComputedAt)} — {T(http, $"監査ログ検証済み（{IncidentTexts.Checked(r.VerifiedEvents).Ja}）", $"audit chain verified ({IncidentTexts.Checked(r.VerifiedEvents).En})")}</td></tr>
+            """);
+        Html blast = incident.BlastRadii.Count == 0 ? H.F($"<p>{T(http, "まだ算定していません。", "Not computed yet.")}</p>") : H.F($"""
+            <div class="table-wrap"><table><caption>{T(http, "算定の記録（影響を受けた本人は、すべての算定で特定した本人を合わせたものです）", "Computations (the affected persons are those all of them found together)")}</caption>
+            <thead><tr><th scope="col">{T(http, "対象", "Source")}</th><th scope="col">{T(http, "期間（日本時間）", "Window (Japan time)")}</th><th scope="col">{T(http, "本人", "Persons")}</th>
+            <th scope="col">{T(http, "うち新たに", "New")}</th><th scope="col">{T(http, "算定日時", "Computed")}</th></tr></thead>
+            <tbody>{incident.BlastRadii.Select(Computation)}</tbody></table></div>
             <dl>
-              <dt>{T(http, "対象", "Source")}</dt><dd>{(incident.LeakedExport is { } ex ? T(http, "漏えいしたエクスポート ", "Leaked export ") + ex
-                  : $"{(incident.CompromisedActorKind == ActorKindCode.User ? T(http, "利用者 ", "User ") : "")}{actorName(compromised!)} ({Jst(incident.BlastFrom)} – {Jst(incident.BlastTo)} JST)")}</dd>
               <dt>{T(http, "影響を受けた本人", "Affected persons")}</dt><dd class="big">{subjects.Count:N0}</dd>
               <dt>{(sends ? T(http, "通知済み", "Notified") : T(http, "通知文をファイルに出力済み（SMTP 未設定のため未送信）", "Notice written to a file (not sent: no SMTP host)"))}</dt><dd>{notified:N0}</dd>
               <dt>{T(http, "データ項目", "Categories")}</dt><dd>{categories(incident.Categories)}</dd>
-              <dt>{T(http, "算定日時", "Computed")}</dt><dd>{Jst(at)} JST — {T(http, $"監査ログ検証済み（{IncidentTexts.Checked(incident.BlastVerifiedEvents ?? 0).Ja}）", $"audit chain verified ({IncidentTexts.Checked(incident.BlastVerifiedEvents ?? 0).En})")}</dd>
             </dl>
             {(subjects.Count == 0 ? default : H.F($"""<details><summary>{T(http, "本人ID（最初の100件）", "Subject ids (first 100)")}</summary><ul>{subjects.Take(100).Select(s => H.F($"<li><code>{s}</code></li>"))}</ul></details>"""))}
             """);

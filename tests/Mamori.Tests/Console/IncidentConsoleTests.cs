@@ -248,7 +248,7 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         (await s.PostAsync($"/console/incidents/{id}", $"/console/incidents/{id}/blast-radius", [F("actor", $"api-key:{stolen.Key.Id}"), F("from", from), F("to", to)]))
             .StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var after = await s.GetStringAsync($"/console/incidents/{id}");
-        after.ShouldContain($"<dd>APIキー {stolen.Key.Name} (");
+        after.ShouldContain($"<tr><td>APIキー {stolen.Key.Name}（mk_{stolen.Key.Prefix}_）</td><td>{from.Replace('T', ' ')} – {to.Replace('T', ' ')}</td><td class=\"num\">3</td>");
         after.ShouldContain("<dd class=\"big\">3</dd>");
         after.ShouldContain($"APIキー {stolen.Key.Name}（mk_{stolen.Key.Prefix}_） の ");
     }

@@ -199,8 +199,9 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         page.ShouldContain("<strong>2026-11-25</strong>");
         var report = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/report?kind=final", Ct);
         var persons = report.GetProperty("items")[2].GetProperty("content").GetString()!;
-        persons.ShouldStartWith("2,000人\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）から、APIキー ");
-        persons.ShouldEndWith("までに実際に閲覧した本人の数: 1人。\n調査により確認した本人の数: 2,000人（多い方を本人の数とする）。");
+        // Both computations (the empty window and the console's), each with its count, and the persons they found together.
+        persons.ShouldStartWith("2,000人\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）から特定した本人の数: 1人（次の2件の算定の合計。重複を除く）。\n・APIキー ");
+        persons.ShouldEndWith("までに実際に閲覧した本人: 1人\n調査により確認した本人の数: 2,000人（多い方を本人の数とする）。");
 
         // Staff correct their own count; the blast radius's 1 stays beside it.
         var edited = await officer.PutAsJsonAsync($"/api/incidents/{id}", new { title = "紛失2", kind = "loss", cause = "loss", discoveredAt = "2026-11-21T10:00:00+09:00", personsKnown = 900 }, Ct);
@@ -241,7 +242,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
             problem.GetProperty("detail").GetString()!.ShouldNotContain(actorId); // what was typed may be an address: never echoed
         }
         var untouched = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
-        untouched.GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        untouched.GetProperty("blastRadii").GetArrayLength().ShouldBe(0);
         untouched.GetProperty("personsFromBlastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
         (await app.InTenantAsync(tenant.Id, (_, db) => db.IncidentTimeline.CountAsync(t => t.IncidentId == id && t.Kind == "blast-radius", Ct))).ShouldBe(0);
         (await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentBlastRadiusComputed, Ct))).ShouldBe(0);
@@ -253,7 +254,10 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         byPrefix.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         var json = JsonDocument.Parse(body).RootElement;
         json.GetProperty("subjectCount").GetInt32().ShouldBe(30);
-        json.GetProperty("incident").GetProperty("blastRadius").GetProperty("actorId").GetString().ShouldBe(key.Key.Id.ToString());
+        var recorded = json.GetProperty("incident").GetProperty("blastRadii")[0];
+        recorded.GetProperty("actorId").GetString().ShouldBe(key.Key.Id.ToString());
+        recorded.GetProperty("actorName").GetString().ShouldBe(key.Key.Name);
+        recorded.GetProperty("actorPrefix").GetString().ShouldBe($"mk_{key.Key.Prefix}_");
     }
 
     /// <summary>
@@ -294,7 +298,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         // The console and the timeline say what the figure is.
         var session = await Mamori.Tests.Console.ConsoleScenario.SessionAsync(app, tenant.Id, Roles.PrivacyOfficer);
         var page = await session.GetStringAsync($"/console/incidents/{id}");
-        page.ShouldMatch(@"監査ログ検証済み（直近のチェックポイント以降の [\d,]+ 件を照合）</dd>");
+        page.ShouldMatch(@"監査ログ検証済み（直近のチェックポイント以降の [\d,]+ 件を照合）</td>");
         page.ShouldMatch(@"監査ログの連鎖を検証済み（直近のチェックポイント以降の [\d,]+ 件を照合）。");
     }
 
@@ -320,7 +324,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         problem.GetProperty("detail").GetString()!.ShouldContain("broken at sequence");
         var incident = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
         incident.GetProperty("personsFromBlastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
-        incident.GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        incident.GetProperty("blastRadii").GetArrayLength().ShouldBe(0);
         (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct)).GetProperty("count").GetInt32().ShouldBe(0);
         var refused = await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentBlastRadiusRefused, Ct));
         refused.ShouldBe(1);
@@ -394,7 +398,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
             stderr.Trim().Split('\n').Length.ShouldBe(1, stderr);
             stderr.ShouldContain(errorCode, customMessage: string.Join(' ', args));
         }
-        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadii").GetArrayLength().ShouldBe(0);
     }
 
     /// <summary>UX report 3, H1: 'mamori incident blast-radius --api-key crm-sync' said "0 persons affected … audit chain verified" and exited 0.</summary>
@@ -418,7 +422,7 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         stderr.ShouldContain("MAMORI-6012");
         stderr.ShouldContain("prefix (mk_xxxx_");
         (await CliAsync(app, [id, "--user", "nobody@example.jp", .. window])).Err.ShouldContain("MAMORI-6012");
-        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadius").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct)).GetProperty("blastRadii").GetArrayLength().ShouldBe(0);
 
         var (ok, text, err) = await CliAsync(app, [id, "--api-key", $"mk_{key.Key.Prefix}_", .. window]);
         ok.ShouldBe(0, err);

@@ -68,7 +68,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         contents.ExportId.ShouldBe(l.Provision.RecordId!.Value.ToString());
         contents.Formats.ShouldBe(["csv"]);
         updated.BlastPersons.ShouldBe(2);
-        updated.LeakedExport.ShouldBe($"provision:{l.Provision.RecordId}");
+        updated.BlastRadii.ShouldHaveSingleItem().LeakedExport.ShouldBe($"provision:{l.Provision.RecordId}");
         updated.Categories.ShouldBe(["name", "phone"]);
         updated.Reportable.ShouldBeTrue(); // improper purpose
         var stored = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().SubjectsAsync(incident.Id, Ct));
@@ -138,7 +138,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         e.Code.ShouldBe(ErrorCode.IncidentChainBroken);
         var after = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().GetAsync(incident.Id, Ct));
         after.BlastPersons.ShouldBeNull();
-        after.LeakedExport.ShouldBeNull();
+        after.BlastRadii.ShouldBeEmpty();
     }
 
     [Fact]
@@ -199,6 +199,80 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         // Recomputing the radius keeps who was already told.
         await TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
         (await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().NotifiedCountAsync(incident.Id, Ct))).ShouldBe(2);
+    }
+
+    /// <summary>
+    /// UX report 3, H2: each blast radius replaced the affected persons and forgot who was notified. A run that found nobody (a wrong window)
+    /// emptied the list, the next run brought the persons back unnotified, and 本人へ通知する sent them the breach notice a second time; a
+    /// second stolen key's victims replaced the first key's. Now the persons are the union of every computation and each is told once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadius_TwoKeysAndAnEmptyRun_AffectedAreTheUnionAndEachPersonNotifiedOnce(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var people = Enumerable.Range(0, 3).Select(_ => NewPerson()).ToList();
+        var (a, b, c) = (await IspCustomerAsync(app, tenant, people[0]), await IspCustomerAsync(app, tenant, people[1]), await IspCustomerAsync(app, tenant, people[2]));
+        var first = await app.ApiKeyAsync(tenant, Roles.Operator);
+        var second = await app.ApiKeyAsync(tenant, Roles.Operator);
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.InTenantAsync(tenant, async (sp, db) =>
+        {
+            AuditEntry Read(ApiKeys.Created key, Guid subject) => new(AuditCode.AccessAllowed, Actor.Key(key.Key.Id), SubjectId: subject.ToString(), Purpose: "support", Categories: "email,name");
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await sp.GetRequiredService<AuditLog>().AppendManyAsync(db, [Read(first, a), Read(first, b), Read(second, b), Read(second, c)], Ct);
+            await tx.CommitAsync(Ct);
+            return 0;
+        });
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var to = app.Clock.GetUtcNow();
+        var incident = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().CreateAsync(new IncidentInput
+        {
+            Title = "Two keys stolen", Cause = IncidentCause.UnauthorizedAccess, DiscoveredAt = to,
+        }, Actor.System, Ct));
+        Task<(Incident Incident, BlastRadiusResult Result, IncidentBlastRadius Computation)> RadiusAsync(ApiKeys.Created key, DateTimeOffset start, DateTimeOffset end) =>
+            app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>()
+                .ComputeBlastRadiusAsync(incident.Id, new BlastRadiusQuery(ActorKindCode.ApiKey, key.Key.Id.ToString(), start, end), Actor.System, Ct));
+        Task<NoticeRun> NotifyAsync() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentNotices>().QueueAsync(incident.Id, Actor.System, Ct));
+        Task<List<string>> AffectedAsync() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().SubjectsAsync(incident.Id, Ct));
+        Task<int> NotifiedAsync() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().NotifiedCountAsync(incident.Id, Ct));
+
+        (await RadiusAsync(first, from, to)).Computation.NewPersons.ShouldBe(2);
+        (await NotifyAsync()).ShouldBe(new NoticeRun(2, 0, 0, 2));
+
+        // The first key again over a window in which it read nobody: nobody is dropped, nobody forgotten.
+        var empty = await RadiusAsync(first, from.AddDays(-2), from.AddDays(-1));
+        (empty.Computation.Persons, empty.Computation.NewPersons, empty.Incident.BlastPersons).ShouldBe((0L, 0L, (long?)2));
+        (await AffectedAsync()).Count.ShouldBe(2);
+        (await NotifiedAsync()).ShouldBe(2);
+
+        // The second key: its victims join the first's; b, whom both read, counts once.
+        var more = await RadiusAsync(second, from, to);
+        (more.Computation.Persons, more.Computation.NewPersons, more.Incident.BlastPersons).ShouldBe((2L, 1L, (long?)3));
+        (await AffectedAsync()).ShouldBe(new[] { a, b, c }.Select(x => x.ToString()).Order(StringComparer.Ordinal));
+        (await NotifyAsync()).ShouldBe(new NoticeRun(1, 2, 0, 3)); // only c
+        (await RadiusAsync(first, from, to)).Incident.BlastPersons.ShouldBe(3L);
+        (await NotifyAsync()).ShouldBe(new NoticeRun(0, 3, 0, 3));
+
+        // Each person holds one notice.
+        var (ring, messages) = await app.InTenantAsync(tenant, async (sp, db) =>
+            (sp.GetRequiredService<KeyRingProvider>().Current, await db.Set<OutboxMessage>().Where(m => m.Template == IncidentNotices.Template).ToListAsync(Ct)));
+        messages.Select(m => Outbox.Open(ring, m).To).Order().ShouldBe(people.Select(p => p.Email).Order());
+
+        // The timeline, the API and report item (3) give every computation and the union.
+        var timeline = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().TimelineAsync(incident.Id, Ct));
+        timeline.Where(t => t.Kind == "blast-radius").Select(t => t.Text).ShouldContain(t => t.Contains("本人 2 名（うち新たに 1 名。この事案で影響を受けた本人は計 3 名）"));
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var api = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident.Id}", Ct);
+        api.GetProperty("personsFromBlastRadius").GetInt64().ShouldBe(3);
+        api.GetProperty("blastRadii").EnumerateArray().Select(r => (r.GetProperty("persons").GetInt64(), r.GetProperty("newPersons").GetInt64()))
+            .ShouldBe([(2L, 2L), (0L, 0L), (2L, 1L), (2L, 0L)]);
+        var persons = (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{incident.Id}/report?kind=final", Ct)).GetProperty("items")[2].GetProperty("content").GetString()!;
+        persons.ShouldStartWith("3人\n監査ログ（ハッシュチェーンにより改ざんのないことを検証済み）から特定した本人の数: 3人（次の4件の算定の合計。重複を除く）。\n・APIキー ");
+        persons.ShouldContain($"\n・APIキー {second.Key.Name}（mk_{second.Key.Prefix}_） が ");
+        persons.ShouldEndWith("までに実際に閲覧した本人: 2人");
     }
 
     [Fact]
