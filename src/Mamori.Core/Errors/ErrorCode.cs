@@ -177,6 +177,8 @@ public enum ErrorCode
     IncidentInvalidStatus = 6010,
     IncidentUnknownCategory = 6011,
     IncidentUnknownActor = 6012,
+    IncidentFinalReportIncomplete = 6013,
+    IncidentPreliminaryNotReported = 6014,
 
     // 6050-6099 incidents: exports, notices, PDF
     IncidentPdfUnavailable = 6050,

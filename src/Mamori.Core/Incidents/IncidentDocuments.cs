@@ -155,15 +155,15 @@ public static class IncidentDocuments
 
         return
         [
-            Item(1, "summary", "概要", "Summary", summary.ToString(), !string.IsNullOrWhiteSpace(i.Summary)),
-            Item(2, "dataItems", "漏えい等が発生し、又は発生したおそれがある個人データの項目", "Data items involved", string.Join("\n", data), i.Categories.Count > 0),
-            Item(3, "persons", "漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数", "Number of persons", persons, determined),
-            Item(4, "cause", "原因", "Cause", cause, !string.IsNullOrWhiteSpace(i.CauseDetails)),
-            Item(5, "secondaryDamage", "二次被害又はそのおそれの有無及びその内容", "Secondary damage or its risk", i.SecondaryDamage ?? "", !string.IsNullOrWhiteSpace(i.SecondaryDamage)),
-            Item(6, "personsResponse", "本人への対応の実施状況", "Response to the persons", i.PersonsResponse ?? "", !string.IsNullOrWhiteSpace(i.PersonsResponse)),
-            Item(7, "publication", "公表の実施状況", "Publication", i.Publication ?? "", !string.IsNullOrWhiteSpace(i.Publication)),
-            Item(8, "prevention", "再発防止のための措置", "Measures to prevent recurrence", i.Prevention ?? "", !string.IsNullOrWhiteSpace(i.Prevention)),
-            Item(9, "other", "その他参考となる事項", "Other relevant matters", other.ToString(), true),
+            Item("summary", summary.ToString(), !string.IsNullOrWhiteSpace(i.Summary)),
+            Item("dataItems", string.Join("\n", data), i.Categories.Count > 0),
+            Item("persons", persons, determined),
+            Item("cause", cause, !string.IsNullOrWhiteSpace(i.CauseDetails)),
+            Item("secondaryDamage", i.SecondaryDamage ?? "", !string.IsNullOrWhiteSpace(i.SecondaryDamage)),
+            Item("personsResponse", i.PersonsResponse ?? "", !string.IsNullOrWhiteSpace(i.PersonsResponse)),
+            Item("publication", i.Publication ?? "", !string.IsNullOrWhiteSpace(i.Publication)),
+            Item("prevention", i.Prevention ?? "", !string.IsNullOrWhiteSpace(i.Prevention)),
+            Item("other", other.ToString(), true),
         ];
     }
 
@@ -177,19 +177,51 @@ public static class IncidentDocuments
     /// states the cause chosen (「外部からの不正アクセス」), so what it lacks is 原因の詳細; item (3) may show an upper bound while
     /// the established number is missing.
     /// </summary>
-    public static (string Ja, string En) MissingName(ReportItem item) => item.Key switch
+    public static (string Ja, string En) MissingName(ReportItem item) => MissingName(item.Key);
+
+    /// <summary>As <see cref="MissingName(ReportItem)"/>, by the item's stable key (<see cref="PpcReport.Missing"/>); an unknown key as it is.</summary>
+    public static (string Ja, string En) MissingName(string key)
     {
-        "cause" => ($"({item.Number}) 原因の詳細", $"({item.Number}) Cause in detail"),
-        "persons" => ($"({item.Number}) {item.TitleJa}（確定した数）", $"({item.Number}) {item.TitleEn} (established)"),
-        _ => ($"({item.Number}) {item.TitleJa}", $"({item.Number}) {item.TitleEn}"),
-    };
+        var t = Titles.FirstOrDefault(x => x.Key == key);
+        if (t.Key is null) return (key, key);
+        return key switch
+        {
+            "cause" => ($"({t.Number}) 原因の詳細", $"({t.Number}) Cause in detail"),
+            "persons" => ($"({t.Number}) {t.Ja}（確定した数）", $"({t.Number}) {t.En} (established)"),
+            _ => ($"({t.Number}) {t.Ja}", $"({t.Number}) {t.En}"),
+        };
+    }
+
+    /// <summary>The items of Rules Art. 8(1), by number, with their stable keys.</summary>
+    private static readonly (int Number, string Key, string Ja, string En)[] Titles =
+    [
+        (1, "summary", "概要", "Summary"),
+        (2, "dataItems", "漏えい等が発生し、又は発生したおそれがある個人データの項目", "Data items involved"),
+        (3, "persons", "漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数", "Number of persons"),
+        (4, "cause", "原因", "Cause"),
+        (5, "secondaryDamage", "二次被害又はそのおそれの有無及びその内容", "Secondary damage or its risk"),
+        (6, "personsResponse", "本人への対応の実施状況", "Response to the persons"),
+        (7, "publication", "公表の実施状況", "Publication"),
+        (8, "prevention", "再発防止のための措置", "Measures to prevent recurrence"),
+        (9, "other", "その他参考となる事項", "Other relevant matters"),
+    ];
+
+    /// <summary>
+    /// The items a final report still lacks (the report's <see cref="PpcReport.Missing"/>): L-10 wants every item in the final report, so it
+    /// cannot be recorded as sent while any is listed.
+    /// </summary>
+    public static IReadOnlyList<string> MissingForFinal(Incident incident, Reportability decision, TimeZoneInfo zone) =>
+        [.. Items(incident, decision, zone, new ReportingBusiness("")).Where(i => !i.Complete).Select(i => i.Key)];
 
     /// <summary>The report's <see cref="PpcReport.Missing"/> keys by name, in item order.</summary>
     public static IReadOnlyList<(string Ja, string En)> MissingNames(PpcReport r) =>
         [.. r.Items.Where(i => r.Missing.Contains(i.Key)).Select(MissingName)];
 
-    private static ReportItem Item(int n, string key, string ja, string en, string content, bool complete) =>
-        new(n, key, ja, en, content.Length == 0 ? "調査中" : content, complete && content.Length > 0);
+    private static ReportItem Item(string key, string content, bool complete)
+    {
+        var t = Titles.First(t => t.Key == key);
+        return new(t.Number, key, t.Ja, t.En, content.Length == 0 ? "調査中" : content, complete && content.Length > 0);
+    }
 
     public static string ReportHtml(PpcReport r)
     {

@@ -145,13 +145,22 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         if (!Enum.IsDefined(status)) throw new MamoriException(ErrorCode.IncidentInvalidStatus, "Unknown status.");
         if (status is IncidentStatus.PreliminaryReported or IncidentStatus.FinalReported && !incident.Reportable)
             throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; no PPC report is recorded for it.", 409) { Reason = "report" };
+        if (status == IncidentStatus.FinalReported && incident.FinalReportedAt is null)
+        {
+            // L-10: the final report has every item; a draft that lists missing ones was not what was sent.
+            var missing = IncidentDocuments.MissingForFinal(incident, Decide(incident.Facts), Settings.TimeZone);
+            if (missing.Count > 0)
+                throw new MamoriException(ErrorCode.IncidentFinalReportIncomplete,
+                    $"The final report lacks {string.Join("; ", missing.Select(k => IncidentDocuments.MissingName(k).En))}: fill them in (PUT /api/incidents/{id}) " +
+                    "before recording it as sent.", 409) { Reason = "final", ReasonArgs = [.. missing] };
+            // Each date records a report someone sent. Where one report served as both (everything known at once), staff record both.
+            if (incident.PreliminaryReportedAt is null)
+                throw new MamoriException(ErrorCode.IncidentPreliminaryNotReported,
+                    "The preliminary report is not recorded as sent: record it first (status preliminary-reported). Where one report served as both, record both.", 409);
+        }
         var now = clock.GetUtcNow();
         if (status == IncidentStatus.PreliminaryReported) incident.PreliminaryReportedAt ??= now;
-        if (status == IncidentStatus.FinalReported)
-        {
-            incident.PreliminaryReportedAt ??= now;
-            incident.FinalReportedAt ??= now;
-        }
+        if (status == IncidentStatus.FinalReported) incident.FinalReportedAt ??= now;
         var previous = incident.Status;
         incident.Status = status;
         incident.UpdatedAt = now;

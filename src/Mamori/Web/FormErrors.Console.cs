@@ -33,6 +33,12 @@ public static partial class FormErrors
         ErrorCode.InvalidValue when e.Reason == "timeline-kind" => ("経過の種類を選んでください。", "Choose the kind of entry."),
         ErrorCode.InvalidValue when e.Reason == "timeline-text" => ("経過の内容を20,000文字以内で入力してください。", "Write the entry (at most 20,000 characters)."),
         ErrorCode.IncidentInvalidStatus => ("状況の指定が正しくありません。", "Unknown status."),
+        ErrorCode.IncidentFinalReportIncomplete => (
+            $"確報に必要な事項が未記入のため、確報の提出は記録できません。事実を編集して記入してください: {string.Join("、", e.ReasonArgs.Select(k => Incidents.IncidentDocuments.MissingName(k).Ja))}。",
+            $"The final report cannot be recorded as sent while items are missing; edit the facts to fill them in: {string.Join("; ", e.ReasonArgs.Select(k => Incidents.IncidentDocuments.MissingName(k).En))}."),
+        ErrorCode.IncidentPreliminaryNotReported => (
+            "速報の提出がまだ記録されていません。先に「速報を提出した」を記録してください（1回の報告で速報と確報を兼ねた場合も、両方を記録します）。",
+            "The preliminary report is not recorded as sent yet: record it first (where one report served as both, record both)."),
         ErrorCode.IncidentNotReportable => e.Reason switch
         {
             "report" => ("報告義務のないインシデントのため、個人情報保護委員会への報告は記録できません。", "The incident is not reportable, so no report to the PPC is recorded."),

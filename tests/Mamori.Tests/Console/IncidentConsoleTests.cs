@@ -277,6 +277,28 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
             .ShouldContain("確報に必要な未記入の事項: (4) 原因の詳細、(5) 二次被害又はそのおそれの有無及びその内容、(6) 本人への対応の実施状況、(7) 公表の実施状況、(8) 再発防止のための措置</p>");
     }
 
+    /// <summary>UX report 3, H4: 確報を提出した recorded a final report with every item missing, and a preliminary report that was never sent.</summary>
+    [Fact]
+    public async Task FinalReportedForm_ItemsMissing_RefusedInPageLanguageNamingThem()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var id = await IncidentAsync(app, tenant); // items (4)-(8) empty
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var page = $"/console/incidents/{id}";
+
+        var refused = await s.PostAsync(page, page + "/status", [F("status", "final-reported")]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var html = await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        html.ShouldContain("確報に必要な事項が未記入のため、確報の提出は記録できません。事実を編集して記入してください: (4) 原因の詳細、(5) 二次被害又はそのおそれの有無及びその内容、" +
+            "(6) 本人への対応の実施状況、(7) 公表の実施状況、(8) 再発防止のための措置。 (MAMORI-6013)");
+        (await (await s.PostAsync(page + "?lang=en", page + "/status?lang=en", [F("status", "final-reported")])).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+            .ShouldContain("edit the facts to fill them in: (4) Cause in detail; (5) Secondary damage or its risk; (6) Response to the persons; (7) Publication; (8) Measures to prevent recurrence. (MAMORI-6013)");
+        var after = await s.GetStringAsync(page);
+        after.ShouldNotContain("報告済み");
+        after.ShouldContain("<dd>対応中</dd>");
+    }
+
     [Fact]
     public async Task DueSoonThenOverdue_ListAndDashboardShowIt()
     {

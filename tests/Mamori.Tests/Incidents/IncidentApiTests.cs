@@ -158,6 +158,53 @@ public sealed class IncidentApiTests(PostgresCluster cluster)
         page.ShouldContain("&lt;script&gt;");
     }
 
+    /// <summary>
+    /// UX report 3, H4: 'final-reported' was recorded for an incident with every final-report item missing, and it stamped
+    /// preliminaryReportedAt with the same instant although no preliminary report was ever recorded.
+    /// </summary>
+    [Fact]
+    public async Task FinalReported_ItemsMissingOrNoPreliminary_RefusedAndNoDateInvented()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var facts = new Dictionary<string, object> { ["title"] = "W-05", ["cause"] = "other", ["discoveredAt"] = "2026-11-20T10:00:00+09:00", ["specialCare"] = true };
+        var id = (await CreateAsync(officer, facts)).GetProperty("id").GetGuid();
+        Task<HttpResponseMessage> FinalAsync() => officer.PostAsJsonAsync($"/api/incidents/{id}/status", new { status = "final-reported" }, Ct);
+
+        var incomplete = await (await FinalAsync()).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-6013");
+        incomplete.GetProperty("detail").GetString()!.ShouldStartWith("The final report lacks (1) Summary; (2) Data items involved; (3) Number of persons (established); (4) Cause in detail; " +
+            "(5) Secondary damage or its risk; (6) Response to the persons; (7) Publication; (8) Measures to prevent recurrence:");
+        async Task NothingRecordedAsync()
+        {
+            var incident = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
+            incident.GetProperty("status").GetString().ShouldBe("open");
+            incident.GetProperty("preliminaryReportedAt").ValueKind.ShouldBe(JsonValueKind.Null);
+            incident.GetProperty("finalReportedAt").ValueKind.ShouldBe(JsonValueKind.Null);
+            (await app.InTenantAsync(tenant.Id, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.IncidentStatusChanged, Ct))).ShouldBe(0);
+        }
+        await NothingRecordedAsync();
+
+        // Every item written: still no preliminary report on record, and none is made up.
+        foreach (var (field, value) in new (string, object)[] { ("summary", "健康診断結果の誤送付"), ("categories", new[] { "health-check" }), ("personsKnown", 3),
+                     ("causeDetails", "宛先の取り違え"), ("secondaryDamage", "なし"), ("personsResponse", "通知済み"), ("publication", "公表しない"), ("prevention", "二重確認") })
+            facts[field] = value;
+        (await officer.PutAsJsonAsync($"/api/incidents/{id}", facts, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await FinalAsync()).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-6014");
+        await NothingRecordedAsync();
+
+        // Recorded in order, each with its own instant.
+        (await officer.PostAsJsonAsync($"/api/incidents/{id}/status", new { status = "preliminary-reported" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var preliminary = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        var final = await FinalAsync();
+        final.StatusCode.ShouldBe(HttpStatusCode.OK, await final.Content.ReadAsStringAsync(Ct));
+        var reported = await final.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        reported.GetProperty("status").GetString().ShouldBe("final-reported");
+        reported.GetProperty("preliminaryReportedAt").GetDateTimeOffset().ShouldBe(preliminary);
+        reported.GetProperty("finalReportedAt").GetDateTimeOffset().ShouldBe(app.Clock.GetUtcNow());
+    }
+
     public static TheoryData<string, string, string, int, string> BadCases => new()
     {
         { "POST", "", """{"title":"x","cause":"aliens","discoveredAt":"2026-11-20T10:00:00Z"}""", 400, "MAMORI-1003" },
