@@ -418,6 +418,7 @@ public static class IncidentConsolePages
         var notified = await incidents.NotifiedCountAsync(id, ct);
         // Without an SMTP host the notices only go to files: "notified" would claim persons were told (Art.26(2)).
         var sends = http.RequestServices.GetRequiredService<Notifications.IMailSink>().Sends;
+        var pending = subjects.Count - notified;
         Html err = FormErrors.Block(http, error);
         // A refused form keeps what was typed into it.
         string? Typed(string form, string field, string? current = null) => Pages.Typed(http, $"/console/incidents/{id}/{form}", field, current);
@@ -509,23 +510,45 @@ public static class IncidentConsolePages
               <li><a href="/console/incidents/{id}/notice">{T(http, "本人への通知", "Notice to the persons")}</a> · <a href="/console/incidents/{id}/notice.pdf">{T(http, "PDF（郵送用）", "PDF (for letters)")}</a></li>
               <li><a href="/console/incidents/{id}/announcement">{T(http, "公表文（本人への通知が困難な場合）", "Public announcement (where notice is impracticable)")}</a></li>
             </ul>
-            {(manage && subjects.Count > 0 ? H.F($"""
-            <form method="post" action="/console/incidents/{id}/notices" class="stack">{AntiforgeryField(http)}
+            {(!manage || subjects.Count == 0 ? default : pending == 0 ? H.F($"<p>{T(http, "影響を受けた本人全員に通知済みです。", "Every affected person has been notified.")}</p>") : H.F($"""
+            <form method="post" action="/console/incidents/{id}/notices" class="stack" data-confirm="{(sends
+                ? T(http, $"未通知の本人 {pending:N0} 人に通知メールを送信します（メールアドレスのない本人を除く）。送信は取り消せません。よろしいですか？",
+                    $"Send the breach notice by email to the {pending:N0} persons not yet notified (those with an address)? This cannot be undone.")
+                : T(http, $"未通知の本人 {pending:N0} 人宛ての通知をファイルに出力します（SMTP 未設定のためメールは送信されません）。よろしいですか？",
+                    $"Write the notice for the {pending:N0} persons not yet notified to files (no SMTP host is set, so no email is sent)?"))}">{AntiforgeryField(http)}
             <p>{(sends
-                ? T(http, $"未通知の本人 {subjects.Count - notified:N0} 人に、保管中のメールアドレスへ通知を送ります（送信キュー経由）。", $"Send the notice to the {subjects.Count - notified:N0} persons not yet notified, at their stored email addresses (through the outbox).")
-                : T(http, $"未通知の本人 {subjects.Count - notified:N0} 人宛ての通知を、保管中のメールアドレス宛てのファイルとして出力します。SMTP が設定されていないため、メールは送信されません。", $"Write the notice for the {subjects.Count - notified:N0} persons not yet notified as files addressed to their stored email addresses. No SMTP host is set, so no email is sent."))}</p>
+                ? T(http, $"未通知の本人 {pending:N0} 人に、保管中のメールアドレスへ通知を送ります（送信キュー経由）。", $"Send the notice to the {pending:N0} persons not yet notified, at their stored email addresses (through the outbox).")
+                : T(http, $"未通知の本人 {pending:N0} 人宛ての通知を、保管中のメールアドレス宛てのファイルとして出力します。SMTP が設定されていないため、メールは送信されません。", $"Write the notice for the {pending:N0} persons not yet notified as files addressed to their stored email addresses. No SMTP host is set, so no email is sent."))}</p>
             <button type="submit">{T(http, "本人へ通知する", "Notify the persons")}</button></form>
-            """) : default)}
+            """))}
             """);
-        Html StatusButton(string value, string ja, string en) => H.F($"""
+        // Recording a report or closing cannot be taken back: each form says what it records before it is sent.
+        Html StatusButton(string value, string ja, string en, (string Ja, string En)? confirm = null) => confirm is { } c ? H.F($"""
+            <form method="post" action="/console/incidents/{id}/status" class="inline" data-confirm="{T(http, c.Ja, c.En)}">{AntiforgeryField(http)}<input type="hidden" name="status" value="{value}"><button type="submit" class="secondary">{T(http, ja, en)}</button></form>
+            """) : H.F($"""
             <form method="post" action="/console/incidents/{id}/status" class="inline">{AntiforgeryField(http)}<input type="hidden" name="status" value="{value}"><button type="submit" class="secondary">{T(http, ja, en)}</button></form>
             """);
+        (string Ja, string En) Sent(string ja, string en) => (
+            $"個人情報保護委員会に{ja}を提出したことを記録します。提出日時は記録した時点の日時になり、後から変更できません。よろしいですか？",
+            $"Record that the {en} was sent to the PPC? The time recorded is the time you confirm, and it cannot be changed later.");
+        var finalOpen = d.Reportable && incident.FinalReportedAt is null;
+        var missing = finalOpen ? IncidentDocuments.MissingForFinal(incident, d, http.RequestServices.GetRequiredService<IOptions<IncidentSettings>>().Value.TimeZone) : [];
+        var closeConfirm = (Ja: "このインシデントを終了します。終了すると事実を変更できなくなります（再開はできます）。よろしいですか？",
+            En: "Close this incident? Its facts can no longer be changed (it can be reopened).");
+        if (finalOpen) closeConfirm = ("確報の提出がまだ記録されていません。" + closeConfirm.Ja, "The final report is not recorded as sent yet. " + closeConfirm.En);
+        // The final report is recorded only once every item is written and the preliminary report is on record (SetStatusAsync): say what is missing instead.
+        Html finalBlocked = !finalOpen ? default
+            : missing.Count > 0 ? H.F($"""<p class="muted">{T(http, $"確報の提出を記録するには、次の事項を記入してください: {string.Join("、", missing.Select(k => IncidentDocuments.MissingName(k).Ja))}。",
+                $"To record the final report as sent, fill in: {string.Join("; ", missing.Select(k => IncidentDocuments.MissingName(k).En))}.")} <a href="/console/incidents/{id}/edit">{T(http, "事実を編集する", "Edit the facts")}</a></p>""")
+            : incident.PreliminaryReportedAt is null ? H.F($"""<p class="muted">{T(http, "確報の提出は、速報の提出を記録してから記録できます（1回の報告で兼ねた場合も両方を記録します）。", "The final report can be recorded once the preliminary report is (where one report served as both, record both).")}</p>""")
+            : default;
         Html status = !manage ? default : H.F($"""
             <div class="buttons">
-            {(d.Reportable && incident.PreliminaryReportedAt is null ? StatusButton("preliminary-reported", "速報を提出した", "Preliminary report sent") : default)}
-            {(d.Reportable && incident.FinalReportedAt is null ? StatusButton("final-reported", "確報を提出した", "Final report sent") : default)}
-            {(incident.Status != IncidentStatus.Closed ? StatusButton("closed", "終了する", "Close") : StatusButton("open", "再開する", "Reopen"))}
+            {(d.Reportable && incident.PreliminaryReportedAt is null ? StatusButton("preliminary-reported", "速報を提出した", "Preliminary report sent", Sent("速報", "preliminary report")) : default)}
+            {(finalOpen && missing.Count == 0 && incident.PreliminaryReportedAt is not null ? StatusButton("final-reported", "確報を提出した", "Final report sent", Sent("確報", "final report")) : default)}
+            {(incident.Status != IncidentStatus.Closed ? StatusButton("closed", "終了する", "Close", closeConfirm) : StatusButton("open", "再開する", "Reopen"))}
             </div>
+            {finalBlocked}
             """);
         Html timelineForm = !manage ? default : H.F($"""
             <form method="post" action="/console/incidents/{id}/timeline" class="stack">

@@ -299,6 +299,53 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         after.ShouldContain("<dd>対応中</dd>");
     }
 
+    /// <summary>
+    /// UX report 3, M4: 本人へ通知する (30 apology e-mails), 確報を提出した and 終了する took one click with no confirmation, unlike revoking a key or
+    /// disabling a user. Each now says what will happen; 確報を提出した appears only when it can be recorded, and what is missing is said instead.
+    /// </summary>
+    [Fact]
+    public async Task IncidentPage_NoticeReportAndCloseForms_ConfirmSayingWhatHappens()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var id = await IncidentAsync(app, tenant); // reportable; items (4)-(8) empty
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            db.IncidentSubjects.AddRange(Enumerable.Range(0, 30).Select(i => new IncidentSubject { IncidentId = id, SubjectId = $"subj-{i}" }));
+            return await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        });
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var page = await s.GetStringAsync($"/console/incidents/{id}");
+
+        page.ShouldContain($"""<form method="post" action="/console/incidents/{id}/notices" class="stack" data-confirm="未通知の本人 30 人に通知メールを送信します（メールアドレスのない本人を除く）。送信は取り消せません。よろしいですか？">""");
+        page.ShouldContain($"""<form method="post" action="/console/incidents/{id}/status" class="inline" data-confirm="個人情報保護委員会に速報を提出したことを記録します。提出日時は記録した時点の日時になり、後から変更できません。よろしいですか？">""");
+        page.ShouldContain("data-confirm=\"確報の提出がまだ記録されていません。このインシデントを終了します。終了すると事実を変更できなくなります（再開はできます）。よろしいですか？\"><input type=\"hidden\" name=\"__af\"");
+        page.ShouldNotContain("value=\"final-reported\"");
+        page.ShouldContain("確報の提出を記録するには、次の事項を記入してください: (4) 原因の詳細、(5) 二次被害又はそのおそれの有無及びその内容、(6) 本人への対応の実施状況、(7) 公表の実施状況、(8) 再発防止のための措置。");
+        (await s.GetStringAsync($"/console/incidents/{id}?lang=en")).ShouldContain("data-confirm=\"Send the breach notice by email to the 30 persons not yet notified (those with an address)? This cannot be undone.\"");
+
+        // Every item written and the preliminary report recorded: 確報を提出した is offered, with its confirmation.
+        await app.InTenantAsync(tenant, async (sp, db) =>
+        {
+            var incidents = sp.GetRequiredService<IncidentRegistry>();
+            var i = await incidents.GetAsync(id, TestContext.Current.CancellationToken);
+            await incidents.UpdateFactsAsync(id, new IncidentInput
+            {
+                Title = i.Title, Cause = i.Cause, DiscoveredAt = i.DiscoveredAt, PersonsKnown = i.PersonsKnown, Categories = i.Categories, Summary = i.Summary,
+                CauseDetails = "鍵の管理不備", SecondaryDamage = "なし", PersonsResponse = "通知", Publication = "公表済み", Prevention = "鍵の定期変更",
+            }, Actor.System, TestContext.Current.CancellationToken);
+            await incidents.SetStatusAsync(id, IncidentStatus.PreliminaryReported, Actor.System, TestContext.Current.CancellationToken);
+            return await db.IncidentSubjects.Where(x => x.IncidentId == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.NotifiedAt, app.Clock.GetUtcNow()), TestContext.Current.CancellationToken);
+        });
+        var ready = await s.GetStringAsync($"/console/incidents/{id}");
+        ready.ShouldContain("""data-confirm="個人情報保護委員会に確報を提出したことを記録します。提出日時は記録した時点の日時になり、後から変更できません。よろしいですか？">""");
+        ready.ShouldContain("value=\"final-reported\"");
+        ready.ShouldNotContain("確報の提出を記録するには");
+        // Everyone told: no button offering to notify 0 persons.
+        ready.ShouldNotContain($"/console/incidents/{id}/notices");
+        ready.ShouldContain("影響を受けた本人全員に通知済みです。");
+    }
+
     [Fact]
     public async Task DueSoonThenOverdue_ListAndDashboardShowIt()
     {
