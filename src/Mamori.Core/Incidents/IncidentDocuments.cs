@@ -17,6 +17,14 @@ public sealed record ReportingBusiness(string Name, string? Address = null, stri
     [System.Text.Json.Serialization.JsonIgnore]
     public Policy.PolicyCategories Categories { get; init; } = Policy.PolicyCategories.Of(null);
 
+    /// <summary>The business's name in English (the policy's <c>legalName.en</c>), for the English part of the notice; the Japanese one when none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? NameEn { get; init; }
+
+    /// <summary>The inquiry desk in English (the policy's <c>contact</c>, each part in English where it has one).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ContactEn { get; init; }
+
     /// <summary>A category's Japanese name; an id the policy does not declare (recorded before a policy change) as written.</summary>
     public string CategoryName(string id) => Categories.Name(id, Policy.NoticeLanguage.Ja);
 
@@ -24,17 +32,22 @@ public sealed record ReportingBusiness(string Name, string? Address = null, stri
     public static ReportingBusiness FromPolicy(Policy.PolicyModel? model, string tenantName)
     {
         var company = model?.Company;
-        string? Text(Policy.LocalizedText? t) => string.IsNullOrWhiteSpace(t?.Ja) ? null : t.Ja.Trim();
-        string? contact = null;
-        if (model?.Contact is { } c)
+        string? Text(Policy.LocalizedText? t, Policy.NoticeLanguage lang = Policy.NoticeLanguage.Ja) =>
+            string.IsNullOrWhiteSpace(t?.Ja) ? null : t.Get(lang).Trim();
+        string? Contact(Policy.NoticeLanguage lang)
         {
-            var parts = new[] { Text(c.Name), Text(c.Address), c.Phone is { Length: > 0 } p ? "電話 " + p : null, c.Email is { Length: > 0 } m ? "メール " + m : null,
-                Text(c.Hours) is { } h ? "受付時間 " + h : null, c.FormUrl }.Where(x => !string.IsNullOrWhiteSpace(x)).ToList();
-            if (parts.Count > 0) contact = string.Join("\n", parts);
+            if (model?.Contact is not { } c) return null;
+            var ja = lang == Policy.NoticeLanguage.Ja;
+            var parts = new[] { Text(c.Name, lang), Text(c.Address, lang), c.Phone is { Length: > 0 } p ? (ja ? "電話 " : "Phone ") + p : null,
+                c.Email is { Length: > 0 } m ? (ja ? "メール " : "Email ") + m : null, Text(c.Hours, lang) is { } h ? (ja ? "受付時間 " : "Hours ") + h : null, c.FormUrl }
+                .Where(x => !string.IsNullOrWhiteSpace(x)).ToList();
+            return parts.Count > 0 ? string.Join("\n", parts) : null;
         }
-        return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), contact)
+        return new ReportingBusiness(Text(company?.LegalName) ?? tenantName, Text(company?.Address), Text(company?.Representative), Contact(Policy.NoticeLanguage.Ja))
         {
             Categories = Policy.PolicyCategories.Of(model),
+            NameEn = Text(company?.LegalName, Policy.NoticeLanguage.En),
+            ContactEn = Contact(Policy.NoticeLanguage.En),
         };
     }
 }
@@ -79,6 +92,10 @@ public static class IncidentDocuments
     /// <summary>The inquiry desk named in notices: the incident's own, else the policy's.</summary>
     public static string ContactOf(Incident i, ReportingBusiness business) =>
         !string.IsNullOrWhiteSpace(i.ContactPoint) ? i.ContactPoint.Trim() : business.Contact ?? NoContact;
+
+    /// <summary>The inquiry desk for the English part: the incident's own as staff wrote it, else the policy's in English.</summary>
+    private static string ContactEnOf(Incident i, ReportingBusiness business) =>
+        !string.IsNullOrWhiteSpace(i.ContactPoint) ? i.ContactPoint.Trim() : business.ContactEn ?? business.Contact ?? NoContact;
 
     public static PpcReport Report(Incident incident, Reportability decision, ReportKind kind, ReportingBusiness business, DateTimeOffset now, TimeZoneInfo zone)
     {
@@ -285,8 +302,9 @@ public static class IncidentDocuments
     {
         var items = Items(i, decision, zone, business).ToDictionary(x => x.Number);
         var b = new StringBuilder();
-        b.Append("お客様の個人情報に関するお詫びとお知らせ\n\n");
-        b.Append(business.Name).Append("において、お客様の個人データの").Append(KindJa(i.Kind)).Append(i.Suspected ? "が発生したおそれがあることが判明しました。" : "が発生したことが判明しました。")
+        // The persons may be customers, employees or applicants: the notice names none of these (an employee's health-check result is no 「お客様の」 data).
+        b.Append("個人情報に関するお詫びとお知らせ\n\n");
+        b.Append(business.Name).Append("において、ご本人様に関する個人データの").Append(KindJa(i.Kind)).Append(i.Suspected ? "が発生したおそれがあることが判明しました。" : "が発生したことが判明しました。")
             .Append("ご迷惑とご心配をおかけしますことを深くお詫び申し上げます。\n\n");
         foreach (var n in new[] { 1, 2, 4, 5, 9 })
         {
@@ -295,10 +313,10 @@ public static class IncidentDocuments
         }
         b.Append("【お問い合わせ先】\n").Append(ContactOf(i, business)).Append("\n\n");
         b.Append("----\nNotice about your personal information\n\n");
-        b.Append(business.Name).Append(i.Suspected ? " has found that your personal data may have been affected by " : " has found that your personal data was affected by ")
+        b.Append(business.NameEn ?? business.Name).Append(i.Suspected ? " has found that your personal data may have been affected by " : " has found that your personal data was affected by ")
             .Append(KindEn(i.Kind)).Append(" (cause: ").Append(CauseEn(i.Cause)).Append("), of which we became aware on ").Append(i.AwareDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
             .Append(" (JST). We sincerely apologise. The Japanese text above gives the summary, the data items, the cause, any secondary damage and other matters. ")
-            .Append("Contact: ").Append(ContactOf(i, business)).Append('\n');
+            .Append("Contact: ").Append(ContactEnOf(i, business)).Append('\n');
         return new NoticeMessage($"【重要】個人情報の{KindJa(i.Kind)}に関するお詫びとお知らせ / Important notice about your personal information", b.ToString());
     }
 
@@ -313,7 +331,7 @@ public static class IncidentDocuments
         h.Append("<p><em>下書き / Draft</em></p>\n<h1>").Append(E(title)).Append("</h1>\n");
         h.Append("<p>").Append(E(business.Name)).Append("において、個人データの").Append(E(KindJa(i.Kind)))
             .Append(i.Suspected ? "が発生したおそれがあることが判明しました。" : "が発生したことが判明しました。")
-            .Append("関係するお客様に個別にご連絡することが困難なため、本ページにてお知らせいたします。ご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>\n");
+            .Append("関係する皆様に個別にご連絡することが困難なため、本ページにてお知らせいたします。ご迷惑とご心配をおかけしますことを深くお詫び申し上げます。</p>\n");
         foreach (var n in new[] { 1, 2, 4, 5, 9 })
             h.Append("<h2>").Append(E(NoticeTitle(n))).Append("</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(n == 9 ? NoticeOther(i) : items[n].Content)).Append("</p>\n");
         h.Append("<h2>お問い合わせ窓口</h2>\n<p style=\"white-space:pre-wrap\">").Append(E(ContactOf(i, business))).Append("</p>\n");

@@ -634,7 +634,7 @@ public static class IncidentConsolePages
             <p class="warning">{T(http, "下書き：本人への個別の通知が困難な場合に、ウェブサイト等で公表し問い合わせ窓口を設けます。", "Draft: where notice to each person is impracticable, publish this and keep the inquiry desk open.")}</p>
             <article lang="ja">
             <h1>{lines[0]}</h1>
-            <p>{opening.Replace("ご迷惑とご心配", "関係するお客様に個別にご連絡することが困難なため、本ページにてお知らせいたします。ご迷惑とご心配", StringComparison.Ordinal)}</p>
+            <p>{opening.Replace("ご迷惑とご心配", "関係する皆様に個別にご連絡することが困難なため、本ページにてお知らせいたします。ご迷惑とご心配", StringComparison.Ordinal)}</p>
             <div class="pre">{rest}</div>
             </article>
             <p><a href="/api/incidents/{incident.Id}/announcement">{T(http, "HTMLファイル（ウェブ掲載用）", "HTML file (for the website)")}</a> · <a href="/console/incidents/{incident.Id}">{T(http, "インシデントへ戻る", "Back to the incident")}</a></p>

@@ -275,6 +275,31 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         persons.ShouldEndWith("までに実際に閲覧した本人: 2人");
     }
 
+    /// <summary>
+    /// UX report 3, L4: the notice called every person a customer (「お客様の個人データ」, also for an employee's health-check result), and its English
+    /// part named the business and the inquiry desk in Japanese although the policy gives them in English.
+    /// </summary>
+    [Fact]
+    public async Task PersonNotice_PolicyInEnglishToo_NoCustomerWordingAndEnglishNamesInTheEnglishPart()
+    {
+        var l = await LeakAsync(Providers.Sqlite);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        var officer = await l.App.SignedInAsync(l.Tenant, Roles.PrivacyOfficer);
+
+        var text = await officer.GetStringAsync($"/api/incidents/{incident.Id}/notice?format=text", Ct);
+        var parts = text.Split("----\n");
+        parts[0].ShouldNotContain("お客様");
+        parts[0].ShouldContain("株式会社サクラネットにおいて、ご本人様に関する個人データの漏えいが発生したことが判明しました。");
+        parts[0].ShouldContain("サクラネット 個人情報お問合せ窓口（総務部）");
+        parts[1].ShouldContain("Sakura Net Inc. has found that your personal data was affected by a leak");
+        parts[1].ShouldContain("Contact: Sakura Net Personal Information Desk (General Affairs)\nPersonal Information, General Affairs, Sakura Net Inc.");
+        parts[1].ShouldContain("Phone 03-0000-1234\nEmail privacy@sakuranet.example\nHours Monday to Friday");
+        parts[1].ShouldNotContain("株式会社サクラネット");
+        parts[1].ShouldNotContain("窓口");
+        (await officer.GetStringAsync($"/api/incidents/{incident.Id}/announcement", Ct)).ShouldNotContain("お客様");
+    }
+
     [Fact]
     public async Task Notices_NotReportableOrNoSubjects_Refused()
     {
@@ -333,7 +358,7 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         var notice = await officer.GetAsync($"/api/incidents/{incident.Id}/notice?format=pdf", Ct);
         notice.StatusCode.ShouldBe(HttpStatusCode.OK);
         var noticeText = PdfText(await notice.Content.ReadAsByteArrayAsync(Ct));
-        noticeText.ShouldContain("お客様の個人情報に関するお詫びとお知らせ");
+        noticeText.ShouldContain("個人情報に関するお詫びとお知らせ");
         noticeText.ShouldContain("お問い合わせ先");
 
         // The console serves the same PDFs; the HTML report shows the policy's address too.
