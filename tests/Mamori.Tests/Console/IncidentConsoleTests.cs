@@ -317,12 +317,12 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
         var page = await s.GetStringAsync($"/console/incidents/{id}");
 
-        page.ShouldContain($"""<form method="post" action="/console/incidents/{id}/notices" class="stack" data-confirm="未通知の本人 30 人に通知メールを送信します（メールアドレスのない本人を除く）。送信は取り消せません。よろしいですか？">""");
+        page.ShouldContain($"""<form method="post" action="/console/incidents/{id}/notices" class="stack" data-confirm="未通知の本人 30 人宛ての通知をファイルに出力します（SMTP 未設定のためメールは送信されません）。よろしいですか？">"""); // the test server has no SMTP host
         page.ShouldContain($"""<form method="post" action="/console/incidents/{id}/status" class="inline" data-confirm="個人情報保護委員会に速報を提出したことを記録します。提出日時は記録した時点の日時になり、後から変更できません。よろしいですか？">""");
         page.ShouldContain("data-confirm=\"確報の提出がまだ記録されていません。このインシデントを終了します。終了すると事実を変更できなくなります（再開はできます）。よろしいですか？\"><input type=\"hidden\" name=\"__af\"");
         page.ShouldNotContain("value=\"final-reported\"");
         page.ShouldContain("確報の提出を記録するには、次の事項を記入してください: (4) 原因の詳細、(5) 二次被害又はそのおそれの有無及びその内容、(6) 本人への対応の実施状況、(7) 公表の実施状況、(8) 再発防止のための措置。");
-        (await s.GetStringAsync($"/console/incidents/{id}?lang=en")).ShouldContain("data-confirm=\"Send the breach notice by email to the 30 persons not yet notified (those with an address)? This cannot be undone.\"");
+        (await s.GetStringAsync($"/console/incidents/{id}?lang=en")).ShouldContain("data-confirm=\"Write the notice for the 30 persons not yet notified to files (no SMTP host is set, so no email is sent)?\"");
 
         // Every item written and the preliminary report recorded: 確報を提出した is offered, with its confirmation.
         await app.InTenantAsync(tenant, async (sp, db) =>
