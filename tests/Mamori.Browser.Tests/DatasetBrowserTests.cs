@@ -20,7 +20,8 @@ public sealed class DatasetBrowserTests(BrowserFixture browser, PostgresCluster 
         var id = await app.InTenantAsync(tenant, async (sp, _) =>
         {
             var datasets = sp.GetRequiredService<ProcessedDatasets>();
-            await datasets.RegisterAnonymizedAsync(new AnonymizedRegistration("年代別傾向", ["age", "disease"], "k-anonymity (k = 5)", 40, 5, null, "暗号化したファイルの送付"),
+            await datasets.RegisterAnonymizedAsync(new AnonymizedRegistration("年代別傾向", ["age", "disease"], "k-anonymity (k = 5)", 40, 5, null, "暗号化したファイルの送付",
+                new Dictionary<string, Mamori.Policy.LocalizedText> { ["age"] = new("年齢（5歳刻み）"), ["disease"] = new("病名") }),
                 Actor.System, Ct);
             return (await datasets.PseudonymizeAsync(new PseudonymizeRequest("購買分析", ["marketing"],
                 new Dictionary<string, PseudonymColumnSpec> { ["customer_id"] = new(PseudonymColumnKind.Identifier, "customer") },
@@ -33,7 +34,7 @@ public sealed class DatasetBrowserTests(BrowserFixture browser, PostgresCluster 
         await page.ClickAsync("nav a[href='/console/datasets']");
         (await page.Locator("h1").InnerTextAsync()).ShouldBe("仮名加工情報・匿名加工情報");
         var table = await page.Locator("table").InnerTextAsync();
-        table.ShouldContain("項目: age、disease");
+        table.ShouldContain("項目: 年齢（5歳刻み）、病名");
         table.ShouldContain("第三者提供の方法: 暗号化したファイルの送付");
         table.ShouldContain("あり（鍵リング）");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("console-datasets.png"), FullPage = true });

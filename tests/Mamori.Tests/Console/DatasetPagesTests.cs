@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Mamori.Audit;
 using Mamori.Datasets;
+using Mamori.Policy;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
@@ -25,7 +26,8 @@ public sealed class DatasetPagesTests(PostgresCluster cluster)
         app.InTenantAsync(tenant, (sp, _) => work(sp.GetRequiredService<ProcessedDatasets>()));
 
     private static Task<DatasetView> AnonymizedAsync(TestApp app, Guid tenant) => In(app, tenant, d => d.RegisterAnonymizedAsync(
-        new AnonymizedRegistration("年代別傾向", ["age", "disease"], "k-anonymity (k = 5); age generalized to 5-year bands", 40, 5, ["name"], "暗号化したファイルの送付"),
+        new AnonymizedRegistration("年代別傾向", ["age", "disease"], "k-anonymity (k = 5); age generalized to 5-year bands", 40, 5, ["name"], "暗号化したファイルの送付",
+            new Dictionary<string, LocalizedText> { ["age"] = new("年齢（5歳刻み）", "Age (5-year bands)"), ["disease"] = new("病名", "Disease") }),
         Actor.System, Ct));
 
     private static KeyRing Ring(TestApp app) => KeyRing.Parse(File.ReadAllText(Path.Combine(app.Database.DataDir, "keys.json")), "test");
@@ -46,11 +48,11 @@ public sealed class DatasetPagesTests(PostgresCluster cluster)
         html.ShouldContain($"""<td>匿名加工情報</td><td><a href="/console/datasets/{anonymized.Id}">年代別傾向</a></td>""");
         html.ShouldContain($"""<td>仮名加工情報</td><td><a href="/console/datasets/{pseudonymized}">購買分析</a></td>""");
         // What the notice publishes, in the notice's words: the anonymized dataset's items and method, the pseudonymized one's purposes by name.
-        html.ShouldContain("<td>項目: age、disease<br>第三者提供の方法: 暗号化したファイルの送付</td>");
+        html.ShouldContain("<td>項目: 年齢（5歳刻み）、病名<br>第三者提供の方法: 暗号化したファイルの送付</td>");
         const string Marketing = "閲覧情報と組み合わせた、お客さまに合わせた情報提供・サービスの充実・統計データの作成";
         html.ShouldContain($"<td>利用目的: {Marketing}</td>");
         var notice = await app.Client().GetStringAsync("/privacy", Ct);
-        notice.ShouldContain("<td>年代別傾向</td><td>age、disease</td><td>暗号化したファイルの送付</td>");
+        notice.ShouldContain("<td>年代別傾向</td><td>年齢（5歳刻み）、病名</td><td>暗号化したファイルの送付</td>");
         notice.ShouldContain($"<td>購買分析</td><td>{Marketing}</td>");
         html.ShouldContain($"""<td>あり（鍵リング）<br><code class="muted">{keyId}</code></td>""");
         html.ShouldContain("""<td class="num">40</td><td class="num">5</td>""");
@@ -59,7 +61,7 @@ public sealed class DatasetPagesTests(PostgresCluster cluster)
 
         var en = await client.GetStringAsync("/console/datasets?lang=en", Ct);
         en.ShouldContain("<h1>Pseudonymized and anonymized information</h1>");
-        en.ShouldContain("<td>Items: age, disease<br>Method of provision: 暗号化したファイルの送付</td>");
+        en.ShouldContain("<td>Items: Age (5-year bands), Disease<br>Method of provision: 暗号化したファイルの送付</td>");
         en.ShouldContain("<td>Purposes: Tailored information, service improvement and statistics, combining browsing data with your identity</td>");
         en.ShouldContain("Kept (key ring)");
     }
@@ -109,7 +111,7 @@ public sealed class DatasetPagesTests(PostgresCluster cluster)
         html.ShouldContain("<dt>種類</dt><dd>匿名加工情報</dd>");
         html.ShouldContain("<dt>k（k-匿名性）</dt><dd>5</dd>");
         html.ShouldContain("<dt>第三者提供の方法</dt><dd>暗号化したファイルの送付</dd>");
-        html.ShouldContain("<p>項目: age、disease<br>第三者提供の方法: 暗号化したファイルの送付</p>");
+        html.ShouldContain("<p>項目: 年齢（5歳刻み）、病名<br>第三者提供の方法: 暗号化したファイルの送付</p>");
         html.ShouldContain("""<a href="/privacy#processed-information">""");
         html.ShouldNotContain("id=\"key\"");
         html.ShouldContain($"""<a href="/console/provisions/records/{record.Id}">""");
