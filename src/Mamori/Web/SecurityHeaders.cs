@@ -39,7 +39,8 @@ public static class SecurityHeaders
     public static void Private(HttpContext http)
     {
         var h = http.Response.Headers;
-        h.CacheControl = "no-store";
+        // "no-cache" too: it is what antiforgery sets on pages with a form, and anything else makes it log a warning.
+        h.CacheControl = "no-cache, no-store";
         h["Referrer-Policy"] = "no-referrer";
         h["X-Robots-Tag"] = "noindex";
     }
@@ -59,7 +60,7 @@ public static class SecurityHeaders
         if (http.Request.IsHttps) h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
         // Pages for signed-in staff may show personal data: never keep them in a shared or disk cache.
         if (http.Features.Get<Staff.StaffPrincipal>() is not null && !h.ContainsKey("Cache-Control"))
-            h.CacheControl = "no-store";
+            h.CacheControl = "no-cache, no-store";
     }
 }
 

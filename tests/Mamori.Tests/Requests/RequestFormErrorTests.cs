@@ -65,6 +65,19 @@ public sealed class RequestFormErrorTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task PublicForm_Refused_NoAntiforgeryCacheHeaderWarningInLog()
+    {
+        // Regression (walkthrough 4, L12): every refused public form logged ASP.NET's warning that antiforgery had
+        // overridden the page's Cache-Control ("no-store" lacked "no-cache"), noise an operator would chase.
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await Anonymous(app).PostAsync("/requests", "/requests", [F("kind", "complaint"), F("name", "試験 太郎"), F("email", "bad")]);
+        await RefusedAsync(response);
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+        app.Guard.Lines.ShouldNotContain(l => l.Contains("Antiforgery", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PublicForm_ChannelNotAccepted_ChannelsByJapaneseName()
     {
         var (app, _, _) = await StartAsync(cluster);
