@@ -319,7 +319,9 @@ public sealed class OutboxDispatcher(MamoriDbContext db, IDatabaseProvider provi
         message.Subject = m.Subject;
         message.MessageId = $"{m.Id:N}@mamori";
         message.Date = m.CreatedAt;
-        message.Body = new TextPart("plain") { Text = envelope.Body };
+        // Japanese text is UTF-8: say so (8bit) rather than MIME's 7bit default, which strict readers of the .eml files
+        // mis-decode; an SMTP relay without 8BITMIME gets it re-encoded by MailKit before sending.
+        message.Body = new TextPart("plain") { Text = envelope.Body, ContentTransferEncoding = ContentEncoding.EightBit };
         return message;
     }
 }

@@ -279,7 +279,18 @@ public sealed class DataSubjectRequests(
         // Nulls sort first on SQLite and last on PostgreSQL: the explicit key gives both stores the same pages.
         var rows = await q.OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
             .Skip(offset).Take(limit).ToListAsync(ct);
-        return new RequestPage(rows.Select(r => View(r, [], [], [], [])).ToList(), total);
+        // Each item is the same view a single GET gives (documents, what is missing, answers, history): a queue that said
+        // "nothing missing" for every request misled integrations polling it. Four queries per page, not per request.
+        var ids = rows.Select(r => r.Id).ToList();
+        var docs = (await db.Set<RequestDocument>().AsNoTracking().Where(d => ids.Contains(d.RequestId)).OrderBy(d => d.AddedAt).ToListAsync(ct)).ToLookup(d => d.RequestId);
+        var artifacts = (await db.Set<RequestArtifact>().AsNoTracking().Where(a => ids.Contains(a.RequestId) && a.Ciphertext != null)
+            .Select(a => new { a.RequestId, a.Kind }).ToListAsync(ct)).ToLookup(a => a.RequestId, a => a.Kind);
+        var history = (await db.Set<RequestTransition>().AsNoTracking().Where(t => ids.Contains(t.RequestId)).OrderBy(t => t.At).ThenBy(t => t.Id)
+            .Select(t => new { t.RequestId, View = new TransitionView(t.From, t.To, t.At, t.Reason) }).ToListAsync(ct)).ToLookup(t => t.RequestId, t => t.View);
+        var items = new List<RequestView>(rows.Count);
+        foreach (var r in rows)
+            items.Add(await ViewAsync(r, docs[r.Id].ToList(), artifacts[r.Id].ToList(), history[r.Id].ToList(), ct));
+        return new RequestPage(items, total);
     }
 
     public const int MaxPage = 500;
@@ -292,6 +303,11 @@ public sealed class DataSubjectRequests(
         var artifacts = await db.Set<RequestArtifact>().AsNoTracking().Where(a => a.RequestId == r.Id && a.Ciphertext != null).Select(a => a.Kind).ToListAsync(ct);
         var history = await db.Set<RequestTransition>().AsNoTracking().Where(t => t.RequestId == r.Id).OrderBy(t => t.At).ThenBy(t => t.Id)
             .Select(t => new TransitionView(t.From, t.To, t.At, t.Reason)).ToListAsync(ct);
+        return await ViewAsync(r, docs, artifacts, history, ct);
+    }
+
+    private async Task<RequestView> ViewAsync(DataSubjectRequest r, List<RequestDocument> docs, List<ArtifactKind> artifacts, List<TransitionView> history, CancellationToken ct)
+    {
         var missing = RequestKinds.NeedsIdentity(r.Kind) && r.VerifiedAt is null ? await MissingAsync(r, docs, ct) : [];
         // Documents are recorded by their Japanese name; the policy in force gives the English one.
         var current = docs.Count == 0 ? null : await policies.CurrentAsync(ct);
@@ -1088,9 +1104,18 @@ public sealed class DataSubjectRequests(
 
     private static string Body(PolicyModel model, DataSubjectRequest r, string ja, string en)
     {
+        var english = r.Language == "en";
         var contact = model.Contact;
-        var footer = contact is null ? "" : $"\n\n{contact.Name?.Ja}\n{contact.Phone} {contact.Email}\n{contact.Hours?.Ja}";
-        return r.Language == "en" ? en + "\n\n---\n" + ja + footer : ja + "\n\n---\n" + en + footer;
+        // The desk in the message's first language; a policy may leave out the phone or the hours: no empty lines or stray spaces.
+        string? Text(LocalizedText? t) => english ? t?.En ?? t?.Ja : t?.Ja;
+        var lines = contact is null ? [] : new[]
+        {
+            Text(contact.Name),
+            string.Join("  ", new[] { contact.Phone, contact.Email }.Where(v => !string.IsNullOrWhiteSpace(v))),
+            Text(contact.Hours),
+        }.Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
+        var footer = lines.Length == 0 ? "" : "\n\n" + string.Join("\n", lines);
+        return english ? en + "\n\n---\n" + ja + footer : ja + "\n\n---\n" + en + footer;
     }
 
     /// <summary>Queues a message to the requester's email if they gave one (letters are answered by post).</summary>

@@ -110,4 +110,8 @@ public static class RolePermissions
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>
         roles.Any(r => Map.TryGetValue(r, out var ps) && ps.Contains(permission));
+
+    /// <summary>The built-in roles that grant <paramref name="permission"/>, for a refusal that says what would be allowed.</summary>
+    public static IReadOnlyList<string> Granting(Permission permission) =>
+        Map.Where(kv => kv.Value.Contains(permission)).Select(kv => kv.Key).ToList();
 }

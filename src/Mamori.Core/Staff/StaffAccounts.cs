@@ -28,7 +28,7 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
     {
         email = NormalizeEmail(email);
         if (!Vault.EmailAddress.IsValid(email))
-            throw new MamoriException(ErrorCode.InvalidValue, "The email address is not valid.");
+            throw new MamoriException(ErrorCode.InvalidValue, "The email address is not valid.") { Reason = "email" };
         if (roles.Count == 0) throw new MamoriException(ErrorCode.UnknownRole, "A user needs at least one role.");
         var known = await KnownRolesAsync(ct);
         foreach (var role in roles)

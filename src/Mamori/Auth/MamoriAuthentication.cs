@@ -98,7 +98,12 @@ public sealed class MamoriAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         if (IsApi(Context.Request))
-            return Problems.WriteAsync(Context, ErrorCode.Forbidden, 403, "Your role does not allow this.");
+        {
+            // An integrator reading the refusal should learn what the call needs, not only that it was refused.
+            var needed = Context.GetEndpoint()?.Metadata.GetMetadata<RequiresPermission>()?.Permission;
+            return Problems.WriteAsync(Context, ErrorCode.Forbidden, 403, needed is not { } p ? "Your role does not allow this."
+                : $"Your role does not allow this: it needs the permission '{ErrorText.Enum(p)}', which the role(s) {string.Join(", ", RolePermissions.Granting(p))} grant.");
+        }
         Context.Response.StatusCode = 403;
         return Web.Pages.WriteAsync(Context, Web.Pages.Forbidden(Context));
     }

@@ -32,8 +32,13 @@ public static class PolicyPublishCommand
         var result = PolicyLoader.LoadDirectory(dir);
         var errors = result.Diagnostics.Where(d => d.IsError).ToList();
         if (result.Policy is null || errors.Count > 0)
+        {
+            var first = errors.FirstOrDefault();
+            // Checking a directory that does not exist tells nothing more: the advice is only for a policy with errors in it.
+            var advice = first?.Code == PolicyCodes.DirectoryNotFound ? "" : $"; 'mamori policy check {dir}' lists them all";
             throw new MamoriException(ErrorCode.PolicyInvalid,
-                $"The policy has {errors.Count} error(s), the first: {errors.FirstOrDefault()?.ToString() ?? "unreadable"}; run 'mamori policy check {dir}'.");
+                $"The policy has {errors.Count} error(s), the first: {first?.ToString().TrimEnd('.') ?? "unreadable"}{advice}.");
+        }
         return await sp.GetRequiredService<PolicyStore>().PublishAsync(result.Policy, effective, announce, actor, ct);
     }
 }

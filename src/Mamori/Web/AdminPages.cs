@@ -26,6 +26,7 @@ public static class AdminPages
                 // The form comes back with the e-mail and the ticked roles (never the password).
                 return Result(await UsersAsync(http, null, e.Code switch
                 {
+                    ErrorCode.InvalidValue when e.Reason == "email" => T(http, "メールアドレスの形式が正しくありません。", "The email address is not valid."),
                     ErrorCode.UserExists => T(http, "そのメールアドレスのユーザーは既にいます。", "A user with that email already exists."),
                     ErrorCode.WeakPassword => T(http, "初期パスワードが弱すぎます（12文字以上、種類の異なる文字）。", "The initial password is too weak (12+ characters, varied)."),
                     ErrorCode.UnknownRole => T(http, "役割を1つ以上選んでください。", "Choose at least one known role."),

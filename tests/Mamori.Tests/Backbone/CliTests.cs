@@ -178,6 +178,21 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task PolicyPublish_DirectoryMissing_OneSentenceWithoutUselessAdvice()
+    {
+        // Regression (walkthrough 4, L10): "…Policy directory not found.; run 'mamori policy check /missing'": double
+        // punctuation, and checking a directory that does not exist tells nothing more.
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        var db = $"sqlite:{dir}/m.db";
+        (await RunAsync("migrate", "--db", db)).Code.ShouldBe(0);
+        (await RunAsync("tenant", "add", "--slug", "acme", "--name", "Acme", "--db", db, "--data-dir", dir)).Code.ShouldBe(0);
+        var missing = Path.Combine(dir, "no-such-policy");
+        var (code, _, err) = await RunAsync("policy", "publish", missing, "--effective", "2026-12-01", "--db", db, "--data-dir", dir);
+        code.ShouldNotBe(0);
+        err.Trim().ShouldBe($"mamori: The policy has 1 error(s), the first: {missing}:1:1: MAMORI-2000 Policy directory not found. (MAMORI-2190)");
+    }
+
+    [Fact]
     public async Task Run_UnmigratedDatabase_TellsToMigrate()
     {
         var dir = Directory.CreateTempSubdirectory().FullName;

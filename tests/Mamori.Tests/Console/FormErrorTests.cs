@@ -50,6 +50,20 @@ public sealed class FormErrorTests(PostgresCluster cluster)
         html.ShouldNotContain("short1");
     }
 
+    [Fact]
+    public async Task Users_InvalidEmail_SaysTheAddressIsNotValid()
+    {
+        // Regression (walkthrough 4, L9): the page said only 「ユーザーを作成できませんでした。」 where the CLI names the address.
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var response = await s.PostAsync("/console/users", "/console/users",
+            [F("email", "bad"), F("roles", Roles.Operator), F("password", "correct horse battery staple 9")]);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        html.ShouldContain("メールアドレスの形式が正しくありません。 (MAMORI-1006)");
+    }
+
     [Theory]
     [InlineData("", "メールアドレス又は電話番号の形式を確認してください。 (MAMORI-3003)")]
     [InlineData("/en", "Check the format of the e-mail address or phone number. (MAMORI-3003)")]

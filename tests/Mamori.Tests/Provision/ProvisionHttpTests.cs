@@ -101,7 +101,9 @@ public sealed class ProvisionHttpTests(PostgresCluster cluster)
         var records = await officer.GetFromJsonAsync<JsonElement>($"/api/provisions/records?subject={id}", Ct);
         records.GetArrayLength().ShouldBe(1);
         records[0].GetProperty("counterpartyName").GetString().ShouldBe("不払者情報交換に参加する電気通信事業者");
-        await (await operatorClient.PostAsJsonAsync("/api/provisions", provide, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        // The refusal names what the call needs (walkthrough 4, L11): an integrator knows which key to ask for.
+        (await (await operatorClient.PostAsJsonAsync("/api/provisions", provide, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102"))
+            .GetProperty("detail").GetString().ShouldBe("Your role does not allow this: it needs the permission 'provide-data', which the role(s) privacy-officer grant.");
         await (await officer.PostAsJsonAsync($"/api/subjects/{id}/consents", new { scopes = new[] { "foreign:icann" }, action = "grant", method = "web-form" }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4000");
     }

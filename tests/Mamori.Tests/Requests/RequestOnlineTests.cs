@@ -320,6 +320,25 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         (await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct)).ShouldNotContain("お振込先");
     }
 
+    [Fact]
+    public async Task Message_DeskWithoutPhone_FooterWithoutStraySpaceAnd8bitDeclared()
+    {
+        // Regression (walkthrough 4, L13): a desk without a phone number gave the footer line " privacy@…", and the .eml
+        // declared no transfer encoding (7bit by default) for its UTF-8 body, which strict mail parsers mis-decode.
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        var model = PolicyLoader.LoadDirectory(ExamplesDir).Policy!;
+        var noPhone = model with { Contact = model.Contact! with { Phone = null } };
+        await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<PolicyStore>().PublishAsync(noPhone, new DateOnly(2026, 11, 1), null, Actor.System, Ct));
+        await s.LetterAsync("complaint", NewPerson(), new { details = "x" });
+
+        var eml = (await DispatchAsync(s)).ShouldHaveSingleItem();
+        eml.ShouldContain("Content-Transfer-Encoding: 8bit");
+        var body = Decode(eml);
+        body.ShouldContain("\nサクラネット 個人情報お問合せ窓口（総務部）\nprivacy@sakuranet.example\n月曜日～金曜日");
+        body.Split('\n').ShouldNotContain(l => l.StartsWith(' '));
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Invoice_NoPaymentAccount_MessageSaysItFollows(string provider)
     {

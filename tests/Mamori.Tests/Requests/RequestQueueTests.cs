@@ -50,6 +50,26 @@ public sealed class RequestQueueTests(PostgresCluster cluster)
         await (await s.Staff.GetAsync("/api/requests?offset=-1", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1006");
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task List_RequestAwaitingDocuments_ItemAsTheSingleGetGivesIt(string provider)
+    {
+        // Regression (walkthrough 4, L1): the queue said "missingDocuments": [] (and no history) for every request, while
+        // GET /api/requests/{id} listed the identity document still missing: an integration polling the queue was misled.
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        var p = NewPerson();
+        await s.InquirerAsync(p);
+        var (id, _, _) = await s.LetterAsync("disclosure", p);
+        await s.PostAsync(id, "start");
+
+        var single = await s.OkAsync(await s.Staff.GetAsync($"/api/requests/{id}", Ct));
+        var item = (await s.OkAsync(await s.Staff.GetAsync("/api/requests?list=all", Ct))).EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == id);
+        single.GetProperty("missingDocuments").GetArrayLength().ShouldBeGreaterThan(0);
+        single.GetProperty("history").GetArrayLength().ShouldBeGreaterThan(0);
+        foreach (var field in new[] { "missingDocuments", "documents", "answers", "history" })
+            item.GetProperty(field).GetRawText().ShouldBe(single.GetProperty(field).GetRawText(), field);
+    }
+
     [Fact]
     public async Task ConsoleQueue_MoreThanAPage_SaysHowManyAndLinksTheNext()
     {
