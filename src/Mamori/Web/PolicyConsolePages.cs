@@ -70,7 +70,9 @@ public static class PolicyConsolePages
                 return Result(Outcome(http, store, form, T(http, "company.yaml を含めてください（サービスごとのファイルと個人番号の基本方針は任意）。",
                     "Include company.yaml (service files and mynumber.yaml are optional)."), null), 400);
             var result = PolicyLoader.LoadFiles(files);
-            var diagnostics = result.Diagnostics.Select(d => H.F($"""<li class="{(d.IsError ? "error" : "warning")}"><code>{d.ToString()}</code></li>"""));
+            // The meaning first in the page's language (the privacy officer writes the policy), then the position and the detail.
+            var english = Lang(http) == "en";
+            var diagnostics = result.Diagnostics.Select(d => H.F($"""<li class="{(d.IsError ? "error" : "warning")}">{(PolicyCodeTitles.Of(d.Code, english) is { } title ? H.F($"<strong>{(d.IsError ? "" : T(http, "注意: ", "Warning: "))}{title}</strong><br>") : default)}<code>{d.ToString()}</code></li>"""));
             Html diagnosticsBlock = result.Diagnostics.Count == 0 ? default : H.F($"""<h2>{T(http, "検査結果", "Diagnostics")}</h2><ul class="diagnostics">{diagnostics}</ul>""");
             if (result.Policy is null || result.HasErrors)
                 return Result(Outcome(http, store, form, T(http, "ポリシーに誤りがあります。修正してからもう一度アップロードしてください。", "The policy has errors; fix them and upload again."), diagnosticsBlock), 400);

@@ -683,7 +683,10 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
 
         var broken = await Upload("check", company.Replace("externalTags:", "externalTagz:", StringComparison.Ordinal));
         broken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await broken.Content.ReadAsStringAsync(Ct)).ShouldContain("company.yaml:");
+        var brokenHtml = await broken.Content.ReadAsStringAsync(Ct);
+        brokenHtml.ShouldContain("company.yaml:");
+        // Regression (walkthrough 4, M4): the Japanese page listed English diagnostics only; the meaning now comes first in Japanese.
+        brokenHtml.ShouldContain("<strong>知らない項目名です（綴りと置き場所を確認してください）</strong><br><code>company.yaml:");
 
         var check = await Upload("check", company);
         check.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -116,4 +116,13 @@ public sealed class PolicyCommandTests
         err.TrimEnd().Split('\n').Length.ShouldBe(1);
         err.ShouldContain("--lang must be ja or en");
     }
+
+    [Fact]
+    public void Titles_EveryPolicyCode_HasJapaneseAndEnglish()
+    {
+        // The console shows each diagnostic's meaning in the page's language first: a new code must get its title too.
+        var codes = typeof(Mamori.Policy.PolicyCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        codes.Count.ShouldBeGreaterThan(40);
+        codes.Where(c => Mamori.Policy.PolicyCodeTitles.Of(c) is null || Mamori.Policy.PolicyCodeTitles.Of(c, english: true) is null).ShouldBeEmpty();
+    }
 }
