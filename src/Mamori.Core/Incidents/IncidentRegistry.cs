@@ -273,10 +273,17 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     /// first's, a person found before stays affected whatever a later computation finds, and who was notified is kept. The categories
     /// join the incident's. The union's size is recorded beside the count staff entered (evidence, not a correction: a lost laptop's
     /// 2,000 customers stay 2,000 when a key read 0), and the decision is recomputed.
+    /// Computations of one incident started together take turns: the chain head's lock is taken first, and the incident, its
+    /// computations and persons are read again under it, so each takes the next number and adds to what the others recorded (they
+    /// all read the incident before any committed, took the same number and failed on the unique index: a 500).
     /// </summary>
     private async Task AddComputationAsync(Incident incident, IncidentBlastRadius computation, IReadOnlyList<string> subjects, IReadOnlyList<string> categories,
         IncidentCategories policyCategories, CancellationToken ct)
     {
+        await audit.LockHeadAsync(db, ct);
+        await db.Entry(incident).ReloadAsync(ct);
+        await db.Entry(incident).Collection(i => i.BlastRadii).Query().LoadAsync(ct); // adds the others' computations to incident.BlastRadii
+        incident.BlastRadii.Sort((a, b) => a.Number.CompareTo(b.Number));
         var affected = (await db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == incident.Id).Select(s => s.SubjectId).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
         var added = subjects.Where(affected.Add).ToList();

@@ -450,4 +450,39 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         plan.ShouldContain("IX_AuditEvents_TenantId_ActorId_Time");
         plan.ShouldNotContain("SCAN");
     }
+
+    /// <summary>
+    /// Regression: computations started together for one incident each took the next number and the affected persons as they were
+    /// before the others committed, so all but one failed on the unique (incident, number) index or the persons' key: a 500.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BlastRadius_SeveralAtOnceForOneIncident_EveryOneRecordedInTurn(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var keys = new[] { await app.ApiKeyAsync(tenant.Id, Roles.Operator), await app.ApiKeyAsync(tenant.Id, Roles.Operator) };
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Each key reads 3 persons of its own and one both read.
+        await AppendAsync(app, tenant.Id, [.. keys.SelectMany((k, n) => new[] { "shared", $"k{n}-a", $"k{n}-b", $"k{n}-c" }.Select(s => Read(Actor.Key(k.Key.Id), s, "email")))]);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var to = app.Clock.GetUtcNow();
+        var officer = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        var id = await OpenIncidentAsync(app, officer);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            var r = await officer.PostAsJsonAsync($"/api/incidents/{id}/blast-radius",
+                new { actorKind = "api-key", actorId = keys[i % 2].Key.Id.ToString(), from, to }, Ct);
+            return $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync(Ct)}";
+        }));
+
+        responses.Where(r => !r.StartsWith("200 ", StringComparison.Ordinal)).ShouldBeEmpty();
+        var incident = await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}", Ct);
+        var computations = incident.GetProperty("blastRadii").EnumerateArray().ToList();
+        computations.Count.ShouldBe(8);
+        computations.Sum(c => c.GetProperty("newPersons").GetInt64()).ShouldBe(7); // each person is new to exactly one computation
+        incident.GetProperty("personsFromBlastRadius").GetInt64().ShouldBe(7);
+        (await officer.GetFromJsonAsync<JsonElement>($"/api/incidents/{id}/subjects", Ct)).GetProperty("count").GetInt32().ShouldBe(7);
+    }
 }
