@@ -107,6 +107,9 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// it came back from a backup taken before its erasure — is shredded again: the categories destroyed
     /// from that key onwards are deleted, the rest (legal holds) re-encrypted under a fresh key.
     /// </summary>
+    /// <summary>The reason of a certificate <see cref="ReapplyErasuresAsync"/> writes; its key is the one an earlier certificate destroyed.</summary>
+    public const string ReappliedReason = "erasure-reapplied";
+
     public async Task<ReapplyReport> ReapplyErasuresAsync(CancellationToken ct = default)
     {
         // The keys first: without them a restore by hand wrote a ledger into whatever directory was current.
@@ -144,9 +147,9 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 var subject = await db.Set<DataSubject>().FirstAsync(s => s.Id == candidate.Id, ct);
                 var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
                 var destroy = fields.Where(f => gone.Contains(f.Category)).ToList();
-                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), kind, "erasure-reapplied", Actor.System, now, heldOnly: erasure, ct);
+                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), kind, ReappliedReason, Actor.System, now, heldOnly: erasure, ct);
                 await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, Actor.System, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
-                    ReasonCode: "erasure-reapplied", Categories: certificate.Destroyed), ct);
+                    ReasonCode: ReappliedReason, Categories: certificate.Destroyed), ct);
                 await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();
                 subjects.RecordErased([certificate]);

@@ -6,6 +6,7 @@ using Mamori.Audit;
 using Mamori.Provision;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using static Mamori.Tests.Provision.ProvisionScenario;
 using static Mamori.Tests.Vault.VaultScenario;
@@ -167,6 +168,34 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         await (await s.Officer.GetAsync("/api/governance/management-review?year=2027&startMonth=13", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9064");
         await (await s.Officer.GetAsync("/api/governance/management-review?year=2028", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9064");
         await (await s.Officer.GetAsync("/api/governance/management-review?year=2027&format=doc", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1006");
+    }
+
+    /// <summary>
+    /// Regression: an erasure re-applied after a restore wrote a second erasure certificate for the same destroyed key, and the review
+    /// counted both. Here the person's row comes back (a table restored by hand) while the first certificate stays.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ManagementReview_ErasureReappliedAfterRestore_CountedOnce(string provider)
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(provider, cluster, new DateOnly(2027, 1, 5));
+        var id = await s.App.InTenantAsync(s.Tenant, async (sp, _) => (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input",
+            ["verification"], new Dictionary<string, string> { ["sms-phone"] = "090-5555-0102", ["verification-log"] = "ok" }, "sms-verify"), Actor.System, Ct)).Id);
+        var before = await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<DataSubject>().AsNoTracking().SingleAsync(x => x.Id == id, Ct));
+        await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        await s.SetJstAsync(new DateOnly(2027, 2, 1));
+        await s.App.InTenantAsync(s.Tenant, async (_, db) =>
+        {
+            var row = await db.Set<DataSubject>().SingleAsync(x => x.Id == id, Ct);
+            (row.WrappedKey, row.KeyId, row.ErasedAt) = (before.WrappedKey, before.KeyId, null);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var reapplied = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().ReapplyErasuresAsync(Ct));
+        reapplied.SubjectsReshredded.ShouldBe(1);
+        (await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<Subjects>().CertificatesAsync(id, Ct))).Count.ShouldBe(2);
+
+        var json = await s.GetAsync("/api/governance/management-review?year=2027");
+        json.GetProperty("retention").GetProperty("erasureCertificates").GetInt32().ShouldBe(1);
+        json.GetProperty("retention").GetProperty("sweeps").GetInt32().ShouldBe(0);
     }
 
     /// <summary>The PDF's text as poppler's pdftotext extracts it (whitespace runs collapsed to one space per line).</summary>

@@ -128,14 +128,19 @@ public sealed class GovernanceEvidence(MamoriDbContext db, PolicyStore policies,
     {
         var start = p.Start;
         var end = p.End;
+        // A destruction re-applied after a restore names the key its first certificate destroyed: it counts only when that certificate
+        // was lost with the restore, so each erasure counts once. A re-shred is no sweep run.
+        const string reapplied = VaultMaintenance.ReappliedReason;
         var certs = await db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.DestroyedAt >= start && c.DestroyedAt < end)
-            .Select(c => new { c.Kind, c.DestroyedAt }).ToListAsync(ct);
+            .Where(c => c.Reason != reapplied
+                        || !db.Set<DestructionCertificate>().Any(o => o.DestroyedKeyId == c.DestroyedKeyId && o.Reason != reapplied))
+            .Select(c => new { c.Kind, c.DestroyedAt, Reapplied = c.Reason == reapplied }).ToListAsync(ct);
         var retention = certs.Where(c => c.Kind == DestructionKind.Retention).ToList();
         var now = clock.GetUtcNow();
         var at = p.End < now ? p.End : now;
         // Subjects whose retention ended before the cut-off and that are still held: the sweep missed them.
         var past = await db.Set<DataSubject>().AsNoTracking().CountAsync(s => s.ErasedAt == null && s.NextExpiry != null && s.NextExpiry < at, ct);
-        return new RetentionFigures(retention.Select(c => c.DestroyedAt).Distinct().Count(), retention.Count, certs.Count(c => c.Kind == DestructionKind.Erasure), past);
+        return new RetentionFigures(retention.Where(c => !c.Reapplied).Select(c => c.DestroyedAt).Distinct().Count(), retention.Count, certs.Count(c => c.Kind == DestructionKind.Erasure), past);
     }
 
     public async Task<AuditFigures> AuditsAsync(EvidencePeriod p, CancellationToken ct)
