@@ -373,8 +373,8 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             representative = r.Profile?.Representative ?? r.Group?.ResponsibleParty?.Representative?.Ja;
             country = r.Foreign?.Country?.Code;
             notice = "提供するデータは仮名加工情報です。本人を識別すること、本人への連絡等に用いることは禁止されています（個人情報保護法第42条第3項、第41条第7項・第8項）。"
-                     + " The data is pseudonymized information: identifying or contacting the persons is prohibited (APPI Art.42(3), 41(7)(8)). 項目 / Items: "
-                     + string.Join(", ", d.Items);
+                     + $"項目：{ItemNames(d, english: false)}。"
+                     + $" The data is pseudonymized information: identifying or contacting the persons is prohibited (APPI Art.42(3), 41(7)(8)). Items: {ItemNames(d, english: true)}.";
         }
         else
         {
@@ -401,8 +401,9 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             }
             else throw new MamoriException(ErrorCode.UnknownRecipient, "Name the recipient: a recipient id, or recipientName (at most 300 characters).", 404);
             notice = "提供するデータは匿名加工情報です（個人情報保護法第2条第6項、第44条）。本人を識別するために他の情報と照合することは禁止されています（第45条）。"
-                     + " The data is anonymized information (APPI Art.2(6), 44); re-identifying the persons is prohibited (Art.45). 項目 / Items: "
-                     + string.Join(", ", d.Items) + ". 提供の方法 / Method of provision: " + d.ProvisionMethod;
+                     + $"項目：{ItemNames(d, english: false)}。提供の方法：{d.ProvisionMethod.TrimEnd('。', '.')}。"
+                     + $" The data is anonymized information (APPI Art.2(6), 44); re-identifying the persons is prohibited (Art.45). Items: {ItemNames(d, english: true)}."
+                     + $" Method of provision: {d.ProvisionMethod.TrimEnd('。', '.')}.";
         }
         var record = new ProvisionRecord
         {
@@ -528,6 +529,13 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             return new ItemLabel(i, ja, en);
         }).ToList();
     }
+
+    /// <summary>
+    /// The items as the recipient reads them (Art.44): their labels, in English where one was given, else in Japanese; a dataset
+    /// registered before labels existed names its columns.
+    /// </summary>
+    private static string ItemNames(ProcessedDataset d, bool english) => string.Join(english ? ", " : "、", d.Items.Select(i =>
+        d.ItemLabels.FirstOrDefault(l => l.Item == i) is { } l ? english ? l.En ?? l.Ja : l.Ja : i));
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -271,7 +271,10 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         record.CounterpartyName.ShouldBe("一般財団法人 統計研究所");
         record.Items.ShouldBe(["age-band", "region", "monthly-fee"]);
         record.RecipientNotice!.ShouldContain("匿名加工情報です");
-        record.RecipientNotice!.ShouldContain("age-band, region, monthly-fee");
+        // Regression: the notice to the recipient (Art.44) listed the column ids (「age-band, region, monthly-fee」); it names the items.
+        record.RecipientNotice!.ShouldContain("項目：年代、地域（都道府県）、月額料金。");
+        record.RecipientNotice!.ShouldContain("Items: Age band, Region (prefecture), Monthly fee.");
+        record.RecipientNotice!.ShouldNotContain("age-band");
         record.RecipientNotice!.ShouldContain("CSVファイルを暗号化して送付");
         var listed = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProvisionRecords>().ListAsync(10, Ct));
         listed.ShouldContain(r => r.Id == record.Id && r.DatasetId == d.Id);
