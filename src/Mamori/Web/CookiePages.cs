@@ -300,6 +300,6 @@ public static class CookiePages
             <h2>{L(lang, "外部送信の一覧（電気通信事業法第27条の12）", "External transmissions (Telecommunications Business Act Art.27-12)")}</h2>
             <div class="table-wrap"><table><thead><tr><th scope="col">{L(lang, "タグ", "Tag")}</th><th scope="col">{L(lang, "区分", "Category")}</th><th scope="col">{L(lang, "送信先", "Recipient")}</th><th scope="col">{L(lang, "送信される情報", "Information sent")}</th><th scope="col">{L(lang, "利用目的", "Purpose")}</th><th scope="col">{L(lang, "オプトアウト", "Opt-out")}</th></tr></thead>
             <tbody>{tags}</tbody></table></div>
-            """), languageSwitchQuery: kept.Length > 0 ? "?" + kept : "");
+            """), languageSwitchQuery: kept.Length > 0 ? "?" + kept : "", cookiesQuery: kept.Length > 0 ? "?" + kept : "");
     }
 }

@@ -79,14 +79,19 @@ public static class Pages
             """);
     }
 
-    /// <summary>The frame of public pages (customers): fixed language, no staff navigation.</summary>
+    /// <summary>
+    /// The frame of public pages (customers): fixed language, no staff navigation. <paramref name="cookiesQuery"/> is what the footer's
+    /// link to the cookie settings carries (<c>?t=…</c> on a personal link's page, <c>?service=…</c> for one service), so following it
+    /// keeps whose and which settings they are; a service also scopes the banner.
+    /// </summary>
     public static Html PublicLayout(HttpContext http, Policy.NoticeLanguage lang, string title, Html body, string? extraCss = null, bool bodyHasMain = false,
-        bool consentBanner = false, string languageSwitchQuery = "")
+        bool consentBanner = false, string languageSwitchQuery = "", string cookiesQuery = "")
     {
         // The cookie banner goes on the notice pages; private pages (status links, receipts, forms) carry no script.
+        var configQuery = $"lang={(lang == Policy.NoticeLanguage.En ? "en" : "ja")}" + (cookiesQuery.StartsWith("?service=", StringComparison.Ordinal) ? "&" + cookiesQuery[1..] : "");
         Html banner = consentBanner ? H.F($"""
             <link rel="stylesheet" href="/static/css/mamori-consent.css">
-            <script src="/static/js/mamori-consent.js" defer data-mamori-config="/api/public/consent/config?lang={(lang == Policy.NoticeLanguage.En ? "en" : "ja")}"></script>
+            <script src="/static/js/mamori-consent.js" defer data-mamori-config="/api/public/consent/config?{configQuery}"></script>
             """) : default;
         // The notice fragment brings its own table of contents and <main>; one <main> per page.
         var content = bodyHasMain ? body : H.F($"<main id=\"main\">\n{body}\n</main>");
@@ -110,7 +115,7 @@ public static class Pages
             <a class="skip" href="#main">{(code == "en" ? "Skip to content" : "本文へ移動")}</a>
             <header class="site"><span class="brand">{title}</span><a class="lang" href="{other}" hreflang="{(code == "en" ? "ja" : "en")}" lang="{(code == "en" ? "ja" : "en")}">{(code == "en" ? "日本語" : "English")}</a></header>
             {content}
-            <footer class="site"><a href="{(code == "en" ? "/en" : "")}/privacy/cookies">{(code == "en" ? "Cookie and external transmission settings" : "Cookie・外部送信の設定")}</a>
+            <footer class="site"><a href="{(code == "en" ? "/en" : "")}/privacy/cookies{cookiesQuery}">{(code == "en" ? "Cookie and external transmission settings" : "Cookie・外部送信の設定")}</a>
             · <a href="{(code == "en" ? "/en" : "")}/privacy">{(code == "en" ? "Privacy policy" : "プライバシーポリシー")}</a></footer>
             </body>
             </html>

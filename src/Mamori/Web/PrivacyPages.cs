@@ -36,7 +36,7 @@ public static class PrivacyPages
                 if (current is null) return NotPublished(http, lang);
                 if (current.Model.FindService(id) is null) return Result(NotFoundPage(http, lang), 404);
                 return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
-                    OnlineSection(lang, current.Model), await UpcomingAsync(http, current.Version));
+                    OnlineSection(lang, current.Model), await UpcomingAsync(http, current.Version), service: id);
             }).AllowAnonymous().ExcludeFromDescription();
 
             // from/to are read as text: a mistyped link (?from=abc) got problem JSON on this public page.
@@ -191,7 +191,8 @@ public static class PrivacyPages
         return [.. (await store.VersionsAsync(http.RequestAborted)).Where(v => v.Number > inForce.Number && v.EffectiveFrom > today).OrderBy(v => v.Number)];
     }
 
-    private static IResult Notice(HttpContext http, NoticeLanguage lang, string fragment, PolicyVersion version, Html extra, List<PolicyVersion> upcoming)
+    private static IResult Notice(HttpContext http, NoticeLanguage lang, string fragment, PolicyVersion version, Html extra, List<PolicyVersion> upcoming,
+        string? service = null)
     {
         var prefix = lang == NoticeLanguage.En ? "/en" : "";
         var meta = H.F($"""
@@ -204,7 +205,7 @@ public static class PrivacyPages
             <a href="{prefix}/privacy/history?from={version.Number}&amp;to={v.Number}">{L(lang, "変更点を見る", "See what changes")}</a></p>
             """));
         return Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"), H.F($"{Html.Join(announcements)}{Html.Raw(fragment)}{extra}{meta}"),
-            "/static/notice.css", bodyHasMain: true, consentBanner: true));
+            "/static/notice.css", bodyHasMain: true, consentBanner: true, cookiesQuery: service is null ? "" : "?service=" + Uri.EscapeDataString(service)));
     }
 
     private static async Task<(PolicyVersion From, PolicyVersion To, IReadOnlyList<ReadableChange> Changes)?> DiffAsync(

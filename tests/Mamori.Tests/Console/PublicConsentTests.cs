@@ -311,6 +311,26 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         LanguageLink(await s.GetStringAsync("/en/privacy/cookies")).ShouldBe("/privacy/cookies");
     }
 
+    private static string FooterCookieLink(string html) =>
+        System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, @"<footer class=""site""><a href=""([^""]+)""").Groups[1].Value);
+
+    /// <summary>Regression: the footer's link to the cookie settings dropped the personal link and the service, so following it lost whose settings they were.</summary>
+    [Fact]
+    public async Task FooterCookieLink_PersonalLinkOrServicePage_KeepsThem()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var token = Token(app, tenant, subject);
+        var s = Anonymous(app);
+        FooterCookieLink(await s.GetStringAsync($"/privacy/cookies?t={token}&done=recorded")).ShouldBe($"/privacy/cookies?t={token}");
+        FooterCookieLink(await s.GetStringAsync($"/en/privacy/cookies?t={token}")).ShouldBe($"/en/privacy/cookies?t={token}");
+        FooterCookieLink(await s.GetStringAsync("/privacy/cookies?service=isp")).ShouldBe("/privacy/cookies?service=isp");
+        var servicePage = await s.GetStringAsync("/en/privacy/services/isp");
+        FooterCookieLink(servicePage).ShouldBe("/en/privacy/cookies?service=isp");
+        servicePage.ShouldContain("data-mamori-config=\"/api/public/consent/config?lang=en&amp;service=isp\"");
+        FooterCookieLink(await s.GetStringAsync("/privacy")).ShouldBe("/privacy/cookies");
+    }
+
     [Fact]
     public async Task PreferencesPage_PostWithGpcHeader_EverythingOff()
     {

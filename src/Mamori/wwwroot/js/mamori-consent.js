@@ -17,6 +17,14 @@
     new URL("/api/public/consent/config", script.src).toString();
   var token = script.getAttribute("data-subject-token") || null;
 
+  // A known visitor's settings page is their personal link's: the token replaces the service (the link names the person's own).
+  function preferencesUrl(cfg) {
+    if (!token) return cfg.preferencesUrl;
+    var url = new URL(cfg.preferencesUrl, document.baseURI);
+    url.search = "?t=" + encodeURIComponent(token);
+    return url.toString();
+  }
+
   function readChoice(cfg) {
     var m = document.cookie.match(new RegExp("(?:^|; )" + cfg.cookie + "=([^;]*)"));
     if (!m) return null;
@@ -124,7 +132,7 @@
     buttons.appendChild(save);
     box.appendChild(buttons);
     var more = el("p");
-    more.appendChild(el("a", { href: cfg.preferencesUrl }, t.preferences));
+    more.appendChild(el("a", { href: preferencesUrl(cfg) }, t.preferences));
     box.appendChild(more);
 
     function finish(granted) {
