@@ -13,6 +13,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.HasKey(t => t.Id);
         b.Property(t => t.Slug).HasMaxLength(64);
         b.Property(t => t.Name).HasMaxLength(200);
+        b.Property(t => t.PublicBaseUrl).HasMaxLength(300);
         b.HasIndex(t => t.Slug).IsUnique();
     }
 }

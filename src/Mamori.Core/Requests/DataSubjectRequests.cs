@@ -111,6 +111,7 @@ public sealed class DataSubjectRequests(
         // Match through the blind indexes before anything is written: the decisions are audited on their own.
         var matched = RequestKinds.NeedsIdentity(kind) ? await MatchAsync(details, r.ServiceId, actor, ct) : null;
         r.SubjectIds = matched?.Select(g => g.ToString()).ToList() ?? [];
+        var statusUrl = await StatusUrlAsync(r, token, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Add(r);
@@ -125,12 +126,12 @@ public sealed class DataSubjectRequests(
                 {RequestKinds.Name(kind).Ja}のご請求を受け付けました。受付番号：{r.Reference}
                 回答期限の目安：{r.DueOn:yyyy-MM-dd}（ご本人確認書類の提出待ち・手数料のお支払い待ちの間は期限の計算が止まります）
                 状況の確認・書類の提出はこちらの非公開リンクから行えます（他の方に知らせないでください）：
-                {StatusUrl(r, token)}
+                {statusUrl}
                 """, $"""
                 We received your request ({RequestKinds.Name(kind).En}). Reference: {r.Reference}
                 We aim to answer by {r.DueOn:yyyy-MM-dd} (the clock pauses while we wait for your documents or payment).
                 Check the status and upload documents through this private link (do not share it):
-                {StatusUrl(r, token)}
+                {statusUrl}
                 """));
 
         // "No data held" is answered at once (S-44, L-19): nothing in the vault matches the contact data given.
@@ -138,7 +139,7 @@ public sealed class DataSubjectRequests(
             await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
-        return new RequestCreated(await ViewAsync(r, ct), token);
+        return new RequestCreated(await ViewAsync(r, ct), token, statusUrl);
     }
 
     private static RequesterDetails Clean(RequestIntake input, RequestKind kind)
@@ -1092,8 +1093,9 @@ public sealed class DataSubjectRequests(
         entries.Add(new(AuditCode.RequestStatusChanged, actor, TargetId: r.Id.ToString(), ReasonCode: $"{ErrorText.Enum(from)}>{ErrorText.Enum(to)}", Categories: reasonCode));
     }
 
-    private string StatusUrl(DataSubjectRequest r, string token) =>
-        $"{Settings.PublicBaseUrl.TrimEnd('/')}{(r.Language == "en" ? "/en" : "")}/requests/status/{token}";
+    /// <summary>The person's private status link, on the address of the company's public pages (which may be another server's).</summary>
+    private async Task<string> StatusUrlAsync(DataSubjectRequest r, string token, CancellationToken ct) =>
+        $"{await Tenancy.Tenants.PublicBaseUrlAsync(db, db.CurrentTenantId, Settings.PublicBaseUrl, ct)}{(r.Language == "en" ? "/en" : "")}/requests/status/{token}";
 
     private static string Subject(PolicyModel model, DataSubjectRequest r, string ja, string en)
     {

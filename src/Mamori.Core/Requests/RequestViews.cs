@@ -57,7 +57,8 @@ public sealed record RequestView(
     IReadOnlyList<ArtifactKind> Answers, bool FilesDestroyed, IReadOnlyList<TransitionView> History);
 
 /// <summary>Created: the reference, and the private status token (only returned once).</summary>
-public sealed record RequestCreated(RequestView Request, string StatusToken);
+/// <summary>A new request; <paramref name="StatusUrl"/> is the person's private status link on the address of the company's public pages.</summary>
+public sealed record RequestCreated(RequestView Request, string StatusToken, string StatusUrl);
 
 /// <summary>What staff decide when executing (the person's own input is the default).</summary>
 public sealed record ExecuteOptions

@@ -11,6 +11,12 @@ public sealed class Tenant
     public required string Name { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Where people open this company's public pages, recorded by the server that serves them when it starts (<c>mamori serve
+    /// --tenant</c>); null until one has. Links to people (status links, personal cookie links) start with it whichever server makes them.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }
 
 /// <summary>Marks an entity that belongs to one tenant; the DbContext filters it by tenant.</summary>

@@ -29,6 +29,21 @@ public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clo
         await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct)
         ?? throw new MamoriException(ErrorCode.UnknownTenant, $"There is no tenant '{ErrorText.Id(slug)}'.", 404);
 
+    /// <summary>Records where people open <paramref name="tenantId"/>'s public pages (see <see cref="Tenant.PublicBaseUrl"/>).</summary>
+    public async Task RecordPublicBaseUrlAsync(Guid tenantId, string url, CancellationToken ct = default)
+    {
+        url = url.TrimEnd('/');
+        await db.Tenants.Where(t => t.Id == tenantId && (t.PublicBaseUrl == null || t.PublicBaseUrl != url))
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.PublicBaseUrl, url), ct);
+    }
+
+    /// <summary>
+    /// The address links to <paramref name="tenantId"/>'s people start with: the one its server recorded, else <paramref name="fallback"/>
+    /// (this server's, for a company no server has recorded yet: one company's installation, or one whose server has not started since).
+    /// </summary>
+    public static async Task<string> PublicBaseUrlAsync(MamoriDbContext db, Guid tenantId, string fallback, CancellationToken ct = default) =>
+        (await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.PublicBaseUrl).FirstOrDefaultAsync(ct) ?? fallback).TrimEnd('/');
+
     /// <summary>Finds the tenant and makes it the unit of work's tenant.</summary>
     public async Task<Tenant> UseAsync(string slug, CancellationToken ct = default)
     {

@@ -58,7 +58,15 @@ public static class ServeCommand
                 if (r.GetValue(demo)) credentials = await DemoSeeder.EnsureAsync(app.Services, ct);
                 IReadOnlyList<string> setup;
                 await using (var scope = app.Services.CreateAsyncScope())
+                {
                     setup = await SetupAsync(scope.ServiceProvider, ct);
+                    // Links to this company's people start with this server's address whichever server makes them (its staff may sign in
+                    // on another company's server). Only an address set or served: a system-chosen port names nothing people can open.
+                    var sp = scope.ServiceProvider;
+                    if (app.Configuration[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] is { Length: > 0 } publicUrl
+                        && await sp.GetRequiredService<Auth.PublicTenant>().FindAsync(sp.GetRequiredService<Data.MamoriDbContext>(), ct) is { } served)
+                        await sp.GetRequiredService<Tenancy.Tenants>().RecordPublicBaseUrlAsync(served.Id, publicUrl, ct);
+                }
                 await app.StartAsync(ct);
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? listen[0];
                 await output.WriteLineAsync($"Mamori {MamoriCli.Version} is running on {settings.Provider.Describe(settings.Database.ConnectionString)}");

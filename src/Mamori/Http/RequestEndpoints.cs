@@ -36,9 +36,6 @@ public static class RequestEndpoints
             v.InvoicedAt is not null, v.PaidAt is not null, v.VerifiedAt is not null, r.CodeHash is not null, v.MissingDocuments, v.Answers, v.Outcome, v.RefusalReason, v.History);
     }
 
-    public static string StatusUrl(RequestSettings settings, RequestView v, string token) =>
-        $"{settings.PublicBaseUrl.TrimEnd('/')}{(v.Language == "en" ? "/en" : "")}/requests/status/{token}";
-
     public static ArtifactKind Format(string? format) => format switch
     {
         null or "" or "html" => ArtifactKind.Html,
@@ -83,11 +80,11 @@ public static class RequestEndpoints
     {
         var g = api.MapGroup("/requests").WithTags("Requests");
 
-        g.MapPost("/", async (RequestIntake body, HttpContext http, DataSubjectRequests requests, IOptions<RequestSettings> settings) =>
+        g.MapPost("/", async (RequestIntake body, HttpContext http, DataSubjectRequests requests) =>
         {
             var created = await requests.SubmitAsync(body, http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/requests/{created.Request.Id}",
-                new RequestCreatedResponse(created.Request, created.StatusToken, StatusUrl(settings.Value, created.Request, created.StatusToken)));
+                new RequestCreatedResponse(created.Request, created.StatusToken, created.StatusUrl));
         }).RequirePermission(Permission.HandleRequests)
             .WithSummary("Open a request (letter, visit, integration): the reference and the person's private status link come back once.");
 

@@ -6,7 +6,6 @@ using Mamori.Policy.Rendering;
 using Mamori.Requests;
 using Mamori.Staff;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using static Mamori.Web.Pages;
 
 namespace Mamori.Web;
@@ -27,7 +26,7 @@ public static class RequestConsolePages
         app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
             .RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
-        app.MapPost("/console/requests/new", async (HttpContext http, DataSubjectRequests requests, IOptions<RequestSettings> settings,
+        app.MapPost("/console/requests/new", async (HttpContext http, DataSubjectRequests requests,
             [FromForm] string kind, [FromForm] string channel, [FromForm] string? requesterRole, [FromForm] string? name, [FromForm] string? email,
             [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details, [FromForm] string? method,
             [FromForm] string? language) =>
@@ -45,7 +44,7 @@ public static class RequestConsolePages
                     Language = language == "en" ? "en" : "ja",
                     Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
                 }, http.Actor(), http.RequestAborted);
-                var url = RequestEndpoints.StatusUrl(settings.Value, created.Request, created.StatusToken);
+                var url = created.StatusUrl;
                 return Result(Layout(http, T(http, "受付しました", "Request entered"), H.F($"""
                     <h1>{T(http, "受付しました", "Request entered")}: {created.Request.Reference}</h1>
                     <p>{T(http, "本人用の非公開の状況確認リンク（この画面でのみ表示されます。書面で本人へお知らせください）", "The person's private status link (shown only here; send it to the person in the reply letter)")}:</p>

@@ -6,8 +6,10 @@ using Mamori.Data;
 using Mamori.Errors;
 using Mamori.Policy;
 using Mamori.Staff;
+using Mamori.Tenancy;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using static Mamori.Web.Pages;
 
 namespace Mamori.Web;
@@ -60,7 +62,8 @@ public static class SubjectPages
             return Result(await PageAsync(http, purpose, by == "id" ? value : null, null, found, by));
         }).RequirePermission(Permission.ReadSubjects).ExcludeFromDescription();
 
-        app.MapPost("/console/subjects/{id:guid}/link", async (Guid id, HttpContext http, MamoriDbContext db, SubjectLinks links, AuditLog audit) =>
+        app.MapPost("/console/subjects/{id:guid}/link", async (Guid id, HttpContext http, MamoriDbContext db, SubjectLinks links, AuditLog audit,
+            IOptions<Requests.RequestSettings> settings) =>
         {
             await FormAsync(http);
             var ct = http.RequestAborted;
@@ -72,7 +75,8 @@ public static class SubjectPages
                 await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectLinkIssued, http.Actor(), SubjectId: id.ToString(), TargetId: "cookie-preferences"), ct);
                 await tx.CommitAsync(ct);
             }
-            var url = $"{http.Request.Scheme}://{http.Request.Host}/privacy/cookies?t={token}";
+            // On the address of the company's public pages: staff may sign in on another company's server, where the link would not open.
+            var url = $"{await Tenants.PublicBaseUrlAsync(db, db.CurrentTenantId, settings.Value.PublicBaseUrl, ct)}/privacy/cookies?t={token}";
             return Result(await PageAsync(http, null, null, null, H.F($"""
                 <section class="secret" role="status"><h2>{T(http, "Cookie 設定用の個人リンク", "Personal cookie-settings link")}</h2>
                 <p>{T(http, "本人だけに送ってください（30日間有効）。リンクには本人の ID は含まれず、改ざんできません。", "Send it to the person only (valid 30 days). It does not contain their id and cannot be altered.")}</p>

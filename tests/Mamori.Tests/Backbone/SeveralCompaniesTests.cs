@@ -142,4 +142,44 @@ public sealed class SeveralCompaniesTests(PostgresCluster cluster)
         await using var scope = app.App.Services.CreateAsyncScope();
         return await ServeCommand.SetupAsync(scope.ServiceProvider, Ct);
     }
+
+    /// <summary>
+    /// Regression: staff may sign in on any company's server, and the status link of a request they entered and the personal cookie
+    /// link they made started with that server's address, where the other company's links do not open. They start with the address
+    /// of the server that shows the company's pages (recorded when it starts), and with this server's while none has.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Links_CompanyServedFromItsOwnAddress_StartWithThatAddress(string provider)
+    {
+        var (app, tenant, subject) = await Console.ConsoleScenario.StartAsync(cluster, provider);
+        await using var _ = app;
+        var here = app.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Mamori.Requests.RequestSettings>>().Value.PublicBaseUrl.TrimEnd('/');
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        async Task<string> StatusUrlAsync()
+        {
+            var response = await officer.PostAsJsonAsync("/api/requests",
+                new { kind = "complaint", channel = "certified-mail", name = "試験 太郎", email = "taro@example.jp", details = "対応について" }, Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+            return JsonDocument.Parse(body).RootElement.GetProperty("statusUrl").GetString()!;
+        }
+        async Task<string> CookieLinkPageAsync()
+        {
+            var s = await Console.ConsoleScenario.SessionAsync(app, tenant, Roles.Operator);
+            var response = await s.PostAsync("/console/subjects", $"/console/subjects/{subject}/link", []);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return await response.Content.ReadAsStringAsync(Ct);
+        }
+
+        (await StatusUrlAsync()).ShouldStartWith(here + "/requests/status/");
+        (await CookieLinkPageAsync()).ShouldContain($"value=\"{here}/privacy/cookies?t=mst1.");
+
+        await app.InTenantAsync(Guid.Empty, async (sp, _) =>
+        {
+            await sp.GetRequiredService<Mamori.Tenancy.Tenants>().RecordPublicBaseUrlAsync(tenant, "https://privacy.acme.example/", Ct);
+            return 0;
+        });
+        (await StatusUrlAsync()).ShouldStartWith("https://privacy.acme.example/requests/status/");
+        (await CookieLinkPageAsync()).ShouldContain("value=\"https://privacy.acme.example/privacy/cookies?t=mst1.");
+    }
 }
