@@ -10,7 +10,8 @@ namespace Mamori.Browser.Tests;
 
 /// <summary>
 /// The company's own web site on another origin (http://localhost:port, while Mamori is on 127.0.0.1): a page
-/// that embeds Mamori's banner and carries tags in the inert form the banner activates. Counts every tag load.
+/// that embeds Mamori's banner as docs/console.md shows it (with the 「Cookie設定」 link that reopens it) and carries tags in
+/// the inert form the banner activates. Counts every tag load.
 /// </summary>
 public sealed class CompanySite : IAsyncDisposable
 {
@@ -48,6 +49,7 @@ public sealed class CompanySite : IAsyncDisposable
             <script type="text/plain" data-mamori-tag="analytics" data-src="/tag/analytics.js"></script>
             <script type="text/plain" data-mamori-tag="ads" data-src="/tag/ads.js"></script>
             <script type="text/plain" data-mamori-tag="undeclared" data-src="/tag/undeclared.js"></script>
+            <footer><a href="#" data-mamori-open>Cookie設定</a></footer>
             </body></html>
             """, "text/html; charset=utf-8"));
         app.MapGet("/tag/{name}.js", (string name) =>

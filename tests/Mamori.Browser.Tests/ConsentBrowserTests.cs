@@ -137,6 +137,46 @@ public sealed class ConsentBrowserTests(BrowserFixture browser, PostgresCluster 
     }
 
     [Fact]
+    public async Task Banner_ReopenedAfterAcceptingAll_WithdrawalStopsTheTagOnThisSite()
+    {
+        var (app, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await using var site = await CompanySite.StartAsync(app.BaseAddress);
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(site.BaseAddress.ToString());
+        await WaitForBannerOrGpcAsync(page);
+        await page.ClickAsync("section.mamori-banner [data-mamori-action=accept-all]");
+        await page.WaitForFunctionAsync("() => (window.__tags || []).includes('analytics')");
+        (await page.Locator("section.mamori-banner").CountAsync()).ShouldBe(0);
+
+        // The site's 「Cookie設定」 link brings the banner back, showing what was chosen.
+        await page.ClickAsync("footer [data-mamori-open]");
+        await Assertions.Expect(page.Locator("section.mamori-banner")).ToBeVisibleAsync();
+        (await page.Locator("#mamori-cat-analytics").IsCheckedAsync()).ShouldBeTrue();
+        (await page.EvaluateAsync<string>("document.activeElement.className")).ShouldBe("mamori-banner");
+        var loaded = site.HitsOf("analytics");
+
+        // Withdrawing starts the page again, since a tag that ran cannot be unloaded; from then on it stays off.
+        await page.EvaluateAsync("window.__before = true");
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("section.mamori-banner [data-mamori-action=reject-all]"), site.BaseAddress.ToString());
+        await page.WaitForFunctionAsync("() => !window.__before && window.mamoriConsent !== undefined && (window.__tags || []).includes('session')");
+        (await page.EvaluateAsync<bool>("(window.__tags || []).includes('analytics')")).ShouldBeFalse();
+        (await page.Locator("section.mamori-banner").CountAsync()).ShouldBe(0);
+        (await context.CookiesAsync([site.BaseAddress.ToString()])).Single(c => c.Name == "mamori_consent").Value.ShouldBe("m1.1.none");
+        site.HitsOf("analytics").ShouldBe(loaded);
+
+        // mamoriConsent.open() does the same for a site that builds its own link; agreeing again needs no reload.
+        await page.EvaluateAsync("window.mamoriConsent.open()");
+        (await page.Locator("#mamori-cat-analytics").IsCheckedAsync()).ShouldBeFalse();
+        await page.CheckAsync("#mamori-cat-analytics");
+        await page.ClickAsync("section.mamori-banner [data-mamori-action=save]");
+        await page.WaitForFunctionAsync("() => (window.__tags || []).includes('analytics')");
+        site.HitsOf("ads").ShouldBe(1);
+        (await context.CookiesAsync([site.BaseAddress.ToString()])).Single(c => c.Name == "mamori_consent").Value.ShouldBe("m1.1.analytics");
+    }
+
+    [Fact]
     public async Task Notice_Japanese_RendersWithBannerAndPreferencesLink()
     {
         var (app, _) = await StartAsync(cluster);

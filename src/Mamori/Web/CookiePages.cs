@@ -216,7 +216,7 @@ public static class CookiePages
             ["rejectAll"] = L(lang, "必須のみ", "Essential only"),
             ["save"] = L(lang, "選択を保存", "Save choice"),
             ["details"] = L(lang, "詳細を設定", "Choose by category"),
-            ["preferences"] = L(lang, "送信先の詳細と設定", "Recipients and settings"),
+            ["preferences"] = L(lang, "送信先の一覧（外部送信の詳細）", "Recipients (details of external transmission)"),
             ["gpc"] = L(lang, "ブラウザの Global Privacy Control に従い、必須以外はすべて無効にしています。", "Following your browser's Global Privacy Control, everything but essential is off."),
             ["recipient"] = L(lang, "送信先", "Recipient"),
             ["sent"] = L(lang, "送信される情報", "Information sent"),
@@ -237,6 +237,7 @@ public static class CookiePages
             ? L(lang, "個人リンクが無効か期限切れです。選択はこのブラウザにだけ保存されます。", "The personal link is not valid or has expired; your choice is kept in this browser only.")
             : null;
         var gpc = GpcHeader(http);
+        var host = http.Request.Host.Value;
         var stored = Choice.Parse(http.Request.Cookies[ChoiceCookie]);
         // A personal page shows (and saving changes) what the consent ledger holds for the person, whatever this browser chose.
         var person = target.Person;
@@ -272,8 +273,14 @@ public static class CookiePages
                     ? H.F($"<p>{L(lang, "同意の記録には、まだ選択がありません。", "Our consent records hold no choice from you yet.")}</p>")
                     : H.F($"<p>{L(lang, "現在の選択（同意の記録）", "Current choice (our consent records)")}: {Names(recorded!)}</p>")
             : stored is null
-                ? H.F($"<p>{L(lang, "まだ選択されていません。必須以外のタグは読み込まれていません。", "No choice yet: nothing but essential tags is loaded.")}</p>")
-                : H.F($"<p>{L(lang, "現在の選択", "Current choice")}: {Names(stored.Granted)}</p>");
+                ? H.F($"<p>{L(lang, $"このサイト（{host}）では、まだ選択されていません。必須以外のタグは読み込まれていません。", $"No choice yet on this site ({host}): nothing but essential tags is loaded.")}</p>")
+                : H.F($"<p>{L(lang, $"このサイト（{host}）での現在の選択", $"Current choice on this site ({host})")}: {Names(stored.Granted)}</p>");
+        // The choice lives in each site's own cookie (the banner's, on the company's sites): this page cannot see or change theirs.
+        var where = person is not null
+            ? L(lang, "ここで保存すると、同意の記録が更新されます。当社の各サイトで読み込むタグは、そのサイトのページにある「Cookie設定」からも変更してください。",
+                "Saving here updates our consent records. For the tags loaded on each of our sites, also use the 「Cookie設定」 (cookie settings) link on that site.")
+            : L(lang, $"この画面での選択は、このサイト（{host}）にだけ適用されます。当社の他のサイトでの選択を確認・変更するには、そのサイトのページにある「Cookie設定」を開いてください。",
+                $"A choice made on this page applies to this site ({host}) only. To see or change your choice on our other sites, open the 「Cookie設定」 (cookie settings) link on that site.");
         var title = L(lang, "Cookie・外部送信の設定", "Cookies and external transmission");
         var kept = Keep(token, target.Service);
         return PublicLayout(http, lang, title, H.F($"""
@@ -282,6 +289,7 @@ public static class CookiePages
             <p>{(target.Scope.Cookies ?? model.Cookies)?.Notice.Get(lang)}</p>
             {(gpc ? H.F($"""<p class="notice" role="status">{L(lang, "ブラウザの Global Privacy Control（GPC）を受け取りました。必須以外はすべて無効です。", "We received your browser's Global Privacy Control (GPC) signal: everything but essential is off.")}</p>""") : default)}
             {state}
+            <p>{where}</p>
             <form method="post" action="{prefix}/privacy/cookies" class="stack wide" data-mamori-preferences="1">
               {AntiforgeryField(http)}
               {(token is null ? default : H.F($"""<input type="hidden" name="t" value="{token}">"""))}

@@ -277,6 +277,23 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
         (await LedgerAsync(app, tenant, subject)).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("/privacy/cookies", "このサイト（{0}）での現在の選択: アクセス解析", "この画面での選択は、このサイト（{0}）にだけ適用されます。")]
+    [InlineData("/en/privacy/cookies", "Current choice on this site ({0}): Analytics", "A choice made on this page applies to this site ({0}) only.")]
+    public async Task PreferencesPage_Anonymous_SaysWhichSiteItsChoiceIsFor(string path, string current, string scope)
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", "mamori_consent=m1.1.analytics");
+        var html = await (await app.Client().SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct);
+
+        // The company's sites keep their own choice, which this page can neither see nor change.
+        html.ShouldContain(string.Format(System.Globalization.CultureInfo.InvariantCulture, current, app.BaseAddress.Authority));
+        html.ShouldContain(string.Format(System.Globalization.CultureInfo.InvariantCulture, scope, app.BaseAddress.Authority));
+        html.ShouldContain("「Cookie設定」");
+    }
+
     [Fact]
     public async Task PreferencesPage_PersonalLinkInAnotherBrowser_ShowsWhatTheLedgerHolds()
     {
@@ -342,8 +359,8 @@ public sealed class PublicConsentTests(PostgresCluster cluster)
     }
 
     [Theory]
-    [InlineData("/privacy/cookies", "必須以外はすべて無効です。", "現在の選択: 必須のみ（GPC）", "現在の選択: アクセス解析")]
-    [InlineData("/en/privacy/cookies", "everything but essential is off.", "Current choice: essential only (GPC)", "Current choice: Analytics")]
+    [InlineData("/privacy/cookies", "必須以外はすべて無効です。", "現在の選択: 必須のみ（GPC）", "での現在の選択")]
+    [InlineData("/en/privacy/cookies", "everything but essential is off.", "Current choice: essential only (GPC)", "Current choice on this site")]
     public async Task PreferencesPage_GpcAndAnEarlierChoiceInThisBrowser_GpcPrevailsInWhatThePageSays(string path, string notice, string says, string saidBefore)
     {
         var (app, _, _) = await StartAsync(cluster);

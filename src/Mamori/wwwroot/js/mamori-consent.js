@@ -8,6 +8,9 @@
  * A tag whose id the policy does not declare never loads. Non-essential tags load only after the visitor
  * agrees; Global Privacy Control (navigator.globalPrivacyControl or Sec-GPC) keeps them off. The choice is
  * kept in a first-party cookie; with data-subject-token="mst1.…" it is also recorded in the consent ledger.
+ * Withdrawing must be as easy as agreeing: any element with data-mamori-open (a 「Cookie設定」 link in the
+ * footer) or window.mamoriConsent.open() shows the banner again with the current choice.
+ *   <a href="#" data-mamori-open>Cookie設定</a>
  */
 (function () {
   "use strict";
@@ -73,7 +76,8 @@
     fetch(cfg.recordUrl, {
       method: "POST", mode: "cors", credentials: "omit",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token: token, granted: granted, refused: refused, gpc: gpc })
+      body: JSON.stringify({ token: token, granted: granted, refused: refused, gpc: gpc }),
+      keepalive: true // a withdrawal reloads the page at once
     }).then(function (r) {
       document.dispatchEvent(new CustomEvent("mamori:recorded", { detail: { ok: r.ok } }));
     }, function () { /* the cookie still holds the choice */ });
@@ -94,22 +98,24 @@
     document.head.appendChild(el("link", { rel: "stylesheet", href: href, "data-mamori-css": "1" }));
   }
 
-  function banner(cfg, done) {
+  /** Shows the banner; <reopened> when the visitor asked for it, with their current choice <granted> ticked. */
+  function banner(cfg, granted, reopened, done) {
     ensureStyles();
     var t = cfg.texts;
-    var box = el("section", { "class": "mamori-banner", role: "region", "aria-labelledby": "mamori-banner-title", lang: cfg.lang });
+    var box = el("section", { "class": "mamori-banner", role: "region", "aria-labelledby": "mamori-banner-title", lang: cfg.lang, tabindex: "-1" });
     box.appendChild(el("h2", { id: "mamori-banner-title" }, t.title));
     box.appendChild(el("p", null, t.intro));
     if (cfg.notice) box.appendChild(el("p", null, cfg.notice));
 
     var details = el("details");
+    if (reopened) details.open = true;
     details.appendChild(el("summary", null, t.details));
     var boxes = [];
     cfg.categories.forEach(function (c) {
       var row = el("div", { "class": "mamori-category" });
       var id = "mamori-cat-" + c.id;
       var input = el("input", { type: "checkbox", id: id, value: c.id });
-      if (c.essential) { input.checked = true; input.disabled = true; } else boxes.push(input);
+      if (c.essential) { input.checked = true; input.disabled = true; } else { input.checked = granted.indexOf(c.id) >= 0; boxes.push(input); }
       row.appendChild(input);
       row.appendChild(el("label", { "for": id }, " " + c.name));
       row.appendChild(el("small", null, c.description));
@@ -148,32 +154,54 @@
     });
     // First in the page's tab order, so keyboard users meet it before anything else.
     document.body.insertBefore(box, document.body.firstChild);
+    if (reopened) box.focus();
   }
 
   function start(cfg) {
     var gpc = navigator.globalPrivacyControl === true || cfg.gpc === true;
-    window.mamoriConsent = { config: cfg, gpc: gpc };
+    var stored = readChoice(cfg);
+    var granted = stored && stored.version === cfg.policyVersion ? stored.granted : null;
+
+    function choose(chosen) {
+      var withdrawn = (granted || []).some(function (c) { return chosen.indexOf(c) < 0; });
+      writeChoice(cfg, chosen);
+      record(cfg, chosen, false);
+      document.dispatchEvent(new CustomEvent("mamori:choice", { detail: { granted: chosen } }));
+      // A tag that already ran cannot be unloaded: the page starts again without it.
+      if (withdrawn) { location.reload(); return; }
+      granted = chosen;
+      activate(cfg, chosen);
+    }
+
+    function open() {
+      var shown = document.querySelector("section.mamori-banner");
+      if (shown) { shown.focus(); return; }
+      // Under GPC there is nothing to choose here; the preferences page says why.
+      if (gpc) { location.href = cfg.preferencesUrl; return; }
+      banner(cfg, granted || [], true, choose);
+    }
+
+    window.mamoriConsent = { config: cfg, gpc: gpc, open: open };
+    document.addEventListener("click", function (e) {
+      var opener = e.target && e.target.closest ? e.target.closest("[data-mamori-open]") : null;
+      if (!opener) return;
+      e.preventDefault();
+      open();
+    });
     if (gpc) {
       activate(cfg, []);
       document.documentElement.setAttribute("data-mamori-gpc", "1");
-      var stored = readChoice(cfg);
       if (token && (!stored || stored.version !== cfg.policyVersion)) record(cfg, [], true);
       if (!stored || stored.version !== cfg.policyVersion || stored.granted.length) writeChoice(cfg, []);
       return;
     }
-    var choice = readChoice(cfg);
-    if (choice && choice.version === cfg.policyVersion) {
-      activate(cfg, choice.granted);
+    if (granted) {
+      activate(cfg, granted);
       return;
     }
     activate(cfg, []);
     if (document.querySelector("[data-mamori-preferences]")) return; // the preferences page is the banner
-    banner(cfg, function (granted) {
-      writeChoice(cfg, granted);
-      activate(cfg, granted);
-      record(cfg, granted, false);
-      document.dispatchEvent(new CustomEvent("mamori:choice", { detail: { granted: granted } }));
-    });
+    banner(cfg, [], false, choose);
   }
 
   function load() {
