@@ -79,7 +79,7 @@ public sealed record ConsentReceipt(Guid Id, Guid SubjectId, DateTimeOffset At, 
 /// The consent ledger's use cases: record grants and withdrawals (append-only), answer "what held at
 /// time T", issue receipts. Access decisions read the same ledger through <see cref="ConsentLedger"/>.
 /// </summary>
-public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore policies, TimeProvider clock, IOptions<ConsentSettings> settings)
+public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, TimeProvider clock, IOptions<ConsentSettings> settings)
 {
     public const int MaxScopes = 50;
 
@@ -105,10 +105,11 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
 
         if (request.Granted)
         {
-            // L-06/W-09: age on the day of consent, in Japan.
-            if (subject.BirthDate is { } born && AgeOn(born, JapanTime.DayOf(at, PolicyStore.Jst)) < settings.Value.MinorAge && !request.GuardianConsent)
-                throw new MamoriException(ErrorCode.GuardianConsentRequired,
-                    $"The person is under {settings.Value.MinorAge} on the day of consent: record the guardian's consent (guardianConsent).");
+            // Which category holds the date of birth is a fact of the vault, so the policy in force says it, whatever version was shown.
+            var current = request.PolicyVersion is null ? shown : await policies.RequireCurrentAsync(ct);
+            var born = await HeldBirthDateAsync(subject, Access.PolicyScopes.For(current.Model, subject.ServiceId), JapanTime.DayOf(now, PolicyStore.Jst), ct)
+                       ?? subject.BirthDate;
+            CheckGrant(scope, scopes, born, at, settings.Value.MinorAge, request.GuardianConsent);
             foreach (var s in scopes.Where(s => s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal)))
             {
                 var recipient = scope.Recipients.Foreign.First(f => f.Id == s[ConsentScopes.ForeignPrefix.Length..]);
@@ -140,6 +141,39 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
             Purpose: r.Scope.StartsWith(ConsentScopes.PurposePrefix, StringComparison.Ordinal) && r.Scope.Length - 8 <= 64 ? r.Scope[8..] : null)).ToList(), ct);
         await tx.CommitAsync(ct);
         return Receipt(rows, subject, shown);
+    }
+
+    /// <summary>
+    /// The rules every grant meets, at acquisition or later: each scope is one the policy shown declares (MAMORI-4000), and a person
+    /// under <paramref name="minorAge"/> on the day of consent in Japan consents with their guardian (MAMORI-4001; L-06, W-09).
+    /// </summary>
+    public static void CheckGrant(IPolicyScope scope, IReadOnlyList<string> scopes, DateOnly? born, DateTimeOffset at, int minorAge, bool guardianConsent)
+    {
+        foreach (var s in scopes) Describe(scope, s);
+        if (born is { } b && AgeOn(b, JapanTime.DayOf(at, PolicyStore.Jst)) < minorAge && !guardianConsent)
+            throw new MamoriException(ErrorCode.GuardianConsentRequired,
+                $"The person is under {minorAge} on the day of consent: record the guardian's consent (guardianConsent).");
+    }
+
+    /// <summary>
+    /// The youngest date of birth the vault holds for the person in a category flagged <c>birthDate</c>, or null when it holds none.
+    /// A value stored before the flag existed that is no date is refused (MAMORI-3003): the age cannot be told until it is corrected.
+    /// </summary>
+    private async Task<DateOnly?> HeldBirthDateAsync(DataSubject subject, IPolicyScope current, DateOnly today, CancellationToken ct)
+    {
+        var categories = BirthDates.Categories(current).ToList();
+        if (categories.Count == 0) return null;
+        var rows = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id && categories.Contains(f.Category)).ToListAsync(ct);
+        if (rows.Count == 0) return null;
+        var dataKey = VaultCrypto.Unwrap(keys.Current, subject.TenantId, subject.Id, subject.WrappedKey!);
+        try
+        {
+            return rows.Max(r => BirthDates.Parse(r.Category, VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, r.Category, r.Ciphertext), today));
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        }
     }
 
     /// <summary>What held for each scope the person ever consented to or withdrew, at <paramref name="at"/>.</summary>

@@ -206,6 +206,12 @@ public sealed record DataCategory
     /// <summary>閲覧情報 (pages, mail opens, clicks, browser) S-21, S-22.</summary>
     public bool Browsing { get; init; }
     public bool CallRecording { get; init; }
+    /// <summary>
+    /// 生年月日: values are dates (YYYY-MM-DD), and a consent is checked against the person's age by them (L-06, S-13). Left out
+    /// of the canonical form when false, so that the content hash of every version published before the flag stays the same.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BirthDate { get; init; }
     /// <summary>Roles allowed to unmask this category; empty = any role the purpose allows.</summary>
     public IReadOnlyList<string> Viewers { get; init; } = [];
 }

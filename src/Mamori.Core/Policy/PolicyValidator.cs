@@ -273,7 +273,7 @@ public static class PolicyValidator
             if (p.MyNumber is { } mn) Referenced(mn, "designatedRoles", mn.DesignatedRoles);
         }
 
-        /// <summary>Hygiene across all scopes: unused categories and subject types without purposes are warned.</summary>
+        /// <summary>Hygiene across all scopes: unused categories, subject types without purposes and a guardian age nobody's age is known for are warned.</summary>
         public void CheckGlobal()
         {
             var allPurposes = p.Purposes.Concat(p.Services.SelectMany(s => s.Purposes)).ToList();
@@ -281,6 +281,10 @@ public static class PolicyValidator
             foreach (var c in p.DataCategories.Concat(p.Services.SelectMany(s => s.DataCategories)))
                 if (!used.Contains(c.Id))
                     diags.Warning(At(c), PolicyCodes.CategoryUnused, $"Data category '{c.Id}' is used by no purpose.");
+            // The notice promises a guardian's consent under an age, but Mamori tells a minor only by a birth date it holds.
+            if (p.Company.GuardianConsentUnderAge is { } age && !p.DataCategories.Concat(p.Services.SelectMany(s => s.DataCategories)).Any(c => c.BirthDate))
+                diags.Warning(At(p.Company, "guardianConsentUnderAge"), PolicyCodes.BirthDateCategoryMissing,
+                    $"Guardians consent under {age}, but no data category carries 'birthDate: true': a consent is checked for the person's age only when the API sends a separate birthDate, and never for an imported person.");
             var subjects = allPurposes.SelectMany(x => x.SubjectTypes).ToHashSet(StringComparer.Ordinal);
             foreach (var st in p.SubjectTypes.Concat(p.Services.SelectMany(s => s.SubjectTypes)))
                 if (!subjects.Contains(st.Id))

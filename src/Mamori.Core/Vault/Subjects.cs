@@ -5,6 +5,7 @@ using Mamori.Audit;
 using Mamori.Consent;
 using Mamori.Data;
 using Mamori.Errors;
+using Mamori.Incidents;
 using Mamori.Policy;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,7 +30,7 @@ public sealed record ReadResult(Decision Decision, IReadOnlyDictionary<string, s
 /// values exist in plaintext only in memory, between a decision and the response.
 /// </summary>
 public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys,
-    AccessDecisions decisions, TimeProvider clock)
+    AccessDecisions decisions, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ConsentSettings> consentSettings)
 {
     public const int MaxValueLength = 10_000;
 
@@ -88,9 +89,14 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
 
         var fields = new List<SubjectField>();
         var lookups = new List<SubjectLookup>();
-        foreach (var (categoryId, value) in request.Fields)
+        var today = JapanTime.DayOf(now, PolicyStore.Jst);
+        // The date of birth the vault will hold wins over the separate birthDate: it is the one a correction can fix.
+        var born = request.BirthDate;
+        foreach (var (categoryId, raw) in request.Fields)
         {
-            var category = CheckCategory(scope, request.Type, purposes, categoryId, value, consents);
+            var category = CheckCategory(scope, request.Type, purposes, categoryId, raw, consents);
+            var value = raw;
+            if (category.BirthDate) value = (born = BirthDates.Parse(categoryId, raw, today)).Value.ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture);
             var (retain, held, basis) = Retention(purposes, categoryId, now);
             fields.Add(new SubjectField
             {
@@ -107,6 +113,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         }
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         CryptographicOperations.ZeroMemory(dataKey);
+        if (consents.Count > 0)
+            Mamori.Consent.Consents.CheckGrant(scope, consents, born, now, consentSettings.Value.MinorAge, request.GuardianConsent);
         var consentRows = consents.Select(scopeName => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
@@ -308,9 +316,11 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var now = clock.GetUtcNow();
         var consentsHeld = await new ConsentLedger(db).HoldsAsync(subject.Id, ConsentScopes.SpecialCare, now, ct) ? new List<string> { ConsentScopes.SpecialCare } : [];
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var (categoryId, value) in fields)
+        var today = JapanTime.DayOf(now, PolicyStore.Jst);
+        foreach (var (categoryId, raw) in fields)
         {
-            var category = CheckCategory(scope, subject.SubjectType, purposes, categoryId, value, consentsHeld);
+            var category = CheckCategory(scope, subject.SubjectType, purposes, categoryId, raw, consentsHeld);
+            var value = category.BirthDate ? BirthDates.Parse(categoryId, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture) : raw;
             var row = await db.Set<SubjectField>().FirstOrDefaultAsync(f => f.SubjectId == id && f.Category == categoryId, ct);
             var ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value);
             if (row is null)

@@ -171,6 +171,8 @@ public static partial class FormErrors
             ($"施行日は、第{version}版の施行日（{from}）以降にしてください。", $"The effective date must not come before version {version}'s ({from})."),
         ErrorCode.InvalidValue when e.Reason == "subject-id" => ("ID の形式が正しくありません。", "That is not a valid id."),
         ErrorCode.InvalidValue when e.Reason == "search" => ("検索の方法を選んでください。", "Choose what to search by."),
+        ErrorCode.InvalidFieldValue when e.Reason == "birth-date" =>
+            ("生年月日は、1900年以降の実在する日付を 2010-09-01 の形で入力してください。", "A date of birth is a real day from 1900 on, written as 2010-09-01."),
         ErrorCode.InvalidFieldValue => ("値の形式が正しくありません。", "The value is not in a valid form."),
         ErrorCode.SubjectNotFound => ("その本人はいません。", "There is no such subject."),
         ErrorCode.SubjectErased => ("この本人のデータは消去されています。", "The subject's data was erased."),

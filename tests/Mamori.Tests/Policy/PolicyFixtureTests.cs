@@ -67,6 +67,7 @@ public sealed class PolicyFixtureTests
     [InlineData("category-unused", "MAMORI-2050", 15, 8)]
     [InlineData("subject-type-without-purpose", "MAMORI-2053", 12, 13)]
     [InlineData("role-unnamed", "MAMORI-2056", 15, 80)]
+    [InlineData("birth-date-missing", "MAMORI-2057", 3, 3)]
     public void LoadDirectory_WarningFixture_LoadsWithWarningAtPosition(string fixture, string code, int line, int column)
     {
         var result = PolicyLoader.LoadDirectory(FixtureDir(fixture));

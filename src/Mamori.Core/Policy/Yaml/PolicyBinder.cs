@@ -88,6 +88,7 @@ internal static class PolicyBinder
         SmsPhone = r.Bool("smsPhone"),
         Browsing = r.Bool("browsing"),
         CallRecording = r.Bool("callRecording"),
+        BirthDate = r.Bool("birthDate"),
         Viewers = r.Ids("viewers"),
     });
 
