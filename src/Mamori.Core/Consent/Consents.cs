@@ -109,7 +109,7 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
             var current = request.PolicyVersion is null ? shown : await policies.RequireCurrentAsync(ct);
             var born = await HeldBirthDateAsync(subject, Access.PolicyScopes.For(current.Model, subject.ServiceId), JapanTime.DayOf(now, PolicyStore.Jst), ct)
                        ?? subject.BirthDate;
-            CheckGrant(scope, scopes, born, at, settings.Value.MinorAge, request.GuardianConsent);
+            CheckGrant(scope, shown.Version.Number, scopes, born, at, settings.Value.MinorAge, request.GuardianConsent);
             foreach (var s in scopes.Where(s => s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal)))
             {
                 var recipient = scope.Recipients.Foreign.First(f => f.Id == s[ConsentScopes.ForeignPrefix.Length..]);
@@ -144,12 +144,19 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
     }
 
     /// <summary>
-    /// The rules every grant meets, at acquisition or later: each scope is one the policy shown declares (MAMORI-4000), and a person
+    /// The rules every grant meets, at acquisition or later: each scope is one the policy shown declares (MAMORI-4000), a purpose
+    /// asks for consent in it (MAMORI-4007: a receipt for a consent the company never asks for misleads the person), and a person
     /// under <paramref name="minorAge"/> on the day of consent in Japan consents with their guardian (MAMORI-4001; L-06, W-09).
     /// </summary>
-    public static void CheckGrant(IPolicyScope scope, IReadOnlyList<string> scopes, DateOnly? born, DateTimeOffset at, int minorAge, bool guardianConsent)
+    public static void CheckGrant(IPolicyScope scope, int policyVersion, IReadOnlyList<string> scopes, DateOnly? born, DateTimeOffset at, int minorAge, bool guardianConsent)
     {
-        foreach (var s in scopes) Describe(scope, s);
+        foreach (var s in scopes)
+        {
+            Describe(scope, s);
+            if (s.StartsWith(ConsentScopes.PurposePrefix, StringComparison.Ordinal) && scope.Purposes.First(p => p.Id == s[ConsentScopes.PurposePrefix.Length..]) is { ConsentRequired: false } p)
+                throw new MamoriException(ErrorCode.ConsentNotRequired,
+                    $"Purpose '{p.Id}' does not ask for consent in policy version {policyVersion}: there is nothing to consent to (the purpose shown is enough, Art.21).");
+        }
         if (born is { } b && AgeOn(b, JapanTime.DayOf(at, PolicyStore.Jst)) < minorAge && !guardianConsent)
             throw new MamoriException(ErrorCode.GuardianConsentRequired,
                 $"The person is under {minorAge} on the day of consent: record the guardian's consent (guardianConsent).");

@@ -129,6 +129,7 @@ public enum ErrorCode
     ConsentTimeInFuture = 4004,
     ConsentReceiptNotFound = 4005,
     InvalidEvidenceRef = 4006,
+    ConsentNotRequired = 4007,
 
     // 4020-4049 provision requests (the whole request is refused; nothing leaves)
     UnknownRecipient = 4020,

@@ -114,7 +114,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         CryptographicOperations.ZeroMemory(dataKey);
         if (consents.Count > 0)
-            Mamori.Consent.Consents.CheckGrant(scope, consents, born, now, consentSettings.Value.MinorAge, request.GuardianConsent);
+            Mamori.Consent.Consents.CheckGrant(scope, current.Version.Number, consents, born, now, consentSettings.Value.MinorAge, request.GuardianConsent);
         var consentRows = consents.Select(scopeName => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,

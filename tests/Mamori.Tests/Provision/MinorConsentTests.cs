@@ -12,7 +12,7 @@ namespace Mamori.Tests.Provision;
 
 /// <summary>
 /// Minors (L-06, S-13) told by the date of birth the vault holds in a category flagged <c>birthDate</c>, whether it came through the API,
-/// an import or a correction.
+/// an import or a correction; and grants of purposes that ask for no consent (MAMORI-4007).
 /// </summary>
 public sealed class MinorConsentTests(PostgresCluster cluster)
 {
@@ -91,5 +91,21 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
             return true;
         }));
         (c.Code, c.Reason).ShouldBe((ErrorCode.InvalidFieldValue, "birth-date"));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Record_PurposeThatAsksNoConsent_RefusedButWithdrawable(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var id = await IspCustomerAsync(app, tenant, NewPerson());
+
+        (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "purpose:support"))).Code.ShouldBe(ErrorCode.ConsentNotRequired);
+        (await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant,
+            new CreateSubjectRequest("customer", "web-form", ["support"], new Dictionary<string, string> { ["name"] = "試験 花子" }, "isp", ["purpose:support"]))))
+            .Code.ShouldBe(ErrorCode.ConsentNotRequired);
+        // A withdrawal is never refused: the purpose may have asked for consent in an earlier version.
+        (await WithdrawAsync(app, tenant, id, "purpose:support")).Scopes.Single().Granted.ShouldBeFalse();
+        (await GrantAsync(app, tenant, id, "purpose:nonpayment-exchange")).Scopes.Single().Granted.ShouldBeTrue();
     }
 }

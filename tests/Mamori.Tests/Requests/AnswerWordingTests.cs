@@ -76,11 +76,11 @@ public sealed class AnswerWordingTests(PostgresCluster cluster)
         purpose.GetProperty("retentionText").GetProperty("en").GetString().ShouldBe("7 years from the end of the contract (kept at least 7 years under the Corporation Tax Act (keeping books))");
     }
 
-    /// <summary>The person consented on a web form to support and on paper to the non-payment exchange, which then received their name and phone.</summary>
+    /// <summary>The person consented on a web form to the non-payment exchange purpose and on paper to providing to its carriers, which then received their name and phone.</summary>
     private static Task ConsentedAndProvidedAsync(RequestScenario s, Guid subject) => s.App.InTenantAsync(s.Tenant, async (sp, _) =>
     {
         var consents = sp.GetRequiredService<Consents>();
-        await consents.RecordAsync(subject, new RecordConsentRequest(["purpose:support"], true, ConsentMethod.WebForm), Actor.System, Ct);
+        await consents.RecordAsync(subject, new RecordConsentRequest(["purpose:nonpayment-exchange"], true, ConsentMethod.WebForm), Actor.System, Ct);
         await consents.RecordAsync(subject, new RecordConsentRequest(["provision:carriers"], true, ConsentMethod.Paper), Actor.System, Ct);
         (await sp.GetRequiredService<Provisions>().ProvideAsync(new ProvisionRequest("carriers", ProvisionBasisKind.Consent, ["name", "phone"], [subject]),
             [Roles.PrivacyOfficer], Actor.System, Ct)).Provided.ShouldBe([subject]);
@@ -96,10 +96,10 @@ public sealed class AnswerWordingTests(PostgresCluster cluster)
         await s.PostAsync(id, "execute");
 
         var html = Encoding.UTF8.GetString(await s.AnswerAsync(id, "html"));
-        html.ShouldContain("<td>利用目的：保守・サポートの提供及びお問合せへの回答（通話録音によるオペレーター教育を含む）</td><td>同意</td><td>Webフォーム</td>");
+        html.ShouldContain("<td>利用目的：携帯電話等の不払者情報の交換における対象事業者間での情報交換</td><td>同意</td><td>Webフォーム</td>");
         html.ShouldContain("<td>第三者提供：不払者情報交換に参加する電気通信事業者</td><td>同意</td><td>書面</td>");
         html.ShouldContain("<td>氏名、電話番号</td><td>本人の同意</td>");
-        foreach (var raw in new[] { "purpose:support", "provision:carriers", "WebForm", ">Paper<", ">consent<", ">name, phone<" }) html.ShouldNotContain(raw, Case.Sensitive);
+        foreach (var raw in new[] { "purpose:nonpayment-exchange", "provision:carriers", "WebForm", ">Paper<", ">consent<", ">name, phone<" }) html.ShouldNotContain(raw, Case.Sensitive);
         html.ShouldNotContain("English rendering"); // a request made in Japanese is answered in Japanese
 
         var preview = await PageAsync(s.Staff, $"/console/requests/{id}/preview");
