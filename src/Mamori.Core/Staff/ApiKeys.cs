@@ -7,17 +7,29 @@ using Microsoft.EntityFrameworkCore;
 namespace Mamori.Staff;
 
 /// <summary>API keys for integrations: created once (the secret is shown once), listed, revoked.</summary>
-public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clock, StaffAccounts accounts)
 {
     public const string KeyPrefix = "mk_";
 
     public sealed record Created(ApiKey Key, string Secret);
 
-    public async Task<Created> CreateAsync(string name, string role, int? expiresDays, Guid? ownerUserId, Actor actor, CancellationToken ct = default)
+    /// <summary>
+    /// Creates a key with one built-in <paramref name="role"/> and, beside it, any <paramref name="policyRoles"/> the policy
+    /// in force declares (they widen what the key may unmask, nothing else).
+    /// </summary>
+    public async Task<Created> CreateAsync(string name, string role, IReadOnlyCollection<string> policyRoles, int? expiresDays, Guid? ownerUserId, Actor actor, CancellationToken ct = default)
     {
         name = name.Trim();
         if (name.Length is 0 or > 100) throw new MamoriException(ErrorCode.InvalidValue, "A key name is 1-100 characters.") { Reason = "key-name" };
-        if (!Roles.IsBuiltIn(role)) throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{ErrorText.Id(role)}'. Roles: {string.Join(", ", Roles.BuiltIn)}.");
+        var known = await accounts.KnownRolesAsync(ct);
+        if (!Roles.IsBuiltIn(role))
+            throw known.Contains(role) ? StaffAccounts.PolicyRoleAlone(role) : StaffAccounts.Unknown(role, known);
+        foreach (var extra in policyRoles)
+        {
+            if (Roles.IsBuiltIn(extra))
+                throw new MamoriException(ErrorCode.UnknownRole, $"An API key takes one built-in role ({string.Join(", ", Roles.BuiltIn)}); create a key per role.") { Reason = "one-built-in-role" };
+            if (!known.Contains(extra)) throw StaffAccounts.Unknown(extra, known);
+        }
         if (expiresDays is <= 0 or > 3650) throw new MamoriException(ErrorCode.InvalidValue, "Expiry is 1-3650 days.") { Reason = "key-expiry" };
         var now = clock.GetUtcNow();
         var prefix = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 12);
@@ -29,13 +41,14 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
             Prefix = prefix,
             SecretHash = SecretTokens.HashOf(secret),
             Role = role,
+            PolicyRoles = policyRoles.Distinct().Order(StringComparer.Ordinal).ToList(),
             OwnerUserId = ownerUserId,
             CreatedAt = now,
             ExpiresAt = expiresDays is { } d ? now.AddDays(d) : null,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ApiKeys.Add(key);
-        await audit.AppendAsync(db, new AuditEntry(AuditCode.ApiKeyCreated, actor, TargetId: key.Id.ToString(), ReasonCode: role), ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.ApiKeyCreated, actor, TargetId: key.Id.ToString(), ReasonCode: string.Join('+', [role, .. key.PolicyRoles])), ct);
         await tx.CommitAsync(ct);
         return new Created(key, $"{KeyPrefix}{prefix}_{secret}");
     }
@@ -93,6 +106,6 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
             var id = key.Id;
             await db.ApiKeys.IgnoreQueryFilters().Where(k => k.Id == id).ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), ct);
         }
-        return (new StaffPrincipal(key.TenantId, Actor.Key(key.Id), [key.Role], null, null, null), null);
+        return (new StaffPrincipal(key.TenantId, Actor.Key(key.Id), [key.Role, .. key.PolicyRoles], null, null, null), null);
     }
 }

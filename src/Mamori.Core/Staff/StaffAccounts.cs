@@ -22,6 +22,13 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         return known;
     }
 
+    internal static MamoriException Unknown(string role, IEnumerable<string> known) =>
+        new(ErrorCode.UnknownRole, $"Unknown role '{ErrorText.Id(role)}'. Roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+
+    /// <summary>A policy role (e.g. a category's viewers) given without the built-in role it widens.</summary>
+    internal static MamoriException PolicyRoleAlone(string role) =>
+        new(ErrorCode.UnknownRole, $"'{ErrorText.Id(role)}' is a role of the policy: it only widens what a built-in role may see unmasked and grants nothing alone. Add a built-in role ({string.Join(", ", Roles.BuiltIn)}), e.g. operator.") { Reason = "policy-role-alone" };
+
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
@@ -32,8 +39,9 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         if (roles.Count == 0) throw new MamoriException(ErrorCode.UnknownRole, "A user needs at least one role.");
         var known = await KnownRolesAsync(ct);
         foreach (var role in roles)
-            if (!known.Contains(role))
-                throw new MamoriException(ErrorCode.UnknownRole, $"Unknown role '{ErrorText.Id(role)}'. Roles: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+            if (!known.Contains(role)) throw Unknown(role, known);
+        // A policy role grants no permission: an account with policy roles only could sign in and do nothing.
+        if (!roles.Any(Roles.IsBuiltIn)) throw PolicyRoleAlone(roles.First());
         PasswordHasher.EnsureStrong(password);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
             throw new MamoriException(ErrorCode.UserExists, "A user with that email already exists.", 409);

@@ -46,7 +46,16 @@ public sealed class ApiKey : ITenantOwned
     public required string Name { get; set; }
     public required string Prefix { get; set; }
     public required byte[] SecretHash { get; set; }
+    /// <summary>The built-in role: what the key may do.</summary>
     public required string Role { get; set; }
+
+    /// <summary>
+    /// Roles the policy declares (a category's <c>viewers</c>, My Number's designated roles) that the key carries beside
+    /// <see cref="Role"/>: they grant no permission, they only let the key see those categories unmasked, so that e.g. the
+    /// system sending opted-in coupon SMS can read the numbers only a designated role may see.
+    /// </summary>
+    public List<string> PolicyRoles { get; set; } = [];
+
     public Guid? OwnerUserId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }

@@ -2091,6 +2091,10 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<Guid?>("OwnerUserId")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("PolicyRoles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -9,7 +9,11 @@ public static class UserCommand
     public static Command Create()
     {
         var email = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
-        var role = new Option<string[]>("--role") { Description = $"Role(s): {string.Join(", ", Roles.BuiltIn)}", Required = true, AllowMultipleArgumentsPerToken = true };
+        var role = new Option<string[]>("--role")
+        {
+            Description = $"Role(s): at least one built-in role ({string.Join(", ", Roles.BuiltIn)}); the roles the policy declares (a category's viewers, My Number's designated roles) only widen what it may see unmasked: --role operator --role sms-manager",
+            Required = true, AllowMultipleArgumentsPerToken = true,
+        };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (otherwise one is generated and printed once)" };
         var json = CliSupport.Json();
         var add = new Command("add", "Create a staff user") { email, role, passwordStdin, json };
@@ -88,18 +92,25 @@ public static class ApiKeyCommand
     public static Command Create()
     {
         var name = new Option<string>("--name") { Description = "What the key is for, e.g. crm-sync", Required = true };
-        var role = new Option<string>("--role") { Description = $"Role: {string.Join(", ", Roles.BuiltIn)}", Required = true };
+        var role = new Option<string[]>("--role")
+        {
+            Description = $"One built-in role ({string.Join(", ", Roles.BuiltIn)}) and, beside it, any role the policy declares (a category's viewers, My Number's designated roles) to unmask what that role may see: --role operator --role sms-manager",
+            Required = true, AllowMultipleArgumentsPerToken = true,
+        };
         var expires = new Option<int?>("--expires") { Description = "Days until the key expires (default: never)" };
         var json = CliSupport.Json();
         var create = new Command("create", "Create an API key; the key is printed once") { name, role, expires, json };
         create.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
-            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(r.GetValue(name)!, r.GetValue(role)!, r.GetValue(expires), null, Actor.System, ct);
-            if (r.GetValue(json)) CliSupport.WriteJson(r, new { created.Key.Id, created.Key.Name, created.Key.Prefix, created.Key.Role, created.Key.ExpiresAt, key = created.Secret });
+            var roles = r.GetValue(role)!.SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
+            // The built-in role is the key's role; the others are the policy's, checked as such (a policy role alone is refused with advice).
+            var builtIn = roles.FirstOrDefault(Roles.IsBuiltIn) ?? roles.FirstOrDefault() ?? "";
+            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(r.GetValue(name)!, builtIn, [.. roles.Where(x => x != builtIn)], r.GetValue(expires), null, Actor.System, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { created.Key.Id, created.Key.Name, created.Key.Prefix, created.Key.Role, created.Key.PolicyRoles, created.Key.ExpiresAt, key = created.Secret });
             else
             {
-                r.InvocationConfiguration.Output.WriteLine($"Created API key {created.Key.Name} ({created.Key.Prefix}, {created.Key.Role}). Shown once:");
+                r.InvocationConfiguration.Output.WriteLine($"Created API key {created.Key.Name} ({created.Key.Prefix}, {string.Join(", ", [created.Key.Role, .. created.Key.PolicyRoles])}). Shown once:");
                 r.InvocationConfiguration.Output.WriteLine(created.Secret);
             }
             return 0;
@@ -112,10 +123,10 @@ public static class ApiKeyCommand
             await CliSupport.UseTenantAsync(r, sp, ct);
             var keys = await sp.GetRequiredService<ApiKeys>().ListAsync(ct);
             if (r.GetValue(listJson))
-                CliSupport.WriteJson(r, keys.Select(k => new { k.Id, k.Name, k.Prefix, k.Role, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt }));
+                CliSupport.WriteJson(r, keys.Select(k => new { k.Id, k.Name, k.Prefix, k.Role, k.PolicyRoles, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt }));
             else
                 foreach (var k in keys)
-                    r.InvocationConfiguration.Output.WriteLine($"{k.Prefix}\t{k.Name}\t{k.Role}\t{(k.RevokedAt is null ? "active" : "revoked")}\t{k.ExpiresAt?.ToString("u") ?? "no expiry"}");
+                    r.InvocationConfiguration.Output.WriteLine($"{k.Prefix}\t{k.Name}\t{string.Join(",", [k.Role, .. k.PolicyRoles])}\t{(k.RevokedAt is null ? "active" : "revoked")}\t{k.ExpiresAt?.ToString("u") ?? "no expiry"}");
             return 0;
         }));
 

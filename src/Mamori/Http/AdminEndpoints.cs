@@ -10,15 +10,17 @@ public static class AdminEndpoints
 
     public sealed record CreateUserRequest(string Email, IReadOnlyList<string> Roles, string Password);
 
-    public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
+    public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, string Role, IReadOnlyList<string> PolicyRoles, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
 
-    public sealed record CreateApiKeyRequest(string Name, string Role, int? ExpiresDays = null);
+    /// <param name="Role">One built-in role: what the key may do.</param>
+    /// <param name="PolicyRoles">Roles the policy declares (e.g. a category's viewers) that the key carries beside it, to unmask those categories.</param>
+    public sealed record CreateApiKeyRequest(string Name, string Role, int? ExpiresDays = null, IReadOnlyList<string>? PolicyRoles = null);
 
     public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);
 
     private static UserResponse ToResponse(StaffUser u) => new(u.Id, u.Email, u.Roles, u.Disabled, u.CreatedAt, u.DisabledAt);
 
-    internal static ApiKeyResponse ToResponse(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Role, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
+    internal static ApiKeyResponse ToResponse(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Role, k.PolicyRoles, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
 
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
@@ -48,7 +50,7 @@ public static class AdminEndpoints
             TypedResults.Ok((await apiKeys.ListAsync(ct)).Select(ToResponse).ToArray())).WithSummary("List API keys (never their secrets).");
         keys.MapPost("/", async (CreateApiKeyRequest body, HttpContext http, ApiKeys apiKeys) =>
         {
-            var created = await apiKeys.CreateAsync(body.Name, body.Role, body.ExpiresDays, null, http.Actor(), http.RequestAborted);
+            var created = await apiKeys.CreateAsync(body.Name, body.Role, body.PolicyRoles ?? [], body.ExpiresDays, null, http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/apikeys/{created.Key.Id}", new CreatedApiKeyResponse(ToResponse(created.Key), created.Secret));
         }).WithSummary("Create an API key; the secret is returned once.");
         keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ApiKeys apiKeys) =>

@@ -29,6 +29,8 @@ public static class AdminPages
                     ErrorCode.InvalidValue when e.Reason == "email" => T(http, "メールアドレスの形式が正しくありません。", "The email address is not valid."),
                     ErrorCode.UserExists => T(http, "そのメールアドレスのユーザーは既にいます。", "A user with that email already exists."),
                     ErrorCode.WeakPassword => T(http, "初期パスワードが弱すぎます（12文字以上、種類の異なる文字）。", "The initial password is too weak (12+ characters, varied)."),
+                    ErrorCode.UnknownRole when e.Reason == "policy-role-alone" => T(http, "ポリシーで定めた役割は、組み込みの役割（管理者・個人情報保護管理者・担当者・監査者）が見られる項目をマスクなしで見られるようにするだけで、単独では何もできません。組み込みの役割も選んでください。",
+                        "A role from the policy only lets a built-in role (admin, privacy officer, operator, auditor) see items unmasked and grants nothing alone. Choose a built-in role too."),
                     ErrorCode.UnknownRole => T(http, "役割を1つ以上選んでください。", "Choose at least one known role."),
                     _ => T(http, "ユーザーを作成できませんでした。", "The user could not be created."),
                 } + $" ({ErrorCodes.Format(e.Code)})", (form["email"].ToString(), roles)), e.Status);
@@ -65,7 +67,7 @@ public static class AdminPages
                 if (raw.Length > 0)
                     days = int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
                         : throw new MamoriException(ErrorCode.InvalidValue, "Valid for days is a whole number from 1 to 3650.") { Reason = "key-expiry" };
-                var created = await keys.CreateAsync(form["name"].ToString(), form["role"].ToString(), days, null, http.Actor(), http.RequestAborted);
+                var created = await keys.CreateAsync(form["name"].ToString(), form["role"].ToString(), [.. form["policyRoles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)], days, null, http.Actor(), http.RequestAborted);
                 // The secret is shown in this response only, never stored in clear and never put in a redirect URL.
                 return Result(await KeysAsync(http, null, null, created));
             }
@@ -137,12 +139,19 @@ public static class AdminPages
             """);
         var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.") : null;
         var rows = keys.Select(k => H.F($"""
-            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{roleLabels.Cell(k.Role)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
+            <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{roleLabels.Cell(k.Role)}{(k.PolicyRoles.Count > 0 ? H.F($" + {roleLabels.Names(k.PolicyRoles)}") : default)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
             <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
-        // A key takes one built-in role (ApiKeys refuses the policy's roles, MAMORI-1109), so only those are offered.
+        // A key takes one built-in role; the policy's roles go beside it (alone they grant nothing, MAMORI-1109).
         string? Typed(string field) => Pages.Typed(http, "/console/apikeys", field);
         var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}"{(Typed("role") == r ? Html.Raw(" selected") : default)}>{roleLabels.Choice(r)}</option>"""));
+        var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
+        var typedPolicyRoles = created is null && Pages.Posted(http, "/console/apikeys") is { } posted ? posted["policyRoles"].ToArray() : [];
+        var policyBoxes = known.Where(r => !Roles.IsBuiltIn(r)).Order(StringComparer.Ordinal)
+            .Select(r => H.F($"""<label class="check"><input type="checkbox" name="policyRoles" value="{r}"{(typedPolicyRoles.Contains(r) ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>""")).ToList();
+        var policyFieldset = policyBoxes.Count == 0 ? default : H.F($"""
+              <fieldset><legend>{T(http, "ポリシーで定めた役割（その役割だけが見られる項目をマスクなしで読むとき）", "Roles from the policy (to read unmasked what only that role may see)")}</legend>{policyBoxes}</fieldset>
+            """);
         var title = T(http, "API キー", "API keys");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
@@ -156,6 +165,7 @@ public static class AdminPages
               <input id="name" name="name" required maxlength="80" value="{(created is null ? Typed("name") : null)}">
               <label for="role">{T(http, "役割", "Role")}</label>
               <select id="role" name="role">{roleOptions}</select>
+              {policyFieldset}
               <label for="expiresDays">{T(http, "有効日数（空欄は無期限）", "Valid for days (empty: no expiry)")}</label>
               <input id="expiresDays" name="expiresDays" type="number" min="1" max="3650" inputmode="numeric" value="{(created is null ? Typed("expiresDays") : null)}">
               <button type="submit">{T(http, "発行する", "Create")}</button>

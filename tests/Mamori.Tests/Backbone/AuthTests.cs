@@ -154,7 +154,7 @@ public sealed class AuthTests(PostgresCluster cluster)
         var tenant = await app.CreateTenantAsync();
         var user = await app.UserAsync(tenant.Id, Roles.Auditor);
         var key = await app.InTenantAsync(tenant.Id, (sp, _) =>
-            sp.GetRequiredService<ApiKeys>().CreateAsync("mine", Roles.Auditor, null, user.Id, Actor.User(user.Id), Ct));
+            sp.GetRequiredService<ApiKeys>().CreateAsync("mine", Roles.Auditor, [], null, user.Id, Actor.User(user.Id), Ct));
         await app.InTenantAsync(tenant.Id, async (sp, _) =>
         {
             var accounts = sp.GetRequiredService<StaffAccounts>();

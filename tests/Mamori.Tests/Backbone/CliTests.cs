@@ -374,6 +374,10 @@ public sealed class CliTests(PostgresCluster cluster)
         (await RunAsync("user", "add", "--email", "officer@example.com", "--role", "admin", "--db", dbArg)).Err.ShouldContain("MAMORI-1110");
         (await RunAsync("user", "add", "--email", "y@example.com", "--role", "root", "--db", dbArg)).Err.ShouldContain("MAMORI-1109");
 
+        // A key takes one built-in role; --help says how the policy's roles go beside it (UX review 4, H2).
+        (await RunAsync("apikey", "create", "--name", "two", "--role", "operator", "--role", "auditor", "--db", dbArg)).Err.ShouldContain("one built-in role");
+        (await RunAsync("apikey", "create", "--help")).Out.ShouldContain("--role operator --role sms-manager");
+        (await RunAsync("user", "add", "--help")).Out.ShouldContain("--role operator --role sms-manager");
         var key = await RunAsync("apikey", "create", "--name", "crm", "--role", "operator", "--expires", "30", "--json", "--db", dbArg);
         key.Code.ShouldBe(0, key.Err);
         var secret = JsonDocument.Parse(key.Out).RootElement.GetProperty("key").GetString()!;

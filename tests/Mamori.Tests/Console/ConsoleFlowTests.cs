@@ -106,6 +106,10 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         // A key takes a built-in role only, so the form offers no role it would refuse.
         keys.ShouldNotContain("<option value=\"sms-manager\">");
         (await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "sms-desk"), F("role", "sms-manager")])).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        // The policy's roles go beside the built-in one, for a system that must read what only that role may see.
+        keys.ShouldContain("name=\"policyRoles\" value=\"sms-manager\"");
+        (await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "sms-desk"), F("role", Roles.Operator), F("policyRoles", "sms-manager")])).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await s.GetStringAsync("/console/apikeys")).ShouldContain("<code class=\"muted\">operator</code> + SMS認証の管理責任者</td>");
         (await s.GetStringAsync("/console/apikeys?lang=en")).ShouldContain("<td>Privacy officer <code class=\"muted\">privacy-officer</code></td>");
 
         // The roles to choose: the four built-in ones by name first, then the policy's by the names its `roles` section gives.

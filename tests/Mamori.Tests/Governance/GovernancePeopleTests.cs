@@ -152,7 +152,7 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         var b = await app.UserAsync(tenant, Roles.Operator);
         var other = await app.UserAsync(tenant, Roles.Operator);
         var manager = await app.UserAsync(tenant, Roles.Operator);
-        var aKey = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("a-batch", Roles.Operator, null, a.Id, Actor.System, Ct));
+        var aKey = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("a-batch", Roles.Operator, [], null, a.Id, Actor.System, Ct));
         foreach (var u in new[] { a, b, manager }) await Put(officer, $"/api/governance/staff/{u.Id}", new { departmentId = "isp" });
         await Put(officer, $"/api/governance/staff/{other.Id}", new { departmentId = "hr" });
         await Put(officer, "/api/governance/departments/isp", new { managerUserId = manager.Id, reviewEveryMonths = 6 });
@@ -232,7 +232,7 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         var manager = await app.UserAsync(tenant, Roles.Operator);
         var leaverClient = await app.SignedInAsync(leaver);
         // A key the leaver owns, and one they created for an integration (no owner: the chain names them as creator).
-        var owned = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("owned", Roles.Operator, null, leaver.Id, Actor.System, Ct));
+        var owned = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("owned", Roles.Operator, [], null, leaver.Id, Actor.System, Ct));
         var created = await Post(leaverClient, "/api/apikeys", new { name = "integration", role = Roles.Auditor });
         var createdSecret = created.GetProperty("secret").GetString()!;
         foreach (var u in new[] { leaver, manager }) await Put(officer, $"/api/governance/staff/{u.Id}", new { departmentId = "hr" });
@@ -270,7 +270,7 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         var staff = await app.UserAsync(tenant, Roles.Operator, Roles.Auditor);
         var manager = await app.UserAsync(tenant, Roles.Operator);
         var outsider = await app.UserAsync(tenant, Roles.Operator);
-        var key = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("old-key", Roles.Operator, null, staff.Id, Actor.System, Ct));
+        var key = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("old-key", Roles.Operator, [], null, staff.Id, Actor.System, Ct));
         foreach (var u in new[] { staff, manager }) await Put(officer, $"/api/governance/staff/{u.Id}", new { departmentId = "sms" });
         await Put(officer, "/api/governance/departments/sms", new { managerUserId = manager.Id });
         await Put(officer, "/api/governance/settings", new { keyMaxAgeDays = 30, unusedAccessDays = 20 });

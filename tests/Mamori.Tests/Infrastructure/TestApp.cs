@@ -124,8 +124,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public async Task<HttpClient> SignedInAsync(Guid tenantId, params string[] roles) => await SignedInAsync(await UserAsync(tenantId, roles));
 
-    public Task<ApiKeys.Created> ApiKeyAsync(Guid tenantId, string role, int? expiresDays = null) =>
-        InTenantAsync(tenantId, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("test-" + Guid.NewGuid().ToString("N")[..8], role, expiresDays, null, Actor.System, TestContext.Current.CancellationToken));
+    public Task<ApiKeys.Created> ApiKeyAsync(Guid tenantId, string role, int? expiresDays = null, IReadOnlyCollection<string>? policyRoles = null) =>
+        InTenantAsync(tenantId, (sp, _) => sp.GetRequiredService<ApiKeys>().CreateAsync("test-" + Guid.NewGuid().ToString("N")[..8], role, policyRoles ?? [], expiresDays, null, Actor.System, TestContext.Current.CancellationToken));
 
     /// <summary>Signs in through the real endpoint; returns the session cookie ("name=value").</summary>
     public async Task<(HttpResponseMessage Response, string? Cookie)> LoginAsync(string email, string password)

@@ -109,6 +109,46 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
         await (await client.GetAsync($"/api/subjects/{Guid.NewGuid()}?purpose=support", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-3007");
     }
 
+    // Regression (UX review 4, H2): a key could not carry the policy's `sms-manager`, so no integration could ever read the
+    // numbers in clear (e.g. the system sending opted-in coupon SMS); the key with the viewer role unmasks, the other does not.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SubjectsApi_KeyWithViewerRole_UnmasksOnlyThatKey(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var p = NewPerson();
+        var id = await SmsUserAsync(app, tenant, p);
+        var viewer = await app.ApiKeyAsync(tenant, Roles.Operator, policyRoles: ["sms-manager"]);
+        var plain = await app.ApiKeyAsync(tenant, Roles.Operator);
+        var url = $"/api/subjects/{id}?purpose=verification&fields=sms-phone&unmasked=true";
+
+        var read = await app.Client(apiKey: viewer.Secret).GetFromJsonAsync<JsonElement>(url, Ct);
+        read.GetProperty("fields").GetProperty("sms-phone").GetString().ShouldBe(p.Phone);
+        var denied = await app.Client(apiKey: plain.Secret).GetAsync(url, Ct);
+        (await denied.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-3010")).GetProperty("detail").GetString()!.ShouldContain("unmask-not-allowed");
+    }
+
+    [Fact]
+    public async Task ApiKeysApi_PolicyRoleAloneOrUnknown_400AndBesideBuiltInCreated()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var admin = await app.SignedInAsync(tenant, Roles.Admin);
+        var alone = await admin.PostAsJsonAsync("/api/apikeys", new { name = "sms", role = "sms-manager" }, Ct);
+        (await alone.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1109")).GetProperty("detail").GetString()!.ShouldContain("policy");
+        await (await admin.PostAsJsonAsync("/api/apikeys", new { name = "sms", role = "operator", policyRoles = new[] { "nobody" } }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1109");
+        await (await admin.PostAsJsonAsync("/api/apikeys", new { name = "sms", role = "operator", policyRoles = new[] { "auditor" } }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1109");
+        var created = await admin.PostAsJsonAsync("/api/apikeys", new { name = "sms", role = "operator", policyRoles = new[] { "sms-manager" } }, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetProperty("policyRoles")[0].GetString().ShouldBe("sms-manager");
+
+        // A user with the policy's role only could sign in and do nothing: refused, with the advice to add a built-in role.
+        var user = await admin.PostAsJsonAsync("/api/users", new { email = "sms@example.com", roles = new[] { "sms-manager" }, password = "long enough password 1" }, Ct);
+        (await user.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1109")).GetProperty("detail").GetString()!.ShouldContain("built-in role");
+        (await admin.PostAsJsonAsync("/api/users", new { email = "sms@example.com", roles = new[] { "operator", "sms-manager" }, password = "long enough password 1" }, Ct))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task LookupApi_UndeclaredPurpose_403PurposeUndeclaredAndAudited(string provider)
     {
