@@ -192,6 +192,8 @@ public static partial class PolicyChangeText
         ["fees"] = ("手数料", "Fees"),
         ["identityDocuments"] = ("本人確認書類", "Identity documents"),
         ["proxyDocuments"] = ("代理人の書類", "Agent's documents"),
+        ["legalRepresentativeDocuments"] = ("法定代理人の書類", "Statutory representative's documents"),
+        ["verifyByEmailCode"] = ("確認コードによる本人確認", "Verification by e-mail code"),
         ["answerMethod"] = ("回答方法", "How we answer"),
         ["optOut"] = ("オプトアウトによる第三者提供", "Provision by opt-out"),
         ["services"] = ("サービス", "Service"),

@@ -56,6 +56,7 @@ public static class PolicyCodes
     public const string RoleBuiltIn = "MAMORI-2055";
     public const string RoleUnnamed = "MAMORI-2056";
     public const string BirthDateCategoryMissing = "MAMORI-2057";
+    public const string RepresentationDocumentsMissing = "MAMORI-2058";
 
     // 2100-2119: command line
     public const string CliOutputFailed = "MAMORI-2100";

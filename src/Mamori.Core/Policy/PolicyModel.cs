@@ -364,7 +364,12 @@ public sealed record OptOutProvision
     public DateOnly? PpcNotifiedOn { get; init; }
 }
 
-public enum RequestType { PurposeNotification, Disclosure, Correction, Suspension, StopProvision, ProvisionRecords }
+/// <summary>
+/// The request procedures a policy offers. The first five are statutory and required; <see cref="ProvisionRecords"/> too when
+/// the company provides; <see cref="Anonymization"/> (ぼかし・匿名化等の加工, S-40) and <see cref="Portability"/> (S-46) go beyond
+/// the Act and are offered only by a company that promises them.
+/// </summary>
+public enum RequestType { PurposeNotification, Disclosure, Correction, Suspension, StopProvision, ProvisionRecords, Anonymization, Portability }
 
 public enum RequestChannel { CertifiedMail, Mail, InPerson, WebForm, Email, Phone, Fax }
 
@@ -385,6 +390,18 @@ public sealed record RequestProcedures
     public LocalizedText? AnswerMethod { get; init; }
     public LocalizedText? ResponseTime { get; init; }
     public LocalizedText? SendTo { get; init; }
+
+    /// <summary>
+    /// Whether the person themself, asking online (web form, e-mail), may verify their identity by a one-time code sent to the
+    /// e-mail address the vault holds instead of documents. On by default, and then stated in the notice; a company whose
+    /// procedure requires documents turns it off. Null means on, so that the canonical form (and content hash) of a policy that
+    /// does not mention it stays as it was.
+    /// </summary>
+    public bool? VerifyByEmailCode { get; init; }
+
+    /// <summary>Whether a code to the vault's e-mail address verifies the person themself asking online (web form or e-mail).</summary>
+    public static bool EmailCodeOffered(RequestProcedures? p) =>
+        p is null || (p.VerifyByEmailCode != false && (p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm) || p.Channels.Contains(RequestChannel.Email)));
 }
 
 public sealed record RequiredDocument

@@ -237,6 +237,13 @@ public static class PolicyValidator
                     if (fee.Type is not (RequestType.PurposeNotification or RequestType.Disclosure or RequestType.ProvisionRecords))
                         Error(fee, null, PolicyCodes.FeeNotAllowed,
                             $"A fee may be charged only for purpose notification and disclosure, not for {MapReader.CamelCase(fee.Type.ToString())} (Art.38).");
+                // Requests may be made by an agent (Art.37(3)); without documents proving the representation Mamori takes none.
+                if (rp.ProxyDocuments.Count == 0)
+                    diags.Warning(At(rp), PolicyCodes.RepresentationDocumentsMissing,
+                        "Request procedures name no proxyDocuments: requests by an agent (Art.37(3)) are not taken until they do.");
+                if (rp.LegalRepresentativeDocuments.Count == 0)
+                    diags.Warning(At(rp), PolicyCodes.RepresentationDocumentsMissing,
+                        "Request procedures name no legalRepresentativeDocuments: requests by a statutory representative (Art.37(3)) are not taken until they do.");
             }
         }
 

@@ -76,6 +76,14 @@ public sealed class DataSubjectRequests(
                     Reason = "channel", ReasonArgs = [input.Channel.ToString(), .. procedures.Channels.Select(c => c.ToString())],
                 };
         }
+        // An agent or representative proves the representation with the documents the policy names; with none named, anyone
+        // holding a copy of someone's ID could act for them, so the procedure does not take such requests (policy check warns).
+        if (kind != RequestKind.Complaint && procedures is not null && input.RequesterRole != RequesterRole.Self && !Represents(procedures, input.RequesterRole))
+            throw new MamoriException(ErrorCode.RequestKindNotOffered,
+                $"The policy in force names no documents for a request by {ErrorText.Enum(input.RequesterRole)} ({(input.RequesterRole == RequesterRole.Agent ? "proxyDocuments" : "legalRepresentativeDocuments")}).")
+            {
+                Reason = "requester-role", ReasonArgs = [ErrorText.Enum(input.RequesterRole)],
+            };
         var details = Clean(input, kind);
         var now = clock.GetUtcNow();
         var today = RequestClock.Day(now);
@@ -343,6 +351,24 @@ public sealed class DataSubjectRequests(
     private static RequestProcedures? Procedures(PolicyModel model, DataSubjectRequest r) =>
         (r.ServiceId is null ? null : PolicyScopes.For(model, r.ServiceId).RequestProcedures) ?? model.RequestProcedures;
 
+    /// <summary>Whether the procedures take requests by <paramref name="role"/> (an agent or representative needs documents named for them).</summary>
+    public static bool Represents(RequestProcedures p, RequesterRole role) => role switch
+    {
+        RequesterRole.Agent => p.ProxyDocuments.Count > 0,
+        RequesterRole.LegalRepresentative => p.LegalRepresentativeDocuments.Count > 0,
+        _ => true,
+    };
+
+    /// <summary>Whether the policy lets the person verify this request with a code to the vault's e-mail address (<see cref="RequestProcedures.VerifyByEmailCode"/>).</summary>
+    public async Task<bool> CodeOfferedAsync(DataSubjectRequest r, CancellationToken ct = default) =>
+        (await ProceduresAsync(r, ct))?.VerifyByEmailCode != false;
+
+    private async Task RequireCodeOfferedAsync(DataSubjectRequest r, CancellationToken ct)
+    {
+        if (!await CodeOfferedAsync(r, ct))
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, "The policy verifies identity with documents only (requestProcedures.verifyByEmailCode: false).", 409) { Reason = "code-off" };
+    }
+
     private static IEnumerable<(DocumentGroup Group, RequiredDocument Doc)> Required(RequestProcedures? p, RequesterRole role)
     {
         if (p is null) yield break;
@@ -581,6 +607,7 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "An agent or representative proves the representation with documents; a code cannot do that.", 409) { Reason = "code-agent" };
         if (r.Channel is not (RequestChannel.WebForm or RequestChannel.Email))
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409) { Reason = "code-channel" };
+        await RequireCodeOfferedAsync(r, ct);
         string? to = null;
         foreach (var subjectId in r.SubjectIds.Select(Guid.Parse))
         {
@@ -624,6 +651,7 @@ public sealed class DataSubjectRequests(
     {
         RequireOpen(r);
         if (r.CodeHash is null) throw new MamoriException(ErrorCode.RequestCodeInvalid, "No code was sent for this request; ask for one first.", 400);
+        await RequireCodeOfferedAsync(r, ct);
         if (r.CodeExpiresAt <= clock.GetUtcNow()) throw new MamoriException(ErrorCode.RequestCodeExpired, "The code has expired; ask for a new one.", 400);
         if (r.CodeAttempts >= Settings.CodeMaxAttempts) throw new MamoriException(ErrorCode.RequestCodeAttempts, "Too many wrong codes; ask for a new one.", 429);
         var given = (code ?? "").Trim();

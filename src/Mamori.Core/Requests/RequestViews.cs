@@ -97,7 +97,7 @@ public static class RequestKinds
     public static RequestKind? Parse(string? value) =>
         All.Cast<RequestKind?>().FirstOrDefault(k => string.Equals(Id(k!.Value), value, StringComparison.Ordinal) || string.Equals(k!.Value.ToString(), value, StringComparison.Ordinal));
 
-    /// <summary>The policy's request type behind a kind; null = not a statutory procedure of the policy (always offered).</summary>
+    /// <summary>The policy's request type behind a kind: offered only when the policy lists it; null = a complaint (always offered).</summary>
     public static RequestType? PolicyType(RequestKind k) => k switch
     {
         RequestKind.PurposeNotification => RequestType.PurposeNotification,
@@ -106,6 +106,8 @@ public static class RequestKinds
         RequestKind.Correction => RequestType.Correction,
         RequestKind.Suspension or RequestKind.Erasure => RequestType.Suspension,
         RequestKind.StopProvision => RequestType.StopProvision,
+        RequestKind.Anonymization => RequestType.Anonymization,
+        RequestKind.Portability => RequestType.Portability,
         _ => null,
     };
 

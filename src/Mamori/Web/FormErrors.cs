@@ -43,6 +43,9 @@ public static partial class FormErrors
     private static (string Ja, string En)? Requests(MamoriException e) => e.Code switch
     {
         ErrorCode.RequestUnknownKind => ("ご請求の種類を選んでください。", "Choose the kind of request."),
+        ErrorCode.RequestKindNotOffered when e.Reason == "requester-role" =>
+            ("代理人・法定代理人によるご請求に必要な書類が当社の手続に定められていないため、この方法ではお受けできません。お問合せ窓口にご相談ください。",
+                "Our procedure names no documents for a request by an agent or representative, so we cannot take it this way. Please ask our contact desk."),
         ErrorCode.RequestKindNotOffered when Kind(e) is { } k =>
             ($"{RequestKinds.Name(k).Ja}のご請求は、現在の手続ではお受けしていません。", $"We do not take requests for {Lower(RequestKinds.Name(k).En)} under the current procedure."),
         ErrorCode.RequestKindNotOffered => ("この種類のご請求は、現在の手続ではお受けしていません。", "We do not take this kind of request under the current procedure."),
@@ -98,6 +101,7 @@ public static partial class FormErrors
             "no-documents-needed" => ("このご請求には、これ以上の本人確認書類は必要ありません。", "This request needs no more identity documents."),
             "status" when e.ReasonArgs is [var s] && Enum.TryParse<RequestStatus>(s, out var status) && Enum.IsDefined(status) =>
                 ($"現在の状況（{RequestKinds.StatusName(status).Ja}）では、この操作はできません。", $"This cannot be done while the request is {Lower(RequestKinds.StatusName(status).En)}."),
+            "code-off" => ("当社の手続では、本人確認は書類で行います。確認コードはお送りしていません。", "Our procedure verifies identity with documents; we send no codes."),
             "code-agent" => ("代理人・法定代理人による請求は、確認コードではなく書類で本人確認します。", "A request by an agent or representative is verified with documents, not a code."),
             "code-channel" => ("確認コードはオンラインの請求（ウェブフォーム・メール）にだけ使えます。郵送・窓口の請求は書類で確認してください。",
                 "A one-time code verifies online requests only (web form, e-mail); verify letters and visits with documents."),

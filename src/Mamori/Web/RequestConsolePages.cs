@@ -259,6 +259,7 @@ public static class RequestConsolePages
     {
         var r = await requests.GetAsync(id, http.RequestAborted);
         var v = await requests.ViewAsync(r, http.RequestAborted);
+        var codeOffered = await requests.CodeOfferedAsync(r, http.RequestAborted);
         var handles = RolePermissions.Grants(http.Caller().Roles, Permission.HandleRequests);
         var details = handles ? requests.Details(r) : null;
         var categories = await CategoryNamesAsync(http);
@@ -281,7 +282,7 @@ public static class RequestConsolePages
             {(r.Status == RequestStatus.Received ? Button("start", "確認を開始する", "Start checking") : default)}
             {(v.VerifiedAt is null && RequestKinds.NeedsIdentity(r.Kind) ? H.F($"""
               {Button("ask-documents", "不足書類の提出を依頼する（期限停止）", "Ask for missing documents (pauses the clock)")}
-              {Button("send-code", "確認コードを送る", "Send a one-time code")}
+              {(codeOffered ? Button("send-code", "確認コードを送る", "Send a one-time code") : default)}
               {Button("verify", "本人確認を完了する", "Identity verified")}
               {Button("no-data", "保有個人データなしと回答する", "Answer: no data held", confirm: T(http, "保有個人データなしと本人に回答し、請求を終了します。よろしいですか？", "Answer the person that no data is held and close the request?"))}
               """) : default)}

@@ -80,7 +80,7 @@ public static class RequestPages
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await WithRequestAsync(http, lang, token, async (requests, r) =>
-                    Result(StatusPage(http, lang, prefix, token, r, await requests.ViewAsync(r, http.RequestAborted), null)));
+                    Result(StatusPage(http, lang, prefix, token, r, await requests.ViewAsync(r, http.RequestAborted), await requests.CodeOfferedAsync(r, http.RequestAborted), null)));
             }).AllowAnonymous().PrivateLink().ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/send-code", async (HttpContext http, string token, [FromForm] string? unused) =>
@@ -162,7 +162,7 @@ public static class RequestPages
             catch (MamoriException e) when (e.Code != ErrorCode.RequestStatusLinkInvalid)
             {
                 var fresh = await requests.ByTokenAsync(token, http.RequestAborted);
-                return Result(StatusPage(http, lang, prefix, token, fresh, await requests.ViewAsync(fresh, http.RequestAborted), e), e.Status is >= 400 and < 500 ? e.Status : 400);
+                return Result(StatusPage(http, lang, prefix, token, fresh, await requests.ViewAsync(fresh, http.RequestAborted), await requests.CodeOfferedAsync(fresh, http.RequestAborted), e), e.Status is >= 400 and < 500 ? e.Status : 400);
             }
         });
 
@@ -189,6 +189,9 @@ public static class RequestPages
         var role = typed?.RequesterRole is "agent" or "legal-representative" ? typed.RequesterRole : "self";
         var method = typed?.Method == "paper" ? "paper" : "electronic";
         var p = model.RequestProcedures;
+        // Agents and representatives are offered only where the policy names the documents that prove the representation (intake refuses the others).
+        var agents = p is null || DataSubjectRequests.Represents(p, RequesterRole.Agent);
+        var representatives = p is null || DataSubjectRequests.Represents(p, RequesterRole.LegalRepresentative);
         var online = p is null || p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm);
         var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
         Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}"{Selected(typed?.Kind == Id(k))}>{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
@@ -201,11 +204,13 @@ public static class RequestPages
             {(p.NotAccepted.Count > 0 ? H.F($"<p>{L(lang, "受け付けない方法", "Not accepted")}: {string.Join(L(lang, "、", ", "), p.NotAccepted.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>") : default)}
             {(p.SendTo is not null ? H.F($"<p>{L(lang, "送付先", "Send to")}: {p.SendTo.Get(lang)}</p>") : default)}
             <h3>{L(lang, "本人確認書類", "Identity documents")}</h3>{Docs(DocumentGroup.Identity, p.IdentityDocuments)}
-            <h3>{L(lang, "代理人の場合", "For an agent")}</h3>{Docs(DocumentGroup.Proxy, p.ProxyDocuments)}
-            <h3>{L(lang, "法定代理人の場合", "For a statutory representative")}</h3>{Docs(DocumentGroup.LegalRepresentative, p.LegalRepresentativeDocuments)}
-            <h3>{L(lang, "手数料", "Fees")}</h3><ul>{p.Fees.Select(Fee)}</ul>
-            {(p.PaymentMethod is not null ? H.F($"<p>{p.PaymentMethod.Get(lang)}</p>") : default)}
-            {(p.ResponseTime is not null ? H.F($"<p>{p.ResponseTime.Get(lang)}</p>") : default)}
+            {(RequestProcedures.EmailCodeOffered(p) ? H.F($"<p>{L(lang, NoticePhrases.EmailCodeAlternative.Ja, NoticePhrases.EmailCodeAlternative.En)}</p>") : default)}
+            {(p.ProxyDocuments.Count > 0 ? H.F($"<h3>{L(lang, "代理人の場合", "For an agent")}</h3>{Docs(DocumentGroup.Proxy, p.ProxyDocuments)}") : default)}
+            {(p.LegalRepresentativeDocuments.Count > 0 ? H.F($"<h3>{L(lang, "法定代理人の場合", "For a statutory representative")}</h3>{Docs(DocumentGroup.LegalRepresentative, p.LegalRepresentativeDocuments)}") : default)}
+            <h3>{L(lang, "手数料", "Fees")}</h3>
+            {(p.Fees.Count > 0 ? H.F($"<ul>{p.Fees.Select(Fee)}</ul>") : H.F($"<p>{L(lang, "手数料はいただきません。", "There is no fee.")}</p>"))}
+            {(p.PaymentMethod is not null && p.Fees.Count > 0 ? H.F($"<p>{p.PaymentMethod.Get(lang)}</p>") : default)}
+            {(p.ResponseTime is not null ? H.F($"<p>{L(lang, "回答の時期：", "When we answer: ")}{p.ResponseTime.Get(lang)}</p>") : default)}
             </section>
             """);
         Html notice = online ? default : H.F($"""<p class="note">{L(lang, "開示等のご請求は、上記の方法（郵送）でのみお受けしています。このフォームからは苦情・お問合せのみお送りいただけます。", "Requests about your data are accepted only by the channels above (post). This form takes complaints and inquiries only.")}</p>""");
@@ -230,11 +235,13 @@ public static class RequestPages
               {services}
               <fieldset><legend>{L(lang, "請求者", "Who is asking")}</legend>
                 <label><input type="radio" name="requesterRole" value="self"{Checked(role == "self")}> {L(lang, "本人", "The person themself")}</label>
-                <label><input type="radio" name="requesterRole" value="agent"{Checked(role == "agent")}> {L(lang, "代理人", "An agent")}</label>
-                <label><input type="radio" name="requesterRole" value="legal-representative"{Checked(role == "legal-representative")}> {L(lang, "法定代理人", "A statutory representative")}</label>
+                {(agents ? H.F($"""<label><input type="radio" name="requesterRole" value="agent"{Checked(role == "agent")}> {L(lang, "代理人", "An agent")}</label>""") : default)}
+                {(representatives ? H.F($"""<label><input type="radio" name="requesterRole" value="legal-representative"{Checked(role == "legal-representative")}> {L(lang, "法定代理人", "A statutory representative")}</label>""") : default)}
               </fieldset>
+              {(agents || representatives ? H.F($"""
               <label for="agentName">{L(lang, "代理人のお名前（代理人の場合）", "Agent's name (for an agent)")}</label>
               <input id="agentName" name="agentName" maxlength="200" value="{typed?.AgentName}">
+              """) : default)}
               <label for="name">{L(lang, "ご本人のお名前", "The person's name")}</label>
               <input id="name" name="name" maxlength="200" autocomplete="name" value="{typed?.Name}">
               <label for="email">{L(lang, "メールアドレス（ご登録のもの）", "Email address (the one you registered)")}</label>
@@ -304,10 +311,12 @@ public static class RequestPages
         RequestType.ProvisionRecords => RequestKind.ProvisionRecords,
         RequestType.Correction => RequestKind.Correction,
         RequestType.StopProvision => RequestKind.StopProvision,
+        RequestType.Anonymization => RequestKind.Anonymization,
+        RequestType.Portability => RequestKind.Portability,
         _ => RequestKind.Suspension,
     };
 
-    private static Html StatusPage(HttpContext http, NoticeLanguage lang, string prefix, string token, DataSubjectRequest r, RequestView v, MamoriException? error)
+    private static Html StatusPage(HttpContext http, NoticeLanguage lang, string prefix, string token, DataSubjectRequest r, RequestView v, bool codeOffered, MamoriException? error)
     {
         var baseUrl = $"{prefix}/requests/status/{token}";
         var (sja, sen) = RequestKinds.StatusName(v.Status);
@@ -335,7 +344,7 @@ public static class RequestPages
               <button type="submit">{L(lang, "提出する", "Upload")}</button>
             </form>
             """);
-        Html code = r.IsClosed || v.VerifiedAt is not null || r.RequesterRole != RequesterRole.Self || r.Channel is not (RequestChannel.WebForm or RequestChannel.Email) || v.Subjects.Count == 0 ? default : H.F($"""
+        Html code = !codeOffered || r.IsClosed || v.VerifiedAt is not null || r.RequesterRole != RequesterRole.Self || r.Channel is not (RequestChannel.WebForm or RequestChannel.Email) || v.Subjects.Count == 0 ? default : H.F($"""
             <h2>{L(lang, "オンラインでの本人確認", "Verify online")}</h2>
             <p>{L(lang, "当社がお預かりしているメールアドレスに確認コードをお送りします。", "We send a code to the email address we hold for you.")}</p>
             <form method="post" action="{baseUrl}/send-code">{AntiforgeryField(http)}<button type="submit">{L(lang, "確認コードを送る", "Send me a code")}</button></form>

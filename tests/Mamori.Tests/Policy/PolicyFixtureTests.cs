@@ -68,6 +68,7 @@ public sealed class PolicyFixtureTests
     [InlineData("subject-type-without-purpose", "MAMORI-2053", 12, 13)]
     [InlineData("role-unnamed", "MAMORI-2056", 15, 80)]
     [InlineData("birth-date-missing", "MAMORI-2057", 3, 3)]
+    [InlineData("representation-documents", "MAMORI-2058", 25, 3)]
     public void LoadDirectory_WarningFixture_LoadsWithWarningAtPosition(string fixture, string code, int line, int column)
     {
         var result = PolicyLoader.LoadDirectory(FixtureDir(fixture));

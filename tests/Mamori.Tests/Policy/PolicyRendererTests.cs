@@ -198,6 +198,20 @@ public sealed partial class PolicyRendererTests
         md.ShouldContain(policy.Resolve(serviceId).Contact!.Name!.Get(lang));
     }
 
+    // Regression (UX review 4, M3): the notice demanded an ID copy while a code to the registered e-mail verified online requests.
+    [Fact]
+    public void Render_EmailCode_StatedWhenOfferedOnline()
+    {
+        var demo = Demo();
+        var online = demo with { RequestProcedures = demo.RequestProcedures! with { Channels = [RequestChannel.CertifiedMail, RequestChannel.WebForm] } };
+        PolicyRenderer.Render(online, NoticeLanguage.Ja, NoticeFormat.Html).ShouldContain(NoticePhrases.EmailCodeAlternative.Ja);
+        PolicyRenderer.Render(online, NoticeLanguage.En, NoticeFormat.Html).ShouldContain(NoticePhrases.EmailCodeAlternative.En);
+        var documentsOnly = online with { RequestProcedures = online.RequestProcedures! with { VerifyByEmailCode = false } };
+        PolicyRenderer.Render(documentsOnly, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(NoticePhrases.EmailCodeAlternative.Ja);
+        // The demo takes letters only: no code is possible, and none is promised.
+        PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(NoticePhrases.EmailCodeAlternative.Ja);
+    }
+
     [Fact]
     public void RenderService_UnknownService_Throws() =>
         Should.Throw<ArgumentException>(() => PolicyRenderer.RenderService(Demo(), "nope", NoticeLanguage.Ja, NoticeFormat.Html));

@@ -401,6 +401,8 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
         Policy.RequestType.Correction => T("内容の訂正・追加・削除", "correction, addition or deletion"),
         Policy.RequestType.Suspension => T("利用の停止・消去", "suspension of use or erasure"),
         Policy.RequestType.StopProvision => T("第三者への提供の停止", "stopping provision to third parties"),
+        Policy.RequestType.Anonymization => T("ぼかし・匿名化等の加工", "blurring or anonymising of items"),
+        Policy.RequestType.Portability => T("データの移行（機械可読な形式での提供）", "data portability (a machine-readable export)"),
         _ => T("第三者提供記録の開示", "disclosure of third-party provision records"),
     };
 
@@ -445,6 +447,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
             idBlocks.Add(new ParagraphBlock(NoticePhrases.OneOfLead(all.Count > 0, lang)));
             idBlocks.Add(new ListBlock(oneOf.Select(Doc).ToList()));
         }
+        if (RequestProcedures.EmailCodeOffered(r)) idBlocks.Add(new ParagraphBlock(T(NoticePhrases.EmailCodeAlternative.Ja, NoticePhrases.EmailCodeAlternative.En)));
         subs.Add(new NoticeSection($"{id}-identity", T("ご本人確認のための書類", "Documents to verify your identity"), idBlocks));
         if (r.ProxyDocuments.Count > 0 || r.LegalRepresentativeDocuments.Count > 0)
         {
@@ -475,7 +478,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
         subs.Add(new NoticeSection($"{id}-fees", T("手数料及びお支払方法", "Fees and payment"), feeBlocks));
         var answer = new List<NoticeBlock>();
         if (r.AnswerMethod is not null) answer.Add(new ParagraphBlock(X(r.AnswerMethod)));
-        if (r.ResponseTime is not null) answer.Add(new ParagraphBlock(X(r.ResponseTime)));
+        if (r.ResponseTime is not null) answer.Add(new ParagraphBlock(T("回答の時期：", "When we answer: ") + X(r.ResponseTime)));
         answer.Add(new ParagraphBlock(T("調査の結果、請求に理由がないと認められた場合や法令に定める事由に該当する場合は、その旨と理由をお知らせしたうえで請求に応じないことがあります。",
             "If, after investigation, a request is found unjustified or a statutory ground applies, we may refuse it and tell you so with our reasons.")));
         subs.Add(new NoticeSection($"{id}-answer", T("回答の方法", "How we answer"), answer));

@@ -26,6 +26,11 @@ public static class NoticePhrases
         T(lang, $"発行から{maxAge.ToDisplay(lang)}以内のもの", $"issued within {maxAge.ToDisplay(lang)}");
 
     /// <summary>What introduces alternative documents: 「上記に加え、次のいずれか1点：」 after documents all needed, else 「次のいずれか1点：」.</summary>
+    /// <summary>The alternative to documents that <see cref="RequestProcedures.VerifyByEmailCode"/> allows, as the notice and the request page state it.</summary>
+    public static readonly (string Ja, string En) EmailCodeAlternative = (
+        "ウェブフォームまたは電子メールでご本人がご請求の場合は、書類に代えて、当社にご登録のメールアドレスにお送りする確認コードによりご本人確認を行うこともできます。",
+        "If you make a request yourself by the web form or e-mail, you may instead verify your identity with a code we send to the e-mail address registered with us.");
+
     public static string OneOfLead(bool afterAll, NoticeLanguage lang) => afterAll
         ? T(lang, "上記に加え、次のいずれか1点：", "and one of the following:")
         : T(lang, "次のいずれか1点：", "One of the following:");

@@ -276,6 +276,7 @@ internal static class PolicyBinder
             AnswerMethod = r.Text("answerMethod"),
             ResponseTime = r.Text("responseTime"),
             SendTo = r.Text("sendTo"),
+            VerifyByEmailCode = r.Bool("verifyByEmailCode", true) ? null : false,
         });
     }
 
