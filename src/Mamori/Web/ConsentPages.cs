@@ -60,8 +60,8 @@ public static class ConsentPages
                 // The same answer whether or not anything matched: the page must not tell who is in our data.
                 return Result(PublicLayout(http, lang, L(lang, "提供停止のお申し出", "Request to stop provision"), H.F($"""
                     <h1>{L(lang, "お申し出を受け付けました", "We received your request")}</h1>
-                    <p>{L(lang, "ご入力の連絡先に該当する個人データを当社が保有している場合、第三者への提供を直ちに停止しました。該当の有無はお知らせしません。",
-                        "If we hold personal data matching the contact you entered, we have stopped providing it to third parties at once. We do not say whether anything matched.")}</p>
+                    <p>{L(lang, "ご入力の連絡先に該当する個人データを当社が保有している場合、第三者への提供を停止しました。該当の有無はお知らせしません。",
+                        "If we hold personal data matching the contact you entered, we have stopped providing it to third parties. We do not say whether anything matched.")}</p>
                     <p><a href="{prefix}/privacy">{L(lang, "プライバシーポリシーへ", "To the privacy policy")}</a></p>
                     """)));
             }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
@@ -113,9 +113,9 @@ public static class ConsentPages
         var notices = current is null ? [] : OptOutNotices.From(current.Model);
         var sections = notices.Select(n => H.F($"""
             <section>
-            <h2>{(n.Service is { } s && current!.Model.FindService(s) is { } svc ? T(svc.Name, lang) : L(lang, "当社", "Company-wide"))}</h2>
+            <h2>{(n.Service is { } s && current!.Model.FindService(s) is { } svc ? T(svc.Name, lang) : T(current!.Model.Company.LegalName, lang))}</h2>
             <dl>
-              <dt>{L(lang, "第三者に提供される個人データの項目", "Items provided")}</dt><dd>{string.Join(L(lang, "、", ", "), n.Items.Select(i => i.Get(lang)))} {T(n.ItemsNote, lang)}</dd>
+              <dt>{L(lang, "第三者に提供される個人データの項目", "Items provided")}</dt><dd>{string.Join(L(lang, "、", ", "), n.Items.Select(i => i.Get(lang)))}{(n.ItemsNote is null ? "" : L(lang, "（", " (") + T(n.ItemsNote, lang) + L(lang, "）", ")"))}</dd>
               <dt>{L(lang, "提供先", "Recipients")}</dt><dd>{T(n.Recipients, lang)}</dd>
               <dt>{L(lang, "取得の方法", "How we obtained it")}</dt><dd>{string.Join(L(lang, "、", ", "), n.AcquisitionMethods.Select(i => i.Get(lang)))}</dd>
               <dt>{L(lang, "提供停止", "Stopping provision")}</dt><dd>{T(n.StopOnRequest, lang)}</dd>
@@ -125,8 +125,8 @@ public static class ConsentPages
         Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert">{error}</p>""");
         return PublicLayout(http, lang, L(lang, "第三者提供の停止のお申し出", "Stop provision to third parties"), H.F($"""
             <h1>{L(lang, "第三者提供（オプトアウト）の停止のお申し出", "Ask us to stop providing your data to third parties (opt-out)")}</h1>
-            <p>{L(lang, "当社は、次のとおり個人データを第三者に提供しています（個人情報保護法第27条第2項）。ご本人のお申し出により、直ちに提供を停止します。",
-                "We provide personal data to third parties as follows (APPI Art. 27(2)). When you ask, we stop at once.")}</p>
+            <p>{L(lang, "当社は、次のとおり個人データを第三者に提供しています（個人情報保護法第27条第2項）。ご本人のお申し出により、各項目の「提供停止」に記載のとおり提供を停止します。",
+                "We provide personal data to third parties as follows (APPI Art. 27(2)). When you ask, we stop as each entry's \"Stopping provision\" says.")}</p>
             {sections}
             {errorBlock}
             <form method="post" action="{prefix}/optout" class="stack">

@@ -171,6 +171,27 @@ public sealed class ProvisionHttpTests(PostgresCluster cluster)
         badStatus.ShouldBe(HttpStatusCode.BadRequest);
     }
 
+    // Regression (UX review 4, L3): a company-wide opt-out was headed 「当社」, its items note was glued on with a space, and the page
+    // promised 「直ちに」 while the policy's own stopOnRequest, shown below, said 「遅滞なく」.
+    [Fact]
+    public async Task OptOutPage_CompanyWideOptOut_HeadedByCompanyNoteInParenthesesNoOwnPromise()
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var model = Mamori.Policy.PolicyLoader.LoadDirectory(ExamplesDir).Policy!;
+        var optOut = model.Services.Select(x => x.OptOut).OfType<Mamori.Policy.OptOutProvision>().First();
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Policy.PolicyStore>().PublishAsync(
+            model with { OptOut = optOut, Services = [.. model.Services.Select(x => x with { OptOut = null })] }, new DateOnly(2026, 4, 1), null, Mamori.Audit.Actor.System, Ct));
+
+        var html = await app.Client().GetStringAsync("/optout", Ct);
+        html.ShouldContain($"<h2>{model.Company.LegalName!.Ja}</h2>");
+        html.ShouldNotContain("<h2>当社</h2>");
+        html.ShouldContain($"（{optOut.ItemsNote!.Ja}）</dd>");
+        html.ShouldNotContain("直ちに");
+        html.ShouldContain(optOut.StopOnRequest!.Ja);
+        (await app.Client().GetStringAsync("/en/optout", Ct)).ShouldContain($" ({optOut.ItemsNote!.En})</dd>");
+    }
+
     [Fact]
     public async Task OptOutNoticeCommand_Json_ListsTheNineItems()
     {
