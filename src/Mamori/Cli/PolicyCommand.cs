@@ -115,9 +115,10 @@ public static class PolicyCommand
                 error.WriteLine($"mamori: no service '{serviceId}' in the policy (have: {string.Join(", ", result.Policy.Services.Select(s => s.Id))}) ({PolicyCodes.CliPolicyInvalid})");
                 return 1;
             }
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), PolicyStore.Jst).DateTime);
             var text = serviceId is null
-                ? PolicyRenderer.Render(result.Policy, language, fmt)
-                : PolicyRenderer.RenderService(result.Policy, serviceId, language, fmt);
+                ? PolicyRenderer.Render(result.Policy, language, fmt, today: today)
+                : PolicyRenderer.RenderService(result.Policy, serviceId, language, fmt, today: today);
             var file = r.GetValue(outputFile);
             if (file is null)
             {

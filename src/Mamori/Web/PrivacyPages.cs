@@ -26,7 +26,7 @@ public static class PrivacyPages
                 var current = await CurrentAsync(http);
                 if (current is null) return NotPublished(http, lang);
                 var datasets = await http.RequestServices.GetRequiredService<ProcessedDatasets>().PublishedAsync(http.RequestAborted);
-                return Notice(http, lang, PolicyRenderer.Render(current.Model, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
+                return Notice(http, lang, PolicyRenderer.Render(current.Model, lang, NoticeFormat.Html, htmlFragment: true, Today(http)), current.Version,
                     H.F($"{OnlineSection(lang, current.Model)}{DatasetsSection(lang, current.Model, datasets)}"), await UpcomingAsync(http, current.Version));
             }).AllowAnonymous().ExcludeFromDescription();
 
@@ -35,7 +35,7 @@ public static class PrivacyPages
                 var current = await CurrentAsync(http);
                 if (current is null) return NotPublished(http, lang);
                 if (current.Model.FindService(id) is null) return Result(NotFoundPage(http, lang), 404);
-                return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true), current.Version,
+                return Notice(http, lang, PolicyRenderer.RenderService(current.Model, id, lang, NoticeFormat.Html, htmlFragment: true, Today(http)), current.Version,
                     OnlineSection(lang, current.Model), await UpcomingAsync(http, current.Version), service: id);
             }).AllowAnonymous().ExcludeFromDescription();
 
@@ -101,6 +101,9 @@ public static class PrivacyPages
         await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
         return await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
     }
+
+    /// <summary>Today in Japan, which the notice's wording of dates depends on (an opt-out start already passed).</summary>
+    private static DateOnly Today(HttpContext http) => http.RequestServices.GetRequiredService<PolicyStore>().TodayJst();
 
     private static IResult NotPublished(HttpContext http, NoticeLanguage lang) =>
         Result(PublicLayout(http, lang, L(lang, "プライバシーポリシー", "Privacy policy"),

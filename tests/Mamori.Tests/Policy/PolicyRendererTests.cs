@@ -198,6 +198,25 @@ public sealed partial class PolicyRendererTests
         md.ShouldContain(policy.Resolve(serviceId).Contact!.Name!.Get(lang));
     }
 
+    // Regression (UX review 4, L2 and L4): `responseTime` was a bare 「遅滞なく」 under 回答の方法, and an opt-out start date long past
+    // was still 「提供を開始する予定日」 (Rules Art.11(3)(vii) asks for the planned day only before the start).
+    [Fact]
+    public void Render_ResponseTimeAndOptOutStart_LabelledAndWordedByToday()
+    {
+        var demo = Demo();
+        var start = demo.Services.Select(x => x.OptOut?.StartDate).OfType<DateOnly>().First();
+        var before = PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html, today: start.AddDays(-1));
+        before.ShouldContain("提供を開始する予定日");
+        before.ShouldNotContain("提供の開始日");
+        var after = PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html, today: start);
+        after.ShouldContain("提供の開始日");
+        after.ShouldNotContain("提供を開始する予定日");
+        after.ShouldContain("回答の時期：" + demo.RequestProcedures!.ResponseTime!.Ja);
+        var en = PolicyRenderer.Render(demo, NoticeLanguage.En, NoticeFormat.Html, today: start);
+        en.ShouldContain("Provision started on");
+        en.ShouldContain("When we answer: " + demo.RequestProcedures!.ResponseTime!.En);
+    }
+
     // Regression (UX review 4, M3): the notice demanded an ID copy while a code to the registered e-mail verified online requests.
     [Fact]
     public void Render_EmailCode_StatedWhenOfferedOnline()

@@ -9,7 +9,7 @@ namespace Mamori.Policy.Rendering;
 /// security measures, request procedures with fees, contact, each service, the My Number basic
 /// policy and the amendment history. Covers Art.21 and Art.32 / Order 10 items (appi.md L-04, L-18).
 /// </summary>
-internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
+internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang, DateOnly? today = null)
 {
     private string T(string ja, string en) => lang == NoticeLanguage.Ja ? ja : en;
     private string X(LocalizedText? t) => t?.Get(lang) ?? "";
@@ -335,7 +335,10 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang)
             new(T("ご本人の求めに応じて提供を停止すること", "Stopping provision on your request"), X(o.StopOnRequest)),
             new(T("ご本人の求めを受け付ける方法", "How requests are received"), X(o.RequestMethod)),
             new(T("提供される個人データの更新の方法", "How the data is updated"), X(o.UpdateMethod)),
-            new(T("提供を開始する予定日", "Start of provision"), o.StartDate is { } sd ? Date(sd) : ""),
+            // Rules Art.11(3)(vii) asks for the planned day before the start; after it, the day provision began.
+            o.StartDate is { } sd && today is { } t && sd <= t
+                ? new(T("提供の開始日", "Provision started on"), Date(sd))
+                : new(T("提供を開始する予定日", "Start of provision"), o.StartDate is { } planned ? Date(planned) : ""),
             new(T("個人情報保護委員会への届出日", "Notified to the PPC on"), o.PpcNotifiedOn is { } n ? Date(n) : ""),
         };
         return new NoticeSection(id, T("オプトアウトによる第三者提供", "Provision to third parties by opt-out"),

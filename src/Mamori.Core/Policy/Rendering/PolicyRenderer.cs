@@ -10,16 +10,18 @@ public enum NoticeFormat { Html, Markdown }
 /// </summary>
 public static class PolicyRenderer
 {
+    // today (JST), when given, words dates relative to it: an opt-out start date already passed is 「提供の開始日」, not the planned day.
+
     /// <summary>The whole notice (for /privacy and /en/privacy).</summary>
-    public static string Render(PolicyModel policy, NoticeLanguage lang, NoticeFormat format, bool htmlFragment = false) =>
-        Write(BuildDocument(policy, lang), format, htmlFragment);
+    public static string Render(PolicyModel policy, NoticeLanguage lang, NoticeFormat format, bool htmlFragment = false, DateOnly? today = null) =>
+        Write(BuildDocument(policy, lang, today), format, htmlFragment);
 
     /// <summary>One service's notice (for /privacy/services/{id}); throws ArgumentException for an unknown id.</summary>
-    public static string RenderService(PolicyModel policy, string serviceId, NoticeLanguage lang, NoticeFormat format, bool htmlFragment = false) =>
-        Write(new NoticeBuilder(policy, lang).BuildService(serviceId), format, htmlFragment);
+    public static string RenderService(PolicyModel policy, string serviceId, NoticeLanguage lang, NoticeFormat format, bool htmlFragment = false, DateOnly? today = null) =>
+        Write(new NoticeBuilder(policy, lang, today).BuildService(serviceId), format, htmlFragment);
 
     /// <summary>The format-neutral document, for hosts that lay the notice out themselves.</summary>
-    public static NoticeDocument BuildDocument(PolicyModel policy, NoticeLanguage lang) => new NoticeBuilder(policy, lang).BuildFull();
+    public static NoticeDocument BuildDocument(PolicyModel policy, NoticeLanguage lang, DateOnly? today = null) => new NoticeBuilder(policy, lang, today).BuildFull();
 
     private static string Write(NoticeDocument doc, NoticeFormat format, bool fragment) => format switch
     {
