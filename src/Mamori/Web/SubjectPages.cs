@@ -162,7 +162,14 @@ public static class SubjectPages
         var options = Purposes(http, current?.Model).Select(p => p.Id == purpose
             ? H.F($"""<option value="{p.Id}" selected>{p.Label}</option>""")
             : H.F($"""<option value="{p.Id}">{p.Label}</option>"""));
-        by = id is not null ? "id" : by is "email" or "phone" or "mynumber" ? by : "email";
+        // Only the identifiers the policy holds (a company without My Number is not offered 個人番号).
+        var held = (current?.Model is { } m ? m.DataCategories.Concat(m.Services.SelectMany(s => s.DataCategories)) : [])
+            .Select(BlindIndex.KindOf).OfType<LookupKind>().ToHashSet();
+        var kinds = new (string Value, LookupKind Kind, string Ja, string En)[]
+        {
+            ("email", LookupKind.Email, "メールアドレス", "Email"), ("phone", LookupKind.Phone, "電話番号", "Phone"), ("mynumber", LookupKind.MyNumber, "個人番号", "My Number"),
+        }.Where(k => held.Contains(k.Kind)).ToList();
+        by = id is not null ? "id" : kinds.Any(k => k.Value == by) ? by : kinds.Count > 0 ? kinds[0].Value : "id";
         Html radio(string value, string ja, string en, bool check) => check
             ? H.F($"""<label class="check"><input type="radio" name="by" value="{value}" checked> {T(http, ja, en)}</label>""")
             : H.F($"""<label class="check"><input type="radio" name="by" value="{value}"> {T(http, ja, en)}</label>""");
@@ -177,7 +184,7 @@ public static class SubjectPages
               <label for="purpose">{T(http, "利用目的", "Purpose")}</label>
               <select id="purpose" name="purpose" required><option value="">{T(http, "— 選択してください —", "— choose —")}</option>{options}</select>
               <fieldset><legend>{T(http, "検索する項目（完全一致）", "Search by (exact match)")}</legend>
-              {radio("email", "メールアドレス", "Email", by == "email")}{radio("phone", "電話番号", "Phone", by == "phone")}{radio("mynumber", "個人番号", "My Number", by == "mynumber")}{radio("id", "ID", "Id", by == "id")}
+              {kinds.Select(k => radio(k.Value, k.Ja, k.En, by == k.Value))}{radio("id", "ID", "Id", by == "id")}
               </fieldset>
               <label for="value">{T(http, "値", "Value")}</label>
               <input id="value" name="value" required maxlength="254" spellcheck="false" value="{id ?? ""}">

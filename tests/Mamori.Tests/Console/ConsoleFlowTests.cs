@@ -122,6 +122,26 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         boxes.ShouldContain("sms-manager");
     }
 
+    // Regression (UX review 4, L5): the search offered 個人番号 (and 電話番号) to a company whose policy holds neither.
+    [Fact]
+    public async Task SubjectSearch_PolicyWithoutMyNumberOrPhone_OffersOnlyHeldIdentifiers()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        var demo = await s.GetStringAsync("/console/subjects");
+        demo.ShouldContain("name=\"by\" value=\"mynumber\"");
+        demo.ShouldContain("name=\"by\" value=\"phone\"");
+
+        var minimal = Mamori.Policy.PolicyLoader.LoadDirectory(Mamori.Tests.Policy.PolicyFixtureTests.FixtureDir("valid-minimal")).Policy!;
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Policy.PolicyStore>().PublishAsync(minimal, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+        var html = await s.GetStringAsync("/console/subjects");
+        html.ShouldContain("name=\"by\" value=\"email\" checked");
+        html.ShouldNotContain("value=\"mynumber\"");
+        html.ShouldNotContain("value=\"phone\"");
+        html.ShouldContain("name=\"by\" value=\"id\"");
+    }
+
     [Fact]
     public async Task SubjectCard_Service_ShownByItsPolicyNameWithIdBeside()
     {
