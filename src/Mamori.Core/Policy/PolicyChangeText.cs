@@ -157,6 +157,7 @@ public static partial class PolicyChangeText
         ["title"] = ("名称", "Title"),
         ["description"] = ("説明", "Description"),
         ["summary"] = ("概要", "Summary"),
+        ["date"] = ("日付", "Date"),
         ["purposes"] = ("利用目的", "Purpose"),
         ["categories"] = ("個人データの項目", "Data items"),
         ["dataCategories"] = ("個人データの項目", "Data items"),

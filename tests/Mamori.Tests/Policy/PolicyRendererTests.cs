@@ -231,6 +231,17 @@ public sealed partial class PolicyRendererTests
         PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(NoticePhrases.EmailCodeAlternative.Ja);
     }
 
+    // Regression (UX review 4, L7): a new amendment read 「date：2026-12-20、概要：…」 on the Japanese history page.
+    [Fact]
+    public void Describe_AmendmentAdded_DateKeyInPageLanguage()
+    {
+        var before = Demo();
+        var after = before with { Amendments = [.. before.Amendments, new Amendment(new DateOnly(2026, 12, 20), new LocalizedText("利用目的を追加", "Added a purpose"))] };
+        var ja = PolicyChangeText.Describe(before, after, NoticeLanguage.Ja).Single(c => c.Kind == PolicyChangeKind.Added);
+        ja.After.ShouldBe("日付：2026-12-20、概要：利用目的を追加");
+        PolicyChangeText.Describe(before, after, NoticeLanguage.En).Single(c => c.Kind == PolicyChangeKind.Added).After.ShouldBe("Date: 2026-12-20; Summary: Added a purpose");
+    }
+
     [Fact]
     public void RenderService_UnknownService_Throws() =>
         Should.Throw<ArgumentException>(() => PolicyRenderer.RenderService(Demo(), "nope", NoticeLanguage.Ja, NoticeFormat.Html));
