@@ -57,6 +57,7 @@ public static class PolicyCodes
     public const string RoleUnnamed = "MAMORI-2056";
     public const string BirthDateCategoryMissing = "MAMORI-2057";
     public const string RepresentationDocumentsMissing = "MAMORI-2058";
+    public const string RetentionFromText = "MAMORI-2059";
 
     // 2100-2119: command line
     public const string CliOutputFailed = "MAMORI-2100";

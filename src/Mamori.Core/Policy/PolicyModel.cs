@@ -248,9 +248,17 @@ public sealed record Purpose
 /// <summary>Retention period (S-50) and the statutory hold that may extend it (L-07).</summary>
 public sealed record Retention
 {
+    /// <summary>The <see cref="Event"/> that means the day the data is entered (取得日).</summary>
+    public const string Acquisition = "acquisition";
+
     public required IsoPeriod Period { get; init; }
-    /// <summary>What the period counts from (e.g. end of contract).</summary>
+    /// <summary>What the period counts from, as the notice says it (e.g. 契約終了日).</summary>
     public LocalizedText? From { get; init; }
+    /// <summary>
+    /// The event the period and the legal hold count from, recorded per person (<c>contract-end</c>, <c>retirement</c>);
+    /// null when they count from acquisition. Until the event is recorded the data is kept.
+    /// </summary>
+    public string? Event { get; init; }
     public LegalHold? LegalHold { get; init; }
 }
 

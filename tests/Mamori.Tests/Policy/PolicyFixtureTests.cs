@@ -69,6 +69,7 @@ public sealed class PolicyFixtureTests
     [InlineData("role-unnamed", "MAMORI-2056", 15, 80)]
     [InlineData("birth-date-missing", "MAMORI-2057", 3, 3)]
     [InlineData("representation-documents", "MAMORI-2058", 25, 3)]
+    [InlineData("retention-from-text", "MAMORI-2059", 23, 36)]
     public void LoadDirectory_WarningFixture_LoadsWithWarningAtPosition(string fixture, string code, int line, int column)
     {
         var result = PolicyLoader.LoadDirectory(FixtureDir(fixture));
@@ -93,6 +94,36 @@ public sealed class PolicyFixtureTests
         var minimal = PolicyLoader.LoadDirectory(FixtureDir("valid-minimal")).Policy!;
         minimal.Roles.ShouldBeNull();
         PolicyCanonical.ToJson(minimal).ShouldNotContain("\"roles\"");
+    }
+
+    [Theory]
+    [InlineData("{event: contract-end}", PolicyCodes.MissingField, 23, 36)]
+    [InlineData("{event: Contract_End, name: {ja: 契約終了日, en: the end of the contract}}", PolicyCodes.InvalidId, 23, 44)]
+    [InlineData("{event: contract-end, name: {ja: 契約終了日}, when: later}", PolicyCodes.UnknownField, 23, 77)]
+    public void LoadFiles_RetentionFromMalformed_ErrorAtItsPosition(string from, string code, int line, int column)
+    {
+        var company = File.ReadAllText(Path.Combine(FixtureDir("valid-minimal"), "company.yaml"))
+            .Replace("retention: {period: P3Y}", $"retention: {{period: P3Y, from: {from}}}", StringComparison.Ordinal);
+
+        var result = PolicyLoader.LoadFiles(new Dictionary<string, string> { ["company.yaml"] = company });
+
+        result.Policy.ShouldBeNull();
+        var hit = result.Diagnostics.First(d => d.Code == code);
+        (hit.Line, hit.Column).ShouldBe((line, column), string.Join(" | ", result.Diagnostics));
+    }
+
+    [Fact]
+    public void LoadFiles_RetentionFromAcquisition_NoEventAndNoWarning()
+    {
+        var company = File.ReadAllText(Path.Combine(FixtureDir("valid-minimal"), "company.yaml"))
+            .Replace("retention: {period: P3Y}", "retention: {period: P3Y, from: {event: acquisition}}", StringComparison.Ordinal);
+
+        var result = PolicyLoader.LoadFiles(new Dictionary<string, string> { ["company.yaml"] = company });
+
+        result.Diagnostics.ShouldBeEmpty();
+        var r = result.Policy!.Purposes.Single().Retention!;
+        (r.Event, r.From).ShouldBe((null, null));
+        PolicyCanonical.ToJson(result.Policy).ShouldNotContain("\"event\"");
     }
 
     [Fact]

@@ -99,7 +99,7 @@ internal static class PolicyBinder
         if (ret is not null)
         {
             var period = ret.Period("period", true);
-            var from = ret.Text("from");
+            var (from, fromEvent) = BindFrom(ret, id);
             var hold = ret.Map("legalHold", $"legalHold of purpose '{id}'");
             LegalHold? legalHold = null;
             if (hold is not null)
@@ -108,7 +108,7 @@ internal static class PolicyBinder
                 var hp = hold.Period("period", true);
                 legalHold = hold.Finish(law is not null && hp is { } p2 ? new LegalHold(law, p2) : null);
             }
-            retention = ret.Finish(period is { } p ? new Retention { Period = p, From = from, LegalHold = legalHold } : null);
+            retention = ret.Finish(period is { } p ? new Retention { Period = p, From = from, Event = fromEvent, LegalHold = legalHold } : null);
         }
         return r.Finish(new Purpose
         {
@@ -124,6 +124,39 @@ internal static class PolicyBinder
             Disclosable = r.Bool("disclosable", true),
             Retention = retention,
         });
+    }
+
+    /// <summary>
+    /// <c>retention.from</c>: <c>{event: contract-end, name: {ja: 契約終了日, en: …}}</c>, or <c>{event: acquisition}</c> (name optional).
+    /// A bare text (the form before events) still loads, counting from acquisition, with a warning saying so: the notice names a day
+    /// the system cannot know.
+    /// </summary>
+    private static (LocalizedText? Name, string? Event) BindFrom(MapReader ret, string purposeId)
+    {
+        var node = ret.Node("from");
+        if (node is null) return (null, null);
+        if (node is not YMapping m || m.Get("event") is null)
+        {
+            var text = ret.ReadText(node, "from");
+            if (text is not null)
+                ret.Diags.Warning(node.Pos, PolicyCodes.RetentionFromText,
+                    $"'from' of purpose '{purposeId}' is a text only, so its retention counts from acquisition: write {{event: acquisition, name: ...}}, " +
+                    "or name the event it counts from, recorded per person: {event: contract-end, name: {ja: 契約終了日, en: the end of the contract}}.");
+            return (text, null);
+        }
+        var r = new MapReader(m, ret.Diags, ret.Sources, $"'from' of purpose '{purposeId}'");
+        var ev = r.Str("event", true);
+        if (ev is not null && !MapReader.IsValidId(ev))
+        {
+            r.Diags.Error(r.FieldPos("event"), PolicyCodes.InvalidId,
+                $"'event' of purpose '{purposeId}' must be '{Retention.Acquisition}' or an id (lower-case letters, digits, '-'), not '{(ev.Length <= 40 ? ev : ev[..40] + "…")}'.");
+            ev = null;
+        }
+        var isAcquisition = ev == Retention.Acquisition;
+        // The notice must say what an event is; acquisition speaks for itself.
+        var name = r.Text("name", required: ev is not null && !isAcquisition);
+        r.Finish<object?>(null);
+        return (name, isAcquisition ? null : ev);
     }
 
     private static Recipients BindRecipients(MapReader r) => r.Finish(new Recipients
