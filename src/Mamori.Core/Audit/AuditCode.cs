@@ -47,6 +47,10 @@ public enum AuditCode
     SubjectImported = 3003,
     RetentionDestroyed = 3004,
     KeyRotated = 3005,
+    /// <summary>The day an event a retention counts from was recorded (SubjectId; TargetId = event id).</summary>
+    RetentionEventRecorded = 3006,
+    /// <summary>A recorded event's day was corrected (SubjectId; TargetId = event id; ReasonCode = reason).</summary>
+    RetentionEventCorrected = 3007,
 
     // 3100 access decisions: one event per decision; SubjectId, Purpose and Categories say what was read
     AccessAllowed = 3100,

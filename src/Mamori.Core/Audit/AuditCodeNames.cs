@@ -48,6 +48,8 @@ public static class AuditCodeNames
         AuditCode.SubjectErased => ("本人データの消去", "Person's data erased"),
         AuditCode.SubjectImported => ("本人データの一括取込み", "Person's data imported"),
         AuditCode.RetentionDestroyed => ("保存期間満了による廃棄", "Destroyed at end of retention"),
+        AuditCode.RetentionEventRecorded => ("保存期間の起算日の記録", "Retention start event recorded"),
+        AuditCode.RetentionEventCorrected => ("保存期間の起算日の訂正", "Retention start event corrected"),
         AuditCode.KeyRotated => ("鍵のローテーション", "Key rotated"),
 
         AuditCode.AccessAllowed => ("アクセス許可", "Access allowed"),

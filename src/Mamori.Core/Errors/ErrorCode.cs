@@ -91,6 +91,8 @@ public enum ErrorCode
     InvalidReason = 3014,
     ImportFailed = 3015,
     DuplicateSubject = 3016,
+    RetentionEventUnknown = 3017,
+    RetentionEventDate = 3018,
 
     // 5000-5099 data-subject requests (開示等の請求) and notifications
     RequestUnknownKind = 5000,

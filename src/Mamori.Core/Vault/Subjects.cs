@@ -97,13 +97,13 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             var category = CheckCategory(scope, request.Type, purposes, categoryId, raw, consents);
             var value = raw;
             if (category.BirthDate) value = (born = BirthDates.Parse(categoryId, raw, today)).Value.ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture);
-            var (retain, held, basis) = Retention(purposes, categoryId, now);
-            fields.Add(new SubjectField
+            var field = new SubjectField
             {
                 TenantId = subject.TenantId, SubjectId = subject.Id, Category = categoryId, UpdatedAt = now,
                 Ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value),
-                RetainUntil = retain, HeldUntil = held, HoldBasis = basis,
-            });
+            };
+            Retention(purposes, categoryId, now).ApplyTo(field);
+            fields.Add(field);
             if (BlindIndex.KindOf(category) is { } kind)
                 lookups.Add(new SubjectLookup
                 {
@@ -168,31 +168,65 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         return category;
     }
 
+    /// <summary>How long one field is kept: until when, under which hold, and the events it still waits for.</summary>
+    internal sealed record FieldRetention(DateTimeOffset? Retain, DateTimeOffset? Held, string? Basis, string? Awaiting)
+    {
+        public void ApplyTo(SubjectField f)
+        {
+            (f.RetainUntil, f.HeldUntil, f.HoldBasis, f.AwaitingEvents) = (Retain, Held, Basis, Awaiting);
+        }
+    }
+
     /// <summary>
     /// A field is kept while any purpose shown at acquisition that uses it is within its retention, and
-    /// at least as long as a legal hold requires (L-07: statutory holds win).
+    /// at least as long as a legal hold requires (L-07: statutory holds win). A purpose counts from acquisition
+    /// (<paramref name="acquiredAt"/>) or from an event recorded for the person (<paramref name="events"/>, the day in Japan;
+    /// its period, and its hold, end with that day in Japan); while the event is not recorded the end is unknown and the field
+    /// is kept (<see cref="FieldRetention.Retain"/> null, and <see cref="FieldRetention.Held"/> null with a basis for its hold).
     /// </summary>
-    internal static (DateTimeOffset Retain, DateTimeOffset? Held, string? Basis) Retention(IReadOnlyList<Purpose> purposes, string categoryId, DateTimeOffset from)
+    internal static FieldRetention Retention(IReadOnlyList<Purpose> purposes, string categoryId, DateTimeOffset acquiredAt,
+        IReadOnlyDictionary<string, DateOnly>? events = null)
     {
-        var start = DateOnly.FromDateTime(from.UtcDateTime);
-        var using_ = purposes.Where(p => p.Categories.Contains(categoryId)).ToList();
-        DateOnly retain = start;
-        DateOnly? held = null;
-        string? basis = null;
-        foreach (var p in using_)
+        var acquired = DateOnly.FromDateTime(acquiredAt.UtcDateTime);
+        DateTimeOffset AfterAcquisition(IsoPeriod period) => At(period.AddTo(acquired), acquiredAt.UtcDateTime.TimeOfDay);
+        // An event's day is a day in Japan: the period runs to the end of its last day there (23:59:59, so that day is the one shown).
+        static DateTimeOffset AfterEvent(IsoPeriod period, DateOnly day) =>
+            new DateTimeOffset(period.AddTo(day).ToDateTime(new TimeOnly(23, 59, 59)), PolicyStore.Jst.BaseUtcOffset).ToUniversalTime();
+        static DateTimeOffset At(DateOnly d, TimeSpan time) => new(d.ToDateTime(TimeOnly.FromTimeSpan(time)), TimeSpan.Zero);
+        static string Law(LegalHold hold) => hold.Law.Ja.Length <= 200 ? hold.Law.Ja : hold.Law.Ja[..200];
+
+        var retain = At(acquired, acquiredAt.UtcDateTime.TimeOfDay);
+        DateTimeOffset? held = null;
+        string? basis = null, pendingBasis = null;
+        var awaiting = new List<string>();
+        foreach (var p in purposes.Where(p => p.Categories.Contains(categoryId)))
         {
-            if (p.Retention is null) continue;
-            var end = p.Retention.Period.AddTo(start);
-            if (end > retain) retain = end;
-            if (p.Retention.LegalHold is { } hold)
+            if (p.Retention is not { } r) continue;
+            DateOnly? day = null;
+            if (r.Event is { } ev)
             {
-                var h = hold.Period.AddTo(start);
-                if (held is null || h > held) { held = h; basis = hold.Law.Ja.Length <= 200 ? hold.Law.Ja : hold.Law.Ja[..200]; }
+                if (events is null || !events.TryGetValue(ev, out var d))
+                {
+                    if (!awaiting.Contains(ev)) awaiting.Add(ev);
+                    if (r.LegalHold is { } pending) pendingBasis ??= Law(pending);
+                    continue;
+                }
+                day = d;
+            }
+            var end = day is { } e ? AfterEvent(r.Period, e) : AfterAcquisition(r.Period);
+            if (end > retain) retain = end;
+            if (r.LegalHold is { } hold)
+            {
+                var h = day is { } e2 ? AfterEvent(hold.Period, e2) : AfterAcquisition(hold.Period);
+                if (held is null || h > held) { held = h; basis = Law(hold); }
             }
         }
         if (held > retain) retain = held.Value;
-        static DateTimeOffset At(DateOnly d, TimeSpan time) => new(d.ToDateTime(TimeOnly.FromTimeSpan(time)), TimeSpan.Zero);
-        return (At(retain, from.UtcDateTime.TimeOfDay), held is { } x ? At(x, from.UtcDateTime.TimeOfDay) : null, basis);
+        // A hold whose start is unknown outlasts every known one.
+        if (pendingBasis is not null) (held, basis) = (null, pendingBasis);
+        return awaiting.Count > 0
+            ? new FieldRetention(null, held, basis, string.Join(',', awaiting))
+            : new FieldRetention(retain, held, basis, null);
     }
 
     public async Task<ReadResult> ReadAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
@@ -325,9 +359,11 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             var ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value);
             if (row is null)
             {
-                var (retain, held, basis) = Retention(purposes, categoryId, subject.CreatedAt);
-                db.Add(new SubjectField { TenantId = subject.TenantId, SubjectId = id, Category = categoryId, Ciphertext = ciphertext, UpdatedAt = now, RetainUntil = retain, HeldUntil = held, HoldBasis = basis });
-                if (subject.NextExpiry is null || retain < subject.NextExpiry) subject.NextExpiry = retain;
+                var events = await RetentionEvents.RecordedAsync(db, id, ct);
+                var added = new SubjectField { TenantId = subject.TenantId, SubjectId = id, Category = categoryId, Ciphertext = ciphertext, UpdatedAt = now };
+                Retention(purposes, categoryId, subject.CreatedAt, events).ApplyTo(added);
+                db.Add(added);
+                if (added.RetainUntil is { } retain && (subject.NextExpiry is null || retain < subject.NextExpiry)) subject.NextExpiry = retain;
             }
             else
             {
@@ -369,7 +405,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var subject = await LiveSubjectAsync(id, ct);
         var now = clock.GetUtcNow();
         var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == id).ToListAsync(ct);
-        var keep = fields.Where(f => f.HeldUntil > now).ToList();
+        var keep = fields.Where(f => f.IsHeld(now)).ToList();
         var certificate = await DestroyAsync(subject, fields.Except(keep).ToList(), keep, DestructionKind.Erasure, reason, actor, now, heldOnly: true, ct);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, actor, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
             ReasonCode: reason, Categories: certificate.Destroyed), ct);
@@ -435,7 +471,11 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             {
                 subject.ErasedWithHoldAt ??= now;
                 foreach (var f in keep)
-                    if (f.HeldUntil is { } until && until < f.RetainUntil) f.RetainUntil = until;
+                {
+                    // Only the hold keeps it now: it goes when the hold ends, and waits with the hold for its start event.
+                    if (f.HeldUntil is { } until) { if (until < f.RetainUntil) f.RetainUntil = until; }
+                    else if (f.HoldBasis is not null) f.RetainUntil = null;
+                }
             }
             subject.NextExpiry = keep.Min(f => f.RetainUntil);
             CryptographicOperations.ZeroMemory(newKey);
@@ -443,9 +483,10 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         CryptographicOperations.ZeroMemory(oldKey);
         subject.UpdatedAt = now;
         // What is kept and until when: a legal hold still running, or else the field's own retention (a sweep keeps what has not expired yet).
-        var kept = keep.Select(f => f.HeldUntil > now
-            ? new HeldCategory(f.Category, f.HeldUntil.Value.ToUniversalTime(), f.HoldBasis)
-            : new HeldCategory(f.Category, f.RetainUntil.ToUniversalTime(), null)).ToList();
+        // A field waiting for the event its period counts from says which event, and the hold that keeps it if there is one.
+        var kept = keep.Select(f => f.IsHeld(now)
+            ? new HeldCategory(f.Category, f.HeldUntil?.ToUniversalTime(), f.HoldBasis) { Awaiting = f.HeldUntil is null ? f.AwaitingEvents : null }
+            : new HeldCategory(f.Category, f.RetainUntil?.ToUniversalTime(), null) { Awaiting = f.AwaitingEvents }).ToList();
         var certificate = new DestructionCertificate
         {
             Id = Guid.CreateVersion7(now),

@@ -68,12 +68,42 @@ public sealed class SubjectField : ITenantOwned
     public required byte[] Ciphertext { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>When every purpose that uses this category has passed its retention (S-50).</summary>
-    public DateTimeOffset RetainUntil { get; set; }
+    /// <summary>
+    /// When every purpose that uses this category has passed its retention (S-50); null while one of them counts from an event
+    /// not yet recorded for the person (<see cref="AwaitingEvents"/>): the sweep keeps it.
+    /// </summary>
+    public DateTimeOffset? RetainUntil { get; set; }
 
-    /// <summary>Until when a law requires keeping it (tax, My Number Act…): erasure keeps it until then (W-12).</summary>
+    /// <summary>
+    /// Until when a law requires keeping it (tax, My Number Act…): erasure keeps it until then (W-12). Null with a
+    /// <see cref="HoldBasis"/> when the hold counts from an event not yet recorded: held, the end not yet known.
+    /// </summary>
     public DateTimeOffset? HeldUntil { get; set; }
     public string? HoldBasis { get; set; }
+
+    /// <summary>The events (<see cref="Policy.Retention.Event"/>, comma separated) the retention waits for; null when its end is known.</summary>
+    public string? AwaitingEvents { get; set; }
+
+    /// <summary>Kept by a legal hold at <paramref name="now"/>: one still running, or one whose start event is not recorded yet.</summary>
+    public bool IsHeld(DateTimeOffset now) => HeldUntil > now || (HeldUntil is null && HoldBasis is not null);
+}
+
+/// <summary>
+/// The day an event a retention period counts from happened for one person (契約終了日, 退職日): recorded by staff, one row per
+/// subject and event. Until it exists, the data of the purposes that count from it is kept.
+/// </summary>
+public sealed class RetentionEvent : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+    public Guid SubjectId { get; set; }
+    /// <summary>The event id from the policy (<c>contract-end</c>).</summary>
+    public required string Event { get; set; }
+    /// <summary>The day it happened, in Japan.</summary>
+    public DateOnly OccurredOn { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public required string RecordedBy { get; set; }
+    /// <summary>The reason code of the latest correction; null when never corrected.</summary>
+    public string? CorrectionReason { get; set; }
 }
 
 /// <summary>A blind index entry: HMAC of a normalized value, for exact lookups.</summary>
@@ -137,8 +167,17 @@ public sealed class ExceptionRecord : ITenantOwned
 
 internal sealed class VaultConfigurations :
     IEntityTypeConfiguration<DataSubject>, IEntityTypeConfiguration<SubjectField>, IEntityTypeConfiguration<SubjectLookup>,
-    IEntityTypeConfiguration<DestructionCertificate>, IEntityTypeConfiguration<ExceptionRecord>
+    IEntityTypeConfiguration<DestructionCertificate>, IEntityTypeConfiguration<ExceptionRecord>, IEntityTypeConfiguration<RetentionEvent>
 {
+    public void Configure(EntityTypeBuilder<RetentionEvent> b)
+    {
+        b.ToTable("RetentionEvents");
+        b.HasKey(e => new { e.TenantId, e.SubjectId, e.Event });
+        b.Property(e => e.Event).HasMaxLength(64);
+        b.Property(e => e.RecordedBy).HasMaxLength(80);
+        b.Property(e => e.CorrectionReason).HasMaxLength(40);
+    }
+
     public void Configure(EntityTypeBuilder<DataSubject> b)
     {
         b.ToTable("DataSubjects");
@@ -160,6 +199,7 @@ internal sealed class VaultConfigurations :
         b.HasKey(f => new { f.TenantId, f.SubjectId, f.Category });
         b.Property(f => f.Category).HasMaxLength(64);
         b.Property(f => f.HoldBasis).HasMaxLength(200);
+        b.Property(f => f.AwaitingEvents).HasMaxLength(200);
     }
 
     public void Configure(EntityTypeBuilder<SubjectLookup> b)

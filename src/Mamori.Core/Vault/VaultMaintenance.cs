@@ -1,5 +1,7 @@
 using Mamori.Audit;
+using Mamori.Access;
 using Mamori.Data;
+using Mamori.Policy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Vault;
@@ -12,13 +14,16 @@ public sealed record SweepReport(int Subjects, int FieldsDestroyed, int Subjects
 /// Background work on the vault, safe with several servers on one PostgreSQL: each batch claims its
 /// rows with <c>FOR UPDATE SKIP LOCKED</c>, so two workers never process the same subject.
 /// </summary>
-public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provider, Subjects subjects, AuditLog audit, KeyRingProvider keys, TimeProvider clock)
+public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provider, Subjects subjects, AuditLog audit, KeyRingProvider keys,
+    PolicyStore policies, TimeProvider clock)
 {
     private const int Batch = 100;
 
     /// <summary>
     /// Retention sweep (S-50, L-07): destroys every field whose retention has ended and writes a
-    /// destruction certificate per subject. A dry run only counts.
+    /// destruction certificate per subject. A dry run only counts. Before destroying, each field is checked against the policy in
+    /// force: when it counts the period of a purpose using the field from an event not recorded for the person (data acquired before
+    /// the policy named the event), the field waits for the event instead.
     /// </summary>
     public async Task<SweepReport> SweepRetentionAsync(bool dryRun, CancellationToken ct = default)
     {
@@ -32,6 +37,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 .Join(db.Set<DataSubject>().Where(s => s.WrappedKey != null), f => f.SubjectId, s => s.Id, (f, s) => f.SubjectId).ToListAsync(ct);
             return new SweepReport(due.Distinct().Count(), due.Count, 0, [], true);
         }
+        var model = (await policies.CurrentAsync(ct))?.Model;
         while (true)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -44,6 +50,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 var subject = await db.Set<DataSubject>().FirstAsync(s => s.Id == id, ct);
                 var all = await db.Set<SubjectField>().Where(f => f.SubjectId == id).ToListAsync(ct);
                 var expired = all.Where(f => f.RetainUntil <= now).ToList();
+                if (expired.Count > 0 && model is not null) expired = await StillAwaitedAsync(subject, expired, model, ct);
                 if (expired.Count == 0)
                 {
                     subject.NextExpiry = all.Count == 0 ? null : all.Min(f => f.RetainUntil);
@@ -66,6 +73,23 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
             db.ChangeTracker.Clear();
         }
         return new SweepReport(subjectsSeen, fields, erased, certificates, false);
+    }
+
+    /// <summary>The fields of <paramref name="expired"/> to destroy; those whose retention, under the policy in force, waits for an unrecorded event are marked so and kept.</summary>
+    private async Task<List<SubjectField>> StillAwaitedAsync(DataSubject subject, List<SubjectField> expired, PolicyModel model, CancellationToken ct)
+    {
+        var purposes = PolicyScopes.For(model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id)).ToList();
+        if (!purposes.Any(p => p.Retention?.Event is not null)) return expired;
+        var events = await RetentionEvents.RecordedAsync(db, subject.Id, ct);
+        var destroy = new List<SubjectField>();
+        foreach (var f in expired)
+        {
+            var r = Subjects.Retention(purposes, f.Category, subject.CreatedAt, events);
+            var waits = subject.ErasedWithHoldAt is null ? r.Awaiting is not null : r.Held is null && r.Basis is not null;
+            if (waits) RetentionEvents.Recompute(subject, f, purposes, events);
+            else destroy.Add(f);
+        }
+        return destroy;
     }
 
     /// <summary>

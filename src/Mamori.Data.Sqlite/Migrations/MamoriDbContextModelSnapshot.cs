@@ -2484,6 +2484,40 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.ToTable("ImportRuns", (string)null);
                 });
 
+            modelBuilder.Entity("Mamori.Vault.RetentionEvent", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectionReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "SubjectId", "Event");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("RetentionEvents", (string)null);
+                });
+
             modelBuilder.Entity("Mamori.Vault.SubjectField", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -2494,6 +2528,10 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.Property<string>("Category")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AwaitingEvents")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Ciphertext")
@@ -2507,7 +2545,7 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("RetainUntil")
+                    b.Property<long?>("RetainUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")

@@ -32,6 +32,7 @@ public static class MamoriServices
         services.AddScoped<Access.AccessDecisions>();
         services.AddScoped<Vault.Subjects>();
         services.AddScoped<Vault.VaultMaintenance>();
+        services.AddScoped<Vault.RetentionEvents>();
         services.AddScoped<Vault.SubjectImport>();
         services.AddSingleton<Consent.SubjectLinks>();
         services.AddScoped<Consent.CookieConsents>();

@@ -48,12 +48,30 @@ public static class VaultEndpoints
     public sealed record CertificateResponse(Guid Id, Guid SubjectId, string Kind, DateTimeOffset DestroyedAt, string Actor, string Reason,
         IReadOnlyList<string> Destroyed, string? Kept, string? DestroyedKeyFingerprint, IReadOnlyList<KeptItem>? KeptItems = null, LocalizedText? KeptText = null);
 
-    /// <summary>A category kept under a legal hold (or, on a retention certificate, still within its own retention: no law).</summary>
-    public sealed record KeptItem(string Category, DateTimeOffset KeepUntil, string? Law);
+    /// <summary>
+    /// A category kept under a legal hold (or, on a retention certificate, still within its own retention: no law). <c>keepUntil</c> is
+    /// null while the retention waits for an event not yet recorded for the person; <c>awaiting</c> names those events.
+    /// </summary>
+    public sealed record KeptItem(string Category, DateTimeOffset? KeepUntil, string? Law, IReadOnlyList<string>? Awaiting = null);
+
+    public sealed record RetentionEventBody(string Event, string Date, string? Reason = null);
+
+    /// <summary>An event the person's retention counts from: <c>occurredOn</c> null while it is awaited (the data is kept).</summary>
+    public sealed record RetentionEventResponse(string Event, LocalizedText Name, IReadOnlyList<string> Purposes, DateOnly? OccurredOn,
+        DateTimeOffset? RecordedAt, string? RecordedBy, string? CorrectionReason);
+
+    private static RetentionEventResponse ToResponse(RetentionEventView v) =>
+        new(v.Event, v.Name, v.Purposes, v.OccurredOn, v.RecordedAt, v.RecordedBy, v.CorrectionReason);
+
+    /// <summary>A day as <c>yyyy-MM-dd</c>; anything else is MAMORI-3018, never a 500.</summary>
+    internal static DateOnly EventDay(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+            ? d
+            : throw new MamoriException(ErrorCode.RetentionEventDate, "Give the event's day as yyyy-MM-dd.") { Reason = "format" };
 
     internal static CertificateResponse ToResponse(DestructionCertificate c, PolicyModel? model) => new(c.Id, c.SubjectId, c.Kind.ToString().ToLowerInvariant(),
         c.DestroyedAt, c.Actor, c.Reason, c.Destroyed.Split(',', StringSplitOptions.RemoveEmptyEntries), c.Kept, c.DestroyedKeyId,
-        HeldCategories.Of(c)?.Select(i => new KeptItem(i.Category, i.KeepUntil, i.Law)).ToList(),
+        HeldCategories.Of(c)?.Select(i => new KeptItem(i.Category, i.KeepUntil, i.Law, i.Awaiting?.Split(','))).ToList(),
         HeldCategories.Text(c, model, NoticeLanguage.Ja) is { } ja ? new LocalizedText(ja, HeldCategories.Text(c, model, NoticeLanguage.En)) : null);
 
     public static RouteGroupBuilder MapVault(this RouteGroupBuilder api)
@@ -126,6 +144,16 @@ public static class VaultEndpoints
             return TypedResults.Ok((await subjects.CertificatesAsync(id, ct)).Select(c => ToResponse(c, model)).ToArray());
         })
             .RequirePermission(Permission.EraseSubjects).WithSummary("Destruction certificates of a subject (erasure and retention).");
+
+        g.MapGet("/{id:guid}/retention-events", async (Guid id, RetentionEvents events, CancellationToken ct) =>
+            TypedResults.Ok((await events.ListAsync(id, ct)).Select(ToResponse).ToArray()))
+            .RequirePermission(Permission.ReadSubjects)
+            .WithSummary("The events the person's retention counts from (契約終了日, 退職日…): the day recorded, or null while awaited and the data kept.");
+
+        g.MapPost("/{id:guid}/retention-events", async (Guid id, RetentionEventBody b, HttpContext http, RetentionEvents events) =>
+            TypedResults.Ok(ToResponse(await events.RecordAsync(id, b.Event ?? "", EventDay(b.Date), b.Reason, http.Actor(), http.RequestAborted))))
+            .RequirePermission(Permission.WriteSubjects)
+            .WithSummary("Record the day an event the retention counts from happened (Japan date), or correct it with a reason code; the retention is recomputed.");
 
         api.MapPost("/decisions", async (DecisionBody b, HttpContext http, AccessDecisions decisions) =>
         {

@@ -346,6 +346,8 @@ internal static class DeclaredAccess
         ["PATCH /api/subjects/{id:guid}"] = Allow(PO, Op),
         ["DELETE /api/subjects/{id:guid}"] = Allow(PO),
         ["GET /api/subjects/{id:guid}/certificates"] = Allow(PO),
+        ["GET /api/subjects/{id:guid}/retention-events"] = Allow(PO, Op),
+        ["POST /api/subjects/{id:guid}/retention-events"] = Allow(PO, Op),
         ["POST /api/decisions"] = All,
         ["POST /api/analyze"] = Allow(Ad, PO, Op),
         ["POST /api/anonymize"] = Allow(Ad, PO, Op),

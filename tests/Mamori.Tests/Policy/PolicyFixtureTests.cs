@@ -96,6 +96,21 @@ public sealed class PolicyFixtureTests
         PolicyCanonical.ToJson(minimal).ShouldNotContain("\"roles\"");
     }
 
+    /// <summary>Regression (M1): the demo notice promised 「契約終了日から7年」 while the system counted from acquisition; it names the events now.</summary>
+    [Fact]
+    public void LoadDirectory_Demo_RetentionCountsFromTheEventsTheNoticeNames()
+    {
+        var result = PolicyLoader.LoadDirectory(Path.Combine(Mamori.Tests.Backbone.ServerTests.RepoRoot(), "policy", "examples"));
+
+        result.Diagnostics.ShouldNotContain(d => d.Code == PolicyCodes.RetentionFromText);
+        var demo = result.Policy!;
+        var employment = demo.Purposes.Single(p => p.Id == "employment").Retention!;
+        (employment.Event, employment.From!.Ja).ShouldBe(("retirement", "退職日"));
+        var support = demo.FindService("isp")!.Purposes.Single(p => p.Id == "support").Retention!;
+        (support.Event, support.From!.Ja).ShouldBe((null, "録音日"));   // the day of the call is the day the data is entered
+        demo.FindService("isp")!.Purposes.Single(p => p.Id == "service-provision").Retention!.Event.ShouldBe("contract-end");
+    }
+
     [Theory]
     [InlineData("{event: contract-end}", PolicyCodes.MissingField, 23, 36)]
     [InlineData("{event: Contract_End, name: {ja: 契約終了日, en: the end of the contract}}", PolicyCodes.InvalidId, 23, 44)]

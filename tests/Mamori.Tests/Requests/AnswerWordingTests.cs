@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Mamori.Consent;
@@ -202,8 +203,11 @@ public sealed class AnswerWordingTests(PostgresCluster cluster)
     {
         var (s, id, subject) = await VerifiedIspCustomerAsync(provider, cluster, "erasure");
         await using var _ = s.App;
+        // The Corporation Tax Act's hold counts from the end of the contract: 7 December 2026 in Japan (the clock is 6 December
+        // 18:48 UTC), so it runs to the end of 7 December 2033 in Japan, 14:59:59 UTC.
+        var ended = await s.Staff.PostAsJsonAsync($"/api/subjects/{subject}/retention-events", new { @event = "contract-end", date = "2026-12-07" }, Ct);
+        ended.StatusCode.ShouldBe(HttpStatusCode.OK, await ended.Content.ReadAsStringAsync(Ct));
         await s.PostAsync(id, "execute");
-        // Held until 2033-12-06 18:48 UTC: 7 December 2033 in Japan.
         const string kept = "電子メールアドレス、氏名、電話番号：2033年12月7日まで保存（法人税法（帳簿書類の保存））";
         const string keptEn = "Email address, Name, Phone number: kept until 7 December 2033 (Corporation Tax Act (keeping books))";
 
@@ -224,10 +228,10 @@ public sealed class AnswerWordingTests(PostgresCluster cluster)
         // The certificates API: the recorded string unchanged, the same as data (UTC instant) and as the readable text.
         var certificates = await s.OkAsync(await s.Staff.GetAsync($"/api/subjects/{subject}/certificates", Ct));
         var c = certificates.EnumerateArray().Single();
-        c.GetProperty("kept").GetString()!.ShouldContain("email until 2033-12-06 (法人税法（帳簿書類の保存）)");
+        c.GetProperty("kept").GetString()!.ShouldContain("email until 2033-12-07 (法人税法（帳簿書類の保存）)");
         var items = c.GetProperty("keptItems").EnumerateArray().ToList();
         items.Select(i => i.GetProperty("category").GetString()).ShouldBe(["email", "name", "phone"]);
-        items.ShouldAllBe(i => i.GetProperty("keepUntil").GetDateTimeOffset() == new DateTimeOffset(2033, 12, 6, 18, 48, 0, TimeSpan.Zero));
+        items.ShouldAllBe(i => i.GetProperty("keepUntil").GetDateTimeOffset() == new DateTimeOffset(2033, 12, 7, 14, 59, 59, TimeSpan.Zero));
         items.ShouldAllBe(i => i.GetProperty("law").GetString() == "法人税法（帳簿書類の保存）");
         c.GetProperty("keptText").GetProperty("ja").GetString().ShouldBe(kept);
         c.GetProperty("keptText").GetProperty("en").GetString().ShouldBe(keptEn);

@@ -40,6 +40,13 @@ public static class VaultScenario
         (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("employee", "paper", ["employment", "payroll-tax"],
             new Dictionary<string, string> { ["name"] = p.Name, ["address"] = p.Address, ["my-number"] = p.MyNumber }), Actor.System, Ct)).Id);
 
+    /// <summary>Records that <paramref name="eventId"/> happened for the subject on the fake clock's day in Japan (or <paramref name="day"/>).</summary>
+    public static Task<RetentionEventView> RecordEventAsync(TestApp app, Guid tenant, Guid subject, string eventId, DateOnly? day = null, string? reason = null) =>
+        app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().RecordAsync(subject, eventId, day ?? Today(app), reason, Actor.System, Ct));
+
+    /// <summary>The fake clock's day in Japan.</summary>
+    public static DateOnly Today(TestApp app) => Mamori.Incidents.JapanTime.DayOf(app.Clock.GetUtcNow(), Mamori.Policy.PolicyStore.Jst);
+
     public static Task<Guid> SmsUserAsync(TestApp app, Guid tenant, Person p, bool couponConsent = false) => app.InTenantAsync(tenant, async (sp, _) =>
         (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input",
             couponConsent ? ["verification", "coupon-management", "coupon-delivery"] : ["verification", "coupon-management"],

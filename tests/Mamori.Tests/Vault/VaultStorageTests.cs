@@ -197,6 +197,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         await using var _ = app;
         var p = NewPerson();
         var id = await IspCustomerAsync(app, tenant, p);
+        await RecordEventAsync(app, tenant, id, "contract-end");   // the hold counts from the end of the contract: today
         var certificate = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
         certificate.Destroyed.ShouldBe("inquiry");
         certificate.Kept.ShouldNotBeNull();
@@ -263,6 +264,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         var (app, tenant) = await StartAsync(provider, cluster);
         await using var _ = app;
         var customer = await IspCustomerAsync(app, tenant, NewPerson());   // name/email/phone under 法人税法 P7Y, inquiry P1Y
+        await RecordEventAsync(app, tenant, customer, "contract-end");
         var heldUntil = await app.InTenantAsync(tenant, async (_, db) =>
         {
             // A purpose's own retention three years past the hold, as a policy may declare it.
@@ -334,8 +336,9 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
     {
         var (app, tenant) = await StartAsync(provider, cluster);
         await using var _ = app;
-        var sms = await SmsUserAsync(app, tenant, NewPerson());            // verification-log P6M, sms-phone P1Y
+        var sms = await SmsUserAsync(app, tenant, NewPerson());            // verification-log P6M, sms-phone P1Y from the coupon's expiry
         var customer = await IspCustomerAsync(app, tenant, NewPerson());   // inquiry: support P1Y; name/email/phone: 法人税法 hold P7Y
+        await RecordEventAsync(app, tenant, sms, "coupon-expiry");
         async Task<SweepReport> Sweep(bool dry = false) =>
             await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(dry, Ct));
 
@@ -368,10 +371,12 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
     {
         var (app, tenant) = await StartAsync(provider, cluster);
         await using var _ = app;
-        var sms = await SmsUserAsync(app, tenant, NewPerson());            // verification-log P6M, sms-phone P1Y, no hold
-        var customer = await IspCustomerAsync(app, tenant, NewPerson());   // inquiry P1Y; name/email/phone under 法人税法 P7Y
+        var sms = await SmsUserAsync(app, tenant, NewPerson());            // verification-log P6M, sms-phone P1Y from the coupon's expiry, no hold
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());   // inquiry P1Y; name/email/phone under 法人税法 P7Y from the contract's end
+        await RecordEventAsync(app, tenant, sms, "coupon-expiry");
+        await RecordEventAsync(app, tenant, customer, "contract-end");
         var fields = await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == sms || f.SubjectId == customer).ToListAsync(Ct));
-        var phoneUntil = fields.Single(f => f.SubjectId == sms && f.Category == "sms-phone").RetainUntil;
+        var phoneUntil = fields.Single(f => f.SubjectId == sms && f.Category == "sms-phone").RetainUntil!.Value;
         var emailHeld = fields.Single(f => f.SubjectId == customer && f.Category == "email").HeldUntil!.Value;
         async Task Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
         app.Clock.Advance(TimeSpan.FromDays(200));

@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using Mamori.Access;
+using Mamori.Audit;
+using Mamori.Data;
+using Mamori.Errors;
+using Mamori.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mamori.Vault;
+
+/// <summary>An event a subject's retention counts from: its name in the policy, the purposes that count from it, and the day recorded (null: awaited).</summary>
+public sealed record RetentionEventView(string Event, LocalizedText Name, IReadOnlyList<string> Purposes, DateOnly? OccurredOn,
+    DateTimeOffset? RecordedAt, string? RecordedBy, string? CorrectionReason);
+
+/// <summary>Persons whose data waits for an event its retention counts from, in all and per event (an id and its count).</summary>
+public sealed record AwaitingSummary(int Persons, IReadOnlyList<(string Event, int Persons)> ByEvent);
+
+/// <summary>
+/// The events retention periods count from (契約終了日, 退職日), recorded per person. Recording one gives the fields of the purposes
+/// that count from it their <see cref="SubjectField.RetainUntil"/> and <see cref="SubjectField.HeldUntil"/>, so the sweep destroys
+/// them on time; until then they are kept. A correction of the day needs a reason code and recomputes the same way.
+/// </summary>
+public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, PolicyStore policies, TimeProvider clock)
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    private static partial Regex ReasonPattern();
+
+    /// <summary>The events the subject's purposes shown count from, recorded or awaited, in the order of the purposes.</summary>
+    public async Task<IReadOnlyList<RetentionEventView>> ListAsync(Guid subjectId, CancellationToken ct = default)
+    {
+        var subject = await SubjectAsync(subjectId, ct);
+        var purposes = await PurposesAsync(subject, ct);
+        var rows = await db.Set<RetentionEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId).ToListAsync(ct);
+        return [.. purposes.Where(p => p.Retention?.Event is not null).GroupBy(p => p.Retention!.Event!).Select(g =>
+        {
+            var row = rows.FirstOrDefault(r => r.Event == g.Key);
+            return new RetentionEventView(g.Key, g.Select(p => p.Retention!.From).FirstOrDefault(f => f is not null) ?? new LocalizedText(g.Key, g.Key),
+                [.. g.Select(p => p.Id)], row?.OccurredOn, row?.RecordedAt, row?.RecordedBy, row?.CorrectionReason);
+        })];
+    }
+
+    /// <summary>
+    /// Records that <paramref name="eventId"/> happened on <paramref name="day"/> (Japan) for the subject, or corrects the day
+    /// (then <paramref name="reason"/> is required). Recording the day already recorded changes nothing.
+    /// </summary>
+    public async Task<RetentionEventView> RecordAsync(Guid subjectId, string eventId, DateOnly day, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (day > DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, PolicyStore.Jst).DateTime))
+            throw new MamoriException(ErrorCode.RetentionEventDate, "The event's day is in the future: record it once it has happened.") { Reason = "future" };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var subject = await SubjectAsync(subjectId, ct);
+        if (subject.WrappedKey is null) throw new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410);
+        var purposes = await PurposesAsync(subject, ct);
+        if (!purposes.Any(p => p.Retention?.Event == eventId))
+            throw new MamoriException(ErrorCode.RetentionEventUnknown,
+                $"No purpose shown to this person counts its retention from the event '{ErrorText.Id(eventId)}'.") { Reason = "unknown" };
+        var row = await db.Set<RetentionEvent>().FirstOrDefaultAsync(e => e.SubjectId == subjectId && e.Event == eventId, ct);
+        AuditCode code;
+        if (row is null)
+        {
+            row = new RetentionEvent { TenantId = subject.TenantId, SubjectId = subjectId, Event = eventId, OccurredOn = day, RecordedAt = now, RecordedBy = actor.ToString() };
+            db.Add(row);
+            code = AuditCode.RetentionEventRecorded;
+            reason = null;
+        }
+        else if (row.OccurredOn == day)
+        {
+            return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
+        }
+        else
+        {
+            if (reason is null || !ReasonPattern().IsMatch(reason))
+                throw new MamoriException(ErrorCode.InvalidReason,
+                    "The event's day is already recorded: a correction needs a reason code (lower-case letters, digits and hyphens, e.g. wrong-date).") { Reason = "correction" };
+            (row.OccurredOn, row.RecordedAt, row.RecordedBy, row.CorrectionReason) = (day, now, actor.ToString(), reason);
+            code = AuditCode.RetentionEventCorrected;
+        }
+        var events = await db.Set<RetentionEvent>().Where(e => e.SubjectId == subjectId && e.Event != eventId)
+            .ToDictionaryAsync(e => e.Event, e => e.OccurredOn, StringComparer.Ordinal, ct);
+        events[eventId] = day;
+        var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subjectId).ToListAsync(ct);
+        foreach (var f in fields) Recompute(subject, f, purposes, events);
+        subject.NextExpiry = fields.Min(f => f.RetainUntil);
+        subject.UpdatedAt = now;
+        // Ids and codes only: the day itself stays in the row.
+        await audit.AppendAsync(db, new AuditEntry(code, actor, SubjectId: subjectId.ToString(), TargetId: eventId, ReasonCode: reason,
+            Categories: string.Join(',', fields.Select(f => f.Category))), ct);
+        await tx.CommitAsync(ct);
+        return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
+    }
+
+    /// <summary>
+    /// A field's retention under <paramref name="purposes"/> and the recorded <paramref name="events"/>. After an erasure that kept it
+    /// (<see cref="DataSubject.ErasedWithHoldAt"/>) only the hold keeps it: it goes when the hold ends, or waits for the hold's start.
+    /// </summary>
+    internal static void Recompute(DataSubject subject, SubjectField f, IReadOnlyList<Purpose> purposes, IReadOnlyDictionary<string, DateOnly> events)
+    {
+        var r = Subjects.Retention(purposes, f.Category, subject.CreatedAt, events);
+        if (subject.ErasedWithHoldAt is null) r.ApplyTo(f);
+        else if (r.Basis is not null)
+            (f.HeldUntil, f.HoldBasis, f.RetainUntil, f.AwaitingEvents) = (r.Held, r.Basis, r.Held, r.Held is null ? r.Awaiting : null);
+    }
+
+    /// <summary>The days recorded for a subject, by event.</summary>
+    internal static async Task<Dictionary<string, DateOnly>> RecordedAsync(MamoriDbContext db, Guid subjectId, CancellationToken ct) =>
+        await db.Set<RetentionEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId)
+            .ToDictionaryAsync(e => e.Event, e => e.OccurredOn, StringComparer.Ordinal, ct);
+
+    /// <summary>How many persons' data waits for an event its retention counts from: the privacy officer records those events.</summary>
+    public async Task<AwaitingSummary> AwaitingAsync(CancellationToken ct = default)
+    {
+        var rows = await db.Set<SubjectField>().AsNoTracking().Where(f => f.AwaitingEvents != null)
+            .Select(f => new { f.SubjectId, f.AwaitingEvents }).Distinct().ToListAsync(ct);
+        var byEvent = rows.SelectMany(r => r.AwaitingEvents!.Split(',').Select(e => (Event: e, r.SubjectId))).Distinct()
+            .GroupBy(x => x.Event, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
+        return new AwaitingSummary(rows.Select(r => r.SubjectId).Distinct().Count(), byEvent);
+    }
+
+    private async Task<DataSubject> SubjectAsync(Guid id, CancellationToken ct) =>
+        await db.Set<DataSubject>().FirstOrDefaultAsync(s => s.Id == id, ct)
+        ?? throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
+
+    private async Task<List<Purpose>> PurposesAsync(DataSubject subject, CancellationToken ct)
+    {
+        var current = await policies.RequireCurrentAsync(ct);
+        return [.. PolicyScopes.For(current.Model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id))];
+    }
+}

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mamori.Audit;
+using Mamori.Errors;
+using Mamori.Policy;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
+using Shouldly;
+using static Mamori.Tests.Vault.VaultScenario;
+
+namespace Mamori.Tests.Vault;
+
+/// <summary>
+/// Regression (M1): retention and legal holds counted from the day the data was entered, whatever the notice promised
+/// (契約終了日から7年, 退職日から5年), so the sweep would have destroyed an active customer's contract data. A purpose now counts
+/// from acquisition or from an event recorded per person; until the event is recorded its data is kept.
+/// </summary>
+public sealed class RetentionEventTests(PostgresCluster cluster)
+{
+    private static Task<SweepReport> SweepAsync(TestApp app, Guid tenant) =>
+        app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+
+    private static Task<List<SubjectField>> FieldsAsync(TestApp app, Guid tenant, Guid subject) =>
+        app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject).OrderBy(f => f.Category).ToListAsync(Ct));
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Sweep_EventNotRecorded_KeepsTheDataAndCountsThePersonAsWaiting(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var employee = await EmployeeAsync(app, tenant, NewPerson());   // employment: 退職日から5年; payroll-tax: 法定調書の提出期限の翌日から7年
+        var customer = await IspCustomerAsync(app, tenant, NewPerson()); // service-provision: 契約終了日から7年; support: 1 year from the call
+
+        (await FieldsAsync(app, tenant, employee)).ShouldAllBe(f => f.RetainUntil == null && f.AwaitingEvents != null && f.HoldBasis != null && f.HeldUntil == null);
+        app.Clock.Advance(TimeSpan.FromDays(366 * 10));
+        var swept = await SweepAsync(app, tenant);
+
+        swept.FieldsDestroyed.ShouldBe(1);   // only the inquiry, kept one year from the call
+        (await FieldsAsync(app, tenant, employee)).Select(f => f.Category).ShouldBe(["address", "my-number", "name"]);
+        (await FieldsAsync(app, tenant, customer)).Select(f => f.Category).ShouldBe(["email", "name", "phone"]);
+        var waiting = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().AwaitingAsync(Ct));
+        waiting.Persons.ShouldBe(2);
+        waiting.ByEvent.ShouldContain(("contract-end", 1));
+        waiting.ByEvent.ShouldContain(("retirement", 1));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordAsync_ContractEnd_SweepDestroysWhenThePeriodFromThatDayEnds(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        app.Clock.Advance(TimeSpan.FromDays(3 * 365));   // three years a customer
+        var ended = Today(app);
+
+        var view = await RecordEventAsync(app, tenant, customer, "contract-end");
+
+        (view.Event, view.OccurredOn, view.Name.Ja).ShouldBe(("contract-end", ended, "契約終了日"));
+        var fields = await FieldsAsync(app, tenant, customer);
+        // 7 years from the end of the contract, to the end of that day in Japan (23:59:59); the Corporation Tax Act's hold the same.
+        var end = new DateTimeOffset(ended.AddYears(7).ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.FromHours(9));
+        fields.Where(f => f.Category != "inquiry").ShouldAllBe(f => f.RetainUntil == end && f.HeldUntil == end && f.AwaitingEvents == null);
+        var audit = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Code == AuditCode.RetentionEventRecorded, Ct));
+        (audit.SubjectId, audit.TargetId).ShouldBe((customer.ToString(), "contract-end"));
+
+        app.Clock.Advance(end - app.Clock.GetUtcNow() - TimeSpan.FromHours(1));
+        await SweepAsync(app, tenant);
+        (await FieldsAsync(app, tenant, customer)).Select(f => f.Category).ShouldBe(["email", "name", "phone"]);
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        var swept = await SweepAsync(app, tenant);
+        swept.SubjectsErased.ShouldBe(1);
+        (await FieldsAsync(app, tenant, customer)).ShouldBeEmpty();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordAsync_CorrectedDay_NeedsAReasonAndRecomputes(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var today = Today(app);
+        await RecordEventAsync(app, tenant, customer, "contract-end", today);
+        var before = (await FieldsAsync(app, tenant, customer)).Single(f => f.Category == "email").RetainUntil;
+
+        var refused = await Should.ThrowAsync<MamoriException>(() => RecordEventAsync(app, tenant, customer, "contract-end", today.AddDays(-30)));
+        (refused.Code, refused.Reason).ShouldBe((ErrorCode.InvalidReason, "correction"));
+        (await RecordEventAsync(app, tenant, customer, "contract-end", today)).OccurredOn.ShouldBe(today);   // the same day again: nothing to correct
+
+        var corrected = await RecordEventAsync(app, tenant, customer, "contract-end", today.AddDays(-30), "wrong-date");
+
+        (corrected.OccurredOn, corrected.CorrectionReason).ShouldBe((today.AddDays(-30), "wrong-date"));
+        (await FieldsAsync(app, tenant, customer)).Single(f => f.Category == "email").RetainUntil.ShouldBe(before!.Value.AddDays(-30));
+        var codes = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.AsNoTracking()
+            .Where(e => e.Code == AuditCode.RetentionEventRecorded || e.Code == AuditCode.RetentionEventCorrected).Select(e => new { e.Code, e.ReasonCode }).ToListAsync(Ct));
+        codes.Select(c => (c.Code, c.ReasonCode)).ShouldBe([(AuditCode.RetentionEventRecorded, null), (AuditCode.RetentionEventCorrected, "wrong-date")], ignoreOrder: true);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordAsync_EventOfNoPurposeShownOrFutureDay_Refused(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+
+        (await Should.ThrowAsync<MamoriException>(() => RecordEventAsync(app, tenant, customer, "retirement"))).Code.ShouldBe(ErrorCode.RetentionEventUnknown);
+        (await Should.ThrowAsync<MamoriException>(() => RecordEventAsync(app, tenant, customer, "contract-end", Today(app).AddDays(1)))).Code.ShouldBe(ErrorCode.RetentionEventDate);
+        (await Should.ThrowAsync<MamoriException>(() => RecordEventAsync(app, tenant, Guid.NewGuid(), "contract-end"))).Code.ShouldBe(ErrorCode.SubjectNotFound);
+        (await FieldsAsync(app, tenant, customer)).Where(f => f.Category != "inquiry").ShouldAllBe(f => f.RetainUntil == null);
+    }
+
+    /// <summary>An erasure keeps what a hold keeps even before the hold's start is known, and says so; the event then starts the hold.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Erase_HoldAwaitingItsEvent_KeptUntilRecordedThenUntilTheHoldEnds(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+
+        var certificate = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(customer, "data-subject-request", Actor.System, Ct));
+
+        certificate.Destroyed.ShouldBe("inquiry");
+        certificate.Kept.ShouldBe("email awaiting contract-end (法人税法（帳簿書類の保存）); name awaiting contract-end (法人税法（帳簿書類の保存）); phone awaiting contract-end (法人税法（帳簿書類の保存）)");
+        var model = (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<PolicyStore>().RequireCurrentAsync(Ct))).Model;
+        HeldCategories.Text(certificate, model, NoticeLanguage.Ja).ShouldBe("電子メールアドレス、氏名、電話番号：契約終了日が記録されるまで保存（保存期間はその日から数えます）（法人税法（帳簿書類の保存））");
+        HeldCategories.Text(certificate, model, NoticeLanguage.En)
+            .ShouldBe("Email address, Name, Phone number: kept until the end of the contract is recorded (the retention period counts from that day) (Corporation Tax Act (keeping books))");
+        app.Clock.Advance(TimeSpan.FromDays(366 * 8));
+        (await SweepAsync(app, tenant)).FieldsDestroyed.ShouldBe(0);
+
+        var ended = Today(app).AddYears(-6);
+        await RecordEventAsync(app, tenant, customer, "contract-end", ended);
+        var held = await FieldsAsync(app, tenant, customer);
+        var end = new DateTimeOffset(ended.AddYears(7).ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.FromHours(9));
+        held.ShouldAllBe(f => f.HeldUntil == end && f.RetainUntil == end);
+        app.Clock.Advance(end - app.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        (await SweepAsync(app, tenant)).SubjectsErased.ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Data acquired while the policy counted from acquisition (a text <c>from</c>) has a computed end; once the policy names the
+    /// event, the sweep does not destroy it at that end but marks it as waiting for the event.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Sweep_PolicyNowCountsFromAnEvent_OldEndIgnoredAndThePersonWaits(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var acquisitionEnd = app.Clock.GetUtcNow().AddDays(1);
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            // As computed before events existed: from acquisition, with an end and no event awaited.
+            foreach (var f in await db.Set<SubjectField>().Where(f => f.SubjectId == customer).ToListAsync(Ct))
+                (f.RetainUntil, f.HeldUntil, f.AwaitingEvents) = (acquisitionEnd, f.HoldBasis is null ? null : acquisitionEnd, null);
+            (await db.Set<DataSubject>().SingleAsync(s => s.Id == customer, Ct)).NextExpiry = acquisitionEnd;
+            return await db.SaveChangesAsync(Ct);
+        });
+        app.Clock.Advance(TimeSpan.FromDays(2));
+
+        var swept = await SweepAsync(app, tenant);
+
+        swept.FieldsDestroyed.ShouldBe(1);   // the inquiry: support counts from acquisition
+        var kept = await FieldsAsync(app, tenant, customer);
+        kept.Select(f => f.Category).ShouldBe(["email", "name", "phone"]);
+        kept.ShouldAllBe(f => f.RetainUntil == null && f.AwaitingEvents == "contract-end");
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().AwaitingAsync(Ct))).Persons.ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RetentionEventsApi_RolesAndTenants_OnlyStaffWhoWriteSubjectsRecord(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var other = (await app.CreateTenantAsync("other")).Id;
+        var body = new { @event = "contract-end", date = Today(app).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
+        var url = $"/api/subjects/{customer}/retention-events";
+
+        (await app.Client().PostAsJsonAsync(url, body, Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await (await (await app.SignedInAsync(tenant, Roles.Auditor)).PostAsJsonAsync(url, body, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        await (await (await app.SignedInAsync(other, Roles.PrivacyOfficer)).PostAsJsonAsync(url, body, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-3007");
+        var operatorClient = await app.SignedInAsync(tenant, Roles.Operator);
+        await (await operatorClient.PostAsJsonAsync(url, new { @event = "contract-end", date = "31/03/2026" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3018");
+        await (await operatorClient.PostAsJsonAsync(url, new { @event = "retirement", date = body.date }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3017");
+
+        var recorded = await operatorClient.PostAsJsonAsync(url, body, Ct);
+
+        recorded.StatusCode.ShouldBe(HttpStatusCode.OK, await recorded.Content.ReadAsStringAsync(Ct));
+        var list = await operatorClient.GetFromJsonAsync<JsonElement>(url, Ct);
+        list.GetArrayLength().ShouldBe(1);
+        (list[0].GetProperty("event").GetString(), list[0].GetProperty("occurredOn").GetString()).ShouldBe(("contract-end", body.date));
+        (await (await app.SignedInAsync(other, Roles.PrivacyOfficer)).GetAsync(url, Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
