@@ -12,6 +12,9 @@ namespace Mamori.Vault;
 public sealed record RetentionEventView(string Event, LocalizedText Name, IReadOnlyList<string> Purposes, DateOnly? OccurredOn,
     DateTimeOffset? RecordedAt, string? RecordedBy, string? CorrectionReason);
 
+/// <summary>What a file of events did: rows recorded or corrected, rows that changed nothing (the same day again), and rows refused, by line.</summary>
+public sealed record RetentionEventFileResult(int Recorded, int Unchanged, IReadOnlyList<RejectedRow> Rejected);
+
 /// <summary>Persons whose data waits for an event its retention counts from, in all and per event (an id and its count).</summary>
 public sealed record AwaitingSummary(int Persons, IReadOnlyList<(string Event, int Persons)> ByEvent);
 
@@ -88,6 +91,48 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
             Categories: string.Join(',', fields.Select(f => f.Category))), ct);
         await tx.CommitAsync(ct);
         return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
+    }
+
+    /// <summary>
+    /// Records the events of a CSV file (header <c>subject,date</c>, with <c>event</c> and <c>reason</c> columns optional;
+    /// <paramref name="defaultEvent"/> and <paramref name="defaultReason"/> stand for missing ones): each row in its own transaction,
+    /// a refused row reported by line with its code, never its values. Running the same file again changes nothing.
+    /// </summary>
+    public async Task<RetentionEventFileResult> RecordFileAsync(TextReader reader, string? defaultEvent, string? defaultReason, Actor actor, CancellationToken ct = default)
+    {
+        int recorded = 0, unchanged = 0;
+        var rejected = new List<RejectedRow>();
+        string[]? header = null;
+        await foreach (var row in CsvReader.ReadAsync(reader, ct))
+        {
+            if (header is null)
+            {
+                header = [.. row.Fields.Select(f => f.Trim().ToLowerInvariant())];
+                if (!header.Contains("subject") || !header.Contains("date") || (!header.Contains("event") && defaultEvent is null))
+                    throw new MamoriException(ErrorCode.ImportFailed, "The header must name the columns subject and date, and event unless --event gives it.");
+                continue;
+            }
+            string? Column(string name) => Array.IndexOf(header, name) is var i and >= 0 && i < row.Fields.Length && row.Fields[i].Trim() is { Length: > 0 } v ? v : null;
+            try
+            {
+                if (row.Error is not null) throw new MamoriException(ErrorCode.ImportFailed, row.Error);
+                if (!Guid.TryParse(Column("subject"), out var subjectId)) throw new MamoriException(ErrorCode.SubjectNotFound, "The subject column is not a subject id.", 404);
+                if (!DateOnly.TryParseExact(Column("date"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+                    throw new MamoriException(ErrorCode.RetentionEventDate, "The date column is not a day (yyyy-MM-dd).");
+                var eventId = Column("event") ?? defaultEvent!;
+                var before = await db.Set<RetentionEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId && e.Event == eventId).Select(e => (DateOnly?)e.OccurredOn).FirstOrDefaultAsync(ct);
+                await RecordAsync(subjectId, eventId, day, Column("reason") ?? defaultReason, actor, ct);
+                if (before == day) unchanged++;
+                else recorded++;
+            }
+            catch (MamoriException e)
+            {
+                rejected.Add(new RejectedRow(row.Line, ErrorCodes.Format(e.Code), e.Message));
+            }
+            db.ChangeTracker.Clear();
+        }
+        if (header is null) throw new MamoriException(ErrorCode.ImportFailed, "The file is empty: it needs a header row (subject,date[,event][,reason]).");
+        return new RetentionEventFileResult(recorded, unchanged, rejected);
     }
 
     /// <summary>

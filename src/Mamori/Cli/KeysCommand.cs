@@ -117,6 +117,37 @@ public static class RetentionCommand
             if (r.GetValue(json)) CliSupport.WriteJson(r, reports);
             return 0;
         }));
-        return new Command("retention", "Retention periods from the policy") { sweep };
+        return new Command("retention", "Retention periods from the policy") { sweep, Events() };
+    }
+
+    /// <summary><c>mamori retention events FILE.csv</c>: record many persons' contract ends, retirements… from a file (e.g. an HR export).</summary>
+    private static Command Events()
+    {
+        var file = new Argument<string>("file") { Description = "CSV with a header row: subject,date (yyyy-MM-dd, Japan) and optionally event and reason" };
+        var ev = new Option<string?>("--event") { Description = "The event id from the policy (contract-end, retirement…) for rows without an event column" };
+        var reason = new Option<string?>("--reason") { Description = "Reason code for rows that correct a day already recorded (e.g. wrong-date)" };
+        var json = CliSupport.Json();
+        var cmd = new Command("events",
+            "Record the day each person's retention starts (the event the policy counts it from); exit 3 when a row was refused")
+        {
+            file, ev, reason, json,
+        };
+        cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path)) throw new Errors.MamoriException(Errors.ErrorCode.ImportFailed, $"No such file: {path}");
+            using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+            var result = await sp.GetRequiredService<RetentionEvents>().RecordFileAsync(reader, r.GetValue(ev), r.GetValue(reason), Audit.Actor.System, ct);
+            if (r.GetValue(json)) CliSupport.WriteJson(r, new { result.Recorded, result.Unchanged, rejected = result.Rejected });
+            else
+            {
+                var o = r.InvocationConfiguration.Output;
+                o.WriteLine($"Recorded {result.Recorded} events ({result.Unchanged} already recorded with the same day); refused {result.Rejected.Count} rows.");
+                foreach (var row in result.Rejected) o.WriteLine($"  line {row.Line}: {row.Reason} ({row.Code})");
+            }
+            return result.Rejected.Count > 0 ? 3 : 0;
+        }));
+        return cmd;
     }
 }

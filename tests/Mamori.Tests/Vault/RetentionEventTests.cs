@@ -170,6 +170,26 @@ public sealed class RetentionEventTests(PostgresCluster cluster)
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordFileAsync_CsvOfEvents_RecordsRowsAndReportsRefusedLines(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var a = await EmployeeAsync(app, tenant, NewPerson());
+        var b = await EmployeeAsync(app, tenant, NewPerson());
+        var csv = $"subject,date\n{a},2026-03-31\n{b},2026-13-01\n{Guid.NewGuid()},2026-03-31\n{b},2026-10-15\n";
+
+        var result = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().RecordFileAsync(new StringReader(csv), "retirement", null, Actor.System, Ct));
+
+        (result.Recorded, result.Unchanged).ShouldBe((2, 0));
+        result.Rejected.Select(r => (r.Line, r.Code)).ShouldBe([(3L, "MAMORI-3018"), (4L, "MAMORI-3007")]);
+        var again = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().RecordFileAsync(new StringReader(csv), "retirement", null, Actor.System, Ct));
+        (again.Recorded, again.Unchanged).ShouldBe((0, 2));
+        var events = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().ListAsync(a, Ct));
+        events.Single(e => e.Event == "retirement").OccurredOn.ShouldBe(new DateOnly(2026, 3, 31));
+        events.Single(e => e.Event == "filing-deadline").OccurredOn.ShouldBeNull();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RetentionEventsApi_RolesAndTenants_OnlyStaffWhoWriteSubjectsRecord(string provider)
     {
         var (app, tenant) = await StartAsync(provider, cluster);
