@@ -72,9 +72,11 @@ public static class DashboardPage
         if (Can(http, Permission.ViewOperations))
         {
             var keys = await KeysCard(http, sp, ct);
-            var types = SubjectTypeNames(http, (await sp.GetRequiredService<PolicyStore>().CurrentAsync(ct))?.Model);
+            var model = (await sp.GetRequiredService<PolicyStore>().CurrentAsync(ct))?.Model;
+            var types = SubjectTypeNames(http, model);
             var counts = await SubjectsCard(http, db, types, ct);
-            var retention = await RetentionCard(http, db, sp.GetRequiredService<TimeProvider>(), types, ct);
+            var awaiting = await sp.GetRequiredService<RetentionEvents>().AwaitingAsync(ct);
+            var retention = await RetentionCard(http, db, sp.GetRequiredService<TimeProvider>(), types, awaiting, model, ct);
             ops = H.F($"{keys}{counts}{retention}");
         }
 
@@ -207,7 +209,26 @@ public static class DashboardPage
             """);
     }
 
-    private static async Task<Html> RetentionCard(HttpContext http, MamoriDbContext db, TimeProvider clock, Func<string, Html> typeName, CancellationToken ct)
+    /// <summary>
+    /// The persons whose data is kept because the event their retention counts from (契約終了日, 退職日) is not recorded: until it is,
+    /// the sweep never reaches them, so the privacy officer needs to see how many wait and for what.
+    /// </summary>
+    private static Html AwaitingText(HttpContext http, AwaitingSummary awaiting, PolicyModel? model)
+    {
+        if (awaiting.Persons == 0) return default;
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        var items = awaiting.ByEvent.Select(e => H.F($"<li>{HeldCategories.EventName(e.Event, model, lang)} <code class=\"muted\">{e.Event}</code>: {e.Persons:N0}{T(http, "人", "")}</li>"));
+        return H.F($"""
+            <p><span class="big">{awaiting.Persons:N0}</span> {T(http, "人が起算日の記録待ち（記録されるまで保存期間が始まらず、消去されません）",
+                "persons wait for the day their retention counts from (until it is recorded, the period does not start and nothing is destroyed)")}</p>
+            <ul>{items}</ul>
+            <p class="muted">{T(http, "本人データの検索画面、API（POST /api/subjects/{id}/retention-events）または mamori retention events で記録します。",
+                "Record it on the subject's page, with the API (POST /api/subjects/{id}/retention-events) or with mamori retention events.")}</p>
+            """);
+    }
+
+    private static async Task<Html> RetentionCard(HttpContext http, MamoriDbContext db, TimeProvider clock, Func<string, Html> typeName,
+        AwaitingSummary awaiting, PolicyModel? model, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var horizon = now.AddDays(RetentionHorizonDays);
@@ -226,6 +247,7 @@ public static class DashboardPage
             <section class="card wide" aria-labelledby="retention-h"><h2 id="retention-h">{T(http, "保存期間", "Retention")}</h2>
             <p><span class="big">{dueCount:N0}</span> {T(http, $"人が{RetentionHorizonDays}日以内に保存期間満了", $"subjects reach the end of retention within {RetentionHorizonDays} days")}
             {(overdue > 0 ? H.F($"""<span class="error">({T(http, "期限超過", "overdue")}: {overdue:N0})</span>""") : default)}</p>
+            {AwaitingText(http, awaiting, model)}
             {(next.Count == 0 ? default : H.F($"""
             <table><caption>{T(http, "次に満了するもの", "Next to expire")}</caption><thead><tr><th scope="col">{T(http, "満了", "Expires")}</th><th scope="col">{T(http, "種類", "Type")}</th><th scope="col">ID</th></tr></thead><tbody>{nextRows}</tbody></table>
             """))}

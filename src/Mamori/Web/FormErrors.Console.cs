@@ -176,6 +176,11 @@ public static partial class FormErrors
         ErrorCode.InvalidFieldValue => ("値の形式が正しくありません。", "The value is not in a valid form."),
         ErrorCode.SubjectNotFound => ("その本人はいません。", "There is no such subject."),
         ErrorCode.SubjectErased => ("この本人のデータは消去されています。", "The subject's data was erased."),
+        ErrorCode.RetentionEventUnknown => ("この本人に示した利用目的には、その日から保存期間を数えるものがありません。", "No purpose shown to this person counts its retention from that event."),
+        ErrorCode.RetentionEventDate when e.Reason == "future" => ("起算日が未来の日付です。その日を過ぎてから記録してください。", "The day is in the future: record it once it has happened."),
+        ErrorCode.RetentionEventDate => ("日付を入力してください（例: 2027-03-31）。", "Enter the day (e.g. 2027-03-31)."),
+        ErrorCode.InvalidReason when e.Reason == "correction" =>
+            ("記録済みの起算日を訂正するには、訂正の理由（半角英小文字・数字・「-」、例: wrong-date）を入力してください。", "The day is already recorded: to correct it, enter a reason code (lower-case letters, digits and '-', e.g. wrong-date)."),
         ErrorCode.AccessDenied => Denied(e.Reason),
         ErrorCode.NotFound => ("見つかりません。", e.Message),
         _ => null,

@@ -84,6 +84,66 @@ public static class SubjectPages
                 <button type="button" class="secondary" data-copy="link" data-copied="{T(http, "コピーしました", "Copied")}" hidden>{T(http, "コピー", "Copy")}</button></p></section>
                 """)));
         }).RequirePermission(Permission.WriteSubjects).ExcludeFromDescription();
+
+        app.MapPost("/console/subjects/{id:guid}/retention-events", async (Guid id, HttpContext http, RetentionEvents events) =>
+        {
+            var form = await FormAsync(http);
+            var ct = http.RequestAborted;
+            var reason = form["reason"].ToString().Trim();
+            try
+            {
+                var v = await events.RecordAsync(id, form["event"].ToString(), Http.VaultEndpoints.EventDay(form["date"].ToString().Trim()),
+                    reason.Length == 0 ? null : reason, http.Actor(), ct);
+                var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+                var done = H.F($"""<p class="notice" role="status">{T(http, $"{v.Name.Get(lang)}を記録しました。保存期間はこの日から数えます。",
+                    $"Recorded {v.Name.Get(lang)}; the retention period counts from that day.")}</p>""");
+                var section = await RetentionEventsAsync(http, events, id);
+                return Result(await PageAsync(http, null, id.ToString(), null, H.F($"{done}{section}")));
+            }
+            catch (MamoriException e)
+            {
+                var section = e.Code is ErrorCode.SubjectNotFound ? default : await RetentionEventsAsync(http, events, id);
+                return Result(await PageAsync(http, null, id.ToString(), FormErrors.Text(http, e), section), e.Status);
+            }
+        }).RequirePermission(Permission.WriteSubjects).ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// The events the person's retention counts from (契約終了日, 退職日): the day recorded, or that it is awaited and the data kept;
+    /// with a form to record or correct one for staff who may write subjects.
+    /// </summary>
+    private static async Task<Html> RetentionEventsAsync(HttpContext http, RetentionEvents events, Guid id)
+    {
+        IReadOnlyList<RetentionEventView> list;
+        try { list = await events.ListAsync(id, http.RequestAborted); }
+        catch (MamoriException) { return default; }
+        if (list.Count == 0) return default;
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        var rows = list.Select(v => H.F($"""
+            <tr><th scope="row">{v.Name.Get(lang)} <code class="muted">{v.Event}</code></th>
+            <td>{(v.OccurredOn is { } d ? H.F($"{d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}") : H.F($"<strong>{T(http, "未記録（記録されるまで保存を続けます）", "not recorded (kept until it is)")}</strong>"))}</td>
+            <td class="muted">{(v.RecordedAt is { } at ? H.F($"{Jst(at)} {v.RecordedBy}{(v.CorrectionReason is { } r ? H.F($" ({T(http, "訂正", "corrected")}: {r})") : default)}") : default)}</td></tr>
+            """));
+        var options = list.Select(v => H.F($"""<option value="{v.Event}">{v.Name.Get(lang)}</option>"""));
+        Html form = Can(http, Permission.WriteSubjects)
+            ? H.F($"""
+                <form method="post" action="/console/subjects/{id}/retention-events" class="stack" autocomplete="off">
+                  {AntiforgeryField(http)}
+                  <label for="event-{id}">{T(http, "起算日", "Event")}</label>
+                  <select id="event-{id}" name="event" required>{options}</select>
+                  <label for="date-{id}">{T(http, "日付（日本時間）", "Day (Japan)")}</label>
+                  <input id="date-{id}" name="date" type="date" required>
+                  <label for="reason-{id}">{T(http, "訂正の理由（記録済みの日付を訂正する場合）", "Reason (when correcting a recorded day)")}</label>
+                  <input id="reason-{id}" name="reason" maxlength="40" pattern="[a-z0-9][a-z0-9\-]*" spellcheck="false">
+                  <button type="submit">{T(http, "記録する", "Record")}</button>
+                </form>
+                """)
+            : default;
+        return H.F($"""
+            <section aria-labelledby="events-{id}"><h3 id="events-{id}">{T(http, "保存期間の起算日", "When the retention starts")}</h3>
+            <table><thead><tr><th scope="col">{T(http, "起算日", "Event")}</th><th scope="col">{T(http, "日付", "Day")}</th><th scope="col">{T(http, "記録", "Recorded")}</th></tr></thead><tbody>{rows}</tbody></table>
+            {form}</section>
+            """);
     }
 
     private static async Task<Html> SubjectCardAsync(HttpContext http, Subjects subjects, MamoriDbContext db, Guid id, string purpose)
@@ -121,8 +181,9 @@ public static class SubjectPages
         if (subject is { ErasedAt: null, ErasedWithHoldAt: not null })
         {
             var kept = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == id)
-                .Select(f => new { f.Category, f.HeldUntil, f.RetainUntil, f.HoldBasis }).ToListAsync(http.RequestAborted);
-            var text = HeldCategories.Text([.. kept.Select(f => new HeldCategory(f.Category, f.HeldUntil ?? f.RetainUntil, f.HoldBasis))], policy?.Model, lang);
+                .Select(f => new { f.Category, f.HeldUntil, f.RetainUntil, f.HoldBasis, f.AwaitingEvents }).ToListAsync(http.RequestAborted);
+            var text = HeldCategories.Text([.. kept.Select(f => new HeldCategory(f.Category, f.HeldUntil ?? f.RetainUntil, f.HoldBasis)
+                { Awaiting = f.HeldUntil is null && f.RetainUntil is null ? f.AwaitingEvents : null })], policy?.Model, lang);
             held = H.F($"""<p class="notice">{T(http, "法令により保存を続ける項目（保存期間の満了後に消去します）：", "Kept as the law requires (erased when the period ends): ")}{text ?? "—"}</p>""");
         }
         Html link = Can(http, Permission.WriteSubjects) && subject is { ErasedAt: null, ErasedWithHoldAt: null }
@@ -131,6 +192,7 @@ public static class SubjectPages
         Html records = Can(http, Permission.ReadConsents)
             ? H.F($"""<p><a href="/console/consents/subjects/{id}">{T(http, "同意・提供の記録", "Consents and provision records")}</a></p>""")
             : default;
+        var events = subject is { ErasedAt: null } ? await RetentionEventsAsync(http, http.RequestServices.GetRequiredService<RetentionEvents>(), id) : default;
         return H.F($"""
             <article class="card subject" aria-label="{T(http, "本人", "Subject")} {id}">
             <h2><code>{id}</code></h2>
@@ -139,7 +201,7 @@ public static class SubjectPages
             {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>")
                 : subject?.ErasedWithHoldAt is { } requested ? H.F($" · <strong class=\"error\">{T(http, "消去請求済み（法定保存のみ）", "Erased on request (statutory retention only)")} {Jst(requested)}</strong>")
                 : default)}</p>
-            {held}{body}{records}{link}
+            {held}{body}{events}{records}{link}
             </article>
             """);
     }

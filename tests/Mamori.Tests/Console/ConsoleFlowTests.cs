@@ -264,7 +264,8 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var byId = await FindAsync("support", "id", id.ToString());
         byId.ShouldContain(Mark);
         byId.ShouldContain(Kept);
-        byId.ShouldContain("まで保存（法人税法（帳簿書類の保存））");
+        // The hold counts from the end of the contract, not recorded yet: kept until it is (M1).
+        byId.ShouldContain("契約終了日が記録されるまで保存（保存期間はその日から数えます）（法人税法（帳簿書類の保存））");
         byId.ShouldContain("消去請求済み（法定保存のみ）です。");
         byId.ShouldContain("MAMORI-3010");
         byId.ShouldNotContain(p.Phone);
@@ -279,7 +280,7 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var en = await FindAsync("support", "id", id.ToString(), "?lang=en");
         en.ShouldContain("Erased on request (statutory retention only)");
         en.ShouldContain("Kept as the law requires (erased when the period ends): Email address, Name, Phone number: kept until ");
-        en.ShouldContain("(Corporation Tax Act (keeping books))");
+        en.ShouldContain("kept until the end of the contract is recorded (the retention period counts from that day) (Corporation Tax Act (keeping books))");
 
         var admin = await SessionAsync(app, tenant, Roles.Admin);
         (await admin.GetStringAsync("/console")).ShouldContain("消去済みの本人（請求・保存期間満了による、累計）: 1人（うち法定保存のみ残る: 1人）");
