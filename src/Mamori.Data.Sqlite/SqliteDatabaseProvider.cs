@@ -59,7 +59,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     {
         var path = PathOf(connectionString);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        if (!string.IsNullOrEmpty(dir)) OwnerOnly.CreateDirectory(dir);
         return new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
     }
 
@@ -85,6 +85,39 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         private static void Forget(DbConnection connection)
         {
             if (connection is SqliteConnection { Handle: { } handle }) Configured.Remove(handle);
+        }
+
+        public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+        {
+            CreateOwnerOnly(connection);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result,
+            CancellationToken cancellationToken = default)
+        {
+            CreateOwnerOnly(connection);
+            return ValueTask.FromResult(result);
+        }
+
+        /// <summary>
+        /// Creates a new database file empty (SQLite takes an empty file as an empty database) and owner-only, at the moment
+        /// SQLite would create it with the umask's mode: it holds the password and API-key hashes, the consent ledger and the
+        /// audit chain. SQLite gives the -wal and -shm files the database file's mode.
+        /// </summary>
+        private static void CreateOwnerOnly(DbConnection connection)
+        {
+            if (OperatingSystem.IsWindows()) return;
+            var b = new SqliteConnectionStringBuilder(connection.ConnectionString);
+            if (b.Mode != SqliteOpenMode.ReadWriteCreate || b.DataSource is "" or ":memory:" || File.Exists(b.DataSource)) return;
+            try
+            {
+                using var _ = new FileStream(b.DataSource, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly.FileMode });
+            }
+            catch (IOException) when (File.Exists(b.DataSource))
+            {
+                // Another connection created it first.
+            }
         }
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

@@ -87,7 +87,7 @@ public sealed class ErasureLedger(string path)
             Refresh();
             var fresh = entries.Where(e => !_byKey.ContainsKey(e.Key)).DistinctBy(e => e.Key).ToList();
             if (fresh.Count == 0) return 0;
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            Data.OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
             var created = !File.Exists(Path);
             using (var s = OpenForAppend())
             {

@@ -131,7 +131,7 @@ public sealed class KeyRing
     public void Save(string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
+        Data.OwnerOnly.CreateDirectory(dir);
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, Serialize());
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);

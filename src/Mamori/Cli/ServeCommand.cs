@@ -44,7 +44,7 @@ public static class ServeCommand
                 }
                 if (keys.ReadableByOthersWarning() is { } loose) await r.InvocationConfiguration.Error.WriteLineAsync("mamori: " + loose);
                 // After the key check: a mistyped --data-dir is not left behind as an empty directory.
-                Directory.CreateDirectory(settings.DataDir);
+                Data.OwnerOnly.CreateDirectory(settings.DataDir);
                 var primaryKey = keys.Current.Primary.Id;
                 if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
                 // Before serving: subjects erased after the backup this database came from stay erased.

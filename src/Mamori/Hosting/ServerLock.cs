@@ -38,7 +38,7 @@ public sealed class ServerLock(MamoriSettings settings) : IHostedService, IDispo
     /// <summary>Takes the lock, or returns null when someone else holds it.</summary>
     public static FileStream? TryAcquire(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Data.OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
         try
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);

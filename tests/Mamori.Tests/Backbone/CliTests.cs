@@ -298,6 +298,31 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task KeysInitAndMigrate_NewDataDir_DirectoryAndDatabaseFilesOwnerOnly()
+    {
+        // Regression: under umask 022 the data directory was 755 and mamori.db, -wal and -shm 644 (password and API-key
+        // hashes, consent ledger, audit chain readable by any local account), while keys.json and backups were 600.
+        if (OperatingSystem.IsWindows()) return;
+        var dir = Path.Combine(Path.GetTempPath(), "mamori-perm-" + Guid.NewGuid().ToString("N"), "data");
+        (await RunAsync("keys", "init", "--data-dir", dir)).Code.ShouldBe(0);
+        (await RunAsync("migrate", "--data-dir", dir)).Code.ShouldBe(0);
+        File.GetUnixFileMode(dir).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var db = Path.Combine(dir, "mamori.db");
+        File.GetUnixFileMode(db).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // The server's connections keep the WAL files while it runs; SQLite creates them with the database file's mode.
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await c.OpenAsync(TestContext.Current.CancellationToken);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode=WAL; SELECT count(*) FROM sqlite_master;";
+            await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+            File.GetUnixFileMode(db + "-wal").ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.GetUnixFileMode(db + "-shm").ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
+    }
+
+    [Fact]
     public async Task KeysStatus_KeyFileReadableByOthers_WarnsAndShowsJapanTime()
     {
         // Regression: a keys.json made 644 was used without a word, and key times were UTC where the console shows JST.
