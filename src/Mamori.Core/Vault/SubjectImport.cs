@@ -66,9 +66,17 @@ internal sealed class ImportRejectionConfiguration : IEntityTypeConfiguration<Im
     }
 }
 
+/// <summary>The text encoding of an import file. A UTF-8 byte-order mark always means UTF-8.</summary>
+public enum ImportEncoding
+{
+    Utf8,
+    /// <summary>Windows-31J (cp932), what Excel in Japan saves as 「CSV（コンマ区切り）」.</summary>
+    ShiftJis,
+}
+
 /// <summary>What to import. <paramref name="AllowDuplicates"/> imports rows whose e-mail, phone or My Number the vault already holds.</summary>
 public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, string Acquisition, string? Service = null, int BatchSize = 200,
-    bool AllowDuplicates = false);
+    bool AllowDuplicates = false, ImportEncoding Encoding = ImportEncoding.Utf8);
 
 /// <summary>A rejected row: its line number and why (codes and field names, never the row's values).</summary>
 public sealed record RejectedRow(long Line, string Code, string Reason);
@@ -97,7 +105,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
 {
     public async Task<ImportResult> RunAsync(string path, ImportOptions options, Actor actor, Action<long, long>? progress = null, CancellationToken ct = default)
     {
-        var hash = await HashFileAsync(path, ct);
+        var (hash, encoding) = await InspectFileAsync(path, options.Encoding, ct);
         var current = await policies.RequireCurrentAsync(ct);
         // A wrong --type, --purpose or --acquisition is one error, not every row of the file rejected.
         Subjects.Resolve(new CreateSubjectRequest(options.Type, options.Acquisition, options.Purposes, new Dictionary<string, string>(), options.Service), current);
@@ -112,7 +120,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             // Nothing is read again. The rejected-rows file is written only when it is missing: the operator may be correcting it.
             var earlier = await RejectionsAsync(run, ct);
             string? file = null;
-            if (ToCorrect(earlier) is { Count: > 0 } toCorrect) file = File.Exists(RejectedPath(path)) ? RejectedPath(path) : await WriteRejectedAsync(path, toCorrect, ct);
+            if (ToCorrect(earlier) is { Count: > 0 } toCorrect) file = File.Exists(RejectedPath(path)) ? RejectedPath(path) : await WriteRejectedAsync(path, encoding, toCorrect, ct);
             return new ImportResult(0, run.LastLine, 0, true, earlier, file);
         }
         if (run is null)
@@ -126,7 +134,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         long imported = 0;
 
         await using var stream = File.OpenRead(path);
-        using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
         var rows = CsvReader.ReadAsync(reader, ct).GetAsyncEnumerator(ct);
         if (!await rows.MoveNextAsync())
             throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file has no header row naming data categories.");
@@ -171,7 +179,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         progress?.Invoke(stream.Length, stream.Length);
         if (imported > 0) await DatabaseStatistics.RefreshAsync(db, provider, ct);
         var all = await RejectionsAsync(run, ct);
-        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, correct, ct) : null);
+        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, encoding, correct, ct) : null);
     }
 
     /// <summary>The rejected rows to correct: a duplicate needs no correction (it is in the vault, or is imported with --allow-duplicates).</summary>
@@ -254,16 +262,17 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
 
     /// <summary>
     /// Writes the header and the rejected rows, as the file has them, for the operator to correct and import. The file holds
-    /// personal data like its source, so it is readable by its owner only.
+    /// personal data like its source, so it is readable by its owner only. It is UTF-8 with a byte-order mark whatever the
+    /// source's encoding: Excel opens it as such, and the mark makes an import with the same options read it as UTF-8.
     /// </summary>
-    private static async Task<string> WriteRejectedAsync(string path, IReadOnlyList<RejectedRow> rejected, CancellationToken ct)
+    private static async Task<string> WriteRejectedAsync(string path, System.Text.Encoding encoding, IReadOnlyList<RejectedRow> rejected, CancellationToken ct)
     {
         var target = RejectedPath(path);
         var lines = rejected.Select(r => r.Line).ToHashSet();
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         await using var input = File.OpenRead(path);
-        using var reader = new StreamReader(input, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(input, encoding, detectEncodingFromByteOrderMarks: true);
         await using var output = new StreamWriter(target, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true), options);
         var first = true;
         await foreach (var row in CsvReader.ReadAsync(reader, ct))
@@ -277,11 +286,69 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         static string Quote(string v) => v.AsSpan().IndexOfAny(",\"\r\n") < 0 ? v : "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    private static async Task<string> HashFileAsync(string path, CancellationToken ct)
+    private static readonly System.Text.Encoding StrictUtf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Hashes the file and checks, before any row is imported, that all of it decodes in the encoding it is read in: a
+    /// Shift_JIS file read as UTF-8 became U+FFFD in every Japanese name and address, with no row rejected. Returns the
+    /// strict encoding to read it with.
+    /// </summary>
+    private static async Task<(string Hash, System.Text.Encoding Encoding)> InspectFileAsync(string path, ImportEncoding requested, CancellationToken ct)
     {
         if (!File.Exists(path)) throw new MamoriException(ErrorCode.ImportFailed, $"{path}: no such file.");
-        await using var s = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var shiftJis = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(932,
+            System.Text.EncoderFallback.ExceptionFallback, System.Text.DecoderFallback.ExceptionFallback)!;
+        var utf8 = StrictUtf8.GetDecoder();
+        var sjis = shiftJis.GetDecoder();
+        var chars = new char[64 * 1024 + 4];
+        long line = 1, utf8BadLine = 0, sjisBadLine = 0;
+        bool nonAscii = false, bom = false, first = true;
+        await using (var s = File.OpenRead(path))
+        {
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await s.ReadAsync(buffer, ct)) > 0)
+            {
+                sha.AppendData(buffer, 0, n);
+                var chunk = buffer.AsSpan(0, n);
+                if (first) bom = chunk.StartsWith("\uFEFF"u8);
+                first = false;
+                if (utf8BadLine == 0) utf8BadLine = Decodes(utf8, chunk, chars, line);
+                if (sjisBadLine == 0 && requested == ImportEncoding.ShiftJis) sjisBadLine = Decodes(sjis, chunk, chars, line);
+                nonAscii |= chunk.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) >= 0;
+                line += chunk.Count((byte)'\n');
+            }
+            if (utf8BadLine == 0) utf8BadLine = Decodes(utf8, [], chars, line, flush: true);
+            if (sjisBadLine == 0 && requested == ImportEncoding.ShiftJis) sjisBadLine = Decodes(sjis, [], chars, line, flush: true);
+        }
+        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+        if (bom || requested == ImportEncoding.Utf8)
+        {
+            if (utf8BadLine > 0)
+                throw new MamoriException(ErrorCode.ImportFailed, $"{path}: line {utf8BadLine} is not UTF-8 text, so nothing was imported. "
+                    + "Excel's 「CSV（コンマ区切り）」 saves Shift_JIS: import the file with --encoding shift_jis, or save it from Excel as 「CSV UTF-8（コンマ区切り）」.");
+            return (hash, StrictUtf8);
+        }
+        if (nonAscii && utf8BadLine == 0)
+            throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file is UTF-8 text, not Shift_JIS, so nothing was imported: import it without --encoding.");
+        if (sjisBadLine > 0)
+            throw new MamoriException(ErrorCode.ImportFailed, $"{path}: line {sjisBadLine} is not Shift_JIS text, so nothing was imported. Save the file from Excel as 「CSV UTF-8（コンマ区切り）」 and import it without --encoding.");
+        return (hash, shiftJis);
+
+        // The line of the first byte that does not decode, or 0. A sequence cut by the chunk boundary waits in the decoder.
+        static long Decodes(System.Text.Decoder decoder, ReadOnlySpan<byte> bytes, char[] chars, long line, bool flush = false)
+        {
+            try
+            {
+                decoder.GetChars(bytes, chars, flush);
+                return 0;
+            }
+            catch (System.Text.DecoderFallbackException e)
+            {
+                return line + bytes[..Math.Clamp(e.Index, 0, bytes.Length)].Count((byte)'\n');
+            }
+        }
     }
 }
 

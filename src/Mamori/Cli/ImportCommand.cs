@@ -18,11 +18,17 @@ public static class ImportCommand
         {
             Description = "Import rows whose email, phone or My Number the vault already holds for a subject of the same type (different people sharing one)",
         };
+        var encoding = new Option<string>("--encoding")
+        {
+            Description = "The file's text encoding: utf-8 (default; Excel's 「CSV UTF-8」) or shift_jis (Excel's 「CSV（コンマ区切り）」); a file that does not decode is refused before any row",
+            DefaultValueFactory = _ => "utf-8",
+        };
+        encoding.AcceptOnlyFromAmong("utf-8", "shift_jis");
         var json = CliSupport.Json();
         var cmd = new Command("import",
             "Import subjects from a CSV file: streaming, resumable; rejected rows are reported by line and written to FILE.rejected.csv to correct and import; exit 3 when a row was rejected")
         {
-            file, type, purpose, acquisition, service, allowDuplicates, json,
+            file, type, purpose, acquisition, service, allowDuplicates, encoding, json,
         };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
@@ -34,7 +40,7 @@ public static class ImportCommand
             var terminal = !Console.IsErrorRedirected && !r.GetValue(json);
             var result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
                 new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), method, r.GetValue(service),
-                    AllowDuplicates: r.GetValue(allowDuplicates)),
+                    AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8),
                 Actor.System,
                 terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);
             if (terminal) await err.WriteLineAsync();

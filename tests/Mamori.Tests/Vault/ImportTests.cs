@@ -157,6 +157,62 @@ public sealed class ImportTests(PostgresCluster cluster)
         run.Out.ShouldContain("Imported 1 subjects; rejected 0 rows.");
     }
 
+    private static readonly System.Text.Encoding ShiftJis = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(932)!;
+
+    [Fact]
+    public async Task Import_ShiftJisFileWithoutEncoding_RefusedBeforeAnyRowSayingHowToSave()
+    {
+        // Regression: Excel's 「CSV（コンマ区切り）」 (Shift_JIS) was read as UTF-8: names stored as U+FFFD, exit 0, and the file counted as imported.
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "sjis.csv");
+        await File.WriteAllBytesAsync(csv, ShiftJis.GetBytes("name,email,phone\r\nsato,sato@example.jp,090-1212-3434\r\n松本 清,kiyoshi@example.jp,090-4545-6767\r\n"), Ct);
+        var run = await RunAsync(Import(app, csv));
+        run.Code.ShouldBe(1, run.Out);
+        run.Err.Trim().ShouldBe($"mamori: {csv}: line 3 is not UTF-8 text, so nothing was imported. Excel's 「CSV（コンマ区切り）」 saves Shift_JIS: "
+            + "import the file with --encoding shift_jis, or save it from Excel as 「CSV UTF-8（コンマ区切り）」. (MAMORI-3015)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(0);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
+
+        var again = await RunAsync(Import(app, csv, "--encoding", "shift_jis"));
+        again.Code.ShouldBe(0, again.Out + again.Err);
+        again.Out.ShouldContain("Imported 2 subjects; rejected 0 rows.");
+        var found = (await LookupEmailAsync(app, tenant, "kiyoshi@example.jp")).ShouldHaveSingleItem();
+        var name = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(new Mamori.Access.DecisionRequest(found, "service-provision", ["name"], ["operator"]), Mamori.Audit.Actor.System, Ct));
+        name.Values["name"].ShouldBe("松本 清");
+    }
+
+    [Fact]
+    public async Task Import_Utf8FileWithShiftJisEncoding_RefusedBeforeAnyRow()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "utf8.csv");
+        await File.WriteAllTextAsync(csv, "name,email\n松本 清,kiyoshi@example.jp\n", new System.Text.UTF8Encoding(false), Ct);
+        var run = await RunAsync(Import(app, csv, "--encoding", "shift_jis"));
+        run.Code.ShouldBe(1, run.Out);
+        run.Err.ShouldContain("the file is UTF-8 text, not Shift_JIS, so nothing was imported: import it without --encoding. (MAMORI-3015)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Import_ShiftJisRejectedRowsFileImportedWithSameOptions_ReadAsUtf8()
+    {
+        // The rejected-rows file is UTF-8 with a byte-order mark: "import that file with the same options" (--encoding shift_jis) must read it right.
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "kana.csv");
+        await File.WriteAllBytesAsync(csv, ShiftJis.GetBytes("name,email\r\n高橋 美咲,misaki-at-example.jp\r\n"), Ct);
+        (await RunAsync(Import(app, csv, "--encoding", "shift_jis"))).Code.ShouldBe(3);
+        var rejected = Path.Combine(app.Database.DataDir, "kana.rejected.csv");
+        await File.WriteAllTextAsync(rejected, (await File.ReadAllTextAsync(rejected, Ct)).Replace("misaki-at-", "misaki@", StringComparison.Ordinal), new System.Text.UTF8Encoding(true), Ct);
+        var run = await RunAsync(Import(app, rejected, "--encoding", "shift_jis"));
+        run.Code.ShouldBe(0, run.Out + run.Err);
+        var found = (await LookupEmailAsync(app, tenant, "misaki@example.jp")).ShouldHaveSingleItem();
+        var name = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(new Mamori.Access.DecisionRequest(found, "service-provision", ["name"], ["operator"]), Mamori.Audit.Actor.System, Ct));
+        name.Values["name"].ShouldBe("高橋 美咲");
+    }
+
     [Fact]
     public async Task Import_UnknownSubjectType_OneErrorNoRowRead()
     {
