@@ -93,6 +93,7 @@ public enum ErrorCode
     DuplicateSubject = 3016,
     RetentionEventUnknown = 3017,
     RetentionEventDate = 3018,
+    AcquisitionNotForPurpose = 3019,
 
     // 5000-5099 data-subject requests (開示等の請求) and notifications
     RequestUnknownKind = 5000,

@@ -19,4 +19,22 @@ public static class ErrorText
     /// <summary>An enum value as the API spells it in JSON (kebab-case: <c>third-party</c>, <c>awaiting-documents</c>), never the C# name.</summary>
     public static string Enum<T>(T value) where T : struct, System.Enum =>
         System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    /// <summary>Levenshtein distance, for suggesting the name meant.</summary>
+    public static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
+    }
 }

@@ -74,8 +74,11 @@ public enum ImportEncoding
     ShiftJis,
 }
 
-/// <summary>What to import. <paramref name="AllowDuplicates"/> imports rows whose e-mail, phone or My Number the vault already holds.</summary>
-public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, string Acquisition, string? Service = null, int BatchSize = 200,
+/// <summary>
+/// What to import. <paramref name="Acquisition"/> null: the one method the purposes allow for the file's columns.
+/// <paramref name="AllowDuplicates"/> imports rows whose e-mail, phone or My Number the vault already holds.
+/// </summary>
+public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, string? Acquisition, string? Service = null, int BatchSize = 200,
     bool AllowDuplicates = false, ImportEncoding Encoding = ImportEncoding.Utf8);
 
 /// <summary>A rejected row: its line number and why (codes and field names, never the row's values).</summary>
@@ -108,7 +111,19 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         var (hash, encoding) = await InspectFileAsync(path, options.Encoding, ct);
         var current = await policies.RequireCurrentAsync(ct);
         // A wrong --type, --purpose or --acquisition is one error, not every row of the file rejected.
-        Subjects.Resolve(new CreateSubjectRequest(options.Type, options.Acquisition, options.Purposes, new Dictionary<string, string>(), options.Service), current);
+        var (scope, purposes) = options.Acquisition is { } given
+            ? Subjects.Resolve(new CreateSubjectRequest(options.Type, given, options.Purposes, new Dictionary<string, string>(), options.Service), current)
+            : Subjects.Resolve(options.Type, options.Purposes, options.Service, current);
+        string[] header;
+        await using (var headerStream = File.OpenRead(path))
+        {
+            using var headerReader = new StreamReader(headerStream, encoding, detectEncodingFromByteOrderMarks: true);
+            await using var first = CsvReader.ReadAsync(headerReader, ct).GetAsyncEnumerator(ct);
+            if (!await first.MoveNextAsync())
+                throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file has no header row naming data categories.");
+            header = first.Current.Fields.Select(h => h.Trim()).ToArray();
+        }
+        var acquisition = CheckHeader(path, header, scope, purposes, options.Acquisition);
         var run = await db.Set<ImportRun>().FirstOrDefaultAsync(r => r.FileHash == hash && r.SubjectType == options.Type, ct);
         // With --allow-duplicates, a rerun of the same file tries again the rows it rejected as duplicates, and only those.
         var duplicateCode = ErrorCodes.Format(ErrorCode.DuplicateSubject);
@@ -136,9 +151,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         await using var stream = File.OpenRead(path);
         using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
         var rows = CsvReader.ReadAsync(reader, ct).GetAsyncEnumerator(ct);
-        if (!await rows.MoveNextAsync())
-            throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file has no header row naming data categories.");
-        var header = rows.Current.Fields.Select(h => h.Trim()).ToArray();
+        await rows.MoveNextAsync(); // the header, checked above
         var batch = new List<(long Line, Subjects.Prepared Prepared)>();
         long line = rows.Current.Line;
         while (await rows.MoveNextAsync())
@@ -162,7 +175,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
                     if (row.Fields[i] is { Length: > 0 } v) fields[header[i]] = v;
                 try
                 {
-                    batch.Add((line, subjects.Prepare(new CreateSubjectRequest(options.Type, options.Acquisition, options.Purposes, fields, options.Service), current, actor)));
+                    batch.Add((line, subjects.Prepare(new CreateSubjectRequest(options.Type, acquisition, options.Purposes, fields, options.Service), current, actor)));
                 }
                 catch (MamoriException e)
                 {
@@ -180,6 +193,68 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         if (imported > 0) await DatabaseStatistics.RefreshAsync(db, provider, ct);
         var all = await RejectionsAsync(run, ct);
         return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, encoding, correct, ct) : null);
+    }
+
+    /// <summary>
+    /// Checks the header once, before any row and before the run is recorded: a misspelled or capitalised column was
+    /// rejected on every row of the file. Returns the acquisition method: the one given, or else the only method the
+    /// policy's purposes allow for every column.
+    /// </summary>
+    private static string CheckHeader(string path, string[] header, IPolicyScope scope, List<Purpose> purposes, string? acquisition)
+    {
+        var problems = new List<string>();
+        var code = ErrorCode.UnknownCategory;
+        foreach (var (name, i) in header.Select((h, i) => (h, i + 1)))
+        {
+            if (name.Length == 0) problems.Add($"column {i} has no name");
+            else if (scope.DataCategories.All(c => c.Id != name))
+            {
+                var suggestion = scope.DataCategories.Select(c => c.Id).OrderBy(id => ErrorText.Distance(id, name.ToLowerInvariant())).First();
+                problems.Add($"column {i} {Shown(name)} is not a data category of the policy"
+                    + (ErrorText.Distance(suggestion, name.ToLowerInvariant()) <= 2 ? $"; did you mean '{suggestion}'?" : ""));
+            }
+            else if (!purposes.Any(p => p.Categories.Contains(name)))
+            {
+                var usedBy = scope.Purposes.Where(p => p.Categories.Contains(name)).Select(p => p.Id).ToList();
+                problems.Add($"column {i} '{name}' is used by none of the purposes given ({string.Join(", ", purposes.Select(p => p.Id))}), so it may not be collected"
+                    + (usedBy.Count > 0 ? $"; purposes that use it: {string.Join(", ", usedBy)}" : ""));
+            }
+            else if (header[..(i - 1)].Contains(name, StringComparer.Ordinal))
+            {
+                problems.Add($"column {i} '{name}' repeats an earlier column");
+                code = ErrorCode.ImportFailed;
+            }
+        }
+        if (problems.Count > 0)
+            throw new MamoriException(code, $"{path}: the header row names data categories; {string.Join("; ", problems)}. Nothing was imported.");
+        if (acquisition is null && scope.AcquisitionMethods.Count == 0) return "import";
+        var methods = acquisition is null ? scope.AcquisitionMethods.Select(m => m.Id).ToList() : [acquisition];
+        var allowed = methods.Where(m => header.All(h => Allowed(m, h))).ToList();
+        if (acquisition is not null && allowed.Count == 0)
+        {
+            // The message names the first column the method may not be acquired for.
+            foreach (var h in header) Subjects.CheckCollected(scope, purposes, acquisition, h);
+        }
+        return allowed.Count switch
+        {
+            1 => allowed[0],
+            0 => throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
+                $"{path}: no acquisition method of the policy is allowed by the purposes given for all the columns (S-10); import the columns acquired differently as separate files."),
+            _ => throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
+                $"{path}: the purposes given allow several acquisition methods for these columns ({string.Join(", ", allowed)}): say how the data was acquired with --acquisition."),
+        };
+
+        bool Allowed(string method, string category)
+        {
+            try { Subjects.CheckCollected(scope, purposes, method, category); return true; }
+            catch (MamoriException) { return false; }
+        }
+
+        // A header cell that looks like a value (an address, a number) suggests the file has no header row: it is not shown.
+        static string Shown(string name) =>
+            name.Length <= 40 && !name.Contains('@') && !System.Text.RegularExpressions.Regex.IsMatch(name, @"\d{3}")
+                ? $"'{name}'"
+                : "(not shown: it looks like a value; does the file start with a header row?)";
     }
 
     /// <summary>The rejected rows to correct: a duplicate needs no correction (it is in the vault, or is imported with --allow-duplicates).</summary>

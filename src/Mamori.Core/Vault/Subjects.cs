@@ -94,7 +94,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var born = request.BirthDate;
         foreach (var (categoryId, raw) in request.Fields)
         {
-            var category = CheckCategory(scope, request.Type, purposes, categoryId, raw, consents);
+            var category = CheckCategory(scope, purposes, request.Acquisition, categoryId, raw, consents);
             var value = raw;
             if (category.BirthDate) value = (born = BirthDates.Parse(categoryId, raw, today)).Value.ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture);
             var field = new SubjectField
@@ -129,30 +129,34 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     /// <summary>Checks the subject type, acquisition method and purposes shown against the policy in force (the service's scope).</summary>
     internal static (IPolicyScope Scope, List<Purpose> Purposes) Resolve(CreateSubjectRequest request, PublishedPolicy current)
     {
-        var scope = PolicyScopes.For(current.Model, request.Service);
-        if (scope.SubjectTypes.All(t => t.Id != request.Type))
-            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{ErrorText.Id(request.Type)}'.");
+        var (scope, purposes) = Resolve(request.Type, request.PurposesShown, request.Service, current);
         if (scope.AcquisitionMethods.Count > 0 && scope.AcquisitionMethods.All(a => a.Id != request.Acquisition))
             throw new MamoriException(ErrorCode.UnknownAcquisitionMethod, $"The policy declares no acquisition method '{ErrorText.Id(request.Acquisition)}'.");
+        return (scope, purposes);
+    }
+
+    /// <summary>Checks the subject type and purposes shown against the policy in force (the service's scope).</summary>
+    internal static (IPolicyScope Scope, List<Purpose> Purposes) Resolve(string type, IReadOnlyList<string> purposesShown, string? service, PublishedPolicy current)
+    {
+        var scope = PolicyScopes.For(current.Model, service);
+        if (scope.SubjectTypes.All(t => t.Id != type))
+            throw new MamoriException(ErrorCode.UnknownSubjectType, $"The policy declares no subject type '{ErrorText.Id(type)}'.");
         var purposes = new List<Purpose>();
-        foreach (var id in request.PurposesShown.Distinct(StringComparer.Ordinal))
+        foreach (var id in purposesShown.Distinct(StringComparer.Ordinal))
         {
             var p = scope.Purposes.FirstOrDefault(x => x.Id == id)
                     ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{ErrorText.Id(id)}'.");
-            if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(request.Type))
-                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(request.Type)}'.");
+            if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(type))
+                throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(type)}'.");
             purposes.Add(p);
         }
         if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (Art.21(2)).");
         return (scope, purposes);
     }
 
-    private static DataCategory CheckCategory(IPolicyScope scope, string type, List<Purpose> purposes, string categoryId, string value, List<string> consents)
+    private static DataCategory CheckCategory(IPolicyScope scope, List<Purpose> purposes, string? acquisition, string categoryId, string value, List<string> consents)
     {
-        var category = scope.DataCategories.FirstOrDefault(c => c.Id == categoryId)
-                       ?? throw new MamoriException(ErrorCode.UnknownCategory, $"The policy declares no data category '{ErrorText.Id(categoryId)}'.");
-        if (!purposes.Any(p => p.Categories.Contains(categoryId)))
-            throw new MamoriException(ErrorCode.UnknownCategory, $"Category '{ErrorText.Id(categoryId)}' is used by none of the purposes shown, so it may not be collected (Art.17, 21).");
+        var category = CheckCollected(scope, purposes, acquisition, categoryId);
         if (string.IsNullOrWhiteSpace(value) || value.Length > MaxValueLength)
             throw new MamoriException(ErrorCode.InvalidFieldValue, $"Field '{ErrorText.Id(categoryId)}' is empty or longer than {MaxValueLength} characters.");
         // Line breaks and tabs belong to addresses and notes; any other control character (NUL above all, which the HTTP
@@ -175,6 +179,25 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         {
             (f.RetainUntil, f.HeldUntil, f.HoldBasis, f.AwaitingEvents) = (Retain, Held, Basis, Awaiting);
         }
+    }
+
+    /// <summary>
+    /// The category may be collected for the purposes shown (Art.17, 21), and by this method: at least one of the purposes
+    /// that use it lists the method among its <c>acquisitionMethods</c> (or lists none), as the published notice says (S-10).
+    /// </summary>
+    internal static DataCategory CheckCollected(IPolicyScope scope, List<Purpose> purposes, string? acquisition, string categoryId)
+    {
+        var category = scope.DataCategories.FirstOrDefault(c => c.Id == categoryId)
+                       ?? throw new MamoriException(ErrorCode.UnknownCategory, $"The policy declares no data category '{ErrorText.Id(categoryId)}'.");
+        var users = purposes.Where(p => p.Categories.Contains(categoryId)).ToList();
+        if (users.Count == 0)
+            throw new MamoriException(ErrorCode.UnknownCategory, $"Category '{ErrorText.Id(categoryId)}' is used by none of the purposes shown, so it may not be collected (Art.17, 21).");
+        if (acquisition is not null && !users.Any(p => p.AcquisitionMethods.Count == 0 || p.AcquisitionMethods.Contains(acquisition, StringComparer.Ordinal)))
+            throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
+                $"Category '{categoryId}' is acquired for {string.Join(", ", users.Select(p => $"'{p.Id}'"))} by "
+                + $"{string.Join(", ", users.SelectMany(p => p.AcquisitionMethods).Distinct(StringComparer.Ordinal).Select(m => $"'{m}'"))} only, "
+                + $"not by '{ErrorText.Id(acquisition)}', as the policy declares (S-10).");
+        return category;
     }
 
     /// <summary>
@@ -353,7 +376,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var today = JapanTime.DayOf(now, PolicyStore.Jst);
         foreach (var (categoryId, raw) in fields)
         {
-            var category = CheckCategory(scope, subject.SubjectType, purposes, categoryId, raw, consentsHeld);
+            var category = CheckCategory(scope, purposes, null, categoryId, raw, consentsHeld); // a correction acquires nothing new
             var value = category.BirthDate ? BirthDates.Parse(categoryId, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture) : raw;
             var row = await db.Set<SubjectField>().FirstOrDefaultAsync(f => f.SubjectId == id && f.Category == categoryId, ct);
             var ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value);

@@ -12,7 +12,7 @@ public static class ImportCommand
         var file = new Argument<string>("file") { Description = "CSV with a header row of data-category ids (name,email,phone,…)" };
         var type = new Option<string>("--type") { Description = "Subject type id from the policy", Required = true };
         var purpose = new Option<string[]>("--purpose") { Description = "Purpose id(s) shown at acquisition", Required = true, AllowMultipleArgumentsPerToken = true };
-        var acquisition = new Option<string>("--acquisition") { Description = "Acquisition method id (default: the policy's first)" };
+        var acquisition = new Option<string>("--acquisition") { Description = "Acquisition method id, one the purposes list for every column (default: the only such method; required when there are several)" };
         var service = new Option<string?>("--service") { Description = "Service id whose policy applies" };
         var allowDuplicates = new Option<bool>("--allow-duplicates")
         {
@@ -33,13 +33,10 @@ public static class ImportCommand
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
-            var current = await sp.GetRequiredService<Policy.PolicyStore>().RequireCurrentAsync(ct);
-            var scope = Access.PolicyScopes.For(current.Model, r.GetValue(service));
-            var method = r.GetValue(acquisition) ?? scope.AcquisitionMethods.FirstOrDefault()?.Id ?? "import";
             var err = r.InvocationConfiguration.Error;
             var terminal = !Console.IsErrorRedirected && !r.GetValue(json);
             var result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
-                new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), method, r.GetValue(service),
+                new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), r.GetValue(acquisition), r.GetValue(service),
                     AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8),
                 Actor.System,
                 terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);

@@ -76,7 +76,7 @@ public static class MamoriCli
         if (unknown is not null && command.Subcommands.Count > 0 && !unknown.StartsWith('-'))
         {
             var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
-            var closest = names.Select(n => (Name: n, Distance: Distance(n, unknown))).OrderBy(x => x.Distance).FirstOrDefault();
+            var closest = names.Select(n => (Name: n, Distance: Errors.ErrorText.Distance(n, unknown))).OrderBy(x => x.Distance).FirstOrDefault();
             var path = command.Parents.Any() ? $"{command.Name} " : "";
             messages.Add(closest.Name is not null && closest.Distance <= Math.Max(2, unknown.Length / 3)
                 ? $"unknown command '{path}{unknown}'; did you mean '{path}{closest.Name}'?"
@@ -92,24 +92,6 @@ public static class MamoriCli
             if (!messages.Contains(message)) messages.Add(message);
         }
         return string.Join(" ", messages);
-    }
-
-    /// <summary>Levenshtein distance, for suggesting the command meant.</summary>
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var previous = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.Length];
     }
 
     public static string Version =>

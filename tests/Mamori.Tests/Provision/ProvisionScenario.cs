@@ -68,7 +68,10 @@ public static class ProvisionScenario
             .Replace("    categories: [sms-phone]\n    acquisitionMethods: [self-input]\n    consentRequired: true", "    categories: [sms-phone, birth-date]\n    acquisitionMethods: [self-input]\n    consentRequired: true", StringComparison.Ordinal);
         if (!smsText.Contains("birthDate: true", StringComparison.Ordinal) || !smsText.Contains("[sms-phone, birth-date]", StringComparison.Ordinal))
             throw new InvalidOperationException("The demo policy changed; update ProvisionScenario.");
-        File.WriteAllText(sms, smsText);
+        // Verification data bought from another business's opt-out provision: the purpose lists that method (S-10).
+        var verification = "    categories: [sms-phone, verification-log]\n    acquisitionMethods: [self-input, automatic]\n";
+        if (!smsText.Contains(verification, StringComparison.Ordinal)) throw new InvalidOperationException("The demo policy changed; update ProvisionScenario.");
+        File.WriteAllText(sms, smsText.Replace(verification, verification.Replace("automatic]", "automatic, opt-out-purchase]", StringComparison.Ordinal), StringComparison.Ordinal));
         return dir;
     });
 

@@ -152,7 +152,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         await IspCustomerAsync(app, tenant, person);
         var csv = Path.Combine(app.Database.DataDir, "inquirers.csv");
         await File.WriteAllTextAsync(csv, $"name,email\n{person.Name},{person.Email}\n", Ct);
-        var run = await RunAsync(["import", csv, "--type", "inquirer", "--purpose", "inquiries", "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        var run = await RunAsync(["import", csv, "--type", "inquirer", "--purpose", "inquiries", "--acquisition", "web-form", "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
         run.Code.ShouldBe(0, run.Out + run.Err);
         run.Out.ShouldContain("Imported 1 subjects; rejected 0 rows.");
     }
@@ -211,6 +211,66 @@ public sealed class ImportTests(PostgresCluster cluster)
         var found = (await LookupEmailAsync(app, tenant, "misaki@example.jp")).ShouldHaveSingleItem();
         var name = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(new Mamori.Access.DecisionRequest(found, "service-provision", ["name"], ["operator"]), Mamori.Audit.Actor.System, Ct));
         name.Values["name"].ShouldBe("高橋 美咲");
+    }
+
+    [Fact]
+    public async Task Import_MisspelledAndCapitalisedColumns_OneErrorNamingThemBeforeAnyRowNoRun()
+    {
+        // Regression: 'Name,E-mail' was reported on every row as '(a value that is not an id)', exit 3, and the file was then "imported before" for good.
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "unk.csv");
+        await File.WriteAllTextAsync(csv, "Name,E-mail,favourite\n木村,kimura2@example.jp,x\n", Ct);
+        var run = await RunAsync(Import(app, csv));
+        run.Code.ShouldBe(1, run.Out);
+        run.Err.Trim().ShouldBe($"mamori: {csv}: the header row names data categories; column 1 'Name' is not a data category of the policy; did you mean 'name'?; "
+            + "column 2 'E-mail' is not a data category of the policy; did you mean 'email'?; column 3 'favourite' is not a data category of the policy. Nothing was imported. (MAMORI-3005)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
+
+        await File.WriteAllTextAsync(csv, "name,email\n木村,kimura2@example.jp\n", Ct);
+        var fixedRun = await RunAsync(Import(app, csv));
+        fixedRun.Code.ShouldBe(0, fixedRun.Out + fixedRun.Err);
+        fixedRun.Out.ShouldContain("Imported 1 subjects; rejected 0 rows.");
+    }
+
+    [Fact]
+    public async Task Import_ColumnNoPurposeGivenUses_OneErrorNamingThePurposesThatUseIt()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "sms.csv");
+        await File.WriteAllTextAsync(csv, "sms-phone,coupon-usage\n090-5656-7878,x\n", Ct);
+        var run = await RunAsync(["import", csv, "--type", "sms-user", "--service", "sms-verify", "--purpose", "coupon-management",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        run.Code.ShouldBe(0, run.Out + run.Err);
+        var wrong = await RunAsync(["import", csv, "--type", "sms-user", "--service", "sms-verify", "--purpose", "verification",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        wrong.Code.ShouldBe(1, wrong.Out);
+        wrong.Err.ShouldContain("column 2 'coupon-usage' is used by none of the purposes given (verification), so it may not be collected; purposes that use it: coupon-management. Nothing was imported. (MAMORI-3005)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Import_NoAcquisitionGiven_PurposesOnlyMethodRecordedOrSeveralRefused()
+    {
+        // Regression: import recorded the policy's first method (web-form) for SMS numbers the policy acquires only by self-input.
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "acq.csv");
+        await File.WriteAllTextAsync(csv, "sms-phone\n090-5656-1111\n", Ct);
+        string[] Sms(params string[] more) => ["import", csv, "--type", "sms-user", "--service", "sms-verify",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme", .. more];
+        var wrong = await RunAsync(Sms("--purpose", "coupon-management", "--acquisition", "web-form"));
+        wrong.Code.ShouldBe(1, wrong.Out);
+        wrong.Err.ShouldContain("Category 'sms-phone' is acquired for 'coupon-management' by 'self-input' only, not by 'web-form', as the policy declares (S-10). (MAMORI-3019)");
+        var several = await RunAsync(Sms("--purpose", "verification"));
+        several.Code.ShouldBe(1, several.Out);
+        several.Err.ShouldContain("the purposes given allow several acquisition methods for these columns (automatic, self-input): say how the data was acquired with --acquisition. (MAMORI-3019)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
+
+        var run = await RunAsync(Sms("--purpose", "coupon-management"));
+        run.Code.ShouldBe(0, run.Out + run.Err);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => s.AcquisitionMethod).SingleAsync(Ct))).ShouldBe("self-input");
     }
 
     [Fact]

@@ -187,6 +187,10 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3004");
         await (await client.PostAsJsonAsync("/api/subjects", new { type = "customer", service = "isp", acquisition = "web-form", purposesShown = new[] { "support" }, fields = new { favourite_color = "blue" } }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3005");
+        // Regression: SMS numbers the policy acquires only by the person's own input were stored as acquired by web form (S-10).
+        await (await client.PostAsJsonAsync("/api/subjects", new { type = "sms-user", service = "sms-verify", acquisition = "web-form", purposesShown = new[] { "coupon-management" },
+                fields = new Dictionary<string, string> { ["sms-phone"] = "090-8888-1212" } }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3019");
         var count = await app.InTenantAsync(tenant, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<Mamori.Vault.DataSubject>(), Ct));
         count.ShouldBe(0);
     }
