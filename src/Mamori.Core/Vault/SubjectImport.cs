@@ -239,7 +239,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         {
             1 => allowed[0],
             0 => throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
-                $"{path}: no acquisition method of the policy is allowed by the purposes given for all the columns (S-10); import the columns acquired differently as separate files."),
+                $"{path}: no acquisition method of the policy is allowed by the purposes given for all the columns; import the columns acquired differently as separate files."),
             _ => throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
                 $"{path}: the purposes given allow several acquisition methods for these columns ({string.Join(", ", allowed)}): say how the data was acquired with --acquisition."),
         };

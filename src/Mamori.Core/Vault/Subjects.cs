@@ -196,7 +196,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
                 $"Category '{categoryId}' is acquired for {string.Join(", ", users.Select(p => $"'{p.Id}'"))} by "
                 + $"{string.Join(", ", users.SelectMany(p => p.AcquisitionMethods).Distinct(StringComparer.Ordinal).Select(m => $"'{m}'"))} only, "
-                + $"not by '{ErrorText.Id(acquisition)}', as the policy declares (S-10).");
+                + $"not by '{ErrorText.Id(acquisition)}', as the policy declares.");
         return category;
     }
 

@@ -150,7 +150,7 @@ public sealed class PolicyCanonicalTests
             var file = Path.Combine(dir, "company.yaml");
             var yaml = File.ReadAllText(file)
                 .Replace("phone: 03-0000-1234", "phone: 03-0000-5678", StringComparison.Ordinal)
-                .Replace("retention: {period: P3Y, from: {ja: 対応完了日", "retention: {period: P2Y, from: {ja: 対応完了日", StringComparison.Ordinal)
+                .Replace("retention: {period: P3Y, from: {event: inquiry-closed", "retention: {period: P2Y, from: {event: inquiry-closed", StringComparison.Ordinal)
                 .Replace("  entrustees:\n", "  entrustees:\n    call-center:\n      name: {ja: さくらコールセンター株式会社（電話受付業務）, en: Sakura Call Center K.K.}\n      task: {ja: お問合せの電話受付, en: Answering calls}\n      categories: [name, phone]\n      contract: {confidentiality: true, auditRights: true, safeguardsAtLeastOwn: true}\n", StringComparison.Ordinal);
             File.WriteAllText(file, yaml);
             var after = PolicyLoader.LoadDirectory(dir).Policy.ShouldNotBeNull();

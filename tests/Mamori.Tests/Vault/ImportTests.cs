@@ -262,7 +262,7 @@ public sealed class ImportTests(PostgresCluster cluster)
             "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme", .. more];
         var wrong = await RunAsync(Sms("--purpose", "coupon-management", "--acquisition", "web-form"));
         wrong.Code.ShouldBe(1, wrong.Out);
-        wrong.Err.ShouldContain("Category 'sms-phone' is acquired for 'coupon-management' by 'self-input' only, not by 'web-form', as the policy declares (S-10). (MAMORI-3019)");
+        wrong.Err.ShouldContain("Category 'sms-phone' is acquired for 'coupon-management' by 'self-input' only, not by 'web-form', as the policy declares. (MAMORI-3019)");
         var several = await RunAsync(Sms("--purpose", "verification"));
         several.Code.ShouldBe(1, several.Out);
         several.Err.ShouldContain("the purposes given allow several acquisition methods for these columns (automatic, self-input): say how the data was acquired with --acquisition. (MAMORI-3019)");
