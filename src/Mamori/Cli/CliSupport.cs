@@ -122,6 +122,27 @@ public static class CliSupport
         };
     }
 
+    /// <summary>
+    /// The tenants a command that works through the tenants one by one acts on: the one --tenant names, else every tenant
+    /// (as <c>audit verify</c> does), by slug. A sweep used to go through every tenant whatever --tenant said.
+    /// </summary>
+    public static async Task<List<(Guid Id, string Slug)>> TenantsAsync(ParseResult r, IServiceProvider sp, CancellationToken ct)
+    {
+        var all = await AllTenantsAsync(sp, ct);
+        var slug = r.GetValue(Tenant);
+        if (string.IsNullOrEmpty(slug)) return all;
+        return all.Where(t => t.Slug == slug).ToList() is [_] named
+            ? named
+            : throw new MamoriException(ErrorCode.UnknownTenant, all.Count == 0
+                ? $"--tenant names '{ErrorText.Id(slug)}', and there is no tenant yet."
+                : $"--tenant names '{ErrorText.Id(slug)}', which is not a tenant here; tenants: {string.Join(", ", all.Select(t => t.Slug))}.");
+    }
+
+    /// <summary>Every tenant, by slug: commands name a tenant by its slug, as <c>audit verify</c> does (the id only in JSON, beside it).</summary>
+    public static async Task<List<(Guid Id, string Slug)>> AllTenantsAsync(IServiceProvider sp, CancellationToken ct) =>
+        (await sp.GetRequiredService<MamoriDbContext>().Tenants.AsNoTracking().OrderBy(t => t.Slug).Select(t => new { t.Id, t.Slug }).ToListAsync(ct))
+        .Select(t => (t.Id, t.Slug)).ToList();
+
     public static string ReadSecretLine(TextReader input) =>
         (input.ReadLine() ?? "").TrimEnd('\r', '\n');
 }

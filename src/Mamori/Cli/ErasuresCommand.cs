@@ -13,10 +13,10 @@ public static class ErasuresCommand
     public static Command Create()
     {
         var json = CliSupport.Json();
-        var reapply = new Command("reapply", "Shred again subjects erased after the backup this database was restored from (reads the erasure ledger beside the keys)") { json };
+        var reapply = new Command("reapply", "Shred again subjects erased after the backup this database was restored from (reads the erasure ledger beside the keys), in every tenant or --tenant's") { json };
         reapply.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
-            var report = await ReapplyAllAsync(sp, ct);
+            var report = await ReapplyAsync(sp, await CliSupport.TenantsAsync(r, sp, ct), ct);
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { ledgerLinesAdded = report.LedgerLinesAdded, subjectsReshredded = report.SubjectsReshredded });
             else r.InvocationConfiguration.Output.WriteLine($"Erasure ledger: {report.LedgerLinesAdded} lines added from certificates; {report.SubjectsReshredded} restored subjects shredded again.");
             return 0;
@@ -24,11 +24,11 @@ public static class ErasuresCommand
         return new Command("erasures", "The erasure ledger kept beside the key ring (makes restored pre-erasure backups unreadable)") { reapply };
     }
 
-    /// <summary>Runs <see cref="VaultMaintenance.ReapplyErasuresAsync"/> for every tenant.</summary>
-    public static async Task<ReapplyReport> ReapplyAllAsync(IServiceProvider sp, CancellationToken ct)
+    /// <summary>Runs <see cref="VaultMaintenance.ReapplyErasuresAsync"/> for each of <paramref name="tenants"/>.</summary>
+    public static async Task<ReapplyReport> ReapplyAsync(IServiceProvider sp, IEnumerable<(Guid Id, string Slug)> tenants, CancellationToken ct)
     {
         int added = 0, reshredded = 0;
-        foreach (var (tenant, _) in await KeysCommand.AllTenantsAsync(sp, ct))
+        foreach (var (tenant, _) in tenants)
         {
             await using var scope = sp.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);

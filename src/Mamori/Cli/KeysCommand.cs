@@ -51,14 +51,16 @@ public static class KeysCommand
             return 0;
         }));
 
-        var rotate = new Command("rotate", "Add a new primary key and re-wrap every data key with it (old keys stay until retired)");
+        var rotate = new Command("rotate", "Add a new primary key and re-wrap every data key with it, or only --tenant's (old keys stay until retired)");
         rotate.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
+            // The tenants first: a mistyped --tenant changes nothing, not even the key ring.
+            var tenants = await CliSupport.TenantsAsync(r, sp, ct);
             var keys = Provider(r);
             var ring = keys.Current.WithNewKey(TimeProvider.System);
             keys.Save(ring);
             var total = 0;
-            foreach (var (tenant, _) in await AllTenantsAsync(sp, ct))
+            foreach (var (tenant, _) in tenants)
             {
                 await using var scope = sp.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
@@ -86,11 +88,6 @@ public static class KeysCommand
 
     private static KeyRingProvider Provider(ParseResult r) =>
         new(KeyRingOptions.From(MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir)).DataDir));
-
-    /// <summary>Every tenant, by slug: commands name a tenant by its slug, as <c>audit verify</c> does (the id only in JSON, beside it).</summary>
-    internal static async Task<List<(Guid Id, string Slug)>> AllTenantsAsync(IServiceProvider sp, CancellationToken ct) =>
-        (await sp.GetRequiredService<Data.MamoriDbContext>().Tenants.AsNoTracking().OrderBy(t => t.Slug).Select(t => new { t.Id, t.Slug }).ToListAsync(ct))
-        .Select(t => (t.Id, t.Slug)).ToList();
 }
 
 public static class RetentionCommand
@@ -99,11 +96,11 @@ public static class RetentionCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only count what has expired" };
         var json = CliSupport.Json();
-        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates") { dryRun, json };
+        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates (every tenant, or --tenant's)") { dryRun, json };
         sweep.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var reports = new List<object>();
-            foreach (var (tenantId, tenant) in await KeysCommand.AllTenantsAsync(sp, ct))
+            foreach (var (tenantId, tenant) in await CliSupport.TenantsAsync(r, sp, ct))
             {
                 await using var scope = sp.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenantId);

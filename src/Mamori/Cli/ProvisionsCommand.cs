@@ -13,13 +13,13 @@ public static class ProvisionsCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only count the records whose retention has ended" };
         var json = CliSupport.Json();
-        var sweep = new Command("sweep", "Delete provision/receipt records kept past their retention (contract-as-record 1 year, else 3 years; from the day after the anniversary)") { dryRun, json };
+        var sweep = new Command("sweep", "Delete provision/receipt records kept past their retention (contract-as-record 1 year, else 3 years; from the day after the anniversary), in every tenant or --tenant's") { dryRun, json };
         sweep.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var settings = new ProvisionSettings();
             MamoriSettings.LoadConfiguration().GetSection(ProvisionSettings.Section).Bind(settings);
             var reports = new List<object>();
-            foreach (var (tenantId, tenant) in await KeysCommand.AllTenantsAsync(sp, ct))
+            foreach (var (tenantId, tenant) in await CliSupport.TenantsAsync(r, sp, ct))
             {
                 await using var scope = sp.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>();

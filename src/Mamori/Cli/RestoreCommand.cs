@@ -48,7 +48,7 @@ public static class RestoreCommand
 
                 var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
                 await db.Database.MigrateAsync(ct);
-                var erasures = await ErasuresCommand.ReapplyAllAsync(sp, ct);
+                var erasures = await ErasuresCommand.ReapplyAsync(sp, await CliSupport.AllTenantsAsync(sp, ct), ct);
                 var chains = await AuditVerify.VerifyAllAsync(db, ct);
                 var intact = chains.All(c => c.Intact);
                 if (r.GetValue(json))

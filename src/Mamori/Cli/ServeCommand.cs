@@ -50,7 +50,7 @@ public static class ServeCommand
                 // Before serving: subjects erased after the backup this database came from stay erased.
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
-                    var reapplied = await ErasuresCommand.ReapplyAllAsync(scope.ServiceProvider, ct);
+                    var reapplied = await ErasuresCommand.ReapplyAsync(scope.ServiceProvider, await CliSupport.AllTenantsAsync(scope.ServiceProvider, ct), ct);
                     if (reapplied.SubjectsReshredded > 0)
                         await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: {reapplied.SubjectsReshredded} subject(s) came back from a backup taken before their erasure and were shredded again.");
                 }

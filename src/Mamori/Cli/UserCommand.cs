@@ -183,23 +183,23 @@ public static class AuditCommand
         }));
 
         var cpJson = CliSupport.Json();
-        var checkpoint = new Command("checkpoint", "Verify from the newest checkpoint, record a new one at the chain's end and print it for anchoring outside the database") { cpJson };
+        var checkpoint = new Command("checkpoint", "Verify from the newest checkpoint, record a new one at the chain's end and print it for anchoring outside the database (every tenant, or --tenant's)") { cpJson };
         checkpoint.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var db = sp.GetRequiredService<Data.MamoriDbContext>();
             var clock = sp.GetRequiredService<TimeProvider>();
             var rows = new List<object>();
             var intact = true;
-            foreach (var t in await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Tenants.OrderBy(t => t.Slug), ct))
+            foreach (var (id, slug) in await CliSupport.TenantsAsync(r, sp, ct))
             {
-                var (result, cp) = await AuditVerify.CheckpointAsync(db, t.Id, t.Slug, clock, ct);
+                var (result, cp) = await AuditVerify.CheckpointAsync(db, id, slug, clock, ct);
                 intact &= result.Intact;
                 if (!result.Intact)
-                    await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: audit chain of {t.Slug} is broken at sequence {result.BrokenAt}: {result.Problem} (MAMORI-1200)");
+                    await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: audit chain of {slug} is broken at sequence {result.BrokenAt}: {result.Problem} (MAMORI-1200)");
                 else if (cp is not null)
                 {
-                    rows.Add(new { tenant = t.Slug, tenantId = t.Id, sequence = cp.Sequence, hash = Convert.ToHexStringLower(cp.Hash), at = cp.CreatedAt });
-                    if (!r.GetValue(cpJson)) r.InvocationConfiguration.Output.WriteLine($"{t.Slug}\t{cp.Sequence}\t{Convert.ToHexStringLower(cp.Hash)}");
+                    rows.Add(new { tenant = slug, tenantId = id, sequence = cp.Sequence, hash = Convert.ToHexStringLower(cp.Hash), at = cp.CreatedAt });
+                    if (!r.GetValue(cpJson)) r.InvocationConfiguration.Output.WriteLine($"{slug}\t{cp.Sequence}\t{Convert.ToHexStringLower(cp.Hash)}");
                 }
             }
             if (r.GetValue(cpJson)) CliSupport.WriteJson(r, rows);

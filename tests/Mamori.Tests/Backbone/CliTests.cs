@@ -423,6 +423,37 @@ public sealed class CliTests(PostgresCluster cluster)
         v.GetProperty("events").GetInt64().ShouldBe(5); // tenant, user, key created, key revoked, user disabled
     }
 
+    /// <summary>Regression: the sweeps and the other commands that go through the tenants went through all of them whatever --tenant said.</summary>
+    [Theory]
+    [InlineData("retention sweep --dry-run", "beta: 0 fields of 0 subjects have expired (dry run: nothing destroyed).")]
+    [InlineData("provisions sweep --dry-run", "beta: 0 records are past their retention (dry run: nothing deleted).")]
+    [InlineData("erasures reapply --json", "{\"ledgerLinesAdded\":0,\"subjectsReshredded\":0}")]
+    [InlineData("keys rotate", "re-wrapped 0 data keys")]
+    [InlineData("audit checkpoint", "beta\t1\t")]
+    public async Task PerTenantCommands_Tenant_OnlyThatTenantAndUnknownRefused(string command, string output)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct);
+        string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
+        (await RunAsync(["migrate", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "alpha", "--name", "Alpha", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "beta", "--name", "Beta", .. env])).Code.ShouldBe(0);
+        var args = command.Split(' ');
+
+        var one = await RunAsync([.. args, "--tenant", "beta", .. env]);
+        one.Code.ShouldBe(0, one.Err);
+        one.Out.ShouldContain(output);
+        one.Out.ShouldNotContain("alpha");
+
+        var keys = await File.ReadAllBytesAsync(Path.Combine(db.DataDir, "keys.json"), ct);
+        var unknown = await RunAsync([.. args, "--tenant", "gamma", .. env]);
+        (await File.ReadAllBytesAsync(Path.Combine(db.DataDir, "keys.json"), ct)).ShouldBe(keys);
+        unknown.Code.ShouldBe(1);
+        unknown.Err.Trim().ShouldBe("mamori: --tenant names 'gamma', which is not a tenant here; tenants: alpha, beta. (MAMORI-1302)");
+        unknown.Out.ShouldBeEmpty();
+    }
+
     /// <summary>The sweeps go through every tenant and name each as audit verify does, by slug: 「acme: 0 records …」, not its id.</summary>
     [Fact]
     public async Task Sweeps_DryRun_NameEachTenantBySlug()
