@@ -159,6 +159,12 @@ public enum ActorKind
     ApiKey = 2,
     DataSubject = 3,
     Anonymous = 4,
+
+    /// <summary>
+    /// Someone at the server's command line who named no staff user with <c>--actor</c>: the id is their operating-system
+    /// account, so that a change made with <c>mamori</c> still says who made it.
+    /// </summary>
+    Cli = 5,
 }
 
 public enum AuditOutcome

@@ -49,7 +49,7 @@ public sealed record AuditEntry(
     string? ReasonCode = null,
     string? Categories = null);
 
-/// <summary>Who acted. <see cref="Id"/> is a user id, an API key id, a subject id, or null.</summary>
+/// <summary>Who acted. <see cref="Id"/> is a user id, an API key id, a subject id, an operating-system account (<see cref="ActorKind.Cli"/>), or null.</summary>
 public sealed record Actor(ActorKind Kind, string? Id)
 {
     public static readonly Actor System = new(ActorKind.System, null);
@@ -58,6 +58,8 @@ public sealed record Actor(ActorKind Kind, string? Id)
     public static Actor User(Guid id) => new(ActorKind.User, id.ToString());
 
     public static Actor Key(Guid id) => new(ActorKind.ApiKey, id.ToString());
+
+    public static Actor Cli(string account) => new(ActorKind.Cli, account);
 
     public override string ToString() => Id is null ? Kind.ToString() : $"{Kind}:{Id}";
 }

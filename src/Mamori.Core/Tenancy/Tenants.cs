@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Tenancy;
 
-/// <summary>Creates and finds tenants. A new tenant starts its audit chain with its creation.</summary>
+/// <summary>Creates and finds tenants. A new tenant starts its audit chain with its creation, by <c>actor</c>.</summary>
 public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clock)
 {
-    public async Task<Tenant> CreateAsync(string slug, string name, CancellationToken ct = default)
+    public async Task<Tenant> CreateAsync(string slug, string name, Actor actor, CancellationToken ct = default)
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(slug, "^[a-z0-9][a-z0-9-]{0,62}$"))
             throw new MamoriException(ErrorCode.InvalidArgument, "A tenant slug is 1-63 lower-case letters, digits and hyphens.");
@@ -20,7 +20,7 @@ public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clo
         db.Tenant.Set(tenant.Id);
         db.AuditHeads.Add(new AuditHead { TenantId = tenant.Id, LastSequence = 0, LastHash = AuditChain.GenesisHash });
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(db, new AuditEntry(AuditCode.TenantCreated, Actor.System, TargetId: tenant.Id.ToString()), ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.TenantCreated, actor, TargetId: tenant.Id.ToString()), ct);
         await tx.CommitAsync(ct);
         return tenant;
     }

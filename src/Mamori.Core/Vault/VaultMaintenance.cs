@@ -23,9 +23,10 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// Retention sweep (S-50, L-07): destroys every field whose retention has ended and writes a
     /// destruction certificate per subject. A dry run only counts. Before destroying, each field is checked against the policy in
     /// force: when it counts the period of a purpose using the field from an event not recorded for the person (data acquired before
-    /// the policy named the event), the field waits for the event instead.
+    /// the policy named the event), the field waits for the event instead. <paramref name="actor"/> is the system for the servers'
+    /// job, the person who ran <c>mamori retention sweep</c> otherwise.
     /// </summary>
-    public async Task<SweepReport> SweepRetentionAsync(bool dryRun, CancellationToken ct = default)
+    public async Task<SweepReport> SweepRetentionAsync(bool dryRun, Actor actor, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         int subjectsSeen = 0, fields = 0, erased = 0;
@@ -56,13 +57,13 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                     subject.NextExpiry = all.Count == 0 ? null : all.Min(f => f.RetainUntil);
                     continue;
                 }
-                var certificate = await subjects.DestroyAsync(subject, expired, all.Except(expired).ToList(), DestructionKind.Retention, "retention-expired", Actor.System, now, heldOnly: false, ct);
+                var certificate = await subjects.DestroyAsync(subject, expired, all.Except(expired).ToList(), DestructionKind.Retention, "retention-expired", actor, now, heldOnly: false, ct);
                 subjectsSeen++;
                 fields += expired.Count;
                 if (subject.WrappedKey is null) erased++;
                 certificates.Add(certificate.Id);
                 written.Add(certificate);
-                entries.Add(new AuditEntry(AuditCode.RetentionDestroyed, Actor.System, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
+                entries.Add(new AuditEntry(AuditCode.RetentionDestroyed, actor, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
                     ReasonCode: "retention-expired", Categories: certificate.Destroyed));
             }
             if (entries.Count > 0) await audit.AppendManyAsync(db, entries, ct);
@@ -96,7 +97,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// Re-wraps data keys still wrapped by an older key-encryption key with the primary one, so the
     /// old key can be retired. Returns how many were re-wrapped.
     /// </summary>
-    public async Task<int> RewrapAsync(CancellationToken ct = default)
+    public async Task<int> RewrapAsync(Actor actor, CancellationToken ct = default)
     {
         var ring = keys.Current;
         var primary = ring.Primary.Id;
@@ -116,7 +117,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 s.KeyId = primary;
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
             }
-            await audit.AppendAsync(db, new AuditEntry(AuditCode.KeyRotated, Actor.System, TargetId: primary, ReasonCode: "rewrap", Categories: rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.KeyRotated, actor, TargetId: primary, ReasonCode: "rewrap", Categories: rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
             total += rows.Count;
@@ -134,7 +135,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// <summary>The reason of a certificate <see cref="ReapplyErasuresAsync"/> writes; its key is the one an earlier certificate destroyed.</summary>
     public const string ReappliedReason = "erasure-reapplied";
 
-    public async Task<ReapplyReport> ReapplyErasuresAsync(CancellationToken ct = default)
+    public async Task<ReapplyReport> ReapplyErasuresAsync(Actor actor, CancellationToken ct = default)
     {
         // The keys first: without them a restore by hand wrote a ledger into whatever directory was current.
         _ = keys.Current;
@@ -171,8 +172,8 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                 var subject = await db.Set<DataSubject>().FirstAsync(s => s.Id == candidate.Id, ct);
                 var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
                 var destroy = fields.Where(f => gone.Contains(f.Category)).ToList();
-                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), kind, ReappliedReason, Actor.System, now, heldOnly: erasure, ct);
-                await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, Actor.System, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
+                var certificate = await subjects.DestroyAsync(subject, destroy, fields.Except(destroy).ToList(), kind, ReappliedReason, actor, now, heldOnly: erasure, ct);
+                await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, actor, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
                     ReasonCode: ReappliedReason, Categories: certificate.Destroyed), ct);
                 await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();

@@ -29,9 +29,13 @@ public static class AnonymizeCommand
         {
             Description = "With --register: how the dataset is provided to third parties (published with the items before any provision, Art.44)",
         };
+        var actor = new Option<string?>("--actor")
+        {
+            Description = "With --register: the staff user accountable for the registration, by sign-in email (default: your operating-system account, shown as 'CLI: NAME')",
+        };
         var cmd = new Command("anonymize", "Anonymize a table: optimal generalization with suppression (ARX-compatible)")
         {
-            input, config, output, json, register, provisionMethod,
+            input, config, output, json, register, provisionMethod, actor,
         };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
@@ -59,10 +63,11 @@ public static class AnonymizeCommand
                     var code = await CliSupport.RunAsync(r, ct, async sp =>
                     {
                         await CliSupport.UseTenantAsync(r, sp, ct);
+                        var registrant = await CliSupport.ActorAsync(r, actor, sp, ct);
                         var settings = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Datasets.DatasetSettings>>().Value;
                         Hosting.MamoriSettings.LoadConfiguration().GetSection(Datasets.DatasetSettings.Section).Bind(settings);
                         var view = await sp.GetRequiredService<Datasets.ProcessedDatasets>().RegisterAnonymizedAsync(
-                            Registration(name, r.GetValue(provisionMethod), engine, table, result, labels), Audit.Actor.System, ct);
+                            Registration(name, r.GetValue(provisionMethod), engine, table, result, labels), registrant, ct);
                         stderr.WriteLine($"registered anonymized dataset {view.Id} ({view.Items.Count} items)");
                         return 0;
                     });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Mamori.Audit;
 using Mamori.Datasets;
 
 namespace Mamori.Cli;
@@ -22,21 +21,26 @@ public static class DatasetsCommand
         }));
 
         var deleteId = new Argument<Guid>("id") { Description = "The pseudonymized dataset" };
-        var deleteKey = new Command("delete-key", "Delete a pseudonymized dataset's key from the key ring: its pseudonyms become unlinkable for good") { deleteId };
+        var deleteActor = CliSupport.ActorOption();
+        var deleteKey = new Command("delete-key", "Delete a pseudonymized dataset's key from the key ring: its pseudonyms become unlinkable for good") { deleteId, deleteActor };
         deleteKey.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
-            var d = await sp.GetRequiredService<ProcessedDatasets>().DeleteKeyAsync(r.GetValue(deleteId), Actor.System, ct);
+            var actor = await CliSupport.ActorAsync(r, deleteActor, sp, ct);
+            var d = await sp.GetRequiredService<ProcessedDatasets>().DeleteKeyAsync(r.GetValue(deleteId), actor, ct);
             r.InvocationConfiguration.Output.WriteLine($"Deleted key {d.KeyId} of dataset {d.Id}; its pseudonyms can no longer be linked.");
             return 0;
         }));
 
         var exportId = new Argument<Guid>("id") { Description = "The pseudonymized dataset" };
-        var exportKey = new Command("export-key", "Always refused (MAMORI-8052): the pseudonymization key never leaves the key ring") { exportId };
+        // The refusal is recorded in the audit chain, with who asked.
+        var exportActor = CliSupport.ActorOption();
+        var exportKey = new Command("export-key", "Always refused (MAMORI-8052): the pseudonymization key never leaves the key ring") { exportId, exportActor };
         exportKey.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
-            await sp.GetRequiredService<ProcessedDatasets>().ExportKeyAsync(r.GetValue(exportId), Actor.System, ct);
+            var actor = await CliSupport.ActorAsync(r, exportActor, sp, ct);
+            await sp.GetRequiredService<ProcessedDatasets>().ExportKeyAsync(r.GetValue(exportId), actor, ct);
             return 0;
         }));
         return new Command("datasets", "Pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報)") { list, deleteKey, exportKey };

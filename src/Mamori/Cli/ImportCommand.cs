@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Mamori.Audit;
 using Mamori.Vault;
 
 namespace Mamori.Cli;
@@ -25,20 +24,22 @@ public static class ImportCommand
         };
         encoding.AcceptOnlyFromAmong("utf-8", "shift_jis");
         var json = CliSupport.Json();
+        var actor = CliSupport.ActorOption();
         var cmd = new Command("import",
             "Import subjects from a CSV file: streaming, resumable; rejected rows are reported by line and written to FILE.rejected.csv to correct and import; exit 3 when a row was rejected")
         {
-            file, type, purpose, acquisition, service, allowDuplicates, encoding, json,
+            file, type, purpose, acquisition, service, allowDuplicates, encoding, json, actor,
         };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var importer = await CliSupport.ActorAsync(r, actor, sp, ct);
             var err = r.InvocationConfiguration.Error;
             var terminal = !Console.IsErrorRedirected && !r.GetValue(json);
             var result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
                 new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), r.GetValue(acquisition), r.GetValue(service),
                     AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8),
-                Actor.System,
+                importer,
                 terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);
             if (terminal) await err.WriteLineAsync();
             if (r.GetValue(json))

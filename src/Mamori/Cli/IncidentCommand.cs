@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Mamori.Audit;
 using Mamori.Errors;
 using Mamori.Hosting;
 using Mamori.Incidents;
@@ -97,9 +96,10 @@ public static class IncidentCommand
         var exportKind = new Option<string?>("--export-kind") { Description = "provision or disclosure, with --export-id: the export by its record or request id" };
         var exportId = new Option<string?>("--export-id") { Description = "The provision record id or request id of the export" };
         var json = CliSupport.Json();
+        var actor = CliSupport.ActorOption();
         var command = new Command("blast-radius", "Record who was affected: what a compromised key or account read (audit chain), or what a leaked export held")
         {
-            incidentId, apiKey, user, from, to, export, sha, exportKind, exportId, json,
+            incidentId, apiKey, user, from, to, export, sha, exportKind, exportId, json, actor,
         };
         command.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
@@ -111,6 +111,7 @@ public static class IncidentCommand
                 throw new MamoriException(ErrorCode.IncidentInvalidExport,
                     "Name either a compromised actor (--api-key or --user, with --from and --to) or a leaked export (--export, --sha256, or --export-kind with --export-id).");
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var responder = await CliSupport.ActorAsync(r, actor, sp, ct);
             var incidents = sp.GetRequiredService<IncidentRegistry>();
             var o = r.InvocationConfiguration.Output;
             if (byActor)
@@ -119,7 +120,7 @@ public static class IncidentCommand
                     throw new MamoriException(ErrorCode.IncidentInvalidActor, "Name one actor: --api-key or --user.");
                 var query = new BlastRadiusQuery(r.GetValue(apiKey) is not null ? ActorKindCode.ApiKey : ActorKindCode.User,
                     (r.GetValue(apiKey) ?? r.GetValue(user))!, Instant(r.GetValue(from), "--from"), Instant(r.GetValue(to), "--to"));
-                var (incident, result, computation) = await incidents.ComputeBlastRadiusAsync(id, query, Actor.System, ct);
+                var (incident, result, computation) = await incidents.ComputeBlastRadiusAsync(id, query, responder, ct);
                 var d = incidents.View(incident).Decision;
                 if (r.GetValue(json))
                     CliSupport.WriteJson(r, new
@@ -141,7 +142,7 @@ public static class IncidentCommand
                 if (file is { Exists: false }) throw new MamoriException(ErrorCode.IncidentInvalidExport, $"{file.Name}: no such file.");
                 var query = file is not null ? ExportQuery.ForFile(await File.ReadAllBytesAsync(file.FullName, ct))
                     : new ExportQuery(r.GetValue(sha), r.GetValue(exportKind), r.GetValue(exportId));
-                var (incident, c) = await incidents.ComputeExportBlastRadiusAsync(id, query, Actor.System, ct);
+                var (incident, c) = await incidents.ComputeExportBlastRadiusAsync(id, query, responder, ct);
                 var d = incidents.View(incident).Decision;
                 if (r.GetValue(json))
                     CliSupport.WriteJson(r, new

@@ -51,20 +51,21 @@ public static class KeysCommand
             return 0;
         }));
 
-        var rotate = new Command("rotate", "Add a new primary key and re-wrap every data key with it, or only --tenant's (old keys stay until retired)");
+        var rotateActor = CliSupport.ActorOption();
+        var rotate = new Command("rotate", "Add a new primary key and re-wrap every data key with it, or only --tenant's (old keys stay until retired)") { rotateActor };
         rotate.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             // The tenants first: a mistyped --tenant changes nothing, not even the key ring.
-            var tenants = await CliSupport.TenantsAsync(r, sp, ct);
+            var tenants = await CliSupport.TenantsAsync(r, sp, rotateActor, ct);
             var keys = Provider(r);
             var ring = keys.Current.WithNewKey(TimeProvider.System);
             keys.Save(ring);
             var total = 0;
-            foreach (var (tenant, _) in tenants)
+            foreach (var (tenant, _, actor) in tenants)
             {
                 await using var scope = sp.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
-                total += await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().RewrapAsync(ct);
+                total += await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().RewrapAsync(actor, ct);
             }
             r.InvocationConfiguration.Output.WriteLine($"New primary key {ring.Primary.Id}; re-wrapped {total} data keys. Retire old keys with 'mamori keys retire ID' once servers have reloaded.");
             return 0;
@@ -96,15 +97,16 @@ public static class RetentionCommand
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Only count what has expired" };
         var json = CliSupport.Json();
-        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates (every tenant, or --tenant's)") { dryRun, json };
+        var actor = CliSupport.ActorOption();
+        var sweep = new Command("sweep", "Destroy data whose retention has ended and write destruction certificates (every tenant, or --tenant's)") { dryRun, json, actor };
         sweep.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var reports = new List<object>();
-            foreach (var (tenantId, tenant) in await CliSupport.TenantsAsync(r, sp, ct))
+            foreach (var (tenantId, tenant, by) in await CliSupport.TenantsAsync(r, sp, actor, ct))
             {
                 await using var scope = sp.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenantId);
-                var report = await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(r.GetValue(dryRun), ct);
+                var report = await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(r.GetValue(dryRun), by, ct);
                 reports.Add(new { tenant, tenantId, report.Subjects, report.FieldsDestroyed, report.SubjectsErased, certificates = report.Certificates.Count, report.DryRun });
                 if (!r.GetValue(json))
                     r.InvocationConfiguration.Output.WriteLine(report.DryRun

@@ -14,11 +14,13 @@ public static class PolicyPublishCommand
         var effective = new Option<DateOnly>("--effective") { Description = "Date the version takes effect (YYYY-MM-DD, JST)", Required = true };
         var announce = new Option<DateOnly?>("--announce") { Description = "Date the change was announced (YYYY-MM-DD)" };
         var json = CliSupport.Json();
-        var cmd = new Command("publish", "Validate the policy and store it as a new immutable version") { dir, effective, announce, json };
+        var actor = CliSupport.ActorOption();
+        var cmd = new Command("publish", "Validate the policy and store it as a new immutable version") { dir, effective, announce, json, actor };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
-            var version = await PublishDirectoryAsync(sp, r.GetValue(dir)!, r.GetValue(effective), r.GetValue(announce), Actor.System, ct);
+            var publisher = await CliSupport.ActorAsync(r, actor, sp, ct);
+            var version = await PublishDirectoryAsync(sp, r.GetValue(dir)!, r.GetValue(effective), r.GetValue(announce), publisher, ct);
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { version.Number, version.ContentHash, version.EffectiveFrom, version.AnnouncedOn });
             else r.InvocationConfiguration.Output.WriteLine($"Published version {version.Number} (effective {version.EffectiveFrom:yyyy-MM-dd}, {version.ContentHash[..12]}).");
             return 0;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Mamori.Anonymization;
-using Mamori.Audit;
 using Mamori.Datasets;
 using Mamori.Errors;
 using YamlDotNet.Core;
@@ -22,9 +21,10 @@ public static class PseudonymizeCommand
         var config = new Option<FileInfo>("--config") { Description = "YAML: name, purposes, delimiter, columns (identifier | identification-code | property-damage | keep)", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Where to write the pseudonymized table", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the registered dataset as JSON" };
+        var actor = CliSupport.ActorOption();
         var cmd = new Command("pseudonymize", "Pseudonymize a table with a key from the key ring and register it as pseudonymized information (Art.41)")
         {
-            input, config, output, json,
+            input, config, output, json, actor,
         };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
@@ -39,8 +39,9 @@ public static class PseudonymizeCommand
                 throw new MamoriException(ErrorCode.DatasetProcessingFailed, $"pseudonymize: {e.Detail} ({e.Code})");
             }
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var registrant = await CliSupport.ActorAsync(r, actor, sp, ct);
             var result = await sp.GetRequiredService<ProcessedDatasets>().PseudonymizeAsync(
-                new PseudonymizeRequest(file.Name, file.Purposes, file.Columns, table, file.SameKeyAs), Actor.System, ct);
+                new PseudonymizeRequest(file.Name, file.Purposes, file.Columns, table, file.SameKeyAs), registrant, ct);
             var path = r.GetValue(output)!.FullName;
             try
             {

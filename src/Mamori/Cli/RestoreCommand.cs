@@ -48,7 +48,10 @@ public static class RestoreCommand
 
                 var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
                 await db.Database.MigrateAsync(ct);
-                var erasures = await ErasuresCommand.ReapplyAsync(sp, await CliSupport.AllTenantsAsync(sp, ct), ct);
+                // The operating-system account, not --actor: the users are the backup's, known only once it is back, and the
+                // erasures must be re-applied whatever they are.
+                var operatorAccount = Audit.Actor.Cli(CliSupport.OperatingSystemAccount());
+                var erasures = await ErasuresCommand.ReapplyAsync(sp, (await CliSupport.AllTenantsAsync(sp, ct)).Select(t => (t.Id, t.Slug, operatorAccount)), ct);
                 var chains = await AuditVerify.VerifyAllAsync(db, ct);
                 var intact = chains.All(c => c.Intact);
                 if (r.GetValue(json))

@@ -50,7 +50,8 @@ public static class ServeCommand
                 // Before serving: subjects erased after the backup this database came from stay erased.
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
-                    var reapplied = await ErasuresCommand.ReapplyAsync(scope.ServiceProvider, await CliSupport.AllTenantsAsync(scope.ServiceProvider, ct), ct);
+                    var reapplied = await ErasuresCommand.ReapplyAsync(scope.ServiceProvider,
+                        (await CliSupport.AllTenantsAsync(scope.ServiceProvider, ct)).Select(t => (t.Id, t.Slug, Audit.Actor.System)), ct);
                     if (reapplied.SubjectsReshredded > 0)
                         await r.InvocationConfiguration.Error.WriteLineAsync($"mamori: {reapplied.SubjectsReshredded} subject(s) came back from a backup taken before their erasure and were shredded again.");
                 }
@@ -174,7 +175,8 @@ public static class TenantCommand
         var add = new Command("add", "Create a tenant (a company)") { slug, name, json };
         add.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
-            var t = await sp.GetRequiredService<Tenancy.Tenants>().CreateAsync(r.GetValue(slug)!, r.GetValue(name)!, ct);
+            // No --actor: the new tenant has no staff user yet.
+            var t = await sp.GetRequiredService<Tenancy.Tenants>().CreateAsync(r.GetValue(slug)!, r.GetValue(name)!, Audit.Actor.Cli(CliSupport.OperatingSystemAccount()), ct);
             if (r.GetValue(json))
             {
                 CliSupport.WriteJson(r, new { t.Id, t.Slug, t.Name });

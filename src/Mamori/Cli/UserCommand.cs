@@ -16,14 +16,16 @@ public static class UserCommand
         };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (otherwise one is generated and printed once)" };
         var json = CliSupport.Json();
-        var add = new Command("add", "Create a staff user") { email, role, passwordStdin, json };
+        var addActor = CliSupport.ActorOption();
+        var add = new Command("add", "Create a staff user") { email, role, passwordStdin, json, addActor };
         add.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, addActor, sp, ct);
             var generated = !r.GetValue(passwordStdin);
             var password = generated ? PasswordHasher.Generate() : CliSupport.ReadSecretLine(Console.In);
             var roles = r.GetValue(role)!.SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            var user = await sp.GetRequiredService<StaffAccounts>().AddAsync(r.GetValue(email)!, roles, password, Actor.System, ct);
+            var user = await sp.GetRequiredService<StaffAccounts>().AddAsync(r.GetValue(email)!, roles, password, actor, ct);
             var o = r.InvocationConfiguration.Output;
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { user.Id, user.Email, user.Roles, password = generated ? password : null });
             else
@@ -35,40 +37,46 @@ public static class UserCommand
         }));
 
         var disableEmail = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
-        var disable = new Command("disable", "Disable a user; their sessions and API keys end at once") { disableEmail };
+        var disableActor = CliSupport.ActorOption();
+        var disable = new Command("disable", "Disable a user; their sessions and API keys end at once") { disableEmail, disableActor };
         disable.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, disableActor, sp, ct);
             var accounts = sp.GetRequiredService<StaffAccounts>();
             var user = await accounts.FindAsync(r.GetValue(disableEmail)!, ct);
-            await accounts.DisableAsync(user, Actor.System, ct);
+            await accounts.DisableAsync(user, actor, ct);
             r.InvocationConfiguration.Output.WriteLine($"Disabled {user.Email}.");
             return 0;
         }));
 
         var enableEmail = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
-        var enable = new Command("enable", "Enable a disabled user") { enableEmail };
+        var enableActor = CliSupport.ActorOption();
+        var enable = new Command("enable", "Enable a disabled user") { enableEmail, enableActor };
         enable.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, enableActor, sp, ct);
             var accounts = sp.GetRequiredService<StaffAccounts>();
             var user = await accounts.FindAsync(r.GetValue(enableEmail)!, ct);
-            await accounts.EnableAsync(user, Actor.System, ct);
+            await accounts.EnableAsync(user, actor, ct);
             r.InvocationConfiguration.Output.WriteLine($"Enabled {user.Email}.");
             return 0;
         }));
 
         var resetEmail = new Option<string>("--email") { Description = "The user's sign-in email", Required = true };
         var resetStdin = new Option<bool>("--password-stdin") { Description = "Read the new password from standard input (otherwise one is generated and printed once)" };
-        var reset = new Command("reset-password", "Set a new password; the user's sessions end") { resetEmail, resetStdin };
+        var resetActor = CliSupport.ActorOption();
+        var reset = new Command("reset-password", "Set a new password; the user's sessions end") { resetEmail, resetStdin, resetActor };
         reset.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, resetActor, sp, ct);
             var accounts = sp.GetRequiredService<StaffAccounts>();
             var user = await accounts.FindAsync(r.GetValue(resetEmail)!, ct);
             var generated = !r.GetValue(resetStdin);
             var password = generated ? PasswordHasher.Generate() : CliSupport.ReadSecretLine(Console.In);
-            await accounts.SetPasswordAsync(user, password, Actor.System, null, ct);
+            await accounts.SetPasswordAsync(user, password, actor, null, ct);
             r.InvocationConfiguration.Output.WriteLine(generated ? $"New password for {user.Email} (shown once): {password}" : $"Password set for {user.Email}.");
             return 0;
         }));
@@ -99,14 +107,16 @@ public static class ApiKeyCommand
         };
         var expires = new Option<int?>("--expires") { Description = "Days until the key expires (default: never)" };
         var json = CliSupport.Json();
-        var create = new Command("create", "Create an API key; the key is printed once") { name, role, expires, json };
+        var createActor = CliSupport.ActorOption();
+        var create = new Command("create", "Create an API key; the key is printed once") { name, role, expires, json, createActor };
         create.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, createActor, sp, ct);
             var roles = r.GetValue(role)!.SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
             // The built-in role is the key's role; the others are the policy's, checked as such (a policy role alone is refused with advice).
             var builtIn = roles.FirstOrDefault(Roles.IsBuiltIn) ?? roles.FirstOrDefault() ?? "";
-            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(r.GetValue(name)!, builtIn, [.. roles.Where(x => x != builtIn)], r.GetValue(expires), null, Actor.System, ct);
+            var created = await sp.GetRequiredService<ApiKeys>().CreateAsync(r.GetValue(name)!, builtIn, [.. roles.Where(x => x != builtIn)], r.GetValue(expires), null, actor, ct);
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { created.Key.Id, created.Key.Name, created.Key.Prefix, created.Key.Role, created.Key.PolicyRoles, created.Key.ExpiresAt, key = created.Secret });
             else
             {
@@ -131,13 +141,15 @@ public static class ApiKeyCommand
         }));
 
         var which = new Argument<string>("key") { Description = "The key's id, prefix or name" };
-        var revoke = new Command("revoke", "Revoke an API key") { which };
+        var revokeActor = CliSupport.ActorOption();
+        var revoke = new Command("revoke", "Revoke an API key") { which, revokeActor };
         revoke.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, revokeActor, sp, ct);
             var keys = sp.GetRequiredService<ApiKeys>();
             var key = await keys.FindAsync(r.GetValue(which)!, ct);
-            await keys.RevokeAsync(key, Actor.System, ct);
+            await keys.RevokeAsync(key, actor, ct);
             r.InvocationConfiguration.Output.WriteLine($"Revoked {key.Name} ({key.Prefix}).");
             return 0;
         }));

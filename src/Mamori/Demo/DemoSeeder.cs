@@ -29,7 +29,7 @@ public static class DemoSeeder
         var db = sp.GetRequiredService<MamoriDbContext>();
         if (await db.Tenants.AnyAsync(t => t.Slug == TenantSlug, ct)) return null;
 
-        await sp.GetRequiredService<Tenants>().CreateAsync(TenantSlug, TenantName, ct);
+        await sp.GetRequiredService<Tenants>().CreateAsync(TenantSlug, TenantName, Actor.System, ct);
         var password = PasswordHasher.Generate();
         var admin = await sp.GetRequiredService<StaffAccounts>().AddAsync(AdminEmail, [Roles.Admin, Roles.PrivacyOfficer], password, Actor.System, ct);
         var store = sp.GetRequiredService<Policy.PolicyStore>();

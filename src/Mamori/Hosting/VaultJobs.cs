@@ -48,10 +48,10 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
             var (chain, _) = await Audit.AuditVerify.CheckpointAsync(db, tenant, slug, clock, ct);
             if (!chain.Intact) ChainBroken(logger, tenant, chain.BrokenAt ?? 0);
             var maintenance = scope.ServiceProvider.GetRequiredService<VaultMaintenance>();
-            var reapplied = await maintenance.ReapplyErasuresAsync(ct);
+            var reapplied = await maintenance.ReapplyErasuresAsync(Audit.Actor.System, ct);
             if (reapplied.SubjectsReshredded > 0) ErasuresReapplied(logger, tenant, reapplied.SubjectsReshredded);
-            var rewrapped = await maintenance.RewrapAsync(ct);
-            var swept = await maintenance.SweepRetentionAsync(dryRun: false, ct);
+            var rewrapped = await maintenance.RewrapAsync(Audit.Actor.System, ct);
+            var swept = await maintenance.SweepRetentionAsync(dryRun: false, Audit.Actor.System, ct);
             if (rewrapped > 0 || swept.FieldsDestroyed > 0) JobRan(logger, tenant, rewrapped, swept.FieldsDestroyed, swept.SubjectsErased);
             var records = await scope.ServiceProvider.GetRequiredService<Provision.ProvisionRecords>().SweepAsync(dryRun: false, Audit.Actor.System, ct);
             if (records.Swept > 0) RecordsSwept(logger, tenant, records.Swept);

@@ -193,8 +193,9 @@ public static class Pages
 
     /// <summary>
     /// Staff-facing names for actors recorded as <c>User:id</c> or <c>ApiKey:id</c>: the user's sign-in address or the
-    /// key's name, read in the caller's tenant; the system actor as 「システム」, an anonymous one as 「匿名（本人・外部）」 and a data
-    /// subject as 「本人」 on Japanese pages. Anything else (a removed user) keeps its recorded form.
+    /// key's name, read in the caller's tenant; the system actor as 「システム」, an anonymous one as 「匿名（本人・外部）」, a data
+    /// subject as 「本人」 on Japanese pages, and someone at the command line by their operating-system account (「CLI: alice」).
+    /// Anything else (a removed user) keeps its recorded form.
     /// </summary>
     public static async Task<Func<string, string>> ActorNamesAsync(HttpContext http, IEnumerable<string> actors)
     {
@@ -214,8 +215,14 @@ public static class Pages
         if (keyIds.Count > 0)
             foreach (var k in await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id)).Select(k => new { k.Id, k.Name }).ToListAsync(http.RequestAborted))
                 names[Audit.Actor.Key(k.Id).ToString()] = T(http, "APIキー ", "API key ") + k.Name;
-        // The person acting through their private link (status page, cookie settings), recorded with the request's or their own id.
-        return a => names.GetValueOrDefault(a) ?? (a.StartsWith(nameof(Audit.ActorKind.DataSubject) + ":", StringComparison.Ordinal) ? T(http, "本人", "The person") : a);
+        var person = T(http, "本人", "The person");
+        return a => names.GetValueOrDefault(a) ?? a.Split(':', 2) switch
+        {
+            // The person acting through their private link (status page, cookie settings), recorded with the request's or their own id.
+            [nameof(Audit.ActorKind.DataSubject), _] => person,
+            [nameof(Audit.ActorKind.Cli), var account] => "CLI: " + account,
+            _ => a,
+        };
     }
 
     /// <summary>People see Japan time.</summary>

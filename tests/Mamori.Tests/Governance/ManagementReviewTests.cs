@@ -100,7 +100,7 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
             answers = required.Select(k => new { key = k, met = true }).Append(new { key = "certification", met = false }),
         }, HttpStatusCode.Created)).GetProperty("result").GetString().ShouldBe("conditional");
         await s.SetJstAsync(new DateOnly(2027, 8, 1));
-        var sweep = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+        var sweep = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Actor.System, Ct));
         sweep.Subjects.ShouldBeGreaterThanOrEqualTo(1);
 
         var json = await s.GetAsync("/api/governance/management-review?year=2027");

@@ -429,6 +429,35 @@ public sealed class BlastRadiusTests(PostgresCluster cluster)
         text.ShouldContain($"3 persons affected, categories email; 3 reads by API key {key.Key.Name} (mk_{key.Key.Prefix}_) (id {key.Key.Id}); audit chain verified");
     }
 
+    /// <summary>UX report 3, L6: a blast radius computed with the CLI appeared in the timeline as done by 「システム」.</summary>
+    [Fact]
+    public async Task BlastRadiusCli_ActorOrNot_TimelineNamesWhoRanIt()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var key = await app.ApiKeyAsync(tenant.Id, Roles.Operator);
+        var from = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await AppendAsync(app, tenant.Id, [Read(Actor.Key(key.Key.Id), "subj-1", "email")]);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var responder = await app.UserAsync(tenant.Id, Roles.PrivacyOfficer);
+        var officer = await app.SignedInAsync(responder);
+        var id = await OpenIncidentAsync(app, officer);
+        string[] query = [id.ToString(), "--api-key", key.Key.Id.ToString(), "--from", from.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            "--to", app.Clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture)];
+
+        (await CliAsync(app, [.. query, "--actor", responder.Email])).Code.ShouldBe(0);
+        (await CliAsync(app, query)).Code.ShouldBe(0);
+
+        var account = Environment.GetEnvironmentVariable("SUDO_USER") is { Length: > 0 } sudo ? sudo : Environment.UserName;
+        var actors = await app.InTenantAsync(tenant.Id, (_, db) => db.IncidentTimeline.Where(t => t.IncidentId == id && t.Kind == "blast-radius")
+            .OrderBy(t => t.Time).ThenBy(t => t.Id).Select(t => t.Actor).ToListAsync(Ct));
+        actors.ShouldBe([$"User:{responder.Id}", $"Cli:{account}"]);
+        var page = await officer.GetStringAsync($"/console/incidents/{id}", Ct);
+        page.ShouldContain(responder.Email);
+        page.ShouldContain($"CLI: {account}");
+    }
+
     [Fact]
     public async Task BlastRadiusQuery_Sqlite_UsesTenantActorTimeIndex()
     {

@@ -86,7 +86,7 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     public async Task<Tenant> CreateTenantAsync(string slug = "acme") =>
-        await InTenantAsync(Guid.Empty, (sp, _) => sp.GetRequiredService<Tenants>().CreateAsync(slug, slug + " Inc.", TestContext.Current.CancellationToken));
+        await InTenantAsync(Guid.Empty, (sp, _) => sp.GetRequiredService<Tenants>().CreateAsync(slug, slug + " Inc.", Actor.System, TestContext.Current.CancellationToken));
 
     /// <summary>A user with the given roles and <see cref="Password"/>, written straight to the database.</summary>
     public Task<StaffUser> UserAsync(Guid tenantId, params string[] roles) => InTenantAsync(tenantId, async (sp, db) =>

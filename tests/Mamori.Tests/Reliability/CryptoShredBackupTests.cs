@@ -142,7 +142,7 @@ public sealed class CryptoShredBackupTests(PostgresCluster cluster)
         var backup = Path.Combine(TempDir(), "before.db");
         (await CliAsync("backup", "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--output", backup)).Code.ShouldBe(0);
         app.Clock.Advance(TimeSpan.FromDays(200));
-        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct))).FieldsDestroyed.ShouldBe(1);
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Actor.System, Ct))).FieldsDestroyed.ShouldBe(1);
 
         var restoredDb = Path.Combine(TempDir(), "restored.db");
         var (code, stdout, err) = await CliAsync("restore", backup, "--db", "sqlite:" + restoredDb, "--data-dir", app.Database.DataDir, "--json");

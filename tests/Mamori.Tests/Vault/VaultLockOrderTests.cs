@@ -1,3 +1,4 @@
+using Mamori.Audit;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,7 @@ public sealed class VaultLockOrderTests(PostgresCluster cluster)
         await using var tx = await correction.BeginTransactionAsync(Ct);
         await Execute(correction, """UPDATE "AuditHeads" SET "LastSequence" = "LastSequence" WHERE "TenantId" = $1""", tenant);
 
-        var rewrap = Task.Run(() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().RewrapAsync(Ct)), Ct);
+        var rewrap = Task.Run(() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().RewrapAsync(Actor.System, Ct)), Ct);
         await using (var watcher = new NpgsqlConnection(connectionString))
         {
             await watcher.OpenAsync(Ct);

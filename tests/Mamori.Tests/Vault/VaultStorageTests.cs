@@ -274,7 +274,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
             return held.Max(f => f.HeldUntil!.Value);
         });
         await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(customer, "data-subject-request", Actor.System, Ct));
-        async Task<SweepReport> Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+        async Task<SweepReport> Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Actor.System, Ct));
 
         app.Clock.Advance(heldUntil - app.Clock.GetUtcNow() - TimeSpan.FromDays(1));
         (await Sweep()).FieldsDestroyed.ShouldBe(0);
@@ -320,7 +320,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         var keys = app.App.Services.GetRequiredService<KeyRingProvider>();
         var old = keys.Current.Primary.Id;
         keys.Save(keys.Current.WithNewKey(app.Clock));
-        var rewrapped = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().RewrapAsync(Ct));
+        var rewrapped = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().RewrapAsync(Actor.System, Ct));
         rewrapped.ShouldBe(5);
         var usage = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(Ct));
         usage.ContainsKey(old).ShouldBeFalse();
@@ -340,7 +340,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         var customer = await IspCustomerAsync(app, tenant, NewPerson());   // inquiry: support P1Y; name/email/phone: 法人税法 hold P7Y
         await RecordEventAsync(app, tenant, sms, "coupon-expiry");
         async Task<SweepReport> Sweep(bool dry = false) =>
-            await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(dry, Ct));
+            await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(dry, Actor.System, Ct));
 
         (await Sweep()).FieldsDestroyed.ShouldBe(0);
         app.Clock.Advance(TimeSpan.FromDays(200));
@@ -378,7 +378,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         var fields = await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == sms || f.SubjectId == customer).ToListAsync(Ct));
         var phoneUntil = fields.Single(f => f.SubjectId == sms && f.Category == "sms-phone").RetainUntil!.Value;
         var emailHeld = fields.Single(f => f.SubjectId == customer && f.Category == "email").HeldUntil!.Value;
-        async Task Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+        async Task Sweep() => await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Actor.System, Ct));
         app.Clock.Advance(TimeSpan.FromDays(200));
         await Sweep();
         app.Clock.Advance(TimeSpan.FromDays(200));
@@ -428,7 +428,7 @@ public sealed class VaultStorageTests(PostgresCluster cluster)
         });
         app.Clock.Advance(TimeSpan.FromDays(200));
         var reports = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
-            app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct)), Ct)));
+            app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Actor.System, Ct)), Ct)));
         reports.Sum(r => r.SubjectsErased).ShouldBe(n);
         var certificates = await app.InTenantAsync(tenant, (_, db) => db.Set<DestructionCertificate>().Select(c => c.SubjectId).ToListAsync(Ct));
         certificates.Count.ShouldBe(n);
