@@ -56,6 +56,7 @@ public static class PolicyCodeTitles
         [PolicyCodes.BirthDateCategoryMissing] = ("未成年者の年齢を判定できません（生年月日の区分に birthDate: true がありません）", "Minors cannot be told (no category with birthDate: true)"),
         [PolicyCodes.RepresentationDocumentsMissing] = ("代理人・法定代理人の提出書類が定められていないため、代理人からの請求を受け付けません", "No documents for agents or statutory representatives: their requests are not taken"),
         [PolicyCodes.RetentionFromText] = ("保存期間の起算点が文章だけです（取得日から数えます）", "Retention start is text only (counted from acquisition)"),
+        [PolicyCodes.EnglishNotUpdated] = ("日本語の文を変えましたが、英語の文が前の版のままです", "Japanese text changed, its English did not"),
         [PolicyCodes.CliOutputFailed] = ("出力を書き込めません", "Output could not be written"),
         [PolicyCodes.CliPolicyInvalid] = ("ポリシーに誤りがあります", "The policy has errors"),
         [PolicyCodes.CanonicalJsonInvalid] = ("保存されたポリシーを読めません", "Stored policy unreadable"),

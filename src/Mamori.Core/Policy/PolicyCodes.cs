@@ -58,6 +58,7 @@ public static class PolicyCodes
     public const string BirthDateCategoryMissing = "MAMORI-2057";
     public const string RepresentationDocumentsMissing = "MAMORI-2058";
     public const string RetentionFromText = "MAMORI-2059";
+    public const string EnglishNotUpdated = "MAMORI-2060";
 
     // 2100-2119: command line
     public const string CliOutputFailed = "MAMORI-2100";

@@ -16,8 +16,11 @@ public static class PolicyLoader
     public const string MyNumberFile = "mynumber.yaml";
     public const string ServicesDir = "services";
 
-    /// <summary>Loads and validates the policy in <paramref name="dir"/>. File names in diagnostics start with <paramref name="dir"/> as given.</summary>
-    public static PolicyLoadResult LoadDirectory(string dir)
+    /// <summary>
+    /// Loads and validates the policy in <paramref name="dir"/>. File names in diagnostics start with <paramref name="dir"/> as given.
+    /// With <paramref name="published"/>, the version it would follow, texts whose Japanese changed without their English are warned.
+    /// </summary>
+    public static PolicyLoadResult LoadDirectory(string dir, PublishedPolicy? published = null)
     {
         var diags = new DiagnosticBag();
         if (!Directory.Exists(dir))
@@ -75,11 +78,11 @@ public static class PolicyLoader
                 return new PolicyLoadResult(null, diags.Items);
             }
         }
-        return Load(sources, diags);
+        return Load(sources, diags, published);
     }
 
-    /// <summary>Loads a policy from in-memory files (relative paths like "company.yaml", "services/sms.yaml").</summary>
-    public static PolicyLoadResult LoadFiles(IReadOnlyDictionary<string, string> files)
+    /// <summary>Loads a policy from in-memory files (relative paths like "company.yaml", "services/sms.yaml"); <paramref name="published"/> as for <see cref="LoadDirectory"/>.</summary>
+    public static PolicyLoadResult LoadFiles(IReadOnlyDictionary<string, string> files, PublishedPolicy? published = null)
     {
         var diags = new DiagnosticBag();
         var list = files.OrderBy(f => f.Key == CompanyFile ? 0 : f.Key == MyNumberFile ? 1 : 2).ThenBy(f => f.Key, StringComparer.Ordinal)
@@ -99,12 +102,12 @@ public static class PolicyLoader
             diags.Error(new SourcePos(CompanyFile, 1, 1), PolicyCodes.CompanyFileMissing, $"The policy has no {CompanyFile}.");
             return new PolicyLoadResult(null, diags.Items);
         }
-        return Load(list, diags);
+        return Load(list, diags, published);
     }
 
     private sealed record PolicySource(string Relative, string Text, string Display);
 
-    private static PolicyLoadResult Load(List<PolicySource> sources, DiagnosticBag diags)
+    private static PolicyLoadResult Load(List<PolicySource> sources, DiagnosticBag diags, PublishedPolicy? published)
     {
         var map = new SourceMap();
         YMapping? company = null, myNumber = null;
@@ -234,6 +237,7 @@ public static class PolicyLoader
         if (companyReader is not null) map.Add(policy.Company, companyReader.Pos, []);
         // Shape errors first: semantic rules on a half-bound model would only add noise.
         if (!diags.HasErrors) PolicyValidator.Validate(policy, map, diags, new SourcePos(sources[0].Display, 1, 1));
+        if (!diags.HasErrors && published is not null) PolicyTranslationCheck.Check(published, policy, map, diags);
         var all = Sorted(diags);
         return new PolicyLoadResult(all.Any(d => d.IsError) ? null : policy, all);
     }

@@ -106,6 +106,13 @@ public sealed class PolicyStore(MamoriDbContext db, AuditLog audit, TimeProvider
         return v is null ? null : new PublishedPolicy(v, Model(v));
     }
 
+    /// <summary>The newest version published, in force or not yet: the one a new version follows. Null before the first.</summary>
+    public async Task<PublishedPolicy?> LatestAsync(CancellationToken ct = default)
+    {
+        var v = await db.Set<PolicyVersion>().AsNoTracking().OrderByDescending(x => x.Number).FirstOrDefaultAsync(ct);
+        return v is null ? null : new PublishedPolicy(v, Model(v));
+    }
+
     /// <summary>The version in force today (JST), or null when nothing was ever published.</summary>
     public async Task<PublishedPolicy?> CurrentAsync(CancellationToken ct = default)
     {

@@ -3,13 +3,15 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mamori.Policy;
 using Mamori.Policy.Rendering;
+using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Cli;
 
 /// <summary>
 /// <c>mamori policy check|render</c>: validate a policy directory and render the public notice.
 /// Diagnostics read <c>file:line:column: MAMORI-nnnn message</c>; <c>check</c> exits 1 when there is
-/// any error (warnings do not fail). <c>publish</c> (database-backed) lives in PolicyPublishCommand.
+/// any error (warnings do not fail), and with a database compares with the newest published version.
+/// <c>publish</c> (database-backed) lives in PolicyPublishCommand.
 /// </summary>
 public static class PolicyCommand
 {
@@ -38,11 +40,25 @@ public static class PolicyCommand
     {
         var dir = DirArgument();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var cmd = new Command("check", "Validate a policy directory; exit 1 if there is any error.") { dir, json };
-        cmd.SetAction((ParseResult r, CancellationToken ct) =>
+        var cmd = new Command("check",
+            "Validate a policy directory; exit 1 if there is any error. With a database (--db, --data-dir or an existing default one), also warn where a Japanese text changed since the newest published version but its English did not.")
+        {
+            dir, json,
+        };
+        cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
             var output = r.InvocationConfiguration.Output;
-            var result = PolicyLoader.LoadDirectory(r.GetValue(dir)!);
+            PublishedPolicy? published = null;
+            if (HasDatabase(r))
+            {
+                var code = await CliSupport.RunAsync(r, ct, async sp =>
+                {
+                    published = await PublishedAsync(r, sp, ct);
+                    return 0;
+                });
+                if (code != 0) return code;
+            }
+            var result = PolicyLoader.LoadDirectory(r.GetValue(dir)!, published);
             var errors = result.Diagnostics.Count(d => d.IsError);
             var warnings = result.Diagnostics.Count - errors;
             if (r.GetValue(json))
@@ -53,6 +69,7 @@ public static class PolicyCommand
                     errors,
                     warnings,
                     contentHash = result.Policy is null ? null : PolicyCanonical.ContentHash(result.Policy),
+                    comparedWithVersion = published?.Version.Number,
                     services = result.Policy?.Services.Select(s => s.Id),
                     diagnostics = result.Diagnostics.Select(d => new
                     {
@@ -69,13 +86,40 @@ public static class PolicyCommand
             else
             {
                 foreach (var d in result.Diagnostics) output.WriteLine(d.ToString());
-                output.WriteLine(errors == 0
+                output.WriteLine((errors == 0
                     ? $"policy ok: {result.Policy!.Services.Count} services, {warnings} warning(s), content hash {PolicyCanonical.ContentHash(result.Policy)}"
-                    : $"policy has {errors} error(s) and {warnings} warning(s)");
+                    : $"policy has {errors} error(s) and {warnings} warning(s)")
+                    + (published is null ? "" : $"; compared with published version {published.Version.Number}"));
             }
-            return Task.FromResult(errors == 0 ? 0 : 1);
+            return errors == 0 ? 0 : 1;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// A database to compare with: one named on the command line (which must then be usable), else the configured or
+    /// default one when it is there. A check in a repository without a database stays a check of the files.
+    /// </summary>
+    private static bool HasDatabase(ParseResult r)
+    {
+        if (r.GetValue(CliSupport.Db) is not null || r.GetValue(CliSupport.DataDir) is not null) return true;
+        try
+        {
+            var settings = Hosting.MamoriSettings.Resolve(null, null);
+            return settings.Database.Provider != "sqlite" || File.Exists(Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString));
+        }
+        catch (Errors.MamoriException)
+        {
+            return true; // a misconfigured database: said in one line by CliSupport.RunAsync
+        }
+    }
+
+    /// <summary>The newest version of the tenant --tenant names (or the only one); null without a tenant or a version.</summary>
+    private static async Task<PublishedPolicy?> PublishedAsync(ParseResult r, IServiceProvider sp, CancellationToken ct)
+    {
+        if (r.GetValue(CliSupport.Tenant) is null && !await sp.GetRequiredService<Data.MamoriDbContext>().Tenants.AnyAsync(ct)) return null;
+        await CliSupport.UseTenantAsync(r, sp, ct);
+        return await sp.GetRequiredService<PolicyStore>().LatestAsync(ct);
     }
 
     /// <summary>Like AcceptOnlyFromAmong, but with a one-line error message.</summary>

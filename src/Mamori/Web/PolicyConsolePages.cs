@@ -69,7 +69,8 @@ public static class PolicyConsolePages
             if (!files.ContainsKey(PolicyLoader.CompanyFile))
                 return Result(Outcome(http, store, form, T(http, "company.yaml を含めてください（サービスごとのファイルと個人番号の基本方針は任意）。",
                     "Include company.yaml (service files and mynumber.yaml are optional)."), null), 400);
-            var result = PolicyLoader.LoadFiles(files);
+            // Against the newest version, which this one would follow: a Japanese text changed without its English is warned.
+            var result = PolicyLoader.LoadFiles(files, await store.LatestAsync(ct));
             // The meaning first in the page's language (the privacy officer writes the policy), then the position and the detail.
             var english = Lang(http) == "en";
             var diagnostics = result.Diagnostics.Select(d => H.F($"""<li class="{(d.IsError ? "error" : "warning")}">{(PolicyCodeTitles.Of(d.Code, english) is { } title ? H.F($"<strong>{(d.IsError ? "" : T(http, "注意: ", "Warning: "))}{title}</strong><br>") : default)}<code>{d.ToString()}</code></li>"""));

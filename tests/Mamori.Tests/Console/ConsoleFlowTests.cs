@@ -729,4 +729,34 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         versions[1].EffectiveFrom.ShouldBe(new DateOnly(2026, 12, 1));
         (await s.GetStringAsync("/console/policy?from=1&to=2")).ShouldContain("https://analytics.example/stop");
     }
+
+    /// <summary>UX report 3, L8: the console's check did not notice a Japanese text changed without its English.</summary>
+    [Fact]
+    public async Task PolicyCheck_JapaneseChangedWithoutEnglish_WarnedWithFileLineColumn()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var dir = Path.Combine(Backbone.ServerTests.RepoRoot(), "policy", "examples");
+        var page = await s.GetStringAsync("/console/policy?lang=en");
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(System.Text.RegularExpressions.Regex.Match(page, @"name=""__af"" value=""([^""]+)""").Groups[1].Value), "__af" },
+            { new StringContent("check"), "action" },
+        };
+        foreach (var f in new[] { "company.yaml", "mynumber.yaml" }.Concat(Directory.GetFiles(Path.Combine(dir, "services")).Select(x => Path.Combine("services", Path.GetFileName(x)))))
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(dir, f), Ct);
+            if (f == "company.yaml") text = text.Replace("ja: 月曜日～金曜日 9:00～18:00", "ja: 月曜日～金曜日 9:00～17:30", StringComparison.Ordinal);
+            form.Add(new StringContent(text), "files", Path.GetFileName(f));
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, "/console/policy/publish?lang=en") { Content = form };
+        request.Headers.Add("Cookie", s.Cookie);
+
+        var response = await s.Client.SendAsync(request, Ct);
+
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        html.ShouldContain("<li class=\"warning\"><strong>注意: 日本語の文を変えましたが、英語の文が前の版のままです</strong><br><code>company.yaml:19:15: MAMORI-2060 warning: The Japanese of &#39;contact.hours&#39; changed since version 1, its English did not");
+    }
 }

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Mamori.Cli;
+using Mamori.Tests.Infrastructure;
 using Shouldly;
 
 namespace Mamori.Tests.Policy;
 
-public sealed class PolicyCommandTests
+public sealed class PolicyCommandTests(PostgresCluster cluster)
 {
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
@@ -41,6 +42,37 @@ public sealed class PolicyCommandTests
 
         code.ShouldBe(0);
         output.ShouldContain("MAMORI-2038 warning:");
+    }
+
+    /// <summary>UX report 3, L8: a Japanese text changed since the published version without its English went unnoticed.</summary>
+    [Fact]
+    public async Task Check_DatabaseWithPublishedVersion_WarnsJapaneseChangedWithoutEnglish()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        await app.CreateTenantAsync();
+        string[] database = ["--db", app.Database.CliValue, "--data-dir", app.Database.DataDir];
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        foreach (var file in Directory.EnumerateFiles(PolicyRendererTests.DemoDir(), "*.yaml", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir, Path.GetRelativePath(PolicyRendererTests.DemoDir(), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        (await Run(["policy", "publish", dir, "--effective", "2026-01-01", .. database])).Code.ShouldBe(0);
+        var company = Path.Combine(dir, "company.yaml");
+        await File.WriteAllTextAsync(company, (await File.ReadAllTextAsync(company, TestContext.Current.CancellationToken))
+            .Replace("ja: 月曜日～金曜日 9:00～18:00", "ja: 月曜日～金曜日 9:00～17:30", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var (code, output, err) = await Run(["policy", "check", dir, .. database]);
+
+        code.ShouldBe(0, err);
+        output.ShouldContain($"{company}:19:15: MAMORI-2060 warning: The Japanese of 'contact.hours' changed since version 1, its English did not");
+        output.ShouldContain("; compared with published version 1");
+        var json = JsonDocument.Parse((await Run(["policy", "check", dir, "--json", .. database])).Out).RootElement;
+        json.GetProperty("comparedWithVersion").GetInt32().ShouldBe(1);
+        json.GetProperty("diagnostics").EnumerateArray().Count(d => d.GetProperty("code").GetString() == "MAMORI-2060").ShouldBe(1);
+        // Without a database it checks the files alone, as before.
+        (await Run("policy", "check", dir)).Out.ShouldNotContain("MAMORI-2060");
     }
 
     [Fact]

@@ -207,6 +207,8 @@ internal sealed partial class MapReader
             _diags.Warning(m.Pos, PolicyCodes.EnglishMissing, $"'{key}' in {_what} has no English text ('en').");
         var t = ja is null ? null : new LocalizedText(ja, string.IsNullOrWhiteSpace(en) ? null : en);
         r.Finish<object?>(null);
+        // Where the Japanese is, for the check against the published version (a Japanese text changed without its English).
+        if (t is not null) _sources.Add(t, r.FieldPos("ja"), []);
         return t;
     }
 
