@@ -68,7 +68,7 @@ public static partial class Problems
             if (http.Response.HasStarted) return false;
             if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail);
             else if (code == ErrorCode.NotSetUp && !Auth.MamoriAuthenticationHandler.IsApi(http.Request)) await Web.Pages.WriteNotSetUpAsync(http, status);
-            else if (status is >= 400 and < 500 && Web.Pages.IsPageForm(http.Request)) await Web.Pages.WriteFormErrorAsync(http, code, status);
+            else if (status is >= 400 and < 500 && Web.Pages.IsPageForm(http.Request)) await Web.Pages.WriteFormErrorAsync(http, code, status, detail, exception as MamoriException);
             else await WriteAsync(http, code, status, detail);
             return true;
         }

@@ -163,7 +163,8 @@ public static partial class FormErrors
         ErrorCode.DatasetKindMismatch => ("このデータセットの種類（仮名加工情報・匿名加工情報）では、この操作はできません。", "This cannot be done with this kind of dataset."),
         ErrorCode.PseudonymizationKeyDeleted => ("この鍵はすでに削除されています。", "The key has already been deleted."),
 
-        // API keys, policy publication, subjects.
+        // Staff accounts, API keys, policy publication, subjects.
+        ErrorCode.UnknownUser => ("その利用者はいません。", "There is no such user."),
         ErrorCode.InvalidValue when e.Reason == "key-name" => ("名前は1〜100文字で入力してください。", "A key name is 1-100 characters."),
         ErrorCode.InvalidValue when e.Reason == "key-expiry" => ("有効日数は1〜3650の整数で入力してください（空欄は無期限）。", "Valid for days is a whole number from 1 to 3650 (empty: no expiry)."),
         ErrorCode.UnknownRole => ("役割を選んでください。", "Choose a role."),

@@ -282,11 +282,12 @@ public static class Pages
             || type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// A form the server could not take before its handler ran: most often an expired anti-forgery token (the page was
-    /// open overnight, or the browser refuses cookies), else a body the form reader refuses. A customer on a public form
-    /// used to get problem JSON; they get the page's frame, in its language, and a way back to the form.
+    /// A form refused by a 4xx its page did not render itself: most often an expired anti-forgery token (the page was open
+    /// overnight, or the browser refuses cookies) or a body the form reader refuses, else a refusal that escaped the handler
+    /// (an id that no longer exists, a field of the wrong type). A customer on a public form used to get problem JSON; they
+    /// get the page's frame, in its language, what was wrong, and a way back to the form.
     /// </summary>
-    public static Task WriteFormErrorAsync(HttpContext http, Errors.ErrorCode code, int status)
+    public static Task WriteFormErrorAsync(HttpContext http, Errors.ErrorCode code, int status, string detail, Errors.MamoriException? refused)
     {
         var path = http.Request.Path.Value ?? "/";
         // Staff pages follow the console's language preference; public pages are in the language of their address (/en/…).
@@ -294,11 +295,20 @@ public static class Pages
         var english = staff ? Lang(http) == "en" : path.StartsWith("/en/", StringComparison.Ordinal);
         string Say(string ja, string en) => english ? en : ja;
         var title = Say("送信できませんでした", "The form could not be sent");
-        var text = code == Errors.ErrorCode.AntiforgeryFailed
-            ? Say("フォームの有効期限が切れたか、ブラウザが Cookie を受け付けていません。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
-                "The form has expired, or the browser does not accept cookies. Nothing was sent. Open the page again and send the form once more.")
-            : Say("送信された内容を読み取れませんでした。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
+        string text;
+        if (code == Errors.ErrorCode.AntiforgeryFailed)
+            text = Say("フォームの有効期限が切れたか、ブラウザが Cookie を受け付けていません。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
+                "The form has expired, or the browser does not accept cookies. Nothing was sent. Open the page again and send the form once more.");
+        else if (code is Errors.ErrorCode.MalformedJson or Errors.ErrorCode.BodyTooLarge or Errors.ErrorCode.UnsupportedMediaType)
+            text = Say("送信された内容を読み取れませんでした。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
                 "The form could not be read. Nothing was sent. Open the page again and send the form once more.");
+        else
+        {
+            // The form was read and refused: say why, as the form itself would (every refusal used to read "could not be read").
+            title = Say("受け付けられませんでした", "The form was not accepted");
+            var (ja, en) = FormErrors.Explain(refused ?? new Errors.MamoriException(code, detail, status));
+            text = Say(ja, en);
+        }
         // Back to the page the form was on when the browser says so (same site only), else to the form's own address.
         var back = http.Request.Headers.Referer.ToString() is { Length: > 0 } referer
             && Uri.TryCreate(referer, UriKind.Absolute, out var from) && from.Authority == http.Request.Host.Value

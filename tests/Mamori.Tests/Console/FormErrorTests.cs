@@ -119,6 +119,54 @@ public sealed class FormErrorTests(PostgresCluster cluster)
         html.ShouldContain("""aria-label="メインメニュー">""");
     }
 
+    // Regression: every refusal that escaped a form's handler read 「送信された内容を読み取れませんでした」, also when the form was
+    // read and refused for what it said (an account removed meanwhile, a field missing).
+    [Theory]
+    [InlineData("", "その利用者はいません。 (MAMORI-1111)", "受け付けられませんでした")]
+    [InlineData("?lang=en", "There is no such user. (MAMORI-1111)", "The form was not accepted")]
+    public async Task ConsoleForm_RefusedByTheDomain_SaysWhyInThePageLanguage(string lang, string message, string title)
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var response = await s.PostAsync("/console/users", $"/console/users/{Guid.NewGuid()}/enable{lang}", []);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound, html);
+        html.ShouldContain(message);
+        html.ShouldContain($"<h1>{title}</h1>");
+        html.ShouldNotContain("読み取れませんでした");
+        html.ShouldNotContain("could not be read");
+    }
+
+    [Theory]
+    [InlineData("", "入力内容を確認してください。 (MAMORI-1005)")]
+    [InlineData("/en", "The parameter &#39;code&#39; is required. (MAMORI-1005)")]
+    public async Task PublicForm_FieldMissing_SaysCheckTheInputNotUnreadable(string prefix, string message)
+    {
+        var (app, _, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var response = await Anonymous(app).PostAsync(prefix + "/requests", prefix + "/requests/status/not-a-token/code", [F("unused", "x")]);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        html.ShouldContain(message);
+        html.ShouldNotContain("読み取れませんでした");
+    }
+
+    [Fact]
+    public async Task ConsoleForm_UnreadableBody_StillSaysItCouldNotBeRead()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Operator);
+        // ASP.NET's form reader refuses %00 in a urlencoded value.
+        var response = await s.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "support"), F("by", "email"), F("value", "a\0b@example.jp")]);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
+        html.ShouldContain("<h1>送信できませんでした</h1>");
+        html.ShouldContain("送信された内容を読み取れませんでした。入力内容は送信されていません。");
+        html.ShouldContain("(MAMORI-1001)");
+    }
+
     [Fact]
     public async Task ApiJson_NoAntiforgeryNeeded_StillProblemDetails()
     {
