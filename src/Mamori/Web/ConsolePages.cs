@@ -51,9 +51,13 @@ public static class ConsolePages
         app.MapDatasetPages();
     }
 
-    /// <summary>Only local paths: an open redirect after sign-in would be a phishing aid.</summary>
+    /// <summary>
+    /// Only local paths: an open redirect after sign-in would be a phishing aid. As ASP.NET's <c>Url.IsLocalUrl</c>: browsers
+    /// drop tabs and newlines from a URL and read a backslash as a slash, so "/\t/host" is "//host" to them; any control
+    /// character is refused (a CR/LF could not go into the Location header anyway).
+    /// </summary>
     internal static string SafeReturn(string? returnUrl) =>
-        returnUrl is { Length: > 1 } r && r[0] == '/' && r[1] != '/' && r[1] != '\\' ? r : "/console";
+        returnUrl is { Length: > 1 } r && r[0] == '/' && r[1] != '/' && r[1] != '\\' && !r.Any(char.IsControl) ? r : "/console";
 
     private static Html LoginPage(HttpContext http, string? returnUrl, string? error, string? email)
     {
