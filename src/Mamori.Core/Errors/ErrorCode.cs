@@ -48,6 +48,7 @@ public enum ErrorCode
     PendingMigrations = 1304,
     DatabaseMissing = 1305,
     NotSetUp = 1306,
+    ForwardedHeadersInvalid = 1307,
 
     // 1375-1399 reliability (issue 13: fuzzing, rate limits)
     UnexpectedCliFailure = 1375,

@@ -154,6 +154,8 @@ public static class MamoriServer
             builder.Configuration[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] ??= served;
 
         var app = builder.Build();
+        // First, so everything after it sees the client's address and scheme (when a proxy is configured).
+        app.UseReverseProxy();
         // Pages answer HEAD as they answer GET (link checkers and monitors ask HEAD); routing alone would match no page
         // and answer with the sign-in redirect. Kestrel still sends no body. The API keeps the methods it declares.
         app.Use((http, next) =>
