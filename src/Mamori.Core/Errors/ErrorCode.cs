@@ -123,6 +123,8 @@ public enum ErrorCode
     RequestSettingsInvalid = 5023,
     NotificationSendFailed = 5024,
     RequestFilesDestroyed = 5025,
+    RequestCodeSendLimit = 5026,
+    RequestCodeTooSoon = 5027,
 
     // 4000-4099 consent ledger and third-party provision (docs/consent-provision.md)
     // 4000-4019 consent

@@ -608,6 +608,7 @@ public sealed class DataSubjectRequests(
         if (r.Channel is not (RequestChannel.WebForm or RequestChannel.Email))
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409) { Reason = "code-channel" };
         await RequireCodeOfferedAsync(r, ct);
+        await RequireCodeAllowanceAsync(r, ct);
         string? to = null;
         foreach (var subjectId in r.SubjectIds.Select(Guid.Parse))
         {
@@ -630,7 +631,6 @@ public sealed class DataSubjectRequests(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.CodeHash = CodeHash(r, code);
         r.CodeExpiresAt = now.AddMinutes(Settings.CodeMinutes);
-        r.CodeAttempts = 0;
         var entries = new List<AuditEntry> { new(AuditCode.RequestCodeSent, actor, TargetId: r.Id.ToString(), ReasonCode: "vault-email") };
         if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "code-sent", entries);
         else r.UpdatedAt = now;
@@ -643,6 +643,28 @@ public sealed class DataSubjectRequests(
         return await ViewAsync(r, ct);
     }
 
+    /// <summary>
+    /// Codes are limited per request (security review F4): wrong guesses count across re-sends, the codes sent are capped
+    /// and spaced. The chain's <see cref="AuditCode.RequestCodeSent"/> events are the record of the codes sent.
+    /// </summary>
+    private async Task RequireCodeAllowanceAsync(DataSubjectRequest r, CancellationToken ct)
+    {
+        if (r.CodeAttempts >= Settings.CodeMaxAttempts) throw AttemptsExhausted();
+        var requestId = r.Id.ToString();
+        var sent = await db.AuditEvents.AsNoTracking().Where(e => e.Code == AuditCode.RequestCodeSent && e.TargetId == requestId).Select(e => e.Time).ToListAsync(ct);
+        if (sent.Count >= Settings.CodeMaxSends)
+            throw new MamoriException(ErrorCode.RequestCodeSendLimit, $"{sent.Count} codes were sent for this request, the most we send; verify with documents instead.", 429);
+        var wait = sent.Count == 0 ? 0 : (int)Math.Ceiling((sent.Max() + TimeSpan.FromSeconds(Settings.CodeResendSeconds) - clock.GetUtcNow()).TotalSeconds);
+        if (wait > 0)
+            throw new MamoriException(ErrorCode.RequestCodeTooSoon, $"A code was sent moments ago; ask again in {wait} seconds.", 429)
+            {
+                ReasonArgs = [wait.ToString(CultureInfo.InvariantCulture)],
+            };
+    }
+
+    private static MamoriException AttemptsExhausted() =>
+        new(ErrorCode.RequestCodeAttempts, "Too many wrong codes for this request; verify with documents instead.", 429);
+
     private static byte[] CodeHash(DataSubjectRequest r, string code) =>
         SHA256.HashData(Encoding.UTF8.GetBytes(r.Id.ToString("N") + ":" + code));
 
@@ -653,7 +675,7 @@ public sealed class DataSubjectRequests(
         if (r.CodeHash is null) throw new MamoriException(ErrorCode.RequestCodeInvalid, "No code was sent for this request; ask for one first.", 400);
         await RequireCodeOfferedAsync(r, ct);
         if (r.CodeExpiresAt <= clock.GetUtcNow()) throw new MamoriException(ErrorCode.RequestCodeExpired, "The code has expired; ask for a new one.", 400);
-        if (r.CodeAttempts >= Settings.CodeMaxAttempts) throw new MamoriException(ErrorCode.RequestCodeAttempts, "Too many wrong codes; ask for a new one.", 429);
+        if (r.CodeAttempts >= Settings.CodeMaxAttempts) throw AttemptsExhausted();
         var given = (code ?? "").Trim();
         if (given.Length != 6 || !CryptographicOperations.FixedTimeEquals(CodeHash(r, given), r.CodeHash))
         {

@@ -39,8 +39,17 @@ public sealed class RequestSettings
     /// <summary>How long a one-time code is valid.</summary>
     public int CodeMinutes { get; set; } = 30;
 
-    /// <summary>Wrong codes allowed before a new one must be sent.</summary>
+    /// <summary>
+    /// Wrong codes allowed for one request, whatever number of codes was sent: a re-send does not give an impostor new
+    /// guesses. Past it the person verifies with documents.
+    /// </summary>
     public int CodeMaxAttempts { get; set; } = 5;
+
+    /// <summary>Codes sent for one request at most; past it the person verifies with documents (each code is an e-mail to them).</summary>
+    public int CodeMaxSends { get; set; } = 5;
+
+    /// <summary>Seconds between two codes for one request, so a button held down does not flood the person's mailbox.</summary>
+    public int CodeResendSeconds { get; set; } = 60;
 
     /// <summary>
     /// The public base URL used in status links sent to the person (e.g. https://privacy.example.jp). <c>mamori serve</c>
@@ -63,6 +72,8 @@ public sealed class RequestSettings
         Require(FileRetentionDays is >= 0 and <= 3650, nameof(FileRetentionDays), "must be 0-3650");
         Require(CodeMinutes is >= 1 and <= 1440, nameof(CodeMinutes), "must be 1-1440");
         Require(CodeMaxAttempts is >= 1 and <= 20, nameof(CodeMaxAttempts), "must be 1-20");
+        Require(CodeMaxSends is >= 1 and <= 20, nameof(CodeMaxSends), "must be 1-20");
+        Require(CodeResendSeconds is >= 0 and <= 3600, nameof(CodeResendSeconds), "must be 0-3600");
         return this;
     }
 }

@@ -81,7 +81,13 @@ public static partial class FormErrors
         ErrorCode.PolicyNotPublished => ("プライバシーポリシーがまだ公開されていないため、お受けできません。", "No privacy policy is published yet, so we cannot take this."),
         ErrorCode.RequestCodeInvalid => ("確認コードが正しくないか、まだお送りしていません。メールでお送りした6桁のコードをご入力ください。", "The code is not correct, or none was sent yet; enter the 6-digit code from our e-mail."),
         ErrorCode.RequestCodeExpired => ("確認コードの有効期限が切れました。新しいコードをお受け取りください。", "The code has expired; ask for a new one."),
-        ErrorCode.RequestCodeAttempts => ("確認コードの入力誤りが上限に達しました。新しいコードをお受け取りください。", "Too many wrong codes; ask for a new one."),
+        ErrorCode.RequestCodeAttempts => ("確認コードの入力誤りが上限に達したため、確認コードでは本人確認できません。書類で本人確認をお願いします。",
+            "Too many wrong codes: this request can no longer be verified by code; please verify with documents."),
+        ErrorCode.RequestCodeSendLimit => ("このご請求にお送りできる確認コードの回数を超えました。書類で本人確認をお願いします。",
+            "We have sent as many codes for this request as we can; please verify with documents."),
+        ErrorCode.RequestCodeTooSoon => e.ReasonArgs is [var wait]
+            ? ($"確認コードをお送りしたばかりです。{wait}秒ほどおいてから、もう一度お試しください。", $"A code was sent moments ago; try again in about {wait} seconds.")
+            : ("確認コードをお送りしたばかりです。しばらくおいてから、もう一度お試しください。", "A code was sent moments ago; please try again shortly."),
         ErrorCode.RequestNoVaultContact => ("確認コードをお送りできるメールアドレスがありません。書類で本人確認をお願いします。", "We hold no e-mail address to send a code to; please verify with documents."),
         ErrorCode.RequestUploadTooLarge => ("ファイルが大きすぎます。サイズを小さくしてお送りください。", e.Message),
         ErrorCode.RequestUploadType => ("お送りいただけるのは画像（JPEG、PNG、GIF、WebP、TIFF、HEIC）と PDF のファイルだけです。", "Only images (JPEG, PNG, GIF, WebP, TIFF, HEIC) and PDF files are accepted."),
