@@ -142,8 +142,11 @@ public sealed class DataSubjectRequests(
                 {statusUrl}
                 """));
 
-        // "No data held" is answered at once (S-44, L-19): nothing in the vault matches the contact data given.
-        if (matched is { Count: 0 } && (details.Email is not null || details.Phone is not null))
+        // "No data held" is answered at once (S-44, L-19): nothing in the vault matches the contact data given. Not for an
+        // online request (security review F5): anyone may type anyone's address into the form, and an at-once answer on
+        // the status link would tell them whether that person is a customer. Those wait for verification like a match;
+        // the code goes to the address typed, and the answer follows once its owner entered it.
+        if (matched is { Count: 0 } && (details.Email is not null || details.Phone is not null) && !IsOnline(r.Channel))
             await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
@@ -605,11 +608,12 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request is already verified or needs no verification.", 409) { Reason = "already-verified" };
         if (r.RequesterRole != RequesterRole.Self)
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "An agent or representative proves the representation with documents; a code cannot do that.", 409) { Reason = "code-agent" };
-        if (r.Channel is not (RequestChannel.WebForm or RequestChannel.Email))
+        if (!IsOnline(r.Channel))
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409) { Reason = "code-channel" };
         await RequireCodeOfferedAsync(r, ct);
         await RequireCodeAllowanceAsync(r, ct);
         string? to = null;
+        var reason = "vault-email";
         foreach (var subjectId in r.SubjectIds.Select(Guid.Parse))
         {
             var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
@@ -623,6 +627,12 @@ public sealed class DataSubjectRequests(
             to = read.Values.Values.FirstOrDefault();
             if (to is not null) break;
         }
+        // Nothing matched: the code proves the requester reads the address they gave, before "no data held" is answered there.
+        if (r.SubjectIds.Count == 0 && Details(r).Email is { } typed)
+        {
+            to = typed;
+            reason = "request-email";
+        }
         if (to is null)
             throw new MamoriException(ErrorCode.RequestNoVaultContact, "We hold no email address for the person to send a code to; verify with documents instead.", 409);
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
@@ -631,7 +641,7 @@ public sealed class DataSubjectRequests(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.CodeHash = CodeHash(r, code);
         r.CodeExpiresAt = now.AddMinutes(Settings.CodeMinutes);
-        var entries = new List<AuditEntry> { new(AuditCode.RequestCodeSent, actor, TargetId: r.Id.ToString(), ReasonCode: "vault-email") };
+        var entries = new List<AuditEntry> { new(AuditCode.RequestCodeSent, actor, TargetId: r.Id.ToString(), ReasonCode: reason) };
         if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "code-sent", entries);
         else r.UpdatedAt = now;
         outbox.Enqueue("verification-code", Subject(current.Model, r, "確認コードのお知らせ", "Verification code"),
@@ -661,6 +671,9 @@ public sealed class DataSubjectRequests(
                 ReasonArgs = [wait.ToString(CultureInfo.InvariantCulture)],
             };
     }
+
+    /// <summary>Requests that arrive online, verified by a one-time code rather than documents.</summary>
+    public static bool IsOnline(RequestChannel channel) => channel is RequestChannel.WebForm or RequestChannel.Email;
 
     private static MamoriException AttemptsExhausted() =>
         new(ErrorCode.RequestCodeAttempts, "Too many wrong codes for this request; verify with documents instead.", 429);

@@ -344,9 +344,11 @@ public static class RequestPages
               <button type="submit">{L(lang, "提出する", "Upload")}</button>
             </form>
             """);
-        Html code = !codeOffered || r.IsClosed || v.VerifiedAt is not null || r.RequesterRole != RequesterRole.Self || r.Channel is not (RequestChannel.WebForm or RequestChannel.Email) || v.Subjects.Count == 0 ? default : H.F($"""
+        // Offered whether or not the contact data matched anyone: the page must not tell a stranger who is a customer (F5).
+        Html code = !codeOffered || r.IsClosed || v.VerifiedAt is not null || !RequestKinds.NeedsIdentity(r.Kind) || r.RequesterRole != RequesterRole.Self || !DataSubjectRequests.IsOnline(r.Channel) ? default : H.F($"""
             <h2>{L(lang, "オンラインでの本人確認", "Verify online")}</h2>
-            <p>{L(lang, "当社がお預かりしているメールアドレスに確認コードをお送りします。", "We send a code to the email address we hold for you.")}</p>
+            <p>{L(lang, "確認コードをメールでお送りします（当社にご登録のメールアドレス宛て。ご登録がなければ、ご請求に記載のメールアドレス宛て）。",
+                "We e-mail you a code (to the address we hold for you or, if we hold none, to the address in your request).")}</p>
             <form method="post" action="{baseUrl}/send-code">{AntiforgeryField(http)}<button type="submit">{L(lang, "確認コードを送る", "Send me a code")}</button></form>
             {(r.CodeHash is null ? default : H.F($"""
             <form method="post" action="{baseUrl}/code" class="stack">{AntiforgeryField(http)}
