@@ -61,25 +61,24 @@ public sealed record ProvidedRow(Guid Subject, IReadOnlyDictionary<string, strin
 
 public sealed record ProvisionResult(Guid? RecordId, IReadOnlyList<Guid> Provided, IReadOnlyList<ProvisionRefusal> Refused, IReadOnlyList<string> Categories, IReadOnlyList<ProvidedRow> Data)
 {
-    /// <summary>The provided data as RFC 4180 CSV: a header row (subject, categories…) and one row per subject.</summary>
+    /// <summary>
+    /// The provided data as RFC 4180 CSV: a header row (subject, categories…) and one row per subject. Cells are quoted as the
+    /// record register's export quotes them, formula starts included: the values are what people typed.
+    /// </summary>
     public string ToCsv()
     {
         var sb = new StringBuilder();
         sb.Append("subject");
-        foreach (var c in Categories) sb.Append(',').Append(Csv(c));
+        foreach (var c in Categories) sb.Append(',').Append(RecordRegister.Cell(c));
         sb.Append("\r\n");
         foreach (var row in Data)
         {
             sb.Append(row.Subject.ToString());
-            foreach (var c in Categories) sb.Append(',').Append(Csv(row.Fields.GetValueOrDefault(c) ?? ""));
+            foreach (var c in Categories) sb.Append(',').Append(RecordRegister.Cell(row.Fields.GetValueOrDefault(c) ?? ""));
             sb.Append("\r\n");
         }
         return sb.ToString();
     }
-
-    private static string Csv(string v) =>
-        v.AsSpan().IndexOfAny(",\"\r\n") < 0 && (v.Length == 0 || !"=+-@".Contains(v[0])) ? v
-            : "\"" + (v.Length > 0 && "=+-@".Contains(v[0]) ? "'" : "") + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
 /// <summary>Stable per-subject refusal codes of a provision, each with its error code.</summary>

@@ -301,4 +301,16 @@ public sealed class RecordPagesTests(PostgresCluster cluster)
     [InlineData("", "")]
     public void Cell_TextOrFormula_QuotedSoSpreadsheetsShowIt(string value, string expected) =>
         RecordRegister.Cell(value).ShouldBe(expected);
+
+    // Security review F11: the provided-data CSV let a tab or CR start through, which the register's export guards.
+    [Theory]
+    [InlineData("\t=cmd", "\"'\t=cmd\"")]
+    [InlineData("\r=cmd", "\"'\r=cmd\"")]
+    [InlineData("=cmd", "\"'=cmd\"")]
+    public void ProvisionCsv_FormulaStart_QuotedAsTheRegisterDoes(string value, string expected)
+    {
+        var subject = Guid.NewGuid();
+        var csv = new Mamori.Provision.ProvisionResult(null, [subject], [], ["name"], [new(subject, new Dictionary<string, string> { ["name"] = value })]).ToCsv();
+        csv.ShouldBe($"subject,name\r\n{subject},{expected}\r\n");
+    }
 }
