@@ -429,7 +429,13 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var now = clock.GetUtcNow();
         var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == id).ToListAsync(ct);
         var keep = fields.Where(f => f.IsHeld(now)).ToList();
-        var certificate = await DestroyAsync(subject, fields.Except(keep).ToList(), keep, DestructionKind.Erasure, reason, actor, now, heldOnly: true, ct);
+        var destroy = fields.Except(keep).ToList();
+        // Erasing again with nothing left to destroy (all kept by a legal hold) is the same erasure: its certificate, not a
+        // new certificate and audit event each time.
+        if (destroy.Count == 0 && (await db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.SubjectId == id && c.Kind == DestructionKind.Erasure).ToListAsync(ct))
+                .MaxBy(c => c.DestroyedAt) is { } earlier)
+            return earlier;
+        var certificate = await DestroyAsync(subject, destroy, keep, DestructionKind.Erasure, reason, actor, now, heldOnly: true, ct);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectErased, actor, SubjectId: id.ToString(), TargetId: certificate.Id.ToString(),
             ReasonCode: reason, Categories: certificate.Destroyed), ct);
         await tx.CommitAsync(ct);

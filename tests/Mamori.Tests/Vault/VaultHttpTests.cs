@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Mamori.Audit;
 using Mamori.Staff;
 using Microsoft.EntityFrameworkCore;
 using Mamori.Tests.Infrastructure;
@@ -64,6 +65,11 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         var certificate = await (await officer.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         certificate.GetProperty("destroyed").GetArrayLength().ShouldBe(0);
+        // Erasing again changes nothing: the same certificate, no second one, no second event (security review, outside security).
+        var again = await (await officer.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        again.GetProperty("id").GetGuid().ShouldBe(certificate.GetProperty("id").GetGuid());
+        (await (await officer.GetAsync($"/api/subjects/{id}/certificates", Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct)).GetArrayLength().ShouldBe(1);
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.SubjectErased && e.SubjectId == id.ToString(), Ct))).ShouldBe(1);
 
         foreach (var purpose in new[] { "support", "service-provision" })
         {
