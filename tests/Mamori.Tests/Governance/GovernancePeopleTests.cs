@@ -320,6 +320,23 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         codes.ShouldContain(e => e.Code == AuditCode.AccessReviewCompleted);
     }
 
+    // Review finding (outside security): PUT of a department with {} answered 200 and recorded OrganisationChanged.
+    [Fact]
+    public async Task DepartmentPut_NothingChanged_NotAudited()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        Task<int> ChangesAsync() => app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.OrganisationChanged && e.TargetId == "hr", Ct));
+        await Put(officer, "/api/governance/departments/hr", new { reviewEveryMonths = 6 });
+        (await ChangesAsync()).ShouldBe(1);
+        await Put(officer, "/api/governance/departments/hr", new { });
+        await Put(officer, "/api/governance/departments/hr", new { reviewEveryMonths = 6 });
+        (await ChangesAsync()).ShouldBe(1);
+        await Put(officer, "/api/governance/departments/hr", new { reviewEveryMonths = 7 });
+        (await ChangesAsync()).ShouldBe(2);
+    }
+
     [Fact]
     public async Task Organisation_FromPolicyAndUsers_ResponsibilitiesValidatedAgainstPolicy()
     {

@@ -136,6 +136,9 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
             row.ReviewGraceDays = grace;
         }
         if (change.NextReviewOn is { } next) row.NextReviewOn = next;
+        // A save that changes nothing records nothing: the chain lists changes to the organisation, not requests.
+        db.ChangeTracker.DetectChanges();
+        if (existing is not null && db.Entry(existing).State == EntityState.Unchanged) return row;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (existing is null) db.Add(row);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.OrganisationChanged, actor, TargetId: Truncate(id), ReasonCode: "department"), ct);
