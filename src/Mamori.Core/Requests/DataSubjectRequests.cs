@@ -32,7 +32,7 @@ public enum RequestFilter
 /// </summary>
 public sealed class DataSubjectRequests(
     MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, Subjects subjects, DisclosureBuilder builder,
-    Outbox outbox, IOptions<RequestSettings> options, TimeProvider clock)
+    Outbox outbox, RecipientQuota quota, IOptions<RequestSettings> options, TimeProvider clock)
 {
     public const int MaxTextLength = 2000;
     public const int MaxDetailsLength = 10_000;
@@ -635,6 +635,8 @@ public sealed class DataSubjectRequests(
         }
         if (to is null)
             throw new MamoriException(ErrorCode.RequestNoVaultContact, "We hold no email address for the person to send a code to; verify with documents instead.", 409);
+        if (!quota.TryTake(r.TenantId, "verification-code", to))
+            throw new MamoriException(ErrorCode.RequestCodeSendLimit, "We have sent as many codes to this address today as we send; verify with documents instead.", 429) { Reason = "address" };
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var now = clock.GetUtcNow();
         var current = await policies.RequireCurrentAsync(ct);
@@ -1187,6 +1189,9 @@ public sealed class DataSubjectRequests(
     private void Notify(DataSubjectRequest r, RequesterDetails details, string template, string subject, string body)
     {
         if (details.Email is null) return;
+        // The receipt of an online request goes to an address nobody verified yet; past the day's cap it is not sent (the
+        // confirmation page shows the status link all the same).
+        if (template == "request-received" && IsOnline(r.Channel) && !quota.TryTake(r.TenantId, template, details.Email)) return;
         outbox.Enqueue(template, subject, details.Email, body, "request:" + r.Id);
     }
 }

@@ -80,4 +80,25 @@ public sealed partial class RequestOnlineTests
         page.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
         (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("このご請求にお送りできる確認コードの回数を超えました。書類で本人確認をお願いします。 (MAMORI-5026)");
     }
+
+    // Security review F6: every accepted web request mailed a receipt to whatever address was typed.
+    [Fact]
+    public async Task WebRequests_ManyToOneAddress_ReceiptsCappedPerDay()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        await PublishWebFormPolicyAsync(s);
+        var victim = NewPerson();
+        async Task<int> SubmitAndCountReceiptsAsync(int times)
+        {
+            for (var i = 0; i < times; i++)
+                await s.OkAsync(await s.Staff.PostAsJsonAsync("/api/requests",
+                    new { kind = "disclosure", channel = "web-form", requesterRole = "self", name = victim.Name, email = victim.Email }, Ct), HttpStatusCode.Created);
+            return (await DispatchAsync(s)).Select(Decode).Count(m => m.Contains("ご請求を受け付けました", StringComparison.Ordinal));
+        }
+
+        (await SubmitAndCountReceiptsAsync(Mamori.Notifications.RecipientQuota.PerDay + 2)).ShouldBe(Mamori.Notifications.RecipientQuota.PerDay);
+        await s.SetTimeAsync(s.App.Clock.GetUtcNow().AddDays(1));
+        (await SubmitAndCountReceiptsAsync(1)).ShouldBe(Mamori.Notifications.RecipientQuota.PerDay + 1);
+    }
 }
