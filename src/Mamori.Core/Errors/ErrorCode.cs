@@ -35,6 +35,7 @@ public enum ErrorCode
     UserExists = 1110,
     UnknownUser = 1111,
     LoginRateLimited = 1112,
+    UserExistsElsewhere = 1113,
 
     // 1200-1299 audit chain
     AuditChainBroken = 1200,

@@ -42,6 +42,27 @@ public static class PasswordHasher
             throw new MamoriException(ErrorCode.WeakPassword, $"A password needs at least {MinimumLength} characters.");
         if (password.Distinct().Count() < 5)
             throw new MamoriException(ErrorCode.WeakPassword, "A password needs more varied characters.");
+        if (IsCommon(password))
+            throw new MamoriException(ErrorCode.WeakPassword, "This password is one of the most common ones; choose one nobody would guess.") { Reason = "common" };
+    }
+
+    /// <summary>
+    /// Words at the top of every breached-password list (NIST SP 800-63B asks to refuse them). A password is common when,
+    /// lower-cased and without the digits and symbols people append ("Password2026!"), it is one of them or nothing at all.
+    /// </summary>
+    private static readonly HashSet<string> CommonWords = new(StringComparer.Ordinal)
+    {
+        "password", "passw0rd", "p@ssw0rd", "p@ssword", "pass", "qwerty", "qwertyuiop", "qwertyuiopasdfghjkl", "asdfghjkl",
+        "zxcvbnm", "1qaz2wsx", "1qaz2wsx3edc", "1q2w3e4r", "1q2w3e4r5t", "1q2w3e4r5t6y", "zaq12wsx", "zaq1xsw2", "abc", "abcd",
+        "abcdef", "abcdefg", "abcdefgh", "abcdefghijkl", "iloveyou", "welcome", "admin", "administrator", "adminadmin", "root",
+        "letmein", "changeme", "trustno1", "monkey", "dragon", "sunshine", "princess", "football", "baseball", "superman",
+        "master", "login", "secret", "test", "guest", "mamori", "passwordpassword",
+    };
+
+    private static bool IsCommon(string password)
+    {
+        var core = password.Trim().ToLowerInvariant().TrimEnd("0123456789!@#$%^&*()-_=+.,?~ ".ToCharArray());
+        return core.Length == 0 || CommonWords.Contains(core) || CommonWords.Contains(core.TrimStart("0123456789!@#$%^&*()-_=+.,?~ ".ToCharArray()));
     }
 
     /// <summary>A random password for generated accounts (demo admin, resets): 20 characters, ~119 bits.</summary>

@@ -45,6 +45,11 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
         PasswordHasher.EnsureStrong(password);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
             throw new MamoriException(ErrorCode.UserExists, "A user with that email already exists.", 409);
+        // Sign-in finds the company from the address. A company's admin may not claim an address that signs in to another
+        // company (security review F7: failed sign-ins and the lockout would be shared with that person's account); the
+        // installation's operator (`mamori user add --tenant`, actor System) may, for a consultant serving both.
+        if (actor.Kind != ActorKind.System && await db.Users.IgnoreQueryFilters().AnyAsync(u => u.Email == email && u.TenantId != db.CurrentTenantId, ct))
+            throw new MamoriException(ErrorCode.UserExistsElsewhere, "That email address signs in to another company on this installation; use another address.", 409);
 
         var now = clock.GetUtcNow();
         var user = new StaffUser

@@ -4,7 +4,7 @@ using Mamori.Staff;
 
 namespace Mamori.Http;
 
-public static class AuthEndpoints
+public static partial class AuthEndpoints
 {
     public sealed record LoginRequest(string Email, string Password);
 
@@ -76,19 +76,26 @@ public static class AuthEndpoints
         var db = http.RequestServices.GetRequiredService<Data.MamoriDbContext>();
         var serverTenant = await http.RequestServices.GetRequiredService<PublicTenant>().FindAsync(db, http.RequestAborted);
         var throttle = http.RequestServices.GetRequiredService<LoginThrottle>();
-        throttle.EnsureAllowed(email);
         try
         {
+            throttle.EnsureAllowed(email);
             var result = await http.RequestServices.GetRequiredService<SignIn>().PasswordAsync(email, password, serverTenant?.Id, http.RequestAborted);
             throttle.Succeeded(email);
             SessionCookies.Issue(http, result.Token, result.Session.ExpiresAt);
             http.Features.Set(new StaffPrincipal(result.User.TenantId, Audit.Actor.User(result.User.Id), result.User.Roles, result.User.Id, result.Session.Id, result.User.Email));
             return result;
         }
-        catch (MamoriException e) when (e.Code == ErrorCode.InvalidCredentials)
+        catch (MamoriException e) when (e.Code is ErrorCode.InvalidCredentials or ErrorCode.LoginRateLimited)
         {
-            throttle.Failed(email);
+            if (e.Code == ErrorCode.InvalidCredentials) throttle.Failed(email);
+            // The client's address (a staff member's or an attacker's, never a data subject's) lets an operator attribute and
+            // block credential stuffing; the address typed stays out of the log.
+            LogSignInRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mamori.SignIn"),
+                ErrorCodes.Format(e.Code), http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused ({Code}) from {ClientAddress}")]
+    private static partial void LogSignInRefused(ILogger logger, string code, string clientAddress);
 }

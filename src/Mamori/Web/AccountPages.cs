@@ -31,8 +31,9 @@ public static class AccountPages
             }
             catch (MamoriException e) when (e.Code == ErrorCode.WeakPassword)
             {
-                return Result(await PageAsync(http, null, T(http, "パスワードが弱すぎます（12文字以上で、種類の異なる文字を含めてください）。",
-                    "The password is too weak (at least 12 characters, varied).")), 400);
+                return Result(await PageAsync(http, null, e.Reason == "common"
+                    ? T(http, "そのパスワードはよく使われるもので、推測されやすいため使えません。", "That password is one of the most common ones and easy to guess.")
+                    : T(http, "パスワードが弱すぎます（12文字以上で、種類の異なる文字を含めてください）。", "The password is too weak (at least 12 characters, varied).")), 400);
             }
             return Results.Redirect("/console/account?done=password");
         }).RequirePermission(Permission.Self).ExcludeFromDescription();

@@ -28,9 +28,12 @@ public static class AdminPages
                 {
                     ErrorCode.InvalidValue when e.Reason == "email" => T(http, "メールアドレスの形式が正しくありません。", "The email address is not valid."),
                     ErrorCode.UserExists => T(http, "そのメールアドレスのユーザーは既にいます。", "A user with that email already exists."),
+                    ErrorCode.WeakPassword when e.Reason == "common" => T(http, "その初期パスワードはよく使われるもので、推測されやすいため使えません。", "That initial password is one of the most common ones and easy to guess."),
                     ErrorCode.WeakPassword => T(http, "初期パスワードが弱すぎます（12文字以上、種類の異なる文字）。", "The initial password is too weak (12+ characters, varied)."),
                     ErrorCode.UnknownRole when e.Reason == "policy-role-alone" => T(http, "ポリシーで定めた役割は、組み込みの役割（管理者・個人情報保護管理者・担当者・監査者）が見られる項目をマスクなしで見られるようにするだけで、単独では何もできません。組み込みの役割も選んでください。",
                         "A role from the policy only lets a built-in role (admin, privacy officer, operator, auditor) see items unmasked and grants nothing alone. Choose a built-in role too."),
+                    ErrorCode.UserExistsElsewhere => T(http, "そのメールアドレスは、この Mamori の別の会社のアカウントで使われています。別のアドレスにしてください。",
+                        "That e-mail address signs in to another company on this Mamori; use another address."),
                     ErrorCode.UnknownRole => T(http, "役割を1つ以上選んでください。", "Choose at least one known role."),
                     _ => T(http, "ユーザーを作成できませんでした。", "The user could not be created."),
                 } + $" ({ErrorCodes.Format(e.Code)})", (form["email"].ToString(), roles)), e.Status);
