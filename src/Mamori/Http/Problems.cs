@@ -66,7 +66,7 @@ public static partial class Problems
             // A server with no company yet answers 503 by design; the start banner already says what to do.
             if (status >= 500 && code != ErrorCode.NotSetUp) Log.Unhandled(logger, Describe(exception), http.TraceIdentifier, exception.StackTrace ?? "");
             if (http.Response.HasStarted) return false;
-            if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail);
+            if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail, exception as MamoriException);
             else if (code == ErrorCode.NotSetUp && !Auth.MamoriAuthenticationHandler.IsApi(http.Request)) await Web.Pages.WriteNotSetUpAsync(http, status);
             else if (status is >= 400 and < 500 && Web.Pages.IsPageForm(http.Request)) await Web.Pages.WriteFormErrorAsync(http, code, status, detail, exception as MamoriException);
             else await WriteAsync(http, code, status, detail);

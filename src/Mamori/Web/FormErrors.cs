@@ -34,8 +34,10 @@ public static partial class FormErrors
     /// <summary>The error block of a console form in the console's language, or nothing.</summary>
     public static Html Block(HttpContext http, MamoriException? e) => Block(e, Lang(http));
 
-    public static (string Ja, string En) Explain(MamoriException e) =>
-        Requests(e) ?? Staff(e) ?? Fields(e) ?? ("入力内容を確認してください。", e.Message);
+    public static (string Ja, string En) Explain(MamoriException e) => Known(e) ?? ("入力内容を確認してください。", e.Message);
+
+    /// <summary>The sentence this file has for the refusal, or null where only the generic fallback would say it.</summary>
+    public static (string Ja, string En)? Known(MamoriException e) => Requests(e) ?? Staff(e) ?? Fields(e);
 
     private static NoticeLanguage Lang(HttpContext http) => Pages.Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
 

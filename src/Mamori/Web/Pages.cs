@@ -341,11 +341,15 @@ public static class Pages
             """)));
     }
 
-    public static Task WriteConsoleErrorAsync(HttpContext http, Errors.ErrorCode code, int status, string detail)
+    /// <summary>
+    /// A console page that cannot be shown, in the console's language: a Mamori refusal by its sentence in <see cref="FormErrors"/>
+    /// (「その委託先はありません。」), any other 404 as 「このページはありません。」; only what neither knows keeps the English detail.
+    /// </summary>
+    public static Task WriteConsoleErrorAsync(HttpContext http, Errors.ErrorCode code, int status, string detail, Errors.MamoriException? error = null)
     {
         var title = status == 404 ? T(http, "見つかりません", "Not found") : T(http, "表示できません", "Cannot be shown");
-        var text = status == 404 && code == Errors.ErrorCode.NotFound
-            ? T(http, "このページはありません。", "There is no such page.")
+        var text = code != Errors.ErrorCode.NotFound && error is not null && FormErrors.Known(error) is { } known ? T(http, known.Ja, known.En)
+            : status == 404 ? T(http, "このページはありません。", "There is no such page.")
             : detail;
         http.Response.StatusCode = status;
         return WriteAsync(http, Layout(http, title, H.F($"""

@@ -107,4 +107,35 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
         var en = await s.Officer.GetStringAsync("/console/governance/audits?lang=en", Ct);
         en.ShouldContain("<option value=\"payment-agent\">Sakura Payment Services K.K. (payment processor) (payment-agent)</option>");
     }
+
+    // Regression: a governance page for an id that does not exist said the exception's English in a Japanese page
+    // (「There is no entrustee 'call-center'. (MAMORI-9061)」).
+    [Fact]
+    public async Task ConsolePage_UnknownId_SaysSoInThePageLanguageWithItsCode()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var none = Guid.Empty;
+        foreach (var (url, code, ja, en) in new[]
+        {
+            ("/console/governance/entrustees/call-center", "MAMORI-9061", "その委託先はありません。", "There is no such entrustee."),
+            ($"/console/governance/audits/plans/{none}", "MAMORI-9051", "その監査計画はありません。", "There is no such audit plan."),
+            ($"/console/governance/audits/runs/{none}", "MAMORI-9052", "その監査はありません。", "There is no such audit."),
+            ($"/console/governance/findings/{none}", "MAMORI-9057", "その指摘事項はありません。", "There is no such finding."),
+            ($"/console/governance/access-reviews/{none}", "MAMORI-1007", "このページはありません。", "There is no such page."),
+        })
+        {
+            var response = await s.Officer.GetAsync(url, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, url);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            html.ShouldContain($"{ja} ({code})", customMessage: url);
+            html.ShouldNotContain("There is no", customMessage: url);
+            (await (await s.Officer.GetAsync(url + "?lang=en", Ct)).Content.ReadAsStringAsync(Ct)).ShouldContain($"{en} ({code})", customMessage: url);
+        }
+        foreach (var url in new[] { "/console/provisions/recipients/call-center", $"/console/provisions/records/{none}" })
+        {
+            var response = await s.Officer.GetAsync(url, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, url);
+            (await response.Content.ReadAsStringAsync(Ct)).ShouldNotContain("There is no", customMessage: url);
+        }
+    }
 }
