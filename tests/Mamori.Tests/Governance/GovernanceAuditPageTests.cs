@@ -138,4 +138,25 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
             (await response.Content.ReadAsStringAsync(Ct)).ShouldNotContain("There is no", customMessage: url);
         }
     }
+
+    private static async Task<Guid> StartEntrusteeAuditAsync(GovernanceAuditScenario s, string recipient)
+    {
+        var plan = await s.CreatePlanAsync("2026-11-23", kind: "entrustee", recipientId: recipient);
+        return (await s.PostAsync($"/api/governance/audits/plans/{plan.GetProperty("id").GetGuid()}/runs", new { }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+    }
+
+    // Regression: payment-agent (name and card data) was audited against 「個人情報保護法第25条、番号法第10条」 for re-entrustment.
+    [Fact]
+    public async Task EntrusteeAudit_ReEntrustment_CitesMyNumberActOnlyForAnEntrusteeOfMyNumberWork()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        async Task<string> ReEntrustmentReference(Guid run) => (await s.GetAsync($"/api/governance/audits/runs/{run}")).GetProperty("checklist").EnumerateArray()
+            .Single(i => i.GetProperty("key").GetString() == "re-entrustment").GetProperty("reference").GetString()!;
+
+        var agent = await StartEntrusteeAuditAsync(s, "payment-agent");
+        (await ReEntrustmentReference(agent)).ShouldBe("個人情報保護法第25条");
+        (await s.Officer.GetStringAsync($"/console/governance/audits/runs/{agent}", Ct)).ShouldNotContain("番号法");
+        var payroll = await StartEntrusteeAuditAsync(s, "payroll-outsourcer"); // entrusted with my-number
+        (await ReEntrustmentReference(payroll)).ShouldBe("個人情報保護法第25条、番号法第10条");
+    }
 }

@@ -175,7 +175,7 @@ public sealed class GovernanceAuditStorageTests(PostgresCluster cluster)
         items["contract"].GetProperty("evidenceJa").GetString().ShouldBe("2027-03-01 の確認: 必須条項 4/4");
         items["provisions"].GetProperty("numerator").GetInt32().ShouldBe(1);
         items["provisions"].GetProperty("suggested").GetString().ShouldBe("conforming");
-        items["re-entrustment"].GetProperty("reference").GetString().ShouldBe("個人情報保護法第25条、番号法第10条");
+        items["re-entrustment"].GetProperty("reference").GetString().ShouldBe("個人情報保護法第25条"); // payment-agent handles no My Number
         await s.AnswerAllAsync(Id(run), asSuggested: false);
         await s.PostAsync($"/api/governance/audits/runs/{Id(run)}/complete", new { summary = "実地監査。指摘なし。" });
 

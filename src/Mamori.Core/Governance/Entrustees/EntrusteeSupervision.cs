@@ -45,7 +45,7 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
         new("rules", "個人情報保護法第25条", true, "個人情報の取扱規程が整備され、当社と同等以上の保護水準であること", "Handling rules in place, protecting at least as well as the company's own"),
         new("track-record", "個人情報保護法第25条", true, "業務の実績と、過去の漏えい等事案への対応", "Track record, and how past incidents were handled"),
         new("certification", "個人情報保護法第25条", false, "第三者認証（プライバシーマーク、ISMS 等）", "Third-party certification (PrivacyMark, ISMS…)"),
-        new("re-entrustment", "個人情報保護法第25条、番号法第10条", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed"),
+        new("re-entrustment", "個人情報保護法第25条（個人番号関係事務の委託は番号法第10条）", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed"),
         new("foreign-environment", "個人情報保護法第23条、第25条", false, "外国で取り扱う場合、その国の個人情報保護制度の把握", "Where handled abroad, the foreign country's protection system is known"),
         new("financial", "個人情報保護法第25条", false, "経営の安定性（業務の継続性）", "Financial stability (continuity of the service)"),
     ];

@@ -28,6 +28,17 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
 
     private static ChecklistResult NoneOf(int bad) => bad == 0 ? ChecklistResult.Conforming : ChecklistResult.NonConforming;
 
+    /// <summary>
+    /// The entrustees the policy gives My Number to (a category flagged <c>myNumber</c> in the company's or a service's declarations):
+    /// only their entrustment falls under the My Number Act (Art.10 re-entrustment, Art.11 supervision).
+    /// </summary>
+    private static HashSet<string> MyNumberEntrustees(PolicyModel? model)
+    {
+        if (model is null) return [];
+        var myNumber = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).Where(c => c.MyNumber).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        return RecipientRegistry.Declared(model).Where(d => d.Categories.Any(myNumber.Contains)).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<List<ChecklistDraft>> InternalAsync(EvidencePeriod period, CancellationToken ct)
     {
         var items = new List<ChecklistDraft>();
@@ -94,7 +105,7 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
             $"評価で承認された委託先: {N(e.Approved)}/{N(e.Entrustees)}社（うち条件付き承認 {N(e.Conditional)}社）",
             $"Entrustees approved by an assessment: {N(e.Approved)}/{N(e.Entrustees)} ({N(e.Conditional)} conditionally)",
             e.Approved, e.Entrustees, AllOf(e.Approved, e.Entrustees)));
-        items.Add(new("entrustee-contracts", "個人情報保護法第25条、番号法第10条・第11条", "委託契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
+        items.Add(new("entrustee-contracts", MyNumberEntrustees(model).Count > 0 ? "個人情報保護法第25条、番号法第10条・第11条" : "個人情報保護法第25条", "委託契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
             "Do entrustment contracts have confidentiality, audit, re-entrustment and return/deletion clauses?",
             $"条項がそろった契約: {N(e.ContractsComplete)}/{N(e.Entrustees)}社", $"Contracts with every clause: {N(e.ContractsComplete)}/{N(e.Entrustees)}",
             e.ContractsComplete, e.Entrustees, AllOf(e.ContractsComplete, e.Entrustees)));
@@ -143,6 +154,8 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
     public async Task<List<ChecklistDraft>> EntrusteeAsync(string recipientId, EvidencePeriod period, CancellationToken ct)
     {
         var items = new List<ChecklistDraft>();
+        var current = await policies.CurrentAsync(ct);
+        var myNumber = MyNumberEntrustees(current?.Model).Contains(recipientId);
         var assessment = await db.Set<EntrusteeAssessment>().AsNoTracking().Where(a => a.RecipientId == recipientId)
             .OrderByDescending(a => a.AssessedOn).ThenByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
         items.Add(new("selection", "個人情報保護法第25条", "選定基準による評価で承認されているか（当社と同等以上の保護水準）",
@@ -166,7 +179,6 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         var records = await db.Set<ProvisionRecord>().AsNoTracking()
             .Where(x => x.CounterpartyId == recipientId && x.Direction == RecordDirection.Provided && x.At >= start && x.At < end)
             .Select(x => new { x.Basis, x.SubjectCount, x.Items }).ToListAsync(ct);
-        var current = await policies.CurrentAsync(ct);
         var declared = current is null ? [] : RecipientRegistry.Declared(current.Model).Where(d => d.Id == recipientId).SelectMany(d => d.Categories).ToHashSet(StringComparer.Ordinal);
         var outside = records.SelectMany(x => x.Items).Where(c => !declared.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
         items.Add(new("provisions", "個人情報保護法第25条、第27条第5項第1号", "委託した個人データが委託業務に必要な範囲（ポリシーで宣言した項目）に限られているか",
@@ -177,7 +189,7 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
 
         items.Add(new("security-measures", "個人情報保護法第25条", "委託先の安全管理措置（組織的・人的・物理的・技術的）が契約どおり実施されているか",
             "Does the entrustee keep the organisational, human, physical and technical measures the contract requires?", null, null, null, null, ChecklistResult.Unanswered));
-        items.Add(new("re-entrustment", "個人情報保護法第25条、番号法第10条", "再委託は当社の許諾を得て、同等の義務を課して行われているか",
+        items.Add(new("re-entrustment", myNumber ? "個人情報保護法第25条、番号法第10条" : "個人情報保護法第25条", "再委託は当社の許諾を得て、同等の義務を課して行われているか",
             "Is any re-entrustment made only with our permission and under the same duties?", null, null, null, null, ChecklistResult.Unanswered));
         items.Add(new("return-deletion", "個人情報保護法第22条、第25条", "不要になった個人データが返却または削除され、その証跡があるか",
             "Is data no longer needed returned or deleted, with evidence?", null, null, null, null, ChecklistResult.Unanswered));
