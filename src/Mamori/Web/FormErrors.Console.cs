@@ -90,7 +90,9 @@ public static partial class FormErrors
         ErrorCode.ChecklistIncomplete => e.Reason switch
         {
             "unanswered" when e.ReasonArgs is [var n] => ($"未回答のチェック項目が{n}件あります。すべて判定してから完了してください。", $"{n} checklist item(s) are not answered yet; answer them all first."),
-            "finding-missing" => ($"不適合の項目には、先に指摘事項を登録してください（{string.Join("、", e.ReasonArgs)}）。", $"Raise a finding for each non-conforming item first ({string.Join(", ", e.ReasonArgs)})."),
+            "finding-missing" => (
+                $"不適合の項目には、先に指摘事項を登録してください（{string.Join("、", e.ReasonArgs.Select(k => Governance.InternalAudits.AuditChecklist.Title(k).Ja))}）。",
+                $"Raise a finding for each non-conforming item first ({string.Join("; ", e.ReasonArgs.Select(k => Governance.InternalAudits.AuditChecklist.Title(k).En))})."),
             _ => ("チェックリストが完了していません。", "The checklist is not complete."),
         },
         ErrorCode.InvalidValue when e.Reason == "checklist-result" => ("判定を選んでください。", "Choose the result."),

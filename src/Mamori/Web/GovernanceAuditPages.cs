@@ -181,6 +181,12 @@ public static class GovernanceAuditPages
         _ => T(http, "未回答", "Unanswered"),
     };
 
+    private static string ItemTitle(HttpContext http, string key)
+    {
+        var (ja, en) = AuditChecklist.Title(key);
+        return T(http, ja, en);
+    }
+
     internal static string SeverityName(HttpContext http, FindingSeverity s) => s switch
     {
         FindingSeverity.Major => T(http, "重大な不適合", "Major nonconformity"),
@@ -340,7 +346,7 @@ public static class GovernanceAuditPages
         var open = v.Run.Status == AuditRunStatus.InProgress && Can(http, Permission.ManageInternalAudits);
         var en = Lang(http) == "en";
         var rows = v.Items.Select(i => H.F($"""
-            <tr id="item-{i.Key}"><td>{i.Reference}</td><td>{(en ? i.QuestionEn : i.QuestionJa)}</td><td>{(en ? i.EvidenceEn : i.EvidenceJa) ?? T(http, "（現地で確認）", "(check on site)")}</td>
+            <tr id="item-{i.Key}"><td>{i.Reference}</td><td><strong>{ItemTitle(http, i.Key)}</strong><br>{(en ? i.QuestionEn : i.QuestionJa)}</td><td>{(en ? i.EvidenceEn : i.EvidenceJa) ?? T(http, "（現地で確認）", "(check on site)")}</td>
             <td>{ResultName(http, i.Suggested)}</td>
             <td class="{(i.Result == ChecklistResult.NonConforming ? "error" : "")}">{ResultName(http, i.Result)}{(i.Note is null ? default : H.F($"<br><small>{i.Note}</small>"))}
             {(!open ? default : H.F($"""
@@ -362,7 +368,7 @@ public static class GovernanceAuditPages
             <h2>{T(http, "指摘事項を登録", "Raise a finding")}</h2>
             <form method="post" action="{Base}/runs/{id}/findings" class="stack">{AntiforgeryField(http)}
               <label for="checklistKey">{T(http, "チェック項目", "Checklist item")}</label>
-              <select id="checklistKey" name="checklistKey"><option value="">—</option>{Html.Join(v.Items.Select(i => Option("checklistKey", i.Key, $"{i.Key} ({i.Reference})")))}</select>
+              <select id="checklistKey" name="checklistKey"><option value="">—</option>{Html.Join(v.Items.Select(i => Option("checklistKey", i.Key, $"{ItemTitle(http, i.Key)} ({i.Reference})")))}</select>
               <label for="description">{T(http, "内容", "Description")}</label><textarea id="description" name="description" required maxlength="4000" rows="3">{TextareaValue(Finding("description"))}</textarea>
               <label for="severity">{T(http, "区分", "Severity")}</label>
               <select id="severity" name="severity">{Option("severity", "minor", SeverityName(http, FindingSeverity.Minor))}{Option("severity", "major", SeverityName(http, FindingSeverity.Major))}{Option("severity", "observation", SeverityName(http, FindingSeverity.Observation))}</select>
@@ -439,6 +445,7 @@ public static class GovernanceAuditPages
             <dt>{T(http, "期限", "Due")}</dt><dd class="{(v.Overdue ? "error" : "")}">{f.DueOn:yyyy-MM-dd}{(v.Overdue ? " " + T(http, "（期限超過）", "(overdue)") : "")}</dd>
             <dt>{T(http, "状態", "Status")}</dt><dd>{(f.Status == FindingStatus.Open ? T(http, "未完了", "Open") : T(http, "完了", "Closed") + " " + f.ClosedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}</dd>
             {(f.RunId is { } run ? H.F($"<dt>{T(http, "監査", "Audit")}</dt><dd><a href=\"{Base}/runs/{run}\">{planTitle ?? run.ToString()}</a></dd>") : default)}
+            {(f.ChecklistKey is { } item ? H.F($"<dt>{T(http, "チェック項目", "Checklist item")}</dt><dd>{ItemTitle(http, item)}</dd>") : default)}
             {(f.RecipientId is { } r ? H.F($"<dt>{T(http, "委託先", "Entrustee")}</dt><dd><a href=\"/console/governance/entrustees/{r}\">{RecipientLabel(recipientName, r)}</a></dd>") : default)}
             {(f.ClosureNote is { } n ? H.F($"<dt>{T(http, "有効性の確認", "Effectiveness check")}</dt><dd>{n}</dd>") : default)}
             </dl>

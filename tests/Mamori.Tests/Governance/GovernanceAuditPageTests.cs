@@ -159,4 +159,41 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
         var payroll = await StartEntrusteeAuditAsync(s, "payroll-outsourcer"); // entrusted with my-number
         (await ReEntrustmentReference(payroll)).ShouldBe("個人情報保護法第25条、番号法第10条");
     }
+
+    // Regression: the finding form offered the checklist's keys (`return-deletion (…)`) and the refusal to complete named the key.
+    [Fact]
+    public async Task RunPage_FindingFormAndCompletionRefusal_NameChecklistItemsByTitle()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var run = await StartEntrusteeAuditAsync(s, "payment-agent");
+        var page = $"/console/governance/audits/runs/{run}";
+        var html = await s.Officer.GetStringAsync(page, Ct);
+        html.ShouldContain("<option value=\"return-deletion\">返却・削除 (個人情報保護法第22条、第25条)</option>");
+        html.ShouldNotContain(">return-deletion (");
+        (await s.Officer.GetStringAsync(page + "?lang=en", Ct)).ShouldContain("<option value=\"return-deletion\">Return or deletion (個人情報保護法第22条、第25条)</option>");
+
+        await s.AnswerAllAsync(run, asSuggested: false);
+        await s.PostAsync($"/api/governance/audits/runs/{run}/items/return-deletion", new { result = "non-conforming" });
+        var refused = await s.Form().PostAsync(page, page + "/complete", [new("summary", "概ね適合")]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var body = await refused.Content.ReadAsStringAsync(Ct);
+        body.ShouldContain("不適合の項目には、先に指摘事項を登録してください（返却・削除）。 (MAMORI-9055)");
+        (await (await s.Form().PostAsync(page, page + "/complete?lang=en", [new("summary", "概ね適合")])).Content.ReadAsStringAsync(Ct))
+            .ShouldContain("Raise a finding for each non-conforming item first (Return or deletion). (MAMORI-9055)");
+    }
+
+    [Fact]
+    public async Task ChecklistTitles_EveryGeneratedItem_HasOne()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var plan = await s.CreatePlanAsync("2026-11-23");
+        var runs = new[]
+        {
+            (await s.PostAsync($"/api/governance/audits/plans/{plan.GetProperty("id").GetGuid()}/runs", new { }, HttpStatusCode.Created)).GetProperty("id").GetGuid(),
+            await StartEntrusteeAuditAsync(s, "payroll-outsourcer"),
+        };
+        foreach (var run in runs)
+            foreach (var item in (await s.GetAsync($"/api/governance/audits/runs/{run}")).GetProperty("checklist").EnumerateArray())
+                Mamori.Governance.InternalAudits.AuditChecklist.Titles.ShouldContainKey(item.GetProperty("key").GetString()!);
+    }
 }

@@ -206,6 +206,42 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         return items;
     }
 
+    /// <summary>
+    /// Each item's short title by its key, for the places that name an item without its whole question: the finding form's
+    /// choice of item and the refusal to complete an audit. The key stays what the API takes and errors carry.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Ja, string En)> Titles = new Dictionary<string, (string Ja, string En)>(StringComparer.Ordinal)
+    {
+        // Internal audits.
+        ["policy-published"] = ("プライバシーポリシーの公表", "Privacy policy published"),
+        ["security-measures"] = ("安全管理措置", "Security measures"),
+        ["privacy-managers"] = ("個人情報保護管理者", "Personal-information managers"),
+        ["requests-on-time"] = ("開示等の請求への期限内の回答", "Requests answered on time"),
+        ["requests-overdue"] = ("期限を過ぎた未完了の請求", "Open requests past their deadline"),
+        ["incident-reports"] = ("漏えい等の報告", "Incident reports to the PPC"),
+        ["provision-records"] = ("第三者提供の記録", "Provision records"),
+        ["retention"] = ("保存期間を過ぎた個人データの消去", "Erasure after retention"),
+        ["entrustee-selection"] = ("委託先の選定", "Entrustee selection"),
+        ["entrustee-contracts"] = ("委託契約の条項", "Entrustment contract clauses"),
+        ["entrustee-audits"] = ("委託先の監査", "Entrustee audits"),
+        ["findings-closed"] = ("指摘事項の是正", "Corrective actions on findings"),
+        ["access-reviews"] = ("アクセス権の見直し", "Access reviews"),
+        ["training"] = ("従業者の教育", "Staff training"),
+        ["audit-chain"] = ("監査ログの改ざん検知", "Audit log integrity"),
+        ["my-number"] = ("特定個人情報の事務取扱担当者", "My Number designated staff"),
+        // Entrustee audits (security-measures is shared).
+        ["selection"] = ("選定評価", "Selection assessment"),
+        ["contract"] = ("委託契約の条項", "Contract clauses"),
+        ["provisions"] = ("委託した個人データの範囲", "Data entrusted"),
+        ["re-entrustment"] = ("再委託", "Re-entrustment"),
+        ["return-deletion"] = ("返却・削除", "Return or deletion"),
+        ["incident-reporting"] = ("漏えい等の報告体制", "Incident reporting"),
+        ["previous-findings"] = ("前回までの指摘事項の是正", "Previous findings corrected"),
+    };
+
+    /// <summary>An item's title (<see cref="Titles"/>); its key where it has none.</summary>
+    public static (string Ja, string En) Title(string key) => Titles.TryGetValue(key, out var t) ? t : (key, key);
+
     public static string ResultJa(AssessmentResult r) => r switch
     {
         AssessmentResult.Approved => "承認",
