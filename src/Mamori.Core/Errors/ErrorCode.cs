@@ -205,6 +205,7 @@ public enum ErrorCode
     UnknownPolicyItem = 9007,
     InvalidGovernanceSetting = 9008,
     AccessReviewOwnLine = 9009,
+    TrainingCompletionTooEarly = 9010,
     // 8050-8099 pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報; docs/anonymization.md).
     // 8000-8049 belong to the engine (Mamori.Anonymization.AnonymizationErrors).
     DatasetNotFound = 8050,

@@ -107,6 +107,40 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         (await StatusOn(new DateTimeOffset(2028, 1, 23, 15, 0, 0, TimeSpan.Zero))).GetProperty("state").GetString().ShouldBe("overdue"); // 2028-01-24 JST
     }
 
+    // Regression: a completion dated 1999-01-01 was accepted, years before the course or the person was registered.
+    [Fact]
+    public async Task TrainingCompletion_BeforeCourseOrPersonRegistered_RefusedInApiAndConsole()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var early = await app.UserAsync(tenant, Roles.Operator); // 2026-11-23 JST
+        app.Clock.SetUtcNow(T0.AddDays(2));
+        var officer = await app.SignedInAsync(officerUser);
+        await Put(officer, "/api/governance/training/courses/privacy-basics", new { titleJa = "個人情報保護の基礎", everyMonths = 12, graceDays = 30 }); // 2026-11-25
+        app.Clock.SetUtcNow(T0.AddDays(8));
+        officer = await app.SignedInAsync(officerUser);
+        var late = await app.UserAsync(tenant, Roles.Operator); // 2026-12-01
+
+        async Task<HttpResponseMessage> Record(Guid user, string on) =>
+            await officer.PostAsJsonAsync("/api/governance/training/completions", new { course = "privacy-basics", userId = user, completedOn = on }, Ct);
+        await (await Record(early.Id, "1999-01-01")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9010");
+        await (await Record(early.Id, "2026-11-24")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9010");
+        (await Record(early.Id, "2026-11-25")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await (await Record(late.Id, "2026-11-30")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9010");
+        (await Record(late.Id, "2026-12-01")).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var console = await Console.ConsoleScenario.SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        const string page = "/console/governance/training";
+        KeyValuePair<string, string>[] Form(Guid user, string on) => [new("course", "privacy-basics"), new("userId", user.ToString()), new("completedOn", on)];
+        var refused = await console.PostAsync(page, page + "/completion", Form(early.Id, "1999-01-01"));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync(Ct)).ShouldContain("受講日は、講座を登録した日（2026-11-25）以降の日付にしてください。 (MAMORI-9010)");
+        (await (await console.PostAsync(page, page + "/completion", Form(late.Id, "2026-11-30"))).Content.ReadAsStringAsync(Ct))
+            .ShouldContain("受講日は、スタッフを登録した日（2026-12-01）以降の日付にしてください。 (MAMORI-9010)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Governance.Training.TrainingCompletion>().CountAsync(Ct))).ShouldBe(2);
+    }
+
     [Fact]
     public async Task TrainingSuspension_SettingOn_RoleGrantsNothingWhileOverdueAndReturnsOnCompletion()
     {
