@@ -42,9 +42,11 @@ public static class GovernanceAuditEndpoints
 
     public sealed record CloseFindingRequest(string? Note = null);
 
-    public sealed record CriterionResponse(string Key, string Reference, bool Required, string Ja, string En);
+    public sealed record CriterionResponse(string Key, string Reference, bool Required, string Ja, string En, string TitleJa, string TitleEn);
 
-    public sealed record AssessmentResponse(Guid Id, DateOnly AssessedOn, string Assessor, AssessmentResult Result, IReadOnlyList<CriterionAnswer> Answers, string? Note);
+    /// <param name="Conditions">What keeps it from approval: required criteria not met (rejected), optional ones not met or not answered (conditional).</param>
+    public sealed record AssessmentResponse(Guid Id, DateOnly AssessedOn, string Assessor, AssessmentResult Result, IReadOnlyList<CriterionAnswer> Answers,
+        IReadOnlyList<AssessmentCondition> Conditions, string? Note);
 
     public sealed record ContractCheckResponse(Guid Id, DateOnly CheckedOn, string Checker, string? ContractRef, bool Confidentiality, bool AuditRights,
         bool ReEntrustmentConditions, bool ReturnOrDeletion, bool SecurityMeasures, bool IncidentReporting, bool PurposeLimited, bool Complete, string? Note);
@@ -161,8 +163,8 @@ public static class GovernanceAuditEndpoints
             return TypedResults.Ok(ToResponse(await audits.GetFindingAsync(id, http.RequestAborted)));
         }).RequirePermission(Permission.ManageInternalAudits).WithSummary("Close a finding once every corrective action is done.");
 
-        g.MapGet("/entrustee-criteria", () => TypedResults.Ok(EntrusteeSupervision.Criteria.Select(c => new CriterionResponse(c.Key, c.Reference, c.Required, c.Ja, c.En)).ToArray()))
-            .RequirePermission(Permission.ReadInternalAudits).WithSummary("The selection criteria of an entrustee assessment (GL 3-4-4); required ones decide approval.");
+        g.MapGet("/entrustee-criteria", () => TypedResults.Ok(EntrusteeSupervision.Criteria.Select(c => new CriterionResponse(c.Key, c.Reference, c.Required, c.Ja, c.En, c.TitleJa, c.TitleEn)).ToArray()))
+            .RequirePermission(Permission.ReadInternalAudits).WithSummary("The selection criteria of an entrustee assessment (GL 3-4-4); required ones decide approval, optional ones may be answered not applicable.");
 
         g.MapGet("/entrustees", async (EntrusteeSupervision entrustees, HttpContext http) =>
             TypedResults.Ok((await entrustees.ListAsync(http.RequestAborted)).Select(ToResponse).ToArray()))
@@ -183,7 +185,7 @@ public static class GovernanceAuditEndpoints
         {
             var a = await entrustees.AssessAsync(id, body, http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/governance/entrustees/{id}", ToResponse(a));
-        }).RequirePermission(Permission.ManageRecipients).WithSummary("Record a selection assessment against the criteria; the result (approved, conditional, rejected) is computed.");
+        }).RequirePermission(Permission.ManageRecipients).WithSummary("Record a selection assessment against the criteria (met, not met, or notApplicable for an optional one); the result (approved, conditional, rejected) and its conditions are computed.");
 
         g.MapPost("/entrustees/{id}/contract-checks", async (string id, ContractCheckInput body, EntrusteeSupervision entrustees, HttpContext http) =>
         {
@@ -226,8 +228,11 @@ public static class GovernanceAuditEndpoints
         v.Finding.Severity, v.Finding.Description, v.Finding.Owner, v.Finding.RaisedOn, v.Finding.DueOn, v.Finding.Status, v.Finding.ClosedOn, v.Finding.ClosureNote,
         v.Overdue, [.. v.Actions.Select(a => new ActionResponse(a.Id, a.Description, a.Owner, a.DueOn, a.Status, a.CompletedOn, AuditSchedule.IsOverdue(a, v.Today)))]);
 
-    internal static AssessmentResponse ToResponse(EntrusteeAssessment a) =>
-        new(a.Id, a.AssessedOn, a.Assessor, a.Result, EntrusteeSupervision.ReadAnswers(a), a.Note);
+    internal static AssessmentResponse ToResponse(EntrusteeAssessment a)
+    {
+        var answers = EntrusteeSupervision.ReadAnswers(a);
+        return new(a.Id, a.AssessedOn, a.Assessor, a.Result, answers, EntrusteeSupervision.Conditions(answers), a.Note);
+    }
 
     internal static ContractCheckResponse ToResponse(EntrusteeContractCheck c) => new(c.Id, c.CheckedOn, c.Checker, c.ContractRef, c.Confidentiality, c.AuditRights,
         c.ReEntrustmentConditions, c.ReturnOrDeletion, c.SecurityMeasures, c.IncidentReporting, c.PurposeLimited, c.Complete, c.Note);

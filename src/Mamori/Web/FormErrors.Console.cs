@@ -110,6 +110,10 @@ public static partial class FormErrors
             ("開始日が終了日より後になっています。開始日は終了日と同じか、それより前の日にしてください。", "The start day is after the end day; choose a start on or before the end."),
         ErrorCode.AssessmentInvalid when e.Reason == "criterion" => ("評価基準の指定が正しくありません。", "Unknown criterion."),
         ErrorCode.AssessmentInvalid when e.Reason == "criterion-twice" => ("同じ基準に2回回答しています。", "A criterion is answered twice."),
+        ErrorCode.AssessmentInvalid when e.Reason == "criterion-applies" => ("必須（*）の基準には「該当なし」を選べません。", "A required (*) criterion cannot be not applicable."),
+        ErrorCode.AssessmentInvalid when e.Reason == "criterion-met-and-not-applicable" => ("1つの基準に「満たす」と「該当なし」を同時には選べません。", "A criterion is either met or not applicable, not both."),
+        ErrorCode.AssessmentInvalid when e.Reason == "criterion-applies-abroad" =>
+            ("外国で取り扱う委託先のため、「外国で取り扱う場合、その国の個人情報保護制度の把握」は該当なしにできません。", "The entrustee handles the data abroad, so knowing the foreign protection system applies."),
         ErrorCode.AssessmentInvalid when e.Reason == "criteria-required" => ("必須（*）の基準すべてに「満たす」か「満たさない」を選んでください。", "Answer every required (*) criterion: met or not met."),
         ErrorCode.ReviewPeriodInvalid => e.Reason switch
         {

@@ -24,8 +24,8 @@ public static class GovernanceEntrusteePages
 
         app.MapPost(Base + "/{id}/assessments", (string id, HttpContext http, EntrusteeSupervision entrustees) => PostAsync(http, async form =>
         {
-            var answers = EntrusteeSupervision.Criteria.Where(c => form["met-" + c.Key] == "yes" || form["met-" + c.Key] == "no")
-                .Select(c => new CriterionAnswer(c.Key, form["met-" + c.Key] == "yes", Optional(form, "note-" + c.Key))).ToList();
+            var answers = EntrusteeSupervision.Criteria.Select(c => (c.Key, Answer: form["met-" + c.Key].ToString())).Where(x => x.Answer is "yes" or "no" or "na")
+                .Select(x => new CriterionAnswer(x.Key, x.Answer == "yes", Optional(form, "note-" + x.Key), x.Answer == "na")).ToList();
             await entrustees.AssessAsync(id, new AssessmentInput(Date(form, "assessedOn", ErrorCode.AssessmentInvalid), form["assessor"].ToString(), answers,
                 Optional(form, "note")), http.Actor(), http.RequestAborted);
             return $"{Base}/{id}#assessments";
@@ -49,12 +49,21 @@ public static class GovernanceEntrusteePages
         _ => T(http, "未評価", "Not assessed"),
     };
 
+    /// <summary>The result with what keeps it from approval beside it (「条件付き承認」 「条件: 再委託の管理体制 未確認」), or 「未評価」.</summary>
+    private static Html AssessmentCell(HttpContext http, EntrusteeAssessment? a)
+    {
+        if (a is null || a.Result == AssessmentResult.Approved) return H.F($"{AssessmentName(http, a?.Result)}");
+        var (ja, en) = EntrusteeSupervision.ConditionText(a);
+        var label = a.Result == AssessmentResult.Rejected ? T(http, "理由", "Why") : T(http, "条件", "Conditions");
+        return H.F($"""{AssessmentName(http, a.Result)}<br><small>{label}: {T(http, ja, en)}</small>""");
+    }
+
     private static async Task<Html> ListAsync(HttpContext http, EntrusteeSupervision entrustees)
     {
         var list = await entrustees.ListAsync(http.RequestAborted);
         var rows = list.Select(e => H.F($"""
             <tr><td><a href="{Base}/{e.Id}">{T(http, e.Name, e.NameEn)}</a><br><code>{e.Id}</code></td>
-            <td class="{(e.Assessment?.Result is AssessmentResult.Approved or AssessmentResult.Conditional ? "" : "error")}">{AssessmentName(http, e.Assessment?.Result)}</td>
+            <td class="{(e.Assessment?.Result is AssessmentResult.Approved or AssessmentResult.Conditional ? "" : "error")}">{AssessmentCell(http, e.Assessment)}</td>
             <td class="{(e.ContractCheck?.Complete == true ? "" : "error")}">{(e.ContractCheck is null ? T(http, "未確認", "Not checked") : e.ContractCheck.Complete ? T(http, "条項あり", "Complete") : T(http, "条項不足", "Incomplete"))}</td>
             <td>{(e.LastAudit is { } l ? l.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—")}</td>
             <td class="{(e.Plans.Any(p => p.State == AuditDueState.Overdue) ? "error" : "")}">{(e.Plans.Where(p => p.Plan.Active).OrderBy(p => p.Plan.NextDueOn).FirstOrDefault() is { } next ? next.Plan.NextDueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " " + StateName(http, next.State) : T(http, "計画なし", "No plan"))}</td>
@@ -88,8 +97,8 @@ public static class GovernanceEntrusteePages
         var categories = await CategoryNamesAsync(http);
         string CriterionName(string key) => EntrusteeSupervision.Criteria.FirstOrDefault(c => c.Key == key) is { } c ? (en ? c.En : c.Ja) : key;
         var assessmentRows = assessments.Select(a => H.F($"""
-            <tr><td>{a.AssessedOn:yyyy-MM-dd}</td><td>{a.Assessor}</td><td class="{(a.Result == AssessmentResult.Rejected ? "error" : "")}">{AssessmentName(http, a.Result)}</td>
-            <td><ul>{Html.Join(EntrusteeSupervision.ReadAnswers(a).Select(x => H.F($"<li>{(x.Met ? "✔" : "✖")} {CriterionName(x.Key)}{(x.Note is null ? "" : " — " + x.Note)}</li>")))}</ul></td></tr>
+            <tr><td>{a.AssessedOn:yyyy-MM-dd}</td><td>{a.Assessor}</td><td class="{(a.Result == AssessmentResult.Rejected ? "error" : "")}">{AssessmentCell(http, a)}</td>
+            <td><ul>{Html.Join(EntrusteeSupervision.ReadAnswers(a).Select(x => H.F($"<li>{(x.Met ? "✔" : x.NotApplicable ? "－" : "✖")} {CriterionName(x.Key)}{(x.NotApplicable ? T(http, "（該当なし）", " (not applicable)") : "")}{(x.Note is null ? "" : " — " + x.Note)}</li>")))}</ul></td></tr>
             """));
         string Yes(bool b) => b ? "✔" : "✖";
         var checkRows = checks.Select(c => H.F($"""
@@ -116,10 +125,14 @@ public static class GovernanceEntrusteePages
             <form method="post" action="{Base}/{id}/assessments" class="stack">{AntiforgeryField(http)}
               <label for="assessedOn">{T(http, "評価日", "Assessed on")}</label><input id="assessedOn" name="assessedOn" type="date" required value="{Assessment("assessedOn", today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}">
               <label for="assessor">{T(http, "評価者", "Assessor")}</label><input id="assessor" name="assessor" required maxlength="200" value="{Assessment("assessor")}">
+              <p class="muted">{T(http, "* は必須の基準です（すべて満たせば承認、1つでも満たさなければ不承認）。任意の基準は、満たさないか未回答のとき条件付き承認の条件になります。この委託先に当てはまらない任意の基準は「該当なし」を選びます。",
+                "* marks a required criterion (all met: approved; any not met: rejected). An optional criterion not met or left unanswered makes the approval conditional; choose \"Not applicable\" where it does not concern this entrustee.")}</p>
               {Html.Join(EntrusteeSupervision.Criteria.Select(c => H.F($"""
               <fieldset><legend>{(en ? c.En : c.Ja)}{(c.Required ? " *" : "")}</legend>
               <label><input type="radio" name="met-{c.Key}" value="yes"{Checked(Assessment("met-" + c.Key) == "yes")}> {T(http, "満たす", "Met")}</label>
               <label><input type="radio" name="met-{c.Key}" value="no"{Checked(Assessment("met-" + c.Key) == "no")}> {T(http, "満たさない", "Not met")}</label>
+              {(c.Required || (e.Foreign && c.Key == EntrusteeSupervision.ForeignEnvironment) ? default
+                : H.F($"""<label><input type="radio" name="met-{c.Key}" value="na"{Checked(Assessment("met-" + c.Key) == "na")}> {T(http, "該当なし", "Not applicable")}</label>"""))}
               <label for="note-{c.Key}" class="sr-only">{T(http, "メモ", "Note")}</label><input id="note-{c.Key}" name="note-{c.Key}" maxlength="500" value="{Assessment("note-" + c.Key)}">
               </fieldset>
               """)))}

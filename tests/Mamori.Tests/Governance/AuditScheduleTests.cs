@@ -59,4 +59,24 @@ public sealed class AuditScheduleTests
         EntrusteeSupervision.Decide([.. all.Select(a => a.Key == "technical" ? a with { Met = false } : a)]).ShouldBe(AssessmentResult.Rejected);
         EntrusteeSupervision.Criteria.Count(c => c.Required).ShouldBe(6);
     }
+
+    // Regression: a domestic entrustee meeting every criterion that concerns it could not be approved: the foreign-handling
+    // criterion had no 該当なし, and 「条件付き承認」 never said which condition.
+    [Fact]
+    public void Decide_OptionalNotApplicable_ApprovedAndUnansweredOrNotMetNamedAsConditions()
+    {
+        List<CriterionAnswer> required = [.. EntrusteeSupervision.Criteria.Where(c => c.Required).Select(c => new CriterionAnswer(c.Key, true))];
+        List<CriterionAnswer> domestic = [.. required, new("certification", true), new("re-entrustment", true), new("foreign-environment", false, NotApplicable: true), new("financial", true)];
+        EntrusteeSupervision.Decide(domestic).ShouldBe(AssessmentResult.Approved);
+        EntrusteeSupervision.Conditions(domestic).ShouldBeEmpty();
+
+        List<CriterionAnswer> open = [.. domestic.Where(a => a.Key != "re-entrustment").Select(a => a.Key == "certification" ? a with { Met = false } : a)];
+        EntrusteeSupervision.Decide(open).ShouldBe(AssessmentResult.Conditional);
+        EntrusteeSupervision.Conditions(open).ShouldBe(
+            [new AssessmentCondition("certification", false, ConditionStatus.NotMet), new AssessmentCondition("re-entrustment", false, ConditionStatus.Unanswered)]);
+
+        List<CriterionAnswer> rejected = [.. domestic.Select(a => a.Key == "technical" ? a with { Met = false } : a)];
+        EntrusteeSupervision.Decide(rejected).ShouldBe(AssessmentResult.Rejected);
+        EntrusteeSupervision.Conditions(rejected).ShouldBe([new AssessmentCondition("technical", true, ConditionStatus.NotMet)]);
+    }
 }

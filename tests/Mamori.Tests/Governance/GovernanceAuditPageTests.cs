@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -195,5 +196,53 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
         foreach (var run in runs)
             foreach (var item in (await s.GetAsync($"/api/governance/audits/runs/{run}")).GetProperty("checklist").EnumerateArray())
                 Mamori.Governance.InternalAudits.AuditChecklist.Titles.ShouldContainKey(item.GetProperty("key").GetString()!);
+    }
+
+    // Regression (walkthrough 3, M13): payment-agent, handled in Japan, met every criterion that concerns it and stayed
+    // 「条件付き承認」 without a word on why.
+    [Fact]
+    public async Task Assessment_OptionalNotApplicable_ApprovedAndConditionsShownBesideTheResult()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var required = new[] { "organizational", "human", "physical", "technical", "rules", "track-record" };
+        object Answer(string key, bool met = true, bool notApplicable = false) => new { key, met, notApplicable };
+        var conditional = await s.PostAsync("/api/governance/entrustees/payment-agent/assessments", new
+        {
+            assessedOn = "2026-11-23", assessor = "個人情報保護管理者",
+            answers = required.Select(k => Answer(k)).Concat([Answer("certification"), Answer("foreign-environment", false, true), Answer("financial")]),
+        }, HttpStatusCode.Created);
+        conditional.GetProperty("result").GetString().ShouldBe("conditional");
+        var condition = conditional.GetProperty("conditions").EnumerateArray().Single();
+        condition.GetProperty("key").GetString().ShouldBe("re-entrustment");
+        condition.GetProperty("required").GetBoolean().ShouldBeFalse();
+        condition.GetProperty("status").GetString().ShouldBe("unanswered");
+        const string page = "/console/governance/entrustees/payment-agent";
+        (await s.Officer.GetStringAsync(page, Ct)).ShouldContain("条件付き承認<br><small>条件: 再委託の管理体制 未確認</small>");
+        (await s.Officer.GetStringAsync(page + "?lang=en", Ct)).ShouldContain("Conditional<br><small>Conditions: Re-entrustment management not checked</small>");
+        (await s.Officer.GetStringAsync("/console/governance/entrustees", Ct)).ShouldContain("条件: 再委託の管理体制 未確認");
+
+        // The form offers 該当なし for optional criteria only; with it, everything that concerns the entrustee met is 「承認」.
+        var form = await s.Officer.GetStringAsync(page, Ct);
+        form.ShouldContain("name=\"met-foreign-environment\" value=\"na\"");
+        form.ShouldNotContain("name=\"met-technical\" value=\"na\"");
+        var fields = required.Select(k => new KeyValuePair<string, string>("met-" + k, "yes"))
+            .Concat([new("met-certification", "yes"), new("met-re-entrustment", "yes"), new("met-foreign-environment", "na"), new("met-financial", "yes"),
+                new("assessedOn", "2026-11-23"), new("assessor", "個人情報保護管理者")]).ToList();
+        var posted = await s.Form().PostAsync(page, page + "/assessments", fields);
+        posted.StatusCode.ShouldBe(HttpStatusCode.Redirect, await posted.Content.ReadAsStringAsync(Ct));
+        var latest = (await s.GetAsync("/api/governance/entrustees/payment-agent")).GetProperty("entrustee").GetProperty("assessment");
+        latest.GetProperty("result").GetString().ShouldBe("approved");
+        latest.GetProperty("conditions").GetArrayLength().ShouldBe(0);
+        latest.GetProperty("answers").EnumerateArray().Single(a => a.GetProperty("key").GetString() == "foreign-environment").GetProperty("notApplicable").GetBoolean().ShouldBeTrue();
+
+        // A required criterion always applies, and so does the foreign-handling one for a recipient abroad.
+        var refused = await s.Form().PostAsync(page, page + "/assessments", [.. fields.Select(f => f.Key == "met-technical" ? new(f.Key, "na") : f)]);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync(Ct)).ShouldContain("必須（*）の基準には「該当なし」を選べません。 (MAMORI-9062)");
+        await (await s.Officer.PostAsJsonAsync("/api/governance/entrustees/cloud-us/assessments", new
+        {
+            assessedOn = "2026-11-23", assessor = "個人情報保護管理者", answers = required.Select(k => Answer(k)).Append(Answer("foreign-environment", false, true)),
+        }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9062");
+        (await s.Officer.GetStringAsync("/console/governance/entrustees/cloud-us", Ct)).ShouldNotContain("name=\"met-foreign-environment\" value=\"na\"");
     }
 }

@@ -10,7 +10,7 @@ public enum AssessmentResult
     /// <summary>Every required criterion is met.</summary>
     Approved = 0,
 
-    /// <summary>Every required criterion is met but an optional one is not: approved with conditions to follow up.</summary>
+    /// <summary>Every required criterion is met but an optional one is not met or not answered: approved with conditions to follow up.</summary>
     Conditional = 1,
 
     /// <summary>A required criterion is not met: do not entrust (S-35: protection at least as good as the company's own).</summary>
@@ -36,8 +36,20 @@ public sealed class EntrusteeAssessment : ITenantOwned
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>One answered criterion of an assessment.</summary>
-public sealed record CriterionAnswer(string Key, bool Met, string? Note = null);
+/// <summary>
+/// One answered criterion of an assessment: met, not met, or — for an optional criterion that does not concern this entrustee
+/// (the foreign-handling one for a domestic entrustee) — not applicable (該当なし), which counts as no condition.
+/// </summary>
+public sealed record CriterionAnswer(string Key, bool Met, string? Note = null, bool NotApplicable = false);
+
+/// <summary>Why a criterion keeps an assessment from approval: answered not met, or (optional ones) not answered at all (未確認).</summary>
+public enum ConditionStatus { NotMet, Unanswered }
+
+/// <summary>
+/// A criterion that keeps an assessment from 「承認」: a required one not met (the reason for 「不承認」) or an optional one not met
+/// or not answered (the conditions of 「条件付き承認」).
+/// </summary>
+public sealed record AssessmentCondition(string Key, bool Required, ConditionStatus Status);
 
 /// <summary>
 /// A check of the entrustment contract's clauses (S-35; GL 3-4-4 委託契約の締結; MNA Art.10 for re-entrustment):

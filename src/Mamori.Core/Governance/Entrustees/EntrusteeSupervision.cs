@@ -10,9 +10,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Governance.Entrustees;
 
-/// <summary>A selection criterion (GL 3-4-4): required ones decide approval; optional ones make it conditional.</summary>
+/// <summary>
+/// A selection criterion (GL 3-4-4): required ones decide approval; optional ones not met or not answered make it conditional,
+/// and only optional ones may be answered not applicable.
+/// </summary>
 /// <param name="Reference">Its legal basis as cited to staff, e.g. 「個人情報保護法第25条」.</param>
-public sealed record SelectionCriterion(string Key, string Reference, bool Required, string Ja, string En);
+/// <param name="TitleJa">A short name for where the criterion is named beside a result (「条件: 再委託の管理体制 未確認」); <paramref name="TitleEn"/> in English.</param>
+public sealed record SelectionCriterion(string Key, string Reference, bool Required, string Ja, string En, string TitleJa, string TitleEn);
 
 public sealed record AssessmentInput(DateOnly AssessedOn, string Assessor, IReadOnlyList<CriterionAnswer> Answers, string? Note = null);
 
@@ -36,25 +40,58 @@ public sealed record EntrusteeView(string Id, string Name, string NameEn, bool D
 /// </summary>
 public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, PolicyStore policies, GovernanceEvidence evidence, InternalAuditing audits, TimeProvider clock)
 {
+    public const string ForeignEnvironment = "foreign-environment";
+
     public static readonly IReadOnlyList<SelectionCriterion> Criteria =
     [
-        new("organizational", "個人情報保護法第23条、第25条", true, "組織的安全管理措置（責任者の設置、規程、取扱状況の記録）", "Organisational measures (a responsible person, rules, records of handling)"),
-        new("human", "個人情報保護法第23条、第25条", true, "人的安全管理措置（従業者の教育、秘密保持の誓約）", "Human measures (staff training, confidentiality undertakings)"),
-        new("physical", "個人情報保護法第23条、第25条", true, "物理的安全管理措置（入退室管理、機器・媒体の盗難防止、確実な廃棄）", "Physical measures (entry control, theft prevention, secure disposal)"),
-        new("technical", "個人情報保護法第23条、第25条", true, "技術的安全管理措置（アクセス制御、不正アクセス対策、暗号化）", "Technical measures (access control, protection from intrusion, encryption)"),
-        new("rules", "個人情報保護法第25条", true, "個人情報の取扱規程が整備され、当社と同等以上の保護水準であること", "Handling rules in place, protecting at least as well as the company's own"),
-        new("track-record", "個人情報保護法第25条", true, "業務の実績と、過去の漏えい等事案への対応", "Track record, and how past incidents were handled"),
-        new("certification", "個人情報保護法第25条", false, "第三者認証（プライバシーマーク、ISMS 等）", "Third-party certification (PrivacyMark, ISMS…)"),
-        new("re-entrustment", "個人情報保護法第25条（個人番号関係事務の委託は番号法第10条）", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed"),
-        new("foreign-environment", "個人情報保護法第23条、第25条", false, "外国で取り扱う場合、その国の個人情報保護制度の把握", "Where handled abroad, the foreign country's protection system is known"),
-        new("financial", "個人情報保護法第25条", false, "経営の安定性（業務の継続性）", "Financial stability (continuity of the service)"),
+        new("organizational", "個人情報保護法第23条、第25条", true, "組織的安全管理措置（責任者の設置、規程、取扱状況の記録）", "Organisational measures (a responsible person, rules, records of handling)",
+            "組織的安全管理措置", "Organisational measures"),
+        new("human", "個人情報保護法第23条、第25条", true, "人的安全管理措置（従業者の教育、秘密保持の誓約）", "Human measures (staff training, confidentiality undertakings)",
+            "人的安全管理措置", "Human measures"),
+        new("physical", "個人情報保護法第23条、第25条", true, "物理的安全管理措置（入退室管理、機器・媒体の盗難防止、確実な廃棄）", "Physical measures (entry control, theft prevention, secure disposal)",
+            "物理的安全管理措置", "Physical measures"),
+        new("technical", "個人情報保護法第23条、第25条", true, "技術的安全管理措置（アクセス制御、不正アクセス対策、暗号化）", "Technical measures (access control, protection from intrusion, encryption)",
+            "技術的安全管理措置", "Technical measures"),
+        new("rules", "個人情報保護法第25条", true, "個人情報の取扱規程が整備され、当社と同等以上の保護水準であること", "Handling rules in place, protecting at least as well as the company's own",
+            "取扱規程", "Handling rules"),
+        new("track-record", "個人情報保護法第25条", true, "業務の実績と、過去の漏えい等事案への対応", "Track record, and how past incidents were handled",
+            "実績と事故対応", "Track record"),
+        new("certification", "個人情報保護法第25条", false, "第三者認証（プライバシーマーク、ISMS 等）", "Third-party certification (PrivacyMark, ISMS…)",
+            "第三者認証", "Certification"),
+        new("re-entrustment", "個人情報保護法第25条（個人番号関係事務の委託は番号法第10条）", false, "再委託の予定と再委託先の管理体制", "Planned re-entrustment and how sub-entrustees are managed",
+            "再委託の管理体制", "Re-entrustment management"),
+        new(ForeignEnvironment, "個人情報保護法第23条、第25条", false, "外国で取り扱う場合、その国の個人情報保護制度の把握", "Where handled abroad, the foreign country's protection system is known",
+            "外国の制度の把握", "Foreign protection system"),
+        new("financial", "個人情報保護法第25条", false, "経営の安定性（業務の継続性）", "Financial stability (continuity of the service)",
+            "経営の安定性", "Financial stability"),
+    ];
+
+    /// <summary>The criteria that keep <paramref name="answers"/> from approval, in the criteria's order (none: approved).</summary>
+    public static IReadOnlyList<AssessmentCondition> Conditions(IReadOnlyList<CriterionAnswer> answers) =>
+    [
+        .. Criteria.Select(c => (Criterion: c, Answer: answers.FirstOrDefault(a => a.Key == c.Key)))
+            .Where(x => x.Answer is null ? !x.Criterion.Required : !x.Answer.Met && !x.Answer.NotApplicable)
+            .Select(x => new AssessmentCondition(x.Criterion.Key, x.Criterion.Required, x.Answer is null ? ConditionStatus.Unanswered : ConditionStatus.NotMet)),
     ];
 
     public static AssessmentResult Decide(IReadOnlyList<CriterionAnswer> answers)
     {
-        bool Met(string key) => answers.Any(a => a.Key == key && a.Met);
-        if (Criteria.Any(c => c.Required && !Met(c.Key))) return AssessmentResult.Rejected;
-        return Criteria.All(c => Met(c.Key)) ? AssessmentResult.Approved : AssessmentResult.Conditional;
+        var conditions = Conditions(answers);
+        if (Criteria.Any(c => c.Required && answers.All(a => a.Key != c.Key)) || conditions.Any(c => c.Required)) return AssessmentResult.Rejected;
+        return conditions.Count == 0 ? AssessmentResult.Approved : AssessmentResult.Conditional;
+    }
+
+    /// <summary>
+    /// The conditions of an assessment as staff read them beside its result: 「再委託の管理体制 未確認、第三者認証 満たさない」 — for a
+    /// rejected one the required criteria not met, for a conditional one the optional ones; empty for an approved one.
+    /// </summary>
+    public static (string Ja, string En) ConditionText(EntrusteeAssessment a)
+    {
+        var rejected = a.Result == AssessmentResult.Rejected;
+        var shown = Conditions(ReadAnswers(a)).Where(c => c.Required == rejected).ToList();
+        string Say(Func<SelectionCriterion, string> title, string notMet, string unanswered, string separator) => string.Join(separator, shown.Select(c =>
+            $"{(Criteria.FirstOrDefault(x => x.Key == c.Key) is { } criterion ? title(criterion) : c.Key)} {(c.Status == ConditionStatus.NotMet ? notMet : unanswered)}"));
+        return (Say(c => c.TitleJa, "満たさない", "未確認", "、"), Say(c => c.TitleEn, "not met", "not checked", "; "));
     }
 
     public static IReadOnlyList<CriterionAnswer> ReadAnswers(EntrusteeAssessment a) =>
@@ -81,6 +118,18 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
             throw new MamoriException(ErrorCode.AssessmentInvalid, $"Unknown criterion '{ErrorText.Id(unknown.Key)}'.") { Reason = "criterion" };
         if (answers.GroupBy(a => a.Key).Any(g => g.Count() > 1))
             throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion is answered twice.") { Reason = "criterion-twice" };
+        if (answers.FirstOrDefault(a => a.NotApplicable && Criteria.Any(c => c.Key == a.Key && c.Required)) is { } required)
+            throw new MamoriException(ErrorCode.AssessmentInvalid, $"A required criterion always applies: '{ErrorText.Id(required.Key)}' cannot be not applicable.")
+            {
+                Reason = "criterion-applies",
+            };
+        if (answers.Any(a => a.NotApplicable && a.Met))
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion is either met or not applicable, not both.") { Reason = "criterion-met-and-not-applicable" };
+        if (answers.Any(a => a.NotApplicable && a.Key == ForeignEnvironment) && await AbroadAsync(recipientId, ct))
+            throw new MamoriException(ErrorCode.AssessmentInvalid, "The entrustee handles the data abroad, so knowing the foreign protection system applies.")
+            {
+                Reason = "criterion-applies-abroad",
+            };
         if (answers.Any(a => a.Note is { Length: > 500 }))
             throw new MamoriException(ErrorCode.AssessmentInvalid, "A criterion's note is at most 500 characters.") { Reason = "too-long", ReasonArgs = ["criterionNote", "500"] };
         var missing = Criteria.Where(c => c.Required && answers.All(a => a.Key != c.Key)).Select(c => c.Key).ToList();
@@ -99,6 +148,10 @@ public sealed class EntrusteeSupervision(MamoriDbContext db, AuditLog audit, Pol
         await tx.CommitAsync(ct);
         return assessment;
     }
+
+    /// <summary>The policy declares the entrustee as a recipient in a foreign country (Art.28): the foreign-handling criterion applies to it.</summary>
+    private async Task<bool> AbroadAsync(string recipientId, CancellationToken ct) =>
+        await policies.CurrentAsync(ct) is { } current && RecipientRegistry.Declared(current.Model).Any(d => d.Id == recipientId && d.Kind == RecipientKind.Foreign);
 
     public async Task<EntrusteeContractCheck> CheckContractAsync(string recipientId, ContractCheckInput input, Actor actor, CancellationToken ct = default)
     {

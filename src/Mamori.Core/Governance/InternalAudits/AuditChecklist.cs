@@ -160,8 +160,8 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
             .OrderByDescending(a => a.AssessedOn).ThenByDescending(a => a.CreatedAt).FirstOrDefaultAsync(ct);
         items.Add(new("selection", "個人情報保護法第25条", "選定基準による評価で承認されているか（当社と同等以上の保護水準）",
             "Was the entrustee approved by a selection assessment (protection at least as good as ours)?",
-            assessment is null ? "評価の記録がありません" : $"{assessment.AssessedOn:yyyy-MM-dd} の評価: {ResultJa(assessment.Result)}",
-            assessment is null ? "No assessment on record" : $"Assessment of {assessment.AssessedOn:yyyy-MM-dd}: {assessment.Result}",
+            assessment is null ? "評価の記録がありません" : $"{assessment.AssessedOn:yyyy-MM-dd} の評価: {ResultJa(assessment.Result)}{Why(assessment).Ja}",
+            assessment is null ? "No assessment on record" : $"Assessment of {assessment.AssessedOn:yyyy-MM-dd}: {assessment.Result}{Why(assessment).En}",
             null, null, assessment?.Result is AssessmentResult.Approved ? ChecklistResult.Conforming
                 : assessment?.Result is AssessmentResult.Conditional ? ChecklistResult.Observation : ChecklistResult.NonConforming));
 
@@ -241,6 +241,14 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
 
     /// <summary>An item's title (<see cref="Titles"/>); its key where it has none.</summary>
     public static (string Ja, string En) Title(string key) => Titles.TryGetValue(key, out var t) ? t : (key, key);
+
+    /// <summary>What keeps an assessment from approval, after its result: 「（条件: 再委託の管理体制 未確認）」; nothing for an approved one.</summary>
+    private static (string Ja, string En) Why(EntrusteeAssessment a)
+    {
+        if (a.Result == AssessmentResult.Approved) return ("", "");
+        var (ja, en) = EntrusteeSupervision.ConditionText(a);
+        return a.Result == AssessmentResult.Rejected ? ($"（理由: {ja}）", $" (why: {en})") : ($"（条件: {ja}）", $" (conditions: {en})");
+    }
 
     public static string ResultJa(AssessmentResult r) => r switch
     {
