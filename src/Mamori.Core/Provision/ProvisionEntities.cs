@@ -175,6 +175,9 @@ public sealed class SupervisionRecord : ITenantOwned
     public DateOnly? NextDue { get; set; }
     public required string RecordedBy { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+
+    /// <summary>The entrustee audit that wrote this record (its findings and corrective actions are that audit's); null for one recorded by hand.</summary>
+    public Guid? AuditRunId { get; set; }
 }
 
 /// <summary>A member of a shared-use group declared in the policy (S-34, L-12).</summary>

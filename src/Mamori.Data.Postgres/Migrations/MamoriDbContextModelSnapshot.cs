@@ -1750,6 +1750,9 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<Guid?>("AuditRunId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Findings")
                         .IsRequired()
                         .HasMaxLength(4000)

@@ -1744,6 +1744,9 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AuditRunId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Findings")
                         .IsRequired()
                         .HasMaxLength(4000)

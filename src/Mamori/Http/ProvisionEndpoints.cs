@@ -25,6 +25,25 @@ public static class ProvisionEndpoints
 
     public sealed record StopBody(string? Email = null, string? Phone = null);
 
+    /// <summary>
+    /// A supervision of an entrustee. One an entrustee audit wrote names the audit (<paramref name="AuditRunId"/>) and carries that audit's
+    /// findings with their corrective actions as they stand now (for a caller who may read audits; otherwise none).
+    /// </summary>
+    public sealed record SupervisionResponse(Guid Id, string RecipientId, DateOnly HeldOn, SupervisionKind Kind, string Findings, string? Actions, DateOnly? NextDue,
+        string RecordedBy, DateTimeOffset RecordedAt, Guid? AuditRunId, IReadOnlyList<GovernanceAuditEndpoints.FindingResponse> AuditFindings);
+
+    /// <summary>The findings of the audits behind <paramref name="records"/> by audit, or null when there are none or the caller may not read audits.</summary>
+    internal static async Task<ILookup<Guid?, Governance.InternalAudits.FindingView>?> AuditFindingsAsync(HttpContext http, string recipientId,
+        IReadOnlyList<SupervisionRecord> records) =>
+        records.Any(r => r.AuditRunId is not null) && RolePermissions.Grants(http.Caller().Roles, Permission.ReadInternalAudits)
+            ? (await http.RequestServices.GetRequiredService<Governance.InternalAudits.InternalAuditing>().ListFindingsAsync(false, recipientId, http.RequestAborted))
+                .ToLookup(f => f.Finding.RunId)
+            : null;
+
+    private static SupervisionResponse ToResponse(SupervisionRecord r, ILookup<Guid?, Governance.InternalAudits.FindingView>? findings) =>
+        new(r.Id, r.RecipientId, r.HeldOn, r.Kind, r.Findings, r.Actions, r.NextDue, r.RecordedBy, r.RecordedAt, r.AuditRunId,
+            r.AuditRunId is null || findings is null ? [] : [.. findings[r.AuditRunId].Select(GovernanceAuditEndpoints.ToResponse)]);
+
     public sealed record StopAccepted(string Status, string Message);
 
     public static RouteGroupBuilder MapProvisions(this RouteGroupBuilder api)
@@ -69,14 +88,17 @@ public static class ProvisionEndpoints
         {
             ConsentEndpoints.RequireId(id);
             var r = await recipients.AddSupervisionAsync(id, b, http.Actor(), http.RequestAborted);
-            return TypedResults.Created($"/api/recipients/{id}/supervision", r);
+            return TypedResults.Created($"/api/recipients/{id}/supervision", ToResponse(r, null));
         }).RequirePermission(Permission.ManageRecipients).WithSummary("Record a supervision of an entrustee: audit held, findings, actions (Art.25).");
 
         g.MapGet("/recipients/{id}/supervision", async (string id, HttpContext http, RecipientRegistry recipients) =>
         {
             ConsentEndpoints.RequireId(id);
-            return TypedResults.Ok(await recipients.SupervisionAsync(id, http.RequestAborted));
-        }).RequirePermission(Permission.ReadProvisions).WithSummary("An entrustee's supervision records, newest first.");
+            var records = await recipients.SupervisionAsync(id, http.RequestAborted);
+            var findings = await AuditFindingsAsync(http, id, records);
+            return TypedResults.Ok(records.Select(r => ToResponse(r, findings)).ToArray());
+        }).RequirePermission(Permission.ReadProvisions)
+            .WithSummary("An entrustee's supervision records, newest first; one written by an entrustee audit names the audit (auditRunId) with its findings and corrective actions.");
 
         g.MapPost("/shared-use/{group}/members", async (string group, SharedUseMemberRequest b, HttpContext http, RecipientRegistry recipients) =>
         {

@@ -194,7 +194,7 @@ public static class GovernanceAuditPages
         _ => T(http, "改善の機会", "Observation"),
     };
 
-    private static string ActionStatusName(HttpContext http, CorrectiveActionStatus s) => s switch
+    internal static string ActionStatusName(HttpContext http, CorrectiveActionStatus s) => s switch
     {
         CorrectiveActionStatus.Planned => T(http, "計画", "Planned"),
         CorrectiveActionStatus.InProgress => T(http, "実施中", "In progress"),

@@ -56,7 +56,8 @@ public static class RecordPages
             try
             {
                 if (recipient.Length > 64) throw new MamoriException(ErrorCode.UnknownRecipient, "No such recipient.", 404);
-                return Result(RecipientPage(http, names, await register.ForRecipientAsync(recipient, http.Actor(), http.RequestAborted), policies.TodayJst()));
+                var r = await register.ForRecipientAsync(recipient, http.Actor(), http.RequestAborted);
+                return Result(RecipientPage(http, names, r, await Http.ProvisionEndpoints.AuditFindingsAsync(http, recipient, r.Supervision), policies.TodayJst()));
             }
             catch (MamoriException e) when (e.Code == ErrorCode.UnknownRecipient)
             {
@@ -337,13 +338,49 @@ public static class RecordPages
         return H.F($"""{T(http, "出典", "Source")}: {source} — {clauses}{(terms.Count == 0 ? default : H.F($" — {Joined(terms)}"))}<br>{verdict}""");
     }
 
-    private static Html RecipientPage(HttpContext http, Names names, RecipientRegister r, DateOnly today)
+    private static string SupervisionKindName(HttpContext http, SupervisionKind k) => k switch
+    {
+        SupervisionKind.OnSiteAudit => T(http, "実地監査", "On-site audit"),
+        SupervisionKind.RemoteAudit => T(http, "リモート監査", "Remote audit"),
+        SupervisionKind.Questionnaire => T(http, "書面調査（質問票）", "Questionnaire"),
+        _ => T(http, "報告書の確認", "Report review"),
+    };
+
+    /// <summary>
+    /// One supervision. One an entrustee audit wrote links to the audit and lists its findings (所見) and their corrective actions (措置) as they
+    /// stand now; <paramref name="findings"/> is null when the reader may not read audits.
+    /// </summary>
+    private static Html SupervisionRow(HttpContext http, SupervisionRecord s, ILookup<Guid?, Governance.InternalAudits.FindingView>? findings)
+    {
+        var next = s.NextDue is { } n ? n.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—";
+        if (s.AuditRunId is not { } run || findings is null)
+            return H.F($"<tr><td>{s.HeldOn:yyyy-MM-dd}</td><td>{SupervisionKindName(http, s.Kind)}</td><td>{s.Findings}</td><td>{s.Actions ?? "—"}</td><td>{next}</td></tr>");
+        var list = findings[run].ToList();
+        var found = Html.Join(list.Select(f => H.F($"""
+            <li><a href="/console/governance/findings/{f.Finding.Id}">{GovernanceAuditPages.SeverityName(http, f.Finding.Severity)}: {f.Finding.Description}</a></li>
+            """)));
+        var actions = list.SelectMany(f => f.Actions).ToList();
+        string Detail(Governance.InternalAudits.CorrectiveAction a)
+        {
+            var (due, status) = (a.DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), GovernanceAuditPages.ActionStatusName(http, a.Status));
+            return T(http, $"（{a.Owner}、期限 {due}、{status}）", $" ({a.Owner}, due {due}, {status})");
+        }
+        Html done = actions.Count > 0
+            ? H.F($"""<ul>{Html.Join(actions.Select(a => H.F($"<li>{a.Description}{Detail(a)}</li>")))}</ul>""")
+            : list.Count > 0 ? H.F($"""<span class="error">{T(http, "是正処置は未登録です。", "No corrective action yet.")}</span>""") : H.F($"—");
+        return H.F($"""
+            <tr><td>{s.HeldOn:yyyy-MM-dd}</td><td>{SupervisionKindName(http, s.Kind)}<br><a href="{GovernanceAuditPages.Base}/runs/{run}">{T(http, "監査の記録", "The audit")}</a></td>
+            <td>{s.Findings}{(list.Count == 0 ? default : H.F($"<ul>{found}</ul>"))}</td><td>{done}</td><td>{next}</td></tr>
+            """);
+    }
+
+    private static Html RecipientPage(HttpContext http, Names names, RecipientRegister r, ILookup<Guid?, Governance.InternalAudits.FindingView>? findings, DateOnly today)
     {
         var v = r.Recipient;
         var title = names.Recipient(v.Id, v.Name);
         var p = v.Profile;
         var consents = r.Consents.Select(c => H.F($"""<tr><td>{names.Scope(c.Scope)} <code class="muted">{c.Scope}</code></td><td class="num">{c.Granted:N0}</td><td class="num">{c.Withdrawn:N0}</td></tr>"""));
-        var supervision = r.Supervision.Select(s => H.F($"<tr><td>{s.HeldOn:yyyy-MM-dd}</td><td>{s.Kind.ToString()}</td><td>{s.Findings}</td><td>{s.Actions}</td><td>{(s.NextDue is { } n ? n.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—")}</td></tr>"));
+        var supervision = r.Supervision.Select(s => SupervisionRow(http, s, findings));
         return Layout(http, title, H.F($"""
             <h1>{title} <code class="muted">{v.Id}</code></h1>
             {SubNav(http)}

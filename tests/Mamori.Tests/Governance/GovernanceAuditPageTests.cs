@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -244,5 +245,44 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
             assessedOn = "2026-11-23", assessor = "個人情報保護管理者", answers = required.Select(k => Answer(k)).Append(Answer("foreign-environment", false, true)),
         }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9062");
         (await s.Officer.GetStringAsync("/console/governance/entrustees/cloud-us", Ct)).ShouldNotContain("name=\"met-foreign-environment\" value=\"na\"");
+    }
+
+    // Regression (walkthrough 3, L1): the supervision record an entrustee audit wrote read 「OnSiteAudit | 概ね適合 | /governance/audits/runs/…」:
+    // an enum, a path that was no link, and no word of the finding.
+    [Fact]
+    public async Task SupervisionRecord_WrittenByEntrusteeAudit_ShowsKindFindingsActionsAndLinksTheAudit()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster);
+        var run = await StartEntrusteeAuditAsync(s, "payment-agent");
+        await s.AnswerAllAsync(run, asSuggested: false);
+        await s.PostAsync($"/api/governance/audits/runs/{run}/items/return-deletion", new { result = "non-conforming" });
+        var finding = (await s.PostAsync("/api/governance/findings", new
+        {
+            description = "削除証明書の受領手順がない", severity = "minor", owner = "購買部", dueOn = "2026-12-31", runId = run, checklistKey = "return-deletion",
+        }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await s.PostAsync($"/api/governance/findings/{finding}/actions", new { description = "削除証明書の様式を契約に追加", owner = "購買部", dueOn = "2026-12-15" },
+            HttpStatusCode.Created);
+        await s.PostAsync($"/api/governance/audits/runs/{run}/complete", new { summary = "概ね適合" });
+
+        var record = (await s.GetAsync("/api/recipients/payment-agent/supervision")).EnumerateArray().Single();
+        record.GetProperty("kind").GetString().ShouldBe("on-site-audit");
+        record.GetProperty("findings").GetString().ShouldBe("概ね適合");
+        record.GetProperty("actions").ValueKind.ShouldBe(JsonValueKind.Null);
+        record.GetProperty("auditRunId").GetGuid().ShouldBe(run);
+        var found = record.GetProperty("auditFindings").EnumerateArray().Single();
+        found.GetProperty("description").GetString().ShouldBe("削除証明書の受領手順がない");
+        found.GetProperty("actions").EnumerateArray().Single().GetProperty("description").GetString().ShouldBe("削除証明書の様式を契約に追加");
+
+        const string page = "/console/provisions/recipients/payment-agent";
+        var ja = await s.Officer.GetStringAsync(page, Ct);
+        ja.ShouldContain($"<td>実地監査<br><a href=\"/console/governance/audits/runs/{run}\">監査の記録</a></td>");
+        ja.ShouldContain($"<a href=\"/console/governance/findings/{finding}\">軽微な不適合: 削除証明書の受領手順がない</a>");
+        ja.ShouldContain("<li>削除証明書の様式を契約に追加（購買部、期限 2026-12-15、計画）</li>");
+        ja.ShouldNotContain("OnSiteAudit");
+        ja.ShouldNotContain(">/governance/audits/");
+        var en = await s.Officer.GetStringAsync(page + "?lang=en", Ct);
+        en.ShouldContain("<td>On-site audit<br><a href=");
+        en.ShouldContain("Minor nonconformity: 削除証明書の受領手順がない</a>");
+        en.ShouldContain("<li>削除証明書の様式を契約に追加 (購買部, due 2026-12-15, Planned)</li>");
     }
 }

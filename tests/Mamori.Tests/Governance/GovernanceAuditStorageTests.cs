@@ -183,6 +183,8 @@ public sealed class GovernanceAuditStorageTests(PostgresCluster cluster)
         var supervision = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<RecipientRegistry>().SupervisionAsync("payment-agent", Ct));
         supervision.Single().HeldOn.ShouldBe(new DateOnly(2027, 3, 1));
         supervision.Single().Findings.ShouldBe("実地監査。指摘なし。");
+        supervision.Single().AuditRunId.ShouldBe(Id(run));
+        supervision.Single().Actions.ShouldBeNull();
         supervision.Single().NextDue.ShouldBe(new DateOnly(2028, 3, 1));
         var detail = await s.GetAsync("/api/governance/entrustees/payment-agent");
         detail.GetProperty("entrustee").GetProperty("lastAudit").GetString().ShouldBe("2027-03-01");

@@ -217,12 +217,13 @@ public sealed class InternalAuditing(MamoriDbContext db, AuditLog audit, PolicyS
         plan.UpdatedAt = clock.GetUtcNow();
         if (run.Kind == AuditPlanKind.Entrustee && run.RecipientId is { } recipient)
         {
-            var findings = await db.Set<AuditFinding>().Where(f => f.RunId == runId).Select(f => f.Description).ToListAsync(ct);
-            var text = run.Summary ?? (findings.Count == 0 ? "指摘事項なし / No findings" : $"指摘事項 {findings.Count}件 / {findings.Count} finding(s)");
+            var findings = await db.Set<AuditFinding>().CountAsync(f => f.RunId == runId, ct);
+            var text = run.Summary ?? (findings == 0 ? "指摘事項なし / No findings" : $"指摘事項 {findings}件 / {findings} finding(s)");
+            // The findings and their corrective actions stay the audit's own (they move on after the audit); the record points at it.
             db.Add(new SupervisionRecord
             {
                 Id = Guid.CreateVersion7(clock.GetUtcNow()), RecipientId = recipient, HeldOn = today, Kind = SupervisionKind.OnSiteAudit,
-                Findings = text.Length <= 4000 ? text : text[..4000], Actions = findings.Count == 0 ? null : $"/governance/audits/runs/{run.Id}",
+                Findings = text.Length <= 4000 ? text : text[..4000], AuditRunId = run.Id,
                 NextDue = plan.Active ? plan.NextDueOn : null, RecordedBy = actor.ToString(), RecordedAt = clock.GetUtcNow(),
             });
             await audit.AppendAsync(db, new AuditEntry(AuditCode.SupervisionRecorded, actor, TargetId: recipient, ReasonCode: nameof(SupervisionKind.OnSiteAudit)), ct);
