@@ -126,18 +126,20 @@ public static class RetentionCommand
         var ev = new Option<string?>("--event") { Description = "The event id from the policy (contract-end, retirement…) for rows without an event column" };
         var reason = new Option<string?>("--reason") { Description = "Reason code for rows that correct a day already recorded (e.g. wrong-date)" };
         var json = CliSupport.Json();
+        var actor = CliSupport.ActorOption();
         var cmd = new Command("events",
             "Record the day each person's retention starts (the event the policy counts it from); exit 3 when a row was refused")
         {
-            file, ev, reason, json,
+            file, ev, reason, json, actor,
         };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             await CliSupport.UseTenantAsync(r, sp, ct);
+            var recorder = await CliSupport.ActorAsync(r, actor, sp, ct);
             var path = r.GetValue(file)!;
             if (!File.Exists(path)) throw new Errors.MamoriException(Errors.ErrorCode.ImportFailed, $"No such file: {path}");
             using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
-            var result = await sp.GetRequiredService<RetentionEvents>().RecordFileAsync(reader, r.GetValue(ev), r.GetValue(reason), Audit.Actor.System, ct);
+            var result = await sp.GetRequiredService<RetentionEvents>().RecordFileAsync(reader, r.GetValue(ev), r.GetValue(reason), recorder, ct);
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { result.Recorded, result.Unchanged, rejected = result.Rejected });
             else
             {

@@ -189,7 +189,7 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
             (row.WrappedKey, row.KeyId, row.ErasedAt) = (before.WrappedKey, before.KeyId, null);
             return await db.SaveChangesAsync(Ct);
         });
-        var reapplied = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().ReapplyErasuresAsync(Ct));
+        var reapplied = await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().ReapplyErasuresAsync(Mamori.Audit.Actor.System, Ct));
         reapplied.SubjectsReshredded.ShouldBe(1);
         (await s.App.InTenantAsync(s.Tenant, (sp, _) => sp.GetRequiredService<Subjects>().CertificatesAsync(id, Ct))).Count.ShouldBe(2);
 

@@ -21,7 +21,7 @@ namespace Mamori.Tests.Vault;
 public sealed class RetentionEventTests(PostgresCluster cluster)
 {
     private static Task<SweepReport> SweepAsync(TestApp app, Guid tenant) =>
-        app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Ct));
+        app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(false, Mamori.Audit.Actor.System, Ct));
 
     private static Task<List<SubjectField>> FieldsAsync(TestApp app, Guid tenant, Guid subject) =>
         app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject).OrderBy(f => f.Category).ToListAsync(Ct));
