@@ -45,7 +45,7 @@ public sealed class ConsentBrowserTests(BrowserFixture browser, PostgresCluster 
         (await CookieNamesAsync(context, site.BaseAddress)).ShouldBe(["ex_session"], ignoreOrder: true);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("consent-banner.png") });
         // Regression: the banner's link to the settings page dropped the personal link, so a choice made there was not recorded.
-        (await banner.Locator("a", new() { HasText = "送信先の詳細と設定" }).GetAttributeAsync("href"))
+        (await banner.Locator("a", new() { HasText = "送信先の一覧（外部送信の詳細）" }).GetAttributeAsync("href"))
             .ShouldBe(new Uri(app.BaseAddress, "/privacy/cookies?t=" + token).ToString());
 
         var recorded = page.WaitForConsoleMessageAsync(new() { Predicate = m => m.Text == "recorded:true" });
