@@ -153,7 +153,20 @@ public static partial class ScaleOutTest
         await using var c = new NpgsqlConnection(inst.ConnectionString);
         await c.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await using (var f = new NpgsqlCommand("""UPDATE "SubjectFields" SET "RetainUntil" = now() - interval '1 minute' WHERE "SubjectId" = ANY(@ids)""", c, tx))
+        // A purpose that counts its retention from an event (the inquiry closed, the contract ended) keeps the data until the
+        // event is recorded: record it long ago, as staff would, so that the period has run out.
+        await using (var e = new NpgsqlCommand("""
+            INSERT INTO "RetentionEvents" ("TenantId", "SubjectId", "Event", "OccurredOn", "RecordedAt", "RecordedBy")
+            SELECT DISTINCT f."TenantId", f."SubjectId", ev, DATE '2000-01-01', now(), 'reliability-harness'
+            FROM "SubjectFields" f, unnest(string_to_array(f."AwaitingEvents", ',')) AS ev
+            WHERE f."SubjectId" = ANY(@ids) AND f."AwaitingEvents" IS NOT NULL
+            ON CONFLICT DO NOTHING
+            """, c, tx))
+        {
+            e.Parameters.AddWithValue("ids", subjects.ToArray());
+            await e.ExecuteNonQueryAsync(ct);
+        }
+        await using (var f = new NpgsqlCommand("""UPDATE "SubjectFields" SET "RetainUntil" = now() - interval '1 minute', "AwaitingEvents" = NULL WHERE "SubjectId" = ANY(@ids)""", c, tx))
         {
             f.Parameters.AddWithValue("ids", subjects.ToArray());
             await f.ExecuteNonQueryAsync(ct);

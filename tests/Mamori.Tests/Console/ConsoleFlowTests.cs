@@ -757,6 +757,6 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
 
         var html = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, html);
-        html.ShouldContain("<li class=\"warning\"><strong>注意: 日本語の文を変えましたが、英語の文が前の版のままです</strong><br><code>company.yaml:19:15: MAMORI-2060 warning: The Japanese of &#39;contact.hours&#39; changed since version 1, its English did not");
+        html.ShouldContain("<li class=\"warning\"><strong>Warning: Japanese text changed, its English did not</strong><br><code>company.yaml:19:15: MAMORI-2060 warning: The Japanese of &#39;contact.hours&#39; changed since version 1, its English did not");
     }
 }

@@ -46,6 +46,19 @@ public sealed class MigrationFromV01Tests(PostgresCluster cluster)
         var heldErased = await IspCustomerAsync(app, tenant, NewPerson());
         var heldCertificate = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().EraseAsync(heldErased, "data-subject-request", Actor.System, Ct));
 
+        // v0.1.0 counted every period from acquisition, so each field had its end date: give the fields that now wait for an
+        // event (the demo policy names them) the dates v0.1.0 would have written, or they cannot exist in its schema.
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            foreach (var f in await db.Set<SubjectField>().Where(f => f.RetainUntil == null || (f.HoldBasis != null && f.HeldUntil == null)).ToListAsync(Ct))
+            {
+                f.RetainUntil ??= f.UpdatedAt.AddYears(10);
+                if (f.HoldBasis is not null) f.HeldUntil ??= f.UpdatedAt.AddYears(7);
+                f.AwaitingEvents = null;
+            }
+            return await db.SaveChangesAsync(Ct);
+        });
+
         // The v0.1.0 database.
         var target = provider == Providers.Sqlite
             ? new DatabaseTarget("sqlite", Path.Combine(TempDir(), "v010.db"))
