@@ -44,7 +44,7 @@ public class AuditAppendBenchmark
         _services = services.BuildServiceProvider();
         await MamoriServices.MigrateAsync(_services);
         await using var scope = _services.CreateAsyncScope();
-        _tenant = (await scope.ServiceProvider.GetRequiredService<Tenants>().CreateAsync("bench", "Bench")).Id;
+        _tenant = (await scope.ServiceProvider.GetRequiredService<Tenants>().CreateAsync("bench", "Bench", Mamori.Audit.Actor.System)).Id;
     }
 
     [GlobalCleanup]

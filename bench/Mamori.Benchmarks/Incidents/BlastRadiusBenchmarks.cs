@@ -59,7 +59,7 @@ public static class AuditFixture
         {
             var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
             await db.Database.MigrateAsync();
-            tenantId = (await scope.ServiceProvider.GetRequiredService<Tenants>().CreateAsync("bench", "Bench Co.")).Id;
+            tenantId = (await scope.ServiceProvider.GetRequiredService<Tenants>().CreateAsync("bench", "Bench Co.", Mamori.Audit.Actor.System)).Id;
         }
         SqliteConnection.ClearAllPools();
         var tail = Math.Min(TailCount, EventCount);

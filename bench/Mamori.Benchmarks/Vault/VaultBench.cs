@@ -36,7 +36,7 @@ public sealed class VaultBench : IAsyncDisposable
         await MamoriServices.MigrateAsync(sp);
         Guid tenant;
         await using (var scope = sp.CreateAsyncScope())
-            tenant = (await scope.ServiceProvider.GetRequiredService<Tenants>().CreateAsync("bench", "Bench")).Id;
+            tenant = (await scope.ServiceProvider.GetRequiredService<Tenants>().CreateAsync("bench", "Bench", Mamori.Audit.Actor.System)).Id;
         var ids = new List<Guid>();
         await using (var scope = sp.CreateAsyncScope())
         {
