@@ -476,6 +476,9 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var oldKey = VaultCrypto.UnwrapIgnoringLedger(ring, subject.TenantId, subject.Id, oldWrapped);
         var destroyedKeyId = ErasureLedger.Fingerprint(oldKey);
         var destroyed = destroy.Select(f => f.Category).ToHashSet(StringComparer.Ordinal);
+        // The separate date of birth (given for the minors' check, outside the encrypted fields) goes with an erasure: what a
+        // legal hold keeps serves only the law, and no consent is asked of an erased person.
+        if (keep.Count == 0 || heldOnly) subject.BirthDate = null;
         db.RemoveRange(destroy);
         var lookups = await db.Set<SubjectLookup>().Where(l => l.SubjectId == subject.Id).ToListAsync(ct);
         db.RemoveRange(lookups.Where(l => destroyed.Contains(l.Category)));

@@ -44,6 +44,18 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Erase_SeparateBirthDateGiven_NotKeptInClearAfterErasure(string provider)
+    {
+        // Regression: the separate birthDate (POST /api/subjects) stayed in clear on DataSubjects after the person was erased.
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var id = await ProvisionScenario.RegistrantAsync(app, tenant, NewPerson(), new DateOnly(2012, 4, 1));
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Where(s => s.Id == id).Select(s => s.BirthDate).SingleAsync(Ct))).ShouldBe(new DateOnly(2012, 4, 1));
+        await In(app, tenant, async sp => await sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Where(s => s.Id == id).Select(s => s.BirthDate).SingleAsync(Ct))).ShouldBeNull();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Create_MinorWithConsentAtAcquisition_GuardianRequired(string provider)
     {
         var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
