@@ -79,7 +79,8 @@ public sealed record ConsentReceipt(Guid Id, Guid SubjectId, DateTimeOffset At, 
 /// The consent ledger's use cases: record grants and withdrawals (append-only), answer "what held at
 /// time T", issue receipts. Access decisions read the same ledger through <see cref="ConsentLedger"/>.
 /// </summary>
-public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, TimeProvider clock, IOptions<ConsentSettings> settings)
+public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, TimeProvider clock, IOptions<ConsentSettings> settings,
+    RetentionEvents retentionEvents)
 {
     public const int MaxScopes = 50;
 
@@ -139,6 +140,8 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
         await audit.AppendManyAsync(db, rows.Select(r => new AuditEntry(r.Granted ? AuditCode.ConsentGranted : AuditCode.ConsentWithdrawn, actor,
             SubjectId: subjectId.ToString(), TargetId: receiptId.ToString(), ReasonCode: r.Scope.Length <= 64 ? r.Scope : r.Scope[..64],
             Purpose: r.Scope.StartsWith(ConsentScopes.PurposePrefix, StringComparison.Ordinal) && r.Scope.Length - 8 <= 64 ? r.Scope[8..] : null)).ToList(), ct);
+        // A withdrawn opt-in is an event retention may count from, observed here rather than left for staff to record.
+        await retentionEvents.ObserveConsentAsync(subjectId, scopes, actor, ct);
         await tx.CommitAsync(ct);
         return Receipt(rows, subject, shown);
     }

@@ -251,6 +251,12 @@ public sealed record Retention
     /// <summary>The <see cref="Event"/> that means the day the data is entered (取得日).</summary>
     public const string Acquisition = "acquisition";
 
+    /// <summary>
+    /// The <see cref="Event"/> that means the day the person withdraws the opt-in of the purpose (オプトインの撤回日): Mamori records it
+    /// itself from the consent ledger when no purpose shown to the person that counts from it still has their consent.
+    /// </summary>
+    public const string OptInWithdrawn = "opt-in-withdrawn";
+
     public required IsoPeriod Period { get; init; }
     /// <summary>What the period counts from, as the notice says it (e.g. 契約終了日).</summary>
     public LocalizedText? From { get; init; }

@@ -58,18 +58,56 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
         if (!purposes.Any(p => p.Retention?.Event == eventId))
             throw new MamoriException(ErrorCode.RetentionEventUnknown,
                 $"No purpose shown to this person counts its retention from the event '{ErrorText.Id(eventId)}'.") { Reason = "unknown" };
-        var row = await db.Set<RetentionEvent>().FirstOrDefaultAsync(e => e.SubjectId == subjectId && e.Event == eventId, ct);
+        if (await ApplyAsync(subject, purposes, eventId, day, reason, actor, now, ct)) await tx.CommitAsync(ct);
+        return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
+    }
+
+    /// <summary>
+    /// After a grant or withdrawal of consent (in the caller's transaction, before it commits): the events Mamori observes itself.
+    /// When the person no longer consents to any purpose shown to them that counts from <see cref="Retention.OptInWithdrawn"/>,
+    /// the day of the last withdrawal (Japan) is recorded, audited like a manual record (a later withdrawal after a new opt-in
+    /// corrects a different day, reason <c>consent-ledger</c>). A new opt-in removes the day (reason <c>opt-in-granted-again</c>): the period
+    /// has not started while the person consents, so their data waits again.
+    /// </summary>
+    internal async Task ObserveConsentAsync(Guid subjectId, IReadOnlyCollection<string> changed, Actor actor, CancellationToken ct)
+    {
+        var subject = await SubjectAsync(subjectId, ct);
+        var purposes = await PurposesAsync(subject, ct);
+        var scopes = purposes.Where(p => p.ConsentRequired && p.Retention?.Event == Retention.OptInWithdrawn)
+            .Select(p => Consent.ConsentScopes.Purpose(p.Id)).ToList();
+        if (!scopes.Any(changed.Contains)) return;
+        var ledger = await db.Set<Consent.ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == subjectId && scopes.Contains(c.Scope)).ToListAsync(ct);
+        var latest = ledger.GroupBy(c => c.Scope, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(c => c.At).ThenByDescending(c => c.Seq).ThenByDescending(c => c.Id).First()).ToList();
+        if (latest.Count == 0) return;
+        var now = clock.GetUtcNow();
+        if (latest.Any(c => c.Granted))
+        {
+            var row = await db.Set<RetentionEvent>().FirstOrDefaultAsync(e => e.SubjectId == subjectId && e.Event == Retention.OptInWithdrawn, ct);
+            if (row is null) return;
+            db.Remove(row);
+            await RecomputeAsync(subject, purposes, Retention.OptInWithdrawn, null, AuditCode.RetentionEventCorrected, "opt-in-granted-again", actor, now, ct);
+            return;
+        }
+        var day = Incidents.JapanTime.DayOf(latest.Max(c => c.At), PolicyStore.Jst);
+        await ApplyAsync(subject, purposes, Retention.OptInWithdrawn, day, "consent-ledger", actor, now, ct);
+    }
+
+    /// <summary>Records or corrects the day in the caller's transaction; false when it is the day already recorded.</summary>
+    private async Task<bool> ApplyAsync(DataSubject subject, List<Purpose> purposes, string eventId, DateOnly day, string? reason, Actor actor, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var row = await db.Set<RetentionEvent>().FirstOrDefaultAsync(e => e.SubjectId == subject.Id && e.Event == eventId, ct);
         AuditCode code;
         if (row is null)
         {
-            row = new RetentionEvent { TenantId = subject.TenantId, SubjectId = subjectId, Event = eventId, OccurredOn = day, RecordedAt = now, RecordedBy = actor.ToString() };
-            db.Add(row);
+            db.Add(new RetentionEvent { TenantId = subject.TenantId, SubjectId = subject.Id, Event = eventId, OccurredOn = day, RecordedAt = now, RecordedBy = actor.ToString() });
             code = AuditCode.RetentionEventRecorded;
             reason = null;
         }
         else if (row.OccurredOn == day)
         {
-            return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
+            return false;
         }
         else
         {
@@ -79,18 +117,24 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
             (row.OccurredOn, row.RecordedAt, row.RecordedBy, row.CorrectionReason) = (day, now, actor.ToString(), reason);
             code = AuditCode.RetentionEventCorrected;
         }
-        var events = await db.Set<RetentionEvent>().Where(e => e.SubjectId == subjectId && e.Event != eventId)
+        await RecomputeAsync(subject, purposes, eventId, day, code, reason, actor, now, ct);
+        return true;
+    }
+
+    /// <summary>Recomputes the subject's fields with <paramref name="eventId"/> on <paramref name="day"/> (null: not recorded) and appends the audit event.</summary>
+    private async Task RecomputeAsync(DataSubject subject, List<Purpose> purposes, string eventId, DateOnly? day, AuditCode code, string? reason, Actor actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var events = await db.Set<RetentionEvent>().Where(e => e.SubjectId == subject.Id && e.Event != eventId)
             .ToDictionaryAsync(e => e.Event, e => e.OccurredOn, StringComparer.Ordinal, ct);
-        events[eventId] = day;
-        var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subjectId).ToListAsync(ct);
+        if (day is { } d) events[eventId] = d;
+        var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
         foreach (var f in fields) Recompute(subject, f, purposes, events);
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         subject.UpdatedAt = now;
         // Ids and codes only: the day itself stays in the row.
-        await audit.AppendAsync(db, new AuditEntry(code, actor, SubjectId: subjectId.ToString(), TargetId: eventId, ReasonCode: reason,
+        await audit.AppendAsync(db, new AuditEntry(code, actor, SubjectId: subject.Id.ToString(), TargetId: eventId, ReasonCode: reason,
             Categories: string.Join(',', fields.Select(f => f.Category))), ct);
-        await tx.CommitAsync(ct);
-        return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// Retention sweep (S-50, L-07): destroys every field whose retention has ended and writes a
     /// destruction certificate per subject. A dry run only counts. Before destroying, each field is checked against the policy in
     /// force: when it counts the period of a purpose using the field from an event not recorded for the person (data acquired before
-    /// the policy named the event), the field waits for the event instead. <paramref name="actor"/> is the system for the servers'
+    /// the policy named the event), the field waits for the event instead. A dry run counts what a real run would destroy, with that check. <paramref name="actor"/> is the system for the servers'
     /// job, the person who ran <c>mamori retention sweep</c> otherwise.
     /// </summary>
     public async Task<SweepReport> SweepRetentionAsync(bool dryRun, Actor actor, CancellationToken ct = default)
@@ -32,13 +32,8 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         int subjectsSeen = 0, fields = 0, erased = 0;
         var certificates = new List<Guid>();
         var written = new List<DestructionCertificate>();
-        if (dryRun)
-        {
-            var due = await db.Set<SubjectField>().AsNoTracking().Where(f => f.RetainUntil <= now)
-                .Join(db.Set<DataSubject>().Where(s => s.WrappedKey != null), f => f.SubjectId, s => s.Id, (f, s) => f.SubjectId).ToListAsync(ct);
-            return new SweepReport(due.Distinct().Count(), due.Count, 0, [], true);
-        }
         var model = (await policies.CurrentAsync(ct))?.Model;
+        if (dryRun) return await DryRunAsync(now, model, ct);
         while (true)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -76,22 +71,63 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         return new SweepReport(subjectsSeen, fields, erased, certificates, false);
     }
 
+    /// <summary>
+    /// What the sweep would destroy now, counted the same way: the subjects it would claim, their expired fields less those it would
+    /// find waiting for an unrecorded event (which the sweep keeps), and the subjects left with nothing. Changes nothing.
+    /// </summary>
+    private async Task<SweepReport> DryRunAsync(DateTimeOffset now, PolicyModel? model, CancellationToken ct)
+    {
+        int subjectsSeen = 0, fields = 0, erased = 0;
+        var due = await db.Set<DataSubject>().AsNoTracking().Where(s => s.NextExpiry != null && s.NextExpiry <= now).Select(s => s.Id).ToListAsync(ct);
+        foreach (var chunk in due.Chunk(500))
+        {
+            var rows = await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct);
+            var bySubject = (await db.Set<SubjectField>().AsNoTracking().Where(f => chunk.Contains(f.SubjectId))
+                .Select(f => new { f.SubjectId, f.Category, f.RetainUntil }).ToListAsync(ct)).ToLookup(f => f.SubjectId);
+            foreach (var subject in rows)
+            {
+                var all = bySubject[subject.Id].ToList();
+                var expired = all.Where(f => f.RetainUntil <= now).Select(f => f.Category).ToList();
+                if (expired.Count > 0 && model is not null && await WaitingAsync(subject, expired, model, ct) is { Count: > 0 } waiting)
+                    expired = [.. expired.Except(waiting, StringComparer.Ordinal)];
+                if (expired.Count == 0) continue;
+                subjectsSeen++;
+                fields += expired.Count;
+                if (expired.Count == all.Count) erased++;
+            }
+        }
+        return new SweepReport(subjectsSeen, fields, erased, [], true);
+    }
+
     /// <summary>The fields of <paramref name="expired"/> to destroy; those whose retention, under the policy in force, waits for an unrecorded event are marked so and kept.</summary>
     private async Task<List<SubjectField>> StillAwaitedAsync(DataSubject subject, List<SubjectField> expired, PolicyModel model, CancellationToken ct)
     {
-        var purposes = PolicyScopes.For(model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id)).ToList();
-        if (!purposes.Any(p => p.Retention?.Event is not null)) return expired;
+        var waiting = await WaitingAsync(subject, [.. expired.Select(f => f.Category)], model, ct);
+        if (waiting.Count == 0) return expired;
+        var purposes = Purposes(subject, model);
         var events = await RetentionEvents.RecordedAsync(db, subject.Id, ct);
-        var destroy = new List<SubjectField>();
-        foreach (var f in expired)
-        {
-            var r = Subjects.Retention(purposes, f.Category, subject.CreatedAt, events);
-            var waits = subject.ErasedWithHoldAt is null ? r.Awaiting is not null : r.Held is null && r.Basis is not null;
-            if (waits) RetentionEvents.Recompute(subject, f, purposes, events);
-            else destroy.Add(f);
-        }
-        return destroy;
+        foreach (var f in expired.Where(f => waiting.Contains(f.Category))) RetentionEvents.Recompute(subject, f, purposes, events);
+        return [.. expired.Where(f => !waiting.Contains(f.Category))];
     }
+
+    /// <summary>
+    /// The categories of <paramref name="expired"/> whose retention, under the policy in force, waits for an event not recorded for
+    /// the person (data acquired before the policy named the event): the sweep keeps them, and the dry run does not count them.
+    /// </summary>
+    private async Task<HashSet<string>> WaitingAsync(DataSubject subject, IReadOnlyList<string> expired, PolicyModel model, CancellationToken ct)
+    {
+        var purposes = Purposes(subject, model);
+        if (!purposes.Any(p => p.Retention?.Event is not null)) return [];
+        var events = await RetentionEvents.RecordedAsync(db, subject.Id, ct);
+        return expired.Where(category =>
+        {
+            var r = Subjects.Retention(purposes, category, subject.CreatedAt, events);
+            return subject.ErasedWithHoldAt is null ? r.Awaiting is not null : r.Held is null && r.Basis is not null;
+        }).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static List<Purpose> Purposes(DataSubject subject, PolicyModel model) =>
+        [.. PolicyScopes.For(model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id))];
 
     /// <summary>
     /// Re-wraps data keys still wrapped by an older key-encryption key with the primary one, so the

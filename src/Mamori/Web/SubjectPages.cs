@@ -119,10 +119,11 @@ public static class SubjectPages
         catch (MamoriException) { return default; }
         if (list.Count == 0) return default;
         var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        var actorName = await ActorNamesAsync(http, list.Select(v => v.RecordedBy).OfType<string>());
         var rows = list.Select(v => H.F($"""
             <tr><th scope="row">{v.Name.Get(lang)} <code class="muted">{v.Event}</code></th>
             <td>{(v.OccurredOn is { } d ? H.F($"{d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}") : H.F($"<strong>{T(http, "未記録（記録されるまで保存を続けます）", "not recorded (kept until it is)")}</strong>"))}</td>
-            <td class="muted">{(v.RecordedAt is { } at ? H.F($"{Jst(at)} {v.RecordedBy}{(v.CorrectionReason is { } r ? H.F($" ({T(http, "訂正", "corrected")}: {r})") : default)}") : default)}</td></tr>
+            <td class="muted">{(v.RecordedAt is { } at ? H.F($"{Jst(at)} {actorName(v.RecordedBy!)}{(v.CorrectionReason is { } r ? H.F($" ({T(http, "訂正", "corrected")}: {r})") : default)}") : default)}</td></tr>
             """));
         var options = list.Select(v => H.F($"""<option value="{v.Event}">{v.Name.Get(lang)}</option>"""));
         Html form = Can(http, Permission.WriteSubjects)

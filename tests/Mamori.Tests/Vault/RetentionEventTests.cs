@@ -214,4 +214,124 @@ public sealed class RetentionEventTests(PostgresCluster cluster)
         (list[0].GetProperty("event").GetString(), list[0].GetProperty("occurredOn").GetString()).ShouldBe(("contract-end", body.date));
         (await (await app.SignedInAsync(other, Roles.PrivacyOfficer)).GetAsync(url, Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+    private static Task<Mamori.Consent.ConsentReceipt> CouponConsentAsync(TestApp app, Guid tenant, Guid subject, bool granted, Actor actor, DateTimeOffset? at = null) =>
+        app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Consent.Consents>().RecordAsync(subject,
+            new Mamori.Consent.RecordConsentRequest(["purpose:coupon-delivery"], granted, Mamori.Consent.ConsentMethod.WebForm, At: at), actor, Ct));
+
+    /// <summary>
+    /// Regression: an event Mamori observes itself was never recorded. The coupon mails count one year from the withdrawal of the
+    /// opt-in, which the consent ledger records, yet the data waited for staff to record the day by hand.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsentWithdrawn_PurposeCountsFromOptInWithdrawn_DayRecordedAndAudited(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var user = await SmsUserAsync(app, tenant, NewPerson(), couponConsent: true);
+        var key = Actor.Key(Guid.NewGuid());
+        app.Clock.Advance(TimeSpan.FromDays(40));
+        var withdrawnAt = app.Clock.GetUtcNow().AddDays(-3);   // recorded three days after the person withdrew on paper
+
+        await CouponConsentAsync(app, tenant, user, granted: false, key, withdrawnAt);
+
+        var view = (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().ListAsync(user, Ct))).Single(e => e.Event == "opt-in-withdrawn");
+        (view.OccurredOn, view.RecordedBy).ShouldBe((Mamori.Incidents.JapanTime.DayOf(withdrawnAt, PolicyStore.Jst), key.ToString()));
+        var audit = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Code == AuditCode.RetentionEventRecorded, Ct));
+        (audit.SubjectId, audit.TargetId, audit.ActorKind, audit.ActorId).ShouldBe((user.ToString(), "opt-in-withdrawn", ActorKind.ApiKey, key.Id));
+        // The phone still waits for the coupons' expiry, which Mamori does not observe; no longer for the withdrawal.
+        (await FieldsAsync(app, tenant, user)).Single(f => f.Category == "sms-phone").AwaitingEvents.ShouldBe("coupon-expiry");
+    }
+
+    /// <summary>A new opt-in means the period has not started: the day goes and the data waits again; a later withdrawal records its own day.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsentGrantedAgain_AfterWithdrawal_DayRemovedThenTheNewWithdrawalRecorded(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var user = await SmsUserAsync(app, tenant, NewPerson(), couponConsent: true);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await CouponConsentAsync(app, tenant, user, granted: false, Actor.System);
+        app.Clock.Advance(TimeSpan.FromDays(10));
+
+        await CouponConsentAsync(app, tenant, user, granted: true, Actor.System);
+
+        async Task<DateOnly?> DayAsync() => (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().ListAsync(user, Ct)))
+            .Single(e => e.Event == "opt-in-withdrawn").OccurredOn;
+        (await DayAsync()).ShouldBeNull();
+        (await FieldsAsync(app, tenant, user)).Single(f => f.Category == "sms-phone").AwaitingEvents!.ShouldContain("opt-in-withdrawn");
+        var corrected = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.AsNoTracking().SingleAsync(e => e.Code == AuditCode.RetentionEventCorrected, Ct));
+        corrected.ReasonCode.ShouldBe("opt-in-granted-again");
+
+        app.Clock.Advance(TimeSpan.FromDays(10));
+        await CouponConsentAsync(app, tenant, user, granted: false, Actor.System);
+        (await DayAsync()).ShouldBe(Today(app));
+    }
+
+    /// <summary>A withdrawal dated before a later opt-in leaves the opt-in in force: nothing is recorded.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsentWithdrawn_DatedBeforeTheOptInInForce_NothingRecorded(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var created = app.Clock.GetUtcNow();
+        app.Clock.Advance(TimeSpan.FromDays(5));
+        var user = await SmsUserAsync(app, tenant, NewPerson(), couponConsent: true);
+
+        await CouponConsentAsync(app, tenant, user, granted: false, Actor.System, created);
+
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<RetentionEvent>().AsNoTracking().CountAsync(Ct))).ShouldBe(0);
+    }
+
+    /// <summary>
+    /// Regression: the dry run counted every field past its recorded end, including those the real sweep re-checks against the
+    /// policy in force and keeps because they now wait for an event, so it announced destruction that would not happen.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SweepDryRun_FieldsWaitingForAnEvent_CountsExactlyWhatTheSweepDestroys(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var waiting = await IspCustomerAsync(app, tenant, NewPerson());
+        var ended = await IspCustomerAsync(app, tenant, NewPerson());
+        var acquisitionEnd = app.Clock.GetUtcNow().AddDays(1);
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            // As computed before events existed: from acquisition, with an end and no event awaited.
+            foreach (var f in await db.Set<SubjectField>().Where(f => f.SubjectId == waiting).ToListAsync(Ct))
+                (f.RetainUntil, f.HeldUntil, f.AwaitingEvents) = (acquisitionEnd, f.HoldBasis is null ? null : acquisitionEnd, null);
+            (await db.Set<DataSubject>().SingleAsync(s => s.Id == waiting, Ct)).NextExpiry = acquisitionEnd;
+            return await db.SaveChangesAsync(Ct);
+        });
+        app.Clock.Advance(TimeSpan.FromDays(400));
+        await RecordEventAsync(app, tenant, ended, "contract-end", Today(app).AddYears(-1).AddDays(-300));
+        app.Clock.Advance(TimeSpan.FromDays(366 * 7));
+
+        var dry = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().SweepRetentionAsync(true, Actor.System, Ct));
+        var real = await SweepAsync(app, tenant);
+
+        (dry.Subjects, dry.FieldsDestroyed, dry.SubjectsErased).ShouldBe((real.Subjects, real.FieldsDestroyed, real.SubjectsErased));
+        (real.Subjects, real.FieldsDestroyed, real.SubjectsErased).ShouldBe((2, 5, 1));   // the waiting customer's inquiry; all four fields of the other
+        dry.DryRun.ShouldBeTrue();
+    }
+    /// <summary>Regression: the subject's card named who recorded an event by its stored form (<c>User:&lt;id&gt;</c>) instead of as the rest of the console does.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsoleCard_EventsRecordedByStaffAndCli_ShowsTheAddressAndTheAccount(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var employee = await EmployeeAsync(app, tenant, NewPerson());
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().RecordAsync(employee, "retirement", Today(app), null, Actor.Cli("alice"), Ct));
+        var officer = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var session = new Mamori.Tests.Console.ConsoleScenario.FormSession(app, (await app.SignedInAsync(officer)).DefaultRequestHeaders.GetValues("Cookie").Single());
+
+        var response = await session.PostAsync("/console/subjects", $"/console/subjects/{employee}/retention-events",
+            [new("event", "filing-deadline"), new("date", Today(app).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))]);
+
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        html.ShouldContain(officer.Email);
+        html.ShouldContain("CLI: alice");
+        html.ShouldNotContain($"User:{officer.Id}", Case.Sensitive);
+        html.ShouldNotContain("Cli:alice", Case.Sensitive);
+    }
 }
