@@ -31,6 +31,11 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
                 o => o.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
             .AddInterceptors(Pragmas.Instance)
+            // SQLite alters a column by rebuilding the table with foreign keys off (PRAGMA foreign_keys = 0), a pragma SQLite ignores
+            // inside a transaction, so EF runs it outside the migration's transaction and warns that a crash there would leave the
+            // migration half applied. That is how SQLite alters tables, nothing an operator can act on, and the warning was the first
+            // line a new operator read on a fresh database (serve --demo). Only this warning is ignored; EF raises it from migrations only.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
             .ReplaceService<IModelCustomizer, SqliteModelCustomizer>()
             .ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, PlainSqliteRelationalConnection>();
 #pragma warning restore EF1001

@@ -72,6 +72,7 @@ public static class DemoData
                 }),
         ];
         var count = 0;
+        var ids = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
         foreach (var kind in kinds)
         {
             var batch = new List<Subjects.Prepared>();
@@ -87,8 +88,44 @@ public static class DemoData
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
             count += batch.Count;
+            ids[kind.Type] = [.. batch.Select(b => b.Subject.Id)];
         }
+        await RecordEventsAsync(sp, ids, ct);
         return count;
+    }
+
+    /// <summary>
+    /// Some persons' retention has started, as in a company's records: partners whose contract ended years ago (one near the end of
+    /// its seven years, so the dashboard shows it due), inquiries closed long ago (three of them past their three years, so the
+    /// first sweep destroys them), retired employees, and SMS users who withdraw the coupon opt-in, the day recorded by Mamori from the
+    /// consent ledger. The rest still wait for their event.
+    /// </summary>
+    private static async Task RecordEventsAsync(IServiceProvider sp, Dictionary<string, List<Guid>> ids, CancellationToken ct)
+    {
+        var events = sp.GetRequiredService<RetentionEvents>();
+        var clock = sp.GetRequiredService<TimeProvider>();
+        var today = Incidents.JapanTime.DayOf(clock.GetUtcNow(), PolicyStore.Jst);
+        var db = sp.GetRequiredService<MamoriDbContext>();
+        async Task RecordAsync(string type, int index, string eventId, DateOnly day)
+        {
+            await events.RecordAsync(ids[type][index], eventId, day, null, Actor.System, ct);
+            db.ChangeTracker.Clear();
+        }
+        await RecordAsync("partner", 0, "contract-end", today.AddYears(-7).AddDays(20));
+        await RecordAsync("partner", 1, "contract-end", today.AddYears(-3).AddMonths(-2));
+        await RecordAsync("partner", 2, "contract-end", today.AddMonths(-8));
+        for (var i = 0; i < 3; i++) await RecordAsync("inquirer", i, "inquiry-closed", today.AddYears(-3).AddDays(-10 - 30 * i));
+        for (var i = 3; i < 8; i++) await RecordAsync("inquirer", i, "inquiry-closed", today.AddMonths(-4 * i));
+        await RecordAsync("employee", 0, "retirement", today.AddYears(-2).AddDays(-15));
+        await RecordAsync("employee", 1, "retirement", today.AddMonths(-5));
+        var consents = sp.GetRequiredService<Consent.Consents>();
+        // Withdrawn now: the demo's opt-ins were given when the persons were loaded, a moment ago.
+        for (var i = 0; i < 4; i++)
+        {
+            await consents.RecordAsync(ids["sms-user"][i], new Consent.RecordConsentRequest(["purpose:coupon-delivery"], false, Consent.ConsentMethod.WebForm),
+                Actor.System, ct);
+            db.ChangeTracker.Clear();
+        }
     }
 
     private static Person NewPerson(Random r, int n)

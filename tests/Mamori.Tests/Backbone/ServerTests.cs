@@ -6,6 +6,7 @@ using Mamori.Errors;
 using Mamori.Logging;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Shouldly;
@@ -26,6 +27,43 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         var (response, cookie) = await app.LoginAsync(credentials.Email, credentials.Password);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await app.Client(cookie).GetAsync("/console", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// Regression: on a fresh SQLite database EF warned that the RetentionEvents migration's table rebuild (<c>PRAGMA foreign_keys = 0</c>)
+    /// cannot run in a transaction. Harmless, and the first line a new operator read on <c>serve --demo</c>.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrate_FreshDatabaseThenDemo_LogsNoWarning(string provider)
+    {
+        var collector = FakeLogCollector.Create(new FakeLogCollectorOptions());
+        await using var app = await TestApp.StartAsync(provider, cluster, b =>
+        {
+            b.Configuration["Mamori:DefaultTenant"] = DemoSeeder.TenantSlug;
+            b.Logging.AddProvider(new FakeLoggerProvider(collector));
+        });
+
+        await DemoSeeder.EnsureAsync(app.App.Services, Ct);
+
+        collector.GetSnapshot().Where(r => r.Level >= LogLevel.Warning).Select(r => $"{r.Category}: {r.Message}").ShouldBeEmpty();
+    }
+
+    /// <summary>Regression: no demo person had an event recorded, so the retention card, the subject's card and the sweep had nothing to show.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Demo_Loaded_SomePersonsHaveTheirRetentionStartedAndTheSweepHasWork(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster, b => b.Configuration["Mamori:DefaultTenant"] = DemoSeeder.TenantSlug);
+        await DemoSeeder.EnsureAsync(app.App.Services, Ct);
+        var tenant = await app.InTenantAsync(Guid.Empty, (_, db) => db.Tenants.Where(t => t.Slug == DemoSeeder.TenantSlug).Select(t => t.Id).SingleAsync(Ct));
+
+        var events = await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Vault.RetentionEvent>().AsNoTracking().ToListAsync(Ct));
+        events.GroupBy(e => e.Event).ToDictionary(g => g.Key, g => g.Count())
+            .ShouldBe(new Dictionary<string, int> { ["contract-end"] = 3, ["inquiry-closed"] = 8, ["retirement"] = 2, ["opt-in-withdrawn"] = 4 }, ignoreOrder: true);
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.RetentionEventRecorded, Ct))).ShouldBe(17);
+        var now = app.Clock.GetUtcNow();
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Vault.DataSubject>().CountAsync(s => s.NextExpiry > now && s.NextExpiry <= now.AddDays(30), Ct))).ShouldBe(1);
+        var dry = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Vault.VaultMaintenance>().SweepRetentionAsync(true, Actor.System, Ct));
+        (dry.Subjects, dry.FieldsDestroyed, dry.SubjectsErased).ShouldBe((3, 12, 3));   // the inquiries closed more than three years ago
     }
 
     [Theory]
