@@ -31,6 +31,7 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
             if (!known.Contains(extra)) throw StaffAccounts.Unknown(extra, known);
         }
         if (expiresDays is <= 0 or > 3650) throw new MamoriException(ErrorCode.InvalidValue, "Expiry is 1-3650 days.") { Reason = "key-expiry" };
+        await accounts.RequireMayGrantAsync([role], actor, ct);
         var now = clock.GetUtcNow();
         var prefix = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 12);
         var secret = SecretTokens.New();

@@ -31,6 +31,31 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>
+    /// Separation of duties (職務の分離): the privacy-officer role reads every person's data, erases, answers requests and
+    /// incidents, so it is granted (to a user or an API key) only by a privacy officer, never by an admin alone: an admin who
+    /// could mint an officer's account or key would hold every power their own role keeps from them. The installation's
+    /// operator on the command line (actor System or the OS account) may, as for the first officer.
+    /// </summary>
+    internal async Task RequireMayGrantAsync(IEnumerable<string> roles, Actor actor, CancellationToken ct)
+    {
+        if (!roles.Contains(Roles.PrivacyOfficer, StringComparer.Ordinal) || actor.Kind is ActorKind.System or ActorKind.Cli) return;
+        IReadOnlyCollection<string> grantor = actor.Kind switch
+        {
+            ActorKind.User when Guid.TryParse(actor.Id, out var userId) =>
+                (await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct))?.Roles ?? [],
+            ActorKind.ApiKey when Guid.TryParse(actor.Id, out var keyId) =>
+                await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId).Select(k => k.Role).ToListAsync(ct),
+            _ => [],
+        };
+        if (!grantor.Contains(Roles.PrivacyOfficer, StringComparer.Ordinal))
+            throw new MamoriException(ErrorCode.OfficerRoleGrantedByOfficer,
+                "Only a privacy officer grants the privacy-officer role (separation of duties): ask a privacy officer to create this user or key.", 403)
+            {
+                Reason = "officer-grant",
+            };
+    }
+
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
     {
         email = NormalizeEmail(email);
@@ -42,6 +67,7 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
             if (!known.Contains(role)) throw Unknown(role, known);
         // A policy role grants no permission: an account with policy roles only could sign in and do nothing.
         if (!roles.Any(Roles.IsBuiltIn)) throw PolicyRoleAlone(roles.First());
+        await RequireMayGrantAsync(roles, actor, ct);
         PasswordHasher.EnsureStrong(password);
         if (await db.Users.AnyAsync(u => u.Email == email, ct))
             throw new MamoriException(ErrorCode.UserExists, "A user with that email already exists.", 409);

@@ -35,6 +35,7 @@ public static class AdminPages
                     ErrorCode.UserExistsElsewhere => T(http, "そのメールアドレスは、この Mamori の別の会社のアカウントで使われています。別のアドレスにしてください。",
                         "That e-mail address signs in to another company on this Mamori; use another address."),
                     ErrorCode.UnknownRole => T(http, "役割を1つ以上選んでください。", "Choose at least one known role."),
+                    ErrorCode.OfficerRoleGrantedByOfficer => T(http, FormErrors.OfficerGrant.Ja, FormErrors.OfficerGrant.En),
                     _ => T(http, "ユーザーを作成できませんでした。", "The user could not be created."),
                 } + $" ({ErrorCodes.Format(e.Code)})", (form["email"].ToString(), roles)), e.Status);
             }

@@ -5,6 +5,11 @@ namespace Mamori.Web;
 
 public static partial class FormErrors
 {
+    /// <summary>The separation-of-duties refusal, for the users and API keys pages alike.</summary>
+    public static readonly (string Ja, string En) OfficerGrant = (
+        "職務の分離のため、個人情報保護管理者の役割を付与できるのは個人情報保護管理者だけです。個人情報保護管理者に作成を依頼してください。",
+        "Separation of duties: only a privacy officer grants the privacy-officer role. Ask a privacy officer to create it.");
+
     /// <summary>The staff console's forms: incidents, internal audits and entrustees, organisation and training, keys, policy, subjects.</summary>
     private static (string Ja, string En)? Staff(MamoriException e) => e.Code switch
     {
@@ -177,6 +182,7 @@ public static partial class FormErrors
         ErrorCode.InvalidValue when e.Reason == "key-name" => ("名前は1〜100文字で入力してください。", "A key name is 1-100 characters."),
         ErrorCode.InvalidValue when e.Reason == "key-expiry" => ("有効日数は1〜3650の整数で入力してください（空欄は無期限）。", "Valid for days is a whole number from 1 to 3650 (empty: no expiry)."),
         ErrorCode.UnknownRole => ("役割を選んでください。", "Choose a role."),
+        ErrorCode.OfficerRoleGrantedByOfficer => (OfficerGrant.Ja, OfficerGrant.En),
         ErrorCode.InvalidValue when e.Reason == "effective-before" && e.ReasonArgs is [var version, var from] =>
             ($"施行日は、第{version}版の施行日（{from}）以降にしてください。", $"The effective date must not come before version {version}'s ({from})."),
         ErrorCode.InvalidValue when e.Reason == "subject-id" => ("ID の形式が正しくありません。", "That is not a valid id."),

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using Mamori.Audit;
+using Mamori.Staff;
+using Mamori.Tests.Infrastructure;
+using Shouldly;
+using static Mamori.Tests.Console.ConsoleScenario;
+
+namespace Mamori.Tests.Backbone;
+
+/// <summary>
+/// Security review (separation of duties): an admin could mint a privacy-officer API key, or an account with that role, and so
+/// read every person's data their own role keeps from them. Only a privacy officer grants the role now, to users and keys
+/// alike; the operator's command line still can (the first officer).
+/// </summary>
+public sealed class OfficerRoleGrantTests(PostgresCluster cluster)
+{
+    private const string Password = "A long enough passphrase 9";
+
+    [Fact]
+    public async Task ApiKeysAndUsersApi_AdminGrantsOfficerRole_403NamingTheRule()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var admin = await app.SignedInAsync(tenant, Roles.Admin);
+
+        var key = await (await admin.PostAsJsonAsync("/api/apikeys", new { name = "officer-key", role = Roles.PrivacyOfficer }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1117");
+        key.GetProperty("detail").GetString()!.ShouldContain("Only a privacy officer grants the privacy-officer role");
+        await (await admin.PostAsJsonAsync("/api/users", new { email = "officer@test.example", roles = new[] { Roles.Operator, Roles.PrivacyOfficer }, password = Password }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1117");
+        (await app.InTenantAsync(tenant, (_, db) => Task.FromResult(db.ApiKeys.Count(k => k.Role == Roles.PrivacyOfficer) + db.Users.Count(u => u.Email == "officer@test.example"))))
+            .ShouldBe(0);
+
+        // The admin's other work is unchanged.
+        (await admin.PostAsJsonAsync("/api/apikeys", new { name = "operator-key", role = Roles.Operator }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await admin.PostAsJsonAsync("/api/users", new { email = "operator@test.example", roles = new[] { Roles.Operator }, password = Password }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task ApiKeysApi_AdminKeyMintsOfficerKey_403()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var adminKey = await app.ApiKeyAsync(tenant, Roles.Admin);
+        var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey.Secret);
+        await (await client.PostAsJsonAsync("/api/apikeys", new { name = "officer-key", role = Roles.PrivacyOfficer }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1117");
+    }
+
+    [Fact]
+    public async Task ApiKeysAndUsersApi_AdminWhoIsOfficer_GrantsOfficerRole()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var officerAdmin = await app.SignedInAsync(tenant, Roles.Admin, Roles.PrivacyOfficer);
+        (await officerAdmin.PostAsJsonAsync("/api/apikeys", new { name = "officer-key", role = Roles.PrivacyOfficer }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await officerAdmin.PostAsJsonAsync("/api/users", new { email = "officer@test.example", roles = new[] { Roles.PrivacyOfficer }, password = Password }, Ct))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task ApiKeysApi_OfficerWithoutAdmin_403ForbiddenByPermission()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        await (await officer.PostAsJsonAsync("/api/apikeys", new { name = "officer-key", role = Roles.PrivacyOfficer }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+    }
+
+    [Fact]
+    public async Task ConsoleForms_AdminGrantsOfficerRole_SaysSoInJapanese()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var key = await s.PostAsync("/console/apikeys", "/console/apikeys", [new("name", "officer-key"), new("role", Roles.PrivacyOfficer)]);
+        key.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await key.Content.ReadAsStringAsync(Ct)).ShouldContain("個人情報保護管理者の役割を付与できるのは個人情報保護管理者だけです。");
+        var user = await s.PostAsync("/console/users", "/console/users",
+            [new("email", "officer@test.example"), new("roles", Roles.PrivacyOfficer), new("password", Password)]);
+        user.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await user.Content.ReadAsStringAsync(Ct)).ShouldContain("個人情報保護管理者の役割を付与できるのは個人情報保護管理者だけです。 (MAMORI-1117)");
+    }
+
+    [Fact]
+    public async Task Cli_OperatorWithoutActor_GrantsOfficerRole()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var created = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>()
+            .CreateAsync("cli-officer", Roles.PrivacyOfficer, [], null, null, Actor.Cli("root"), Ct));
+        created.Key.Role.ShouldBe(Roles.PrivacyOfficer);
+    }
+}
