@@ -116,8 +116,10 @@ public sealed class DataSubjectRequests(
         };
         RequestSealing.Forget(dataKey);
 
-        // Match through the blind indexes before anything is written: the decisions are audited on their own.
-        var matched = RequestKinds.NeedsIdentity(kind) ? await MatchAsync(details, r.ServiceId, actor, ct) : null;
+        // Match through the blind indexes before anything is written: the decisions are audited on their own. Not an online
+        // request: anyone may type anyone's e-mail address or phone number into the form, so it is matched only once verified,
+        // and until then nothing it does (answer, code, timing) depends on whether the data belongs to a customer.
+        var matched = RequestKinds.NeedsIdentity(kind) && !IsOnline(input.Channel) ? await MatchAsync(details, r.ServiceId, actor, ct) : null;
         r.SubjectIds = matched?.Select(g => g.ToString()).ToList() ?? [];
         var statusUrl = await StatusUrlAsync(r, token, ct);
 
@@ -143,10 +145,10 @@ public sealed class DataSubjectRequests(
                 """));
 
         // "No data held" is answered at once (S-44, L-19): nothing in the vault matches the contact data given. Not for an
-        // online request (security review F5): anyone may type anyone's address into the form, and an at-once answer on
-        // the status link would tell them whether that person is a customer. Those wait for verification like a match;
-        // the code goes to the address typed, and the answer follows once its owner entered it.
-        if (matched is { Count: 0 } && (details.Email is not null || details.Phone is not null) && !IsOnline(r.Channel))
+        // online request (security review F5): an at-once answer on the status link would tell anyone who typed an address
+        // or a phone number whether that person is a customer. Those wait for verification; the code goes to the e-mail
+        // address typed, and the answer follows once its owner entered it.
+        if (matched is { Count: 0 } && (details.Email is not null || details.Phone is not null))
             await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
@@ -237,15 +239,20 @@ public sealed class DataSubjectRequests(
         return $"R-{c[..4]}-{c[4..]}";
     }
 
-    /// <summary>Finds the person's subjects by their email and phone through the blind indexes (decisions audited).</summary>
-    private async Task<List<Guid>> MatchAsync(RequesterDetails d, string? service, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Finds the person's subjects by their email and (unless <paramref name="emailOnly"/>) phone through the blind indexes
+    /// (decisions audited). A subject erased with data kept under a legal hold is never matched: what the hold keeps serves
+    /// only that law (APPI Art.18, purpose limitation), not a new request, which is answered as for a person we do not hold.
+    /// </summary>
+    private async Task<List<Guid>> MatchAsync(RequesterDetails d, string? service, Actor actor, CancellationToken ct, bool emailOnly = false)
     {
         var found = new HashSet<Guid>();
         if (d.Email is not null) found.UnionWith(await subjects.LookupAsync(LookupKind.Email, d.Email, DecisionRules.RequestHandling, [], actor, ct));
-        if (d.Phone is not null) found.UnionWith(await subjects.LookupAsync(LookupKind.Phone, d.Phone, DecisionRules.RequestHandling, [], actor, ct));
+        if (d.Phone is not null && !emailOnly) found.UnionWith(await subjects.LookupAsync(LookupKind.Phone, d.Phone, DecisionRules.RequestHandling, [], actor, ct));
         if (found.Count == 0) return [];
         var ids = found.ToList();
-        var rows = await db.Set<DataSubject>().AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.ServiceId, s.CreatedAt }).ToListAsync(ct);
+        var rows = await db.Set<DataSubject>().AsNoTracking().Where(s => ids.Contains(s.Id) && s.ErasedWithHoldAt == null && s.ErasedAt == null)
+            .Select(s => new { s.Id, s.ServiceId, s.CreatedAt }).ToListAsync(ct);
         return rows.Where(s => service is null || s.ServiceId == service).OrderBy(s => s.CreatedAt).Select(s => s.Id).ToList();
     }
 
@@ -532,8 +539,11 @@ public sealed class DataSubjectRequests(
     {
         var current = await policies.RequireCurrentAsync(ct);
         var details = Details(r);
-        var matched = await MatchAsync(details, r.ServiceId, actor, ct);
-        var known = r.SubjectIds.Select(Guid.Parse).Where(g => !matched.Contains(g)).ToList();
+        // A code proves only that the requester reads the e-mail address in the request: it links the subjects that hold that
+        // address, never those found by a phone number (or anything else anyone may type), which stay for documents.
+        var byCode = method == VerificationMethod.OneTimeCode;
+        var matched = await MatchAsync(details, r.ServiceId, actor, ct, emailOnly: byCode);
+        var known = byCode ? [] : r.SubjectIds.Select(Guid.Parse).Where(g => !matched.Contains(g)).ToList();
         var all = matched.Concat(known).ToList();
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -600,7 +610,7 @@ public sealed class DataSubjectRequests(
         return total;
     }
 
-    /// <summary>Online verification: a one-time code sent to the contact data the vault holds for the matched subjects.</summary>
+    /// <summary>Online verification: a one-time code sent to the e-mail address in the request; entered, it links the subjects holding that address.</summary>
     public async Task<RequestView> SendCodeAsync(DataSubjectRequest r, Actor actor, CancellationToken ct = default)
     {
         RequireOpen(r);
@@ -612,29 +622,12 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "A one-time code verifies online requests only; letters and visits are verified with documents.", 409) { Reason = "code-channel" };
         await RequireCodeOfferedAsync(r, ct);
         await RequireCodeAllowanceAsync(r, ct);
-        string? to = null;
-        var reason = "vault-email";
-        foreach (var subjectId in r.SubjectIds.Select(Guid.Parse))
-        {
-            var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
-            if (subject?.WrappedKey is null) continue;
-            var current0 = await policies.RequireCurrentAsync(ct);
-            var scope = PolicyScopes.For(current0.Model, subject.ServiceId);
-            var emailCategories = scope.DataCategories.Where(c => BlindIndex.KindOf(c) == LookupKind.Email).Select(c => c.Id).ToList();
-            var stored = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subjectId && emailCategories.Contains(f.Category)).Select(f => f.Category).ToListAsync(ct);
-            if (stored.Count == 0) continue;
-            var read = await subjects.ReadAsync(new DecisionRequest(subjectId, DecisionRules.RequestHandling, stored, []), actor, ct);
-            to = read.Values.Values.FirstOrDefault();
-            if (to is not null) break;
-        }
-        // Nothing matched: the code proves the requester reads the address they gave, before "no data held" is answered there.
-        if (r.SubjectIds.Count == 0 && Details(r).Email is { } typed)
-        {
-            to = typed;
-            reason = "request-email";
-        }
-        if (to is null)
-            throw new MamoriException(ErrorCode.RequestNoVaultContact, "We hold no email address for the person to send a code to; verify with documents instead.", 409);
+        // The code goes to the e-mail address the request gives, whether or not it matched anyone: a code to the address the
+        // vault holds (found by a phone number typed) or a refusal for lack of one told a stranger who is a customer.
+        // Verification then links only the subjects holding this address.
+        var to = Details(r).Email
+                 ?? throw new MamoriException(ErrorCode.RequestNoVaultContact, "The request gives no email address to send a code to; verify with documents instead.", 409);
+        const string reason = "request-email";
         if (!quota.TryTake(r.TenantId, "verification-code", to))
             throw new MamoriException(ErrorCode.RequestCodeSendLimit, "We have sent as many codes to this address today as we send; verify with documents instead.", 429) { Reason = "address" };
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
@@ -988,9 +981,14 @@ public sealed class DataSubjectRequests(
 
     private async Task AnswerNoDataHeldAsync(DataSubjectRequest r, RequesterDetails details, PolicyModel model, Actor actor, List<AuditEntry> entries, CancellationToken ct)
     {
+        // A code verified only the e-mail address (nothing found by a phone number is linked): the answer says so, in the same
+        // words whether or not the phone number is a customer's, and names the documents route for the rest.
+        var byCode = r.Verification == VerificationMethod.OneTimeCode;
         var answer = new RequestAnswer(RequestAnswer.FormatId, r.Reference, r.Kind, RequestOutcome.NoDataHeld, Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             model.Company?.LegalName?.Ja ?? "",
-            ["ご提示の連絡先（メールアドレス・電話番号）に該当する保有個人データを、当社は保有しておりません。他の連絡先でご登録の場合は、その連絡先を記載して改めてご請求ください。"],
+            [byCode
+                ? "確認コードで確認いただいたメールアドレスに該当する保有個人データを、当社は保有しておりません。電話番号など他の情報でご登録の場合は、本人確認書類を添えて改めてご請求ください。"
+                : "ご提示の連絡先（メールアドレス・電話番号）に該当する保有個人データを、当社は保有しておりません。他の連絡先でご登録の場合は、その連絡先を記載して改めてご請求ください。"],
             null, null, null, null, null);
         StoreArtifacts(r, [(ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)),
             (ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(AnswerHtml(answer)))]);
@@ -999,8 +997,12 @@ public sealed class DataSubjectRequests(
         Move(r, RequestStatus.Answered, actor, "no-data-held", entries);
         entries.Add(new(AuditCode.RequestExecuted, actor, TargetId: r.Id.ToString(), ReasonCode: RequestKinds.Id(r.Kind), Categories: nameof(RequestOutcome.NoDataHeld)));
         Notify(r, details, "no-data-held", Subject(model, r, "ご請求への回答", "Answer to your request"),
-            Body(model, r, $"ご請求（受付番号 {r.Reference}）について：ご提示の連絡先に該当する保有個人データを当社は保有しておりません。",
-                $"About your request {r.Reference}: we hold no personal data under the contact details you gave."));
+            Body(model, r, byCode
+                    ? $"ご請求（受付番号 {r.Reference}）について：確認いただいたメールアドレスに該当する保有個人データを当社は保有しておりません。電話番号など他の情報でご登録の場合は、本人確認書類を添えて改めてご請求ください。"
+                    : $"ご請求（受付番号 {r.Reference}）について：ご提示の連絡先に該当する保有個人データを当社は保有しておりません。",
+                byCode
+                    ? $"About your request {r.Reference}: we hold no personal data under the e-mail address you confirmed. If you registered with a phone number or other details, make a new request with identity documents."
+                    : $"About your request {r.Reference}: we hold no personal data under the contact details you gave."));
         await Task.CompletedTask;
     }
 

@@ -152,7 +152,7 @@ public static class RequestEndpoints
 
         g.MapPost("/{id:guid}/send-code", async (Guid id, DataSubjectRequests requests, HttpContext http) =>
             TypedResults.Ok(await requests.SendCodeAsync(await requests.GetAsync(id, http.RequestAborted), http.Actor(), http.RequestAborted)))
-            .RequirePermission(Permission.HandleRequests).WithSummary("Send a one-time code to the email address the vault holds.");
+            .RequirePermission(Permission.HandleRequests).WithSummary("Send a one-time code to the email address in the request (it verifies the subjects holding that address).");
 
         g.MapPost("/{id:guid}/payment", async (Guid id, PaymentBody body, DataSubjectRequests requests, HttpContext http) =>
             TypedResults.Ok(await requests.ConfirmPaymentAsync(id, body.Reference, http.Actor(), http.RequestAborted)))
@@ -202,7 +202,7 @@ public static class RequestEndpoints
             var r = await requests.ByTokenAsync(token, http.RequestAborted);
             var v = await requests.SendCodeAsync(r, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.RequestAborted);
             return TypedResults.Ok(ToPublic(r, v));
-        }).AllowAnonymous().RequireRateLimiting("public-form").WithSummary("Send a one-time code to the email address we hold for the person.");
+        }).AllowAnonymous().RequireRateLimiting("public-form").WithSummary("Send a one-time code to the email address in the request.");
 
         s.MapPost("/code", async (string token, CodeBody body, HttpContext http, DataSubjectRequests requests) =>
         {

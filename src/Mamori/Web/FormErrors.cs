@@ -91,7 +91,7 @@ public static partial class FormErrors
         ErrorCode.RequestCodeTooSoon => e.ReasonArgs is [var wait]
             ? ($"確認コードをお送りしたばかりです。{wait}秒ほどおいてから、もう一度お試しください。", $"A code was sent moments ago; try again in about {wait} seconds.")
             : ("確認コードをお送りしたばかりです。しばらくおいてから、もう一度お試しください。", "A code was sent moments ago; please try again shortly."),
-        ErrorCode.RequestNoVaultContact => ("確認コードをお送りできるメールアドレスがありません。書類で本人確認をお願いします。", "We hold no e-mail address to send a code to; please verify with documents."),
+        ErrorCode.RequestNoVaultContact => ("ご請求にメールアドレスの記載がないため、確認コードをお送りできません。書類で本人確認をお願いします。", "The request gives no e-mail address to send a code to; please verify with documents."),
         ErrorCode.RequestUploadTooLarge => ("ファイルが大きすぎます。サイズを小さくしてお送りください。", e.Message),
         ErrorCode.RequestUploadType => ("お送りいただけるのは画像（JPEG、PNG、GIF、WebP、TIFF、HEIC）と PDF のファイルだけです。", "Only images (JPEG, PNG, GIF, WebP, TIFF, HEIC) and PDF files are accepted."),
         ErrorCode.RequestUnknownDocument => ("その書類は、このご請求に必要な書類にありません。一覧からお選びください。", "That document is not one this request needs; choose one from the list."),

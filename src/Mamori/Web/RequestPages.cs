@@ -347,8 +347,8 @@ public static class RequestPages
         // Offered whether or not the contact data matched anyone: the page must not tell a stranger who is a customer (F5).
         Html code = !codeOffered || r.IsClosed || v.VerifiedAt is not null || !RequestKinds.NeedsIdentity(r.Kind) || r.RequesterRole != RequesterRole.Self || !DataSubjectRequests.IsOnline(r.Channel) ? default : H.F($"""
             <h2>{L(lang, "オンラインでの本人確認", "Verify online")}</h2>
-            <p>{L(lang, "確認コードをメールでお送りします（当社にご登録のメールアドレス宛て。ご登録がなければ、ご請求に記載のメールアドレス宛て）。",
-                "We e-mail you a code (to the address we hold for you or, if we hold none, to the address in your request).")}</p>
+            <p>{L(lang, "ご請求に記載のメールアドレス宛てに確認コードをお送りします。確認できるのは、そのメールアドレスでご登録の情報です。電話番号など他の情報でご登録の場合は、本人確認書類の提出（このページまたは郵送）で確認いたします。",
+                "We e-mail a code to the address in your request. It confirms the data we hold under that address; for data registered under a phone number or other details, verify with identity documents (on this page or by post).")}</p>
             <form method="post" action="{baseUrl}/send-code">{AntiforgeryField(http)}<button type="submit">{L(lang, "確認コードを送る", "Send me a code")}</button></form>
             {(r.CodeHash is null ? default : H.F($"""
             <form method="post" action="{baseUrl}/code" class="stack">{AntiforgeryField(http)}
