@@ -10,7 +10,11 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Mamori.Vault;
 
-/// <summary>Progress of one CSV import, committed with each batch so an interrupted import resumes where it stopped.</summary>
+/// <summary>
+/// Progress of one CSV import, committed with each batch so an interrupted import resumes where it stopped. A run is the
+/// file imported as one subject type with the options that change what is stored (purposes, acquisition method, service,
+/// encoding): the same file with other options is another run, so those options are never lost nor mixed into one run.
+/// </summary>
 public sealed class ImportRun : ITenantOwned
 {
     public Guid Id { get; set; }
@@ -20,6 +24,21 @@ public sealed class ImportRun : ITenantOwned
     public required string FileHash { get; set; }
 
     public required string SubjectType { get; set; }
+
+    /// <summary>
+    /// The purposes shown, sorted and comma-separated. Null on runs recorded before the options were: such a run matches
+    /// any options, so an import interrupted before an upgrade still resumes, and records the options it resumes with.
+    /// </summary>
+    public string? Purposes { get; set; }
+
+    /// <summary>The acquisition method the rows are stored with: the one given, or the only one the purposes allow.</summary>
+    public string? Acquisition { get; set; }
+
+    public string? ServiceId { get; set; }
+
+    /// <summary><c>utf-8</c> or <c>shift_jis</c>: how the file is decoded (a byte-order mark or a file of ASCII only is <c>utf-8</c>).</summary>
+    public string? Encoding { get; set; }
+
     public long LastLine { get; set; }
     public long Imported { get; set; }
     public long Rejected { get; set; }
@@ -50,6 +69,10 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
         b.HasKey(r => r.Id);
         b.Property(r => r.FileHash).HasMaxLength(64);
         b.Property(r => r.SubjectType).HasMaxLength(64);
+        b.Property(r => r.Purposes).HasMaxLength(1000);
+        b.Property(r => r.Acquisition).HasMaxLength(64);
+        b.Property(r => r.ServiceId).HasMaxLength(64);
+        b.Property(r => r.Encoding).HasMaxLength(16);
         b.HasIndex(r => new { r.TenantId, r.FileHash });
     }
 }
@@ -84,12 +107,29 @@ public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, 
 /// <summary>A rejected row: its line number and why (codes and field names, never the row's values).</summary>
 public sealed record RejectedRow(long Line, string Code, string Reason);
 
+/// <summary>
+/// An import run of a file: when it started and finished, how far it got, and its options. <paramref name="Purposes"/> null:
+/// the run was recorded before Mamori kept the options, and none of them is known.
+/// </summary>
+public sealed record ImportRunSummary(DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long LastLine, long Imported,
+    IReadOnlyList<string>? Purposes, string? Acquisition, string? Service, string? Encoding)
+{
+    internal static ImportRunSummary Of(ImportRun r) => new(r.StartedAt, r.FinishedAt, r.LastLine, r.Imported,
+        r.Purposes?.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Acquisition, r.ServiceId, r.Encoding);
+}
+
 /// <param name="Imported">Subjects imported by this run of the command.</param>
 /// <param name="Retried">Rows rejected before as duplicates and tried again (<see cref="ImportOptions.AllowDuplicates"/>).</param>
-/// <param name="ImportedBefore">True when an earlier run had already gone through the whole file, so nothing was read again.</param>
-/// <param name="RejectedRows">Every row of the file not imported, by line, including those rejected by earlier runs of the same file.</param>
+/// <param name="ImportedBefore">True when an earlier run with the same options had already gone through the whole file, so nothing was read again.</param>
+/// <param name="RejectedRows">Every row of the file not imported, by line, including those rejected by earlier runs of the same file with the same options.</param>
 /// <param name="RejectedFile">The CSV holding the header and the rejected rows to correct and import (duplicates excepted); null when there are none.</param>
-public sealed record ImportResult(long Imported, long ResumedAfterLine, long Retried, bool ImportedBefore, IReadOnlyList<RejectedRow> RejectedRows, string? RejectedFile)
+/// <param name="Run">The run this import continued, started or (<paramref name="ImportedBefore"/>) found finished.</param>
+/// <param name="OtherRuns">
+/// Runs of the same file as the same subject type with other options, oldest first. They are left as they are: their rows are in the
+/// vault with their options, and rows of this run with the same e-mail, phone or My Number are rejected as duplicates.
+/// </param>
+public sealed record ImportResult(long Imported, long ResumedAfterLine, long Retried, bool ImportedBefore, IReadOnlyList<RejectedRow> RejectedRows, string? RejectedFile,
+    ImportRunSummary Run, IReadOnlyList<ImportRunSummary> OtherRuns)
 {
     public long Rejected => RejectedRows.Count;
 }
@@ -108,7 +148,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
 {
     public async Task<ImportResult> RunAsync(string path, ImportOptions options, Actor actor, Action<long, long>? progress = null, CancellationToken ct = default)
     {
-        var (hash, encoding) = await InspectFileAsync(path, options.Encoding, ct);
+        var (hash, encoding, encodingName) = await InspectFileAsync(path, options.Encoding, ct);
         var current = await policies.RequireCurrentAsync(ct);
         // A wrong --type, --purpose or --acquisition is one error, not every row of the file rejected.
         var (scope, purposes) = options.Acquisition is { } given
@@ -124,7 +164,14 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             header = first.Current.Fields.Select(h => h.Trim()).ToArray();
         }
         var acquisition = CheckHeader(path, header, scope, purposes, options.Acquisition);
-        var run = await db.Set<ImportRun>().FirstOrDefaultAsync(r => r.FileHash == hash && r.SubjectType == options.Type, ct);
+        var wanted = new ImportRun
+        {
+            FileHash = hash, SubjectType = options.Type, Acquisition = acquisition, ServiceId = options.Service, Encoding = encodingName,
+            Purposes = string.Join(',', purposes.Select(p => p.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+        };
+        var runs = await db.Set<ImportRun>().Where(r => r.FileHash == hash && r.SubjectType == options.Type).OrderBy(r => r.StartedAt).ToListAsync(ct);
+        var run = runs.FirstOrDefault(r => SameOptions(r, wanted)) ?? runs.FirstOrDefault(r => r.Purposes is null);
+        var others = runs.Where(r => r != run).Select(ImportRunSummary.Of).ToList();
         // With --allow-duplicates, a rerun of the same file tries again the rows it rejected as duplicates, and only those.
         var duplicateCode = ErrorCodes.Format(ErrorCode.DuplicateSubject);
         var retry = run is not null && options.AllowDuplicates
@@ -136,13 +183,20 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             var earlier = await RejectionsAsync(run, ct);
             string? file = null;
             if (ToCorrect(earlier) is { Count: > 0 } toCorrect) file = File.Exists(RejectedPath(path)) ? RejectedPath(path) : await WriteRejectedAsync(path, encoding, toCorrect, ct);
-            return new ImportResult(0, run.LastLine, 0, true, earlier, file);
+            return new ImportResult(0, run.LastLine, 0, true, earlier, file, ImportRunSummary.Of(run), others);
         }
         if (run is null)
         {
-            run = new ImportRun { Id = Guid.CreateVersion7(clock.GetUtcNow()), FileHash = hash, SubjectType = options.Type, StartedAt = clock.GetUtcNow() };
+            run = wanted;
+            run.Id = Guid.CreateVersion7(clock.GetUtcNow());
+            run.StartedAt = clock.GetUtcNow();
             db.Add(run);
             await db.SaveChangesAsync(ct);
+        }
+        else if (run.Purposes is null)
+        {
+            // A run from before the options were recorded goes on with these: from now on, other options are another run.
+            (run.Purposes, run.Acquisition, run.ServiceId, run.Encoding) = (wanted.Purposes, wanted.Acquisition, wanted.ServiceId, wanted.Encoding);
         }
         var resumeAfter = run.LastLine;
         var rejected = new List<ImportRejection>();
@@ -192,8 +246,12 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         progress?.Invoke(stream.Length, stream.Length);
         if (imported > 0) await DatabaseStatistics.RefreshAsync(db, provider, ct);
         var all = await RejectionsAsync(run, ct);
-        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, encoding, correct, ct) : null);
+        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, encoding, correct, ct) : null,
+            ImportRunSummary.Of(run), others);
     }
+
+    private static bool SameOptions(ImportRun a, ImportRun b) =>
+        a.Purposes == b.Purposes && a.Acquisition == b.Acquisition && a.ServiceId == b.ServiceId && a.Encoding == b.Encoding;
 
     /// <summary>
     /// Checks the header once, before any row and before the run is recorded: a misspelled or capitalised column was
@@ -366,9 +424,9 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
     /// <summary>
     /// Hashes the file and checks, before any row is imported, that all of it decodes in the encoding it is read in: a
     /// Shift_JIS file read as UTF-8 became U+FFFD in every Japanese name and address, with no row rejected. Returns the
-    /// strict encoding to read it with.
+    /// strict encoding to read it with and its name as an import run records it.
     /// </summary>
-    private static async Task<(string Hash, System.Text.Encoding Encoding)> InspectFileAsync(string path, ImportEncoding requested, CancellationToken ct)
+    private static async Task<(string Hash, System.Text.Encoding Encoding, string Name)> InspectFileAsync(string path, ImportEncoding requested, CancellationToken ct)
     {
         if (!File.Exists(path)) throw new MamoriException(ErrorCode.ImportFailed, $"{path}: no such file.");
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -403,13 +461,15 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             if (utf8BadLine > 0)
                 throw new MamoriException(ErrorCode.ImportFailed, $"{path}: line {utf8BadLine} is not UTF-8 text, so nothing was imported. "
                     + "Excel's 「CSV（コンマ区切り）」 saves Shift_JIS: import the file with --encoding shift_jis, or save it from Excel as 「CSV UTF-8（コンマ区切り）」.");
-            return (hash, StrictUtf8);
+            return (hash, StrictUtf8, "utf-8");
         }
-        if (nonAscii && utf8BadLine == 0)
+        // ASCII reads the same in both encodings: the same run whichever --encoding is given.
+        if (!nonAscii) return (hash, StrictUtf8, "utf-8");
+        if (utf8BadLine == 0)
             throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file is UTF-8 text, not Shift_JIS, so nothing was imported: import it without --encoding.");
         if (sjisBadLine > 0)
             throw new MamoriException(ErrorCode.ImportFailed, $"{path}: line {sjisBadLine} is not Shift_JIS text, so nothing was imported. Save the file from Excel as 「CSV UTF-8（コンマ区切り）」 and import it without --encoding.");
-        return (hash, shiftJis);
+        return (hash, shiftJis, "shift_jis");
 
         // The line of the first byte that does not decode, or 0. A sequence cut by the chunk boundary waits in the decoder.
         static long Decodes(System.Text.Decoder decoder, ReadOnlySpan<byte> bytes, char[] chars, long line, bool flush = false)

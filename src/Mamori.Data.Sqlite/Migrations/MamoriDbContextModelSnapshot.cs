@@ -2450,6 +2450,14 @@ namespace Mamori.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Acquisition")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Encoding")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -2464,8 +2472,16 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<long>("LastLine")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Purposes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Rejected")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ServiceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("StartedAt")
                         .HasColumnType("INTEGER");

@@ -47,6 +47,7 @@ public static class ImportCommand
                 CliSupport.WriteJson(r, new
                 {
                     result.Imported, result.Rejected, result.ResumedAfterLine, result.Retried, result.ImportedBefore, rejectedRows = result.RejectedRows, result.RejectedFile,
+                    result.Run, result.OtherRuns,
                 });
             }
             else
@@ -55,21 +56,42 @@ public static class ImportCommand
                 if (result.Retried > 0)
                     o.WriteLine($"Tried again the {result.Retried} rows an earlier run of this file rejected as already in the vault.");
                 else if (result.ImportedBefore)
-                    o.WriteLine($"This file was imported before (through line {result.ResumedAfterLine}); nothing was imported again.");
+                    o.WriteLine(result.Run.Purposes is null
+                        ? $"This file was imported before, on {Jst(result.Run.FinishedAt!.Value)} (through line {result.ResumedAfterLine}), by a version of Mamori that did not record an import's options; nothing was imported again."
+                        : $"This file was imported before with the same options, on {Jst(result.Run.FinishedAt!.Value)} (through line {result.ResumedAfterLine}); nothing was imported again.");
                 else if (result.ResumedAfterLine > 0)
-                    o.WriteLine($"Resumed after line {result.ResumedAfterLine}, where an earlier run of this file stopped.");
+                    o.WriteLine($"Resumed after line {result.ResumedAfterLine}, where an earlier run of this file with the same options stopped on {Jst(result.Run.StartedAt)}.");
+                foreach (var other in result.OtherRuns)
+                {
+                    o.WriteLine($"An import of this file as {r.GetValue(type)} with other options ({Options(other)}) "
+                        + (other.FinishedAt is { } finished ? $"finished on {Jst(finished)}" : $"stopped after line {other.LastLine} (started {Jst(other.StartedAt)})")
+                        + $" and brought in {other.Imported} subjects; it is left as it was and this is a separate import.");
+                }
                 o.WriteLine($"Imported {result.Imported} subjects; rejected {result.Rejected} rows.");
                 foreach (var row in result.RejectedRows.Take(1000)) o.WriteLine($"  line {row.Line}: {row.Reason} ({row.Code})");
                 if (result.RejectedRows.Count > 1000) o.WriteLine($"  … and {result.RejectedRows.Count - 1000} more (--json lists them all).");
                 if (result.RejectedFile is { } rejectedFile)
                     o.WriteLine($"The header and the rows to correct are in {rejectedFile}: correct them there and import that file with the same options.");
                 if (result.RejectedRows.Any(x => x.Code == Errors.ErrorCodes.Format(Errors.ErrorCode.DuplicateSubject)))
-                    o.WriteLine("Rows already in the vault (MAMORI-3016) were not imported; if they are different people, run the same command again with --allow-duplicates.");
+                {
+                    o.WriteLine(result.OtherRuns.Count > 0
+                        ? "Rows already in the vault (MAMORI-3016) were not imported. Those the import of this file with other options brought in are the same people, "
+                            + "who keep the options they were imported with: --allow-duplicates would import them a second time."
+                        : "Rows already in the vault (MAMORI-3016) were not imported; if they are different people, run the same command again with --allow-duplicates.");
+                }
             }
             return result.Rejected > 0 ? 3 : 0;
         }));
         return cmd;
     }
+
+    private static string Jst(DateTimeOffset t) =>
+        TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm 'JST'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A run's options as the command line gives them, so the operator recognises the earlier command.</summary>
+    private static string Options(ImportRunSummary run) => run.Purposes is null
+        ? "options not recorded by the version of Mamori that ran it"
+        : $"--purpose {string.Join(',', run.Purposes)} --acquisition {run.Acquisition}" + (run.Service is null ? "" : $" --service {run.Service}") + $" --encoding {run.Encoding}";
 
     private static string Bar(long done, long total)
     {

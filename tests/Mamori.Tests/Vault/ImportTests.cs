@@ -287,22 +287,140 @@ public sealed class ImportTests(PostgresCluster cluster)
         File.Exists(Path.Combine(app.Database.DataDir, "imp.rejected.csv")).ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task Import_InterruptedRun_ResumesAfterLastCommittedLine()
+    private static string Jst(DateTimeOffset t) =>
+        TimeZoneInfo.ConvertTime(t, Mamori.Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm 'JST'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Task<List<ImportRun>> RunsAsync(TestApp app, Guid tenant) =>
+        app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().AsNoTracking().OrderBy(r => r.StartedAt).ToListAsync(Ct));
+
+    /// <summary>Imports 450 rows in batches of 100 and stops after the first batch, like an import interrupted by Ctrl+C. Returns the subjects committed.</summary>
+    private static async Task<int> InterruptedImportAsync(TestApp app, Guid tenant, string csv, ImportOptions options)
     {
-        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
-        await using var _ = app;
-        var csv = Path.Combine(app.Database.DataDir, "many.csv");
-        await File.WriteAllLinesAsync(csv, ["name,email", .. Enumerable.Range(0, 450).Select(i => $"試験 {i},user{i}@example.jp")], Ct);
         using var cts = new CancellationTokenSource();
-        var options = new ImportOptions("customer", ["service-provision"], "paper", "isp", BatchSize: 100);
         await Should.ThrowAsync<OperationCanceledException>(() => app.InTenantAsync(tenant, (sp, _) =>
             sp.GetRequiredService<SubjectImport>().RunAsync(csv, options, Mamori.Audit.Actor.System, (_, _) => cts.Cancel(), cts.Token)));
-        var afterCrash = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct));
-        (afterCrash % 100).ShouldBe(0, "only whole batches are committed");
+        return await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct));
+    }
+
+    private static async Task<string> ManyAsync(TestApp app)
+    {
+        var csv = Path.Combine(app.Database.DataDir, "many.csv");
+        await File.WriteAllLinesAsync(csv, ["name,email", .. Enumerable.Range(0, 450).Select(i => $"試験 {i},user{i}@example.jp")], Ct);
+        return csv;
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_InterruptedThenSameOptions_ResumesAndFinishedRerunSaysImportedBeforeWithDate(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = await ManyAsync(app);
+        var afterCrash = await InterruptedImportAsync(app, tenant, csv, new ImportOptions("customer", ["service-provision"], "paper", "isp", BatchSize: 100));
         afterCrash.ShouldBeGreaterThan(0);
-        var resumed = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<SubjectImport>().RunAsync(csv, options, Mamori.Audit.Actor.System, null, Ct));
-        resumed.ResumedAfterLine.ShouldBe(afterCrash + 1);
+
+        var resumed = await RunAsync(Import(app, csv));
+        resumed.Code.ShouldBe(0, resumed.Out + resumed.Err);
+        resumed.Out.ShouldContain($"Resumed after line {afterCrash + 1}, where an earlier run of this file with the same options stopped");
+        resumed.Out.ShouldNotContain("other options");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(450);
+
+        var run = (await RunsAsync(app, tenant)).ShouldHaveSingleItem();
+        (run.Purposes, run.Acquisition, run.ServiceId, run.Encoding).ShouldBe(("service-provision", "paper", "isp", "utf-8"));
+        var again = await RunAsync(Import(app, csv));
+        again.Code.ShouldBe(0, again.Out + again.Err);
+        again.Out.ShouldContain($"This file was imported before with the same options, on {Jst(run.FinishedAt!.Value)} (through line 451); nothing was imported again.");
+        (await RunsAsync(app, tenant)).Count.ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SameFileWithOtherAcquisitionOrService_NewRunNotSkippedAsImportedBefore(string provider)
+    {
+        // Regression: runs were keyed by the file and the subject type only, so the file imported again with other options was
+        // "imported before" and the options were silently lost.
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "opts.csv");
+        await File.WriteAllTextAsync(csv, "name,email,phone\n山田 太郎,taro@example.jp,090-1111-2222\n佐藤 花子,hanako@example.jp,090-3333-4444\n", Ct);
+        (await RunAsync(Import(app, csv))).Code.ShouldBe(0);
+        var first = (await RunsAsync(app, tenant)).ShouldHaveSingleItem();
+
+        // The same people, told acquired by web form: a new run, whose rows the vault already holds for this type and service.
+        var webForm = await RunAsync(["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "web-form",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        webForm.Code.ShouldBe(3, webForm.Out + webForm.Err);
+        webForm.Out.ShouldNotContain("imported before");
+        webForm.Out.ShouldContain($"An import of this file as customer with other options (--purpose service-provision --acquisition paper --service isp --encoding utf-8) "
+            + $"finished on {Jst(first.FinishedAt!.Value)} and brought in 2 subjects; it is left as it was and this is a separate import.");
+        webForm.Out.ShouldContain("line 2: The vault already holds subject");
+        webForm.Out.ShouldContain("--allow-duplicates would import them a second time.");
+        webForm.Out.ShouldNotContain("run the same command again with --allow-duplicates");
+
+        // The file for the company's inquiries (no service): other people for the vault, imported.
+        var inquiries = await RunAsync(["import", csv, "--type", "customer", "--purpose", "inquiries", "--acquisition", "web-form", "--json",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        inquiries.Code.ShouldBe(0, inquiries.Out + inquiries.Err);
+        var result = JsonDocument.Parse(inquiries.Out).RootElement;
+        result.GetProperty("imported").GetInt64().ShouldBe(2);
+        result.GetProperty("importedBefore").GetBoolean().ShouldBeFalse();
+        result.GetProperty("otherRuns").GetArrayLength().ShouldBe(2);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(s => s.ServiceId == null, Ct))).ShouldBe(2);
+        (await RunsAsync(app, tenant)).Select(r => (r.Acquisition, r.ServiceId)).ShouldBe([("paper", "isp"), ("web-form", "isp"), ("web-form", null)]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_InterruptedThenOtherPurposes_NewRunFromFirstLineAndOldRunKeepsItsOptions(string provider)
+    {
+        // Regression: a half-done run was resumed with the options of the new command, so one run stored rows under two sets of purposes.
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = await ManyAsync(app);
+        var afterCrash = await InterruptedImportAsync(app, tenant, csv, new ImportOptions("customer", ["service-provision"], "web-form", "isp", BatchSize: 100));
+        var other = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<SubjectImport>().RunAsync(csv,
+            new ImportOptions("customer", ["support", "service-provision"], "web-form", "isp"), Mamori.Audit.Actor.System, null, Ct));
+        other.ResumedAfterLine.ShouldBe(0);
+        other.Imported.ShouldBe(450 - afterCrash);
+        other.RejectedRows.Count.ShouldBe(afterCrash);
+        other.RejectedRows.ShouldAllBe(r => r.Code == "MAMORI-3016");
+        other.Run.Purposes.ShouldBe(["service-provision", "support"]);
+        var unfinished = other.OtherRuns.ShouldHaveSingleItem();
+        unfinished.FinishedAt.ShouldBeNull();
+        unfinished.LastLine.ShouldBe(afterCrash + 1);
+        var purposes = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => s.PurposesShown).ToListAsync(Ct));
+        purposes.Count(p => p.Count == 2).ShouldBe(450 - afterCrash);
+
+        // The same purposes in another order are the same options.
+        var reordered = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<SubjectImport>().RunAsync(csv,
+            new ImportOptions("customer", ["service-provision", "support"], "web-form", "isp"), Mamori.Audit.Actor.System, null, Ct));
+        reordered.ImportedBefore.ShouldBeTrue();
+        (await RunsAsync(app, tenant)).Count.ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_RunRecordedBeforeOptions_ResumesWithTheOptionsGivenAndRecordsThem(string provider)
+    {
+        // An import interrupted before the upgrade that records the options (the migration leaves them null) still resumes.
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = await ManyAsync(app);
+        var afterCrash = await InterruptedImportAsync(app, tenant, csv, new ImportOptions("customer", ["service-provision"], "paper", "isp", BatchSize: 100));
+        await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.Purposes, (string?)null).SetProperty(r => r.Acquisition, (string?)null)
+            .SetProperty(r => r.ServiceId, (string?)null).SetProperty(r => r.Encoding, (string?)null), Ct));
+
+        var resumed = await RunAsync(Import(app, csv));
+        resumed.Code.ShouldBe(0, resumed.Out + resumed.Err);
+        resumed.Out.ShouldContain($"Resumed after line {afterCrash + 1}");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(450);
+        var run = (await RunsAsync(app, tenant)).ShouldHaveSingleItem();
+        (run.Purposes, run.Acquisition, run.ServiceId, run.Encoding).ShouldBe(("service-provision", "paper", "isp", "utf-8"));
+
+        // A finished run without options is reported as imported before, whatever the options: reading it again would import
+        // a second time every row with no e-mail, phone or My Number to recognise it by.
+        await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().ExecuteUpdateAsync(u => u.SetProperty(r => r.Purposes, (string?)null), Ct));
+        var again = await RunAsync(["import", csv, "--type", "customer", "--purpose", "inquiries", "--acquisition", "web-form",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        again.Code.ShouldBe(0, again.Out + again.Err);
+        again.Out.ShouldContain($"This file was imported before, on {Jst(run.FinishedAt!.Value)} (through line 451), by a version of Mamori that did not record an import's options");
+        (await RunsAsync(app, tenant)).Count.ShouldBe(1);
     }
 }
