@@ -53,6 +53,9 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 
     public int InsertRowsPerStatement(int columns) => Math.Max(1, 2000 / columns);
 
+    // A dropped column and an updated row stay in the table's files as dead data until the table is rewritten.
+    public IReadOnlyList<string> RewriteTableSql(string table) => [$"VACUUM FULL \"{table}\""];
+
     public string AnalyzeVaultSql => """ANALYZE "DataSubjects", "SubjectFields", "SubjectLookups";""";
 
     // Autovacuum analyzes on its own.

@@ -53,6 +53,10 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     public int InsertRowsPerStatement(int columns) => 1;
 
     // A sample of 1,000 rows per index is enough for the planner and keeps this fast on big files.
+    // VACUUM rebuilds the whole file (SQLite cannot rewrite one table), leaving no free page or freed cell with an old value;
+    // the checkpoint then empties the write-ahead log, which still holds the pages as they were.
+    public IReadOnlyList<string> RewriteTableSql(string table) => ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"];
+
     public string AnalyzeVaultSql => """PRAGMA analysis_limit=1000; ANALYZE "DataSubjects"; ANALYZE "SubjectFields"; ANALYZE "SubjectLookups";""";
 
     public string? PeriodicOptimizeSql => "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;";

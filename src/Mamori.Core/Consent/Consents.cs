@@ -16,8 +16,14 @@ public sealed class ConsentSettings
 {
     public const string Section = "Mamori:Consent";
 
-    /// <summary>Below this age (in JST at the moment of consent) a guardian must give or join the consent (L-06, S-13, W-09).</summary>
+    /// <summary>
+    /// Below this age (in JST at the moment of consent) a guardian must give or join the consent (L-06, S-13, W-09), for a policy that
+    /// states no <c>company.guardianConsentUnderAge</c>: the age the notice promises is the one applied (<see cref="MinorAgeOf"/>).
+    /// </summary>
     public int MinorAge { get; set; } = 16;
+
+    /// <summary>The age under which a guardian consents under <paramref name="policy"/>: the one its notice states, else <see cref="MinorAge"/>.</summary>
+    public int MinorAgeOf(PolicyModel policy) => policy.Company.GuardianConsentUnderAge ?? MinorAge;
 }
 
 /// <summary>Which of the three L-14 items were shown before a foreign-provision consent (Rules 17).</summary>
@@ -108,9 +114,9 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
         {
             // Which category holds the date of birth is a fact of the vault, so the policy in force says it, whatever version was shown.
             var current = request.PolicyVersion is null ? shown : await policies.RequireCurrentAsync(ct);
-            var born = await HeldBirthDateAsync(subject, Access.PolicyScopes.For(current.Model, subject.ServiceId), JapanTime.DayOf(now, PolicyStore.Jst), ct)
-                       ?? subject.BirthDate;
-            CheckGrant(scope, shown.Version.Number, scopes, born, at, settings.Value.MinorAge, request.GuardianConsent);
+            var born = await HeldBirthDateAsync(subject, Access.PolicyScopes.For(current.Model, subject.ServiceId), JapanTime.DayOf(now, PolicyStore.Jst), ct);
+            // The age the notice shown to the person promised, not a server setting that may say otherwise.
+            CheckGrant(scope, shown.Version.Number, scopes, born, at, settings.Value.MinorAgeOf(shown.Model), request.GuardianConsent);
             foreach (var s in scopes.Where(s => s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal)))
             {
                 var recipient = scope.Recipients.Foreign.First(f => f.Id == s[ConsentScopes.ForeignPrefix.Length..]);
@@ -166,19 +172,22 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
     }
 
     /// <summary>
-    /// The youngest date of birth the vault holds for the person in a category flagged <c>birthDate</c>, or null when it holds none.
-    /// A value stored before the flag existed that is no date is refused (MAMORI-3003): the age cannot be told until it is corrected.
+    /// The youngest date of birth the vault holds for the person in a category flagged <c>birthDate</c>, else the one an earlier
+    /// version kept beside the subject (<see cref="DataSubject.SealedBirthDate"/>), or null when it holds none. A value stored before
+    /// the flag existed that is no date is refused (MAMORI-3003): the age cannot be told until it is corrected.
     /// </summary>
     private async Task<DateOnly?> HeldBirthDateAsync(DataSubject subject, IPolicyScope current, DateOnly today, CancellationToken ct)
     {
         var categories = BirthDates.Categories(current).ToList();
-        if (categories.Count == 0) return null;
-        var rows = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id && categories.Contains(f.Category)).ToListAsync(ct);
-        if (rows.Count == 0) return null;
+        var rows = categories.Count == 0 ? []
+            : await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id && categories.Contains(f.Category)).ToListAsync(ct);
+        if (rows.Count == 0 && subject.SealedBirthDate is null) return null;
         var dataKey = VaultCrypto.Unwrap(keys.Current, subject.TenantId, subject.Id, subject.WrappedKey!);
         try
         {
-            return rows.Max(r => BirthDates.Parse(r.Category, VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, r.Category, r.Ciphertext), today));
+            return rows.Count > 0
+                ? rows.Max(r => BirthDates.Parse(r.Category, VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, r.Category, r.Ciphertext), today))
+                : BirthDates.Parse(BirthDates.SealedField, VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, BirthDates.SealedField, subject.SealedBirthDate!), today);
         }
         finally
         {

@@ -45,6 +45,12 @@ public interface IDatabaseProvider
 
     /// <summary>The database's own periodic "analyze what needs it", or null when the server does it itself.</summary>
     string? PeriodicOptimizeSql { get; }
+
+    /// <summary>
+    /// Statements, run outside a transaction, that rewrite <paramref name="table"/>'s storage so that values cleared or dropped from
+    /// it leave no copy in the database's files (old row versions, freed pages, the write-ahead log).
+    /// </summary>
+    IReadOnlyList<string> RewriteTableSql(string table);
 }
 
 /// <summary>A parsed Mamori connection string: <c>sqlite:PATH</c> or <c>postgres:&lt;Npgsql string&gt;</c>.</summary>

@@ -97,6 +97,8 @@ public enum ErrorCode
     RetentionEventUnknown = 3017,
     RetentionEventDate = 3018,
     AcquisitionNotForPurpose = 3019,
+    BirthDateConflict = 3020,
+    BirthDateCategoryMissing = 3021,
 
     // 5000-5099 data-subject requests (開示等の請求) and notifications
     RequestUnknownKind = 5000,

@@ -291,7 +291,7 @@ public static class PolicyValidator
             // The notice promises a guardian's consent under an age, but Mamori tells a minor only by a birth date it holds.
             if (p.Company.GuardianConsentUnderAge is { } age && !p.DataCategories.Concat(p.Services.SelectMany(s => s.DataCategories)).Any(c => c.BirthDate))
                 diags.Warning(At(p.Company, "guardianConsentUnderAge"), PolicyCodes.BirthDateCategoryMissing,
-                    $"Guardians consent under {age}, but no data category carries 'birthDate: true': a consent is checked for the person's age only when the API sends a separate birthDate, and never for an imported person.");
+                    $"Guardians consent under {age}, but no data category carries 'birthDate: true': no consent is checked for the person's age, and the API refuses a separate birthDate.");
             var subjects = allPurposes.SelectMany(x => x.SubjectTypes).ToHashSet(StringComparer.Ordinal);
             foreach (var st in p.SubjectTypes.Concat(p.Services.SelectMany(s => s.SubjectTypes)))
                 if (!subjects.Contains(st.Id))

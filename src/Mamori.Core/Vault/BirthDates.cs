@@ -12,6 +12,12 @@ public static class BirthDates
 {
     public const string Format = "yyyy-MM-dd";
 
+    /// <summary>
+    /// The name that binds <see cref="DataSubject.SealedBirthDate"/> to its row as a field's category does (no category id can
+    /// take it: ids have no '#').
+    /// </summary>
+    public const string SealedField = "#birth-date";
+
     /// <summary>The earliest date of birth accepted: anything before is a typing error, not a person.</summary>
     public static readonly DateOnly Earliest = new(1900, 1, 1);
 

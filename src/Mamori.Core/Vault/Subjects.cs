@@ -81,7 +81,6 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             PolicyVersion = current.Version.Number,
             CreatedAt = now,
             UpdatedAt = now,
-            BirthDate = request.BirthDate,
         };
         var dataKey = VaultCrypto.NewDataKey();
         subject.WrappedKey = VaultCrypto.Wrap(ring, subject.TenantId, subject.Id, dataKey);
@@ -90,9 +89,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var fields = new List<SubjectField>();
         var lookups = new List<SubjectLookup>();
         var today = JapanTime.DayOf(now, PolicyStore.Jst);
-        // The date of birth the vault will hold wins over the separate birthDate: it is the one a correction can fix.
-        var born = request.BirthDate;
-        foreach (var (categoryId, raw) in request.Fields)
+        DateOnly? born = null;
+        foreach (var (categoryId, raw) in WithBirthDate(request, scope, purposes, today))
         {
             var category = CheckCategory(scope, purposes, request.Acquisition, categoryId, raw, consents);
             var value = raw;
@@ -114,7 +112,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         CryptographicOperations.ZeroMemory(dataKey);
         if (consents.Count > 0)
-            Mamori.Consent.Consents.CheckGrant(scope, current.Version.Number, consents, born, now, consentSettings.Value.MinorAge, request.GuardianConsent);
+            Mamori.Consent.Consents.CheckGrant(scope, current.Version.Number, consents, born, now, consentSettings.Value.MinorAgeOf(current.Model), request.GuardianConsent);
         var consentRows = consents.Select(scopeName => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
@@ -124,6 +122,37 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
             ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));
         return new Prepared(subject, fields, lookups, consentRows, entry);
+    }
+
+    /// <summary>
+    /// The fields with the separate <see cref="CreateSubjectRequest.BirthDate"/> put into the category that holds the date of birth
+    /// (flagged <c>birthDate</c>, preferably one a purpose shown uses), so it is encrypted, disclosed and correctable like any field
+    /// and never kept in clear. Refused when the fields already give another date (MAMORI-3020) or the policy has no such category
+    /// (MAMORI-3021): a date kept anywhere else would be personal data the published notice does not declare.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> WithBirthDate(CreateSubjectRequest request, IPolicyScope scope, List<Purpose> purposes, DateOnly today)
+    {
+        if (request.BirthDate is not { } born) return request.Fields;
+        var categories = BirthDates.Categories(scope).ToList();
+        if (categories.Count == 0)
+            throw new MamoriException(ErrorCode.BirthDateCategoryMissing,
+                "The policy has no data category flagged 'birthDate: true' to keep the separate birthDate in: declare one, used by the purposes "
+                + "that ask a minor's consent, and send the date as that field or as birthDate.") { Reason = "birth-date-category" };
+        var given = request.Fields.Where(f => categories.Contains(f.Key)).ToList();
+        if (given.Count > 0)
+        {
+            // Parse refuses a value that is no date (MAMORI-3003) before it is compared.
+            if (given.FirstOrDefault(f => BirthDates.Parse(f.Key, f.Value, today) != born).Key is { } other)
+                throw new MamoriException(ErrorCode.BirthDateConflict,
+                    $"birthDate and field '{other}' give different dates of birth: send the date once.") { Reason = "birth-date-conflict", ReasonArgs = [other] };
+            return request.Fields;
+        }
+        // A category no purpose shown uses is refused by the checks every field meets (MAMORI-3005), naming it.
+        var target = categories.FirstOrDefault(c => purposes.Any(p => p.Categories.Contains(c))) ?? categories[0];
+        return new Dictionary<string, string>(request.Fields, StringComparer.Ordinal)
+        {
+            [target] = born.ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     /// <summary>Checks the subject type, acquisition method and purposes shown against the policy in force (the service's scope).</summary>
@@ -476,9 +505,9 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var oldKey = VaultCrypto.UnwrapIgnoringLedger(ring, subject.TenantId, subject.Id, oldWrapped);
         var destroyedKeyId = ErasureLedger.Fingerprint(oldKey);
         var destroyed = destroy.Select(f => f.Category).ToHashSet(StringComparer.Ordinal);
-        // The separate date of birth (given for the minors' check, outside the encrypted fields) goes with an erasure: what a
-        // legal hold keeps serves only the law, and no consent is asked of an erased person.
-        if (keep.Count == 0 || heldOnly) subject.BirthDate = null;
+        // The date of birth an earlier version kept beside the subject goes with an erasure: what a legal hold keeps serves only
+        // the law, and no consent is asked of an erased person. Otherwise it is re-encrypted below with the kept fields.
+        if (keep.Count == 0 || heldOnly) subject.SealedBirthDate = null;
         db.RemoveRange(destroy);
         var lookups = await db.Set<SubjectLookup>().Where(l => l.SubjectId == subject.Id).ToListAsync(ct);
         db.RemoveRange(lookups.Where(l => destroyed.Contains(l.Category)));
@@ -497,6 +526,9 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
                 var plain = VaultCrypto.DecryptField(oldKey, subject.TenantId, subject.Id, f.Category, f.Ciphertext);
                 f.Ciphertext = VaultCrypto.EncryptField(newKey, subject.TenantId, subject.Id, f.Category, plain);
             }
+            if (subject.SealedBirthDate is { } sealedDate)
+                subject.SealedBirthDate = VaultCrypto.EncryptField(newKey, subject.TenantId, subject.Id, BirthDates.SealedField,
+                    VaultCrypto.DecryptField(oldKey, subject.TenantId, subject.Id, BirthDates.SealedField, sealedDate));
             subject.WrappedKey = VaultCrypto.Wrap(ring, subject.TenantId, subject.Id, newKey);
             subject.KeyId = ring.Primary.Id;
             if (heldOnly)

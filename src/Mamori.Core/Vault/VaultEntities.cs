@@ -55,8 +55,12 @@ public sealed class DataSubject : ITenantOwned
     /// <summary>Third-party provision stopped by a request or opt-out stop (Art.27(2), 35(3)).</summary>
     public bool ProvisionStopped { get; set; }
 
-    /// <summary>Date of birth year-month-day if known, to tell minors (S-13); stored as a date, not personal text.</summary>
-    public DateOnly? BirthDate { get; set; }
+    /// <summary>
+    /// A date of birth that earlier versions kept in clear beside the subject (the separate <c>birthDate</c> of
+    /// <c>POST /api/subjects</c>), encrypted with the subject's data key by <see cref="VaultUpgrade"/>. Read only by the minors'
+    /// check, when no field of a category flagged <c>birthDate</c> holds the date; destroyed with the data key.
+    /// </summary>
+    public byte[]? SealedBirthDate { get; set; }
 }
 
 /// <summary>One category of a subject's data, encrypted.</summary>

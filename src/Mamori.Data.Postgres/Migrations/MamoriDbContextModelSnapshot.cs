@@ -2266,9 +2266,6 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<DateOnly?>("BirthDate")
-                        .HasColumnType("date");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2295,6 +2292,9 @@ namespace Mamori.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
+
+                    b.Property<byte[]>("SealedBirthDate")
+                        .HasColumnType("bytea");
 
                     b.Property<string>("ServiceId")
                         .HasMaxLength(64)

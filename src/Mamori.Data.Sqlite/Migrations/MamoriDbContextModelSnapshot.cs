@@ -2260,9 +2260,6 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateOnly?>("BirthDate")
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -2289,6 +2286,9 @@ namespace Mamori.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SealedBirthDate")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("ServiceId")
                         .HasMaxLength(64)

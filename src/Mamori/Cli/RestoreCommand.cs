@@ -46,8 +46,7 @@ public static class RestoreCommand
                     throw new MamoriException(ErrorCode.RestoreTargetExists, $"{target} already exists; pass --force to replace it with the backup.");
                 SqliteBackup.Restore(backup, target);
 
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-                await db.Database.MigrateAsync(ct);
+                var pending = await Vault.VaultUpgrade.MigrateAsync(sp, ct);
                 // The operating-system account, not --actor: the users are the backup's, known only once it is back, and the
                 // erasures must be re-applied whatever they are.
                 var operatorAccount = Audit.Actor.Cli(CliSupport.OperatingSystemAccount());

@@ -154,9 +154,7 @@ public static class MigrateCommand
         var cmd = new Command("migrate", "Create or update the database schema (idempotent)") { json };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
-            var db = sp.GetRequiredService<Data.MamoriDbContext>();
-            var pending = (await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetPendingMigrationsAsync(db.Database, ct)).ToList();
-            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, ct);
+            var pending = await Vault.VaultUpgrade.MigrateAsync(sp, ct);
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { applied = pending });
             else r.InvocationConfiguration.Output.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
             return 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mamori.Audit;
 using Mamori.Data;
+using Mamori.Incidents;
 using Mamori.Policy;
 using Mamori.Vault;
 
@@ -9,7 +10,9 @@ namespace Mamori.Demo;
 /// <summary>
 /// 500 generated, fictional subjects across the demo policy's subject types and services, so the
 /// console, the benchmarks and a new user have something to look at. Deterministic (seeded), with
-/// valid-looking Japanese names, addresses, phone numbers and My Numbers (check digit correct).
+/// valid-looking Japanese names, addresses, phone numbers and My Numbers (check digit correct). Customers, SMS users and
+/// employees have a date of birth (the purposes that use it); some SMS users who opt in to coupons are minors whose guardian
+/// consented, as the policy's age for guardian consent requires.
 /// </summary>
 public static class DemoData
 {
@@ -37,7 +40,9 @@ public static class DemoData
         ("広島県", "広島市中区"), ("埼玉県", "さいたま市浦和区"), ("千葉県", "千葉市中央区"), ("兵庫県", "神戸市中央区"), ("沖縄県", "那覇市"),
     ];
 
-    private sealed record Kind(string Type, string? Service, string Acquisition, string[] Purposes, string[] Consents, int Count, Func<Random, Person, Dictionary<string, string>> Fields);
+    /// <param name="Ages">The youngest and oldest age, and the share of minors (under 16), of those whose date of birth is kept; null when none is.</param>
+    private sealed record Kind(string Type, string? Service, string Acquisition, string[] Purposes, string[] Consents, int Count, Func<Random, Person, Dictionary<string, string>> Fields,
+        (int Youngest, int Oldest, int MinorsPercent)? Ages = null);
 
     private sealed record Person(string Name, string Romaji, string Address, string Phone, string Email);
 
@@ -48,12 +53,16 @@ public static class DemoData
         var audit = sp.GetRequiredService<AuditLog>();
         var current = await sp.GetRequiredService<PolicyStore>().RequireCurrentAsync(ct);
         var random = new Random(20261123);
+        // Dates of birth from their own sequence, so the names and numbers stay those earlier versions generated.
+        var births = new Random(19900401);
+        var today = JapanTime.DayOf(sp.GetRequiredService<TimeProvider>().GetUtcNow(), PolicyStore.Jst);
+        var minorAge = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Consent.ConsentSettings>>().Value.MinorAgeOf(current.Model);
         Kind[] kinds =
         [
             new("customer", "isp", "web-form", ["service-provision", "support"], [], 250,
-                (r, p) => new() { ["name"] = p.Name, ["address"] = p.Address, ["phone"] = p.Phone, ["email"] = p.Email, ["contract"] = Contract(r) }),
+                (r, p) => new() { ["name"] = p.Name, ["address"] = p.Address, ["phone"] = p.Phone, ["email"] = p.Email, ["contract"] = Contract(r) }, (20, 84, 0)),
             new("sms-user", "sms-verify", "self-input", ["verification", "coupon-management", "coupon-delivery"], ["purpose:coupon-delivery"], 100,
-                (r, p) => new() { ["sms-phone"] = p.Phone, ["verification-log"] = $"2026-{r.Next(1, 11):D2}-{r.Next(1, 28):D2} 認証成功 iOS 18" }),
+                (r, p) => new() { ["sms-phone"] = p.Phone, ["verification-log"] = $"2026-{r.Next(1, 11):D2}-{r.Next(1, 28):D2} 認証成功 iOS 18" }, (12, 69, 12)),
             new("inquirer", null, "web-form", ["inquiries"], [], 60,
                 (r, p) => new() { ["name"] = p.Name, ["email"] = p.Email, ["phone"] = p.Phone, ["inquiry"] = "料金プランの変更について問い合わせ" }),
             new("employee", null, "paper", ["employment", "payroll-tax"], [], 50,
@@ -61,7 +70,7 @@ public static class DemoData
                 {
                     ["name"] = p.Name, ["address"] = p.Address, ["phone"] = p.Phone, ["email"] = $"{p.Romaji}@sakuranet.example",
                     ["bank-account"] = $"サクラ銀行 本店 普通 {r.Next(1000000, 9999999)}", ["employment"] = $"技術部 {r.Next(2005, 2026)}年入社", ["my-number"] = MyNumber(r),
-                }),
+                }, (22, 64, 0)),
             new("shareholder", null, "shareholder-registry", ["shareholder-admin", "shareholder-tax"], [], 20,
                 (r, p) => new() { ["name"] = p.Name, ["address"] = p.Address, ["shareholding"] = $"{r.Next(1, 100) * 100}株 株主番号{r.Next(10000, 99999)}", ["my-number"] = MyNumber(r) }),
             new("partner", null, "paper", ["partner-contract"], [], 20,
@@ -79,8 +88,17 @@ public static class DemoData
             for (var i = 0; i < kind.Count; i++)
             {
                 var person = NewPerson(random, count + i);
-                batch.Add(subjects.Prepare(new CreateSubjectRequest(kind.Type, kind.Acquisition, kind.Purposes, kind.Fields(random, person), kind.Service, kind.Consents),
-                    current, Actor.System));
+                var fields = kind.Fields(random, person);
+                var guardian = false;
+                if (kind.Ages is (int youngest, int oldest, int minors))
+                {
+                    var age = births.Next(100) < minors ? births.Next(youngest, 16) : births.Next(Math.Max(youngest, 16), oldest + 1);
+                    var born = today.AddYears(-age - 1).AddDays(births.Next(1, 366));
+                    fields["birth-date"] = born.ToString(BirthDates.Format, CultureInfo.InvariantCulture);
+                    guardian = kind.Consents.Length > 0 && Mamori.Consent.Consents.AgeOn(born, today) < minorAge;
+                }
+                batch.Add(subjects.Prepare(new CreateSubjectRequest(kind.Type, kind.Acquisition, kind.Purposes, fields, kind.Service, kind.Consents,
+                    EvidenceRef: guardian ? $"guardian-form-{count + i:D4}" : null, GuardianConsent: guardian), current, Actor.System));
             }
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var p in batch) subjects.Add(p);

@@ -80,7 +80,6 @@ public static class MamoriServices
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MamoriDbContext>();
-        await db.Database.MigrateAsync(ct);
+        await Vault.VaultUpgrade.MigrateAsync(scope.ServiceProvider, ct);
     }
 }

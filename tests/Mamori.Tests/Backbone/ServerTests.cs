@@ -66,6 +66,22 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         (dry.Subjects, dry.FieldsDestroyed, dry.SubjectsErased).ShouldBe((3, 12, 3));   // the inquiries closed more than three years ago
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Demo_PolicyPromisesGuardianConsent_BirthDatesHeldMinorsWithGuardian(string provider)
+    {
+        // The demo policy promised guardian consent under 16 but had no date-of-birth category, so no minor could be told.
+        Mamori.Policy.PolicyLoader.LoadDirectory(Mamori.Tests.Policy.PolicyRendererTests.DemoDir()).Diagnostics
+            .ShouldNotContain(d => d.Code == Mamori.Policy.PolicyCodes.BirthDateCategoryMissing);
+        await using var app = await TestApp.StartAsync(provider, cluster, b => b.Configuration["Mamori:DefaultTenant"] = DemoSeeder.TenantSlug);
+        await DemoSeeder.EnsureAsync(app.App.Services, Ct);
+        var tenant = await app.InTenantAsync(Guid.Empty, (_, db) => db.Set<Mamori.Tenancy.Tenant>().Where(t => t.Slug == DemoSeeder.TenantSlug).Select(t => t.Id).SingleAsync(Ct));
+
+        var held = await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Vault.SubjectField>().CountAsync(f => f.Category == "birth-date", Ct));
+        held.ShouldBe(400);
+        var guardians = await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Consent.ConsentRecord>().CountAsync(c => c.GuardianConsent, Ct));
+        guardians.ShouldBeInRange(3, 30);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5099", "http://127.0.0.1:5099")]
     [InlineData("http://0.0.0.0:8080", "http://localhost:8080")]

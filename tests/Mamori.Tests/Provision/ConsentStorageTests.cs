@@ -59,21 +59,21 @@ public sealed class ConsentStorageTests(PostgresCluster cluster)
     {
         var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
         await using var _ = app;
-        var id = await RegistrantAsync(app, tenant, NewPerson(), new DateOnly(2010, 9, 1));
+        var id = await CouponUserAsync(app, tenant, NewPerson(), new DateOnly(2010, 9, 1));
         // 2026-08-15 JST: 15 years old.
         var aug15 = new DateTimeOffset(2026, 8, 15, 3, 0, 0, TimeSpan.Zero);
-        var e = await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "provision:whois-public", at: aug15));
+        var e = await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "purpose:coupon-delivery", at: aug15));
         e.Code.ShouldBe(ErrorCode.GuardianConsentRequired);
         var withGuardian = await In(app, tenant, sp => sp.GetRequiredService<Consents>().RecordAsync(id,
-            new RecordConsentRequest(["provision:whois-public"], true, ConsentMethod.Paper, GuardianConsent: true, EvidenceRef: "paper-2026-0815", At: aug15), Actor.System, Ct));
+            new RecordConsentRequest(["purpose:coupon-delivery"], true, ConsentMethod.Paper, GuardianConsent: true, EvidenceRef: "paper-2026-0815", At: aug15), Actor.System, Ct));
         withGuardian.GuardianConsent.ShouldBeTrue();
         // 2026-08-31 15:00 UTC is 2026-09-01 00:00 JST: the sixteenth birthday in Japan.
-        (await GrantAsync(app, tenant, id, "provision:whois-public", at: new DateTimeOffset(2026, 8, 31, 15, 0, 0, TimeSpan.Zero))).GuardianConsent.ShouldBeFalse();
+        (await GrantAsync(app, tenant, id, "purpose:coupon-delivery", at: new DateTimeOffset(2026, 8, 31, 15, 0, 0, TimeSpan.Zero))).GuardianConsent.ShouldBeFalse();
         // One minute earlier it was still 31 August in Japan.
-        var before = await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "provision:whois-public", at: new DateTimeOffset(2026, 8, 31, 14, 59, 0, TimeSpan.Zero)));
+        var before = await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "purpose:coupon-delivery", at: new DateTimeOffset(2026, 8, 31, 14, 59, 0, TimeSpan.Zero)));
         before.Code.ShouldBe(ErrorCode.GuardianConsentRequired);
         // A minor may withdraw alone.
-        (await WithdrawAsync(app, tenant, id, "provision:whois-public", at: new DateTimeOffset(2026, 8, 31, 14, 0, 0, TimeSpan.Zero))).Scopes[0].Granted.ShouldBeFalse();
+        (await WithdrawAsync(app, tenant, id, "purpose:coupon-delivery", at: new DateTimeOffset(2026, 8, 31, 14, 0, 0, TimeSpan.Zero))).Scopes[0].Granted.ShouldBeFalse();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -44,15 +44,48 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task Erase_SeparateBirthDateGiven_NotKeptInClearAfterErasure(string provider)
+    public async Task Create_SeparateBirthDate_EncryptedInBirthDateCategoryNeverInClear(string provider)
     {
-        // Regression: the separate birthDate (POST /api/subjects) stayed in clear on DataSubjects after the person was erased.
+        // Regression: the separate birthDate (POST /api/subjects) was stored in clear on DataSubjects.
         var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
         await using var _ = app;
-        var id = await ProvisionScenario.RegistrantAsync(app, tenant, NewPerson(), new DateOnly(2012, 4, 1));
-        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Where(s => s.Id == id).Select(s => s.BirthDate).SingleAsync(Ct))).ShouldBe(new DateOnly(2012, 4, 1));
-        await In(app, tenant, async sp => await sp.GetRequiredService<Subjects>().EraseAsync(id, "data-subject-request", Actor.System, Ct));
-        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Where(s => s.Id == id).Select(s => s.BirthDate).SingleAsync(Ct))).ShouldBeNull();
+        var born = new DateOnly(2014, 7, 19);
+        (await Should.ThrowAsync<MamoriException>(() => In(app, tenant, async sp => (await sp.GetRequiredService<Subjects>().CreateAsync(
+                new CreateSubjectRequest("sms-user", "self-input", ["verification", "coupon-delivery"], new Dictionary<string, string> { ["sms-phone"] = NewPerson().Phone },
+                    "sms-verify", ["purpose:coupon-delivery"], BirthDate: born), Actor.System, Ct)).Id)))
+            .Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+        var id = await CouponUserAsync(app, tenant, NewPerson(), born);
+
+        (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().Where(f => f.SubjectId == id).Select(f => f.Category).ToListAsync(Ct))).ShouldContain("birth-date");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Where(s => s.Id == id).Select(s => s.SealedBirthDate).SingleAsync(Ct))).ShouldBeNull();
+        (await RawDatabase.ContainsAsync(app, cluster, born)).ShouldBeFalse();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_SeparateBirthDateAndFieldDiffer_RefusedBothAgreeingAccepted(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var e = await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser("1990-04-01") with { BirthDate = new DateOnly(1990, 4, 2) }));
+        (e.Code, e.Reason).ShouldBe((ErrorCode.BirthDateConflict, "birth-date-conflict"));
+        e.Message.ShouldNotContain("1990");
+        await CreateAsync(app, tenant, CouponUser("1990/4/1") with { BirthDate = new DateOnly(1990, 4, 1) });
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_SeparateBirthDateWithoutCategoryToKeepIt_Refused(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        // The registrant's purposes do not use the date of birth: it may not be collected for them.
+        (await Should.ThrowAsync<MamoriException>(() => RegistrantAsync(app, tenant, NewPerson(), new DateOnly(1990, 4, 1)))).Code.ShouldBe(ErrorCode.UnknownCategory);
+
+        var model = Mamori.Policy.PolicyLoader.LoadDirectory(PolicyDir()).Policy!;
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Policy.PolicyStore>().PublishAsync(
+            model with { DataCategories = [.. model.DataCategories.Select(c => c with { BirthDate = false })] }, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+        var e = await Should.ThrowAsync<MamoriException>(() => CouponUserAsync(app, tenant, NewPerson(), new DateOnly(1990, 4, 1)));
+        (e.Code, e.Reason).ShouldBe((ErrorCode.BirthDateCategoryMissing, "birth-date-category"));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -83,6 +116,41 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
         result.RejectedRows.ShouldAllBe(r => r.Reason.Contains("birth-date") && !r.Reason.Contains("1988"));
         var kid = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => s.Id).SingleAsync(Ct));
         (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, kid, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+    }
+
+    /// <summary>Publishes the test policy again with <c>company.guardianConsentUnderAge</c> set to <paramref name="age"/>.</summary>
+    private static Task PublishGuardianAgeAsync(TestApp app, Guid tenant, int? age)
+    {
+        var model = Mamori.Policy.PolicyLoader.LoadDirectory(PolicyDir()).Policy!;
+        return app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Policy.PolicyStore>().PublishAsync(
+            model with { Company = model.Company with { GuardianConsentUnderAge = age } }, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Record_PolicySays18SettingSays16_PolicyAgeApplied(string provider)
+    {
+        // Regression: the age came from Mamori:Consent:MinorAge (16) while the notice promised guardian consent under 18.
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster, b => b.Configuration["Mamori:Consent:MinorAge"] = "16");
+        await using var _ = app;
+        await PublishGuardianAgeAsync(app, tenant, 18);
+
+        (await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser(YearsAgo(app, 17), ["purpose:coupon-delivery"]))))
+            .Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+        var seventeen = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 17)));
+        (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, seventeen, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+        await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 18), ["purpose:coupon-delivery"]));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Record_PolicyStatesNoAge_SettingApplied(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster, b => b.Configuration["Mamori:Consent:MinorAge"] = "13");
+        await using var _ = app;
+        await PublishGuardianAgeAsync(app, tenant, null);
+
+        (await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser(YearsAgo(app, 12), ["purpose:coupon-delivery"]))))
+            .Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+        await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 13), ["purpose:coupon-delivery"]));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -12,8 +12,8 @@ namespace Mamori.Tests.Provision;
 
 /// <summary>
 /// Intent methods for consent and provision tests. The published policy is the demo policy plus a
-/// third party that links cookie data to persons (Art.31), an acquisition method "received by
-/// another business's opt-out" and a date-of-birth category for coupon opt-ins, which the demo lacks.
+/// third party that links cookie data to persons (Art.31) and an acquisition method "received by
+/// another business's opt-out", which the demo lacks.
 /// </summary>
 public static class ProvisionScenario
 {
@@ -61,13 +61,8 @@ public static class ProvisionScenario
         if (!text.Contains("ad-partner", StringComparison.Ordinal) || !text.Contains("opt-out-purchase", StringComparison.Ordinal))
             throw new InvalidOperationException("The demo policy changed; update ProvisionScenario.");
         File.WriteAllText(company, text);
-        // The SMS service keeps the date of birth of those who opt in to coupons, flagged so that their consent is checked for age.
         var sms = Path.Combine(dir, "services", "sms-verify.yaml");
-        var smsText = File.ReadAllText(sms)
-            .Replace("  coupon-usage: {name:", "  birth-date:\n    name: {ja: 生年月日, en: Date of birth}\n    birthDate: true\n  coupon-usage: {name:", StringComparison.Ordinal)
-            .Replace("    categories: [sms-phone]\n    acquisitionMethods: [self-input]\n    consentRequired: true", "    categories: [sms-phone, birth-date]\n    acquisitionMethods: [self-input]\n    consentRequired: true", StringComparison.Ordinal);
-        if (!smsText.Contains("birthDate: true", StringComparison.Ordinal) || !smsText.Contains("[sms-phone, birth-date]", StringComparison.Ordinal))
-            throw new InvalidOperationException("The demo policy changed; update ProvisionScenario.");
+        var smsText = File.ReadAllText(sms);
         // Verification data bought from another business's opt-out provision: the purpose lists that method (S-10).
         var verification = "    categories: [sms-phone, verification-log]\n    acquisitionMethods: [self-input, automatic]\n";
         if (!smsText.Contains(verification, StringComparison.Ordinal)) throw new InvalidOperationException("The demo policy changed; update ProvisionScenario.");
@@ -105,6 +100,11 @@ public static class ProvisionScenario
         (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("registrant", "web-form", ["registration"],
             new Dictionary<string, string> { ["name"] = p.Name, ["domain-registration"] = "example.sakura ns1.example.jp", ["email"] = p.Email }, "domain-registry",
             BirthDate: birth), Actor.System, Ct)).Id);
+
+    /// <summary>An SMS-verification user who may opt in to coupons, with the date of birth given as the separate <c>birthDate</c>.</summary>
+    public static Task<Guid> CouponUserAsync(TestApp app, Guid tenant, Person p, DateOnly? birth) => In(app, tenant, async sp =>
+        (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input", ["verification", "coupon-delivery"],
+            new Dictionary<string, string> { ["sms-phone"] = p.Phone }, "sms-verify", BirthDate: birth), Actor.System, Ct)).Id);
 
     public static ProvisionRequest ToCarriers(params Guid[] subjects) =>
         new("carriers", ProvisionBasisKind.Consent, ["name", "phone"], subjects);
