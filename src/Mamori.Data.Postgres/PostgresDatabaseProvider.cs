@@ -51,6 +51,27 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 
     public object TimestampParameter(DateTimeOffset value) => value.ToUniversalTime();
 
+    // A transaction-level advisory lock on a connection of its own: disposing closes it, which rolls the transaction back
+    // and releases the lock (also when the process dies), whatever No Reset On Close says about pooled session state.
+    public async Task<IAsyncDisposable> LockAsync(string connectionString, long id, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(WithDefaults(connectionString));
+        try
+        {
+            await connection.OpenAsync(ct);
+            var transaction = await connection.BeginTransactionAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@id)", connection, transaction);
+            command.Parameters.AddWithValue("id", id);
+            await command.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public int InsertRowsPerStatement(int columns) => Math.Max(1, 2000 / columns);
 
     // A dropped column and an updated row stay in the table's files as dead data until the table is rewritten.

@@ -61,6 +61,15 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 
     public string? PeriodicOptimizeSql => "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;";
 
+    // A server holds its SQLite database alone (Hosting/ServerLock.cs), so there is nobody to take turns with.
+    public Task<IAsyncDisposable> LockAsync(string connectionString, long id, CancellationToken ct) => Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     public static string PathOf(string connectionString) =>
         connectionString.Contains('=') ? new SqliteConnectionStringBuilder(connectionString).DataSource : connectionString;
 

@@ -30,6 +30,12 @@ public interface IDatabaseProvider
     /// </summary>
     string SkipLockedClause { get; }
 
+    /// <summary>
+    /// Holds a lock named by <paramref name="id"/> across every process on the database until disposed, so that servers
+    /// starting together take turns at a one-time step. SQLite holds nothing: one server at a time uses its database.
+    /// </summary>
+    Task<IAsyncDisposable> LockAsync(string connectionString, long id, CancellationToken ct);
+
     /// <summary>A timestamp as a raw-SQL parameter in this provider's storage form.</summary>
     object TimestampParameter(DateTimeOffset value);
 

@@ -30,6 +30,8 @@ public static class KeysCommand
             if (keys.ReadableByOthersWarning() is { } loose) await r.InvocationConfiguration.Error.WriteLineAsync("mamori: " + loose);
             var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
             var rows = ring.Keks.Select(k => new { k.Id, k.Created, primary = k.Id == ring.Primary.Id, dataKeys = usage.GetValueOrDefault(k.Id) }).ToList();
+            // Data keys wrapped by a key this ring lacks (an outdated copy of the ring, or a key retired elsewhere) stay unreadable here.
+            var missing = usage.Where(u => ring.Find(u.Key) is null).OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => new { Id = u.Key, dataKeys = u.Value }).ToList();
             // A pseudonymization key belongs to one pseudonymized dataset (across tenants: the ring is the server's).
             var datasets = await sp.GetRequiredService<Data.MamoriDbContext>().Set<Datasets.ProcessedDataset>().IgnoreQueryFilters()
                 .Where(d => d.KeyId != null && d.KeyDeletedAt == null).Select(d => new { d.KeyId, d.Id, d.Name }).ToListAsync(ct);
@@ -38,13 +40,14 @@ public static class KeysCommand
                 k.Id, k.Created,
                 datasets = datasets.Where(d => d.KeyId == k.Id).Select(d => new { d.Id, d.Name }).ToList(),
             }).ToList();
-            if (r.GetValue(statusJson)) CliSupport.WriteJson(r, new { source = ring.Source, keys = rows, pseudonymizationKeys = pseudonymization });
+            if (r.GetValue(statusJson)) CliSupport.WriteJson(r, new { source = ring.Source, keys = rows, missingKeys = missing, pseudonymizationKeys = pseudonymization });
             else
             {
                 var output = r.InvocationConfiguration.Output;
                 // Japan time, as the console shows it (the JSON keeps the instant).
                 static string Jst(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm:ss 'JST'", System.Globalization.CultureInfo.InvariantCulture);
                 foreach (var k in rows) output.WriteLine($"{k.Id}\t{Jst(k.Created)}\t{(k.primary ? "primary" : "old")}\t{k.dataKeys} data keys");
+                foreach (var k in missing) output.WriteLine($"{k.Id}\t-\tMISSING from {ring.Source}\t{k.dataKeys} data keys (unreadable here)");
                 foreach (var k in pseudonymization)
                     output.WriteLine($"{k.Id}\t{Jst(k.Created)}\tpseudonymization\t{(k.datasets.Count == 0 ? "no dataset" : string.Join(", ", k.datasets.Select(d => $"{d.Name} ({d.Id})")))}");
             }

@@ -47,6 +47,8 @@ public static class ServeCommand
                 Data.OwnerOnly.CreateDirectory(settings.DataDir);
                 var primaryKey = keys.Current.Primary.Id;
                 if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
+                await RefuseOutdatedKeyRingAsync(app.Services, keys.Current, ct);
+                await EnsureFormKeyAsync(app.Services, ct);
                 // Before serving: subjects erased after the backup this database came from stay erased.
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
@@ -134,6 +136,42 @@ public static class ServeCommand
         }
         return lines;
     }
+
+    /// <summary>
+    /// Refuses a key ring that lacks a key wrapping data keys in the database: a copy from before a rotation done elsewhere.
+    /// A walkthrough started a server with such a copy; it answered 500 for everyone re-wrapped since, and wrapped new people's
+    /// data keys with the retired key, which no other server could open any more.
+    /// </summary>
+    private static async Task RefuseOutdatedKeyRingAsync(IServiceProvider services, Vault.KeyRing ring, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        if (!(await scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Database.GetAppliedMigrationsAsync(ct)).Any()) return;
+        var missing = (await scope.ServiceProvider.GetRequiredService<Vault.VaultMaintenance>().KeyUsageAsync(ct))
+            .Where(u => ring.Find(u.Key) is null).OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+            throw new MamoriException(ErrorCode.KeysMissing,
+                $"The key ring in {ring.Source} lacks {string.Join(", ", missing.Select(m => $"{m.Key} ({m.Value} data keys)"))}, which the database uses: "
+                + "it is older than the database (keys rotated since?). The server will not start. Copy the current keys.json from where 'mamori keys rotate' ran, or add the missing keys to it.");
+    }
+
+    /// <summary>
+    /// Creates the key that protects form tokens (ASP.NET Data Protection, kept in the database) before serving, one server at a
+    /// time. Two servers started together on a fresh database each made their own first key and used it until their key ring
+    /// was next read (a day later), so a form shown by one server was refused by the other (MAMORI-1012).
+    /// </summary>
+    public static async Task EnsureFormKeyAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var settings = services.GetRequiredService<MamoriSettings>();
+        var keys = services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+        var lifetime = services.GetRequiredService<IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>().Value.NewKeyLifetime;
+        await using var turn = await settings.Provider.LockAsync(settings.Database.ConnectionString, FormKeyLock, ct);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+            keys.CreateNewKey(now, now + lifetime);
+    }
+
+    /// <summary>The advisory lock's id for <see cref="EnsureFormKeyAsync"/>: "mamori-dp" in ASCII.</summary>
+    private const long FormKeyLock = 0x6d616d6f72692d64;
 
     /// <summary>Whether the database (if it exists yet) holds data keys, which only the key ring that wrapped them can open.</summary>
     private static async Task<bool> HoldsDataKeysAsync(IServiceProvider services, MamoriSettings settings, CancellationToken ct)

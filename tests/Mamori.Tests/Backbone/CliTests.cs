@@ -6,6 +6,7 @@ using Mamori.Audit;
 using Mamori.Cli;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Shouldly;
 using static Mamori.Tests.Vault.VaultScenario;
@@ -279,6 +280,42 @@ public sealed class CliTests(PostgresCluster cluster)
         var (code, _, err) = await RunAsync("serve", "--db", app.Database.CliValue, "--data-dir", elsewhere, "--urls", "http://127.0.0.1:0");
         code.ShouldBe(1);
         err.Trim().ShouldBe($"mamori: No vault keys at {elsewhere}/keys.json, and the database already holds data sealed under a key ring: the server will not start. {KeyRingOptions.NameExistingKeys} New keys could not read this data. (MAMORI-3000)");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Serve_KeyRingOlderThanDatabase_RefusesNamingTheMissingKey(string provider)
+    {
+        // Regression (UX report 6, H2): a server started with the key ring from before a rotation served, answered 500 for
+        // every re-wrapped person and wrapped new people's data keys with the retired key no other server held.
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var owned = app;
+        await SmsUserAsync(app, tenant, NewPerson());
+        var inUse = app.App.Services.GetRequiredService<KeyRingProvider>().Current.Primary.Id;
+        var outdated = Directory.CreateTempSubdirectory().FullName;
+        KeyRing.Generate(TimeProvider.System).Save(Path.Combine(outdated, "keys.json"));
+        var (code, _, err) = await RunAsync("serve", "--db", app.Database.CliValue, "--data-dir", outdated, "--urls", "http://127.0.0.1:0");
+        code.ShouldBe(1);
+        err.ShouldStartWith($"mamori: The key ring in {outdated}/keys.json lacks {inUse} (1 data keys), which the database uses");
+        err.ShouldContain("The server will not start.");
+        err.Trim().ShouldEndWith("(MAMORI-3000)");
+        var (statusCode, status, _) = await RunAsync("keys", "status", "--db", app.Database.CliValue, "--data-dir", outdated);
+        statusCode.ShouldBe(0);
+        status.ShouldContain($"{inUse}\t-\tMISSING from {outdated}/keys.json\t1 data keys (unreadable here)");
+    }
+
+    [Fact]
+    public async Task EnsureFormKey_ServersStartingTogether_ShareOneKey()
+    {
+        // Regression (UX report 6, H1): two servers started together on a fresh PostgreSQL database each created their own
+        // first form-token key, so a form shown by one was refused by the other (MAMORI-1012) until a day later.
+        var app = await TestApp.StartAsync(Providers.Postgres, cluster);
+        await using var owned = app;
+        await using var scope = app.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Mamori.Data.MamoriDbContext>();
+        await db.DataProtectionKeys.ExecuteDeleteAsync(Ct);
+        // Each start on its own database connection, as separate processes do.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ServeCommand.EnsureFormKeyAsync(app.App.Services, Ct), Ct)));
+        (await db.DataProtectionKeys.CountAsync(Ct)).ShouldBe(1);
     }
 
     [Fact]
