@@ -82,7 +82,7 @@ public sealed class OfficerRoleGrantTests(PostgresCluster cluster)
         var user = await s.PostAsync("/console/users", "/console/users",
             [new("email", "officer@test.example"), new("roles", Roles.PrivacyOfficer), new("password", Password)]);
         user.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await user.Content.ReadAsStringAsync(Ct)).ShouldContain("個人情報保護管理者の役割を付与できるのは個人情報保護管理者だけです。 (MAMORI-1117)");
+        (await user.Content.ReadAsStringAsync(Ct)).ShouldContain("個人情報保護管理者に作成を依頼してください。 (MAMORI-1117)");
     }
 
     [Fact]
