@@ -129,6 +129,8 @@ public enum ErrorCode
     RequestFilesDestroyed = 5025,
     RequestCodeSendLimit = 5026,
     RequestCodeTooSoon = 5027,
+    RequestCodeThrottled = 5028,
+    RequestCodeClientLimit = 5029,
 
     // 4000-4099 consent ledger and third-party provision (docs/consent-provision.md)
     // 4000-4019 consent

@@ -122,6 +122,10 @@ public sealed class DataSubjectRequests(
         var matched = RequestKinds.NeedsIdentity(kind) && !IsOnline(input.Channel) ? await MatchAsync(details, r.ServiceId, actor, ct) : null;
         r.SubjectIds = matched?.Select(g => g.ToString()).ToList() ?? [];
         var statusUrl = await StatusUrlAsync(r, token, ct);
+        // The receipt of an online request goes to an address nobody verified yet; past a cap it is not sent (the
+        // confirmation page shows the status link all the same).
+        var receipt = !IsOnline(r.Channel) || details.Email is null
+                      || await quota.TryTakeAsync("request-received", details.Email, input.Client, ct) is null;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Add(r);
@@ -131,7 +135,7 @@ public sealed class DataSubjectRequests(
         };
         if (matched is not null)
             entries.Add(new(AuditCode.RequestSubjectsMatched, actor, TargetId: id.ToString(), ReasonCode: "intake", Categories: matched.Count.ToString(CultureInfo.InvariantCulture)));
-        Notify(r, details, "request-received", Subject(current.Model, r, "ご請求を受け付けました", "Request received"),
+        if (receipt) Notify(r, details, "request-received", Subject(current.Model, r, "ご請求を受け付けました", "Request received"),
             Body(current.Model, r, $"""
                 {RequestKinds.Name(kind).Ja}のご請求を受け付けました。受付番号：{r.Reference}
                 回答期限の目安：{r.DueOn:yyyy-MM-dd}（ご本人確認書類の提出待ち・手数料のお支払い待ちの間は期限の計算が止まります）
@@ -611,7 +615,8 @@ public sealed class DataSubjectRequests(
     }
 
     /// <summary>Online verification: a one-time code sent to the e-mail address in the request; entered, it links the subjects holding that address.</summary>
-    public async Task<RequestView> SendCodeAsync(DataSubjectRequest r, Actor actor, CancellationToken ct = default)
+    /// <param name="client">The visitor's address on the public pages (null for staff): its network's sends are capped.</param>
+    public async Task<RequestView> SendCodeAsync(DataSubjectRequest r, Actor actor, System.Net.IPAddress? client, CancellationToken ct = default)
     {
         RequireOpen(r);
         if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
@@ -628,8 +633,7 @@ public sealed class DataSubjectRequests(
         var to = Details(r).Email
                  ?? throw new MamoriException(ErrorCode.RequestNoVaultContact, "The request gives no email address to send a code to; verify with documents instead.", 409);
         const string reason = "request-email";
-        if (!quota.TryTake(r.TenantId, "verification-code", to))
-            throw new MamoriException(ErrorCode.RequestCodeSendLimit, "We have sent as many codes to this address today as we send; verify with documents instead.", 429) { Reason = "address" };
+        if (await quota.TryTakeAsync("verification-code", to, client, ct) is { } refused) throw Throttled(refused);
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var now = clock.GetUtcNow();
         var current = await policies.RequireCurrentAsync(ct);
@@ -664,6 +668,23 @@ public sealed class DataSubjectRequests(
             throw new MamoriException(ErrorCode.RequestCodeTooSoon, $"A code was sent moments ago; ask again in {wait} seconds.", 429)
             {
                 ReasonArgs = [wait.ToString(CultureInfo.InvariantCulture)],
+            };
+    }
+
+    /// <summary>A code cap reached (<see cref="RecipientQuota"/>): when to ask again, and the documents route, which is always open.</summary>
+    private MamoriException Throttled(RecipientQuota.Refusal refused)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling((refused.RetryAt - clock.GetUtcNow()).TotalMinutes)).ToString(CultureInfo.InvariantCulture);
+        return refused.ByClient
+            ? new MamoriException(ErrorCode.RequestCodeClientLimit,
+                "This network has asked for as many codes today as we send; verify with identity documents instead (upload them on the status page, or send them by post).", 429)
+            {
+                ReasonArgs = [minutes],
+            }
+            : new MamoriException(ErrorCode.RequestCodeThrottled,
+                $"Several codes went to this address in the last hour; ask again in {minutes} minutes, or verify with identity documents (upload them on the status page, or send them by post).", 429)
+            {
+                ReasonArgs = [minutes],
             };
     }
 
@@ -1191,9 +1212,6 @@ public sealed class DataSubjectRequests(
     private void Notify(DataSubjectRequest r, RequesterDetails details, string template, string subject, string body)
     {
         if (details.Email is null) return;
-        // The receipt of an online request goes to an address nobody verified yet; past the day's cap it is not sent (the
-        // confirmation page shows the status link all the same).
-        if (template == "request-received" && IsOnline(r.Channel) && !quota.TryTake(r.TenantId, template, details.Email)) return;
         outbox.Enqueue(template, subject, details.Email, body, "request:" + r.Id);
     }
 }

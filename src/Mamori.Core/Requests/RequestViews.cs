@@ -23,6 +23,10 @@ public sealed record RequestIntake
 
     /// <summary>Anonymization: <c>mask</c> (default: hide characters) or <c>generalize</c> (keep a coarser value: year, prefecture, decade).</summary>
     public string? Processing { get; init; }
+
+    /// <summary>The visitor's address on the public form, never read from a body: its network's messages are capped (<see cref="Notifications.RecipientQuota"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public System.Net.IPAddress? Client { get; init; }
 }
 
 /// <summary>

@@ -51,7 +51,7 @@ public static class MamoriServices
                 : new Notifications.SmtpMailSink(mail);
         });
         services.AddScoped<Requests.DisclosureBuilder>();
-        services.AddSingleton<Notifications.RecipientQuota>();
+        services.AddScoped<Notifications.RecipientQuota>();
         services.AddScoped<Requests.DataSubjectRequests>();
         services.AddOptions<Consent.ConsentSettings>();
         services.AddOptions<Provision.ProvisionSettings>();

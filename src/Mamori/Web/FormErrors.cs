@@ -85,9 +85,16 @@ public static partial class FormErrors
         ErrorCode.RequestCodeExpired => ("確認コードの有効期限が切れました。新しいコードをお受け取りください。", "The code has expired; ask for a new one."),
         ErrorCode.RequestCodeAttempts => ("確認コードの入力誤りが上限に達したため、確認コードでは本人確認できません。書類で本人確認をお願いします。",
             "Too many wrong codes: this request can no longer be verified by code; please verify with documents."),
-        ErrorCode.RequestCodeSendLimit => e.Reason == "address"
-            ? ("このメールアドレスには、本日これ以上確認コードをお送りできません。書類で本人確認をお願いします。", "We cannot send more codes to this address today; please verify with documents.")
-            : ("このご請求にお送りできる確認コードの回数を超えました。書類で本人確認をお願いします。", "We have sent as many codes for this request as we can; please verify with documents."),
+        ErrorCode.RequestCodeSendLimit => ("このご請求にお送りできる確認コードの回数を超えました。書類で本人確認をお願いします。", "We have sent as many codes for this request as we can; please verify with documents."),
+        ErrorCode.RequestCodeThrottled when e.ReasonArgs is [var minutes] =>
+            ($"このメールアドレスには、この1時間に確認コードを続けてお送りしています。{minutes}分ほどおいてからもう一度お試しいただくか、本人確認書類の提出（このページからのアップロード、または郵送）で確認してください。",
+                $"Several codes went to this address in the last hour; try again in about {minutes} minutes, or verify with identity documents (upload them on this page, or send them by post)."),
+        ErrorCode.RequestCodeThrottled =>
+            ("このメールアドレスには、この1時間に確認コードを続けてお送りしています。しばらくおいてからもう一度お試しいただくか、本人確認書類の提出（このページからのアップロード、または郵送）で確認してください。",
+                "Several codes went to this address in the last hour; try again later, or verify with identity documents (upload them on this page, or send them by post)."),
+        ErrorCode.RequestCodeClientLimit =>
+            ("このネットワークからは、本日これ以上確認コードをお送りできません。本人確認書類の提出（このページからのアップロード、または郵送）で確認してください。",
+                "We cannot send more codes for requests from this network today; verify with identity documents (upload them on this page, or send them by post)."),
         ErrorCode.RequestCodeTooSoon => e.ReasonArgs is [var wait]
             ? ($"確認コードをお送りしたばかりです。{wait}秒ほどおいてから、もう一度お試しください。", $"A code was sent moments ago; try again in about {wait} seconds.")
             : ("確認コードをお送りしたばかりです。しばらくおいてから、もう一度お試しください。", "A code was sent moments ago; please try again shortly."),

@@ -58,6 +58,7 @@ public static class RequestPages
                         Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
                         Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
                         Categories = typed.Categories.Count > 0 ? [.. typed.Categories] : null,
+                        Client = http.Connection.RemoteIpAddress,
                     };
                     var created = await http.RequestServices.GetRequiredService<DataSubjectRequests>().SubmitAsync(intake, Actor.Anonymous, http.RequestAborted);
                     var link = $"{prefix}/requests/status/{created.StatusToken}";
@@ -87,7 +88,7 @@ public static class RequestPages
             {
                 _ = unused;
                 await RequestEndpoints.UsePublicTenantAsync(http);
-                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.SendCodeAsync(r, Subject(r), http.RequestAborted));
+                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.SendCodeAsync(r, Subject(r), http.Connection.RemoteIpAddress, http.RequestAborted));
             }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/code", async (HttpContext http, string token, [FromForm] string code) =>

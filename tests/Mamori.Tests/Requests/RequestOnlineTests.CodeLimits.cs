@@ -68,12 +68,13 @@ public sealed partial class RequestOnlineTests
         s.App.Clock.Advance(TimeSpan.FromSeconds(30));
         var soon = await (await SendAsync()).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "MAMORI-5027");
         soon.GetProperty("detail").GetString()!.ShouldContain("30 seconds");
+        // Spaced so that the address's hourly throttle (RecipientQuota) never applies: the request's own cap does.
         for (var i = 0; i < 4; i++)
         {
-            s.App.Clock.Advance(TimeSpan.FromSeconds(61));
+            s.App.Clock.Advance(TimeSpan.FromMinutes(20));
             await s.PostAsync(id, "send-code");
         }
-        s.App.Clock.Advance(TimeSpan.FromSeconds(61));
+        s.App.Clock.Advance(TimeSpan.FromMinutes(20));
         await (await SendAsync()).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "MAMORI-5026");
 
         var page = await Mamori.Tests.Console.ConsoleScenario.Anonymous(s.App).PostAsync($"/requests/status/{token}", $"/requests/status/{token}/send-code", []);
@@ -81,9 +82,10 @@ public sealed partial class RequestOnlineTests
         (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("このご請求にお送りできる確認コードの回数を超えました。書類で本人確認をお願いします。 (MAMORI-5026)");
     }
 
-    // Security review F6: every accepted web request mailed a receipt to whatever address was typed.
+    // Security review F6: every accepted web request mailed a receipt to whatever address was typed. The cap per address is
+    // now a throttle of an hour (a day's cap let a flood silence the real person's receipts for a day).
     [Fact]
-    public async Task WebRequests_ManyToOneAddress_ReceiptsCappedPerDay()
+    public async Task WebRequests_ManyToOneAddress_ReceiptsThrottledPerHour()
     {
         var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
         await using var _ = s.App;
@@ -97,8 +99,8 @@ public sealed partial class RequestOnlineTests
             return (await DispatchAsync(s)).Select(Decode).Count(m => m.Contains("ご請求を受け付けました", StringComparison.Ordinal));
         }
 
-        (await SubmitAndCountReceiptsAsync(Mamori.Notifications.RecipientQuota.PerDay + 2)).ShouldBe(Mamori.Notifications.RecipientQuota.PerDay);
-        await s.SetTimeAsync(s.App.Clock.GetUtcNow().AddDays(1));
-        (await SubmitAndCountReceiptsAsync(1)).ShouldBe(Mamori.Notifications.RecipientQuota.PerDay + 1);
+        (await SubmitAndCountReceiptsAsync(Mamori.Notifications.RecipientQuota.PerDestination + 2)).ShouldBe(Mamori.Notifications.RecipientQuota.PerDestination);
+        await s.SetTimeAsync(s.App.Clock.GetUtcNow() + Mamori.Notifications.RecipientQuota.DestinationWindow);
+        (await SubmitAndCountReceiptsAsync(1)).ShouldBe(Mamori.Notifications.RecipientQuota.PerDestination + 1);
     }
 }
