@@ -159,9 +159,11 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         {
             using var headerReader = new StreamReader(headerStream, encoding, detectEncodingFromByteOrderMarks: true);
             await using var first = CsvReader.ReadAsync(headerReader, ct).GetAsyncEnumerator(ct);
-            if (!await first.MoveNextAsync())
+            header = await first.MoveNextAsync() ? first.Current.Fields.Select(h => h.Trim()).ToArray() : [];
+            // Excel pads every row to the sheet's used range: unnamed columns at the end (",,") are not columns of the file.
+            header = header[..(Array.FindLastIndex(header, h => h.Length > 0) + 1)];
+            if (header.Length == 0)
                 throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file has no header row naming data categories.");
-            header = first.Current.Fields.Select(h => h.Trim()).ToArray();
         }
         var acquisition = CheckHeader(path, header, scope, purposes, options.Acquisition);
         var wanted = new ImportRun
@@ -218,15 +220,21 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             {
                 rejected.Add(Rejection(run, line, ErrorCode.ImportFailed, error));
             }
-            else if (row.Fields.Length != header.Length)
+            else if (row.Fields.All(string.IsNullOrWhiteSpace))
+            {
+                // A row Excel left empty (",,,"): rejecting it put it in the rejected-rows file, rejected again on every import of that file.
+            }
+            else if (row.Fields.Length < header.Length || row.Fields.Skip(header.Length).Any(f => !string.IsNullOrWhiteSpace(f)))
             {
                 rejected.Add(Rejection(run, line, ErrorCode.ImportFailed, $"expected {header.Length} columns, found {row.Fields.Length}"));
             }
             else
             {
                 var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                // A cell of spaces (an Excel cell cleared with the space bar, often the full-width one) is empty, and the spaces around
+                // a value are not part of it: " 山田　太郎　" was stored as typed, and a cell of "　" rejected the whole row as an empty field.
                 for (var i = 0; i < header.Length; i++)
-                    if (row.Fields[i] is { Length: > 0 } v) fields[header[i]] = v;
+                    if (row.Fields[i].Trim() is { Length: > 0 } v) fields[header[i]] = v;
                 try
                 {
                     batch.Add((line, subjects.Prepare(new CreateSubjectRequest(options.Type, acquisition, options.Purposes, fields, options.Service), current, actor)));

@@ -423,4 +423,35 @@ public sealed class ImportTests(PostgresCluster cluster)
         again.Out.ShouldContain($"This file was imported before, on {Jst(run.FinishedAt!.Value)} (through line 451), by a version of Mamori that did not record an import's options");
         (await RunsAsync(app, tenant)).Count.ShouldBe(1);
     }
+
+    [Fact]
+    public async Task Import_ExcelPaddedColumnsBlankRowsAndSpaceCells_ImportedNotRejected()
+    {
+        // Regression: a sheet saved by Excel with a stray cell to the right ("name,email,phone,address,,") was refused for
+        // unnamed columns, a cleared row (",,,,,") was rejected and written to the rejected-rows file, and a cell of a full-width
+        // space rejected its row as an empty field while spaces around a name were stored.
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "excel.csv");
+        await File.WriteAllTextAsync(csv, "name,email,phone,address,,\r\n"
+            + "山田　太郎,taro@example.jp,０９０－１１１１－２２２２,\"東京都新宿区西新宿１－１\r\nサクラマンション101\",,\r\n"
+            + ",,,,,\r\n"
+            + " 佐藤 花子　,hanako@example.jp,　,大阪府大阪市北区梅田1-1,,\r\n"
+            + "鈴木 一郎,ichiro@example.jp,090-3333-4444,福岡県福岡市,,メモ\r\n", new System.Text.UTF8Encoding(true), Ct);
+        var run = await RunAsync(Import(app, csv, "--json"));
+        run.Code.ShouldBe(3, run.Out + run.Err);
+        var result = JsonDocument.Parse(run.Out).RootElement;
+        result.GetProperty("imported").GetInt64().ShouldBe(2);
+        var rejected = result.GetProperty("rejectedRows").EnumerateArray().ShouldHaveSingleItem();
+        rejected.GetProperty("line").GetInt64().ShouldBe(6);
+        rejected.GetProperty("reason").GetString().ShouldBe("expected 4 columns, found 6");
+
+        var hanako = (await LookupEmailAsync(app, tenant, "hanako@example.jp")).ShouldHaveSingleItem();
+        var read = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(
+            new Mamori.Access.DecisionRequest(hanako, "service-provision", ["name", "phone"], ["operator"]), Mamori.Audit.Actor.System, Ct));
+        read.Values["name"].ShouldBe("佐藤 花子");
+        read.Values.ShouldNotContainKey("phone");
+        var found = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(LookupKind.Phone, "09011112222", "service-provision", ["operator"], Mamori.Audit.Actor.System, Ct));
+        found.Count.ShouldBe(1, "full-width digits are the same phone number");
+    }
 }
