@@ -68,6 +68,7 @@ public class MamoriDbContext(DbContextOptions<MamoriDbContext> options) : DbCont
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MamoriDbContext).Assembly);
+        StrictEnums.Apply(modelBuilder.Model);
 
         foreach (var type in modelBuilder.Model.GetEntityTypes().Select(t => t.ClrType).ToList())
         {

@@ -36,6 +36,7 @@ public enum ErrorCode
     UnknownUser = 1111,
     LoginRateLimited = 1112,
     UserExistsElsewhere = 1113,
+    UnknownStoredValue = 1114,
     OfficerRoleGrantedByOfficer = 1117,
 
     // 1200-1299 audit chain

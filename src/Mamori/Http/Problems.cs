@@ -80,6 +80,8 @@ public static partial class Problems
         internal static (ErrorCode Code, int Status, string Detail) Classify(Exception exception, HttpContext? http = null) => exception switch
         {
             MamoriException m => (m.Code, m.Status, m.Message),
+            // EF wraps what a value converter throws when detailed errors are on.
+            Exception { InnerException: Data.UnknownStoredValueException u } => (u.Code, u.Status, u.Message),
             BadHttpRequestException { StatusCode: 413 } => (ErrorCode.BodyTooLarge, 413, "The request body is larger than this endpoint accepts."),
             BadHttpRequestException { StatusCode: 415 } => (ErrorCode.UnsupportedMediaType, 415, "Send the body as application/json."),
             BadHttpRequestException { InnerException: JsonException j } => FromJson(j),

@@ -13,6 +13,10 @@ public static partial class FormErrors
     /// <summary>The staff console's forms: incidents, internal audits and entrustees, organisation and training, keys, policy, subjects.</summary>
     private static (string Ja, string En)? Staff(MamoriException e) => e.Code switch
     {
+        // Any page that reads a record a newer version wrote, or one changed by hand in the database.
+        ErrorCode.UnknownStoredValue when e is Data.UnknownStoredValueException u =>
+            ($"保存されている記録の {u.Column} に、この版の Mamori が知らない値があります（新しい版が書いたか、データベースを直接変更したものです）。別の値としては読みません。",
+                $"A stored record's {u.Column} holds a value this version of Mamori does not know (written by a newer version, or changed by hand); it is not read as another value."),
         // Incidents: the facts form, then the detail page's forms (timeline, status, blast radius, notices).
         ErrorCode.IncidentInvalidFacts => e.Reason switch
         {
