@@ -117,16 +117,7 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
             var born = await HeldBirthDateAsync(subject, Access.PolicyScopes.For(current.Model, subject.ServiceId), JapanTime.DayOf(now, PolicyStore.Jst), ct);
             // The age the notice shown to the person promised, not a server setting that may say otherwise.
             CheckGrant(scope, shown.Version.Number, scopes, born, at, settings.Value.MinorAgeOf(shown.Model), request.GuardianConsent);
-            foreach (var s in scopes.Where(s => s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal)))
-            {
-                var recipient = scope.Recipients.Foreign.First(f => f.Id == s[ConsentScopes.ForeignPrefix.Length..]);
-                if (request.ForeignInfoShown is not { All: true })
-                    throw new MamoriException(ErrorCode.ForeignInfoNotShown,
-                        $"Consent to '{s}' needs the country, its protection system and the recipient's measures shown first (foreignInfoShown) (Art.28(2)).");
-                if (recipient.Country is null || recipient.CountrySystem is null || recipient.RecipientMeasures is null)
-                    throw new MamoriException(ErrorCode.ForeignInfoNotShown,
-                        $"Policy version {shown.Version.Number} does not state the country, its system and the measures of '{recipient.Id}', so they cannot have been shown.");
-            }
+            CheckForeign(scope, shown.Version.Number, scopes, request.ForeignInfoShown);
         }
 
         var last = await db.Set<ConsentRecord>().AsNoTracking().Where(c => c.SubjectId == subjectId && scopes.Contains(c.Scope))
@@ -169,6 +160,24 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
         if (born is { } b && AgeOn(b, JapanTime.DayOf(at, PolicyStore.Jst)) < minorAge && !guardianConsent)
             throw new MamoriException(ErrorCode.GuardianConsentRequired,
                 $"The person is under {minorAge} on the day of consent: record the guardian's consent (guardianConsent).");
+    }
+
+    /// <summary>
+    /// A grant of a foreign-provision scope needs the three items (the country, its protection system, the recipient's measures)
+    /// shown first, and the policy shown must state them (MAMORI-4002; Art.28(2), L-14), wherever the consent is recorded.
+    /// </summary>
+    public static void CheckForeign(IPolicyScope scope, int policyVersion, IReadOnlyList<string> scopes, ForeignItemsShown? shown)
+    {
+        foreach (var s in scopes.Where(s => s.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal)))
+        {
+            var recipient = scope.Recipients.Foreign.First(f => f.Id == s[ConsentScopes.ForeignPrefix.Length..]);
+            if (shown is not { All: true })
+                throw new MamoriException(ErrorCode.ForeignInfoNotShown,
+                    $"Consent to '{s}' needs the country, its protection system and the recipient's measures shown first (foreignInfoShown) (Art.28(2)).");
+            if (recipient.Country is null || recipient.CountrySystem is null || recipient.RecipientMeasures is null)
+                throw new MamoriException(ErrorCode.ForeignInfoNotShown,
+                    $"Policy version {policyVersion} does not state the country, its system and the measures of '{recipient.Id}', so they cannot have been shown.");
+        }
     }
 
     /// <summary>

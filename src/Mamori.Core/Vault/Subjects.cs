@@ -21,7 +21,8 @@ public sealed record CreateSubjectRequest(
     ConsentMethod ConsentMethod = ConsentMethod.WebForm,
     string? EvidenceRef = null,
     bool GuardianConsent = false,
-    DateOnly? BirthDate = null);
+    DateOnly? BirthDate = null,
+    ForeignItemsShown? ForeignInfoShown = null);
 
 public sealed record ReadResult(Decision Decision, IReadOnlyDictionary<string, string> Values, IReadOnlyDictionary<string, bool> Masked);
 
@@ -112,12 +113,17 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         CryptographicOperations.ZeroMemory(dataKey);
         if (consents.Count > 0)
+        {
             Mamori.Consent.Consents.CheckGrant(scope, current.Version.Number, consents, born, now, consentSettings.Value.MinorAgeOf(current.Model), request.GuardianConsent);
+            Mamori.Consent.Consents.CheckForeign(scope, current.Version.Number, consents, request.ForeignInfoShown);
+        }
+        var foreignShown = request.ForeignInfoShown is { All: true };
         var consentRows = consents.Select(scopeName => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
             PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = evidenceRef,
             GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(),
+            ForeignInfoShown = foreignShown && scopeName.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal),
         }).ToList();
         var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
             ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));

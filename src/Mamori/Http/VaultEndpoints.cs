@@ -14,7 +14,7 @@ public static class VaultEndpoints
     public sealed record CreateSubjectBody(
         string Type, string Acquisition, IReadOnlyList<string> PurposesShown, IReadOnlyDictionary<string, string> Fields,
         string? Service = null, IReadOnlyList<string>? Consents = null, ConsentMethod ConsentMethod = ConsentMethod.WebForm,
-        string? EvidenceRef = null, bool GuardianConsent = false, DateOnly? BirthDate = null);
+        string? EvidenceRef = null, bool GuardianConsent = false, DateOnly? BirthDate = null, ConsentEndpoints.ForeignShownBody? ForeignInfoShown = null);
 
     public sealed record SubjectCreated(Guid Id, string Type, string? Service, int PolicyVersion, IReadOnlyList<string> Categories);
 
@@ -81,7 +81,8 @@ public static class VaultEndpoints
         g.MapPost("/", async (CreateSubjectBody b, HttpContext http, Subjects subjects) =>
         {
             var s = await subjects.CreateAsync(new CreateSubjectRequest(b.Type, b.Acquisition, b.PurposesShown, b.Fields, b.Service, b.Consents,
-                b.ConsentMethod, b.EvidenceRef, b.GuardianConsent, b.BirthDate), http.Actor(), http.RequestAborted);
+                b.ConsentMethod, b.EvidenceRef, b.GuardianConsent, b.BirthDate,
+                b.ForeignInfoShown is { } f ? new ForeignItemsShown(f.Country, f.System, f.Measures) : null), http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/subjects/{s.Id}", new SubjectCreated(s.Id, s.SubjectType, s.ServiceId, s.PolicyVersion, [.. b.Fields.Keys]));
         }).RequirePermission(Permission.WriteSubjects).WithSummary("Create a data subject with encrypted fields, the acquisition method and the purposes shown.");
 

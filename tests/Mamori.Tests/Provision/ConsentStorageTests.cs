@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Mamori.Access;
 using Mamori.Audit;
 using Mamori.Consent;
@@ -91,6 +93,34 @@ public sealed class ConsentStorageTests(PostgresCluster cluster)
         var state = (await In(app, tenant, sp => sp.GetRequiredService<Consents>().AtAsync(id, app.Clock.GetUtcNow(), Ct))).Single();
         state.ForeignInfoShown.ShouldBeTrue();
         state.PolicyVersion.ShouldBe(1);
+    }
+
+    // Regression: foreign: scopes given with POST /api/subjects skipped the three-items check the consent endpoint makes, and the
+    // consent was recorded as if nothing had been shown.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CreateSubject_ForeignConsentWithoutThreeItems_RefusedAsTheConsentEndpointDoes(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var p = NewPerson();
+        object Body(object? shown) => new
+        {
+            type = "registrant", service = "domain-registry", acquisition = "web-form", purposesShown = new[] { "registration" },
+            fields = new Dictionary<string, string> { ["name"] = p.Name, ["domain-registration"] = "example.sakura ns1.example.jp", ["email"] = p.Email },
+            consents = new[] { "foreign:icann" }, foreignInfoShown = shown,
+        };
+        await (await client.PostAsJsonAsync("/api/subjects", Body(null), Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4002");
+        await (await client.PostAsJsonAsync("/api/subjects", Body(new { country = true, system = true, measures = false }), Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4002");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Vault.DataSubject>().CountAsync(Ct))).ShouldBe(0);
+
+        var created = await client.PostAsJsonAsync("/api/subjects", Body(new { country = true, system = true, measures = true }), Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var id = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var state = (await In(app, tenant, sp => sp.GetRequiredService<Consents>().AtAsync(id, app.Clock.GetUtcNow(), Ct))).Single();
+        state.Scope.ShouldBe("foreign:icann");
+        state.ForeignInfoShown.ShouldBeTrue();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
