@@ -106,16 +106,40 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         };
     }
 
+    /// <summary>
+    /// Starts a change of the incident: the chain head's lock first, then the incident read under it. Changes of one incident
+    /// started together take turns, and each checks and changes what the one before it committed: read before the transaction,
+    /// a status change and a facts change each decided on the incident as it was (facts changed on an incident just closed, a
+    /// final report recorded against facts just emptied), and the decision stored came from facts another change replaced.
+    /// </summary>
+    private async Task<(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Tx, Incident Incident)> BeginChangeAsync(Guid id, CancellationToken ct)
+    {
+        var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            await audit.LockHeadAsync(db, ct);
+            var incident = await GetAsync(id, ct);
+            // A context that read the incident earlier in this scope keeps its old values: read them again under the lock.
+            await db.Entry(incident).ReloadAsync(ct);
+            return (tx, incident);
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task<Incident> UpdateFactsAsync(Guid id, IncidentInput input, Actor actor, CancellationToken ct = default)
     {
-        var incident = await GetAsync(id, ct);
+        var policyCategories = await CategoriesAsync(ct);
+        var (tx, incident) = await BeginChangeAsync(id, ct);
+        await using var _ = tx;
         if (incident.Status == IncidentStatus.Closed) throw new MamoriException(ErrorCode.IncidentClosed, "The incident is closed; reopen it before changing its facts.", 409);
         var before = (incident.Reportable, Reasons: string.Join(',', incident.Reasons), incident.FinalDue);
         var now = clock.GetUtcNow();
-        var policyCategories = await CategoriesAsync(ct);
         Apply(incident, input, now, policyCategories);
         var changed = before != (incident.Reportable, string.Join(',', incident.Reasons), incident.FinalDue);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IncidentTimeline.Add(Entry(incident, actor, "facts", IncidentTexts.FactsChanged(incident, changed, policyCategories.Name), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentFactsUpdated, actor, TargetId: incident.Id.ToString(),
             ReasonCode: incident.Reportable ? "reportable" : "not-reportable", Categories: JoinCategories(incident)), ct);
@@ -129,9 +153,9 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         if (!System.Text.RegularExpressions.Regex.IsMatch(kind, "^[a-z][a-z-]{0,31}$"))
             throw new MamoriException(ErrorCode.InvalidValue, "kind is 1-32 lower-case letters and hyphens, e.g. note, measure, contact.") { Reason = "timeline-kind" };
         if (string.IsNullOrWhiteSpace(text) || text.Length > 20000) throw new MamoriException(ErrorCode.InvalidValue, "text is 1-20000 characters.") { Reason = "timeline-text" };
-        var incident = await GetAsync(id, ct);
+        var (tx, incident) = await BeginChangeAsync(id, ct);
+        await using var _ = tx;
         var entry = Entry(incident, actor, kind, (text.Trim(), null), clock.GetUtcNow());
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IncidentTimeline.Add(entry);
         incident.UpdatedAt = entry.Time;
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentTimelineEntryAdded, actor, TargetId: incident.Id.ToString(), ReasonCode: kind), ct);
@@ -141,8 +165,9 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
 
     public async Task<Incident> SetStatusAsync(Guid id, IncidentStatus status, Actor actor, CancellationToken ct = default)
     {
-        var incident = await GetAsync(id, ct);
         if (!Enum.IsDefined(status)) throw new MamoriException(ErrorCode.IncidentInvalidStatus, "Unknown status.");
+        var (tx, incident) = await BeginChangeAsync(id, ct);
+        await using var _ = tx;
         if (status is IncidentStatus.PreliminaryReported or IncidentStatus.FinalReported && !incident.Reportable)
             throw new MamoriException(ErrorCode.IncidentNotReportable, "The incident is not reportable; no PPC report is recorded for it.", 409) { Reason = "report" };
         if (status == IncidentStatus.FinalReported && incident.FinalReportedAt is null)
@@ -164,7 +189,6 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         var previous = incident.Status;
         incident.Status = status;
         incident.UpdatedAt = now;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.IncidentTimeline.Add(Entry(incident, actor, "status", IncidentTexts.StatusChanged(previous, status), now));
         await audit.AppendAsync(db, new AuditEntry(AuditCode.IncidentStatusChanged, actor, TargetId: incident.Id.ToString(), ReasonCode: Kebab(status)), ct);
         await tx.CommitAsync(ct);
