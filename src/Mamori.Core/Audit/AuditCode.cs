@@ -51,6 +51,10 @@ public enum AuditCode
     RetentionEventRecorded = 3006,
     /// <summary>A recorded event's day was corrected (SubjectId; TargetId = event id; ReasonCode = reason).</summary>
     RetentionEventCorrected = 3007,
+    /// <summary>The installation's key ring was created (<c>mamori keys init</c>; TargetId = the first key's id), in every tenant's chain.</summary>
+    KeyRingCreated = 3008,
+    /// <summary>A key was removed from the ring (<c>mamori keys retire</c>; TargetId = the key's id), in every tenant's chain.</summary>
+    KeyRetired = 3009,
 
     // 3100 access decisions: one event per decision; SubjectId, Purpose and Categories say what was read
     AccessAllowed = 3100,

@@ -51,6 +51,8 @@ public static class AuditCodeNames
         AuditCode.RetentionEventRecorded => ("保存期間の起算日の記録", "Retention start event recorded"),
         AuditCode.RetentionEventCorrected => ("保存期間の起算日の訂正", "Retention start event corrected"),
         AuditCode.KeyRotated => ("鍵のローテーション", "Key rotated"),
+        AuditCode.KeyRingCreated => ("鍵リングの作成", "Key ring created"),
+        AuditCode.KeyRetired => ("鍵の廃止", "Key retired"),
 
         AuditCode.AccessAllowed => ("アクセス許可", "Access allowed"),
         AuditCode.AccessDenied => ("アクセス拒否", "Access denied"),

@@ -221,6 +221,17 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     }
 
     /// <summary>How many data keys each key-encryption key still wraps (for retiring old keys).</summary>
+    /// <summary>
+    /// Records a change of the installation's key ring (<see cref="AuditCode.KeyRingCreated"/>, <see cref="AuditCode.KeyRetired"/>)
+    /// in the current tenant's chain: the ring protects every tenant's data, so each chain says when its keys changed.
+    /// </summary>
+    public async Task RecordKeyRingChangeAsync(AuditCode code, string keyId, Actor actor, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, new AuditEntry(code, actor, TargetId: keyId), ct);
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<Dictionary<string, int>> KeyUsageAsync(CancellationToken ct = default) =>
         await db.Set<DataSubject>().IgnoreQueryFilters().Where(s => s.KeyId != null).GroupBy(s => s.KeyId!)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);

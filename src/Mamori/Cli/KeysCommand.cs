@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mamori.Audit;
 using Mamori.Errors;
 using Mamori.Hosting;
 using Mamori.Vault;
@@ -11,14 +12,19 @@ public static class KeysCommand
 {
     public static Command Create()
     {
-        var init = new Command("init", "Create the vault key ring (keys.json in the data directory, or MAMORI_KEYS_FILE)");
-        init.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, _ =>
+        var initActor = CliSupport.ActorOption();
+        var init = new Command("init", "Create the vault key ring (keys.json in the data directory, or MAMORI_KEYS_FILE)") { initActor };
+        init.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var keys = Provider(r);
             if (keys.Exists) throw new MamoriException(ErrorCode.KeyInUse, $"A key ring already exists at {keys.FilePath}; it is never overwritten.");
-            keys.Save(KeyRing.Generate(TimeProvider.System));
+            // Who it is recorded as in each company's chain, resolved before anything changes: an unknown --actor creates no ring.
+            var chains = await ChainsAsync(r, sp, initActor, ct);
+            var ring = KeyRing.Generate(TimeProvider.System);
+            keys.Save(ring);
+            await RecordAsync(sp, chains, AuditCode.KeyRingCreated, ring.Primary.Id, ct);
             r.InvocationConfiguration.Output.WriteLine($"Created {keys.FilePath} (mode 600). Back it up apart from the database: without it the data cannot be read.");
-            return Task.FromResult(0);
+            return 0;
         }, requireMigrated: false));
 
         var statusJson = CliSupport.Json();
@@ -75,7 +81,8 @@ public static class KeysCommand
         }));
 
         var id = new Argument<string>("id") { Description = "The key to remove" };
-        var retire = new Command("retire", "Remove an old key; refused while any data key is still wrapped by it") { id };
+        var retireActor = CliSupport.ActorOption();
+        var retire = new Command("retire", "Remove an old key; refused while any data key is still wrapped by it") { id, retireActor };
         retire.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var keys = Provider(r);
@@ -83,11 +90,54 @@ public static class KeysCommand
             var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
             if (usage.GetValueOrDefault(keyId) is > 0 and var n)
                 throw new MamoriException(ErrorCode.KeyInUse, $"Key {keyId} still wraps {n} data keys; run 'mamori keys rotate' (or wait for the servers' re-wrap job) first.");
+            var chains = await ChainsAsync(r, sp, retireActor, ct);
             keys.Save(keys.Current.Without(keyId));
+            await RecordAsync(sp, chains, AuditCode.KeyRetired, keyId, ct);
             r.InvocationConfiguration.Output.WriteLine($"Retired {keyId}.");
             return 0;
         }));
         return new Command("keys", "The vault's key ring: create, rotate, retire") { init, status, rotate, retire };
+    }
+
+    /// <summary>
+    /// Every company's audit chain, with who the change is recorded as there: the key ring is the installation's, so creating it
+    /// or retiring a key concerns them all, whatever --tenant says. None before the database exists (a first start creates the
+    /// keys before 'mamori migrate') or while it is not migrated.
+    /// </summary>
+    private static async Task<List<(Guid Id, Actor Actor)>> ChainsAsync(ParseResult r, IServiceProvider sp, Option<string?> actor, CancellationToken ct)
+    {
+        var settings = MamoriSettings.Resolve(r.GetValue(CliSupport.Db), r.GetValue(CliSupport.DataDir));
+        // Opening a SQLite file that is not there would create it.
+        if (settings.Database.Provider == "sqlite" && !File.Exists(Data.Sqlite.SqliteDatabaseProvider.PathOf(settings.Database.ConnectionString))) return [];
+        var db = sp.GetRequiredService<Data.MamoriDbContext>();
+        try
+        {
+            if ((await db.Database.GetPendingMigrationsAsync(ct)).Any()) return [];
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // keys init works before the database server is reachable, as it always did; it says what it could not record.
+            await r.InvocationConfiguration.Error.WriteLineAsync("mamori: the database could not be reached, so no audit chain records this change.");
+            return [];
+        }
+        var chains = new List<(Guid, Actor)>();
+        foreach (var (tenant, _) in await CliSupport.AllTenantsAsync(sp, ct))
+        {
+            await using var scope = sp.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+            chains.Add((tenant, await CliSupport.ActorAsync(r, actor, scope.ServiceProvider, ct)));
+        }
+        return chains;
+    }
+
+    private static async Task RecordAsync(IServiceProvider sp, List<(Guid Id, Actor Actor)> chains, AuditCode code, string keyId, CancellationToken ct)
+    {
+        foreach (var (tenant, actor) in chains)
+        {
+            await using var scope = sp.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+            await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().RecordKeyRingChangeAsync(code, keyId, actor, ct);
+        }
     }
 
     private static KeyRingProvider Provider(ParseResult r) =>

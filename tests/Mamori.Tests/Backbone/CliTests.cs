@@ -491,6 +491,46 @@ public sealed class CliTests(PostgresCluster cluster)
         unknown.Out.ShouldBeEmpty();
     }
 
+    /// <summary>Regression: keys init and keys retire changed the installation's key ring, and no company's audit chain said so.</summary>
+    [Fact]
+    public async Task KeysInitAndRetire_Tenants_RecordedInEveryChain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct);
+        string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
+        // A first start creates the keys before the database: there is no chain yet, and keys init does not create the database.
+        (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
+        File.Exists(db.SqlitePath).ShouldBeFalse();
+        (await RunAsync(["migrate", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "alpha", "--name", "Alpha", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "beta", "--name", "Beta", .. env])).Code.ShouldBe(0);
+        string Primary() => KeyRing.Parse(File.ReadAllText(Path.Combine(db.DataDir, "keys.json")), "test").Primary.Id;
+        var old = Primary();
+        (await RunAsync(["keys", "rotate", .. env])).Code.ShouldBe(0);
+        var retired = await RunAsync(["keys", "retire", old, "--tenant", "beta", .. env]);
+        retired.Code.ShouldBe(0, retired.Err);
+        // A ring lost and created anew on an installation that has data: the most important change of all to have on record.
+        File.Delete(Path.Combine(db.DataDir, "keys.json"));
+        (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
+        var created = Primary();
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        Mamori.Hosting.MamoriServices.AddMamoriCore(services, db.Settings);
+        await using var provider = services.BuildServiceProvider();
+        foreach (var slug in new[] { "alpha", "beta" })
+        {
+            await using var scope = provider.CreateAsyncScope();
+            var context = scope.ServiceProvider.GetRequiredService<Mamori.Data.MamoriDbContext>();
+            var tenant = await scope.ServiceProvider.GetRequiredService<Mamori.Tenancy.Tenants>().UseAsync(slug, ct);
+            var events = context.AuditEvents.Where(e => e.TenantId == tenant.Id).OrderBy(e => e.Sequence).AsEnumerable()
+                .Select(e => (e.Code, e.TargetId, e.ActorKind)).ToList();
+            events.ShouldBe([(AuditCode.TenantCreated, tenant.Id.ToString(), ActorKind.Cli), (AuditCode.KeyRetired, old, ActorKind.Cli),
+                (AuditCode.KeyRingCreated, created, ActorKind.Cli)], customMessage: slug);
+        }
+        (await RunAsync(["audit", "verify", .. env])).Code.ShouldBe(0);
+    }
+
     /// <summary>The sweeps go through every tenant and name each as audit verify does, by slug: 「acme: 0 records …」, not its id.</summary>
     [Fact]
     public async Task Sweeps_DryRun_NameEachTenantBySlug()
