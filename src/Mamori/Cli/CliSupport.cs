@@ -113,7 +113,8 @@ public static class CliSupport
     {
         var slug = r.GetValue(Tenant);
         var tenants = sp.GetRequiredService<Tenants>();
-        if (!string.IsNullOrEmpty(slug)) return await tenants.UseAsync(slug, ct);
+        // An unknown one is refused in the words every command uses (TenantsAsync), naming the tenants there are.
+        if (!string.IsNullOrEmpty(slug)) return await tenants.UseAsync((await TenantsAsync(r, sp, ct))[0].Slug, ct);
         var db = sp.GetRequiredService<MamoriDbContext>();
         var all = await db.Tenants.AsNoTracking().OrderBy(t => t.Slug).Take(3).ToListAsync(ct);
         return all.Count switch

@@ -166,10 +166,10 @@ public static class AuditCommand
         verify.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var db = sp.GetRequiredService<Data.MamoriDbContext>();
-            var slug = r.GetValue(CliSupport.Tenant);
-            IReadOnlyList<AuditVerification> results = string.IsNullOrEmpty(slug)
+            // An unknown --tenant is refused as every command refuses it, naming the tenants there are.
+            IReadOnlyList<AuditVerification> results = string.IsNullOrEmpty(r.GetValue(CliSupport.Tenant))
                 ? await AuditVerify.VerifyAllAsync(db, ct)
-                : [await AuditVerify.VerifyTenantAsync(db, (await sp.GetRequiredService<Tenancy.Tenants>().GetAsync(slug, ct)).Id, slug, ct)];
+                : [await AuditVerify.VerifyTenantAsync(db, (await CliSupport.TenantsAsync(r, sp, ct))[0].Id, r.GetValue(CliSupport.Tenant)!, ct)];
             var intact = results.All(x => x.Intact);
             if (r.GetValue(json))
                 CliSupport.WriteJson(r, new
