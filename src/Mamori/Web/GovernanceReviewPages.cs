@@ -16,11 +16,12 @@ public static class GovernanceReviewPages
 
     public static void MapGovernanceReviewPages(this WebApplication app)
     {
-        app.MapGet(Base, async (HttpContext http, ManagementReview review, int? year, int? startMonth) =>
+        app.MapGet(Base, async (HttpContext http, ManagementReview review, string? year, string? startMonth) =>
         {
             try
             {
-                var report = await review.BuildAsync(year ?? review.DefaultYear(), startMonth ?? 1, http.RequestAborted);
+                var (y, m) = Period(review, year, startMonth);
+                var report = await review.BuildAsync(y, m, http.RequestAborted);
                 return Result(Page(http, report, null));
             }
             catch (MamoriException e) when (e.Code == ErrorCode.ReviewPeriodInvalid)
@@ -36,20 +37,36 @@ public static class GovernanceReviewPages
             }
         }).RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
 
-        app.MapGet(Base + "/pdf", async (HttpContext http, ManagementReview review, IOptions<Requests.RequestSettings> settings, int? year, int? startMonth) =>
+        app.MapGet(Base + "/pdf", async (HttpContext http, ManagementReview review, IOptions<Requests.RequestSettings> settings, string? year, string? startMonth) =>
         {
-            var report = await review.BuildAsync(year ?? review.DefaultYear(), startMonth ?? 1, http.RequestAborted);
+            var (y, m) = Period(review, year, startMonth);
+            var report = await review.BuildAsync(y, m, http.RequestAborted);
             var pdf = ManagementReview.Pdf(report, settings.Value.PdfFont);
             return pdf.Bytes is null
                 ? Result(Page(http, report, pdf.Problem), 503)
                 : Results.File(pdf.Bytes, "application/pdf", $"management-review-{report.Year}.pdf");
         }).RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
 
-        app.MapGet(Base + "/html", async (HttpContext http, ManagementReview review, int? year, int? startMonth) =>
+        app.MapGet(Base + "/html", async (HttpContext http, ManagementReview review, string? year, string? startMonth) =>
         {
-            var report = await review.BuildAsync(year ?? review.DefaultYear(), startMonth ?? 1, http.RequestAborted);
+            var (y, m) = Period(review, year, startMonth);
+            var report = await review.BuildAsync(y, m, http.RequestAborted);
             return Results.File(System.Text.Encoding.UTF8.GetBytes(ManagementReview.Html(report)), "text/html; charset=utf-8", $"management-review-{report.Year}.html");
         }).RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// The period the query names (this year from January when it names none). A year or month that is no number is refused as one
+    /// out of range, so the page says it in its own language: bound as numbers, it got ASP.NET's English binding error.
+    /// </summary>
+    private static (int Year, int StartMonth) Period(ManagementReview review, string? year, string? startMonth)
+    {
+        static int? Number(string? text, string reason, string message) =>
+            string.IsNullOrWhiteSpace(text) ? null
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new MamoriException(ErrorCode.ReviewPeriodInvalid, message) { Reason = reason };
+        return (Number(year, "year", "year is 2000-2200.") ?? review.DefaultYear(),
+            Number(startMonth, "start-month", "startMonth is 1-12 (4 for a fiscal year from April).") ?? 1);
     }
 
     private static Html PeriodForm(HttpContext http, string year, string startMonth) => H.F($"""

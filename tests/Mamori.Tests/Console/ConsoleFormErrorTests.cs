@@ -140,6 +140,27 @@ public sealed class ConsoleFormErrorTests(PostgresCluster cluster)
             .ShouldContain("The starting month is 1-12 (4 for a fiscal year from April). (MAMORI-9064)");
     }
 
+    /// <summary>Regression: a year that is no number got ASP.NET's English binding error on the Japanese review page.</summary>
+    [Fact]
+    public async Task ReviewPage_YearNotNumber_RefusedInJapaneseWithCodeAndInputKept()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+
+        var review = await s.GetAsync("/console/governance/review?year=abc");
+        review.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await BodyAsync(review);
+        html.ShouldContain("年は2000〜2200で入力してください。 (MAMORI-9064)");
+        html.ShouldNotContain("wrong type");
+        html.ShouldContain("""name="year" type="number" min="2000" max="2200" value="abc">""");
+        (await BodyAsync(await s.GetAsync("/console/governance/review?year=2026&startMonth=x&lang=en")))
+            .ShouldContain("The starting month is 1-12 (4 for a fiscal year from April). (MAMORI-9064)");
+        var pdf = await s.GetAsync("/console/governance/review/pdf?year=abc");
+        pdf.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await BodyAsync(pdf)).ShouldContain("年は2000〜2200で入力してください。 (MAMORI-9064)");
+    }
+
     [Fact]
     public async Task EntrusteeAndTrainingForms_Refused_JapaneseWithInputKept()
     {
