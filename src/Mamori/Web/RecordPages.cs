@@ -38,7 +38,7 @@ public static class RecordPages
             }
             catch (MamoriException e) when (e.Code == ErrorCode.SubjectNotFound)
             {
-                return Result(ConsentIndex(http, T(http, "その本人はいません。", "There is no such subject.")), 404);
+                return Result(ConsentIndex(http, T(http, "その本人はいません。", "There is no such subject.") + Code(e)), 404);
             }
         }).RequirePermission(Permission.ReadConsents).ExcludeFromDescription();
 
@@ -61,7 +61,7 @@ public static class RecordPages
             }
             catch (MamoriException e) when (e.Code == ErrorCode.UnknownRecipient)
             {
-                return Result(NotFound(http, T(http, "その提供先はポリシーにも台帳にもありません。", "Neither the policy nor the registry knows that recipient.")), 404);
+                return Result(NotFound(http, T(http, "その提供先はポリシーにも台帳にもありません。", "Neither the policy nor the registry knows that recipient.") + Code(e)), 404);
             }
         }).RequirePermission(Permission.ReadProvisions).ExcludeFromDescription();
 
@@ -76,7 +76,7 @@ public static class RecordPages
             catch (MamoriException e) when (e.Code == ErrorCode.ProvisionRecordNotFound)
             {
                 return Result(NotFound(http, T(http, "その記録はありません（保存期間の満了により削除された可能性があります）。",
-                    "There is no such record (it may have been deleted at the end of its retention period).")), 404);
+                    "There is no such record (it may have been deleted at the end of its retention period).") + Code(e)), 404);
             }
         }).RequirePermission(Permission.ReadProvisions).ExcludeFromDescription();
 
@@ -169,6 +169,9 @@ public static class RecordPages
     internal static string Basis(HttpContext http, string basis) => T(http, Provisions.BasisName(basis).Ja, Provisions.BasisName(basis).Get(NoticeLanguage.En));
 
     private static string Direction(HttpContext http, string d) => d == "provided" ? T(http, "提供（法29条）", "Provided (Art.29)") : T(http, "受領（法30条）", "Received (Art.30)");
+
+    /// <summary>The refusal's code after its sentence, as every other console error shows it (「… (MAMORI-4034)」).</summary>
+    private static string Code(MamoriException e) => $" ({ErrorCodes.Format(e.Code)})";
 
     private static Html NotFound(HttpContext http, string message) =>
         Layout(http, T(http, "見つかりません", "Not found"), H.F($"<h1>{T(http, "見つかりません", "Not found")}</h1>{Error(message)}"));

@@ -133,11 +133,19 @@ public sealed class GovernanceAuditPageTests(PostgresCluster cluster)
             html.ShouldNotContain("There is no", customMessage: url);
             (await (await s.Officer.GetAsync(url + "?lang=en", Ct)).Content.ReadAsStringAsync(Ct)).ShouldContain($"{en} ({code})", customMessage: url);
         }
-        foreach (var url in new[] { "/console/provisions/recipients/call-center", $"/console/provisions/records/{none}" })
+        // Regression: the provision and consent pages' 404s said no code.
+        foreach (var (url, code, ja) in new[]
+        {
+            ("/console/provisions/recipients/call-center", "MAMORI-4020", "その提供先はポリシーにも台帳にもありません。"),
+            ($"/console/provisions/records/{none}", "MAMORI-4034", "その記録はありません（保存期間の満了により削除された可能性があります）。"),
+            ($"/console/consents/subjects/{none}", "MAMORI-3007", "その本人はいません。"),
+        })
         {
             var response = await s.Officer.GetAsync(url, Ct);
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound, url);
-            (await response.Content.ReadAsStringAsync(Ct)).ShouldNotContain("There is no", customMessage: url);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            html.ShouldContain($"{ja} ({code})", customMessage: url);
+            html.ShouldNotContain("There is no", customMessage: url);
         }
     }
 
