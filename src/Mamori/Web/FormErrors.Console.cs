@@ -170,9 +170,8 @@ public static partial class FormErrors
             _ => ("入力が設定できる範囲を外れています（期間、日数、コードや名称の長さ、無効なユーザーなど）。",
                 "A value is outside what the setting allows (a period, a number of days, a code or name length, a disabled user…)."),
         },
-        ErrorCode.TrainingCompletionTooEarly when e.ReasonArgs is [var from] => e.Reason == "course"
-            ? ($"受講日は、講座を登録した日（{from}）以降の日付にしてください。", $"The completion date must be on or after {from}, when the course was registered.")
-            : ($"受講日は、スタッフを登録した日（{from}）以降の日付にしてください。", $"The completion date must be on or after {from}, when the staff member was registered."),
+        ErrorCode.TrainingCompletionTooEarly when e.ReasonArgs is [var from] =>
+            ($"受講日は、講座を登録した日（{from}）以降の日付にしてください。", $"The completion date must be on or after {from}, when the course was registered."),
         ErrorCode.InvalidValue when e.Reason == "choose-user" => ("スタッフを選んでください。", "Choose a staff member."),
 
         // Pseudonymized and anonymized datasets.

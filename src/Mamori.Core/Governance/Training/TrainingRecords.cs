@@ -71,15 +71,14 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
         var now = clock.GetUtcNow();
         if (completedOn > GovernanceDue.JstDate(now))
             throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A completion date cannot be in the future.") { Reason = "not-future", ReasonArgs = ["completedOn"] };
-        // The course applies to the person from the day both were registered (the due date of a first completion, see Compute);
-        // a completion before that is a typing error, not evidence of training for this course.
-        var courseFirst = c.CreatedAt > user.CreatedAt;
-        var from = GovernanceDue.JstDate(courseFirst ? c.CreatedAt : user.CreatedAt);
+        // A completion before the course was registered is a typing error, not evidence of training for this course. One before the
+        // person's account is not: a company that starts using Mamori records the training its staff took before they had accounts
+        // (refused until 2026-12-07).
+        var from = GovernanceDue.JstDate(c.CreatedAt);
         if (completedOn < from)
-            throw new MamoriException(ErrorCode.TrainingCompletionTooEarly,
-                $"A completion date cannot be before {from:yyyy-MM-dd}, when the {(courseFirst ? "course" : "staff member")} was registered.")
+            throw new MamoriException(ErrorCode.TrainingCompletionTooEarly, $"A completion date cannot be before {from:yyyy-MM-dd}, when the course was registered.")
             {
-                Reason = courseFirst ? "course" : "user", ReasonArgs = [from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
+                Reason = "course", ReasonArgs = [from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
             };
         var row = new TrainingCompletion
         {
