@@ -51,7 +51,7 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
             ("委託先", N(e, "entrustees") + "社"),
             ("委託による提供の記録", N(e, "provisionRecords") + "件"),
             // Regression (walkthrough 3, M12): conditional approvals were counted as 承認, and the two governance titles were swapped.
-            ("選定基準による評価", $"承認 {e.GetProperty("approved").GetInt32() - e.GetProperty("conditional").GetInt32()}社・条件付き承認 {N(e, "conditional")}社（{N(e, "entrustees")}社中）"),
+            ("選定基準による評価", $"承認 {N(e, "approved")}社・条件付き承認 {N(e, "conditional")}社（{N(e, "entrustees")}社中）"),
             ("部門の個人情報管理者を置いた部門", $"{N(h, "departmentsWithManager")}/{N(h, "departments")}部門"),
             ("個人情報保護管理者（管理責任者）", h.GetProperty("representativeNamed").GetBoolean() ? "任命済み" : "未任命"),
             ("部門", N(h, "departments") + "部門"),
@@ -117,8 +117,12 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         json.GetProperty("provisions").GetProperty("records").GetInt32().ShouldBe(2);
         json.GetProperty("provisions").GetProperty("recordsByBasis").GetProperty("entrustment").GetInt32().ShouldBe(1);
         json.GetProperty("entrustees").GetProperty("provisionRecords").GetInt32().ShouldBe(1);
-        json.GetProperty("entrustees").GetProperty("approved").GetInt32().ShouldBe(1);
+        // Regression: the approval with conditions was counted as approved too; it is reported apart, with its conditions.
+        json.GetProperty("entrustees").GetProperty("approved").GetInt32().ShouldBe(0);
         json.GetProperty("entrustees").GetProperty("conditional").GetInt32().ShouldBe(1);
+        var conditional = json.GetProperty("entrustees").GetProperty("conditionalApprovals").EnumerateArray().Single();
+        conditional.GetProperty("recipientId").GetString().ShouldBe("payment-agent");
+        conditional.GetProperty("conditionsJa").GetString().ShouldBe("第三者認証 満たさない、再委託の管理体制 未確認、外国の制度の把握 未確認、経営の安定性 未確認");
         json.GetProperty("retention").GetProperty("subjectsDestroyed").GetInt32().ShouldBe(sweep.Subjects);
         json.GetProperty("retention").GetProperty("sweeps").GetInt32().ShouldBe(1);
         json.GetProperty("audits").GetProperty("findingsRaised").GetInt32().ShouldBe(1);

@@ -102,9 +102,13 @@ public sealed class AuditChecklist(MamoriDbContext db, PolicyStore policies, Gov
         var e = await evidence.EntrusteesAsync(period, ct);
         items.Add(new("entrustee-selection", "個人情報保護法第25条", "委託先を選定基準（安全管理措置・実績等）で評価し、承認しているか",
             "Are entrustees assessed against the selection criteria (security measures, track record…) and approved?",
-            $"評価で承認された委託先: {N(e.Approved)}/{N(e.Entrustees)}社（うち条件付き承認 {N(e.Conditional)}社）",
-            $"Entrustees approved by an assessment: {N(e.Approved)}/{N(e.Entrustees)} ({N(e.Conditional)} conditionally)",
-            e.Approved, e.Entrustees, AllOf(e.Approved, e.Entrustees)));
+            $"評価で承認された委託先: {N(e.Approved)}/{N(e.Entrustees)}社、条件付き承認: {N(e.Conditional)}社"
+                + string.Concat(e.ConditionalApprovals.Select(c => $"（{c.RecipientId}: {c.ConditionsJa}）")),
+            $"Entrustees approved by an assessment: {N(e.Approved)}/{N(e.Entrustees)}; approved with conditions: {N(e.Conditional)}"
+                + string.Concat(e.ConditionalApprovals.Select(c => $" ({c.RecipientId}: {c.ConditionsEn})")),
+            e.Approved, e.Entrustees,
+            // Conditions still open are an opportunity for improvement, not plain conformity; an entrustee without approval is a nonconformity.
+            e.Entrustees > 0 && e.Conditional > 0 && e.Approved + e.Conditional == e.Entrustees ? ChecklistResult.Observation : AllOf(e.Approved, e.Entrustees)));
         items.Add(new("entrustee-contracts", MyNumberEntrustees(model).Count > 0 ? "個人情報保護法第25条、番号法第10条・第11条" : "個人情報保護法第25条", "委託契約に秘密保持・監査・再委託の条件・返却/削除の条項があるか",
             "Do entrustment contracts have confidentiality, audit, re-entrustment and return/deletion clauses?",
             $"条項がそろった契約: {N(e.ContractsComplete)}/{N(e.Entrustees)}社", $"Contracts with every clause: {N(e.ContractsComplete)}/{N(e.Entrustees)}",

@@ -44,8 +44,19 @@ public sealed record RetentionFigures(int Sweeps, int SubjectsDestroyed, int Era
 public sealed record AuditFigures(int PlansActive, int PlansOverdue, int RunsCompleted, int EntrusteeRunsCompleted, int FindingsRaised, int FindingsMajor,
     int FindingsMinor, int FindingsObservation, int FindingsClosed, int FindingsOpenAtEnd, int FindingsOverdue, int ActionsCompleted, int ActionsOverdue);
 
-/// <summary>Entrustee supervision figures. <see cref="Approved"/> counts conditional approvals too; <see cref="Conditional"/> is that part.</summary>
-public sealed record EntrusteeFigures(int Entrustees, int Approved, int Conditional, int ContractsComplete, int Audited, int ProvisionRecords);
+/// <summary>
+/// Entrustee supervision figures, by each entrustee's latest assessment: <see cref="Approved"/> plainly approved (承認), and apart from
+/// them the approvals with conditions (条件付き承認), each with its conditions. An approval with conditions was counted as approved,
+/// which told the review and the audit that the conditions were met.
+/// </summary>
+public sealed record EntrusteeFigures(int Entrustees, int Approved, IReadOnlyList<ConditionalApproval> ConditionalApprovals, int ContractsComplete,
+    int Audited, int ProvisionRecords)
+{
+    public int Conditional => ConditionalApprovals.Count;
+}
+
+/// <summary>An entrustee approved with conditions, and those conditions as staff read them (「再委託の管理体制 未確認」).</summary>
+public sealed record ConditionalApproval(string RecipientId, DateOnly AssessedOn, string ConditionsJa, string ConditionsEn);
 
 /// <summary>
 /// The system's own evidence for a period, read from the features' tables (requests, incidents,
@@ -168,11 +179,13 @@ public sealed class GovernanceEvidence(MamoriDbContext db, PolicyStore policies,
     {
         var ids = await EntrusteeIdsAsync(ct);
         var cutoff = Cutoff(p);
-        var assessments = await db.Set<EntrusteeAssessment>().AsNoTracking().Where(a => a.AssessedOn <= cutoff)
-            .Select(a => new { a.RecipientId, a.AssessedOn, a.CreatedAt, a.Result }).ToListAsync(ct);
-        var latest = ids.Select(id => assessments.Where(a => a.RecipientId == id).OrderBy(a => a.AssessedOn).ThenBy(a => a.CreatedAt).LastOrDefault()?.Result).ToList();
-        var approved = latest.Count(r => r is AssessmentResult.Approved or AssessmentResult.Conditional);
-        var conditional = latest.Count(r => r is AssessmentResult.Conditional);
+        var assessments = await db.Set<EntrusteeAssessment>().AsNoTracking().Where(a => a.AssessedOn <= cutoff).ToListAsync(ct);
+        var latest = ids.Select(id => assessments.Where(a => a.RecipientId == id).OrderBy(a => a.AssessedOn).ThenBy(a => a.CreatedAt).LastOrDefault())
+            .OfType<EntrusteeAssessment>().ToList();
+        var approved = latest.Count(a => a.Result == AssessmentResult.Approved);
+        var conditional = latest.Where(a => a.Result == AssessmentResult.Conditional)
+            .Select(a => (Assessment: a, Text: EntrusteeSupervision.ConditionText(a)))
+            .Select(x => new ConditionalApproval(x.Assessment.RecipientId, x.Assessment.AssessedOn, x.Text.Ja, x.Text.En)).ToList();
         var checks = await db.Set<EntrusteeContractCheck>().AsNoTracking().Where(c => c.CheckedOn <= cutoff).ToListAsync(ct);
         var complete = ids.Count(id => checks.Where(c => c.RecipientId == id).OrderBy(c => c.CheckedOn).ThenBy(c => c.CreatedAt).LastOrDefault()?.Complete == true);
         var audited = await AuditedEntrusteesAsync(p, ct);

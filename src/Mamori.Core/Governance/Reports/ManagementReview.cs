@@ -165,7 +165,8 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
             ("6. 委託先の監督", "個人情報保護法第25条",
             [
                 ("委託先", N(e.Entrustees) + "社"),
-                ("選定基準による評価", $"承認 {N(e.Approved - e.Conditional)}社・条件付き承認 {N(e.Conditional)}社（{N(e.Entrustees)}社中）"),
+                ("選定基準による評価", $"承認 {N(e.Approved)}社・条件付き承認 {N(e.Conditional)}社（{N(e.Entrustees)}社中）"),
+                .. e.ConditionalApprovals.Select(c => ($"条件付き承認の条件（{c.RecipientId}）", c.ConditionsJa)),
                 ("必須条項がそろった契約", Ratio(e.ContractsComplete, e.Entrustees) + "社"),
                 ("期間中に監査した委託先", Ratio(e.Audited, e.Entrustees) + "社"),
                 ("委託による提供の記録", N(e.ProvisionRecords) + "件"),
