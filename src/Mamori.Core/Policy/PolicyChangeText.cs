@@ -30,7 +30,8 @@ public static partial class PolicyChangeText
                 if (At(newRoot, parent) is JsonObject n && n.ContainsKey(own) || At(oldRoot, parent) is JsonObject o && o.ContainsKey(own)) continue;
             }
             var item = Label(newRoot, oldRoot, segments, lang);
-            result.Add(new ReadableChange(item, c.Kind, Value(At(oldRoot, segments), lang), Value(At(newRoot, segments), lang), c.Path));
+            var names = ValueNames(segments.LastOrDefault(s => !s.StartsWith('#')), lang);
+            result.Add(new ReadableChange(item, c.Kind, Value(At(oldRoot, segments), lang, names), Value(At(newRoot, segments), lang, names), c.Path));
         }
         return result;
     }
@@ -104,8 +105,21 @@ public static partial class PolicyChangeText
     [GeneratedRegex(@"^P(?:(?<y>\d+)Y)?(?:(?<m>\d+)M)?(?:(?<w>\d+)W)?(?:(?<d>\d+)D)?$")]
     private static partial Regex Period();
 
+    /// <summary>
+    /// Names for the ids a field holds, as the notice words them (request channels and types: 「Webフォーム」 for <c>webForm</c>), or
+    /// null where the values are shown as they are.
+    /// </summary>
+    private static Func<string, string?>? ValueNames(string? key, NoticeLanguage lang) => key switch
+    {
+        "channels" or "notAccepted" => id => Enum.TryParse<RequestChannel>(id, ignoreCase: true, out var c) && Enum.IsDefined(c)
+            ? Rendering.NoticeBuilder.ChannelName(c, lang) : null,
+        "types" => id => Enum.TryParse<RequestType>(id, ignoreCase: true, out var t) && Enum.IsDefined(t)
+            ? Rendering.NoticeBuilder.RequestTypeName(t, lang) : null,
+        _ => null,
+    };
+
     /// <summary>A value as text: a period in words, a localized text in the page's language, an entry by its name, a list joined.</summary>
-    private static string? Value(JsonNode? node, NoticeLanguage lang)
+    private static string? Value(JsonNode? node, NoticeLanguage lang, Func<string, string?>? names = null)
     {
         var en = lang == NoticeLanguage.En;
         switch (node)
@@ -122,7 +136,7 @@ public static partial class PolicyChangeText
                     Add("y", "年", "year"); Add("m", "か月", "month"); Add("w", "週間", "week"); Add("d", "日", "day");
                     return string.Join(en ? " " : "", words);
                 }
-                return s;
+                return names?.Invoke(s) ?? s;
             case JsonValue v:
                 return v.ToJsonString();
             case JsonObject o when Localized(o, lang) is { } text && o.All(kv => kv.Key is "ja" or "en"):
@@ -133,7 +147,7 @@ public static partial class PolicyChangeText
                 return string.Join(en ? "; " : "、", o.Where(kv => kv.Value is not null)
                     .Select(kv => $"{KeyName(kv.Key, lang)}{(en ? ": " : "：")}{Value(kv.Value, lang)}"));
             case JsonArray a:
-                return string.Join(en ? ", " : "、", a.Select(x => Value(x, lang)).Where(x => !string.IsNullOrEmpty(x)));
+                return string.Join(en ? ", " : "、", a.Select(x => Value(x, lang, names)).Where(x => !string.IsNullOrEmpty(x)));
             default:
                 return node.ToJsonString();
         }
@@ -190,6 +204,11 @@ public static partial class PolicyChangeText
         ["technical"] = ("技術的安全管理措置", "Technical measures"),
         ["foreignEnvironment"] = ("外的環境の把握", "Foreign environment"),
         ["requestProcedures"] = ("開示等の請求の手続", "Request procedures"),
+        ["types"] = ("請求できる事項", "Requests you may make"),
+        ["channels"] = ("受付方法", "How to send a request"),
+        ["notAccepted"] = ("受け付けない方法", "Not accepted"),
+        ["forms"] = ("請求書式", "Forms"),
+        ["paymentMethod"] = ("手数料の支払方法", "How to pay the fee"),
         ["fees"] = ("手数料", "Fees"),
         ["identityDocuments"] = ("本人確認書類", "Identity documents"),
         ["proxyDocuments"] = ("代理人の書類", "Agent's documents"),

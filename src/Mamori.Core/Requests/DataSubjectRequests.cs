@@ -961,7 +961,8 @@ public sealed class DataSubjectRequests(
     {
         static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>ご請求への回答 ").Append(E(a.Reference)).Append("</title>\n</head>\n<body>\n");
+        // The viewport line: people open the answer on a phone, where a page without it is laid out at desktop width.
+        sb.Append("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>ご請求への回答 ").Append(E(a.Reference)).Append("</title>\n</head>\n<body>\n");
         sb.Append("<h1>").Append(E(RequestKinds.Name(a.Kind).Ja)).Append("のご請求への回答</h1>\n");
         sb.Append("<p>受付番号 ").Append(E(a.Reference)).Append("／回答日 ").Append(E(a.AnsweredOnJst)).Append("／").Append(E(a.Company)).Append("</p>\n");
         if (a.RefusalCode is not null)
@@ -1010,7 +1011,11 @@ public sealed class DataSubjectRequests(
             [byCode
                 ? "確認コードで確認いただいたメールアドレスに該当する保有個人データを、当社は保有しておりません。電話番号など他の情報でご登録の場合は、本人確認書類を添えて改めてご請求ください。"
                 : "ご提示の連絡先（メールアドレス・電話番号）に該当する保有個人データを、当社は保有しておりません。他の連絡先でご登録の場合は、その連絡先を記載して改めてご請求ください。"],
-            null, null, null, null, null);
+            null, null, null, null, null,
+            // The answer to a request made in English must be readable in English too (the Japanese text prevails).
+            [byCode
+                ? "We hold no retained personal data matching the e-mail address you confirmed with the code. If you registered with other details such as a phone number, please make a new request with identity documents."
+                : "We hold no retained personal data matching the contact details you gave (e-mail address, phone number). If you registered with other contact details, please make a new request giving them."]);
         StoreArtifacts(r, [(ArtifactKind.Json, "application/json", JsonSerializer.SerializeToUtf8Bytes(answer, AnswerJson)),
             (ArtifactKind.Html, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(AnswerHtml(answer)))]);
         r.Outcome = RequestOutcome.NoDataHeld;

@@ -227,7 +227,8 @@ public static class DisclosureHtml
     public static string Render(DisclosurePackage p, bool english = false)
     {
         var sb = new StringBuilder(4096 + p.RecordCount * (english ? 320 : 160));
-        sb.Append("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(Title(p.Kind))).Append(' ').Append(E(p.Reference)).Append("</title>\n");
+        // The viewport line: people open the package on a phone, where a page without it is laid out at desktop width.
+        sb.Append("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").Append(E(Title(p.Kind))).Append(' ').Append(E(p.Reference)).Append("</title>\n");
         sb.Append("<style>body{font-family:'IPAGothic','Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;line-height:1.6;padding:0 1rem}")
           .Append("table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}")
           .Append("th{background:#eee}h2{border-bottom:2px solid #333;margin-top:2rem}.meta{color:#333}</style>\n</head>\n<body>\n");

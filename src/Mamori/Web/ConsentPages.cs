@@ -122,7 +122,9 @@ public static class ConsentPages
             </dl>
             </section>
             """));
-        Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert">{error}</p>""");
+        Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert" id="{FormErrors.BlockId}">{error}</p>""");
+        // The only field is the one refused: marked, described by the message and focused when the page opens (no script here).
+        Html invalid = error is null ? default : Html.Raw($" aria-invalid=\"true\" aria-describedby=\"{FormErrors.BlockId}\" autofocus");
         return PublicLayout(http, lang, L(lang, "第三者提供の停止のお申し出", "Stop provision to third parties"), H.F($"""
             <h1>{L(lang, "第三者提供（オプトアウト）の停止のお申し出", "Ask us to stop providing your data to third parties (opt-out)")}</h1>
             <p>{L(lang, "当社は、次のとおり個人データを第三者に提供しています（個人情報保護法第27条第2項）。ご本人のお申し出により、各項目の「提供停止」に記載のとおり提供を停止します。",
@@ -136,7 +138,7 @@ public static class ConsentPages
                 <label><input type="radio" name="kind" value="phone"{(phone ? Html.Raw(" checked") : default)}> {L(lang, "電話番号", "Phone number")}</label>
               </fieldset>
               <label for="value">{L(lang, "メールアドレス又は電話番号", "E-mail address or phone number")}</label>
-              <input id="value" name="value" type="text" autocomplete="email" required maxlength="254" value="{value}">
+              <input id="value" name="value" type="text" autocomplete="email" required maxlength="254" value="{value}"{invalid}>
               <button type="submit">{L(lang, "提供の停止を申し出る", "Ask to stop provision")}</button>
             </form>
             <p>{L(lang, "入力された連絡先は照合にのみ使い、保存しません。該当の有無はお知らせしません。",

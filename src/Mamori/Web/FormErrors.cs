@@ -27,9 +27,49 @@ public static partial class FormErrors
     /// <summary>The message and code in the staff console's language.</summary>
     public static string Text(HttpContext http, MamoriException e) => Text(e, Lang(http));
 
-    /// <summary>The error block of a form (role=alert), or nothing.</summary>
-    public static Html Block(MamoriException? e, NoticeLanguage lang) =>
-        e is null ? default : H.F($"""<p class="error" role="alert">{Text(e, lang)}</p>""");
+    /// <summary>The id of a public form's error block, which the field in question names in its <c>aria-describedby</c>.</summary>
+    public const string BlockId = "form-error";
+
+    /// <summary>The error block of a form (role=alert), or nothing; <paramref name="id"/> lets a field point at it.</summary>
+    public static Html Block(MamoriException? e, NoticeLanguage lang, string? id = null) =>
+        e is null ? default
+        : id is null ? H.F($"""<p class="error" role="alert">{Text(e, lang)}</p>""")
+        : H.F($"""<p class="error" role="alert" id="{id}">{Text(e, lang)}</p>""");
+
+    /// <summary>The request form's field (its id) a refusal is about, or null when it is about the request as a whole.</summary>
+    public static string? RequestField(MamoriException e) => e.Code switch
+    {
+        ErrorCode.RequestUnknownKind => "kind",
+        ErrorCode.RequestKindNotOffered when e.Reason != "requester-role" => "kind",
+        ErrorCode.UnknownService => "service",
+        ErrorCode.RequestContactMissing => e.Reason switch { "name" => "name", "agent-name" => "agentName", _ => "email" },
+        ErrorCode.RequestInvalidInput => e.Reason switch
+        {
+            "email" => "email",
+            "phone" => "phone",
+            "corrections" => "correctionItem",
+            "details" => "details",
+            "too-long" when e.ReasonArgs is [var f, ..] => f switch
+            {
+                "email" or "phone" or "address" or "name" or "agentName" or "details" => f,
+                "corrections" => "correctionValue",
+                _ => null,
+            },
+            _ => null,
+        },
+        _ => null,
+    };
+
+    /// <summary>The status page's field (its id) a refusal is about: the code, the upload's fields, the withdrawal's box.</summary>
+    public static string? StatusField(MamoriException e) => e.Code switch
+    {
+        ErrorCode.RequestCodeInvalid or ErrorCode.RequestCodeExpired => "code",
+        ErrorCode.RequestUnknownDocument => "document",
+        ErrorCode.RequestDocumentTooOld => "issuedOn",
+        ErrorCode.RequestUploadTooLarge or ErrorCode.RequestUploadType => "file",
+        ErrorCode.MissingField when e.Reason == "withdraw-confirm" => "withdraw-confirm",
+        _ => null,
+    };
 
     /// <summary>The error block of a console form in the console's language, or nothing.</summary>
     public static Html Block(HttpContext http, MamoriException? e) => Block(e, Lang(http));

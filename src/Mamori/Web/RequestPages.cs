@@ -64,7 +64,7 @@ public static class RequestPages
                     var link = $"{prefix}/requests/status/{created.StatusToken}";
                     return Result(PublicLayout(http, lang, L(lang, "ご請求を受け付けました", "Request received"), H.F($"""
                         <h1>{L(lang, "ご請求を受け付けました", "We received your request")}</h1>
-                        <p>{L(lang, "受付番号", "Reference")}: <strong>{created.Request.Reference}</strong></p>
+                        <p>{L(lang, "受付番号：", "Reference: ")}<strong>{created.Request.Reference}</strong></p>
                         <p>{L(lang, "状況の確認・本人確認書類の提出は、次の非公開リンクから行えます。他の方に知らせないでください。", "Check the status and send identity documents through this private link. Do not share it.")}</p>
                         <p><a href="{link}">{L(lang, "ご請求の状況を確認する", "Check your request")}</a></p>
                         """)), 201);
@@ -77,31 +77,31 @@ public static class RequestPages
                 }
             }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
 
-            app.MapGet(prefix + "/requests/status/{token}", async (HttpContext http, string token) =>
+            app.MapGet(prefix + "/requests/status/{token}", async (HttpContext http, string token, string? done) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 return await WithRequestAsync(http, lang, token, async (requests, r) =>
-                    Result(StatusPage(http, lang, prefix, token, r, await requests.ViewAsync(r, http.RequestAborted), await requests.CodeOfferedAsync(r, http.RequestAborted), null)));
+                    Result(StatusPage(http, lang, prefix, token, r, await requests.ViewAsync(r, http.RequestAborted), await requests.CodeOfferedAsync(r, http.RequestAborted), null, done)));
             }).AllowAnonymous().PrivateLink().ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/send-code", async (HttpContext http, string token, [FromForm] string? unused) =>
             {
                 _ = unused;
                 await RequestEndpoints.UsePublicTenantAsync(http);
-                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.SendCodeAsync(r, Subject(r), http.Connection.RemoteIpAddress, http.RequestAborted));
+                return await ActAsync(http, lang, prefix, token, "code-sent", (requests, r) => requests.SendCodeAsync(r, Subject(r), http.Connection.RemoteIpAddress, http.RequestAborted));
             }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/code", async (HttpContext http, string token, [FromForm] string code) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
-                return await ActAsync(http, lang, prefix, token, (requests, r) => requests.VerifyCodeAsync(r, code, Subject(r), http.RequestAborted));
+                return await ActAsync(http, lang, prefix, token, "verified", (requests, r) => requests.VerifyCodeAsync(r, code, Subject(r), http.RequestAborted));
             }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/withdraw", async (HttpContext http, string token, [FromForm] string? confirm) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 // A withdrawal cannot be undone: the person ticks the box first (the page has no script to ask).
-                return await ActAsync(http, lang, prefix, token, (requests, r) => confirm == "yes"
+                return await ActAsync(http, lang, prefix, token, "withdrawn", (requests, r) => confirm == "yes"
                     ? requests.WithdrawAsync(r, Subject(r), http.RequestAborted)
                     : throw new MamoriException(ErrorCode.MissingField, "Tick the box to confirm the withdrawal.") { Reason = "withdraw-confirm" });
             }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
@@ -113,7 +113,7 @@ public static class RequestPages
                 var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
                 if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = settings.Value.MaxUploadBytes * 2 + 64 * 1024;
                 if (http.Request.HasFormContentType) await antiforgery.ValidateRequestAsync(http);
-                return await ActAsync(http, lang, prefix, token, async (requests, r) =>
+                return await ActAsync(http, lang, prefix, token, "uploaded", async (requests, r) =>
                 {
                     var (group, name, issued, content) = await RequestEndpoints.ReadUploadAsync(http, settings.Value, form =>
                         form["document"].ToString().Split('/', 2) is [var g, var n]
@@ -152,18 +152,19 @@ public static class RequestPages
         }
     }
 
-    private static Task<IResult> ActAsync(HttpContext http, NoticeLanguage lang, string prefix, string token, Func<DataSubjectRequests, DataSubjectRequest, Task<RequestView>> action) =>
+    /// <summary>Does <paramref name="action"/> and goes back to the status page, which then says what happened (<paramref name="done"/>, a key of <see cref="Done"/>).</summary>
+    private static Task<IResult> ActAsync(HttpContext http, NoticeLanguage lang, string prefix, string token, string done, Func<DataSubjectRequests, DataSubjectRequest, Task<RequestView>> action) =>
         WithRequestAsync(http, lang, token, async (requests, r) =>
         {
             try
             {
                 await action(requests, r);
-                return Results.Redirect($"{prefix}/requests/status/{token}");
+                return Results.Redirect($"{prefix}/requests/status/{token}?done={done}");
             }
             catch (MamoriException e) when (e.Code != ErrorCode.RequestStatusLinkInvalid)
             {
                 var fresh = await requests.ByTokenAsync(token, http.RequestAborted);
-                return Result(StatusPage(http, lang, prefix, token, fresh, await requests.ViewAsync(fresh, http.RequestAborted), await requests.CodeOfferedAsync(fresh, http.RequestAborted), e), e.Status is >= 400 and < 500 ? e.Status : 400);
+                return Result(StatusPage(http, lang, prefix, token, fresh, await requests.ViewAsync(fresh, http.RequestAborted), await requests.CodeOfferedAsync(fresh, http.RequestAborted), e, null), e.Status is >= 400 and < 500 ? e.Status : 400);
             }
         });
 
@@ -187,6 +188,7 @@ public static class RequestPages
 
     private static Html FormPage(HttpContext http, NoticeLanguage lang, string prefix, PolicyModel model, MamoriException? error, FormInput? typed)
     {
+        var field = error is null ? null : FormErrors.RequestField(error);
         var role = typed?.RequesterRole is "agent" or "legal-representative" ? typed.RequesterRole : "self";
         var method = typed?.Method == "paper" ? "paper" : "electronic";
         var p = model.RequestProcedures;
@@ -197,15 +199,15 @@ public static class RequestPages
         var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
         Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}"{Selected(typed?.Kind == Id(k))}>{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
         Html Docs(DocumentGroup group, IEnumerable<RequiredDocument> docs) => Documents(docs.Select(d => MissingDocument.Of(group, d)), lang);
-        Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja, RequestKinds.Name(Map(f.Type)).En)}: {f.AmountYen:N0} {L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? "yen incl. tax" : "yen plus tax")} {f.Per?.Get(lang)}</li>");
+        Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja + "：", RequestKinds.Name(Map(f.Type)).En + ": ")}{f.AmountYen:N0}{L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? " yen incl. tax" : " yen plus tax")} {f.Per?.Get(lang)}</li>");
         Html procedure = p is null ? default : H.F($"""
             <section>
             <h2>{L(lang, "手続", "Procedure")}</h2>
-            <p>{L(lang, "受付方法", "Accepted channels")}: {string.Join(L(lang, "、", ", "), p.Channels.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>
-            {(p.NotAccepted.Count > 0 ? H.F($"<p>{L(lang, "受け付けない方法", "Not accepted")}: {string.Join(L(lang, "、", ", "), p.NotAccepted.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>") : default)}
-            {(p.SendTo is not null ? H.F($"<p>{L(lang, "送付先", "Send to")}: {p.SendTo.Get(lang)}</p>") : default)}
+            <p>{L(lang, "受付方法：", "Accepted channels: ")}{string.Join(L(lang, "、", ", "), p.Channels.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>
+            {(p.NotAccepted.Count > 0 ? H.F($"<p>{L(lang, "受け付けない方法：", "Not accepted: ")}{string.Join(L(lang, "、", ", "), p.NotAccepted.Select(c => L(lang, RequestKinds.ChannelName(c).Ja, RequestKinds.ChannelName(c).En)))}</p>") : default)}
+            {(p.SendTo is not null ? H.F($"<p>{L(lang, "送付先：", "Send to: ")}{p.SendTo.Get(lang)}</p>") : default)}
             <h3>{L(lang, "本人確認書類", "Identity documents")}</h3>{Docs(DocumentGroup.Identity, p.IdentityDocuments)}
-            {(RequestProcedures.EmailCodeOffered(p) ? H.F($"<p>{L(lang, NoticePhrases.EmailCodeAlternative.Ja, NoticePhrases.EmailCodeAlternative.En)}</p>") : default)}
+            {(RequestProcedures.EmailCodeOffered(p) ? H.F($"<p>{NoticePhrases.EmailCodeAlternative(p, lang)}</p>") : default)}
             {(p.ProxyDocuments.Count > 0 ? H.F($"<h3>{L(lang, "代理人の場合", "For an agent")}</h3>{Docs(DocumentGroup.Proxy, p.ProxyDocuments)}") : default)}
             {(p.LegalRepresentativeDocuments.Count > 0 ? H.F($"<h3>{L(lang, "法定代理人の場合", "For a statutory representative")}</h3>{Docs(DocumentGroup.LegalRepresentative, p.LegalRepresentativeDocuments)}") : default)}
             <h3>{L(lang, "手数料", "Fees")}</h3>
@@ -217,7 +219,7 @@ public static class RequestPages
         Html notice = online ? default : H.F($"""<p class="note">{L(lang, "開示等のご請求は、上記の方法（郵送）でのみお受けしています。このフォームからは苦情・お問合せのみお送りいただけます。", "Requests about your data are accepted only by the channels above (post). This form takes complaints and inquiries only.")}</p>""");
         Html services = model.Services.Count == 0 ? default : H.F($"""
             <label for="service">{L(lang, "対象のサービス（任意）", "Service (optional)")}</label>
-            <select id="service" name="service"><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}"{Selected(typed?.Service == s.Id)}>{s.Name.Get(lang)}</option>"""))}</select>
+            <select id="service" name="service"{Invalid(field, "service")}><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}"{Selected(typed?.Service == s.Id)}>{s.Name.Get(lang)}</option>"""))}</select>
             """);
         var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).DistinctBy(c => c.Id).ToList();
         // Fields that only some kinds take (intake ignores them for the others): shown only when the form offers such a kind, and
@@ -226,13 +228,13 @@ public static class RequestPages
             kinds.Where(takes).Select(Id).ToList() is { Count: > 0 } ids ? fields(string.Join(' ', ids)) : default;
         return PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"), H.F($"""
             <h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1>
-            {FormErrors.Block(error, lang)}
+            {FormErrors.Block(error, lang, FormErrors.BlockId)}
             {procedure}
             {notice}
             <form method="post" action="{prefix}/requests" class="stack">
               {AntiforgeryField(http)}
               <label for="kind">{L(lang, "ご請求の種類", "Kind of request")}</label>
-              <select id="kind" name="kind" required>{kinds.Select(Option)}</select>
+              <select id="kind" name="kind" required{Invalid(field, "kind")}>{kinds.Select(Option)}</select>
               {services}
               <fieldset><legend>{L(lang, "請求者", "Who is asking")}</legend>
                 <label><input type="radio" name="requesterRole" value="self"{Checked(role == "self")}> {L(lang, "本人", "The person themself")}</label>
@@ -241,16 +243,16 @@ public static class RequestPages
               </fieldset>
               {(agents || representatives ? H.F($"""
               <label for="agentName">{L(lang, "代理人のお名前（代理人の場合）", "Agent's name (for an agent)")}</label>
-              <input id="agentName" name="agentName" maxlength="200" value="{typed?.AgentName}">
+              <input id="agentName" name="agentName" maxlength="200" value="{typed?.AgentName}"{Invalid(field, "agentName")}>
               """) : default)}
               <label for="name">{L(lang, "ご本人のお名前", "The person's name")}</label>
-              <input id="name" name="name" maxlength="200" autocomplete="name" value="{typed?.Name}">
+              <input id="name" name="name" maxlength="200" autocomplete="name" value="{typed?.Name}"{Invalid(field, "name")}>
               <label for="email">{L(lang, "メールアドレス（ご登録のもの）", "Email address (the one you registered)")}</label>
-              <input id="email" name="email" type="email" maxlength="254" autocomplete="email" value="{typed?.Email}">
+              <input id="email" name="email" type="email" maxlength="254" autocomplete="email" value="{typed?.Email}"{Invalid(field, "email")}>
               <label for="phone">{L(lang, "電話番号（ご登録のもの、任意）", "Phone number (the one you registered, optional)")}</label>
-              <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel" value="{typed?.Phone}">
+              <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel" value="{typed?.Phone}"{Invalid(field, "phone")}>
               <label for="address">{L(lang, "ご住所（書面での回答を希望する場合）", "Postal address (for an answer on paper)")}</label>
-              <input id="address" name="address" maxlength="2000" autocomplete="street-address" value="{typed?.Address}">
+              <input id="address" name="address" maxlength="2000" autocomplete="street-address" value="{typed?.Address}"{Invalid(field, "address")}>
               {ForKinds(RequestKinds.TakesMethod, ids => H.F($"""
               <fieldset data-kinds="{ids}"><legend>{L(lang, "開示の方法（開示の場合）", "Disclosure method (for disclosure)")}</legend>
                 <label><input type="radio" name="method" value="electronic"{Checked(method == "electronic")}> {L(lang, "電磁的記録（PDF・HTML・JSON）", "Electronic (PDF, HTML, JSON)")}</label>
@@ -260,9 +262,9 @@ public static class RequestPages
               {ForKinds(RequestKinds.TakesCorrections, ids => H.F($"""
               <fieldset data-kinds="{ids}" class="stack"><legend>{L(lang, "訂正の内容（訂正の場合）", "The correction (for correction)")}</legend>
                 <label for="correctionItem">{L(lang, "訂正する項目", "Item to correct")}</label>
-                <select id="correctionItem" name="correctionItem"><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}"{Selected(typed?.CorrectionItem == c.Id)}>{c.Name.Get(lang)}</option>"""))}</select>
+                <select id="correctionItem" name="correctionItem"{Invalid(field, "correctionItem")}><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}"{Selected(typed?.CorrectionItem == c.Id)}>{c.Name.Get(lang)}</option>"""))}</select>
                 <label for="correctionValue">{L(lang, "正しい内容", "Correct content")}</label>
-                <input id="correctionValue" name="correctionValue" maxlength="2000" value="{typed?.CorrectionValue}">
+                <input id="correctionValue" name="correctionValue" maxlength="2000" value="{typed?.CorrectionValue}"{Invalid(field, "correctionValue")}>
               </fieldset>
               """))}
               {ForKinds(RequestKinds.TakesCategories, ids => H.F($"""
@@ -271,7 +273,7 @@ public static class RequestPages
               </fieldset>
               """))}
               <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}</label>
-              <textarea id="details" name="details" rows="6" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
+              <textarea id="details" name="details" rows="6" maxlength="10000"{Invalid(field, "details")}>{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
               <button type="submit">{L(lang, "送信する", "Send")}</button>
             </form>
             """));
@@ -317,18 +319,42 @@ public static class RequestPages
         _ => RequestKind.Suspension,
     };
 
-    private static Html StatusPage(HttpContext http, NoticeLanguage lang, string prefix, string token, DataSubjectRequest r, RequestView v, bool codeOffered, MamoriException? error)
+    /// <summary>
+    /// What the status page says after an action (<c>?done=key</c>, a key only: the page is behind a private link and carries
+    /// nothing personal in its address); an unknown key says nothing.
+    /// </summary>
+    private static string? Done(string? done, NoticeLanguage lang, int codeMinutes) => done switch
+    {
+        "code-sent" => L(lang, $"確認コードをメールでお送りしました。届いた6桁のコードを、{codeMinutes}分以内に下の「確認コード」欄にご入力ください。",
+            $"We e-mailed you a code. Enter the 6 digits in the Code field below within {codeMinutes} minutes."),
+        "verified" => L(lang, "確認コードによる本人確認が完了しました。", "Your identity is verified by the code."),
+        "uploaded" => L(lang, "書類を受け付けました。当社で内容を確認します。", "We received your document and will check it."),
+        "withdrawn" => L(lang, "ご請求を取り下げました。", "Your request is withdrawn."),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The attributes of the field a refusal is about: invalid, described by the error block, and focused when the page opens
+    /// (the page has no script), so that a screen reader and a phone land on it instead of the top of a long page.
+    /// </summary>
+    private static Html Invalid(string? field, string id) =>
+        field == id ? Html.Raw($" aria-invalid=\"true\" aria-describedby=\"{FormErrors.BlockId}\" autofocus") : default;
+
+    private static Html StatusPage(HttpContext http, NoticeLanguage lang, string prefix, string token, DataSubjectRequest r, RequestView v, bool codeOffered,
+        MamoriException? error, string? done)
     {
         var baseUrl = $"{prefix}/requests/status/{token}";
+        var field = error is null ? null : FormErrors.StatusField(error);
+        var settings = http.RequestServices.GetRequiredService<IOptions<RequestSettings>>().Value;
         var (sja, sen) = RequestKinds.StatusName(v.Status);
         var (kja, ken) = RequestKinds.Name(v.Kind);
         Html due = v.Deadline == DeadlineState.Paused
-            ? H.F($"<p>{L(lang, "現在、書類またはお支払いをお待ちしているため、回答期限の計算を止めています。再開した場合の期限", "The clock is paused while we wait for your documents or payment. If it resumed today, the answer would be due by")}: {v.ProjectedDueOn:yyyy-MM-dd}</p>")
-            : r.IsClosed ? default : H.F($"<p>{L(lang, "回答期限の目安", "Answer due by")}: <strong>{v.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}</strong></p>");
-        Html fee = v.FeeYen > 0 ? H.F($"<p>{L(lang, "手数料", "Fee")}: {v.FeeYen:N0} {L(lang, "円（税込）", "yen incl. tax")} — {(v.FeeWaived ? L(lang, "免除", "waived") : v.PaidAt is not null ? L(lang, "お支払い確認済み", "paid") : L(lang, "お支払い待ち", "awaiting payment"))}</p>") : default;
-        var account = http.RequestServices.GetRequiredService<IOptions<RequestSettings>>().Value.PaymentAccountFor(lang == NoticeLanguage.En);
+            ? H.F($"<p>{L(lang, "現在、書類またはお支払いをお待ちしているため、回答期限の計算を止めています。再開した場合の期限：", "The clock is paused while we wait for your documents or payment. If it resumed today, the answer would be due by: ")}{v.ProjectedDueOn:yyyy-MM-dd}</p>")
+            : r.IsClosed ? default : H.F($"<p>{L(lang, "回答期限の目安：", "Answer due by: ")}<strong>{v.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}</strong></p>");
+        Html fee = v.FeeYen > 0 ? H.F($"<p>{L(lang, "手数料：", "Fee: ")}{v.FeeYen:N0}{L(lang, "円（税込）", " yen incl. tax")} — {(v.FeeWaived ? L(lang, "免除", "waived") : v.PaidAt is not null ? L(lang, "お支払い確認済み", "paid") : L(lang, "お支払い待ち", "awaiting payment"))}</p>") : default;
+        var account = settings.PaymentAccountFor(lang == NoticeLanguage.En);
         Html payTo = v.Status == RequestStatus.AwaitingPayment && !v.FeeWaived && account is not null
-            ? H.F($"<p>{L(lang, "お振込先", "Pay to")}: {account}<br>{L(lang, $"振込依頼人名の前に受付番号 {v.Reference} を付けてください。", $"Put the reference {v.Reference} before your name as the remitter.")}</p>")
+            ? H.F($"<p>{L(lang, "お振込先：", "Pay to: ")}{account}<br>{L(lang, $"振込依頼人名の前に受付番号 {v.Reference} を付けてください。", $"Put the reference {v.Reference} before your name as the remitter.")}</p>")
             : default;
         Html missing = r.IsClosed || v.VerifiedAt is not null || v.MissingDocuments.Count == 0 ? default : H.F($"""
             <h2>{L(lang, "本人確認", "Identity check")}</h2>
@@ -337,11 +363,11 @@ public static class RequestPages
             <form method="post" action="{baseUrl}/documents" enctype="multipart/form-data" class="stack">
               {AntiforgeryField(http)}
               <label for="document">{L(lang, "書類", "Document")}</label>
-              <select id="document" name="document" required>{DocumentOptions(v.MissingDocuments, lang)}</select>
+              <select id="document" name="document" required{Invalid(field, "document")}>{DocumentOptions(v.MissingDocuments, lang)}</select>
               <label for="issuedOn">{L(lang, "発行日（住民票等）", "Issue date (residence certificate etc.)")}</label>
-              <input id="issuedOn" name="issuedOn" type="date">
+              <input id="issuedOn" name="issuedOn" type="date"{Invalid(field, "issuedOn")}>
               <label for="file">{L(lang, "ファイル（画像またはPDF）", "File (image or PDF)")}</label>
-              <input id="file" name="file" type="file" accept="image/*,application/pdf" required>
+              <input id="file" name="file" type="file" accept="image/*,application/pdf" required{Invalid(field, "file")}>
               <button type="submit">{L(lang, "提出する", "Upload")}</button>
             </form>
             """);
@@ -354,7 +380,7 @@ public static class RequestPages
             {(r.CodeHash is null ? default : H.F($"""
             <form method="post" action="{baseUrl}/code" class="stack">{AntiforgeryField(http)}
               <label for="code">{L(lang, "確認コード（6桁）", "Code (6 digits)")}</label>
-              <input id="code" name="code" inputmode="numeric" maxlength="6" required autocomplete="one-time-code">
+              <input id="code" name="code" inputmode="numeric" maxlength="6" required autocomplete="one-time-code"{Invalid(field, "code")}>
               <button type="submit">{L(lang, "確認する", "Verify")}</button>
             </form>
             """))}
@@ -365,17 +391,18 @@ public static class RequestPages
             """);
         Html withdraw = r.IsClosed ? default : H.F($"""
             <form method="post" action="{baseUrl}/withdraw">{AntiforgeryField(http)}
-              <p><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required><label for="withdraw-confirm">{L(lang, "このご請求を取り下げます（取り下げたご請求は再開できません）", "I withdraw this request (a withdrawn request cannot be reopened)")}</label></p>
+              <p><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required{Invalid(field, "withdraw-confirm")}><label for="withdraw-confirm">{L(lang, "このご請求を取り下げます（取り下げたご請求は再開できません）", "I withdraw this request (a withdrawn request cannot be reopened)")}</label></p>
               <button type="submit" class="secondary">{L(lang, "ご請求を取り下げる", "Withdraw the request")}</button></form>
             """);
         return PublicLayout(http, lang, L(lang, "ご請求の状況", "Your request"), H.F($"""
             <h1>{L(lang, "ご請求の状況", "Your request")}</h1>
-            {FormErrors.Block(error, lang)}
+            {FormErrors.Block(error, lang, FormErrors.BlockId)}
+            {Notice(error is null ? Done(done, lang, settings.CodeMinutes) : null)}
             <dl>
               <dt>{L(lang, "受付番号", "Reference")}</dt><dd>{v.Reference}</dd>
               <dt>{L(lang, "種類", "Kind")}</dt><dd>{L(lang, kja, ken)}</dd>
               <dt>{L(lang, "状況", "Status")}</dt><dd><strong>{L(lang, sja, sen)}</strong></dd>
-              <dt>{L(lang, "受付日", "Received")}</dt><dd>{v.ReceivedOn:yyyy-MM-dd}</dd>
+              <dt>{L(lang, "受付日", "Received on")}</dt><dd>{v.ReceivedOn:yyyy-MM-dd}</dd>
             </dl>
             {due}
             {fee}{payTo}

@@ -74,8 +74,9 @@ public sealed class FormErrorTests(PostgresCluster cluster)
         var response = await Anonymous(app).PostAsync(prefix + "/optout", prefix + "/optout", [F("kind", "phone"), F("value", "12-ab")]);
         var html = await response.Content.ReadAsStringAsync(Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, html);
-        html.ShouldContain(message);
-        html.ShouldContain("""value="12-ab">""");
+        html.ShouldContain($"""<p class="error" role="alert" id="form-error">{message}</p>""");
+        // Regression (walkthrough 7, finding 3): the field was not marked and the focus stayed on the page.
+        html.ShouldContain("""value="12-ab" aria-invalid="true" aria-describedby="form-error" autofocus>""");
         html.ShouldContain("""value="phone" checked>""");
         html.ShouldNotContain("""value="email" checked>""");
         response.Headers.CacheControl!.NoStore.ShouldBeTrue();

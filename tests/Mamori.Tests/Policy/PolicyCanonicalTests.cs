@@ -174,6 +174,32 @@ public sealed class PolicyCanonicalTests
         }
     }
 
+    // Regression (walkthrough 7, finding 8): the public change history said 「開示等の請求の手続 › channels」 and
+    // 「certifiedMail → certifiedMail、webForm」 on the Japanese page: the field and its values by their ids in the policy file.
+    [Fact]
+    public void Describe_RequestChannelsAndTypes_NamedAsTheNoticeNamesThem()
+    {
+        var before = PolicyLoader.LoadDirectory(PolicyRendererTests.DemoDir()).Policy.ShouldNotBeNull();
+        var after = before with
+        {
+            RequestProcedures = before.RequestProcedures! with
+            {
+                Channels = [RequestChannel.CertifiedMail, RequestChannel.WebForm],
+                NotAccepted = [RequestChannel.Phone],
+                Types = [.. before.RequestProcedures.Types.Where(t => t != RequestType.Portability)],
+            },
+        };
+
+        var ja = PolicyChangeText.Describe(before, after, NoticeLanguage.Ja);
+        ja.ShouldContain(c => c.Item == "開示等の請求の手続 › 受付方法" && c.Before == "簡易書留等の郵送" && c.After == "簡易書留等の郵送、Webフォーム", string.Join("\n", ja));
+        ja.ShouldContain(c => c.Item == "開示等の請求の手続 › 受け付けない方法" && c.Before == "電話、FAX、電子メール" && c.After == "電話");
+        ja.ShouldContain(c => c.Item.StartsWith("開示等の請求の手続 › 請求できる事項", StringComparison.Ordinal));
+        ja.ShouldAllBe(c => !System.Text.RegularExpressions.Regex.IsMatch(c.Item + c.Before + c.After, "certifiedMail|webForm|channels|notAccepted|portability|types"));
+
+        var en = PolicyChangeText.Describe(before, after, NoticeLanguage.En);
+        en.ShouldContain(c => c.Item == "Request procedures › How to send a request" && c.After == "registered mail, web form");
+    }
+
     internal static void CopyDir(string from, string to)
     {
         foreach (var d in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))

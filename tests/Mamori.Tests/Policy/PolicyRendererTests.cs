@@ -223,12 +223,28 @@ public sealed partial class PolicyRendererTests
     {
         var demo = Demo();
         var online = demo with { RequestProcedures = demo.RequestProcedures! with { Channels = [RequestChannel.CertifiedMail, RequestChannel.WebForm] } };
-        PolicyRenderer.Render(online, NoticeLanguage.Ja, NoticeFormat.Html).ShouldContain(NoticePhrases.EmailCodeAlternative.Ja);
-        PolicyRenderer.Render(online, NoticeLanguage.En, NoticeFormat.Html).ShouldContain(NoticePhrases.EmailCodeAlternative.En);
+        PolicyRenderer.Render(online, NoticeLanguage.Ja, NoticeFormat.Html).ShouldContain(NoticePhrases.EmailCodeAlternative(online.RequestProcedures, NoticeLanguage.Ja));
+        PolicyRenderer.Render(online, NoticeLanguage.En, NoticeFormat.Html).ShouldContain(NoticePhrases.EmailCodeAlternative(online.RequestProcedures, NoticeLanguage.En));
         var documentsOnly = online with { RequestProcedures = online.RequestProcedures! with { VerifyByEmailCode = false } };
-        PolicyRenderer.Render(documentsOnly, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(NoticePhrases.EmailCodeAlternative.Ja);
+        PolicyRenderer.Render(documentsOnly, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(CodeSentence);
         // The demo takes letters only: no code is possible, and none is promised.
-        PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(NoticePhrases.EmailCodeAlternative.Ja);
+        PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(CodeSentence);
+    }
+
+    private const string CodeSentence = "確認コードによりご本人確認を行うこともできます";
+
+    // Regression (walkthrough 7, findings 10 and 11): with the web form accepted and e-mail refused, the sentence promised a code
+    // for 「ウェブフォームまたは電子メール」 requests under a list that said 受け付けない方法: 電子メール and called the form 「Webフォーム」.
+    [Fact]
+    public void EmailCodeAlternative_OnlineChannelsAccepted_NamesOnlyThose()
+    {
+        var demo = Demo();
+        var web = demo.RequestProcedures! with { Channels = [RequestChannel.CertifiedMail, RequestChannel.WebForm] };
+        NoticePhrases.EmailCodeAlternative(web, NoticeLanguage.Ja).ShouldStartWith("Webフォームでご本人がご請求の場合は、");
+        NoticePhrases.EmailCodeAlternative(web, NoticeLanguage.En).ShouldStartWith("If you make a request yourself by the web form, ");
+        NoticePhrases.EmailCodeAlternative(web with { Channels = [RequestChannel.Email] }, NoticeLanguage.Ja).ShouldStartWith("電子メールでご本人が");
+        NoticePhrases.EmailCodeAlternative(web with { Channels = [] }, NoticeLanguage.Ja).ShouldStartWith("Webフォームまたは電子メールでご本人が");
+        PolicyRenderer.Render(demo with { RequestProcedures = web }, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain("ウェブフォーム");
     }
 
     // Regression (UX review 4, L7): a new amendment read 「date：2026-12-20、概要：…」 on the Japanese history page.

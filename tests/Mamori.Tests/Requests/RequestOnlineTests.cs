@@ -314,7 +314,7 @@ public sealed partial class RequestOnlineTests(PostgresCluster cluster)
         invoice.ShouldContain($"振込依頼人名の前に受付番号 {reference} を付けてください。");
         invoice.ShouldNotContain("お振込先は別途ご案内します。");
         var status = await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct);
-        status.ShouldContain($"お振込先: {account}");
+        status.ShouldContain($"お振込先：{account}"); // as in the message (walkthrough 7: the page had a half-width colon)
 
         (await s.PostAsync(id, "payment", new { reference = "bank-0001" })).GetProperty("status").GetString().ShouldBe("in-progress");
         (await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct)).ShouldNotContain("お振込先");

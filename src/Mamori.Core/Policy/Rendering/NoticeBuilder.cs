@@ -397,28 +397,42 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang, DateOnly
                 "We take the following measures to prevent leaks, loss or damage of personal data and otherwise keep it safe."))], subs);
     }
 
-    private string RequestType(RequestType t) => t switch
-    {
-        Policy.RequestType.PurposeNotification => T("利用目的の通知", "notification of the purpose of use"),
-        Policy.RequestType.Disclosure => T("開示", "disclosure"),
-        Policy.RequestType.Correction => T("内容の訂正・追加・削除", "correction, addition or deletion"),
-        Policy.RequestType.Suspension => T("利用の停止・消去", "suspension of use or erasure"),
-        Policy.RequestType.StopProvision => T("第三者への提供の停止", "stopping provision to third parties"),
-        Policy.RequestType.Anonymization => T("ぼかし・匿名化等の加工", "blurring or anonymising of items"),
-        Policy.RequestType.Portability => T("データの移行（機械可読な形式での提供）", "data portability (a machine-readable export)"),
-        _ => T("第三者提供記録の開示", "disclosure of third-party provision records"),
-    };
+    private string RequestType(RequestType t) => RequestTypeName(t, lang);
 
-    private string Channel(RequestChannel c) => c switch
+    private string Channel(RequestChannel c) => ChannelName(c, lang);
+
+    /// <summary>A request type as the notice lists it; the change history names it the same way.</summary>
+    internal static string RequestTypeName(RequestType t, NoticeLanguage lang)
     {
-        RequestChannel.CertifiedMail => T("簡易書留等の郵送", "registered mail"),
-        RequestChannel.Mail => T("郵送", "post"),
-        RequestChannel.InPerson => T("窓口への持参", "in person"),
-        RequestChannel.WebForm => T("Webフォーム", "web form"),
-        RequestChannel.Email => T("電子メール", "email"),
-        RequestChannel.Phone => T("電話", "phone"),
-        _ => "FAX",
-    };
+        string T(string ja, string en) => lang == NoticeLanguage.Ja ? ja : en;
+        return t switch
+        {
+            Policy.RequestType.PurposeNotification => T("利用目的の通知", "notification of the purpose of use"),
+            Policy.RequestType.Disclosure => T("開示", "disclosure"),
+            Policy.RequestType.Correction => T("内容の訂正・追加・削除", "correction, addition or deletion"),
+            Policy.RequestType.Suspension => T("利用の停止・消去", "suspension of use or erasure"),
+            Policy.RequestType.StopProvision => T("第三者への提供の停止", "stopping provision to third parties"),
+            Policy.RequestType.Anonymization => T("ぼかし・匿名化等の加工", "blurring or anonymising of items"),
+            Policy.RequestType.Portability => T("データの移行（機械可読な形式での提供）", "data portability (a machine-readable export)"),
+            _ => T("第三者提供記録の開示", "disclosure of third-party provision records"),
+        };
+    }
+
+    /// <summary>A channel for requests as the notice names it; the change history names it the same way.</summary>
+    internal static string ChannelName(RequestChannel c, NoticeLanguage lang)
+    {
+        string T(string ja, string en) => lang == NoticeLanguage.Ja ? ja : en;
+        return c switch
+        {
+            RequestChannel.CertifiedMail => T("簡易書留等の郵送", "registered mail"),
+            RequestChannel.Mail => T("郵送", "post"),
+            RequestChannel.InPerson => T("窓口への持参", "in person"),
+            RequestChannel.WebForm => T("Webフォーム", "web form"),
+            RequestChannel.Email => T("電子メール", "email"),
+            RequestChannel.Phone => T("電話", "phone"),
+            _ => "FAX",
+        };
+    }
 
     private string Doc(RequiredDocument d) =>
         X(d.Name) + (d.MaxAge is { } age ? T($"（{NoticePhrases.IssuedWithin(age, lang)}）", $" ({NoticePhrases.IssuedWithin(age, lang)})") : "");
@@ -450,7 +464,7 @@ internal sealed class NoticeBuilder(PolicyModel p, NoticeLanguage lang, DateOnly
             idBlocks.Add(new ParagraphBlock(NoticePhrases.OneOfLead(all.Count > 0, lang)));
             idBlocks.Add(new ListBlock(oneOf.Select(Doc).ToList()));
         }
-        if (RequestProcedures.EmailCodeOffered(r)) idBlocks.Add(new ParagraphBlock(T(NoticePhrases.EmailCodeAlternative.Ja, NoticePhrases.EmailCodeAlternative.En)));
+        if (RequestProcedures.EmailCodeOffered(r)) idBlocks.Add(new ParagraphBlock(NoticePhrases.EmailCodeAlternative(r, lang)));
         subs.Add(new NoticeSection($"{id}-identity", T("ご本人確認のための書類", "Documents to verify your identity"), idBlocks));
         if (r.ProxyDocuments.Count > 0 || r.LegalRepresentativeDocuments.Count > 0)
         {

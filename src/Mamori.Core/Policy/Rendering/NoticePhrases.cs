@@ -25,12 +25,26 @@ public static class NoticePhrases
     public static string IssuedWithin(IsoPeriod maxAge, NoticeLanguage lang) =>
         T(lang, $"発行から{maxAge.ToDisplay(lang)}以内のもの", $"issued within {maxAge.ToDisplay(lang)}");
 
-    /// <summary>What introduces alternative documents: 「上記に加え、次のいずれか1点：」 after documents all needed, else 「次のいずれか1点：」.</summary>
-    /// <summary>The alternative to documents that <see cref="RequestProcedures.VerifyByEmailCode"/> allows, as the notice and the request page state it.</summary>
-    public static readonly (string Ja, string En) EmailCodeAlternative = (
-        "ウェブフォームまたは電子メールでご本人がご請求の場合は、書類に代えて、当社にご登録のメールアドレスにお送りする確認コードによりご本人確認を行うこともできます。",
-        "If you make a request yourself by the web form or e-mail, you may instead verify your identity with a code we send to the e-mail address registered with us.");
+    /// <summary>
+    /// The alternative to documents that <see cref="RequestProcedures.VerifyByEmailCode"/> allows, as the notice and the request page
+    /// state it, naming only the online channels the procedure accepts (it promised a code for e-mail requests where e-mail was
+    /// not accepted) and calling the web form as the list of channels does (「Webフォーム」).
+    /// </summary>
+    public static string EmailCodeAlternative(RequestProcedures? p, NoticeLanguage lang)
+    {
+        var all = p is null || p.Channels.Count == 0;
+        var (web, mail) = (all || p!.Channels.Contains(RequestChannel.WebForm), all || p!.Channels.Contains(RequestChannel.Email));
+        var by = (web, mail) switch
+        {
+            (true, false) => T(lang, "Webフォーム", "the web form"),
+            (false, true) => T(lang, "電子メール", "e-mail"),
+            _ => T(lang, "Webフォームまたは電子メール", "the web form or e-mail"),
+        };
+        return T(lang, $"{by}でご本人がご請求の場合は、書類に代えて、当社にご登録のメールアドレスにお送りする確認コードによりご本人確認を行うこともできます。",
+            $"If you make a request yourself by {by}, you may instead verify your identity with a code we send to the e-mail address registered with us.");
+    }
 
+    /// <summary>What introduces alternative documents: 「上記に加え、次のいずれか1点：」 after documents all needed, else 「次のいずれか1点：」.</summary>
     public static string OneOfLead(bool afterAll, NoticeLanguage lang) => afterAll
         ? T(lang, "上記に加え、次のいずれか1点：", "and one of the following:")
         : T(lang, "次のいずれか1点：", "One of the following:");
