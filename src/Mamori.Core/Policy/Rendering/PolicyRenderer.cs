@@ -55,6 +55,9 @@ public static class PolicyRenderer
         tbody th { font-weight: 500; }
         .toc ol { columns: 2; }
         @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } .toc ol { columns: 1; } }
+        /* Japanese wraps at any character, so a table of four or more columns would squeeze into a phone's width one character
+           a line; it keeps a readable width and scrolls sideways in its .table instead. */
+        @media screen and (max-width: 40rem) { .table table:has(tr > :nth-child(4)) { min-width: 36rem; } }
         @media print {
           body { font-size: 10.5pt; }
           .skip, .toc { display: none; }

@@ -141,8 +141,27 @@
     more.appendChild(el("a", { href: preferencesUrl(cfg) }, t.preferences));
     box.appendChild(more);
 
+    // The banner is fixed over the bottom of the page: while it shows, the page keeps what has the keyboard focus above it
+    // (scroll padding), or on a phone the focus would disappear under it (WCAG 2.4.11). The site's own value comes back after.
+    var root = document.documentElement;
+    var sitePadding = root.style.scrollPaddingBottom;
+    function pad() { root.style.scrollPaddingBottom = box.offsetHeight + "px"; }
+    window.addEventListener("resize", pad);
+    details.addEventListener("toggle", pad);
+
+    // Said once the banner is gone (role=status, visually hidden): a screen reader would otherwise hear nothing.
+    var status = document.querySelector("[data-mamori-status]");
+    if (!status) {
+      status = el("div", { role: "status", "class": "mamori-status", lang: cfg.lang, "data-mamori-status": "1" });
+      document.body.appendChild(status);
+    }
+    status.textContent = "";
+
     function finish(granted) {
       box.parentNode.removeChild(box);
+      window.removeEventListener("resize", pad);
+      root.style.scrollPaddingBottom = sitePadding;
+      status.textContent = t.saved;
       done(granted);
     }
     accept.addEventListener("click", function () {
@@ -154,6 +173,7 @@
     });
     // First in the page's tab order, so keyboard users meet it before anything else.
     document.body.insertBefore(box, document.body.firstChild);
+    pad();
     if (reopened) box.focus();
   }
 
