@@ -12,14 +12,17 @@ namespace Mamori.Vault;
 /// <summary>
 /// Applies the schema migrations, doing between two of them what needs the key ring and so cannot be SQL: the dates of birth
 /// that earlier versions kept in clear on <c>DataSubjects.BirthDate</c> are encrypted with each subject's data key into
-/// <see cref="DataSubject.SealedBirthDate"/> after <see cref="SealMigration"/> adds that column and before the next migration
+/// <see cref="DataSubject.SealedBirthDate"/> after <see cref="SealMigration"/> adds that column and before <see cref="DropMigration"/>
 /// drops the clear one; then the table is rewritten so no copy of the clear dates stays in the database's files. Without a key
 /// ring while clear dates remain it stops before the drop (MAMORI-3000), so none is lost.
 /// </summary>
 public static class VaultUpgrade
 {
-    /// <summary>The name (after its provider's timestamp) of the migration that adds <see cref="DataSubject.SealedBirthDate"/>; the clear column exists until the next one.</summary>
+    /// <summary>The name (after its provider's timestamp) of the migration that adds <see cref="DataSubject.SealedBirthDate"/>.</summary>
     public const string SealMigration = "_SealBirthDates";
+
+    /// <summary>The name of the migration that drops the clear column; other migrations may lie between the two.</summary>
+    public const string DropMigration = "_DropClearBirthDate";
 
     /// <summary>Applies the pending migrations with the services of <paramref name="scoped"/>; the names applied.</summary>
     public static Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider scoped, CancellationToken ct = default) =>
@@ -31,13 +34,14 @@ public static class VaultUpgrade
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         var all = db.Database.GetMigrations().ToList();
         var seal = all.Single(m => m.EndsWith(SealMigration, StringComparison.Ordinal));
-        var drop = all[all.IndexOf(seal) + 1];
+        var drop = all.Single(m => m.EndsWith(DropMigration, StringComparison.Ordinal));
         // A new database has no DataSubjects table yet, so no clear date to keep.
         var sealing = pending.Contains(drop) && (await db.Database.GetAppliedMigrationsAsync(ct)).Any();
         var sealedCount = 0;
         if (sealing)
         {
-            await db.GetService<IMigrator>().MigrateAsync(seal, cancellationToken: ct);
+            // Migrating to an applied migration would revert the ones after it, so only forward.
+            if (pending.Contains(seal)) await db.GetService<IMigrator>().MigrateAsync(seal, cancellationToken: ct);
             sealedCount = await SealClearBirthDatesAsync(db, keys, ct);
         }
         await db.Database.MigrateAsync(ct);

@@ -95,7 +95,8 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
     {
         var (app, tenant, _) = await StartAsync(cluster);
         await using var __ = app;
-        var s = await SessionAsync(app, tenant, Roles.Admin);
+        // Only a privacy officer grants the officer's role (separation of duties), so this admin is one too.
+        var s = await SessionAsync(app, tenant, Roles.Admin, Roles.PrivacyOfficer);
         (await s.PostAsync("/console/apikeys", "/console/apikeys", [F("name", "dpo-export"), F("role", Roles.PrivacyOfficer)])).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // The key list names a built-in role (id beside it).

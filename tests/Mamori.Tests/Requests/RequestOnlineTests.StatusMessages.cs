@@ -52,6 +52,6 @@ public sealed partial class RequestOnlineTests
         answer.ShouldContain("""<meta name="viewport" content="width=device-width, initial-scale=1">""");
         answer.ShouldContain("当社は保有しておりません。");
         answer.ShouldContain("""<ul lang="en">""");
-        answer.ShouldContain("We hold no retained personal data matching the contact details you gave");
+        answer.ShouldContain("We hold no retained personal data matching the e-mail address you confirmed with the code");
     }
 }
