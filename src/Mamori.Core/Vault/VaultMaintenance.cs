@@ -236,6 +236,10 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         await db.Set<DataSubject>().IgnoreQueryFilters().Where(s => s.KeyId != null).GroupBy(s => s.KeyId!)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
 
+    /// <summary>Keys that wrap data keys in <paramref name="usage"/> but that <paramref name="ring"/> lacks (an outdated copy of the ring), by id.</summary>
+    public static List<KeyValuePair<string, int>> MissingFrom(KeyRing ring, Dictionary<string, int> usage) =>
+        usage.Where(u => ring.Find(u.Key) is null).OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
+
     private async Task<List<Guid>> ClaimAsync(string condition, string order, object value, CancellationToken ct)
     {
         var parameter = value is DateTimeOffset t ? provider.TimestampParameter(t) : value;

@@ -37,7 +37,7 @@ public static class KeysCommand
             var usage = await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct);
             var rows = ring.Keks.Select(k => new { k.Id, k.Created, primary = k.Id == ring.Primary.Id, dataKeys = usage.GetValueOrDefault(k.Id) }).ToList();
             // Data keys wrapped by a key this ring lacks (an outdated copy of the ring, or a key retired elsewhere) stay unreadable here.
-            var missing = usage.Where(u => ring.Find(u.Key) is null).OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => new { Id = u.Key, dataKeys = u.Value }).ToList();
+            var missing = VaultMaintenance.MissingFrom(ring, usage).Select(u => new { Id = u.Key, dataKeys = u.Value }).ToList();
             // A pseudonymization key belongs to one pseudonymized dataset (across tenants: the ring is the server's).
             var datasets = await sp.GetRequiredService<Data.MamoriDbContext>().Set<Datasets.ProcessedDataset>().IgnoreQueryFilters()
                 .Where(d => d.KeyId != null && d.KeyDeletedAt == null).Select(d => new { d.KeyId, d.Id, d.Name }).ToListAsync(ct);

@@ -146,8 +146,7 @@ public static class ServeCommand
     {
         await using var scope = services.CreateAsyncScope();
         if (!(await scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Database.GetAppliedMigrationsAsync(ct)).Any()) return;
-        var missing = (await scope.ServiceProvider.GetRequiredService<Vault.VaultMaintenance>().KeyUsageAsync(ct))
-            .Where(u => ring.Find(u.Key) is null).OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
+        var missing = Vault.VaultMaintenance.MissingFrom(ring, await scope.ServiceProvider.GetRequiredService<Vault.VaultMaintenance>().KeyUsageAsync(ct));
         if (missing.Count > 0)
             throw new MamoriException(ErrorCode.KeysMissing,
                 $"The key ring in {ring.Source} lacks {string.Join(", ", missing.Select(m => $"{m.Key} ({m.Value} data keys)"))}, which the database uses: "
