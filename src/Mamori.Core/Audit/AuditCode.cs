@@ -55,6 +55,13 @@ public enum AuditCode
     KeyRingCreated = 3008,
     /// <summary>A key was removed from the ring (<c>mamori keys retire</c>; TargetId = the key's id), in every tenant's chain.</summary>
     KeyRetired = 3009,
+    /// <summary>
+    /// A lost key-encryption key was forgotten (<c>mamori keys forget</c>; TargetId = the key's id, Categories = how many of this
+    /// tenant's persons' data it made unrecoverable), in every tenant's chain.
+    /// </summary>
+    KeyForgotten = 3010,
+    /// <summary>A person's data became unrecoverable with a forgotten key (SubjectId; TargetId = the certificate; ReasonCode = key-lost; Categories = categories lost).</summary>
+    SubjectDataLost = 3011,
 
     // 3100 access decisions: one event per decision; SubjectId, Purpose and Categories say what was read
     AccessAllowed = 3100,

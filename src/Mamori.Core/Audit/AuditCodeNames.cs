@@ -53,6 +53,8 @@ public static class AuditCodeNames
         AuditCode.KeyRotated => ("鍵のローテーション", "Key rotated"),
         AuditCode.KeyRingCreated => ("鍵リングの作成", "Key ring created"),
         AuditCode.KeyRetired => ("鍵の廃止", "Key retired"),
+        AuditCode.KeyForgotten => ("紛失した鍵の登録抹消", "Lost key forgotten"),
+        AuditCode.SubjectDataLost => ("鍵の紛失による本人データの消失", "Person's data lost with a key"),
 
         AuditCode.AccessAllowed => ("アクセス許可", "Access allowed"),
         AuditCode.AccessDenied => ("アクセス拒否", "Access denied"),

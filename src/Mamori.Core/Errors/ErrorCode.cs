@@ -100,6 +100,14 @@ public enum ErrorCode
     AcquisitionNotForPurpose = 3019,
     BirthDateConflict = 3020,
     BirthDateCategoryMissing = 3021,
+    /// <summary>The subject's data key was wrapped by a key-encryption key that was lost and forgotten (<c>mamori keys forget</c>): unrecoverable.</summary>
+    SubjectDataLost = 3024,
+    /// <summary><c>mamori keys forget</c> without <c>--confirm</c>: it only reports what would become unrecoverable.</summary>
+    KeyForgetUnconfirmed = 3025,
+    /// <summary><c>mamori keys forget</c> of a key the ring still has: nothing is lost, retire it instead.</summary>
+    KeyForgetPresent = 3026,
+    /// <summary><c>mamori keys forget --confirm</c> without <c>--actor</c> naming a privacy officer of every tenant.</summary>
+    KeyForgetNotOfficer = 3027,
 
     // 5000-5099 data-subject requests (開示等の請求) and notifications
     RequestUnknownKind = 5000,

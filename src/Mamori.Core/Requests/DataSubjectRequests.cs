@@ -946,7 +946,8 @@ public sealed class DataSubjectRequests(
         if (s?.WrappedKey is null) return [];
         var scope = PolicyScopes.For(model, s.ServiceId);
         var declared = scope.Purposes.Where(p => s.PurposesShown.Contains(p.Id)).SelectMany(p => p.Categories).ToHashSet(StringComparer.Ordinal);
-        return categories.Where(declared.Contains).ToList();
+        // The date of birth an earlier version kept beside the subject is correctable too (Subjects.CorrectAsync).
+        return categories.Where(c => declared.Contains(c) || (c == BirthDates.ApiField && s.SealedBirthDate is not null)).ToList();
     }
 
     private static readonly JsonSerializerOptions AnswerJson = new()

@@ -58,7 +58,7 @@ public sealed record PackageSubject(
     bool UseSuspended, bool ProvisionStopped, bool Erased,
     IReadOnlyList<PackageField> Fields, IReadOnlyList<PackagePurpose> Purposes, IReadOnlyList<PackageConsent> Consents,
     IReadOnlyList<PackageProvision> ProvisionRecords, IReadOnlyList<PackageDestruction> Destructions,
-    string? SubjectTypeEn = null, string? ServiceEn = null, string? AcquisitionEn = null);
+    string? SubjectTypeEn = null, string? ServiceEn = null, string? AcquisitionEn = null, bool DataLost = false);
 
 /// <summary>
 /// The answer to a disclosure (and purpose-notification, provision-record, portability) request: every
@@ -127,6 +127,7 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
             var fields = new List<PackageField>();
             var erased = subject.WrappedKey is null;
+            var lost = erased && await VaultMaintenance.LostAsync(db, id, ct) is not null;
             if (sections.HasFlag(PackageSections.Fields) && !erased)
             {
                 // The person is entitled to their own data unmasked (Art.33): the read runs under the built-in
@@ -136,6 +137,9 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
                     fields.Add(categories.TryGetValue(category, out var c)
                         ? new PackageField(category, c.Name.Ja, value, c.Name.Get(NoticeLanguage.En))
                         : new PackageField(category, category, value, category));
+                // A date of birth an earlier version kept beside the fields (sealed by the upgrade) is the person's data too.
+                if (subjects.SealedBirthDate(subject) is { } born)
+                    fields.Add(new PackageField(BirthDates.ApiField, "生年月日", born, "Date of birth"));
             }
             var purposes = new List<PackagePurpose>();
             if (sections.HasFlag(PackageSections.Purposes))
@@ -159,7 +163,7 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             var service = subject.ServiceId is null ? null : model.FindService(subject.ServiceId)?.Name ?? new LocalizedText(subject.ServiceId);
             var acquisition = scope.AcquisitionMethods.FirstOrDefault(a => a.Id == subject.AcquisitionMethod)?.Name ?? new LocalizedText(subject.AcquisitionMethod);
             list.Add(new PackageSubject(id, type.Ja, service?.Ja, acquisition.Ja, subject.CreatedAt, subject.PolicyVersion, subject.UseSuspended, subject.ProvisionStopped,
-                erased, fields, purposes, consents, provisions, destructions, type.Get(NoticeLanguage.En), service?.Get(NoticeLanguage.En), acquisition.Get(NoticeLanguage.En)));
+                erased, fields, purposes, consents, provisions, destructions, type.Get(NoticeLanguage.En), service?.Get(NoticeLanguage.En), acquisition.Get(NoticeLanguage.En), lost));
         }
         var now = clock.GetUtcNow();
         var notes = new List<LocalizedText>();
@@ -318,7 +322,8 @@ public static class DisclosureHtml
     private static string None(NoticeLanguage lang) => L(lang, "なし", "None");
 
     private static string State(PackageSubject s, NoticeLanguage lang) =>
-        (s.Erased ? L(lang, "消去済み", "Erased") : s.UseSuspended ? L(lang, "利用停止中", "Use suspended") : L(lang, "利用中", "In use"))
+        (s.DataLost ? L(lang, "暗号鍵の紛失により消失（復元できません）", "Lost with its encryption key (cannot be restored)")
+            : s.Erased ? L(lang, "消去済み", "Erased") : s.UseSuspended ? L(lang, "利用停止中", "Use suspended") : L(lang, "利用中", "In use"))
         + (s.ProvisionStopped ? L(lang, "・第三者提供停止中", "; provision to third parties stopped") : "");
 
     private static string Granted(PackageConsent c, NoticeLanguage lang) => c.Granted ? L(lang, "同意", "Given") : L(lang, "撤回", "Withdrawn");

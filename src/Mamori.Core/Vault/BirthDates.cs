@@ -18,6 +18,12 @@ public static class BirthDates
     /// </summary>
     public const string SealedField = "#birth-date";
 
+    /// <summary>
+    /// The name of the date of birth kept beside the subject (<see cref="DataSubject.SealedBirthDate"/>) where a disclosure lists it
+    /// and a correction names it: the separate field of <c>POST /api/subjects</c> it came from (no category id has capitals).
+    /// </summary>
+    public const string ApiField = "birthDate";
+
     /// <summary>The earliest date of birth accepted: anything before is a typing error, not a person.</summary>
     public static readonly DateOnly Earliest = new(1900, 1, 1);
 

@@ -79,6 +79,29 @@ public sealed class ErasureLedger(string path)
         }
     }
 
+    /// <summary>
+    /// Creates the ledger empty (owner-only) when it does not exist yet, so that it is there to back up with the keys from the
+    /// first day: an operator's 'cp keys.json erasures.jsonl …' failed until the first erasure wrote it. An existing one is left as it is.
+    /// </summary>
+    public void EnsureExists()
+    {
+        lock (_gate)
+        {
+            if (File.Exists(Path)) return;
+            Data.OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            try
+            {
+                using var _ = new FileStream(Path, options);
+            }
+            catch (IOException) when (File.Exists(Path))
+            {
+                // Another process (a second server starting) created it first: the same empty ledger.
+            }
+        }
+    }
+
     /// <summary>Appends the entries not yet listed and forces them to disk.</summary>
     public int Append(IEnumerable<Entry> entries)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mamori.Errors;
+using Microsoft.Extensions.Logging;
 
 namespace Mamori.Vault;
 
@@ -139,10 +140,16 @@ public sealed class KeyRing
     }
 }
 
-/// <summary>Finds and holds the key ring; reloads the file when it changes (rotation by another process).</summary>
-public sealed class KeyRingProvider(KeyRingOptions options)
+/// <summary>
+/// Finds and holds the key ring; reloads the file when it changes (rotation by another process) and logs which key ids it loaded,
+/// then which were added and removed (ids only, never key material), so an operator can tell when each server took a rotation.
+/// </summary>
+public sealed partial class KeyRingProvider(KeyRingOptions options, ILogger<KeyRingProvider>? logger = null)
 {
     private KeyRing? _ring;
+
+    /// <summary>The key-encryption key ids of the ring last loaded, to log what a reload changed.</summary>
+    private string[]? _loadedIds;
 
     /// <summary>The erasure ledger kept beside the ring (see <see cref="ErasureLedger"/>).</summary>
     public ErasureLedger Ledger { get; } = new(options.ErasureLedgerPath);
@@ -189,8 +196,24 @@ public sealed class KeyRingProvider(KeyRingOptions options)
     private KeyRing Attach(KeyRing ring)
     {
         ring.Erased = Ledger;
+        var ids = ring.Keks.Select(k => k.Id).ToArray();
+        if (logger is not null)
+        {
+            if (_loadedIds is null) KeyRingLoaded(logger, ring.Source ?? "", string.Join(", ", ids), ring.Primary.Id);
+            else if (!ids.SequenceEqual(_loadedIds, StringComparer.Ordinal))
+                KeyRingChanged(logger, ring.Source ?? "", Ids(ids.Except(_loadedIds, StringComparer.Ordinal)), Ids(_loadedIds.Except(ids, StringComparer.Ordinal)), ring.Primary.Id);
+        }
+        _loadedIds = ids;
         return ring;
     }
+
+    private static string Ids(IEnumerable<string> ids) => string.Join(", ", ids) is { Length: > 0 } list ? list : "none";
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Key ring {Source} loaded: key-encryption keys {KeyIds} (primary {Primary})")]
+    private static partial void KeyRingLoaded(ILogger logger, string source, string keyIds, string primary);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Key ring {Source} changed: added {Added}, removed {Removed} (primary {Primary})")]
+    private static partial void KeyRingChanged(ILogger logger, string source, string added, string removed, string primary);
 
     private static readonly Lock UpdateLock = new();
 

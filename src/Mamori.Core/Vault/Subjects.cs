@@ -290,7 +290,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     public async Task<ReadResult> ReadAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
     {
         var (decision, subject, scope, fields) = await decisions.DecideWithFieldsAsync(request, actor, ct);
-        if (!decision.Allowed) throw Denied(decision);
+        if (!decision.Allowed)
+            throw decision.Reason == DecisionReasons.SubjectErased && await LostAsync(request.SubjectId, ct) is { } lost ? lost : Denied(decision);
         var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var dataKey = VaultCrypto.Unwrap(keys.Current, subject!.TenantId, subject.Id, subject.WrappedKey!);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -409,7 +410,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var consentsHeld = await new ConsentLedger(db).HoldsAsync(subject.Id, ConsentScopes.SpecialCare, now, ct) ? new List<string> { ConsentScopes.SpecialCare } : [];
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var today = JapanTime.DayOf(now, PolicyStore.Jst);
-        foreach (var (categoryId, raw) in fields)
+        var corrections = WithSealedBirthDate(subject, fields, scope, purposes, dataKey, today);
+        foreach (var (categoryId, raw) in corrections)
         {
             var category = CheckCategory(scope, purposes, null, categoryId, raw, consentsHeld); // a correction acquires nothing new
             var value = category.BirthDate ? BirthDates.Parse(categoryId, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture) : raw;
@@ -436,19 +438,81 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
                 else lookup.Hash = hash;
             }
         }
+        // A date of birth now held in its category is the one disclosed and checked: the copy an earlier version kept goes.
+        if (subject.SealedBirthDate is not null && corrections.Keys.Any(c => scope.DataCategories.Any(d => d.Id == c && d.BirthDate))) subject.SealedBirthDate = null;
         subject.UpdatedAt = now;
         CryptographicOperations.ZeroMemory(dataKey);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectCorrected, actor, SubjectId: id.ToString(), ReasonCode: reason, Categories: string.Join(',', fields.Keys)), ct);
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// The corrections with <see cref="BirthDates.ApiField"/> resolved: the date of birth an earlier version kept beside the subject
+    /// (<see cref="DataSubject.SealedBirthDate"/>) moves into the category flagged <c>birthDate</c> when the policy now has one a
+    /// purpose shown uses (and the sealed copy goes, see the caller), else it is corrected where it is. Without either, MAMORI-3021.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> WithSealedBirthDate(DataSubject subject, IReadOnlyDictionary<string, string> fields,
+        IPolicyScope scope, List<Purpose> purposes, byte[] dataKey, DateOnly today)
+    {
+        if (!fields.TryGetValue(BirthDates.ApiField, out var raw)) return fields;
+        var born = BirthDates.Parse(BirthDates.ApiField, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture);
+        var rest = fields.Where(f => f.Key != BirthDates.ApiField).ToDictionary(StringComparer.Ordinal);
+        if (BirthDates.Categories(scope).FirstOrDefault(c => purposes.Any(p => p.Categories.Contains(c))) is { } target)
+        {
+            if (rest.TryGetValue(target, out var given) && BirthDates.Parse(target, given, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture) != born)
+                throw new MamoriException(ErrorCode.BirthDateConflict,
+                    $"birthDate and field '{target}' give different dates of birth: send the date once.") { Reason = "birth-date-conflict", ReasonArgs = [target] };
+            rest[target] = born;
+            return rest;
+        }
+        if (subject.SealedBirthDate is null)
+            throw new MamoriException(ErrorCode.BirthDateCategoryMissing,
+                "The subject holds no date of birth kept beside its fields, and its policy has no data category flagged 'birthDate: true' that a purpose "
+                + "shown uses: correct the date in such a category.") { Reason = "birth-date-category" };
+        subject.SealedBirthDate = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, BirthDates.SealedField, born);
+        return rest;
+    }
+
+    /// <summary>
+    /// The date of birth an earlier version kept beside the subject (<see cref="DataSubject.SealedBirthDate"/>) as YYYY-MM-DD, or
+    /// null when it holds none. Only for a disclosure, after the read through its access decision was allowed and recorded.
+    /// </summary>
+    internal string? SealedBirthDate(DataSubject subject)
+    {
+        if (subject.SealedBirthDate is null || subject.WrappedKey is null) return null;
+        var dataKey = VaultCrypto.Unwrap(keys.Current, subject.TenantId, subject.Id, subject.WrappedKey);
+        try
+        {
+            return VaultCrypto.DecryptField(dataKey, subject.TenantId, subject.Id, BirthDates.SealedField, subject.SealedBirthDate);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
     private async Task<DataSubject> LiveSubjectAsync(Guid id, CancellationToken ct)
     {
         var subject = await db.Set<DataSubject>().FirstOrDefaultAsync(s => s.Id == id, ct)
                       ?? throw new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404);
-        if (subject.WrappedKey is null) throw new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410);
+        if (subject.WrappedKey is null) throw await LostAsync(id, ct) ?? new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410);
         return subject;
     }
+
+    /// <summary>
+    /// The problem for a person whose data was lost with a forgotten key (MAMORI-3024), told apart from an erasure: nobody asked
+    /// for it, so it is an incident to assess. Null when the subject's data was not lost that way.
+    /// </summary>
+    private async Task<MamoriException?> LostAsync(Guid id, CancellationToken ct) =>
+        await VaultMaintenance.LostAsync(db, id, ct) is { } c
+            ? new MamoriException(ErrorCode.SubjectDataLost,
+                $"This subject's data can no longer be read: the key '{c.DestroyedKeyId}' that protected it was lost and forgotten on "
+                + $"{JapanTime.DayOf(c.DestroyedAt, PolicyStore.Jst).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} (JST). Assess the loss as an incident: mamori incident assess.", 410)
+            {
+                Reason = VaultMaintenance.KeyLostReason,
+                ReasonArgs = [c.DestroyedKeyId ?? "", JapanTime.DayOf(c.DestroyedAt, PolicyStore.Jst).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
+            }
+            : null;
 
     /// <summary>
     /// Erasure (消去) by crypto-shredding: the data key is destroyed, so every copy of the ciphertext —

@@ -152,6 +152,11 @@ public enum DestructionKind
 {
     Erasure = 0,
     Retention = 1,
+    /// <summary>
+    /// The data was lost, not destroyed on purpose: the key-encryption key that wrapped the data key was lost without a backup and
+    /// forgotten (<c>mamori keys forget</c>); <see cref="DestructionCertificate.DestroyedKeyId"/> names that key-encryption key.
+    /// </summary>
+    KeyLost = 2,
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Mamori.Audit;
 using Mamori.Access;
 using Mamori.Data;
+using Mamori.Errors;
 using Mamori.Policy;
 using Microsoft.EntityFrameworkCore;
 
@@ -220,7 +221,65 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         return new ReapplyReport(added, reshredded);
     }
 
-    /// <summary>How many data keys each key-encryption key still wraps (for retiring old keys).</summary>
+    /// <summary>The reason of the certificates <see cref="ForgetKeyAsync"/> writes.</summary>
+    public const string KeyLostReason = "key-lost";
+
+    /// <summary>
+    /// The last resort when a key-encryption key is lost for good (file deleted, no backup): every data key of this tenant that
+    /// it wraps can never be opened again, so its persons are recorded as such instead of failing every read and stopping every
+    /// server (MAMORI-3000). Their unreadable fields and lookups are deleted as an erasure deletes them, each gets a certificate
+    /// of kind <see cref="DestructionKind.KeyLost"/> and a <see cref="AuditCode.SubjectDataLost"/> event, and the tenant's chain
+    /// one <see cref="AuditCode.KeyForgotten"/> event with the count. Refused while the ring has the key (MAMORI-3026): then
+    /// nothing is lost. Returns how many persons' data was lost.
+    /// </summary>
+    public async Task<int> ForgetKeyAsync(string keyId, Actor actor, CancellationToken ct = default)
+    {
+        if (keys.Current.Find(keyId) is not null)
+            throw new MamoriException(ErrorCode.KeyForgetPresent,
+                $"The key ring still has key '{ErrorText.Id(keyId)}': its data is readable. Rotate ('mamori keys rotate') and retire it instead.");
+        var total = 0;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await audit.LockHeadAsync(db, ct);
+            var now = clock.GetUtcNow();
+            var lost = await db.Set<DataSubject>().Where(s => s.KeyId == keyId).ToListAsync(ct);
+            var entries = new List<AuditEntry>();
+            foreach (var subject in lost)
+            {
+                var fields = await db.Set<SubjectField>().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
+                db.RemoveRange(fields);
+                db.RemoveRange(await db.Set<SubjectLookup>().Where(l => l.SubjectId == subject.Id).ToListAsync(ct));
+                subject.WrappedKey = null;
+                subject.KeyId = null;
+                subject.SealedBirthDate = null;
+                subject.ErasedAt = now;
+                subject.NextExpiry = null;
+                subject.UpdatedAt = now;
+                var certificate = new DestructionCertificate
+                {
+                    Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Kind = DestructionKind.KeyLost,
+                    DestroyedAt = now, Actor = actor.ToString(), Reason = KeyLostReason,
+                    Destroyed = string.Join(',', fields.Select(f => f.Category).Order(StringComparer.Ordinal)),
+                    DestroyedKeyId = keyId,
+                };
+                db.Add(certificate);
+                entries.Add(new AuditEntry(AuditCode.SubjectDataLost, actor, SubjectId: subject.Id.ToString(), TargetId: certificate.Id.ToString(),
+                    ReasonCode: KeyLostReason, Categories: certificate.Destroyed));
+            }
+            total = lost.Count;
+            entries.Add(new AuditEntry(AuditCode.KeyForgotten, actor, TargetId: keyId, Categories: total.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await audit.AppendManyAsync(db, entries, ct);
+            await tx.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        return total;
+    }
+
+    /// <summary>The certificate that records this subject's data as lost with a forgotten key, if it was.</summary>
+    public static Task<DestructionCertificate?> LostAsync(MamoriDbContext db, Guid subjectId, CancellationToken ct) =>
+        db.Set<DestructionCertificate>().AsNoTracking().Where(c => c.SubjectId == subjectId && c.Kind == DestructionKind.KeyLost)
+            .OrderByDescending(c => c.DestroyedAt).FirstOrDefaultAsync(ct);
+
     /// <summary>
     /// Records a change of the installation's key ring (<see cref="AuditCode.KeyRingCreated"/>, <see cref="AuditCode.KeyRetired"/>)
     /// in the current tenant's chain: the ring protects every tenant's data, so each chain says when its keys changed.
@@ -232,6 +291,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>How many data keys each key-encryption key still wraps (for retiring old keys).</summary>
     public async Task<Dictionary<string, int>> KeyUsageAsync(CancellationToken ct = default) =>
         await db.Set<DataSubject>().IgnoreQueryFilters().Where(s => s.KeyId != null).GroupBy(s => s.KeyId!)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Cli;
 
-/// <summary><c>mamori keys init|status|rotate|retire</c>: the vault's key ring.</summary>
+/// <summary><c>mamori keys init|status|rotate|retire|forget</c>: the vault's key ring.</summary>
 public static class KeysCommand
 {
     public static Command Create()
@@ -22,8 +22,9 @@ public static class KeysCommand
             var chains = await ChainsAsync(r, sp, initActor, ct);
             var ring = KeyRing.Generate(TimeProvider.System);
             keys.Save(ring);
+            keys.Ledger.EnsureExists();
             await RecordAsync(sp, chains, AuditCode.KeyRingCreated, ring.Primary.Id, ct);
-            r.InvocationConfiguration.Output.WriteLine($"Created {keys.FilePath} (mode 600). Back it up apart from the database: without it the data cannot be read.");
+            r.InvocationConfiguration.Output.WriteLine($"Created {keys.FilePath} and {keys.Ledger.Path} (mode 600). Back them up apart from the database: without the keys the data cannot be read.");
             return 0;
         }, requireMigrated: false));
 
@@ -96,7 +97,50 @@ public static class KeysCommand
             r.InvocationConfiguration.Output.WriteLine($"Retired {keyId}.");
             return 0;
         }));
-        return new Command("keys", "The vault's key ring: create, rotate, retire") { init, status, rotate, retire };
+        var lostId = new Argument<string>("id") { Description = "The lost key, as 'mamori keys status' lists it (MISSING)" };
+        var confirm = new Option<bool>("--confirm") { Description = "Make the data it wraps unrecoverable for good; without it only report what would be lost" };
+        var forgetActor = CliSupport.ActorOption();
+        var forget = new Command("forget",
+            "Last resort for a key lost for good (no backup): record every person's data it wraps as lost, so the servers start again")
+        {
+            lostId, confirm, forgetActor,
+        };
+        forget.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            var keys = Provider(r);
+            var keyId = r.GetValue(lostId)!;
+            if (keys.Current.Find(keyId) is not null)
+                throw new MamoriException(ErrorCode.KeyForgetPresent,
+                    $"The key ring in {keys.Current.Source} has key '{ErrorText.Id(keyId)}': its data is readable, nothing is lost. Rotate ('mamori keys rotate') and retire it instead.");
+            var wrapped = (await sp.GetRequiredService<VaultMaintenance>().KeyUsageAsync(ct)).GetValueOrDefault(keyId);
+            var output = r.InvocationConfiguration.Output;
+            if (!r.GetValue(confirm))
+            {
+                output.WriteLine($"Key {ErrorText.Id(keyId)} wraps the data keys of {wrapped} person(s). Forgetting it makes their data unrecoverable for good: "
+                    + "first look for the key in every backup of keys.json and on every server.");
+                throw new MamoriException(ErrorCode.KeyForgetUnconfirmed,
+                    $"Nothing was changed. If the key is truly lost, run 'mamori keys forget {ErrorText.Id(keyId)} --confirm' as a privacy officer.");
+            }
+            var chains = await ChainsAsync(r, sp, forgetActor, ct);
+            // Giving up persons' data is the privacy officer's decision (個人情報保護管理者), and the chain names them, not a shell account.
+            foreach (var (tenant, actor) in chains)
+                if (actor.Kind != ActorKind.User || await sp.GetRequiredService<Data.MamoriDbContext>().Users.IgnoreQueryFilters().AsNoTracking()
+                        .FirstOrDefaultAsync(u => u.TenantId == tenant && u.Id == Guid.Parse(actor.Id!), ct) is not { } officer
+                    || !officer.Roles.Contains(Staff.Roles.PrivacyOfficer, StringComparer.Ordinal))
+                    throw new MamoriException(ErrorCode.KeyForgetNotOfficer,
+                        "Nothing was changed: name the privacy officer who decides this with --actor EMAIL (a staff user with the privacy-officer role in every company).");
+            var lost = 0;
+            foreach (var (tenant, actor) in chains)
+            {
+                await using var scope = sp.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
+                lost += await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().ForgetKeyAsync(keyId, actor, ct);
+            }
+            output.WriteLine($"Forgot key {ErrorText.Id(keyId)}: the data of {lost} person(s) is recorded as lost (certificates of kind KeyLost; reads answer MAMORI-3024). "
+                + "This is a loss of personal data: assess it as an incident ('mamori incident assess') and decide whom to notify.");
+            return 0;
+        }));
+        return new Command("keys", "The vault's key ring: create, rotate, retire, forget a lost key") { init, status, rotate, retire, forget };
     }
 
     /// <summary>

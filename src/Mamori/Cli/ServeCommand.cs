@@ -45,6 +45,8 @@ public static class ServeCommand
                 if (keys.ReadableByOthersWarning() is { } loose) await r.InvocationConfiguration.Error.WriteLineAsync("mamori: " + loose);
                 // After the key check: a mistyped --data-dir is not left behind as an empty directory.
                 Data.OwnerOnly.CreateDirectory(settings.DataDir);
+                // An installation whose keys were made before 'keys init' created the ledger gets it now, so the backup of both works.
+                keys.Ledger.EnsureExists();
                 var primaryKey = keys.Current.Primary.Id;
                 if (!r.GetValue(noMigrate)) await MamoriServices.MigrateAsync(app.Services, ct);
                 await RefuseOutdatedKeyRingAsync(app.Services, keys.Current, ct);
@@ -142,7 +144,7 @@ public static class ServeCommand
     /// A walkthrough started a server with such a copy; it answered 500 for everyone re-wrapped since, and wrapped new people's
     /// data keys with the retired key, which no other server could open any more.
     /// </summary>
-    private static async Task RefuseOutdatedKeyRingAsync(IServiceProvider services, Vault.KeyRing ring, CancellationToken ct)
+    internal static async Task RefuseOutdatedKeyRingAsync(IServiceProvider services, Vault.KeyRing ring, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         if (!(await scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Database.GetAppliedMigrationsAsync(ct)).Any()) return;
@@ -150,7 +152,8 @@ public static class ServeCommand
         if (missing.Count > 0)
             throw new MamoriException(ErrorCode.KeysMissing,
                 $"The key ring in {ring.Source} lacks {string.Join(", ", missing.Select(m => $"{m.Key} ({m.Value} data keys)"))}, which the database uses: "
-                + "it is older than the database (keys rotated since?). The server will not start. Copy the current keys.json from where 'mamori keys rotate' ran, or add the missing keys to it.");
+                + "it is older than the database (keys rotated since?). The server will not start. Copy the current keys.json from where 'mamori keys rotate' ran, or add the missing keys to it. "
+                + $"Only if a key is lost for good (no backup anywhere): 'mamori keys forget {missing[0].Key} --confirm' records its data as lost (docs/backup.md).");
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                JobFailed(logger, e.GetType().Name);
+                JobFailed(logger, CodeOf(e));
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -48,18 +48,58 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
             var (chain, _) = await Audit.AuditVerify.CheckpointAsync(db, tenant, slug, clock, ct);
             if (!chain.Intact) ChainBroken(logger, tenant, chain.BrokenAt ?? 0);
             var maintenance = scope.ServiceProvider.GetRequiredService<VaultMaintenance>();
-            var reapplied = await maintenance.ReapplyErasuresAsync(Audit.Actor.System, ct);
-            if (reapplied.SubjectsReshredded > 0) ErasuresReapplied(logger, tenant, reapplied.SubjectsReshredded);
-            var rewrapped = await maintenance.RewrapAsync(Audit.Actor.System, ct);
-            var swept = await maintenance.SweepRetentionAsync(dryRun: false, Audit.Actor.System, ct);
-            if (rewrapped > 0 || swept.FieldsDestroyed > 0) JobRan(logger, tenant, rewrapped, swept.FieldsDestroyed, swept.SubjectsErased);
-            var records = await scope.ServiceProvider.GetRequiredService<Provision.ProvisionRecords>().SweepAsync(dryRun: false, Audit.Actor.System, ct);
-            if (records.Swept > 0) RecordsSwept(logger, tenant, records.Swept);
+            // Each job on its own: a re-wrap that fails (a key missing from this server's ring) must not stop the retention sweep.
+            await RunJobAsync(ErasuresJob, tenant, async () =>
+            {
+                var reapplied = await maintenance.ReapplyErasuresAsync(Audit.Actor.System, ct);
+                if (reapplied.SubjectsReshredded > 0) ErasuresReapplied(logger, tenant, reapplied.SubjectsReshredded);
+            }, ct);
+            await RunJobAsync(RewrapJob, tenant, async () =>
+            {
+                if (await maintenance.RewrapAsync(Audit.Actor.System, ct) is > 0 and var rewrapped) Rewrapped(logger, tenant, rewrapped);
+            }, ct);
+            await RunJobAsync(RetentionJob, tenant, async () =>
+            {
+                var swept = await maintenance.SweepRetentionAsync(dryRun: false, Audit.Actor.System, ct);
+                if (swept.FieldsDestroyed > 0) RetentionSwept(logger, tenant, swept.FieldsDestroyed, swept.SubjectsErased);
+            }, ct);
+            await RunJobAsync(RecordsJob, tenant, async () =>
+            {
+                var records = await scope.ServiceProvider.GetRequiredService<Provision.ProvisionRecords>().SweepAsync(dryRun: false, Audit.Actor.System, ct);
+                if (records.Swept > 0) RecordsSwept(logger, tenant, records.Swept);
+            }, ct);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Rewrapped} keys re-wrapped, {Fields} fields destroyed by retention, {Erased} subjects fully erased")]
-    private static partial void JobRan(ILogger logger, Guid tenant, int rewrapped, int fields, int erased);
+    /// <summary>The job names in the failure log, stable for alerting.</summary>
+    public const string ErasuresJob = "erasure-reapply", RewrapJob = "rewrap", RetentionJob = "retention-sweep", RecordsJob = "provision-records-sweep";
+
+    /// <summary>
+    /// Runs one job of one tenant; a failure is logged with the job's name and a stable code (the MAMORI-nnnn of a
+    /// <see cref="Errors.MamoriException"/>, else the exception's type), never its message, which may quote stored values.
+    /// </summary>
+    private async Task RunJobAsync(string job, Guid tenant, Func<Task> run, CancellationToken ct)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            VaultJobFailed(logger, job, tenant, CodeOf(e));
+        }
+    }
+
+    private static string CodeOf(Exception e) => e is Errors.MamoriException m ? Errors.ErrorCodes.Format(m.Code) : e.GetType().Name;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Rewrapped} data keys re-wrapped with the primary key")]
+    private static partial void Rewrapped(ILogger logger, Guid tenant, int rewrapped);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vault jobs for tenant {Tenant}: {Fields} fields destroyed by retention, {Erased} subjects fully erased")]
+    private static partial void RetentionSwept(ILogger logger, Guid tenant, int fields, int erased);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Vault job {Job} failed for tenant {Tenant}: {Code}")]
+    private static partial void VaultJobFailed(ILogger logger, string job, Guid tenant, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Tenant}: {Count} provision and receipt records deleted at the end of their retention")]
     private static partial void RecordsSwept(ILogger logger, Guid tenant, int count);
@@ -70,6 +110,6 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
     [LoggerMessage(Level = LogLevel.Critical, Message = "The audit chain of tenant {Tenant} is broken at sequence {Sequence}; run 'mamori audit verify'")]
     private static partial void ChainBroken(ILogger logger, Guid tenant, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Vault job failed: {ExceptionType}")]
-    private static partial void JobFailed(ILogger logger, string exceptionType);
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Vault jobs stopped before their end (tenants, statistics or audit checkpoint): {Code}")]
+    private static partial void JobFailed(ILogger logger, string code);
 }

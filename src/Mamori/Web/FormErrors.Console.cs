@@ -195,6 +195,9 @@ public static partial class FormErrors
         ErrorCode.InvalidFieldValue => ("値の形式が正しくありません。", "The value is not in a valid form."),
         ErrorCode.SubjectNotFound => ("その本人はいません。", "There is no such subject."),
         ErrorCode.SubjectErased => ("この本人のデータは消去されています。", "The subject's data was erased."),
+        ErrorCode.SubjectDataLost when e.ReasonArgs is [var key, var day] =>
+            ($"この本人のデータは、保護していた鍵 {key} の紛失により {day} に復元できなくなりました（本人の請求による消去ではありません）。漏えい等の事案として評価してください（mamori incident assess）。",
+             $"This person's data was lost on {day}: the key {key} that protected it was lost (no erasure was requested). Assess it as an incident (mamori incident assess)."),
         ErrorCode.RetentionEventUnknown => ("この本人に示した利用目的には、その日から保存期間を数えるものがありません。", "No purpose shown to this person counts its retention from that event."),
         ErrorCode.RetentionEventDate when e.Reason == "future" => ("起算日が未来の日付です。その日を過ぎてから記録してください。", "The day is in the future: record it once it has happened."),
         ErrorCode.RetentionEventDate => ("日付を入力してください（例: 2027-03-31）。", "Enter the day (e.g. 2027-03-31)."),

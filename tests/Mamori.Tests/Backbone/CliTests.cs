@@ -335,6 +335,36 @@ public sealed class CliTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task KeysInit_NewDataDir_ErasureLedgerCreatedSoTheDocumentedKeyBackupWorks()
+    {
+        // Regression: erasures.jsonl appeared only with the first erasure, so the key backup docs/backup.md describes (copy
+        // keys.json and erasures.jsonl) failed on every installation that had not erased anyone yet.
+        if (OperatingSystem.IsWindows()) return;
+        var root = Directory.CreateTempSubdirectory().FullName;
+        var dir = Path.Combine(root, "data");
+        (await RunAsync("keys", "init", "--data-dir", dir)).Code.ShouldBe(0);
+        var ledger = Path.Combine(dir, "erasures.jsonl");
+        (await File.ReadAllTextAsync(ledger, Ct)).ShouldBeEmpty();
+        File.GetUnixFileMode(ledger).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        // The documented commands, run as written with this installation's directories.
+        var doc = await File.ReadAllTextAsync(Path.Combine(ServerTests.RepoRoot(), "docs", "backup.md"), Ct);
+        var block = doc[doc.IndexOf("install -d -m 700", StringComparison.Ordinal)..];
+        var script = block[..block.IndexOf("```", StringComparison.Ordinal)].Replace("/srv/mamori", dir, StringComparison.Ordinal)
+            .Replace("/safe", Path.Combine(root, "safe"), StringComparison.Ordinal);
+        var bash = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true, ArgumentList = { "-euc", script } };
+        using (var p = System.Diagnostics.Process.Start(bash)!)
+        {
+            var err = await p.StandardError.ReadToEndAsync(Ct);
+            await p.WaitForExitAsync(Ct);
+            p.ExitCode.ShouldBe(0, err);
+        }
+        var copy = Directory.GetDirectories(Path.Combine(root, "safe")).ShouldHaveSingleItem();
+        Directory.GetFiles(copy).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(["erasures.jsonl", "keys.json"]);
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public async Task KeysInitAndMigrate_NewDataDir_DirectoryAndDatabaseFilesOwnerOnly()
     {
         // Regression: under umask 022 the data directory was 755 and mamori.db, -wal and -shm 644 (password and API-key
