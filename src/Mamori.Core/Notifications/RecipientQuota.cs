@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Mamori.Audit;
 using Mamori.Data;
 using Mamori.Tenancy;
 using Mamori.Vault;
@@ -42,9 +43,10 @@ internal sealed class QuotaUseConfiguration : IEntityTypeConfiguration<QuotaUse>
 /// address, unverified, so without caps it would mail receipts and codes to a victim as often as it is posted. A cap per
 /// destination address only throttles (a few an hour), so that a flood cannot lock the real person out for a day; a cap per
 /// client network a day stops one attacker from keeping an address throttled. The counts live in the database, so every
-/// server sharing it counts together and a restart forgets nothing; a race between two servers may let one message more through.
+/// server sharing it counts together and a restart forgets nothing. Counting and checking are one step under the tenant's
+/// audit chain head lock: concurrent submissions, on one server or several, were each let through on the same count.
 /// </summary>
-public sealed class RecipientQuota(MamoriDbContext db, KeyRingProvider keys, TimeProvider clock)
+public sealed class RecipientQuota(MamoriDbContext db, AuditLog audit, KeyRingProvider keys, TimeProvider clock)
 {
     /// <summary>Messages of a kind to one address per <see cref="DestinationWindow"/>.</summary>
     public const int PerDestination = 3;
@@ -63,6 +65,11 @@ public sealed class RecipientQuota(MamoriDbContext db, KeyRingProvider keys, Tim
     /// </summary>
     public async Task<Refusal?> TryTakeAsync(string kind, string address, IPAddress? client, CancellationToken ct = default)
     {
+        // The head lock serialises every tenant's writer on both providers (a row lock on PostgreSQL, the write lock on
+        // SQLite), so the count read below is still the count when the use is added. A lock of its own would need a table,
+        // and taking the head first keeps the one lock order every audited change follows (no deadlock with them).
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.LockHeadAsync(db, ct);
         var now = clock.GetUtcNow();
         var caps = new List<(string Key, int Max, TimeSpan Window, bool ByClient)> { (KeyOf(kind, "to", address.Trim().ToLowerInvariant()), PerDestination, DestinationWindow, false) };
         if (client is not null) caps.Add((KeyOf(kind, "from", Network(client)), PerClient, ClientWindow, true));
@@ -70,12 +77,13 @@ public sealed class RecipientQuota(MamoriDbContext db, KeyRingProvider keys, Tim
         {
             var since = now - window;
             var uses = await db.Set<QuotaUse>().AsNoTracking().Where(u => u.Key == key && u.At > since).OrderBy(u => u.At).Select(u => u.At).Take(max).ToListAsync(ct);
-            if (uses.Count >= max) return new Refusal(byClient, uses[0] + window);
+            if (uses.Count >= max) return new Refusal(byClient, uses[0] + window); // nothing written: the transaction rolls back
         }
         var expired = now - ClientWindow;
         await db.Set<QuotaUse>().Where(u => u.At <= expired).ExecuteDeleteAsync(ct);
         foreach (var (key, _, _, _) in caps) db.Add(new QuotaUse { Id = Guid.CreateVersion7(now), TenantId = db.CurrentTenantId, Key = key, At = now });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return null;
     }
 

@@ -117,6 +117,9 @@ public static class MamoriServer
                 .RequireAuthenticatedUser().Build();
         });
         // Per client address and minute; Mamori:RateLimits:{Login,Public,PublicForm} override the defaults (read on first use).
+        // Counted in this server's memory on purpose: the limiter sheds load before any work, and in the shared database each
+        // request of a flood would be a write there. The caps that must hold across servers are rows (RecipientQuota, the code
+        // limits per request); docs/reliability.md tells an operator of several servers how to set these.
         var config = builder.Configuration;
         builder.Services.AddRateLimiter(o =>
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Mamori.Audit;
 using Mamori.Notifications;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
@@ -87,8 +88,8 @@ public sealed partial class RequestOnlineTests
         {
             var keys = sp.GetRequiredService<KeyRingProvider>();
             for (var i = 0; i < RecipientQuota.PerDestination; i++)
-                (await new RecipientQuota(db, keys, s.App.Clock).TryTakeAsync("verification-code", address, client, Ct)).ShouldBeNull();
-            var refused = await new RecipientQuota(db, keys, s.App.Clock).TryTakeAsync("verification-code", address.ToUpperInvariant(), IPAddress.Parse("2001:db8:1:2:ffff::1"), Ct);
+                (await new RecipientQuota(db, sp.GetRequiredService<AuditLog>(), keys, s.App.Clock).TryTakeAsync("verification-code", address, client, Ct)).ShouldBeNull();
+            var refused = await new RecipientQuota(db, sp.GetRequiredService<AuditLog>(), keys, s.App.Clock).TryTakeAsync("verification-code", address.ToUpperInvariant(), IPAddress.Parse("2001:db8:1:2:ffff::1"), Ct);
             refused.ShouldNotBeNull().ByClient.ShouldBeFalse();
             refused.RetryAt.ShouldBe(s.App.Clock.GetUtcNow() + RecipientQuota.DestinationWindow);
             var rows = await db.Set<QuotaUse>().AsNoTracking().ToListAsync(Ct);
@@ -101,9 +102,28 @@ public sealed partial class RequestOnlineTests
         s.App.Clock.Advance(RecipientQuota.ClientWindow);
         await s.App.InTenantAsync(s.Tenant, async (sp, db) =>
         {
-            (await new RecipientQuota(db, sp.GetRequiredService<KeyRingProvider>(), s.App.Clock).TryTakeAsync("verification-code", address, client, Ct)).ShouldBeNull();
+            (await new RecipientQuota(db, sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<KeyRingProvider>(), s.App.Clock).TryTakeAsync("verification-code", address, client, Ct)).ShouldBeNull();
             (await db.Set<QuotaUse>().CountAsync(Ct)).ShouldBe(2);
             return 0;
         });
+    }
+
+    /// <summary>
+    /// Regression: the cap was read, then counted, in two steps, so submissions racing on one server or several each saw the
+    /// same count and all got through (a flood of parallel posts mailed an address far more than three times an hour).
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TryTakeAsync_ConcurrentUsesOfOneAddress_NeverPassTheCap(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        var address = NewPerson().Email;
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => s.App.InTenantAsync(s.Tenant, (sp, db) =>
+            new RecipientQuota(db, sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<KeyRingProvider>(), s.App.Clock)
+                .TryTakeAsync("request-received", address, IPAddress.Parse($"203.0.113.{i + 1}"), Ct))));
+
+        results.Count(r => r is null).ShouldBe(RecipientQuota.PerDestination);
+        results.Where(r => r is not null).ShouldAllBe(r => !r!.ByClient);
+        (await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<QuotaUse>().CountAsync(Ct))).ShouldBe(RecipientQuota.PerDestination * 2);
     }
 }
