@@ -260,6 +260,19 @@ public sealed class DataSubjectRequests(
         return rows.Where(s => service is null || s.ServiceId == service).OrderBy(s => s.CreatedAt).Select(s => s.Id).ToList();
     }
 
+    /// <summary>
+    /// The subjects of <paramref name="ids"/> not erased since they were matched. A letter is matched at intake; erased before it is
+    /// verified or executed (another request, staff), a person whose data a legal hold keeps was then invoiced and disclosed that
+    /// data through the letter's status link, although what the hold keeps serves only that law (<see cref="MatchAsync"/>).
+    /// </summary>
+    private async Task<List<Guid>> NotErasedAsync(List<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return ids;
+        var live = await db.Set<DataSubject>().AsNoTracking().Where(s => ids.Contains(s.Id) && s.ErasedWithHoldAt == null && s.ErasedAt == null)
+            .Select(s => s.Id).ToListAsync(ct);
+        return ids.Where(live.Contains).ToList();
+    }
+
     // ---------------------------------------------------------------- lookups
 
     public async Task<DataSubjectRequest> GetAsync(Guid id, CancellationToken ct = default) =>
@@ -308,8 +321,8 @@ public sealed class DataSubjectRequests(
         var docs = (await db.Set<RequestDocument>().AsNoTracking().Where(d => ids.Contains(d.RequestId)).OrderBy(d => d.AddedAt).ToListAsync(ct)).ToLookup(d => d.RequestId);
         var artifacts = (await db.Set<RequestArtifact>().AsNoTracking().Where(a => ids.Contains(a.RequestId) && a.Ciphertext != null)
             .Select(a => new { a.RequestId, a.Kind }).ToListAsync(ct)).ToLookup(a => a.RequestId, a => a.Kind);
-        var history = (await db.Set<RequestTransition>().AsNoTracking().Where(t => ids.Contains(t.RequestId)).OrderBy(t => t.At).ThenBy(t => t.Id)
-            .Select(t => new { t.RequestId, View = new TransitionView(t.From, t.To, t.At, t.Reason) }).ToListAsync(ct)).ToLookup(t => t.RequestId, t => t.View);
+        var history = (await db.Set<RequestTransition>().AsNoTracking().Where(t => ids.Contains(t.RequestId)).OrderBy(t => t.Sequence)
+            .Select(t => new { t.RequestId, View = new TransitionView(t.Sequence, t.From, t.To, t.At, t.Reason) }).ToListAsync(ct)).ToLookup(t => t.RequestId, t => t.View);
         var items = new List<RequestView>(rows.Count);
         foreach (var r in rows)
             items.Add(await ViewAsync(r, docs[r.Id].ToList(), artifacts[r.Id].ToList(), history[r.Id].ToList(), ct));
@@ -324,8 +337,8 @@ public sealed class DataSubjectRequests(
     {
         var docs = await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == r.Id).OrderBy(d => d.AddedAt).ToListAsync(ct);
         var artifacts = await db.Set<RequestArtifact>().AsNoTracking().Where(a => a.RequestId == r.Id && a.Ciphertext != null).Select(a => a.Kind).ToListAsync(ct);
-        var history = await db.Set<RequestTransition>().AsNoTracking().Where(t => t.RequestId == r.Id).OrderBy(t => t.At).ThenBy(t => t.Id)
-            .Select(t => new TransitionView(t.From, t.To, t.At, t.Reason)).ToListAsync(ct);
+        var history = await db.Set<RequestTransition>().AsNoTracking().Where(t => t.RequestId == r.Id).OrderBy(t => t.Sequence)
+            .Select(t => new TransitionView(t.Sequence, t.From, t.To, t.At, t.Reason)).ToListAsync(ct);
         return await ViewAsync(r, docs, artifacts, history, ct);
     }
 
@@ -547,7 +560,7 @@ public sealed class DataSubjectRequests(
         // address, never those found by a phone number (or anything else anyone may type), which stay for documents.
         var byCode = method == VerificationMethod.OneTimeCode;
         var matched = await MatchAsync(details, r.ServiceId, actor, ct, emailOnly: byCode);
-        var known = byCode ? [] : r.SubjectIds.Select(Guid.Parse).Where(g => !matched.Contains(g)).ToList();
+        var known = byCode ? [] : await NotErasedAsync(r.SubjectIds.Select(Guid.Parse).Where(g => !matched.Contains(g)).ToList(), ct);
         var all = matched.Concat(known).ToList();
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -615,8 +628,9 @@ public sealed class DataSubjectRequests(
     }
 
     /// <summary>Online verification: a one-time code sent to the e-mail address in the request; entered, it links the subjects holding that address.</summary>
+    /// <param name="statusToken">The private status link's token when the person asked from it (null for staff): the message links the page to enter the code on.</param>
     /// <param name="client">The visitor's address on the public pages (null for staff): its network's sends are capped.</param>
-    public async Task<RequestView> SendCodeAsync(DataSubjectRequest r, Actor actor, System.Net.IPAddress? client, CancellationToken ct = default)
+    public async Task<RequestView> SendCodeAsync(DataSubjectRequest r, string? statusToken, Actor actor, System.Net.IPAddress? client, CancellationToken ct = default)
     {
         RequireOpen(r);
         if (!RequestKinds.NeedsIdentity(r.Kind) || r.VerifiedAt is not null)
@@ -637,6 +651,9 @@ public sealed class DataSubjectRequests(
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var now = clock.GetUtcNow();
         var current = await policies.RequireCurrentAsync(ct);
+        // The link only where the person asked from it: staff never hold the token (it is stored hashed), and then the
+        // message points to the link sent with the receipt.
+        var statusUrl = statusToken is null ? null : await StatusUrlAsync(r, statusToken, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.CodeHash = CodeHash(r, code);
         r.CodeExpiresAt = now.AddMinutes(Settings.CodeMinutes);
@@ -644,8 +661,20 @@ public sealed class DataSubjectRequests(
         if (r.Status is RequestStatus.Received or RequestStatus.AwaitingDocuments) Move(r, RequestStatus.Verifying, actor, "code-sent", entries);
         else r.UpdatedAt = now;
         outbox.Enqueue("verification-code", Subject(current.Model, r, "確認コードのお知らせ", "Verification code"),
-            to, Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）の確認コードは {code} です。{Settings.CodeMinutes}分以内に状況確認ページで入力してください。心当たりがない場合は破棄してください。",
-                $"The verification code for request {r.Reference} is {code}. Enter it on the status page within {Settings.CodeMinutes} minutes. If you did not ask for it, ignore this message."),
+            to, Body(current.Model, r, statusUrl is null
+                    ? $"ご請求（受付番号 {r.Reference}）の確認コードは {code} です。{Settings.CodeMinutes}分以内に、受付時にお知らせした状況確認用リンクのページで入力してください。\nお心当たりがない場合は、このメールを破棄してください。"
+                    : $"""
+                      ご請求（受付番号 {r.Reference}）の確認コードは {code} です。{Settings.CodeMinutes}分以内に、次の状況確認ページで入力してください（このリンクは他の方に知らせないでください）：
+                      {statusUrl}
+                      お心当たりがない場合は、このメールを破棄してください。
+                      """,
+                statusUrl is null
+                    ? $"The verification code for request {r.Reference} is {code}. Enter it within {Settings.CodeMinutes} minutes on the page of the private status link we sent when we received the request.\nIf you did not ask for it, ignore this message."
+                    : $"""
+                      The verification code for request {r.Reference} is {code}. Enter it within {Settings.CodeMinutes} minutes on your request's status page (do not share this link):
+                      {statusUrl}
+                      If you did not ask for it, ignore this message.
+                      """),
             "request:" + r.Id);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
@@ -778,7 +807,8 @@ public sealed class DataSubjectRequests(
         };
         var current = await policies.RequireCurrentAsync(ct);
         var details = Details(r);
-        var subjectIds = r.SubjectIds.Select(Guid.Parse).ToList();
+        // An erasure goes on to what was erased already (it says so); any other kind uses only data nobody erased since it matched.
+        var subjectIds = r.Kind == RequestKind.Erasure ? r.SubjectIds.Select(Guid.Parse).ToList() : await NotErasedAsync(r.SubjectIds.Select(Guid.Parse).ToList(), ct);
         var items = new List<string>();
         var itemsEn = new List<string>(); // the English rendering, for the kinds that have one (erasure)
         var outcome = RequestOutcome.Executed;
@@ -1183,7 +1213,11 @@ public sealed class DataSubjectRequests(
         if (r.IsClosed) r.ClosedAt = now;
         r.UpdatedAt = now;
         var reasonCode = reason.Length <= 64 ? reason : reason[..64];
-        db.Add(new RequestTransition { Id = Guid.CreateVersion7(now), TenantId = r.TenantId, RequestId = r.Id, From = from, To = to, At = now, Actor = actor.ToString(), Reason = reasonCode });
+        r.Transitions++;
+        db.Add(new RequestTransition
+        {
+            Id = Guid.CreateVersion7(now), TenantId = r.TenantId, RequestId = r.Id, Sequence = r.Transitions, From = from, To = to, At = now, Actor = actor.ToString(), Reason = reasonCode,
+        });
         entries.Add(new(AuditCode.RequestStatusChanged, actor, TargetId: r.Id.ToString(), ReasonCode: $"{ErrorText.Enum(from)}>{ErrorText.Enum(to)}", Categories: reasonCode));
     }
 

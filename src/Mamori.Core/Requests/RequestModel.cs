@@ -179,6 +179,12 @@ public sealed class DataSubjectRequest : ITenantOwned
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// How many status changes the request has had: the next <see cref="RequestTransition.Sequence"/>. Changes made in one
+    /// call share an instant (and a fake clock's), so their time cannot order the history.
+    /// </summary>
+    public int Transitions { get; set; }
+
     public bool IsClosed => Status is RequestStatus.Answered or RequestStatus.Refused or RequestStatus.Withdrawn;
 
     public bool IsPaused => Status is RequestStatus.AwaitingDocuments or RequestStatus.AwaitingPayment;
@@ -257,6 +263,10 @@ public sealed class RequestTransition : ITenantOwned
     public Guid RequestId { get; set; }
     public RequestStatus From { get; set; }
     public RequestStatus To { get; set; }
+
+    /// <summary>1, 2, 3… within the request: the order of the history, whatever the times (several changes share an instant).</summary>
+    public int Sequence { get; set; }
+
     public DateTimeOffset At { get; set; }
     public required string Actor { get; set; }
     public string? Reason { get; set; }
@@ -311,6 +321,6 @@ internal sealed class RequestConfigurations :
         b.HasKey(t => t.Id);
         b.Property(t => t.Actor).HasMaxLength(80);
         b.Property(t => t.Reason).HasMaxLength(64);
-        b.HasIndex(t => new { t.TenantId, t.RequestId, t.At });
+        b.HasIndex(t => new { t.TenantId, t.RequestId, t.Sequence });
     }
 }

@@ -47,7 +47,8 @@ public sealed record MissingDocument(DocumentGroup Group, string Name, string? N
 public sealed record DocumentView(Guid Id, DocumentGroup Group, string Name, DocumentSource Source, DateOnly? IssuedOn, string? ContentType, long Size,
     DateTimeOffset AddedAt, bool Destroyed, string? NameEn = null);
 
-public sealed record TransitionView(RequestStatus From, RequestStatus To, DateTimeOffset At, string? Reason);
+/// <summary>One status change; <paramref name="Sequence"/> orders the history (1 first).</summary>
+public sealed record TransitionView(int Sequence, RequestStatus From, RequestStatus To, DateTimeOffset At, string? Reason);
 
 /// <summary>A page of the queue and the number of requests the filter holds in all.</summary>
 public sealed record RequestPage(List<RequestView> Items, int Total);

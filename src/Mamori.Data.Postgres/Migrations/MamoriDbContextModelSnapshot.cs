@@ -1939,6 +1939,9 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Transitions")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2090,6 +2093,9 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<Guid>("RequestId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
@@ -2100,7 +2106,7 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "RequestId", "At");
+                    b.HasIndex("TenantId", "RequestId", "Sequence");
 
                     b.ToTable("RequestTransitions", (string)null);
                 });

@@ -1933,6 +1933,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Transitions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -2084,6 +2087,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<Guid>("RequestId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -2094,7 +2100,7 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "RequestId", "At");
+                    b.HasIndex("TenantId", "RequestId", "Sequence");
 
                     b.ToTable("RequestTransitions", (string)null);
                 });

@@ -151,7 +151,7 @@ public static class RequestEndpoints
             .RequirePermission(Permission.HandleRequests).WithSummary("Identity verified from the documents; subjects matched; invoice or in progress.");
 
         g.MapPost("/{id:guid}/send-code", async (Guid id, DataSubjectRequests requests, HttpContext http) =>
-            TypedResults.Ok(await requests.SendCodeAsync(await requests.GetAsync(id, http.RequestAborted), http.Actor(), null, http.RequestAborted)))
+            TypedResults.Ok(await requests.SendCodeAsync(await requests.GetAsync(id, http.RequestAborted), null, http.Actor(), null, http.RequestAborted)))
             .RequirePermission(Permission.HandleRequests).WithSummary("Send a one-time code to the email address in the request (it verifies the subjects holding that address).");
 
         g.MapPost("/{id:guid}/payment", async (Guid id, PaymentBody body, DataSubjectRequests requests, HttpContext http) =>
@@ -200,7 +200,7 @@ public static class RequestEndpoints
         {
             await UsePublicTenantAsync(http);
             var r = await requests.ByTokenAsync(token, http.RequestAborted);
-            var v = await requests.SendCodeAsync(r, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.Connection.RemoteIpAddress, http.RequestAborted);
+            var v = await requests.SendCodeAsync(r, token, new Actor(ActorKind.DataSubject, r.Id.ToString()), http.Connection.RemoteIpAddress, http.RequestAborted);
             return TypedResults.Ok(ToPublic(r, v));
         }).AllowAnonymous().RequireRateLimiting("public-form").WithSummary("Send a one-time code to the email address in the request.");
 

@@ -80,7 +80,7 @@ public static class RequestConsolePages
                     "checked" => await Checked(),
                     "ask-documents" => await requests.AskForDocumentsAsync(id, actor, ct),
                     "verify" => await requests.VerifyIdentityAsync(id, actor, ct),
-                    "send-code" => await requests.SendCodeAsync(await requests.GetAsync(id, ct), actor, null, ct),
+                    "send-code" => await requests.SendCodeAsync(await requests.GetAsync(id, ct), null, actor, null, ct),
                     "payment" => await requests.ConfirmPaymentAsync(id, reference, actor, ct),
                     "waive" => await requests.WaiveFeeAsync(id, reason ?? "", actor, ct),
                     "execute" => await requests.ExecuteAsync(id, new ExecuteOptions

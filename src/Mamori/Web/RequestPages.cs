@@ -88,7 +88,7 @@ public static class RequestPages
             {
                 _ = unused;
                 await RequestEndpoints.UsePublicTenantAsync(http);
-                return await ActAsync(http, lang, prefix, token, "code-sent", (requests, r) => requests.SendCodeAsync(r, Subject(r), http.Connection.RemoteIpAddress, http.RequestAborted));
+                return await ActAsync(http, lang, prefix, token, "code-sent", (requests, r) => requests.SendCodeAsync(r, token, Subject(r), http.Connection.RemoteIpAddress, http.RequestAborted));
             }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapPost(prefix + "/requests/status/{token}/code", async (HttpContext http, string token, [FromForm] string code) =>

@@ -231,7 +231,7 @@ public sealed partial class PolicyRendererTests
         PolicyRenderer.Render(demo, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain(CodeSentence);
     }
 
-    private const string CodeSentence = "確認コードによりご本人確認を行うこともできます";
+    private const string CodeSentence = "確認コードでご本人確認を行うこともできます";
 
     // Regression (walkthrough 7, findings 10 and 11): with the web form accepted and e-mail refused, the sentence promised a code
     // for 「ウェブフォームまたは電子メール」 requests under a list that said 受け付けない方法: 電子メール and called the form 「Webフォーム」.
@@ -243,8 +243,21 @@ public sealed partial class PolicyRendererTests
         NoticePhrases.EmailCodeAlternative(web, NoticeLanguage.Ja).ShouldStartWith("Webフォームでご本人がご請求の場合は、");
         NoticePhrases.EmailCodeAlternative(web, NoticeLanguage.En).ShouldStartWith("If you make a request yourself by the web form, ");
         NoticePhrases.EmailCodeAlternative(web with { Channels = [RequestChannel.Email] }, NoticeLanguage.Ja).ShouldStartWith("電子メールでご本人が");
-        NoticePhrases.EmailCodeAlternative(web with { Channels = [] }, NoticeLanguage.Ja).ShouldStartWith("Webフォームまたは電子メールでご本人が");
+        NoticePhrases.EmailCodeAlternative(web with { Channels = [] }, NoticeLanguage.Ja).ShouldStartWith("Webフォーム又は電子メールでご本人が");
         PolicyRenderer.Render(demo with { RequestProcedures = web }, NoticeLanguage.Ja, NoticeFormat.Html).ShouldNotContain("ウェブフォーム");
+    }
+
+    // Regression (walkthrough): the sentence said the code goes to 「当社にご登録のメールアドレス」, but it goes to the address
+    // written in the request and confirms only the data held under that address; the English says the same.
+    [Fact]
+    public void EmailCodeAlternative_Wording_CodeToTheAddressInTheRequestForItsDataOnly()
+    {
+        var web = Demo().RequestProcedures! with { Channels = [RequestChannel.WebForm] };
+        var ja = NoticePhrases.EmailCodeAlternative(web, NoticeLanguage.Ja);
+        ja.ShouldBe("Webフォームでご本人がご請求の場合は、書類に代えて、ご請求に記載のメールアドレスにお送りする確認コードでご本人確認を行うこともできます。確認できるのは、そのメールアドレスでご登録の情報です。");
+        ja.ShouldNotContain("当社にご登録のメールアドレス");
+        NoticePhrases.EmailCodeAlternative(web, NoticeLanguage.En).ShouldBe(
+            "If you make a request yourself by the web form, you may verify your identity with a code we send to the e-mail address given in the request instead of with documents. The code confirms the data registered under that address only.");
     }
 
     // Regression (UX review 4, L7): a new amendment read 「date：2026-12-20、概要：…」 on the Japanese history page.

@@ -54,7 +54,7 @@ public sealed class RequestProcedurePolicyTests(PostgresCluster cluster)
         ja.ShouldNotContain("value=\"anonymization\"");
         ja.ShouldNotContain("value=\"portability\"");
         ja.ShouldContain("value=\"disclosure\"");
-        ja.ShouldNotContain("確認コードによりご本人確認を行うこともできます");
+        ja.ShouldNotContain("確認コードでご本人確認を行うこともできます");
         var en = await s.App.Client().GetStringAsync("/en/requests", Ct);
         en.ShouldContain("<p>There is no fee.</p>");
         en.ShouldContain("<p>When we answer: Without delay</p>");
@@ -111,7 +111,7 @@ public sealed class RequestProcedurePolicyTests(PostgresCluster cluster)
         // With the code allowed (the default), the page offers it and the form and notice say so.
         await PublishBareProceduresAsync(s, verifyByEmailCode: null);
         (await s.App.Client().GetStringAsync($"/requests/status/{token}", Ct)).ShouldContain("確認コードを送る");
-        (await s.App.Client().GetStringAsync("/requests", Ct)).ShouldContain("確認コードによりご本人確認を行うこともできます");
-        (await s.App.Client().GetStringAsync("/privacy", Ct)).ShouldContain("確認コードによりご本人確認を行うこともできます");
+        (await s.App.Client().GetStringAsync("/requests", Ct)).ShouldContain("確認コードでご本人確認を行うこともできます");
+        (await s.App.Client().GetStringAsync("/privacy", Ct)).ShouldContain("確認コードでご本人確認を行うこともできます");
     }
 }

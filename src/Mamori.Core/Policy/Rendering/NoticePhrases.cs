@@ -38,10 +38,12 @@ public static class NoticePhrases
         {
             (true, false) => T(lang, "Webフォーム", "the web form"),
             (false, true) => T(lang, "電子メール", "e-mail"),
-            _ => T(lang, "Webフォームまたは電子メール", "the web form or e-mail"),
+            _ => T(lang, "Webフォーム又は電子メール", "the web form or e-mail"),
         };
-        return T(lang, $"{by}でご本人がご請求の場合は、書類に代えて、当社にご登録のメールアドレスにお送りする確認コードによりご本人確認を行うこともできます。",
-            $"If you make a request yourself by {by}, you may instead verify your identity with a code we send to the e-mail address registered with us.");
+        // The code goes to the address written in the request and links only the data held under it (DataSubjectRequests.SendCodeAsync):
+        // 「当社にご登録のメールアドレス」 promised a code to an address the person may not have given, and more data than it verifies.
+        return T(lang, $"{by}でご本人がご請求の場合は、書類に代えて、ご請求に記載のメールアドレスにお送りする確認コードでご本人確認を行うこともできます。確認できるのは、そのメールアドレスでご登録の情報です。",
+            $"If you make a request yourself by {by}, you may verify your identity with a code we send to the e-mail address given in the request instead of with documents. The code confirms the data registered under that address only.");
     }
 
     /// <summary>What introduces alternative documents: 「上記に加え、次のいずれか1点：」 after documents all needed, else 「次のいずれか1点：」.</summary>
