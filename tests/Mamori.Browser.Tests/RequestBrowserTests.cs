@@ -230,7 +230,7 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
     }
 
     /// <summary>Presses Tab until <paramref name="selector"/> has focus, checking that every element reached shows a visible focus ring.</summary>
-    private static async Task TabToAsync(IPage page, string selector, List<string> visited)
+    internal static async Task TabToAsync(IPage page, string selector, List<string> visited)
     {
         for (var i = 0; i < 80; i++)
         {

@@ -203,6 +203,13 @@ public static class MamoriServer
         app.UseNulTextRefusal();
 
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        // Pages link /static/favicon.svg; browsers and crawlers still ask for /favicon.ico (the answer files, the API reference),
+        // and a 404 there filled the browser console on every public page.
+        app.MapGet("/favicon.ico", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.File(Path.Combine(AppContext.BaseDirectory, "wwwroot", "favicon.svg"), "image/svg+xml");
+        }).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/readyz", Health.ReadyAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 

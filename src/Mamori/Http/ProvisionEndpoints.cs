@@ -141,5 +141,5 @@ public static class ProvisionEndpoints
 
     /// <summary>The one answer to a stop request, match or not.</summary>
     public static readonly StopAccepted Accepted = new("accepted",
-        "お申し出を受け付けました。該当する個人データがある場合、第三者への提供を直ちに停止します。 / We received your request. If we hold data about you, its provision to third parties stops at once.");
+        "お申出を受け付けました。該当する個人データがある場合、第三者への提供を直ちに停止します。 / We received your request. If we hold data about you, its provision to third parties stops at once.");
 }

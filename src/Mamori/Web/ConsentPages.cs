@@ -58,8 +58,8 @@ public static class ConsentPages
                         "メールアドレス又は電話番号の形式を確認してください。", "Check the format of the e-mail address or phone number.") + $" ({ErrorCodes.Format(e.Code)})", kind, value), 400);
                 }
                 // The same answer whether or not anything matched: the page must not tell who is in our data.
-                return Result(PublicLayout(http, lang, L(lang, "提供停止のお申し出", "Request to stop provision"), H.F($"""
-                    <h1>{L(lang, "お申し出を受け付けました", "We received your request")}</h1>
+                return Result(PublicLayout(http, lang, L(lang, "提供停止のお申出", "Request to stop provision"), H.F($"""
+                    <h1>{L(lang, "お申出を受け付けました", "We received your request")}</h1>
                     <p>{L(lang, "ご入力の連絡先に該当する個人データを当社が保有している場合、第三者への提供を停止しました。該当の有無はお知らせしません。",
                         "If we hold personal data matching the contact you entered, we have stopped providing it to third parties. We do not say whether anything matched.")}</p>
                     <p><a href="{prefix}/privacy">{L(lang, "プライバシーポリシーへ", "To the privacy policy")}</a></p>
@@ -125,9 +125,9 @@ public static class ConsentPages
         Html errorBlock = error is null ? default : H.F($"""<p class="error" role="alert" id="{FormErrors.BlockId}">{error}</p>""");
         // The only field is the one refused: marked, described by the message and focused when the page opens (no script here).
         Html invalid = error is null ? default : Html.Raw($" aria-invalid=\"true\" aria-describedby=\"{FormErrors.BlockId}\" autofocus");
-        return PublicLayout(http, lang, L(lang, "第三者提供の停止のお申し出", "Stop provision to third parties"), H.F($"""
-            <h1>{L(lang, "第三者提供（オプトアウト）の停止のお申し出", "Ask us to stop providing your data to third parties (opt-out)")}</h1>
-            <p>{L(lang, "当社は、次のとおり個人データを第三者に提供しています（個人情報保護法第27条第2項）。ご本人のお申し出により、各項目の「提供停止」に記載のとおり提供を停止します。",
+        return PublicLayout(http, lang, L(lang, "第三者提供の停止のお申出", "Stop provision to third parties"), H.F($"""
+            <h1>{L(lang, "第三者提供（オプトアウト）の停止のお申出", "Ask us to stop providing your data to third parties (opt-out)")}</h1>
+            <p>{L(lang, "当社は、次のとおり個人データを第三者に提供しています（個人情報保護法第27条第2項）。ご本人のお申出により、各項目の「提供停止」に記載のとおり提供を停止します。",
                 "We provide personal data to third parties as follows (APPI Art. 27(2)). When you ask, we stop as each entry's \"Stopping provision\" says.")}</p>
             {sections}
             {errorBlock}
@@ -137,7 +137,7 @@ public static class ConsentPages
                 <label><input type="radio" name="kind" value="email"{(phone ? default : Html.Raw(" checked"))}> {L(lang, "メールアドレス", "E-mail address")}</label>
                 <label><input type="radio" name="kind" value="phone"{(phone ? Html.Raw(" checked") : default)}> {L(lang, "電話番号", "Phone number")}</label>
               </fieldset>
-              <label for="value">{L(lang, "メールアドレス又は電話番号", "E-mail address or phone number")}</label>
+              <label for="value">{L(lang, "メールアドレス又は電話番号", "E-mail address or phone number")} {RequiredMark(lang)}</label>
               <input id="value" name="value" type="text" autocomplete="email" required maxlength="254" value="{value}"{invalid}>
               <button type="submit">{L(lang, "提供の停止を申し出る", "Ask to stop provision")}</button>
             </form>

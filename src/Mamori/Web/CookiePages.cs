@@ -283,6 +283,8 @@ public static class CookiePages
                 $"A choice made on this page applies to this site ({host}) only. To see or change your choice on our other sites, open the 「Cookie設定」 (cookie settings) link on that site.");
         var title = L(lang, "Cookie・外部送信の設定", "Cookies and external transmission");
         var kept = Keep(token, target.Service);
+        // The buttons as in the banner: 「すべて許可」 and 「必須のみ」 first and alike (refusing is as easy and as visible as
+        // accepting), 「選択を保存」 after. The page led with saving and drew refusing as a secondary link-like button.
         return PublicLayout(http, lang, title, H.F($"""
             <h1>{title}</h1>
             {Notice(notice)}{Error(error)}
@@ -300,9 +302,9 @@ public static class CookiePages
               {boxes}
               </fieldset>
               <div class="buttons">
-                <button type="submit" name="action" value="save">{L(lang, "選択を保存", "Save choice")}</button>
-                <button type="submit" name="action" value="accept-all" class="secondary">{L(lang, "すべて許可", "Accept all")}</button>
-                <button type="submit" name="action" value="reject-all" class="secondary">{L(lang, "必須のみ", "Essential only")}</button>
+                <button type="submit" name="action" value="accept-all">{L(lang, "すべて許可", "Accept all")}</button>
+                <button type="submit" name="action" value="reject-all">{L(lang, "必須のみ", "Essential only")}</button>
+                <button type="submit" name="action" value="save" class="secondary">{L(lang, "選択を保存", "Save choice")}</button>
               </div>
             </form>
             <h2>{L(lang, "外部送信の一覧（電気通信事業法第27条の12）", "External transmissions (Telecommunications Business Act Art.27-12)")}</h2>

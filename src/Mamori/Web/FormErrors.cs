@@ -96,7 +96,7 @@ public static partial class FormErrors
         {
             "name" => ("ご請求の対象となるご本人のお名前をご記入ください。", "Give the name of the person the request is about."),
             "agent-name" => ("代理人・法定代理人の方は、ご自身のお名前をご記入ください。", "As an agent or statutory representative, give your own name."),
-            _ => ("回答をお送りするため、メールアドレスまたはご住所をご記入ください。", "Give an email address or a postal address so that we can answer."),
+            _ => ("回答をお送りするため、メールアドレス又はご住所をご記入ください。", "Give an email address or a postal address so that we can answer."),
         },
         ErrorCode.RequestInvalidInput => e.Reason switch
         {
@@ -108,8 +108,8 @@ public static partial class FormErrors
             "categories" => ("加工する項目を1つ以上選んでください。", "Choose at least one item to process."),
             "details" => ("苦情・お問合せの内容をご記入ください。", "Describe your complaint or inquiry."),
             "channel" => ("受付方法を選んでください。", "Choose the channel."),
-            "language" => ("回答の言語は日本語または英語から選んでください。", "Choose Japanese or English for the answer."),
-            "processing" => ("加工の方法はマスクまたは一般化から選んでください。", "Choose masking or generalisation."),
+            "language" => ("回答の言語は日本語又は英語から選んでください。", "Choose Japanese or English for the answer."),
+            "processing" => ("加工の方法はマスク又は一般化から選んでください。", "Choose masking or generalisation."),
             // The staff request page's actions.
             "issue-date" => ("発行日を年月日で入力してください（例: 2026-04-01）。", "Give the issue date as a date, e.g. 2026-04-01."),
             "checked-confirm" => ("書類を確認したら、チェックを入れてから記録してください。", "Tick the box to confirm that you checked the document."),
@@ -127,13 +127,13 @@ public static partial class FormErrors
             "Too many wrong codes: this request can no longer be verified by code; please verify with documents."),
         ErrorCode.RequestCodeSendLimit => ("このご請求にお送りできる確認コードの回数を超えました。書類で本人確認をお願いします。", "We have sent as many codes for this request as we can; please verify with documents."),
         ErrorCode.RequestCodeThrottled when e.ReasonArgs is [var minutes] =>
-            ($"このメールアドレスには、この1時間に確認コードを続けてお送りしています。{minutes}分ほどおいてからもう一度お試しいただくか、本人確認書類の提出（このページからのアップロード、または郵送）で確認してください。",
+            ($"このメールアドレスには、この1時間に確認コードを続けてお送りしています。{minutes}分ほどおいてからもう一度お試しいただくか、本人確認書類の提出（このページからのアップロード、又は郵送）で確認してください。",
                 $"Several codes went to this address in the last hour; try again in about {minutes} minutes, or verify with identity documents (upload them on this page, or send them by post)."),
         ErrorCode.RequestCodeThrottled =>
-            ("このメールアドレスには、この1時間に確認コードを続けてお送りしています。しばらくおいてからもう一度お試しいただくか、本人確認書類の提出（このページからのアップロード、または郵送）で確認してください。",
+            ("このメールアドレスには、この1時間に確認コードを続けてお送りしています。しばらくおいてからもう一度お試しいただくか、本人確認書類の提出（このページからのアップロード、又は郵送）で確認してください。",
                 "Several codes went to this address in the last hour; try again later, or verify with identity documents (upload them on this page, or send them by post)."),
         ErrorCode.RequestCodeClientLimit =>
-            ("このネットワークからは、本日これ以上確認コードをお送りできません。本人確認書類の提出（このページからのアップロード、または郵送）で確認してください。",
+            ("このネットワークからは、本日これ以上確認コードをお送りできません。本人確認書類の提出（このページからのアップロード、又は郵送）で確認してください。",
                 "We cannot send more codes for requests from this network today; verify with identity documents (upload them on this page, or send them by post)."),
         ErrorCode.RequestCodeTooSoon => e.ReasonArgs is [var wait]
             ? ($"確認コードをお送りしたばかりです。{wait}秒ほどおいてから、もう一度お試しください。", $"A code was sent moments ago; try again in about {wait} seconds.")

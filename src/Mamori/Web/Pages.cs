@@ -27,6 +27,7 @@ public static class Pages
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{title} — Mamori</title>
+            <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/static/css/mamori.css">
             <script src="/static/js/console.js" defer></script>
             </head>
@@ -107,6 +108,7 @@ public static class Pages
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{title}</title>
+            <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/static/css/mamori.css">
             {css}
             {banner}
@@ -231,6 +233,13 @@ public static class Pages
     public static string Jst(DateTimeOffset? t) => t is { } x ? Jst(x) : "—";
 
     /// <summary>A short status line after a POST-redirect-GET (<c>?done=key</c>); keys, never values.</summary>
+    /// <summary>
+    /// The mark of a required field, inside its label so that a screen reader says it with the field's name (the field itself
+    /// carries <c>required</c>, which is its aria-required).
+    /// </summary>
+    public static Html RequiredMark(Policy.NoticeLanguage lang) =>
+        H.F($"""<span class="req">{(lang == Policy.NoticeLanguage.En ? "required" : "必須")}</span>""");
+
     public static Html Notice(string? message) => message is null ? default : H.F($"""<p class="notice" role="status">{message}</p>""");
 
     public static Html Error(string? message) => message is null ? default : H.F($"""<p class="error" role="alert">{message}</p>""");

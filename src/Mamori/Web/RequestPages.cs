@@ -226,6 +226,13 @@ public static class RequestPages
         // marked with those kinds so that the stylesheet hides them while another kind is chosen (CSS :has(), the page has no script).
         Html ForKinds(Func<RequestKind, bool> takes, Func<string, Html> fields) =>
             kinds.Where(takes).Select(Id).ToList() is { Count: > 0 } ids ? fields(string.Join(' ', ids)) : default;
+        // What intake requires, marked in the labels: the name for every kind but a complaint, the text for a complaint, an e-mail or
+        // a postal address always. A field is `required` only where every kind offered requires it (the page has no script).
+        var complaints = kinds.Contains(RequestKind.Complaint);
+        var onlyComplaints = kinds.All(k => k == RequestKind.Complaint);
+        Html nameMark = onlyComplaints ? H.F($"{L(lang, "（任意）", " (optional)")}")
+            : complaints ? H.F($" {RequiredMark(lang)}{L(lang, "（苦情・お問合せでは任意）", " (optional for a complaint or inquiry)")}") : H.F($" {RequiredMark(lang)}");
+        Html detailsMark = onlyComplaints ? H.F($" {RequiredMark(lang)}") : complaints ? H.F($"{L(lang, "（苦情・お問合せの場合は必須）", " (required for a complaint or inquiry)")}") : default;
         return PublicLayout(http, lang, L(lang, "開示等のご請求", "Requests about your data"), H.F($"""
             <h1>{L(lang, "開示等のご請求", "Requests about your data")}</h1>
             {FormErrors.Block(error, lang, FormErrors.BlockId)}
@@ -233,7 +240,8 @@ public static class RequestPages
             {notice}
             <form method="post" action="{prefix}/requests" class="stack">
               {AntiforgeryField(http)}
-              <label for="kind">{L(lang, "ご請求の種類", "Kind of request")}</label>
+              <p id="required-note">{L(lang, "「必須」の項目は必ずご記入ください。メールアドレス又はご住所は、どちらか一方が必須です（回答のお送り先）。", "Fields marked \"required\" must be filled in. Give an email address or a postal address, at least one of them (where we send the answer).")}</p>
+              <label for="kind">{L(lang, "ご請求の種類", "Kind of request")} {RequiredMark(lang)}</label>
               <select id="kind" name="kind" required{Invalid(field, "kind")}>{kinds.Select(Option)}</select>
               {services}
               <fieldset><legend>{L(lang, "請求者", "Who is asking")}</legend>
@@ -245,8 +253,8 @@ public static class RequestPages
               <label for="agentName">{L(lang, "代理人のお名前（代理人の場合）", "Agent's name (for an agent)")}</label>
               <input id="agentName" name="agentName" maxlength="200" value="{typed?.AgentName}"{Invalid(field, "agentName")}>
               """) : default)}
-              <label for="name">{L(lang, "ご本人のお名前", "The person's name")}</label>
-              <input id="name" name="name" maxlength="200" autocomplete="name" value="{typed?.Name}"{Invalid(field, "name")}>
+              <label for="name">{L(lang, "ご本人のお名前", "The person's name")}{nameMark}</label>
+              <input id="name" name="name" maxlength="200" autocomplete="name" value="{typed?.Name}"{(complaints ? default : Html.Raw(" required"))}{Invalid(field, "name")}>
               <label for="email">{L(lang, "メールアドレス（ご登録のもの）", "Email address (the one you registered)")}</label>
               <input id="email" name="email" type="email" maxlength="254" autocomplete="email" value="{typed?.Email}"{Invalid(field, "email")}>
               <label for="phone">{L(lang, "電話番号（ご登録のもの、任意）", "Phone number (the one you registered, optional)")}</label>
@@ -272,8 +280,8 @@ public static class RequestPages
                 {categories.Select(c => H.F($"""<label><input type="checkbox" name="categories" value="{c.Id}"{Checked(typed?.Categories.Contains(c.Id) == true)}> {c.Name.Get(lang)}</label>"""))}
               </fieldset>
               """))}
-              <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}</label>
-              <textarea id="details" name="details" rows="6" maxlength="10000"{Invalid(field, "details")}>{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
+              <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}{detailsMark}</label>
+              <textarea id="details" name="details" rows="6" maxlength="10000"{(onlyComplaints ? Html.Raw(" required") : default)}{Invalid(field, "details")}>{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
               <button type="submit">{L(lang, "送信する", "Send")}</button>
             </form>
             """));
@@ -349,7 +357,7 @@ public static class RequestPages
         var (sja, sen) = RequestKinds.StatusName(v.Status);
         var (kja, ken) = RequestKinds.Name(v.Kind);
         Html due = v.Deadline == DeadlineState.Paused
-            ? H.F($"<p>{L(lang, "現在、書類またはお支払いをお待ちしているため、回答期限の計算を止めています。再開した場合の期限：", "The clock is paused while we wait for your documents or payment. If it resumed today, the answer would be due by: ")}{v.ProjectedDueOn:yyyy-MM-dd}</p>")
+            ? H.F($"<p>{L(lang, "現在、書類又はお支払いをお待ちしているため、回答期限の計算を止めています。再開した場合の期限：", "The clock is paused while we wait for your documents or payment. If it resumed today, the answer would be due by: ")}{v.ProjectedDueOn:yyyy-MM-dd}</p>")
             : r.IsClosed ? default : H.F($"<p>{L(lang, "回答期限の目安：", "Answer due by: ")}<strong>{v.DueOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}</strong></p>");
         Html fee = v.FeeYen > 0 ? H.F($"<p>{L(lang, "手数料：", "Fee: ")}{v.FeeYen:N0}{L(lang, "円（税込）", " yen incl. tax")} — {(v.FeeWaived ? L(lang, "免除", "waived") : v.PaidAt is not null ? L(lang, "お支払い確認済み", "paid") : L(lang, "お支払い待ち", "awaiting payment"))}</p>") : default;
         var account = settings.PaymentAccountFor(lang == NoticeLanguage.En);
@@ -362,11 +370,11 @@ public static class RequestPages
             {Documents(v.MissingDocuments, lang)}
             <form method="post" action="{baseUrl}/documents" enctype="multipart/form-data" class="stack">
               {AntiforgeryField(http)}
-              <label for="document">{L(lang, "書類", "Document")}</label>
+              <label for="document">{L(lang, "書類", "Document")} {RequiredMark(lang)}</label>
               <select id="document" name="document" required{Invalid(field, "document")}>{DocumentOptions(v.MissingDocuments, lang)}</select>
               <label for="issuedOn">{L(lang, "発行日（住民票等）", "Issue date (residence certificate etc.)")}</label>
               <input id="issuedOn" name="issuedOn" type="date"{Invalid(field, "issuedOn")}>
-              <label for="file">{L(lang, "ファイル（画像またはPDF）", "File (image or PDF)")}</label>
+              <label for="file">{L(lang, "ファイル（画像又はPDF）", "File (image or PDF)")} {RequiredMark(lang)}</label>
               <input id="file" name="file" type="file" accept="image/*,application/pdf" required{Invalid(field, "file")}>
               <button type="submit">{L(lang, "提出する", "Upload")}</button>
             </form>
@@ -374,12 +382,12 @@ public static class RequestPages
         // Offered whether or not the contact data matched anyone: the page must not tell a stranger who is a customer (F5).
         Html code = !codeOffered || r.IsClosed || v.VerifiedAt is not null || !RequestKinds.NeedsIdentity(r.Kind) || r.RequesterRole != RequesterRole.Self || !DataSubjectRequests.IsOnline(r.Channel) ? default : H.F($"""
             <h2>{L(lang, "オンラインでの本人確認", "Verify online")}</h2>
-            <p>{L(lang, "ご請求に記載のメールアドレス宛てに確認コードをお送りします。確認できるのは、そのメールアドレスでご登録の情報です。電話番号など他の情報でご登録の場合は、本人確認書類の提出（このページまたは郵送）で確認いたします。",
+            <p>{L(lang, "ご請求に記載のメールアドレス宛てに確認コードをお送りします。確認できるのは、そのメールアドレスでご登録の情報です。電話番号など他の情報でご登録の場合は、本人確認書類の提出（このページ又は郵送）で確認いたします。",
                 "We e-mail a code to the address in your request. It confirms the data we hold under that address; for data registered under a phone number or other details, verify with identity documents (on this page or by post).")}</p>
             <form method="post" action="{baseUrl}/send-code">{AntiforgeryField(http)}<button type="submit">{L(lang, "確認コードを送る", "Send me a code")}</button></form>
             {(r.CodeHash is null ? default : H.F($"""
             <form method="post" action="{baseUrl}/code" class="stack">{AntiforgeryField(http)}
-              <label for="code">{L(lang, "確認コード（6桁）", "Code (6 digits)")}</label>
+              <label for="code">{L(lang, "確認コード（6桁）", "Code (6 digits)")} {RequiredMark(lang)}</label>
               <input id="code" name="code" inputmode="numeric" maxlength="6" required autocomplete="one-time-code"{Invalid(field, "code")}>
               <button type="submit">{L(lang, "確認する", "Verify")}</button>
             </form>

@@ -56,7 +56,7 @@ public sealed class RequestFormErrorTests(PostgresCluster cluster)
         await using var __ = app;
         var response = await Anonymous(app).PostAsync("/requests", "/requests", [F("kind", "complaint"), F("name", "試験 太郎"), F("details", "連絡がありません。")]);
         var html = await RefusedAsync(response);
-        html.ShouldContain("回答をお送りするため、メールアドレスまたはご住所をご記入ください。 (MAMORI-5003)");
+        html.ShouldContain("回答をお送りするため、メールアドレス又はご住所をご記入ください。 (MAMORI-5003)");
         html.ShouldNotContain("Give an email address");
         html.ShouldContain("""value="試験 太郎">""");
         html.ShouldContain(">\n連絡がありません。</textarea>");
@@ -188,7 +188,7 @@ public sealed class RequestFormErrorTests(PostgresCluster cluster)
         var s = await SessionAsync(app, tenant, Roles.Operator);
         var html = await RefusedAsync(await s.PostAsync("/console/requests/new", "/console/requests/new",
             [F("kind", "erasure"), F("channel", "CertifiedMail"), F("name", "試験 花子")]));
-        html.ShouldContain("回答をお送りするため、メールアドレスまたはご住所をご記入ください。 (MAMORI-5003)");
+        html.ShouldContain("回答をお送りするため、メールアドレス又はご住所をご記入ください。 (MAMORI-5003)");
         html.ShouldContain("""<option value="erasure" selected>""");
         html.ShouldContain("""<option value="CertifiedMail" selected>""");
     }

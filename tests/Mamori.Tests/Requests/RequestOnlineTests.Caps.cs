@@ -52,7 +52,7 @@ public sealed partial class RequestOnlineTests
         throttled.GetProperty("detail").GetString()!.ShouldContain("identity documents");
         var page = await Mamori.Tests.Console.ConsoleScenario.Anonymous(s.App).PostAsync($"/requests/status/{own}", $"/requests/status/{own}/send-code", []);
         page.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("本人確認書類の提出（このページからのアップロード、または郵送）");
+        (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("本人確認書類の提出（このページからのアップロード、又は郵送）");
 
         s.App.Clock.Advance(RecipientQuota.DestinationWindow);
         (await SendCodeFromAsync(s, own, "198.51.100.4")).StatusCode.ShouldBe(HttpStatusCode.OK);

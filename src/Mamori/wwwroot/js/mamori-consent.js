@@ -103,7 +103,9 @@
     ensureStyles();
     var t = cfg.texts;
     var box = el("section", { "class": "mamori-banner", role: "region", "aria-labelledby": "mamori-banner-title", lang: cfg.lang, tabindex: "-1" });
-    box.appendChild(el("h2", { id: "mamori-banner-title" }, t.title));
+    // The title names the region (a landmark a screen reader lists) but is no heading: the banner comes first in the page, and
+    // an h2 there came before the page's own h1 and broke the heading outline of every site that embeds it.
+    box.appendChild(el("p", { id: "mamori-banner-title", "class": "mamori-title" }, t.title));
     box.appendChild(el("p", null, t.intro));
     if (cfg.notice) box.appendChild(el("p", null, cfg.notice));
 
@@ -131,7 +133,8 @@
 
     var buttons = el("div", { "class": "mamori-buttons" });
     var accept = el("button", { type: "button", "data-mamori-action": "accept-all" }, t.acceptAll);
-    var reject = el("button", { type: "button", "class": "mamori-secondary", "data-mamori-action": "reject-all" }, t.rejectAll);
+    // Refusing looks like and sits next to accepting (equal prominence, no nudge); the settings page keeps the same order.
+    var reject = el("button", { type: "button", "data-mamori-action": "reject-all" }, t.rejectAll);
     var save = el("button", { type: "button", "class": "mamori-secondary", "data-mamori-action": "save" }, t.save);
     buttons.appendChild(accept);
     buttons.appendChild(reject);
