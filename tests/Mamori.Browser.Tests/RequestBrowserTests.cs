@@ -322,9 +322,11 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         download.SuggestedFilename.ShouldStartWith("provision-records-recipient-");
         var path = await download.PathAsync();
         var lines = (await File.ReadAllTextAsync(path, Ct)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldStartWith("record_id,direction,basis,at_jst,recipient_id,counterparty_name");
-        lines.Length.ShouldBe(2);
-        lines[1].ShouldContain($",name phone,1,{person},");
+        lines[0].ShouldStartWith("第三者提供・受領の記録（個人情報保護法第29条・第30条）,");
+        lines[2].ShouldBe("絞り込み,提供先・提供元: carriers");
+        lines[6].ShouldStartWith("記録ID (record_id),提供・受領 (direction),根拠 (basis),");
+        lines.Length.ShouldBe(8);
+        lines[7].ShouldContain($",name phone,1,{person},");
 
         // The person's page, reached by id, in Japanese and then English.
         await page.ClickAsync("nav a[href='/console/consents']");

@@ -33,6 +33,9 @@ public enum AuditCode
     AuditChainVerified = 1400,
     AuditChainBroken = 1401,
 
+    /// <summary>The log exported as a CSV file (ReasonCode = the filters given, Categories = the number of events; SubjectId when filtered by one).</summary>
+    AuditLogExported = 1402,
+
     // 1500 public pages and consent links (TargetId = the consent record or link purpose; Categories = cookie categories)
     CookieChoiceRecorded = 1500,
     SubjectLinkIssued = 1501,

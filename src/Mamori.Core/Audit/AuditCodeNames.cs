@@ -37,6 +37,7 @@ public static class AuditCodeNames
 
         AuditCode.AuditChainVerified => ("監査ログの検証（改ざんなし）", "Audit chain verified"),
         AuditCode.AuditChainBroken => ("監査ログの検証（改ざん検出）", "Audit chain broken"),
+        AuditCode.AuditLogExported => ("監査ログの出力", "Audit log exported"),
 
         AuditCode.CookieChoiceRecorded => ("Cookie 等の選択の記録", "Cookie choice recorded"),
         AuditCode.SubjectLinkIssued => ("本人用リンクの発行", "Link for a person issued"),

@@ -39,7 +39,7 @@ public sealed record RecordExportFilter(string? Recipient = null, Guid? Subject 
 /// Every read is audited and committed before its data is returned (ADR 0001), like the subject pages.
 /// </summary>
 public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents consents, ProvisionRecords records, RecipientRegistry recipients,
-    TimeProvider clock)
+    PolicyStore policies, TimeProvider clock)
 {
     /// <summary>The most records a recipient page lists; the export has them all.</summary>
     public const int PageRecords = 200;
@@ -97,7 +97,12 @@ public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents 
     /// spreadsheet software reads the Japanese names): one line per record with every L-15/L-16 item and the
     /// subjects it lists by id. One audit event names the filter and the number of records.
     /// </summary>
-    public async Task<(string Csv, int Count)> ExportCsvAsync(RecordExportFilter filter, Actor actor, CancellationToken ct = default)
+    /// <summary>
+    /// The records the filter selects, oldest first, under a heading that makes the file evidence on its own: the company, the
+    /// period (JST days) and filter, when (JST) and by whom (<paramref name="generatedBy"/>, as the console names staff) it was
+    /// generated, the number of records; then the columns by their Japanese names with the ids the API and the docs use.
+    /// </summary>
+    public async Task<(string Csv, int Count)> ExportCsvAsync(RecordExportFilter filter, Actor actor, string generatedBy, CancellationToken ct = default)
     {
         if (filter.From is { } f && filter.To is { } t && f > t)
             throw new MamoriException(ErrorCode.RecordExportInvalidFilter, "The export's start day is after its end day.") { Reason = "order" };
@@ -129,8 +134,21 @@ public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents 
                 l.Add(link.SubjectId);
             }
 
+        var tenantId = db.CurrentTenantId;
+        var company = (await policies.CurrentAsync(ct))?.Model.Company.LegalName?.Ja
+            ?? await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).FirstOrDefaultAsync(ct) ?? "";
+        static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
         var sb = new StringBuilder();
-        sb.Append('\uFEFF').AppendJoin(',', Header).Append("\r\n");
+        void Line(params string[] cells) => sb.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+        sb.Append('\uFEFF');
+        Line("第三者提供・受領の記録（個人情報保護法第29条・第30条）", company);
+        Line("対象期間（日本時間）", filter.From is null && filter.To is null ? "全期間" : $"{Day(filter.From)}〜{Day(filter.To)}");
+        Line("絞り込み", filter.Recipient is { } rf ? "提供先・提供元: " + rf : filter.Subject is { } sf ? "本人 ID: " + sf : "なし");
+        Line("出力日時（日本時間）", TimeZoneInfo.ConvertTime(clock.GetUtcNow(), PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+        Line("出力者", generatedBy);
+        Line("件数", rows.Count.ToString(CultureInfo.InvariantCulture));
+        Line();
+        Line([.. Header.Select(h => $"{h.Ja} ({h.Id})")]);
         foreach (var x in rows)
         {
             var listed = subjects.TryGetValue(x.Id, out var l) ? l.Order().Select(g => g.ToString()) : [];
@@ -152,13 +170,16 @@ public sealed class RecordRegister(MamoriDbContext db, AuditLog audit, Consents 
         return (sb.ToString(), rows.Count);
     }
 
-    /// <summary>The export's columns, in order (documented in docs/consent-provision.md).</summary>
-    public static readonly IReadOnlyList<string> Header =
+    /// <summary>The export's columns, in order, by their Japanese names and ids (documented in docs/consent-provision.md).</summary>
+    public static readonly IReadOnlyList<(string Ja, string Id)> Header =
     [
-        "record_id", "direction", "basis", "at_jst", "recipient_id", "counterparty_name", "counterparty_address", "counterparty_representative",
-        "country", "items", "subject_count", "subject_ids", "consent_ref", "opt_out_facts", "legal_exception", "justification", "acquisition_history",
-        "contract_ref", "contract_as_record", "last_provision_on", "person_related_confirmation", "statutory_record", "policy_version", "keep_through",
-        "recorded_by",
+        ("記録ID", "record_id"), ("提供・受領", "direction"), ("根拠", "basis"), ("提供・受領の日時（日本時間）", "at_jst"), ("提供先ID", "recipient_id"),
+        ("相手方の氏名・名称", "counterparty_name"), ("相手方の住所", "counterparty_address"), ("相手方の代表者", "counterparty_representative"),
+        ("外国の名称", "country"), ("個人データの項目", "items"), ("本人の数", "subject_count"), ("本人ID", "subject_ids"), ("同意の記録", "consent_ref"),
+        ("オプトアウトの届出・公表", "opt_out_facts"), ("法令上の例外", "legal_exception"), ("例外の理由", "justification"), ("取得の経緯", "acquisition_history"),
+        ("契約書等", "contract_ref"), ("契約書等を記録とする", "contract_as_record"), ("最終提供日", "last_provision_on"),
+        ("個人関連情報の確認", "person_related_confirmation"), ("法定の記録", "statutory_record"), ("ポリシーの版", "policy_version"),
+        ("保存期限", "keep_through"), ("記録者", "recorded_by"),
     ];
 
     /// <summary>RFC 4180 quoting, and a leading quote mark on text a spreadsheet would run as a formula.</summary>

@@ -196,7 +196,7 @@ public static class GovernanceAuditEndpoints
         g.MapGet("/management-review", async (int? year, int? startMonth, string? format, ManagementReview review, IOptions<Requests.RequestSettings> settings, HttpContext http) =>
         {
             var y = year ?? review.DefaultYear();
-            var report = await review.BuildAsync(y, startMonth ?? 1, http.RequestAborted);
+            var report = await review.BuildAsync(y, startMonth ?? 1, await Mamori.Web.Pages.CallerNameAsync(http), http.RequestAborted);
             switch (format)
             {
                 case null or "" or "json":

@@ -144,7 +144,9 @@ public static class VaultEndpoints
             var model = (await policies.CurrentAsync(ct))?.Model;
             return TypedResults.Ok((await subjects.CertificatesAsync(id, ct)).Select(c => ToResponse(c, model)).ToArray());
         })
-            .RequirePermission(Permission.EraseSubjects).WithSummary("Destruction certificates of a subject (erasure and retention).");
+            // Certificates hold ids and category names only, like the chain's 3002/3004 events: whoever reads the audit log
+            // (privacy officer, auditor) reads the proof of what was destroyed, not only whoever may erase.
+            .RequirePermission(Permission.ReadAudit).WithSummary("Destruction certificates of a subject (erasure and retention).");
 
         g.MapGet("/{id:guid}/retention-events", async (Guid id, RetentionEvents events, CancellationToken ct) =>
             TypedResults.Ok((await events.ListAsync(id, ct)).Select(ToResponse).ToArray()))

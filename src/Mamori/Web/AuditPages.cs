@@ -17,33 +17,14 @@ public static class AuditPages
 {
     public const int PageSize = 50;
 
-    public static void MapAuditPages(this WebApplication app) =>
+    public static void MapAuditPages(this WebApplication app)
+    {
         app.MapGet("/console/audit", async (HttpContext http, MamoriDbContext db, string? actor, string? subject, string? code,
             string? from, string? to, long? before) =>
         {
             var ct = http.RequestAborted;
-            var q = db.AuditEvents.AsNoTracking().AsQueryable();
+            var (q, codeValue, fromDate, toDate) = await FilterAsync(db, actor, subject, code, from, to, ct);
             if (before is { } b) q = q.Where(e => e.Sequence < b);
-            AuditCode? codeValue = Enum.TryParse<AuditCode>(code, out var cv) && Enum.IsDefined(cv) ? cv : null;
-            if (codeValue is { } c) q = q.Where(e => e.Code == c);
-            if (!string.IsNullOrWhiteSpace(actor))
-            {
-                var a = actor.Trim();
-                var colon = a.IndexOf(':');
-                var id = colon >= 0 ? a[(colon + 1)..] : a;
-                // The log shows staff by sign-in address, so the filter takes one too (a staff address, not a data subject's).
-                if (a.Contains('@', StringComparison.Ordinal))
-                {
-                    var email = StaffAccounts.NormalizeEmail(a);
-                    id = (await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct))?.ToString() ?? a;
-                }
-                q = q.Where(e => e.ActorId == id);
-            }
-            if (!string.IsNullOrWhiteSpace(subject)) { var s = subject.Trim(); q = q.Where(e => e.SubjectId == s); }
-            var fromDate = ParseDate(from);
-            var toDate = ParseDate(to);
-            if (fromDate is { } f) { var t = JapanTime.StartOf(f, PolicyStore.Jst); q = q.Where(e => e.Time >= t); }
-            if (toDate is { } u) { var t = JapanTime.StartOf(u.AddDays(1), PolicyStore.Jst); q = q.Where(e => e.Time < t); }
             var rows = await q.OrderByDescending(e => e.Sequence).Take(PageSize + 1).ToListAsync(ct);
             var page = rows.Take(PageSize).ToList();
             var filters = new Dictionary<string, string?> { ["actor"] = actor, ["subject"] = subject, ["code"] = codeValue?.ToString(), ["from"] = from, ["to"] = to };
@@ -92,8 +73,106 @@ public static class AuditPages
                 <tbody>{list}</tbody></table></div>
                 {(page.Count == 0 ? H.F($"<p>{T(http, "該当するイベントはありません。", "No events match.")}</p>") : default)}
                 <p class="pager">{newest}{older}</p>
+                <p><a href="{Html.Raw(Query(null).Replace("/console/audit?", "/console/audit/export?", StringComparison.Ordinal))}" download>{T(http, "この条件のイベントを CSV で出力（監査ログに記録されます）", "Export the events matching these filters as CSV (recorded in the audit log)")}</a></p>
                 """)));
         }).RequirePermission(Permission.ReadAudit).ExcludeFromDescription();
+
+        app.MapGet("/console/audit/export", ExportAsync).RequirePermission(Permission.ReadAudit).ExcludeFromDescription();
+    }
+
+    /// <summary>The page's filters as a query; a filter that does not parse is ignored, as on the page.</summary>
+    private static async Task<(IQueryable<AuditEvent> Query, AuditCode? Code, DateOnly? From, DateOnly? To)> FilterAsync(MamoriDbContext db,
+        string? actor, string? subject, string? code, string? from, string? to, CancellationToken ct)
+    {
+        var q = db.AuditEvents.AsNoTracking().AsQueryable();
+        AuditCode? codeValue = Enum.TryParse<AuditCode>(code, out var cv) && Enum.IsDefined(cv) ? cv : null;
+        if (codeValue is { } c) q = q.Where(e => e.Code == c);
+        if (!string.IsNullOrWhiteSpace(actor))
+        {
+            var a = actor.Trim();
+            var colon = a.IndexOf(':');
+            var id = colon >= 0 ? a[(colon + 1)..] : a;
+            // The log shows staff by sign-in address, so the filter takes one too (a staff address, not a data subject's).
+            if (a.Contains('@', StringComparison.Ordinal))
+            {
+                var email = StaffAccounts.NormalizeEmail(a);
+                id = (await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct))?.ToString() ?? a;
+            }
+            q = q.Where(e => e.ActorId == id);
+        }
+        if (!string.IsNullOrWhiteSpace(subject)) { var s = subject.Trim(); q = q.Where(e => e.SubjectId == s); }
+        var fromDate = ParseDate(from);
+        var toDate = ParseDate(to);
+        if (fromDate is { } f) { var t = JapanTime.StartOf(f, PolicyStore.Jst); q = q.Where(e => e.Time >= t); }
+        if (toDate is { } u) { var t = JapanTime.StartOf(u.AddDays(1), PolicyStore.Jst); q = q.Where(e => e.Time < t); }
+        return (q, codeValue, fromDate, toDate);
+    }
+
+    /// <summary>
+    /// The events the page's filters select, oldest first, as evidence an auditor can read alone: a heading with the company, the
+    /// period and filters, when (JST) and by whom it was produced, then Japanese column names with the recorded ids and each
+    /// event's hash. The export is recorded in the chain after the last event it holds, so the file never contains its own record.
+    /// </summary>
+    private static async Task ExportAsync(HttpContext http, MamoriDbContext db, AuditLog audit, TimeProvider clock,
+        string? actor, string? subject, string? code, string? from, string? to)
+    {
+        var ct = http.RequestAborted;
+        var (q, codeValue, fromDate, toDate) = await FilterAsync(db, actor, subject, code, from, to, ct);
+        var last = await db.AuditEvents.AsNoTracking().MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        q = q.Where(e => e.Sequence <= last);
+        var count = await q.CountAsync(ct);
+        var filters = new List<(string Key, string Ja, string En, string Value)>();
+        if (!string.IsNullOrWhiteSpace(actor)) filters.Add(("actor", "実行者", "Actor", actor.Trim()));
+        if (!string.IsNullOrWhiteSpace(subject)) filters.Add(("subject", "本人 ID", "Subject id", subject.Trim()));
+        if (codeValue is { } cv) filters.Add(("code", "コード", "Code", $"{(int)cv} {CodeName(http, cv)}"));
+        var subjectId = filters.Any(f => f.Key == "subject") && Guid.TryParse(subject, out var sid) ? sid.ToString() : null;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var keys = filters.Select(f => f.Key).Concat(fromDate is null ? [] : ["from"]).Concat(toDate is null ? [] : ["to"]).ToList();
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.AuditLogExported, http.Actor(), SubjectId: subjectId,
+                ReasonCode: keys.Count == 0 ? "all" : string.Join(' ', keys), Categories: count.ToString(CultureInfo.InvariantCulture)), ct);
+            await tx.CommitAsync(ct);
+        }
+
+        var tenantId = db.CurrentTenantId;
+        var company = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).FirstOrDefaultAsync(ct) ?? "";
+        var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(ct);
+        if (policy?.Model.Company.LegalName is { } legal) company = legal.Get(Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja);
+        var names = await PolicyNamesAsync(http);
+        var actors = await q.Select(e => new { e.ActorKind, e.ActorId }).Distinct().ToListAsync(ct);
+        var actorName = await ActorNamesAsync(http, actors.Select(a => new Actor(a.ActorKind, a.ActorId).ToString()));
+        var by = await CallerNameAsync(http);
+        string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+        var period = fromDate is null && toDate is null ? T(http, "全期間", "All time") : $"{Day(fromDate)}〜{Day(toDate)}";
+
+        var name = $"audit-log-{TimeZoneInfo.ConvertTime(clock.GetUtcNow(), PolicyStore.Jst):yyyyMMdd-HHmm}.csv";
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename={name}";
+        await using var w = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(true), 1 << 16);
+        async Task Line(params string[] cells) => await w.WriteAsync(string.Join(',', cells.Select(Mamori.Provision.RecordRegister.Cell)) + "\r\n");
+        await Line(T(http, "監査ログ", "Audit log"), company);
+        await Line(T(http, "対象期間（日本時間）", "Period (JST)"), period);
+        await Line(T(http, "絞り込み", "Filters"), filters.Count == 0 ? T(http, "なし", "None") : string.Join(T(http, "、", ", "), filters.Select(f => $"{T(http, f.Ja, f.En)}: {f.Value}")));
+        await Line(T(http, "出力日時（日本時間）", "Generated (JST)"), Jst(clock.GetUtcNow()));
+        await Line(T(http, "出力者", "Generated by"), by);
+        await Line(T(http, "件数", "Events"), count.ToString(CultureInfo.InvariantCulture));
+        await Line(T(http, "注記", "Note"), T(http, "ID とコードだけを記録し、個人データの値は含みません。ハッシュは mamori audit verify で照合できます。",
+            "Ids and codes only, never personal values; the hashes can be checked with mamori audit verify."));
+        await Line();
+        await Line(T(http, "連番", "Sequence"), T(http, "日時（日本時間）", "Time (JST)"), T(http, "コード", "Code"), T(http, "名称", "Name"),
+            T(http, "実行者", "Actor"), T(http, "実行者 ID", "Actor id"), T(http, "本人 ID", "Subject id"), T(http, "利用目的", "Purpose"),
+            T(http, "利用目的 ID", "Purpose id"), T(http, "項目", "Categories"), T(http, "項目 ID", "Category ids"), T(http, "結果", "Outcome"),
+            T(http, "理由", "Reason"), T(http, "対象", "Target"), T(http, "ハッシュ", "Hash"));
+        await foreach (var e in q.OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var recorded = new Actor(e.ActorKind, e.ActorId).ToString();
+            await Line(e.Sequence.ToString(CultureInfo.InvariantCulture),
+                TimeZoneInfo.ConvertTime(e.Time, PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                ((int)e.Code).ToString(CultureInfo.InvariantCulture), CodeName(http, e.Code), actorName(recorded), recorded, e.SubjectId ?? "",
+                names.PurposeText(e.Purpose), e.Purpose ?? "", names.CategoriesText(e.Categories), e.Categories ?? "", OutcomeName(http, e.Outcome),
+                e.ReasonCode ?? "", e.TargetId ?? "", Convert.ToHexStringLower(e.Hash));
+        }
+    }
 
     // The first and last days are refused like any other unreadable date: their JST bounds fall outside DateTimeOffset
     // (fuzzing found from=0001-01-01 and to=9999-12-31 as 500s).
@@ -107,6 +186,17 @@ public static class AuditPages
     /// </summary>
     private sealed class PolicyNames(Dictionary<string, string> purposes, PolicyCategories categories, NoticeLanguage lang, string masked)
     {
+        public string PurposeText(string? id) => id is not null && purposes.TryGetValue(id, out var name) ? name : "";
+
+        /// <summary>The categories by name for a file; the recorded form stays in its own column.</summary>
+        public string CategoriesText(string? recorded)
+        {
+            if (string.IsNullOrEmpty(recorded)) return "";
+            var ids = recorded.Split(',').Select(t => (Id: t.TrimStart(Decision.MaskedMarker), Masked: t.StartsWith(Decision.MaskedMarker))).ToList();
+            if (!ids.Any(t => categories.Declares(t.Id))) return "";
+            return string.Join(lang == NoticeLanguage.Ja ? "、" : ", ", ids.Select(t => categories.Declares(t.Id) ? categories.Name(t.Id, lang) + (t.Masked ? masked : "") : t.Id));
+        }
+
         public Html PurposeCell(string? id) =>
             id is not null && purposes.TryGetValue(id, out var name) ? H.F($"""{name}<br><code class="muted">{id}</code>""") : H.F($"{id}");
 

@@ -250,11 +250,18 @@ public static class GovernancePeoplePages
         var schedule = await reviews.ScheduleAsync(http.RequestAborted);
         var list = await reviews.ListAsync(http.RequestAborted);
         var en = Lang(http) == "en";
+        // Only the department's manager or the representative may start its review (MAMORI-9001): others see who does it
+        // instead of a button that can only be refused.
+        var me = http.Caller().UserId;
+        var representative = (await Svc<Organisation>(http).SettingsAsync(http.RequestAborted)).RepresentativeUserId;
+        Html Start(ReviewScheduleEntry s) => me is { } u && (u == s.ManagerUserId || u == representative)
+            ? H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>""")
+            : H.F($"""<span class="muted">{T(http, "部門の管理者または管理責任者が開始します", "Started by the department's manager or the representative")}</span>""");
         var rows = schedule.Select(s => H.F($"""
             <tr><td>{(en ? s.NameEn : s.NameJa)} (<code>{s.DepartmentId}</code>)</td><td>{s.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, s.State)}</td><td>{Jst(s.LastCompletedAt)}</td>
             <td>{(s.OpenReviewId is { } open
                 ? H.F($"""<a href="{Base}/access-reviews/{open}">{T(http, "実施中の棚卸し", "Open review")}</a>""")
-                : H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>"""))}</td></tr>
+                : Start(s))}</td></tr>
             """));
         string DeptName(string id) => schedule.FirstOrDefault(s => s.DepartmentId == id) is { } d && (en ? d.NameEn : d.NameJa) is { Length: > 0 } n ? n : id;
         var past = list.Select(r => H.F($"""

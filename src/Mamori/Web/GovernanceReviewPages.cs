@@ -21,7 +21,7 @@ public static class GovernanceReviewPages
             try
             {
                 var (y, m) = Period(review, year, startMonth);
-                var report = await review.BuildAsync(y, m, http.RequestAborted);
+                var report = await review.BuildAsync(y, m, await CallerNameAsync(http), http.RequestAborted);
                 return Result(Page(http, report, null));
             }
             catch (MamoriException e) when (e.Code == ErrorCode.ReviewPeriodInvalid)
@@ -40,7 +40,7 @@ public static class GovernanceReviewPages
         app.MapGet(Base + "/pdf", async (HttpContext http, ManagementReview review, IOptions<Requests.RequestSettings> settings, string? year, string? startMonth) =>
         {
             var (y, m) = Period(review, year, startMonth);
-            var report = await review.BuildAsync(y, m, http.RequestAborted);
+            var report = await review.BuildAsync(y, m, await CallerNameAsync(http), http.RequestAborted);
             var pdf = ManagementReview.Pdf(report, settings.Value.PdfFont);
             return pdf.Bytes is null
                 ? Result(Page(http, report, pdf.Problem), 503)
@@ -50,7 +50,7 @@ public static class GovernanceReviewPages
         app.MapGet(Base + "/html", async (HttpContext http, ManagementReview review, string? year, string? startMonth) =>
         {
             var (y, m) = Period(review, year, startMonth);
-            var report = await review.BuildAsync(y, m, http.RequestAborted);
+            var report = await review.BuildAsync(y, m, await CallerNameAsync(http), http.RequestAborted);
             return Results.File(System.Text.Encoding.UTF8.GetBytes(ManagementReview.Html(report)), "text/html; charset=utf-8", $"management-review-{report.Year}.html");
         }).RequirePermission(Permission.ReadInternalAudits).ExcludeFromDescription();
     }

@@ -199,6 +199,13 @@ public static class Pages
     /// subject as 「本人」 on Japanese pages, and someone at the command line by their operating-system account (「CLI: alice」).
     /// Anything else (a removed user) keeps its recorded form.
     /// </summary>
+    /// <summary>Who makes this request, named as the console names staff: the sign-in address, or the API key by its name.</summary>
+    public static async Task<string> CallerNameAsync(HttpContext http)
+    {
+        var c = Auth.HttpContextPrincipal.Caller(http);
+        return c.Email ?? (await ActorNamesAsync(http, [c.Actor.ToString()]))(c.Actor.ToString());
+    }
+
     public static async Task<Func<string, string>> ActorNamesAsync(HttpContext http, IEnumerable<string> actors)
     {
         var ids = actors.Select(a => a.Split(':', 2)).Where(p => p.Length == 2 && Guid.TryParse(p[1], out _)).ToList();

@@ -86,7 +86,7 @@ public static class RecordPages
             try
             {
                 var filter = new RecordExportFilter(string.IsNullOrWhiteSpace(recipient) ? null : recipient.Trim(), subject, Day(from, "from"), Day(to, "to"));
-                var (csv, _) = await register.ExportCsvAsync(filter, http.Actor(), http.RequestAborted);
+                var (csv, _) = await register.ExportCsvAsync(filter, http.Actor(), await CallerNameAsync(http), http.RequestAborted);
                 var name = $"provision-records-{filter.Scope}-{policies.TodayJst():yyyyMMdd}.csv";
                 return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", name);
             }

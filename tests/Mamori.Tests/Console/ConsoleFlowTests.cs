@@ -471,6 +471,26 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         page.ShouldNotContain("docs/errors.md");
     }
 
+    // Regression (auditor walkthrough): every viewer got 「棚卸しを開始」 for every department, and the click was refused with MAMORI-9001.
+    [Fact]
+    public async Task AccessReviewsPage_NotTheDepartmentsReviewer_NoStartButton()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var manager = await app.UserAsync(tenant, Roles.Operator);
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Governance.Organisation.Organisation>()
+            .SaveDepartmentAsync("isp", new Mamori.Governance.Organisation.DepartmentChange(ManagerUserId: manager.Id), Actor.System, Ct));
+        const string StartIsp = "<input type=\"hidden\" name=\"departmentId\" value=\"isp\">";
+
+        var auditor = await (await SessionAsync(app, tenant, Roles.Auditor)).GetStringAsync("/console/governance/access-reviews");
+        auditor.ShouldNotContain("name=\"departmentId\"");
+        auditor.ShouldContain("部門の管理者または管理責任者が開始します");
+        var mine = await new FormSession(app, (await app.SignedInAsync(manager)).DefaultRequestHeaders.GetValues("Cookie").Single())
+            .GetStringAsync("/console/governance/access-reviews");
+        mine.ShouldContain(StartIsp);
+        mine.ShouldNotContain("<input type=\"hidden\" name=\"departmentId\" value=\"hr\">");
+    }
+
     // Regression: an answered request without a fee still said 「なし（または本人確認後に確定）」.
     [Fact]
     public async Task RequestPage_AnsweredWithoutFee_FeeSaysNone()
@@ -593,6 +613,58 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var en = await s.GetStringAsync($"/console/audit?code=AccessAllowed&subject={subject}&lang=en");
         en.ShouldContain("""<td>Providing the verification service and the identity checks it needs<br><code class="muted">verification</code></td>""");
         en.ShouldContain("Mobile number used for SMS verification (masked)");
+    }
+
+    /// <summary>
+    /// Regression (auditor walkthrough): the log could only be paged on screen, 50 events at a time. The export holds what the
+    /// filters select, says itself for which company, period and filters, when and by whom it was made, names its columns in
+    /// Japanese, and is recorded after the last event it holds.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AuditLogExport_BySubjectAndPeriod_SelfExplanatoryCsvRecordedAfterItsEvents(string provider)
+    {
+        var (app, tenant, subject) = await StartAsync(cluster, provider);
+        await using var __ = app;
+        var operatorSession = await SessionAsync(app, tenant, Roles.Operator);
+        (await operatorSession.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "verification"), F("by", "id"), F("value", subject.ToString())]))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var read = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.SingleAsync(e => e.SubjectId == subject.ToString() && e.Code == AuditCode.AccessAllowed, Ct));
+        var operatorId = Guid.Parse(read.ActorId.ShouldNotBeNull());
+        var operatorEmail = await app.InTenantAsync(tenant, (_, db) => db.Users.Where(u => u.Id == operatorId).Select(u => u.Email).SingleAsync(Ct));
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+        (await s.GetStringAsync($"/console/audit?subject={subject}")).ShouldContain($"href=\"/console/audit/export?subject={subject}\"");
+
+        var response = await s.GetAsync($"/console/audit/export?subject={subject}&code=AccessAllowed&from=2020-01-01&to=2099-12-31");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        bytes[..3].ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF }, "a byte-order mark, so spreadsheets read the Japanese");
+        var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split("\r\n");
+        lines[0].ShouldStartWith("監査ログ,");
+        lines[1].ShouldBe("対象期間（日本時間）,2020-01-01〜2099-12-31");
+        lines[2].ShouldBe($"絞り込み,本人 ID: {subject}、コード: 3100 アクセス許可");
+        lines[3].ShouldMatch(@"^出力日時（日本時間）,\d{4}-\d{2}-\d{2} \d{2}:\d{2}$");
+        lines[4].ShouldStartWith("出力者,");
+        lines[4].Length.ShouldBeGreaterThan("出力者,".Length);
+        lines[5].ShouldBe("件数,1");
+        lines[8].ShouldBe("連番,日時（日本時間）,コード,名称,実行者,実行者 ID,本人 ID,利用目的,利用目的 ID,項目,項目 ID,結果,理由,対象,ハッシュ");
+        lines[9].ShouldStartWith($"{read.Sequence},");
+        lines[9].ShouldContain($",3100,アクセス許可,{operatorEmail},User:{read.ActorId},{subject},本人認証サービスの提供及びそれに付随する本人確認・認証,verification,");
+        lines[9].ShouldEndWith("," + Convert.ToHexStringLower(read.Hash));
+        lines[10].ShouldBe("");
+
+        var exported = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.SingleAsync(e => e.Code == AuditCode.AuditLogExported, Ct));
+        (exported.SubjectId, exported.ReasonCode, exported.Categories).ShouldBe((subject.ToString(), "subject code from to", "1"));
+        exported.ActorId.ShouldNotBe(read.ActorId);
+
+        var all = await (await s.GetAsync("/console/audit/export?lang=en")).Content.ReadAsStringAsync(Ct);
+        all.ShouldContain("\r\nPeriod (JST),All time\r\nFilters,None\r\n");
+        all.ShouldContain("\r\nSequence,Time (JST),Code,Name,Actor,Actor id,Subject id,Purpose,Purpose id,Categories,Category ids,Outcome,Reason,Target,Hash\r\n");
+        all.ShouldContain($"\r\n{exported.Sequence},", customMessage: "the first export is in the second");
+        var second = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.AuditLogExported).MaxAsync(e => e.Sequence, Ct));
+        all.ShouldNotContain($"\r\n{second},", customMessage: "an export never holds its own record");
+
+        (await operatorSession.GetAsync("/console/audit/export")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     // Regression: the JST bounds of the calendar's first and last days fall outside DateTimeOffset (fuzzing found both as 500s).

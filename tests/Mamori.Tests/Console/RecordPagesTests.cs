@@ -231,26 +231,36 @@ public sealed class RecordPagesTests(PostgresCluster cluster)
         var bytes = await all.Content.ReadAsByteArrayAsync(Ct);
         bytes[..3].ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF }, "a byte-order mark, so spreadsheets read the Japanese");
         var lines = System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldBe(string.Join(',', RecordRegister.Header));
-        lines.Length.ShouldBe(3);
+        // Regression (auditor walkthrough): the file had English column ids only, and said neither its period nor when or by whom it was made.
+        lines[0].ShouldStartWith("第三者提供・受領の記録（個人情報保護法第29条・第30条）,");
+        lines[1].ShouldBe("対象期間（日本時間）,全期間");
+        lines[2].ShouldBe("絞り込み,なし");
+        lines[3].ShouldMatch(@"^出力日時（日本時間）,2026-11-2\d \d\d:\d\d$");
+        lines[4].ShouldMatch(@"^出力者,privacy-officer-[0-9a-f]{32}@test\.example$");
+        lines[5].ShouldBe("件数,2");
+        lines[6].ShouldStartWith("記録ID (record_id),提供・受領 (direction),根拠 (basis),提供・受領の日時（日本時間） (at_jst),");
+        lines[6].ShouldBe(string.Join(',', RecordRegister.Header.Select(h => $"{h.Ja} ({h.Id})")));
+        lines.Length.ShouldBe(9);
         // Oldest first: the receipt (received 2026-11-01) before the provision (2026-11-23).
-        var receiptLine = lines[1];
+        var receiptLine = lines[7];
         receiptLine.ShouldStartWith($"{receipt.Id},received,opt-out,2026-11-01T00:00:00+09:00,,名簿販売株式会社,大阪府大阪市北区1-1,代表取締役 名簿 一郎,,携帯電話番号 =認証履歴,1,{other},");
         receiptLine.ShouldContain("個人情報保護委員会 公表 2026-06-01");
         receiptLine.ShouldContain("同社がオプトアウト手続により第三者提供を受けて取得");
-        var providedLine = lines[2];
+        var providedLine = lines[8];
         providedLine.ShouldStartWith($"{provided.RecordId},provided,consent,2026-11-2");
         providedLine.ShouldContain($",carriers,{CarriersJa},");
         providedLine.ShouldContain($",name phone,1,{person},");
         providedLine.ShouldEndWith(",System");
         var byRecipient = await (await client.GetAsync("/console/provisions/export?recipient=carriers", Ct)).Content.ReadAsStringAsync(Ct);
-        byRecipient.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        byRecipient.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(8);
+        byRecipient.ShouldContain("\r\n絞り込み,提供先・提供元: carriers\r\n");
         byRecipient.ShouldContain(provided.RecordId!.Value.ToString());
         var bySubject = await (await client.GetAsync($"/console/provisions/export?subject={other}", Ct)).Content.ReadAsStringAsync(Ct);
-        bySubject.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(2);
+        bySubject.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(8);
         bySubject.ShouldContain(receipt.Id.ToString());
         var byDay = await (await client.GetAsync("/console/provisions/export?from=2026-11-01&to=2026-11-01", Ct)).Content.ReadAsStringAsync(Ct);
         byDay.ShouldContain(receipt.Id.ToString());
+        byDay.ShouldContain("\r\n対象期間（日本時間）,2026-11-01〜2026-11-01\r\n");
         byDay.ShouldNotContain(provided.RecordId!.Value.ToString());
 
         var exports = await EventsAsync(app, tenant, AuditCode.ProvisionRecordsExported);

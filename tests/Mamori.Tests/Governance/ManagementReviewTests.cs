@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Mamori.Audit;
 using Mamori.Provision;
@@ -153,6 +154,23 @@ public sealed class ManagementReviewTests(PostgresCluster cluster)
         var text = PdfText(bytes);
         text.ShouldContain("2027年 個人情報保護マネジメントレビュー報告書");
         foreach (var (label, value) in rows) text.ShouldContain($"{label}: {value}");
+    }
+
+    /// <summary>Regression (auditor walkthrough): the review said when it was made but not by whom; every rendering names the staff member now.</summary>
+    [Fact]
+    public async Task ManagementReview_EveryRendering_NamesWhoGeneratedIt()
+    {
+        await using var s = await GovernanceAuditScenario.StartAsync(Providers.Sqlite, cluster, new DateOnly(2027, 1, 5));
+        var user = await s.App.UserAsync(s.Tenant, Mamori.Staff.Roles.Auditor);
+        var auditor = await s.App.SignedInAsync(user);
+
+        var json = await auditor.GetFromJsonAsync<JsonElement>("/api/governance/management-review?year=2027", Ct);
+        json.GetProperty("generatedBy").GetString().ShouldBe(user.Email);
+        var html = await auditor.GetStringAsync("/api/governance/management-review?year=2027&format=html", Ct);
+        html.ShouldMatch($@"作成: 2027年1月5日 \d\d:\d\d（日本時間）、{System.Text.RegularExpressions.Regex.Escape(user.Email)}、ポリシー第\d+版");
+        (await auditor.GetStringAsync("/console/governance/review?year=2027", Ct)).ShouldContain($"（日本時間）、{user.Email}、ポリシー第");
+        var pdf = await (await auditor.GetAsync("/api/governance/management-review?year=2027&format=pdf", Ct)).Content.ReadAsByteArrayAsync(Ct);
+        PdfText(pdf).ShouldContain(user.Email);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -49,6 +49,29 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
     }
 
     /// <summary>
+    /// Regression (auditor walkthrough): destruction certificates needed the permission to erase, so an auditor, who reads every
+    /// 3002/3004 event naming them, could never see one. They hold ids and category names only; reading the audit log reads them.
+    /// </summary>
+    [Fact]
+    public async Task Certificates_Auditor_ReadsThemButCannotErase()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var operatorClient = await app.SignedInAsync(tenant, Roles.Operator);
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var auditor = await app.SignedInAsync(tenant, Roles.Auditor);
+        var created = await operatorClient.PostAsJsonAsync("/api/subjects", CustomerBody(NewPerson()), Ct);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        await (await auditor.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        var certificate = await (await officer.DeleteAsync($"/api/subjects/{id}?reason=data-subject-request", Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        var read = await auditor.GetFromJsonAsync<JsonElement>($"/api/subjects/{id}/certificates", Ct);
+        read.GetArrayLength().ShouldBe(1);
+        read[0].GetProperty("id").GetGuid().ShouldBe(certificate.GetProperty("id").GetGuid());
+        await (await operatorClient.GetAsync($"/api/subjects/{id}/certificates", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+    }
+
+    /// <summary>
     /// Regression (H3): after DELETE ?reason=data-subject-request the certificate said the data was kept for the Corporation Tax
     /// Act, and every read path still served it for support and for the service. Each refuses now with erased-legal-hold; the
     /// law exception with its justification reads what the law keeps.

@@ -19,7 +19,7 @@ public sealed record ReviewFinding(Guid Id, string Reference, FindingSeverity Se
 /// itself. The JSON, the HTML and the PDF are rendered from this one record, so they show the same figures.
 /// </summary>
 public sealed record ManagementReviewReport(
-    int Year, int StartMonth, DateOnly From, DateOnly To, DateOnly Cutoff, string Company, int? PolicyVersion, DateTimeOffset GeneratedAt,
+    int Year, int StartMonth, DateOnly From, DateOnly To, DateOnly Cutoff, string Company, int? PolicyVersion, DateTimeOffset GeneratedAt, string GeneratedBy,
     RequestFigures Requests, IncidentFigures Incidents, ProvisionFigures Provisions, RetentionFigures Retention,
     AuditFigures Audits, EntrusteeFigures Entrustees, PeopleSummary People, IReadOnlyList<ReviewFinding> OpenFindings)
 {
@@ -46,7 +46,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         return new EvidencePeriod(from, from.AddYears(1).AddDays(-1));
     }
 
-    public async Task<ManagementReviewReport> BuildAsync(int year, int startMonth = 1, CancellationToken ct = default)
+    public async Task<ManagementReviewReport> BuildAsync(int year, int startMonth, string generatedBy, CancellationToken ct = default)
     {
         var period = PeriodOf(year, startMonth);
         if (period.From > policies.TodayJst())
@@ -58,7 +58,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         var cutoff = evidence.Cutoff(period);
         var findings = await db.Set<AuditFinding>().AsNoTracking().Where(f => f.RaisedOn <= period.To && (f.ClosedOn == null || f.ClosedOn > cutoff))
             .OrderBy(f => f.DueOn).ThenBy(f => f.CreatedAt).Take(MaxFindingsListed).ToListAsync(ct);
-        return new ManagementReviewReport(year, startMonth, period.From, period.To, cutoff, company, current?.Version.Number, clock.GetUtcNow(),
+        return new ManagementReviewReport(year, startMonth, period.From, period.To, cutoff, company, current?.Version.Number, clock.GetUtcNow(), generatedBy,
             await evidence.RequestsAsync(period, ct), await evidence.IncidentsAsync(period, ct), await evidence.ProvisionsAsync(period, ct),
             await evidence.RetentionAsync(period, ct), await evidence.AuditsAsync(period, ct), await evidence.EntrusteesAsync(period, ct),
             await people.SummarizeAsync(period.Start, period.End, ct),
@@ -207,7 +207,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         h.Append("<article class=\"management-review\" lang=\"ja\">\n<h1>").Append(E(Title(r))).Append("</h1>\n");
         h.Append("<p>").Append(E(r.Company)).Append("</p>\n<p>").Append(E(PeriodText(r))).Append("</p>\n");
         h.Append("<p class=\"muted\">作成: ").Append(E(TimeZoneInfo.ConvertTime(r.GeneratedAt, PolicyStore.Jst).ToString("yyyy年M月d日 HH:mm", Ja)))
-            .Append("（日本時間）").Append(r.PolicyVersion is { } v ? $"、ポリシー第{v}版" : "")
+            .Append("（日本時間）、").Append(E(r.GeneratedBy)).Append(r.PolicyVersion is { } v ? $"、ポリシー第{v}版" : "")
             .Append("。数値はすべて本システムの記録（請求、事案、提供記録、消去証明、監査、アクセス権の見直し、教育）から集計しました。</p>\n");
         foreach (var (heading, law, rows) in Tables(r))
         {
@@ -242,7 +242,7 @@ public sealed class ManagementReview(MamoriDbContext db, PolicyStore policies, G
         yield return (PdfLineStyle.Title, Title(r));
         yield return (PdfLineStyle.Meta, r.Company);
         yield return (PdfLineStyle.Meta, PeriodText(r));
-        yield return (PdfLineStyle.Meta, "作成: " + TimeZoneInfo.ConvertTime(r.GeneratedAt, PolicyStore.Jst).ToString("yyyy年M月d日 HH:mm", Ja) + "（日本時間）"
+        yield return (PdfLineStyle.Meta, "作成: " + TimeZoneInfo.ConvertTime(r.GeneratedAt, PolicyStore.Jst).ToString("yyyy年M月d日 HH:mm", Ja) + "（日本時間）、" + r.GeneratedBy
                                          + (r.PolicyVersion is { } v ? $"、ポリシー第{v}版" : ""));
         foreach (var (heading, law, rows) in Tables(r))
         {
