@@ -22,6 +22,14 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
     }
 
     /// <summary>
+    /// A decision that returns no value (<c>POST /api/decisions</c>): recorded with every category marked masked, since nothing was
+    /// seen. The caller may ask for roles it does not hold (an integration deciding for its own users); recorded as unmasked, such
+    /// an answer read in access reviews as the key itself having unmasked, for instance, card numbers it never received.
+    /// </summary>
+    public async Task<Decision> DecideOnlyAsync(DecisionRequest request, Actor actor, CancellationToken ct = default) =>
+        (await DecideWithFieldsAsync(request, actor, ct, valuesLeave: false)).Decision;
+
+    /// <summary>
     /// Refuses a purpose that neither the company's policy nor any of its services declares, and records the denial as every
     /// other denied use is recorded. A lookup decides per matching subject, so without this a misspelt purpose answered "no
     /// match" and left no trace, while a read of one subject for the same purpose is refused.
@@ -38,7 +46,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
 
     /// <summary>The decision, plus the subject's encrypted fields it read, so a read decrypts without reading them again.</summary>
     internal async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy, IReadOnlyList<AccessDecisions.StoredField> Fields)> DecideWithFieldsAsync(
-        DecisionRequest request, Actor actor, CancellationToken ct = default)
+        DecisionRequest request, Actor actor, CancellationToken ct = default, bool valuesLeave = true)
     {
         var current = await policies.RequireCurrentAsync(ct);
         var facts = await SubjectWithFields(db, request.SubjectId, ct);
@@ -64,7 +72,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                 s => consentScopes.GetValueOrDefault(s));
         }
 
-        var categories = decision.AuditCategories();
+        var categories = (valuesLeave ? decision : decision with { Fields = [.. decision.Fields.Select(f => f with { Unmasked = false })] }).AuditCategories();
         await audit.AppendAsync(db.CurrentTenantId, new AuditEntry(
             decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,

@@ -134,14 +134,18 @@ public sealed class Consents(MamoriDbContext db, AuditLog audit, PolicyStore pol
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.AddRange(rows);
-        await audit.AppendManyAsync(db, rows.Select(r => new AuditEntry(r.Granted ? AuditCode.ConsentGranted : AuditCode.ConsentWithdrawn, actor,
-            SubjectId: subjectId.ToString(), TargetId: receiptId.ToString(), ReasonCode: r.Scope.Length <= 64 ? r.Scope : r.Scope[..64],
-            Purpose: r.Scope.StartsWith(ConsentScopes.PurposePrefix, StringComparison.Ordinal) && r.Scope.Length - 8 <= 64 ? r.Scope[8..] : null)).ToList(), ct);
+        await audit.AppendManyAsync(db, GrantEvents(rows, actor), ct);
         // A withdrawn opt-in is an event retention may count from, observed here rather than left for staff to record.
         await retentionEvents.ObserveConsentAsync(subjectId, scopes, actor, ct);
         await tx.CommitAsync(ct);
         return Receipt(rows, subject, shown);
     }
+
+    /// <summary>One ConsentGranted or ConsentWithdrawn event per ledger row: the receipt as target, the scope as reason code.</summary>
+    public static IReadOnlyList<AuditEntry> GrantEvents(IReadOnlyList<ConsentRecord> rows, Actor actor) =>
+        rows.Select(r => new AuditEntry(r.Granted ? AuditCode.ConsentGranted : AuditCode.ConsentWithdrawn, actor,
+            SubjectId: r.SubjectId.ToString(), TargetId: r.ReceiptId?.ToString(), ReasonCode: r.Scope.Length <= 64 ? r.Scope : r.Scope[..64],
+            Purpose: r.Scope.StartsWith(ConsentScopes.PurposePrefix, StringComparison.Ordinal) && r.Scope.Length - 8 <= 64 ? r.Scope[8..] : null)).ToList();
 
     /// <summary>
     /// The rules every grant meets, at acquisition or later: each scope is one the policy shown declares (MAMORI-4000), a purpose

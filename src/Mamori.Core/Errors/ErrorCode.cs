@@ -55,6 +55,8 @@ public enum ErrorCode
 
     // 1375-1399 reliability (issue 13: fuzzing, rate limits)
     UnexpectedCliFailure = 1375,
+    IdempotencyKeyReused = 1391,
+    IdempotencyKeyInvalid = 1392,
     // 1320-1349 backup, restore and the erasure ledger (issue #13, rel-backup)
     BackupFailed = 1320,
     BackupNotSupported = 1321,

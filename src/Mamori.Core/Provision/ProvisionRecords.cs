@@ -83,10 +83,25 @@ public sealed class ProvisionRecords(MamoriDbContext db, AuditLog audit, PolicyS
         return View(r, subjects);
     }
 
+    public const int MaxPage = 1000;
+
     /// <summary>Records, newest first (without their subject lists).</summary>
     public async Task<IReadOnlyList<ProvisionRecordView>> ListAsync(int limit, CancellationToken ct = default) =>
-        (await db.Set<ProvisionRecord>().AsNoTracking().OrderByDescending(r => r.At).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(ct))
-        .Select(r => View(r, [])).ToList();
+        (await PageAsync(0, Math.Clamp(limit, 1, MaxPage), ct)).Items;
+
+    /// <summary>
+    /// One page of the records, newest first (without their subject lists), and how many there are: an integration pages through
+    /// every record kept, where the newest 1,000 were all it could read.
+    /// </summary>
+    public async Task<(IReadOnlyList<ProvisionRecordView> Items, int Total)> PageAsync(int offset, int limit, CancellationToken ct = default)
+    {
+        if (offset < 0) throw MamoriException.Invalid("offset is 0 or more.");
+        if (limit is < 1 or > MaxPage) throw MamoriException.Invalid($"limit is 1-{MaxPage}.");
+        var q = db.Set<ProvisionRecord>().AsNoTracking();
+        var total = await q.CountAsync(ct);
+        var page = await q.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Skip(offset).Take(limit).ToListAsync(ct);
+        return (page.Select(r => View(r, [])).ToList(), total);
+    }
 
     internal static ProvisionRecordView View(ProvisionRecord r, IReadOnlyList<Guid> subjects) => new(
         r.Id, r.Direction == RecordDirection.Provided ? "provided" : "received", Provisions.Kebab(r.Basis), r.At, r.CounterpartyId,

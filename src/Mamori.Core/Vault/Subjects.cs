@@ -38,19 +38,75 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex ReasonPattern();
 
-    /// <summary>A validated, encrypted subject ready to be stored, with its audit entry.</summary>
-    public sealed record Prepared(DataSubject Subject, List<SubjectField> Fields, List<SubjectLookup> Lookups, List<ConsentRecord> Consents, AuditEntry Audit);
-
-    public async Task<DataSubject> CreateAsync(CreateSubjectRequest request, Actor actor, CancellationToken ct = default)
+    /// <summary>
+    /// A validated, encrypted subject ready to be stored, with its audit entry, and the consents given with it: one receipt
+    /// (<see cref="ReceiptId"/>) and a ConsentGranted event per scope, as a later grant has.
+    /// </summary>
+    public sealed record Prepared(DataSubject Subject, List<SubjectField> Fields, List<SubjectLookup> Lookups, List<ConsentRecord> Consents, AuditEntry Audit,
+        Guid? ReceiptId, IReadOnlyList<AuditEntry> ConsentAudit)
     {
+        /// <summary>The subject's event, then one per consent.</summary>
+        public IEnumerable<AuditEntry> AllAudit(AuditCode subjectCode = AuditCode.SubjectCreated) => [Audit with { Code = subjectCode }, .. ConsentAudit];
+    }
+
+    /// <summary>A subject acquired: the categories stored, the receipt of the consents given with it, and whether an earlier request made it.</summary>
+    public sealed record Acquired(DataSubject Subject, IReadOnlyList<string> Categories, Guid? ReceiptId, bool Replayed);
+
+    /// <summary>How long a retry with the same <c>Idempotency-Key</c> answers the subject it made.</summary>
+    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public async Task<DataSubject> CreateAsync(CreateSubjectRequest request, Actor actor, CancellationToken ct = default) =>
+        (await AcquireAsync(request, actor, null, ct)).Subject;
+
+    /// <summary>
+    /// Creates a subject. With <paramref name="idempotencyKey"/>, a request the same caller already made with that key in the last
+    /// <see cref="IdempotencyWindow"/> answers that subject (<see cref="Acquired.Replayed"/>) instead of a second one: a client whose
+    /// connection broke after sending cannot know whether the person was created, and a plain retry made a duplicate that an erasure
+    /// then left behind. The same key with another request is MAMORI-1391.
+    /// </summary>
+    public async Task<Acquired> AcquireAsync(CreateSubjectRequest request, Actor actor, string? idempotencyKey, CancellationToken ct = default)
+    {
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
+            throw new MamoriException(ErrorCode.IdempotencyKeyInvalid,
+                $"Idempotency-Key is 1 to {MaxIdempotencyKeyLength} visible ASCII characters (a UUID is a good key).");
         var current = await policies.RequireCurrentAsync(ct);
         var prepared = Prepare(request, current, actor);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        IdempotencyRecord? record = null;
+        if (idempotencyKey is not null)
+        {
+            // The chain head serialises this with a concurrent retry of the same key: the second sees the first's record.
+            await audit.LockHeadAsync(db, ct);
+            var now = clock.GetUtcNow();
+            await db.Set<IdempotencyRecord>().Where(r => r.At <= now - IdempotencyWindow).ExecuteDeleteAsync(ct);
+            var key = Keyed("key", $"{actor}\n{idempotencyKey}");
+            var fingerprint = Keyed("request", System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request)));
+            if (await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, ct) is { } earlier)
+            {
+                if (earlier.Request != fingerprint)
+                    throw new MamoriException(ErrorCode.IdempotencyKeyReused,
+                        "This Idempotency-Key was used with another request in the last 24 hours: use a new key for each new person.", 422);
+                var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(x => x.Id == earlier.SubjectId, ct);
+                var categories = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id).Select(f => f.Category).ToListAsync(ct);
+                return new Acquired(subject, categories, earlier.ReceiptId, Replayed: true);
+            }
+            record = new IdempotencyRecord
+            {
+                Id = Guid.CreateVersion7(now), TenantId = db.CurrentTenantId, Key = key, Request = fingerprint,
+                SubjectId = prepared.Subject.Id, ReceiptId = prepared.ReceiptId, At = now,
+            };
+            db.Add(record);
+        }
         Add(prepared);
-        await audit.AppendAsync(db, prepared.Audit, ct);
+        await audit.AppendManyAsync(db, [.. prepared.AllAudit()], ct);
         await tx.CommitAsync(ct);
-        return prepared.Subject;
+        return new Acquired(prepared.Subject, [.. prepared.Fields.Select(f => f.Category)], prepared.ReceiptId, Replayed: false);
     }
+
+    private string Keyed(string what, string value) => Convert.ToHexString(HMACSHA256.HashData(keys.Current.BlindIndexKey,
+        System.Text.Encoding.UTF8.GetBytes($"idempotency-{what}:{db.CurrentTenantId:N}:{value}")));
 
     /// <summary>Adds a prepared subject to the unit of work; the caller saves it with its audit entry.</summary>
     public void Add(Prepared p)
@@ -118,16 +174,18 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             Mamori.Consent.Consents.CheckForeign(scope, current.Version.Number, consents, request.ForeignInfoShown);
         }
         var foreignShown = request.ForeignInfoShown is { All: true };
+        // Consents given at acquisition are grants like any later one: a receipt for the person and an event each in the chain.
+        Guid? receiptId = consents.Count > 0 ? Guid.NewGuid() : null;
         var consentRows = consents.Select(scopeName => new ConsentRecord
         {
             Id = Guid.CreateVersion7(now), TenantId = subject.TenantId, SubjectId = subject.Id, Scope = scopeName, Granted = true, At = now,
             PolicyVersion = current.Version.Number, Method = request.ConsentMethod, EvidenceRef = evidenceRef,
-            GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(),
+            GuardianConsent = request.GuardianConsent, RecordedBy = actor.ToString(), ReceiptId = receiptId, Seq = 1,
             ForeignInfoShown = foreignShown && scopeName.StartsWith(ConsentScopes.ForeignPrefix, StringComparison.Ordinal),
         }).ToList();
         var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
             ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));
-        return new Prepared(subject, fields, lookups, consentRows, entry);
+        return new Prepared(subject, fields, lookups, consentRows, entry, receiptId, Mamori.Consent.Consents.GrantEvents(consentRows, actor));
     }
 
     /// <summary>
@@ -179,14 +237,27 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var purposes = new List<Purpose>();
         foreach (var id in purposesShown.Distinct(StringComparer.Ordinal))
         {
-            var p = scope.Purposes.FirstOrDefault(x => x.Id == id)
-                    ?? throw new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{ErrorText.Id(id)}'.");
+            var p = scope.Purposes.FirstOrDefault(x => x.Id == id) ?? throw UndeclaredPurpose(id, service, current.Model);
             if (p.SubjectTypes.Count > 0 && !p.SubjectTypes.Contains(type))
                 throw new MamoriException(ErrorCode.UnknownPurpose, $"Purpose '{ErrorText.Id(id)}' is not declared for subject type '{ErrorText.Id(type)}'.");
             purposes.Add(p);
         }
         if (purposes.Count == 0) throw new MamoriException(ErrorCode.UnknownPurpose, "Name the purposes shown to the person at acquisition (Art.21(2)).");
         return (scope, purposes);
+    }
+
+    /// <summary>
+    /// A purpose the scope does not declare. Without a service only the company-wide purposes count, and "the policy declares no
+    /// purpose 'support'" misled an integrator whose policy declares it for a service: the refusal names the services that do.
+    /// </summary>
+    private static MamoriException UndeclaredPurpose(string id, string? service, PolicyModel model)
+    {
+        var declaring = service is null ? model.Services.Where(s => s.Purposes.Any(p => p.Id == id)).Select(s => s.Id).ToList() : [];
+        return declaring.Count == 0
+            ? new MamoriException(ErrorCode.UnknownPurpose, $"The policy declares no purpose '{ErrorText.Id(id)}'.")
+            : new MamoriException(ErrorCode.UnknownPurpose,
+                $"Purpose '{ErrorText.Id(id)}' is not company-wide: service {string.Join(", ", declaring.Select(d => $"'{d}'"))} declares it; give the person's service.")
+            { Reason = "service-missing", ReasonArgs = declaring };
     }
 
     private static DataCategory CheckCategory(IPolicyScope scope, List<Purpose> purposes, string? acquisition, string categoryId, string value, List<string> consents)

@@ -102,7 +102,7 @@ public static class DemoData
             }
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var p in batch) subjects.Add(p);
-            await audit.AppendManyAsync(db, batch.Select(b => b.Audit with { Code = AuditCode.SubjectImported }).ToList(), ct);
+            await audit.AppendManyAsync(db, batch.SelectMany(b => b.AllAudit(AuditCode.SubjectImported)).ToList(), ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
             count += batch.Count;

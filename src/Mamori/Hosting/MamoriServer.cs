@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
 using Mamori.Auth;
 using Mamori.Errors;
@@ -260,6 +261,8 @@ public static class MamoriServer
         // Enums are their kebab-case names only: a number such as "method": 42 was stored as a value no enum declares.
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         o.Converters.Add(new NulText.JsonConverter());
+        o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(NullElements.Refuse);
     }
 }
 

@@ -56,6 +56,7 @@ public static class MamoriServices
         services.AddOptions<Consent.ConsentSettings>();
         services.AddOptions<Provision.ProvisionSettings>();
         services.AddScoped<Consent.Consents>();
+        services.AddScoped<Consent.CookieLinks>();
         services.AddScoped<Provision.Provisions>();
         services.AddScoped<Provision.ProvisionRecords>();
         services.AddScoped<Provision.RecipientRegistry>();

@@ -14,7 +14,9 @@ public static partial class Problems
 {
     public const string TypeBase = "https://mamori.dev/errors/";
 
-    public static ProblemDetails Create(ErrorCode code, int status, string detail, HttpContext? http = null)
+    /// <param name="reason">Which rule failed where one code covers several (<see cref="MamoriException.Reason"/>; for MAMORI-3010 the
+    /// decision's reason code), so that an integration branches on data rather than on the English <c>detail</c>.</param>
+    public static ProblemDetails Create(ErrorCode code, int status, string detail, HttpContext? http = null, string? reason = null)
     {
         var formatted = ErrorCodes.Format(code);
         var problem = new ProblemDetails
@@ -25,6 +27,7 @@ public static partial class Problems
             Detail = detail,
         };
         problem.Extensions["code"] = formatted;
+        if (reason is not null) problem.Extensions["reason"] = reason;
         if (http is not null) problem.Extensions["traceId"] = http.TraceIdentifier;
         return problem;
     }
@@ -32,12 +35,12 @@ public static partial class Problems
     public static ProblemHttpResult Result(ErrorCode code, int status, string detail) =>
         TypedResults.Problem(Create(code, status, detail));
 
-    public static ProblemHttpResult From(MamoriException e) => Result(e.Code, e.Status, e.Message);
+    public static ProblemHttpResult From(MamoriException e) => TypedResults.Problem(Create(e.Code, e.Status, e.Message, reason: e.Reason));
 
-    public static Task WriteAsync(HttpContext http, ErrorCode code, int status, string detail)
+    public static Task WriteAsync(HttpContext http, ErrorCode code, int status, string detail, string? reason = null)
     {
         http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(Create(code, status, detail, http), (JsonSerializerOptions?)null, "application/problem+json");
+        return http.Response.WriteAsJsonAsync(Create(code, status, detail, http, reason), (JsonSerializerOptions?)null, "application/problem+json");
     }
 
     private static string TitleOf(ErrorCode code) =>
@@ -69,7 +72,7 @@ public static partial class Problems
             if (status is >= 400 and < 500 && Web.Pages.IsConsolePage(http.Request)) await Web.Pages.WriteConsoleErrorAsync(http, code, status, detail, exception as MamoriException);
             else if (code == ErrorCode.NotSetUp && !Auth.MamoriAuthenticationHandler.IsApi(http.Request)) await Web.Pages.WriteNotSetUpAsync(http, status);
             else if (status is >= 400 and < 500 && Web.Pages.IsPageForm(http.Request)) await Web.Pages.WriteFormErrorAsync(http, code, status, detail, exception as MamoriException);
-            else await WriteAsync(http, code, status, detail);
+            else await WriteAsync(http, code, status, detail, (exception as MamoriException)?.Reason);
             return true;
         }
 

@@ -61,9 +61,19 @@ public static class ProvisionEndpoints
         }).RequirePermission(Permission.ProvideData)
           .WithSummary("Provide categories of subjects to a recipient on a basis: per-subject checks, export through decisions, one Art.29 record.");
 
-        g.MapGet("/provisions/records", async (Guid? subject, int? limit, HttpContext http, ProvisionRecords records) =>
-            TypedResults.Ok(subject is { } s ? await records.ForSubjectAsync(s, http.RequestAborted) : await records.ListAsync(limit ?? 100, http.RequestAborted)))
-            .RequirePermission(Permission.ReadProvisions).WithSummary("Provision and receipt records: a person's (subject=ID, for disclosure requests) or the newest.");
+        g.MapGet("/provisions/records", async (Guid? subject, int? offset, int? limit, HttpContext http, ProvisionRecords records) =>
+        {
+            if (subject is { } s) return TypedResults.Ok(await records.ForSubjectAsync(s, http.RequestAborted));
+            var (from, take) = (offset ?? 0, limit ?? 100);
+            var page = await records.PageAsync(from, take, http.RequestAborted);
+            // As GET /api/requests: the body stays the array it always was; the total and the next page travel in headers (RFC 8288).
+            http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (from + page.Items.Count < page.Total)
+                http.Response.Headers.Link = $"</api/provisions/records?offset={from + page.Items.Count}&limit={take}>; rel=\"next\"";
+            return TypedResults.Ok(page.Items);
+        }).RequirePermission(Permission.ReadProvisions)
+          .WithSummary("Provision and receipt records: a person's (subject=ID, for disclosure requests, all of them), or every record newest first "
+              + "in pages: ?offset=&limit= (1-1000, default 100); X-Total-Count gives the total, Link rel=next the next page.");
 
         g.MapGet("/provisions/records/{id:guid}", async (Guid id, HttpContext http, ProvisionRecords records) =>
             TypedResults.Ok(await records.GetAsync(id, http.RequestAborted)))

@@ -16,7 +16,9 @@ public static class VaultEndpoints
         string? Service = null, IReadOnlyList<string>? Consents = null, ConsentMethod ConsentMethod = ConsentMethod.WebForm,
         string? EvidenceRef = null, bool GuardianConsent = false, DateOnly? BirthDate = null, ConsentEndpoints.ForeignShownBody? ForeignInfoShown = null);
 
-    public sealed record SubjectCreated(Guid Id, string Type, string? Service, int PolicyVersion, IReadOnlyList<string> Categories);
+    /// <summary>A subject created: the categories stored, and the receipt of the consents given with it (null without any).</summary>
+    public sealed record SubjectCreated(Guid Id, string Type, string? Service, int PolicyVersion, IReadOnlyList<string> Categories,
+        Guid? ReceiptId = null, ConsentEndpoints.ReceiptLinks? ReceiptLinks = null);
 
     public sealed record SubjectRead(Guid Id, string Purpose, string Reason, IReadOnlyDictionary<string, string> Fields, IReadOnlyDictionary<string, bool> Masked);
 
@@ -74,17 +76,27 @@ public static class VaultEndpoints
         HeldCategories.Of(c)?.Select(i => new KeptItem(i.Category, i.KeepUntil, i.Law, i.Awaiting?.Split(','))).ToList(),
         HeldCategories.Text(c, model, NoticeLanguage.Ja) is { } ja ? new LocalizedText(ja, HeldCategories.Text(c, model, NoticeLanguage.En)) : null);
 
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     public static RouteGroupBuilder MapVault(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/subjects").WithTags("Subjects");
 
         g.MapPost("/", async (CreateSubjectBody b, HttpContext http, Subjects subjects) =>
         {
-            var s = await subjects.CreateAsync(new CreateSubjectRequest(b.Type, b.Acquisition, b.PurposesShown, b.Fields, b.Service, b.Consents,
+            var key = http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys) ? keys.ToString() : null;
+            var a = await subjects.AcquireAsync(new CreateSubjectRequest(b.Type, b.Acquisition, b.PurposesShown, b.Fields, b.Service, b.Consents,
                 b.ConsentMethod, b.EvidenceRef, b.GuardianConsent, b.BirthDate,
-                b.ForeignInfoShown is { } f ? new ForeignItemsShown(f.Country, f.System, f.Measures) : null), http.Actor(), http.RequestAborted);
-            return TypedResults.Created($"/api/subjects/{s.Id}", new SubjectCreated(s.Id, s.SubjectType, s.ServiceId, s.PolicyVersion, [.. b.Fields.Keys]));
-        }).RequirePermission(Permission.WriteSubjects).WithSummary("Create a data subject with encrypted fields, the acquisition method and the purposes shown.");
+                b.ForeignInfoShown is { } f ? new ForeignItemsShown(f.Country, f.System, f.Measures) : null), http.Actor(), key, http.RequestAborted);
+            if (a.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            var s = a.Subject;
+            return TypedResults.Created($"/api/subjects/{s.Id}", new SubjectCreated(s.Id, s.SubjectType, s.ServiceId, s.PolicyVersion, a.Categories,
+                a.ReceiptId, a.ReceiptId is { } r ? ConsentEndpoints.Links(r) : null));
+        }).RequirePermission(Permission.WriteSubjects)
+          .WithSummary("Create a data subject with encrypted fields, the acquisition method and the purposes shown; send an Idempotency-Key header to retry safely.")
+          .WithDescription("With `Idempotency-Key: <1-200 visible ASCII characters>` a retry by the same caller "
+              + "within 24 hours answers the subject the first request made (header `Idempotent-Replayed: true`) instead of creating the person twice; "
+              + "the same key with another body is 422 MAMORI-1391.");
 
         g.MapGet("/{id:guid}", async (Guid id, string purpose, string? fields, bool? unmasked, HttpContext http, Subjects subjects) =>
         {
@@ -158,10 +170,15 @@ public static class VaultEndpoints
             .RequirePermission(Permission.WriteSubjects)
             .WithSummary("Record the day an event the retention counts from happened (Japan date), or correct it with a reason code; the retention is recomputed.");
 
+        g.MapPost("/{id:guid}/cookie-link", async (Guid id, HttpContext http, CookieLinks links, Microsoft.Extensions.Options.IOptions<Requests.RequestSettings> settings) =>
+            TypedResults.Ok(await links.IssueAsync(id, http.Actor(), settings.Value.PublicBaseUrl, http.RequestAborted)))
+            .RequirePermission(Permission.WriteSubjects)
+            .WithSummary("Issue the person's cookie-settings token (mst1.…, 30 days) for the banner's data-subject-token on the company's site, with the personal settings page's address; audited.");
+
         api.MapPost("/decisions", async (DecisionBody b, HttpContext http, AccessDecisions decisions) =>
         {
             var c = http.Caller();
-            var (d, _, _) = await decisions.DecideAsync(new DecisionRequest(b.SubjectId, b.Purpose, b.Fields, b.Roles ?? c.Roles, b.Unmasked, b.Exception, b.Justification),
+            var d = await decisions.DecideOnlyAsync(new DecisionRequest(b.SubjectId, b.Purpose, b.Fields, b.Roles ?? c.Roles, b.Unmasked, b.Exception, b.Justification),
                 c.Actor, http.RequestAborted);
             return TypedResults.Ok(new DecisionResult(d.Allowed, d.Reason, d.Fields, d.DeniedCategory));
         }).WithTags("Decisions").RequirePermission(Permission.Decide)

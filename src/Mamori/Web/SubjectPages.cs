@@ -62,21 +62,18 @@ public static class SubjectPages
             return Result(await PageAsync(http, purpose, by == "id" ? value : null, null, found, by));
         }).RequirePermission(Permission.ReadSubjects).ExcludeFromDescription();
 
-        app.MapPost("/console/subjects/{id:guid}/link", async (Guid id, HttpContext http, MamoriDbContext db, SubjectLinks links, AuditLog audit,
-            IOptions<Requests.RequestSettings> settings) =>
+        app.MapPost("/console/subjects/{id:guid}/link", async (Guid id, HttpContext http, CookieLinks links, IOptions<Requests.RequestSettings> settings) =>
         {
             await FormAsync(http);
-            var ct = http.RequestAborted;
-            var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ErasedAt == null && s.ErasedWithHoldAt == null, ct);
-            if (subject is null) return Result(await PageAsync(http, null, null, T(http, "その本人はいません。", "There is no such subject."), null), 404);
-            var token = links.Issue(db.CurrentTenantId, id);
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            string url;
+            try
             {
-                await audit.AppendAsync(db, new AuditEntry(AuditCode.SubjectLinkIssued, http.Actor(), SubjectId: id.ToString(), TargetId: "cookie-preferences"), ct);
-                await tx.CommitAsync(ct);
+                url = (await links.IssueAsync(id, http.Actor(), settings.Value.PublicBaseUrl, http.RequestAborted)).Url;
             }
-            // On the address of the company's public pages: staff may sign in on another company's server, where the link would not open.
-            var url = $"{await Tenants.PublicBaseUrlAsync(db, db.CurrentTenantId, settings.Value.PublicBaseUrl, ct)}/privacy/cookies?t={token}";
+            catch (MamoriException e) when (e.Code == ErrorCode.SubjectNotFound)
+            {
+                return Result(await PageAsync(http, null, null, T(http, "その本人はいません。", "There is no such subject."), null), 404);
+            }
             return Result(await PageAsync(http, null, null, null, H.F($"""
                 <section class="secret" role="status"><h2>{T(http, "Cookie 設定用の個人リンク", "Personal cookie-settings link")}</h2>
                 <p>{T(http, "本人だけに送ってください（30日間有効）。リンクには本人の ID は含まれず、改ざんできません。", "Send it to the person only (valid 30 days). It does not contain their id and cannot be altered.")}</p>

@@ -348,6 +348,7 @@ internal static class DeclaredAccess
         ["GET /api/subjects/{id:guid}/certificates"] = Allow(PO, Au),
         ["GET /api/subjects/{id:guid}/retention-events"] = Allow(PO, Op),
         ["POST /api/subjects/{id:guid}/retention-events"] = Allow(PO, Op),
+        ["POST /api/subjects/{id:guid}/cookie-link"] = Allow(PO, Op),
         ["POST /api/decisions"] = All,
         ["POST /api/analyze"] = Allow(Ad, PO, Op),
         ["POST /api/anonymize"] = Allow(Ad, PO, Op),
