@@ -38,6 +38,7 @@ public enum ErrorCode
     UserExistsElsewhere = 1113,
     UnknownStoredValue = 1114,
     OfficerRoleGrantedByOfficer = 1117,
+    AdminRoleGrantedByAdmin = 1123,
 
     // 1200-1299 audit chain
     AuditChainBroken = 1200,

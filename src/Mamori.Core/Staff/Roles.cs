@@ -19,6 +19,7 @@ public enum Permission
     /// <summary>Read the caller's own account and sessions.</summary>
     Self,
     ManageUsers,
+    /// <summary>List, create and revoke API keys; which roles a caller may put on a key is decided by the roles they hold (separation of duties).</summary>
     ManageApiKeys,
     ReadAudit,
     VerifyAudit,
@@ -94,7 +95,9 @@ public static class RolePermissions
     {
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations,
             Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining],
-        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
+        // The officer supervises access: sees every key, revokes one at once (an incident), and issues keys for the roles
+        // whose work they oversee. Issuing an admin key stays with admins (StaffAccounts.RequireMayGrantAsync).
+        [Roles.PrivacyOfficer] = [Permission.Self, Permission.ManageApiKeys, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
             Permission.ReadSubjects, Permission.WriteSubjects, Permission.EraseSubjects, Permission.Decide, Permission.RunRetention, Permission.ManageIncidents, Permission.ReadIncidents, Permission.Discover,
             Permission.HandleRequests, Permission.ReadRequests,
             Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations,

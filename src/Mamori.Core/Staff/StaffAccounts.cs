@@ -34,12 +34,15 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
     /// <summary>
     /// Separation of duties (職務の分離): the privacy-officer role reads every person's data, erases, answers requests and
     /// incidents, so it is granted (to a user or an API key) only by a privacy officer, never by an admin alone: an admin who
-    /// could mint an officer's account or key would hold every power their own role keeps from them. The installation's
-    /// operator on the command line (actor System or the OS account) may, as for the first officer.
+    /// could mint an officer's account or key would hold every power their own role keeps from them. Likewise the admin role
+    /// (users, keys) is granted only by an admin: the officer issues keys for the work they supervise, and one who could mint an
+    /// admin key would manage staff accounts. The installation's operator on the command line (actor System or the OS account)
+    /// may grant both, as for the first officer.
     /// </summary>
     internal async Task RequireMayGrantAsync(IEnumerable<string> roles, Actor actor, CancellationToken ct)
     {
-        if (!roles.Contains(Roles.PrivacyOfficer, StringComparer.Ordinal) || actor.Kind is ActorKind.System or ActorKind.Cli) return;
+        var guarded = roles.Where(r => r is Roles.PrivacyOfficer or Roles.Admin).ToList();
+        if (guarded.Count == 0 || actor.Kind is ActorKind.System or ActorKind.Cli) return;
         IReadOnlyCollection<string> grantor = actor.Kind switch
         {
             ActorKind.User when Guid.TryParse(actor.Id, out var userId) =>
@@ -48,13 +51,23 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
                 await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId).Select(k => k.Role).ToListAsync(ct),
             _ => [],
         };
-        if (!grantor.Contains(Roles.PrivacyOfficer, StringComparer.Ordinal))
+        if (guarded.Contains(Roles.PrivacyOfficer) && !MayGrant(grantor, Roles.PrivacyOfficer))
             throw new MamoriException(ErrorCode.OfficerRoleGrantedByOfficer,
                 "Only a privacy officer grants the privacy-officer role (separation of duties): ask a privacy officer to create this user or key.", 403)
             {
                 Reason = "officer-grant",
             };
+        if (guarded.Contains(Roles.Admin) && !MayGrant(grantor, Roles.Admin))
+            throw new MamoriException(ErrorCode.AdminRoleGrantedByAdmin,
+                "Only an admin grants the admin role (separation of duties): ask an admin to create this user or key.", 403)
+            {
+                Reason = "admin-grant",
+            };
     }
+
+    /// <summary>Whether a caller holding <paramref name="grantor"/> may give <paramref name="role"/> (see <see cref="RequireMayGrantAsync"/>).</summary>
+    public static bool MayGrant(IReadOnlyCollection<string> grantor, string role) =>
+        role is not (Roles.PrivacyOfficer or Roles.Admin) || grantor.Contains(role, StringComparer.Ordinal);
 
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
     {

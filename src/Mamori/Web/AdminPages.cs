@@ -5,7 +5,10 @@ using static Mamori.Web.Pages;
 
 namespace Mamori.Web;
 
-/// <summary>For admins: staff users (create, disable, enable) and API keys (create — the secret is shown once —, list, revoke).</summary>
+/// <summary>
+/// Staff users (create, disable, enable) for admins; API keys (create — the secret is shown once —, list, revoke) for admins and
+/// privacy officers, each offered the roles they may put on a key.
+/// </summary>
 public static class AdminPages
 {
     public static void MapAdminPages(this WebApplication app)
@@ -148,7 +151,9 @@ public static class AdminPages
             """));
         // A key takes one built-in role; the policy's roles go beside it (alone they grant nothing, MAMORI-1109).
         string? Typed(string field) => Pages.Typed(http, "/console/apikeys", field);
-        var roleOptions = Roles.BuiltIn.Select(r => H.F($"""<option value="{r}"{(Typed("role") == r ? Html.Raw(" selected") : default)}>{roleLabels.Choice(r)}</option>"""));
+        // Only the roles the caller may grant (an officer no admin key, an admin no officer key); the server refuses the others anyway.
+        var grantor = http.Caller().Roles.ToList();
+        var roleOptions = Roles.BuiltIn.Where(r => StaffAccounts.MayGrant(grantor, r)).Select(r => H.F($"""<option value="{r}"{(Typed("role") == r ? Html.Raw(" selected") : default)}>{roleLabels.Choice(r)}</option>"""));
         var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
         var typedPolicyRoles = created is null && Pages.Posted(http, "/console/apikeys") is { } posted ? posted["policyRoles"].ToArray() : [];
         var policyBoxes = known.Where(r => !Roles.IsBuiltIn(r)).Order(StringComparer.Ordinal)

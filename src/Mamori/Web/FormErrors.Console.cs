@@ -186,6 +186,8 @@ public static partial class FormErrors
         ErrorCode.InvalidValue when e.Reason == "key-expiry" => ("有効日数は1〜3650の整数で入力してください（空欄は無期限）。", "Valid for days is a whole number from 1 to 3650 (empty: no expiry)."),
         ErrorCode.UnknownRole => ("役割を選んでください。", "Choose a role."),
         ErrorCode.OfficerRoleGrantedByOfficer => (OfficerGrant.Ja, OfficerGrant.En),
+        ErrorCode.AdminRoleGrantedByAdmin => ("職務の分離のため、管理者の役割を付与できるのは管理者だけです。管理者に作成を依頼してください。",
+            "Separation of duties: only an admin grants the admin role. Ask an admin to create it."),
         ErrorCode.InvalidValue when e.Reason == "effective-before" && e.ReasonArgs is [var version, var from] =>
             ($"施行日は、第{version}版の施行日（{from}）以降にしてください。", $"The effective date must not come before version {version}'s ({from})."),
         ErrorCode.InvalidValue when e.Reason == "subject-id" => ("ID の形式が正しくありません。", "That is not a valid id."),

@@ -11,7 +11,7 @@ namespace Mamori.Tests.Backbone;
 /// <summary>
 /// Security review (separation of duties): an admin could mint a privacy-officer API key, or an account with that role, and so
 /// read every person's data their own role keeps from them. Only a privacy officer grants the role now, to users and keys
-/// alike; the operator's command line still can (the first officer).
+/// alike; the operator's command line still can (the first officer). The admin role, likewise, only by an admin.
 /// </summary>
 public sealed class OfficerRoleGrantTests(PostgresCluster cluster)
 {
@@ -60,14 +60,69 @@ public sealed class OfficerRoleGrantTests(PostgresCluster cluster)
             .StatusCode.ShouldBe(HttpStatusCode.Created);
     }
 
+    /// <summary>
+    /// Regression: a privacy officer who was not also an admin could not issue, list or revoke any API key (MAMORI-1102), so an
+    /// officer's key needed someone holding both roles. The officer supervises access: lists, revokes and issues keys for the
+    /// roles they oversee; an admin key stays with admins.
+    /// </summary>
     [Fact]
-    public async Task ApiKeysApi_OfficerWithoutAdmin_403ForbiddenByPermission()
+    public async Task ApiKeysApi_OfficerWithoutAdmin_IssuesListsRevokesButNoAdminKey()
     {
         var (app, tenant, _) = await StartAsync(cluster);
         await using var __ = app;
         var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
-        await (await officer.PostAsJsonAsync("/api/apikeys", new { name = "officer-key", role = Roles.PrivacyOfficer }, Ct))
+        foreach (var role in new[] { Roles.PrivacyOfficer, Roles.Operator, Roles.Auditor })
+            (await officer.PostAsJsonAsync("/api/apikeys", new { name = $"{role}-key", role }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var refused = await (await officer.PostAsJsonAsync("/api/apikeys", new { name = "admin-key", role = Roles.Admin }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1123");
+        refused.GetProperty("detail").GetString()!.ShouldContain("Only an admin grants the admin role");
+
+        var adminsKey = await app.ApiKeyAsync(tenant, Roles.Admin);
+        var listed = await officer.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/apikeys", Ct);
+        listed.EnumerateArray().Select(k => k.GetProperty("role").GetString()).ShouldBe(
+            [Roles.PrivacyOfficer, Roles.Operator, Roles.Auditor, Roles.Admin], ignoreOrder: true);
+        // Supervising access includes ending it: the officer revokes an admin's key (an incident cannot wait for the admin).
+        (await officer.DeleteAsync($"/api/apikeys/{adminsKey.Key.Id}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await app.InTenantAsync(tenant, (_, db) => Task.FromResult(db.ApiKeys.Count(k => k.Role == Roles.Admin && k.RevokedAt == null)))).ShouldBe(0);
+
+        // Staff accounts stay with admins.
+        await (await officer.PostAsJsonAsync("/api/users", new { email = "operator@test.example", roles = new[] { Roles.Operator }, password = Password }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+    }
+
+    [Fact]
+    public async Task ApiKeysApi_OfficerKeyMintsAdminKey_403()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var officerKey = await app.ApiKeyAsync(tenant, Roles.PrivacyOfficer);
+        var client = app.Client();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", officerKey.Secret);
+        await (await client.PostAsJsonAsync("/api/apikeys", new { name = "admin-key", role = Roles.Admin }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1123");
+        (await client.PostAsJsonAsync("/api/apikeys", new { name = "operator-key", role = Roles.Operator }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task ApiKeysConsole_OfficerWithoutAdmin_OffersOwnRolesAndRefusesAdminInJapanese()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        var page = await s.GetStringAsync("/console/apikeys");
+        page.ShouldContain($"<option value=\"{Roles.PrivacyOfficer}\"");
+        page.ShouldContain($"<option value=\"{Roles.Operator}\"");
+        page.ShouldNotContain($"<option value=\"{Roles.Admin}\"");
+        (await s.PostAsync("/console/apikeys", "/console/apikeys", [new("name", "dpo-export"), new("role", Roles.PrivacyOfficer)])).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var admin = await s.PostAsync("/console/apikeys", "/console/apikeys", [new("name", "admin-key"), new("role", Roles.Admin)]);
+        admin.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await admin.Content.ReadAsStringAsync(Ct)).ShouldContain("管理者の役割を付与できるのは管理者だけです。");
+
+        // An admin alone is offered no officer key.
+        var adminSession = await SessionAsync(app, tenant, Roles.Admin);
+        var adminPage = await adminSession.GetStringAsync("/console/apikeys");
+        adminPage.ShouldContain($"<option value=\"{Roles.Admin}\"");
+        adminPage.ShouldNotContain($"<option value=\"{Roles.PrivacyOfficer}\"");
     }
 
     [Fact]
