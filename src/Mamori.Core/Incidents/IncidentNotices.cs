@@ -48,8 +48,8 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
 
     public async Task<NoticeRun> QueueAsync(Guid id, Actor actor, CancellationToken ct = default)
     {
-        var incident = await incidents.GetAsync(id, ct);
-        var notice = await NoticeAsync(incident, ct);
+        // Refused before any address is read for an incident that needs no notice; decided again on the committed incident below.
+        await NoticeAsync(await incidents.GetAsync(id, ct), ct);
         var rows = await db.IncidentSubjects.AsNoTracking().Where(s => s.IncidentId == id).ToListAsync(ct);
         if (rows.Count == 0)
             throw new MamoriException(ErrorCode.IncidentNoAffectedSubjects,
@@ -82,7 +82,12 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
         }
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The incident is read again under the chain head's lock, as every change of it is: its facts may have changed since
+        // the read above (another staff member, another server), and the notice is written from what is committed, or refused
+        // when the incident no longer needs one.
+        var (tx, incident) = await incidents.BeginChangeAsync(id, ct);
+        await using var _ = tx;
+        var notice = await NoticeAsync(incident, ct);
         var queued = 0;
         var toldMeanwhile = 0;
         foreach (var (subjectId, to) in addresses)
@@ -101,8 +106,7 @@ public sealed class IncidentNotices(MamoriDbContext db, AuditLog audit, Subjects
         }
         var already = rows.Count - pending.Count + toldMeanwhile;
         var unreachable = pending.Count - queued - toldMeanwhile;
-        var tracked = await incidents.GetAsync(id, ct);
-        tracked.UpdatedAt = now;
+        incident.UpdatedAt = now;
         var text = IncidentTexts.NoticesQueued(queued, already, unreachable, mail.Sends);
         db.IncidentTimeline.Add(new IncidentTimelineEntry
         {

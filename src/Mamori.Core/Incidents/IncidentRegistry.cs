@@ -112,7 +112,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     /// a status change and a facts change each decided on the incident as it was (facts changed on an incident just closed, a
     /// final report recorded against facts just emptied), and the decision stored came from facts another change replaced.
     /// </summary>
-    private async Task<(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Tx, Incident Incident)> BeginChangeAsync(Guid id, CancellationToken ct)
+    internal async Task<(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Tx, Incident Incident)> BeginChangeAsync(Guid id, CancellationToken ct)
     {
         var tx = await db.Database.BeginTransactionAsync(ct);
         try

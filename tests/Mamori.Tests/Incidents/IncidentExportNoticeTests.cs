@@ -202,6 +202,40 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
     }
 
     /// <summary>
+    /// Regression: the notices read the incident outside their transaction, so facts another staff member (or server) committed
+    /// meanwhile were not what the notice said: people were told the summary as it was before the change. The incident is now
+    /// read again under the chain head's lock, as every change of it is.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task QueueAsync_FactsChangedAfterIncidentRead_NoticeSaysCommittedFacts(string provider)
+    {
+        var l = await LeakAsync(provider);
+        await using var _ = l.App;
+        var incident = await OpenAsync(l);
+        await TraceAsync(l, incident.Id, ExportQuery.ForFile(Encoding.UTF8.GetBytes(l.Csv)));
+        const string corrected = "提供先へ送付したCSVファイルの一部が外部に流出した（訂正）。";
+
+        var run = await l.App.InTenantAsync(l.Tenant, async (sp, _) =>
+        {
+            // This unit of work has read the incident (a page, an earlier step) before the other change commits.
+            await sp.GetRequiredService<IncidentRegistry>().GetAsync(incident.Id, Ct);
+            await l.App.InTenantAsync(l.Tenant, (other, _) => other.GetRequiredService<IncidentRegistry>().UpdateFactsAsync(incident.Id, new IncidentInput
+            {
+                Title = "Carrier CSV stolen", Cause = IncidentCause.UnauthorizedAccess, DiscoveredAt = incident.DiscoveredAt, Summary = corrected,
+                CauseDetails = "送付用サーバーへの不正アクセス", SecondaryDamage = "現時点で二次被害は確認されていない。",
+            }, Actor.System, Ct));
+            return await sp.GetRequiredService<IncidentNotices>().QueueAsync(incident.Id, Actor.System, Ct);
+        });
+
+        run.Queued.ShouldBe(2);
+        var (ring, messages) = await l.App.InTenantAsync(l.Tenant, async (sp, db) =>
+            (sp.GetRequiredService<KeyRingProvider>().Current, await db.Set<OutboxMessage>().Where(m => m.Template == IncidentNotices.Template).ToListAsync(Ct)));
+        messages.Count.ShouldBe(2);
+        messages.ShouldAllBe(m => Outbox.Open(ring, m).Body.Contains(corrected));
+    }
+
+    /// <summary>
     /// UX report 3, H2: each blast radius replaced the affected persons and forgot who was notified. A run that found nobody (a wrong window)
     /// emptied the list, the next run brought the persons back unnotified, and 本人へ通知する sent them the breach notice a second time; a
     /// second stolen key's victims replaced the first key's. Now the persons are the union of every computation and each is told once.
