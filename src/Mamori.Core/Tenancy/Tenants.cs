@@ -29,12 +29,31 @@ public sealed class Tenants(MamoriDbContext db, AuditLog audit, TimeProvider clo
         await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct)
         ?? throw new MamoriException(ErrorCode.UnknownTenant, $"There is no tenant '{ErrorText.Id(slug)}'.", 404);
 
-    /// <summary>Records where people open <paramref name="tenantId"/>'s public pages (see <see cref="Tenant.PublicBaseUrl"/>).</summary>
-    public async Task RecordPublicBaseUrlAsync(Guid tenantId, string url, CancellationToken ct = default)
+    /// <summary>What <see cref="RecordPublicBaseUrlAsync"/> found: the address links now start with, and the one it replaced or kept.</summary>
+    public sealed record PublicBaseUrlRecord(string Url, string? Replaced, string? Kept);
+
+    /// <summary>
+    /// Records where people open <paramref name="tenantId"/>'s public pages (see <see cref="Tenant.PublicBaseUrl"/>), when a
+    /// server showing them starts. Several servers may show one company's pages from one database: the address is the company's,
+    /// not the last server's. One the operator <paramref name="configured"/> (<c>Mamori:Requests:PublicBaseUrl</c>) replaces a
+    /// recorded one (the company moved) and says which it replaced, so the server's banner can warn of servers that disagree; an
+    /// address a server merely listens on (<c>--urls</c>, often an internal one) fills in only while none is recorded and
+    /// otherwise leaves the recorded one in place, saying which it kept.
+    /// </summary>
+    public async Task<PublicBaseUrlRecord> RecordPublicBaseUrlAsync(Guid tenantId, string url, bool configured, CancellationToken ct = default)
     {
         url = url.TrimEnd('/');
-        await db.Tenants.Where(t => t.Id == tenantId && (t.PublicBaseUrl == null || t.PublicBaseUrl != url))
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.PublicBaseUrl, url), ct);
+        while (true)
+        {
+            var recorded = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.PublicBaseUrl).FirstOrDefaultAsync(ct);
+            if (recorded == url) return new PublicBaseUrlRecord(url, null, null);
+            if (recorded is not null && !configured) return new PublicBaseUrlRecord(recorded, null, recorded);
+            // Compare and set: a server starting at the same moment that recorded another address is seen on the next turn.
+            var changed = await db.Tenants.Where(t => t.Id == tenantId && t.PublicBaseUrl == recorded)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.PublicBaseUrl, url), ct);
+            if (changed == 1) return new PublicBaseUrlRecord(url, recorded, null);
+            if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct)) throw MamoriException.NotFound("The tenant");
+        }
     }
 
     /// <summary>

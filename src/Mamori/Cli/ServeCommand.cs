@@ -62,16 +62,13 @@ public static class ServeCommand
                 DemoSeeder.Credentials? credentials = null;
                 if (r.GetValue(demo)) credentials = await DemoSeeder.EnsureAsync(app.Services, ct);
                 IReadOnlyList<string> setup;
+                (string Links, string? Warning) links;
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
                     setup = await SetupAsync(scope.ServiceProvider, ct);
-                    // Links to this company's people start with this server's address whichever server makes them (its staff may sign in
-                    // on another company's server). Only an address set or served: a system-chosen port names nothing people can open.
-                    var sp = scope.ServiceProvider;
-                    if (app.Configuration[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] is { Length: > 0 } publicUrl
-                        && await sp.GetRequiredService<Auth.PublicTenant>().FindAsync(sp.GetRequiredService<Data.MamoriDbContext>(), ct) is { } served)
-                        await sp.GetRequiredService<Tenancy.Tenants>().RecordPublicBaseUrlAsync(served.Id, publicUrl, ct);
+                    links = await RecordPublicAddressAsync(scope.ServiceProvider, ct);
                 }
+                if (links.Warning is { } mismatch) await r.InvocationConfiguration.Error.WriteLineAsync("mamori: WARNING: " + mismatch);
                 await app.StartAsync(ct);
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? listen[0];
                 await output.WriteLineAsync($"Mamori {MamoriCli.Version} is running on {settings.Provider.Describe(settings.Database.ConnectionString)}");
@@ -79,7 +76,7 @@ public static class ServeCommand
                 foreach (var line in setup) await output.WriteLineAsync(line);
                 await output.WriteLineAsync($"  Vault:   keys {keys.FilePath} (primary {primaryKey})");
                 await output.WriteLineAsync($"  Mail:    {app.Services.GetRequiredService<Notifications.IMailSink>().Describe()}");
-                await output.WriteLineAsync($"  Links:   status links in messages to people start with {app.Services.GetRequiredService<IOptions<Requests.RequestSettings>>().Value.PublicBaseUrl} (Mamori:Requests:PublicBaseUrl)");
+                await output.WriteLineAsync($"  Links:   status links in messages to people start with {links.Links} (Mamori:Requests:PublicBaseUrl)");
                 if (credentials is not null)
                 {
                     await output.WriteLineAsync($"  Sign in: {credentials.Email}");
@@ -94,6 +91,30 @@ public static class ServeCommand
             }, requireMigrated: false);
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// Links to the people of the company whose pages this server shows start with that company's address whichever server makes
+    /// them (its staff may sign in on another company's server): records this server's (see
+    /// <see cref="Tenancy.Tenants.RecordPublicBaseUrlAsync"/>) and returns the address links start with, and a warning when
+    /// another server sharing the database recorded a different one. A system-chosen port names nothing people can open.
+    /// </summary>
+    public static async Task<(string Links, string? Warning)> RecordPublicAddressAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var here = services.GetRequiredService<IOptions<Requests.RequestSettings>>().Value.PublicBaseUrl.TrimEnd('/');
+        var configured = services.GetRequiredService<Hosting.PublicBaseUrlSource>().Configured;
+        var serverHasAddress = configured || services.GetRequiredService<IConfiguration>()[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] is { Length: > 0 };
+        if (!serverHasAddress || await services.GetRequiredService<Auth.PublicTenant>().FindAsync(services.GetRequiredService<Data.MamoriDbContext>(), ct) is not { } served)
+            return (here, null);
+        var record = await services.GetRequiredService<Tenancy.Tenants>().RecordPublicBaseUrlAsync(served.Id, here, configured, ct);
+        return record switch
+        {
+            { Replaced: { } before } => (record.Url,
+                $"links to {served.Slug}'s people started with {before} (recorded by this or another server sharing this database); they now start with {record.Url}, this server's Mamori:Requests:PublicBaseUrl. If another server still shows these pages at {before}, give both the same address: else the last one started decides."),
+            { Kept: { } kept } => (record.Url,
+                $"links to {served.Slug}'s people start with {kept}, recorded by another server sharing this database, not with {here} where this server listens; set Mamori:Requests:PublicBaseUrl to change the company's address."),
+            _ => (record.Url, null),
+        };
     }
 
     /// <summary>

@@ -17,6 +17,12 @@ using Microsoft.Extensions.FileProviders;
 
 namespace Mamori.Hosting;
 
+/// <summary>
+/// Whether this server's <c>Mamori:Requests:PublicBaseUrl</c> was set by the operator, or is only the address it listens on:
+/// only a set one replaces the address another server recorded for the company (<see cref="Tenancy.Tenants.RecordPublicBaseUrlAsync"/>).
+/// </summary>
+public sealed record PublicBaseUrlSource(bool Configured);
+
 public sealed record ServeOptions
 {
     public required MamoriSettings Settings { get; init; }
@@ -154,8 +160,10 @@ public static class MamoriServer
         options.Configure?.Invoke(builder);
         // Status links in messages to people need an address they can open. Unless it is set, it is the address served
         // (a user walkthrough found links to the default port on a server started with another --urls).
-        if (PublicBaseUrlFrom(options.Urls) is { } served)
-            builder.Configuration[$"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}"] ??= served;
+        var publicBaseUrl = $"{Requests.RequestSettings.Section}:{nameof(Requests.RequestSettings.PublicBaseUrl)}";
+        var configuredBase = builder.Configuration[publicBaseUrl] is { Length: > 0 };
+        if (!configuredBase && PublicBaseUrlFrom(options.Urls) is { } served) builder.Configuration[publicBaseUrl] = served;
+        builder.Services.AddSingleton(new PublicBaseUrlSource(configuredBase));
 
         var app = builder.Build();
         // First, so everything after it sees the client's address and scheme (when a proxy is configured).

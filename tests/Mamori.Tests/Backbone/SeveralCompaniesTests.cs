@@ -176,10 +176,47 @@ public sealed class SeveralCompaniesTests(PostgresCluster cluster)
 
         await app.InTenantAsync(Guid.Empty, async (sp, _) =>
         {
-            await sp.GetRequiredService<Mamori.Tenancy.Tenants>().RecordPublicBaseUrlAsync(tenant, "https://privacy.acme.example/", Ct);
+            await sp.GetRequiredService<Mamori.Tenancy.Tenants>().RecordPublicBaseUrlAsync(tenant, "https://privacy.acme.example/", configured: true, Ct);
             return 0;
         });
         (await StatusUrlAsync()).ShouldStartWith("https://privacy.acme.example/requests/status/");
         (await CookieLinkPageAsync()).ShouldContain("value=\"https://privacy.acme.example/privacy/cookies?t=mst1.");
+    }
+
+    /// <summary>
+    /// Regression: every server that started recorded its own address for the company whose pages it shows, so with several servers
+    /// on one database the last one started decided where every link to the company's people pointed, even one that only listened
+    /// on an internal address. An address the operator set replaces the recorded one and the banner warns of the disagreement; an
+    /// address a server only listens on never replaces one.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task PublicAddress_ServersDisagree_SetAddressReplacesWithWarningListenedOneNever(string provider)
+    {
+        var (app, tenant, _) = await Console.ConsoleScenario.StartAsync(cluster, provider,
+            b => b.Configuration["Mamori:Requests:PublicBaseUrl"] = "https://privacy.acme.example/");
+        await using var _ = app;
+        async Task<(string Links, string? Warning)> ThisServerStartsAsync()
+        {
+            await using var scope = app.App.Services.CreateAsyncScope();
+            return await ServeCommand.RecordPublicAddressAsync(scope.ServiceProvider, Ct);
+        }
+        Task<Mamori.Tenancy.Tenants.PublicBaseUrlRecord> OtherServerStartsAsync(string url, bool configured) => app.InTenantAsync(Guid.Empty, (sp, _) =>
+            sp.GetRequiredService<Mamori.Tenancy.Tenants>().RecordPublicBaseUrlAsync(tenant, url, configured, Ct));
+        Task<string?> RecordedAsync() => app.InTenantAsync(Guid.Empty, (_, db) => db.Tenants.Where(t => t.Id == tenant).Select(t => t.PublicBaseUrl).SingleAsync(Ct));
+
+        (await ThisServerStartsAsync()).ShouldBe(("https://privacy.acme.example", (string?)null));
+        (await RecordedAsync()).ShouldBe("https://privacy.acme.example");
+        (await ThisServerStartsAsync()).Warning.ShouldBeNull();
+
+        // A server that only listens somewhere (an internal --urls) keeps the company's address.
+        (await OtherServerStartsAsync("http://10.0.0.5:5080", configured: false)).ShouldBe(new("https://privacy.acme.example", null, "https://privacy.acme.example"));
+        (await RecordedAsync()).ShouldBe("https://privacy.acme.example");
+
+        // One set to another address replaces it, saying which; this server, started again, takes it back and warns.
+        (await OtherServerStartsAsync("https://privacy.acme-new.example", configured: true)).ShouldBe(new("https://privacy.acme-new.example", "https://privacy.acme.example", null));
+        var again = await ThisServerStartsAsync();
+        again.Links.ShouldBe("https://privacy.acme.example");
+        again.Warning.ShouldNotBeNull().ShouldContain("started with https://privacy.acme-new.example");
+        (await RecordedAsync()).ShouldBe("https://privacy.acme.example");
     }
 }
