@@ -30,6 +30,16 @@ public static class BlindIndex
         return null;
     }
 
+    /// <summary>
+    /// The form an e-mail address, phone number or My Number is stored in, from every way in (console, API, import, correction):
+    /// as the person gave it — 090-1234-5678 stays so and is not rewritten as +81…, an address keeps its capitals, as the vault
+    /// must disclose what it holds — but in ordinary-width characters without the spaces around it (NFKC: ０９０ → 090,
+    /// ｔａｒｏ＠… → taro@…). Width is the input method's, not the person's: a full-width address could not be written to nor
+    /// a full-width number masked, and an import stored them as typed while the other ways in stored the same person's half-width
+    /// value. Lookups compare the <see cref="Normalize"/>d form, so either way finds the person.
+    /// </summary>
+    public static string Stored(string value) => value.Normalize(NormalizationForm.FormKC).Trim();
+
     public static string Normalize(LookupKind kind, string value)
     {
         var v = value.Normalize(NormalizationForm.FormKC).Trim();

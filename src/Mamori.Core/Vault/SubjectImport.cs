@@ -111,10 +111,10 @@ public sealed record RejectedRow(long Line, string Code, string Reason);
 /// An import run of a file: when it started and finished, how far it got, and its options. <paramref name="Purposes"/> null:
 /// the run was recorded before Mamori kept the options, and none of them is known.
 /// </summary>
-public sealed record ImportRunSummary(DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long LastLine, long Imported,
+public sealed record ImportRunSummary(Guid Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long LastLine, long Imported,
     IReadOnlyList<string>? Purposes, string? Acquisition, string? Service, string? Encoding)
 {
-    internal static ImportRunSummary Of(ImportRun r) => new(r.StartedAt, r.FinishedAt, r.LastLine, r.Imported,
+    internal static ImportRunSummary Of(ImportRun r) => new(r.Id, r.StartedAt, r.FinishedAt, r.LastLine, r.Imported,
         r.Purposes?.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Acquisition, r.ServiceId, r.Encoding);
 }
 
@@ -141,10 +141,10 @@ public sealed record ImportResult(long Imported, long ResumedAfterLine, long Ret
 /// same file resumes after the last committed line, or lists the rejected rows again once the whole file was read. A row whose e-mail, phone or My Number the vault
 /// already holds for a subject of the same type and service is rejected as a duplicate unless asked
 /// otherwise, so a corrected file imported again does not create a second subject. The other rejected
-/// rows are written, with the header, to <c>NAME.rejected.csv</c> beside the file: the operator corrects
+/// rows are written, with the header, to <c>NAME.rejected-RUN.csv</c> beside the file: the operator corrects
 /// that file and imports it, instead of editing and re-importing the whole file.
 /// </summary>
-public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyStore policies, AuditLog audit, TimeProvider clock, IDatabaseProvider provider)
+public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyStore policies, AuditLog audit, TimeProvider clock, IDatabaseProvider provider)
 {
     public async Task<ImportResult> RunAsync(string path, ImportOptions options, Actor actor, Action<long, long>? progress = null, CancellationToken ct = default)
     {
@@ -184,7 +184,8 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
             // Nothing is read again. The rejected-rows file is written only when it is missing: the operator may be correcting it.
             var earlier = await RejectionsAsync(run, ct);
             string? file = null;
-            if (ToCorrect(earlier) is { Count: > 0 } toCorrect) file = File.Exists(RejectedPath(path)) ? RejectedPath(path) : await WriteRejectedAsync(path, encoding, toCorrect, ct);
+            if (ToCorrect(earlier) is { Count: > 0 } toCorrect)
+                file = File.Exists(RejectedPath(path, run.Id)) ? RejectedPath(path, run.Id) : await WriteRejectedAsync(path, run.Id, encoding, toCorrect, ct);
             return new ImportResult(0, run.LastLine, 0, true, earlier, file, ImportRunSummary.Of(run), others);
         }
         if (run is null)
@@ -254,7 +255,7 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         progress?.Invoke(stream.Length, stream.Length);
         if (imported > 0) await DatabaseStatistics.RefreshAsync(db, provider, ct);
         var all = await RejectionsAsync(run, ct);
-        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, encoding, correct, ct) : null,
+        return new ImportResult(imported, resumeAfter, retry.Count, false, all, ToCorrect(all) is { Count: > 0 } correct ? await WriteRejectedAsync(path, run.Id, encoding, correct, ct) : null,
             ImportRunSummary.Of(run), others);
     }
 
@@ -393,22 +394,31 @@ public sealed class SubjectImport(MamoriDbContext db, Subjects subjects, PolicyS
         }
     }
 
-    /// <summary>Where the rejected rows of <paramref name="path"/> go: <c>customers.csv</c> → <c>customers.rejected.csv</c>, beside it.</summary>
-    public static string RejectedPath(string path)
+    /// <summary>
+    /// Where the rejected rows of <paramref name="run"/> of <paramref name="path"/> go, beside it: <c>customers.csv</c> →
+    /// <c>customers.rejected-RUN.csv</c>. One file per run: a single <c>customers.rejected.csv</c> was overwritten by the next
+    /// import of the file with other options, or mixed with another run's rows while the operator corrected it. A rejected-rows
+    /// file imported in turn names its own after the original (<c>customers.rejected-RUN2.csv</c>), not a growing chain.
+    /// </summary>
+    public static string RejectedPath(string path, Guid run)
     {
         var extension = Path.GetExtension(path);
+        var name = RejectedSuffix().Replace(Path.GetFileNameWithoutExtension(path), "");
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!,
-            Path.GetFileNameWithoutExtension(path) + ".rejected" + (extension.Length > 0 ? extension : ".csv"));
+            $"{name}.rejected-{run}{(extension.Length > 0 ? extension : ".csv")}");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\.rejected-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    private static partial System.Text.RegularExpressions.Regex RejectedSuffix();
 
     /// <summary>
     /// Writes the header and the rejected rows, as the file has them, for the operator to correct and import. The file holds
     /// personal data like its source, so it is readable by its owner only. It is UTF-8 with a byte-order mark whatever the
     /// source's encoding: Excel opens it as such, and the mark makes an import with the same options read it as UTF-8.
     /// </summary>
-    private static async Task<string> WriteRejectedAsync(string path, System.Text.Encoding encoding, IReadOnlyList<RejectedRow> rejected, CancellationToken ct)
+    private static async Task<string> WriteRejectedAsync(string path, Guid run, System.Text.Encoding encoding, IReadOnlyList<RejectedRow> rejected, CancellationToken ct)
     {
-        var target = RejectedPath(path);
+        var target = RejectedPath(path, run);
         var lines = rejected.Select(r => r.Line).ToHashSet();
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -150,7 +150,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         foreach (var (categoryId, raw) in WithBirthDate(request, scope, purposes, today))
         {
             var category = CheckCategory(scope, purposes, request.Acquisition, categoryId, raw, consents);
-            var value = raw;
+            var value = BlindIndex.KindOf(category) is null ? raw : BlindIndex.Stored(raw);
             if (category.BirthDate) value = (born = BirthDates.Parse(categoryId, raw, today)).Value.ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture);
             var field = new SubjectField
             {
@@ -485,7 +485,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         foreach (var (categoryId, raw) in corrections)
         {
             var category = CheckCategory(scope, purposes, null, categoryId, raw, consentsHeld); // a correction acquires nothing new
-            var value = category.BirthDate ? BirthDates.Parse(categoryId, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture) : raw;
+            var value = category.BirthDate ? BirthDates.Parse(categoryId, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture)
+                : BlindIndex.KindOf(category) is null ? raw : BlindIndex.Stored(raw);
             var row = await db.Set<SubjectField>().FirstOrDefaultAsync(f => f.SubjectId == id && f.Category == categoryId, ct);
             var ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value);
             if (row is null)

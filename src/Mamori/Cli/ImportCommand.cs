@@ -26,7 +26,7 @@ public static class ImportCommand
         var json = CliSupport.Json();
         var actor = CliSupport.ActorOption();
         var cmd = new Command("import",
-            "Import subjects from a CSV file: streaming, resumable; rejected rows are reported by line and written to FILE.rejected.csv to correct and import; exit 3 when a row was rejected")
+            "Import subjects from a CSV file: streaming, resumable; rejected rows are reported by line and written to FILE.rejected-RUN.csv (one per import run) to correct and import; exit 3 when a row was rejected")
         {
             file, type, purpose, acquisition, service, allowDuplicates, encoding, json, actor,
         };
@@ -36,11 +36,20 @@ public static class ImportCommand
             var importer = await CliSupport.ActorAsync(r, actor, sp, ct);
             var err = r.InvocationConfiguration.Error;
             var terminal = !Console.IsErrorRedirected && !r.GetValue(json);
-            var result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
-                new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), r.GetValue(acquisition), r.GetValue(service),
-                    AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8),
-                importer,
-                terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);
+            ImportResult result;
+            try
+            {
+                result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
+                    new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), r.GetValue(acquisition), r.GetValue(service),
+                        AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8),
+                    importer,
+                    terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);
+            }
+            catch (Errors.MamoriException e)
+            {
+                // The operator reads Japanese first, as on every page; the English detail names the file, line or option.
+                throw new Errors.MamoriException(e.Code, $"{Japanese(e.Code, row: false)} / {e.Message}", e.Status);
+            }
             if (terminal) await err.WriteLineAsync();
             if (r.GetValue(json))
             {
@@ -68,10 +77,12 @@ public static class ImportCommand
                         + $" and brought in {other.Imported} subjects; it is left as it was and this is a separate import.");
                 }
                 o.WriteLine($"Imported {result.Imported} subjects; rejected {result.Rejected} rows.");
-                foreach (var row in result.RejectedRows.Take(1000)) o.WriteLine($"  line {row.Line}: {row.Reason} ({row.Code})");
+                foreach (var row in result.RejectedRows.Take(1000))
+                    o.WriteLine($"  {row.Line}行目: {Japanese(CodeOf(row.Code), row: true)} / line {row.Line}: {row.Reason} ({row.Code})");
                 if (result.RejectedRows.Count > 1000) o.WriteLine($"  … and {result.RejectedRows.Count - 1000} more (--json lists them all).");
                 if (result.RejectedFile is { } rejectedFile)
-                    o.WriteLine($"The header and the rows to correct are in {rejectedFile}: correct them there and import that file with the same options.");
+                    o.WriteLine($"直す行は {rejectedFile} にあります（取り込み {result.Run.Id}）。そのファイルで直し、同じオプションで取り込んでください。 / "
+                        + $"The header and the rows to correct are in {rejectedFile} (import run {result.Run.Id}): correct them there and import that file with the same options.");
                 if (result.RejectedRows.Any(x => x.Code == Errors.ErrorCodes.Format(Errors.ErrorCode.DuplicateSubject)))
                 {
                     o.WriteLine(result.OtherRuns.Count > 0
@@ -84,6 +95,27 @@ public static class ImportCommand
         }));
         return cmd;
     }
+
+    /// <summary>The Japanese of an import's refusal, by its code; the English beside it gives the detail (file, line, column, option).</summary>
+    private static string Japanese(Errors.ErrorCode? code, bool row) => code switch
+    {
+        Errors.ErrorCode.InvalidFieldValue => "値の形式が正しくありません",
+        Errors.ErrorCode.UnknownCategory => row ? "ポリシーにない項目か、示した利用目的で取得しない項目です" : "見出しの列に、ポリシーにない項目か、示した利用目的で取得しない項目があります",
+        Errors.ErrorCode.DuplicateSubject => "同じメールアドレス・電話番号・マイナンバーの人がすでに登録されています",
+        Errors.ErrorCode.SpecialCareWithoutConsent => "要配慮個人情報の取得に本人の同意がありません",
+        Errors.ErrorCode.MyNumberPurposeRequired => "マイナンバーは、その利用目的では取得できません",
+        Errors.ErrorCode.AcquisitionNotForPurpose => "その取得方法は、示した利用目的で使えません",
+        Errors.ErrorCode.UnknownAcquisitionMethod => "取得方法（--acquisition）がポリシーにありません",
+        Errors.ErrorCode.UnknownSubjectType => "本人の種類（--type）がポリシーにありません",
+        Errors.ErrorCode.UnknownPurpose => "利用目的（--purpose）がポリシーにありません",
+        Errors.ErrorCode.UnknownService => "サービス（--service）がポリシーにありません",
+        Errors.ErrorCode.BirthDateConflict or Errors.ErrorCode.BirthDateCategoryMissing => "生年月日を確認してください",
+        Errors.ErrorCode.ImportFailed => row ? "行の形式が正しくありません" : "ファイルを取り込めませんでした（何も取り込んでいません）",
+        _ => row ? "この行は取り込めませんでした" : "取り込めませんでした",
+    };
+
+    private static Errors.ErrorCode? CodeOf(string code) =>
+        code.StartsWith("MAMORI-", StringComparison.Ordinal) && int.TryParse(code.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture, out var n) ? (Errors.ErrorCode)n : null;
 
     private static string Jst(DateTimeOffset t) =>
         TimeZoneInfo.ConvertTime(t, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm 'JST'", System.Globalization.CultureInfo.InvariantCulture);

@@ -47,9 +47,10 @@ public sealed class ImportTests(PostgresCluster cluster)
         second.Code.ShouldBe(3, second.Err);
         second.Out.ShouldContain("This file was imported before");
         second.Out.ShouldContain("Imported 0 subjects; rejected 3 rows.");
-        second.Out.ShouldContain("line 3: An email field is not a valid address. (MAMORI-3003)");
+        // Japanese first, the English detail beside it, one line a row.
+        second.Out.ShouldContain("  3行目: 値の形式が正しくありません / line 3: An email field is not a valid address. (MAMORI-3003)\n");
         second.Out.ShouldContain("line 8:");
-        second.Out.ShouldContain(Path.Combine(app.Database.DataDir, "customers.rejected.csv"));
+        second.Out.ShouldContain(RejectedFile(app, "customers"));
         var subjects = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct));
         subjects.ShouldBe(3);
         var found = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(LookupKind.Email, "ichiro@example.jp", "service-provision", ["operator"], Mamori.Audit.Actor.System, Ct));
@@ -57,6 +58,10 @@ public sealed class ImportTests(PostgresCluster cluster)
         var name = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(new Mamori.Access.DecisionRequest(found[0], "service-provision", ["name"], ["operator"]), Mamori.Audit.Actor.System, Ct));
         name.Values["name"].ShouldBe("鈴木\n一郎");
     }
+
+    /// <summary>The one rejected-rows file of <paramref name="name"/>.csv's imports, named after its run.</summary>
+    private static string RejectedFile(TestApp app, string name) =>
+        Directory.GetFiles(app.Database.DataDir, $"{name}.rejected-*.csv").ShouldHaveSingleItem();
 
     private static string[] Import(TestApp app, string csv, params string[] more) =>
         ["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "paper",
@@ -75,8 +80,10 @@ public sealed class ImportTests(PostgresCluster cluster)
             + "\"鈴木, 一郎\",ichiro.example.jp,03-1234-5678\n高橋 三郎,saburo@example.jp,080-5555-6666\n", Ct);
         var first = await RunAsync(Import(app, csv));
         first.Code.ShouldBe(3, first.Err);
-        var rejectedFile = Path.Combine(app.Database.DataDir, "imp.rejected.csv");
-        first.Out.ShouldContain($"The header and the rows to correct are in {rejectedFile}: correct them there and import that file with the same options.");
+        var runId = await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().Select(r => r.Id).SingleAsync(Ct));
+        var rejectedFile = Path.Combine(app.Database.DataDir, $"imp.rejected-{runId}.csv");
+        first.Out.ShouldContain($"The header and the rows to correct are in {rejectedFile} (import run {runId}): correct them there and import that file with the same options.");
+        first.Out.ShouldContain($"直す行は {rejectedFile} にあります（取り込み {runId}）。");
         (await File.ReadAllTextAsync(rejectedFile, Ct)).ShouldBe("name,email,phone\r\n佐藤 花子,hanako-at-example.jp,090-3333-4444\r\n\"鈴木, 一郎\",ichiro.example.jp,03-1234-5678\r\n");
         if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(rejectedFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
@@ -88,7 +95,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         second.Out.ShouldContain("Imported 2 subjects; rejected 0 rows.");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(4);
         (await LookupEmailAsync(app, tenant, "ichiro@example.jp")).Count.ShouldBe(1);
-        File.Exists(Path.Combine(app.Database.DataDir, "imp.rejected.rejected.csv")).ShouldBeFalse();
+        Directory.GetFiles(app.Database.DataDir, "imp.rejected*").ShouldBe([rejectedFile]);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -129,7 +136,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         first.Out.ShouldContain($"line 2: The vault already holds subject {existing} of this type with the same 'phone'. (MAMORI-3016)");
         first.Out.ShouldContain("line 4: Line 3 has the same 'phone'. (MAMORI-3016)");
         first.Out.ShouldContain("if they are different people, run the same command again with --allow-duplicates.");
-        File.Exists(Path.Combine(app.Database.DataDir, "family.rejected.csv")).ShouldBeFalse("a duplicate needs no correction");
+        Directory.GetFiles(app.Database.DataDir, "family.rejected*").ShouldBeEmpty("a duplicate needs no correction");
 
         // Different people sharing a home phone: the operator says so, and only the rows rejected as duplicates are tried again.
         var second = await RunAsync(Import(app, csv, "--allow-duplicates"));
@@ -169,7 +176,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         await File.WriteAllBytesAsync(csv, ShiftJis.GetBytes("name,email,phone\r\nsato,sato@example.jp,090-1212-3434\r\n松本 清,kiyoshi@example.jp,090-4545-6767\r\n"), Ct);
         var run = await RunAsync(Import(app, csv));
         run.Code.ShouldBe(1, run.Out);
-        run.Err.Trim().ShouldBe($"mamori: {csv}: line 3 is not UTF-8 text, so nothing was imported. Excel's 「CSV（コンマ区切り）」 saves Shift_JIS: "
+        run.Err.Trim().ShouldBe($"mamori: ファイルを取り込めませんでした（何も取り込んでいません） / {csv}: line 3 is not UTF-8 text, so nothing was imported. Excel's 「CSV（コンマ区切り）」 saves Shift_JIS: "
             + "import the file with --encoding shift_jis, or save it from Excel as 「CSV UTF-8（コンマ区切り）」. (MAMORI-3015)");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(0);
         (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
@@ -204,7 +211,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         var csv = Path.Combine(app.Database.DataDir, "kana.csv");
         await File.WriteAllBytesAsync(csv, ShiftJis.GetBytes("name,email\r\n高橋 美咲,misaki-at-example.jp\r\n"), Ct);
         (await RunAsync(Import(app, csv, "--encoding", "shift_jis"))).Code.ShouldBe(3);
-        var rejected = Path.Combine(app.Database.DataDir, "kana.rejected.csv");
+        var rejected = RejectedFile(app, "kana");
         await File.WriteAllTextAsync(rejected, (await File.ReadAllTextAsync(rejected, Ct)).Replace("misaki-at-", "misaki@", StringComparison.Ordinal), new System.Text.UTF8Encoding(true), Ct);
         var run = await RunAsync(Import(app, rejected, "--encoding", "shift_jis"));
         run.Code.ShouldBe(0, run.Out + run.Err);
@@ -223,7 +230,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         await File.WriteAllTextAsync(csv, "Name,E-mail,favourite\n木村,kimura2@example.jp,x\n", Ct);
         var run = await RunAsync(Import(app, csv));
         run.Code.ShouldBe(1, run.Out);
-        run.Err.Trim().ShouldBe($"mamori: {csv}: the header row names data categories; column 1 'Name' is not a data category of the policy; did you mean 'name'?; "
+        run.Err.Trim().ShouldBe($"mamori: 見出しの列に、ポリシーにない項目か、示した利用目的で取得しない項目があります / {csv}: the header row names data categories; column 1 'Name' is not a data category of the policy; did you mean 'name'?; "
             + "column 2 'E-mail' is not a data category of the policy; did you mean 'email'?; column 3 'favourite' is not a data category of the policy. Nothing was imported. (MAMORI-3005)");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
 
@@ -284,7 +291,9 @@ public sealed class ImportTests(PostgresCluster cluster)
             "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
         run.Code.ShouldBe(1);
         run.Err.ShouldContain("MAMORI-3004");
-        File.Exists(Path.Combine(app.Database.DataDir, "imp.rejected.csv")).ShouldBeFalse();
+        run.Err.ShouldContain("本人の種類（--type）がポリシーにありません / ");
+        run.Err.Trim().Split('\n').ShouldHaveSingleItem();
+        Directory.GetFiles(app.Database.DataDir, "imp.rejected*").ShouldBeEmpty();
     }
 
     private static string Jst(DateTimeOffset t) =>
@@ -453,5 +462,61 @@ public sealed class ImportTests(PostgresCluster cluster)
         read.Values.ShouldNotContainKey("phone");
         var found = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().LookupAsync(LookupKind.Phone, "09011112222", "service-provision", ["operator"], Mamori.Audit.Actor.System, Ct));
         found.Count.ShouldBe(1, "full-width digits are the same phone number");
+    }
+
+    /// <summary>
+    /// Regression: a rejected-rows file was one per source file (customers.rejected.csv): an import of the same file with other
+    /// options overwrote the one the operator was correcting, and its rows mixed with the other run's. Each run has its own, named
+    /// after the run.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SameFileWithOtherOptions_EachRunKeepsItsOwnRejectedRowsFile(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "twice.csv");
+        await File.WriteAllTextAsync(csv, "name,email\n山田 太郎,taro@example.jp\n佐藤 花子,hanako-at-example.jp\n", Ct);
+        var first = await RunAsync(Import(app, csv, "--json"));
+        first.Code.ShouldBe(3, first.Err);
+        var firstFile = JsonDocument.Parse(first.Out).RootElement.GetProperty("rejectedFile").GetString()!;
+        await File.WriteAllTextAsync(firstFile, (await File.ReadAllTextAsync(firstFile, Ct)) + "being corrected", Ct);
+
+        var second = await RunAsync(["import", csv, "--type", "customer", "--service", "isp", "--purpose", "service-provision", "--acquisition", "web-form", "--json",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        second.Code.ShouldBe(3, second.Err);
+        var secondResult = JsonDocument.Parse(second.Out).RootElement;
+        var secondFile = secondResult.GetProperty("rejectedFile").GetString()!;
+        secondFile.ShouldBe(Path.Combine(app.Database.DataDir, $"twice.rejected-{secondResult.GetProperty("run").GetProperty("id").GetGuid()}.csv"));
+        secondFile.ShouldNotBe(firstFile);
+        (await File.ReadAllTextAsync(firstFile, Ct)).ShouldEndWith("being corrected");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(2);
+    }
+
+    /// <summary>
+    /// Regression: an import stored an e-mail address or phone number in the width it was typed (０９０－…, ｔａｒｏ＠…) while the
+    /// console and the API stored the same person's half-width value; a full-width address could not be written to. Every way in
+    /// stores the value as the person gave it (its format, its capitals) in ordinary width; lookups find either way of writing it.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_FullWidthAndUpperCaseContacts_StoredAsGivenInOrdinaryWidth(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var csv = Path.Combine(app.Database.DataDir, "width.csv");
+        await File.WriteAllTextAsync(csv, "name,email,phone\n山田 太郎,Ｔａｒｏ．Ｙａｍａｄａ＠Example.JP,０９０－１２３４－５６７８\n佐藤 花子,Hanako@Example.jp,+81 90 3333 4444\n", Ct);
+        var run = await RunAsync(Import(app, csv));
+        run.Code.ShouldBe(0, run.Out + run.Err);
+        async Task<IReadOnlyDictionary<string, string>> ReadAsync(string email)
+        {
+            var id = (await LookupEmailAsync(app, tenant, email)).ShouldHaveSingleItem();
+            return (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>().ReadAsync(
+                new Mamori.Access.DecisionRequest(id, "service-provision", ["email", "phone"], ["privacy-officer"]), Mamori.Audit.Actor.System, Ct))).Values;
+        }
+        var taro = await ReadAsync("taro.yamada@example.jp");
+        taro["email"].ShouldBe("Taro.Yamada@Example.JP");
+        taro["phone"].ShouldBe("090-1234-5678");
+        var hanako = await ReadAsync("hanako@example.jp");
+        hanako["email"].ShouldBe("Hanako@Example.jp");
+        hanako["phone"].ShouldBe("+81 90 3333 4444");
     }
 }
