@@ -49,6 +49,9 @@ public enum IncidentFilter
 /// <summary>An incident with its decision and where its deadlines stand today (JST).</summary>
 public sealed record IncidentView(Incident Incident, Reportability Decision, DeadlineState? State, DateOnly Today);
 
+/// <summary>A list of incidents, and those it could not read (MAMORI-1114), to mark instead of failing the list.</summary>
+public sealed record IncidentList(List<IncidentView> Items, IReadOnlyList<Data.UnreadableRow> Unreadable);
+
 /// <summary>
 /// Opens incidents, records fact changes (the decision is recomputed each time), timeline entries,
 /// status changes and blast-radius results. Each change and its audit event commit together.
@@ -92,18 +95,19 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
     }
 
     /// <summary>Incidents newest first; due-soon and overdue look at open reportable ones against today's JST date.</summary>
-    public async Task<List<IncidentView>> ListAsync(IncidentFilter filter, CancellationToken ct = default)
+    public async Task<IncidentList> ListAsync(IncidentFilter filter, CancellationToken ct = default)
     {
         var q = WithBlastRadii(db.Incidents.AsNoTracking());
         if (filter != IncidentFilter.All) q = q.Where(i => i.Status != IncidentStatus.Closed);
         if (filter is IncidentFilter.DueSoon or IncidentFilter.Overdue) q = q.Where(i => i.Reportable);
-        var views = (await q.ToListAsync(ct)).OrderByDescending(i => i.DiscoveredAt).Select(View);
-        return filter switch
+        var (rows, unreadable) = await q.ToListMarkingUnreadableAsync(i => i.Id, ct);
+        var views = rows.OrderByDescending(i => i.DiscoveredAt).Select(View);
+        return new IncidentList(filter switch
         {
             IncidentFilter.DueSoon => views.Where(v => v.State == DeadlineState.DueSoon).ToList(),
             IncidentFilter.Overdue => views.Where(v => v.State == DeadlineState.Overdue).ToList(),
             _ => views.ToList(),
-        };
+        }, unreadable);
     }
 
     /// <summary>

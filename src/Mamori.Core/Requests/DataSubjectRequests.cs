@@ -313,8 +313,8 @@ public sealed class DataSubjectRequests(
         };
         var total = await q.CountAsync(ct);
         // Nulls sort first on SQLite and last on PostgreSQL: the explicit key gives both stores the same pages.
-        var rows = await q.OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
-            .Skip(offset).Take(limit).ToListAsync(ct);
+        var (rows, unreadable) = await q.OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
+            .Skip(offset).Take(limit).ToListMarkingUnreadableAsync(r => r.Id, ct);
         // Each item is the same view a single GET gives (documents, what is missing, answers, history): a queue that said
         // "nothing missing" for every request misled integrations polling it. Four queries per page, not per request.
         var ids = rows.Select(r => r.Id).ToList();
@@ -326,7 +326,7 @@ public sealed class DataSubjectRequests(
         var items = new List<RequestView>(rows.Count);
         foreach (var r in rows)
             items.Add(await ViewAsync(r, docs[r.Id].ToList(), artifacts[r.Id].ToList(), history[r.Id].ToList(), ct));
-        return new RequestPage(items, total);
+        return new RequestPage(items, total, unreadable);
     }
 
     public const int MaxPage = 500;

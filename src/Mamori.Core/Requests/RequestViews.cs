@@ -51,7 +51,8 @@ public sealed record DocumentView(Guid Id, DocumentGroup Group, string Name, Doc
 public sealed record TransitionView(int Sequence, RequestStatus From, RequestStatus To, DateTimeOffset At, string? Reason);
 
 /// <summary>A page of the queue and the number of requests the filter holds in all.</summary>
-public sealed record RequestPage(List<RequestView> Items, int Total);
+/// <param name="Unreadable">Requests of the page it could not read (MAMORI-1114), to mark instead of failing the queue.</param>
+public sealed record RequestPage(List<RequestView> Items, int Total, IReadOnlyList<Data.UnreadableRow> Unreadable);
 
 public sealed record RequestView(
     Guid Id, string Reference, RequestKind Kind, RequestStatus Status, RequestChannel Channel, RequesterRole RequesterRole, DisclosureMethod Method,

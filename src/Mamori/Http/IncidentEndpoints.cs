@@ -82,8 +82,10 @@ public static class IncidentEndpoints
                 _ => throw MamoriException.Invalid("due is 'soon' or 'overdue'; status is 'open' or 'all'."),
             };
             var list = await incidents.ListAsync(filter, http.RequestAborted);
-            return TypedResults.Ok(list.Select(v => ToResponse(v, Zone(http))).ToArray());
-        }).RequirePermission(Permission.ReadIncidents).WithSummary("List incidents; ?due=soon|overdue for the dashboard, ?status=open.");
+            UnreadableReport.Mark(http, list.Unreadable);
+            return TypedResults.Ok(list.Items.Select(v => ToResponse(v, Zone(http))).ToArray());
+        }).RequirePermission(Permission.ReadIncidents)
+            .WithSummary("List incidents; ?due=soon|overdue for the dashboard, ?status=open. An incident this version cannot read is left out and named in the Mamori-Unreadable header (MAMORI-1114).");
 
         g.MapGet("/{id:guid}", async (Guid id, IncidentRegistry incidents, HttpContext http) =>
             TypedResults.Ok(ToResponse(incidents.View(await incidents.GetAsync(id, http.RequestAborted)), Zone(http))))

@@ -102,13 +102,15 @@ public static class RequestEndpoints
             var from = offset ?? 0;
             var take = limit ?? DataSubjectRequests.MaxPage;
             var page = await requests.ListAsync(filter, from, take, http.RequestAborted);
+            UnreadableReport.Mark(http, page.Unreadable);
             // The body stays the array it always was; the total and the next page travel in headers (RFC 8288 Link).
             http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (from + page.Items.Count < page.Total)
-                http.Response.Headers.Link = $"</api/requests?list={Uri.EscapeDataString(list ?? "open")}&offset={from + page.Items.Count}&limit={take}>; rel=\"next\"";
+            var read = page.Items.Count + page.Unreadable.Count;
+            if (from + read < page.Total)
+                http.Response.Headers.Link = $"</api/requests?list={Uri.EscapeDataString(list ?? "open")}&offset={from + read}&limit={take}>; rel=\"next\"";
             return TypedResults.Ok(page.Items);
         }).RequirePermission(Permission.ReadRequests)
-            .WithSummary("The queue: ?list=open|overdue|due-soon|paused|all, earliest due first; ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page.");
+            .WithSummary("The queue: ?list=open|overdue|due-soon|paused|all, earliest due first; ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page; a request this version cannot read is left out and named in the Mamori-Unreadable header (MAMORI-1114).");
 
         g.MapGet("/refusal-reasons", () => TypedResults.Ok(RefusalReasons.All))
             .RequirePermission(Permission.ReadRequests).WithSummary("The fixed list of refusal reasons with their articles and explanations.");

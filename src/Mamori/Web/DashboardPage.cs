@@ -335,7 +335,7 @@ public sealed class IncidentsPanel(Incidents.IncidentRegistry incidents) : IDash
 
     public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
     {
-        var open = await incidents.ListAsync(Incidents.IncidentFilter.Open, ct);
+        var open = (await incidents.ListAsync(Incidents.IncidentFilter.Open, ct)).Items;
         var overdue = open.Count(v => v.State == Incidents.DeadlineState.Overdue);
         var soon = open.Count(v => v.State == Incidents.DeadlineState.DueSoon);
         static DateOnly? NextDue(Incidents.IncidentView v) =>

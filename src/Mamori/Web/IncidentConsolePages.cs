@@ -24,7 +24,9 @@ public static class IncidentConsolePages
         app.MapGet("/console/incidents", async (HttpContext http, string? list, IncidentRegistry incidents) =>
         {
             var filter = list switch { "due-soon" => IncidentFilter.DueSoon, "overdue" => IncidentFilter.Overdue, "all" => IncidentFilter.All, _ => IncidentFilter.Open };
-            return Result(ListPage(http, filter, await incidents.ListAsync(filter, http.RequestAborted)));
+            var found = await incidents.ListAsync(filter, http.RequestAborted);
+            Http.UnreadableReport.Mark(http, found.Unreadable);
+            return Result(ListPage(http, filter, found));
         }).RequirePermission(Permission.ReadIncidents).ExcludeFromDescription();
 
         app.MapGet("/console/incidents/new", async (HttpContext http, TimeProvider clock) => Result(FactsPage(http, await DeclaredCategoriesAsync(http), null, null, clock.GetUtcNow())))
@@ -288,8 +290,9 @@ public static class IncidentConsolePages
 
     // ------------------------------------------------------------------ pages
 
-    private static Html ListPage(HttpContext http, IncidentFilter filter, List<IncidentView> list)
+    private static Html ListPage(HttpContext http, IncidentFilter filter, IncidentList found)
     {
+        var list = found.Items;
         Html Tab(string id, string ja, string en, IncidentFilter f) => filter == f
             ? H.F($"""<li><a href="/console/incidents?list={id}" aria-current="page">{T(http, ja, en)}</a></li>""")
             : H.F($"""<li><a href="/console/incidents?list={id}">{T(http, ja, en)}</a></li>""");
@@ -307,8 +310,8 @@ public static class IncidentConsolePages
             <thead><tr><th scope="col">{T(http, "件名", "Title")}</th><th scope="col">{T(http, "種類・原因", "Kind / cause")}</th><th scope="col">{T(http, "認識日", "Aware on")}</th>
             <th scope="col">{T(http, "報告義務", "Reportable")}</th><th scope="col">{T(http, "速報期限", "Preliminary due")}</th><th scope="col">{T(http, "確報期限", "Final due")}</th>
             <th scope="col">{T(http, "期限の状態", "Deadline")}</th><th scope="col">{T(http, "状況", "Status")}</th></tr></thead>
-            <tbody>{list.Select(Row)}</tbody></table></div>
-            {(list.Count == 0 ? H.F($"<p>{T(http, "該当するインシデントはありません。", "No incidents.")}</p>") : default)}
+            <tbody>{list.Select(Row)}{UnreadableRows(http, found.Unreadable, 8)}</tbody></table></div>
+            {(list.Count + found.Unreadable.Count == 0 ? H.F($"<p>{T(http, "該当するインシデントはありません。", "No incidents.")}</p>") : default)}
             <p class="muted">{T(http, "日付はすべて日本時間（JST）です。", "All dates are Japan time (JST).")}</p>
             """));
     }

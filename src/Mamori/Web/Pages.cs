@@ -239,7 +239,6 @@ public static class Pages
 
     public static string Jst(DateTimeOffset? t) => t is { } x ? Jst(x) : "—";
 
-    /// <summary>A short status line after a POST-redirect-GET (<c>?done=key</c>); keys, never values.</summary>
     /// <summary>
     /// The mark of a required field, inside its label so that a screen reader says it with the field's name (the field itself
     /// carries <c>required</c>, which is its aria-required).
@@ -247,6 +246,17 @@ public static class Pages
     public static Html RequiredMark(Policy.NoticeLanguage lang) =>
         H.F($"""<span class="req">{(lang == Policy.NoticeLanguage.En ? "required" : "必須")}</span>""");
 
+    /// <summary>
+    /// A list's rows it could not read (MAMORI-1114), one table row each spanning <paramref name="columns"/>: the page shows the
+    /// others and says which record to correct, by id and column.
+    /// </summary>
+    public static Html UnreadableRows(HttpContext http, IReadOnlyList<Data.UnreadableRow> rows, int columns) => Html.Join(rows.Select(r => H.F($"""
+        <tr><td colspan="{columns}" class="error">{T(http,
+            $"この記録（ID {r.Id}）は表示できません。{r.Column} に、この版の Mamori が知らない値があります（新しい版が書いたか、データベースを直接変更したものです）。（MAMORI-1114）",
+            $"This record (id {r.Id}) cannot be shown: its {r.Column} holds a value this version of Mamori does not know (written by a newer version, or changed by hand). (MAMORI-1114)")}</td></tr>
+        """)));
+
+    /// <summary>A short status line after a POST-redirect-GET (<c>?done=key</c>); keys, never values.</summary>
     public static Html Notice(string? message) => message is null ? default : H.F($"""<p class="notice" role="status">{message}</p>""");
 
     public static Html Error(string? message) => message is null ? default : H.F($"""<p class="error" role="alert">{message}</p>""");

@@ -20,6 +20,7 @@ public static class RequestConsolePages
             var filter = list switch { "overdue" => RequestFilter.Overdue, "due-soon" => RequestFilter.DueSoon, "paused" => RequestFilter.Paused, "all" => RequestFilter.All, _ => RequestFilter.Open };
             var number = Math.Max(page ?? 1, 1);
             var found = await requests.ListAsync(filter, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
+            Http.UnreadableReport.Mark(http, found.Unreadable);
             return Result(Queue(http, filter, list, number, found));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
@@ -143,12 +144,13 @@ public static class RequestConsolePages
     private static Html Queue(HttpContext http, RequestFilter filter, string? listId, int number, RequestPage page)
     {
         var list = page.Items;
+        var shown = list.Count + page.Unreadable.Count;
         var first = (number - 1L) * QueuePageSize;
         string PageLink(int n) => $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}&page={n}";
         Html pager = page.Total <= QueuePageSize && number == 1 ? default : H.F($"""
-            <nav aria-label="{T(http, "ページ", "Pages")}"><p>{T(http, $"{page.Total:N0}件中 {Math.Min(first + 1, page.Total):N0}〜{first + list.Count:N0}件", $"{Math.Min(first + 1, page.Total):N0}–{first + list.Count:N0} of {page.Total:N0}")}
+            <nav aria-label="{T(http, "ページ", "Pages")}"><p>{T(http, $"{page.Total:N0}件中 {Math.Min(first + 1, page.Total):N0}〜{first + shown:N0}件", $"{Math.Min(first + 1, page.Total):N0}–{first + shown:N0} of {page.Total:N0}")}
             {(number > 1 ? H.F($"""<a href="{PageLink(number - 1)}" rel="prev">{T(http, "前へ", "Previous")}</a>""") : default)}
-            {(first + list.Count < page.Total ? H.F($"""<a href="{PageLink(number + 1)}" rel="next">{T(http, "次へ", "Next")}</a>""") : default)}</p></nav>
+            {(first + shown < page.Total ? H.F($"""<a href="{PageLink(number + 1)}" rel="next">{T(http, "次へ", "Next")}</a>""") : default)}</p></nav>
             """);
         Html Tab(string id, string ja, string en) => H.F($"""<li><a href="/console/requests?list={id}"{(filter.ToString().Equals(id.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase) ? Html.Raw(" aria-current=\"page\"") : default)}>{T(http, ja, en)}</a></li>""");
         Html Row(RequestView v) => H.F($"""
@@ -162,8 +164,8 @@ public static class RequestConsolePages
             <nav aria-label="{T(http, "絞り込み", "Filter")}"><ul>{Tab("open", "対応中", "Open")}{Tab("due-soon", "期限間近", "Due soon")}{Tab("overdue", "期限超過", "Overdue")}{Tab("paused", "停止中", "Paused")}{Tab("all", "すべて", "All")}</ul></nav>
             <table><thead><tr><th>{T(http, "受付番号", "Reference")}</th><th>{T(http, "種類", "Kind")}</th><th>{T(http, "状況", "Status")}</th><th>{T(http, "受付方法", "Channel")}</th>
             <th>{T(http, "受付日", "Received")}</th><th>{T(http, "期限", "Due")}</th><th>{T(http, "期限の状態", "Deadline")}</th></tr></thead>
-            <tbody>{list.Select(Row)}</tbody></table>
-            {(list.Count == 0 ? H.F($"<p>{T(http, "該当する請求はありません。", "No requests.")}</p>") : default)}
+            <tbody>{list.Select(Row)}{UnreadableRows(http, page.Unreadable, 7)}</tbody></table>
+            {(shown == 0 ? H.F($"<p>{T(http, "該当する請求はありません。", "No requests.")}</p>") : default)}
             {pager}
             """));
     }

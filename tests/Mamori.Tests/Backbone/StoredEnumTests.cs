@@ -91,4 +91,53 @@ public sealed class StoredEnumTests(PostgresCluster cluster)
         (await Changes()).ShouldBe(before);
         await SetStatus(status); // the test server's personal-data check reads every request when it stops
     }
+
+    /// <summary>
+    /// Regression: one incident or request whose coded column a newer version wrote (or someone changed by hand) failed the whole
+    /// list with MAMORI-1114, hiding every other incident and request and its deadline. Lists show the others and mark it, by id
+    /// and column; reading that one record still refuses.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Lists_OneRowWithUnknownStoredValue_ShowTheOthersAndMarkIt(string provider)
+    {
+        var s = await RequestScenario.StartAsync(provider, cluster);
+        await using var _ = s.App;
+        var (good, bad) = await s.App.InTenantAsync(s.Tenant, async (sp, _) =>
+        {
+            var registry = sp.GetRequiredService<IncidentRegistry>();
+            return ((await registry.CreateAsync(Facts with { Title = "readable incident" }, Actor.System, Ct)).Id,
+                (await registry.CreateAsync(Facts with { Title = "incident from a newer version" }, Actor.System, Ct)).Id);
+        });
+        await s.App.InTenantAsync(s.Tenant, (_, db) => db.Database.ExecuteSqlAsync($"UPDATE \"Incidents\" SET \"Status\" = {"Reopened"} WHERE \"Id\" = {bad}", Ct));
+
+        var incidents = await s.Staff.GetAsync("/api/incidents", Ct);
+        incidents.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var listed = System.Text.Json.JsonDocument.Parse(await incidents.Content.ReadAsStringAsync(Ct)).RootElement;
+        listed.EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ShouldBe([good]);
+        incidents.Headers.GetValues("Mamori-Unreadable").ShouldHaveSingleItem().ShouldBe($"{bad}; column=Incident.Status; code=MAMORI-1114");
+        var page = await s.Staff.GetAsync("/console/incidents?list=all", Ct);
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        html.ShouldContain("readable incident");
+        html.ShouldContain($"この記録（ID {bad}）は表示できません。Incident.Status に、この版の Mamori が知らない値があります");
+        await (await s.Staff.GetAsync($"/api/incidents/{bad}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-1114");
+
+        var (first, _, _) = await s.LetterAsync("disclosure", NewPerson());
+        var (second, _, _) = await s.LetterAsync("disclosure", NewPerson());
+        Task SetStatus(Guid id, int status) => s.App.InTenantAsync(s.Tenant, (_, db) =>
+            db.Database.ExecuteSqlAsync($"UPDATE \"DataSubjectRequests\" SET \"Status\" = {status} WHERE \"Id\" = {id}", Ct));
+        var status = await s.App.InTenantAsync(s.Tenant, (_, db) =>
+            db.Database.SqlQuery<int>($"SELECT \"Status\" AS \"Value\" FROM \"DataSubjectRequests\" WHERE \"Id\" = {second}").SingleAsync(Ct));
+        await SetStatus(second, 99);
+        var queue = await s.Staff.GetAsync("/api/requests?list=all", Ct);
+        queue.StatusCode.ShouldBe(HttpStatusCode.OK);
+        System.Text.Json.JsonDocument.Parse(await queue.Content.ReadAsStringAsync(Ct)).RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()).ShouldBe([first]);
+        queue.Headers.GetValues("X-Total-Count").ShouldBe(["2"]);
+        queue.Headers.GetValues("Mamori-Unreadable").ShouldHaveSingleItem().ShouldBe($"{second}; column=DataSubjectRequest.Status; code=MAMORI-1114");
+        var queuePage = await s.Staff.GetAsync("/console/requests?list=all", Ct);
+        queuePage.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await queuePage.Content.ReadAsStringAsync(Ct)).ShouldContain($"この記録（ID {second}）は表示できません。DataSubjectRequest.Status に");
+        await SetStatus(second, status); // the test server's personal-data check reads every request when it stops
+        await s.App.InTenantAsync(s.Tenant, (_, db) => db.Database.ExecuteSqlAsync($"UPDATE \"Incidents\" SET \"Status\" = {"Open"} WHERE \"Id\" = {bad}", Ct));
+    }
 }
