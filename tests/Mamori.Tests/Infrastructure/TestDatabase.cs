@@ -1,5 +1,8 @@
 using Mamori.Data;
+using Mamori.Data.Sqlite;
 using Mamori.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace Mamori.Tests.Infrastructure;
 
@@ -36,14 +39,76 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(string provider, PostgresCluster cluster, CancellationToken ct = default)
     {
-        var dir = Directory.CreateTempSubdirectory("mamori-test-").FullName;
+        var dir = NewDirectory("mamori-test-");
         if (provider == Providers.Sqlite)
-            return new TestDatabase(new DatabaseTarget("sqlite", Path.Combine(dir, "mamori.db")), dir);
+        {
+            var path = Path.Combine(dir, "mamori.db");
+            File.Copy(await SqliteTemplateAsync(ct), path);
+            return new TestDatabase(new DatabaseTarget("sqlite", path), dir);
+        }
         var cs = await cluster.CreateDatabaseAsync(ct);
         return new TestDatabase(new DatabaseTarget("postgres", cs), dir);
     }
 
     public MamoriSettings Settings => new(DataDir, Target);
+
+    private static readonly SemaphoreSlim SqliteTemplateGate = new(1, 1);
+    private static string? _sqliteTemplate;
+
+    /// <summary>
+    /// A SQLite file migrated once per test run and copied for each test, as PostgreSQL clones its template: migrating
+    /// every test's file from nothing cost every SQLite test about twenty schema transactions, each waiting for fsync.
+    /// </summary>
+    private static async Task<string> SqliteTemplateAsync(CancellationToken ct)
+    {
+        await SqliteTemplateGate.WaitAsync(ct);
+        try
+        {
+            if (_sqliteTemplate is not null) return _sqliteTemplate;
+            var dir = NewDirectory("mamori-template-");
+            var path = Path.Combine(dir, "mamori.db");
+            var options = new DbContextOptionsBuilder<MamoriDbContext>();
+            new SqliteDatabaseProvider().Configure(options, path);
+            await using (var db = new MamoriDbContext(options.Options))
+                await db.Database.MigrateAsync(ct);
+            // Everything into the main file, so that copying the one file copies the whole database.
+            await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+            {
+                await connection.OpenAsync(ct);
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                await checkpoint.ExecuteNonQueryAsync(ct);
+            }
+            SqliteConnection.ClearAllPools();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { Directory.Delete(dir, recursive: true); }
+                catch (IOException) { /* the OS temp cleaner takes it */ }
+            };
+            return _sqliteTemplate = path;
+        }
+        finally
+        {
+            SqliteTemplateGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A temporary directory, in memory (/dev/shm) when the machine has room there: the tests' SQLite files are thrown
+    /// away after each test, and on a shared disk every commit's fsync (synchronous=FULL) waited for other machines' I/O.
+    /// </summary>
+    private static string NewDirectory(string prefix)
+    {
+        const string shm = "/dev/shm";
+        try
+        {
+            if (OperatingSystem.IsLinux() && Directory.Exists(shm) && new DriveInfo(shm).AvailableFreeSpace > 2L << 30)
+                return Directory.CreateDirectory(Path.Combine(shm, prefix + Guid.NewGuid().ToString("N")),
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* fall back to the temp directory */ }
+        return Directory.CreateTempSubdirectory(prefix).FullName;
+    }
 
     public ValueTask DisposeAsync()
     {
