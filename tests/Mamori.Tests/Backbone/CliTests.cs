@@ -502,7 +502,7 @@ public sealed class CliTests(PostgresCluster cluster)
     public async Task PerTenantCommands_Tenant_OnlyThatTenantAndUnknownRefused(string command, string output)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct);
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct, empty: true);
         string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
         (await RunAsync(["migrate", .. env])).Code.ShouldBe(0);
         (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
@@ -528,7 +528,7 @@ public sealed class CliTests(PostgresCluster cluster)
     public async Task KeysInitAndRetire_Tenants_RecordedInEveryChain()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct);
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct, empty: true);
         string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
         // A first start creates the keys before the database: there is no chain yet, and keys init does not create the database.
         (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
@@ -568,7 +568,7 @@ public sealed class CliTests(PostgresCluster cluster)
     public async Task Sweeps_DryRun_NameEachTenantBySlug()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct);
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct, empty: true);
         string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
         (await RunAsync(["migrate", .. env])).Code.ShouldBe(0);
         (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);

@@ -15,7 +15,7 @@ public static class Providers
     public static TheoryData<string> All => [Sqlite, Postgres];
 }
 
-/// <summary>A fresh, migrated database for one test on the chosen provider.</summary>
+/// <summary>A fresh database for one test on the chosen provider, migrated unless asked for an empty one.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string? _tempDir;
@@ -37,16 +37,17 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string CliValue => $"{Target.Provider}:{Target.ConnectionString}";
 
-    public static async Task<TestDatabase> CreateAsync(string provider, PostgresCluster cluster, CancellationToken ct = default)
+    /// <param name="empty">No schema at all (SQLite: no file yet), for tests of what creates and migrates the database.</param>
+    public static async Task<TestDatabase> CreateAsync(string provider, PostgresCluster cluster, CancellationToken ct = default, bool empty = false)
     {
         var dir = NewDirectory("mamori-test-");
         if (provider == Providers.Sqlite)
         {
             var path = Path.Combine(dir, "mamori.db");
-            File.Copy(await SqliteTemplateAsync(ct), path);
+            if (!empty) File.Copy(await SqliteTemplateAsync(ct), path);
             return new TestDatabase(new DatabaseTarget("sqlite", path), dir);
         }
-        var cs = await cluster.CreateDatabaseAsync(ct);
+        var cs = empty ? await cluster.CreateEmptyDatabaseAsync(ct) : await cluster.CreateDatabaseAsync(ct);
         return new TestDatabase(new DatabaseTarget("postgres", cs), dir);
     }
 
