@@ -84,7 +84,7 @@ public sealed class TestDatabase : IAsyncDisposable
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 try { Directory.Delete(dir, recursive: true); }
-                catch (IOException) { /* the OS temp cleaner takes it */ }
+                catch (IOException) { /* left behind: the temp cleaner, or for /dev/shm a reboot, takes it */ }
             };
             return _sqliteTemplate = path;
         }
@@ -127,7 +127,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_tempDir is not null)
         {
             try { Directory.Delete(_tempDir, recursive: true); }
-            catch (IOException) { /* a file still open on a slow shutdown: the OS temp cleaner takes it */ }
+            catch (IOException) { /* a file still open on a slow shutdown: left behind (under a megabyte; /dev/shm empties at reboot) */ }
         }
         return ValueTask.CompletedTask;
     }
