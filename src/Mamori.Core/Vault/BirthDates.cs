@@ -42,6 +42,9 @@ public static class BirthDates
         { Reason = "birth-date", ReasonArgs = [categoryId] };
     }
 
+    /// <summary>The date in <paramref name="value"/> as it is stored and disclosed (YYYY-MM-DD); refuses as <see cref="Parse"/> does.</summary>
+    public static string Stored(string categoryId, string value, DateOnly today) => Parse(categoryId, value, today).ToString(Format, CultureInfo.InvariantCulture);
+
     /// <summary>The categories of <paramref name="scope"/> that hold the date of birth.</summary>
     public static IEnumerable<string> Categories(IPolicyScope scope) => scope.DataCategories.Where(c => c.BirthDate).Select(c => c.Id);
 }

@@ -82,7 +82,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
             var now = clock.GetUtcNow();
             await db.Set<IdempotencyRecord>().Where(r => r.At <= now - IdempotencyWindow).ExecuteDeleteAsync(ct);
             var key = Keyed("key", $"{actor}\n{idempotencyKey}");
-            var fingerprint = Keyed("request", System.Text.Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request)));
+            var fingerprint = Keyed("request", System.Text.Json.JsonSerializer.Serialize(request));
             if (await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, ct) is { } earlier)
             {
                 if (earlier.Request != fingerprint)
@@ -485,7 +485,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         foreach (var (categoryId, raw) in corrections)
         {
             var category = CheckCategory(scope, purposes, null, categoryId, raw, consentsHeld); // a correction acquires nothing new
-            var value = category.BirthDate ? BirthDates.Parse(categoryId, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture)
+            var value = category.BirthDate ? BirthDates.Stored(categoryId, raw, today)
                 : BlindIndex.KindOf(category) is null ? raw : BlindIndex.Stored(raw);
             var row = await db.Set<SubjectField>().FirstOrDefaultAsync(f => f.SubjectId == id && f.Category == categoryId, ct);
             var ciphertext = VaultCrypto.EncryptField(dataKey, subject.TenantId, subject.Id, categoryId, value);
@@ -527,11 +527,11 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         IPolicyScope scope, List<Purpose> purposes, byte[] dataKey, DateOnly today)
     {
         if (!fields.TryGetValue(BirthDates.ApiField, out var raw)) return fields;
-        var born = BirthDates.Parse(BirthDates.ApiField, raw, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture);
+        var born = BirthDates.Stored(BirthDates.ApiField, raw, today);
         var rest = fields.Where(f => f.Key != BirthDates.ApiField).ToDictionary(StringComparer.Ordinal);
         if (BirthDates.Categories(scope).FirstOrDefault(c => purposes.Any(p => p.Categories.Contains(c))) is { } target)
         {
-            if (rest.TryGetValue(target, out var given) && BirthDates.Parse(target, given, today).ToString(BirthDates.Format, System.Globalization.CultureInfo.InvariantCulture) != born)
+            if (rest.TryGetValue(target, out var given) && BirthDates.Stored(target, given, today) != born)
                 throw new MamoriException(ErrorCode.BirthDateConflict,
                     $"birthDate and field '{target}' give different dates of birth: send the date once.") { Reason = "birth-date-conflict", ReasonArgs = [target] };
             rest[target] = born;
@@ -575,16 +575,18 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     /// The problem for a person whose data was lost with a forgotten key (MAMORI-3024), told apart from an erasure: nobody asked
     /// for it, so it is an incident to assess. Null when the subject's data was not lost that way.
     /// </summary>
-    private async Task<MamoriException?> LostAsync(Guid id, CancellationToken ct) =>
-        await VaultMaintenance.LostAsync(db, id, ct) is { } c
-            ? new MamoriException(ErrorCode.SubjectDataLost,
-                $"This subject's data can no longer be read: the key '{c.DestroyedKeyId}' that protected it was lost and forgotten on "
-                + $"{JapanTime.DayOf(c.DestroyedAt, PolicyStore.Jst).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} (JST). Assess the loss as an incident: mamori incident assess.", 410)
-            {
-                Reason = VaultMaintenance.KeyLostReason,
-                ReasonArgs = [c.DestroyedKeyId ?? "", JapanTime.DayOf(c.DestroyedAt, PolicyStore.Jst).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
-            }
-            : null;
+    private async Task<MamoriException?> LostAsync(Guid id, CancellationToken ct)
+    {
+        if (await VaultMaintenance.LostAsync(db, id, ct) is not { } c) return null;
+        var day = JapanTime.DayOf(c.DestroyedAt, PolicyStore.Jst).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return new MamoriException(ErrorCode.SubjectDataLost,
+            $"This subject's data can no longer be read: the key '{c.DestroyedKeyId}' that protected it was lost and forgotten on "
+            + $"{day} (JST). Assess the loss as an incident: mamori incident assess.", 410)
+        {
+            Reason = VaultMaintenance.KeyLostReason,
+            ReasonArgs = [c.DestroyedKeyId ?? "", day],
+        };
+    }
 
     /// <summary>
     /// Erasure (消去) by crypto-shredding: the data key is destroyed, so every copy of the ciphertext —
