@@ -49,21 +49,21 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
             if (!chain.Intact) ChainBroken(logger, tenant, chain.BrokenAt ?? 0);
             var maintenance = scope.ServiceProvider.GetRequiredService<VaultMaintenance>();
             // Each job on its own: a re-wrap that fails (a key missing from this server's ring) must not stop the retention sweep.
-            await RunJobAsync(ErasuresJob, tenant, async () =>
+            await RunJobAsync(ErasuresJob, tenant, db, async () =>
             {
                 var reapplied = await maintenance.ReapplyErasuresAsync(Audit.Actor.System, ct);
                 if (reapplied.SubjectsReshredded > 0) ErasuresReapplied(logger, tenant, reapplied.SubjectsReshredded);
             }, ct);
-            await RunJobAsync(RewrapJob, tenant, async () =>
+            await RunJobAsync(RewrapJob, tenant, db, async () =>
             {
                 if (await maintenance.RewrapAsync(Audit.Actor.System, ct) is > 0 and var rewrapped) Rewrapped(logger, tenant, rewrapped);
             }, ct);
-            await RunJobAsync(RetentionJob, tenant, async () =>
+            await RunJobAsync(RetentionJob, tenant, db, async () =>
             {
                 var swept = await maintenance.SweepRetentionAsync(dryRun: false, Audit.Actor.System, ct);
                 if (swept.FieldsDestroyed > 0) RetentionSwept(logger, tenant, swept.FieldsDestroyed, swept.SubjectsErased);
             }, ct);
-            await RunJobAsync(RecordsJob, tenant, async () =>
+            await RunJobAsync(RecordsJob, tenant, db, async () =>
             {
                 var records = await scope.ServiceProvider.GetRequiredService<Provision.ProvisionRecords>().SweepAsync(dryRun: false, Audit.Actor.System, ct);
                 if (records.Swept > 0) RecordsSwept(logger, tenant, records.Swept);
@@ -78,7 +78,7 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
     /// Runs one job of one tenant; a failure is logged with the job's name and a stable code (the MAMORI-nnnn of a
     /// <see cref="Errors.MamoriException"/>, else the exception's type), never its message, which may quote stored values.
     /// </summary>
-    private async Task RunJobAsync(string job, Guid tenant, Func<Task> run, CancellationToken ct)
+    private async Task RunJobAsync(string job, Guid tenant, MamoriDbContext db, Func<Task> run, CancellationToken ct)
     {
         try
         {
@@ -86,6 +86,8 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // The jobs share the scope's context: what the failed one had changed but not committed must not be saved by the next.
+            db.ChangeTracker.Clear();
             VaultJobFailed(logger, job, tenant, CodeOf(e));
         }
     }
