@@ -247,6 +247,7 @@ public static class MamoriServer
         app.MapCookiePages();
         app.MapGovernanceAuditPages();
         app.MapGovernancePeoplePages();
+        EndpointsBuiltOnce.Apply(app);
         return app;
     }
 

@@ -6,7 +6,10 @@ using Mamori.Errors;
 using Mamori.Logging;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Shouldly;
@@ -127,6 +130,36 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
         (await app.Client().GetStringAsync("/healthz", Ct)).ShouldBe("ok");
         (await app.Client().GetStringAsync("/readyz", Ct)).ShouldBe("ready");
+    }
+
+    /// <summary>
+    /// Regression: the routing middleware and the authorization policy cache each built every endpoint, compiling the
+    /// ~240 request delegates twice a start, and the cache (keyed by endpoint) never held the endpoint a request matched.
+    /// </summary>
+    [Fact]
+    public async Task Endpoints_RoutingAndServices_SameEndpointObjects()
+    {
+        var matched = new System.Collections.Concurrent.ConcurrentQueue<Endpoint>();
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster, b =>
+            b.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RecordMatchedEndpoint(matched)));
+        (await app.Client().GetStringAsync("/healthz", Ct)).ShouldBe("ok");
+        var endpoint = matched.ShouldHaveSingleItem();
+        var fromServices = app.App.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
+        fromServices.ShouldContain(e => ReferenceEquals(e, endpoint));
+    }
+
+    private sealed class RecordMatchedEndpoint(System.Collections.Concurrent.ConcurrentQueue<Endpoint> matched)
+        : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (http, inner) =>
+            {
+                await inner(http);
+                if (http.GetEndpoint() is { } e) matched.Enqueue(e);
+            });
+            next(app);
+        };
     }
 
     [Fact]
