@@ -182,13 +182,17 @@ public static class MamoriServer
         {
             var http = ctx.HttpContext;
             if (http.Response.HasStarted || http.Response.ContentLength > 0) return;
-            if (http.Response.StatusCode == 404 && Web.Pages.IsConsolePage(http.Request))
+            // A compiled handler answers a route or query value that does not parse into an optional parameter with a bare
+            // 400; the runtime one threw and named the parameter. Problems.UnparsableParameter finds it again.
+            var unparsable = http.Response.StatusCode == 400 ? Problems.ExceptionHandler.UnparsableParameter(http) : null;
+            if (Web.Pages.IsConsolePage(http.Request))
             {
-                await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.NotFound, 404, "There is no such page.");
+                if (http.Response.StatusCode == 404) await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.NotFound, 404, "There is no such page.");
+                else if (unparsable is not null) await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.WrongType, 400, Problems.ExceptionHandler.WrongParameter(unparsable, http));
                 return;
             }
             if (!MamoriAuthenticationHandler.IsApi(http.Request)) return;
-            var (code, detail) = http.Response.StatusCode switch
+            var (code, detail) = unparsable is not null ? (ErrorCode.WrongType, Problems.ExceptionHandler.WrongParameter(unparsable, http)) : http.Response.StatusCode switch
             {
                 404 => (ErrorCode.NotFound, "There is no such resource."),
                 405 => (ErrorCode.MethodNotAllowed, "This method is not allowed here."),
@@ -209,6 +213,12 @@ public static class MamoriServer
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // The anti-forgery middleware only records a failed check; the form binding of the compiled handlers
+        // (EnableRequestDelegateGenerator) does not look at it and failed with a 500. Refused here for every endpoint alike.
+        app.Use((http, next) => http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } failed
+            ? throw failed.Error as Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException
+                ?? new Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException("The anti-forgery token is missing or invalid.", failed.Error)
+            : next(http));
         app.UseNulTextRefusal();
 
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();

@@ -78,7 +78,7 @@ public sealed partial class VaultJobs(IServiceScopeFactory scopes, IConfiguratio
     /// Runs one job of one tenant; a failure is logged with the job's name and a stable code (the MAMORI-nnnn of a
     /// <see cref="Errors.MamoriException"/>, else the exception's type), never its message, which may quote stored values.
     /// </summary>
-    private async Task RunJobAsync(string job, Guid tenant, MamoriDbContext db, Func<Task> run, CancellationToken ct)
+    internal async Task RunJobAsync(string job, Guid tenant, MamoriDbContext db, Func<Task> run, CancellationToken ct)
     {
         try
         {

@@ -17,6 +17,8 @@ public static class GovernancePeopleEndpoints
     public sealed record DepartmentRequest(string? NameJa = null, string? NameEn = null, Guid? ManagerUserId = null, bool ClearManager = false,
         int? ReviewEveryMonths = null, int? ReviewGraceDays = null, DateOnly? NextReviewOn = null);
 
+    public sealed record DepartmentResponse(string Id, string NameJa, string NameEn, Guid? ManagerUserId, int ReviewEveryMonths, int ReviewGraceDays, DateOnly NextReviewOn);
+
     public sealed record AssignmentRequest(string? DepartmentId, string? Title = null);
 
     public sealed record ResponsibilityRequest(ResponsibilityKind Kind, string ItemId, string DepartmentId, Guid? UserId = null);
@@ -77,7 +79,7 @@ public static class GovernancePeopleEndpoints
         {
             var d = await org.SaveDepartmentAsync(id, new DepartmentChange(body.NameJa, body.NameEn, body.ManagerUserId, body.ClearManager,
                 body.ReviewEveryMonths, body.ReviewGraceDays, body.NextReviewOn), http.Actor(), http.RequestAborted);
-            return TypedResults.Ok(new { d.Id, d.NameJa, d.NameEn, d.ManagerUserId, d.ReviewEveryMonths, d.ReviewGraceDays, d.NextReviewOn });
+            return TypedResults.Ok(new DepartmentResponse(d.Id, d.NameJa, d.NameEn, d.ManagerUserId, d.ReviewEveryMonths, d.ReviewGraceDays, d.NextReviewOn));
         }).RequirePermission(Permission.ManageOrganisation).WithSummary("Save a department: its manager and access-review schedule (a department the policy does not declare needs a name).");
         g.MapPut("/staff/{userId:guid}", async (Guid userId, AssignmentRequest body, HttpContext http, Organisation org) =>
         {

@@ -98,7 +98,7 @@ public static partial class Problems
                 (ErrorCode.MissingField, 400, "The request needs a JSON body."),
             // ASP.NET: Required parameter "string purpose" was not provided from query string. (A walkthrough saw it called malformed JSON.)
             BadHttpRequestException b when RequiredParameter().Match(b.Message) is { Success: true } r =>
-                (ErrorCode.MissingField, 400, $"The {(r.Groups[2].Value.StartsWith("query", StringComparison.Ordinal) ? "query parameter" : "parameter")} '{r.Groups[1].Value}' is required."),
+                (ErrorCode.MissingField, 400, $"The {Where(r.Groups[1].Value, r.Groups[2].Value, http)}parameter '{r.Groups[1].Value}' is required."),
             BadHttpRequestException b when UnboundParameter().Match(b.Message) is { Success: true } u =>
                 (ErrorCode.WrongType, 400, WrongParameter(u.Groups[1].Value, http)),
             BadHttpRequestException b when b.InnerException is FormatException || b.Message.Contains("Failed to bind parameter", StringComparison.Ordinal) =>
@@ -138,14 +138,55 @@ public static partial class Problems
         }
 
         /// <summary>Names the route or query parameter that did not bind, and what it takes, from the endpoint's own signature.</summary>
-        private static string WrongParameter(string name, HttpContext? http)
+        internal static string WrongParameter(string name, HttpContext? http)
         {
-            // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
-            var endpoint = http?.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http?.GetEndpoint();
-            var parameter = endpoint?.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.GetParameters().FirstOrDefault(p => p.Name == name);
-            var where = (endpoint as RouteEndpoint)?.RoutePattern.GetParameter(name) is not null ? "route" : "query";
+            var parameter = EndpointOf(http)?.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.GetParameters().FirstOrDefault(p => p.Name == name);
             var type = parameter is null ? null : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
-            return $"The {where} parameter '{name}' has the wrong type{Expected(type)}.";
+            return $"The {Where(name, "route or query string", http)}parameter '{name}' has the wrong type{Expected(type)}.";
+        }
+
+        // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
+        private static Endpoint? EndpointOf(HttpContext? http) => http?.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http?.GetEndpoint();
+
+        /// <summary>"route ", "query " or nothing (a form field); the compiled handlers say "route or query string", and the route pattern tells which.</summary>
+        private static string Where(string name, string source, HttpContext? http) => source switch
+        {
+            "route" => "route ",
+            "query string" => "query ",
+            "route or query string" => (EndpointOf(http) as RouteEndpoint)?.RoutePattern.GetParameter(name) is not null ? "route " : "query ",
+            _ => "",
+        };
+
+        /// <summary>
+        /// The first route or query parameter of the endpoint whose value does not parse into its type, or null. The compiled
+        /// handlers (EnableRequestDelegateGenerator) answer such a value for an optional parameter with a bare 400 and no name.
+        /// </summary>
+        internal static string? UnparsableParameter(HttpContext http)
+        {
+            if (http.GetEndpoint() is not RouteEndpoint endpoint || endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not { } method) return null;
+            foreach (var parameter in method.GetParameters())
+            {
+                if (parameter.Name is not { } name || parameter.GetCustomAttributes(inherit: true).Any(a => a is Microsoft.AspNetCore.Http.Metadata.IFromBodyMetadata
+                        or Microsoft.AspNetCore.Http.Metadata.IFromFormMetadata or Microsoft.AspNetCore.Http.Metadata.IFromHeaderMetadata
+                        or Microsoft.AspNetCore.Http.Metadata.IFromServiceMetadata)) continue;
+                var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+                var raw = endpoint.RoutePattern.GetParameter(name) is not null ? http.Request.RouteValues[name]?.ToString() : http.Request.Query[name].FirstOrDefault();
+                if (!string.IsNullOrEmpty(raw) && !Parses(type, raw)) return name;
+            }
+            return null;
+        }
+
+        private static bool Parses(Type type, string raw)
+        {
+            if (type == typeof(string)) return true;
+            if (type.IsEnum) return Enum.TryParse(type, raw, ignoreCase: true, out _);
+            var args = new object?[] { raw, System.Globalization.CultureInfo.InvariantCulture, null };
+            var withProvider = type.GetMethod("TryParse", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static,
+                [typeof(string), typeof(IFormatProvider), type.MakeByRefType()]);
+            if (withProvider is not null) return (bool)withProvider.Invoke(null, args)!;
+            var plain = type.GetMethod("TryParse", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, [typeof(string), type.MakeByRefType()]);
+            // Not a type parsed from text (a service, a body): not this parameter.
+            return plain is null || (bool)plain.Invoke(null, [raw, null])!;
         }
 
         /// <summary>What a value of <paramref name="type"/> looks like, as the API takes it; empty when there is nothing useful to say.</summary>

@@ -80,4 +80,29 @@ public sealed class KeyRingLogTests(PostgresCluster cluster)
         (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>()
             .ReadAsync(new Mamori.Access.DecisionRequest(id, "verification", null, [Mamori.Staff.Roles.Operator]), Mamori.Audit.Actor.System, Ct))).Values.ShouldNotBeEmpty();
     }
+    /// <summary>
+    /// Regression (b313bcc): the jobs of one tenant share a scope's DbContext, so what a failed job had changed but not saved
+    /// was written by the next job's SaveChanges.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RunJob_FailedJobChangedTrackedRow_NextJobSaveDoesNotWriteIt(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = (await app.CreateTenantAsync("jobs")).Id;
+        var jobs = app.App.Services.GetRequiredService<VaultJobs>();
+        await app.InTenantAsync(tenant, async (_, db) =>
+        {
+            await jobs.RunJobAsync("failing", tenant, db, async () =>
+            {
+                var row = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Tenants, t => t.Id == tenant, Ct);
+                row.Name = "half-done change";
+                throw new InvalidOperationException("the job fails before it saves");
+            }, Ct);
+            await jobs.RunJobAsync("next", tenant, db, () => db.SaveChangesAsync(Ct), Ct);
+            return 0;
+        });
+        var name = await app.InTenantAsync(Guid.Empty, (_, db) =>
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Tenants.Where(t => t.Id == tenant).Select(t => t.Name), Ct));
+        name.ShouldBe("jobs Inc.");
+    }
 }
