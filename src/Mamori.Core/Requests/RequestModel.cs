@@ -280,6 +280,9 @@ internal sealed class RequestConfigurations :
     {
         b.ToTable("DataSubjectRequests");
         b.HasKey(r => r.Id);
+        // Every status change increments it, so two staff moving one request at once cannot both win: the second save
+        // matches no row and is refused (MAMORI-1011), instead of both recording the same history sequence from one status.
+        b.Property(r => r.Transitions).IsConcurrencyToken();
         b.Property(r => r.Reference).HasMaxLength(16);
         b.HasIndex(r => new { r.TenantId, r.Reference }).IsUnique();
         b.Property(r => r.ServiceId).HasMaxLength(64);

@@ -1940,6 +1940,7 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<int>("Transitions")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("UpdatedAt")

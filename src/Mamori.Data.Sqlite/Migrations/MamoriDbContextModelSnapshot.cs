@@ -1934,6 +1934,7 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Transitions")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")

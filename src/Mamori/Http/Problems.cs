@@ -119,6 +119,9 @@ public static partial class Problems
             IOException io when io.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal) =>
                 (ErrorCode.MalformedJson, 400, "The request body ends early (an unterminated multipart or form body)."),
             InvalidDataException => (ErrorCode.MalformedJson, 400, "The form body breaks a limit or is not valid multipart."),
+            // An optimistic concurrency token (a request's Transitions) no longer matched: someone saved the record first.
+            Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException =>
+                (ErrorCode.Conflict, 409, "Someone else changed this record at the same time; reload it and try again."),
             OperationCanceledException => (ErrorCode.InternalError, 499, "The request was cancelled."),
             _ => (ErrorCode.InternalError, 500, "Something went wrong on our side. The trace id identifies it in the server log."),
         };
