@@ -58,6 +58,7 @@ public class MamoriDbContext(DbContextOptions<MamoriDbContext> options) : DbCont
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<StaffUser> Users => Set<StaffUser>();
     public DbSet<StaffSession> Sessions => Set<StaffSession>();
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();

@@ -1,5 +1,4 @@
 using Mamori.Data;
-using System.Collections.Concurrent;
 using Mamori.Errors;
 using Mamori.Staff;
 using Mamori.Tenancy;
@@ -26,41 +25,6 @@ public static class SessionCookies
         if (http.Request.IsHttps)
             http.Response.Cookies.Delete(MamoriAuthenticationHandler.SecureSessionCookie, new CookieOptions { Path = "/", Secure = true });
     }
-}
-
-/// <summary>
-/// Slows password guessing per account: after <see cref="MaxFailures"/> failures within
-/// <see cref="Window"/> further attempts for that address are refused until the window passes.
-/// Per-address limits come from the rate limiter. Kept in memory: per process, by design.
-/// </summary>
-public sealed class LoginThrottle(TimeProvider clock)
-{
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
-    private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _failures = new();
-
-    // By address alone: sign-in finds the company from the address.
-    private static string Key(string email) => StaffAccounts.NormalizeEmail(email);
-
-    public void EnsureAllowed(string email)
-    {
-        if (!_failures.TryGetValue(Key(email), out var list)) return;
-        var now = clock.GetUtcNow();
-        lock (list)
-        {
-            list.RemoveAll(t => now - t > Window);
-            if (list.Count >= MaxFailures)
-                throw new MamoriException(ErrorCode.LoginRateLimited, "Too many failed sign-ins for this account; try again later.", 429);
-        }
-    }
-
-    public void Failed(string email)
-    {
-        var list = _failures.GetOrAdd(Key(email), _ => []);
-        lock (list) list.Add(clock.GetUtcNow());
-    }
-
-    public void Succeeded(string email) => _failures.TryRemove(Key(email), out _);
 }
 
 /// <summary>

@@ -97,7 +97,7 @@ public static class MamoriServer
         builder.Services.Configure<Consent.ConsentSettings>(builder.Configuration.GetSection(Consent.ConsentSettings.Section));
         builder.Services.Configure<Provision.ProvisionSettings>(builder.Configuration.GetSection(Provision.ProvisionSettings.Section));
         builder.Services.Configure<Datasets.DatasetSettings>(builder.Configuration.GetSection(Datasets.DatasetSettings.Section));
-        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddScoped<Staff.LoginThrottle>();
         builder.Services.AddSingleton<PublicTenant>();
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -78,16 +78,17 @@ public static partial class AuthEndpoints
         var throttle = http.RequestServices.GetRequiredService<LoginThrottle>();
         try
         {
-            throttle.EnsureAllowed(email);
+            await throttle.EnsureAllowedAsync(email, http.RequestAborted);
             var result = await http.RequestServices.GetRequiredService<SignIn>().PasswordAsync(email, password, serverTenant?.Id, http.RequestAborted);
-            throttle.Succeeded(email);
+            await throttle.SucceededAsync(email, http.RequestAborted);
             SessionCookies.Issue(http, result.Token, result.Session.ExpiresAt);
             http.Features.Set(new StaffPrincipal(result.User.TenantId, Audit.Actor.User(result.User.Id), result.User.Roles, result.User.Id, result.Session.Id, result.User.Email));
             return result;
         }
         catch (MamoriException e) when (e.Code is ErrorCode.InvalidCredentials or ErrorCode.LoginRateLimited)
         {
-            if (e.Code == ErrorCode.InvalidCredentials) throttle.Failed(email);
+            // Not the request's token: a client that hangs up right after its guess must still have it counted.
+            if (e.Code == ErrorCode.InvalidCredentials) await throttle.FailedAsync(email, CancellationToken.None);
             // The client's address (a staff member's or an attacker's, never a data subject's) lets an operator attribute and
             // block credential stuffing; the address typed stays out of the log.
             LogSignInRefused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mamori.SignIn"),

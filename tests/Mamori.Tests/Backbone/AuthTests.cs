@@ -104,6 +104,41 @@ public sealed class AuthTests(PostgresCluster cluster)
         (await app.LoginAsync(user.Email, TestApp.Password)).Response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    /// <summary>Regression: the failures were counted in each server's memory, so every server added five guesses and a restart forgot them.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Login_FailuresThroughOneServer_AnotherServersThrottleRefuses(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.UserAsync(tenant.Id, Roles.Operator);
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++) (await app.LoginAsync(user.Email, "wrong password " + i)).Response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        await app.InTenantAsync(Guid.Empty, async (sp, db) =>
+        {
+            // What another server on this database would construct: nothing carried over in memory.
+            var other = new LoginThrottle(db, sp.GetRequiredService<Mamori.Vault.KeyRingProvider>(), app.Clock);
+            var refused = await Should.ThrowAsync<Mamori.Errors.MamoriException>(() => other.EnsureAllowedAsync(user.Email.ToUpperInvariant(), Ct));
+            refused.Code.ShouldBe(Mamori.Errors.ErrorCode.LoginRateLimited);
+            var rows = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.LoginFailures, Ct);
+            rows.Count.ShouldBe(LoginThrottle.MaxFailures);
+            rows.ShouldAllBe(r => r.Account.Length == 32, "an HMAC of the address, never the address");
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task Login_UnknownAddressFailsRepeatedly_ThrottledLikeAnAccountAndOldFailuresPruned()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        await app.CreateTenantAsync();
+        for (var i = 0; i < LoginThrottle.MaxFailures; i++) await app.LoginAsync("nobody@test.example", "wrong password " + i);
+        // The lockout does not tell an address with an account from one without.
+        await (await app.LoginAsync("nobody@test.example", "wrong password")).Response.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "MAMORI-1112");
+        app.Clock.Advance(LoginThrottle.Window + TimeSpan.FromMinutes(1));
+        (await app.LoginAsync("nobody@test.example", "wrong password")).Response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var rows = await app.InTenantAsync(Guid.Empty, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.LoginFailures, Ct));
+        rows.ShouldBe(1, "a failure takes the expired ones with it");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ApiKey_Valid_AuthenticatesAndRecordsLastUse(string provider)
     {
