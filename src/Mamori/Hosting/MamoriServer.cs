@@ -210,6 +210,17 @@ public static class MamoriServer
         app.UsePublicNotFound();
         app.UseLanguageSwitch();
         app.UseRateLimiter();
+        // dotnet/aspnetcore#69259: the rate-limiting middleware never disposes its partitioned limiter, whose timer then keeps
+        // the middleware, and through it the rest of the pipeline and every service, alive after the server stops. One server
+        // per process does not notice; the test run starts hundreds (1.7 MB each, measured with dotnet-gcdump). The link from
+        // the limiter to what follows it is cut when the server stops.
+        var lifetime = app.Lifetime;
+        app.Use(next =>
+        {
+            var link = new System.Runtime.CompilerServices.StrongBox<RequestDelegate?>(next);
+            lifetime.ApplicationStopped.Register(() => link.Value = null);
+            return http => link.Value is { } rest ? rest(http) : Task.CompletedTask;
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
