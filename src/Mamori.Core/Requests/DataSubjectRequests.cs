@@ -57,8 +57,20 @@ public sealed class DataSubjectRequests(
     // ---------------------------------------------------------------- intake
 
     /// <summary>Validates and stores a new request; returns it with its private status token (shown once).</summary>
-    public async Task<RequestCreated> SubmitAsync(RequestIntake input, Actor actor, CancellationToken ct = default)
+    public Task<RequestCreated> SubmitAsync(RequestIntake input, Actor actor, CancellationToken ct = default) => SubmitAsync(input, actor, null, ct);
+
+    /// <summary>
+    /// Validates and stores a new request. With <paramref name="idempotencyKey"/>, a request the same caller already opened with that
+    /// key in the last <see cref="Idempotency.Window"/> is answered again (<see cref="RequestCreated.Replayed"/>, with the same status
+    /// link) and nothing is created or sent: an integration whose connection broke after sending opened the request twice, and the
+    /// person got two receipts and two deadlines. The same key with another request is MAMORI-1391.
+    /// </summary>
+    public async Task<RequestCreated> SubmitAsync(RequestIntake input, Actor actor, string? idempotencyKey, CancellationToken ct = default)
     {
+        var call = idempotencyKey is null ? null : Idempotency.Of(db, keys.Current, IdempotencyEndpoint, actor, idempotencyKey, input);
+        // Before the matching below, whose lookups are audited: a retry answers without looking anyone up again.
+        if (call is not null && await Idempotency.EarlierAsync(db, call, clock.GetUtcNow(), Reused, sweep: false, ct) is { } replayed)
+            return await ReplayAsync(replayed, actor, idempotencyKey!, ct);
         var current = await policies.RequireCurrentAsync(ct);
         var kind = RequestKinds.Parse(input.Kind) ?? throw new MamoriException(ErrorCode.RequestUnknownKind,
             $"Unknown request kind; use one of: {string.Join(", ", RequestKinds.All.Select(RequestKinds.Id))}.");
@@ -88,8 +100,9 @@ public sealed class DataSubjectRequests(
         var now = clock.GetUtcNow();
         var today = RequestClock.Day(now);
         var id = Guid.CreateVersion7(now);
-        var token = SecretTokens.New();
         var ring = keys.Current;
+        // The status token is stored only as its hash; under a key it is derived from it, so that a retry answers the same link.
+        var token = call is null ? SecretTokens.New() : Idempotency.Secret(db, ring, IdempotencyEndpoint, id, actor, idempotencyKey!);
         var wrapped = RequestSealing.NewWrappedKey(ring, db.CurrentTenantId, id, out var dataKey);
         var r = new DataSubjectRequest
         {
@@ -128,6 +141,14 @@ public sealed class DataSubjectRequests(
                       || await quota.TryTakeAsync("request-received", details.Email, input.Client, ct) is null;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (call is not null)
+        {
+            // The chain head serialises this with a concurrent call with the same key: the second sees the first's record.
+            await audit.LockHeadAsync(db, ct);
+            if (await Idempotency.EarlierAsync(db, call, now, Reused, sweep: true, ct) is { } earlier)
+                return await ReplayAsync(earlier, actor, idempotencyKey!, ct);
+            db.Add(Idempotency.Record(db, call, id, null, now));
+        }
         db.Add(r);
         var entries = new List<AuditEntry>
         {
@@ -157,6 +178,17 @@ public sealed class DataSubjectRequests(
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
         return new RequestCreated(await ViewAsync(r, ct), token, statusUrl);
+    }
+
+    private const string IdempotencyEndpoint = "requests";
+    private const string Reused = "use a new key for each new request.";
+
+    /// <summary>The answer to a retry: the request as it is now, with the status link the first answer gave.</summary>
+    private async Task<RequestCreated> ReplayAsync(IdempotencyRecord earlier, Actor actor, string idempotencyKey, CancellationToken ct)
+    {
+        var r = await GetAsync(earlier.CreatedId, ct);
+        var token = Idempotency.Secret(db, keys.Current, IdempotencyEndpoint, r.Id, actor, idempotencyKey);
+        return new RequestCreated(await ViewAsync(r, ct), token, await StatusUrlAsync(r, token, ct), Replayed: true);
     }
 
     private static RequesterDetails Clean(RequestIntake input, RequestKind kind)

@@ -62,9 +62,11 @@ public sealed record RequestView(
     DateTimeOffset? AnsweredAt, IReadOnlyList<DocumentView> Documents, IReadOnlyList<MissingDocument> MissingDocuments,
     IReadOnlyList<ArtifactKind> Answers, bool FilesDestroyed, IReadOnlyList<TransitionView> History);
 
-/// <summary>Created: the reference, and the private status token (only returned once).</summary>
-/// <summary>A new request; <paramref name="StatusUrl"/> is the person's private status link on the address of the company's public pages.</summary>
-public sealed record RequestCreated(RequestView Request, string StatusToken, string StatusUrl);
+/// <summary>
+/// A new request; <paramref name="StatusUrl"/> is the person's private status link on the address of the company's public pages;
+/// <paramref name="Replayed"/> when an earlier call with the same Idempotency-Key created it.
+/// </summary>
+public sealed record RequestCreated(RequestView Request, string StatusToken, string StatusUrl, bool Replayed = false);
 
 /// <summary>What staff decide when executing (the person's own input is the default).</summary>
 public sealed record ExecuteOptions

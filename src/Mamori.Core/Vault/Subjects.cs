@@ -52,61 +52,39 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     /// <summary>A subject acquired: the categories stored, the receipt of the consents given with it, and whether an earlier request made it.</summary>
     public sealed record Acquired(DataSubject Subject, IReadOnlyList<string> Categories, Guid? ReceiptId, bool Replayed);
 
-    /// <summary>How long a retry with the same <c>Idempotency-Key</c> answers the subject it made.</summary>
-    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
-
-    public const int MaxIdempotencyKeyLength = 200;
-
     public async Task<DataSubject> CreateAsync(CreateSubjectRequest request, Actor actor, CancellationToken ct = default) =>
         (await AcquireAsync(request, actor, null, ct)).Subject;
 
     /// <summary>
     /// Creates a subject. With <paramref name="idempotencyKey"/>, a request the same caller already made with that key in the last
-    /// <see cref="IdempotencyWindow"/> answers that subject (<see cref="Acquired.Replayed"/>) instead of a second one: a client whose
+    /// <see cref="Idempotency.Window"/> answers that subject (<see cref="Acquired.Replayed"/>) instead of a second one: a client whose
     /// connection broke after sending cannot know whether the person was created, and a plain retry made a duplicate that an erasure
     /// then left behind. The same key with another request is MAMORI-1391.
     /// </summary>
     public async Task<Acquired> AcquireAsync(CreateSubjectRequest request, Actor actor, string? idempotencyKey, CancellationToken ct = default)
     {
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~')))
-            throw new MamoriException(ErrorCode.IdempotencyKeyInvalid,
-                $"Idempotency-Key is 1 to {MaxIdempotencyKeyLength} visible ASCII characters (a UUID is a good key).");
+        var call = idempotencyKey is null ? null : Idempotency.Of(db, keys.Current, "subjects", actor, idempotencyKey, request);
         var current = await policies.RequireCurrentAsync(ct);
         var prepared = Prepare(request, current, actor);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        IdempotencyRecord? record = null;
-        if (idempotencyKey is not null)
+        if (call is not null)
         {
             // The chain head serialises this with a concurrent retry of the same key: the second sees the first's record.
             await audit.LockHeadAsync(db, ct);
             var now = clock.GetUtcNow();
-            await db.Set<IdempotencyRecord>().Where(r => r.At <= now - IdempotencyWindow).ExecuteDeleteAsync(ct);
-            var key = Keyed("key", $"{actor}\n{idempotencyKey}");
-            var fingerprint = Keyed("request", System.Text.Json.JsonSerializer.Serialize(request));
-            if (await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, ct) is { } earlier)
+            if (await Idempotency.EarlierAsync(db, call, now, "use a new key for each new person.", sweep: true, ct) is { } earlier)
             {
-                if (earlier.Request != fingerprint)
-                    throw new MamoriException(ErrorCode.IdempotencyKeyReused,
-                        "This Idempotency-Key was used with another request in the last 24 hours: use a new key for each new person.", 422);
-                var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(x => x.Id == earlier.SubjectId, ct);
+                var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(x => x.Id == earlier.CreatedId, ct);
                 var categories = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id).Select(f => f.Category).ToListAsync(ct);
                 return new Acquired(subject, categories, earlier.ReceiptId, Replayed: true);
             }
-            record = new IdempotencyRecord
-            {
-                Id = Guid.CreateVersion7(now), TenantId = db.CurrentTenantId, Key = key, Request = fingerprint,
-                SubjectId = prepared.Subject.Id, ReceiptId = prepared.ReceiptId, At = now,
-            };
-            db.Add(record);
+            db.Add(Idempotency.Record(db, call, prepared.Subject.Id, prepared.ReceiptId, now));
         }
         Add(prepared);
         await audit.AppendManyAsync(db, [.. prepared.AllAudit()], ct);
         await tx.CommitAsync(ct);
         return new Acquired(prepared.Subject, [.. prepared.Fields.Select(f => f.Category)], prepared.ReceiptId, Replayed: false);
     }
-
-    private string Keyed(string what, string value) => Convert.ToHexString(HMACSHA256.HashData(keys.Current.BlindIndexKey,
-        System.Text.Encoding.UTF8.GetBytes($"idempotency-{what}:{db.CurrentTenantId:N}:{value}")));
 
     /// <summary>Adds a prepared subject to the unit of work; the caller saves it with its audit entry.</summary>
     public void Add(Prepared p)

@@ -2483,6 +2483,9 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid>("CreatedId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -2494,9 +2497,6 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<string>("Request")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("SubjectId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")

@@ -82,11 +82,16 @@ public static class RequestEndpoints
 
         g.MapPost("/", async (RequestIntake body, HttpContext http, DataSubjectRequests requests) =>
         {
-            var created = await requests.SubmitAsync(body, http.Actor(), http.RequestAborted);
+            var key = http.Request.Headers.TryGetValue(VaultEndpoints.IdempotencyKeyHeader, out var keys) ? keys.ToString() : null;
+            var created = await requests.SubmitAsync(body, http.Actor(), key, http.RequestAborted);
+            if (created.Replayed) http.Response.Headers[VaultEndpoints.IdempotentReplayedHeader] = "true";
             return TypedResults.Created($"/api/requests/{created.Request.Id}",
                 new RequestCreatedResponse(created.Request, created.StatusToken, created.StatusUrl));
         }).RequirePermission(Permission.HandleRequests)
-            .WithSummary("Open a request (letter, visit, integration): the reference and the person's private status link come back once.");
+            .WithSummary("Open a request (letter, visit, integration): the reference and the person's private status link; send an Idempotency-Key header to retry safely.")
+            .WithDescription("With `Idempotency-Key: <1-200 visible ASCII characters>` a retry by the same caller "
+                + "within 24 hours answers the request the first call opened, as it is now and with the same status link (header `Idempotent-Replayed: true`), "
+                + "instead of opening it twice; nothing is sent to the person again. The same key with another body is 422 MAMORI-1391.");
 
         g.MapGet("/", async (string? list, int? offset, int? limit, DataSubjectRequests requests, HttpContext http) =>
         {

@@ -77,6 +77,7 @@ public static class VaultEndpoints
         HeldCategories.Text(c, model, NoticeLanguage.Ja) is { } ja ? new LocalizedText(ja, HeldCategories.Text(c, model, NoticeLanguage.En)) : null);
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
     public static RouteGroupBuilder MapVault(this RouteGroupBuilder api)
     {
@@ -88,7 +89,7 @@ public static class VaultEndpoints
             var a = await subjects.AcquireAsync(new CreateSubjectRequest(b.Type, b.Acquisition, b.PurposesShown, b.Fields, b.Service, b.Consents,
                 b.ConsentMethod, b.EvidenceRef, b.GuardianConsent, b.BirthDate,
                 b.ForeignInfoShown is { } f ? new ForeignItemsShown(f.Country, f.System, f.Measures) : null), http.Actor(), key, http.RequestAborted);
-            if (a.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            if (a.Replayed) http.Response.Headers[IdempotentReplayedHeader] = "true";
             var s = a.Subject;
             return TypedResults.Created($"/api/subjects/{s.Id}", new SubjectCreated(s.Id, s.SubjectType, s.ServiceId, s.PolicyVersion, a.Categories,
                 a.ReceiptId, a.ReceiptId is { } r ? ConsentEndpoints.Links(r) : null));
