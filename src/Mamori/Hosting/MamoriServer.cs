@@ -243,7 +243,7 @@ public static class MamoriServer
         app.MapGet("/readyz", Health.ReadyAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 
-        var api = app.MapGroup("/api").DisableAntiforgery();
+        var api = app.MapGroup("/api").DisableAntiforgery().RefuseDateTimesWithoutOffset();
         api.MapAuth();
         api.MapAdmin();
         api.MapAudit();
@@ -291,6 +291,7 @@ public static class MamoriServer
         // Enums are their kebab-case names only: a number such as "method": 42 was stored as a value no enum declares.
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         o.Converters.Add(new NulText.JsonConverter());
+        o.Converters.Add(new OffsetDateTimes.JsonConverter());
         o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
             .WithAddedModifier(NullElements.Refuse);
     }

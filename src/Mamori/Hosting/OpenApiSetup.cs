@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Mamori.Auth;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -6,10 +7,11 @@ namespace Mamori.Hosting;
 
 /// <summary>
 /// What the generated OpenAPI document cannot know by itself: how an integrator authenticates, which permission each
-/// operation needs, and that text is text. Every JSON string goes through <see cref="Http.NulText.JsonConverter"/>, and
-/// a custom converter leaves the schema generator with an empty schema (<c>{}</c>, "anything"), so generated clients
-/// lost the type of every string parameter and property. And the errors: the generator lists only the success
-/// response, though every 4xx is an RFC 9457 problem with a stable <c>code</c>.
+/// operation needs, and that text is text. Every JSON string goes through <see cref="Http.NulText.JsonConverter"/> (every
+/// date and time through <see cref="Http.OffsetDateTimes.JsonConverter"/>), and a custom converter leaves the schema generator
+/// with an empty schema (<c>{}</c>, "anything"), so generated clients lost the type of every string parameter and property.
+/// And the errors: the generator lists only the success response, though every 4xx is an RFC 9457 problem with a stable
+/// <c>code</c>.
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -17,15 +19,37 @@ internal static class OpenApiSetup
     public const string HeaderScheme = "apiKey";
     public const string ProblemSchema = "Problem";
 
+    /// <summary>
+    /// The schema of a type whose values pass one of Mamori's own JSON converters: text (<see cref="Http.NulText.JsonConverter"/>)
+    /// and dates and times (<see cref="Http.OffsetDateTimes.JsonConverter"/>); null for any other type.
+    /// </summary>
+    private static (JsonSchemaType Type, string? Format)? Converted(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) switch
+        {
+            var t when t == typeof(string) => (JsonSchemaType.String, null),
+            var t when t == typeof(DateTimeOffset) => (JsonSchemaType.String, "date-time"),
+            _ => null,
+        };
+
     public static void Configure(OpenApiOptions options)
     {
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            if (schema.Type is null && context.JsonTypeInfo.Type == typeof(string))
+            var info = context.JsonTypeInfo;
+            if (schema.Type is null && Converted(info.Type) is { } value)
             {
                 // A property says whether it may be null; a query or route parameter is simply absent instead.
                 var nullable = context.JsonPropertyInfo is { IsGetNullable: true };
-                schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+                schema.Type = nullable ? value.Type | JsonSchemaType.Null : value.Type;
+                schema.Format = value.Format;
+            }
+            // A list or dictionary of them: the generator left out the element's schema altogether, so 58 arrays said
+            // nothing of what they hold ("type": "array" without "items") and dictionaries of text nothing of their values.
+            // Lists refuse null elements (NullElements), so the element is never nullable.
+            else if (info.ElementType is { } element && Converted(element) is { } item)
+            {
+                if (info.Kind == JsonTypeInfoKind.Enumerable) schema.Items ??= new OpenApiSchema { Type = item.Type, Format = item.Format };
+                else if (info.Kind == JsonTypeInfoKind.Dictionary) schema.AdditionalProperties ??= new OpenApiSchema { Type = item.Type, Format = item.Format };
             }
             return Task.CompletedTask;
         });

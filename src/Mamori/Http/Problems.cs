@@ -131,6 +131,8 @@ public static partial class Problems
             var path = j.Path is { Length: > 0 } p ? $" at {p}" : "";
             var m = j.Message;
             if (m.StartsWith(NulText.Detail, StringComparison.Ordinal)) return (ErrorCode.InvalidValue, 400, NulText.Detail.TrimEnd('.') + path + ".");
+            if (m.StartsWith(OffsetDateTimes.Detail, StringComparison.Ordinal))
+                return (ErrorCode.WrongType, 400, $"A field has the wrong type{path}{Expected(typeof(DateTimeOffset))}.");
             if (m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
                 return (ErrorCode.UnknownField, 400, $"The body has a field this endpoint does not know{path}.");
             if (m.Contains("missing required properties", StringComparison.Ordinal) || m.Contains("was missing required", StringComparison.Ordinal))

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Shouldly;
@@ -77,6 +78,52 @@ public sealed class BadInputTests(PostgresCluster cluster)
         var limit = await client.GetAsync("/api/provisions/records?limit=all", Ct);
         (await limit.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
             .ShouldBe("The query parameter 'limit' has the wrong type: expected a whole number.");
+    }
+
+    /// <summary>
+    /// Regression (integrator walkthrough): a date and time without its offset was read in the server's time zone, in a body and in
+    /// a query string alike; for a Japanese company 2026-12-07T09:00:00 may mean JST or UTC, nine hours apart.
+    /// </summary>
+    [Fact]
+    public async Task Request_DateTimeWithoutOffset_WrongTypeInBodyAndQuery()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var tenant = await app.CreateTenantAsync();
+        var client = await app.SignedInAsync(tenant.Id, Roles.PrivacyOfficer);
+        const string Expected = "expected a date and time with its offset (ISO 8601, e.g. 2026-12-07T09:00:00+09:00).";
+        Task<HttpResponseMessage> IncidentAsync(string discoveredAt) => client.PostAsync("/api/incidents", new StringContent(
+            $"{{\"title\":\"誤送付\",\"cause\":\"misdelivery\",\"discoveredAt\":\"{discoveredAt}\"}}", Encoding.UTF8, "application/json"), Ct);
+
+        var day = app.Clock.GetUtcNow().AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var given in new[] { $"{day}T09:00:00Z", $"{day}T09:00:00+09:00", $"{day}T09:00:00.123-05:30" })
+        {
+            var created = await IncidentAsync(given);
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+            var at = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("discoveredAt").GetDateTimeOffset();
+            at.ShouldBe(DateTimeOffset.Parse(given, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        foreach (var given in new[] { $"{day}T09:00:00", $"{day}T09:00", day, "yesterday", "1" })
+            (await (await IncidentAsync(given)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+                .ShouldBe("A field has the wrong type at $.discoveredAt: " + Expected);
+        var nullable = await client.PostAsync($"/api/subjects/{Guid.NewGuid()}/consents", new StringContent(
+            "{\"scopes\":[\"provision:carriers\"],\"action\":\"grant\",\"method\":\"paper\",\"at\":\"2026-12-07T09:00:00\"}", Encoding.UTF8, "application/json"), Ct);
+        (await nullable.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("A field has the wrong type at $.at: " + Expected);
+
+        foreach (var given in new[] { "2026-12-07T09:00:00Z", "2026-12-07T09:00:00%2B09:00" })
+        {
+            var page = await client.GetAsync($"/api/audit?from={given}&to=2026-12-08T00:00:00Z", Ct);
+            page.StatusCode.ShouldBe(HttpStatusCode.OK, await page.Content.ReadAsStringAsync(Ct));
+        }
+        foreach (var query in new[] { "from=2026-12-07T09:00:00", "from=2026-12-07T09:00:00Z&to=2026-12-08", "from=2026-12-07T09:00:00Z&to=2026-12-08T00:00" })
+        {
+            var name = query.Contains("&to=", StringComparison.Ordinal) ? "to" : "from";
+            (await (await client.GetAsync($"/api/audit?{query}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003"))
+                .GetProperty("detail").GetString().ShouldBe($"The query parameter '{name}' has the wrong type: " + Expected);
+        }
+        (await (await client.GetAsync($"/api/subjects/{Guid.NewGuid()}/consents?at=2026-12-07T09:00:00", Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1003")).GetProperty("detail").GetString()
+            .ShouldBe("The query parameter 'at' has the wrong type: " + Expected);
     }
 
     // Regression: an unknown enum value said only "A field has the wrong type at $.exception.", unlike MAMORI-5000 for a request kind.

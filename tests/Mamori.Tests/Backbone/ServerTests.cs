@@ -221,6 +221,66 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         parsed.Diagnostic!.Errors.ShouldBeEmpty();
     }
 
+    /// <summary>
+    /// Regression (integrator walkthrough): 58 arrays of the document said "type": "array" without "items" (every list of text:
+    /// roles, categories, scopes…), and dictionaries of text had no value type, so generated clients typed them as lists of anything.
+    /// </summary>
+    [Fact]
+    public async Task OpenApi_EveryArray_SaysWhatItHolds()
+    {
+        await using var app = await TestApp.StartAsync(Providers.Sqlite, cluster);
+        var doc = JsonDocument.Parse(await app.Client().GetStringAsync("/openapi/v1.json", Ct)).RootElement;
+
+        static bool Typed(JsonElement schema) => schema.ValueKind == JsonValueKind.Object
+            && (schema.TryGetProperty("type", out _) || schema.TryGetProperty("$ref", out _) || schema.TryGetProperty("oneOf", out _)
+                || schema.TryGetProperty("anyOf", out _) || schema.TryGetProperty("allOf", out _));
+        // "type" is also the name of some properties (CreateSubjectBody's), whose value is a schema, not a type.
+        static bool Has(JsonElement schema, string type) => schema.TryGetProperty("type", out var t) && t.ValueKind switch
+        {
+            JsonValueKind.String => t.GetString() == type,
+            JsonValueKind.Array => t.EnumerateArray().Any(x => x.GetString() == type),
+            _ => false,
+        };
+        var arrays = 0;
+        var untyped = new List<string>();
+        void Walk(JsonElement e, string path)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                if (Has(e, "array"))
+                {
+                    arrays++;
+                    if (!e.TryGetProperty("items", out var items) || !Typed(items)) untyped.Add(path);
+                }
+                if (Has(e, "object") && e.TryGetProperty("additionalProperties", out var values) && values.ValueKind == JsonValueKind.Object && !Typed(values))
+                    untyped.Add(path + "/additionalProperties");
+                foreach (var p in e.EnumerateObject()) Walk(p.Value, path + "/" + p.Name);
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in e.EnumerateArray()) Walk(item, path + "/" + i++);
+            }
+        }
+        Walk(doc, "");
+        untyped.ShouldBeEmpty();
+        arrays.ShouldBeGreaterThan(100);
+
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        var roles = schemas.GetProperty("CreateUserRequest").GetProperty("properties").GetProperty("roles").GetProperty("items");
+        roles.GetProperty("type").GetString().ShouldBe("string");
+        schemas.GetProperty("CreateSubjectBody").GetProperty("properties").GetProperty("fields").GetProperty("additionalProperties")
+            .GetProperty("type").GetString().ShouldBe("string");
+        // Dates and times pass their own converter (an offset is required) and keep their format.
+        var at = schemas.GetProperty("RequestView").GetProperty("properties");
+        at.GetProperty("receivedAt").GetProperty("format").GetString().ShouldBe("date-time");
+        at.GetProperty("answeredAt").GetProperty("format").GetString().ShouldBe("date-time");
+        at.GetProperty("answeredAt").GetProperty("type").EnumerateArray().Select(t => t.GetString()).ShouldBe(["null", "string"], ignoreOrder: true);
+        var from = doc.GetProperty("paths").GetProperty("/api/audit").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "from").GetProperty("schema");
+        from.GetProperty("format").GetString().ShouldBe("date-time");
+    }
+
     // Regression (walkthrough L10): the reference page showed route constraints and group slashes (/api/apikeys/,
     // {id:guid}) where OpenAPI says /api/apikeys and {id}, two operations had no summary, and OpenAPI listed only success
     // responses although every error is problem details.
