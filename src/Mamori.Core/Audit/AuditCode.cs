@@ -141,6 +141,9 @@ public enum AuditCode
     TrainingCourseSaved = 9020,
     TrainingCompletionRecorded = 9021,
 
+    /// <summary>Training completions exported as CSV (TargetId = the staff member or department filtered on; ReasonCode = the period; Categories = the count).</summary>
+    TrainingCompletionsExported = 9022,
+
     // 8000 pseudonymized and anonymized datasets (TargetId = dataset id; ReasonCode = key id or purpose; Categories = the items, never values)
     DatasetPseudonymized = 8000,
     DatasetAnonymizedRegistered = 8001,

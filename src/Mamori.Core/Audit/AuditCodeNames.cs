@@ -117,6 +117,7 @@ public static class AuditCodeNames
         AuditCode.AccessReviewCompleted => ("アクセス権レビューの完了", "Access review completed"),
         AuditCode.TrainingCourseSaved => ("研修の保存", "Training course saved"),
         AuditCode.TrainingCompletionRecorded => ("研修受講の記録", "Training completion recorded"),
+        AuditCode.TrainingCompletionsExported => ("研修受講記録の出力", "Training completions exported"),
 
         AuditCode.DatasetPseudonymized => ("仮名加工情報の作成", "Dataset pseudonymized"),
         AuditCode.DatasetAnonymizedRegistered => ("匿名加工情報の作成の記録", "Anonymized dataset registered"),

@@ -114,6 +114,14 @@ public sealed class AuditLog(TimeProvider clock, IDatabaseProvider provider)
 public sealed record AuditVerification(Guid TenantId, string TenantSlug, long Verified, long? BrokenAt, string? Problem)
 {
     public bool Intact => BrokenAt is null;
+
+    /// <summary>
+    /// The chain head the check found intact: its sequence and the hash of that event, for an auditor to note and compare with a
+    /// later check (the events up to it cannot have changed while the hash is the same). 0 and null when broken or empty.
+    /// </summary>
+    public long HeadSequence { get; init; }
+
+    public byte[]? HeadHash { get; init; }
 }
 
 /// <summary>Reads chains back in sequence order and checks every link.</summary>
@@ -160,7 +168,23 @@ public static class AuditVerify
             var now = await db.AuditHeads.IgnoreQueryFilters().AsNoTracking().Where(h => h.TenantId == tenantId).Select(h => (long?)h.LastSequence).FirstOrDefaultAsync(ct) ?? 0;
             if (newest > now) return new AuditVerification(tenantId, slug, verifier.Verified, now + 1, "events beyond the chain head");
         }
-        return new AuditVerification(tenantId, slug, verifier.Verified, verifier.BrokenAt, verifier.Problem);
+        return verifier.BrokenAt is null && head is { LastSequence: > 0 }
+            ? new AuditVerification(tenantId, slug, verifier.Verified, null, null) { HeadSequence = head.LastSequence, HeadHash = head.LastHash }
+            : new AuditVerification(tenantId, slug, verifier.Verified, verifier.BrokenAt, verifier.Problem);
+    }
+
+    /// <summary>
+    /// Records a check in the tenant's own chain (<c>db</c>'s tenant), as the dashboard's "verify now" and <c>mamori audit verify</c>
+    /// do, so the dashboard's last verification and an internal audit's checklist see either: the verified count, or where and why
+    /// it broke (the finding as a reason code: "missing event" → missing-event).
+    /// </summary>
+    public static async Task RecordAsync(MamoriDbContext db, AuditLog audit, AuditVerification r, Actor actor, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, new AuditEntry(r.Intact ? AuditCode.AuditChainVerified : AuditCode.AuditChainBroken, actor,
+            r.Intact ? AuditOutcome.Success : AuditOutcome.Failed, TargetId: (r.BrokenAt ?? r.Verified).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ReasonCode: r.Intact ? "intact" : r.Problem is null ? "broken" : r.Problem.Replace(' ', '-')), ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Verifies from the newest checkpoint and, when intact, records a checkpoint at the chain's end.</summary>

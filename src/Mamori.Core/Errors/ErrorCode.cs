@@ -211,6 +211,9 @@ public enum ErrorCode
     IncidentInvalidExport = 6052,
     IncidentExportTraceMismatch = 6053,
     IncidentNoAffectedSubjects = 6054,
+
+    // Numbered in the incidents block only because it was free when the role came (documented under 1100).
+    ExternalAuditorGrantedByOfficerOrAdmin = 6055,
     // 9000-9049 governance: organisation, access reviews, training (docs/governance.md)
     UnknownDepartment = 9000,
     NotDepartmentReviewer = 9001,

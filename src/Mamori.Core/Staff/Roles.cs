@@ -8,7 +8,13 @@ public static class Roles
     public const string Operator = "operator";
     public const string Auditor = "auditor";
 
-    public static readonly IReadOnlyList<string> BuiltIn = [Admin, PrivacyOfficer, Operator, Auditor];
+    /// <summary>
+    /// An outside auditor (監査法人, a certification body's assessor): reads what the internal <see cref="Auditor"/> reads about
+    /// the management system and changes nothing; no role of theirs reads the vault.
+    /// </summary>
+    public const string ExternalAuditor = "external-auditor";
+
+    public static readonly IReadOnlyList<string> BuiltIn = [Admin, PrivacyOfficer, Operator, Auditor, ExternalAuditor];
 
     public static bool IsBuiltIn(string role) => BuiltIn.Contains(role, StringComparer.Ordinal);
 }
@@ -79,6 +85,9 @@ public enum Permission
     /// <summary>See access reviews; start, decide and complete them where the caller is the department's manager or the representative (S-62).</summary>
     ReviewAccess,
 
+    /// <summary>Read access reviews, their schedule, lines and the unmask events behind them (S-62), without taking part.</summary>
+    ReadAccessReviews,
+
     /// <summary>Keep training courses and record completions (S-63).</summary>
     ManageTraining,
 
@@ -87,6 +96,9 @@ public enum Permission
 
     /// <summary>Read the registered pseudonymized and anonymized datasets (items, purposes, measures, key ids).</summary>
     ReadDatasets,
+
+    /// <summary>Check a use of a registered dataset against its purposes and record it (L-25).</summary>
+    UseDatasets,
 }
 
 public static class RolePermissions
@@ -94,7 +106,7 @@ public static class RolePermissions
     private static readonly Dictionary<string, Permission[]> Map = new(StringComparer.Ordinal)
     {
         [Roles.Admin] = [Permission.Self, Permission.ManageUsers, Permission.ManageApiKeys, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy, Permission.Decide, Permission.Discover, Permission.ViewOperations,
-            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining],
+            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ReadAccessReviews, Permission.ManageTraining],
         // The officer supervises access: sees every key, revokes one at once (an incident), and issues keys for the roles
         // whose work they oversee. Issuing an admin key stays with admins (StaffAccounts.RequireMayGrantAsync).
         [Roles.PrivacyOfficer] = [Permission.Self, Permission.ManageApiKeys, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.PublishPolicy,
@@ -102,13 +114,18 @@ public static class RolePermissions
             Permission.HandleRequests, Permission.ReadRequests,
             Permission.RecordConsent, Permission.ReadConsents, Permission.ProvideData, Permission.ManageRecipients, Permission.ReadProvisions, Permission.ViewOperations,
             Permission.ManageInternalAudits, Permission.ReadInternalAudits,
-            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ManageTraining, Permission.ManageDatasets, Permission.ReadDatasets],
+            Permission.ReadGovernance, Permission.ManageOrganisation, Permission.ReviewAccess, Permission.ReadAccessReviews, Permission.ManageTraining, Permission.ManageDatasets, Permission.ReadDatasets, Permission.UseDatasets],
         [Roles.Operator] = [Permission.Self, Permission.ReadPolicy, Permission.ReadSubjects, Permission.WriteSubjects, Permission.Decide, Permission.Discover,
-            Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents, Permission.ReviewAccess],
+            Permission.HandleRequests, Permission.ReadRequests, Permission.RecordConsent, Permission.ReadConsents, Permission.ReviewAccess, Permission.ReadAccessReviews],
         [Roles.Auditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.Decide, Permission.ReadIncidents,
             Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations,
             Permission.ManageInternalAudits, Permission.ReadInternalAudits,
-            Permission.ReadGovernance, Permission.ReviewAccess, Permission.ReadDatasets],
+            Permission.ReadGovernance, Permission.ReviewAccess, Permission.ReadAccessReviews, Permission.ReadDatasets, Permission.UseDatasets],
+        // Read-only: the internal auditor's reading permissions and chain verification, without the ones that act (plan and
+        // answer internal audits, ask access decisions, take part in access reviews, record a dataset's use).
+        [Roles.ExternalAuditor] = [Permission.Self, Permission.ReadAudit, Permission.VerifyAudit, Permission.ReadPolicy, Permission.ReadIncidents,
+            Permission.ReadRequests, Permission.ReadConsents, Permission.ReadProvisions, Permission.ViewOperations,
+            Permission.ReadInternalAudits, Permission.ReadGovernance, Permission.ReadAccessReviews, Permission.ReadDatasets],
     };
 
     public static bool Grants(IEnumerable<string> roles, Permission permission) =>

@@ -41,7 +41,7 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
     /// </summary>
     internal async Task RequireMayGrantAsync(IEnumerable<string> roles, Actor actor, CancellationToken ct)
     {
-        var guarded = roles.Where(r => r is Roles.PrivacyOfficer or Roles.Admin).ToList();
+        var guarded = roles.Where(r => r is Roles.PrivacyOfficer or Roles.Admin or Roles.ExternalAuditor).ToList();
         if (guarded.Count == 0 || actor.Kind is ActorKind.System or ActorKind.Cli) return;
         IReadOnlyCollection<string> grantor = actor.Kind switch
         {
@@ -63,11 +63,22 @@ public sealed class StaffAccounts(MamoriDbContext db, AuditLog audit, TimeProvid
             {
                 Reason = "admin-grant",
             };
+        if (guarded.Contains(Roles.ExternalAuditor) && !MayGrant(grantor, Roles.ExternalAuditor))
+            throw new MamoriException(ErrorCode.ExternalAuditorGrantedByOfficerOrAdmin,
+                "Only an admin or a privacy officer grants the external-auditor role: ask one of them to create this user or key.", 403)
+            {
+                Reason = "external-auditor-grant",
+            };
     }
 
     /// <summary>Whether a caller holding <paramref name="grantor"/> may give <paramref name="role"/> (see <see cref="RequireMayGrantAsync"/>).</summary>
-    public static bool MayGrant(IReadOnlyCollection<string> grantor, string role) =>
-        role is not (Roles.PrivacyOfficer or Roles.Admin) || grantor.Contains(role, StringComparer.Ordinal);
+    public static bool MayGrant(IReadOnlyCollection<string> grantor, string role) => role switch
+    {
+        Roles.PrivacyOfficer or Roles.Admin => grantor.Contains(role, StringComparer.Ordinal),
+        // Someone from outside the company reads its whole management system: the people who answer for access decide that.
+        Roles.ExternalAuditor => grantor.Contains(Roles.Admin, StringComparer.Ordinal) || grantor.Contains(Roles.PrivacyOfficer, StringComparer.Ordinal),
+        _ => true,
+    };
 
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roles, string password, Actor actor, CancellationToken ct = default)
     {

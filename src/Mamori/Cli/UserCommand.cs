@@ -162,27 +162,36 @@ public static class AuditCommand
     public static Command Create()
     {
         var json = CliSupport.Json();
-        var verify = new Command("verify", "Check every link of the audit chain; exit 1 naming the first broken sequence") { json };
+        var actor = CliSupport.ActorOption();
+        var verify = new Command("verify", "Check every link of the audit chain and record the check in it; print each chain's head (sequence and hash) to note and compare later; exit 1 naming the first broken sequence") { json, actor };
         verify.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
             var db = sp.GetRequiredService<Data.MamoriDbContext>();
-            // An unknown --tenant is refused as every command refuses it, naming the tenants there are.
-            IReadOnlyList<AuditVerification> results = string.IsNullOrEmpty(r.GetValue(CliSupport.Tenant))
-                ? await AuditVerify.VerifyAllAsync(db, ct)
-                : [await AuditVerify.VerifyTenantAsync(db, (await CliSupport.TenantsAsync(r, sp, ct))[0].Id, r.GetValue(CliSupport.Tenant)!, ct)];
+            // An unknown --tenant or --actor is refused before anything is checked or recorded.
+            var tenants = await CliSupport.TenantsAsync(r, sp, actor, ct);
+            var results = new List<AuditVerification>();
+            foreach (var (id, slug, _) in tenants) results.Add(await AuditVerify.VerifyTenantAsync(db, id, slug, ct));
             var intact = results.All(x => x.Intact);
             if (r.GetValue(json))
                 CliSupport.WriteJson(r, new
                 {
                     intact,
                     events = results.Sum(x => x.Verified),
-                    tenants = results.Select(x => new { tenant = x.TenantSlug, x.Intact, x.Verified, x.BrokenAt, x.Problem }),
+                    tenants = results.Select(x => new
+                    {
+                        tenant = x.TenantSlug, x.Intact, x.Verified, x.BrokenAt, x.Problem,
+                        headSequence = x.HeadHash is null ? (long?)null : x.HeadSequence,
+                        headHash = x.HeadHash is null ? null : Convert.ToHexStringLower(x.HeadHash),
+                    }),
                 });
             else
             {
                 foreach (var x in results)
                 {
-                    if (x.Intact) r.InvocationConfiguration.Output.WriteLine($"{x.TenantSlug}: intact, {x.Verified} events");
+                    if (x.Intact)
+                        r.InvocationConfiguration.Output.WriteLine(x.HeadHash is null
+                            ? $"{x.TenantSlug}: intact, {x.Verified} events"
+                            : $"{x.TenantSlug}: intact, {x.Verified} events; head #{x.HeadSequence} {Convert.ToHexStringLower(x.HeadHash)}");
                     else r.InvocationConfiguration.Error.WriteLine($"mamori: audit chain of {x.TenantSlug} is broken at sequence {x.BrokenAt}: {x.Problem} (MAMORI-1200)");
                 }
             }
@@ -190,6 +199,14 @@ public static class AuditCommand
             {
                 var clock = sp.GetRequiredService<TimeProvider>();
                 foreach (var x in results) await AuditVerify.CheckpointAsync(db, x.TenantId, x.TenantSlug, clock, ct);
+            }
+            // Recorded as the dashboard's "verify now" is, so its last verification and the internal audit's checklist see this one.
+            foreach (var (x, who) in results.Zip(tenants.Select(t => t.Actor)))
+            {
+                await using var scope = sp.CreateAsyncScope();
+                var tenantDb = scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>();
+                tenantDb.Tenant.Set(x.TenantId);
+                await AuditVerify.RecordAsync(tenantDb, scope.ServiceProvider.GetRequiredService<AuditLog>(), x, who, ct);
             }
             return intact ? 0 : 1;
         }));

@@ -14,7 +14,8 @@ public static class AuditEndpoints
 
     public sealed record AuditPage(IReadOnlyList<AuditEventResponse> Events, long? NextAfter);
 
-    public sealed record VerifyResponse(bool Intact, long Verified, long? BrokenAt, string? Problem);
+    /// <summary>The check; when intact, the chain head it covered (sequence and hex hash) to note and compare later.</summary>
+    public sealed record VerifyResponse(bool Intact, long Verified, long? BrokenAt, string? Problem, long? HeadSequence, string? HeadHash);
 
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
@@ -45,7 +46,8 @@ public static class AuditEndpoints
         {
             var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
             var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
-            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem));
+            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem, r.HeadHash is null ? null : r.HeadSequence,
+                r.HeadHash is null ? null : Convert.ToHexStringLower(r.HeadHash)));
         }).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain.");
         return api;
     }

@@ -58,7 +58,7 @@ public static class DatasetEndpoints
 
         g.MapPost("/{id:guid}/use", async (Guid id, UseBody b, HttpContext http, ProcessedDatasets datasets) =>
             TypedResults.Ok(await datasets.UseAsync(id, b.Purpose, b.ContactsPersons, http.Actor(), http.RequestAborted)))
-            .RequirePermission(Permission.ReadDatasets)
+            .RequirePermission(Permission.UseDatasets)
             .WithSummary("Check and record a use: a pseudonymized dataset only for its registered purposes, never to contact the persons.");
 
         g.MapPost("/{id:guid}/pseudonyms", async (Guid id, PseudonymsBody b, HttpContext http, ProcessedDatasets datasets) =>

@@ -55,6 +55,17 @@ public static class GovernancePeopleEndpoints
         new(l.Id, l.UserId, emails.GetValueOrDefault(l.UserId), l.Kind, l.Item, l.ItemName, l.LastUsedAt, l.CreatedAt, l.UnmaskedCategories, l.UnmaskEvents, l.Flags,
             l.LiveSessions, l.LiveKeys, l.DisabledAt, l.Decision, l.DecidedAt, l.DecidedBy);
 
+    /// <summary>A completions address with the filter in its query, ending ready for more parameters (ids and days only, never an address).</summary>
+    internal static string CompletionsQuery(string path, CompletionFilter f)
+    {
+        var q = new List<string>();
+        if (f.From is { } from) q.Add("from=" + from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (f.To is { } to) q.Add("to=" + to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (f.Department is { } d) q.Add($"department={Uri.EscapeDataString(d)}");
+        if (f.Person is { } p) q.Add($"person={p}");
+        return path + "?" + string.Concat(q.Select(x => x + "&"));
+    }
+
     internal static CourseResponse ToResponse(TrainingCourse c) => new(c.Id, c.Code, c.TitleJa, c.TitleEn, c.EveryMonths, c.GraceDays, c.Roles, c.Active, c.CreatedAt);
 
     private static async Task<ReviewDetailResponse> DetailAsync(AccessReviewDetail d, StaffAccounts accounts, CancellationToken ct)
@@ -102,7 +113,7 @@ public static class GovernancePeopleEndpoints
         // Access reviews (S-62)
         g.MapGet("/access-reviews", async (AccessReviews reviews, CancellationToken ct) =>
                 TypedResults.Ok(new ReviewsResponse(await reviews.ScheduleAsync(ct), [.. (await reviews.ListAsync(ct)).Select(ToResponse)])))
-            .RequirePermission(Permission.ReviewAccess).WithSummary("Each department's review schedule (upcoming, due, overdue) and every review.");
+            .RequirePermission(Permission.ReadAccessReviews).WithSummary("Each department's review schedule (upcoming, due, overdue) and every review.");
         g.MapPost("/access-reviews", async (StartReviewRequest body, HttpContext http, AccessReviews reviews, StaffAccounts accounts) =>
         {
             var d = await reviews.StartAsync(body.DepartmentId, http.Caller(), http.RequestAborted);
@@ -110,10 +121,10 @@ public static class GovernancePeopleEndpoints
         }).RequirePermission(Permission.ReviewAccess).WithSummary("Start a department's review (its manager or the representative): verifies the audit chain, then lists roles, keys, leavers and unmasked categories.");
         g.MapGet("/access-reviews/{id:guid}", async (Guid id, AccessReviews reviews, StaffAccounts accounts, CancellationToken ct) =>
                 TypedResults.Ok(await DetailAsync(await reviews.GetAsync(id, ct), accounts, ct)))
-            .RequirePermission(Permission.ReviewAccess).WithSummary("A review with its lines.");
+            .RequirePermission(Permission.ReadAccessReviews).WithSummary("A review with its lines.");
         g.MapGet("/access-reviews/{id:guid}/events", async (Guid id, AccessReviews reviews, CancellationToken ct) =>
                 TypedResults.Ok(await reviews.UnmaskEventsAsync(id, ct)))
-            .RequirePermission(Permission.ReviewAccess).WithSummary("The audit-chain events behind a review: every unmask by its staff (and their keys) in the period.");
+            .RequirePermission(Permission.ReadAccessReviews).WithSummary("The audit-chain events behind a review: every unmask by its staff (and their keys) in the period.");
         g.MapPost("/access-reviews/{id:guid}/lines/{lineId:guid}", async (Guid id, Guid lineId, DecisionRequest body, HttpContext http, AccessReviews reviews, StaffAccounts accounts) =>
         {
             var line = await reviews.DecideAsync(id, lineId, body.Decision, http.Caller(), http.RequestAborted);
@@ -137,6 +148,28 @@ public static class GovernancePeopleEndpoints
             var c = await training.RecordAsync(body.Course, body.UserId, body.CompletedOn, http.Actor(), http.RequestAborted);
             return TypedResults.Created($"/api/governance/training/completions/{c.Id}", new CompletionResponse(c.Id, c.CourseId, c.UserId, c.CompletedOn, c.RecordedAt, c.RecordedBy));
         }).RequirePermission(Permission.ManageTraining).WithSummary("Record that a staff member completed a course on a date.");
+        g.MapGet("/training/completions", async (TrainingRecords training, HttpContext http, DateOnly? from, DateOnly? to, string? department, Guid? person,
+            int? offset, int? limit) =>
+        {
+            var filter = new CompletionFilter(from, to, string.IsNullOrWhiteSpace(department) ? null : department.Trim(), person);
+            var skip = offset ?? 0;
+            var take = limit ?? TrainingRecords.MaxPage;
+            var page = await training.ListCompletionsAsync(filter, skip, take, http.RequestAborted);
+            // As the request queue: the body is the array, the total and the next page travel in headers (RFC 8288 Link).
+            http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (skip + page.Items.Count < page.Total)
+                http.Response.Headers.Link = $"<{CompletionsQuery("/api/governance/training/completions", filter)}offset={skip + page.Items.Count}&limit={take}>; rel=\"next\"";
+            return TypedResults.Ok(page.Items);
+        }).RequirePermission(Permission.ReadGovernance)
+            .WithSummary("Recorded training completions, newest first: ?from=&to= (completion days, JST, both included), ?department= (its staff now), ?person= (a user id); ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page.");
+        g.MapGet("/training/completions.csv", async (TrainingRecords training, HttpContext http, DateOnly? from, DateOnly? to, string? department, Guid? person) =>
+        {
+            var filter = new CompletionFilter(from, to, string.IsNullOrWhiteSpace(department) ? null : department.Trim(), person);
+            var (csv, _) = await training.ExportCompletionsCsvAsync(filter, http.Actor(), await Web.Pages.CallerNameAsync(http), http.RequestAborted);
+            var today = Mamori.Governance.Organisation.GovernanceDue.JstDate(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"training-completions-{today.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)}.csv");
+        }).RequirePermission(Permission.ReadGovernance)
+            .WithSummary("The same completions (every one, oldest first) as CSV for Excel: UTF-8 with BOM, Japanese column names first, times in JST; the export is audited.");
         g.MapGet("/training/status", async (TrainingRecords training, string? list, CancellationToken ct) =>
         {
             var all = await training.StatusAsync(null, ct);

@@ -38,13 +38,7 @@ public static class DashboardPage
             var ct = http.RequestAborted;
             var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
             var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
-            {
-                await audit.AppendAsync(db, new AuditEntry(r.Intact ? AuditCode.AuditChainVerified : AuditCode.AuditChainBroken, http.Actor(),
-                    r.Intact ? AuditOutcome.Success : AuditOutcome.Failed, TargetId: (r.BrokenAt ?? r.Verified).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ReasonCode: r.Intact ? "intact" : ProblemCode(r.Problem)), ct);
-                await tx.CommitAsync(ct);
-            }
+            await AuditVerify.RecordAsync(db, audit, r, http.Actor(), ct);
             return Results.Redirect("/console?done=" + (r.Intact ? "verified" : "broken"));
         }).RequirePermission(Permission.VerifyAudit).ExcludeFromDescription();
     }
@@ -132,7 +126,7 @@ public static class DashboardPage
             """);
     }
 
-    /// <summary>The newest "verify now" result: when it found the chain broken, where and why (kept in the event's target and reason).</summary>
+    /// <summary>The newest recorded check ("verify now" or <c>mamori audit verify</c>): when it found the chain broken, where and why (kept in the event's target and reason).</summary>
     public sealed record Verification(DateTimeOffset Time, long? BrokenAt, string? Problem);
 
     public static async Task<Verification?> LastVerificationAsync(MamoriDbContext db, CancellationToken ct)
@@ -146,9 +140,6 @@ public static class DashboardPage
         var problem = last.ReasonCode is null or "broken" ? null : last.ReasonCode.Replace('-', ' ');
         return new Verification(last.Time, long.TryParse(last.TargetId, System.Globalization.CultureInfo.InvariantCulture, out var at) ? at : 0, problem);
     }
-
-    /// <summary>The verifier's finding as a reason code: "event content does not match its hash" → event-content-does-not-match-its-hash.</summary>
-    private static string ProblemCode(string? problem) => problem is null ? "broken" : problem.Replace(' ', '-');
 
     private static async Task<Html> KeysCard(HttpContext http, IServiceProvider sp, CancellationToken ct)
     {

@@ -166,6 +166,7 @@ public static partial class FormErrors
             "course-title" => ("名称は1〜200文字で入力してください。", "A course title is 1-200 characters."),
             "course-every" => ("受講周期は0（1回のみ）〜60か月で入力してください。", "The frequency is 0 (once) to 60 months."),
             "unknown-role" => ("役割の指定が正しくありません。", "Unknown role."),
+            "period-order" => ("受講日の範囲は、開始日を終了日以前にしてください。", "The start day must be on or before the end day."),
             "not-future" => null,
             _ => ("入力が設定できる範囲を外れています（期間、日数、コードや名称の長さ、無効なユーザーなど）。",
                 "A value is outside what the setting allows (a period, a number of days, a code or name length, a disabled user…)."),
@@ -188,6 +189,8 @@ public static partial class FormErrors
         ErrorCode.OfficerRoleGrantedByOfficer => (OfficerGrant.Ja, OfficerGrant.En),
         ErrorCode.AdminRoleGrantedByAdmin => ("職務の分離のため、管理者の役割を付与できるのは管理者だけです。管理者に作成を依頼してください。",
             "Separation of duties: only an admin grants the admin role. Ask an admin to create it."),
+        ErrorCode.ExternalAuditorGrantedByOfficerOrAdmin => ("外部監査人の役割を付与できるのは、管理者か個人情報保護管理者だけです。どちらかに作成を依頼してください。",
+            "Only an admin or a privacy officer grants the external-auditor role. Ask one of them to create it."),
         ErrorCode.InvalidValue when e.Reason == "effective-before" && e.ReasonArgs is [var version, var from] =>
             ($"施行日は、第{version}版の施行日（{from}）以降にしてください。", $"The effective date must not come before version {version}'s ({from})."),
         ErrorCode.InvalidValue when e.Reason == "subject-id" => ("ID の形式が正しくありません。", "That is not a valid id."),

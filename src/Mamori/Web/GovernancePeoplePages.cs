@@ -20,10 +20,11 @@ public static class GovernancePeoplePages
         app.MapGet(Base + "/organisation", async Task<IResult> (HttpContext http) => Result(await OrganisationAsync(http, null)))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
         app.MapGet(Base + "/access-reviews", async Task<IResult> (HttpContext http) => Result(await ReviewsAsync(http, null)))
-            .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
+            .RequirePermission(Permission.ReadAccessReviews).ExcludeFromDescription();
         app.MapGet(Base + "/access-reviews/{id:guid}", async (Guid id, HttpContext http) => Result(await ReviewAsync(http, id, null)))
-            .RequirePermission(Permission.ReviewAccess).ExcludeFromDescription();
-        app.MapGet(Base + "/training", async Task<IResult> (HttpContext http) => Result(await TrainingAsync(http, null)))
+            .RequirePermission(Permission.ReadAccessReviews).ExcludeFromDescription();
+        // A filter that cannot be read answers 400 with the page and the reason beside the filter.
+        app.MapGet(Base + "/training", async Task<IResult> (HttpContext http) => Result(await TrainingAsync(http, null), CompletionQuery(http).Error is null ? 200 : 400))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
 
         Post(app, "/organisation/representative", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
@@ -142,7 +143,7 @@ public static class GovernancePeoplePages
         var links = new (string Path, string Ja, string En, Permission Needs)[]
         {
             ("/organisation", "組織", "Organisation", Permission.ReadGovernance),
-            ("/access-reviews", "アクセス権の棚卸し", "Access reviews", Permission.ReviewAccess),
+            ("/access-reviews", "アクセス権の棚卸し", "Access reviews", Permission.ReadAccessReviews),
             ("/training", "教育", "Training", Permission.ReadGovernance),
         };
         return H.F($"""<p>{Html.Join(links.Where(l => Can(http, l.Needs)).Select((l, i) => H.F($"""{(i > 0 ? " · " : "")}<a href="{Base}{l.Path}">{T(http, l.Ja, l.En)}</a>""")))}</p>""");
@@ -254,7 +255,7 @@ public static class GovernancePeoplePages
         // instead of a button that can only be refused.
         var me = http.Caller().UserId;
         var representative = (await Svc<Organisation>(http).SettingsAsync(http.RequestAborted)).RepresentativeUserId;
-        Html Start(ReviewScheduleEntry s) => me is { } u && (u == s.ManagerUserId || u == representative)
+        Html Start(ReviewScheduleEntry s) => me is { } u && (u == s.ManagerUserId || u == representative) && Can(http, Permission.ReviewAccess)
             ? H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>""")
             : H.F($"""<span class="muted">{T(http, "部門の管理者または管理責任者が開始します", "Started by the department's manager or the representative")}</span>""");
         var rows = schedule.Select(s => H.F($"""
@@ -288,6 +289,8 @@ public static class GovernancePeoplePages
         var roleLabels = await RoleLabelsAsync(http);
         var r = detail.Review;
         var open = r.Status == AccessReviewStatus.Open;
+        // Whoever only reads reviews (an external auditor) sees the decisions, not the buttons that make them.
+        var acts = open && Can(http, Permission.ReviewAccess);
         Html Kind(AccessReviewLine l) => l.Kind switch
         {
             AccessReviewLineKind.Role => H.F($"{T(http, "役割", "Role")}: {roleLabels.Cell(l.Item)}"),
@@ -298,7 +301,7 @@ public static class GovernancePeoplePages
         {
             AccessReviewDecision.Confirmed => H.F($"""<span class="ok">{T(http, "承認", "Confirmed")}</span> {Jst(l.DecidedAt)}"""),
             AccessReviewDecision.Revoked => H.F($"""<span class="error">{T(http, "取消", "Revoked")}</span> {Jst(l.DecidedAt)}"""),
-            _ when !open => H.F($"—"),
+            _ when !acts => H.F($"—"),
             _ => H.F($"""
                 {(l.UserId == http.Caller().UserId
                     ? H.F($"""<span class="muted">{T(http, "ご自身の権限は管理責任者が承認します", "Your own access is confirmed by the management representative")}</span>""")
@@ -311,7 +314,7 @@ public static class GovernancePeoplePages
             <td>{categories(l.UnmaskedCategories)}</td><td class="num">{l.UnmaskEvents:N0}</td>
             <td>{(l.Flags.Count == 0 ? H.F($"—") : H.F($"""<span class="error">{string.Join(T(http, "、", ", "), l.Flags.Select(f => FlagName(http, f)))}</span>"""))}</td><td>{Decision(l)}</td></tr>
             """));
-        Html complete = open
+        Html complete = acts
             ? H.F($"""<form method="post" action="{Base}/access-reviews/{r.Id}/complete">{AntiforgeryField(http)}<button type="submit">{T(http, "棚卸しを完了する", "Complete the review")}</button></form>""")
             : default;
         // The department by its name (ISP事業部), not its id; a department no longer scheduled keeps its id.
@@ -328,6 +331,77 @@ public static class GovernancePeoplePages
             <table><thead><tr><th scope="col">{T(http, "スタッフ", "Staff")}</th><th scope="col">{T(http, "権限", "Access")}</th><th scope="col">{T(http, "最終使用", "Last used")}</th><th scope="col">{T(http, "閲覧した項目", "Categories unmasked")}</th><th scope="col">{T(http, "件数", "Events")}</th><th scope="col">{T(http, "指摘", "Flags")}</th><th scope="col">{T(http, "判断", "Decision")}</th></tr></thead><tbody>{rows}</tbody></table>
             {complete}
             """));
+    }
+
+    /// <summary>Completions shown on the training page at a time; the CSV has them all.</summary>
+    private const int CompletionsShown = 100;
+
+    /// <summary>The training page's completions filter from its query (from, to, department, person, offset), or why it cannot be read.</summary>
+    private static (CompletionFilter Filter, int Offset, MamoriException? Error) CompletionQuery(HttpContext http)
+    {
+        var q = http.Request.Query;
+        try
+        {
+            DateOnly? Day(string field) => string.IsNullOrWhiteSpace(q[field]) ? null
+                : DateOnly.TryParseExact(q[field].ToString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d
+                : throw new MamoriException(ErrorCode.InvalidValue, $"{field} is a date (yyyy-MM-dd).") { Reason = "date", ReasonArgs = [field] };
+            Guid? person = string.IsNullOrWhiteSpace(q["person"]) ? null
+                : Guid.TryParse(q["person"], out var p) ? p : throw new MamoriException(ErrorCode.InvalidValue, "Choose a staff member (person).") { Reason = "choose-user" };
+            var offset = int.TryParse(q["offset"], System.Globalization.CultureInfo.InvariantCulture, out var o) && o > 0 ? o : 0;
+            var filter = new CompletionFilter(Day("from"), Day("to"), NullIfEmpty(q["department"])?.Trim(), person);
+            if (filter.From > filter.To)
+                throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "from is a day on or before to.") { Reason = "period-order" };
+            return (filter, offset, null);
+        }
+        catch (MamoriException e)
+        {
+            return (new CompletionFilter(), 0, e);
+        }
+    }
+
+    /// <summary>The completions section: a filter (days, department, staff member), the newest matching completions and the CSV of all of them.</summary>
+    private static async Task<Html> CompletionsAsync(HttpContext http, IReadOnlyDictionary<Guid, string> titles)
+    {
+        var (filter, offset, error) = CompletionQuery(http);
+        var ct = http.RequestAborted;
+        var departments = (await Svc<Organisation>(http).ViewAsync(ct)).Departments;
+        var staff = await Svc<StaffAccounts>(http).ListAsync(ct);
+        var en = Lang(http) == "en";
+        var q = http.Request.Query;
+        Html Selected(bool on) => on ? Html.Raw(" selected") : default;
+        var form = H.F($"""
+            <form method="get" action="{Base}/training" class="stack" aria-labelledby="completions-h">
+            <label for="f-from">{T(http, "受講日（から）", "Completed from")}</label><input id="f-from" name="from" type="date" value="{q["from"].ToString()}">
+            <label for="f-to">{T(http, "受講日（まで）", "Completed to")}</label><input id="f-to" name="to" type="date" value="{q["to"].ToString()}">
+            <label for="f-dept">{T(http, "部門（現在の所属）", "Department (staff now in it)")}</label><select id="f-dept" name="department"><option value="">{T(http, "すべて", "All")}</option>{departments.Select(d => H.F($"""<option value="{d.Id}"{Selected(d.Id == filter.Department)}>{(en ? d.NameEn : d.NameJa)} ({d.Id})</option>"""))}</select>
+            <label for="f-person">{T(http, "スタッフ", "Staff member")}</label><select id="f-person" name="person"><option value="">{T(http, "すべて", "All")}</option>{staff.Select(u => H.F($"""<option value="{u.Id}"{Selected(u.Id == filter.Person)}>{u.Email}</option>"""))}</select>
+            <button type="submit">{T(http, "絞り込む", "Filter")}</button></form>
+            """);
+        if (error is not null)
+            return H.F($"""<section aria-labelledby="completions-h"><h2 id="completions-h">{T(http, "受講記録", "Completions")}</h2>{FormErrors.Block(http, error)}{form}</section>""");
+
+        var page = await Svc<TrainingRecords>(http).ListCompletionsAsync(filter, offset, CompletionsShown, ct);
+        var recordedBy = await ActorNamesAsync(http, page.Items.Select(c => c.RecordedBy));
+        var deptNames = departments.ToDictionary(d => d.Id, d => en ? d.NameEn : d.NameJa, StringComparer.Ordinal);
+        var rows = page.Items.Select(c => H.F($"""
+            <tr><td>{c.CompletedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}</td>
+            <td>{(titles.GetValueOrDefault(c.CourseId) is { Length: > 0 } t && t != c.CourseCode ? H.F($"""{t} <code class="muted">{c.CourseCode}</code>""") : H.F($"<code>{c.CourseCode}</code>"))}</td>
+            <td>{c.Email}</td><td>{(c.DepartmentId is { } d ? H.F($"""{deptNames.GetValueOrDefault(d) ?? d} <code class="muted">{d}</code>""") : H.F($"—"))}</td>
+            <td>{Jst(c.RecordedAt)}</td><td>{recordedBy(c.RecordedBy)}</td></tr>
+            """));
+        var query = Http.GovernancePeopleEndpoints.CompletionsQuery("", filter);
+        Html next = offset + page.Items.Count < page.Total
+            ? H.F($"""<p><a href="{Base}/training{query}offset={offset + page.Items.Count}">{T(http, "次のページ", "Next page")}</a></p>""")
+            : default;
+        var shown = page.Total == 0 ? T(http, "該当する受講記録はありません。", "No completions match.")
+            : T(http, $"{page.Total:N0}件中 {offset + 1:N0}〜{offset + page.Items.Count:N0}件目（受講日の新しい順）", $"{offset + 1:N0}-{offset + page.Items.Count:N0} of {page.Total:N0}, newest first");
+        return H.F($"""
+            <section aria-labelledby="completions-h"><h2 id="completions-h">{T(http, "受講記録", "Completions")}</h2>
+            {form}
+            <p>{shown} · <a href="/api/governance/training/completions.csv{query.TrimEnd('&', '?')}" download>{T(http, "この条件の受講記録をすべて CSV で出力（Excel 用）", "Download every matching completion as CSV (for Excel)")}</a></p>
+            <table><thead><tr><th scope="col">{T(http, "受講日", "Completed on")}</th><th scope="col">{T(http, "講座", "Course")}</th><th scope="col">{T(http, "スタッフ", "Staff")}</th><th scope="col">{T(http, "現在の部門", "Department now")}</th><th scope="col">{T(http, "記録日時", "Recorded")}</th><th scope="col">{T(http, "記録者", "Recorded by")}</th></tr></thead><tbody>{rows}</tbody></table>
+            {next}</section>
+            """);
     }
 
     private static async Task<Html> TrainingAsync(HttpContext http, MamoriException? error)
@@ -378,6 +452,7 @@ public static class GovernancePeoplePages
                 <button type="submit">{T(http, "記録", "Record")}</button></form>
                 """);
         }
+        var completions = await CompletionsAsync(http, titles);
         var title = T(http, "教育・研修", "Training");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>{SubNav(http)}{Status(http, error)}
@@ -385,6 +460,7 @@ public static class GovernancePeoplePages
             <table><thead><tr><th scope="col">{T(http, "コード", "Code")}</th><th scope="col">{T(http, "名称", "Title")}</th><th scope="col">{T(http, "周期", "Frequency")}</th><th scope="col">{T(http, "猶予（日）", "Grace (days)")}</th><th scope="col">{T(http, "対象", "Who")}</th><th scope="col">{T(http, "有効", "Active")}</th></tr></thead><tbody>{courseRows}</tbody></table>
             <h2>{T(http, "受講状況（期限超過が先頭）", "Standing (overdue first)")}</h2>
             <table><thead><tr><th scope="col">{T(http, "スタッフ", "Staff")}</th><th scope="col">{T(http, "講座", "Course")}</th><th scope="col">{T(http, "最終受講", "Last completed")}</th><th scope="col">{T(http, "期限", "Due")}</th><th scope="col">{T(http, "状態", "State")}</th><th scope="col">{T(http, "停止中の役割", "Suspended roles")}</th></tr></thead><tbody>{statusRows}</tbody></table>
+            {completions}
             {forms}
             """));
     }
@@ -395,7 +471,7 @@ public sealed class GovernancePeoplePanel(AccessReviews reviews, TrainingRecords
 {
     public int Order => 40;
 
-    public Permission Needs => Permission.ReviewAccess;
+    public Permission Needs => Permission.ReadAccessReviews;
 
     public async Task<Html> RenderAsync(HttpContext http, CancellationToken ct)
     {

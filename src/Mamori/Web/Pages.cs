@@ -167,6 +167,7 @@ public static class Pages
             Staff.Roles.PrivacyOfficer => T(http, "個人情報保護管理者", "Privacy officer"),
             Staff.Roles.Operator => T(http, "担当者", "Operator"),
             Staff.Roles.Auditor => T(http, "監査担当", "Auditor"),
+            Staff.Roles.ExternalAuditor => T(http, "外部監査人", "External auditor"),
             _ => declared.TryGetValue(role, out var name) ? name.Get(Lang(http) == "en" ? Policy.NoticeLanguage.En : Policy.NoticeLanguage.Ja) : role,
         };
 

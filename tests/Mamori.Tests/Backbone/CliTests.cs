@@ -563,6 +563,69 @@ public sealed class CliTests(PostgresCluster cluster)
         (await RunAsync(["audit", "verify", .. env])).Code.ShouldBe(0);
     }
 
+    /// <summary>
+    /// An auditor notes each chain's head (sequence and hash) to compare with a later check; verify printed only a count. And the
+    /// dashboard's "last verified" ignored a check made on the command line: it is now recorded in the chain as "verify now" is.
+    /// </summary>
+    [Fact]
+    public async Task AuditVerify_Tenants_PrintsEachHeadAndRecordsTheCheckForTheDashboard()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync(Providers.Sqlite, cluster, ct, empty: true);
+        string[] env = ["--db", db.CliValue, "--data-dir", db.DataDir];
+        (await RunAsync(["migrate", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["keys", "init", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "alpha", "--name", "Alpha", .. env])).Code.ShouldBe(0);
+        (await RunAsync(["tenant", "add", "--slug", "beta", "--name", "Beta", .. env])).Code.ShouldBe(0);
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        Mamori.Hosting.MamoriServices.AddMamoriCore(services, db.Settings);
+        await using var provider = services.BuildServiceProvider();
+        async Task<T> InTenant<T>(string slug, Func<Mamori.Data.MamoriDbContext, Task<T>> work)
+        {
+            await using var scope = provider.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Mamori.Tenancy.Tenants>().UseAsync(slug, ct);
+            return await work(scope.ServiceProvider.GetRequiredService<Mamori.Data.MamoriDbContext>());
+        }
+        Task<(long Sequence, string Hash)> Head(string slug) => InTenant(slug, async c =>
+        {
+            var h = await c.AuditHeads.AsNoTracking().SingleAsync(ct);
+            return (h.LastSequence, Convert.ToHexStringLower(h.LastHash));
+        });
+        (await InTenant("alpha", c => Mamori.Web.DashboardPage.LastVerificationAsync(c, ct))).ShouldBeNull();
+
+        var before = new Dictionary<string, (long Sequence, string Hash)> { ["alpha"] = await Head("alpha"), ["beta"] = await Head("beta") };
+        var json = await RunAsync(["audit", "verify", "--json", .. env]);
+        json.Code.ShouldBe(0, json.Err);
+        var tenants = JsonDocument.Parse(json.Out).RootElement.GetProperty("tenants").EnumerateArray().ToList();
+        tenants.Select(t => t.GetProperty("tenant").GetString()).ShouldBe(["alpha", "beta"]);
+        foreach (var t in tenants)
+        {
+            var head = before[t.GetProperty("tenant").GetString()!];
+            t.GetProperty("headSequence").GetInt64().ShouldBe(head.Sequence);
+            t.GetProperty("headHash").GetString().ShouldBe(head.Hash);
+            head.Hash.Length.ShouldBe(64);
+        }
+
+        // Recorded in each chain, as the operating-system account at the terminal, so the dashboard shows it.
+        foreach (var slug in new[] { "alpha", "beta" })
+        {
+            var last = await InTenant(slug, c => c.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence).FirstAsync(ct));
+            (last.Code, last.ActorKind, last.TargetId, last.ReasonCode).ShouldBe((AuditCode.AuditChainVerified, ActorKind.Cli, before[slug].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), "intact"));
+            var shown = await InTenant(slug, c => Mamori.Web.DashboardPage.LastVerificationAsync(c, ct));
+            shown.ShouldNotBeNull();
+            shown.BrokenAt.ShouldBeNull();
+        }
+
+        // The text says the head too; the check itself is now part of the chain it names.
+        var now = await Head("alpha");
+        now.Sequence.ShouldBe(before["alpha"].Sequence + 1);
+        var text = await RunAsync(["audit", "verify", "--tenant", "alpha", .. env]);
+        text.Code.ShouldBe(0, text.Err);
+        text.Out.Trim().ShouldBe($"alpha: intact, {now.Sequence} events; head #{now.Sequence} {now.Hash}");
+    }
+
     /// <summary>The sweeps go through every tenant and name each as audit verify does, by slug: 「acme: 0 records …」, not its id.</summary>
     [Fact]
     public async Task Sweeps_DryRun_NameEachTenantBySlug()

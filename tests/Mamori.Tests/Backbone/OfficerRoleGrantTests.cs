@@ -140,6 +140,40 @@ public sealed class OfficerRoleGrantTests(PostgresCluster cluster)
         (await user.Content.ReadAsStringAsync(Ct)).ShouldContain("個人情報保護管理者に作成を依頼してください。 (MAMORI-1117)");
     }
 
+    /// <summary>
+    /// The external auditor (外部監査人) reads the company's whole management system: only an admin or a privacy officer lets someone
+    /// from outside in. Every path to a new user or key is an admin's or an officer's today, except the command line with the
+    /// --actor of someone else, which now says so.
+    /// </summary>
+    [Fact]
+    public async Task ExternalAuditorRole_GrantedByAdminOrOfficerOnly_6055Otherwise()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var admin = await app.SignedInAsync(tenant, Roles.Admin);
+        (await admin.PostAsJsonAsync("/api/users", new { email = "kansa@audit-firm.example", roles = new[] { Roles.ExternalAuditor }, password = Password }, Ct))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        (await officer.PostAsJsonAsync("/api/apikeys", new { name = "audit-firm", role = Roles.ExternalAuditor }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var auditor = await app.UserAsync(tenant, Roles.Auditor);
+        var user = await Should.ThrowAsync<Mamori.Errors.MamoriException>(() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<StaffAccounts>()
+            .AddAsync("other@audit-firm.example", [Roles.ExternalAuditor], Password, Actor.User(auditor.Id), Ct)));
+        user.Code.ShouldBe(Mamori.Errors.ErrorCode.ExternalAuditorGrantedByOfficerOrAdmin);
+        user.Status.ShouldBe(403);
+        var key = await Should.ThrowAsync<Mamori.Errors.MamoriException>(() => app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ApiKeys>()
+            .CreateAsync("other-firm", Roles.ExternalAuditor, [], null, null, Actor.User(auditor.Id), Ct)));
+        key.Code.ShouldBe(Mamori.Errors.ErrorCode.ExternalAuditorGrantedByOfficerOrAdmin);
+        (await app.InTenantAsync(tenant, (_, db) => Task.FromResult(db.Users.Count(u => u.Email == "other@audit-firm.example") + db.ApiKeys.Count(k => k.Name == "other-firm"))))
+            .ShouldBe(0);
+
+        // The console offers the role by its name to both.
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        (await s.GetStringAsync("/console/apikeys")).ShouldContain($"<option value=\"{Roles.ExternalAuditor}\">外部監査人 (external-auditor)</option>");
+        var adminSession = await SessionAsync(app, tenant, Roles.Admin);
+        (await adminSession.GetStringAsync("/console/users")).ShouldContain($"value=\"{Roles.ExternalAuditor}\"> 外部監査人 (external-auditor)</label>");
+    }
+
     [Fact]
     public async Task Cli_OperatorWithoutActor_GrantsOfficerRole()
     {

@@ -113,13 +113,13 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         (await s.GetStringAsync("/console/apikeys")).ShouldContain("<code class=\"muted\">operator</code> + SMS認証の管理責任者</td>");
         (await s.GetStringAsync("/console/apikeys?lang=en")).ShouldContain("<td>Privacy officer <code class=\"muted\">privacy-officer</code></td>");
 
-        // The roles to choose: the four built-in ones by name first, then the policy's by the names its `roles` section gives.
+        // The roles to choose: the five built-in ones by name first, then the policy's by the names its `roles` section gives.
         var users = await s.GetStringAsync("/console/users");
         users.ShouldContain("value=\"admin\"> 管理者 (admin)</label>");
         users.ShouldContain("value=\"payroll-officer\"> 給与・社会保険事務担当（個人番号事務取扱担当者） (payroll-officer)</label>");
         var boxes = System.Text.RegularExpressions.Regex.Matches(users, "name=\"roles\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-        boxes.Take(4).ShouldBe([Roles.Admin, Roles.PrivacyOfficer, Roles.Operator, Roles.Auditor]);
-        boxes.Skip(4).ShouldBe(boxes.Skip(4).Order(StringComparer.Ordinal).ToList());
+        boxes.Take(5).ShouldBe([Roles.Admin, Roles.PrivacyOfficer, Roles.Operator, Roles.Auditor, Roles.ExternalAuditor]);
+        boxes.Skip(5).ShouldBe(boxes.Skip(5).Order(StringComparer.Ordinal).ToList());
         boxes.ShouldContain("sms-manager");
     }
 

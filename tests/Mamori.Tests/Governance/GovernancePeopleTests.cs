@@ -144,6 +144,93 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
         (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Governance.Training.TrainingCompletion>().CountAsync(Ct))).ShouldBe(3);
     }
 
+    /// <summary>
+    /// An auditor could read each person's latest standing, not the completions themselves: no list by period, department or person,
+    /// and no file to take away. Read by the auditors and the officer (and the admin, who records them); not by an operator.
+    /// </summary>
+    [Fact]
+    public async Task TrainingCompletions_FiltersPagingAndCsv_ReadByAuditorsNotOperator()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officerUser = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var op = await app.UserAsync(tenant, Roles.Operator);
+        var auditorUser = await app.UserAsync(tenant, Roles.Auditor);
+        var officer = await app.SignedInAsync(officerUser);
+        await Put(officer, "/api/governance/training/courses/privacy-basics", new { titleJa = "個人情報保護の基礎", titleEn = "Privacy basics", everyMonths = 12, graceDays = 30 });
+        await Put(officer, $"/api/governance/staff/{op.Id}", new { departmentId = "isp" });
+        app.Clock.SetUtcNow(T0.AddDays(40)); // 2027-01-02 JST
+        officer = await app.SignedInAsync(officerUser);
+        foreach (var (user, on) in new[] { (op.Id, "2026-11-30"), (op.Id, "2026-12-20"), (auditorUser.Id, "2026-12-01") })
+            await Post(officer, "/api/governance/training/completions", new { course = "privacy-basics", userId = user, completedOn = on });
+
+        var external = await app.SignedInAsync(tenant, Roles.ExternalAuditor);
+        async Task<(JsonElement Items, HttpResponseMessage Response)> List(HttpClient c, string query)
+        {
+            var r = await c.GetAsync("/api/governance/training/completions" + query, Ct);
+            r.StatusCode.ShouldBe(HttpStatusCode.OK, await r.Content.ReadAsStringAsync(Ct));
+            return (await r.Content.ReadFromJsonAsync<JsonElement>(Ct), r);
+        }
+        static string[] Days(JsonElement items) => [.. items.EnumerateArray().Select(i => i.GetProperty("completedOn").GetString()!)];
+
+        var (all, response) = await List(external, "");
+        Days(all).ShouldBe(["2026-12-20", "2026-12-01", "2026-11-30"]);
+        response.Headers.GetValues("X-Total-Count").Single().ShouldBe("3");
+        var first = all[0];
+        first.GetProperty("courseCode").GetString().ShouldBe("privacy-basics");
+        first.GetProperty("courseTitleJa").GetString().ShouldBe("個人情報保護の基礎");
+        first.GetProperty("email").GetString().ShouldBe(op.Email);
+        first.GetProperty("departmentId").GetString().ShouldBe("isp");
+        Days((await List(external, "?from=2026-12-01&to=2026-12-20")).Items).ShouldBe(["2026-12-20", "2026-12-01"]);
+        Days((await List(external, "?department=isp")).Items).ShouldBe(["2026-12-20", "2026-11-30"]);
+        Days((await List(external, $"?person={auditorUser.Id}")).Items).ShouldBe(["2026-12-01"]);
+        var (page, paged) = await List(external, "?department=isp&limit=1");
+        Days(page).ShouldBe(["2026-12-20"]);
+        paged.Headers.GetValues("Link").Single().ShouldBe("</api/governance/training/completions?department=isp&offset=1&limit=1>; rel=\"next\"");
+        Days((await List(external, "?department=isp&offset=1&limit=1")).Items).ShouldBe(["2026-11-30"]);
+
+        await (await external.GetAsync("/api/governance/training/completions?from=2026-12-20&to=2026-12-01", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-9008");
+        await (await external.GetAsync("/api/governance/training/completions?limit=501", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1006");
+        (await external.GetAsync("/api/governance/training/completions?from=2026-13-01", Ct)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+
+        // Who reads them.
+        foreach (var role in new[] { Roles.Auditor, Roles.PrivacyOfficer, Roles.Admin })
+            (await List(await app.SignedInAsync(tenant, role), "")).Items.GetArrayLength().ShouldBe(3, role);
+        var operatorClient = await app.SignedInAsync(op);
+        await (await operatorClient.GetAsync("/api/governance/training/completions", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        await (await operatorClient.GetAsync("/api/governance/training/completions.csv", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+
+        // The CSV, for Excel: a byte order mark, the heading block, Japanese column names first, times in JST; the export is audited.
+        var csv = await external.GetAsync("/api/governance/training/completions.csv?department=isp", Ct);
+        csv.StatusCode.ShouldBe(HttpStatusCode.OK);
+        csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        var bytes = await csv.Content.ReadAsByteArrayAsync(Ct);
+        bytes[..3].ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n");
+        lines[0].ShouldStartWith("教育・研修の受講記録,");
+        lines.ShouldContain("絞り込み,部門: isp");
+        lines.ShouldContain("件数,2");
+        var header = Array.FindIndex(lines, l => l.StartsWith("受講記録ID (completion_id),受講日 (completed_on),", StringComparison.Ordinal));
+        header.ShouldBeGreaterThan(0);
+        lines[header + 1].ShouldContain(",2026-11-30,privacy-basics,個人情報保護の基礎,Privacy basics,");
+        lines[header + 1].ShouldContain(",isp,2027-01-02T09:00:00+09:00,");
+        lines[header + 2].ShouldContain(",2026-12-20,");
+        var exported = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.Where(e => e.Code == AuditCode.TrainingCompletionsExported).ToListAsync(Ct));
+        exported.Single().Categories.ShouldBe("2");
+        exported.Single().TargetId.ShouldBe("isp");
+
+        // The console's training page lists them with the same filter and links the CSV; a filter it cannot read is said beside it.
+        var console = await Console.ConsoleScenario.SessionAsync(app, tenant, Roles.ExternalAuditor);
+        var html = await console.GetStringAsync("/console/governance/training?department=isp");
+        html.ShouldContain("<h2 id=\"completions-h\">受講記録</h2>");
+        html.ShouldContain("href=\"/api/governance/training/completions.csv?department=isp\"");
+        html.ShouldContain("2件中 1〜2件目");
+        html.ShouldNotContain("action=\"/console/governance/training/completion\"");
+        var refused = await console.GetAsync("/console/governance/training?from=2026-12-20&to=2026-12-01");
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.Content.ReadAsStringAsync(Ct)).ShouldContain("受講日の範囲は、開始日を終了日以前にしてください。");
+    }
+
     [Fact]
     public async Task TrainingSuspension_SettingOn_RoleGrantsNothingWhileOverdueAndReturnsOnCompletion()
     {

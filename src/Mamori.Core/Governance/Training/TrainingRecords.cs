@@ -16,6 +16,18 @@ namespace Mamori.Governance.Training;
 public sealed record TrainingStatus(Guid CourseId, string CourseCode, Guid UserId, string Email, DateOnly? LastCompletedOn, DateOnly? DueOn, DateOnly? OverdueFrom,
     DueState State, IReadOnlyList<string> SuspendedRoles);
 
+/// <summary>Which completions to list: completion days (JST) from and to, both included; a department's current staff; one staff member.</summary>
+public sealed record CompletionFilter(DateOnly? From = null, DateOnly? To = null, string? Department = null, Guid? Person = null);
+
+/// <summary>
+/// One recorded completion with what an auditor reads it by: the course's titles, the staff member's sign-in address and the
+/// department they are assigned to now (the assignment is not kept per date).
+/// </summary>
+public sealed record CompletionRow(Guid Id, DateOnly CompletedOn, Guid CourseId, string CourseCode, string CourseTitleJa, string CourseTitleEn,
+    Guid UserId, string Email, string? DepartmentId, DateTimeOffset RecordedAt, string RecordedBy);
+
+public sealed record CompletionPage(IReadOnlyList<CompletionRow> Items, int Total);
+
 public sealed record CourseChange(string TitleJa, string? TitleEn, int EveryMonths, int GraceDays, IReadOnlyList<string>? Roles, bool Active = true);
 
 /// <summary>Training courses, completion records and the overdue list (S-63, L-08 human measures).</summary>
@@ -95,6 +107,91 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
 
     public Task<List<TrainingCompletion>> CompletionsAsync(Guid? userId = null, CancellationToken ct = default) =>
         db.Set<TrainingCompletion>().AsNoTracking().Where(c => userId == null || c.UserId == userId).OrderByDescending(c => c.CompletedOn).ToListAsync(ct);
+
+    /// <summary>The most a page of completions holds.</summary>
+    public const int MaxPage = 500;
+
+    /// <summary>Completions matching <paramref name="filter"/>, newest completion day first, <paramref name="limit"/> from <paramref name="offset"/> on.</summary>
+    public async Task<CompletionPage> ListCompletionsAsync(CompletionFilter filter, int offset = 0, int limit = MaxPage, CancellationToken ct = default)
+    {
+        if (offset < 0) throw MamoriException.Invalid("offset is 0 or more.");
+        if (limit is < 1 or > MaxPage) throw MamoriException.Invalid($"limit is 1-{MaxPage}.");
+        var query = Filtered(filter);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(c => c.CompletedOn).ThenByDescending(c => c.RecordedAt).ThenBy(c => c.Id).Skip(offset).Take(limit).ToListAsync(ct);
+        return new CompletionPage(await RowsAsync(rows, ct), total);
+    }
+
+    /// <summary>
+    /// Every matching completion as CSV for Excel: UTF-8 with a byte order mark, a heading block (company, period, filter, when and by
+    /// whom, count), then one line per completion, oldest first, under Japanese column names with their ids. The export is audited.
+    /// </summary>
+    public async Task<(string Csv, int Count)> ExportCompletionsCsvAsync(CompletionFilter filter, Actor actor, string generatedBy, CancellationToken ct = default)
+    {
+        var rows = await RowsAsync(await Filtered(filter).OrderBy(c => c.CompletedOn).ThenBy(c => c.RecordedAt).ThenBy(c => c.Id).ToListAsync(ct), ct);
+        var tenantId = db.CurrentTenantId;
+        var company = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Name).FirstOrDefaultAsync(ct) ?? "";
+        static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        var sb = new System.Text.StringBuilder();
+        void Line(params string[] cells) => sb.AppendJoin(',', cells.Select(Provision.RecordRegister.Cell)).Append("\r\n");
+        sb.Append('\uFEFF');
+        Line("教育・研修の受講記録", company);
+        Line("受講日の範囲（日本時間）", filter.From is null && filter.To is null ? "全期間" : $"{Day(filter.From)}〜{Day(filter.To)}");
+        Line("絞り込み", string.Join(" ", new[] { filter.Department is { } d ? "部門: " + d : null, filter.Person is { } p ? "スタッフ ID: " + p : null }.OfType<string>()) is { Length: > 0 } f ? f : "なし");
+        Line("出力日時（日本時間）", TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Policy.PolicyStore.Jst).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        Line("出力者", generatedBy);
+        Line("件数", rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Line();
+        Line([.. CompletionHeader.Select(h => $"{h.Ja} ({h.Id})")]);
+        foreach (var x in rows)
+            Line(x.Id.ToString(), Day(x.CompletedOn), x.CourseCode, x.CourseTitleJa, x.CourseTitleEn, x.UserId.ToString(), x.Email, x.DepartmentId ?? "",
+                TimeZoneInfo.ConvertTime(x.RecordedAt, Policy.PolicyStore.Jst).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture), x.RecordedBy);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.TrainingCompletionsExported, actor, TargetId: filter.Person?.ToString() ?? filter.Department,
+            ReasonCode: filter.From is null && filter.To is null ? "all" : $"{Day(filter.From)}..{Day(filter.To)}",
+            Categories: rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
+        await tx.CommitAsync(ct);
+        return (sb.ToString(), rows.Count);
+    }
+
+    /// <summary>The export's columns, in order, by their Japanese names and ids (docs/governance.md).</summary>
+    public static readonly IReadOnlyList<(string Ja, string Id)> CompletionHeader =
+    [
+        ("受講記録ID", "completion_id"), ("受講日", "completed_on"), ("講座コード", "course_code"), ("講座名", "course_title_ja"), ("講座名（英語）", "course_title_en"),
+        ("スタッフID", "user_id"), ("メールアドレス", "email"), ("現在の部門", "department_id"), ("記録日時（日本時間）", "recorded_at_jst"), ("記録者", "recorded_by"),
+    ];
+
+    private IQueryable<TrainingCompletion> Filtered(CompletionFilter filter)
+    {
+        if (filter.From is { } f && filter.To is { } t && f > t)
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "from is a day on or before to.") { Reason = "period-order" };
+        if (filter.Department is { Length: > 64 })
+            throw new MamoriException(ErrorCode.InvalidGovernanceSetting, "A department id is 1-64 characters.") { Reason = "department-id" };
+        var query = db.Set<TrainingCompletion>().AsNoTracking();
+        if (filter.From is { } from) query = query.Where(c => c.CompletedOn >= from);
+        if (filter.To is { } to) query = query.Where(c => c.CompletedOn <= to);
+        if (filter.Person is { } person) query = query.Where(c => c.UserId == person);
+        if (!string.IsNullOrEmpty(filter.Department))
+        {
+            var staff = db.Set<StaffAssignment>().Where(a => a.DepartmentId == filter.Department).Select(a => a.UserId);
+            query = query.Where(c => staff.Contains(c.UserId));
+        }
+        return query;
+    }
+
+    private async Task<List<CompletionRow>> RowsAsync(List<TrainingCompletion> rows, CancellationToken ct)
+    {
+        var courses = await db.Set<TrainingCourse>().AsNoTracking().ToDictionaryAsync(c => c.Id, ct);
+        var users = rows.Select(r => r.UserId).Distinct().ToList();
+        var emails = await db.Users.AsNoTracking().Where(u => users.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
+        var departments = await db.Set<StaffAssignment>().AsNoTracking().Where(a => users.Contains(a.UserId)).ToDictionaryAsync(a => a.UserId, a => a.DepartmentId, ct);
+        return [.. rows.Select(r =>
+        {
+            var course = courses.GetValueOrDefault(r.CourseId);
+            return new CompletionRow(r.Id, r.CompletedOn, r.CourseId, course?.Code ?? "", course?.TitleJa ?? "", course?.TitleEn ?? "", r.UserId,
+                emails.GetValueOrDefault(r.UserId) ?? "", departments.GetValueOrDefault(r.UserId), r.RecordedAt, r.RecordedBy);
+        })];
+    }
 
     /// <summary>Every active staff member's standing on every active course that applies to them, on <paramref name="today"/> (JST).</summary>
     public async Task<IReadOnlyList<TrainingStatus>> StatusAsync(DateOnly? today = null, CancellationToken ct = default) =>
