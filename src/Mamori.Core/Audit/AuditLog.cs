@@ -117,11 +117,12 @@ public sealed record AuditVerification(Guid TenantId, string TenantSlug, long Ve
 
     /// <summary>
     /// The chain head the check found intact: its sequence and the hash of that event, for an auditor to note and compare with a
-    /// later check (the events up to it cannot have changed while the hash is the same). 0 and null when broken or empty.
+    /// later check (the events up to it cannot have changed while the hash is the same), the hash in lower-case hex. Null when
+    /// broken or empty.
     /// </summary>
-    public long HeadSequence { get; init; }
+    public long? HeadSequence { get; init; }
 
-    public byte[]? HeadHash { get; init; }
+    public string? HeadHash { get; init; }
 }
 
 /// <summary>Reads chains back in sequence order and checks every link.</summary>
@@ -169,7 +170,7 @@ public static class AuditVerify
             if (newest > now) return new AuditVerification(tenantId, slug, verifier.Verified, now + 1, "events beyond the chain head");
         }
         return verifier.BrokenAt is null && head is { LastSequence: > 0 }
-            ? new AuditVerification(tenantId, slug, verifier.Verified, null, null) { HeadSequence = head.LastSequence, HeadHash = head.LastHash }
+            ? new AuditVerification(tenantId, slug, verifier.Verified, null, null) { HeadSequence = head.LastSequence, HeadHash = Convert.ToHexStringLower(head.LastHash) }
             : new AuditVerification(tenantId, slug, verifier.Verified, verifier.BrokenAt, verifier.Problem);
     }
 

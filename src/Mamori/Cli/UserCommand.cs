@@ -180,8 +180,8 @@ public static class AuditCommand
                     tenants = results.Select(x => new
                     {
                         tenant = x.TenantSlug, x.Intact, x.Verified, x.BrokenAt, x.Problem,
-                        headSequence = x.HeadHash is null ? (long?)null : x.HeadSequence,
-                        headHash = x.HeadHash is null ? null : Convert.ToHexStringLower(x.HeadHash),
+                        headSequence = x.HeadSequence,
+                        headHash = x.HeadHash,
                     }),
                 });
             else
@@ -191,7 +191,7 @@ public static class AuditCommand
                     if (x.Intact)
                         r.InvocationConfiguration.Output.WriteLine(x.HeadHash is null
                             ? $"{x.TenantSlug}: intact, {x.Verified} events"
-                            : $"{x.TenantSlug}: intact, {x.Verified} events; head #{x.HeadSequence} {Convert.ToHexStringLower(x.HeadHash)}");
+                            : $"{x.TenantSlug}: intact, {x.Verified} events; head #{x.HeadSequence} {x.HeadHash}");
                     else r.InvocationConfiguration.Error.WriteLine($"mamori: audit chain of {x.TenantSlug} is broken at sequence {x.BrokenAt}: {x.Problem} (MAMORI-1200)");
                 }
             }

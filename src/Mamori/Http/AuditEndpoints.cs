@@ -46,8 +46,7 @@ public static class AuditEndpoints
         {
             var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
             var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
-            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem, r.HeadHash is null ? null : r.HeadSequence,
-                r.HeadHash is null ? null : Convert.ToHexStringLower(r.HeadHash)));
+            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem, r.HeadSequence, r.HeadHash));
         }).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain.");
         return api;
     }
