@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Mamori.Errors;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Mamori.Http;
 
@@ -41,11 +40,10 @@ public static class OffsetDateTimes
     {
         builder.Add(endpoint =>
         {
-            var names = endpoint.Metadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault()?.GetParameters()
-                .Where(p => (Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType) == typeof(DateTimeOffset)
-                            && !p.GetCustomAttributes(inherit: true).Any(a => a is IFromBodyMetadata or IFromFormMetadata or IFromHeaderMetadata or IFromServiceMetadata))
+            var names = RouteOrQuery.Parameters(endpoint.Metadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault())
+                .Where(p => (Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType) == typeof(DateTimeOffset))
                 .Select(p => p.Name!).ToArray();
-            if (names is { Length: > 0 }) endpoint.FilterFactories.Add((_, next) => Filter(names, next));
+            if (names.Length > 0) endpoint.FilterFactories.Add((_, next) => Filter(names, next));
         });
         return builder;
     }
@@ -55,7 +53,7 @@ public static class OffsetDateTimes
         var http = invocation.HttpContext;
         foreach (var name in names)
         {
-            var raw = http.Request.RouteValues.TryGetValue(name, out var route) ? route?.ToString() : http.Request.Query[name].FirstOrDefault();
+            var raw = RouteOrQuery.Value(http, name);
             if (!string.IsNullOrEmpty(raw) && !HasOffset(raw))
                 throw new MamoriException(ErrorCode.WrongType, Problems.ExceptionHandler.WrongParameter(name, http));
         }

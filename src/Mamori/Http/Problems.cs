@@ -168,15 +168,11 @@ public static partial class Problems
         /// </summary>
         internal static string? UnparsableParameter(HttpContext http)
         {
-            if (http.GetEndpoint() is not RouteEndpoint endpoint || endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not { } method) return null;
-            foreach (var parameter in method.GetParameters())
+            foreach (var parameter in RouteOrQuery.Parameters(http.GetEndpoint()?.Metadata.GetMetadata<System.Reflection.MethodInfo>()))
             {
-                if (parameter.Name is not { } name || parameter.GetCustomAttributes(inherit: true).Any(a => a is Microsoft.AspNetCore.Http.Metadata.IFromBodyMetadata
-                        or Microsoft.AspNetCore.Http.Metadata.IFromFormMetadata or Microsoft.AspNetCore.Http.Metadata.IFromHeaderMetadata
-                        or Microsoft.AspNetCore.Http.Metadata.IFromServiceMetadata)) continue;
                 var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
-                var raw = endpoint.RoutePattern.GetParameter(name) is not null ? http.Request.RouteValues[name]?.ToString() : http.Request.Query[name].FirstOrDefault();
-                if (!string.IsNullOrEmpty(raw) && !Parses(type, raw)) return name;
+                var raw = RouteOrQuery.Value(http, parameter.Name!);
+                if (!string.IsNullOrEmpty(raw) && !Parses(type, raw)) return parameter.Name;
             }
             return null;
         }
