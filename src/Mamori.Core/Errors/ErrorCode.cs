@@ -226,6 +226,7 @@ public enum ErrorCode
     InvalidGovernanceSetting = 9008,
     AccessReviewOwnLine = 9009,
     TrainingCompletionTooEarly = 9010,
+    NotDepartmentManager = 9011,
     // 8050-8099 pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報; docs/anonymization.md).
     // 8000-8049 belong to the engine (Mamori.Anonymization.AnonymizationErrors).
     DatasetNotFound = 8050,

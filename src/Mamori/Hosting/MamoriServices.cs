@@ -72,6 +72,7 @@ public static class MamoriServices
         services.TryAddSingleton<Governance.Training.TrainingSuspensions>();
         services.AddScoped<Governance.Organisation.Organisation>();
         services.AddScoped<Governance.AccessReviews.AccessReviews>();
+        services.AddScoped<Governance.Organisation.DepartmentOverviews>();
         services.AddScoped<Governance.Training.TrainingRecords>();
         services.AddScoped<Governance.Organisation.PeopleEvidence>();
         return services;

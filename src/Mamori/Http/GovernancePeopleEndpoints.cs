@@ -86,6 +86,14 @@ public static class GovernancePeopleEndpoints
             await org.SetRepresentativeAsync(body.UserId, http.Actor(), http.RequestAborted);
             return TypedResults.NoContent();
         }).RequirePermission(Permission.ManageOrganisation).WithSummary("Name the management representative (a staff user; null to clear).");
+        g.MapGet("/departments", async (HttpContext http, DepartmentOverviews departments) =>
+                TypedResults.Ok(await departments.VisibleAsync(http.Caller(), http.RequestAborted)))
+            .RequirePermission(Permission.ReadAccessReviews)
+            .WithSummary("The departments the caller may open: every one for whoever reads the organisation and for the representative, else those the caller manages.");
+        g.MapGet("/departments/{id}", async (string id, HttpContext http, DepartmentOverviews departments) =>
+                TypedResults.Ok(await departments.GetAsync(id, http.Caller(), http.RequestAborted)))
+            .RequirePermission(Permission.ReadAccessReviews)
+            .WithSummary("A department as its manager sees it: staff and roles, training due or overdue, its access review, what it answers for and the retention ahead for its categories (counts only). Its manager, the representative, or whoever reads the organisation (else MAMORI-9011).");
         g.MapPut("/departments/{id}", async (string id, DepartmentRequest body, HttpContext http, Organisation org) =>
         {
             var d = await org.SaveDepartmentAsync(id, new DepartmentChange(body.NameJa, body.NameEn, body.ManagerUserId, body.ClearManager,

@@ -142,6 +142,8 @@ public static partial class FormErrors
         },
         ErrorCode.NotDepartmentReviewer => ("この部門の棚卸しを開始・記録できるのは、部門の個人情報管理者と管理責任者だけです。担当は「組織」のページで指名します。",
             "Only the department's personal-information manager or the management representative may act on its access review; they are named on the Organisation page."),
+        ErrorCode.NotDepartmentManager => ("この部門のページを開けるのは、部門の個人情報管理者、管理責任者、組織を閲覧できる役割の人だけです。",
+            "Only the department's personal-information manager, the management representative or staff who read the organisation may open the department's page."),
         ErrorCode.AccessReviewOwnLine => ("ご自身の権限は承認できません。管理責任者（管理責任者がご自身の場合は部門の個人情報管理者）が承認します。",
             "You may not confirm your own access; the management representative (or the department's manager, when the representative is you) confirms it."),
         ErrorCode.AccessReviewAlreadyOpen => ("この部門には実施中の棚卸しがあります。", "The department already has an open access review."),

@@ -19,6 +19,10 @@ public static class GovernancePeoplePages
         // RequestDelegate overload, which drops the IResult and answers 200 with an empty body.
         app.MapGet(Base + "/organisation", async Task<IResult> (HttpContext http) => Result(await OrganisationAsync(http, null)))
             .RequirePermission(Permission.ReadGovernance).ExcludeFromDescription();
+        app.MapGet(Base + "/departments", async Task<IResult> (HttpContext http) => Result(await DepartmentsAsync(http)))
+            .RequirePermission(Permission.ReadAccessReviews).ExcludeFromDescription();
+        app.MapGet(Base + "/departments/{id}", async Task<IResult> (string id, HttpContext http) => Result(await DepartmentAsync(http, id)))
+            .RequirePermission(Permission.ReadAccessReviews).ExcludeFromDescription();
         app.MapGet(Base + "/access-reviews", async Task<IResult> (HttpContext http) => Result(await ReviewsAsync(http, null)))
             .RequirePermission(Permission.ReadAccessReviews).ExcludeFromDescription();
         app.MapGet(Base + "/access-reviews/{id:guid}", async (Guid id, HttpContext http) => Result(await ReviewAsync(http, id, null)))
@@ -143,6 +147,7 @@ public static class GovernancePeoplePages
         var links = new (string Path, string Ja, string En, Permission Needs)[]
         {
             ("/organisation", "組織", "Organisation", Permission.ReadGovernance),
+            ("/departments", "部門", "Departments", Permission.ReadAccessReviews),
             ("/access-reviews", "アクセス権の棚卸し", "Access reviews", Permission.ReadAccessReviews),
             ("/training", "教育", "Training", Permission.ReadGovernance),
         };
@@ -245,6 +250,113 @@ public static class GovernancePeoplePages
             """));
     }
 
+    /// <summary>
+    /// The start button for the department's manager and the representative (only they may start it, MAMORI-9001); others see who
+    /// does it instead of a button that can only be refused.
+    /// </summary>
+    private static Html StartReview(HttpContext http, ReviewScheduleEntry s, Guid? representative) =>
+        http.Caller().UserId is { } u && (u == s.ManagerUserId || u == representative) && Can(http, Permission.ReviewAccess)
+            ? H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>""")
+            : H.F($"""<span class="muted">{T(http, "部門の管理者または管理責任者が開始します", "Started by the department's manager or the representative")}</span>""");
+
+    /// <summary>The departments the caller may open: all of them for whoever reads the organisation, else the ones they manage.</summary>
+    private static async Task<Html> DepartmentsAsync(HttpContext http)
+    {
+        var visible = await Svc<DepartmentOverviews>(http).VisibleAsync(http.Caller(), http.RequestAborted);
+        var en = Lang(http) == "en";
+        var rows = visible.Select(d => H.F($"""
+            <tr><td><a href="{Base}/departments/{Uri.EscapeDataString(d.Id)}">{(en ? d.NameEn : d.NameJa)}</a> <code class="muted">{d.Id}</code></td>
+            <td>{d.ManagerEmail ?? "—"}</td><td class="num">{d.Staff.Count:N0}</td><td>{d.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, d.ReviewState)}</td></tr>
+            """));
+        var title = T(http, "部門", "Departments");
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>{SubNav(http)}
+            {(visible.Count == 0
+                ? H.F($"""<p>{T(http, "あなたが個人情報管理者を務める部門はありません。部門の管理者は、管理責任者が「組織」のページで指名します。",
+                    "You are not the personal-information manager of any department. The management representative names department managers on the Organisation page.")}</p>""")
+                : H.F($"""
+                <table><thead><tr><th scope="col">{T(http, "部門", "Department")}</th><th scope="col">{T(http, "管理者", "Manager")}</th><th scope="col">{T(http, "人数", "Staff")}</th><th scope="col">{T(http, "次回の棚卸し", "Next review")}</th><th scope="col">{T(http, "状態", "State")}</th></tr></thead><tbody>{rows}</tbody></table>
+                """))}
+            """));
+    }
+
+    /// <summary>One department as its manager sees it: staff, training, its access review, what it answers for and the retention ahead.</summary>
+    private static async Task<Html> DepartmentAsync(HttpContext http, string id)
+    {
+        var o = await Svc<DepartmentOverviews>(http).GetAsync(id, http.Caller(), http.RequestAborted);
+        var d = o.Department;
+        var en = Lang(http) == "en";
+        var roleLabels = await RoleLabelsAsync(http);
+        var courses = (await Svc<TrainingRecords>(http).CoursesAsync(http.RequestAborted)).ToDictionary(c => c.Id);
+        var representative = (await Svc<Organisation>(http).SettingsAsync(http.RequestAborted)).RepresentativeUserId;
+        string Day(DateOnly? day) => day is { } x ? x.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "—";
+        Html Training(DepartmentMember m) => (m.TrainingOverdue, m.TrainingDue) switch
+        {
+            (0, 0) => H.F($"""<span class="ok">{T(http, "問題なし", "Up to date")}</span>"""),
+            var (late, due) => H.F($"""{(late > 0 ? H.F($"""<span class="error">{T(http, "超過", "Overdue")} {late}</span> """) : default)}{(due > 0 ? H.F($"{T(http, "実施時期", "Due")} {due}") : default)}"""),
+        };
+        var members = o.Members.Select(m => H.F($"""
+            <tr><td>{m.Email}{(m.UserId == d.ManagerUserId ? H.F($""" <span class="muted">({T(http, "管理者", "manager")})</span>""") : default)}</td><td>{m.Title ?? ""}</td>
+            <td>{(m.Roles.Count == 0 ? "—" : roleLabels.Names(m.Roles))}</td>
+            <td>{(m.Disabled ? H.F($"<span class=\"error\">{T(http, "無効（退職等）", "Disabled (leaver)")}</span> {Jst(m.DisabledAt)}") : H.F($"{T(http, "有効", "Active")}"))}</td><td>{Training(m)}</td></tr>
+            """));
+        Html CourseName(TrainingStatus t) => courses.TryGetValue(t.CourseId, out var c) && (en && c.TitleEn is { Length: > 0 } ? c.TitleEn : c.TitleJa) is { Length: > 0 } n && n != t.CourseCode
+            ? H.F($"""{n} <code class="muted">{t.CourseCode}</code>""") : H.F($"<code>{t.CourseCode}</code>");
+        var training = o.TrainingAttention.OrderByDescending(t => t.State == DueState.Overdue).ThenBy(t => t.DueOn).Select(t => H.F($"""
+            <tr><td>{t.Email}</td><td>{CourseName(t)}</td><td>{Day(t.LastCompletedOn)}</td><td>{Day(t.DueOn)}</td><td>{StateBadge(http, t.State)}</td>
+            <td>{(t.SuspendedRoles.Count == 0 ? "" : roleLabels.Names(t.SuspendedRoles))}</td></tr>
+            """));
+        var answers = o.Responsibilities.Select(r => H.F($"""
+            <tr><td>{(r.Kind == ResponsibilityKind.Category ? T(http, "データ項目", "Category") : T(http, "利用目的", "Purpose"))}</td><td>{(en ? r.NameEn : r.NameJa)} <code class="muted">{r.ItemId}</code></td>
+            <td>{(r.UserId is { } u ? o.Members.FirstOrDefault(m => m.UserId == u)?.Email : null) ?? "—"}</td></tr>
+            """));
+        var retention = o.Retention.Select(r => H.F($"""
+            <tr><th scope="row">{(en ? r.NameEn : r.NameJa)} <code class="muted">{r.Category}</code></th><td class="num">{r.Persons:N0}</td>
+            <td class="num">{r.EndingWithin:N0}</td><td class="num{(r.PastEnd > 0 ? " error" : "")}">{r.PastEnd:N0}</td><td class="num">{r.AwaitingEvent:N0}</td><td class="num">{r.Held:N0}</td></tr>
+            """));
+        var review = o.Review;
+        var title = T(http, "部門", "Department") + ": " + (en ? d.NameEn : d.NameJa);
+        return Layout(http, title, H.F($"""
+            <h1>{title}</h1>{SubNav(http)}
+            <dl><dt>{T(http, "部門 ID", "Department id")}</dt><dd><code>{d.Id}</code></dd>
+            <dt>{T(http, "個人情報管理者", "Personal-information manager")}</dt><dd>{d.ManagerEmail ?? T(http, "未指名", "not named")}{((en ? d.ManagerTitleEn : d.ManagerTitleJa) is { } t ? H.F($" <span class=\"muted\">({t})</span>") : default)}</dd>
+            <dt>{T(http, "人数", "Staff")}</dt><dd>{o.Members.Count(m => !m.Disabled):N0}</dd></dl>
+
+            <h2 id="review-h">{T(http, "アクセス権の棚卸し", "Access review")}</h2>
+            <dl aria-labelledby="review-h"><dt>{T(http, "次回の実施日", "Next review on")}</dt><dd>{Day(review.NextReviewOn)} {StateBadge(http, review.State)}</dd>
+            <dt>{T(http, "前回完了", "Last completed")}</dt><dd>{Jst(review.LastCompletedAt)}</dd></dl>
+            {(review.OpenReviewId is { } open
+                ? H.F($"""<p><a href="{Base}/access-reviews/{open}">{T(http, "実施中の棚卸しを開く", "Open the review in progress")}</a></p>""")
+                : StartReview(http, review, representative))}
+
+            <h2>{T(http, "スタッフ", "Staff")}</h2>
+            {(o.Members.Count == 0
+                ? H.F($"""<p class="muted">{T(http, "この部門に所属するスタッフはいません（所属は「組織」のページで設定します）。", "No staff belong to this department (set on the Organisation page).")}</p>""")
+                : H.F($"""<table><thead><tr><th scope="col">{T(http, "メールアドレス", "Email")}</th><th scope="col">{T(http, "役職", "Title")}</th><th scope="col">{T(http, "役割", "Roles")}</th><th scope="col">{T(http, "状態", "Status")}</th><th scope="col">{T(http, "教育", "Training")}</th></tr></thead><tbody>{members}</tbody></table>"""))}
+
+            <h2>{T(http, "教育（実施時期・期限超過）", "Training due or overdue")}</h2>
+            {(o.TrainingAttention.Count == 0
+                ? H.F($"""<p class="ok">{T(http, "実施時期・期限超過の講座はありません。", "No course is due or overdue.")}</p>""")
+                : H.F($"""<table><thead><tr><th scope="col">{T(http, "スタッフ", "Staff")}</th><th scope="col">{T(http, "講座", "Course")}</th><th scope="col">{T(http, "最終受講", "Last completed")}</th><th scope="col">{T(http, "期限", "Due")}</th><th scope="col">{T(http, "状態", "State")}</th><th scope="col">{T(http, "停止中の役割", "Suspended roles")}</th></tr></thead><tbody>{training}</tbody></table>"""))}
+
+            <h2>{T(http, "責任を持つデータ項目・利用目的", "Categories and purposes it answers for")}</h2>
+            {(o.Responsibilities.Count == 0
+                ? H.F($"""<p class="muted">{T(http, "まだ割り当てられていません（「組織」のページで管理責任者が割り当てます）。", "None assigned yet (the management representative assigns them on the Organisation page).")}</p>""")
+                : H.F($"""<table><thead><tr><th scope="col">{T(http, "種類", "Kind")}</th><th scope="col">{T(http, "対象", "Item")}</th><th scope="col">{T(http, "担当者", "Person")}</th></tr></thead><tbody>{answers}</tbody></table>"""))}
+
+            <h2 id="retention-h">{T(http, "保存期間の見通し", "Retention ahead")}</h2>
+            {(o.Retention.Count == 0
+                ? H.F($"""<p class="muted">{T(http, "この部門が責任を持つデータ項目はありません。", "The department answers for no data category.")}</p>""")
+                : H.F($"""
+                <p class="muted">{T(http, $"この部門のデータ項目について、保存している人数と、{o.RetentionHorizonDays}日以内に保存期間が満了して消去される人数です（人数のみ。満了済みは次回の消去で削除されます）。",
+                    $"For the categories this department answers for: how many persons' data is kept, and how many reach the end of retention within {o.RetentionHorizonDays} days and will be destroyed (counts only; data already past its end goes at the next sweep).")}</p>
+                <table aria-labelledby="retention-h"><thead><tr><th scope="col">{T(http, "データ項目", "Category")}</th><th scope="col">{T(http, "保存人数", "Persons")}</th>
+                <th scope="col">{T(http, $"{o.RetentionHorizonDays}日以内に満了", $"Ending within {o.RetentionHorizonDays} days")}</th><th scope="col">{T(http, "満了済み（消去待ち）", "Ended, awaiting the sweep")}</th>
+                <th scope="col">{T(http, "起算日の記録待ち", "Awaiting the start event")}</th><th scope="col">{T(http, "法定保存中", "Under a legal hold")}</th></tr></thead><tbody>{retention}</tbody></table>
+                """))}
+            """));
+    }
+
     private static async Task<Html> ReviewsAsync(HttpContext http, MamoriException? error)
     {
         var reviews = Svc<AccessReviews>(http);
@@ -253,11 +365,8 @@ public static class GovernancePeoplePages
         var en = Lang(http) == "en";
         // Only the department's manager or the representative may start its review (MAMORI-9001): others see who does it
         // instead of a button that can only be refused.
-        var me = http.Caller().UserId;
         var representative = (await Svc<Organisation>(http).SettingsAsync(http.RequestAborted)).RepresentativeUserId;
-        Html Start(ReviewScheduleEntry s) => me is { } u && (u == s.ManagerUserId || u == representative) && Can(http, Permission.ReviewAccess)
-            ? H.F($"""<form method="post" action="{Base}/access-reviews">{AntiforgeryField(http)}<input type="hidden" name="departmentId" value="{s.DepartmentId}"><button type="submit" class="secondary">{T(http, "棚卸しを開始", "Start review")}</button></form>""")
-            : H.F($"""<span class="muted">{T(http, "部門の管理者または管理責任者が開始します", "Started by the department's manager or the representative")}</span>""");
+        Html Start(ReviewScheduleEntry s) => StartReview(http, s, representative);
         var rows = schedule.Select(s => H.F($"""
             <tr><td>{(en ? s.NameEn : s.NameJa)} (<code>{s.DepartmentId}</code>)</td><td>{s.NextReviewOn:yyyy-MM-dd}</td><td>{StateBadge(http, s.State)}</td><td>{Jst(s.LastCompletedAt)}</td>
             <td>{(s.OpenReviewId is { } open
@@ -485,11 +594,17 @@ public sealed class GovernancePeoplePanel(AccessReviews reviews, TrainingRecords
             var late = status.Count(s => s.State == DueState.Overdue);
             trainingLine = H.F($"""<dt>{Pages.T(http, "教育の受講期限超過", "Training overdue")}</dt><dd class="{(late > 0 ? "error" : "")}">{late:N0}</dd>""");
         }
+        // A department's manager goes from here to their department's page.
+        var en = Pages.Lang(http) == "en";
+        var mine = schedule.Where(s => s.ManagerUserId is { } m && m == http.Caller().UserId).ToList();
+        Html mineLine = mine.Count == 0 ? default : H.F($"""
+            <p>{Pages.T(http, "あなたの部門", "Your department")}: {Html.Join(mine.Select((s, i) => H.F($"""{(i > 0 ? "、" : "")}<a href="/console/governance/departments/{Uri.EscapeDataString(s.DepartmentId)}">{(en ? s.NameEn : s.NameJa)}</a>""")))}</p>
+            """);
         return H.F($"""
             <section class="card" aria-labelledby="gov-people-h"><h2 id="gov-people-h"><a href="/console/governance/access-reviews">{Pages.T(http, "棚卸し・教育", "Reviews and training")}</a></h2>
             <dl><dt>{Pages.T(http, "アクセス権の棚卸し 実施時期", "Access reviews due")}</dt><dd>{due:N0}</dd>
             <dt>{Pages.T(http, "アクセス権の棚卸し 期限超過", "Access reviews overdue")}</dt><dd class="{(overdue > 0 ? "error" : "")}">{overdue:N0}</dd>
-            {trainingLine}</dl></section>
+            {trainingLine}</dl>{mineLine}</section>
             """);
     }
 }

@@ -61,12 +61,14 @@ public static class Pages
             ("/console/policy", "ポリシー", "Policy", Staff.Permission.ReadPolicy),
             ("/console/governance/audits", "内部監査", "Internal audits", Staff.Permission.ReadInternalAudits),
             ("/console/governance/organisation", "組織・教育", "Organisation", Staff.Permission.ReadGovernance),
+            ("/console/governance/departments", "部門", "Department", Staff.Permission.ReadAccessReviews),
             ("/console/users", "ユーザー", "Users", Staff.Permission.ManageUsers),
             ("/console/apikeys", "API キー", "API keys", Staff.Permission.ManageApiKeys),
             ("/console/account", "アカウント", "Account", Staff.Permission.Self),
             ("/api-reference", "API リファレンス", "API reference", Staff.Permission.Self),
         };
-        var links = items.Where(i => Can(http, i.Needs)).Select(i =>
+        // Whoever reads the organisation reaches the departments through it; the department link is for their managers.
+        var links = items.Where(i => Can(http, i.Needs) && !(i.Href == "/console/governance/departments" && Can(http, Staff.Permission.ReadGovernance))).Select(i =>
         {
             var current = i.Href == "/console" ? path == "/console" : path.StartsWith(i.Href, StringComparison.Ordinal);
             return current

@@ -100,9 +100,11 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
     public async Task<Department> DepartmentAsync(string id, CancellationToken ct = default)
     {
         var all = await DepartmentsAsync((await policies.CurrentAsync(ct))?.Model, ct);
-        return all.FirstOrDefault(d => d.Row.Id == id)?.Row
-            ?? throw new MamoriException(ErrorCode.UnknownDepartment, $"There is no department '{ErrorText.Id(id)}'.", 404) { Reason = "department" };
+        return all.FirstOrDefault(d => d.Row.Id == id)?.Row ?? throw UnknownDepartment(id);
     }
+
+    internal static MamoriException UnknownDepartment(string id) =>
+        new(ErrorCode.UnknownDepartment, $"There is no department '{ErrorText.Id(id)}'.", 404) { Reason = "department" };
 
     public async Task<Department> SaveDepartmentAsync(string id, DepartmentChange change, Actor actor, CancellationToken ct = default)
     {
