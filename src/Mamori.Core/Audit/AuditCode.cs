@@ -89,6 +89,8 @@ public enum AuditCode
     SubjectProvisionStopped = 5015,
     RequestStatusLinkRejected = 5016,
     RequestDocumentOpened = 5017,
+    /// <summary>The department handling a request was named (ReasonCode = department id, or <c>none</c>).</summary>
+    RequestAssigned = 5018,
     NotificationQueued = 5050,
     NotificationSent = 5051,
     NotificationFailed = 5052,

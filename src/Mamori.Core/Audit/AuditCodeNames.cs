@@ -78,6 +78,7 @@ public static class AuditCodeNames
         AuditCode.SubjectProvisionStopped => ("第三者提供の停止", "Third-party provision stopped"),
         AuditCode.RequestStatusLinkRejected => ("状況確認リンクの拒否", "Status link refused"),
         AuditCode.RequestDocumentOpened => ("提出書類の閲覧", "Uploaded document opened"),
+        AuditCode.RequestAssigned => ("担当部門の指定", "Handling department named"),
         AuditCode.NotificationQueued => ("通知の送信待ち", "Notification queued"),
         AuditCode.NotificationSent => ("通知の送信", "Notification sent"),
         AuditCode.NotificationFailed => ("通知の送信失敗", "Notification failed"),

@@ -32,7 +32,7 @@ public enum RequestFilter
 /// </summary>
 public sealed class DataSubjectRequests(
     MamoriDbContext db, AuditLog audit, PolicyStore policies, KeyRingProvider keys, Subjects subjects, DisclosureBuilder builder,
-    Outbox outbox, RecipientQuota quota, IOptions<RequestSettings> options, TimeProvider clock)
+    Outbox outbox, RecipientQuota quota, IOptions<RequestSettings> options, TimeProvider clock, Governance.Organisation.Organisation organisation)
 {
     public const int MaxTextLength = 2000;
     public const int MaxDetailsLength = 10_000;
@@ -49,6 +49,10 @@ public sealed class DataSubjectRequests(
         [RequestStatus.Refused] = [],
         [RequestStatus.Withdrawn] = [],
     };
+
+    /// <summary>The statuses of a request still to be answered.</summary>
+    public static readonly RequestStatus[] OpenStatuses =
+        [RequestStatus.Received, RequestStatus.Verifying, RequestStatus.AwaitingDocuments, RequestStatus.AwaitingPayment, RequestStatus.InProgress];
 
     private RequestSettings Settings => options.Value;
 
@@ -327,14 +331,18 @@ public sealed class DataSubjectRequests(
     /// One page of the queue, earliest due first (paused requests, which have no due day, last; ties by receipt), and how
     /// many requests the filter holds in all. The queue once stopped at 500 without saying so, hiding requests and their deadlines.
     /// </summary>
-    public async Task<RequestPage> ListAsync(RequestFilter filter, int offset, int limit, CancellationToken ct = default)
+    public async Task<RequestPage> ListAsync(RequestFilter filter, int offset, int limit, CancellationToken ct = default) =>
+        await ListAsync(filter, null, offset, limit, ct);
+
+    /// <summary>The queue of one department (<paramref name="department"/>, its 担当部門), or of all when null.</summary>
+    public async Task<RequestPage> ListAsync(RequestFilter filter, string? department, int offset, int limit, CancellationToken ct = default)
     {
         if (offset < 0) throw MamoriException.Invalid("offset is 0 or more.");
         if (limit is < 1 or > MaxPage) throw MamoriException.Invalid($"limit is 1-{MaxPage}.");
         var today = Today;
         var soon = today.AddDays(Settings.DueSoonDays);
         var q = db.Set<DataSubjectRequest>().AsNoTracking();
-        var open = new[] { RequestStatus.Received, RequestStatus.Verifying, RequestStatus.AwaitingDocuments, RequestStatus.AwaitingPayment, RequestStatus.InProgress };
+        var open = OpenStatuses;
         q = filter switch
         {
             RequestFilter.Open => q.Where(r => open.Contains(r.Status)),
@@ -343,6 +351,7 @@ public sealed class DataSubjectRequests(
             RequestFilter.Paused => q.Where(r => r.Status == RequestStatus.AwaitingDocuments || r.Status == RequestStatus.AwaitingPayment),
             _ => q,
         };
+        if (department is not null) q = q.Where(r => r.DepartmentId == department);
         var total = await q.CountAsync(ct);
         // Nulls sort first on SQLite and last on PostgreSQL: the explicit key gives both stores the same pages.
         var (rows, unreadable) = await q.OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
@@ -388,7 +397,7 @@ public sealed class DataSubjectRequests(
 
     private RequestView View(DataSubjectRequest r, List<RequestDocument> docs, IReadOnlyList<MissingDocument> missing, List<ArtifactKind> artifacts, List<TransitionView> history,
         IReadOnlyDictionary<(DocumentGroup, string), string>? english = null) =>
-        new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
+        new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.DepartmentId, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
             RequestClock.ProjectedDue(r, Today, Settings.ResponseDays), r.SuitPossibleFrom, RequestClock.State(r, Today, Settings.DueSoonDays), r.PausedDays,
             r.Verification, r.VerifiedAt, r.FeeYen, r.FeeWaived, r.InvoicedAt, r.PaidAt, r.SubjectIds.Select(Guid.Parse).ToList(), r.Outcome, r.RefusalReason,
             r.AnsweredAt, docs.Select(d => new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, d.DestroyedAt is not null,
@@ -792,6 +801,24 @@ public sealed class DataSubjectRequests(
         var entries = new List<AuditEntry> { new(AuditCode.RequestPaymentConfirmed, actor, TargetId: r.Id.ToString(), ReasonCode: r.FeeYen.ToString(CultureInfo.InvariantCulture)) };
         Move(r, RequestStatus.InProgress, actor, "paid", entries);
         await audit.AppendManyAsync(db, entries, ct);
+        await tx.CommitAsync(ct);
+        return await ViewAsync(r, ct);
+    }
+
+    /// <summary>
+    /// Names the department that handles the request (担当部門), or none (null); audited (5018, the department id or <c>none</c>).
+    /// Open or closed alike: naming who answered a closed request completes the record. Naming the same one again records nothing.
+    /// </summary>
+    public async Task<RequestView> AssignAsync(Guid id, string? departmentId, Actor actor, CancellationToken ct = default)
+    {
+        var r = await GetAsync(id, ct);
+        departmentId = string.IsNullOrWhiteSpace(departmentId) ? null : departmentId.Trim();
+        if (departmentId is not null) await organisation.DepartmentAsync(departmentId, ct); // a department the policy declares or one saved, else MAMORI-9000
+        if (r.DepartmentId == departmentId) return await ViewAsync(r, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        r.DepartmentId = departmentId;
+        r.UpdatedAt = clock.GetUtcNow();
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.RequestAssigned, actor, TargetId: r.Id.ToString(), ReasonCode: departmentId ?? "none"), ct);
         await tx.CommitAsync(ct);
         return await ViewAsync(r, ct);
     }

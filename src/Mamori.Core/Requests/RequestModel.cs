@@ -123,6 +123,12 @@ public sealed class DataSubjectRequest : ITenantOwned
     /// <summary>The service the request is about; null = every service.</summary>
     public string? ServiceId { get; set; }
 
+    /// <summary>
+    /// The department that handles it (担当部門), named by staff: its manager sees it on the department's page. Null until named.
+    /// Kept when the request closes: who answered it stays on record.
+    /// </summary>
+    public string? DepartmentId { get; set; }
+
     /// <summary><c>ja</c> or <c>en</c>: the language of notices and the answer.</summary>
     public required string Language { get; set; }
 
@@ -286,6 +292,8 @@ internal sealed class RequestConfigurations :
         b.Property(r => r.Reference).HasMaxLength(16);
         b.HasIndex(r => new { r.TenantId, r.Reference }).IsUnique();
         b.Property(r => r.ServiceId).HasMaxLength(64);
+        b.Property(r => r.DepartmentId).HasMaxLength(64);
+        b.HasIndex(r => new { r.TenantId, r.DepartmentId, r.Status });
         b.Property(r => r.Language).HasMaxLength(2);
         b.Property(r => r.StatusTokenHash).HasMaxLength(32);
         b.HasIndex(r => r.StatusTokenHash).IsUnique();

@@ -1845,6 +1845,10 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
 
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateOnly?>("DueOn")
                         .HasColumnType("date");
 
@@ -1967,6 +1971,8 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.HasIndex("TenantId", "Reference")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "DepartmentId", "Status");
 
                     b.HasIndex("TenantId", "Status", "DueOn");
 

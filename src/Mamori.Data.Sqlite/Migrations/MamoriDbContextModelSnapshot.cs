@@ -1839,6 +1839,10 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("DepartmentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("DueOn")
                         .HasColumnType("TEXT");
 
@@ -1961,6 +1965,8 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "Reference")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "DepartmentId", "Status");
 
                     b.HasIndex("TenantId", "Status", "DueOn");
 

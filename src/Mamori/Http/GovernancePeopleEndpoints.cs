@@ -170,6 +170,9 @@ public static class GovernancePeopleEndpoints
             return TypedResults.Ok(page.Items);
         }).RequirePermission(Permission.ReadGovernance)
             .WithSummary("Recorded training completions, newest first: ?from=&to= (completion days, JST, both included), ?department= (its staff now), ?person= (a user id); ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page.");
+        g.MapGet("/training/completions/{id:guid}", async (Guid id, TrainingRecords training, CancellationToken ct) =>
+                TypedResults.Ok(await training.CompletionAsync(id, ct)))
+            .RequirePermission(Permission.ReadGovernance).WithSummary("One recorded completion, as a row of the list (the Location a recorded completion answers with).");
         g.MapGet("/training/completions.csv", async (TrainingRecords training, HttpContext http, DateOnly? from, DateOnly? to, string? department, Guid? person) =>
         {
             var filter = new CompletionFilter(from, to, string.IsNullOrWhiteSpace(department) ? null : department.Trim(), person);

@@ -259,11 +259,7 @@ public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Micr
 {
     public const int NextDueShown = 5;
 
-    private static readonly Requests.RequestStatus[] Open =
-    [
-        Requests.RequestStatus.Received, Requests.RequestStatus.Verifying, Requests.RequestStatus.AwaitingDocuments,
-        Requests.RequestStatus.AwaitingPayment, Requests.RequestStatus.InProgress,
-    ];
+    private static readonly Requests.RequestStatus[] Open = Requests.DataSubjectRequests.OpenStatuses;
 
     public int Order => 10;
 

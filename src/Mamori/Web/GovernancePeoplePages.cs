@@ -314,6 +314,13 @@ public static class GovernancePeoplePages
             <tr><th scope="row">{(en ? r.NameEn : r.NameJa)} <code class="muted">{r.Category}</code></th><td class="num">{r.Persons:N0}</td>
             <td class="num">{r.EndingWithin:N0}</td><td class="num{(r.PastEnd > 0 ? " error" : "")}">{r.PastEnd:N0}</td><td class="num">{r.AwaitingEvent:N0}</td><td class="num">{r.Held:N0}</td></tr>
             """));
+        // A reference links to the request for whoever reads requests; the list itself is references and deadlines only.
+        var readsRequests = Can(http, Permission.ReadRequests);
+        var requestRows = o.OpenRequests.Select(r => H.F($"""
+            <tr><td>{(readsRequests ? H.F($"""<a href="/console/requests/{r.Id}">{r.Reference}</a>""") : H.F($"{r.Reference}"))}</td>
+            <td>{T(http, Requests.RequestKinds.Name(r.Kind).Ja, Requests.RequestKinds.Name(r.Kind).En)}</td><td>{T(http, Requests.RequestKinds.StatusName(r.Status).Ja, Requests.RequestKinds.StatusName(r.Status).En)}</td>
+            <td>{Day(r.ReceivedOn)}</td><td>{(r.DueOn is null ? T(http, "停止中", "paused") : Day(r.DueOn))}{(r.Overdue ? H.F($""" <span class="error">{T(http, "期限超過", "Overdue")}</span>""") : default)}</td></tr>
+            """));
         var review = o.Review;
         var title = T(http, "部門", "Department") + ": " + (en ? d.NameEn : d.NameJa);
         return Layout(http, title, H.F($"""
@@ -328,6 +335,11 @@ public static class GovernancePeoplePages
             {(review.OpenReviewId is { } open
                 ? H.F($"""<p><a href="{Base}/access-reviews/{open}">{T(http, "実施中の棚卸しを開く", "Open the review in progress")}</a></p>""")
                 : StartReview(http, review, representative))}
+
+            <h2>{T(http, "担当する開示等の請求（対応中）", "Open data-subject requests it handles")}</h2>
+            {(o.OpenRequests.Count == 0
+                ? H.F($"""<p class="muted">{T(http, "この部門が担当する対応中の請求はありません（担当部門は請求の画面で指定します）。", "No open request is assigned to this department (the handling department is named on the request's page).")}</p>""")
+                : H.F($"""<table><thead><tr><th scope="col">{T(http, "受付番号", "Reference")}</th><th scope="col">{T(http, "種類", "Kind")}</th><th scope="col">{T(http, "状況", "Status")}</th><th scope="col">{T(http, "受付日", "Received")}</th><th scope="col">{T(http, "回答期限", "Due")}</th></tr></thead><tbody>{requestRows}</tbody></table>"""))}
 
             <h2>{T(http, "スタッフ", "Staff")}</h2>
             {(o.Members.Count == 0

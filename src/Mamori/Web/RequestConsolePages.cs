@@ -21,7 +21,7 @@ public static class RequestConsolePages
             var number = Math.Max(page ?? 1, 1);
             var found = await requests.ListAsync(filter, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
             Http.UnreadableReport.Mark(http, found.Unreadable);
-            return Result(Queue(http, filter, list, number, found));
+            return Result(Queue(http, filter, list, number, found, await DepartmentNamesAsync(http)));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
         app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
@@ -66,7 +66,7 @@ public static class RequestConsolePages
 
         app.MapPost("/console/requests/{id:guid}/action", async (HttpContext http, Guid id, DataSubjectRequests requests, [FromForm] string action,
             [FromForm] string? group, [FromForm] string? document, [FromForm] string? issuedOn, [FromForm] string? reference, [FromForm] string? reason,
-            [FromForm] string? note, [FromForm] string? correctionItem, [FromForm] string? correctionValue, [FromForm] string? confirm) =>
+            [FromForm] string? note, [FromForm] string? correctionItem, [FromForm] string? correctionValue, [FromForm] string? confirm, [FromForm] string? department) =>
         {
             var actor = http.Actor();
             var ct = http.RequestAborted;
@@ -92,6 +92,7 @@ public static class RequestConsolePages
                     "no-data" => await requests.AnswerNoDataAsync(id, actor, ct),
                     "refuse" => await requests.RefuseAsync(id, reason ?? "", note, actor, ct),
                     "withdraw" => await requests.WithdrawAsync(await requests.GetAsync(id, ct), actor, ct),
+                    "department" => await requests.AssignAsync(id, department, actor, ct),
                     _ => throw new MamoriException(ErrorCode.RequestInvalidInput, "Unknown action.") { Reason = "action" },
                 };
                 return Results.Redirect($"/console/requests/{id}?done={Uri.EscapeDataString(action)}");
@@ -141,7 +142,19 @@ public static class RequestConsolePages
 
     private const int QueuePageSize = 100;
 
-    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, int number, RequestPage page)
+    /// <summary>Department names by id in the page's language (the policy's and those saved), for the 担当部門 column and form.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> DepartmentNamesAsync(HttpContext http)
+    {
+        var en = Lang(http) == "en";
+        var view = await http.RequestServices.GetRequiredService<Governance.Organisation.Organisation>().ViewAsync(http.RequestAborted);
+        return view.Departments.ToDictionary(d => d.Id, d => en ? d.NameEn : d.NameJa, StringComparer.Ordinal);
+    }
+
+    private static Html DepartmentName(HttpContext http, string? id, IReadOnlyDictionary<string, string> names) =>
+        id is null ? H.F($"""<span class="muted">{T(http, "未指定", "not named")}</span>""")
+        : names.GetValueOrDefault(id) is { Length: > 0 } n && n != id ? H.F($"""{n} <code class="muted">{id}</code>""") : H.F($"<code>{id}</code>");
+
+    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, int number, RequestPage page, IReadOnlyDictionary<string, string> departments)
     {
         var list = page.Items;
         var shown = list.Count + page.Unreadable.Count;
@@ -156,15 +169,16 @@ public static class RequestConsolePages
         Html Row(RequestView v) => H.F($"""
             <tr class="{v.Deadline.ToString().ToLowerInvariant()}"><td><a href="/console/requests/{v.Id}">{v.Reference}</a></td><td>{Name(http, RequestKinds.Name(v.Kind))}</td>
             <td>{Name(http, RequestKinds.StatusName(v.Status))}</td><td>{Name(http, RequestKinds.ChannelName(v.Channel))}</td><td>{v.ReceivedOn:yyyy-MM-dd}</td>
-            <td>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中", "paused"))}</td><td>{Deadline(http, v.Deadline)}</td></tr>
+            <td>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中", "paused"))}</td><td>{Deadline(http, v.Deadline)}</td>
+            <td>{DepartmentName(http, v.Department, departments)}</td></tr>
             """);
         return Layout(http, T(http, "開示等の請求", "Data-subject requests"), H.F($"""
             <h1>{T(http, "開示等の請求", "Data-subject requests")}</h1>
             {(Can(http, Permission.HandleRequests) ? H.F($"""<p><a href="/console/requests/new">{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</a></p>""") : default)}
             <nav aria-label="{T(http, "絞り込み", "Filter")}"><ul>{Tab("open", "対応中", "Open")}{Tab("due-soon", "期限間近", "Due soon")}{Tab("overdue", "期限超過", "Overdue")}{Tab("paused", "停止中", "Paused")}{Tab("all", "すべて", "All")}</ul></nav>
             <table><thead><tr><th>{T(http, "受付番号", "Reference")}</th><th>{T(http, "種類", "Kind")}</th><th>{T(http, "状況", "Status")}</th><th>{T(http, "受付方法", "Channel")}</th>
-            <th>{T(http, "受付日", "Received")}</th><th>{T(http, "期限", "Due")}</th><th>{T(http, "期限の状態", "Deadline")}</th></tr></thead>
-            <tbody>{list.Select(Row)}{UnreadableRows(http, page.Unreadable, 7)}</tbody></table>
+            <th>{T(http, "受付日", "Received")}</th><th>{T(http, "期限", "Due")}</th><th>{T(http, "期限の状態", "Deadline")}</th><th>{T(http, "担当部門", "Department")}</th></tr></thead>
+            <tbody>{list.Select(Row)}{UnreadableRows(http, page.Unreadable, 8)}</tbody></table>
             {(shown == 0 ? H.F($"<p>{T(http, "該当する請求はありません。", "No requests.")}</p>") : default)}
             {pager}
             """));
@@ -233,6 +247,7 @@ public static class RequestConsolePages
         "no-data" => T(http, "保有個人データなしと回答しました。", "Answered: no data held."),
         "refuse" => T(http, "お断りの回答をしました。", "The refusal is sent."),
         "withdraw" => T(http, "取下げを記録しました。", "The withdrawal is recorded."),
+        "department" => T(http, "担当部門を保存しました。", "The handling department is saved."),
         _ => null,
     };
 
@@ -265,6 +280,7 @@ public static class RequestConsolePages
         var handles = RolePermissions.Grants(http.Caller().Roles, Permission.HandleRequests);
         var details = handles ? requests.Details(r) : null;
         var categories = await CategoryNamesAsync(http);
+        var departments = await DepartmentNamesAsync(http);
         Html err = FormErrors.Block(http, error);
         // A refused action's form keeps what was typed into it.
         var posted = Posted(http, $"/console/requests/{id}/action");
@@ -334,6 +350,12 @@ public static class RequestConsolePages
               <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
               <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
               <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)}{(RefusalReasons.Find(v.RefusalReason) is { } refusal ? T(http, $"（{refusal.LawShortJa}）", $" ({refusal.Law})") : "")}</dd>
+              <dt>{T(http, "担当部門", "Handling department")}</dt><dd>{DepartmentName(http, v.Department, departments)}
+              {(handles ? H.F($"""
+                <form method="post" action="/console/requests/{id}/action" class="inline">{AntiforgeryField(http)}<input type="hidden" name="action" value="department">
+                <label for="department" class="sr-only">{T(http, "担当部門", "Handling department")}</label><select id="department" name="department"><option value="">{T(http, "（未指定）", "(none)")}</option>{departments.Select(d => H.F($"""<option value="{d.Key}"{Selected((Typed("department", "department") ?? v.Department) == d.Key)}>{d.Value} ({d.Key})</option>"""))}</select>
+                <button type="submit" class="secondary">{T(http, "保存", "Save")}</button></form>
+                """) : default)}</dd>
             </dl>
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Mamori.Audit;
 using Mamori.Demo;
@@ -30,6 +31,12 @@ public sealed partial class ServerTests(PostgresCluster cluster)
         var (response, cookie) = await app.LoginAsync(credentials.Email, credentials.Password);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await app.Client(cookie).GetAsync("/console", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // Departments answer for their services' purposes and categories, so a department's page has something to show.
+        var isp = await app.Client(cookie).GetFromJsonAsync<JsonElement>("/api/governance/departments/isp", Ct);
+        isp.GetProperty("responsibilities").EnumerateArray().Select(r => r.GetProperty("itemId").GetString()).ShouldContain("service-provision");
+        isp.GetProperty("retention").EnumerateArray().Sum(r => r.GetProperty("persons").GetInt32()).ShouldBeGreaterThan(0);
+        var hr = await app.Client(cookie).GetFromJsonAsync<JsonElement>("/api/governance/departments/hr", Ct);
+        hr.GetProperty("responsibilities").EnumerateArray().Select(r => r.GetProperty("itemId").GetString()).ShouldContain("my-number");
     }
 
     /// <summary>

@@ -109,6 +109,28 @@ public sealed class GovernancePeopleTests(PostgresCluster cluster)
 
     // Regression: a completion dated 1999-01-01 was accepted, years before the course was registered. And one dated before the
     // person's account, after the course's, was refused: a company starting with Mamori could not record its staff's earlier training.
+    /// <summary>Regression: a recorded completion answered with a Location no endpoint served (404).</summary>
+    [Fact]
+    public async Task TrainingCompletion_Recorded_LocationReadsItBack()
+    {
+        var (app, tenant) = await StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var staff = await app.UserAsync(tenant, Roles.Operator);
+        await Put(officer, "/api/governance/training/courses/privacy-basics", new { titleJa = "個人情報保護の基礎", everyMonths = 12, graceDays = 30 });
+        var recorded = await officer.PostAsJsonAsync("/api/governance/training/completions", new { course = "privacy-basics", userId = staff.Id, completedOn = "2026-11-23" }, Ct);
+        recorded.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var id = (await recorded.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+
+        var row = await officer.GetFromJsonAsync<JsonElement>(recorded.Headers.Location!.ToString(), Ct);
+        row.GetProperty("id").GetGuid().ShouldBe(id);
+        row.GetProperty("courseCode").GetString().ShouldBe("privacy-basics");
+        row.GetProperty("email").GetString().ShouldBe(staff.Email);
+        row.GetProperty("completedOn").GetString().ShouldBe("2026-11-23");
+        await (await officer.GetAsync($"/api/governance/training/completions/{Guid.NewGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-1007");
+        await (await (await app.SignedInAsync(tenant, Roles.Operator)).GetAsync(recorded.Headers.Location, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+    }
+
     [Fact]
     public async Task TrainingCompletion_BeforeCourseRegistered_RefusedBeforeAccountOnlyRecorded()
     {

@@ -2,6 +2,7 @@ using Mamori.Data;
 using Mamori.Errors;
 using Mamori.Governance.AccessReviews;
 using Mamori.Governance.Training;
+using Mamori.Requests;
 using Mamori.Staff;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
@@ -18,15 +19,18 @@ public sealed record DepartmentMember(Guid UserId, string Email, string? Title, 
 /// </summary>
 public sealed record CategoryRetention(string Category, string NameJa, string NameEn, int Persons, int EndingWithin, int PastEnd, int AwaitingEvent, int Held);
 
+/// <summary>An open data-subject request the department handles (its 担当部門): reference and deadline, never the requester.</summary>
+public sealed record DepartmentRequest(Guid Id, string Reference, RequestKind Kind, RequestStatus Status, DateOnly ReceivedOn, DateOnly? DueOn, bool Overdue);
+
 /// <summary>What a department's personal-information manager needs on one page.</summary>
 public sealed record DepartmentOverview(DepartmentView Department, ReviewScheduleEntry Review, IReadOnlyList<DepartmentMember> Members,
-    IReadOnlyList<ResponsibilityView> Responsibilities, IReadOnlyList<TrainingStatus> TrainingAttention, IReadOnlyList<CategoryRetention> Retention,
-    int RetentionHorizonDays);
+    IReadOnlyList<ResponsibilityView> Responsibilities, IReadOnlyList<TrainingStatus> TrainingAttention, IReadOnlyList<DepartmentRequest> OpenRequests,
+    IReadOnlyList<CategoryRetention> Retention, int RetentionHorizonDays);
 
 /// <summary>
 /// A department's own view for its personal-information manager (S-08, S-62, S-63, S-50): its staff and their roles, training
-/// that is due or overdue, its access review, the categories and purposes it answers for, and the retention ahead for those
-/// categories. Whoever reads the whole organisation (<see cref="Permission.ReadGovernance"/>) and the management representative
+/// that is due or overdue, its access review, the data-subject requests it handles, the categories and purposes it answers for,
+/// and the retention ahead for those categories. Whoever reads the whole organisation (<see cref="Permission.ReadGovernance"/>) and the management representative
 /// see every department; a department's manager sees their own; anyone else is refused (MAMORI-9011).
 /// </summary>
 public sealed class DepartmentOverviews(MamoriDbContext db, TimeProvider clock, Organisation organisation, AccessReviews.AccessReviews reviews, TrainingRecords training)
@@ -56,7 +60,14 @@ public sealed class DepartmentOverviews(MamoriDbContext db, TimeProvider clock, 
             attention.Count(t => t.UserId == m.UserId && t.State == DueState.Overdue), attention.Count(t => t.UserId == m.UserId && t.State == DueState.Due))).ToList();
         var review = (await reviews.ScheduleAsync(ct)).First(s => s.DepartmentId == id);
         var responsibilities = view.Responsibilities.Where(r => r.DepartmentId == id).ToList();
-        return new DepartmentOverview(department, review, memberRows, responsibilities, attention,
+        // Earliest due first; a paused request (no due day while it waits for documents or payment) last.
+        var open = DataSubjectRequests.OpenStatuses;
+        var today = RequestClock.Day(clock.GetUtcNow());
+        var requests = (await db.Set<DataSubjectRequest>().AsNoTracking().Where(r => r.DepartmentId == id && open.Contains(r.Status))
+            .OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt)
+            .Select(r => new { r.Id, r.Reference, r.Kind, r.Status, r.ReceivedOn, r.DueOn }).ToListAsync(ct))
+            .Select(r => new DepartmentRequest(r.Id, r.Reference, r.Kind, r.Status, r.ReceivedOn, r.DueOn, r.DueOn < today)).ToList();
+        return new DepartmentOverview(department, review, memberRows, responsibilities, attention, requests,
             await RetentionAsync(responsibilities.Where(r => r.Kind == ResponsibilityKind.Category).ToList(), ct), RetentionHorizonDays);
     }
 

@@ -122,6 +122,13 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
         return new CompletionPage(await RowsAsync(rows, ct), total);
     }
 
+    /// <summary>One recorded completion (what a completion's <c>Location</c> names); throws MAMORI-1001 for an unknown id.</summary>
+    public async Task<CompletionRow> CompletionAsync(Guid id, CancellationToken ct = default)
+    {
+        var row = await db.Set<TrainingCompletion>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw MamoriException.NotFound("The training completion");
+        return (await RowsAsync([row], ct))[0];
+    }
+
     /// <summary>
     /// Every matching completion as CSV for Excel: UTF-8 with a byte order mark, a heading block (company, period, filter, when and by
     /// whom, count), then one line per completion, oldest first, under Japanese column names with their ids. The export is audited.
