@@ -46,6 +46,51 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser, PostgresCluster 
     }
 
     [Fact]
+    public async Task DepartmentManager_FromMenu_SeesDepartmentAssignsRequestAndStartsReview()
+    {
+        var (app, tenant) = await StartAsync(cluster);
+        await using var _ = app;
+        for (var i = 0; i < 2; i++) await IspCustomerAsync(app, tenant, $"山田 太郎{i}", $"taro{i}@example.jp", $"090-1234-56{i:D2}");
+        var reference = await LetterRequestAsync(app, tenant, "山田 太郎0", "taro0@example.jp");
+        var manager = await app.UserAsync(tenant, Roles.Operator);
+        await app.InTenantAsync(tenant, async (sp, _) =>
+        {
+            var org = sp.GetRequiredService<Governance.Organisation.Organisation>();
+            await org.AssignAsync(manager.Id, "isp", "課長", Audit.Actor.System, Ct);
+            await org.SaveDepartmentAsync("isp", new Governance.Organisation.DepartmentChange(ManagerUserId: manager.Id), Audit.Actor.System, Ct);
+            await org.SetResponsibilityAsync(Governance.Organisation.ResponsibilityKind.Category, "inquiry", "isp", null, Audit.Actor.System, Ct);
+            return 0;
+        });
+        await using var context = await browser.NewContextAsync();
+        var page = await SignInAsync(context, app, manager);
+
+        // An operator has no organisation page: the department is in the menu.
+        await page.ClickAsync("nav a[href='/console/governance/departments']");
+        await page.ClickAsync("a[href='/console/governance/departments/isp']");
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("部門: ISP事業部");
+        (await page.Locator("main").InnerTextAsync()).ShouldContain("この部門が担当する対応中の請求はありません");
+
+        // The request is routed to the department on its page.
+        await page.GotoAsync(new Uri(app.BaseAddress, "/console/requests").ToString());
+        await page.ClickAsync($"a:text-is('{reference}')");
+        await page.SelectOptionAsync("#department", "isp");
+        await page.ClickAsync("form:has(#department) button[type=submit]");
+        await page.ShouldBeAtAsync(@"\?done=department$");
+        (await page.Locator("main").InnerTextAsync()).ShouldContain("担当部門を保存しました。");
+
+        await page.GotoAsync(new Uri(app.BaseAddress, "/console/governance/departments/isp").ToString());
+        var main = await page.Locator("main").InnerTextAsync();
+        main.ShouldContain(reference);
+        main.ShouldContain(manager.Email);
+        main.ShouldNotContain("taro0@example.jp");
+        (await page.Locator("table[aria-labelledby=retention-h] tbody th").InnerTextAsync()).ShouldContain("お問合せ内容");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("console-department.png"), FullPage = true });
+
+        await page.ClickAsync("button:text-is('棚卸しを開始')");
+        await page.ShouldBeAtAsync("/console/governance/access-reviews/[0-9a-f-]{36}$");
+    }
+
+    [Fact]
     public async Task SubjectSearch_OperatorByPhone_ValueMaskedAndViewAudited()
     {
         var (app, tenant) = await StartAsync(cluster);
