@@ -393,9 +393,17 @@ public static class RequestPages
             </form>
             """))}
             """);
-        Html answers = v.Answers.Count == 0 ? default : H.F($"""
+        // The answer files are kept FileRetentionDays after the request closes, then destroyed: the page says until when, and
+        // afterwards why they are gone, instead of silently dropping the section.
+        var filesUntil = r.ClosedAt is { } closed ? RequestClock.Day(closed.AddDays(settings.FileRetentionDays)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null;
+        Html answers = v.FilesDestroyed && r.Status == RequestStatus.Answered ? H.F($"""
+            <h2>{L(lang, "回答", "Answer")}</h2>
+            <p>{L(lang, $"回答のファイルは、保存期間（ご請求の終了から{settings.FileRetentionDays}日）を過ぎたため削除しました。写しが必要な場合は、当社のお問合せ窓口にご連絡ください。",
+                $"The answer files were deleted after their retention period ({settings.FileRetentionDays} days after the request closed). If you need a copy, please contact our inquiry desk.")}</p>
+            """) : v.Answers.Count == 0 ? default : H.F($"""
             <h2>{L(lang, "回答", "Answer")}</h2>
             <ul>{v.Answers.Select(a => H.F($"""<li><a href="{baseUrl}/answer?format={a.ToString().ToLowerInvariant()}">{a switch { ArtifactKind.Pdf => "PDF", ArtifactKind.Json => L(lang, "JSON（機械可読）", "JSON (machine-readable)"), _ => "HTML" }}</a></li>"""))}</ul>
+            {(filesUntil is null ? default : H.F($"""<p class="muted">{L(lang, $"回答のファイルは{filesUntil}まで、このページからダウンロードできます（その後は削除します）。", $"You can download the answer files from this page until {filesUntil}; they are deleted afterwards.")}</p>"""))}
             """);
         Html withdraw = r.IsClosed ? default : H.F($"""
             <form method="post" action="{baseUrl}/withdraw">{AntiforgeryField(http)}

@@ -40,4 +40,25 @@ public sealed class RequestFileRetentionTests(PostgresCluster cluster)
         destroyedRecent.ShouldBeNull();
         events.ShouldBe(1);
     }
+
+    /// <summary>Regression: once the answer files were destroyed, the person's status page dropped the answer without a word.</summary>
+    [Fact]
+    public async Task StatusPage_AnswerFiles_UntilWhenThenWhyGone()
+    {
+        var (app, tenant, _) = await ConsoleScenario.StartAsync(cluster, Providers.Sqlite);
+        await using var __ = app;
+        var (_, token) = await ConsoleScenario.RequestAsync(app, tenant); // answered (no data held), so closed now
+        var until = RequestClock.Day(app.Clock.GetUtcNow().AddDays(90)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var before = await app.Client().GetStringAsync($"/requests/status/{token}", Ct);
+        before.ShouldContain("/answer?format=");
+        before.ShouldContain($"回答のファイルは{until}まで、このページからダウンロードできます（その後は削除します）。");
+        (await app.Client().GetStringAsync($"/en/requests/status/{token}", Ct)).ShouldContain($"You can download the answer files from this page until {until}");
+
+        app.Clock.Advance(TimeSpan.FromDays(91));
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<DataSubjectRequests>().DestroyExpiredFilesAsync(sp.GetRequiredService<IDatabaseProvider>(), Ct));
+        var after = await app.Client().GetStringAsync($"/requests/status/{token}", Ct);
+        after.ShouldNotContain("/answer?format=");
+        after.ShouldContain("回答のファイルは、保存期間（ご請求の終了から90日）を過ぎたため削除しました。写しが必要な場合は、当社のお問合せ窓口にご連絡ください。");
+    }
 }
