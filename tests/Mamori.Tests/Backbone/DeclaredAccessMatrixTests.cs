@@ -334,6 +334,7 @@ internal static class DeclaredAccess
         ["DELETE /api/apikeys/{id:guid}"] = Allow(Ad, PO),
         ["GET /api/audit/"] = Allow(PO, Au, Ex),
         ["GET /api/audit/verify"] = Allow(Ad, PO, Au, Ex),
+        ["POST /api/audit/verify"] = Allow(Ad, PO, Au, Ex),
         ["GET /api/policy/"] = All,
         ["GET /api/policy/versions"] = All,
         ["POST /api/policy/versions"] = Allow(Ad, PO),

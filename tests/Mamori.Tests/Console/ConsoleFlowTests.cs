@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Mamori.Audit;
 using Mamori.Consent;
@@ -678,6 +679,29 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         var edges = await s.GetStringAsync("/console/audit?from=0001-01-01&to=9999-12-31");
         System.Text.RegularExpressions.Regex.Count(edges, "<tr id=\"e\\d+\"><td class=\"num\">").ShouldBe(System.Text.RegularExpressions.Regex.Count(all, "<tr id=\"e\\d+\"><td class=\"num\">"));
         edges.ShouldContain("""<input id="from" name="from" type="date" value="">""");
+    }
+
+    /// <summary>Regression: a check through the API was never recorded, so the dashboard's last verification did not count it.</summary>
+    [Fact]
+    public async Task ApiVerify_PostRecordsTheCheckGetOnlyReads()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var key = app.Client(apiKey: (await app.ApiKeyAsync(tenant, Roles.Auditor)).Secret);
+        Task<int> Recorded() => app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.AuditChainVerified, Ct));
+        var before = await Recorded();
+
+        var read = await key.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/audit/verify", Ct);
+        read.GetProperty("intact").GetBoolean().ShouldBeTrue();
+        (await Recorded()).ShouldBe(before);
+
+        var posted = await key.PostAsync("/api/audit/verify", null, Ct);
+        posted.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        var result = await posted.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct);
+        result.GetProperty("intact").GetBoolean().ShouldBeTrue();
+        (await Recorded()).ShouldBe(before + 1);
+        var last = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.OrderByDescending(e => e.Sequence).FirstAsync(Ct));
+        (last.Code, last.ActorKind, last.TargetId).ShouldBe((AuditCode.AuditChainVerified, ActorKind.ApiKey, result.GetProperty("verified").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]
