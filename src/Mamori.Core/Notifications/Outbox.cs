@@ -27,6 +27,9 @@ public sealed class OutboxMessage : ITenantOwned
 
     public required string Subject { get; set; }
     public required string WrappedKey { get; set; }
+
+    /// <summary>The key-encryption key that wraps <see cref="WrappedKey"/> (rotation re-wraps it); null once that key was forgotten.</summary>
+    public string? KeyId { get; set; }
     public required byte[] SealedEnvelope { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }
@@ -50,6 +53,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Template).HasMaxLength(64);
         b.Property(m => m.Subject).HasMaxLength(200);
         b.Property(m => m.WrappedKey).HasMaxLength(200);
+        b.Property(m => m.KeyId).HasMaxLength(64);
         b.Property(m => m.LastError).HasMaxLength(200);
         b.HasIndex(m => new { m.TenantId, m.SentAt, m.NextAttemptAt });
     }
@@ -103,6 +107,7 @@ public sealed class Outbox(MamoriDbContext db, KeyRingProvider keys, TimeProvide
             Template = template,
             Subject = subject,
             WrappedKey = VaultCrypto.Wrap(ring, db.CurrentTenantId, id, dataKey),
+            KeyId = ring.Primary.Id,
             SealedEnvelope = VaultCrypto.EncryptField(dataKey, db.CurrentTenantId, id, "envelope", JsonSerializer.Serialize(new MailEnvelope(to, body))),
             CreatedAt = now,
             NextAttemptAt = now,

@@ -123,6 +123,7 @@ public sealed class DataSubjectRequests(
             PolicyVersion = current.Version.Number,
             StatusTokenHash = SecretTokens.HashOf(token),
             WrappedKey = wrapped,
+            KeyId = ring.Primary.Id,
             SealedDetails = RequestSealing.SealDetails(dataKey, db.CurrentTenantId, id, details),
             ReceivedAt = now,
             ReceivedOn = today,

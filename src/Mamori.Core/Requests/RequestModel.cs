@@ -137,8 +137,11 @@ public sealed class DataSubjectRequest : ITenantOwned
     /// <summary>SHA-256 of the private status token; the token itself is only in the person's link.</summary>
     public required byte[] StatusTokenHash { get; set; }
 
-    /// <summary><c>v1:&lt;keyId&gt;:…</c>: the request's data key, wrapped by the key ring.</summary>
+    /// <summary><c>v1:&lt;keyId&gt;:…</c>: the request's data key, wrapped by the key ring; null once that key was lost and forgotten.</summary>
     public string? WrappedKey { get; set; }
+
+    /// <summary>The key-encryption key that wraps <see cref="WrappedKey"/>: rotation re-wraps, retiring waits for it (as a subject's).</summary>
+    public string? KeyId { get; set; }
 
     /// <summary>The requester's details (<see cref="RequesterDetails"/>) sealed with the data key.</summary>
     public required byte[] SealedDetails { get; set; }
@@ -298,6 +301,7 @@ internal sealed class RequestConfigurations :
         b.Property(r => r.StatusTokenHash).HasMaxLength(32);
         b.HasIndex(r => r.StatusTokenHash).IsUnique();
         b.Property(r => r.WrappedKey).HasMaxLength(200);
+        b.Property(r => r.KeyId).HasMaxLength(64);
         b.Property(r => r.CodeHash).HasMaxLength(32);
         b.Property(r => r.FeeWaiverReason).HasMaxLength(200);
         b.Property(r => r.PaymentReference).HasMaxLength(100);

@@ -19,7 +19,11 @@ public static class RequestSealing
         return VaultCrypto.Wrap(ring, tenant, request, dataKey);
     }
 
-    public static byte[] Key(KeyRing ring, DataSubjectRequest r) => VaultCrypto.Unwrap(ring, r.TenantId, r.Id, r.WrappedKey!);
+    public static byte[] Key(KeyRing ring, DataSubjectRequest r) => r.WrappedKey is { } wrapped
+        ? VaultCrypto.Unwrap(ring, r.TenantId, r.Id, wrapped)
+        : throw new Errors.MamoriException(Errors.ErrorCode.SubjectDataLost,
+            "The request's details and files can never be opened again: the key that wrapped its key was lost and forgotten ('mamori keys forget').", 410)
+        { Reason = "request-key-lost" };
 
     public static byte[] SealDetails(byte[] key, Guid tenant, Guid request, RequesterDetails details) =>
         VaultCrypto.EncryptField(key, tenant, request, "requester", JsonSerializer.Serialize(details, Json));

@@ -11,6 +11,9 @@ public sealed record ReapplyReport(int LedgerLinesAdded, int SubjectsReshredded)
 
 public sealed record SweepReport(int Subjects, int FieldsDestroyed, int SubjectsErased, IReadOnlyList<Guid> Certificates, bool DryRun);
 
+/// <summary>What <see cref="VaultMaintenance.ForgetKeyAsync"/> gave up: persons' data, requests' details and files, queued messages.</summary>
+public sealed record KeyForgetReport(int Persons, int Requests, int MessagesGivenUp);
+
 /// <summary>
 /// Background work on the vault, safe with several servers on one PostgreSQL: each batch claims its
 /// rows with <c>FOR UPDATE SKIP LOCKED</c>, so two workers never process the same subject.
@@ -159,6 +162,36 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
             db.ChangeTracker.Clear();
             total += rows.Count;
         }
+        // Requests and queued messages seal their contents under their own data keys, wrapped by the same ring.
+        total += await RewrapEachAsync<Requests.DataSubjectRequest>("DataSubjectRequests", ring, primary, "rewrap-requests", actor,
+            r => r.Id, r => r.WrappedKey, (r, w) => (r.WrappedKey, r.KeyId) = (w, primary), ct);
+        total += await RewrapEachAsync<Notifications.OutboxMessage>("OutboxMessages", ring, primary, "rewrap-messages", actor,
+            m => m.Id, m => m.WrappedKey, (m, w) => (m.WrappedKey, m.KeyId) = (w, primary), ct);
+        return total;
+    }
+
+    private async Task<int> RewrapEachAsync<T>(string table, KeyRing ring, string primary, string reason, Actor actor, Func<T, Guid> id, Func<T, string?> wrapped,
+        Action<T, string> set, CancellationToken ct) where T : class
+    {
+        var total = 0;
+        while (true)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await audit.LockHeadAsync(db, ct);
+            var ids = await ClaimAsync("\"KeyId\" IS NOT NULL AND \"KeyId\" <> {1}", "\"Id\"", primary, ct, table);
+            if (ids.Count == 0) break;
+            var rows = await db.Set<T>().Where(x => ids.Contains(EF.Property<Guid>(x, "Id"))).ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                var dataKey = VaultCrypto.UnwrapIgnoringLedger(ring, db.CurrentTenantId, id(row), wrapped(row)!);
+                set(row, VaultCrypto.Wrap(ring, db.CurrentTenantId, id(row), dataKey));
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+            }
+            await audit.AppendAsync(db, new AuditEntry(AuditCode.KeyRotated, actor, TargetId: primary, ReasonCode: reason, Categories: rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            total += rows.Count;
+        }
         return total;
     }
 
@@ -229,15 +262,18 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// it wraps can never be opened again, so its persons are recorded as such instead of failing every read and stopping every
     /// server (MAMORI-3000). Their unreadable fields and lookups are deleted as an erasure deletes them, each gets a certificate
     /// of kind <see cref="DestructionKind.KeyLost"/> and a <see cref="AuditCode.SubjectDataLost"/> event, and the tenant's chain
-    /// one <see cref="AuditCode.KeyForgotten"/> event with the count. Refused while the ring has the key (MAMORI-3026): then
-    /// nothing is lost. Returns how many persons' data was lost.
+    /// one <see cref="AuditCode.KeyForgotten"/> event with the count. Requests sealed under it lose their requester's details and
+    /// files (their wrapped key is dropped; opening them answers MAMORI-3024; a 5013 event with reason <c>key-lost</c> each), and
+    /// messages still queued under it are given up (they could never be opened to send). Refused while the ring has the key
+    /// (MAMORI-3026): then nothing is lost.
     /// </summary>
-    public async Task<int> ForgetKeyAsync(string keyId, Actor actor, CancellationToken ct = default)
+    public async Task<KeyForgetReport> ForgetKeyAsync(string keyId, Actor actor, CancellationToken ct = default)
     {
         if (keys.Current.Find(keyId) is not null)
             throw new MamoriException(ErrorCode.KeyForgetPresent,
                 $"The key ring still has key '{ErrorText.Id(keyId)}': its data is readable. Rotate ('mamori keys rotate') and retire it instead.");
         var total = 0;
+        KeyForgetReport report;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             await audit.LockHeadAsync(db, ct);
@@ -267,12 +303,28 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
                     ReasonCode: KeyLostReason, Categories: certificate.Destroyed));
             }
             total = lost.Count;
-            entries.Add(new AuditEntry(AuditCode.KeyForgotten, actor, TargetId: keyId, Categories: total.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var requests = await db.Set<Requests.DataSubjectRequest>().Where(r => r.KeyId == keyId).ToListAsync(ct);
+            foreach (var r in requests)
+            {
+                (r.WrappedKey, r.KeyId, r.UpdatedAt) = (null, null, now);
+                entries.Add(new AuditEntry(AuditCode.RequestFilesDestroyed, actor, TargetId: r.Id.ToString(), ReasonCode: KeyLostReason));
+            }
+            var givenUp = 0;
+            foreach (var m in await db.Set<Notifications.OutboxMessage>().Where(m => m.KeyId == keyId).ToListAsync(ct))
+            {
+                m.KeyId = null;
+                if (m.SentAt is not null || m.DeadAt is not null) continue;
+                (m.DeadAt, m.LastError) = (now, KeyLostReason);
+                givenUp++;
+            }
+            report = new KeyForgetReport(total, requests.Count, givenUp);
+            entries.Add(new AuditEntry(AuditCode.KeyForgotten, actor, TargetId: keyId, Categories: total.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ReasonCode: requests.Count == 0 && report.MessagesGivenUp == 0 ? null : $"requests-{requests.Count}-messages-{report.MessagesGivenUp}"));
             await audit.AppendManyAsync(db, entries, ct);
             await tx.CommitAsync(ct);
         }
         db.ChangeTracker.Clear();
-        return total;
+        return report;
     }
 
     /// <summary>The certificate that records this subject's data as lost with a forgotten key, if it was.</summary>
@@ -291,19 +343,31 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>How many data keys each key-encryption key still wraps (for retiring old keys).</summary>
-    public async Task<Dictionary<string, int>> KeyUsageAsync(CancellationToken ct = default) =>
-        await db.Set<DataSubject>().IgnoreQueryFilters().Where(s => s.KeyId != null).GroupBy(s => s.KeyId!)
+    /// <summary>
+    /// How many data keys each key-encryption key still wraps, every tenant's: persons', requests' and queued messages'. Retiring a
+    /// key waits for all three: a request's details and files and a message's envelope are sealed under their own data keys,
+    /// and a retire that counted persons only left every request under the old key unreadable.
+    /// </summary>
+    public async Task<Dictionary<string, int>> KeyUsageAsync(CancellationToken ct = default)
+    {
+        var usage = await db.Set<DataSubject>().IgnoreQueryFilters().Where(s => s.KeyId != null).GroupBy(s => s.KeyId!)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var requests = await db.Set<Requests.DataSubjectRequest>().IgnoreQueryFilters().Where(r => r.KeyId != null).GroupBy(r => r.KeyId!)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var messages = await db.Set<Notifications.OutboxMessage>().IgnoreQueryFilters().Where(m => m.KeyId != null).GroupBy(m => m.KeyId!)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        foreach (var x in requests.Concat(messages)) usage[x.Key] = usage.GetValueOrDefault(x.Key) + x.Count;
+        return usage;
+    }
 
     /// <summary>Keys that wrap data keys in <paramref name="usage"/> but that <paramref name="ring"/> lacks (an outdated copy of the ring), by id.</summary>
     public static List<KeyValuePair<string, int>> MissingFrom(KeyRing ring, Dictionary<string, int> usage) =>
         usage.Where(u => ring.Find(u.Key) is null).OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
 
-    private async Task<List<Guid>> ClaimAsync(string condition, string order, object value, CancellationToken ct)
+    private async Task<List<Guid>> ClaimAsync(string condition, string order, object value, CancellationToken ct, string table = "DataSubjects")
     {
         var parameter = value is DateTimeOffset t ? provider.TimestampParameter(t) : value;
-        var sql = $"SELECT \"Id\" AS \"Value\" FROM \"DataSubjects\" WHERE \"TenantId\" = {{0}} AND {condition} ORDER BY {order} LIMIT {Batch} {provider.SkipLockedClause}";
+        var sql = $"SELECT \"Id\" AS \"Value\" FROM \"{table}\" WHERE \"TenantId\" = {{0}} AND {condition} ORDER BY {order} LIMIT {Batch} {provider.SkipLockedClause}";
         return await db.Database.SqlQueryRaw<Guid>(sql, db.CurrentTenantId, parameter).ToListAsync(ct);
     }
 }

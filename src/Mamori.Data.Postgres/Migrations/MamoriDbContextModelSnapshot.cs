@@ -1390,6 +1390,10 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("DeadAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -1867,6 +1871,10 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("InvoicedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");

@@ -1384,6 +1384,10 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<long?>("DeadAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -1861,6 +1865,10 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.Property<long?>("InvoicedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER");

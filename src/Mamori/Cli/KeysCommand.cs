@@ -116,7 +116,7 @@ public static class KeysCommand
             var output = r.InvocationConfiguration.Output;
             if (!r.GetValue(confirm))
             {
-                output.WriteLine($"Key {ErrorText.Id(keyId)} wraps the data keys of {wrapped} person(s). Forgetting it makes their data unrecoverable for good: "
+                output.WriteLine($"Key {ErrorText.Id(keyId)} wraps {wrapped} data key(s) (of persons, requests and queued messages). Forgetting it makes that data unrecoverable for good: "
                     + "first look for the key in every backup of keys.json and on every server.");
                 throw new MamoriException(ErrorCode.KeyForgetUnconfirmed,
                     $"Nothing was changed. If the key is truly lost, run 'mamori keys forget {ErrorText.Id(keyId)} --confirm' as a privacy officer.");
@@ -129,14 +129,16 @@ public static class KeysCommand
                     || !officer.Roles.Contains(Staff.Roles.PrivacyOfficer, StringComparer.Ordinal))
                     throw new MamoriException(ErrorCode.KeyForgetNotOfficer,
                         "Nothing was changed: name the privacy officer who decides this with --actor EMAIL (a staff user with the privacy-officer role in every company).");
-            var lost = 0;
+            var (persons, requests, messages) = (0, 0, 0);
             foreach (var (tenant, actor) in chains)
             {
                 await using var scope = sp.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<Data.MamoriDbContext>().Tenant.Set(tenant);
-                lost += await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().ForgetKeyAsync(keyId, actor, ct);
+                var report = await scope.ServiceProvider.GetRequiredService<VaultMaintenance>().ForgetKeyAsync(keyId, actor, ct);
+                (persons, requests, messages) = (persons + report.Persons, requests + report.Requests, messages + report.MessagesGivenUp);
             }
-            output.WriteLine($"Forgot key {ErrorText.Id(keyId)}: the data of {lost} person(s) is recorded as lost (certificates of kind KeyLost; reads answer MAMORI-3024). "
+            output.WriteLine($"Forgot key {ErrorText.Id(keyId)}: the data of {persons} person(s) is recorded as lost (certificates of kind KeyLost; reads answer MAMORI-3024). "
+                + (requests + messages == 0 ? "" : $"{requests} request(s) lost their requester's details and files, {messages} queued message(s) were given up. ")
                 + "This is a loss of personal data: assess it as an incident ('mamori incident assess') and decide whom to notify.");
             return 0;
         }));

@@ -39,7 +39,7 @@ public sealed class KeyLossTests(PostgresCluster cluster)
 
         var report = await CliAsync(Cli("keys", "forget", lostKey));
         report.Code.ShouldNotBe(0);
-        report.Out.ShouldContain($"Key {lostKey} wraps the data keys of 2 person(s).");
+        report.Out.ShouldContain($"Key {lostKey} wraps 2 data key(s) (of persons, requests and queued messages).");
         report.Err.ShouldContain("(MAMORI-3025)");
         (await CliAsync(Cli("keys", "forget", lostKey, "--confirm"))).Err.ShouldContain("(MAMORI-3027)");
         (await CliAsync(Cli("keys", "forget", lostKey, "--confirm", "--actor", operatorUser.Email))).Err.ShouldContain("(MAMORI-3027)");
@@ -92,7 +92,7 @@ public sealed class KeyLossTests(PostgresCluster cluster)
         var keys = app.App.Services.GetRequiredService<KeyRingProvider>();
         var lostKey = keys.Current.Primary.Id;
         keys.Save(keys.Current.WithNewKey(app.Clock).Without(lostKey));
-        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().ForgetKeyAsync(lostKey, Actor.System, Ct))).ShouldBe(1);
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<VaultMaintenance>().ForgetKeyAsync(lostKey, Actor.System, Ct))).Persons.ShouldBe(1);
 
         var package = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Requests.DisclosureBuilder>()
             .BuildAsync("R-TEST-0001", Mamori.Requests.RequestKind.Disclosure, [id], Actor.System, Ct));
