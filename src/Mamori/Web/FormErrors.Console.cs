@@ -202,6 +202,8 @@ public static partial class FormErrors
         ErrorCode.InvalidFieldValue => ("値の形式が正しくありません。", "The value is not in a valid form."),
         ErrorCode.SubjectNotFound => ("その本人はいません。", "There is no such subject."),
         ErrorCode.SubjectErased => ("この本人のデータは消去されています。", "The subject's data was erased."),
+        ErrorCode.SubjectDataLost when e.Reason == "request-key-lost" => ("この請求の請求者情報・提出書類・回答ファイルは、暗号鍵の紛失により開けなくなりました。",
+            "This request's requester details, documents and answer files can no longer be opened: their key was lost."),
         ErrorCode.SubjectDataLost when e.ReasonArgs is [var key, var day] =>
             ($"この本人のデータは、保護していた鍵 {key} の紛失により {day} に復元できなくなりました（本人の請求による消去ではありません）。漏えい等の事案として評価してください（mamori incident assess）。",
              $"This person's data was lost on {day}: the key {key} that protected it was lost (no erasure was requested). Assess it as an incident (mamori incident assess)."),

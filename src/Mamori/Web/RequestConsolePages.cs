@@ -278,7 +278,9 @@ public static class RequestConsolePages
         var v = await requests.ViewAsync(r, http.RequestAborted);
         var codeOffered = await requests.CodeOfferedAsync(r, http.RequestAborted);
         var handles = RolePermissions.Grants(http.Caller().Roles, Permission.HandleRequests);
-        var details = handles ? requests.Details(r) : null;
+        // A request whose key was lost and forgotten keeps its status, deadline and history; only what was sealed is gone.
+        var keyLost = r.WrappedKey is null;
+        var details = handles && !keyLost ? requests.Details(r) : null;
         var categories = await CategoryNamesAsync(http);
         var departments = await DepartmentNamesAsync(http);
         Html err = FormErrors.Block(http, error);
@@ -357,6 +359,8 @@ public static class RequestConsolePages
                 <button type="submit" class="secondary">{T(http, "保存", "Save")}</button></form>
                 """) : default)}</dd>
             </dl>
+            {(keyLost ? H.F($"""<p class="error" role="status">{T(http, "この請求の請求者情報・提出書類・回答ファイルは、暗号鍵の紛失（mamori keys forget）により開けなくなりました。",
+                "This request's requester details, documents and answer files can no longer be opened: their key was lost and forgotten (mamori keys forget).")}</p>""") : default)}
             {requester}
             <h2>{T(http, "書類", "Documents")}</h2>
             <ul>{v.Documents.Select(d => H.F($"<li>{DocumentName(http, v, d)} ({GroupName(http, d.Group)}, {(d.Source == DocumentSource.Upload ? T(http, "提出", "uploaded") : T(http, "職員が確認", "checked by staff"))}{(d.IssuedOn is { } i ? ", " + i.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "")}{(d.Destroyed ? T(http, "、廃棄済み", ", destroyed") : "")})</li>"))}</ul>

@@ -115,5 +115,9 @@ public sealed class KeyRingCoverageTests(PostgresCluster cluster)
             (await db.AuditEvents.SingleAsync(e => e.Code == AuditCode.KeyForgotten, Ct)).ReasonCode.ShouldBe($"requests-1-messages-{messages.Count}");
             return 0;
         });
+        // Its console page still shows the request, and says what was lost.
+        var page = await (await app.SignedInAsync(tenant, Staff.Roles.PrivacyOfficer)).GetAsync($"/console/requests/{request}", Ct);
+        page.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync(Ct)).ShouldContain("この請求の請求者情報・提出書類・回答ファイルは、暗号鍵の紛失（mamori keys forget）により開けなくなりました。");
     }
 }
