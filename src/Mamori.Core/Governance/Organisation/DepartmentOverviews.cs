@@ -30,8 +30,9 @@ public sealed record DepartmentOverview(DepartmentView Department, ReviewSchedul
 /// <summary>
 /// A department's own view for its personal-information manager (S-08, S-62, S-63, S-50): its staff and their roles, training
 /// that is due or overdue, its access review, the data-subject requests it handles, the categories and purposes it answers for,
-/// and the retention ahead for those categories. Whoever reads the whole organisation (<see cref="Permission.ReadGovernance"/>) and the management representative
-/// see every department; a department's manager sees their own; anyone else is refused (MAMORI-9011).
+/// and the retention ahead for those categories. Whoever reads the whole organisation (<see cref="Permission.ReadGovernance"/>)
+/// and the management representative see every department; a department's manager sees their own; anyone else is refused
+/// (MAMORI-9011).
 /// </summary>
 public sealed class DepartmentOverviews(MamoriDbContext db, TimeProvider clock, Organisation organisation, AccessReviews.AccessReviews reviews, TrainingRecords training)
 {
