@@ -337,6 +337,7 @@ public static class GovernancePeoplePages
                 : StartReview(http, review, representative))}
 
             <h2>{T(http, "担当する開示等の請求（対応中）", "Open data-subject requests it handles")}</h2>
+            {(readsRequests ? H.F($"""<p><a href="/console/requests?list=all&amp;department={Uri.EscapeDataString(d.Id)}">{T(http, "この部門が担当した請求をすべて見る", "All requests this department handled")}</a></p>""") : default)}
             {(o.OpenRequests.Count == 0
                 ? H.F($"""<p class="muted">{T(http, "この部門が担当する対応中の請求はありません（担当部門は請求の画面で指定します）。", "No open request is assigned to this department (the handling department is named on the request's page).")}</p>""")
                 : H.F($"""<table><thead><tr><th scope="col">{T(http, "受付番号", "Reference")}</th><th scope="col">{T(http, "種類", "Kind")}</th><th scope="col">{T(http, "状況", "Status")}</th><th scope="col">{T(http, "受付日", "Received")}</th><th scope="col">{T(http, "回答期限", "Due")}</th></tr></thead><tbody>{requestRows}</tbody></table>"""))}

@@ -15,13 +15,15 @@ public static class RequestConsolePages
 {
     public static void MapRequestConsolePages(this WebApplication app)
     {
-        app.MapGet("/console/requests", async (HttpContext http, string? list, int? page, DataSubjectRequests requests) =>
+        app.MapGet("/console/requests", async (HttpContext http, string? list, string? department, int? page, DataSubjectRequests requests) =>
         {
             var filter = list switch { "overdue" => RequestFilter.Overdue, "due-soon" => RequestFilter.DueSoon, "paused" => RequestFilter.Paused, "all" => RequestFilter.All, _ => RequestFilter.Open };
             var number = Math.Max(page ?? 1, 1);
-            var found = await requests.ListAsync(filter, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
+            // One department's queue (its 担当部門), from the department's page; an id no department has simply lists nothing.
+            department = string.IsNullOrWhiteSpace(department) || department.Length > 64 ? null : department.Trim();
+            var found = await requests.ListAsync(filter, department, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
             Http.UnreadableReport.Mark(http, found.Unreadable);
-            return Result(Queue(http, filter, list, number, found, await DepartmentNamesAsync(http)));
+            return Result(Queue(http, filter, list, department, number, found, await DepartmentNamesAsync(http)));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
         app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
@@ -154,18 +156,19 @@ public static class RequestConsolePages
         id is null ? H.F($"""<span class="muted">{T(http, "未指定", "not named")}</span>""")
         : names.GetValueOrDefault(id) is { Length: > 0 } n && n != id ? H.F($"""{n} <code class="muted">{id}</code>""") : H.F($"<code>{id}</code>");
 
-    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, int number, RequestPage page, IReadOnlyDictionary<string, string> departments)
+    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, string? department, int number, RequestPage page, IReadOnlyDictionary<string, string> departments)
     {
         var list = page.Items;
         var shown = list.Count + page.Unreadable.Count;
         var first = (number - 1L) * QueuePageSize;
-        string PageLink(int n) => $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}&page={n}";
+        var inDepartment = department is null ? "" : "&department=" + Uri.EscapeDataString(department);
+        string PageLink(int n) => $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}{inDepartment}&page={n}";
         Html pager = page.Total <= QueuePageSize && number == 1 ? default : H.F($"""
             <nav aria-label="{T(http, "ページ", "Pages")}"><p>{T(http, $"{page.Total:N0}件中 {Math.Min(first + 1, page.Total):N0}〜{first + shown:N0}件", $"{Math.Min(first + 1, page.Total):N0}–{first + shown:N0} of {page.Total:N0}")}
             {(number > 1 ? H.F($"""<a href="{PageLink(number - 1)}" rel="prev">{T(http, "前へ", "Previous")}</a>""") : default)}
             {(first + shown < page.Total ? H.F($"""<a href="{PageLink(number + 1)}" rel="next">{T(http, "次へ", "Next")}</a>""") : default)}</p></nav>
             """);
-        Html Tab(string id, string ja, string en) => H.F($"""<li><a href="/console/requests?list={id}"{(filter.ToString().Equals(id.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase) ? Html.Raw(" aria-current=\"page\"") : default)}>{T(http, ja, en)}</a></li>""");
+        Html Tab(string id, string ja, string en) => H.F($"""<li><a href="/console/requests?list={id}{inDepartment}"{(filter.ToString().Equals(id.Replace("-", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase) ? Html.Raw(" aria-current=\"page\"") : default)}>{T(http, ja, en)}</a></li>""");
         Html Row(RequestView v) => H.F($"""
             <tr class="{v.Deadline.ToString().ToLowerInvariant()}"><td><a href="/console/requests/{v.Id}">{v.Reference}</a></td><td>{Name(http, RequestKinds.Name(v.Kind))}</td>
             <td>{Name(http, RequestKinds.StatusName(v.Status))}</td><td>{Name(http, RequestKinds.ChannelName(v.Channel))}</td><td>{v.ReceivedOn:yyyy-MM-dd}</td>
@@ -174,6 +177,7 @@ public static class RequestConsolePages
             """);
         return Layout(http, T(http, "開示等の請求", "Data-subject requests"), H.F($"""
             <h1>{T(http, "開示等の請求", "Data-subject requests")}</h1>
+            {(department is null ? default : H.F($"""<p>{T(http, "担当部門", "Handling department")}: {DepartmentName(http, department, departments)} · <a href="/console/requests?list={Uri.EscapeDataString(listId ?? "open")}">{T(http, "すべての部門", "All departments")}</a></p>"""))}
             {(Can(http, Permission.HandleRequests) ? H.F($"""<p><a href="/console/requests/new">{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</a></p>""") : default)}
             <nav aria-label="{T(http, "絞り込み", "Filter")}"><ul>{Tab("open", "対応中", "Open")}{Tab("due-soon", "期限間近", "Due soon")}{Tab("overdue", "期限超過", "Overdue")}{Tab("paused", "停止中", "Paused")}{Tab("all", "すべて", "All")}</ul></nav>
             <table><thead><tr><th>{T(http, "受付番号", "Reference")}</th><th>{T(http, "種類", "Kind")}</th><th>{T(http, "状況", "Status")}</th><th>{T(http, "受付方法", "Channel")}</th>

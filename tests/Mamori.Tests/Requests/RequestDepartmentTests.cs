@@ -91,6 +91,13 @@ public sealed class RequestDepartmentTests(PostgresCluster cluster)
         html.ShouldContain("""<dt>担当部門</dt><dd>ISP事業部 <code class="muted">isp</code>""");
         html.ShouldContain("""<option value="isp" selected>ISP事業部 (isp)</option>""");
         (await officer.GetStringAsync("/console/requests")).ShouldContain("""<td>ISP事業部 <code class="muted">isp</code></td></tr>""");
+        // One department's queue, from its page.
+        var reference = (await s.GetAsync(id)).GetProperty("reference").GetString()!;
+        (await officer.GetStringAsync("/console/governance/departments/isp")).ShouldContain("""<a href="/console/requests?list=all&amp;department=isp">この部門が担当した請求をすべて見る</a>""");
+        var ispQueue = await officer.GetStringAsync("/console/requests?list=all&department=isp");
+        ispQueue.ShouldContain(reference);
+        ispQueue.ShouldContain("""<a href="/console/requests?list=open&amp;department=isp">""");
+        (await officer.GetStringAsync("/console/requests?list=all&department=hr")).ShouldNotContain(reference);
 
         var refused = await officer.PostAsync(detail, detail + "/action", [F("action", "department"), F("department", "nowhere")]);
         refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
