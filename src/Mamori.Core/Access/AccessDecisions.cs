@@ -70,6 +70,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                 new DecisionRules.SubjectFacts(subject.SubjectType, subject.ErasedAt is not null || subject.WrappedKey is null, subject.UseSuspended, stored,
                     subject.ErasedWithHoldAt is not null, subject.PurposesShown),
                 s => consentScopes.GetValueOrDefault(s));
+            if (decision.Reason == DecisionReasons.SubjectErased && await Vault.VaultMaintenance.LostAsync(db, subject.Id, ct) is not null)
+                decision = Decision.Deny(DecisionReasons.SubjectDataLost);
         }
 
         var categories = (valuesLeave ? decision : decision with { Fields = [.. decision.Fields.Select(f => f with { Unmasked = false })] }).AuditCategories();
@@ -123,6 +125,10 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
             if (subjects.TryGetValue(r.SubjectId, out var s) && PolicyScopes.For(current.Model, s.ServiceId).Purposes.FirstOrDefault(p => p.Id == r.Purpose) is { ConsentRequired: true })
                 consentScopes.Add(ConsentScopes.Purpose(r.Purpose));
         var consents = await new ConsentLedger(db).LatestManyAsync(ids, consentScopes, now, ct);
+        // Persons whose data went with a forgotten key: told apart from an erasure. Few or none; one query for the batch.
+        var keyLost = subjects.Values.Where(s => s.WrappedKey is null).Select(s => s.Id).ToArray();
+        var lost = keyLost.Length == 0 ? [] : (await db.Set<DestructionCertificate>().AsNoTracking()
+            .Where(c => keyLost.Contains(c.SubjectId) && c.Kind == DestructionKind.KeyLost).Select(c => c.SubjectId).ToListAsync(ct)).ToHashSet();
 
         var decisions = new Decision[requests.Count];
         var entries = new AuditEntry[requests.Count];
@@ -138,6 +144,7 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
                 decision = DecisionRules.Decide(PolicyScopes.For(current.Model, subject.ServiceId), request,
                     new DecisionRules.SubjectFacts(subject.SubjectType, erased, subject.UseSuspended, stored, subject.ErasedWithHoldAt is not null, subject.PurposesShown),
                     scope => consents.TryGetValue((subject.Id, scope), out var e) && e.Granted);
+                if (decision.Reason == DecisionReasons.SubjectErased && lost.Contains(subject.Id)) decision = Decision.Deny(DecisionReasons.SubjectDataLost);
             }
             decisions[i] = decision;
             var categories = decision.AuditCategories();

@@ -76,6 +76,12 @@ public static class DecisionReasons
     public const string AllowedLegalException = "allowed-legal-exception";
     public const string SubjectNotFound = "subject-not-found";
     public const string SubjectErased = "subject-erased";
+
+    /// <summary>
+    /// The subject's data was lost with a key-encryption key forgotten for good (<c>mamori keys forget</c>): nobody asked for an
+    /// erasure, so an integrator must not treat it as one (it is an incident to assess).
+    /// </summary>
+    public const string SubjectDataLost = "subject-data-lost";
     public const string PurposeUndeclared = "purpose-undeclared";
     public const string PurposeNotForSubjectType = "purpose-not-for-subject-type";
     public const string CategoryNotInPurpose = "category-not-in-purpose";
@@ -97,7 +103,7 @@ public static class DecisionReasons
 
     public static readonly IReadOnlyList<string> All =
     [
-        Allowed, AllowedLegalException, SubjectNotFound, SubjectErased, PurposeUndeclared, PurposeNotForSubjectType,
+        Allowed, AllowedLegalException, SubjectNotFound, SubjectErased, SubjectDataLost, PurposeUndeclared, PurposeNotForSubjectType,
         CategoryNotInPurpose, ConsentMissing, Suspended, UnmaskNotAllowed, MyNumberWrongPurpose, MyNumberRole, ExceptionWithoutJustification,
         ProvisionBasisMissing, ErasedLegalHold,
     ];

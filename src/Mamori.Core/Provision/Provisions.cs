@@ -99,7 +99,7 @@ public static class ProvisionRefusals
     public static ErrorCode CodeOf(string reason) => reason switch
     {
         SubjectNotFound or DecisionReasons.SubjectNotFound => ErrorCode.ProvisionSubjectNotFound,
-        SubjectErased or DecisionReasons.SubjectErased => ErrorCode.ProvisionSubjectErased,
+        SubjectErased or DecisionReasons.SubjectErased or DecisionReasons.SubjectDataLost => ErrorCode.ProvisionSubjectErased,
         BasisNotDeclared => ErrorCode.BasisNotDeclaredForSubject,
         UseSuspended or DecisionReasons.Suspended => ErrorCode.ProvisionUseSuspended,
         ProvisionStopped => ErrorCode.ProvisionStopped,

@@ -340,7 +340,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     {
         var (decision, subject, scope, fields) = await decisions.DecideWithFieldsAsync(request, actor, ct);
         if (!decision.Allowed)
-            throw decision.Reason == DecisionReasons.SubjectErased && await LostAsync(request.SubjectId, ct) is { } lost ? lost : Denied(decision);
+            throw decision.Reason == DecisionReasons.SubjectDataLost && await LostAsync(request.SubjectId, ct) is { } lost ? lost : Denied(decision);
         var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var dataKey = VaultCrypto.Unwrap(keys.Current, subject!.TenantId, subject.Id, subject.WrappedKey!);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -417,6 +417,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
     {
         DecisionReasons.SubjectNotFound => new MamoriException(ErrorCode.SubjectNotFound, "There is no such subject.", 404),
         DecisionReasons.SubjectErased => new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410),
+        DecisionReasons.SubjectDataLost => new MamoriException(ErrorCode.SubjectDataLost,
+            "This subject's data can no longer be read: the key that protected it was lost and forgotten ('mamori keys forget').", 410),
         _ => new MamoriException(ErrorCode.AccessDenied, $"Access denied: {d.Reason}" + d.DeniedCategory switch
         {
             null => ".",

@@ -231,6 +231,8 @@ public static partial class FormErrors
         DecisionReasons.ExceptionWithoutJustification => ("法令に基づく例外による利用には、その根拠の記載が必要です。", "A use under a legal exception needs its justification."),
         DecisionReasons.ErasedLegalHold => ("消去請求済み（法定保存のみ）です。残る項目は法令で保存しているだけで、その法令のための利用（法令に基づく例外、根拠の記載が必要）と本人の請求への対応にしか使えません。",
             "Erased on request (statutory retention only): what remains is kept only because a law requires it, and serves only that law (the legal exception 'law', with its justification) and the person's own requests."),
+        DecisionReasons.SubjectDataLost => ("この本人のデータは、暗号鍵の紛失（mamori keys forget）により失われました（消去の請求によるものではありません）。",
+            "This person's data was lost with a forgotten key (mamori keys forget), not erased on request."),
         DecisionReasons.ProvisionBasisMissing => ("第三者提供のための閲覧は、提供の記録と根拠の確認を経て行ってください。", "A read for third-party provision goes through a provision and its basis check."),
         _ => ("この閲覧は許可されていません。", "This read is not allowed."),
     };

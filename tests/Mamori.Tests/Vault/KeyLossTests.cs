@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Mamori.Access;
 using Mamori.Audit;
 using Mamori.Cli;
@@ -77,6 +78,12 @@ public sealed class KeyLossTests(PostgresCluster cluster)
         var client = await app.SignedInAsync(operatorUser);
         var problem = await (await client.GetAsync($"/api/subjects/{lostSms}?purpose=verification", Ct)).ShouldBeProblemAsync(HttpStatusCode.Gone, "MAMORI-3024");
         problem.GetProperty("detail").GetString()!.ShouldContain(lostKey);
+        // An integrator asking for a decision hears that the data was lost, not that the person asked for an erasure.
+        var decided = await client.PostAsJsonAsync("/api/decisions", new { subjectId = lostSms, purpose = "verification" }, Ct);
+        (await decided.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("reason").GetString().ShouldBe(DecisionReasons.SubjectDataLost);
+        var many = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<AccessDecisions>()
+            .DecideManyAsync([new DecisionRequest(lostSms, "verification", null, [Roles.Operator]), new DecisionRequest(kept, "verification", null, [Roles.Operator])], Actor.System, false, Ct));
+        many.Decisions.Select(d => d.Reason).ShouldBe([DecisionReasons.SubjectDataLost, DecisionReasons.Allowed]);
         var read = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Subjects>()
             .ReadAsync(new DecisionRequest(kept, "verification", null, [Roles.Operator]), Actor.System, Ct));
         read.Values.Keys.ShouldContain("sms-phone");
