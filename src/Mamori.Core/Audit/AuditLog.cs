@@ -128,6 +128,13 @@ public sealed record AuditVerification(Guid TenantId, string TenantSlug, long Ve
 /// <summary>Reads chains back in sequence order and checks every link.</summary>
 public static class AuditVerify
 {
+    /// <summary>Checks the chain of the tenant <paramref name="db"/> is bound to (a request's, a console page's).</summary>
+    public static async Task<AuditVerification> VerifyCurrentTenantAsync(MamoriDbContext db, CancellationToken ct = default, bool fromCheckpoint = false)
+    {
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
+        return await VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct, fromCheckpoint);
+    }
+
     /// <summary>
     /// Checks the tenant's chain. With <paramref name="fromCheckpoint"/> it continues from the newest
     /// checkpoint (whose event must still carry the checkpointed hash) instead of the first event.

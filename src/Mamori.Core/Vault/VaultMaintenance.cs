@@ -134,34 +134,15 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
         [.. PolicyScopes.For(model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id))];
 
     /// <summary>
-    /// Re-wraps data keys still wrapped by an older key-encryption key with the primary one, so the
-    /// old key can be retired. Returns how many were re-wrapped.
+    /// Re-wraps data keys still wrapped by an older key-encryption key with the primary one — persons', requests' and queued
+    /// messages' — so the old key can be retired. Returns how many were re-wrapped.
     /// </summary>
     public async Task<int> RewrapAsync(Actor actor, CancellationToken ct = default)
     {
         var ring = keys.Current;
         var primary = ring.Primary.Id;
-        var total = 0;
-        while (true)
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await audit.LockHeadAsync(db, ct);
-            var ids = await ClaimAsync("\"KeyId\" IS NOT NULL AND \"KeyId\" <> {1}", "\"Id\"", primary, ct);
-            if (ids.Count == 0) break;
-            var rows = await db.Set<DataSubject>().Where(s => ids.Contains(s.Id)).ToListAsync(ct);
-            foreach (var s in rows)
-            {
-                // A key listed in the erasure ledger stays listed under its new wrapping (the fingerprint is of the data key).
-                var dataKey = VaultCrypto.UnwrapIgnoringLedger(ring, s.TenantId, s.Id, s.WrappedKey!);
-                s.WrappedKey = VaultCrypto.Wrap(ring, s.TenantId, s.Id, dataKey);
-                s.KeyId = primary;
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
-            }
-            await audit.AppendAsync(db, new AuditEntry(AuditCode.KeyRotated, actor, TargetId: primary, ReasonCode: "rewrap", Categories: rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            total += rows.Count;
-        }
+        var total = await RewrapEachAsync<DataSubject>("DataSubjects", ring, primary, "rewrap", actor,
+            s => s.Id, s => s.WrappedKey, (s, w) => (s.WrappedKey, s.KeyId) = (w, primary), ct);
         // Requests and queued messages seal their contents under their own data keys, wrapped by the same ring.
         total += await RewrapEachAsync<Requests.DataSubjectRequest>("DataSubjectRequests", ring, primary, "rewrap-requests", actor,
             r => r.Id, r => r.WrappedKey, (r, w) => (r.WrappedKey, r.KeyId) = (w, primary), ct);
@@ -183,6 +164,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
             var rows = await db.Set<T>().Where(x => ids.Contains(EF.Property<Guid>(x, "Id"))).ToListAsync(ct);
             foreach (var row in rows)
             {
+                // A key listed in the erasure ledger stays listed under its new wrapping (the fingerprint is of the data key).
                 var dataKey = VaultCrypto.UnwrapIgnoringLedger(ring, db.CurrentTenantId, id(row), wrapped(row)!);
                 set(row, VaultCrypto.Wrap(ring, db.CurrentTenantId, id(row), dataKey));
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);

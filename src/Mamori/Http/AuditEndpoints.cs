@@ -17,6 +17,8 @@ public static class AuditEndpoints
     /// <summary>The check; when intact, the chain head it covered (sequence and hex hash) to note and compare later.</summary>
     public sealed record VerifyResponse(bool Intact, long Verified, long? BrokenAt, string? Problem, long? HeadSequence, string? HeadHash);
 
+    private static VerifyResponse ToResponse(AuditVerification r) => new(r.Intact, r.Verified, r.BrokenAt, r.Problem, r.HeadSequence, r.HeadHash);
+
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/audit").WithTags("Audit");
@@ -42,22 +44,15 @@ public static class AuditEndpoints
             return TypedResults.Ok(new AuditPage(page, rows.Count > take ? page[^1].Sequence : null));
         }).RequirePermission(Permission.ReadAudit).WithSummary("Page through the tenant's audit events (ids only).");
 
-        g.MapGet("/verify", async (MamoriDbContext db, CancellationToken ct) =>
-        {
-            var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
-            var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
-            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem, r.HeadSequence, r.HeadHash));
-        }).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain (a read: the check itself is not recorded; POST records it).");
+        g.MapGet("/verify", async (MamoriDbContext db, CancellationToken ct) => TypedResults.Ok(ToResponse(await AuditVerify.VerifyCurrentTenantAsync(db, ct)))).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain (a read: the check itself is not recorded; POST records it).");
         // The console's "verify now" and `mamori audit verify` record their check; a monitoring job or an auditor's script
         // verifying through the API needs the same record, or the dashboard's last verification never counts it. A GET that
         // wrote to the chain would do so for every crawler and retry, so recording is a POST.
         g.MapPost("/verify", async (MamoriDbContext db, AuditLog audit, HttpContext http) =>
         {
-            var ct = http.RequestAborted;
-            var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
-            var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
-            await AuditVerify.RecordAsync(db, audit, r, http.Actor(), ct);
-            return TypedResults.Ok(new VerifyResponse(r.Intact, r.Verified, r.BrokenAt, r.Problem, r.HeadSequence, r.HeadHash));
+            var r = await AuditVerify.VerifyCurrentTenantAsync(db, http.RequestAborted);
+            await AuditVerify.RecordAsync(db, audit, r, http.Actor(), http.RequestAborted);
+            return TypedResults.Ok(ToResponse(r));
         }).RequirePermission(Permission.VerifyAudit)
             .WithSummary("Check every link of the tenant's audit chain and record the check in it (1400 intact or 1401 broken), as the console and `mamori audit verify` do.");
         return api;

@@ -36,8 +36,7 @@ public static class DashboardPage
         {
             await FormAsync(http);
             var ct = http.RequestAborted;
-            var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
-            var r = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct);
+            var r = await AuditVerify.VerifyCurrentTenantAsync(db, ct);
             await AuditVerify.RecordAsync(db, audit, r, http.Actor(), ct);
             return Results.Redirect("/console?done=" + (r.Intact ? "verified" : "broken"));
         }).RequirePermission(Permission.VerifyAudit).ExcludeFromDescription();

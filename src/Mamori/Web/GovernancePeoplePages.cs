@@ -486,7 +486,7 @@ public static class GovernancePeoplePages
     {
         var (filter, offset, error) = CompletionQuery(http);
         var ct = http.RequestAborted;
-        var departments = (await Svc<Organisation>(http).ViewAsync(ct)).Departments;
+        var departments = await Svc<Organisation>(http).DepartmentListAsync(ct);
         var staff = await Svc<StaffAccounts>(http).ListAsync(ct);
         var en = Lang(http) == "en";
         var q = http.Request.Query;

@@ -148,8 +148,8 @@ public static class RequestConsolePages
     private static async Task<IReadOnlyDictionary<string, string>> DepartmentNamesAsync(HttpContext http)
     {
         var en = Lang(http) == "en";
-        var view = await http.RequestServices.GetRequiredService<Governance.Organisation.Organisation>().ViewAsync(http.RequestAborted);
-        return view.Departments.ToDictionary(d => d.Id, d => en ? d.NameEn : d.NameJa, StringComparer.Ordinal);
+        var departments = await http.RequestServices.GetRequiredService<Governance.Organisation.Organisation>().DepartmentListAsync(http.RequestAborted);
+        return departments.ToDictionary(d => d.Id, d => en ? d.NameEn : d.NameJa, StringComparer.Ordinal);
     }
 
     private static Html DepartmentName(HttpContext http, string? id, IReadOnlyDictionary<string, string> names) =>

@@ -61,8 +61,7 @@ public sealed class AccessReviews(MamoriDbContext db, AuditLog audit, TimeProvid
 
         var now = clock.GetUtcNow();
         var head = await db.AuditHeads.AsNoTracking().Select(h => h.LastSequence).FirstOrDefaultAsync(ct);
-        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == db.CurrentTenantId, ct);
-        var verification = await AuditVerify.VerifyTenantAsync(db, tenant.Id, tenant.Slug, ct, fromCheckpoint: true);
+        var verification = await AuditVerify.VerifyCurrentTenantAsync(db, ct, fromCheckpoint: true);
         if (!verification.Intact)
             throw new MamoriException(ErrorCode.AccessReviewChainBroken,
                 $"The audit chain is broken at sequence {verification.BrokenAt}; the review was not computed. Run 'mamori audit verify' and investigate.", 409);

@@ -96,12 +96,13 @@ public sealed class Organisation(MamoriDbContext db, AuditLog audit, TimeProvide
         TenantId = db.CurrentTenantId, Id = id, NameJa = ja, NameEn = en, NextReviewOn = Today(), CreatedAt = clock.GetUtcNow(),
     };
 
+    /// <summary>Every department, saved or declared by the policy, in id order: for what only names them (no staff, no settings).</summary>
+    public async Task<IReadOnlyList<Department>> DepartmentListAsync(CancellationToken ct = default) =>
+        [.. (await DepartmentsAsync((await policies.CurrentAsync(ct))?.Model, ct)).Select(d => d.Row)];
+
     /// <summary>The department, saved or declared by the policy; throws <see cref="ErrorCode.UnknownDepartment"/>.</summary>
-    public async Task<Department> DepartmentAsync(string id, CancellationToken ct = default)
-    {
-        var all = await DepartmentsAsync((await policies.CurrentAsync(ct))?.Model, ct);
-        return all.FirstOrDefault(d => d.Row.Id == id)?.Row ?? throw UnknownDepartment(id);
-    }
+    public async Task<Department> DepartmentAsync(string id, CancellationToken ct = default) =>
+        (await DepartmentListAsync(ct)).FirstOrDefault(d => d.Id == id) ?? throw UnknownDepartment(id);
 
     internal static MamoriException UnknownDepartment(string id) =>
         new(ErrorCode.UnknownDepartment, $"There is no department '{ErrorText.Id(id)}'.", 404) { Reason = "department" };

@@ -122,7 +122,7 @@ public sealed class TrainingRecords(MamoriDbContext db, AuditLog audit, TimeProv
         return new CompletionPage(await RowsAsync(rows, ct), total);
     }
 
-    /// <summary>One recorded completion (what a completion's <c>Location</c> names); throws MAMORI-1001 for an unknown id.</summary>
+    /// <summary>One recorded completion (what a completion's <c>Location</c> names); throws MAMORI-1007 for an unknown id.</summary>
     public async Task<CompletionRow> CompletionAsync(Guid id, CancellationToken ct = default)
     {
         var row = await db.Set<TrainingCompletion>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw MamoriException.NotFound("The training completion");
