@@ -133,6 +133,8 @@ public sealed class DataSubjectRequests(
             UpdatedAt = now,
         };
         RequestSealing.Forget(dataKey);
+        var route = await RouteAsync(current.Model, r.ServiceId, details, ct);
+        if (route is not null) (r.DepartmentId, r.DepartmentRoute) = (route.DepartmentId, route.Rule);
 
         // Match through the blind indexes before anything is written: the decisions are audited on their own. Not an online
         // request: anyone may type anyone's e-mail address or phone number into the form, so it is matched only once verified,
@@ -161,6 +163,10 @@ public sealed class DataSubjectRequests(
         };
         if (matched is not null)
             entries.Add(new(AuditCode.RequestSubjectsMatched, actor, TargetId: id.ToString(), ReasonCode: "intake", Categories: matched.Count.ToString(CultureInfo.InvariantCulture)));
+        // Mamori's rule named the department, not whoever sent the request: the system acts, and the event says by which rule.
+        if (route is not null)
+            entries.Add(new(AuditCode.RequestAssigned, Actor.System, TargetId: id.ToString(), ReasonCode: route.DepartmentId,
+                Categories: route.Rule == DepartmentRoute.Categories ? string.Join(',', route.Items) : null));
         if (receipt) Notify(r, details, "request-received", Subject(current.Model, r, "ご請求を受け付けました", "Request received"),
             Body(current.Model, r, $"""
                 {RequestKinds.Name(kind).Ja}のご請求を受け付けました。受付番号：{r.Reference}
@@ -183,6 +189,15 @@ public sealed class DataSubjectRequests(
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
         return new RequestCreated(await ViewAsync(r, ct), token, statusUrl);
+    }
+
+    /// <summary>The department <see cref="RequestRouting"/> routes a new request to, from the responsibilities saved; null when in doubt.</summary>
+    private async Task<RequestRoute?> RouteAsync(PolicyModel model, string? serviceId, RequesterDetails details, CancellationToken ct)
+    {
+        var responsibilities = await db.Set<Governance.Organisation.DataResponsibility>().AsNoTracking().ToListAsync(ct);
+        if (responsibilities.Count == 0) return null;
+        var departments = (await organisation.DepartmentListAsync(ct)).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        return RequestRouting.Route(model, responsibilities, departments, serviceId, details);
     }
 
     private const string IdempotencyEndpoint = "requests";
@@ -333,10 +348,13 @@ public sealed class DataSubjectRequests(
     /// many requests the filter holds in all. The queue once stopped at 500 without saying so, hiding requests and their deadlines.
     /// </summary>
     public async Task<RequestPage> ListAsync(RequestFilter filter, int offset, int limit, CancellationToken ct = default) =>
-        await ListAsync(filter, null, offset, limit, ct);
+        await ListAsync(filter, null, false, offset, limit, ct);
 
-    /// <summary>The queue of one department (<paramref name="department"/>, its 担当部門), or of all when null.</summary>
-    public async Task<RequestPage> ListAsync(RequestFilter filter, string? department, int offset, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// The queue of one department (<paramref name="department"/>, its 担当部門), of the requests no department handles yet
+    /// (<paramref name="unassigned"/>: what the privacy office still has to route), or of all.
+    /// </summary>
+    public async Task<RequestPage> ListAsync(RequestFilter filter, string? department, bool unassigned, int offset, int limit, CancellationToken ct = default)
     {
         if (offset < 0) throw MamoriException.Invalid("offset is 0 or more.");
         if (limit is < 1 or > MaxPage) throw MamoriException.Invalid($"limit is 1-{MaxPage}.");
@@ -353,6 +371,7 @@ public sealed class DataSubjectRequests(
             _ => q,
         };
         if (department is not null) q = q.Where(r => r.DepartmentId == department);
+        if (unassigned) q = q.Where(r => r.DepartmentId == null);
         var total = await q.CountAsync(ct);
         // Nulls sort first on SQLite and last on PostgreSQL: the explicit key gives both stores the same pages.
         var (rows, unreadable) = await q.OrderBy(r => r.DueOn == null).ThenBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id)
@@ -398,7 +417,7 @@ public sealed class DataSubjectRequests(
 
     private RequestView View(DataSubjectRequest r, List<RequestDocument> docs, IReadOnlyList<MissingDocument> missing, List<ArtifactKind> artifacts, List<TransitionView> history,
         IReadOnlyDictionary<(DocumentGroup, string), string>? english = null) =>
-        new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.DepartmentId, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
+        new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.DepartmentId, r.DepartmentRoute, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
             RequestClock.ProjectedDue(r, Today, Settings.ResponseDays), r.SuitPossibleFrom, RequestClock.State(r, Today, Settings.DueSoonDays), r.PausedDays,
             r.Verification, r.VerifiedAt, r.FeeYen, r.FeeWaived, r.InvoicedAt, r.PaidAt, r.SubjectIds.Select(Guid.Parse).ToList(), r.Outcome, r.RefusalReason,
             r.AnsweredAt, docs.Select(d => new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, d.DestroyedAt is not null,
@@ -818,6 +837,7 @@ public sealed class DataSubjectRequests(
         if (r.DepartmentId == departmentId) return await ViewAsync(r, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.DepartmentId = departmentId;
+        r.DepartmentRoute = DepartmentRoute.Staff;
         r.UpdatedAt = clock.GetUtcNow();
         await audit.AppendAsync(db, new AuditEntry(AuditCode.RequestAssigned, actor, TargetId: r.Id.ToString(), ReasonCode: departmentId ?? "none"), ct);
         await tx.CommitAsync(ct);

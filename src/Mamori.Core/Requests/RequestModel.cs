@@ -102,6 +102,19 @@ public enum ArtifactKind
     Pdf = 2,
 }
 
+/// <summary>How a request's handling department (担当部門) was chosen.</summary>
+public enum DepartmentRoute
+{
+    /// <summary>Named by staff, or nobody named yet.</summary>
+    Staff = 0,
+
+    /// <summary>At intake: the one department answering for the purposes of the request's service.</summary>
+    Service = 1,
+
+    /// <summary>At intake: the one department answering for the data categories the request names.</summary>
+    Categories = 2,
+}
+
 /// <summary>
 /// A data-subject request (開示等の請求). Holds no plaintext personal data: the requester's details are
 /// sealed under the request's own data key (wrapped by the key ring), like a vault subject.
@@ -124,10 +137,13 @@ public sealed class DataSubjectRequest : ITenantOwned
     public string? ServiceId { get; set; }
 
     /// <summary>
-    /// The department that handles it (担当部門), named by staff: its manager sees it on the department's page. Null until named.
-    /// Kept when the request closes: who answered it stays on record.
+    /// The department that handles it (担当部門): routed at intake (<see cref="DepartmentRoute"/>) or named by staff; its manager
+    /// sees it on the department's page. Null while nobody is named. Kept when the request closes: who answered it stays on record.
     /// </summary>
     public string? DepartmentId { get; set; }
+
+    /// <summary>How <see cref="DepartmentId"/> was chosen: by staff (or not at all), or at intake by one of <see cref="RequestRouting"/>'s rules.</summary>
+    public DepartmentRoute DepartmentRoute { get; set; }
 
     /// <summary><c>ja</c> or <c>en</c>: the language of notices and the answer.</summary>
     public required string Language { get; set; }

@@ -56,7 +56,7 @@ public sealed record RequestPage(List<RequestView> Items, int Total, IReadOnlyLi
 
 public sealed record RequestView(
     Guid Id, string Reference, RequestKind Kind, RequestStatus Status, RequestChannel Channel, RequesterRole RequesterRole, DisclosureMethod Method,
-    string? Service, string? Department, string Language, DateTimeOffset ReceivedAt, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn, DateOnly SuitPossibleFrom,
+    string? Service, string? Department, DepartmentRoute DepartmentRoute, string Language, DateTimeOffset ReceivedAt, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn, DateOnly SuitPossibleFrom,
     DeadlineState Deadline, int PausedDays, VerificationMethod Verification, DateTimeOffset? VerifiedAt, int FeeYen, bool FeeWaived,
     DateTimeOffset? InvoicedAt, DateTimeOffset? PaidAt, IReadOnlyList<Guid> Subjects, RequestOutcome Outcome, string? RefusalReason,
     DateTimeOffset? AnsweredAt, IReadOnlyList<DocumentView> Documents, IReadOnlyList<MissingDocument> MissingDocuments,

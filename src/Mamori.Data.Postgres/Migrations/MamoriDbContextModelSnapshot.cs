@@ -1853,6 +1853,9 @@ namespace Mamori.Data.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("DepartmentRoute")
+                        .HasColumnType("integer");
+
                     b.Property<DateOnly?>("DueOn")
                         .HasColumnType("date");
 

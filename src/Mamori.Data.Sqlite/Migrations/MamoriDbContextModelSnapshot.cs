@@ -1847,6 +1847,9 @@ namespace Mamori.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DepartmentRoute")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("DueOn")
                         .HasColumnType("TEXT");
 

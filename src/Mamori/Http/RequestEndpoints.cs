@@ -96,7 +96,7 @@ public static class RequestEndpoints
                 + "within 24 hours answers the request the first call opened, as it is now and with the same status link (header `Idempotent-Replayed: true`), "
                 + "instead of opening it twice; nothing is sent to the person again. The same key with another body is 422 MAMORI-1391.");
 
-        g.MapGet("/", async (string? list, string? department, int? offset, int? limit, DataSubjectRequests requests, HttpContext http) =>
+        g.MapGet("/", async (string? list, string? department, bool? unassigned, int? offset, int? limit, DataSubjectRequests requests, HttpContext http) =>
         {
             var filter = list switch
             {
@@ -111,16 +111,18 @@ public static class RequestEndpoints
             var take = limit ?? DataSubjectRequests.MaxPage;
             department = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
             if (department is { Length: > 64 }) throw new MamoriException(ErrorCode.RequestInvalidInput, "department is a department id (up to 64 characters).");
-            var page = await requests.ListAsync(filter, department, from, take, http.RequestAborted);
+            if (department is not null && unassigned == true)
+                throw new MamoriException(ErrorCode.RequestInvalidInput, "Ask for one department's requests (department) or for those no department handles (unassigned=true), not both.");
+            var page = await requests.ListAsync(filter, department, unassigned == true, from, take, http.RequestAborted);
             UnreadableReport.Mark(http, page.Unreadable);
             // The body stays the array it always was; the total and the next page travel in headers (RFC 8288 Link).
             http.Response.Headers["X-Total-Count"] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var read = page.Items.Count + page.Unreadable.Count;
             if (from + read < page.Total)
-                http.Response.Headers.Link = $"</api/requests?list={Uri.EscapeDataString(list ?? "open")}{(department is null ? "" : "&department=" + Uri.EscapeDataString(department))}&offset={from + read}&limit={take}>; rel=\"next\"";
+                http.Response.Headers.Link = $"</api/requests?list={Uri.EscapeDataString(list ?? "open")}{(department is null ? "" : "&department=" + Uri.EscapeDataString(department))}{(unassigned == true ? "&unassigned=true" : "")}&offset={from + read}&limit={take}>; rel=\"next\"";
             return TypedResults.Ok(page.Items);
         }).RequirePermission(Permission.ReadRequests)
-            .WithSummary("The queue: ?list=open|overdue|due-soon|paused|all, earliest due first; ?department= one department's (its 担当部門); ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page; a request this version cannot read is left out and named in the Mamori-Unreadable header (MAMORI-1114).");
+            .WithSummary("The queue: ?list=open|overdue|due-soon|paused|all, earliest due first; ?department= one department's (its 担当部門), ?unassigned=true those no department handles yet; ?offset=&limit= (1-500, default 500). X-Total-Count gives the total, Link rel=next the next page; a request this version cannot read is left out and named in the Mamori-Unreadable header (MAMORI-1114).");
 
         g.MapGet("/refusal-reasons", () => TypedResults.Ok(RefusalReasons.All))
             .RequirePermission(Permission.ReadRequests).WithSummary("The fixed list of refusal reasons with their articles and explanations.");

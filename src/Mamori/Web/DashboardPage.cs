@@ -270,13 +270,17 @@ public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Micr
         var soon = today.AddDays(settings.Value.DueSoonDays);
         var open = db.Set<Requests.DataSubjectRequest>().AsNoTracking().Where(r => Open.Contains(r.Status));
         // One pass over the open requests (status, due day) and one for the next due: due days cluster, so few groups.
-        var groups = await open.GroupBy(r => new { r.Status, r.DueOn }).Select(g => new { g.Key.Status, g.Key.DueOn, Count = g.Count() }).ToListAsync(ct);
+        var groups = await open.GroupBy(r => new { r.Status, r.DueOn, Unassigned = r.DepartmentId == null })
+            .Select(g => new { g.Key.Status, g.Key.DueOn, g.Key.Unassigned, Count = g.Count() }).ToListAsync(ct);
         var byStatus = groups.GroupBy(g => g.Status).Select(g => new { Status = g.Key, Count = g.Sum(x => x.Count) }).ToList();
         var overdue = groups.Where(g => g.DueOn < today).Sum(g => g.Count);
         var dueSoon = groups.Where(g => g.DueOn >= today && g.DueOn <= soon).Sum(g => g.Count);
         var next = await open.Where(r => r.DueOn != null).OrderBy(r => r.DueOn).ThenBy(r => r.ReceivedAt).Take(NextDueShown)
             .Select(r => new { r.Id, r.Reference, r.Kind, r.DueOn }).ToListAsync(ct);
         var total = byStatus.Sum(x => x.Count);
+        // What the privacy office still has to route (RequestRouting left it in doubt); only where the company has departments.
+        var unassigned = groups.Where(g => g.Unassigned).Sum(g => g.Count);
+        var routes = unassigned > 0 && await HasDepartmentsAsync(ct);
         var statusRows = Open.Select(st => H.F($"<tr><td>{StatusName(http, st)}</td><td class=\"num\">{byStatus.FirstOrDefault(x => x.Status == st)?.Count ?? 0:N0}</td></tr>"));
         var nextRows = next.Select(r => H.F($"""
             <tr><td class="{(r.DueOn < today ? "error" : "")}">{r.DueOn!.Value:yyyy-MM-dd}</td><td><a href="/console/requests/{r.Id}">{r.Reference}</a></td><td>{Pages.T(http, Requests.RequestKinds.Name(r.Kind).Ja, Requests.RequestKinds.Name(r.Kind).En)}</td></tr>
@@ -285,7 +289,9 @@ public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Micr
             <section class="card wide" aria-labelledby="requests-h"><h2 id="requests-h">{Pages.T(http, "開示等の請求", "Data-subject requests")}</h2>
             <p><span class="big">{total:N0}</span> {Pages.T(http, "件 対応中", "open")} ·
             <a href="/console/requests?list=overdue" class="{(overdue > 0 ? "error" : "")}">{Pages.T(http, "期限超過", "Overdue")}: {overdue:N0}</a> ·
-            <a href="/console/requests?list=due-soon">{Pages.T(http, $"{settings.Value.DueSoonDays}日以内に期限", $"Due within {settings.Value.DueSoonDays} days")}: {dueSoon:N0}</a></p>
+            <a href="/console/requests?list=due-soon">{Pages.T(http, $"{settings.Value.DueSoonDays}日以内に期限", $"Due within {settings.Value.DueSoonDays} days")}: {dueSoon:N0}</a>{(routes ? H.F($"""
+             · <a href="/console/requests?list=open&amp;unassigned=true">{Pages.T(http, "担当部門が未指定", "No department yet")}: {unassigned:N0}</a>
+            """) : default)}</p>
             <table><caption class="sr-only">{Pages.T(http, "状態ごとの件数", "Open requests by status")}</caption>
             <thead><tr><th scope="col">{Pages.T(http, "状態", "Status")}</th><th scope="col">{Pages.T(http, "件数", "Count")}</th></tr></thead><tbody>{statusRows}</tbody></table>
             {(next.Count == 0 ? default : H.F($"""
@@ -295,6 +301,10 @@ public sealed class RequestsPanel(MamoriDbContext db, PolicyStore policies, Micr
             </section>
             """);
     }
+
+    private async Task<bool> HasDepartmentsAsync(CancellationToken ct) =>
+        (await policies.CurrentAsync(ct))?.Model.PrivacyManagers?.Departments.Count > 0
+        || await db.Set<Governance.Organisation.Department>().AsNoTracking().AnyAsync(ct);
 
     private static string StatusName(HttpContext http, Requests.RequestStatus s) => s switch
     {

@@ -15,15 +15,17 @@ public static class RequestConsolePages
 {
     public static void MapRequestConsolePages(this WebApplication app)
     {
-        app.MapGet("/console/requests", async (HttpContext http, string? list, string? department, int? page, DataSubjectRequests requests) =>
+        app.MapGet("/console/requests", async (HttpContext http, string? list, string? department, bool? unassigned, int? page, DataSubjectRequests requests) =>
         {
             var filter = list switch { "overdue" => RequestFilter.Overdue, "due-soon" => RequestFilter.DueSoon, "paused" => RequestFilter.Paused, "all" => RequestFilter.All, _ => RequestFilter.Open };
             var number = Math.Max(page ?? 1, 1);
             // One department's queue (its 担当部門), from the department's page; an id no department has simply lists nothing.
             department = string.IsNullOrWhiteSpace(department) || department.Length > 64 ? null : department.Trim();
-            var found = await requests.ListAsync(filter, department, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
+            // Those no department handles yet: what the privacy office still routes by hand. A department asked for wins.
+            var onlyUnassigned = department is null && unassigned == true;
+            var found = await requests.ListAsync(filter, department, onlyUnassigned, (int)Math.Min((number - 1L) * QueuePageSize, int.MaxValue), QueuePageSize, http.RequestAborted);
             Http.UnreadableReport.Mark(http, found.Unreadable);
-            return Result(Queue(http, filter, list, department, number, found, await DepartmentNamesAsync(http)));
+            return Result(Queue(http, filter, list, department, onlyUnassigned, number, found, await DepartmentNamesAsync(http)));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
         app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
@@ -156,12 +158,22 @@ public static class RequestConsolePages
         id is null ? H.F($"""<span class="muted">{T(http, "未指定", "not named")}</span>""")
         : names.GetValueOrDefault(id) is { Length: > 0 } n && n != id ? H.F($"""{n} <code class="muted">{id}</code>""") : H.F($"<code>{id}</code>");
 
-    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, string? department, int number, RequestPage page, IReadOnlyDictionary<string, string> departments)
+    /// <summary>Why the department was named at intake (RequestRouting's rule); nothing when staff named it.</summary>
+    private static Html RouteNote(HttpContext http, RequestView v) => v.Department is null ? default : v.DepartmentRoute switch
+    {
+        DepartmentRoute.Service => H.F($"""<span class="muted"> {T(http, "（受付時に自動指定：このサービスの利用目的・項目を担当する部門）", "(routed at intake: the department answering for this service's purposes and data)")}</span>"""),
+        DepartmentRoute.Categories => H.F($"""<span class="muted"> {T(http, "（受付時に自動指定：請求の項目を担当する部門）", "(routed at intake: the department answering for the items the request names)")}</span>"""),
+        _ => default,
+    };
+
+    private static Html Queue(HttpContext http, RequestFilter filter, string? listId, string? department, bool unassigned, int number, RequestPage page,
+        IReadOnlyDictionary<string, string> departments)
     {
         var list = page.Items;
         var shown = list.Count + page.Unreadable.Count;
         var first = (number - 1L) * QueuePageSize;
-        var inDepartment = department is null ? "" : "&department=" + Uri.EscapeDataString(department);
+        var inDepartment = department is not null ? "&department=" + Uri.EscapeDataString(department) : unassigned ? "&unassigned=true" : "";
+        var allDepartments = $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}";
         string PageLink(int n) => $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}{inDepartment}&page={n}";
         Html pager = page.Total <= QueuePageSize && number == 1 ? default : H.F($"""
             <nav aria-label="{T(http, "ページ", "Pages")}"><p>{T(http, $"{page.Total:N0}件中 {Math.Min(first + 1, page.Total):N0}〜{first + shown:N0}件", $"{Math.Min(first + 1, page.Total):N0}–{first + shown:N0} of {page.Total:N0}")}
@@ -177,7 +189,9 @@ public static class RequestConsolePages
             """);
         return Layout(http, T(http, "開示等の請求", "Data-subject requests"), H.F($"""
             <h1>{T(http, "開示等の請求", "Data-subject requests")}</h1>
-            {(department is null ? default : H.F($"""<p>{T(http, "担当部門", "Handling department")}: {DepartmentName(http, department, departments)} · <a href="/console/requests?list={Uri.EscapeDataString(listId ?? "open")}">{T(http, "すべての部門", "All departments")}</a></p>"""))}
+            {(department is not null ? H.F($"""<p>{T(http, "担当部門", "Handling department")}: {DepartmentName(http, department, departments)} · <a href="{allDepartments}">{T(http, "すべての部門", "All departments")}</a></p>""")
+                : unassigned ? H.F($"""<p>{T(http, "担当部門が未指定の請求", "Requests no department handles yet")} · <a href="{allDepartments}">{T(http, "すべての部門", "All departments")}</a></p>""")
+                : H.F($"""<p><a href="{allDepartments + "&unassigned=true"}">{T(http, "担当部門が未指定の請求だけを表示", "Show only requests no department handles yet")}</a></p>"""))}
             {(Can(http, Permission.HandleRequests) ? H.F($"""<p><a href="/console/requests/new">{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</a></p>""") : default)}
             <nav aria-label="{T(http, "絞り込み", "Filter")}"><ul>{Tab("open", "対応中", "Open")}{Tab("due-soon", "期限間近", "Due soon")}{Tab("overdue", "期限超過", "Overdue")}{Tab("paused", "停止中", "Paused")}{Tab("all", "すべて", "All")}</ul></nav>
             <table><thead><tr><th>{T(http, "受付番号", "Reference")}</th><th>{T(http, "種類", "Kind")}</th><th>{T(http, "状況", "Status")}</th><th>{T(http, "受付方法", "Channel")}</th>
@@ -356,7 +370,7 @@ public static class RequestConsolePages
               <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
               <dt>{T(http, "照合された記録", "Matched subjects")}</dt><dd>{v.Subjects.Count}</dd>
               <dt>{T(http, "結果", "Outcome")}</dt><dd>{Outcome(http, v.Outcome)}{(RefusalReasons.Find(v.RefusalReason) is { } refusal ? T(http, $"（{refusal.LawShortJa}）", $" ({refusal.Law})") : "")}</dd>
-              <dt>{T(http, "担当部門", "Handling department")}</dt><dd>{DepartmentName(http, v.Department, departments)}
+              <dt>{T(http, "担当部門", "Handling department")}</dt><dd>{DepartmentName(http, v.Department, departments)}{RouteNote(http, v)}
               {(handles ? H.F($"""
                 <form method="post" action="/console/requests/{id}/action" class="inline">{AntiforgeryField(http)}<input type="hidden" name="action" value="department">
                 <label for="department" class="sr-only">{T(http, "担当部門", "Handling department")}</label><select id="department" name="department"><option value="">{T(http, "（未指定）", "(none)")}</option>{departments.Select(d => H.F($"""<option value="{d.Key}"{Selected((Typed("department", "department") ?? v.Department) == d.Key)}>{d.Value} ({d.Key})</option>"""))}</select>
