@@ -119,12 +119,22 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
         var sections = SectionsFor(kind);
         var viewerRoles = ViewerRoles(model);
         var list = new List<PackageSubject>();
+        var withheldBy = new Dictionary<string, (Purpose Purpose, List<string> Categories)>(StringComparer.Ordinal);
         foreach (var id in subjectIds)
         {
             var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
             if (subject is null) continue;
             var scope = PolicyScopes.For(model, subject.ServiceId);
             var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
+            var shown = scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)).ToList();
+            var withheld = Withheld(shown);
+            if (sections.HasFlag(PackageSections.Fields) || sections.HasFlag(PackageSections.Purposes))
+                foreach (var p in shown.Where(p => !p.Disclosable))
+                {
+                    if (!withheldBy.TryGetValue(p.Id, out var entry)) withheldBy[p.Id] = entry = (p, []);
+                    // In the purpose's order, as the privacy notice lists them.
+                    entry.Categories.AddRange(p.Categories.Where(c => withheld.Contains(c) && !entry.Categories.Contains(c)));
+                }
             var fields = new List<PackageField>();
             var erased = subject.WrappedKey is null;
             var lost = erased && await VaultMaintenance.LostAsync(db, id, ct) is not null;
@@ -133,17 +143,17 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
                 // The person is entitled to their own data unmasked (Art.33): the read runs under the built-in
                 // purpose with the designated viewers' roles, and is recorded like every other decision.
                 var read = await subjects.ReadAsync(new DecisionRequest(id, DecisionRules.RequestHandling, null, viewerRoles, RequireUnmasked: false), actor, ct);
-                foreach (var (category, value) in read.Values.OrderBy(v => v.Key, StringComparer.Ordinal))
+                foreach (var (category, value) in read.Values.Where(v => !withheld.Contains(v.Key)).OrderBy(v => v.Key, StringComparer.Ordinal))
                     fields.Add(categories.TryGetValue(category, out var c)
                         ? new PackageField(category, c.Name.Ja, value, c.Name.Get(NoticeLanguage.En))
                         : new PackageField(category, category, value, category));
                 // A date of birth an earlier version kept beside the fields (sealed by the upgrade) is the person's data too.
-                if (subjects.SealedBirthDate(subject) is { } born)
+                if (subjects.SealedBirthDate(subject) is { } born && !scope.DataCategories.Any(c => c.BirthDate && withheld.Contains(c.Id)))
                     fields.Add(new PackageField(BirthDates.ApiField, "生年月日", born, "Date of birth"));
             }
             var purposes = new List<PackagePurpose>();
             if (sections.HasFlag(PackageSections.Purposes))
-                foreach (var p in scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)))
+                foreach (var p in shown.Where(p => p.Disclosable))
                     purposes.Add(new PackagePurpose(p.Id, p.Name.Ja, p.Retention is null ? null : Retention(p.Retention), p.Categories,
                         p.Retention is null ? null : new LocalizedText(NoticePhrases.Retention(p.Retention, NoticeLanguage.Ja), NoticePhrases.Retention(p.Retention, NoticeLanguage.En)),
                         p.Name.Get(NoticeLanguage.En)));
@@ -169,9 +179,27 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
         var notes = new List<LocalizedText>();
         if (list.Count == 0)
             notes.Add(new LocalizedText("当社は、ご請求に係る保有個人データを保有しておりません。", "We hold no retained personal data about you."));
+        foreach (var (purpose, withheld) in withheldBy.Values.OrderBy(w => w.Purpose.Id, StringComparer.Ordinal))
+        {
+            var items = withheld.Count == 0 ? null : new LocalizedText(PolicyCategories.Of(model).Names(withheld, NoticeLanguage.Ja), PolicyCategories.Of(model).Names(withheld, NoticeLanguage.En));
+            notes.Add(new LocalizedText(
+                $"利用目的「{purpose.Name.Ja}」のために取り扱う個人情報{(items is null ? "" : $"（{items.Ja}）")}は、プライバシーポリシーに記載のとおり開示等の対象ではないため、この書面に含めていません。",
+                $"Personal data handled for the purpose \"{purpose.Name.Get(NoticeLanguage.En)}\"{(items is null ? "" : $" ({items.En})")} is not subject to requests for disclosure, as the privacy notice states, and is not included here."));
+        }
         return new DisclosurePackage(DisclosurePackage.FormatId, reference, kind, now, RequestClock.Day(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             model.Company?.LegalName?.Ja ?? "", model.Company?.Address?.Ja, model.Contact?.Name?.Ja, sections, sections.HasFlag(PackageSections.ProvisionRecords), list,
             [.. notes.Select(n => n.Ja + "/ " + n.En)], model.Company?.LegalName?.Get(NoticeLanguage.En), model.Contact?.Name?.Get(NoticeLanguage.En), notes);
+    }
+
+    /// <summary>
+    /// The categories held only for purposes the privacy notice names as outside requests for disclosure (<c>disclosable: false</c>,
+    /// S-07: data a client entrusted to the company is the client's to disclose): used by a non-disclosable purpose the person's
+    /// data was acquired for, and by none of the disclosable ones. A category a disclosable purpose also uses is disclosed.
+    /// </summary>
+    internal static HashSet<string> Withheld(IReadOnlyList<Purpose> shown)
+    {
+        var disclosable = shown.Where(p => p.Disclosable).SelectMany(p => p.Categories).ToHashSet(StringComparer.Ordinal);
+        return shown.Where(p => !p.Disclosable).SelectMany(p => p.Categories).Where(c => !disclosable.Contains(c)).ToHashSet(StringComparer.Ordinal);
     }
 
     internal static string[] ViewerRoles(PolicyModel model) =>
