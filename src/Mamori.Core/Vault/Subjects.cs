@@ -281,6 +281,12 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
                 $"Category '{categoryId}' is acquired for {string.Join(", ", users.Select(p => $"'{p.Id}'"))} by "
                 + $"{string.Join(", ", users.SelectMany(p => p.AcquisitionMethods).Distinct(StringComparer.Ordinal).Select(m => $"'{m}'"))} only, "
                 + $"not by '{ErrorText.Id(acquisition)}', as the policy declares.");
+        // S-14: a number used for SMS verification comes from the person's own input, never from a log or another source,
+        // whatever else the purposes using it acquire automatically (the demo's verification purpose also keeps a log).
+        if (category.SmsPhone && acquisition is not null && scope.AcquisitionMethods.FirstOrDefault(m => m.Id == acquisition) is not { Direct: true })
+            throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
+                $"Category '{categoryId}' is a phone number for SMS verification: it is acquired only from the person (an acquisition method with direct: true), "
+                + $"not by '{ErrorText.Id(acquisition)}' (S-14).") { Reason = "sms-phone-direct" };
         return category;
     }
 

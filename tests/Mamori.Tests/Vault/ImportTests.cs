@@ -270,14 +270,29 @@ public sealed class ImportTests(PostgresCluster cluster)
         var wrong = await RunAsync(Sms("--purpose", "coupon-management", "--acquisition", "web-form"));
         wrong.Code.ShouldBe(1, wrong.Out);
         wrong.Err.ShouldContain("Category 'sms-phone' is acquired for 'coupon-management' by 'self-input' only, not by 'web-form', as the policy declares. (MAMORI-3019)");
-        var several = await RunAsync(Sms("--purpose", "verification"));
+        // The verification log is acquired automatically or by the person's input: the file must say which.
+        var logs = Path.Combine(app.Database.DataDir, "log.csv");
+        await File.WriteAllTextAsync(logs, "verification-log\n2026-11-01 ok\n", Ct);
+        var several = await RunAsync(["import", logs, "--type", "sms-user", "--service", "sms-verify", "--purpose", "verification",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
         several.Code.ShouldBe(1, several.Out);
         several.Err.ShouldContain("the purposes given allow several acquisition methods for these columns (automatic, self-input): say how the data was acquired with --acquisition. (MAMORI-3019)");
+        // An SMS number never comes from a log (S-14), even for a purpose that also acquires automatically.
+        var logged = await RunAsync(Sms("--purpose", "verification", "--acquisition", "automatic"));
+        logged.Code.ShouldBe(1, logged.Out);
+        logged.Err.ShouldContain("Category 'sms-phone' is a phone number for SMS verification: it is acquired only from the person (an acquisition method with direct: true), not by 'automatic' (S-14). (MAMORI-3019)");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
 
         var run = await RunAsync(Sms("--purpose", "coupon-management"));
         run.Code.ShouldBe(0, run.Out + run.Err);
         (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => s.AcquisitionMethod).SingleAsync(Ct))).ShouldBe("self-input");
+        // For verification the number's only possible method is the person's input, so the file need not say it.
+        var other = Path.Combine(app.Database.DataDir, "other.csv");
+        await File.WriteAllTextAsync(other, "sms-phone\n090-5656-2222\n", Ct);
+        var inferred = await RunAsync(["import", other, "--type", "sms-user", "--service", "sms-verify", "--purpose", "verification",
+            "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme"]);
+        inferred.Code.ShouldBe(0, inferred.Out + inferred.Err);
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => s.AcquisitionMethod).ToListAsync(Ct))).ShouldBe(["self-input", "self-input"]);
     }
 
     [Fact]

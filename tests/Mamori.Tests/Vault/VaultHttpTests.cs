@@ -222,6 +222,10 @@ public sealed class VaultHttpTests(PostgresCluster cluster)
         await (await client.PostAsJsonAsync("/api/subjects", new { type = "sms-user", service = "sms-verify", acquisition = "web-form", purposesShown = new[] { "coupon-management" },
                 fields = new Dictionary<string, string> { ["sms-phone"] = "090-8888-1212" } }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3019");
+        // S-14: nor from a log, although the verification purpose also acquires its log automatically.
+        await (await client.PostAsJsonAsync("/api/subjects", new { type = "sms-user", service = "sms-verify", acquisition = "automatic", purposesShown = new[] { "verification" },
+                fields = new Dictionary<string, string> { ["sms-phone"] = "090-8888-1212", ["verification-log"] = "2026-11-01 ok" } }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-3019");
         var count = await app.InTenantAsync(tenant, (_, db) => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Set<Mamori.Vault.DataSubject>(), Ct));
         count.ShouldBe(0);
     }
