@@ -13,8 +13,11 @@ namespace Mamori.Access;
 /// ledger, and appends every decision — allowed or denied — to the audit chain before answering.
 /// Nothing reads the vault without going through here.
 /// </summary>
-public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, AuditBatcher audit, TimeProvider clock)
+public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, AuditBatcher audit, TimeProvider clock, IDatabaseProvider provider)
 {
+    /// <summary>The longest written justification of a use under a legal exception, as for a provision's.</summary>
+    public const int MaxJustification = 2000;
+
     public async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy)> DecideAsync(DecisionRequest request, Actor actor, CancellationToken ct = default)
     {
         var (decision, subject, scope, _) = await DecideWithFieldsAsync(request, actor, ct);
@@ -48,6 +51,8 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
     internal async Task<(Decision Decision, DataSubject? Subject, IPolicyScope Policy, IReadOnlyList<AccessDecisions.StoredField> Fields)> DecideWithFieldsAsync(
         DecisionRequest request, Actor actor, CancellationToken ct = default, bool valuesLeave = true)
     {
+        if (request.Justification is { Length: > MaxJustification })
+            throw MamoriException.Invalid($"The justification is longer than {MaxJustification} characters.");
         var current = await policies.RequireCurrentAsync(ct);
         var facts = await SubjectWithFields(db, request.SubjectId, ct);
         var subject = facts?.Subject;
@@ -75,12 +80,39 @@ public sealed class AccessDecisions(MamoriDbContext db, PolicyStore policies, Au
         }
 
         var categories = (valuesLeave ? decision : decision with { Fields = [.. decision.Fields.Select(f => f with { Unmasked = false })] }).AuditCategories();
+        // The written justification is the evidence that a use outside the purposes was lawful (S-20); it is kept before the
+        // answer, as the event is, and the event names its record (the chain itself carries ids only, never staff's text).
+        Guid? justified = decision.Reason == DecisionReasons.AllowedLegalException ? await RecordExceptionAsync(request, actor, ct) : null;
         await audit.AppendAsync(db.CurrentTenantId, new AuditEntry(
             decision.Allowed ? AuditCode.AccessAllowed : AuditCode.AccessDenied, actor,
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied,
-            SubjectId: request.SubjectId.ToString(), Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: decision.Reason,
+            SubjectId: request.SubjectId.ToString(), TargetId: justified?.ToString(),
+            Purpose: Truncate(AuditIds.Declared(current.Model, request.Purpose, decision.Allowed)), ReasonCode: decision.Reason,
             Categories: Truncate(AuditIds.Declared(current.Model, categories, decision.Allowed), 1000)));
         return (decision, subject, scope, facts?.Fields ?? []);
+    }
+
+    /// <summary>Keeps the justification of a use under a legal exception (<see cref="ExceptionRecord"/>); returns its id.</summary>
+    private async Task<Guid> RecordExceptionAsync(DecisionRequest request, Actor actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var record = new ExceptionRecord
+        {
+            Id = Guid.CreateVersion7(now), TenantId = db.CurrentTenantId, SubjectId = request.SubjectId,
+            Basis = LegalExceptions.Id(request.Exception!.Value), Justification = request.Justification!.Trim(), Actor = actor.ToString(), At = now,
+        };
+        // Without the change tracker: a caller's tracked changes are not this record's to save.
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            await AppendOnlyInsert.InsertAsync(db, provider, [record], ct);
+            if (own is not null) await own.CommitAsync(ct);
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
+        return record.Id;
     }
 
     /// <summary>

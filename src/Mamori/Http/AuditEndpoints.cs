@@ -14,6 +14,12 @@ public static class AuditEndpoints
 
     public sealed record AuditPage(IReadOnlyList<AuditEventResponse> Events, long? NextAfter);
 
+    /// <summary>
+    /// A use outside the declared purposes under a legal exception (S-20): the basis, by id and by name, the written
+    /// justification, who and when. <paramref name="Id"/> is the <c>targetId</c> of its access event (3100).
+    /// </summary>
+    public sealed record ExceptionUseResponse(Guid Id, Guid SubjectId, string Basis, string BasisName, string BasisNameEn, string Justification, string Actor, DateTimeOffset At);
+
     /// <summary>The check; when intact, the chain head it covered (sequence and hex hash) to note and compare later.</summary>
     public sealed record VerifyResponse(bool Intact, long Verified, long? BrokenAt, string? Problem, long? HeadSequence, string? HeadHash);
 
@@ -43,6 +49,24 @@ public static class AuditEndpoints
             }).ToList();
             return TypedResults.Ok(new AuditPage(page, rows.Count > take ? page[^1].Sequence : null));
         }).RequirePermission(Permission.ReadAudit).WithSummary("Page through the tenant's audit events (ids only).");
+
+        g.MapGet("/exceptions", async (MamoriDbContext db, CancellationToken ct, Guid? subject, DateTimeOffset? from, DateTimeOffset? to, int? limit) =>
+        {
+            var take = limit ?? 100;
+            if (take is < 1 or > 1000) throw MamoriException.Invalid("limit is 1-1000.");
+            var q = db.Set<Vault.ExceptionRecord>().AsNoTracking();
+            if (subject is { } s) q = q.Where(r => r.SubjectId == s);
+            if (from is { } f) q = q.Where(r => r.At >= f.ToUniversalTime());
+            if (to is { } t) q = q.Where(r => r.At < t.ToUniversalTime());
+            var rows = await q.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(take).ToListAsync(ct);
+            return TypedResults.Ok(rows.Select(r =>
+            {
+                var basis = Access.LegalExceptions.Parse(r.Basis);
+                var (ja, en) = basis is { } b ? Access.LegalExceptions.Name(b) : (r.Basis, r.Basis);
+                return new ExceptionUseResponse(r.Id, r.SubjectId, r.Basis, ja, en, r.Justification, r.Actor, r.At);
+            }).ToList());
+        }).RequirePermission(Permission.ReadAudit)
+            .WithSummary("Uses outside the declared purposes under a legal exception, newest first, with their written justification (S-20); ?subject=, ?from=&to=, ?limit= (1-1000, default 100). Each is the targetId of its access event.");
 
         g.MapGet("/verify", async (MamoriDbContext db, CancellationToken ct) => TypedResults.Ok(ToResponse(await AuditVerify.VerifyCurrentTenantAsync(db, ct)))).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain (a read: the check itself is not recorded; POST records it).");
         // The console's "verify now" and `mamori audit verify` record their check; a monitoring job or an auditor's script

@@ -33,6 +33,17 @@ public static class AuditPages
             var canSubjects = Can(http, Permission.ReadSubjects);
             var actorName = await ActorNamesAsync(http, page.Select(e => new Actor(e.ActorKind, e.ActorId).ToString()));
             var names = await PolicyNamesAsync(http);
+            // A use under a legal exception shows its written justification (S-20), kept apart from the chain and named by the event.
+            var justified = page.Where(e => e.ReasonCode == Access.DecisionReasons.AllowedLegalException && Guid.TryParse(e.TargetId, out _))
+                .Select(e => Guid.Parse(e.TargetId!)).ToList();
+            var justifications = justified.Count == 0 ? [] : await db.Set<Vault.ExceptionRecord>().AsNoTracking().Where(r => justified.Contains(r.Id))
+                .ToDictionaryAsync(r => r.Id.ToString(), ct);
+            Html Justification(AuditEvent e)
+            {
+                if (e.TargetId is null || !justifications.TryGetValue(e.TargetId, out var r)) return default;
+                var basis = Access.LegalExceptions.Parse(r.Basis) is { } b ? Access.LegalExceptions.Name(b) : (r.Basis, r.Basis);
+                return H.F($"""<br><span class="justification">{T(http, basis.Item1, basis.Item2)}：{r.Justification}</span>""");
+            }
             Html ActorCell(AuditEvent e)
             {
                 var recorded = new Actor(e.ActorKind, e.ActorId).ToString();
@@ -48,7 +59,7 @@ public static class AuditPages
                 <tr id="e{e.Sequence}"><td class="num">{e.Sequence}{Mark(e)}</td><td>{Jst(e.Time)}</td><td>{CodeCell(http, e.Code)}</td>
                 <td>{ActorCell(e)}</td>
                 <td>{(e.SubjectId is null ? default : canSubjects && Guid.TryParse(e.SubjectId, out var sid) ? H.F($"""<a href="/console/subjects?id={sid}"><code>{e.SubjectId}</code></a>""") : H.F($"<code>{e.SubjectId}</code>"))}</td>
-                <td>{names.PurposeCell(e.Purpose)}</td><td>{names.CategoriesCell(e.Categories)}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}</td><td>{e.TargetId}</td></tr>
+                <td>{names.PurposeCell(e.Purpose)}</td><td>{names.CategoriesCell(e.Categories)}</td><td class="{(e.Outcome == AuditOutcome.Success ? "" : "error")}">{OutcomeName(http, e.Outcome)}</td><td>{e.ReasonCode}{Justification(e)}</td><td>{e.TargetId}</td></tr>
                 """));
             var codes = Enum.GetValues<AuditCode>().Select(x => x == codeValue
                 ? H.F($"""<option value="{x.ToString()}" selected>{(int)x} {CodeName(http, x)}</option>""")

@@ -333,6 +333,7 @@ internal static class DeclaredAccess
         ["POST /api/apikeys/"] = Allow(Ad, PO),
         ["DELETE /api/apikeys/{id:guid}"] = Allow(Ad, PO),
         ["GET /api/audit/"] = Allow(PO, Au, Ex),
+        ["GET /api/audit/exceptions"] = Allow(PO, Au, Ex),
         ["GET /api/audit/verify"] = Allow(Ad, PO, Au, Ex),
         ["POST /api/audit/verify"] = Allow(Ad, PO, Au, Ex),
         ["GET /api/policy/"] = All,
