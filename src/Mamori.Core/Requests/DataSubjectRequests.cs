@@ -896,6 +896,17 @@ public sealed class DataSubjectRequests(
         var artifacts = new List<(ArtifactKind Kind, string Type, byte[] Bytes)>();
         string? pdfProblem = null;
         List<ExportContent>? traced = null;
+        // S-07: a record held only for purposes the notice puts outside requests (work a client entrusted to the company) is not
+        // the company's to correct, stop or erase; the answer says so. A disclosure says it in its package (DisclosureBuilder).
+        if (r.Kind is RequestKind.Correction or RequestKind.Suspension or RequestKind.StopProvision or RequestKind.Erasure or RequestKind.Anonymization
+            && await OutsideRequestsAsync(subjectIds, current.Model, ct) is { Count: > 0 } outside)
+        {
+            subjectIds = [.. subjectIds.Except(outside)];
+            items.Add($"{outside.Count} 件の記録は、プライバシーポリシーに記載のとおり開示等の対象ではない利用目的（お取引先から委託を受けた業務等）のためだけに取り扱うものであり、このご請求の対象になりません。");
+            if (r.Kind == RequestKind.Erasure)
+                itemsEn.Add($"{outside.Count} record(s) are handled only for purposes the privacy notice names as outside such requests (work entrusted to us by clients, for instance) and are not covered by this request.");
+            if (subjectIds.Count == 0) outcome = RequestOutcome.NoChange;
+        }
         switch (r.Kind)
         {
             case RequestKind.Disclosure or RequestKind.PurposeNotification or RequestKind.ProvisionRecords or RequestKind.Portability:
@@ -1055,9 +1066,21 @@ public sealed class DataSubjectRequests(
         var s = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == subjectId, ct);
         if (s?.WrappedKey is null) return [];
         var scope = PolicyScopes.For(model, s.ServiceId);
-        var declared = scope.Purposes.Where(p => s.PurposesShown.Contains(p.Id)).SelectMany(p => p.Categories).ToHashSet(StringComparer.Ordinal);
+        var shown = scope.Purposes.Where(p => s.PurposesShown.Contains(p.Id)).ToList();
+        var declared = shown.SelectMany(p => p.Categories).ToHashSet(StringComparer.Ordinal);
+        declared.ExceptWith(DisclosureBuilder.Withheld(shown)); // held only for purposes outside requests (S-07)
         // The date of birth an earlier version kept beside the subject is correctable too (Subjects.CorrectAsync).
         return categories.Where(c => declared.Contains(c) || (c == BirthDates.ApiField && s.SealedBirthDate is not null)).ToList();
+    }
+
+    /// <summary>The subjects whose data was acquired only for purposes the policy marks <c>disclosable: false</c> (S-07).</summary>
+    private async Task<List<Guid>> OutsideRequestsAsync(List<Guid> subjectIds, PolicyModel model, CancellationToken ct)
+    {
+        if (!model.Purposes.Concat(model.Services.SelectMany(x => x.Purposes)).Any(p => !p.Disclosable)) return [];
+        var rows = await db.Set<DataSubject>().AsNoTracking().Where(x => subjectIds.Contains(x.Id))
+            .Select(x => new { x.Id, x.ServiceId, x.PurposesShown }).ToListAsync(ct);
+        return [.. rows.Where(x => PolicyScopes.For(model, x.ServiceId).Purposes.Where(p => x.PurposesShown.Contains(p.Id)).ToList() is { Count: > 0 } shown
+                                  && shown.All(p => !p.Disclosable)).Select(x => x.Id)];
     }
 
     private static readonly JsonSerializerOptions AnswerJson = new()

@@ -25,8 +25,9 @@ public sealed class RequestScenario(TestApp app, Guid tenant, HttpClient staff)
         Staff = await App.SignedInAsync(Tenant, Roles.PrivacyOfficer);
     }
 
+    /// <param name="policyDir">The policy to publish; the demo policy when null.</param>
     public static async Task<RequestScenario> StartAsync(string provider, PostgresCluster cluster, long? maxUploadBytes = null,
-        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, string? policyDir = null)
     {
         var app = await TestApp.StartAsync(provider, cluster, b =>
         {
@@ -35,7 +36,7 @@ public sealed class RequestScenario(TestApp app, Guid tenant, HttpClient staff)
             configure?.Invoke(b);
         });
         var tenant = (await app.CreateTenantAsync("acme")).Id;
-        await app.InTenantAsync(tenant, (sp, _) => Mamori.Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, ExamplesDir, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
+        await app.InTenantAsync(tenant, (sp, _) => Mamori.Cli.PolicyPublishCommand.PublishDirectoryAsync(sp, policyDir ?? ExamplesDir, new DateOnly(2026, 4, 1), null, Actor.System, Ct));
         return new RequestScenario(app, tenant, await app.SignedInAsync(tenant, Roles.PrivacyOfficer));
     }
 
