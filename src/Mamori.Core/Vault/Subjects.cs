@@ -286,7 +286,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         if (category.SmsPhone && acquisition is not null && scope.AcquisitionMethods.FirstOrDefault(m => m.Id == acquisition) is not { Direct: true })
             throw new MamoriException(ErrorCode.AcquisitionNotForPurpose,
                 $"Category '{categoryId}' is a phone number for SMS verification: it is acquired only from the person (an acquisition method with direct: true), "
-                + $"not by '{ErrorText.Id(acquisition)}' (S-14).") { Reason = "sms-phone-direct" };
+                + $"not by '{ErrorText.Id(acquisition)}'.") { Reason = "sms-phone-direct" };
         return category;
     }
 

@@ -266,6 +266,7 @@ public static class MamoriServer
         app.MapIncidentConsolePages();
         app.MapConsentPages();
         app.MapCookiePages();
+        app.MapAcquisitionNotice();
         app.MapGovernanceAuditPages();
         app.MapGovernancePeoplePages();
         EndpointsBuiltOnce.Apply(app);

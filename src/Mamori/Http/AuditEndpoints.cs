@@ -66,7 +66,7 @@ public static class AuditEndpoints
                 return new ExceptionUseResponse(r.Id, r.SubjectId, r.Basis, ja, en, r.Justification, r.Actor, r.At);
             }).ToList());
         }).RequirePermission(Permission.ReadAudit)
-            .WithSummary("Uses outside the declared purposes under a legal exception, newest first, with their written justification (S-20); ?subject=, ?from=&to=, ?limit= (1-1000, default 100). Each is the targetId of its access event.");
+            .WithSummary("Uses outside the declared purposes under a legal exception, newest first, with their written justification; ?subject=, ?from=&to=, ?limit= (1-1000, default 100). Each is the targetId of its access event.");
 
         g.MapGet("/verify", async (MamoriDbContext db, CancellationToken ct) => TypedResults.Ok(ToResponse(await AuditVerify.VerifyCurrentTenantAsync(db, ct)))).RequirePermission(Permission.VerifyAudit).WithSummary("Check every link of the tenant's audit chain (a read: the check itself is not recorded; POST records it).");
         // The console's "verify now" and `mamori audit verify` record their check; a monitoring job or an auditor's script

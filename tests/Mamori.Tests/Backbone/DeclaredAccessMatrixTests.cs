@@ -439,6 +439,7 @@ internal static class DeclaredAccess
         ["POST /api/governance/entrustees/{id}/contract-checks"] = Allow(PO),
         ["GET /api/governance/management-review"] = Allow(PO, Au, Ex),
         ["GET /api/public/consent/config"] = Public,
+        ["GET /api/public/notice/acquisition"] = Public,
         ["OPTIONS /api/public/consent/choice"] = Public,
         ["POST /api/public/consent/choice"] = Public,
         ["GET /api/governance/organisation"] = Allow(Ad, PO, Au, Ex),

@@ -86,9 +86,15 @@ public static class ProvisionScenario
         In(app, tenant, sp => sp.GetRequiredService<Provisions>().ProvideAsync(request, roles.Length == 0 ? [Roles.PrivacyOfficer] : roles, Actor.System, Ct));
 
     /// <summary>An SMS-verification user with a verification log (the opt-out items).</summary>
+    /// <summary>
+    /// An SMS user whose verification log may be provided by opt-out. Bought from another business (not <c>self-input</c>), the
+    /// record holds the log only: an SMS number comes from the person alone (S-14).
+    /// </summary>
     public static Task<Guid> OptOutUserAsync(TestApp app, Guid tenant, Person p, string acquisition = "self-input") => In(app, tenant, async sp =>
         (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", acquisition, ["verification", "fraud-signal-provision"],
-            new Dictionary<string, string> { ["sms-phone"] = p.Phone, ["verification-log"] = "2026-11-01 ok" }, "sms-verify"), Actor.System, Ct)).Id);
+            acquisition == "self-input"
+                ? new Dictionary<string, string> { ["sms-phone"] = p.Phone, ["verification-log"] = "2026-11-01 ok" }
+                : new Dictionary<string, string> { ["verification-log"] = "2026-11-01 ok" }, "sms-verify"), Actor.System, Ct)).Id);
 
     /// <summary>A company-wide customer whose browsing data is combined with their identity (S-21).</summary>
     public static Task<Guid> MemberAsync(TestApp app, Guid tenant, Person p) => In(app, tenant, async sp =>

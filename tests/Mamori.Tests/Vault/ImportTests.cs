@@ -280,7 +280,7 @@ public sealed class ImportTests(PostgresCluster cluster)
         // An SMS number never comes from a log (S-14), even for a purpose that also acquires automatically.
         var logged = await RunAsync(Sms("--purpose", "verification", "--acquisition", "automatic"));
         logged.Code.ShouldBe(1, logged.Out);
-        logged.Err.ShouldContain("Category 'sms-phone' is a phone number for SMS verification: it is acquired only from the person (an acquisition method with direct: true), not by 'automatic' (S-14). (MAMORI-3019)");
+        logged.Err.ShouldContain("Category 'sms-phone' is a phone number for SMS verification: it is acquired only from the person (an acquisition method with direct: true), not by 'automatic'. (MAMORI-3019)");
         (await app.InTenantAsync(tenant, (_, db) => db.Set<ImportRun>().CountAsync(Ct))).ShouldBe(0);
 
         var run = await RunAsync(Sms("--purpose", "coupon-management"));
