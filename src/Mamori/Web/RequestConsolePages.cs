@@ -174,7 +174,7 @@ public static class RequestConsolePages
         var first = (number - 1L) * QueuePageSize;
         var inDepartment = department is not null ? "&department=" + Uri.EscapeDataString(department) : unassigned ? "&unassigned=true" : "";
         var allDepartments = $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}";
-        string PageLink(int n) => $"/console/requests?list={Uri.EscapeDataString(listId ?? "open")}{inDepartment}&page={n}";
+        string PageLink(int n) => $"{allDepartments}{inDepartment}&page={n}";
         Html pager = page.Total <= QueuePageSize && number == 1 ? default : H.F($"""
             <nav aria-label="{T(http, "ページ", "Pages")}"><p>{T(http, $"{page.Total:N0}件中 {Math.Min(first + 1, page.Total):N0}〜{first + shown:N0}件", $"{Math.Min(first + 1, page.Total):N0}–{first + shown:N0} of {page.Total:N0}")}
             {(number > 1 ? H.F($"""<a href="{PageLink(number - 1)}" rel="prev">{T(http, "前へ", "Previous")}</a>""") : default)}

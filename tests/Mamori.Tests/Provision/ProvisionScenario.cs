@@ -36,13 +36,7 @@ public static class ProvisionScenario
 
     private static readonly Lazy<string> Dir = new(() =>
     {
-        var dir = Directory.CreateTempSubdirectory("mamori-policy-").FullName;
-        foreach (var f in Directory.GetFiles(ExamplesDir, "*.yaml", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dir, Path.GetRelativePath(ExamplesDir, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
+        var dir = CopyOfExamples();
         var company = Path.Combine(dir, "company.yaml");
         var text = File.ReadAllText(company);
         text = text.Replace("  shareholder-registry: {name:", "  opt-out-purchase: {name: {ja: 他社のオプトアウトによる提供を受けて取得, en: Bought from another business's opt-out provision}}\n  shareholder-registry: {name:", StringComparison.Ordinal);

@@ -19,13 +19,7 @@ public sealed class NotDisclosableTests(PostgresCluster cluster)
 {
     private static readonly Lazy<string> PolicyDir = new(() =>
     {
-        var dir = Directory.CreateTempSubdirectory("mamori-policy-").FullName;
-        foreach (var f in Directory.GetFiles(ExamplesDir, "*.yaml", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dir, Path.GetRelativePath(ExamplesDir, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
+        var dir = CopyOfExamples();
         var isp = Path.Combine(dir, "services", "isp.yaml");
         var support = "    subjectTypes: [customer, inquirer]\n    categories: [name, phone, email, contract, inquiry, call-recording]\n";
         var text = File.ReadAllText(isp);

@@ -11,6 +11,19 @@ public static class VaultScenario
 {
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A copy of the demo policy in a new temporary folder, for a test to change before publishing it.</summary>
+    public static string CopyOfExamples()
+    {
+        var dir = Directory.CreateTempSubdirectory("mamori-policy-").FullName;
+        foreach (var f in Directory.GetFiles(ExamplesDir, "*.yaml", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir, Path.GetRelativePath(ExamplesDir, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+        return dir;
+    }
+
     public static string ExamplesDir => Path.Combine(ServerTests.RepoRoot(), "policy", "examples");
 
     public static async Task<(TestApp App, Guid Tenant)> StartAsync(string provider, PostgresCluster cluster)
