@@ -257,6 +257,10 @@ public static class PolicyScopes
         purpose is DecisionRules.RequestHandling or DecisionRules.ThirdPartyProvision or DecisionRules.IncidentNotice
         || model.Services.Select(s => For(model, s.Id)).Prepend<IPolicyScope>(model).Any(scope => scope.Purposes.Any(p => p.Id == purpose));
 
+    /// <summary>The purposes of <paramref name="scope"/> among those shown to a person at acquisition, in the policy's order.</summary>
+    public static List<Purpose> Shown(IPolicyScope scope, IReadOnlyCollection<string> purposesShown) =>
+        [.. scope.Purposes.Where(p => purposesShown.Contains(p.Id))];
+
     public static IPolicyScope For(PolicyModel model, string? serviceId)
     {
         if (serviceId is null) return model;

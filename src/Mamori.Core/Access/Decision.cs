@@ -20,6 +20,9 @@ public static class LegalExceptions
     public static LegalException? Parse(string? stored) =>
         stored is null ? null : Enum.GetValues<LegalException>().Cast<LegalException?>().FirstOrDefault(e => Id(e!.Value) == stored || e.ToString() == stored);
 
+    /// <summary>A stored exception by name (<see cref="Parse"/>); a value this version does not know, as stored.</summary>
+    public static (string Ja, string En) NameOf(string stored) => Parse(stored) is { } e ? Name(e) : (stored, stored);
+
     public static (string Ja, string En) Name(LegalException e) => e switch
     {
         LegalException.Law => ("法令に基づく場合", "Required by law"),

@@ -1066,7 +1066,7 @@ public sealed class DataSubjectRequests(
         var s = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == subjectId, ct);
         if (s?.WrappedKey is null) return [];
         var scope = PolicyScopes.For(model, s.ServiceId);
-        var shown = scope.Purposes.Where(p => s.PurposesShown.Contains(p.Id)).ToList();
+        var shown = PolicyScopes.Shown(scope, s.PurposesShown);
         var declared = shown.SelectMany(p => p.Categories).ToHashSet(StringComparer.Ordinal);
         declared.ExceptWith(DisclosureBuilder.Withheld(shown)); // held only for purposes outside requests (S-07)
         // The date of birth an earlier version kept beside the subject is correctable too (Subjects.CorrectAsync).
@@ -1079,7 +1079,7 @@ public sealed class DataSubjectRequests(
         if (!model.Purposes.Concat(model.Services.SelectMany(x => x.Purposes)).Any(p => !p.Disclosable)) return [];
         var rows = await db.Set<DataSubject>().AsNoTracking().Where(x => subjectIds.Contains(x.Id))
             .Select(x => new { x.Id, x.ServiceId, x.PurposesShown }).ToListAsync(ct);
-        return [.. rows.Where(x => PolicyScopes.For(model, x.ServiceId).Purposes.Where(p => x.PurposesShown.Contains(p.Id)).ToList() is { Count: > 0 } shown
+        return [.. rows.Where(x => PolicyScopes.Shown(PolicyScopes.For(model, x.ServiceId), x.PurposesShown) is { Count: > 0 } shown
                                   && shown.All(p => !p.Disclosable)).Select(x => x.Id)];
     }
 

@@ -126,7 +126,7 @@ public sealed class DisclosureBuilder(MamoriDbContext db, Subjects subjects, Pol
             if (subject is null) continue;
             var scope = PolicyScopes.For(model, subject.ServiceId);
             var categories = scope.DataCategories.ToDictionary(c => c.Id, StringComparer.Ordinal);
-            var shown = scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)).ToList();
+            var shown = PolicyScopes.Shown(scope, subject.PurposesShown);
             var withheld = Withheld(shown);
             if (sections.HasFlag(PackageSections.Fields) || sections.HasFlag(PackageSections.Purposes))
                 foreach (var p in shown.Where(p => !p.Disclosable))

@@ -213,6 +213,6 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
     private async Task<List<Purpose>> PurposesAsync(DataSubject subject, CancellationToken ct)
     {
         var current = await policies.RequireCurrentAsync(ct);
-        return [.. PolicyScopes.For(current.Model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id))];
+        return PolicyScopes.Shown(PolicyScopes.For(current.Model, subject.ServiceId), subject.PurposesShown);
     }
 }

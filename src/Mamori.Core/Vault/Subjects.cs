@@ -460,7 +460,7 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var current = await policies.RequireCurrentAsync(ct);
         var subject = await LiveSubjectAsync(id, ct);
         var scope = PolicyScopes.For(current.Model, subject.ServiceId);
-        var purposes = scope.Purposes.Where(p => subject.PurposesShown.Contains(p.Id)).ToList();
+        var purposes = PolicyScopes.Shown(scope, subject.PurposesShown);
         var ring = keys.Current;
         var dataKey = VaultCrypto.Unwrap(ring, subject.TenantId, subject.Id, subject.WrappedKey!);
         var now = clock.GetUtcNow();

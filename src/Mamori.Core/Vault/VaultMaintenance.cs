@@ -131,7 +131,7 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     }
 
     private static List<Purpose> Purposes(DataSubject subject, PolicyModel model) =>
-        [.. PolicyScopes.For(model, subject.ServiceId).Purposes.Where(p => subject.PurposesShown.Contains(p.Id))];
+        PolicyScopes.Shown(PolicyScopes.For(model, subject.ServiceId), subject.PurposesShown);
 
     /// <summary>
     /// Re-wraps data keys still wrapped by an older key-encryption key with the primary one — persons', requests' and queued
@@ -332,15 +332,17 @@ public sealed class VaultMaintenance(MamoriDbContext db, IDatabaseProvider provi
     /// </summary>
     public async Task<Dictionary<string, int>> KeyUsageAsync(CancellationToken ct = default)
     {
-        var usage = await db.Set<DataSubject>().IgnoreQueryFilters().Where(s => s.KeyId != null).GroupBy(s => s.KeyId!)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var requests = await db.Set<Requests.DataSubjectRequest>().IgnoreQueryFilters().Where(r => r.KeyId != null).GroupBy(r => r.KeyId!)
-            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var messages = await db.Set<Notifications.OutboxMessage>().IgnoreQueryFilters().Where(m => m.KeyId != null).GroupBy(m => m.KeyId!)
-            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        foreach (var x in requests.Concat(messages)) usage[x.Key] = usage.GetValueOrDefault(x.Key) + x.Count;
+        var usage = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (key, count) in (await WrappedByAsync<DataSubject>(ct)).Concat(await WrappedByAsync<Requests.DataSubjectRequest>(ct))
+                     .Concat(await WrappedByAsync<Notifications.OutboxMessage>(ct)))
+            usage[key] = usage.GetValueOrDefault(key) + count;
         return usage;
     }
+
+    /// <summary>How many rows of <typeparamref name="T"/> (a table with a <c>KeyId</c> column) each key-encryption key wraps, every tenant's.</summary>
+    private async Task<IEnumerable<(string Key, int Count)>> WrappedByAsync<T>(CancellationToken ct) where T : class =>
+        (await db.Set<T>().IgnoreQueryFilters().Select(x => EF.Property<string?>(x, "KeyId")).Where(k => k != null).GroupBy(k => k!)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).Select(x => (x.Key, x.Count));
 
     /// <summary>Keys that wrap data keys in <paramref name="usage"/> but that <paramref name="ring"/> lacks (an outdated copy of the ring), by id.</summary>
     public static List<KeyValuePair<string, int>> MissingFrom(KeyRing ring, Dictionary<string, int> usage) =>

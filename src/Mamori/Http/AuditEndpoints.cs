@@ -61,8 +61,7 @@ public static class AuditEndpoints
             var rows = await q.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(take).ToListAsync(ct);
             return TypedResults.Ok(rows.Select(r =>
             {
-                var basis = Access.LegalExceptions.Parse(r.Basis);
-                var (ja, en) = basis is { } b ? Access.LegalExceptions.Name(b) : (r.Basis, r.Basis);
+                var (ja, en) = Access.LegalExceptions.NameOf(r.Basis);
                 return new ExceptionUseResponse(r.Id, r.SubjectId, r.Basis, ja, en, r.Justification, r.Actor, r.At);
             }).ToList());
         }).RequirePermission(Permission.ReadAudit)

@@ -31,7 +31,8 @@ public static class AcquisitionNoticeApi
             await http.RequestServices.GetRequiredService<PublicTenant>().UseAsync(http);
             var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
             var model = current.Model;
-            if (service is not null && model.FindService(service) is null)
+            var declared = service is null ? null : model.FindService(service);
+            if (service is not null && declared is null)
                 throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{ErrorText.Id(service)}'.");
             IPolicyScope scope = service is null ? model : Access.PolicyScopes.For(model, service);
             var subjectType = scope.SubjectTypes.FirstOrDefault(t => t.Id == type)
@@ -54,7 +55,7 @@ public static class AcquisitionNoticeApi
             var notice = language == NoticeLanguage.En ? "/en/privacy" : "/privacy";
             return TypedResults.Ok(new AcquisitionNotice(current.Version.Number, language == NoticeLanguage.En ? "en" : "ja",
                 model.Company?.LegalName?.Get(language) ?? "", subjectType.Id, subjectType.Name.Get(language), service,
-                service is null ? null : model.FindService(service)!.Name.Get(language), acquisition,
+                declared?.Name.Get(language), acquisition,
                 service is null ? notice : $"{notice}/services/{Uri.EscapeDataString(service)}", purposes));
         }).AllowAnonymous().RequireRateLimiting("public").WithTags("Public")
           .WithSummary("What a form shows before it collects (Art.21(2)): the purposes for a kind of person (?type=, ?service=, ?acquisition= the form's method, ?lang=en), "

@@ -41,8 +41,8 @@ public static class AuditPages
             Html Justification(AuditEvent e)
             {
                 if (e.TargetId is null || !justifications.TryGetValue(e.TargetId, out var r)) return default;
-                var basis = Access.LegalExceptions.Parse(r.Basis) is { } b ? Access.LegalExceptions.Name(b) : (r.Basis, r.Basis);
-                return H.F($"""<br><span class="justification">{T(http, basis.Item1, basis.Item2)}：{r.Justification}</span>""");
+                var (ja, en) = Access.LegalExceptions.NameOf(r.Basis);
+                return H.F($"""<br><span class="justification">{T(http, ja, en)}：{r.Justification}</span>""");
             }
             Html ActorCell(AuditEvent e)
             {
