@@ -39,6 +39,12 @@ public sealed class ImportRun : ITenantOwned
     /// <summary><c>utf-8</c> or <c>shift_jis</c>: how the file is decoded (a byte-order mark or a file of ASCII only is <c>utf-8</c>).</summary>
     public string? Encoding { get; set; }
 
+    /// <summary>
+    /// The evidence of the guardians' consent the operator named for the minors of the file (<c>--guardian-consent</c>, S-13);
+    /// null when none was: a minor who provided their own data is then rejected.
+    /// </summary>
+    public string? GuardianEvidenceRef { get; set; }
+
     public long LastLine { get; set; }
     public long Imported { get; set; }
     public long Rejected { get; set; }
@@ -73,6 +79,7 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
         b.Property(r => r.Acquisition).HasMaxLength(64);
         b.Property(r => r.ServiceId).HasMaxLength(64);
         b.Property(r => r.Encoding).HasMaxLength(16);
+        b.Property(r => r.GuardianEvidenceRef).HasMaxLength(Consent.EvidenceRefs.MaxLength);
         b.HasIndex(r => new { r.TenantId, r.FileHash });
     }
 }
@@ -100,9 +107,10 @@ public enum ImportEncoding
 /// <summary>
 /// What to import. <paramref name="Acquisition"/> null: the one method the purposes allow for the file's columns.
 /// <paramref name="AllowDuplicates"/> imports rows whose e-mail, phone or My Number the vault already holds.
+/// <paramref name="GuardianEvidenceRef"/>: the minors of the file provided their data with a guardian's consent, kept there (S-13).
 /// </summary>
 public sealed record ImportOptions(string Type, IReadOnlyList<string> Purposes, string? Acquisition, string? Service = null, int BatchSize = 200,
-    bool AllowDuplicates = false, ImportEncoding Encoding = ImportEncoding.Utf8);
+    bool AllowDuplicates = false, ImportEncoding Encoding = ImportEncoding.Utf8, string? GuardianEvidenceRef = null);
 
 /// <summary>A rejected row: its line number and why (codes and field names, never the row's values).</summary>
 public sealed record RejectedRow(long Line, string Code, string Reason);
@@ -112,10 +120,10 @@ public sealed record RejectedRow(long Line, string Code, string Reason);
 /// the run was recorded before Mamori kept the options, and none of them is known.
 /// </summary>
 public sealed record ImportRunSummary(Guid Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long LastLine, long Imported,
-    IReadOnlyList<string>? Purposes, string? Acquisition, string? Service, string? Encoding)
+    IReadOnlyList<string>? Purposes, string? Acquisition, string? Service, string? Encoding, string? GuardianEvidenceRef = null)
 {
     internal static ImportRunSummary Of(ImportRun r) => new(r.Id, r.StartedAt, r.FinishedAt, r.LastLine, r.Imported,
-        r.Purposes?.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Acquisition, r.ServiceId, r.Encoding);
+        r.Purposes?.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Acquisition, r.ServiceId, r.Encoding, r.GuardianEvidenceRef);
 }
 
 /// <param name="Imported">Subjects imported by this run of the command.</param>
@@ -166,9 +174,10 @@ public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects,
                 throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file has no header row naming data categories.");
         }
         var acquisition = CheckHeader(path, header, scope, purposes, options.Acquisition);
+        var guardian = Consent.EvidenceRefs.Check(options.GuardianEvidenceRef);
         var wanted = new ImportRun
         {
-            FileHash = hash, SubjectType = options.Type, Acquisition = acquisition, ServiceId = options.Service, Encoding = encodingName,
+            FileHash = hash, SubjectType = options.Type, Acquisition = acquisition, ServiceId = options.Service, Encoding = encodingName, GuardianEvidenceRef = guardian,
             Purposes = string.Join(',', purposes.Select(p => p.Id).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
         };
         var runs = await db.Set<ImportRun>().Where(r => r.FileHash == hash && r.SubjectType == options.Type).OrderBy(r => r.StartedAt).ToListAsync(ct);
@@ -199,7 +208,7 @@ public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects,
         else if (run.Purposes is null)
         {
             // A run from before the options were recorded goes on with these: from now on, other options are another run.
-            (run.Purposes, run.Acquisition, run.ServiceId, run.Encoding) = (wanted.Purposes, wanted.Acquisition, wanted.ServiceId, wanted.Encoding);
+            (run.Purposes, run.Acquisition, run.ServiceId, run.Encoding, run.GuardianEvidenceRef) = (wanted.Purposes, wanted.Acquisition, wanted.ServiceId, wanted.Encoding, wanted.GuardianEvidenceRef);
         }
         var resumeAfter = run.LastLine;
         var rejected = new List<ImportRejection>();
@@ -238,7 +247,8 @@ public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects,
                     if (row.Fields[i].Trim() is { Length: > 0 } v) fields[header[i]] = v;
                 try
                 {
-                    batch.Add((line, subjects.Prepare(new CreateSubjectRequest(options.Type, acquisition, options.Purposes, fields, options.Service), current, actor)));
+                    batch.Add((line, subjects.Prepare(new CreateSubjectRequest(options.Type, acquisition, options.Purposes, fields, options.Service,
+                        EvidenceRef: guardian, GuardianConsent: guardian is not null), current, actor)));
                 }
                 catch (MamoriException e)
                 {
@@ -260,7 +270,8 @@ public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects,
     }
 
     private static bool SameOptions(ImportRun a, ImportRun b) =>
-        a.Purposes == b.Purposes && a.Acquisition == b.Acquisition && a.ServiceId == b.ServiceId && a.Encoding == b.Encoding;
+        a.Purposes == b.Purposes && a.Acquisition == b.Acquisition && a.ServiceId == b.ServiceId && a.Encoding == b.Encoding
+        && a.GuardianEvidenceRef == b.GuardianEvidenceRef;
 
     /// <summary>
     /// Checks the header once, before any row and before the run is recorded: a misspelled or capitalised column was

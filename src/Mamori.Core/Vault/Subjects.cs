@@ -146,6 +146,8 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         }
         subject.NextExpiry = fields.Min(f => f.RetainUntil);
         CryptographicOperations.ZeroMemory(dataKey);
+        CheckGuardian(scope, current.Model, request, born, today);
+        (subject.GuardianConsent, subject.GuardianEvidenceRef) = (request.GuardianConsent, request.GuardianConsent ? evidenceRef : null);
         if (consents.Count > 0)
         {
             Mamori.Consent.Consents.CheckGrant(scope, current.Version.Number, consents, born, now, consentSettings.Value.MinorAgeOf(current.Model), request.GuardianConsent);
@@ -164,6 +166,24 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         var entry = new AuditEntry(AuditCode.SubjectCreated, actor, SubjectId: subject.Id.ToString(),
             ReasonCode: request.Acquisition.Length <= 64 ? request.Acquisition : null, Categories: string.Join(',', fields.Select(f => f.Category)));
         return new Prepared(subject, fields, lookups, consentRows, entry, receiptId, Mamori.Consent.Consents.GrantEvents(consentRows, actor));
+    }
+
+    /// <summary>
+    /// A privacy notice that states an age for guardian consent (<c>company.guardianConsentUnderAge</c>) promises that a younger
+    /// person provides personal data only with a guardian's consent (S-13), whatever the purposes: one that asks no consent of the
+    /// person (a contract, a membership) still needs the guardian's. The rule is the notice's, so without that setting nothing is
+    /// refused here (consents still apply the configured age, <see cref="Consents.CheckGrant"/>). Only data the person provides
+    /// (an acquisition method with <c>direct: true</c>) is concerned: data obtained from others is not the minor providing it. A parent
+    /// handing in a child's data (an employee's family on paper) is that consent, recorded as such.
+    /// </summary>
+    private static void CheckGuardian(IPolicyScope scope, PolicyModel model, CreateSubjectRequest request, DateOnly? born, DateOnly today)
+    {
+        if (request.GuardianConsent || model.Company.GuardianConsentUnderAge is not { } age || born is not { } b) return;
+        if (Mamori.Consent.Consents.AgeOn(b, today) >= age) return;
+        if (scope.AcquisitionMethods.Count > 0 && scope.AcquisitionMethods.FirstOrDefault(m => m.Id == request.Acquisition) is not { Direct: true }) return;
+        throw new MamoriException(ErrorCode.GuardianConsentRequired,
+            $"The person is under {age} on the day of acquisition and the data comes directly from them (or from their guardian): the privacy notice "
+            + "promises this only with a guardian's consent. Record it (guardianConsent: true, with evidenceRef naming where it is kept).") { Reason = "guardian-acquisition", ReasonArgs = [age.ToString(System.Globalization.CultureInfo.InvariantCulture)] };
     }
 
     /// <summary>

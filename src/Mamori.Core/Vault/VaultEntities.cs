@@ -61,6 +61,15 @@ public sealed class DataSubject : ITenantOwned
     /// check, when no field of a category flagged <c>birthDate</c> holds the date; destroyed with the data key.
     /// </summary>
     public byte[]? SealedBirthDate { get; set; }
+
+    /// <summary>
+    /// A guardian consented to the acquisition (S-13): required when the person was younger than the notice's age for guardian
+    /// consent and provided the data themselves, recorded whenever the caller says so.
+    /// </summary>
+    public bool GuardianConsent { get; set; }
+
+    /// <summary>Where the guardian's consent is kept (a form number, a file reference): staff text, never the person's data.</summary>
+    public string? GuardianEvidenceRef { get; set; }
 }
 
 /// <summary>One category of a subject's data, encrypted.</summary>
@@ -198,6 +207,7 @@ internal sealed class VaultConfigurations :
         b.Property(s => s.PurposesShown).HasMaxLength(1000);
         b.Property(s => s.WrappedKey).HasMaxLength(200);
         b.Property(s => s.KeyId).HasMaxLength(64);
+        b.Property(s => s.GuardianEvidenceRef).HasMaxLength(Consent.EvidenceRefs.MaxLength);
         b.HasIndex(s => new { s.TenantId, s.NextExpiry });
         b.HasIndex(s => new { s.TenantId, s.KeyId });
     }

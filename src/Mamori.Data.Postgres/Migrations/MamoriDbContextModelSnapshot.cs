@@ -2350,6 +2350,13 @@ namespace Mamori.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("ErasedWithHoldAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("GuardianConsent")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("GuardianEvidenceRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("KeyId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -2586,6 +2593,10 @@ namespace Mamori.Data.Postgres.Migrations
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GuardianEvidenceRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<long>("Imported")
                         .HasColumnType("bigint");

@@ -2344,6 +2344,13 @@ namespace Mamori.Data.Sqlite.Migrations
                     b.Property<long?>("ErasedWithHoldAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("GuardianConsent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GuardianEvidenceRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("KeyId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -2580,6 +2587,10 @@ namespace Mamori.Data.Sqlite.Migrations
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("GuardianEvidenceRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Imported")
                         .HasColumnType("INTEGER");

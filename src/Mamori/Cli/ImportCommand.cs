@@ -23,12 +23,18 @@ public static class ImportCommand
             DefaultValueFactory = _ => "utf-8",
         };
         encoding.AcceptOnlyFromAmong("utf-8", "shift_jis");
+        var guardian = new Option<string?>("--guardian-consent")
+        {
+            Description = "The minors in this file provided their data with a guardian's consent, kept as this evidence id (e.g. guardian-forms-2026); "
+                + "without it, a person younger than the privacy notice's age for guardian consent who provided their own data is rejected",
+            HelpName = "EVIDENCE-REF",
+        };
         var json = CliSupport.Json();
         var actor = CliSupport.ActorOption();
         var cmd = new Command("import",
             "Import subjects from a CSV file: streaming, resumable; rejected rows are reported by line and written to FILE.rejected-RUN.csv (one per import run) to correct and import; exit 3 when a row was rejected")
         {
-            file, type, purpose, acquisition, service, allowDuplicates, encoding, json, actor,
+            file, type, purpose, acquisition, service, allowDuplicates, encoding, guardian, json, actor,
         };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
@@ -41,7 +47,8 @@ public static class ImportCommand
             {
                 result = await sp.GetRequiredService<SubjectImport>().RunAsync(r.GetValue(file)!,
                     new ImportOptions(r.GetValue(type)!, r.GetValue(purpose)!.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToList(), r.GetValue(acquisition), r.GetValue(service),
-                        AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8),
+                        AllowDuplicates: r.GetValue(allowDuplicates), Encoding: r.GetValue(encoding) == "shift_jis" ? ImportEncoding.ShiftJis : ImportEncoding.Utf8,
+                        GuardianEvidenceRef: r.GetValue(guardian)),
                     importer,
                     terminal ? (done, total) => err.Write($"\r{Bar(done, total)}") : null, ct);
             }
@@ -109,6 +116,8 @@ public static class ImportCommand
         Errors.ErrorCode.UnknownSubjectType => "本人の種類（--type）がポリシーにありません",
         Errors.ErrorCode.UnknownPurpose => "利用目的（--purpose）がポリシーにありません",
         Errors.ErrorCode.UnknownService => "サービス（--service）がポリシーにありません",
+        Errors.ErrorCode.GuardianConsentRequired => "プライバシーポリシーで法定代理人の同意が必要とされる年齢未満の方です（同意を確認のうえ --guardian-consent で取り込んでください）",
+        Errors.ErrorCode.InvalidEvidenceRef => "--guardian-consent には証跡の ID（英数字と - _ . / : # のみ）を指定してください",
         Errors.ErrorCode.BirthDateConflict or Errors.ErrorCode.BirthDateCategoryMissing => "生年月日を確認してください",
         Errors.ErrorCode.ImportFailed => row ? "行の形式が正しくありません" : "ファイルを取り込めませんでした（何も取り込んでいません）",
         _ => row ? "この行は取り込めませんでした" : "取り込めませんでした",
@@ -123,7 +132,8 @@ public static class ImportCommand
     /// <summary>A run's options as the command line gives them, so the operator recognises the earlier command.</summary>
     private static string Options(ImportRunSummary run) => run.Purposes is null
         ? "options not recorded by the version of Mamori that ran it"
-        : $"--purpose {string.Join(',', run.Purposes)} --acquisition {run.Acquisition}" + (run.Service is null ? "" : $" --service {run.Service}") + $" --encoding {run.Encoding}";
+        : $"--purpose {string.Join(',', run.Purposes)} --acquisition {run.Acquisition}" + (run.Service is null ? "" : $" --service {run.Service}") + $" --encoding {run.Encoding}"
+          + (run.GuardianEvidenceRef is null ? "" : $" --guardian-consent {run.GuardianEvidenceRef}");
 
     private static string Bar(long done, long total)
     {

@@ -11,7 +11,7 @@ namespace Mamori.Demo;
 /// 500 generated, fictional subjects across the demo policy's subject types and services, so the
 /// console, the benchmarks and a new user have something to look at. Deterministic (seeded), with
 /// valid-looking Japanese names, addresses, phone numbers and My Numbers (check digit correct). Customers, SMS users and
-/// employees have a date of birth (the purposes that use it); some SMS users who opt in to coupons are minors whose guardian
+/// employees have a date of birth (the purposes that use it); some SMS users are minors whose guardian
 /// consented, as the policy's age for guardian consent requires.
 /// </summary>
 public static class DemoData
@@ -95,7 +95,7 @@ public static class DemoData
                     var age = births.Next(100) < minors ? births.Next(youngest, 16) : births.Next(Math.Max(youngest, 16), oldest + 1);
                     var born = today.AddYears(-age - 1).AddDays(births.Next(1, 366));
                     fields["birth-date"] = born.ToString(BirthDates.Format, CultureInfo.InvariantCulture);
-                    guardian = kind.Consents.Length > 0 && Mamori.Consent.Consents.AgeOn(born, today) < minorAge;
+                    guardian = Mamori.Consent.Consents.AgeOn(born, today) < minorAge;
                 }
                 batch.Add(subjects.Prepare(new CreateSubjectRequest(kind.Type, kind.Acquisition, kind.Purposes, fields, kind.Service, kind.Consents,
                     EvidenceRef: guardian ? $"guardian-form-{count + i:D4}" : null, GuardianConsent: guardian), current, Actor.System));

@@ -195,6 +195,7 @@ public static class SubjectPages
             <article class="card subject" aria-label="{T(http, "本人", "Subject")} {id}">
             <h2><code>{id}</code></h2>
             <p class="muted">{T(http, "種類", "Type")}: {(typeName is null ? H.F($"{subject?.SubjectType ?? "—"}") : H.F($"{typeName} <code class=\"muted\">{subject!.SubjectType}</code>"))} · {T(http, "サービス", "Service")}: {Service()} · {T(http, "登録", "Created")}: {Jst(subject?.CreatedAt)}
+            {(subject?.GuardianConsent == true ? H.F($" · {T(http, "法定代理人の同意を得て取得", "Acquired with a guardian's consent")}{(subject.GuardianEvidenceRef is { } evidence ? H.F($" (<code>{evidence}</code>)") : default)}") : default)}
             {(subject?.UseSuspended == true ? H.F($" · <strong class=\"error\">{T(http, "利用停止中", "Use suspended")}</strong>") : default)}
             {(subject?.ErasedAt is { } erased ? H.F($" · <strong class=\"error\">{T(http, "消去済み", "Erased")} {Jst(erased)}</strong>")
                 : subject?.ErasedWithHoldAt is { } requested ? H.F($" · <strong class=\"error\">{T(http, "消去請求済み（法定保存のみ）", "Erased on request (statutory retention only)")} {Jst(requested)}</strong>")

@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using Mamori.Audit;
 using Mamori.Consent;
 using Mamori.Errors;
+using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
 using Mamori.Vault;
 using Microsoft.EntityFrameworkCore;
@@ -32,8 +34,9 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
     {
         var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
         await using var _ = app;
-        var child = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 9)));
+        var child = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 9), guardian: true));
 
+        // The guardian's consent to the acquisition is not a consent to coupons.
         (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, child, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
         (await In(app, tenant, sp => sp.GetRequiredService<Consents>().RecordAsync(child,
             new RecordConsentRequest(["purpose:coupon-delivery"], true, ConsentMethod.WebForm, GuardianConsent: true), Actor.System, Ct))).GuardianConsent.ShouldBeTrue();
@@ -54,7 +57,7 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
                 new CreateSubjectRequest("sms-user", "self-input", ["verification", "coupon-delivery"], new Dictionary<string, string> { ["sms-phone"] = NewPerson().Phone },
                     "sms-verify", ["purpose:coupon-delivery"], BirthDate: born), Actor.System, Ct)).Id)))
             .Code.ShouldBe(ErrorCode.GuardianConsentRequired);
-        var id = await CouponUserAsync(app, tenant, NewPerson(), born);
+        var id = await CouponUserAsync(app, tenant, NewPerson(), born, guardian: true);
 
         (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, id, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
         (await app.InTenantAsync(tenant, (_, db) => db.Set<SubjectField>().Where(f => f.SubjectId == id).Select(f => f.Category).ToListAsync(Ct))).ShouldContain("birth-date");
@@ -100,6 +103,46 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
         await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 16), ["purpose:coupon-delivery"]));
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_MinorProvidingDataForPurposesAskingNoConsent_GuardianRequiredAndRecorded(string provider)
+    {
+        // Regression: the notice promises that under-16s provide data only with a guardian's consent, yet a minor's data acquired for
+        // purposes that ask no consent of the person (SMS verification) was accepted with none.
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+
+        var e = await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser(YearsAgo(app, 15))));
+        (e.Code, e.Reason).ShouldBe((ErrorCode.GuardianConsentRequired, "guardian-acquisition"));
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().CountAsync(Ct))).ShouldBe(0);
+
+        var child = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 15), guardian: true) with { EvidenceRef = "guardian-form-0042" });
+        var adult = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 16)));
+        var stored = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().OrderBy(s => s.CreatedAt).ThenBy(s => s.Id)
+            .Select(s => new { s.Id, s.GuardianConsent, s.GuardianEvidenceRef }).ToListAsync(Ct));
+        stored.Single(s => s.Id == child).ShouldBe(new { Id = child, GuardianConsent = true, GuardianEvidenceRef = (string?)"guardian-form-0042" });
+        stored.Single(s => s.Id == adult).ShouldBe(new { Id = adult, GuardianConsent = false, GuardianEvidenceRef = (string?)null });
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Create_MinorOverHttpWithoutGuardian_ProblemNamesTheRule(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var client = await app.SignedInAsync(tenant, Roles.Operator);
+
+        var body = new { type = "sms-user", service = "sms-verify", acquisition = "self-input", purposesShown = new[] { "verification", "coupon-delivery" },
+            fields = new Dictionary<string, string> { ["sms-phone"] = "090-4444-0101" }, birthDate = YearsAgo(app, 11) };
+        var response = await client.PostAsJsonAsync("/api/subjects", body, Ct);
+        var problem = await response.ShouldBeProblemAsync(System.Net.HttpStatusCode.BadRequest, "MAMORI-4001");
+        problem.ToString().ShouldNotContain("0101");
+
+        var accepted = await client.PostAsJsonAsync("/api/subjects", new
+        {
+            body.type, body.service, body.acquisition, body.purposesShown, body.fields, body.birthDate, guardianConsent = true, evidenceRef = "guardian-form-0043",
+        }, Ct);
+        accepted.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await accepted.Content.ReadAsStringAsync(Ct));
+    }
+
     [Fact]
     public async Task Import_MinorFromCsv_GuardianRequiredAndImpossibleDatesRejected()
     {
@@ -107,15 +150,22 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
         await using var _ = app;
         var csv = Path.Combine(app.Database.DataDir, "kids.csv");
         await File.WriteAllLinesAsync(csv, ["sms-phone,birth-date", $"090-3333-1212,{YearsAgo(app, 9).Replace('-', '/')}", "090-3333-1213,1988-02-30", "090-3333-1214,not a date"], Ct);
+        var options = new ImportOptions("sms-user", ["verification", "coupon-delivery"], "self-input", "sms-verify");
 
-        var result = await In(app, tenant, sp => sp.GetRequiredService<SubjectImport>().RunAsync(csv,
-            new ImportOptions("sms-user", ["verification", "coupon-delivery"], "self-input", "sms-verify"), Actor.System, null, Ct));
+        var result = await In(app, tenant, sp => sp.GetRequiredService<SubjectImport>().RunAsync(csv, options, Actor.System, null, Ct));
 
-        result.Imported.ShouldBe(1);
-        result.RejectedRows.Select(r => (r.Line, r.Code)).ShouldBe([(3L, "MAMORI-3003"), (4L, "MAMORI-3003")]);
-        result.RejectedRows.ShouldAllBe(r => r.Reason.Contains("birth-date") && !r.Reason.Contains("1988"));
-        var kid = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => s.Id).SingleAsync(Ct));
-        (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, kid, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
+        result.Imported.ShouldBe(0);
+        result.RejectedRows.Select(r => (r.Line, r.Code)).ShouldBe([(2L, "MAMORI-4001"), (3L, "MAMORI-3003"), (4L, "MAMORI-3003")]);
+        result.RejectedRows.Skip(1).ShouldAllBe(r => r.Reason.Contains("birth-date") && !r.Reason.Contains("1988"));
+
+        // The operator checks the guardians' forms and imports the rejected rows saying where they are kept.
+        var again = await In(app, tenant, sp => sp.GetRequiredService<SubjectImport>().RunAsync(result.RejectedFile!,
+            options with { GuardianEvidenceRef = "guardian-forms-2026" }, Actor.System, null, Ct));
+        again.Imported.ShouldBe(1);
+        again.Run.GuardianEvidenceRef.ShouldBe("guardian-forms-2026");
+        var kid = await app.InTenantAsync(tenant, (_, db) => db.Set<DataSubject>().Select(s => new { s.Id, s.GuardianConsent, s.GuardianEvidenceRef }).SingleAsync(Ct));
+        (kid.GuardianConsent, kid.GuardianEvidenceRef).ShouldBe((true, "guardian-forms-2026"));
+        (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, kid.Id, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
     }
 
     /// <summary>Publishes the test policy again with <c>company.guardianConsentUnderAge</c> set to <paramref name="age"/>.</summary>
@@ -136,7 +186,10 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
 
         (await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser(YearsAgo(app, 17), ["purpose:coupon-delivery"]))))
             .Code.ShouldBe(ErrorCode.GuardianConsentRequired);
-        var seventeen = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 17)));
+        // The notice's age also applies to data acquired for purposes that ask no consent.
+        var e = await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser(YearsAgo(app, 17))));
+        (e.Code, e.Reason, e.ReasonArgs.Single()).ShouldBe((ErrorCode.GuardianConsentRequired, "guardian-acquisition", "18"));
+        var seventeen = await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 17), guardian: true));
         (await Should.ThrowAsync<MamoriException>(() => GrantAsync(app, tenant, seventeen, "purpose:coupon-delivery"))).Code.ShouldBe(ErrorCode.GuardianConsentRequired);
         await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 18), ["purpose:coupon-delivery"]));
     }
@@ -151,6 +204,8 @@ public sealed class MinorConsentTests(PostgresCluster cluster)
         (await Should.ThrowAsync<MamoriException>(() => CreateAsync(app, tenant, CouponUser(YearsAgo(app, 12), ["purpose:coupon-delivery"]))))
             .Code.ShouldBe(ErrorCode.GuardianConsentRequired);
         await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 13), ["purpose:coupon-delivery"]));
+        // A notice that promises nothing about minors' data does not make Mamori refuse a minor's acquisition without consents.
+        await CreateAsync(app, tenant, CouponUser(YearsAgo(app, 12)));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

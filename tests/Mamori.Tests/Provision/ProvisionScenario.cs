@@ -102,9 +102,9 @@ public static class ProvisionScenario
             BirthDate: birth), Actor.System, Ct)).Id);
 
     /// <summary>An SMS-verification user who may opt in to coupons, with the date of birth given as the separate <c>birthDate</c>.</summary>
-    public static Task<Guid> CouponUserAsync(TestApp app, Guid tenant, Person p, DateOnly? birth) => In(app, tenant, async sp =>
+    public static Task<Guid> CouponUserAsync(TestApp app, Guid tenant, Person p, DateOnly? birth, bool guardian = false) => In(app, tenant, async sp =>
         (await sp.GetRequiredService<Subjects>().CreateAsync(new CreateSubjectRequest("sms-user", "self-input", ["verification", "coupon-delivery"],
-            new Dictionary<string, string> { ["sms-phone"] = p.Phone }, "sms-verify", BirthDate: birth), Actor.System, Ct)).Id);
+            new Dictionary<string, string> { ["sms-phone"] = p.Phone }, "sms-verify", BirthDate: birth, GuardianConsent: guardian), Actor.System, Ct)).Id);
 
     public static ProvisionRequest ToCarriers(params Guid[] subjects) =>
         new("carriers", ProvisionBasisKind.Consent, ["name", "phone"], subjects);
