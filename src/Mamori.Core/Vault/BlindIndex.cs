@@ -53,8 +53,13 @@ public static class BlindIndex
             case LookupKind.Phone:
                 try
                 {
+                    // Letters would be read as a keypad's (090-ABCD-5678 as 090-2223-5678) and an extension ("ext 5") dropped from the
+                    // lookup. The long-vowel mark ー is the dash many Japanese keyboards type, and libphonenumber reads it as one.
+                    if (v.Any(c => char.IsLetter(c) && c != '\u30FC'))
+                        throw new NumberParseException(ErrorType.NOT_A_NUMBER, "not a number");
                     var number = Phones.Parse(v, "JP");
-                    if (!Phones.IsPossibleNumber(number)) throw new NumberParseException(ErrorType.NOT_A_NUMBER, "not possible");
+                    if (!Phones.IsPossibleNumber(number) || number.HasExtension || !PossibleInJapan(number))
+                        throw new NumberParseException(ErrorType.NOT_A_NUMBER, "not possible");
                     return Phones.Format(number, PhoneNumberFormat.E164);
                 }
                 catch (NumberParseException)
@@ -71,6 +76,18 @@ public static class BlindIndex
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
+    }
+
+    /// <summary>
+    /// A Japanese number has 10 or 11 digits with its leading 0 (9 or 10 without), a mobile or IP one (070, 080, 090, 050) 11:
+    /// libphonenumber's "possible" lengths for Japan go up to 17 digits for rare ranges, so 090-1234-56789 (a digit too many)
+    /// passed. Its "valid" check would also refuse unassigned ranges, which made-up test and demo numbers fall into.
+    /// </summary>
+    private static bool PossibleInJapan(PhoneNumbers.PhoneNumber number)
+    {
+        if (number.CountryCode != 81) return true;
+        var national = number.NationalNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return national.Length is 9 or 10 && (national.Length == 10 || national[0] is not ('5' or '7' or '8' or '9') || national[1] != '0');
     }
 
     public static byte[] Compute(byte[] key, Guid tenant, LookupKind kind, string normalized)

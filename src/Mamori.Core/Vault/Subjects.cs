@@ -150,6 +150,13 @@ public sealed partial class Subjects(MamoriDbContext db, AuditLog audit, PolicyS
         (subject.GuardianConsent, subject.GuardianEvidenceRef) = (request.GuardianConsent, request.GuardianConsent ? evidenceRef : null);
         if (consents.Count > 0)
         {
+            // What the person ticked on the form that showed these purposes: a consent to another purpose was never asked of them
+            // (Art.21(2)), yet it would allow reads for that purpose from now on.
+            if (consents.FirstOrDefault(c => c.StartsWith(ConsentScopes.PurposePrefix, StringComparison.Ordinal)
+                    && !purposes.Any(p => p.Id == c[ConsentScopes.PurposePrefix.Length..])) is { } unshown)
+                throw new MamoriException(ErrorCode.InvalidConsentScope,
+                    $"Consent '{ErrorText.Id(unshown)}' names a purpose that is not among purposesShown: a form asks consent only to the purposes it shows.")
+                { Reason = "purpose-not-shown" };
             Mamori.Consent.Consents.CheckGrant(scope, current.Version.Number, consents, born, now, consentSettings.Value.MinorAgeOf(current.Model), request.GuardianConsent);
             Mamori.Consent.Consents.CheckForeign(scope, current.Version.Number, consents, request.ForeignInfoShown);
         }

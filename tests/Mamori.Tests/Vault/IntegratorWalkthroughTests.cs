@@ -107,6 +107,28 @@ public sealed class IntegratorWalkthroughTests(PostgresCluster cluster)
         plain.GetProperty("receiptId").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
+    /// <summary>
+    /// Regression: a signup recorded consent to a purpose its form never showed (events, with only service-provision shown), and
+    /// reads for that purpose were allowed from then on.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CreateSubject_ConsentToPurposeNotShown_RefusedNothingStored(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var client = app.Client(apiKey: (await app.ApiKeyAsync(tenant, Roles.Operator)).Secret);
+
+        var refused = await client.PostAsJsonAsync("/api/subjects", SignupBody(NewPerson(), "purpose:events"), Ct);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-4000");
+        problem.GetProperty("detail").GetString()!.ShouldContain("purposesShown");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Vault.DataSubject>().CountAsync(Ct))).ShouldBe(0);
+
+        var body = SignupBody(NewPerson(), "purpose:events");
+        body["purposesShown"] = new[] { "service-provision", "events" };
+        var created = await client.PostAsJsonAsync("/api/subjects", body, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+    }
+
     /// <summary>Regression: a null inside a list of ids reached the feature classes and answered 500 on six endpoints.</summary>
     [Fact]
     public async Task ListWithNullElement_EveryEndpoint_400WrongTypeNamingTheElement()
