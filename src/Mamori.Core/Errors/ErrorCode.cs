@@ -111,6 +111,8 @@ public enum ErrorCode
     KeyForgetPresent = 3026,
     /// <summary><c>mamori keys forget --confirm</c> without <c>--actor</c> naming a privacy officer of every tenant.</summary>
     KeyForgetNotOfficer = 3027,
+    /// <summary>A retention event's day ends a retention period already: the data would be destroyed at the next sweep, so it needs confirming.</summary>
+    RetentionEventEndsRetention = 3028,
 
     // 5000-5099 data-subject requests (開示等の請求) and notifications
     RequestUnknownKind = 5000,

@@ -78,6 +78,11 @@ public sealed class PolicyStore(MamoriDbContext db, AuditLog audit, TimeProvider
                 Reason = "effective-before",
                 ReasonArgs = [latest.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), latest.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)],
             };
+        // The history shows when a change was made known before it took effect (S-06; Art.21(3) for purposes): a day after the
+        // effective date shows a change that applied before anyone was told. (A day still to come is a planned announcement.)
+        if (announced is { } a && a > effective)
+            throw new MamoriException(ErrorCode.InvalidValue, "The announcement date comes after the effective date: a change is announced before it takes effect.")
+            { Reason = "announced-after-effective" };
         var version = new PolicyVersion
         {
             Id = Guid.CreateVersion7(clock.GetUtcNow()),

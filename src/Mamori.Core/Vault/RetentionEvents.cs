@@ -42,15 +42,23 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
         })];
     }
 
+    /// <summary>The earliest day an event may be recorded on: an earlier year is a typing slip ("26" for 2026 makes 0026).</summary>
+    public static readonly DateOnly Earliest = new(1900, 1, 1);
+
     /// <summary>
     /// Records that <paramref name="eventId"/> happened on <paramref name="day"/> (Japan) for the subject, or corrects the day
-    /// (then <paramref name="reason"/> is required). Recording the day already recorded changes nothing.
+    /// (then <paramref name="reason"/> is required). Recording the day already recorded changes nothing. A day that ends a
+    /// retention period already needs <paramref name="confirmExpired"/> (MAMORI-3028): the next sweep destroys that data for
+    /// good within minutes, and a mistyped year (1900, 0026) did so without a word.
     /// </summary>
-    public async Task<RetentionEventView> RecordAsync(Guid subjectId, string eventId, DateOnly day, string? reason, Actor actor, CancellationToken ct = default)
+    public async Task<RetentionEventView> RecordAsync(Guid subjectId, string eventId, DateOnly day, string? reason, Actor actor, CancellationToken ct = default,
+        bool confirmExpired = false)
     {
         var now = clock.GetUtcNow();
         if (day > DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, PolicyStore.Jst).DateTime))
             throw new MamoriException(ErrorCode.RetentionEventDate, "The event's day is in the future: record it once it has happened.") { Reason = "future" };
+        if (day < Earliest)
+            throw new MamoriException(ErrorCode.RetentionEventDate, "The event's day is before 1900: check the year.") { Reason = "too-early" };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var subject = await SubjectAsync(subjectId, ct);
         if (subject.WrappedKey is null) throw new MamoriException(ErrorCode.SubjectErased, "The subject's data was erased.", 410);
@@ -58,6 +66,10 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
         if (!purposes.Any(p => p.Retention?.Event == eventId))
             throw new MamoriException(ErrorCode.RetentionEventUnknown,
                 $"No purpose shown to this person counts its retention from the event '{ErrorText.Id(eventId)}'.") { Reason = "unknown" };
+        if (!confirmExpired && await EndedByAsync(subject, purposes, eventId, day, now, ct) is { Count: > 0 } ending)
+            throw new MamoriException(ErrorCode.RetentionEventEndsRetention,
+                $"Counted from this day, the retention of {string.Join(", ", ending)} has already ended: the next sweep destroys that data for good. "
+                + "Check the day, and confirm it (confirmExpired) if it is right.", 409) { Reason = "ends-retention", ReasonArgs = ending };
         if (await ApplyAsync(subject, purposes, eventId, day, reason, actor, now, ct)) await tx.CommitAsync(ct);
         return (await ListAsync(subjectId, ct)).Single(v => v.Event == eventId);
     }
@@ -91,6 +103,24 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
         }
         var day = Incidents.JapanTime.DayOf(latest.Max(c => c.At), PolicyStore.Jst);
         await ApplyAsync(subject, purposes, Retention.OptInWithdrawn, day, "consent-ledger", actor, now, ct);
+    }
+
+    /// <summary>
+    /// The categories whose retention <paramref name="day"/> would end before <paramref name="now"/> that have not ended yet: computed on
+    /// detached copies, before anything is written, so a refusal leaves no trace in the fields or the audit chain.
+    /// </summary>
+    private async Task<List<string>> EndedByAsync(DataSubject subject, List<Purpose> purposes, string eventId, DateOnly day, DateTimeOffset now, CancellationToken ct)
+    {
+        var events = await RecordedAsync(db, subject.Id, ct);
+        events[eventId] = day;
+        var fields = await db.Set<SubjectField>().AsNoTracking().Where(f => f.SubjectId == subject.Id).ToListAsync(ct);
+        var ending = new List<string>();
+        foreach (var f in fields.Where(f => f.RetainUntil is not { } until || until > now))
+        {
+            Recompute(subject, f, purposes, events);
+            if (f.RetainUntil <= now) ending.Add(f.Category);
+        }
+        return ending;
     }
 
     /// <summary>Records or corrects the day in the caller's transaction; false when it is the day already recorded.</summary>
@@ -142,7 +172,8 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
     /// <paramref name="defaultEvent"/> and <paramref name="defaultReason"/> stand for missing ones): each row in its own transaction,
     /// a refused row reported by line with its code, never its values. Running the same file again changes nothing.
     /// </summary>
-    public async Task<RetentionEventFileResult> RecordFileAsync(TextReader reader, string? defaultEvent, string? defaultReason, Actor actor, CancellationToken ct = default)
+    public async Task<RetentionEventFileResult> RecordFileAsync(TextReader reader, string? defaultEvent, string? defaultReason, Actor actor, CancellationToken ct = default,
+        bool confirmExpired = false)
     {
         int recorded = 0, unchanged = 0;
         var rejected = new List<RejectedRow>();
@@ -165,7 +196,7 @@ public sealed partial class RetentionEvents(MamoriDbContext db, AuditLog audit, 
                     throw new MamoriException(ErrorCode.RetentionEventDate, "The date column is not a day (yyyy-MM-dd).");
                 var eventId = Column("event") ?? defaultEvent!;
                 var before = await db.Set<RetentionEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId && e.Event == eventId).Select(e => (DateOnly?)e.OccurredOn).FirstOrDefaultAsync(ct);
-                await RecordAsync(subjectId, eventId, day, Column("reason") ?? defaultReason, actor, ct);
+                await RecordAsync(subjectId, eventId, day, Column("reason") ?? defaultReason, actor, ct, confirmExpired);
                 if (before == day) unchanged++;
                 else recorded++;
             }

@@ -224,12 +224,16 @@ public static class RetentionCommand
         var file = new Argument<string>("file") { Description = "CSV with a header row: subject,date (yyyy-MM-dd, Japan) and optionally event and reason" };
         var ev = new Option<string?>("--event") { Description = "The event id from the policy (contract-end, retirement…) for rows without an event column" };
         var reason = new Option<string?>("--reason") { Description = "Reason code for rows that correct a day already recorded (e.g. wrong-date)" };
+        var confirmExpired = new Option<bool>("--confirm-expired")
+        {
+            Description = "Record rows whose day ends a retention period already (their data is destroyed at the next sweep); without it they are refused (MAMORI-3028)",
+        };
         var json = CliSupport.Json();
         var actor = CliSupport.ActorOption();
         var cmd = new Command("events",
             "Record the day each person's retention starts (the event the policy counts it from); exit 3 when a row was refused")
         {
-            file, ev, reason, json, actor,
+            file, ev, reason, confirmExpired, json, actor,
         };
         cmd.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
@@ -238,7 +242,7 @@ public static class RetentionCommand
             var path = r.GetValue(file)!;
             if (!File.Exists(path)) throw new Errors.MamoriException(Errors.ErrorCode.ImportFailed, $"No such file: {path}");
             using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
-            var result = await sp.GetRequiredService<RetentionEvents>().RecordFileAsync(reader, r.GetValue(ev), r.GetValue(reason), recorder, ct);
+            var result = await sp.GetRequiredService<RetentionEvents>().RecordFileAsync(reader, r.GetValue(ev), r.GetValue(reason), recorder, ct, r.GetValue(confirmExpired));
             if (r.GetValue(json)) CliSupport.WriteJson(r, new { result.Recorded, result.Unchanged, rejected = result.Rejected });
             else
             {

@@ -56,7 +56,7 @@ public static class VaultEndpoints
     /// </summary>
     public sealed record KeptItem(string Category, DateTimeOffset? KeepUntil, string? Law, IReadOnlyList<string>? Awaiting = null);
 
-    public sealed record RetentionEventBody(string Event, string Date, string? Reason = null);
+    public sealed record RetentionEventBody(string Event, string Date, string? Reason = null, bool ConfirmExpired = false);
 
     /// <summary>An event the person's retention counts from: <c>occurredOn</c> null while it is awaited (the data is kept).</summary>
     public sealed record RetentionEventResponse(string Event, LocalizedText Name, IReadOnlyList<string> Purposes, DateOnly? OccurredOn,
@@ -167,9 +167,9 @@ public static class VaultEndpoints
             .WithSummary("The events the person's retention counts from (契約終了日, 退職日…): the day recorded, or null while awaited and the data kept.");
 
         g.MapPost("/{id:guid}/retention-events", async (Guid id, RetentionEventBody b, HttpContext http, RetentionEvents events) =>
-            TypedResults.Ok(ToResponse(await events.RecordAsync(id, b.Event ?? "", EventDay(b.Date), b.Reason, http.Actor(), http.RequestAborted))))
+            TypedResults.Ok(ToResponse(await events.RecordAsync(id, b.Event ?? "", EventDay(b.Date), b.Reason, http.Actor(), http.RequestAborted, b.ConfirmExpired))))
             .RequirePermission(Permission.WriteSubjects)
-            .WithSummary("Record the day an event the retention counts from happened (Japan date), or correct it with a reason code; the retention is recomputed.");
+            .WithSummary("Record the day an event the retention counts from happened (Japan date), or correct it with a reason code; the retention is recomputed. A day that ends a retention already is 409 MAMORI-3028 unless confirmExpired is true (the next sweep destroys that data).");
 
         g.MapPost("/{id:guid}/cookie-link", async (Guid id, HttpContext http, CookieLinks links, Microsoft.Extensions.Options.IOptions<Requests.RequestSettings> settings) =>
             TypedResults.Ok(await links.IssueAsync(id, http.Actor(), settings.Value.PublicBaseUrl, http.RequestAborted)))

@@ -195,6 +195,7 @@ public static partial class FormErrors
             "Only an admin or a privacy officer grants the external-auditor role. Ask one of them to create it."),
         ErrorCode.InvalidValue when e.Reason == "effective-before" && e.ReasonArgs is [var version, var from] =>
             ($"施行日は、第{version}版の施行日（{from}）以降にしてください。", $"The effective date must not come before version {version}'s ({from})."),
+        ErrorCode.InvalidValue when e.Reason == "announced-after-effective" => ("告知日が施行日より後です。変更は施行前に告知します。", "The announcement date comes after the effective date: a change is announced before it takes effect."),
         ErrorCode.InvalidValue when e.Reason == "subject-id" => ("ID の形式が正しくありません。", "That is not a valid id."),
         ErrorCode.InvalidValue when e.Reason == "search" => ("検索の方法を選んでください。", "Choose what to search by."),
         ErrorCode.InvalidFieldValue when e.Reason == "birth-date" =>
@@ -208,6 +209,9 @@ public static partial class FormErrors
             ($"この本人のデータは、保護していた鍵 {key} の紛失により {day} に復元できなくなりました（本人の請求による消去ではありません）。漏えい等の事案として評価してください（mamori incident assess）。",
              $"This person's data was lost on {day}: the key {key} that protected it was lost (no erasure was requested). Assess it as an incident (mamori incident assess)."),
         ErrorCode.RetentionEventUnknown => ("この本人に示した利用目的には、その日から保存期間を数えるものがありません。", "No purpose shown to this person counts its retention from that event."),
+        ErrorCode.RetentionEventDate when e.Reason == "too-early" => ("1900年より前の日付です。年を確認してください。", "The day is before 1900: check the year."),
+        ErrorCode.RetentionEventEndsRetention => ("この日付から数えると、保存期間がすでに満了している項目があります。記録すると次回の廃棄処理（数分以内）で消去され、元に戻せません。日付を確認してください。",
+            "Counted from this day, the retention of some items has already ended: recording it destroys them at the next sweep (within minutes), for good. Check the day."),
         ErrorCode.RetentionEventDate when e.Reason == "future" => ("起算日が未来の日付です。その日を過ぎてから記録してください。", "The day is in the future: record it once it has happened."),
         ErrorCode.RetentionEventDate => ("日付を入力してください（例: 2027-03-31）。", "Enter the day (e.g. 2027-03-31)."),
         ErrorCode.InvalidReason when e.Reason == "correction" =>

@@ -90,7 +90,7 @@ public static class SubjectPages
             try
             {
                 var v = await events.RecordAsync(id, form["event"].ToString(), Http.VaultEndpoints.EventDay(form["date"].ToString().Trim()),
-                    reason.Length == 0 ? null : reason, http.Actor(), ct);
+                    reason.Length == 0 ? null : reason, http.Actor(), ct, confirmExpired: form["confirmExpired"] == "yes");
                 var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
                 var done = H.F($"""<p class="notice" role="status">{T(http, $"{v.Name.Get(lang)}を記録しました。保存期間はこの日から数えます。",
                     $"Recorded {v.Name.Get(lang)}; the retention period counts from that day.")}</p>""");
@@ -100,9 +100,37 @@ public static class SubjectPages
             catch (MamoriException e)
             {
                 var section = e.Code is ErrorCode.SubjectNotFound ? default : await RetentionEventsAsync(http, events, id);
+                if (e.Code is ErrorCode.RetentionEventEndsRetention)
+                {
+                    var confirm = await ConfirmExpiredAsync(http, id, form, e.ReasonArgs);
+                    section = H.F($"{confirm}{section}");
+                }
                 return Result(await PageAsync(http, null, id.ToString(), FormErrors.Text(http, e), section), e.Status);
             }
         }).RequirePermission(Permission.WriteSubjects).ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// The same record again with a box to tick: the day ends a retention period already, so recording it destroys the named
+    /// categories at the next sweep. The day is shown so a mistyped year is seen before it costs the person's data.
+    /// </summary>
+    private static async Task<Html> ConfirmExpiredAsync(HttpContext http, Guid id, IFormCollection form, IReadOnlyList<string> categories)
+    {
+        var day = form["date"].ToString().Trim();
+        var model = (await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted)).Model;
+        var names = PolicyCategories.Of(model).Names(categories, Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja);
+        return H.F($"""
+            <form method="post" action="/console/subjects/{id}/retention-events" class="stack card" autocomplete="off">
+              {AntiforgeryField(http)}
+              <input type="hidden" name="event" value="{form["event"].ToString()}">
+              <input type="hidden" name="date" value="{day}">
+              <input type="hidden" name="reason" value="{form["reason"].ToString().Trim()}">
+              <p>{T(http, $"{day} から数えると保存期間が満了する項目", $"Items whose retention ends counted from {day}")}: <strong>{names}</strong></p>
+              <label class="check"><input type="checkbox" name="confirmExpired" value="yes" required>
+                {T(http, "日付が正しいことを確認しました。次回の廃棄処理でこれらの項目を消去します。", "The day is right. Destroy these items at the next sweep.")}</label>
+              <button type="submit">{T(http, "記録して消去を確定する", "Record and confirm the destruction")}</button>
+            </form>
+            """);
     }
 
     /// <summary>

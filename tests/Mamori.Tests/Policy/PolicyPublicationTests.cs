@@ -41,6 +41,21 @@ public sealed class PolicyPublicationTests(PostgresCluster cluster)
         e.Message.ShouldContain("unchanged since version 1");
     }
 
+    /// <summary>Regression: a version announced three weeks after it took effect was published, and the public history showed it so.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Publish_AnnouncedAfterEffective_RefusedNothingPublished(string provider)
+    {
+        var (app, tenant) = await StartWithPolicyAsync(provider, cluster);
+        await using var _ = app;
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+
+        var response = await officer.PostAsJsonAsync("/api/policy/versions", new { files = ChangeFirstPhone(ExampleFiles()), effective = "2026-12-20", announce = "2027-01-10" }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-1006");
+        problem.GetProperty("detail").GetString()!.ShouldContain("after the effective date");
+        (await officer.GetFromJsonAsync<JsonElement>("/api/policy/versions", Ct)).GetArrayLength().ShouldBe(1);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Publish_ChangedPolicy_NewVersionOldReadableDiffNamesChange(string provider)
     {

@@ -111,6 +111,59 @@ public sealed class RetentionEventTests(PostgresCluster cluster)
         (await FieldsAsync(app, tenant, customer)).Where(f => f.Category != "inquiry").ShouldAllBe(f => f.RetainUntil == null);
     }
 
+    /// <summary>
+    /// Regression: a mistyped day (1900-01-01, or 0026 for 2026) was recorded without a word, and the next sweep crypto-shredded the
+    /// data whose retention it ended. Such a day is now refused until confirmed, and nothing is written before that.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordAsync_DayThatEndsRetentionAlready_RefusedUntilConfirmed(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var employee = await EmployeeAsync(app, tenant, NewPerson());
+        var events = await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(Ct));
+
+        // The withholding-tax purpose keeps the My Number 7 years from the day after the filing deadline: from 2015 it ended in 2022.
+        var e = await Should.ThrowAsync<MamoriException>(() => RecordEventAsync(app, tenant, employee, "filing-deadline", new DateOnly(2015, 1, 31)));
+        (e.Code, e.Status, e.Reason).ShouldBe((ErrorCode.RetentionEventEndsRetention, 409, "ends-retention"));
+        e.ReasonArgs.ShouldBe(["my-number"]);
+        (await Should.ThrowAsync<MamoriException>(() => RecordEventAsync(app, tenant, employee, "filing-deadline", new DateOnly(26, 12, 8))))
+            .Reason.ShouldBe("too-early");
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(Ct))).ShouldBe(events);
+        (await FieldsAsync(app, tenant, employee)).ShouldAllBe(f => f.RetainUntil == null);
+
+        // A day that ends nothing yet needs no confirmation; the confirmed one is recorded and the sweep destroys what it ended.
+        await RecordEventAsync(app, tenant, employee, "filing-deadline", new DateOnly(2026, 1, 31));
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<RetentionEvents>().RecordAsync(employee, "filing-deadline", new DateOnly(2015, 1, 31), "wrong-date",
+            Actor.System, Ct, confirmExpired: true));
+        (await SweepAsync(app, tenant)).FieldsDestroyed.ShouldBe(1);
+        (await FieldsAsync(app, tenant, employee)).Select(f => f.Category).ShouldBe(["address", "name"]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsoleCard_DayThatEndsRetention_AsksToConfirmShowingTheDayAndItems(string provider)
+    {
+        var (app, tenant) = await StartAsync(provider, cluster);
+        await using var _ = app;
+        var employee = await EmployeeAsync(app, tenant, NewPerson());
+        var officer = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        var session = new Mamori.Tests.Console.ConsoleScenario.FormSession(app, (await app.SignedInAsync(officer)).DefaultRequestHeaders.GetValues("Cookie").Single());
+        KeyValuePair<string, string>[] fields = [new("event", "filing-deadline"), new("date", "2015-01-31")];
+
+        var refused = await session.PostAsync("/console/subjects", $"/console/subjects/{employee}/retention-events", fields);
+        var html = await refused.Content.ReadAsStringAsync(Ct);
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict, html);
+        html.ShouldContain("MAMORI-3028");
+        html.ShouldContain("2015-01-31 から数えると保存期間が満了する項目");
+        html.ShouldContain("個人番号");
+        html.ShouldContain("name=\"confirmExpired\" value=\"yes\" required");
+        (await FieldsAsync(app, tenant, employee)).ShouldAllBe(f => f.RetainUntil == null);
+
+        var confirmed = await session.PostAsync("/console/subjects", $"/console/subjects/{employee}/retention-events", [.. fields, new("confirmExpired", "yes")]);
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync(Ct));
+        (await FieldsAsync(app, tenant, employee)).Single(f => f.Category == "my-number").RetainUntil.ShouldNotBeNull();
+    }
+
     /// <summary>An erasure keeps what a hold keeps even before the hold's start is known, and says so; the event then starts the hold.</summary>
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Erase_HoldAwaitingItsEvent_KeptUntilRecordedThenUntilTheHoldEnds(string provider)
