@@ -126,7 +126,8 @@ public static class DemoData
         var db = sp.GetRequiredService<MamoriDbContext>();
         async Task RecordAsync(string type, int index, string eventId, DateOnly day)
         {
-            await events.RecordAsync(ids[type][index], eventId, day, null, Actor.System, ct);
+            // Some of these days end a retention on purpose, for the first sweep to show what it destroys.
+            await events.RecordAsync(ids[type][index], eventId, day, null, Actor.System, ct, confirmExpired: true);
             db.ChangeTracker.Clear();
         }
         await RecordAsync("partner", 0, "contract-end", today.AddYears(-7).AddDays(20));
