@@ -199,12 +199,21 @@ public sealed class IncidentBlastRadius : ITenantOwned
     /// <summary>Of those, the persons no earlier computation of the incident had found.</summary>
     public long NewPersons { get; set; }
 
-    /// <summary>「APIキー crm-sync（mk_…_）」, 「利用者 a@example.jp」, 「漏えいしたエクスポート provision:…」; the recorded id when no name was kept.</summary>
+    /// <summary>
+    /// 「APIキー crm-sync（mk_…_）」, 「利用者 a@example.jp」, 「開示等の請求への回答ファイル（受付番号 R-…）」; the recorded id when no name was kept.
+    /// A leaked export is named as a regulator can read it: what the file was and the reference staff know it by.
+    /// </summary>
     public (string Ja, string En) Source
     {
         get
         {
-            if (LeakedExport is { } export) return ($"漏えいしたエクスポート {export}", $"leaked export {export}");
+            if (LeakedExport is { } export)
+                return (export.Split(':')[0], ActorName) switch
+                {
+                    (Incidents.ExportTraces.Disclosure, { } reference) => ($"開示等の請求への回答ファイル（受付番号 {reference}）", $"the answer file of request {reference}"),
+                    (Incidents.ExportTraces.Provision, { } label) => ($"第三者提供の提供ファイル（{label}）", $"the file provided to a third party ({label})"),
+                    _ => ($"漏えいしたエクスポート {export}", $"leaked export {export}"),
+                };
             var name = ActorName ?? ActorId;
             if (ActorKind == ActorKindCode.User) return ($"利用者 {name}", $"user {name}");
             return ActorPrefix is { } prefix ? ($"APIキー {name}（{prefix}）", $"API key {name} ({prefix})") : ($"APIキー {name}", $"API key {name}");

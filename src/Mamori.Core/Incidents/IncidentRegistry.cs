@@ -275,6 +275,7 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
         {
             Id = Guid.CreateVersion7(now), IncidentId = incident.Id, ComputedAt = now, LeakedExport = $"{contents.ExportKind}:{contents.ExportId}",
             EventsRead = contents.LastSequence - contents.FirstSequence + 1, VerifiedEvents = contents.VerifiedEvents,
+            ActorName = await ExportLabelAsync(contents, ct),
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await AddComputationAsync(incident, computation, contents.Subjects, contents.Categories, policyCategories, ct);
@@ -285,6 +286,26 @@ public sealed class IncidentRegistry(MamoriDbContext db, AuditLog audit, TimePro
             ReasonCode: $"subjects-{contents.Subjects.Count}", Categories: JoinCategories(incident)), ct);
         await tx.CommitAsync(ct);
         return (incident, contents);
+    }
+
+    /// <summary>
+    /// What staff and the PPC know the exported file by, kept with the computation as an actor's name is: the request's reference
+    /// for an answer to a request, the recipient and the day for a provision. Null when the record is gone (the id is shown).
+    /// </summary>
+    private async Task<string?> ExportLabelAsync(ExportContents contents, CancellationToken ct)
+    {
+        if (!Guid.TryParse(contents.ExportId, out var id)) return null;
+        return contents.ExportKind switch
+        {
+            ExportTraces.Disclosure => await db.Set<Requests.DataSubjectRequest>().Where(r => r.Id == id).Select(r => r.Reference).FirstOrDefaultAsync(ct),
+            ExportTraces.Provision => await db.Set<Provision.ProvisionRecord>().Where(r => r.Id == id).Select(r => new { r.CounterpartyName, r.At }).FirstOrDefaultAsync(ct) is { } p
+                ? Fit($"{JapanTime.DayOf(p.At, Policy.PolicyStore.Jst):yyyy-MM-dd} {p.CounterpartyName}")
+                : null,
+            _ => null,
+        };
+
+        // A recipient's name may be up to 300 characters, the label is kept in 254: the day goes first.
+        static string Fit(string label) => label.Length > 254 ? label[..254] : label;
     }
 
     private async Task RefuseAsync(Incident incident, Actor actor, ChainBrokenException e, bool export, CancellationToken ct)

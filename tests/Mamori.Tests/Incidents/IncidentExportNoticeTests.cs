@@ -69,6 +69,8 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         contents.Formats.ShouldBe(["csv"]);
         updated.BlastPersons.ShouldBe(2);
         updated.BlastRadii.ShouldHaveSingleItem().LeakedExport.ShouldBe($"provision:{l.Provision.RecordId}");
+        var counterparty = await l.App.InTenantAsync(l.Tenant, (_, db) => db.Set<Mamori.Provision.ProvisionRecord>().Where(r => r.Id == l.Provision.RecordId).Select(r => r.CounterpartyName).SingleAsync(Ct));
+        updated.BlastRadii.Single().Source.Ja.ShouldBe($"第三者提供の提供ファイル（2026-11-23 {counterparty}）");
         updated.Categories.ShouldBe(["name", "phone"]);
         updated.Reportable.ShouldBeTrue(); // improper purpose
         var stored = await l.App.InTenantAsync(l.Tenant, (sp, _) => sp.GetRequiredService<IncidentRegistry>().SubjectsAsync(incident.Id, Ct));
@@ -453,6 +455,9 @@ public sealed class IncidentExportNoticeTests(PostgresCluster cluster)
         contents.Categories.ShouldContain("name");
         updated.BlastPersons.ShouldBe(1);
         updated.Reportable.ShouldBeFalse(); // one person, no special-care data, no improper purpose
+        // Regression: the report and the console named the file 「漏えいしたエクスポート disclosure:<uuid>」, which no regulator can read.
+        var reference = await s.App.InTenantAsync(s.Tenant, (_, db) => db.Set<Mamori.Requests.DataSubjectRequest>().Where(r => r.Id == id).Select(r => r.Reference).SingleAsync(Ct));
+        updated.BlastRadii.First().Source.Ja.ShouldBe($"開示等の請求への回答ファイル（受付番号 {reference}）");
         (await s.VerifyAuditAsync()).Intact.ShouldBeTrue();
     }
 }
