@@ -54,6 +54,34 @@ public sealed class PhoneBrowserTests(BrowserFixture browser, PostgresCluster cl
         (await page.EvaluateAsync<string>("document.documentElement.style.scrollPaddingBottom")).ShouldBe("");
     }
 
+    // Regression (review): on a 360 px phone the notice was 403 px wide and its contact block (窓口, 電話, 住所, お問合せフォーム) cut off:
+    // the form's address cannot wrap, and the narrow screen's one-column rule (1fr) grew with it past the screen.
+    [Theory]
+    [InlineData("/privacy")]
+    [InlineData("/en/privacy")]
+    [InlineData("/privacy/services/isp")]
+    public async Task Notice_NarrowPhone360_NoSidewaysScrollAndContactAddressInside(string path)
+    {
+        var (app, _) = await StartAsync(cluster);
+        await using var __ = app;
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 360, Height = 740 }, IsMobile = true, HasTouch = true,
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        width.ShouldBeLessThanOrEqualTo(360, "the page does not scroll sideways");
+        // Every description in the notice (the contact block among them) ends inside the screen.
+        var outside = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('dd')].filter(d => d.getBoundingClientRect().right > window.innerWidth)
+              .map(d => d.textContent.trim().slice(0, 40))
+            """);
+        outside.ShouldBeEmpty();
+        (await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('dd a')].some(a => a.href.includes('/privacy/contact'))"))
+            .ShouldBeTrue("the contact form's address is in the contact block");
+    }
+
     // Regression (walkthrough 7, finding 7): Japanese wraps at any character, so the notice's and the cookie settings page's tables of
     // five or six columns were squeezed into a phone's width, 「対応完了日から3年」 one character a line and the opt-out link 15 px wide.
     [Theory]

@@ -134,6 +134,22 @@ public static class DecisionRules
     /// </summary>
     public const string IncidentNotice = "incident-notice";
 
+    /// <summary>The purposes Mamori itself defines, which no policy declares (see <see cref="BuiltInPurposeName"/>).</summary>
+    public static readonly IReadOnlyList<string> BuiltInPurposes = [RequestHandling, IncidentNotice, ThirdPartyProvision];
+
+    /// <summary>
+    /// The name of a built-in purpose (<see cref="RequestHandling"/>, <see cref="IncidentNotice"/>, <see cref="ThirdPartyProvision"/>),
+    /// which no policy declares; null for any other id. The one source for every page that names a purpose (the subject search,
+    /// the audit log and its CSV) and for the decision itself.
+    /// </summary>
+    public static LocalizedText? BuiltInPurposeName(string? id) => id switch
+    {
+        RequestHandling => new LocalizedText("開示等の請求への対応", "Handling the person's requests"),
+        IncidentNotice => new LocalizedText("漏えい等の本人への通知", "Notice to persons affected by a leak"),
+        ThirdPartyProvision => new LocalizedText("第三者提供", "Third-party provision"),
+        _ => null,
+    };
+
     /// <param name="ErasedWithHold">An erasure kept categories under a legal hold (<c>DataSubject.ErasedWithHoldAt</c>).</param>
     /// <param name="PurposesShown">The purposes shown at acquisition: the holds that keep the data are theirs.</param>
     public sealed record SubjectFacts(string SubjectType, bool Erased, bool UseSuspended, IReadOnlyCollection<string> StoredCategories,
@@ -168,19 +184,19 @@ public static class DecisionRules
         Purpose? purpose;
         if (request.Purpose == RequestHandling)
         {
-            purpose = new Purpose { Id = RequestHandling, Name = new LocalizedText("開示等の請求への対応", "Handling the person's requests"), Categories = [.. categories.Keys] };
+            purpose = new Purpose { Id = RequestHandling, Name = BuiltInPurposeName(RequestHandling)!, Categories = [.. categories.Keys] };
         }
         else if (request.Purpose == IncidentNotice)
         {
             if (request.Fields is not { Count: > 0 }) return Decision.Deny(DecisionReasons.CategoryNotInPurpose);
-            purpose = new Purpose { Id = IncidentNotice, Name = new LocalizedText("漏えい等の本人への通知", "Notice to persons affected by a leak"), Categories = [.. categories.Keys] };
+            purpose = new Purpose { Id = IncidentNotice, Name = BuiltInPurposeName(IncidentNotice)!, Categories = [.. categories.Keys] };
         }
         else if (request.Purpose == ThirdPartyProvision)
         {
             if (request.Provision is not { } provision) return Decision.Deny(DecisionReasons.ProvisionBasisMissing);
             if (provision.Refusal is { } refusal) return Decision.Deny(refusal);
             if (subject.UseSuspended && !exception) return Decision.Deny(DecisionReasons.Suspended);
-            purpose = new Purpose { Id = ThirdPartyProvision, Name = new LocalizedText("第三者提供", "Third-party provision"), Categories = provision.Categories };
+            purpose = new Purpose { Id = ThirdPartyProvision, Name = BuiltInPurposeName(ThirdPartyProvision)!, Categories = provision.Categories };
         }
         else
         {

@@ -7,17 +7,34 @@ using Microsoft.EntityFrameworkCore;
 namespace Mamori.Staff;
 
 /// <summary>API keys for integrations: created once (the secret is shown once), listed, revoked.</summary>
-public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clock, StaffAccounts accounts)
+public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clock, StaffAccounts accounts, Vault.KeyRingProvider keyRing)
 {
     public const string KeyPrefix = "mk_";
 
     public sealed record Created(ApiKey Key, string Secret);
 
+    /// <summary>What a form's submission did: created a key (its secret, to show once), or found the key an earlier post of the same form created.</summary>
+    public sealed record Submitted(Created? Created, ApiKey? Earlier);
+
     /// <summary>
     /// Creates a key with one built-in <paramref name="role"/> and, beside it, any <paramref name="policyRoles"/> the policy
     /// in force declares (they widen what the key may unmask, nothing else).
     /// </summary>
-    public async Task<Created> CreateAsync(string name, string role, IReadOnlyCollection<string> policyRoles, int? expiresDays, Guid? ownerUserId, Actor actor, CancellationToken ct = default)
+    public async Task<Created> CreateAsync(string name, string role, IReadOnlyCollection<string> policyRoles, int? expiresDays, Guid? ownerUserId, Actor actor, CancellationToken ct = default) =>
+        (await CreateAsync(name, role, policyRoles, expiresDays, ownerUserId, actor, null, ct)).Created!;
+
+    /// <summary>
+    /// Creates a key from a console form whose single-use <paramref name="submission"/> id (a random id the page put in the form)
+    /// makes a second post of the same form, by the same person, within <see cref="Vault.Idempotency.Window"/> (a reload of the
+    /// page that showed the secret, a double click, the browser resending after a broken connection), answer the key the first
+    /// post created instead of a second live key. That key's secret is not shown again: it was shown once and is kept only as a hash.
+    /// </summary>
+    public Task<Submitted> SubmitAsync(string submission, string name, string role, IReadOnlyCollection<string> policyRoles, int? expiresDays, Actor actor,
+        CancellationToken ct = default) =>
+        CreateAsync(name, role, policyRoles, expiresDays, null, actor, Vault.Idempotency.Of(db, keyRing.Current, "console-apikeys", actor, submission, "form"), ct);
+
+    private async Task<Submitted> CreateAsync(string name, string role, IReadOnlyCollection<string> policyRoles, int? expiresDays, Guid? ownerUserId, Actor actor,
+        Vault.Idempotency.Call? call, CancellationToken ct)
     {
         name = name.Trim();
         if (name.Length is 0 or > 100) throw new MamoriException(ErrorCode.InvalidValue, "A key name is 1-100 characters.") { Reason = "key-name" };
@@ -48,10 +65,18 @@ public sealed class ApiKeys(MamoriDbContext db, AuditLog audit, TimeProvider clo
             ExpiresAt = expiresDays is { } d ? now.AddDays(d) : null,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (call is not null)
+        {
+            // The chain head serialises this with a second post of the same form: the second sees the first's record.
+            await audit.LockHeadAsync(db, ct);
+            if (await Vault.Idempotency.EarlierAsync(db, call, now, "reload the page for a new form.", sweep: true, ct) is { } earlier)
+                return new Submitted(null, await db.ApiKeys.AsNoTracking().FirstAsync(k => k.Id == earlier.CreatedId, ct));
+            db.Add(Vault.Idempotency.Record(db, call, key.Id, null, now));
+        }
         db.ApiKeys.Add(key);
         await audit.AppendAsync(db, new AuditEntry(AuditCode.ApiKeyCreated, actor, TargetId: key.Id.ToString(), ReasonCode: string.Join('+', [role, .. key.PolicyRoles])), ct);
         await tx.CommitAsync(ct);
-        return new Created(key, $"{KeyPrefix}{prefix}_{secret}");
+        return new Submitted(new Created(key, $"{KeyPrefix}{prefix}_{secret}"), null);
     }
 
     public Task<List<ApiKey>> ListAsync(CancellationToken ct = default) =>

@@ -133,8 +133,14 @@ public static class MamoriServer
             o.RejectionStatusCode = 429;
             o.OnRejected = (ctx, _) =>
             {
-                ctx.HttpContext.Response.Headers.RetryAfter = "60";
-                return new ValueTask(Problems.WriteAsync(ctx.HttpContext, ErrorCode.TooManyRequests, 429, "Too many requests from this address; wait a minute and try again."));
+                var http = ctx.HttpContext;
+                http.Response.Headers.RetryAfter = "60";
+                const string detail = "Too many requests from this address; wait a minute and try again.";
+                // A browser's form post reads a page in its language (a public form's person had raw JSON and lost the way back);
+                // the API keeps the problem.
+                return new ValueTask(Web.Pages.WantsPage(http.Request)
+                    ? Web.Pages.WriteFormErrorAsync(http, ErrorCode.TooManyRequests, 429, detail, null)
+                    : Problems.WriteAsync(http, ErrorCode.TooManyRequests, 429, detail));
             };
             o.AddPolicy("login", http => PerAddress(http, config, "Login", 20));
             o.AddPolicy("public", http => PerAddress(http, config, "Public", 120));
@@ -188,6 +194,8 @@ public static class MamoriServer
             if (Web.Pages.IsConsolePage(http.Request))
             {
                 if (http.Response.StatusCode == 404) await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.NotFound, 404, "There is no such page.");
+                // A form's address opened as a link (the language switch of a form's answer did this) answered an empty 405.
+                else if (http.Response.StatusCode == 405) await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.MethodNotAllowed, 405, "This address takes a form; it cannot be opened directly.");
                 else if (unparsable is not null) await Web.Pages.WriteConsoleErrorAsync(http, ErrorCode.WrongType, 400, Problems.ExceptionHandler.WrongParameter(unparsable, http));
                 return;
             }

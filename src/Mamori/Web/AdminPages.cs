@@ -74,9 +74,16 @@ public static class AdminPages
                 if (raw.Length > 0)
                     days = int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
                         : throw new MamoriException(ErrorCode.InvalidValue, "Valid for days is a whole number from 1 to 3650.") { Reason = "key-expiry" };
-                var created = await keys.CreateAsync(form["name"].ToString(), form["role"].ToString(), [.. form["policyRoles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)], days, null, http.Actor(), http.RequestAborted);
-                // The secret is shown in this response only, never stored in clear and never put in a redirect URL.
-                return Result(await KeysAsync(http, null, null, created));
+                string name = form["name"].ToString(), role = form["role"].ToString();
+                string[] policyRoles = [.. form["policyRoles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)];
+                // The form's single-use id: a reload of the page that showed the secret (or a double click) posts it again and
+                // must not make a second live key. A form without one (a page from before this check) creates as it did.
+                var submitted = form["submission"].ToString() is { Length: > 0 } submission
+                    ? await keys.SubmitAsync(submission, name, role, policyRoles, days, http.Actor(), http.RequestAborted)
+                    : new ApiKeys.Submitted(await keys.CreateAsync(name, role, policyRoles, days, null, http.Actor(), http.RequestAborted), null);
+                // The secret is shown in this response only, never stored in clear and never put in a redirect URL; a second post of
+                // the same form names the key it already made, without the secret (kept only as a hash).
+                return Result(await KeysAsync(http, null, null, submitted.Created, submitted.Earlier));
             }
             catch (MamoriException e)
             {
@@ -112,7 +119,9 @@ public static class AdminPages
             <td>{Jst(u.CreatedAt)}</td>
             <td><form method="post" action="/console/users/{u.Id}/{(u.Disabled ? "enable" : "disable")}" data-confirm="{(u.Disabled ? T(http, "このユーザーを有効にしますか？", "Enable this user?") : T(http, "このユーザーを無効にしますか？セッションと API キーは直ちに終了します。", "Disable this user? Their sessions and API keys end at once."))}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}: {u.Email}">{(u.Disabled ? T(http, "有効にする", "Enable") : T(http, "無効にする", "Disable"))}</button></form></td></tr>
             """));
-        var roleBoxes = RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>"""));
+        // Only the roles the caller may grant (an admin who is not a privacy officer is not offered that role); the server refuses the others anyway.
+        var grantor = http.Caller().Roles.ToList();
+        var roleBoxes = RoleOrder(known).Where(r => StaffAccounts.MayGrant(grantor, r)).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(typed?.Roles.Contains(r) == true ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>"""));
         var title = T(http, "ユーザー", "Users");
         return Layout(http, title, H.F($"""
             <h1>{title}</h1>
@@ -132,7 +141,7 @@ public static class AdminPages
             """));
     }
 
-    private static async Task<Html> KeysAsync(HttpContext http, string? done, string? error, ApiKeys.Created? created)
+    private static async Task<Html> KeysAsync(HttpContext http, string? done, string? error, ApiKeys.Created? created, ApiKey? earlier = null)
     {
         var keys = await http.RequestServices.GetRequiredService<ApiKeys>().ListAsync(http.RequestAborted);
         var roleLabels = await RoleLabelsAsync(http);
@@ -144,18 +153,24 @@ public static class AdminPages
             <button type="button" class="secondary" data-copy="secret" data-copied="{T(http, "コピーしました", "Copied")}" hidden>{T(http, "コピー", "Copy")}</button></p>
             </section>
             """);
-        var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.") : null;
+        var notice = done == "revoked" ? T(http, "API キーを無効にしました。", "API key revoked.")
+            : earlier is not null ? T(http,
+                $"このフォームはすでに送信され、API キー「{earlier.Name}」（mk_{earlier.Prefix}_…）を発行しています。二重の送信のため、もう1つは発行していません。キーは発行したときに一度だけ表示しました。控えていない場合は、そのキーを無効にして新しく発行してください。",
+                $"This form was already sent and created the API key “{earlier.Name}” (mk_{earlier.Prefix}_…); no second key was created. Its secret was shown once, when it was created: if you did not store it, revoke that key and create a new one.")
+            : null;
         var rows = keys.Select(k => H.F($"""
             <tr><td>{k.Name}</td><td><code>mk_{k.Prefix}_…</code></td><td>{roleLabels.Cell(k.Role)}{(k.PolicyRoles.Count > 0 ? H.F($" + {roleLabels.Names(k.PolicyRoles)}") : default)}</td><td>{Jst(k.CreatedAt)}</td><td>{Jst(k.ExpiresAt)}</td><td>{Jst(k.LastUsedAt)}</td>
             <td>{(k.RevokedAt is { } r ? H.F($"{T(http, "無効化", "Revoked")} {Jst(r)}") : H.F($"""<form method="post" action="/console/apikeys/{k.Id}/revoke" data-confirm="{T(http, "この API キーを無効にしますか？元に戻せません。", "Revoke this API key? This cannot be undone.")}">{AntiforgeryField(http)}<button type="submit" class="secondary" aria-label="{T(http, "無効にする", "Revoke")}: {k.Name}">{T(http, "無効にする", "Revoke")}</button></form>"""))}</td></tr>
             """));
         // A key takes one built-in role; the policy's roles go beside it (alone they grant nothing, MAMORI-1109).
-        string? Typed(string field) => Pages.Typed(http, "/console/apikeys", field);
+        // Only a refused form comes back filled in; after a key was made (now or by an earlier post of the form) the form is blank.
+        var refused = created is null && earlier is null;
+        string? Typed(string field) => refused ? Pages.Typed(http, "/console/apikeys", field) : null;
         // Only the roles the caller may grant (an officer no admin key, an admin no officer key); the server refuses the others anyway.
         var grantor = http.Caller().Roles.ToList();
         var roleOptions = Roles.BuiltIn.Where(r => StaffAccounts.MayGrant(grantor, r)).Select(r => H.F($"""<option value="{r}"{(Typed("role") == r ? Html.Raw(" selected") : default)}>{roleLabels.Choice(r)}</option>"""));
         var known = await http.RequestServices.GetRequiredService<StaffAccounts>().KnownRolesAsync(http.RequestAborted);
-        var typedPolicyRoles = created is null && Pages.Posted(http, "/console/apikeys") is { } posted ? posted["policyRoles"].ToArray() : [];
+        var typedPolicyRoles = refused && Pages.Posted(http, "/console/apikeys") is { } posted ? posted["policyRoles"].ToArray() : [];
         var policyBoxes = known.Where(r => !Roles.IsBuiltIn(r)).Order(StringComparer.Ordinal)
             .Select(r => H.F($"""<label class="check"><input type="checkbox" name="policyRoles" value="{r}"{(typedPolicyRoles.Contains(r) ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>""")).ToList();
         var policyFieldset = policyBoxes.Count == 0 ? default : H.F($"""
@@ -169,14 +184,14 @@ public static class AdminPages
             <tbody>{rows}</tbody></table>
             <h2 id="new-key-h">{T(http, "API キーの発行", "Create an API key")}</h2>
             <form method="post" action="/console/apikeys" class="stack" aria-labelledby="new-key-h">
-              {AntiforgeryField(http)}
+              {AntiforgeryField(http)}<input type="hidden" name="submission" value="{Guid.NewGuid().ToString("N")}">
               <label for="name">{T(http, "名前（用途が分かるもの）", "Name (say what it is for)")}</label>
-              <input id="name" name="name" required maxlength="80" value="{(created is null ? Typed("name") : null)}">
+              <input id="name" name="name" required maxlength="80" value="{Typed("name")}">
               <label for="role">{T(http, "役割", "Role")}</label>
               <select id="role" name="role">{roleOptions}</select>
               {policyFieldset}
               <label for="expiresDays">{T(http, "有効日数（空欄は無期限）", "Valid for days (empty: no expiry)")}</label>
-              <input id="expiresDays" name="expiresDays" type="number" min="1" max="3650" inputmode="numeric" value="{(created is null ? Typed("expiresDays") : null)}">
+              <input id="expiresDays" name="expiresDays" type="number" min="1" max="3650" inputmode="numeric" value="{Typed("expiresDays")}">
               <button type="submit">{T(http, "発行する", "Create")}</button>
             </form>
             """));

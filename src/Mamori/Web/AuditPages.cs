@@ -226,8 +226,10 @@ public static class AuditPages
     {
         var policy = await http.RequestServices.GetRequiredService<PolicyStore>().CurrentAsync(http.RequestAborted);
         var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
-        var purposes = policy is null ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : Organisation.Purposes(policy.Model).ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+        var purposes = (policy is null ? Enumerable.Empty<(string Id, LocalizedText Name)>() : Organisation.Purposes(policy.Model)).ToDictionary(x => x.Id, x => x.Name.Get(lang), StringComparer.Ordinal);
+        // The built-in purposes no policy declares (request handling, a leak notice, third-party provision), named as the subject page names them.
+        foreach (var id in DecisionRules.BuiltInPurposes)
+            purposes.TryAdd(id, DecisionRules.BuiltInPurposeName(id)!.Get(lang));
         return new PolicyNames(purposes, PolicyCategories.Of(policy?.Model), lang, T(http, "（マスク表示）", " (masked)"));
     }
 

@@ -249,6 +249,7 @@ public static partial class FormErrors
     {
         ("required", [var f, var max]) => ($"{StaffField(f).Ja}を{max}文字以内で入力してください。", $"{StaffField(f).En} is required (at most {max} characters)."),
         ("too-long", [var f, var max]) => ($"{StaffField(f).Ja}は{max}文字以内で入力してください。", $"{StaffField(f).En} may be at most {max} characters."),
+        ("number", [var f]) => ($"{StaffField(f).Ja}は整数で入力してください。", $"{StaffField(f).En} is a whole number."),
         ("date", [var f]) => ($"{StaffField(f).Ja}を年月日で入力してください（例: 2026-04-01）。", $"{StaffField(f).En} is a date, e.g. 2026-04-01."),
         ("not-future", [var f]) => ($"{StaffField(f).Ja}に未来の日付は指定できません。", $"{StaffField(f).En} cannot be in the future."),
         ("today-or-later", [var f]) => ($"{StaffField(f).Ja}は今日以降の日付にしてください。", $"{StaffField(f).En} must be today or later."),
@@ -280,6 +281,13 @@ public static partial class FormErrors
         "from" => ("開始日", "The start day"),
         "to" => ("終了日", "The end day"),
         "recipient" => ("提供先 ID", "The recipient id"),
+        "reviewEveryMonths" => ("棚卸しの周期（月）", "The review frequency (months)"),
+        "reviewGraceDays" or "courseGraceDays" => ("猶予（日）", "The grace period (days)"),
+        "nextReviewOn" => ("次回の実施日", "The next review date"),
+        "courseEveryMonths" => ("受講周期（月、0 = 1回のみ）", "The frequency (months, 0 = once)"),
+        "unusedDays" => ("未使用とみなす日数", "The number of days before access counts as unused"),
+        "keyMaxAgeDays" => ("API キーの使用期限の目安（日）", "The API key age limit (days)"),
+        "graceDays" => ("猶予日数", "The grace days"),
         _ => (field, field),
     };
 

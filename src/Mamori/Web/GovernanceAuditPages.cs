@@ -148,7 +148,11 @@ public static class GovernanceAuditPages
             _ => throw new MamoriException(ErrorCode.AuditPlanInvalid, "frequency is once, monthly, quarterly, semi-annual or annual.") { Reason = "frequency" },
         };
         var kind = form["kind"] == "entrustee" ? AuditPlanKind.Entrustee : AuditPlanKind.Internal;
-        int? grace = int.TryParse(form["graceDays"], NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : null;
+        // Blank takes the plan's default grace; anything else must be a whole number (an unreadable one was dropped in silence).
+        var graceText = form["graceDays"].ToString().Trim();
+        int? grace = graceText.Length == 0 ? null
+            : int.TryParse(graceText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var g) ? g
+            : throw new MamoriException(ErrorCode.AuditPlanInvalid, "graceDays is a whole number.") { Reason = "number", ReasonArgs = ["graceDays"] };
         return new AuditPlanInput(form["title"].ToString(), form["scope"].ToString(), form["auditor"].ToString(), Date(form, "scheduledOn", ErrorCode.AuditPlanInvalid),
             frequency, kind, kind == AuditPlanKind.Entrustee ? Optional(form, "recipientId") : null, grace);
     }

@@ -36,8 +36,7 @@ public static class GovernancePeoplePages
         Post(app, "/organisation/department", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
             await Svc<Organisation>(http).SaveDepartmentAsync(f["id"].ToString(), new DepartmentChange(
                 NullIfEmpty(f["nameJa"]), NullIfEmpty(f["nameEn"]), Guid.TryParse(f["managerUserId"], out var m) ? m : null, f["managerUserId"] == "none",
-                int.TryParse(f["everyMonths"], out var e) ? e : null, int.TryParse(f["graceDays"], out var g) ? g : null,
-                DateOnly.TryParse(f["nextReviewOn"], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null), http.Actor(), http.RequestAborted));
+                Number(f, "everyMonths", "reviewEveryMonths"), Number(f, "graceDays", "reviewGraceDays"), Day(f, "nextReviewOn", "nextReviewOn")), http.Actor(), http.RequestAborted));
         Post(app, "/organisation/staff", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
             await Svc<Organisation>(http).AssignAsync(UserId(f), NullIfEmpty(f["departmentId"]), NullIfEmpty(f["title"]), http.Actor(), http.RequestAborted));
         Post(app, "/organisation/responsibility", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
@@ -47,8 +46,8 @@ public static class GovernancePeoplePages
                 f["departmentId"].ToString(), Guid.TryParse(f["userId"], out var u) ? u : null, http.Actor(), http.RequestAborted);
         });
         Post(app, "/organisation/settings", Permission.ManageOrganisation, "/organisation", OrganisationAsync, async (http, f) =>
-            await Svc<Organisation>(http).SaveSettingsAsync(new SettingsChange(int.TryParse(f["unusedDays"], out var u) ? u : null,
-                int.TryParse(f["keyMaxAgeDays"], out var k) ? k : null, f["suspend"] == "on"), http.Actor(), http.RequestAborted));
+            await Svc<Organisation>(http).SaveSettingsAsync(new SettingsChange(Number(f, "unusedDays", "unusedDays"),
+                Number(f, "keyMaxAgeDays", "keyMaxAgeDays"), f["suspend"] == "on"), http.Actor(), http.RequestAborted));
 
         app.MapPost(Base + "/access-reviews", async (HttpContext http) =>
         {
@@ -79,7 +78,7 @@ public static class GovernancePeoplePages
 
         Post(app, "/training/course", Permission.ManageTraining, "/training", TrainingAsync, async (http, f) =>
             await Svc<TrainingRecords>(http).SaveCourseAsync(f["code"].ToString(), new CourseChange(f["titleJa"].ToString(), NullIfEmpty(f["titleEn"]),
-                int.TryParse(f["everyMonths"], out var e) ? e : 12, int.TryParse(f["graceDays"], out var g) ? g : 30,
+                Required(Number(f, "everyMonths", "courseEveryMonths"), "courseEveryMonths"), Required(Number(f, "graceDays", "courseGraceDays"), "courseGraceDays"),
                 [.. f["roles"].Where(r => !string.IsNullOrEmpty(r)).Select(r => r!)]), http.Actor(), http.RequestAborted));
         Post(app, "/training/completion", Permission.ManageTraining, "/training", TrainingAsync, async (http, f) =>
             await Svc<TrainingRecords>(http).RecordAsync(f["course"].ToString(), UserId(f),
@@ -89,6 +88,32 @@ public static class GovernancePeoplePages
     /// <summary>The staff member a form chose.</summary>
     private static Guid UserId(IFormCollection f) => Guid.TryParse(f["userId"], out var u) ? u
         : throw new MamoriException(ErrorCode.InvalidValue, "Choose a staff member (userId).") { Reason = "choose-user" };
+
+    /// <summary>
+    /// A whole number typed in <paramref name="name"/>: blank is null, which keeps the field's documented meaning (a department's
+    /// or the settings' value unchanged); anything else that is not a whole number is refused, naming the field by its label
+    /// (<paramref name="field"/>, FormErrors), so the form comes back with what was typed instead of saving without it.
+    /// </summary>
+    private static int? Number(IFormCollection f, string name, string field)
+    {
+        var text = f[name].ToString().Trim();
+        if (text.Length == 0) return null;
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+            : throw new MamoriException(ErrorCode.InvalidValue, $"{name} is a whole number.") { Reason = "number", ReasonArgs = [field] };
+    }
+
+    /// <summary>A number the form must have (a course's frequency and grace): blank is refused as a value that is not a number.</summary>
+    private static int Required(int? value, string field) =>
+        value ?? throw new MamoriException(ErrorCode.InvalidValue, $"{field} is a whole number.") { Reason = "number", ReasonArgs = [field] };
+
+    /// <summary>A day typed in <paramref name="name"/> (yyyy-MM-dd, a real day): blank is null (unchanged); anything else is refused, naming the field.</summary>
+    private static DateOnly? Day(IFormCollection f, string name, string field)
+    {
+        var text = f[name].ToString().Trim();
+        if (text.Length == 0) return null;
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d
+            : throw new MamoriException(ErrorCode.InvalidValue, $"{name} is a date (yyyy-MM-dd).") { Reason = "date", ReasonArgs = [field] };
+    }
 
     private static T Svc<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
 
@@ -561,8 +586,8 @@ public static class GovernancePeoplePages
                 <label for="c-code">{T(http, "コード", "Code")}</label><input id="c-code" name="code" required maxlength="64" pattern="[A-Za-z0-9_-]+" value="{Course("code")}">
                 <label for="c-ja">{T(http, "名称（日本語）", "Title (Japanese)")}</label><input id="c-ja" name="titleJa" required maxlength="200" value="{Course("titleJa")}">
                 <label for="c-en">{T(http, "名称（英語）", "Title (English)")}</label><input id="c-en" name="titleEn" maxlength="200" value="{Course("titleEn")}">
-                <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" value="{Course("everyMonths", "12")}">
-                <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" value="{Course("graceDays", "30")}">
+                <label for="c-every">{T(http, "受講周期（月、0 = 1回のみ）", "Every (months, 0 = once)")}</label><input id="c-every" name="everyMonths" type="number" min="0" max="60" required value="{Course("everyMonths", "12")}">
+                <label for="c-grace">{T(http, "猶予（日）", "Grace (days)")}</label><input id="c-grace" name="graceDays" type="number" min="0" max="180" required value="{Course("graceDays", "30")}">
                 <fieldset><legend>{T(http, "対象の役割（なし = 全スタッフ）", "Roles that must take it (none = all staff)")}</legend>
                 {RoleOrder(known).Select(r => H.F($"""<label class="check"><input type="checkbox" name="roles" value="{r}"{(roles.Contains(r) ? Html.Raw(" checked") : default)}> {roleLabels.Choice(r)}</label>"""))}</fieldset>
                 <button type="submit">{T(http, "保存", "Save")}</button></form>

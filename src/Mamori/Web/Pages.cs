@@ -20,6 +20,8 @@ public static class Pages
         var switchLabel = lang == "en" ? "日本語" : "English";
         var path = http.Request.Path.Value ?? "/";
         Html nav = caller is null ? default : ConsoleNav(http, path);
+        // The switch opens this page again: on a page shown in answer to a form, the page the form is on (the form's address takes no GET).
+        var page = PageAddresses.Current(http);
         return H.F($"""
             <!DOCTYPE html>
             <html lang="{lang}">
@@ -33,7 +35,7 @@ public static class Pages
             </head>
             <body>
             <a class="skip" href="#main">{T(http, "本文へ移動", "Skip to content")}</a>
-            <header class="site"><span class="brand">守り Mamori</span>{nav}<a class="lang" href="{path}?lang={other}" hreflang="{other}" lang="{other}">{switchLabel}</a></header>
+            <header class="site"><span class="brand">守り Mamori</span>{nav}<a class="lang" href="{page}?lang={other}" hreflang="{other}" lang="{other}">{switchLabel}</a></header>
             <main id="main">
             {body}
             </main>
@@ -99,7 +101,8 @@ public static class Pages
         // The notice fragment brings its own table of contents and <main>; one <main> per page.
         var content = bodyHasMain ? body : H.F($"<main id=\"main\">\n{body}\n</main>");
         var code = lang == Policy.NoticeLanguage.En ? "en" : "ja";
-        var path = http.Request.Path.Value ?? "/";
+        // On a page shown in answer to a form (a refused form, a refused upload), the page the form is on: the form's address takes no GET.
+        var path = PageAddresses.Current(http);
         // The query is dropped (it may say ?lang=en or done=…) unless the page names what must survive the switch (a personal link).
         var other = (code == "en" ? (path.StartsWith("/en/", StringComparison.Ordinal) ? path[3..] : path) : "/en" + path) + languageSwitchQuery;
         Html css = extraCss is null ? default : H.F($"""<link rel="stylesheet" href="{extraCss}">""");
@@ -302,6 +305,12 @@ public static class Pages
     public static bool IsConsolePage(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/console", StringComparison.Ordinal);
 
+    /// <summary>A browser asking for a page (not the API): its Accept names text/html, as every browser's navigation and form post does.</summary>
+    public static bool WantsPage(HttpRequest request) =>
+        !MamoriAuthenticationHandler.IsApi(request)
+        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
+        && accepted.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>A browser's form post to a page (not the API): its errors are pages too, not JSON.</summary>
     public static bool IsPageForm(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) && !request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
@@ -325,7 +334,14 @@ public static class Pages
         string Say(string ja, string en) => english ? en : ja;
         var title = Say("送信できませんでした", "The form could not be sent");
         string text;
-        if (code == Errors.ErrorCode.AntiforgeryFailed)
+        if (code == Errors.ErrorCode.TooManyRequests)
+        {
+            // The rate limit (MAMORI-1009): the browser's Back button returns to the form with what was typed; a link would open it empty.
+            title = Say("しばらくお待ちください", "Please wait a moment");
+            text = Say("短い時間にこのネットワークから多くの送信があったため、今回の送信はお受けできませんでした。入力内容は送信されていません。ブラウザの「戻る」でフォームに戻り、1分ほどおいてから、もう一度送信してください。",
+                "Too many forms were sent from this network in a short time, so this one was not accepted. Nothing was sent. Go back to the form with your browser's Back button and send it again in a minute.");
+        }
+        else if (code == Errors.ErrorCode.AntiforgeryFailed)
             text = Say("フォームの有効期限が切れたか、ブラウザが Cookie を受け付けていません。入力内容は送信されていません。ページを開き直して、もう一度送信してください。",
                 "The form has expired, or the browser does not accept cookies. Nothing was sent. Open the page again and send the form once more.");
         else if (code is Errors.ErrorCode.MalformedJson or Errors.ErrorCode.BodyTooLarge or Errors.ErrorCode.UnsupportedMediaType)
@@ -338,10 +354,11 @@ public static class Pages
             var (ja, en) = FormErrors.Explain(refused ?? new Errors.MamoriException(code, detail, status));
             text = Say(ja, en);
         }
-        // Back to the page the form was on when the browser says so (same site only), else to the form's own address.
+        // Back to the page the form was on when the browser says so (same site only), else to the page the form's address belongs
+        // to (the form's own address takes no GET; a private status link sends no referrer).
         var back = http.Request.Headers.Referer.ToString() is { Length: > 0 } referer
             && Uri.TryCreate(referer, UriKind.Absolute, out var from) && from.Authority == http.Request.Host.Value
-            ? from.PathAndQuery : path;
+            ? from.PathAndQuery : PageAddresses.Current(http);
         var body = H.F($"""
             <h1>{title}</h1>
             <p class="error" role="alert">{text} ({Errors.ErrorCodes.Format(code)})</p>
@@ -379,12 +396,16 @@ public static class Pages
         var title = status == 404 ? T(http, "見つかりません", "Not found") : T(http, "表示できません", "Cannot be shown");
         var text = code != Errors.ErrorCode.NotFound && error is not null && FormErrors.Known(error) is { } known ? T(http, known.Ja, known.En)
             : status == 404 ? T(http, "このページはありません。", "There is no such page.")
+            : status == 405 ? T(http, "このアドレスはフォームの送信先のため、直接は開けません。", "This address is where a form is sent; it cannot be opened directly.")
             : detail;
+        // A form's address opened as a link (a bookmark, a reload after the form was sent): the way on is the page the form is on.
+        Html formPage = status == 405 && PageAddresses.Nearest(http, http.Request.Path.Value ?? "/") is { } page && page.Path != "/console"
+            ? H.F($"""<p><a href="{page.Path}">{T(http, "フォームのページを開く", "Open the form's page")}</a></p>""") : default;
         http.Response.StatusCode = status;
         return WriteAsync(http, Layout(http, title, H.F($"""
             <h1>{title}</h1>
             <p class="error" role="alert">{text} ({Errors.ErrorCodes.Format(code)})</p>
-            <p><a href="/console">{T(http, "ダッシュボードへ戻る", "Back to the dashboard")}</a></p>
+            {formPage}<p><a href="/console">{T(http, "ダッシュボードへ戻る", "Back to the dashboard")}</a></p>
             """)));
     }
 

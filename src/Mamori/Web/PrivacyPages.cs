@@ -76,9 +76,28 @@ public static class PrivacyPages
         else http.Response.StatusCode = 404;
         if (http.Request.Path.StartsWithSegments("/static")) return;
         var path = http.Request.Path.Value ?? "/";
-        var en = path == "/en" || path.StartsWith("/en/", StringComparison.Ordinal);
-        await WriteAsync(http, NotFoundPage(http, en ? NoticeLanguage.En : NoticeLanguage.Ja));
+        var lang = path == "/en" || path.StartsWith("/en/", StringComparison.Ordinal) ? NoticeLanguage.En : NoticeLanguage.Ja;
+        // A form's address opened as a link (a reload, a bookmark, a language switch): the way on is the page the form is on.
+        if (http.Response.StatusCode == 405 && HttpMethods.IsGet(http.Request.Method) && PageAddresses.Nearest(http, path) is { } page && page.Path != path)
+        {
+            if (page.Endpoint.Metadata.GetMetadata<PrivateLinkMetadata>() is not null) SecurityHeaders.Private(http);
+            await WriteAsync(http, FormAddressPage(http, lang, page.Path));
+            return;
+        }
+        await WriteAsync(http, NotFoundPage(http, lang));
     });
+
+    /// <summary>The page for a form's address opened with GET (405): it takes only the form, and the form is on <paramref name="formPage"/>.</summary>
+    private static Html FormAddressPage(HttpContext http, NoticeLanguage lang, string formPage)
+    {
+        var title = L(lang, "このアドレスは直接開けません", "This address cannot be opened directly");
+        return PublicLayout(http, lang, title, H.F($"""
+            <h1>{title}</h1>
+            <p>{L(lang, "このアドレスはフォームの送信先です。フォームのページを開いて、もう一度お手続きください。",
+                "This address is where a form is sent. Open the form's page and send it from there.")} ({Errors.ErrorCodes.Format(Errors.ErrorCode.MethodNotAllowed)})</p>
+            <p><a href="{formPage}">{L(lang, "フォームのページを開く", "Open the form's page")}</a></p>
+            """));
+    }
 
     /// <summary>The public not-found page: the notice, the request form and the opt-out page, which every installation serves.</summary>
     public static Html NotFoundPage(HttpContext http, NoticeLanguage lang)

@@ -237,7 +237,7 @@ public static class SubjectPages
     private static List<(string Id, string Label)> Purposes(HttpContext http, PolicyModel? model)
     {
         var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
-        var list = new List<(string, string)> { (DecisionRules.RequestHandling, T(http, "開示等の請求への対応", "Handling the person's requests") + $" ({DecisionRules.RequestHandling})") };
+        var list = new List<(string, string)> { (DecisionRules.RequestHandling, DecisionRules.BuiltInPurposeName(DecisionRules.RequestHandling)!.Get(lang) + $" ({DecisionRules.RequestHandling})") };
         if (model is null) return list;
         var seen = new HashSet<string>(StringComparer.Ordinal) { DecisionRules.RequestHandling };
         foreach (var p in model.Purposes.Concat(model.Services.SelectMany(s => s.Purposes)))

@@ -616,6 +616,74 @@ public sealed class ConsoleFlowTests(PostgresCluster cluster)
         en.ShouldContain("Mobile number used for SMS verification (masked)");
     }
 
+    // Regression (review): reloading the page that showed a new API key's secret posted the form again (same anti-forgery token)
+    // and made a second live key. The form carries a single-use id: its second post names the key the first made, without a secret.
+    [Fact]
+    public async Task ApiKeyForm_SameFormPostedTwice_OneKeyAndNoSecondSecret()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.Admin);
+        var page = await s.GetStringAsync("/console/apikeys");
+        var token = Regex.Match(page, @"name=""__af"" value=""([^""]+)""").Groups[1].Value;
+        var submission = Regex.Match(page, @"name=""submission"" value=""([^""]+)""").Groups[1].Value;
+        submission.ShouldNotBeEmpty("the form carries a single-use id");
+        async Task<(HttpResponseMessage Response, string Html)> PostAsync(string id)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/console/apikeys")
+            {
+                Content = new FormUrlEncodedContent([F("name", "crm-sync"), F("role", Roles.Operator), F("expiresDays", ""), F("__af", token), F("submission", id)]),
+            };
+            request.Headers.Add("Cookie", s.Cookie);
+            var response = await s.Client.SendAsync(request, Ct);
+            return (response, await response.Content.ReadAsStringAsync(Ct));
+        }
+        Task<int> KeysAsync() => app.InTenantAsync(tenant, (_, db) => db.ApiKeys.CountAsync(k => k.Name == "crm-sync", Ct));
+
+        var (first, firstHtml) = await PostAsync(submission);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK, firstHtml);
+        var secret = Regex.Match(firstHtml, @"class=""secret-value"" type=""text"" readonly value=""(mk_[^""]+)""").Groups[1].Value;
+        secret.ShouldNotBeEmpty();
+
+        var (reload, reloadHtml) = await PostAsync(submission);
+        reload.StatusCode.ShouldBe(HttpStatusCode.OK, reloadHtml);
+        reload.Headers.Location.ShouldBeNull();
+        (await KeysAsync()).ShouldBe(1);
+        reloadHtml.ShouldNotContain("secret-value");
+        reloadHtml.ShouldNotContain(secret);
+        reloadHtml.ShouldContain("このフォームはすでに送信され、API キー「crm-sync」");
+        reloadHtml.ShouldContain("二重の送信のため、もう1つは発行していません。");
+        Regex.Match(reloadHtml, @"name=""submission"" value=""([^""]+)""").Groups[1].Value.ShouldNotBe(submission, "the page's new form is a new submission");
+        (await app.InTenantAsync(tenant, (_, db) => db.AuditEvents.CountAsync(e => e.Code == AuditCode.ApiKeyCreated, Ct))).ShouldBe(1);
+
+        // A new form (a new id) makes a new key: the check is per submission, not per name.
+        var (again, againHtml) = await PostAsync(Guid.NewGuid().ToString("N"));
+        again.StatusCode.ShouldBe(HttpStatusCode.OK, againHtml);
+        againHtml.ShouldContain("secret-value");
+        (await KeysAsync()).ShouldBe(2);
+    }
+
+    // Regression (review): the built-in purposes, which no policy declares, showed as a bare id on the audit page
+    // (request-handling, incident-notice) and with an empty 利用目的 column in its CSV, while the subject search names them.
+    [Fact]
+    public async Task AuditLog_BuiltInPurpose_NamedAsTheSubjectPageNamesIt()
+    {
+        var (app, tenant, subject) = await StartAsync(cluster);
+        await using var __ = app;
+        var operatorSession = await SessionAsync(app, tenant, Roles.Operator);
+        (await operatorSession.GetStringAsync("/console/subjects")).ShouldContain("""<option value="request-handling">開示等の請求への対応 (request-handling)</option>""");
+        (await operatorSession.PostAsync("/console/subjects", "/console/subjects/find", [F("purpose", "request-handling"), F("by", "id"), F("value", subject.ToString())]))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var s = await SessionAsync(app, tenant, Roles.Auditor);
+
+        var html = await s.GetStringAsync($"/console/audit?code=AccessAllowed&subject={subject}");
+        html.ShouldContain("""<td>開示等の請求への対応<br><code class="muted">request-handling</code></td>""");
+        (await s.GetStringAsync($"/console/audit?code=AccessAllowed&subject={subject}&lang=en"))
+            .ShouldContain("""<td>Handling the person&#39;s requests<br><code class="muted">request-handling</code></td>""");
+        var csv = await (await s.GetAsync($"/console/audit/export?subject={subject}&code=AccessAllowed")).Content.ReadAsStringAsync(Ct);
+        csv.ShouldContain($",{subject},開示等の請求への対応,request-handling,");
+    }
+
     /// <summary>
     /// Regression (auditor walkthrough): the log could only be paged on screen, 50 events at a time. The export holds what the
     /// filters select, says itself for which company, period and filters, when and by whom it was made, names its columns in

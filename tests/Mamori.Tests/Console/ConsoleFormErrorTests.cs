@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Mamori.Staff;
 using Mamori.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Shouldly;
 using static Mamori.Tests.Console.ConsoleScenario;
 
@@ -180,7 +181,7 @@ public sealed class ConsoleFormErrorTests(PostgresCluster cluster)
         assessment.ShouldContain("""name="assessor" required maxlength="200" value="購買部">""");
 
         const string training = "/console/governance/training";
-        var course = await s.PostAsync(training, training + "/course", [F("code", "bad code!"), F("titleJa", "情報セキュリティ研修"), F("everyMonths", "6"), F("roles", Roles.Operator)]);
+        var course = await s.PostAsync(training, training + "/course", [F("code", "bad code!"), F("titleJa", "情報セキュリティ研修"), F("everyMonths", "6"), F("graceDays", "30"), F("roles", Roles.Operator)]);
         course.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var courseHtml = await BodyAsync(course);
         courseHtml.ShouldContain("コードは半角英数字・「-」・「_」の1〜64文字で入力してください。 (MAMORI-9008)");
@@ -188,6 +189,56 @@ public sealed class ConsoleFormErrorTests(PostgresCluster cluster)
         courseHtml.ShouldContain($"""value="{Roles.Operator}" checked>""");
         var completion = await BodyAsync(await s.PostAsync(training, training + "/completion", [F("course", "privacy-basics"), F("completedOn", "")]));
         completion.ShouldContain("スタッフを選んでください。 (MAMORI-1006)");
+    }
+
+    // Regression (review): the governance forms replaced a blank or unreadable number by a default in silence: a course saved with
+    // 受講周期 blank became 「12か月ごと」 (the label says 0 = once), and a department with everyMonths=abc or nextReviewOn=2026-02-31
+    // answered 「保存しました」 and dropped the value. A blank optional field keeps its meaning (unchanged); an unreadable value, or a
+    // blank one the form needs, is refused naming the field, in the page's language, with what was typed.
+    [Fact]
+    public async Task GovernanceForms_BlankOrUnreadableNumber_RefusedNamingTheFieldNotDefaulted()
+    {
+        var (app, tenant, _) = await StartAsync(cluster);
+        await using var __ = app;
+        var s = await SessionAsync(app, tenant, Roles.PrivacyOfficer);
+        const string training = "/console/governance/training";
+        var course = await s.PostAsync(training, training + "/course", [F("code", "privacy-2027"), F("titleJa", "個人情報保護研修"), F("everyMonths", ""), F("graceDays", "30")]);
+        course.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var courseHtml = await BodyAsync(course);
+        courseHtml.ShouldContain("受講周期（月、0 = 1回のみ）は整数で入力してください。 (MAMORI-1006)");
+        courseHtml.ShouldContain("""name="titleJa" required maxlength="200" value="個人情報保護研修">""");
+        courseHtml.ShouldContain("""name="everyMonths" type="number" min="0" max="60" required value="">""");
+        (await BodyAsync(await s.PostAsync(training, training + "/course?lang=en", [F("code", "privacy-2027"), F("titleJa", "個人情報保護研修"), F("everyMonths", "6"), F("graceDays", "x")])))
+            .ShouldContain("The grace period (days) is a whole number. (MAMORI-1006)");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Governance.Training.TrainingCourse>().CountAsync(c => c.Code == "privacy-2027", Ct))).ShouldBe(0);
+        // 0 is once, as the label says.
+        (await s.PostAsync(training, training + "/course", [F("code", "privacy-2027"), F("titleJa", "個人情報保護研修"), F("everyMonths", "0"), F("graceDays", "30")]))
+            .Headers.Location!.ToString().ShouldBe(training + "?done=saved");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Governance.Training.TrainingCourse>().SingleAsync(c => c.Code == "privacy-2027", Ct))).EveryMonths.ShouldBe(0);
+
+        const string org = "/console/governance/organisation";
+        (await s.PostAsync(org, org + "/department", [F("id", "registry"), F("everyMonths", "3")])).Headers.Location!.ToString().ShouldBe(org + "?done=saved");
+        Task<Mamori.Governance.Organisation.Department> RegistryAsync() =>
+            app.InTenantAsync(tenant, (_, db) => db.Set<Mamori.Governance.Organisation.Department>().AsNoTracking().SingleAsync(d => d.Id == "registry", Ct));
+        var before = await RegistryAsync();
+        var months = await s.PostAsync(org, org + "/department", [F("id", "registry"), F("everyMonths", "abc")]);
+        months.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var monthsHtml = await BodyAsync(months);
+        monthsHtml.ShouldContain("棚卸しの周期（月）は整数で入力してください。 (MAMORI-1006)");
+        monthsHtml.ShouldContain("""name="everyMonths" type="number" min="1" max="60" value="abc">""");
+        var day = await s.PostAsync(org, org + "/department", [F("id", "registry"), F("nextReviewOn", "2026-02-31")]);
+        day.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var dayHtml = await BodyAsync(day);
+        dayHtml.ShouldContain("次回の実施日を年月日で入力してください（例: 2026-04-01）。 (MAMORI-1006)");
+        dayHtml.ShouldContain("""name="nextReviewOn" type="date" value="2026-02-31">""");
+        (await BodyAsync(await s.PostAsync(org, org + "/settings?lang=en", [F("unusedDays", "ninety"), F("keyMaxAgeDays", "365")])))
+            .ShouldContain("The number of days before access counts as unused is a whole number. (MAMORI-1006)");
+        var after = await RegistryAsync();
+        (after.ReviewEveryMonths, after.NextReviewOn).ShouldBe((before.ReviewEveryMonths, before.NextReviewOn));
+        // Blank optional fields leave the department as it was.
+        (await s.PostAsync(org, org + "/department", [F("id", "registry"), F("managerUserId", ""), F("everyMonths", ""), F("graceDays", ""), F("nextReviewOn", "")]))
+            .Headers.Location!.ToString().ShouldBe(org + "?done=saved");
+        (await RegistryAsync()).ReviewEveryMonths.ShouldBe(3);
     }
 
     [Fact]

@@ -42,11 +42,13 @@ public static class PolicyRenderer
         h4, h5, h6 { font-size: 1rem; margin-top: 1.25rem; }
         .subtitle { color: var(--muted); margin-top: 0; }
         .note { border-left: 4px solid var(--accent); padding: .5rem .75rem; background: #f7f2f4; }
-        a { color: var(--accent); }
+        a { color: var(--accent); overflow-wrap: break-word; }
         a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-        dl { display: grid; grid-template-columns: minmax(8rem, 16rem) 1fr; gap: .25rem 1rem; }
+        /* minmax(0, 1fr), not 1fr: a 1fr track is never narrower than its longest word, and an address such as
+           https://www.example.jp/privacy/contact pushed a phone's page 40 px wider than the screen. dd breaks such a word. */
+        dl { display: grid; grid-template-columns: minmax(8rem, 16rem) minmax(0, 1fr); gap: .25rem 1rem; }
         dt { font-weight: 600; }
-        dd { margin: 0; }
+        dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
         .table { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; margin: .75rem 0; font-size: .95rem; }
         caption { text-align: left; font-weight: 600; padding: .25rem 0; }
@@ -54,7 +56,7 @@ public static class PolicyRenderer
         thead th { background: #f0f0f0; }
         tbody th { font-weight: 500; }
         .toc ol { columns: 2; }
-        @media (max-width: 40rem) { dl { grid-template-columns: 1fr; } .toc ol { columns: 1; } }
+        @media (max-width: 40rem) { dl { grid-template-columns: minmax(0, 1fr); } .toc ol { columns: 1; } }
         /* Japanese wraps at any character, so a table of four or more columns would squeeze into a phone's width one character
            a line; it keeps a readable width and scrolls sideways in its .table instead. */
         @media screen and (max-width: 40rem) { .table table:has(tr > :nth-child(4)) { min-width: 36rem; } }
