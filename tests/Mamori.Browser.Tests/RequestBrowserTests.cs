@@ -198,6 +198,55 @@ public sealed class RequestBrowserTests(BrowserFixture browser, PostgresCluster 
         details.Categories.ShouldBeNull();
     }
 
+    // Regression (review against the demo): the console's entry form had no field for a correction's item and content, nor for the
+    // items to anonymise, so every such letter was refused (MAMORI-5022); and a reload of its answer entered the letter again. The
+    // form now has the public form's fields, shown per kind by the stylesheet alone, and works with scripts off; a reload shows the
+    // request it entered.
+    [Fact]
+    public async Task Console_CorrectionLetterWithoutScript_OnlyItsFieldsShownAndAReloadEntersNothing()
+    {
+        var (app, tenant) = await StartAsync(cluster);
+        await using var _ = app;
+        var officer = await app.UserAsync(tenant, Roles.PrivacyOfficer);
+        await using var context = await browser.NewContextAsync(new() { JavaScriptEnabled = false });
+        var page = await SignInAsync(context, app, officer);
+        await page.GotoAsync(new Uri(app.BaseAddress, "/console/requests/new").ToString());
+
+        var fields = new[] { "#method", "#correctionItem", "#correctionValue", "input[name=categories][value=email]" };
+        foreach (var (kind, shown) in new (string, string[])[]
+        {
+            ("disclosure", ["#method"]), ("correction", ["#correctionItem", "#correctionValue"]), ("erasure", []),
+            ("anonymization", ["input[name=categories][value=email]"]), ("complaint", []),
+        })
+        {
+            await page.SelectOptionAsync("#kind", kind);
+            foreach (var field in fields) (await page.Locator(field).IsVisibleAsync()).ShouldBe(shown.Contains(field), $"{kind}: {field}");
+        }
+
+        await page.SelectOptionAsync("#kind", "correction");
+        await page.SelectOptionAsync("#service", "isp");
+        await page.SelectOptionAsync("#channel", "CertifiedMail");
+        await page.FillAsync("#name", "高橋 五郎");
+        await page.FillAsync("#address", "東京都港区1-1-1");
+        await page.SelectOptionAsync("#correctionItem", "address");
+        await page.FillAsync("#correctionValue", "東京都港区2-2-2");
+        await SubmitAsync(page, page.Locator("form[action='/console/requests/new'] button[type=submit]"));
+        var entered = await page.Locator("h1").InnerTextAsync();
+        entered.ShouldStartWith("受付しました: R-");
+        var link = await page.Locator("main code").InnerTextAsync();
+
+        // The browser's reload posts the form again: the same request and link, and a note that nothing new was entered.
+        await page.ReloadAsync();
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe(entered);
+        (await page.Locator("main code").InnerTextAsync()).ShouldBe(link);
+        (await page.Locator("main [role=status]").InnerTextAsync()).ShouldContain("新しい請求は登録していません");
+        var requests = await app.InTenantAsync(tenant, (sp, db) => Task.FromResult(db.Set<DataSubjectRequest>().ToList()
+            .Select(r => (r.ServiceId, sp.GetRequiredService<DataSubjectRequests>().Details(r).Corrections)).ToList()));
+        var (service, corrections) = requests.ShouldHaveSingleItem();
+        service.ShouldBe("isp");
+        corrections.ShouldBe(new Dictionary<string, string> { ["address"] = "東京都港区2-2-2" });
+    }
+
     // Regression (walkthrough L15): the upload form on the status page offered 代理人 and 法定代理人 to anyone, with one list of
     // documents whatever group was chosen. An agent now chooses from the documents of the person's and the agent's groups only.
     [Fact]

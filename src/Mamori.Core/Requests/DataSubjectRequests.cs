@@ -224,8 +224,10 @@ public sealed class DataSubjectRequests(
                 };
             return v;
         }
-        var email = T(input.Email, "email", 254);
-        var phone = T(input.Phone, "phone", 40);
+        // Stored (and mailed) in the vault's stored form, NFKC (BlindIndex.Stored): an address typed in full-width characters
+        // (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ) was validated on a normalized copy but kept, shown and mailed as typed.
+        var email = T(Stored(input.Email, "email"), "email", 254);
+        var phone = T(Stored(input.Phone, "phone"), "phone", 40);
         Check(LookupKind.Email, email, "email");
         Check(LookupKind.Phone, phone, "phone");
         var address = T(input.Address, "address");
@@ -264,6 +266,19 @@ public sealed class DataSubjectRequests(
             Name = name, Email = email, Phone = phone, Address = address, AgentName = T(input.AgentName, "agentName", 200),
             Details = text, Corrections = corrections, Categories = categories, Processing = processing,
         };
+    }
+
+    /// <summary>An email or phone as the vault stores it (NFKC); one that is not valid Unicode (a lone surrogate) is refused as malformed.</summary>
+    private static string? Stored(string? value, string field)
+    {
+        try
+        {
+            return value is null ? null : BlindIndex.Stored(value);
+        }
+        catch (ArgumentException)
+        {
+            throw new MamoriException(ErrorCode.RequestInvalidInput, $"The field '{field}' is not valid text.") { Reason = field };
+        }
     }
 
     /// <summary>An email or phone the vault could not match: refused at intake, with the field as the reason (never the value).</summary>

@@ -182,6 +182,11 @@ public static partial class FormErrors
         ErrorCode.RequestNotFound => ("その請求はありません。", "There is no such request."),
         ErrorCode.RequestClosed => ("このご請求はすでに終了しています。", "This request is already closed."),
         ErrorCode.MissingField when e.Reason == "withdraw-confirm" => ("取り下げる場合は、確認の欄にチェックを入れてください。", "To withdraw, tick the box to confirm."),
+        // A request form's submission id is its idempotency key (RequestForm): the form went through before with other content
+        // (sent, then changed after going back), or its hidden id was altered. The form comes back with a new id.
+        ErrorCode.IdempotencyKeyReused => ("このフォームは、すでに別の内容で送信され、受け付けています。新しいご請求として送る場合は、内容を確認してもう一度送信してください。",
+            "This form was already sent, with other content, and received. To send this as a new request, check it and send it again."),
+        ErrorCode.IdempotencyKeyInvalid => ("フォームを正しく読み取れませんでした。内容を確認して、もう一度送信してください。", "The form could not be read; check it and send it again."),
         _ => null,
     };
 

@@ -28,18 +28,23 @@ public static class RequestConsolePages
             return Result(Queue(http, filter, list, department, onlyUnassigned, number, found, await DepartmentNamesAsync(http)));
         }).RequirePermission(Permission.ReadRequests).ExcludeFromDescription();
 
-        app.MapGet("/console/requests/new", (HttpContext http) => Result(NewPage(http, null, null)))
+        app.MapGet("/console/requests/new", async (HttpContext http, PolicyStore policies) =>
+            Result(NewPage(http, (await policies.CurrentAsync(http.RequestAborted))?.Model, null, null)))
             .RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
-        app.MapPost("/console/requests/new", async (HttpContext http, DataSubjectRequests requests,
+        app.MapPost("/console/requests/new", async (HttpContext http, DataSubjectRequests requests, PolicyStore policies,
             [FromForm] string kind, [FromForm] string channel, [FromForm] string? requesterRole, [FromForm] string? name, [FromForm] string? email,
             [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details, [FromForm] string? method,
             [FromForm] string? language) =>
         {
-            var typed = new NewInput(kind, channel, requesterRole, name, email, phone, address, agentName, details, method, language);
+            // The service, the correction and the items to process are read and shown as the public form reads and shows them.
+            var scope = RequestForm.Scope.Read(http.Request.Form);
+            var typed = new NewInput(kind, channel, requesterRole, name, email, phone, address, agentName, details, method, language, scope);
             try
             {
-                var created = await requests.SubmitAsync(new RequestIntake
+                // The form's submission id is the idempotency key: a reload of the answer shows the request it entered, with the same
+                // status link, instead of entering a second one (and a second receipt).
+                var created = await requests.SubmitAsync(scope.AddTo(new RequestIntake
                 {
                     Kind = kind,
                     Channel = Enum.TryParse<RequestChannel>(channel.Replace("-", "", StringComparison.Ordinal), true, out var c)
@@ -48,10 +53,11 @@ public static class RequestConsolePages
                     Method = method == "paper" ? DisclosureMethod.Paper : DisclosureMethod.Electronic,
                     Language = language == "en" ? "en" : "ja",
                     Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
-                }, http.Actor(), http.RequestAborted);
+                }), http.Actor(), RequestForm.IdempotencyKey(http.Request.Form), http.RequestAborted);
                 var url = created.StatusUrl;
                 return Result(Layout(http, T(http, "受付しました", "Request entered"), H.F($"""
                     <h1>{T(http, "受付しました", "Request entered")}: {created.Request.Reference}</h1>
+                    {(created.Replayed ? Notice(T(http, "この請求は登録済みです。同じフォームが再送信されたため、新しい請求は登録していません。", "This request was already entered. The same form was sent again, so no new request was entered.")) : default)}
                     <p>{T(http, "本人用の非公開の状況確認リンク（この画面でのみ表示されます。書面で本人へお知らせください）", "The person's private status link (shown only here; send it to the person in the reply letter)")}:</p>
                     <p><code>{url}</code></p>
                     <p><a href="/console/requests/{created.Request.Id}">{T(http, "請求の詳細へ", "Open the request")}</a></p>
@@ -60,7 +66,7 @@ public static class RequestConsolePages
             catch (MamoriException e)
             {
                 // The form comes back with what was typed, in this response's body only (console pages are never cached).
-                return Result(NewPage(http, e, typed), e.Status is >= 400 and < 500 ? e.Status : 400);
+                return Result(NewPage(http, (await policies.CurrentAsync(http.RequestAborted))?.Model, e, typed), e.Status is >= 400 and < 500 ? e.Status : 400);
             }
         }).RequirePermission(Permission.HandleRequests).ExcludeFromDescription();
 
@@ -213,13 +219,20 @@ public static class RequestConsolePages
 
     /// <summary>What staff typed into the entry form, to show it again when the form is refused.</summary>
     private sealed record NewInput(string? Kind, string? Channel, string? RequesterRole, string? Name, string? Email, string? Phone, string? Address,
-        string? AgentName, string? Details, string? Method, string? Language);
+        string? AgentName, string? Details, string? Method, string? Language, RequestForm.Scope Scope);
 
     private static Html Selected(bool on) => on ? Html.Raw(" selected") : default;
 
-    private static Html NewPage(HttpContext http, MamoriException? error, NewInput? typed)
+    /// <summary>
+    /// The entry form of letters and visits: the fields of the public form (the service, the correction, the items to process,
+    /// shared with it through <see cref="RequestForm"/>) and the channel, the answer's language and the method as a select.
+    /// </summary>
+    private static Html NewPage(HttpContext http, PolicyModel? model, MamoriException? error, NewInput? typed)
     {
-        Html err = error is null ? default : H.F($"""<p class="error" role="alert">{FormErrors.Text(http, error)}</p>""");
+        Html err = error is null ? default : H.F($"""<p class="error" role="alert" id="{FormErrors.BlockId}">{FormErrors.Text(http, error)}</p>""");
+        var lang = Lang(http) == "en" ? NoticeLanguage.En : NoticeLanguage.Ja;
+        // The fields the public form marks when refused (the service, the correction), marked here the same way.
+        var field = error is null ? null : FormErrors.RequestField(error) is ("service" or "correctionItem" or "correctionValue") and var f ? f : null;
         // The channel is posted as its enum name; the API's kebab-case id is accepted too.
         var channel = typed?.Channel?.Replace("-", "", StringComparison.Ordinal);
         Html Option(string value, string? chosen, string ja, string en) => H.F($"""<option value="{value}"{Selected(value == chosen)}>{T(http, ja, en)}</option>""");
@@ -227,9 +240,10 @@ public static class RequestConsolePages
             <h1>{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</h1>
             {err}
             <form method="post" action="/console/requests/new" class="stack">
-              {AntiforgeryField(http)}
+              {AntiforgeryField(http)}{RequestForm.Submission()}
               <label for="kind">{T(http, "種類", "Kind")}</label>
               <select id="kind" name="kind">{RequestKinds.All.Select(k => H.F($"""<option value="{RequestKinds.Id(k)}"{Selected(typed?.Kind == RequestKinds.Id(k))}>{Name(http, RequestKinds.Name(k))}</option>"""))}</select>
+              {RequestForm.Service(model, lang, typed?.Scope, field)}
               <label for="channel">{T(http, "受付方法", "Channel")}</label>
               <select id="channel" name="channel">{Enum.GetValues<RequestChannel>().Select(c => H.F($"""<option value="{c}"{Selected(string.Equals(channel, c.ToString(), StringComparison.OrdinalIgnoreCase))}>{Name(http, RequestKinds.ChannelName(c))}</option>"""))}</select>
               <label for="requesterRole">{T(http, "請求者", "Requester")}</label>
@@ -239,10 +253,13 @@ public static class RequestConsolePages
               <label for="email">{T(http, "メールアドレス", "Email")}</label><input id="email" name="email" type="email" maxlength="254" value="{typed?.Email}">
               <label for="phone">{T(http, "電話番号", "Phone")}</label><input id="phone" name="phone" maxlength="40" value="{typed?.Phone}">
               <label for="address">{T(http, "住所（回答送付先）", "Postal address (for the answer)")}</label><input id="address" name="address" maxlength="2000" value="{typed?.Address}">
-              <div class="stack" data-kinds="{string.Join(' ', RequestKinds.All.Where(RequestKinds.TakesMethod).Select(RequestKinds.Id))}">
+              {RequestForm.ForKinds(RequestKinds.All, RequestKinds.TakesMethod, ids => H.F($"""
+              <div class="stack" data-kinds="{ids}">
                 <label for="method">{T(http, "開示の方法", "Disclosure method")}</label>
                 <select id="method" name="method">{Option("paper", typed?.Method, "書面", "Paper")}{Option("electronic", typed?.Method, "電磁的記録", "Electronic")}</select>
               </div>
+              """))}
+              {RequestForm.KindFields(model, RequestKinds.All, lang, typed?.Scope, field)}
               <label for="language">{T(http, "回答の言語", "Answer language")}</label>
               <select id="language" name="language"><option value="ja">日本語</option><option value="en"{Selected(typed?.Language == "en")}>English</option></select>
               <label for="details">{T(http, "請求の内容", "What is asked")}</label><textarea id="details" name="details" rows="4" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>

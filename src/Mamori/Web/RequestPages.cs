@@ -39,31 +39,32 @@ public static class RequestPages
 
             app.MapPost(prefix + "/requests", async (HttpContext http, [FromForm] string kind, [FromForm] string? requesterRole, [FromForm] string? name,
                 [FromForm] string? email, [FromForm] string? phone, [FromForm] string? address, [FromForm] string? agentName, [FromForm] string? details,
-                [FromForm] string? method, [FromForm] string? service, [FromForm] string? correctionItem, [FromForm] string? correctionValue) =>
+                [FromForm] string? method) =>
             {
                 await RequestEndpoints.UsePublicTenantAsync(http);
                 var current = await http.RequestServices.GetRequiredService<PolicyStore>().RequireCurrentAsync(http.RequestAborted);
-                var typed = new FormInput(kind, requesterRole, name, email, phone, address, agentName, details, method, service, correctionItem, correctionValue,
-                    http.Request.Form["categories"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList());
+                var scope = RequestForm.Scope.Read(http.Request.Form);
+                var typed = new FormInput(kind, requesterRole, name, email, phone, address, agentName, details, method, scope);
                 try
                 {
-                    var intake = new RequestIntake
+                    var intake = scope.AddTo(new RequestIntake
                     {
                         Kind = kind,
                         Channel = RequestChannel.WebForm,
                         RequesterRole = requesterRole switch { "agent" => RequesterRole.Agent, "legal-representative" => RequesterRole.LegalRepresentative, _ => RequesterRole.Self },
                         Method = method switch { "paper" => DisclosureMethod.Paper, "other" => DisclosureMethod.Other, _ => DisclosureMethod.Electronic },
-                        Service = string.IsNullOrEmpty(service) ? null : service,
                         Language = lang == NoticeLanguage.En ? "en" : "ja",
                         Name = name, Email = email, Phone = phone, Address = address, AgentName = agentName, Details = details,
-                        Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
-                        Categories = typed.Categories.Count > 0 ? [.. typed.Categories] : null,
                         Client = http.Connection.RemoteIpAddress,
-                    };
-                    var created = await http.RequestServices.GetRequiredService<DataSubjectRequests>().SubmitAsync(intake, Actor.Anonymous, http.RequestAborted);
+                    });
+                    // The form's submission id is the idempotency key: the same form posted again (a reload of this page) answers the
+                    // request it opened, with the same status link, and opens and sends nothing.
+                    var created = await http.RequestServices.GetRequiredService<DataSubjectRequests>()
+                        .SubmitAsync(intake, Actor.Anonymous, RequestForm.IdempotencyKey(http.Request.Form), http.RequestAborted);
                     var link = $"{prefix}/requests/status/{created.StatusToken}";
                     return Result(PublicLayout(http, lang, L(lang, "ご請求を受け付けました", "Request received"), H.F($"""
                         <h1>{L(lang, "ご請求を受け付けました", "We received your request")}</h1>
+                        {(created.Replayed ? Notice(L(lang, "このご請求は受付済みです。同じ内容が再送信されたため、新たなご請求にはしていません。", "This request was already received. The same form was sent again, so no new request was made.")) : default)}
                         <p>{L(lang, "受付番号：", "Reference: ")}<strong>{created.Request.Reference}</strong></p>
                         <p>{L(lang, "状況の確認・本人確認書類の提出は、次の非公開リンクから行えます。他の方に知らせないでください。", "Check the status and send identity documents through this private link. Do not share it.")}</p>
                         <p><a href="{link}">{L(lang, "ご請求の状況を確認する", "Check your request")}</a></p>
@@ -71,11 +72,11 @@ public static class RequestPages
                 }
                 catch (MamoriException e)
                 {
-                    // The form comes back with what the person typed, in this response's body only (never in a URL), and uncached.
-                    SecurityHeaders.Private(http);
+                    // The form comes back with what the person typed, in this response's body only (never in a URL); uncached, as is
+                    // every answer of this endpoint (PrivateLink).
                     return Result(FormPage(http, lang, prefix, current.Model, e, typed), e.Status is >= 400 and < 500 ? e.Status : 400);
                 }
-            }).AllowAnonymous().RequireRateLimiting("public-form").ExcludeFromDescription();
+            }).AllowAnonymous().PrivateLink().RequireRateLimiting("public-form").ExcludeFromDescription();
 
             app.MapGet(prefix + "/requests/status/{token}", async (HttpContext http, string token, string? done) =>
             {
@@ -180,7 +181,7 @@ public static class RequestPages
 
     /// <summary>What the person typed into the request form, to show it again when the form is refused (file inputs excepted).</summary>
     private sealed record FormInput(string? Kind, string? RequesterRole, string? Name, string? Email, string? Phone, string? Address, string? AgentName,
-        string? Details, string? Method, string? Service, string? CorrectionItem, string? CorrectionValue, IReadOnlyList<string> Categories);
+        string? Details, string? Method, RequestForm.Scope Scope);
 
     private static Html Selected(bool on) => on ? Html.Raw(" selected") : default;
 
@@ -217,15 +218,6 @@ public static class RequestPages
             </section>
             """);
         Html notice = online ? default : H.F($"""<p class="note">{L(lang, "開示等のご請求は、上記の方法（郵送）でのみお受けしています。このフォームからは苦情・お問合せのみお送りいただけます。", "Requests about your data are accepted only by the channels above (post). This form takes complaints and inquiries only.")}</p>""");
-        Html services = model.Services.Count == 0 ? default : H.F($"""
-            <label for="service">{L(lang, "対象のサービス（任意）", "Service (optional)")}</label>
-            <select id="service" name="service"{Invalid(field, "service")}><option value="">{L(lang, "すべて", "All")}</option>{model.Services.Select(s => H.F($"""<option value="{s.Id}"{Selected(typed?.Service == s.Id)}>{s.Name.Get(lang)}</option>"""))}</select>
-            """);
-        var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories)).DistinctBy(c => c.Id).ToList();
-        // Fields that only some kinds take (intake ignores them for the others): shown only when the form offers such a kind, and
-        // marked with those kinds so that the stylesheet hides them while another kind is chosen (CSS :has(), the page has no script).
-        Html ForKinds(Func<RequestKind, bool> takes, Func<string, Html> fields) =>
-            kinds.Where(takes).Select(Id).ToList() is { Count: > 0 } ids ? fields(string.Join(' ', ids)) : default;
         // What intake requires, marked in the labels: the name for every kind but a complaint, the text for a complaint, an e-mail or
         // a postal address always. A field is `required` only where every kind offered requires it (the page has no script).
         var complaints = kinds.Contains(RequestKind.Complaint);
@@ -239,11 +231,11 @@ public static class RequestPages
             {procedure}
             {notice}
             <form method="post" action="{prefix}/requests" class="stack">
-              {AntiforgeryField(http)}
+              {AntiforgeryField(http)}{RequestForm.Submission()}
               <p id="required-note">{L(lang, "「必須」の項目は必ずご記入ください。メールアドレス又はご住所は、どちらか一方が必須です（回答のお送り先）。", "Fields marked \"required\" must be filled in. Give an email address or a postal address, at least one of them (where we send the answer).")}</p>
               <label for="kind">{L(lang, "ご請求の種類", "Kind of request")} {RequiredMark(lang)}</label>
               <select id="kind" name="kind" required{Invalid(field, "kind")}>{kinds.Select(Option)}</select>
-              {services}
+              {RequestForm.Service(model, lang, typed?.Scope, field)}
               <fieldset><legend>{L(lang, "請求者", "Who is asking")}</legend>
                 <label><input type="radio" name="requesterRole" value="self"{Checked(role == "self")}> {L(lang, "本人", "The person themself")}</label>
                 {(agents ? H.F($"""<label><input type="radio" name="requesterRole" value="agent"{Checked(role == "agent")}> {L(lang, "代理人", "An agent")}</label>""") : default)}
@@ -261,25 +253,13 @@ public static class RequestPages
               <input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel" value="{typed?.Phone}"{Invalid(field, "phone")}>
               <label for="address">{L(lang, "ご住所（書面での回答を希望する場合）", "Postal address (for an answer on paper)")}</label>
               <input id="address" name="address" maxlength="2000" autocomplete="street-address" value="{typed?.Address}"{Invalid(field, "address")}>
-              {ForKinds(RequestKinds.TakesMethod, ids => H.F($"""
+              {RequestForm.ForKinds(kinds, RequestKinds.TakesMethod, ids => H.F($"""
               <fieldset data-kinds="{ids}"><legend>{L(lang, "開示の方法（開示の場合）", "Disclosure method (for disclosure)")}</legend>
                 <label><input type="radio" name="method" value="electronic"{Checked(method == "electronic")}> {L(lang, "電磁的記録（PDF・HTML・JSON）", "Electronic (PDF, HTML, JSON)")}</label>
                 <label><input type="radio" name="method" value="paper"{Checked(method == "paper")}> {L(lang, "書面（郵送）", "Paper (by post)")}</label>
               </fieldset>
               """))}
-              {ForKinds(RequestKinds.TakesCorrections, ids => H.F($"""
-              <fieldset data-kinds="{ids}" class="stack"><legend>{L(lang, "訂正の内容（訂正の場合）", "The correction (for correction)")}</legend>
-                <label for="correctionItem">{L(lang, "訂正する項目", "Item to correct")}</label>
-                <select id="correctionItem" name="correctionItem"{Invalid(field, "correctionItem")}><option value=""></option>{categories.Select(c => H.F($"""<option value="{c.Id}"{Selected(typed?.CorrectionItem == c.Id)}>{c.Name.Get(lang)}</option>"""))}</select>
-                <label for="correctionValue">{L(lang, "正しい内容", "Correct content")}</label>
-                <input id="correctionValue" name="correctionValue" maxlength="2000" value="{typed?.CorrectionValue}"{Invalid(field, "correctionValue")}>
-              </fieldset>
-              """))}
-              {ForKinds(RequestKinds.TakesCategories, ids => H.F($"""
-              <fieldset data-kinds="{ids}"><legend>{L(lang, "加工する項目（匿名化等の場合）", "Items to process (for anonymisation)")}</legend>
-                {categories.Select(c => H.F($"""<label><input type="checkbox" name="categories" value="{c.Id}"{Checked(typed?.Categories.Contains(c.Id) == true)}> {c.Name.Get(lang)}</label>"""))}
-              </fieldset>
-              """))}
+              {RequestForm.KindFields(model, kinds, lang, typed?.Scope, field)}
               <label for="details">{L(lang, "ご請求の内容・理由・苦情の内容", "What you ask, your reasons, or your complaint")}{detailsMark}</label>
               <textarea id="details" name="details" rows="6" maxlength="10000"{(onlyComplaints ? Html.Raw(" required") : default)}{Invalid(field, "details")}>{(typed?.Details is { } d ? "\n" + d : "")}</textarea>
               <button type="submit">{L(lang, "送信する", "Send")}</button>
@@ -341,12 +321,7 @@ public static class RequestPages
         _ => null,
     };
 
-    /// <summary>
-    /// The attributes of the field a refusal is about: invalid, described by the error block, and focused when the page opens
-    /// (the page has no script), so that a screen reader and a phone land on it instead of the top of a long page.
-    /// </summary>
-    private static Html Invalid(string? field, string id) =>
-        field == id ? Html.Raw($" aria-invalid=\"true\" aria-describedby=\"{FormErrors.BlockId}\" autofocus") : default;
+    private static Html Invalid(string? field, string id) => RequestForm.Invalid(field, id);
 
     private static Html StatusPage(HttpContext http, NoticeLanguage lang, string prefix, string token, DataSubjectRequest r, RequestView v, bool codeOffered,
         MamoriException? error, string? done)

@@ -104,6 +104,26 @@ public static class ConsoleScenario
 
         public async Task<string> GetStringAsync(string path) => await (await GetAsync(path)).Content.ReadAsStringAsync(Ct);
 
+        /// <summary>
+        /// Loads <paramref name="formPage"/> and returns its hidden fields as a browser posts them: the anti-forgery token and, on a
+        /// request form, its submission id. Post them with <see cref="SendAsync"/>, once or (a reload of the answer) again.
+        /// </summary>
+        public async Task<List<KeyValuePair<string, string>>> HiddenFieldsAsync(string formPage)
+        {
+            var html = await GetStringAsync(formPage);
+            return [.. System.Text.RegularExpressions.Regex.Matches(html, @"<input type=""hidden"" name=""([^""]+)"" value=""([^""]*)"">")
+                .Select(m => new KeyValuePair<string, string>(m.Groups[1].Value, System.Net.WebUtility.HtmlDecode(m.Groups[2].Value)))
+                .DistinctBy(f => f.Key)]; // the console's sign-out form carries the anti-forgery token too
+        }
+
+        /// <summary>Posts <paramref name="fields"/> to <paramref name="action"/> with this session's cookies, loading no form first.</summary>
+        public async Task<HttpResponseMessage> SendAsync(string action, IEnumerable<KeyValuePair<string, string>> fields)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) };
+            request.Headers.Add("Cookie", Cookie);
+            return await Client.SendAsync(request, Ct);
+        }
+
         /// <summary>Loads <paramref name="formPage"/> for its anti-forgery token, then posts <paramref name="fields"/> to <paramref name="action"/>.</summary>
         public async Task<HttpResponseMessage> PostAsync(string formPage, string action, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true,
             Action<HttpRequestMessage>? configure = null)
