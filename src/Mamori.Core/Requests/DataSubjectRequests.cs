@@ -167,28 +167,70 @@ public sealed class DataSubjectRequests(
         if (route is not null)
             entries.Add(new(AuditCode.RequestAssigned, Actor.System, TargetId: id.ToString(), ReasonCode: route.DepartmentId,
                 Categories: route.Rule == DepartmentRoute.Categories ? string.Join(',', route.Items) : null));
-        if (receipt) Notify(r, details, "request-received", Subject(current.Model, r, "ご請求を受け付けました", "Request received"),
-            Body(current.Model, r, $"""
-                {RequestKinds.Name(kind).Ja}のご請求を受け付けました。受付番号：{r.Reference}
-                回答期限の目安：{r.DueOn:yyyy-MM-dd}（ご本人確認書類の提出待ち・手数料のお支払い待ちの間は期限の計算が止まります）
-                状況の確認・書類の提出はこちらの非公開リンクから行えます（他の方に知らせないでください）：
-                {statusUrl}
-                """, $"""
-                We received your request ({RequestKinds.Name(kind).En}). Reference: {r.Reference}
-                We aim to answer by {r.DueOn:yyyy-MM-dd} (the clock pauses while we wait for your documents or payment).
-                Check the status and upload documents through this private link (do not share it):
-                {statusUrl}
-                """));
-
         // "No data held" is answered at once (S-44, L-19): nothing in the vault matches the contact data given. Not for an
         // online request (security review F5): an at-once answer on the status link would tell anyone who typed an address
         // or a phone number whether that person is a customer. Those wait for verification; the code goes to the e-mail
         // address typed, and the answer follows once its owner entered it.
-        if (matched is { Count: 0 } && (details.Email is not null || details.Phone is not null))
-            await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
+        var answeredAtOnce = matched is { Count: 0 } && (details.Email is not null || details.Phone is not null);
+        if (receipt) Notify(r, details, "request-received", Subject(current.Model, r, "ご請求を受け付けました", "Request received"),
+            Receipt(current.Model, r, procedures, statusUrl, answeredAtOnce));
+        if (answeredAtOnce) await AnswerNoDataHeldAsync(r, details, current.Model, actor, entries, ct);
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
         return new RequestCreated(await ViewAsync(r, ct), token, statusUrl);
+    }
+
+    /// <summary>
+    /// The receipt, saying only what applies to the request: the clock pauses for documents where its kind checks identity, and
+    /// for payment where a fee may be charged for it (<see cref="MayCharge"/>); a request answered at once ("no data held") gets
+    /// no due date, only where to read the answer. Before, a complaint and an answered request were told about documents, fees
+    /// and a deadline.
+    /// </summary>
+    private static string Receipt(PolicyModel model, DataSubjectRequest r, RequestProcedures? procedures, string statusUrl, bool answered)
+    {
+        var (ja, en) = RequestKinds.Name(r.Kind);
+        if (answered)
+            return Body(model, r, $"""
+                {ja}のご請求を受け付けました。受付番号：{r.Reference}
+                このご請求には回答済みです（回答は別にお送りするメールのとおりです）。回答は次の非公開リンクからもご確認いただけます（他の方に知らせないでください）：
+                {statusUrl}
+                """, $"""
+                We received your request ({en}). Reference: {r.Reference}
+                We have already answered it (see our separate message). You can also read the answer through this private link (do not share it):
+                {statusUrl}
+                """);
+        var documents = RequestKinds.NeedsIdentity(r.Kind);
+        var fee = MayCharge(model, r, procedures);
+        var (pauseJa, pauseEn) = (documents, fee) switch
+        {
+            (true, true) => ("（ご本人確認書類の提出待ち・手数料のお支払い待ちの間は期限の計算が止まります）", " (the clock pauses while we wait for your documents or payment)"),
+            (true, false) => ("（ご本人確認書類の提出待ちの間は期限の計算が止まります）", " (the clock pauses while we wait for your documents)"),
+            (false, true) => ("（手数料のお支払い待ちの間は期限の計算が止まります）", " (the clock pauses while we wait for payment)"),
+            _ => ("", ""),
+        };
+        return Body(model, r, $"""
+            {ja}のご請求を受け付けました。受付番号：{r.Reference}
+            回答期限の目安：{r.DueOn:yyyy-MM-dd}{pauseJa}
+            {(documents ? "状況の確認・書類の提出" : "状況の確認")}はこちらの非公開リンクから行えます（他の方に知らせないでください）：
+            {statusUrl}
+            """, $"""
+            We received your request ({en}). Reference: {r.Reference}
+            We aim to answer by {r.DueOn:yyyy-MM-dd}{pauseEn}.
+            {(documents ? "Check the status and upload documents" : "Check the status")} through this private link (do not share it):
+            {statusUrl}
+            """);
+    }
+
+    /// <summary>
+    /// Whether the request may be invoiced: its kind takes a fee (Art.38) and the policy charges one for it, in the procedures of
+    /// its service, or (a request about every service) in any procedures, as each service the person has data in is charged.
+    /// </summary>
+    private static bool MayCharge(PolicyModel model, DataSubjectRequest r, RequestProcedures? procedures)
+    {
+        if (!RequestKinds.TakesFee(r.Kind) || RequestKinds.PolicyType(r.Kind) is not { } type) return false;
+        IEnumerable<RequestProcedures?> all = r.ServiceId is not null ? [procedures]
+            : [model.RequestProcedures, .. model.Services.Select(s => PolicyScopes.For(model, s.Id).RequestProcedures)];
+        return all.Any(p => p?.Fees.Any(f => f.Type == type && f.AmountYen > 0) == true);
     }
 
     /// <summary>The department <see cref="RequestRouting"/> routes a new request to, from the responsibilities saved; null when in doubt.</summary>
@@ -433,7 +475,7 @@ public sealed class DataSubjectRequests(
     private RequestView View(DataSubjectRequest r, List<RequestDocument> docs, IReadOnlyList<MissingDocument> missing, List<ArtifactKind> artifacts, List<TransitionView> history,
         IReadOnlyDictionary<(DocumentGroup, string), string>? english = null) =>
         new(r.Id, r.Reference, r.Kind, r.Status, r.Channel, r.RequesterRole, r.Method, r.ServiceId, r.DepartmentId, r.DepartmentRoute, r.Language, r.ReceivedAt, r.ReceivedOn, r.DueOn,
-            RequestClock.ProjectedDue(r, Today, Settings.ResponseDays), r.SuitPossibleFrom, RequestClock.State(r, Today, Settings.DueSoonDays), r.PausedDays,
+            RequestClock.ProjectedDue(r, Today, Settings.ResponseDays), RequestClock.SuitPossibleFrom(r), RequestClock.State(r, Today, Settings.DueSoonDays), r.PausedDays,
             r.Verification, r.VerifiedAt, r.FeeYen, r.FeeWaived, r.InvoicedAt, r.PaidAt, r.SubjectIds.Select(Guid.Parse).ToList(), r.Outcome, r.RefusalReason,
             r.AnsweredAt, docs.Select(d => new DocumentView(d.Id, d.Group, d.Name, d.Source, d.IssuedOn, d.ContentType, d.Size, d.AddedAt, d.DestroyedAt is not null,
                 english?.GetValueOrDefault((d.Group, d.Name)))).ToList(),
@@ -505,6 +547,15 @@ public sealed class DataSubjectRequests(
         var doc = Required(await ProceduresAsync(r, ct), r.RequesterRole).FirstOrDefault(x => x.Group == group && x.Doc.Name.Ja == name).Doc
                   ?? throw new MamoriException(ErrorCode.RequestUnknownDocument,
                       $"The policy requires no document of that name in the {ErrorText.Enum(group)} group for this requester; see missingDocuments for the accepted names.");
+        // A day after today (Japan time) is a typo, not an old document: saying it is too old sent people looking for a newer one.
+        if (issuedOn is { } issued && issued > Today)
+        {
+            var (day, today) = (issued.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            throw new MamoriException(ErrorCode.RequestInvalidInput, $"The issue date {day} is in the future (today is {today} in Japan); check it.")
+            {
+                Reason = "issue-date-future", ReasonArgs = [day, today],
+            };
+        }
         if (doc.MaxAge is not null)
         {
             if (issuedOn is null)
@@ -524,6 +575,16 @@ public sealed class DataSubjectRequests(
     private static void RequireOpen(DataSubjectRequest r)
     {
         if (r.IsClosed) throw new MamoriException(ErrorCode.RequestClosed, $"The request is already {ErrorText.Enum(r.Status)}.", 409);
+    }
+
+    /// <summary>The steps of an identity check (documents, "no data held") are for the kinds that have one: not a complaint (Art.40).</summary>
+    private static void RequireIdentityCheck(DataSubjectRequest r)
+    {
+        if (!RequestKinds.NeedsIdentity(r.Kind))
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A {ErrorText.Enum(r.Kind)} checks no identity: it takes no documents and is answered with a text.", 409)
+            {
+                Reason = "no-identity-check", ReasonArgs = [RequestKinds.Id(r.Kind)],
+            };
     }
 
     /// <summary>An uploaded identity, proxy or representation document: image or PDF by content, within the size limit, sealed.</summary>
@@ -561,6 +622,7 @@ public sealed class DataSubjectRequests(
     {
         var r = await GetAsync(id, ct);
         RequireOpen(r);
+        RequireIdentityCheck(r);
         var doc = await RequireDocumentAsync(r, group, name, issuedOn, ct);
         var now = clock.GetUtcNow();
         var d = new RequestDocument
@@ -582,6 +644,7 @@ public sealed class DataSubjectRequests(
     {
         var r = await GetAsync(id, ct);
         RequireOpen(r);
+        RequireIdentityCheck(r);
         var missing = await MissingAsync(r, await db.Set<RequestDocument>().AsNoTracking().Where(d => d.RequestId == id).ToListAsync(ct), ct);
         var current = await policies.RequireCurrentAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -864,6 +927,11 @@ public sealed class DataSubjectRequests(
     {
         var r = await GetAsync(id, ct);
         RequireOpen(r);
+        if (!RequestKinds.TakesFee(r.Kind))
+            throw new MamoriException(ErrorCode.RequestInvalidTransition, $"A {ErrorText.Enum(r.Kind)} request carries no fee (Art.38): there is nothing to waive.", 409)
+            {
+                Reason = "no-fee", ReasonArgs = [RequestKinds.Id(r.Kind)],
+            };
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 200) throw new MamoriException(ErrorCode.RequestInvalidInput, "Give a reason for the waiver (up to 200 characters).") { Reason = "waive-reason" };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         r.FeeWaived = true;
@@ -918,7 +986,7 @@ public sealed class DataSubjectRequests(
         {
             subjectIds = [.. subjectIds.Except(outside)];
             items.Add($"{outside.Count} 件の記録は、プライバシーポリシーに記載のとおり開示等の対象ではない利用目的（お取引先から委託を受けた業務等）のためだけに取り扱うものであり、このご請求の対象になりません。");
-            if (r.Kind == RequestKind.Erasure)
+            if (r.Kind is RequestKind.Erasure or RequestKind.Correction)
                 itemsEn.Add($"{outside.Count} record(s) are handled only for purposes the privacy notice names as outside such requests (work entrusted to us by clients, for instance) and are not covered by this request.");
             if (subjectIds.Count == 0) outcome = RequestOutcome.NoChange;
         }
@@ -944,8 +1012,21 @@ public sealed class DataSubjectRequests(
             }
             case RequestKind.Correction:
             {
-                var corrections = execute.Corrections ?? details.Corrections ?? new Dictionary<string, string>();
-                var changed = 0;
+                // Staff's content replaces the person's for the items staff name, after investigation; the person's other items are
+                // corrected as asked. Before, one item named by staff replaced the whole request: the person's other items were
+                // silently not corrected, and the answer named what was by internal ids.
+                var asked = details.Corrections ?? new Dictionary<string, string>();
+                var corrections = new Dictionary<string, string>(asked, StringComparer.Ordinal);
+                var otherContent = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (item, value) in StaffCorrections(execute.Corrections))
+                {
+                    if (!asked.TryGetValue(item, out var theirs) || theirs != value) otherContent.Add(item);
+                    corrections[item] = value;
+                }
+                var names = PolicyCategories.Of(current.Model);
+                string Content(IEnumerable<string> ids, NoticeLanguage lang) => string.Join(lang == NoticeLanguage.Ja ? "、" : "; ",
+                    ids.Select(id => lang == NoticeLanguage.Ja ? $"{names.Name(id, lang)}「{corrections[id]}」" : $"{names.Name(id, lang)} to \"{corrections[id]}\""));
+                var corrected = new List<string>();
                 foreach (var subjectId in subjectIds)
                 {
                     var applicable = await ApplicableAsync(subjectId, corrections.Keys, current.Model, ct);
@@ -958,10 +1039,32 @@ public sealed class DataSubjectRequests(
                     {
                         throw new MamoriException(ErrorCode.RequestInvalidInput, "A corrected value is not valid for its item: " + e.Message) { Reason = "correction-value" };
                     }
-                    changed += applicable.Count;
-                    items.Add($"訂正：{string.Join("、", applicable)}");
+                    corrected.AddRange(applicable.Where(c => !corrected.Contains(c)));
+                    // Art.34(3): the person is told what was corrected, content included, by the items' names in the policy.
+                    items.Add("訂正：" + Content(applicable, NoticeLanguage.Ja));
+                    itemsEn.Add("Corrected: " + Content(applicable, NoticeLanguage.En));
                 }
-                if (changed == 0) { outcome = RequestOutcome.NoChange; items.Add("訂正の対象となる保有個人データはありませんでした（訂正なし）。"); }
+                // And what was not, and why: an item asked for that no record of theirs holds for a purpose open to requests.
+                var notCorrected = corrections.Keys.Where(k => !corrected.Contains(k)).ToList();
+                if (corrected.Count == 0)
+                {
+                    outcome = RequestOutcome.NoChange;
+                    if (subjectIds.Count == 0 || notCorrected.Count == 0)
+                    {
+                        items.Add("訂正の対象となる保有個人データはありませんでした（訂正なし）。");
+                        itemsEn.Add("We hold no retained personal data to correct (no correction).");
+                    }
+                }
+                if (subjectIds.Count > 0 && notCorrected.Count > 0)
+                {
+                    items.Add($"次の項目は、当社がご本人について保有する個人データ（保有個人データ）の項目ではないため、訂正していません：{names.Names(notCorrected, NoticeLanguage.Ja)}");
+                    itemsEn.Add($"Not corrected, as we hold no retained personal data of these items about you: {names.Names(notCorrected, NoticeLanguage.En)}");
+                }
+                if (corrected.Where(otherContent.Contains).ToList() is { Count: > 0 } ours)
+                {
+                    items.Add($"次の項目は、調査の結果、ご請求とは異なる内容に訂正しました（内容は上記のとおりです）：{names.Names(ours, NoticeLanguage.Ja)}");
+                    itemsEn.Add($"After investigation, these items were corrected to content other than you asked (shown above): {names.Names(ours, NoticeLanguage.En)}");
+                }
                 break;
             }
             case RequestKind.Suspension or RequestKind.StopProvision:
@@ -1076,6 +1179,28 @@ public sealed class DataSubjectRequests(
         return await ViewAsync(fresh, ct);
     }
 
+    /// <summary>
+    /// The items staff correct with their own content (<see cref="ExecuteOptions.Corrections"/>), trimmed: each names its item and
+    /// gives content, as the person's must (MAMORI-5022 <c>corrections</c>, <c>too-long</c>), checked before anything changes.
+    /// </summary>
+    private static Dictionary<string, string> StaffCorrections(IReadOnlyDictionary<string, string>? given)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, content) in given ?? new Dictionary<string, string>())
+        {
+            var (item, value) = (key.Trim(), content?.Trim() ?? "");
+            if (item.Length == 0 || value.Length == 0)
+                throw new MamoriException(ErrorCode.RequestInvalidInput, "A correction names its item and gives the correct content (corrections).") { Reason = "corrections" };
+            if (item.Length > 64 || value.Length > MaxTextLength)
+                throw new MamoriException(ErrorCode.RequestInvalidInput, $"A correction's item is at most 64 characters and its content at most {MaxTextLength}.")
+                {
+                    Reason = "too-long", ReasonArgs = ["corrections", (item.Length > 64 ? 64 : MaxTextLength).ToString(CultureInfo.InvariantCulture)],
+                };
+            result[item] = value;
+        }
+        return result;
+    }
+
     private async Task<List<string>> ApplicableAsync(Guid subjectId, IEnumerable<string> categories, PolicyModel model, CancellationToken ct)
     {
         var s = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == subjectId, ct);
@@ -1186,6 +1311,8 @@ public sealed class DataSubjectRequests(
     {
         var r = await GetAsync(id, ct);
         RequireOpen(r);
+        // A complaint is about whatever the person raises, not about data found under their name: it is answered with a text.
+        RequireIdentityCheck(r);
         if (r.Status is RequestStatus.AwaitingPayment or RequestStatus.InProgress)
             throw new MamoriException(ErrorCode.RequestInvalidTransition, "The request already matched data; execute or refuse it.", 409) { Reason = "data-matched" };
         var current = await policies.RequireCurrentAsync(ct);
@@ -1206,6 +1333,12 @@ public sealed class DataSubjectRequests(
         {
             Reason = "too-long", ReasonArgs = ["note", MaxDetailsLength.ToString(CultureInfo.InvariantCulture)],
         };
+        // 「理由の詳細は下記のとおりです」 and then nothing: the answer must give the reasons (Art.36), and only the note can.
+        if (reason.NoteRequired && string.IsNullOrWhiteSpace(note))
+            throw new MamoriException(ErrorCode.RequestInvalidInput, $"The reason '{reason.Code}' ({reason.Law}) is explained in the note: give the reasons for the decision (note).")
+            {
+                Reason = "refusal-note",
+            };
         var r = await GetAsync(id, ct);
         RequireOpen(r);
         if (!reason.AppliesTo(r.Kind))
@@ -1227,8 +1360,12 @@ public sealed class DataSubjectRequests(
         var entries = new List<AuditEntry>();
         Move(r, RequestStatus.Refused, actor, reason.Code, entries);
         Notify(r, Details(r), "refused", Subject(current.Model, r, "ご請求への回答", "Answer to your request"),
-            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）について、次の理由によりお応えできません（{reason.LawJa}）。\n{reason.Ja}",
-                $"We cannot comply with your request {r.Reference} for this reason ({reason.Law}):\n{reason.En}"));
+            // The note stays in the answer behind the status link (an address typed into a form may not be the person's): a
+            // reason announcing its details 「下記のとおり」 says where they are.
+            Body(current.Model, r, $"ご請求（受付番号 {r.Reference}）について、次の理由によりお応えできません（{reason.LawJa}）。\n{reason.Ja}"
+                    + (reason.NoteRequired ? "\n理由の詳細は回答書に記載しています。受付時にお知らせした状況確認用リンクからご確認ください。" : ""),
+                $"We cannot comply with your request {r.Reference} for this reason ({reason.Law}):\n{reason.En}"
+                    + (reason.NoteRequired ? "\nThe details are in the answer: open it through the private status link we sent when we received the request." : "")));
         await audit.AppendManyAsync(db, entries, ct);
         await tx.CommitAsync(ct);
         return await ViewAsync(r, ct);

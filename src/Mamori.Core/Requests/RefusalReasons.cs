@@ -4,8 +4,11 @@ namespace Mamori.Requests;
 /// A reason for refusing a request, tied to the article that allows it (<paramref name="Law"/> in English notation,
 /// <paramref name="LawJa"/> as a Japanese answer cites it, <paramref name="LawShortJa"/> as staff read it in the console: 「法33条2項1号」),
 /// explained to the person (S-45, L-19, L-21, L-22). <paramref name="Kinds"/>: the kinds of request the article covers; null for every kind.
+/// <paramref name="NoteRequired"/>: the explanation announces reasons 「下記のとおり」 that only the staff's note gives, so a refusal
+/// without a note is refused (MAMORI-5022).
 /// </summary>
-public sealed record RefusalReason(string Code, string Law, string LawJa, string LawShortJa, string Ja, string En, IReadOnlyList<RequestKind>? Kinds = null)
+public sealed record RefusalReason(string Code, string Law, string LawJa, string LawShortJa, string Ja, string En, IReadOnlyList<RequestKind>? Kinds = null,
+    bool NoteRequired = false)
 {
     public bool AppliesTo(RequestKind kind) => Kinds is null || Kinds.Contains(kind);
 }
@@ -25,9 +28,11 @@ public static class RefusalReasons
         "開示することが他の法令に違反することとなるため。",
         "Disclosure would violate another law.", [RequestKind.Disclosure, RequestKind.ProvisionRecords, RequestKind.Portability]);
 
+    /// <summary>Not for a complaint (Art.40): it checks nobody's identity, so it cannot be refused for want of it.</summary>
     public static readonly RefusalReason IdentityNotVerified = new("identity-not-verified", "Art.37(1)", "個人情報保護法第37条第1項", "法37条1項",
         "ご本人（又は正当な代理人）であることを確認できなかったため。所定の書類をお送りいただければ改めて対応します。",
-        "We could not verify that you are the person (or a proper agent). Send the required documents and we will handle the request again.");
+        "We could not verify that you are the person (or a proper agent). Send the required documents and we will handle the request again.",
+        [.. RequestKinds.All.Where(RequestKinds.NeedsIdentity)]);
 
     public static readonly RefusalReason NoGroundsForErasure = new("no-grounds", "Art.35(1)(3)(5)", "個人情報保護法第35条第1項・第3項・第5項", "法35条1項・3項・5項",
         "調査の結果、法の定める利用停止・消去・提供停止の要件（目的外利用、不正取得、利用する必要がなくなった場合、漏えい等、権利利益が害されるおそれ）に該当しなかったため。",
@@ -41,9 +46,10 @@ public static class RefusalReasons
         "所定の手数料のお支払いが確認できなかったため。",
         "We could not confirm payment of the handling fee.", [RequestKind.PurposeNotification, RequestKind.Disclosure, RequestKind.ProvisionRecords, RequestKind.Portability]);
 
+    /// <summary>Art.36: the reasons are the staff's own, in the note, which is therefore required.</summary>
     public static readonly RefusalReason Unjustified = new("unjustified", "Art.36", "個人情報保護法第36条", "法36条",
         "調査の結果、ご請求に理由がないと判断したため（理由の詳細は下記のとおりです）。",
-        "After investigation we found the request unjustified (details below).");
+        "After investigation we found the request unjustified (details below).", NoteRequired: true);
 
     public static readonly IReadOnlyList<RefusalReason> All =
         [HarmToPerson, SeriousBusinessImpediment, ViolatesLaw, IdentityNotVerified, NoGroundsForErasure, DataIsAccurate, FeeNotPaid, Unjustified];

@@ -7,7 +7,7 @@ namespace Mamori.Requests;
 /// arrival (Civil Code Art.140): received 2026-06-01 with 14 days → due 2026-06-15. While the request
 /// waits for the person (identity documents, payment) the clock pauses and the due date moves by the
 /// whole days paused. The statutory date from which the person may sue (Art.39: two weeks after
-/// arrival) never pauses: received + 15 days.
+/// arrival) never pauses: received + 15 days; only the kinds Art.39 covers have one.
 /// </summary>
 public static class RequestClock
 {
@@ -18,6 +18,12 @@ public static class RequestClock
     public static DateOnly DueOn(DateOnly receivedOn, int responseDays, int pausedDays) => receivedOn.AddDays(responseDays + pausedDays);
 
     public static DateOnly SuitPossibleFrom(DateOnly receivedOn) => receivedOn.AddDays(15);
+
+    /// <summary>
+    /// The day from which the person may sue over <paramref name="r"/>, or null when Art.39 does not cover its kind (a complaint,
+    /// a purpose notification, what goes beyond the Act): such a request has no such day to show.
+    /// </summary>
+    public static DateOnly? SuitPossibleFrom(DataSubjectRequest r) => RequestKinds.SuitAfterTwoWeeks(r.Kind) ? r.SuitPossibleFrom : null;
 
     /// <summary>Pauses the clock on <paramref name="today"/>: no due date while paused.</summary>
     public static void Pause(DataSubjectRequest r, DateOnly today)

@@ -170,7 +170,10 @@ public sealed class DataSubjectRequest : ITenantOwned
     /// <summary>ReceivedOn + response days + paused days; null while the clock is paused.</summary>
     public DateOnly? DueOn { get; set; }
 
-    /// <summary>Art.39: suit possible from received + 15 days; never paused.</summary>
+    /// <summary>
+    /// Art.39: suit possible from received + 15 days; never paused. Stored for every request, shown only for the kinds the article
+    /// covers (<see cref="RequestClock.SuitPossibleFrom(DataSubjectRequest)"/>).
+    /// </summary>
     public DateOnly SuitPossibleFrom { get; set; }
 
     /// <summary>The JST day the clock was paused, while it is.</summary>

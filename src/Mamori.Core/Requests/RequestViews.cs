@@ -54,9 +54,13 @@ public sealed record TransitionView(int Sequence, RequestStatus From, RequestSta
 /// <param name="Unreadable">Requests of the page it could not read (MAMORI-1114), to mark instead of failing the queue.</param>
 public sealed record RequestPage(List<RequestView> Items, int Total, IReadOnlyList<Data.UnreadableRow> Unreadable);
 
+/// <summary>
+/// A request as staff and integrations see it. <paramref name="SuitPossibleFrom"/>: the day from which the person may sue (Art.39),
+/// null for a kind that article does not cover (<see cref="RequestKinds.SuitAfterTwoWeeks"/>).
+/// </summary>
 public sealed record RequestView(
     Guid Id, string Reference, RequestKind Kind, RequestStatus Status, RequestChannel Channel, RequesterRole RequesterRole, DisclosureMethod Method,
-    string? Service, string? Department, DepartmentRoute DepartmentRoute, string Language, DateTimeOffset ReceivedAt, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn, DateOnly SuitPossibleFrom,
+    string? Service, string? Department, DepartmentRoute DepartmentRoute, string Language, DateTimeOffset ReceivedAt, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn, DateOnly? SuitPossibleFrom,
     DeadlineState Deadline, int PausedDays, VerificationMethod Verification, DateTimeOffset? VerifiedAt, int FeeYen, bool FeeWaived,
     DateTimeOffset? InvoicedAt, DateTimeOffset? PaidAt, IReadOnlyList<Guid> Subjects, RequestOutcome Outcome, string? RefusalReason,
     DateTimeOffset? AnsweredAt, IReadOnlyList<DocumentView> Documents, IReadOnlyList<MissingDocument> MissingDocuments,
@@ -71,7 +75,10 @@ public sealed record RequestCreated(RequestView Request, string StatusToken, str
 /// <summary>What staff decide when executing (the person's own input is the default).</summary>
 public sealed record ExecuteOptions
 {
-    /// <summary>Correction: overrides the corrections the person asked for, after investigation.</summary>
+    /// <summary>
+    /// Correction: the content staff found correct after investigation, for the items named; it replaces the person's content for
+    /// those items only (the person's other items are corrected as asked), and the answer says which items got other content.
+    /// </summary>
     public IReadOnlyDictionary<string, string>? Corrections { get; init; }
 
     /// <summary>Anonymization: overrides the categories.</summary>
@@ -86,7 +93,7 @@ public sealed record ExecuteOptions
 
 /// <summary>
 /// The answer of a non-package request (correction, suspension, erasure…) as a document. <paramref name="Items"/> in Japanese
-/// (it prevails); <paramref name="ItemsEn"/> their English rendering, where the kind has one (erasure).
+/// (it prevails); <paramref name="ItemsEn"/> their English rendering, where the kind has one (erasure, correction).
 /// </summary>
 public sealed record RequestAnswer(
     string Format, string Reference, RequestKind Kind, RequestOutcome Outcome, string AnsweredOnJst, string Company,
@@ -133,6 +140,20 @@ public static class RequestKinds
 
     /// <summary>Kinds that act on the person's data and so need their identity verified (L-22).</summary>
     public static bool NeedsIdentity(RequestKind k) => k != RequestKind.Complaint;
+
+    /// <summary>
+    /// Kinds a fee may be charged for (Art.38(1): purpose notification and disclosure, provision records through Art.33(5)); the
+    /// policy check allows fees for no other (PolicyValidator), so no other kind is invoiced or has a fee to waive.
+    /// </summary>
+    public static bool TakesFee(RequestKind k) => k is RequestKind.PurposeNotification or RequestKind.Disclosure or RequestKind.ProvisionRecords;
+
+    /// <summary>
+    /// Kinds whose request the person may take to court two weeks after it arrived (Art.39(1): requests under Art.33(1), also as
+    /// Art.33(5) applies it to provision records, 34(1) and 35(1)(3)(5)). Not purpose notification (Art.32(2)), a complaint
+    /// (Art.40), or anonymisation and portability, which go beyond the Act.
+    /// </summary>
+    public static bool SuitAfterTwoWeeks(RequestKind k) =>
+        k is RequestKind.Disclosure or RequestKind.ProvisionRecords or RequestKind.Correction or RequestKind.Suspension or RequestKind.Erasure or RequestKind.StopProvision;
 
     public static (string Ja, string En) Name(RequestKind k) => k switch
     {

@@ -29,7 +29,7 @@ public static class RequestEndpoints
 
     public sealed record PublicStatus(
         string Reference, RequestKind Kind, RequestStatus Status, string StatusJa, string StatusEn, DateOnly ReceivedOn, DateOnly? DueOn, DateOnly ProjectedDueOn,
-        DateOnly SuitPossibleFrom, bool Paused, int FeeYen, bool FeeWaived, bool Invoiced, bool Paid, bool Verified, bool CodeSent,
+        DateOnly? SuitPossibleFrom, bool Paused, int FeeYen, bool FeeWaived, bool Invoiced, bool Paid, bool Verified, bool CodeSent,
         IReadOnlyList<MissingDocument> MissingDocuments, IReadOnlyList<ArtifactKind> Answers, RequestOutcome Outcome, string? RefusalReason, IReadOnlyList<TransitionView> History);
 
     public static PublicStatus ToPublic(DataSubjectRequest r, RequestView v)

@@ -66,6 +66,7 @@ public static partial class FormErrors
         ErrorCode.RequestCodeInvalid or ErrorCode.RequestCodeExpired => "code",
         ErrorCode.RequestUnknownDocument => "document",
         ErrorCode.RequestDocumentTooOld => "issuedOn",
+        ErrorCode.RequestInvalidInput when e.Reason == "issue-date-future" => "issuedOn",
         ErrorCode.RequestUploadTooLarge or ErrorCode.RequestUploadType => "file",
         ErrorCode.MissingField when e.Reason == "withdraw-confirm" => "withdraw-confirm",
         _ => null,
@@ -112,6 +113,14 @@ public static partial class FormErrors
             "processing" => ("加工の方法はマスク又は一般化から選んでください。", "Choose masking or generalisation."),
             // The staff request page's actions.
             "issue-date" => ("発行日を年月日で入力してください（例: 2026-04-01）。", "Give the issue date as a date, e.g. 2026-04-01."),
+            // Not "too old": a day after today is a typo in the date, and saying the document was too old sent people for a new one.
+            "issue-date-future" when e.ReasonArgs is [var issued, ..] && Day(issued) is { } day =>
+                ($"発行日（{day.Ja}）が未来の日付になっています。書類に記載された発行日を確認して入力し直してください。",
+                    $"The issue date ({day.En}) is in the future; check the date on the document and enter it again."),
+            "issue-date-future" => ("発行日が未来の日付になっています。書類に記載された発行日を確認して入力し直してください。",
+                "The issue date is in the future; check the date on the document and enter it again."),
+            "refusal-note" => ("「ご請求に理由がない」（法36条）としてお断りする場合は、その理由を補足に記入してください（本人への回答に記載されます）。",
+                "To refuse a request as unjustified (Art.36), give the reasons in the note: the answer to the person states them."),
             "checked-confirm" => ("書類を確認したら、チェックを入れてから記録してください。", "Tick the box to confirm that you checked the document."),
             "waive-reason" => ("免除の理由を200文字以内で入力してください。", "Give a reason for the waiver (at most 200 characters)."),
             "answer-text" => ("苦情・お問合せには回答文を入力してください。", "A complaint or inquiry is answered with a text."),
@@ -161,6 +170,10 @@ public static partial class FormErrors
             "code-agent" => ("代理人・法定代理人による請求は、確認コードではなく書類で本人確認します。", "A request by an agent or representative is verified with documents, not a code."),
             "code-channel" => ("確認コードはオンラインの請求（ウェブフォーム・メール）にだけ使えます。郵送・窓口の請求は書類で確認してください。",
                 "A one-time code verifies online requests only (web form, e-mail); verify letters and visits with documents."),
+            "no-fee" when Kind(e) is { } k => ($"{RequestKinds.Name(k).Ja}のご請求には手数料がかからないため、免除するものはありません。",
+                $"A request for {Lower(RequestKinds.Name(k).En)} carries no fee, so there is nothing to waive."),
+            "no-identity-check" => ("苦情・お問合せには本人確認がないため、書類の確認・提出の依頼や「保有個人データなし」の回答はできません。回答文を入力して回答してください。",
+                "A complaint or inquiry checks no identity: it takes no documents and no “no data held” answer; answer it with a text."),
             "not-invoiced" => ("手数料の入金を待っている請求ではないため、入金は記録できません。", "The request is not awaiting its fee, so no payment is recorded."),
             "data-matched" => ("保有個人データが照合されているため、「保有個人データなし」とは回答できません。実行するか、理由を付してお断りしてください。",
                 "The request matched data we hold: carry it out or refuse it with a reason."),

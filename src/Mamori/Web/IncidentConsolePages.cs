@@ -447,7 +447,7 @@ public static class IncidentConsolePages
               <dt>{T(http, "認識日（1日目）", "Aware on (day 1)")}</dt><dd>{Day(dl.AwareDate)}</dd>
               <dt>{T(http, "速報 注意日 / 期限（目安 3〜5日）", "Preliminary report: warn / due (about 3-5 days)")}</dt><dd>{Day(dl.PreliminaryWarn)} / <strong>{Day(dl.PreliminaryDue)}</strong>{(incident.PreliminaryReportedAt is { } p ? H.F($" — {T(http, "報告済み", "sent")} {Jst(p)}") : default)}</dd>
               <dt>{T(http, "確報 期限", "Final report due")} ({dl.FinalPeriodDays}{T(http, "日", " days")})</dt><dd><strong>{Day(dl.FinalDue)}</strong>{(dl.FinalRolled ? H.F($" ({T(http, "閉庁日のため繰下げ。本来", "rolled past closed days from")} {Day(dl.FinalDueUnrolled)})") : default)}{(incident.FinalReportedAt is { } f ? H.F($" — {T(http, "報告済み", "sent")} {Jst(f)}") : default)}</dd>
-              <dt>{T(http, "期限の状態（本日 ", "Deadline state (today ")}{Day(v.Today)})</dt><dd>{State(http, v.State)}</dd>
+              <dt>{T(http, $"期限の状態（本日 {Day(v.Today)}）", $"Deadline state (today {Day(v.Today)})")}</dt><dd>{State(http, v.State)}</dd>
             </dl>
             """);
         Html Computation(IncidentBlastRadius r) => H.F($"""

@@ -97,7 +97,9 @@ public static class RequestConsolePages
                     "execute" => await requests.ExecuteAsync(id, new ExecuteOptions
                     {
                         AnswerText = string.IsNullOrWhiteSpace(note) ? null : note,
-                        Corrections = string.IsNullOrWhiteSpace(correctionItem) ? null : new Dictionary<string, string> { [correctionItem] = correctionValue ?? "" },
+                        // The item chosen gets this content; the person's other items stand. Content without an item is refused (MAMORI-5022).
+                        Corrections = string.IsNullOrWhiteSpace(correctionItem) && string.IsNullOrWhiteSpace(correctionValue) ? null
+                            : new Dictionary<string, string> { [(correctionItem ?? "").Trim()] = correctionValue ?? "" },
                     }, actor, ct),
                     "no-data" => await requests.AnswerNoDataAsync(id, actor, ct),
                     "refuse" => await requests.RefuseAsync(id, reason ?? "", note, actor, ct),
@@ -342,11 +344,12 @@ public static class RequestConsolePages
               {Button("no-data", "保有個人データなしと回答する", "Answer: no data held", confirm: T(http, "保有個人データなしと本人に回答し、請求を終了します。よろしいですか？", "Answer the person that no data is held and close the request?"))}
               """) : default)}
             {(r.Status == RequestStatus.AwaitingPayment ? Button("payment", "入金を確認した", "Payment confirmed", H.F($"""<label for="reference">{T(http, "振込の参照", "Payment reference")}</label><input id="reference" name="reference" maxlength="100" value="{Typed("payment", "reference")}">""")) : default)}
-            {(r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required value="{Typed("waive", "reason")}">""")) : default)}
+            {(RequestKinds.TakesFee(r.Kind) && r.Status is RequestStatus.AwaitingPayment or RequestStatus.Received or RequestStatus.Verifying ? Button("waive", "手数料を免除する", "Waive the fee", H.F($"""<label for="waive-reason">{T(http, "理由", "Reason")}</label><input id="waive-reason" name="reason" maxlength="200" required value="{Typed("waive", "reason")}">""")) : default)}
             {(r.Status == RequestStatus.InProgress ? Button("execute", "実行して回答する", "Execute and answer", H.F($"""
                 {(RequestKinds.TakesCorrections(r.Kind) ? H.F($"""
-                <label for="correctionItem">{T(http, "訂正する項目（本人の申出を上書きする場合）", "Item to correct (to override the person's)")}</label><input id="correctionItem" name="correctionItem" maxlength="64" value="{Typed("execute", "correctionItem")}">
-                <label for="correctionValue">{T(http, "正しい内容", "Correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000" value="{Typed("execute", "correctionValue")}">
+                <label for="correctionItem">{T(http, "調査の結果、申出と異なる内容に訂正する項目（その項目だけを置き換え、他の項目は申出のとおり訂正します）", "Item to correct to other content than asked, after investigation (only that item changes; the others are corrected as asked)")}</label>
+                <select id="correctionItem" name="correctionItem"><option value="">{T(http, "（なし：申出のとおり訂正する）", "(none: correct as asked)")}</option>{(details?.Corrections?.Keys ?? []).Select(c => H.F($"""<option value="{c}"{Selected(Typed("execute", "correctionItem") == c)}>{categories([c])}</option>"""))}</select>
+                <label for="correctionValue">{T(http, "その項目の正しい内容", "Its correct content")}</label><input id="correctionValue" name="correctionValue" maxlength="2000" value="{Typed("execute", "correctionValue")}">
                 """) : default)}
                 {(r.Kind == RequestKind.Complaint
                     ? H.F($"""<label for="note">{T(http, "回答文", "Answer text")}</label><textarea id="note" name="note" rows="4" maxlength="10000" required>{TextareaValue(Typed("execute", "note"))}</textarea>""")
@@ -354,7 +357,7 @@ public static class RequestConsolePages
                 """), executeConfirm) : default)}
             {Button("refuse", "理由を付してお断りする", "Refuse with a reason", H.F($"""
                 <label for="reason">{T(http, "理由", "Reason")}</label><select id="reason" name="reason">{RefusalReasons.For(r.Kind).Select(x => H.F($"""<option value="{x.Code}"{Selected(Typed("refuse", "reason") == x.Code)}>{T(http, x.LawShortJa, x.Law)} {T(http, x.Ja, x.En)}</option>"""))}</select>
-                <label for="refuse-note">{T(http, "補足（本人に伝わります）", "Note (sent to the person)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000">{TextareaValue(Typed("refuse", "note"))}</textarea>
+                <label for="refuse-note">{T(http, "補足（本人に伝わります。「理由がない」（法36条）でお断りする場合は、その理由を記入してください）", "Note (sent to the person; required for “unjustified” (Art.36): give the reasons)")}</label><textarea id="refuse-note" name="note" rows="3" maxlength="10000">{TextareaValue(Typed("refuse", "note"))}</textarea>
                 """), T(http, "お断りの回答を本人に送り、請求を終了します。よろしいですか？", "Send the refusal to the person and close the request?"))}
             {Button("withdraw", "取下げを記録する", "Record withdrawal", confirm: T(http, "取下げを記録し、請求を終了します。よろしいですか？", "Record the withdrawal and close the request?"))}
             """);
@@ -364,7 +367,7 @@ public static class RequestConsolePages
             <dt>{T(http, "メール", "Email")}</dt><dd>{details.Email}</dd><dt>{T(http, "電話", "Phone")}</dt><dd>{details.Phone}</dd>
             <dt>{T(http, "住所", "Address")}</dt><dd>{details.Address}</dd><dt>{T(http, "内容", "Details")}</dt><dd>{details.Details}</dd>
             {(RequestKinds.TakesMethod(r.Kind) ? H.F($"""<dt>{T(http, "開示の方法", "Disclosure method")}</dt><dd>{v.Method switch { DisclosureMethod.Paper => T(http, "書面", "paper"), DisclosureMethod.Other => T(http, "その他", "other"), _ => T(http, "電磁的記録", "electronic") }}</dd>""") : default)}
-            {(RequestKinds.TakesCorrections(r.Kind) ? H.F($"""<dt>{T(http, "訂正の申出", "Corrections asked")}</dt><dd>{string.Join("; ", (details.Corrections ?? new Dictionary<string, string>()).Select(kv => kv.Key + " → " + kv.Value))}</dd>""") : default)}
+            {(RequestKinds.TakesCorrections(r.Kind) ? H.F($"""<dt>{T(http, "訂正の申出", "Corrections asked")}</dt><dd>{string.Join("; ", (details.Corrections ?? new Dictionary<string, string>()).Select(kv => categories([kv.Key]) + " → " + kv.Value))}</dd>""") : default)}
             {(RequestKinds.TakesCategories(r.Kind) ? H.F($"""<dt>{T(http, "加工の対象", "Items to process")}</dt><dd>{categories(details.Categories ?? [])}</dd>""") : default)}</dl>
             """);
         Html answers = !handles || v.Answers.Count == 0 ? default : H.F($"""
@@ -380,8 +383,8 @@ public static class RequestConsolePages
               <dt>{T(http, "状況", "Status")}</dt><dd>{Name(http, RequestKinds.StatusName(v.Status))}</dd>
               <dt>{T(http, "受付方法", "Channel")}</dt><dd>{Name(http, RequestKinds.ChannelName(v.Channel))}</dd>
               <dt>{T(http, "受付日", "Received")}</dt><dd>{v.ReceivedOn:yyyy-MM-dd}</dd>
-              <dt>{T(http, "回答期限", "Due")}</dt><dd>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, "停止中（再開時 ", "paused (if resumed today ") + v.ProjectedDueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")")} — {Deadline(http, v.Deadline)}</dd>
-              <dt>{T(http, "訴え提起が可能となる日（法39条）", "Suit possible from (Art.39)")}</dt><dd>{v.SuitPossibleFrom:yyyy-MM-dd}</dd>
+              <dt>{T(http, "回答期限", "Due")}</dt><dd>{(v.DueOn is { } due ? due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : T(http, $"停止中（再開時 {Day(v.ProjectedDueOn)}）", $"paused (if resumed today {Day(v.ProjectedDueOn)})"))} — {Deadline(http, v.Deadline)}</dd>
+              {(v.SuitPossibleFrom is { } suit ? H.F($"""<dt>{T(http, "訴え提起が可能となる日（法39条）", "Suit possible from (Art.39)")}</dt><dd>{suit:yyyy-MM-dd}</dd>""") : default)}
               <dt>{T(http, "停止日数", "Days paused")}</dt><dd>{v.PausedDays}</dd>
               <dt>{T(http, "本人確認", "Verification")}</dt><dd>{Verification(http, v.Verification)}</dd>
               <dt>{T(http, "手数料", "Fee")}</dt><dd id="fee-status">{FeeStatus(http, v)}</dd>
@@ -406,6 +409,8 @@ public static class RequestConsolePages
             <ol>{v.History.Select(t => H.F($"<li>{TimeZoneInfo.ConvertTime(t.At, RequestClock.Zone):yyyy-MM-dd HH:mm} {Name(http, RequestKinds.StatusName(t.From))} → {Name(http, RequestKinds.StatusName(t.To))} <span class=\"muted\">({ReasonName(http, t.Reason)})</span></li>"))}</ol>
             """));
     }
+
+    private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An uploaded file is a link for staff who handle requests (they must see it to check it); paper checks and destroyed files are plain text.</summary>
     private static Html DocumentName(HttpContext http, RequestView v, DocumentView d) =>
@@ -444,7 +449,7 @@ public static class RequestConsolePages
     /// <summary>The fee as the officer needs it: amount, and whether it is awaited, paid, waived or not charged.</summary>
     private static string FeeStatus(HttpContext http, RequestView v) =>
         v.FeeYen == 0 && !v.FeeWaived
-            ? (v.VerifiedAt is not null || v.Status is RequestStatus.InProgress or RequestStatus.Answered or RequestStatus.Refused or RequestStatus.Withdrawn
+            ? (!RequestKinds.TakesFee(v.Kind) || v.VerifiedAt is not null || v.Status is RequestStatus.InProgress or RequestStatus.Answered or RequestStatus.Refused or RequestStatus.Withdrawn
                 ? T(http, "なし", "none")
                 : T(http, "なし（または本人確認後に確定）", "none (or set after verification)"))
         : $"{v.FeeYen:N0} {T(http, "円", "yen")} — " + (v.FeeWaived ? T(http, "免除", "waived")
