@@ -403,7 +403,9 @@ public sealed class IncidentConsoleTests(PostgresCluster cluster)
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         var detail = await s.GetStringAsync($"/console/incidents/{id}");
-        detail.ShouldContain($"provision:{provided.RecordId}");
+        // Named as the file provided to a third party on its day, not by the record's id.
+        detail.ShouldContain("第三者提供の提供ファイル（");
+        detail.ShouldNotContain($"provision:{provided.RecordId}");
         detail.ShouldContain("<dd class=\"big\">2</dd>");
         detail.ShouldContain(ids[0].ToString());
 
