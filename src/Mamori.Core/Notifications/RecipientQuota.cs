@@ -71,7 +71,7 @@ public sealed class RecipientQuota(MamoriDbContext db, AuditLog audit, KeyRingPr
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await audit.LockHeadAsync(db, ct);
         var now = clock.GetUtcNow();
-        var caps = new List<(string Key, int Max, TimeSpan Window, bool ByClient)> { (KeyOf(kind, "to", address.Trim().ToLowerInvariant()), PerDestination, DestinationWindow, false) };
+        var caps = new List<(string Key, int Max, TimeSpan Window, bool ByClient)> { (KeyOf(kind, "to", Destination(address)), PerDestination, DestinationWindow, false) };
         if (client is not null) caps.Add((KeyOf(kind, "from", Network(client)), PerClient, ClientWindow, true));
         foreach (var (key, max, window, byClient) in caps)
         {
@@ -89,6 +89,12 @@ public sealed class RecipientQuota(MamoriDbContext db, AuditLog audit, KeyRingPr
 
     private string KeyOf(string kind, string scope, string value) =>
         Convert.ToHexString(HMACSHA256.HashData(keys.Current.BlindIndexKey, Encoding.UTF8.GetBytes($"quota:{db.CurrentTenantId:N}:{kind}:{scope}:{value}")));
+
+    /// <summary>
+    /// The address as one key whatever its spelling: requests stored before addresses were kept in NFKC still hold full-width
+    /// forms, and a code re-sent for one of them must count against the same cap as the address typed today.
+    /// </summary>
+    internal static string Destination(string address) => address.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
 
     /// <summary>An IPv4 address, or the /64 of an IPv6 one (one household or host holds a whole /64).</summary>
     internal static string Network(IPAddress client)

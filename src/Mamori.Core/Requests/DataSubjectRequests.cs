@@ -81,7 +81,7 @@ public sealed class DataSubjectRequests(
         if (input.Service is not null && current.Model.FindService(input.Service) is null)
             throw new MamoriException(ErrorCode.UnknownService, $"The policy declares no service '{ErrorText.Id(input.Service)}'.");
         var procedures = PolicyScopes.For(current.Model, input.Service).RequestProcedures ?? current.Model.RequestProcedures;
-        if (RequestKinds.PolicyType(kind) is { } type && procedures?.Types.Contains(type) != true)
+        if (!RequestKinds.Offers(procedures, kind))
             throw new MamoriException(ErrorCode.RequestKindNotOffered, $"The policy in force offers no '{RequestKinds.Id(kind)}' procedure.") { Reason = "kind", ReasonArgs = [RequestKinds.Id(kind)] };
         if (kind != RequestKind.Complaint && procedures is not null)
         {

@@ -112,6 +112,16 @@ public static class RequestKinds
     public static RequestKind? Parse(string? value) =>
         All.Cast<RequestKind?>().FirstOrDefault(k => string.Equals(Id(k!.Value), value, StringComparison.Ordinal) || string.Equals(k!.Value.ToString(), value, StringComparison.Ordinal));
 
+    /// <summary>The kinds <paramref name="procedures"/> offers: a complaint always, the others when its <c>types</c> list them.</summary>
+    public static bool Offers(RequestProcedures? procedures, RequestKind k) => PolicyType(k) is not { } t || procedures?.Types.Contains(t) == true;
+
+    /// <summary>
+    /// The kinds a request can be entered as under <paramref name="model"/>: offered by the company's procedures or by a service's
+    /// own (intake checks the one that applies to the service chosen).
+    /// </summary>
+    public static IEnumerable<RequestKind> OfferedIn(PolicyModel? model) =>
+        All.Where(k => Offers(model?.RequestProcedures, k) || (model?.Services.Any(s => Offers(s.RequestProcedures ?? model.RequestProcedures, k)) ?? false));
+
     /// <summary>The policy's request type behind a kind: offered only when the policy lists it; null = a complaint (always offered).</summary>
     public static RequestType? PolicyType(RequestKind k) => k switch
     {

@@ -238,13 +238,15 @@ public static class RequestConsolePages
         // The channel is posted as its enum name; the API's kebab-case id is accepted too.
         var channel = typed?.Channel?.Replace("-", "", StringComparison.Ordinal);
         Html Option(string value, string? chosen, string ja, string en) => H.F($"""<option value="{value}"{Selected(value == chosen)}>{T(http, ja, en)}</option>""");
+        // Only what the policy offers: intake refuses the other kinds (MAMORI-5001), after the letter was typed in.
+        var kinds = RequestKinds.OfferedIn(model).ToList();
         return Layout(http, T(http, "請求の登録", "Enter a request"), H.F($"""
             <h1>{T(http, "郵送・窓口の請求を登録する", "Enter a letter or visit")}</h1>
             {err}
             <form method="post" action="/console/requests/new" class="stack">
               {AntiforgeryField(http)}{RequestForm.Submission()}
               <label for="kind">{T(http, "種類", "Kind")}</label>
-              <select id="kind" name="kind">{RequestKinds.All.Select(k => H.F($"""<option value="{RequestKinds.Id(k)}"{Selected(typed?.Kind == RequestKinds.Id(k))}>{Name(http, RequestKinds.Name(k))}</option>"""))}</select>
+              <select id="kind" name="kind">{kinds.Select(k => H.F($"""<option value="{RequestKinds.Id(k)}"{Selected(typed?.Kind == RequestKinds.Id(k))}>{Name(http, RequestKinds.Name(k))}</option>"""))}</select>
               {RequestForm.Service(model, lang, typed?.Scope, field)}
               <label for="channel">{T(http, "受付方法", "Channel")}</label>
               <select id="channel" name="channel">{Enum.GetValues<RequestChannel>().Select(c => H.F($"""<option value="{c}"{Selected(string.Equals(channel, c.ToString(), StringComparison.OrdinalIgnoreCase))}>{Name(http, RequestKinds.ChannelName(c))}</option>"""))}</select>
@@ -255,13 +257,13 @@ public static class RequestConsolePages
               <label for="email">{T(http, "メールアドレス", "Email")}</label><input id="email" name="email" type="email" maxlength="254" value="{typed?.Email}">
               <label for="phone">{T(http, "電話番号", "Phone")}</label><input id="phone" name="phone" maxlength="40" value="{typed?.Phone}">
               <label for="address">{T(http, "住所（回答送付先）", "Postal address (for the answer)")}</label><input id="address" name="address" maxlength="2000" value="{typed?.Address}">
-              {RequestForm.ForKinds(RequestKinds.All, RequestKinds.TakesMethod, ids => H.F($"""
+              {RequestForm.ForKinds(kinds, RequestKinds.TakesMethod, ids => H.F($"""
               <div class="stack" data-kinds="{ids}">
                 <label for="method">{T(http, "開示の方法", "Disclosure method")}</label>
                 <select id="method" name="method">{Option("paper", typed?.Method, "書面", "Paper")}{Option("electronic", typed?.Method, "電磁的記録", "Electronic")}</select>
               </div>
               """))}
-              {RequestForm.KindFields(model, RequestKinds.All, lang, typed?.Scope, field)}
+              {RequestForm.KindFields(model, kinds, lang, typed?.Scope, field)}
               <label for="language">{T(http, "回答の言語", "Answer language")}</label>
               <select id="language" name="language"><option value="ja">日本語</option><option value="en"{Selected(typed?.Language == "en")}>English</option></select>
               <label for="details">{T(http, "請求の内容", "What is asked")}</label><textarea id="details" name="details" rows="4" maxlength="10000">{(typed?.Details is { } d ? "\n" + d : "")}</textarea>

@@ -197,7 +197,7 @@ public static class RequestPages
         var agents = p is null || DataSubjectRequests.Represents(p, RequesterRole.Agent);
         var representatives = p is null || DataSubjectRequests.Represents(p, RequesterRole.LegalRepresentative);
         var online = p is null || p.Channels.Count == 0 || p.Channels.Contains(RequestChannel.WebForm);
-        var kinds = RequestKinds.All.Where(k => online ? RequestKinds.PolicyType(k) is not { } t || p?.Types.Contains(t) == true : k == RequestKind.Complaint).ToList();
+        var kinds = RequestKinds.All.Where(k => online ? RequestKinds.Offers(p, k) : k == RequestKind.Complaint).ToList();
         Html Option(RequestKind k) => H.F($"""<option value="{Id(k)}"{Selected(typed?.Kind == Id(k))}>{L(lang, RequestKinds.Name(k).Ja, RequestKinds.Name(k).En)}</option>""");
         Html Docs(DocumentGroup group, IEnumerable<RequiredDocument> docs) => Documents(docs.Select(d => MissingDocument.Of(group, d)), lang);
         Html Fee(RequestFee f) => H.F($"<li>{L(lang, RequestKinds.Name(Map(f.Type)).Ja + "：", RequestKinds.Name(Map(f.Type)).En + ": ")}{f.AmountYen:N0}{L(lang, f.TaxIncluded ? "円（税込）" : "円（税別）", f.TaxIncluded ? " yen incl. tax" : " yen plus tax")} {f.Per?.Get(lang)}</li>");

@@ -208,6 +208,30 @@ public sealed class ProvisionStorageTests(PostgresCluster cluster)
         billing.Data.Single().Fields["payment-card"].ShouldBe("4111111111111111");
     }
 
+    // The policy check (MAMORI-2036) keeps such a group out of new versions; a version published before it, or by a store that
+    // took the model as it was, still must not let data leave under a shared use the public was not fully told of.
+    [Fact]
+    public async Task Provide_SharedUseWithoutRepresentativeInForce_RefusedItemsMissingNothingLeaves()
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var customer = await IspCustomerAsync(app, tenant, NewPerson());
+        var model = Mamori.Policy.PolicyLoader.LoadDirectory(PolicyDir()).Policy!;
+        var incomplete = model with
+        {
+            Recipients = model.Recipients with
+            {
+                SharedUse = [.. model.Recipients.SharedUse.Select(g => g.Id == "sakura-group" ? g with { ResponsibleParty = g.ResponsibleParty! with { Representative = null } } : g)],
+            },
+        };
+        await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<Mamori.Policy.PolicyStore>().PublishAsync(incomplete, new DateOnly(2026, 11, 1), null, Actor.System, Ct));
+
+        var refused = await RefusedAsync(app, tenant, new ProvisionRequest("sakura-group", ProvisionBasisKind.SharedUse, ["name", "email"], [customer]));
+        refused.Code.ShouldBe(ErrorCode.SharedUseItemsMissing);
+        refused.Message.ShouldContain("representative");
+        (await app.InTenantAsync(tenant, (_, db) => db.Set<ProvisionRecord>().CountAsync(Ct))).ShouldBe(0);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Sweep_FakeClock_OlderRecordsSweptYoungerKept(string provider)
     {

@@ -77,6 +77,15 @@ public sealed partial class RequestOnlineTests
         (await SendCodeFromAsync(s, last, "198.51.100.4")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public void Destination_FullWidthOrUpperCaseAddress_SameKeyAsTheTypedAddress()
+    {
+        // Regression: requests stored before addresses were kept in NFKC hold full-width forms; a code re-sent for one of them
+        // was counted under a key of its own, so its address got the cap twice over.
+        RecipientQuota.Destination("ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ ").ShouldBe("yamada@example.jp");
+        RecipientQuota.Destination("Yamada@Example.JP").ShouldBe("yamada@example.jp");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RecipientQuota_AnotherServersInstance_SeesTheCountsInTheDatabase(string provider)
     {

@@ -20,12 +20,14 @@ public sealed class RequestProcedurePolicyTests(PostgresCluster cluster)
     {
         var model = PolicyLoader.LoadDirectory(ExamplesDir).Policy!;
         var rp = model.RequestProcedures!;
+        IReadOnlyList<RequestType> NoExtras(RequestProcedures p) => [.. p.Types.Where(t => t is not (RequestType.Anonymization or RequestType.Portability))];
         var bare = model with
         {
+            Services = [.. model.Services.Select(sv => sv.RequestProcedures is { } own ? sv with { RequestProcedures = own with { Types = NoExtras(own) } } : sv)],
             RequestProcedures = rp with
             {
                 Channels = [RequestChannel.CertifiedMail, RequestChannel.WebForm],
-                Types = [.. rp.Types.Where(t => t is not (RequestType.Anonymization or RequestType.Portability))],
+                Types = NoExtras(rp),
                 ProxyDocuments = [], LegalRepresentativeDocuments = [], Fees = [], PaymentMethod = null,
                 ResponseTime = new LocalizedText("遅滞なく", "Without delay"),
                 VerifyByEmailCode = verifyByEmailCode,
@@ -69,6 +71,27 @@ public sealed class RequestProcedurePolicyTests(PostgresCluster cluster)
         demo.ShouldContain("value=\"agent\"");
         demo.ShouldContain("代理人の場合");
         demo.ShouldContain("value=\"anonymization\"");
+    }
+
+    // Regression: the console's entry form offered every kind, and a letter typed in as one the policy does not list was
+    // refused only after it was entered (MAMORI-5001).
+    [Fact]
+    public async Task ConsoleEntryForm_PolicyWithoutExtraKinds_OffersOnlyListedKinds()
+    {
+        var s = await RequestScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = s.App;
+        var console = await Mamori.Tests.Console.ConsoleScenario.SessionAsync(s.App, s.Tenant, Mamori.Staff.Roles.Operator);
+        var before = await console.GetStringAsync("/console/requests/new");
+        before.ShouldContain("""<option value="portability">""");
+        before.ShouldContain("""<fieldset data-kinds="anonymization">""");
+
+        await PublishBareProceduresAsync(s);
+        var form = await console.GetStringAsync("/console/requests/new");
+        form.ShouldNotContain("""<option value="portability">""");
+        form.ShouldNotContain("""<option value="anonymization">""");
+        form.ShouldNotContain("data-kinds=\"anonymization\""); // nor the items-to-process fieldset only that kind takes
+        form.ShouldContain("""<option value="disclosure">""");
+        form.ShouldContain("""<option value="complaint">""");
     }
 
     [Fact]
