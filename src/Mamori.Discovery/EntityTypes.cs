@@ -29,6 +29,12 @@ public static class EntityTypes
     /// </summary>
     public const string SpecialCare = "SPECIAL_CARE";
 
+    /// <summary>
+    /// Not detected: the name <see cref="Logging.PiiRedactor"/> gives a value the application classified as personal data when the
+    /// analyzer cannot account for all of it (a bare name, or text around a detected span), which is then redacted whole.
+    /// </summary>
+    public const string PersonalData = "PERSONAL_DATA";
+
     /// <summary>Every entity this library can report.</summary>
     public static IReadOnlyList<string> All { get; } =
     [

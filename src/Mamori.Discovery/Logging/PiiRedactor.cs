@@ -4,8 +4,10 @@ using Microsoft.Extensions.Compliance.Redaction;
 namespace Mamori.Discovery.Logging;
 
 /// <summary>
-/// A <see cref="Redactor"/> for Microsoft.Extensions.Compliance: values classified as personal data are
-/// scanned and only the detected spans are rewritten, so a log line keeps its shape. Register it with
+/// A <see cref="Redactor"/> for Microsoft.Extensions.Compliance: a value classified as personal data is scanned and shown
+/// by what it holds (<c>&lt;PHONE_NUMBER&gt;</c>) when detection accounts for all of it, and redacted whole
+/// (<c>&lt;PERSONAL_DATA&gt;</c>) otherwise: the classification says the value is personal, so what detection does not
+/// recognise (a bare name) must not reach the log either (<see cref="TextRedactor.RedactClassified"/>). Register it with
 /// <c>services.AddRedaction(r =&gt; r.SetRedactor&lt;PiiRedactor&gt;(classifications))</c> and <c>EnableRedaction()</c>.
 /// </summary>
 public sealed class PiiRedactor : Redactor
@@ -24,7 +26,7 @@ public sealed class PiiRedactor : Redactor
     {
         if (lastRedactor == redactor && lastInput is not null && input.SequenceEqual(lastInput)) return lastOutput!;
         var s = input.ToString();
-        var r = redactor.Redact(s);
+        var r = redactor.RedactClassified(s);
         lastInput = s;
         lastOutput = r;
         lastRedactor = redactor;

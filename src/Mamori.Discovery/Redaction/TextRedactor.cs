@@ -47,6 +47,40 @@ public sealed class TextRedactor
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Redacts a value the application has classified as personal data. Detection only finds what it recognises (a bare name
+    /// has no context word to find it by), and the classification already says the value is personal: so the detected spans are
+    /// rewritten on their own only when nothing but spaces and punctuation is left around them; otherwise the whole value is
+    /// rewritten as <see cref="EntityTypes.PersonalData"/> with that entity's operator.
+    /// </summary>
+    public string RedactClassified(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0) return value;
+        var found = new List<Finding>();
+        analyzer.Analyze(value.AsSpan(), found);
+        var findings = Normalize(found, value.Length);
+        var pos = 0;
+        var accounted = true;
+        foreach (var f in findings)
+        {
+            accounted &= !HasLetterOrDigit(value.AsSpan(pos, f.Start - pos));
+            pos = f.End;
+        }
+        accounted &= findings.Count > 0 && !HasLetterOrDigit(value.AsSpan(pos));
+        var sb = new StringBuilder(value.Length + 16);
+        if (accounted) Redact(value.AsSpan(), findings, sb, null);
+        else Apply(options.For(EntityTypes.PersonalData), EntityTypes.PersonalData, value.AsSpan(), sb);
+        return sb.ToString();
+
+        static bool HasLetterOrDigit(ReadOnlySpan<char> s)
+        {
+            foreach (var c in s)
+                if (char.IsLetterOrDigit(c)) return true;
+            return false;
+        }
+    }
+
     /// <summary>Rewrites the given findings (sorted or not; overlaps keep the higher score).</summary>
     public RedactionResult Redact(string text, IReadOnlyList<Finding> findings)
     {

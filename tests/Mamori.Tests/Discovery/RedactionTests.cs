@@ -124,11 +124,33 @@ public sealed class RedactionTests
     }
 
     [Fact]
-    public void PiiRedactor_ComplianceRedactor_RedactsOnlyDetectedSpans()
+    public void PiiRedactor_ValueDetectionAccountsFor_ShownByWhatItHolds()
     {
         var redactor = new PiiRedactor();
-        redactor.Redact("user taro@example.jp logged in").ShouldBe("user <EMAIL_ADDRESS> logged in");
-        redactor.Redact("nothing personal").ShouldBe("nothing personal");
+        redactor.Redact("taro@example.jp").ShouldBe("<EMAIL_ADDRESS>");
+        redactor.Redact(" 090-1234-5678, taro@example.jp ").ShouldBe(" <PHONE_NUMBER>, <EMAIL_ADDRESS> ");
+        redactor.Redact("").ShouldBe("");
+    }
+
+    // Regression (discovery review F4): a value the application classified as personal was logged in clear when detection
+    // found nothing in it (a bare name has no context word), and the text around a detected span was kept.
+    [Theory]
+    [InlineData("山田太郎")]
+    [InlineData("Taro Yamada")]
+    [InlineData("1985-04-01 生")]
+    [InlineData("user taro@example.jp logged in")]
+    [InlineData("連絡先 090-1234-5678 (携帯)")]
+    public void PiiRedactor_ClassifiedValueDetectionDoesNotAccountFor_RedactedWhole(string value) =>
+        new PiiRedactor().Redact(value).ShouldBe("<PERSONAL_DATA>");
+
+    [Fact]
+    public void RedactClassified_HashOperator_WholeValueHashedUnderPersonalData()
+    {
+        var redactor = new TextRedactor(new RedactionOptions { Default = RedactionOperator.Hash(Key) });
+        var first = redactor.RedactClassified("山田太郎");
+        first.ShouldNotContain("山田");
+        redactor.RedactClassified("山田太郎").ShouldBe(first); // the same person correlates across lines
+        redactor.RedactClassified("山田花子").ShouldNotBe(first);
     }
 
     [Fact]
@@ -142,6 +164,34 @@ public sealed class RedactionTests
         var record = collector.LatestRecord;
         record.Message.ShouldBe("注文者 <PHONE_NUMBER> <EMAIL_ADDRESS>");
         record.Message.ShouldNotContain("5678");
+    }
+
+    // Regression (discovery review F13): the inner provider got a plain string, so JSON and OpenTelemetry exporters lost the
+    // named values and the template, a dictionary scope arrived as its type name, and the exception was dropped.
+    [Fact]
+    public void RedactingLoggerProvider_StructuredMessageScopeAndException_KeptWithTextsRedacted()
+    {
+        var collector = new FakeLogCollector();
+        using var inner = new FakeLoggerProvider(collector);
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new RedactingLoggerProvider(inner)));
+        var logger = factory.CreateLogger("test");
+        var failure = new InvalidOperationException("no account for hanako@example.jp", new FormatException("bad phone 090-1234-5678"));
+        using (logger.BeginScope(new Dictionary<string, object?> { ["Order"] = 42, ["Mail"] = "hanako@example.jp" }))
+            logger.LogError(failure, "注文 {Order} の連絡先 {Mail}", 42, "hanako@example.jp");
+
+        var record = collector.LatestRecord;
+        record.Message.ShouldBe("注文 42 の連絡先 <EMAIL_ADDRESS>");
+        record.StructuredState!.ShouldContain(new KeyValuePair<string, string?>("Order", "42"));
+        record.StructuredState!.ShouldContain(new KeyValuePair<string, string?>("Mail", "<EMAIL_ADDRESS>"));
+        record.StructuredState!.ShouldContain(new KeyValuePair<string, string?>("{OriginalFormat}", "注文 {Order} の連絡先 {Mail}"));
+        var scope = record.Scopes.Single().ShouldBeAssignableTo<IEnumerable<KeyValuePair<string, object?>>>()!.ToList();
+        scope.ShouldContain(new KeyValuePair<string, object?>("Order", 42)); // a number stays a number
+        scope.ShouldContain(new KeyValuePair<string, object?>("Mail", "<EMAIL_ADDRESS>"));
+        var exception = record.Exception.ShouldNotBeNull();
+        exception.Message.ShouldBe("no account for <EMAIL_ADDRESS>");
+        exception.InnerException!.Message.ShouldBe("bad phone <PHONE_NUMBER>");
+        exception.ToString().ShouldStartWith("System.InvalidOperationException: no account for <EMAIL_ADDRESS> ---> System.FormatException: bad phone <PHONE_NUMBER>");
+        exception.ToString().ShouldNotContain("hanako");
     }
 }
 
@@ -159,6 +209,7 @@ public sealed class ComplianceRedactionIntegrationTests
         var redactors = (Microsoft.Extensions.Compliance.Redaction.IRedactorProvider)provider.GetService(typeof(Microsoft.Extensions.Compliance.Redaction.IRedactorProvider))!;
         var redactor = redactors.GetRedactor(Personal);
         redactor.ShouldBeOfType<PiiRedactor>();
-        redactor.Redact("連絡先 090-1234-5678 (携帯)").ShouldBe("連絡先 <PHONE_NUMBER> (携帯)");
+        redactor.Redact("090-1234-5678").ShouldBe("<PHONE_NUMBER>");
+        redactor.Redact("連絡先 090-1234-5678 (携帯)").ShouldBe("<PERSONAL_DATA>");
     }
 }
