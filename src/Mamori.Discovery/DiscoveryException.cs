@@ -16,6 +16,11 @@ public static class DiscoveryErrors
     public const string UnknownEntity = "MAMORI-7012";
     public const string PresidioResultOutOfRange = "MAMORI-7013";
     public const string PresidioThresholdInvalid = "MAMORI-7015";
+    public const string NotPlainText = "MAMORI-7030";
+    public const string NotRegularFile = "MAMORI-7031";
+    public const string DirectoryLinkNotFollowed = "MAMORI-7032";
+    public const string OutputOverwritesInput = "MAMORI-7033";
+    public const string CopyPathClash = "MAMORI-7034";
     public const string TokenKeyInvalid = "MAMORI-7020";
     public const string TokenInvalid = "MAMORI-7021";
     public const string DictionaryMissing = "MAMORI-7090";

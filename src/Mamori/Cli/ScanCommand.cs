@@ -11,7 +11,7 @@ namespace Mamori.Cli;
 /// <summary>
 /// <c>mamori scan PATH... [--format json|sarif|table] [--redact MODE] [--output DIR]</c>: finds personal
 /// data in text, CSV, JSON lines and logs of any size (streamed in blocks; memory stays bounded).
-/// Exit codes: 0 nothing found, 1 findings reported, 2 usage error, 3 input or output error.
+/// Exit codes: 0 nothing found, 1 findings reported, 2 usage error, 3 input or output error or a file left unscanned.
 /// </summary>
 public static class ScanCommand
 {
@@ -28,8 +28,16 @@ public static class ScanCommand
         var entities = new Option<string?>("--entities") { Description = "Comma-separated entity names to report (default: all). / 対象エンティティ" };
         var keyFile = new Option<string?>("--key-file") { Description = "Key for hash/encrypt (≥32 bytes, raw or base64); or set MAMORI_DISCOVERY_KEY (base64). / 鍵ファイル" };
         var regions = new Option<string?>("--phone-regions") { Description = "Extra phone regions besides JP, e.g. US,GB. / 追加の電話番号地域" };
-        var encoding = new Option<string>("--encoding") { Description = "auto (UTF-8/UTF-16 by BOM, else Shift_JIS when the bytes are not UTF-8), utf-8, shift_jis or euc-jp. / 文字コード", DefaultValueFactory = _ => "auto" };
+        var encoding = new Option<string>("--encoding") { Description = "auto (UTF-8/UTF-16 by BOM, else Shift_JIS when the bytes are not all UTF-8), utf-8, shift_jis or euc-jp; also for '-'. / 文字コード", DefaultValueFactory = _ => "auto" };
         encoding.AcceptOnlyFromAmong("auto", "utf-8", "shift_jis", "euc-jp");
+        // PATH takes any word, so a mistyped option became a missing file (exit 3); a file really named like an option
+        // is still scanned when it exists (or name it ./-x).
+        paths.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (token.Value.Length > 1 && token.Value[0] == '-' && !File.Exists(token.Value) && !Directory.Exists(token.Value))
+                    result.AddError($"unknown option '{token.Value}'.");
+        });
 
         var cmd = new Command("scan", "Find personal information in files (Japanese first) and optionally write redacted copies. / ファイル内の個人情報を検出・マスキングする")
         {
@@ -77,13 +85,24 @@ public static class ScanCommand
         {
             if (s.Output is null) throw new DiscoveryException(DiscoveryErrors.InvalidRedactMode, "--redact needs --output DIR.");
             redactor = new TextRedactor(new RedactionOptions { Default = BuildOperator(s.Redact, s.KeyFile) }, analyzer);
-            try { Directory.CreateDirectory(s.Output); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            { throw new DiscoveryException(DiscoveryErrors.OutputUnwritable, "the output directory cannot be created."); }
         }
         else if (s.Output is not null) throw new DiscoveryException(DiscoveryErrors.InvalidRedactMode, "--output needs --redact MODE.");
 
-        var inputs = ExpandInputs(s.Paths);
+        var notices = new List<ScanNotice>();
+        void Report(ScanNotice n)
+        {
+            notices.Add(n);
+            stderr.WriteLine($"mamori: scan: {n.Message} ({n.Code})");
+        }
+        var inputs = new ScanInputs(Report).Expand(s.Paths);
+        // Every copy is placed, and checked against the inputs, before anything is written.
+        var copies = redactor is null ? null : ScanInputs.PlanCopies(s.Paths, inputs, s.Output!);
+        if (redactor is not null)
+        {
+            try { Directory.CreateDirectory(s.Output!); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            { throw new DiscoveryException(DiscoveryErrors.OutputUnwritable, "the output directory cannot be created."); }
+        }
         // Console.Out flushes on every write; findings go through one buffered writer instead.
         using var buffered = ReferenceEquals(stdout, Console.Out) ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) : null;
         if (buffered is not null) stdout = buffered;
@@ -91,17 +110,22 @@ public static class ScanCommand
         var scanner = new StreamingScanner(analyzer);
         var showProgress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
         long total = 0;
-        var ioErrors = 0;
-        foreach (var (path, display, relative) in inputs)
+        foreach (var input in inputs)
         {
             ct.ThrowIfCancellationRequested();
+            var (path, display) = (input.Path, input.Display);
             try
             {
                 using var stream = path == "-" ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-                if (path != "-" && LooksBinary(stream)) continue;
-                using var reader = new StreamReader(stream, ChooseEncoding(s.Encoding, stream, path == "-"), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-                using var redactedWriter = redactor is null ? null : OpenOutput(s.Output!, relative);
-                var length = path == "-" ? 0 : stream.Length;
+                if (path != "-" && LooksBinary(stream))
+                {
+                    Report(new ScanNotice(display, DiscoveryErrors.NotPlainText,
+                        $"skipped '{display}': not plain text (binary, archive or office file, or UTF-16 without a BOM){(copies is null ? "" : "; no redacted copy written")}", Incomplete: true));
+                    continue;
+                }
+                using var reader = OpenReader(stream, s.Encoding, out var encoding);
+                using var copy = copies is null ? null : new RedactedCopy(copies[input], encoding);
+                var length = stream.CanSeek ? stream.Length : 0;
                 var watch = Stopwatch.StartNew();
                 var lastReport = 0L;
                 Action<long>? progress = showProgress && length > 0
@@ -112,18 +136,19 @@ public static class ScanCommand
                         stderr.Write($"\r{display}: {stream.Position * 100 / Math.Max(1, length)}% ({stream.Position / (1 << 20)} MiB)   ");
                     }
                     : null;
-                scanner.Scan(reader, f => { total++; sink.Write(display, f); }, redactor, redactedWriter, progress, ct);
+                scanner.Scan(reader, f => { total++; sink.Write(display, f); }, redactor, copy, progress, ct);
+                copy?.Commit();
                 if (progress is not null) stderr.Write("\r" + new string(' ', Math.Min(120, display.Length + 30)) + "\r");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                ioErrors++;
-                stderr.WriteLine($"mamori: scan: cannot read '{display}' ({e.GetType().Name}) ({DiscoveryErrors.FileUnreadable})");
+                Report(new ScanNotice(display, DiscoveryErrors.FileUnreadable, $"cannot read '{display}' ({e.GetType().Name})", Incomplete: true));
             }
         }
-        sink.Complete();
+        sink.Complete(notices);
         stdout.Flush();
-        if (ioErrors > 0) return ExitIo;
+        // A file left unscanned (unreadable, not text, not a regular file) means the result is not "clean".
+        if (notices.Any(n => n.Incomplete)) return ExitIo;
         return total > 0 ? ExitFindings : ExitClean;
     }
 
@@ -170,44 +195,53 @@ public static class ScanCommand
         return Convert.TryFromBase64String(text, buf, out var n) && n >= 32 ? buf[..n] : null;
     }
 
-    private static StreamWriter OpenOutput(string dir, string relative)
+    /// <summary>
+    /// A reader for one input and the encoding its redacted copy is written in (the input's own, BOM included, so a
+    /// CP932 CSV stays CP932). <c>--encoding auto</c>: a BOM wins; otherwise a file is UTF-8 only when all of it is
+    /// valid UTF-8 (a Shift_JIS byte after the first 64 KiB used to give mojibake), and standard input, which cannot be
+    /// read twice, decides at its first non-ASCII byte (<see cref="DetectingReader"/>).
+    /// </summary>
+    private static TextReader OpenReader(Stream stream, string name, out Func<Encoding> copyEncoding)
     {
-        try
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        Encoding? forced = name switch
         {
-            var target = Path.GetFullPath(Path.Combine(dir, relative));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            return new StreamWriter(target, false, new UTF8Encoding(false), 1 << 16);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            "utf-8" => new UTF8Encoding(false),
+            "shift_jis" => Encoding.GetEncoding(932),
+            "euc-jp" => Encoding.GetEncoding(51932),
+            _ => null,
+        };
+        if (!stream.CanSeek)
         {
-            throw new DiscoveryException(DiscoveryErrors.OutputUnwritable, "a redacted file cannot be written.");
+            var detecting = new DetectingReader(stream, forced);
+            copyEncoding = () => detecting.CurrentEncoding;
+            return detecting;
         }
+        Span<byte> head = stackalloc byte[3];
+        var n = stream.ReadAtLeast(head, 3, throwOnEndOfStream: false);
+        stream.Position = 0;
+        var encoding = DetectingReader.ByBom(head[..n]) ?? forced ?? (IsUtf8(stream) ? new UTF8Encoding(false) : Encoding.GetEncoding(932));
+        copyEncoding = () => encoding;
+        return new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
     }
 
-    private static Encoding ChooseEncoding(string name, Stream stream, bool isStdin)
+    /// <summary>Whether the whole rest of <paramref name="stream"/> is valid UTF-8; the position is restored.</summary>
+    private static bool IsUtf8(Stream stream)
     {
-        System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        switch (name)
+        var buffer = new byte[1 << 16];
+        var carry = 0;
+        var valid = true;
+        int read;
+        while (valid && (read = stream.Read(buffer, carry, buffer.Length - carry)) > 0)
         {
-            case "utf-8": return Encoding.UTF8;
-            case "shift_jis": return Encoding.GetEncoding(932);
-            case "euc-jp": return Encoding.GetEncoding(51932);
+            var length = carry + read;
+            var complete = DetectingReader.CompletePrefix(buffer.AsSpan(0, length));
+            valid = System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, complete));
+            carry = length - complete;
+            buffer.AsSpan(complete, carry).CopyTo(buffer);
         }
-        if (isStdin) return Encoding.UTF8;
-        // auto: a BOM wins (StreamReader detects it); otherwise bytes that are not valid UTF-8 are read as Shift_JIS (CP932).
-        Span<byte> head = stackalloc byte[65536];
-        var n = stream.Read(head);
         stream.Position = 0;
-        var h = head[..n];
-        if (n == head.Length)
-        {
-            var cut = n;
-            var k = 0;
-            while (k < 3 && cut > 0 && (h[cut - 1] & 0xC0) == 0x80) { cut--; k++; }
-            if (cut > 0 && h[cut - 1] >= 0xC0) cut--;
-            h = h[..cut];
-        }
-        return System.Text.Unicode.Utf8.IsValid(h) ? Encoding.UTF8 : Encoding.GetEncoding(932);
+        return valid && System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, carry));
     }
 
     private static bool LooksBinary(Stream stream)
@@ -218,24 +252,6 @@ public static class ScanCommand
         var h = head[..n];
         if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF))) return false;
         return h.Contains((byte)0);
-    }
-
-    private static List<(string Path, string Display, string Relative)> ExpandInputs(string[] paths)
-    {
-        var list = new List<(string, string, string)>();
-        foreach (var p in paths)
-        {
-            if (p == "-") { list.Add(("-", "-", "stdin.txt")); continue; }
-            if (File.Exists(p)) { list.Add((p, p, Path.GetFileName(p))); continue; }
-            if (Directory.Exists(p))
-            {
-                foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                    list.Add((f, f, Path.Combine(Path.GetFileName(Path.TrimEndingDirectorySeparator(p)), Path.GetRelativePath(p, f))));
-                continue;
-            }
-            throw new DiscoveryException(DiscoveryErrors.PathNotFound, $"'{p}' does not exist.");
-        }
-        return list;
     }
 
     /// <summary>Writes findings in one of the output formats. Values are never printed, only positions.</summary>
@@ -249,7 +265,7 @@ public static class ScanCommand
         };
 
         public abstract void Write(string path, StreamFinding f);
-        public virtual void Complete() { }
+        public virtual void Complete(IReadOnlyList<ScanNotice> notices) { }
 
         protected static string Score(double s) => Math.Round(s, 2).ToString("0.0#", CultureInfo.InvariantCulture);
 
@@ -352,8 +368,37 @@ public static class ScanCommand
                 if (buffer.Length > 1 << 16) Drain();
             }
 
-            public override void Complete()
+            public override void Complete(IReadOnlyList<ScanNotice> notices)
             {
+                json.WriteEndArray();
+                // Files the scan could not read or skipped, so a SARIF viewer does not show an incomplete run as clean.
+                json.WriteStartArray("invocations");
+                json.WriteStartObject();
+                json.WriteBoolean("executionSuccessful", !notices.Any(n => n.Incomplete));
+                json.WriteStartArray("toolExecutionNotifications");
+                foreach (var n in notices)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("level", n.Code == DiscoveryErrors.FileUnreadable ? "error" : n.Incomplete ? "warning" : "note");
+                    json.WriteStartObject("message");
+                    json.WriteString("text", n.Message);
+                    json.WriteEndObject();
+                    json.WriteStartObject("descriptor");
+                    json.WriteString("id", n.Code);
+                    json.WriteEndObject();
+                    json.WriteStartArray("locations");
+                    json.WriteStartObject();
+                    json.WriteStartObject("physicalLocation");
+                    json.WriteStartObject("artifactLocation");
+                    json.WriteString("uri", n.Path.Replace('\\', '/'));
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
                 json.WriteEndArray();
                 json.WriteEndObject();
                 json.WriteEndArray();
