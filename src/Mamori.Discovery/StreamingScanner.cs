@@ -33,6 +33,7 @@ public sealed class StreamingScanner(PiiAnalyzer analyzer, int blockSize = 1 << 
         var findings = new List<Finding>();
         var sb = redacted is null ? null : new StringBuilder(BlockSize + 1024);
         var eof = false;
+        CsvColumns? columns = null; // the header row read from the first block, the context of every later block
         while (!eof || length > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -46,7 +47,12 @@ public sealed class StreamingScanner(PiiAnalyzer analyzer, int blockSize = 1 << 
             var cut = eof ? length : Cut(buffer.AsSpan(0, length));
             var block = buffer.AsSpan(0, cut);
             findings.Clear();
-            analyzer.Analyze(block, findings);
+            analyzer.Analyze(block, findings, columns);
+            if (columns is null)
+            {
+                var nl = block.IndexOf('\n');
+                columns = (nl >= 0 ? CsvColumns.TryParse(block[..nl]) : null) ?? CsvColumns.None;
+            }
             var pos = 0;
             if (onFinding is not null)
             {
