@@ -77,6 +77,18 @@ public static class Checksums
 
     public static bool IsValidCard(ReadOnlySpan<char> digits) => CardIssuer(digits) is not null && IsValidLuhn(digits);
 
+    /// <summary>
+    /// A JAN (EAN-13) product code of a Japanese GS1 prefix (45, 49) with a valid check digit. Real 法人番号 never
+    /// start this way with a valid EAN check digit (0 of the 7,233 reference numbers), so such a number is a product code.
+    /// </summary>
+    public static bool IsJapaneseJan(ReadOnlySpan<char> digits)
+    {
+        if (digits.Length != 13 || digits[0] != '4' || digits[1] is not ('5' or '9')) return false;
+        var sum = 0;
+        for (var k = 0; k < 12; k++) sum += (digits[k] - '0') * (k % 2 == 0 ? 1 : 3);
+        return (10 - sum % 10) % 10 == digits[12] - '0';
+    }
+
     private static int Prefix(ReadOnlySpan<char> d, int k)
     {
         var v = 0;

@@ -8,6 +8,12 @@ public readonly record struct Finding(string Entity, int Start, int End, double 
 {
     public int Length => End - Start;
 
+    /// <summary>The context word near the span that raised the score (マイナンバー, 電話…), or null.</summary>
+    public string? ContextWord { get; init; }
+
+    /// <summary>The score the finding would have without <see cref="ContextWord"/>; null when no word raised it.</summary>
+    public double? ScoreWithoutContext { get; init; }
+
     /// <summary>True for 要配慮個人情報 (a labelled value or a keyword), which marks a passage rather than identifying a person.</summary>
     public bool IsSpecialCare => Entity == EntityTypes.SpecialCare;
 

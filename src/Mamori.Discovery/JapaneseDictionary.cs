@@ -68,6 +68,16 @@ internal static class JapaneseDictionary
         "宛名", "署名", "担当者名", "担当者", "担当", "申込者", "依頼者", "保護者", "受取人", "差出人", "送り主", "氏　名",
     ];
 
+    /// <summary>Job titles written before a name in signatures and org charts (代表取締役 山田太郎).</summary>
+    public static readonly string[] Titles =
+    [
+        "代表取締役社長", "代表取締役", "取締役", "副社長", "社長", "会長", "専務", "常務", "部長", "課長", "係長", "次長", "主任",
+        "室長", "所長", "支店長", "店長", "院長", "理事長", "理事", "監査役", "執行役員", "工場長", "センター長",
+    ];
+
+    /// <summary>Last characters of a department name written before a name (営業部 山田太郎, 総務課 佐藤).</summary>
+    public const string DepartmentSuffixes = "部課室局係";
+
     public static readonly string[] Honorifics = ["様", "さま", "さん", "殿", "氏", "くん", "君", "ちゃん", "先生"];
 
     /// <summary>要配慮個人情報 keywords (個人情報保護法 2条3項, 施行令2条): medical, criminal, disability, creed, race, victimhood.</summary>
@@ -96,7 +106,8 @@ internal static class JapaneseDictionary
         .. new[]
         {
             "電話", "電話番号", "携帯", "携帯電話", "連絡先", "住所", "所在地", "メール", "メールアドレス", "年齢", "性別", "生年月日",
-            "備考", "会社名", "勤務先", "部署", "所属", "役職", "郵便番号", "職業", "国籍", "カナ",
+            "備考", "会社名", "勤務先", "部署", "所属", "役職", "郵便番号", "職業", "国籍", "カナ", "ご住所", "ご連絡先", "お電話",
+            "お電話番号", "ご職業", "ご年齢", "ご所属", "ご勤務先", "誕生日", "Eメール", "電子メール",
         }.Concat(NameLabels).Concat(SpecialCareKeywords).Concat(SpecialCareLabelsOnly).Distinct().OrderByDescending(w => w.Length),
     ];
 
@@ -108,6 +119,16 @@ internal static class JapaneseDictionary
     public static readonly string[] BankContext = ["口座", "預金", "普通", "当座", "支店", "銀行", "振込", "account", "bank", "ゆうちょ", "記号番号"];
     public static readonly string[] LicenseContext = ["免許", "license", "licence"];
     public static readonly string[] PassportContext = ["旅券", "パスポート", "passport"];
+    /// <summary>Words that mark a long number as an order, shipment or product number (lower the score of My Number, card and 法人番号).</summary>
+    public static readonly string[] NonPersonalIdContext =
+    [
+        "注文番号", "注文", "受注", "発注", "伝票", "追跡番号", "お問い合わせ番号", "問合せ番号", "商品コード", "品番", "型番", "バーコード",
+        "JAN", "EAN", "GTIN", "UPC", "SKU", "order", "orders", "orderid", "tracking", "invoice", "sku", "barcode",
+    ];
+
+    /// <summary>Keys before an epoch-millisecond timestamp.</summary>
+    public static readonly string[] TimestampContext = ["ts", "time", "timestamp", "epoch", "created", "updated", "millis", "date", "at", "時刻", "日時"];
+
     public static readonly string[] BirthContext = ["生年月日", "誕生日", "生まれ", "生年", "DOB", "birth", "born", "出生"];
 
     /// <summary>URL query parameter names that carry personal data.</summary>

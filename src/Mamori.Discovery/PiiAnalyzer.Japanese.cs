@@ -101,7 +101,37 @@ public sealed partial class PiiAnalyzer
             for (var k = p; k < e; k++) if (Chars.IsDigit(t[k])) { hasNumber = true; break; }
         }
         while (e > p && (t[e - 1] is '-' or '－' or 'ー' or '−' or 'の' || Chars.IsHiragana(t[e - 1]))) e--;
+        if (hasNumber && e > p && (Chars.IsDigit(t[e - 1]) || t[e - 1] is '号' or '番' or '地')) e = BuildingEnd(t, e);
         return e;
+    }
+
+    private static readonly string[] BuildingWords =
+        ["ビル", "マンション", "ハイツ", "アパート", "コーポ", "レジデンス", "タワー", "ハウス", "メゾン", "パレス", "ヒルズ", "荘", "館", "棟", "号室", "階"];
+
+    /// <summary>
+    /// After a street number ending at <paramref name="e"/>: a building and room written after one space
+    /// (2-8-1 サンシャインマンション101号室, 2丁目8-1 新宿ビル5階, 2-8-1 メゾン新宿305). The part is taken only when it
+    /// names a building or ends with a room or floor number, so 2-8-1 電話 … is not.
+    /// </summary>
+    private static int BuildingEnd(ReadOnlySpan<char> t, int e)
+    {
+        if (e + 1 >= t.Length || !Chars.IsSpace(t[e])) return e;
+        var s = e + 1;
+        var q = s;
+        while (q < t.Length && q - s < 30)
+        {
+            var c = t[q];
+            if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsDigit(c) || Chars.IsAsciiLetter(Chars.Fold(c)) || Chars.Fold(c) is '-' or '#') { q++; continue; }
+            break;
+        }
+        var part = t[s..q];
+        if (part.IsEmpty || IsKnownLabelAt(t, s) || IsLabelAt(t, s)) return e;
+        var building = false;
+        foreach (var w in BuildingWords) if (part.Contains(w, StringComparison.Ordinal)) { building = true; break; }
+        var roomNumber = Chars.IsDigit(part[^1]) || (part.Length > 1 && Chars.Fold(part[^1]) is 'F' && Chars.IsDigit(part[^2]));
+        var hasKana = false;
+        foreach (var c in part) if (Chars.IsKatakana(c) || Chars.IsKanji(c)) { hasKana = true; break; }
+        return (building || roomNumber) && hasKana ? q : e;
     }
 
     private int ScanName(ReadOnlySpan<char> t, int i, List<Finding> o)
@@ -112,10 +142,11 @@ public sealed partial class PiiAnalyzer
             foreach (var label in labels)
             {
                 if (!t[i..].StartsWith(label, StringComparison.Ordinal)) continue;
-                var p = i + label.Length;
+                var p = QualifierEnd(t, i + label.Length); // 氏名（漢字）：, 氏名【必須】：
                 var sepEnd = p;
                 var strong = false;
-                while (sepEnd < t.Length && sepEnd - p < 3 && t[sepEnd] is ' ' or '\u3000' or ':' or '：' or '\t' or '=' or ',' or '」' or '】' or ']' or '"')
+                // Up to four characters: {"氏名": "山田太郎"} is the usual JSON layout.
+                while (sepEnd < t.Length && sepEnd - p < 4 && t[sepEnd] is ' ' or '\u3000' or ':' or '：' or '\t' or '=' or ',' or '」' or '】' or ']' or '"')
                 {
                     if (t[sepEnd] is not (' ' or '\u3000')) strong = true;
                     sepEnd++;
@@ -125,7 +156,9 @@ public sealed partial class PiiAnalyzer
                 var before = i > 0 ? t[i - 1] : '\n';
                 if (!strong && (Chars.IsKanji(before) || Chars.IsHiragana(before) || Chars.IsKatakana(before) || Chars.IsHiragana(t[sepEnd]))) break;
                 var e = NameRun(t, sepEnd, 12);
-                if (e < t.Length && t[e] is ':' or '：') e = KnownLabelStart(t, sepEnd + 2, e) is var k and >= 0 ? k : e; // 山田太郎電話：
+                // 山田太郎電話：…, 山田太郎電話 090…: a label glued to the name ends it when a separator or a value follows.
+                if (e < t.Length && (t[e] is ':' or '：' || (Chars.IsSpace(t[e]) && e + 1 < t.Length && !Chars.IsKanji(t[e + 1]) && !Chars.IsKatakana(t[e + 1]) && !Chars.IsHiragana(t[e + 1]))))
+                    e = KnownLabelStart(t, sepEnd + 2, e) is var k and >= 0 && t[k..e] is not "カナ" ? k : e;
                 var hiragana = 0;
                 foreach (var ch in t[sepEnd..e]) if (Chars.IsHiragana(ch)) hiragana++;
                 if (e - sepEnd >= 2 && hiragana <= 4 && !JapaneseDictionary.NotNameLookup.Contains(t[sepEnd..e]))
@@ -151,6 +184,61 @@ public sealed partial class PiiAnalyzer
     }
 
     /// <summary>
+    /// At the last character of a job title or a department (代表取締役 山田太郎, 営業部 山田 太郎) followed by a space:
+    /// the name after it. Without a colon or an honorific the run must start with a known surname (0.85) or be
+    /// written as family and given name with a space (0.7), so 営業部 会議資料 is not a name.
+    /// </summary>
+    private static int ScanTitleName(ReadOnlySpan<char> t, int i, List<Finding> o)
+    {
+        if (i + 2 >= t.Length || !Chars.IsSpace(t[i + 1])) return i + 1;
+        var titled = false;
+        foreach (var w in JapaneseDictionary.Titles)
+            if (i + 1 >= w.Length && t[..(i + 1)].EndsWith(w, StringComparison.Ordinal)) { titled = true; break; }
+        if (!titled && !(JapaneseDictionary.DepartmentSuffixes.Contains(t[i]) && i > 0 && (Chars.IsKanji(t[i - 1]) || Chars.IsKatakana(t[i - 1])))) return i + 1;
+        var s = i + 1;
+        while (s < t.Length && s - i <= 2 && Chars.IsSpace(t[s])) s++;
+        var e = s;
+        var space = -1;
+        while (e < t.Length && e - s < 9)
+        {
+            var c = t[e];
+            if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・' && c != 'ー')) { e++; continue; }
+            if (space < 0 && Chars.IsSpace(c) && e > s && e + 1 < t.Length && Chars.IsKanji(t[e + 1]) && !IsKnownLabelAt(t, e + 1) && !IsLabelAt(t, e + 1))
+            {
+                space = e;
+                e++;
+                continue;
+            }
+            break;
+        }
+        if (e < t.Length && t[e] is ':' or '：') return i + 1; // 営業部 電話：… is a label
+        var run = t[s..e];
+        if (run.Length < 2 || JapaneseDictionary.NotNameLookup.Contains(run) || IsKnownLabelAt(t, s)) return i + 1;
+        var first = space > 0 ? t[s..space] : run;
+        var known = false;
+        for (var len = Math.Min(4, first.Length); len >= 1 && !known; len--)
+            known = JapaneseDictionary.SurnameLookup.Contains(first[..len]) && (len >= 2 || run.Length <= 4) && (space < 0 || len == first.Length);
+        var spaced = space > 0 && space - s <= 4 && e - space - 1 is >= 1 and <= 4;
+        if (!known && !spaced) return i + 1;
+        Add(o, EntityTypes.Person, s, e, known ? 0.85 : 0.7, "JpTitleNameRecognizer");
+        return e;
+    }
+
+    /// <summary>
+    /// After a label ending at <paramref name="p"/>: the end of a bracketed qualifier such as （漢字）, (カナ), 【必須】 or
+    /// [任意] (up to 8 word characters inside), else <paramref name="p"/>.
+    /// </summary>
+    private static int QualifierEnd(ReadOnlySpan<char> t, int p)
+    {
+        if (p >= t.Length) return p;
+        var close = t[p] switch { '（' => '）', '(' => ')', '【' => '】', '[' => ']', '［' => '］', '〔' => '〕', _ => '\0' };
+        if (close == '\0') return p;
+        var q = p + 1;
+        while (q < t.Length && q - p <= 8 && IsLabelChar(t[q])) q++;
+        return q > p + 1 && q < t.Length && t[q] == close ? q + 1 : p;
+    }
+
+    /// <summary>
     /// A run of kanji/kana with at most one inner space (山田 太郎), stopping at an honorific and at a space
     /// before the next field's label (山田太郎　電話：).
     /// </summary>
@@ -165,7 +253,7 @@ public sealed partial class PiiAnalyzer
             if (c == 'さ' && e + 1 < t.Length && t[e + 1] is 'ん' or 'ま') break;
             if (Chars.IsKanji(c) || (Chars.IsKatakana(c) && c != '・') || Chars.IsHiragana(c) || c == '・') { e++; continue; }
             if (!spaced && c is ' ' or '\u3000' && e > p && e + 1 < t.Length && (Chars.IsKanji(t[e + 1]) || Chars.IsKatakana(t[e + 1]) || Chars.IsHiragana(t[e + 1]))
-                && !IsLabelAt(t, e + 1))
+                && !IsLabelAt(t, e + 1) && !IsKnownLabelAt(t, e + 1))
             {
                 spaced = true;
                 e++;
@@ -188,6 +276,18 @@ public sealed partial class PiiAnalyzer
         return q > p && q < t.Length && t[q] is ':' or '：';
     }
 
+    /// <summary>
+    /// True when a known field label starts at <paramref name="p"/>, with or without a colon after it (山田太郎 電話 090…).
+    /// カナ is left out: it is also a given name (山田 カナ).
+    /// </summary>
+    private static bool IsKnownLabelAt(ReadOnlySpan<char> t, int p)
+    {
+        var rest = t[p..];
+        foreach (var label in JapaneseDictionary.FieldLabels)
+            if (label != "カナ" && rest.StartsWith(label, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
     /// <summary>Where a known field label ending at <paramref name="end"/> starts (山田太郎|電話：), if it starts at or after <paramref name="min"/>; else -1.</summary>
     private static int KnownLabelStart(ReadOnlySpan<char> t, int min, int end)
     {
@@ -201,6 +301,11 @@ public sealed partial class PiiAnalyzer
 
     private static int HonorificName(ReadOnlySpan<char> t, int i, int hLen, List<Finding> o)
     {
+        var after = i + hLen;
+        // 山田 太郎 様: one space between the name and the honorific, as envelopes and letters are addressed. Only for
+        // 様/殿/さん/さま standing alone: after a space, 君 or 氏 usually starts a word (畑中 君枝).
+        if (i > 1 && Chars.IsSpace(t[i - 1]) && !Chars.IsSpace(t[i - 2]) && t[i] is '様' or '殿' or 'さ'
+            && (after >= t.Length || !(Chars.IsKanji(t[after]) || Chars.IsKatakana(t[after])))) i--;
         // Written with a space between family and given name (山田 花子様, 小池 さだ子様): the whole run is the name.
         var g = i;
         while (g > 0 && i - g < 5 && IsNameChar(t[g - 1], hiragana: true)) g--;
@@ -214,7 +319,7 @@ public sealed partial class PiiAnalyzer
                 var known = false;
                 for (var len = Math.Min(4, f - fs); len >= 1 && !known; len--) known = JapaneseDictionary.SurnameLookup.Contains(t[fs..(fs + len)]) && len == f - fs;
                 Add(o, EntityTypes.Person, fs, i, known ? 0.85 : 0.75, "JpHonorificNameRecognizer");
-                return i + hLen;
+                return after;
             }
         }
         var j = i;
@@ -230,7 +335,7 @@ public sealed partial class PiiAnalyzer
         while (j < i && Chars.IsSpace(t[j])) j++;
         var end = i;
         while (end > j && Chars.IsSpace(t[end - 1])) end--;
-        if (end - j < 1) return i + hLen;
+        if (end - j < 1) return after;
         var run = t[j..end];
         // The leftmost known surname in the run starts the name (営業部田中太郎様 → 田中太郎).
         for (var p = j; p < end; p++)
@@ -241,14 +346,14 @@ public sealed partial class PiiAnalyzer
                 if (!JapaneseDictionary.SurnameLookup.Contains(t[p..(p + len)])) continue;
                 if (JapaneseDictionary.NotNameLookup.Contains(t[p..end])) break;
                 Add(o, EntityTypes.Person, p, end, 0.85, "JpHonorificNameRecognizer");
-                return i + hLen;
+                return after;
             }
         }
-        if (run.Length < 2 || run.Length > 5 || JapaneseDictionary.NotNameLookup.Contains(run)) return i + hLen;
+        if (run.Length < 2 || run.Length > 5 || JapaneseDictionary.NotNameLookup.Contains(run)) return after;
         for (var p = 1; p < run.Length; p++)
-            if (JapaneseDictionary.NotNameLookup.Contains(run[p..])) return i + hLen;
+            if (JapaneseDictionary.NotNameLookup.Contains(run[p..])) return after;
         Add(o, EntityTypes.Person, j, end, 0.5, "JpHonorificNameRecognizer");
-        return i + hLen;
+        return after;
     }
 
     /// <summary>

@@ -121,6 +121,9 @@ public sealed partial class PiiAnalyzer
             if (same && sc is '/' or '-' or '.' && TryDate(t, ref tok, o, out var dateEnd)) return dateEnd;
         }
 
+        // 03.1234.5678: Japanese phone numbers are also written with dots; nothing else of 10–11 digits is.
+        if (tok.Count == 3 && sep[1] == '.' && sep[2] == '.' && !plus && Chars.DigitValue(t[i]) == 0 && totalDigits is 10 or 11
+            && gs[1] - i <= 5 && TryNumber(t, ref tok, 0, 3, start, false, o)) return end;
         for (var k = 1; k < tok.Count; k++)
             if (sep[k] is '.' or '/') return end; // decimals, versions, paths: not an identifier
 
@@ -234,10 +237,9 @@ public sealed partial class PiiAnalyzer
 
     private void AddDate(ReadOnlySpan<char> t, List<Finding> o, int s, int e, double baseScore)
     {
-        if (HasContext(t, s, e, JapaneseDictionary.BirthContext, 24, 4))
-            Add(o, EntityTypes.DateTime, s, e, 0.85, "DateOfBirthRecognizer");
-        else
-            Add(o, EntityTypes.DateTime, s, e, baseScore, "DateRecognizer");
+        // 昭和60年4月1日生 (résumé style): 生 right after the date.
+        var word = ContextWord(t, s, e, JapaneseDictionary.BirthContext, 24, 4) ?? (e < t.Length && t[e] == '生' ? "生" : null);
+        Add(o, EntityTypes.DateTime, s, e, word, 0.85, baseScore, word is null ? "DateRecognizer" : "DateOfBirthRecognizer");
     }
 
     /// <summary>Parses Y年M月D日 from <paramref name="p"/> (year digits or 元); returns the end or -1.</summary>
@@ -315,7 +317,7 @@ public sealed partial class PiiAnalyzer
         {
             if (nd is >= 8 and <= 15 && IsPhone(digits, null, true))
             {
-                Add(o, EntityTypes.PhoneNumber, start, end, Ctx(t, start, end, JapaneseDictionary.PhoneContext) ? 0.95 : 0.75, "PhoneRecognizer");
+                Add(o, EntityTypes.PhoneNumber, start, end, ContextWord(t, start, end, JapaneseDictionary.PhoneContext), 0.95, 0.75, "PhoneRecognizer");
                 return true;
             }
             return false;
@@ -330,6 +332,11 @@ public sealed partial class PiiAnalyzer
         }
         var bankCtx = nd is 6 or 7 or 8 or 13 && HasContext(t, start, end, JapaneseDictionary.BankContext);
         if (nd >= 12 && !wideGroups) return false;
+        // Digit groups joined across spaces are an identifier only when grouped as cards and My Numbers are written
+        // (4-4-4, 4-4-4-4, 4-6-5, 1-4-4-4); "GET /api/orders/100000372193 200" is an id and a status code.
+        if (nd >= 12 && !SpacedLikeAnIdentifier(ref tok, ga, gb)) return false;
+        // Order numbers, product codes and timestamps look like My Numbers, cards and corporate numbers.
+        var notPersonal = nd >= 12 && IsNonPersonalId(t, start, end, digits);
         if (nd == 12)
         {
             if (Ctx(t, start, end, JapaneseDictionary.LicenseContext))
@@ -339,7 +346,8 @@ public sealed partial class PiiAnalyzer
             }
             if (Checksums.IsValidMyNumber(digits))
             {
-                Add(o, EntityTypes.JpMyNumber, start, end, Ctx(t, start, end, JapaneseDictionary.MyNumberContext) ? 0.95 : 0.65, "JpMyNumberRecognizer");
+                Add(o, EntityTypes.JpMyNumber, start, end, ContextWord(t, start, end, JapaneseDictionary.MyNumberContext), 0.95, notPersonal ? NonPersonalScore : 0.65,
+                    "JpMyNumberRecognizer");
                 return true;
             }
             return false;
@@ -353,16 +361,16 @@ public sealed partial class PiiAnalyzer
         {
             var card = Checksums.IsValidCard(digits);
             var corp = nd == 13 && Checksums.IsValidCorporateNumber(digits);
-            var cardCtx = card && Ctx(t, start, end, JapaneseDictionary.CardContext);
-            var corpCtx = corp && Ctx(t, start, end, JapaneseDictionary.CorporateContext);
-            if (corp && (corpCtx || !cardCtx))
+            var cardWord = card ? ContextWord(t, start, end, JapaneseDictionary.CardContext) : null;
+            var corpWord = corp ? ContextWord(t, start, end, JapaneseDictionary.CorporateContext) : null;
+            if (corp && (corpWord is not null || cardWord is null))
             {
-                Add(o, EntityTypes.JpCorporateNumber, start, end, corpCtx ? 0.95 : card ? 0.5 : 0.6, "JpCorporateNumberRecognizer");
+                Add(o, EntityTypes.JpCorporateNumber, start, end, corpWord, 0.95, notPersonal ? NonPersonalScore : card ? 0.5 : 0.6, "JpCorporateNumberRecognizer");
                 return true;
             }
             if (card)
             {
-                Add(o, EntityTypes.CreditCard, start, end, cardCtx ? 1.0 : nd == 13 ? 0.5 : 0.85, "CreditCardRecognizer");
+                Add(o, EntityTypes.CreditCard, start, end, cardWord, 1.0, notPersonal ? NonPersonalScore : nd == 13 ? 0.5 : 0.85, "CreditCardRecognizer");
                 return true;
             }
             return false;
@@ -370,7 +378,7 @@ public sealed partial class PiiAnalyzer
         if (start >= 5 && t[(start - 5)..start].Contains("ISBN", StringComparison.OrdinalIgnoreCase)) return false;
         if (digits[0] == '0' && nd is 10 or 11 && IsPhone(digits, "JP", false))
         {
-            Add(o, EntityTypes.PhoneNumber, start, end, Ctx(t, start, end, JapaneseDictionary.PhoneContext) ? 0.95 : 0.7, "JpPhoneRecognizer");
+            Add(o, EntityTypes.PhoneNumber, start, end, ContextWord(t, start, end, JapaneseDictionary.PhoneContext), 0.95, 0.7, "JpPhoneRecognizer");
             return true;
         }
         if (otherPhoneRegions.Length > 0 && nd is >= 7 and <= 12)
@@ -379,7 +387,7 @@ public sealed partial class PiiAnalyzer
             {
                 if (IsPhone(digits, region, false))
                 {
-                    Add(o, EntityTypes.PhoneNumber, start, end, Ctx(t, start, end, JapaneseDictionary.PhoneContext) ? 0.9 : 0.6, "PhoneRecognizer");
+                    Add(o, EntityTypes.PhoneNumber, start, end, ContextWord(t, start, end, JapaneseDictionary.PhoneContext), 0.9, 0.6, "PhoneRecognizer");
                     return true;
                 }
             }
@@ -405,6 +413,12 @@ public sealed partial class PiiAnalyzer
             }
             return false;
         }
+        // 19850401: a date of birth only after a birth label (生年月日 19850401); bare, eight digits are too often ids.
+        if (nd == 8 && groups == 1 && IsYmd(digits) && HasContext(t, start, end, JapaneseDictionary.BirthContext, 24, 0))
+        {
+            Add(o, EntityTypes.DateTime, start, end, 0.85, "DateOfBirthRecognizer");
+            return true;
+        }
         if (nd is 6 or 8 && groups == 1 && bankCtx)
         {
             Add(o, EntityTypes.JpBankAccount, start, end, 0.7, "JpBankAccountRecognizer");
@@ -414,6 +428,103 @@ public sealed partial class PiiAnalyzer
     }
 
     private static bool Ctx(ReadOnlySpan<char> t, int s, int e, string[] words, int before = 40) => HasContext(t, s, e, words, before);
+
+    private static bool IsYmd(ReadOnlySpan<char> d)
+    {
+        var y = ParseInt(d[..4]);
+        var m = ParseInt(d[4..6]);
+        var day = ParseInt(d[6..]);
+        return y is >= 1900 and <= 2100 && m is >= 1 and <= 12 && day is >= 1 and <= 31;
+    }
+
+    /// <summary>
+    /// At M/T/S/H/R followed by a digit: a date with an abbreviated era (S60.4.1, H2/3/4, R5-1-1), as written in
+    /// forms after 生年月日. Same scores as other numeric dates (0.45; 0.85 near a birth word).
+    /// </summary>
+    private int ScanEraAbbreviation(ReadOnlySpan<char> t, int i, List<Finding> o)
+    {
+        var n = t.Length;
+        var q = i + 1;
+        var y = ReadSmall(t, ref q);
+        if (y < 1 || q >= n || Chars.Fold(t[q]) is not ('.' or '/' or '-') ) return 0;
+        var sep = Chars.Fold(t[q]);
+        q++;
+        var m = ReadSmall(t, ref q);
+        if (m is < 1 or > 12 || q >= n || Chars.Fold(t[q]) != sep) return 0;
+        q++;
+        var d = ReadSmall(t, ref q);
+        if (d is < 1 or > 31 || (q < n && (Chars.IsWordChar(t[q]) || (Chars.Fold(t[q]) is '.' or '/' or '-' && q + 1 < n && Chars.IsDigit(t[q + 1]))))) return 0;
+        var maxYear = t[i] switch { 'M' => 45, 'T' => 15, 'S' => 64, 'H' => 31, _ => 99 };
+        if (y > maxYear) return 0;
+        AddDate(t, o, i, q, 0.45);
+        return q;
+    }
+
+    /// <summary>Below the CLI's default threshold (0.5): kept for a threshold-0 analysis, not reported by default.</summary>
+    private const double NonPersonalScore = 0.3;
+
+    private static bool SpacedLikeAnIdentifier(ref NumberToken tok, int ga, int gb)
+    {
+        var spaced = false;
+        for (var k = ga + 1; k < gb; k++) if (tok.Sep[k] == ' ') spaced = true;
+        if (!spaced) return true;
+        Span<int> len = stackalloc int[gb - ga];
+        for (var k = ga; k < gb; k++) len[k - ga] = tok.GroupEnd[k] - tok.GroupStart[k];
+        var fours = true;
+        for (var k = 0; k < len.Length - 1; k++) if (len[k] != 4) fours = false;
+        if (fours && len[^1] is >= 1 and <= 4) return true; // 4-4-4, 4-4-4-4, 4-4-4-4-3
+        if (len.Length == 3 && len[0] == 4 && len[1] == 6 && len[2] is 4 or 5) return true; // Diners, Amex
+        return len.Length == 4 && len[0] == 1 && len[1] == 4 && len[2] == 4 && len[3] == 4; // 法人番号 8 7001 1000 5901
+    }
+
+    /// <summary>
+    /// A number that a nearby word marks as an order, shipment or product number (注文番号, 伝票, JAN, order,
+    /// tracking), a JAN product code, or an epoch-millisecond timestamp after a time key ("ts":1733616007919).
+    /// </summary>
+    private static bool IsNonPersonalId(ReadOnlySpan<char> t, int start, int end, ReadOnlySpan<char> digits)
+    {
+        if (Checksums.IsJapaneseJan(digits)) return true;
+        if (HasWord(t, start, end, JapaneseDictionary.NonPersonalIdContext, 40, 12)) return true;
+        // 1,000,000,000,000 ms is 2001-09-09; 2,100,000,000,000 ms is 2036.
+        return digits.Length == 13 && (digits[0] == '1' || (digits[0] == '2' && digits[1] is '0'))
+            && HasWord(t, start, end, JapaneseDictionary.TimestampContext, 24, 0);
+    }
+
+    /// <summary>
+    /// Like <see cref="HasContext"/>, but an ASCII word must stand alone (not inside a longer word: "border" is not
+    /// "order"); an all-capital ASCII word matches only in capitals (JAN, not Jan).
+    /// </summary>
+    internal static bool HasWord(ReadOnlySpan<char> t, int start, int end, string[] words, int before, int after)
+    {
+        var b = Math.Max(0, start - before);
+        var a = Math.Min(t.Length, end + after);
+        foreach (var w in words)
+        {
+            if (w[0] >= 0x80)
+            {
+                if (t[b..start].IndexOf(w, StringComparison.Ordinal) >= 0 || t[end..a].IndexOf(w, StringComparison.Ordinal) >= 0) return true;
+                continue;
+            }
+            var cmp = w.AsSpan().ContainsAny("abcdefghijklmnopqrstuvwxyz") ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            if (HasStandaloneWord(t, b, start, w, cmp) || HasStandaloneWord(t, end, a, w, cmp)) return true;
+        }
+        return false;
+    }
+
+    private static bool HasStandaloneWord(ReadOnlySpan<char> t, int from, int to, string w, StringComparison cmp)
+    {
+        var p = from;
+        while (p < to)
+        {
+            var k = t[p..to].IndexOf(w, cmp);
+            if (k < 0) return false;
+            var s = p + k;
+            var e = s + w.Length;
+            if ((s == 0 || !Chars.IsAsciiLetter(t[s - 1])) && (e >= t.Length || !Chars.IsAsciiLetter(t[e]))) return true;
+            p = s + 1;
+        }
+        return false;
+    }
 
     private static bool IsPhone(ReadOnlySpan<char> digits, string? region, bool international)
     {

@@ -13,6 +13,21 @@ public sealed partial class PiiAnalyzer
         "nl", "se", "no", "fi", "dk", "ch", "at", "be", "pl", "cz", "eu", "co", "me", "tv", "id", "th", "vn", "ph", "my", "mx", "ar",
     };
 
+    /// <summary>
+    /// File extensions that are not top-level domains. Presidio checks an e-mail's domain against the public
+    /// suffix list (tldextract); rejecting these keeps asset names such as logo@2x.png and pkg@1.2.3.tgz out
+    /// without shipping that list. Extensions that are also real TLDs (.zip, .mov, .md, .py, .sh, .pl) stay valid.
+    /// </summary>
+    private static readonly HashSet<string> FileExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "ico", "tif", "tiff", "heic", "avif", "psd", "txt", "log", "csv", "tsv",
+        "json", "xml", "yml", "yaml", "toml", "ini", "cfg", "conf", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "rtf",
+        "tgz", "gz", "tar", "bz", "xz", "rar", "jar", "war", "whl", "gem", "nupkg", "deb", "rpm", "exe", "dll", "dylib", "iso",
+        "dmg", "apk", "ipa", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "less", "html", "htm", "php", "java", "kt",
+        "cpp", "hpp", "wav", "avi", "mkv", "flac", "ogg", "webm", "woff", "ttf", "otf", "eot", "bak", "tmp", "swp", "lock",
+        "dat", "bin", "obj", "class", "pyc", "map",
+    };
+
     private static bool IsEmailLocal(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-' or '\'';
     private static bool IsDomainChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.';
 
@@ -26,9 +41,18 @@ public sealed partial class PiiAnalyzer
         var e = at + 1;
         while (e < n && e - at <= 253 && IsDomainChar(Chars.Fold(t[e]))) e++;
         while (e > at + 1 && Chars.Fold(t[e - 1]) is '.' or '-') e--;
-        if (!ValidDomain(t[(at + 1)..e], requireKnownTld: false)) return at + 1;
+        if (!ValidDomain(t[(at + 1)..e], requireKnownTld: false) || IsFileExtension(t[(at + 1)..e])) return at + 1;
         Add(o, EntityTypes.EmailAddress, s, e, 1.0, "EmailRecognizer");
         return e;
+    }
+
+    private static bool IsFileExtension(ReadOnlySpan<char> domain)
+    {
+        var tld = domain[(domain.LastIndexOfAny('.', '．') + 1)..];
+        Span<char> buf = stackalloc char[Math.Min(tld.Length, 16)];
+        if (tld.Length > buf.Length) return false;
+        for (var k = 0; k < tld.Length; k++) buf[k] = Chars.Fold(tld[k]);
+        return FileExtensions.GetAlternateLookup<ReadOnlySpan<char>>().Contains(buf);
     }
 
     /// <summary>Labels of letters, digits and hyphens, at least two, the last alphabetic (or punycode) of 2+ characters.</summary>
@@ -192,10 +216,11 @@ public sealed partial class PiiAnalyzer
             while (k < n && k - i < 10 && char.IsAsciiDigit(t[k])) k++;
             if (k - i == 9 && (k >= n || !Chars.IsWordChar(t[k])))
             {
-                Add(o, EntityTypes.JpPassport, i, k, HasContext(t, i, k, JapaneseDictionary.PassportContext) ? 0.85 : 0.4, "JpPassportRecognizer");
+                Add(o, EntityTypes.JpPassport, i, k, ContextWord(t, i, k, JapaneseDictionary.PassportContext), 0.85, 0.4, "JpPassportRecognizer");
                 return k;
             }
         }
+        if (t[i] is 'M' or 'T' or 'S' or 'H' or 'R' && i + 1 < n && char.IsAsciiDigit(t[i + 1]) && ScanEraAbbreviation(t, i, o) is var era and > 0) return era;
         if (t[i] == 'H' && t[i..].StartsWith("HIV") && (i + 3 >= n || !Chars.IsWordChar(t[i + 3])))
         {
             Add(o, EntityTypes.SpecialCare, i, i + 3, 0.5, "SpecialCareRecognizer");

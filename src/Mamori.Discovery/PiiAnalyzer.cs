@@ -34,13 +34,30 @@ public sealed partial class PiiAnalyzer
         return results;
     }
 
-    /// <summary>Appends the findings in <paramref name="text"/>, ordered by start offset, to <paramref name="results"/>.</summary>
-    public void Analyze(ReadOnlySpan<char> text, List<Finding> results)
+    /// <summary>
+    /// Appends the findings in <paramref name="text"/>, ordered by start offset, to <paramref name="results"/>. When
+    /// the first line is a CSV/TSV header row (<see cref="CsvColumns.TryParse"/>), its cells are the context of their columns.
+    /// </summary>
+    public void Analyze(ReadOnlySpan<char> text, List<Finding> results) => Analyze(text, results, null);
+
+    /// <summary>
+    /// As <see cref="Analyze(ReadOnlySpan{char}, List{Finding})"/>; <paramref name="columns"/> is the header row of
+    /// the file when <paramref name="text"/> is a later block of it (every line of the text is then a data row).
+    /// </summary>
+    public void Analyze(ReadOnlySpan<char> text, List<Finding> results, CsvColumns? columns)
     {
         ArgumentNullException.ThrowIfNull(results);
         var raw = scratch ??= new List<Finding>(64);
         raw.Clear();
         Scan(text, raw);
+        var dataStart = 0;
+        if (columns is null)
+        {
+            var nl = text.IndexOf('\n');
+            columns = CsvColumns.TryParse(nl < 0 ? text : text[..nl]);
+            dataStart = nl < 0 ? text.Length : nl + 1;
+        }
+        if (columns is { Roles.Length: > 0 }) ApplyColumns(text, dataStart, columns, raw);
         Resolve(raw, results);
         raw.Clear();
     }
@@ -100,8 +117,8 @@ public sealed partial class PiiAnalyzer
     }
 
     // Trigger flags for non-ASCII characters.
-    private const byte TNum = 1, TMark = 2, TPref = 4, TCity = 8, TName = 16, TCare = 32, TEra = 64, TEmail = 128;
-    private static readonly byte[] Triggers = BuildTriggers();
+    private const ushort TNum = 1, TMark = 2, TPref = 4, TCity = 8, TName = 16, TCare = 32, TEra = 64, TEmail = 128, TTitle = 256;
+    private static readonly ushort[] Triggers = BuildTriggers();
     private static readonly Dictionary<char, string[]> LabelsByFirst = GroupByFirst(JapaneseDictionary.NameLabels);
     private static readonly Dictionary<char, string[]> HonorificsByFirst = GroupByFirst(JapaneseDictionary.Honorifics);
     private static readonly Dictionary<char, string[]> CareByFirst =
@@ -111,9 +128,9 @@ public sealed partial class PiiAnalyzer
     private static Dictionary<char, string[]> GroupByFirst(IEnumerable<string> words) =>
         words.GroupBy(w => w[0]).ToDictionary(g => g.Key, g => g.OrderByDescending(w => w.Length).ToArray());
 
-    private static byte[] BuildTriggers()
+    private static ushort[] BuildTriggers()
     {
-        var t = new byte[65536];
+        var t = new ushort[65536];
         for (var c = '\uFF10'; c <= '\uFF19'; c++) t[c] |= TNum;
         t['〒'] |= TMark;
         t['\uFF20'] |= TEmail;
@@ -123,6 +140,8 @@ public sealed partial class PiiAnalyzer
         foreach (var w in JapaneseDictionary.Honorifics) t[w[0]] |= TName;
         foreach (var w in JapaneseDictionary.SpecialCareKeywords.Concat(JapaneseDictionary.SpecialCareLabelsOnly)) if (w[0] >= 0x80) t[w[0]] |= TCare;
         foreach (var c in "昭平令大明") t[c] |= TEra;
+        foreach (var w in JapaneseDictionary.Titles) t[w[^1]] |= TTitle;
+        foreach (var c in JapaneseDictionary.DepartmentSuffixes) t[c] |= TTitle;
         return t;
     }
 
@@ -157,7 +176,7 @@ public sealed partial class PiiAnalyzer
         }
     }
 
-    private int ScanTriggered(ReadOnlySpan<char> t, int i, byte f, List<Finding> o)
+    private int ScanTriggered(ReadOnlySpan<char> t, int i, ushort f, List<Finding> o)
     {
         if ((f & TNum) != 0) return ScanNumber(t, i, o);
         if ((f & TEmail) != 0) return ScanEmail(t, i, o);
@@ -168,12 +187,17 @@ public sealed partial class PiiAnalyzer
         if ((f & TName) != 0) next = Math.Max(next, ScanName(t, i, o));
         if ((f & TEra) != 0) next = Math.Max(next, ScanEra(t, i, o));
         if ((f & TCare) != 0) next = Math.Max(next, ScanSpecialCare(t, i, o));
+        if ((f & TTitle) != 0) next = Math.Max(next, ScanTitleName(t, i, o));
         return next;
     }
 
     // ---------- context ----------
 
-    internal static bool HasContext(ReadOnlySpan<char> t, int start, int end, string[] words, int before = 40, int after = 12)
+    internal static bool HasContext(ReadOnlySpan<char> t, int start, int end, string[] words, int before = 40, int after = 12) =>
+        ContextWord(t, start, end, words, before, after) is not null;
+
+    /// <summary>The first of <paramref name="words"/> within the window around [start, end), or null.</summary>
+    internal static string? ContextWord(ReadOnlySpan<char> t, int start, int end, string[] words, int before = 40, int after = 12)
     {
         var b = Math.Max(0, start - before);
         var w1 = t[b..start];
@@ -183,12 +207,18 @@ public sealed partial class PiiAnalyzer
         {
             // Japanese words compare ordinally (vectorized); ASCII words ignore case.
             var cmp = w[0] < 0x80 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-            if (w1.IndexOf(w, cmp) >= 0 || w2.IndexOf(w, cmp) >= 0) return true;
+            if (w1.IndexOf(w, cmp) >= 0 || w2.IndexOf(w, cmp) >= 0) return w;
         }
-        return false;
+        return null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(List<Finding> o, string entity, int start, int end, double score, string recognizer) =>
         o.Add(new Finding(entity, start, end, Math.Min(1.0, score), recognizer));
+
+    /// <summary>Adds a finding whose score is <paramref name="with"/> when <paramref name="word"/> (a context word) was found, else <paramref name="without"/>.</summary>
+    private static void Add(List<Finding> o, string entity, int start, int end, string? word, double with, double without, string recognizer) =>
+        o.Add(word is null
+            ? new Finding(entity, start, end, Math.Min(1.0, without), recognizer)
+            : new Finding(entity, start, end, Math.Min(1.0, with), recognizer) { ContextWord = word, ScoreWithoutContext = without });
 }

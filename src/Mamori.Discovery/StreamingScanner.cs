@@ -43,6 +43,7 @@ public sealed class StreamingScanner(PiiAnalyzer analyzer, int blockSize = 1 << 
         var local = new List<Finding>();
         var sb = redacted is null ? null : new StringBuilder(BlockSize + 1024);
         var eof = false;
+        CsvColumns? columns = null; // the header row read from the first block, the context of every later block
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -59,18 +60,23 @@ public sealed class StreamingScanner(PiiAnalyzer analyzer, int blockSize = 1 << 
             var longLine = !eof && newline < 0;
             if (longLine)
             {
-                analyzer.Analyze(buffer.AsSpan(0, length), findings);
+                analyzer.Analyze(buffer.AsSpan(0, length), findings, columns);
                 cut = SafeCut(buffer.AsSpan(0, length), findings, keep);
                 findings.RemoveAll(f => f.End > cut);
             }
             else
             {
                 cut = eof ? length : keep + newline + 1;
-                analyzer.Analyze(buffer.AsSpan(0, cut), findings);
+                analyzer.Analyze(buffer.AsSpan(0, cut), findings, columns);
             }
             // A finding in the context was reported with the previous block.
             findings.RemoveAll(f => f.End <= keep);
             var block = buffer.AsSpan(0, cut);
+            if (columns is null)
+            {
+                var nl = block.IndexOf('\n');
+                columns = (nl >= 0 ? CsvColumns.TryParse(block[..nl]) : null) ?? CsvColumns.None;
+            }
             var pos = keep;
             if (onFinding is not null)
             {

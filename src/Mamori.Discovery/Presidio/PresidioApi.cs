@@ -44,11 +44,15 @@ public sealed class PresidioApi
         if (request.ScoreThreshold is < 0 or > 1) throw new DiscoveryException(DiscoveryErrors.PresidioThresholdInvalid, "score_threshold must be between 0 and 1");
         if (request.AllowListMatch is not (null or "exact")) throw new DiscoveryException(DiscoveryErrors.InvalidOperator, "allow_list_match supports only 'exact'");
         var wanted = request.Entities is { Count: > 0 } e ? new HashSet<string>(e, StringComparer.Ordinal) : null;
+        // A misspelt name ("PHONE") would otherwise answer [] and the text would look clean.
+        if (wanted?.FirstOrDefault(n => !EntityTypes.IsKnown(n)) is { } unknown)
+            throw new DiscoveryException(DiscoveryErrors.UnknownEntity, $"Unknown entity '{Truncate(unknown)}' (supported: {string.Join(", ", EntityTypes.All)})");
         var allow = request.AllowList is { Count: > 0 } a ? new HashSet<string>(a, StringComparer.Ordinal) : null;
         var threshold = request.ScoreThreshold ?? 0;
         var explain = request.ReturnDecisionProcess == true;
         var text = request.Text;
         var results = new List<PresidioRecognizerResult>();
+        var offsets = new CodePoints(text);
         foreach (var f in analyzer.Analyze(text))
         {
             if (wanted is not null && !wanted.Contains(f.Entity)) continue;
@@ -57,15 +61,18 @@ public sealed class PresidioApi
             results.Add(new PresidioRecognizerResult
             {
                 EntityType = f.Entity,
-                Start = f.Start,
-                End = f.End,
+                Start = offsets.FromUtf16(f.Start),
+                End = offsets.FromUtf16(f.End),
                 Score = Math.Round(f.Score, 4),
                 AnalysisExplanation = explain
                     ? new PresidioAnalysisExplanation
                     {
                         Recognizer = f.Recognizer,
-                        OriginalScore = Math.Round(f.Score, 4),
+                        // As Presidio reports it: the score before the context word, the word and what it added.
+                        OriginalScore = Math.Round(f.ScoreWithoutContext ?? f.Score, 4),
                         Score = Math.Round(f.Score, 4),
+                        ScoreContextImprovement = Math.Round(f.Score - (f.ScoreWithoutContext ?? f.Score), 4),
+                        SupportiveContextWord = f.ContextWord ?? "",
                         TextualExplanation = $"Detected by Mamori {f.Recognizer}",
                     }
                     : null,
@@ -81,13 +88,14 @@ public sealed class PresidioApi
         if (request.Text is null) throw new DiscoveryException(DiscoveryErrors.PresidioTextMissing, "Invalid input, text can not be empty");
         if (request.AnalyzerResults is null) throw new DiscoveryException(DiscoveryErrors.PresidioTextMissing, "Invalid input, request must contain analyzer results");
         var text = request.Text;
+        var offsets = new CodePoints(text);
         var findings = new List<Finding>(request.AnalyzerResults.Count);
         foreach (var r in request.AnalyzerResults)
         {
-            if (r.Start < 0 || r.End > text.Length || r.Start > r.End)
+            if (r.Start < 0 || r.End > offsets.Length || r.Start > r.End)
                 throw new DiscoveryException(DiscoveryErrors.PresidioResultOutOfRange, "Invalid analyzer result: start and end must lie within the text");
             if (string.IsNullOrEmpty(r.EntityType)) throw new DiscoveryException(DiscoveryErrors.PresidioResultOutOfRange, "Invalid analyzer result: entity_type is required");
-            if (r.End > r.Start) findings.Add(new Finding(r.EntityType, r.Start, r.End, r.Score, "request"));
+            if (r.End > r.Start) findings.Add(new Finding(r.EntityType, offsets.ToUtf16(r.Start), offsets.ToUtf16(r.End), r.Score, "request"));
         }
         var perEntity = new Dictionary<string, RedactionOperator>(StringComparer.Ordinal);
         var defaultOp = RedactionOperator.Replace();
@@ -102,10 +110,14 @@ public sealed class PresidioApi
         }
         var redactor = new TextRedactor(new RedactionOptions { Default = defaultOp, PerEntity = perEntity });
         var result = redactor.Redact(text, findings);
+        var output = new CodePoints(result.Text);
         return new PresidioAnonymizeResponse
         {
             Text = result.Text,
-            Items = result.Items.Select(i => new PresidioOperatorResult { Start = i.Start, End = i.End, EntityType = i.Entity, Text = i.Text, Operator = i.Operator })
+            Items = result.Items.Select(i => new PresidioOperatorResult
+                {
+                    Start = output.FromUtf16(i.Start), End = output.FromUtf16(i.End), EntityType = i.Entity, Text = i.Text, Operator = i.Operator,
+                })
                 .OrderBy(i => i.Start).ToList(),
         };
     }
@@ -139,6 +151,46 @@ public sealed class PresidioApi
             default:
                 throw new DiscoveryException(DiscoveryErrors.InvalidOperator, "Invalid operator type (replace, redact, mask, hash, encrypt, keep)");
         }
+    }
+
+    private static string Truncate(string name) => name.Length > 40 ? name[..40] + "…" : name;
+
+    /// <summary>
+    /// Offsets in Unicode code points, as Presidio (Python str indexes) uses them, over UTF-16 offsets, which the
+    /// analyzer uses. Without surrogate pairs (all BMP text, including Japanese) both are the same.
+    /// </summary>
+    private sealed class CodePoints
+    {
+        private readonly int[]? toCodePoint; // UTF-16 index → code point index, null when they are the same
+        private readonly int[]? toUtf16;
+
+        public CodePoints(string text)
+        {
+            Length = text.Length;
+            if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDBFF')) return;
+            toCodePoint = new int[text.Length + 1];
+            var starts = new List<int>(text.Length);
+            var cp = 0;
+            for (var k = 0; k < text.Length; k++)
+            {
+                toCodePoint[k] = cp;
+                if (k > 0 && char.IsLowSurrogate(text[k]) && char.IsHighSurrogate(text[k - 1])) continue;
+                starts.Add(k);
+                cp++;
+            }
+            toCodePoint[text.Length] = cp;
+            starts.Add(text.Length);
+            toUtf16 = starts.ToArray();
+            Length = cp;
+        }
+
+        /// <summary>The length in code points.</summary>
+        public int Length { get; }
+
+        // An index inside a surrogate pair maps to the pair's code point.
+        public int FromUtf16(int index) => toCodePoint is null ? index : toCodePoint[index];
+
+        public int ToUtf16(int codePoint) => toUtf16 is null ? codePoint : toUtf16[codePoint];
     }
 
     private static string Encrypt(byte[] key, string value)

@@ -51,6 +51,39 @@ public sealed class PresidioApiTests
     public void Analyze_InvalidRequest_FailsWithStableCode(string? text, string? language, string code) =>
         Should.Throw<DiscoveryException>(() => Api.Analyze(new PresidioAnalyzeRequest { Text = text, Language = language })).Code.ShouldBe(code);
 
+    // Regression: F17 — the decision process named no context word and reported the raised score as the original one.
+    [Fact]
+    public void Analyze_DecisionProcess_NamesContextWordAndScoreBeforeIt()
+    {
+        var r = Api.Analyze(new PresidioAnalyzeRequest { Text = "マイナンバー 123456789018", Language = "ja", ReturnDecisionProcess = true }).Single();
+        var x = r.AnalysisExplanation!;
+        (x.SupportiveContextWord, x.OriginalScore, x.Score, x.ScoreContextImprovement).ShouldBe(("マイナンバー", 0.65, 0.95, 0.3));
+        var bare = Api.Analyze(new PresidioAnalyzeRequest { Text = "ref 123456789018", Language = "ja", ReturnDecisionProcess = true }).Single().AnalysisExplanation!;
+        (bare.SupportiveContextWord, bare.OriginalScore, bare.ScoreContextImprovement).ShouldBe(("", 0.65, 0.0));
+    }
+
+    // Regression: F10 — a misspelt entity answered [] (the text looked clean); the CLI already refused it.
+    [Fact]
+    public void Analyze_UnknownEntity_FailsWithUnknownEntityCode() =>
+        Should.Throw<DiscoveryException>(() => Api.Analyze(new PresidioAnalyzeRequest { Text = "090-1234-5678", Language = "ja", Entities = ["PHONE"] }))
+            .Code.ShouldBe(DiscoveryErrors.UnknownEntity);
+
+    // Regression: F10 — offsets were UTF-16 units; Presidio (Python) counts code points, so emoji shifted every span.
+    [Fact]
+    public void AnalyzeThenAnonymize_TextWithEmoji_UseCodePointOffsets()
+    {
+        const string text = "🎉🎉🎉 連絡は taro@example.jp まで";
+        var found = Api.Analyze(new PresidioAnalyzeRequest { Text = text, Language = "ja" }).Single();
+        (found.Start, found.End).ShouldBe((8, 23));
+        var result = Api.Anonymize(new PresidioAnonymizeRequest { Text = text, AnalyzerResults = [found] });
+        result.Text.ShouldBe("🎉🎉🎉 連絡は <EMAIL_ADDRESS> まで");
+        (result.Items[0].Start, result.Items[0].End).ShouldBe((8, 23));
+        Should.Throw<DiscoveryException>(() => Api.Anonymize(new PresidioAnonymizeRequest
+        {
+            Text = text, AnalyzerResults = [new PresidioRecognizerResult { EntityType = "X", Start = 0, End = text.Length }],
+        })).Code.ShouldBe(DiscoveryErrors.PresidioResultOutOfRange);
+    }
+
     [Fact]
     public void Anonymize_PresidioOperators_ApplyPerEntityAndDefault()
     {
@@ -135,6 +168,11 @@ public sealed class PresidioApiTests
             new StringContent("""{"text":"x","language":"xx"}""", System.Text.Encoding.UTF8, "application/json"), ct);
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await bad.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("MAMORI-7011");
+
+        using var typo = await http.PostAsync("/api/analyze",
+            new StringContent("""{"text":"090-1234-5678","language":"ja","entities":["PHONE"]}""", System.Text.Encoding.UTF8, "application/json"), ct);
+        typo.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await typo.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString().ShouldBe("MAMORI-7012");
         await app.StopAsync(ct);
     }
 }

@@ -58,6 +58,21 @@ public sealed class MyNumberRecognizerTests
     [InlineData("12345678901a", false)]
     public void IsValidMyNumber_Vectors_MatchOrdinance(string digits, bool valid) =>
         Checksums.IsValidMyNumber(digits).ShouldBe(valid);
+
+    // Regression: F9 — a 12-digit order number with a valid check digit was a My Number at 0.65, above the CLI's 0.5.
+    [Theory]
+    [InlineData("注文番号 123456789018 を発送しました")]
+    [InlineData("伝票 123456789018")]
+    [InlineData("order 123456789018 shipped")]
+    [InlineData("tracking: 123456789018")]
+    public void Analyze_OrderNumberContext_ScoresBelowDefaultThreshold(string text) =>
+        Scan.For(text, EntityTypes.JpMyNumber, new AnalyzerOptions { ScoreThreshold = 0.5 }).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("border 123456789018")]
+    [InlineData("注文番号の欄に書かれたマイナンバー 123456789018")]
+    public void Analyze_NoOrderWordOrMyNumberWordWins_KeepsScore(string text) =>
+        Scan.For(text, EntityTypes.JpMyNumber).Single().Score.ShouldBeGreaterThanOrEqualTo(0.65);
 }
 
 public sealed class CorporateNumberRecognizerTests
@@ -83,6 +98,29 @@ public sealed class CorporateNumberRecognizerTests
     }
 }
 
+/// <summary>Regression: F9 — product codes, timestamps and an id joined with an HTTP status were reported as cards and corporate numbers.</summary>
+public sealed class NonPersonalNumberTests
+{
+    [Theory]
+    [InlineData("JANコード 4900000000054")] // valid JAN and valid 法人番号 check digit
+    [InlineData("4900000000054,商品0,100")]
+    [InlineData("4900000000023")] // valid JAN and Luhn-valid 13-digit "Visa"
+    [InlineData("{\"ts\":1733616007902,\"event\":\"click\"}")]
+    [InlineData("GET /api/orders/100000372112 200")]
+    [InlineData("GET /users/100000372112 200")]
+    public void Analyze_ProductCodeTimestampOrLogId_NothingAtDefaultThreshold(string text) =>
+        new PiiAnalyzer(new AnalyzerOptions { ScoreThreshold = 0.5 }).Analyze(text)
+            .Where(f => f.Entity is EntityTypes.CreditCard or EntityTypes.JpCorporateNumber or EntityTypes.JpMyNumber).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("カード 4111 1111 1111 1111", EntityTypes.CreditCard, "4111 1111 1111 1111")]
+    [InlineData("amex 3714 496353 98431", EntityTypes.CreditCard, "3714 496353 98431")]
+    [InlineData("法人番号 8 7001 1000 5901", EntityTypes.JpCorporateNumber, "8 7001 1000 5901")]
+    [InlineData("法人番号 1733616007902", EntityTypes.JpCorporateNumber, "1733616007902")]
+    public void Analyze_CardLikeGroupingOrContext_StillFound(string text, string entity, string expected) =>
+        Scan.ShouldFindExactly(text, entity, expected);
+}
+
 public sealed class PhoneRecognizerTests
 {
     [Theory]
@@ -94,6 +132,7 @@ public sealed class PhoneRecognizerTests
     [InlineData("(03)1234-5678", "(03)1234-5678")]
     [InlineData("0120-123-456 フリーダイヤル", "0120-123-456")]
     [InlineData("IP 050-1234-5678", "050-1234-5678")]
+    [InlineData("TEL 03.1234.5678", "03.1234.5678")] // Regression: F17 — dotted numbers were not phones
     public void Analyze_JapanesePhone_FindsExactSpan(string text, string expected) =>
         Scan.ShouldFindExactly(text, EntityTypes.PhoneNumber, expected);
 
@@ -140,6 +179,12 @@ public sealed class AddressRecognizerTests
     [InlineData("北海道札幌市中央区北1条西2丁目", "北海道札幌市中央区北1条西2丁目")]
     [InlineData("大阪府大阪市北区梅田3-1-3", "大阪府大阪市北区梅田3-1-3")]
     [InlineData("送付先 横浜市西区みなとみらい2-2-1", "横浜市西区みなとみらい2-2-1")]
+    // Regression: F16 — the building and room after the street number were left out of the address.
+    [InlineData("住所：東京都新宿区西新宿2-8-1 サンシャインマンション101号室", "東京都新宿区西新宿2-8-1 サンシャインマンション101号室")]
+    [InlineData("住所：東京都新宿区西新宿2丁目8-1 新宿ビル5階", "東京都新宿区西新宿2丁目8-1 新宿ビル5階")]
+    [InlineData("住所：東京都新宿区西新宿2-8-1　メゾン新宿305", "東京都新宿区西新宿2-8-1　メゾン新宿305")]
+    [InlineData("住所：東京都新宿区西新宿2-8-1 電話 03-1234-5678", "東京都新宿区西新宿2-8-1")]
+    [InlineData("東京都新宿区西新宿2-8-1 山田太郎様", "東京都新宿区西新宿2-8-1")]
     public void Analyze_Address_FindsSpan(string text, string expected) =>
         Scan.ShouldFindExactly(text, EntityTypes.JpAddress, expected);
 
@@ -171,6 +216,28 @@ public sealed class PersonRecognizerTests
     [InlineData("名前を入力してください")]
     public void Analyze_HonorificWithoutName_FindsNothing(string text) =>
         Scan.For(text, EntityTypes.Person).ShouldBeEmpty();
+
+    // Regression: F7 — JSON with a space after the colon, qualified labels, a space before 様 and a title before the name gave no PERSON.
+    [Theory]
+    [InlineData("{\"氏名\": \"山田太郎\"}", "山田太郎")]
+    [InlineData("氏名（漢字）：山田太郎", "山田太郎")]
+    [InlineData("氏名(カナ)：ヤマダ タロウ", "ヤマダ タロウ")]
+    [InlineData("お名前（フリガナ）：ヤマダ タロウ", "ヤマダ タロウ")]
+    [InlineData("氏名【必須】：山田太郎", "山田太郎")]
+    [InlineData("小池 さだ子 様", "小池 さだ子")]
+    [InlineData("営業部 山田太郎", "山田太郎")]
+    [InlineData("代表取締役 山田太郎", "山田太郎")]
+    [InlineData("総務課 畑中 君枝\n", "畑中 君枝")]
+    public void Analyze_CommonNameLayout_FindsSpan(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.Person, expected);
+
+    [Theory]
+    [InlineData("営業部 会議資料")]
+    [InlineData("代表取締役 就任のお知らせ")]
+    [InlineData("営業部 電話：03-1234-5678")]
+    [InlineData("お客 様")]
+    public void Analyze_TitleOrSpacedHonorificWithoutName_FindsNothing(string text) =>
+        Scan.For(text, EntityTypes.Person).ShouldBeEmpty();
 }
 
 /// <summary>Bug L7: a labelled name ran on into the next field's label (「氏名：山田太郎　電話：…」 gave PERSON 「山田太郎　電話」).</summary>
@@ -186,6 +253,22 @@ public sealed class Bug_LabelledNameRunsIntoNextLabelTests
     public void Analyze_NameFollowedByNextLabel_StopsBeforeTheLabel(string text, string expected) =>
         Scan.ShouldFindExactly(text, EntityTypes.Person, expected);
 
+    // Regression: F8 — a field label without a colon after the name was part of PERSON (「山田太郎 電話」).
+    [Theory]
+    [InlineData("氏名：山田太郎 電話 090-1234-5678", "山田太郎")]
+    [InlineData("お名前 山田太郎 ご住所 東京都新宿区西新宿2-8-1", "山田太郎")]
+    [InlineData("氏名：山田太郎 生年月日 1985年4月1日", "山田太郎")]
+    [InlineData("氏名：山田太郎　メール taro@example.jp", "山田太郎")]
+    [InlineData("氏名：山田太郎電話 090-1234-5678", "山田太郎")]
+    [InlineData("氏名：山田 カナ", "山田 カナ")]
+    public void Analyze_NameFollowedByLabelWithoutColon_StopsBeforeTheLabel(string text, string expected) =>
+        Scan.ShouldFindExactly(text, EntityTypes.Person, expected);
+
+    [Fact]
+    public void Analyze_DocumentedLibraryExample_MatchesDocs() =>
+        PiiAnalyzer.Default.Analyze("氏名：山田太郎 電話 090-1234-5678").Select(f => (f.Entity, f.Start, f.End))
+            .ShouldBe([(EntityTypes.Person, 3, 7), (EntityTypes.PhoneNumber, 11, 24)]);
+
     [Fact]
     public void Redact_NameThenPhoneLabel_NextLabelStaysReadable() =>
         new Mamori.Discovery.Redaction.TextRedactor(new() { Default = Mamori.Discovery.Redaction.RedactionOperator.Mask() })
@@ -198,6 +281,8 @@ public sealed class EmailRecognizerTests
     [InlineData("連絡は taro.yamada+test@example.co.jp まで", "taro.yamada+test@example.co.jp")]
     [InlineData("メール：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ")]
     [InlineData("<a@xn--d1acufc.xn--p1ai>", "a@xn--d1acufc.xn--p1ai")]
+    [InlineData("info@example.zip", "info@example.zip")]
+    [InlineData("a@b.md", "a@b.md")]
     public void Analyze_Email_FindsExactSpan(string text, string expected) =>
         Scan.ShouldFindExactly(text, EntityTypes.EmailAddress, expected);
 
@@ -205,6 +290,11 @@ public sealed class EmailRecognizerTests
     [InlineData("my email is info@presidio.")]
     [InlineData("hello-world here @ home")]
     [InlineData("user@localhost")]
+    // Regression: F15 — asset and package names were e-mail addresses at 1.0.
+    [InlineData("logo@2x.png")]
+    [InlineData("icon@3x.jpg")]
+    [InlineData("pkg@1.2.3.tgz")]
+    [InlineData("file@v1.txt")]
     public void Analyze_NotEmail_FindsNothing(string text) =>
         Scan.For(text, EntityTypes.EmailAddress).ShouldBeEmpty();
 }
@@ -301,6 +391,11 @@ public sealed class DateOfBirthRecognizerTests
     [InlineData("誕生日は平成元年５月１日", "平成元年５月１日")]
     [InlineData("DOB: 1985-07-14", "1985-07-14")]
     [InlineData("born 14/07/1985", "14/07/1985")]
+    // Regression: F14 — abbreviated eras, an 8-digit date after a birth label and 〜日生 were missed or below the threshold.
+    [InlineData("生年月日 S60.4.1", "S60.4.1")]
+    [InlineData("生年月日：H2/3/4", "H2/3/4")]
+    [InlineData("生年月日 19850401", "19850401")]
+    [InlineData("昭和60年4月1日生", "昭和60年4月1日")]
     public void Analyze_DateOfBirth_FindsSpanWithHighScore(string text, string expected)
     {
         var f = Scan.For(text, EntityTypes.DateTime).Single();
@@ -311,8 +406,16 @@ public sealed class DateOfBirthRecognizerTests
     [Theory]
     [InlineData("1990年13月2日")]
     [InlineData("2021-13-45")]
+    [InlineData("S65.4.1 生年月日")]
+    [InlineData("生年月日 19851301")]
     public void Analyze_InvalidDate_FindsNothing(string text) =>
         Scan.For(text, EntityTypes.DateTime).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("注文 19850401")]
+    [InlineData("version S1.2.3.4")]
+    public void Analyze_DateLikeWithoutBirthWord_NotReportedByDefault(string text) =>
+        Scan.For(text, EntityTypes.DateTime, new AnalyzerOptions { ScoreThreshold = 0.5 }).ShouldBeEmpty();
 }
 
 public sealed class SpecialCareRecognizerTests
@@ -478,4 +581,39 @@ public sealed class CsvHeaderTests
     [Fact]
     public void Analyze_CsvHeaderAfterNameLabel_IsNotAName() =>
         Scan.For("氏名,電話,住所\n", EntityTypes.Person).ShouldBeEmpty();
+
+    private const string Employees =
+        "社員番号,氏名,フリガナ,生年月日,電話番号\r\nE1000,山田 太郎,ヤマダ タロウ,1980/01/10,03-3000-4000\r\nE1001,\"佐藤 花子\",サトウ ハナコ,19810211,03-3001-4001\r\n";
+
+    // Regression: F7 — a CSV with a header row gave no PERSON and no date of birth: the header was never used as context.
+    [Fact]
+    public void Analyze_CsvNameAndBirthColumns_HeaderIsContext()
+    {
+        Scan.ShouldFindExactly(Employees, EntityTypes.Person, "山田 太郎", "ヤマダ タロウ", "佐藤 花子", "サトウ ハナコ");
+        var dates = Scan.For(Employees, EntityTypes.DateTime);
+        dates.Select(f => Scan.Span(Employees, f)).ShouldBe(["1980/01/10", "19810211"]);
+        dates.ShouldAllBe(f => f.Score >= 0.85);
+    }
+
+    // Regression: F9 — order numbers and JAN codes under their header were My Numbers, cards and corporate numbers.
+    [Theory]
+    [InlineData("注文番号,数量\n123456789018,1\n")]
+    [InlineData("JANコード,商品名,単価\n4900000000054,商品0,100\n")]
+    public void Analyze_CsvIdColumn_NothingAtDefaultThreshold(string csv) =>
+        new PiiAnalyzer(new AnalyzerOptions { ScoreThreshold = 0.5 }).Analyze(csv).ShouldBeEmpty();
+
+    [Fact]
+    public void StreamingScanner_LaterBlocks_KeepTheHeaderAsContext()
+    {
+        var sb = new System.Text.StringBuilder("社員番号,氏名,備考\n");
+        for (var k = 0; k < 2000; k++) sb.Append("E").Append(k).Append(",山田 太郎,なし\n");
+        var people = 0;
+        new StreamingScanner(PiiAnalyzer.Default, 4096).Scan(new StringReader(sb.ToString()), f => { if (f.Finding.Entity == EntityTypes.Person) people++; },
+            cancellationToken: TestContext.Current.CancellationToken);
+        people.ShouldBe(2000);
+    }
+
+    [Fact]
+    public void Analyze_ProseWithCommas_IsNoHeader() =>
+        CsvColumns.TryParse("氏名は、山田です, よろしく").ShouldBeNull();
 }

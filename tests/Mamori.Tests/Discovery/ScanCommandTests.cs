@@ -329,8 +329,10 @@ public sealed class ScanCommandEncodingTests : IDisposable
         var o = new StringWriter();
         var code = await MamoriCli.RunAsync(["scan", path, "--format", "json"], o, new StringWriter());
         code.ShouldBe(ScanCommand.ExitFindings);
-        using var doc = JsonDocument.Parse(o.ToString().Trim().Split('\n').Single());
-        text[doc.RootElement.GetProperty("start").GetInt32()..doc.RootElement.GetProperty("end").GetInt32()].ShouldBe("090-1234-5678");
+        // The 氏名 header makes 山田 in its column a PERSON (the header row is the context of its column).
+        var spans = o.ToString().Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (e.GetProperty("entity").GetString(), text[e.GetProperty("start").GetInt32()..e.GetProperty("end").GetInt32()]));
+        spans.ShouldBe([("PERSON", "山田"), ("PHONE_NUMBER", "090-1234-5678")]);
     }
 
     // Regression: auto-detection looked at the first 64 KiB only; Shift_JIS after 7,000 ASCII rows gave no findings
