@@ -112,7 +112,7 @@ internal sealed class EncodedData
             {
                 if (!indexes[j].TryGetValue(row[columns[j]], out var id))
                     throw AnonymizationException.Of(AnonymizationErrors.ValueNotInHierarchy,
-                        $"row {r + 1}: the value of '{dims[j].Name}' is not in its hierarchy");
+                        $"{table.Where(r)}: the value of '{dims[j].Name}' is not in its hierarchy");
                 codes[b + j] = id;
                 counts0[j][id]++;
             }
