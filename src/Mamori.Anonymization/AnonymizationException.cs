@@ -11,6 +11,9 @@ public sealed class AnonymizationException(string code, string message) : Except
     /// <summary>The message without the code.</summary>
     public string Detail { get; } = message;
 
+    /// <summary>For a value that does not fit a hierarchy rule: its 0-based position in the values the rule was given (the data row).</summary>
+    public int? Row { get; init; }
+
     internal static AnonymizationException Of(string code, string message) => new(code, message);
 }
 

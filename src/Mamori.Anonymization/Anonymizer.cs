@@ -89,8 +89,8 @@ public static class Anonymizer
             foreach (var (model, s) in models)
             {
                 var ok = s < 0
-                    ? model.Passes(size, default, default)
-                    : model.Passes(size, g.Histogram(c).Slice(sens[s].Offset, sens[s].Cardinality), sens[s].Overall);
+                    ? model.Passes(size, default, default, default)
+                    : model.Passes(size, g.Values(s, c), g.Counts(s, c), sens[s].Overall);
                 if (!ok)
                 {
                     pass = false;
@@ -304,7 +304,7 @@ public static class Anonymizer
     private sealed class TableCache(EncodedData data, Lattice lattice)
     {
         private const int MaxEntries = 512;
-        private const long MaxClasses = 1_000_000;
+        private const long MaxClasses = 1_000_000; // classes plus distribution entries
         private readonly Dictionary<int, GroupTable> _tables = [];
         private readonly Dictionary<int, GroupTable> _hubs = [];
 
@@ -373,19 +373,23 @@ public static class Anonymizer
             return table;
         }
 
+        /// <summary>A table's share of the cache budget: its classes and their sensitive-value entries.</summary>
+        private static long Weight(GroupTable table) => table.Count + table.DistributionEntries;
+
         private void Add(int node, GroupTable table)
         {
             _tables[node] = table;
             _fifo.Enqueue(node);
-            _classes += table.Count;
+            _classes += Weight(table);
             while (_fifo.Count > MaxEntries || (_classes > MaxClasses && _fifo.Count > 1))
             {
                 var old = _fifo.Dequeue();
                 if (old == node) { _fifo.Enqueue(old); continue; }
                 var t = _tables[old];
                 _tables.Remove(old);
-                _classes -= t.Count;
-                _free.Push(t);
+                _classes -= Weight(t);
+                // A hub may also be a cached node's table: it stays in use.
+                if (!_hubs.ContainsValue(t)) _free.Push(t);
             }
         }
     }

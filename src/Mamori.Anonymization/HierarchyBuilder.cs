@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Mamori.Anonymization;
 
@@ -42,33 +43,51 @@ public static class HierarchyBuilder
                         $"interval width {i + 1} must be a multiple of width {i}");
             }
         }
-        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
-        var parsed = new double[distinct.Count];
+        var distinct = new List<string>();
+        var numbers = new List<double>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var integral = widths.All(w => w == Math.Floor(w)) && origin == Math.Floor(origin);
-        for (var i = 0; i < distinct.Count; i++)
+        var row = 0;
+        foreach (var v in values)
         {
-            if (!double.TryParse(distinct[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parsed[i]) || double.IsNaN(parsed[i]) || double.IsInfinity(parsed[i]))
-                throw AnonymizationException.Of(AnonymizationErrors.RuleInvalid, $"value {i + 1} of the attribute is not a number");
-            if (parsed[i] != Math.Floor(parsed[i])) integral = false;
+            if (seen.Add(v))
+            {
+                if (!double.TryParse(Normalized(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || double.IsNaN(x) || double.IsInfinity(x))
+                    throw NotFitting(row, v.Length == 0 ? "the value is empty, not a number" : "the value is not a number");
+                distinct.Add(v);
+                numbers.Add(x);
+                if (x != Math.Floor(x)) integral = false;
+            }
+            row++;
         }
+        var parsed = numbers.ToArray();
         var rows = new List<string[]>(distinct.Count);
         for (var i = 0; i < distinct.Count; i++)
         {
-            var row = new string[widths.Count + 2];
-            row[0] = distinct[i];
+            var levels = new string[widths.Count + 2];
+            levels[0] = distinct[i];
             for (var l = 0; l < widths.Count; l++)
             {
                 var w = widths[l];
                 var lo = origin + Math.Floor((parsed[i] - origin) / w) * w;
-                row[l + 1] = integral
+                levels[l + 1] = integral
                     ? string.Create(CultureInfo.InvariantCulture, $"{lo}-{lo + w - 1}")
                     : string.Create(CultureInfo.InvariantCulture, $"[{lo}, {lo + w}[");
             }
-            row[^1] = "*";
-            rows.Add(row);
+            levels[^1] = "*";
+            rows.Add(levels);
         }
         return Hierarchy.FromRows(rows, "interval rule");
     }
+
+    /// <summary>
+    /// The value as the numeric and date rules read it: NFKC (full-width digits, as Japanese input often has
+    /// them, become ASCII) and without surrounding spaces. The hierarchy keeps the original value.
+    /// </summary>
+    private static string Normalized(string value) => value.Normalize(NormalizationForm.FormKC).Trim();
+
+    private static AnonymizationException NotFitting(int row, string what) =>
+        new(AnonymizationErrors.RuleInvalid, $"row {row + 1}: {what}") { Row = row };
 
     /// <summary>Dates in ISO form (yyyy-MM-dd), generalized by the given steps (in order) and then "*".</summary>
     public static Hierarchy Dates(IEnumerable<string> values, IReadOnlyList<DateStep> steps)
@@ -79,12 +98,14 @@ public static class HierarchyBuilder
                 throw AnonymizationException.Of(AnonymizationErrors.RuleInvalid, "date steps must go from finer to coarser");
         }
         var rows = new List<string[]>();
-        var index = 0;
-        foreach (var v in values.Distinct(StringComparer.Ordinal))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = -1;
+        foreach (var v in values)
         {
             index++;
-            if (!DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-                throw AnonymizationException.Of(AnonymizationErrors.RuleInvalid, $"value {index} of the attribute is not a yyyy-MM-dd date");
+            if (!seen.Add(v)) continue;
+            if (!DateOnly.TryParseExact(Normalized(v), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                throw NotFitting(index, v.Length == 0 ? "the value is empty, not a yyyy-MM-dd date" : "the value is not a yyyy-MM-dd date");
             var row = new string[steps.Count + 2];
             row[0] = v;
             for (var l = 0; l < steps.Count; l++)

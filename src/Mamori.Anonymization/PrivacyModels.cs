@@ -19,8 +19,12 @@ public abstract record PrivacyModel
 
     internal abstract void Validate();
 
-    /// <summary>Does a class of <paramref name="size"/> records with this histogram of the sensitive values pass?</summary>
-    internal abstract bool Passes(int size, ReadOnlySpan<int> histogram, ReadOnlySpan<double> overall);
+    /// <summary>
+    /// Does a class of <paramref name="size"/> records pass, given the distinct sensitive values it holds
+    /// (<paramref name="values"/>, ascending ids) and how often each occurs (<paramref name="counts"/>)?
+    /// <paramref name="overall"/> is the frequency of every value id in the whole table.
+    /// </summary>
+    internal abstract bool Passes(int size, ReadOnlySpan<int> values, ReadOnlySpan<int> counts, ReadOnlySpan<double> overall);
 }
 
 /// <summary>k-anonymity: every class holds at least k records.</summary>
@@ -33,7 +37,7 @@ public sealed record KAnonymity(int K) : PrivacyModel
         if (K < 1) throw AnonymizationException.Of(AnonymizationErrors.InvalidParameter, "k must be at least 1");
     }
 
-    internal override bool Passes(int size, ReadOnlySpan<int> histogram, ReadOnlySpan<double> overall) => size >= K;
+    internal override bool Passes(int size, ReadOnlySpan<int> values, ReadOnlySpan<int> counts, ReadOnlySpan<double> overall) => size >= K;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{K}-anonymity");
 }
@@ -50,15 +54,8 @@ public sealed record DistinctLDiversity(string SensitiveAttribute, int L) : Priv
         if (L < 1) throw AnonymizationException.Of(AnonymizationErrors.InvalidParameter, "l must be at least 1");
     }
 
-    internal override bool Passes(int size, ReadOnlySpan<int> histogram, ReadOnlySpan<double> overall)
-    {
-        var distinct = 0;
-        foreach (var c in histogram)
-        {
-            if (c > 0 && ++distinct >= L) return true;
-        }
-        return false;
-    }
+    internal override bool Passes(int size, ReadOnlySpan<int> values, ReadOnlySpan<int> counts, ReadOnlySpan<double> overall) =>
+        values.Length >= L;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"distinct-{L}-diversity({SensitiveAttribute})");
 }
@@ -75,18 +72,15 @@ public sealed record EntropyLDiversity(string SensitiveAttribute, double L) : Pr
         if (!(L >= 1) || double.IsInfinity(L)) throw AnonymizationException.Of(AnonymizationErrors.InvalidParameter, "l must be at least 1");
     }
 
-    internal override bool Passes(int size, ReadOnlySpan<int> histogram, ReadOnlySpan<double> overall)
+    internal override bool Passes(int size, ReadOnlySpan<int> values, ReadOnlySpan<int> counts, ReadOnlySpan<double> overall)
     {
         if (size == 0) return true;
         double entropy = 0;
         double n = size;
-        foreach (var c in histogram)
+        foreach (var c in counts)
         {
-            if (c > 0)
-            {
-                var p = c / n;
-                entropy -= p * Math.Log2(p);
-            }
+            var p = c / n;
+            entropy -= p * Math.Log2(p);
         }
         // A small tolerance so that a class with exactly l equally frequent values passes.
         return entropy >= Math.Log2(L) - 1e-12;
@@ -110,12 +104,18 @@ public sealed record EqualDistanceTCloseness(string SensitiveAttribute, double T
         if (!(T >= 0 && T <= 1)) throw AnonymizationException.Of(AnonymizationErrors.InvalidParameter, "t must be in [0, 1]");
     }
 
-    internal override bool Passes(int size, ReadOnlySpan<int> histogram, ReadOnlySpan<double> overall)
+    internal override bool Passes(int size, ReadOnlySpan<int> values, ReadOnlySpan<int> counts, ReadOnlySpan<double> overall)
     {
         if (size == 0) return true;
         double n = size;
         double distance = 0;
-        for (var i = 0; i < histogram.Length; i++) distance += Math.Abs(histogram[i] / n - overall[i]);
+        // Every value id in order, absent ones with a count of 0: the same sum, term by term, as over a dense histogram.
+        var k = 0;
+        for (var i = 0; i < overall.Length; i++)
+        {
+            var count = k < values.Length && values[k] == i ? counts[k++] : 0;
+            distance += Math.Abs(count / n - overall[i]);
+        }
         return distance / 2 <= T + 1e-12;
     }
 

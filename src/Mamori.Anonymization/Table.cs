@@ -21,6 +21,14 @@ public sealed class Table
     public IReadOnlyList<string[]> Rows { get; }
     public int RowCount => Rows.Count;
 
+    /// <summary>The file the table was read from, or null.</summary>
+    public string? Source { get; private init; }
+
+    private int[]? _lines;
+
+    /// <summary>Where data row <paramref name="row"/> (0-based) is: "FILE: line N" (the line its record starts on) for a file, else "row N".</summary>
+    public string Where(int row) => _lines is null ? $"row {row + 1}" : $"{Source}: line {_lines[row]}";
+
     /// <summary>The index of a column, or -1.</summary>
     public int IndexOf(string column)
     {
@@ -32,18 +40,23 @@ public sealed class Table
     /// <summary>Reads delimiter-separated text with a header line. Quotes (") are honoured.</summary>
     public static Table ReadCsv(TextReader reader, char delimiter = ';', string source = "input")
     {
-        var records = Csv.Read(reader, delimiter, source);
+        var lines = new List<int>();
+        var records = Csv.Read(reader, delimiter, source, lines);
         if (records.Count == 0)
             throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed, $"{source}: no header line");
         var header = records[0];
+        var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed,
+                $"{source}: line {lines[0]}: the header names the column '{duplicate.Key}' twice; give every column its own name");
         var rows = records.GetRange(1, records.Count - 1);
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].Length != header.Length)
                 throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed,
-                    $"{source}: line {i + 2} has {rows[i].Length} fields, the header has {header.Length}");
+                    $"{source}: line {lines[i + 1]} has {rows[i].Length} fields, the header has {header.Length}");
         }
-        return new Table(header, rows);
+        return new Table(header, rows) { Source = source, _lines = [.. lines.Skip(1)] };
     }
 
     public static Table ReadCsv(string path, char delimiter = ';')
@@ -74,7 +87,8 @@ internal static class Csv
         }
     }
 
-    public static List<string[]> Read(TextReader reader, char delimiter, string source)
+    /// <summary>Reads the records; <paramref name="lines"/>, when given, receives the file line each record starts on.</summary>
+    public static List<string[]> Read(TextReader reader, char delimiter, string source, List<int>? lines = null)
     {
         var result = new List<string[]>();
         var fields = new List<string>();
@@ -85,6 +99,7 @@ internal static class Csv
         {
             line++;
             if (text.Length == 0) continue;
+            lines?.Add(line);
             fields.Clear();
             cell.Clear();
             var quoted = false;

@@ -30,8 +30,6 @@ internal sealed class SensitiveColumn
     public required string Name { get; init; }
     public required int Column { get; init; }
     public required int Cardinality { get; init; }
-    /// <summary>Offset of this attribute's histogram within a class's histogram block.</summary>
-    public required int Offset { get; init; }
     public required int[] ValueOfRow { get; init; }
     public required double[] Overall { get; init; }
 }
@@ -46,7 +44,6 @@ internal sealed class EncodedData
     /// <summary>Row-major level-0 ids: Codes[row * D + d].</summary>
     public required int[] Codes { get; init; }
     public required int Rows { get; init; }
-    public required int HistogramWidth { get; init; }
     public required (PrivacyModel Model, int Sensitive)[] Models { get; init; }
     public required int MaxOutliers { get; init; }
     public required double[] Weights { get; init; }
@@ -115,7 +112,7 @@ internal sealed class EncodedData
             {
                 if (!indexes[j].TryGetValue(row[columns[j]], out var id))
                     throw AnonymizationException.Of(AnonymizationErrors.ValueNotInHierarchy,
-                        $"row {r + 1}: the value of '{dims[j].Name}' is not in its hierarchy");
+                        $"{table.Where(r)}: the value of '{dims[j].Name}' is not in its hierarchy");
                 codes[b + j] = id;
                 counts0[j][id]++;
             }
@@ -134,7 +131,6 @@ internal sealed class EncodedData
 
         var sensitiveNames = config.Models.Select(m => m.Attribute).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var sensitive = new SensitiveColumn[sensitiveNames.Count];
-        var offset = 0;
         for (var s = 0; s < sensitive.Length; s++)
         {
             var col = table.IndexOf(sensitiveNames[s]);
@@ -158,11 +154,9 @@ internal sealed class EncodedData
                 Name = sensitiveNames[s],
                 Column = col,
                 Cardinality = ids.Count,
-                Offset = offset,
                 ValueOfRow = valueOfRow,
                 Overall = counts.Select(c => rows == 0 ? 0d : (double)c / rows).ToArray(),
             };
-            offset += ids.Count;
         }
 
         var models = config.Models
@@ -187,7 +181,6 @@ internal sealed class EncodedData
             Sensitive = sensitive,
             Codes = codes,
             Rows = rows,
-            HistogramWidth = offset,
             Models = models,
             MaxOutliers = (int)Math.Floor(config.SuppressionLimit * rows),
             Weights = weights,

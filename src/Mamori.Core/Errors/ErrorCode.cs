@@ -241,6 +241,7 @@ public enum ErrorCode
     DatasetProcessingFailed = 8057,
     DatasetKindMismatch = 8058,
     DatasetIdentifiersInValues = 8059,
+    AnonymizationOutOfMemory = 8065,
 
     // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)
     AuditPlanInvalid = 9050,

@@ -45,11 +45,24 @@ public static class AnonymizeCommand
             {
                 var file = AnonymizeConfigFile.Load(r.GetValue(config)!.FullName);
                 var table = Table.ReadCsv(r.GetValue(input)!.FullName, file.Delimiter);
+                if (table.RowCount == 0)
+                    throw new AnonymizationException(AnonymizationErrors.CsvMalformed, $"{table.Source}: the input has a header but no data rows; nothing to anonymize");
                 var name = r.GetValue(register);
                 var labels = name is null ? null : file.RequireLabels(table);
                 var interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
                 var progress = interactive ? new TerminalProgress(stderr) : null;
-                var result = Anonymizer.Anonymize(table, file.ToEngineConfig(table), progress, ct);
+                AnonymizationResult result;
+                try
+                {
+                    result = Anonymizer.Anonymize(table, file.ToEngineConfig(table), progress, ct);
+                }
+                catch (OutOfMemoryException)
+                {
+                    // A limit of this machine, not a bug: say what to change. The search's tables are garbage by now.
+                    throw new MamoriException(ErrorCode.AnonymizationOutOfMemory,
+                        $"not enough memory to search the generalizations of {table.RowCount} rows; use fewer quasi-identifiers or coarser hierarchies, "
+                        + "split the input, or run on a machine with more memory. Nothing was written.");
+                }
                 progress?.Done();
                 // Columns the configuration does not name are kept as they are: an e-mail column would go out "anonymized".
                 if (Datasets.DirectIdentifiers.Find(result.Output, result.Output.Header) is { Count: > 0 } found)
@@ -67,7 +80,7 @@ public static class AnonymizeCommand
                         var settings = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Datasets.DatasetSettings>>().Value;
                         Hosting.MamoriSettings.LoadConfiguration().GetSection(Datasets.DatasetSettings.Section).Bind(settings);
                         var view = await sp.GetRequiredService<Datasets.ProcessedDatasets>().RegisterAnonymizedAsync(
-                            Registration(name, r.GetValue(provisionMethod), engine, table, result, labels), registrant, ct);
+                            Registration(name, r.GetValue(provisionMethod), engine, table, result, labels, file), registrant, ct);
                         stderr.WriteLine($"registered anonymized dataset {view.Id} ({view.Items.Count} items)");
                         return 0;
                     });
@@ -101,7 +114,7 @@ public static class AnonymizeCommand
 
     /// <summary>The registration of an anonymized output: its items and the method's safety measures (Art.43(1), Rules 34), no values.</summary>
     internal static Datasets.AnonymizedRegistration Registration(string name, string? provisionMethod, AnonymizationConfig config, Table input,
-        AnonymizationResult result, IReadOnlyDictionary<string, LocalizedText>? labels)
+        AnonymizationResult result, IReadOnlyDictionary<string, LocalizedText>? labels, AnonymizeConfigFile file)
     {
         var k = config.Models.OfType<KAnonymity>().Select(m => m.K).DefaultIfEmpty(0).Max();
         var models = string.Join("; ", config.Models.Select(m => m switch
@@ -113,16 +126,19 @@ public static class AnonymizeCommand
             _ => m.GetType().Name,
         }));
         var removed = config.Attributes.Where(a => a.Value == AttributeKind.Identifying).Select(a => a.Key).Where(a => input.IndexOf(a) >= 0).ToList();
-        var levels = string.Join(", ", result.LevelsByAttribute.Select(kv => $"{kv.Key} level {kv.Value}"));
+        var levels = string.Join(", ", result.LevelsByAttribute.Select(kv =>
+            $"{kv.Key} level {kv.Value}: {file.DescribeLevel(kv.Key, kv.Value, config.Hierarchies.TryGetValue(kv.Key, out var h) ? h.Levels : 2)}"));
         var measures = string.Create(CultureInfo.InvariantCulture,
             $"{models}; globally optimal full-domain generalization of the quasi-identifiers ({levels}); record suppression limit {config.SuppressionLimit:0.####} ({result.Suppressed} of {input.RowCount} records suppressed); identifying columns removed: {(removed.Count == 0 ? "none" : string.Join(", ", removed))}");
-        return new Datasets.AnonymizedRegistration(name, [.. result.Output.Header], measures, input.RowCount - result.Suppressed, k, removed, provisionMethod, labels);
+        // The row count of what is published: suppressed records stay in the output (their quasi-identifiers as *).
+        return new Datasets.AnonymizedRegistration(name, [.. result.Output.Header], measures, result.Output.RowCount, k, removed, provisionMethod, labels);
     }
 
     internal static string ToJson(AnonymizationResult result)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        // Japanese attribute names as they are, not \uXXXX, like the CLI's other JSON.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteStartObject("levels");
@@ -140,7 +156,8 @@ public static class AnonymizeCommand
     {
         try
         {
-            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+            // With a BOM, like the console's CSV exports: Excel in Japan reads UTF-8 without one as Shift_JIS.
+            using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(true));
             table.WriteCsv(writer, delimiter);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -331,7 +348,7 @@ internal sealed class AnonymizeConfigFile
             config.Hierarchies[name] = hierarchy switch
             {
                 YamlScalarNode s => Hierarchy.ReadArxCsv(Path.Combine(baseDir, s.Value ?? ""), HierarchyDelimiter),
-                YamlMappingNode m => BuildRule(m, values),
+                YamlMappingNode m => BuildRule(m, values, table, name),
                 _ => throw Error(hierarchy, "hierarchy must be a file name or a rule"),
             };
         }
@@ -339,7 +356,7 @@ internal sealed class AnonymizeConfigFile
         return config;
     }
 
-    private Hierarchy BuildRule(YamlMappingNode rule, IEnumerable<string> values)
+    private Hierarchy BuildRule(YamlMappingNode rule, IEnumerable<string> values, Table table, string column)
     {
         if (rule.Children.Count != 1) throw Error(rule, "a hierarchy rule has exactly one of intervals, dates, mask");
         var (k, v) = rule.Children.First();
@@ -381,10 +398,49 @@ internal sealed class AnonymizeConfigFile
                     throw Error(k, "a hierarchy rule is intervals, dates or mask");
             }
         }
+        catch (AnonymizationException e) when (e.Code == AnonymizationErrors.RuleInvalid && e.Row is { } row)
+        {
+            // A value of the input that does not fit the rule: point at the input, not at the rule.
+            throw new AnonymizationException(AnonymizationErrors.RuleInvalid,
+                $"{table.Where(row)}: column '{column}': {e.Detail[$"row {row + 1}: ".Length..]} for its {Scalar(k)} rule");
+        }
         catch (AnonymizationException e) when (e.Code == AnonymizationErrors.RuleInvalid)
         {
             throw Error(v, e.Detail);
         }
+    }
+
+    /// <summary>
+    /// What a level of an attribute's hierarchy does, in words, for the safety-measure record (Rules 34): "level 3"
+    /// alone does not say how the data was processed. The rule was checked when the hierarchy was built.
+    /// </summary>
+    public string DescribeLevel(string name, int level, int levels)
+    {
+        if (level == 0) return "not generalized";
+        if (level == levels - 1) return "fully generalized to *";
+        var hierarchy = _attributes.First(a => a.Name == name).Hierarchy;
+        if (hierarchy is YamlMappingNode { Children.Count: 1 } rule)
+        {
+            var (k, v) = rule.Children.First();
+            switch (Scalar(k))
+            {
+                case "intervals" when v is YamlSequenceNode widths:
+                    return string.Create(CultureInfo.InvariantCulture, $"intervals of {Number(widths[level - 1])}");
+                case "dates" when v is YamlSequenceNode steps:
+                    return Scalar(steps[level - 1]) switch
+                    {
+                        "month" => "year and month",
+                        "year" => "year",
+                        _ => "decade",
+                    };
+                case "mask":
+                    var step = v is YamlMappingNode options && options.Children.FirstOrDefault(o => Scalar(o.Key) == "step").Value is { } sv ? (int)Number(sv) : 1;
+                    return string.Create(CultureInfo.InvariantCulture, $"last {level * step} characters masked");
+            }
+        }
+        return hierarchy is YamlScalarNode file
+            ? string.Create(CultureInfo.InvariantCulture, $"level {level} of the hierarchy {Path.GetFileName(file.Value)}")
+            : string.Create(CultureInfo.InvariantCulture, $"level {level}");
     }
 
     /// <summary>

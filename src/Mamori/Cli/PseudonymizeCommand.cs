@@ -45,7 +45,7 @@ public static class PseudonymizeCommand
             var path = r.GetValue(output)!.FullName;
             try
             {
-                using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+                using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(true));
                 result.Output.WriteCsv(writer, file.Delimiter);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
