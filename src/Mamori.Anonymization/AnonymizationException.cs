@@ -44,6 +44,8 @@ public static class AnonymizationErrors
     public const string CsvMalformed = "MAMORI-8011";
     /// <summary>A hierarchy rule (interval, date or masking) is invalid or a value does not fit it.</summary>
     public const string RuleInvalid = "MAMORI-8012";
+    /// <summary>An input file is not text in its encoding (UTF-8 unless told otherwise): it is refused, never read with replacement characters.</summary>
+    public const string InputEncoding = "MAMORI-8013";
     /// <summary>The anonymize configuration file is invalid; the message names file, line and column.</summary>
     public const string ConfigInvalid = "MAMORI-8020";
     /// <summary>A file named by the CLI or the configuration cannot be read or written.</summary>

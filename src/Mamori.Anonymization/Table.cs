@@ -5,10 +5,11 @@ namespace Mamori.Anonymization;
 /// <summary>Tabular data: a header and rows of string cells, all of the header's width.</summary>
 public sealed class Table
 {
-    public Table(IReadOnlyList<string> header, IReadOnlyList<string[]> rows)
+    public Table(IReadOnlyList<string> header, IReadOnlyList<string[]> rows, IReadOnlyList<int>? lines = null)
     {
         Header = [.. header];
         Rows = rows;
+        _lines = lines is not null && lines.Count == rows.Count ? lines : null;
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].Length != Header.Count)
@@ -24,10 +25,13 @@ public sealed class Table
     /// <summary>The file the table was read from, or null.</summary>
     public string? Source { get; private init; }
 
-    private int[]? _lines;
+    private readonly IReadOnlyList<int>? _lines;
 
     /// <summary>Where data row <paramref name="row"/> (0-based) is: "FILE: line N" (the line its record starts on) for a file, else "row N".</summary>
-    public string Where(int row) => _lines is null ? $"row {row + 1}" : $"{Source}: line {_lines[row]}";
+    public string Where(int row) => _lines is null ? $"row {row + 1}" : Source is null ? $"line {_lines[row]}" : $"{Source}: line {_lines[row]}";
+
+    /// <summary>The file line a row starts on (a quoted cell may span lines), so that messages point where an editor shows it.</summary>
+    public int LineOf(int row) => _lines?[row] ?? row + 2;
 
     /// <summary>The index of a column, or -1.</summary>
     public int IndexOf(string column)
@@ -56,7 +60,7 @@ public sealed class Table
                 throw AnonymizationException.Of(AnonymizationErrors.CsvMalformed,
                     $"{source}: line {lines[i + 1]} has {rows[i].Length} fields, the header has {header.Length}");
         }
-        return new Table(header, rows) { Source = source, _lines = [.. lines.Skip(1)] };
+        return new Table(header, rows, lines.GetRange(1, lines.Count - 1)) { Source = source };
     }
 
     public static Table ReadCsv(string path, char delimiter = ';')
@@ -75,11 +79,26 @@ public sealed class Table
 
 internal static class Csv
 {
+    /// <summary>Refuses bytes that are not UTF-8: replacement characters silently merged distinct Shift_JIS values.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? ReadLine(TextReader reader, string source, int line)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (DecoderFallbackException)
+        {
+            throw AnonymizationException.Of(AnonymizationErrors.InputEncoding, $"{source}: not UTF-8 text (near line {line + 1})");
+        }
+    }
+
     public static StreamReader Open(string path)
     {
         try
         {
-            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -95,7 +114,7 @@ internal static class Csv
         var cell = new StringBuilder();
         var line = 0;
         string? text;
-        while ((text = reader.ReadLine()) is not null)
+        while ((text = ReadLine(reader, source, line)) is not null)
         {
             line++;
             if (text.Length == 0) continue;
@@ -111,7 +130,7 @@ internal static class Csv
                     if (quoted)
                     {
                         // A quoted cell spans lines.
-                        var next = reader.ReadLine() ?? throw AnonymizationException.Of(
+                        var next = ReadLine(reader, source, line) ?? throw AnonymizationException.Of(
                             AnonymizationErrors.CsvMalformed, $"{source}: line {line}: unterminated quote");
                         line++;
                         cell.Append('\n');

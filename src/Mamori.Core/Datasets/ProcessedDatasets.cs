@@ -194,10 +194,27 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             throw new MamoriException(ErrorCode.DatasetInvalid, "Describe the method and its safety measures (Art.43(1), Rules 34).");
         if (request.SafetyMeasures.Length > 4000) throw new MamoriException(ErrorCode.DatasetInvalid, "The safety measures are longer than 4000 characters.");
         if (request.ProvisionMethod is { Length: > 500 }) throw new MamoriException(ErrorCode.DatasetInvalid, "The method of provision is longer than 500 characters.");
-        if (request.RowCount < 0) throw new MamoriException(ErrorCode.DatasetInvalid, "The row count is negative.");
-        if (request.K < settings.Value.AnonymizationMinK)
-            throw new MamoriException(ErrorCode.DatasetInvalid,
-                $"Anonymized information needs k-anonymity with k of at least {settings.Value.AnonymizationMinK} (anonymizationMinK); this dataset has k = {request.K}.");
+        if (request.RowCount < 1) throw new MamoriException(ErrorCode.DatasetInvalid, "The dataset has no rows.");
+        RequireMinK(request.K, settings.Value.AnonymizationMinK);
+        if (request.RowCount < request.K)
+            throw new MamoriException(ErrorCode.DatasetInvalid, $"A dataset of {request.RowCount} rows cannot be k-anonymous with k = {request.K}.");
+        // At least as strict as pseudonymized information (Rules 34 over Rules 31): no column that identifies a person or links to the
+        // person's record, by its name, its label or the policy category it names; an address only generalized (住所（都道府県）).
+        var model = (await policies.RequireCurrentAsync(ct)).Model;
+        var categories = model.DataCategories.Concat(model.Services.SelectMany(s => s.DataCategories))
+            .GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var identifying = labels.Where(l =>
+            {
+                var category = categories.GetValueOrDefault(l.Item) ?? categories.Values.FirstOrDefault(c => c.Name.Ja == l.Item || c.Name.Ja == l.Ja);
+                return category is { MyNumber: true } or { PaymentCard: true }
+                       || (category is not null && BlindIndex.KindOf(category) is LookupKind.Email or LookupKind.Phone)
+                       || new[] { l.Item, l.Ja }.Select(DirectIdentifiers.ByHeader).Any(w => w is not (IdentifierHeader.None or IdentifierHeader.Address));
+            }).Select(l => l.Item).ToList();
+        if (identifying.Count > 0)
+            throw new MamoriException(ErrorCode.DatasetIdentifyingColumn,
+                $"Anonymized information keeps no identifying description, linking code, identification code or contact item (Rules 34(i)-(iii)); remove these items: {string.Join(", ", identifying)}.");
+        if (await db.Set<ProcessedDataset>().AnyAsync(d => d.Kind == DatasetKind.Anonymized && d.Name == name, ct))
+            throw new MamoriException(ErrorCode.DatasetNameTaken, "An anonymized dataset of this name is already registered: the notice would list two.", 409);
         var now = clock.GetUtcNow();
         var dataset = new ProcessedDataset
         {
@@ -222,6 +239,14 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return DatasetView.Of(dataset);
+    }
+
+    /// <summary>Refuses anonymized information whose classes may be smaller than <c>anonymizationMinK</c> (appi.md §3).</summary>
+    public static void RequireMinK(int k, int minK)
+    {
+        if (k < minK)
+            throw new MamoriException(ErrorCode.DatasetInvalid,
+                $"Anonymized information needs k-anonymity with k of at least {minK} (anonymizationMinK; l-diversity with l counts as k = l); this dataset has k = {k}.");
     }
 
     public async Task<IReadOnlyList<DatasetView>> ListAsync(CancellationToken ct = default) =>
@@ -474,15 +499,26 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             var categoryId = spec?.Category ?? column;
             if (spec?.Category is { } named && !categories.ContainsKey(named))
                 throw new MamoriException(ErrorCode.DatasetInvalid, $"Column '{Cut(column, 100)}' names category '{Cut(named, 64)}', which the policy does not declare.");
-            if (!categories.TryGetValue(categoryId, out var category)) continue;
-            if ((category.MyNumber || category.PaymentCard) && kind is not (PseudonymColumnKind.IdentificationCode or PseudonymColumnKind.PropertyDamageItem))
+            // A Japanese column name is the normal case (氏名, メールアドレス): it stands for the category it names as well as an id does.
+            var category = categories.GetValueOrDefault(categoryId)
+                           ?? (spec?.Category is null ? categories.Values.FirstOrDefault(c => c.Name.Ja == column || c.Name.En == column) : null);
+            var said = DirectIdentifiers.ByHeader(column);
+            if (said == IdentifierHeader.None && category is not null) said = DirectIdentifiers.ByHeader(category.Id);
+            var myNumber = category?.MyNumber == true || said == IdentifierHeader.IdentificationCode;
+            if ((myNumber || category?.PaymentCard == true || said == IdentifierHeader.PaymentCard)
+                && kind is not (PseudonymColumnKind.IdentificationCode or PseudonymColumnKind.PropertyDamageItem))
                 throw new MamoriException(ErrorCode.DatasetInvalid,
-                    $"Column '{column}' holds {(category.MyNumber ? "an identification code (My Number)" : "a payment card number")}: it is deleted from pseudonymized information (Rules 31(ii)(iii)).");
-            var contact = BlindIndex.KindOf(category) is LookupKind.Email or LookupKind.Phone
-                          || category.Id.Contains("address", StringComparison.Ordinal) || category.Id.Contains("fax", StringComparison.Ordinal);
-            if (contact && kind == PseudonymColumnKind.Keep)
+                    $"Column '{column}' holds {(myNumber ? "an identification code (My Number)" : "a payment card or account number")}: it is deleted from pseudonymized information (Rules 31(ii)(iii)).");
+            if (kind != PseudonymColumnKind.Keep) continue;
+            var contact = (category is not null && (BlindIndex.KindOf(category) is LookupKind.Email or LookupKind.Phone
+                                                   || category.Id.Contains("address", StringComparison.Ordinal) || category.Id.Contains("fax", StringComparison.Ordinal)))
+                          || said is IdentifierHeader.Contact or IdentifierHeader.Address;
+            if (contact)
                 throw new MamoriException(ErrorCode.PseudonymizedContactItem,
-                    $"Column '{column}' is a contact item ({category.Id}): replace or delete it; pseudonymized information is never used to contact the persons (Art.41(8)).");
+                    $"Column '{column}' is a contact item ({category?.Id ?? DirectIdentifiers.Describe(said)}): replace or delete it; pseudonymized information is never used to contact the persons (Art.41(8)).");
+            if (said == IdentifierHeader.Name)
+                throw new MamoriException(ErrorCode.DatasetIdentifyingColumn,
+                    $"Column '{column}' is a person's name (氏名): replace it (kind: identifier) or delete it; pseudonymized information keeps no description that identifies a person (Rules 31(i)).");
         }
         // Column names say little (mail, e_mail, tel, phone_no): what the kept values hold decides.
         var kept = input.Header.Where(h => (plan.GetValueOrDefault(h)?.Kind ?? PseudonymColumnKind.Keep) == PseudonymColumnKind.Keep);

@@ -241,6 +241,8 @@ public enum ErrorCode
     DatasetProcessingFailed = 8057,
     DatasetKindMismatch = 8058,
     DatasetIdentifiersInValues = 8059,
+    DatasetIdentifyingColumn = 8060,
+    DatasetNameTaken = 8061,
     AnonymizationOutOfMemory = 8065,
 
     // 9050-9099 governance: internal audits, entrustee supervision, management review (docs/governance-audits.md)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Mamori.Audit;
 using Mamori.Data;
 using Mamori.Errors;
@@ -448,8 +447,6 @@ public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects,
         static string Quote(string v) => v.AsSpan().IndexOfAny(",\"\r\n") < 0 ? v : "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
-    private static readonly System.Text.Encoding StrictUtf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// Hashes the file and checks, before any row is imported, that all of it decodes in the encoding it is read in: a
     /// Shift_JIS file read as UTF-8 became U+FFFD in every Japanese name and address, with no row rejected. Returns the
@@ -458,61 +455,21 @@ public sealed partial class SubjectImport(MamoriDbContext db, Subjects subjects,
     private static async Task<(string Hash, System.Text.Encoding Encoding, string Name)> InspectFileAsync(string path, ImportEncoding requested, CancellationToken ct)
     {
         if (!File.Exists(path)) throw new MamoriException(ErrorCode.ImportFailed, $"{path}: no such file.");
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var shiftJis = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(932,
-            System.Text.EncoderFallback.ExceptionFallback, System.Text.DecoderFallback.ExceptionFallback)!;
-        var utf8 = StrictUtf8.GetDecoder();
-        var sjis = shiftJis.GetDecoder();
-        var chars = new char[64 * 1024 + 4];
-        long line = 1, utf8BadLine = 0, sjisBadLine = 0;
-        bool nonAscii = false, bom = false, first = true;
-        await using (var s = File.OpenRead(path))
-        {
-            var buffer = new byte[64 * 1024];
-            int n;
-            while ((n = await s.ReadAsync(buffer, ct)) > 0)
-            {
-                sha.AppendData(buffer, 0, n);
-                var chunk = buffer.AsSpan(0, n);
-                if (first) bom = chunk.StartsWith("\uFEFF"u8);
-                first = false;
-                if (utf8BadLine == 0) utf8BadLine = Decodes(utf8, chunk, chars, line);
-                if (sjisBadLine == 0 && requested == ImportEncoding.ShiftJis) sjisBadLine = Decodes(sjis, chunk, chars, line);
-                nonAscii |= chunk.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) >= 0;
-                line += chunk.Count((byte)'\n');
-            }
-            if (utf8BadLine == 0) utf8BadLine = Decodes(utf8, [], chars, line, flush: true);
-            if (sjisBadLine == 0 && requested == ImportEncoding.ShiftJis) sjisBadLine = Decodes(sjis, [], chars, line, flush: true);
-        }
-        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+        var (hash, bom, nonAscii, utf8BadLine, sjisBadLine) = await TextFileEncoding.InspectAsync(path, requested == ImportEncoding.ShiftJis, ct);
         if (bom || requested == ImportEncoding.Utf8)
         {
             if (utf8BadLine > 0)
                 throw new MamoriException(ErrorCode.ImportFailed, $"{path}: line {utf8BadLine} is not UTF-8 text, so nothing was imported. "
                     + "Excel's 「CSV（コンマ区切り）」 saves Shift_JIS: import the file with --encoding shift_jis, or save it from Excel as 「CSV UTF-8（コンマ区切り）」.");
-            return (hash, StrictUtf8, "utf-8");
+            return (hash, TextFileEncoding.StrictUtf8, "utf-8");
         }
         // ASCII reads the same in both encodings: the same run whichever --encoding is given.
-        if (!nonAscii) return (hash, StrictUtf8, "utf-8");
+        if (!nonAscii) return (hash, TextFileEncoding.StrictUtf8, "utf-8");
         if (utf8BadLine == 0)
             throw new MamoriException(ErrorCode.ImportFailed, $"{path}: the file is UTF-8 text, not Shift_JIS, so nothing was imported: import it without --encoding.");
         if (sjisBadLine > 0)
             throw new MamoriException(ErrorCode.ImportFailed, $"{path}: line {sjisBadLine} is not Shift_JIS text, so nothing was imported. Save the file from Excel as 「CSV UTF-8（コンマ区切り）」 and import it without --encoding.");
-        return (hash, shiftJis, "shift_jis");
-
-        // The line of the first byte that does not decode, or 0. A sequence cut by the chunk boundary waits in the decoder.
-        static long Decodes(System.Text.Decoder decoder, ReadOnlySpan<byte> bytes, char[] chars, long line, bool flush = false)
-        {
-            try
-            {
-                decoder.GetChars(bytes, chars, flush);
-                return 0;
-            }
-            catch (System.Text.DecoderFallbackException e)
-            {
-                return line + bytes[..Math.Clamp(e.Index, 0, bytes.Length)].Count((byte)'\n');
-            }
-        }
+        return (hash, TextFileEncoding.StrictShiftJis, "shift_jis");
     }
 }
 

@@ -33,9 +33,10 @@ public static class AnonymizeCommand
         {
             Description = "With --register: the staff user accountable for the registration, by sign-in email (default: your operating-system account, shown as 'CLI: NAME')",
         };
+        var encoding = CsvInput.EncodingOption();
         var cmd = new Command("anonymize", "Anonymize a table: optimal generalization with suppression (ARX-compatible)")
         {
-            input, config, output, json, register, provisionMethod, actor,
+            input, config, output, json, register, provisionMethod, actor, encoding,
         };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) =>
         {
@@ -44,11 +45,19 @@ public static class AnonymizeCommand
             try
             {
                 var file = AnonymizeConfigFile.Load(r.GetValue(config)!.FullName);
-                var table = Table.ReadCsv(r.GetValue(input)!.FullName, file.Delimiter);
+                var table = await CsvInput.ReadAsync(r.GetValue(input)!.FullName, file.Delimiter, r.GetValue(encoding)!, ct);
                 if (table.RowCount == 0)
                     throw new AnonymizationException(AnonymizationErrors.CsvMalformed, $"{table.Source}: the input has a header but no data rows; nothing to anonymize");
+                file.RefuseIdentifyingColumns(table);
                 var name = r.GetValue(register);
                 var labels = name is null ? null : file.RequireLabels(table);
+                if (name is not null)
+                {
+                    // What registration needs is checked before the search and before anything is written.
+                    var settings = new Datasets.DatasetSettings();
+                    Hosting.MamoriSettings.LoadConfiguration().GetSection(Datasets.DatasetSettings.Section).Bind(settings);
+                    Datasets.ProcessedDatasets.RequireMinK(ImpliedK(file.Models), settings.AnonymizationMinK);
+                }
                 var interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
                 var progress = interactive ? new TerminalProgress(stderr) : null;
                 AnonymizationResult result;
@@ -69,11 +78,24 @@ public static class AnonymizeCommand
                     throw new MamoriException(ErrorCode.DatasetIdentifiersInValues,
                         $"columns of the output hold direct identifiers in their values: {string.Join(", ", found)}. Mark them kind: identifying "
                         + "to remove them, or generalize them as quasi-identifiers; anonymized information keeps no identifier (Rules 34). Nothing was written.");
-                WriteOutput(r.GetValue(output)!.FullName, result.Output, file.Delimiter);
-                if (name is not null)
+                // Free text kept as it is (備考: 山田太郎様より…) is an identifying description too (Rules 34(i)).
+                if (Datasets.DirectIdentifiers.FindInText(result.Output, result.Output.Header) is { Count: > 0 } text)
+                    throw new MamoriException(ErrorCode.DatasetIdentifiersInValues,
+                        $"text in the output identifies persons: {string.Join(", ", text.Select(t => $"'{t.Column}' line {table.LineOf(t.Row)} ({Datasets.DirectIdentifiers.Describe(t.Entity)})"))}. "
+                        + "Mark such a column kind: identifying to remove it, or remove the names and addresses from the input; anonymized information keeps no "
+                        + "identifying description (Rules 34(i)). Nothing was written.");
+                var target = r.GetValue(output)!.FullName;
+                if (name is null) WriteOutput(target, result.Output, file.Delimiter);
+                else
                 {
+                    // Written beside the target and moved into place only once registered: a refused registration leaves no output.
+                    var pending = target + ".pending";
+                    WriteOutput(pending, result.Output, file.Delimiter);
                     var engine = file.ToEngineConfig(table);
-                    var code = await CliSupport.RunAsync(r, ct, async sp =>
+                    int code;
+                    try
+                    {
+                        code = await CliSupport.RunAsync(r, ct, async sp =>
                     {
                         await CliSupport.UseTenantAsync(r, sp, ct);
                         var registrant = await CliSupport.ActorAsync(r, actor, sp, ct);
@@ -84,7 +106,18 @@ public static class AnonymizeCommand
                         stderr.WriteLine($"registered anonymized dataset {view.Id} ({view.Items.Count} items)");
                         return 0;
                     });
-                    if (code != 0) return code;
+                    }
+                    catch
+                    {
+                        File.Delete(pending);
+                        throw;
+                    }
+                    if (code != 0)
+                    {
+                        File.Delete(pending);
+                        return code;
+                    }
+                    File.Move(pending, target, overwrite: true);
                 }
                 if (r.GetValue(json))
                 {
@@ -116,7 +149,7 @@ public static class AnonymizeCommand
     internal static Datasets.AnonymizedRegistration Registration(string name, string? provisionMethod, AnonymizationConfig config, Table input,
         AnonymizationResult result, IReadOnlyDictionary<string, LocalizedText>? labels, AnonymizeConfigFile file)
     {
-        var k = config.Models.OfType<KAnonymity>().Select(m => m.K).DefaultIfEmpty(0).Max();
+        var k = ImpliedK(config.Models);
         var models = string.Join("; ", config.Models.Select(m => m switch
         {
             KAnonymity x => string.Create(CultureInfo.InvariantCulture, $"k-anonymity (k = {x.K})"),
@@ -125,6 +158,8 @@ public static class AnonymizeCommand
             EqualDistanceTCloseness x => string.Create(CultureInfo.InvariantCulture, $"t-closeness of {x.SensitiveAttribute} (t = {x.T})"),
             _ => m.GetType().Name,
         }));
+        if (!config.Models.OfType<KAnonymity>().Any(m => m.K == k))
+            models += string.Create(CultureInfo.InvariantCulture, $"; every equivalence class therefore has at least {k} records (k = {k})");
         var removed = config.Attributes.Where(a => a.Value == AttributeKind.Identifying).Select(a => a.Key).Where(a => input.IndexOf(a) >= 0).ToList();
         var levels = string.Join(", ", result.LevelsByAttribute.Select(kv =>
             $"{kv.Key} level {kv.Value}: {file.DescribeLevel(kv.Key, kv.Value, config.Hierarchies.TryGetValue(kv.Key, out var h) ? h.Levels : 2)}"));
@@ -133,6 +168,18 @@ public static class AnonymizeCommand
         // The row count of what is published: suppressed records stay in the output (their quasi-identifiers as *).
         return new Datasets.AnonymizedRegistration(name, [.. result.Output.Header], measures, result.Output.RowCount, k, removed, provisionMethod, labels);
     }
+
+    /// <summary>
+    /// The least class size the models guarantee: k-anonymity's k, and l for l-diversity, since l different sensitive values need
+    /// l records (entropy l-diversity needs more than l − 1 different values); ARX counts l-diversity as l-anonymity the same way.
+    /// </summary>
+    internal static int ImpliedK(IEnumerable<PrivacyModel> models) => models.Select(m => m switch
+    {
+        KAnonymity x => x.K,
+        DistinctLDiversity x => x.L,
+        EntropyLDiversity x => (int)Math.Ceiling(x.L),
+        _ => 0,
+    }).DefaultIfEmpty(0).Max();
 
     internal static string ToJson(AnonymizationResult result)
     {
@@ -211,7 +258,9 @@ internal sealed class AnonymizeConfigFile
     private string _path = "";
 
     public char Delimiter { get; private set; } = ',';
-    public char HierarchyDelimiter { get; private set; } = ';';
+    /// <summary>The data delimiter unless hierarchyDelimiter is set (docs/anonymization.md).</summary>
+    public char HierarchyDelimiter { get; private set; } = ',';
+    public IReadOnlyList<PrivacyModel> Models => _models;
     public double SuppressionLimit { get; private set; }
     public QualityMetric Metric { get; private set; } = QualityMetric.Entropy();
 
@@ -458,7 +507,36 @@ internal sealed class AnonymizeConfigFile
         throw new MamoriException(ErrorCode.DatasetInvalid,
             $"{_path}:{where.Line}:{where.Column}: --register publishes every item in words on the privacy notice (Art.43(3)); give "
             + $"{string.Join(", ", missing)} a label (label: 年齢（20歳刻み）, or label: {{ja: 年齢（20歳刻み）, en: Age (20-year bands)}})"
-            + (unlisted.Count == 0 ? "" : $"; {string.Join(", ", unlisted)} {(unlisted.Count == 1 ? "is" : "are")} not under attributes: add {(unlisted.Count == 1 ? "it" : "them")} with kind: insensitive and a label"));
+            + (unlisted.Count == 0 ? "" : $"; {string.Join(", ", unlisted)} {(unlisted.Count == 1 ? "is" : "are")} not under attributes: list {(unlisted.Count == 1 ? "it" : "them")} there with its kind and a label"));
+    }
+
+    /// <summary>
+    /// Anonymized information keeps no identifying description and no linking code (Rules 34(i)(iii), L-26): a column whose name
+    /// says it is a name, a contact item, a code such as 顧客ID or 会員番号, an identification code or a card number, and a column
+    /// kept as it is whose values are all different codes, must be removed (kind: identifying). An address may be generalized as a
+    /// quasi-identifier with a hierarchy (東京都千代田区… → 東京都); what stays readable is checked in the output. Checked before
+    /// anything is computed or written.
+    /// </summary>
+    public void RefuseIdentifyingColumns(Table table)
+    {
+        if (_attributes.FirstOrDefault(a => table.IndexOf(a.Name) < 0) is { Name: not null } absent)
+            throw Error(absent.Where, $"attribute '{absent.Name}' is not in the input header");
+        AttributeKind KindOf(string column) => _attributes.FirstOrDefault(a => a.Name == column) is { Name: not null } a ? a.Kind : AttributeKind.Insensitive;
+        bool Generalized(string column) => _attributes.Any(a => a.Name == column && a.Kind == AttributeKind.QuasiIdentifying && a.Hierarchy is not null);
+        var named = Datasets.DirectIdentifiers.FindByHeader(table.Header.Where(h => KindOf(h) != AttributeKind.Identifying))
+            .Where(c => !(c.What == Datasets.IdentifierHeader.Address && Generalized(c.Column))).ToList();
+        var flagged = named.Select(c => c.Column).ToHashSet(StringComparer.Ordinal);
+        var codes = Datasets.DirectIdentifiers.FindLinkingCodes(table,
+            table.Header.Where(h => KindOf(h) is AttributeKind.Insensitive or AttributeKind.Sensitive && !flagged.Contains(h)));
+        flagged.UnionWith(codes);
+        if (flagged.Count == 0) return;
+        var list = named.Select(c => c.ToString()).Concat(codes.Select(c => $"'{c}' (every value a different code: a linking code / 連結符号)"));
+        var first = _attributes.FirstOrDefault(a => flagged.Contains(a.Name));
+        var where = first.Name is not null ? first.Where : _attributesAt;
+        throw new MamoriException(ErrorCode.DatasetIdentifyingColumn,
+            $"{_path}:{where.Line}:{where.Column}: these columns identify persons or link to their records and would stay in the output: {string.Join(", ", list)}. "
+            + "Anonymized information keeps no identifying description and no linking code (Rules 34(i)(iii)): mark them kind: identifying to remove them"
+            + " (an address may instead be generalized: kind: quasi with a hierarchy). Nothing was written.");
     }
 
     private LocalizedText Label(YamlNode node)
@@ -538,6 +616,16 @@ internal sealed class AnonymizeConfigFile
                 throw Error(item, "each model is one of k-anonymity, l-diversity, t-closeness");
             var (k, v) = m.Children.First();
             if (v is not YamlMappingNode p) throw Error(v, "model parameters must be a mapping");
+            string[]? known = Scalar(k) switch
+            {
+                "k-anonymity" => ["k"],
+                "l-diversity" => ["attribute", "l", "variant"],
+                "t-closeness" => ["attribute", "t"],
+                _ => null,
+            };
+            // A typo (varient: entropy) silently gave the weaker default model, and that is what was registered.
+            if (known is not null && p.Children.Keys.FirstOrDefault(x => !known.Contains(Scalar(x), StringComparer.Ordinal)) is { } unknown)
+                throw Error(unknown, $"unknown key '{Scalar(unknown)}' in {Scalar(k)} (it takes {string.Join(", ", known)})");
             string Get(string name) =>
                 p.Children.TryGetValue(new YamlScalarNode(name), out var x) ? Scalar(x) : throw Error(v, $"missing '{name}'");
             YamlNode At(string name) => p.Children[new YamlScalarNode(name)];

@@ -22,9 +22,10 @@ public static class PseudonymizeCommand
         var output = new Option<FileInfo>("--output") { Description = "Where to write the pseudonymized table", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the registered dataset as JSON" };
         var actor = CliSupport.ActorOption();
+        var encoding = CsvInput.EncodingOption();
         var cmd = new Command("pseudonymize", "Pseudonymize a table with a key from the key ring and register it as pseudonymized information (Art.41)")
         {
-            input, config, output, json, actor,
+            input, config, output, json, actor, encoding,
         };
         cmd.SetAction(async (ParseResult r, CancellationToken ct) => await CliSupport.RunAsync(r, ct, async sp =>
         {
@@ -32,7 +33,7 @@ public static class PseudonymizeCommand
             Table table;
             try
             {
-                table = Table.ReadCsv(r.GetValue(input)!.FullName, file.Delimiter);
+                table = await CsvInput.ReadAsync(r.GetValue(input)!.FullName, file.Delimiter, r.GetValue(encoding)!, ct);
             }
             catch (AnonymizationException e)
             {

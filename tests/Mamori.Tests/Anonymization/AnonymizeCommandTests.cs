@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mamori.Cli;
+using Mamori.Datasets;
 using Shouldly;
 
 namespace Mamori.Tests.Anonymization;
@@ -246,4 +247,174 @@ public sealed class AnonymizeCommandTests : IDisposable
         registration.SafetyMeasures.ShouldContain("年齢 level 1: intervals of 10");
         registration.SafetyMeasures.ShouldContain("郵便番号 level 0: not generalized");
     }
+    private string WriteCustomers(string remark = "再購入", int remarkRow = -1)
+    {
+        var rows = Enumerable.Range(0, 30).Select(i =>
+            $"C{i:00000},氏名{i},{20 + i % 10},{(i % 2 == 0 ? "東京都" : "大阪府")},{1000 * (i % 4)},{(i == remarkRow ? remark : "再購入")}");
+        return Write("cust.csv", "顧客ID,氏名,年齢,都道府県,購入額,備考\n" + string.Join("\n", rows) + "\n");
+    }
+
+    private async Task<(int Code, string Err, bool Written)> AnonymizeAsync(string input, string config)
+    {
+        var output = Path.Combine(_dir, "out.csv");
+        File.Delete(output);
+        var e = new StringWriter();
+        var code = await MamoriCli.RunAsync(["anonymize", input, "--config", config, "--output", output], new StringWriter(), e);
+        return (code, e.ToString(), File.Exists(output));
+    }
+
+    // Regression: names and customer ids marked kind: insensitive (as the label error advised) went into the "anonymized" output and onto the notice.
+    [Fact]
+    public async Task Anonymize_NameAndCustomerIdKeptOrUnlisted_RefusedNeverAdvisedToKeep()
+    {
+        var input = WriteCustomers();
+        const string Rest = """
+              年齢:     { kind: quasi, hierarchy: { intervals: [10] }, label: 年齢 }
+              都道府県: { kind: quasi, label: 都道府県 }
+              購入額:   { kind: sensitive, label: 購入額 }
+              備考:     { kind: insensitive, label: 備考 }
+            models:
+              - k-anonymity: { k: 5 }
+            """;
+        var kept = Write("kept.yaml", "attributes:\n  顧客ID: { kind: insensitive, label: 顧客番号 }\n  氏名: { kind: insensitive, label: 氏名 }\n" + Rest);
+        var run = await AnonymizeAsync(input, kept);
+        run.Code.ShouldBe(1);
+        run.Err.ShouldContain($"{kept}:2:3:");
+        run.Err.ShouldContain("'顧客ID' (a linking code");
+        run.Err.ShouldContain("'氏名' (a name");
+        run.Err.ShouldContain("kind: identifying");
+        run.Err.ShouldNotContain("氏名0");
+        run.Err.TrimEnd().ShouldEndWith("(MAMORI-8060)");
+        run.Written.ShouldBeFalse();
+
+        // Left out of the configuration, they were kept as well: the same refusal, and never "add them with kind: insensitive".
+        var unlisted = Write("unlisted.yaml", "attributes:\n" + Rest);
+        run = await AnonymizeAsync(input, unlisted);
+        run.Err.ShouldContain("(MAMORI-8060)");
+        run.Err.ShouldNotContain("insensitive");
+        run.Written.ShouldBeFalse();
+
+        var removed = Write("removed.yaml", "attributes:\n  顧客ID: { kind: identifying }\n  氏名: { kind: identifying }\n" + Rest);
+        run = await AnonymizeAsync(input, removed);
+        run.Code.ShouldBe(0, run.Err);
+        File.ReadAllLines(Path.Combine(_dir, "out.csv"))[0].ShouldBe("年齢,都道府県,購入額,備考");
+    }
+
+    // Regression: a linking code under a name that says nothing (ref) stayed in the output.
+    [Fact]
+    public async Task Anonymize_KeptColumnOfDistinctCodes_RefusedAsLinkingCode()
+    {
+        var input = Write("codes.csv", "ref,age,amount\n" + string.Join("\n", Enumerable.Range(0, 30).Select(i => $"A{i:000}x,{20 + i % 10},{100 * i}")) + "\n");
+        var config = Write("codes.yaml", "attributes:\n  age: { kind: quasi, hierarchy: { intervals: [10] } }\nmodels:\n  - k-anonymity: { k: 5 }\n");
+        var run = await AnonymizeAsync(input, config);
+        run.Code.ShouldBe(1);
+        run.Err.ShouldContain("'ref' (every value a different code");
+        run.Err.ShouldNotContain("amount");
+        run.Err.ShouldContain("(MAMORI-8060)");
+        run.Written.ShouldBeFalse();
+    }
+
+    // Regression: 備考 holding 山田太郎様より折返し希望 went out as anonymized information; mamori scan found the name in the output.
+    [Theory]
+    [InlineData("山田太郎様より折返し希望", "a person's name")]
+    [InlineData("東京都千代田区丸の内1-9-1 へ訪問", "a street address")]
+    public async Task Anonymize_FreeTextNamingPersonOrAddress_RefusedWithColumnAndLine(string remark, string what)
+    {
+        var input = WriteCustomers(remark, remarkRow: 7);
+        var config = Write("ft.yaml", """
+            attributes:
+              顧客ID:   { kind: identifying }
+              氏名:     { kind: identifying }
+              年齢:     { kind: quasi, hierarchy: { intervals: [10] } }
+              都道府県: { kind: quasi }
+              購入額:   { kind: sensitive }
+            models:
+              - k-anonymity: { k: 5 }
+            """);
+        var run = await AnonymizeAsync(input, config);
+        run.Code.ShouldBe(1);
+        run.Err.ShouldContain($"'備考' line 9 ({what})");
+        run.Err.ShouldNotContain(remark[..4]);
+        run.Err.ShouldContain("(MAMORI-8059)");
+        run.Written.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("氏名", IdentifierHeader.Name)]
+    [InlineData("お名前（カナ）", IdentifierHeader.Name)]
+    [InlineData("full_name", IdentifierHeader.Name)]
+    [InlineData("name", IdentifierHeader.Name)]
+    [InlineData("住所", IdentifierHeader.Address)]
+    [InlineData("address", IdentifierHeader.Address)]
+    [InlineData("顧客ID", IdentifierHeader.LinkingCode)]
+    [InlineData("顧客ＩＤ", IdentifierHeader.LinkingCode)]
+    [InlineData("会員番号", IdentifierHeader.LinkingCode)]
+    [InlineData("customerId", IdentifierHeader.LinkingCode)]
+    [InlineData("member_no", IdentifierHeader.LinkingCode)]
+    [InlineData("メールアドレス", IdentifierHeader.Contact)]
+    [InlineData("電話番号", IdentifierHeader.Contact)]
+    [InlineData("email", IdentifierHeader.Contact)]
+    [InlineData("マイナンバー", IdentifierHeader.IdentificationCode)]
+    [InlineData("my-number", IdentifierHeader.IdentificationCode)]
+    [InlineData("カード番号", IdentifierHeader.PaymentCard)]
+    [InlineData("郵便番号", IdentifierHeader.None)]
+    [InlineData("都道府県", IdentifierHeader.None)]
+    [InlineData("product_name", IdentifierHeader.None)]
+    [InlineData("paid", IdentifierHeader.None)]
+    [InlineData("年齢", IdentifierHeader.None)]
+    public void ByHeader_ColumnName_SaysWhatItHolds(string header, IdentifierHeader expected) =>
+        DirectIdentifiers.ByHeader(header).ShouldBe(expected);
+
+    // Regression: a Shift_JIS file was read as UTF-8 with replacement characters, so 福島県 and 福岡県 became one value.
+    [Fact]
+    public async Task Anonymize_ShiftJisInput_ReadByAutoRefusedAsUtf8()
+    {
+        var sjis = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(932)!;
+        var input = Path.Combine(_dir, "sjis.csv");
+        File.WriteAllBytes(input, sjis.GetBytes("pref,amount\n" + string.Join("\n", Enumerable.Range(0, 8).Select(i => $"{(i % 2 == 0 ? "福島県" : "福岡県")},{i % 3}")) + "\n"));
+        var config = Write("sjis.yaml", "attributes:\n  pref: { kind: quasi }\nmodels:\n  - k-anonymity: { k: 2 }\n");
+        var output = Path.Combine(_dir, "sjis-out.csv");
+        var e = new StringWriter();
+
+        var code = await MamoriCli.RunAsync(["anonymize", input, "--config", config, "--output", output, "--encoding", "utf-8"], new StringWriter(), e);
+        code.ShouldBe(1);
+        e.ToString().ShouldContain($"{input}: line 2 is not UTF-8 text");
+        e.ToString().ShouldContain("(MAMORI-8013)");
+        File.Exists(output).ShouldBeFalse();
+
+        (await MamoriCli.RunAsync(["anonymize", input, "--config", config, "--output", output], new StringWriter(), e)).ShouldBe(0, e.ToString());
+        var lines = File.ReadAllLines(output);
+        lines.Count(l => l.StartsWith("福島県,", StringComparison.Ordinal)).ShouldBe(4);
+        lines.Count(l => l.StartsWith("福岡県,", StringComparison.Ordinal)).ShouldBe(4);
+    }
+
+    // Regression: varient: entropy was ignored and the weaker distinct l-diversity ran (and was registered).
+    [Fact]
+    public async Task Anonymize_UnknownKeyInModel_ReportsPosition()
+    {
+        WriteInput();
+        var config = Write("typo.yaml", "delimiter: \";\"\nattributes:\n  age: { kind: quasi }\n  disease: { kind: sensitive }\nmodels:\n  - l-diversity: { attribute: disease, l: 2, varient: entropy }\n");
+        var stderr = new StringWriter();
+        var code = await MamoriCli.RunAsync(["anonymize", Path.Combine(_dir, "in.csv"), "--config", config, "--output", Path.Combine(_dir, "o.csv")], new StringWriter(), stderr);
+        code.ShouldBe(1);
+        stderr.ToString().ShouldContain($"{config}:6:46: unknown key 'varient' in l-diversity");
+        stderr.ToString().ShouldContain("(MAMORI-8020)");
+    }
+
+    // Regression: with the default delimiter, hierarchy files were split on ';' although the docs say they use the data delimiter.
+    [Fact]
+    public async Task Anonymize_DefaultDelimiter_HierarchyFileSplitOnComma()
+    {
+        var input = Write("h.csv", "pref,amount\n東京都,1\n大阪府,2\n京都府,3\n東京都,4\n");
+        Write("h1.csv", "東京都,関東,*\n大阪府,関西,*\n京都府,関西,*\n");
+        var config = Write("h.yaml", "attributes:\n  pref: { kind: quasi, hierarchy: h1.csv }\nmodels:\n  - k-anonymity: { k: 2 }\n");
+        var e = new StringWriter();
+        (await MamoriCli.RunAsync(["anonymize", input, "--config", config, "--output", Path.Combine(_dir, "h-out.csv")], new StringWriter(), e)).ShouldBe(0, e.ToString());
+        File.ReadAllLines(Path.Combine(_dir, "h-out.csv")).Skip(1).Select(l => l.Split(',')[0]).Distinct().Order().ShouldBe(["関東", "関西"]);
+    }
+
+    // Regression: a model of distinct 10-diversity alone (every class at least 10 records) was registered as "k = 0" and refused.
+    [Fact]
+    public void ImpliedK_LDiversityOnly_CountsAsL() =>
+        AnonymizeCommand.ImpliedK([new Mamori.Anonymization.DistinctLDiversity("d", 10), new Mamori.Anonymization.EntropyLDiversity("d", 2.5)]).ShouldBe(10);
 }

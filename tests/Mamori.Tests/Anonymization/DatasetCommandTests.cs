@@ -92,7 +92,8 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         await using var _ = app;
         var dir = app.Database.DataDir;
         var input = Path.Combine(dir, "q.csv");
-        await File.WriteAllTextAsync(input, "customer_id,mail,tel,amount\nC-1,taro@example.jp,090-1234-5678,1200\n", Ct);
+        // Column names that say nothing: a column called mail or tel is refused by its name (8055) before its values are read.
+        await File.WriteAllTextAsync(input, "customer_id,contact,reach,amount\nC-1,taro@example.jp,090-1234-5678,1200\n", Ct);
         var config = Path.Combine(dir, "q.yaml");
         await File.WriteAllTextAsync(config, "name: 分析\npurposes: [marketing]\ncolumns:\n  customer_id: { kind: identifier, domain: customer }\n", Ct);
         var output = Path.Combine(dir, "qo.csv");
@@ -100,11 +101,50 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         var run = await RunAsync("pseudonymize", input, "--config", config, "--output", output, "--db", app.Database.CliValue, "--data-dir", dir, "--tenant", "acme");
         run.Code.ShouldBe(1);
         run.Err.ShouldContain("(MAMORI-8059)");
-        run.Err.ShouldContain("'mail' (e-mail addresses)");
-        run.Err.ShouldContain("'tel' (phone numbers)");
+        run.Err.ShouldContain("'contact' (e-mail addresses)");
+        run.Err.ShouldContain("'reach' (phone numbers)");
         run.Err.ShouldNotContain("taro");
         File.Exists(output).ShouldBeFalse();
         (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().ListAsync(Ct))).ShouldBeEmpty();
+    }
+
+    // Regression: 氏名 (or a column called name, a policy category) and 住所 left out of the plan stayed readable in pseudonymized
+    // information; only English category ids such as address were recognised.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pseudonymize_Cli_NameOrAddressColumnKept_Refused(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var dir = app.Database.DataDir;
+        var input = Path.Combine(dir, "ps.csv");
+        await File.WriteAllTextAsync(input, "顧客ID,氏名,住所,年齢\nC-1,田中 一郎,東京都千代田区丸の内1-8,69\nC-2,山田 花子,大阪府大阪市北区梅田1-1,44\n", Ct);
+        var config = Path.Combine(dir, "ps.yaml");
+        var output = Path.Combine(dir, "pso.csv");
+        var env = new[] { "--db", app.Database.CliValue, "--data-dir", dir, "--tenant", "acme" };
+        async Task<(int Code, string Out, string Err)> Run(string columns)
+        {
+            await File.WriteAllTextAsync(config, "name: 分析\npurposes: [marketing]\ncolumns:\n" + columns, Ct);
+            return await RunAsync(["pseudonymize", input, "--config", config, "--output", output, .. env]);
+        }
+
+        var name = await Run("  顧客ID: identifier\n  住所: identifier\n");
+        name.Code.ShouldBe(1);
+        name.Err.ShouldContain("'氏名' is a person's name");
+        name.Err.ShouldContain("(MAMORI-8060)");
+        name.Err.ShouldNotContain("田中");
+        var address = await Run("  顧客ID: identifier\n  氏名: identifier\n");
+        address.Code.ShouldBe(1);
+        address.Err.ShouldContain("'住所' is a contact item");
+        address.Err.ShouldContain("(MAMORI-8055)");
+        File.Exists(output).ShouldBeFalse();
+        (await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().ListAsync(Ct))).ShouldBeEmpty();
+
+        await File.WriteAllTextAsync(input, "customer,name,age\nC-1,Taro Tanaka,69\n", Ct);
+        var english = await Run("  customer: identifier\n");
+        english.Err.ShouldContain("'name' is a person's name");
+        english.Err.ShouldContain("(MAMORI-8060)");
+
+        (await Run("  customer: identifier\n  name: identifier\n")).Code.ShouldBe(0);
     }
 
     // Bug M10: --register published 「age、zip、pref、disease」 on the notice; a published column now needs a label.
@@ -191,5 +231,8 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         var weak = await RunAsync(["anonymize", input, "--config", config, "--output", Path.Combine(dir, "out2.csv"), "--register", "弱い", .. env]);
         weak.Code.ShouldBe(1);
         weak.Err.ShouldContain("(MAMORI-8051)");
+        // Regression: the output was written before the registration was refused.
+        File.Exists(Path.Combine(dir, "out2.csv")).ShouldBeFalse();
+        File.Exists(Path.Combine(dir, "out2.csv.pending")).ShouldBeFalse();
     }
 }
