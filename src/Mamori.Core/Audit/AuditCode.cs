@@ -155,6 +155,7 @@ public enum AuditCode
     DatasetUseRefused = 8005,
     DatasetProvided = 8006,
     DatasetProvisionRefused = 8007,
+    DatasetProvisionMethodSet = 8008,
 
     // 8050 processing of a subject's stored fields on request (S-40; SubjectId = subject, TargetId = request id, ReasonCode = method)
     SubjectFieldsProcessed = 8050,

@@ -128,6 +128,7 @@ public static class AuditCodeNames
         AuditCode.DatasetUseRefused => ("加工情報の利用拒否", "Dataset use refused"),
         AuditCode.DatasetProvided => ("加工情報の提供", "Dataset provided"),
         AuditCode.DatasetProvisionRefused => ("加工情報の提供拒否", "Dataset provision refused"),
+        AuditCode.DatasetProvisionMethodSet => ("匿名加工情報の提供の方法の公表", "Anonymized dataset's method of provision set"),
 
         AuditCode.SubjectFieldsProcessed => ("本人データの加工（請求による）", "Person's fields processed on request"),
 

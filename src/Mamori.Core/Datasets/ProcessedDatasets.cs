@@ -316,6 +316,27 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
         return DatasetView.Of(d);
     }
 
+    /// <summary>
+    /// Sets (or changes) the method of provision of an anonymized dataset, which the privacy notice publishes with its items before
+    /// it is provided (Art.44): a dataset registered without one could not be provided at all, and registering it again listed it
+    /// twice on the notice. The same method again changes and records nothing.
+    /// </summary>
+    public async Task<DatasetView> SetProvisionMethodAsync(Guid id, string? method, Actor actor, CancellationToken ct = default)
+    {
+        var d = await db.Set<ProcessedDataset>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw NotFound();
+        if (d.Kind != DatasetKind.Anonymized)
+            throw new MamoriException(ErrorCode.DatasetKindMismatch, "Only anonymized information has a published method of provision; pseudonymized information is not provided to third parties.", 409);
+        if (string.IsNullOrWhiteSpace(method)) throw new MamoriException(ErrorCode.DatasetInvalid, "Give the method of provision (e.g. a file handed over by encrypted transfer).");
+        if (method.Length > 500) throw new MamoriException(ErrorCode.DatasetInvalid, "The method of provision is longer than 500 characters.");
+        var trimmed = method.Trim();
+        if (d.ProvisionMethod == trimmed) return DatasetView.Of(d);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        d.ProvisionMethod = trimmed;
+        await audit.AppendAsync(db, new AuditEntry(AuditCode.DatasetProvisionMethodSet, actor, TargetId: d.Id.ToString()), ct);
+        await tx.CommitAsync(ct);
+        return DatasetView.Of(d);
+    }
+
     /// <summary>Always refused (and recorded): the key of pseudonymized information never leaves Mamori (Art.41(2), Rules 32).</summary>
     public async Task ExportKeyAsync(Guid id, Actor actor, CancellationToken ct = default)
     {
@@ -408,7 +429,7 @@ public sealed class ProcessedDatasets(MamoriDbContext db, AuditLog audit, Policy
             basis = ProvisionBasisKind.AnonymizedInformation;
             if (d.ProvisionMethod is null)
                 throw new MamoriException(ErrorCode.DatasetInvalid,
-                    "Register the method of provision first: it is published with the items before anonymized information is provided (Art.44).");
+                    "Set the method of provision first (PUT /api/datasets/{id}/provision-method, mamori datasets provision-method): it is published with the items before anonymized information is provided (Art.44).");
             if (!string.IsNullOrWhiteSpace(request.Recipient))
             {
                 var r = await provisions.ResolveAsync(current.Model, request.Recipient, ct);

@@ -32,6 +32,19 @@ public static class DatasetsCommand
             return 0;
         }));
 
+        var methodId = new Argument<Guid>("id") { Description = "The anonymized dataset" };
+        var methodText = new Option<string>("--method") { Description = "The method of provision, as the privacy notice publishes it / 提供の方法", Required = true };
+        var methodActor = CliSupport.ActorOption();
+        var setMethod = new Command("provision-method", "Set or change an anonymized dataset's method of provision (published on the privacy notice)") { methodId, methodText, methodActor };
+        setMethod.SetAction(async (r, ct) => await CliSupport.RunAsync(r, ct, async sp =>
+        {
+            await CliSupport.UseTenantAsync(r, sp, ct);
+            var actor = await CliSupport.ActorAsync(r, methodActor, sp, ct);
+            var d = await sp.GetRequiredService<ProcessedDatasets>().SetProvisionMethodAsync(r.GetValue(methodId), r.GetValue(methodText), actor, ct);
+            r.InvocationConfiguration.Output.WriteLine($"Dataset {d.Id}: method of provision set; the privacy notice publishes it with the items.");
+            return 0;
+        }));
+
         var exportId = new Argument<Guid>("id") { Description = "The pseudonymized dataset" };
         // The refusal is recorded in the audit chain, with who asked.
         var exportActor = CliSupport.ActorOption();
@@ -43,6 +56,6 @@ public static class DatasetsCommand
             await sp.GetRequiredService<ProcessedDatasets>().ExportKeyAsync(r.GetValue(exportId), actor, ct);
             return 0;
         }));
-        return new Command("datasets", "Pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報)") { list, deleteKey, exportKey };
+        return new Command("datasets", "Pseudonymized and anonymized datasets (仮名加工情報・匿名加工情報)") { list, setMethod, deleteKey, exportKey };
     }
 }

@@ -19,6 +19,8 @@ public static class DatasetEndpoints
 
     public sealed record PseudonymsBody(string Domain, IReadOnlyList<string> Values);
 
+    public sealed record ProvisionMethodBody(string? Method);
+
     public static RouteGroupBuilder MapDatasets(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/datasets").WithTags("Datasets");
@@ -72,6 +74,11 @@ public static class DatasetEndpoints
             return TypedResults.Created($"/api/provisions/records/{record.Id}", record);
         }).RequirePermission(Permission.ProvideData)
           .WithSummary("Provide a dataset and write its record: pseudonymized only by entrustment, shared use or succession; anonymized with the notice to the recipient.");
+
+        g.MapPut("/{id:guid}/provision-method", async (Guid id, ProvisionMethodBody b, HttpContext http, ProcessedDatasets datasets) =>
+            TypedResults.Ok(await datasets.SetProvisionMethodAsync(id, b.Method, http.Actor(), http.RequestAborted)))
+            .RequirePermission(Permission.ManageDatasets)
+            .WithSummary("Set or change an anonymized dataset's method of provision; the privacy notice publishes it with the items (Art.44).");
 
         g.MapDelete("/{id:guid}/key", async (Guid id, HttpContext http, ProcessedDatasets datasets) =>
             TypedResults.Ok(await datasets.DeleteKeyAsync(id, http.Actor(), http.RequestAborted)))

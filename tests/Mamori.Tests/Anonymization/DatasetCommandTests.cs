@@ -82,6 +82,26 @@ public sealed class DatasetCommandTests(PostgresCluster cluster)
         var after = await RunAsync(["keys", "status", .. env]);
         after.Out.ShouldNotContain(keyId);
         after.Out.ShouldNotContain("pseudonymization");
+
+        // A pseudonymized dataset has no method of provision to publish (it is not provided to third parties).
+        var method = await RunAsync(["datasets", "provision-method", id.ToString(), "--method", "暗号化して送付", .. env]);
+        method.Code.ShouldBe(1);
+        method.Err.ShouldContain("(MAMORI-8058)");
+    }
+
+    [Fact]
+    public async Task DatasetsProvisionMethod_AnonymizedDataset_SetAndPublished()
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(Providers.Sqlite, cluster);
+        await using var _ = app;
+        var d = await app.InTenantAsync(tenant, (sp, _) => sp.GetRequiredService<ProcessedDatasets>().RegisterAnonymizedAsync(
+            new("年代別利用傾向", ["age-band"], "k-anonymity (k = 10)", 5000, 10, Labels: new Dictionary<string, Mamori.Policy.LocalizedText> { ["age-band"] = new("年代", "Age band") }),
+            Actor.System, Ct));
+        var env = new[] { "--db", app.Database.CliValue, "--data-dir", app.Database.DataDir, "--tenant", "acme" };
+        var set = await RunAsync(["datasets", "provision-method", d.Id.ToString(), "--method", "CSVファイルを暗号化して送付", .. env]);
+        set.Code.ShouldBe(0, set.Err);
+        set.Out.ShouldContain(d.Id.ToString());
+        (await app.Client().GetStringAsync("/privacy", Ct)).ShouldContain("CSVファイルを暗号化して送付");
     }
 
     // Bug M6, as the user saw it: exit 0, 「replaced customer_id; deleted nothing」 and the mail and phone number in the output.

@@ -356,6 +356,44 @@ public sealed class DatasetStorageTests(PostgresCluster cluster)
         en.ShouldContain("<td>age_band, plan</td>");
     }
 
+    // Regression (anonymization review F6): a dataset registered without a method of provision could never be provided (no
+    // operation set it later), and registering it again listed it twice on the privacy notice.
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SetProvisionMethod_RegisteredWithoutOne_PublishedThenProvidedOnceAudited(string provider)
+    {
+        var (app, tenant) = await ProvisionScenario.StartAsync(provider, cluster);
+        await using var _ = app;
+        var d = await In(app, tenant, x => x.RegisterAnonymizedAsync(new("年代別利用傾向", ["age-band"], "k-anonymity (k = 10)", 5000, 10,
+            Labels: Labels(("age-band", "年代", "Age band"))), Actor.System, Ct));
+        (await FailsAsync(() => In(app, tenant, x => x.ProvideAsync(d.Id, new(RecipientName: "統計研究所"), Actor.System, Ct)))).Message.ShouldContain("provision-method");
+        var pseudonymized = await PseudonymizeAsync(app, tenant, Sample);
+
+        var officer = await app.SignedInAsync(tenant, Roles.PrivacyOfficer);
+        var auditor = await app.SignedInAsync(tenant, Roles.Auditor);
+        var path = $"/api/datasets/{d.Id}/provision-method";
+        await (await auditor.PutAsJsonAsync(path, new { method = "x" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "MAMORI-1102");
+        await (await officer.PutAsJsonAsync(path, new { method = " " }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "MAMORI-8051");
+        await (await officer.PutAsJsonAsync($"/api/datasets/{pseudonymized.Dataset.Id}/provision-method", new { method = "x" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.Conflict, "MAMORI-8058");
+        await (await officer.PutAsJsonAsync($"/api/datasets/{Guid.NewGuid()}/provision-method", new { method = "x" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "MAMORI-8050");
+        (await app.Client().GetStringAsync("/privacy", Ct)).ShouldContain("第三者に提供していません");
+
+        for (var i = 0; i < 2; i++) // the same method again changes and records nothing
+        {
+            var set = await officer.PutAsJsonAsync(path, new { method = " CSVファイルを暗号化して送付 " }, Ct);
+            set.StatusCode.ShouldBe(HttpStatusCode.OK, await set.Content.ReadAsStringAsync(Ct));
+            (await set.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("provisionMethod").GetString().ShouldBe("CSVファイルを暗号化して送付");
+        }
+        var notice = await app.Client().GetStringAsync("/privacy", Ct);
+        notice.ShouldContain("CSVファイルを暗号化して送付");
+        notice.Split("年代別利用傾向").Length.ShouldBe(2); // listed once
+        var record = await In(app, tenant, x => x.ProvideAsync(d.Id, new(RecipientName: "一般財団法人 統計研究所", RecipientAddress: "東京都港区1-1"), Actor.System, Ct));
+        record.RecipientNotice!.ShouldContain("提供の方法：CSVファイルを暗号化して送付");
+        var events = await app.InTenantAsync(tenant, (_, db) => db.Set<AuditEvent>().AsNoTracking()
+            .Where(e => e.Code == AuditCode.DatasetProvisionMethodSet && e.TargetId == d.Id.ToString()).CountAsync(Ct));
+        events.ShouldBe(1);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Http_PseudonymizeExportKeyDelete_CodesAndPermissions(string provider)
     {

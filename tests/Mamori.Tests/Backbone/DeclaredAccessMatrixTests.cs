@@ -350,6 +350,7 @@ internal static class DeclaredAccess
         ["POST /api/datasets/{id:guid}/use"] = Allow(PO, Au),
         ["POST /api/datasets/{id:guid}/pseudonyms"] = Allow(PO),
         ["POST /api/datasets/{id:guid}/provide"] = Allow(PO),
+        ["PUT /api/datasets/{id:guid}/provision-method"] = Allow(PO),
         ["DELETE /api/datasets/{id:guid}/key"] = Allow(PO),
         ["POST /api/datasets/{id:guid}/key/export"] = Allow(PO),
         ["POST /api/subjects/lookup"] = Allow(PO, Op),
