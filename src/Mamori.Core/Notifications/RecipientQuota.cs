@@ -91,10 +91,11 @@ public sealed class RecipientQuota(MamoriDbContext db, AuditLog audit, KeyRingPr
         Convert.ToHexString(HMACSHA256.HashData(keys.Current.BlindIndexKey, Encoding.UTF8.GetBytes($"quota:{db.CurrentTenantId:N}:{kind}:{scope}:{value}")));
 
     /// <summary>
-    /// The address as one key whatever its spelling: requests stored before addresses were kept in NFKC still hold full-width
-    /// forms, and a code re-sent for one of them must count against the same cap as the address typed today.
+    /// The address as one key whatever its spelling: the form the vault stores (<see cref="BlindIndex.Stored"/>, NFKC), lower-cased.
+    /// Requests stored before addresses were kept so still hold full-width forms, and a code re-sent for one of them must count
+    /// against the same cap as the address typed today.
     /// </summary>
-    internal static string Destination(string address) => address.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
+    internal static string Destination(string address) => BlindIndex.Stored(address).ToLowerInvariant();
 
     /// <summary>An IPv4 address, or the /64 of an IPv6 one (one household or host holds a whole /64).</summary>
     internal static string Network(IPAddress client)

@@ -258,9 +258,8 @@ public sealed class AnonymizeCommandTests : IDisposable
     {
         var output = Path.Combine(_dir, "out.csv");
         File.Delete(output);
-        var e = new StringWriter();
-        var code = await MamoriCli.RunAsync(["anonymize", input, "--config", config, "--output", output], new StringWriter(), e);
-        return (code, e.ToString(), File.Exists(output));
+        var (code, _, err) = await RunAsync("anonymize", input, "--config", config, "--output", output);
+        return (code, err, File.Exists(output));
     }
 
     // Regression: names and customer ids marked kind: insensitive (as the label error advised) went into the "anonymized" output and onto the notice.
